@@ -1,0 +1,17 @@
+/* sd-application.h — the Shopdesk application: the open shop, app-wide actions */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_APPLICATION (sd_application_get_type ())
+G_DECLARE_FINAL_TYPE (SdApplication, sd_application, SD, APPLICATION, AdwApplication)
+
+SdApplication *sd_application_new             (void);
+/* The shop opened when no other is chosen: made on first start in the user data dir. */
+char          *sd_application_default_shop_path (void);
+
+G_END_DECLS

@@ -1,0 +1,82 @@
+/* shopdesk-cli — Shopdesk from a terminal */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "sd-cli.h"
+
+typedef struct {
+  const char   *name;
+  SdCliCommand  run;
+  const char   *summary;
+} Command;
+
+static const Command commands[] = {
+  { "stats", sd_cli_stats, "Count what the shop holds" },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: shopdesk-cli [--db SHOP.sqlite] COMMAND [OPTION…]\n\n"
+           "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+           "\nWithout --db the demo shop in the user data directory is used.\n"
+           "Run “shopdesk-cli COMMAND --help” for a command's options.\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  SdCliGlobal global = { NULL };
+  int i = 1;
+
+  setlocale (LC_ALL, "");
+
+  /* Global options come before the command; the command parses the rest itself. */
+  while (i < argc && argv[i][0] == '-')
+    {
+      if (strcmp (argv[i], "--db") == 0 && i + 1 < argc)
+        {
+          global.db_path = argv[i + 1];
+          i += 2;
+        }
+      else if (g_str_has_prefix (argv[i], "--db="))
+        global.db_path = argv[i++] + strlen ("--db=");
+      else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+        {
+          usage (stdout);
+          return SD_EXIT_OK;
+        }
+      else if (strcmp (argv[i], "--version") == 0)
+        {
+          printf ("shopdesk-cli %s\n", VERSION);
+          return SD_EXIT_OK;
+        }
+      else
+        {
+          fprintf (stderr, "shopdesk-cli: unknown option “%s”\n\n", argv[i]);
+          usage (stderr);
+          return SD_EXIT_USAGE;
+        }
+    }
+
+  if (i >= argc)
+    {
+      usage (stderr);
+      return SD_EXIT_USAGE;
+    }
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    if (strcmp (argv[i], commands[c].name) == 0)
+      return commands[c].run (&global, argc - i, argv + i);
+
+  fprintf (stderr, "shopdesk-cli: unknown command “%s”\n\n", argv[i]);
+  usage (stderr);
+  return SD_EXIT_USAGE;
+}

@@ -1,0 +1,41 @@
+/* sd-cli.h — the subcommands of shopdesk-cli and what they share */
+#pragma once
+
+#include <glib.h>
+#include <stdio.h>
+
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses scripts rely on. */
+enum {
+  SD_EXIT_OK = 0,
+  SD_EXIT_FAILED = 1,     /* the work failed as a whole; nothing changed */
+  SD_EXIT_USAGE = 2,
+  SD_EXIT_PARTIAL = 3,    /* some rows rejected, the rest imported */
+};
+
+typedef struct {
+  const char *db_path;    /* from --db, or the default shop */
+} SdCliGlobal;
+
+typedef int (*SdCliCommand) (SdCliGlobal *global, int argc, char **argv);
+
+int      sd_cli_stats   (SdCliGlobal *global, int argc, char **argv);
+
+/* Parses @entries from argv (argv[0] is the subcommand). On a parse error prints it with
+ * the command's help hint and returns FALSE. */
+gboolean sd_cli_parse   (const char    *command,
+                         const char    *summary,
+                         GOptionEntry  *entries,
+                         int           *argc,
+                         char        ***argv);
+SdStore *sd_cli_open_store (SdCliGlobal *global);
+/* A progress line on stderr, only when stderr is a terminal. */
+void     sd_cli_progress   (double fraction, const char *text);
+void     sd_cli_progress_done (void);
+/* Prints a JSON-escaped string with quotes. */
+void     sd_cli_json_string (FILE *out, const char *str);
+
+G_END_DECLS

@@ -1,0 +1,3 @@
+#include "sd-error.h"
+
+G_DEFINE_QUARK (sd-error-quark, sd_error)

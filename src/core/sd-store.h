@@ -1,0 +1,103 @@
+/* sd-store.h — one shop's SQLite database: opening, migrations, prepared statements */
+#pragma once
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/* A statement borrowed from the store's cache. g_autoptr(SdStmt) resets it and clears
+ * its bindings at scope exit, so no read transaction is left open by accident. */
+typedef sqlite3_stmt SdStmt;
+void sd_stmt_release (SdStmt *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdStmt, sd_stmt_release)
+
+typedef enum {
+  SD_EVENT_VIEW = 0,
+  SD_EVENT_CART = 1,
+  SD_EVENT_PURCHASE = 2,
+  SD_EVENT_REVIEW = 3,
+  SD_N_EVENT_KINDS
+} SdEventKind;
+
+const char *sd_event_kind_to_string (SdEventKind kind);
+gboolean    sd_event_kind_from_string (const char *str, SdEventKind *out);
+
+typedef struct {
+  gint64 customers;
+  gint64 products;
+  gint64 orders;
+  gint64 order_lines;
+  gint64 events[SD_N_EVENT_KINDS];
+  gint64 revenue_cents;   /* sum over order lines of non-cancelled orders */
+} SdStoreStats;
+
+#define SD_TYPE_STORE (sd_store_get_type ())
+G_DECLARE_FINAL_TYPE (SdStore, sd_store, SD, STORE, GObject)
+
+/* Opens (creating if needed) and migrates the shop at @path. One SdStore per thread:
+ * a worker opens its own. */
+SdStore      *sd_store_open              (const char   *path,
+                                          GError      **error);
+const char   *sd_store_get_path          (SdStore      *self);
+/* Tells views that the data changed (after an import or a training run finished in a
+ * worker's own connection): emits SdStore::changed. Main thread only. */
+void          sd_store_notify_changed    (SdStore      *self);
+sqlite3      *sd_store_get_db            (SdStore      *self);
+int           sd_store_schema_version    (void);
+
+/* A cached prepared statement for @sql (a constant string: values are always bound). */
+SdStmt       *sd_store_prepare           (SdStore      *self,
+                                          const char   *sql,
+                                          GError      **error);
+gboolean      sd_store_exec              (SdStore      *self,
+                                          const char   *sql,
+                                          GError      **error);
+/* Sets @error from the connection's last error, prefixed with @what; returns FALSE. */
+gboolean      sd_store_fail              (SdStore      *self,
+                                          const char   *what,
+                                          GError      **error);
+
+gboolean      sd_store_begin             (SdStore      *self,
+                                          GError      **error);
+gboolean      sd_store_commit            (SdStore      *self,
+                                          GError      **error);
+void          sd_store_rollback          (SdStore      *self);
+gboolean      sd_store_in_transaction    (SdStore      *self);
+
+gboolean      sd_store_get_stats         (SdStore      *self,
+                                          SdStoreStats *stats,
+                                          GError      **error);
+
+/* Shop settings (policies, salts, …) as text. */
+char         *sd_store_get_setting       (SdStore      *self,
+                                          const char   *key);
+gboolean      sd_store_set_setting       (SdStore      *self,
+                                          const char   *key,
+                                          const char   *value,
+                                          GError      **error);
+
+/* Salted SHA-256 of a name or e-mail, for shops that store identities hashed.
+ * The salt is made once per shop, so the same person hashes alike across imports. */
+char         *sd_store_hash_identity     (SdStore      *self,
+                                          const char   *value);
+
+/* Training runs and their metric points, so curves of past runs can be compared. */
+gint64        sd_store_run_begin         (SdStore      *self,
+                                          const char   *kind,
+                                          const char   *model,
+                                          const char   *params_json,
+                                          GError      **error);
+gboolean      sd_store_run_add_point     (SdStore      *self,
+                                          gint64        run_id,
+                                          int           step,
+                                          const char   *name,
+                                          double        value,
+                                          GError      **error);
+gboolean      sd_store_run_finish        (SdStore      *self,
+                                          gint64        run_id,
+                                          const char   *status,
+                                          const char   *summary_json,
+                                          GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,217 @@
+/* test-store.c — the shop database: schema, migrations, settings, runs */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sd-error.h"
+#include "sd-store.h"
+
+typedef struct {
+  char    *dir;
+  char    *path;
+  SdStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("sd-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "shop.sqlite", NULL);
+  f->store = sd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->store);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+
+  g_assert_finalize_object (f->store);
+  g_unlink (f->path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static int
+query_int (SdStore    *store,
+           const char *sql)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, NULL);
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int (stmt, 0);
+}
+
+static void
+test_schema (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(SdStmt) journal = NULL;
+
+  g_assert_cmpint (query_int (f->store, "PRAGMA user_version"), ==, sd_store_schema_version ());
+  g_assert_cmpint (query_int (f->store, "PRAGMA foreign_keys"), ==, 1);
+  journal = sd_store_prepare (f->store, "PRAGMA journal_mode", NULL);
+  g_assert_cmpint (sqlite3_step (journal), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (journal, 0), ==, "wal");
+}
+
+static void
+test_reopen_keeps_data (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) again = NULL;
+  SdStoreStats stats;
+
+  g_assert_true (sd_store_exec (f->store,
+                                "INSERT INTO customers (external_id, name) VALUES ('c1', 'Ada');"
+                                "INSERT INTO products (external_id, title, price_cents) VALUES ('p1', 'Mug', 450);",
+                                &error));
+  g_assert_no_error (error);
+
+  again = sd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_store_get_stats (again, &stats, &error));
+  g_assert_cmpint (stats.customers, ==, 1);
+  g_assert_cmpint (stats.products, ==, 1);
+  g_assert_cmpint (stats.orders, ==, 0);
+}
+
+static void
+test_foreign_keys_enforced (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* An event for a customer that does not exist must be refused. */
+  g_assert_false (sd_store_exec (f->store,
+                                 "INSERT INTO events (customer_id, product_id, kind, at) VALUES (99, 98, 0, 0)",
+                                 &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_DATABASE);
+}
+
+static void
+test_newer_schema_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) again = NULL;
+  g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", sd_store_schema_version () + 1);
+
+  g_assert_true (sd_store_exec (f->store, bump, NULL));
+  again = sd_store_open (f->path, &error);
+  g_assert_null (again);
+  g_assert_error (error, SD_ERROR, SD_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "newer Shopdesk"));
+}
+
+static void
+test_not_a_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(SdStore) store = NULL;
+  int fd = g_file_open_tmp ("sd-notdb-XXXXXX", &path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, "this is not sqlite, just some text that is long enough\n"
+                                      "to fill a header page and then some more bytes\n", -1, NULL));
+  close (fd);
+  store = sd_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, SD_ERROR, SD_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "not a Shopdesk database"));
+  g_unlink (path);
+}
+
+static void
+test_settings_and_hash (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+  g_assert_null (sd_store_get_setting (f->store, "return-days"));
+  g_assert_true (sd_store_set_setting (f->store, "return-days", "30", &error));
+  g_assert_true (sd_store_set_setting (f->store, "return-days", "14", &error));
+  g_assert_no_error (error);
+  value = sd_store_get_setting (f->store, "return-days");
+  g_assert_cmpstr (value, ==, "14");
+
+  a = sd_store_hash_identity (f->store, "ada@example.com");
+  b = sd_store_hash_identity (f->store, "ada@example.com");
+  c = sd_store_hash_identity (f->store, "bob@example.com");
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (a, !=, c);
+  g_assert_null (strstr (a, "ada"));
+  g_assert_null (sd_store_hash_identity (f->store, ""));
+}
+
+static void
+test_runs (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 run = sd_store_run_begin (f->store, "recommender", "als", "{\"factors\": 8}", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (run, >, 0);
+  for (int step = 0; step < 5; step++)
+    g_assert_true (sd_store_run_add_point (f->store, run, step, "loss", 10.0 - step, &error));
+  /* The same step again replaces its value rather than adding a point. */
+  g_assert_true (sd_store_run_add_point (f->store, run, 4, "loss", 1.5, &error));
+  g_assert_true (sd_store_run_finish (f->store, run, "finished", "{}", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM run_points"), ==, 5);
+  g_assert_cmpint (query_int (f->store, "SELECT value * 10 FROM run_points WHERE step = 4"), ==, 15);
+  g_assert_cmpint (query_int (f->store, "SELECT status = 'finished' FROM runs"), ==, 1);
+  /* A status outside the list is refused by the schema. */
+  g_assert_false (sd_store_run_finish (f->store, run, "bogus", NULL, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_DATABASE);
+}
+
+static void
+test_event_kinds (void)
+{
+  SdEventKind kind;
+
+  for (int k = 0; k < SD_N_EVENT_KINDS; k++)
+    {
+      g_assert_true (sd_event_kind_from_string (sd_event_kind_to_string (k), &kind));
+      g_assert_cmpint (kind, ==, k);
+    }
+  g_assert_true (sd_event_kind_from_string ("Purchase", &kind));
+  g_assert_cmpint (kind, ==, SD_EVENT_PURCHASE);
+  g_assert_false (sd_event_kind_from_string ("wishlist", &kind));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/store/schema", Fixture, NULL, fixture_set_up, test_schema, fixture_tear_down);
+  g_test_add ("/store/reopen", Fixture, NULL, fixture_set_up, test_reopen_keeps_data, fixture_tear_down);
+  g_test_add ("/store/foreign-keys", Fixture, NULL, fixture_set_up, test_foreign_keys_enforced, fixture_tear_down);
+  g_test_add ("/store/newer-schema", Fixture, NULL, fixture_set_up, test_newer_schema_refused, fixture_tear_down);
+  g_test_add ("/store/settings", Fixture, NULL, fixture_set_up, test_settings_and_hash, fixture_tear_down);
+  g_test_add ("/store/runs", Fixture, NULL, fixture_set_up, test_runs, fixture_tear_down);
+  g_test_add_func ("/store/not-a-database", test_not_a_database);
+  g_test_add_func ("/store/event-kinds", test_event_kinds);
+
+  return g_test_run ();
+}
