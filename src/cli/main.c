@@ -14,6 +14,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "stats", sd_cli_stats, "Count what the shop holds" },
+  { "demo", sd_cli_demo, "Make a demo shop (deterministic, English and Chinese)" },
 };
 
 static void
