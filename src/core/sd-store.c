@@ -118,6 +118,42 @@ static const char *const migrations[] = {
   "  key TEXT PRIMARY KEY,"
   "  value TEXT"
   ") WITHOUT ROWID;",
+
+  /* chatbot: intents, training examples, reply templates, saved test conversations */
+  "CREATE TABLE chat_intents ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  description TEXT,"
+  "  source TEXT NOT NULL DEFAULT 'builtin' CHECK (source IN ('builtin', 'staff')),"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE chat_examples ("
+  "  id INTEGER PRIMARY KEY,"
+  "  intent_id INTEGER NOT NULL REFERENCES chat_intents (id) ON DELETE CASCADE,"
+  "  lang TEXT NOT NULL,"
+  "  text TEXT NOT NULL,"
+  "  source TEXT NOT NULL DEFAULT 'builtin'"
+  "    CHECK (source IN ('builtin', 'staff', 'correction')),"
+  "  created_at INTEGER NOT NULL,"
+  "  UNIQUE (intent_id, lang, text)"
+  ");"
+  "CREATE INDEX chat_examples_lang ON chat_examples (lang);"
+  "CREATE TABLE chat_templates ("
+  "  id INTEGER PRIMARY KEY,"
+  "  intent TEXT NOT NULL,"           /* an intent, a form step (order_status.ask) or sys.* */
+  "  lang TEXT NOT NULL,"
+  "  text TEXT NOT NULL,"             /* with {slot} placeholders */
+  "  source TEXT NOT NULL DEFAULT 'builtin' CHECK (source IN ('builtin', 'staff')),"
+  "  UNIQUE (intent, lang)"
+  ");"
+  "CREATE TABLE chat_tests ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  customer_id INTEGER REFERENCES customers (id) ON DELETE SET NULL,"
+  "  lang TEXT,"
+  "  transcript TEXT NOT NULL,"       /* JSON array of {user, bot, intent} turns */
+  "  created_at INTEGER NOT NULL"
+  ");",
 };
 
 struct _SdStore
