@@ -4,6 +4,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sys/wait.h>
 
 #include "sd-coupon-engine.h"
 #include "sd-coupon-rule.h"
@@ -599,6 +600,65 @@ test_examples_valid (Fixture       *f,
   g_assert_cmpint (rules->len, >=, 3);
 }
 
+static int
+run_cli (Fixture     *f,
+         char       **out,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (f->dir, "shop.sqlite", NULL);
+  const char *cli = g_getenv ("SD_CLI");
+  const char *arg;
+  va_list ap;
+  int status = -1;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (args, (char *) cli);
+  g_ptr_array_add (args, "--db");
+  g_ptr_array_add (args, db);
+  va_start (ap, first);
+  for (arg = first; arg; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, out, NULL, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *good = g_build_filename (f->dir, "good.json", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "bad.json", NULL);
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_file_set_contents (good, RULE ("{\"type\": \"country\", \"text\": \"United Kingdom\"}"), -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "{\"name\": \"b\", \"action\": {\"type\": \"percent_off\", \"percent\": 101}}", -1, NULL));
+
+  g_assert_cmpint (run_cli (f, &out, "coupons", "add", "--file", good, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "coupons", "add", "--file", bad, NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "coupons", "frobnicate", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (f, &out, "coupons", "preview", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"customers\": 2, \"estimated_cost_cents\": "));
+  g_assert_nonnull (strstr (out, "\"elapsed_ms\": "));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (f, &out, "coupons", "apply", "--customer", "c1", "--json", NULL), ==, 0);
+  /* 10 % of Ada's typical basket, her last order of three mugs. */
+  g_assert_nonnull (strstr (out, "\"discount_cents\": 300"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "coupons", "apply", "--customer", "nobody", NULL), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -615,6 +675,7 @@ main (int    argc,
   ADD ("/coupons/versions", test_versions);
   ADD ("/coupons/preview-matches-sql", test_preview_matches_sql);
   ADD ("/coupons/examples", test_examples_valid);
+  ADD ("/coupons/cli", test_cli);
 #undef ADD
   g_test_add_func ("/coupons/refusals", test_refusals);
   g_test_add_func ("/coupons/json-round-trip", test_json_round_trip);

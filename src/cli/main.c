@@ -14,6 +14,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "stats", sd_cli_stats, "Count what the shop holds" },
+  { "coupons", sd_cli_coupons, "Coupon rules: list, add, preview, apply" },
 };
 
 static void

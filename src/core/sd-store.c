@@ -468,6 +468,32 @@ sd_store_get_stats (SdStore       *self,
   return TRUE;
 }
 
+gint64
+sd_store_find_customer (SdStore     *self,
+                        const char  *key,
+                        GError     **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (self,
+                      "SELECT id FROM customers WHERE external_id = ?1"
+                      " UNION ALL SELECT id FROM customers WHERE id = ?2 LIMIT 1", error);
+  gint64 number = 0;
+  char *end = NULL;
+
+  if (stmt == NULL)
+    return -1;
+  number = g_ascii_strtoll (key, &end, 10);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (end && *end == '\0' && end != key)
+    sqlite3_bind_int64 (stmt, 2, number);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "There is no customer “%s” in this shop", key);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 char *
 sd_store_get_setting (SdStore    *self,
                       const char *key)
