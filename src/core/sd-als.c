@@ -354,8 +354,7 @@ static double
 weighted_loss (SdAls          *self,
                SdInteractions *train,
                double         *gram_x,
-               double         *gram_y,
-               double         *flops)
+               double         *gram_y)
 {
   guint k = self->k;
   double all = 0, observed = 0, norms = 0;
@@ -364,7 +363,6 @@ weighted_loss (SdAls          *self,
                self->X, k, 0.0, gram_x, k);
   cblas_dsyrk (CblasColMajor, CblasLower, CblasNoTrans, k, self->n_items, 1.0,
                self->Y, k, 0.0, gram_y, k);
-  *flops += (double) (self->n_users + self->n_items) * k * (k + 1);
 
   for (guint a = 0; a < k; a++)
     {
@@ -456,7 +454,6 @@ sd_als_fit (SdRecommender      *model,
            && solve_side (self, train->indptr, train->indices, train->values, train->n_users,
                           self->X, self->Y, self->n_items, gram, cancellable,
                           &self->stats.flops, &self->stats.blas_seconds);
-      self->stats.seconds += now_seconds () - start;
       if (!ok)
         {
           g_cancellable_set_error_if_cancelled (cancellable, error);
@@ -464,12 +461,9 @@ sd_als_fit (SdRecommender      *model,
             g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "ALS training was cancelled");
           break;
         }
+      loss = weighted_loss (self, train, gram_x, gram);
+      self->stats.seconds += now_seconds () - start;
       self->stats.iterations++;
-
-      {
-        double unused = 0;
-        loss = weighted_loss (self, train, gram_x, gram, &unused);
-      }
       ok = sd_recommender_report_epoch (model, context, it + 1, self->iterations, loss, error);
     }
 
