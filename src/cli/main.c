@@ -14,6 +14,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "stats", sd_cli_stats, "Count what the shop holds" },
+  { "eval", sd_cli_eval, "Train on one file and evaluate on another" },
 };
 
 static void

@@ -7,10 +7,16 @@
 
 #include "sd-recommender.h"
 #include "sd-popularity.h"
+#include "sd-item-knn.h"
+#include "sd-user-knn.h"
+#include "sd-ease.h"
 
 extern GType (* const sd_recommender_types[]) (void);
 
 GType (* const sd_recommender_types[]) (void) = {
   sd_popularity_get_type,
+  sd_item_knn_get_type,
+  sd_user_knn_get_type,
+  sd_ease_get_type,
   NULL
 };
