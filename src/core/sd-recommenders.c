@@ -10,6 +10,10 @@
 #include "sd-item-knn.h"
 #include "sd-user-knn.h"
 #include "sd-ease.h"
+#include "sd-als.h"
+#include "sd-bpr.h"
+#include "sd-content.h"
+#include "sd-hybrid.h"
 
 extern GType (* const sd_recommender_types[]) (void);
 
@@ -18,5 +22,9 @@ GType (* const sd_recommender_types[]) (void) = {
   sd_item_knn_get_type,
   sd_user_knn_get_type,
   sd_ease_get_type,
+  sd_als_get_type,
+  sd_bpr_get_type,
+  sd_content_get_type,
+  sd_hybrid_get_type,
   NULL
 };
