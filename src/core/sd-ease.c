@@ -162,7 +162,7 @@ sd_ease_fit (SdRecommender      *model,
   g_clear_pointer (&self->b, g_free);
   self->b = b;
   self->n_items = n;
-  return sd_recommender_report_epoch (model, context, 1, 1, 0.0, error);
+  return sd_recommender_report_epoch (model, context, 1, 1, NAN, error);
 }
 
 static void

@@ -155,7 +155,7 @@ sd_item_knn_fit (SdRecommender      *model,
   self->nbr_idx = (guint *) g_array_free (g_steal_pointer (&idx), FALSE);
   self->nbr_sim = (float *) g_array_free (g_steal_pointer (&sim), FALSE);
   build_reverse (self);
-  return sd_recommender_report_epoch (model, context, 1, 1, 0.0, error);
+  return sd_recommender_report_epoch (model, context, 1, 1, NAN, error);
 }
 
 static void

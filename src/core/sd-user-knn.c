@@ -147,7 +147,7 @@ sd_user_knn_fit (SdRecommender      *model,
   self->nbr_ptr = g_steal_pointer (&ptr);
   self->nbr_idx = (guint *) g_array_free (g_steal_pointer (&idx), FALSE);
   self->nbr_sim = (float *) g_array_free (g_steal_pointer (&sim), FALSE);
-  return sd_recommender_report_epoch (model, context, 1, 1, 0.0, error);
+  return sd_recommender_report_epoch (model, context, 1, 1, NAN, error);
 }
 
 static void
