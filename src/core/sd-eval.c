@@ -577,6 +577,62 @@ sd_eval_result_to_json_fields (const SdEvalResult *result)
   return g_string_free (out, FALSE);
 }
 
+char **
+sd_eval_segments_from_store (SdStore        *store,
+                             SdInteractions *users,
+                             const char     *by,
+                             GError        **error)
+{
+  const char *sql;
+  g_autoptr(SdStmt) stmt = NULL;
+  char **labels;
+  int rc;
+
+  /* One constant statement per column: a column name is never bound or pasted. */
+  if (g_strcmp0 (by, "country") == 0)
+    sql = "SELECT id, country FROM customers WHERE country IS NOT NULL AND country != ''";
+  else if (g_strcmp0 (by, "segment") == 0)
+    sql = "SELECT id, segment FROM customers WHERE segment IS NOT NULL AND segment != ''";
+  else if (g_strcmp0 (by, "taste-group") == 0 || g_strcmp0 (by, "taste_group") == 0)
+    sql = "SELECT id, 'group ' || taste_group FROM customers WHERE taste_group IS NOT NULL";
+  else
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   "Customers can be grouped by country, segment or taste-group, not “%s”", by);
+      return NULL;
+    }
+  if (!(stmt = sd_store_prepare (store, sql, error)))
+    return NULL;
+  labels = g_new0 (char *, (gsize) users->n_users + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int u = sd_interactions_user_index (users, sqlite3_column_int64 (stmt, 0));
+      if (u >= 0)
+        {
+          g_free (labels[u]);
+          labels[u] = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sd_eval_segments_free (labels, users->n_users);
+      sd_store_fail (store, "Could not read the customers' groups", error);
+      return NULL;
+    }
+  return labels;
+}
+
+void
+sd_eval_segments_free (char  **segments,
+                       guint   n_users)
+{
+  if (!segments)
+    return;
+  for (guint u = 0; u < n_users; u++)
+    g_free (segments[u]);
+  g_free (segments);
+}
+
 /* ---- validation during training ------------------------------------------------------ */
 
 struct _SdEvalMonitor

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "sd-recommender.h"
+#include "sd-store.h"
 
 G_BEGIN_DECLS
 
@@ -83,6 +84,17 @@ double         sd_eval_metrics_get (const SdEvalMetrics *metrics,
  * and "segments": {label: {…}} when there are segments. No braces, so callers can add
  * their own fields: `{` + this + `}`. */
 char          *sd_eval_result_to_json_fields (const SdEvalResult *result);
+
+/* Per dense user of @users (a matrix built from @store), the customer's "country",
+ * "segment" or "taste-group" (the demo shop's planted group, as "group N"), for
+ * SdEvalOptions.user_segments. NULL entries for customers without one, so the array is
+ * freed with sd_eval_segments_free(), not g_strfreev(). */
+char         **sd_eval_segments_from_store (SdStore        *store,
+                                            SdInteractions *users,
+                                            const char     *by,
+                                            GError        **error);
+void           sd_eval_segments_free       (char          **segments,
+                                            guint           n_users);
 
 /* ---- validation during training ---------------------------------------------------- */
 
