@@ -20,6 +20,23 @@
 #include "sd-als.h"
 #include "sd-error.h"
 
+GType
+sd_als_solver_get_type (void)
+{
+  static gsize type;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { SD_ALS_CHOLESKY, "SD_ALS_CHOLESKY", "cholesky" },
+        { SD_ALS_CG, "SD_ALS_CG", "cg" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("SdAlsSolver", values));
+    }
+  return type;
+}
+
 struct _SdAls
 {
   SdRecommender parent_instance;
@@ -30,7 +47,7 @@ struct _SdAls
   double   alpha;
   int      iterations;
   guint    seed;
-  char    *solver;
+  SdAlsSolver solver;
   int      cg_steps;
   int      threads;
 
@@ -300,7 +317,7 @@ solve_side (SdAls        *self,
         .indptr = indptr, .indices = indices, .values = values,
         .out = out, .fixed = fixed, .gram = gram, .k = k,
         .reg = self->reg, .alpha = self->alpha,
-        .use_cg = g_strcmp0 (self->solver, "cg") == 0, .cg_steps = self->cg_steps,
+        .use_cg = self->solver == SD_ALS_CG, .cg_steps = self->cg_steps,
         .cancellable = cancellable,
       };
     }
@@ -408,13 +425,6 @@ sd_als_fit (SdRecommender      *model,
   int old_blas_threads = openblas_get_num_threads ();
   g_autoptr(GRand) rand = NULL;
   gboolean ok = TRUE;
-
-  if (g_strcmp0 (self->solver, "cg") != 0 && g_strcmp0 (self->solver, "cholesky") != 0)
-    {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "ALS solver “%s” is not known: use “cholesky” or “cg”", self->solver);
-      return FALSE;
-    }
 
   items = sd_interactions_transpose (train);
 
@@ -650,7 +660,6 @@ sd_als_finalize (GObject *object)
 {
   SdAls *self = SD_ALS (object);
 
-  g_free (self->solver);
   g_free (self->X);
   g_free (self->Y);
   G_OBJECT_CLASS (sd_als_parent_class)->finalize (object);
@@ -671,7 +680,7 @@ sd_als_get_property (GObject    *object,
     case PROP_ALPHA: g_value_set_double (value, self->alpha); break;
     case PROP_ITERATIONS: g_value_set_int (value, self->iterations); break;
     case PROP_SEED: g_value_set_uint (value, self->seed); break;
-    case PROP_SOLVER: g_value_set_string (value, self->solver); break;
+    case PROP_SOLVER: g_value_set_enum (value, self->solver); break;
     case PROP_CG_STEPS: g_value_set_int (value, self->cg_steps); break;
     case PROP_THREADS: g_value_set_int (value, self->threads); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -693,10 +702,7 @@ sd_als_set_property (GObject      *object,
     case PROP_ALPHA: self->alpha = g_value_get_double (value); break;
     case PROP_ITERATIONS: self->iterations = g_value_get_int (value); break;
     case PROP_SEED: self->seed = g_value_get_uint (value); break;
-    case PROP_SOLVER:
-      g_free (self->solver);
-      self->solver = g_value_dup_string (value);
-      break;
+    case PROP_SOLVER: self->solver = g_value_get_enum (value); break;
     case PROP_CG_STEPS: self->cg_steps = g_value_get_int (value); break;
     case PROP_THREADS: self->threads = g_value_get_int (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -738,8 +744,8 @@ sd_als_class_init (SdAlsClass *klass)
     g_param_spec_uint ("seed", "Seed", "Seed of the random initial factors",
                        0, G_MAXUINT, 42, flags);
   properties[PROP_SOLVER] =
-    g_param_spec_string ("solver", "Solver", "How each row’s system is solved: cholesky (exact) or cg (a few conjugate-gradient steps)",
-                         "cholesky", flags);
+    g_param_spec_enum ("solver", "Solver", "How each row’s system is solved: cholesky (exact) or cg (a few conjugate-gradient steps)",
+                       SD_TYPE_ALS_SOLVER, SD_ALS_CHOLESKY, flags);
   properties[PROP_CG_STEPS] =
     g_param_spec_int ("cg-steps", "CG steps", "Conjugate-gradient steps per row and half-iteration (solver cg)",
                       1, 256, 3, flags);
