@@ -31,9 +31,12 @@ ROWS="$TMP/rows"
 run () {
   name=$1
   shift
-  for solver in cholesky cg; do
+  for variant in cholesky:double cholesky:float cg:double; do
+    solver=${variant%:*}
+    precision=${variant#*:}
     dgemm=$("$BENCH" --dgemm 2000 --threads "$THREADS" | cut -f4)
-    if line=$("$BENCH" "$@" --factors "$FACTORS" --iterations "$ITERATIONS" --threads "$THREADS" --solver "$solver" 2>"$TMP/err"); then
+    if line=$("$BENCH" "$@" --factors "$FACTORS" --iterations "$ITERATIONS" --threads "$THREADS" \
+                --solver "$solver" --precision "$precision" 2>"$TMP/err"); then
       printf '%s\t%s\t%s\n' "$name" "$line" "$dgemm" >>"$ROWS"
     else
       echo "note: $name ($solver) failed: $(cat "$TMP/err")" >&2
@@ -72,6 +75,12 @@ while IFS='	' read -r name _ users items nnz _ _ solver spi gflop rate_blas rate
   printf '%-22s %7s %6s %8s %-8s %8s %10s %12s %11s %8s %6s\n' \
     "$name" "$users" "$items" "$nnz" "$solver" "$spi" "$gflop" "$rate_blas" "$rate_all" "$dgemm" "$ratio"
 done <"$ROWS"
-printf '\nGFLOP/s BLAS: flops of the dsyrk/dposv/dsymv/dgemv calls over the time spent inside them;\n'
+printf '\ncholesky/f32: the row systems formed and solved in float (ssyrk/sposv), factors kept double.\n'
+printf 'GFLOP/s BLAS: flops of the syrk/posv/symv/gemv calls over the time spent inside them;\n'
 printf 'GFLOP/s all: the same flops over the whole iteration (gathering and the loss included);\n'
 printf 'ratio: GFLOP/s BLAS / dgemm GFLOP/s (2000x2000, same thread count).\n'
+printf '\nOne row solve (k=%s), microseconds, double / float / speed-up, by items in the row:\n' "$FACTORS"
+for n in 10 100 1000; do
+  "$BENCH" --kernel "$n" --factors "$FACTORS" | awk -F'\t' '{ printf "  %5s items: %8s %8s %6sx\n", $3, $4, $5, $6 }'
+done
+

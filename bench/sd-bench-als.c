@@ -11,7 +11,9 @@
 #include "config.h"
 
 #include <cblas.h>
+#include <lapack.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -83,6 +85,61 @@ bench_gemm (int  n,
 }
 
 /* All ratings of the given files (u1.base and u1.test together are the 100,000). */
+/* One ALS row solve (A = G + λI + B Bᵀ, then A x = b by Cholesky) for k factors and n
+ * items, in double and in single precision: microseconds per solve, best of a few runs.
+ * Tells whether keeping the factors in float would pay. */
+static void
+bench_row_kernel (int k,
+                  int n)
+{
+  int reps = 2000, one = 1, info = 0;
+  double best_d = G_MAXDOUBLE, best_s = G_MAXDOUBLE;
+  g_autofree double *G = g_new (double, k * k);
+  g_autofree double *A = g_new (double, k * k);
+  g_autofree double *B = g_new (double, (gsize) k * n);
+  g_autofree double *b = g_new (double, k);
+  g_autofree float *Gs = g_new (float, k * k);
+  g_autofree float *As = g_new (float, k * k);
+  g_autofree float *Bs = g_new (float, (gsize) k * n);
+  g_autofree float *bs = g_new (float, k);
+
+  for (int i = 0; i < k * k; i++)
+    G[i] = (i / k == i % k) ? 100.0 : 0.01 * ((i * 7) % 13);
+  for (int i = 0; i < k * n; i++)
+    B[i] = 0.01 * ((i * 11) % 17);
+  for (int i = 0; i < k * k; i++)
+    Gs[i] = (float) G[i];
+  for (int i = 0; i < k * n; i++)
+    Bs[i] = (float) B[i];
+
+  for (int run = 0; run < 3; run++)
+    {
+      double start = now ();
+
+      for (int r = 0; r < reps; r++)
+        {
+          memcpy (A, G, sizeof (double) * k * k);
+          for (int f = 0; f < k; f++)
+            b[f] = 1.0;
+          cblas_dsyrk (CblasColMajor, CblasLower, CblasNoTrans, k, n, 1.0, B, k, 1.0, A, k);
+          LAPACK_dposv ("L", &k, &one, A, &k, b, &k, &info);
+        }
+      best_d = MIN (best_d, (now () - start) / reps);
+
+      start = now ();
+      for (int r = 0; r < reps; r++)
+        {
+          memcpy (As, Gs, sizeof (float) * k * k);
+          for (int f = 0; f < k; f++)
+            bs[f] = 1.0f;
+          cblas_ssyrk (CblasColMajor, CblasLower, CblasNoTrans, k, n, 1.0f, Bs, k, 1.0f, As, k);
+          LAPACK_sposv ("L", &k, &one, As, &k, bs, &k, &info);
+        }
+      best_s = MIN (best_s, (now () - start) / reps);
+    }
+  printf ("kernel\t%d\t%d\t%.2f\t%.2f\t%.2f\n", k, n, best_d * 1e6, best_s * 1e6, best_d / best_s);
+}
+
 static SdInteractions *
 read_movielens (char      **paths,
                 GError    **error)
@@ -115,17 +172,19 @@ read_movielens (char      **paths,
 int
 main (int argc, char *argv[])
 {
-  int dgemm = 0, factors = 64, iterations = 5, threads = 1;
+  int dgemm = 0, factors = 64, iterations = 5, threads = 1, kernel = 0;
   char **movielens = NULL;
-  char *db = NULL, *solver = NULL;
+  char *db = NULL, *solver = NULL, *precision = NULL;
   GOptionEntry entries[] = {
     { "dgemm", 0, 0, G_OPTION_ARG_INT, &dgemm, "Time dgemm and sgemm on N × N matrices", "N" },
+    { "kernel", 0, 0, G_OPTION_ARG_INT, &kernel, "Time one row solve with N items, double against float", "N" },
     { "movielens", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &movielens, "A MovieLens ratings file (repeat for several)", "FILE" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "A shop (its interaction matrix with the default weights)", "SHOP" },
     { "factors", 0, 0, G_OPTION_ARG_INT, &factors, "Factors (64)", "K" },
     { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "Iterations (5)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Solver threads, 1 or 2 (1)", "N" },
     { "solver", 0, 0, G_OPTION_ARG_STRING, &solver, "cholesky or cg", "SOLVER" },
+    { "precision", 0, 0, G_OPTION_ARG_STRING, &precision, "double or float (Cholesky row solves)", "P" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— ALS and dgemm speed");
@@ -149,6 +208,13 @@ main (int argc, char *argv[])
       openblas_set_num_threads (threads);
       printf ("dgemm\t%d\t%d\t%.2f\t%.2f\n", dgemm, threads,
               bench_gemm (dgemm, 3, FALSE), bench_gemm (dgemm, 3, TRUE));
+      return 0;
+    }
+
+  if (kernel > 0)
+    {
+      openblas_set_num_threads (1);
+      bench_row_kernel (factors, kernel);
       return 0;
     }
 
@@ -188,13 +254,16 @@ main (int argc, char *argv[])
     goto fail;
   if (solver && !sd_recommender_set_param (model, "solver", solver, &error))
     goto fail;
+  if (precision && !sd_recommender_set_param (model, "precision", precision, &error))
+    goto fail;
   if (!sd_recommender_fit (model, train, NULL, &error))
     goto fail;
 
   sd_als_get_stats (SD_ALS (model), &stats);
   /* users items nnz factors threads solver s/iter BLAS-GFLOP/iter GFLOP/s-in-BLAS GFLOP/s-whole */
-  printf ("als\t%u\t%u\t%zu\t%d\t%d\t%s\t%.4f\t%.3f\t%.2f\t%.2f\n",
+  printf ("als\t%u\t%u\t%zu\t%d\t%d\t%s%s\t%.4f\t%.3f\t%.2f\t%.2f\n",
           train->n_users, train->n_items, train->nnz, factors, threads, solver ? solver : "cholesky",
+          precision && strcmp (precision, "float") == 0 ? "/f32" : "",
           stats.seconds / stats.iterations, stats.flops / stats.iterations / 1e9,
           /* blas_seconds is summed over the solver threads, which run side by side */
           stats.flops / (stats.blas_seconds / threads) / 1e9,
