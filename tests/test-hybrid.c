@@ -344,7 +344,7 @@ test_cancel (void)
  */
 #define ML_MEMBER_PARAMS \
   "member-params=als.reg=50,als.alpha=10,bpr.reg=0.02,bpr.epochs=150," \
-  "content.title-weight=4,content.popularity-prior=1"
+  "content.title-weight=4,content.tag-weight=2,content.popularity-prior=1"
 static const char *ml_params[] = { "weights=als:0.7,bpr:0.2,content:0.1", ML_MEMBER_PARAMS, NULL };
 
 static void
