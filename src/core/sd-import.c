@@ -1417,6 +1417,22 @@ context_clear (SdImportContext *ctx)
   g_clear_pointer (&ctx->name, g_free);
 }
 
+/* After a resync the lines behind the first are read again as rows of their own, so
+ * the rejected row is only its first line. */
+static void
+cut_last_reject_to_first_line (SdImportContext *ctx)
+{
+  SdImportReject *reject = g_ptr_array_index (ctx->report->rejects, ctx->report->rejects->len - 1);
+  char *nl = strchr (reject->raw, '\n');
+
+  if (nl)
+    {
+      if (nl > reject->raw && nl[-1] == '\r')
+        nl--;
+      *nl = '\0';
+    }
+}
+
 static gboolean
 check_shape (SdImportContext *ctx)
 {
@@ -1432,13 +1448,15 @@ check_shape (SdImportContext *ctx)
       return FALSE;
     case SD_CSV_RECORD_UNCLOSED_QUOTE:
       sd_import_reject (ctx, "unbalanced quote: the quote opened on this line is never closed");
-      if (!sd_csv_reader_resync (reader))
+      if (sd_csv_reader_resync (reader))
+        cut_last_reject_to_first_line (ctx);
+      else
         sd_import_count (ctx, "lines-lost-after-unbalanced-quote");
       return FALSE;
     case SD_CSV_RECORD_STRAY_QUOTE:
       sd_import_reject (ctx, "unbalanced quote: text follows a closing quote");
-      if (sd_csv_reader_get_multiline (reader))
-        sd_csv_reader_resync (reader);
+      if (sd_csv_reader_get_multiline (reader) && sd_csv_reader_resync (reader))
+        cut_last_reject_to_first_line (ctx);
       return FALSE;
     }
 
@@ -1453,8 +1471,8 @@ check_shape (SdImportContext *ctx)
         {
           sd_import_reject (ctx, "%u columns where the header has %u%s", n, ctx->n_header,
                             sd_csv_reader_get_multiline (reader) ? " (an unbalanced quote?)" : "");
-          if (sd_csv_reader_get_multiline (reader))
-            sd_csv_reader_resync (reader);
+          if (sd_csv_reader_get_multiline (reader) && sd_csv_reader_resync (reader))
+            cut_last_reject_to_first_line (ctx);
           return FALSE;
         }
     }
