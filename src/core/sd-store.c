@@ -156,9 +156,12 @@ static const char *const migrations[] = {
   ");",
   /* → coupons: rules with every saved version, and the coupons redeemed */
   "CREATE TABLE coupon_rules ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
   "  enabled INTEGER NOT NULL DEFAULT 0,"
   "  version INTEGER NOT NULL,"       /* the current one */
   "  updated_at INTEGER NOT NULL"
+  ");"
   "CREATE TABLE coupon_rule_versions ("
   "  rule_id INTEGER NOT NULL REFERENCES coupon_rules (id) ON DELETE CASCADE,"
   "  version INTEGER NOT NULL,"
@@ -167,10 +170,13 @@ static const char *const migrations[] = {
   "  PRIMARY KEY (rule_id, version)"
   ") WITHOUT ROWID;"
   "CREATE TABLE coupon_redemptions ("
+  "  id INTEGER PRIMARY KEY,"
   "  rule_id INTEGER NOT NULL REFERENCES coupon_rules (id) ON DELETE CASCADE,"
+  "  customer_id INTEGER REFERENCES customers (id) ON DELETE SET NULL,"
   "  order_id INTEGER REFERENCES orders (id) ON DELETE SET NULL,"
   "  at INTEGER NOT NULL,"
   "  discount_cents INTEGER NOT NULL"
+  ");"
   "CREATE INDEX coupon_redemptions_rule ON coupon_redemptions (rule_id);",
 };
 
