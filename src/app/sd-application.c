@@ -3,7 +3,10 @@
 
 #include <glib/gi18n.h>
 
+#include <glib/gstdio.h>
+
 #include "sd-application.h"
+#include "sd-demo.h"
 #include "sd-resources.h"
 #include "sd-window.h"
 
@@ -23,6 +26,43 @@ sd_application_default_shop_path (void)
   return g_build_filename (dir, "demo-shop.sqlite", NULL);
 }
 
+/* The default shop is made on first start, and again if a first start was cut short
+ * (the file is there but holds no data). */
+static gboolean
+default_shop_needs_demo (const char *path)
+{
+  GStatBuf st;
+  g_autoptr(SdStore) store = NULL;
+  gboolean empty = FALSE;
+
+  if (g_stat (path, &st) != 0 || st.st_size == 0)
+    return TRUE;
+  store = sd_store_open (path, NULL);
+  return store != NULL && sd_demo_store_is_empty (store, &empty, NULL) && empty;
+}
+
+static void
+demo_shop_made_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SdWindow) window = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = sd_application_default_shop_path ();
+  SdStore *store = sd_window_get_store (window);
+
+  if (!sd_job_run_finish (SD_JOB (source), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not make the demo shop: %s"), error->message);
+      sd_window_toast (window, message);
+      return;
+    }
+  /* The pages reload on SdStore::changed, unless another shop was opened meanwhile. */
+  if (store != NULL && g_strcmp0 (sd_store_get_path (store), path) == 0)
+    sd_store_notify_changed (store);
+  sd_window_toast (window, _("The demo shop is ready"));
+}
+
 static void
 sd_application_activate (GApplication *app)
 {
@@ -31,8 +71,17 @@ sd_application_activate (GApplication *app)
   if (window == NULL)
     {
       g_autofree char *path = sd_application_default_shop_path ();
+      gboolean make_demo = default_shop_needs_demo (path);
+
       window = GTK_WINDOW (sd_window_new (SD_APPLICATION (app)));
       sd_window_open_shop (SD_WINDOW (window), path);
+      /* Making it takes about a second on a busy machine: the window shows at once with
+       * the job running in its task list, and the pages fill in when it is done. */
+      if (make_demo)
+        {
+          g_autoptr(SdJob) job = sd_demo_job_new (path, NULL);
+          sd_window_run_job (SD_WINDOW (window), job, demo_shop_made_cb, g_object_ref (window));
+        }
     }
   gtk_window_present (window);
 }

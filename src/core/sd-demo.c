@@ -1115,6 +1115,12 @@ make_customer (Gen     *gen,
           sqlite3_bind_int (stmt, 7, ev->rating);
           sqlite3_bind_text (stmt, 8, scratch->str, scratch->len, SQLITE_STATIC);
         }
+      else
+        {
+          /* Statements are reused without clearing: a review's values must not linger. */
+          sqlite3_bind_null (stmt, 7);
+          sqlite3_bind_null (stmt, 8);
+        }
       if (!step (gen, STMT_EVENT, error))
         return FALSE;
     }
