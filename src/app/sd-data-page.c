@@ -126,13 +126,13 @@ column_width (SdColumnKind kind)
 {
   switch (kind)
     {
-    case SD_COLUMN_TIME:       return 150;
-    case SD_COLUMN_MONEY:      return 110;
-    case SD_COLUMN_INTEGER:    return 90;
-    case SD_COLUMN_EVENT_KIND: return 120;
-    case SD_COLUMN_RATING:     return 100;
+    case SD_COLUMN_TIME:       return 145;
+    case SD_COLUMN_MONEY:      return 100;
+    case SD_COLUMN_INTEGER:    return 85;
+    case SD_COLUMN_EVENT_KIND: return 115;
+    case SD_COLUMN_RATING:     return 95;
     case SD_COLUMN_TEXT:
-    default:                   return 130;
+    default:                   return 120;
     }
 }
 
@@ -162,7 +162,7 @@ rebuild_columns (SdDataPage *self,
       if (sd_table_get_column_expands (table, i))
         {
           gtk_column_view_column_set_expand (column, TRUE);
-          gtk_column_view_column_set_fixed_width (column, 220);
+          gtk_column_view_column_set_fixed_width (column, 180);
         }
       else
         gtk_column_view_column_set_fixed_width (column, column_width (kind));
@@ -804,6 +804,12 @@ sd_data_page_dispose (GObject *object)
   if (self->column_view)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_DATA_PAGE);
+  /* dispose_template leaves the unnamed top child in place: unparent whatever is left. */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
   if (self->model)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->selection);
