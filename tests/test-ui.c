@@ -16,15 +16,16 @@
 #include "sd-application.h"
 #include "sd-data-page.h"
 #include "sd-overview-page.h"
-#include "sd-window.h"
-#ifdef SD_HAVE_IMPORTER
 #include "sd-import.h"
-#endif
+#include "sd-window.h"
 
 #define N_CUSTOMERS 300
 #define N_PRODUCTS 60
 #define N_ORDERS 400
 #define N_EVENTS 3000
+/* Big enough that the import takes a good part of a second or more: the frame gap is
+ * measured over many frames. */
+#define N_IMPORT_INVOICES 20000
 
 static const char *const page_names[] = {
   "overview", "data", "training", "recommendations", "customers", "coupons", "chatbot",
@@ -139,14 +140,34 @@ fill_shop (const char *path)
   g_assert_true (sd_store_commit (store, &error));
 }
 
+/* The widget paintable is empty while a widget waits for its next layout (an animating
+ * revealer, say): wait for a frame and try again. */
+static GskRenderNode *
+snapshot_widget (GtkWidget *widget,
+                 int        width,
+                 int        height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+
+  for (int attempt = 0; attempt < 20; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      GskRenderNode *node;
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      if ((node = gtk_snapshot_free_to_node (snapshot)) != NULL)
+        return node;
+      gtk_test_widget_wait_for_draw (widget);
+    }
+  return NULL;
+}
+
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
@@ -156,8 +177,7 @@ save_screenshot (GtkWidget  *widget,
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
 
   g_assert_cmpint (width, >, 0);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  node = snapshot_widget (widget, width, height);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -327,7 +347,6 @@ test_refuses_foreign_files (void)
   close_dialogs ();
 }
 
-#ifdef SD_HAVE_IMPORTER
 /* An Online Retail export: @n_invoices invoices of three lines each. */
 static char *
 write_online_retail (guint n_invoices)
@@ -344,43 +363,60 @@ write_online_retail (guint n_invoices)
   g_string_free (csv, TRUE);
   return g_steal_pointer (&path);
 }
-#endif
 
 static void
 test_import (void)
 {
-#ifdef SD_HAVE_IMPORTER
   SdDataPage *page = data_page ();
   SdTableModel *model = sd_data_page_get_model (page);
   SdFrameStats *stats = sd_window_get_frame_stats (window);
   const char *file_env = g_getenv ("SD_UI_IMPORT_FILE");
   const char *bound_env = g_getenv ("SD_UI_MAX_FRAME_GAP_MS");
   double bound_ms = bound_env ? g_ascii_strtod (bound_env, NULL) : 100.0;
-  g_autofree char *path = file_env ? g_strdup (file_env) : write_online_retail (2000);
+  g_autofree char *path = file_env ? g_strdup (file_env) : write_online_retail (N_IMPORT_INVOICES);
   gint64 orders_before = count_sql ("SELECT count(*) FROM orders");
   gint64 orders_after;
   g_autofree char *summary = NULL;
+  g_autofree char *idle_summary = NULL;
+  double idle_ms, gap_ms;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "data");
   sd_data_page_show_table (page, SD_TABLE_ORDERS);
   wait_model (model);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
+  /* The baseline: the same window, idle, for a second. On a shared machine the scheduler
+   * alone can delay a frame; the bound allows for what the idle window already shows. */
+  sd_frame_stats_reset (stats);
+  sd_frame_stats_start (stats);
+  spin (1000);
+  sd_frame_stats_stop (stats);
+  idle_ms = sd_frame_stats_get_max_gap_us (stats) / 1000.0;
+  idle_summary = sd_frame_stats_to_string (stats);
+  g_print ("# frame gap while idle: %s\n", idle_summary);
+
   sd_frame_stats_reset (stats);
   sd_frame_stats_start (stats);
   g_assert_true (sd_data_page_import_file (page, path, file_env ? SD_IMPORT_AUTO : SD_IMPORT_ONLINE_RETAIL, FALSE));
   g_assert_true (sd_data_page_get_importing (page));
-  spin (50);
-  save_screenshot (GTK_WIDGET (window), "import-running");
+  spin (400);   /* past the panel's slide-down */
+  if (sd_data_page_get_importing (page))
+    {
+      /* Rendering a screenshot blocks the main loop itself: not counted. */
+      sd_frame_stats_stop (stats);
+      save_screenshot (GTK_WIDGET (window), "import-running");
+      sd_frame_stats_start (stats);
+    }
   WAIT_UNTIL (!sd_data_page_get_importing (page), 600);
-  sd_frame_stats_stop (stats);
+  /* The window stopped the measurement as the job ended. */
+  g_assert_false (sd_frame_stats_is_running (stats));
   summary = sd_frame_stats_to_string (stats);
   g_print ("# frame gap during the import of %s: %s\n", path, summary);
   g_test_message ("frame gap during the import: %s", summary);
 
   orders_after = count_sql ("SELECT count(*) FROM orders");
   if (file_env == NULL)
-    g_assert_cmpint (orders_after, ==, orders_before + 2000);
+    g_assert_cmpint (orders_after, ==, orders_before + N_IMPORT_INVOICES);
   else
     g_assert_cmpint (orders_after, >, orders_before);
 
@@ -390,14 +426,30 @@ test_import (void)
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, orders_after);
 
   spin (300);
-  save_screenshot (GTK_WIDGET (window), "import-report");
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
+        if (ADW_IS_MESSAGE_DIALOG (win))
+          {
+            gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+            save_screenshot (GTK_WIDGET (win), "import-report");
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+  }
+  save_screenshot (GTK_WIDGET (window), "import-finished");
   close_dialogs ();
 
   g_assert_cmpuint (sd_frame_stats_get_n_frames (stats), >, 1);
-  g_assert_cmpfloat (sd_frame_stats_get_max_gap_us (stats) / 1000.0, <, bound_ms);
-#else
-  g_test_skip ("The importer (src/core/sd-import.c) is not built in yet: the import part of the UI test runs once it is on main");
-#endif
+  gap_ms = sd_frame_stats_get_max_gap_us (stats) / 1000.0;
+  g_print ("# largest frame gap during the import %.1f ms, idle %.1f ms, bound %.1f ms\n",
+           gap_ms, idle_ms, MAX (bound_ms, 2 * idle_ms));
+  g_assert_cmpfloat (gap_ms, <, MAX (bound_ms, 2 * idle_ms));
 }
 
 int

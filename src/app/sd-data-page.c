@@ -13,10 +13,9 @@
 
 #include "sd-data-page.h"
 #include "sd-format.h"
-#include "sd-window.h"
-#ifdef SD_HAVE_IMPORTER
 #include "sd-import.h"
-#endif
+#include "sd-line-chart.h"
+#include "sd-window.h"
 
 struct _SdDataPage
 {
@@ -48,6 +47,8 @@ struct _SdDataPage
 
   SdJob          *import_job;
   double          import_rate;    /* last "rows/s" point */
+  SdLineChart    *rate_chart;
+  guint           rate_series;
 };
 
 G_DEFINE_FINAL_TYPE (SdDataPage, sd_data_page, GTK_TYPE_WIDGET)
@@ -328,7 +329,7 @@ get_window (SdDataPage *self)
   return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
 }
 
-G_GNUC_UNUSED static void
+static void
 toast (SdDataPage *self,
        const char *message)
 {
@@ -369,13 +370,13 @@ update_import_panel (SdDataPage *self)
   gtk_progress_bar_set_fraction (self->import_progress, sd_job_get_fraction (job));
 }
 
-G_GNUC_UNUSED static void
+static void
 import_job_notify_cb (SdDataPage *self)
 {
   update_import_panel (self);
 }
 
-G_GNUC_UNUSED static void
+static void
 import_metric_cb (SdJob      *job,
                   int         step,
                   const char *name,
@@ -383,7 +384,11 @@ import_metric_cb (SdJob      *job,
                   SdDataPage *self)
 {
   if (g_strcmp0 (name, "rows/s") == 0)
-    self->import_rate = value;
+    {
+      self->import_rate = value;
+      sd_line_chart_append (self->rate_chart, self->rate_series,
+                            sd_job_get_elapsed_us (job) / (double) G_USEC_PER_SEC, value);
+    }
   update_import_panel (self);
 }
 
@@ -398,7 +403,7 @@ import_cancel_cb (SdDataPage *self)
     }
 }
 
-G_GNUC_UNUSED static void
+static void
 end_import (SdDataPage *self)
 {
   if (self->import_job)
@@ -408,8 +413,6 @@ end_import (SdDataPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import", self->store != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMPORTING]);
 }
-
-#ifdef SD_HAVE_IMPORTER
 
 static void
 save_rejects_response_cb (GtkNativeDialog *chooser,
@@ -550,10 +553,10 @@ import_done_cb (GObject      *object,
 }
 
 gboolean
-sd_data_page_import_file (SdDataPage *self,
-                          const char *path,
-                          int         format,
-                          gboolean    hash_identities)
+sd_data_page_import_file (SdDataPage     *self,
+                          const char     *path,
+                          SdImportFormat  format,
+                          gboolean        hash_identities)
 {
   SdImportOptions options = { format, hash_identities };
   SdWindow *window = get_window (self);
@@ -571,6 +574,7 @@ sd_data_page_import_file (SdDataPage *self,
                           g_strdup (sd_store_get_path (self->store)), g_free);
   self->import_job = job;
   self->import_rate = 0;
+  sd_line_chart_clear_series (self->rate_chart, self->rate_series);
 
   base = g_path_get_basename (path);
   title = g_strdup_printf (_("Importing “%s”"), base);
@@ -724,27 +728,6 @@ import_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-#else /* !SD_HAVE_IMPORTER */
-
-gboolean
-sd_data_page_import_file (SdDataPage *self,
-                          const char *path,
-                          int         format,
-                          gboolean    hash_identities)
-{
-  return FALSE;
-}
-
-static void
-import_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  message_dialog (SD_DATA_PAGE (widget), _("Import Is Not Available"),
-                  _("This build of Shopdesk has no importer yet. Use shopdesk-cli import once it is there."));
-}
-
-#endif
 
 /* ---- Store ------------------------------------------------------------------------ */
 
@@ -927,6 +910,15 @@ sd_data_page_init (SdDataPage *self)
     gtk_string_list_append (titles, sd_table_get_title (t));
   gtk_drop_down_set_model (self->table_dropdown, G_LIST_MODEL (titles));
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+
+  self->rate_chart = SD_LINE_CHART (sd_line_chart_new ());
+  self->rate_series = sd_line_chart_add_series (self->rate_chart, "rows/s", _("Rows per second"));
+  sd_line_chart_set_axis_titles (self->rate_chart, _("Seconds"), _("Rows per second"));
+  gtk_widget_set_size_request (GTK_WIDGET (self->rate_chart), -1, 160);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->rate_chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Import rate"), -1);
+  gtk_box_append (self->chart_slot, GTK_WIDGET (self->rate_chart));
+  gtk_widget_set_visible (GTK_WIDGET (self->chart_slot), TRUE);
 
   /* set_selected on a fresh dropdown with 0 already selected does not notify. */
   rebuild_columns (self, SD_TABLE_CUSTOMERS);

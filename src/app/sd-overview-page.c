@@ -10,6 +10,7 @@
 
 #include "sd-application.h"
 #include "sd-format.h"
+#include "sd-import.h"
 #include "sd-job.h"
 #include "sd-overview-page.h"
 
@@ -429,7 +430,10 @@ show_imports (SdOverviewPage *self,
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *base = g_path_get_basename (item->file ? item->file : "");
       g_autofree char *when = sd_format_time (item->finished_at);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", item->format ? item->format : "", when);
+      SdImportFormat format;
+      const char *format_label = item->format && sd_import_format_from_string (item->format, &format)
+                                 ? sd_import_format_get_label (format) : item->format;
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", format_label ? format_label : "", when);
       g_autofree char *rows = sd_format_count (item->rows_imported);
       g_autofree char *rows_text = g_strdup_printf (_("%s rows"), rows);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
