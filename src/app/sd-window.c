@@ -575,11 +575,16 @@ job_done_cb (GObject      *object,
   SdWindow *self = run->self;
   SdJob *job = SD_JOB (object);
 
-  if (sd_job_list_get_n_running (self->job_list) == 0 && self->frame_stats_auto)
+  /* Measured while jobs run: the dialogs and reloads that follow are not part of it. */
+  if (sd_job_list_get_n_running (self->job_list) == 0 &&
+      sd_frame_stats_is_running (self->frame_stats))
     {
-      g_autofree char *stats = sd_frame_stats_to_string (self->frame_stats);
       sd_frame_stats_stop (self->frame_stats);
-      g_print ("shopdesk: frame stats while “%s” ran: %s\n", sd_job_get_title (job), stats);
+      if (self->frame_stats_auto)
+        {
+          g_autofree char *stats = sd_frame_stats_to_string (self->frame_stats);
+          g_print ("shopdesk: frame stats while “%s” ran: %s\n", sd_job_get_title (job), stats);
+        }
     }
 
   if (run->callback)
