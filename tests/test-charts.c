@@ -6,7 +6,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "sd-chart-controls.h"
 #include "sd-chart-scale.h"
+#include "sd-resources.h"
 #include "sd-heatmap.h"
 #include "sd-line-chart.h"
 #include "sd-scatter.h"
@@ -426,6 +428,69 @@ test_scatter (void)
   g_assert_finalize_object (scatter);
 }
 
+static void
+test_controls (void)
+{
+  GtkWidget *chart = sd_line_chart_new ();
+  GtkWidget *controls = sd_chart_controls_new (SD_LINE_CHART (chart));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *window;
+  double last_val;
+  GtkToggleButton *log_toggle = NULL;
+  GtkRange *scale = NULL;
+
+  g_object_ref_sink (chart);
+  g_object_ref_sink (controls);
+  sd_line_chart_set_axis_titles (SD_LINE_CHART (chart), "epoch", "loss");
+  fill_loss_curves (SD_LINE_CHART (chart), 50, 20, &last_val);
+  gtk_widget_set_halign (controls, GTK_ALIGN_END);
+  gtk_widget_set_vexpand (chart, TRUE);
+  gtk_box_append (GTK_BOX (box), controls);
+  gtk_box_append (GTK_BOX (box), chart);
+  g_assert_true (sd_chart_controls_get_chart (SD_CHART_CONTROLS (controls)) == SD_LINE_CHART (chart));
+
+  window = show_in_window (box, 760, 500);
+
+  /* Find the template's toggle and slider the way a user would reach them. */
+  for (GtkWidget *w = gtk_widget_get_first_child (controls); w; w = gtk_widget_get_next_sibling (w))
+    {
+      if (GTK_IS_TOGGLE_BUTTON (w))
+        log_toggle = GTK_TOGGLE_BUTTON (w);
+      else if (GTK_IS_BOX (w))
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+          if (GTK_IS_RANGE (c))
+            scale = GTK_RANGE (c);
+    }
+  g_assert_nonnull (log_toggle);
+  g_assert_nonnull (scale);
+
+  gtk_toggle_button_set_active (log_toggle, TRUE);
+  g_assert_true (sd_line_chart_get_log_scale (SD_LINE_CHART (chart)));
+  gtk_range_set_value (scale, 0.6);
+  g_assert_cmpfloat_with_epsilon (sd_line_chart_get_smoothing (SD_LINE_CHART (chart)), 0.6, 1e-9);
+  sd_line_chart_set_smoothing (SD_LINE_CHART (chart), 0.8);
+  g_assert_cmpfloat_with_epsilon (gtk_range_get_value (scale), 0.8, 1e-9);
+
+  /* Reset is only offered when there is something to reset. */
+  g_assert_false (sd_line_chart_get_zoomed (SD_LINE_CHART (chart)));
+  sd_line_chart_zoom (SD_LINE_CHART (chart), 0.5);
+  g_assert_true (sd_line_chart_get_zoomed (SD_LINE_CHART (chart)));
+  g_assert_true (gtk_widget_activate_action (controls, "controls.reset-view", NULL));
+  g_assert_false (sd_line_chart_get_zoomed (SD_LINE_CHART (chart)));
+
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      set_dark (dark);
+      wait_for_draw (box);
+      save_screenshot (box, dark ? "controls-dark" : "controls-light");
+    }
+  set_dark (FALSE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (controls);
+  g_assert_finalize_object (chart);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -434,11 +499,13 @@ main (int   argc,
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  sd_register_resource ();
 
   g_test_add_func ("/charts/line", test_line_chart);
   g_test_add_func ("/charts/line-large", test_line_chart_large);
   g_test_add_func ("/charts/heatmap", test_heatmap);
   g_test_add_func ("/charts/scatter", test_scatter);
+  g_test_add_func ("/charts/controls", test_controls);
 
   return g_test_run ();
 }
