@@ -436,6 +436,26 @@ test_nearest (void)
     }
 }
 
+static void
+test_nearest_point (void)
+{
+  double x[] = { 0, 1, 2, 3, NAN, 10 };
+  double y[] = { 0, 1, 4, 9, 5, -1 };
+  SdChartScale xs, ys;
+
+  sd_chart_scale_init (&xs, SD_CHART_SCALE_LINEAR, 0, 10, 0, 100);   /* 10 px per unit */
+  sd_chart_scale_init (&ys, SD_CHART_SCALE_LINEAR, 0, 10, 100, 0);
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 6, &xs, &ys, 11, 89, 5), ==, 1);
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 6, &xs, &ys, 21, 62, 5), ==, 2);
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 6, &xs, &ys, 50, 50, 5), ==, -1);   /* too far */
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 6, &xs, &ys, 100, 110, 12), ==, 5); /* off-plot is fine */
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 0, &xs, &ys, 0, 0, 5), ==, -1);
+
+  /* Log y: points at y <= 0 cannot be placed and are never picked. */
+  sd_chart_scale_init (&ys, SD_CHART_SCALE_LOG, 0.1, 10, 100, 0);
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 6, &xs, &ys, 0, 100, 1000), !=, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -453,6 +473,7 @@ main (int   argc,
   g_test_add_func ("/chart/data/sorting", test_series_sorting);
   g_test_add_func ("/chart/data/decimate", test_decimate);
   g_test_add_func ("/chart/data/nearest", test_nearest);
+  g_test_add_func ("/chart/data/nearest-point", test_nearest_point);
 
   return g_test_run ();
 }

@@ -428,7 +428,11 @@ sd_chart_export (GtkWidget        *widget,
     }
 
   if (svg)
-    surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
+    {
+      surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
+      /* Pixels, not points: a 900-wide export opens 900 pixels wide. */
+      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
+    }
   else
     surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
 
