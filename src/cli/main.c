@@ -14,6 +14,8 @@ typedef struct {
 
 static const Command commands[] = {
   { "stats", sd_cli_stats, "Count what the shop holds" },
+  { "chat-train", sd_cli_chat_train, "Train the intent classifier on a CSV or JSON data set" },
+  { "chat-eval", sd_cli_chat_eval, "Train and evaluate the intent classifier on test data" },
 };
 
 static void
