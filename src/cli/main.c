@@ -14,6 +14,9 @@ typedef struct {
 
 static const Command commands[] = {
   { "stats", sd_cli_stats, "Count what the shop holds" },
+  { "import", sd_cli_import, "Import a shop export (CSV, plain or .gz)" },
+  { "demo", sd_cli_demo, "Make a demo shop (deterministic, English and Chinese)" },
+  { "coupons", sd_cli_coupons, "Coupon rules: list, add, preview, apply" },
 };
 
 static void

@@ -17,7 +17,7 @@ typedef struct {
   double view;              /* weight of one view */
   double cart;
   double purchase;
-  double review;            /* a review counts as this times (rating - 2.5) / 2.5 … see sd_interactions_weights_default */
+  double review;            /* a review counts as this times rating / 5 (the full weight when unrated) */
   int    positive_min_rating; /* reviews rated below this are left out (0 keeps all) */
   double half_life_days;    /* time decay of an event's weight; 0 = none */
   gint64 now;               /* unix seconds the decay is measured from; 0 = newest event */
@@ -57,14 +57,17 @@ SdInteractions *sd_interactions_transpose   (SdInteractions *self);
 guint          *sd_interactions_item_counts (SdInteractions *self);
 
 /* Every customer and product of the store gets an index, so items nobody touched yet can
- * still be recommended by content. */
+ * still be recommended by content. Events and the lines of orders that were not cancelled
+ * or refunded count (an order line also imported as a purchase event at the same time
+ * counts once). Ids are sorted, so index order follows store id order. */
 SdInteractions *sd_interactions_from_store  (SdStore                    *store,
                                              const SdInteractionWeights *weights,
                                              GCancellable               *cancellable,
                                              GError                    **error);
 
 /* For files read directly (MovieLens splits): add cells, then build. Duplicate cells add
- * their weights and keep the newest time. Ids are whatever keys the caller uses. */
+ * their weights and keep the newest time; cells whose weight ends up <= 0 are dropped.
+ * Ids are whatever keys the caller uses; dense indices follow ascending id order. */
 typedef struct _SdInteractionsBuilder SdInteractionsBuilder;
 
 SdInteractionsBuilder *sd_interactions_builder_new   (void);

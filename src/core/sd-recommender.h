@@ -83,7 +83,8 @@ struct _SdRecommenderClass
   void       (*score)   (SdRecommender      *self,
                          guint               user,
                          float              *scores);
-  /* Up to @max SdReason * for why @item is recommended to @user (may be empty). */
+  /* Up to @max SdReason * for why @item is recommended to @user (may be empty), strongest
+   * first; the array frees its elements (sd_reason_free). The default returns none. */
   GPtrArray *(*explain) (SdRecommender      *self,
                          guint               user,
                          guint               item,
@@ -135,6 +136,17 @@ GArray         *sd_recommender_recommend    (SdRecommender      *self,
                                              guint               user,
                                              guint               n,
                                              const SdRecFilter  *filter);
+/* What recommend does after scoring: the filter applied to a user's scores in place
+ * (excluded items become -INFINITY). For models and evaluation code that score themselves. */
+void            sd_recommender_apply_filter (SdRecommender      *self,
+                                             guint               user,
+                                             const SdRecFilter  *filter,
+                                             float              *scores);
+/* The best @n of @scores[0..n_items), best first (SdScoredItem); NaN and -INFINITY
+ * entries are skipped, ties go to the lower index. O(n_items log n). */
+GArray         *sd_top_n                    (const float        *scores,
+                                             guint               n_items,
+                                             guint               n);
 GPtrArray      *sd_recommender_explain      (SdRecommender      *self,
                                              guint               user,
                                              guint               item,
@@ -146,8 +158,10 @@ SdRecommender  *sd_recommender_load         (GBytes             *blob,
                                              SdInteractions     *train,
                                              GError            **error);
 
-/* For subclasses: report progress of epoch @epoch of @n_epochs with its loss; checks
- * cancellation. Returns FALSE with @error set when cancelled. */
+/* For subclasses: report progress of epoch @epoch (counted from 1) of @n_epochs with its
+ * loss: a "loss" metric point at step @epoch and the progress fraction go to the job, then
+ * context->epoch_done runs (the model counts as fitted while it does, so the callback can
+ * score), then cancellation is checked. Returns FALSE with @error set when cancelled. */
 gboolean        sd_recommender_report_epoch (SdRecommender      *self,
                                              const SdFitContext *context,
                                              int                 epoch,
