@@ -13,6 +13,8 @@
 struct _SdApplication
 {
   AdwApplication parent_instance;
+
+  char          *start_page;   /* --page: the page the first window shows */
 };
 
 G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
@@ -82,8 +84,57 @@ sd_application_activate (GApplication *app)
           g_autoptr(SdJob) job = sd_demo_job_new (path, NULL);
           sd_window_run_job (SD_WINDOW (window), job, demo_shop_made_cb, g_object_ref (window));
         }
+      if (SD_APPLICATION (app)->start_page)
+        sd_window_show_page (SD_WINDOW (window), SD_APPLICATION (app)->start_page);
     }
   gtk_window_present (window);
+}
+
+/* `shopdesk SHOP.sqlite` opens that shop instead of the demo shop. */
+static void
+sd_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autofree char *path = n_files > 0 ? g_file_get_path (files[0]) : NULL;
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (sd_window_new (SD_APPLICATION (app)));
+      if (SD_APPLICATION (app)->start_page)
+        sd_window_show_page (SD_WINDOW (window), SD_APPLICATION (app)->start_page);
+    }
+  if (path == NULL || !sd_window_open_shop (SD_WINDOW (window), path))
+    {
+      /* A shop that cannot be opened leaves the demo shop showing, with the reason. */
+      g_autofree char *demo = sd_application_default_shop_path ();
+      if (sd_window_get_store (SD_WINDOW (window)) == NULL)
+        sd_window_open_shop (SD_WINDOW (window), demo);
+    }
+  gtk_window_present (window);
+}
+
+static int
+sd_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  const char *page = NULL;
+
+  if (g_variant_dict_lookup (options, "page", "&s", &page))
+    {
+      g_free (SD_APPLICATION (app)->start_page);
+      SD_APPLICATION (app)->start_page = g_strdup (page);
+    }
+  return -1;
+}
+
+static void
+sd_application_finalize (GObject *object)
+{
+  g_free (SD_APPLICATION (object)->start_page);
+  G_OBJECT_CLASS (sd_application_parent_class)->finalize (object);
 }
 
 static void
@@ -135,7 +186,10 @@ sd_application_class_init (SdApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = sd_application_activate;
+  app_class->open = sd_application_open;
   app_class->startup = sd_application_startup;
+  app_class->handle_local_options = sd_application_handle_local_options;
+  G_OBJECT_CLASS (klass)->finalize = sd_application_finalize;
 
   sd_register_resource ();
 }
@@ -143,6 +197,15 @@ sd_application_class_init (SdApplicationClass *klass)
 static void
 sd_application_init (SdApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Show this page first: overview, data, training, recommendations, customers, coupons or chatbot"),
+      N_("PAGE") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[SHOP.sqlite]"));
 }
 
 SdApplication *
@@ -150,7 +213,7 @@ sd_application_new (void)
 {
   return g_object_new (SD_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_PATH,
                        NULL);
 }

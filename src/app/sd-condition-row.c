@@ -56,7 +56,7 @@ struct _SdConditionRow
   GtkDropDown   *op;
   GtkEntry      *value;
   GtkDropDown   *model;
-  GtkToggleButton *negate;
+  GtkDropDown   *negate;     /* “If” or “Unless” */
 };
 
 G_DEFINE_FINAL_TYPE (SdConditionRow, sd_condition_row, GTK_TYPE_LIST_BOX_ROW)
@@ -200,7 +200,7 @@ sd_condition_row_build (SdConditionRow  *self,
   if (info->value != VALUE_INTEREST && op == OP_TOP)
     cond->op = SD_OP_GE;
 
-  if (gtk_toggle_button_get_active (self->negate))
+  if (gtk_drop_down_get_selected (self->negate) == 1)
     {
       SdCondition *not = sd_condition_new (SD_COND_NOT);
       sd_condition_add (not, g_steal_pointer (&cond));
@@ -225,7 +225,7 @@ load_condition (SdConditionRow    *self,
 {
   if (cond->kind == SD_COND_NOT && cond->children && cond->children->len == 1)
     {
-      gtk_toggle_button_set_active (self->negate, TRUE);
+      gtk_drop_down_set_selected (self->negate, 1);
       cond = g_ptr_array_index (cond->children, 0);
     }
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
@@ -296,10 +296,11 @@ sd_condition_row_init (SdConditionRow *self)
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 6);
 
-  self->negate = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("not")));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->negate), _("Match customers for whom this does not hold"));
+  /* Translators: the start of a coupon condition, "If Country is …" or "Unless Country is …". */
+  self->negate = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char *[]) { _("If"), _("Unless"), NULL }));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->negate), _("“Unless” matches customers for whom this does not hold"));
   gtk_widget_set_valign (GTK_WIDGET (self->negate), GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (GTK_WIDGET (self->negate), "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->negate), GTK_ACCESSIBLE_PROPERTY_LABEL, _("If or unless"), -1);
 
   self->kind = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&kind_names)), NULL));
   gtk_widget_set_valign (GTK_WIDGET (self->kind), GTK_ALIGN_CENTER);
@@ -337,7 +338,7 @@ sd_condition_row_init (SdConditionRow *self)
   g_signal_connect_swapped (self->op, "notify::selected", G_CALLBACK (emit_changed), self);
   g_signal_connect_swapped (self->model, "notify::selected", G_CALLBACK (emit_changed), self);
   g_signal_connect_swapped (self->value, "changed", G_CALLBACK (emit_changed), self);
-  g_signal_connect_swapped (self->negate, "toggled", G_CALLBACK (emit_changed), self);
+  g_signal_connect_swapped (self->negate, "notify::selected", G_CALLBACK (emit_changed), self);
   g_signal_connect_swapped (remove, "clicked", G_CALLBACK (remove_clicked_cb), self);
   update_visibility (self);
 }

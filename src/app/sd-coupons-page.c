@@ -125,10 +125,12 @@ toast (SdCouponsPage *self,
     sd_window_toast (SD_WINDOW (root), message);
 }
 
+static char *currency;   /* the open shop's, for money_text; main thread only */
+
 static char *
 money_text (gint64 cents)
 {
-  return sd_format_money (cents, NULL);
+  return sd_format_money (cents, currency);
 }
 
 static const char *
@@ -902,6 +904,8 @@ load_done_cb (GObject      *object,
   g_clear_pointer (&self->all, sd_coupon_preview_free);
   self->all = g_steal_pointer (&work->all);
 
+  g_free (currency);
+  currency = sd_store_get_setting (self->store, "shop.currency");
   gtk_stack_set_visible_child_name (self->stack, "content");
   fill_rules (self, select_id);
 }
