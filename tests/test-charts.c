@@ -180,6 +180,20 @@ test_line_chart (void)
   g_assert_cmpuint (svg_len, >, 1000);
   g_assert_true (g_str_has_prefix (svg_text, "<?xml") || g_str_has_prefix (svg_text, "<svg"));
   g_assert_nonnull (strstr (svg_text, "</svg>"));
+  /* Where librsvg's pixbuf loader is installed, the SVG must also parse at its size. */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (svg, &error);
+
+    if (pixbuf == NULL && g_error_matches (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+      g_test_message ("no SVG loader for GdkPixbuf; SVG checked by its text only");
+    else
+      {
+        g_assert_no_error (error);
+        g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 900);
+        g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 500);
+      }
+    g_clear_error (&error);
+  }
 
   /* A path that cannot be written gives an error naming it, not a crash. */
   g_assert_false (sd_line_chart_export_png (SD_LINE_CHART (chart), "/nonexistent/dir/chart.png", 100, 100, &error));
