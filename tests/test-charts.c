@@ -75,6 +75,19 @@ set_dark (gboolean dark)
                                       dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
 }
 
+/* A style switch alone must make @widget redraw in the new colours (no queue_draw here). */
+static void
+set_dark_and_wait (GtkWidget *widget,
+                   gboolean   dark)
+{
+  gboolean was_dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  set_dark (dark);
+  if (was_dark == dark)
+    gtk_widget_queue_draw (widget);
+  gtk_test_widget_wait_for_draw (widget);
+}
+
 /* A training run: noisy decreasing loss per step, validation per epoch. */
 static void
 fill_loss_curves (SdLineChart *chart,
@@ -352,8 +365,7 @@ show_heatmap (guint       n,
     {
       g_autofree char *shot = g_strdup_printf ("heatmap-%s-%s", name, dark ? "dark" : "light");
 
-      set_dark (dark);
-      wait_for_draw (heatmap);
+      set_dark_and_wait (heatmap, dark);
       save_screenshot (heatmap, shot);
     }
   set_dark (FALSE);
@@ -440,8 +452,7 @@ test_scatter (void)
     {
       g_autofree char *shot = g_strdup_printf ("scatter-%s", dark ? "dark" : "light");
 
-      set_dark (dark);
-      wait_for_draw (scatter);
+      set_dark_and_wait (scatter, dark);
       save_screenshot (scatter, shot);
     }
   set_dark (FALSE);

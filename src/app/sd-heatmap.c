@@ -586,6 +586,16 @@ sd_heatmap_set_property (GObject      *object,
     }
 }
 
+/* Colours come from the theme at draw time: a switch to dark style must redraw, even where
+ * GTK sees no change that affects this widget's own CSS box. */
+static void
+sd_heatmap_css_changed (GtkWidget         *widget,
+                        GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (sd_heatmap_parent_class)->css_changed (widget, change);
+  gtk_widget_queue_draw (widget);
+}
+
 static void
 sd_heatmap_class_init (SdHeatmapClass *klass)
 {
@@ -597,6 +607,7 @@ sd_heatmap_class_init (SdHeatmapClass *klass)
   object_class->set_property = sd_heatmap_set_property;
 
   widget_class->snapshot = sd_heatmap_snapshot;
+  widget_class->css_changed = sd_heatmap_css_changed;
   widget_class->measure = sd_heatmap_measure;
 
   properties[PROP_COLOR_SCALE] =

@@ -453,6 +453,16 @@ sd_scatter_get_property (GObject    *object,
     }
 }
 
+/* Colours come from the theme at draw time: a switch to dark style must redraw, even where
+ * GTK sees no change that affects this widget's own CSS box. */
+static void
+sd_scatter_css_changed (GtkWidget         *widget,
+                        GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (sd_scatter_parent_class)->css_changed (widget, change);
+  gtk_widget_queue_draw (widget);
+}
+
 static void
 sd_scatter_class_init (SdScatterClass *klass)
 {
@@ -462,6 +472,7 @@ sd_scatter_class_init (SdScatterClass *klass)
   object_class->finalize = sd_scatter_finalize;
   object_class->get_property = sd_scatter_get_property;
   widget_class->snapshot = sd_scatter_snapshot;
+  widget_class->css_changed = sd_scatter_css_changed;
   widget_class->measure = sd_scatter_measure;
 
   properties[PROP_ZOOMED] =
