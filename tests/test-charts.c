@@ -471,6 +471,27 @@ test_scatter (void)
   g_signal_emit_by_name (scatter, "point-activated", 17u);
   g_assert_cmpint (activated, ==, 17);
 
+  report_redraw_cost (scatter, "scatter, 800 points");
+  {
+    const guint big = 20000;
+    g_autofree double *bx = g_new (double, big);
+    g_autofree double *by = g_new (double, big);
+    g_autofree guint *bc = g_new (guint, big);
+
+    for (guint i = 0; i < big; i++)
+      {
+        bc[i] = i % 5;
+        bx[i] = bc[i] + g_rand_double_range (rand, -1, 1);
+        by[i] = g_rand_double_range (rand, -1, 1) * (1 + bc[i]);
+      }
+    sd_scatter_set_points (SD_SCATTER (scatter), bx, by, bc, NULL, big);
+    wait_for_draw (scatter);
+    report_redraw_cost (scatter, "scatter, 20000 points");
+    save_screenshot (scatter, "scatter-20k");
+    sd_scatter_set_points (SD_SCATTER (scatter), x, y, cat, (const char * const *) labels->pdata, n);
+    wait_for_draw (scatter);
+  }
+
   gtk_widget_activate_action (scatter, "chart.zoom-in", NULL);
   g_assert_true (sd_scatter_get_zoomed (SD_SCATTER (scatter)));
   wait_for_draw (scatter);
