@@ -75,6 +75,19 @@ set_dark (gboolean dark)
                                       dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
 }
 
+/* A style switch alone must make @widget redraw in the new colours (no queue_draw here). */
+static void
+set_dark_and_wait (GtkWidget *widget,
+                   gboolean   dark)
+{
+  gboolean was_dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  set_dark (dark);
+  if (was_dark == dark)
+    gtk_widget_queue_draw (widget);
+  gtk_test_widget_wait_for_draw (widget);
+}
+
 /* A training run: noisy decreasing loss per step, validation per epoch. */
 static void
 fill_loss_curves (SdLineChart *chart,
@@ -180,6 +193,20 @@ test_line_chart (void)
   g_assert_cmpuint (svg_len, >, 1000);
   g_assert_true (g_str_has_prefix (svg_text, "<?xml") || g_str_has_prefix (svg_text, "<svg"));
   g_assert_nonnull (strstr (svg_text, "</svg>"));
+  /* Where librsvg's pixbuf loader is installed, the SVG must also parse at its size. */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (svg, &error);
+
+    if (pixbuf == NULL && g_error_matches (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+      g_test_message ("no SVG loader for GdkPixbuf; SVG checked by its text only");
+    else
+      {
+        g_assert_no_error (error);
+        g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 900);
+        g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 500);
+      }
+    g_clear_error (&error);
+  }
 
   /* A path that cannot be written gives an error naming it, not a crash. */
   g_assert_false (sd_line_chart_export_png (SD_LINE_CHART (chart), "/nonexistent/dir/chart.png", 100, 100, &error));
@@ -338,8 +365,7 @@ show_heatmap (guint       n,
     {
       g_autofree char *shot = g_strdup_printf ("heatmap-%s-%s", name, dark ? "dark" : "light");
 
-      set_dark (dark);
-      wait_for_draw (heatmap);
+      set_dark_and_wait (heatmap, dark);
       save_screenshot (heatmap, shot);
     }
   set_dark (FALSE);
@@ -426,8 +452,7 @@ test_scatter (void)
     {
       g_autofree char *shot = g_strdup_printf ("scatter-%s", dark ? "dark" : "light");
 
-      set_dark (dark);
-      wait_for_draw (scatter);
+      set_dark_and_wait (scatter, dark);
       save_screenshot (scatter, shot);
     }
   set_dark (FALSE);
@@ -445,6 +470,27 @@ test_scatter (void)
   g_assert_cmpint (sd_scatter_point_at (SD_SCATTER (scatter), 2, 2), ==, -1);
   g_signal_emit_by_name (scatter, "point-activated", 17u);
   g_assert_cmpint (activated, ==, 17);
+
+  report_redraw_cost (scatter, "scatter, 800 points");
+  {
+    const guint big = 20000;
+    g_autofree double *bx = g_new (double, big);
+    g_autofree double *by = g_new (double, big);
+    g_autofree guint *bc = g_new (guint, big);
+
+    for (guint i = 0; i < big; i++)
+      {
+        bc[i] = i % 5;
+        bx[i] = bc[i] + g_rand_double_range (rand, -1, 1);
+        by[i] = g_rand_double_range (rand, -1, 1) * (1 + bc[i]);
+      }
+    sd_scatter_set_points (SD_SCATTER (scatter), bx, by, bc, NULL, big);
+    wait_for_draw (scatter);
+    report_redraw_cost (scatter, "scatter, 20000 points");
+    save_screenshot (scatter, "scatter-20k");
+    sd_scatter_set_points (SD_SCATTER (scatter), x, y, cat, (const char * const *) labels->pdata, n);
+    wait_for_draw (scatter);
+  }
 
   gtk_widget_activate_action (scatter, "chart.zoom-in", NULL);
   g_assert_true (sd_scatter_get_zoomed (SD_SCATTER (scatter)));

@@ -277,7 +277,10 @@ sd_chart_frame_layout (SdChartFrame             *frame,
         }
       right = MAX (PAD + 4, last_half + 4);
 
-      frame->plot = GRAPHENE_RECT_INIT (left, top, MAX (1, width - left - right), plot_h);
+      /* Whole pixels: crisp grid lines, and textures drawn into the plot are not resampled. */
+      left = ceil (left);
+      top = ceil (top);
+      frame->plot = GRAPHENE_RECT_INIT (left, top, MAX (1, floor (width - left - right)), floor (plot_h));
     }
 
   sd_chart_scale_set_range (&frame->x, frame->plot.origin.x, frame->plot.origin.x + frame->plot.size.width);

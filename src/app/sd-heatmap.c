@@ -54,6 +54,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  CELL_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* ---- colours -------------------------------------------------------------------------- */
 
 typedef struct { double r, g, b; } Rgb;
@@ -490,6 +497,19 @@ leave_cb (GtkEventControllerMotion *motion,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+static void
+click_released_cb (GtkGestureClick *click,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   SdHeatmap       *self)
+{
+  guint r, c;
+
+  if (n_press == 1 && sd_heatmap_cell_at (self, x, y, &r, &c))
+    g_signal_emit (self, signals[CELL_ACTIVATED], 0, r, c);
+}
+
 /* ---- description ---------------------------------------------------------------------- */
 
 static void
@@ -566,6 +586,16 @@ sd_heatmap_set_property (GObject      *object,
     }
 }
 
+/* Colours come from the theme at draw time: a switch to dark style must redraw, even where
+ * GTK sees no change that affects this widget's own CSS box. */
+static void
+sd_heatmap_css_changed (GtkWidget         *widget,
+                        GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (sd_heatmap_parent_class)->css_changed (widget, change);
+  gtk_widget_queue_draw (widget);
+}
+
 static void
 sd_heatmap_class_init (SdHeatmapClass *klass)
 {
@@ -577,12 +607,17 @@ sd_heatmap_class_init (SdHeatmapClass *klass)
   object_class->set_property = sd_heatmap_set_property;
 
   widget_class->snapshot = sd_heatmap_snapshot;
+  widget_class->css_changed = sd_heatmap_css_changed;
   widget_class->measure = sd_heatmap_measure;
 
   properties[PROP_COLOR_SCALE] =
     g_param_spec_enum ("color-scale", NULL, NULL, SD_TYPE_HEATMAP_SCALE, SD_HEATMAP_SEQUENTIAL,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CELL_ACTIVATED] =
+    g_signal_new ("cell-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 
   gtk_widget_class_set_css_name (widget_class, "sd-heatmap");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -592,6 +627,7 @@ static void
 sd_heatmap_init (SdHeatmap *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkGesture *click;
 
   self->fixed_min = NAN;
   self->fixed_max = NAN;
@@ -602,6 +638,10 @@ sd_heatmap_init (SdHeatmap *self)
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (click_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   update_description (self);
 }
 

@@ -58,6 +58,8 @@ gboolean        sd_heatmap_cell_at          (SdHeatmap          *self,
                                              guint              *row,
                                              guint              *column);
 
+/* Signal "cell-activated" (guint row, guint column): a cell was clicked. */
+
 /* Summary also set as the accessible description. */
 const char     *sd_heatmap_get_description  (SdHeatmap          *self);
 

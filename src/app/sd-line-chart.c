@@ -878,6 +878,16 @@ sd_line_chart_set_property (GObject      *object,
     }
 }
 
+/* Colours come from the theme at draw time: a switch to dark style must redraw, even where
+ * GTK sees no change that affects this widget's own CSS box. */
+static void
+sd_line_chart_css_changed (GtkWidget         *widget,
+                           GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (sd_line_chart_parent_class)->css_changed (widget, change);
+  gtk_widget_queue_draw (widget);
+}
+
 static void
 sd_line_chart_class_init (SdLineChartClass *klass)
 {
@@ -890,6 +900,7 @@ sd_line_chart_class_init (SdLineChartClass *klass)
   object_class->set_property = sd_line_chart_set_property;
 
   widget_class->snapshot = sd_line_chart_snapshot;
+  widget_class->css_changed = sd_line_chart_css_changed;
   widget_class->measure = sd_line_chart_measure;
 
   properties[PROP_LOG_SCALE] =

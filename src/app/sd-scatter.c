@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "sd-chart-data.h"
 #include "sd-chart-draw.h"
@@ -35,6 +36,11 @@ struct _SdScatter
   gboolean      moved;
 
   char         *description;
+
+  GdkTexture   *points_texture;
+  guint         generation;          /* bumped when the points change */
+  guint         texture_generation;
+  double        texture_key[7];
 };
 
 G_DEFINE_FINAL_TYPE (SdScatter, sd_scatter, GTK_TYPE_WIDGET)
@@ -99,6 +105,86 @@ category_name (SdScatter *self,
   return NULL;
 }
 
+/* Thousands of Cairo arcs cost hundreds of milliseconds; stamping a pre-computed dot into a
+ * pixel buffer costs about one. The texture is kept until the data, the view, the size or
+ * the theme changes, so hovering only redraws the rings on top. */
+static GdkTexture *
+ensure_points_texture (SdScatter           *self,
+                       const SdChartColors *colors,
+                       double               radius)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  int w = (int) ceil (self->frame.plot.size.width * scale);
+  int h = (int) ceil (self->frame.plot.size.height * scale);
+  double key[7] = { self->frame.x.d0, self->frame.x.d1, self->frame.y.d0, self->frame.y.d1,
+                    w, h, colors->dark };
+  g_autofree float *acc = NULL;
+  g_autofree float *mask = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guchar *out;
+  double rr = radius * scale;
+  int half = (int) ceil (rr) + 1, side = 2 * half + 1;
+
+  if (self->points_texture && self->texture_generation == self->generation &&
+      memcmp (key, self->texture_key, sizeof key) == 0)
+    return self->points_texture;
+
+  /* Anti-aliased disc: coverage falls from 1 to 0 across the edge pixel. */
+  mask = g_new (float, side * side);
+  for (int dy = 0; dy < side; dy++)
+    for (int dx = 0; dx < side; dx++)
+      {
+        double d = hypot (dx - half, dy - half);
+        mask[dy * side + dx] = (float) CLAMP (rr + 0.5 - d, 0.0, 1.0);
+      }
+
+  acc = g_new0 (float, (gsize) w * h * 4);   /* premultiplied RGBA */
+  for (guint i = 0; i < self->n; i++)
+    {
+      const GdkRGBA *c = &colors->palette[self->cat[i] % SD_CHART_PALETTE_SIZE];
+      double px = (sd_chart_scale_to_pixel (&self->frame.x, self->x[i]) - self->frame.plot.origin.x) * scale;
+      double py = (sd_chart_scale_to_pixel (&self->frame.y, self->y[i]) - self->frame.plot.origin.y) * scale;
+      int cx, cy;
+
+      if (!isfinite (px) || !isfinite (py) || px < -half || py < -half || px > w + half || py > h + half)
+        continue;
+      cx = (int) floor (px);
+      cy = (int) floor (py);
+      for (int dy = 0; dy < side; dy++)
+        {
+          int y = cy + dy - half;
+
+          if (y < 0 || y >= h)
+            continue;
+          for (int dx = 0; dx < side; dx++)
+            {
+              int x = cx + dx - half;
+              float a = mask[dy * side + dx] * 0.8f;
+              float *p;
+
+              if (a <= 0 || x < 0 || x >= w)
+                continue;
+              p = acc + ((gsize) y * w + x) * 4;
+              p[0] = (float) c->red * a + p[0] * (1 - a);
+              p[1] = (float) c->green * a + p[1] * (1 - a);
+              p[2] = (float) c->blue * a + p[2] * (1 - a);
+              p[3] = a + p[3] * (1 - a);
+            }
+        }
+    }
+
+  out = g_malloc ((gsize) w * h * 4);
+  for (gsize k = 0; k < (gsize) w * h * 4; k++)
+    out[k] = (guchar) lrintf (CLAMP (acc[k], 0.f, 1.f) * 255.f);
+  bytes = g_bytes_new_take (out, (gsize) w * h * 4);
+
+  g_clear_object (&self->points_texture);
+  self->points_texture = gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED, bytes, (gsize) w * 4);
+  self->texture_generation = self->generation;
+  memcpy (self->texture_key, key, sizeof key);
+  return self->points_texture;
+}
+
 static void
 sd_scatter_snapshot (GtkWidget   *widget,
                      GtkSnapshot *snapshot)
@@ -132,37 +218,16 @@ sd_scatter_snapshot (GtkWidget   *widget,
 
   cr = sd_chart_painter_begin (&painter, width, height);
   sd_chart_frame_draw (&self->frame, widget, cr, &colors, legend, n_legend);
+  cairo_destroy (cr);
 
+  if (self->n > 0)
+    gtk_snapshot_append_texture (snapshot, ensure_points_texture (self, &colors, r), &self->frame.plot);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &self->frame.plot);
   cairo_save (cr);
   cairo_rectangle (cr, self->frame.plot.origin.x, self->frame.plot.origin.y,
                    self->frame.plot.size.width, self->frame.plot.size.height);
   cairo_clip (cr);
-  /* One fill per category: far cheaper than one per point. */
-  for (guint c = 0; c < MAX (1, self->n_categories); c++)
-    {
-      gboolean any = FALSE;
-
-      for (guint i = 0; i < self->n; i++)
-        {
-          double px, py;
-
-          if (self->cat[i] != c)
-            continue;
-          px = sd_chart_scale_to_pixel (&self->frame.x, self->x[i]);
-          py = sd_chart_scale_to_pixel (&self->frame.y, self->y[i]);
-          if (!isfinite (px) || !isfinite (py) ||
-              !graphene_rect_contains_point (&self->frame.plot, &GRAPHENE_POINT_INIT (px, py)))
-            continue;
-          cairo_new_sub_path (cr);
-          cairo_arc (cr, px, py, r, 0, 2 * G_PI);
-          any = TRUE;
-        }
-      if (any)
-        {
-          sd_chart_set_source_rgba (cr, &colors.palette[c % SD_CHART_PALETTE_SIZE], 0.8);
-          cairo_fill (cr);
-        }
-    }
 
   for (int k = 0; k < 2; k++)
     {
@@ -431,6 +496,7 @@ sd_scatter_finalize (GObject *object)
   g_free (self->x_title);
   g_free (self->y_title);
   g_free (self->description);
+  g_clear_object (&self->points_texture);
   sd_chart_frame_clear (&self->frame);
   G_OBJECT_CLASS (sd_scatter_parent_class)->finalize (object);
 }
@@ -453,6 +519,16 @@ sd_scatter_get_property (GObject    *object,
     }
 }
 
+/* Colours come from the theme at draw time: a switch to dark style must redraw, even where
+ * GTK sees no change that affects this widget's own CSS box. */
+static void
+sd_scatter_css_changed (GtkWidget         *widget,
+                        GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (sd_scatter_parent_class)->css_changed (widget, change);
+  gtk_widget_queue_draw (widget);
+}
+
 static void
 sd_scatter_class_init (SdScatterClass *klass)
 {
@@ -462,6 +538,7 @@ sd_scatter_class_init (SdScatterClass *klass)
   object_class->finalize = sd_scatter_finalize;
   object_class->get_property = sd_scatter_get_property;
   widget_class->snapshot = sd_scatter_snapshot;
+  widget_class->css_changed = sd_scatter_css_changed;
   widget_class->measure = sd_scatter_measure;
 
   properties[PROP_ZOOMED] =
@@ -555,6 +632,7 @@ sd_scatter_set_points (SdScatter          *self,
       self->n_categories = MAX (self->n_categories, self->cat[i] + 1);
     }
   self->hover = -1;
+  self->generation++;
   if (self->selected >= (int) n)
     self->selected = -1;
   update_description (self);
