@@ -859,26 +859,49 @@ test_dataset_online_retail (Fixture       *f,
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM orders WHERE status = 'cancelled'"), >, 0);
 }
 
+/* Counts lines, and lines with an empty or missing field, by a plain scan: a second
+ * opinion that shares no code with the importer. (Not g_strsplit: under AddressSanitizer
+ * its strstr checks the rest of the file on every call.) */
 static guint
 count_movielens_lines (const char *path,
                        guint      *with_empty_field)
 {
   g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint n = 0;
+  gsize len;
+  guint n = 0, fields = 1, empty = 0;
+  gsize field_len = 0, line_len = 0;
 
   *with_empty_field = 0;
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  for (gsize i = 0; i <= len; i++)
     {
-      g_auto(GStrv) fields = NULL;
-      if (*lines[i] == '\0')
-        continue;
-      n++;
-      fields = g_strsplit (lines[i], "\t", -1);
-      if (g_strv_length (fields) != 4 || !*fields[0] || !*fields[1] || !*fields[2])
-        (*with_empty_field)++;
+      char c = i < len ? contents[i] : '\n';
+      if (c == '\t' || c == '\n')
+        {
+          if (field_len == 0 && fields <= 3)
+            empty++;
+          field_len = 0;
+          if (c == '\t')
+            {
+              fields++;
+              line_len++;
+              continue;
+            }
+          if (line_len > 0)
+            {
+              n++;
+              if (fields != 4 || empty > 0)
+                (*with_empty_field)++;
+            }
+          fields = 1;
+          empty = 0;
+          line_len = 0;
+        }
+      else
+        {
+          field_len++;
+          line_len++;
+        }
     }
   return n;
 }
