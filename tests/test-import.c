@@ -596,6 +596,27 @@ test_cancel (Fixture       *f,
 }
 
 static void
+test_own_transaction (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = fixture_file ("customers.csv");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = NULL;
+  g_autofree char *probe = NULL;
+
+  /* A caller's open transaction is neither joined nor rolled back. */
+  g_assert_true (sd_store_begin (f->store, NULL));
+  g_assert_true (sd_store_set_setting (f->store, "probe", "kept", NULL));
+  report = import_with (f, path, SD_IMPORT_AUTO, FALSE, &error);
+  g_assert_null (report);
+  g_assert_error (error, SD_ERROR, SD_ERROR_FAILED);
+  g_assert_true (sd_store_in_transaction (f->store));
+  g_assert_true (sd_store_commit (f->store, NULL));
+  probe = sd_store_get_setting (f->store, "probe");
+  g_assert_cmpstr (probe, ==, "kept");
+}
+
+static void
 test_hash_identities (Fixture       *f,
                       gconstpointer  data)
 {
@@ -754,6 +775,8 @@ test_generic (Fixture       *f,
   g_assert_cmpint (query_int (f->store, "SELECT price_cents FROM products WHERE external_id = 'p1'"), ==, 3990);
   g_assert_cmpint (query_int (f->store, "SELECT total_cents FROM orders WHERE external_id = 'o1'"), ==, 2 * 3990 + 1500);
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 3);   /* c3 came with an order */
+  g_assert_cmpuint (sd_import_report_get_count (o, "customers-made-from-references"), ==, 1);
+  g_assert_cmpuint (sd_import_report_get_count (o, "products-made-from-references"), ==, 0);
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events"), ==, 6);
   g_assert_cmpstr (review, ==, "Sturdy, roomy.");
 
@@ -973,6 +996,7 @@ main (int    argc,
   ADD ("/import/failure-after-rows", test_failure_after_rows);
   ADD ("/import/cancel", test_cancel);
   ADD ("/import/hash-identities", test_hash_identities);
+  ADD ("/import/own-transaction", test_own_transaction);
   ADD ("/import/shopify-products", test_shopify_products);
   ADD ("/import/shopify-orders", test_shopify_orders);
   ADD ("/import/woocommerce", test_woocommerce);
