@@ -186,6 +186,16 @@ save_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtod (text, NULL);
+}
+
 static void
 close_dialogs (void)
 {
@@ -459,11 +469,15 @@ test_import (void)
            gap_ms, idle_ms, busy_ms, bound_ms);
   /* Work done on the main thread: independent of how loaded the machine is. */
   g_assert_cmpfloat (busy_ms, <, bound_ms);
-  /* What a person sees; only meaningful when the idle window keeps its frame rate. */
-  if (idle_ms < bound_ms / 2)
+  /* What a person sees. With more runnable threads than cores, the scheduler alone can
+   * hold the main thread back by a hundred milliseconds, whatever the app does; the
+   * bound is only asserted on a machine that is not overloaded. */
+  if (load_average () < g_get_num_processors () && idle_ms < bound_ms / 2)
     g_assert_cmpfloat (gap_ms, <, MAX (bound_ms, 2 * idle_ms));
   else
-    g_test_message ("the machine is too busy for a wall-clock bound: idle frames were already %.1f ms apart", idle_ms);
+    g_test_message ("the machine is overloaded (load %.1f on %u cores, idle frames up to %.1f ms apart): "
+                    "the wall-clock frame gap is reported, not asserted",
+                    load_average (), g_get_num_processors (), idle_ms);
 }
 
 int
