@@ -25,6 +25,7 @@ struct _SdDataPage
   GtkDropDown    *table_dropdown;
   GtkSearchEntry *search_entry;
   GtkLabel       *count_label;
+  GtkSpinner     *busy_spinner;
   GtkButton      *import_button;
   GtkRevealer    *import_revealer;
   GtkLabel       *import_title;
@@ -219,8 +220,12 @@ update_status (SdDataPage *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", n), count);
   gtk_label_set_text (self->count_label, self->store ? text : "");
 
+  /* A first load shows a big spinner over the empty table; a re-sort or a search keeps
+   * the old rows on screen and says it is working next to the row count. */
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading && n == 0);
   gtk_spinner_set_spinning (self->loading_spinner, loading && n == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), loading && n > 0);
+  gtk_spinner_set_spinning (self->busy_spinner, loading && n > 0);
 
   if (error != NULL)
     {
@@ -768,6 +773,7 @@ sd_data_page_class_init (SdDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, table_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_button);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_revealer);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_title);
