@@ -551,7 +551,7 @@ ask_import_options (SdDataPage *self,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), format_row);
 
   hash_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (hash_row), _("_Hash Names and E-mails"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (hash_row), _("_Hash names and e-mails"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (hash_row), TRUE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (hash_row),
                                _("Customers stay distinguishable, but who they are is not stored"));
