@@ -166,6 +166,8 @@ test_facts (Fixture       *f,
   g_assert_cmpint (ada->basket_len, ==, 1);               /* the last order: 3 mugs */
   g_assert_cmpint (ada->reviews, ==, 2);
   g_assert_cmpint (dee->orders, ==, 0);                   /* cancelled does not count */
+  /* Typical baskets: Ada 40.00, Bo 50.00, Eve 60.00 (the later of two). */
+  g_assert_cmpint (f->facts->shop_basket_cents, ==, 5000);
   g_assert_true (sd_customer_facts_has_bought (f->facts, customer (f, 2),
                                                sd_customer_facts_category (f->facts, "home")));
   g_assert_false (sd_customer_facts_has_bought (f->facts, customer (f, 2),
@@ -187,7 +189,9 @@ test_conditions (Fixture       *f,
   /* Ada averages (100 + 40 + 30) / 3 = 56.67, Bo 50.00, Eve 45.00. */
   assert_matches (f, RULE ("{\"type\": \"average_order\", \"op\": \">=\", \"value\": 5000}"), "12___");
   assert_matches (f, RULE ("{\"type\": \"first_order\"}"), "__34_");
-  assert_matches (f, RULE ("{\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 5000}"), "_2__5");
+  /* Chen and Dee never ordered: their basket is the shop's median, 50.00. */
+  assert_matches (f, RULE ("{\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 5000}"), "_2345");
+  assert_matches (f, RULE ("{\"type\": \"cart_subtotal\", \"op\": \">\", \"value\": 5000}"), "____5");
   assert_matches (f, RULE ("{\"type\": \"cart_items\", \"op\": \">=\", \"value\": 3}"), "1___5");
   assert_matches (f, RULE ("{\"type\": \"cart_product\", \"text\": \"lamp\"}"), "_2___");
   assert_matches (f, RULE ("{\"type\": \"cart_category\", \"text\": \"toys\"}"), "____5");

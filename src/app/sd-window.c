@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sd-coupons-page.h"
 #include "sd-data-page.h"
 #include "sd-job-list.h"
 #include "sd-overview-page.h"
@@ -39,7 +40,7 @@ static const PageInfo pages[] = {
     NULL },
   { "coupons", N_("Coupons"), "emblem-documents-symbolic",
     N_("Coupon rules, who they reach and what they would cost, before they go live."),
-    NULL },
+    sd_coupons_page_get_type },
   { "chatbot", N_("Chatbot"), "user-available-symbolic",
     N_("Talk to the customer-service chatbot as any customer and see what it understood."),
     NULL },
