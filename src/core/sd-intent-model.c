@@ -600,7 +600,8 @@ sd_intent_model_finalize (GObject *object)
 {
   SdIntentModel *self = SD_INTENT_MODEL (object);
 
-  for (guint i = 0; i < self->n_nets; i++)
+  /* A load that failed half-way may have counted nets it never allocated. */
+  for (guint i = 0; self->nets && i < self->n_nets; i++)
     net_clear (&self->nets[i]);
   g_free (self->nets);
   dict_clear (&self->dict);
@@ -622,8 +623,9 @@ sd_intent_model_init (SdIntentModel *self)
   self->oos_index = -1;
 }
 
-/* Averaged logits of the ensemble for @text. */
-static void
+/* Averaged logits of the ensemble for @text; returns how many of its features the model
+ * knows. */
+static guint
 model_logits (SdIntentModel *self,
               const char    *text,
               float         *logits)
@@ -651,6 +653,7 @@ model_logits (SdIntentModel *self,
       net_logits (&self->nets[m], dim, self->n_labels, hidden, one);
       cblas_saxpy (self->n_labels, 1.0f / self->n_nets, one, 1, logits, 1);
     }
+  return n;
 }
 
 /* Mean NLL of the validation logits at temperature @t. */
@@ -894,17 +897,24 @@ sd_intent_model_train (const SdIntentData    *data,
   return g_steal_pointer (&self);
 }
 
+static guint
+predict_probs (SdIntentModel *self,
+               const char    *text,
+               double        *probs)
+{
+  g_autofree float *logits = g_new (float, self->n_labels);
+  guint known = model_logits (self, text, logits);
+  softmax (logits, self->n_labels, self->temperature, probs);
+  return known;
+}
+
 void
 sd_intent_model_predict_probs (SdIntentModel *self,
                                const char    *text,
                                double        *probs)
 {
-  g_autofree float *logits = NULL;
-
   g_return_if_fail (SD_IS_INTENT_MODEL (self));
-  logits = g_new (float, self->n_labels);
-  model_logits (self, text, logits);
-  softmax (logits, self->n_labels, self->temperature, probs);
+  predict_probs (self, text, probs);
 }
 
 void
@@ -913,12 +923,13 @@ sd_intent_model_predict (SdIntentModel      *self,
                          SdIntentPrediction *prediction)
 {
   g_autofree double *probs = NULL;
+  guint known;
 
   g_return_if_fail (SD_IS_INTENT_MODEL (self));
   g_return_if_fail (prediction != NULL);
 
   probs = g_new (double, self->n_labels);
-  sd_intent_model_predict_probs (self, text, probs);
+  known = predict_probs (self, text, probs);
   memset (prediction, 0, sizeof *prediction);
   prediction->n_top = MIN (SD_INTENT_TOP_N, self->n_labels);
   for (guint t = 0; t < prediction->n_top; t++)
@@ -939,7 +950,8 @@ sd_intent_model_predict (SdIntentModel      *self,
   prediction->label = prediction->top[0].label;
   prediction->name = prediction->top[0].name;
   prediction->confidence = prediction->top[0].probability;
-  prediction->out_of_scope = prediction->confidence < self->threshold ||
+  /* Nothing the model has seen: whatever the prior says, it does not understand. */
+  prediction->out_of_scope = known == 0 || prediction->confidence < self->threshold ||
                              prediction->label == self->oos_index;
 }
 
@@ -1018,7 +1030,8 @@ sd_intent_model_get_validation (SdIntentModel *self,
  * mark so a foreign blob is refused instead of misread.
  *
  *   "SDINTENT" u32 version u32 0x01020304
- *   u32 dim, word_ngrams, char_min, char_max, n_labels, n_rows, n_nets; i32 oos_index
+ *   u32 dim, word_ngrams, char_min, char_max, feature flags, n_labels, n_rows, n_nets;
+ *   i32 oos_index
  *   f64 temperature, threshold, valid_nll_before, valid_nll_after, valid_accuracy
  *   n_labels × (u32 length, bytes)
  *   n_rows × u64 feature hash (ascending; row r is the r-th hash)
@@ -1061,6 +1074,7 @@ sd_intent_model_save (SdIntentModel *self)
   put_u32 (out, self->config.word_ngrams);
   put_u32 (out, self->config.char_min);
   put_u32 (out, self->config.char_max);
+  put_u32 (out, self->config.flags);
   put_u32 (out, self->n_labels);
   put_u32 (out, self->n_rows);
   put_u32 (out, self->n_nets);
@@ -1126,7 +1140,7 @@ sd_intent_model_load (GBytes  *blob,
   Reader r;
   gsize size;
   char magic[8];
-  guint32 version, order, header[7];
+  guint32 version, order, header[8];
   gint32 oos;
   double doubles[5];
   guint dim;
@@ -1158,12 +1172,14 @@ sd_intent_model_load (GBytes  *blob,
   self->config.word_ngrams = header[1];
   self->config.char_min = header[2];
   self->config.char_max = header[3];
-  self->n_labels = header[4];
-  self->n_rows = header[5];
-  self->n_nets = header[6];
+  self->config.flags = header[4];
+  self->n_labels = header[5];
+  self->n_rows = header[6];
+  self->n_nets = header[7];
   if (dim == 0 || dim > 1024 || self->config.word_ngrams == 0 || self->config.word_ngrams > 5 ||
       self->config.char_max > 8 || self->config.char_min > self->config.char_max ||
       (self->config.char_max > 0 && self->config.char_min == 0) ||
+      (self->config.flags & ~(guint) (FEATURE_BOUNDARIES | FEATURE_CJK_RUNS)) != 0 ||
       self->n_labels < 2 || self->n_labels > size || self->n_nets == 0 || self->n_nets > 8 ||
       self->n_rows > size / 8 || oos < -1 || oos >= (gint32) self->n_labels)
     {
