@@ -522,21 +522,22 @@ floor_on (const char *train_name,
                   test_name, eval->accuracy, eval->macro_f1, seconds, g_bytes_get_size (blob) / 1e6);
   g_assert_cmpfloat (eval->accuracy, >=, floor);
   g_assert_cmpuint (g_bytes_get_size (blob), <, 50 * 1000 * 1000);
-  /* A generous bound: only catches a runaway (the benchmark measures the real time). */
+  /* Only catches a runaway, even under the sanitizers on a busy machine: the benchmark
+   * measures the real time against fastText. */
   g_assert_cmpfloat (seconds, <, max_seconds);
 }
 
 static void
 test_banking77 (void)
 {
-  floor_on ("banking77/train.csv", "banking77/test.csv", 0.87, 60);
+  floor_on ("banking77/train.csv", "banking77/test.csv", 0.87, 250);
 }
 
 static void
 test_smp2019 (void)
 {
   /* The gp_* files carry only the intent (no domain), so the floor is on intents. */
-  floor_on ("smp2019-zh/gp_train.json", "smp2019-zh/gp_test.json", 0.93, 30);
+  floor_on ("smp2019-zh/gp_train.json", "smp2019-zh/gp_test.json", 0.93, 100);
 }
 
 int
