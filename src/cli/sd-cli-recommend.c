@@ -313,11 +313,13 @@ sd_cli_eval (SdCliGlobal  *global,
   int min_rating = 4;
   int k = 10;
   int seed = 1;
+  int threads = 2;
   double ratio = 0.2;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to train", "NAME" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "A hyperparameter (repeatable)", "KEY=VALUE" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads scoring users (default 2)", "N" },
     { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_path, "Training interactions (without: the shop, split)", "FILE" },
     { "test", 0, 0, G_OPTION_ARG_FILENAME, &test_path, "Held-out interactions", "FILE" },
     { "items", 0, 0, G_OPTION_ARG_FILENAME, &items_path, "The item list (MovieLens u.item; default: beside --train)", "FILE" },
@@ -354,6 +356,11 @@ sd_cli_eval (SdCliGlobal  *global,
   if (k < 1 || k > 1000)
     {
       fprintf (stderr, "shopdesk-cli eval: --k must be between 1 and 1000, got %d\n", k);
+      return SD_EXIT_USAGE;
+    }
+  if (threads < 1 || threads > 64)
+    {
+      fprintf (stderr, "shopdesk-cli eval: --threads must be between 1 and 64, got %d\n", threads);
       return SD_EXIT_USAGE;
     }
   if (!(ratio > 0.0 && ratio < 1.0) || seed < 0)
@@ -435,6 +442,7 @@ sd_cli_eval (SdCliGlobal  *global,
   options.n_ks = n_ks;
   options.list_k = (guint) k;
   options.user_segments = (const char * const *) d.segments;
+  options.n_threads = (guint) threads;
   if (!(result = sd_eval_run (model, d.split.test, &options, &error)))
     goto fail;
 
@@ -469,6 +477,8 @@ sd_cli_eval (SdCliGlobal  *global,
         }
       printf ("coverage@%u %.4f, novelty %.3f bits, diversity %.4f\n", result->list_k,
               m->coverage, m->novelty, m->diversity);
+      printf ("top-%u for one user: median %.3f ms, p99 %.3f ms\n", result->list_k,
+              result->latency_median_ms, result->latency_p99_ms);
     }
   status = SD_EXIT_OK;
 
