@@ -17,6 +17,7 @@ static const Command commands[] = {
   { "import", sd_cli_import, "Import a shop export (CSV, plain or .gz)" },
   { "demo", sd_cli_demo, "Make a demo shop (deterministic, English and Chinese)" },
   { "coupons", sd_cli_coupons, "Coupon rules: list, add, preview, apply" },
+  { "chat", sd_cli_chat, "Talk to the chatbot (stdin; --explain shows what it understood)" },
 };
 
 static void
