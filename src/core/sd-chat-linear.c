@@ -41,7 +41,7 @@ static float
 featurize (const char *text, GArray *idx)
 {
   g_array_set_size (idx, 0);
-  sd_text_features (text, MAX_TEXT_BYTES, idx);
+  sd_text_features_full (text, MAX_TEXT_BYTES, SD_TEXT_FEATURES_SUBWORDS, idx);
   for (guint i = 0; i < idx->len; i++)
     g_array_index (idx, guint32, i) &= (1u << HASH_BITS) - 1;
   return idx->len ? 1.0f / sqrtf ((float) idx->len) : 0.0f;
