@@ -9,6 +9,7 @@
 #include "sd-chat-linear.h"
 #include "sd-demo.h"
 #include "sd-error.h"
+#include "sd-intent-model.h"
 #include "sd-dialogue.h"
 #include "sd-json.h"
 
@@ -394,6 +395,63 @@ test_corpus (Fixture *f, gconstpointer data)
   g_assert_true (g_strv_contains ((const char *const *) again, "gift_wrap"));
 }
 
+/* The app's retraining path: a model trained on the shop's examples is stored and the
+ * next dialogue classifies with it; a staff correction is part of its training data. */
+static void
+test_stored_model (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint (sd_chat_corpus_add_example (f->store, "warranty", "en", "my gizmo went kaput",
+                                               SD_CHAT_SOURCE_CORRECTION, &error), >, 0);
+  g_autoptr(SdIntentModel) model = sd_dialogue_train_intent_model (f->store, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_cmpint (sd_intent_model_find_label (model, "order_status"), >=, 0);
+
+  g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, &error);
+  g_assert_no_error (error);
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t = sd_dialogue_respond (dialogue, s, "where is my order?");
+  g_assert_true (g_str_has_prefix (t->classifier, "intent model #"));
+  g_assert_cmpstr (t->intent, ==, "order_status");
+  g_assert_cmpint (t->action, ==, SD_TURN_ASK);
+}
+
+/* `shopdesk-cli chat` with piped input, as scripts use it. */
+static void
+test_cli (Fixture *f, gconstpointer data)
+{
+  const char *cli = g_getenv ("SD_CLI");
+  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("SD_CLI is not set");
+      return;
+    }
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = g_build_filename (f->dir, "input.txt", NULL);
+  g_assert_true (g_file_set_contents (input, "hello\nwhere is my order\nSD-100001\n我的订单SD-100001呢\n", -1, &error));
+  g_autofree char *cmd = g_strdup_printf ("'%s' --db '%s' chat --customer C1 --explain < '%s'", cli, f->path, input);
+  const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "bot> Hello, Alice!"));
+  g_assert_nonnull (strstr (out, "intent:     order_status"));
+  g_assert_nonnull (strstr (out, "2 × Vintage ceramic mug"));
+  g_assert_nonnull (strstr (out, "已发货"));
+  g_assert_nonnull (strstr (out, "source:     template order_status"));
+
+  g_autofree char *cmd2 = g_strdup_printf ("'%s' --db '%s' chat --customer nobody < '%s'", cli, f->path, input);
+  const char *argv2[] = { "/bin/sh", "-c", cmd2, NULL };
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv2, NULL, 0, NULL, NULL, &out2, &err2, &status, &error));
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err2, "no customer"));
+}
+
 /* A classifier trained on four fifths of the built-in corpus, scored on the rest. */
 static void
 test_corpus_accuracy (void)
@@ -422,6 +480,31 @@ test_corpus_accuracy (void)
   /* 26 intents, several of them close (order status, tracking, delivery problems) */
   g_assert_cmpfloat (en, >=, 0.65);
   g_assert_cmpfloat (zh, >=, 0.65);
+
+  /* the fastText-style model the app trains */
+  g_autoptr(SdIntentData) data = sd_intent_data_new ();
+  for (guint i = 0; i < train->len; i++)
+    sd_intent_data_add (data, ((SdChatExample *) train->pdata[i])->text,
+                        ((SdChatExample *) train->pdata[i])->intent);
+  SdIntentParams params;
+  sd_intent_params_init (&params);
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr(SdIntentModel) fasttext = sd_intent_model_train (data, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  double secs = (g_get_monotonic_time () - t0) / 1e6;
+  guint ok[2] = { 0 };
+  for (guint i = 0; i < test->len; i++)
+    {
+      SdChatExample *e = test->pdata[i];
+      SdIntentPrediction p;
+      sd_intent_model_predict (fasttext, e->text, &p);
+      ok[strcmp (e->lang, "en") != 0] += strcmp (p.name, e->intent) == 0;
+    }
+  double ft_en = (double) ok[0] / total[0], ft_zh = (double) ok[1] / total[1];
+  g_test_message ("sd-intent-model, held-out built-in corpus: en %.3f, zh_CN %.3f (trained in %.2f s)",
+                  ft_en, ft_zh, secs);
+  g_assert_cmpfloat (ft_en, >=, 0.65);
+  g_assert_cmpfloat (ft_zh, >=, 0.65);
 }
 
 /* Reply latency on the demo shop: a scripted conversation, many times. */
@@ -520,6 +603,8 @@ main (int argc, char **argv)
   ADD ("products", test_products);
   ADD ("hostile", test_hostile);
   ADD ("corpus", test_corpus);
+  ADD ("stored-model", test_stored_model);
+  ADD ("cli", test_cli);
   g_test_add_func ("/dialogue/corpus-accuracy", test_corpus_accuracy);
   g_test_add_func ("/dialogue/latency", test_latency);
   return g_test_run ();

@@ -40,6 +40,7 @@ sd_turn_trace_free (SdTurnTrace *t)
   g_free (t->text);
   g_free (t->lang);
   g_free (t->reply);
+  g_free (t->classifier);
   for (guint i = 0; i < t->n_top; i++)
     g_free (t->top[i].intent);
   g_free (t->intent);
@@ -87,6 +88,8 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
   json_str (s, t->reply);
   g_string_append (s, ",\"intent\":");
   json_str (s, t->intent);
+  g_string_append (s, ",\"classifier\":");
+  json_str (s, t->classifier);
   g_string_append_printf (s, ",\"confidence\":%.4f,\"out_of_scope\":%s,\"top\":[",
                           t->confidence, t->out_of_scope ? "true" : "false");
   for (guint i = 0; i < t->n_top; i++)
@@ -150,6 +153,7 @@ sd_turn_trace_format (const SdTurnTrace *t)
   GString *s = g_string_new (NULL);
   g_string_append_printf (s, "  intent:     %s (%.2f)%s   lang: %s\n", t->intent ? t->intent : "-",
                           t->confidence, t->out_of_scope ? " out of scope" : "", t->lang);
+  g_string_append_printf (s, "  classifier: %s\n", t->classifier ? t->classifier : "-");
   g_string_append (s, "  top-3:     ");
   for (guint i = 0; i < t->n_top; i++)
     g_string_append_printf (s, " %s %.2f", t->top[i].intent, t->top[i].prob);
@@ -290,6 +294,8 @@ struct _SdDialogue
   SdEntityExtractor       *extractor;
   SdSentiment             *sentiment;
   SdChatLinear            *fallback;
+  SdIntentModel           *intent_model;
+  char                    *classifier_name;
   SdDialogueClassifyFunc   classify;
   gpointer                 classify_data;
   GDestroyNotify           classify_destroy;
@@ -325,6 +331,8 @@ sd_dialogue_finalize (GObject *object)
   drop_coupons (self);
   g_clear_pointer (&self->popular, g_array_unref);
   g_clear_pointer (&self->fallback, sd_chat_linear_free);
+  g_clear_object (&self->intent_model);
+  g_free (self->classifier_name);
   g_clear_object (&self->extractor);
   g_clear_object (&self->sentiment);
   g_clear_object (&self->store);
@@ -344,6 +352,35 @@ sd_dialogue_init (SdDialogue *self)
   self->oos_threshold = 0.35;
 }
 
+/* The newest trained intent model that knows the chat intents (a model trained on
+ * another data set, BANKING77 say, does not). */
+static void
+load_stored_model (SdDialogue *self)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+      "SELECT id, blob FROM models WHERE kind = 'intent' AND blob IS NOT NULL "
+      "ORDER BY created_at DESC, id DESC LIMIT 5", NULL);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(GBytes) blob = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdIntentModel) model = sd_intent_model_load (blob, &error);
+      if (model == NULL)
+        {
+          g_debug ("Chatbot: stored intent model %" G_GINT64_FORMAT " does not load: %s",
+                   (gint64) sqlite3_column_int64 (stmt, 0), error->message);
+          continue;
+        }
+      if (sd_intent_model_find_label (model, "order_status") < 0 ||
+          sd_intent_model_find_label (model, "greeting") < 0)
+        continue;
+      g_autofree char *name = g_strdup_printf ("intent model #%" G_GINT64_FORMAT,
+                                               (gint64) sqlite3_column_int64 (stmt, 0));
+      sd_dialogue_set_intent_model (self, model, name);
+      return;
+    }
+}
+
 SdDialogue *
 sd_dialogue_new (SdStore  *store,
                  GError  **error)
@@ -358,6 +395,7 @@ sd_dialogue_new (SdStore  *store,
     return NULL;
   if (!(self->sentiment = sd_sentiment_new_builtin (error)))
     return NULL;
+  load_stored_model (self);
   return g_steal_pointer (&self);
 }
 
@@ -373,6 +411,78 @@ sd_dialogue_set_classifier (SdDialogue             *self,
   self->classify = func;
   self->classify_data = user_data;
   self->classify_destroy = destroy;
+  g_clear_pointer (&self->classifier_name, g_free);
+  g_clear_object (&self->intent_model);
+}
+
+static guint
+classify_with_model (const char *text, const char *lang, SdIntentGuess *top, guint n,
+                     gboolean *oos, gpointer user_data)
+{
+  SdIntentPrediction p;
+  sd_intent_model_predict (SD_INTENT_MODEL (user_data), text, &p);
+  guint k = MIN (n, p.n_top);
+  for (guint i = 0; i < k; i++)
+    top[i] = (SdIntentGuess) { p.top[i].name, p.top[i].probability };
+  *oos = p.out_of_scope;
+  return k;
+}
+
+void
+sd_dialogue_set_intent_model (SdDialogue    *self,
+                              SdIntentModel *model,
+                              const char    *name)
+{
+  g_return_if_fail (SD_IS_DIALOGUE (self));
+  g_return_if_fail (SD_IS_INTENT_MODEL (model));
+  sd_dialogue_set_classifier (self, classify_with_model, g_object_ref (model), g_object_unref);
+  g_set_object (&self->intent_model, model);
+  self->classifier_name = g_strdup (name ? name : "intent model");
+}
+
+SdIntentModel *
+sd_dialogue_train_intent_model (SdStore       *store,
+                                SdJob         *job,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+  if (!sd_chat_corpus_seed (store, error))
+    return NULL;
+  g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (store, NULL, error);
+  if (examples == NULL)
+    return NULL;
+  g_autoptr(SdIntentData) data = sd_intent_data_new ();
+  for (guint i = 0; i < examples->len; i++)
+    {
+      SdChatExample *e = examples->pdata[i];
+      sd_intent_data_add (data, e->text, e->intent);
+    }
+  SdIntentParams params;
+  sd_intent_params_init (&params);
+  g_autoptr(SdIntentModel) model = sd_intent_model_train (data, &params, job, cancellable, error);
+  if (model == NULL)
+    return NULL;
+
+  g_autoptr(GBytes) blob = sd_intent_model_save (model);
+  double nll_before, nll_after, accuracy;
+  sd_intent_model_get_validation (model, &nll_before, &nll_after, &accuracy);
+  g_autofree char *metrics = g_strdup_printf ("{\"valid_accuracy\": %.4f, \"examples\": %u}",
+                                              accuracy, examples->len);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "INSERT INTO models (kind, name, params, metrics, created_at, blob) "
+      "VALUES ('intent', 'chat', NULL, ?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, metrics, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_blob64 (stmt, 3, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sd_store_fail (store, "Could not store the chat intent model", error);
+      return NULL;
+    }
+  return g_steal_pointer (&model);
 }
 
 void
@@ -1295,11 +1405,14 @@ detect_lang (const char *text, const char *current)
 }
 
 static guint
-classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *top, gboolean *oos)
+classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *top, gboolean *oos,
+          const char **name)
 {
   *oos = FALSE;
+  *name = self->classifier_name ? self->classifier_name : "custom";
   if (self->classify)
     return self->classify (text, lang, top, SD_DIALOGUE_N_TOP, oos, self->classify_data);
+  *name = "fallback linear";
   if (self->fallback == NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -1447,7 +1560,9 @@ sd_dialogue_respond (SdDialogue    *self,
 
   SdIntentGuess top[SD_DIALOGUE_N_TOP] = { { 0 } };
   gboolean oos = FALSE;
-  trace->n_top = classify (self, trace->text, session->lang, top, &oos);
+  const char *classifier = NULL;
+  trace->n_top = classify (self, trace->text, session->lang, top, &oos, &classifier);
+  trace->classifier = g_strdup (classifier);
   for (guint i = 0; i < trace->n_top; i++)
     {
       trace->top[i].intent = g_strdup (top[i].intent);

@@ -15,6 +15,8 @@
 
 #include "sd-chat-linear.h"
 #include "sd-entities.h"
+#include "sd-intent-model.h"
+#include "sd-job.h"
 #include "sd-sentiment.h"
 #include "sd-store.h"
 
@@ -64,6 +66,7 @@ typedef struct {
   char              *reply;
 
   /* understanding */
+  char              *classifier;      /* which model classified: "intent model #3", "fallback linear" */
   SdTurnIntent       top[SD_DIALOGUE_N_TOP];
   guint              n_top;
   gboolean           out_of_scope;
@@ -122,6 +125,20 @@ void         sd_dialogue_set_classifier  (SdDialogue              *self,
                                           SdDialogueClassifyFunc   func,
                                           gpointer                 user_data,
                                           GDestroyNotify           destroy);
+/* Classifies with @model (its calibrated probabilities and its own out-of-scope
+ * threshold). sd_dialogue_new() does this by itself with the newest model of kind
+ * "intent" in the shop's models table whose labels are the chat intents. */
+void         sd_dialogue_set_intent_model (SdDialogue             *self,
+                                           SdIntentModel          *model,
+                                           const char             *name);
+/* Trains an intent model on all of @store's chat examples (built-in, staff and
+ * corrections) and stores it in the models table (kind "intent", name "chat"), so the
+ * next dialogue uses it; for a background job (opens nothing itself: give it the
+ * worker's own store). Progress and the loss per epoch go to @job. */
+SdIntentModel *sd_dialogue_train_intent_model (SdStore               *store,
+                                               SdJob                 *job,
+                                               GCancellable          *cancellable,
+                                               GError               **error);
 void         sd_dialogue_set_recommender (SdDialogue              *self,
                                           SdDialogueRecommendFunc  func,
                                           gpointer                 user_data,
