@@ -13,10 +13,9 @@
 
 #include "sd-data-page.h"
 #include "sd-format.h"
-#include "sd-window.h"
-#ifdef SD_HAVE_IMPORTER
 #include "sd-import.h"
-#endif
+#include "sd-line-chart.h"
+#include "sd-window.h"
 
 struct _SdDataPage
 {
@@ -48,6 +47,8 @@ struct _SdDataPage
 
   SdJob          *import_job;
   double          import_rate;    /* last "rows/s" point */
+  SdLineChart    *rate_chart;
+  guint           rate_series;
 };
 
 G_DEFINE_FINAL_TYPE (SdDataPage, sd_data_page, GTK_TYPE_WIDGET)
@@ -126,13 +127,13 @@ column_width (SdColumnKind kind)
 {
   switch (kind)
     {
-    case SD_COLUMN_TIME:       return 150;
-    case SD_COLUMN_MONEY:      return 110;
-    case SD_COLUMN_INTEGER:    return 90;
-    case SD_COLUMN_EVENT_KIND: return 120;
-    case SD_COLUMN_RATING:     return 100;
+    case SD_COLUMN_TIME:       return 145;
+    case SD_COLUMN_MONEY:      return 100;
+    case SD_COLUMN_INTEGER:    return 85;
+    case SD_COLUMN_EVENT_KIND: return 115;
+    case SD_COLUMN_RATING:     return 95;
     case SD_COLUMN_TEXT:
-    default:                   return 130;
+    default:                   return 120;
     }
 }
 
@@ -162,7 +163,7 @@ rebuild_columns (SdDataPage *self,
       if (sd_table_get_column_expands (table, i))
         {
           gtk_column_view_column_set_expand (column, TRUE);
-          gtk_column_view_column_set_fixed_width (column, 220);
+          gtk_column_view_column_set_fixed_width (column, 180);
         }
       else
         gtk_column_view_column_set_fixed_width (column, column_width (kind));
@@ -328,7 +329,7 @@ get_window (SdDataPage *self)
   return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
 }
 
-G_GNUC_UNUSED static void
+static void
 toast (SdDataPage *self,
        const char *message)
 {
@@ -369,13 +370,13 @@ update_import_panel (SdDataPage *self)
   gtk_progress_bar_set_fraction (self->import_progress, sd_job_get_fraction (job));
 }
 
-G_GNUC_UNUSED static void
+static void
 import_job_notify_cb (SdDataPage *self)
 {
   update_import_panel (self);
 }
 
-G_GNUC_UNUSED static void
+static void
 import_metric_cb (SdJob      *job,
                   int         step,
                   const char *name,
@@ -383,7 +384,11 @@ import_metric_cb (SdJob      *job,
                   SdDataPage *self)
 {
   if (g_strcmp0 (name, "rows/s") == 0)
-    self->import_rate = value;
+    {
+      self->import_rate = value;
+      sd_line_chart_append (self->rate_chart, self->rate_series,
+                            sd_job_get_elapsed_us (job) / (double) G_USEC_PER_SEC, value);
+    }
   update_import_panel (self);
 }
 
@@ -398,7 +403,7 @@ import_cancel_cb (SdDataPage *self)
     }
 }
 
-G_GNUC_UNUSED static void
+static void
 end_import (SdDataPage *self)
 {
   if (self->import_job)
@@ -408,8 +413,6 @@ end_import (SdDataPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import", self->store != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMPORTING]);
 }
-
-#ifdef SD_HAVE_IMPORTER
 
 static void
 save_rejects_response_cb (GtkNativeDialog *chooser,
@@ -550,10 +553,10 @@ import_done_cb (GObject      *object,
 }
 
 gboolean
-sd_data_page_import_file (SdDataPage *self,
-                          const char *path,
-                          int         format,
-                          gboolean    hash_identities)
+sd_data_page_import_file (SdDataPage     *self,
+                          const char     *path,
+                          SdImportFormat  format,
+                          gboolean        hash_identities)
 {
   SdImportOptions options = { format, hash_identities };
   SdWindow *window = get_window (self);
@@ -571,6 +574,7 @@ sd_data_page_import_file (SdDataPage *self,
                           g_strdup (sd_store_get_path (self->store)), g_free);
   self->import_job = job;
   self->import_rate = 0;
+  sd_line_chart_clear_series (self->rate_chart, self->rate_series);
 
   base = g_path_get_basename (path);
   title = g_strdup_printf (_("Importing “%s”"), base);
@@ -724,27 +728,6 @@ import_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-#else /* !SD_HAVE_IMPORTER */
-
-gboolean
-sd_data_page_import_file (SdDataPage *self,
-                          const char *path,
-                          int         format,
-                          gboolean    hash_identities)
-{
-  return FALSE;
-}
-
-static void
-import_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  message_dialog (SD_DATA_PAGE (widget), _("Import Is Not Available"),
-                  _("This build of Shopdesk has no importer yet. Use shopdesk-cli import once it is there."));
-}
-
-#endif
 
 /* ---- Store ------------------------------------------------------------------------ */
 
@@ -804,6 +787,12 @@ sd_data_page_dispose (GObject *object)
   if (self->column_view)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_DATA_PAGE);
+  /* dispose_template leaves the unnamed top child in place: unparent whatever is left. */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
   if (self->model)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->selection);
@@ -921,6 +910,15 @@ sd_data_page_init (SdDataPage *self)
     gtk_string_list_append (titles, sd_table_get_title (t));
   gtk_drop_down_set_model (self->table_dropdown, G_LIST_MODEL (titles));
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+
+  self->rate_chart = SD_LINE_CHART (sd_line_chart_new ());
+  self->rate_series = sd_line_chart_add_series (self->rate_chart, "rows/s", _("Rows per second"));
+  sd_line_chart_set_axis_titles (self->rate_chart, _("Seconds"), _("Rows per second"));
+  gtk_widget_set_size_request (GTK_WIDGET (self->rate_chart), -1, 160);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->rate_chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Import rate"), -1);
+  gtk_box_append (self->chart_slot, GTK_WIDGET (self->rate_chart));
+  gtk_widget_set_visible (GTK_WIDGET (self->chart_slot), TRUE);
 
   /* set_selected on a fresh dropdown with 0 already selected does not notify. */
   rebuild_columns (self, SD_TABLE_CUSTOMERS);

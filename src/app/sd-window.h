@@ -47,7 +47,8 @@ void        sd_window_run_job      (SdWindow           *self,
                                     SdJob              *job,
                                     GAsyncReadyCallback callback,
                                     gpointer            user_data);
-/* Frame gaps measured while jobs run (SHOPDESK_FRAME_STATS=1), or started by hand. */
+/* Frame gaps measured while jobs run: started with every job when SHOPDESK_FRAME_STATS=1,
+ * or by hand; stopped by the window when the last running job ends. */
 SdFrameStats *sd_window_get_frame_stats (SdWindow *self);
 
 G_END_DECLS

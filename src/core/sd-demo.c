@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sd-coupon-store.h"
 #include "sd-demo.h"
 #include "sd-demo-private.h"
 #include "sd-error.h"
@@ -1115,6 +1116,12 @@ make_customer (Gen     *gen,
           sqlite3_bind_int (stmt, 7, ev->rating);
           sqlite3_bind_text (stmt, 8, scratch->str, scratch->len, SQLITE_STATIC);
         }
+      else
+        {
+          /* Statements are reused without clearing: a review's values must not linger. */
+          sqlite3_bind_null (stmt, 7);
+          sqlite3_bind_null (stmt, 8);
+        }
       if (!step (gen, STMT_EVENT, error))
         return FALSE;
     }
@@ -1222,7 +1229,7 @@ write_settings (Gen     *gen,
 /* ---- the whole ------------------------------------------------------------------- */
 
 static const char *const shop_tables[] = {
-  "events", "order_lines", "orders", "product_texts", "products", "customers"
+  "events", "order_lines", "orders", "product_texts", "products", "customers", "coupon_rules"
 };
 
 gboolean
@@ -1337,6 +1344,9 @@ generate_in_transaction (Gen     *gen,
           !sd_store_exec (gen->store, indexes->pdata[i + 1], error))
         return FALSE;
     }
+  /* A few example coupon rules, so the Coupons page has something to preview. */
+  if (!sd_coupon_add_examples (gen->store, error))
+    return FALSE;
   return check_cancel (gen, 0.99, "Saving", error);
 }
 

@@ -607,8 +607,10 @@ sd_recommender_report_epoch (SdRecommender      *self,
 
   if (context && context->job)
     {
-      g_autofree char *text = g_strdup_printf ("Epoch %d of %d, loss %.6g", epoch, n_epochs, loss);
-      sd_job_metric (context->job, epoch, "loss", loss);
+      g_autofree char *text = isnan (loss) ? g_strdup_printf ("Epoch %d of %d", epoch, n_epochs)
+                                           : g_strdup_printf ("Epoch %d of %d, loss %.6g", epoch, n_epochs, loss);
+      if (!isnan (loss))
+        sd_job_metric (context->job, epoch, "loss", loss);
       sd_job_set_progress (context->job, n_epochs > 0 ? CLAMP ((double) epoch / n_epochs, 0.0, 1.0) : 0.0, text);
     }
   if (context && context->epoch_done)
