@@ -31,6 +31,9 @@ int      sd_cli_tune    (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_import  (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_demo    (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_coupons (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_chat    (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_chat_train (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_chat_eval  (SdCliGlobal *global, int argc, char **argv);
 
 /* Parses @entries from argv (argv[0] is the subcommand). On a parse error prints it with
  * the command's help hint and returns FALSE. */

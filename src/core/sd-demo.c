@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sd-coupon-store.h"
 #include "sd-demo.h"
 #include "sd-demo-private.h"
 #include "sd-error.h"
@@ -228,7 +229,7 @@ sd_demo_options_for_size (SdDemoOptions  *options,
     {
       options->n_customers = 1000000;
       options->n_products = 100000;
-      options->events_per_customer = 20;
+      options->events_per_customer = 19;
       return TRUE;
     }
 
@@ -242,7 +243,7 @@ sd_demo_options_for_size (SdDemoOptions  *options,
     }
   options->n_customers = (guint) n;
   options->n_products = (guint) CLAMP (n / 4, 50, 100000);
-  options->events_per_customer = n <= 100000 ? 30 : 20;
+  options->events_per_customer = n <= 100000 ? 30 : 19;
   return TRUE;
 }
 
@@ -1016,7 +1017,7 @@ make_customer (Gen     *gen,
   /* Most customers drop by now and then; a few are the shop's regulars. */
   {
     guint u = rng_below (&rng, 100);
-    double base = options->events_per_customer / 4.3;
+    double base = options->events_per_customer / 4.65;
     mean = u < 55 ? 0.35 * base : u < 88 ? 1.3 * base : 3.6 * base;
   }
   simulate (gen, &rng, group, created_at, active_until, mean);
@@ -1114,6 +1115,12 @@ make_customer (Gen     *gen,
                            writes_chinese ? cat->materials[p->material].zh : cat->materials[p->material].en);
           sqlite3_bind_int (stmt, 7, ev->rating);
           sqlite3_bind_text (stmt, 8, scratch->str, scratch->len, SQLITE_STATIC);
+        }
+      else
+        {
+          /* Statements are reused without clearing: a review's values must not linger. */
+          sqlite3_bind_null (stmt, 7);
+          sqlite3_bind_null (stmt, 8);
         }
       if (!step (gen, STMT_EVENT, error))
         return FALSE;
@@ -1222,7 +1229,7 @@ write_settings (Gen     *gen,
 /* ---- the whole ------------------------------------------------------------------- */
 
 static const char *const shop_tables[] = {
-  "events", "order_lines", "orders", "product_texts", "products", "customers"
+  "events", "order_lines", "orders", "product_texts", "products", "customers", "coupon_rules"
 };
 
 gboolean
@@ -1337,7 +1344,21 @@ generate_in_transaction (Gen     *gen,
           !sd_store_exec (gen->store, indexes->pdata[i + 1], error))
         return FALSE;
     }
+  /* A few example coupon rules, so the Coupons page has something to preview. */
+  if (!sd_coupon_add_examples (gen->store, error))
+    return FALSE;
   return check_cancel (gen, 0.99, "Saving", error);
+}
+
+static int
+query_int (SdStore    *store,
+           const char *sql)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int (stmt, 0);
 }
 
 gboolean
@@ -1350,6 +1371,7 @@ sd_demo_generate (SdStore             *store,
 {
   Gen gen = { 0 };
   gboolean ok;
+  int temp_store;
 
   g_return_val_if_fail (SD_IS_STORE (store), FALSE);
   g_return_val_if_fail (options != NULL, FALSE);
@@ -1373,6 +1395,12 @@ sd_demo_generate (SdStore             *store,
   gen.lines = g_array_new (FALSE, FALSE, sizeof (Line));
   gen.reviewed = g_array_new (FALSE, FALSE, sizeof (guint32));
 
+  /* Rebuilding the indexes sorts millions of keys: in temporary files, not in memory
+   * (the connection's usual temp_store), or a large shop needs gigabytes of RAM. */
+  temp_store = query_int (store, "PRAGMA temp_store");
+  if (temp_store != 1)
+    sd_store_exec (store, "PRAGMA temp_store = FILE", NULL);
+
   ok = sd_store_begin (store, error);
   if (ok)
     {
@@ -1381,6 +1409,12 @@ sd_demo_generate (SdStore             *store,
         g_clear_pointer (&gen.stmts[s], sd_stmt_release);
       if (!ok)
         sd_store_rollback (store);
+    }
+
+  if (temp_store >= 0 && temp_store != 1)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA temp_store = %d", temp_store);
+      sd_store_exec (store, sql, NULL);
     }
 
   g_free (gen.products);
