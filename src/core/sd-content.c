@@ -12,6 +12,7 @@
 
 #include "sd-content.h"
 #include "sd-error.h"
+#include "sd-tokenizer.h"
 
 GType
 sd_content_similarity_get_type (void)
@@ -83,84 +84,39 @@ is_stop_word (const char *word)
   return FALSE;
 }
 
-static gboolean
-is_cjk (gunichar c)
-{
-  switch (g_unichar_get_script (c))
-    {
-    case G_UNICODE_SCRIPT_HAN:
-    case G_UNICODE_SCRIPT_HIRAGANA:
-    case G_UNICODE_SCRIPT_KATAKANA:
-    case G_UNICODE_SCRIPT_HANGUL:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
 typedef void (*TermFunc) (const char *term, gpointer user_data);
 
-/* A small tokeniser of its own (the chat tokeniser was not on main when this was written):
- * NFKC + case folding; runs of letters and digits are words (stop words and one-letter
- * words dropped); each CJK character is a term, and so is each pair of adjacent ones,
- * since Chinese product names are not separated by spaces. */
+/* Terms of a text, by the shared tokeniser (NFKC, case folding, words, numbers, CJK
+ * characters): stop words and one-letter words are dropped, and adjacent CJK characters
+ * also give their bigram, since Chinese product names are not separated by spaces. */
 static void
 tokenize (const char *text,
           TermFunc    func,
           gpointer    user_data)
 {
-  g_autofree char *valid = NULL;
-  g_autofree char *normal = NULL;
-  g_autofree char *folded = NULL;
-  g_autoptr(GString) word = g_string_new (NULL);
-  gunichar prev_cjk = 0;
+  g_autoptr(GArray) tokens = NULL;
 
   if (text == NULL || *text == '\0')
     return;
-  valid = g_utf8_make_valid (text, -1);
-  normal = g_utf8_normalize (valid, -1, G_NORMALIZE_NFKC);
-  folded = g_utf8_casefold (normal ? normal : valid, -1);
-
-  for (const char *p = folded; ; p = g_utf8_next_char (p))
+  tokens = sd_tokenize (text, -1, SD_TOKENIZE_CJK_BIGRAMS);
+  for (guint i = 0; i < tokens->len; i++)
     {
-      gunichar c = g_utf8_get_char (p);
-      gboolean cjk = c != 0 && is_cjk (c);
+      const SdToken *token = &g_array_index (tokens, SdToken, i);
 
-      if (c != 0 && !cjk && g_unichar_isalnum (c))
+      switch (token->kind)
         {
-          g_string_append_unichar (word, c);
-          prev_cjk = 0;
-          continue;
+        case SD_TOKEN_WORD:
+        case SD_TOKEN_NUMBER:
+          if (g_utf8_strlen (token->text, -1) > 1 && !is_stop_word (token->text))
+            func (token->text, user_data);
+          break;
+        case SD_TOKEN_CJK:
+        case SD_TOKEN_CJK_BIGRAM:
+          func (token->text, user_data);
+          break;
+        default:
+          break;
         }
-
-      if (word->len > 0)
-        {
-          if (g_utf8_strlen (word->str, -1) > 1 && !is_stop_word (word->str))
-            func (word->str, user_data);
-          g_string_truncate (word, 0);
-        }
-      if (c == 0)
-        break;
-
-      if (cjk)
-        {
-          char buf[16];
-          int n = g_unichar_to_utf8 (c, buf);
-
-          buf[n] = '\0';
-          func (buf, user_data);
-          if (prev_cjk)
-            {
-              int m = g_unichar_to_utf8 (prev_cjk, buf);
-
-              m += g_unichar_to_utf8 (c, buf + m);
-              buf[m] = '\0';
-              func (buf, user_data);
-            }
-          prev_cjk = c;
-        }
-      else
-        prev_cjk = 0;
     }
 }
 
