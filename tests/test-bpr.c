@@ -197,8 +197,7 @@ test_bad_optimizer (void)
   g_autoptr(SdRecommender) model = sd_recommender_new ("bpr", NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (sd_recommender_set_param (model, "optimizer", "rmsprop", &error));
-  g_assert_false (sd_recommender_fit (model, train, NULL, &error));
+  g_assert_false (sd_recommender_set_param (model, "optimizer", "rmsprop", &error));
   g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
   g_assert_nonnull (strstr (error->message, "adam"));
 }
@@ -206,9 +205,11 @@ test_bad_optimizer (void)
 /* Chosen on a validation split cut from u1.base (20 % of each user's positives, seed 7),
  * never on u1.test, by the grid in test_tune:
  *   SD_TUNE=1 build/tests/test-bpr -p /bpr/tune
+ * Best validation NDCG@10: sgd, learning rate 0.05, reg 0.02, 150 epochs: 0.200 (Recall@20
+ * 0.298); sgd 0.05/0.01/60 epochs 0.198; adam 0.005/0.01/60 epochs 0.193.
  */
 static const char *ml_params[] = {
-  "factors=64", "optimizer=sgd", "learning-rate=0.05", "reg=0.01", "epochs=60", "seed=42", NULL
+  "factors=64", "optimizer=sgd", "learning-rate=0.05", "reg=0.02", "epochs=150", "seed=42", NULL
 };
 
 static void

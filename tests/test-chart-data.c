@@ -222,7 +222,8 @@ test_format (void)
     { 1, 1, "1" }, { 1500, 500, "1500" }, { 2000, 1000, "2k" }, { 2500, 2500, "2.5k" },
     { 15000, 5000, "15k" }, { 12500, 500, "12.5k" }, { 3e6, 1e6, "3M" }, { 2.5e6, 5e5, "2.5M" },
     { -40, 20, "-40" }, { 1e-5, 1e-5, "1e-05" }, { 0.001, 0.001, "0.001" },
-    { 4e9, 1e9, "4G" }, { 0.0125, 0.0025, "0.0125" },
+    { 4e9, 1e9, "4G" }, { 0.0125, 0.0025, "0.0125" }, { 10002, 2, "10002" },
+    { 12100, 100, "12.1k" }, { 1000020, 20, "1000020" }, { 1002000, 2000, "1.002M" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -436,6 +437,26 @@ test_nearest (void)
     }
 }
 
+static void
+test_nearest_point (void)
+{
+  double x[] = { 0, 1, 2, 3, NAN, 10 };
+  double y[] = { 0, 1, 4, 9, 5, -1 };
+  SdChartScale xs, ys;
+
+  sd_chart_scale_init (&xs, SD_CHART_SCALE_LINEAR, 0, 10, 0, 100);   /* 10 px per unit */
+  sd_chart_scale_init (&ys, SD_CHART_SCALE_LINEAR, 0, 10, 100, 0);
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 6, &xs, &ys, 11, 89, 5), ==, 1);
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 6, &xs, &ys, 21, 62, 5), ==, 2);
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 6, &xs, &ys, 50, 50, 5), ==, -1);   /* too far */
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 6, &xs, &ys, 100, 110, 12), ==, 5); /* off-plot is fine */
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 0, &xs, &ys, 0, 0, 5), ==, -1);
+
+  /* Log y: points at y <= 0 cannot be placed and are never picked. */
+  sd_chart_scale_init (&ys, SD_CHART_SCALE_LOG, 0.1, 10, 100, 0);
+  g_assert_cmpint (sd_chart_nearest_point (x, y, 6, &xs, &ys, 0, 100, 1000), !=, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -453,6 +474,7 @@ main (int   argc,
   g_test_add_func ("/chart/data/sorting", test_series_sorting);
   g_test_add_func ("/chart/data/decimate", test_decimate);
   g_test_add_func ("/chart/data/nearest", test_nearest);
+  g_test_add_func ("/chart/data/nearest-point", test_nearest_point);
 
   return g_test_run ();
 }

@@ -245,10 +245,16 @@ test_needs_catalog (void)
   g_assert_nonnull (strstr (error->message, "catalogue"));
 }
 
-/* Parameters chosen on a validation split cut from u1.base (seed 7) with
+/* Chosen on a validation split cut from u1.base (20 % of each user's positives, seed 7),
+ * never on u1.test, by the grid in test_tune:
  *   SD_TUNE=1 build/tests/test-content -p /content/tune
+ * Pure content (popularity-prior=0) reaches only 0.03-0.04 validation NDCG@10 there
+ * (popularity 0.120): 19 genres and a title say little about a film. With the prior the
+ * best was title-weight 4, tag-weight 1, popularity-prior 1: 0.153 (Recall@20 0.217).
  */
-static const char *ml_params[] = { "similarity=cosine", "title-weight=0.5", "tag-weight=2", NULL };
+static const char *ml_params[] = {
+  "similarity=cosine", "title-weight=4", "tag-weight=1", "popularity-prior=1", NULL
+};
 
 static void
 test_movielens (void)
@@ -264,9 +270,17 @@ test_movielens (void)
   g_test_message ("MovieLens-100k u1 (%u users): popularity NDCG@10 %.3f Recall@20 %.3f; "
                   "content NDCG@10 %.3f Recall@20 %.3f",
                   content.users, pop.ndcg10, pop.recall20, content.ndcg10, content.recall20);
-  /* Titles and 19 genres say little about taste: content is the cold-start model, and here
-   * it only has to rank well above chance (1682 items: NDCG@10 about 0.01). */
-  g_assert_cmpfloat (content.ndcg10, >, 0.05);
+  g_assert_cmpfloat (content.ndcg10, >, pop.ndcg10);
+  g_assert_cmpfloat (content.recall20, >, pop.recall20);
+
+  /* and pure content still ranks far above chance (NDCG@10 about 0.01 for 1682 items) */
+  {
+    const char *pure[] = { "similarity=cosine", "title-weight=4", "tag-weight=1", NULL };
+    MlMetrics m = ml_fit_evaluate ("content", pure, &split);
+
+    g_test_message ("pure content (no popularity prior): NDCG@10 %.3f Recall@20 %.3f", m.ndcg10, m.recall20);
+    g_assert_cmpfloat (m.ndcg10, >, 0.04);
+  }
   ml_split_clear (&split);
 }
 
@@ -274,11 +288,21 @@ static void
 test_tune (void)
 {
   MlSplit split = { 0 };
-  const char *grid[][3] = {
-    { "similarity=cosine", "title-weight=0.5", "tag-weight=2" },
-    { "similarity=cosine", "title-weight=2", "tag-weight=2" },
-    { "similarity=cosine", "title-weight=0", "tag-weight=1" },
-    { "similarity=jaccard", "title-weight=1", "tag-weight=1" },
+  const char *grid[][4] = {
+    { "similarity=cosine", "title-weight=0.5", "tag-weight=2", "popularity-prior=0" },
+    { "similarity=cosine", "title-weight=2", "tag-weight=2", "popularity-prior=0" },
+    { "similarity=jaccard", "title-weight=1", "tag-weight=1", "popularity-prior=0" },
+    { "similarity=cosine", "title-weight=0.5", "tag-weight=2", "popularity-prior=0.5" },
+    { "similarity=cosine", "title-weight=0.5", "tag-weight=2", "popularity-prior=1" },
+    { "similarity=cosine", "title-weight=0.5", "tag-weight=2", "popularity-prior=2" },
+    { "similarity=cosine", "title-weight=2", "tag-weight=2", "popularity-prior=1" },
+    { "similarity=cosine", "title-weight=0", "tag-weight=1", "popularity-prior=1" },
+    { "similarity=cosine", "title-weight=4", "tag-weight=1", "popularity-prior=1" },
+    { "similarity=cosine", "title-weight=4", "tag-weight=4", "popularity-prior=1.5" },
+    { "similarity=cosine", "title-weight=8", "tag-weight=1", "popularity-prior=1" },
+    { "similarity=cosine", "title-weight=4", "tag-weight=0.5", "popularity-prior=1" },
+    { "similarity=cosine", "title-weight=4", "tag-weight=1", "popularity-prior=0.7" },
+    { "similarity=jaccard", "title-weight=1", "tag-weight=1", "popularity-prior=1" },
   };
 
   if (!g_getenv ("SD_TUNE"))
@@ -289,13 +313,18 @@ test_tune (void)
   if (!ml_available ())
     return;
   ml_load_validation (&split, 7);
+  {
+    MlMetrics pop = ml_popularity (&split);
+
+    g_printerr ("popularity: validation NDCG@10 %.4f Recall@20 %.4f\n", pop.ndcg10, pop.recall20);
+  }
   for (guint g = 0; g < G_N_ELEMENTS (grid); g++)
     {
-      const char *params[] = { grid[g][0], grid[g][1], grid[g][2], NULL };
+      const char *params[] = { grid[g][0], grid[g][1], grid[g][2], grid[g][3], NULL };
       MlMetrics m = ml_fit_evaluate ("content", params, &split);
 
-      g_printerr ("content %s %s %s: validation NDCG@10 %.4f Recall@20 %.4f\n",
-                  grid[g][0], grid[g][1], grid[g][2], m.ndcg10, m.recall20);
+      g_printerr ("content %s %s %s %s: validation NDCG@10 %.4f Recall@20 %.4f\n",
+                  grid[g][0], grid[g][1], grid[g][2], grid[g][3], m.ndcg10, m.recall20);
     }
   ml_split_clear (&split);
 }

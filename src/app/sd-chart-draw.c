@@ -277,7 +277,10 @@ sd_chart_frame_layout (SdChartFrame             *frame,
         }
       right = MAX (PAD + 4, last_half + 4);
 
-      frame->plot = GRAPHENE_RECT_INIT (left, top, MAX (1, width - left - right), plot_h);
+      /* Whole pixels: crisp grid lines, and textures drawn into the plot are not resampled. */
+      left = ceil (left);
+      top = ceil (top);
+      frame->plot = GRAPHENE_RECT_INIT (left, top, MAX (1, floor (width - left - right)), floor (plot_h));
     }
 
   sd_chart_scale_set_range (&frame->x, frame->plot.origin.x, frame->plot.origin.x + frame->plot.size.width);
@@ -428,7 +431,11 @@ sd_chart_export (GtkWidget        *widget,
     }
 
   if (svg)
-    surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
+    {
+      surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
+      /* Pixels, not points: a 900-wide export opens 900 pixels wide. */
+      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
+    }
   else
     surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
 

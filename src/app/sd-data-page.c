@@ -13,10 +13,10 @@
 
 #include "sd-data-page.h"
 #include "sd-format.h"
-#include "sd-window.h"
-#ifdef SD_HAVE_IMPORTER
+#include "sd-import-report-window.h"
 #include "sd-import.h"
-#endif
+#include "sd-line-chart.h"
+#include "sd-window.h"
 
 struct _SdDataPage
 {
@@ -25,6 +25,7 @@ struct _SdDataPage
   GtkDropDown    *table_dropdown;
   GtkSearchEntry *search_entry;
   GtkLabel       *count_label;
+  GtkSpinner     *busy_spinner;
   GtkButton      *import_button;
   GtkRevealer    *import_revealer;
   GtkLabel       *import_title;
@@ -48,6 +49,8 @@ struct _SdDataPage
 
   SdJob          *import_job;
   double          import_rate;    /* last "rows/s" point */
+  SdLineChart    *rate_chart;
+  guint           rate_series;
 };
 
 G_DEFINE_FINAL_TYPE (SdDataPage, sd_data_page, GTK_TYPE_WIDGET)
@@ -126,13 +129,13 @@ column_width (SdColumnKind kind)
 {
   switch (kind)
     {
-    case SD_COLUMN_TIME:       return 150;
-    case SD_COLUMN_MONEY:      return 110;
-    case SD_COLUMN_INTEGER:    return 90;
-    case SD_COLUMN_EVENT_KIND: return 120;
-    case SD_COLUMN_RATING:     return 100;
+    case SD_COLUMN_TIME:       return 145;
+    case SD_COLUMN_MONEY:      return 100;
+    case SD_COLUMN_INTEGER:    return 85;
+    case SD_COLUMN_EVENT_KIND: return 115;
+    case SD_COLUMN_RATING:     return 95;
     case SD_COLUMN_TEXT:
-    default:                   return 130;
+    default:                   return 120;
     }
 }
 
@@ -162,7 +165,7 @@ rebuild_columns (SdDataPage *self,
       if (sd_table_get_column_expands (table, i))
         {
           gtk_column_view_column_set_expand (column, TRUE);
-          gtk_column_view_column_set_fixed_width (column, 220);
+          gtk_column_view_column_set_fixed_width (column, 180);
         }
       else
         gtk_column_view_column_set_fixed_width (column, column_width (kind));
@@ -217,8 +220,12 @@ update_status (SdDataPage *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", n), count);
   gtk_label_set_text (self->count_label, self->store ? text : "");
 
+  /* A first load shows a big spinner over the empty table; a re-sort or a search keeps
+   * the old rows on screen and says it is working next to the row count. */
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading && n == 0);
   gtk_spinner_set_spinning (self->loading_spinner, loading && n == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), loading && n > 0);
+  gtk_spinner_set_spinning (self->busy_spinner, loading && n > 0);
 
   if (error != NULL)
     {
@@ -328,7 +335,7 @@ get_window (SdDataPage *self)
   return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
 }
 
-G_GNUC_UNUSED static void
+static void
 toast (SdDataPage *self,
        const char *message)
 {
@@ -369,13 +376,13 @@ update_import_panel (SdDataPage *self)
   gtk_progress_bar_set_fraction (self->import_progress, sd_job_get_fraction (job));
 }
 
-G_GNUC_UNUSED static void
+static void
 import_job_notify_cb (SdDataPage *self)
 {
   update_import_panel (self);
 }
 
-G_GNUC_UNUSED static void
+static void
 import_metric_cb (SdJob      *job,
                   int         step,
                   const char *name,
@@ -383,7 +390,11 @@ import_metric_cb (SdJob      *job,
                   SdDataPage *self)
 {
   if (g_strcmp0 (name, "rows/s") == 0)
-    self->import_rate = value;
+    {
+      self->import_rate = value;
+      sd_line_chart_append (self->rate_chart, self->rate_series,
+                            sd_job_get_elapsed_us (job) / (double) G_USEC_PER_SEC, value);
+    }
   update_import_panel (self);
 }
 
@@ -398,7 +409,7 @@ import_cancel_cb (SdDataPage *self)
     }
 }
 
-G_GNUC_UNUSED static void
+static void
 end_import (SdDataPage *self)
 {
   if (self->import_job)
@@ -409,111 +420,12 @@ end_import (SdDataPage *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMPORTING]);
 }
 
-#ifdef SD_HAVE_IMPORTER
-
-static void
-save_rejects_response_cb (GtkNativeDialog *chooser,
-                          int              response,
-                          gpointer         user_data)
-{
-  SdJob *job = g_object_get_data (G_OBJECT (chooser), "sd-job");
-  SdDataPage *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (!sd_import_report_save_rejects (sd_import_job_get_report (job), path, &error))
-        message_dialog (self, _("Could Not Save the Rejected Rows"), error->message);
-      else
-        toast (self, _("Rejected rows saved"));
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
-}
-
-static void
-report_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    SdDataPage       *self)
-{
-  SdJob *job = g_object_get_data (G_OBJECT (dialog), "sd-job");
-  SdImportReport *report = sd_import_job_get_report (job);
-  GtkFileChooserNative *chooser;
-  g_autofree char *base = NULL, *name = NULL;
-  char *dot;
-
-  if (g_strcmp0 (response, "save") != 0)
-    return;
-
-  chooser = gtk_file_chooser_native_new (_("Save Rejected Rows"), GTK_WINDOW (get_window (self)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  base = g_path_get_basename (report->file);
-  if ((dot = strchr (base, '.')) != NULL && dot != base)
-    *dot = '\0';
-  /* TRANSLATORS: file name for the rejected rows of an import, %s is the imported file's name */
-  name = g_strdup_printf (_("%s-rejected.csv"), base);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_object_set_data_full (G_OBJECT (chooser), "sd-job", g_object_ref (job), g_object_unref);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (save_rejects_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
 static void
 show_report (SdDataPage *self,
              SdJob      *job)
 {
-  SdImportReport *report = sd_import_job_get_report (job);
-  g_autofree char *text = sd_import_report_to_text (report);
-  g_autofree char *imported = sd_format_count (report->rows_imported);
-  g_autofree char *rejected = sd_format_count (report->rows_rejected);
-  g_autofree char *base = g_path_get_basename (report->file);
-  g_autofree char *body = NULL;
-  GtkWidget *dialog, *scroller, *label;
-
-  if (report->rows_rejected > 0)
-    body = g_strdup_printf (_("%s rows of “%s” were imported and %s rejected. The rejected rows are listed with their line and reason; nothing was dropped silently."),
-                            imported, base, rejected);
-  else
-    body = g_strdup_printf (_("All %s rows of “%s” were imported."), imported, base);
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (get_window (self)),
-                                   report->rows_rejected > 0 ? _("Import Finished with Rejected Rows")
-                                                             : _("Import Finished"),
-                                   body);
-  label = gtk_label_new (text);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_yalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "monospace");
-  gtk_widget_set_margin_top (label, 12);
-  gtk_widget_set_margin_bottom (label, 12);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 280);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), label);
-  gtk_widget_add_css_class (scroller, "card");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Import report"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scroller);
-
-  if (report->rows_rejected > 0)
-    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "save", _("_Save Rejected Rows…"));
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  g_object_set_data_full (G_OBJECT (dialog), "sd-job", g_object_ref (job), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (report_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  GtkWindow *report = sd_import_report_window_new (GTK_WINDOW (get_window (self)), job);
+  gtk_window_present (report);
 }
 
 static void
@@ -550,10 +462,10 @@ import_done_cb (GObject      *object,
 }
 
 gboolean
-sd_data_page_import_file (SdDataPage *self,
-                          const char *path,
-                          int         format,
-                          gboolean    hash_identities)
+sd_data_page_import_file (SdDataPage     *self,
+                          const char     *path,
+                          SdImportFormat  format,
+                          gboolean        hash_identities)
 {
   SdImportOptions options = { format, hash_identities };
   SdWindow *window = get_window (self);
@@ -571,6 +483,7 @@ sd_data_page_import_file (SdDataPage *self,
                           g_strdup (sd_store_get_path (self->store)), g_free);
   self->import_job = job;
   self->import_rate = 0;
+  sd_line_chart_clear_series (self->rate_chart, self->rate_series);
 
   base = g_path_get_basename (path);
   title = g_strdup_printf (_("Importing “%s”"), base);
@@ -638,7 +551,7 @@ ask_import_options (SdDataPage *self,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), format_row);
 
   hash_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (hash_row), _("_Hash Names and E-mails"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (hash_row), _("_Hash names and e-mails"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (hash_row), TRUE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (hash_row),
                                _("Customers stay distinguishable, but who they are is not stored"));
@@ -724,27 +637,6 @@ import_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-#else /* !SD_HAVE_IMPORTER */
-
-gboolean
-sd_data_page_import_file (SdDataPage *self,
-                          const char *path,
-                          int         format,
-                          gboolean    hash_identities)
-{
-  return FALSE;
-}
-
-static void
-import_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  message_dialog (SD_DATA_PAGE (widget), _("Import Is Not Available"),
-                  _("This build of Shopdesk has no importer yet. Use shopdesk-cli import once it is there."));
-}
-
-#endif
 
 /* ---- Store ------------------------------------------------------------------------ */
 
@@ -804,6 +696,12 @@ sd_data_page_dispose (GObject *object)
   if (self->column_view)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_DATA_PAGE);
+  /* dispose_template leaves the unnamed top child in place: unparent whatever is left. */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
   if (self->model)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->selection);
@@ -875,6 +773,7 @@ sd_data_page_class_init (SdDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, table_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_button);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_revealer);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_title);
@@ -921,6 +820,15 @@ sd_data_page_init (SdDataPage *self)
     gtk_string_list_append (titles, sd_table_get_title (t));
   gtk_drop_down_set_model (self->table_dropdown, G_LIST_MODEL (titles));
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+
+  self->rate_chart = SD_LINE_CHART (sd_line_chart_new ());
+  self->rate_series = sd_line_chart_add_series (self->rate_chart, "rows/s", _("Rows per second"));
+  sd_line_chart_set_axis_titles (self->rate_chart, _("Seconds"), _("Rows per second"));
+  gtk_widget_set_size_request (GTK_WIDGET (self->rate_chart), -1, 160);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->rate_chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Import rate"), -1);
+  gtk_box_append (self->chart_slot, GTK_WIDGET (self->rate_chart));
+  gtk_widget_set_visible (GTK_WIDGET (self->chart_slot), TRUE);
 
   /* set_selected on a fresh dropdown with 0 already selected does not notify. */
   rebuild_columns (self, SD_TABLE_CUSTOMERS);

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "sd-import.h"
 #include "sd-store.h"
 #include "sd-table-model.h"
 
@@ -18,12 +19,12 @@ void          sd_data_page_set_store  (SdDataPage *self,
 SdTableModel *sd_data_page_get_model  (SdDataPage *self);
 void          sd_data_page_show_table (SdDataPage *self,
                                        SdTable     table);
-/* Starts importing @path in the background, as the import dialog does once confirmed;
- * @format is an SdImportFormat. Returns FALSE when no importer is built in. */
-gboolean      sd_data_page_import_file (SdDataPage *self,
-                                        const char *path,
-                                        int         format,
-                                        gboolean    hash_identities);
+/* Starts importing @path in the background, as the import dialog does once confirmed.
+ * Returns FALSE when no shop is open or an import is already running. */
+gboolean      sd_data_page_import_file (SdDataPage     *self,
+                                        const char     *path,
+                                        SdImportFormat  format,
+                                        gboolean        hash_identities);
 /* Whether an import started from this page is running. */
 gboolean      sd_data_page_get_importing (SdDataPage *self);
 

@@ -68,6 +68,33 @@ sd_format_money (gint64      cents,
 }
 
 char *
+sd_format_money_short (gint64      cents,
+                       const char *currency)
+{
+  const char *symbol = currency_symbol (currency);
+  guint64 magnitude = cents < 0 ? (guint64) -(cents + 1) + 1 : (guint64) cents;
+  GString *out = g_string_new (NULL);
+
+  if (magnitude < 1000000)   /* under 10,000: the cents still matter */
+    {
+      g_string_free (out, TRUE);
+      return sd_format_money (cents, currency);
+    }
+  if (cents < 0)
+    g_string_append_c (out, '-');
+  if (symbol)
+    g_string_append (out, symbol);
+  if (magnitude >= G_GUINT64_CONSTANT (100000000))
+    /* TRANSLATORS: an amount in millions, e.g. "13.34 M" */
+    g_string_append_printf (out, _("%.2f M"), magnitude / 100000000.0);
+  else
+    append_grouped (out, (magnitude + 50) / 100);
+  if (symbol == NULL && currency != NULL && *currency != '\0')
+    g_string_append_printf (out, " %s", currency);
+  return g_string_free (out, FALSE);
+}
+
+char *
 sd_format_time (gint64 unix_seconds)
 {
   g_autoptr(GDateTime) dt = NULL;

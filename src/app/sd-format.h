@@ -12,6 +12,9 @@ char       *sd_format_count       (gint64       n);
 /* 123456 cents → "1,234.56"; with a currency code ("GBP") → "£1,234.56". */
 char       *sd_format_money       (gint64       cents,
                                    const char  *currency);
+/* For headline figures: whole units ("£13,336"), and millions as "£13.34 M". */
+char       *sd_format_money_short (gint64       cents,
+                                   const char  *currency);
 /* Unix seconds (UTC) → "2010-12-01 08:26"; 0 or negative → "—". */
 char       *sd_format_time        (gint64       unix_seconds);
 /* "View", "Added to cart", … (translated). */

@@ -288,6 +288,12 @@ sd_job_list_dispose (GObject *object)
   SdJobList *self = SD_JOB_LIST (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_JOB_LIST);
+  /* dispose_template leaves the unnamed top child in place: unparent whatever is left. */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
   g_clear_object (&self->jobs);
 
   G_OBJECT_CLASS (sd_job_list_parent_class)->dispose (object);

@@ -281,6 +281,82 @@ stroke_points (cairo_t            *cr,
   cairo_stroke (cr);
 }
 
+/* Many points per pixel column: a zigzag stroke costs Cairo tens of milliseconds for what
+ * is, on screen, one vertical run per column. Fill those runs as rectangles a line wide
+ * (each reaching back to where the previous column ended, so the band stays connected). */
+static void
+fill_columns (cairo_t            *cr,
+              const SdChartPoint *pts,
+              gsize               n,
+              const SdChartScale *xs,
+              const SdChartScale *ys,
+              double              line_width)
+{
+  double col = NAN, lo = 0, hi = 0, prev_y = NAN;
+
+  for (gsize i = 0; i <= n; i++)
+    {
+      double px = i < n ? floor (sd_chart_scale_to_pixel (xs, pts[i].x)) : NAN;
+      double py = i < n && isfinite (pts[i].y) ? sd_chart_scale_to_pixel (ys, pts[i].y) : NAN;
+
+      if (i == n || px != col || !isfinite (py))
+        {
+          if (isfinite (col))
+            cairo_rectangle (cr, col - (line_width - 1) / 2, lo - line_width / 2,
+                             line_width, hi - lo + line_width);
+          if (i == n)
+            break;
+          if (!isfinite (py))
+            {
+              col = NAN;
+              prev_y = NAN;
+              continue;
+            }
+          col = px;
+          lo = hi = py;
+          if (isfinite (prev_y))
+            {
+              lo = MIN (lo, prev_y);
+              hi = MAX (hi, prev_y);
+            }
+        }
+      lo = MIN (lo, py);
+      hi = MAX (hi, py);
+      prev_y = py;
+    }
+  cairo_fill (cr);
+}
+
+static void
+draw_line (cairo_t            *cr,
+           const SdChartPoint *pts,
+           gsize               n,
+           gsize               n_visible_raw,
+           const SdChartScale *xs,
+           const SdChartScale *ys,
+           double              line_width)
+{
+  if (n_visible_raw > 2 * fabs (xs->r1 - xs->r0))
+    fill_columns (cr, pts, n, xs, ys, line_width);
+  else
+    {
+      cairo_set_line_width (cr, line_width);
+      stroke_points (cr, pts, n, xs, ys);
+    }
+}
+
+/* Points of sorted @pts inside the scale's domain. */
+static gsize
+count_visible (const SdChartPoint *pts,
+               gsize               n,
+               const SdChartScale *xs)
+{
+  gsize a = sd_chart_lower_bound (pts, n, xs->d0);
+  gsize b = sd_chart_lower_bound (pts, n, xs->d1);
+
+  return b - a;
+}
+
 static void
 draw_series (SdLineChart         *self,
              cairo_t             *cr,
@@ -293,8 +369,8 @@ draw_series (SdLineChart         *self,
   cairo_rectangle (cr, frame->plot.origin.x, frame->plot.origin.y,
                    frame->plot.size.width, frame->plot.size.height);
   cairo_clip (cr);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
 
   for (guint i = 0; i < self->series->len; i++)
     {
@@ -304,11 +380,14 @@ draw_series (SdLineChart         *self,
       guint n;
       g_autoptr(GArray) raw = NULL;
 
+      gsize visible;
+
       pts = sd_chart_series_get_points (s->data, &n);
+      visible = count_visible (pts, n, &frame->x);
       raw = sd_chart_decimate (pts, n, &frame->x);
       sd_chart_set_source_rgba (cr, color, smoothed ? 0.3 : 1.0);
-      cairo_set_line_width (cr, smoothed ? 1.0 : 2.0);
-      stroke_points (cr, (SdChartPoint *) raw->data, raw->len, &frame->x, &frame->y);
+      draw_line (cr, (SdChartPoint *) raw->data, raw->len, visible, &frame->x, &frame->y,
+                 smoothed ? 1.0 : 2.0);
 
       if (smoothed)
         {
@@ -317,8 +396,7 @@ draw_series (SdLineChart         *self,
           pts = sd_chart_series_get_smoothed (s->data, &n);
           sm = sd_chart_decimate (pts, n, &frame->x);
           sd_chart_set_source_rgba (cr, color, 1.0);
-          cairo_set_line_width (cr, 2.0);
-          stroke_points (cr, (SdChartPoint *) sm->data, sm->len, &frame->x, &frame->y);
+          draw_line (cr, (SdChartPoint *) sm->data, sm->len, visible, &frame->x, &frame->y, 2.0);
         }
     }
   cairo_restore (cr);
@@ -396,7 +474,8 @@ draw_hover (SdLineChart         *self,
         continue;
       px = sd_chart_scale_to_pixel (&frame->x, p.x);
       py = isfinite (p.y) ? sd_chart_scale_to_pixel (&frame->y, p.y) : NAN;
-      if (!isfinite (px) || !isfinite (py) || fabs (px - guide_x) > 0.5)
+      /* Every series marks its own nearest point: sparse validation points sit at other x. */
+      if (!isfinite (px) || !isfinite (py))
         continue;
       cairo_new_sub_path (cr);
       cairo_arc (cr, px, py, HOVER_RADIUS, 0, 2 * G_PI);
@@ -799,6 +878,16 @@ sd_line_chart_set_property (GObject      *object,
     }
 }
 
+/* Colours come from the theme at draw time: a switch to dark style must redraw, even where
+ * GTK sees no change that affects this widget's own CSS box. */
+static void
+sd_line_chart_css_changed (GtkWidget         *widget,
+                           GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (sd_line_chart_parent_class)->css_changed (widget, change);
+  gtk_widget_queue_draw (widget);
+}
+
 static void
 sd_line_chart_class_init (SdLineChartClass *klass)
 {
@@ -811,6 +900,7 @@ sd_line_chart_class_init (SdLineChartClass *klass)
   object_class->set_property = sd_line_chart_set_property;
 
   widget_class->snapshot = sd_line_chart_snapshot;
+  widget_class->css_changed = sd_line_chart_css_changed;
   widget_class->measure = sd_line_chart_measure;
 
   properties[PROP_LOG_SCALE] =

@@ -8,7 +8,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sd-application.h"
 #include "sd-format.h"
+#include "sd-import.h"
 #include "sd-job.h"
 #include "sd-overview-page.h"
 
@@ -79,6 +81,9 @@ struct _SdOverviewPage
   GtkListBox      *top_list;
   GtkListBox      *imports_list;
   GtkToggleButton *by_revenue;
+  GtkWidget       *demo_button;
+  GtkWidget       *updating;
+  GtkSpinner      *updating_spinner;
 
   SdStore         *store;
   SdJob           *job;          /* the load in flight */
@@ -244,6 +249,9 @@ make_kpi (const char *caption,
   label = gtk_label_new (value);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Bounded natural width, so four cards share a line on a normal window. */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 9);
+  gtk_widget_set_tooltip_text (label, value);
   gtk_widget_add_css_class (label, "title-1");
   gtk_widget_add_css_class (label, "numeric");
   gtk_box_append (GTK_BOX (card), label);
@@ -251,6 +259,8 @@ make_kpi (const char *caption,
   label = gtk_label_new (detail);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+  gtk_widget_set_tooltip_text (label, detail);
   gtk_widget_add_css_class (label, "caption");
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (card), label);
@@ -307,7 +317,7 @@ show_kpis (SdOverviewPage *self,
   g_autofree char *customers = sd_format_count (f->stats.customers);
   g_autofree char *products = sd_format_count (f->stats.products);
   g_autofree char *orders = sd_format_count (f->stats.orders);
-  g_autofree char *revenue = sd_format_money (f->stats.revenue_cents, f->currency);
+  g_autofree char *revenue = sd_format_money_short (f->stats.revenue_cents, f->currency);
   g_autofree char *countries = NULL, *categories = NULL, *lines = NULL, *per_order = NULL;
   g_autofree char *avg = NULL;
   GtkWidget *child;
@@ -422,7 +432,10 @@ show_imports (SdOverviewPage *self,
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *base = g_path_get_basename (item->file ? item->file : "");
       g_autofree char *when = sd_format_time (item->finished_at);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", item->format ? item->format : "", when);
+      SdImportFormat format;
+      const char *format_label = item->format && sd_import_format_from_string (item->format, &format)
+                                 ? sd_import_format_get_label (format) : item->format;
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", format_label ? format_label : "", when);
       g_autofree char *rows = sd_format_count (item->rows_imported);
       g_autofree char *rows_text = g_strdup_printf (_("%s rows"), rows);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -486,6 +499,8 @@ load_done_cb (GObject      *object,
     return;   /* a newer load replaced this one */
   g_clear_object (&self->job);
   gtk_spinner_stop (self->spinner);
+  gtk_spinner_stop (self->updating_spinner);
+  gtk_widget_set_visible (self->updating, FALSE);
 
   if (!ok)
     {
@@ -532,6 +547,11 @@ reload (SdOverviewPage *self)
       gtk_spinner_start (self->spinner);
       gtk_stack_set_visible_child_name (self->stack, "loading");
     }
+  else
+    {
+      gtk_spinner_start (self->updating_spinner);
+      gtk_widget_set_visible (self->updating, TRUE);
+    }
   sd_job_run_async (self->job, load_done_cb, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
@@ -557,6 +577,12 @@ sd_overview_page_set_store (SdOverviewPage *self,
   if (store)
     g_signal_connect_object (store, "changed", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
   g_clear_pointer (&self->figures, figures_free);
+  if (store)
+    {
+      /* Offering the demo shop on the (empty) demo shop itself would do nothing. */
+      g_autofree char *demo = sd_application_default_shop_path ();
+      gtk_widget_set_visible (self->demo_button, g_strcmp0 (demo, sd_store_get_path (store)) != 0);
+    }
   reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
@@ -581,6 +607,12 @@ sd_overview_page_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->figures, figures_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_OVERVIEW_PAGE);
+  /* dispose_template leaves the unnamed top child in place: unparent whatever is left. */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
 
   G_OBJECT_CLASS (sd_overview_page_parent_class)->dispose (object);
 }
@@ -652,6 +684,9 @@ sd_overview_page_class_init (SdOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, top_list);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, imports_list);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, by_revenue);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, updating);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, updating_spinner);
   gtk_widget_class_bind_template_callback (widget_class, rank_toggled_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sd-coupons-page.h"
 #include "sd-data-page.h"
 #include "sd-job-list.h"
 #include "sd-overview-page.h"
@@ -39,7 +40,7 @@ static const PageInfo pages[] = {
     NULL },
   { "coupons", N_("Coupons"), "emblem-documents-symbolic",
     N_("Coupon rules, who they reach and what they would cost, before they go live."),
-    NULL },
+    sd_coupons_page_get_type },
   { "chatbot", N_("Chatbot"), "user-available-symbolic",
     N_("Talk to the customer-service chatbot as any customer and see what it understood."),
     NULL },
@@ -416,6 +417,19 @@ sd_window_open_shop (SdWindow   *self,
   return TRUE;
 }
 
+gboolean
+sd_window_open_last_shop (SdWindow *self)
+{
+  g_autofree char *last = self->settings ? g_settings_get_string (self->settings, "last-shop") : NULL;
+  g_autofree char *demo = sd_application_default_shop_path ();
+
+  g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
+
+  if (last && *last && g_file_test (last, G_FILE_TEST_IS_REGULAR) && sd_window_open_shop (self, last))
+    return TRUE;
+  return sd_window_open_shop (self, demo);
+}
+
 static GtkFileFilter *
 shop_filter (void)
 {
@@ -575,11 +589,16 @@ job_done_cb (GObject      *object,
   SdWindow *self = run->self;
   SdJob *job = SD_JOB (object);
 
-  if (sd_job_list_get_n_running (self->job_list) == 0 && self->frame_stats_auto)
+  /* Measured while jobs run: the dialogs and reloads that follow are not part of it. */
+  if (sd_job_list_get_n_running (self->job_list) == 0 &&
+      sd_frame_stats_is_running (self->frame_stats))
     {
-      g_autofree char *stats = sd_frame_stats_to_string (self->frame_stats);
       sd_frame_stats_stop (self->frame_stats);
-      g_print ("shopdesk: frame stats while “%s” ran: %s\n", sd_job_get_title (job), stats);
+      if (self->frame_stats_auto)
+        {
+          g_autofree char *stats = sd_frame_stats_to_string (self->frame_stats);
+          g_print ("shopdesk: frame stats while “%s” ran: %s\n", sd_job_get_title (job), stats);
+        }
     }
 
   if (run->callback)

@@ -350,3 +350,32 @@ sd_chart_decimate (const SdChartPoint *points,
   flush_column (out, points, &col);
   return out;
 }
+
+gssize
+sd_chart_nearest_point (const double       *x,
+                        const double       *y,
+                        gsize               n,
+                        const SdChartScale *x_scale,
+                        const SdChartScale *y_scale,
+                        double              px,
+                        double              py,
+                        double              max_dist)
+{
+  gssize best = -1;
+  double best_d2 = max_dist * max_dist;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double dx = sd_chart_scale_to_pixel (x_scale, x[i]) - px;
+      double dy = sd_chart_scale_to_pixel (y_scale, y[i]) - py;
+      double d2 = dx * dx + dy * dy;
+
+      /* NAN distances (unplaceable points) never compare as nearer. */
+      if (d2 <= best_d2)
+        {
+          best_d2 = d2;
+          best = (gssize) i;
+        }
+    }
+  return best;
+}

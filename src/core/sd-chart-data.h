@@ -81,6 +81,18 @@ gsize               sd_chart_lower_bound           (const SdChartPoint *points,
                                                     gsize               n_points,
                                                     double              x);
 
+/* Index of the point of (@x[i], @y[i]) drawn nearest pixel (@px, @py) by the two scales,
+ * if within @max_dist pixels; -1 otherwise. For scatter plots (a linear scan: fine for the
+ * tens of thousands of points a scatter can show legibly). */
+gssize              sd_chart_nearest_point         (const double       *x,
+                                                    const double       *y,
+                                                    gsize               n,
+                                                    const SdChartScale *x_scale,
+                                                    const SdChartScale *y_scale,
+                                                    double              px,
+                                                    double              py,
+                                                    double              max_dist);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdChartSeries, sd_chart_series_free)
 
 G_END_DECLS

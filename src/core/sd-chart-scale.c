@@ -394,6 +394,7 @@ sd_chart_format_tick (double v,
       return g_strdup_printf ("%.*e", CLAMP (digits, 0, 6), v);
     }
 
+  /* A suffix only when the step keeps the label short: 10002 reads better than 10.002k. */
   if (av >= 1e9 && step >= 1e6)
     {
       unit = 1e9;
@@ -404,7 +405,7 @@ sd_chart_format_tick (double v,
       unit = 1e6;
       suffix = "M";
     }
-  else if (av >= 1e3 && (step >= 1e3 || av >= 1e4) && step >= 1)
+  else if (av >= 1e3 && (step >= 1e3 || (av >= 1e4 && step >= 100)))
     {
       unit = 1e3;
       suffix = "k";

@@ -13,13 +13,31 @@
 #include "sd-content.h"
 #include "sd-error.h"
 
+GType
+sd_content_similarity_get_type (void)
+{
+  static gsize type;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { SD_CONTENT_COSINE, "SD_CONTENT_COSINE", "cosine" },
+        { SD_CONTENT_JACCARD, "SD_CONTENT_JACCARD", "jaccard" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("SdContentSimilarity", values));
+    }
+  return type;
+}
+
 struct _SdContent
 {
   SdRecommender parent_instance;
 
-  char       *similarity;   /* "cosine" | "jaccard" */
+  SdContentSimilarity similarity;
   double      title_weight;
   double      tag_weight;
+  double      popularity_prior;
 
   /* learned state */
   guint       n_items;
@@ -32,6 +50,7 @@ struct _SdContent
   float      *term_weights;
   gsize      *tag_ptr;      /* n_items + 1: sorted tag ids (ids into vocabulary) */
   guint      *tags;
+  float      *prior;        /* n_items: (1 + customers who touched it)^popularity_prior */
 };
 
 G_DEFINE_FINAL_TYPE (SdContent, sd_content, SD_TYPE_RECOMMENDER)
@@ -41,6 +60,7 @@ enum {
   PROP_SIMILARITY,
   PROP_TITLE_WEIGHT,
   PROP_TAG_WEIGHT,
+  PROP_POPULARITY_PRIOR,
   N_PROPS
 };
 
@@ -219,6 +239,7 @@ clear_state (SdContent *self)
   g_clear_pointer (&self->term_weights, g_free);
   g_clear_pointer (&self->tag_ptr, g_free);
   g_clear_pointer (&self->tags, g_free);
+  g_clear_pointer (&self->prior, g_free);
   self->n_items = 0;
 }
 
@@ -273,12 +294,6 @@ sd_content_fit (SdRecommender      *model,
   Collect collect;
   guint n_items = train->n_items;
 
-  if (g_strcmp0 (self->similarity, "cosine") != 0 && g_strcmp0 (self->similarity, "jaccard") != 0)
-    {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "Content similarity “%s” is not known: use “cosine” or “jaccard”", self->similarity);
-      return FALSE;
-    }
   if (catalog == NULL || catalog->n_items != n_items)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
@@ -408,13 +423,21 @@ sd_content_fit (SdRecommender      *model,
   self->tags = tag_cells->len ? g_memdup2 (tag_cells->data, tag_cells->len * sizeof (guint)) : g_new (guint, 1);
   build_transpose (self);
 
+  {
+    g_autofree guint *counts = sd_interactions_item_counts (train);
+
+    self->prior = g_new (float, MAX (n_items, 1));
+    for (guint i = 0; i < n_items; i++)
+      self->prior[i] = (float) pow (1.0 + counts[i], self->popularity_prior);
+  }
+
   return sd_recommender_report_epoch (model, context, 1, 1, 0.0, error);
 }
 
 static gboolean
 is_jaccard (SdContent *self)
 {
-  return g_strcmp0 (self->similarity, "jaccard") == 0;
+  return self->similarity == SD_CONTENT_JACCARD;
 }
 
 static double
@@ -525,7 +548,7 @@ sd_content_score (SdRecommender *model,
         }
       if (total > 0)
         for (guint i = 0; i < self->n_items; i++)
-          scores[i] /= (float) total;
+          scores[i] *= self->prior[i] / (float) total;
     }
   else
     {
@@ -541,7 +564,7 @@ sd_content_score (SdRecommender *model,
 
           for (gsize q = self->item_ptr[i]; q < self->item_ptr[i + 1]; q++)
             s += self->item_weights[q] * profile[self->item_terms[q]];
-          scores[i] = (float) (s * norm);
+          scores[i] = (float) (s * norm) * self->prior[i];
         }
     }
 }
@@ -736,6 +759,7 @@ sd_content_save (SdRecommender *model)
   g_autofree guint64 *item_ptr = g_new0 (guint64, self->n_items + 1);
   g_autofree guint64 *tag_ptr = g_new0 (guint64, self->n_items + 1);
   g_autofree double *weights = g_new (double, MAX (nnz, 1));
+  g_autofree double *prior = g_new (double, MAX (self->n_items, 1));
 
   if (fitted)
     {
@@ -748,18 +772,21 @@ sd_content_save (SdRecommender *model)
         }
       for (gsize p = 0; p < nnz; p++)
         weights[p] = self->item_weights[p];
+      for (guint i = 0; i < self->n_items; i++)
+        prior[i] = self->prior[i];
     }
 
   g_ptr_array_add (vocab, NULL);
   state = g_variant_ref_sink (
-    g_variant_new ("(u^as@at@au@ad@at@au)",
+    g_variant_new ("(u^as@at@au@ad@at@au@ad)",
                    self->n_items,
                    (const char * const *) vocab->pdata,
                    g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, item_ptr, fitted ? self->n_items + 1 : 0, sizeof (guint64)),
                    g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, self->item_terms, nnz, sizeof (guint)),
                    g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, weights, nnz, sizeof (double)),
                    g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, tag_ptr, fitted ? self->n_items + 1 : 0, sizeof (guint64)),
-                   g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, self->tags, n_tags, sizeof (guint))));
+                   g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, self->tags, n_tags, sizeof (guint)),
+                   g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, prior, fitted ? self->n_items : 0, sizeof (double))));
   return g_variant_get_data_as_bytes (state);
 }
 
@@ -770,29 +797,31 @@ sd_content_load (SdRecommender *model,
 {
   SdContent *self = SD_CONTENT (model);
   g_autoptr(GVariant) state = NULL;
-  g_autoptr(GVariant) v_item_ptr = NULL, v_terms = NULL, v_weights = NULL, v_tag_ptr = NULL, v_tags = NULL;
+  g_autoptr(GVariant) v_item_ptr = NULL, v_terms = NULL, v_weights = NULL, v_tag_ptr = NULL, v_tags = NULL, v_prior = NULL;
   g_autofree const char **vocab = NULL;
   const guint64 *item_ptr, *tag_ptr;
   const guint *terms, *tags;
-  const double *weights;
-  gsize n_item_ptr, n_terms, n_weights, n_tag_ptr, n_tags, n_vocab;
+  const double *weights, *prior;
+  gsize n_item_ptr, n_terms, n_weights, n_tag_ptr, n_tags, n_vocab, n_prior;
   guint n_items;
 
-  state = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE ("(uasatauadatau)"), bytes, FALSE));
+  state = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE ("(uasatauadatauad)"), bytes, FALSE));
   if (!g_variant_is_normal_form (state))
     goto damaged;
-  g_variant_get (state, "(u^a&s@at@au@ad@at@au)", &n_items, &vocab,
-                 &v_item_ptr, &v_terms, &v_weights, &v_tag_ptr, &v_tags);
+  g_variant_get (state, "(u^a&s@at@au@ad@at@au@ad)", &n_items, &vocab,
+                 &v_item_ptr, &v_terms, &v_weights, &v_tag_ptr, &v_tags, &v_prior);
   item_ptr = g_variant_get_fixed_array (v_item_ptr, &n_item_ptr, sizeof (guint64));
   terms = g_variant_get_fixed_array (v_terms, &n_terms, sizeof (guint));
   weights = g_variant_get_fixed_array (v_weights, &n_weights, sizeof (double));
   tag_ptr = g_variant_get_fixed_array (v_tag_ptr, &n_tag_ptr, sizeof (guint64));
   tags = g_variant_get_fixed_array (v_tags, &n_tags, sizeof (guint));
+  prior = g_variant_get_fixed_array (v_prior, &n_prior, sizeof (double));
   n_vocab = g_strv_length ((char **) vocab);
 
   if (n_item_ptr == 0)
     return TRUE;   /* saved before fitting */
   if (n_item_ptr != (gsize) n_items + 1 || n_tag_ptr != n_item_ptr || n_terms != n_weights
+      || n_prior != n_items
       || item_ptr[n_items] != n_terms || tag_ptr[n_items] != n_tags)
     goto damaged;
   for (guint i = 0; i < n_items; i++)
@@ -827,6 +856,9 @@ sd_content_load (SdRecommender *model,
   self->tags = g_new (guint, MAX (n_tags, 1));
   if (n_tags)
     memcpy (self->tags, tags, n_tags * sizeof (guint));
+  self->prior = g_new (float, MAX (n_items, 1));
+  for (guint i = 0; i < n_items; i++)
+    self->prior[i] = (float) prior[i];
   build_transpose (self);
   return TRUE;
 
@@ -842,7 +874,6 @@ sd_content_finalize (GObject *object)
   SdContent *self = SD_CONTENT (object);
 
   clear_state (self);
-  g_free (self->similarity);
   G_OBJECT_CLASS (sd_content_parent_class)->finalize (object);
 }
 
@@ -856,9 +887,10 @@ sd_content_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SIMILARITY: g_value_set_string (value, self->similarity); break;
+    case PROP_SIMILARITY: g_value_set_enum (value, self->similarity); break;
     case PROP_TITLE_WEIGHT: g_value_set_double (value, self->title_weight); break;
     case PROP_TAG_WEIGHT: g_value_set_double (value, self->tag_weight); break;
+    case PROP_POPULARITY_PRIOR: g_value_set_double (value, self->popularity_prior); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -873,12 +905,10 @@ sd_content_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SIMILARITY:
-      g_free (self->similarity);
-      self->similarity = g_value_dup_string (value);
-      break;
+    case PROP_SIMILARITY: self->similarity = g_value_get_enum (value); break;
     case PROP_TITLE_WEIGHT: self->title_weight = g_value_get_double (value); break;
     case PROP_TAG_WEIGHT: self->tag_weight = g_value_get_double (value); break;
+    case PROP_POPULARITY_PRIOR: self->popularity_prior = g_value_get_double (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -903,14 +933,21 @@ sd_content_class_init (SdContentClass *klass)
   model_class->load = sd_content_load;
 
   properties[PROP_SIMILARITY] =
-    g_param_spec_string ("similarity", "Similarity", "cosine (TF-IDF of all texts) or jaccard (overlap of tags)",
-                         "cosine", flags);
+    g_param_spec_enum ("similarity", "Similarity", "cosine (TF-IDF of all texts) or jaccard (overlap of tags)",
+                       SD_TYPE_CONTENT_SIMILARITY, SD_CONTENT_COSINE, flags);
   properties[PROP_TITLE_WEIGHT] =
     g_param_spec_double ("title-weight", "Title weight", "How much a word of the title counts against one of the description",
                          0.0, 100.0, 2.0, flags);
   properties[PROP_TAG_WEIGHT] =
     g_param_spec_double ("tag-weight", "Tag weight", "How much a category or tag word counts against one of the description",
                          0.0, 100.0, 2.0, flags);
+
+  /* Matching words alone rank an obscure item as high as a best seller; a prior on how
+   * many customers took an item orders the matches. 0 keeps pure content, which is what
+   * brand-new items need to be found at all. */
+  properties[PROP_POPULARITY_PRIOR] =
+    g_param_spec_double ("popularity-prior", "Popularity prior", "Scores are multiplied by (1 + customers who took the item) to this power",
+                         0.0, 4.0, 0.0, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

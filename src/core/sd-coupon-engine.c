@@ -34,6 +34,7 @@ struct _SdCouponEngine {
   GPtrArray       *rules;        /* EngineRule *, sorted */
   SdInterestFunc   interest;
   gpointer         interest_data;
+  GDestroyNotify   interest_destroy;
   GHashTable      *uses;         /* rule id → total uses */
   GHashTable      *spent;        /* rule id → gint64 * cents */
   GHashTable      *customer_uses;/* "rule:customer" → uses */
@@ -100,6 +101,12 @@ typical_cart (SdCustomerFacts *facts,
       cart->subtotal_cents += l->quantity * l->unit_price_cents;
       cart->items += l->quantity;
     }
+  /* Someone who never ordered is expected to spend what the shop's typical customer does. */
+  if (c->orders == 0 && scratch->len == 0)
+    {
+      cart->subtotal_cents = facts->shop_basket_cents;
+      cart->items = facts->shop_basket_cents > 0;
+    }
 }
 
 SdCart *
@@ -115,6 +122,11 @@ sd_coupon_engine_typical_cart (SdCouponEngine *engine,
       g_array_append_val (cart->lines, *l);
       cart->subtotal_cents += l->quantity * l->unit_price_cents;
       cart->items += l->quantity;
+    }
+  if (c->orders == 0 && c->basket_len == 0)
+    {
+      cart->subtotal_cents = engine->facts->shop_basket_cents;
+      cart->items = cart->subtotal_cents > 0;
     }
   return cart;
 }
@@ -445,6 +457,8 @@ sd_coupon_engine_free (SdCouponEngine *engine)
   g_hash_table_unref (engine->uses);
   g_hash_table_unref (engine->spent);
   g_hash_table_unref (engine->customer_uses);
+  if (engine->interest_destroy)
+    engine->interest_destroy (engine->interest_data);
   g_free (engine);
 }
 
@@ -488,10 +502,14 @@ sd_coupon_engine_get_rule (SdCouponEngine *engine,
 void
 sd_coupon_engine_set_interest (SdCouponEngine *engine,
                                SdInterestFunc  func,
-                               gpointer        user_data)
+                               gpointer        user_data,
+                               GDestroyNotify  destroy)
 {
+  if (engine->interest_destroy)
+    engine->interest_destroy (engine->interest_data);
   engine->interest = func;
   engine->interest_data = user_data;
+  engine->interest_destroy = destroy;
 }
 
 void
@@ -749,8 +767,12 @@ preview_one (SdCouponEngine     *engine,
         continue;
       out->reached[c / 64] |= G_GUINT64_CONSTANT (1) << (c % 64);
       out->customers++;
-      cost += sd_customer_facts_order_probability (facts, c, days) *
-              sd_coupon_engine_discount (engine, rule, &basket, NULL);
+      {
+        gboolean free_shipping = FALSE;
+        gint64 off = sd_coupon_engine_discount (engine, rule, &basket, &free_shipping);
+        cost += sd_customer_facts_order_probability (facts, c, days) *
+                (off + (free_shipping ? facts->shipping_cents : 0));
+      }
     }
 
   if (rule->budget_cents)

@@ -562,6 +562,14 @@ next_record:
       switch (state)
         {
         case S_FIELD_START:
+          /* Spaces before an opening quote would make it text; skip them. */
+          if (self->trim && (*self->cur == ' ' || *self->cur == '\t') &&
+              *self->cur != (guchar) self->separator)
+            {
+              raw_append (self, self->cur, 1);
+              self->cur++;
+              break;
+            }
           if (self->quote && *self->cur == (guchar) self->quote)
             {
               raw_append (self, self->cur, 1);
@@ -624,6 +632,12 @@ next_record:
 
         case S_QUOTE_SEEN:
           c = *self->cur;
+          if (self->trim && (c == ' ' || c == '\t') && c != (guchar) self->separator)
+            {
+              raw_append (self, self->cur, 1);
+              self->cur++;
+              break;
+            }
           if (c == (guchar) self->quote)
             {
               field_append (self, self->cur, 1);

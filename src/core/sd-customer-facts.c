@@ -303,6 +303,23 @@ sd_customer_facts_load (SdStore       *store,
 
   if (facts->now == 0)
     facts->now = g_get_real_time () / G_USEC_PER_SEC;
+
+  {
+    g_autoptr(GArray) baskets = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autofree char *shipping = sd_store_get_setting (store, "coupons.shipping-cost-cents");
+
+    for (guint i = 0; i < facts->n_customers; i++)
+      if (facts->customers[i].orders > 0)
+        g_array_append_val (baskets, facts->customers[i].basket_cents);
+    if (baskets->len)
+      {
+        g_array_sort (baskets, compare_gint64);
+        facts->shop_basket_cents = g_array_index (baskets, gint64, baskets->len / 2);
+      }
+    if (shipping == NULL)
+      shipping = sd_store_get_setting (store, "shipping.uk.cost_cents");
+    facts->shipping_cents = shipping ? g_ascii_strtoll (shipping, NULL, 10) : 495;
+  }
   return g_steal_pointer (&facts);
 }
 

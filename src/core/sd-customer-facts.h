@@ -56,6 +56,8 @@ typedef struct {
   guint64        *bought;         /* n_customers × n_category_words bitset */
   GArray         *basket_lines;   /* SdCartLine */
   gint64          now;            /* the newest order: "today" for recency */
+  gint64          shop_basket_cents; /* the median typical basket: for customers without orders */
+  gint64          shipping_cents; /* what free shipping costs the shop per order */
 
   /*< private >*/
   GStringChunk   *strings;

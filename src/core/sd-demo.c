@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sd-coupon-store.h"
 #include "sd-demo.h"
 #include "sd-demo-private.h"
 #include "sd-error.h"
@@ -1226,7 +1227,7 @@ write_settings (Gen     *gen,
 /* ---- the whole ------------------------------------------------------------------- */
 
 static const char *const shop_tables[] = {
-  "events", "order_lines", "orders", "product_texts", "products", "customers"
+  "events", "order_lines", "orders", "product_texts", "products", "customers", "coupon_rules"
 };
 
 gboolean
@@ -1341,6 +1342,9 @@ generate_in_transaction (Gen     *gen,
           !sd_store_exec (gen->store, indexes->pdata[i + 1], error))
         return FALSE;
     }
+  /* A few example coupon rules, so the Coupons page has something to preview. */
+  if (!sd_coupon_add_examples (gen->store, error))
+    return FALSE;
   return check_cancel (gen, 0.99, "Saving", error);
 }
 

@@ -69,7 +69,13 @@ struct _SdImportContext
   GHashTable               *customers;     /* external id → gint64 * rowid */
   GHashTable               *products;      /* external id → gint64 * rowid */
   GHashTable               *orders;        /* external id → SdImportOrder * */
-  GHashTable               *event_keys;    /* purchase events written in this import */
+  /* Purchase events written in this import: an open-addressing set of keys. */
+  struct _SdImportEventKey *event_keys;
+  gsize                     n_event_keys;
+  gsize                     event_keys_size;   /* a power of two */
+
+  /* The statements run on every row, kept at hand (see hot_prepare). */
+  SdStmt                   *hot[4];
 };
 
 /* The column named by any of @names (NULL-terminated, lower case), or -1. */
@@ -151,6 +157,10 @@ gint64       sd_import_customer      (SdImportContext  *ctx,
                                       const char       *name,
                                       const char       *email,
                                       const char       *country,
+                                      GError          **error);
+/* A product's rowid by external id, 0 when the shop has none. */
+gint64       sd_import_product_find  (SdImportContext  *ctx,
+                                      const char       *external_id,
                                       GError          **error);
 /* A product by external id, made (with @title or the id as its title) when unknown. */
 gint64       sd_import_product_ref   (SdImportContext  *ctx,

@@ -3,8 +3,10 @@
  * One row per line item; the order's own fields (e-mail, dates, status, billing) are
  * filled only on an order's first row. Customers are known by e-mail here, the same
  * key the customers export uses, so the two imports meet. Line items become order
- * lines of products keyed by SKU (or by name when the SKU is empty) and, for orders
- * not cancelled, purchase events.
+ * lines and, for orders not cancelled, purchase events. A line item names its product
+ * by variant SKU and “Title - Variant” name, while the products export keys products
+ * by handle; so a line item is matched by SKU, then by its name, then by the name
+ * before the variant, and only then made a product of its own.
  */
 #include "config.h"
 
@@ -22,6 +24,7 @@ typedef struct {
   int name, email, created, financial, fulfillment, cancelled_at, currency, billing_name,
       country, quantity, item_name, item_price, item_sku;
   GHashTable *orders;   /* name → Order */
+  GHashTable *titles;   /* product title → gint64 * rowid, loaded on first need */
 } State;
 
 static gpointer
@@ -39,6 +42,7 @@ state_free (gpointer data)
   State *s = data;
 
   g_hash_table_unref (s->orders);
+  g_clear_pointer (&s->titles, g_hash_table_unref);
   g_free (s);
 }
 
@@ -88,6 +92,62 @@ order_status (SdImportContext *ctx,
   if (g_ascii_strcasecmp (fulfillment, "fulfilled") == 0)
     return "shipped";
   return "paid";
+}
+
+static gboolean
+load_titles (SdImportContext  *ctx,
+             State            *s,
+             GError          **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (ctx->store, "SELECT id, title FROM products ORDER BY id DESC", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  s->titles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_insert (s->titles, g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
+                           g_memdup2 (&id, sizeof id));
+    }
+  if (rc != SQLITE_DONE)
+    return sd_store_fail (ctx->store, "Could not read the products", error);
+  return TRUE;
+}
+
+static gint64
+line_item_product (SdImportContext  *ctx,
+                   State            *s,
+                   const char       *sku,
+                   const char       *name,
+                   GError          **error)
+{
+  const char *key = sku ? sku : name;
+  gint64 id = sd_import_product_find (ctx, key, error);
+  gint64 *by_title = NULL;
+
+  if (id != 0)
+    return id;
+  if (name)
+    {
+      const char *dash;
+      if (s->titles == NULL && !load_titles (ctx, s, error))
+        return -1;
+      by_title = g_hash_table_lookup (s->titles, name);
+      if (by_title == NULL && (dash = g_strrstr (name, " - ")))
+        {
+          g_autofree char *base = g_strndup (name, dash - name);
+          by_title = g_hash_table_lookup (s->titles, base);
+        }
+    }
+  if (by_title)
+    {
+      g_hash_table_insert (ctx->products, g_strdup (key), g_memdup2 (by_title, sizeof *by_title));
+      return *by_title;
+    }
+  sd_import_count (ctx, "products-made-from-line-items");
+  return sd_import_product_ref (ctx, key, name, error);
 }
 
 static gboolean
@@ -157,7 +217,7 @@ row (SdImportContext  *ctx,
   if (order == NULL)
     return FALSE;
 
-  if ((product_id = sd_import_product_ref (ctx, sku ? sku : item_name, item_name, error)) < 0 ||
+  if ((product_id = line_item_product (ctx, s, sku, item_name, error)) < 0 ||
       !sd_import_order_line (ctx, order, product_id, quantity, price, error))
     return FALSE;
   if (info->customer_id > 0 && !info->cancelled && quantity > 0)

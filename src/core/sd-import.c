@@ -144,7 +144,8 @@ sd_import_report_to_text (SdImportReport *report)
   g_autofree char *base = g_path_get_basename (report->file);
   g_autoptr(GPtrArray) names = sorted_count_names (report);
 
-  g_string_append_printf (out, _("Imported %s of %s rows from “%s” (%s) in %.1f s.\n"),
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Imported %s of %s row from “%s” (%s) in %.1f s.\n",
+                                            "Imported %s of %s rows from “%s” (%s) in %.1f s.\n", report->rows_read),
                           imported, read, base,
                           sd_import_format_get_label (report->format),
                           report->elapsed_us / 1e6);
@@ -163,7 +164,8 @@ sd_import_report_to_text (SdImportReport *report)
       g_autofree char *rejected = format_count (report->rows_rejected);
       guint shown = MIN (report->rejects->len, 20);
 
-      g_string_append_printf (out, _("Rejected %s rows:\n"), rejected);
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Rejected %s row:\n", "Rejected %s rows:\n",
+                                                report->rows_rejected), rejected);
       for (guint i = 0; i < shown; i++)
         {
           SdImportReject *r = report->rejects->pdata[i];
@@ -771,6 +773,19 @@ sd_import_normalize_tags (const char *tags)
 
 /* Entities */
 
+/* The statements of the row loop, kept at hand: finding one in the store's cache
+ * hashes its whole SQL text, which costs about as much as a small insert. */
+static SdStmt *
+hot_prepare (SdImportContext  *ctx,
+             guint             slot,
+             const char       *sql,
+             GError          **error)
+{
+  if (ctx->hot[slot] == NULL)
+    ctx->hot[slot] = sd_store_prepare (ctx->store, sql, error);
+  return ctx->hot[slot];
+}
+
 static gboolean
 step_done (SdImportContext  *ctx,
            SdStmt           *stmt,
@@ -809,7 +824,7 @@ bind_text_or_null (SdStmt     *stmt,
                    const char *value)
 {
   if (value && *value)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, index);
 }
@@ -922,6 +937,22 @@ sd_import_product (SdImportContext        *ctx,
 }
 
 gint64
+sd_import_product_find (SdImportContext  *ctx,
+                        const char       *external_id,
+                        GError          **error)
+{
+  gint64 *known = g_hash_table_lookup (ctx->products, external_id);
+  g_autoptr(SdStmt) find = NULL;
+
+  if (known)
+    return *known;
+  if (!(find = sd_store_prepare (ctx->store, "SELECT id FROM products WHERE external_id = ?1", error)))
+    return -1;
+  sqlite3_bind_text (find, 1, external_id, -1, SQLITE_STATIC);
+  return sqlite3_step (find) == SQLITE_ROW ? sqlite3_column_int64 (find, 0) : 0;
+}
+
+gint64
 sd_import_product_ref (SdImportContext  *ctx,
                        const char       *external_id,
                        const char       *title,
@@ -932,14 +963,8 @@ sd_import_product_ref (SdImportContext  *ctx,
 
   if (known)
     return *known;
-
-  {
-    g_autoptr(SdStmt) find = sd_store_prepare (ctx->store, "SELECT id FROM products WHERE external_id = ?1", error);
-    if (find == NULL)
-      return -1;
-    sqlite3_bind_text (find, 1, external_id, -1, SQLITE_STATIC);
-    id = sqlite3_step (find) == SQLITE_ROW ? sqlite3_column_int64 (find, 0) : 0;
-  }
+  if ((id = sd_import_product_find (ctx, external_id, error)) < 0)
+    return -1;
   if (id == 0)
     {
       g_autoptr(SdStmt) insert =
@@ -980,7 +1005,7 @@ sd_import_order (SdImportContext  *ctx,
   if (order)
     return order;
 
-  stmt = sd_store_prepare (ctx->store,
+  stmt = hot_prepare (ctx, 3,
                            "INSERT INTO orders (external_id, customer_id, placed_at, status, currency, country)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
                            " ON CONFLICT (external_id) DO UPDATE SET"
@@ -1019,7 +1044,7 @@ sd_import_order_line (SdImportContext  *ctx,
                       GError          **error)
 {
   g_autoptr(SdStmt) stmt =
-    sd_store_prepare (ctx->store,
+    hot_prepare (ctx, 2,
                       "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)"
                       " VALUES (?1, ?2, ?3, ?4, ?5)"
                       " ON CONFLICT (order_id, line_no) DO UPDATE SET"
@@ -1037,30 +1062,53 @@ sd_import_order_line (SdImportContext  *ctx,
   return step_done (ctx, stmt, "Could not save an order line", error);
 }
 
-typedef struct {
-  gint64 customer_id;
+typedef struct _SdImportEventKey {
+  gint64 customer_id;    /* 0: an empty slot (rowids start at 1) */
   gint64 product_id;
   gint64 at;
-  gint64 kind;
 } EventKey;
 
-static guint
-event_key_hash (gconstpointer data)
+static guint64
+event_key_hash (const EventKey *k)
 {
-  const EventKey *k = data;
-  guint64 h = k->customer_id * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  guint64 h = (guint64) k->customer_id * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
 
-  h ^= k->product_id + G_GUINT64_CONSTANT (0x632BE59BD9B4E019) + (h << 6) + (h >> 2);
-  h ^= k->at + (k->kind << 40) + (h << 6) + (h >> 2);
-  return (guint) (h ^ (h >> 32));
+  h ^= (guint64) k->product_id * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F) + (h >> 29);
+  h ^= (guint64) k->at * G_GUINT64_CONSTANT (0x165667B19E3779F9) + (h >> 31);
+  return h ^ (h >> 33);
 }
 
+/* Adds @key; returns FALSE when it was there already. A flat table rather than a
+ * GHashTable: hundreds of thousands of keys without an allocation each. */
 static gboolean
-event_key_equal (gconstpointer a,
-                 gconstpointer b)
+event_keys_add (SdImportContext *ctx,
+                const EventKey  *key)
 {
-  return memcmp (a, b, sizeof (EventKey)) == 0;
+  gsize mask, i;
+
+  if ((ctx->n_event_keys + 1) * 2 > ctx->event_keys_size)
+    {
+      EventKey *old = ctx->event_keys;
+      gsize old_size = ctx->event_keys_size;
+
+      ctx->event_keys_size = MAX (old_size * 2, 1024);
+      ctx->event_keys = g_new0 (EventKey, ctx->event_keys_size);
+      ctx->n_event_keys = 0;
+      for (gsize j = 0; j < old_size; j++)
+        if (old[j].customer_id != 0)
+          event_keys_add (ctx, &old[j]);
+      g_free (old);
+    }
+
+  mask = ctx->event_keys_size - 1;
+  for (i = event_key_hash (key) & mask; ctx->event_keys[i].customer_id != 0; i = (i + 1) & mask)
+    if (memcmp (&ctx->event_keys[i], key, sizeof *key) == 0)
+      return FALSE;
+  ctx->event_keys[i] = *key;
+  ctx->n_event_keys++;
+  return TRUE;
 }
+
 
 gboolean
 sd_import_event (SdImportContext  *ctx,
@@ -1081,21 +1129,18 @@ sd_import_event (SdImportContext  *ctx,
    * same numbers instead of doubling them. */
   if (kind == SD_EVENT_PURCHASE)
     {
-      EventKey key = { customer_id, product_id, at, kind };
-      if (g_hash_table_contains (ctx->event_keys, &key))
-        add = TRUE;
-      else
-        g_hash_table_add (ctx->event_keys, g_memdup2 (&key, sizeof key));
+      EventKey key = { customer_id, product_id, at };
+      add = !event_keys_add (ctx, &key);
     }
 
   if (add)
-    stmt = sd_store_prepare (ctx->store,
+    stmt = hot_prepare (ctx, 0,
                              "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
                              " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
                              "  quantity = quantity + excluded.quantity", error);
   else
-    stmt = sd_store_prepare (ctx->store,
+    stmt = hot_prepare (ctx, 1,
                              "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
                              " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
@@ -1369,9 +1414,25 @@ context_clear (SdImportContext *ctx)
   g_clear_pointer (&ctx->customers, g_hash_table_unref);
   g_clear_pointer (&ctx->products, g_hash_table_unref);
   g_clear_pointer (&ctx->orders, g_hash_table_unref);
-  g_clear_pointer (&ctx->event_keys, g_hash_table_unref);
+  g_clear_pointer (&ctx->event_keys, g_free);
   g_clear_pointer (&ctx->report, sd_import_report_free);
   g_clear_pointer (&ctx->name, g_free);
+}
+
+/* After a resync the lines behind the first are read again as rows of their own, so
+ * the rejected row is only its first line. */
+static void
+cut_last_reject_to_first_line (SdImportContext *ctx)
+{
+  SdImportReject *reject = g_ptr_array_index (ctx->report->rejects, ctx->report->rejects->len - 1);
+  char *nl = strchr (reject->raw, '\n');
+
+  if (nl)
+    {
+      if (nl > reject->raw && nl[-1] == '\r')
+        nl--;
+      *nl = '\0';
+    }
 }
 
 static gboolean
@@ -1389,13 +1450,15 @@ check_shape (SdImportContext *ctx)
       return FALSE;
     case SD_CSV_RECORD_UNCLOSED_QUOTE:
       sd_import_reject (ctx, "unbalanced quote: the quote opened on this line is never closed");
-      if (!sd_csv_reader_resync (reader))
+      if (sd_csv_reader_resync (reader))
+        cut_last_reject_to_first_line (ctx);
+      else
         sd_import_count (ctx, "lines-lost-after-unbalanced-quote");
       return FALSE;
     case SD_CSV_RECORD_STRAY_QUOTE:
       sd_import_reject (ctx, "unbalanced quote: text follows a closing quote");
-      if (sd_csv_reader_get_multiline (reader))
-        sd_csv_reader_resync (reader);
+      if (sd_csv_reader_get_multiline (reader) && sd_csv_reader_resync (reader))
+        cut_last_reject_to_first_line (ctx);
       return FALSE;
     }
 
@@ -1410,8 +1473,8 @@ check_shape (SdImportContext *ctx)
         {
           sd_import_reject (ctx, "%u columns where the header has %u%s", n, ctx->n_header,
                             sd_csv_reader_get_multiline (reader) ? " (an unbalanced quote?)" : "");
-          if (sd_csv_reader_get_multiline (reader))
-            sd_csv_reader_resync (reader);
+          if (sd_csv_reader_get_multiline (reader) && sd_csv_reader_resync (reader))
+            cut_last_reject_to_first_line (ctx);
           return FALSE;
         }
     }
@@ -1441,6 +1504,13 @@ sd_import_file (SdStore               *store,
 
   if (options == NULL)
     options = &defaults;
+  /* Rolling back a failed import must not take a caller's own work with it. */
+  if (sd_store_in_transaction (store))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
+                   "Could not import “%s”: the shop is in the middle of another change", path);
+      return NULL;
+    }
 
   ctx.store = store;
   ctx.path = path;
@@ -1449,7 +1519,6 @@ sd_import_file (SdStore               *store,
   ctx.customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  ctx.event_keys = g_hash_table_new_full (event_key_hash, event_key_equal, g_free, NULL);
 
   if (!(ctx.info = detect (path, options->format, &separator, &local)))
     goto failed;
@@ -1473,7 +1542,10 @@ sd_import_file (SdStore               *store,
   else
     pending_first = TRUE;
 
-  if (!sd_store_begin (store, &local))
+  /* Every reference the importer writes is a rowid it just read or wrote in this
+   * transaction, so SQLite's per-row foreign key lookups would only repeat that. */
+  if (!sd_store_exec (store, "PRAGMA foreign_keys = OFF", &local) ||
+      !sd_store_begin (store, &local))
     goto failed;
   if (ctx.info->begin && !ctx.info->begin (&ctx, &local))
     goto failed;
@@ -1529,6 +1601,7 @@ sd_import_file (SdStore               *store,
     progress (sd_csv_reader_get_bytes_total (ctx.reader),
               sd_csv_reader_get_bytes_total (ctx.reader),
               ctx.report->rows_read, user_data);
+  sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
   result = g_steal_pointer (&ctx.report);
   context_clear (&ctx);
@@ -1536,6 +1609,7 @@ sd_import_file (SdStore               *store,
 
 failed:
   sd_store_rollback (store);
+  sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
   context_clear (&ctx);
   g_propagate_error (error, g_steal_pointer (&local));
   return NULL;

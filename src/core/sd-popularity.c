@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "sd-error.h"
@@ -35,7 +36,7 @@ sd_popularity_fit (SdRecommender      *model,
   self->counts = g_new (float, MAX (train->n_items, 1));
   for (guint i = 0; i < train->n_items; i++)
     self->counts[i] = counts[i];
-  return sd_recommender_report_epoch (model, context, 1, 1, 0.0, error);
+  return sd_recommender_report_epoch (model, context, 1, 1, NAN, error);
 }
 
 static void

@@ -607,8 +607,10 @@ sd_recommender_report_epoch (SdRecommender      *self,
 
   if (context && context->job)
     {
-      g_autofree char *text = g_strdup_printf ("Epoch %d of %d, loss %.6g", epoch, n_epochs, loss);
-      sd_job_metric (context->job, epoch, "loss", loss);
+      g_autofree char *text = isnan (loss) ? g_strdup_printf ("Epoch %d of %d", epoch, n_epochs)
+                                           : g_strdup_printf ("Epoch %d of %d, loss %.6g", epoch, n_epochs, loss);
+      if (!isnan (loss))
+        sd_job_metric (context->job, epoch, "loss", loss);
       sd_job_set_progress (context->job, n_epochs > 0 ? CLAMP ((double) epoch / n_epochs, 0.0, 1.0) : 0.0, text);
     }
   if (context && context->epoch_done)
@@ -719,15 +721,16 @@ sd_top_n (const float *scores,
         }
     }
   g_array_set_size (out, size);
-  qsort (out->data, size, sizeof (SdScoredItem), compare_best_first);
+  if (size > 1)
+    qsort (out->data, size, sizeof (SdScoredItem), compare_best_first);
   return out;
 }
 
 void
 sd_recommender_apply_filter (SdRecommender     *self,
-                     guint              user,
-                     const SdRecFilter *filter,
-                     float             *scores)
+                             guint              user,
+                             const SdRecFilter *filter,
+                             float             *scores)
 {
   SdRecommenderPrivate *priv = sd_recommender_get_instance_private (self);
   SdInteractions *train = priv->train;

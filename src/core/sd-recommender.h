@@ -159,7 +159,8 @@ SdRecommender  *sd_recommender_load         (GBytes             *blob,
                                              GError            **error);
 
 /* For subclasses: report progress of epoch @epoch (counted from 1) of @n_epochs with its
- * loss: a "loss" metric point at step @epoch and the progress fraction go to the job, then
+ * loss (NAN for closed-form models, which have none: no "loss" point is sent then):
+ * a "loss" metric point at step @epoch and the progress fraction go to the job, then
  * context->epoch_done runs (the model counts as fitted while it does, so the callback can
  * score), then cancellation is checked. Returns FALSE with @error set when cancelled. */
 gboolean        sd_recommender_report_epoch (SdRecommender      *self,

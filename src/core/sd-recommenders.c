@@ -7,6 +7,9 @@
 
 #include "sd-recommender.h"
 #include "sd-popularity.h"
+#include "sd-item-knn.h"
+#include "sd-user-knn.h"
+#include "sd-ease.h"
 #include "sd-als.h"
 #include "sd-bpr.h"
 #include "sd-content.h"
@@ -16,6 +19,9 @@ extern GType (* const sd_recommender_types[]) (void);
 
 GType (* const sd_recommender_types[]) (void) = {
   sd_popularity_get_type,
+  sd_item_knn_get_type,
+  sd_user_knn_get_type,
+  sd_ease_get_type,
   sd_als_get_type,
   sd_bpr_get_type,
   sd_content_get_type,

@@ -1,0 +1,447 @@
+/* sd-cli-chat-train.c — `shopdesk-cli chat-train` and `chat-eval`: the intent classifier
+ * on any CSV or JSON data set */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "sd-error.h"
+#include "sd-intent-data.h"
+#include "sd-intent-eval.h"
+#include "sd-intent-model.h"
+#include "sd-cli.h"
+
+typedef struct {
+  char     *train;
+  char     *test;
+  char     *out;
+  char     *text_column;
+  char     *label_column;
+  char     *oos_label;
+  int       epochs;
+  int       dim;
+  double    lr;
+  gint64    seed;
+  int       models;
+  int       word_ngrams;
+  int       minn;
+  int       maxn;
+  int       min_count;
+  double    smoothing;
+  double    valid_fraction;
+  gboolean  no_refit;
+  gboolean  json;
+} ChatOptions;
+
+typedef struct {
+  const SdIntentData   *data;
+  const SdIntentParams *params;
+  SdIntentModel        *model;
+} TrainWork;
+
+static gboolean
+train_func (SdJob         *job,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  TrainWork *work = data;
+  work->model = sd_intent_model_train (work->data, work->params, job, cancellable, error);
+  return work->model != NULL;
+}
+
+static void
+progress_cb (SdJob      *job,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  sd_cli_progress (sd_job_get_fraction (job), sd_job_get_text (job));
+}
+
+static void
+clear_options (ChatOptions *o)
+{
+  g_free (o->train);
+  g_free (o->test);
+  g_free (o->out);
+  g_free (o->text_column);
+  g_free (o->label_column);
+  g_free (o->oos_label);
+}
+
+static gboolean
+parse_options (const char   *command,
+               const char   *summary,
+               gboolean      eval,
+               ChatOptions  *o,
+               int          *argc,
+               char       ***argv)
+{
+  SdIntentParams defaults;
+  GOptionEntry entries[] = {
+    { "train", 0, 0, G_OPTION_ARG_FILENAME, &o->train, "Training data: CSV with a header, JSON lines or a JSON array of objects", "FILE" },
+    { "test", 0, 0, G_OPTION_ARG_FILENAME, &o->test, "Test data, in any of the same formats", "FILE" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Write the trained model to FILE (otherwise into the shop)", "MODEL.bin" },
+    { "text-column", 0, 0, G_OPTION_ARG_STRING, &o->text_column, "Column or member holding the text (default: text, else the first)", "C" },
+    { "label-column", 0, 0, G_OPTION_ARG_STRING, &o->label_column, "Column or member holding the label (default: category, label, intent or domain)", "C" },
+    { "oos-label", 0, 0, G_OPTION_ARG_STRING, &o->oos_label, "The label of out-of-scope examples", "L" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Passes over the data (default: by data size)", "N" },
+    { "dim", 0, 0, G_OPTION_ARG_INT, &o->dim, "Embedding size", "D" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Initial learning rate", "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (same seed, same model)", "S" },
+    { "models", 0, 0, G_OPTION_ARG_INT, &o->models, "Ensemble size", "N" },
+    { "word-ngrams", 0, 0, G_OPTION_ARG_INT, &o->word_ngrams, "Longest word n-gram", "N" },
+    { "minn", 0, 0, G_OPTION_ARG_INT, &o->minn, "Shortest character n-gram (0 with --maxn 0: none)", "N" },
+    { "maxn", 0, 0, G_OPTION_ARG_INT, &o->maxn, "Longest character n-gram", "N" },
+    { "min-count", 0, 0, G_OPTION_ARG_INT, &o->min_count, "Drop features seen fewer times", "N" },
+    { "label-smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o->smoothing, "Label smoothing (0–0.5)", "X" },
+    { "valid-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o->valid_fraction, "Part of the training data held out for calibration", "X" },
+    { "no-refit", 0, 0, G_OPTION_ARG_NONE, &o->no_refit, "Keep the model trained without the held-out part", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object", NULL },
+    { NULL }
+  };
+
+  sd_intent_params_init (&defaults);
+  memset (o, 0, sizeof *o);
+  o->epochs = defaults.epochs;
+  o->dim = defaults.dim;
+  o->lr = defaults.lr;
+  o->seed = defaults.seed;
+  o->models = defaults.n_models;
+  o->word_ngrams = defaults.word_ngrams;
+  o->minn = defaults.char_min;
+  o->maxn = defaults.char_max;
+  o->min_count = defaults.min_count;
+  o->smoothing = defaults.label_smoothing;
+  o->valid_fraction = defaults.validation_fraction;
+
+  if (!eval)   /* chat-train has no test set: drop --test (the array ends in two NULLs) */
+    memmove (&entries[1], &entries[2], sizeof entries - 2 * sizeof entries[0]);
+  if (!sd_cli_parse (command, summary, entries, argc, argv))
+    return FALSE;
+  if (*argc > 1)
+    {
+      fprintf (stderr, "shopdesk-cli %s: unexpected argument “%s”\n", command, (*argv)[1]);
+      return FALSE;
+    }
+  if (o->train == NULL || (eval && o->test == NULL))
+    {
+      fprintf (stderr, "shopdesk-cli %s: --train%s is required\nRun “shopdesk-cli %s --help” for its options.\n",
+               command, eval ? " and --test are" : " is", command);
+      return FALSE;
+    }
+  if (o->epochs < 0 || o->dim < 1 || o->models < 1 || o->word_ngrams < 1 || o->minn < 0 ||
+      o->maxn < 0 || o->min_count < 0 || o->seed < 0)
+    {
+      fprintf (stderr, "shopdesk-cli %s: numbers must be positive\n", command);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+to_params (const ChatOptions *o,
+           SdIntentParams    *params)
+{
+  sd_intent_params_init (params);
+  params->epochs = o->epochs;
+  params->dim = o->dim;
+  params->lr = o->lr;
+  params->seed = o->seed;
+  params->n_models = o->models;
+  params->word_ngrams = o->word_ngrams;
+  params->char_min = o->minn;
+  params->char_max = o->maxn;
+  params->min_count = o->min_count;
+  params->label_smoothing = o->smoothing;
+  params->validation_fraction = o->valid_fraction;
+  params->refit = !o->no_refit;
+  params->oos_label = o->oos_label;
+}
+
+static gint64
+peak_rss_bytes (void)
+{
+  struct rusage usage;
+  if (getrusage (RUSAGE_SELF, &usage) != 0)
+    return 0;
+  return (gint64) usage.ru_maxrss * 1024;   /* Linux reports KiB */
+}
+
+/* Loads and trains; prints the per-epoch losses unless @quiet. */
+static SdIntentModel *
+load_and_train (const char         *command,
+                const ChatOptions  *o,
+                SdIntentData      **train_out,
+                double             *seconds,
+                gint64             *job_points,
+                SdJob             **job_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdIntentData) train = NULL;
+  g_autoptr(SdJob) job = NULL;
+  SdIntentParams params;
+  TrainWork work = { NULL };
+  gint64 start;
+
+  train = sd_intent_data_load (o->train, o->text_column, o->label_column, &error);
+  if (train == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli %s: %s\n", command, error->message);
+      return NULL;
+    }
+  if (o->oos_label && !g_ptr_array_find_with_equal_func (train->labels, o->oos_label, g_str_equal, NULL))
+    fprintf (stderr, "shopdesk-cli %s: warning: no training example has the out-of-scope label “%s”\n",
+             command, o->oos_label);
+
+  to_params (o, &params);
+  work.data = train;
+  work.params = &params;
+  job = sd_job_new ("Training the intent classifier", train_func, &work, NULL);
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (progress_cb), NULL);
+
+  start = g_get_monotonic_time ();
+  if (!sd_job_run_sync (job, &error))
+    {
+      sd_cli_progress_done ();
+      fprintf (stderr, "shopdesk-cli %s: %s\n", command, error->message);
+      return NULL;
+    }
+  *seconds = (g_get_monotonic_time () - start) / 1e6;
+  sd_cli_progress_done ();
+  *job_points = sd_job_get_points (job)->len;
+  *train_out = g_steal_pointer (&train);
+  *job_out = g_steal_pointer (&job);
+  return work.model;
+}
+
+static void
+print_losses (SdJob *job,
+              FILE  *out)
+{
+  GArray *points = sd_job_get_points (job);
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < points->len; i++)
+    {
+      SdMetricPoint *p = &g_array_index (points, SdMetricPoint, i);
+      if (strcmp (p->name, "loss") != 0)
+        continue;
+      fprintf (out, "%s%.4f", first ? "" : ", ", p->value);
+      first = FALSE;
+    }
+}
+
+int
+sd_cli_chat_eval (SdCliGlobal  *global,
+                  int           argc,
+                  char        **argv)
+{
+  ChatOptions o;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdIntentData) train = NULL;
+  g_autoptr(SdIntentData) test = NULL;
+  g_autoptr(SdIntentModel) model = NULL;
+  g_autoptr(SdIntentEval) eval = NULL;
+  g_autoptr(SdJob) job = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  double seconds = 0, nll_before, nll_after, valid_acc, predict_seconds;
+  gint64 n_points = 0, start;
+  int status = SD_EXIT_FAILED;
+
+  if (!parse_options ("chat-eval", "train a text classifier and evaluate it on test data",
+                      TRUE, &o, &argc, &argv))
+    {
+      clear_options (&o);
+      return SD_EXIT_USAGE;
+    }
+
+  test = sd_intent_data_load (o.test, o.text_column, o.label_column, &error);
+  if (test == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli chat-eval: %s\n", error->message);
+      goto out;
+    }
+  model = load_and_train ("chat-eval", &o, &train, &seconds, &n_points, &job);
+  if (model == NULL)
+    goto out;
+  blob = sd_intent_model_save (model);
+
+  start = g_get_monotonic_time ();
+  eval = sd_intent_eval_run (model, test, 10);
+  predict_seconds = (g_get_monotonic_time () - start) / 1e6;
+  sd_intent_model_get_validation (model, &nll_before, &nll_after, &valid_acc);
+
+  if (o.json)
+    {
+      printf ("{\"train\": ");
+      sd_cli_json_string (stdout, o.train);
+      printf (", \"test\": ");
+      sd_cli_json_string (stdout, o.test);
+      printf (", \"n_train\": %u, \"n_test\": %u, \"n_labels\": %u",
+              sd_intent_data_get_size (train), eval->n, sd_intent_model_get_n_labels (model));
+      printf (", \"accuracy\": %.4f, \"macro_f1\": %.4f", eval->accuracy, eval->macro_f1);
+      if (o.oos_label)
+        printf (", \"oos_recall\": %.4f, \"oos_precision\": %.4f, \"in_scope_accuracy\": %.4f",
+                eval->oos_recall, eval->oos_precision, eval->in_scope_accuracy);
+      printf (", \"train_seconds\": %.3f, \"predict_ms_per_text\": %.4f",
+              seconds, eval->n ? predict_seconds * 1000.0 / eval->n : 0.0);
+      printf (", \"model_bytes\": %" G_GSIZE_FORMAT ", \"peak_rss_bytes\": %" G_GINT64_FORMAT,
+              g_bytes_get_size (blob), peak_rss_bytes ());
+      printf (", \"features\": %u, \"temperature\": %.4f, \"threshold\": %.4f",
+              sd_intent_model_get_n_features (model), sd_intent_model_get_temperature (model),
+              sd_intent_model_get_threshold (model));
+      printf (", \"valid_accuracy\": %.4f, \"valid_nll_before\": %.4f, \"valid_nll_after\": %.4f",
+              valid_acc, nll_before, nll_after);
+      printf (", \"unknown_test_labels\": %u, \"loss\": [", eval->unknown_labels);
+      print_losses (job, stdout);
+      printf ("], \"confusions\": [");
+      for (guint i = 0; i < eval->confusions->len; i++)
+        {
+          SdIntentConfusion *c = &g_array_index (eval->confusions, SdIntentConfusion, i);
+          printf ("%s{\"true\": ", i ? ", " : "");
+          sd_cli_json_string (stdout, c->truth);
+          printf (", \"predicted\": ");
+          sd_cli_json_string (stdout, c->predicted);
+          printf (", \"count\": %u}", c->count);
+        }
+      printf ("]}\n");
+    }
+  else
+    {
+      printf ("Trained on %u examples of %u labels in %.2f s (%u features, model %.1f MB)\n",
+              sd_intent_data_get_size (train), sd_intent_model_get_n_labels (model), seconds,
+              sd_intent_model_get_n_features (model), g_bytes_get_size (blob) / 1e6);
+      printf ("Loss per epoch: ");
+      print_losses (job, stdout);
+      printf ("\nValidation: accuracy %.4f, NLL %.4f → %.4f after calibration (T = %.3f), "
+              "out-of-scope below %.3f\n", valid_acc, nll_before, nll_after,
+              sd_intent_model_get_temperature (model), sd_intent_model_get_threshold (model));
+      printf ("\nTest (%u examples)\n", eval->n);
+      printf ("  accuracy     %.4f\n", eval->accuracy);
+      printf ("  macro-F1     %.4f\n", eval->macro_f1);
+      if (o.oos_label)
+        printf ("  out-of-scope recall %.4f, precision %.4f; in-scope accuracy %.4f\n",
+                eval->oos_recall, eval->oos_precision, eval->in_scope_accuracy);
+      if (eval->unknown_labels)
+        printf ("  %u test examples have labels absent from training\n", eval->unknown_labels);
+      printf ("  peak memory  %.1f MB\n", peak_rss_bytes () / 1e6);
+      if (eval->confusions->len)
+        printf ("\nCostliest confusions (true → predicted)\n");
+      for (guint i = 0; i < eval->confusions->len; i++)
+        {
+          SdIntentConfusion *c = &g_array_index (eval->confusions, SdIntentConfusion, i);
+          printf ("  %4u  %s → %s\n", c->count, c->truth, c->predicted);
+        }
+    }
+  status = SD_EXIT_OK;
+
+out:
+  clear_options (&o);
+  return status;
+}
+
+int
+sd_cli_chat_train (SdCliGlobal  *global,
+                   int           argc,
+                   char        **argv)
+{
+  ChatOptions o;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdIntentData) train = NULL;
+  g_autoptr(SdIntentModel) model = NULL;
+  g_autoptr(SdJob) job = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(SdStore) store = NULL;
+  double seconds = 0, nll_before, nll_after, valid_acc;
+  gint64 n_points = 0, model_id = 0;
+  int status = SD_EXIT_FAILED;
+
+  if (!parse_options ("chat-train", "train a text classifier and save it", FALSE, &o, &argc, &argv))
+    {
+      clear_options (&o);
+      return SD_EXIT_USAGE;
+    }
+
+  model = load_and_train ("chat-train", &o, &train, &seconds, &n_points, &job);
+  if (model == NULL)
+    goto out;
+  blob = sd_intent_model_save (model);
+  sd_intent_model_get_validation (model, &nll_before, &nll_after, &valid_acc);
+
+  if (o.out)
+    {
+      if (!g_file_set_contents (o.out, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), &error))
+        {
+          fprintf (stderr, "shopdesk-cli chat-train: %s\n", error->message);
+          goto out;
+        }
+    }
+  else
+    {
+      g_autoptr(SdStmt) stmt = NULL;
+      g_autofree char *name = g_path_get_basename (o.train);
+      g_autofree char *metrics = g_strdup_printf ("{\"valid_accuracy\": %.4f, \"train_seconds\": %.3f}",
+                                                  valid_acc, seconds);
+
+      if (!(store = sd_cli_open_store (global)))
+        goto out;
+      stmt = sd_store_prepare (store,
+                               "INSERT INTO models (kind, name, params, metrics, created_at, blob) "
+                               "VALUES ('intent', ?1, NULL, ?2, ?3, ?4)", &error);
+      if (stmt == NULL)
+        {
+          fprintf (stderr, "shopdesk-cli chat-train: %s\n", error->message);
+          goto out;
+        }
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, metrics, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+      sqlite3_bind_blob64 (stmt, 4, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          sd_store_fail (store, "Could not save the model", &error);
+          fprintf (stderr, "shopdesk-cli chat-train: %s\n", error->message);
+          goto out;
+        }
+      model_id = sqlite3_last_insert_rowid (sd_store_get_db (store));
+    }
+
+  if (o.json)
+    {
+      printf ("{\"n_train\": %u, \"n_labels\": %u, \"train_seconds\": %.3f, \"model_bytes\": %"
+              G_GSIZE_FORMAT ", \"peak_rss_bytes\": %" G_GINT64_FORMAT ", \"valid_accuracy\": %.4f"
+              ", \"temperature\": %.4f, \"threshold\": %.4f, ",
+              sd_intent_data_get_size (train), sd_intent_model_get_n_labels (model), seconds,
+              g_bytes_get_size (blob), peak_rss_bytes (), valid_acc,
+              sd_intent_model_get_temperature (model), sd_intent_model_get_threshold (model));
+      if (o.out)
+        {
+          printf ("\"out\": ");
+          sd_cli_json_string (stdout, o.out);
+        }
+      else
+        printf ("\"model_id\": %" G_GINT64_FORMAT, model_id);
+      printf (", \"loss\": [");
+      print_losses (job, stdout);
+      printf ("]}\n");
+    }
+  else
+    {
+      printf ("Trained on %u examples of %u labels in %.2f s; validation accuracy %.4f\n",
+              sd_intent_data_get_size (train), sd_intent_model_get_n_labels (model), seconds, valid_acc);
+      printf ("Loss per epoch: ");
+      print_losses (job, stdout);
+      if (o.out)
+        printf ("\nSaved to %s (%.1f MB)\n", o.out, g_bytes_get_size (blob) / 1e6);
+      else
+        printf ("\nSaved in the shop as model %" G_GINT64_FORMAT " (%.1f MB)\n", model_id,
+                g_bytes_get_size (blob) / 1e6);
+    }
+  status = SD_EXIT_OK;
+
+out:
+  clear_options (&o);
+  return status;
+}

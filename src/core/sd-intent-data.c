@@ -1,0 +1,496 @@
+/* sd-intent-data.c — labelled texts for intent (or any text) classification */
+#include "config.h"
+
+#include <string.h>
+
+#include "sd-error.h"
+#include "sd-intent-data.h"
+#include "sd-json.h"
+
+static const char * const default_labels[] = { "category", "label", "intent", "domain" };
+
+SdIntentData *
+sd_intent_data_new (void)
+{
+  SdIntentData *data = g_new0 (SdIntentData, 1);
+  data->texts = g_ptr_array_new_with_free_func (g_free);
+  data->labels = g_ptr_array_new_with_free_func (g_free);
+  data->lines = g_array_new (FALSE, TRUE, sizeof (guint));
+  return data;
+}
+
+void
+sd_intent_data_free (SdIntentData *data)
+{
+  if (data == NULL)
+    return;
+  g_ptr_array_unref (data->texts);
+  g_ptr_array_unref (data->labels);
+  g_array_unref (data->lines);
+  g_free (data);
+}
+
+static void
+add_at_line (SdIntentData *data,
+             const char   *text,
+             const char   *label,
+             guint         line)
+{
+  g_ptr_array_add (data->texts, g_strdup (text));
+  g_ptr_array_add (data->labels, g_strdup (label));
+  g_array_append_val (data->lines, line);
+}
+
+void
+sd_intent_data_add (SdIntentData *data,
+                    const char   *text,
+                    const char   *label)
+{
+  g_return_if_fail (data != NULL && text != NULL && label != NULL);
+  add_at_line (data, text, label, 0);
+}
+
+guint
+sd_intent_data_get_size (const SdIntentData *data)
+{
+  return data ? data->texts->len : 0;
+}
+
+GPtrArray *
+sd_intent_data_get_label_names (const SdIntentData *data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < data->labels->len; i++)
+    {
+      const char *label = data->labels->pdata[i];
+      if (g_hash_table_add (seen, (gpointer) label))
+        g_ptr_array_add (names, g_strdup (label));
+    }
+  return names;
+}
+
+/* ---- CSV ---------------------------------------------------------------------------- */
+
+typedef struct {
+  const char *p;
+  const char *end;
+  guint       line;
+  const char *source;
+} Csv;
+
+/* Reads one record into @fields. Returns FALSE at the end of input or on error. */
+static gboolean
+csv_record (Csv        *csv,
+            GPtrArray  *fields,
+            GError    **error)
+{
+  GString *field = g_string_new (NULL);
+  guint start_line = csv->line;
+
+  g_ptr_array_set_size (fields, 0);
+  if (csv->p >= csv->end)
+    {
+      g_string_free (field, TRUE);
+      return FALSE;
+    }
+
+  while (TRUE)
+    {
+      if (csv->p < csv->end && *csv->p == '"')
+        {
+          csv->p++;
+          while (TRUE)
+            {
+              if (csv->p >= csv->end)
+                {
+                  g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                               "%s:%u: a quoted field is not closed before the end of the file",
+                               csv->source, start_line);
+                  g_string_free (field, TRUE);
+                  return FALSE;
+                }
+              if (*csv->p == '"')
+                {
+                  if (csv->p + 1 < csv->end && csv->p[1] == '"')
+                    {
+                      g_string_append_c (field, '"');
+                      csv->p += 2;
+                      continue;
+                    }
+                  csv->p++;
+                  break;
+                }
+              if (*csv->p == '\n')
+                csv->line++;
+              g_string_append_c (field, *csv->p++);
+            }
+          if (csv->p < csv->end && *csv->p != ',' && *csv->p != '\n' && *csv->p != '\r')
+            {
+              g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                           "%s:%u: text after the closing quote of a field (write a quote "
+                           "inside a quoted field as \"\")", csv->source, csv->line);
+              g_string_free (field, TRUE);
+              return FALSE;
+            }
+        }
+      else
+        {
+          while (csv->p < csv->end && *csv->p != ',' && *csv->p != '\n' && *csv->p != '\r')
+            g_string_append_c (field, *csv->p++);
+        }
+
+      g_ptr_array_add (fields, g_strndup (field->str, field->len));
+      g_string_truncate (field, 0);
+
+      if (csv->p < csv->end && *csv->p == ',')
+        {
+          csv->p++;
+          continue;
+        }
+      if (csv->p < csv->end && *csv->p == '\r')
+        csv->p++;
+      if (csv->p < csv->end && *csv->p == '\n')
+        {
+          csv->p++;
+          csv->line++;
+        }
+      break;
+    }
+  g_string_free (field, TRUE);
+  return TRUE;
+}
+
+static int
+find_column (GPtrArray  *header,
+             const char *name)
+{
+  for (guint i = 0; i < header->len; i++)
+    if (g_ascii_strcasecmp (g_strstrip ((char *) header->pdata[i]), name) == 0)
+      return i;
+  return -1;
+}
+
+static gboolean
+pick_columns (GPtrArray   *names,
+              const char  *source,
+              const char  *text_column,
+              const char  *label_column,
+              int         *text_index,
+              int         *label_index,
+              GError     **error)
+{
+  if (text_column)
+    *text_index = find_column (names, text_column);
+  else if ((*text_index = find_column (names, "text")) < 0 && names->len > 0)
+    *text_index = 0;
+  if (*text_index < 0)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   "%s: no text column “%s” (choose one with --text-column)",
+                   source, text_column ? text_column : "text");
+      return FALSE;
+    }
+
+  *label_index = -1;
+  if (label_column)
+    *label_index = find_column (names, label_column);
+  else
+    {
+      for (guint k = 0; k < G_N_ELEMENTS (default_labels) && *label_index < 0; k++)
+        *label_index = find_column (names, default_labels[k]);
+      for (guint i = 0; i < names->len && *label_index < 0; i++)
+        if ((int) i != *text_index)
+          *label_index = i;
+    }
+  if (*label_index < 0 || *label_index == *text_index)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   "%s: no label column%s%s%s (choose one with --label-column)", source,
+                   label_column ? " “" : "", label_column ? label_column : "",
+                   label_column ? "”" : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_example (const char  *source,
+               guint        line,
+               const char  *text,
+               const char  *label,
+               GError     **error)
+{
+  const char *reason = NULL;
+
+  if (!g_utf8_validate (text, -1, NULL) || !g_utf8_validate (label, -1, NULL))
+    reason = "the text is not valid UTF-8 (convert the file to UTF-8)";
+  else if (*label == '\0')
+    reason = "the label is empty";
+  if (reason)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "%s:%u: %s", source, line, reason);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static SdIntentData *
+parse_csv (const char  *contents,
+           gsize        length,
+           const char  *source,
+           const char  *text_column,
+           const char  *label_column,
+           GError     **error)
+{
+  Csv csv = { contents, contents + length, 1, source };
+  g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SdIntentData) data = sd_intent_data_new ();
+  int text_index, label_index;
+
+  if (length >= 3 && memcmp (contents, "\xEF\xBB\xBF", 3) == 0)
+    csv.p += 3;
+  if (!csv_record (&csv, header, error))
+    {
+      if (error && *error == NULL)
+        g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "%s: the file is empty", source);
+      return NULL;
+    }
+  if (!pick_columns (header, source, text_column, label_column, &text_index, &label_index, error))
+    return NULL;
+
+  while (TRUE)
+    {
+      guint line = csv.line;
+      const char *text, *label;
+
+      if (!csv_record (&csv, fields, error))
+        {
+          if (error && *error)
+            return NULL;
+          break;
+        }
+      /* A blank line, often the last one. */
+      if (fields->len == 1 && *(char *) fields->pdata[0] == '\0')
+        continue;
+      if (fields->len != header->len)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "%s:%u: %u fields where the header has %u (quote fields that contain commas)",
+                       source, line, fields->len, header->len);
+          return NULL;
+        }
+      text = fields->pdata[text_index];
+      label = g_strstrip ((char *) fields->pdata[label_index]);
+      if (!check_example (source, line, text, label, error))
+        return NULL;
+      add_at_line (data, text, label, line);
+    }
+  return g_steal_pointer (&data);
+}
+
+/* ---- JSON --------------------------------------------------------------------------- */
+
+static char *
+scalar_to_string (SdJsonNode *node)
+{
+  switch (sd_json_node_get_node_type (node))
+    {
+    case SD_JSON_STRING:
+      return g_strdup (sd_json_node_get_string (node));
+    case SD_JSON_NUMBER:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+        return g_strdup (g_ascii_dtostr (buf, sizeof buf, sd_json_node_get_number (node)));
+      }
+    case SD_JSON_BOOL:
+      return g_strdup (sd_json_node_get_boolean (node) ? "true" : "false");
+    default:
+      return NULL;
+    }
+}
+
+static SdIntentData *
+parse_json (const char  *contents,
+            gsize        length,
+            gboolean     lines,
+            const char  *source,
+            const char  *text_column,
+            const char  *label_column,
+            GError     **error)
+{
+  g_autoptr(SdJsonNode) root = NULL;
+  g_autoptr(SdIntentData) data = sd_intent_data_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  SdJsonNode *first;
+  const char *text_name, *label_name;
+  int text_index, label_index;
+
+  root = lines ? sd_json_parse_lines (contents, length, source, error)
+               : sd_json_parse (contents, length, source, error);
+  if (root == NULL)
+    return NULL;
+  if (sd_json_node_get_node_type (root) != SD_JSON_ARRAY)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   "%s: expected an array of objects, one per example", source);
+      return NULL;
+    }
+  if (sd_json_node_get_length (root) == 0)
+    return g_steal_pointer (&data);
+
+  first = sd_json_node_get_element (root, 0);
+  if (sd_json_node_get_node_type (first) != SD_JSON_OBJECT)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   "%s:%u: expected an object with the text and its label",
+                   source, sd_json_node_get_line (first));
+      return NULL;
+    }
+  /* Columns are named by the members of the first object. */
+  for (guint i = 0; i < sd_json_node_get_length (first); i++)
+    g_ptr_array_add (names, (gpointer) sd_json_node_get_member_name (first, i));
+  {
+    /* find_column strips in place; member names are ours to keep intact, so copy. */
+    g_autoptr(GPtrArray) copy = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; i < names->len; i++)
+      g_ptr_array_add (copy, g_strdup (names->pdata[i]));
+    if (!pick_columns (copy, source, text_column, label_column, &text_index, &label_index, error))
+      return NULL;
+  }
+  text_name = names->pdata[text_index];
+  label_name = names->pdata[label_index];
+
+  for (guint i = 0; i < sd_json_node_get_length (root); i++)
+    {
+      SdJsonNode *item = sd_json_node_get_element (root, i);
+      guint line = sd_json_node_get_line (item);
+      const char *text;
+      g_autofree char *label = NULL;
+
+      if (sd_json_node_get_node_type (item) != SD_JSON_OBJECT)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "%s:%u: expected an object with the text and its label", source, line);
+          return NULL;
+        }
+      text = sd_json_node_get_member_string (item, text_name);
+      label = scalar_to_string (sd_json_node_get_member (item, label_name));
+      if (text == NULL || label == NULL)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "%s:%u: the member “%s” is missing or not a %s", source, line,
+                       text == NULL ? text_name : label_name,
+                       text == NULL ? "string" : "string or number");
+          return NULL;
+        }
+      if (!check_example (source, line, text, g_strstrip (label), error))
+        return NULL;
+      add_at_line (data, text, label, line);
+    }
+  return g_steal_pointer (&data);
+}
+
+SdIntentData *
+sd_intent_data_parse (const char  *contents,
+                      gsize        length,
+                      const char  *source,
+                      const char  *text_column,
+                      const char  *label_column,
+                      GError     **error)
+{
+  const char *p = contents;
+  const char *end = contents + length;
+
+  if (source == NULL)
+    source = "input";
+  if (length >= 3 && memcmp (p, "\xEF\xBB\xBF", 3) == 0)
+    p += 3;
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p < end && *p == '[')
+    return parse_json (contents, length, FALSE, source, text_column, label_column, error);
+  if (p < end && *p == '{')
+    return parse_json (contents, length, TRUE, source, text_column, label_column, error);
+  return parse_csv (contents, length, source, text_column, label_column, error);
+}
+
+SdIntentData *
+sd_intent_data_load (const char  *path,
+                     const char  *text_column,
+                     const char  *label_column,
+                     GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  return sd_intent_data_parse (contents, length, path, text_column, label_column, error);
+}
+
+/* ---- splitting ---------------------------------------------------------------------- */
+
+static guint64
+splitmix64 (guint64 *state)
+{
+  guint64 z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+void
+sd_intent_data_split (const SdIntentData  *data,
+                      double               fraction,
+                      guint64              seed,
+                      SdIntentData       **kept,
+                      SdIntentData       **held_out)
+{
+  g_autoptr(GHashTable) by_label = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) g_array_unref);
+  g_autoptr(GPtrArray) names = sd_intent_data_get_label_names (data);
+  g_autofree gboolean *out = g_new0 (gboolean, data->texts->len);
+  guint64 state = seed;
+
+  for (guint i = 0; i < data->labels->len; i++)
+    {
+      GArray *members = g_hash_table_lookup (by_label, data->labels->pdata[i]);
+      if (members == NULL)
+        {
+          members = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (by_label, data->labels->pdata[i], members);
+        }
+      g_array_append_val (members, i);
+    }
+
+  /* Labels in order of appearance, so the split depends only on the data and seed. */
+  for (guint k = 0; k < names->len; k++)
+    {
+      GArray *members = g_hash_table_lookup (by_label, names->pdata[k]);
+      guint n = members->len;
+      guint take = (guint) (n * fraction + 0.5);
+
+      if (take == 0 && n >= 2 && fraction > 0)
+        take = 1;
+      if (take >= n && n > 0)
+        take = n - 1;
+      for (guint i = n; i > 1; i--)
+        {
+          guint j = splitmix64 (&state) % i;
+          guint t = g_array_index (members, guint, i - 1);
+          g_array_index (members, guint, i - 1) = g_array_index (members, guint, j);
+          g_array_index (members, guint, j) = t;
+        }
+      for (guint i = 0; i < take; i++)
+        out[g_array_index (members, guint, i)] = TRUE;
+    }
+
+  *kept = sd_intent_data_new ();
+  *held_out = sd_intent_data_new ();
+  for (guint i = 0; i < data->texts->len; i++)
+    add_at_line (out[i] ? *held_out : *kept, data->texts->pdata[i], data->labels->pdata[i],
+                 g_array_index (data->lines, guint, i));
+}
