@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "sd-application.h"
 #include "sd-data-page.h"
@@ -357,17 +358,20 @@ test_refuses_foreign_files (void)
   close_dialogs ();
 }
 
-/* An Online Retail export: @n_invoices invoices of three lines each. */
+/* An Online Retail export: @n_invoices invoices of three lines each, numbered from
+ * @first_invoice. */
 static char *
-write_online_retail (guint n_invoices)
+write_online_retail (const char *name,
+                     guint       n_invoices,
+                     guint       first_invoice)
 {
-  g_autofree char *path = g_build_filename (tmp_dir, "online-retail-small.csv", NULL);
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
   GString *csv = g_string_new ("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
 
   for (guint i = 0; i < n_invoices; i++)
     for (guint l = 0; l < 3; l++)
       g_string_append_printf (csv, "%u,%u,GIFT ITEM %u,%u,2011-0%u-1%u 10:%02u:00,%u.%02u,%u,United Kingdom\n",
-                              600000 + i, 90000 + (i * 3 + l) % 500, (i * 3 + l) % 500, 1 + l,
+                              first_invoice + i, 90000 + (i * 3 + l) % 500, (i * 3 + l) % 500, 1 + l,
                               1 + i % 9, i % 10, i % 60, 1 + l, (i * 7) % 100, 20000 + i % 700);
   /* Two rows the importer must reject (and report) without losing the others. */
   g_string_append (csv, "700001,90001,BROKEN QUANTITY,lots,2011-01-10 10:00:00,1.00,20001,United Kingdom\n");
@@ -386,7 +390,8 @@ test_import (void)
   const char *file_env = g_getenv ("SD_UI_IMPORT_FILE");
   const char *bound_env = g_getenv ("SD_UI_MAX_FRAME_GAP_MS");
   double bound_ms = bound_env ? g_ascii_strtod (bound_env, NULL) : 100.0;
-  g_autofree char *path = file_env ? g_strdup (file_env) : write_online_retail (N_IMPORT_INVOICES);
+  g_autofree char *path = file_env ? g_strdup (file_env)
+                                   : write_online_retail ("online-retail-small.csv", N_IMPORT_INVOICES, 600000);
   gint64 orders_before = count_sql ("SELECT count(*) FROM orders");
   gint64 orders_after;
   g_autofree char *summary = NULL;
@@ -480,6 +485,69 @@ test_import (void)
                     load_average (), g_get_num_processors (), idle_ms);
 }
 
+static char *
+last_message_body (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (win))
+        return g_strdup (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (win)));
+    }
+  return NULL;
+}
+
+/* Cancel as the Cancel button does: nothing of the file may be left in the shop. */
+static void
+test_import_cancel (void)
+{
+  SdDataPage *page = data_page ();
+  /* New invoice numbers: a finished import would change the counts. */
+  g_autofree char *path = write_online_retail ("online-retail-cancelled.csv", N_IMPORT_INVOICES, 800000);
+  gint64 orders = count_sql ("SELECT count(*) FROM orders");
+  gint64 lines = count_sql ("SELECT count(*) FROM order_lines");
+  gint64 imports = count_sql ("SELECT count(*) FROM imports");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "data");
+  close_dialogs ();
+
+  g_assert_true (sd_data_page_import_file (page, path, SD_IMPORT_ONLINE_RETAIL, FALSE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "data.cancel-import", NULL));
+  WAIT_UNTIL (!sd_data_page_get_importing (page), 120);
+  spin (100);
+
+  g_assert_cmpint (count_sql ("SELECT count(*) FROM orders"), ==, orders);
+  g_assert_cmpint (count_sql ("SELECT count(*) FROM order_lines"), ==, lines);
+  g_assert_cmpint (count_sql ("SELECT count(*) FROM imports"), ==, imports);
+  g_assert_null (last_message_body ());   /* a toast says so, not a dialog */
+}
+
+/* A file that fails as a whole: a dialog names the file and the reason. */
+static void
+test_import_failure (void)
+{
+  SdDataPage *page = data_page ();
+  g_autofree char *path = g_build_filename (tmp_dir, "not-a-retail-file.csv", NULL);
+  g_autofree char *body = NULL;
+  gint64 orders = count_sql ("SELECT count(*) FROM orders");
+
+  close_dialogs ();
+  g_assert_true (g_file_set_contents (path, "name,colour\nmug,blue\n", -1, NULL));
+  g_assert_true (sd_data_page_import_file (page, path, SD_IMPORT_ONLINE_RETAIL, FALSE));
+  WAIT_UNTIL (!sd_data_page_get_importing (page), 120);
+  spin (100);
+
+  body = last_message_body ();
+  g_assert_nonnull (body);
+  g_test_message ("failure shown: %s", body);
+  g_assert_nonnull (strstr (body, "not-a-retail-file.csv"));
+  g_assert_cmpint (count_sql ("SELECT count(*) FROM orders"), ==, orders);
+  save_screenshot (GTK_WIDGET (window), "import-failed-window");
+  close_dialogs ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -514,6 +582,8 @@ main (int    argc,
   g_test_add_func ("/ui/data-model", test_data_model);
   g_test_add_func ("/ui/refuses-foreign-files", test_refuses_foreign_files);
   g_test_add_func ("/ui/import", test_import);
+  g_test_add_func ("/ui/import-cancel", test_import_cancel);
+  g_test_add_func ("/ui/import-failure", test_import_failure);
   status = g_test_run ();
 
   close_dialogs ();
