@@ -548,6 +548,49 @@ test_import_failure (void)
   close_dialogs ();
 }
 
+/* A new, empty shop: the Overview invites an import; the shop joins the recent ones. */
+static void
+test_switch_shops (void)
+{
+  g_autofree char *empty_path = g_build_filename (tmp_dir, "Corner Shop.sqlite", NULL);
+  GtkWidget *overview = sd_window_get_page (window, "overview");
+  GtkWidget *stack = gtk_widget_get_first_child (overview);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_auto(GStrv) recent = NULL;
+
+  close_dialogs ();
+  g_assert_true (GTK_IS_STACK (stack));
+  g_assert_true (sd_window_open_shop (window, empty_path));
+  g_assert_cmpstr (sd_store_get_path (sd_window_get_store (window)), ==, empty_path);
+  g_assert_true (sd_window_get_store (window) == sd_overview_page_get_store (SD_OVERVIEW_PAGE (overview)));
+  g_assert_true (sd_window_get_store (window) == sd_data_page_get_store (data_page ()));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "Corner Shop"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
+  WAIT_UNTIL (!sd_overview_page_get_loading (SD_OVERVIEW_PAGE (overview)), 30);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
+  spin (400);
+  save_screenshot (GTK_WIDGET (window), "overview-empty-shop");
+
+  /* The Data page follows the window's shop too. */
+  WAIT_UNTIL (!sd_table_model_get_loading (sd_data_page_get_model (data_page ())), 30);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sd_data_page_get_model (data_page ()))), ==, 0);
+
+  recent = g_settings_get_strv (settings, "recent-shops");
+  g_assert_cmpuint (g_strv_length (recent), >=, 2);
+  g_assert_cmpstr (recent[0], ==, empty_path);
+  g_assert_cmpstr (recent[1], ==, shop_path);
+
+  g_assert_true (sd_window_open_shop (window, shop_path));
+  g_strfreev (recent);
+  recent = g_settings_get_strv (settings, "recent-shops");
+  g_assert_cmpstr (recent[0], ==, shop_path);
+  g_assert_cmpstr (recent[1], ==, empty_path);
+  g_assert_cmpuint (g_strv_length (recent), ==, 2);   /* no duplicates */
+  WAIT_UNTIL (!sd_overview_page_get_loading (SD_OVERVIEW_PAGE (overview)), 30);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "content");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -581,6 +624,7 @@ main (int    argc,
   g_test_add_func ("/ui/pages", test_pages);
   g_test_add_func ("/ui/data-model", test_data_model);
   g_test_add_func ("/ui/refuses-foreign-files", test_refuses_foreign_files);
+  g_test_add_func ("/ui/switch-shops", test_switch_shops);
   g_test_add_func ("/ui/import", test_import);
   g_test_add_func ("/ui/import-cancel", test_import_cancel);
   g_test_add_func ("/ui/import-failure", test_import_failure);
