@@ -631,7 +631,17 @@ main (int    argc,
   status = g_test_run ();
 
   close_dialogs ();
-  gtk_window_destroy (GTK_WINDOW (window));
+  {
+    /* Every page, job and model lets go of the window once it is closed. */
+    GtkWidget *data = sd_window_get_page (window, "data");
+    g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+    g_object_add_weak_pointer (G_OBJECT (data), (gpointer *) &data);
+    gtk_window_destroy (GTK_WINDOW (window));
+    for (int i = 0; i < 50 && (window || data); i++)
+      spin (20);
+    g_assert_null (data);
+    g_assert_null (window);
+  }
   g_clear_object (&app);
   {
     g_autoptr(GFile) dir = g_file_new_for_path (tmp_dir);
