@@ -15,6 +15,7 @@ struct _SdFrameStats
   gint64     last_cpu_us;
   gint64     max_gap_us;
   gint64     max_busy_us;
+  gint64     total_busy_us;
   gint64     total_us;
   guint      n_frames;
   guint      n_gaps;
@@ -59,6 +60,7 @@ tick_cb (GtkWidget     *widget,
       gint64 gap = now - self->last_us;
       self->max_gap_us = MAX (self->max_gap_us, gap);
       self->max_busy_us = MAX (self->max_busy_us, cpu - self->last_cpu_us);
+      self->total_busy_us += cpu - self->last_cpu_us;
       self->total_us += gap;
       self->n_gaps++;
     }
@@ -105,6 +107,7 @@ sd_frame_stats_reset (SdFrameStats *self)
   self->last_us = 0;
   self->max_gap_us = 0;
   self->max_busy_us = 0;
+  self->total_busy_us = 0;
   self->total_us = 0;
   self->n_frames = 0;
   self->n_gaps = 0;
@@ -146,10 +149,11 @@ sd_frame_stats_to_string (SdFrameStats *self)
   if (self->n_gaps == 0)
     return g_strdup ("no frames measured (over before the window had finished starting)");
   return g_strdup_printf ("largest frame gap %.1f ms over %u frames (mean %.1f ms); "
-                          "main thread busy at most %.1f ms between two frames",
+                          "main thread busy at most %.1f ms between two frames (mean %.1f ms)",
                           self->max_gap_us / 1000.0, self->n_frames,
-                          self->n_gaps ? self->total_us / 1000.0 / self->n_gaps : 0.0,
-                          self->max_busy_us / 1000.0);
+                          self->total_us / 1000.0 / self->n_gaps,
+                          self->max_busy_us / 1000.0,
+                          self->total_busy_us / 1000.0 / self->n_gaps);
 }
 
 static void
