@@ -3,13 +3,18 @@
 
 #include <glib/gi18n.h>
 
+#include <glib/gstdio.h>
+
 #include "sd-application.h"
+#include "sd-demo.h"
 #include "sd-resources.h"
 #include "sd-window.h"
 
 struct _SdApplication
 {
   AdwApplication parent_instance;
+
+  char          *start_page;   /* --page: the page the first window shows */
 };
 
 G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
@@ -23,6 +28,43 @@ sd_application_default_shop_path (void)
   return g_build_filename (dir, "demo-shop.sqlite", NULL);
 }
 
+/* The default shop is made on first start, and again if a first start was cut short
+ * (the file is there but holds no data). */
+static gboolean
+default_shop_needs_demo (const char *path)
+{
+  GStatBuf st;
+  g_autoptr(SdStore) store = NULL;
+  gboolean empty = FALSE;
+
+  if (g_stat (path, &st) != 0 || st.st_size == 0)
+    return TRUE;
+  store = sd_store_open (path, NULL);
+  return store != NULL && sd_demo_store_is_empty (store, &empty, NULL) && empty;
+}
+
+static void
+demo_shop_made_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SdWindow) window = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = sd_application_default_shop_path ();
+  SdStore *store = sd_window_get_store (window);
+
+  if (!sd_job_run_finish (SD_JOB (source), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not make the demo shop: %s"), error->message);
+      sd_window_toast (window, message);
+      return;
+    }
+  /* The pages reload on SdStore::changed, unless another shop was opened meanwhile. */
+  if (store != NULL && g_strcmp0 (sd_store_get_path (store), path) == 0)
+    sd_store_notify_changed (store);
+  sd_window_toast (window, _("The demo shop is ready"));
+}
+
 static void
 sd_application_activate (GApplication *app)
 {
@@ -31,10 +73,68 @@ sd_application_activate (GApplication *app)
   if (window == NULL)
     {
       g_autofree char *path = sd_application_default_shop_path ();
+      gboolean make_demo = default_shop_needs_demo (path);
+
       window = GTK_WINDOW (sd_window_new (SD_APPLICATION (app)));
       sd_window_open_shop (SD_WINDOW (window), path);
+      /* Making it takes about a second on a busy machine: the window shows at once with
+       * the job running in its task list, and the pages fill in when it is done. */
+      if (make_demo)
+        {
+          g_autoptr(SdJob) job = sd_demo_job_new (path, NULL);
+          sd_window_run_job (SD_WINDOW (window), job, demo_shop_made_cb, g_object_ref (window));
+        }
+      if (SD_APPLICATION (app)->start_page)
+        sd_window_show_page (SD_WINDOW (window), SD_APPLICATION (app)->start_page);
     }
   gtk_window_present (window);
+}
+
+/* `shopdesk SHOP.sqlite` opens that shop instead of the demo shop. */
+static void
+sd_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autofree char *path = n_files > 0 ? g_file_get_path (files[0]) : NULL;
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (sd_window_new (SD_APPLICATION (app)));
+      if (SD_APPLICATION (app)->start_page)
+        sd_window_show_page (SD_WINDOW (window), SD_APPLICATION (app)->start_page);
+    }
+  if (path == NULL || !sd_window_open_shop (SD_WINDOW (window), path))
+    {
+      /* A shop that cannot be opened leaves the demo shop showing, with the reason. */
+      g_autofree char *demo = sd_application_default_shop_path ();
+      if (sd_window_get_store (SD_WINDOW (window)) == NULL)
+        sd_window_open_shop (SD_WINDOW (window), demo);
+    }
+  gtk_window_present (window);
+}
+
+static int
+sd_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  const char *page = NULL;
+
+  if (g_variant_dict_lookup (options, "page", "&s", &page))
+    {
+      g_free (SD_APPLICATION (app)->start_page);
+      SD_APPLICATION (app)->start_page = g_strdup (page);
+    }
+  return -1;
+}
+
+static void
+sd_application_finalize (GObject *object)
+{
+  g_free (SD_APPLICATION (object)->start_page);
+  G_OBJECT_CLASS (sd_application_parent_class)->finalize (object);
 }
 
 static void
@@ -86,7 +186,10 @@ sd_application_class_init (SdApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = sd_application_activate;
+  app_class->open = sd_application_open;
   app_class->startup = sd_application_startup;
+  app_class->handle_local_options = sd_application_handle_local_options;
+  G_OBJECT_CLASS (klass)->finalize = sd_application_finalize;
 
   sd_register_resource ();
 }
@@ -94,6 +197,15 @@ sd_application_class_init (SdApplicationClass *klass)
 static void
 sd_application_init (SdApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Show this page first: overview, data, training, recommendations, customers, coupons or chatbot"),
+      N_("PAGE") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[SHOP.sqlite]"));
 }
 
 SdApplication *
@@ -101,7 +213,7 @@ sd_application_new (void)
 {
   return g_object_new (SD_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_PATH,
                        NULL);
 }

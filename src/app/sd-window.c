@@ -2,31 +2,48 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
+#include "sd-coupons-page.h"
+#include "sd-data-page.h"
+#include "sd-job-list.h"
+#include "sd-overview-page.h"
 #include "sd-window.h"
+
+#define MAX_RECENT_SHOPS 8
 
 typedef struct {
   const char *name;
   const char *title;
   const char *icon;
   const char *placeholder;   /* what the page will hold, while it is not built */
+  GType     (*get_type) (void);   /* the page's type; NULL shows the placeholder */
 } PageInfo;
 
+/* To add a page: name its get_type function here (and include its header above). */
 static const PageInfo pages[] = {
   { "overview", N_("Overview"), "view-grid-symbolic",
-    N_("Customers, products, orders, revenue and events at a glance.") },
+    N_("Customers, products, orders, revenue and events at a glance."),
+    sd_overview_page_get_type },
   { "data", N_("Data"), "drive-harddisk-symbolic",
-    N_("Every table of the shop, searchable and sortable, and imports of the shop's exports.") },
+    N_("Every table of the shop, searchable and sortable, and imports of the shop's exports."),
+    sd_data_page_get_type },
   { "training", N_("Training"), "system-run-symbolic",
-    N_("Train recommendation and chatbot models in the background and watch their loss curves.") },
+    N_("Train recommendation and chatbot models in the background and watch their loss curves."),
+    NULL },
   { "recommendations", N_("Recommendations"), "starred-symbolic",
-    N_("Look up a customer and see what each model recommends, and why.") },
+    N_("Look up a customer and see what each model recommends, and why."),
+    NULL },
   { "customers", N_("Customers"), "system-users-symbolic",
-    N_("How customers resemble each other: a similarity heatmap and a map of taste.") },
+    N_("How customers resemble each other: a similarity heatmap and a map of taste."),
+    NULL },
   { "coupons", N_("Coupons"), "emblem-documents-symbolic",
-    N_("Coupon rules, who they reach and what they would cost, before they go live.") },
+    N_("Coupon rules, who they reach and what they would cost, before they go live."),
+    sd_coupons_page_get_type },
   { "chatbot", N_("Chatbot"), "user-available-symbolic",
-    N_("Talk to the customer-service chatbot as any customer and see what it understood.") },
+    N_("Talk to the customer-service chatbot as any customer and see what it understood."),
+    NULL },
 };
 
 struct _SdWindow
@@ -39,11 +56,24 @@ struct _SdWindow
   AdwWindowTitle       *shop_title;
   AdwWindowTitle       *page_title;
   AdwToastOverlay      *toasts;
+  SdJobList            *job_list;
+  GMenu                *recent_section;
 
   SdStore              *store;
+  GSettings            *settings;      /* NULL when the schema is not installed */
+  SdFrameStats         *frame_stats;
+  gboolean              frame_stats_auto;
 };
 
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static GtkWidget *
 make_placeholder (const PageInfo *info)
@@ -73,6 +103,20 @@ make_sidebar_row (const PageInfo *info)
   return row;
 }
 
+static const PageInfo *
+find_page (const char *name,
+           guint      *index)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    if (g_strcmp0 (pages[i].name, name) == 0)
+      {
+        if (index)
+          *index = i;
+        return &pages[i];
+      }
+  return NULL;
+}
+
 static void
 sidebar_row_activated_cb (SdWindow      *self,
                           GtkListBoxRow *row)
@@ -91,23 +135,66 @@ void
 sd_window_show_page (SdWindow   *self,
                      const char *name)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    if (g_strcmp0 (pages[i].name, name) == 0)
-      {
-        GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->sidebar, i);
-        gtk_stack_set_visible_child_name (self->stack, name);
-        adw_window_title_set_title (self->page_title, _(pages[i].title));
-        if (gtk_list_box_get_selected_row (self->sidebar) != row)
-          gtk_list_box_select_row (self->sidebar, row);
-        return;
-      }
-  g_warning ("No page named “%s”", name);
+  guint index;
+  const PageInfo *info = find_page (name, &index);
+  GtkListBoxRow *row;
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+
+  if (info == NULL)
+    {
+      g_warning ("No page named “%s”", name);
+      return;
+    }
+  row = gtk_list_box_get_row_at_index (self->sidebar, index);
+  gtk_stack_set_visible_child_name (self->stack, name);
+  adw_window_title_set_title (self->page_title, _(info->title));
+  if (gtk_list_box_get_selected_row (self->sidebar) != row)
+    gtk_list_box_select_row (self->sidebar, row);
 }
 
 const char *
 sd_window_get_visible_page (SdWindow *self)
 {
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GtkWidget *
+sd_window_get_page (SdWindow   *self,
+                    const char *name)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return gtk_stack_get_child_by_name (self->stack, name);
+}
+
+static void
+give_store (GtkWidget *page,
+            SdStore   *store)
+{
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "store") != NULL)
+    g_object_set (page, "store", store, NULL);
+}
+
+void
+sd_window_set_page (SdWindow   *self,
+                    const char *name,
+                    GtkWidget  *page)
+{
+  GtkWidget *old;
+  gboolean visible;
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail (GTK_IS_WIDGET (page));
+  g_return_if_fail (find_page (name, NULL) != NULL);
+
+  old = gtk_stack_get_child_by_name (self->stack, name);
+  visible = old != NULL && gtk_stack_get_visible_child (self->stack) == old;
+  if (old)
+    gtk_stack_remove (self->stack, old);
+  gtk_stack_add_named (self->stack, page, name);
+  give_store (page, self->store);
+  if (visible)
+    gtk_stack_set_visible_child (self->stack, page);
 }
 
 static void
@@ -122,7 +209,10 @@ void
 sd_window_toast (SdWindow   *self,
                  const char *message)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toasts, toast);
 }
 
 SdStore *
@@ -131,35 +221,453 @@ sd_window_get_store (SdWindow *self)
   return self->store;
 }
 
+SdFrameStats *
+sd_window_get_frame_stats (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return self->frame_stats;
+}
+
+/* ---- Shops ---------------------------------------------------------------------- */
+
+static gboolean
+is_demo_shop (const char *path)
+{
+  g_autofree char *demo = sd_application_default_shop_path ();
+  return g_strcmp0 (path, demo) == 0;
+}
+
+static char *
+shop_display_name (const char *path)
+{
+  g_autofree char *base = NULL;
+  char *dot;
+
+  if (is_demo_shop (path))
+    return g_strdup (_("Demo Shop"));
+  base = g_path_get_basename (path);
+  dot = strrchr (base, '.');
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return g_steal_pointer (&base);
+}
+
+/* sd_store_open() would happily add Shopdesk's tables to any SQLite file, so another
+ * application's database is refused here, before it is opened for writing. */
+static gboolean
+check_shop_file (const char  *path,
+                 GError     **error)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  gboolean ok = FALSE;
+  int rc, version = 0, tables = 0, ours = 0;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info == NULL)
+    return TRUE;   /* a new file: sd_store_open makes an empty shop */
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   _("“%s” is not a file."), path);
+      return FALSE;
+    }
+  if (g_file_info_get_size (info) == 0)
+    return TRUE;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db,
+                             "SELECT (SELECT user_version FROM pragma_user_version),"
+                             " (SELECT count(*) FROM sqlite_master WHERE type = 'table'),"
+                             " (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+                             "   ('customers', 'products', 'orders', 'order_lines', 'events', 'imports'))",
+                             -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      version = sqlite3_column_int (stmt, 0);
+      tables = sqlite3_column_int (stmt, 1);
+      ours = sqlite3_column_int (stmt, 2);
+      rc = SQLITE_OK;
+    }
+
+  if (rc == SQLITE_NOTADB)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _("“%s” is not a Shopdesk shop: it is not an SQLite database."), path);
+  else if (rc != SQLITE_OK)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                 _("Could not read “%s”: %s."), path,
+                 db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  else if ((version == 0 && tables > 0) || (version > 0 && ours < 6))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _("“%s” is an SQLite database of another application, not a Shopdesk shop."),
+                 path);
+  else
+    ok = TRUE;
+
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return ok;
+}
+
+static void
+remember_shop (SdWindow   *self,
+               const char *path)
+{
+  g_auto(GStrv) old = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) recent = NULL;
+  guint n = 1;
+
+  if (self->settings == NULL)
+    return;
+
+  g_settings_set_string (self->settings, "last-shop", is_demo_shop (path) ? "" : path);
+  if (is_demo_shop (path))
+    return;   /* always reachable from its own menu item */
+
+  old = g_settings_get_strv (self->settings, "recent-shops");
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; old[i] && n < MAX_RECENT_SHOPS; i++)
+    if (g_strcmp0 (old[i], path) != 0)
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-shops", (const char *const *) recent);
+}
+
+static void
+update_recent_menu (SdWindow *self)
+{
+  g_auto(GStrv) recent = NULL;
+
+  g_menu_remove_all (self->recent_section);
+  if (self->settings == NULL)
+    return;
+
+  recent = g_settings_get_strv (self->settings, "recent-shops");
+  for (guint i = 0; recent[i]; i++)
+    {
+      g_autofree char *name = shop_display_name (recent[i]);
+      g_autofree char *dir = g_path_get_dirname (recent[i]);
+      g_autofree char *label = NULL;
+      g_autoptr(GMenuItem) item = NULL;
+      const char *home = g_get_home_dir ();
+
+      if (g_str_has_prefix (dir, home))
+        {
+          g_autofree char *rest = g_strdup (dir + strlen (home));
+          g_free (dir);
+          dir = g_strconcat ("~", rest, NULL);
+        }
+      /* TRANSLATORS: a recent shop in the menu: its name, then its folder */
+      label = g_strdup_printf (_("%s (%s)"), name, dir);
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_section, item);
+    }
+}
+
+static void
+show_error_dialog (SdWindow   *self,
+                   const char *heading,
+                   const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 gboolean
 sd_window_open_shop (SdWindow   *self,
                      const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStore) store = sd_store_open (path, &error);
-  g_autofree char *basename = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
 
-  if (store == NULL)
+  g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!check_shop_file (path, &error) || !(store = sd_store_open (path, &error)))
     {
-      sd_window_toast (self, error->message);
+      show_error_dialog (self, _("Could not Open the Shop"), error->message);
       return FALSE;
     }
 
   g_set_object (&self->store, store);
-  basename = g_path_get_basename (path);
-  adw_window_title_set_subtitle (self->shop_title, basename);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    give_store (gtk_stack_get_child_by_name (self->stack, pages[i].name), store);
+
+  name = shop_display_name (path);
+  adw_window_title_set_subtitle (self->shop_title, name);
+  /* TRANSLATORS: the window title: the shop's name, then the application's */
+  title = g_strdup_printf (_("%s — Shopdesk"), name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  remember_shop (self, path);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
   return TRUE;
 }
+
+static GtkFileFilter *
+shop_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Shop databases"));
+  gtk_file_filter_add_pattern (filter, "*.sqlite");
+  gtk_file_filter_add_pattern (filter, "*.sqlite3");
+  gtk_file_filter_add_pattern (filter, "*.db");
+  gtk_file_filter_add_mime_type (filter, "application/vnd.sqlite3");
+  return filter;
+}
+
+static void
+open_response_cb (GtkNativeDialog *chooser,
+                  int              response,
+                  SdWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        sd_window_open_shop (self, path);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+open_shop_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Open Shop"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  GtkFileFilter *all = gtk_file_filter_new ();
+
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), shop_filter ());
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+new_response_cb (GtkNativeDialog *chooser,
+                 int              response,
+                 SdWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path && self->store && g_strcmp0 (path, sd_store_get_path (self->store)) == 0)
+        show_error_dialog (self, _("Could not Create the Shop"),
+                           _("That is the shop that is open now. Choose another file name."));
+      else if (path)
+        {
+          g_autoptr(GError) error = NULL;
+          /* The chooser already asked before replacing an existing file. */
+          if (!g_file_delete (file, NULL, &error) &&
+              !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            show_error_dialog (self, _("Could not Create the Shop"), error->message);
+          else
+            {
+              g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+              g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+              g_unlink (wal);
+              g_unlink (shm);
+              if (sd_window_open_shop (self, path))
+                sd_window_toast (self, _("New empty shop created: import its data on the Data page"));
+            }
+        }
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+new_shop_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("New Shop"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Create"), _("_Cancel"));
+
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), shop_filter ());
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("My Shop.sqlite"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (new_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  const char *path = g_variant_get_string (parameter, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” no longer exists."), path);
+      show_error_dialog (self, _("Could not Open the Shop"), message);
+      return;
+    }
+  sd_window_open_shop (self, path);
+}
+
+static void
+open_demo_shop_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  g_autofree char *path = sd_application_default_shop_path ();
+  sd_window_open_shop (SD_WINDOW (widget), path);
+}
+
+/* The import lives on the Data page; the window-wide action and its shortcut lead there. */
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, "data");
+
+  sd_window_show_page (self, "data");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  if (page)
+    gtk_widget_activate_action (page, "data.import", NULL);
+}
+
+/* ---- Background jobs ------------------------------------------------------------- */
+
+typedef struct {
+  SdWindow            *self;
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+} RunJob;
+
+static void
+job_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RunJob *run = user_data;
+  SdWindow *self = run->self;
+  SdJob *job = SD_JOB (object);
+
+  /* Measured while jobs run: the dialogs and reloads that follow are not part of it. */
+  if (sd_job_list_get_n_running (self->job_list) == 0 &&
+      sd_frame_stats_is_running (self->frame_stats))
+    {
+      sd_frame_stats_stop (self->frame_stats);
+      if (self->frame_stats_auto)
+        {
+          g_autofree char *stats = sd_frame_stats_to_string (self->frame_stats);
+          g_print ("shopdesk: frame stats while “%s” ran: %s\n", sd_job_get_title (job), stats);
+        }
+    }
+
+  if (run->callback)
+    run->callback (object, result, run->user_data);
+  else
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *message = NULL;
+
+      if (sd_job_run_finish (job, result, &error))
+        message = g_strdup_printf (_("“%s” finished"), sd_job_get_title (job));
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = g_strdup_printf (_("“%s” cancelled"), sd_job_get_title (job));
+      else
+        message = g_strdup_printf (_("“%s” failed: %s"), sd_job_get_title (job), error->message);
+      sd_window_toast (self, message);
+    }
+
+  g_object_unref (run->self);
+  g_free (run);
+}
+
+void
+sd_window_run_job (SdWindow            *self,
+                   SdJob               *job,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  RunJob *run;
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail (SD_IS_JOB (job));
+
+  run = g_new0 (RunJob, 1);
+  run->self = g_object_ref (self);
+  run->callback = callback;
+  run->user_data = user_data;
+
+  if (self->frame_stats_auto)
+    sd_frame_stats_start (self->frame_stats);
+  sd_job_list_add (self->job_list, job);
+  sd_job_run_async (job, job_done_cb, run);
+}
+
+/* ---- GObject ---------------------------------------------------------------------- */
 
 static void
 sd_window_dispose (GObject *object)
 {
   SdWindow *self = SD_WINDOW (object);
 
+  if (self->frame_stats_auto && self->frame_stats && sd_frame_stats_get_n_frames (self->frame_stats))
+    {
+      g_autofree char *stats = sd_frame_stats_to_string (self->frame_stats);
+      g_print ("shopdesk: frame stats over all background jobs: %s\n", stats);
+      self->frame_stats_auto = FALSE;
+    }
+  g_clear_object (&self->frame_stats);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
+}
+
+static void
+sd_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -169,6 +677,14 @@ sd_window_class_init (SdWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sd_window_dispose;
+  object_class->get_property = sd_window_get_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SD_TYPE_JOB_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, leaflet);
@@ -177,13 +693,42 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, shop_title);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, page_title);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, job_list);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, recent_section);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.open-shop", NULL, open_shop_action);
+  gtk_widget_class_install_action (widget_class, "win.new-shop", NULL, new_shop_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.open-demo-shop", NULL, open_demo_shop_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
                                          "win.show-page", "s", pages[i].name);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
+                                       "win.open-shop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-shop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
+                                       "win.import", NULL);
+}
+
+static GSettings *
+open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* An uninstalled run without GSETTINGS_SCHEMA_DIR still works, just forgetfully. */
+  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
+    {
+      g_debug ("Schema %s not installed: window state and recent shops are not kept", APP_ID);
+      return NULL;
+    }
+  return g_settings_new (APP_ID);
 }
 
 static void
@@ -193,10 +738,27 @@ sd_window_init (SdWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
+      GtkWidget *page = pages[i].get_type
+                        ? g_object_new (pages[i].get_type (), NULL)
+                        : make_placeholder (&pages[i]);
       gtk_list_box_append (self->sidebar, make_sidebar_row (&pages[i]));
-      gtk_stack_add_named (self->stack, make_placeholder (&pages[i]), pages[i].name);
+      gtk_stack_add_named (self->stack, page, pages[i].name);
     }
   sd_window_show_page (self, "overview");
+
+  self->frame_stats = sd_frame_stats_new (GTK_WIDGET (self));
+  self->frame_stats_auto = sd_frame_stats_enabled_by_env ();
+
+  self->settings = open_settings ();
+  if (self->settings)
+    {
+      g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+      g_signal_connect_object (self->settings, "changed::recent-shops",
+                               G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
+    }
+  update_recent_menu (self);
 }
 
 SdWindow *

@@ -1,9 +1,19 @@
-/* sd-window.h — the main window: a sidebar of pages over one open shop */
+/* sd-window.h — the main window: a sidebar of pages over one open shop
+ *
+ * Pages. Each page is a widget type of its own with a "store" property (SdStore *, the
+ * window's main-thread connection), which the window sets on every page whenever a shop
+ * is opened; a page reloads when its store is set or emits SdStore::changed. A page is
+ * registered in the `pages` table at the top of sd-window.c by naming its get_type
+ * function: until then the window shows a placeholder saying what the page will hold.
+ * sd_window_set_page() swaps a page in at run time as well.
+ */
 #pragma once
 
 #include <adwaita.h>
 
 #include "sd-application.h"
+#include "sd-frame-stats.h"
+#include "sd-job.h"
 #include "sd-store.h"
 
 G_BEGIN_DECLS
@@ -11,15 +21,34 @@ G_BEGIN_DECLS
 #define SD_TYPE_WINDOW (sd_window_get_type ())
 G_DECLARE_FINAL_TYPE (SdWindow, sd_window, SD, WINDOW, AdwApplicationWindow)
 
-SdWindow *sd_window_new          (SdApplication *app);
-gboolean  sd_window_open_shop    (SdWindow      *self,
-                                  const char    *path);
+SdWindow   *sd_window_new          (SdApplication *app);
+/* Opens the shop at @path and shows it on every page. A file that is not a Shopdesk
+ * shop is refused with a dialog saying why, and the current shop stays open. */
+gboolean    sd_window_open_shop    (SdWindow      *self,
+                                    const char    *path);
 /* The main-thread connection to the open shop: for queries that take well under a frame. */
-SdStore  *sd_window_get_store    (SdWindow      *self);
-void      sd_window_show_page    (SdWindow      *self,
-                                  const char    *name);
+SdStore    *sd_window_get_store    (SdWindow      *self);
+/* Puts @page (a widget with a "store" property, or any widget) in place of the page
+ * called @name; it gets the current store at once. */
+void        sd_window_set_page     (SdWindow      *self,
+                                    const char    *name,
+                                    GtkWidget     *page);
+GtkWidget  *sd_window_get_page     (SdWindow      *self,
+                                    const char    *name);
+void        sd_window_show_page    (SdWindow      *self,
+                                    const char    *name);
 const char *sd_window_get_visible_page (SdWindow *self);
-void      sd_window_toast        (SdWindow      *self,
-                                  const char    *message);
+void        sd_window_toast        (SdWindow      *self,
+                                    const char    *message);
+/* Runs @job in the background, listed in the header bar's task popover. @callback
+ * (may be NULL) gets the job as source object and calls sd_job_run_finish(); without
+ * one, the window says in a toast how the job ended. */
+void        sd_window_run_job      (SdWindow           *self,
+                                    SdJob              *job,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data);
+/* Frame gaps measured while jobs run: started with every job when SHOPDESK_FRAME_STATS=1,
+ * or by hand; stopped by the window when the last running job ends. */
+SdFrameStats *sd_window_get_frame_stats (SdWindow *self);
 
 G_END_DECLS

@@ -14,6 +14,14 @@ typedef struct {
 
 static const Command commands[] = {
   { "stats", sd_cli_stats, "Count what the shop holds" },
+  { "eval", sd_cli_eval, "Train on one file and evaluate on another" },
+  { "train", sd_cli_train, "Train a recommender on the shop and keep it" },
+  { "recommend", sd_cli_recommend, "The best products for a customer, with reasons" },
+  { "similar", sd_cli_similar, "Products like a product (item kNN)" },
+  { "tune", sd_cli_tune, "Search a model's hyperparameters on a validation split" },
+  { "import", sd_cli_import, "Import a shop export (CSV, plain or .gz)" },
+  { "demo", sd_cli_demo, "Make a demo shop (deterministic, English and Chinese)" },
+  { "coupons", sd_cli_coupons, "Coupon rules: list, add, preview, apply" },
   { "chat-train", sd_cli_chat_train, "Train the intent classifier on a CSV or JSON data set" },
   { "chat-eval", sd_cli_chat_eval, "Train and evaluate the intent classifier on test data" },
 };

@@ -23,6 +23,14 @@ typedef struct {
 typedef int (*SdCliCommand) (SdCliGlobal *global, int argc, char **argv);
 
 int      sd_cli_stats   (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_eval    (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_train   (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_recommend (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_similar (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_tune    (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_import  (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_demo    (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_coupons (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_chat_train (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_chat_eval  (SdCliGlobal *global, int argc, char **argv);
 

@@ -118,6 +118,66 @@ static const char *const migrations[] = {
   "  key TEXT PRIMARY KEY,"
   "  value TEXT"
   ") WITHOUT ROWID;",
+
+  /* chatbot: intents, training examples, reply templates, saved test conversations */
+  "CREATE TABLE chat_intents ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  description TEXT,"
+  "  source TEXT NOT NULL DEFAULT 'builtin' CHECK (source IN ('builtin', 'staff')),"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE chat_examples ("
+  "  id INTEGER PRIMARY KEY,"
+  "  intent_id INTEGER NOT NULL REFERENCES chat_intents (id) ON DELETE CASCADE,"
+  "  lang TEXT NOT NULL,"
+  "  text TEXT NOT NULL,"
+  "  source TEXT NOT NULL DEFAULT 'builtin'"
+  "    CHECK (source IN ('builtin', 'staff', 'correction')),"
+  "  created_at INTEGER NOT NULL,"
+  "  UNIQUE (intent_id, lang, text)"
+  ");"
+  "CREATE INDEX chat_examples_lang ON chat_examples (lang);"
+  "CREATE TABLE chat_templates ("
+  "  id INTEGER PRIMARY KEY,"
+  "  intent TEXT NOT NULL,"           /* an intent, a form step (order_status.ask) or sys.* */
+  "  lang TEXT NOT NULL,"
+  "  text TEXT NOT NULL,"             /* with {slot} placeholders */
+  "  source TEXT NOT NULL DEFAULT 'builtin' CHECK (source IN ('builtin', 'staff')),"
+  "  UNIQUE (intent, lang)"
+  ");"
+  "CREATE TABLE chat_tests ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  customer_id INTEGER REFERENCES customers (id) ON DELETE SET NULL,"
+  "  lang TEXT,"
+  "  transcript TEXT NOT NULL,"       /* JSON array of {user, bot, intent} turns */
+  "  created_at INTEGER NOT NULL"
+  ");",
+  /* → coupons: rules with every saved version, and the coupons redeemed */
+  "CREATE TABLE coupon_rules ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  enabled INTEGER NOT NULL DEFAULT 0,"
+  "  version INTEGER NOT NULL,"       /* the current one */
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE coupon_rule_versions ("
+  "  rule_id INTEGER NOT NULL REFERENCES coupon_rules (id) ON DELETE CASCADE,"
+  "  version INTEGER NOT NULL,"
+  "  saved_at INTEGER NOT NULL,"
+  "  json TEXT NOT NULL,"
+  "  PRIMARY KEY (rule_id, version)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE coupon_redemptions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  rule_id INTEGER NOT NULL REFERENCES coupon_rules (id) ON DELETE CASCADE,"
+  "  customer_id INTEGER REFERENCES customers (id) ON DELETE SET NULL,"
+  "  order_id INTEGER REFERENCES orders (id) ON DELETE SET NULL,"
+  "  at INTEGER NOT NULL,"
+  "  discount_cents INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX coupon_redemptions_rule ON coupon_redemptions (rule_id);",
 };
 
 struct _SdStore
@@ -441,6 +501,32 @@ sd_store_get_stats (SdStore       *self,
   if (rc != SQLITE_DONE)
     return sd_store_fail (self, "Could not count events", error);
   return TRUE;
+}
+
+gint64
+sd_store_find_customer (SdStore     *self,
+                        const char  *key,
+                        GError     **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (self,
+                      "SELECT id FROM customers WHERE external_id = ?1"
+                      " UNION ALL SELECT id FROM customers WHERE id = ?2 LIMIT 1", error);
+  gint64 number = 0;
+  char *end = NULL;
+
+  if (stmt == NULL)
+    return -1;
+  number = g_ascii_strtoll (key, &end, 10);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (end && *end == '\0' && end != key)
+    sqlite3_bind_int64 (stmt, 2, number);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "There is no customer “%s” in this shop", key);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 char *

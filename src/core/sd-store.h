@@ -69,6 +69,12 @@ gboolean      sd_store_get_stats         (SdStore      *self,
                                           SdStoreStats *stats,
                                           GError      **error);
 
+/* The customers.id for @key: an external id, else a number that is a customers.id.
+ * -1 with SD_ERROR_NOT_FOUND when there is no such customer. */
+gint64        sd_store_find_customer     (SdStore      *self,
+                                          const char   *key,
+                                          GError      **error);
+
 /* Shop settings (policies, salts, …) as text. */
 char         *sd_store_get_setting       (SdStore      *self,
                                           const char   *key);

@@ -1,0 +1,115 @@
+/* sd-chart-draw.h — drawing shared by Shopdesk's chart widgets
+ *
+ * Not a widget: the theme colours a chart needs, a painter that sends fills to a GtkSnapshot
+ * (as colour nodes) or to Cairo (for PNG/SVG export), and the frame every x/y chart has —
+ * plot area, grid, axes, tick labels, axis titles and a legend — laid out so labels neither
+ * clip nor overlap.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sd-chart-scale.h"
+
+G_BEGIN_DECLS
+
+#define SD_CHART_PALETTE_SIZE 8
+
+typedef struct {
+  GdkRGBA  fg;          /* text */
+  GdkRGBA  bg;          /* what the chart sits on, for exports and for blending */
+  GdkRGBA  grid;
+  GdkRGBA  axis;
+  GdkRGBA  muted;       /* tick labels */
+  GdkRGBA  palette[SD_CHART_PALETTE_SIZE];   /* [0] is the accent */
+  gboolean dark;
+} SdChartColors;
+
+/* Looks the colours up from @widget's style (accent and libadwaita's named palette), picking
+ * shades that read on light or dark backgrounds. */
+void       sd_chart_colors_lookup   (GtkWidget     *widget,
+                                     SdChartColors *colors);
+
+/* Fills go to @snapshot when set, else to @cr. */
+typedef struct {
+  GtkSnapshot *snapshot;
+  cairo_t     *cr;
+} SdChartPainter;
+
+void       sd_chart_painter_fill    (SdChartPainter  *painter,
+                                     const GdkRGBA   *color,
+                                     double           x,
+                                     double           y,
+                                     double           width,
+                                     double           height);
+/* The Cairo context lines and text go to: a new cairo node over @width × @height when
+ * painting to a snapshot (free with cairo_destroy), else a new reference to painter->cr. */
+cairo_t   *sd_chart_painter_begin   (SdChartPainter  *painter,
+                                     double           width,
+                                     double           height);
+
+/* A layout in @widget's font, smaller for tick labels when @small. */
+PangoLayout *sd_chart_create_layout (GtkWidget       *widget,
+                                     gboolean         small);
+
+typedef struct {
+  const char    *label;
+  const GdkRGBA *color;
+} SdChartLegendEntry;
+
+typedef struct {
+  double           width, height;     /* the whole chart */
+  graphene_rect_t  plot;
+  double           legend_height;
+  SdChartScale     x, y;              /* domains as given, ranges set to the plot */
+  GArray          *x_ticks, *y_ticks; /* SdChartTick */
+  const char      *x_title, *y_title;
+} SdChartFrame;
+
+/* Lays out a frame of @width × @height: legend on top (its entries wrap), y tick labels and
+ * title on the left, x tick labels and title below. The domains of @x and @y are kept. */
+void       sd_chart_frame_layout    (SdChartFrame             *frame,
+                                     GtkWidget                *widget,
+                                     double                    width,
+                                     double                    height,
+                                     const SdChartScale       *x,
+                                     const SdChartScale       *y,
+                                     const char               *x_title,
+                                     const char               *y_title,
+                                     const SdChartLegendEntry *legend,
+                                     guint                     n_legend);
+void       sd_chart_frame_clear     (SdChartFrame             *frame);
+
+/* Legend swatches (fills). */
+void       sd_chart_frame_paint_legend_swatches (SdChartFrame             *frame,
+                                                 GtkWidget                *widget,
+                                                 SdChartPainter           *painter,
+                                                 const SdChartLegendEntry *legend,
+                                                 guint                     n_legend);
+/* Grid, axes, tick labels, titles and legend text. */
+void       sd_chart_frame_draw      (SdChartFrame             *frame,
+                                     GtkWidget                *widget,
+                                     cairo_t                  *cr,
+                                     const SdChartColors      *colors,
+                                     const SdChartLegendEntry *legend,
+                                     guint                     n_legend);
+
+/* Writes a PNG or SVG of what @draw paints at @width × @height (background filled with
+ * colors->bg first). The error names the file and the reason. */
+typedef void (*SdChartDrawFunc) (GtkWidget      *widget,
+                                 SdChartPainter *painter,
+                                 double          width,
+                                 double          height);
+gboolean   sd_chart_export          (GtkWidget                *widget,
+                                     SdChartDrawFunc           draw,
+                                     const char               *path,
+                                     gboolean                  svg,
+                                     int                       width,
+                                     int                       height,
+                                     GError                  **error);
+
+void       sd_chart_set_source_rgba (cairo_t                  *cr,
+                                     const GdkRGBA            *color,
+                                     double                    alpha_factor);
+
+G_END_DECLS

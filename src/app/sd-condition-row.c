@@ -1,0 +1,355 @@
+/* sd-condition-row.c — one condition of a coupon rule, edited with widgets */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "sd-condition-row.h"
+#include "sd-error.h"
+
+typedef enum {
+  VALUE_NONE,
+  VALUE_TEXT,
+  VALUE_NUMBER,
+  VALUE_MONEY,
+  VALUE_INTEREST,
+} ValueKind;
+
+typedef struct {
+  SdCondKind  kind;
+  const char *label;
+  ValueKind   value;
+  const char *placeholder;
+} KindInfo;
+
+/* The kinds a row offers, in the order a merchandiser thinks of them. Groups (all, any,
+ * not) are the editor's business, not a row's. */
+static const KindInfo kinds[] = {
+  { SD_COND_SEGMENT, N_("Segment is"), VALUE_TEXT, N_("vip, regular") },
+  { SD_COND_COUNTRY, N_("Country is"), VALUE_TEXT, N_("United Kingdom, Germany") },
+  { SD_COND_RECENCY_DAYS, N_("Days since last order"), VALUE_NUMBER, "30" },
+  { SD_COND_ORDER_COUNT, N_("Number of orders"), VALUE_NUMBER, "2" },
+  { SD_COND_LIFETIME_SPEND, N_("Lifetime spend"), VALUE_MONEY, "100.00" },
+  { SD_COND_AVERAGE_ORDER, N_("Average order value"), VALUE_MONEY, "40.00" },
+  { SD_COND_FIRST_ORDER, N_("First order only"), VALUE_NONE, NULL },
+  { SD_COND_PREDICTED_INTEREST, N_("Predicted interest in"), VALUE_INTEREST, N_("category, e.g. garden") },
+  { SD_COND_CART_SUBTOTAL, N_("Basket subtotal"), VALUE_MONEY, "50.00" },
+  { SD_COND_CART_ITEMS, N_("Items in basket"), VALUE_NUMBER, "3" },
+  { SD_COND_CART_PRODUCT, N_("Basket has product"), VALUE_TEXT, N_("product ids") },
+  { SD_COND_CART_CATEGORY, N_("Basket has category"), VALUE_TEXT, N_("kitchen, toys") },
+  { SD_COND_CART_TAG, N_("Basket has tag"), VALUE_TEXT, N_("vintage, heart") },
+  { SD_COND_BOUGHT_CATEGORY, N_("Has bought from"), VALUE_TEXT, N_("categories") },
+  { SD_COND_REVIEWS_GIVEN, N_("Reviews written"), VALUE_NUMBER, "1" },
+};
+
+/* Comparisons in the op dropdown; the last is only for predicted interest. */
+static const char *const op_labels[] = { "≥", ">", "≤", "<", "=", N_("in top") };
+#define OP_TOP 5
+
+static const char *const models[] = { "hybrid", "als", "ease", "itemknn", "bpr", "content", NULL };
+
+struct _SdConditionRow
+{
+  GtkListBoxRow  parent_instance;
+
+  GtkDropDown   *kind;
+  GtkDropDown   *op;
+  GtkEntry      *value;
+  GtkDropDown   *model;
+  GtkDropDown   *negate;     /* “If” or “Unless” */
+};
+
+G_DEFINE_FINAL_TYPE (SdConditionRow, sd_condition_row, GTK_TYPE_LIST_BOX_ROW)
+
+enum {
+  SIGNAL_CHANGED,
+  SIGNAL_REMOVE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const KindInfo *
+current_kind (SdConditionRow *self)
+{
+  guint i = gtk_drop_down_get_selected (self->kind);
+  return &kinds[MIN (i, G_N_ELEMENTS (kinds) - 1)];
+}
+
+static void
+update_visibility (SdConditionRow *self)
+{
+  const KindInfo *info = current_kind (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->op),
+                          info->value == VALUE_NUMBER || info->value == VALUE_MONEY ||
+                          info->value == VALUE_INTEREST);
+  gtk_widget_set_visible (GTK_WIDGET (self->value), info->value != VALUE_NONE);
+  gtk_widget_set_visible (GTK_WIDGET (self->model), info->value == VALUE_INTEREST);
+  gtk_entry_set_placeholder_text (self->value, info->placeholder ? _(info->placeholder) : NULL);
+}
+
+static void
+emit_changed (SdConditionRow *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->value), "error");
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+kind_changed_cb (SdConditionRow *self)
+{
+  update_visibility (self);
+  emit_changed (self);
+}
+
+static void
+remove_clicked_cb (SdConditionRow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_REMOVE], 0);
+}
+
+static gboolean
+parse_number (const char *text,
+              gboolean    money,
+              double     *out)
+{
+  g_autofree char *clean = g_strstrip (g_strdup (text));
+  char *end = NULL;
+  double x;
+
+  /* Accept "1,234.50" and "£50" as people type them. */
+  g_strdelimit (clean, ",", ' ');
+  {
+    GString *s = g_string_new (NULL);
+    for (const char *p = clean; *p; p = g_utf8_next_char (p))
+      {
+        gunichar c = g_utf8_get_char (p);
+        if (g_unichar_isdigit (c) || c == '.' || c == '-')
+          g_string_append_unichar (s, c);
+        else if (!g_unichar_isspace (c) && !g_unichar_ispunct (c) && g_unichar_type (c) != G_UNICODE_CURRENCY_SYMBOL)
+          {
+            g_string_free (s, TRUE);
+            return FALSE;
+          }
+      }
+    g_free (clean);
+    clean = g_string_free (s, FALSE);
+  }
+  if (*clean == '\0')
+    return FALSE;
+  x = g_ascii_strtod (clean, &end);
+  if (end == NULL || *end != '\0' || !isfinite (x) || x < 0)
+    return FALSE;
+  *out = money ? round (x * 100.0) : x;
+  return TRUE;
+}
+
+SdCondition *
+sd_condition_row_build (SdConditionRow  *self,
+                        GError         **error)
+{
+  const KindInfo *info = current_kind (self);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->value));
+  g_autoptr(SdCondition) cond = sd_condition_new (info->kind);
+  guint op = gtk_drop_down_get_selected (self->op);
+
+  if (op < SD_N_OPS)
+    cond->op = op;
+
+  switch (info->value)
+    {
+    case VALUE_TEXT:
+      cond->text = g_strstrip (g_strdup (text));
+      if (*cond->text == '\0')
+        goto bad;
+      break;
+    case VALUE_NUMBER:
+    case VALUE_MONEY:
+      if (!parse_number (text, info->value == VALUE_MONEY, &cond->number))
+        goto bad;
+      break;
+    case VALUE_INTEREST:
+      {
+        /* "garden 0.5" → score ≥ 0.5; with "in top", "garden 3" → among the top 3. */
+        g_autofree char *trimmed = g_strstrip (g_strdup (text));
+        g_auto(GStrv) parts = g_strsplit (trimmed, " ", -1);
+        guint n = g_strv_length (parts);
+        double x = 0;
+        if (n < 2 || !parse_number (parts[n - 1], FALSE, &x))
+          goto bad;
+        g_free (parts[n - 1]);
+        parts[n - 1] = NULL;
+        cond->text = g_strstrip (g_strjoinv (" ", parts));
+        cond->model = g_strdup (models[MIN (gtk_drop_down_get_selected (self->model), g_strv_length ((char **) models) - 1)]);
+        if (op == OP_TOP)
+          {
+            cond->rank = (int) x;
+            cond->op = SD_OP_GE;
+            if (cond->rank < 1 || cond->rank != x)
+              goto bad;
+          }
+        else
+          cond->number = x;
+      }
+      break;
+    case VALUE_NONE:
+      break;
+    }
+
+  if (info->value != VALUE_INTEREST && op == OP_TOP)
+    cond->op = SD_OP_GE;
+
+  if (gtk_drop_down_get_selected (self->negate) == 1)
+    {
+      SdCondition *not = sd_condition_new (SD_COND_NOT);
+      sd_condition_add (not, g_steal_pointer (&cond));
+      return not;
+    }
+  return g_steal_pointer (&cond);
+
+bad:
+  gtk_widget_add_css_class (GTK_WIDGET (self->value), "error");
+  g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+               info->value == VALUE_MONEY ? _("“%s”: enter an amount such as 25.00")
+               : info->value == VALUE_NUMBER ? _("“%s”: enter a number of zero or more")
+               : info->value == VALUE_INTEREST ? _("“%s”: enter a category and a score (0.5) or, with “in top”, a rank (3)")
+               : _("“%s”: enter at least one value"),
+               _(info->label));
+  return NULL;
+}
+
+static void
+load_condition (SdConditionRow    *self,
+                const SdCondition *cond)
+{
+  if (cond->kind == SD_COND_NOT && cond->children && cond->children->len == 1)
+    {
+      gtk_drop_down_set_selected (self->negate, 1);
+      cond = g_ptr_array_index (cond->children, 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (kinds[i].kind == cond->kind)
+      gtk_drop_down_set_selected (self->kind, i);
+  gtk_drop_down_set_selected (self->op, cond->op);
+
+  switch (current_kind (self)->value)
+    {
+    case VALUE_TEXT:
+      gtk_editable_set_text (GTK_EDITABLE (self->value), cond->text ? cond->text : "");
+      break;
+    case VALUE_NUMBER:
+      {
+        g_autofree char *s = g_strdup_printf ("%g", cond->number);
+        gtk_editable_set_text (GTK_EDITABLE (self->value), s);
+      }
+      break;
+    case VALUE_MONEY:
+      {
+        g_autofree char *s = g_strdup_printf ("%.2f", cond->number / 100.0);
+        gtk_editable_set_text (GTK_EDITABLE (self->value), s);
+      }
+      break;
+    case VALUE_INTEREST:
+      {
+        g_autofree char *s = cond->rank > 0 ? g_strdup_printf ("%s %d", cond->text, cond->rank)
+                                            : g_strdup_printf ("%s %g", cond->text, cond->number);
+        gtk_editable_set_text (GTK_EDITABLE (self->value), s);
+        if (cond->rank > 0)
+          gtk_drop_down_set_selected (self->op, OP_TOP);
+        for (guint i = 0; models[i]; i++)
+          if (g_strcmp0 (models[i], cond->model) == 0)
+            gtk_drop_down_set_selected (self->model, i);
+      }
+      break;
+    case VALUE_NONE:
+      break;
+    }
+}
+
+static void
+sd_condition_row_class_init (SdConditionRowClass *klass)
+{
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_REMOVE] =
+    g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+sd_condition_row_init (SdConditionRow *self)
+{
+  g_autoptr(GtkStringList) kind_names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) op_names = gtk_string_list_new (NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *remove;
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    gtk_string_list_append (kind_names, _(kinds[i].label));
+  for (guint i = 0; i < G_N_ELEMENTS (op_labels); i++)
+    gtk_string_list_append (op_names, i == OP_TOP ? _(op_labels[i]) : op_labels[i]);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 6);
+
+  /* Translators: the start of a coupon condition, "If Country is …" or "Unless Country is …". */
+  self->negate = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char *[]) { _("If"), _("Unless"), NULL }));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->negate), _("“Unless” matches customers for whom this does not hold"));
+  gtk_widget_set_valign (GTK_WIDGET (self->negate), GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->negate), GTK_ACCESSIBLE_PROPERTY_LABEL, _("If or unless"), -1);
+
+  self->kind = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&kind_names)), NULL));
+  gtk_widget_set_valign (GTK_WIDGET (self->kind), GTK_ALIGN_CENTER);
+  self->op = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&op_names)), NULL));
+  gtk_widget_set_valign (GTK_WIDGET (self->op), GTK_ALIGN_CENTER);
+  self->value = GTK_ENTRY (gtk_entry_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->value), TRUE);
+  gtk_widget_set_valign (GTK_WIDGET (self->value), GTK_ALIGN_CENTER);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->value), 8);
+  self->model = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (models));
+  gtk_widget_set_valign (GTK_WIDGET (self->model), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model), _("The recommendation model that predicts interest"));
+
+  remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, _("Remove this condition"));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->kind), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Condition"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->op), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Comparison"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->value), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Value"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->model), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Model"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove this condition"), -1);
+
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->negate));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->kind));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->op));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->value));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->model));
+  gtk_box_append (GTK_BOX (box), remove);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), FALSE);
+
+  g_signal_connect_swapped (self->kind, "notify::selected", G_CALLBACK (kind_changed_cb), self);
+  g_signal_connect_swapped (self->op, "notify::selected", G_CALLBACK (emit_changed), self);
+  g_signal_connect_swapped (self->model, "notify::selected", G_CALLBACK (emit_changed), self);
+  g_signal_connect_swapped (self->value, "changed", G_CALLBACK (emit_changed), self);
+  g_signal_connect_swapped (self->negate, "notify::selected", G_CALLBACK (emit_changed), self);
+  g_signal_connect_swapped (remove, "clicked", G_CALLBACK (remove_clicked_cb), self);
+  update_visibility (self);
+}
+
+GtkWidget *
+sd_condition_row_new (const SdCondition *cond)
+{
+  SdConditionRow *self = g_object_new (SD_TYPE_CONDITION_ROW, NULL);
+
+  if (cond)
+    load_condition (self, cond);
+  update_visibility (self);
+  return GTK_WIDGET (self);
+}

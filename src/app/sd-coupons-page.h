@@ -1,0 +1,23 @@
+/* sd-coupons-page.h — coupon rules: list, editor, live preview of reach and cost, history */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_COUPONS_PAGE (sd_coupons_page_get_type ())
+G_DECLARE_FINAL_TYPE (SdCouponsPage, sd_coupons_page, SD, COUPONS_PAGE, GtkWidget)
+
+SdStore  *sd_coupons_page_get_store     (SdCouponsPage *self);
+void      sd_coupons_page_set_store     (SdCouponsPage *self,
+                                         SdStore       *store);
+/* For tests: the customers the rule in the editor reaches, once its preview is done
+ * (-1 while it is computed). */
+int       sd_coupons_page_get_reach     (SdCouponsPage *self);
+/* Selects the rule called @name; FALSE when there is none. */
+gboolean  sd_coupons_page_select_rule   (SdCouponsPage *self,
+                                         const char    *name);
+
+G_END_DECLS

@@ -1,0 +1,928 @@
+/* sd-data-page.c — every table of the shop, and imports of the shop's exports
+ *
+ * The tables are GtkColumnViews over SdTableModel, which computes the row order in a
+ * worker and reads rows a page at a time, so a million rows scroll smoothly. Sorting
+ * is by clicking a column header; GTK 4.8 does not say which header was clicked, so
+ * each sortable column carries a probe sorter that notes when the view consults it
+ * (see sorter_changed_cb). Imports run as SdJobs through the window's task list.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sd-data-page.h"
+#include "sd-format.h"
+#include "sd-import.h"
+#include "sd-line-chart.h"
+#include "sd-window.h"
+
+struct _SdDataPage
+{
+  GtkWidget       parent_instance;
+
+  GtkDropDown    *table_dropdown;
+  GtkSearchEntry *search_entry;
+  GtkLabel       *count_label;
+  GtkButton      *import_button;
+  GtkRevealer    *import_revealer;
+  GtkLabel       *import_title;
+  GtkLabel       *import_status;
+  GtkButton      *import_cancel;
+  GtkProgressBar *import_progress;
+  GtkBox         *chart_slot;
+  GtkScrolledWindow *scroller;
+  GtkColumnView  *column_view;
+  AdwStatusPage  *empty_status;
+  GtkSpinner     *loading_spinner;
+
+  SdStore        *store;
+  SdTableModel   *model;
+  GtkSingleSelection *selection;
+
+  GObject        *probe_a;
+  GObject        *probe_b;
+  int             probed_column;
+  gboolean        rebuilding;
+
+  SdJob          *import_job;
+  double          import_rate;    /* last "rows/s" point */
+  SdLineChart    *rate_chart;
+  guint           rate_series;
+};
+
+G_DEFINE_FINAL_TYPE (SdDataPage, sd_data_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_IMPORTING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- Columns ---------------------------------------------------------------------- */
+
+#define PACK(column, kind) GUINT_TO_POINTER ((column) | ((guint) (kind) << 16))
+#define PACKED_COLUMN(p) (GPOINTER_TO_UINT (p) & 0xffff)
+#define PACKED_KIND(p) (GPOINTER_TO_UINT (p) >> 16)
+
+static gboolean
+kind_is_numeric (SdColumnKind kind)
+{
+  return kind == SD_COLUMN_INTEGER || kind == SD_COLUMN_MONEY;
+}
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  packed)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  SdColumnKind kind = PACKED_KIND (packed);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), kind_is_numeric (kind) ? 1.0 : 0.0);
+  if (kind_is_numeric (kind) || kind == SD_COLUMN_TIME)
+    gtk_widget_add_css_class (label, "numeric");
+  if (kind == SD_COLUMN_RATING)
+    gtk_widget_add_css_class (label, "sd-rating");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  packed)
+{
+  SdTableRow *row = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *text = row ? sd_table_row_get_value (row, PACKED_COLUMN (packed)) : "";
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  /* Long reviews and titles are cut; the whole text is a hover away. */
+  gtk_widget_set_tooltip_text (label, g_utf8_strlen (text, -1) > 24 ? text : NULL);
+}
+
+typedef struct {
+  SdDataPage *self;
+  int         column;
+} Probe;
+
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  Probe *probe = user_data;
+
+  probe->self->probed_column = probe->column;
+  return GTK_ORDERING_SMALLER;
+}
+
+static int
+column_width (SdColumnKind kind)
+{
+  switch (kind)
+    {
+    case SD_COLUMN_TIME:       return 145;
+    case SD_COLUMN_MONEY:      return 100;
+    case SD_COLUMN_INTEGER:    return 85;
+    case SD_COLUMN_EVENT_KIND: return 115;
+    case SD_COLUMN_RATING:     return 95;
+    case SD_COLUMN_TEXT:
+    default:                   return 120;
+    }
+}
+
+static void
+rebuild_columns (SdDataPage *self,
+                 SdTable     table)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  self->rebuilding = TRUE;
+  while (g_list_model_get_n_items (columns) > 0)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
+      gtk_column_view_remove_column (self->column_view, column);
+    }
+
+  for (guint i = 0; i < sd_table_get_n_columns (table); i++)
+    {
+      SdColumnKind kind = sd_table_get_column_kind (table, i);
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), PACK (i, kind));
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), PACK (i, kind));
+      column = gtk_column_view_column_new (sd_table_get_column_title (table, i), factory);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      if (sd_table_get_column_expands (table, i))
+        {
+          gtk_column_view_column_set_expand (column, TRUE);
+          gtk_column_view_column_set_fixed_width (column, 180);
+        }
+      else
+        gtk_column_view_column_set_fixed_width (column, column_width (kind));
+
+      if (sd_table_get_column_sortable (table, i))
+        {
+          Probe *probe = g_new0 (Probe, 1);
+          g_autoptr(GtkSorter) sorter = NULL;
+          probe->self = self;
+          probe->column = i;
+          sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, probe, g_free));
+          gtk_column_view_column_set_sorter (column, sorter);
+        }
+      gtk_column_view_append_column (self->column_view, column);
+    }
+  self->rebuilding = FALSE;
+}
+
+/* GTK 4.8 has no API for the clicked header (GtkColumnViewSorter's getters are 4.10),
+ * so the view's sorter is asked to compare two dummies: the first column sorter it
+ * consults is the primary one, and the sign of the answer is the direction. */
+static void
+sorter_changed_cb (GtkSorter       *sorter,
+                   GtkSorterChange  change,
+                   SdDataPage      *self)
+{
+  int order;
+
+  if (self->rebuilding)
+    return;
+  self->probed_column = -1;
+  order = gtk_sorter_compare (sorter, self->probe_a, self->probe_b);
+  sd_table_model_set_sort (self->model, self->probed_column, order == GTK_ORDERING_LARGER);
+}
+
+/* ---- State shown around the table ------------------------------------------------- */
+
+static void
+update_status (SdDataPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  gboolean loading = sd_table_model_get_loading (self->model);
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  const char *error = sd_table_model_get_error (self->model);
+  SdTable table = sd_table_model_get_table (self->model);
+  g_autofree char *count = sd_format_count (n);
+  g_autofree char *text = NULL;
+
+  if (*search)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s match", "%s matches", n), count);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", n), count);
+  gtk_label_set_text (self->count_label, self->store ? text : "");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading && n == 0);
+  gtk_spinner_set_spinning (self->loading_spinner, loading && n == 0);
+
+  if (error != NULL)
+    {
+      adw_status_page_set_icon_name (self->empty_status, "dialog-error-symbolic");
+      adw_status_page_set_title (self->empty_status, _("Could Not Read the Table"));
+      adw_status_page_set_description (self->empty_status, error);
+      gtk_widget_set_visible (GTK_WIDGET (self->empty_status), TRUE);
+    }
+  else if (n == 0 && !loading && self->store != NULL)
+    {
+      g_autofree char *description = NULL;
+
+      if (*search)
+        {
+          adw_status_page_set_icon_name (self->empty_status, "edit-find-symbolic");
+          adw_status_page_set_title (self->empty_status, _("No Matches"));
+          description = g_strdup_printf (_("No row of %s contains “%s”."),
+                                         sd_table_get_title (table), search);
+        }
+      else
+        {
+          adw_status_page_set_icon_name (self->empty_status, "document-open-symbolic");
+          adw_status_page_set_title (self->empty_status, _("Nothing Here Yet"));
+          description = g_strdup_printf (_("%s is empty. Import a shop export (Ctrl+I) to fill it."),
+                                         sd_table_get_title (table));
+        }
+      adw_status_page_set_description (self->empty_status, description);
+      gtk_widget_set_visible (GTK_WIDGET (self->empty_status), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->empty_status), FALSE);
+}
+
+static void
+table_selected_cb (SdDataPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->table_dropdown);
+  g_autofree char *placeholder = NULL;
+
+  if (selected >= SD_N_TABLES)
+    return;
+  sd_data_page_show_table (self, selected);
+  placeholder = g_strdup_printf (_("Search %s…"), sd_table_get_title (selected));
+  g_object_set (self->search_entry, "placeholder-text", placeholder, NULL);
+}
+
+void
+sd_data_page_show_table (SdDataPage *self,
+                         SdTable     table)
+{
+  g_return_if_fail (SD_IS_DATA_PAGE (self));
+  g_return_if_fail (table < SD_N_TABLES);
+
+  if (gtk_drop_down_get_selected (self->table_dropdown) != table)
+    {
+      gtk_drop_down_set_selected (self->table_dropdown, table);
+      return;   /* table_selected_cb comes back here */
+    }
+  if (sd_table_model_get_table (self->model) == table &&
+      g_list_model_get_n_items (gtk_column_view_get_columns (self->column_view)) > 0)
+    return;
+
+  self->rebuilding = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  sd_table_model_set_table (self->model, table);
+  rebuild_columns (self, table);
+  self->rebuilding = FALSE;
+  update_status (self);
+}
+
+static void
+search_changed_cb (SdDataPage *self)
+{
+  if (self->rebuilding)
+    return;
+  sd_table_model_set_search (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  update_status (self);
+}
+
+static void
+stop_search_cb (SdDataPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (SD_DATA_PAGE (widget)->search_entry));
+}
+
+/* ---- Import ----------------------------------------------------------------------- */
+
+gboolean
+sd_data_page_get_importing (SdDataPage *self)
+{
+  g_return_val_if_fail (SD_IS_DATA_PAGE (self), FALSE);
+  return self->import_job != NULL;
+}
+
+static SdWindow *
+get_window (SdDataPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
+}
+
+static void
+toast (SdDataPage *self,
+       const char *message)
+{
+  SdWindow *window = get_window (self);
+  if (window)
+    sd_window_toast (window, message);
+}
+
+static void
+message_dialog (SdDataPage *self,
+                const char *heading,
+                const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (get_window (self)), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+update_import_panel (SdDataPage *self)
+{
+  SdJob *job = self->import_job;
+  const char *text;
+  g_autofree char *status = NULL;
+
+  if (job == NULL)
+    return;
+  text = sd_job_get_text (job);
+  if (self->import_rate > 0)
+    {
+      g_autofree char *rate = sd_format_count ((gint64) self->import_rate);
+      status = g_strdup_printf (_("%s · %s rows/s"), text ? text : _("Reading…"), rate);
+    }
+  else
+    status = g_strdup (text ? text : _("Reading…"));
+  gtk_label_set_text (self->import_status, status);
+  gtk_progress_bar_set_fraction (self->import_progress, sd_job_get_fraction (job));
+}
+
+static void
+import_job_notify_cb (SdDataPage *self)
+{
+  update_import_panel (self);
+}
+
+static void
+import_metric_cb (SdJob      *job,
+                  int         step,
+                  const char *name,
+                  double      value,
+                  SdDataPage *self)
+{
+  if (g_strcmp0 (name, "rows/s") == 0)
+    {
+      self->import_rate = value;
+      sd_line_chart_append (self->rate_chart, self->rate_series,
+                            sd_job_get_elapsed_us (job) / (double) G_USEC_PER_SEC, value);
+    }
+  update_import_panel (self);
+}
+
+static void
+import_cancel_cb (SdDataPage *self)
+{
+  if (self->import_job)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->import_cancel), FALSE);
+      gtk_label_set_text (self->import_status, _("Cancelling…"));
+      sd_job_cancel (self->import_job);
+    }
+}
+
+static void
+end_import (SdDataPage *self)
+{
+  if (self->import_job)
+    g_signal_handlers_disconnect_by_data (self->import_job, self);
+  g_clear_object (&self->import_job);
+  gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import", self->store != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMPORTING]);
+}
+
+static void
+save_rejects_response_cb (GtkNativeDialog *chooser,
+                          int              response,
+                          gpointer         user_data)
+{
+  SdJob *job = g_object_get_data (G_OBJECT (chooser), "sd-job");
+  SdDataPage *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (!sd_import_report_save_rejects (sd_import_job_get_report (job), path, &error))
+        message_dialog (self, _("Could Not Save the Rejected Rows"), error->message);
+      else
+        toast (self, _("Rejected rows saved"));
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+report_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    SdDataPage       *self)
+{
+  SdJob *job = g_object_get_data (G_OBJECT (dialog), "sd-job");
+  SdImportReport *report = sd_import_job_get_report (job);
+  GtkFileChooserNative *chooser;
+  g_autofree char *base = NULL, *name = NULL;
+  char *dot;
+
+  if (g_strcmp0 (response, "save") != 0)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Save Rejected Rows"), GTK_WINDOW (get_window (self)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  base = g_path_get_basename (report->file);
+  if ((dot = strchr (base, '.')) != NULL && dot != base)
+    *dot = '\0';
+  /* TRANSLATORS: file name for the rejected rows of an import, %s is the imported file's name */
+  name = g_strdup_printf (_("%s-rejected.csv"), base);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "sd-job", g_object_ref (job), g_object_unref);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (save_rejects_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+show_report (SdDataPage *self,
+             SdJob      *job)
+{
+  SdImportReport *report = sd_import_job_get_report (job);
+  g_autofree char *text = sd_import_report_to_text (report);
+  g_autofree char *imported = sd_format_count (report->rows_imported);
+  g_autofree char *rejected = sd_format_count (report->rows_rejected);
+  g_autofree char *base = g_path_get_basename (report->file);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog, *scroller, *label;
+
+  if (report->rows_rejected > 0)
+    body = g_strdup_printf (_("%s rows of “%s” were imported and %s rejected. The rejected rows are listed with their line and reason; nothing was dropped silently."),
+                            imported, base, rejected);
+  else
+    body = g_strdup_printf (_("All %s rows of “%s” were imported."), imported, base);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (get_window (self)),
+                                   report->rows_rejected > 0 ? _("Import Finished with Rejected Rows")
+                                                             : _("Import Finished"),
+                                   body);
+  label = gtk_label_new (text);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_yalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 280);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), label);
+  gtk_widget_add_css_class (scroller, "card");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Import report"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scroller);
+
+  if (report->rows_rejected > 0)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "save", _("_Save Rejected Rows…"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_object_set_data_full (G_OBJECT (dialog), "sd-job", g_object_ref (job), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (report_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+import_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SdDataPage) self = user_data;
+  SdJob *job = SD_JOB (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_path = g_strdup (g_object_get_data (G_OBJECT (job), "sd-db-path"));
+  gboolean ok = sd_job_run_finish (job, result, &error);
+
+  if (job == self->import_job)
+    end_import (self);
+
+  if (ok)
+    {
+      SdImportReport *report = sd_import_job_get_report (job);
+      g_autofree char *rows = sd_format_count (report ? report->rows_imported : 0);
+      g_autofree char *message = g_strdup_printf (_("Import finished: %s rows"), rows);
+
+      toast (self, message);
+      /* The shop may have been switched meanwhile: only the imported one changed. */
+      if (self->store && g_strcmp0 (sd_store_get_path (self->store), db_path) == 0)
+        sd_store_notify_changed (self->store);
+      if (report)
+        show_report (self, job);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, _("Import cancelled: the shop was left as it was"));
+  else
+    message_dialog (self, _("Import Failed"), error->message);
+}
+
+gboolean
+sd_data_page_import_file (SdDataPage     *self,
+                          const char     *path,
+                          SdImportFormat  format,
+                          gboolean        hash_identities)
+{
+  SdImportOptions options = { format, hash_identities };
+  SdWindow *window = get_window (self);
+  g_autofree char *base = NULL, *title = NULL;
+  SdJob *job;
+
+  g_return_val_if_fail (SD_IS_DATA_PAGE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->store == NULL || self->import_job != NULL || window == NULL)
+    return FALSE;
+
+  job = sd_import_job_new (sd_store_get_path (self->store), path, &options);
+  g_object_set_data_full (G_OBJECT (job), "sd-db-path",
+                          g_strdup (sd_store_get_path (self->store)), g_free);
+  self->import_job = job;
+  self->import_rate = 0;
+  sd_line_chart_clear_series (self->rate_chart, self->rate_series);
+
+  base = g_path_get_basename (path);
+  title = g_strdup_printf (_("Importing “%s”"), base);
+  gtk_label_set_text (self->import_title, title);
+  gtk_label_set_text (self->import_status, _("Reading…"));
+  gtk_progress_bar_set_fraction (self->import_progress, 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->import_cancel), TRUE);
+  gtk_revealer_set_reveal_child (self->import_revealer, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import", FALSE);
+
+  g_signal_connect_object (job, "notify::fraction", G_CALLBACK (import_job_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "notify::text", G_CALLBACK (import_job_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "metric", G_CALLBACK (import_metric_cb), self, 0);
+
+  sd_window_run_job (window, job, import_done_cb, g_object_ref (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMPORTING]);
+  return TRUE;
+}
+
+static void
+options_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     SdDataPage       *self)
+{
+  AdwComboRow *format_row = g_object_get_data (G_OBJECT (dialog), "sd-format-row");
+  GtkSwitch *hash_switch = g_object_get_data (G_OBJECT (dialog), "sd-hash-switch");
+  const char *path = g_object_get_data (G_OBJECT (dialog), "sd-path");
+
+  if (g_strcmp0 (response, "import") != 0)
+    return;
+  /* The combo lists every format but AUTO, in enum order. */
+  sd_data_page_import_file (self, path, adw_combo_row_get_selected (format_row) + 1,
+                            gtk_switch_get_active (hash_switch));
+}
+
+static void
+ask_import_options (SdDataPage *self,
+                    const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkStringList) formats = gtk_string_list_new (NULL);
+  SdImportFormat detected = SD_IMPORT_AUTO;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog, *group, *format_row, *hash_row, *hash_switch;
+
+  for (int f = SD_IMPORT_AUTO + 1; f < SD_N_IMPORT_FORMATS; f++)
+    gtk_string_list_append (formats, sd_import_format_get_label (f));
+
+  if (sd_import_detect_format (path, &detected, &error) && detected != SD_IMPORT_AUTO)
+    body = g_strdup_printf (_("“%s” looks like a %s file. Change the format below if it is not."),
+                            base, sd_import_format_get_label (detected));
+  else
+    body = g_strdup_printf (_("The format of “%s” could not be recognised (%s). Choose it below."),
+                            base, error ? error->message : _("unknown header"));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (get_window (self)), _("Import a Shop Export"), body);
+  group = adw_preferences_group_new ();
+
+  format_row = adw_combo_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (format_row), _("_Format"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (format_row), TRUE);
+  adw_combo_row_set_model (ADW_COMBO_ROW (format_row), G_LIST_MODEL (formats));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (format_row), detected != SD_IMPORT_AUTO ? detected - 1 : 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), format_row);
+
+  hash_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (hash_row), _("_Hash Names and E-mails"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (hash_row), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (hash_row),
+                               _("Customers stay distinguishable, but who they are is not stored"));
+  hash_switch = gtk_switch_new ();
+  gtk_widget_set_valign (hash_switch, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (hash_row), hash_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (hash_row), hash_switch);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), hash_row);
+
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), group);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "import", _("_Import"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "import",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "import");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "sd-format-row", format_row);
+  g_object_set_data (G_OBJECT (dialog), "sd-hash-switch", hash_switch);
+  g_object_set_data_full (G_OBJECT (dialog), "sd-path", g_strdup (path), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (options_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+import_chooser_response_cb (GtkNativeDialog *chooser,
+                            int              response,
+                            gpointer         user_data)
+{
+  g_autoptr(SdDataPage) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        ask_import_options (self, path);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *const *patterns)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; patterns[i]; i++)
+    gtk_file_filter_add_pattern (filter, patterns[i]);
+  gtk_file_chooser_add_filter (chooser, filter);
+  g_object_unref (filter);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdDataPage *self = SD_DATA_PAGE (widget);
+  static const char *const exports[] = { "*.csv", "*.tsv", "*.txt", "*.data", "*.item",
+                                         "*.csv.gz", "*.tsv.gz", "*.gz", NULL };
+  static const char *const csv[] = { "*.csv", "*.csv.gz", NULL };
+  static const char *const tsv[] = { "*.tsv", "*.tsv.gz", "*.data", NULL };
+  static const char *const gz[] = { "*.gz", NULL };
+  static const char *const all[] = { "*", NULL };
+  GtkFileChooserNative *chooser;
+
+  if (self->store == NULL || self->import_job != NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Import a Shop Export"), GTK_WINDOW (get_window (self)),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Shop exports (CSV, TSV, compressed)"), exports);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("CSV files"), csv);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Tab-separated files"), tsv);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Compressed files (.gz)"), gz);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("All files"), all);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (import_chooser_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+
+/* ---- Store ------------------------------------------------------------------------ */
+
+static void
+store_changed_cb (SdDataPage *self)
+{
+  sd_table_model_reload (self->model);
+}
+
+SdStore *
+sd_data_page_get_store (SdDataPage *self)
+{
+  g_return_val_if_fail (SD_IS_DATA_PAGE (self), NULL);
+  return self->store;
+}
+
+void
+sd_data_page_set_store (SdDataPage *self,
+                        SdStore    *store)
+{
+  g_return_if_fail (SD_IS_DATA_PAGE (self));
+
+  if (self->store == store)
+    return;
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  if (store)
+    g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  sd_table_model_set_store (self->model, store);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import",
+                                 store != NULL && self->import_job == NULL);
+  update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+SdTableModel *
+sd_data_page_get_model (SdDataPage *self)
+{
+  g_return_val_if_fail (SD_IS_DATA_PAGE (self), NULL);
+  return self->model;
+}
+
+/* ---- GObject ---------------------------------------------------------------------- */
+
+static void
+sd_data_page_dispose (GObject *object)
+{
+  SdDataPage *self = SD_DATA_PAGE (object);
+
+  if (self->import_job)
+    g_signal_handlers_disconnect_by_data (self->import_job, self);
+  g_clear_object (&self->import_job);
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+  if (self->column_view)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_DATA_PAGE);
+  /* dispose_template leaves the unnamed top child in place: unparent whatever is left. */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
+  if (self->model)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->probe_a);
+  g_clear_object (&self->probe_b);
+
+  G_OBJECT_CLASS (sd_data_page_parent_class)->dispose (object);
+}
+
+static void
+sd_data_page_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  SdDataPage *self = SD_DATA_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_IMPORTING:
+      g_value_set_boolean (value, self->import_job != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_data_page_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  SdDataPage *self = SD_DATA_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      sd_data_page_set_store (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_data_page_class_init (SdDataPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_data_page_dispose;
+  object_class->get_property = sd_data_page_get_property;
+  object_class->set_property = sd_data_page_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_IMPORTING] =
+    g_param_spec_boolean ("importing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-data-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, table_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_button);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_title);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_status);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_cancel);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_progress);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, chart_slot);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, empty_status);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, loading_spinner);
+  gtk_widget_class_bind_template_callback (widget_class, table_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, import_cancel_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_install_action (widget_class, "data.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "data.search", NULL, focus_search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "data.search", NULL);
+}
+
+static void
+sd_data_page_init (SdDataPage *self)
+{
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->probe_a = g_object_new (G_TYPE_OBJECT, NULL);
+  self->probe_b = g_object_new (G_TYPE_OBJECT, NULL);
+  self->model = sd_table_model_new ();
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (sorter_changed_cb), self, 0);
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::error", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+
+  for (guint t = 0; t < SD_N_TABLES; t++)
+    gtk_string_list_append (titles, sd_table_get_title (t));
+  gtk_drop_down_set_model (self->table_dropdown, G_LIST_MODEL (titles));
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+
+  self->rate_chart = SD_LINE_CHART (sd_line_chart_new ());
+  self->rate_series = sd_line_chart_add_series (self->rate_chart, "rows/s", _("Rows per second"));
+  sd_line_chart_set_axis_titles (self->rate_chart, _("Seconds"), _("Rows per second"));
+  gtk_widget_set_size_request (GTK_WIDGET (self->rate_chart), -1, 160);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->rate_chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Import rate"), -1);
+  gtk_box_append (self->chart_slot, GTK_WIDGET (self->rate_chart));
+  gtk_widget_set_visible (GTK_WIDGET (self->chart_slot), TRUE);
+
+  /* set_selected on a fresh dropdown with 0 already selected does not notify. */
+  rebuild_columns (self, SD_TABLE_CUSTOMERS);
+  table_selected_cb (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import", FALSE);
+  update_status (self);
+}

@@ -1,0 +1,687 @@
+/* sd-overview-page.c — the shop at a glance: KPIs, events, top products, imports
+ *
+ * The figures sum over whole tables, which on a large shop takes longer than a frame,
+ * so they are computed by an SdJob on its own connection and shown when it is done.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sd-application.h"
+#include "sd-format.h"
+#include "sd-import.h"
+#include "sd-job.h"
+#include "sd-overview-page.h"
+
+#define TOP_N 10
+#define HISTORY_N 8
+
+typedef struct {
+  char   *title;
+  char   *category;
+  gint64  value;
+} TopItem;
+
+typedef struct {
+  char   *file;
+  char   *format;
+  gint64  finished_at;
+  gint64  rows_imported;
+  gint64  rows_rejected;
+} ImportItem;
+
+typedef struct {
+  char         *db_path;
+  SdStoreStats  stats;
+  gint64        countries;
+  gint64        categories;
+  char         *currency;
+  GPtrArray    *top_revenue;   /* TopItem */
+  GPtrArray    *top_units;
+  GPtrArray    *imports;       /* ImportItem */
+} Figures;
+
+static void
+top_item_free (TopItem *item)
+{
+  g_free (item->title);
+  g_free (item->category);
+  g_free (item);
+}
+
+static void
+import_item_free (ImportItem *item)
+{
+  g_free (item->file);
+  g_free (item->format);
+  g_free (item);
+}
+
+static void
+figures_free (Figures *f)
+{
+  g_free (f->db_path);
+  g_free (f->currency);
+  g_clear_pointer (&f->top_revenue, g_ptr_array_unref);
+  g_clear_pointer (&f->top_units, g_ptr_array_unref);
+  g_clear_pointer (&f->imports, g_ptr_array_unref);
+  g_free (f);
+}
+
+struct _SdOverviewPage
+{
+  GtkWidget        parent_instance;
+
+  GtkStack        *stack;
+  GtkSpinner      *spinner;
+  AdwStatusPage   *error_page;
+  GtkFlowBox      *kpis;
+  GtkListBox      *events_list;
+  GtkListBox      *top_list;
+  GtkListBox      *imports_list;
+  GtkToggleButton *by_revenue;
+  GtkWidget       *demo_button;
+
+  SdStore         *store;
+  SdJob           *job;          /* the load in flight */
+  Figures         *figures;      /* the last load's result */
+};
+
+G_DEFINE_FINAL_TYPE (SdOverviewPage, sd_overview_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- Worker ---------------------------------------------------------------------- */
+
+static gboolean
+query_top (SdStore     *store,
+           const char  *sql,
+           GPtrArray  **out,
+           GError     **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, error);
+  GPtrArray *items;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify) top_item_free);
+  sqlite3_bind_int (stmt, 1, TOP_N);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TopItem *item = g_new0 (TopItem, 1);
+      item->title = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      item->category = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      item->value = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (items, item);
+    }
+  *out = items;
+  if (rc != SQLITE_DONE)
+    return sd_store_fail (store, "Could not rank the products", error);
+  return TRUE;
+}
+
+static gboolean
+query_scalar (SdStore     *store,
+              const char  *sql,
+              gint64      *out,
+              GError     **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return sd_store_fail (store, "Could not count", error);
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static gboolean
+load_figures (SdJob         *job,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  Figures *f = data;
+  g_autoptr(SdStore) store = sd_store_open (f->db_path, error);
+  g_autoptr(SdStmt) stmt = NULL;
+  int rc;
+
+  if (store == NULL || !sd_store_get_stats (store, &f->stats, error))
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (!query_scalar (store, "SELECT count(DISTINCT country) FROM customers", &f->countries, error) ||
+      !query_scalar (store, "SELECT count(DISTINCT category) FROM products", &f->categories, error))
+    return FALSE;
+
+  if (!(stmt = sd_store_prepare (store,
+                                 "SELECT currency FROM orders WHERE currency IS NOT NULL"
+                                 " GROUP BY currency ORDER BY count(*) DESC LIMIT 1", error)))
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    f->currency = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sd_stmt_release (g_steal_pointer (&stmt));
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (!query_top (store,
+                  "SELECT p.title, p.category, sum(l.quantity * l.unit_price_cents) AS v"
+                  " FROM order_lines l JOIN orders o ON o.id = l.order_id"
+                  " JOIN products p ON p.id = l.product_id"
+                  " WHERE o.status NOT IN ('cancelled', 'refunded')"
+                  " GROUP BY l.product_id HAVING v > 0 ORDER BY v DESC LIMIT ?1",
+                  &f->top_revenue, error))
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (!query_top (store,
+                  "SELECT p.title, p.category, sum(l.quantity) AS v"
+                  " FROM order_lines l JOIN orders o ON o.id = l.order_id"
+                  " JOIN products p ON p.id = l.product_id"
+                  " WHERE o.status NOT IN ('cancelled', 'refunded')"
+                  " GROUP BY l.product_id HAVING v > 0 ORDER BY v DESC LIMIT ?1",
+                  &f->top_units, error))
+    return FALSE;
+
+  if (!(stmt = sd_store_prepare (store,
+                                 "SELECT file, format, finished_at, rows_imported, rows_rejected"
+                                 " FROM imports ORDER BY finished_at DESC, id DESC LIMIT ?1", error)))
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, HISTORY_N);
+  f->imports = g_ptr_array_new_with_free_func ((GDestroyNotify) import_item_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ImportItem *item = g_new0 (ImportItem, 1);
+      item->file = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      item->format = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      item->finished_at = sqlite3_column_int64 (stmt, 2);
+      item->rows_imported = sqlite3_column_int64 (stmt, 3);
+      item->rows_rejected = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (f->imports, item);
+    }
+  if (rc != SQLITE_DONE)
+    return sd_store_fail (store, "Could not read the import history", error);
+  return TRUE;
+}
+
+/* ---- Showing --------------------------------------------------------------------- */
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
+    gtk_list_box_remove (list, child);
+}
+
+static GtkWidget *
+make_kpi (const char *caption,
+          const char *value,
+          const char *detail)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label;
+  g_autofree char *accessible = g_strdup_printf ("%s: %s. %s", caption, value, detail);
+
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "sd-kpi");
+
+  label = gtk_label_new (caption);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "caption-heading");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (card), label);
+
+  label = gtk_label_new (value);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Bounded natural width, so four cards share a line on a normal window. */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 9);
+  gtk_widget_set_tooltip_text (label, value);
+  gtk_widget_add_css_class (label, "title-1");
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_box_append (GTK_BOX (card), label);
+
+  label = gtk_label_new (detail);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+  gtk_widget_set_tooltip_text (label, detail);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (card), label);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (card),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return card;
+}
+
+static GtkWidget *
+make_bar_row (const char *title,
+              const char *subtitle,
+              const char *value,
+              double      fraction)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *bar = gtk_progress_bar_new ();
+  GtkWidget *label = gtk_label_new (value);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (subtitle && *subtitle)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), CLAMP (fraction, 0, 1));
+  gtk_widget_set_size_request (bar, 140, -1);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_label_set_width_chars (GTK_LABEL (label), 12);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), label);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  return row;
+}
+
+static GtkWidget *
+make_note_row (const char *text)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+  gtk_widget_add_css_class (row, "dim-label");
+  return row;
+}
+
+static void
+show_kpis (SdOverviewPage *self,
+           Figures        *f)
+{
+  g_autofree char *customers = sd_format_count (f->stats.customers);
+  g_autofree char *products = sd_format_count (f->stats.products);
+  g_autofree char *orders = sd_format_count (f->stats.orders);
+  g_autofree char *revenue = sd_format_money_short (f->stats.revenue_cents, f->currency);
+  g_autofree char *countries = NULL, *categories = NULL, *lines = NULL, *per_order = NULL;
+  g_autofree char *avg = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->kpis))))
+    gtk_flow_box_remove (self->kpis, child);
+
+  countries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "from %" G_GINT64_FORMAT " country",
+                                            "from %" G_GINT64_FORMAT " countries", f->countries),
+                               f->countries);
+  categories = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %" G_GINT64_FORMAT " category",
+                                             "in %" G_GINT64_FORMAT " categories", f->categories),
+                                f->categories);
+  {
+    g_autofree char *n = sd_format_count (f->stats.order_lines);
+    lines = g_strdup_printf (_("%s order lines"), n);
+  }
+  avg = sd_format_money (f->stats.orders ? f->stats.revenue_cents / f->stats.orders : 0, f->currency);
+  per_order = g_strdup_printf (_("%s per order"), avg);
+
+  gtk_flow_box_append (self->kpis, make_kpi (_("Customers"), customers, countries));
+  gtk_flow_box_append (self->kpis, make_kpi (_("Products"), products, categories));
+  gtk_flow_box_append (self->kpis, make_kpi (_("Orders"), orders, lines));
+  gtk_flow_box_append (self->kpis, make_kpi (_("Revenue"), revenue, per_order));
+
+  /* Cards are not choices: the flow box children should not take focus. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->kpis)); child;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+}
+
+static void
+show_events (SdOverviewPage *self,
+             Figures        *f)
+{
+  gint64 total = 0, max = 0;
+
+  clear_list (self->events_list);
+  for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
+    {
+      total += f->stats.events[k];
+      max = MAX (max, f->stats.events[k]);
+    }
+  if (total == 0)
+    {
+      gtk_list_box_append (self->events_list,
+                           make_note_row (_("No behaviour events yet: views, carts, purchases and reviews show here once imported.")));
+      return;
+    }
+  for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
+    {
+      g_autofree char *count = sd_format_count (f->stats.events[k]);
+      g_autofree char *share = g_strdup_printf (_("%.1f %% of events"),
+                                                100.0 * f->stats.events[k] / total);
+      gtk_list_box_append (self->events_list,
+                           make_bar_row (sd_format_event_kind (k), share, count,
+                                         max ? (double) f->stats.events[k] / max : 0));
+    }
+}
+
+static void
+show_top (SdOverviewPage *self)
+{
+  Figures *f = self->figures;
+  gboolean by_revenue = gtk_toggle_button_get_active (self->by_revenue);
+  GPtrArray *items;
+  gint64 max;
+
+  clear_list (self->top_list);
+  if (f == NULL)
+    return;
+  items = by_revenue ? f->top_revenue : f->top_units;
+  if (items == NULL || items->len == 0)
+    {
+      gtk_list_box_append (self->top_list,
+                           make_note_row (_("No orders yet: products rank here once orders are imported.")));
+      return;
+    }
+  max = ((TopItem *) g_ptr_array_index (items, 0))->value;
+  for (guint i = 0; i < items->len; i++)
+    {
+      TopItem *item = g_ptr_array_index (items, i);
+      g_autofree char *value = by_revenue ? sd_format_money (item->value, f->currency)
+                                          : sd_format_count (item->value);
+      g_autofree char *title = g_strdup_printf ("%u. %s", i + 1, item->title ? item->title : "");
+      gtk_list_box_append (self->top_list,
+                           make_bar_row (title, item->category, value,
+                                         max > 0 ? (double) item->value / max : 0));
+    }
+}
+
+static void
+rank_toggled_cb (SdOverviewPage *self)
+{
+  show_top (self);
+}
+
+static void
+show_imports (SdOverviewPage *self,
+              Figures        *f)
+{
+  clear_list (self->imports_list);
+  if (f->imports->len == 0)
+    {
+      gtk_list_box_append (self->imports_list,
+                           make_note_row (_("No imports yet: this shop's data did not come from a file import.")));
+      return;
+    }
+  for (guint i = 0; i < f->imports->len; i++)
+    {
+      ImportItem *item = g_ptr_array_index (f->imports, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *base = g_path_get_basename (item->file ? item->file : "");
+      g_autofree char *when = sd_format_time (item->finished_at);
+      SdImportFormat format;
+      const char *format_label = item->format && sd_import_format_from_string (item->format, &format)
+                                 ? sd_import_format_get_label (format) : item->format;
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", format_label ? format_label : "", when);
+      g_autofree char *rows = sd_format_count (item->rows_imported);
+      g_autofree char *rows_text = g_strdup_printf (_("%s rows"), rows);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkWidget *label = gtk_label_new (rows_text);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_tooltip_text (row, item->file);
+      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_widget_add_css_class (label, "numeric");
+      gtk_box_append (GTK_BOX (box), label);
+      if (item->rows_rejected > 0)
+        {
+          g_autofree char *rejected = sd_format_count (item->rows_rejected);
+          g_autofree char *text = g_strdup_printf (_("%s rejected"), rejected);
+          label = gtk_label_new (text);
+          gtk_label_set_xalign (GTK_LABEL (label), 1);
+          gtk_widget_add_css_class (label, "numeric");
+          gtk_widget_add_css_class (label, "caption");
+          gtk_widget_add_css_class (label, "warning");
+          gtk_box_append (GTK_BOX (box), label);
+        }
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+      gtk_list_box_append (self->imports_list, row);
+    }
+}
+
+static void
+show_figures (SdOverviewPage *self)
+{
+  Figures *f = self->figures;
+  gint64 events = 0;
+
+  for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
+    events += f->stats.events[k];
+  if (f->stats.customers + f->stats.products + f->stats.orders + events == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  show_kpis (self, f);
+  show_events (self, f);
+  show_top (self);
+  show_imports (self, f);
+  gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
+static void
+load_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SdOverviewPage) self = user_data;
+  SdJob *job = SD_JOB (object);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = sd_job_run_finish (job, result, &error);
+
+  if (job != self->job)
+    return;   /* a newer load replaced this one */
+  g_clear_object (&self->job);
+  gtk_spinner_stop (self->spinner);
+
+  if (!ok)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          adw_status_page_set_description (self->error_page, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "error");
+        }
+    }
+  else
+    {
+      Figures *f = sd_job_get_data (job);
+      g_clear_pointer (&self->figures, figures_free);
+      /* Steal the figures from the job: it frees only what is left in its data. */
+      self->figures = g_memdup2 (f, sizeof *f);
+      memset (f, 0, sizeof *f);
+      show_figures (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+reload (SdOverviewPage *self)
+{
+  Figures *f;
+
+  if (self->job)
+    {
+      sd_job_cancel (self->job);
+      g_clear_object (&self->job);
+    }
+  if (self->store == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+      return;
+    }
+
+  f = g_new0 (Figures, 1);
+  f->db_path = g_strdup (sd_store_get_path (self->store));
+  self->job = sd_job_new (_("Shop overview"), load_figures, f, (GDestroyNotify) figures_free);
+  /* Keep showing the old figures while new ones come; only a first load shows a spinner. */
+  if (self->figures == NULL)
+    {
+      gtk_spinner_start (self->spinner);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+  sd_job_run_async (self->job, load_done_cb, g_object_ref (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+SdStore *
+sd_overview_page_get_store (SdOverviewPage *self)
+{
+  g_return_val_if_fail (SD_IS_OVERVIEW_PAGE (self), NULL);
+  return self->store;
+}
+
+void
+sd_overview_page_set_store (SdOverviewPage *self,
+                            SdStore        *store)
+{
+  g_return_if_fail (SD_IS_OVERVIEW_PAGE (self));
+
+  if (self->store == store)
+    return;
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  if (store)
+    g_signal_connect_object (store, "changed", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+  g_clear_pointer (&self->figures, figures_free);
+  if (store)
+    {
+      /* Offering the demo shop on the (empty) demo shop itself would do nothing. */
+      g_autofree char *demo = sd_application_default_shop_path ();
+      gtk_widget_set_visible (self->demo_button, g_strcmp0 (demo, sd_store_get_path (store)) != 0);
+    }
+  reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+gboolean
+sd_overview_page_get_loading (SdOverviewPage *self)
+{
+  g_return_val_if_fail (SD_IS_OVERVIEW_PAGE (self), FALSE);
+  return self->job != NULL;
+}
+
+static void
+sd_overview_page_dispose (GObject *object)
+{
+  SdOverviewPage *self = SD_OVERVIEW_PAGE (object);
+
+  if (self->job)
+    sd_job_cancel (self->job);
+  g_clear_object (&self->job);
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->figures, figures_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_OVERVIEW_PAGE);
+  /* dispose_template leaves the unnamed top child in place: unparent whatever is left. */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
+
+  G_OBJECT_CLASS (sd_overview_page_parent_class)->dispose (object);
+}
+
+static void
+sd_overview_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  SdOverviewPage *self = SD_OVERVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->job != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_overview_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  SdOverviewPage *self = SD_OVERVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      sd_overview_page_set_store (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_overview_page_class_init (SdOverviewPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_overview_page_dispose;
+  object_class->get_property = sd_overview_page_get_property;
+  object_class->set_property = sd_overview_page_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/ui/sd-overview-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, kpis);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, events_list);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, top_list);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, imports_list);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, by_revenue);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, demo_button);
+  gtk_widget_class_bind_template_callback (widget_class, rank_toggled_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+sd_overview_page_init (SdOverviewPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,61 @@
+/* sd-scatter.h — a 2D scatter plot of labelled points in categories
+ *
+ * For maps of customers (PCA of embeddings) coloured by segment or cluster: axes, a legend
+ * of the categories, a hover tooltip with the point's label, "point-activated" on click,
+ * scroll to zoom at the pointer, drag to pan, double click to reset.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_SCATTER (sd_scatter_get_type ())
+G_DECLARE_FINAL_TYPE (SdScatter, sd_scatter, SD, SCATTER, GtkWidget)
+
+GtkWidget  *sd_scatter_new              (void);
+
+/* Copies @n points. @categories (NULL: all 0) index the palette and the names given to
+ * sd_scatter_set_categories(); @labels (NULL: "#1", "#2", …) show on hover. */
+void        sd_scatter_set_points       (SdScatter          *self,
+                                         const double       *x,
+                                         const double       *y,
+                                         const guint        *categories,
+                                         const char * const *labels,
+                                         guint               n);
+guint       sd_scatter_get_n_points     (SdScatter          *self);
+/* NULL-terminated category names for the legend (NULL: no legend). */
+void        sd_scatter_set_categories   (SdScatter          *self,
+                                         const char * const *names);
+void        sd_scatter_set_axis_titles  (SdScatter          *self,
+                                         const char         *x_title,
+                                         const char         *y_title);
+
+/* Rings point @index (-1: none), e.g. the customer whose page is open. */
+void        sd_scatter_set_selected     (SdScatter          *self,
+                                         int                 index);
+int         sd_scatter_get_selected     (SdScatter          *self);
+
+/* The point drawn under widget point (@x, @y) (within a few pixels), or -1. */
+int         sd_scatter_point_at         (SdScatter          *self,
+                                         double              x,
+                                         double              y);
+
+/* Where point @index was last drawn, in widget coordinates (FALSE before the first draw). */
+gboolean    sd_scatter_get_point_position (SdScatter        *self,
+                                         guint               index,
+                                         double             *x,
+                                         double             *y);
+
+void        sd_scatter_reset_view       (SdScatter          *self);
+gboolean    sd_scatter_get_zoomed       (SdScatter          *self);
+/* Zooms both axes by @factor (< 1 zooms in) around the centre. */
+void        sd_scatter_zoom             (SdScatter          *self,
+                                         double              factor);
+
+/* Summary also set as the accessible description. */
+const char *sd_scatter_get_description  (SdScatter          *self);
+
+/* Signal "point-activated" (guint index): a point was clicked. */
+
+G_END_DECLS

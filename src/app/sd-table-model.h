@@ -1,0 +1,77 @@
+/* sd-table-model.h — a GListModel over one shop table, paged from SQLite
+ *
+ * The row order (sort column, search filter) is computed once in a worker thread with
+ * its own connection, as the list of rowids in display order; rows themselves are
+ * fetched on demand on the main thread, a page of 256 at a time by primary key, and
+ * kept in a small cache. So a million rows scroll smoothly: showing any row costs a
+ * few primary-key lookups, never an OFFSET scan.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sd-store.h"
+#include "sd-table-row.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SD_TABLE_CUSTOMERS,
+  SD_TABLE_PRODUCTS,
+  SD_TABLE_ORDERS,
+  SD_TABLE_ORDER_LINES,
+  SD_TABLE_EVENTS,
+  SD_N_TABLES
+} SdTable;
+
+typedef enum {
+  SD_COLUMN_TEXT,
+  SD_COLUMN_INTEGER,
+  SD_COLUMN_MONEY,
+  SD_COLUMN_TIME,
+  SD_COLUMN_EVENT_KIND,
+  SD_COLUMN_RATING,
+} SdColumnKind;
+
+/* What the view needs to build its columns. Titles are translated. */
+const char   *sd_table_get_name            (SdTable  table);
+const char   *sd_table_get_title           (SdTable  table);
+guint         sd_table_get_n_columns       (SdTable  table);
+const char   *sd_table_get_column_title    (SdTable  table,
+                                            guint    column);
+SdColumnKind  sd_table_get_column_kind     (SdTable  table,
+                                            guint    column);
+gboolean      sd_table_get_column_sortable (SdTable  table,
+                                            guint    column);
+/* Whether the column reads best wide (titles, names) rather than fitted to its text. */
+gboolean      sd_table_get_column_expands  (SdTable  table,
+                                            guint    column);
+
+#define SD_TYPE_TABLE_MODEL (sd_table_model_get_type ())
+G_DECLARE_FINAL_TYPE (SdTableModel, sd_table_model, SD, TABLE_MODEL, GObject)
+
+SdTableModel *sd_table_model_new           (void);
+/* The main-thread connection rows are read through; its path is what the worker opens. */
+void          sd_table_model_set_store     (SdTableModel *self,
+                                            SdStore      *store);
+SdStore      *sd_table_model_get_store     (SdTableModel *self);
+/* Switching table empties the model at once, clears sort and search, and reloads. */
+void          sd_table_model_set_table     (SdTableModel *self,
+                                            SdTable       table);
+SdTable       sd_table_model_get_table     (SdTableModel *self);
+/* @column -1 for the table's natural order (by rowid). Only sortable columns are taken:
+ * the ORDER BY comes from the table's fixed column list, never from the caller. */
+void          sd_table_model_set_sort      (SdTableModel *self,
+                                            int           column,
+                                            gboolean      descending);
+/* Rows whose text columns contain @text (case-insensitive for ASCII); NULL or "" for all. */
+void          sd_table_model_set_search    (SdTableModel *self,
+                                            const char   *text);
+/* Recomputes the row order, e.g. after SdStore::changed. */
+void          sd_table_model_reload        (SdTableModel *self);
+/* TRUE while the worker computes the row order; the old rows stay visible meanwhile. */
+gboolean      sd_table_model_get_loading   (SdTableModel *self);
+/* The message of the last failed load, or NULL. */
+const char   *sd_table_model_get_error     (SdTableModel *self);
+
+G_END_DECLS

@@ -1,0 +1,393 @@
+/* sd-cli-coupons.c — `shopdesk-cli coupons list | add | preview | apply | history | undo` */
+#include "config.h"
+
+#include <string.h>
+
+#include "sd-cli.h"
+#include "sd-coupon-engine.h"
+#include "sd-coupon-store.h"
+
+static void
+print_rule_json (const SdCouponRule *rule)
+{
+  g_autofree char *described = sd_coupon_rule_describe (rule);
+
+  printf ("{\"id\": %" G_GINT64_FORMAT ", \"name\": ", rule->id);
+  sd_cli_json_string (stdout, rule->name);
+  printf (", \"enabled\": %s, \"priority\": %d, \"summary\": ", rule->enabled ? "true" : "false", rule->priority);
+  sd_cli_json_string (stdout, described);
+  printf ("}");
+}
+
+static int
+coupons_list (SdStore  *store,
+              gboolean  json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rules = sd_coupon_rules_load (store, &error);
+
+  if (rules == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli coupons list: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  if (json)
+    printf ("[");
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const SdCouponRule *rule = g_ptr_array_index (rules, i);
+      if (json)
+        {
+          printf (i ? ",\n " : "");
+          print_rule_json (rule);
+        }
+      else
+        {
+          g_autofree char *described = sd_coupon_rule_describe (rule);
+          printf ("%4" G_GINT64_FORMAT "  %-8s  %s\n      %s\n", rule->id,
+                  rule->enabled ? "enabled" : "off", rule->name, described);
+        }
+    }
+  if (json)
+    printf ("]\n");
+  else if (rules->len == 0)
+    printf ("No coupon rules yet. Add one with “shopdesk-cli coupons add --file RULE.json”.\n");
+  return SD_EXIT_OK;
+}
+
+static int
+coupons_add (SdStore    *store,
+             const char *file,
+             gint64      replace_id,
+             gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(SdCouponRule) rule = NULL;
+
+  if (file == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli coupons add: --file RULE.json is required\n");
+      return SD_EXIT_USAGE;
+    }
+  if (!g_file_get_contents (file, &text, NULL, &error) ||
+      !(rule = sd_coupon_rule_from_json (text, file, &error)))
+    {
+      fprintf (stderr, "shopdesk-cli coupons add: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  rule->id = replace_id;
+  if (!sd_coupon_rule_save (store, rule, &error))
+    {
+      fprintf (stderr, "shopdesk-cli coupons add: %s: %s\n", file, error->message);
+      return SD_EXIT_FAILED;
+    }
+  if (json)
+    {
+      print_rule_json (rule);
+      printf ("\n");
+    }
+  else
+    printf ("Saved rule %" G_GINT64_FORMAT ": %s\n", rule->id, rule->name);
+  return SD_EXIT_OK;
+}
+
+static SdCouponEngine *
+load_engine (SdStore          *store,
+             SdCustomerFacts **facts_out,
+             const char       *command)
+{
+  g_autoptr(GError) error = NULL;
+  SdCustomerFacts *facts = sd_customer_facts_load (store, NULL, &error);
+  SdCouponEngine *engine;
+
+  if (facts == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli coupons %s: %s\n", command, error->message);
+      return NULL;
+    }
+  engine = sd_coupon_engine_new (facts);
+  if (!sd_coupon_engine_load_rules (engine, store, &error))
+    {
+      fprintf (stderr, "shopdesk-cli coupons %s: %s\n", command, error->message);
+      sd_coupon_engine_free (engine);
+      sd_customer_facts_free (facts);
+      return NULL;
+    }
+  *facts_out = facts;
+  return engine;
+}
+
+static int
+coupons_preview (SdStore  *store,
+                 gboolean  json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCustomerFacts) facts = NULL;
+  g_autoptr(SdCouponEngine) engine = NULL;
+  g_autoptr(SdCouponPreview) preview = NULL;
+  gint64 start = g_get_monotonic_time ();
+  double elapsed_ms;
+
+  /* The elapsed time covers loading the facts too: that is what a user waits for. */
+  if (!(engine = load_engine (store, &facts, "preview")))
+    return SD_EXIT_FAILED;
+  if (!(preview = sd_coupon_engine_preview (engine, NULL, &error)))
+    {
+      fprintf (stderr, "shopdesk-cli coupons preview: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
+
+  if (json)
+    {
+      printf ("{\"customers\": %u, \"rules\": [", preview->n_customers);
+      for (guint i = 0; i < preview->n_rules; i++)
+        {
+          const SdRulePreview *r = &preview->rules[i];
+          const SdCouponRule *rule = sd_coupon_engine_get_rule (engine, i);
+          printf ("%s\n  {\"id\": %" G_GINT64_FORMAT ", \"name\": ", i ? "," : "", r->rule_id);
+          sd_cli_json_string (stdout, r->name);
+          printf (", \"enabled\": %s, \"customers\": %u, \"estimated_cost_cents\": %" G_GINT64_FORMAT,
+                  rule->enabled ? "true" : "false", r->customers, r->estimated_cost_cents);
+          if (r->budget_left_cents >= 0)
+            printf (", \"budget_left_cents\": %" G_GINT64_FORMAT, r->budget_left_cents);
+          printf (", \"overlap\": {");
+          for (guint j = 0, k = 0; j < preview->n_rules; j++)
+            if (j != i)
+              printf ("%s\"%" G_GINT64_FORMAT "\": %u", k++ ? ", " : "", preview->rules[j].rule_id,
+                      preview->overlap[i * preview->n_rules + j]);
+          printf ("}}");
+        }
+      printf ("\n], \"engine_ms\": %.3f, \"elapsed_ms\": %.3f}\n", preview->elapsed_us / 1000.0, elapsed_ms);
+    }
+  else
+    {
+      printf ("%-40s %10s %14s %14s\n", "Rule", "Customers", "Est. cost", "Budget left");
+      for (guint i = 0; i < preview->n_rules; i++)
+        {
+          const SdRulePreview *r = &preview->rules[i];
+          g_autofree char *left = r->budget_left_cents >= 0
+                                  ? g_strdup_printf ("%.2f", r->budget_left_cents / 100.0) : g_strdup ("—");
+          printf ("%-40.40s %10u %14.2f %14s\n", r->name, r->customers, r->estimated_cost_cents / 100.0, left);
+        }
+      printf ("\n%u customers; previewed in %.1f ms\n", preview->n_customers, elapsed_ms);
+    }
+  return SD_EXIT_OK;
+}
+
+/* The preview of an edit: @file's rule against the saved rule @rule_id (0: a new rule),
+ * as the Coupons page shows it while a rule is edited. */
+static int
+coupons_preview_edit (SdStore    *store,
+                      const char *file,
+                      gint64      rule_id,
+                      gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCustomerFacts) facts = NULL;
+  g_autoptr(SdCouponEngine) engine = NULL;
+  g_autoptr(SdCouponRule) edited = NULL;
+  g_autoptr(SdCouponRule) saved = NULL;
+  g_autoptr(SdRulePreview) now = NULL;
+  g_autoptr(SdRulePreview) before = NULL;
+  g_autofree char *text = NULL;
+  guint gained = 0, lost = 0;
+  gint64 start;
+  double load_ms, preview_ms;
+
+  if (!g_file_get_contents (file, &text, NULL, &error) ||
+      !(edited = sd_coupon_rule_from_json (text, file, &error)) ||
+      !sd_coupon_rule_validate (edited, sd_coupon_store_model_exists, store, &error) ||
+      (rule_id > 0 && !(saved = sd_coupon_rule_load (store, rule_id, &error))))
+    {
+      fprintf (stderr, "shopdesk-cli coupons preview: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+
+  start = g_get_monotonic_time ();
+  if (!(engine = load_engine (store, &facts, "preview")))
+    return SD_EXIT_FAILED;
+  load_ms = (g_get_monotonic_time () - start) / 1000.0;
+
+  /* What the page does on each edit, once the facts are loaded: both previews and the diff. */
+  start = g_get_monotonic_time ();
+  now = sd_coupon_engine_preview_rule (engine, edited);
+  if (saved)
+    {
+      before = sd_coupon_engine_preview_rule (engine, saved);
+      sd_rule_preview_diff (before, now, facts->n_customers, &gained, &lost);
+    }
+  preview_ms = (g_get_monotonic_time () - start) / 1000.0;
+
+  if (json)
+    {
+      printf ("{\"name\": ");
+      sd_cli_json_string (stdout, edited->name);
+      printf (", \"customers\": %u, \"estimated_cost_cents\": %" G_GINT64_FORMAT, now->customers, now->estimated_cost_cents);
+      if (before)
+        printf (", \"saved_customers\": %u, \"gained\": %u, \"lost\": %u, \"cost_change_cents\": %" G_GINT64_FORMAT,
+                before->customers, gained, lost, now->estimated_cost_cents - before->estimated_cost_cents);
+      printf (", \"load_ms\": %.3f, \"edit_preview_ms\": %.3f}\n", load_ms, preview_ms);
+    }
+  else
+    {
+      g_autofree char *cost = g_strdup_printf ("%.2f", now->estimated_cost_cents / 100.0);
+      printf ("%s: %u customers, estimated cost %s\n", edited->name, now->customers, cost);
+      if (before)
+        printf ("Against the saved rule: +%u gained, -%u lost, cost %+.2f\n", gained, lost,
+                (now->estimated_cost_cents - before->estimated_cost_cents) / 100.0);
+      printf ("Facts loaded in %.1f ms; edit previewed in %.1f ms\n", load_ms, preview_ms);
+    }
+  return SD_EXIT_OK;
+}
+
+static int
+coupons_apply (SdStore    *store,
+               const char *customer_key,
+               gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCustomerFacts) facts = NULL;
+  g_autoptr(SdCouponEngine) engine = NULL;
+  g_autoptr(GPtrArray) applied = NULL;
+  gint64 customer_id;
+  int index;
+
+  if (customer_key == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli coupons apply: --customer ID is required\n");
+      return SD_EXIT_USAGE;
+    }
+  if ((customer_id = sd_store_find_customer (store, customer_key, &error)) < 0)
+    {
+      fprintf (stderr, "shopdesk-cli coupons apply: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  if (!(engine = load_engine (store, &facts, "apply")))
+    return SD_EXIT_FAILED;
+  index = sd_customer_facts_find (facts, customer_id);
+  applied = sd_coupon_engine_apply (engine, index, NULL);
+
+  if (json)
+    {
+      printf ("{\"customer\": ");
+      sd_cli_json_string (stdout, facts->customers[index].external_id);
+      printf (", \"basket_cents\": %" G_GINT64_FORMAT ", \"coupons\": [",
+              facts->customers[index].basket_cents);
+      for (guint i = 0; i < applied->len; i++)
+        {
+          SdCouponApplication *a = g_ptr_array_index (applied, i);
+          printf ("%s\n  {\"rule_id\": %" G_GINT64_FORMAT ", \"name\": ", i ? "," : "", a->rule->id);
+          sd_cli_json_string (stdout, a->rule->name);
+          printf (", \"discount_cents\": %" G_GINT64_FORMAT ", \"free_shipping\": %s, \"capped\": %s, \"reason\": ",
+                  a->discount_cents, a->free_shipping ? "true" : "false", a->capped ? "true" : "false");
+          sd_cli_json_string (stdout, a->reason);
+          printf ("}");
+        }
+      printf ("\n]}\n");
+    }
+  else if (applied->len == 0)
+    printf ("No coupon applies to %s on their typical basket.\n", facts->customers[index].external_id);
+  else
+    for (guint i = 0; i < applied->len; i++)
+      {
+        SdCouponApplication *a = g_ptr_array_index (applied, i);
+        printf ("%d. %s: %.2f off%s%s\n   because %s\n", i + 1, a->rule->name, a->discount_cents / 100.0,
+                a->free_shipping ? ", free shipping" : "", a->capped ? " (capped)" : "", a->reason);
+      }
+  return SD_EXIT_OK;
+}
+
+static int
+coupons_history (SdStore *store,
+                 gint64   rule_id,
+                 gboolean undo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+
+  if (rule_id <= 0)
+    {
+      fprintf (stderr, "shopdesk-cli coupons: --rule ID is required\n");
+      return SD_EXIT_USAGE;
+    }
+  if (undo && !sd_coupon_rule_undo (store, rule_id, &error))
+    {
+      fprintf (stderr, "shopdesk-cli coupons undo: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  if (!(history = sd_coupon_rule_history (store, rule_id, &error)))
+    {
+      fprintf (stderr, "shopdesk-cli coupons history: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  for (guint i = 0; i < history->len; i++)
+    {
+      SdRuleVersion *v = g_ptr_array_index (history, i);
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (v->saved_at);
+      g_autofree char *stamp = g_date_time_format (when, "%Y-%m-%d %H:%M");
+      printf ("version %d, saved %s\n", v->version, stamp);
+      if (i + 1 < history->len)
+        {
+          SdRuleVersion *older = g_ptr_array_index (history, i + 1);
+          g_autoptr(SdCouponRule) a = sd_coupon_rule_from_json (older->json, NULL, NULL);
+          g_autoptr(SdCouponRule) b = sd_coupon_rule_from_json (v->json, NULL, NULL);
+          if (a && b)
+            {
+              g_autofree char *diff = sd_coupon_rule_diff (a, b);
+              printf ("%s", diff);
+            }
+        }
+    }
+  return SD_EXIT_OK;
+}
+
+int
+sd_cli_coupons (SdCliGlobal  *global,
+                int           argc,
+                char        **argv)
+{
+  g_autofree char *file = NULL;
+  g_autofree char *customer = NULL;
+  gint64 rule_id = 0;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "The rule as JSON (add; preview: an edit to preview)", "RULE.json" },
+    { "rule", 0, 0, G_OPTION_ARG_INT64, &rule_id, "The rule to replace (add), compare with (preview) or whose history to show", "ID" },
+    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, "The customer (apply): external id or number", "ID" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(SdStore) store = NULL;
+  const char *action;
+
+  if (!sd_cli_parse ("coupons", "list | add | preview | apply | history | undo: coupon rules",
+                     entries, &argc, &argv))
+    return SD_EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, "shopdesk-cli coupons: say what to do: list, add, preview, apply, history or undo\n"
+                       "Run “shopdesk-cli coupons --help” for its options.\n");
+      return SD_EXIT_USAGE;
+    }
+  action = argv[1];
+  if (!g_strv_contains ((const char *[]) { "list", "add", "preview", "apply", "history", "undo", NULL }, action))
+    {
+      fprintf (stderr, "shopdesk-cli coupons: unknown action “%s”\n", action);
+      return SD_EXIT_USAGE;
+    }
+
+  if (!(store = sd_cli_open_store (global)))
+    return SD_EXIT_FAILED;
+
+  if (strcmp (action, "list") == 0)
+    return coupons_list (store, json);
+  if (strcmp (action, "add") == 0)
+    return coupons_add (store, file, rule_id, json);
+  if (strcmp (action, "preview") == 0)
+    return file ? coupons_preview_edit (store, file, rule_id, json) : coupons_preview (store, json);
+  if (strcmp (action, "apply") == 0)
+    return coupons_apply (store, customer, json);
+  return coupons_history (store, rule_id, strcmp (action, "undo") == 0);
+}

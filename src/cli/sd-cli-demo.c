@@ -1,0 +1,96 @@
+/* sd-cli-demo.c — `shopdesk-cli demo`: make the demo shop */
+#include "config.h"
+
+#include "sd-cli.h"
+#include "sd-demo.h"
+
+static void
+progress_cb (double      fraction,
+             const char *text,
+             gpointer    user_data)
+{
+  sd_cli_progress (fraction, text);
+}
+
+int
+sd_cli_demo (SdCliGlobal  *global,
+             int           argc,
+             char        **argv)
+{
+  g_autofree char *size = NULL;
+  g_autofree char *seed_text = NULL;
+  gboolean force = FALSE;
+  GOptionEntry entries[] = {
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size,
+      "small (2,000 customers, the default), large (1M customers, 100k products, ~20M events) "
+      "or a number of customers", "SIZE" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
+      "Seed of the generator: the same seed and size make the same shop (default 20261101)", "S" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      "Replace the customers, products, orders and events of a shop that has some", NULL },
+    { NULL }
+  };
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  SdDemoOptions options;
+  SdStoreStats stats;
+  gint64 started;
+
+  if (!sd_cli_parse ("demo", "make a demo shop with customers in hidden taste groups",
+                     entries, &argc, &argv))
+    return SD_EXIT_USAGE;
+  if (argc > 1)
+    {
+      fprintf (stderr, "shopdesk-cli demo: unexpected argument “%s”\n"
+               "Run “shopdesk-cli demo --help” for its options.\n", argv[1]);
+      return SD_EXIT_USAGE;
+    }
+
+  sd_demo_options_init (&options);
+  options.force = force;
+  if (!sd_demo_options_for_size (&options, size, &error))
+    {
+      fprintf (stderr, "shopdesk-cli demo: %s\n", error->message);
+      return SD_EXIT_USAGE;
+    }
+  if (seed_text)
+    {
+      char *end = NULL;
+      options.seed = g_ascii_strtoull (seed_text, &end, 10);
+      if (end == seed_text || *end != '\0' || seed_text[0] == '-')
+        {
+          fprintf (stderr, "shopdesk-cli demo: the seed must be a whole number, not “%s”\n",
+                   seed_text);
+          return SD_EXIT_USAGE;
+        }
+    }
+
+  if (!(store = sd_cli_open_store (global)))
+    return SD_EXIT_FAILED;
+
+  started = g_get_monotonic_time ();
+  if (!sd_demo_generate (store, &options, progress_cb, NULL, NULL, &error))
+    {
+      sd_cli_progress_done ();
+      fprintf (stderr, "shopdesk-cli demo: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  sd_cli_progress_done ();
+
+  if (!sd_store_get_stats (store, &stats, &error))
+    {
+      fprintf (stderr, "shopdesk-cli demo: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  fprintf (stderr,
+           "Made the demo shop in %s in %.2f s: %" G_GINT64_FORMAT " customers, %"
+           G_GINT64_FORMAT " products, %" G_GINT64_FORMAT " orders, %" G_GINT64_FORMAT
+           " events (%" G_GINT64_FORMAT " views, %" G_GINT64_FORMAT " carts, %" G_GINT64_FORMAT
+           " purchases, %" G_GINT64_FORMAT " reviews).\n",
+           sd_store_get_path (store), (g_get_monotonic_time () - started) / 1e6,
+           stats.customers, stats.products, stats.orders,
+           stats.events[0] + stats.events[1] + stats.events[2] + stats.events[3],
+           stats.events[SD_EVENT_VIEW], stats.events[SD_EVENT_CART],
+           stats.events[SD_EVENT_PURCHASE], stats.events[SD_EVENT_REVIEW]);
+  return SD_EXIT_OK;
+}

@@ -1,0 +1,840 @@
+/* sd-cli-recommend.c — `shopdesk-cli eval | train | recommend | similar | tune`:
+ * the recommendation models from a terminal */
+#include "config.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "sd-cli.h"
+#include "sd-error.h"
+#include "sd-eval.h"
+#include "sd-item-knn.h"
+#include "sd-model-store.h"
+#include "sd-recommender.h"
+#include "sd-split.h"
+#include "sd-train-job.h"
+#include "sd-tune.h"
+
+/* Two cores on the machine class: BLAS may use both, as the CLI has no main loop to keep free. */
+static void
+cap_blas_threads (void)
+{
+  if (!g_getenv ("OPENBLAS_NUM_THREADS"))
+    openblas_set_num_threads (2);
+}
+
+static SdRecommender *
+new_model (const char  *command,
+           const char  *name,
+           char       **params)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdRecommender) model = NULL;
+
+  if (!name)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **) sd_recommender_list_names ());
+      fprintf (stderr, "shopdesk-cli %s: --model is required (one of %s)\n", command, names);
+      return NULL;
+    }
+  if (!(model = sd_recommender_new (name, &error)))
+    {
+      fprintf (stderr, "shopdesk-cli %s: %s\n", command, error->message);
+      return NULL;
+    }
+  for (guint i = 0; params && params[i]; i++)
+    {
+      const char *eq = strchr (params[i], '=');
+      g_autofree char *key = NULL;
+
+      if (!eq)
+        {
+          fprintf (stderr, "shopdesk-cli %s: --param takes KEY=VALUE, got “%s”\n", command, params[i]);
+          return NULL;
+        }
+      key = g_strndup (params[i], eq - params[i]);
+      if (!sd_recommender_set_param (model, key, eq + 1, &error))
+        {
+          fprintf (stderr, "shopdesk-cli %s: %s\n", command, error->message);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&model);
+}
+
+typedef struct {
+  SdRecommender  *model;
+  SdInteractions *train;
+} FitWork;
+
+static gboolean
+fit_func (SdJob         *job,
+          gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  FitWork *work = data;
+  SdFitContext context = { job, cancellable, NULL, NULL };
+  return sd_recommender_fit (work->model, work->train, &context, error);
+}
+
+static void
+on_progress (SdJob      *job,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  sd_cli_progress (sd_job_get_fraction (job), sd_job_get_text (job));
+}
+
+/* Fits in an SdJob (progress on a terminal), the way the app does in a thread. */
+static gboolean
+fit_with_progress (SdRecommender   *model,
+                   SdInteractions  *train,
+                   GError         **error)
+{
+  FitWork work = { model, train };
+  g_autoptr(SdJob) job = sd_job_new ("Training", fit_func, &work, NULL);
+  gboolean ok;
+
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (on_progress), NULL);
+  ok = sd_job_run_sync (job, error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  sd_cli_progress_done ();
+  return ok;
+}
+
+static char *
+sibling_file (const char *path,
+              const char *name)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  char *sibling = g_build_filename (dir, name, NULL);
+
+  if (g_file_test (sibling, G_FILE_TEST_EXISTS))
+    return sibling;
+  g_free (sibling);
+  return NULL;
+}
+
+/* ---- eval ---------------------------------------------------------------------------- */
+
+int
+sd_cli_eval (SdCliGlobal  *global,
+             int           argc,
+             char        **argv)
+{
+  g_autofree char *model_name = NULL;
+  g_auto(GStrv) params = NULL;
+  g_autofree char *train_path = NULL;
+  g_autofree char *test_path = NULL;
+  g_autofree char *items_path = NULL;
+  g_autofree char *format = NULL;
+  int min_rating = 4;
+  int k = 10;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to train", "NAME" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "A hyperparameter (repeatable)", "KEY=VALUE" },
+    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_path, "Training interactions", "FILE" },
+    { "test", 0, 0, G_OPTION_ARG_FILENAME, &test_path, "Held-out interactions", "FILE" },
+    { "items", 0, 0, G_OPTION_ARG_FILENAME, &items_path, "The item list (MovieLens u.item; default: beside --train)", "FILE" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "File format (movielens)", "FORMAT" },
+    { "positive-min-rating", 0, 0, G_OPTION_ARG_INT, &min_rating, "Ratings from this up are positives (default 4)", "N" },
+    { "k", 'k', 0, G_OPTION_ARG_INT, &k, "List length for precision, NDCG, … (default 10; 20 is always added)", "K" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdRecommender) model = NULL;
+  g_autoptr(SdEvalResult) result = NULL;
+  g_autoptr(SdCatalog) catalog = NULL;
+  SdSplit split = { NULL };
+  guint ks[3];
+  guint n_ks = 0;
+  SdEvalOptions options = { NULL };
+
+  if (!sd_cli_parse ("eval", "train on one file, evaluate on another over the full catalogue",
+                     entries, &argc, &argv))
+    return SD_EXIT_USAGE;
+  if (!train_path || !test_path)
+    {
+      fprintf (stderr, "shopdesk-cli eval: --train FILE and --test FILE are required\n");
+      return SD_EXIT_USAGE;
+    }
+  if (k < 1 || k > 1000)
+    {
+      fprintf (stderr, "shopdesk-cli eval: --k must be between 1 and 1000, got %d\n", k);
+      return SD_EXIT_USAGE;
+    }
+  if (format && g_ascii_strcasecmp (format, "movielens") != 0)
+    {
+      fprintf (stderr, "shopdesk-cli eval: format “%s” is not supported yet; this build reads "
+               "movielens files (user<TAB>item<TAB>rating<TAB>time). Import other formats into a "
+               "shop and use `shopdesk-cli tune`.\n", format);
+      return SD_EXIT_USAGE;
+    }
+  if (!(model = new_model ("eval", model_name, params)))
+    return SD_EXIT_USAGE;
+  cap_blas_threads ();
+
+  if (!items_path)
+    items_path = sibling_file (train_path, "u.item");
+  if (!sd_split_read_movielens (train_path, test_path, items_path, min_rating, &split, &error))
+    {
+      fprintf (stderr, "shopdesk-cli eval: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  if (items_path && (catalog = sd_movielens_read_catalog (items_path, split.train, NULL)))
+    sd_recommender_set_catalog (model, catalog);
+
+  if (!fit_with_progress (model, split.train, &error))
+    {
+      fprintf (stderr, "shopdesk-cli eval: %s\n", error->message);
+      sd_split_clear (&split);
+      return SD_EXIT_FAILED;
+    }
+
+  ks[n_ks++] = (guint) k;
+  if (k != 10)
+    ks[n_ks++] = 10;
+  if (k != 20)
+    ks[n_ks++] = 20;
+  options.ks = ks;
+  options.n_ks = n_ks;
+  options.list_k = (guint) k;
+  result = sd_eval_run (model, split.test, &options, &error);
+  if (!result)
+    {
+      fprintf (stderr, "shopdesk-cli eval: %s\n", error->message);
+      sd_split_clear (&split);
+      return SD_EXIT_FAILED;
+    }
+
+  if (json)
+    {
+      g_autofree char *fields = sd_eval_result_to_json_fields (result);
+      g_autofree char *p = sd_recommender_params_to_json (model);
+      printf ("{\"model\": \"%s\", \"params\": %s, %s, \"train_seconds\": %.3f, "
+              "\"eval_seconds\": %.3f, \"n_users\": %u, \"n_items\": %u, \"train_cells\": %" G_GSIZE_FORMAT
+              ", \"test_cells\": %" G_GSIZE_FORMAT ", \"test_cells_dropped\": %" G_GSIZE_FORMAT "}\n",
+              sd_recommender_get_name (model), p, fields,
+              sd_recommender_get_fit_seconds (model), result->seconds,
+              split.train->n_users, split.train->n_items, split.train->nnz, split.test->nnz,
+              split.n_dropped);
+    }
+  else
+    {
+      const SdEvalMetrics *m = &result->overall;
+      printf ("%s %s\n", sd_recommender_get_label (model), sd_recommender_params_to_json (model));
+      printf ("users evaluated %u, items %u, trained in %.2f s, evaluated in %.2f s\n",
+              m->n_users, split.train->n_items, sd_recommender_get_fit_seconds (model), result->seconds);
+      printf ("%6s %10s %10s %10s %10s %10s\n", "K", "precision", "recall", "ndcg", "hit", "map");
+      for (guint c = 0; c < m->n_ks; c++)
+        printf ("%6u %10.4f %10.4f %10.4f %10.4f %10.4f\n", m->at[c].k, m->at[c].precision,
+                m->at[c].recall, m->at[c].ndcg, m->at[c].hit, m->at[c].map);
+      printf ("coverage@%u %.4f, novelty %.3f bits, diversity %.4f\n", result->list_k,
+              m->coverage, m->novelty, m->diversity);
+    }
+  sd_split_clear (&split);
+  return SD_EXIT_OK;
+}
+
+/* ---- train --------------------------------------------------------------------------- */
+
+static void
+on_job_progress (SdJob      *job,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  sd_cli_progress (sd_job_get_fraction (job), sd_job_get_text (job));
+}
+
+int
+sd_cli_train (SdCliGlobal  *global,
+              int           argc,
+              char        **argv)
+{
+  g_autofree char *model_name = NULL;
+  g_auto(GStrv) params = NULL;
+  gboolean validate = FALSE, no_store = FALSE, json = FALSE;
+  GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to train", "NAME" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "A hyperparameter (repeatable)", "KEY=VALUE" },
+    { "validate", 0, 0, G_OPTION_ARG_NONE, &validate, "Hold out 20 % of each customer's items and report NDCG@10 per epoch", NULL },
+    { "no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "Do not keep the model in the shop", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  SdTrainOptions options;
+  GArray *points;
+  gboolean ok;
+
+  if (!sd_cli_parse ("train", "train a recommender on the shop and keep it", entries, &argc, &argv))
+    return SD_EXIT_USAGE;
+  if (!model_name)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **) sd_recommender_list_names ());
+      fprintf (stderr, "shopdesk-cli train: --model is required (one of %s)\n", names);
+      return SD_EXIT_USAGE;
+    }
+  /* Opening here creates and migrates the shop, and resolves the default path. */
+  if (!(store = sd_cli_open_store (global)))
+    return SD_EXIT_FAILED;
+  path = g_strdup (sd_store_get_path (store));
+  g_clear_object (&store);
+  cap_blas_threads ();
+
+  sd_train_options_init (&options);
+  options.db_path = path;
+  options.model = model_name;
+  options.params = (const char * const *) params;
+  options.validate = validate;
+  options.store_model = !no_store;
+  if (!(job = sd_train_job_new (&options, &error)))
+    {
+      fprintf (stderr, "shopdesk-cli train: %s\n", error->message);
+      return SD_EXIT_USAGE;
+    }
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (on_job_progress), NULL);
+  ok = sd_job_run_sync (job, &error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  sd_cli_progress_done ();
+  if (!ok)
+    {
+      fprintf (stderr, "shopdesk-cli train: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+
+  points = sd_job_get_points (job);
+  if (json)
+    {
+      printf ("{\"model\": \"%s\", \"run_id\": %" G_GINT64_FORMAT ", \"model_id\": %" G_GINT64_FORMAT
+              ", \"train_seconds\": %.3f, \"metrics\": %s, \"points\": [",
+              model_name, sd_train_job_get_run_id (job), sd_train_job_get_model_id (job),
+              sd_train_job_get_fit_seconds (job), sd_train_job_get_metrics (job));
+      for (guint p = 0; p < points->len; p++)
+        {
+          SdMetricPoint *pt = &g_array_index (points, SdMetricPoint, p);
+          printf ("%s{\"step\": %d, \"name\": \"%s\", \"value\": %.6g}", p ? ", " : "",
+                  pt->step, pt->name, pt->value);
+        }
+      printf ("]}\n");
+    }
+  else
+    {
+      for (guint p = 0; p < points->len; p++)
+        {
+          SdMetricPoint *pt = &g_array_index (points, SdMetricPoint, p);
+          printf ("epoch %3d  %-8s %.6g\n", pt->step, pt->name, pt->value);
+        }
+      printf ("Trained %s in %.2f s (run %" G_GINT64_FORMAT, model_name,
+              sd_train_job_get_fit_seconds (job), sd_train_job_get_run_id (job));
+      if (sd_train_job_get_model_id (job) > 0)
+        printf (", stored as model %" G_GINT64_FORMAT, sd_train_job_get_model_id (job));
+      printf (")\n");
+      if (validate)
+        printf ("Validation: %s\n", sd_train_job_get_metrics (job));
+    }
+  return SD_EXIT_OK;
+}
+
+/* ---- recommend, similar -------------------------------------------------------------- */
+
+/* A customer or product by external id, or by store id when the text is a number that
+ * is no external id. -1 when neither. */
+static gint64
+lookup_id (SdStore    *store,
+           const char *table_sql,
+           const char *table_id_sql,
+           const char *text)
+{
+  gint64 id = -1;
+  g_autoptr(SdStmt) by_ext = sd_store_prepare (store, table_sql, NULL);
+
+  if (by_ext)
+    {
+      sqlite3_bind_text (by_ext, 1, text, -1, SQLITE_STATIC);
+      if (sqlite3_step (by_ext) == SQLITE_ROW)
+        return sqlite3_column_int64 (by_ext, 0);
+    }
+  if (g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_autoptr(SdStmt) by_id = sd_store_prepare (store, table_id_sql, NULL);
+      if (by_id)
+        {
+          sqlite3_bind_int64 (by_id, 1, id);
+          if (sqlite3_step (by_id) == SQLITE_ROW)
+            return id;
+        }
+    }
+  return -1;
+}
+
+/* The stored model of that name when it fits the shop as it is, else a fresh fit. */
+static SdRecommender *
+get_model (const char      *command,
+           SdStore         *store,
+           const char      *name,
+           char           **params,
+           SdInteractions  *train,
+           SdCatalog       *catalog,
+           gboolean         retrain,
+           const char     **source)
+{
+  g_autoptr(SdRecommender) model = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!retrain && !params)
+    {
+      model = sd_model_store_load (store, name, train, NULL, &error);
+      if (model)
+        {
+          *source = "stored";
+          sd_recommender_set_catalog (model, catalog);
+          return g_steal_pointer (&model);
+        }
+      if (!g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
+        fprintf (stderr, "shopdesk-cli %s: %s; training one now\n", command, error->message);
+      g_clear_error (&error);
+    }
+  if (!(model = new_model (command, name, params)))
+    return NULL;
+  sd_recommender_set_catalog (model, catalog);
+  cap_blas_threads ();
+  if (!fit_with_progress (model, train, &error))
+    {
+      fprintf (stderr, "shopdesk-cli %s: %s\n", command, error->message);
+      return NULL;
+    }
+  *source = "trained";
+  return g_steal_pointer (&model);
+}
+
+static void
+csv_field (FILE       *out,
+           const char *text)
+{
+  fputc ('"', out);
+  for (const char *p = text ? text : ""; *p; p++)
+    {
+      if (*p == '"')
+        fputc ('"', out);
+      fputc (*p, out);
+    }
+  fputc ('"', out);
+}
+
+int
+sd_cli_recommend (SdCliGlobal  *global,
+                  int           argc,
+                  char        **argv)
+{
+  g_autofree char *customer = NULL;
+  g_autofree char *model_name = NULL;
+  g_autofree char *boost = NULL;
+  g_autofree char *bury = NULL;
+  g_auto(GStrv) params = NULL;
+  int n = 10;
+  gboolean json = FALSE, csv = FALSE, include_seen = FALSE, in_stock = FALSE, retrain = FALSE;
+  GOptionEntry entries[] = {
+    { "customer", 'c', 0, G_OPTION_ARG_STRING, &customer, "The customer (external id or store id)", "ID" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model (default ease)", "NAME" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Train afresh with this hyperparameter (repeatable)", "KEY=VALUE" },
+    { "n", 'n', 0, G_OPTION_ARG_INT, &n, "How many items (default 10)", "N" },
+    { "include-seen", 0, 0, G_OPTION_ARG_NONE, &include_seen, "Keep items the customer already has", NULL },
+    { "in-stock", 0, 0, G_OPTION_ARG_NONE, &in_stock, "Leave out items that are out of stock", NULL },
+    { "boost", 0, 0, G_OPTION_ARG_STRING, &boost, "Raise items of this category", "CATEGORY" },
+    { "bury", 0, 0, G_OPTION_ARG_STRING, &bury, "Lower items of this category", "CATEGORY" },
+    { "retrain", 0, 0, G_OPTION_ARG_NONE, &retrain, "Train now even when a stored model exists", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV", NULL },
+    { NULL }
+  };
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdInteractions) train = NULL;
+  g_autoptr(SdCatalog) catalog = NULL;
+  g_autoptr(SdRecommender) model = NULL;
+  g_autoptr(SdRecommender) fallback = NULL;
+  g_autoptr(GArray) top = NULL;
+  g_autoptr(GError) error = NULL;
+  SdRecFilter filter = { 0 };
+  const char *source = NULL;
+  SdRecommender *used;
+  gint64 customer_id;
+  int u;
+  guint history;
+
+  if (!sd_cli_parse ("recommend", "the best products for a customer, with reasons", entries, &argc, &argv))
+    return SD_EXIT_USAGE;
+  if (!customer)
+    {
+      fprintf (stderr, "shopdesk-cli recommend: --customer ID is required\n");
+      return SD_EXIT_USAGE;
+    }
+  if (n < 1 || n > 1000)
+    {
+      fprintf (stderr, "shopdesk-cli recommend: -n must be between 1 and 1000, got %d\n", n);
+      return SD_EXIT_USAGE;
+    }
+  if (!(store = sd_cli_open_store (global)))
+    return SD_EXIT_FAILED;
+  customer_id = lookup_id (store, "SELECT id FROM customers WHERE external_id = ?1",
+                           "SELECT id FROM customers WHERE id = ?1", customer);
+  if (customer_id < 0)
+    {
+      fprintf (stderr, "shopdesk-cli recommend: no customer “%s” in %s\n", customer, sd_store_get_path (store));
+      return SD_EXIT_FAILED;
+    }
+  if (!(train = sd_interactions_from_store (store, NULL, NULL, &error)) ||
+      !(catalog = sd_catalog_from_store (store, train, NULL, &error)))
+    {
+      fprintf (stderr, "shopdesk-cli recommend: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  u = sd_interactions_user_index (train, customer_id);
+  g_assert (u >= 0);
+  if (!(model = get_model ("recommend", store, model_name ? model_name : "ease", params,
+                           train, catalog, retrain, &source)))
+    return SD_EXIT_FAILED;
+
+  history = (guint) (train->indptr[u + 1] - train->indptr[u]);
+  used = model;
+  if (history == 0)
+    {
+      /* Nothing to go on: what most customers take, as the app does for newcomers. */
+      fallback = sd_recommender_new ("popularity", NULL);
+      sd_recommender_set_catalog (fallback, catalog);
+      sd_recommender_fit (fallback, train, NULL, NULL);
+      used = fallback;
+      source = "popularity (no history)";
+    }
+
+  filter.exclude_seen = !include_seen;
+  filter.exclude_out_of_stock = in_stock;
+  filter.boost_category = boost;
+  filter.bury_category = bury;
+  filter.boost = 0.5;
+  top = sd_recommender_recommend (used, (guint) u, (guint) n, &filter);
+
+  if (json)
+    {
+      printf ("{\"customer\": {\"id\": %" G_GINT64_FORMAT ", \"history\": %u}, \"model\": \"%s\", "
+              "\"source\": \"%s\", \"items\": [", customer_id, history, sd_recommender_get_name (model), source);
+    }
+  else if (csv)
+    printf ("rank,product_id,external_id,title,category,score,reasons\n");
+  else
+    printf ("Customer %s (%u items in their history), %s model (%s):\n", customer, history,
+            sd_recommender_get_label (model), source);
+
+  for (guint r = 0; r < top->len; r++)
+    {
+      SdScoredItem *s = &g_array_index (top, SdScoredItem, r);
+      SdCatalogItem *item = &catalog->items[s->item];
+      g_autoptr(GPtrArray) why = sd_recommender_explain (used, (guint) u, s->item, 3);
+      g_autoptr(GString) reasons = g_string_new (NULL);
+
+      if (json)
+        {
+          printf ("%s{\"rank\": %u, \"product_id\": %" G_GINT64_FORMAT ", \"external_id\": ",
+                  r ? ", " : "", r + 1, item->id);
+          sd_cli_json_string (stdout, item->external_id);
+          printf (", \"title\": ");
+          sd_cli_json_string (stdout, item->title);
+          printf (", \"category\": ");
+          sd_cli_json_string (stdout, item->category);
+          printf (", \"score\": %.6g, \"reasons\": [", s->score);
+          for (guint w = 0; w < why->len; w++)
+            {
+              g_autofree char *text = sd_reason_describe (g_ptr_array_index (why, w), catalog);
+              printf ("%s", w ? ", " : "");
+              sd_cli_json_string (stdout, text);
+            }
+          printf ("]}");
+          continue;
+        }
+      for (guint w = 0; w < why->len; w++)
+        {
+          g_autofree char *text = sd_reason_describe (g_ptr_array_index (why, w), catalog);
+          g_string_append_printf (reasons, "%s%s", w ? "; " : "", text);
+        }
+      if (csv)
+        {
+          printf ("%u,%" G_GINT64_FORMAT ",", r + 1, item->id);
+          csv_field (stdout, item->external_id);
+          putchar (',');
+          csv_field (stdout, item->title);
+          putchar (',');
+          csv_field (stdout, item->category);
+          printf (",%.6g,", s->score);
+          csv_field (stdout, reasons->str);
+          putchar ('\n');
+        }
+      else
+        printf ("%3u. %-40s %-14s %8.4f  %s\n", r + 1, item->title ? item->title : "?",
+                item->category ? item->category : "", s->score, reasons->str);
+    }
+  if (json)
+    printf ("]}\n");
+  return SD_EXIT_OK;
+}
+
+int
+sd_cli_similar (SdCliGlobal  *global,
+                int           argc,
+                char        **argv)
+{
+  g_autofree char *product = NULL;
+  g_auto(GStrv) params = NULL;
+  int n = 10;
+  gboolean json = FALSE, csv = FALSE, retrain = FALSE;
+  GOptionEntry entries[] = {
+    { "product", 0, 0, G_OPTION_ARG_STRING, &product, "The product (external id or store id)", "ID" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Train item-kNN afresh with this hyperparameter", "KEY=VALUE" },
+    { "n", 'n', 0, G_OPTION_ARG_INT, &n, "How many items (default 10)", "N" },
+    { "retrain", 0, 0, G_OPTION_ARG_NONE, &retrain, "Train now even when a stored model exists", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV", NULL },
+    { NULL }
+  };
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdInteractions) train = NULL;
+  g_autoptr(SdCatalog) catalog = NULL;
+  g_autoptr(SdRecommender) model = NULL;
+  g_autoptr(GArray) similar = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *source = NULL;
+  gint64 product_id;
+  int i;
+
+  if (!sd_cli_parse ("similar", "products bought by the same customers (item kNN)", entries, &argc, &argv))
+    return SD_EXIT_USAGE;
+  if (!product)
+    {
+      fprintf (stderr, "shopdesk-cli similar: --product ID is required\n");
+      return SD_EXIT_USAGE;
+    }
+  if (n < 1 || n > 1000)
+    {
+      fprintf (stderr, "shopdesk-cli similar: -n must be between 1 and 1000, got %d\n", n);
+      return SD_EXIT_USAGE;
+    }
+  if (!(store = sd_cli_open_store (global)))
+    return SD_EXIT_FAILED;
+  product_id = lookup_id (store, "SELECT id FROM products WHERE external_id = ?1",
+                          "SELECT id FROM products WHERE id = ?1", product);
+  if (product_id < 0)
+    {
+      fprintf (stderr, "shopdesk-cli similar: no product “%s” in %s\n", product, sd_store_get_path (store));
+      return SD_EXIT_FAILED;
+    }
+  if (!(train = sd_interactions_from_store (store, NULL, NULL, &error)) ||
+      !(catalog = sd_catalog_from_store (store, train, NULL, &error)))
+    {
+      fprintf (stderr, "shopdesk-cli similar: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  i = sd_interactions_item_index (train, product_id);
+  if (!(model = get_model ("similar", store, "itemknn", params, train, catalog, retrain, &source)))
+    return SD_EXIT_FAILED;
+  similar = sd_item_knn_similar (SD_ITEM_KNN (model), (guint) i, (guint) n);
+
+  if (json)
+    {
+      printf ("{\"product\": {\"id\": %" G_GINT64_FORMAT ", \"title\": ", product_id);
+      sd_cli_json_string (stdout, catalog->items[i].title);
+      printf ("}, \"source\": \"%s\", \"items\": [", source);
+    }
+  else if (csv)
+    printf ("rank,product_id,external_id,title,category,similarity\n");
+  else
+    printf ("Products most like “%s” (item kNN, %s):\n", catalog->items[i].title, source);
+  for (guint r = 0; r < similar->len; r++)
+    {
+      SdScoredItem *s = &g_array_index (similar, SdScoredItem, r);
+      SdCatalogItem *item = &catalog->items[s->item];
+      if (json)
+        {
+          printf ("%s{\"rank\": %u, \"product_id\": %" G_GINT64_FORMAT ", \"external_id\": ",
+                  r ? ", " : "", r + 1, item->id);
+          sd_cli_json_string (stdout, item->external_id);
+          printf (", \"title\": ");
+          sd_cli_json_string (stdout, item->title);
+          printf (", \"category\": ");
+          sd_cli_json_string (stdout, item->category);
+          printf (", \"similarity\": %.4f}", s->score);
+        }
+      else if (csv)
+        {
+          printf ("%u,%" G_GINT64_FORMAT ",", r + 1, item->id);
+          csv_field (stdout, item->external_id);
+          putchar (',');
+          csv_field (stdout, item->title);
+          putchar (',');
+          csv_field (stdout, item->category);
+          printf (",%.4f\n", s->score);
+        }
+      else
+        printf ("%3u. %-40s %-14s %.3f\n", r + 1, item->title ? item->title : "?",
+                item->category ? item->category : "", s->score);
+    }
+  if (json)
+    printf ("]}\n");
+  return SD_EXIT_OK;
+}
+
+/* ---- tune ---------------------------------------------------------------------------- */
+
+typedef struct {
+  SdInteractions *train;
+  SdTuneOptions  *options;
+  SdTuneResult   *result;
+} TuneWork;
+
+static gboolean
+tune_func (SdJob         *job,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  TuneWork *work = data;
+  work->result = sd_tune_run (work->train, work->options, job, cancellable, error);
+  return work->result != NULL;
+}
+
+int
+sd_cli_tune (SdCliGlobal  *global,
+             int           argc,
+             char        **argv)
+{
+  g_autofree char *model_name = NULL;
+  g_auto(GStrv) grid = NULL;
+  g_auto(GStrv) fixed = NULL;
+  g_autofree char *metric = NULL;
+  g_autofree char *train_path = NULL;
+  g_autofree char *items_path = NULL;
+  int n_random = 0, seed = 1, min_rating = 4;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to tune", "NAME" },
+    { "grid", 'g', 0, G_OPTION_ARG_STRING_ARRAY, &grid, "Values to try (repeatable; default: the model's grid)", "KEY=V1,V2,…" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &fixed, "A fixed hyperparameter (repeatable)", "KEY=VALUE" },
+    { "random", 0, 0, G_OPTION_ARG_INT, &n_random, "Try N random grid points instead of all", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the validation split and the random points (default 1)", "S" },
+    { "metric", 0, 0, G_OPTION_ARG_STRING, &metric, "What to maximise (default ndcg@10)", "NAME@K" },
+    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_path, "Tune on a MovieLens file instead of the shop", "FILE" },
+    { "items", 0, 0, G_OPTION_ARG_FILENAME, &items_path, "The MovieLens item list (default: beside --train)", "FILE" },
+    { "positive-min-rating", 0, 0, G_OPTION_ARG_INT, &min_rating, "Ratings from this up are positives (default 4)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr(SdInteractions) train = NULL;
+  g_autoptr(SdCatalog) catalog = NULL;
+  g_autoptr(SdJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTuneResult) result = NULL;
+  SdTuneOptions options = { NULL };
+  TuneWork work = { NULL };
+  SdTuneTrial *best;
+  gboolean ok;
+
+  if (!sd_cli_parse ("tune", "search hyperparameters on a validation split cut from the training data",
+                     entries, &argc, &argv))
+    return SD_EXIT_USAGE;
+  if (!model_name)
+    {
+      fprintf (stderr, "shopdesk-cli tune: --model is required\n");
+      return SD_EXIT_USAGE;
+    }
+  if (n_random < 0 || seed < 0)
+    {
+      fprintf (stderr, "shopdesk-cli tune: --random and --seed must not be negative\n");
+      return SD_EXIT_USAGE;
+    }
+  cap_blas_threads ();
+
+  if (train_path)
+    {
+      SdSplit split = { NULL };
+      if (!items_path)
+        items_path = sibling_file (train_path, "u.item");
+      if (!sd_split_read_movielens (train_path, NULL, items_path, min_rating, &split, &error))
+        {
+          fprintf (stderr, "shopdesk-cli tune: %s\n", error->message);
+          return SD_EXIT_FAILED;
+        }
+      train = g_steal_pointer (&split.train);
+      if (items_path)
+        catalog = sd_movielens_read_catalog (items_path, train, NULL);
+    }
+  else
+    {
+      g_autoptr(SdStore) store = sd_cli_open_store (global);
+      if (!store)
+        return SD_EXIT_FAILED;
+      if (!(train = sd_interactions_from_store (store, NULL, NULL, &error)) ||
+          !(catalog = sd_catalog_from_store (store, train, NULL, &error)))
+        {
+          fprintf (stderr, "shopdesk-cli tune: %s\n", error->message);
+          return SD_EXIT_FAILED;
+        }
+    }
+
+  options.model = model_name;
+  options.grid = (const char * const *) grid;
+  options.fixed = (const char * const *) fixed;
+  options.n_random = (guint) n_random;
+  options.seed = (guint32) seed;
+  options.metric = metric;
+  options.catalog = catalog;
+  work.train = train;
+  work.options = &options;
+  job = sd_job_new ("Tuning", tune_func, &work, NULL);
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (on_job_progress), NULL);
+  ok = sd_job_run_sync (job, &error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  sd_cli_progress_done ();
+  result = work.result;
+  if (!ok)
+    {
+      fprintf (stderr, "shopdesk-cli tune: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+
+  best = g_ptr_array_index (result->trials, result->best);
+  if (json)
+    {
+      printf ("{\"model\": \"%s\", \"metric\": \"%s\", \"validation_users\": %u, \"best\": %s, "
+              "\"best_value\": %.6f, \"trials\": [",
+              result->model, result->metric, result->validation_users, best->params_json, best->value);
+      for (guint t = 0; t < result->trials->len; t++)
+        {
+          SdTuneTrial *trial = g_ptr_array_index (result->trials, t);
+          printf ("%s{\"params\": %s, \"value\": %.6f, \"fit_seconds\": %.3f}", t ? ", " : "",
+                  trial->params_json, trial->value, trial->fit_seconds);
+        }
+      printf ("]}\n");
+    }
+  else
+    {
+      printf ("%s on a validation split (%u users), by %s:\n", result->model,
+              result->validation_users, result->metric);
+      for (guint t = 0; t < result->trials->len; t++)
+        {
+          SdTuneTrial *trial = g_ptr_array_index (result->trials, t);
+          g_autofree char *what = g_strjoinv (" ", trial->assignments);
+          printf ("%s %-40s %.4f  (%.2f s)\n", t == result->best ? "*" : " ", what,
+                  trial->value, trial->fit_seconds);
+        }
+      printf ("Best: %s\n", best->params_json);
+    }
+  return SD_EXIT_OK;
+}

@@ -1,0 +1,37 @@
+/* sd-als.h — matrix factorisation for implicit feedback by alternating least squares
+ *
+ * Hu, Koren and Volinsky (2008): every cell of the user × item matrix is a preference
+ * p = 1 (interacted) or 0, weighted by a confidence c = 1 + alpha * r. Users and items are
+ * solved in turn; each row is a k × k system solved by Cholesky (exact) or by a few
+ * warm-started conjugate-gradient steps (Takács et al. 2011).
+ */
+#pragma once
+
+#include "sd-recommender.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_ALS (sd_als_get_type ())
+G_DECLARE_FINAL_TYPE (SdAls, sd_als, SD, ALS, SdRecommender)
+
+typedef struct {
+  double flops;        /* floating-point operations of the BLAS/LAPACK calls */
+  double blas_seconds; /* wall time inside those calls, summed over the solver threads */
+  double seconds;      /* wall time of the iterations */
+  int    iterations;   /* iterations the figures are summed over */
+} SdAlsStats;
+
+SdRecommender *sd_als_new               (void);
+
+/* Row-major factor matrices (NULL before fit): users × factors and items × factors. */
+const double  *sd_als_get_user_factors  (SdAls      *self,
+                                         guint      *n_users,
+                                         guint      *n_factors);
+const double  *sd_als_get_item_factors  (SdAls      *self,
+                                         guint      *n_items,
+                                         guint      *n_factors);
+/* Figures of the last fit, for the benchmark. */
+void           sd_als_get_stats         (SdAls      *self,
+                                         SdAlsStats *stats);
+
+G_END_DECLS

@@ -1,0 +1,506 @@
+/* sd-chat-corpus.c — the chatbot's examples and templates, built in and in SQLite */
+#include "config.h"
+
+#include <string.h>
+
+#include "sd-chat-corpus.h"
+#include "sd-core-resources.h"
+#include "sd-error.h"
+
+#define CORPUS_PATH "/io/github/shopdesk/Shopdesk/core/chat/"
+
+static const char *const source_names[] = { "builtin", "staff", "correction" };
+
+const char *
+sd_chat_source_to_string (SdChatSource source)
+{
+  g_return_val_if_fail (source <= SD_CHAT_SOURCE_CORRECTION, NULL);
+  return source_names[source];
+}
+
+static SdChatSource
+source_from_string (const char *str)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (source_names); i++)
+    if (g_strcmp0 (str, source_names[i]) == 0)
+      return i;
+  return SD_CHAT_SOURCE_STAFF;
+}
+
+void
+sd_chat_example_free (SdChatExample *example)
+{
+  if (example == NULL)
+    return;
+  g_free (example->intent);
+  g_free (example->lang);
+  g_free (example->text);
+  g_free (example);
+}
+
+static SdChatExample *
+example_new (const char *intent, const char *lang, const char *text, SdChatSource source)
+{
+  SdChatExample *e = g_new0 (SdChatExample, 1);
+  e->intent = g_strdup (intent);
+  e->lang = g_strdup (lang);
+  e->text = g_strdup (text);
+  e->source = source;
+  return e;
+}
+
+/* The resource is looked up on the generated GResource itself rather than through the
+ * global registry: in a static library the registering constructor may be dropped by
+ * the linker when nothing refers to its object file. */
+static GBytes *
+lookup_resource (const char *name, GError **error)
+{
+  g_autofree char *path = g_strconcat (CORPUS_PATH, name, NULL);
+  return g_resource_lookup_data (sd_core_get_resource (), path,
+                                 G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+}
+
+/* Calls @func with the tab-separated fields of every non-empty, non-comment line. */
+static gboolean
+for_each_tsv_line (const char  *name,
+                   guint        n_fields,
+                   void       (*func) (char **fields, gpointer data),
+                   gpointer     data,
+                   GError     **error)
+{
+  g_autoptr(GBytes) bytes = lookup_resource (name, error);
+  if (bytes == NULL)
+    return FALSE;
+
+  gsize len = 0;
+  const char *text = g_bytes_get_data (bytes, &len);
+  g_autofree char *copy = g_strndup (text, len);
+  g_auto(GStrv) lines = g_strsplit (copy, "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_strchomp (lines[i]);
+      if (lines[i][0] == '\0' || lines[i][0] == '#')
+        continue;
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", n_fields);
+      if (g_strv_length (fields) != n_fields)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                       "Built-in chat corpus %s, line %u: expected %u tab-separated fields",
+                       name, i + 1, n_fields);
+          return FALSE;
+        }
+      func (fields, data);
+    }
+  return TRUE;
+}
+
+typedef struct {
+  GPtrArray  *out;
+  const char *lang;
+} CollectData;
+
+static void
+collect_example (char **fields, gpointer data)
+{
+  CollectData *c = data;
+  g_ptr_array_add (c->out, example_new (fields[0], c->lang, fields[1], SD_CHAT_SOURCE_BUILTIN));
+}
+
+GPtrArray *
+sd_chat_corpus_builtin_examples (const char  *lang,
+                                 GError     **error)
+{
+  static const char *const langs[] = { "en", "zh_CN" };
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_chat_example_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      if (lang && strcmp (lang, langs[i]) != 0)
+        continue;
+      g_autofree char *file = g_strconcat (langs[i], ".tsv", NULL);
+      CollectData c = { out, langs[i] };
+      if (!for_each_tsv_line (file, 2, collect_example, &c, error))
+        return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static gint64
+intent_id (SdStore *store, const char *name, GError **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT id FROM chat_intents WHERE name = ?", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  if (rc != SQLITE_DONE)
+    {
+      sd_store_fail (store, "Could not look up a chat intent", error);
+      return -1;
+    }
+  return 0;
+}
+
+static gint64
+insert_intent (SdStore *store, const char *name, const char *description,
+               SdChatSource source, GError **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "INSERT INTO chat_intents (name, description, source, created_at) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (name) DO NOTHING", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, description, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, sd_chat_source_to_string (source), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sd_store_fail (store, "Could not add a chat intent", error);
+      return 0;
+    }
+  gint64 id = intent_id (store, name, error);
+  return id > 0 ? id : 0;
+}
+
+static gint64
+insert_example (SdStore *store, gint64 intent, const char *lang, const char *text,
+                SdChatSource source, GError **error)
+{
+  g_autoptr(SdStmt) ins = sd_store_prepare (store,
+      "INSERT INTO chat_examples (intent_id, lang, text, source, created_at) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (intent_id, lang, text) DO NOTHING", error);
+  if (ins == NULL)
+    return 0;
+  sqlite3_bind_int64 (ins, 1, intent);
+  sqlite3_bind_text (ins, 2, lang, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (ins, 3, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (ins, 4, sd_chat_source_to_string (source), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (ins, 5, now_seconds ());
+  if (sqlite3_step (ins) != SQLITE_DONE)
+    {
+      sd_store_fail (store, "Could not add a chat example", error);
+      return 0;
+    }
+
+  g_autoptr(SdStmt) sel = sd_store_prepare (store,
+      "SELECT id FROM chat_examples WHERE intent_id = ? AND lang = ? AND text = ?", error);
+  if (sel == NULL)
+    return 0;
+  sqlite3_bind_int64 (sel, 1, intent);
+  sqlite3_bind_text (sel, 2, lang, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (sel, 3, text, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (sel) != SQLITE_ROW)
+    {
+      sd_store_fail (store, "Could not read back a chat example", error);
+      return 0;
+    }
+  return sqlite3_column_int64 (sel, 0);
+}
+
+typedef struct {
+  SdStore  *store;
+  GError  **error;
+  gboolean  failed;
+} SeedData;
+
+static void
+seed_template (char **fields, gpointer data)
+{
+  SeedData *s = data;
+  if (s->failed)
+    return;
+  g_autoptr(SdStmt) stmt = sd_store_prepare (s->store,
+      "INSERT INTO chat_templates (intent, lang, text, source) VALUES (?, ?, ?, 'builtin') "
+      "ON CONFLICT (intent, lang) DO NOTHING", s->error);
+  if (stmt == NULL)
+    {
+      s->failed = TRUE;
+      return;
+    }
+  sqlite3_bind_text (stmt, 1, fields[0], -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, fields[1], -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, fields[2], -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    s->failed = !sd_store_fail (s->store, "Could not add a chat template", s->error);
+}
+
+static gboolean
+seed_locked (SdStore *store, GError **error)
+{
+  g_autoptr(GPtrArray) examples = sd_chat_corpus_builtin_examples (NULL, error);
+  if (examples == NULL)
+    return FALSE;
+
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < examples->len; i++)
+    {
+      SdChatExample *e = examples->pdata[i];
+      gint64 id = GPOINTER_TO_SIZE (g_hash_table_lookup (ids, e->intent));
+      if (id == 0)
+        {
+          if ((id = insert_intent (store, e->intent, NULL, SD_CHAT_SOURCE_BUILTIN, error)) == 0)
+            return FALSE;
+          g_hash_table_insert (ids, e->intent, GSIZE_TO_POINTER ((gsize) id));
+        }
+      if (insert_example (store, id, e->lang, e->text, SD_CHAT_SOURCE_BUILTIN, error) == 0)
+        return FALSE;
+    }
+
+  SeedData s = { store, error, FALSE };
+  if (!for_each_tsv_line ("templates.tsv", 3, seed_template, &s, error))
+    return FALSE;
+  return !s.failed;
+}
+
+gboolean
+sd_chat_corpus_seed (SdStore  *store,
+                     GError  **error)
+{
+  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
+
+  {
+    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+        "SELECT EXISTS (SELECT 1 FROM chat_intents)", error);
+    if (stmt == NULL)
+      return FALSE;
+    if (sqlite3_step (stmt) != SQLITE_ROW)
+      return sd_store_fail (store, "Could not read the chat intents", error);
+    if (sqlite3_column_int (stmt, 0))
+      return TRUE;
+  }
+
+  gboolean own = !sd_store_in_transaction (store);
+  if (own && !sd_store_begin (store, error))
+    return FALSE;
+  if (!seed_locked (store, error))
+    {
+      if (own)
+        sd_store_rollback (store);
+      return FALSE;
+    }
+  return own ? sd_store_commit (store, error) : TRUE;
+}
+
+GPtrArray *
+sd_chat_corpus_load_examples (SdStore     *store,
+                              const char  *lang,
+                              GError     **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT i.name, e.lang, e.text, e.source FROM chat_examples e "
+      "JOIN chat_intents i ON i.id = e.intent_id "
+      "WHERE ?1 IS NULL OR e.lang = ?1 ORDER BY e.id", error);
+  if (stmt == NULL)
+    return NULL;
+  if (lang)
+    sqlite3_bind_text (stmt, 1, lang, -1, SQLITE_TRANSIENT);
+
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_chat_example_free);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out, example_new ((const char *) sqlite3_column_text (stmt, 0),
+                                       (const char *) sqlite3_column_text (stmt, 1),
+                                       (const char *) sqlite3_column_text (stmt, 2),
+                                       source_from_string ((const char *) sqlite3_column_text (stmt, 3))));
+  if (rc != SQLITE_DONE)
+    {
+      sd_store_fail (store, "Could not read the chat examples", error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+GStrv
+sd_chat_corpus_list_intents (SdStore  *store,
+                             GError  **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT name FROM chat_intents ORDER BY name", error);
+  if (stmt == NULL)
+    return NULL;
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (b, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      sd_store_fail (store, "Could not read the chat intents", error);
+      return NULL;
+    }
+  return g_strv_builder_end (b);
+}
+
+static gboolean
+valid_intent_name (const char *name)
+{
+  if (name == NULL || name[0] == '\0' || strlen (name) > 64)
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+gint64
+sd_chat_corpus_add_intent (SdStore     *store,
+                           const char  *name,
+                           const char  *description,
+                           GError     **error)
+{
+  if (!valid_intent_name (name))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   "“%s” is not a valid intent name: use lowercase letters, digits and _ "
+                   "(at most 64)", name ? name : "");
+      return 0;
+    }
+  return insert_intent (store, name, description, SD_CHAT_SOURCE_STAFF, error);
+}
+
+static gboolean
+valid_lang (const char *lang)
+{
+  return g_strcmp0 (lang, "en") == 0 || g_strcmp0 (lang, "zh_CN") == 0;
+}
+
+gint64
+sd_chat_corpus_add_example (SdStore      *store,
+                            const char   *intent,
+                            const char   *lang,
+                            const char   *text,
+                            SdChatSource  source,
+                            GError      **error)
+{
+  if (!valid_lang (lang))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   "Unknown language “%s” for a chat example: use en or zh_CN", lang ? lang : "");
+      return 0;
+    }
+  if (text == NULL || !g_utf8_validate (text, -1, NULL) || strlen (text) > 1000)
+    {
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                           "A chat example must be valid UTF-8 text of at most 1000 bytes");
+      return 0;
+    }
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  if (trimmed[0] == '\0')
+    {
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "A chat example cannot be empty");
+      return 0;
+    }
+  gint64 id = intent_id (store, intent, error);
+  if (id < 0)
+    return 0;
+  if (id == 0)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
+                   "There is no chat intent “%s”: add it first", intent);
+      return 0;
+    }
+  return insert_example (store, id, lang, trimmed, source, error);
+}
+
+gboolean
+sd_chat_corpus_remove_example (SdStore  *store,
+                               gint64    example_id,
+                               GError  **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "DELETE FROM chat_examples WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, example_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return sd_store_fail (store, "Could not remove a chat example", error);
+  return TRUE;
+}
+
+char *
+sd_chat_corpus_get_template (SdStore    *store,
+                             const char *intent,
+                             const char *lang,
+                             gint64     *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT id, text FROM chat_templates WHERE intent = ?1 AND lang IN (?2, 'en') "
+      "ORDER BY lang = ?2 DESC LIMIT 1", &error);
+  if (id)
+    *id = 0;
+  if (stmt == NULL)
+    {
+      g_warning ("%s", error->message);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, intent, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, lang ? lang : "en", -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  if (id)
+    *id = sqlite3_column_int64 (stmt, 0);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+}
+
+gboolean
+sd_chat_corpus_set_template (SdStore     *store,
+                             const char  *intent,
+                             const char  *lang,
+                             const char  *text,
+                             GError     **error)
+{
+  if (!valid_lang (lang) || text == NULL || !g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                           "A template needs a language (en or zh_CN) and valid UTF-8 text");
+      return FALSE;
+    }
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "INSERT INTO chat_templates (intent, lang, text, source) VALUES (?, ?, ?, 'staff') "
+      "ON CONFLICT (intent, lang) DO UPDATE SET text = excluded.text, source = 'staff'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, intent, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, lang, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return sd_store_fail (store, "Could not save a chat template", error);
+  return TRUE;
+}
+
+gint64
+sd_chat_corpus_save_test (SdStore     *store,
+                          const char  *name,
+                          gint64       customer_id,
+                          const char  *lang,
+                          const char  *transcript_json,
+                          GError     **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "INSERT INTO chat_tests (name, customer_id, lang, transcript, created_at) "
+      "VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  if (customer_id > 0)
+    sqlite3_bind_int64 (stmt, 2, customer_id);
+  sqlite3_bind_text (stmt, 3, lang, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, transcript_json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 5, now_seconds ());
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sd_store_fail (store, "Could not save the chat test", error);
+      return 0;
+    }
+  return sqlite3_last_insert_rowid (sd_store_get_db (store));
+}

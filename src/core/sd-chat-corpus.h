@@ -1,0 +1,90 @@
+/* sd-chat-corpus.h — the chatbot's training examples, intents and reply templates
+ *
+ * The built-in corpus (the TSV files in data/chat-corpus, compiled into the core as a GResource)
+ * is written into the chat_* tables the first time a shop is used, so the app can show
+ * and edit it; staff add their own intents and examples, and corrections from the
+ * Chatbot page land here too (source "correction").
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SD_CHAT_SOURCE_BUILTIN,
+  SD_CHAT_SOURCE_STAFF,
+  SD_CHAT_SOURCE_CORRECTION,
+} SdChatSource;
+
+const char *sd_chat_source_to_string (SdChatSource source);
+
+typedef struct {
+  char         *intent;
+  char         *lang;     /* "en" or "zh_CN" */
+  char         *text;
+  SdChatSource  source;
+} SdChatExample;
+
+void sd_chat_example_free (SdChatExample *example);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdChatExample, sd_chat_example_free)
+
+/* The built-in examples for @lang ("en", "zh_CN"), or both when NULL, without a store:
+ * a GPtrArray of SdChatExample. */
+GPtrArray  *sd_chat_corpus_builtin_examples (const char  *lang,
+                                             GError     **error);
+
+/* Writes the built-in intents, examples and templates into @store once (nothing is done
+ * when chat_intents already has rows, so staff edits survive). */
+gboolean    sd_chat_corpus_seed          (SdStore     *store,
+                                          GError     **error);
+
+/* All examples in the store for @lang (or every language when NULL), ordered by id. */
+GPtrArray  *sd_chat_corpus_load_examples (SdStore     *store,
+                                          const char  *lang,
+                                          GError     **error);
+/* Intent names, sorted. */
+GStrv       sd_chat_corpus_list_intents  (SdStore     *store,
+                                          GError     **error);
+
+/* A new intent from staff; its name is a lowercase identifier ([a-z0-9_]). Returns its id,
+ * or the existing id when it is already there; 0 on error. */
+gint64      sd_chat_corpus_add_intent    (SdStore     *store,
+                                          const char  *name,
+                                          const char  *description,
+                                          GError     **error);
+/* Adds an example (the intent must exist). Returns the row id (the existing one for a
+ * duplicate); 0 on error. */
+gint64      sd_chat_corpus_add_example   (SdStore     *store,
+                                          const char  *intent,
+                                          const char  *lang,
+                                          const char  *text,
+                                          SdChatSource source,
+                                          GError     **error);
+gboolean    sd_chat_corpus_remove_example (SdStore    *store,
+                                           gint64      example_id,
+                                           GError    **error);
+
+/* The reply template for @intent (or a form step like "order_status.ask", or "sys.*") in
+ * @lang, falling back to English; NULL when there is none. @id gets its row id. */
+char       *sd_chat_corpus_get_template  (SdStore     *store,
+                                          const char  *intent,
+                                          const char  *lang,
+                                          gint64      *id);
+gboolean    sd_chat_corpus_set_template  (SdStore     *store,
+                                          const char  *intent,
+                                          const char  *lang,
+                                          const char  *text,
+                                          GError     **error);
+
+/* Saves a conversation (a JSON array of turns) as a test case; returns its id. */
+gint64      sd_chat_corpus_save_test     (SdStore     *store,
+                                          const char  *name,
+                                          gint64       customer_id,
+                                          const char  *lang,
+                                          const char  *transcript_json,
+                                          GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,770 @@
+/* sd-csv.c — a streaming reader of CSV and other delimited text (plain or gzip)
+ *
+ * The reader scans whole runs of ordinary bytes with a lookup table and copies them
+ * with memcpy into one field buffer and one raw-text buffer, both reused for every
+ * record; only the separators, quotes and line ends go through the state machine.
+ * The raw text is kept so a rejected row can be shown as it was and so a record that
+ * went wrong can be re-read from its second line (sd_csv_reader_resync).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "sd-csv.h"
+#include "sd-error.h"
+
+#define CHUNK_SIZE      (256 * 1024)
+#define DEFAULT_MAX     (1024 * 1024)
+#define MAX_FIELDS      4096
+
+typedef struct {
+  gsize offset;
+  gsize length;
+} Field;
+
+enum {
+  S_FIELD_START,
+  S_UNQUOTED,
+  S_QUOTED,
+  S_QUOTE_SEEN,
+};
+
+struct _SdCsvReader
+{
+  char              *name;
+  GInputStream      *stream;      /* what records are read from (maybe decompressing) */
+  GInputStream      *base;        /* the file itself, for the progress position */
+  guint64            total;
+  guint64            consumed;    /* bytes read from @stream, when @base cannot tell */
+
+  char               separator;
+  char               quote;
+  gsize              max_field;
+  gboolean           trim;
+  char              *fallback_charset;
+  guchar             unquoted_special[256];
+  guchar             quoted_special[256];
+
+  guchar            *chunk;
+  const guchar      *cur;
+  const guchar      *end;
+  gboolean           eof;
+  gboolean           started;
+  gboolean           skip_lf;     /* the last record ended on CR: eat the LF after it */
+
+  /* Bytes given back by sd_csv_reader_resync(), read before the rest of @chunk. */
+  guchar            *pushback;
+  const guchar      *saved_cur;
+  const guchar      *saved_end;
+
+  /* The current record. */
+  char              *buf;
+  gsize              buf_len;
+  gsize              buf_alloc;
+  Field             *fields;
+  guint              n_fields;
+  guint              fields_alloc;
+  char              *raw;
+  gsize              raw_len;
+  gsize              raw_alloc;
+  gboolean           raw_truncated;
+  guint64            line;        /* line of the next byte */
+  guint64            record_line;
+  SdCsvRecordStatus  status;
+  gboolean           multiline;
+  gboolean           reencoded;
+  char              *alt;         /* scratch for re-encoding */
+  gsize              alt_alloc;
+};
+
+static void
+update_tables (SdCsvReader *self)
+{
+  memset (self->unquoted_special, 0, sizeof self->unquoted_special);
+  memset (self->quoted_special, 0, sizeof self->quoted_special);
+  self->unquoted_special[(guchar) self->separator] = 1;
+  self->unquoted_special['\n'] = 1;
+  self->unquoted_special['\r'] = 1;
+  self->unquoted_special[0] = 1;
+  if (self->quote)
+    self->quoted_special[(guchar) self->quote] = 1;
+  self->quoted_special['\n'] = 1;
+  self->quoted_special[0] = 1;
+}
+
+SdCsvReader *
+sd_csv_reader_new_for_stream (GInputStream *stream,
+                              const char   *name,
+                              guint64       total_bytes)
+{
+  SdCsvReader *self = g_new0 (SdCsvReader, 1);
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+
+  self->name = g_strdup (name ? name : "input");
+  self->stream = g_object_ref (stream);
+  self->total = total_bytes;
+  self->separator = ',';
+  self->quote = '"';
+  self->max_field = DEFAULT_MAX;
+  self->fallback_charset = g_strdup ("WINDOWS-1252");
+  self->chunk = g_malloc (CHUNK_SIZE);
+  self->line = 1;
+  update_tables (self);
+  return self;
+}
+
+static gboolean
+has_gz_suffix (const char *path)
+{
+  gsize n = strlen (path);
+  return n > 3 && g_ascii_strcasecmp (path + n - 3, ".gz") == 0;
+}
+
+SdCsvReader *
+sd_csv_reader_new_for_path (const char  *path,
+                            GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  SdCsvReader *self;
+
+  in = g_file_read (file, NULL, error);
+  if (in == NULL)
+    {
+      g_prefix_error (error, "Could not read “%s”: ", name);
+      return NULL;
+    }
+  info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
+
+  if (has_gz_suffix (path))
+    {
+      g_autoptr(GZlibDecompressor) gz = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+      stream = g_converter_input_stream_new (G_INPUT_STREAM (in), G_CONVERTER (gz));
+    }
+  else
+    stream = G_INPUT_STREAM (g_object_ref (in));
+
+  self = sd_csv_reader_new_for_stream (stream, name, info ? (guint64) g_file_info_get_size (info) : 0);
+  self->base = G_INPUT_STREAM (g_steal_pointer (&in));
+  return self;
+}
+
+void
+sd_csv_reader_free (SdCsvReader *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_object (&self->stream);
+  g_clear_object (&self->base);
+  g_free (self->name);
+  g_free (self->fallback_charset);
+  g_free (self->chunk);
+  g_free (self->pushback);
+  g_free (self->buf);
+  g_free (self->fields);
+  g_free (self->raw);
+  g_free (self->alt);
+  g_free (self);
+}
+
+void
+sd_csv_reader_set_separator (SdCsvReader *self,
+                             char         separator)
+{
+  g_return_if_fail (separator != '\n' && separator != '\r' && separator != '\0');
+  self->separator = separator;
+  update_tables (self);
+}
+
+void
+sd_csv_reader_set_quote (SdCsvReader *self,
+                         char         quote)
+{
+  self->quote = quote;
+  update_tables (self);
+}
+
+void
+sd_csv_reader_set_max_field (SdCsvReader *self,
+                             gsize        max_bytes)
+{
+  self->max_field = MAX (max_bytes, 16);
+}
+
+void
+sd_csv_reader_set_trim (SdCsvReader *self,
+                        gboolean     trim)
+{
+  self->trim = trim;
+}
+
+void
+sd_csv_reader_set_fallback_charset (SdCsvReader *self,
+                                    const char  *charset)
+{
+  g_free (self->fallback_charset);
+  self->fallback_charset = g_strdup (charset ? charset : "WINDOWS-1252");
+}
+
+const char *
+sd_csv_reader_get_name (SdCsvReader *self)
+{
+  return self->name;
+}
+
+guint64
+sd_csv_reader_get_bytes_read (SdCsvReader *self)
+{
+  if (self->base && G_IS_SEEKABLE (self->base))
+    return g_seekable_tell (G_SEEKABLE (self->base));
+  return self->consumed;
+}
+
+guint64
+sd_csv_reader_get_bytes_total (SdCsvReader *self)
+{
+  return self->total;
+}
+
+/* Binary files announce themselves in their first bytes; saying which kind they are
+ * tells the user what went wrong better than a parse error on line 1 would. */
+static gboolean
+check_magic (SdCsvReader   *self,
+             const guchar  *data,
+             gsize          len,
+             GError       **error)
+{
+  static const struct {
+    const char *magic;
+    gsize       len;
+    const char *what;
+  } kinds[] = {
+    { "\x89PNG", 4, "a PNG image" },
+    { "\xff\xd8\xff", 3, "a JPEG image" },
+    { "GIF8", 4, "a GIF image" },
+    { "%PDF", 4, "a PDF document" },
+    { "PK\x03\x04", 4, "a ZIP archive (an .xlsx spreadsheet?) — export it as CSV" },
+    { "SQLite format 3", 15, "an SQLite database" },
+    { "\x1f\x8b", 2, "gzip-compressed but not named .gz — rename it to end in .gz" },
+    { "\xff\xfe", 2, "UTF-16 text — save it as UTF-8 CSV" },
+    { "\xfe\xff", 2, "UTF-16 text — save it as UTF-8 CSV" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (len >= kinds[i].len && memcmp (data, kinds[i].magic, kinds[i].len) == 0)
+      {
+        g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                     "“%s” line 1: this is %s, not CSV text", self->name, kinds[i].what);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* Makes cur < end. Returns 1 with data, 0 at the end of the input, -1 on error. */
+static int
+fill (SdCsvReader  *self,
+      GError      **error)
+{
+  gssize n;
+  gsize got = 0;
+
+  if (self->cur < self->end)
+    return 1;
+
+  if (self->pushback)
+    {
+      g_clear_pointer (&self->pushback, g_free);
+      self->cur = self->saved_cur;
+      self->end = self->saved_end;
+      if (self->cur < self->end)
+        return 1;
+    }
+
+  if (self->eof)
+    return 0;
+
+  /* Read a full chunk where we can: short reads from the decompressor would make the
+   * magic check below see too little. */
+  while (got < CHUNK_SIZE)
+    {
+      g_autoptr(GError) local = NULL;
+
+      n = g_input_stream_read (self->stream, self->chunk + got, CHUNK_SIZE - got, NULL, &local);
+      if (n < 0)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "“%s” line %" G_GUINT64_FORMAT ": could not be read any further: %s",
+                       self->name, self->line, local->message);
+          return -1;
+        }
+      if (n == 0)
+        {
+          self->eof = TRUE;
+          break;
+        }
+      got += n;
+      if (self->started)
+        break;
+    }
+  self->consumed += got;
+  self->cur = self->chunk;
+  self->end = self->chunk + got;
+
+  if (!self->started)
+    {
+      self->started = TRUE;
+      if (!check_magic (self, self->cur, got, error))
+        return -1;
+      if (got >= 3 && memcmp (self->cur, "\xef\xbb\xbf", 3) == 0)
+        self->cur += 3;
+    }
+  return self->cur < self->end ? 1 : 0;
+}
+
+static void
+grow (char  **data,
+      gsize  *alloc,
+      gsize   need)
+{
+  if (need <= *alloc)
+    return;
+  *alloc = MAX (need, MAX (*alloc * 2, 4096));
+  *data = g_realloc (*data, *alloc);
+}
+
+static inline void
+field_append (SdCsvReader  *self,
+              const guchar *data,
+              gsize         len)
+{
+  gsize field_len = self->buf_len - self->fields[self->n_fields].offset;
+
+  if (G_UNLIKELY (field_len + len > self->max_field))
+    {
+      len = field_len < self->max_field ? self->max_field - field_len : 0;
+      if (self->status == SD_CSV_RECORD_OK)
+        self->status = SD_CSV_RECORD_FIELD_TOO_LARGE;
+    }
+  if (len == 0)
+    return;
+  grow (&self->buf, &self->buf_alloc, self->buf_len + len + 1);
+  memcpy (self->buf + self->buf_len, data, len);
+  self->buf_len += len;
+}
+
+static inline void
+raw_append (SdCsvReader  *self,
+            const guchar *data,
+            gsize         len)
+{
+  gsize max = self->max_field * 4;
+
+  if (G_UNLIKELY (self->raw_len + len > max))
+    {
+      len = self->raw_len < max ? max - self->raw_len : 0;
+      self->raw_truncated = TRUE;
+    }
+  if (len == 0)
+    return;
+  grow (&self->raw, &self->raw_alloc, self->raw_len + len);
+  memcpy (self->raw + self->raw_len, data, len);
+  self->raw_len += len;
+}
+
+static void
+field_begin (SdCsvReader *self)
+{
+  if (self->n_fields + 1 >= self->fields_alloc)
+    {
+      self->fields_alloc = MAX (self->fields_alloc * 2, 64);
+      self->fields = g_renew (Field, self->fields, self->fields_alloc);
+    }
+  self->fields[self->n_fields].offset = self->buf_len;
+}
+
+static void
+field_end (SdCsvReader *self)
+{
+  Field *f = &self->fields[self->n_fields];
+
+  grow (&self->buf, &self->buf_alloc, self->buf_len + 1);
+  f->length = self->buf_len - f->offset;
+  self->buf[self->buf_len++] = '\0';
+  /* A line of a million separators must not become a million fields. */
+  if (self->n_fields + 1 < MAX_FIELDS)
+    self->n_fields++;
+  else
+    {
+      self->buf_len = f->offset;
+      if (self->status == SD_CSV_RECORD_OK)
+        self->status = SD_CSV_RECORD_FIELD_TOO_LARGE;
+    }
+  field_begin (self);
+}
+
+static gboolean
+binary_error (SdCsvReader  *self,
+              GError      **error)
+{
+  g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+               "“%s” line %" G_GUINT64_FORMAT ": contains NUL bytes — this is a binary file, not CSV text",
+               self->name, self->line);
+  return FALSE;
+}
+
+static void
+trim_fields (SdCsvReader *self)
+{
+  for (guint i = 0; i < self->n_fields; i++)
+    {
+      Field *f = &self->fields[i];
+      char *s = self->buf + f->offset;
+
+      while (f->length > 0 && (s[f->length - 1] == ' ' || s[f->length - 1] == '\t'))
+        f->length--;
+      s[f->length] = '\0';
+      while (f->length > 0 && (*s == ' ' || *s == '\t'))
+        {
+          s++;
+          f->offset++;
+          f->length--;
+        }
+    }
+}
+
+static char *
+convert_field (SdCsvReader *self,
+               const char  *s,
+               gsize        len,
+               gsize       *out_len)
+{
+  char *converted = g_convert (s, len, "UTF-8", self->fallback_charset, NULL, out_len, NULL);
+
+  /* WINDOWS-1252 leaves five bytes undefined; ISO-8859-1 maps every byte. */
+  if (converted == NULL)
+    converted = g_convert (s, len, "UTF-8", "ISO-8859-1", NULL, out_len, NULL);
+  if (converted == NULL)
+    {
+      converted = g_utf8_make_valid (s, len);
+      *out_len = strlen (converted);
+    }
+  return converted;
+}
+
+static void
+reencode_fields (SdCsvReader *self)
+{
+  gboolean any = FALSE;
+  gsize alt_len = 0;
+
+  for (guint i = 0; i < self->n_fields && !any; i++)
+    if (!g_utf8_validate_len (self->buf + self->fields[i].offset, self->fields[i].length, NULL))
+      any = TRUE;
+  if (!any)
+    return;
+
+  self->reencoded = TRUE;
+  for (guint i = 0; i < self->n_fields; i++)
+    {
+      Field *f = &self->fields[i];
+      const char *s = self->buf + f->offset;
+      g_autofree char *converted = NULL;
+      gsize len = f->length;
+
+      if (!g_utf8_validate_len (s, len, NULL))
+        {
+          converted = convert_field (self, s, len, &len);
+          s = converted;
+        }
+      grow (&self->alt, &self->alt_alloc, alt_len + len + 1);
+      memcpy (self->alt + alt_len, s, len);
+      f->offset = alt_len;
+      f->length = len;
+      alt_len += len;
+      self->alt[alt_len++] = '\0';
+    }
+
+  {
+    char *tmp = self->buf;
+    gsize tmp_alloc = self->buf_alloc;
+    self->buf = self->alt;
+    self->buf_alloc = self->alt_alloc;
+    self->buf_len = alt_len;
+    self->alt = tmp;
+    self->alt_alloc = tmp_alloc;
+  }
+}
+
+static void
+record_reset (SdCsvReader *self)
+{
+  self->buf_len = 0;
+  self->n_fields = 0;
+  self->raw_len = 0;
+  self->raw_truncated = FALSE;
+  self->status = SD_CSV_RECORD_OK;
+  self->multiline = FALSE;
+  self->reencoded = FALSE;
+  self->record_line = self->line;
+  field_begin (self);
+}
+
+gboolean
+sd_csv_reader_next (SdCsvReader  *self,
+                    GError      **error)
+{
+  int state;
+  int r;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+next_record:
+  record_reset (self);
+  state = S_FIELD_START;
+
+  for (;;)
+    {
+      const guchar *p;
+      guchar c;
+
+      if (self->cur == self->end)
+        {
+          r = fill (self, error);
+          if (r < 0)
+            return FALSE;
+          if (r == 0)
+            {
+              if (state == S_FIELD_START && self->n_fields == 0 && self->raw_len == 0)
+                return FALSE;
+              if (state == S_QUOTED)
+                self->status = SD_CSV_RECORD_UNCLOSED_QUOTE;
+              field_end (self);
+              break;
+            }
+        }
+
+      if (G_UNLIKELY (self->skip_lf))
+        {
+          self->skip_lf = FALSE;
+          self->line++;
+          self->record_line = self->line;
+          if (*self->cur == '\n')
+            {
+              self->cur++;
+              continue;
+            }
+        }
+
+      switch (state)
+        {
+        case S_FIELD_START:
+          /* Spaces before an opening quote would make it text; skip them. */
+          if (self->trim && (*self->cur == ' ' || *self->cur == '\t') &&
+              *self->cur != (guchar) self->separator)
+            {
+              raw_append (self, self->cur, 1);
+              self->cur++;
+              break;
+            }
+          if (self->quote && *self->cur == (guchar) self->quote)
+            {
+              raw_append (self, self->cur, 1);
+              self->cur++;
+              state = S_QUOTED;
+              break;
+            }
+          state = S_UNQUOTED;
+          G_GNUC_FALLTHROUGH;
+
+        case S_UNQUOTED:
+          p = self->cur;
+          while (p < self->end && !self->unquoted_special[*p])
+            p++;
+          field_append (self, self->cur, p - self->cur);
+          raw_append (self, self->cur, p - self->cur);
+          self->cur = p;
+          if (p == self->end)
+            break;
+          c = *p;
+          if (c == '\0')
+            return binary_error (self, error);
+          raw_append (self, p, 1);
+          self->cur++;
+          field_end (self);
+          if (c == (guchar) self->separator)
+            {
+              state = S_FIELD_START;
+              break;
+            }
+          if (c == '\n')
+            self->line++;
+          else
+            self->skip_lf = TRUE;
+          goto record_done;
+
+        case S_QUOTED:
+          p = self->cur;
+          while (p < self->end && !self->quoted_special[*p])
+            p++;
+          field_append (self, self->cur, p - self->cur);
+          raw_append (self, self->cur, p - self->cur);
+          self->cur = p;
+          if (p == self->end)
+            break;
+          c = *p;
+          if (c == '\0')
+            return binary_error (self, error);
+          raw_append (self, p, 1);
+          self->cur++;
+          if (c == '\n')
+            {
+              field_append (self, p, 1);
+              self->line++;
+              self->multiline = TRUE;
+            }
+          else
+            state = S_QUOTE_SEEN;
+          break;
+
+        case S_QUOTE_SEEN:
+          c = *self->cur;
+          if (self->trim && (c == ' ' || c == '\t') && c != (guchar) self->separator)
+            {
+              raw_append (self, self->cur, 1);
+              self->cur++;
+              break;
+            }
+          if (c == (guchar) self->quote)
+            {
+              field_append (self, self->cur, 1);
+              raw_append (self, self->cur, 1);
+              self->cur++;
+              state = S_QUOTED;
+            }
+          else
+            {
+              /* Separator or line end: the unquoted state ends the field. Anything
+               * else is text after a closing quote: keep it, but flag the record. */
+              if (c != (guchar) self->separator && c != '\n' && c != '\r' &&
+                  self->status == SD_CSV_RECORD_OK)
+                self->status = SD_CSV_RECORD_STRAY_QUOTE;
+              state = S_UNQUOTED;
+            }
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+record_done:
+  /* Blank lines separate nothing and are not rows. */
+  if (self->n_fields == 1 && self->fields[0].length == 0 &&
+      self->raw_len <= 2 && (self->raw_len == 0 || self->raw[0] == '\n' || self->raw[0] == '\r'))
+    goto next_record;
+
+  if (self->trim)
+    trim_fields (self);
+  reencode_fields (self);
+  return TRUE;
+}
+
+guint
+sd_csv_reader_get_n_fields (SdCsvReader *self)
+{
+  return self->n_fields;
+}
+
+const char *
+sd_csv_reader_get_field (SdCsvReader *self,
+                         guint        index,
+                         gsize       *length)
+{
+  if (index >= self->n_fields)
+    {
+      if (length)
+        *length = 0;
+      return "";
+    }
+  if (length)
+    *length = self->fields[index].length;
+  return self->buf + self->fields[index].offset;
+}
+
+SdCsvRecordStatus
+sd_csv_reader_get_status (SdCsvReader *self)
+{
+  return self->status;
+}
+
+guint64
+sd_csv_reader_get_line (SdCsvReader *self)
+{
+  return self->record_line;
+}
+
+gboolean
+sd_csv_reader_get_multiline (SdCsvReader *self)
+{
+  return self->multiline;
+}
+
+gboolean
+sd_csv_reader_get_reencoded (SdCsvReader *self)
+{
+  return self->reencoded;
+}
+
+const char *
+sd_csv_reader_get_raw (SdCsvReader *self,
+                       gsize       *length)
+{
+  gsize len = self->raw_len;
+
+  while (len > 0 && (self->raw[len - 1] == '\n' || self->raw[len - 1] == '\r'))
+    len--;
+  if (length)
+    *length = len;
+  return self->raw ? self->raw : "";
+}
+
+gboolean
+sd_csv_reader_resync (SdCsvReader *self)
+{
+  const char *nl;
+  gsize rest_len, pending;
+  guchar *push;
+
+  if (self->raw_truncated)
+    return FALSE;
+  nl = self->raw ? memchr (self->raw, '\n', self->raw_len) : NULL;
+  if (nl == NULL)
+    return TRUE;   /* a one-line record: nothing behind it to re-read */
+
+  rest_len = self->raw_len - (nl + 1 - self->raw);
+  pending = self->end - self->cur;
+  push = g_malloc (rest_len + pending + 1);
+  memcpy (push, nl + 1, rest_len);
+  /* What was left of an earlier pushback must come after the re-read lines. */
+  if (self->pushback)
+    {
+      memcpy (push + rest_len, self->cur, pending);
+      g_free (self->pushback);
+    }
+  else
+    {
+      pending = 0;
+      self->saved_cur = self->cur;
+      self->saved_end = self->end;
+    }
+  self->pushback = push;
+  self->cur = push;
+  self->end = push + rest_len + pending;
+  self->line = self->record_line + 1;
+  self->skip_lf = FALSE;
+  return TRUE;
+}

@@ -1,0 +1,83 @@
+/* sd-csv.h — a streaming reader of CSV and other delimited text (plain or gzip)
+ *
+ * RFC 4180 quoting with embedded newlines, CRLF or LF line ends, a UTF-8 byte order
+ * mark, any one-byte separator. A record is handed out as an array of NUL-terminated
+ * fields that live in one buffer reused from record to record, so reading does not
+ * allocate per field. A record that is malformed (a quote that never closes, text
+ * after a closing quote, a field over the size limit) is still handed out, with a
+ * status saying what is wrong, so the caller can reject that one row and go on;
+ * sd_csv_reader_resync() re-reads from the line after the start of such a record, so
+ * one stray quote does not swallow the good rows behind it.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SD_CSV_RECORD_OK,
+  SD_CSV_RECORD_FIELD_TOO_LARGE,   /* a field was cut at the limit */
+  SD_CSV_RECORD_UNCLOSED_QUOTE,    /* a quoted field ran to the end of the file */
+  SD_CSV_RECORD_STRAY_QUOTE,       /* text right after a closing quote */
+} SdCsvRecordStatus;
+
+typedef struct _SdCsvReader SdCsvReader;
+
+/* Opens @path; a name ending in “.gz” is decompressed on the fly. Fails when the file
+ * cannot be read or its first bytes show it is binary (PNG, ZIP, gzip not named .gz…). */
+SdCsvReader       *sd_csv_reader_new_for_path   (const char   *path,
+                                                 GError      **error);
+/* Reads @stream; @name is used in messages; @total_bytes may be 0 when unknown. */
+SdCsvReader       *sd_csv_reader_new_for_stream (GInputStream *stream,
+                                                 const char   *name,
+                                                 guint64       total_bytes);
+void               sd_csv_reader_free           (SdCsvReader  *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdCsvReader, sd_csv_reader_free)
+
+void               sd_csv_reader_set_separator  (SdCsvReader  *self,
+                                                 char          separator);
+/* 0 turns quoting off (MovieLens files use none). */
+void               sd_csv_reader_set_quote      (SdCsvReader  *self,
+                                                 char          quote);
+void               sd_csv_reader_set_max_field  (SdCsvReader  *self,
+                                                 gsize         max_bytes);
+/* Strip spaces and tabs around every field. */
+void               sd_csv_reader_set_trim       (SdCsvReader  *self,
+                                                 gboolean      trim);
+/* Text that is not valid UTF-8 is converted from @charset (default: WINDOWS-1252,
+ * falling back to ISO-8859-1 for the bytes it leaves undefined). */
+void               sd_csv_reader_set_fallback_charset (SdCsvReader *self,
+                                                       const char  *charset);
+
+/* Reads the next record, skipping blank lines. Returns FALSE at the end of the file
+ * (with @error unset) or when the file cannot be read any further: an I/O or gzip
+ * error, or NUL bytes (a binary file), with @error naming the file and line. */
+gboolean           sd_csv_reader_next           (SdCsvReader  *self,
+                                                 GError      **error);
+guint              sd_csv_reader_get_n_fields   (SdCsvReader  *self);
+/* Field @index of the current record, NUL-terminated; "" past the last field. */
+const char        *sd_csv_reader_get_field      (SdCsvReader  *self,
+                                                 guint         index,
+                                                 gsize        *length);
+SdCsvRecordStatus  sd_csv_reader_get_status     (SdCsvReader  *self);
+/* The 1-based line where the current record starts. */
+guint64            sd_csv_reader_get_line       (SdCsvReader  *self);
+/* TRUE when the record runs over more than one line. */
+gboolean           sd_csv_reader_get_multiline  (SdCsvReader  *self);
+/* TRUE when some field of the record was converted from the fallback charset. */
+gboolean           sd_csv_reader_get_reencoded  (SdCsvReader  *self);
+/* The record's text as read, without its line end (possibly cut when huge). */
+const char        *sd_csv_reader_get_raw        (SdCsvReader  *self,
+                                                 gsize        *length);
+/* Gives up on the current record beyond its first line: the next record is read from
+ * the line after the one where the current record started. FALSE when the record was
+ * too large to keep and cannot be re-read. */
+gboolean           sd_csv_reader_resync         (SdCsvReader  *self);
+
+/* Progress: bytes of the file (compressed, for .gz) consumed so far, and its size. */
+guint64            sd_csv_reader_get_bytes_read  (SdCsvReader *self);
+guint64            sd_csv_reader_get_bytes_total (SdCsvReader *self);
+const char        *sd_csv_reader_get_name       (SdCsvReader  *self);
+
+G_END_DECLS

@@ -1,0 +1,16 @@
+/* sd-ease.h — EASE (Steck 2019): a closed-form item-item linear model */
+#pragma once
+
+#include "sd-recommender.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_EASE (sd_ease_get_type ())
+G_DECLARE_FINAL_TYPE (SdEase, sd_ease, SD, EASE, SdRecommender)
+
+/* Bytes EASE needs for @n_items (the Gram matrix in doubles and B in floats), and the
+ * budget it refuses to exceed (4 GiB or half the physical memory, whichever is less,
+ * unless the memory-budget-mb parameter says otherwise). */
+guint64 sd_ease_memory_needed (guint n_items);
+
+G_END_DECLS

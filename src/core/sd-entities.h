@@ -1,0 +1,69 @@
+/* sd-entities.h — what a customer's message names: orders, contacts, money, dates,
+ * quantities, and the shop's own products and categories
+ *
+ * Rule-based recognisers for the closed patterns (order numbers like SD-123456, #1001,
+ * ORD-…; e-mail; phone; £12.50, 12,50 €, 20元; 2024-05-01, 5 May, yesterday, 上周五,
+ * 5月1日; two, 3 pcs, 两件) and a dictionary built from the catalogue for products and
+ * categories, tolerant of case, plurals and one-letter typos in words of five letters
+ * or more. Spans never overlap; the earlier, more specific recogniser wins.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SD_ENTITY_ORDER_ID,
+  SD_ENTITY_EMAIL,
+  SD_ENTITY_PHONE,
+  SD_ENTITY_MONEY,
+  SD_ENTITY_DATE,
+  SD_ENTITY_QUANTITY,
+  SD_ENTITY_PRODUCT,
+  SD_ENTITY_CATEGORY,
+  SD_N_ENTITY_KINDS
+} SdEntityKind;
+
+const char *sd_entity_kind_to_string (SdEntityKind kind);
+
+typedef struct {
+  SdEntityKind kind;
+  gsize        start;    /* byte offsets into the text, [start, end) */
+  gsize        end;
+  char        *text;     /* the span as written */
+  /* Normalised: "SD-100234" or "1001" (order); lowercase e-mail; "+447700900123"
+   * (phone); "12.50 GBP" (money); "2024-05-01" (date); "3" (quantity); for products the
+   * matched catalogue words ("ceramic mug", "马克杯"), for categories the category. */
+  char        *value;
+  gint64       ref_id;   /* products.id of the closest product, or 0 */
+} SdEntity;
+
+void      sd_entity_free (SdEntity *entity);
+SdEntity *sd_entity_copy (const SdEntity *entity);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdEntity, sd_entity_free)
+
+#define SD_TYPE_ENTITY_EXTRACTOR (sd_entity_extractor_get_type ())
+G_DECLARE_FINAL_TYPE (SdEntityExtractor, sd_entity_extractor, SD, ENTITY_EXTRACTOR, GObject)
+
+SdEntityExtractor *sd_entity_extractor_new          (void);
+/* A product or category name (any language) for the dictionary. */
+void               sd_entity_extractor_add_term     (SdEntityExtractor *self,
+                                                     SdEntityKind       kind,
+                                                     const char        *term,
+                                                     const char        *value,
+                                                     gint64             ref_id);
+/* Adds every product title (and its translations) and category of @store. */
+gboolean           sd_entity_extractor_load_catalog (SdEntityExtractor *self,
+                                                     SdStore           *store,
+                                                     GError           **error);
+/* The entities of @text (valid UTF-8; anything else gives none), ordered by start.
+ * Relative dates are resolved against @now (the current time when NULL).
+ * A GPtrArray of SdEntity. */
+GPtrArray         *sd_entity_extractor_extract      (SdEntityExtractor *self,
+                                                     const char        *text,
+                                                     GDateTime         *now);
+
+G_END_DECLS

@@ -1,0 +1,206 @@
+/* sd-import-online-retail.c — the UCI Online Retail file
+ *
+ * One row is one order line: invoices become orders (those starting with “C” are
+ * cancellations), stock codes become products, and lines of customers' ordinary
+ * invoices become purchase events. Products take the description and unit price of
+ * their latest ordinary sale, written once at the end rather than on every row.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sd-import-private.h"
+
+typedef struct {
+  gint64  id;
+  gint64  price_cents;     /* of the latest sale, -1 before any */
+  char   *title;           /* of the latest sale that had one */
+  gboolean changed;
+} Product;
+
+typedef struct {
+  int         invoice, stock_code, description, quantity, date, price, customer, country;
+  GHashTable *products;    /* stock code → Product */
+} State;
+
+static void
+product_free (gpointer data)
+{
+  Product *p = data;
+
+  g_free (p->title);
+  g_free (p);
+}
+
+static gpointer
+state_new (void)
+{
+  State *s = g_new0 (State, 1);
+
+  s->products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, product_free);
+  return s;
+}
+
+static void
+state_free (gpointer data)
+{
+  State *s = data;
+
+  g_hash_table_unref (s->products);
+  g_free (s);
+}
+
+static int
+match (char  **header,
+       guint   n_header)
+{
+  static const char *const required[] = { "invoiceno|invoice", "stockcode", "quantity",
+                                          "invoicedate", "unitprice|price", NULL };
+  static const char *const optional[] = { "description", "customerid|customer id", "country", NULL };
+
+  return sd_import_match_columns (header, n_header, required, optional);
+}
+
+static gboolean
+begin (SdImportContext  *ctx,
+       GError          **error)
+{
+  State *s = ctx->state;
+
+  /* The 2009–2011 release renamed a few columns; both spellings are accepted. */
+  s->description = sd_import_column (ctx, (const char *const[]) { "description", NULL });
+  s->customer = sd_import_column (ctx, (const char *const[]) { "customerid", "customer id", NULL });
+  s->country = sd_import_column (ctx, (const char *const[]) { "country", NULL });
+  return sd_import_require (ctx, (const char *const[]) { "invoiceno", "invoice", NULL }, &s->invoice, error) &&
+         sd_import_require (ctx, (const char *const[]) { "stockcode", NULL }, &s->stock_code, error) &&
+         sd_import_require (ctx, (const char *const[]) { "quantity", NULL }, &s->quantity, error) &&
+         sd_import_require (ctx, (const char *const[]) { "invoicedate", NULL }, &s->date, error) &&
+         sd_import_require (ctx, (const char *const[]) { "unitprice", "price", NULL }, &s->price, error);
+}
+
+static gboolean
+row (SdImportContext  *ctx,
+     GError          **error)
+{
+  State *s = ctx->state;
+  const char *invoice = sd_import_field (ctx, s->invoice);
+  const char *code = sd_import_field (ctx, s->stock_code);
+  const char *description = sd_import_field_or_null (ctx, s->description);
+  const char *customer = sd_import_field_or_null (ctx, s->customer);
+  const char *country = sd_import_field_or_null (ctx, s->country);
+  gint64 quantity, at, price, customer_id = 0;
+  gboolean cancelled;
+  Product *product;
+  SdImportOrder *order;
+
+  if (*invoice == '\0')
+    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->invoice]);
+  if (*code == '\0')
+    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->stock_code]);
+  if (!sd_import_get_int (ctx, s->quantity, TRUE, &quantity) ||
+      !sd_import_get_time (ctx, s->date, TRUE, &at) ||
+      !sd_import_get_cents (ctx, s->price, TRUE, &price))
+    return TRUE;
+
+  cancelled = invoice[0] == 'C' || invoice[0] == 'c';
+  if (cancelled)
+    sd_import_count (ctx, "cancellations");
+  if (quantity < 0)
+    sd_import_count (ctx, "negative-quantities");
+
+  if (customer)
+    {
+      customer_id = sd_import_customer (ctx, customer, NULL, NULL, country, error);
+      if (customer_id < 0)
+        return FALSE;
+    }
+  else
+    sd_import_count (ctx, "rows-without-customer");
+
+  product = g_hash_table_lookup (s->products, code);
+  if (product == NULL)
+    {
+      product = g_new0 (Product, 1);
+      product->id = sd_import_product_ref (ctx, code, description, error);
+      product->price_cents = -1;
+      if (product->id < 0)
+        {
+          g_free (product);
+          return FALSE;
+        }
+      g_hash_table_insert (s->products, g_strdup (code), product);
+    }
+  /* Only an ordinary sale says what a product is called and costs: adjustment rows
+   * carry notes such as “damaged” and zero prices. */
+  if (!cancelled && quantity > 0 && price > 0)
+    {
+      if (product->price_cents != price)
+        {
+          product->price_cents = price;
+          product->changed = TRUE;
+        }
+      if (description && g_strcmp0 (product->title, description) != 0)
+        {
+          g_free (product->title);
+          product->title = g_strdup (description);
+          product->changed = TRUE;
+        }
+    }
+
+  order = sd_import_order (ctx, invoice, customer_id, at, cancelled ? "cancelled" : "paid",
+                           "GBP", country, error);
+  if (order == NULL ||
+      !sd_import_order_line (ctx, order, product->id, quantity, price, error))
+    return FALSE;
+
+  if (customer_id > 0 && !cancelled && quantity > 0)
+    return sd_import_event (ctx, customer_id, product->id, SD_EVENT_PURCHASE, at, quantity,
+                            0, NULL, error);
+  return TRUE;
+}
+
+static gboolean
+finish (SdImportContext  *ctx,
+        GError          **error)
+{
+  State *s = ctx->state;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, s->products);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Product *p = value;
+      g_autoptr(SdStmt) stmt = NULL;
+
+      if (!p->changed)
+        continue;
+      stmt = sd_store_prepare (ctx->store,
+                               "UPDATE products SET title = coalesce (?2, title),"
+                               " price_cents = coalesce (?3, price_cents) WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, p->id);
+      if (p->title)
+        sqlite3_bind_text (stmt, 2, p->title, -1, SQLITE_STATIC);
+      if (p->price_cents >= 0)
+        sqlite3_bind_int64 (stmt, 3, p->price_cents);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return sd_store_fail (ctx->store, "Could not update a product", error);
+    }
+  return TRUE;
+}
+
+const SdImportFormatInfo sd_import_online_retail = {
+  .format = SD_IMPORT_ONLINE_RETAIL,
+  .name = "online-retail",
+  .label = N_("UCI Online Retail"),
+  .match = match,
+  .begin = begin,
+  .row = row,
+  .finish = finish,
+  .state_new = state_new,
+  .state_free = state_free,
+  .has_header = TRUE,
+};

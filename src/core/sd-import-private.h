@@ -1,0 +1,232 @@
+/* sd-import-private.h — what the format importers (sd-import-*.c) share
+ *
+ * sd-import.c owns the file, the transaction, the report and the loop over records;
+ * a format only maps its columns (begin), turns one record into rows (row) and tidies
+ * up (finish). Entities go through the helpers below, which upsert each external id
+ * once per import and remember its rowid in memory, so a row costs one or two
+ * statements rather than a lookup per column.
+ */
+#pragma once
+
+#include "sd-csv.h"
+#include "sd-import.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SdImportContext SdImportContext;
+
+typedef struct {
+  SdImportFormat   format;
+  const char      *name;          /* --format */
+  const char      *label;
+  /* How well a header (lower-cased, trimmed names) fits, 0 = not at all. */
+  int            (*match)  (char **header, guint n_header);
+  /* Prepares the reader before the header is read (separator, charset); may be NULL. */
+  void           (*setup)  (SdImportContext *ctx, SdCsvReader *reader);
+  /* Maps columns; fails (SD_ERROR_WRONG_FORMAT) when required ones are missing. */
+  gboolean       (*begin)  (SdImportContext *ctx, GError **error);
+  /* One record. Rejects bad rows itself (sd_import_reject); FALSE only when the
+   * import as a whole must stop (a database error). */
+  gboolean       (*row)    (SdImportContext *ctx, GError **error);
+  gboolean       (*finish) (SdImportContext *ctx, GError **error);
+  gpointer       (*state_new)  (void);
+  void           (*state_free) (gpointer state);
+  gboolean         has_header;
+} SdImportFormatInfo;
+
+extern const SdImportFormatInfo sd_import_online_retail;
+extern const SdImportFormatInfo sd_import_movielens;
+extern const SdImportFormatInfo sd_import_shopify_products;
+extern const SdImportFormatInfo sd_import_shopify_orders;
+extern const SdImportFormatInfo sd_import_shopify_customers;
+extern const SdImportFormatInfo sd_import_woocommerce_products;
+extern const SdImportFormatInfo sd_import_generic_customers;
+extern const SdImportFormatInfo sd_import_generic_products;
+extern const SdImportFormatInfo sd_import_generic_orders;
+extern const SdImportFormatInfo sd_import_generic_events;
+
+typedef struct {
+  gint64 id;
+  guint  n_lines;     /* lines written in this import: the next line_no - 1 */
+} SdImportOrder;
+
+struct _SdImportContext
+{
+  SdStore                  *store;
+  const char               *path;
+  char                     *name;          /* the file's base name, for messages */
+  SdCsvReader              *reader;
+  const SdImportFormatInfo *info;
+  SdImportReport           *report;
+  gboolean                  hash_identities;
+  gpointer                  state;         /* the format's own */
+  gboolean                  has_header;    /* from the format; setup may change it */
+
+  char                    **header;        /* as in the file */
+  char                    **header_lower;  /* lower-cased, for matching */
+  guint                     n_header;
+
+  GHashTable               *customers;     /* external id → gint64 * rowid */
+  GHashTable               *products;      /* external id → gint64 * rowid */
+  GHashTable               *orders;        /* external id → SdImportOrder * */
+  /* Purchase events written in this import: an open-addressing set of keys. */
+  struct _SdImportEventKey *event_keys;
+  gsize                     n_event_keys;
+  gsize                     event_keys_size;   /* a power of two */
+
+  /* The statements run on every row, kept at hand (see hot_prepare). */
+  SdStmt                   *hot[4];
+};
+
+/* The column named by any of @names (NULL-terminated, lower case), or -1. */
+int          sd_import_column        (SdImportContext  *ctx,
+                                      const char *const *names);
+/* Like sd_import_column, but a missing column is a wrong-format error. */
+gboolean     sd_import_require       (SdImportContext  *ctx,
+                                      const char *const *names,
+                                      int              *column,
+                                      GError          **error);
+gboolean     sd_import_header_has    (char            **header,
+                                      guint             n_header,
+                                      const char       *name);
+/* The field of the current record in @column ("" when absent). */
+const char  *sd_import_field         (SdImportContext  *ctx,
+                                      int               column);
+/* NULL when the field is empty or the column absent. */
+const char  *sd_import_field_or_null (SdImportContext  *ctx,
+                                      int               column);
+
+/* Adds the current record to the rejects with a reason; always returns TRUE so a row
+ * function can `return sd_import_reject (…)`. */
+gboolean     sd_import_reject        (SdImportContext  *ctx,
+                                      const char       *format,
+                                      ...) G_GNUC_PRINTF (2, 3);
+void         sd_import_count         (SdImportContext  *ctx,
+                                      const char       *name);
+void         sd_import_count_add     (SdImportContext  *ctx,
+                                      const char       *name,
+                                      guint64           n);
+
+/* Field parsers. Each returns FALSE after rejecting the row with a reason naming the
+ * column; an empty optional field leaves *out as it was and returns TRUE. */
+gboolean     sd_import_get_int       (SdImportContext  *ctx,
+                                      int               column,
+                                      gboolean          required,
+                                      gint64           *out);
+gboolean     sd_import_get_cents     (SdImportContext  *ctx,
+                                      int               column,
+                                      gboolean          required,
+                                      gint64           *out);
+gboolean     sd_import_get_time      (SdImportContext  *ctx,
+                                      int               column,
+                                      gboolean          required,
+                                      gint64           *out);
+gboolean     sd_import_get_text      (SdImportContext  *ctx,
+                                      int               column,
+                                      const char      **out);
+
+/* Pure parsers, exposed for the tests. */
+gboolean     sd_import_parse_int     (const char       *text,
+                                      gint64           *out);
+/* Exact decimal to cents; sub-cent digits round half away from zero (*rounded). */
+gboolean     sd_import_parse_cents   (const char       *text,
+                                      gint64           *out,
+                                      gboolean         *rounded);
+/* ISO 8601 (date, date and time, optional zone), US “12/1/2010 8:26”, or unix seconds. */
+gboolean     sd_import_parse_time    (const char       *text,
+                                      gint64           *out);
+
+/* Entities. Each returns a rowid, or -1 with @error on a database error. */
+typedef struct {
+  const char *external_id;
+  const char *name;           /* plain: hashed here when the import hashes identities */
+  const char *email;
+  const char *country;
+  const char *segment;
+  gint64      created_at;     /* 0: leave as is */
+} SdImportCustomer;
+
+/* Inserts or updates every field given (NULL fields keep what is stored). */
+gint64       sd_import_customer_full (SdImportContext  *ctx,
+                                      const SdImportCustomer *customer,
+                                      GError          **error);
+/* A customer by external id: written on its first sight in this import, then only
+ * looked up. */
+gint64       sd_import_customer      (SdImportContext  *ctx,
+                                      const char       *external_id,
+                                      const char       *name,
+                                      const char       *email,
+                                      const char       *country,
+                                      GError          **error);
+/* A product's rowid by external id, 0 when the shop has none. */
+gint64       sd_import_product_find  (SdImportContext  *ctx,
+                                      const char       *external_id,
+                                      GError          **error);
+/* A product by external id, made (with @title or the id as its title) when unknown. */
+gint64       sd_import_product_ref   (SdImportContext  *ctx,
+                                      const char       *external_id,
+                                      const char       *title,
+                                      GError          **error);
+
+typedef struct {
+  const char *external_id;
+  const char *title;
+  const char *description;
+  const char *category;
+  const char *tags;
+  gint64      price_cents;    /* < 0: leave as is */
+  gint64      stock;          /* < 0: leave as is */
+  gint64      created_at;     /* 0: leave as is */
+} SdImportProduct;
+
+/* Inserts or updates every field given (NULL fields keep what is stored). */
+gint64       sd_import_product       (SdImportContext  *ctx,
+                                      const SdImportProduct *product,
+                                      GError          **error);
+/* An order by external id: written on its first sight in this import (customer_id 0 =
+ * none), then only looked up. */
+SdImportOrder *sd_import_order       (SdImportContext  *ctx,
+                                      const char       *external_id,
+                                      gint64            customer_id,
+                                      gint64            placed_at,
+                                      const char       *status,
+                                      const char       *currency,
+                                      const char       *country,
+                                      GError          **error);
+SdImportOrder *sd_import_order_lookup (SdImportContext *ctx,
+                                      const char       *external_id);
+gboolean     sd_import_order_line    (SdImportContext  *ctx,
+                                      SdImportOrder    *order,
+                                      gint64            product_id,
+                                      gint64            quantity,
+                                      gint64            unit_price_cents,
+                                      GError          **error);
+/* An event; purchases of the same product by the same customer at the same second
+ * within one import add up their quantities. @rating 0 = none. */
+gboolean     sd_import_event         (SdImportContext  *ctx,
+                                      gint64            customer_id,
+                                      gint64            product_id,
+                                      SdEventKind       kind,
+                                      gint64            at,
+                                      gint64            quantity,
+                                      int               rating,
+                                      const char       *review_text,
+                                      GError          **error);
+/* Header matching for detection: 0 when a @required name (NULL-terminated lists, lower
+ * case, "a|b" for alternatives) is missing, else more the more names are known. */
+int          sd_import_match_columns (char            **header,
+                                      guint             n_header,
+                                      const char *const *required,
+                                      const char *const *optional);
+/* Text helpers for shop exports. */
+char        *sd_import_strip_html    (const char       *html);
+/* "Clothing > Hoodies, Sale" → "Hoodies": the deepest element of the first path. */
+char        *sd_import_category_leaf (const char       *categories);
+/* "a, b ,c" → "a,b,c" */
+char        *sd_import_normalize_tags (const char      *tags);
+
+/* @value hashed when the import hashes identities, else a copy. */
+char        *sd_import_identity      (SdImportContext  *ctx,
+                                      const char       *value);
+
+G_END_DECLS

@@ -1,0 +1,1706 @@
+/* sd-import.c — the import framework: formats, detection, the transaction, the report
+ *
+ * One import is one transaction (BEGIN IMMEDIATE … COMMIT): a failure of the file as a
+ * whole, or a cancellation, rolls it back so the shop is exactly as before. The row
+ * loop itself is format-neutral; the formats live in sd-import-<format>.c.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sd-error.h"
+#include "sd-import-private.h"
+
+#define PROGRESS_EVERY  4096      /* rows between progress reports and cancel checks */
+#define RAW_KEEP        512       /* bytes of a rejected row kept in the report */
+
+static const SdImportFormatInfo *const formats[SD_N_IMPORT_FORMATS] = {
+  [SD_IMPORT_ONLINE_RETAIL] = &sd_import_online_retail,
+  [SD_IMPORT_MOVIELENS] = &sd_import_movielens,
+  [SD_IMPORT_SHOPIFY_PRODUCTS] = &sd_import_shopify_products,
+  [SD_IMPORT_SHOPIFY_ORDERS] = &sd_import_shopify_orders,
+  [SD_IMPORT_SHOPIFY_CUSTOMERS] = &sd_import_shopify_customers,
+  [SD_IMPORT_WOOCOMMERCE_PRODUCTS] = &sd_import_woocommerce_products,
+  [SD_IMPORT_CUSTOMERS] = &sd_import_generic_customers,
+  [SD_IMPORT_PRODUCTS] = &sd_import_generic_products,
+  [SD_IMPORT_ORDERS] = &sd_import_generic_orders,
+  [SD_IMPORT_EVENTS] = &sd_import_generic_events,
+};
+
+const char *
+sd_import_format_to_string (SdImportFormat format)
+{
+  g_return_val_if_fail (format < SD_N_IMPORT_FORMATS, NULL);
+  return format == SD_IMPORT_AUTO ? "auto" : formats[format]->name;
+}
+
+gboolean
+sd_import_format_from_string (const char     *name,
+                              SdImportFormat *out)
+{
+  for (guint i = 0; i < SD_N_IMPORT_FORMATS; i++)
+    if (name && g_ascii_strcasecmp (name, sd_import_format_to_string (i)) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+sd_import_format_get_label (SdImportFormat format)
+{
+  g_return_val_if_fail (format < SD_N_IMPORT_FORMATS, NULL);
+  return format == SD_IMPORT_AUTO ? _("Detect from the file") : _(formats[format]->label);
+}
+
+/* 120000 → "120,000": counts in progress lines and reports. */
+static char *
+format_count (guint64 n)
+{
+  char digits[32];
+  GString *out = g_string_new (NULL);
+  int len = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
+
+  for (int i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Report */
+
+static void
+reject_free (gpointer data)
+{
+  SdImportReject *reject = data;
+
+  g_free (reject->reason);
+  g_free (reject->raw);
+  g_free (reject);
+}
+
+static SdImportReport *
+report_new (const char *path)
+{
+  SdImportReport *report = g_new0 (SdImportReport, 1);
+
+  report->file = g_strdup (path);
+  report->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  report->rejects = g_ptr_array_new_with_free_func (reject_free);
+  return report;
+}
+
+void
+sd_import_report_free (SdImportReport *report)
+{
+  if (report == NULL)
+    return;
+  g_free (report->file);
+  g_hash_table_unref (report->counts);
+  g_ptr_array_unref (report->rejects);
+  g_free (report);
+}
+
+guint64
+sd_import_report_get_count (SdImportReport *report,
+                            const char     *name)
+{
+  return GPOINTER_TO_SIZE (g_hash_table_lookup (report->counts, name));
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+static GPtrArray *
+sorted_count_names (SdImportReport *report)
+{
+  GPtrArray *names = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, report->counts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (names, key);
+
+  g_ptr_array_sort (names, compare_strings);
+  return names;
+}
+
+char *
+sd_import_report_to_text (SdImportReport *report)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *imported = format_count (report->rows_imported);
+  g_autofree char *read = format_count (report->rows_read);
+  g_autofree char *base = g_path_get_basename (report->file);
+  g_autoptr(GPtrArray) names = sorted_count_names (report);
+
+  g_string_append_printf (out, _("Imported %s of %s rows from “%s” (%s) in %.1f s.\n"),
+                          imported, read, base,
+                          sd_import_format_get_label (report->format),
+                          report->elapsed_us / 1e6);
+  if (names->len > 0)
+    {
+      g_string_append (out, _("Handled:"));
+      for (guint i = 0; i < names->len; i++)
+        {
+          g_autofree char *n = format_count (sd_import_report_get_count (report, names->pdata[i]));
+          g_string_append_printf (out, "%s %s %s", i ? "," : "", (char *) names->pdata[i], n);
+        }
+      g_string_append_c (out, '\n');
+    }
+  if (report->rows_rejected > 0)
+    {
+      g_autofree char *rejected = format_count (report->rows_rejected);
+      guint shown = MIN (report->rejects->len, 20);
+
+      g_string_append_printf (out, _("Rejected %s rows:\n"), rejected);
+      for (guint i = 0; i < shown; i++)
+        {
+          SdImportReject *r = report->rejects->pdata[i];
+          g_string_append_printf (out, "  %s line %" G_GUINT64_FORMAT ": %s\n", base, r->line, r->reason);
+        }
+      if (shown < report->rejects->len)
+        g_string_append_printf (out, _("  … and %u more (save the rejects to see them all)\n"),
+                                report->rejects->len - shown);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+csv_append_field (GString    *out,
+                  const char *value)
+{
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, value);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+gboolean
+sd_import_report_save_rejects (SdImportReport  *report,
+                               const char      *path,
+                               GError         **error)
+{
+  g_autoptr(GString) out = g_string_new ("line,reason,raw\n");
+
+  for (guint i = 0; i < report->rejects->len; i++)
+    {
+      SdImportReject *r = report->rejects->pdata[i];
+
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT ",", r->line);
+      csv_append_field (out, r->reason);
+      g_string_append_c (out, ',');
+      csv_append_field (out, r->raw);
+      g_string_append_c (out, '\n');
+    }
+  if (!g_file_set_contents (path, out->str, out->len, error))
+    {
+      g_prefix_error (error, "Could not save the rejected rows: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Parsers */
+
+gboolean
+sd_import_parse_int (const char *text,
+                     gint64     *out)
+{
+  const char *p = text;
+  gboolean negative = FALSE;
+  guint64 value = 0;
+
+  if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  for (; g_ascii_isdigit (*p); p++)
+    {
+      if (value > (G_MAXINT64 - 9) / 10)
+        return FALSE;
+      value = value * 10 + (*p - '0');
+    }
+  /* "17850.0": ids that went through a spreadsheet. */
+  if (*p == '.')
+    {
+      for (p++; *p == '0'; p++)
+        ;
+    }
+  if (*p != '\0')
+    return FALSE;
+  *out = negative ? -(gint64) value : (gint64) value;
+  return TRUE;
+}
+
+gboolean
+sd_import_parse_cents (const char *text,
+                       gint64     *out,
+                       gboolean   *rounded)
+{
+  const char *p = text;
+  gboolean negative = FALSE;
+  gint64 units = 0, cents = 0;
+  int n_int = 0, n_frac = 0;
+  gboolean round_up = FALSE, lost = FALSE;
+
+  if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+  for (; g_ascii_isdigit (*p); p++, n_int++)
+    {
+      if (n_int >= 15)
+        return FALSE;
+      units = units * 10 + (*p - '0');
+    }
+  if (*p == '.')
+    {
+      for (p++; g_ascii_isdigit (*p); p++, n_frac++)
+        {
+          int d = *p - '0';
+          if (n_frac < 2)
+            cents = cents * 10 + d;
+          else
+            {
+              if (n_frac == 2)
+                round_up = d >= 5;
+              if (d != 0)
+                lost = TRUE;
+            }
+        }
+    }
+  if (*p != '\0' || n_int + n_frac == 0)
+    return FALSE;
+  if (n_frac == 1)
+    cents *= 10;
+  cents += units * 100 + (round_up ? 1 : 0);
+  *out = negative ? -cents : cents;
+  if (rounded)
+    *rounded = lost;
+  return TRUE;
+}
+
+static gint64
+days_from_civil (gint64 y,
+                 int    m,
+                 int    d)
+{
+  /* Counting years from March puts the leap day last, so each era of 400 years has
+   * the same length and the day of the year is a linear formula. */
+  gint64 era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static int
+days_in_month (int y,
+               int m)
+{
+  static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  gboolean leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+  return m == 2 && leap ? 29 : days[m - 1];
+}
+
+static gboolean
+read_number (const char **p,
+             int          min_digits,
+             int          max_digits,
+             int         *out)
+{
+  int n = 0, v = 0;
+
+  while (n < max_digits && g_ascii_isdigit ((*p)[0]))
+    {
+      v = v * 10 + ((*p)[0] - '0');
+      (*p)++;
+      n++;
+    }
+  *out = v;
+  return n >= min_digits;
+}
+
+gboolean
+sd_import_parse_time (const char *text,
+                      gint64     *out)
+{
+  const char *p = text;
+  int y, mo, d, h = 0, mi = 0, s = 0;
+  gint64 offset = 0;
+
+  if (*p == '\0')
+    return FALSE;
+
+  /* Unix seconds. */
+  if (g_ascii_isdigit (*p) || *p == '-')
+    {
+      gint64 v;
+      const char *q = p + (*p == '-');
+      while (g_ascii_isdigit (*q))
+        q++;
+      if (*q == '\0' && sd_import_parse_int (p, &v))
+        {
+          *out = v;
+          return TRUE;
+        }
+    }
+
+  if (!read_number (&p, 1, 4, &y))
+    return FALSE;
+  if (*p == '-' && p - text == 4)
+    {
+      /* ISO: 2010-12-01[ T]08:26[:00][.000][Z|±hh[:]mm| UTC] */
+      p++;
+      if (!read_number (&p, 2, 2, &mo) || *p++ != '-' || !read_number (&p, 2, 2, &d))
+        return FALSE;
+    }
+  else if (*p == '/')
+    {
+      /* US: 12/1/2010 8:26 — month first, as the original Online Retail file. */
+      mo = y;
+      p++;
+      if (!read_number (&p, 1, 2, &d) || *p++ != '/' || !read_number (&p, 4, 4, &y))
+        return FALSE;
+    }
+  else
+    return FALSE;
+
+  if (*p == 'T' || *p == ' ')
+    {
+      const char *t = p + 1;
+      if (g_ascii_isdigit (*t))
+        {
+          p = t;
+          if (!read_number (&p, 1, 2, &h) || *p++ != ':' || !read_number (&p, 2, 2, &mi))
+            return FALSE;
+          if (*p == ':')
+            {
+              p++;
+              if (!read_number (&p, 2, 2, &s))
+                return FALSE;
+              if (*p == '.')
+                for (p++; g_ascii_isdigit (*p); p++)
+                  ;
+            }
+          if (*p == ' ' && (g_ascii_strncasecmp (p + 1, "AM", 2) == 0 ||
+                            g_ascii_strncasecmp (p + 1, "PM", 2) == 0))
+            {
+              gboolean pm = g_ascii_toupper (p[1]) == 'P';
+              if (h < 1 || h > 12)
+                return FALSE;
+              h = h % 12 + (pm ? 12 : 0);
+              p += 3;
+            }
+        }
+    }
+
+  if (*p == ' ' && (p[1] == '+' || p[1] == '-' || g_ascii_isalpha (p[1])))
+    p++;
+  if (*p == 'Z' || g_ascii_strcasecmp (p, "UTC") == 0)
+    p += *p == 'Z' ? 1 : 3;
+  else if (*p == '+' || *p == '-')
+    {
+      int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+      if (!read_number (&p, 2, 2, &oh))
+        return FALSE;
+      if (*p == ':')
+        p++;
+      if (g_ascii_isdigit (*p) && !read_number (&p, 2, 2, &om))
+        return FALSE;
+      if (oh > 14 || om > 59)
+        return FALSE;
+      offset = sign * (oh * 3600 + om * 60);
+    }
+  if (*p != '\0')
+    return FALSE;
+
+  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month (y, mo) ||
+      h > 23 || mi > 59 || s > 60 || y < 1900 || y > 2200)
+    return FALSE;
+
+  *out = days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+  return TRUE;
+}
+
+/* Context helpers */
+
+static char *
+lower_name (const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+  return g_strdup (g_strstrip (lower));
+}
+
+gboolean
+sd_import_header_has (char      **header,
+                      guint       n_header,
+                      const char *name)
+{
+  for (guint i = 0; i < n_header; i++)
+    if (strcmp (header[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+int
+sd_import_column (SdImportContext   *ctx,
+                  const char *const *names)
+{
+  for (guint n = 0; names[n]; n++)
+    for (guint i = 0; i < ctx->n_header; i++)
+      if (strcmp (ctx->header_lower[i], names[n]) == 0)
+        return i;
+  return -1;
+}
+
+gboolean
+sd_import_require (SdImportContext   *ctx,
+                   const char *const *names,
+                   int               *column,
+                   GError           **error)
+{
+  *column = sd_import_column (ctx, names);
+  if (*column >= 0)
+    return TRUE;
+  g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+               "“%s” line 1: no column “%s” in the header — is this really a %s file?",
+               ctx->name, names[0], _(ctx->info->label));
+  return FALSE;
+}
+
+const char *
+sd_import_field (SdImportContext *ctx,
+                 int              column)
+{
+  if (column < 0)
+    return "";
+  return sd_csv_reader_get_field (ctx->reader, column, NULL);
+}
+
+const char *
+sd_import_field_or_null (SdImportContext *ctx,
+                         int              column)
+{
+  const char *value = sd_import_field (ctx, column);
+  return *value ? value : NULL;
+}
+
+static const char *
+column_name (SdImportContext *ctx,
+             int              column)
+{
+  return column >= 0 && (guint) column < ctx->n_header ? ctx->header[column] : "?";
+}
+
+gboolean
+sd_import_reject (SdImportContext *ctx,
+                  const char      *format,
+                  ...)
+{
+  SdImportReject *reject = g_new0 (SdImportReject, 1);
+  gsize raw_len;
+  const char *raw = sd_csv_reader_get_raw (ctx->reader, &raw_len);
+  va_list args;
+
+  va_start (args, format);
+  reject->reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  reject->line = sd_csv_reader_get_line (ctx->reader);
+  reject->raw = g_utf8_make_valid (raw, MIN (raw_len, RAW_KEEP));
+  g_ptr_array_add (ctx->report->rejects, reject);
+  ctx->report->rows_rejected++;
+  return TRUE;
+}
+
+void
+sd_import_count_add (SdImportContext *ctx,
+                     const char      *name,
+                     guint64          n)
+{
+  gpointer key, value;
+
+  if (n == 0)
+    return;
+  if (g_hash_table_lookup_extended (ctx->report->counts, name, &key, &value))
+    g_hash_table_steal (ctx->report->counts, name);
+  else
+    {
+      key = g_strdup (name);
+      value = NULL;
+    }
+  g_hash_table_insert (ctx->report->counts, key, GSIZE_TO_POINTER (GPOINTER_TO_SIZE (value) + n));
+}
+
+void
+sd_import_count (SdImportContext *ctx,
+                 const char      *name)
+{
+  sd_import_count_add (ctx, name, 1);
+}
+
+static gboolean
+reject_missing (SdImportContext *ctx,
+                int              column)
+{
+  sd_import_reject (ctx, "no value in column %s", column_name (ctx, column));
+  return FALSE;
+}
+
+gboolean
+sd_import_get_int (SdImportContext *ctx,
+                   int              column,
+                   gboolean         required,
+                   gint64          *out)
+{
+  const char *text = sd_import_field (ctx, column);
+
+  if (*text == '\0')
+    return required ? reject_missing (ctx, column) : TRUE;
+  if (!sd_import_parse_int (text, out))
+    {
+      sd_import_reject (ctx, "bad number “%.40s” in column %s", text, column_name (ctx, column));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sd_import_get_cents (SdImportContext *ctx,
+                     int              column,
+                     gboolean         required,
+                     gint64          *out)
+{
+  const char *text = sd_import_field (ctx, column);
+  gboolean rounded = FALSE;
+
+  if (*text == '\0')
+    return required ? reject_missing (ctx, column) : TRUE;
+  if (!sd_import_parse_cents (text, out, &rounded))
+    {
+      sd_import_reject (ctx, "bad amount “%.40s” in column %s", text, column_name (ctx, column));
+      return FALSE;
+    }
+  if (rounded)
+    sd_import_count (ctx, "amounts-rounded-to-cents");
+  return TRUE;
+}
+
+gboolean
+sd_import_get_time (SdImportContext *ctx,
+                    int              column,
+                    gboolean         required,
+                    gint64          *out)
+{
+  const char *text = sd_import_field (ctx, column);
+
+  if (*text == '\0')
+    return required ? reject_missing (ctx, column) : TRUE;
+  if (!sd_import_parse_time (text, out))
+    {
+      sd_import_reject (ctx, "bad date “%.40s” in column %s", text, column_name (ctx, column));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sd_import_get_text (SdImportContext  *ctx,
+                    int               column,
+                    const char      **out)
+{
+  const char *text = sd_import_field (ctx, column);
+
+  if (*text)
+    *out = text;
+  return TRUE;
+}
+
+char *
+sd_import_identity (SdImportContext *ctx,
+                    const char      *value)
+{
+  if (value == NULL || *value == '\0')
+    return NULL;
+  if (ctx->hash_identities)
+    return sd_store_hash_identity (ctx->store, value);
+  return g_strdup (value);
+}
+
+int
+sd_import_match_columns (char              **header,
+                         guint               n_header,
+                         const char *const  *required,
+                         const char *const  *optional)
+{
+  int score = 0;
+
+  for (guint i = 0; required && required[i]; i++)
+    {
+      g_auto(GStrv) alternatives = g_strsplit (required[i], "|", -1);
+      gboolean found = FALSE;
+      for (guint a = 0; alternatives[a] && !found; a++)
+        found = sd_import_header_has (header, n_header, alternatives[a]);
+      if (!found)
+        return 0;
+      score += 10;
+    }
+  for (guint i = 0; optional && optional[i]; i++)
+    if (sd_import_header_has (header, n_header, optional[i]))
+      score++;
+  return score;
+}
+
+char *
+sd_import_strip_html (const char *html)
+{
+  GString *out;
+  gboolean in_tag = FALSE, space = FALSE;
+
+  if (html == NULL || *html == '\0')
+    return NULL;
+  out = g_string_sized_new (strlen (html));
+  for (const char *p = html; *p; p++)
+    {
+      if (*p == '<')
+        in_tag = TRUE;
+      else if (*p == '>' && in_tag)
+        {
+          in_tag = FALSE;
+          space = TRUE;
+        }
+      else if (!in_tag)
+        {
+          if (g_ascii_isspace (*p))
+            space = TRUE;
+          else
+            {
+              if (space && out->len > 0)
+                g_string_append_c (out, ' ');
+              space = FALSE;
+              if (g_str_has_prefix (p, "&amp;"))
+                g_string_append_c (out, '&'), p += 4;
+              else if (g_str_has_prefix (p, "&nbsp;"))
+                space = TRUE, p += 5;
+              else if (g_str_has_prefix (p, "&quot;"))
+                g_string_append_c (out, '"'), p += 5;
+              else if (g_str_has_prefix (p, "&lt;"))
+                g_string_append_c (out, '<'), p += 3;
+              else if (g_str_has_prefix (p, "&gt;"))
+                g_string_append_c (out, '>'), p += 3;
+              else
+                g_string_append_c (out, *p);
+            }
+        }
+    }
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+sd_import_category_leaf (const char *categories)
+{
+  g_autofree char *first = NULL;
+  const char *comma, *leaf;
+
+  if (categories == NULL || *categories == '\0')
+    return NULL;
+  comma = strchr (categories, ',');
+  first = comma ? g_strndup (categories, comma - categories) : g_strdup (categories);
+  leaf = g_strrstr (first, ">");
+  leaf = leaf ? leaf + 1 : first;
+  {
+    g_autofree char *copy = g_strdup (leaf);
+    g_strstrip (copy);
+    return *copy ? g_steal_pointer (&copy) : NULL;
+  }
+}
+
+char *
+sd_import_normalize_tags (const char *tags)
+{
+  g_auto(GStrv) parts = NULL;
+  GString *out;
+
+  if (tags == NULL || *tags == '\0')
+    return NULL;
+  parts = g_strsplit (tags, ",", -1);
+  out = g_string_new (NULL);
+  for (guint i = 0; parts[i]; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i] == '\0')
+        continue;
+      if (out->len)
+        g_string_append_c (out, ',');
+      g_string_append (out, parts[i]);
+    }
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Entities */
+
+/* The statements of the row loop, kept at hand: finding one in the store's cache
+ * hashes its whole SQL text, which costs about as much as a small insert. */
+static SdStmt *
+hot_prepare (SdImportContext  *ctx,
+             guint             slot,
+             const char       *sql,
+             GError          **error)
+{
+  if (ctx->hot[slot] == NULL)
+    ctx->hot[slot] = sd_store_prepare (ctx->store, sql, error);
+  return ctx->hot[slot];
+}
+
+static gboolean
+step_done (SdImportContext  *ctx,
+           SdStmt           *stmt,
+           const char       *what,
+           GError          **error)
+{
+  if (sqlite3_step (stmt) == SQLITE_DONE)
+    return TRUE;
+  sd_store_fail (ctx->store, what, error);
+  return FALSE;
+}
+
+static gint64
+step_id (SdImportContext  *ctx,
+         SdStmt           *stmt,
+         const char       *what,
+         GError          **error)
+{
+  gint64 id;
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sd_store_fail (ctx->store, what, error);
+      return -1;
+    }
+  id = sqlite3_column_int64 (stmt, 0);
+  /* RETURNING statements change the database on the first step; finish them. */
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    ;
+  return id;
+}
+
+static void
+bind_text_or_null (SdStmt     *stmt,
+                   int         index,
+                   const char *value)
+{
+  if (value && *value)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_int_or_null (SdStmt *stmt,
+                  int     index,
+                  gint64  value,
+                  gint64  null_below)
+{
+  if (value < null_below)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int64 (stmt, index, value);
+}
+
+static void
+remember_id (GHashTable *map,
+             const char *external_id,
+             gint64      id)
+{
+  g_hash_table_insert (map, g_strdup (external_id), g_memdup2 (&id, sizeof id));
+}
+
+gint64
+sd_import_customer_full (SdImportContext         *ctx,
+                         const SdImportCustomer  *c,
+                         GError                 **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (ctx->store,
+                      "INSERT INTO customers (external_id, name, email, country, segment, created_at)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                      " ON CONFLICT (external_id) DO UPDATE SET"
+                      "  name = coalesce (excluded.name, name),"
+                      "  email = coalesce (excluded.email, email),"
+                      "  country = coalesce (excluded.country, country),"
+                      "  segment = coalesce (excluded.segment, segment),"
+                      "  created_at = coalesce (excluded.created_at, created_at)"
+                      " RETURNING id", error);
+  g_autofree char *name = sd_import_identity (ctx, c->name);
+  g_autofree char *email = sd_import_identity (ctx, c->email);
+  gint64 id;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, c->external_id, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 2, name);
+  bind_text_or_null (stmt, 3, email);
+  bind_text_or_null (stmt, 4, c->country);
+  bind_text_or_null (stmt, 5, c->segment);
+  bind_int_or_null (stmt, 6, c->created_at, 1);
+  id = step_id (ctx, stmt, "Could not save a customer", error);
+  if (id > 0 && !g_hash_table_contains (ctx->customers, c->external_id))
+    remember_id (ctx->customers, c->external_id, id);
+  return id;
+}
+
+gint64
+sd_import_customer (SdImportContext  *ctx,
+                    const char       *external_id,
+                    const char       *name,
+                    const char       *email,
+                    const char       *country,
+                    GError          **error)
+{
+  gint64 *known = g_hash_table_lookup (ctx->customers, external_id);
+  SdImportCustomer c = { external_id, name, email, country, NULL, 0 };
+
+  if (known)
+    return *known;
+  return sd_import_customer_full (ctx, &c, error);
+}
+
+gint64
+sd_import_product (SdImportContext        *ctx,
+                   const SdImportProduct  *p,
+                   GError                **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (ctx->store,
+                      "INSERT INTO products (external_id, title, description, category, tags,"
+                      "                      price_cents, stock, created_at)"
+                      " VALUES (?1, coalesce (?2, ?1), ?3, ?4, ?5, coalesce (?6, 0), coalesce (?7, 0), ?8)"
+                      " ON CONFLICT (external_id) DO UPDATE SET"
+                      "  title = coalesce (?2, title),"
+                      "  description = coalesce (?3, description),"
+                      "  category = coalesce (?4, category),"
+                      "  tags = coalesce (?5, tags),"
+                      "  price_cents = coalesce (?6, price_cents),"
+                      "  stock = coalesce (?7, stock),"
+                      "  created_at = coalesce (?8, created_at)"
+                      " RETURNING id", error);
+  gint64 id;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, p->external_id, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 2, p->title);
+  bind_text_or_null (stmt, 3, p->description);
+  bind_text_or_null (stmt, 4, p->category);
+  bind_text_or_null (stmt, 5, p->tags);
+  bind_int_or_null (stmt, 6, p->price_cents, 0);
+  bind_int_or_null (stmt, 7, p->stock, 0);
+  bind_int_or_null (stmt, 8, p->created_at, 1);
+  id = step_id (ctx, stmt, "Could not save a product", error);
+  if (id > 0 && !g_hash_table_contains (ctx->products, p->external_id))
+    remember_id (ctx->products, p->external_id, id);
+  return id;
+}
+
+gint64
+sd_import_product_find (SdImportContext  *ctx,
+                        const char       *external_id,
+                        GError          **error)
+{
+  gint64 *known = g_hash_table_lookup (ctx->products, external_id);
+  g_autoptr(SdStmt) find = NULL;
+
+  if (known)
+    return *known;
+  if (!(find = sd_store_prepare (ctx->store, "SELECT id FROM products WHERE external_id = ?1", error)))
+    return -1;
+  sqlite3_bind_text (find, 1, external_id, -1, SQLITE_STATIC);
+  return sqlite3_step (find) == SQLITE_ROW ? sqlite3_column_int64 (find, 0) : 0;
+}
+
+gint64
+sd_import_product_ref (SdImportContext  *ctx,
+                       const char       *external_id,
+                       const char       *title,
+                       GError          **error)
+{
+  gint64 *known = g_hash_table_lookup (ctx->products, external_id);
+  gint64 id;
+
+  if (known)
+    return *known;
+  if ((id = sd_import_product_find (ctx, external_id, error)) < 0)
+    return -1;
+  if (id == 0)
+    {
+      g_autoptr(SdStmt) insert =
+        sd_store_prepare (ctx->store,
+                          "INSERT INTO products (external_id, title) VALUES (?1, coalesce (?2, ?1))", error);
+      if (insert == NULL)
+        return -1;
+      sqlite3_bind_text (insert, 1, external_id, -1, SQLITE_STATIC);
+      bind_text_or_null (insert, 2, title);
+      if (!step_done (ctx, insert, "Could not save a product", error))
+        return -1;
+      id = sqlite3_last_insert_rowid (sd_store_get_db (ctx->store));
+    }
+  remember_id (ctx->products, external_id, id);
+  return id;
+}
+
+SdImportOrder *
+sd_import_order_lookup (SdImportContext *ctx,
+                        const char      *external_id)
+{
+  return g_hash_table_lookup (ctx->orders, external_id);
+}
+
+SdImportOrder *
+sd_import_order (SdImportContext  *ctx,
+                 const char       *external_id,
+                 gint64            customer_id,
+                 gint64            placed_at,
+                 const char       *status,
+                 const char       *currency,
+                 const char       *country,
+                 GError          **error)
+{
+  SdImportOrder *order = g_hash_table_lookup (ctx->orders, external_id);
+  g_autoptr(SdStmt) stmt = NULL;
+
+  if (order)
+    return order;
+
+  stmt = hot_prepare (ctx, 3,
+                           "INSERT INTO orders (external_id, customer_id, placed_at, status, currency, country)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                           " ON CONFLICT (external_id) DO UPDATE SET"
+                           "  customer_id = excluded.customer_id,"
+                           "  placed_at = excluded.placed_at,"
+                           "  status = excluded.status,"
+                           "  currency = coalesce (excluded.currency, currency),"
+                           "  country = coalesce (excluded.country, country)"
+                           " RETURNING id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
+  bind_int_or_null (stmt, 2, customer_id, 1);
+  sqlite3_bind_int64 (stmt, 3, placed_at);
+  sqlite3_bind_text (stmt, 4, status && *status ? status : "paid", -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 5, currency);
+  bind_text_or_null (stmt, 6, country);
+
+  order = g_new0 (SdImportOrder, 1);
+  order->id = step_id (ctx, stmt, "Could not save an order", error);
+  if (order->id < 0)
+    {
+      g_free (order);
+      return NULL;
+    }
+  g_hash_table_insert (ctx->orders, g_strdup (external_id), order);
+  return order;
+}
+
+gboolean
+sd_import_order_line (SdImportContext  *ctx,
+                      SdImportOrder    *order,
+                      gint64            product_id,
+                      gint64            quantity,
+                      gint64            unit_price_cents,
+                      GError          **error)
+{
+  g_autoptr(SdStmt) stmt =
+    hot_prepare (ctx, 2,
+                      "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5)"
+                      " ON CONFLICT (order_id, line_no) DO UPDATE SET"
+                      "  product_id = excluded.product_id,"
+                      "  quantity = excluded.quantity,"
+                      "  unit_price_cents = excluded.unit_price_cents", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, order->id);
+  sqlite3_bind_int64 (stmt, 2, ++order->n_lines);
+  bind_int_or_null (stmt, 3, product_id, 1);
+  sqlite3_bind_int64 (stmt, 4, quantity);
+  sqlite3_bind_int64 (stmt, 5, unit_price_cents);
+  return step_done (ctx, stmt, "Could not save an order line", error);
+}
+
+typedef struct _SdImportEventKey {
+  gint64 customer_id;    /* 0: an empty slot (rowids start at 1) */
+  gint64 product_id;
+  gint64 at;
+} EventKey;
+
+static guint64
+event_key_hash (const EventKey *k)
+{
+  guint64 h = (guint64) k->customer_id * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+
+  h ^= (guint64) k->product_id * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F) + (h >> 29);
+  h ^= (guint64) k->at * G_GUINT64_CONSTANT (0x165667B19E3779F9) + (h >> 31);
+  return h ^ (h >> 33);
+}
+
+/* Adds @key; returns FALSE when it was there already. A flat table rather than a
+ * GHashTable: hundreds of thousands of keys without an allocation each. */
+static gboolean
+event_keys_add (SdImportContext *ctx,
+                const EventKey  *key)
+{
+  gsize mask, i;
+
+  if ((ctx->n_event_keys + 1) * 2 > ctx->event_keys_size)
+    {
+      EventKey *old = ctx->event_keys;
+      gsize old_size = ctx->event_keys_size;
+
+      ctx->event_keys_size = MAX (old_size * 2, 1024);
+      ctx->event_keys = g_new0 (EventKey, ctx->event_keys_size);
+      ctx->n_event_keys = 0;
+      for (gsize j = 0; j < old_size; j++)
+        if (old[j].customer_id != 0)
+          event_keys_add (ctx, &old[j]);
+      g_free (old);
+    }
+
+  mask = ctx->event_keys_size - 1;
+  for (i = event_key_hash (key) & mask; ctx->event_keys[i].customer_id != 0; i = (i + 1) & mask)
+    if (memcmp (&ctx->event_keys[i], key, sizeof *key) == 0)
+      return FALSE;
+  ctx->event_keys[i] = *key;
+  ctx->n_event_keys++;
+  return TRUE;
+}
+
+
+gboolean
+sd_import_event (SdImportContext  *ctx,
+                 gint64            customer_id,
+                 gint64            product_id,
+                 SdEventKind       kind,
+                 gint64            at,
+                 gint64            quantity,
+                 int               rating,
+                 const char       *review_text,
+                 GError          **error)
+{
+  g_autoptr(SdStmt) stmt = NULL;
+  gboolean add = FALSE;
+
+  /* The first write of a key in this import sets the quantity, later ones add to it:
+   * two lines of one basket stay one event, and importing the file again gives the
+   * same numbers instead of doubling them. */
+  if (kind == SD_EVENT_PURCHASE)
+    {
+      EventKey key = { customer_id, product_id, at };
+      add = !event_keys_add (ctx, &key);
+    }
+
+  if (add)
+    stmt = hot_prepare (ctx, 0,
+                             "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                             " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
+                             "  quantity = quantity + excluded.quantity", error);
+  else
+    stmt = hot_prepare (ctx, 1,
+                             "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                             " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
+                             "  quantity = excluded.quantity,"
+                             "  rating = coalesce (excluded.rating, rating),"
+                             "  review_text = coalesce (excluded.review_text, review_text)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_int64 (stmt, 2, product_id);
+  sqlite3_bind_int (stmt, 3, kind);
+  sqlite3_bind_int64 (stmt, 4, at);
+  sqlite3_bind_int64 (stmt, 5, quantity);
+  bind_int_or_null (stmt, 6, rating, 1);
+  bind_text_or_null (stmt, 7, review_text);
+  return step_done (ctx, stmt, "Could not save an event", error);
+}
+
+/* Orders are finished once their last line is known: lines a previous import of an
+ * edited file left beyond the end go, and the total is summed from what is stored. */
+static gboolean
+finish_orders (SdImportContext  *ctx,
+               GError          **error)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, ctx->orders);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SdImportOrder *order = value;
+      g_autoptr(SdStmt) trim =
+        sd_store_prepare (ctx->store, "DELETE FROM order_lines WHERE order_id = ?1 AND line_no > ?2", error);
+      g_autoptr(SdStmt) total = NULL;
+
+      if (trim == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (trim, 1, order->id);
+      sqlite3_bind_int64 (trim, 2, order->n_lines);
+      if (!step_done (ctx, trim, "Could not tidy an order", error))
+        return FALSE;
+
+      total = sd_store_prepare (ctx->store,
+                                "UPDATE orders SET total_cents ="
+                                " (SELECT coalesce (sum (quantity * unit_price_cents), 0)"
+                                "  FROM order_lines WHERE order_id = ?1) WHERE id = ?1", error);
+      if (total == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (total, 1, order->id);
+      if (!step_done (ctx, total, "Could not total an order", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+report_json (SdImportReport *report)
+{
+  GString *out = g_string_new ("{\"counts\": {");
+  g_autoptr(GPtrArray) names = sorted_count_names (report);
+
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (out, "%s\"%s\": %" G_GUINT64_FORMAT, i ? ", " : "",
+                            (char *) names->pdata[i],
+                            sd_import_report_get_count (report, names->pdata[i]));
+  g_string_append_printf (out, "}, \"elapsed_us\": %" G_GINT64_FORMAT "}", report->elapsed_us);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+record_import (SdImportContext  *ctx,
+               gint64            started_at,
+               GError          **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (ctx->store,
+                      "INSERT INTO imports (file, format, started_at, finished_at,"
+                      "                     rows_read, rows_imported, rows_rejected, report)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
+  g_autofree char *json = report_json (ctx->report);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, ctx->path, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, ctx->info->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, started_at);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_int64 (stmt, 5, ctx->report->rows_read);
+  sqlite3_bind_int64 (stmt, 6, ctx->report->rows_imported);
+  sqlite3_bind_int64 (stmt, 7, ctx->report->rows_rejected);
+  sqlite3_bind_text (stmt, 8, json, -1, SQLITE_STATIC);
+  return step_done (ctx, stmt, "Could not record the import", error);
+}
+
+/* Detection */
+
+static char
+sniff_separator (SdCsvReader *reader)
+{
+  gsize len;
+  const char *raw = sd_csv_reader_get_raw (reader, &len);
+
+  if (sd_csv_reader_get_n_fields (reader) > 1)
+    return ',';
+  if (memchr (raw, '\t', len))
+    return '\t';
+  if (memchr (raw, '|', len))
+    return '|';
+  if (memchr (raw, ';', len))
+    return ';';
+  return ',';
+}
+
+/* Opens @path with @separator and reads its first record. */
+static SdCsvReader *
+open_first (const char                *path,
+            char                       separator,
+            const SdImportFormatInfo  *info,
+            SdImportContext           *ctx,
+            GError                   **error)
+{
+  g_autoptr(SdCsvReader) reader = sd_csv_reader_new_for_path (path, error);
+  g_autoptr(GError) local = NULL;
+
+  if (reader == NULL)
+    return NULL;
+  sd_csv_reader_set_trim (reader, TRUE);
+  sd_csv_reader_set_separator (reader, separator);
+  if (info && info->setup)
+    info->setup (ctx, reader);
+  if (!sd_csv_reader_next (reader, &local))
+    {
+      if (local)
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                     "“%s” line 1: the file is empty", sd_csv_reader_get_name (reader));
+      return NULL;
+    }
+  return g_steal_pointer (&reader);
+}
+
+static char **
+lower_header (SdCsvReader *reader,
+              guint       *n)
+{
+  guint count = sd_csv_reader_get_n_fields (reader);
+  char **names = g_new0 (char *, count + 1);
+
+  for (guint i = 0; i < count; i++)
+    names[i] = lower_name (sd_csv_reader_get_field (reader, i, NULL));
+  *n = count;
+  return names;
+}
+
+static const SdImportFormatInfo *
+best_match (char  **header,
+            guint   n_header,
+            int    *score_out)
+{
+  const SdImportFormatInfo *best = NULL;
+  int best_score = 0;
+
+  for (guint f = 1; f < SD_N_IMPORT_FORMATS; f++)
+    {
+      int score = formats[f]->match (header, n_header);
+      if (score > best_score)
+        {
+          best = formats[f];
+          best_score = score;
+        }
+    }
+  if (score_out)
+    *score_out = best_score;
+  return best;
+}
+
+static char *
+header_preview (SdCsvReader *reader)
+{
+  GString *out = g_string_new (NULL);
+  guint n = MIN (sd_csv_reader_get_n_fields (reader), 6);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, "%s%.30s", i ? ", " : "", sd_csv_reader_get_field (reader, i, NULL));
+  if (sd_csv_reader_get_n_fields (reader) > n)
+    g_string_append (out, ", …");
+  return g_string_free (out, FALSE);
+}
+
+/* Picks the format and the separator from the first record. */
+static const SdImportFormatInfo *
+detect (const char      *path,
+        SdImportFormat   wanted,
+        char            *separator_out,
+        GError         **error)
+{
+  g_autoptr(SdCsvReader) reader = open_first (path, ',', NULL, NULL, error);
+  g_auto(GStrv) header = NULL;
+  const SdImportFormatInfo *found;
+  guint n_header;
+  char separator;
+
+  if (reader == NULL)
+    return NULL;
+  separator = sniff_separator (reader);
+  if (separator != ',')
+    {
+      g_clear_pointer (&reader, sd_csv_reader_free);
+      if (!(reader = open_first (path, separator, NULL, NULL, error)))
+        return NULL;
+    }
+  *separator_out = separator;
+
+  header = lower_header (reader, &n_header);
+  found = best_match (header, n_header, NULL);
+
+  if (wanted == SD_IMPORT_AUTO)
+    {
+      if (found == NULL)
+        {
+          g_autofree char *preview = header_preview (reader);
+          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                       "“%s” line 1: no known header (it starts “%s”); choose the format, "
+                       "or see “Import formats” in the README for the columns each one needs",
+                       sd_csv_reader_get_name (reader), preview);
+        }
+      return found;
+    }
+
+  if (formats[wanted]->match (header, n_header) > 0)
+    return formats[wanted];
+  if (found)
+    g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                 "“%s” line 1: this looks like %s, not %s",
+                 sd_csv_reader_get_name (reader), _(found->label), _(formats[wanted]->label));
+  else
+    {
+      g_autofree char *preview = header_preview (reader);
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                   "“%s” line 1: the header (“%s”) is not that of %s",
+                   sd_csv_reader_get_name (reader), preview, _(formats[wanted]->label));
+    }
+  return NULL;
+}
+
+gboolean
+sd_import_detect_format (const char      *path,
+                         SdImportFormat  *out,
+                         GError         **error)
+{
+  char separator;
+  const SdImportFormatInfo *info = detect (path, SD_IMPORT_AUTO, &separator, error);
+
+  if (info == NULL)
+    return FALSE;
+  *out = info->format;
+  return TRUE;
+}
+
+/* The import */
+
+static void
+context_clear (SdImportContext *ctx)
+{
+  if (ctx->state && ctx->info->state_free)
+    ctx->info->state_free (ctx->state);
+  g_clear_pointer (&ctx->reader, sd_csv_reader_free);
+  g_clear_pointer (&ctx->header, g_strfreev);
+  g_clear_pointer (&ctx->header_lower, g_strfreev);
+  g_clear_pointer (&ctx->customers, g_hash_table_unref);
+  g_clear_pointer (&ctx->products, g_hash_table_unref);
+  g_clear_pointer (&ctx->orders, g_hash_table_unref);
+  g_clear_pointer (&ctx->event_keys, g_free);
+  g_clear_pointer (&ctx->report, sd_import_report_free);
+  g_clear_pointer (&ctx->name, g_free);
+}
+
+/* After a resync the lines behind the first are read again as rows of their own, so
+ * the rejected row is only its first line. */
+static void
+cut_last_reject_to_first_line (SdImportContext *ctx)
+{
+  SdImportReject *reject = g_ptr_array_index (ctx->report->rejects, ctx->report->rejects->len - 1);
+  char *nl = strchr (reject->raw, '\n');
+
+  if (nl)
+    {
+      if (nl > reject->raw && nl[-1] == '\r')
+        nl--;
+      *nl = '\0';
+    }
+}
+
+static gboolean
+check_shape (SdImportContext *ctx)
+{
+  SdCsvReader *reader = ctx->reader;
+  guint n = sd_csv_reader_get_n_fields (reader);
+
+  switch (sd_csv_reader_get_status (reader))
+    {
+    case SD_CSV_RECORD_OK:
+      break;
+    case SD_CSV_RECORD_FIELD_TOO_LARGE:
+      sd_import_reject (ctx, "a field is larger than 1 MiB (or the row has thousands of columns)");
+      return FALSE;
+    case SD_CSV_RECORD_UNCLOSED_QUOTE:
+      sd_import_reject (ctx, "unbalanced quote: the quote opened on this line is never closed");
+      if (sd_csv_reader_resync (reader))
+        cut_last_reject_to_first_line (ctx);
+      else
+        sd_import_count (ctx, "lines-lost-after-unbalanced-quote");
+      return FALSE;
+    case SD_CSV_RECORD_STRAY_QUOTE:
+      sd_import_reject (ctx, "unbalanced quote: text follows a closing quote");
+      if (sd_csv_reader_get_multiline (reader) && sd_csv_reader_resync (reader))
+        cut_last_reject_to_first_line (ctx);
+      return FALSE;
+    }
+
+  if (ctx->has_header && n != ctx->n_header)
+    {
+      /* Trailing empty fields (a trailing comma) are harmless. */
+      gboolean extra_empty = n > ctx->n_header;
+      for (guint i = ctx->n_header; extra_empty && i < n; i++)
+        if (*sd_csv_reader_get_field (reader, i, NULL))
+          extra_empty = FALSE;
+      if (!extra_empty)
+        {
+          sd_import_reject (ctx, "%u columns where the header has %u%s", n, ctx->n_header,
+                            sd_csv_reader_get_multiline (reader) ? " (an unbalanced quote?)" : "");
+          if (sd_csv_reader_get_multiline (reader) && sd_csv_reader_resync (reader))
+            cut_last_reject_to_first_line (ctx);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+SdImportReport *
+sd_import_file (SdStore               *store,
+                const char            *path,
+                const SdImportOptions *options,
+                SdImportProgressFunc   progress,
+                gpointer               user_data,
+                GCancellable          *cancellable,
+                GError               **error)
+{
+  SdImportContext ctx = { 0 };
+  SdImportOptions defaults = { SD_IMPORT_AUTO, FALSE };
+  g_autoptr(GError) local = NULL;
+  gint64 start_us = g_get_monotonic_time ();
+  gint64 started_at = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean pending_first;
+  char separator = ',';
+  SdImportReport *result = NULL;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (options == NULL)
+    options = &defaults;
+
+  ctx.store = store;
+  ctx.path = path;
+  ctx.name = g_path_get_basename (path);
+  ctx.hash_identities = options->hash_identities;
+  ctx.customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ctx.products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ctx.orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  if (!(ctx.info = detect (path, options->format, &separator, &local)))
+    goto failed;
+  if (ctx.info->state_new)
+    ctx.state = ctx.info->state_new ();
+  ctx.has_header = ctx.info->has_header;
+  if (!(ctx.reader = open_first (path, separator, ctx.info, &ctx, &local)))
+    goto failed;
+
+  ctx.report = report_new (path);
+  ctx.report->format = ctx.info->format;
+  if (ctx.has_header)
+    {
+      guint n = sd_csv_reader_get_n_fields (ctx.reader);
+      ctx.header = g_new0 (char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        ctx.header[i] = g_strdup (sd_csv_reader_get_field (ctx.reader, i, NULL));
+      ctx.header_lower = lower_header (ctx.reader, &ctx.n_header);
+      pending_first = FALSE;
+    }
+  else
+    pending_first = TRUE;
+
+  /* Every reference the importer writes is a rowid it just read or wrote in this
+   * transaction, so SQLite's per-row foreign key lookups would only repeat that. */
+  if (!sd_store_exec (store, "PRAGMA foreign_keys = OFF", &local) ||
+      !sd_store_begin (store, &local))
+    goto failed;
+  if (ctx.info->begin && !ctx.info->begin (&ctx, &local))
+    goto failed;
+
+  if (progress)
+    progress (0, sd_csv_reader_get_bytes_total (ctx.reader), 0, user_data);
+
+  while (pending_first || sd_csv_reader_next (ctx.reader, &local))
+    {
+      guint64 rejected = ctx.report->rows_rejected;
+
+      pending_first = FALSE;
+      ctx.report->rows_read++;
+      if (check_shape (&ctx))
+        {
+          if (sd_csv_reader_get_reencoded (ctx.reader))
+            sd_import_count (&ctx, "re-encoded-latin1");
+          if (!ctx.info->row (&ctx, &local))
+            {
+              g_prefix_error (&local, "“%s” line %" G_GUINT64_FORMAT ": ",
+                              ctx.name, sd_csv_reader_get_line (ctx.reader));
+              goto failed;
+            }
+          if (ctx.report->rows_rejected == rejected)
+            ctx.report->rows_imported++;
+        }
+
+      if (ctx.report->rows_read % PROGRESS_EVERY == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, &local))
+            goto failed;
+          if (progress)
+            progress (sd_csv_reader_get_bytes_read (ctx.reader),
+                      sd_csv_reader_get_bytes_total (ctx.reader),
+                      ctx.report->rows_read, user_data);
+        }
+    }
+  if (local != NULL)
+    goto failed;
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local))
+    goto failed;
+
+  if (ctx.info->finish && !ctx.info->finish (&ctx, &local))
+    goto failed;
+  if (!finish_orders (&ctx, &local))
+    goto failed;
+  ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
+  if (!record_import (&ctx, started_at, &local) ||
+      !sd_store_commit (store, &local))
+    goto failed;
+
+  if (progress)
+    progress (sd_csv_reader_get_bytes_total (ctx.reader),
+              sd_csv_reader_get_bytes_total (ctx.reader),
+              ctx.report->rows_read, user_data);
+  sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
+  ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
+  result = g_steal_pointer (&ctx.report);
+  context_clear (&ctx);
+  return result;
+
+failed:
+  sd_store_rollback (store);
+  sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
+  context_clear (&ctx);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
+}
+
+/* The job */
+
+typedef struct {
+  char            *db_path;
+  char            *path;
+  SdImportOptions  options;
+  SdImportReport  *report;
+  SdJob           *job;        /* not owned: the job owns this */
+  gint64           last_us;
+  guint64          last_rows;
+  int              step;
+} ImportJob;
+
+static void
+import_job_free (gpointer data)
+{
+  ImportJob *d = data;
+
+  g_free (d->db_path);
+  g_free (d->path);
+  sd_import_report_free (d->report);
+  g_free (d);
+}
+
+static void
+import_job_progress (guint64  bytes_done,
+                     guint64  bytes_total,
+                     guint64  rows,
+                     gpointer user_data)
+{
+  ImportJob *d = user_data;
+  g_autofree char *count = format_count (rows);
+  g_autofree char *text = g_strdup_printf (_("%s rows"), count);
+  gint64 now = g_get_monotonic_time ();
+
+  sd_job_set_progress (d->job, bytes_total ? (double) bytes_done / bytes_total : 0.0, text);
+  if (d->last_us == 0)
+    {
+      d->last_us = now;
+      d->last_rows = rows;
+    }
+  else if (now - d->last_us >= G_USEC_PER_SEC / 5)
+    {
+      double rate = (rows - d->last_rows) / ((now - d->last_us) / 1e6);
+      sd_job_metric (d->job, d->step++, "rows/s", rate);
+      d->last_us = now;
+      d->last_rows = rows;
+    }
+}
+
+static gboolean
+import_job_run (SdJob         *job,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  ImportJob *d = data;
+  g_autoptr(SdStore) store = sd_store_open (d->db_path, error);
+  g_autofree char *count = NULL;
+  g_autofree char *text = NULL;
+
+  if (store == NULL)
+    return FALSE;
+  d->job = job;
+  d->report = sd_import_file (store, d->path, &d->options, import_job_progress, d,
+                              cancellable, error);
+  if (d->report == NULL)
+    return FALSE;
+  count = format_count (d->report->rows_imported);
+  text = g_strdup_printf (_("%s rows imported"), count);
+  sd_job_set_progress (job, 1.0, text);
+  return TRUE;
+}
+
+SdJob *
+sd_import_job_new (const char            *db_path,
+                   const char            *path,
+                   const SdImportOptions *options)
+{
+  ImportJob *d = g_new0 (ImportJob, 1);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *title = g_strdup_printf (_("Importing “%s”"), base);
+
+  d->db_path = g_strdup (db_path);
+  d->path = g_strdup (path);
+  if (options)
+    d->options = *options;
+  return sd_job_new (title, import_job_run, d, import_job_free);
+}
+
+SdImportReport *
+sd_import_job_get_report (SdJob *job)
+{
+  ImportJob *d = sd_job_get_data (job);
+
+  g_return_val_if_fail (d != NULL, NULL);
+  return d->report;
+}

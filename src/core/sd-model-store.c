@@ -1,0 +1,77 @@
+/* sd-model-store.c — saving and loading trained recommenders in the `models` table */
+#include "config.h"
+
+#include "sd-error.h"
+#include "sd-model-store.h"
+
+gint64
+sd_model_store_save (SdStore        *store,
+                     SdRecommender  *model,
+                     gint64          run_id,
+                     const char     *metrics_json,
+                     GError        **error)
+{
+  g_autoptr(GBytes) blob = sd_recommender_save (model);
+  g_autofree char *params = sd_recommender_params_to_json (model);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "INSERT INTO models (kind, name, params, metrics, run_id, created_at, blob)"
+      " VALUES ('recommender', ?1, ?2, ?3, ?4, ?5, ?6)", error);
+  gsize size;
+  gconstpointer data = g_bytes_get_data (blob, &size);
+
+  if (!stmt)
+    return -1;
+  sqlite3_bind_text (stmt, 1, sd_recommender_get_name (model), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, params, -1, SQLITE_STATIC);
+  if (metrics_json)
+    sqlite3_bind_text (stmt, 3, metrics_json, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 3);
+  if (run_id > 0)
+    sqlite3_bind_int64 (stmt, 4, run_id);
+  else
+    sqlite3_bind_null (stmt, 4);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_blob64 (stmt, 6, data, size, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sd_store_fail (store, "Could not store the trained model", error);
+      return -1;
+    }
+  return sqlite3_last_insert_rowid (sd_store_get_db (store));
+}
+
+SdRecommender *
+sd_model_store_load (SdStore         *store,
+                     const char      *name,
+                     SdInteractions  *train,
+                     gint64          *model_id,
+                     GError         **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT id, blob FROM models WHERE kind = 'recommender' AND name = ?1"
+      " ORDER BY created_at DESC, id DESC LIMIT 1", error);
+  g_autoptr(GBytes) blob = NULL;
+  int rc;
+
+  if (!stmt)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
+                   "No trained %s model is stored in this shop; run “shopdesk-cli train --model %s” first",
+                   name, name);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      sd_store_fail (store, "Could not read the stored models", error);
+      return NULL;
+    }
+  if (model_id)
+    *model_id = sqlite3_column_int64 (stmt, 0);
+  blob = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
+  return sd_recommender_load (blob, train, error);
+}

@@ -1,0 +1,31 @@
+/* sd-model-store.h — trained recommenders kept in the shop's `models` table
+ *
+ * A row per training: kind "recommender", name = the model's name ("ease"), its
+ * parameters and metrics as JSON, the run it came from, and the blob of
+ * sd_recommender_save(). Loading takes the newest row of a name.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sd-recommender.h"
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+/* Returns the new row's id, or -1 with @error. */
+gint64         sd_model_store_save (SdStore         *store,
+                                    SdRecommender   *model,
+                                    gint64           run_id,
+                                    const char      *metrics_json,
+                                    GError         **error);
+/* The newest stored model called @name, bound to @train (the shop's matrix as it is now).
+ * SD_ERROR_NOT_FOUND when none is stored; SD_ERROR_INVALID_INPUT when the shop changed
+ * shape since (the message says to train again). */
+SdRecommender *sd_model_store_load (SdStore         *store,
+                                    const char      *name,
+                                    SdInteractions  *train,
+                                    gint64          *model_id,
+                                    GError         **error);
+
+G_END_DECLS

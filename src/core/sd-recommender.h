@@ -1,0 +1,173 @@
+/* sd-recommender.h — the one interface every recommendation model sits behind
+ *
+ * A model is a subclass of SdRecommender (one file pair each: sd-als.c, sd-ease.c, …).
+ * Its hyperparameters are GObject properties with ranges, so the Training page can build
+ * editors from the GParamSpecs and sd_recommender_set_param() can refuse bad values with
+ * a message. The base class does what every model shares: filters, top-N, save/load of
+ * the parameters, timing.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sd-catalog.h"
+#include "sd-interactions.h"
+#include "sd-job.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint item;
+  float score;
+} SdScoredItem;
+
+typedef enum {
+  SD_REASON_SIMILAR_ITEM,   /* "bought X (similarity 0.42)" */
+  SD_REASON_SIMILAR_USERS,  /* "customers like you (N) bought it" */
+  SD_REASON_CONTENT,        /* "matches 'vintage', 'heart'" */
+  SD_REASON_FACTOR,         /* a history item that contributed most to a factor score */
+  SD_REASON_POPULAR,        /* "popular: bought by N customers" */
+} SdReasonKind;
+
+typedef struct {
+  SdReasonKind kind;
+  guint        item;      /* the history item it refers to, or G_MAXUINT */
+  double       weight;    /* similarity or contribution */
+  guint        count;     /* customers (SIMILAR_USERS, POPULAR) */
+  char        *terms;     /* matched words (CONTENT), comma-separated */
+} SdReason;
+
+void  sd_reason_free     (SdReason *reason);
+/* A sentence a store manager can read, using the catalog's titles. */
+char *sd_reason_describe (const SdReason *reason,
+                          SdCatalog      *catalog);
+
+typedef struct {
+  gboolean    exclude_seen;          /* leave out the user's training items */
+  gboolean    exclude_out_of_stock;  /* needs a catalog with stock */
+  const char *boost_category;        /* scores in it are raised by boost */
+  const char *bury_category;         /* scores in it are lowered; NULL for none */
+  double      boost;                 /* e.g. 0.5: +50 % of the score range */
+} SdRecFilter;
+
+typedef struct _SdRecommender SdRecommender;
+
+typedef struct {
+  SdJob        *job;          /* nullable: progress and metric points ("loss" per epoch) */
+  GCancellable *cancellable;
+  /* Called after each epoch of an iterative model (e.g. to evaluate on a validation
+   * split and report "ndcg@10"); may be NULL. */
+  void        (*epoch_done) (SdRecommender *model,
+                             int            epoch,
+                             double         loss,
+                             gpointer       user_data);
+  gpointer      user_data;
+} SdFitContext;
+
+#define SD_TYPE_RECOMMENDER (sd_recommender_get_type ())
+G_DECLARE_DERIVABLE_TYPE (SdRecommender, sd_recommender, SD, RECOMMENDER, GObject)
+
+struct _SdRecommenderClass
+{
+  GObjectClass parent_class;
+
+  const char  *name;     /* "als": what the CLI's --model takes */
+  const char  *label;    /* "ALS (implicit)": for people */
+
+  /* @train is the base's (sd_recommender_get_train) and lives as long as the model. */
+  gboolean   (*fit)     (SdRecommender      *self,
+                         SdInteractions     *train,
+                         const SdFitContext *context,
+                         GError            **error);
+  /* Fills scores[0..n_items) for dense user @user; higher is better. Thread-safe. */
+  void       (*score)   (SdRecommender      *self,
+                         guint               user,
+                         float              *scores);
+  /* Up to @max SdReason * for why @item is recommended to @user (may be empty), strongest
+   * first; the array frees its elements (sd_reason_free). The default returns none. */
+  GPtrArray *(*explain) (SdRecommender      *self,
+                         guint               user,
+                         guint               item,
+                         guint               max);
+  /* The learned state (not the parameters: the base saves those). */
+  GBytes    *(*save)    (SdRecommender      *self);
+  gboolean   (*load)    (SdRecommender      *self,
+                         GBytes             *state,
+                         GError            **error);
+
+  gpointer padding[8];
+};
+
+/* The models by name ("popularity", "itemknn", "userknn", "content", "als", "bpr",
+ * "ease", "hybrid"). NULL with an error naming the known ones for an unknown name. */
+SdRecommender  *sd_recommender_new          (const char         *name,
+                                             GError            **error);
+const char    **sd_recommender_list_names   (void);
+
+const char     *sd_recommender_get_name     (SdRecommender      *self);
+const char     *sd_recommender_get_label    (SdRecommender      *self);
+
+/* KEY=VALUE from the CLI or an editor: refused with a message naming the parameter and
+ * its range when the value does not parse or is out of range. */
+gboolean        sd_recommender_set_param    (SdRecommender      *self,
+                                             const char         *key,
+                                             const char         *value,
+                                             GError            **error);
+/* The hyperparameters as a JSON object, e.g. {"factors": 64, "reg": 0.05}. */
+char           *sd_recommender_params_to_json (SdRecommender    *self);
+
+void            sd_recommender_set_catalog  (SdRecommender      *self,
+                                             SdCatalog          *catalog);
+SdCatalog      *sd_recommender_get_catalog  (SdRecommender      *self);
+SdInteractions *sd_recommender_get_train    (SdRecommender      *self);
+
+gboolean        sd_recommender_fit          (SdRecommender      *self,
+                                             SdInteractions     *train,
+                                             const SdFitContext *context,
+                                             GError            **error);
+double          sd_recommender_get_fit_seconds (SdRecommender   *self);
+gboolean        sd_recommender_is_fitted    (SdRecommender      *self);
+
+void            sd_recommender_score        (SdRecommender      *self,
+                                             guint               user,
+                                             float              *scores);
+/* The best @n items for dense user @user after @filter (NULL: exclude seen only). */
+GArray         *sd_recommender_recommend    (SdRecommender      *self,
+                                             guint               user,
+                                             guint               n,
+                                             const SdRecFilter  *filter);
+/* What recommend does after scoring: the filter applied to a user's scores in place
+ * (excluded items become -INFINITY). For models and evaluation code that score themselves. */
+void            sd_recommender_apply_filter (SdRecommender      *self,
+                                             guint               user,
+                                             const SdRecFilter  *filter,
+                                             float              *scores);
+/* The best @n of @scores[0..n_items), best first (SdScoredItem); NaN and -INFINITY
+ * entries are skipped, ties go to the lower index. O(n_items log n). */
+GArray         *sd_top_n                    (const float        *scores,
+                                             guint               n_items,
+                                             guint               n);
+GPtrArray      *sd_recommender_explain      (SdRecommender      *self,
+                                             guint               user,
+                                             guint               item,
+                                             guint               max);
+
+/* Parameters and learned state in one blob (for the `models` table), and back. */
+GBytes         *sd_recommender_save         (SdRecommender      *self);
+SdRecommender  *sd_recommender_load         (GBytes             *blob,
+                                             SdInteractions     *train,
+                                             GError            **error);
+
+/* For subclasses: report progress of epoch @epoch (counted from 1) of @n_epochs with its
+ * loss (NAN for closed-form models, which have none: no "loss" point is sent then):
+ * a "loss" metric point at step @epoch and the progress fraction go to the job, then
+ * context->epoch_done runs (the model counts as fitted while it does, so the callback can
+ * score), then cancellation is checked. Returns FALSE with @error set when cancelled. */
+gboolean        sd_recommender_report_epoch (SdRecommender      *self,
+                                             const SdFitContext *context,
+                                             int                 epoch,
+                                             int                 n_epochs,
+                                             double              loss,
+                                             GError            **error);
+
+G_END_DECLS

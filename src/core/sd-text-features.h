@@ -1,0 +1,26 @@
+/* sd-text-features.h — hashed features of a short English or Chinese text
+ *
+ * Shared by the small linear models of the chatbot (sentiment, the fallback intent
+ * classifier): NFKC + case-folded words for Latin text, characters and character
+ * bigrams for CJK, word bigrams, and negation scope: after "not", "never", "n't", 不,
+ * 没, … the following words (characters in Chinese) up to the next punctuation are
+ * marked, so "not good" gives NOT_good rather than good.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Appends a 32-bit hash per feature of @text (any bytes: invalid UTF-8 is replaced,
+ * at most @max_bytes of it are read) to @out (a GArray of guint32). */
+void sd_text_features (const char *text,
+                       gsize       max_bytes,
+                       GArray     *out);
+
+/* The same features as strings ("w:good", "NOT_w:good", "b:not|good", "c:好", "cc:不好"),
+ * for explanations and tests. */
+GPtrArray *sd_text_feature_names (const char *text,
+                                  gsize       max_bytes);
+
+G_END_DECLS

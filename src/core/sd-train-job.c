@@ -1,0 +1,198 @@
+/* sd-train-job.c — fit a recommender on a shop in a worker thread, record and store it */
+#include "config.h"
+
+#include "sd-catalog.h"
+#include "sd-error.h"
+#include "sd-eval.h"
+#include "sd-model-store.h"
+#include "sd-recommender.h"
+#include "sd-split.h"
+#include "sd-train-job.h"
+
+typedef struct {
+  char                 *db_path;
+  char                 *model;
+  char                **params;
+  gboolean              validate;
+  gboolean              store_model;
+  SdInteractionWeights  weights;
+
+  /* results, written by the worker before the job finishes */
+  gint64                run_id;
+  gint64                model_id;
+  char                 *metrics;
+  double                fit_seconds;
+} TrainData;
+
+static void
+train_data_free (TrainData *d)
+{
+  g_free (d->db_path);
+  g_free (d->model);
+  g_strfreev (d->params);
+  g_free (d->metrics);
+  g_free (d);
+}
+
+void
+sd_train_options_init (SdTrainOptions *options)
+{
+  *options = (SdTrainOptions) { NULL };
+  options->store_model = TRUE;
+  sd_interactions_weights_default (&options->weights);
+}
+
+static SdRecommender *
+make_model (const char          *name,
+            const char * const  *params,
+            GError             **error)
+{
+  g_autoptr(SdRecommender) model = sd_recommender_new (name, error);
+
+  if (!model)
+    return NULL;
+  for (guint i = 0; params && params[i]; i++)
+    {
+      const char *eq = strchr (params[i], '=');
+      g_autofree char *key = NULL;
+      if (!eq)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "A parameter is KEY=VALUE; got “%s”", params[i]);
+          return NULL;
+        }
+      key = g_strndup (params[i], eq - params[i]);
+      if (!sd_recommender_set_param (model, key, eq + 1, error))
+        return NULL;
+    }
+  return g_steal_pointer (&model);
+}
+
+static gboolean
+train_func (SdJob         *job,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  TrainData *d = data;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdRecommender) model = NULL;
+  g_autoptr(SdInteractions) all = NULL;
+  g_autoptr(SdCatalog) catalog = NULL;
+  g_autoptr(SdEvalMonitor) monitor = NULL;
+  g_autofree char *params = NULL;
+  g_autoptr(GError) local = NULL;
+  SdSplit split = { NULL };
+  SdFitContext context = { job, cancellable, NULL, NULL };
+  SdInteractions *train;
+
+  if (!(store = sd_store_open (d->db_path, error)) ||
+      !(model = make_model (d->model, (const char * const *) d->params, error)))
+    return FALSE;
+
+  sd_job_set_progress (job, 0.0, "Reading the shop");
+  if (!(all = sd_interactions_from_store (store, &d->weights, cancellable, error)) ||
+      !(catalog = sd_catalog_from_store (store, all, NULL, error)))
+    return FALSE;
+  sd_recommender_set_catalog (model, catalog);
+
+  params = sd_recommender_params_to_json (model);
+  d->run_id = sd_store_run_begin (store, "recommender", d->model, params, error);
+  if (d->run_id < 0)
+    return FALSE;
+  sd_job_record_run (job, store, d->run_id);
+  sd_job_log (job, "%s on %u customers × %u products, %" G_GSIZE_FORMAT " interactions",
+              sd_recommender_get_label (model), all->n_users, all->n_items, all->nnz);
+
+  train = all;
+  if (d->validate)
+    {
+      sd_split_random_holdout (all, 0.2, 1, &split);
+      train = split.train;
+      monitor = sd_eval_monitor_new (split.test, job, 10, 2000);
+      sd_eval_monitor_install (monitor, &context);
+    }
+
+  if (!sd_recommender_fit (model, train, &context, &local))
+    goto fail;
+  d->fit_seconds = sd_recommender_get_fit_seconds (model);
+
+  if (d->validate)
+    {
+      const guint ks[] = { 10, 20 };
+      SdEvalOptions options = { ks, 2, 10, NULL, 1, 0, job, cancellable };
+      g_autoptr(SdEvalResult) result = sd_eval_run (model, split.test, &options, &local);
+      g_autofree char *fields = NULL;
+      if (!result)
+        goto fail;
+      fields = sd_eval_result_to_json_fields (result);
+      d->metrics = g_strdup_printf ("{%s, \"fit_seconds\": %.3f}", fields, d->fit_seconds);
+    }
+  else
+    d->metrics = g_strdup_printf ("{\"fit_seconds\": %.3f}", d->fit_seconds);
+
+  d->model_id = -1;
+  if (d->store_model &&
+      (d->model_id = sd_model_store_save (store, model, d->run_id, d->metrics, &local)) < 0)
+    goto fail;
+  sd_split_clear (&split);
+  return sd_store_run_finish (store, d->run_id, "finished", d->metrics, error);
+
+fail:
+  sd_split_clear (&split);
+  sd_store_run_finish (store, d->run_id,
+                       g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : "failed",
+                       NULL, NULL);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+SdJob *
+sd_train_job_new (const SdTrainOptions  *options,
+                  GError               **error)
+{
+  g_autoptr(SdRecommender) check = NULL;
+  g_autofree char *title = NULL;
+  TrainData *d;
+
+  g_return_val_if_fail (options != NULL && options->db_path != NULL, NULL);
+
+  if (!(check = make_model (options->model ? options->model : "", options->params, error)))
+    return NULL;
+
+  d = g_new0 (TrainData, 1);
+  d->db_path = g_strdup (options->db_path);
+  d->model = g_strdup (options->model);
+  d->params = g_strdupv ((char **) options->params);
+  d->validate = options->validate;
+  d->store_model = options->store_model;
+  d->weights = options->weights;
+  d->run_id = -1;
+  d->model_id = -1;
+  title = g_strdup_printf ("Training %s", sd_recommender_get_label (check));
+  return sd_job_new (title, train_func, d, (GDestroyNotify) train_data_free);
+}
+
+gint64
+sd_train_job_get_run_id (SdJob *job)
+{
+  return ((TrainData *) sd_job_get_data (job))->run_id;
+}
+
+gint64
+sd_train_job_get_model_id (SdJob *job)
+{
+  return ((TrainData *) sd_job_get_data (job))->model_id;
+}
+
+const char *
+sd_train_job_get_metrics (SdJob *job)
+{
+  return ((TrainData *) sd_job_get_data (job))->metrics;
+}
+
+double
+sd_train_job_get_fit_seconds (SdJob *job)
+{
+  return ((TrainData *) sd_job_get_data (job))->fit_seconds;
+}

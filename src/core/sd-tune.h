@@ -1,0 +1,55 @@
+/* sd-tune.h — hyperparameter search on a validation split cut from the training data
+ *
+ * Never looks at a test split: the caller passes its training matrix, and the search
+ * holds out part of it (random per-user holdout) to score each candidate. Run it in an
+ * SdJob: each trial reports progress and a metric point (step = trial number), and the
+ * search stops between trials when cancelled.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sd-catalog.h"
+#include "sd-interactions.h"
+#include "sd-job.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char   **assignments;   /* KEY=VALUE of the parameters the search varied */
+  char    *params_json;   /* all of the model's parameters */
+  double   value;         /* the target metric on the validation split */
+  double   fit_seconds;
+} SdTuneTrial;
+
+typedef struct {
+  char      *model;
+  char      *metric;
+  GPtrArray *trials;      /* SdTuneTrial *, in the order they ran */
+  guint      best;        /* index of the best trial */
+  guint      validation_users;
+} SdTuneResult;
+
+typedef struct {
+  const char         *model;
+  const char * const *grid;              /* "lambda=100,200,500", one per parameter; NULL: the model's default */
+  const char * const *fixed;             /* KEY=VALUE set on every trial; may be NULL */
+  guint               n_random;          /* 0: the whole grid; else this many random grid points */
+  guint32             seed;              /* of the validation split and the random points */
+  double              validation_ratio;  /* share of each user's items held out; 0 = 0.2 */
+  const char         *metric;            /* NULL = "ndcg@10" */
+  SdCatalog          *catalog;           /* nullable */
+} SdTuneOptions;
+
+/* The grid searched when none is given ("lambda=…" for EASE, …); NULL when there is none. */
+const char * const *sd_tune_default_grid (const char *model);
+
+SdTuneResult *sd_tune_run         (SdInteractions       *train,
+                                   const SdTuneOptions  *options,
+                                   SdJob                *job,
+                                   GCancellable         *cancellable,
+                                   GError              **error);
+void          sd_tune_result_free (SdTuneResult         *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTuneResult, sd_tune_result_free)
+
+G_END_DECLS

@@ -1,0 +1,586 @@
+/* test-charts.c — the chart widgets with data in a window: drawing, export, screenshots */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "sd-chart-controls.h"
+#include "sd-chart-scale.h"
+#include "sd-resources.h"
+#include "sd-heatmap.h"
+#include "sd-line-chart.h"
+#include "sd-scatter.h"
+#include "sd-seriation.h"
+
+/* Saves what @widget shows as BUILDDIR/charts-@name.png, so a person can look at it. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = g_strdup_printf ("charts-%s.png", name);
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, file, NULL);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int w = gtk_widget_get_width (widget);
+  int h = gtk_widget_get_height (widget);
+
+  /* Charts draw on the window background: put it under the screenshot too. */
+  {
+    GdkRGBA bg;
+    gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &bg);
+    gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  }
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static GtkWidget *
+show_in_window (GtkWidget *child,
+                int        width,
+                int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_widget_set_margin_start (child, 12);
+  gtk_widget_set_margin_end (child, 12);
+  gtk_widget_set_margin_top (child, 12);
+  gtk_widget_set_margin_bottom (child, 12);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (child);
+  return window;
+}
+
+static void
+wait_for_draw (GtkWidget *widget)
+{
+  gtk_widget_queue_draw (widget);
+  gtk_test_widget_wait_for_draw (widget);
+}
+
+static void
+set_dark (gboolean dark)
+{
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+}
+
+/* A style switch alone must make @widget redraw in the new colours (no queue_draw here). */
+static void
+set_dark_and_wait (GtkWidget *widget,
+                   gboolean   dark)
+{
+  gboolean was_dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  set_dark (dark);
+  if (was_dark == dark)
+    gtk_widget_queue_draw (widget);
+  gtk_test_widget_wait_for_draw (widget);
+}
+
+/* A training run: noisy decreasing loss per step, validation per epoch. */
+static void
+fill_loss_curves (SdLineChart *chart,
+                  guint        steps_per_epoch,
+                  guint        epochs,
+                  double      *last_val)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1);
+  guint train = sd_line_chart_add_series (chart, "train", "train loss");
+  guint val = sd_line_chart_add_series (chart, "val", "validation loss");
+  guint ndcg = sd_line_chart_add_series (chart, "lr", "learning rate × 10");
+
+  for (guint e = 0; e < epochs; e++)
+    for (guint s = 0; s < steps_per_epoch; s++)
+      {
+        double x = e + (double) s / steps_per_epoch;
+        double y = 0.2 + 2.0 * exp (-x / 4.0) + g_rand_double_range (rand, -0.08, 0.08) * (1 + exp (-x / 4));
+        sd_line_chart_append (chart, train, x, y);
+      }
+  for (guint e = 1; e <= epochs; e++)
+    {
+      *last_val = 0.25 + 1.9 * exp (-(double) e / 4.5) + 0.002 * e;
+      sd_line_chart_append (chart, val, e, *last_val);
+      sd_line_chart_append (chart, ndcg, e, 0.5 * pow (0.9, e));
+    }
+}
+
+static void
+test_line_chart (void)
+{
+  GtkWidget *chart = sd_line_chart_new ();
+  GtkWidget *window;
+  double last_val = 0;
+  g_autofree char *png = g_test_build_filename (G_TEST_BUILT, "charts-export.png", NULL);
+  g_autofree char *svg = g_test_build_filename (G_TEST_BUILT, "charts-export.svg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) loaded = NULL;
+  g_autofree char *svg_text = NULL;
+  g_autofree char *last_text = NULL;
+  g_autoptr(GFile) png_file = NULL;
+  gsize svg_len = 0;
+
+  g_object_ref_sink (chart);
+  sd_line_chart_set_axis_titles (SD_LINE_CHART (chart), "epoch", "loss");
+  fill_loss_curves (SD_LINE_CHART (chart), 200, 20, &last_val);
+  g_assert_cmpuint (sd_line_chart_get_n_series (SD_LINE_CHART (chart)), ==, 3);
+  g_assert_cmpint (sd_line_chart_find_series (SD_LINE_CHART (chart), "val"), ==, 1);
+  g_assert_true (isfinite (last_val));
+
+  window = show_in_window (chart, 760, 460);
+
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      g_autofree char *n1 = g_strdup_printf ("line-%s", dark ? "dark" : "light");
+      g_autofree char *n2 = g_strdup_printf ("line-smooth-log-%s", dark ? "dark" : "light");
+
+      set_dark (dark);
+      sd_line_chart_set_smoothing (SD_LINE_CHART (chart), 0);
+      sd_line_chart_set_log_scale (SD_LINE_CHART (chart), FALSE);
+      wait_for_draw (chart);
+      save_screenshot (chart, n1);
+
+      g_object_set (chart, "smoothing", 0.9, "log-scale", TRUE, NULL);
+      wait_for_draw (chart);
+      save_screenshot (chart, n2);
+    }
+  set_dark (FALSE);
+  g_assert_cmpfloat (sd_line_chart_get_smoothing (SD_LINE_CHART (chart)), ==, 0.9);
+  g_assert_true (sd_line_chart_get_log_scale (SD_LINE_CHART (chart)));
+
+  /* Zoom and reset through the widget's actions. */
+  g_assert_false (sd_line_chart_get_zoomed (SD_LINE_CHART (chart)));
+  gtk_widget_activate_action (chart, "chart.zoom-in", NULL);
+  g_assert_true (sd_line_chart_get_zoomed (SD_LINE_CHART (chart)));
+  wait_for_draw (chart);
+  save_screenshot (chart, "line-zoomed");
+  gtk_widget_activate_action (chart, "chart.reset-view", NULL);
+  g_assert_false (sd_line_chart_get_zoomed (SD_LINE_CHART (chart)));
+
+  /* The description names every series and the last value of each. */
+  last_text = sd_chart_format_value (last_val);
+  g_test_message ("description: %s", sd_line_chart_get_description (SD_LINE_CHART (chart)));
+  g_assert_nonnull (strstr (sd_line_chart_get_description (SD_LINE_CHART (chart)), last_text));
+  g_assert_nonnull (strstr (sd_line_chart_get_description (SD_LINE_CHART (chart)), "validation loss: last"));
+  g_assert_nonnull (strstr (sd_line_chart_get_description (SD_LINE_CHART (chart)), "epoch 20"));
+
+  /* Exports: a PNG that loads back at the asked size, an SVG that is SVG. */
+  g_remove (png);
+  g_remove (svg);
+  g_assert_true (sd_line_chart_export_png (SD_LINE_CHART (chart), png, 900, 500, &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_line_chart_export_svg (SD_LINE_CHART (chart), svg, 900, 500, &error));
+  g_assert_no_error (error);
+
+  png_file = g_file_new_for_path (png);
+  loaded = gdk_texture_new_from_file (png_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (loaded), ==, 900);
+  g_assert_cmpint (gdk_texture_get_height (loaded), ==, 500);
+
+  g_assert_true (g_file_get_contents (svg, &svg_text, &svg_len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (svg_len, >, 1000);
+  g_assert_true (g_str_has_prefix (svg_text, "<?xml") || g_str_has_prefix (svg_text, "<svg"));
+  g_assert_nonnull (strstr (svg_text, "</svg>"));
+  /* Where librsvg's pixbuf loader is installed, the SVG must also parse at its size. */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (svg, &error);
+
+    if (pixbuf == NULL && g_error_matches (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+      g_test_message ("no SVG loader for GdkPixbuf; SVG checked by its text only");
+    else
+      {
+        g_assert_no_error (error);
+        g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 900);
+        g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 500);
+      }
+    g_clear_error (&error);
+  }
+
+  /* A path that cannot be written gives an error naming it, not a crash. */
+  g_assert_false (sd_line_chart_export_png (SD_LINE_CHART (chart), "/nonexistent/dir/chart.png", 100, 100, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/dir/chart"));
+  g_clear_error (&error);
+
+  /* Appending updates the description. */
+  sd_line_chart_append (SD_LINE_CHART (chart), 1, 21, 0.123);
+  g_assert_nonnull (strstr (sd_line_chart_get_description (SD_LINE_CHART (chart)), "last 0.123 at epoch 21"));
+
+  sd_line_chart_clear (SD_LINE_CHART (chart));
+  g_assert_cmpuint (sd_line_chart_get_n_series (SD_LINE_CHART (chart)), ==, 0);
+  wait_for_draw (chart);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (chart);
+}
+
+/* What a redraw costs (decimation + Cairo node + rendering): for the report, not asserted. */
+static void
+report_redraw_cost (GtkWidget  *chart,
+                    const char *what)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (chart);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (chart));
+  const int rounds = 10;
+  gint64 t0 = g_get_monotonic_time ();
+
+  for (int i = 0; i < rounds; i++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+
+      gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (chart), gtk_widget_get_height (chart));
+      node = gtk_snapshot_to_node (snapshot);
+      texture = gsk_renderer_render_texture (renderer, node, NULL);
+    }
+  g_test_message ("%s: %.1f ms per redraw", what, (g_get_monotonic_time () - t0) / 1000.0 / rounds);
+}
+
+/* 100k points per series: drawn through decimation, and still correct at the edges. */
+static void
+test_line_chart_large (void)
+{
+  GtkWidget *chart = sd_line_chart_new ();
+  GtkWidget *window;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (9);
+  guint a, b;
+  gint64 t0, t1;
+
+  g_object_ref_sink (chart);
+  sd_line_chart_set_axis_titles (SD_LINE_CHART (chart), "row", "rows/s");
+  a = sd_line_chart_add_series (SD_LINE_CHART (chart), "a", "import rate");
+  b = sd_line_chart_add_series (SD_LINE_CHART (chart), "b", "with gaps and zeros");
+  for (int i = 0; i < 100000; i++)
+    {
+      sd_line_chart_append (SD_LINE_CHART (chart), a, i, 50000 + 20000 * sin (i / 5000.0) + g_rand_double_range (rand, -8000, 8000));
+      sd_line_chart_append (SD_LINE_CHART (chart), b, i, i % 20000 < 500 ? (i % 2 ? NAN : 0) : 20000 + i * 0.3);
+    }
+  window = show_in_window (chart, 760, 460);
+  t0 = g_get_monotonic_time ();
+  wait_for_draw (chart);
+  t1 = g_get_monotonic_time ();
+  g_test_message ("100k×2 points: first frame after %.1f ms", (t1 - t0) / 1000.0);
+
+  report_redraw_cost (chart, "100k×2 points");
+  save_screenshot (chart, "line-100k");
+  sd_line_chart_set_smoothing (SD_LINE_CHART (chart), 0.99);
+  wait_for_draw (chart);
+  report_redraw_cost (chart, "100k×2 points, smoothed");
+  save_screenshot (chart, "line-100k-smooth");
+  sd_line_chart_set_log_scale (SD_LINE_CHART (chart), TRUE);
+  wait_for_draw (chart);
+  save_screenshot (chart, "line-100k-log");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (chart);
+}
+
+/* Customers in hidden taste groups: cosine similarity of noisy group profiles. */
+static double *
+make_similarity (guint   n,
+                 guint   groups,
+                 guint  *group_of,
+                 GRand  *rand)
+{
+  const guint dims = 16;
+  g_autofree double *vec = g_new (double, n * dims);
+  double *sim = g_new (double, n * n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double norm = 0;
+
+      group_of[i] = g_rand_int_range (rand, 0, groups);
+      for (guint d = 0; d < dims; d++)
+        {
+          double v = (d % groups == group_of[i] ? 1.0 : 0.0) + g_rand_double_range (rand, 0, 0.6);
+          vec[i * dims + d] = v;
+          norm += v * v;
+        }
+      for (guint d = 0; d < dims; d++)
+        vec[i * dims + d] /= sqrt (norm);
+    }
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      {
+        double dot = 0;
+        for (guint d = 0; d < dims; d++)
+          dot += vec[i * dims + d] * vec[j * dims + d];
+        sim[i * n + j] = dot;
+      }
+  return sim;
+}
+
+static void
+show_heatmap (guint       n,
+              gboolean    with_labels,
+              const char *name)
+{
+  GtkWidget *heatmap = sd_heatmap_new ();
+  GtkWidget *window;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (n);
+  g_autofree guint *group_of = g_new (guint, n);
+  g_autofree double *sim = make_similarity (n, 4, group_of, rand);
+  g_autofree double *ordered = g_new (double, (gsize) n * n);
+  g_autofree guint *order = g_new (guint, n);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  double lo, hi, x, y;
+  guint row, col;
+
+  g_object_ref_sink (heatmap);
+  /* What the Customers page does: order rows so the taste groups show as blocks. */
+  sd_seriation_order (sim, n, order);
+  for (guint i = 0; i < n; i++)
+    {
+      for (guint j = 0; j < n; j++)
+        ordered[i * n + j] = sim[order[i] * n + order[j]];
+      g_ptr_array_add (labels, g_strdup_printf ("customer %u (g%u)", order[i] + 1, group_of[order[i]]));
+    }
+  g_ptr_array_add (labels, NULL);
+
+  sd_heatmap_set_title (SD_HEATMAP (heatmap), "cosine similarity");
+  sd_heatmap_set_matrix (SD_HEATMAP (heatmap), ordered, n,
+                         with_labels ? (const char * const *) labels->pdata : NULL);
+  g_assert_cmpuint (sd_heatmap_get_size (SD_HEATMAP (heatmap)), ==, n);
+  sd_heatmap_get_range (SD_HEATMAP (heatmap), &lo, &hi);
+  g_assert_cmpfloat (lo, <, hi);
+  g_assert_cmpfloat (hi, <, 1.0);   /* the diagonal does not set the range */
+  g_assert_nonnull (strstr (sd_heatmap_get_description (SD_HEATMAP (heatmap)), "cosine similarity"));
+
+  window = show_in_window (heatmap, 620, 520);
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      g_autofree char *shot = g_strdup_printf ("heatmap-%s-%s", name, dark ? "dark" : "light");
+
+      set_dark_and_wait (heatmap, dark);
+      save_screenshot (heatmap, shot);
+    }
+  set_dark (FALSE);
+
+  /* Hit testing agrees with the layout: the matrix is square and fills its cells in order. */
+  g_assert_true (sd_heatmap_cell_at (SD_HEATMAP (heatmap), 300, 300, &row, &col) ||
+                 !sd_heatmap_cell_at (SD_HEATMAP (heatmap), 1, 1, NULL, NULL));
+  g_assert_false (sd_heatmap_cell_at (SD_HEATMAP (heatmap), -5, -5, &row, &col));
+  for (x = 0; x < 600; x += 7)
+    for (y = 0; y < 500; y += 7)
+      if (sd_heatmap_cell_at (SD_HEATMAP (heatmap), x, y, &row, &col))
+        {
+          g_assert_cmpuint (row, <, n);
+          g_assert_cmpuint (col, <, n);
+        }
+
+  sd_heatmap_set_color_scale (SD_HEATMAP (heatmap), SD_HEATMAP_DIVERGING);
+  sd_heatmap_get_range (SD_HEATMAP (heatmap), &lo, &hi);
+  g_assert_cmpfloat_with_epsilon (lo, -hi, 1e-12);
+  wait_for_draw (heatmap);
+  if (n <= 20)
+    {
+      g_autofree char *shot = g_strdup_printf ("heatmap-%s-diverging", name);
+      save_screenshot (heatmap, shot);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (heatmap);
+}
+
+static void
+test_heatmap (void)
+{
+  show_heatmap (16, TRUE, "16");
+  show_heatmap (120, TRUE, "120");
+  show_heatmap (300, FALSE, "300");
+}
+
+static void
+point_activated_cb (SdScatter *scatter,
+                    guint      index,
+                    int       *out)
+{
+  *out = (int) index;
+}
+
+static void
+test_scatter (void)
+{
+  static const char * const names[] = { "bargain hunters", "gadget fans", "home & garden", "book lovers", "new customers", NULL };
+  const guint n = 800;
+  GtkWidget *scatter = sd_scatter_new ();
+  GtkWidget *window;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  g_autofree double *x = g_new (double, n);
+  g_autofree double *y = g_new (double, n);
+  g_autofree guint *cat = g_new (guint, n);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  double px, py;
+  int activated = -1;
+
+  g_object_ref_sink (scatter);
+  for (guint i = 0; i < n; i++)
+    {
+      double a = g_rand_double_range (rand, 0, 2 * G_PI), r = fabs (g_rand_double_range (rand, 0, 1));
+
+      cat[i] = g_rand_int_range (rand, 0, 5);
+      x[i] = 2.5 * cos (cat[i] * 1.3) + r * cos (a) * 0.9;
+      y[i] = 1.8 * sin (cat[i] * 1.3) + r * sin (a) * 0.9;
+      g_ptr_array_add (labels, g_strdup_printf ("Customer %u", 1000 + i));
+    }
+  g_ptr_array_add (labels, NULL);
+
+  sd_scatter_set_points (SD_SCATTER (scatter), x, y, cat, (const char * const *) labels->pdata, n);
+  sd_scatter_set_categories (SD_SCATTER (scatter), names);
+  sd_scatter_set_axis_titles (SD_SCATTER (scatter), "PC 1", "PC 2");
+  sd_scatter_set_selected (SD_SCATTER (scatter), 17);
+  g_signal_connect (scatter, "point-activated", G_CALLBACK (point_activated_cb), &activated);
+  g_assert_nonnull (strstr (sd_scatter_get_description (SD_SCATTER (scatter)), "800 points"));
+  g_assert_nonnull (strstr (sd_scatter_get_description (SD_SCATTER (scatter)), "gadget fans"));
+
+  window = show_in_window (scatter, 720, 500);
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      g_autofree char *shot = g_strdup_printf ("scatter-%s", dark ? "dark" : "light");
+
+      set_dark_and_wait (scatter, dark);
+      save_screenshot (scatter, shot);
+    }
+  set_dark (FALSE);
+
+  /* The point drawn somewhere is found there (or one drawn on top of it, at that spot). */
+  g_assert_true (sd_scatter_get_point_position (SD_SCATTER (scatter), 17, &px, &py));
+  {
+    int hit = sd_scatter_point_at (SD_SCATTER (scatter), px + 1, py);
+    double hx, hy;
+
+    g_assert_cmpint (hit, >=, 0);
+    g_assert_true (sd_scatter_get_point_position (SD_SCATTER (scatter), hit, &hx, &hy));
+    g_assert_cmpfloat (hypot (hx - px - 1, hy - py), <=, 1.0 + 1e-9);
+  }
+  g_assert_cmpint (sd_scatter_point_at (SD_SCATTER (scatter), 2, 2), ==, -1);
+  g_signal_emit_by_name (scatter, "point-activated", 17u);
+  g_assert_cmpint (activated, ==, 17);
+
+  report_redraw_cost (scatter, "scatter, 800 points");
+  {
+    const guint big = 20000;
+    g_autofree double *bx = g_new (double, big);
+    g_autofree double *by = g_new (double, big);
+    g_autofree guint *bc = g_new (guint, big);
+
+    for (guint i = 0; i < big; i++)
+      {
+        bc[i] = i % 5;
+        bx[i] = bc[i] + g_rand_double_range (rand, -1, 1);
+        by[i] = g_rand_double_range (rand, -1, 1) * (1 + bc[i]);
+      }
+    sd_scatter_set_points (SD_SCATTER (scatter), bx, by, bc, NULL, big);
+    wait_for_draw (scatter);
+    report_redraw_cost (scatter, "scatter, 20000 points");
+    save_screenshot (scatter, "scatter-20k");
+    sd_scatter_set_points (SD_SCATTER (scatter), x, y, cat, (const char * const *) labels->pdata, n);
+    wait_for_draw (scatter);
+  }
+
+  gtk_widget_activate_action (scatter, "chart.zoom-in", NULL);
+  g_assert_true (sd_scatter_get_zoomed (SD_SCATTER (scatter)));
+  wait_for_draw (scatter);
+  save_screenshot (scatter, "scatter-zoomed");
+  gtk_widget_activate_action (scatter, "chart.reset-view", NULL);
+  g_assert_false (sd_scatter_get_zoomed (SD_SCATTER (scatter)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (scatter);
+}
+
+static void
+test_controls (void)
+{
+  GtkWidget *chart = sd_line_chart_new ();
+  GtkWidget *controls = sd_chart_controls_new (SD_LINE_CHART (chart));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *window;
+  double last_val;
+  GtkToggleButton *log_toggle = NULL;
+  GtkRange *scale = NULL;
+
+  g_object_ref_sink (chart);
+  g_object_ref_sink (controls);
+  sd_line_chart_set_axis_titles (SD_LINE_CHART (chart), "epoch", "loss");
+  fill_loss_curves (SD_LINE_CHART (chart), 50, 20, &last_val);
+  gtk_widget_set_halign (controls, GTK_ALIGN_END);
+  gtk_widget_set_vexpand (chart, TRUE);
+  gtk_box_append (GTK_BOX (box), controls);
+  gtk_box_append (GTK_BOX (box), chart);
+  g_assert_true (sd_chart_controls_get_chart (SD_CHART_CONTROLS (controls)) == SD_LINE_CHART (chart));
+
+  window = show_in_window (box, 760, 500);
+
+  /* Find the template's toggle and slider the way a user would reach them. */
+  for (GtkWidget *w = gtk_widget_get_first_child (controls); w; w = gtk_widget_get_next_sibling (w))
+    {
+      if (GTK_IS_TOGGLE_BUTTON (w))
+        log_toggle = GTK_TOGGLE_BUTTON (w);
+      else if (GTK_IS_BOX (w))
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+          if (GTK_IS_RANGE (c))
+            scale = GTK_RANGE (c);
+    }
+  g_assert_nonnull (log_toggle);
+  g_assert_nonnull (scale);
+
+  gtk_toggle_button_set_active (log_toggle, TRUE);
+  g_assert_true (sd_line_chart_get_log_scale (SD_LINE_CHART (chart)));
+  gtk_range_set_value (scale, 0.6);
+  g_assert_cmpfloat_with_epsilon (sd_line_chart_get_smoothing (SD_LINE_CHART (chart)), 0.6, 1e-9);
+  sd_line_chart_set_smoothing (SD_LINE_CHART (chart), 0.8);
+  g_assert_cmpfloat_with_epsilon (gtk_range_get_value (scale), 0.8, 1e-9);
+
+  /* Reset is only offered when there is something to reset. */
+  g_assert_false (sd_line_chart_get_zoomed (SD_LINE_CHART (chart)));
+  sd_line_chart_zoom (SD_LINE_CHART (chart), 0.5);
+  g_assert_true (sd_line_chart_get_zoomed (SD_LINE_CHART (chart)));
+  g_assert_true (gtk_widget_activate_action (controls, "controls.reset-view", NULL));
+  g_assert_false (sd_line_chart_get_zoomed (SD_LINE_CHART (chart)));
+
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      set_dark (dark);
+      wait_for_draw (box);
+      save_screenshot (box, dark ? "controls-dark" : "controls-light");
+    }
+  set_dark (FALSE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (controls);
+  g_assert_finalize_object (chart);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Same pixels on every machine, and no GL under Xvfb. */
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  sd_register_resource ();
+
+  g_test_add_func ("/charts/line", test_line_chart);
+  g_test_add_func ("/charts/line-large", test_line_chart_large);
+  g_test_add_func ("/charts/heatmap", test_heatmap);
+  g_test_add_func ("/charts/scatter", test_scatter);
+  g_test_add_func ("/charts/controls", test_controls);
+
+  return g_test_run ();
+}

@@ -1,0 +1,159 @@
+/* test-cli-import.c — `shopdesk-cli import`: exit statuses, report, rejects file */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct {
+  char *dir;
+  char *db;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("sd-cli-import-XXXXXX", NULL);
+  f->db = g_build_filename (f->dir, "shop.sqlite", NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->db);
+  g_free (f->dir);
+}
+
+static char *
+fixture_file (const char *name)
+{
+  return g_build_filename (g_getenv ("SD_FIXTURES_DIR"), name, NULL);
+}
+
+/* Runs shopdesk-cli --db DB ARGS…; returns its exit status. */
+static int
+run_cli (Fixture     *f,
+         char       **out,
+         char       **err,
+         ...)
+{
+  const char *cli = g_getenv ("SD_CLI");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+  const char *arg;
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, f->db);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+test_usage (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *out3 = NULL;
+  g_autofree char *err3 = NULL;
+  g_autofree char *good = fixture_file ("customers.csv");
+
+  g_assert_cmpint (run_cli (f, &out, &err, "import", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "--format"));
+  g_assert_nonnull (strstr (out, "shopify-orders"));
+  g_assert_nonnull (strstr (out, "--rejects"));
+  g_assert_cmpint (run_cli (f, &out2, &err2, "import", NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "FILE"));
+  g_assert_cmpint (run_cli (f, &out3, &err3, "import", "--format", "excel", good, NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "excel"));
+  /* Bad usage changes nothing: the shop was never even opened. */
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_exit_statuses (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *good = fixture_file ("online-retail.csv");
+  g_autofree char *bad = fixture_file ("online-retail-bad.csv");
+  g_autofree char *other = fixture_file ("shopify-orders.csv");
+  g_autofree char *rejects = g_build_filename (f->dir, "rejects.csv", NULL);
+  g_autofree char *empty = g_build_filename (f->dir, "empty.csv", NULL);
+  g_autofree char *saved = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autofree char *out3 = NULL, *err3 = NULL;
+  g_autofree char *out4 = NULL, *err4 = NULL;
+  g_autofree char *out5 = NULL, *err5 = NULL;
+  g_autofree char *out6 = NULL, *err6 = NULL;
+
+  g_assert_cmpint (run_cli (f, &out, &err, "import", good, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "Imported 10 of 10 rows"));
+
+  g_assert_cmpint (run_cli (f, &out2, &err2, "import", "--format", "online-retail", "--rejects", rejects, bad, NULL), ==, 3);
+  g_assert_nonnull (strstr (err2, "Imported 4 of 10 rows"));
+  g_assert_nonnull (strstr (err2, "line 7: unbalanced quote"));
+  g_assert_true (g_file_get_contents (rejects, &saved, NULL, NULL));
+  g_assert_true (g_str_has_prefix (saved, "line,reason,raw\n3,"));
+
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_cmpint (run_cli (f, &out3, &err3, "import", empty, NULL), ==, 1);
+  g_assert_nonnull (strstr (err3, "empty.csv"));
+  g_assert_nonnull (strstr (err3, "Nothing was imported"));
+
+  g_assert_cmpint (run_cli (f, &out4, &err4, "import", "--format=online-retail", other, NULL), ==, 1);
+  g_assert_nonnull (strstr (err4, "Shopify orders"));
+
+  /* The failures changed nothing: the counts are those of the two imports before.
+   * The second file states invoice 536365 again with one line, and the latest import
+   * of an order defines its lines: 8 + 3 orders, 10 - 3 + 1 + 3 lines. */
+  g_assert_cmpint (run_cli (f, &out5, &err5, "stats", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out5, "\"orders\": 11,"));
+  g_assert_nonnull (strstr (out5, "\"order_lines\": 11,"));
+
+  g_assert_cmpint (run_cli (f, &out6, &err6, "import", "--hash-identities", other, NULL), ==, 0);
+  g_assert_nonnull (strstr (err6, "Shopify orders"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("SD_CLI") == NULL || !g_file_test (g_getenv ("SD_CLI"), G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_message ("SD_CLI does not name shopdesk-cli");
+      return 77;
+    }
+
+  g_test_add ("/cli-import/usage", Fixture, NULL, fixture_set_up, test_usage, fixture_tear_down);
+  g_test_add ("/cli-import/exit-statuses", Fixture, NULL, fixture_set_up, test_exit_statuses, fixture_tear_down);
+
+  return g_test_run ();
+}

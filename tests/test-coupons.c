@@ -1,0 +1,688 @@
+/* test-coupons.c — the coupon rule engine: conditions, actions, stacking, limits,
+ * versions, refusals, and the preview against direct SQL counts */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sys/wait.h>
+
+#include "sd-coupon-engine.h"
+#include "sd-coupon-rule.h"
+#include "sd-coupon-store.h"
+#include "sd-customer-facts.h"
+#include "sd-error.h"
+
+#define DAY 86400
+#define NOW 1700000000
+
+typedef struct {
+  char            *dir;
+  SdStore         *store;
+  SdCustomerFacts *facts;
+} Fixture;
+
+/* Five customers, four products in three categories, orders and reviews: small enough to
+ * know every answer by hand. */
+static const char *const fixture_sql =
+  "INSERT INTO customers (id, external_id, name, country, segment) VALUES"
+  " (1, 'c1', 'Ada', 'United Kingdom', 'vip'),"
+  " (2, 'c2', 'Bo', 'Germany', 'regular'),"
+  " (3, 'c3', 'Chen Li', 'China', 'new'),"
+  " (4, 'c4', 'Dee', 'United Kingdom', 'at-risk'),"
+  " (5, 'c5', 'Eve', 'France', 'regular');"
+  "INSERT INTO products (id, external_id, title, category, tags, price_cents, stock) VALUES"
+  " (1, 'mug', 'Heart mug', 'kitchen', 'ceramic, heart', 1000, 5),"
+  " (2, 'lamp', 'Vintage lamp', 'home', 'vintage, brass', 4000, 2),"
+  " (3, 'kite', 'Red kite', 'toys', 'red', 1500, 0),"
+  " (4, 'bowl', 'Oak bowl', 'kitchen', 'wooden', 2500, 9);"
+  /* Ada: 3 orders, spent 100.00 + 40.00 + 30.00; last order 10 days ago */
+  "INSERT INTO orders (id, external_id, customer_id, placed_at, status) VALUES"
+  " (1, 'o1', 1, 1700000000 - 200 * 86400, 'delivered'),"
+  " (2, 'o2', 1, 1700000000 - 50 * 86400, 'delivered'),"
+  " (3, 'o3', 1, 1700000000 - 10 * 86400, 'paid'),"
+  /* Bo: 1 order 150 days ago (lamp + mug) */
+  " (4, 'o4', 2, 1700000000 - 150 * 86400, 'delivered'),"
+  /* Dee: one cancelled order only, which does not count */
+  " (5, 'o5', 4, 1700000000 - 5 * 86400, 'cancelled'),"
+  /* Eve: 2 orders of kites, the last 20 days ago */
+  " (6, 'o6', 5, 1700000000 - 90 * 86400, 'delivered'),"
+  " (7, 'o7', 5, 1700000000 - 20 * 86400, 'shipped');"
+  "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES"
+  " (1, 1, 2, 2, 4000), (1, 2, 4, 1, 2000),"
+  " (2, 1, 2, 1, 4000),"
+  " (3, 1, 1, 3, 1000),"
+  " (4, 1, 2, 1, 4000), (4, 2, 1, 1, 1000),"
+  " (5, 1, 4, 4, 2500),"
+  " (6, 1, 3, 2, 1500),"
+  " (7, 1, 3, 4, 1500);"
+  "INSERT INTO events (customer_id, product_id, kind, at, rating) VALUES"
+  " (1, 2, 3, 1699000000, 5), (1, 1, 3, 1699000001, 4), (5, 3, 3, 1699000002, 2);";
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("sd-coupons-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "shop.sqlite", NULL);
+  f->store = sd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_store_exec (f->store, fixture_sql, &error));
+  g_assert_no_error (error);
+  f->facts = sd_customer_facts_load (f->store, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  sd_customer_facts_free (f->facts);
+  g_assert_finalize_object (f->store);
+  remove_dir (f->dir);
+  g_free (f->dir);
+}
+
+static int
+customer (Fixture    *f,
+          gint64      id)
+{
+  int idx = sd_customer_facts_find (f->facts, id);
+  g_assert_cmpint (idx, >=, 0);
+  return idx;
+}
+
+static SdCouponRule *
+rule_from (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  SdCouponRule *rule = sd_coupon_rule_from_json (json, "test", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (rule);
+  g_assert_true (sd_coupon_rule_validate (rule, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return rule;
+}
+
+/* Which of the five customers (ids 1..5) meet @json's conditions on their typical basket,
+ * as a string like "1_3__" — easy to read in a failing assertion. */
+static char *
+who_matches (Fixture    *f,
+             const char *json)
+{
+  g_autoptr(SdCouponRule) rule = rule_from (json);
+  g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (f->facts);
+  char *out = g_strdup ("_____");
+
+  for (int id = 1; id <= 5; id++)
+    if (sd_coupon_engine_matches (engine, rule, customer (f, id), NULL))
+      out[id - 1] = '0' + id;
+  return out;
+}
+
+#define RULE(conds) \
+  "{\"name\": \"t\", \"enabled\": true, \"conditions\": {\"type\": \"all\", \"conditions\": [" conds "]}," \
+  " \"action\": {\"type\": \"percent_off\", \"percent\": 10}}"
+
+static void
+assert_matches (Fixture    *f,
+                const char *json,
+                const char *expected)
+{
+  g_autofree char *got = who_matches (f, json);
+  g_assert_cmpstr (got, ==, expected);
+}
+
+static void
+test_facts (Fixture       *f,
+            gconstpointer  data)
+{
+  const SdCustomerFact *ada = &f->facts->customers[customer (f, 1)];
+  const SdCustomerFact *dee = &f->facts->customers[customer (f, 4)];
+
+  g_assert_cmpint (f->facts->n_customers, ==, 5);
+  g_assert_cmpint (f->facts->now, ==, NOW - 10 * DAY);   /* the newest counted order */
+  g_assert_cmpint (ada->orders, ==, 3);
+  g_assert_cmpint (ada->spend_cents, ==, 10000 + 4000 + 3000);
+  g_assert_cmpint (ada->basket_cents, ==, 4000);          /* median of 10000, 4000, 3000 */
+  g_assert_cmpint (ada->basket_len, ==, 1);               /* the last order: 3 mugs */
+  g_assert_cmpint (ada->reviews, ==, 2);
+  g_assert_cmpint (dee->orders, ==, 0);                   /* cancelled does not count */
+  /* Typical baskets: Ada 40.00, Bo 50.00, Eve 60.00 (the later of two). */
+  g_assert_cmpint (f->facts->shop_basket_cents, ==, 5000);
+  g_assert_true (sd_customer_facts_has_bought (f->facts, customer (f, 2),
+                                               sd_customer_facts_category (f->facts, "home")));
+  g_assert_false (sd_customer_facts_has_bought (f->facts, customer (f, 2),
+                                                sd_customer_facts_category (f->facts, "toys")));
+}
+
+static void
+test_conditions (Fixture       *f,
+                 gconstpointer  data)
+{
+  assert_matches (f, RULE (""), "12345");
+  assert_matches (f, RULE ("{\"type\": \"segment\", \"text\": \"vip, new\"}"), "1_3__");
+  assert_matches (f, RULE ("{\"type\": \"country\", \"text\": \"united kingdom\"}"), "1__4_");
+  /* "now" is Ada's last order: Bo's is 140 days before it, Eve's 10. */
+  assert_matches (f, RULE ("{\"type\": \"recency_days\", \"op\": \">=\", \"value\": 100}"), "_2___");
+  assert_matches (f, RULE ("{\"type\": \"recency_days\", \"op\": \"<=\", \"value\": 30}"), "1___5");
+  assert_matches (f, RULE ("{\"type\": \"order_count\", \"op\": \">=\", \"value\": 2}"), "1___5");
+  assert_matches (f, RULE ("{\"type\": \"lifetime_spend\", \"op\": \">\", \"value\": 5000}"), "1___5");
+  /* Ada averages (100 + 40 + 30) / 3 = 56.67, Bo 50.00, Eve 45.00. */
+  assert_matches (f, RULE ("{\"type\": \"average_order\", \"op\": \">=\", \"value\": 5000}"), "12___");
+  assert_matches (f, RULE ("{\"type\": \"first_order\"}"), "__34_");
+  /* Chen and Dee never ordered: their basket is the shop's median, 50.00. */
+  assert_matches (f, RULE ("{\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 5000}"), "_2345");
+  assert_matches (f, RULE ("{\"type\": \"cart_subtotal\", \"op\": \">\", \"value\": 5000}"), "____5");
+  assert_matches (f, RULE ("{\"type\": \"cart_items\", \"op\": \">=\", \"value\": 3}"), "1___5");
+  assert_matches (f, RULE ("{\"type\": \"cart_product\", \"text\": \"lamp\"}"), "_2___");
+  assert_matches (f, RULE ("{\"type\": \"cart_category\", \"text\": \"toys\"}"), "____5");
+  assert_matches (f, RULE ("{\"type\": \"cart_tag\", \"text\": \"HEART\"}"), "12___");
+  assert_matches (f, RULE ("{\"type\": \"bought_category\", \"text\": \"home\"}"), "12___");
+  assert_matches (f, RULE ("{\"type\": \"reviews_given\", \"op\": \">=\", \"value\": 1}"), "1___5");
+  /* Groups: any, not, and nesting. */
+  assert_matches (f, RULE ("{\"type\": \"any\", \"conditions\": ["
+                           " {\"type\": \"segment\", \"text\": \"new\"},"
+                           " {\"type\": \"country\", \"text\": \"France\"}]}"), "__3_5");
+  assert_matches (f, RULE ("{\"type\": \"not\", \"conditions\": [{\"type\": \"first_order\"}]}"), "12__5");
+  /* A name the shop does not have reaches no one. */
+  assert_matches (f, RULE ("{\"type\": \"country\", \"text\": \"Atlantis\"}"), "_____");
+}
+
+static gboolean
+fake_interest (const char *model,
+               guint       customer_index,
+               const char *target,
+               double     *score,
+               int        *rank,
+               gpointer    user_data)
+{
+  Fixture *f = user_data;
+  gint64 id = f->facts->customers[customer_index].id;
+
+  if (g_strcmp0 (model, "als") != 0)
+    return FALSE;
+  /* Customer n likes kitchen at n / 5 and ranks it first only for n >= 4. */
+  *score = g_strcmp0 (target, "kitchen") == 0 ? id / 5.0 : 0.1;
+  *rank = id >= 4 ? 1 : 2;
+  return TRUE;
+}
+
+static void
+test_predicted_interest (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(SdCouponRule) by_score =
+    rule_from (RULE ("{\"type\": \"predicted_interest\", \"model\": \"als\", \"text\": \"kitchen\","
+                     " \"op\": \">=\", \"value\": 0.6}"));
+  g_autoptr(SdCouponRule) by_rank =
+    rule_from (RULE ("{\"type\": \"predicted_interest\", \"model\": \"als\", \"text\": \"kitchen\", \"rank\": 1}"));
+  g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (f->facts);
+  g_autoptr(SdCouponEngine) blind = sd_coupon_engine_new (f->facts);
+
+  sd_coupon_engine_set_interest (engine, fake_interest, f);
+  for (int id = 1; id <= 5; id++)
+    {
+      g_assert_cmpint (sd_coupon_engine_matches (engine, by_score, customer (f, id), NULL), ==, id >= 3);
+      g_assert_cmpint (sd_coupon_engine_matches (engine, by_rank, customer (f, id), NULL), ==, id >= 4);
+      /* Without a model to ask, interest never holds. */
+      g_assert_false (sd_coupon_engine_matches (blind, by_score, customer (f, id), NULL));
+    }
+}
+
+static gint64
+discount_of (Fixture    *f,
+             const char *action,
+             SdCart     *cart,
+             gboolean   *free_shipping)
+{
+  g_autofree char *json = g_strdup_printf ("{\"name\": \"a\", \"action\": %s}", action);
+  g_autoptr(SdCouponRule) rule = rule_from (json);
+  g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (f->facts);
+
+  return sd_coupon_engine_discount (engine, rule, cart, free_shipping);
+}
+
+static void
+test_actions (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(SdCart) cart = sd_cart_new ();
+  gboolean free_shipping = FALSE;
+  int mug = sd_customer_facts_find_product (f->facts, "mug");
+  int lamp = sd_customer_facts_find_product (f->facts, "lamp");
+
+  sd_cart_add (cart, f->facts, mug, 3);    /* 30.00 */
+  sd_cart_add (cart, f->facts, lamp, 1);   /* 40.00 */
+  g_assert_cmpint (cart->subtotal_cents, ==, 7000);
+
+  g_assert_cmpint (discount_of (f, "{\"type\": \"percent_off\", \"percent\": 10}", cart, NULL), ==, 700);
+  g_assert_cmpint (discount_of (f, "{\"type\": \"percent_off\", \"percent\": 50, \"cap_cents\": 1000}", cart, NULL), ==, 1000);
+  g_assert_cmpint (discount_of (f, "{\"type\": \"fixed_off\", \"amount_cents\": 500}", cart, NULL), ==, 500);
+  /* A fixed amount never exceeds the cart. */
+  g_assert_cmpint (discount_of (f, "{\"type\": \"fixed_off\", \"amount_cents\": 90000}", cart, NULL), ==, 7000);
+  g_assert_cmpint (discount_of (f, "{\"type\": \"free_shipping\"}", cart, &free_shipping), ==, 0);
+  g_assert_true (free_shipping);
+  /* Buy 2 get 1 on kitchen: 3 mugs make one group, one mug free. */
+  g_assert_cmpint (discount_of (f, "{\"type\": \"buy_x_get_y\", \"buy\": 2, \"get\": 1, \"target\": \"kitchen\"}",
+                                cart, NULL), ==, 1000);
+  g_assert_cmpint (discount_of (f, "{\"type\": \"buy_x_get_y\", \"buy\": 1, \"get\": 1, \"target\": \"product:lamp\"}",
+                                cart, NULL), ==, 0);
+  /* Tiers: 5 % from 20.00, 10 % from 60.00, 20 % from 100.00 → 10 %. */
+  g_assert_cmpint (discount_of (f, "{\"type\": \"tiered\", \"tiers\": ["
+                                   "{\"min_subtotal_cents\": 2000, \"percent\": 5},"
+                                   "{\"min_subtotal_cents\": 6000, \"percent\": 10},"
+                                   "{\"min_subtotal_cents\": 10000, \"percent\": 20}]}", cart, NULL), ==, 700);
+}
+
+static void
+test_stacking_and_caps (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (f->facts);
+  g_autoptr(SdCouponRule) low = rule_from ("{\"name\": \"low\", \"enabled\": true, \"priority\": 1,"
+                                           " \"action\": {\"type\": \"percent_off\", \"percent\": 30}}");
+  g_autoptr(SdCouponRule) high = rule_from ("{\"name\": \"high\", \"enabled\": true, \"priority\": 9,"
+                                            " \"action\": {\"type\": \"percent_off\", \"percent\": 40}}");
+  g_autoptr(SdCouponRule) off = rule_from ("{\"name\": \"disabled\", \"enabled\": false, \"priority\": 99,"
+                                           " \"action\": {\"type\": \"percent_off\", \"percent\": 40}}");
+  g_autoptr(SdCart) cart = sd_cart_new ();
+  g_autoptr(GPtrArray) applied = NULL;
+  SdCouponApplication *first, *second;
+
+  low->id = 1;
+  high->id = 2;
+  off->id = 3;
+  sd_coupon_engine_add_rule (engine, low);
+  sd_coupon_engine_add_rule (engine, off);
+  sd_coupon_engine_add_rule (engine, high);
+  sd_cart_add (cart, f->facts, sd_customer_facts_find_product (f->facts, "lamp"), 1);   /* 40.00 */
+
+  /* Higher priority first; together capped at 50 %, so the second gets only 10 %. */
+  applied = sd_coupon_engine_apply (engine, customer (f, 1), cart);
+  g_assert_cmpint (applied->len, ==, 2);
+  first = g_ptr_array_index (applied, 0);
+  second = g_ptr_array_index (applied, 1);
+  g_assert_cmpstr (first->rule->name, ==, "high");
+  g_assert_cmpint (first->discount_cents, ==, 1600);
+  g_assert_false (first->capped);
+  g_assert_cmpstr (second->rule->name, ==, "low");
+  g_assert_cmpint (second->discount_cents, ==, 400);
+  g_assert_true (second->capped);
+  g_clear_pointer (&applied, g_ptr_array_unref);
+
+  /* Even with the cap at 100 %, 40 % + 30 % + 40 % stacks to at most the cart. */
+  sd_coupon_engine_set_max_combined_percent (engine, 100);
+  applied = sd_coupon_engine_apply (engine, customer (f, 1), cart);
+  g_assert_cmpint (applied->len, ==, 2);
+  g_assert_cmpint (((SdCouponApplication *) g_ptr_array_index (applied, 1))->discount_cents, ==, 1200);
+  g_clear_pointer (&applied, g_ptr_array_unref);
+
+  /* "Stop further rules" on the first one leaves it alone. */
+  {
+    g_autoptr(SdCouponEngine) stop = sd_coupon_engine_new (f->facts);
+    high->stop_further = TRUE;
+    sd_coupon_engine_add_rule (stop, low);
+    sd_coupon_engine_add_rule (stop, high);
+    applied = sd_coupon_engine_apply (stop, customer (f, 1), cart);
+    g_assert_cmpint (applied->len, ==, 1);
+    g_assert_cmpstr (((SdCouponApplication *) g_ptr_array_index (applied, 0))->rule->name, ==, "high");
+  }
+}
+
+static void
+test_limits_and_window (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (f->facts);
+  g_autoptr(SdCouponRule) once = rule_from ("{\"name\": \"once\", \"enabled\": true,"
+                                            " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 500},"
+                                            " \"limits\": {\"uses_per_customer\": 1}}");
+  g_autoptr(SdCouponRule) budget = rule_from ("{\"name\": \"budget\", \"enabled\": true,"
+                                              " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 800},"
+                                              " \"limits\": {\"budget_cents\": 1000}}");
+  g_autoptr(SdCouponRule) total = rule_from ("{\"name\": \"total\", \"enabled\": true,"
+                                             " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 100},"
+                                             " \"limits\": {\"total_uses\": 2}}");
+  g_autoptr(SdCouponRule) later = rule_from ("{\"name\": \"later\", \"enabled\": true,"
+                                             " \"starts_at\": 1800000000, \"ends_at\": 1900000000,"
+                                             " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 100}}");
+  g_autoptr(SdCart) cart = sd_cart_new ();
+  g_autoptr(GPtrArray) applied = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  once->id = 1, budget->id = 2, total->id = 3, later->id = 4;
+  sd_coupon_engine_add_rule (engine, once);
+  sd_coupon_engine_add_rule (engine, budget);
+  sd_coupon_engine_add_rule (engine, total);
+  sd_coupon_engine_add_rule (engine, later);
+  sd_coupon_engine_set_now (engine, NOW);
+  sd_coupon_engine_set_max_combined_percent (engine, 100);
+  sd_cart_add (cart, f->facts, sd_customer_facts_find_product (f->facts, "lamp"), 1);
+
+  /* Ada used "once" already; "budget" has 300 left of 1000; "total" was used twice. */
+  sd_coupon_engine_add_use (engine, 1, 1, 500);
+  sd_coupon_engine_add_use (engine, 2, 2, 700);
+  sd_coupon_engine_add_use (engine, 3, 2, 100);
+  sd_coupon_engine_add_use (engine, 3, 5, 100);
+
+  applied = sd_coupon_engine_apply (engine, customer (f, 1), cart);
+  for (guint i = 0; i < applied->len; i++)
+    {
+      SdCouponApplication *a = g_ptr_array_index (applied, i);
+      g_string_append_printf (names, "%s:%" G_GINT64_FORMAT " ", a->rule->name, a->discount_cents);
+    }
+  g_assert_cmpstr (names->str, ==, "budget:300 ");
+
+  /* Bo has not used "once"; "later" opens when its window does. */
+  g_clear_pointer (&applied, g_ptr_array_unref);
+  sd_coupon_engine_set_now (engine, 1850000000);
+  applied = sd_coupon_engine_apply (engine, customer (f, 2), cart);
+  g_string_truncate (names, 0);
+  for (guint i = 0; i < applied->len; i++)
+    g_string_append_printf (names, "%s ", ((SdCouponApplication *) g_ptr_array_index (applied, i))->rule->name);
+  g_assert_cmpstr (names->str, ==, "once budget later ");
+}
+
+static void
+assert_refused (const char *json,
+                const char *fragment)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCouponRule) rule = sd_coupon_rule_from_json (json, "test", &error);
+
+  if (rule != NULL)
+    g_assert_false (sd_coupon_rule_validate (rule, NULL, NULL, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  if (strstr (error->message, fragment) == NULL)
+    g_error ("“%s” does not mention “%s”", error->message, fragment);
+}
+
+static void
+test_refusals (void)
+{
+  assert_refused ("{\"name\": \"\", \"action\": {\"type\": \"free_shipping\"}}", "needs a name");
+  assert_refused ("{\"name\": \"w\", \"starts_at\": 200, \"ends_at\": 100,"
+                  " \"action\": {\"type\": \"free_shipping\"}}", "empty date window");
+  assert_refused ("{\"name\": \"p\", \"action\": {\"type\": \"percent_off\", \"percent\": 120}}", "at most 100");
+  assert_refused ("{\"name\": \"p\", \"action\": {\"type\": \"percent_off\", \"percent\": 0}}", "more than 0");
+  assert_refused ("{\"name\": \"f\", \"action\": {\"type\": \"fixed_off\", \"amount_cents\": -5}}", "more than zero");
+  assert_refused ("{\"name\": \"b\", \"action\": {\"type\": \"buy_x_get_y\", \"buy\": 2, \"get\": 1}}", "applies to");
+  assert_refused ("{\"name\": \"t\", \"action\": {\"type\": \"tiered\", \"tiers\": ["
+                  "{\"min_subtotal_cents\": 5000, \"percent\": 10}, {\"min_subtotal_cents\": 1000, \"percent\": 5}]}}",
+                  "go up");
+  assert_refused ("{\"name\": \"c\", \"conditions\": {\"type\": \"all\", \"conditions\": ["
+                  " {\"type\": \"lifetime_spend\", \"op\": \">=\", \"value\": 10000},"
+                  " {\"type\": \"lifetime_spend\", \"op\": \"<=\", \"value\": 5000}]},"
+                  " \"action\": {\"type\": \"free_shipping\"}}", "contradict");
+  assert_refused ("{\"name\": \"c\", \"conditions\": {\"type\": \"all\", \"conditions\": ["
+                  " {\"type\": \"first_order\"}, {\"type\": \"order_count\", \"op\": \">=\", \"value\": 3}]},"
+                  " \"action\": {\"type\": \"free_shipping\"}}", "First order only");
+  assert_refused ("{\"name\": \"n\", \"conditions\": {\"type\": \"not\", \"conditions\": []},"
+                  " \"action\": {\"type\": \"free_shipping\"}}", "exactly one");
+  assert_refused ("{\"name\": \"s\", \"conditions\": {\"type\": \"all\", \"conditions\": [{\"type\": \"segment\"}]},"
+                  " \"action\": {\"type\": \"free_shipping\"}}", "needs a value");
+  assert_refused ("{\"name\": \"u\", \"action\": {\"type\": \"half_off\"}}", "unknown action");
+  assert_refused ("{\"name\": \"u\", \"conditions\": {\"type\": \"all\", \"conditions\": [{\"type\": \"zodiac\"}]},"
+                  " \"action\": {\"type\": \"free_shipping\"}}", "unknown condition type");
+  assert_refused ("{\"name\": \"l\", \"limits\": {\"budget_cents\": -1}, \"action\": {\"type\": \"free_shipping\"}}",
+                  "cannot be negative");
+  assert_refused ("[1, 2]", "JSON object");
+  assert_refused ("{\"name\": \"x\", \"action\": ", "test:1");
+}
+
+static void
+test_versions (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCouponRule) rule = rule_from (RULE ("{\"type\": \"segment\", \"text\": \"vip\"}"));
+  g_autoptr(SdCouponRule) bad = NULL;
+  g_autoptr(SdCouponRule) loaded = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autofree char *diff = NULL;
+
+  g_assert_true (sd_coupon_rule_save (f->store, rule, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rule->id, >, 0);
+
+  {
+    SdCondition *segment = g_ptr_array_index (rule->conditions->children, 0);
+    g_free (segment->text);
+    segment->text = g_strdup ("new");
+  }
+  rule->action.percent = 15;
+  g_assert_true (sd_coupon_rule_save (f->store, rule, &error));
+
+  history = sd_coupon_rule_history (f->store, rule->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (history->len, ==, 2);
+  g_assert_cmpint (((SdRuleVersion *) g_ptr_array_index (history, 0))->version, ==, 2);
+
+  /* An invalid edit is refused and stores nothing. */
+  bad = sd_coupon_rule_copy (rule);
+  bad->action.percent = 150;
+  g_assert_false (sd_coupon_rule_save (f->store, bad, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_clear_pointer (&history, g_ptr_array_unref);
+  history = sd_coupon_rule_history (f->store, rule->id, NULL);
+  g_assert_cmpint (history->len, ==, 2);
+
+  /* A threshold on a model that is not trained is refused when saving. */
+  {
+    g_autoptr(SdCouponRule) interest =
+      rule_from (RULE ("{\"type\": \"predicted_interest\", \"model\": \"als\", \"text\": \"toys\", \"rank\": 3}"));
+    g_assert_false (sd_coupon_rule_save (f->store, interest, &error));
+    g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+    g_assert_nonnull (strstr (error->message, "not trained"));
+    g_clear_error (&error);
+    g_assert_cmpint (interest->id, ==, 0);
+  }
+
+  /* Undo brings version 1's content back as version 3; the diff names the changes. */
+  g_assert_true (sd_coupon_rule_undo (f->store, rule->id, &error));
+  g_assert_no_error (error);
+  loaded = sd_coupon_rule_load (f->store, rule->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (loaded->action.percent, ==, 10);
+  diff = sd_coupon_rule_diff (loaded, rule);
+  g_assert_nonnull (strstr (diff, "- action: 10 % off"));
+  g_assert_nonnull (strstr (diff, "+ action: 15 % off"));
+  g_assert_nonnull (strstr (diff, "- conditions.1: segment is vip"));
+  g_assert_nonnull (strstr (diff, "+ conditions.1: segment is new"));
+  g_assert_null (strstr (diff, "name:"));
+}
+
+static void
+test_json_round_trip (void)
+{
+  const char *json =
+    "{\"name\": \"All of it\", \"enabled\": true, \"starts_at\": 100, \"ends_at\": 200, \"priority\": 3,"
+    " \"stop_further\": true, \"conditions\": {\"type\": \"any\", \"conditions\": ["
+    "  {\"type\": \"not\", \"conditions\": [{\"type\": \"country\", \"text\": \"China\"}]},"
+    "  {\"type\": \"predicted_interest\", \"model\": \"hybrid\", \"text\": \"toys\", \"op\": \">\", \"value\": 0.25}]},"
+    " \"action\": {\"type\": \"tiered\", \"tiers\": [{\"min_subtotal_cents\": 0, \"percent\": 2.5},"
+    "  {\"min_subtotal_cents\": 5000, \"percent\": 7}]},"
+    " \"limits\": {\"uses_per_customer\": 2, \"total_uses\": 100, \"budget_cents\": 50000}}";
+  g_autoptr(SdCouponRule) a = rule_from (json);
+  g_autofree char *out = sd_coupon_rule_to_json (a);
+  g_autoptr(SdCouponRule) b = rule_from (out);
+  g_autofree char *again = sd_coupon_rule_to_json (b);
+
+  g_assert_cmpstr (out, ==, again);
+  g_assert_cmpint (b->ends_at, ==, 200);
+  g_assert_cmpint (b->budget_cents, ==, 50000);
+  g_assert_cmpfloat (g_array_index (b->action.tiers, SdTier, 0).percent, ==, 2.5);
+  g_assert_cmpint (b->conditions->children->len, ==, 2);
+}
+
+/* The preview's reach must equal a count made independently in SQL. */
+static void
+test_preview_matches_sql (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (f->facts);
+  g_autoptr(SdCouponPreview) preview = NULL;
+  g_autoptr(SdCouponRule) uk = rule_from (RULE ("{\"type\": \"country\", \"text\": \"United Kingdom\"}"));
+  g_autoptr(SdCouponRule) loyal = rule_from (RULE ("{\"type\": \"order_count\", \"op\": \">=\", \"value\": 2}"));
+  g_autoptr(SdStmt) stmt = NULL;
+  int uk_sql, loyal_sql, both_sql;
+
+  uk->id = 1;
+  loyal->id = 2;
+  sd_coupon_engine_add_rule (engine, uk);
+  sd_coupon_engine_add_rule (engine, loyal);
+  preview = sd_coupon_engine_preview (engine, NULL, &error);
+  g_assert_no_error (error);
+
+  stmt = sd_store_prepare (f->store,
+                           "WITH counted AS (SELECT c.id, c.country,"
+                           "   (SELECT count(*) FROM orders o WHERE o.customer_id = c.id"
+                           "     AND o.status NOT IN ('cancelled', 'refunded')) AS n FROM customers c)"
+                           " SELECT sum(country = 'United Kingdom'), sum(n >= 2),"
+                           "        sum(country = 'United Kingdom' AND n >= 2) FROM counted", &error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  uk_sql = sqlite3_column_int (stmt, 0);
+  loyal_sql = sqlite3_column_int (stmt, 1);
+  both_sql = sqlite3_column_int (stmt, 2);
+
+  g_assert_cmpint (preview->n_rules, ==, 2);
+  g_assert_cmpint (preview->rules[0].customers, ==, uk_sql);
+  g_assert_cmpint (preview->rules[1].customers, ==, loyal_sql);
+  g_assert_cmpint (preview->overlap[0 * 2 + 1], ==, both_sql);
+  g_assert_cmpint (preview->overlap[0], ==, uk_sql);
+  /* 10 % of a typical basket, weighted by a probability in (0, 1): positive, below the sum. */
+  g_assert_cmpint (preview->rules[1].estimated_cost_cents, >, 0);
+  g_assert_cmpint (preview->rules[1].estimated_cost_cents, <, (4000 + 6000) / 10);
+  g_assert_cmpint (preview->rules[1].budget_left_cents, ==, -1);
+
+  /* Editing the rule: UK → UK or France gains Eve and loses no one. */
+  {
+    g_autoptr(SdCouponRule) edited = rule_from (RULE ("{\"type\": \"country\", \"text\": \"United Kingdom, France\"}"));
+    g_autoptr(SdRulePreview) saved = sd_coupon_engine_preview_rule (engine, uk);
+    g_autoptr(SdRulePreview) now = sd_coupon_engine_preview_rule (engine, edited);
+    guint gained, lost;
+
+    sd_rule_preview_diff (saved, now, f->facts->n_customers, &gained, &lost);
+    g_assert_cmpint (gained, ==, 1);
+    g_assert_cmpint (lost, ==, 0);
+    g_assert_true (sd_rule_preview_reaches (now, customer (f, 5)));
+  }
+}
+
+static void
+test_examples_valid (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+
+  g_assert_true (sd_coupon_add_examples (f->store, &error));
+  g_assert_no_error (error);
+  rules = sd_coupon_rules_load (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rules->len, >=, 3);
+}
+
+static int
+run_cli (Fixture     *f,
+         char       **out,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (f->dir, "shop.sqlite", NULL);
+  const char *cli = g_getenv ("SD_CLI");
+  const char *arg;
+  va_list ap;
+  int status = -1;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (args, (char *) cli);
+  g_ptr_array_add (args, "--db");
+  g_ptr_array_add (args, db);
+  va_start (ap, first);
+  for (arg = first; arg; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, out, NULL, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *good = g_build_filename (f->dir, "good.json", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "bad.json", NULL);
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_file_set_contents (good, RULE ("{\"type\": \"country\", \"text\": \"United Kingdom\"}"), -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "{\"name\": \"b\", \"action\": {\"type\": \"percent_off\", \"percent\": 101}}", -1, NULL));
+
+  g_assert_cmpint (run_cli (f, &out, "coupons", "add", "--file", good, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "coupons", "add", "--file", bad, NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "coupons", "frobnicate", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (f, &out, "coupons", "preview", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"customers\": 2, \"estimated_cost_cents\": "));
+  g_assert_nonnull (strstr (out, "\"elapsed_ms\": "));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (f, &out, "coupons", "apply", "--customer", "c1", "--json", NULL), ==, 0);
+  /* 10 % of Ada's typical basket, her last order of three mugs. */
+  g_assert_nonnull (strstr (out, "\"discount_cents\": 300"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "coupons", "apply", "--customer", "nobody", NULL), ==, 1);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/coupons/facts", test_facts);
+  ADD ("/coupons/conditions", test_conditions);
+  ADD ("/coupons/predicted-interest", test_predicted_interest);
+  ADD ("/coupons/actions", test_actions);
+  ADD ("/coupons/stacking-and-caps", test_stacking_and_caps);
+  ADD ("/coupons/limits-and-window", test_limits_and_window);
+  ADD ("/coupons/versions", test_versions);
+  ADD ("/coupons/preview-matches-sql", test_preview_matches_sql);
+  ADD ("/coupons/examples", test_examples_valid);
+  ADD ("/coupons/cli", test_cli);
+#undef ADD
+  g_test_add_func ("/coupons/refusals", test_refusals);
+  g_test_add_func ("/coupons/json-round-trip", test_json_round_trip);
+
+  return g_test_run ();
+}

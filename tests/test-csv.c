@@ -1,0 +1,298 @@
+/* test-csv.c — the streaming CSV reader: quoting, line ends, encodings, limits, errors */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sd-csv.h"
+#include "sd-error.h"
+
+static SdCsvReader *
+reader_for (const char *text,
+            gssize      len)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, len < 0 ? strlen (text) : (gsize) len);
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+
+  return sd_csv_reader_new_for_stream (stream, "test.csv", g_bytes_get_size (bytes));
+}
+
+/* The record as "a|b|c" for compact assertions. */
+static char *
+joined (SdCsvReader *reader)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < sd_csv_reader_get_n_fields (reader); i++)
+    g_string_append_printf (out, "%s%s", i ? "|" : "", sd_csv_reader_get_field (reader, i, NULL));
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_next (SdCsvReader *reader,
+             const char  *expected,
+             guint64      line)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *got = NULL;
+
+  g_assert_true (sd_csv_reader_next (reader, &error));
+  g_assert_no_error (error);
+  got = joined (reader);
+  g_assert_cmpstr (got, ==, expected);
+  g_assert_cmpuint (sd_csv_reader_get_line (reader), ==, line);
+}
+
+static void
+assert_end (SdCsvReader *reader)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (sd_csv_reader_next (reader, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_quoting (void)
+{
+  g_autoptr(SdCsvReader) r =
+    reader_for ("a,\"b,c\",\"say \"\"hi\"\"\"\n"
+                "\"multi\nline\",x,\"\"\n"
+                "plain,\"\",last\n", -1);
+  gsize len;
+
+  assert_next (r, "a|b,c|say \"hi\"", 1);
+  g_assert_cmpint (sd_csv_reader_get_status (r), ==, SD_CSV_RECORD_OK);
+  assert_next (r, "multi\nline|x|", 2);
+  g_assert_true (sd_csv_reader_get_multiline (r));
+  g_assert_cmpstr (sd_csv_reader_get_field (r, 0, &len), ==, "multi\nline");
+  g_assert_cmpuint (len, ==, 10);
+  assert_next (r, "plain||last", 4);
+  g_assert_false (sd_csv_reader_get_multiline (r));
+  g_assert_cmpstr (sd_csv_reader_get_field (r, 7, &len), ==, "");
+  g_assert_cmpuint (len, ==, 0);
+  assert_end (r);
+}
+
+static void
+test_line_ends (void)
+{
+  g_autoptr(SdCsvReader) r = reader_for ("\xef\xbb\xbfh1,h2\r\n1,2\r\n\r\n\n3,\"x\r\ny\"\r\n4,5", -1);
+  gsize len;
+  const char *raw;
+
+  assert_next (r, "h1|h2", 1);   /* the byte order mark is gone */
+  assert_next (r, "1|2", 2);
+  raw = sd_csv_reader_get_raw (r, &len);
+  g_assert_cmpmem (raw, len, "1,2", 3);
+  assert_next (r, "3|x\r\ny", 5);   /* blank lines skipped, but counted */
+  assert_next (r, "4|5", 7);        /* no line end at the end of the file */
+  assert_end (r);
+}
+
+static void
+test_separators (void)
+{
+  g_autoptr(SdCsvReader) tab = reader_for ("196\t242\t3\t881250949\n186\t302\t3\t891717742\n", -1);
+  g_autoptr(SdCsvReader) pipe = reader_for ("1|Toy \"Story\" (1995)|01-Jan-1995\n", -1);
+  g_autoptr(SdCsvReader) trim = reader_for ("  a , \"b \" ,c\t\n", -1);
+
+  sd_csv_reader_set_separator (tab, '\t');
+  assert_next (tab, "196|242|3|881250949", 1);
+  assert_next (tab, "186|302|3|891717742", 2);
+  assert_end (tab);
+
+  sd_csv_reader_set_separator (pipe, '|');
+  sd_csv_reader_set_quote (pipe, 0);
+  assert_next (pipe, "1|Toy \"Story\" (1995)|01-Jan-1995", 1);
+
+  sd_csv_reader_set_trim (trim, TRUE);
+  assert_next (trim, "a|b|c", 1);
+}
+
+static void
+test_encoding (void)
+{
+  /* “CAFÉ – SET” in Windows-1252, then valid UTF-8 which must be left alone. */
+  g_autoptr(SdCsvReader) r = reader_for ("CAF\xc9 \x96 SET,x\ncaf\xc3\xa9,y\n\x81\xe9,z\n", -1);
+  g_autoptr(SdCsvReader) latin1 = reader_for ("\xc1 k\xf6ld\n", -1);
+
+  assert_next (r, "CAFÉ – SET|x", 1);
+  g_assert_true (sd_csv_reader_get_reencoded (r));
+  assert_next (r, "café|y", 2);
+  g_assert_false (sd_csv_reader_get_reencoded (r));
+  /* 0x81 is undefined in Windows-1252: fall back to Latin-1 rather than fail. */
+  assert_next (r, "\xc2\x81\xc3\xa9|z", 3);
+  g_assert_true (sd_csv_reader_get_reencoded (r));
+
+  sd_csv_reader_set_fallback_charset (latin1, "ISO-8859-1");
+  assert_next (latin1, "Á köld", 1);
+}
+
+static void
+test_unclosed_quote (void)
+{
+  g_autoptr(SdCsvReader) r = reader_for ("h1,h2\n1,\"open\n2,b\n3,c\n", -1);
+
+  assert_next (r, "h1|h2", 1);
+  g_assert_true (sd_csv_reader_next (r, NULL));
+  g_assert_cmpint (sd_csv_reader_get_status (r), ==, SD_CSV_RECORD_UNCLOSED_QUOTE);
+  g_assert_cmpuint (sd_csv_reader_get_line (r), ==, 2);
+  /* Re-reading from the next line recovers the rows the quote swallowed. */
+  g_assert_true (sd_csv_reader_resync (r));
+  assert_next (r, "2|b", 3);
+  g_assert_cmpint (sd_csv_reader_get_status (r), ==, SD_CSV_RECORD_OK);
+  assert_next (r, "3|c", 4);
+  assert_end (r);
+}
+
+static void
+test_stray_quote (void)
+{
+  g_autoptr(SdCsvReader) r = reader_for ("1,\"a\"b,c\n2,\"x\ny\"z,w\n3,ok\n", -1);
+
+  g_assert_true (sd_csv_reader_next (r, NULL));
+  g_assert_cmpint (sd_csv_reader_get_status (r), ==, SD_CSV_RECORD_STRAY_QUOTE);
+  g_assert_true (sd_csv_reader_next (r, NULL));
+  g_assert_cmpint (sd_csv_reader_get_status (r), ==, SD_CSV_RECORD_STRAY_QUOTE);
+  g_assert_cmpuint (sd_csv_reader_get_line (r), ==, 2);
+  g_assert_true (sd_csv_reader_resync (r));
+  assert_next (r, "y\"z|w", 3);
+  assert_next (r, "3|ok", 4);
+  assert_end (r);
+}
+
+static void
+test_field_limit (void)
+{
+  gsize big = 3 * 1024 * 1024;
+  GString *text = g_string_new ("a,b\n1,\"");
+  g_autoptr(SdCsvReader) r = NULL;
+  gsize len;
+
+  for (gsize i = 0; i < big; i++)
+    g_string_append_c (text, 'x');
+  g_string_append (text, "\"\n2,ok\n");
+  r = reader_for (text->str, text->len);
+  g_string_free (text, TRUE);
+  sd_csv_reader_set_max_field (r, 1024 * 1024);
+
+  assert_next (r, "a|b", 1);
+  g_assert_true (sd_csv_reader_next (r, NULL));
+  g_assert_cmpint (sd_csv_reader_get_status (r), ==, SD_CSV_RECORD_FIELD_TOO_LARGE);
+  sd_csv_reader_get_field (r, 1, &len);
+  g_assert_cmpuint (len, ==, 1024 * 1024);
+  assert_next (r, "2|ok", 3);
+  g_assert_cmpint (sd_csv_reader_get_status (r), ==, SD_CSV_RECORD_OK);
+  assert_end (r);
+}
+
+static void
+test_binary (void)
+{
+  g_autoptr(SdCsvReader) nul = reader_for ("a,b\n1,2\n3,\0\n", 12);
+  g_autoptr(SdCsvReader) png = reader_for ("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+  g_autoptr(SdCsvReader) gz = reader_for ("\x1f\x8b\x08\0\0\0\0\0", 8);
+  g_autoptr(GError) error = NULL;
+
+  assert_next (nul, "a|b", 1);
+  assert_next (nul, "1|2", 2);
+  g_assert_false (sd_csv_reader_next (nul, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "test.csv"));
+  g_assert_nonnull (strstr (error->message, "line 3"));
+  g_assert_nonnull (strstr (error->message, "binary"));
+  g_clear_error (&error);
+
+  g_assert_false (sd_csv_reader_next (png, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "PNG"));
+  g_clear_error (&error);
+
+  g_assert_false (sd_csv_reader_next (gz, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, ".gz"));
+}
+
+static void
+test_gzip_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sd-csv-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "t.csv.gz", NULL);
+  g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GOutputStream) raw = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, 0, NULL, NULL));
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (raw, G_CONVERTER (gz));
+  g_autoptr(SdCsvReader) r = NULL;
+  g_autoptr(GError) error = NULL;
+  guint rows = 0;
+
+  for (int i = 0; i < 50000; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%d,\"name %d\",%d.%02d\n", i, i, i, i % 100);
+      g_assert_true (g_output_stream_write_all (out, line, strlen (line), NULL, NULL, &error));
+    }
+  g_assert_true (g_output_stream_close (out, NULL, &error));
+  g_assert_no_error (error);
+
+  r = sd_csv_reader_new_for_path (path, &error);
+  g_assert_no_error (error);
+  while (sd_csv_reader_next (r, &error))
+    {
+      g_autofree char *expected = g_strdup_printf ("name %u", rows);
+      g_assert_cmpstr (sd_csv_reader_get_field (r, 1, NULL), ==, expected);
+      g_assert_cmpuint (sd_csv_reader_get_line (r), ==, rows + 1);
+      rows++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 50000);
+  g_assert_cmpuint (sd_csv_reader_get_bytes_read (r), ==, sd_csv_reader_get_bytes_total (r));
+
+  g_clear_pointer (&r, sd_csv_reader_free);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* Not a timed assertion (machines differ): the speed is reported for the record. */
+static void
+test_speed (void)
+{
+  GString *text = g_string_new ("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
+  g_autoptr(SdCsvReader) r = NULL;
+  guint rows = 0, n = 300000;
+  gint64 start;
+  double seconds;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%u,85123A,\"WHITE HANGING HEART, T-LIGHT HOLDER\",6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n",
+                            536365 + i / 20);
+  r = reader_for (text->str, text->len);
+  start = g_get_monotonic_time ();
+  while (sd_csv_reader_next (r, NULL))
+    rows++;
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_cmpuint (rows, ==, n + 1);
+  g_test_message ("parsed %u rows (%.1f MB) in %.3f s: %.0f rows/s", rows, text->len / 1e6,
+                  seconds, rows / MAX (seconds, 1e-6));
+  g_string_free (text, TRUE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/csv/quoting", test_quoting);
+  g_test_add_func ("/csv/line-ends", test_line_ends);
+  g_test_add_func ("/csv/separators", test_separators);
+  g_test_add_func ("/csv/encoding", test_encoding);
+  g_test_add_func ("/csv/unclosed-quote", test_unclosed_quote);
+  g_test_add_func ("/csv/stray-quote", test_stray_quote);
+  g_test_add_func ("/csv/field-limit", test_field_limit);
+  g_test_add_func ("/csv/binary", test_binary);
+  g_test_add_func ("/csv/gzip-file", test_gzip_file);
+  g_test_add_func ("/csv/speed", test_speed);
+
+  return g_test_run ();
+}

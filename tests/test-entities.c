@@ -1,0 +1,288 @@
+/* test-entities.c — hand-written cases in English and Chinese, and order ids on Bitext */
+#include "config.h"
+
+#include <string.h>
+
+#include "sd-entities.h"
+
+static SdEntityExtractor *
+catalogue (void)
+{
+  SdEntityExtractor *ex = sd_entity_extractor_new ();
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "Vintage sage green ceramic mug", NULL, 1);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "复古灰绿色陶瓷马克杯", NULL, 1);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "Wireless noise cancelling headphones", NULL, 2);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "无线降噪耳机", NULL, 2);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "Lavender scented candle", NULL, 3);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "Oak desk lamp", NULL, 4);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "Cotton hoodie with print", NULL, 5);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_CATEGORY, "Kitchen", "Kitchen", 0);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_CATEGORY, "厨房用品", "Kitchen", 0);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_CATEGORY, "Home Decor", "Home Decor", 0);
+  return ex;
+}
+
+/* Asserts that @text has an entity of @kind spanning @span with @value. */
+static void
+expect (SdEntityExtractor *ex, GDateTime *now, const char *text, SdEntityKind kind,
+        const char *span, const char *value)
+{
+  g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, text, now);
+  for (guint i = 0; i < es->len; i++)
+    {
+      SdEntity *e = es->pdata[i];
+      g_assert_cmpuint (e->end, <=, strlen (text));
+      g_assert_cmpint (strncmp (text + e->start, e->text, e->end - e->start), ==, 0);
+      if (e->kind == kind && strcmp (e->text, span) == 0)
+        {
+          if (value && strcmp (e->value, value) != 0)
+            g_error ("“%s”: %s “%s” has value “%s”, expected “%s”", text,
+                     sd_entity_kind_to_string (kind), span, e->value, value);
+          return;
+        }
+    }
+  GString *got = g_string_new (NULL);
+  for (guint i = 0; i < es->len; i++)
+    {
+      SdEntity *e = es->pdata[i];
+      g_string_append_printf (got, " %s[%s]=%s", sd_entity_kind_to_string (e->kind), e->text, e->value);
+    }
+  g_error ("“%s”: no %s “%s”; got%s", text, sd_entity_kind_to_string (kind), span, got->str);
+}
+
+static void
+expect_none (SdEntityExtractor *ex, GDateTime *now, const char *text, SdEntityKind kind)
+{
+  g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, text, now);
+  for (guint i = 0; i < es->len; i++)
+    if (((SdEntity *) es->pdata[i])->kind == kind)
+      g_error ("“%s”: unexpected %s “%s”", text, sd_entity_kind_to_string (kind),
+               ((SdEntity *) es->pdata[i])->text);
+}
+
+static void
+test_patterns (void)
+{
+  g_autoptr(SdEntityExtractor) ex = catalogue ();
+  /* Wednesday 15 May 2024 */
+  g_autoptr(GDateTime) now = g_date_time_new_local (2024, 5, 15, 10, 0, 0);
+
+  expect (ex, now, "where is my order SD-100234?", SD_ENTITY_ORDER_ID, "SD-100234", "SD-100234");
+  expect (ex, now, "status of sd100234 please", SD_ENTITY_ORDER_ID, "sd100234", "SD-100234");
+  expect (ex, now, "order #1001 hasn't arrived", SD_ENTITY_ORDER_ID, "#1001", "1001");
+  expect (ex, now, "cancel ORD-5531", SD_ENTITY_ORDER_ID, "ORD-5531", "ORD-5531");
+  expect (ex, now, "track order 113542617735902", SD_ENTITY_ORDER_ID, "113542617735902", NULL);
+  expect (ex, now, "我的订单SD-482913到哪了", SD_ENTITY_ORDER_ID, "SD-482913", "SD-482913");
+  expect (ex, now, "订单号 20240515001 还没发货", SD_ENTITY_ORDER_ID, "20240515001", NULL);
+  expect_none (ex, now, "I need invoice #12588", SD_ENTITY_ORDER_ID);
+
+  expect (ex, now, "mail me at Jane.Doe+shop@example.co.uk.", SD_ENTITY_EMAIL,
+          "Jane.Doe+shop@example.co.uk", "jane.doe+shop@example.co.uk");
+  expect (ex, now, "call me on +44 7700 900123", SD_ENTITY_PHONE, "+44 7700 900123", "+447700900123");
+  expect (ex, now, "我的手机13812345678", SD_ENTITY_PHONE, "13812345678", "13812345678");
+  expect (ex, now, "my number is 07700 900123", SD_ENTITY_PHONE, "07700 900123", "07700900123");
+
+  expect (ex, now, "you charged me £12.50", SD_ENTITY_MONEY, "£12.50", "12.50 GBP");
+  expect (ex, now, "it was 12,50 € last week", SD_ENTITY_MONEY, "12,50 €", "12.50 EUR");
+  expect (ex, now, "多扣了20元", SD_ENTITY_MONEY, "20元", "20.00 CNY");
+  expect (ex, now, "¥99的那个", SD_ENTITY_MONEY, "¥99", "99.00 CNY");
+  expect (ex, now, "under $1,250.5", SD_ENTITY_MONEY, "$1,250.5", "1250.50 USD");
+  expect (ex, now, "about 30 quid", SD_ENTITY_MONEY, "30 quid", "30.00 GBP");
+
+  expect (ex, now, "I ordered yesterday", SD_ENTITY_DATE, "yesterday", "2024-05-14");
+  expect (ex, now, "it came last Friday", SD_ENTITY_DATE, "last Friday", "2024-05-10");
+  expect (ex, now, "delivered on 2024-05-01", SD_ENTITY_DATE, "2024-05-01", "2024-05-01");
+  expect (ex, now, "ordered on 5 May", SD_ENTITY_DATE, "5 May", "2024-05-05");
+  expect (ex, now, "by March 3rd", SD_ENTITY_DATE, "March 3rd", "2024-03-03");
+  expect (ex, now, "我昨天下的单", SD_ENTITY_DATE, "昨天", "2024-05-14");
+  expect (ex, now, "上周五买的", SD_ENTITY_DATE, "上周五", "2024-05-10");
+  expect (ex, now, "5月1日付的款", SD_ENTITY_DATE, "5月1日", "2024-05-01");
+  expect (ex, now, "下周一能到吗", SD_ENTITY_DATE, "下周一", "2024-05-20");
+
+  expect (ex, now, "I want two mugs", SD_ENTITY_QUANTITY, "two", "2");
+  expect (ex, now, "send 3 pcs", SD_ENTITY_QUANTITY, "3 pcs", "3");
+  expect (ex, now, "我要两件", SD_ENTITY_QUANTITY, "两件", "2");
+  expect (ex, now, "买3个", SD_ENTITY_QUANTITY, "3个", "3");
+  expect_none (ex, now, "it takes 3 days", SD_ENTITY_QUANTITY);
+
+  expect (ex, now, "do you have ceramic mugs", SD_ENTITY_PRODUCT, "ceramic mugs", "ceramic mug");
+  expect (ex, now, "Is the MUG dishwasher safe", SD_ENTITY_PRODUCT, "MUG", "mug");
+  expect (ex, now, "any wireless hedphones?", SD_ENTITY_PRODUCT, "wireless hedphones", "wireless headphone");
+  expect (ex, now, "lavendar candles", SD_ENTITY_PRODUCT, "lavendar candles", "lavender candle");
+  expect (ex, now, "show me home decor", SD_ENTITY_CATEGORY, "home decor", "Home Decor");
+  expect (ex, now, "有马克杯吗", SD_ENTITY_PRODUCT, "马克杯", "马克杯");
+  expect (ex, now, "降噪耳机有货吗", SD_ENTITY_PRODUCT, "降噪耳机", "降噪耳机");
+  expect (ex, now, "看看厨房用品", SD_ENTITY_CATEGORY, "厨房用品", "Kitchen");
+  /* adjectives alone are not products */
+  expect_none (ex, now, "the green one please", SD_ENTITY_PRODUCT);
+}
+
+static void
+test_hostile (void)
+{
+  g_autoptr(SdEntityExtractor) ex = catalogue ();
+  static const char *const inputs[] = {
+    "", "@", "a@b", "@@..", "#", "##12", "SD-", "£", "€€€", "12,", "1,2,3,4,5,6", "5月", "上周",
+    "'; DROP TABLE orders; --", "\xe5\x8f", "\xff\xfe", "2024-13-45", "31 February",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, inputs[i], NULL);
+      for (guint k = 0; k < es->len; k++)
+        g_assert_cmpuint (((SdEntity *) es->pdata[k])->end, <=, strlen (inputs[i]));
+    }
+  g_autoptr(GPtrArray) bad = sd_entity_extractor_extract (ex, "SD-100234 \xff", NULL);
+  g_assert_cmpuint (bad->len, ==, 0);
+}
+
+/* --- Bitext ---------------------------------------------------------------------- */
+
+/* Splits RFC 4180 CSV (quoted fields may span lines) into rows of fields. */
+static GPtrArray *
+read_csv (const char *contents)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *row = g_ptr_array_new_with_free_func (g_free);
+  GString *field = g_string_new (NULL);
+  gboolean quoted = FALSE;
+  for (const char *p = contents; *p; p++)
+    {
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            g_string_append_c (field, *p++);
+          else if (*p == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (field, *p);
+        }
+      else if (*p == '"')
+        quoted = TRUE;
+      else if (*p == ',')
+        {
+          g_ptr_array_add (row, g_strdup (field->str));
+          g_string_truncate (field, 0);
+        }
+      else if (*p == '\n')
+        {
+          g_ptr_array_add (row, g_strdup (field->str));
+          g_string_truncate (field, 0);
+          g_ptr_array_add (rows, row);
+          row = g_ptr_array_new_with_free_func (g_free);
+        }
+      else if (*p != '\r')
+        g_string_append_c (field, *p);
+    }
+  if (field->len || row->len)
+    {
+      g_ptr_array_add (row, g_strdup (field->str));
+      g_ptr_array_add (rows, row);
+    }
+  else
+    g_ptr_array_unref (row);
+  g_string_free (field, TRUE);
+  return rows;
+}
+
+/* Digits without leading zeros: Bitext's values drop them ("00004587345" → 4587345). */
+static char *
+norm_id (const char *s)
+{
+  GString *d = g_string_new (NULL);
+  for (; *s; s++)
+    if (g_ascii_isalnum (*s) && !(d->len == 0 && *s == '0'))
+      g_string_append_c (d, g_ascii_toupper (*s));
+  return g_string_free (d, FALSE);
+}
+
+static gboolean
+same_id (const char *pred, const char *gold)
+{
+  g_autofree char *a = norm_id (pred);
+  g_autofree char *b = norm_id (gold);
+  /* some gold values are truncated copies of the span ("370795561790" → 3707955617) */
+  return a[0] && b[0] && (strcmp (a, b) == 0 || (strlen (b) >= 6 && strstr (a, b) == a));
+}
+
+static void
+test_bitext (void)
+{
+  const char *dir = g_getenv ("SD_DATASETS_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : ".", "bitext-customer-support",
+                                            "Bitext_Sample_Customer_Support_Training_Dataset.csv", NULL);
+  g_autofree char *contents = NULL;
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    {
+      g_test_skip ("bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv is absent");
+      return;
+    }
+  g_autoptr(GPtrArray) rows = read_csv (contents);
+  GPtrArray *header = rows->pdata[0];
+  int c_text = -1, c_type = -1, c_value = -1, c_start = -1, c_end = -1;
+  for (guint i = 0; i < header->len; i++)
+    {
+      const char *h = header->pdata[i];
+      if (!strcmp (h, "instruction")) c_text = i;
+      if (!strcmp (h, "entity_type")) c_type = i;
+      if (!strcmp (h, "entity_value")) c_value = i;
+      if (!strcmp (h, "start_offset")) c_start = i;
+      if (!strcmp (h, "end_offset")) c_end = i;
+    }
+  g_assert_true (c_text >= 0 && c_type >= 0 && c_value >= 0 && c_start >= 0 && c_end >= 0);
+
+  g_autoptr(SdEntityExtractor) ex = sd_entity_extractor_new ();
+  guint gold = 0, found = 0, predicted = 0, correct = 0, shown = 0;
+  for (guint r = 1; r < rows->len; r++)
+    {
+      GPtrArray *row = rows->pdata[r];
+      if (row->len <= (guint) MAX (c_end, c_text))
+        continue;
+      const char *text = row->pdata[c_text];
+      gboolean is_order = strcmp (row->pdata[c_type], "order_id") == 0;
+      const char *value = row->pdata[c_value];
+      /* compare by text: the value, or the span when the offsets point at one */
+      g_autofree char *span = NULL;
+      long s = atol (row->pdata[c_start]), e = atol (row->pdata[c_end]);
+      if (is_order && s >= 0 && e > s && (gsize) e <= strlen (text))
+        span = g_strndup (text + s, e - s);
+
+      g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, text, NULL);
+      gboolean hit = FALSE;
+      for (guint i = 0; i < es->len; i++)
+        {
+          SdEntity *ent = es->pdata[i];
+          if (ent->kind != SD_ENTITY_ORDER_ID)
+            continue;
+          predicted++;
+          gboolean ok = is_order && (same_id (ent->text, value) || (span && same_id (ent->text, span)));
+          correct += ok;
+          hit |= ok;
+          if (!ok && shown++ < 5)
+            g_test_message ("false positive: “%s” in “%s”", ent->text, text);
+        }
+      if (is_order)
+        {
+          gold++;
+          found += hit;
+          if (!hit && shown++ < 10)
+            g_test_message ("missed: “%s” in “%s”", value, text);
+        }
+    }
+  double precision = predicted ? (double) correct / predicted : 0;
+  double recall = gold ? (double) found / gold : 0;
+  g_test_message ("Bitext order_id: %u gold, %u predicted: precision %.3f, recall %.3f",
+                  gold, predicted, precision, recall);
+  g_assert_cmpuint (gold, >, 400);
+  g_assert_cmpfloat (precision, >=, 0.95);
+  g_assert_cmpfloat (recall, >=, 0.95);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/entities/patterns", test_patterns);
+  g_test_add_func ("/entities/hostile", test_hostile);
+  g_test_add_func ("/entities/bitext", test_bitext);
+  return g_test_run ();
+}

@@ -1,0 +1,964 @@
+/* test-import.c — the importers: every format on good and bad files, rollback on
+ * failure and cancellation, re-imports, hashed identities, and the real data sets */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sd-error.h"
+#include "sd-import-private.h"
+
+typedef struct {
+  char    *dir;
+  char    *path;
+  SdStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("sd-import-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "shop.sqlite", NULL);
+  f->store = sd_store_open (f->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_assert_finalize_object (f->store);
+  dir = g_dir_open (f->dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static char *
+fixture_file (const char *name)
+{
+  const char *dir = g_getenv ("SD_FIXTURES_DIR");
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, name, NULL);
+}
+
+static char *
+dataset_file (const char *name)
+{
+  const char *dir = g_getenv ("SD_DATASETS_DIR");
+  return dir ? g_build_filename (dir, name, NULL) : g_strdup (name);
+}
+
+static char *
+write_temp (Fixture    *f,
+            const char *name,
+            const char *data,
+            gssize      len)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static SdImportReport *
+import_with (Fixture        *f,
+             const char     *path,
+             SdImportFormat  format,
+             gboolean        hash,
+             GError        **error)
+{
+  SdImportOptions options = { format, hash };
+  return sd_import_file (f->store, path, &options, NULL, NULL, NULL, error);
+}
+
+/* Imports a fixture that must work. */
+static SdImportReport *
+import_ok (Fixture        *f,
+           const char     *name,
+           SdImportFormat  format)
+{
+  g_autofree char *path = fixture_file (name);
+  g_autoptr(GError) error = NULL;
+  SdImportReport *report = import_with (f, path, format, FALSE, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static gint64
+query_int (SdStore    *store,
+           const char *sql)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, NULL);
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static char *
+query_text (SdStore    *store,
+            const char *sql)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, NULL);
+
+  g_assert_nonnull (stmt);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/* A checksum of every row of the shop's tables: equal sums mean equal content. */
+static char *
+content_checksum (SdStore  *store,
+                  gboolean  with_imports)
+{
+  static const char *const tables[] = {
+    "SELECT * FROM customers ORDER BY 1",
+    "SELECT * FROM products ORDER BY 1",
+    "SELECT * FROM product_texts ORDER BY 1, 2",
+    "SELECT * FROM orders ORDER BY 1",
+    "SELECT * FROM order_lines ORDER BY 1",
+    "SELECT * FROM events ORDER BY 1",
+    "SELECT * FROM runs ORDER BY 1",
+    "SELECT * FROM run_points ORDER BY 1, 2, 3",
+    "SELECT * FROM models ORDER BY 1",
+    "SELECT * FROM settings ORDER BY 1",
+    "SELECT * FROM imports ORDER BY 1",
+  };
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables) - (with_imports ? 0 : 1); t++)
+    {
+      g_autoptr(SdStmt) stmt = sd_store_prepare (store, tables[t], NULL);
+      int rc;
+
+      g_assert_nonnull (stmt);
+      g_checksum_update (sum, (const guchar *) tables[t], -1);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        for (int c = 0; c < sqlite3_column_count (stmt); c++)
+          {
+            const void *data = sqlite3_column_blob (stmt, c);
+            int len = sqlite3_column_bytes (stmt, c);
+            char type = '0' + sqlite3_column_type (stmt, c);
+            g_checksum_update (sum, (const guchar *) &type, 1);
+            if (data)
+              g_checksum_update (sum, data, len);
+            g_checksum_update (sum, (const guchar *) "\x1f", 1);
+          }
+      g_assert_cmpint (rc, ==, SQLITE_DONE);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static void
+assert_stats_equal (const SdStoreStats *a,
+                    const SdStoreStats *b)
+{
+  g_assert_cmpint (a->customers, ==, b->customers);
+  g_assert_cmpint (a->products, ==, b->products);
+  g_assert_cmpint (a->orders, ==, b->orders);
+  g_assert_cmpint (a->order_lines, ==, b->order_lines);
+  g_assert_cmpint (a->revenue_cents, ==, b->revenue_cents);
+  for (int k = 0; k < SD_N_EVENT_KINDS; k++)
+    g_assert_cmpint (a->events[k], ==, b->events[k]);
+}
+
+/* Parsers */
+
+static void
+test_parse_cents (void)
+{
+  static const struct { const char *text; gint64 cents; gboolean rounded; } good[] = {
+    { "2.55", 255, FALSE }, { "3", 300, FALSE }, { "0.1", 10, FALSE }, { ".5", 50, FALSE },
+    { "-11062.06", -1106206, FALSE }, { "+4.20", 420, FALSE }, { "0.001", 0, TRUE },
+    { "1.005", 101, TRUE }, { "-1.005", -101, TRUE }, { "19.994", 1999, TRUE },
+    { "0.10", 10, FALSE }, { "123456789012.34", 12345678901234, FALSE },
+  };
+  static const char *const bad[] = { "", "12,5", "1.2.3", "1e3", "abc", "$4", "-", ".", "1 000" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      gint64 cents = -1;
+      gboolean rounded = !good[i].rounded;
+      g_assert_true (sd_import_parse_cents (good[i].text, &cents, &rounded));
+      g_assert_cmpint (cents, ==, good[i].cents);
+      g_assert_cmpint (rounded, ==, good[i].rounded);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      gint64 cents;
+      g_assert_false (sd_import_parse_cents (bad[i], &cents, NULL));
+    }
+}
+
+static void
+test_parse_time (void)
+{
+  static const struct { const char *text; gint64 at; } good[] = {
+    { "2010-12-01 08:26:00", 1291191960 },
+    { "2010-12-01T08:26:00Z", 1291191960 },
+    { "2010-12-01 08:26", 1291191960 },
+    { "12/1/2010 8:26", 1291191960 },
+    { "12/01/2010 08:26:00", 1291191960 },
+    { "2023-03-01 10:00:00 +0100", 1677661200 },
+    { "2023-03-01T10:00:00+01:00", 1677661200 },
+    { "2023-03-02 11:30:00 -0500", 1677774600 },
+    { "2023-01-05", 1672876800 },
+    { "2000-02-29 23:59:59", 951868799 },
+    { "881250949", 881250949 },
+    { "1/5/2011 4:15 PM", 1294244100 },
+    { "2011-12-09 12:50:00.000", 1323435000 },
+  };
+  static const char *const bad[] = {
+    "", "2010-13-01", "2010-12-32", "2011-02-29", "2/30/2011 10:00", "12/1/10 8:26",
+    "2010-12-01 25:00", "2010-12-01 08:61", "yesterday", "2010-12-01 08:26:00 +99", "2010/12/01",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      gint64 at = 0;
+      if (!sd_import_parse_time (good[i].text, &at))
+        g_error ("could not parse “%s”", good[i].text);
+      g_assert_cmpint (at, ==, good[i].at);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      gint64 at;
+      if (sd_import_parse_time (bad[i], &at))
+        g_error ("parsed “%s” as %" G_GINT64_FORMAT, bad[i], at);
+    }
+}
+
+static void
+test_parse_int (void)
+{
+  gint64 v;
+
+  g_assert_true (sd_import_parse_int ("17850", &v));
+  g_assert_cmpint (v, ==, 17850);
+  g_assert_true (sd_import_parse_int ("17850.0", &v));
+  g_assert_cmpint (v, ==, 17850);
+  g_assert_true (sd_import_parse_int ("-80995", &v));
+  g_assert_cmpint (v, ==, -80995);
+  g_assert_false (sd_import_parse_int ("6x", &v));
+  g_assert_false (sd_import_parse_int ("1.5", &v));
+  g_assert_false (sd_import_parse_int ("", &v));
+  g_assert_false (sd_import_parse_int ("99999999999999999999", &v));
+}
+
+static void
+test_format_names (void)
+{
+  for (guint i = 0; i < SD_N_IMPORT_FORMATS; i++)
+    {
+      SdImportFormat back = SD_N_IMPORT_FORMATS;
+      const char *name = sd_import_format_to_string (i);
+      g_assert_true (sd_import_format_from_string (name, &back));
+      g_assert_cmpint (back, ==, i);
+      g_assert_nonnull (sd_import_format_get_label (i));
+    }
+  g_assert_cmpstr (sd_import_format_to_string (SD_IMPORT_SHOPIFY_ORDERS), ==, "shopify-orders");
+  g_assert_false (sd_import_format_from_string ("excel", &(SdImportFormat) { 0 }));
+}
+
+static void
+test_detect (void)
+{
+  static const struct { const char *file; SdImportFormat format; } cases[] = {
+    { "online-retail.csv", SD_IMPORT_ONLINE_RETAIL },
+    { "online-retail-latin1.csv", SD_IMPORT_ONLINE_RETAIL },
+    { "movielens/u.data", SD_IMPORT_MOVIELENS },
+    { "movielens/u.item", SD_IMPORT_MOVIELENS },
+    { "movielens-csv/ratings.csv", SD_IMPORT_MOVIELENS },
+    { "movielens-csv/movies.csv", SD_IMPORT_MOVIELENS },
+    { "shopify-products.csv", SD_IMPORT_SHOPIFY_PRODUCTS },
+    { "shopify-products-2024.csv", SD_IMPORT_SHOPIFY_PRODUCTS },
+    { "shopify-orders.csv", SD_IMPORT_SHOPIFY_ORDERS },
+    { "shopify-customers.csv", SD_IMPORT_SHOPIFY_CUSTOMERS },
+    { "woocommerce-products.csv", SD_IMPORT_WOOCOMMERCE_PRODUCTS },
+    { "customers.csv", SD_IMPORT_CUSTOMERS },
+    { "products.csv", SD_IMPORT_PRODUCTS },
+    { "orders.csv", SD_IMPORT_ORDERS },
+    { "events.csv", SD_IMPORT_EVENTS },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = fixture_file (cases[i].file);
+      g_autoptr(GError) error = NULL;
+      SdImportFormat format = SD_IMPORT_AUTO;
+
+      g_assert_true (sd_import_detect_format (path, &format, &error));
+      g_assert_no_error (error);
+      if (format != cases[i].format)
+        g_error ("%s detected as %s", cases[i].file, sd_import_format_to_string (format));
+    }
+}
+
+/* Formats */
+
+static void
+test_online_retail (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(SdImportReport) report = import_ok (f, "online-retail.csv", SD_IMPORT_AUTO);
+  g_autofree char *title = NULL;
+  SdStoreStats stats;
+
+  g_assert_cmpint (report->format, ==, SD_IMPORT_ONLINE_RETAIL);
+  g_assert_cmpuint (report->rows_read, ==, 10);
+  g_assert_cmpuint (report->rows_imported, ==, 10);
+  g_assert_cmpuint (report->rows_rejected, ==, 0);
+  g_assert_cmpuint (sd_import_report_get_count (report, "cancellations"), ==, 1);
+  g_assert_cmpuint (sd_import_report_get_count (report, "negative-quantities"), ==, 2);
+  g_assert_cmpuint (sd_import_report_get_count (report, "rows-without-customer"), ==, 3);
+
+  g_assert_true (sd_store_get_stats (f->store, &stats, NULL));
+  g_assert_cmpint (stats.orders, ==, 8);
+  g_assert_cmpint (stats.order_lines, ==, 10);
+  g_assert_cmpint (stats.products, ==, 7);
+  g_assert_cmpint (stats.customers, ==, 2);
+  /* Two lines of one basket for the same product are one event with both quantities. */
+  g_assert_cmpint (stats.events[SD_EVENT_PURCHASE], ==, 5);
+  g_assert_cmpint (query_int (f->store, "SELECT quantity FROM events e JOIN products p ON p.id = e.product_id"
+                                        " WHERE p.external_id = '71053'"), ==, 8);
+  g_assert_cmpstr ((title = query_text (f->store, "SELECT status FROM orders WHERE external_id = 'C536379'")), ==, "cancelled");
+  g_clear_pointer (&title, g_free);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM orders WHERE customer_id IS NULL"), ==, 3);
+  /* Both date styles, as UTC. */
+  g_assert_cmpint (query_int (f->store, "SELECT placed_at FROM orders WHERE external_id = '536366'"), ==, 1291192080);
+  g_assert_cmpint (query_int (f->store, "SELECT placed_at FROM orders WHERE external_id = '536365'"), ==, 1291191960);
+  /* The latest ordinary sale names and prices the product; quotes survive. */
+  title = query_text (f->store, "SELECT title FROM products WHERE external_id = '22633'");
+  g_assert_cmpstr (title, ==, "HAND WARMER \"UNION JACK\", RED");
+  g_assert_cmpint (query_int (f->store, "SELECT price_cents FROM products WHERE external_id = '22633'"), ==, 210);
+  g_assert_cmpint (query_int (f->store, "SELECT total_cents FROM orders WHERE external_id = '536365'"), ==, 6 * 255 + 8 * 339);
+  g_assert_cmpint (stats.revenue_cents, ==, 6 * 255 + 8 * 339 + 6 * 185 + 32 * 169 + 251 + 3 * 210);
+  /* The import is on record, in the same transaction. */
+  g_assert_cmpint (query_int (f->store, "SELECT rows_imported FROM imports"), ==, 10);
+}
+
+static void
+test_reimport (Fixture       *f,
+               gconstpointer  data)
+{
+  static const char *const files[] = {
+    "online-retail.csv", "shopify-products.csv", "shopify-customers.csv", "shopify-orders.csv",
+    "woocommerce-products.csv", "customers.csv", "products.csv", "orders.csv", "events.csv",
+    "movielens/u.data", "movielens-csv/ratings.csv",
+  };
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  SdStoreStats a, b;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    sd_import_report_free (import_ok (f, files[i], SD_IMPORT_AUTO));
+  g_assert_true (sd_store_get_stats (f->store, &a, NULL));
+  first = content_checksum (f->store, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    sd_import_report_free (import_ok (f, files[i], SD_IMPORT_AUTO));
+  g_assert_true (sd_store_get_stats (f->store, &b, NULL));
+  second = content_checksum (f->store, FALSE);
+
+  assert_stats_equal (&a, &b);
+  g_assert_cmpstr (first, ==, second);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM imports"), ==, 2 * G_N_ELEMENTS (files));
+}
+
+static void
+test_latin1 (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(SdImportReport) report = import_ok (f, "online-retail-latin1.csv", SD_IMPORT_ONLINE_RETAIL);
+  g_autofree char *title = query_text (f->store, "SELECT title FROM products WHERE external_id = '22960'");
+
+  g_assert_cmpuint (report->rows_imported, ==, 2);
+  g_assert_cmpuint (sd_import_report_get_count (report, "re-encoded-latin1"), ==, 1);
+  g_assert_cmpstr (title, ==, "CAFÉ SET – JAM MAKING");
+}
+
+static void
+test_bad_rows (Fixture       *f,
+               gconstpointer  data)
+{
+  static const struct { guint64 line; const char *words; } expected[] = {
+    { 3, "Quantity" }, { 4, "InvoiceDate" }, { 5, "UnitPrice" }, { 6, "columns" },
+    { 7, "quote" }, { 10, "InvoiceNo" },
+  };
+  g_autoptr(SdImportReport) report = import_ok (f, "online-retail-bad.csv", SD_IMPORT_AUTO);
+  g_autofree char *rejects = g_build_filename (f->dir, "rejects.csv", NULL);
+  g_autofree char *saved = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (report->rows_read, ==, 10);
+  g_assert_cmpuint (report->rows_imported, ==, 4);
+  g_assert_cmpuint (report->rows_rejected, ==, 6);
+  g_assert_cmpuint (report->rejects->len, ==, 6);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      SdImportReject *r = report->rejects->pdata[i];
+      g_assert_cmpuint (r->line, ==, expected[i].line);
+      if (!strstr (r->reason, expected[i].words))
+        g_error ("line %" G_GUINT64_FORMAT ": “%s” does not mention %s", r->line, r->reason, expected[i].words);
+      g_assert_cmpstr (r->raw, !=, "");
+    }
+  /* No good row is lost, not even those after the unbalanced quote. */
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM orders WHERE external_id IN"
+                                        " ('536365', '536370', '536371', '536372')"), ==, 4);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM order_lines"), ==, 4);
+
+  text = sd_import_report_to_text (report);
+  g_assert_nonnull (strstr (text, "online-retail-bad.csv line 3: bad number “12,5x” in column Quantity"));
+
+  g_assert_true (sd_import_report_save_rejects (report, rejects, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (rejects, &saved, NULL, NULL));
+  lines = g_strsplit (saved, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "line,reason,raw");
+  g_assert_true (g_str_has_prefix (lines[1], "3,\"bad number “12,5x” in column Quantity\","));
+  g_assert_cmpuint (g_strv_length (lines), ==, 8);   /* header, 6 rows, the empty tail */
+}
+
+static void
+test_huge_field (Fixture       *f,
+                 gconstpointer  data)
+{
+  GString *text = g_string_new ("customer_id,name,email\nc1,Ann,ann@example.com\nc2,\"");
+  g_autofree char *path = NULL;
+  g_autoptr(SdImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  SdImportReject *r;
+
+  for (int i = 0; i < 10 * 1024 * 1024; i++)
+    g_string_append_c (text, 'x');
+  g_string_append (text, "\",big@example.com\nc3,Cy,cy@example.com\n");
+  path = write_temp (f, "huge.csv", text->str, text->len);
+  g_string_free (text, TRUE);
+
+  report = import_with (f, path, SD_IMPORT_CUSTOMERS, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->rows_imported, ==, 2);
+  g_assert_cmpuint (report->rows_rejected, ==, 1);
+  r = report->rejects->pdata[0];
+  g_assert_cmpuint (r->line, ==, 3);
+  g_assert_nonnull (strstr (r->reason, "1 MiB"));
+  g_assert_cmpuint (strlen (r->raw), <=, 1024);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers WHERE external_id IN ('c1', 'c3')"), ==, 2);
+}
+
+typedef struct {
+  const char     *name;
+  const char     *data;
+  gssize          len;
+  SdImportFormat  format;
+  int             code;
+  const char     *words;
+} WholeFileCase;
+
+static void
+test_whole_file_failures (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const WholeFileCase cases[] = {
+    { "empty.csv", "", 0, SD_IMPORT_AUTO, SD_ERROR_INVALID_INPUT, "empty" },
+    { "blank.csv", "\n\n\n", -1, SD_IMPORT_CUSTOMERS, SD_ERROR_INVALID_INPUT, "empty" },
+    { "image.csv", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", 20, SD_IMPORT_AUTO, SD_ERROR_INVALID_INPUT, "PNG" },
+    { "packed.csv", "\x1f\x8b\x08\0\0\0\0\0\0\x03", 10, SD_IMPORT_ORDERS, SD_ERROR_INVALID_INPUT, ".gz" },
+    { "sheet.csv", "PK\x03\x04\x14\0\0\0", 8, SD_IMPORT_AUTO, SD_ERROR_INVALID_INPUT, "ZIP" },
+    { "nul.csv", "customer_id,name\nc9,Zed\nc10,Z\0e\n", 32, SD_IMPORT_CUSTOMERS, SD_ERROR_INVALID_INPUT, "binary" },
+    { "unknown.csv", "foo,bar\n1,2\n", -1, SD_IMPORT_AUTO, SD_ERROR_WRONG_FORMAT, "no known header" },
+    { "orders-as-retail.csv", "Name,Email,Created at,Lineitem quantity,Lineitem name,Lineitem price\n#1,a@b.c,2023-01-01,1,X,1\n",
+      -1, SD_IMPORT_ONLINE_RETAIL, SD_ERROR_WRONG_FORMAT, "Shopify orders" },
+    { "products-as-events.csv", "product_id,title\np9,Thing\n", -1, SD_IMPORT_EVENTS, SD_ERROR_WRONG_FORMAT, "Events" },
+  };
+  g_autoptr(SdImportReport) seed = import_ok (f, "online-retail.csv", SD_IMPORT_AUTO);
+  g_autofree char *before = content_checksum (f->store, TRUE);
+  SdStoreStats stats_before, stats_after;
+
+  g_assert_true (sd_store_get_stats (f->store, &stats_before, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = write_temp (f, cases[i].name, cases[i].data, cases[i].len);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdImportReport) report = import_with (f, path, cases[i].format, FALSE, &error);
+      g_autofree char *after = NULL;
+
+      g_assert_null (report);
+      g_assert_error (error, SD_ERROR, cases[i].code);
+      if (!strstr (error->message, cases[i].name) || !strstr (error->message, " line ") ||
+          !strstr (error->message, cases[i].words))
+        g_error ("%s: message “%s” lacks the file, the line or “%s”", cases[i].name, error->message, cases[i].words);
+      g_assert_false (sd_store_in_transaction (f->store));
+      after = content_checksum (f->store, TRUE);
+      g_assert_cmpstr (after, ==, before);
+    }
+  g_assert_true (sd_store_get_stats (f->store, &stats_after, NULL));
+  assert_stats_equal (&stats_before, &stats_after);
+}
+
+/* A file big enough to span many progress reports, failing near its end. */
+static char *
+write_events (Fixture    *f,
+              const char *name,
+              guint       rows,
+              gboolean    nul_at_end)
+{
+  GString *text = g_string_new ("customer_id,product_id,kind,at,quantity\n");
+  char *path;
+
+  for (guint i = 0; i < rows; i++)
+    g_string_append_printf (text, "u%u,p%u,%s,%u,1\n", i % 997, i % 101, i % 2 ? "view" : "cart", 1600000000 + i);
+  if (nul_at_end)
+    g_string_append_len (text, "u1,p\0,view,1,1\n", 15);
+  path = write_temp (f, name, text->str, text->len);
+  g_string_free (text, TRUE);
+  return path;
+}
+
+static void
+test_failure_after_rows (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(SdImportReport) seed = import_ok (f, "events.csv", SD_IMPORT_AUTO);
+  g_autofree char *before = content_checksum (f->store, TRUE);
+  g_autofree char *path = write_events (f, "late-nul.csv", 30000, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = import_with (f, path, SD_IMPORT_AUTO, FALSE, &error);
+  g_autofree char *after = content_checksum (f->store, TRUE);
+
+  g_assert_null (report);
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "line 30002"));
+  g_assert_cmpstr (after, ==, before);
+}
+
+typedef struct {
+  GCancellable *cancellable;
+  guint         calls;
+  guint64       last_rows;
+} CancelData;
+
+static void
+cancel_on_progress (guint64  done,
+                    guint64  total,
+                    guint64  rows,
+                    gpointer user_data)
+{
+  CancelData *d = user_data;
+
+  g_assert_cmpuint (done, <=, total);
+  d->calls++;
+  d->last_rows = rows;
+  if (rows >= 8192)
+    g_cancellable_cancel (d->cancellable);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(SdImportReport) seed = import_ok (f, "customers.csv", SD_IMPORT_AUTO);
+  g_autofree char *before = content_checksum (f->store, TRUE);
+  g_autofree char *path = write_events (f, "many.csv", 40000, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelData d = { cancellable, 0, 0 };
+  SdImportOptions options = { SD_IMPORT_EVENTS, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = sd_import_file (f->store, path, &options, cancel_on_progress, &d,
+                                                     cancellable, &error);
+  g_autofree char *after = content_checksum (f->store, TRUE);
+
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (d.last_rows, <, 40000);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_false (sd_store_in_transaction (f->store));
+}
+
+static void
+test_hash_identities (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *customers = fixture_file ("shopify-customers.csv");
+  g_autofree char *orders = fixture_file ("shopify-orders.csv");
+  g_autoptr(SdImportReport) a = import_with (f, customers, SD_IMPORT_AUTO, TRUE, NULL);
+  g_autoptr(SdImportReport) b = import_with (f, orders, SD_IMPORT_AUTO, TRUE, NULL);
+  g_autofree char *name = NULL;
+
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpuint (a->rows_imported, ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers WHERE external_id LIKE '%@%'"
+                                        " OR email LIKE '%@%' OR name LIKE '%Ann%' OR name LIKE '%Lee%'"), ==, 0);
+  name = query_text (f->store, "SELECT name FROM customers WHERE country = 'DE'");
+  g_assert_true (g_str_has_prefix (name, "#"));
+  /* The orders found the hashed customers: Ann's two orders share her row. */
+  g_assert_cmpint (query_int (f->store, "SELECT count(DISTINCT customer_id) FROM orders"), ==, 2);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM orders WHERE customer_id IS NULL"), ==, 0);
+}
+
+static void
+test_shopify_products (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(SdImportReport) classic = import_ok (f, "shopify-products.csv", SD_IMPORT_SHOPIFY_PRODUCTS);
+  g_autoptr(SdImportReport) modern = import_ok (f, "shopify-products-2024.csv", SD_IMPORT_AUTO);
+  g_autofree char *description = query_text (f->store, "SELECT description FROM products WHERE external_id = 'linen-shirt'");
+  g_autofree char *category = query_text (f->store, "SELECT category FROM products WHERE external_id = 'linen-shirt'");
+  g_autofree char *tags = query_text (f->store, "SELECT tags FROM products WHERE external_id = 'desk-lamp'");
+  g_autofree char *path = NULL;
+  g_autoptr(SdImportReport) orphan = NULL;
+
+  g_assert_cmpuint (classic->rows_imported, ==, 4);
+  g_assert_cmpuint (sd_import_report_get_count (classic, "continuation-rows"), ==, 2);
+  g_assert_cmpuint (modern->rows_imported, ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM products"), ==, 4);
+  g_assert_cmpint (query_int (f->store, "SELECT stock FROM products WHERE external_id = 'linen-shirt'"), ==, 12);
+  g_assert_cmpint (query_int (f->store, "SELECT price_cents FROM products WHERE external_id = 'linen-shirt'"), ==, 3990);
+  g_assert_cmpint (query_int (f->store, "SELECT stock FROM products WHERE external_id = 'wool-scarf'"), ==, 7);
+  g_assert_cmpint (query_int (f->store, "SELECT price_cents FROM products WHERE external_id = 'desk-lamp'"), ==, 4950);
+  g_assert_cmpstr (description, ==, "A light shirt & more.");
+  g_assert_cmpstr (category, ==, "Shirts & Tops");
+  g_assert_cmpstr (tags, ==, "home,office");
+
+  /* A variant row whose product row is missing is rejected, with its line. */
+  path = write_temp (f, "orphan.csv", "Handle,Title,Variant SKU,Variant Price\nghost,,G-1,5\nreal,Real,R-1,6\n", -1);
+  orphan = import_with (f, path, SD_IMPORT_AUTO, FALSE, NULL);
+  g_assert_nonnull (orphan);
+  g_assert_cmpuint (orphan->rows_imported, ==, 1);
+  g_assert_cmpuint (orphan->rows_rejected, ==, 1);
+  g_assert_cmpuint (((SdImportReject *) orphan->rejects->pdata[0])->line, ==, 2);
+}
+
+static void
+test_shopify_orders (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(SdImportReport) products = import_ok (f, "shopify-products.csv", SD_IMPORT_AUTO);
+  g_autoptr(SdImportReport) more = import_ok (f, "shopify-products-2024.csv", SD_IMPORT_AUTO);
+  g_autoptr(SdImportReport) report = import_ok (f, "shopify-orders.csv", SD_IMPORT_AUTO);
+  g_autofree char *status = NULL;
+
+  g_assert_cmpuint (report->rows_imported, ==, 4);
+  g_assert_cmpuint (sd_import_report_get_count (report, "continuation-rows"), ==, 1);
+  g_assert_cmpuint (sd_import_report_get_count (report, "cancellations"), ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM orders"), ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 2);   /* Bob's e-mail case folded */
+  g_assert_cmpint (query_int (f->store, "SELECT total_cents FROM orders WHERE external_id = '#1001'"), ==, 2 * 3990 + 2400);
+  g_assert_cmpint (query_int (f->store, "SELECT placed_at FROM orders WHERE external_id = '#1002'"), ==, 1677774600);
+  status = query_text (f->store, "SELECT status FROM orders WHERE external_id = '#1003'");
+  g_assert_cmpstr (status, ==, "cancelled");
+  /* Line items found the products by name, not as new products of their own. */
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM products"), ==, 4);
+  g_assert_cmpuint (sd_import_report_get_count (report, "products-made-from-line-items"), ==, 0);
+  /* Purchases of the cancelled order are not behaviour. */
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events WHERE kind = 2"), ==, 3);
+}
+
+static void
+test_woocommerce (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(SdImportReport) report = import_ok (f, "woocommerce-products.csv", SD_IMPORT_AUTO);
+  g_autofree char *shared = dataset_file ("shop-exports/woocommerce_sample_products.csv");
+  g_autofree char *category = query_text (f->store, "SELECT category FROM products WHERE external_id = 'tee-red'");
+  g_autofree char *mug = query_text (f->store, "SELECT category FROM products WHERE external_id = 'mug'");
+  g_autoptr(SdImportReport) sample = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (report->rows_imported, ==, 4);
+  g_assert_cmpstr (category, ==, "Tshirts");
+  g_assert_cmpstr (mug, ==, "Mugs");
+  g_assert_cmpint (query_int (f->store, "SELECT price_cents FROM products WHERE external_id = 'mug'"), ==, 950);
+  g_assert_cmpint (query_int (f->store, "SELECT stock FROM products WHERE external_id = 'mug'"), ==, 20);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM products WHERE external_id = 'woo-13'"), ==, 1);
+
+  if (!g_file_test (shared, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the WooCommerce sample export is not in SD_DATASETS_DIR");
+      return;
+    }
+  sample = import_with (f, shared, SD_IMPORT_AUTO, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sample->format, ==, SD_IMPORT_WOOCOMMERCE_PRODUCTS);
+  g_assert_cmpuint (sample->rows_read, ==, 24);
+  g_assert_cmpuint (sample->rows_imported, ==, 24);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM products WHERE external_id LIKE 'c%-%'"), ==, 24);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM products WHERE external_id LIKE 'c%-%' AND category IS NULL"), ==, 0);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM products WHERE category = 'Hoodies'"), ==, 9);
+  g_assert_cmpint (query_int (f->store, "SELECT price_cents FROM products WHERE external_id = 'cc-beanie'"), ==, 2000);
+}
+
+static void
+test_movielens (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(SdImportReport) ratings = import_ok (f, "movielens/u.data", SD_IMPORT_AUTO);
+  g_autoptr(SdImportReport) items = import_ok (f, "movielens/u.item", SD_IMPORT_MOVIELENS);
+  g_autoptr(SdImportReport) newer = import_ok (f, "movielens-csv/ratings.csv", SD_IMPORT_MOVIELENS);
+  g_autofree char *title = query_text (f->store, "SELECT title FROM products WHERE external_id = 'ml-302'");
+  g_autofree char *tags = query_text (f->store, "SELECT tags FROM products WHERE external_id = 'ml-302'");
+  g_autofree char *latin1 = query_text (f->store, "SELECT title FROM products WHERE external_id = 'ml-1300'");
+
+  g_assert_cmpuint (ratings->rows_imported, ==, 5);
+  g_assert_cmpuint (sd_import_report_get_count (ratings, "movies-from-movie-file"), ==, 5);
+  g_assert_cmpstr (title, ==, "L.A. Confidential (1997)");
+  g_assert_cmpstr (tags, ==, "Crime,Film-Noir,Mystery,Thriller");
+  g_assert_cmpstr (latin1, ==, "Á köld (1994)");
+  g_assert_cmpuint (items->rows_imported, ==, 5);
+  g_assert_cmpint (query_int (f->store, "SELECT rating FROM events e JOIN customers c ON c.id = e.customer_id"
+                                        " JOIN products p ON p.id = e.product_id"
+                                        " WHERE c.external_id = 'ml-196' AND p.external_id = 'ml-302'"), ==, 5);
+  /* Half stars round up: 0.5 → 1, 4.5 → 5. */
+  g_assert_cmpuint (newer->rows_imported, ==, 4);
+  g_assert_cmpuint (sd_import_report_get_count (newer, "half-star-ratings-rounded-up"), ==, 2);
+  g_assert_cmpint (query_int (f->store, "SELECT min(rating) FROM events e JOIN customers c ON c.id = e.customer_id"
+                                        " WHERE c.external_id = 'ml-2'"), ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events WHERE kind = 3"), ==, 9);
+}
+
+static void
+test_generic (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(SdImportReport) c = import_ok (f, "customers.csv", SD_IMPORT_AUTO);
+  g_autoptr(SdImportReport) p = import_ok (f, "products.csv", SD_IMPORT_AUTO);
+  g_autoptr(SdImportReport) o = import_ok (f, "orders.csv", SD_IMPORT_AUTO);
+  g_autoptr(SdImportReport) e = import_ok (f, "events.csv", SD_IMPORT_AUTO);
+  g_autofree char *review = query_text (f->store, "SELECT review_text FROM events WHERE kind = 3");
+  g_autofree char *path = NULL;
+  g_autoptr(SdImportReport) bad = NULL;
+
+  g_assert_cmpint (query_int (f->store, "SELECT created_at FROM customers WHERE external_id = 'c2'"), ==, 1676016000);
+  g_assert_cmpint (query_int (f->store, "SELECT price_cents FROM products WHERE external_id = 'p1'"), ==, 3990);
+  g_assert_cmpint (query_int (f->store, "SELECT total_cents FROM orders WHERE external_id = 'o1'"), ==, 2 * 3990 + 1500);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 3);   /* c3 came with an order */
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events"), ==, 6);
+  g_assert_cmpstr (review, ==, "Sturdy, roomy.");
+
+  path = write_temp (f, "bad-events.csv",
+                     "customer_id,product_id,kind,at,rating\n"
+                     "c1,p2,view,1677664800,\n"
+                     "c1,p2,like,1677664800,\n"
+                     "c1,p2,review,1677664800,7\n"
+                     "c1,p2,review,last tuesday,4\n"
+                     ",p2,view,1677664801,\n", -1);
+  bad = import_with (f, path, SD_IMPORT_AUTO, FALSE, NULL);
+  g_assert_nonnull (bad);
+  g_assert_cmpuint (bad->rows_imported, ==, 1);
+  g_assert_cmpuint (bad->rows_rejected, ==, 4);
+  g_assert_nonnull (strstr (((SdImportReject *) bad->rejects->pdata[0])->reason, "like"));
+  g_assert_nonnull (strstr (((SdImportReject *) bad->rejects->pdata[1])->reason, "between 1 and 5"));
+  g_assert_nonnull (strstr (((SdImportReject *) bad->rejects->pdata[2])->reason, "bad date"));
+  g_assert_cmpuint (((SdImportReject *) bad->rejects->pdata[3])->line, ==, 6);
+}
+
+static void
+test_gzip (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *plain = fixture_file ("online-retail.csv");
+  g_autofree char *path = g_build_filename (f->dir, "retail.csv.gz", NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+  g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GOutputStream) raw = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(SdImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (plain, &contents, &len, NULL));
+  raw = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, 0, NULL, &error));
+  out = g_converter_output_stream_new (raw, G_CONVERTER (gz));
+  g_assert_true (g_output_stream_write_all (out, contents, len, NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (out, NULL, &error));
+  g_assert_no_error (error);
+
+  report = import_with (f, path, SD_IMPORT_AUTO, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (report->format, ==, SD_IMPORT_ONLINE_RETAIL);
+  g_assert_cmpuint (report->rows_imported, ==, 10);
+}
+
+/* The real data sets */
+
+static void
+test_dataset_online_retail (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *path = dataset_file ("online-retail/online_retail.csv.gz");
+  SdImportOptions options = { SD_IMPORT_AUTO, FALSE };
+  g_autoptr(SdJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  SdImportReport *report;
+  SdStoreStats stats;
+  GArray *points;
+  guint rate_points = 0;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("online_retail.csv.gz is not in SD_DATASETS_DIR (../shared/datasets)");
+      return;
+    }
+
+  /* Through the job, as the Data page runs it: its own connection, rate points. */
+  job = sd_import_job_new (f->path, path, &options);
+  g_assert_true (sd_job_run_sync (job, &error));
+  g_assert_no_error (error);
+  report = sd_import_job_get_report (job);
+  g_assert_nonnull (report);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  points = sd_job_get_points (job);
+  for (guint i = 0; i < points->len; i++)
+    if (g_str_equal (g_array_index (points, SdMetricPoint, i).name, "rows/s"))
+      {
+        g_assert_cmpfloat (g_array_index (points, SdMetricPoint, i).value, >, 0);
+        rate_points++;
+      }
+  g_test_message ("imported %" G_GUINT64_FORMAT " rows in %.2f s (%.0f rows/s), %u rate points",
+                  report->rows_imported, report->elapsed_us / 1e6,
+                  report->rows_imported / (report->elapsed_us / 1e6), rate_points);
+  g_assert_cmpuint (rate_points, >, 0);
+
+  /* The figures in ../shared/datasets/README.md */
+  g_assert_cmpuint (report->rows_read, ==, 541909);
+  g_assert_cmpuint (report->rows_imported, ==, 541909);
+  g_assert_cmpuint (report->rows_rejected, ==, 0);
+  g_assert_cmpuint (sd_import_report_get_count (report, "rows-without-customer"), ==, 135080);
+  g_assert_true (sd_store_get_stats (f->store, &stats, NULL));
+  g_assert_cmpint (stats.orders, ==, 25900);
+  g_assert_cmpint (stats.customers, ==, 4372);
+  g_assert_cmpint (stats.products, ==, 4070);
+  g_assert_cmpint (stats.order_lines, ==, 541909);
+  g_assert_cmpint (query_int (f->store, "SELECT count(DISTINCT country) FROM orders"), ==, 38);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM orders WHERE status = 'cancelled'"), ==,
+                   query_int (f->store, "SELECT count(*) FROM orders WHERE external_id LIKE 'C%'"));
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM orders WHERE status = 'cancelled'"), >, 0);
+}
+
+static guint
+count_movielens_lines (const char *path,
+                       guint      *with_empty_field)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  *with_empty_field = 0;
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) fields = NULL;
+      if (*lines[i] == '\0')
+        continue;
+      n++;
+      fields = g_strsplit (lines[i], "\t", -1);
+      if (g_strv_length (fields) != 4 || !*fields[0] || !*fields[1] || !*fields[2])
+        (*with_empty_field)++;
+    }
+  return n;
+}
+
+static void
+test_dataset_movielens (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *base = dataset_file ("movielens-100k/u1.base");
+  g_autofree char *test = dataset_file ("movielens-100k/u1.test");
+  g_autofree char *full = dataset_file ("movielens-100k/u.data");
+  g_autoptr(SdImportReport) a = NULL;
+  g_autoptr(SdImportReport) b = NULL;
+  g_autoptr(SdImportReport) c = NULL;
+  g_autoptr(GError) error = NULL;
+  guint lines, damaged;
+
+  if (!g_file_test (base, G_FILE_TEST_EXISTS) || !g_file_test (full, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("MovieLens 100K is not in SD_DATASETS_DIR (../shared/datasets)");
+      return;
+    }
+
+  /* u1.base + u1.test is the whole of the 100K ratings, split 80/20. */
+  a = import_with (f, base, SD_IMPORT_AUTO, FALSE, &error);
+  g_assert_no_error (error);
+  b = import_with (f, test, SD_IMPORT_MOVIELENS, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (a->format, ==, SD_IMPORT_MOVIELENS);
+  g_assert_cmpuint (a->rows_imported + b->rows_imported, ==, 100000);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events WHERE kind = 3"), ==, 100000);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 943);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM products"), ==, 1682);
+  g_assert_cmpint (query_int (f->store, "SELECT count(DISTINCT product_id) FROM events"), ==, 1682);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM products WHERE title = external_id"), ==, 0);
+
+  /* u.data as shipped in ../shared/datasets: every line is read; a line with an empty
+   * field is rejected with its line number, the rest is kept. */
+  lines = count_movielens_lines (full, &damaged);
+  c = import_with (f, full, SD_IMPORT_AUTO, FALSE, &error);
+  g_assert_no_error (error);
+  g_test_message ("u.data: %u lines, %u with an empty field", lines, damaged);
+  g_assert_cmpuint (c->rows_read, ==, lines);
+  g_assert_cmpuint (lines, ==, 100000);
+  g_assert_cmpuint (c->rows_rejected, ==, damaged);
+  g_assert_cmpuint (c->rows_imported, ==, lines - damaged);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/import/parse/cents", test_parse_cents);
+  g_test_add_func ("/import/parse/time", test_parse_time);
+  g_test_add_func ("/import/parse/int", test_parse_int);
+  g_test_add_func ("/import/format-names", test_format_names);
+  g_test_add_func ("/import/detect", test_detect);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/import/online-retail", test_online_retail);
+  ADD ("/import/reimport", test_reimport);
+  ADD ("/import/latin1", test_latin1);
+  ADD ("/import/bad-rows", test_bad_rows);
+  ADD ("/import/huge-field", test_huge_field);
+  ADD ("/import/whole-file-failures", test_whole_file_failures);
+  ADD ("/import/failure-after-rows", test_failure_after_rows);
+  ADD ("/import/cancel", test_cancel);
+  ADD ("/import/hash-identities", test_hash_identities);
+  ADD ("/import/shopify-products", test_shopify_products);
+  ADD ("/import/shopify-orders", test_shopify_orders);
+  ADD ("/import/woocommerce", test_woocommerce);
+  ADD ("/import/movielens", test_movielens);
+  ADD ("/import/generic", test_generic);
+  ADD ("/import/gzip", test_gzip);
+  ADD ("/import/dataset/online-retail", test_dataset_online_retail);
+  ADD ("/import/dataset/movielens", test_dataset_movielens);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,155 @@
+/* test-sentiment.c — negation, the built-in model, and quality on Amazon reviews */
+#include "config.h"
+
+#include <string.h>
+
+#include "sd-sentiment.h"
+#include "sd-text-features.h"
+
+static gboolean
+has_name (GPtrArray *names, const char *name)
+{
+  for (guint i = 0; i < names->len; i++)
+    if (strcmp (names->pdata[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_negation_scope (void)
+{
+  g_autoptr(GPtrArray) en = sd_text_feature_names ("It is NOT good, but great.", 1000);
+  g_assert_true (has_name (en, "NOT_w:good"));
+  g_assert_false (has_name (en, "w:good"));
+  /* the comma ends the scope */
+  g_assert_true (has_name (en, "w:great"));
+  g_assert_false (has_name (en, "NOT_w:great"));
+
+  g_autoptr(GPtrArray) contraction = sd_text_feature_names ("I don't like it", 1000);
+  g_assert_true (has_name (contraction, "NOT_w:like"));
+
+  g_autoptr(GPtrArray) zh = sd_text_feature_names ("质量不好。很喜欢", 1000);
+  g_assert_true (has_name (zh, "NOT_c:好"));
+  g_assert_true (has_name (zh, "cc:不|好"));
+  g_assert_true (has_name (zh, "c:喜"));      /* 。 ends the scope */
+}
+
+static void
+test_builtin (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdSentiment) model = sd_sentiment_new_builtin (&error);
+  g_assert_no_error (error);
+
+  /* Held-out phrasings (not in the built-in corpus). */
+  static const struct { const char *text; SdSentimentLabel label; } cases[] = {
+    { "this is absolutely terrible, I am furious", SD_SENTIMENT_NEGATIVE },
+    { "the parcel came broken and nobody answers", SD_SENTIMENT_NEGATIVE },
+    { "thank you so much, it's lovely", SD_SENTIMENT_POSITIVE },
+    { "great service, really happy", SD_SENTIMENT_POSITIVE },
+    { "when does my order ship", SD_SENTIMENT_NEUTRAL },
+    { "do you have blue mugs", SD_SENTIMENT_NEUTRAL },
+    { "太差劲了，我要投诉", SD_SENTIMENT_NEGATIVE },
+    { "非常满意，谢谢你们", SD_SENTIMENT_POSITIVE },
+    { "请问什么时候发货", SD_SENTIMENT_NEUTRAL },
+    { "not happy at all", SD_SENTIMENT_NEGATIVE },
+  };
+  guint correct = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SdSentimentResult r;
+      sd_sentiment_predict (model, cases[i].text, &r);
+      g_test_message ("%-45s → %s (%.2f %.2f %.2f)", cases[i].text,
+                      sd_sentiment_label_to_string (r.label), r.prob[0], r.prob[1], r.prob[2]);
+      correct += r.label == cases[i].label;
+      g_assert_cmpfloat_with_epsilon (r.prob[0] + r.prob[1] + r.prob[2], 1.0, 1e-6);
+    }
+  g_assert_cmpuint (correct, >=, 8);
+
+  /* save → load gives the same predictions */
+  g_autoptr(GBytes) saved = sd_sentiment_save (model);
+  g_autoptr(SdSentiment) loaded = sd_sentiment_load (saved, &error);
+  g_assert_no_error (error);
+  SdSentimentResult a, b;
+  sd_sentiment_predict (model, "not good at all", &a);
+  sd_sentiment_predict (loaded, "not good at all", &b);
+  g_assert_cmpint (a.label, ==, b.label);
+  g_assert_cmpfloat_with_epsilon (a.prob[0], b.prob[0], 1e-9);
+
+  g_autoptr(GBytes) junk = g_bytes_new_static ("SDSENT01xxxx", 12);
+  g_assert_null (sd_sentiment_load (junk, &error));
+  g_assert_nonnull (error);
+}
+
+static guint32
+split_hash (const char *text)
+{
+  /* seeded FNV-1a: the same split every run, independent of file order */
+  guint32 h = 2166136261u ^ 20261128u;
+  for (const char *p = text; *p; p++)
+    h = (h ^ (guchar) *p) * 16777619u;
+  return h;
+}
+
+static void
+test_amazon (void)
+{
+  const char *dir = g_getenv ("SD_DATASETS_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : ".", "amazon-musical-instruments",
+                                            "reviews_Musical_Instruments_5.json.gz", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("amazon-musical-instruments/reviews_Musical_Instruments_5.json.gz is absent");
+      return;
+    }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_assert_true (sd_sentiment_read_reviews (path, 0, texts, labels, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (texts->len, >, 10000);
+
+  g_autoptr(GPtrArray) tr_t = g_ptr_array_new (), te_t = g_ptr_array_new ();
+  g_autoptr(GArray) tr_l = g_array_new (FALSE, FALSE, sizeof (SdSentimentLabel));
+  g_autoptr(GArray) te_l = g_array_new (FALSE, FALSE, sizeof (SdSentimentLabel));
+  for (guint i = 0; i < texts->len; i++)
+    {
+      SdSentimentLabel l = g_array_index (labels, guint, i);
+      gboolean test = split_hash (texts->pdata[i]) % 5 == 0;
+      g_ptr_array_add (test ? te_t : tr_t, texts->pdata[i]);
+      g_array_append_val (test ? te_l : tr_l, l);
+    }
+
+  g_autoptr(SdSentiment) model = sd_sentiment_new (18);
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_true (sd_sentiment_train (model, (const char *const *) tr_t->pdata,
+                                     (SdSentimentLabel *) tr_l->data, tr_t->len,
+                                     NULL, NULL, &error));
+  double secs = (g_get_monotonic_time () - t0) / 1e6;
+
+  SdSentimentEval eval, base;
+  sd_sentiment_evaluate (model, (const char *const *) te_t->pdata,
+                         (SdSentimentLabel *) te_l->data, te_t->len, &eval);
+  sd_sentiment_evaluate_constant (SD_SENTIMENT_POSITIVE, (SdSentimentLabel *) te_l->data,
+                                  te_l->len, &base);
+  g_test_message ("Amazon musical instruments: train %u, test %u, %.2f s", tr_t->len, te_t->len, secs);
+  g_test_message ("model:    accuracy %.3f, macro-F1 %.3f (F1 neg %.3f, neu %.3f, pos %.3f)",
+                  eval.accuracy, eval.macro_f1, eval.f1[0], eval.f1[1], eval.f1[2]);
+  g_test_message ("majority: accuracy %.3f, macro-F1 %.3f", base.accuracy, base.macro_f1);
+  for (guint g = 0; g < SD_N_SENTIMENTS; g++)
+    g_test_message ("confusion %-8s %5u %5u %5u", sd_sentiment_label_to_string (g),
+                    eval.confusion[g][0], eval.confusion[g][1], eval.confusion[g][2]);
+
+  g_assert_cmpfloat (eval.macro_f1, >, base.macro_f1 + 0.15);
+  g_assert_cmpfloat (eval.accuracy, >, 0.75);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/sentiment/negation-scope", test_negation_scope);
+  g_test_add_func ("/sentiment/builtin", test_builtin);
+  g_test_add_func ("/sentiment/amazon", test_amazon);
+  return g_test_run ();
+}
