@@ -212,6 +212,30 @@ test_ease_too_large (void)
     g_printerr ("%s\n", error->message);
 }
 
+/* The two ways of forming XᵀX give the same model. */
+static void
+test_ease_gram (void)
+{
+  g_autoptr(SdInteractions) train = planted ();
+  g_autoptr(SdRecommender) blas = sd_recommender_new ("ease", NULL);
+  g_autoptr(SdRecommender) sparse = sd_recommender_new ("ease", NULL);
+
+  g_assert_true (sd_recommender_set_param (blas, "gram", "blas", NULL));
+  g_assert_true (sd_recommender_set_param (sparse, "gram", "sparse", NULL));
+  g_assert_true (sd_recommender_set_param (blas, "lambda", "3", NULL));
+  g_assert_true (sd_recommender_set_param (sparse, "lambda", "3", NULL));
+  g_assert_true (sd_recommender_fit (blas, train, NULL, NULL));
+  g_assert_true (sd_recommender_fit (sparse, train, NULL, NULL));
+  for (guint u = 0; u < N_USERS; u += 3)
+    {
+      float a[N_ITEMS], b[N_ITEMS];
+      sd_recommender_score (blas, u, a);
+      sd_recommender_score (sparse, u, b);
+      for (guint i = 0; i < N_ITEMS; i++)
+        g_assert_cmpfloat_with_epsilon (a[i], b[i], 1e-5);
+    }
+}
+
 static void
 test_param_ranges (void)
 {
@@ -245,5 +269,6 @@ main (int    argc,
   g_test_add_func ("/models/user-neighbours", test_user_neighbours);
   g_test_add_func ("/models/ease-too-large", test_ease_too_large);
   g_test_add_func ("/models/param-ranges", test_param_ranges);
+  g_test_add_func ("/models/ease-gram", test_ease_gram);
   return g_test_run ();
 }

@@ -3,7 +3,8 @@
  * B = argmin |X − XB|² + λ|B|² with diag(B) = 0 has the closed form
  *   P = (XᵀX + λI)⁻¹,  B = I − P · diag(1 / diag P)   (so B_ij = −P_ij / P_jj, B_ii = 0).
  * The Gram matrix is accumulated with dsyrk over blocks of users made dense one block at a
- * time (never the whole users × items matrix), and inverted with LAPACK's Cholesky
+ * time (never the whole users × items matrix) when the data is dense enough for that to
+ * pay, else from each customer's pairs of items; then inverted with LAPACK's Cholesky
  * (dpotrf, dpotri), all in doubles. B is kept in floats: it is only used for scoring, and
  * halving it matters when the catalogue is large. Memory grows with n_items², so fit
  * refuses catalogues whose matrices would not fit the budget and says what to use instead.
@@ -28,8 +29,9 @@ struct _SdEase
 {
   SdRecommender parent_instance;
 
-  double  lambda;
-  int     memory_budget_mb;   /* 0: automatic */
+  double     lambda;
+  int        memory_budget_mb;   /* 0: automatic */
+  SdEaseGram gram;
 
   guint   n_items;
   float  *b;                  /* n_items × n_items, row h = what item h says about each item */
@@ -37,7 +39,44 @@ struct _SdEase
 
 G_DEFINE_FINAL_TYPE (SdEase, sd_ease, SD_TYPE_RECOMMENDER)
 
-enum { PROP_0, PROP_LAMBDA, PROP_MEMORY_BUDGET, N_PROPS };
+enum { PROP_0, PROP_LAMBDA, PROP_MEMORY_BUDGET, PROP_GRAM, N_PROPS };
+
+GType
+sd_ease_gram_get_type (void)
+{
+  static gsize type;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { SD_EASE_GRAM_AUTO, "SD_EASE_GRAM_AUTO", "auto" },
+        { SD_EASE_GRAM_BLAS, "SD_EASE_GRAM_BLAS", "blas" },
+        { SD_EASE_GRAM_SPARSE, "SD_EASE_GRAM_SPARSE", "sparse" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("SdEaseGram", values));
+    }
+  return type;
+}
+
+/* dsyrk does n_users × n_items² flops whatever the sparsity; adding up each customer's
+ * pairs does Σ|x_u|² scattered updates. A dense BLAS flop is some 50× cheaper than a
+ * scattered update, so BLAS only wins on dense data. */
+static gboolean
+gram_by_blas (SdEase         *self,
+              SdInteractions *train)
+{
+  double pairs = 0.0;
+
+  if (self->gram != SD_EASE_GRAM_AUTO)
+    return self->gram == SD_EASE_GRAM_BLAS;
+  for (guint u = 0; u < train->n_users; u++)
+    {
+      double len = (double) (train->indptr[u + 1] - train->indptr[u]);
+      pairs += len * len;
+    }
+  return pairs * 50.0 > (double) train->n_users * train->n_items * train->n_items;
+}
 static GParamSpec *properties[N_PROPS];
 
 guint64
@@ -95,16 +134,43 @@ sd_ease_fit (SdRecommender      *model,
     }
 
   g = g_try_malloc0 ((gsize) n * n * sizeof (double));
-  block = g_try_malloc ((gsize) USER_BLOCK * n * sizeof (double));
-  if (!g || !block)
+  if (!g)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
                    "Not enough free memory for EASE on %u items; use ItemKNN or ALS", n);
       return FALSE;
     }
 
-  /* G = XᵀX, upper triangle (row-major), a block of users at a time. */
-  for (guint u0 = 0; u0 < train->n_users; u0 += USER_BLOCK)
+  /* G = XᵀX, upper triangle (row-major): by BLAS a block of users at a time, or by each
+   * customer's pairs of items. */
+  if (!gram_by_blas (self, train))
+    for (guint u = 0; u < train->n_users; u++)
+      {
+        gsize start = train->indptr[u], end = train->indptr[u + 1];
+
+        if ((u & 1023) == 0)
+          {
+            if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
+              return FALSE;
+            if (context->job)
+              sd_job_set_progress (context->job, 0.4 * u / train->n_users, "Counting co-occurrences");
+          }
+        /* Row indices ascend, so a ≤ b keeps every pair in the upper triangle. */
+        for (gsize p = start; p < end; p++)
+          {
+            double va = train->values[p];
+            double *row = g + (gsize) train->indices[p] * n;
+            for (gsize q = p; q < end; q++)
+              row[train->indices[q]] += va * train->values[q];
+          }
+      }
+  else if (!(block = g_try_malloc ((gsize) USER_BLOCK * n * sizeof (double))))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
+                   "Not enough free memory for EASE on %u items; use ItemKNN or ALS", n);
+      return FALSE;
+    }
+  for (guint u0 = 0; block && u0 < train->n_users; u0 += USER_BLOCK)
     {
       guint rows = MIN (USER_BLOCK, train->n_users - u0);
 
@@ -251,6 +317,7 @@ sd_ease_get_property (GObject    *object,
     {
     case PROP_LAMBDA: g_value_set_double (value, self->lambda); break;
     case PROP_MEMORY_BUDGET: g_value_set_int (value, self->memory_budget_mb); break;
+    case PROP_GRAM: g_value_set_enum (value, self->gram); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -267,6 +334,7 @@ sd_ease_set_property (GObject      *object,
     {
     case PROP_LAMBDA: self->lambda = g_value_get_double (value); break;
     case PROP_MEMORY_BUDGET: self->memory_budget_mb = g_value_get_int (value); break;
+    case PROP_GRAM: self->gram = g_value_get_enum (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -303,6 +371,9 @@ sd_ease_class_init (SdEaseClass *klass)
   properties[PROP_MEMORY_BUDGET] =
     g_param_spec_int ("memory-budget-mb", "Memory budget (MiB)", "Largest memory EASE may use; 0 = 4 GiB or half the RAM",
                       0, 1 << 20, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GRAM] =
+    g_param_spec_enum ("gram", "Gram matrix by", "How XᵀX is formed: BLAS dsyrk over dense blocks of customers (dense data), each customer's item pairs (sparse data), or chosen from the density",
+                       SD_TYPE_EASE_GRAM, SD_EASE_GRAM_AUTO, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
