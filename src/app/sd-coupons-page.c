@@ -1426,7 +1426,7 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "coupons.delete-rule", NULL, delete_rule_action);
   gtk_widget_class_install_action (widget_class, "coupons.show-customers", NULL, show_customers_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "coupons.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "coupons.new-rule", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "coupons.new-rule", NULL);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
