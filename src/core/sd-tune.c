@@ -22,6 +22,10 @@ static const struct {
   /* λ is absolute (as in the paper): binary MovieLens wants ~300–500, a shop whose cells
    * add weighted views, carts and purchases wants far more, so the grid is wide. */
   { "ease", { "lambda=100,300,1000,3000,10000,30000,100000", NULL } },
+  /* ALS: binary MovieLens peaks at reg 50, alpha 10; the demo shop at reg 50, alpha 1. */
+  { "als", { "reg=10,50,200", "alpha=1,3,10", NULL } },
+  { "bpr", { "learning-rate=0.02,0.05", "reg=0.01,0.05", NULL } },
+  { "content", { "popularity-prior=0,0.5,1", "tag-weight=1,4", NULL } },
 };
 
 const char * const *
