@@ -136,6 +136,25 @@ test_order_form (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_assert_cmpint (sd_chat_corpus_save_test (f->store, "order form", 1, "en", json, &error), >, 0);
   g_assert_no_error (error);
+
+  /* replaying the saved test: the same now; after a template edit, that turn differs */
+  g_autoptr(GPtrArray) tests = sd_chat_corpus_load_tests (f->store, &error);
+  g_assert_cmpuint (tests->len, ==, 1);
+  SdChatTest *saved = tests->pdata[0];
+  g_assert_cmpint (saved->customer_id, ==, 1);
+  g_autoptr(GPtrArray) same = sd_dialogue_replay (f->dialogue, saved->customer_id, saved->lang,
+                                                  saved->transcript, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (same->len, ==, 0);
+  g_assert_true (sd_chat_corpus_set_template (f->store, "order_status.ask", "en",
+                                              "Your order number, please?", &error));
+  g_autoptr(GPtrArray) changed = sd_dialogue_replay (f->dialogue, 1, "en", saved->transcript, &error);
+  g_assert_cmpuint (changed->len, ==, 1);
+  SdChatTestDiff *d = changed->pdata[0];
+  g_assert_cmpuint (d->turn, ==, 1);
+  g_assert_cmpstr (d->actual_reply, ==, "Your order number, please?");
+  g_assert_null (sd_dialogue_replay (f->dialogue, 1, "en", "{\"not\": \"a list\"}", &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT);
 }
 
 static void
