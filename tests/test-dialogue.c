@@ -427,6 +427,22 @@ test_stored_model (Fixture *f, gconstpointer data)
   g_assert_nonnull (model);
   g_assert_cmpint (sd_intent_model_find_label (model, "order_status"), >=, 0);
 
+  /* the job the app runs: a recorded run with a loss curve */
+  g_autoptr(SdJob) job = sd_dialogue_train_job_new (f->path);
+  g_assert_true (sd_job_run_sync (job, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  gboolean saw_loss = FALSE;
+  GArray *points = sd_job_get_points (job);
+  for (guint i = 0; i < points->len; i++)
+    saw_loss |= g_strcmp0 (g_array_index (points, SdMetricPoint, i).name, "loss") == 0;
+  g_assert_true (saw_loss);
+  g_autoptr(SdStmt) runs = sd_store_prepare (f->store,
+      "SELECT status FROM runs WHERE kind = 'chatbot' ORDER BY id DESC LIMIT 1", &error);
+  g_assert_cmpint (sqlite3_step (runs), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (runs, 0), ==, "finished");
+
   g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, &error);
   g_assert_no_error (error);
   g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
@@ -434,6 +450,9 @@ test_stored_model (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (t->classifier, "intent model #"));
   g_assert_cmpstr (t->intent, ==, "order_status");
   g_assert_cmpint (t->action, ==, SD_TURN_ASK);
+  /* the correction is learnt */
+  g_autoptr(SdTurnTrace) corrected = sd_dialogue_respond (dialogue, s, "my gizmo went kaput");
+  g_assert_cmpstr (corrected->top[0].intent, ==, "warranty");
 }
 
 /* `shopdesk-cli chat` with piped input, as scripts use it. */

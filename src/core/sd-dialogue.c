@@ -498,6 +498,48 @@ sd_dialogue_train_intent_model (SdStore       *store,
   return g_steal_pointer (&model);
 }
 
+static gboolean
+train_job_run (SdJob         *job,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(SdStore) store = sd_store_open (data, error);
+  if (store == NULL)
+    return FALSE;
+  gint64 run = sd_store_run_begin (store, "chatbot", "intent", NULL, error);
+  if (run <= 0)
+    return FALSE;
+  sd_job_record_run (job, store, run);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(SdIntentModel) model = sd_dialogue_train_intent_model (store, job, cancellable, &local);
+  const char *status = model ? "finished"
+                     : g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : "failed";
+  g_autofree char *summary = NULL;
+  if (model)
+    {
+      double before, after, accuracy;
+      sd_intent_model_get_validation (model, &before, &after, &accuracy);
+      summary = g_strdup_printf ("{\"valid_accuracy\": %.4f, \"labels\": %u}",
+                                 accuracy, sd_intent_model_get_n_labels (model));
+    }
+  if (!sd_store_run_finish (store, run, status, summary, model ? error : NULL) && model)
+    return FALSE;
+  if (model == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+SdJob *
+sd_dialogue_train_job_new (const char *db_path)
+{
+  g_return_val_if_fail (db_path != NULL, NULL);
+  return sd_job_new ("Training the chatbot", train_job_run, g_strdup (db_path), g_free);
+}
+
 void
 sd_dialogue_set_recommender (SdDialogue              *self,
                              SdDialogueRecommendFunc  func,

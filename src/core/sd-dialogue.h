@@ -140,6 +140,10 @@ SdIntentModel *sd_dialogue_train_intent_model (SdStore               *store,
                                                SdJob                 *job,
                                                GCancellable          *cancellable,
                                                GError               **error);
+/* The same as a background job for the app ("Correct this" retrains with it): opens its
+ * own connection to @db_path, records a run (kind "chatbot", model "intent") whose loss
+ * curve the Training page shows, and stores the model. */
+SdJob       *sd_dialogue_train_job_new   (const char              *db_path);
 void         sd_dialogue_set_recommender (SdDialogue              *self,
                                           SdDialogueRecommendFunc  func,
                                           gpointer                 user_data,
