@@ -598,6 +598,7 @@ typedef struct {
   GString       *prefix;     /* said before the template (an apology) */
   GString       *suffix;     /* said after it (an offer to resume, of a person) */
   gboolean       negative;
+  gboolean       named_product;  /* this message named a product or category */
 } Turn;
 
 static gboolean
@@ -789,7 +790,7 @@ eta_text (Turn *t, const char *status)
     return L (t, "It is on its way and usually arrives 2–5 working days after dispatch.",
               "包裹正在运输途中，通常发货后2–5个工作日送达。");
   if (g_strcmp0 (status, "delivered") == 0)
-    return L (t, "It has been delivered.", "包裹已签收。");
+    return L (t, "If it hasn't reached you, tell me and I'll sort it out.", "如果您没有收到，请告诉我，我来为您处理。");
   return "";
 }
 
@@ -938,7 +939,7 @@ append_product (Turn *t, GString *out, sqlite3_stmt *stmt, gboolean with_stock)
 }
 
 #define PRODUCT_COLUMNS \
-  "SELECT p.id, COALESCE (x.title, p.title), p.price_cents, p.stock, p.description, p.category " \
+  "SELECT p.id, COALESCE (x.title, p.title), p.price_cents, p.stock, COALESCE (x.description, p.description), p.category " \
   "FROM products p LEFT JOIN product_texts x ON x.product_id = p.id AND x.lang = ?3 "
 
 static guint
@@ -970,13 +971,18 @@ static void
 handle_product_search (Turn *t, const char *fallback_words)
 {
   SdChatSession *s = t->session;
-  const char *product = g_hash_table_lookup (s->slots, "product");
-  const char *category = g_hash_table_lookup (s->slots, "category");
+  /* only what this message names: "do you have candles?" after a talk about mugs is
+   * not about mugs */
+  const char *product = t->named_product ? g_hash_table_lookup (s->slots, "product") : NULL;
+  const char *category = t->named_product ? g_hash_table_lookup (s->slots, "category") : NULL;
   const char *words = product ? product : fallback_words;
   if (words == NULL && category == NULL)
     {
+      /* the shop has nothing by that name, or no name was given: ask, and take the
+       * answer as the search */
       set_form (s, "product_search");
-      reply (t, "product_search.ask", SD_TURN_ASK);
+      reply (t, t->trace->entities->len || strlen (t->trace->text) > 9
+                ? "product_search.none" : "product_search.ask", SD_TURN_ASK);
       return;
     }
   set_form (s, NULL);
@@ -1636,6 +1642,7 @@ sd_dialogue_respond (SdDialogue    *self,
   gboolean new_order = has_entity (trace->entities, SD_ENTITY_ORDER_ID);
   gboolean new_product = has_entity (trace->entities, SD_ENTITY_PRODUCT) ||
                          has_entity (trace->entities, SD_ENTITY_CATEGORY);
+  t.named_product = new_product;
 
   /* a complaint's own template apologises and offers a person */
   if (t.negative && !session->handed_off && g_strcmp0 (intent, "complaint") != 0)
