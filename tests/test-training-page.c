@@ -135,6 +135,43 @@ shoot (const char *name)
 }
 
 static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect (c, type, out);
+}
+
+/* The n-th widget of @type under @root, depth first. */
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type,
+             guint      n)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+
+  collect (root, type, all);
+  return n < all->len ? g_ptr_array_index (all, n) : NULL;
+}
+
+/* Scrolls the window around the first AdwClamp of @root to the end, for a picture of
+ * what is below. */
+static void
+scroll_to_end (GtkWidget *root)
+{
+  GtkWidget *clamp = find_widget (root, ADW_TYPE_CLAMP, 0);
+  GtkWidget *scroller = clamp ? gtk_widget_get_ancestor (clamp, GTK_TYPE_SCROLLED_WINDOW) : NULL;
+  GtkAdjustment *adj;
+
+  g_assert_nonnull (scroller);
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+}
+
+static void
 test_refuses_bad_values (void)
 {
   SdTrainingPage *page = training_page ();
@@ -226,6 +263,7 @@ test_train (void)
   g_assert_cmpuint (sd_training_page_get_n_runs (page), ==, runs_before + 2);
   g_assert_cmpuint (sd_training_page_get_n_compared (page), ==, 2);
   g_assert_true (sd_training_page_select_model (page, "als"));
+  scroll_to_end (GTK_WIDGET (page));
   shoot ("training-compared");
 }
 
@@ -247,23 +285,9 @@ test_customers (void)
   g_assert_true (sd_customers_page_colour_by (page, "taste-group"));
   g_assert_false (sd_customers_page_colour_by (page, "no-such-colouring"));
   {
-    GtkWidget *scatter = NULL, *heatmap = NULL;
-    for (GtkWidget *w = GTK_WIDGET (page); w; )
-      {
-        if (SD_IS_SCATTER (w))
-          scatter = w;
-        if (SD_IS_HEATMAP (w))
-          heatmap = w;
-        /* depth-first walk */
-        if (gtk_widget_get_first_child (w))
-          w = gtk_widget_get_first_child (w);
-        else
-          {
-            while (w && w != GTK_WIDGET (page) && !gtk_widget_get_next_sibling (w))
-              w = gtk_widget_get_parent (w);
-            w = (w && w != GTK_WIDGET (page)) ? gtk_widget_get_next_sibling (w) : NULL;
-          }
-      }
+    GtkWidget *scatter = find_widget (GTK_WIDGET (page), SD_TYPE_SCATTER, 0);
+    GtkWidget *heatmap = find_widget (GTK_WIDGET (page), SD_TYPE_HEATMAP, 0);
+
     g_assert_nonnull (scatter);
     g_assert_nonnull (heatmap);
     g_assert_cmpuint (sd_scatter_get_n_points (SD_SCATTER (scatter)), ==, map->n_points);

@@ -37,6 +37,7 @@ struct _SdTrainingPage
   GtkSpinButton       *review_spin;
   GtkSwitch           *validate_switch;
   GtkLabel            *settings_error;
+  GtkButton           *tune_button;
   GtkRevealer         *progress_revealer;
   GtkLabel            *progress_title;
   GtkLabel            *progress_status;
@@ -63,6 +64,7 @@ struct _SdTrainingPage
   GHashTable          *overlaid;      /* run id (gint64 *) → TRUE */
   GListStore          *metrics;       /* SdTableRow */
   guint                n_runs;
+  gint64               newest_run;
 };
 
 G_DEFINE_FINAL_TYPE (SdTrainingPage, sd_training_page, GTK_TYPE_WIDGET)
@@ -76,6 +78,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static gboolean find_grid (const char *model, const char * const **grid,
+                           const char * const **fixed, guint *n_random);
 static void rebuild_charts (SdTrainingPage *self);
 static void reload_runs (SdTrainingPage *self);
 static void update_actions (SdTrainingPage *self);
@@ -668,10 +672,15 @@ update_actions (SdTrainingPage *self)
 {
   const char *name = selected_name (self);
   gboolean idle = self->store != NULL && !self->training && self->tune_job == NULL;
+  const char * const *grid, * const *fixed;
+  guint n_random;
+  gboolean searchable = name && find_grid (name, &grid, &fixed, &n_random);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.train", idle && self->scratch);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.tune",
-                                 idle && name && sd_tune_default_grid (name) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.tune", idle && searchable);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tune_button),
+                               searchable ? _("Search for better hyperparameters on a validation split")
+                                          : _("This model has no hyperparameters worth searching"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.cancel",
                                  self->training || self->tune_job != NULL);
 }
@@ -845,6 +854,39 @@ cancel_action (GtkWidget  *widget,
 
 /* ---- Tuning ----------------------------------------------------------------------- */
 
+/* Core has search grids for the neighbourhood models and EASE; the factor models' grids
+ * are small random searches here, so a search takes minutes, not hours. */
+typedef struct {
+  const char         *model;
+  const char * const  grid[4];
+  const char * const  fixed[2];
+  guint               n_random;
+} PageGrid;
+
+static const PageGrid page_grids[] = {
+  { "als", { "factors=16,32,64", "reg=0.1,1,10,50", "alpha=1,5,10", NULL }, { "iterations=10", NULL }, 8 },
+  { "bpr", { "learning-rate=0.01,0.05,0.1", "reg=0.001,0.01,0.05", NULL }, { "epochs=20", NULL }, 6 },
+};
+
+static gboolean
+find_grid (const char          *model,
+           const char * const **grid,
+           const char * const **fixed,
+           guint               *n_random)
+{
+  *grid = sd_tune_default_grid (model);
+  *fixed = NULL;
+  *n_random = 0;
+  for (guint i = 0; !*grid && i < G_N_ELEMENTS (page_grids); i++)
+    if (g_strcmp0 (page_grids[i].model, model) == 0)
+      {
+        *grid = page_grids[i].grid;
+        *fixed = page_grids[i].fixed;
+        *n_random = page_grids[i].n_random;
+      }
+  return *grid != NULL;
+}
+
 typedef struct {
   char                 *db_path;
   char                 *model;
@@ -880,6 +922,7 @@ tune_func (SdJob         *job,
       !(catalog = sd_catalog_from_store (store, train, NULL, error)))
     return FALSE;
   options.model = d->model;
+  find_grid (d->model, &options.grid, &options.fixed, &options.n_random);
   options.seed = 1;
   options.catalog = catalog;
   d->result = sd_tune_run (train, &options, job, cancellable, error);
@@ -971,8 +1014,11 @@ tune_action (GtkWidget  *widget,
   g_autofree char *label = NULL, *title = NULL;
   TuneData *d;
 
+  const char * const *grid, * const *fixed;
+  guint n_random;
+
   if (self->store == NULL || self->tune_job || self->training || !window || !name ||
-      !sd_tune_default_grid (name))
+      !find_grid (name, &grid, &fixed, &n_random))
     return;
 
   d = g_new0 (TuneData, 1);
@@ -1266,6 +1312,9 @@ reload_comparison (SdTrainingPage *self)
       g_autoptr(SdTableRow) row = NULL;
 
       cells[0] = model_label ("recommender", name);
+      /* "ALS (implicit feedback)" → "ALS": the table is narrow, the runs list says more. */
+      if (strstr (cells[0], " ("))
+        *strstr (cells[0], " (") = '\0';
       for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
         {
           g_autofree char *text = g_str_equal (metrics[m], "fit_seconds") ? format_seconds (values[m])
@@ -1292,6 +1341,7 @@ reload_runs (SdTrainingPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->runs_list))))
     gtk_list_box_remove (self->runs_list, child);
   self->n_runs = 0;
+  self->newest_run = 0;
 
   if (self->store)
     stmt = sd_store_prepare (self->store,
@@ -1315,7 +1365,8 @@ reload_runs (SdTrainingPage *self)
                                          sqlite3_column_type (stmt, 6) != SQLITE_NULL,
                                          sqlite3_column_double (stmt, 6));
           gtk_list_box_append (self->runs_list, row);
-          self->n_runs++;
+          if (self->n_runs++ == 0)
+            self->newest_run = sqlite3_column_int64 (stmt, 0);
         }
     }
   else if (error)
@@ -1373,8 +1424,8 @@ static void
 setup_metric_columns (SdTrainingPage *self)
 {
   const char *titles[] = {
-    N_("Model"), N_("Precision@10"), N_("Recall@20"), N_("NDCG@10"), N_("Hit@10"),
-    N_("Coverage"), N_("Novelty"), N_("Fit Time"),
+    N_("Model"), N_("P@10"), N_("R@20"), N_("NDCG@10"), N_("Hit@10"),
+    N_("Cover"), N_("Novelty"), N_("Fit"),
   };
   g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->metrics)));
 
@@ -1387,9 +1438,12 @@ setup_metric_columns (SdTrainingPage *self)
       g_signal_connect (factory, "bind", G_CALLBACK (metric_bind_cb), GUINT_TO_POINTER (i));
       column = gtk_column_view_column_new (_(titles[i]), factory);
       if (i == 0)
-        gtk_column_view_column_set_expand (column, TRUE);
+        {
+          gtk_column_view_column_set_expand (column, TRUE);
+          gtk_column_view_column_set_fixed_width (column, 100);
+        }
       else
-        gtk_column_view_column_set_fixed_width (column, 92);
+        gtk_column_view_column_set_fixed_width (column, i == 3 ? 76 : 64);
       gtk_column_view_append_column (self->metrics_view, column);
     }
   gtk_column_view_set_model (self->metrics_view, GTK_SELECTION_MODEL (selection));
@@ -1423,9 +1477,17 @@ sd_training_page_set_store (SdTrainingPage *self,
   g_set_object (&self->store, store);
   if (store)
     g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
-  /* Runs of another shop mean nothing here. */
+  /* Runs of another shop mean nothing here; the newest one is drawn, so a shop with a
+   * history does not open on empty charts. */
   g_hash_table_remove_all (self->overlaid);
   reload_runs (self);
+  if (self->newest_run > 0)
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = self->newest_run;
+      g_hash_table_add (self->overlaid, key);
+      reload_runs (self);
+    }
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
@@ -1527,6 +1589,7 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, review_spin);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, validate_switch);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, settings_error);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, tune_button);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, progress_title);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, progress_status);
