@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sd-eval.h"
 #include "sd-recommender.h"
 
 typedef struct {
@@ -206,52 +207,22 @@ typedef struct {
   guint  users;
 } MlMetrics;
 
-/* NDCG@10 and Recall@20 (hits / test positives) over the full catalogue. */
+/* NDCG@10 and Recall@20 (hits / test positives) over the full catalogue, by the project's
+ * evaluation code (sd-eval). */
 static inline MlMetrics
 ml_evaluate (SdRecommender *model,
              MlSplit       *split)
 {
-  SdInteractions *train = split->train, *test = split->test;
-  g_autofree float *scores = g_new (float, train->n_items);
+  static const guint ks[] = { 10, 20 };
+  SdEvalOptions options = { .ks = ks, .n_ks = G_N_ELEMENTS (ks) };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdEvalResult) result = sd_eval_run (model, split->test, &options, &error);
   MlMetrics m = { 0 };
-  SdRecFilter filter = { .exclude_seen = TRUE };
 
-  for (guint u = 0; u < test->n_users; u++)
-    {
-      gsize n_test = test->indptr[u + 1] - test->indptr[u];
-      g_autoptr(GArray) top = NULL;
-      double dcg = 0, idcg = 0;
-      guint hits20 = 0;
-
-      if (n_test == 0)
-        continue;
-      sd_recommender_score (model, u, scores);
-      sd_recommender_apply_filter (model, u, &filter, scores);
-      top = sd_top_n (scores, train->n_items, 20);
-      for (guint r = 0; r < top->len; r++)
-        {
-          guint item = g_array_index (top, SdScoredItem, r).item;
-          gboolean hit = FALSE;
-
-          for (gsize p = test->indptr[u]; p < test->indptr[u + 1] && !hit; p++)
-            hit = test->indices[p] == item;
-          if (!hit)
-            continue;
-          hits20++;
-          if (r < 10)
-            dcg += 1.0 / log2 (r + 2.0);
-        }
-      for (guint r = 0; r < MIN (n_test, 10); r++)
-        idcg += 1.0 / log2 (r + 2.0);
-      m.ndcg10 += dcg / idcg;
-      m.recall20 += (double) hits20 / n_test;
-      m.users++;
-    }
-  if (m.users)
-    {
-      m.ndcg10 /= m.users;
-      m.recall20 /= m.users;
-    }
+  g_assert_no_error (error);
+  m.ndcg10 = sd_eval_metrics_get (&result->overall, "ndcg@10");
+  m.recall20 = sd_eval_metrics_get (&result->overall, "recall@20");
+  m.users = result->overall.n_users;
   return m;
 }
 

@@ -7,6 +7,9 @@
 #include <sys/wait.h>
 
 #include "sd-coupon-engine.h"
+#include "sd-coupon-interest.h"
+#include "sd-demo.h"
+#include "sd-train-job.h"
 #include "sd-coupon-rule.h"
 #include "sd-coupon-store.h"
 #include "sd-customer-facts.h"
@@ -238,7 +241,7 @@ test_predicted_interest (Fixture       *f,
   g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (f->facts);
   g_autoptr(SdCouponEngine) blind = sd_coupon_engine_new (f->facts);
 
-  sd_coupon_engine_set_interest (engine, fake_interest, f);
+  sd_coupon_engine_set_interest (engine, fake_interest, f, NULL);
   for (int id = 1; id <= 5; id++)
     {
       g_assert_cmpint (sd_coupon_engine_matches (engine, by_score, customer (f, id), NULL), ==, id >= 3);
@@ -604,6 +607,87 @@ test_examples_valid (Fixture       *f,
   g_assert_cmpint (rules->len, >=, 3);
 }
 
+/* Predicted interest from a real model: customers whose favourite category by ALS is
+ * Kitchen must have bought kitchenware far more often than the rest of the shop. */
+static void
+test_interest_from_model (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sd-interest-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "shop.sqlite", NULL);
+  g_autoptr(SdStore) store = sd_store_open (path, &error);
+  g_autoptr(SdCustomerFacts) facts = NULL;
+  g_autoptr(SdInterest) interest = NULL;
+  g_autoptr(SdCouponEngine) engine = NULL;
+  g_autoptr(SdCouponRule) rule = NULL;
+  g_autoptr(SdJob) job = NULL;
+  const char *params[] = { "factors=16", "iterations=6", NULL };
+  SdTrainOptions train;
+  SdDemoOptions demo;
+  guint reached = 0, reached_bought = 0, bought = 0;
+  int kitchen;
+
+  g_assert_no_error (error);
+  sd_demo_options_init (&demo);
+  g_assert_true (sd_demo_options_for_size (&demo, "400", &error));
+  g_assert_true (sd_demo_generate (store, &demo, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Before any model is trained, a rule on predicted interest is refused. */
+  rule = rule_from (RULE ("{\"type\": \"predicted_interest\", \"model\": \"als\", \"text\": \"Kitchen\", \"rank\": 1}"));
+  g_assert_false (sd_coupon_rule_save (store, rule, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  sd_train_options_init (&train);
+  train.db_path = path;
+  train.model = "als";
+  train.params = params;
+  train.store_model = TRUE;
+  job = sd_train_job_new (&train, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_job_run_sync (job, &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_coupon_rule_save (store, rule, &error));
+  g_assert_no_error (error);
+
+  facts = sd_customer_facts_load (store, NULL, &error);
+  g_assert_no_error (error);
+  kitchen = sd_customer_facts_category (facts, "Kitchen");
+  g_assert_cmpint (kitchen, >=, 0);
+  interest = sd_interest_new (path, facts);
+  engine = sd_coupon_engine_new (facts);
+  sd_coupon_engine_set_interest (engine, sd_interest_lookup, interest, NULL);
+
+  for (guint c = 0; c < facts->n_customers; c++)
+    {
+      gboolean has = sd_customer_facts_has_bought (facts, c, kitchen);
+      bought += has;
+      if (sd_coupon_engine_matches (engine, rule, c, NULL))
+        {
+          reached++;
+          reached_bought += has;
+        }
+    }
+  g_test_message ("Kitchen first by ALS: %u customers, %.0f %% of them bought kitchenware (shop: %.0f %%)",
+                  reached, 100.0 * reached_bought / MAX (reached, 1), 100.0 * bought / facts->n_customers);
+  g_assert_cmpuint (reached, >, 0);
+  g_assert_cmpuint (reached, <, facts->n_customers);
+  g_assert_cmpfloat ((double) reached_bought / reached, >, 1.5 * bought / facts->n_customers);
+
+  /* An unknown model answers nothing, so its conditions never hold. */
+  {
+    double score;
+    int rank;
+    g_assert_false (sd_interest_lookup ("no-such-model", 0, "Kitchen", &score, &rank, interest));
+    g_assert_true (sd_interest_lookup ("als", 0, "Kitchen", &score, &rank, interest) ||
+                   facts->customers[0].orders == 0);
+  }
+
+  g_clear_object (&store);
+  remove_dir (dir);
+}
+
 static int
 run_cli (Fixture     *f,
          char       **out,
@@ -682,6 +766,7 @@ main (int    argc,
   ADD ("/coupons/cli", test_cli);
 #undef ADD
   g_test_add_func ("/coupons/refusals", test_refusals);
+  g_test_add_func ("/coupons/interest-from-model", test_interest_from_model);
   g_test_add_func ("/coupons/json-round-trip", test_json_round_trip);
 
   return g_test_run ();

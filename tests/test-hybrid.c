@@ -338,11 +338,13 @@ test_cancel (void)
 /* Chosen on a validation split cut from u1.base (20 % of each user's positives, seed 7),
  * never on u1.test, with the members' parameters fixed at those chosen for them alone:
  *   SD_TUNE=1 build/tests/test-hybrid -p /hybrid/tune
+ * Validation NDCG@10: als alone 0.2215, als:0.7,bpr:0.3 0.2252, als:0.5,bpr:0.5 0.2268,
+ * als:0.7,bpr:0.2,content:0.1 0.2286 (the best), with popularity:0.1 added 0.2235.
  */
 #define ML_MEMBER_PARAMS \
   "member-params=als.reg=50,als.alpha=10,bpr.reg=0.02,bpr.epochs=150," \
   "content.title-weight=4,content.popularity-prior=1"
-static const char *ml_params[] = { "weights=als:0.7,bpr:0.3", ML_MEMBER_PARAMS, NULL };
+static const char *ml_params[] = { "weights=als:0.7,bpr:0.2,content:0.1", ML_MEMBER_PARAMS, NULL };
 
 static void
 test_movielens (void)

@@ -186,6 +186,16 @@ save_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtod (text, NULL);
+}
+
 static void
 close_dialogs (void)
 {
@@ -194,7 +204,7 @@ close_dialogs (void)
   for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
     {
       g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i - 1);
-      if (ADW_IS_MESSAGE_DIALOG (win))
+      if (win != GTK_WINDOW (window))
         gtk_window_destroy (win);
     }
 }
@@ -359,6 +369,9 @@ write_online_retail (guint n_invoices)
       g_string_append_printf (csv, "%u,%u,GIFT ITEM %u,%u,2011-0%u-1%u 10:%02u:00,%u.%02u,%u,United Kingdom\n",
                               600000 + i, 90000 + (i * 3 + l) % 500, (i * 3 + l) % 500, 1 + l,
                               1 + i % 9, i % 10, i % 60, 1 + l, (i * 7) % 100, 20000 + i % 700);
+  /* Two rows the importer must reject (and report) without losing the others. */
+  g_string_append (csv, "700001,90001,BROKEN QUANTITY,lots,2011-01-10 10:00:00,1.00,20001,United Kingdom\n");
+  g_string_append (csv, "700002,90002,BROKEN DATE,1,the day after tomorrow,1.00,20001,United Kingdom\n");
   g_assert_true (g_file_set_contents (path, csv->str, csv->len, NULL));
   g_string_free (csv, TRUE);
   return g_steal_pointer (&path);
@@ -378,7 +391,7 @@ test_import (void)
   gint64 orders_after;
   g_autofree char *summary = NULL;
   g_autofree char *idle_summary = NULL;
-  double idle_ms, gap_ms;
+  double idle_ms, gap_ms, busy_ms;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "data");
   sd_data_page_show_table (page, SD_TABLE_ORDERS);
@@ -416,7 +429,10 @@ test_import (void)
 
   orders_after = count_sql ("SELECT count(*) FROM orders");
   if (file_env == NULL)
-    g_assert_cmpint (orders_after, ==, orders_before + N_IMPORT_INVOICES);
+    {
+      g_assert_cmpint (orders_after, ==, orders_before + N_IMPORT_INVOICES);
+      g_assert_cmpint (count_sql ("SELECT rows_rejected FROM imports ORDER BY id DESC LIMIT 1"), ==, 2);
+    }
   else
     g_assert_cmpint (orders_after, >, orders_before);
 
@@ -433,7 +449,7 @@ test_import (void)
     for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
       {
         g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
-        if (ADW_IS_MESSAGE_DIALOG (win))
+        if (win != GTK_WINDOW (window))
           {
             gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
             save_screenshot (GTK_WIDGET (win), "import-report");
@@ -447,9 +463,21 @@ test_import (void)
 
   g_assert_cmpuint (sd_frame_stats_get_n_frames (stats), >, 1);
   gap_ms = sd_frame_stats_get_max_gap_us (stats) / 1000.0;
-  g_print ("# largest frame gap during the import %.1f ms, idle %.1f ms, bound %.1f ms\n",
-           gap_ms, idle_ms, MAX (bound_ms, 2 * idle_ms));
-  g_assert_cmpfloat (gap_ms, <, MAX (bound_ms, 2 * idle_ms));
+  busy_ms = sd_frame_stats_get_max_busy_us (stats) / 1000.0;
+  g_print ("# largest frame gap during the import %.1f ms (idle baseline %.1f ms); "
+           "main thread busy at most %.1f ms between frames; bound %.1f ms\n",
+           gap_ms, idle_ms, busy_ms, bound_ms);
+  /* Work done on the main thread: independent of how loaded the machine is. */
+  g_assert_cmpfloat (busy_ms, <, bound_ms);
+  /* What a person sees. With more runnable threads than cores, the scheduler alone can
+   * hold the main thread back by a hundred milliseconds, whatever the app does; the
+   * bound is only asserted on a machine that is not overloaded. */
+  if (load_average () < g_get_num_processors () && idle_ms < bound_ms / 2)
+    g_assert_cmpfloat (gap_ms, <, MAX (bound_ms, 2 * idle_ms));
+  else
+    g_test_message ("the machine is overloaded (load %.1f on %u cores, idle frames up to %.1f ms apart): "
+                    "the wall-clock frame gap is reported, not asserted",
+                    load_average (), g_get_num_processors (), idle_ms);
 }
 
 int

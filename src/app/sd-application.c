@@ -5,7 +5,10 @@
 
 #include <glib/gstdio.h>
 
+#include <cblas.h>
+
 #include "sd-application.h"
+#include "sd-preferences-window.h"
 #include "sd-demo.h"
 #include "sd-resources.h"
 #include "sd-window.h"
@@ -15,6 +18,7 @@ struct _SdApplication
   AdwApplication parent_instance;
 
   char          *start_page;   /* --page: the page the first window shows */
+  GSettings     *settings;     /* NULL when the schema is not installed */
 };
 
 G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
@@ -73,10 +77,17 @@ sd_application_activate (GApplication *app)
   if (window == NULL)
     {
       g_autofree char *path = sd_application_default_shop_path ();
+      g_autofree char *chosen = SD_APPLICATION (app)->settings
+                                ? g_settings_get_string (SD_APPLICATION (app)->settings, "default-shop") : NULL;
       gboolean make_demo = default_shop_needs_demo (path);
 
       window = GTK_WINDOW (sd_window_new (SD_APPLICATION (app)));
-      sd_window_open_shop (SD_WINDOW (window), path);
+      /* The shop chosen in Preferences, unless it has gone; then the demo shop. */
+      if (chosen && *chosen && g_file_test (chosen, G_FILE_TEST_IS_REGULAR) &&
+          sd_window_open_shop (SD_WINDOW (window), chosen))
+        make_demo = FALSE;
+      else
+        sd_window_open_shop (SD_WINDOW (window), path);
       /* Making it takes about a second on a busy machine: the window shows at once with
        * the job running in its task list, and the pages fill in when it is done. */
       if (make_demo)
@@ -133,8 +144,51 @@ sd_application_handle_local_options (GApplication *app,
 static void
 sd_application_finalize (GObject *object)
 {
+  g_clear_object (&SD_APPLICATION (object)->settings);
   g_free (SD_APPLICATION (object)->start_page);
   G_OBJECT_CLASS (sd_application_parent_class)->finalize (object);
+}
+
+GSettings *
+sd_application_get_settings (SdApplication *self)
+{
+  return self->settings;
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  SdApplication *self = SD_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->settings == NULL)
+    {
+      if (SD_IS_WINDOW (parent))
+        sd_window_toast (SD_WINDOW (parent), _("Preferences need Shopdesk to be installed (its settings schema is missing)"));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (sd_preferences_window_new (parent, self->settings)));
+}
+
+/* Training's linear algebra gets as many threads as the user allows; the rest of the
+ * machine stays free for the window. */
+static void
+threads_changed_cb (SdApplication *self)
+{
+  openblas_set_num_threads (g_settings_get_int (self->settings, "training-threads"));
+}
+
+static GSettings *
+open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
+    return NULL;
+  return g_settings_new (APP_ID);
 }
 
 static void
@@ -164,6 +218,7 @@ quit_activated (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
+  { "preferences", preferences_activated },
   { "about", about_activated },
   { "quit", quit_activated },
 };
@@ -172,8 +227,18 @@ static void
 sd_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  SdApplication *self = SD_APPLICATION (app);
 
   G_APPLICATION_CLASS (sd_application_parent_class)->startup (app);
+
+  if ((self->settings = open_settings ()))
+    {
+      g_signal_connect_swapped (self->settings, "changed::training-threads",
+                                G_CALLBACK (threads_changed_cb), self);
+      threads_changed_cb (self);
+    }
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);

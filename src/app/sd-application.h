@@ -13,5 +13,8 @@ G_DECLARE_FINAL_TYPE (SdApplication, sd_application, SD, APPLICATION, AdwApplica
 SdApplication *sd_application_new             (void);
 /* The shop opened when no other is chosen: made on first start in the user data dir. */
 char          *sd_application_default_shop_path (void);
+/* The app's settings, or NULL when the schema is not installed (an uninstalled run
+ * without GSETTINGS_SCHEMA_DIR). */
+GSettings     *sd_application_get_settings    (SdApplication *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include "sd-condition-row.h"
 #include "sd-coupon-engine.h"
+#include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
 #include "sd-coupons-page.h"
 #include "sd-customer-facts.h"
@@ -26,12 +27,16 @@
 /* The facts, shared read-only between the page and preview threads. */
 typedef struct {
   SdCustomerFacts *facts;
+  SdInterest      *interest;   /* predicted interest from the shop's models, for the facts */
 } FactsBox;
 
 static void
 facts_box_clear (gpointer data)
 {
-  g_clear_pointer (&((FactsBox *) data)->facts, sd_customer_facts_free);
+  FactsBox *box = data;
+
+  g_clear_pointer (&box->interest, sd_interest_free);
+  g_clear_pointer (&box->facts, sd_customer_facts_free);
 }
 
 static FactsBox *
@@ -481,6 +486,7 @@ preview_thread (GTask        *task,
   PreviewWork *work = task_data;
   g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (work->facts->facts);
 
+  sd_coupon_engine_set_interest (engine, sd_interest_lookup, work->facts->interest, NULL);
   work->edited_preview = sd_coupon_engine_preview_rule (engine, work->edited);
   if (work->saved && !g_cancellable_is_cancelled (cancellable))
     work->saved_preview = sd_coupon_engine_preview_rule (engine, work->saved);
@@ -831,6 +837,7 @@ fill_rules (SdCouponsPage *self,
 typedef struct {
   char            *db_path;
   SdCustomerFacts *facts;
+  SdInterest      *interest;
   GPtrArray       *rules;
   SdCouponPreview *all;
 } LoadWork;
@@ -839,6 +846,7 @@ static void
 load_work_free (LoadWork *work)
 {
   g_free (work->db_path);
+  sd_interest_free (work->interest);
   sd_customer_facts_free (work->facts);
   g_clear_pointer (&work->rules, g_ptr_array_unref);
   sd_coupon_preview_free (work->all);
@@ -863,7 +871,9 @@ load_in_thread (SdJob         *job,
   if (!(work->rules = sd_coupon_rules_load (store, error)))
     return FALSE;
   sd_job_set_progress (job, 0.7, _("Previewing the rules"));
+  work->interest = sd_interest_new (work->db_path, work->facts);
   engine = sd_coupon_engine_new (work->facts);
+  sd_coupon_engine_set_interest (engine, sd_interest_lookup, work->interest, NULL);
   for (guint i = 0; i < work->rules->len; i++)
     sd_coupon_engine_add_rule (engine, g_ptr_array_index (work->rules, i));
   work->all = sd_coupon_engine_preview (engine, cancellable, error);
@@ -899,6 +909,7 @@ load_done_cb (GObject      *object,
   g_clear_pointer (&self->facts, facts_box_unref);
   self->facts = g_atomic_rc_box_new0 (FactsBox);
   self->facts->facts = g_steal_pointer (&work->facts);
+  self->facts->interest = g_steal_pointer (&work->interest);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   self->rules = g_steal_pointer (&work->rules);
   g_clear_pointer (&self->all, sd_coupon_preview_free);
@@ -1415,7 +1426,7 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "coupons.delete-rule", NULL, delete_rule_action);
   gtk_widget_class_install_action (widget_class, "coupons.show-customers", NULL, show_customers_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "coupons.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "coupons.new-rule", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "coupons.new-rule", NULL);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }

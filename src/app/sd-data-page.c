@@ -13,6 +13,7 @@
 
 #include "sd-data-page.h"
 #include "sd-format.h"
+#include "sd-import-report-window.h"
 #include "sd-import.h"
 #include "sd-line-chart.h"
 #include "sd-window.h"
@@ -24,6 +25,7 @@ struct _SdDataPage
   GtkDropDown    *table_dropdown;
   GtkSearchEntry *search_entry;
   GtkLabel       *count_label;
+  GtkSpinner     *busy_spinner;
   GtkButton      *import_button;
   GtkRevealer    *import_revealer;
   GtkLabel       *import_title;
@@ -218,8 +220,12 @@ update_status (SdDataPage *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", n), count);
   gtk_label_set_text (self->count_label, self->store ? text : "");
 
+  /* A first load shows a big spinner over the empty table; a re-sort or a search keeps
+   * the old rows on screen and says it is working next to the row count. */
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading && n == 0);
   gtk_spinner_set_spinning (self->loading_spinner, loading && n == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), loading && n > 0);
+  gtk_spinner_set_spinning (self->busy_spinner, loading && n > 0);
 
   if (error != NULL)
     {
@@ -415,108 +421,11 @@ end_import (SdDataPage *self)
 }
 
 static void
-save_rejects_response_cb (GtkNativeDialog *chooser,
-                          int              response,
-                          gpointer         user_data)
-{
-  SdJob *job = g_object_get_data (G_OBJECT (chooser), "sd-job");
-  SdDataPage *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (!sd_import_report_save_rejects (sd_import_job_get_report (job), path, &error))
-        message_dialog (self, _("Could Not Save the Rejected Rows"), error->message);
-      else
-        toast (self, _("Rejected rows saved"));
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
-}
-
-static void
-report_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    SdDataPage       *self)
-{
-  SdJob *job = g_object_get_data (G_OBJECT (dialog), "sd-job");
-  SdImportReport *report = sd_import_job_get_report (job);
-  GtkFileChooserNative *chooser;
-  g_autofree char *base = NULL, *name = NULL;
-  char *dot;
-
-  if (g_strcmp0 (response, "save") != 0)
-    return;
-
-  chooser = gtk_file_chooser_native_new (_("Save Rejected Rows"), GTK_WINDOW (get_window (self)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  base = g_path_get_basename (report->file);
-  if ((dot = strchr (base, '.')) != NULL && dot != base)
-    *dot = '\0';
-  /* TRANSLATORS: file name for the rejected rows of an import, %s is the imported file's name */
-  name = g_strdup_printf (_("%s-rejected.csv"), base);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_object_set_data_full (G_OBJECT (chooser), "sd-job", g_object_ref (job), g_object_unref);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (save_rejects_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
 show_report (SdDataPage *self,
              SdJob      *job)
 {
-  SdImportReport *report = sd_import_job_get_report (job);
-  g_autofree char *text = sd_import_report_to_text (report);
-  g_autofree char *imported = sd_format_count (report->rows_imported);
-  g_autofree char *rejected = sd_format_count (report->rows_rejected);
-  g_autofree char *base = g_path_get_basename (report->file);
-  g_autofree char *body = NULL;
-  GtkWidget *dialog, *scroller, *label;
-
-  if (report->rows_rejected > 0)
-    body = g_strdup_printf (_("%s rows of “%s” were imported and %s rejected. The rejected rows are listed with their line and reason; nothing was dropped silently."),
-                            imported, base, rejected);
-  else
-    body = g_strdup_printf (_("All %s rows of “%s” were imported."), imported, base);
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (get_window (self)),
-                                   report->rows_rejected > 0 ? _("Import Finished with Rejected Rows")
-                                                             : _("Import Finished"),
-                                   body);
-  label = gtk_label_new (text);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_yalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "monospace");
-  gtk_widget_set_margin_top (label, 12);
-  gtk_widget_set_margin_bottom (label, 12);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 280);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), label);
-  gtk_widget_add_css_class (scroller, "card");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Import report"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scroller);
-
-  if (report->rows_rejected > 0)
-    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "save", _("_Save Rejected Rows…"));
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  g_object_set_data_full (G_OBJECT (dialog), "sd-job", g_object_ref (job), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (report_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  GtkWindow *report = sd_import_report_window_new (GTK_WINDOW (get_window (self)), job);
+  gtk_window_present (report);
 }
 
 static void
@@ -642,7 +551,7 @@ ask_import_options (SdDataPage *self,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), format_row);
 
   hash_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (hash_row), _("_Hash Names and E-mails"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (hash_row), _("_Hash names and e-mails"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (hash_row), TRUE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (hash_row),
                                _("Customers stay distinguishable, but who they are is not stored"));
@@ -864,6 +773,7 @@ sd_data_page_class_init (SdDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, table_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_button);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_revealer);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, import_title);

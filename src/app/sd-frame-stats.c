@@ -1,6 +1,8 @@
 /* sd-frame-stats.c — the largest gap between frames while something runs */
 #include "config.h"
 
+#include <time.h>
+
 #include "sd-frame-stats.h"
 
 struct _SdFrameStats
@@ -10,13 +12,26 @@ struct _SdFrameStats
   GtkWidget *widget;       /* weak */
   guint      tick_id;
   gint64     last_us;      /* 0: the next frame starts a new stretch */
+  gint64     last_cpu_us;
   gint64     max_gap_us;
+  gint64     max_busy_us;
   gint64     total_us;
   guint      n_frames;
   guint      n_gaps;
 };
 
 G_DEFINE_FINAL_TYPE (SdFrameStats, sd_frame_stats, G_TYPE_OBJECT)
+
+/* CPU time of the calling thread (the main thread, in a tick callback). */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 /* Monotonic time when the tick runs, not the frame clock's frame time: the frame
  * clock smooths its timestamps toward the refresh rate and would hide a stall. */
@@ -27,15 +42,18 @@ tick_cb (GtkWidget     *widget,
 {
   SdFrameStats *self = user_data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
 
   if (self->last_us != 0)
     {
       gint64 gap = now - self->last_us;
       self->max_gap_us = MAX (self->max_gap_us, gap);
+      self->max_busy_us = MAX (self->max_busy_us, cpu - self->last_cpu_us);
       self->total_us += gap;
       self->n_gaps++;
     }
   self->last_us = now;
+  self->last_cpu_us = cpu;
   self->n_frames++;
   return G_SOURCE_CONTINUE;
 }
@@ -76,6 +94,7 @@ sd_frame_stats_reset (SdFrameStats *self)
 
   self->last_us = 0;
   self->max_gap_us = 0;
+  self->max_busy_us = 0;
   self->total_us = 0;
   self->n_frames = 0;
   self->n_gaps = 0;
@@ -95,6 +114,13 @@ sd_frame_stats_get_max_gap_us (SdFrameStats *self)
   return self->max_gap_us;
 }
 
+gint64
+sd_frame_stats_get_max_busy_us (SdFrameStats *self)
+{
+  g_return_val_if_fail (SD_IS_FRAME_STATS (self), 0);
+  return self->max_busy_us;
+}
+
 guint
 sd_frame_stats_get_n_frames (SdFrameStats *self)
 {
@@ -107,9 +133,11 @@ sd_frame_stats_to_string (SdFrameStats *self)
 {
   g_return_val_if_fail (SD_IS_FRAME_STATS (self), NULL);
 
-  return g_strdup_printf ("largest frame gap %.1f ms over %u frames (mean %.1f ms)",
+  return g_strdup_printf ("largest frame gap %.1f ms over %u frames (mean %.1f ms); "
+                          "main thread busy at most %.1f ms between two frames",
                           self->max_gap_us / 1000.0, self->n_frames,
-                          self->n_gaps ? self->total_us / 1000.0 / self->n_gaps : 0.0);
+                          self->n_gaps ? self->total_us / 1000.0 / self->n_gaps : 0.0,
+                          self->max_busy_us / 1000.0);
 }
 
 static void

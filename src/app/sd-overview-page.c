@@ -82,6 +82,8 @@ struct _SdOverviewPage
   GtkListBox      *imports_list;
   GtkToggleButton *by_revenue;
   GtkWidget       *demo_button;
+  GtkWidget       *updating;
+  GtkSpinner      *updating_spinner;
 
   SdStore         *store;
   SdJob           *job;          /* the load in flight */
@@ -497,6 +499,8 @@ load_done_cb (GObject      *object,
     return;   /* a newer load replaced this one */
   g_clear_object (&self->job);
   gtk_spinner_stop (self->spinner);
+  gtk_spinner_stop (self->updating_spinner);
+  gtk_widget_set_visible (self->updating, FALSE);
 
   if (!ok)
     {
@@ -542,6 +546,11 @@ reload (SdOverviewPage *self)
     {
       gtk_spinner_start (self->spinner);
       gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+  else
+    {
+      gtk_spinner_start (self->updating_spinner);
+      gtk_widget_set_visible (self->updating, TRUE);
     }
   sd_job_run_async (self->job, load_done_cb, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
@@ -676,6 +685,8 @@ sd_overview_page_class_init (SdOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, imports_list);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, by_revenue);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, updating);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, updating_spinner);
   gtk_widget_class_bind_template_callback (widget_class, rank_toggled_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

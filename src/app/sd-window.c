@@ -419,6 +419,19 @@ sd_window_open_shop (SdWindow   *self,
   return TRUE;
 }
 
+gboolean
+sd_window_open_last_shop (SdWindow *self)
+{
+  g_autofree char *last = self->settings ? g_settings_get_string (self->settings, "last-shop") : NULL;
+  g_autofree char *demo = sd_application_default_shop_path ();
+
+  g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
+
+  if (last && *last && g_file_test (last, G_FILE_TEST_IS_REGULAR) && sd_window_open_shop (self, last))
+    return TRUE;
+  return sd_window_open_shop (self, demo);
+}
+
 static GtkFileFilter *
 shop_filter (void)
 {

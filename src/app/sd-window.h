@@ -26,6 +26,9 @@ SdWindow   *sd_window_new          (SdApplication *app);
  * shop is refused with a dialog saying why, and the current shop stays open. */
 gboolean    sd_window_open_shop    (SdWindow      *self,
                                     const char    *path);
+/* Opens the shop opened last (GSettings last-shop) if it still exists, else the demo
+ * shop. For the application's activate. */
+gboolean    sd_window_open_last_shop (SdWindow    *self);
 /* The main-thread connection to the open shop: for queries that take well under a frame. */
 SdStore    *sd_window_get_store    (SdWindow      *self);
 /* Puts @page (a widget with a "store" property, or any widget) in place of the page

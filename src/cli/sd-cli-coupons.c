@@ -5,6 +5,7 @@
 
 #include "sd-cli.h"
 #include "sd-coupon-engine.h"
+#include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
 
 static void
@@ -107,6 +108,9 @@ load_engine (SdStore          *store,
       return NULL;
     }
   engine = sd_coupon_engine_new (facts);
+  sd_coupon_engine_set_interest (engine, sd_interest_lookup,
+                                 sd_interest_new (sd_store_get_path (store), facts),
+                                 (GDestroyNotify) sd_interest_free);
   if (!sd_coupon_engine_load_rules (engine, store, &error))
     {
       fprintf (stderr, "shopdesk-cli coupons %s: %s\n", command, error->message);

@@ -3,12 +3,14 @@
 #include "config.h"
 
 #include <cblas.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
 #include "sd-cli.h"
 #include "sd-error.h"
 #include "sd-eval.h"
+#include "sd-import.h"
 #include "sd-item-knn.h"
 #include "sd-model-store.h"
 #include "sd-recommender.h"
@@ -120,6 +122,181 @@ sibling_file (const char *path,
 
 /* ---- eval ---------------------------------------------------------------------------- */
 
+typedef struct {
+  SdSplit    split;
+  SdCatalog *catalog;
+  char     **segments;   /* per dense user, or NULL */
+} EvalData;
+
+static void
+eval_data_clear (EvalData *d)
+{
+  if (d->segments && d->split.train)
+    sd_eval_segments_free (d->segments, d->split.train->n_users);
+  d->segments = NULL;
+  sd_split_clear (&d->split);
+  g_clear_pointer (&d->catalog, sd_catalog_unref);
+}
+
+/* MovieLens users by u.user's gender, age band or occupation. */
+static char **
+movielens_segments (const char      *users_path,
+                    SdInteractions  *train,
+                    const char      *by,
+                    GError         **error)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  int field;
+  char **labels;
+
+  if (g_strcmp0 (by, "gender") == 0)
+    field = 2;
+  else if (g_strcmp0 (by, "age") == 0)
+    field = 1;
+  else if (g_strcmp0 (by, "occupation") == 0)
+    field = 3;
+  else
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   "MovieLens users can be grouped by gender, age or occupation, not “%s”", by);
+      return NULL;
+    }
+  if (!users_path)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
+                   "--segment-by needs u.user beside the training file");
+      return NULL;
+    }
+  if (!g_file_get_contents (users_path, &contents, NULL, error))
+    return NULL;
+  labels = g_new0 (char *, (gsize) train->n_users + 1);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint l = 0; lines[l]; l++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[l], "|", -1);
+      gint64 id, age;
+      int u;
+      if (g_strv_length (f) < 4 || !g_ascii_string_to_signed (f[0], 10, 0, G_MAXINT64, &id, NULL))
+        continue;
+      if ((u = sd_interactions_user_index (train, id)) < 0)
+        continue;
+      if (field == 1 && g_ascii_string_to_signed (f[1], 10, 0, 200, &age, NULL))
+        labels[u] = g_strdup (age < 25 ? "under 25" : age < 35 ? "25-34" : age < 50 ? "35-49" : "50+");
+      else if (field != 1)
+        labels[u] = g_strdup (f[field]);
+    }
+  return labels;
+}
+
+typedef struct {
+  SdStore    *store;
+  GHashTable *by_ext;   /* external id → store id, or NULL */
+  GHashTable *by_id;    /* store id → external id, or NULL */
+  const char *sql;
+} IdMap;
+
+/* Each file imported into its own throw-away shop, the test side mapped onto the training
+ * side's customers and products by their external ids. */
+static gboolean
+import_pair (const char                  *train_path,
+             const char                  *test_path,
+             SdImportFormat               format,
+             const SdInteractionWeights  *weights,
+             EvalData                    *d,
+             GError                     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("shopdesk-eval-XXXXXX", error);
+  g_autofree char *train_db = NULL;
+  g_autofree char *test_db = NULL;
+  g_autoptr(SdStore) train_store = NULL;
+  g_autoptr(SdStore) test_store = NULL;
+  g_autoptr(SdInteractions) test = NULL;
+  g_autoptr(GHashTable) train_customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) train_products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) test_customers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GHashTable) test_products = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  SdImportOptions options = { format, FALSE };
+  SdInteractionsBuilder *builder;
+  gboolean ok = FALSE;
+  IdMap maps[4];
+
+  if (!dir)
+    return FALSE;
+  train_db = g_build_filename (dir, "train.sqlite", NULL);
+  test_db = g_build_filename (dir, "test.sqlite", NULL);
+  if (!(train_store = sd_store_open (train_db, error)) || !(test_store = sd_store_open (test_db, error)))
+    goto out;
+  {
+    g_autoptr(SdImportReport) a = sd_import_file (train_store, train_path, &options, NULL, NULL, NULL, error);
+    if (!a)
+      goto out;
+  }
+  {
+    g_autoptr(SdImportReport) b = sd_import_file (test_store, test_path, &options, NULL, NULL, NULL, error);
+    if (!b)
+      goto out;
+  }
+  if (!(d->split.train = sd_interactions_from_store (train_store, weights, NULL, error)) ||
+      !(d->catalog = sd_catalog_from_store (train_store, d->split.train, NULL, error)) ||
+      !(test = sd_interactions_from_store (test_store, weights, NULL, error)))
+    goto out;
+
+  maps[0] = (IdMap) { train_store, train_customers, NULL, "SELECT id, external_id FROM customers" };
+  maps[1] = (IdMap) { train_store, train_products, NULL, "SELECT id, external_id FROM products" };
+  maps[2] = (IdMap) { test_store, NULL, test_customers, "SELECT id, external_id FROM customers" };
+  maps[3] = (IdMap) { test_store, NULL, test_products, "SELECT id, external_id FROM products" };
+  for (guint m = 0; m < G_N_ELEMENTS (maps); m++)
+    {
+      g_autoptr(SdStmt) stmt = sd_store_prepare (maps[m].store, maps[m].sql, error);
+      if (!stmt)
+        goto out;
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          const char *ext = (const char *) sqlite3_column_text (stmt, 1);
+          if (maps[m].by_ext)
+            g_hash_table_insert (maps[m].by_ext, g_strdup (ext), g_memdup2 (&id, sizeof id));
+          else
+            g_hash_table_insert (maps[m].by_id, g_memdup2 (&id, sizeof id), g_strdup (ext));
+        }
+    }
+
+  builder = sd_interactions_builder_new ();
+  for (guint u = 0; u < test->n_users; u++)
+    {
+      const char *cust = g_hash_table_lookup (test_customers, &test->user_ids[u]);
+      gint64 *train_u = cust ? g_hash_table_lookup (train_customers, cust) : NULL;
+      for (gsize k = test->indptr[u]; k < test->indptr[u + 1]; k++)
+        {
+          const char *prod = g_hash_table_lookup (test_products, &test->item_ids[test->indices[k]]);
+          gint64 *train_i = prod ? g_hash_table_lookup (train_products, prod) : NULL;
+          /* -1 ids are in no matrix, so the aligned build drops and counts them. */
+          sd_interactions_builder_add (builder, train_u ? *train_u : -1, train_i ? *train_i : -1,
+                                       test->values[k], test->times[k]);
+        }
+    }
+  d->split.test = sd_interactions_builder_build_aligned (builder, d->split.train, &d->split.n_dropped);
+  ok = TRUE;
+
+out:
+  g_clear_object (&train_store);
+  g_clear_object (&test_store);
+  if (train_db)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm" };
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *a = g_strconcat (train_db, suffixes[i], NULL);
+          g_autofree char *b = g_strconcat (test_db, suffixes[i], NULL);
+          g_remove (a);
+          g_remove (b);
+        }
+    }
+  g_rmdir (dir);
+  return ok;
+}
+
 int
 sd_cli_eval (SdCliGlobal  *global,
              int           argc,
@@ -131,36 +308,49 @@ sd_cli_eval (SdCliGlobal  *global,
   g_autofree char *test_path = NULL;
   g_autofree char *items_path = NULL;
   g_autofree char *format = NULL;
+  g_autofree char *split_kind = NULL;
+  g_autofree char *segment_by = NULL;
   int min_rating = 4;
   int k = 10;
+  int seed = 1;
+  int threads = 2;
+  double ratio = 0.2;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to train", "NAME" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "A hyperparameter (repeatable)", "KEY=VALUE" },
-    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_path, "Training interactions", "FILE" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads scoring users (default 2)", "N" },
+    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_path, "Training interactions (without: the shop, split)", "FILE" },
     { "test", 0, 0, G_OPTION_ARG_FILENAME, &test_path, "Held-out interactions", "FILE" },
     { "items", 0, 0, G_OPTION_ARG_FILENAME, &items_path, "The item list (MovieLens u.item; default: beside --train)", "FILE" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "File format (movielens)", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "File format: movielens (default) or any importer format (online-retail, events, …)", "FORMAT" },
     { "positive-min-rating", 0, 0, G_OPTION_ARG_INT, &min_rating, "Ratings from this up are positives (default 4)", "N" },
     { "k", 'k', 0, G_OPTION_ARG_INT, &k, "List length for precision, NDCG, … (default 10; 20 is always added)", "K" },
+    { "split", 0, 0, G_OPTION_ARG_STRING, &split_kind, "Without --train: holdout (default) or last", "KIND" },
+    { "ratio", 0, 0, G_OPTION_ARG_DOUBLE, &ratio, "Without --train: share of each customer's items held out (default 0.2)", "R" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the holdout split (default 1)", "S" },
+    { "segment-by", 0, 0, G_OPTION_ARG_STRING, &segment_by, "Metrics per group: country, segment, taste-group (shop); gender, age, occupation (MovieLens)", "WHAT" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(SdRecommender) model = NULL;
   g_autoptr(SdEvalResult) result = NULL;
-  g_autoptr(SdCatalog) catalog = NULL;
-  SdSplit split = { NULL };
+  EvalData d = { { NULL } };
+  SdImportFormat import_format = SD_IMPORT_MOVIELENS;
+  SdInteractionWeights weights;
   guint ks[3];
   guint n_ks = 0;
   SdEvalOptions options = { NULL };
+  const char *source;
+  int status = SD_EXIT_FAILED;
 
-  if (!sd_cli_parse ("eval", "train on one file, evaluate on another over the full catalogue",
+  if (!sd_cli_parse ("eval", "train on one file (or part of the shop), evaluate on the rest over the full catalogue",
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
-  if (!train_path || !test_path)
+  if (!train_path != !test_path)
     {
-      fprintf (stderr, "shopdesk-cli eval: --train FILE and --test FILE are required\n");
+      fprintf (stderr, "shopdesk-cli eval: give both --train FILE and --test FILE, or neither (to split the shop)\n");
       return SD_EXIT_USAGE;
     }
   if (k < 1 || k > 1000)
@@ -168,33 +358,80 @@ sd_cli_eval (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli eval: --k must be between 1 and 1000, got %d\n", k);
       return SD_EXIT_USAGE;
     }
-  if (format && g_ascii_strcasecmp (format, "movielens") != 0)
+  if (threads < 1 || threads > 64)
     {
-      fprintf (stderr, "shopdesk-cli eval: format “%s” is not supported yet; this build reads "
-               "movielens files (user<TAB>item<TAB>rating<TAB>time). Import other formats into a "
-               "shop and use `shopdesk-cli tune`.\n", format);
+      fprintf (stderr, "shopdesk-cli eval: --threads must be between 1 and 64, got %d\n", threads);
+      return SD_EXIT_USAGE;
+    }
+  if (!(ratio > 0.0 && ratio < 1.0) || seed < 0)
+    {
+      fprintf (stderr, "shopdesk-cli eval: --ratio must be between 0 and 1 and --seed not negative\n");
+      return SD_EXIT_USAGE;
+    }
+  if (split_kind && strcmp (split_kind, "holdout") != 0 && strcmp (split_kind, "last") != 0)
+    {
+      fprintf (stderr, "shopdesk-cli eval: --split is holdout or last, not “%s”\n", split_kind);
+      return SD_EXIT_USAGE;
+    }
+  if (format && !sd_import_format_from_string (format, &import_format))
+    {
+      fprintf (stderr, "shopdesk-cli eval: unknown format “%s”; use movielens or an importer format "
+               "(see shopdesk-cli import --help)\n", format);
       return SD_EXIT_USAGE;
     }
   if (!(model = new_model ("eval", model_name, params)))
     return SD_EXIT_USAGE;
   cap_blas_threads ();
+  sd_interactions_weights_default (&weights);
+  weights.positive_min_rating = min_rating;
 
-  if (!items_path)
-    items_path = sibling_file (train_path, "u.item");
-  if (!sd_split_read_movielens (train_path, test_path, items_path, min_rating, &split, &error))
+  if (train_path && import_format == SD_IMPORT_MOVIELENS)
     {
-      fprintf (stderr, "shopdesk-cli eval: %s\n", error->message);
-      return SD_EXIT_FAILED;
+      g_autofree char *users_path = sibling_file (train_path, "u.user");
+      source = "movielens files";
+      if (!items_path)
+        items_path = sibling_file (train_path, "u.item");
+      if (!sd_split_read_movielens (train_path, test_path, items_path, min_rating, &d.split, &error))
+        goto fail;
+      if (items_path)
+        d.catalog = sd_movielens_read_catalog (items_path, d.split.train, NULL);
+      if (segment_by && !(d.segments = movielens_segments (users_path, d.split.train, segment_by, &error)))
+        goto fail;
     }
-  if (items_path && (catalog = sd_movielens_read_catalog (items_path, split.train, NULL)))
-    sd_recommender_set_catalog (model, catalog);
+  else if (train_path)
+    {
+      source = "imported files";
+      if (segment_by)
+        {
+          fprintf (stderr, "shopdesk-cli eval: --segment-by works on the shop and on MovieLens files\n");
+          return SD_EXIT_USAGE;
+        }
+      if (!import_pair (train_path, test_path, import_format, &weights, &d, &error))
+        goto fail;
+    }
+  else
+    {
+      g_autoptr(SdStore) store = sd_cli_open_store (global);
+      g_autoptr(SdInteractions) all = NULL;
+      if (!store)
+        return SD_EXIT_FAILED;
+      source = "the shop";
+      if (!(all = sd_interactions_from_store (store, &weights, NULL, &error)))
+        goto fail;
+      if (split_kind && strcmp (split_kind, "last") == 0)
+        sd_split_leave_last_out (all, &d.split);
+      else
+        sd_split_random_holdout (all, ratio, (guint32) seed, &d.split);
+      if (!(d.catalog = sd_catalog_from_store (store, d.split.train, NULL, &error)))
+        goto fail;
+      if (segment_by && !(d.segments = sd_eval_segments_from_store (store, d.split.train, segment_by, &error)))
+        goto fail;
+    }
+  if (d.catalog)
+    sd_recommender_set_catalog (model, d.catalog);
 
-  if (!fit_with_progress (model, split.train, &error))
-    {
-      fprintf (stderr, "shopdesk-cli eval: %s\n", error->message);
-      sd_split_clear (&split);
-      return SD_EXIT_FAILED;
-    }
+  if (!fit_with_progress (model, d.split.train, &error))
+    goto fail;
 
   ks[n_ks++] = (guint) k;
   if (k != 10)
@@ -204,41 +441,52 @@ sd_cli_eval (SdCliGlobal  *global,
   options.ks = ks;
   options.n_ks = n_ks;
   options.list_k = (guint) k;
-  result = sd_eval_run (model, split.test, &options, &error);
-  if (!result)
-    {
-      fprintf (stderr, "shopdesk-cli eval: %s\n", error->message);
-      sd_split_clear (&split);
-      return SD_EXIT_FAILED;
-    }
+  options.user_segments = (const char * const *) d.segments;
+  options.n_threads = (guint) threads;
+  if (!(result = sd_eval_run (model, d.split.test, &options, &error)))
+    goto fail;
 
   if (json)
     {
       g_autofree char *fields = sd_eval_result_to_json_fields (result);
       g_autofree char *p = sd_recommender_params_to_json (model);
-      printf ("{\"model\": \"%s\", \"params\": %s, %s, \"train_seconds\": %.3f, "
+      printf ("{\"model\": \"%s\", \"params\": %s, \"data\": \"%s\", %s, \"train_seconds\": %.3f, "
               "\"eval_seconds\": %.3f, \"n_users\": %u, \"n_items\": %u, \"train_cells\": %" G_GSIZE_FORMAT
               ", \"test_cells\": %" G_GSIZE_FORMAT ", \"test_cells_dropped\": %" G_GSIZE_FORMAT "}\n",
-              sd_recommender_get_name (model), p, fields,
+              sd_recommender_get_name (model), p, source, fields,
               sd_recommender_get_fit_seconds (model), result->seconds,
-              split.train->n_users, split.train->n_items, split.train->nnz, split.test->nnz,
-              split.n_dropped);
+              d.split.train->n_users, d.split.train->n_items, d.split.train->nnz, d.split.test->nnz,
+              d.split.n_dropped);
     }
   else
     {
       const SdEvalMetrics *m = &result->overall;
-      printf ("%s %s\n", sd_recommender_get_label (model), sd_recommender_params_to_json (model));
+      g_autofree char *p = sd_recommender_params_to_json (model);
+      printf ("%s %s on %s\n", sd_recommender_get_label (model), p, source);
       printf ("users evaluated %u, items %u, trained in %.2f s, evaluated in %.2f s\n",
-              m->n_users, split.train->n_items, sd_recommender_get_fit_seconds (model), result->seconds);
-      printf ("%6s %10s %10s %10s %10s %10s\n", "K", "precision", "recall", "ndcg", "hit", "map");
-      for (guint c = 0; c < m->n_ks; c++)
-        printf ("%6u %10.4f %10.4f %10.4f %10.4f %10.4f\n", m->at[c].k, m->at[c].precision,
-                m->at[c].recall, m->at[c].ndcg, m->at[c].hit, m->at[c].map);
+              m->n_users, d.split.train->n_items, sd_recommender_get_fit_seconds (model), result->seconds);
+      printf ("%-16s %6s %10s %10s %10s %10s %10s\n", "group", "K", "precision", "recall", "ndcg", "hit", "map");
+      for (guint s = 0; s <= result->segments->len; s++)
+        {
+          const SdEvalSegment *seg = s ? g_ptr_array_index (result->segments, s - 1) : NULL;
+          const SdEvalMetrics *gm = seg ? &seg->metrics : m;
+          for (guint c = 0; c < gm->n_ks; c++)
+            printf ("%-16s %6u %10.4f %10.4f %10.4f %10.4f %10.4f\n", seg ? seg->label : "all",
+                    gm->at[c].k, gm->at[c].precision, gm->at[c].recall, gm->at[c].ndcg,
+                    gm->at[c].hit, gm->at[c].map);
+        }
       printf ("coverage@%u %.4f, novelty %.3f bits, diversity %.4f\n", result->list_k,
               m->coverage, m->novelty, m->diversity);
+      printf ("top-%u for one user: median %.3f ms, p99 %.3f ms\n", result->list_k,
+              result->latency_median_ms, result->latency_p99_ms);
     }
-  sd_split_clear (&split);
-  return SD_EXIT_OK;
+  status = SD_EXIT_OK;
+
+fail:
+  if (error)
+    fprintf (stderr, "shopdesk-cli eval: %s\n", error->message);
+  eval_data_clear (&d);
+  return status;
 }
 
 /* ---- train --------------------------------------------------------------------------- */

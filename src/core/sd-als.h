@@ -11,6 +11,22 @@
 
 G_BEGIN_DECLS
 
+typedef enum {
+  SD_ALS_CHOLESKY,   /* exact: dsyrk + dposv per row */
+  SD_ALS_CG,         /* a few warm-started conjugate-gradient steps per row */
+} SdAlsSolver;
+
+GType sd_als_solver_get_type (void);
+#define SD_TYPE_ALS_SOLVER (sd_als_solver_get_type ())
+
+typedef enum {
+  SD_ALS_DOUBLE,
+  SD_ALS_FLOAT,      /* the Cholesky row solves in single precision */
+} SdAlsPrecision;
+
+GType sd_als_precision_get_type (void);
+#define SD_TYPE_ALS_PRECISION (sd_als_precision_get_type ())
+
 #define SD_TYPE_ALS (sd_als_get_type ())
 G_DECLARE_FINAL_TYPE (SdAls, sd_als, SD, ALS, SdRecommender)
 

@@ -14,12 +14,29 @@
 #include "sd-bpr.h"
 #include "sd-error.h"
 
+GType
+sd_bpr_optimizer_get_type (void)
+{
+  static gsize type;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { SD_BPR_SGD, "SD_BPR_SGD", "sgd" },
+        { SD_BPR_ADAM, "SD_BPR_ADAM", "adam" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("SdBprOptimizer", values));
+    }
+  return type;
+}
+
 struct _SdBpr
 {
   SdRecommender parent_instance;
 
   int      factors;
-  char    *optimizer;
+  SdBprOptimizer optimizer;
   double   learning_rate;
   double   reg;
   double   bias_reg;
@@ -120,7 +137,7 @@ sd_bpr_fit (SdRecommender      *model,
   SdBpr *self = SD_BPR (model);
   GCancellable *cancellable = context ? context->cancellable : NULL;
   guint k = (guint) self->factors;
-  gboolean use_adam;
+  gboolean use_adam = self->optimizer == SD_BPR_ADAM;
   g_autoptr(GRand) rand = NULL;
   g_autofree float *P = NULL;
   g_autofree float *Q = NULL;
@@ -128,14 +145,6 @@ sd_bpr_fit (SdRecommender      *model,
   g_autofree float *grad_u = NULL;
   Adam adam = { 0 };
   gsize n_sampleable = 0;
-
-  if (g_strcmp0 (self->optimizer, "sgd") != 0 && g_strcmp0 (self->optimizer, "adam") != 0)
-    {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "BPR optimizer “%s” is not known: use “sgd” or “adam”", self->optimizer);
-      return FALSE;
-    }
-  use_adam = g_strcmp0 (self->optimizer, "adam") == 0;
 
   for (guint u = 0; u < train->n_users; u++)
     {
@@ -488,7 +497,6 @@ sd_bpr_finalize (GObject *object)
 {
   SdBpr *self = SD_BPR (object);
 
-  g_free (self->optimizer);
   g_free (self->P);
   g_free (self->Q);
   g_free (self->bias);
@@ -506,7 +514,7 @@ sd_bpr_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_FACTORS: g_value_set_int (value, self->factors); break;
-    case PROP_OPTIMIZER: g_value_set_string (value, self->optimizer); break;
+    case PROP_OPTIMIZER: g_value_set_enum (value, self->optimizer); break;
     case PROP_LEARNING_RATE: g_value_set_double (value, self->learning_rate); break;
     case PROP_REG: g_value_set_double (value, self->reg); break;
     case PROP_BIAS_REG: g_value_set_double (value, self->bias_reg); break;
@@ -527,10 +535,7 @@ sd_bpr_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_FACTORS: self->factors = g_value_get_int (value); break;
-    case PROP_OPTIMIZER:
-      g_free (self->optimizer);
-      self->optimizer = g_value_dup_string (value);
-      break;
+    case PROP_OPTIMIZER: self->optimizer = g_value_get_enum (value); break;
     case PROP_LEARNING_RATE: self->learning_rate = g_value_get_double (value); break;
     case PROP_REG: self->reg = g_value_get_double (value); break;
     case PROP_BIAS_REG: self->bias_reg = g_value_get_double (value); break;
@@ -563,8 +568,8 @@ sd_bpr_class_init (SdBprClass *klass)
     g_param_spec_int ("factors", "Factors", "Length of the user and item vectors",
                       1, 1024, 64, flags);
   properties[PROP_OPTIMIZER] =
-    g_param_spec_string ("optimizer", "Optimizer", "sgd or adam",
-                         "sgd", flags);
+    g_param_spec_enum ("optimizer", "Optimizer", "sgd (plain stochastic gradient) or adam",
+                       SD_TYPE_BPR_OPTIMIZER, SD_BPR_SGD, flags);
   properties[PROP_LEARNING_RATE] =
     g_param_spec_double ("learning-rate", "Learning rate", "Step size (about 0.05 for sgd, 0.005 for adam)",
                          1e-6, 10.0, 0.05, flags);

@@ -10,6 +10,14 @@
 
 G_BEGIN_DECLS
 
+typedef enum {
+  SD_BPR_SGD,
+  SD_BPR_ADAM,
+} SdBprOptimizer;
+
+GType sd_bpr_optimizer_get_type (void);
+#define SD_TYPE_BPR_OPTIMIZER (sd_bpr_optimizer_get_type ())
+
 #define SD_TYPE_BPR (sd_bpr_get_type ())
 G_DECLARE_FINAL_TYPE (SdBpr, sd_bpr, SD, BPR, SdRecommender)
 

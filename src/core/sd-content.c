@@ -13,11 +13,28 @@
 #include "sd-content.h"
 #include "sd-error.h"
 
+GType
+sd_content_similarity_get_type (void)
+{
+  static gsize type;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { SD_CONTENT_COSINE, "SD_CONTENT_COSINE", "cosine" },
+        { SD_CONTENT_JACCARD, "SD_CONTENT_JACCARD", "jaccard" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("SdContentSimilarity", values));
+    }
+  return type;
+}
+
 struct _SdContent
 {
   SdRecommender parent_instance;
 
-  char       *similarity;   /* "cosine" | "jaccard" */
+  SdContentSimilarity similarity;
   double      title_weight;
   double      tag_weight;
   double      popularity_prior;
@@ -277,12 +294,6 @@ sd_content_fit (SdRecommender      *model,
   Collect collect;
   guint n_items = train->n_items;
 
-  if (g_strcmp0 (self->similarity, "cosine") != 0 && g_strcmp0 (self->similarity, "jaccard") != 0)
-    {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "Content similarity “%s” is not known: use “cosine” or “jaccard”", self->similarity);
-      return FALSE;
-    }
   if (catalog == NULL || catalog->n_items != n_items)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
@@ -426,7 +437,7 @@ sd_content_fit (SdRecommender      *model,
 static gboolean
 is_jaccard (SdContent *self)
 {
-  return g_strcmp0 (self->similarity, "jaccard") == 0;
+  return self->similarity == SD_CONTENT_JACCARD;
 }
 
 static double
@@ -863,7 +874,6 @@ sd_content_finalize (GObject *object)
   SdContent *self = SD_CONTENT (object);
 
   clear_state (self);
-  g_free (self->similarity);
   G_OBJECT_CLASS (sd_content_parent_class)->finalize (object);
 }
 
@@ -877,7 +887,7 @@ sd_content_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SIMILARITY: g_value_set_string (value, self->similarity); break;
+    case PROP_SIMILARITY: g_value_set_enum (value, self->similarity); break;
     case PROP_TITLE_WEIGHT: g_value_set_double (value, self->title_weight); break;
     case PROP_TAG_WEIGHT: g_value_set_double (value, self->tag_weight); break;
     case PROP_POPULARITY_PRIOR: g_value_set_double (value, self->popularity_prior); break;
@@ -895,10 +905,7 @@ sd_content_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SIMILARITY:
-      g_free (self->similarity);
-      self->similarity = g_value_dup_string (value);
-      break;
+    case PROP_SIMILARITY: self->similarity = g_value_get_enum (value); break;
     case PROP_TITLE_WEIGHT: self->title_weight = g_value_get_double (value); break;
     case PROP_TAG_WEIGHT: self->tag_weight = g_value_get_double (value); break;
     case PROP_POPULARITY_PRIOR: self->popularity_prior = g_value_get_double (value); break;
@@ -926,8 +933,8 @@ sd_content_class_init (SdContentClass *klass)
   model_class->load = sd_content_load;
 
   properties[PROP_SIMILARITY] =
-    g_param_spec_string ("similarity", "Similarity", "cosine (TF-IDF of all texts) or jaccard (overlap of tags)",
-                         "cosine", flags);
+    g_param_spec_enum ("similarity", "Similarity", "cosine (TF-IDF of all texts) or jaccard (overlap of tags)",
+                       SD_TYPE_CONTENT_SIMILARITY, SD_CONTENT_COSINE, flags);
   properties[PROP_TITLE_WEIGHT] =
     g_param_spec_double ("title-weight", "Title weight", "How much a word of the title counts against one of the description",
                          0.0, 100.0, 2.0, flags);

@@ -13,6 +13,14 @@
 
 G_BEGIN_DECLS
 
+typedef enum {
+  SD_CONTENT_COSINE,    /* TF-IDF of all the texts */
+  SD_CONTENT_JACCARD,   /* overlap of the tag (and category) sets */
+} SdContentSimilarity;
+
+GType sd_content_similarity_get_type (void);
+#define SD_TYPE_CONTENT_SIMILARITY (sd_content_similarity_get_type ())
+
 #define SD_TYPE_CONTENT (sd_content_get_type ())
 G_DECLARE_FINAL_TYPE (SdContent, sd_content, SD, CONTENT, SdRecommender)
 

@@ -34,6 +34,7 @@ struct _SdCouponEngine {
   GPtrArray       *rules;        /* EngineRule *, sorted */
   SdInterestFunc   interest;
   gpointer         interest_data;
+  GDestroyNotify   interest_destroy;
   GHashTable      *uses;         /* rule id → total uses */
   GHashTable      *spent;        /* rule id → gint64 * cents */
   GHashTable      *customer_uses;/* "rule:customer" → uses */
@@ -456,6 +457,8 @@ sd_coupon_engine_free (SdCouponEngine *engine)
   g_hash_table_unref (engine->uses);
   g_hash_table_unref (engine->spent);
   g_hash_table_unref (engine->customer_uses);
+  if (engine->interest_destroy)
+    engine->interest_destroy (engine->interest_data);
   g_free (engine);
 }
 
@@ -499,10 +502,14 @@ sd_coupon_engine_get_rule (SdCouponEngine *engine,
 void
 sd_coupon_engine_set_interest (SdCouponEngine *engine,
                                SdInterestFunc  func,
-                               gpointer        user_data)
+                               gpointer        user_data,
+                               GDestroyNotify  destroy)
 {
+  if (engine->interest_destroy)
+    engine->interest_destroy (engine->interest_data);
   engine->interest = func;
   engine->interest_data = user_data;
+  engine->interest_destroy = destroy;
 }
 
 void

@@ -61,9 +61,11 @@ void            sd_coupon_engine_add_rule   (SdCouponEngine   *engine,
 guint           sd_coupon_engine_get_n_rules (SdCouponEngine  *engine);
 const SdCouponRule *sd_coupon_engine_get_rule (SdCouponEngine *engine,
                                                guint           index);
+/* @destroy (may be NULL) frees @user_data with the engine. */
 void            sd_coupon_engine_set_interest (SdCouponEngine *engine,
                                                SdInterestFunc  func,
-                                               gpointer        user_data);
+                                               gpointer        user_data,
+                                               GDestroyNotify  destroy);
 /* Past redemptions, for the limits: uses of @rule_id by @customer_id costing @cents. */
 void            sd_coupon_engine_add_use    (SdCouponEngine   *engine,
                                              gint64            rule_id,

@@ -229,7 +229,7 @@ sd_demo_options_for_size (SdDemoOptions  *options,
     {
       options->n_customers = 1000000;
       options->n_products = 100000;
-      options->events_per_customer = 20;
+      options->events_per_customer = 19;
       return TRUE;
     }
 
@@ -243,7 +243,7 @@ sd_demo_options_for_size (SdDemoOptions  *options,
     }
   options->n_customers = (guint) n;
   options->n_products = (guint) CLAMP (n / 4, 50, 100000);
-  options->events_per_customer = n <= 100000 ? 30 : 20;
+  options->events_per_customer = n <= 100000 ? 30 : 19;
   return TRUE;
 }
 
@@ -1017,7 +1017,7 @@ make_customer (Gen     *gen,
   /* Most customers drop by now and then; a few are the shop's regulars. */
   {
     guint u = rng_below (&rng, 100);
-    double base = options->events_per_customer / 4.3;
+    double base = options->events_per_customer / 4.65;
     mean = u < 55 ? 0.35 * base : u < 88 ? 1.3 * base : 3.6 * base;
   }
   simulate (gen, &rng, group, created_at, active_until, mean);
@@ -1350,6 +1350,17 @@ generate_in_transaction (Gen     *gen,
   return check_cancel (gen, 0.99, "Saving", error);
 }
 
+static int
+query_int (SdStore    *store,
+           const char *sql)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int (stmt, 0);
+}
+
 gboolean
 sd_demo_generate (SdStore             *store,
                   const SdDemoOptions *options,
@@ -1360,6 +1371,7 @@ sd_demo_generate (SdStore             *store,
 {
   Gen gen = { 0 };
   gboolean ok;
+  int temp_store;
 
   g_return_val_if_fail (SD_IS_STORE (store), FALSE);
   g_return_val_if_fail (options != NULL, FALSE);
@@ -1383,6 +1395,12 @@ sd_demo_generate (SdStore             *store,
   gen.lines = g_array_new (FALSE, FALSE, sizeof (Line));
   gen.reviewed = g_array_new (FALSE, FALSE, sizeof (guint32));
 
+  /* Rebuilding the indexes sorts millions of keys: in temporary files, not in memory
+   * (the connection's usual temp_store), or a large shop needs gigabytes of RAM. */
+  temp_store = query_int (store, "PRAGMA temp_store");
+  if (temp_store != 1)
+    sd_store_exec (store, "PRAGMA temp_store = FILE", NULL);
+
   ok = sd_store_begin (store, error);
   if (ok)
     {
@@ -1391,6 +1409,12 @@ sd_demo_generate (SdStore             *store,
         g_clear_pointer (&gen.stmts[s], sd_stmt_release);
       if (!ok)
         sd_store_rollback (store);
+    }
+
+  if (temp_store >= 0 && temp_store != 1)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA temp_store = %d", temp_store);
+      sd_store_exec (store, sql, NULL);
     }
 
   g_free (gen.products);

@@ -19,7 +19,8 @@
  *   policy.payment.en, policy.payment.zh_CN, policy.warranty.en, policy.warranty.zh_CN,
  *   shipping.regions ("uk,eu,us,cn,world"), and per region R:
  *   shipping.R.name.en, shipping.R.name.zh_CN, shipping.R.days ("1-2"), shipping.R.cost_cents,
- *   shipping.R.free_over_cents, shipping.R.express_days, shipping.R.express_cost_cents;
+ *   shipping.R.free_over_cents (absent: never free), shipping.R.express_days,
+ *   shipping.R.express_cost_cents;
  *   shipping.country_regions (JSON object: country name → region),
  *   categories.zh_CN (JSON object: category → Chinese name),
  *   demo.seed, demo.size, demo.reference_time (unix seconds), demo.taste_groups (JSON).

@@ -113,7 +113,13 @@ is_cjk (gunichar c)
 static const char *const stopwords[] = {
   "a", "an", "the", "and", "or", "of", "for", "with", "in", "on", "to", "my", "your", "me",
   "i", "you", "it", "is", "are", "do", "does", "have", "has", "any", "some", "this", "that",
-  "these", "those", "by", "at", "from", "set", "new", "one", "ones", "please", "pls", NULL
+  "these", "those", "by", "at", "from", "set", "new", "one", "ones", "please", "pls", "can",
+  "could", "will", "would", "should", "may", "might", "must", "want", "need", "get", "got",
+  "buy", "bought", "like", "stuff", "thing", "things", "item", "items", "order", "orders",
+  "product", "products", "what", "which", "where", "when", "how", "why", "who", "there",
+  "here", "not", "no", "yes", "be", "was", "were", "been", "am", "if", "so", "but", "all",
+  "more", "most", "very", "too", "also", "just", "only", "about", "up", "out", "off", "over",
+  "return", "send", "back", "still", "again", "now", "today", "help", "much", "many", NULL
 };
 
 static gboolean

@@ -104,6 +104,7 @@ typedef struct {
   double         *values;        /* n_eval × stride */
   guint           stride;
   guint          *lists;         /* n_eval × list_k, G_MAXUINT padded */
+  gint64         *latency_us;    /* n_eval */
   gint            next;          /* atomic */
   gint            done;          /* atomic */
   SdJob          *job;
@@ -145,6 +146,7 @@ run_worker (gpointer data)
     {
       guint e = (guint) g_atomic_int_add (&run->next, 1);
       guint u, n_ranked, n_rel, n_list;
+      gint64 start;
       const guint *rel;
       double *v;
       g_autoptr(GArray) top = NULL;
@@ -152,9 +154,11 @@ run_worker (gpointer data)
       if (e >= run->n_eval || g_cancellable_is_cancelled (run->cancellable))
         break;
       u = run->users[e];
+      start = g_get_monotonic_time ();
       sd_recommender_score (run->model, u, scores);
       sd_recommender_apply_filter (run->model, u, NULL, scores);
       top = sd_top_n (scores, n_items, run->max_k);
+      run->latency_us[e] = g_get_monotonic_time () - start;
       n_ranked = top->len;
       for (guint r = 0; r < n_ranked; r++)
         ranked[r] = g_array_index (top, SdScoredItem, r).item;
@@ -253,6 +257,14 @@ item_features (SdCatalog *catalog,
       return NULL;
     }
   return features;
+}
+
+static int
+compare_int64 (const void *a,
+               const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return (x > y) - (x < y);
 }
 
 static void
@@ -420,6 +432,7 @@ sd_eval_run (SdRecommender       *model,
   run.stride = run.n_ks * N_PER_K + 2;
   run.values = g_new0 (double, (gsize) MAX (run.n_eval, 1) * run.stride);
   run.lists = g_new (guint, (gsize) MAX (run.n_eval, 1) * run.list_k);
+  run.latency_us = g_new0 (gint64, MAX (run.n_eval, 1));
 
   n_threads = options->n_threads ? options->n_threads : 2;
   n_threads = MIN (n_threads, MAX (run.n_eval / 64, 1));
@@ -434,6 +447,7 @@ sd_eval_run (SdRecommender       *model,
       free_features (run.features, train->n_items);
       g_free (run.values);
       g_free (run.lists);
+      g_free (run.latency_us);
       return NULL;
     }
 
@@ -478,9 +492,16 @@ sd_eval_run (SdRecommender       *model,
       g_ptr_array_sort (result->segments, compare_segments);
     }
 
+  if (run.n_eval)
+    {
+      qsort (run.latency_us, run.n_eval, sizeof (gint64), compare_int64);
+      result->latency_median_ms = run.latency_us[run.n_eval / 2] / 1e3;
+      result->latency_p99_ms = run.latency_us[MIN (run.n_eval - 1, (guint) ceil (0.99 * run.n_eval) - 1)] / 1e3;
+    }
   free_features (run.features, train->n_items);
   g_free (run.values);
   g_free (run.lists);
+  g_free (run.latency_us);
   result->seconds = (g_get_monotonic_time () - start) / 1e6;
   return result;
 }
@@ -561,6 +582,10 @@ sd_eval_result_to_json_fields (const SdEvalResult *result)
   GString *out = g_string_new (NULL);
 
   append_metrics (out, &result->overall);
+  g_string_append (out, ", ");
+  append_number (out, "latency_median_ms", result->latency_median_ms);
+  g_string_append (out, ", ");
+  append_number (out, "latency_p99_ms", result->latency_p99_ms);
   if (result->segments->len)
     {
       g_string_append (out, ", \"segments\": {");

@@ -55,6 +55,8 @@ typedef struct {
   guint          list_k;
   double         seconds;
   GPtrArray     *segments;   /* SdEvalSegment *, sorted by label; empty without segments */
+  double         latency_median_ms;  /* one user's score + filter + top-K, over the users evaluated */
+  double         latency_p99_ms;
 } SdEvalResult;
 
 typedef struct {

@@ -13,6 +13,23 @@
 #include "sd-error.h"
 #include "sd-hybrid.h"
 
+GType
+sd_hybrid_normalize_get_type (void)
+{
+  static gsize type;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { SD_HYBRID_ZSCORE, "SD_HYBRID_ZSCORE", "zscore" },
+        { SD_HYBRID_MINMAX, "SD_HYBRID_MINMAX", "minmax" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("SdHybridNormalize", values));
+    }
+  return type;
+}
+
 typedef struct {
   char          *name;
   double         weight;
@@ -25,7 +42,7 @@ struct _SdHybrid
 
   char      *weights;
   char      *member_params;
-  char      *normalize;     /* "zscore" | "minmax" */
+  SdHybridNormalize normalize;
   int        cold_start_min;
 
   GArray    *members;       /* Member, blended */
@@ -221,12 +238,6 @@ sd_hybrid_fit (SdRecommender      *model,
   gboolean have_catalog = sd_recommender_get_catalog (model) != NULL;
   guint n_steps, step = 0;
 
-  if (g_strcmp0 (self->normalize, "zscore") != 0 && g_strcmp0 (self->normalize, "minmax") != 0)
-    {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "normalize “%s” is not known: use “zscore” or “minmax”", self->normalize);
-      return FALSE;
-    }
   members = parse_weights (self->weights, error);
   if (members == NULL)
     return FALSE;
@@ -271,11 +282,11 @@ sd_hybrid_fit (SdRecommender      *model,
 
 /* In place, over the whole catalogue. A constant list carries no preference: all zero. */
 static void
-normalize_scores (const char *how,
-                  float      *scores,
-                  guint       n)
+normalize_scores (SdHybridNormalize  how,
+                  float             *scores,
+                  guint              n)
 {
-  if (g_strcmp0 (how, "minmax") == 0)
+  if (how == SD_HYBRID_MINMAX)
     {
       float lo = INFINITY, hi = -INFINITY;
 
@@ -569,7 +580,6 @@ sd_hybrid_finalize (GObject *object)
   g_clear_object (&self->content);
   g_free (self->weights);
   g_free (self->member_params);
-  g_free (self->normalize);
   G_OBJECT_CLASS (sd_hybrid_parent_class)->finalize (object);
 }
 
@@ -585,7 +595,7 @@ sd_hybrid_get_property (GObject    *object,
     {
     case PROP_WEIGHTS: g_value_set_string (value, self->weights); break;
     case PROP_MEMBER_PARAMS: g_value_set_string (value, self->member_params); break;
-    case PROP_NORMALIZE: g_value_set_string (value, self->normalize); break;
+    case PROP_NORMALIZE: g_value_set_enum (value, self->normalize); break;
     case PROP_COLD_START_MIN: g_value_set_int (value, self->cold_start_min); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -609,10 +619,7 @@ sd_hybrid_set_property (GObject      *object,
       g_free (self->member_params);
       self->member_params = g_value_dup_string (value);
       break;
-    case PROP_NORMALIZE:
-      g_free (self->normalize);
-      self->normalize = g_value_dup_string (value);
-      break;
+    case PROP_NORMALIZE: self->normalize = g_value_get_enum (value); break;
     case PROP_COLD_START_MIN: self->cold_start_min = g_value_get_int (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -644,8 +651,8 @@ sd_hybrid_class_init (SdHybridClass *klass)
     g_param_spec_string ("member-params", "Member parameters", "Parameters of the members, as in als.factors=32,als.reg=0.1",
                          "", flags);
   properties[PROP_NORMALIZE] =
-    g_param_spec_string ("normalize", "Normalisation", "How each member’s scores are put on one scale: zscore or minmax",
-                         "zscore", flags);
+    g_param_spec_enum ("normalize", "Normalisation", "How each member’s scores are put on one scale: zscore or minmax",
+                       SD_TYPE_HYBRID_NORMALIZE, SD_HYBRID_ZSCORE, flags);
   properties[PROP_COLD_START_MIN] =
     g_param_spec_int ("cold-start-min", "Cold-start threshold", "Customers with fewer interactions get content and popularity",
                       0, 1000, 3, flags);

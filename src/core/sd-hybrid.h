@@ -13,6 +13,14 @@
 
 G_BEGIN_DECLS
 
+typedef enum {
+  SD_HYBRID_ZSCORE,   /* (s - mean) / standard deviation over the catalogue */
+  SD_HYBRID_MINMAX,   /* (s - min) / (max - min) */
+} SdHybridNormalize;
+
+GType sd_hybrid_normalize_get_type (void);
+#define SD_TYPE_HYBRID_NORMALIZE (sd_hybrid_normalize_get_type ())
+
 #define SD_TYPE_HYBRID (sd_hybrid_get_type ())
 G_DECLARE_FINAL_TYPE (SdHybrid, sd_hybrid, SD, HYBRID, SdRecommender)
 

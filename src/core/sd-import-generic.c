@@ -27,17 +27,42 @@ state_new (void)
 #define REQUIRE(ctx, name, out, error) \
   sd_import_require ((ctx), (const char *const[]) { (name), NULL }, (out), (error))
 
+/* A customer an order or event names: looked up, and made only when unknown. */
 static gint64
 customer_ref (SdImportContext  *ctx,
               const char       *external_id,
               GError          **error)
 {
-  guint before = g_hash_table_size (ctx->customers);
-  gint64 id = sd_import_customer (ctx, external_id, NULL, NULL, NULL, error);
+  gint64 *known = g_hash_table_lookup (ctx->customers, external_id);
+  g_autoptr(SdStmt) find = NULL;
+  gint64 id;
 
-  if (id > 0 && g_hash_table_size (ctx->customers) > before)
-    sd_import_count (ctx, "customers-referenced");
-  return id;
+  if (known)
+    return *known;
+  if (!(find = sd_store_prepare (ctx->store, "SELECT id FROM customers WHERE external_id = ?1", error)))
+    return -1;
+  sqlite3_bind_text (find, 1, external_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (find) == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (find, 0);
+      g_hash_table_insert (ctx->customers, g_strdup (external_id), g_memdup2 (&id, sizeof id));
+      return id;
+    }
+  sd_import_count (ctx, "customers-made-from-references");
+  return sd_import_customer (ctx, external_id, NULL, NULL, NULL, error);
+}
+
+static gint64
+product_ref (SdImportContext  *ctx,
+             const char       *external_id,
+             GError          **error)
+{
+  gint64 id = sd_import_product_find (ctx, external_id, error);
+
+  if (id != 0)
+    return id;
+  sd_import_count (ctx, "products-made-from-references");
+  return sd_import_product_ref (ctx, external_id, NULL, error);
 }
 
 /* customers */
@@ -211,7 +236,7 @@ row_orders (SdImportContext  *ctx,
 
   if (customer && (customer_id = customer_ref (ctx, customer, error)) < 0)
     return FALSE;
-  if ((product_id = sd_import_product_ref (ctx, product, NULL, error)) < 0)
+  if ((product_id = product_ref (ctx, product, error)) < 0)
     return FALSE;
   order = sd_import_order (ctx, order_id, customer_id, placed, status,
                            sd_import_field_or_null (ctx, s->currency),
@@ -275,7 +300,7 @@ row_events (SdImportContext  *ctx,
     return sd_import_reject (ctx, "rating %" G_GINT64_FORMAT " is not between 1 and 5", rating);
 
   if ((customer_id = customer_ref (ctx, customer, error)) < 0 ||
-      (product_id = sd_import_product_ref (ctx, product, NULL, error)) < 0)
+      (product_id = product_ref (ctx, product, error)) < 0)
     return FALSE;
   return sd_import_event (ctx, customer_id, product_id, kind, at, quantity, rating,
                           sd_import_field_or_null (ctx, s->review), error);

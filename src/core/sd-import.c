@@ -144,7 +144,8 @@ sd_import_report_to_text (SdImportReport *report)
   g_autofree char *base = g_path_get_basename (report->file);
   g_autoptr(GPtrArray) names = sorted_count_names (report);
 
-  g_string_append_printf (out, _("Imported %s of %s rows from “%s” (%s) in %.1f s.\n"),
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Imported %s of %s row from “%s” (%s) in %.1f s.\n",
+                                            "Imported %s of %s rows from “%s” (%s) in %.1f s.\n", report->rows_read),
                           imported, read, base,
                           sd_import_format_get_label (report->format),
                           report->elapsed_us / 1e6);
@@ -163,7 +164,8 @@ sd_import_report_to_text (SdImportReport *report)
       g_autofree char *rejected = format_count (report->rows_rejected);
       guint shown = MIN (report->rejects->len, 20);
 
-      g_string_append_printf (out, _("Rejected %s rows:\n"), rejected);
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Rejected %s row:\n", "Rejected %s rows:\n",
+                                                report->rows_rejected), rejected);
       for (guint i = 0; i < shown; i++)
         {
           SdImportReject *r = report->rejects->pdata[i];
@@ -1502,6 +1504,13 @@ sd_import_file (SdStore               *store,
 
   if (options == NULL)
     options = &defaults;
+  /* Rolling back a failed import must not take a caller's own work with it. */
+  if (sd_store_in_transaction (store))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
+                   "Could not import “%s”: the shop is in the middle of another change", path);
+      return NULL;
+    }
 
   ctx.store = store;
   ctx.path = path;

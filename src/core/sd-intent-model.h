@@ -57,7 +57,8 @@ typedef struct {
   int           label;         /* the most likely label (never -1) */
   const char   *name;
   double        confidence;    /* its calibrated probability */
-  gboolean      out_of_scope;  /* below the threshold, or the out-of-scope label */
+  gboolean      out_of_scope;  /* below the threshold, the out-of-scope label, or no
+                                * feature of the text was seen in training */
   guint         n_top;
   SdIntentScore top[SD_INTENT_TOP_N];   /* best first; top[0] is label itself */
 } SdIntentPrediction;

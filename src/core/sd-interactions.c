@@ -279,7 +279,8 @@ assemble (GArray *cells,
   gsize nnz = 0;
   Cell *c = (Cell *) cells->data;
 
-  qsort (c, cells->len, sizeof (Cell), compare_cells);
+  if (cells->len > 1)
+    qsort (c, cells->len, sizeof (Cell), compare_cells);
   for (guint k = 0; k < cells->len; k++)
     {
       if (nnz > 0 && c[nnz - 1].user == c[k].user && c[nnz - 1].item == c[k].item)

@@ -721,15 +721,16 @@ sd_top_n (const float *scores,
         }
     }
   g_array_set_size (out, size);
-  qsort (out->data, size, sizeof (SdScoredItem), compare_best_first);
+  if (size > 1)
+    qsort (out->data, size, sizeof (SdScoredItem), compare_best_first);
   return out;
 }
 
 void
 sd_recommender_apply_filter (SdRecommender     *self,
-                     guint              user,
-                     const SdRecFilter *filter,
-                     float             *scores)
+                             guint              user,
+                             const SdRecFilter *filter,
+                             float             *scores)
 {
   SdRecommenderPrivate *priv = sd_recommender_get_instance_private (self);
   SdInteractions *train = priv->train;

@@ -47,6 +47,7 @@ is_zh_negator (gunichar c)
 typedef struct {
   GArray    *hashes;   /* nullable */
   GPtrArray *names;    /* nullable */
+  gboolean   subwords;
 } Sink;
 
 static guint32
@@ -130,6 +131,19 @@ extract (const char *text, gsize max_bytes, Sink *sink)
           gboolean negator = is_en_negator (word->str) || is_en_negator (bare);
 
           emit (sink, en_negated && !negator ? "NOT_w" : "w", bare, NULL);
+          if (sink->subwords && g_utf8_strlen (bare, -1) >= 3)
+            {
+              g_autofree char *marked = g_strconcat ("<", bare, ">", NULL);
+              for (const char *a = marked; *a; a = g_utf8_next_char (a))
+                {
+                  const char *b = g_utf8_next_char (a);
+                  if (!*b || !*g_utf8_next_char (b))
+                    break;
+                  const char *c = g_utf8_next_char (g_utf8_next_char (b));
+                  g_autofree char *gram = g_strndup (a, c - a);
+                  emit (sink, "g", gram, NULL);
+                }
+            }
           if (prev_word)
             emit (sink, "b", prev_word, bare);
           g_free (prev_word);
@@ -178,7 +192,17 @@ sd_text_features (const char *text,
                   gsize       max_bytes,
                   GArray     *out)
 {
-  Sink sink = { out, NULL };
+  Sink sink = { out, NULL, FALSE };
+  extract (text, max_bytes, &sink);
+}
+
+void
+sd_text_features_full (const char         *text,
+                       gsize               max_bytes,
+                       SdTextFeatureFlags  flags,
+                       GArray             *out)
+{
+  Sink sink = { out, NULL, (flags & SD_TEXT_FEATURES_SUBWORDS) != 0 };
   extract (text, max_bytes, &sink);
 }
 
@@ -186,7 +210,7 @@ GPtrArray *
 sd_text_feature_names (const char *text,
                        gsize       max_bytes)
 {
-  Sink sink = { NULL, g_ptr_array_new_with_free_func (g_free) };
+  Sink sink = { NULL, g_ptr_array_new_with_free_func (g_free), FALSE };
   extract (text, max_bytes, &sink);
   return sink.names;
 }

@@ -18,6 +18,18 @@ void sd_text_features (const char *text,
                        gsize       max_bytes,
                        GArray     *out);
 
+typedef enum {
+  SD_TEXT_FEATURES_DEFAULT  = 0,
+  /* character 3-grams of Latin words ("<ord", "ord", "rde", …), which make typos and
+   * inflections share features: worth it for short chat messages */
+  SD_TEXT_FEATURES_SUBWORDS = 1 << 0,
+} SdTextFeatureFlags;
+
+void sd_text_features_full (const char         *text,
+                            gsize               max_bytes,
+                            SdTextFeatureFlags  flags,
+                            GArray             *out);
+
 /* The same features as strings ("w:good", "NOT_w:good", "b:not|good", "c:好", "cc:不好"),
  * for explanations and tests. */
 GPtrArray *sd_text_feature_names (const char *text,

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# bench/chatbot.sh — the intent classifier against fastText, measured in the same run.
+#
+# For BANKING77 (train.csv → test.csv) and SMP2019 (gp_train.json → gp_test.json, labels:
+# intents, the only label those files carry) it runs `shopdesk-cli chat-eval` and
+# `fasttext supervised` with the reference settings of ../shared/datasets/README.md
+# (25 epochs, lr 0.5, word bigrams, character 3–5-grams, 100 dimensions, one thread per
+# core), each under /usr/bin/time -v, and prints accuracy, wall time, peak memory and model
+# size side by side with the ratios (Shopdesk / fastText).
+#
+# Wall times are whole processes (reading, training, saving or evaluating), so they are
+# comparable; Shopdesk's own training time is printed beside. Run it on a quiet machine:
+# both sides feel the load of other work.
+#
+# Usage: bench/chatbot.sh [DATASETS_DIR]     (needs python3 to write fastText's input)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+datasets=${1:-${SD_DATASETS_DIR:-../shared/datasets}}
+work=$(mktemp -d -t shopdesk-bench-chatbot.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+if [ ! -x build/src/cli/shopdesk-cli ]; then
+  [ -d build ] || meson setup build >/dev/null
+fi
+ninja -C build src/cli/shopdesk-cli >/dev/null
+cli=build/src/cli/shopdesk-cli
+
+if [ ! -x /usr/bin/time ]; then
+  echo "bench/chatbot.sh: /usr/bin/time is missing (apt-get install time)" >&2
+  exit 1
+fi
+if ! command -v fasttext >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing fastText for the reference…" >&2
+    apt-get install -y -qq fasttext >/dev/null || { apt-get update -qq && apt-get install -y -qq fasttext >/dev/null; }
+  fi
+fi
+have_fasttext=0
+command -v fasttext >/dev/null && command -v python3 >/dev/null && have_fasttext=1
+[ $have_fasttext = 1 ] || echo "fastText (or python3) is missing: the reference columns stay empty" >&2
+
+# fastText's input: "__label__L text" per line. Chinese gets a space between characters
+# (fastText splits on spaces only), as is usual for character-level Chinese models.
+to_fasttext () {
+  python3 - "$1" "$2" <<'EOF'
+import csv, json, re, sys
+src, dst = sys.argv[1], sys.argv[2]
+if src.endswith('.csv'):
+    rows = [(r['text'], r['category']) for r in csv.DictReader(open(src, encoding='utf-8'))]
+else:
+    rows = [(r['text'], r['intent']) for r in json.load(open(src, encoding='utf-8'))]
+cjk = re.compile(r'([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])')
+with open(dst, 'w', encoding='utf-8') as out:
+    for text, label in rows:
+        text = cjk.sub(r' \1 ', text.replace('\n', ' '))
+        out.write('__label__%s %s\n' % (label.replace(' ', '_'), ' '.join(text.split())))
+EOF
+}
+
+# Prints "wall_seconds peak_kb" from a /usr/bin/time -v log.
+time_of () {
+  awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
+              /Maximum resident set size/ { rss = $2 }
+              END { printf "%.2f %d\n", wall, rss }' "$1"
+}
+
+json_field () {
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2" 2>/dev/null ||
+    sed -n "s/.*\"$2\": \([0-9.e+-]*\).*/\1/p" "$1"
+}
+
+rows=()
+run_set () {
+  local name=$1 train=$2 test=$3
+  if [ ! -f "$train" ] || [ ! -f "$test" ]; then
+    echo "$name: $train or $test is absent, skipped" >&2
+    return
+  fi
+
+  echo "== $name: shopdesk-cli chat-eval --train $train --test $test --json" >&2
+  /usr/bin/time -v -o "$work/$name.sd.time" "$cli" chat-eval --train "$train" --test "$test" --json > "$work/$name.sd.json"
+  local sd_acc sd_train sd_bytes sd_wall sd_kb
+  sd_acc=$(json_field "$work/$name.sd.json" accuracy)
+  sd_train=$(json_field "$work/$name.sd.json" train_seconds)
+  sd_bytes=$(json_field "$work/$name.sd.json" model_bytes)
+  read -r sd_wall sd_kb < <(time_of "$work/$name.sd.time")
+
+  local ft_acc="" ft_wall="" ft_kb="" ft_bytes=""
+  if [ $have_fasttext = 1 ]; then
+    to_fasttext "$train" "$work/$name.train.txt"
+    to_fasttext "$test" "$work/$name.test.txt"
+    echo "== $name: fasttext supervised -epoch 25 -lr 0.5 -wordNgrams 2 -minn 3 -maxn 5 -dim 100 -thread $(nproc)" >&2
+    /usr/bin/time -v -o "$work/$name.ft.time" fasttext supervised -input "$work/$name.train.txt" \
+      -output "$work/$name.ft" -epoch 25 -lr 0.5 -wordNgrams 2 -minn 3 -maxn 5 -dim 100 \
+      -thread "$(nproc)" -verbose 0
+    ft_acc=$(fasttext test "$work/$name.ft.bin" "$work/$name.test.txt" | awk '/^P@1/ { print $2 }')
+    read -r ft_wall ft_kb < <(time_of "$work/$name.ft.time")
+    ft_bytes=$(stat -c %s "$work/$name.ft.bin")
+    rm -f "$work/$name.ft.bin" "$work/$name.ft.vec"
+  fi
+  rows+=("$name|$sd_acc|$sd_train|$sd_wall|$sd_kb|$sd_bytes|$ft_acc|$ft_wall|$ft_kb|$ft_bytes")
+}
+
+run_set banking77 "$datasets/banking77/train.csv" "$datasets/banking77/test.csv"
+run_set smp2019-zh "$datasets/smp2019-zh/gp_train.json" "$datasets/smp2019-zh/gp_test.json"
+
+echo
+echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-11s %-9s %9s %9s %9s %9s %10s\n' "data set" system accuracy "wall s" "train s" "peak MB" "model MB"
+for row in "${rows[@]}"; do
+  IFS='|' read -r name sd_acc sd_train sd_wall sd_kb sd_bytes ft_acc ft_wall ft_kb ft_bytes <<< "$row"
+  printf '%-11s %-9s %9.4f %9.2f %9.2f %9.1f %10.2f\n' "$name" shopdesk "$sd_acc" "$sd_wall" "$sd_train" \
+    "$(echo "$sd_kb / 1024" | bc -l)" "$(echo "$sd_bytes / 1000000" | bc -l)"
+  if [ -n "$ft_acc" ]; then
+    printf '%-11s %-9s %9.4f %9.2f %9s %9.1f %10.2f\n' "" fasttext "$ft_acc" "$ft_wall" "-" \
+      "$(echo "$ft_kb / 1024" | bc -l)" "$(echo "$ft_bytes / 1000000" | bc -l)"
+    printf '%-11s %-9s %9.3f %9.3f %9s %9.3f %10.4f\n' "" ratio \
+      "$(echo "$sd_acc / $ft_acc" | bc -l)" "$(echo "$sd_wall / $ft_wall" | bc -l)" "" \
+      "$(echo "$sd_kb / $ft_kb" | bc -l)" "$(echo "$sd_bytes / $ft_bytes" | bc -l)"
+  fi
+done
+echo
+echo "Bars (issue 4): BANKING77 accuracy ≥ 0.87 with wall time ≤ fastText's, peak < 150 MB,"
+echo "model < 50 MB; SMP2019 accuracy ≥ 0.93."

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# bench/import.sh — import speed of shopdesk-cli against SQLite's own CSV import
+#
+# Imports UCI Online Retail (541,909 rows) into a fresh shop with `shopdesk-cli import`,
+# and the same CSV, decompressed, into one plain table with `sqlite3 … .import --csv`, in
+# the same run on the same machine. The ratio of the two rates is the figure: sqlite3's
+# .import only parses and appends rows, while the importer also validates, converts money
+# and dates, upserts customers, products, orders, lines and events, and keeps the indexes.
+# Wall time and CPU time (user + sys) are both shown: on a shared machine CPU time is the
+# steadier of the two.
+#
+#   bash bench/import.sh [DATASETS_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+datasets=${1:-../shared/datasets}
+retail="$datasets/online-retail/online_retail.csv.gz"
+rows=541909
+
+if [ ! -f "$retail" ]; then
+  echo "bench/import.sh: $retail is absent; nothing to measure" >&2
+  exit 1
+fi
+command -v sqlite3 >/dev/null || { echo "bench/import.sh: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 1; }
+
+[ -d build ] || meson setup build >/dev/null
+ninja -C build src/cli/shopdesk-cli >/dev/null
+cli=build/src/cli/shopdesk-cli
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Runs "$@" and prints "wall cpu" in seconds.
+measure () {
+  local t0 t1 c0 c1 me=$BASHPID
+  # This subshell's children's CPU time (cutime + cstime), before and after.
+  c0=$(awk '{print $16 + $17}' /proc/$me/stat)
+  t0=$(date +%s%N)
+  "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
+  t1=$(date +%s%N)
+  c1=$(awk '{print $16 + $17}' /proc/$me/stat)
+  awk -v w=$((t1 - t0)) -v c=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.3f %.3f\n", w / 1e9, c / hz }'
+}
+
+gunzip -c "$retail" > "$work/online_retail.csv"
+
+read -r sd_wall sd_cpu < <(measure "$cli" --db "$work/shop.sqlite" import "$retail")
+read -r sq_wall sq_cpu < <(measure sqlite3 "$work/plain.sqlite" ".import --csv $work/online_retail.csv retail")
+
+imported=$("$cli" --db "$work/shop.sqlite" stats --json | sed 's/.*"order_lines": \([0-9]*\).*/\1/')
+plain=$(sqlite3 "$work/plain.sqlite" "SELECT count(*) FROM retail")
+if [ "$imported" != "$rows" ] || [ "$plain" != "$rows" ]; then
+  echo "bench/import.sh: expected $rows rows, got $imported (shopdesk) and $plain (sqlite3)" >&2
+  exit 1
+fi
+
+awk -v rows="$rows" -v sw="$sd_wall" -v sc="$sd_cpu" -v qw="$sq_wall" -v qc="$sq_cpu" 'BEGIN {
+  printf "Online Retail, %d rows (gzip for shopdesk-cli, plain CSV for sqlite3)\n", rows
+  printf "  %-40s %8s %12s %8s %12s\n", "", "wall s", "rows/s", "cpu s", "rows/s (cpu)"
+  printf "  %-40s %8.2f %12.0f %8.2f %12.0f\n", "shopdesk-cli import", sw, rows / sw, sc, rows / sc
+  printf "  %-40s %8.2f %12.0f %8.2f %12.0f\n", "sqlite3 .import --csv (plain table)", qw, rows / qw, qc, rows / qc
+  printf "  ratio sqlite3 / shopdesk: %.2fx wall, %.2fx cpu\n", sw / qw, sc / qc
+}'
+
+# The largest demo shop, exported as the generic CSVs of the README and imported again.
+# DEMO_SIZE=small (or a number of customers) makes a quicker run.
+demo_size=${DEMO_SIZE:-large}
+if ! "$cli" --help | grep -q '^  demo '; then
+  echo "TODO(lead): largest demo shop — \`shopdesk-cli demo\` is not on this branch yet; wire its import here"
+  exit 0
+fi
+
+"$cli" --db "$work/demo.sqlite" demo --size "$demo_size" >/dev/null 2>&1
+money="printf('%d.%02d', price_cents / 100, price_cents % 100)"
+export_csv () {
+  sqlite3 -csv -header "$work/demo.sqlite" "$2" > "$work/$1.csv"
+}
+export_csv customers "SELECT external_id AS customer_id, name, email, country, segment, created_at FROM customers"
+export_csv products "SELECT external_id AS product_id, title, description, category, tags, $money AS price, stock, created_at FROM products"
+export_csv orders "SELECT o.external_id AS order_id, c.external_id AS customer_id, o.placed_at, o.status, o.currency, o.country,
+                          p.external_id AS product_id, l.quantity, printf('%d.%02d', l.unit_price_cents / 100, l.unit_price_cents % 100) AS unit_price
+                   FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id
+                   LEFT JOIN customers c ON c.id = o.customer_id ORDER BY o.id, l.line_no"
+export_csv events "SELECT c.external_id AS customer_id, p.external_id AS product_id,
+                          CASE e.kind WHEN 0 THEN 'view' WHEN 1 THEN 'cart' WHEN 2 THEN 'purchase' ELSE 'review' END AS kind,
+                          e.at, e.quantity, e.rating, e.review_text
+                   FROM events e JOIN customers c ON c.id = e.customer_id JOIN products p ON p.id = e.product_id ORDER BY e.id"
+rm -f "$work/demo.sqlite"*
+
+total=0 sd_wall=0 sd_cpu=0 sq_wall=0 sq_cpu=0
+echo "Demo shop (--size $demo_size), exported as the generic CSVs and imported again"
+printf "  %-12s %10s %10s %12s %10s %12s %8s\n" "file" "rows" "wall s" "rows/s" "sqlite3 s" "rows/s" "ratio"
+for table in customers products orders events; do
+  n=$(($(sqlite3 "$work/count.sqlite" ".import --csv $work/$table.csv t_$table" "SELECT count(*) FROM t_$table")))
+  rm -f "$work/count.sqlite"
+  read -r w c < <(measure "$cli" --db "$work/again.sqlite" import --format "$table" "$work/$table.csv")
+  read -r qw qc < <(measure sqlite3 "$work/plain-demo.sqlite" ".import --csv $work/$table.csv $table")
+  awk -v t="$table" -v n="$n" -v w="$w" -v qw="$qw" 'BEGIN {
+    printf "  %-12s %10d %10.2f %12.0f %10.2f %12.0f %7.2fx\n", t, n, w, n / w, qw, n / qw, w / qw }'
+  total=$((total + n))
+  sd_wall=$(awk -v a="$sd_wall" -v b="$w" 'BEGIN { print a + b }')
+  sd_cpu=$(awk -v a="$sd_cpu" -v b="$c" 'BEGIN { print a + b }')
+  sq_wall=$(awk -v a="$sq_wall" -v b="$qw" 'BEGIN { print a + b }')
+  sq_cpu=$(awk -v a="$sq_cpu" -v b="$qc" 'BEGIN { print a + b }')
+done
+awk -v n="$total" -v sw="$sd_wall" -v sc="$sd_cpu" -v qw="$sq_wall" -v qc="$sq_cpu" 'BEGIN {
+  printf "  %-12s %10d %10.2f %12.0f %10.2f %12.0f %7.2fx\n", "all", n, sw, n / sw, qw, n / qw, sw / qw
+  printf "  cpu: shopdesk %.2f s (%.0f rows/s), sqlite3 %.2f s (%.0f rows/s), ratio %.2fx\n", sc, n / sc, qc, n / qc, sc / qc }'

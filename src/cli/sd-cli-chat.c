@@ -1,0 +1,139 @@
+/* sd-cli-chat.c — `shopdesk-cli chat`: talk to the shop's chatbot in a terminal */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "sd-cli.h"
+#include "sd-dialogue.h"
+
+/* A customer by customers.id or external id; 0 with a message when there is none. */
+static gint64
+find_customer (SdStore *store, const char *ref)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT id FROM customers WHERE external_id = ?1 OR CAST (id AS TEXT) = ?1 "
+      "ORDER BY external_id = ?1 DESC LIMIT 1", &error);
+  if (stmt == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli chat: %s\n", error->message);
+      return 0;
+    }
+  sqlite3_bind_text (stmt, 1, ref, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      fprintf (stderr, "shopdesk-cli chat: there is no customer “%s” in this shop "
+               "(give customers.id or the external id)\n", ref);
+      return 0;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* One line of stdin, however long (the dialogue refuses what is too long). */
+static char *
+read_line (FILE *in)
+{
+  GString *line = g_string_new (NULL);
+  char buf[4096];
+  gboolean any = FALSE;
+  while (fgets (buf, sizeof buf, in))
+    {
+      any = TRUE;
+      gsize n = strlen (buf);
+      if (line->len < 4 * 1024 * 1024)
+        g_string_append_len (line, buf, n);
+      if (n && buf[n - 1] == '\n')
+        break;
+    }
+  if (!any)
+    {
+      g_string_free (line, TRUE);
+      return NULL;
+    }
+  if (line->len && line->str[line->len - 1] == '\n')
+    g_string_truncate (line, line->len - 1);
+  if (line->len && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return g_string_free (line, FALSE);
+}
+
+int
+sd_cli_chat (SdCliGlobal  *global,
+             int           argc,
+             char        **argv)
+{
+  g_autofree char *customer = NULL;
+  g_autofree char *lang = NULL;
+  gboolean explain = FALSE, json = FALSE;
+  GOptionEntry entries[] = {
+    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, "Talk as this customer (id or external id); anonymous without", "ID" },
+    { "lang", 0, 0, G_OPTION_ARG_STRING, &lang, "Start in this language: en or zh_CN (later messages may switch it)", "LANG" },
+    { "explain", 0, 0, G_OPTION_ARG_NONE, &explain, "After each reply, print what was understood and where the answer came from", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON trace per message instead of the conversation", NULL },
+    { NULL }
+  };
+  if (!sd_cli_parse ("chat", "talk to the chatbot: one message per line on stdin", entries, &argc, &argv))
+    return SD_EXIT_USAGE;
+  if (argc > 1)
+    {
+      fprintf (stderr, "shopdesk-cli chat: unexpected argument “%s”\n", argv[1]);
+      return SD_EXIT_USAGE;
+    }
+  if (lang && strcmp (lang, "en") != 0 && strcmp (lang, "zh_CN") != 0)
+    {
+      fprintf (stderr, "shopdesk-cli chat: --lang must be en or zh_CN, not “%s”\n", lang);
+      return SD_EXIT_USAGE;
+    }
+
+  g_autoptr(SdStore) store = sd_cli_open_store (global);
+  if (store == NULL)
+    return SD_EXIT_FAILED;
+  gint64 customer_id = 0;
+  if (customer && (customer_id = find_customer (store, customer)) == 0)
+    return SD_EXIT_FAILED;
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdDialogue) dialogue = sd_dialogue_new (store, &error);
+  if (dialogue == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli chat: %s\n", error->message);
+      return SD_EXIT_FAILED;
+    }
+  g_autoptr(SdChatSession) session = sd_chat_session_new (customer_id, lang);
+  gboolean tty = isatty (STDIN_FILENO);
+  if (tty && !json)
+    printf ("Chatting as %s. One message per line; Ctrl+D ends.\n",
+            customer_id ? customer : "an anonymous visitor");
+
+  for (;;)
+    {
+      if (tty && !json)
+        {
+          printf ("you> ");
+          fflush (stdout);
+        }
+      g_autofree char *line = read_line (stdin);
+      if (line == NULL)
+        break;
+      g_autoptr(SdTurnTrace) trace = sd_dialogue_respond (dialogue, session, line);
+      if (json)
+        {
+          g_autofree char *text = sd_turn_trace_to_json (trace);
+          printf ("%s\n", text);
+        }
+      else
+        {
+          if (!tty)
+            printf ("you> %s\n", trace->text ? trace->text : "(unreadable message)");
+          printf ("bot> %s\n", trace->reply);
+          if (explain)
+            {
+              g_autofree char *text = sd_turn_trace_format (trace);
+              printf ("%s", text);
+            }
+        }
+      fflush (stdout);
+    }
+  return SD_EXIT_OK;
+}

@@ -1,0 +1,190 @@
+/* sd-chat-linear.c — softmax regression over hashed text features */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sd-chat-corpus.h"
+#include "sd-chat-linear.h"
+#include "sd-error.h"
+#include "sd-text-features.h"
+
+#define HASH_BITS 15
+#define MAX_TEXT_BYTES 2048
+
+struct _SdChatLinear
+{
+  GPtrArray *intents;   /* char * */
+  guint      k;
+  float     *w;         /* (1 << HASH_BITS) × k */
+  float     *bias;
+};
+
+void
+sd_chat_linear_free (SdChatLinear *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->intents);
+  g_free (self->w);
+  g_free (self->bias);
+  g_free (self);
+}
+
+guint
+sd_chat_linear_get_n_intents (SdChatLinear *self)
+{
+  return self->k;
+}
+
+static float
+featurize (const char *text, GArray *idx)
+{
+  g_array_set_size (idx, 0);
+  sd_text_features_full (text, MAX_TEXT_BYTES, SD_TEXT_FEATURES_SUBWORDS, idx);
+  for (guint i = 0; i < idx->len; i++)
+    g_array_index (idx, guint32, i) &= (1u << HASH_BITS) - 1;
+  return idx->len ? 1.0f / sqrtf ((float) idx->len) : 0.0f;
+}
+
+static void
+forward (SdChatLinear *self, const guint32 *idx, guint n, float x, double *prob)
+{
+  for (guint c = 0; c < self->k; c++)
+    prob[c] = self->bias[c];
+  for (guint i = 0; i < n; i++)
+    {
+      const float *row = self->w + (gsize) idx[i] * self->k;
+      for (guint c = 0; c < self->k; c++)
+        prob[c] += x * row[c];
+    }
+  double max = prob[0], sum = 0;
+  for (guint c = 1; c < self->k; c++)
+    max = MAX (max, prob[c]);
+  for (guint c = 0; c < self->k; c++)
+    sum += (prob[c] = exp (prob[c] - max));
+  for (guint c = 0; c < self->k; c++)
+    prob[c] /= sum;
+}
+
+SdChatLinear *
+sd_chat_linear_train (GPtrArray     *examples,
+                      guint          epochs,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  if (examples == NULL || examples->len == 0)
+    {
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                           "There are no chat examples to train the intent classifier on");
+      return NULL;
+    }
+  g_autoptr(SdChatLinear) self = g_new0 (SdChatLinear, 1);
+  self->intents = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = examples->len;
+  g_autofree guint *label = g_new (guint, n);
+  for (guint i = 0; i < n; i++)
+    {
+      SdChatExample *e = examples->pdata[i];
+      gpointer v;
+      if (!g_hash_table_lookup_extended (index, e->intent, NULL, &v))
+        {
+          v = GUINT_TO_POINTER (self->intents->len);
+          g_ptr_array_add (self->intents, g_strdup (e->intent));
+          g_hash_table_insert (index, self->intents->pdata[self->intents->len - 1], v);
+        }
+      label[i] = GPOINTER_TO_UINT (v);
+    }
+  self->k = self->intents->len;
+  gsize n_w = ((gsize) 1 << HASH_BITS) * self->k;
+  self->w = g_new0 (float, n_w);
+  self->bias = g_new0 (float, self->k);
+  g_autofree float *g2 = g_new0 (float, n_w);
+  g_autofree double *g2b = g_new0 (double, self->k);
+  g_autofree double *prob = g_new (double, self->k);
+
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree guint *start = g_new (guint, n + 1);
+  g_autofree float *xval = g_new (float, n);
+  g_autoptr(GArray) idx = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < n; i++)
+    {
+      start[i] = all->len;
+      xval[i] = featurize (((SdChatExample *) examples->pdata[i])->text, idx);
+      g_array_append_vals (all, idx->data, idx->len);
+    }
+  start[n] = all->len;
+
+  g_autofree guint *order = g_new (guint, n);
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  const float lr = 0.5f;
+  for (guint epoch = 0; epoch < epochs; epoch++)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      for (guint i = n; i > 1; i--)
+        {
+          guint j = g_rand_int_range (rand, 0, i), t = order[i - 1];
+          order[i - 1] = order[j];
+          order[j] = t;
+        }
+      for (guint oi = 0; oi < n; oi++)
+        {
+          guint r = order[oi];
+          const guint32 *f = &g_array_index (all, guint32, start[r]);
+          guint nf = start[r + 1] - start[r];
+          forward (self, f, nf, xval[r], prob);
+          prob[label[r]] -= 1.0;
+          for (guint c = 0; c < self->k; c++)
+            {
+              g2b[c] += prob[c] * prob[c];
+              self->bias[c] -= lr * prob[c] / (sqrt (g2b[c]) + 1e-8);
+            }
+          for (guint i = 0; i < nf; i++)
+            {
+              float *row = self->w + (gsize) f[i] * self->k;
+              float *acc = g2 + (gsize) f[i] * self->k;
+              for (guint c = 0; c < self->k; c++)
+                {
+                  float g = prob[c] * xval[r];
+                  if (g == 0.0f)
+                    continue;
+                  acc[c] += g * g;
+                  row[c] -= lr * g / (sqrtf (acc[c]) + 1e-8f);
+                }
+            }
+        }
+    }
+  return g_steal_pointer (&self);
+}
+
+guint
+sd_chat_linear_predict (SdChatLinear  *self,
+                        const char    *text,
+                        SdIntentGuess *top,
+                        guint          n)
+{
+  g_autoptr(GArray) idx = g_array_new (FALSE, FALSE, sizeof (guint32));
+  float x = featurize (text, idx);
+  g_autofree double *prob = g_new (double, self->k);
+  forward (self, (const guint32 *) idx->data, idx->len, x, prob);
+  guint written = 0;
+  for (; written < n && written < self->k; written++)
+    {
+      guint best = 0;
+      double bp = -1;
+      for (guint c = 0; c < self->k; c++)
+        if (prob[c] > bp)
+          {
+            bp = prob[c];
+            best = c;
+          }
+      top[written].intent = self->intents->pdata[best];
+      top[written].prob = bp;
+      prob[best] = -2;
+    }
+  return written;
+}

@@ -1,0 +1,1737 @@
+/* sd-dialogue.c — sessions, forms and template replies over the shop's data
+ *
+ * Nothing in a customer's message ever becomes part of an SQL string: the text is only
+ * bound as a parameter (LIKE patterns are escaped first), and only after it has been
+ * checked for valid UTF-8, size and control characters.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "sd-chat-corpus.h"
+#include "sd-coupon-engine.h"
+#include "sd-coupon-store.h"
+#include "sd-customer-facts.h"
+#include "sd-dialogue.h"
+
+#define NEGATIVE_THRESHOLD 0.55
+#define CLARIFY_MARGIN 0.12
+#define CLARIFY_MAX_TOP 0.55
+#define FALLBACK_EPOCHS 12
+
+/* --- traces ------------------------------------------------------------------------- */
+
+static const char *const action_names[SD_N_TURN_ACTIONS] = {
+  "answer", "ask", "clarify", "fallback", "handoff", "refuse", "unsafe"
+};
+
+const char *
+sd_turn_action_to_string (SdTurnAction action)
+{
+  g_return_val_if_fail (action < SD_N_TURN_ACTIONS, NULL);
+  return action_names[action];
+}
+
+void
+sd_turn_trace_free (SdTurnTrace *t)
+{
+  if (t == NULL)
+    return;
+  g_free (t->text);
+  g_free (t->lang);
+  g_free (t->reply);
+  g_free (t->classifier);
+  for (guint i = 0; i < t->n_top; i++)
+    g_free (t->top[i].intent);
+  g_free (t->intent);
+  g_clear_pointer (&t->entities, g_ptr_array_unref);
+  g_free (t->form);
+  g_strfreev (t->slot_names);
+  g_strfreev (t->slot_values);
+  g_free (t->template_key);
+  g_clear_pointer (&t->data_rows, g_ptr_array_unref);
+  g_free (t);
+}
+
+static void
+json_str (GString *s, const char *str)
+{
+  g_string_append_c (s, '"');
+  for (const char *p = str ? str : ""; *p; p++)
+    {
+      guchar c = *p;
+      switch (c)
+        {
+        case '"': g_string_append (s, "\\\""); break;
+        case '\\': g_string_append (s, "\\\\"); break;
+        case '\n': g_string_append (s, "\\n"); break;
+        case '\r': g_string_append (s, "\\r"); break;
+        case '\t': g_string_append (s, "\\t"); break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (s, "\\u%04x", c);
+          else
+            g_string_append_c (s, c);
+        }
+    }
+  g_string_append_c (s, '"');
+}
+
+char *
+sd_turn_trace_to_json (const SdTurnTrace *t)
+{
+  GString *s = g_string_new ("{\"text\":");
+  json_str (s, t->text);
+  g_string_append (s, ",\"lang\":");
+  json_str (s, t->lang);
+  g_string_append (s, ",\"reply\":");
+  json_str (s, t->reply);
+  g_string_append (s, ",\"intent\":");
+  json_str (s, t->intent);
+  g_string_append (s, ",\"classifier\":");
+  json_str (s, t->classifier);
+  g_string_append_printf (s, ",\"confidence\":%.4f,\"out_of_scope\":%s,\"top\":[",
+                          t->confidence, t->out_of_scope ? "true" : "false");
+  for (guint i = 0; i < t->n_top; i++)
+    {
+      g_string_append (s, i ? ",{\"intent\":" : "{\"intent\":");
+      json_str (s, t->top[i].intent);
+      g_string_append_printf (s, ",\"prob\":%.4f}", t->top[i].prob);
+    }
+  g_string_append (s, "],\"entities\":[");
+  for (guint i = 0; t->entities && i < t->entities->len; i++)
+    {
+      const SdEntity *e = t->entities->pdata[i];
+      g_string_append (s, i ? ",{\"kind\":" : "{\"kind\":");
+      json_str (s, sd_entity_kind_to_string (e->kind));
+      g_string_append_printf (s, ",\"start\":%" G_GSIZE_FORMAT ",\"end\":%" G_GSIZE_FORMAT ",\"text\":",
+                              e->start, e->end);
+      json_str (s, e->text);
+      g_string_append (s, ",\"value\":");
+      json_str (s, e->value);
+      if (e->ref_id)
+        g_string_append_printf (s, ",\"ref_id\":%" G_GINT64_FORMAT, e->ref_id);
+      g_string_append_c (s, '}');
+    }
+  g_string_append (s, "],\"sentiment\":{\"label\":");
+  json_str (s, sd_sentiment_label_to_string (t->sentiment.label));
+  g_string_append_printf (s, ",\"negative\":%.4f,\"neutral\":%.4f,\"positive\":%.4f}",
+                          t->sentiment.prob[0], t->sentiment.prob[1], t->sentiment.prob[2]);
+  g_string_append (s, ",\"action\":");
+  json_str (s, sd_turn_action_to_string (t->action));
+  g_string_append (s, ",\"form\":");
+  if (t->form)
+    json_str (s, t->form);
+  else
+    g_string_append (s, "null");
+  g_string_append (s, ",\"slots\":{");
+  for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
+    {
+      if (i)
+        g_string_append_c (s, ',');
+      json_str (s, t->slot_names[i]);
+      g_string_append_c (s, ':');
+      json_str (s, t->slot_values[i]);
+    }
+  g_string_append_printf (s, "},\"misunderstandings\":%u,\"handoff\":%s,\"template\":",
+                          t->misunderstandings, t->handoff ? "true" : "false");
+  json_str (s, t->template_key);
+  g_string_append_printf (s, ",\"template_id\":%" G_GINT64_FORMAT ",\"data_rows\":[", t->template_id);
+  for (guint i = 0; t->data_rows && i < t->data_rows->len; i++)
+    {
+      if (i)
+        g_string_append_c (s, ',');
+      json_str (s, t->data_rows->pdata[i]);
+    }
+  g_string_append_printf (s, "],\"elapsed_us\":%" G_GINT64_FORMAT "}", t->elapsed_us);
+  return g_string_free (s, FALSE);
+}
+
+char *
+sd_turn_trace_format (const SdTurnTrace *t)
+{
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "  intent:     %s (%.2f)%s   lang: %s\n", t->intent ? t->intent : "-",
+                          t->confidence, t->out_of_scope ? " out of scope" : "", t->lang);
+  g_string_append_printf (s, "  classifier: %s\n", t->classifier ? t->classifier : "-");
+  g_string_append (s, "  top-3:     ");
+  for (guint i = 0; i < t->n_top; i++)
+    g_string_append_printf (s, " %s %.2f", t->top[i].intent, t->top[i].prob);
+  g_string_append_c (s, '\n');
+  g_string_append (s, "  entities:  ");
+  if (t->entities == NULL || t->entities->len == 0)
+    g_string_append (s, " none");
+  for (guint i = 0; t->entities && i < t->entities->len; i++)
+    {
+      const SdEntity *e = t->entities->pdata[i];
+      g_string_append_printf (s, " %s[%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT "]“%s”=%s",
+                              sd_entity_kind_to_string (e->kind), e->start, e->end, e->text, e->value);
+    }
+  g_string_append_printf (s, "\n  sentiment:  %s (neg %.2f, neu %.2f, pos %.2f)\n",
+                          sd_sentiment_label_to_string (t->sentiment.label),
+                          t->sentiment.prob[0], t->sentiment.prob[1], t->sentiment.prob[2]);
+  g_string_append_printf (s, "  state:      %s, form %s, misunderstandings %u%s, slots:",
+                          sd_turn_action_to_string (t->action), t->form ? t->form : "none",
+                          t->misunderstandings, t->handoff ? ", handed off" : "");
+  for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
+    g_string_append_printf (s, " %s=%s", t->slot_names[i], t->slot_values[i]);
+  g_string_append_printf (s, "\n  source:     template %s (#%" G_GINT64_FORMAT ")",
+                          t->template_key ? t->template_key : "-", t->template_id);
+  for (guint i = 0; t->data_rows && i < t->data_rows->len; i++)
+    g_string_append_printf (s, "%s%s", i ? "; " : ", data: ", (char *) t->data_rows->pdata[i]);
+  g_string_append_printf (s, "\n  time:       %.2f ms\n", t->elapsed_us / 1000.0);
+  return g_string_free (s, FALSE);
+}
+
+/* --- sessions ----------------------------------------------------------------------- */
+
+typedef struct {
+  char *user;
+  char *bot;
+  char *intent;
+  SdTurnAction action;
+} TurnRecord;
+
+static void
+turn_record_free (TurnRecord *r)
+{
+  g_free (r->user);
+  g_free (r->bot);
+  g_free (r->intent);
+  g_free (r);
+}
+
+struct _SdChatSession
+{
+  gint64      customer_id;
+  char       *lang;
+  char       *form;             /* the intent whose form waits for a slot */
+  gboolean    form_paused;      /* a topic switch happened; resuming was offered */
+  GHashTable *slots;            /* name → value */
+  char       *clarify[2];       /* the two intents a clarifying question offered */
+  gboolean    handoff_offered;
+  gboolean    handed_off;
+  guint       misunderstandings;
+  GPtrArray  *turns;            /* TurnRecord */
+};
+
+SdChatSession *
+sd_chat_session_new (gint64      customer_id,
+                     const char *lang)
+{
+  SdChatSession *s = g_new0 (SdChatSession, 1);
+  s->customer_id = MAX (customer_id, 0);
+  s->lang = g_strdup (g_strcmp0 (lang, "zh_CN") == 0 || g_strcmp0 (lang, "zh") == 0 ? "zh_CN" : "en");
+  s->slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  s->turns = g_ptr_array_new_with_free_func ((GDestroyNotify) turn_record_free);
+  return s;
+}
+
+void
+sd_chat_session_free (SdChatSession *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->lang);
+  g_free (s->form);
+  g_hash_table_unref (s->slots);
+  g_free (s->clarify[0]);
+  g_free (s->clarify[1]);
+  g_ptr_array_unref (s->turns);
+  g_free (s);
+}
+
+gint64      sd_chat_session_get_customer (SdChatSession *s) { return s->customer_id; }
+const char *sd_chat_session_get_lang (SdChatSession *s) { return s->lang; }
+const char *sd_chat_session_get_form (SdChatSession *s) { return s->form; }
+guint       sd_chat_session_get_n_turns (SdChatSession *s) { return s->turns->len; }
+
+char *
+sd_chat_session_to_json (SdChatSession *s)
+{
+  GString *out = g_string_new ("[");
+  for (guint i = 0; i < s->turns->len; i++)
+    {
+      TurnRecord *r = s->turns->pdata[i];
+      g_string_append (out, i ? ",{\"user\":" : "{\"user\":");
+      json_str (out, r->user);
+      g_string_append (out, ",\"bot\":");
+      json_str (out, r->bot);
+      g_string_append (out, ",\"intent\":");
+      json_str (out, r->intent);
+      g_string_append (out, ",\"action\":");
+      json_str (out, sd_turn_action_to_string (r->action));
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+  return g_string_free (out, FALSE);
+}
+
+static void
+clear_clarify (SdChatSession *s)
+{
+  g_clear_pointer (&s->clarify[0], g_free);
+  g_clear_pointer (&s->clarify[1], g_free);
+}
+
+static void
+set_form (SdChatSession *s, const char *form)
+{
+  s->form_paused = FALSE;
+  if (form == s->form)
+    return;
+  g_free (s->form);
+  s->form = g_strdup (form);
+}
+
+/* --- the manager -------------------------------------------------------------------- */
+
+struct _SdDialogue
+{
+  GObject                  parent_instance;
+
+  SdStore                 *store;
+  SdEntityExtractor       *extractor;
+  SdSentiment             *sentiment;
+  SdChatLinear            *fallback;
+  SdIntentModel           *intent_model;
+  char                    *classifier_name;
+  SdDialogueClassifyFunc   classify;
+  gpointer                 classify_data;
+  GDestroyNotify           classify_destroy;
+  SdDialogueRecommendFunc  recommend;
+  gpointer                 recommend_data;
+  GDestroyNotify           recommend_destroy;
+  double                   oos_threshold;
+  GDateTime               *now;
+  SdCustomerFacts         *facts;      /* loaded at the first coupon question */
+  SdCouponEngine          *coupons;
+  gboolean                 coupons_tried;
+  GArray                  *popular;    /* Popular, read at the first recommendation */
+};
+
+G_DEFINE_FINAL_TYPE (SdDialogue, sd_dialogue, G_TYPE_OBJECT)
+
+static void
+drop_coupons (SdDialogue *self)
+{
+  g_clear_pointer (&self->coupons, sd_coupon_engine_free);
+  g_clear_pointer (&self->facts, sd_customer_facts_free);
+  self->coupons_tried = FALSE;
+}
+
+static void
+sd_dialogue_finalize (GObject *object)
+{
+  SdDialogue *self = SD_DIALOGUE (object);
+  if (self->classify_destroy)
+    self->classify_destroy (self->classify_data);
+  if (self->recommend_destroy)
+    self->recommend_destroy (self->recommend_data);
+  drop_coupons (self);
+  g_clear_pointer (&self->popular, g_array_unref);
+  g_clear_pointer (&self->fallback, sd_chat_linear_free);
+  g_clear_object (&self->intent_model);
+  g_free (self->classifier_name);
+  g_clear_object (&self->extractor);
+  g_clear_object (&self->sentiment);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->now, g_date_time_unref);
+  G_OBJECT_CLASS (sd_dialogue_parent_class)->finalize (object);
+}
+
+static void
+sd_dialogue_class_init (SdDialogueClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sd_dialogue_finalize;
+}
+
+static void
+sd_dialogue_init (SdDialogue *self)
+{
+  self->oos_threshold = 0.35;
+}
+
+/* The newest trained intent model that knows the chat intents (a model trained on
+ * another data set, BANKING77 say, does not). */
+static void
+load_stored_model (SdDialogue *self)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+      "SELECT id, blob FROM models WHERE kind = 'intent' AND blob IS NOT NULL "
+      "ORDER BY created_at DESC, id DESC LIMIT 5", NULL);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(GBytes) blob = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdIntentModel) model = sd_intent_model_load (blob, &error);
+      if (model == NULL)
+        {
+          g_debug ("Chatbot: stored intent model %" G_GINT64_FORMAT " does not load: %s",
+                   (gint64) sqlite3_column_int64 (stmt, 0), error->message);
+          continue;
+        }
+      if (sd_intent_model_find_label (model, "order_status") < 0 ||
+          sd_intent_model_find_label (model, "greeting") < 0)
+        continue;
+      g_autofree char *name = g_strdup_printf ("intent model #%" G_GINT64_FORMAT,
+                                               (gint64) sqlite3_column_int64 (stmt, 0));
+      sd_dialogue_set_intent_model (self, model, name);
+      return;
+    }
+}
+
+SdDialogue *
+sd_dialogue_new (SdStore  *store,
+                 GError  **error)
+{
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+  if (!sd_chat_corpus_seed (store, error))
+    return NULL;
+  g_autoptr(SdDialogue) self = g_object_new (SD_TYPE_DIALOGUE, NULL);
+  self->store = g_object_ref (store);
+  self->extractor = sd_entity_extractor_new ();
+  if (!sd_entity_extractor_load_catalog (self->extractor, store, error))
+    return NULL;
+  if (!(self->sentiment = sd_sentiment_new_builtin (error)))
+    return NULL;
+  load_stored_model (self);
+  return g_steal_pointer (&self);
+}
+
+void
+sd_dialogue_set_classifier (SdDialogue             *self,
+                            SdDialogueClassifyFunc  func,
+                            gpointer                user_data,
+                            GDestroyNotify          destroy)
+{
+  g_return_if_fail (SD_IS_DIALOGUE (self));
+  if (self->classify_destroy)
+    self->classify_destroy (self->classify_data);
+  self->classify = func;
+  self->classify_data = user_data;
+  self->classify_destroy = destroy;
+  g_clear_pointer (&self->classifier_name, g_free);
+  g_clear_object (&self->intent_model);
+}
+
+static guint
+classify_with_model (const char *text, const char *lang, SdIntentGuess *top, guint n,
+                     gboolean *oos, gpointer user_data)
+{
+  SdIntentPrediction p;
+  sd_intent_model_predict (SD_INTENT_MODEL (user_data), text, &p);
+  guint k = MIN (n, p.n_top);
+  for (guint i = 0; i < k; i++)
+    top[i] = (SdIntentGuess) { p.top[i].name, p.top[i].probability };
+  *oos = p.out_of_scope;
+  return k;
+}
+
+void
+sd_dialogue_set_intent_model (SdDialogue    *self,
+                              SdIntentModel *model,
+                              const char    *name)
+{
+  g_return_if_fail (SD_IS_DIALOGUE (self));
+  g_return_if_fail (SD_IS_INTENT_MODEL (model));
+  sd_dialogue_set_classifier (self, classify_with_model, g_object_ref (model), g_object_unref);
+  g_set_object (&self->intent_model, model);
+  self->classifier_name = g_strdup (name ? name : "intent model");
+}
+
+SdIntentModel *
+sd_dialogue_train_intent_model (SdStore       *store,
+                                SdJob         *job,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+  if (!sd_chat_corpus_seed (store, error))
+    return NULL;
+  g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (store, NULL, error);
+  if (examples == NULL)
+    return NULL;
+  g_autoptr(SdIntentData) data = sd_intent_data_new ();
+  for (guint i = 0; i < examples->len; i++)
+    {
+      SdChatExample *e = examples->pdata[i];
+      sd_intent_data_add (data, e->text, e->intent);
+    }
+  SdIntentParams params;
+  sd_intent_params_init (&params);
+  g_autoptr(SdIntentModel) model = sd_intent_model_train (data, &params, job, cancellable, error);
+  if (model == NULL)
+    return NULL;
+
+  g_autoptr(GBytes) blob = sd_intent_model_save (model);
+  double nll_before, nll_after, accuracy;
+  sd_intent_model_get_validation (model, &nll_before, &nll_after, &accuracy);
+  g_autofree char *metrics = g_strdup_printf ("{\"valid_accuracy\": %.4f, \"examples\": %u}",
+                                              accuracy, examples->len);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "INSERT INTO models (kind, name, params, metrics, created_at, blob) "
+      "VALUES ('intent', 'chat', NULL, ?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, metrics, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_blob64 (stmt, 3, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sd_store_fail (store, "Could not store the chat intent model", error);
+      return NULL;
+    }
+  return g_steal_pointer (&model);
+}
+
+void
+sd_dialogue_set_recommender (SdDialogue              *self,
+                             SdDialogueRecommendFunc  func,
+                             gpointer                 user_data,
+                             GDestroyNotify           destroy)
+{
+  g_return_if_fail (SD_IS_DIALOGUE (self));
+  if (self->recommend_destroy)
+    self->recommend_destroy (self->recommend_data);
+  self->recommend = func;
+  self->recommend_data = user_data;
+  self->recommend_destroy = destroy;
+}
+
+void
+sd_dialogue_set_oos_threshold (SdDialogue *self,
+                               double      threshold)
+{
+  g_return_if_fail (SD_IS_DIALOGUE (self));
+  self->oos_threshold = CLAMP (threshold, 0.0, 1.0);
+}
+
+void
+sd_dialogue_set_now (SdDialogue *self,
+                     GDateTime  *now)
+{
+  g_return_if_fail (SD_IS_DIALOGUE (self));
+  g_clear_pointer (&self->now, g_date_time_unref);
+  if (now)
+    self->now = g_date_time_ref (now);
+}
+
+void
+sd_dialogue_reload (SdDialogue *self)
+{
+  g_return_if_fail (SD_IS_DIALOGUE (self));
+  g_autoptr(SdEntityExtractor) ex = sd_entity_extractor_new ();
+  g_autoptr(GError) error = NULL;
+  if (sd_entity_extractor_load_catalog (ex, self->store, &error))
+    g_set_object (&self->extractor, ex);
+  else
+    g_warning ("Chatbot: could not reload the catalogue: %s", error->message);
+  g_clear_pointer (&self->fallback, sd_chat_linear_free);
+  g_clear_pointer (&self->popular, g_array_unref);
+  drop_coupons (self);
+}
+
+/* --- one turn ------------------------------------------------------------------------- */
+
+typedef struct {
+  SdDialogue    *self;
+  SdChatSession *session;
+  SdTurnTrace   *trace;
+  const char    *lang;
+  GHashTable    *vars;       /* template slot → text */
+  GString       *prefix;     /* said before the template (an apology) */
+  GString       *suffix;     /* said after it (an offer to resume, of a person) */
+  gboolean       negative;
+} Turn;
+
+static gboolean
+zh (Turn *t)
+{
+  return strcmp (t->lang, "zh_CN") == 0;
+}
+
+/* English or Chinese, by the turn's language. */
+#define L(t, en, zh_text) (zh (t) ? (zh_text) : (en))
+
+static void
+var (Turn *t, const char *name, const char *value)
+{
+  g_hash_table_insert (t->vars, g_strdup (name), g_strdup (value ? value : ""));
+}
+
+static void
+data_row (Turn *t, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+data_row (Turn *t, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_ptr_array_add (t->trace->data_rows, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+static char *
+fill_template (const char *tmpl, GHashTable *vars)
+{
+  GString *out = g_string_new (NULL);
+  for (const char *p = tmpl; *p;)
+    {
+      const char *close;
+      if (*p == '{' && (close = strchr (p + 1, '}')) && close - p < 40)
+        {
+          g_autofree char *name = g_strndup (p + 1, close - p - 1);
+          const char *value = g_hash_table_lookup (vars, name);
+          g_string_append (out, value ? value : "");
+          p = close + 1;
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  /* an empty slot at the end leaves a stray space */
+  g_strchomp (out->str);
+  out->len = strlen (out->str);
+  return g_string_free (out, FALSE);
+}
+
+/* The reply for template @key, filled with the turn's variables. */
+static char *
+render (Turn *t, const char *key)
+{
+  gint64 id = 0;
+  g_autofree char *tmpl = sd_chat_corpus_get_template (t->self->store, key, t->lang, &id);
+  if (tmpl == NULL)
+    {
+      /* a staff-made intent without a template of its own */
+      g_free (tmpl);
+      tmpl = sd_chat_corpus_get_template (t->self->store, "sys.fallback", t->lang, &id);
+      key = "sys.fallback";
+    }
+  if (t->trace->template_key == NULL)
+    {
+      t->trace->template_key = g_strdup (key);
+      t->trace->template_id = id;
+    }
+  return fill_template (tmpl ? tmpl : "…", t->vars);
+}
+
+static void
+reply (Turn *t, const char *key, SdTurnAction action)
+{
+  g_autofree char *body = render (t, key);
+  GString *all = g_string_new (t->prefix->str);
+  if (all->len && body[0])
+    g_string_append_c (all, ' ');
+  g_string_append (all, body);
+  if (t->suffix->len)
+    {
+      g_string_append_c (all, ' ');
+      g_string_append (all, t->suffix->str);
+    }
+  g_free (t->trace->reply);
+  t->trace->reply = g_string_free (all, FALSE);
+  t->trace->action = action;
+}
+
+static char *
+setting (Turn *t, const char *key, const char *fallback_en, const char *fallback_zh)
+{
+  g_autofree char *full = g_strdup_printf ("%s.%s", key, t->lang);
+  char *value = sd_store_get_setting (t->self->store, full);
+  if (value == NULL && zh (t))
+    {
+      g_autofree char *en = g_strdup_printf ("%s.en", key);
+      value = sd_store_get_setting (t->self->store, en);
+    }
+  if (value)
+    data_row (t, "settings.%s", full);
+  return value ? value : g_strdup (L (t, fallback_en, fallback_zh));
+}
+
+static char *
+money (Turn *t, gint64 cents)
+{
+  g_autofree char *cur = sd_store_get_setting (t->self->store, "shop.currency");
+  const char *sym = g_strcmp0 (cur, "EUR") == 0 ? "€" : g_strcmp0 (cur, "USD") == 0 ? "$"
+                  : g_strcmp0 (cur, "CNY") == 0 ? "¥" : "£";
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", sym, cents / 100, (int) (ABS (cents) % 100));
+}
+
+/* --- orders ----------------------------------------------------------------------------- */
+
+typedef struct {
+  gint64 id;
+  gint64 customer_id;
+  char  *external_id;
+  char  *status;
+  gint64 placed_at;
+} Order;
+
+static void
+order_clear (Order *o)
+{
+  g_free (o->external_id);
+  g_free (o->status);
+}
+
+/* The order named @value in any of the forms people write it. */
+static gboolean
+find_order (Turn *t, const char *value, Order *o)
+{
+  g_autofree char *digits = NULL;
+  const char *d = value;
+  while (*d && !g_ascii_isdigit (*d))
+    d++;
+  digits = g_strdup (d);
+  const char *candidates[] = {
+    value, digits, NULL, NULL
+  };
+  g_autofree char *hash = g_strconcat ("#", digits, NULL);
+  g_autofree char *sd = g_strconcat ("SD-", digits, NULL);
+  candidates[2] = hash;
+  candidates[3] = sd;
+
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      "SELECT id, customer_id, external_id, status, placed_at FROM orders "
+      "WHERE external_id IN (?1, ?2, ?3, ?4) LIMIT 1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  for (int i = 0; i < 4; i++)
+    sqlite3_bind_text (stmt, i + 1, candidates[i], -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  o->id = sqlite3_column_int64 (stmt, 0);
+  o->customer_id = sqlite3_column_int64 (stmt, 1);
+  o->external_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  o->status = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  o->placed_at = sqlite3_column_int64 (stmt, 4);
+  return TRUE;
+}
+
+static const char *
+status_text (Turn *t, const char *status)
+{
+  static const struct { const char *key, *en, *zh; } names[] = {
+    { "paid", "paid and waiting to be shipped", "已付款，等待发货" },
+    { "shipped", "shipped", "已发货" },
+    { "delivered", "delivered", "已送达" },
+    { "cancelled", "cancelled", "已取消" },
+    { "refunded", "refunded", "已退款" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (status, names[i].key) == 0)
+      return L (t, names[i].en, names[i].zh);
+  return status ? status : "";
+}
+
+static const char *
+eta_text (Turn *t, const char *status)
+{
+  if (g_strcmp0 (status, "paid") == 0)
+    return L (t, "It should ship within 1–2 working days.", "预计1–2个工作日内发货。");
+  if (g_strcmp0 (status, "shipped") == 0)
+    return L (t, "It is on its way and usually arrives 2–5 working days after dispatch.",
+              "包裹正在运输途中，通常发货后2–5个工作日送达。");
+  if (g_strcmp0 (status, "delivered") == 0)
+    return L (t, "It has been delivered.", "包裹已签收。");
+  return "";
+}
+
+static char *
+order_items (Turn *t, gint64 order_id)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      "SELECT l.quantity, COALESCE (x.title, p.title), p.id FROM order_lines l "
+      "LEFT JOIN products p ON p.id = l.product_id "
+      "LEFT JOIN product_texts x ON x.product_id = p.id AND x.lang = ?2 "
+      "WHERE l.order_id = ?1 ORDER BY l.line_no LIMIT 10", NULL);
+  GString *s = g_string_new (NULL);
+  if (stmt == NULL)
+    return g_string_free (s, FALSE);
+  sqlite3_bind_int64 (stmt, 1, order_id);
+  sqlite3_bind_text (stmt, 2, t->lang, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *title = (const char *) sqlite3_column_text (stmt, 1);
+      if (s->len)
+        g_string_append (s, L (t, ", ", "、"));
+      g_string_append_printf (s, "%d × %s", sqlite3_column_int (stmt, 0),
+                              title ? title : L (t, "(a product no longer listed)", "（已下架商品）"));
+      data_row (t, "products.id=%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
+    }
+  return g_string_free (s, FALSE);
+}
+
+static gboolean order_form_intent (const char *intent);
+
+/* Intents that are about one order: they need an order number and a signed-in customer. */
+static void
+handle_order (Turn *t, const char *intent)
+{
+  SdChatSession *s = t->session;
+  const char *order = g_hash_table_lookup (s->slots, "order_id");
+  if (s->customer_id == 0)
+    {
+      set_form (s, NULL);
+      reply (t, "order_status.anonymous", SD_TURN_REFUSE);
+      return;
+    }
+  if (order == NULL)
+    {
+      set_form (s, intent);
+      g_autofree char *ask = g_strconcat (intent, ".ask", NULL);
+      gint64 id;
+      g_autofree char *exists = sd_chat_corpus_get_template (t->self->store, ask, t->lang, &id);
+      reply (t, exists ? ask : "order_status.ask", SD_TURN_ASK);
+      return;
+    }
+
+  set_form (s, NULL);
+  Order o = { 0 };
+  var (t, "order_id", order);
+  /* Not found and somebody else's look the same to the customer: nothing leaks. */
+  if (!find_order (t, order, &o) || o.customer_id != s->customer_id)
+    {
+      if (o.id)
+        data_row (t, "orders: %s belongs to another customer (not shown)", order);
+      else
+        data_row (t, "orders: no order %s", order);
+      g_hash_table_remove (s->slots, "order_id");
+      order_clear (&o);
+      reply (t, "order_status.refuse", SD_TURN_REFUSE);
+      return;
+    }
+  data_row (t, "orders.id=%" G_GINT64_FORMAT " %s status=%s", o.id, o.external_id, o.status);
+  g_autoptr(GDateTime) placed = g_date_time_new_from_unix_utc (o.placed_at);
+  g_autofree char *placed_text = placed ? g_date_time_format (placed, "%Y-%m-%d") : g_strdup ("");
+  g_autofree char *items = order_items (t, o.id);
+  var (t, "order_id", o.external_id);
+  var (t, "status", status_text (t, o.status));
+  var (t, "placed", placed_text);
+  var (t, "items", items);
+  var (t, "eta", eta_text (t, o.status));
+
+  if (strcmp (intent, "cancel_order") == 0)
+    {
+      const char *advice;
+      if (g_strcmp0 (o.status, "paid") == 0)
+        advice = L (t, "It has not shipped yet, so it can still be cancelled: I've passed your request to our team, and the refund follows within 5 working days.",
+                    "订单还未发货，可以取消：我已将您的申请转给团队，退款将在5个工作日内原路退回。");
+      else if (g_strcmp0 (o.status, "shipped") == 0)
+        advice = L (t, "It has already shipped, so it can't be cancelled any more, but you can return it once it arrives.",
+                    "订单已发货，无法再取消，收到后可以申请退货。");
+      else
+        advice = L (t, "There is nothing left to cancel on it.", "这个订单无需再取消。");
+      var (t, "cancel_advice", advice);
+    }
+  order_clear (&o);
+  reply (t, order_form_intent (intent) ? intent : "order_status", SD_TURN_ANSWER);
+}
+
+static gboolean
+order_form_intent (const char *intent)
+{
+  static const char *const forms[] = {
+    "order_status", "track_package", "cancel_order", "delivery_problem", "invoice_request", NULL
+  };
+  return intent && g_strv_contains (forms, intent);
+}
+
+/* --- products ----------------------------------------------------------------------------- */
+
+/* "ceramic mug" → "%ceramic%mug%", with the LIKE wildcards in the words escaped. */
+static char *
+like_pattern (const char *words)
+{
+  GString *p = g_string_new ("%");
+  for (const char *c = words; *c; c++)
+    {
+      if (*c == ' ')
+        {
+          if (p->str[p->len - 1] != '%')
+            g_string_append_c (p, '%');
+          continue;
+        }
+      if (*c == '%' || *c == '_' || *c == '\\')
+        g_string_append_c (p, '\\');
+      g_string_append_c (p, *c);
+    }
+  if (p->str[p->len - 1] != '%')
+    g_string_append_c (p, '%');
+  return g_string_free (p, FALSE);
+}
+
+static void
+append_product (Turn *t, GString *out, sqlite3_stmt *stmt, gboolean with_stock)
+{
+  gint64 id = sqlite3_column_int64 (stmt, 0);
+  const char *title = (const char *) sqlite3_column_text (stmt, 1);
+  g_autofree char *price = money (t, sqlite3_column_int64 (stmt, 2));
+  int stock = sqlite3_column_int (stmt, 3);
+  if (out->len)
+    g_string_append (out, L (t, "; ", "；"));
+  if (with_stock)
+    g_string_append_printf (out, L (t, "%s (%s, %s)", "%s（%s，%s）"), title, price,
+                            stock > 0 ? L (t, "in stock", "有货") : L (t, "out of stock", "暂时缺货"));
+  else
+    g_string_append_printf (out, L (t, "%s (%s)", "%s（%s）"), title, price);
+  data_row (t, "products.id=%" G_GINT64_FORMAT, id);
+}
+
+#define PRODUCT_COLUMNS \
+  "SELECT p.id, COALESCE (x.title, p.title), p.price_cents, p.stock, p.description, p.category " \
+  "FROM products p LEFT JOIN product_texts x ON x.product_id = p.id AND x.lang = ?3 "
+
+static guint
+search_products (Turn *t, const char *words, const char *category, GString *out)
+{
+  g_autofree char *pattern = words ? like_pattern (words) : NULL;
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      PRODUCT_COLUMNS
+      "WHERE (?1 IS NOT NULL AND (p.title LIKE ?1 ESCAPE '\\' OR x.title LIKE ?1 ESCAPE '\\')) "
+      "   OR (?2 IS NOT NULL AND p.category = ?2) "
+      "ORDER BY p.stock > 0 DESC, p.id LIMIT 5", NULL);
+  if (stmt == NULL)
+    return 0;
+  if (pattern)
+    sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_TRANSIENT);
+  if (category)
+    sqlite3_bind_text (stmt, 2, category, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+  guint n = 0;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      append_product (t, out, stmt, TRUE);
+      n++;
+    }
+  return n;
+}
+
+static void
+handle_product_search (Turn *t, const char *fallback_words)
+{
+  SdChatSession *s = t->session;
+  const char *product = g_hash_table_lookup (s->slots, "product");
+  const char *category = g_hash_table_lookup (s->slots, "category");
+  const char *words = product ? product : fallback_words;
+  if (words == NULL && category == NULL)
+    {
+      set_form (s, "product_search");
+      reply (t, "product_search.ask", SD_TURN_ASK);
+      return;
+    }
+  set_form (s, NULL);
+  g_autoptr(GString) list = g_string_new (NULL);
+  if (search_products (t, words, category, list) == 0)
+    {
+      reply (t, "product_search.none", SD_TURN_ANSWER);
+      return;
+    }
+  var (t, "products", list->str);
+  reply (t, "product_search", SD_TURN_ANSWER);
+}
+
+/* Questions about one product: the one named now, or the last one named. */
+static void
+handle_product_detail (Turn *t, const char *intent)
+{
+  SdChatSession *s = t->session;
+  const char *ref = g_hash_table_lookup (s->slots, "product_ref");
+  if (ref == NULL)
+    {
+      if (strcmp (intent, "size_fit") == 0)
+        {
+          var (t, "products", "");
+          reply (t, "size_fit", SD_TURN_ANSWER);
+          return;
+        }
+      set_form (s, intent);
+      g_autofree char *ask = g_strconcat (intent, ".ask", NULL);
+      reply (t, ask, SD_TURN_ASK);
+      return;
+    }
+  set_form (s, NULL);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_int64 (stmt, 1, g_ascii_strtoll (ref, NULL, 10));
+  sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_hash_table_remove (s->slots, "product_ref");
+      reply (t, "product_search.none", SD_TURN_ANSWER);
+      return;
+    }
+  g_autoptr(GString) line = g_string_new (NULL);
+  append_product (t, line, stmt, strcmp (intent, "stock_availability") == 0);
+  var (t, "products", line->str);
+  if (strcmp (intent, "product_question") == 0)
+    {
+      const char *desc = (const char *) sqlite3_column_text (stmt, 4);
+      var (t, "details", desc && desc[0] ? desc
+                         : L (t, "I don't have more details on it; a person from our team can help.",
+                              "暂时没有更多信息，人工客服可以为您解答。"));
+    }
+  else if (strcmp (intent, "stock_availability") == 0)
+    {
+      int stock = sqlite3_column_int (stmt, 3);
+      if (stock > 0 && stock < 5)
+        {
+          g_autofree char *left = g_strdup_printf (L (t, "%s — only %d left", "%s——仅剩%d件"),
+                                                   line->str, stock);
+          var (t, "products", left);
+        }
+    }
+  else if (strcmp (intent, "size_fit") == 0)
+    {
+      g_autofree char *about = g_strdup_printf (L (t, "(%s)", "（%s）"), line->str);
+      var (t, "products", about);
+    }
+  reply (t, intent, SD_TURN_ANSWER);
+}
+
+typedef struct {
+  gint64  id;
+  char   *category;
+} Popular;
+
+static void
+popular_clear (gpointer p)
+{
+  g_free (((Popular *) p)->category);
+}
+
+/* Products in stock by purchases, best first: read once, since it is the same for every
+ * customer and the query touches every order line. */
+static GArray *
+ensure_popular (SdDialogue *self)
+{
+  if (self->popular)
+    return self->popular;
+  self->popular = g_array_new (FALSE, FALSE, sizeof (Popular));
+  g_array_set_clear_func (self->popular, popular_clear);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+      "SELECT p.id, p.category FROM order_lines l JOIN orders o ON o.id = l.order_id "
+      "JOIN products p ON p.id = l.product_id "
+      "WHERE o.status NOT IN ('cancelled', 'refunded') AND p.stock > 0 "
+      "GROUP BY p.id ORDER BY COUNT(*) DESC, p.id LIMIT 500", NULL);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      Popular p = { sqlite3_column_int64 (stmt, 0), g_strdup ((const char *) sqlite3_column_text (stmt, 1)) };
+      g_array_append_val (self->popular, p);
+    }
+  return self->popular;
+}
+
+/* The most bought products, first those in the categories this customer buys from, and
+ * never what they already have. */
+static const char *
+popular_products (Turn *t, guint n, GArray *ids)
+{
+  GArray *popular = ensure_popular (t->self);
+  g_autoptr(GHashTable) owned = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (t->session->customer_id)
+    {
+      g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+          "SELECT DISTINCT l.product_id, p.category FROM orders o "
+          "JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id "
+          "WHERE o.customer_id = ?1", NULL);
+      if (stmt)
+        sqlite3_bind_int64 (stmt, 1, t->session->customer_id);
+      while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_hash_table_add (owned, g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)));
+          if (sqlite3_column_text (stmt, 1))
+            g_hash_table_add (categories, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+        }
+    }
+  for (int pass = g_hash_table_size (categories) ? 0 : 1; pass < 2 && ids->len < n; pass++)
+    for (guint i = 0; i < popular->len && ids->len < n; i++)
+      {
+        Popular *p = &g_array_index (popular, Popular, i);
+        gboolean mine = p->category && g_hash_table_contains (categories, p->category);
+        if (g_hash_table_contains (owned, &p->id) || (pass == 0 && !mine) || (pass == 1 && mine))
+          continue;
+        g_array_append_val (ids, p->id);
+      }
+  return g_hash_table_size (categories) ? "popularity in the customer's categories" : "popularity";
+}
+
+static void
+handle_recommendation (Turn *t)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const char *source = NULL;
+  if (t->self->recommend)
+    source = t->self->recommend (t->session->customer_id, 3, ids, t->self->recommend_data);
+  if (ids->len == 0)
+    source = popular_products (t, 3, ids);
+  data_row (t, "recommender: %s", source ? source : "?");
+
+  g_autoptr(GString) list = g_string_new (NULL);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
+      if (stmt == NULL)
+        break;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
+      sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        append_product (t, list, stmt, FALSE);
+    }
+  if (list->len == 0)
+    {
+      reply (t, "product_search.none", SD_TURN_ANSWER);
+      return;
+    }
+  var (t, "products", list->str);
+  reply (t, "recommendation_request", SD_TURN_ANSWER);
+}
+
+/* --- coupons --------------------------------------------------------------------------- */
+
+static gboolean
+ensure_coupons (SdDialogue *self)
+{
+  if (self->coupons_tried)
+    return self->coupons != NULL;
+  self->coupons_tried = TRUE;
+  g_autoptr(GError) error = NULL;
+  self->facts = sd_customer_facts_load (self->store, NULL, &error);
+  if (self->facts == NULL)
+    {
+      g_debug ("Chatbot: no customer facts for coupons: %s", error->message);
+      return FALSE;
+    }
+  self->coupons = sd_coupon_engine_new (self->facts);
+  if (!sd_coupon_engine_load_rules (self->coupons, self->store, &error))
+    {
+      g_debug ("Chatbot: no coupon rules: %s", error->message);
+      drop_coupons (self);
+      self->coupons_tried = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+handle_coupons (Turn *t)
+{
+  SdDialogue *self = t->self;
+  if (!ensure_coupons (self))
+    {
+      data_row (t, "coupons: the coupon engine could not load");
+      reply (t, "sys.no_coupon_engine", SD_TURN_ANSWER);
+      return;
+    }
+  if (sd_coupon_engine_get_n_rules (self->coupons) == 0)
+    {
+      data_row (t, "coupon_rules: none");
+      var (t, "coupons", L (t, "There are no coupons or promotions running at the moment; sign up to our newsletter to hear about the next sale first.",
+                            "目前没有进行中的优惠券或促销活动，订阅我们的通讯可以第一时间获取下次活动信息。"));
+      reply (t, "coupons_discounts", SD_TURN_ANSWER);
+      return;
+    }
+  if (t->session->customer_id == 0)
+    {
+      var (t, "coupons", L (t, "Sign in and I can tell you which coupons you qualify for.",
+                            "登录后我可以告诉您能使用哪些优惠券。"));
+      reply (t, "coupons_discounts", SD_TURN_ANSWER);
+      return;
+    }
+  int index = sd_customer_facts_find (self->facts, t->session->customer_id);
+  g_autoptr(GPtrArray) apps = index >= 0 ? sd_coupon_engine_apply (self->coupons, index, NULL) : NULL;
+  g_autoptr(GString) list = g_string_new (NULL);
+  for (guint i = 0; apps && i < apps->len; i++)
+    {
+      SdCouponApplication *a = apps->pdata[i];
+      g_autofree char *off = money (t, a->discount_cents);
+      if (list->len)
+        g_string_append (list, L (t, "; ", "；"));
+      if (a->free_shipping)
+        g_string_append_printf (list, L (t, "%s (free shipping)", "%s（包邮）"), a->rule->name);
+      else
+        g_string_append_printf (list, L (t, "%s (%s off your usual basket)", "%s（常购商品可省%s）"),
+                                a->rule->name, off);
+      data_row (t, "coupon_rules.id=%" G_GINT64_FORMAT, a->rule->id);
+    }
+  if (list->len == 0)
+    var (t, "coupons", L (t, "There are no coupons for you right now, but keep an eye on our newsletter.",
+                          "您目前没有可用的优惠券，欢迎关注我们的活动通知。"));
+  else
+    {
+      g_autofree char *text = g_strdup_printf (L (t, "Coupons you can use: %s.", "您可以使用的优惠券：%s。"),
+                                               list->str);
+      var (t, "coupons", text);
+    }
+  reply (t, "coupons_discounts", SD_TURN_ANSWER);
+}
+
+/* --- policies and the rest ------------------------------------------------------------------ */
+
+static void
+handle_policy (Turn *t, const char *intent)
+{
+  g_autofree char *policy = NULL;
+  if (strcmp (intent, "return_refund") == 0)
+    {
+      policy = setting (t, "policy.returns",
+                        "Unused items can be returned for a full refund; start a return under Account › Orders.",
+                        "未使用的商品可以全额退款，在“账户 › 订单”中申请退货。");
+      g_autofree char *days = sd_store_get_setting (t->self->store, "policy.returns.days");
+      var (t, "return_days", days ? days : "30");
+    }
+  else if (strcmp (intent, "warranty") == 0)
+    policy = setting (t, "policy.warranty",
+                      "Everything we sell has a two-year warranty against faults; tell us the order number and what went wrong and we repair or replace it.",
+                      "所有商品均享受两年质保，告诉我们订单号和故障情况，我们会为您维修或更换。");
+  else
+    policy = setting (t, "policy.shipping",
+                      "Standard delivery takes 2–5 working days and is free over £50; express (1–2 days) costs £6.95.",
+                      "标准配送需2–5个工作日，满50英镑包邮；加急配送（1–2天）收费6.95英镑。");
+  var (t, "policy", policy);
+  reply (t, intent, SD_TURN_ANSWER);
+}
+
+static void
+offer_person (Turn *t)
+{
+  if (t->session->handed_off)
+    return;
+  if (t->suffix->len)
+    g_string_append_c (t->suffix, ' ');
+  g_string_append (t->suffix, L (t, "If you'd prefer, I can put you through to a person.",
+                                 "如果您愿意，我可以为您转接人工客服。"));
+  t->session->handoff_offered = TRUE;
+}
+
+static void
+hand_off (Turn *t)
+{
+  g_autofree char *hours = setting (t, "support.hours", "Our team answers Monday to Friday, 9:00–18:00 (UK time).", "人工客服工作时间：周一至周五 9:00–18:00（英国时间）。");
+  var (t, "hours", hours);
+  t->session->handed_off = TRUE;
+  t->session->handoff_offered = FALSE;
+  t->trace->handoff = TRUE;
+  t->session->misunderstandings = 0;
+  set_form (t->session, NULL);
+  g_string_truncate (t->suffix, 0);
+  reply (t, "talk_to_human", SD_TURN_HANDOFF);
+}
+
+static void
+handle_greeting (Turn *t)
+{
+  g_autofree char *name = NULL;
+  if (t->session->customer_id)
+    {
+      g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+          "SELECT name FROM customers WHERE id = ?1", NULL);
+      if (stmt)
+        {
+          sqlite3_bind_int64 (stmt, 1, t->session->customer_id);
+          if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0))
+            {
+              /* the given name only, and nothing when names are stored hashed */
+              const char *full = (const char *) sqlite3_column_text (stmt, 0);
+              if (strlen (full) < 64 && !g_str_has_prefix (full, "sha256:"))
+                {
+                  g_auto(GStrv) parts = g_strsplit (full, " ", 2);
+                  name = g_strdup (parts[0]);
+                }
+              data_row (t, "customers.id=%" G_GINT64_FORMAT, t->session->customer_id);
+            }
+        }
+    }
+  g_autofree char *part = name ? g_strdup_printf (L (t, ", %s", "，%s"), name) : g_strdup ("");
+  var (t, "name_part", part);
+  reply (t, "greeting", SD_TURN_ANSWER);
+}
+
+/* What the intent means, for a clarifying question. */
+static const char *
+intent_label (Turn *t, const char *intent)
+{
+  static const struct { const char *intent, *en, *zh; } labels[] = {
+    { "greeting", "say hello", "打个招呼" },
+    { "goodbye", "end the chat", "结束对话" },
+    { "thanks", "say thanks", "表示感谢" },
+    { "order_status", "check the status of an order", "查询订单状态" },
+    { "cancel_order", "cancel an order", "取消订单" },
+    { "return_refund", "return something or get a refund", "退货退款" },
+    { "shipping_time", "know how long delivery takes", "了解配送时间" },
+    { "shipping_cost", "know what delivery costs", "了解运费" },
+    { "change_address", "change a delivery address", "修改收货地址" },
+    { "payment_problem", "sort out a payment problem", "解决支付问题" },
+    { "product_search", "find a product", "查找商品" },
+    { "product_question", "ask about a product", "咨询商品详情" },
+    { "size_fit", "get help with sizes", "咨询尺码" },
+    { "stock_availability", "check stock", "查询库存" },
+    { "recommendation_request", "get recommendations", "获取推荐" },
+    { "coupons_discounts", "find coupons or discounts", "查询优惠券" },
+    { "complaint", "make a complaint", "投诉" },
+    { "talk_to_human", "talk to a person", "转人工客服" },
+    { "account_help", "get help with your account", "处理账户问题" },
+    { "invoice_request", "get an invoice", "开发票" },
+    { "delivery_problem", "report a delivery problem", "反馈配送问题" },
+    { "track_package", "track a parcel", "查物流" },
+    { "warranty", "make a warranty claim", "咨询保修" },
+    { "opening_hours", "know our opening hours", "了解工作时间" },
+    { "affirm", "say yes", "确认" },
+    { "deny", "say no", "否定" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (strcmp (labels[i].intent, intent) == 0)
+      return L (t, labels[i].en, labels[i].zh);
+  return intent;
+}
+
+static gboolean
+is_small_talk (const char *intent)
+{
+  static const char *const small[] = { "greeting", "goodbye", "thanks", "affirm", "deny", NULL };
+  return g_strv_contains (small, intent);
+}
+
+static void
+answer_intent (Turn *t, const char *act, const char *free_text)
+{
+  /* @act may be the session's form, which handlers replace */
+  g_autofree char *intent = g_strdup (act);
+  if (order_form_intent (intent))
+    handle_order (t, intent);
+  else if (strcmp (intent, "product_search") == 0)
+    handle_product_search (t, free_text);
+  else if (strcmp (intent, "product_question") == 0 || strcmp (intent, "size_fit") == 0 ||
+           strcmp (intent, "stock_availability") == 0)
+    handle_product_detail (t, intent);
+  else if (strcmp (intent, "recommendation_request") == 0)
+    handle_recommendation (t);
+  else if (strcmp (intent, "coupons_discounts") == 0)
+    handle_coupons (t);
+  else if (strcmp (intent, "return_refund") == 0 || strcmp (intent, "shipping_time") == 0 ||
+           strcmp (intent, "shipping_cost") == 0 || strcmp (intent, "warranty") == 0)
+    handle_policy (t, intent);
+  else if (strcmp (intent, "talk_to_human") == 0)
+    hand_off (t);
+  else if (strcmp (intent, "greeting") == 0)
+    handle_greeting (t);
+  else if (strcmp (intent, "opening_hours") == 0)
+    {
+      g_autofree char *hours = setting (t, "support.hours", "Our team answers Monday to Friday, 9:00–18:00 (UK time).",
+                                        "人工客服工作时间：周一至周五 9:00–18:00（英国时间）。");
+      var (t, "hours", hours);
+      reply (t, intent, SD_TURN_ANSWER);
+    }
+  else
+    {
+      /* complaint, change_address, account_help, payment_problem, goodbye, thanks, … */
+      if (strcmp (intent, "complaint") == 0 || strcmp (intent, "change_address") == 0 ||
+          strcmp (intent, "account_help") == 0)
+        t->session->handoff_offered = TRUE;
+      if (strcmp (intent, "goodbye") == 0)
+        set_form (t->session, NULL);
+      reply (t, intent, SD_TURN_ANSWER);
+    }
+}
+
+/* --- input hygiene and language --------------------------------------------------------- */
+
+/* NULL when the message cannot be used; @why gets the template to answer with. */
+static char *
+sanitise (const char *message, const char **why)
+{
+  if (message == NULL)
+    {
+      *why = "sys.unsafe";
+      return NULL;
+    }
+  gsize len = strnlen (message, SD_DIALOGUE_MAX_MESSAGE_BYTES + 1);
+  if (len > SD_DIALOGUE_MAX_MESSAGE_BYTES)
+    {
+      *why = "sys.too_long";
+      return NULL;
+    }
+  if (!g_utf8_validate (message, len, NULL))
+    {
+      *why = "sys.unsafe";
+      return NULL;
+    }
+  GString *out = g_string_sized_new (len);
+  for (const char *p = message; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+      /* control, format (bidi overrides, zero-width) and private characters become spaces */
+      if (type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT || type == G_UNICODE_PRIVATE_USE ||
+          type == G_UNICODE_SURROGATE || type == G_UNICODE_UNASSIGNED)
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+  char *text = g_strstrip (g_string_free (out, FALSE));
+  if (text[0] == '\0')
+    {
+      g_free (text);
+      *why = "sys.fallback";
+      return NULL;
+    }
+  return text;
+}
+
+static const char *
+detect_lang (const char *text, const char *current)
+{
+  guint cjk = 0, latin = 0;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+        cjk++;
+      else if (g_ascii_isalpha (c))
+        latin++;
+    }
+  if (cjk > 0 && cjk * 3 >= latin)
+    return "zh_CN";
+  /* a bare order number or "ok" keeps the conversation's language */
+  if (latin >= 4 && cjk == 0)
+    return "en";
+  if (latin > 0 && cjk == 0 && strcmp (current, "zh_CN") != 0)
+    return "en";
+  return current;
+}
+
+static guint
+classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *top, gboolean *oos,
+          const char **name)
+{
+  *oos = FALSE;
+  *name = self->classifier_name ? self->classifier_name : "custom";
+  if (self->classify)
+    return self->classify (text, lang, top, SD_DIALOGUE_N_TOP, oos, self->classify_data);
+  *name = "fallback linear";
+  if (self->fallback == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (self->store, NULL, &error);
+      if (examples)
+        self->fallback = sd_chat_linear_train (examples, FALLBACK_EPOCHS, NULL, &error);
+      if (self->fallback == NULL)
+        {
+          g_warning ("Chatbot: no intent classifier: %s", error->message);
+          return 0;
+        }
+    }
+  return sd_chat_linear_predict (self->fallback, text, top, SD_DIALOGUE_N_TOP);
+}
+
+static void
+merge_entities (SdChatSession *s, GPtrArray *entities)
+{
+  static const char *const slot_of[SD_N_ENTITY_KINDS] = {
+    "order_id", "email", "phone", "amount", "date", "quantity", "product", "category"
+  };
+  for (guint i = 0; i < entities->len; i++)
+    {
+      const SdEntity *e = entities->pdata[i];
+      g_hash_table_insert (s->slots, g_strdup (slot_of[e->kind]), g_strdup (e->value));
+      if (e->kind == SD_ENTITY_PRODUCT)
+        {
+          g_hash_table_remove (s->slots, "category");
+          if (e->ref_id)
+            g_hash_table_insert (s->slots, g_strdup ("product_ref"),
+                                 g_strdup_printf ("%" G_GINT64_FORMAT, e->ref_id));
+        }
+      else if (e->kind == SD_ENTITY_CATEGORY)
+        {
+          g_hash_table_remove (s->slots, "product");
+          g_hash_table_remove (s->slots, "product_ref");
+        }
+    }
+}
+
+static gboolean
+has_entity (GPtrArray *entities, SdEntityKind kind)
+{
+  for (guint i = 0; i < entities->len; i++)
+    if (((SdEntity *) entities->pdata[i])->kind == kind)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+finish_trace (Turn *t)
+{
+  SdChatSession *s = t->session;
+  SdTurnTrace *tr = t->trace;
+  tr->form = g_strdup (s->form);
+  tr->misunderstandings = s->misunderstandings;
+  tr->handoff |= s->handed_off;
+  g_autoptr(GList) keys = g_hash_table_get_keys (s->slots);
+  keys = g_list_sort (keys, (GCompareFunc) strcmp);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+  for (GList *l = keys; l; l = l->next)
+    {
+      g_strv_builder_add (names, l->data);
+      g_strv_builder_add (values, g_hash_table_lookup (s->slots, l->data));
+    }
+  tr->slot_names = g_strv_builder_end (names);
+  tr->slot_values = g_strv_builder_end (values);
+
+  TurnRecord *r = g_new0 (TurnRecord, 1);
+  r->user = g_strdup (tr->text ? tr->text : "");
+  r->bot = g_strdup (tr->reply);
+  r->intent = g_strdup (tr->intent);
+  r->action = tr->action;
+  g_ptr_array_add (s->turns, r);
+}
+
+static void
+misunderstood (Turn *t)
+{
+  SdChatSession *s = t->session;
+  s->misunderstandings++;
+  /* an upset customer is offered a person after one miss, others after two */
+  if (s->misunderstandings >= (t->negative ? 1u : 2u))
+    {
+      s->handoff_offered = TRUE;
+      reply (t, "sys.handoff", SD_TURN_HANDOFF);
+    }
+  else if (s->form && !s->form_paused)
+    {
+      /* still waiting for the form's slot: say so again */
+      g_autofree char *ask = g_strconcat (s->form, ".ask", NULL);
+      g_autofree char *again = render (t, ask);
+      g_string_append (t->suffix, again);
+      reply (t, "sys.fallback", SD_TURN_FALLBACK);
+    }
+  else
+    reply (t, "sys.fallback", SD_TURN_FALLBACK);
+}
+
+SdTurnTrace *
+sd_dialogue_respond (SdDialogue    *self,
+                     SdChatSession *session,
+                     const char    *message)
+{
+  g_return_val_if_fail (SD_IS_DIALOGUE (self), NULL);
+  g_return_val_if_fail (session != NULL, NULL);
+  gint64 t0 = g_get_monotonic_time ();
+
+  SdTurnTrace *trace = g_new0 (SdTurnTrace, 1);
+  trace->entities = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_entity_free);
+  trace->data_rows = g_ptr_array_new_with_free_func (g_free);
+  trace->sentiment.label = SD_SENTIMENT_NEUTRAL;
+  trace->sentiment.prob[SD_SENTIMENT_NEUTRAL] = 1.0;
+  g_autoptr(GHashTable) vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GString) prefix = g_string_new (NULL);
+  g_autoptr(GString) suffix = g_string_new (NULL);
+  Turn t = { self, session, trace, session->lang, vars, prefix, suffix, FALSE };
+
+  const char *why = NULL;
+  trace->text = sanitise (message, &why);
+  if (trace->text == NULL)
+    {
+      trace->lang = g_strdup (session->lang);
+      reply (&t, why, strcmp (why, "sys.fallback") == 0 ? SD_TURN_FALLBACK : SD_TURN_UNSAFE);
+      finish_trace (&t);
+      trace->elapsed_us = g_get_monotonic_time () - t0;
+      return trace;
+    }
+
+  const char *lang = detect_lang (trace->text, session->lang);
+  if (strcmp (lang, session->lang) != 0)
+    {
+      g_free (session->lang);
+      session->lang = g_strdup (lang);
+    }
+  t.lang = session->lang;
+  trace->lang = g_strdup (session->lang);
+
+  g_ptr_array_unref (trace->entities);
+  trace->entities = sd_entity_extractor_extract (self->extractor, trace->text, self->now);
+  sd_sentiment_predict (self->sentiment, trace->text, &trace->sentiment);
+  t.negative = trace->sentiment.label == SD_SENTIMENT_NEGATIVE &&
+               trace->sentiment.prob[SD_SENTIMENT_NEGATIVE] >= NEGATIVE_THRESHOLD;
+
+  SdIntentGuess top[SD_DIALOGUE_N_TOP] = { { 0 } };
+  gboolean oos = FALSE;
+  const char *classifier = NULL;
+  trace->n_top = classify (self, trace->text, session->lang, top, &oos, &classifier);
+  trace->classifier = g_strdup (classifier);
+  for (guint i = 0; i < trace->n_top; i++)
+    {
+      trace->top[i].intent = g_strdup (top[i].intent);
+      trace->top[i].prob = top[i].prob;
+    }
+  if (trace->n_top == 0 || top[0].prob < self->oos_threshold)
+    oos = TRUE;
+  const char *intent = trace->n_top ? trace->top[0].intent : NULL;
+  double confidence = trace->n_top ? trace->top[0].prob : 0.0;
+
+  merge_entities (session, trace->entities);
+  gboolean new_order = has_entity (trace->entities, SD_ENTITY_ORDER_ID);
+  gboolean new_product = has_entity (trace->entities, SD_ENTITY_PRODUCT) ||
+                         has_entity (trace->entities, SD_ENTITY_CATEGORY);
+
+  /* a complaint's own template apologises and offers a person */
+  if (t.negative && !session->handed_off && g_strcmp0 (intent, "complaint") != 0)
+    {
+      g_autofree char *sorry = render (&t, "sys.apology");
+      g_string_append (prefix, sorry);
+      /* the apology is not the answer's source */
+      g_clear_pointer (&trace->template_key, g_free);
+      trace->template_id = 0;
+    }
+
+  const char *act = NULL;        /* the intent to answer, once decided */
+  const char *free_text = NULL;  /* the message as a search phrase */
+
+  /* Answers to the question asked last turn come first. */
+  if (session->clarify[0])
+    {
+      if (g_strcmp0 (intent, "affirm") == 0)
+        act = session->clarify[0];
+      else if (g_strcmp0 (intent, "deny") == 0)
+        act = session->clarify[1];
+      else if (!oos && (g_strcmp0 (intent, session->clarify[0]) == 0 ||
+                        g_strcmp0 (intent, session->clarify[1]) == 0))
+        act = intent;
+      if (act)
+        {
+          g_free (trace->intent);
+          trace->intent = g_strdup (act);
+          act = trace->intent;
+        }
+    }
+  clear_clarify (session);
+
+  if (act == NULL && session->handoff_offered)
+    {
+      session->handoff_offered = FALSE;
+      if (g_strcmp0 (intent, "affirm") == 0)
+        {
+          trace->intent = g_strdup ("talk_to_human");
+          trace->confidence = confidence;
+          hand_off (&t);
+          goto done;
+        }
+    }
+
+  if (act == NULL && session->form)
+    {
+      const char *form = session->form;
+      gboolean wants_order = order_form_intent (form);
+      if (session->form_paused && g_strcmp0 (intent, "affirm") == 0)
+        act = form;
+      else if (session->form_paused && g_strcmp0 (intent, "deny") == 0)
+        {
+          set_form (session, NULL);
+          act = "deny";
+        }
+      else if (wants_order && new_order &&
+               (oos || confidence < 0.6 || g_strcmp0 (intent, form) == 0 || is_small_talk (intent)))
+        act = form;
+      else if (wants_order && new_order && order_form_intent (intent))
+        {
+          /* "where is SD-1" while a cancellation waited: the new question wins */
+          set_form (session, NULL);
+          act = intent;
+        }
+      else if (!wants_order && (new_product || oos || g_strcmp0 (intent, form) == 0) &&
+               !session->form_paused)
+        {
+          act = form;
+          free_text = trace->text;
+        }
+      else if (g_strcmp0 (intent, "deny") == 0)
+        {
+          set_form (session, NULL);
+          act = "deny";
+        }
+      else if (!oos && g_strcmp0 (intent, form) != 0 && !is_small_talk (intent))
+        {
+          /* a new topic: answer it, keep the form, and offer to come back */
+          g_autofree char *paused = g_strdup (form);
+          g_free (trace->intent);
+          trace->intent = g_strdup (intent);
+          trace->confidence = confidence;
+          session->form_paused = TRUE;
+          answer_intent (&t, intent, NULL);
+          /* a handler that asked for its own slot replaced the form; otherwise offer it */
+          if ((session->form == NULL || g_strcmp0 (session->form, paused) == 0) &&
+              (t.trace->action == SD_TURN_ANSWER || t.trace->action == SD_TURN_REFUSE))
+            {
+              set_form (session, paused);
+              session->form_paused = TRUE;
+              var (&t, "form", intent_label (&t, paused));
+              g_autofree char *resume = render (&t, "sys.resume");
+              g_free (trace->reply);
+              trace->reply = NULL;
+              if (suffix->len)
+                g_string_append_c (suffix, ' ');
+              g_string_append (suffix, resume);
+              SdTurnAction action = trace->action;
+              g_autofree char *key = g_strdup (trace->template_key);
+              /* re-render with the offer appended (the source stays the topic's template) */
+              g_clear_pointer (&trace->template_key, g_free);
+              reply (&t, key, action);
+            }
+          session->misunderstandings = 0;
+          goto done;
+        }
+    }
+
+  if (act == NULL && !oos && trace->n_top >= 2 &&
+      top[0].prob - top[1].prob < CLARIFY_MARGIN && top[0].prob < CLARIFY_MAX_TOP &&
+      !(is_small_talk (top[0].intent) && is_small_talk (top[1].intent)))
+    {
+      session->clarify[0] = g_strdup (top[0].intent);
+      session->clarify[1] = g_strdup (top[1].intent);
+      var (&t, "option_a", intent_label (&t, top[0].intent));
+      var (&t, "option_b", intent_label (&t, top[1].intent));
+      trace->intent = g_strdup (intent);
+      trace->confidence = confidence;
+      reply (&t, "sys.clarify", SD_TURN_CLARIFY);
+      goto done;
+    }
+
+  /* A bare order number or product name says what it is about. */
+  if (act == NULL && oos && new_order)
+    act = "order_status";
+  if (act == NULL && oos && new_product)
+    act = "product_search";
+
+  if (act == NULL && oos)
+    {
+      trace->out_of_scope = TRUE;
+      trace->intent = g_strdup (intent);
+      trace->confidence = confidence;
+      misunderstood (&t);
+      goto done;
+    }
+
+  if (act == NULL)
+    act = intent;
+  if (trace->intent == NULL)
+    trace->intent = g_strdup (act);
+  /* a resumed form or a confirmed option: the classifier's probability for it, if any */
+  trace->confidence = 0.0;
+  for (guint i = 0; i < trace->n_top; i++)
+    if (g_strcmp0 (trace->top[i].intent, act) == 0)
+      trace->confidence = trace->top[i].prob;
+  session->misunderstandings = 0;
+  if (t.negative && !is_small_talk (act) && strcmp (act, "talk_to_human") != 0 &&
+      strcmp (act, "complaint") != 0)
+    offer_person (&t);
+  answer_intent (&t, act, free_text);
+
+done:
+  finish_trace (&t);
+  trace->elapsed_us = g_get_monotonic_time () - t0;
+  return trace;
+}

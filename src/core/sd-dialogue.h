@@ -1,0 +1,160 @@
+/* sd-dialogue.h — the chatbot's dialogue manager: sessions, forms, replies, traces
+ *
+ * A turn goes: sanitise the message (invalid UTF-8, control characters and oversize
+ * input get a safe reply), detect the language, extract entities, score sentiment,
+ * classify the intent (through SdDialogueClassifyFunc, so any classifier fits), then
+ * decide: fill a form's slot and resume it, answer a new topic and offer to go back,
+ * ask which of two close intents was meant, fall back, or offer a person. Replies are
+ * templates from chat_templates filled from the shop's tables with bound parameters.
+ * Every turn returns an SdTurnTrace saying what was understood and where the answer
+ * came from, which the Chatbot page and `shopdesk-cli chat --explain` show.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sd-chat-linear.h"
+#include "sd-entities.h"
+#include "sd-intent-model.h"
+#include "sd-job.h"
+#include "sd-sentiment.h"
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+#define SD_DIALOGUE_MAX_MESSAGE_BYTES 4096
+#define SD_DIALOGUE_N_TOP 3
+
+/* A classifier: fills up to @n guesses (best first, probabilities in 0..1) for @text in
+ * @lang, returns how many; sets *@out_of_scope when it judges the text to be none of
+ * its intents (by its own threshold). Intent strings must stay valid until the next call. */
+typedef guint (*SdDialogueClassifyFunc) (const char    *text,
+                                         const char    *lang,
+                                         SdIntentGuess *top,
+                                         guint          n,
+                                         gboolean      *out_of_scope,
+                                         gpointer       user_data);
+
+/* Personal recommendations for @customer_id (0: anonymous): fills @product_ids with up to
+ * @n products.id, best first, and returns a short name of the source ("als", "popularity"). */
+typedef const char *(*SdDialogueRecommendFunc) (gint64    customer_id,
+                                                guint     n,
+                                                GArray   *product_ids,
+                                                gpointer  user_data);
+
+typedef enum {
+  SD_TURN_ANSWER,      /* answered the intent from templates and data */
+  SD_TURN_ASK,         /* a form asked for a missing slot */
+  SD_TURN_CLARIFY,     /* the top two intents were close: asked which */
+  SD_TURN_FALLBACK,    /* did not understand */
+  SD_TURN_HANDOFF,     /* offered or made a hand-off to a person */
+  SD_TURN_REFUSE,      /* declined to show data that is not this customer's */
+  SD_TURN_UNSAFE,      /* the input could not be used (invalid, too long, empty) */
+  SD_N_TURN_ACTIONS
+} SdTurnAction;
+
+const char *sd_turn_action_to_string (SdTurnAction action);
+
+typedef struct {
+  char   *intent;
+  double  prob;
+} SdTurnIntent;
+
+typedef struct {
+  char              *text;            /* the message as understood (sanitised); spans refer to it */
+  char              *lang;            /* "en" or "zh_CN", detected */
+  char              *reply;
+
+  /* understanding */
+  char              *classifier;      /* which model classified: "intent model #3", "fallback linear" */
+  SdTurnIntent       top[SD_DIALOGUE_N_TOP];
+  guint              n_top;
+  gboolean           out_of_scope;
+  char              *intent;          /* the intent acted on (a resumed form's, a confirmed one…) */
+  double             confidence;      /* its probability */
+  GPtrArray         *entities;        /* SdEntity */
+  SdSentimentResult  sentiment;
+
+  /* dialogue state after the turn */
+  SdTurnAction       action;
+  char              *form;            /* the active form's intent, or NULL */
+  GStrv              slot_names;      /* the filled slots, parallel to slot_values */
+  GStrv              slot_values;
+  guint              misunderstandings;
+  gboolean           handoff;         /* the conversation was handed to a person */
+
+  /* where the answer came from */
+  char              *template_key;    /* "order_status", "order_status.ask", "sys.fallback" … */
+  gint64             template_id;     /* chat_templates.id, 0 when none */
+  GPtrArray         *data_rows;       /* char *: "orders.id=12 SD-100234 status=shipped", … */
+  gint64             elapsed_us;
+} SdTurnTrace;
+
+void        sd_turn_trace_free   (SdTurnTrace *trace);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTurnTrace, sd_turn_trace_free)
+/* One JSON object (for the page, tests and scripts). */
+char       *sd_turn_trace_to_json (const SdTurnTrace *trace);
+/* Readable lines for a terminal (`chat --explain`). */
+char       *sd_turn_trace_format  (const SdTurnTrace *trace);
+
+/* A conversation. Customer 0 is an anonymous visitor. @lang: "en", "zh_CN", or NULL to
+ * start in English; later messages switch it when they are clearly in the other. */
+typedef struct _SdChatSession SdChatSession;
+
+SdChatSession *sd_chat_session_new        (gint64         customer_id,
+                                           const char    *lang);
+void           sd_chat_session_free       (SdChatSession *session);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdChatSession, sd_chat_session_free)
+gint64         sd_chat_session_get_customer (SdChatSession *session);
+const char    *sd_chat_session_get_lang   (SdChatSession *session);
+const char    *sd_chat_session_get_form   (SdChatSession *session);
+guint          sd_chat_session_get_n_turns (SdChatSession *session);
+/* The turns so far as a JSON array of {user, bot, intent, action} (for chat_tests). */
+char          *sd_chat_session_to_json    (SdChatSession *session);
+
+#define SD_TYPE_DIALOGUE (sd_dialogue_get_type ())
+G_DECLARE_FINAL_TYPE (SdDialogue, sd_dialogue, SD, DIALOGUE, GObject)
+
+/* A dialogue manager on @store (main-thread connection of its thread). Seeds the built-in
+ * corpus into the store if it has none, loads the catalogue dictionary, and trains the
+ * built-in sentiment model; the intent classifier is the fallback linear one, trained on
+ * the store's examples at the first turn, until sd_dialogue_set_classifier(). */
+SdDialogue  *sd_dialogue_new             (SdStore                 *store,
+                                          GError                 **error);
+void         sd_dialogue_set_classifier  (SdDialogue              *self,
+                                          SdDialogueClassifyFunc   func,
+                                          gpointer                 user_data,
+                                          GDestroyNotify           destroy);
+/* Classifies with @model (its calibrated probabilities and its own out-of-scope
+ * threshold). sd_dialogue_new() does this by itself with the newest model of kind
+ * "intent" in the shop's models table whose labels are the chat intents. */
+void         sd_dialogue_set_intent_model (SdDialogue             *self,
+                                           SdIntentModel          *model,
+                                           const char             *name);
+/* Trains an intent model on all of @store's chat examples (built-in, staff and
+ * corrections) and stores it in the models table (kind "intent", name "chat"), so the
+ * next dialogue uses it; for a background job (opens nothing itself: give it the
+ * worker's own store). Progress and the loss per epoch go to @job. */
+SdIntentModel *sd_dialogue_train_intent_model (SdStore               *store,
+                                               SdJob                 *job,
+                                               GCancellable          *cancellable,
+                                               GError               **error);
+void         sd_dialogue_set_recommender (SdDialogue              *self,
+                                          SdDialogueRecommendFunc  func,
+                                          gpointer                 user_data,
+                                          GDestroyNotify           destroy);
+/* Out-of-scope threshold for classifiers that do not decide it (default 0.35). */
+void         sd_dialogue_set_oos_threshold (SdDialogue            *self,
+                                            double                 threshold);
+/* Fixes "now" for relative dates and ETAs (tests); NULL for the clock. */
+void         sd_dialogue_set_now         (SdDialogue              *self,
+                                          GDateTime               *now);
+/* Drops cached catalogue, classifier and coupon data (after an import or retraining). */
+void         sd_dialogue_reload          (SdDialogue              *self);
+
+/* Answers @message in @session. Never fails: broken input gets a safe reply. */
+SdTurnTrace *sd_dialogue_respond         (SdDialogue              *self,
+                                          SdChatSession           *session,
+                                          const char              *message);
+
+G_END_DECLS

@@ -1,0 +1,159 @@
+/* test-cli-rec.c — the commands scripts rely on: `shopdesk-cli eval … --json` on the
+ * MovieLens u1 files (one JSON object with the agreed keys), `train`, `recommend --json`
+ * and `similar` on a demo shop, and refusals with a message and the usage exit status */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static const char *cli;
+
+static char *
+run (const char * const *args,
+     int                *status,
+     char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, err, &wait_status, &error));
+  g_assert_no_error (error);
+  *status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  return out;
+}
+
+static double
+number (const char *json,
+        const char *key)
+{
+  g_autofree char *pattern = g_strdup_printf ("\"%s\": ", key);
+  const char *at = strstr (json, pattern);
+
+  g_assert_nonnull (at);
+  return g_ascii_strtod (at + strlen (pattern), NULL);
+}
+
+static void
+test_eval_movielens (void)
+{
+  const char *datasets = g_getenv ("SD_DATASETS_DIR");
+  g_autofree char *base = g_build_filename (datasets ? datasets : "../shared/datasets", "movielens-100k", "u1.base", NULL);
+  g_autofree char *test = g_build_filename (datasets ? datasets : "../shared/datasets", "movielens-100k", "u1.test", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *keys[] = { "ndcg@10", "recall@20", "precision@10", "hit@10", "map@10", "coverage",
+                         "novelty", "users_evaluated", "train_seconds" };
+  int status;
+
+  if (!g_file_test (base, G_FILE_TEST_EXISTS) || !g_file_test (test, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("MovieLens-100k u1.base/u1.test not found; skipping");
+      return;
+    }
+  out = run ((const char *[]) { "eval", "--model", "itemknn", "--param", "k=200", "--train", base,
+                                "--test", test, "--format", "movielens", "--positive-min-rating", "4",
+                                "--json", NULL }, &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_str_has_prefix (out, "{"));
+  g_assert_cmpuint (strlen (out), >, 2);
+  g_assert_cmpint (out[strlen (out) - 2], ==, '}');
+  g_assert_true (strchr (out, '\n') == out + strlen (out) - 1);   /* one line */
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    number (out, keys[i]);
+  g_assert_cmpfloat (number (out, "users_evaluated"), ==, 456);
+  g_assert_cmpfloat (number (out, "ndcg@10"), >, 0.35);
+
+  g_free (out);
+  g_free (err);
+  out = run ((const char *[]) { "eval", "--model", "itemknn", "--param", "k=0", "--train", base,
+                                "--test", test, "--json", NULL }, &status, &err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "k must be between 1 and 5000, got 0"));
+}
+
+static void
+test_shop_commands (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sd-cli-rec-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "shop.sqlite", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  out = run ((const char *[]) { "--db", db, "demo", "--size", "400", NULL }, &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_free (out);
+  g_free (err);
+
+  out = run ((const char *[]) { "--db", db, "train", "--model", "itemknn", "--validate", "--json", NULL }, &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "\"name\": \"ndcg@10\""));
+  g_assert_cmpfloat (number (out, "model_id"), >, 0);
+  g_free (out);
+  g_free (err);
+
+  out = run ((const char *[]) { "--db", db, "recommend", "--customer", "CUS-0000001", "--model", "itemknn",
+                                "-n", "5", "--json", NULL }, &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "\"source\": \""));
+  g_assert_nonnull (strstr (out, "\"rank\": 5"));
+  g_assert_null (strstr (out, "\"rank\": 6"));
+  g_assert_nonnull (strstr (out, "\"reasons\": [\""));
+  g_free (out);
+  g_free (err);
+
+  out = run ((const char *[]) { "--db", db, "recommend", "--customer", "nobody", NULL }, &status, &err);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "no customer “nobody”"));
+  g_free (out);
+  g_free (err);
+
+  out = run ((const char *[]) { "--db", db, "similar", "--product", "1", "-n", "3", "--csv", NULL }, &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_str_has_prefix (out, "rank,product_id,external_id,title,category,similarity\n1,"));
+  g_free (out);
+  g_free (err);
+
+  out = run ((const char *[]) { "--db", db, "eval", "--model", "ease", "--segment-by", "taste-group", "--json", NULL },
+             &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "\"segments\": {\"group 0\": {"));
+  g_free (out);
+  g_free (err);
+
+  out = run ((const char *[]) { "--db", db, "tune", "--model", "ease", "--grid", "lambda=100,1000", "--json", NULL },
+             &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "\"best\": {\"lambda\": "));
+
+  {
+    const char *suffixes[] = { "", "-wal", "-shm" };
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *p = g_strconcat (db, suffixes[i], NULL);
+        g_remove (p);
+      }
+    g_rmdir (dir);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  cli = g_getenv ("SD_CLI");
+  if (!cli)
+    cli = "build/src/cli/shopdesk-cli";
+  g_test_add_func ("/cli/eval-movielens", test_eval_movielens);
+  g_test_add_func ("/cli/shop-commands", test_shop_commands);
+  return g_test_run ();
+}

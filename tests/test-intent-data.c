@@ -1,0 +1,174 @@
+/* test-intent-data.c — reading labelled texts from CSV and JSON, and splitting them */
+#include "config.h"
+
+#include <string.h>
+
+#include "sd-error.h"
+#include "sd-intent-data.h"
+
+static SdIntentData *
+parse (const char  *text,
+       const char  *text_column,
+       const char  *label_column,
+       GError     **error)
+{
+  return sd_intent_data_parse (text, strlen (text), "data", text_column, label_column, error);
+}
+
+static void
+test_csv (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdIntentData) data = NULL;
+  const char *csv =
+    "\xEF\xBB\xBFid,text,category\r\n"
+    "1,plain text,card_arrival\r\n"
+    "2,\"with, a comma and \"\"quotes\"\"\",top_up\n"
+    "3,\"two\nlines\",  top_up  \n"
+    "\n";
+
+  data = parse (csv, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sd_intent_data_get_size (data), ==, 3);
+  g_assert_cmpstr (data->texts->pdata[1], ==, "with, a comma and \"quotes\"");
+  g_assert_cmpstr (data->texts->pdata[2], ==, "two\nlines");
+  g_assert_cmpstr (data->labels->pdata[2], ==, "top_up");
+  g_assert_cmpuint (g_array_index (data->lines, guint, 2), ==, 4);
+  g_clear_pointer (&data, sd_intent_data_free);
+
+  /* Columns by name, in any case; and the defaults without "text". */
+  data = parse ("Utterance,Intent,x\nhi,greet,1\n", "utterance", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (data->labels->pdata[0], ==, "greet");
+  g_clear_pointer (&data, sd_intent_data_free);
+  data = parse ("a,b\nhello,greet\n", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (data->texts->pdata[0], ==, "hello");
+  g_assert_cmpstr (data->labels->pdata[0], ==, "greet");
+  g_clear_pointer (&data, sd_intent_data_free);
+  data = parse ("a,b,c\nhello,greet,x\n", NULL, "c", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (data->labels->pdata[0], ==, "x");
+}
+
+static void
+test_csv_errors (void)
+{
+  static const struct {
+    const char *text;
+    const char *text_column;
+    const char *label_column;
+    const char *expected;
+  } cases[] = {
+    { "text,category\nok,a\ntoo,many,fields\n", NULL, NULL, "data:3: 3 fields" },
+    { "text,category\nok,a\n\"open,a\n", NULL, NULL, "data:3: a quoted field is not closed" },
+    { "text,category\n\"x\"y,a\n", NULL, NULL, "data:2: text after the closing quote" },
+    { "text,category\nok,\n", NULL, NULL, "data:2: the label is empty" },
+    { "text,category\nbad \xFF,a\n", NULL, NULL, "data:2: the text is not valid UTF-8" },
+    { "text,category\nok,a\n", "missing", NULL, "no text column “missing”" },
+    { "text,category\nok,a\n", NULL, "missing", "no label column “missing”" },
+    { "text\nok\n", NULL, NULL, "no label column" },
+    { "", NULL, NULL, "data: the file is empty" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdIntentData) data = parse (cases[i].text, cases[i].text_column,
+                                            cases[i].label_column, &error);
+      g_assert_null (data);
+      g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+      if (strstr (error->message, cases[i].expected) == NULL)
+        g_error ("case %u: expected “%s” in “%s”", i, cases[i].expected, error->message);
+    }
+}
+
+static void
+test_json (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdIntentData) data = NULL;
+
+  /* As in SMP2019: an array of objects with nested members to skip. */
+  data = parse ("[\n {\"text\": \"你给朴叔打电话\", \"entities\": [{\"type\": \"name\", \"start_idx\": 2}],"
+                " \"intent\": \"DIAL\"},\n {\"text\": \"\\u6253\\u5f00uc\", \"intent\": \"LAUNCH\"}\n]",
+                NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sd_intent_data_get_size (data), ==, 2);
+  g_assert_cmpstr (data->labels->pdata[0], ==, "DIAL");
+  g_assert_cmpstr (data->texts->pdata[1], ==, "打开uc");
+  g_assert_cmpuint (g_array_index (data->lines, guint, 1), ==, 3);
+  g_clear_pointer (&data, sd_intent_data_free);
+
+  /* JSON lines, numeric labels, and an explicit label member. */
+  data = parse ("{\"reviewText\": \"great\", \"overall\": 5}\n{\"reviewText\": \"bad\", \"overall\": 1.0}\n",
+                "reviewText", "overall", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (data->labels->pdata[0], ==, "5");
+  g_assert_cmpstr (data->labels->pdata[1], ==, "1");   /* 1.0 and 1 are one label */
+  g_clear_pointer (&data, sd_intent_data_free);
+
+  data = parse ("[{\"text\": \"a\", \"intent\": \"x\"},\n {\"text\": 3, \"intent\": \"y\"}]", NULL, NULL, &error);
+  g_assert_null (data);
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "data:2: the member “text” is missing or not a string"));
+  g_clear_error (&error);
+
+  data = parse ("[{\"text\": \"a\", \"intent\": \"x\"},\n 7]", NULL, NULL, &error);
+  g_assert_null (data);
+  g_assert_nonnull (strstr (error->message, "data:2: expected an object"));
+  g_clear_error (&error);
+
+  data = parse ("[{\"text\": \"a\", \"intent\": \"x\"", NULL, NULL, &error);
+  g_assert_null (data);
+  g_assert_nonnull (strstr (error->message, "data:1:"));
+}
+
+static void
+test_split (void)
+{
+  g_autoptr(SdIntentData) data = sd_intent_data_new ();
+  g_autoptr(SdIntentData) kept = NULL;
+  g_autoptr(SdIntentData) held = NULL;
+  g_autoptr(SdIntentData) kept2 = NULL;
+  g_autoptr(SdIntentData) held2 = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  guint held_a = 0;
+
+  for (int i = 0; i < 100; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("example %d", i);
+      sd_intent_data_add (data, text, i % 4 == 0 ? "rare" : "common");
+    }
+  sd_intent_data_add (data, "only one", "single");
+
+  sd_intent_data_split (data, 0.2, 42, &kept, &held);
+  g_assert_cmpuint (sd_intent_data_get_size (kept) + sd_intent_data_get_size (held), ==, 101);
+  /* Stratified: 20 % of each label, and a label with one example stays in training. */
+  for (guint i = 0; i < held->labels->len; i++)
+    held_a += strcmp (held->labels->pdata[i], "rare") == 0;
+  g_assert_cmpuint (held_a, ==, 5);
+  g_assert_cmpuint (sd_intent_data_get_size (held), ==, 20);
+  g_assert_true (g_ptr_array_find_with_equal_func (kept->labels, "single", g_str_equal, NULL));
+
+  /* The same seed gives the same split. */
+  sd_intent_data_split (data, 0.2, 42, &kept2, &held2);
+  for (guint i = 0; i < held->texts->len; i++)
+    g_assert_cmpstr (held->texts->pdata[i], ==, held2->texts->pdata[i]);
+
+  names = sd_intent_data_get_label_names (data);
+  g_assert_cmpuint (names->len, ==, 3);
+  g_assert_cmpstr (names->pdata[0], ==, "rare");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/intent-data/csv", test_csv);
+  g_test_add_func ("/intent-data/csv-errors", test_csv_errors);
+  g_test_add_func ("/intent-data/json", test_json);
+  g_test_add_func ("/intent-data/split", test_split);
+  return g_test_run ();
+}

@@ -1,0 +1,559 @@
+/* test-intent.c — the intent classifier: learning, calibration, out of scope, save/load,
+ * and accuracy floors on the real data sets */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sd-error.h"
+#include "sd-intent-eval.h"
+#include "sd-intent-model.h"
+
+#define N_LABELS 6
+
+/* A synthetic task: sentences of filler words with one or two keywords of their label.
+ * With @ambiguous > 0, that share of sentences also carries a keyword of another label and
+ * gets one of the two labels at random. With @oos > 0, that share has no keyword at all
+ * and the label "oos". */
+static SdIntentData *
+make_task (GRand  *rand,
+           guint   n,
+           double  ambiguous,
+           double  oos,
+           GArray *is_ambiguous)
+{
+  SdIntentData *data = sd_intent_data_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      int label = g_rand_int_range (rand, 0, N_LABELS);
+      int other = (label + g_rand_int_range (rand, 1, N_LABELS)) % N_LABELS;
+      gboolean amb = g_rand_double (rand) < ambiguous;
+      gboolean out = !amb && g_rand_double (rand) < oos;
+      int words = g_rand_int_range (rand, 4, 9);
+      int key_at = g_rand_int_range (rand, 0, words);
+      g_autofree char *name = NULL;
+
+      for (int w = 0; w < words; w++)
+        {
+          g_string_append_printf (text, "%sfiller%d", w ? " " : "", g_rand_int_range (rand, 0, 150));
+          if (w == key_at && !out)
+            {
+              g_string_append_printf (text, " key%c%d", 'a' + label, g_rand_int_range (rand, 0, 5));
+              if (amb)
+                g_string_append_printf (text, " key%c%d", 'a' + other, g_rand_int_range (rand, 0, 5));
+            }
+        }
+      if (amb && g_rand_boolean (rand))
+        label = other;
+      name = out ? g_strdup ("oos") : g_strdup_printf ("label_%c", 'a' + label);
+      sd_intent_data_add (data, text->str, name);
+      if (is_ambiguous)
+        g_array_append_val (is_ambiguous, amb);
+    }
+  return data;
+}
+
+static void
+small_params (SdIntentParams *params)
+{
+  sd_intent_params_init (params);
+  params->dim = 24;
+  params->epochs = 15;
+  params->char_max = 0;   /* the synthetic words share letters on purpose */
+}
+
+static double
+accuracy (SdIntentModel      *model,
+          const SdIntentData *data)
+{
+  guint correct = 0;
+  for (guint i = 0; i < data->texts->len; i++)
+    {
+      SdIntentPrediction pred;
+      sd_intent_model_predict (model, data->texts->pdata[i], &pred);
+      correct += strcmp (pred.name, data->labels->pdata[i]) == 0;
+    }
+  return (double) correct / data->texts->len;
+}
+
+static void
+test_learns (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1);
+  g_autoptr(SdIntentData) train = make_task (rand, 600, 0, 0, NULL);
+  g_autoptr(SdIntentData) test = make_task (rand, 300, 0, 0, NULL);
+  g_autoptr(SdIntentModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  SdIntentParams params;
+  SdIntentPrediction pred;
+  double acc;
+
+  small_params (&params);
+  model = sd_intent_model_train (train, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sd_intent_model_get_n_labels (model), ==, N_LABELS);
+  acc = accuracy (model, test);
+  g_test_message ("synthetic accuracy %.3f", acc);
+  g_assert_cmpfloat (acc, >=, 0.95);
+
+  /* Top alternatives are distinct, sorted, and their probabilities are sane. */
+  sd_intent_model_predict (model, "filler1 keyc2 filler7", &pred);
+  g_assert_cmpstr (pred.name, ==, "label_c");
+  g_assert_cmpuint (pred.n_top, ==, 3);
+  g_assert_cmpint (pred.top[0].label, ==, pred.label);
+  g_assert_cmpint (pred.top[0].label, !=, pred.top[1].label);
+  g_assert_cmpint (pred.top[1].label, !=, pred.top[2].label);
+  g_assert_cmpfloat (pred.top[0].probability, >=, pred.top[1].probability);
+  g_assert_cmpfloat (pred.top[1].probability, >=, pred.top[2].probability);
+  g_assert_cmpfloat (pred.top[0].probability + pred.top[1].probability + pred.top[2].probability, <=, 1.0 + 1e-9);
+  g_assert_false (pred.out_of_scope);
+
+  /* Words it never saw: no idea, so out of scope. */
+  sd_intent_model_predict (model, "zebra xylophone", &pred);
+  g_assert_true (pred.out_of_scope);
+  sd_intent_model_predict (model, "", &pred);
+  g_assert_true (pred.out_of_scope);
+  sd_intent_model_predict (model, NULL, &pred);
+  g_assert_true (pred.out_of_scope);
+}
+
+static void
+test_shuffled_labels (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2);
+  g_autoptr(SdIntentData) train = make_task (rand, 600, 0, 0, NULL);
+  g_autoptr(SdIntentData) test = make_task (rand, 600, 0, 0, NULL);
+  g_autoptr(SdIntentModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  SdIntentParams params;
+  double acc;
+
+  /* Labels that have nothing to do with the text cannot be learnt. */
+  for (guint i = train->labels->len; i > 1; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i);
+      gpointer t = train->labels->pdata[i - 1];
+      train->labels->pdata[i - 1] = train->labels->pdata[j];
+      train->labels->pdata[j] = t;
+    }
+  small_params (&params);
+  model = sd_intent_model_train (train, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  acc = accuracy (model, test);
+  g_test_message ("shuffled-label accuracy %.3f (chance %.3f)", acc, 1.0 / N_LABELS);
+  g_assert_cmpfloat (acc, <, 1.0 / N_LABELS + 0.1);
+}
+
+static void
+test_deterministic_and_save_load (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr(SdIntentData) train = make_task (rand, 400, 0.1, 0, NULL);
+  g_autoptr(SdIntentData) test = make_task (rand, 200, 0.1, 0, NULL);
+  g_autoptr(SdIntentModel) a = NULL;
+  g_autoptr(SdIntentModel) b = NULL;
+  g_autoptr(SdIntentModel) c = NULL;
+  g_autoptr(SdIntentModel) loaded = NULL;
+  g_autoptr(GBytes) blob_a = NULL;
+  g_autoptr(GBytes) blob_b = NULL;
+  g_autoptr(GBytes) blob_c = NULL;
+  g_autoptr(GBytes) blob_again = NULL;
+  g_autoptr(GError) error = NULL;
+  SdIntentParams params;
+  double pa[N_LABELS], pl[N_LABELS];
+
+  small_params (&params);
+  params.char_max = 4;   /* exercise character n-grams in the blob */
+  params.char_min = 2;
+  params.n_models = 2;
+  a = sd_intent_model_train (train, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  b = sd_intent_model_train (train, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  params.seed = 99;
+  c = sd_intent_model_train (train, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  blob_a = sd_intent_model_save (a);
+  blob_b = sd_intent_model_save (b);
+  blob_c = sd_intent_model_save (c);
+  g_assert_true (g_bytes_equal (blob_a, blob_b));
+  g_assert_false (g_bytes_equal (blob_a, blob_c));
+
+  loaded = sd_intent_model_load (blob_a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sd_intent_model_get_n_labels (loaded), ==, sd_intent_model_get_n_labels (a));
+  for (guint j = 0; j < N_LABELS; j++)
+    g_assert_cmpstr (sd_intent_model_get_label (loaded, j), ==, sd_intent_model_get_label (a, j));
+  g_assert_cmpfloat (sd_intent_model_get_threshold (loaded), ==, sd_intent_model_get_threshold (a));
+  g_assert_cmpfloat (sd_intent_model_get_temperature (loaded), ==, sd_intent_model_get_temperature (a));
+  for (guint i = 0; i < test->texts->len; i++)
+    {
+      sd_intent_model_predict_probs (a, test->texts->pdata[i], pa);
+      sd_intent_model_predict_probs (loaded, test->texts->pdata[i], pl);
+      g_assert_cmpmem (pa, sizeof pa, pl, sizeof pl);
+    }
+  blob_again = sd_intent_model_save (loaded);
+  g_assert_true (g_bytes_equal (blob_a, blob_again));
+}
+
+static void
+test_damaged_blob (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  g_autoptr(SdIntentData) train = make_task (rand, 200, 0, 0, NULL);
+  g_autoptr(SdIntentModel) model = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  SdIntentParams params;
+  const guint8 *bytes;
+  gsize size;
+
+  small_params (&params);
+  params.validation_fraction = 0;
+  model = sd_intent_model_train (train, &params, NULL, NULL, NULL);
+  blob = sd_intent_model_save (model);
+  bytes = g_bytes_get_data (blob, &size);
+
+  /* Every truncation fails cleanly. */
+  for (gsize cut = 0; cut < size; cut += 1 + cut / 3)
+    {
+      g_autoptr(GBytes) part = g_bytes_new (bytes, cut);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdIntentModel) bad = sd_intent_model_load (part, &error);
+      g_assert_null (bad);
+      g_assert_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT);
+    }
+
+  /* Flipped header bytes are refused or give a usable model, never a crash. */
+  for (gsize at = 0; at < 80 && at < size; at++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (bytes, size);
+      g_autoptr(GBytes) flipped = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdIntentModel) maybe = NULL;
+
+      copy[at] ^= 0x5A;
+      flipped = g_bytes_new (copy, size);
+      maybe = sd_intent_model_load (flipped, &error);
+      if (maybe)
+        {
+          SdIntentPrediction pred;
+          sd_intent_model_predict (maybe, "filler1 keya1", &pred);
+        }
+      else
+        g_assert_nonnull (error);
+    }
+}
+
+/* Mean NLL of @data under @model, at the model's temperature or (@uncalibrated) at 1. */
+static double
+nll (SdIntentModel      *model,
+     const SdIntentData *data,
+     gboolean            uncalibrated)
+{
+  double t = sd_intent_model_get_temperature (model);
+  double sum = 0.0;
+  double probs[N_LABELS];
+
+  for (guint i = 0; i < data->texts->len; i++)
+    {
+      int y = sd_intent_model_find_label (model, data->labels->pdata[i]);
+      double p;
+      sd_intent_model_predict_probs (model, data->texts->pdata[i], probs);
+      if (uncalibrated)
+        {
+          /* p ∝ exp(z / T), so p^T ∝ exp(z). */
+          double z = 0.0;
+          for (guint j = 0; j < N_LABELS; j++)
+            z += pow (probs[j], t);
+          p = pow (probs[y], t) / z;
+        }
+      else
+        p = probs[y];
+      sum -= log (MAX (p, 1e-300));
+    }
+  return sum / data->texts->len;
+}
+
+static void
+test_calibration_and_threshold (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  g_autoptr(GArray) amb = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr(SdIntentData) train = make_task (rand, 1500, 0.3, 0, NULL);
+  g_autoptr(SdIntentData) test = make_task (rand, 1000, 0.3, 0, amb);
+  g_autoptr(SdIntentModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  SdIntentParams params;
+  double before, after, valid_acc, nll_cal, nll_raw;
+  guint accepted = 0, accepted_right = 0, right = 0;
+  guint rejected_amb = 0, n_amb = 0, rejected_clear = 0, n_clear = 0;
+
+  small_params (&params);
+  params.epochs = 40;           /* long enough to grow overconfident on the ambiguous half */
+  params.label_smoothing = 0;
+  params.validation_fraction = 0.2;
+  model = sd_intent_model_train (train, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  sd_intent_model_get_validation (model, &before, &after, &valid_acc);
+  g_test_message ("validation NLL %.4f → %.4f (T = %.3f), threshold %.3f",
+                  before, after, sd_intent_model_get_temperature (model),
+                  sd_intent_model_get_threshold (model));
+  g_assert_cmpfloat (after, <, before);
+
+  /* The temperature fitted on validation data also helps on fresh data. */
+  nll_cal = nll (model, test, FALSE);
+  nll_raw = nll (model, test, TRUE);
+  g_test_message ("test NLL %.4f uncalibrated, %.4f calibrated", nll_raw, nll_cal);
+  g_assert_cmpfloat (nll_cal, <, nll_raw);
+
+  /* The threshold keeps the answers more likely right and turns away the coin flips. */
+  g_assert_cmpfloat (sd_intent_model_get_threshold (model), >, 0.0);
+  g_assert_cmpfloat (sd_intent_model_get_threshold (model), <, 1.0);
+  for (guint i = 0; i < test->texts->len; i++)
+    {
+      SdIntentPrediction pred;
+      gboolean ok, is_amb = g_array_index (amb, gboolean, i);
+
+      sd_intent_model_predict (model, test->texts->pdata[i], &pred);
+      ok = strcmp (pred.name, test->labels->pdata[i]) == 0;
+      right += ok;
+      g_assert_cmpint (pred.out_of_scope, ==, pred.confidence < sd_intent_model_get_threshold (model));
+      if (!pred.out_of_scope)
+        {
+          accepted++;
+          accepted_right += ok;
+        }
+      if (is_amb)
+        {
+          n_amb++;
+          rejected_amb += pred.out_of_scope;
+        }
+      else
+        {
+          n_clear++;
+          rejected_clear += pred.out_of_scope;
+        }
+    }
+  g_test_message ("accuracy %.3f overall, %.3f on the %u accepted; rejected %.2f of ambiguous, %.2f of clear",
+                  (double) right / test->texts->len, (double) accepted_right / accepted, accepted,
+                  (double) rejected_amb / n_amb, (double) rejected_clear / n_clear);
+  g_assert_cmpuint (accepted, >, 0);
+  g_assert_cmpfloat ((double) accepted_right / accepted, >, (double) right / test->texts->len + 0.03);
+  g_assert_cmpfloat ((double) rejected_amb / n_amb, >, 2.0 * rejected_clear / n_clear);
+}
+
+static void
+test_out_of_scope_label (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (6);
+  g_autoptr(SdIntentData) train = make_task (rand, 1000, 0, 0.2, NULL);
+  g_autoptr(SdIntentData) test = make_task (rand, 600, 0, 0.2, NULL);
+  g_autoptr(SdIntentModel) model = NULL;
+  g_autoptr(SdIntentEval) eval = NULL;
+  g_autoptr(GError) error = NULL;
+  SdIntentParams params;
+
+  small_params (&params);
+  params.oos_label = "oos";
+  model = sd_intent_model_train (train, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_intent_model_get_oos_label (model), ==, sd_intent_model_find_label (model, "oos"));
+
+  eval = sd_intent_eval_run (model, test, 10);
+  g_test_message ("OOS recall %.3f precision %.3f, in-scope accuracy %.3f",
+                  eval->oos_recall, eval->oos_precision, eval->in_scope_accuracy);
+  g_assert_true (eval->has_oos);
+  g_assert_cmpfloat (eval->oos_recall, >=, 0.8);
+  g_assert_cmpfloat (eval->in_scope_accuracy, >=, 0.9);
+  g_assert_cmpfloat (eval->accuracy, >=, 0.9);
+}
+
+static void
+test_eval_counts (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(SdIntentData) train = make_task (rand, 600, 0, 0, NULL);
+  g_autoptr(SdIntentData) test = sd_intent_data_new ();
+  g_autoptr(SdIntentModel) model = NULL;
+  g_autoptr(SdIntentEval) eval = NULL;
+  SdIntentParams params;
+  SdIntentConfusion *top;
+
+  small_params (&params);
+  model = sd_intent_model_train (train, &params, NULL, NULL, NULL);
+  /* Three right, two a→b mistakes, one c→a, one label the model never saw. */
+  sd_intent_data_add (test, "filler1 keya1", "label_a");
+  sd_intent_data_add (test, "filler2 keyb2", "label_b");
+  sd_intent_data_add (test, "filler3 keyc3", "label_c");
+  sd_intent_data_add (test, "filler4 keyb1", "label_a");
+  sd_intent_data_add (test, "filler5 keyb3 filler6", "label_a");
+  sd_intent_data_add (test, "keya0 filler9", "label_c");
+  sd_intent_data_add (test, "keyd0", "never_seen");
+  eval = sd_intent_eval_run (model, test, 10);
+
+  g_assert_cmpuint (eval->n, ==, 7);
+  g_assert_cmpfloat_with_epsilon (eval->accuracy, 3.0 / 7.0, 1e-9);
+  g_assert_cmpuint (eval->unknown_labels, ==, 1);
+  g_assert_cmpuint (eval->confusions->len, ==, 3);
+  top = &g_array_index (eval->confusions, SdIntentConfusion, 0);
+  g_assert_cmpstr (top->truth, ==, "label_a");
+  g_assert_cmpstr (top->predicted, ==, "label_b");
+  g_assert_cmpuint (top->count, ==, 2);
+  /* By hand: a tp 1 fp 1 fn 2 → F1 0.4; b tp 1 fp 2 → 0.5; c tp 1 fn 1 → 2/3;
+   * d fp 1 → 0; never_seen fn 1 → 0. */
+  g_assert_cmpfloat_with_epsilon (eval->macro_f1, (0.4 + 0.5 + 2.0 / 3.0 + 0 + 0) / 5, 1e-9);
+}
+
+static gboolean
+train_job (SdJob         *job,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  SdIntentParams params;
+  g_autoptr(SdIntentModel) model = NULL;
+
+  small_params (&params);
+  model = sd_intent_model_train (data, &params, job, cancellable, error);
+  return model != NULL;
+}
+
+static void
+test_job_and_cancel (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (8);
+  g_autoptr(SdIntentData) train = make_task (rand, 300, 0, 0, NULL);
+  g_autoptr(SdJob) job = sd_job_new ("train", train_job, train, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdIntentModel) model = NULL;
+  SdIntentParams params;
+  GArray *points;
+  double first = -1, last = -1;
+  guint losses = 0;
+
+  g_assert_true (sd_job_run_sync (job, &error));
+  g_assert_no_error (error);
+  points = sd_job_get_points (job);
+  for (guint i = 0; i < points->len; i++)
+    {
+      SdMetricPoint *p = &g_array_index (points, SdMetricPoint, i);
+      if (strcmp (p->name, "loss") != 0)
+        continue;
+      g_assert_cmpint (p->step, ==, (int) losses);
+      if (losses == 0)
+        first = p->value;
+      last = p->value;
+      losses++;
+    }
+  /* Calibration run plus refit, 15 epochs each. */
+  g_assert_cmpuint (losses, ==, 30);
+  g_assert_cmpfloat (last, <, first);
+  g_assert_cmpfloat (sd_job_get_fraction (job), ==, 1.0);
+
+  small_params (&params);
+  g_cancellable_cancel (cancellable);
+  model = sd_intent_model_train (train, &params, NULL, cancellable, &error);
+  g_assert_null (model);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* Settings out of range and single-label data are refused with a reason. */
+  params.dim = 0;
+  model = sd_intent_model_train (train, &params, NULL, NULL, &error);
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  {
+    g_autoptr(SdIntentData) one = sd_intent_data_new ();
+    sd_intent_data_add (one, "a", "x");
+    sd_intent_data_add (one, "b", "x");
+    small_params (&params);
+    model = sd_intent_model_train (one, &params, NULL, NULL, &error);
+    g_assert_null (model);
+    g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  }
+}
+
+/* ---- the real data sets ------------------------------------------------------------- */
+
+static void
+floor_on (const char *train_name,
+          const char *test_name,
+          double      floor,
+          double      max_seconds)
+{
+  const char *dir = g_getenv ("SD_DATASETS_DIR");
+  g_autofree char *train_path = NULL;
+  g_autofree char *test_path = NULL;
+  g_autoptr(SdIntentData) train = NULL;
+  g_autoptr(SdIntentData) test = NULL;
+  g_autoptr(SdIntentModel) model = NULL;
+  g_autoptr(SdIntentEval) eval = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+  double seconds;
+
+  train_path = g_build_filename (dir ? dir : "../shared/datasets", train_name, NULL);
+  test_path = g_build_filename (dir ? dir : "../shared/datasets", test_name, NULL);
+  if (!g_file_test (train_path, G_FILE_TEST_EXISTS) || !g_file_test (test_path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *why = g_strdup_printf ("%s or %s is absent (set SD_DATASETS_DIR)", train_path, test_path);
+      g_test_skip (why);
+      return;
+    }
+
+  train = sd_intent_data_load (train_path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  test = sd_intent_data_load (test_path, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  model = sd_intent_model_train (train, NULL, NULL, NULL, &error);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_no_error (error);
+  eval = sd_intent_eval_run (model, test, 5);
+  blob = sd_intent_model_save (model);
+  g_test_message ("%s: accuracy %.4f, macro-F1 %.4f, trained in %.2f s, model %.1f MB",
+                  test_name, eval->accuracy, eval->macro_f1, seconds, g_bytes_get_size (blob) / 1e6);
+  g_assert_cmpfloat (eval->accuracy, >=, floor);
+  g_assert_cmpuint (g_bytes_get_size (blob), <, 50 * 1000 * 1000);
+  /* Only catches a runaway, even under the sanitizers on a busy machine: the benchmark
+   * measures the real time against fastText. */
+  g_assert_cmpfloat (seconds, <, max_seconds);
+}
+
+static void
+test_banking77 (void)
+{
+  floor_on ("banking77/train.csv", "banking77/test.csv", 0.87, 250);
+}
+
+static void
+test_smp2019 (void)
+{
+  /* The gp_* files carry only the intent (no domain), so the floor is on intents. */
+  floor_on ("smp2019-zh/gp_train.json", "smp2019-zh/gp_test.json", 0.93, 100);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/intent/learns", test_learns);
+  g_test_add_func ("/intent/shuffled-labels", test_shuffled_labels);
+  g_test_add_func ("/intent/deterministic-save-load", test_deterministic_and_save_load);
+  g_test_add_func ("/intent/damaged-blob", test_damaged_blob);
+  g_test_add_func ("/intent/calibration-threshold", test_calibration_and_threshold);
+  g_test_add_func ("/intent/out-of-scope-label", test_out_of_scope_label);
+  g_test_add_func ("/intent/eval-counts", test_eval_counts);
+  g_test_add_func ("/intent/job-and-cancel", test_job_and_cancel);
+  g_test_add_func ("/intent/banking77", test_banking77);
+  g_test_add_func ("/intent/smp2019", test_smp2019);
+  return g_test_run ();
+}
