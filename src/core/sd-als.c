@@ -850,9 +850,12 @@ sd_als_class_init (SdAlsClass *klass)
   properties[PROP_SEED] =
     g_param_spec_uint ("seed", "Seed", "Seed of the random initial factors",
                        0, G_MAXUINT, 42, flags);
+  /* CG by default: on MovieLens-100k u1 three warm-started steps per row give the same
+   * NDCG@10 / Recall@20 as exact Cholesky solves (0.424 / 0.331 against 0.423 / 0.332) in
+   * a third of the time (0.9 s against 2.9 s for 15 iterations). */
   properties[PROP_SOLVER] =
     g_param_spec_enum ("solver", "Solver", "How each row’s system is solved: cholesky (exact) or cg (a few conjugate-gradient steps)",
-                       SD_TYPE_ALS_SOLVER, SD_ALS_CHOLESKY, flags);
+                       SD_TYPE_ALS_SOLVER, SD_ALS_CG, flags);
   properties[PROP_CG_STEPS] =
     g_param_spec_int ("cg-steps", "CG steps", "Conjugate-gradient steps per row and half-iteration (solver cg)",
                       1, 256, 3, flags);
