@@ -612,15 +612,13 @@ sd_als_score (SdRecommender *model,
     }
 
   x = self->X + (gsize) user * k;
-  for (guint i = 0; i < self->n_items; i++)
-    {
-      const double *y = self->Y + (gsize) i * k;
-      double s = 0;
+  {
+    g_autofree double *s = g_new (double, MAX (self->n_items, 1));
 
-      for (guint f = 0; f < k; f++)
-        s += x[f] * y[f];
-      scores[i] = (float) s;
-    }
+    cblas_dgemv (CblasRowMajor, CblasNoTrans, self->n_items, k, 1.0, self->Y, k, x, 1, 0.0, s, 1);
+    for (guint i = 0; i < self->n_items; i++)
+      scores[i] = (float) s[i];
+  }
 }
 
 static int
