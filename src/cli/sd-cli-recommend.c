@@ -226,8 +226,8 @@ import_pair (const char                  *train_path,
   g_autoptr(SdStore) train_store = NULL;
   g_autoptr(SdStore) test_store = NULL;
   g_autoptr(SdInteractions) test = NULL;
-  g_autoptr(GHashTable) train_customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) train_products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) train_customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) train_products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) test_customers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(GHashTable) test_products = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   SdImportOptions options = { format, FALSE };
