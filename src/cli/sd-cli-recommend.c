@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sd-cli.h"
+#include "sd-ease.h"
 #include "sd-error.h"
 #include "sd-eval.h"
 #include "sd-import.h"
@@ -226,8 +227,8 @@ import_pair (const char                  *train_path,
   g_autoptr(SdStore) train_store = NULL;
   g_autoptr(SdStore) test_store = NULL;
   g_autoptr(SdInteractions) test = NULL;
-  g_autoptr(GHashTable) train_customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) train_products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) train_customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) train_products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) test_customers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(GHashTable) test_products = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   SdImportOptions options = { format, FALSE };
@@ -734,7 +735,7 @@ sd_cli_recommend (SdCliGlobal  *global,
   gboolean json = FALSE, csv = FALSE, include_seen = FALSE, in_stock = FALSE, retrain = FALSE;
   GOptionEntry entries[] = {
     { "customer", 'c', 0, G_OPTION_ARG_STRING, &customer, "The customer (external id or store id)", "ID" },
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model (default ease)", "NAME" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model (default ease; itemknn for catalogues too large for it)", "NAME" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Train afresh with this hyperparameter (repeatable)", "KEY=VALUE" },
     { "n", 'n', 0, G_OPTION_ARG_INT, &n, "How many items (default 10)", "N" },
     { "include-seen", 0, 0, G_OPTION_ARG_NONE, &include_seen, "Keep items the customer already has", NULL },
@@ -789,6 +790,9 @@ sd_cli_recommend (SdCliGlobal  *global,
     }
   u = sd_interactions_user_index (train, customer_id);
   g_assert (u >= 0);
+  /* Without --model: EASE, or item kNN when the catalogue is too large for EASE. */
+  if (!model_name && sd_ease_memory_needed (train->n_items) > ((guint64) 4 << 30))
+    model_name = g_strdup ("itemknn");
   if (!(model = get_model ("recommend", store, model_name ? model_name : "ease", params,
                            train, catalog, retrain, &source)))
     return SD_EXIT_FAILED;
