@@ -436,7 +436,7 @@ show_turn (SdChatbotPage *self,
   box = section (self->inspector, _("Answer Came From"));
   {
     g_autofree char *tmpl = t->template_id
-                            ? g_strdup_printf (_("Template “%s” (#%" G_GINT64_FORMAT ")"), t->template_key, t->template_id)
+                            ? g_strdup_printf (_("Template “%s” (#%ld)"), t->template_key, (long) t->template_id)
                             : g_strdup_printf (_("Template “%s”"), t->template_key ? t->template_key : "—");
     gtk_box_append (GTK_BOX (box), caption (tmpl));
   }

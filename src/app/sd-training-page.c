@@ -917,7 +917,7 @@ tune_func (SdJob         *job,
 
   if (!store)
     return FALSE;
-  sd_job_set_progress (job, 0, "Reading the shop");
+  sd_job_set_progress (job, 0, _("Reading the shop"));
   if (!(train = sd_interactions_from_store (store, &d->weights, cancellable, error)) ||
       !(catalog = sd_catalog_from_store (store, train, NULL, error)))
     return FALSE;
@@ -1075,7 +1075,7 @@ add_run_curves (SdTrainingPage *self,
     g_autofree char *name = model_label ((const char *) sqlite3_column_text (info, 0),
                                          (const char *) sqlite3_column_text (info, 1));
     /* TRANSLATORS: a past run's curve in a chart legend: model name and run number */
-    label = g_strdup_printf (_("%s #%" G_GINT64_FORMAT), name, run_id);
+    label = g_strdup_printf (_("%s #%ld"), name, (long) run_id);
   }
 
   points = sd_store_prepare (self->store,
@@ -1242,8 +1242,8 @@ make_run_row (SdTrainingPage *self,
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->overlaid, &run_id));
   g_signal_connect_object (check, "toggled", G_CALLBACK (run_toggled_cb), self, 0);
   {
-    g_autofree char *a11y = g_strdup_printf (_("Show run %" G_GINT64_FORMAT " of %s on the charts"),
-                                             run_id, label);
+    g_autofree char *a11y = g_strdup_printf (_("Show run %ld of %s on the charts"),
+                                             (long) run_id, label);
     gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
   }
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
