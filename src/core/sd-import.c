@@ -943,13 +943,18 @@ sd_import_product_find (SdImportContext  *ctx,
 {
   gint64 *known = g_hash_table_lookup (ctx->products, external_id);
   g_autoptr(SdStmt) find = NULL;
+  gint64 id;
 
   if (known)
     return *known;
   if (!(find = sd_store_prepare (ctx->store, "SELECT id FROM products WHERE external_id = ?1", error)))
     return -1;
   sqlite3_bind_text (find, 1, external_id, -1, SQLITE_STATIC);
-  return sqlite3_step (find) == SQLITE_ROW ? sqlite3_column_int64 (find, 0) : 0;
+  if (sqlite3_step (find) != SQLITE_ROW)
+    return 0;
+  id = sqlite3_column_int64 (find, 0);
+  remember_id (ctx->products, external_id, id);
+  return id;
 }
 
 gint64
@@ -963,9 +968,9 @@ sd_import_product_ref (SdImportContext  *ctx,
 
   if (known)
     return *known;
-  if ((id = sd_import_product_find (ctx, external_id, error)) < 0)
-    return -1;
-  if (id == 0)
+  if ((id = sd_import_product_find (ctx, external_id, error)) != 0)
+    return id;
+  else
     {
       g_autoptr(SdStmt) insert =
         sd_store_prepare (ctx->store,
