@@ -276,6 +276,15 @@ test_format_names (void)
     }
   g_assert_cmpstr (sd_import_format_to_string (SD_IMPORT_SHOPIFY_ORDERS), ==, "shopify-orders");
   g_assert_false (sd_import_format_from_string ("excel", &(SdImportFormat) { 0 }));
+
+  {
+    g_autofree char *one = sd_import_rows_to_text (1);
+    g_autofree char *many = sd_import_rows_to_text (120000);
+    g_autofree char *huge = sd_import_rows_to_text (20541909);
+    g_assert_cmpstr (one, ==, "1 row");
+    g_assert_cmpstr (many, ==, "120,000 rows");
+    g_assert_cmpstr (huge, ==, "20,541,909 rows");
+  }
 }
 
 static void

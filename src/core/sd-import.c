@@ -72,6 +72,13 @@ format_count (guint64 n)
   return g_string_free (out, FALSE);
 }
 
+char *
+sd_import_rows_to_text (guint64 rows)
+{
+  g_autofree char *count = format_count (rows);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", rows), count);
+}
+
 /* Report */
 
 static void
@@ -1651,8 +1658,7 @@ import_job_progress (guint64  bytes_done,
                      gpointer user_data)
 {
   ImportJob *d = user_data;
-  g_autofree char *count = format_count (rows);
-  g_autofree char *text = g_strdup_printf (_("%s rows"), count);
+  g_autofree char *text = sd_import_rows_to_text (rows);
   gint64 now = g_get_monotonic_time ();
 
   sd_job_set_progress (d->job, bytes_total ? (double) bytes_done / bytes_total : 0.0, text);
