@@ -364,6 +364,29 @@ test_online_retail (Fixture       *f,
   g_assert_cmpint (query_int (f->store, "SELECT rows_imported FROM imports"), ==, 10);
 }
 
+/* The 2009–2011 release names a few columns differently and went through a spreadsheet. */
+static void
+test_online_retail_ii (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = write_temp (f, "online_retail_II.csv",
+                                      "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n"
+                                      "489434,85048,15CM CHRISTMAS GLASS BALL 20 LIGHTS,12,12/1/2009 7:45,6.95,13085.0,United Kingdom\n"
+                                      "489434,79323P,PINK CHERRY LIGHTS,12,12/1/2009 7:45,6.75,13085.0,United Kingdom\n"
+                                      "489435,22350,CAT BOWL ,12,12/1/2009 7:46,2.55,13085,United Kingdom\n", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = import_with (f, path, SD_IMPORT_AUTO, FALSE, &error);
+  g_autofree char *id = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (report->format, ==, SD_IMPORT_ONLINE_RETAIL);
+  g_assert_cmpuint (report->rows_imported, ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 1);
+  id = query_text (f->store, "SELECT external_id FROM customers");
+  g_assert_cmpstr (id, ==, "13085");
+  g_assert_cmpint (query_int (f->store, "SELECT placed_at FROM orders WHERE external_id = '489434'"), ==, 1259653500);
+}
+
 static void
 test_reimport (Fixture       *f,
                gconstpointer  data)
@@ -997,6 +1020,7 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/import/online-retail", test_online_retail);
+  ADD ("/import/online-retail-ii", test_online_retail_ii);
   ADD ("/import/reimport", test_reimport);
   ADD ("/import/latin1", test_latin1);
   ADD ("/import/bad-rows", test_bad_rows);

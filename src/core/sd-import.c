@@ -1567,7 +1567,10 @@ sd_import_file (SdStore               *store,
    * transaction, so SQLite's per-row foreign key lookups would only repeat that. */
   if (!sd_store_exec (store, "PRAGMA foreign_keys = OFF", &local) ||
       !sd_store_begin (store, &local))
-    goto failed;
+    {
+      g_prefix_error (&local, "Could not start importing “%s”: ", ctx.name);
+      goto failed;
+    }
   {
     g_autoptr(SdStmt) last = sd_store_prepare (store, "SELECT coalesce (max (id), 0) FROM orders", &local);
     if (last == NULL)
@@ -1623,7 +1626,10 @@ sd_import_file (SdStore               *store,
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
   if (!record_import (&ctx, started_at, &local) ||
       !sd_store_commit (store, &local))
-    goto failed;
+    {
+      g_prefix_error (&local, "Could not finish importing “%s”: ", ctx.name);
+      goto failed;
+    }
 
   if (progress)
     progress (sd_csv_reader_get_bytes_total (ctx.reader),
