@@ -627,6 +627,29 @@ test_cancel (Fixture       *f,
   g_assert_false (sd_store_in_transaction (f->store));
 }
 
+/* The Data page's cancel button: the job's cancellable, checked inside the row loop. */
+static void
+test_job_cancel (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(SdImportReport) seed = import_ok (f, "products.csv", SD_IMPORT_AUTO);
+  g_autofree char *before = content_checksum (f->store, TRUE);
+  g_autofree char *path = write_events (f, "job.csv", 20000, FALSE);
+  g_autoptr(SdJob) job = sd_import_job_new (f->path, path, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+
+  sd_job_cancel (job);
+  g_assert_false (sd_job_run_sync (job, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (sd_job_get_state (job), ==, SD_JOB_CANCELLED);
+  g_assert_null (sd_import_job_get_report (job));
+  after = content_checksum (f->store, TRUE);
+  g_assert_cmpstr (after, ==, before);
+}
+
 static void
 test_own_transaction (Fixture       *f,
                       gconstpointer  data)
@@ -1030,6 +1053,7 @@ main (int    argc,
   ADD ("/import/cancel", test_cancel);
   ADD ("/import/hash-identities", test_hash_identities);
   ADD ("/import/own-transaction", test_own_transaction);
+  ADD ("/import/job-cancel", test_job_cancel);
   ADD ("/import/shopify-products", test_shopify_products);
   ADD ("/import/shopify-orders", test_shopify_orders);
   ADD ("/import/woocommerce", test_woocommerce);
