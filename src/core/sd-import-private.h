@@ -123,9 +123,6 @@ gboolean     sd_import_get_time      (SdImportContext  *ctx,
                                       int               column,
                                       gboolean          required,
                                       gint64           *out);
-gboolean     sd_import_get_text      (SdImportContext  *ctx,
-                                      int               column,
-                                      const char      **out);
 
 /* Pure parsers, exposed for the tests. */
 gboolean     sd_import_parse_int     (const char       *text,

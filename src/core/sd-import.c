@@ -635,18 +635,6 @@ sd_import_get_time (SdImportContext *ctx,
   return TRUE;
 }
 
-gboolean
-sd_import_get_text (SdImportContext  *ctx,
-                    int               column,
-                    const char      **out)
-{
-  const char *text = sd_import_field (ctx, column);
-
-  if (*text)
-    *out = text;
-  return TRUE;
-}
-
 char *
 sd_import_identity (SdImportContext *ctx,
                     const char      *value)
