@@ -12,8 +12,12 @@ main (int    argc,
 {
   g_autoptr(SdApplication) app = NULL;
 
+  const char *localedir = g_getenv ("SHOPDESK_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* SHOPDESK_LOCALEDIR lets an uninstalled build (tests, screenshots) use the
+   * translations compiled into its build directory. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

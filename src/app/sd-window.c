@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "sd-coupons-page.h"
+#include "sd-customers-page.h"
 #include "sd-data-page.h"
 #include "sd-job-list.h"
 #include "sd-overview-page.h"
+#include "sd-training-page.h"
 #include "sd-window.h"
 
 #define MAX_RECENT_SHOPS 8
@@ -31,13 +33,13 @@ static const PageInfo pages[] = {
     sd_data_page_get_type },
   { "training", N_("Training"), "system-run-symbolic",
     N_("Train recommendation and chatbot models in the background and watch their loss curves."),
-    NULL },
+    sd_training_page_get_type },
   { "recommendations", N_("Recommendations"), "starred-symbolic",
     N_("Look up a customer and see what each model recommends, and why."),
     NULL },
   { "customers", N_("Customers"), "system-users-symbolic",
     N_("How customers resemble each other: a similarity heatmap and a map of taste."),
-    NULL },
+    sd_customers_page_get_type },
   { "coupons", N_("Coupons"), "emblem-documents-symbolic",
     N_("Coupon rules, who they reach and what they would cost, before they go live."),
     sd_coupons_page_get_type },

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Takes the README's and the metainfo's screenshots from the app itself, under Xvfb:
+# every page on the demo shop, in light and dark style, in high contrast, and in Chinese.
+#   bash data/screenshots/take.sh [OUT_DIR]      (default: data/screenshots)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${1:-data/screenshots}
+mkdir -p "$out"
+[ -d build ] || meson setup build >/dev/null
+meson compile -C build >/dev/null
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+shop="$work/demo-shop.sqlite"
+./build/src/cli/shopdesk-cli --db "$shop" demo >/dev/null 2>&1
+# Train a model so the recommendation pages have something to show.
+./build/src/cli/shopdesk-cli --db "$shop" train --model ease >/dev/null 2>&1 || true
+
+shoot() {   # shoot NAME PAGE [ENV=VALUE…]
+  local name=$1 page=$2
+  shift 2
+  env GSETTINGS_SCHEMA_DIR="$PWD/build/data" GSETTINGS_BACKEND=memory \
+      SHOPDESK_LOCALEDIR="$PWD/build/po" XDG_DATA_HOME="$work/data" "$@" \
+      ../shared/tools/screenshot "$out/$name.png" --title "Shopdesk|商店" --wait 4 -- \
+      ./build/src/app/shopdesk --page "$page" "$shop" >/dev/null 2>&1 ||
+    echo "could not take $name" >&2
+}
+
+for page in overview data training recommendations customers coupons chatbot; do
+  shoot "$page" "$page"
+done
+for page in overview training coupons; do
+  shoot "$page-dark" "$page" ADW_DEBUG_COLOR_SCHEME=force-dark
+  shoot "$page-high-contrast" "$page" ADW_DEBUG_HIGH_CONTRAST=1
+  shoot "$page-zh_CN" "$page" LANGUAGE=zh_CN LANG=zh_CN.UTF-8
+done
+ls "$out"/*.png

@@ -1,0 +1,549 @@
+/* sd-customers-page.c — similarity heatmap and map of taste of the shop's customers
+ *
+ * Everything is computed by sd_customer_map_job_new() in a worker; this file only shows
+ * the result. The maps are computed lazily: when the page is first shown, and again when
+ * the shop changes while it is on screen (a change while hidden marks it stale).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "sd-customers-page.h"
+#include "sd-format.h"
+#include "sd-heatmap.h"
+#include "sd-scatter.h"
+#include "sd-window.h"
+
+struct _SdCustomersPage
+{
+  GtkWidget       parent_instance;
+
+  GtkStack       *stack;
+  GtkSpinner     *spinner;
+  GtkLabel       *loading_label;
+  AdwStatusPage  *error_page;
+  GtkLabel       *summary_label;
+  GtkDropDown    *source_dropdown;
+  SdHeatmap      *heatmap;
+  GtkLabel       *heat_caption;
+  GtkDropDown    *colour_dropdown;
+  SdScatter      *scatter;
+  GtkLabel       *map_caption;
+
+  SdStore        *store;
+  SdJob          *job;
+  SdCustomerMap  *map;
+  gboolean        stale;
+  gboolean        updating;
+  GPtrArray      *colour_ids;   /* dropdown position → colouring id */
+};
+
+G_DEFINE_FINAL_TYPE (SdCustomersPage, sd_customers_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void start_job (SdCustomersPage *self);
+
+static SdWindow *
+get_window (SdCustomersPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
+}
+
+static const char *
+colouring_title (const char *id)
+{
+  if (g_str_equal (id, "segment"))
+    return _("Segment");
+  if (g_str_equal (id, "country"))
+    return _("Country");
+  if (g_str_equal (id, "cluster"))
+    return _("k-Means Cluster");
+  if (g_str_equal (id, "taste-group"))
+    return _("Taste Group");
+  return id;
+}
+
+/* ---- Showing the result ----------------------------------------------------------- */
+
+static void
+show_colouring (SdCustomersPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->colour_dropdown);
+  SdCustomerColouring *colouring;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+
+  if (self->map == NULL || self->map->n_points == 0 || selected >= self->colour_ids->len)
+    return;
+  colouring = sd_customer_map_get_colouring (self->map, g_ptr_array_index (self->colour_ids, selected));
+  if (colouring == NULL)
+    return;
+
+  for (guint i = 0; colouring->names[i]; i++)
+    {
+      const char *name = colouring->names[i];
+      if (g_str_equal (colouring->id, "cluster"))
+        {
+          /* TRANSLATORS: a k-means cluster in the map's legend, %s is its number */
+          g_autofree char *label = g_strdup_printf (_("Cluster %s"), name);
+          g_strv_builder_add (builder, label);
+        }
+      else if (*name == '\0')
+        g_strv_builder_add (builder, _("Not set"));
+      else if (g_str_equal (name, "other") && !g_str_equal (colouring->id, "taste-group"))
+        g_strv_builder_add (builder, _("Other"));
+      else
+        g_strv_builder_add (builder, name);
+    }
+  names = g_strv_builder_end (builder);
+  sd_scatter_set_points (self->scatter, self->map->x, self->map->y, colouring->values,
+                         (const char * const *) self->map->labels, self->map->n_points);
+  sd_scatter_set_categories (self->scatter, (const char * const *) names);
+}
+
+gboolean
+sd_customers_page_colour_by (SdCustomersPage *self,
+                             const char      *id)
+{
+  g_return_val_if_fail (SD_IS_CUSTOMERS_PAGE (self), FALSE);
+  for (guint i = 0; i < self->colour_ids->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->colour_ids, i), id))
+      {
+        gtk_drop_down_set_selected (self->colour_dropdown, i);
+        show_colouring (self);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+colour_selected_cb (SdCustomersPage *self)
+{
+  if (!self->updating)
+    show_colouring (self);
+}
+
+static void
+source_selected_cb (SdCustomersPage *self)
+{
+  start_job (self);
+}
+
+static char *
+map_caption (SdCustomersPage *self)
+{
+  SdCustomerMap *map = self->map;
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text,
+                          _("Each dot is a customer, placed by what they tend to buy: their taste factors from a "
+                            "matrix factorisation model (ALS), flattened to two dimensions by principal component "
+                            "analysis (the axes carry %.0f %% and %.0f %% of the differences). Customers close "
+                            "together like similar things. Hover a dot for the name; click it to open the "
+                            "customer's recommendations."),
+                          100 * map->explained[0], 100 * map->explained[1]);
+  g_string_append_c (text, ' ');
+  if (map->trained_als)
+    g_string_append (text, _("The factors come from a small, strongly regularised model made for this map; the stored models are unchanged."));
+  else
+    g_string_append (text, _("The factors come from the newest ALS model stored with the shop."));
+
+  if (!isnan (map->ari))
+    {
+      const char *verdict = map->ari >= 0.6 ? _("The groups show clearly on the map.")
+                          : map->ari >= 0.3 ? _("The groups show, with some overlap.")
+                          : _("The groups barely show: try the model made for this map.");
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text,
+                              _("k-means split the customers into %u clusters. Against the shop's %u taste groups "
+                                "they agree with an adjusted Rand index of %.2f (1 is the same grouping, 0 is chance); "
+                                "%.0f %% of customers share their cluster with mostly their own group. %s"),
+                              map->k, map->k, map->ari, 100 * map->purity, verdict);
+    }
+  else
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, _("k-means split the customers into %u clusters of similar taste."), map->k);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+show_map (SdCustomersPage *self)
+{
+  SdCustomerMap *map = self->map;
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
+  g_autofree char *customers = NULL, *summary = NULL, *heat = NULL, *caption = NULL;
+  const char *previous = NULL;
+  guint select = 0;
+
+  if (map == NULL)
+    return;
+  if (map->n_points == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  {
+    guint selected = gtk_drop_down_get_selected (self->colour_dropdown);
+    if (selected < self->colour_ids->len)
+      previous = g_intern_string (g_ptr_array_index (self->colour_ids, selected));
+  }
+  self->updating = TRUE;
+  g_ptr_array_set_size (self->colour_ids, 0);
+  for (guint i = 0; i < map->colourings->len; i++)
+    {
+      SdCustomerColouring *c = g_ptr_array_index (map->colourings, i);
+      g_ptr_array_add (self->colour_ids, g_strdup (c->id));
+      gtk_string_list_append (titles, colouring_title (c->id));
+      if (previous ? g_str_equal (c->id, previous) : g_str_equal (c->id, "cluster"))
+        select = i;
+    }
+  gtk_drop_down_set_model (self->colour_dropdown, G_LIST_MODEL (titles));
+  gtk_drop_down_set_selected (self->colour_dropdown, select);
+  self->updating = FALSE;
+  show_colouring (self);
+
+  sd_heatmap_set_matrix (self->heatmap, map->similarity, map->n_similar,
+                         (const char * const *) map->similar_labels);
+  sd_heatmap_set_title (self->heatmap, _("cosine similarity"));
+  /* The diagonal (1) aside, similarities of real customers rarely pass 0.5: fixing the
+   * bottom at 0 keeps weak pairs dark and shows blocks as bright squares. */
+  sd_heatmap_set_range (self->heatmap, 0, NAN);
+
+  customers = sd_format_count (map->n_customers);
+  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%s customer has viewed, carted or bought something.",
+                                          "%s customers have viewed, carted or bought something.",
+                                          map->n_customers),
+                             customers);
+  if (map->n_points < map->n_customers)
+    {
+      g_autofree char *shown = sd_format_count (map->n_points);
+      g_autofree char *more = g_strdup_printf (_("The map shows the %s most active."), shown);
+      g_autofree char *joined = g_strconcat (summary, " ", more, NULL);
+      g_free (summary);
+      summary = g_steal_pointer (&joined);
+    }
+  gtk_label_set_text (self->summary_label, summary);
+
+  heat = g_strdup_printf (_("The %u most active customers, each a row and a column. The brighter a cell, the more "
+                            "alike two customers' views, carts and purchases are (cosine similarity; on average "
+                            "%.2f). Rows are ordered so that similar customers sit together: bright squares along "
+                            "the diagonal are groups with a shared taste. Hover a cell to see who they are."),
+                          map->n_similar, map->similar_mean);
+  gtk_label_set_text (self->heat_caption, heat);
+  caption = map_caption (self);
+  gtk_label_set_text (self->map_caption, caption);
+  gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
+SdCustomerMap *
+sd_customers_page_get_map (SdCustomersPage *self)
+{
+  g_return_val_if_fail (SD_IS_CUSTOMERS_PAGE (self), NULL);
+  return self->map;
+}
+
+/* ---- Opening a customer ----------------------------------------------------------- */
+
+static void
+show_customer (SdCustomersPage *self,
+               const char      *external_id)
+{
+  SdWindow *window = get_window (self);
+
+  if (external_id == NULL)
+    return;
+  /* The Recommendations page installs the action; until it exists, say so. */
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.show-customer", "s", external_id) && window)
+    sd_window_toast (window, _("Customer recommendations are not available in this version"));
+}
+
+static void
+point_activated_cb (SdScatter       *scatter,
+                    guint            index,
+                    SdCustomersPage *self)
+{
+  if (self->map && index < self->map->n_points)
+    {
+      sd_scatter_set_selected (scatter, (int) index);
+      show_customer (self, self->map->external_ids[index]);
+    }
+}
+
+static void
+cell_activated_cb (SdHeatmap       *heatmap,
+                   guint            row,
+                   guint            column,
+                   SdCustomersPage *self)
+{
+  if (self->map && row < self->map->n_similar)
+    show_customer (self, self->map->similar_ids[row]);
+}
+
+/* ---- Computing -------------------------------------------------------------------- */
+
+gboolean
+sd_customers_page_get_loading (SdCustomersPage *self)
+{
+  g_return_val_if_fail (SD_IS_CUSTOMERS_PAGE (self), FALSE);
+  return self->job != NULL || (self->stale && self->store != NULL);
+}
+
+static void
+job_text_cb (SdCustomersPage *self)
+{
+  const char *text = self->job ? sd_job_get_text (self->job) : NULL;
+  gtk_label_set_text (self->loading_label, text && *text ? text : _("Comparing customers…"));
+}
+
+static void
+job_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SdCustomersPage) self = user_data;
+  SdJob *job = SD_JOB (object);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = sd_job_run_finish (job, result, &error);
+
+  if (job != self->job)
+    return;   /* superseded by a newer computation */
+  g_signal_handlers_disconnect_by_data (job, self);
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+
+  if (ok)
+    {
+      g_clear_pointer (&self->map, sd_customer_map_free);
+      self->map = sd_customer_map_job_steal_result (job);
+      g_clear_object (&self->job);
+      show_map (self);
+    }
+  else
+    {
+      g_clear_object (&self->job);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          adw_status_page_set_description (self->error_page, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "error");
+        }
+      else if (self->map)
+        show_map (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+start_job (SdCustomersPage *self)
+{
+  SdWindow *window = get_window (self);
+  gboolean use_stored = gtk_drop_down_get_selected (self->source_dropdown) == 1;
+
+  if (self->store == NULL || window == NULL)
+    return;
+  if (self->job)
+    {
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      sd_job_cancel (self->job);
+      g_clear_object (&self->job);
+    }
+  self->stale = FALSE;
+  self->job = sd_customer_map_job_new (sd_store_get_path (self->store), 0, 0, use_stored);
+  g_signal_connect_object (self->job, "notify::text", G_CALLBACK (job_text_cb), self, G_CONNECT_SWAPPED);
+  job_text_cb (self);
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  sd_window_run_job (window, self->job, job_done_cb, g_object_ref (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  start_job (SD_CUSTOMERS_PAGE (widget));
+}
+
+static void
+mark_stale (SdCustomersPage *self)
+{
+  self->stale = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    start_job (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+sd_customers_page_map (GtkWidget *widget)
+{
+  SdCustomersPage *self = SD_CUSTOMERS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sd_customers_page_parent_class)->map (widget);
+  if (self->stale && self->job == NULL)
+    start_job (self);
+}
+
+/* ---- Store ------------------------------------------------------------------------ */
+
+SdStore *
+sd_customers_page_get_store (SdCustomersPage *self)
+{
+  g_return_val_if_fail (SD_IS_CUSTOMERS_PAGE (self), NULL);
+  return self->store;
+}
+
+void
+sd_customers_page_set_store (SdCustomersPage *self,
+                             SdStore         *store)
+{
+  g_return_if_fail (SD_IS_CUSTOMERS_PAGE (self));
+
+  if (self->store == store)
+    return;
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  if (self->job)
+    {
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      sd_job_cancel (self->job);
+      g_clear_object (&self->job);
+    }
+  g_clear_pointer (&self->map, sd_customer_map_free);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  if (store)
+    {
+      g_signal_connect_object (store, "changed", G_CALLBACK (mark_stale), self, G_CONNECT_SWAPPED);
+      mark_stale (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+/* ---- GObject ---------------------------------------------------------------------- */
+
+static void
+sd_customers_page_dispose (GObject *object)
+{
+  SdCustomersPage *self = SD_CUSTOMERS_PAGE (object);
+  GtkWidget *child;
+
+  if (self->job)
+    {
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      sd_job_cancel (self->job);
+    }
+  g_clear_object (&self->job);
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_CUSTOMERS_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->map, sd_customer_map_free);
+  g_clear_pointer (&self->colour_ids, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (sd_customers_page_parent_class)->dispose (object);
+}
+
+static void
+sd_customers_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  SdCustomersPage *self = SD_CUSTOMERS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, sd_customers_page_get_loading (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_customers_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  SdCustomersPage *self = SD_CUSTOMERS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      sd_customers_page_set_store (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_customers_page_class_init (SdCustomersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_customers_page_dispose;
+  object_class->get_property = sd_customers_page_get_property;
+  object_class->set_property = sd_customers_page_set_property;
+  widget_class->map = sd_customers_page_map;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SD_TYPE_HEATMAP);
+  g_type_ensure (SD_TYPE_SCATTER);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-customers-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, source_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, heatmap);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, heat_caption);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, colour_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, scatter);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, map_caption);
+  gtk_widget_class_bind_template_callback (widget_class, colour_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, source_selected_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_install_action (widget_class, "customers.refresh", NULL, refresh_action);
+}
+
+static void
+sd_customers_page_init (SdCustomersPage *self)
+{
+  self->colour_ids = g_ptr_array_new_with_free_func (g_free);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  sd_scatter_set_axis_titles (self->scatter, _("First taste axis"), _("Second taste axis"));
+  g_signal_connect_object (self->scatter, "point-activated", G_CALLBACK (point_activated_cb), self, 0);
+  g_signal_connect_object (self->heatmap, "cell-activated", G_CALLBACK (cell_activated_cb), self, 0);
+}

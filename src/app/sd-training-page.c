@@ -1,0 +1,1657 @@
+/* sd-training-page.c — train recommenders in the background and compare them
+ *
+ * The hyperparameter editor edits a scratch instance of the chosen model: every field
+ * goes through sd_recommender_set_param(), so the model itself decides what it accepts
+ * and its message is what the field shows. Train turns the scratch model's values into
+ * KEY=VALUE pairs for sd_train_job_new(). The runs list and the comparison table read
+ * the `runs` table on the main thread: both queries are capped and take well under a
+ * millisecond; training and tuning run as jobs.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "sd-chart-controls.h"
+#include "sd-format.h"
+#include "sd-json.h"
+#include "sd-recommender.h"
+#include "sd-table-row.h"
+#include "sd-train-job.h"
+#include "sd-training-page.h"
+#include "sd-tune.h"
+#include "sd-window.h"
+
+#define MAX_RUNS 40
+
+struct _SdTrainingPage
+{
+  GtkWidget            parent_instance;
+
+  AdwComboRow         *model_row;
+  AdwPreferencesGroup *params_group;
+  GtkSpinButton       *view_spin;
+  GtkSpinButton       *cart_spin;
+  GtkSpinButton       *purchase_spin;
+  GtkSpinButton       *review_spin;
+  GtkSwitch           *validate_switch;
+  GtkLabel            *settings_error;
+  GtkButton           *tune_button;
+  GtkRevealer         *progress_revealer;
+  GtkLabel            *progress_title;
+  GtkLabel            *progress_status;
+  GtkProgressBar      *progress_bar;
+  SdLineChart         *loss_chart;
+  SdLineChart         *ndcg_chart;
+  GtkWidget           *loss_empty;
+  GtkWidget           *ndcg_empty;
+  GtkListBox          *runs_list;
+  GtkStack            *metrics_stack;
+  GtkColumnView       *metrics_view;
+
+  SdStore             *store;
+  SdRecommender       *scratch;       /* the model being edited */
+  GPtrArray           *param_rows;    /* the rows in params_group */
+  gboolean             updating;
+
+  SdJob               *train_job;     /* running, or the last one (its points stay drawn) */
+  gboolean             training;
+  SdJob               *tune_job;
+  char                *live_label;
+  guint                n_live_loss;
+
+  GHashTable          *overlaid;      /* run id (gint64 *) → TRUE */
+  GListStore          *metrics;       /* SdTableRow */
+  guint                n_runs;
+  gint64               newest_run;
+};
+
+G_DEFINE_FINAL_TYPE (SdTrainingPage, sd_training_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_TRAINING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean find_grid (const char *model, const char * const **grid,
+                           const char * const **fixed, guint *n_random);
+static void rebuild_charts (SdTrainingPage *self);
+static void reload_runs (SdTrainingPage *self);
+static void update_actions (SdTrainingPage *self);
+static void update_empty (SdTrainingPage *self);
+
+/* ---- Helpers ---------------------------------------------------------------------- */
+
+static SdWindow *
+get_window (SdTrainingPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
+}
+
+static void
+toast (SdTrainingPage *self,
+       const char     *message)
+{
+  SdWindow *window = get_window (self);
+  if (window)
+    sd_window_toast (window, message);
+}
+
+static const char *
+selected_name (SdTrainingPage *self)
+{
+  const char **names = sd_recommender_list_names ();
+  guint selected = adw_combo_row_get_selected (self->model_row);
+
+  for (guint i = 0; names[i]; i++)
+    if (i == selected)
+      return names[i];
+  return NULL;
+}
+
+/* A model name as people read it: the recommender's label, else the name itself. */
+static char *
+model_label (const char *kind,
+             const char *name)
+{
+  if (g_strcmp0 (kind, "recommender") == 0 && name)
+    {
+      g_autoptr(SdRecommender) model = sd_recommender_new (name, NULL);
+      if (model)
+        return g_strdup (sd_recommender_get_label (model));
+    }
+  if (g_strcmp0 (kind, "chatbot") == 0)
+    /* TRANSLATORS: a chatbot model in the list of training runs, %s is its name */
+    return g_strdup_printf (_("Chatbot: %s"), name ? name : _("intent classifier"));
+  return g_strdup (name ? name : _("Unknown model"));
+}
+
+static char *
+format_metric (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    return g_strdup ("—");
+  if (fabs (value) >= 1e4 || (value != 0 && fabs (value) < 1e-3))
+    return g_strdup_printf ("%.3g", value);
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.3f", value));
+}
+
+static char *
+format_seconds (double seconds)
+{
+  if (isnan (seconds))
+    return g_strdup ("—");
+  if (seconds < 10)
+    return g_strdup_printf (_("%.2f s"), seconds);
+  if (seconds < 120)
+    return g_strdup_printf (_("%.1f s"), seconds);
+  return g_strdup_printf (_("%.0f min"), seconds / 60);
+}
+
+static double
+json_number (SdJsonNode *object,
+             const char *name)
+{
+  SdJsonNode *node = object ? sd_json_node_get_member (object, name) : NULL;
+  return node && sd_json_node_get_node_type (node) == SD_JSON_NUMBER ? sd_json_node_get_number (node) : NAN;
+}
+
+/* ---- Hyperparameter editor -------------------------------------------------------- */
+
+static gboolean
+is_hyperparameter (GParamSpec *pspec)
+{
+  return (pspec->flags & G_PARAM_READWRITE) == G_PARAM_READWRITE &&
+         !(pspec->flags & G_PARAM_CONSTRUCT_ONLY) &&
+         g_type_is_a (pspec->owner_type, SD_TYPE_RECOMMENDER) &&
+         pspec->owner_type != SD_TYPE_RECOMMENDER;
+}
+
+static char *
+value_to_string (const GValue *value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  GType type = G_VALUE_TYPE (value);
+
+  if (type == G_TYPE_INT)
+    return g_strdup_printf ("%d", g_value_get_int (value));
+  if (type == G_TYPE_UINT)
+    return g_strdup_printf ("%u", g_value_get_uint (value));
+  if (type == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, g_value_get_int64 (value));
+  if (type == G_TYPE_UINT64)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT, g_value_get_uint64 (value));
+  if (type == G_TYPE_DOUBLE)
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.10g", g_value_get_double (value)));
+  if (type == G_TYPE_FLOAT)
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.7g", g_value_get_float (value)));
+  if (type == G_TYPE_BOOLEAN)
+    return g_strdup (g_value_get_boolean (value) ? "true" : "false");
+  if (G_TYPE_IS_ENUM (type))
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+      GEnumValue *ev = g_enum_get_value (klass, g_value_get_enum (value));
+      return g_strdup (ev ? ev->value_nick : "");
+    }
+  if (type == G_TYPE_STRING)
+    return g_strdup (g_value_get_string (value) ? g_value_get_string (value) : "");
+  return g_strdup ("");
+}
+
+static char *
+param_string (GObject    *object,
+              GParamSpec *pspec)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (object, pspec->name, &value);
+  return value_to_string (&value);
+}
+
+static char *
+default_string (GParamSpec *pspec)
+{
+  return value_to_string (g_param_spec_get_default_value (pspec));
+}
+
+static gboolean
+numeric_range (GParamSpec *pspec,
+               double     *min,
+               double     *max)
+{
+  if (G_IS_PARAM_SPEC_INT (pspec))
+    *min = G_PARAM_SPEC_INT (pspec)->minimum, *max = G_PARAM_SPEC_INT (pspec)->maximum;
+  else if (G_IS_PARAM_SPEC_UINT (pspec))
+    *min = G_PARAM_SPEC_UINT (pspec)->minimum, *max = G_PARAM_SPEC_UINT (pspec)->maximum;
+  else if (G_IS_PARAM_SPEC_DOUBLE (pspec))
+    *min = G_PARAM_SPEC_DOUBLE (pspec)->minimum, *max = G_PARAM_SPEC_DOUBLE (pspec)->maximum;
+  else if (G_IS_PARAM_SPEC_FLOAT (pspec))
+    *min = G_PARAM_SPEC_FLOAT (pspec)->minimum, *max = G_PARAM_SPEC_FLOAT (pspec)->maximum;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static char *
+format_bound (double v,
+              gboolean integral)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (integral && v >= (double) G_MAXINT)
+    return g_strdup (_("any"));
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", v));
+}
+
+static char *
+row_subtitle (GParamSpec *pspec)
+{
+  g_autofree char *def = default_string (pspec);
+  const char *blurb = g_param_spec_get_blurb (pspec);
+  double min, max;
+
+  if (numeric_range (pspec, &min, &max))
+    {
+      gboolean integral = !G_IS_PARAM_SPEC_DOUBLE (pspec) && !G_IS_PARAM_SPEC_FLOAT (pspec);
+      g_autofree char *lo = format_bound (min, integral);
+      g_autofree char *hi = format_bound (max, integral);
+      /* TRANSLATORS: under a hyperparameter: its description, default value and range */
+      return g_strdup_printf (_("%s. Default %s, from %s to %s."), blurb ? blurb : "", def, lo, hi);
+    }
+  if (*def)
+    /* TRANSLATORS: under a hyperparameter: its description and default value */
+    return g_strdup_printf (_("%s. Default “%s”."), blurb ? blurb : "", def);
+  return g_strdup (blurb ? blurb : "");
+}
+
+static GtkLabel *
+row_error_label (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), "sd-error-label");
+}
+
+static void
+show_row_error (GtkWidget  *row,
+                const char *message)
+{
+  GtkLabel *label = row_error_label (row);
+
+  if (label == NULL)
+    return;
+  gtk_label_set_text (label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+  if (message)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+}
+
+static gboolean
+apply_param (SdTrainingPage *self,
+             GtkWidget      *row,
+             const char     *value)
+{
+  GParamSpec *pspec = g_object_get_data (G_OBJECT (row), "sd-pspec");
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating || self->scratch == NULL)
+    return TRUE;
+  if (!sd_recommender_set_param (self->scratch, pspec->name, value, &error))
+    {
+      show_row_error (row, error->message);
+      return FALSE;
+    }
+  show_row_error (row, NULL);
+  return TRUE;
+}
+
+/* Typed text goes to the model before the spin button clamps it, so an out-of-range
+ * value is refused with the model's own message rather than silently changed. */
+static int
+spin_input_cb (GtkSpinButton  *spin,
+               double         *new_value,
+               SdTrainingPage *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (spin), "sd-row");
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  char *end = NULL;
+  double v;
+
+  v = g_ascii_strtod (trimmed, &end);
+  if (!apply_param (self, row, trimmed))
+    return GTK_INPUT_ERROR;
+  if (end == trimmed)
+    return GTK_INPUT_ERROR;
+  *new_value = v;
+  return TRUE;
+}
+
+static void
+spin_value_changed_cb (GtkSpinButton  *spin,
+                       SdTrainingPage *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (spin), "sd-row");
+  GParamSpec *pspec = g_object_get_data (G_OBJECT (row), "sd-pspec");
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double v = gtk_spin_button_get_value (spin);
+
+  if (G_IS_PARAM_SPEC_DOUBLE (pspec) || G_IS_PARAM_SPEC_FLOAT (pspec))
+    g_ascii_formatd (buf, sizeof buf, "%.10g", v);
+  else
+    g_snprintf (buf, sizeof buf, "%.0f", v);
+  apply_param (self, row, buf);
+}
+
+static void
+combo_selected_cb (AdwComboRow    *row,
+                   GParamSpec     *unused,
+                   SdTrainingPage *self)
+{
+  GParamSpec *pspec = g_object_get_data (G_OBJECT (row), "sd-pspec");
+  g_autoptr(GEnumClass) klass = g_type_class_ref (pspec->value_type);
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (selected < klass->n_values)
+    apply_param (self, GTK_WIDGET (row), klass->values[selected].value_nick);
+}
+
+static void
+entry_changed_cb (GtkEditable    *entry,
+                  SdTrainingPage *self)
+{
+  apply_param (self, GTK_WIDGET (entry), gtk_editable_get_text (entry));
+}
+
+static void
+switch_active_cb (GtkSwitch      *sw,
+                  GParamSpec     *unused,
+                  SdTrainingPage *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (sw), "sd-row");
+  apply_param (self, row, gtk_switch_get_active (sw) ? "true" : "false");
+}
+
+static GtkWidget *
+make_error_label (GtkWidget *row)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 22);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_add_css_class (label, "error");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_set_visible (label, FALSE);
+  g_object_set_data (G_OBJECT (row), "sd-error-label", label);
+  return label;
+}
+
+static void
+spin_shape (GParamSpec *pspec,
+            double      def,
+            double     *step,
+            guint      *digits)
+{
+  if (!G_IS_PARAM_SPEC_DOUBLE (pspec) && !G_IS_PARAM_SPEC_FLOAT (pspec))
+    {
+      *step = 1;
+      *digits = 0;
+      return;
+    }
+  /* A step a tenth of the default's order of magnitude: 0.1 → 0.01, 500 → 10. */
+  *step = def > 0 ? pow (10, floor (log10 (def)) - 1) : 0.01;
+  *step = CLAMP (*step, 1e-6, 1000);
+  *digits = (guint) CLAMP (-floor (log10 (*step)), 0, 6);
+}
+
+static GtkWidget *
+make_param_row (SdTrainingPage *self,
+                GParamSpec     *pspec)
+{
+  const char *nick = g_param_spec_get_nick (pspec);
+  g_autofree char *subtitle = row_subtitle (pspec);
+  g_autofree char *current = param_string (G_OBJECT (self->scratch), pspec);
+  GtkWidget *row;
+  double min, max;
+
+  if (numeric_range (pspec, &min, &max))
+    {
+      double value = g_ascii_strtod (current, NULL), def, step;
+      g_autofree char *def_text = default_string (pspec);
+      GtkAdjustment *adjustment;
+      GtkWidget *spin;
+      guint digits;
+
+      def = g_ascii_strtod (def_text, NULL);
+      spin_shape (pspec, def, &step, &digits);
+      row = adw_action_row_new ();
+      adjustment = gtk_adjustment_new (value, min, max, step, step * 10, 0);
+      spin = gtk_spin_button_new (adjustment, step, digits);
+      gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), FALSE);
+      gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+      gtk_editable_set_width_chars (GTK_EDITABLE (spin), 7);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, nick, -1);
+      g_object_set_data (G_OBJECT (spin), "sd-row", row);
+      g_signal_connect_object (spin, "input", G_CALLBACK (spin_input_cb), self, 0);
+      g_signal_connect_object (spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_error_label (row));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+      g_object_set_data (G_OBJECT (row), "sd-editor", spin);
+    }
+  else if (G_IS_PARAM_SPEC_ENUM (pspec))
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (pspec->value_type);
+      g_autoptr(GtkStringList) nicks = gtk_string_list_new (NULL);
+      guint selected = 0;
+
+      for (guint i = 0; i < klass->n_values; i++)
+        {
+          gtk_string_list_append (nicks, klass->values[i].value_nick);
+          if (g_strcmp0 (klass->values[i].value_nick, current) == 0)
+            selected = i;
+        }
+      row = adw_combo_row_new ();
+      adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (nicks));
+      adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+      g_signal_connect_object (row, "notify::selected", G_CALLBACK (combo_selected_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_error_label (row));
+    }
+  else if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
+    {
+      GtkWidget *sw = gtk_switch_new ();
+
+      row = adw_action_row_new ();
+      gtk_switch_set_active (GTK_SWITCH (sw), g_strcmp0 (current, "true") == 0);
+      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, nick, -1);
+      g_object_set_data (G_OBJECT (sw), "sd-row", row);
+      g_signal_connect_object (sw, "notify::active", G_CALLBACK (switch_active_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_error_label (row));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+    }
+  else
+    {
+      /* Strings: free text the model checks (an entry row has no subtitle, so the
+       * description goes in the tooltip). */
+      row = adw_entry_row_new ();
+      gtk_editable_set_text (GTK_EDITABLE (row), current);
+      gtk_widget_set_tooltip_text (row, subtitle);
+      g_signal_connect_object (row, "changed", G_CALLBACK (entry_changed_cb), self, 0);
+      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), make_error_label (row));
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nick);
+  if (ADW_IS_ACTION_ROW (row))
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, nick,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
+  g_object_set_data (G_OBJECT (row), "sd-pspec", pspec);
+  return row;
+}
+
+static void
+rebuild_param_rows (SdTrainingPage *self)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n = 0;
+
+  for (guint i = 0; i < self->param_rows->len; i++)
+    adw_preferences_group_remove (self->params_group, g_ptr_array_index (self->param_rows, i));
+  g_ptr_array_set_size (self->param_rows, 0);
+  if (self->scratch == NULL)
+    return;
+
+  self->updating = TRUE;
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self->scratch), &n);
+  for (guint i = 0; i < n; i++)
+    if (is_hyperparameter (pspecs[i]))
+      {
+        GtkWidget *row = make_param_row (self, pspecs[i]);
+        adw_preferences_group_add (self->params_group, row);
+        g_ptr_array_add (self->param_rows, row);
+      }
+  self->updating = FALSE;
+
+  adw_preferences_group_set_description (self->params_group,
+                                         self->param_rows->len == 0
+                                         ? _("This model has no hyperparameters.")
+                                         : NULL);
+}
+
+static void
+set_model (SdTrainingPage *self,
+           const char     *name)
+{
+  g_clear_object (&self->scratch);
+  if (name)
+    self->scratch = sd_recommender_new (name, NULL);
+  rebuild_param_rows (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_error), FALSE);
+  update_actions (self);
+}
+
+static void
+model_selected_cb (SdTrainingPage *self)
+{
+  set_model (self, selected_name (self));
+}
+
+static void
+reset_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  set_model (self, selected_name (self));
+}
+
+gboolean
+sd_training_page_select_model (SdTrainingPage *self,
+                               const char     *name)
+{
+  const char **names = sd_recommender_list_names ();
+
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), FALSE);
+  for (guint i = 0; names[i]; i++)
+    if (g_strcmp0 (names[i], name) == 0)
+      {
+        if (adw_combo_row_get_selected (self->model_row) != i)
+          adw_combo_row_set_selected (self->model_row, i);
+        else if (self->scratch == NULL)
+          set_model (self, name);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+sd_training_page_set_param (SdTrainingPage *self,
+                            const char     *key,
+                            const char     *value,
+                            GError        **error)
+{
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), FALSE);
+  g_return_val_if_fail (self->scratch != NULL, FALSE);
+
+  for (guint i = 0; i < self->param_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->param_rows, i);
+      GParamSpec *pspec = g_object_get_data (G_OBJECT (row), "sd-pspec");
+      if (g_strcmp0 (pspec->name, key) == 0)
+        {
+          if (!sd_recommender_set_param (self->scratch, key, value, error))
+            {
+              show_row_error (row, (*error)->message);
+              return FALSE;
+            }
+          rebuild_param_rows (self);
+          return TRUE;
+        }
+    }
+  return sd_recommender_set_param (self->scratch, key, value, error);
+}
+
+void
+sd_training_page_set_validate (SdTrainingPage *self,
+                               gboolean        validate)
+{
+  g_return_if_fail (SD_IS_TRAINING_PAGE (self));
+  gtk_switch_set_active (self->validate_switch, validate);
+}
+
+static char **
+current_params (SdTrainingPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n = 0;
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self->scratch), &n);
+  for (guint i = 0; i < n; i++)
+    if (is_hyperparameter (pspecs[i]))
+      {
+        g_autofree char *value = param_string (G_OBJECT (self->scratch), pspecs[i]);
+        g_autofree char *pair = g_strdup_printf ("%s=%s", pspecs[i]->name, value);
+        g_strv_builder_add (builder, pair);
+      }
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+has_row_errors (SdTrainingPage *self)
+{
+  for (guint i = 0; i < self->param_rows->len; i++)
+    {
+      GtkLabel *label = row_error_label (g_ptr_array_index (self->param_rows, i));
+      if (label && gtk_widget_get_visible (GTK_WIDGET (label)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- Training --------------------------------------------------------------------- */
+
+gboolean
+sd_training_page_get_training (SdTrainingPage *self)
+{
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), FALSE);
+  return self->training;
+}
+
+guint
+sd_training_page_get_n_live_loss_points (SdTrainingPage *self)
+{
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), 0);
+  return self->n_live_loss;
+}
+
+SdLineChart *
+sd_training_page_get_loss_chart (SdTrainingPage *self)
+{
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), NULL);
+  return self->loss_chart;
+}
+
+static void
+update_actions (SdTrainingPage *self)
+{
+  const char *name = selected_name (self);
+  gboolean idle = self->store != NULL && !self->training && self->tune_job == NULL;
+  const char * const *grid, * const *fixed;
+  guint n_random;
+  gboolean searchable = name && find_grid (name, &grid, &fixed, &n_random);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.train", idle && self->scratch);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.tune", idle && searchable);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tune_button),
+                               searchable ? _("Search for better hyperparameters on a validation split")
+                                          : _("This model has no hyperparameters worth searching"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.cancel",
+                                 self->training || self->tune_job != NULL);
+}
+
+static void
+update_progress (SdTrainingPage *self)
+{
+  SdJob *job = self->training ? self->train_job : self->tune_job;
+  const char *text;
+
+  if (job == NULL)
+    return;
+  text = sd_job_get_text (job);
+  gtk_label_set_text (self->progress_status, text && *text ? text : _("Starting…"));
+  gtk_progress_bar_set_fraction (self->progress_bar, sd_job_get_fraction (job));
+}
+
+static void
+train_metric_cb (SdJob          *job,
+                 int             step,
+                 const char     *name,
+                 double          value,
+                 SdTrainingPage *self)
+{
+  int series;
+
+  if (job != self->train_job)
+    return;
+  if (g_strcmp0 (name, "loss") == 0)
+    {
+      if ((series = sd_line_chart_find_series (self->loss_chart, "live")) >= 0)
+        sd_line_chart_append (self->loss_chart, series, step, value);
+      self->n_live_loss++;
+      update_empty (self);
+    }
+  else if (g_strcmp0 (name, "ndcg@10") == 0 &&
+           (series = sd_line_chart_find_series (self->ndcg_chart, "live")) >= 0)
+    {
+      sd_line_chart_append (self->ndcg_chart, series, step, value);
+      update_empty (self);
+    }
+}
+
+static void
+train_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SdTrainingPage) self = user_data;
+  SdJob *job = SD_JOB (object);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = sd_job_run_finish (job, result, &error);
+  gint64 run_id = sd_train_job_get_run_id (job);
+  g_autofree char *message = NULL;
+
+  if (job != self->train_job)
+    return;
+  self->training = FALSE;
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+
+  /* The run is in the runs table now: its stored curves replace the live ones. */
+  if (run_id > 0)
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = run_id;
+      g_hash_table_add (self->overlaid, key);
+    }
+  g_clear_object (&self->train_job);
+
+  if (ok)
+    {
+      g_autofree char *secs = format_seconds (sd_train_job_get_fit_seconds (job));
+      /* TRANSLATORS: a toast, %s is a model's name, then a time like "4.6 s" */
+      message = g_strdup_printf (_("%s trained in %s"), self->live_label, secs);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    message = g_strdup (_("Training cancelled: the stored models were left as they were"));
+  else
+    {
+      gtk_label_set_text (self->settings_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->settings_error), TRUE);
+      message = g_strdup (_("Training failed"));
+    }
+  toast (self, message);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
+
+  if (self->store && ok)
+    sd_store_notify_changed (self->store);   /* other pages load the new model; we reload */
+  else
+    reload_runs (self);
+}
+
+static void
+train_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  SdWindow *window = get_window (self);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) params = NULL;
+  g_autofree char *title = NULL;
+  SdTrainOptions options;
+  SdJob *job;
+
+  if (self->store == NULL || self->training || self->scratch == NULL || window == NULL)
+    return;
+  if (has_row_errors (self))
+    {
+      gtk_label_set_text (self->settings_error, _("Fix the hyperparameters marked in red first."));
+      gtk_widget_set_visible (GTK_WIDGET (self->settings_error), TRUE);
+      return;
+    }
+
+  params = current_params (self);
+  sd_train_options_init (&options);
+  options.db_path = sd_store_get_path (self->store);
+  options.model = selected_name (self);
+  options.params = (const char * const *) params;
+  options.validate = gtk_switch_get_active (self->validate_switch);
+  options.weights.view = gtk_spin_button_get_value (self->view_spin);
+  options.weights.cart = gtk_spin_button_get_value (self->cart_spin);
+  options.weights.purchase = gtk_spin_button_get_value (self->purchase_spin);
+  options.weights.review = gtk_spin_button_get_value (self->review_spin);
+
+  if (!(job = sd_train_job_new (&options, &error)))
+    {
+      gtk_label_set_text (self->settings_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->settings_error), TRUE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_error), FALSE);
+
+  g_clear_object (&self->train_job);
+  self->train_job = job;
+  self->training = TRUE;
+  self->n_live_loss = 0;
+  g_free (self->live_label);
+  self->live_label = g_strdup (sd_recommender_get_label (self->scratch));
+  rebuild_charts (self);
+
+  /* TRANSLATORS: the progress panel's title, %s is a model's name */
+  title = g_strdup_printf (_("Training %s"), self->live_label);
+  gtk_label_set_text (self->progress_title, title);
+  gtk_label_set_text (self->progress_status, _("Starting…"));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+
+  g_signal_connect_object (job, "notify::fraction", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "notify::text", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "metric", G_CALLBACK (train_metric_cb), self, 0);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
+  sd_window_run_job (window, job, train_done_cb, g_object_ref (self));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+
+  gtk_label_set_text (self->progress_status, _("Cancelling…"));
+  if (self->training && self->train_job)
+    sd_job_cancel (self->train_job);
+  if (self->tune_job)
+    sd_job_cancel (self->tune_job);
+}
+
+/* ---- Tuning ----------------------------------------------------------------------- */
+
+/* Core has search grids for the neighbourhood models and EASE; the factor models' grids
+ * are small random searches here, so a search takes minutes, not hours. */
+typedef struct {
+  const char         *model;
+  const char * const  grid[4];
+  const char * const  fixed[2];
+  guint               n_random;
+} PageGrid;
+
+static const PageGrid page_grids[] = {
+  { "als", { "factors=16,32,64", "reg=0.1,1,10,50", "alpha=1,5,10", NULL }, { "iterations=10", NULL }, 8 },
+  { "bpr", { "learning-rate=0.01,0.05,0.1", "reg=0.001,0.01,0.05", NULL }, { "epochs=20", NULL }, 6 },
+};
+
+static gboolean
+find_grid (const char          *model,
+           const char * const **grid,
+           const char * const **fixed,
+           guint               *n_random)
+{
+  *grid = sd_tune_default_grid (model);
+  *fixed = NULL;
+  *n_random = 0;
+  for (guint i = 0; !*grid && i < G_N_ELEMENTS (page_grids); i++)
+    if (g_strcmp0 (page_grids[i].model, model) == 0)
+      {
+        *grid = page_grids[i].grid;
+        *fixed = page_grids[i].fixed;
+        *n_random = page_grids[i].n_random;
+      }
+  return *grid != NULL;
+}
+
+typedef struct {
+  char                 *db_path;
+  char                 *model;
+  SdInteractionWeights  weights;
+  SdTuneResult         *result;
+} TuneData;
+
+static void
+tune_data_free (TuneData *d)
+{
+  g_free (d->db_path);
+  g_free (d->model);
+  sd_tune_result_free (d->result);
+  g_free (d);
+}
+
+static gboolean
+tune_func (SdJob         *job,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  TuneData *d = data;
+  g_autoptr(SdStore) store = sd_store_open (d->db_path, error);
+  g_autoptr(SdInteractions) train = NULL;
+  g_autoptr(SdCatalog) catalog = NULL;
+  SdTuneOptions options = { 0 };
+
+  if (!store)
+    return FALSE;
+  sd_job_set_progress (job, 0, "Reading the shop");
+  if (!(train = sd_interactions_from_store (store, &d->weights, cancellable, error)) ||
+      !(catalog = sd_catalog_from_store (store, train, NULL, error)))
+    return FALSE;
+  options.model = d->model;
+  find_grid (d->model, &options.grid, &options.fixed, &options.n_random);
+  options.seed = 1;
+  options.catalog = catalog;
+  d->result = sd_tune_run (train, &options, job, cancellable, error);
+  return d->result != NULL;
+}
+
+static void
+tune_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  SdTrainingPage   *self)
+{
+  GStrv assignments = g_object_get_data (G_OBJECT (dialog), "sd-assignments");
+  const char *model = g_object_get_data (G_OBJECT (dialog), "sd-model");
+
+  if (g_strcmp0 (response, "use") != 0 || !sd_training_page_select_model (self, model))
+    return;
+  for (guint i = 0; assignments && assignments[i]; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (assignments[i], "=", 2);
+      if (kv[0] && kv[1])
+        sd_recommender_set_param (self->scratch, kv[0], kv[1], NULL);
+    }
+  rebuild_param_rows (self);
+  toast (self, _("The best values are in the editor: train to keep a model with them"));
+}
+
+static void
+tune_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SdTrainingPage) self = user_data;
+  SdJob *job = SD_JOB (object);
+  TuneData *d = sd_job_get_data (job);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = sd_job_run_finish (job, result, &error);
+
+  if (job == self->tune_job)
+    g_clear_object (&self->tune_job);
+  gtk_revealer_set_reveal_child (self->progress_revealer, self->training);
+  update_actions (self);
+
+  if (ok && d->result && d->result->trials->len > 0)
+    {
+      SdTuneTrial *best = g_ptr_array_index (d->result->trials, d->result->best);
+      g_autofree char *values = g_strjoinv (", ", best->assignments);
+      g_autofree char *score = format_metric (best->value);
+      g_autofree char *label = model_label ("recommender", d->model);
+      g_autofree char *body = NULL;
+      GtkWidget *dialog;
+
+      /* TRANSLATORS: after a hyperparameter search: trials, model, metric, score, values */
+      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u setting of %s was tried on a validation split. The best %s, %s, came with %s.",
+                                           "%u settings of %s were tried on a validation split. The best %s, %s, came with %s.",
+                                           d->result->trials->len),
+                              d->result->trials->len, label, d->result->metric, score, values);
+      dialog = adw_message_dialog_new (GTK_WINDOW (get_window (self)), _("Search Finished"), body);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "close", _("_Close"),
+                                        "use", _("_Use These Values"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+      g_object_set_data_full (G_OBJECT (dialog), "sd-assignments", g_strdupv (best->assignments),
+                              (GDestroyNotify) g_strfreev);
+      g_object_set_data_full (G_OBJECT (dialog), "sd-model", g_strdup (d->model), g_free);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (tune_response_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, _("Search cancelled"));
+  else if (error)
+    {
+      gtk_label_set_text (self->settings_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->settings_error), TRUE);
+    }
+}
+
+static void
+tune_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  SdWindow *window = get_window (self);
+  const char *name = selected_name (self);
+  g_autofree char *label = NULL, *title = NULL;
+  TuneData *d;
+
+  const char * const *grid, * const *fixed;
+  guint n_random;
+
+  if (self->store == NULL || self->tune_job || self->training || !window || !name ||
+      !find_grid (name, &grid, &fixed, &n_random))
+    return;
+
+  d = g_new0 (TuneData, 1);
+  d->db_path = g_strdup (sd_store_get_path (self->store));
+  d->model = g_strdup (name);
+  sd_interactions_weights_default (&d->weights);
+  d->weights.view = gtk_spin_button_get_value (self->view_spin);
+  d->weights.cart = gtk_spin_button_get_value (self->cart_spin);
+  d->weights.purchase = gtk_spin_button_get_value (self->purchase_spin);
+  d->weights.review = gtk_spin_button_get_value (self->review_spin);
+  label = model_label ("recommender", name);
+  /* TRANSLATORS: a background task, %s is a model's name */
+  title = g_strdup_printf (_("Tuning %s"), label);
+  self->tune_job = sd_job_new (title, tune_func, d, (GDestroyNotify) tune_data_free);
+
+  gtk_label_set_text (self->progress_title, title);
+  gtk_label_set_text (self->progress_status, _("Starting…"));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  g_signal_connect_object (self->tune_job, "notify::fraction", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tune_job, "notify::text", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
+  update_actions (self);
+  sd_window_run_job (window, self->tune_job, tune_done_cb, g_object_ref (self));
+}
+
+/* ---- Charts and runs -------------------------------------------------------------- */
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = **(gint64 **) a, y = **(gint64 **) b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+add_run_curves (SdTrainingPage *self,
+                gint64          run_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStmt) info = NULL;
+  g_autoptr(SdStmt) points = NULL;
+  g_autofree char *id = g_strdup_printf ("run-%" G_GINT64_FORMAT, run_id);
+  g_autofree char *label = NULL;
+  int loss = -1, ndcg = -1;
+
+  info = sd_store_prepare (self->store, "SELECT kind, model FROM runs WHERE id = ?1", &error);
+  if (!info)
+    return;
+  sqlite3_bind_int64 (info, 1, run_id);
+  if (sqlite3_step (info) != SQLITE_ROW)
+    return;
+  {
+    g_autofree char *name = model_label ((const char *) sqlite3_column_text (info, 0),
+                                         (const char *) sqlite3_column_text (info, 1));
+    /* TRANSLATORS: a past run's curve in a chart legend: model name and run number */
+    label = g_strdup_printf (_("%s #%" G_GINT64_FORMAT), name, run_id);
+  }
+
+  points = sd_store_prepare (self->store,
+                             "SELECT name, step, value FROM run_points WHERE run_id = ?1"
+                             " AND name IN ('loss', 'ndcg@10') ORDER BY name, step LIMIT 100000",
+                             &error);
+  if (!points)
+    return;
+  sqlite3_bind_int64 (points, 1, run_id);
+  while (sqlite3_step (points) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (points, 0);
+      int step = sqlite3_column_int (points, 1);
+      double value = sqlite3_column_double (points, 2);
+
+      if (g_strcmp0 (name, "loss") == 0)
+        {
+          if (loss < 0)
+            loss = sd_line_chart_add_series (self->loss_chart, id, label);
+          sd_line_chart_append (self->loss_chart, loss, step, value);
+        }
+      else
+        {
+          if (ndcg < 0)
+            ndcg = sd_line_chart_add_series (self->ndcg_chart, id, label);
+          sd_line_chart_append (self->ndcg_chart, ndcg, step, value);
+        }
+    }
+}
+
+/* A series without points (a closed-form model has no loss) counts as nothing to show. */
+static void
+update_empty (SdTrainingPage *self)
+{
+  gboolean loss = sd_line_chart_get_n_series (self->loss_chart) > 0 &&
+                  (!self->training || self->n_live_loss > 0 || g_hash_table_size (self->overlaid) > 0);
+  gtk_widget_set_visible (self->loss_empty, !loss);
+  gtk_widget_set_visible (self->ndcg_empty, sd_line_chart_get_n_series (self->ndcg_chart) == 0);
+}
+
+static void
+rebuild_charts (SdTrainingPage *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  sd_line_chart_clear (self->loss_chart);
+  sd_line_chart_clear (self->ndcg_chart);
+  sd_line_chart_set_axis_titles (self->loss_chart, _("Epoch"), _("Loss"));
+  sd_line_chart_set_axis_titles (self->ndcg_chart, _("Epoch"), _("NDCG@10"));
+
+  g_hash_table_iter_init (&iter, self->overlaid);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (ids, key);
+  g_ptr_array_sort (ids, compare_ids);
+  for (guint i = 0; self->store && i < ids->len; i++)
+    add_run_curves (self, *(gint64 *) g_ptr_array_index (ids, i));
+
+  if (self->training && self->train_job)
+    {
+      /* TRANSLATORS: the running training's curve in a chart legend, %s is a model */
+      g_autofree char *label = g_strdup_printf (_("%s (now)"), self->live_label);
+      guint loss = sd_line_chart_add_series (self->loss_chart, "live", label);
+      guint ndcg = sd_line_chart_add_series (self->ndcg_chart, "live", label);
+      GArray *points = sd_job_get_points (self->train_job);
+
+      for (guint i = 0; points && i < points->len; i++)
+        {
+          SdMetricPoint *p = &g_array_index (points, SdMetricPoint, i);
+          if (g_strcmp0 (p->name, "loss") == 0)
+            sd_line_chart_append (self->loss_chart, loss, p->step, p->value);
+          else if (g_strcmp0 (p->name, "ndcg@10") == 0)
+            sd_line_chart_append (self->ndcg_chart, ndcg, p->step, p->value);
+        }
+    }
+  update_empty (self);
+}
+
+static void
+run_toggled_cb (GtkCheckButton *check,
+                SdTrainingPage *self)
+{
+  gint64 run_id = *(gint64 *) g_object_get_data (G_OBJECT (check), "sd-run-id");
+
+  if (gtk_check_button_get_active (check))
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = run_id;
+      g_hash_table_add (self->overlaid, key);
+    }
+  else
+    g_hash_table_remove (self->overlaid, &run_id);
+  rebuild_charts (self);
+}
+
+static const char *
+status_label (const char *status)
+{
+  if (g_strcmp0 (status, "finished") == 0)
+    return _("finished");
+  if (g_strcmp0 (status, "running") == 0)
+    return _("running");
+  if (g_strcmp0 (status, "cancelled") == 0)
+    return _("cancelled");
+  if (g_strcmp0 (status, "failed") == 0)
+    return _("failed");
+  return status;
+}
+
+static GtkWidget *
+make_run_row (SdTrainingPage *self,
+              gint64          run_id,
+              const char     *kind,
+              const char     *model,
+              gint64          started,
+              const char     *status,
+              const char     *summary,
+              gboolean        has_loss,
+              double          last_loss)
+{
+  g_autoptr(SdJsonNode) json = summary ? sd_json_parse (summary, -1, NULL, NULL) : NULL;
+  g_autofree char *label = model_label (kind, model);
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *when = sd_format_time (started);
+  GString *subtitle = g_string_new (NULL);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *check = gtk_check_button_new ();
+  double ndcg = json_number (json, "ndcg@10");
+  double fit = json_number (json, "fit_seconds");
+  gint64 *id = g_new (gint64, 1);
+
+  {
+    g_autofree char *escaped_label = g_markup_escape_text (label, -1);
+    title = g_strdup_printf ("%s <span alpha=\"60%%\">#%" G_GINT64_FORMAT "</span>",
+                             escaped_label, run_id);
+  }
+  g_string_append_printf (subtitle, "%s · %s", when, status_label (status));
+  if (has_loss)
+    {
+      g_autofree char *v = format_metric (last_loss);
+      /* TRANSLATORS: in a run's summary line: the loss after the last epoch */
+      g_string_append_printf (subtitle, _(" · final loss %s"), v);
+    }
+  if (!isnan (ndcg))
+    {
+      g_autofree char *v = format_metric (ndcg);
+      g_string_append_printf (subtitle, _(" · NDCG@10 %s"), v);
+    }
+  if (!isnan (fit))
+    {
+      g_autofree char *v = format_seconds (fit);
+      /* TRANSLATORS: in a run's summary line: how long fitting took */
+      g_string_append_printf (subtitle, _(" · fit in %s"), v);
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  escaped = g_markup_escape_text (subtitle->str, -1);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  *id = run_id;
+  g_object_set_data_full (G_OBJECT (check), "sd-run-id", id, g_free);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->overlaid, &run_id));
+  g_signal_connect_object (check, "toggled", G_CALLBACK (run_toggled_cb), self, 0);
+  {
+    g_autofree char *a11y = g_strdup_printf (_("Show run %" G_GINT64_FORMAT " of %s on the charts"),
+                                             run_id, label);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  }
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  if (g_strcmp0 (status, "finished") != 0)
+    {
+      GtkWidget *tag = gtk_label_new (status_label (status));
+      gtk_widget_add_css_class (tag, "caption");
+      gtk_widget_add_css_class (tag, g_strcmp0 (status, "failed") == 0 ? "error" : "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+    }
+  g_string_free (subtitle, TRUE);
+  return row;
+}
+
+static void
+reload_comparison (SdTrainingPage *self)
+{
+  static const char *const metrics[] = { "precision@10", "recall@20", "ndcg@10", "hit@10",
+                                         "coverage", "novelty", "fit_seconds" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStmt) stmt = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_free);
+  double best[G_N_ELEMENTS (metrics)];
+
+  g_list_store_remove_all (self->metrics);
+  if (self->store == NULL)
+    goto out;
+
+  /* Each model's newest finished run that was validated. */
+  stmt = sd_store_prepare (self->store,
+                           "SELECT model, summary FROM runs WHERE id IN"
+                           " (SELECT max(id) FROM runs WHERE kind = 'recommender' AND status = 'finished'"
+                           "  AND summary LIKE '%\"ndcg@10\"%' GROUP BY model)"
+                           " ORDER BY model LIMIT 50",
+                           &error);
+  if (!stmt)
+    goto out;
+  for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+    best[m] = NAN;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(SdJsonNode) json = sd_json_parse ((const char *) sqlite3_column_text (stmt, 1), -1, NULL, NULL);
+      double *values = g_new (double, G_N_ELEMENTS (metrics) + 1);
+      char *name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+
+      for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+        {
+          values[m] = json_number (json, metrics[m]);
+          if (!isnan (values[m]))
+            {
+              gboolean lower_better = g_str_equal (metrics[m], "fit_seconds");
+              if (isnan (best[m]) || (lower_better ? values[m] < best[m] : values[m] > best[m]))
+                best[m] = values[m];
+            }
+        }
+      g_ptr_array_add (rows, name);
+      g_ptr_array_add (rows, values);
+    }
+
+  for (guint r = 0; r < rows->len; r += 2)
+    {
+      const char *name = g_ptr_array_index (rows, r);
+      double *values = g_ptr_array_index (rows, r + 1);
+      char **cells = g_new0 (char *, G_N_ELEMENTS (metrics) + 2);
+      g_autoptr(SdTableRow) row = NULL;
+
+      cells[0] = model_label ("recommender", name);
+      /* "ALS (implicit feedback)" → "ALS": the table is narrow, the runs list says more. */
+      if (strstr (cells[0], " ("))
+        *strstr (cells[0], " (") = '\0';
+      for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+        {
+          g_autofree char *text = g_str_equal (metrics[m], "fit_seconds") ? format_seconds (values[m])
+                                                                          : format_metric (values[m]);
+          cells[m + 1] = values[m] == best[m] && rows->len > 2 ? g_strdup_printf ("<b>%s</b>", text)
+                                                               : g_steal_pointer (&text);
+        }
+      row = sd_table_row_new (r / 2, cells, G_N_ELEMENTS (metrics) + 1);
+      g_list_store_append (self->metrics, row);
+    }
+
+out:
+  gtk_stack_set_visible_child_name (self->metrics_stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->metrics)) > 0 ? "table" : "empty");
+}
+
+static void
+reload_runs (SdTrainingPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStmt) stmt = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->runs_list))))
+    gtk_list_box_remove (self->runs_list, child);
+  self->n_runs = 0;
+  self->newest_run = 0;
+
+  if (self->store)
+    stmt = sd_store_prepare (self->store,
+                             "SELECT r.id, r.kind, r.model, r.started_at, r.status, r.summary,"
+                             " (SELECT p.value FROM run_points p WHERE p.run_id = r.id AND p.name = 'loss'"
+                             "  ORDER BY p.step DESC LIMIT 1)"
+                             " FROM runs r WHERE r.kind <> 'import' ORDER BY r.id DESC LIMIT ?1",
+                             &error);
+  if (stmt)
+    {
+      sqlite3_bind_int (stmt, 1, MAX_RUNS);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          GtkWidget *row = make_run_row (self,
+                                         sqlite3_column_int64 (stmt, 0),
+                                         (const char *) sqlite3_column_text (stmt, 1),
+                                         (const char *) sqlite3_column_text (stmt, 2),
+                                         sqlite3_column_int64 (stmt, 3),
+                                         (const char *) sqlite3_column_text (stmt, 4),
+                                         (const char *) sqlite3_column_text (stmt, 5),
+                                         sqlite3_column_type (stmt, 6) != SQLITE_NULL,
+                                         sqlite3_column_double (stmt, 6));
+          gtk_list_box_append (self->runs_list, row);
+          if (self->n_runs++ == 0)
+            self->newest_run = sqlite3_column_int64 (stmt, 0);
+        }
+    }
+  else if (error)
+    g_warning ("Could not list the training runs: %s", error->message);
+
+  reload_comparison (self);
+  rebuild_charts (self);
+}
+
+guint
+sd_training_page_get_n_runs (SdTrainingPage *self)
+{
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), 0);
+  return self->n_runs;
+}
+
+guint
+sd_training_page_get_n_compared (SdTrainingPage *self)
+{
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->metrics));
+}
+
+/* ---- Comparison table ------------------------------------------------------------- */
+
+static void
+metric_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  column)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_UINT (column) == 0 ? 0.0 : 1.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (GPOINTER_TO_UINT (column) > 0)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+metric_bind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  column)
+{
+  SdTableRow *row = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+
+  if (GPOINTER_TO_UINT (column) == 0)
+    gtk_label_set_text (GTK_LABEL (label), sd_table_row_get_value (row, 0));
+  else
+    gtk_label_set_markup (GTK_LABEL (label), sd_table_row_get_value (row, GPOINTER_TO_UINT (column)));
+}
+
+static void
+setup_metric_columns (SdTrainingPage *self)
+{
+  const char *titles[] = {
+    N_("Model"), N_("P@10"), N_("R@20"), N_("NDCG@10"), N_("Hit@10"),
+    N_("Cover"), N_("Novelty"), N_("Fit"),
+  };
+  g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->metrics)));
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (metric_setup_cb), GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "bind", G_CALLBACK (metric_bind_cb), GUINT_TO_POINTER (i));
+      column = gtk_column_view_column_new (_(titles[i]), factory);
+      if (i == 0)
+        {
+          gtk_column_view_column_set_expand (column, TRUE);
+          gtk_column_view_column_set_fixed_width (column, 100);
+        }
+      else
+        gtk_column_view_column_set_fixed_width (column, i == 3 ? 76 : 64);
+      gtk_column_view_append_column (self->metrics_view, column);
+    }
+  gtk_column_view_set_model (self->metrics_view, GTK_SELECTION_MODEL (selection));
+}
+
+/* ---- Store ------------------------------------------------------------------------ */
+
+static void
+store_changed_cb (SdTrainingPage *self)
+{
+  reload_runs (self);
+}
+
+SdStore *
+sd_training_page_get_store (SdTrainingPage *self)
+{
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), NULL);
+  return self->store;
+}
+
+void
+sd_training_page_set_store (SdTrainingPage *self,
+                            SdStore        *store)
+{
+  g_return_if_fail (SD_IS_TRAINING_PAGE (self));
+
+  if (self->store == store)
+    return;
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  if (store)
+    g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Runs of another shop mean nothing here; the newest one is drawn, so a shop with a
+   * history does not open on empty charts. */
+  g_hash_table_remove_all (self->overlaid);
+  reload_runs (self);
+  if (self->newest_run > 0)
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = self->newest_run;
+      g_hash_table_add (self->overlaid, key);
+      reload_runs (self);
+    }
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+/* ---- GObject ---------------------------------------------------------------------- */
+
+static void
+sd_training_page_dispose (GObject *object)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (object);
+  GtkWidget *child;
+
+  if (self->train_job)
+    g_signal_handlers_disconnect_by_data (self->train_job, self);
+  g_clear_object (&self->train_job);
+  if (self->tune_job)
+    g_signal_handlers_disconnect_by_data (self->tune_job, self);
+  g_clear_object (&self->tune_job);
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_TRAINING_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+  g_clear_object (&self->scratch);
+  g_clear_pointer (&self->param_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->overlaid, g_hash_table_unref);
+  g_clear_object (&self->metrics);
+  g_clear_pointer (&self->live_label, g_free);
+
+  G_OBJECT_CLASS (sd_training_page_parent_class)->dispose (object);
+}
+
+static void
+sd_training_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_TRAINING:
+      g_value_set_boolean (value, self->training);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_training_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      sd_training_page_set_store (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_training_page_class_init (SdTrainingPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_training_page_dispose;
+  object_class->get_property = sd_training_page_get_property;
+  object_class->set_property = sd_training_page_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_TRAINING] =
+    g_param_spec_boolean ("training", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SD_TYPE_LINE_CHART);
+  g_type_ensure (SD_TYPE_CHART_CONTROLS);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-training-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, model_row);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, params_group);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, view_spin);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, cart_spin);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, purchase_spin);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, review_spin);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, validate_switch);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, settings_error);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, tune_button);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, progress_title);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, progress_status);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, loss_chart);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, ndcg_chart);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, loss_empty);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, ndcg_empty);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, runs_list);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, metrics_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, metrics_view);
+  gtk_widget_class_bind_template_callback (widget_class, model_selected_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_install_action (widget_class, "training.train", NULL, train_action);
+  gtk_widget_class_install_action (widget_class, "training.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "training.tune", NULL, tune_action);
+  gtk_widget_class_install_action (widget_class, "training.reset", NULL, reset_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "training.train", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "training.train", NULL);
+}
+
+static void
+sd_training_page_init (SdTrainingPage *self)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  const char **names = sd_recommender_list_names ();
+  SdInteractionWeights weights;
+  GtkWidget *placeholder;
+
+  self->param_rows = g_ptr_array_new ();
+  self->overlaid = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->metrics = g_list_store_new (SD_TYPE_TABLE_ROW);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autofree char *label = model_label ("recommender", names[i]);
+      gtk_string_list_append (labels, label);
+    }
+  self->updating = TRUE;
+  adw_combo_row_set_model (self->model_row, G_LIST_MODEL (labels));
+  self->updating = FALSE;
+
+  sd_interactions_weights_default (&weights);
+  gtk_spin_button_set_value (self->view_spin, weights.view);
+  gtk_spin_button_set_value (self->cart_spin, weights.cart);
+  gtk_spin_button_set_value (self->purchase_spin, weights.purchase);
+  gtk_spin_button_set_value (self->review_spin, weights.review);
+
+  placeholder = gtk_label_new (_("No training runs yet. Choose a model and press Train."));
+  gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
+  gtk_widget_set_margin_top (placeholder, 18);
+  gtk_widget_set_margin_bottom (placeholder, 18);
+  gtk_widget_set_margin_start (placeholder, 12);
+  gtk_widget_set_margin_end (placeholder, 12);
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_list_box_set_placeholder (self->runs_list, placeholder);
+
+  setup_metric_columns (self);
+  sd_training_page_select_model (self, "als");
+  rebuild_charts (self);
+  update_actions (self);
+}

@@ -1,0 +1,47 @@
+/* sd-training-page.h — train recommenders in the background and compare them
+ *
+ * Pick a model, edit its hyperparameters (rows built from the model's GParamSpecs) and
+ * the interaction weights, and train it as an SdJob through the window: the loss and the
+ * validation NDCG@10 draw live as epochs end. Past runs of any kind (recommender or
+ * chatbot) are listed from the `runs` table and can be overlaid on the same charts; a
+ * table compares the models' newest validated runs. "Tune…" runs the hyperparameter
+ * search and offers its best values.
+ *
+ * Actions: training.train (Ctrl+Return), training.cancel, training.tune, training.reset.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-line-chart.h"
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_TRAINING_PAGE (sd_training_page_get_type ())
+G_DECLARE_FINAL_TYPE (SdTrainingPage, sd_training_page, SD, TRAINING_PAGE, GtkWidget)
+
+SdStore     *sd_training_page_get_store       (SdTrainingPage *self);
+void         sd_training_page_set_store       (SdTrainingPage *self,
+                                               SdStore        *store);
+/* Chooses the model to edit by name ("als"); FALSE for an unknown one. */
+gboolean     sd_training_page_select_model    (SdTrainingPage *self,
+                                               const char     *name);
+/* Sets a hyperparameter as the editor does; FALSE with @error (also shown next to the
+ * field) when the model refuses the value. */
+gboolean     sd_training_page_set_param       (SdTrainingPage *self,
+                                               const char     *key,
+                                               const char     *value,
+                                               GError        **error);
+void         sd_training_page_set_validate    (SdTrainingPage *self,
+                                               gboolean        validate);
+/* Property "training": whether a training job started here is running. */
+gboolean     sd_training_page_get_training    (SdTrainingPage *self);
+/* Loss points drawn for the running (or last) training. */
+guint        sd_training_page_get_n_live_loss_points (SdTrainingPage *self);
+guint        sd_training_page_get_n_runs      (SdTrainingPage *self);
+/* Rows of the model comparison table. */
+guint        sd_training_page_get_n_compared  (SdTrainingPage *self);
+SdLineChart *sd_training_page_get_loss_chart  (SdTrainingPage *self);
+
+G_END_DECLS

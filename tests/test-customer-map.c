@@ -1,0 +1,207 @@
+/* test-customer-map.c — the Customers page's figures on a demo shop: the heatmap order
+ * shows clusters, the map separates the planted taste groups, a stored ALS is reused */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "sd-cluster.h"
+#include "sd-customer-map.h"
+#include "sd-demo.h"
+#include "sd-seriation.h"
+#include "sd-train-job.h"
+
+static char *dir;
+static char *path;
+
+static void
+make_shop (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  SdDemoOptions options;
+
+  dir = g_dir_make_tmp ("shopdesk-map-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "shop.sqlite", NULL);
+  store = sd_store_open (path, &error);
+  g_assert_no_error (error);
+  sd_demo_options_init (&options);
+  g_assert_true (sd_demo_options_for_size (&options, "600", &error));
+  g_assert_true (sd_demo_generate (store, &options, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+remove_shop (void)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
+      g_remove (p);
+    }
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
+static SdCustomerMap *
+compute (gboolean use_stored)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJob) job = sd_customer_map_job_new (path, 120, 0, use_stored);
+  SdCustomerMap *map;
+
+  g_assert_true (sd_job_run_sync (job, &error));
+  g_assert_no_error (error);
+  map = sd_customer_map_job_steal_result (job);
+  g_assert_nonnull (map);
+  return map;
+}
+
+static void
+test_map (void)
+{
+  g_autoptr(SdCustomerMap) map = compute (TRUE);
+  g_autofree guint *identity = NULL;
+  SdCustomerColouring *groups, *clusters;
+  g_autofree guint *shuffled = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  double adjacent, baseline, shuffled_ari;
+  guint n = map->n_similar;
+
+  g_assert_true (map->trained_als);   /* nothing stored yet */
+  g_assert_cmpuint (n, ==, 120);
+  g_assert_cmpuint (g_strv_length (map->similar_labels), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (map->similarity[i * n + i], 1.0, 1e-9);
+      for (guint j = 0; j < n; j++)
+        {
+          double s = map->similarity[i * n + j];
+          g_assert_cmpfloat (s, >=, 0);
+          g_assert_cmpfloat (s, <=, 1 + 1e-9);
+          g_assert_cmpfloat_with_epsilon (s, map->similarity[j * n + i], 1e-12);
+        }
+    }
+
+  /* Neighbours in the shown order are more alike than two customers picked at random. */
+  identity = g_new (guint, n);
+  for (guint i = 0; i < n; i++)
+    identity[i] = i;
+  adjacent = sd_seriation_adjacent_score (map->similarity, n, identity) / (n - 1);
+  g_test_message ("adjacent similarity %.3f, mean %.3f", adjacent, map->similar_mean);
+  g_assert_cmpfloat (adjacent, >, 1.5 * map->similar_mean);
+
+  g_assert_cmpuint (map->n_points, ==, map->n_customers);
+  g_assert_cmpfloat (map->explained[0], >=, map->explained[1]);
+  g_assert_cmpfloat (map->explained[0] + map->explained[1], <=, 1 + 1e-9);
+  for (guint i = 0; i < map->n_points; i++)
+    g_assert_true (isfinite (map->x[i]) && isfinite (map->y[i]));
+
+  /* Every colouring covers every point with a named category. */
+  g_assert_nonnull (sd_customer_map_get_colouring (map, "segment"));
+  g_assert_nonnull (sd_customer_map_get_colouring (map, "country"));
+  clusters = sd_customer_map_get_colouring (map, "cluster");
+  groups = sd_customer_map_get_colouring (map, "taste-group");
+  g_assert_nonnull (clusters);
+  g_assert_nonnull (groups);
+  for (guint c = 0; c < map->colourings->len; c++)
+    {
+      SdCustomerColouring *col = g_ptr_array_index (map->colourings, c);
+      guint n_names = g_strv_length (col->names);
+      for (guint i = 0; i < map->n_points; i++)
+        g_assert_cmpuint (col->values[i], <, n_names);
+    }
+  g_assert_cmpstr (groups->names[0], ==, sd_demo_taste_group_name (0));
+  g_assert_cmpuint (map->k, ==, sd_demo_n_taste_groups ());
+
+  /* k-means recovers the planted groups far better than chance: the baseline is the
+   * same clusters against the groups shuffled among the customers. */
+  shuffled = g_memdup2 (groups->values, map->n_points * sizeof (guint));
+  for (guint i = map->n_points - 1; i > 0; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i + 1), t = shuffled[i];
+      shuffled[i] = shuffled[j];
+      shuffled[j] = t;
+    }
+  shuffled_ari = sd_adjusted_rand_index (clusters->values, shuffled, map->n_points);
+  g_test_message ("k-means vs taste groups: ARI %.3f (shuffled %.3f), purity %.3f over %u",
+                  map->ari, shuffled_ari, map->purity, map->n_with_group);
+  g_print ("# k-means vs taste groups: ARI %.3f (shuffled %.3f), purity %.3f\n",
+           map->ari, shuffled_ari, map->purity);
+  g_assert_cmpuint (map->n_with_group, ==, map->n_points);
+  g_assert_cmpfloat (map->ari, >, shuffled_ari + 0.5);
+  g_assert_cmpfloat (map->purity, >, 2.0 / sd_demo_n_taste_groups ());
+  baseline = sd_cluster_purity (clusters->values, shuffled, map->n_points);
+  g_assert_cmpfloat (map->purity, >, baseline + 0.4);
+}
+
+static void
+test_reuses_stored_als (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJob) job = NULL;
+  g_autoptr(SdCustomerMap) map = NULL;
+  const char *params[] = { "factors=8", "iterations=3", NULL };
+  SdTrainOptions options;
+
+  sd_train_options_init (&options);
+  options.db_path = path;
+  options.model = "als";
+  options.params = params;
+  job = sd_train_job_new (&options, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_job_run_sync (job, &error));
+  g_assert_no_error (error);
+
+  map = compute (TRUE);
+  g_assert_false (map->trained_als);
+  g_assert_cmpuint (map->n_factors, ==, 8);
+  sd_customer_map_free (map);
+  map = compute (FALSE);
+  g_assert_true (map->trained_als);
+  g_assert_cmpuint (map->n_factors, ==, 16);
+}
+
+static void
+test_empty_shop (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *empty = g_build_filename (dir, "empty.sqlite", NULL);
+  g_autoptr(SdStore) store = sd_store_open (empty, &error);
+  g_autoptr(SdCustomerMap) map = NULL;
+
+  g_assert_no_error (error);
+  map = sd_customer_map_compute (store, 0, 0, TRUE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (map);
+  g_assert_cmpuint (map->n_points, ==, 0);
+  g_assert_cmpuint (map->n_similar, ==, 0);
+  g_clear_object (&store);
+  {
+    const char *suffixes[] = { "", "-wal", "-shm" };
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *p = g_strconcat (empty, suffixes[i], NULL);
+        g_remove (p);
+      }
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  make_shop ();
+  g_test_add_func ("/customer-map/map", test_map);
+  g_test_add_func ("/customer-map/reuses-stored-als", test_reuses_stored_als);
+  g_test_add_func ("/customer-map/empty-shop", test_empty_shop);
+  status = g_test_run ();
+  remove_shop ();
+  return status;
+}
