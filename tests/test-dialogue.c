@@ -414,6 +414,28 @@ test_corpus (Fixture *f, gconstpointer data)
   g_assert_true (g_strv_contains ((const char *const *) again, "gift_wrap"));
 }
 
+static void
+prepared (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sd_dialogue_prepare_finish (SD_DIALOGUE (source), result, &error));
+  g_assert_no_error (error);
+  g_main_loop_quit (data);
+}
+
+static void
+test_prepare (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  sd_dialogue_prepare_async (f->dialogue, NULL, prepared, loop);
+  g_main_loop_run (loop);
+  /* the first turn no longer trains anything */
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t = say (f, s, "hello");
+  g_assert_cmpstr (t->classifier, ==, "fallback linear");
+  g_assert_cmpint (t->cpu_us, <, 50000);
+}
+
 /* The app's retraining path: a model trained on the shop's examples is stored and the
  * next dialogue classifies with it; a staff correction is part of its training data. */
 static void
@@ -641,6 +663,7 @@ main (int argc, char **argv)
   ADD ("products", test_products);
   ADD ("hostile", test_hostile);
   ADD ("corpus", test_corpus);
+  ADD ("prepare", test_prepare);
   ADD ("stored-model", test_stored_model);
   ADD ("cli", test_cli);
   g_test_add_func ("/dialogue/corpus-accuracy", test_corpus_accuracy);

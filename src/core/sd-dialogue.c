@@ -572,6 +572,67 @@ sd_dialogue_set_now (SdDialogue *self,
     self->now = g_date_time_ref (now);
 }
 
+static void
+prepare_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  SdChatLinear *model = sd_chat_linear_train (task_data, FALLBACK_EPOCHS, cancellable, &error);
+  if (model)
+    g_task_return_pointer (task, model, (GDestroyNotify) sd_chat_linear_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sd_dialogue_prepare_async (SdDialogue          *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (SD_IS_DIALOGUE (self));
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sd_dialogue_prepare_async);
+  g_task_set_name (task, "[shopdesk] dialogue prepare");
+  if (self->classify || self->fallback)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  GError *error = NULL;
+  /* the examples are read here, on the store's thread; only training moves */
+  GPtrArray *examples = sd_chat_corpus_load_examples (self->store, NULL, &error);
+  if (examples == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, examples, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, prepare_thread);
+}
+
+gboolean
+sd_dialogue_prepare_finish (SdDialogue    *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  GError *local = NULL;
+  SdChatLinear *model = g_task_propagate_pointer (G_TASK (result), &local);
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (model && self->fallback == NULL)
+    self->fallback = model;
+  else
+    sd_chat_linear_free (model);
+  return TRUE;
+}
+
 void
 sd_dialogue_reload (SdDialogue *self)
 {
