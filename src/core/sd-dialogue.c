@@ -1039,6 +1039,34 @@ handle_product_search (Turn *t, const char *fallback_words)
   const char *words = product ? product : fallback_words;
   if (words == NULL && category == NULL)
     {
+      /* not a catalogue name: try the message's longer words one by one ("candles"
+       * finds the candle holders even though "candle" alone names no product) */
+      static const char *const generic[] = {
+        "have", "sell", "want", "looking", "look", "find", "show", "need", "some", "anything",
+        "something", "your", "with", "what", "there", "please", "product", "item", "stuff",
+        "thing", "shop", "store", "stock", "search", "know", "like", "would", "could", "buying",
+        "cheap", "good", "nice", "best", "got", "does", "this", "that", "them", "they", NULL
+      };
+      g_autofree char *lower = g_ascii_strdown (t->trace->text, -1);
+      g_auto(GStrv) tokens = g_regex_split_simple ("[^a-z]+", lower, 0, 0);
+      for (guint i = 0; tokens[i]; i++)
+        {
+          gsize n = strlen (tokens[i]);
+          if (n > 4 && tokens[i][n - 1] == 's' && tokens[i][n - 2] != 's')
+            tokens[i][--n] = '\0';
+          if (n < 4 || g_strv_contains (generic, tokens[i]))
+            continue;
+          g_autoptr(GString) found = g_string_new (NULL);
+          if (search_products (t, tokens[i], NULL, found) > 0)
+            {
+              set_form (s, NULL);
+              var (t, "products", found->str);
+              reply (t, "product_search", SD_TURN_ANSWER);
+              return;
+            }
+          /* rows of a failed search are not the answer's source */
+          g_ptr_array_set_size (t->trace->data_rows, 0);
+        }
       /* the shop has nothing by that name, or no name was given: ask, and take the
        * answer as the search */
       set_form (s, "product_search");
