@@ -1049,7 +1049,9 @@ handle_product_search (Turn *t, const char *fallback_words)
       };
       g_autofree char *lower = g_ascii_strdown (t->trace->text, -1);
       g_auto(GStrv) tokens = g_regex_split_simple ("[^a-z]+", lower, 0, 0);
-      for (guint i = 0; tokens[i]; i++)
+      guint tries = 0;
+      /* at most three searches, so a long message costs no more than a short one */
+      for (guint i = 0; tokens[i] && tries < 3; i++)
         {
           gsize n = strlen (tokens[i]);
           if (n > 4 && tokens[i][n - 1] == 's' && tokens[i][n - 2] != 's')
@@ -1057,6 +1059,7 @@ handle_product_search (Turn *t, const char *fallback_words)
           if (n < 4 || g_strv_contains (generic, tokens[i]))
             continue;
           g_autoptr(GString) found = g_string_new (NULL);
+          tries++;
           if (search_products (t, tokens[i], NULL, found) > 0)
             {
               set_form (s, NULL);
