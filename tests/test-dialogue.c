@@ -429,6 +429,12 @@ test_prepare (Fixture *f, gconstpointer data)
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   sd_dialogue_prepare_async (f->dialogue, NULL, prepared, loop);
   g_main_loop_run (loop);
+  /* the worker thread lets go of the task (and its source object) a moment later */
+  for (int i = 0; i < 5000 && G_OBJECT (f->dialogue)->ref_count > 1; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
   /* the first turn no longer trains anything */
   g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
   g_autoptr(SdTurnTrace) t = say (f, s, "hello");
