@@ -49,7 +49,7 @@ typedef enum {
   SD_TURN_FALLBACK,    /* did not understand */
   SD_TURN_HANDOFF,     /* offered or made a hand-off to a person */
   SD_TURN_REFUSE,      /* declined to show data that is not this customer's */
-  SD_TURN_UNSAFE,      /* the input could not be used (invalid, too long, empty) */
+  SD_TURN_UNSAFE,      /* the input could not be used (invalid UTF-8, too long); empty is a fallback */
   SD_N_TURN_ACTIONS
 } SdTurnAction;
 
