@@ -128,8 +128,9 @@ test_learns (void)
     gsize size = 1 << 20;
     g_autofree char *huge = g_malloc (size + 1);
     gint64 start;
+    static const char piece[] = "keyb1 filler2 \x01\xFF' OR 1=1; -- ";
     for (gsize i = 0; i < size; i++)
-      huge[i] = "keyb1 filler2 \x01\xFF' OR 1=1; -- "[i % 36];
+      huge[i] = piece[i % (sizeof piece - 1)];
     huge[size] = '\0';
     start = g_get_monotonic_time ();
     sd_intent_model_predict (model, huge, &pred);
