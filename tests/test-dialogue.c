@@ -10,6 +10,7 @@
 #include "sd-demo.h"
 #include "sd-error.h"
 #include "sd-intent-model.h"
+#include "sd-model-store.h"
 #include "sd-dialogue.h"
 #include "sd-json.h"
 
@@ -602,8 +603,33 @@ test_latency (void)
     sd_demo_options_init (&options);
     g_assert_true (sd_demo_generate (store, &options, NULL, NULL, NULL, &error));
     g_assert_no_error (error);
+    /* a small ALS stored as the Training page stores it: the chatbot recommends from it */
+    SdInteractionWeights weights;
+    sd_interactions_weights_default (&weights);
+    g_autoptr(SdInteractions) train = sd_interactions_from_store (store, &weights, NULL, &error);
+    g_assert_no_error (error);
+    g_autoptr(SdRecommender) als = sd_recommender_new ("als", &error);
+    g_assert_no_error (error);
+    g_assert_true (sd_recommender_set_param (als, "factors", "8", &error));
+    g_assert_true (sd_recommender_set_param (als, "iterations", "3", &error));
+    g_assert_true (sd_recommender_fit (als, train, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (sd_model_store_save (store, als, 0, NULL, &error), >, 0);
+    g_assert_no_error (error);
+
     g_autoptr(SdDialogue) dialogue = sd_dialogue_new (store, &error);
     g_assert_no_error (error);
+    {
+      g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+      g_autoptr(SdTurnTrace) t = sd_dialogue_respond (dialogue, s, "can you recommend me something?");
+      g_assert_cmpstr (t->intent, ==, "recommendation_request");
+      g_test_message ("%s [%s]", t->reply, (char *) t->data_rows->pdata[0]);
+      g_assert_true (g_str_has_prefix (t->data_rows->pdata[0], "recommender: als (models.id="));
+      g_assert_cmpuint (t->data_rows->len, ==, 4);
+      g_autoptr(SdChatSession) anon = sd_chat_session_new (0, "en");
+      g_autoptr(SdTurnTrace) a = sd_dialogue_respond (dialogue, anon, "can you recommend me something?");
+      g_assert_cmpstr (a->data_rows->pdata[0], ==, "recommender: popularity");
+    }
 
     static const char *const script[] = {
       "hi", "where is my order?", "SD-100001", "do you have any teapots?",
@@ -673,6 +699,6 @@ main (int argc, char **argv)
   ADD ("stored-model", test_stored_model);
   ADD ("cli", test_cli);
   g_test_add_func ("/dialogue/corpus-accuracy", test_corpus_accuracy);
-  g_test_add_func ("/dialogue/latency", test_latency);
+  g_test_add_func ("/dialogue/latency-and-stored-recommender", test_latency);
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
 #include "sd-dialogue.h"
 #include "sd-error.h"
 #include "sd-json.h"
+#include "sd-model-store.h"
 
 #define NEGATIVE_THRESHOLD 0.55
 #define CLARIFY_MARGIN 0.12
@@ -321,6 +322,10 @@ struct _SdDialogue
   SdCouponEngine          *coupons;
   gboolean                 coupons_tried;
   GArray                  *popular;    /* Popular, read at the first recommendation */
+  SdRecommender           *rec_model;  /* the newest stored recommender, if any */
+  SdInteractions          *rec_train;
+  gint64                   rec_model_id;
+  gboolean                 rec_tried;
 };
 
 G_DEFINE_FINAL_TYPE (SdDialogue, sd_dialogue, G_TYPE_OBJECT)
@@ -343,6 +348,8 @@ sd_dialogue_finalize (GObject *object)
     self->recommend_destroy (self->recommend_data);
   drop_coupons (self);
   g_clear_pointer (&self->popular, g_array_unref);
+  g_clear_object (&self->rec_model);
+  g_clear_pointer (&self->rec_train, sd_interactions_unref);
   g_clear_pointer (&self->fallback, sd_chat_linear_free);
   g_clear_object (&self->intent_model);
   g_free (self->classifier_name);
@@ -645,6 +652,9 @@ sd_dialogue_reload (SdDialogue *self)
     g_warning ("Chatbot: could not reload the catalogue: %s", error->message);
   g_clear_pointer (&self->fallback, sd_chat_linear_free);
   g_clear_pointer (&self->popular, g_array_unref);
+  g_clear_object (&self->rec_model);
+  g_clear_pointer (&self->rec_train, sd_interactions_unref);
+  self->rec_tried = FALSE;
   drop_coupons (self);
 }
 
@@ -1216,13 +1226,69 @@ popular_products (Turn *t, guint n, GArray *ids)
   return g_hash_table_size (categories) ? "popularity in the customer's categories" : "popularity";
 }
 
+/* The newest recommender trained in the shop (the Training page stores them), bound to
+ * the shop's interactions as they are now; loaded once, at the first request. */
+static gboolean
+ensure_stored_recommender (SdDialogue *self)
+{
+  if (self->rec_tried)
+    return self->rec_model != NULL;
+  self->rec_tried = TRUE;
+  g_autofree char *name = NULL;
+  {
+    g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+        "SELECT name FROM models WHERE kind = 'recommender' AND blob IS NOT NULL "
+        "ORDER BY created_at DESC, id DESC LIMIT 1", NULL);
+    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  }
+  if (name == NULL)
+    return FALSE;
+  g_autoptr(GError) error = NULL;
+  SdInteractionWeights weights;
+  sd_interactions_weights_default (&weights);
+  self->rec_train = sd_interactions_from_store (self->store, &weights, NULL, &error);
+  if (self->rec_train)
+    self->rec_model = sd_model_store_load (self->store, name, self->rec_train, &self->rec_model_id, &error);
+  if (self->rec_model == NULL)
+    {
+      g_debug ("Chatbot: stored recommender “%s” not used: %s", name, error ? error->message : "?");
+      g_clear_pointer (&self->rec_train, sd_interactions_unref);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+stored_recommendations (Turn *t, guint n, GArray *ids)
+{
+  SdDialogue *self = t->self;
+  if (t->session->customer_id == 0 || !ensure_stored_recommender (self))
+    return NULL;
+  int user = sd_interactions_user_index (self->rec_train, t->session->customer_id);
+  if (user < 0)
+    return NULL;   /* a customer the model has not seen: popularity does better */
+  g_autoptr(GArray) top = sd_recommender_recommend (self->rec_model, user, n, NULL);
+  for (guint i = 0; top && i < top->len; i++)
+    {
+      guint item = g_array_index (top, SdScoredItem, i).item;
+      gint64 id = self->rec_train->item_ids[item];
+      g_array_append_val (ids, id);
+    }
+  return g_strdup_printf ("%s (models.id=%" G_GINT64_FORMAT ")",
+                          sd_recommender_get_name (self->rec_model), self->rec_model_id);
+}
+
 static void
 handle_recommendation (Turn *t)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *stored = NULL;
   const char *source = NULL;
   if (t->self->recommend)
     source = t->self->recommend (t->session->customer_id, 3, ids, t->self->recommend_data);
+  if (ids->len == 0 && (stored = stored_recommendations (t, 3, ids)))
+    source = stored;
   if (ids->len == 0)
     source = popular_products (t, 3, ids);
   data_row (t, "recommender: %s", source ? source : "?");

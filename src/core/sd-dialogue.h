@@ -36,7 +36,9 @@ typedef guint (*SdDialogueClassifyFunc) (const char    *text,
                                          gpointer       user_data);
 
 /* Personal recommendations for @customer_id (0: anonymous): fills @product_ids with up to
- * @n products.id, best first, and returns a short name of the source ("als", "popularity"). */
+ * @n products.id, best first, and returns a short name of the source ("als", "popularity").
+ * Without one the dialogue uses the newest recommender stored in the models table (for
+ * customers it knows), else the products most bought in the customer's categories. */
 typedef const char *(*SdDialogueRecommendFunc) (gint64    customer_id,
                                                 guint     n,
                                                 GArray   *product_ids,
