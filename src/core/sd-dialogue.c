@@ -1791,7 +1791,8 @@ sd_dialogue_respond (SdDialogue    *self,
       trace->top[i].intent = g_strdup (top[i].intent);
       trace->top[i].prob = top[i].prob;
     }
-  if (trace->n_top == 0 || top[0].prob < self->oos_threshold)
+  /* a trained intent model brings its own threshold, chosen on validation data */
+  if (trace->n_top == 0 || (self->intent_model == NULL && top[0].prob < self->oos_threshold))
     oos = TRUE;
   const char *intent = trace->n_top ? trace->top[0].intent : NULL;
   double confidence = trace->n_top ? trace->top[0].prob : 0.0;
