@@ -22,6 +22,8 @@
 #define CLARIFY_MARGIN 0.12
 #define CLARIFY_MAX_TOP 0.55
 #define FALLBACK_EPOCHS 12
+/* The corpus's examples of what a shop's chatbot does not answer (weather, jokes, …). */
+#define OOS_INTENT "out_of_scope"
 
 /* --- traces ------------------------------------------------------------------------- */
 
@@ -480,6 +482,7 @@ sd_dialogue_train_intent_model (SdStore       *store,
     }
   SdIntentParams params;
   sd_intent_params_init (&params);
+  params.oos_label = OOS_INTENT;
   g_autoptr(SdIntentModel) model = sd_intent_model_train (data, &params, job, cancellable, error);
   if (model == NULL)
     return NULL;
@@ -1504,6 +1507,7 @@ intent_label (Turn *t, const char *intent)
     { "opening_hours", "know our opening hours", "了解工作时间" },
     { "affirm", "say yes", "确认" },
     { "deny", "say no", "否定" },
+    { OOS_INTENT, "ask something else", "问别的问题" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     if (strcmp (labels[i].intent, intent) == 0)
@@ -1792,7 +1796,8 @@ sd_dialogue_respond (SdDialogue    *self,
       trace->top[i].prob = top[i].prob;
     }
   /* a trained intent model brings its own threshold, chosen on validation data */
-  if (trace->n_top == 0 || (self->intent_model == NULL && top[0].prob < self->oos_threshold))
+  if (trace->n_top == 0 || (self->intent_model == NULL && top[0].prob < self->oos_threshold) ||
+      strcmp (top[0].intent, OOS_INTENT) == 0)
     oos = TRUE;
   const char *intent = trace->n_top ? trace->top[0].intent : NULL;
   double confidence = trace->n_top ? trace->top[0].prob : 0.0;
@@ -1867,8 +1872,11 @@ sd_dialogue_respond (SdDialogue    *self,
           set_form (session, NULL);
           act = intent;
         }
-      else if (!wants_order && (new_product || oos || g_strcmp0 (intent, form) == 0) &&
-               !session->form_paused)
+      else if (!wants_order && !session->form_paused &&
+               (new_product || g_strcmp0 (intent, form) == 0 ||
+                /* a search takes any words; questions about a product need its name */
+                (oos && strcmp (form, "product_search") == 0 &&
+                 g_strcmp0 (intent, OOS_INTENT) != 0)))
         {
           act = form;
           free_text = trace->text;
@@ -1913,6 +1921,7 @@ sd_dialogue_respond (SdDialogue    *self,
 
   if (act == NULL && !oos && trace->n_top >= 2 &&
       top[0].prob - top[1].prob < CLARIFY_MARGIN && top[0].prob < CLARIFY_MAX_TOP &&
+      strcmp (top[1].intent, OOS_INTENT) != 0 &&
       !(is_small_talk (top[0].intent) && is_small_talk (top[1].intent)))
     {
       session->clarify[0] = g_strdup (top[0].intent);
