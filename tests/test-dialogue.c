@@ -269,6 +269,23 @@ test_handoff (Fixture *f, gconstpointer data)
   g_assert_cmpstr (t3->template_key, ==, "talk_to_human");
 }
 
+/* Questions no shop answers, with the real (fallback) classifier. */
+static void
+test_out_of_scope (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t1 = say (f, s, "could you tell me a joke please");
+  g_assert_true (t1->out_of_scope);
+  g_assert_cmpint (t1->action, ==, SD_TURN_FALLBACK);
+  g_autoptr(SdTurnTrace) t2 = say (f, s, "what will the weather be like tomorrow");
+  g_assert_true (t2->out_of_scope);
+  g_assert_cmpint (t2->action, ==, SD_TURN_HANDOFF);
+  g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
+  g_autoptr(SdTurnTrace) t3 = say (f, zh, "给我讲个笑话");
+  g_assert_true (t3->out_of_scope);
+  g_assert_nonnull (strstr (t3->reply, "抱歉"));
+}
+
 static void
 test_negative (Fixture *f, gconstpointer data)
 {
@@ -690,6 +707,7 @@ main (int argc, char **argv)
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);
   ADD ("handoff", test_handoff);
+  ADD ("out-of-scope", test_out_of_scope);
   ADD ("negative", test_negative);
   ADD ("chinese", test_chinese);
   ADD ("products", test_products);
