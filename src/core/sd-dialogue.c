@@ -1403,10 +1403,13 @@ handle_policy (Turn *t, const char *intent)
   g_autofree char *policy = NULL;
   if (strcmp (intent, "return_refund") == 0)
     {
-      policy = setting (t, "policy.returns",
-                        "Unused items can be returned for a full refund; start a return under Account › Orders.",
-                        "未使用的商品可以全额退款，在“账户 › 订单”中申请退货。");
       g_autofree char *days = sd_store_get_setting (t->self->store, "policy.returns.days");
+      g_autofree char *fallback_en = g_strdup_printf ("Unused items can be returned within %s days of delivery for a full refund; start a return under Account › Orders.",
+                                                      days ? days : "30");
+      g_autofree char *fallback_zh = g_strdup_printf ("签收后%s天内，未使用的商品可以全额退款，在“账户 › 订单”中申请退货。",
+                                                      days ? days : "30");
+      policy = setting (t, "policy.returns", fallback_en, fallback_zh);
+      /* for staff templates that quote the number on its own */
       var (t, "return_days", days ? days : "30");
     }
   else if (strcmp (intent, "warranty") == 0)
