@@ -129,7 +129,7 @@ customers_page (void)
 static void
 shoot (const char *name)
 {
-  spin (400);   /* past the stack's crossfade */
+  spin (800);   /* past the stack's crossfade, on a loaded machine too */
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   save_screenshot (GTK_WIDGET (window), name);
 }
