@@ -65,6 +65,7 @@ struct _SdTrainingPage
   GListStore          *metrics;       /* SdTableRow */
   guint                n_runs;
   gint64               newest_run;
+  gboolean             newest_has_loss;
 };
 
 G_DEFINE_FINAL_TYPE (SdTrainingPage, sd_training_page, GTK_TYPE_WIDGET)
@@ -1342,6 +1343,7 @@ reload_runs (SdTrainingPage *self)
     gtk_list_box_remove (self->runs_list, child);
   self->n_runs = 0;
   self->newest_run = 0;
+  self->newest_has_loss = FALSE;
 
   if (self->store)
     stmt = sd_store_prepare (self->store,
@@ -1365,8 +1367,13 @@ reload_runs (SdTrainingPage *self)
                                          sqlite3_column_type (stmt, 6) != SQLITE_NULL,
                                          sqlite3_column_double (stmt, 6));
           gtk_list_box_append (self->runs_list, row);
-          if (self->n_runs++ == 0)
-            self->newest_run = sqlite3_column_int64 (stmt, 0);
+          /* The newest run with a loss curve, else the newest of all. */
+          if (self->n_runs++ == 0 ||
+              (!self->newest_has_loss && sqlite3_column_type (stmt, 6) != SQLITE_NULL))
+            {
+              self->newest_run = sqlite3_column_int64 (stmt, 0);
+              self->newest_has_loss = sqlite3_column_type (stmt, 6) != SQLITE_NULL;
+            }
         }
     }
   else if (error)
