@@ -280,16 +280,26 @@ row_error_label (GtkWidget *row)
   return g_object_get_data (G_OBJECT (row), "sd-error-label");
 }
 
+/* An action row says what is wrong in place of its description, in the error colour; an
+ * entry row (no subtitle) shows the message beside the text. */
 static void
 show_row_error (GtkWidget  *row,
                 const char *message)
 {
   GtkLabel *label = row_error_label (row);
 
-  if (label == NULL)
-    return;
-  gtk_label_set_text (label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+  g_object_set_data_full (G_OBJECT (row), "sd-error", g_strdup (message), g_free);
+  if (ADW_IS_ACTION_ROW (row))
+    {
+      const char *subtitle = g_object_get_data (G_OBJECT (row), "sd-subtitle");
+      g_autofree char *escaped = g_markup_escape_text (message ? message : subtitle ? subtitle : "", -1);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+    }
+  else if (label)
+    {
+      gtk_label_set_text (label, message ? message : "");
+      gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+    }
   if (message)
     gtk_widget_add_css_class (row, "error");
   else
@@ -388,7 +398,7 @@ make_error_label (GtkWidget *row)
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 22);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_widget_add_css_class (label, "error");
   gtk_widget_add_css_class (label, "caption");
@@ -445,7 +455,6 @@ make_param_row (SdTrainingPage *self,
       g_object_set_data (G_OBJECT (spin), "sd-row", row);
       g_signal_connect_object (spin, "input", G_CALLBACK (spin_input_cb), self, 0);
       g_signal_connect_object (spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self, 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_error_label (row));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
       g_object_set_data (G_OBJECT (row), "sd-editor", spin);
@@ -466,7 +475,6 @@ make_param_row (SdTrainingPage *self,
       adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (nicks));
       adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
       g_signal_connect_object (row, "notify::selected", G_CALLBACK (combo_selected_cb), self, 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_error_label (row));
     }
   else if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
     {
@@ -478,7 +486,6 @@ make_param_row (SdTrainingPage *self,
       gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, nick, -1);
       g_object_set_data (G_OBJECT (sw), "sd-row", row);
       g_signal_connect_object (sw, "notify::active", G_CALLBACK (switch_active_cb), self, 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_error_label (row));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
     }
@@ -496,7 +503,9 @@ make_param_row (SdTrainingPage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nick);
   if (ADW_IS_ACTION_ROW (row))
     {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      g_autofree char *escaped = g_markup_escape_text (subtitle, -1);
+      g_object_set_data_full (G_OBJECT (row), "sd-subtitle", g_strdup (subtitle), g_free);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, nick,
@@ -638,8 +647,7 @@ has_row_errors (SdTrainingPage *self)
 {
   for (guint i = 0; i < self->param_rows->len; i++)
     {
-      GtkLabel *label = row_error_label (g_ptr_array_index (self->param_rows, i));
-      if (label && gtk_widget_get_visible (GTK_WIDGET (label)))
+      if (g_object_get_data (G_OBJECT (g_ptr_array_index (self->param_rows, i)), "sd-error"))
         return TRUE;
     }
   return FALSE;
