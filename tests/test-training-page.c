@@ -231,8 +231,11 @@ test_train (void)
     {
       /* Rendering a screenshot blocks the main loop itself: not counted. */
       sd_frame_stats_stop (stats);
-      shoot ("training-running");
-      sd_frame_stats_start (stats);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      save_screenshot (GTK_WIDGET (window), "training-running");
+      /* The job may have ended meanwhile; the window stops the figures only while they run. */
+      if (sd_training_page_get_training (page))
+        sd_frame_stats_start (stats);
     }
   WAIT_UNTIL (!sd_training_page_get_training (page), 300);
   g_assert_false (sd_frame_stats_is_running (stats));   /* the window stopped it as the job ended */

@@ -1063,10 +1063,25 @@ compare_ids (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* Closed-form models have a single validation score: drawn as a flat line across the
+ * epochs of the other curves, it reads as the bar an iterative model has to clear. */
+typedef struct {
+  int    max_step;
+  GArray *flat;   /* FlatLine */
+} ChartExtent;
+
+typedef struct {
+  guint  series;
+  double value;
+} FlatLine;
+
 static void
 add_run_curves (SdTrainingPage *self,
-                gint64          run_id)
+                gint64          run_id,
+                ChartExtent    *extent)
 {
+  guint n_ndcg = 0;
+  double last_ndcg = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStmt) info = NULL;
   g_autoptr(SdStmt) points = NULL;
@@ -1111,7 +1126,15 @@ add_run_curves (SdTrainingPage *self,
           if (ndcg < 0)
             ndcg = sd_line_chart_add_series (self->ndcg_chart, id, label);
           sd_line_chart_append (self->ndcg_chart, ndcg, step, value);
+          n_ndcg++;
+          last_ndcg = value;
         }
+      extent->max_step = MAX (extent->max_step, step);
+    }
+  if (n_ndcg == 1)
+    {
+      FlatLine flat = { ndcg, last_ndcg };
+      g_array_append_val (extent->flat, flat);
     }
 }
 
@@ -1129,6 +1152,8 @@ static void
 rebuild_charts (SdTrainingPage *self)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GArray) flat = g_array_new (FALSE, FALSE, sizeof (FlatLine));
+  ChartExtent extent = { 1, flat };
   GHashTableIter iter;
   gpointer key;
 
@@ -1142,7 +1167,7 @@ rebuild_charts (SdTrainingPage *self)
     g_ptr_array_add (ids, key);
   g_ptr_array_sort (ids, compare_ids);
   for (guint i = 0; self->store && i < ids->len; i++)
-    add_run_curves (self, *(gint64 *) g_ptr_array_index (ids, i));
+    add_run_curves (self, *(gint64 *) g_ptr_array_index (ids, i), &extent);
 
   if (self->training && self->train_job)
     {
@@ -1159,7 +1184,14 @@ rebuild_charts (SdTrainingPage *self)
             sd_line_chart_append (self->loss_chart, loss, p->step, p->value);
           else if (g_strcmp0 (p->name, "ndcg@10") == 0)
             sd_line_chart_append (self->ndcg_chart, ndcg, p->step, p->value);
+          extent.max_step = MAX (extent.max_step, p->step);
         }
+    }
+  for (guint i = 0; i < flat->len; i++)
+    {
+      FlatLine *line = &g_array_index (flat, FlatLine, i);
+      if (extent.max_step > 1)
+        sd_line_chart_append (self->ndcg_chart, line->series, extent.max_step, line->value);
     }
   update_empty (self);
 }
