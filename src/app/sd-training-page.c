@@ -796,7 +796,8 @@ train_action (GtkWidget  *widget,
   SdTrainOptions options;
   SdJob *job;
 
-  if (self->store == NULL || self->training || self->scratch == NULL || window == NULL)
+  if (self->store == NULL || self->training || self->scratch == NULL || window == NULL ||
+      !gtk_widget_get_mapped (widget))
     return;
   if (has_row_errors (self))
     {
@@ -1655,8 +1656,6 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_install_action (widget_class, "training.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "training.tune", NULL, tune_action);
   gtk_widget_class_install_action (widget_class, "training.reset", NULL, reset_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "training.train", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "training.train", NULL);
 }
 
 static void
@@ -1696,6 +1695,18 @@ sd_training_page_init (SdTrainingPage *self)
   gtk_widget_set_margin_end (placeholder, 12);
   gtk_widget_add_css_class (placeholder, "dim-label");
   gtk_list_box_set_placeholder (self->runs_list, placeholder);
+
+  /* Ctrl+Return trains wherever the focus is (the sidebar, say) while the page is shown. */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+    gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_alternative_trigger_new (
+                                                              gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                              gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
+                                                            gtk_named_action_new ("training.train")));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
 
   setup_metric_columns (self);
   sd_training_page_select_model (self, "als");
