@@ -44,12 +44,15 @@ measure () {
   json=$(cat "$TMP/out")
   peak_kb=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$TMP/time")
   peak_mb=$(awk -v k="$peak_kb" 'BEGIN { printf "%.1f", k / 1024 }')
+  # CPU seconds of the whole run (load, fit, evaluation): on a shared machine wall-clock
+  # times stretch while this does not.
+  cpu_s=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$TMP/time")
 }
 
 echo "== MovieLens-100k u1 (943 users × 1,682 items, positives = rating >= 4; scoring on $THREADS thread(s))"
 ML="$DATASETS/movielens-100k"
 if [ -f "$ML/u1.base" ] && [ -f "$ML/u1.test" ]; then
-  printf '%-11s %9s %9s %9s %11s %11s %10s %9s %9s %11s\n' model "fit s" "eval s" "users/s" "top10 med" "top10 p99" "peak MB" "NDCG@10" "R@20" "NDCG/pop"
+  printf '%-11s %9s %9s %9s %11s %11s %10s %8s %9s %9s %11s\n' model "fit s" "eval s" "users/s" "top10 med" "top10 p99" "peak MB" "cpu s" "NDCG@10" "R@20" "NDCG/pop"
   pop_ndcg=""
   for model in popularity itemknn userknn ease; do
     measure "$model" eval --model "$model" --train "$ML/u1.base" --test "$ML/u1.test" --threads "$THREADS" || continue
@@ -58,9 +61,9 @@ if [ -f "$ML/u1.base" ] && [ -f "$ML/u1.test" ]; then
     awk -v m="$model" -v fit="$(field "$json" train_seconds)" -v ev="$(field "$json" eval_seconds)" \
         -v users="$(field "$json" users_evaluated)" -v med="$(field "$json" latency_median_ms)" \
         -v p99="$(field "$json" latency_p99_ms)" -v peak="$peak_mb" -v ndcg="$ndcg" \
-        -v rec="$(field "$json" "recall@20")" -v pop="$pop_ndcg" 'BEGIN {
-      printf "%-11s %9.3f %9.3f %9.0f %8.3f ms %8.3f ms %10s %9.4f %9.4f %10.2fx\n",
-             m, fit, ev, users / (ev > 0 ? ev : 1e-9), med, p99, peak, ndcg, rec, ndcg / pop }'
+        -v rec="$(field "$json" "recall@20")" -v pop="$pop_ndcg" -v cpu="$cpu_s" 'BEGIN {
+      printf "%-11s %9.3f %9.3f %9.0f %8.3f ms %8.3f ms %10s %8s %9.4f %9.4f %10.2fx\n",
+             m, fit, ev, users / (ev > 0 ? ev : 1e-9), med, p99, peak, cpu, ndcg, rec, ndcg / pop }'
   done
 else
   echo "note: $ML not found, MovieLens-100k skipped" >&2
@@ -68,7 +71,7 @@ fi
 
 echo
 echo "== Demo shops of growing size (holdout 20 % per customer; default hyperparameters)"
-printf '%-8s %-9s %10s %9s %9s %9s %9s %11s %11s %9s %9s\n' customers model interactions items "fit s" "eval s" "users/s" "top10 med" "top10 p99" "peak MB" "NDCG@10"
+printf '%-8s %-9s %10s %9s %9s %9s %9s %11s %11s %9s %8s %9s\n' customers model interactions items "fit s" "eval s" "users/s" "top10 med" "top10 p99" "peak MB" "cpu s" "NDCG@10"
 : >"$TMP/rows"
 for size in $SIZES; do
   db="$TMP/demo-$size.sqlite"
@@ -81,21 +84,22 @@ for size in $SIZES; do
     line=$(awk -v s="$size" -v m="$model" -v nnz="$(field "$json" train_cells)" -v items="$(field "$json" n_items)" \
         -v fit="$(field "$json" train_seconds)" -v ev="$(field "$json" eval_seconds)" \
         -v users="$(field "$json" users_evaluated)" -v med="$(field "$json" latency_median_ms)" \
-        -v p99="$(field "$json" latency_p99_ms)" -v peak="$peak_mb" -v ndcg="$(field "$json" "ndcg@10")" 'BEGIN {
-      printf "%-8s %-9s %10d %9d %9.3f %9.3f %9.0f %8.3f ms %8.3f ms %9s %9.4f", s, m, nnz, items, fit, ev,
-             users / (ev > 0 ? ev : 1e-9), med, p99, peak, ndcg }')
+        -v p99="$(field "$json" latency_p99_ms)" -v peak="$peak_mb" -v ndcg="$(field "$json" "ndcg@10")" \
+        -v cpu="$cpu_s" 'BEGIN {
+      printf "%-8s %-9s %10d %9d %9.3f %9.3f %9.0f %8.3f ms %8.3f ms %9s %8s %9.4f", s, m, nnz, items, fit, ev,
+             users / (ev > 0 ? ev : 1e-9), med, p99, peak, cpu, ndcg }')
     echo "$line"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$model" "$size" "$(field "$json" train_cells)" "$(field "$json" train_seconds)" "$peak_mb" "$(field "$json" n_items)" >>"$TMP/rows"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$model" "$size" "$(field "$json" train_cells)" "$(field "$json" train_seconds)" "$peak_mb" "$(field "$json" n_items)" "$cpu_s" >>"$TMP/rows"
   done
 done
 
 echo
 echo "== Growth relative to the smallest shop (item-kNN should track interactions; EASE tracks items³ in time, items² in memory)"
-printf '%-9s %-8s %14s %12s %12s %12s\n' model customers "interactions ×" "items ×" "fit time ×" "peak mem ×"
+printf '%-9s %-8s %14s %12s %12s %12s %12s\n' model customers "interactions ×" "items ×" "fit time ×" "cpu time ×" "peak mem ×"
 for model in itemknn ease; do
   awk -F '\t' -v m="$model" '$1 == m {
-    if (!base) { n0 = $3; t0 = ($4 > 0 ? $4 : 1e-6); p0 = $5; i0 = $6; base = 1 }
-    printf "%-9s %-8s %14.2f %12.2f %12.2f %12.2f\n", m, $2, $3 / n0, $6 / i0, $4 / t0, $5 / p0
+    if (!base) { n0 = $3; t0 = ($4 > 0 ? $4 : 1e-6); p0 = $5; i0 = $6; c0 = ($7 > 0 ? $7 : 0.01); base = 1 }
+    printf "%-9s %-8s %14.2f %12.2f %12.2f %12.2f %12.2f\n", m, $2, $3 / n0, $6 / i0, $4 / t0, $7 / c0, $5 / p0
   }' "$TMP/rows"
 done
 

@@ -8,6 +8,7 @@
 #include "sd-als.h"
 #include "sd-error.h"
 #include "movielens.h"
+#include "demo-shop.h"
 
 /* Two taste groups: users 0..19 pick among items 0..14, users 20..39 among 15..29. */
 static SdInteractions *
@@ -438,6 +439,28 @@ test_tune (void)
   ml_split_clear (&split);
 }
 
+static void
+test_demo_tune (void)
+{
+  const char *grid[] = { "reg=1,10,50,200", "alpha=0.1,1,10", NULL };
+  const char *fixed[] = { "iterations=10", NULL };
+
+  if (!g_getenv ("SD_TUNE"))
+    {
+      g_test_skip ("set SD_TUNE=1 to run the hyperparameter search");
+      return;
+    }
+  demo_shop_tune ("als", grid, fixed);
+}
+
+/* The demo shop's planted taste groups, with the default parameters: better than
+ * popularity overall and for every group. */
+static void
+test_demo_shop (void)
+{
+  demo_shop_assert_beats_popularity ("als", NULL, 1.2, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -455,7 +478,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/als/bad-solver", test_bad_solver);
   g_test_add_func ("/als/threads-agree", test_threads_agree);
   g_test_add_func ("/als/movielens", test_movielens);
+  g_test_add_func ("/als/demo-shop", test_demo_shop);
   g_test_add_func ("/als/tune", test_tune);
+  g_test_add_func ("/als/demo-tune", test_demo_tune);
 
   return g_test_run ();
 }

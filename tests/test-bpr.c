@@ -8,6 +8,7 @@
 #include "sd-bpr.h"
 #include "sd-error.h"
 #include "movielens.h"
+#include "demo-shop.h"
 
 /* Two taste groups: users 0..29 pick among items 0..19, users 30..59 among 20..39. */
 static SdInteractions *
@@ -264,6 +265,28 @@ test_tune (void)
   ml_split_clear (&split);
 }
 
+/* The demo shop's planted taste groups, with the default parameters: better than
+ * popularity overall and for every group. */
+static void
+test_demo_shop (void)
+{
+  demo_shop_assert_beats_popularity ("bpr", NULL, 1.2, 0);
+}
+
+static void
+test_demo_tune (void)
+{
+  const char *grid[] = { "learning-rate=0.02,0.05,0.1", "reg=0.002,0.01,0.05", NULL };
+  const char *fixed[] = { "epochs=60", NULL };
+
+  if (!g_getenv ("SD_TUNE"))
+    {
+      g_test_skip ("set SD_TUNE=1 to run the hyperparameter search");
+      return;
+    }
+  demo_shop_tune ("bpr", grid, fixed);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -277,7 +300,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/bpr/explain", test_explain);
   g_test_add_func ("/bpr/bad-optimizer", test_bad_optimizer);
   g_test_add_func ("/bpr/movielens", test_movielens);
+  g_test_add_func ("/bpr/demo-shop", test_demo_shop);
   g_test_add_func ("/bpr/tune", test_tune);
+  g_test_add_func ("/bpr/demo-tune", test_demo_tune);
 
   return g_test_run ();
 }

@@ -136,6 +136,25 @@ test_order_form (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_assert_cmpint (sd_chat_corpus_save_test (f->store, "order form", 1, "en", json, &error), >, 0);
   g_assert_no_error (error);
+
+  /* replaying the saved test: the same now; after a template edit, that turn differs */
+  g_autoptr(GPtrArray) tests = sd_chat_corpus_load_tests (f->store, &error);
+  g_assert_cmpuint (tests->len, ==, 1);
+  SdChatTest *saved = tests->pdata[0];
+  g_assert_cmpint (saved->customer_id, ==, 1);
+  g_autoptr(GPtrArray) same = sd_dialogue_replay (f->dialogue, saved->customer_id, saved->lang,
+                                                  saved->transcript, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (same->len, ==, 0);
+  g_assert_true (sd_chat_corpus_set_template (f->store, "order_status.ask", "en",
+                                              "Your order number, please?", &error));
+  g_autoptr(GPtrArray) changed = sd_dialogue_replay (f->dialogue, 1, "en", saved->transcript, &error);
+  g_assert_cmpuint (changed->len, ==, 1);
+  SdChatTestDiff *d = changed->pdata[0];
+  g_assert_cmpuint (d->turn, ==, 1);
+  g_assert_cmpstr (d->actual_reply, ==, "Your order number, please?");
+  g_assert_null (sd_dialogue_replay (f->dialogue, 1, "en", "{\"not\": \"a list\"}", &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT);
 }
 
 static void
@@ -408,6 +427,22 @@ test_stored_model (Fixture *f, gconstpointer data)
   g_assert_nonnull (model);
   g_assert_cmpint (sd_intent_model_find_label (model, "order_status"), >=, 0);
 
+  /* the job the app runs: a recorded run with a loss curve */
+  g_autoptr(SdJob) job = sd_dialogue_train_job_new (f->path);
+  g_assert_true (sd_job_run_sync (job, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  gboolean saw_loss = FALSE;
+  GArray *points = sd_job_get_points (job);
+  for (guint i = 0; i < points->len; i++)
+    saw_loss |= g_strcmp0 (g_array_index (points, SdMetricPoint, i).name, "loss") == 0;
+  g_assert_true (saw_loss);
+  g_autoptr(SdStmt) runs = sd_store_prepare (f->store,
+      "SELECT status FROM runs WHERE kind = 'chatbot' ORDER BY id DESC LIMIT 1", &error);
+  g_assert_cmpint (sqlite3_step (runs), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (runs, 0), ==, "finished");
+
   g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, &error);
   g_assert_no_error (error);
   g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
@@ -415,6 +450,9 @@ test_stored_model (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (t->classifier, "intent model #"));
   g_assert_cmpstr (t->intent, ==, "order_status");
   g_assert_cmpint (t->action, ==, SD_TURN_ASK);
+  /* the correction is learnt */
+  g_autoptr(SdTurnTrace) corrected = sd_dialogue_respond (dialogue, s, "my gizmo went kaput");
+  g_assert_cmpstr (corrected->top[0].intent, ==, "warranty");
 }
 
 /* `shopdesk-cli chat` with piped input, as scripts use it. */
@@ -478,8 +516,8 @@ test_corpus_accuracy (void)
   g_test_message ("fallback linear classifier, held-out built-in corpus: en %.3f (%u), zh_CN %.3f (%u); "
                   "chance %.3f", en, total[0], zh, total[1], 1.0 / 26);
   /* 26 intents, several of them close (order status, tracking, delivery problems) */
-  g_assert_cmpfloat (en, >=, 0.65);
-  g_assert_cmpfloat (zh, >=, 0.65);
+  g_assert_cmpfloat (en, >=, 0.75);
+  g_assert_cmpfloat (zh, >=, 0.75);
 
   /* the fastText-style model the app trains */
   g_autoptr(SdIntentData) data = sd_intent_data_new ();
@@ -503,8 +541,8 @@ test_corpus_accuracy (void)
   double ft_en = (double) ok[0] / total[0], ft_zh = (double) ok[1] / total[1];
   g_test_message ("sd-intent-model, held-out built-in corpus: en %.3f, zh_CN %.3f (trained in %.2f s)",
                   ft_en, ft_zh, secs);
-  g_assert_cmpfloat (ft_en, >=, 0.65);
-  g_assert_cmpfloat (ft_zh, >=, 0.65);
+  g_assert_cmpfloat (ft_en, >=, 0.75);
+  g_assert_cmpfloat (ft_zh, >=, 0.75);
 }
 
 /* Reply latency on the demo shop: a scripted conversation, many times. */

@@ -198,6 +198,8 @@ test_run_and_segments (void)
     g_assert_nonnull (strstr (json, "\"ndcg@5\": "));
     g_assert_nonnull (strstr (json, "\"users_evaluated\": 40"));
     g_assert_nonnull (strstr (json, "\"segments\": {\"first\": {"));
+    /* only the gaps of metrics this run has (no @10 or @20 here) */
+    g_assert_nonnull (strstr (json, "\"segment_gap\": {\"coverage\": "));
   }
   sd_split_clear (&split);
 }

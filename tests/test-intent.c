@@ -5,11 +5,16 @@
 #include <math.h>
 #include <string.h>
 
+#include "sd-chat-corpus.h"
 #include "sd-error.h"
 #include "sd-intent-eval.h"
 #include "sd-intent-model.h"
 
 #define N_LABELS 6
+
+/* Held out from the built-in corpus: measured 0.72 (en) and 0.76 (zh_CN) with 32 training
+ * examples per intent and language; a regression below this fails. */
+#define BUILTIN_FLOOR 0.65
 
 /* A synthetic task: sentences of filler words with one or two keywords of their label.
  * With @ambiguous > 0, that share of sentences also carries a keyword of another label and
@@ -527,6 +532,59 @@ floor_on (const char *train_name,
   g_assert_cmpfloat (seconds, <, max_seconds);
 }
 
+/* The chatbot's own corpus: held-out examples of each language, from a model trained on
+ * the rest of both languages together (as the app trains it). */
+static void
+test_builtin_corpus (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) examples = sd_chat_corpus_builtin_examples (NULL, &error);
+  g_autoptr(SdIntentData) all = sd_intent_data_new ();
+  g_autoptr(SdIntentData) train = NULL;
+  g_autoptr(SdIntentData) test = NULL;
+  g_autoptr(SdIntentModel) model = NULL;
+  const char *langs[] = { "en", "zh_CN" };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < examples->len; i++)
+    {
+      SdChatExample *ex = examples->pdata[i];
+      /* The language rides along in the label only to split both languages evenly. */
+      g_autofree char *label = g_strdup_printf ("%s|%s", ex->intent, ex->lang);
+      sd_intent_data_add (all, ex->text, label);
+    }
+  sd_intent_data_split (all, 0.2, 11, &train, &test);
+  for (guint i = 0; i < train->labels->len; i++)
+    *strchr (train->labels->pdata[i], '|') = '\0';
+
+  model = sd_intent_model_train (train, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      g_autoptr(SdIntentData) part = sd_intent_data_new ();
+      g_autoptr(SdIntentEval) eval = NULL;
+      for (guint i = 0; i < test->labels->len; i++)
+        {
+          char *bar = strchr (test->labels->pdata[i], '|');
+          if (strcmp (bar + 1, langs[l]) != 0)
+            continue;
+          *bar = '\0';
+          sd_intent_data_add (part, test->texts->pdata[i], test->labels->pdata[i]);
+          *bar = '|';
+        }
+      eval = sd_intent_eval_run (model, part, 5);
+      g_test_message ("built-in corpus, %s: %u held-out examples, accuracy %.4f, macro-F1 %.4f",
+                      langs[l], eval->n, eval->accuracy, eval->macro_f1);
+      for (guint c = 0; c < eval->confusions->len; c++)
+        {
+          SdIntentConfusion *conf = &g_array_index (eval->confusions, SdIntentConfusion, c);
+          g_test_message ("  %u × %s → %s", conf->count, conf->truth, conf->predicted);
+        }
+      g_assert_cmpuint (eval->n, >=, 150);
+      g_assert_cmpfloat (eval->accuracy, >=, BUILTIN_FLOOR);
+    }
+}
+
 static void
 test_banking77 (void)
 {
@@ -553,6 +611,7 @@ main (int    argc,
   g_test_add_func ("/intent/out-of-scope-label", test_out_of_scope_label);
   g_test_add_func ("/intent/eval-counts", test_eval_counts);
   g_test_add_func ("/intent/job-and-cancel", test_job_and_cancel);
+  g_test_add_func ("/intent/builtin-corpus", test_builtin_corpus);
   g_test_add_func ("/intent/banking77", test_banking77);
   g_test_add_func ("/intent/smp2019", test_smp2019);
   return g_test_run ();

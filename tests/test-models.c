@@ -212,6 +212,71 @@ test_ease_too_large (void)
     g_printerr ("%s\n", error->message);
 }
 
+/* The two ways of forming XᵀX give the same model. */
+static void
+test_ease_gram (void)
+{
+  g_autoptr(SdInteractions) train = planted ();
+  g_autoptr(SdRecommender) blas = sd_recommender_new ("ease", NULL);
+  g_autoptr(SdRecommender) sparse = sd_recommender_new ("ease", NULL);
+
+  g_assert_true (sd_recommender_set_param (blas, "gram", "blas", NULL));
+  g_assert_true (sd_recommender_set_param (sparse, "gram", "sparse", NULL));
+  g_assert_true (sd_recommender_set_param (blas, "lambda", "3", NULL));
+  g_assert_true (sd_recommender_set_param (sparse, "lambda", "3", NULL));
+  g_assert_true (sd_recommender_fit (blas, train, NULL, NULL));
+  g_assert_true (sd_recommender_fit (sparse, train, NULL, NULL));
+  for (guint u = 0; u < N_USERS; u += 3)
+    {
+      float a[N_ITEMS], b[N_ITEMS];
+      sd_recommender_score (blas, u, a);
+      sd_recommender_score (sparse, u, b);
+      for (guint i = 0; i < N_ITEMS; i++)
+        g_assert_cmpfloat_with_epsilon (a[i], b[i], 1e-5);
+    }
+}
+
+/* The blocked, cancellable inverse agrees with LAPACK's dpotri over several blocks. */
+static void
+test_ease_solvers (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  g_autoptr(SdInteractions) train = NULL;
+  g_autoptr(SdRecommender) lapack = sd_recommender_new ("ease", NULL);
+  g_autoptr(SdRecommender) blocked = sd_recommender_new ("ease", NULL);
+  SdInteractionsBuilder *b = sd_interactions_builder_new ();
+  const guint n_items = 600;   /* three blocks of 256, the last one short */
+  g_autofree float *x = g_new (float, n_items);
+  g_autofree float *y = g_new (float, n_items);
+
+  for (int u = 0; u < 300; u++)
+    for (int j = 0; j < 25; j++)
+      sd_interactions_builder_add (b, u, g_rand_int_range (rand, 0, n_items), 1.0f + j % 2, j);
+  for (guint i = 0; i < n_items; i++)
+    sd_interactions_builder_add_item (b, i);
+  train = sd_interactions_builder_build (b);
+
+  g_assert_true (sd_recommender_set_param (lapack, "solver", "lapack", NULL));
+  g_assert_true (sd_recommender_set_param (blocked, "solver", "blocked", NULL));
+  g_assert_true (sd_recommender_set_param (lapack, "lambda", "20", NULL));
+  g_assert_true (sd_recommender_set_param (blocked, "lambda", "20", NULL));
+  g_assert_true (sd_recommender_fit (lapack, train, NULL, NULL));
+  g_assert_true (sd_recommender_fit (blocked, train, NULL, NULL));
+  for (guint u = 0; u < 300; u += 17)
+    {
+      double max_diff = 0.0, max_abs = 0.0;
+      sd_recommender_score (lapack, u, x);
+      sd_recommender_score (blocked, u, y);
+      for (guint i = 0; i < n_items; i++)
+        {
+          max_diff = MAX (max_diff, fabs ((double) x[i] - y[i]));
+          max_abs = MAX (max_abs, fabs ((double) x[i]));
+        }
+      g_assert_cmpfloat (max_abs, >, 0.0);
+      g_assert_cmpfloat (max_diff, <=, 1e-4 * max_abs);
+    }
+}
+
 static void
 test_param_ranges (void)
 {
@@ -245,5 +310,7 @@ main (int    argc,
   g_test_add_func ("/models/user-neighbours", test_user_neighbours);
   g_test_add_func ("/models/ease-too-large", test_ease_too_large);
   g_test_add_func ("/models/param-ranges", test_param_ranges);
+  g_test_add_func ("/models/ease-gram", test_ease_gram);
+  g_test_add_func ("/models/ease-solvers", test_ease_solvers);
   return g_test_run ();
 }

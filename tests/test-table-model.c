@@ -292,6 +292,22 @@ test_reload_and_switch (void)
   g_assert_cmpuint (tracked, ==, N_PRODUCTS + 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, tracked);
 
+  /* A gap in the rowids: the order becomes a list, and positions still map right. */
+  {
+    g_autoptr(SdStore) writer = sd_store_open (shop_path, &error);
+    g_assert_no_error (error);
+    exec_bound (writer, "DELETE FROM products WHERE id = ?1 OR id = ?2", 7, 300, NULL);
+  }
+  sd_table_model_reload (model);
+  wait_loaded (model);
+  g_assert_cmpuint (tracked, ==, N_PRODUCTS - 1);
+  for (guint i = 0; i < tracked; i++)
+    {
+      g_autoptr(SdTableRow) row = g_list_model_get_item (G_LIST_MODEL (model), i);
+      gint64 expected = i + 1 + (i + 1 >= 7) + (i + 2 >= 300);
+      g_assert_cmpint (sd_table_row_get_rowid (row), ==, expected);
+    }
+
   sd_table_model_set_table (model, SD_TABLE_CUSTOMERS);
   g_assert_cmpuint (tracked, ==, 0);   /* emptied at once: no stale rows of the old table */
   wait_loaded (model);

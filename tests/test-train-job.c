@@ -217,6 +217,30 @@ test_taste_groups (void)
   sd_split_clear (&split);
 }
 
+static void
+test_tune_job (void)
+{
+  const char *grid[] = { "k=10,50", NULL };
+  SdTuneOptions options = { "itemknn", grid, NULL, 0, 1, 0.2, "recall@20", NULL };
+  g_autoptr(SdJob) job = sd_tune_job_new (db_path, &options);
+  g_autoptr(GError) error = NULL;
+  SdTuneResult *result;
+  GArray *points;
+
+  g_assert_true (sd_job_run_sync (job, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  result = sd_tune_job_get_result (job);
+  g_assert_nonnull (result);
+  g_assert_cmpuint (result->trials->len, ==, 2);
+  g_assert_cmpstr (result->metric, ==, "recall@20");
+  points = sd_job_get_points (job);
+  g_assert_cmpuint (points->len, ==, 2);
+  g_assert_cmpstr (g_array_index (points, SdMetricPoint, 1).name, ==, "recall@20");
+  g_assert_cmpint (g_array_index (points, SdMetricPoint, 1).step, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -228,6 +252,7 @@ main (int    argc,
   g_test_add_func ("/train-job/train-and-store", test_train_and_store);
   g_test_add_func ("/train-job/refused-and-cancelled", test_refused_and_cancelled);
   g_test_add_func ("/train-job/taste-groups", test_taste_groups);
+  g_test_add_func ("/train-job/tune-job", test_tune_job);
   status = g_test_run ();
 
   {

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "sd-application.h"
 #include "sd-data-page.h"
@@ -357,17 +358,20 @@ test_refuses_foreign_files (void)
   close_dialogs ();
 }
 
-/* An Online Retail export: @n_invoices invoices of three lines each. */
+/* An Online Retail export: @n_invoices invoices of three lines each, numbered from
+ * @first_invoice. */
 static char *
-write_online_retail (guint n_invoices)
+write_online_retail (const char *name,
+                     guint       n_invoices,
+                     guint       first_invoice)
 {
-  g_autofree char *path = g_build_filename (tmp_dir, "online-retail-small.csv", NULL);
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
   GString *csv = g_string_new ("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
 
   for (guint i = 0; i < n_invoices; i++)
     for (guint l = 0; l < 3; l++)
       g_string_append_printf (csv, "%u,%u,GIFT ITEM %u,%u,2011-0%u-1%u 10:%02u:00,%u.%02u,%u,United Kingdom\n",
-                              600000 + i, 90000 + (i * 3 + l) % 500, (i * 3 + l) % 500, 1 + l,
+                              first_invoice + i, 90000 + (i * 3 + l) % 500, (i * 3 + l) % 500, 1 + l,
                               1 + i % 9, i % 10, i % 60, 1 + l, (i * 7) % 100, 20000 + i % 700);
   /* Two rows the importer must reject (and report) without losing the others. */
   g_string_append (csv, "700001,90001,BROKEN QUANTITY,lots,2011-01-10 10:00:00,1.00,20001,United Kingdom\n");
@@ -386,7 +390,8 @@ test_import (void)
   const char *file_env = g_getenv ("SD_UI_IMPORT_FILE");
   const char *bound_env = g_getenv ("SD_UI_MAX_FRAME_GAP_MS");
   double bound_ms = bound_env ? g_ascii_strtod (bound_env, NULL) : 100.0;
-  g_autofree char *path = file_env ? g_strdup (file_env) : write_online_retail (N_IMPORT_INVOICES);
+  g_autofree char *path = file_env ? g_strdup (file_env)
+                                   : write_online_retail ("online-retail-small.csv", N_IMPORT_INVOICES, 600000);
   gint64 orders_before = count_sql ("SELECT count(*) FROM orders");
   gint64 orders_after;
   g_autofree char *summary = NULL;
@@ -480,6 +485,112 @@ test_import (void)
                     load_average (), g_get_num_processors (), idle_ms);
 }
 
+static char *
+last_message_body (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (win))
+        return g_strdup (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (win)));
+    }
+  return NULL;
+}
+
+/* Cancel as the Cancel button does: nothing of the file may be left in the shop. */
+static void
+test_import_cancel (void)
+{
+  SdDataPage *page = data_page ();
+  /* New invoice numbers: a finished import would change the counts. */
+  g_autofree char *path = write_online_retail ("online-retail-cancelled.csv", N_IMPORT_INVOICES, 800000);
+  gint64 orders = count_sql ("SELECT count(*) FROM orders");
+  gint64 lines = count_sql ("SELECT count(*) FROM order_lines");
+  gint64 imports = count_sql ("SELECT count(*) FROM imports");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "data");
+  close_dialogs ();
+
+  g_assert_true (sd_data_page_import_file (page, path, SD_IMPORT_ONLINE_RETAIL, FALSE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "data.cancel-import", NULL));
+  WAIT_UNTIL (!sd_data_page_get_importing (page), 120);
+  spin (100);
+
+  g_assert_cmpint (count_sql ("SELECT count(*) FROM orders"), ==, orders);
+  g_assert_cmpint (count_sql ("SELECT count(*) FROM order_lines"), ==, lines);
+  g_assert_cmpint (count_sql ("SELECT count(*) FROM imports"), ==, imports);
+  g_assert_null (last_message_body ());   /* a toast says so, not a dialog */
+}
+
+/* A file that fails as a whole: a dialog names the file and the reason. */
+static void
+test_import_failure (void)
+{
+  SdDataPage *page = data_page ();
+  g_autofree char *path = g_build_filename (tmp_dir, "not-a-retail-file.csv", NULL);
+  g_autofree char *body = NULL;
+  gint64 orders = count_sql ("SELECT count(*) FROM orders");
+
+  close_dialogs ();
+  g_assert_true (g_file_set_contents (path, "name,colour\nmug,blue\n", -1, NULL));
+  g_assert_true (sd_data_page_import_file (page, path, SD_IMPORT_ONLINE_RETAIL, FALSE));
+  WAIT_UNTIL (!sd_data_page_get_importing (page), 120);
+  spin (100);
+
+  body = last_message_body ();
+  g_assert_nonnull (body);
+  g_test_message ("failure shown: %s", body);
+  g_assert_nonnull (strstr (body, "not-a-retail-file.csv"));
+  g_assert_cmpint (count_sql ("SELECT count(*) FROM orders"), ==, orders);
+  save_screenshot (GTK_WIDGET (window), "import-failed-window");
+  close_dialogs ();
+}
+
+/* A new, empty shop: the Overview invites an import; the shop joins the recent ones. */
+static void
+test_switch_shops (void)
+{
+  g_autofree char *empty_path = g_build_filename (tmp_dir, "Corner Shop.sqlite", NULL);
+  GtkWidget *overview = sd_window_get_page (window, "overview");
+  GtkWidget *stack = gtk_widget_get_first_child (overview);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_auto(GStrv) recent = NULL;
+
+  close_dialogs ();
+  g_assert_true (GTK_IS_STACK (stack));
+  g_assert_true (sd_window_open_shop (window, empty_path));
+  g_assert_cmpstr (sd_store_get_path (sd_window_get_store (window)), ==, empty_path);
+  g_assert_true (sd_window_get_store (window) == sd_overview_page_get_store (SD_OVERVIEW_PAGE (overview)));
+  g_assert_true (sd_window_get_store (window) == sd_data_page_get_store (data_page ()));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "Corner Shop"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
+  WAIT_UNTIL (!sd_overview_page_get_loading (SD_OVERVIEW_PAGE (overview)), 30);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
+  spin (400);
+  save_screenshot (GTK_WIDGET (window), "overview-empty-shop");
+
+  /* The Data page follows the window's shop too. */
+  WAIT_UNTIL (!sd_table_model_get_loading (sd_data_page_get_model (data_page ())), 30);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sd_data_page_get_model (data_page ()))), ==, 0);
+
+  recent = g_settings_get_strv (settings, "recent-shops");
+  g_assert_cmpuint (g_strv_length (recent), >=, 2);
+  g_assert_cmpstr (recent[0], ==, empty_path);
+  g_assert_cmpstr (recent[1], ==, shop_path);
+
+  g_assert_true (sd_window_open_shop (window, shop_path));
+  g_strfreev (recent);
+  recent = g_settings_get_strv (settings, "recent-shops");
+  g_assert_cmpstr (recent[0], ==, shop_path);
+  g_assert_cmpstr (recent[1], ==, empty_path);
+  g_assert_cmpuint (g_strv_length (recent), ==, 2);   /* no duplicates */
+  WAIT_UNTIL (!sd_overview_page_get_loading (SD_OVERVIEW_PAGE (overview)), 30);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "content");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -513,11 +624,24 @@ main (int    argc,
   g_test_add_func ("/ui/pages", test_pages);
   g_test_add_func ("/ui/data-model", test_data_model);
   g_test_add_func ("/ui/refuses-foreign-files", test_refuses_foreign_files);
+  g_test_add_func ("/ui/switch-shops", test_switch_shops);
   g_test_add_func ("/ui/import", test_import);
+  g_test_add_func ("/ui/import-cancel", test_import_cancel);
+  g_test_add_func ("/ui/import-failure", test_import_failure);
   status = g_test_run ();
 
   close_dialogs ();
-  gtk_window_destroy (GTK_WINDOW (window));
+  {
+    /* Every page, job and model lets go of the window once it is closed. */
+    GtkWidget *data = sd_window_get_page (window, "data");
+    g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+    g_object_add_weak_pointer (G_OBJECT (data), (gpointer *) &data);
+    gtk_window_destroy (GTK_WINDOW (window));
+    for (int i = 0; i < 50 && (window || data); i++)
+      spin (20);
+    g_assert_null (data);
+    g_assert_null (window);
+  }
   g_clear_object (&app);
   {
     g_autoptr(GFile) dir = g_file_new_for_path (tmp_dir);

@@ -403,10 +403,18 @@ import_cancel_cb (SdDataPage *self)
 {
   if (self->import_job)
     {
-      gtk_widget_set_sensitive (GTK_WIDGET (self->import_cancel), FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.cancel-import", FALSE);
       gtk_label_set_text (self->import_status, _("Cancelling…"));
       sd_job_cancel (self->import_job);
     }
+}
+
+static void
+cancel_import_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  import_cancel_cb (SD_DATA_PAGE (widget));
 }
 
 static void
@@ -417,6 +425,7 @@ end_import (SdDataPage *self)
   g_clear_object (&self->import_job);
   gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import", self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.cancel-import", FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMPORTING]);
 }
 
@@ -490,7 +499,7 @@ sd_data_page_import_file (SdDataPage     *self,
   gtk_label_set_text (self->import_title, title);
   gtk_label_set_text (self->import_status, _("Reading…"));
   gtk_progress_bar_set_fraction (self->import_progress, 0);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->import_cancel), TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.cancel-import", TRUE);
   gtk_revealer_set_reveal_child (self->import_revealer, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import", FALSE);
 
@@ -788,11 +797,11 @@ sd_data_page_class_init (SdDataPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, table_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
-  gtk_widget_class_bind_template_callback (widget_class, import_cancel_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_action (widget_class, "data.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "data.search", NULL, focus_search_action);
+  gtk_widget_class_install_action (widget_class, "data.cancel-import", NULL, cancel_import_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "data.search", NULL);
 }
 
@@ -834,5 +843,6 @@ sd_data_page_init (SdDataPage *self)
   rebuild_columns (self, SD_TABLE_CUSTOMERS);
   table_selected_cb (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.cancel-import", FALSE);
   update_status (self);
 }

@@ -103,32 +103,95 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- Worker ---------------------------------------------------------------------- */
 
+typedef struct {
+  gint64 product_id;
+  gint64 revenue;
+  gint64 units;
+} ProductSums;
+
+static int
+by_revenue_desc (gconstpointer a,
+                 gconstpointer b)
+{
+  const ProductSums *x = a, *y = b;
+  return (y->revenue > x->revenue) - (y->revenue < x->revenue);
+}
+
+static int
+by_units_desc (gconstpointer a,
+               gconstpointer b)
+{
+  const ProductSums *x = a, *y = b;
+  return (y->units > x->units) - (y->units < x->units);
+}
+
 static gboolean
-query_top (SdStore     *store,
-           const char  *sql,
+top_items (SdStore     *store,
+           GArray      *sums,
+           gboolean     revenue,
            GPtrArray  **out,
            GError     **error)
 {
-  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, error);
-  GPtrArray *items;
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) top_item_free);
+
+  g_array_sort (sums, revenue ? by_revenue_desc : by_units_desc);
+  *out = items;
+  for (guint i = 0; i < sums->len && items->len < TOP_N; i++)
+    {
+      ProductSums *p = &g_array_index (sums, ProductSums, i);
+      g_autoptr(SdStmt) stmt = NULL;
+      TopItem *item;
+
+      if ((revenue ? p->revenue : p->units) <= 0)
+        break;
+      if (!(stmt = sd_store_prepare (store, "SELECT title, category FROM products WHERE id = ?1", error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, p->product_id);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        continue;
+      item = g_new0 (TopItem, 1);
+      item->title = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      item->category = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      item->value = revenue ? p->revenue : p->units;
+      g_ptr_array_add (items, item);
+    }
+  return TRUE;
+}
+
+/* Both rankings from one pass over the order lines. NOT INDEXED: walking the lines in
+ * table order and grouping in a temporary b-tree is four times faster on a real export
+ * than following the product index, which jumps all over the table. */
+static gboolean
+query_tops (SdStore       *store,
+            Figures       *f,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store,
+                      "SELECT l.product_id, sum(l.quantity * l.unit_price_cents), sum(l.quantity)"
+                      " FROM order_lines l NOT INDEXED JOIN orders o ON o.id = l.order_id"
+                      " WHERE o.status NOT IN ('cancelled', 'refunded') AND l.product_id IS NOT NULL"
+                      " GROUP BY l.product_id", error);
+  g_autoptr(GArray) sums = g_array_new (FALSE, FALSE, sizeof (ProductSums));
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  items = g_ptr_array_new_with_free_func ((GDestroyNotify) top_item_free);
-  sqlite3_bind_int (stmt, 1, TOP_N);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      TopItem *item = g_new0 (TopItem, 1);
-      item->title = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      item->category = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      item->value = sqlite3_column_int64 (stmt, 2);
-      g_ptr_array_add (items, item);
+      ProductSums p = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                        sqlite3_column_int64 (stmt, 2) };
+      g_array_append_val (sums, p);
     }
-  *out = items;
   if (rc != SQLITE_DONE)
     return sd_store_fail (store, "Could not rank the products", error);
-  return TRUE;
+  sd_stmt_release (g_steal_pointer (&stmt));
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  return top_items (store, sums, TRUE, &f->top_revenue, error) &&
+         top_items (store, sums, FALSE, &f->top_units, error);
 }
 
 static gboolean
@@ -177,23 +240,7 @@ load_figures (SdJob         *job,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  if (!query_top (store,
-                  "SELECT p.title, p.category, sum(l.quantity * l.unit_price_cents) AS v"
-                  " FROM order_lines l JOIN orders o ON o.id = l.order_id"
-                  " JOIN products p ON p.id = l.product_id"
-                  " WHERE o.status NOT IN ('cancelled', 'refunded')"
-                  " GROUP BY l.product_id HAVING v > 0 ORDER BY v DESC LIMIT ?1",
-                  &f->top_revenue, error))
-    return FALSE;
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  if (!query_top (store,
-                  "SELECT p.title, p.category, sum(l.quantity) AS v"
-                  " FROM order_lines l JOIN orders o ON o.id = l.order_id"
-                  " JOIN products p ON p.id = l.product_id"
-                  " WHERE o.status NOT IN ('cancelled', 'refunded')"
-                  " GROUP BY l.product_id HAVING v > 0 ORDER BY v DESC LIMIT ?1",
-                  &f->top_units, error))
+  if (!query_tops (store, f, cancellable, error))
     return FALSE;
 
   if (!(stmt = sd_store_prepare (store,

@@ -154,6 +154,51 @@ sd_table_get_column_expands (SdTable table,
   return spec ? spec->expands : FALSE;
 }
 
+/* The rows in display order. In a table's natural order with no gaps in its rowids (the
+ * usual case: rows are only ever added), position i is simply rowid first + i, and no list
+ * is kept: a 20-million-row table costs one count(*) and no memory. */
+typedef struct {
+  GArray *rowids;   /* gint64, or NULL for the dense range */
+  gint64  first;
+  guint   n;
+} RowOrder;
+
+static RowOrder *
+row_order_new_list (GArray *rowids)
+{
+  RowOrder *order = g_new0 (RowOrder, 1);
+
+  order->rowids = rowids;
+  order->n = rowids->len;
+  return order;
+}
+
+static RowOrder *
+row_order_new_range (gint64 first,
+                     guint  n)
+{
+  RowOrder *order = g_new0 (RowOrder, 1);
+
+  order->first = first;
+  order->n = n;
+  return order;
+}
+
+static void
+row_order_free (RowOrder *order)
+{
+  g_clear_pointer (&order->rowids, g_array_unref);
+  g_free (order);
+}
+
+static inline gint64
+row_order_get (RowOrder *order,
+               guint     position)
+{
+  return order->rowids ? g_array_index (order->rowids, gint64, position)
+                       : order->first + position;
+}
+
 struct _SdTableModel
 {
   GObject        parent_instance;
@@ -164,7 +209,7 @@ struct _SdTableModel
   gboolean       descending;
   char          *search;
 
-  GArray        *rowids;        /* gint64, in display order */
+  RowOrder      *order;
   GHashTable    *pages;         /* page number → GPtrArray of SdTableRow */
   GQueue         page_order;    /* page numbers, oldest first, for eviction */
   char          *row_sql;       /* fetches one row by rowid, for the current table */
@@ -198,7 +243,7 @@ get_item_type (GListModel *model)
 static guint
 get_n_items (GListModel *model)
 {
-  return SD_TABLE_MODEL (model)->rowids->len;
+  return SD_TABLE_MODEL (model)->order->n;
 }
 
 static char *
@@ -252,12 +297,12 @@ fetch_page (SdTableModel *self,
   g_autoptr(SdStmt) stmt = NULL;
   GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
   guint start = page * PAGE_SIZE;
-  guint end = MIN (start + PAGE_SIZE, self->rowids->len);
+  guint end = MIN (start + PAGE_SIZE, self->order->n);
 
   stmt = sd_store_prepare (self->store, self->row_sql, &error);
   for (guint i = start; i < end; i++)
     {
-      gint64 rowid = g_array_index (self->rowids, gint64, i);
+      gint64 rowid = row_order_get (self->order, i);
       if (stmt)
         g_ptr_array_add (rows, fetch_row (self, stmt, rowid));
       else
@@ -281,7 +326,7 @@ get_item (GListModel *model,
   GPtrArray *rows;
   guint page = position / PAGE_SIZE;
 
-  if (position >= self->rowids->len || self->store == NULL)
+  if (position >= self->order->n || self->store == NULL)
     return NULL;
 
   rows = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
@@ -330,20 +375,22 @@ set_error (SdTableModel *self,
 
 /* Replaces the whole content: one items-changed, so views keep nothing stale. */
 static void
-replace_rowids (SdTableModel *self,
-                GArray       *rowids)
+replace_order (SdTableModel *self,
+               RowOrder     *order)
 {
-  guint removed = self->rowids->len;
+  guint removed = self->order->n;
+  guint added = order->n;
 
-  g_array_unref (self->rowids);
-  self->rowids = rowids;
+  row_order_free (self->order);
+  self->order = order;
   clear_pages (self);
-  if (removed > 0 || rowids->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, rowids->len);
+  if (removed > 0 || added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, added);
 }
 
 typedef struct {
   char    *db_path;
+  char    *range_sql;  /* count, min and max rowid: only for the natural order */
   char    *sql;
   char    *pattern;    /* bound as ?1 when searching */
   guint    generation;
@@ -353,6 +400,7 @@ static void
 load_data_free (LoadData *data)
 {
   g_free (data->db_path);
+  g_free (data->range_sql);
   g_free (data->sql);
   g_free (data->pattern);
   g_free (data);
@@ -368,15 +416,44 @@ load_in_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStore) store = sd_store_open (data->db_path, &error);
   g_autoptr(SdStmt) stmt = NULL;
-  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) rowids = NULL;
   int rc;
   guint n = 0;
 
-  if (store == NULL || !(stmt = sd_store_prepare (store, data->sql, &error)))
+  if (store == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
+  if (data->range_sql)
+    {
+      g_autoptr(SdStmt) range = sd_store_prepare (store, data->range_sql, &error);
+      gint64 count, first, last;
+
+      if (range == NULL || sqlite3_step (range) != SQLITE_ROW)
+        {
+          if (range)
+            sd_store_fail (store, "Could not count the rows", &error);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      count = sqlite3_column_int64 (range, 0);
+      first = sqlite3_column_int64 (range, 1);
+      last = sqlite3_column_int64 (range, 2);
+      if (count == 0 || (last - first + 1 == count && count <= G_MAXUINT))
+        {
+          g_task_return_pointer (task, row_order_new_range (first, count), (GDestroyNotify) row_order_free);
+          return;
+        }
+    }
+
+  if (!(stmt = sd_store_prepare (store, data->sql, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (data->pattern)
     sqlite3_bind_text (stmt, 1, data->pattern, -1, SQLITE_STATIC);
 
@@ -396,7 +473,8 @@ load_in_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_return_pointer (task, g_steal_pointer (&rowids), (GDestroyNotify) g_array_unref);
+  g_task_return_pointer (task, row_order_new_list (g_steal_pointer (&rowids)),
+                         (GDestroyNotify) row_order_free);
 }
 
 static void
@@ -407,23 +485,23 @@ load_done_cb (GObject      *object,
   SdTableModel *self = SD_TABLE_MODEL (object);
   LoadData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  GArray *rowids = g_task_propagate_pointer (G_TASK (result), &error);
+  RowOrder *order = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (data->generation != self->generation)
     {
-      g_clear_pointer (&rowids, g_array_unref);
+      g_clear_pointer (&order, row_order_free);
       return;
     }
 
   set_loading (self, FALSE);
-  if (rowids == NULL)
+  if (order == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         set_error (self, error->message);
       return;
     }
   set_error (self, NULL);
-  replace_rowids (self, rowids);
+  replace_order (self, order);
 }
 
 /* Escapes LIKE's wildcards so what the person typed is matched literally. */
@@ -502,7 +580,7 @@ sd_table_model_reload (SdTableModel *self)
   if (self->store == NULL)
     {
       set_loading (self, FALSE);
-      replace_rowids (self, g_array_new (FALSE, FALSE, sizeof (gint64)));
+      replace_order (self, row_order_new_range (0, 0));
       return;
     }
 
@@ -514,6 +592,9 @@ sd_table_model_reload (SdTableModel *self)
   data = g_new0 (LoadData, 1);
   data->db_path = g_strdup (sd_store_get_path (self->store));
   data->sql = build_order_sql (self, searching);
+  if (!searching && self->sort_column < 0)
+    data->range_sql = g_strdup_printf ("SELECT count(*), min(t.rowid), max(t.rowid) FROM %s",
+                                       tables[self->table].base);
   data->pattern = searching ? like_pattern (self->search) : NULL;
   data->generation = self->generation;
 
@@ -535,7 +616,7 @@ sd_table_model_set_store (SdTableModel *self,
   if (!g_set_object (&self->store, store))
     return;
   /* Another shop: nothing of the old one may show while the new order loads. */
-  replace_rowids (self, g_array_new (FALSE, FALSE, sizeof (gint64)));
+  replace_order (self, row_order_new_range (0, 0));
   sd_table_model_reload (self);
 }
 
@@ -561,7 +642,7 @@ sd_table_model_set_table (SdTableModel *self,
   g_clear_pointer (&self->search, g_free);
   g_free (self->row_sql);
   self->row_sql = build_row_sql (table);
-  replace_rowids (self, g_array_new (FALSE, FALSE, sizeof (gint64)));
+  replace_order (self, row_order_new_range (0, 0));
   sd_table_model_reload (self);
 }
 
@@ -639,7 +720,7 @@ sd_table_model_finalize (GObject *object)
 
   clear_pages (self);
   g_hash_table_unref (self->pages);
-  g_array_unref (self->rowids);
+  row_order_free (self->order);
   g_free (self->row_sql);
   g_free (self->search);
   g_free (self->error);
@@ -689,7 +770,7 @@ sd_table_model_class_init (SdTableModelClass *klass)
 static void
 sd_table_model_init (SdTableModel *self)
 {
-  self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->order = row_order_new_range (0, 0);
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   g_queue_init (&self->page_order);
   self->sort_column = -1;

@@ -1,7 +1,8 @@
 /* sd-table-model.h — a GListModel over one shop table, paged from SQLite
  *
  * The row order (sort column, search filter) is computed once in a worker thread with
- * its own connection, as the list of rowids in display order; rows themselves are
+ * its own connection, as the list of rowids in display order (or, for a table's natural
+ * order without gaps, just its count and first rowid); rows themselves are
  * fetched on demand on the main thread, a page of 256 at a time by primary key, and
  * kept in a small cache. So a million rows scroll smoothly: showing any row costs a
  * few primary-key lookups, never an OFFSET scan.

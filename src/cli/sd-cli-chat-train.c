@@ -127,8 +127,8 @@ parse_options (const char   *command,
     }
   if (o->train == NULL || (eval && o->test == NULL))
     {
-      fprintf (stderr, "shopdesk-cli %s: --train%s is required\nRun “shopdesk-cli %s --help” for its options.\n",
-               command, eval ? " and --test are" : " is", command);
+      fprintf (stderr, "shopdesk-cli %s: %s\nRun “shopdesk-cli %s --help” for its options.\n",
+               command, eval ? "--train and --test are required" : "--train is required", command);
       return FALSE;
     }
   if (o->epochs < 0 || o->dim < 1 || o->models < 1 || o->word_ngrams < 1 || o->minn < 0 ||

@@ -679,6 +679,22 @@ csv_field (FILE       *out,
   fputc ('"', out);
 }
 
+/* FALSE when every item gets the same score: the model cannot tell items apart for
+ * this customer. */
+static gboolean
+has_opinion (SdRecommender *model,
+             guint          user,
+             guint          n_items)
+{
+  g_autofree float *scores = g_new (float, MAX (n_items, 1));
+
+  sd_recommender_score (model, user, scores);
+  for (guint i = 1; i < n_items; i++)
+    if (scores[i] != scores[0])
+      return TRUE;
+  return FALSE;
+}
+
 int
 sd_cli_recommend (SdCliGlobal  *global,
                   int           argc,
@@ -754,14 +770,15 @@ sd_cli_recommend (SdCliGlobal  *global,
 
   history = (guint) (train->indptr[u + 1] - train->indptr[u]);
   used = model;
-  if (history == 0)
+  if (!has_opinion (model, (guint) u, train->n_items))
     {
-      /* Nothing to go on: what most customers take, as the app does for newcomers. */
+      /* The model has nothing to go on (a newcomer, for a collaborative model): what most
+       * customers take. Models with their own cold-start answer (hybrid, content) keep it. */
       fallback = sd_recommender_new ("popularity", NULL);
       sd_recommender_set_catalog (fallback, catalog);
       sd_recommender_fit (fallback, train, NULL, NULL);
       used = fallback;
-      source = "popularity (no history)";
+      source = history ? "popularity (the model has no opinion)" : "popularity (no history)";
     }
 
   filter.exclude_seen = !include_seen;

@@ -75,6 +75,7 @@ struct _SdAls
   guint    k;
   double  *X;          /* n_users × k, row-major */
   double  *Y;          /* n_items × k, row-major */
+  double  *gram_y;     /* YᵀY (k × k, lower), kept for explain() */
 
   SdAlsStats stats;
 };
@@ -493,6 +494,17 @@ weighted_loss (SdAls          *self,
   return all + observed + self->reg * norms;
 }
 
+static void
+update_item_gram (SdAls *self)
+{
+  g_clear_pointer (&self->gram_y, g_free);
+  if (self->Y == NULL)
+    return;
+  self->gram_y = g_new0 (double, (gsize) self->k * self->k);
+  cblas_dsyrk (CblasColMajor, CblasLower, CblasNoTrans, self->k, self->n_items, 1.0,
+               self->Y, self->k, 0.0, self->gram_y, self->k);
+}
+
 static gboolean
 sd_als_fit (SdRecommender      *model,
             SdInteractions     *train,
@@ -504,6 +516,7 @@ sd_als_fit (SdRecommender      *model,
   g_autoptr(SdInteractions) items = NULL;
   g_autofree double *old_X = NULL;
   g_autofree double *old_Y = NULL;
+  g_autofree double *old_gram = NULL;
   g_autofree double *gram = NULL;
   g_autofree double *gram_x = NULL;
   guint old_users = self->n_users, old_items = self->n_items, old_k = self->k;
@@ -517,6 +530,7 @@ sd_als_fit (SdRecommender      *model,
   /* Kept so a cancelled or failed fit leaves the previous model as it was. */
   old_X = g_steal_pointer (&self->X);
   old_Y = g_steal_pointer (&self->Y);
+  old_gram = g_steal_pointer (&self->gram_y);
 
   self->n_users = train->n_users;
   self->n_items = train->n_items;
@@ -571,10 +585,13 @@ sd_als_fit (SdRecommender      *model,
       g_free (self->Y);
       self->X = g_steal_pointer (&old_X);
       self->Y = g_steal_pointer (&old_Y);
+      self->gram_y = g_steal_pointer (&old_gram);
       self->n_users = old_users;
       self->n_items = old_items;
       self->k = old_k;
     }
+  else
+    update_item_gram (self);
   return ok;
 }
 
@@ -628,7 +645,6 @@ sd_als_explain (SdRecommender *model,
   SdInteractions *train = sd_recommender_get_train (model);
   GPtrArray *reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_reason_free);
   guint k = self->k, n;
-  g_autofree double *gram = NULL;
   g_autofree double *A = NULL;
   g_autofree double *B = NULL;
   g_autofree double *b = NULL;
@@ -637,19 +653,16 @@ sd_als_explain (SdRecommender *model,
   double flops = 0, seconds = 0;
   int kk = (int) k, one = 1, info = 0;
 
-  if (self->X == NULL || train == NULL || user >= self->n_users || item >= self->n_items
-      || user >= train->n_users)
+  if (self->X == NULL || self->gram_y == NULL || train == NULL || user >= self->n_users
+      || item >= self->n_items || user >= train->n_users)
     return reasons;
   n = (guint) (train->indptr[user + 1] - train->indptr[user]);
   if (n == 0 || max == 0)
     return reasons;
 
-  gram = g_new0 (double, (gsize) k * k);
-  cblas_dsyrk (CblasColMajor, CblasLower, CblasNoTrans, k, self->n_items, 1.0,
-               self->Y, k, 0.0, gram, k);
   t = (SolveTask) {
     .indptr = train->indptr, .indices = train->indices, .values = train->values,
-    .fixed = self->Y, .gram = gram, .k = k, .reg = self->reg, .alpha = self->alpha,
+    .fixed = self->Y, .gram = self->gram_y, .k = k, .reg = self->reg, .alpha = self->alpha,
   };
   A = g_new (double, (gsize) k * k);
   B = g_new (double, (gsize) n * k);
@@ -738,6 +751,7 @@ sd_als_load (SdRecommender *model,
   self->k = k;
   self->X = n_x ? g_memdup2 (px, n_x * sizeof (double)) : NULL;
   self->Y = n_y ? g_memdup2 (py, n_y * sizeof (double)) : NULL;
+  update_item_gram (self);
   return TRUE;
 }
 
@@ -748,6 +762,7 @@ sd_als_finalize (GObject *object)
 
   g_free (self->X);
   g_free (self->Y);
+  g_free (self->gram_y);
   G_OBJECT_CLASS (sd_als_parent_class)->finalize (object);
 }
 
@@ -821,10 +836,14 @@ sd_als_class_init (SdAlsClass *klass)
                       1, 1024, 64, flags);
   properties[PROP_REG] =
     g_param_spec_double ("reg", "Regularisation", "L2 penalty λ on the factors",
-                         0.0, 1e6, 0.1, flags);
+                         0.0, 1e6, 50.0, flags);
+  /* Defaults chosen on the demo shop's validation split (SD_TUNE=1 test-als -p
+   * /als/demo-tune): its cells add weighted views, carts and purchases (1 to 20 and more),
+   * so alpha 1 already gives purchases a confidence of 6 and more. Binary MovieLens wants
+   * alpha 10 with the same λ. */
   properties[PROP_ALPHA] =
     g_param_spec_double ("alpha", "Confidence scale", "c = 1 + alpha × interaction weight",
-                         0.0, 1e6, 10.0, flags);
+                         0.0, 1e6, 1.0, flags);
   properties[PROP_ITERATIONS] =
     g_param_spec_int ("iterations", "Iterations", "Alternating user and item solves",
                       1, 1000, 15, flags);

@@ -504,3 +504,56 @@ sd_chat_corpus_save_test (SdStore     *store,
     }
   return sqlite3_last_insert_rowid (sd_store_get_db (store));
 }
+
+void
+sd_chat_test_free (SdChatTest *test)
+{
+  if (test == NULL)
+    return;
+  g_free (test->name);
+  g_free (test->lang);
+  g_free (test->transcript);
+  g_free (test);
+}
+
+GPtrArray *
+sd_chat_corpus_load_tests (SdStore  *store,
+                           GError  **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT id, name, customer_id, lang, transcript FROM chat_tests ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_chat_test_free);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SdChatTest *t = g_new0 (SdChatTest, 1);
+      t->id = sqlite3_column_int64 (stmt, 0);
+      t->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      t->customer_id = sqlite3_column_int64 (stmt, 2);
+      t->lang = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      t->transcript = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      g_ptr_array_add (out, t);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sd_store_fail (store, "Could not read the saved chat tests", error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+gboolean
+sd_chat_corpus_delete_test (SdStore  *store,
+                            gint64    test_id,
+                            GError  **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "DELETE FROM chat_tests WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, test_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return sd_store_fail (store, "Could not delete the chat test", error);
+  return TRUE;
+}

@@ -87,4 +87,22 @@ gint64      sd_chat_corpus_save_test     (SdStore     *store,
                                           const char  *transcript_json,
                                           GError     **error);
 
+typedef struct {
+  gint64  id;
+  char   *name;
+  gint64  customer_id;   /* 0: anonymous */
+  char   *lang;
+  char   *transcript;    /* JSON */
+} SdChatTest;
+
+void        sd_chat_test_free            (SdChatTest  *test);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdChatTest, sd_chat_test_free)
+
+/* The saved test conversations (SdChatTest *), oldest first. */
+GPtrArray  *sd_chat_corpus_load_tests    (SdStore     *store,
+                                          GError     **error);
+gboolean    sd_chat_corpus_delete_test   (SdStore     *store,
+                                          gint64       test_id,
+                                          GError     **error);
+
 G_END_DECLS

@@ -341,7 +341,6 @@ static const char *const stmt_sql[N_STMTS] = {
 
 typedef struct {
   SdStore             *store;
-  sqlite3             *db;
   const SdDemoOptions *options;
   SdDemoProgressFunc   progress;
   gpointer             user_data;
@@ -586,7 +585,6 @@ make_products (Gen     *gen,
   g_autoptr(GString) title_zh = g_string_new (NULL);
   g_autoptr(GString) description_zh = g_string_new (NULL);
   g_autoptr(GString) tags = g_string_new (NULL);
-  g_autoptr(GString) scratch = g_string_new (NULL);
   Rng rng;
 
   rng_seed (&rng, gen->options->seed, 1);
@@ -1384,7 +1382,6 @@ sd_demo_generate (SdStore             *store,
     }
 
   gen.store = store;
-  gen.db = sd_store_get_db (store);
   gen.options = options;
   gen.progress = progress;
   gen.user_data = user_data;

@@ -7,12 +7,15 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "sd-chat-corpus.h"
 #include "sd-coupon-engine.h"
 #include "sd-coupon-store.h"
 #include "sd-customer-facts.h"
 #include "sd-dialogue.h"
+#include "sd-error.h"
+#include "sd-json.h"
 
 #define NEGATIVE_THRESHOLD 0.55
 #define CLARIFY_MARGIN 0.12
@@ -143,7 +146,8 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
         g_string_append_c (s, ',');
       json_str (s, t->data_rows->pdata[i]);
     }
-  g_string_append_printf (s, "],\"elapsed_us\":%" G_GINT64_FORMAT "}", t->elapsed_us);
+  g_string_append_printf (s, "],\"elapsed_us\":%" G_GINT64_FORMAT ",\"cpu_us\":%" G_GINT64_FORMAT "}",
+                          t->elapsed_us, t->cpu_us);
   return g_string_free (s, FALSE);
 }
 
@@ -179,8 +183,17 @@ sd_turn_trace_format (const SdTurnTrace *t)
                           t->template_key ? t->template_key : "-", t->template_id);
   for (guint i = 0; t->data_rows && i < t->data_rows->len; i++)
     g_string_append_printf (s, "%s%s", i ? "; " : ", data: ", (char *) t->data_rows->pdata[i]);
-  g_string_append_printf (s, "\n  time:       %.2f ms\n", t->elapsed_us / 1000.0);
+  g_string_append_printf (s, "\n  time:       %.2f ms (CPU %.2f ms)\n", t->elapsed_us / 1000.0, t->cpu_us / 1000.0);
   return g_string_free (s, FALSE);
+}
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 /* --- sessions ----------------------------------------------------------------------- */
@@ -485,6 +498,48 @@ sd_dialogue_train_intent_model (SdStore       *store,
   return g_steal_pointer (&model);
 }
 
+static gboolean
+train_job_run (SdJob         *job,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(SdStore) store = sd_store_open (data, error);
+  if (store == NULL)
+    return FALSE;
+  gint64 run = sd_store_run_begin (store, "chatbot", "intent", NULL, error);
+  if (run <= 0)
+    return FALSE;
+  sd_job_record_run (job, store, run);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(SdIntentModel) model = sd_dialogue_train_intent_model (store, job, cancellable, &local);
+  const char *status = model ? "finished"
+                     : g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : "failed";
+  g_autofree char *summary = NULL;
+  if (model)
+    {
+      double before, after, accuracy;
+      sd_intent_model_get_validation (model, &before, &after, &accuracy);
+      summary = g_strdup_printf ("{\"valid_accuracy\": %.4f, \"labels\": %u}",
+                                 accuracy, sd_intent_model_get_n_labels (model));
+    }
+  if (!sd_store_run_finish (store, run, status, summary, model ? error : NULL) && model)
+    return FALSE;
+  if (model == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+SdJob *
+sd_dialogue_train_job_new (const char *db_path)
+{
+  g_return_val_if_fail (db_path != NULL, NULL);
+  return sd_job_new ("Training the chatbot", train_job_run, g_strdup (db_path), g_free);
+}
+
 void
 sd_dialogue_set_recommender (SdDialogue              *self,
                              SdDialogueRecommendFunc  func,
@@ -543,6 +598,7 @@ typedef struct {
   GString       *prefix;     /* said before the template (an apology) */
   GString       *suffix;     /* said after it (an offer to resume, of a person) */
   gboolean       negative;
+  gboolean       named_product;  /* this message named a product or category */
 } Turn;
 
 static gboolean
@@ -734,7 +790,7 @@ eta_text (Turn *t, const char *status)
     return L (t, "It is on its way and usually arrives 2–5 working days after dispatch.",
               "包裹正在运输途中，通常发货后2–5个工作日送达。");
   if (g_strcmp0 (status, "delivered") == 0)
-    return L (t, "It has been delivered.", "包裹已签收。");
+    return L (t, "If it hasn't reached you, tell me and I'll sort it out.", "如果您没有收到，请告诉我，我来为您处理。");
   return "";
 }
 
@@ -821,6 +877,9 @@ handle_order (Turn *t, const char *intent)
       else if (g_strcmp0 (o.status, "shipped") == 0)
         advice = L (t, "It has already shipped, so it can't be cancelled any more, but you can return it once it arrives.",
                     "订单已发货，无法再取消，收到后可以申请退货。");
+      else if (g_strcmp0 (o.status, "delivered") == 0)
+        advice = L (t, "It has already been delivered, so it can't be cancelled, but you can still return it.",
+                    "订单已送达，无法取消，但仍可以申请退货。");
       else
         advice = L (t, "There is nothing left to cancel on it.", "这个订单无需再取消。");
       var (t, "cancel_advice", advice);
@@ -880,7 +939,7 @@ append_product (Turn *t, GString *out, sqlite3_stmt *stmt, gboolean with_stock)
 }
 
 #define PRODUCT_COLUMNS \
-  "SELECT p.id, COALESCE (x.title, p.title), p.price_cents, p.stock, p.description, p.category " \
+  "SELECT p.id, COALESCE (x.title, p.title), p.price_cents, p.stock, COALESCE (x.description, p.description), p.category " \
   "FROM products p LEFT JOIN product_texts x ON x.product_id = p.id AND x.lang = ?3 "
 
 static guint
@@ -912,13 +971,18 @@ static void
 handle_product_search (Turn *t, const char *fallback_words)
 {
   SdChatSession *s = t->session;
-  const char *product = g_hash_table_lookup (s->slots, "product");
-  const char *category = g_hash_table_lookup (s->slots, "category");
+  /* only what this message names: "do you have candles?" after a talk about mugs is
+   * not about mugs */
+  const char *product = t->named_product ? g_hash_table_lookup (s->slots, "product") : NULL;
+  const char *category = t->named_product ? g_hash_table_lookup (s->slots, "category") : NULL;
   const char *words = product ? product : fallback_words;
   if (words == NULL && category == NULL)
     {
+      /* the shop has nothing by that name, or no name was given: ask, and take the
+       * answer as the search */
       set_form (s, "product_search");
-      reply (t, "product_search.ask", SD_TURN_ASK);
+      reply (t, t->trace->entities->len || strlen (t->trace->text) > 9
+                ? "product_search.none" : "product_search.ask", SD_TURN_ASK);
       return;
     }
   set_form (s, NULL);
@@ -1520,7 +1584,7 @@ sd_dialogue_respond (SdDialogue    *self,
 {
   g_return_val_if_fail (SD_IS_DIALOGUE (self), NULL);
   g_return_val_if_fail (session != NULL, NULL);
-  gint64 t0 = g_get_monotonic_time ();
+  gint64 t0 = g_get_monotonic_time (), c0 = thread_cpu_us ();
 
   SdTurnTrace *trace = g_new0 (SdTurnTrace, 1);
   trace->entities = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_entity_free);
@@ -1540,6 +1604,7 @@ sd_dialogue_respond (SdDialogue    *self,
       reply (&t, why, strcmp (why, "sys.fallback") == 0 ? SD_TURN_FALLBACK : SD_TURN_UNSAFE);
       finish_trace (&t);
       trace->elapsed_us = g_get_monotonic_time () - t0;
+      trace->cpu_us = thread_cpu_us () - c0;
       return trace;
     }
 
@@ -1577,6 +1642,7 @@ sd_dialogue_respond (SdDialogue    *self,
   gboolean new_order = has_entity (trace->entities, SD_ENTITY_ORDER_ID);
   gboolean new_product = has_entity (trace->entities, SD_ENTITY_PRODUCT) ||
                          has_entity (trace->entities, SD_ENTITY_CATEGORY);
+  t.named_product = new_product;
 
   /* a complaint's own template apologises and offers a person */
   if (t.negative && !session->handed_off && g_strcmp0 (intent, "complaint") != 0)
@@ -1733,5 +1799,66 @@ sd_dialogue_respond (SdDialogue    *self,
 done:
   finish_trace (&t);
   trace->elapsed_us = g_get_monotonic_time () - t0;
+  trace->cpu_us = thread_cpu_us () - c0;
   return trace;
+}
+
+void
+sd_chat_test_diff_free (SdChatTestDiff *diff)
+{
+  if (diff == NULL)
+    return;
+  g_free (diff->user);
+  g_free (diff->expected_reply);
+  g_free (diff->actual_reply);
+  g_free (diff->expected_intent);
+  g_free (diff->actual_intent);
+  g_free (diff);
+}
+
+GPtrArray *
+sd_dialogue_replay (SdDialogue  *self,
+                    gint64       customer_id,
+                    const char  *lang,
+                    const char  *transcript_json,
+                    GError     **error)
+{
+  g_return_val_if_fail (SD_IS_DIALOGUE (self), NULL);
+  g_autoptr(SdJsonNode) root = sd_json_parse (transcript_json, -1, "saved chat test", error);
+  if (root == NULL)
+    return NULL;
+  if (sd_json_node_get_node_type (root) != SD_JSON_ARRAY)
+    {
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                           "A saved chat test must be a JSON array of turns");
+      return NULL;
+    }
+  g_autoptr(GPtrArray) diffs = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_chat_test_diff_free);
+  g_autoptr(SdChatSession) session = sd_chat_session_new (customer_id, lang);
+  for (guint i = 0; i < sd_json_node_get_length (root); i++)
+    {
+      SdJsonNode *turn = sd_json_node_get_element (root, i);
+      const char *user = sd_json_node_get_member_string (turn, "user");
+      const char *bot = sd_json_node_get_member_string (turn, "bot");
+      const char *intent = sd_json_node_get_member_string (turn, "intent");
+      if (user == NULL)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                       "Turn %u of the saved chat test has no “user” text", i + 1);
+          return NULL;
+        }
+      g_autoptr(SdTurnTrace) t = sd_dialogue_respond (self, session, user);
+      if (g_strcmp0 (t->reply, bot) != 0 || (intent && intent[0] && g_strcmp0 (t->intent, intent) != 0))
+        {
+          SdChatTestDiff *d = g_new0 (SdChatTestDiff, 1);
+          d->turn = i;
+          d->user = g_strdup (user);
+          d->expected_reply = g_strdup (bot);
+          d->actual_reply = g_strdup (t->reply);
+          d->expected_intent = g_strdup (intent);
+          d->actual_intent = g_strdup (t->intent);
+          g_ptr_array_add (diffs, d);
+        }
+    }
+  return g_steal_pointer (&diffs);
 }

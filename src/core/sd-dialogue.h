@@ -87,7 +87,8 @@ typedef struct {
   char              *template_key;    /* "order_status", "order_status.ask", "sys.fallback" … */
   gint64             template_id;     /* chat_templates.id, 0 when none */
   GPtrArray         *data_rows;       /* char *: "orders.id=12 SD-100234 status=shipped", … */
-  gint64             elapsed_us;
+  gint64             elapsed_us;      /* wall time of the turn */
+  gint64             cpu_us;          /* CPU time of the turn (this thread) */
 } SdTurnTrace;
 
 void        sd_turn_trace_free   (SdTurnTrace *trace);
@@ -139,6 +140,10 @@ SdIntentModel *sd_dialogue_train_intent_model (SdStore               *store,
                                                SdJob                 *job,
                                                GCancellable          *cancellable,
                                                GError               **error);
+/* The same as a background job for the app ("Correct this" retrains with it): opens its
+ * own connection to @db_path, records a run (kind "chatbot", model "intent") whose loss
+ * curve the Training page shows, and stores the model. */
+SdJob       *sd_dialogue_train_job_new   (const char              *db_path);
 void         sd_dialogue_set_recommender (SdDialogue              *self,
                                           SdDialogueRecommendFunc  func,
                                           gpointer                 user_data,
@@ -156,5 +161,27 @@ void         sd_dialogue_reload          (SdDialogue              *self);
 SdTurnTrace *sd_dialogue_respond         (SdDialogue              *self,
                                           SdChatSession           *session,
                                           const char              *message);
+
+/* A turn of a saved test conversation whose answer is now different. */
+typedef struct {
+  guint  turn;             /* from 0 */
+  char  *user;
+  char  *expected_reply;
+  char  *actual_reply;
+  char  *expected_intent;
+  char  *actual_intent;
+} SdChatTestDiff;
+
+void         sd_chat_test_diff_free      (SdChatTestDiff          *diff);
+
+/* Plays the user turns of @transcript_json (from sd_chat_session_to_json()) in a new
+ * session and returns the turns whose reply or intent differ (SdChatTestDiff *; empty
+ * when the conversation still goes the same way). NULL with @error for a transcript
+ * that does not parse. */
+GPtrArray   *sd_dialogue_replay          (SdDialogue              *self,
+                                          gint64                   customer_id,
+                                          const char              *lang,
+                                          const char              *transcript_json,
+                                          GError                 **error);
 
 G_END_DECLS

@@ -3,7 +3,8 @@
  * B = argmin |X − XB|² + λ|B|² with diag(B) = 0 has the closed form
  *   P = (XᵀX + λI)⁻¹,  B = I − P · diag(1 / diag P)   (so B_ij = −P_ij / P_jj, B_ii = 0).
  * The Gram matrix is accumulated with dsyrk over blocks of users made dense one block at a
- * time (never the whole users × items matrix), and inverted with LAPACK's Cholesky
+ * time (never the whole users × items matrix) when the data is dense enough for that to
+ * pay, else from each customer's pairs of items; then inverted with LAPACK's Cholesky
  * (dpotrf, dpotri), all in doubles. B is kept in floats: it is only used for scoring, and
  * halving it matters when the catalogue is large. Memory grows with n_items², so fit
  * refuses catalogues whose matrices would not fit the budget and says what to use instead.
@@ -28,8 +29,10 @@ struct _SdEase
 {
   SdRecommender parent_instance;
 
-  double  lambda;
-  int     memory_budget_mb;   /* 0: automatic */
+  double     lambda;
+  int        memory_budget_mb;   /* 0: automatic */
+  SdEaseGram gram;
+  SdEaseSolver solver;
 
   guint   n_items;
   float  *b;                  /* n_items × n_items, row h = what item h says about each item */
@@ -37,7 +40,62 @@ struct _SdEase
 
 G_DEFINE_FINAL_TYPE (SdEase, sd_ease, SD_TYPE_RECOMMENDER)
 
-enum { PROP_0, PROP_LAMBDA, PROP_MEMORY_BUDGET, N_PROPS };
+enum { PROP_0, PROP_LAMBDA, PROP_MEMORY_BUDGET, PROP_GRAM, PROP_SOLVER, N_PROPS };
+
+GType
+sd_ease_solver_get_type (void)
+{
+  static gsize type;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { SD_EASE_SOLVER_AUTO, "SD_EASE_SOLVER_AUTO", "auto" },
+        { SD_EASE_SOLVER_LAPACK, "SD_EASE_SOLVER_LAPACK", "lapack" },
+        { SD_EASE_SOLVER_BLOCKED, "SD_EASE_SOLVER_BLOCKED", "blocked" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("SdEaseSolver", values));
+    }
+  return type;
+}
+
+GType
+sd_ease_gram_get_type (void)
+{
+  static gsize type;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { SD_EASE_GRAM_AUTO, "SD_EASE_GRAM_AUTO", "auto" },
+        { SD_EASE_GRAM_BLAS, "SD_EASE_GRAM_BLAS", "blas" },
+        { SD_EASE_GRAM_SPARSE, "SD_EASE_GRAM_SPARSE", "sparse" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type, g_enum_register_static ("SdEaseGram", values));
+    }
+  return type;
+}
+
+/* dsyrk does n_users × n_items² flops whatever the sparsity; adding up each customer's
+ * pairs does Σ|x_u|² scattered updates. A dense BLAS flop is some 50× cheaper than a
+ * scattered update, so BLAS only wins on dense data. */
+static gboolean
+gram_by_blas (SdEase         *self,
+              SdInteractions *train)
+{
+  double pairs = 0.0;
+
+  if (self->gram != SD_EASE_GRAM_AUTO)
+    return self->gram == SD_EASE_GRAM_BLAS;
+  for (guint u = 0; u < train->n_users; u++)
+    {
+      double len = (double) (train->indptr[u + 1] - train->indptr[u]);
+      pairs += len * len;
+    }
+  return pairs * 50.0 > (double) train->n_users * train->n_items * train->n_items;
+}
 static GParamSpec *properties[N_PROPS];
 
 guint64
@@ -63,6 +121,133 @@ memory_budget (SdEase *self)
 }
 
 static gboolean
+inversion_failed (SdEase  *self,
+                  int      info,
+                  GError **error)
+{
+  g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
+               "EASE could not invert the Gram matrix (LAPACK info %d); raise lambda (now %g)",
+               info, self->lambda);
+  return FALSE;
+}
+
+/* Up to this many items dpotrf + dpotri take a few seconds at most, short enough to run
+ * without a cancellation point; above, the blocked path checks between blocks. */
+#define LAPACK_MAX_ITEMS 4000
+#define SOLVE_BLOCK 256
+
+static gboolean
+use_blocked (SdEase *self,
+             guint   n)
+{
+  if (self->solver != SD_EASE_SOLVER_AUTO)
+    return self->solver == SD_EASE_SOLVER_BLOCKED;
+  return n > LAPACK_MAX_ITEMS;
+}
+
+/* @g holds G in its row-major upper triangle, which LAPACK sees as the column-major lower
+ * one. Writes B (row-major floats) into @b. */
+static gboolean
+invert_lapack (SdEase  *self,
+               double  *g,
+               guint    n,
+               float   *b,
+               GError **error)
+{
+  int nn = (int) n, info = 0;
+
+  dpotrf_ ("L", &nn, g, &nn, &info);
+  if (info == 0)
+    dpotri_ ("L", &nn, g, &nn, &info);
+  if (info != 0)
+    return inversion_failed (self, info, error);
+
+  /* P is in the upper triangle (row-major): P_ij = g[min(i,j) * n + max(i,j)]. */
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      {
+        double pij = i <= j ? g[(gsize) i * n + j] : g[(gsize) j * n + i];
+        double pjj = g[(gsize) j * n + j];
+        b[(gsize) i * n + j] = i == j ? 0.0f : (float) (-pij / pjj);
+      }
+  return TRUE;
+}
+
+/* The same result in blocks, with a cancellation point after each: a right-looking
+ * blocked Cholesky G = LLᵀ (dpotrf on the diagonal blocks, dtrsm and dsyrk for the rest),
+ * then P a block of columns at a time, P[:, J] = L⁻ᵀ (L⁻¹ E_J), by two triangular solves
+ * (the first only over the rows from J down, where E_J is not zero). About 1.7 n³ flops
+ * against dpotri's n³, but stoppable and without a second n² matrix. Column-major
+ * throughout: A(i, j) = g[i + j n], lower triangle. */
+static gboolean
+invert_blocked (SdEase              *self,
+                double              *g,
+                guint                n,
+                float               *b,
+                const SdFitContext  *context,
+                GError             **error)
+{
+  int nn = (int) n, info = 0;
+  g_autofree double *x = NULL;
+
+  for (guint k = 0; k < n; k += SOLVE_BLOCK)
+    {
+      int kb = (int) MIN (SOLVE_BLOCK, n - k);
+      int m = (int) (n - k) - kb;
+      double *akk = g + k + (gsize) k * n;
+
+      if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
+        return FALSE;
+      if (context->job)
+        sd_job_set_progress (context->job, 0.4 + 0.2 * k / n, "Factorising the Gram matrix");
+      dpotrf_ ("L", &kb, akk, &nn, &info);
+      if (info != 0)
+        return inversion_failed (self, info + (int) k, error);
+      if (m > 0)
+        {
+          double *a21 = akk + kb;
+          double *a22 = g + (k + kb) + (gsize) (k + kb) * n;
+          cblas_dtrsm (CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit,
+                       m, kb, 1.0, akk, nn, a21, nn);
+          cblas_dsyrk (CblasColMajor, CblasLower, CblasNoTrans, m, kb, -1.0, a21, nn, 1.0, a22, nn);
+        }
+    }
+
+  x = g_try_malloc ((gsize) n * SOLVE_BLOCK * sizeof (double));
+  if (!x)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
+                   "Not enough free memory for EASE on %u items; use ItemKNN or ALS", n);
+      return FALSE;
+    }
+  for (guint j0 = 0; j0 < n; j0 += SOLVE_BLOCK)
+    {
+      int jb = (int) MIN (SOLVE_BLOCK, n - j0);
+
+      if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
+        return FALSE;
+      if (context->job)
+        sd_job_set_progress (context->job, 0.6 + 0.4 * j0 / n, "Inverting the Gram matrix");
+
+      memset (x, 0, (gsize) n * jb * sizeof (double));
+      for (int t = 0; t < jb; t++)
+        x[j0 + t + (gsize) t * n] = 1.0;
+      cblas_dtrsm (CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit,
+                   (int) (n - j0), jb, 1.0, g + j0 + (gsize) j0 * n, nn, x + j0, nn);
+      cblas_dtrsm (CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit,
+                   nn, jb, 1.0, g, nn, x, nn);
+      /* x(i, t) = P(i, j0 + t); B(i, j) = −P(i, j) / P(j, j), zero on the diagonal. */
+      for (guint i = 0; i < n; i++)
+        for (int t = 0; t < jb; t++)
+          {
+            guint j = j0 + (guint) t;
+            b[(gsize) i * n + j] = i == j ? 0.0f : (float) (-x[i + (gsize) t * n] / x[j + (gsize) t * n]);
+          }
+    }
+  return TRUE;
+}
+
+static gboolean
 sd_ease_fit (SdRecommender      *model,
              SdInteractions     *train,
              const SdFitContext *context,
@@ -74,7 +259,7 @@ sd_ease_fit (SdRecommender      *model,
   g_autofree double *g = NULL;
   g_autofree double *block = NULL;
   float *b;
-  int nn = (int) n, info = 0;
+  int nn = (int) n;
 
   if (needed > budget)
     {
@@ -95,16 +280,43 @@ sd_ease_fit (SdRecommender      *model,
     }
 
   g = g_try_malloc0 ((gsize) n * n * sizeof (double));
-  block = g_try_malloc ((gsize) USER_BLOCK * n * sizeof (double));
-  if (!g || !block)
+  if (!g)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
                    "Not enough free memory for EASE on %u items; use ItemKNN or ALS", n);
       return FALSE;
     }
 
-  /* G = XᵀX, upper triangle (row-major), a block of users at a time. */
-  for (guint u0 = 0; u0 < train->n_users; u0 += USER_BLOCK)
+  /* G = XᵀX, upper triangle (row-major): by BLAS a block of users at a time, or by each
+   * customer's pairs of items. */
+  if (!gram_by_blas (self, train))
+    for (guint u = 0; u < train->n_users; u++)
+      {
+        gsize start = train->indptr[u], end = train->indptr[u + 1];
+
+        if ((u & 1023) == 0)
+          {
+            if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
+              return FALSE;
+            if (context->job)
+              sd_job_set_progress (context->job, 0.4 * u / train->n_users, "Counting co-occurrences");
+          }
+        /* Row indices ascend, so a ≤ b keeps every pair in the upper triangle. */
+        for (gsize p = start; p < end; p++)
+          {
+            double va = train->values[p];
+            double *row = g + (gsize) train->indices[p] * n;
+            for (gsize q = p; q < end; q++)
+              row[train->indices[q]] += va * train->values[q];
+          }
+      }
+  else if (!(block = g_try_malloc ((gsize) USER_BLOCK * n * sizeof (double))))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
+                   "Not enough free memory for EASE on %u items; use ItemKNN or ALS", n);
+      return FALSE;
+    }
+  for (guint u0 = 0; block && u0 < train->n_users; u0 += USER_BLOCK)
     {
       guint rows = MIN (USER_BLOCK, train->n_users - u0);
 
@@ -129,20 +341,6 @@ sd_ease_fit (SdRecommender      *model,
   if (context->job)
     sd_job_set_progress (context->job, 0.4, "Inverting the Gram matrix");
 
-  /* Row-major upper is column-major lower for LAPACK. */
-  dpotrf_ ("L", &nn, g, &nn, &info);
-  if (info == 0)
-    dpotri_ ("L", &nn, g, &nn, &info);
-  if (info != 0)
-    {
-      g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
-                   "EASE could not invert the Gram matrix (LAPACK info %d); raise lambda (now %g)",
-                   info, self->lambda);
-      return FALSE;
-    }
-  if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
-    return FALSE;
-
   b = g_try_malloc ((gsize) n * n * sizeof (float));
   if (!b)
     {
@@ -150,14 +348,12 @@ sd_ease_fit (SdRecommender      *model,
                    "Not enough free memory for EASE on %u items; use ItemKNN or ALS", n);
       return FALSE;
     }
-  /* P is in the upper triangle (row-major): P_ij = g[min(i,j) * n + max(i,j)]. */
-  for (guint i = 0; i < n; i++)
-    for (guint j = 0; j < n; j++)
-      {
-        double pij = i <= j ? g[(gsize) i * n + j] : g[(gsize) j * n + i];
-        double pjj = g[(gsize) j * n + j];
-        b[(gsize) i * n + j] = i == j ? 0.0f : (float) (-pij / pjj);
-      }
+  if (!(use_blocked (self, n) ? invert_blocked (self, g, n, b, context, error)
+                              : invert_lapack (self, g, n, b, error)))
+    {
+      g_free (b);
+      return FALSE;
+    }
 
   g_clear_pointer (&self->b, g_free);
   self->b = b;
@@ -251,6 +447,8 @@ sd_ease_get_property (GObject    *object,
     {
     case PROP_LAMBDA: g_value_set_double (value, self->lambda); break;
     case PROP_MEMORY_BUDGET: g_value_set_int (value, self->memory_budget_mb); break;
+    case PROP_GRAM: g_value_set_enum (value, self->gram); break;
+    case PROP_SOLVER: g_value_set_enum (value, self->solver); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -267,6 +465,8 @@ sd_ease_set_property (GObject      *object,
     {
     case PROP_LAMBDA: self->lambda = g_value_get_double (value); break;
     case PROP_MEMORY_BUDGET: self->memory_budget_mb = g_value_get_int (value); break;
+    case PROP_GRAM: self->gram = g_value_get_enum (value); break;
+    case PROP_SOLVER: self->solver = g_value_get_enum (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -303,6 +503,12 @@ sd_ease_class_init (SdEaseClass *klass)
   properties[PROP_MEMORY_BUDGET] =
     g_param_spec_int ("memory-budget-mb", "Memory budget (MiB)", "Largest memory EASE may use; 0 = 4 GiB or half the RAM",
                       0, 1 << 20, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GRAM] =
+    g_param_spec_enum ("gram", "Gram matrix by", "How XᵀX is formed: BLAS dsyrk over dense blocks of customers (dense data), each customer's item pairs (sparse data), or chosen from the density",
+                       SD_TYPE_EASE_GRAM, SD_EASE_GRAM_AUTO, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SOLVER] =
+    g_param_spec_enum ("solver", "Inverse by", "LAPACK dpotrf + dpotri in one go, or blocks with a cancellation point after each (slower, stoppable); auto picks blocks above 4,000 items",
+                       SD_TYPE_EASE_SOLVER, SD_EASE_SOLVER_AUTO, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -588,6 +588,30 @@ sd_eval_result_to_json_fields (const SdEvalResult *result)
   append_number (out, "latency_p99_ms", result->latency_p99_ms);
   if (result->segments->len)
     {
+      /* The fairness gap: best minus worst group, per headline metric. */
+      static const char * const gap_metrics[] = { "ndcg@10", "recall@20", "hit@10", "coverage", "novelty" };
+      g_string_append (out, ", \"segment_gap\": {");
+      for (guint g = 0, first = 1; g < G_N_ELEMENTS (gap_metrics); g++)
+        {
+          double lo = INFINITY, hi = -INFINITY;
+          for (guint s = 0; s < result->segments->len; s++)
+            {
+              const SdEvalSegment *seg = g_ptr_array_index (result->segments, s);
+              double v = sd_eval_metrics_get (&seg->metrics, gap_metrics[g]);
+              if (!isnan (v))
+                {
+                  lo = MIN (lo, v);
+                  hi = MAX (hi, v);
+                }
+            }
+          if (hi < lo)
+            continue;
+          if (!first)
+            g_string_append (out, ", ");
+          append_number (out, gap_metrics[g], hi - lo);
+          first = 0;
+        }
+      g_string_append (out, "}");
       g_string_append (out, ", \"segments\": {");
       for (guint s = 0; s < result->segments->len; s++)
         {

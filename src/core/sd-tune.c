@@ -8,6 +8,7 @@
 #include "sd-eval.h"
 #include "sd-recommender.h"
 #include "sd-split.h"
+#include "sd-store.h"
 #include "sd-tune.h"
 
 /* Grids around the values that do well on MovieLens-100k and the demo shop. Models of
@@ -21,6 +22,10 @@ static const struct {
   /* λ is absolute (as in the paper): binary MovieLens wants ~300–500, a shop whose cells
    * add weighted views, carts and purchases wants far more, so the grid is wide. */
   { "ease", { "lambda=100,300,1000,3000,10000,30000,100000", NULL } },
+  /* ALS: binary MovieLens peaks at reg 50, alpha 10; the demo shop at reg 50, alpha 1. */
+  { "als", { "reg=10,50,200", "alpha=1,3,10", NULL } },
+  { "bpr", { "learning-rate=0.02,0.05", "reg=0.01,0.05", NULL } },
+  { "content", { "popularity-prior=0,0.5,1", "tag-weight=1,4", NULL } },
 };
 
 const char * const *
@@ -218,4 +223,78 @@ sd_tune_run (SdInteractions       *train,
 fail:
   sd_split_clear (&split);
   return NULL;
+}
+
+typedef struct {
+  char          *db_path;
+  char          *model;
+  char         **grid;
+  char         **fixed;
+  char          *metric;
+  SdTuneOptions  options;
+  SdTuneResult  *result;
+} TuneJobData;
+
+static void
+tune_job_data_free (TuneJobData *d)
+{
+  g_free (d->db_path);
+  g_free (d->model);
+  g_strfreev (d->grid);
+  g_strfreev (d->fixed);
+  g_free (d->metric);
+  sd_tune_result_free (d->result);
+  g_free (d);
+}
+
+static gboolean
+tune_job_func (SdJob         *job,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  TuneJobData *d = data;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdInteractions) train = NULL;
+  g_autoptr(SdCatalog) catalog = NULL;
+  SdTuneOptions options = d->options;
+
+  if (!(store = sd_store_open (d->db_path, error)) ||
+      !(train = sd_interactions_from_store (store, NULL, cancellable, error)) ||
+      !(catalog = sd_catalog_from_store (store, train, NULL, error)))
+    return FALSE;
+  options.catalog = catalog;
+  d->result = sd_tune_run (train, &options, job, cancellable, error);
+  return d->result != NULL;
+}
+
+SdJob *
+sd_tune_job_new (const char          *db_path,
+                 const SdTuneOptions *options)
+{
+  TuneJobData *d;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (db_path != NULL && options != NULL && options->model != NULL, NULL);
+
+  d = g_new0 (TuneJobData, 1);
+  d->db_path = g_strdup (db_path);
+  d->model = g_strdup (options->model);
+  d->grid = g_strdupv ((char **) options->grid);
+  d->fixed = g_strdupv ((char **) options->fixed);
+  d->metric = g_strdup (options->metric);
+  d->options = *options;
+  d->options.model = d->model;
+  d->options.grid = (const char * const *) d->grid;
+  d->options.fixed = (const char * const *) d->fixed;
+  d->options.metric = d->metric;
+  d->options.catalog = NULL;
+  title = g_strdup_printf ("Tuning %s", options->model);
+  return sd_job_new (title, tune_job_func, d, (GDestroyNotify) tune_job_data_free);
+}
+
+SdTuneResult *
+sd_tune_job_get_result (SdJob *job)
+{
+  return ((TuneJobData *) sd_job_get_data (job))->result;
 }

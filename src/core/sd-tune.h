@@ -52,4 +52,12 @@ SdTuneResult *sd_tune_run         (SdInteractions       *train,
 void          sd_tune_result_free (SdTuneResult         *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTuneResult, sd_tune_result_free)
 
+/* For the app: a job that opens its own connection to the shop at @db_path, builds its
+ * matrix (default weights) and catalog, and runs the search (options are copied; their
+ * catalog is ignored). Each trial is a metric point (step = trial) and a log line. */
+SdJob        *sd_tune_job_new        (const char           *db_path,
+                                      const SdTuneOptions  *options);
+/* The result once the job finished (owned by the job), or NULL. */
+SdTuneResult *sd_tune_job_get_result (SdJob                *job);
+
 G_END_DECLS
