@@ -265,6 +265,16 @@ test_train (void)
   spin (100);
   g_assert_cmpuint (sd_training_page_get_n_runs (page), ==, runs_before + 2);
   g_assert_cmpuint (sd_training_page_get_n_compared (page), ==, 2);
+  /* The chatbot's intent classifier trains from the same page; its run is listed too. */
+  g_assert_true (sd_training_page_select_model (page, "chatbot"));
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.train", NULL);
+  g_assert_true (sd_training_page_get_training (page));
+  WAIT_UNTIL (!sd_training_page_get_training (page), 300);
+  spin (100);
+  g_assert_cmpuint (sd_training_page_get_n_runs (page), ==, runs_before + 3);
+  g_assert_cmpuint (sd_training_page_get_n_live_loss_points (page), >, 0);
+  shoot ("training-chatbot");
+
   g_assert_true (sd_training_page_select_model (page, "als"));
   scroll_to_end (GTK_WIDGET (page));
   shoot ("training-compared");

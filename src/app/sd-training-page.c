@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sd-chart-controls.h"
+#include "sd-dialogue.h"
 #include "sd-format.h"
 #include "sd-json.h"
 #include "sd-recommender.h"
@@ -31,6 +32,8 @@ struct _SdTrainingPage
 
   AdwComboRow         *model_row;
   AdwPreferencesGroup *params_group;
+  GtkWidget           *weights_group;
+  GtkWidget           *eval_group;
   GtkSpinButton       *view_spin;
   GtkSpinButton       *cart_spin;
   GtkSpinButton       *purchase_spin;
@@ -57,6 +60,7 @@ struct _SdTrainingPage
 
   SdJob               *train_job;     /* running, or the last one (its points stay drawn) */
   gboolean             training;
+  gboolean             training_chatbot;   /* train_job is sd_dialogue_train_job_new's */
   SdJob               *tune_job;
   char                *live_label;
   guint                n_live_loss;
@@ -82,6 +86,7 @@ static GParamSpec *properties[N_PROPS];
 static gboolean find_grid (const char *model, const char * const **grid,
                            const char * const **fixed, guint *n_random);
 static void rebuild_charts (SdTrainingPage *self);
+static void start_training (SdTrainingPage *self, SdWindow *window, const char *label);
 static void reload_runs (SdTrainingPage *self);
 static void update_actions (SdTrainingPage *self);
 static void update_empty (SdTrainingPage *self);
@@ -116,6 +121,13 @@ selected_name (SdTrainingPage *self)
   return NULL;
 }
 
+/* The model picker lists the recommenders, then the chatbot's intent classifier. */
+static gboolean
+chatbot_selected (SdTrainingPage *self)
+{
+  return adw_combo_row_get_selected (self->model_row) == g_strv_length ((char **) sd_recommender_list_names ());
+}
+
 /* A model name as people read it: the recommender's label, else the name itself. */
 static char *
 model_label (const char *kind,
@@ -127,6 +139,8 @@ model_label (const char *kind,
       if (model)
         return g_strdup (sd_recommender_get_label (model));
     }
+  if (g_strcmp0 (kind, "chatbot") == 0 && g_strcmp0 (name, "intent") == 0)
+    return g_strdup (_("Chatbot intent classifier"));
   if (g_strcmp0 (kind, "chatbot") == 0)
     /* TRANSLATORS: a chatbot model in the list of training runs, %s is its name */
     return g_strdup_printf (_("Chatbot: %s"), name ? name : _("intent classifier"));
@@ -551,6 +565,12 @@ set_model (SdTrainingPage *self,
   if (name)
     self->scratch = sd_recommender_new (name, NULL);
   rebuild_param_rows (self);
+  if (name == NULL && chatbot_selected (self))
+    adw_preferences_group_set_description (self->params_group,
+                                           _("The chatbot learns which intent a message has from the shop's chat "
+                                             "examples, corrections included. Its settings are fixed."));
+  gtk_widget_set_sensitive (self->weights_group, name != NULL);
+  gtk_widget_set_sensitive (self->eval_group, name != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->settings_error), FALSE);
   update_actions (self);
 }
@@ -577,6 +597,11 @@ sd_training_page_select_model (SdTrainingPage *self,
   const char **names = sd_recommender_list_names ();
 
   g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), FALSE);
+  if (g_strcmp0 (name, "chatbot") == 0)
+    {
+      adw_combo_row_set_selected (self->model_row, g_strv_length ((char **) names));
+      return TRUE;
+    }
   for (guint i = 0; names[i]; i++)
     if (g_strcmp0 (names[i], name) == 0)
       {
@@ -685,7 +710,8 @@ update_actions (SdTrainingPage *self)
   guint n_random;
   gboolean searchable = name && find_grid (name, &grid, &fixed, &n_random);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.train", idle && self->scratch);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.train",
+                                 idle && (self->scratch || chatbot_selected (self)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.tune", idle && searchable);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->tune_button),
                                searchable ? _("Search for better hyperparameters on a validation split")
@@ -742,11 +768,20 @@ train_done_cb (GObject      *object,
   SdJob *job = SD_JOB (object);
   g_autoptr(GError) error = NULL;
   gboolean ok = sd_job_run_finish (job, result, &error);
-  gint64 run_id = sd_train_job_get_run_id (job);
+  gint64 run_id = -1;
   g_autofree char *message = NULL;
 
   if (job != self->train_job)
     return;
+  if (!self->training_chatbot)
+    run_id = sd_train_job_get_run_id (job);
+  else if (self->store)
+    {
+      /* The dialogue job does not say its run; it is the newest chatbot run. */
+      g_autoptr(SdStmt) stmt = sd_store_prepare (self->store, "SELECT max(id) FROM runs WHERE kind = 'chatbot'", NULL);
+      if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        run_id = sqlite3_column_int64 (stmt, 0);
+    }
   self->training = FALSE;
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
 
@@ -759,7 +794,10 @@ train_done_cb (GObject      *object,
     }
   g_clear_object (&self->train_job);
 
-  if (ok)
+  if (ok && self->training_chatbot)
+    /* TRANSLATORS: a toast, %s is a model's name */
+    message = g_strdup_printf (_("%s trained"), self->live_label);
+  else if (ok)
     {
       g_autofree char *secs = format_seconds (sd_train_job_get_fit_seconds (job));
       /* TRANSLATORS: a toast, %s is a model's name, then a time like "4.6 s" */
@@ -792,12 +830,20 @@ train_action (GtkWidget  *widget,
   SdWindow *window = get_window (self);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) params = NULL;
-  g_autofree char *title = NULL;
   SdTrainOptions options;
   SdJob *job;
 
-  if (self->store == NULL || self->training || self->scratch == NULL || window == NULL ||
-      !gtk_widget_get_mapped (widget))
+  if (self->store == NULL || self->training || window == NULL || !gtk_widget_get_mapped (widget))
+    return;
+  if (self->scratch == NULL && chatbot_selected (self))
+    {
+      g_clear_object (&self->train_job);
+      self->train_job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
+      self->training_chatbot = TRUE;
+      start_training (self, window, _("Chatbot intent classifier"));
+      return;
+    }
+  if (self->scratch == NULL)
     return;
   if (has_row_errors (self))
     {
@@ -823,14 +869,26 @@ train_action (GtkWidget  *widget,
       gtk_widget_set_visible (GTK_WIDGET (self->settings_error), TRUE);
       return;
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->settings_error), FALSE);
-
   g_clear_object (&self->train_job);
   self->train_job = job;
+  self->training_chatbot = FALSE;
+  start_training (self, window, sd_recommender_get_label (self->scratch));
+}
+
+/* Shows the progress panel and live curves for self->train_job and runs it. */
+static void
+start_training (SdTrainingPage *self,
+                SdWindow       *window,
+                const char     *label)
+{
+  SdJob *job = self->train_job;
+  g_autofree char *title = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_error), FALSE);
   self->training = TRUE;
   self->n_live_loss = 0;
   g_free (self->live_label);
-  self->live_label = g_strdup (sd_recommender_get_label (self->scratch));
+  self->live_label = g_strdup (label);
   rebuild_charts (self);
 
   /* TRANSLATORS: the progress panel's title, %s is a model's name */
@@ -1129,8 +1187,8 @@ add_run_curves (SdTrainingPage *self,
           sd_line_chart_append (self->ndcg_chart, ndcg, step, value);
           n_ndcg++;
           last_ndcg = value;
+          extent->max_step = MAX (extent->max_step, step);
         }
-      extent->max_step = MAX (extent->max_step, step);
     }
   if (n_ndcg == 1)
     {
@@ -1184,8 +1242,10 @@ rebuild_charts (SdTrainingPage *self)
           if (g_strcmp0 (p->name, "loss") == 0)
             sd_line_chart_append (self->loss_chart, loss, p->step, p->value);
           else if (g_strcmp0 (p->name, "ndcg@10") == 0)
-            sd_line_chart_append (self->ndcg_chart, ndcg, p->step, p->value);
-          extent.max_step = MAX (extent.max_step, p->step);
+            {
+              sd_line_chart_append (self->ndcg_chart, ndcg, p->step, p->value);
+              extent.max_step = MAX (extent.max_step, p->step);
+            }
         }
     }
   for (guint i = 0; i < flat->len; i++)
@@ -1249,6 +1309,7 @@ make_run_row (SdTrainingPage *self,
   GtkWidget *check = gtk_check_button_new ();
   double ndcg = json_number (json, "ndcg@10");
   double fit = json_number (json, "fit_seconds");
+  double accuracy = json_number (json, "valid_accuracy");
   gint64 *id = g_new (gint64, 1);
 
   {
@@ -1267,6 +1328,12 @@ make_run_row (SdTrainingPage *self,
     {
       g_autofree char *v = format_metric (ndcg);
       g_string_append_printf (subtitle, _(" · NDCG@10 %s"), v);
+    }
+  if (!isnan (accuracy))
+    {
+      g_autofree char *v = format_metric (accuracy);
+      /* TRANSLATORS: in a chatbot run's summary line: share of held-out messages understood */
+      g_string_append_printf (subtitle, _(" · accuracy %s"), v);
     }
   if (!isnan (fit))
     {
@@ -1631,6 +1698,8 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-training-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, model_row);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, params_group);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, weights_group);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, eval_group);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, view_spin);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, cart_spin);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, purchase_spin);
@@ -1677,6 +1746,7 @@ sd_training_page_init (SdTrainingPage *self)
       g_autofree char *label = model_label ("recommender", names[i]);
       gtk_string_list_append (labels, label);
     }
+  gtk_string_list_append (labels, _("Chatbot intent classifier"));
   self->updating = TRUE;
   adw_combo_row_set_model (self->model_row, G_LIST_MODEL (labels));
   self->updating = FALSE;

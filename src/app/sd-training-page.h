@@ -24,7 +24,8 @@ G_DECLARE_FINAL_TYPE (SdTrainingPage, sd_training_page, SD, TRAINING_PAGE, GtkWi
 SdStore     *sd_training_page_get_store       (SdTrainingPage *self);
 void         sd_training_page_set_store       (SdTrainingPage *self,
                                                SdStore        *store);
-/* Chooses the model to edit by name ("als"); FALSE for an unknown one. */
+/* Chooses the model to edit by name ("als", or "chatbot" for the chatbot's intent
+ * classifier); FALSE for an unknown one. */
 gboolean     sd_training_page_select_model    (SdTrainingPage *self,
                                                const char     *name);
 /* Sets a hyperparameter as the editor does; FALSE with @error (also shown next to the
