@@ -6,9 +6,11 @@
  * Customers page's maps. Screenshots of both pages, light and dark, are saved under the
  * build directory (screenshots/).
  *
- * SD_UI_MAX_FRAME_GAP_MS changes the bound on the frame gap (default 250 ms, or four times
- * the idle window's largest gap when that is more: the machine this runs on is shared, and
- * a loaded scheduler alone delays frames; a blocked main loop shows as gaps of seconds).
+ * Two figures: the main thread's own work between two frames (asserted below 50 ms, which
+ * no load changes) and the wall-clock gap a person sees. SD_UI_MAX_FRAME_GAP_MS changes
+ * the bound on that gap (default 250 ms, or four times the idle window's largest gap when
+ * that is more); on an overloaded machine the scheduler alone delays frames, so there the
+ * gap is printed, not asserted.
  */
 #include "config.h"
 
@@ -99,6 +101,17 @@ save_screenshot (GtkWidget  *widget,
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+/* The one-minute load average: 0 where /proc is not there. */
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtod (text, NULL);
 }
 
 static void
@@ -199,7 +212,7 @@ test_train (void)
   double bound_ms = bound_env ? g_ascii_strtod (bound_env, NULL) : 250.0;
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
-  double idle_ms, gap_ms;
+  double idle_ms, gap_ms, busy_ms;
   guint runs_before;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "training");
@@ -241,11 +254,18 @@ test_train (void)
   g_assert_false (sd_frame_stats_is_running (stats));   /* the window stopped it as the job ended */
   summary = sd_frame_stats_to_string (stats);
   gap_ms = sd_frame_stats_get_max_gap_us (stats) / 1000.0;
+  busy_ms = sd_frame_stats_get_max_busy_us (stats) / 1000.0;
   g_print ("# frame gap while training ALS: %s\n", summary);
-  g_print ("# largest frame gap during training %.1f ms, idle %.1f ms, bound %.1f ms\n",
-           gap_ms, idle_ms, MAX (bound_ms, 4 * idle_ms));
+  g_print ("# largest frame gap during training %.1f ms (idle %.1f ms, bound %.1f ms, load %.1f on %u cores); "
+           "main thread busy at most %.1f ms between frames\n",
+           gap_ms, idle_ms, MAX (bound_ms, 4 * idle_ms), load_average (), g_get_num_processors (), busy_ms);
   g_assert_cmpuint (sd_frame_stats_get_n_frames (stats), >, 5);
-  g_assert_cmpfloat (gap_ms, <, MAX (bound_ms, 4 * idle_ms));
+  g_assert_cmpfloat (busy_ms, <, 50);
+  if (load_average () < g_get_num_processors ())
+    g_assert_cmpfloat (gap_ms, <, MAX (bound_ms, 4 * idle_ms));
+  else
+    g_test_message ("the machine is overloaded (load %.1f on %u cores): the frame gap is reported, not asserted",
+                    load_average (), g_get_num_processors ());
 
   /* Every epoch drew a loss point live; the run is listed and its stored curve is on the
    * chart; the validated run is in the comparison table. */
