@@ -300,6 +300,46 @@ test_train (void)
   shoot ("training-compared");
 }
 
+/* Tune… searches EASE's grid in the background and offers the best value, which "Use
+ * These Values" puts in the editor. */
+static void
+test_tune (void)
+{
+  SdTrainingPage *page = training_page ();
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+  g_autofree char *before = NULL, *after = NULL, *body = NULL, *named = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "training");
+  g_assert_true (sd_training_page_select_model (page, "ease"));
+  before = sd_training_page_get_param (page, "lambda");
+  g_assert_nonnull (before);
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.tune", NULL);
+  g_assert_true (sd_training_page_get_tuning (page));
+  WAIT_UNTIL (!sd_training_page_get_tuning (page), 300);
+  spin (200);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (win))
+        dialog = ADW_MESSAGE_DIALOG (win);
+    }
+  g_assert_nonnull (dialog);
+  body = g_strdup (adw_message_dialog_get_body (dialog));
+  g_test_message ("%s", body);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  save_screenshot (GTK_WIDGET (dialog), "training-tune-result");
+  adw_message_dialog_response (dialog, "use");
+  close_dialogs ();
+
+  /* The editor now holds the value the dialog named. */
+  after = sd_training_page_get_param (page, "lambda");
+  named = g_strdup_printf ("lambda=%s", after);
+  g_test_message ("lambda %s → %s", before, after);
+  g_assert_nonnull (strstr (body, named));
+}
+
 static void
 test_customers (void)
 {
@@ -387,6 +427,7 @@ main (int    argc,
 
   g_test_add_func ("/training-page/refuses-bad-values", test_refuses_bad_values);
   g_test_add_func ("/training-page/train", test_train);
+  g_test_add_func ("/training-page/tune", test_tune);
   g_test_add_func ("/training-page/customers", test_customers);
   g_test_add_func ("/training-page/dark", test_dark);
   status = g_test_run ();

@@ -687,6 +687,27 @@ sd_training_page_get_training (SdTrainingPage *self)
   return self->training;
 }
 
+gboolean
+sd_training_page_get_tuning (SdTrainingPage *self)
+{
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), FALSE);
+  return self->tune_job != NULL;
+}
+
+char *
+sd_training_page_get_param (SdTrainingPage *self,
+                            const char     *key)
+{
+  GParamSpec *pspec;
+
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), NULL);
+  if (self->scratch == NULL ||
+      !(pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self->scratch), key)) ||
+      !is_hyperparameter (pspec))
+    return NULL;
+  return param_string (G_OBJECT (self->scratch), pspec);
+}
+
 guint
 sd_training_page_get_n_live_loss_points (SdTrainingPage *self)
 {
@@ -1040,6 +1061,7 @@ tune_done_cb (GObject      *object,
       g_autofree char *score = format_metric (best->value);
       g_autofree char *label = model_label ("recommender", d->model);
       g_autofree char *body = NULL;
+      g_autofree char *metric = g_ascii_strup (d->result->metric, -1);
       GtkWidget *dialog;
 
       /* TRANSLATORS: after a hyperparameter search: trials, model, metric, score, values */
@@ -1047,7 +1069,7 @@ tune_done_cb (GObject      *object,
                                            "%u setting of %s was tried on a validation split. The best %s, %s, came with %s.",
                                            "%u settings of %s were tried on a validation split. The best %s, %s, came with %s.",
                                            d->result->trials->len),
-                              d->result->trials->len, label, d->result->metric, score, values);
+                              d->result->trials->len, label, metric, score, values);
       dialog = adw_message_dialog_new (GTK_WINDOW (get_window (self)), _("Search Finished"), body);
       adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                         "close", _("_Close"),

@@ -38,6 +38,11 @@ void         sd_training_page_set_validate    (SdTrainingPage *self,
                                                gboolean        validate);
 /* Property "training": whether a training job started here is running. */
 gboolean     sd_training_page_get_training    (SdTrainingPage *self);
+/* Whether a hyperparameter search started here is running. */
+gboolean     sd_training_page_get_tuning      (SdTrainingPage *self);
+/* The value the editor holds for @key (KEY=VALUE form), or NULL. */
+char        *sd_training_page_get_param       (SdTrainingPage *self,
+                                               const char     *key);
 /* Loss points drawn for the running (or last) training. */
 guint        sd_training_page_get_n_live_loss_points (SdTrainingPage *self);
 guint        sd_training_page_get_n_runs      (SdTrainingPage *self);
