@@ -68,6 +68,7 @@ struct _SdTrainingPage
   GHashTable          *overlaid;      /* run id (gint64 *) → TRUE */
   GListStore          *metrics;       /* SdTableRow */
   guint                n_runs;
+  gboolean             has_data;      /* the shop has events or order lines to learn from */
   gint64               newest_run;
   gboolean             newest_has_loss;
 };
@@ -731,9 +732,10 @@ update_actions (SdTrainingPage *self)
   guint n_random;
   gboolean searchable = name && find_grid (name, &grid, &fixed, &n_random);
 
+  /* The chatbot learns from its built-in examples, so it trains even on an empty shop. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.train",
-                                 idle && (self->scratch || chatbot_selected (self)));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.tune", idle && searchable);
+                                 idle && ((self->scratch && self->has_data) || chatbot_selected (self)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.tune", idle && self->has_data && searchable);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->tune_button),
                                searchable ? _("Search for better hyperparameters on a validation split")
                                           : _("This model has no hyperparameters worth searching"));
@@ -1589,9 +1591,29 @@ setup_metric_columns (SdTrainingPage *self)
 /* ---- Store ------------------------------------------------------------------------ */
 
 static void
+check_data (SdTrainingPage *self)
+{
+  g_autoptr(SdStmt) stmt = NULL;
+
+  self->has_data = FALSE;
+  if (self->store)
+    stmt = sd_store_prepare (self->store,
+                             "SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM order_lines)",
+                             NULL);
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    self->has_data = sqlite3_column_int (stmt, 0) != 0;
+  gtk_label_set_text (GTK_LABEL (self->loss_empty),
+                      self->has_data || self->store == NULL
+                      ? _("No curve yet. Train a model, or tick a past run below.")
+                      : _("This shop has no orders or behaviour to learn from yet. Import some on the Data page."));
+}
+
+static void
 store_changed_cb (SdTrainingPage *self)
 {
+  check_data (self);
   reload_runs (self);
+  update_actions (self);
 }
 
 SdStore *
@@ -1617,6 +1639,7 @@ sd_training_page_set_store (SdTrainingPage *self,
   /* Runs of another shop mean nothing here; the newest one is drawn, so a shop with a
    * history does not open on empty charts. */
   g_hash_table_remove_all (self->overlaid);
+  check_data (self);
   reload_runs (self);
   if (self->newest_run > 0)
     {
