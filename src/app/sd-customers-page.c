@@ -154,10 +154,13 @@ map_caption (SdCustomersPage *self)
                             "customer's recommendations."),
                           100 * map->explained[0], 100 * map->explained[1]);
   g_string_append_c (text, ' ');
-  if (map->trained_als)
-    g_string_append (text, _("The factors come from a small, strongly regularised model made for this map; the stored models are unchanged."));
-  else
+  if (!map->trained_als)
     g_string_append (text, _("The factors come from the newest ALS model stored with the shop."));
+  else if (gtk_drop_down_get_selected (self->source_dropdown) == 0)
+    g_string_append (text, _("No ALS model that fits the shop is stored yet (train one on the Training page), so the "
+                             "factors come from a small model made for this map."));
+  else
+    g_string_append (text, _("The factors come from a small, strongly regularised model made for this map; the stored models are unchanged."));
   return g_string_free (text, FALSE);
 }
 
@@ -354,7 +357,7 @@ static void
 start_job (SdCustomersPage *self)
 {
   SdWindow *window = get_window (self);
-  gboolean use_stored = gtk_drop_down_get_selected (self->source_dropdown) == 1;
+  gboolean use_stored = gtk_drop_down_get_selected (self->source_dropdown) == 0;
 
   if (self->store == NULL || window == NULL)
     return;
