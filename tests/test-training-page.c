@@ -127,6 +127,21 @@ close_dialogs (void)
     }
 }
 
+static gint64
+count_runs (const char *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+  g_autoptr(SdStmt) stmt = NULL;
+
+  g_assert_no_error (error);
+  stmt = sd_store_prepare (store, "SELECT count(*) FROM runs WHERE status = ?1", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, status, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 static SdTrainingPage *
 training_page (void)
 {
@@ -294,6 +309,17 @@ test_train (void)
   g_assert_cmpuint (sd_training_page_get_n_runs (page), ==, runs_before + 3);
   g_assert_cmpuint (sd_training_page_get_n_live_loss_points (page), >, 0);
   shoot ("training-chatbot");
+
+  /* Cancel: the run is kept as cancelled, the models as they were. */
+  g_assert_true (sd_training_page_select_model (page, "bpr"));
+  g_assert_true (sd_training_page_set_param (page, "epochs", "500", &error));
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.train", NULL);
+  WAIT_UNTIL (sd_training_page_get_n_live_loss_points (page) >= 1, 120);
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.cancel", NULL);
+  WAIT_UNTIL (!sd_training_page_get_training (page), 120);
+  spin (100);
+  g_assert_cmpuint (sd_training_page_get_n_runs (page), ==, runs_before + 4);
+  g_assert_cmpint (count_runs ("cancelled"), ==, 1);
 
   g_assert_true (sd_training_page_select_model (page, "als"));
   scroll_to_end (GTK_WIDGET (page));

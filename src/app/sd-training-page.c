@@ -1214,7 +1214,7 @@ add_run_curves (SdTrainingPage *self,
           extent->max_step = MAX (extent->max_step, step);
         }
     }
-  if (n_ndcg == 1)
+  if (n_ndcg == 1 && loss < 0)
     {
       FlatLine flat = { ndcg, last_ndcg };
       g_array_append_val (extent->flat, flat);
@@ -1341,7 +1341,8 @@ make_run_row (SdTrainingPage *self,
     title = g_strdup_printf ("%s <span alpha=\"60%%\">#%" G_GINT64_FORMAT "</span>",
                              escaped_label, run_id);
   }
-  g_string_append_printf (subtitle, "%s · %s", when, status_label (status));
+  /* Unfinished runs say so in a tag at the end of the row. */
+  g_string_append (subtitle, when);
   if (has_loss)
     {
       g_autofree char *v = format_metric (last_loss);
