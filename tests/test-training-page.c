@@ -212,8 +212,24 @@ test_refuses_bad_values (void)
   g_assert_nonnull (error);
   g_test_message ("refused: %s", error->message);
   g_assert_nonnull (strstr (error->message, "factors"));
-  shoot ("training-refused");
   g_clear_error (&error);
+
+  /* Typed into the field: refused with the model's message, the kept value put back. */
+  {
+    GtkWidget *spin = find_widget (GTK_WIDGET (page), GTK_TYPE_SPIN_BUTTON, 0);
+    g_autofree char *kept = sd_training_page_get_param (page, "factors");
+    g_autofree char *now = NULL;
+
+    g_assert_nonnull (spin);
+    gtk_editable_set_text (GTK_EDITABLE (spin), "5000");
+    gtk_spin_button_update (GTK_SPIN_BUTTON (spin));
+    now = sd_training_page_get_param (page, "factors");
+    g_assert_cmpstr (now, ==, kept);
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, g_ascii_strtod (kept, NULL));
+    g_test_message ("typed 5000: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (spin, ADW_TYPE_ACTION_ROW))));
+    g_assert_true (gtk_widget_has_css_class (gtk_widget_get_ancestor (spin, ADW_TYPE_ACTION_ROW), "error"));
+  }
+  shoot ("training-refused");
   g_assert_true (sd_training_page_set_param (page, "factors", "16", &error));
   g_assert_no_error (error);
 }

@@ -333,7 +333,10 @@ apply_param (SdTrainingPage *self,
     return TRUE;
   if (!sd_recommender_set_param (self->scratch, pspec->name, value, &error))
     {
-      show_row_error (row, error->message);
+      g_autofree char *kept = param_string (G_OBJECT (self->scratch), pspec);
+      /* TRANSLATORS: a refused hyperparameter: the model's reason, then the value kept */
+      g_autofree char *message = g_strdup_printf (_("%s. Still %s."), error->message, kept);
+      show_row_error (row, message);
       return FALSE;
     }
   show_row_error (row, NULL);
@@ -375,6 +378,14 @@ spin_value_changed_cb (GtkSpinButton  *spin,
     g_ascii_formatd (buf, sizeof buf, "%.10g", v);
   else
     g_snprintf (buf, sizeof buf, "%.0f", v);
+  /* A refused entry makes the button show the kept value again, which notifies too: that
+   * is no new value, and the message about the refused one stays. */
+  if (self->scratch)
+    {
+      g_autofree char *current = param_string (G_OBJECT (self->scratch), pspec);
+      if (g_ascii_strtod (current, NULL) == g_ascii_strtod (buf, NULL))
+        return;
+    }
   apply_param (self, row, buf);
 }
 
@@ -464,6 +475,8 @@ make_param_row (SdTrainingPage *self,
       adjustment = gtk_adjustment_new (value, min, max, step, step * 10, 0);
       spin = gtk_spin_button_new (adjustment, step, digits);
       gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), FALSE);
+      /* A refused value puts the kept one back instead of clamping it into range. */
+      gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (spin), GTK_UPDATE_IF_VALID);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
       gtk_editable_set_width_chars (GTK_EDITABLE (spin), 7);
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, nick, -1);
@@ -630,11 +643,8 @@ sd_training_page_set_param (SdTrainingPage *self,
       GParamSpec *pspec = g_object_get_data (G_OBJECT (row), "sd-pspec");
       if (g_strcmp0 (pspec->name, key) == 0)
         {
-          if (!sd_recommender_set_param (self->scratch, key, value, error))
-            {
-              show_row_error (row, (*error)->message);
-              return FALSE;
-            }
+          if (!apply_param (self, row, value))
+            return sd_recommender_set_param (self->scratch, key, value, error);
           rebuild_param_rows (self);
           return TRUE;
         }
@@ -666,17 +676,6 @@ current_params (SdTrainingPage *self)
         g_strv_builder_add (builder, pair);
       }
   return g_strv_builder_end (builder);
-}
-
-static gboolean
-has_row_errors (SdTrainingPage *self)
-{
-  for (guint i = 0; i < self->param_rows->len; i++)
-    {
-      if (g_object_get_data (G_OBJECT (g_ptr_array_index (self->param_rows, i)), "sd-error"))
-        return TRUE;
-    }
-  return FALSE;
 }
 
 /* ---- Training --------------------------------------------------------------------- */
@@ -868,12 +867,6 @@ train_action (GtkWidget  *widget,
     }
   if (self->scratch == NULL)
     return;
-  if (has_row_errors (self))
-    {
-      gtk_label_set_text (self->settings_error, _("Fix the hyperparameters marked in red first."));
-      gtk_widget_set_visible (GTK_WIDGET (self->settings_error), TRUE);
-      return;
-    }
 
   params = current_params (self);
   sd_train_options_init (&options);
