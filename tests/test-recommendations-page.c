@@ -264,21 +264,19 @@ test_offers (void)
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), ==, n);
   {
-    GtkWidget *scroller = gtk_widget_get_first_child (GTK_WIDGET (p));
     /* The offers sit below the list: scroll there for the picture. */
-    while (scroller && !GTK_IS_SCROLLED_WINDOW (scroller))
+    g_autoptr(GPtrArray) scrollers = g_ptr_array_new ();
+
+    collect (GTK_WIDGET (p), GTK_TYPE_SCROLLED_WINDOW, scrollers);
+    for (guint i = 0; i < scrollers->len; i++)
       {
-        GtkWidget *next = gtk_widget_get_first_child (scroller);
-        while (next && !gtk_widget_get_visible (next))
-          next = gtk_widget_get_next_sibling (next);
-        scroller = next;
-        if (GTK_IS_STACK (scroller))
-          scroller = gtk_stack_get_visible_child (GTK_STACK (scroller));
-      }
-    if (scroller)
-      {
-        GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-        gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+        GtkWidget *scroller = g_ptr_array_index (scrollers, i);
+        if (gtk_widget_get_mapped (scroller) && gtk_widget_get_height (scroller) > 300)
+          {
+            GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+            gtk_test_widget_wait_for_draw (scroller);
+            gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+          }
       }
   }
   shoot ("recommendations-offers");

@@ -224,6 +224,7 @@ typedef struct {
   char   *explanation;   /* one reason a line */
   guint   item;          /* dense index */
   gboolean common;       /* also in the other column's list */
+  guint   other_rank;    /* its rank there (from 1) */
 } RecRow;
 
 static void
@@ -622,6 +623,8 @@ view_job_func (SdJob         *job,
             if (ra->item == rb->item)
               {
                 ra->common = rb->common = TRUE;
+                ra->other_rank = b + 1;
+                rb->other_rank = a + 1;
                 w->overlap++;
               }
           }
@@ -1163,17 +1166,31 @@ rec_row_widget (SdRecommendationsPage *self,
   gtk_box_append (GTK_BOX (title_box), title);
   if (comparing && row->common)
     {
-      GtkWidget *pill = gtk_label_new (_("In both"));
+      /* TRANSLATORS: on an item both compared models recommend: its rank in the other list */
+      g_autofree char *both = g_strdup_printf (_("Both · #%u"), row->other_rank);
+      g_autofree char *tip = g_strdup_printf (_("The other model recommends it too, at rank %u"), row->other_rank);
+      GtkWidget *pill = gtk_label_new (both);
       gtk_widget_add_css_class (pill, "sd-common-pill");
       gtk_widget_set_valign (pill, GTK_ALIGN_START);
-      gtk_widget_set_tooltip_text (pill, _("Both models recommend this item"));
+      gtk_widget_set_tooltip_text (pill, tip);
       gtk_box_append (GTK_BOX (title_box), pill);
     }
   gtk_box_append (GTK_BOX (text), title_box);
   gtk_box_append (GTK_BOX (text), dim_label (meta, TRUE));
   if (row->explanation && *row->explanation)
     {
-      GtkWidget *why = gtk_label_new (row->explanation);
+      g_auto(GStrv) lines = g_strsplit (row->explanation, "\n", -1);
+      g_autofree char *bulleted = NULL;
+      GtkWidget *why;
+
+      for (guint k = 0; lines[k]; k++)
+        {
+          char *line = g_strconcat ("• ", lines[k], NULL);
+          g_free (lines[k]);
+          lines[k] = line;
+        }
+      bulleted = g_strjoinv ("\n", lines);
+      why = gtk_label_new (bulleted);
       gtk_label_set_xalign (GTK_LABEL (why), 0);
       gtk_label_set_wrap (GTK_LABEL (why), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (why), PANGO_WRAP_WORD_CHAR);
