@@ -1253,9 +1253,12 @@ sd_chatbot_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_CHATBOT_PAGE);
-  /* The template's top box has no id, so dispose_template leaves it parented. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
-    gtk_widget_unparent (child);
+  /* dispose_template leaves an unnamed top child in place. */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
 
   G_OBJECT_CLASS (sd_chatbot_page_parent_class)->dispose (object);
 }
