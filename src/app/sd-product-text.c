@@ -56,3 +56,23 @@ sd_product_text_bind (sqlite3_stmt *stmt)
   if (index > 0)
     sqlite3_bind_text (stmt, index, sd_product_text_lang (), -1, SQLITE_STATIC);
 }
+
+/* Product @product_id's title in the chosen language, for lists built from a catalogue
+ * that keeps the shop's own titles (the models' features). Any thread, on its own
+ * @store; @fallback when the product is gone. */
+char *
+sd_product_text_title (SdStore    *store,
+                       gint64      product_id,
+                       const char *fallback)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT " SD_PRODUCT_TITLE ("p")
+                                                    " FROM products p WHERE p.id = ?1", NULL);
+
+  if (stmt == NULL)
+    return g_strdup (fallback);
+  sqlite3_bind_int64 (stmt, 1, product_id);
+  sd_product_text_bind (stmt);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_text (stmt, 0) == NULL)
+    return g_strdup (fallback);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}

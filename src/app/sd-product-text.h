@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "sd-store.h"
+
 G_BEGIN_DECLS
 
 /* The language parameter: numbered far above the ?1, ?2… a query binds itself, because
@@ -19,5 +21,8 @@ G_BEGIN_DECLS
 const char *sd_product_text_lang          (void);
 void        sd_product_text_set_setting   (const char   *setting);
 void        sd_product_text_bind          (sqlite3_stmt *stmt);
+char       *sd_product_text_title         (SdStore      *store,
+                                           gint64        product_id,
+                                           const char   *fallback);
 
 G_END_DECLS
