@@ -1242,6 +1242,37 @@ sd_chatbot_page_get_last_reply (SdChatbotPage *self)
 }
 
 static void
+setup_ellipsized_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+setup_full_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_string_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      string ? gtk_string_object_get_string (string) : "");
+}
+
+static void
 sd_chatbot_page_dispose (GObject *object)
 {
   SdChatbotPage *self = SD_CHATBOT_PAGE (object);
@@ -1380,6 +1411,22 @@ sd_chatbot_page_init (SdChatbotPage *self)
       g_signal_connect (button, "clicked", G_CALLBACK (suggestion_clicked_cb), self);
       gtk_flow_box_append (self->suggestions, button);
     }
+  {
+    /* The chosen customer's label ellipsizes: a long name must not widen the page past
+     * the window (the sidebar would fold away). The open list shows names in full. */
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_ellipsized_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_string_cb), NULL);
+    gtk_drop_down_set_factory (self->customer_drop, factory);
+  }
+  {
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_full_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_string_cb), NULL);
+    gtk_drop_down_set_list_factory (self->customer_drop, factory);
+  }
   g_signal_connect_swapped (self->customer_drop, "notify::selected", G_CALLBACK (selection_changed_cb), self);
   g_signal_connect_swapped (self->lang_drop, "notify::selected", G_CALLBACK (selection_changed_cb), self);
   set_busy (self, FALSE);
