@@ -1403,10 +1403,16 @@ sd_chatbot_page_init (SdChatbotPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->turns = g_ptr_array_new_with_free_func ((GDestroyNotify) turn_free);
 
+  /* One suggestion shows the other language: Chinese in an English UI, and English in a
+   * Chinese one (where the Chinese line would repeat the translated first suggestion). */
+  gboolean ui_chinese = g_str_has_prefix (g_get_language_names ()[0], "zh") &&
+                        g_strcmp0 (_(suggestions[0]), suggestions[0]) != 0;
+
   for (guint i = 0; i < G_N_ELEMENTS (suggestions); i++)
     {
-      GtkWidget *button = gtk_button_new_with_label (g_str_has_prefix (suggestions[i], "我") ? suggestions[i]
-                                                                                            : _(suggestions[i]));
+      const char *text = !g_str_has_prefix (suggestions[i], "我") ? _(suggestions[i])
+                         : ui_chinese ? suggestions[0] : suggestions[i];
+      GtkWidget *button = gtk_button_new_with_label (text);
       gtk_widget_add_css_class (button, "pill");
       g_signal_connect (button, "clicked", G_CALLBACK (suggestion_clicked_cb), self);
       gtk_flow_box_append (self->suggestions, button);

@@ -460,7 +460,7 @@ static char *
 model_label (const char *name)
 {
   g_autoptr(SdRecommender) model = sd_recommender_new (name, NULL);
-  return g_strdup (model ? sd_recommender_get_label (model) : name);
+  return g_strdup (model ? _(sd_recommender_get_label (model)) : name);
 }
 
 static gboolean

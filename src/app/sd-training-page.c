@@ -138,7 +138,7 @@ model_label (const char *kind,
     {
       g_autoptr(SdRecommender) model = sd_recommender_new (name, NULL);
       if (model)
-        return g_strdup (sd_recommender_get_label (model));
+        return g_strdup (_(sd_recommender_get_label (model)));   /* marked with N_() in core */
     }
   if (g_strcmp0 (kind, "chatbot") == 0 && g_strcmp0 (name, "intent") == 0)
     return g_strdup (_("Chatbot intent classifier"));
@@ -272,7 +272,7 @@ static char *
 row_subtitle (GParamSpec *pspec)
 {
   g_autofree char *def = default_string (pspec);
-  const char *blurb = g_param_spec_get_blurb (pspec);
+  const char *blurb = g_param_spec_get_blurb (pspec) ? _(g_param_spec_get_blurb (pspec)) : NULL;
   double min, max;
 
   if (numeric_range (pspec, &min, &max))
@@ -455,7 +455,7 @@ static GtkWidget *
 make_param_row (SdTrainingPage *self,
                 GParamSpec     *pspec)
 {
-  const char *nick = g_param_spec_get_nick (pspec);
+  const char *nick = _(g_param_spec_get_nick (pspec));   /* marked with N_() in core */
   g_autofree char *subtitle = row_subtitle (pspec);
   g_autofree char *current = param_string (G_OBJECT (self->scratch), pspec);
   GtkWidget *row;
@@ -888,7 +888,7 @@ train_action (GtkWidget  *widget,
   g_clear_object (&self->train_job);
   self->train_job = job;
   self->training_chatbot = FALSE;
-  start_training (self, window, sd_recommender_get_label (self->scratch));
+  start_training (self, window, _(sd_recommender_get_label (self->scratch)));
 }
 
 /* Shows the progress panel and live curves for self->train_job and runs it. */
