@@ -7,7 +7,8 @@
  * relation, or an AdwActionRow whose activatable widget it is. The parts GTK builds
  * inside a composite control (a spin button's +/- buttons, a dropdown's toggle) are
  * named by that control and not walked. A chart (SdLineChart, SdHeatmap, SdScatter) fails
- * unless it has an accessible description: the text summary of what it shows.
+ * unless it has an accessible description: the text summary of what it shows. Then
+ * Tab must move the keyboard focus between each page's controls.
  */
 #include "config.h"
 
@@ -175,6 +176,53 @@ test_every_control_named (void)
   g_assert_cmpuint (unnamed->len, ==, 0);
 }
 
+static GtkWidget *
+find_mapped_focusable (GtkWidget *w)
+{
+  if (is_control (w) && gtk_widget_get_mapped (w) && gtk_widget_get_focusable (w) &&
+      gtk_widget_is_sensitive (w))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_mapped_focusable (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every page can be worked from the keyboard: from its first control, Tab walks
+ * through the others without getting stuck on one. */
+static void
+test_keyboard (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
+    {
+      GtkWidget *page = sd_window_get_page (window, page_names[i]);
+      g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+      GtkWidget *focus, *start;
+
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", page_names[i]);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      /* From the page's first control, Tab as the window handles it. */
+      start = find_mapped_focusable (page);
+      g_assert_nonnull (start);
+      g_assert_true (gtk_widget_grab_focus (start));
+      for (guint step = 0; step < 60; step++)
+        {
+          focus = gtk_window_get_focus (GTK_WINDOW (window));
+          if (focus == NULL || !gtk_widget_is_ancestor (focus, page) ||
+              g_hash_table_contains (seen, focus))
+            break;   /* left the page, or came round */
+          g_hash_table_add (seen, focus);
+          if (!gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD))
+            break;
+        }
+      g_test_message ("%s: %u controls reached with Tab", page_names[i], g_hash_table_size (seen));
+      g_assert_cmpuint (g_hash_table_size (seen), >=, 2);
+    }
+}
+
 static void
 make_demo_shop (const char *path)
 {
@@ -220,6 +268,7 @@ main (int    argc,
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
   g_test_add_func ("/a11y/every-control-named", test_every_control_named);
+  g_test_add_func ("/a11y/keyboard", test_keyboard);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
