@@ -1253,7 +1253,7 @@ sd_chatbot_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_CHATBOT_PAGE);
-  /* dispose_template leaves an unnamed top child in place: unparent whatever is left. */
+  /* dispose_template leaves an unnamed top child in place. */
   {
     GtkWidget *child;
     while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))

@@ -11,6 +11,7 @@
 #include "sd-data-page.h"
 #include "sd-job-list.h"
 #include "sd-overview-page.h"
+#include "sd-recommendations-page.h"
 #include "sd-training-page.h"
 #include "sd-window.h"
 
@@ -37,7 +38,7 @@ static const PageInfo pages[] = {
     sd_training_page_get_type },
   { "recommendations", N_("Recommendations"), "starred-symbolic",
     N_("Look up a customer and see what each model recommends, and why."),
-    NULL },
+    sd_recommendations_page_get_type },
   { "customers", N_("Customers"), "system-users-symbolic",
     N_("How customers resemble each other: a similarity heatmap and a map of taste."),
     sd_customers_page_get_type },
@@ -229,6 +230,28 @@ sd_window_get_frame_stats (SdWindow *self)
 {
   g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
   return self->frame_stats;
+}
+
+/* Other pages open a customer on the Recommendations page: their history, offers and
+ * recommendations. */
+static void
+show_customer_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, "recommendations");
+  const char *key = g_variant_get_string (parameter, NULL);
+
+  if (!SD_IS_RECOMMENDATIONS_PAGE (page))
+    return;
+  sd_window_show_page (self, "recommendations");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  if (!sd_recommendations_page_show_customer (SD_RECOMMENDATIONS_PAGE (page), key))
+    {
+      g_autofree char *message = g_strdup_printf (_("No customer “%s” in this shop"), key);
+      sd_window_toast (self, message);
+    }
 }
 
 /* ---- Shops ---------------------------------------------------------------------- */
@@ -720,6 +743,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo-shop", NULL, open_demo_shop_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.show-customer", "s", show_customer_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,

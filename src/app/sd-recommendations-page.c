@@ -1,0 +1,2546 @@
+/* sd-recommendations-page.c — one customer, their offers and their recommendations
+ *
+ * The page never computes on the main thread beyond a LIMITed query or two. A "view" job
+ * (ViewWork) reads the customer's profile and history through its own connection, loads
+ * what is missing into the shop's cache (the interaction matrix and catalogue, each stored
+ * model asked for, the coupon engine's facts and rules), applies the coupon rules and
+ * ranks the items; the main thread only builds rows from its result. The cache is shared
+ * by jobs under its mutex and thrown away when the shop changes, so the first customer of
+ * a shop pays for the loading and the next ones, or a changed filter, take milliseconds.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "sd-content.h"
+#include "sd-coupon-engine.h"
+#include "sd-coupon-interest.h"
+#include "sd-coupon-store.h"
+#include "sd-customer-facts.h"
+#include "sd-error.h"
+#include "sd-format.h"
+#include "sd-item-knn.h"
+#include "sd-model-store.h"
+#include "sd-recommendations-page.h"
+#include "sd-recommender.h"
+#include "sd-train-job.h"
+#include "sd-window.h"
+
+#define N_HISTORY     12
+#define N_SUGGESTIONS 20
+#define N_SIMILAR     8
+#define BOOST         0.5
+
+/* Models offered first when several are stored: the blends and the strongest first. */
+static const char *const model_preference[] = {
+  "hybrid", "ease", "als", "bpr", "itemknn", "userknn", "content", "popularity",
+};
+
+/* ---- The shop's cache, shared by the jobs ------------------------------------------ */
+
+typedef struct {
+  gint             ref_count;
+  GMutex           lock;          /* held by a job for as long as it reads or fills the cache */
+  char            *db_path;
+  SdInteractions  *train;
+  SdCatalog       *catalog;
+  GHashTable      *models;        /* name → SdRecommender *, or NULL when none usable is stored */
+  GHashTable      *model_errors;  /* name → why the stored one cannot be used (not "none stored") */
+  SdRecommender   *popularity;    /* the fallback, fitted on demand */
+  SdRecommender   *similar;       /* stored item-kNN, else a content model fitted here */
+  SdCustomerFacts *facts;
+  SdCouponEngine  *engine;
+  char            *coupon_error;
+  /* Main thread only: what finished jobs loaded, to tell a quick view from a slow one. */
+  gboolean         warm_base;
+  gboolean         warm_coupons;
+  GHashTable      *warm_models;
+} ShopCache;
+
+static ShopCache *
+shop_cache_new (const char *db_path)
+{
+  ShopCache *cache = g_new0 (ShopCache, 1);
+
+  cache->ref_count = 1;
+  g_mutex_init (&cache->lock);
+  cache->db_path = g_strdup (db_path);
+  cache->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_object_unref);
+  cache->model_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  cache->warm_models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return cache;
+}
+
+static ShopCache *
+shop_cache_ref (ShopCache *cache)
+{
+  g_atomic_int_inc (&cache->ref_count);
+  return cache;
+}
+
+static void
+shop_cache_unref (ShopCache *cache)
+{
+  if (cache == NULL || !g_atomic_int_dec_and_test (&cache->ref_count))
+    return;
+  /* The engine holds the facts (through its interest lookup too): it goes first. */
+  g_clear_pointer (&cache->engine, sd_coupon_engine_free);
+  g_clear_pointer (&cache->facts, sd_customer_facts_free);
+  g_clear_object (&cache->popularity);
+  g_clear_object (&cache->similar);
+  g_hash_table_unref (cache->models);
+  g_hash_table_unref (cache->model_errors);
+  g_hash_table_unref (cache->warm_models);
+  g_clear_pointer (&cache->catalog, sd_catalog_unref);
+  g_clear_pointer (&cache->train, sd_interactions_unref);
+  g_mutex_clear (&cache->lock);
+  g_free (cache->coupon_error);
+  g_free (cache->db_path);
+  g_free (cache);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShopCache, shop_cache_unref)
+
+/* Worker side, with the lock held. */
+static gboolean
+ensure_base (ShopCache     *cache,
+             SdStore       *store,
+             SdJob         *job,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(SdInteractions) train = NULL;
+
+  if (cache->train)
+    return TRUE;
+  sd_job_set_progress (job, 0.1, _("Reading the shop's purchases, carts and views…"));
+  if (!(train = sd_interactions_from_store (store, NULL, cancellable, error)) ||
+      !(cache->catalog = sd_catalog_from_store (store, train, NULL, error)))
+    return FALSE;
+  cache->train = g_steal_pointer (&train);
+  return TRUE;
+}
+
+/* The stored model @name bound to the shop, or NULL when none is stored or it no longer
+ * fits the shop (the reason in model_errors). */
+static SdRecommender *
+ensure_model (ShopCache  *cache,
+              SdStore    *store,
+              SdJob      *job,
+              const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  gpointer value = NULL;
+  SdRecommender *model;
+
+  if (g_hash_table_lookup_extended (cache->models, name, NULL, &value))
+    return value;
+  {
+    g_autofree char *text = g_strdup_printf (_("Loading the stored “%s” model…"), name);
+    sd_job_set_progress (job, 0.5, text);
+  }
+  model = sd_model_store_load (store, name, cache->train, NULL, &error);
+  if (model)
+    sd_recommender_set_catalog (model, cache->catalog);
+  else if (!g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
+    g_hash_table_replace (cache->model_errors, g_strdup (name), g_strdup (error->message));
+  g_hash_table_replace (cache->models, g_strdup (name), model);
+  return model;
+}
+
+static SdRecommender *
+ensure_popularity (ShopCache     *cache,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(SdRecommender) model = NULL;
+  SdFitContext context = { NULL, cancellable, NULL, NULL };
+
+  if (cache->popularity)
+    return cache->popularity;
+  model = sd_recommender_new ("popularity", error);
+  if (model == NULL)
+    return NULL;
+  sd_recommender_set_catalog (model, cache->catalog);
+  if (!sd_recommender_fit (model, cache->train, &context, error))
+    return NULL;
+  cache->popularity = g_steal_pointer (&model);
+  return cache->popularity;
+}
+
+/* A failure here is shown beside the offers, not instead of the whole view; only
+ * cancellation stops the job. */
+static gboolean
+ensure_coupons (ShopCache     *cache,
+                SdStore       *store,
+                SdJob         *job,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(SdCustomerFacts) facts = NULL;
+  g_autoptr(SdCouponEngine) engine = NULL;
+
+  if (cache->engine || cache->coupon_error)
+    return TRUE;
+  sd_job_set_progress (job, 0.7, _("Reading the coupon rules and customer facts…"));
+  facts = sd_customer_facts_load (store, cancellable, &local);
+  if (facts)
+    {
+      engine = sd_coupon_engine_new (facts);
+      sd_coupon_engine_set_interest (engine, sd_interest_lookup,
+                                     sd_interest_new (cache->db_path, facts),
+                                     (GDestroyNotify) sd_interest_free);
+      if (!sd_coupon_engine_load_rules (engine, store, &local))
+        g_clear_pointer (&engine, sd_coupon_engine_free);
+    }
+  if (engine == NULL)
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      cache->coupon_error = g_strdup (local->message);
+      return TRUE;
+    }
+  cache->facts = g_steal_pointer (&facts);
+  cache->engine = g_steal_pointer (&engine);
+  return TRUE;
+}
+
+/* ---- One customer's view: computed in a job ---------------------------------------- */
+
+typedef struct {
+  gint64  product_id;
+  char   *external_id;
+  char   *title;
+  char   *category;
+  gint64  price_cents;
+  int     stock;
+  float   score;
+  char   *explanation;   /* one reason a line */
+  guint   item;          /* dense index */
+  gboolean common;       /* also in the other column's list */
+  guint   other_rank;    /* its rank there (from 1) */
+} RecRow;
+
+static void
+rec_row_free (RecRow *row)
+{
+  g_free (row->external_id);
+  g_free (row->title);
+  g_free (row->category);
+  g_free (row->explanation);
+  g_free (row);
+}
+
+typedef struct {
+  char      *model;      /* asked for */
+  char      *label;      /* "ALS (implicit)" */
+  char      *note;       /* why another model answers, or NULL */
+  gboolean   can_train;  /* the model is missing or stale: offer to train it */
+  GPtrArray *rows;       /* RecRow */
+} RecList;
+
+typedef struct {
+  SdEventKind kind;
+  gint64      at;
+  int         rating;    /* 0 when none */
+  int         quantity;
+  char       *title;
+  char       *review;
+} HistRow;
+
+static void
+hist_row_free (HistRow *row)
+{
+  g_free (row->title);
+  g_free (row->review);
+  g_free (row);
+}
+
+typedef struct {
+  char     *name;
+  char     *reason;
+  gint64    discount_cents;
+  gboolean  free_shipping;
+  gboolean  capped;
+} Offer;
+
+static void
+offer_free (Offer *offer)
+{
+  g_free (offer->name);
+  g_free (offer->reason);
+  g_free (offer);
+}
+
+typedef struct {
+  /* Asked for */
+  ShopCache  *cache;
+  gint64      customer_id;
+  char       *models[2];
+  guint       n_models;
+  guint       n;
+  gboolean    exclude_bought;
+  gboolean    exclude_out_of_stock;
+  char       *boost;
+  char       *bury;
+
+  /* Found */
+  char       *external_id;
+  char       *name;
+  char       *country;
+  char       *segment;
+  gint64      created_at;
+  int         orders;
+  gint64      spend_cents;
+  gint64      last_order_at;
+  gint64      counts[SD_N_EVENT_KINDS];
+  GPtrArray  *history;       /* HistRow */
+  GPtrArray  *offers;        /* Offer */
+  char       *offers_error;
+  gint64      basket_cents;
+  RecList     lists[2];
+  guint       overlap;
+} ViewWork;
+
+static void
+view_work_free (ViewWork *w)
+{
+  shop_cache_unref (w->cache);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_free (w->models[i]);
+      g_free (w->lists[i].model);
+      g_free (w->lists[i].label);
+      g_free (w->lists[i].note);
+      g_clear_pointer (&w->lists[i].rows, g_ptr_array_unref);
+    }
+  g_free (w->boost);
+  g_free (w->bury);
+  g_free (w->external_id);
+  g_free (w->name);
+  g_free (w->country);
+  g_free (w->segment);
+  g_clear_pointer (&w->history, g_ptr_array_unref);
+  g_clear_pointer (&w->offers, g_ptr_array_unref);
+  g_free (w->offers_error);
+  g_free (w);
+}
+
+static char *
+column_text (SdStmt *stmt,
+             int     column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  return text && *text ? g_strdup (text) : NULL;
+}
+
+static gboolean
+read_profile (ViewWork  *w,
+              SdStore   *store,
+              GError   **error)
+{
+  {
+    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+        "SELECT external_id, name, country, segment, created_at FROM customers WHERE id = ?1", error);
+    if (!stmt)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, w->customer_id);
+    if (sqlite3_step (stmt) != SQLITE_ROW)
+      {
+        g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
+                     _("The customer is no longer in the shop."));
+        return FALSE;
+      }
+    w->external_id = column_text (stmt, 0);
+    w->name = column_text (stmt, 1);
+    w->country = column_text (stmt, 2);
+    w->segment = column_text (stmt, 3);
+    w->created_at = sqlite3_column_int64 (stmt, 4);
+  }
+  {
+    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+        "SELECT count(*), coalesce(sum(total_cents), 0), coalesce(max(placed_at), 0) FROM orders"
+        " WHERE customer_id = ?1 AND status NOT IN ('cancelled', 'refunded')", error);
+    if (!stmt)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, w->customer_id);
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        w->orders = sqlite3_column_int (stmt, 0);
+        w->spend_cents = sqlite3_column_int64 (stmt, 1);
+        w->last_order_at = sqlite3_column_int64 (stmt, 2);
+      }
+  }
+  {
+    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+        "SELECT kind, count(*) FROM events WHERE customer_id = ?1 GROUP BY kind", error);
+    if (!stmt)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, w->customer_id);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        int kind = sqlite3_column_int (stmt, 0);
+        if (kind >= 0 && kind < SD_N_EVENT_KINDS)
+          w->counts[kind] = sqlite3_column_int64 (stmt, 1);
+      }
+  }
+  {
+    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+        "SELECT e.kind, e.at, coalesce(e.rating, 0), e.quantity, p.title, e.review_text"
+        " FROM events e JOIN products p ON p.id = e.product_id"
+        " WHERE e.customer_id = ?1 ORDER BY e.at DESC, e.id DESC LIMIT ?2", error);
+    if (!stmt)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, w->customer_id);
+    sqlite3_bind_int (stmt, 2, N_HISTORY);
+    w->history = g_ptr_array_new_with_free_func ((GDestroyNotify) hist_row_free);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        HistRow *row = g_new0 (HistRow, 1);
+        row->kind = sqlite3_column_int (stmt, 0);
+        row->at = sqlite3_column_int64 (stmt, 1);
+        row->rating = sqlite3_column_int (stmt, 2);
+        row->quantity = sqlite3_column_int (stmt, 3);
+        row->title = column_text (stmt, 4);
+        row->review = column_text (stmt, 5);
+        g_ptr_array_add (w->history, row);
+      }
+  }
+  return TRUE;
+}
+
+/* Dense indices of what the customer bought (purchase events and lines of orders that
+ * were not cancelled or refunded): "already bought" means exactly that, not viewed. */
+static GHashTable *
+read_bought (ViewWork  *w,
+             SdStore   *store,
+             GError   **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT product_id FROM events WHERE customer_id = ?1 AND kind = 2"
+      " UNION SELECT l.product_id FROM order_lines l JOIN orders o ON o.id = l.order_id"
+      " WHERE o.customer_id = ?1 AND o.status NOT IN ('cancelled', 'refunded') AND l.product_id IS NOT NULL",
+      error);
+  GHashTable *bought;
+
+  if (!stmt)
+    return NULL;
+  bought = g_hash_table_new (NULL, NULL);
+  sqlite3_bind_int64 (stmt, 1, w->customer_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      int item = sd_interactions_item_index (w->cache->train, sqlite3_column_int64 (stmt, 0));
+      if (item >= 0)
+        g_hash_table_add (bought, GUINT_TO_POINTER ((guint) item));
+    }
+  return bought;
+}
+
+/* FALSE when every item gets the same score: the model cannot tell items apart for this
+ * customer (a newcomer, for a collaborative model). */
+static gboolean
+has_opinion (const float *scores,
+             guint        n_items)
+{
+  for (guint i = 1; i < n_items; i++)
+    if (scores[i] != scores[0])
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+model_label (const char *name)
+{
+  g_autoptr(SdRecommender) model = sd_recommender_new (name, NULL);
+  return g_strdup (model ? sd_recommender_get_label (model) : name);
+}
+
+static gboolean
+rank_items (ViewWork      *w,
+            guint          column,
+            SdStore       *store,
+            SdJob         *job,
+            GHashTable    *bought,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  ShopCache *cache = w->cache;
+  RecList *list = &w->lists[column];
+  const char *name = w->models[column];
+  SdRecommender *model = ensure_model (cache, store, job, name);
+  SdRecommender *used = model;
+  SdInteractions *train = cache->train;
+  SdRecFilter filter = { 0 };
+  g_autofree float *scores = g_new (float, MAX (train->n_items, 1));
+  g_autoptr(GArray) top = NULL;
+  int user = sd_interactions_user_index (train, w->customer_id);
+
+  list->model = g_strdup (name);
+  list->label = model_label (name);
+  list->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rec_row_free);
+  if (model == NULL)
+    {
+      const char *why = g_hash_table_lookup (cache->model_errors, name);
+      list->can_train = TRUE;
+      if (why)
+        list->note = g_strdup_printf (_("The stored %s model no longer fits the shop (%s). Until it is trained again, "
+                                        "these are the shop's most popular items."), list->label, why);
+      else
+        list->note = g_strdup_printf (_("No %s model is trained for this shop yet. Until one is, these are the "
+                                        "shop's most popular items."), list->label);
+      if (!(used = ensure_popularity (cache, cancellable, error)))
+        return FALSE;
+    }
+  if (user < 0 || train->n_items == 0)
+    return TRUE;   /* a customer added after the matrix was read: nothing to rank by */
+
+  sd_recommender_score (used, (guint) user, scores);
+  if (!has_opinion (scores, train->n_items) && used != cache->popularity)
+    {
+      g_free (list->note);
+      list->note = g_strdup_printf (_("%s cannot tell items apart for this customer (too little history): "
+                                      "these are the shop's most popular items."), list->label);
+      if (!(used = ensure_popularity (cache, cancellable, error)))
+        return FALSE;
+      sd_recommender_score (used, (guint) user, scores);
+    }
+
+  filter.exclude_seen = FALSE;
+  filter.exclude_out_of_stock = w->exclude_out_of_stock;
+  filter.boost_category = w->boost;
+  filter.bury_category = w->bury;
+  filter.boost = BOOST;
+  sd_recommender_apply_filter (used, (guint) user, &filter, scores);
+  if (w->exclude_bought)
+    {
+      GHashTableIter iter;
+      gpointer key;
+      g_hash_table_iter_init (&iter, bought);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        scores[GPOINTER_TO_UINT (key)] = -INFINITY;
+    }
+  top = sd_top_n (scores, train->n_items, w->n);
+
+  for (guint r = 0; r < top->len; r++)
+    {
+      SdScoredItem *s = &g_array_index (top, SdScoredItem, r);
+      const SdCatalogItem *item = &cache->catalog->items[s->item];
+      g_autoptr(GPtrArray) why = sd_recommender_explain (used, (guint) user, s->item, 3);
+      GString *text = g_string_new (NULL);
+      RecRow *row = g_new0 (RecRow, 1);
+
+      for (guint k = 0; why && k < why->len; k++)
+        {
+          g_autofree char *line = sd_reason_describe (g_ptr_array_index (why, k), cache->catalog);
+          if (line && *line)
+            g_string_append_printf (text, "%s%s", text->len ? "\n" : "", line);
+        }
+      row->product_id = item->id;
+      row->external_id = g_strdup (item->external_id);
+      row->title = g_strdup (item->title);
+      row->category = g_strdup (item->category);
+      row->price_cents = item->price_cents;
+      row->stock = item->stock;
+      row->score = s->score;
+      row->item = s->item;
+      row->explanation = g_string_free (text, FALSE);
+      g_ptr_array_add (list->rows, row);
+    }
+  return TRUE;
+}
+
+static void
+apply_coupons (ViewWork *w)
+{
+  ShopCache *cache = w->cache;
+  g_autoptr(GPtrArray) applied = NULL;
+  int index;
+
+  w->offers = g_ptr_array_new_with_free_func ((GDestroyNotify) offer_free);
+  if (cache->engine == NULL)
+    {
+      w->offers_error = g_strdup (cache->coupon_error);
+      return;
+    }
+  index = sd_customer_facts_find (cache->facts, w->customer_id);
+  if (index < 0)
+    return;
+  w->basket_cents = cache->facts->customers[index].basket_cents;
+  applied = sd_coupon_engine_apply (cache->engine, (guint) index, NULL);
+  for (guint i = 0; i < applied->len; i++)
+    {
+      SdCouponApplication *a = g_ptr_array_index (applied, i);
+      Offer *offer = g_new0 (Offer, 1);
+      offer->name = g_strdup (a->rule->name);
+      offer->reason = g_strdup (a->reason);
+      offer->discount_cents = a->discount_cents;
+      offer->free_shipping = a->free_shipping;
+      offer->capped = a->capped;
+      g_ptr_array_add (w->offers, offer);
+    }
+}
+
+static gboolean
+view_job_func (SdJob         *job,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  ViewWork *w = data;
+  ShopCache *cache = w->cache;
+  g_autoptr(SdStore) store = sd_store_open (cache->db_path, error);
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GHashTable) bought = NULL;
+
+  if (store == NULL)
+    return FALSE;
+  sd_job_set_progress (job, 0.05, _("Reading the customer's history…"));
+  if (!read_profile (w, store, error))
+    return FALSE;
+
+  locker = g_mutex_locker_new (&cache->lock);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !ensure_base (cache, store, job, cancellable, error) ||
+      !(bought = read_bought (w, store, error)))
+    return FALSE;
+  for (guint c = 0; c < w->n_models; c++)
+    if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+        !rank_items (w, c, store, job, bought, cancellable, error))
+      return FALSE;
+  if (w->n_models == 2)
+    for (guint a = 0; a < w->lists[0].rows->len; a++)
+      {
+        RecRow *ra = g_ptr_array_index (w->lists[0].rows, a);
+        for (guint b = 0; b < w->lists[1].rows->len; b++)
+          {
+            RecRow *rb = g_ptr_array_index (w->lists[1].rows, b);
+            if (ra->item == rb->item)
+              {
+                ra->common = rb->common = TRUE;
+                ra->other_rank = b + 1;
+                rb->other_rank = a + 1;
+                w->overlap++;
+              }
+          }
+      }
+
+  if (!ensure_coupons (cache, store, job, cancellable, error))
+    return FALSE;
+  sd_job_set_progress (job, 0.9, _("Applying the coupon rules…"));
+  apply_coupons (w);
+  sd_job_set_progress (job, 1.0, NULL);
+  return TRUE;
+}
+
+/* ---- Similar items: computed in a job ------------------------------------------------ */
+
+typedef struct {
+  ShopCache *cache;
+  guint      item;
+  char      *title;      /* of the item asked about */
+  gboolean   by_knn;     /* item-kNN (bought by the same customers), else content */
+  GPtrArray *rows;       /* RecRow (score = similarity) */
+} SimilarWork;
+
+static void
+similar_work_free (SimilarWork *w)
+{
+  shop_cache_unref (w->cache);
+  g_free (w->title);
+  g_clear_pointer (&w->rows, g_ptr_array_unref);
+  g_free (w);
+}
+
+static gboolean
+similar_job_func (SdJob         *job,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  SimilarWork *w = data;
+  ShopCache *cache = w->cache;
+  g_autoptr(SdStore) store = sd_store_open (cache->db_path, error);
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GArray) similar = NULL;
+
+  if (store == NULL)
+    return FALSE;
+  locker = g_mutex_locker_new (&cache->lock);
+  if (!ensure_base (cache, store, job, cancellable, error))
+    return FALSE;
+  if (cache->similar == NULL)
+    {
+      SdRecommender *knn = ensure_model (cache, store, job, "itemknn");
+      if (knn)
+        cache->similar = g_object_ref (knn);
+      else
+        {
+          g_autoptr(SdRecommender) content = sd_content_new ();
+          SdFitContext context = { job, cancellable, NULL, NULL };
+
+          sd_job_set_progress (job, 0.3, _("Comparing product descriptions…"));
+          sd_recommender_set_catalog (content, cache->catalog);
+          if (!sd_recommender_fit (content, cache->train, &context, error))
+            return FALSE;
+          cache->similar = g_steal_pointer (&content);
+        }
+    }
+  if (w->item >= cache->train->n_items)
+    return TRUE;
+  w->by_knn = SD_IS_ITEM_KNN (cache->similar);
+  similar = w->by_knn ? sd_item_knn_similar (SD_ITEM_KNN (cache->similar), w->item, N_SIMILAR)
+                      : sd_content_similar_items (SD_CONTENT (cache->similar), w->item, N_SIMILAR);
+  w->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rec_row_free);
+  for (guint i = 0; i < similar->len; i++)
+    {
+      SdScoredItem *s = &g_array_index (similar, SdScoredItem, i);
+      const SdCatalogItem *item = &cache->catalog->items[s->item];
+      RecRow *row = g_new0 (RecRow, 1);
+
+      if (s->item == w->item)
+        {
+          g_free (row);
+          continue;
+        }
+      row->product_id = item->id;
+      row->title = g_strdup (item->title);
+      row->category = g_strdup (item->category);
+      row->price_cents = item->price_cents;
+      row->stock = item->stock;
+      row->score = s->score;
+      row->item = s->item;
+      g_ptr_array_add (w->rows, row);
+    }
+  return TRUE;
+}
+
+/* ---- The most active customers, for the empty state: a job (a scan of the events) ---- */
+
+typedef struct {
+  char      *db_path;
+  GPtrArray *rows;   /* GStrv: external id, name, country, segment, events */
+} QuickWork;
+
+static void
+quick_work_free (QuickWork *w)
+{
+  g_free (w->db_path);
+  g_clear_pointer (&w->rows, g_ptr_array_unref);
+  g_free (w);
+}
+
+static gboolean
+quick_job_func (SdJob         *job,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  QuickWork *w = data;
+  g_autoptr(SdStore) store = sd_store_open (w->db_path, error);
+  g_autoptr(SdStmt) stmt = NULL;
+
+  if (store == NULL ||
+      !(stmt = sd_store_prepare (store,
+                                 "SELECT c.external_id, coalesce(c.name, ''), coalesce(c.country, ''),"
+                                 " coalesce(c.segment, ''), t.n"
+                                 " FROM (SELECT customer_id, count(*) AS n FROM events GROUP BY customer_id"
+                                 "       ORDER BY n DESC LIMIT 5) t JOIN customers c ON c.id = t.customer_id"
+                                 " ORDER BY t.n DESC", error)))
+    return FALSE;
+  w->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      char **row = g_new0 (char *, 6);
+      for (int i = 0; i < 5; i++)
+        row[i] = g_strdup ((const char *) sqlite3_column_text (stmt, i));
+      g_ptr_array_add (w->rows, row);
+    }
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+/* ---- The page ------------------------------------------------------------------------ */
+
+typedef struct {
+  GtkWidget  *box;
+  GtkLabel   *title;
+  GtkWidget  *note_box;
+  GtkLabel   *note;
+  GtkButton  *train_button;
+  GtkListBox *list;
+} Column;
+
+struct _SdRecommendationsPage
+{
+  GtkWidget          parent_instance;
+
+  GtkSearchEntry    *search_entry;
+  GtkStack          *stack;
+  AdwStatusPage     *error_page;
+  GtkWidget         *quick_box;
+  GtkListBox        *quick_list;
+  AdwAvatar         *avatar;
+  GtkLabel          *name_label;
+  GtkLabel          *detail_label;
+  GtkBox            *figures_box;
+  GtkToggleButton   *compare_button;
+  GtkWidget         *model2_box;
+  GtkDropDown       *model_dropdown;
+  GtkDropDown       *model2_dropdown;
+  GtkSpinButton     *count_spin;
+  GtkCheckButton    *bought_check;
+  GtkCheckButton    *stock_check;
+  GtkDropDown       *boost_dropdown;
+  GtkDropDown       *bury_dropdown;
+  GtkLabel          *overlap_label;
+  GtkBox            *columns_box;
+  GtkLabel          *offers_caption;
+  GtkListBox        *offers_list;
+  GtkLabel          *history_caption;
+  GtkListBox        *history_list;
+
+  Column             columns[2];
+  GtkWidget         *suggest_popover;
+  GtkListBox        *suggest_list;
+  GtkWidget         *similar_popover;
+  GtkLabel          *similar_title;
+  GtkLabel          *similar_caption;
+  GtkListBox        *similar_list;
+
+  SdStore           *store;
+  ShopCache         *cache;
+  char              *currency;
+  GPtrArray         *model_names;   /* dropdown position → model name */
+  GPtrArray         *categories;    /* dropdown position - 1 → category */
+  gint64             customer_id;
+  SdJob             *job;           /* the view being computed */
+  SdJob             *shown;         /* the finished job whose ViewWork is on show */
+  SdJob             *similar_job;
+  SdJob             *quick_job;
+  guint              n_similar;
+  GHashTable        *training;      /* model names being trained from here */
+  gboolean           updating;
+  gboolean           stale;
+};
+
+G_DEFINE_FINAL_TYPE (SdRecommendationsPage, sd_recommendations_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void start_view (SdRecommendationsPage *self);
+
+static SdWindow *
+get_window (SdRecommendationsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
+}
+
+static void
+toast (SdRecommendationsPage *self,
+       const char            *message)
+{
+  SdWindow *window = get_window (self);
+  if (window)
+    sd_window_toast (window, message);
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
+    gtk_list_box_remove (list, child);
+}
+
+static void
+cancel_job (SdRecommendationsPage *self,
+            SdJob                **job)
+{
+  if (*job)
+    {
+      g_signal_handlers_disconnect_by_data (*job, self);
+      sd_job_cancel (*job);
+      g_clear_object (job);
+    }
+}
+
+static ViewWork *
+shown_view (SdRecommendationsPage *self)
+{
+  return self->shown ? sd_job_get_data (self->shown) : NULL;
+}
+
+static GtkWidget *
+dim_label (const char *text,
+           gboolean    caption)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (label, "dim-label");
+  if (caption)
+    gtk_widget_add_css_class (label, "caption");
+  return label;
+}
+
+/* A row for an empty list, saying why it is empty. */
+static GtkWidget *
+placeholder_row (const char *text)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *label = dim_label (text, FALSE);
+
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
+}
+
+static GtkWidget *
+loading_row (const char *text)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *spinner = gtk_spinner_new ();
+
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spinner), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  gtk_box_append (GTK_BOX (box), spinner);
+  gtk_box_append (GTK_BOX (box), dim_label (text, FALSE));
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
+}
+
+/* ---- Model and category pickers ------------------------------------------------------ */
+
+static const char *
+dropdown_model (SdRecommendationsPage *self,
+                GtkDropDown           *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  return selected < self->model_names->len ? g_ptr_array_index (self->model_names, selected) : NULL;
+}
+
+static const char *
+dropdown_category (SdRecommendationsPage *self,
+                   GtkDropDown           *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  return selected >= 1 && selected - 1 < self->categories->len
+         ? g_ptr_array_index (self->categories, selected - 1) : NULL;
+}
+
+static int
+model_position (SdRecommendationsPage *self,
+                const char            *name)
+{
+  for (guint i = 0; name && i < self->model_names->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->model_names, i), name))
+      return (int) i;
+  return -1;
+}
+
+/* Stored models first (in order of preference), then the others, marked untrained: one
+ * can be trained from here. Keeps each dropdown's model when it is still listed. */
+static void
+fill_models (SdRecommendationsPage *self)
+{
+  g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autofree char *keep1 = g_strdup (dropdown_model (self, self->model_dropdown));
+  g_autofree char *keep2 = g_strdup (dropdown_model (self, self->model2_dropdown));
+  const char **names = sd_recommender_list_names ();
+  int pos1, pos2;
+
+  if (self->store)
+    {
+      g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+          "SELECT DISTINCT name FROM models WHERE kind = 'recommender'", NULL);
+      while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        g_hash_table_add (stored, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    }
+
+  g_ptr_array_set_size (self->model_names, 0);
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (model_preference) + g_strv_length ((char **) names); i++)
+        {
+          const char *name = i < G_N_ELEMENTS (model_preference) ? model_preference[i]
+                                                                 : names[i - G_N_ELEMENTS (model_preference)];
+          gboolean is_stored = g_hash_table_contains (stored, name);
+          g_autofree char *label = NULL;
+          g_autofree char *text = NULL;
+
+          if ((pass == 0) != is_stored || model_position (self, name) >= 0 ||
+              !g_strv_contains (names, name))
+            continue;
+          label = model_label (name);
+          /* TRANSLATORS: a model in the model picker that has not been trained for this shop */
+          text = is_stored ? g_strdup (label) : g_strdup_printf (_("%s (not trained)"), label);
+          g_ptr_array_add (self->model_names, g_strdup (name));
+          gtk_string_list_append (labels, text);
+        }
+    }
+
+  self->updating = TRUE;
+  gtk_drop_down_set_model (self->model_dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_model (self->model2_dropdown, G_LIST_MODEL (labels));
+  pos1 = model_position (self, keep1);
+  pos2 = model_position (self, keep2);
+  gtk_drop_down_set_selected (self->model_dropdown, pos1 >= 0 ? (guint) pos1 : 0);
+  /* The second column starts on another model: comparing a model with itself says nothing. */
+  if (pos2 < 0)
+    pos2 = self->model_names->len > 1 ? (gtk_drop_down_get_selected (self->model_dropdown) == 0 ? 1 : 0) : 0;
+  gtk_drop_down_set_selected (self->model2_dropdown, (guint) pos2);
+  self->updating = FALSE;
+}
+
+static void
+fill_categories (SdRecommendationsPage *self)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autofree char *keep_boost = g_strdup (dropdown_category (self, self->boost_dropdown));
+  g_autofree char *keep_bury = g_strdup (dropdown_category (self, self->bury_dropdown));
+  guint boost = 0, bury = 0;
+
+  g_ptr_array_set_size (self->categories, 0);
+  /* TRANSLATORS: no category boosted or buried */
+  gtk_string_list_append (labels, C_("category", "None"));
+  if (self->store)
+    {
+      g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+          "SELECT DISTINCT category FROM products WHERE category IS NOT NULL AND category <> ''"
+          " ORDER BY category LIMIT 200", NULL);
+      while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *name = (const char *) sqlite3_column_text (stmt, 0);
+          g_ptr_array_add (self->categories, g_strdup (name));
+          gtk_string_list_append (labels, name);
+          if (g_strcmp0 (name, keep_boost) == 0)
+            boost = self->categories->len;
+          if (g_strcmp0 (name, keep_bury) == 0)
+            bury = self->categories->len;
+        }
+    }
+  self->updating = TRUE;
+  gtk_drop_down_set_model (self->boost_dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_model (self->bury_dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_selected (self->boost_dropdown, boost);
+  gtk_drop_down_set_selected (self->bury_dropdown, bury);
+  self->updating = FALSE;
+}
+
+/* ---- Showing a view ------------------------------------------------------------------ */
+
+static GtkWidget *
+figure (const char *value,
+        const char *caption)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *v = gtk_label_new (value);
+  GtkWidget *c = gtk_label_new (caption);
+
+  gtk_widget_add_css_class (v, "title-3");
+  gtk_widget_add_css_class (v, "numeric");
+  gtk_widget_add_css_class (c, "caption");
+  gtk_widget_add_css_class (c, "dim-label");
+  gtk_box_append (GTK_BOX (box), v);
+  gtk_box_append (GTK_BOX (box), c);
+  return box;
+}
+
+static char *
+format_date (gint64 at)
+{
+  g_autoptr(GDateTime) dt = at > 0 ? g_date_time_new_from_unix_utc (at) : NULL;
+  return dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("—");
+}
+
+static void
+show_header (SdRecommendationsPage *self,
+             ViewWork              *w)
+{
+  g_autoptr(GString) detail = g_string_new (w->external_id);
+  const char *name = w->name ? w->name : w->external_id;
+  GtkWidget *child;
+
+  gtk_label_set_text (self->name_label, name);
+  adw_avatar_set_text (self->avatar, name);
+  if (w->country)
+    g_string_append_printf (detail, " · %s", w->country);
+  if (w->segment)
+    g_string_append_printf (detail, " · %s", w->segment);
+  if (w->created_at > 0)
+    {
+      g_autofree char *since = format_date (w->created_at);
+      g_string_append (detail, " · ");
+      /* TRANSLATORS: %s is a date */
+      g_string_append_printf (detail, _("customer since %s"), since);
+    }
+  gtk_label_set_text (self->detail_label, detail->str);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->figures_box))))
+    gtk_box_remove (self->figures_box, child);
+  {
+    g_autofree char *orders = sd_format_count (w->orders);
+    g_autofree char *spend = sd_format_money (w->spend_cents, self->currency);
+    g_autofree char *last = format_date (w->last_order_at);
+    gtk_box_append (self->figures_box, figure (orders, g_dngettext (GETTEXT_PACKAGE, "order", "orders", w->orders)));
+    gtk_box_append (self->figures_box, figure (spend, _("lifetime spend")));
+    gtk_box_append (self->figures_box, figure (last, _("last order")));
+  }
+}
+
+static char *
+score_text (float score)
+{
+  return g_strdup_printf ("%.3g", (double) score);
+}
+
+static GtkWidget *
+rec_row_widget (SdRecommendationsPage *self,
+                const RecRow          *row,
+                guint                  rank,
+                double                 fraction,
+                gboolean               comparing)
+{
+  GtkWidget *list_row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *title_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *score_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  g_autofree char *rank_text = g_strdup_printf ("%u", rank);
+  GtkWidget *rank_label = gtk_label_new (rank_text);
+  GtkWidget *title = gtk_label_new (row->title);
+  g_autofree char *price = sd_format_money (row->price_cents, self->currency);
+  g_autofree char *stock = NULL;
+  g_autofree char *meta = NULL;
+  g_autofree char *score = score_text (row->score);
+  g_autofree char *accessible = NULL;
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+  GtkWidget *score_label = gtk_label_new (score);
+
+  if (row->stock < 0)
+    stock = g_strdup (_("stock unknown"));
+  else if (row->stock == 0)
+    stock = g_strdup (_("out of stock"));
+  else
+    stock = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d in stock", "%d in stock", row->stock), row->stock);
+  meta = g_strdup_printf ("%s · %s · %s", row->category ? row->category : _("No category"), price, stock);
+
+  gtk_widget_add_css_class (rank_label, "dim-label");
+  gtk_widget_add_css_class (rank_label, "numeric");
+  gtk_widget_add_css_class (rank_label, "title-4");
+  gtk_label_set_width_chars (GTK_LABEL (rank_label), 2);
+  gtk_label_set_xalign (GTK_LABEL (rank_label), 1);
+  gtk_widget_set_valign (rank_label, GTK_ALIGN_START);
+  gtk_box_append (GTK_BOX (box), rank_label);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (title_box), title);
+  if (comparing && row->common)
+    {
+      /* TRANSLATORS: on an item both compared models recommend: its rank in the other list */
+      g_autofree char *both = g_strdup_printf (_("Both · #%u"), row->other_rank);
+      g_autofree char *tip = g_strdup_printf (_("The other model recommends it too, at rank %u"), row->other_rank);
+      GtkWidget *pill = gtk_label_new (both);
+      gtk_widget_add_css_class (pill, "sd-common-pill");
+      gtk_widget_set_valign (pill, GTK_ALIGN_START);
+      gtk_widget_set_tooltip_text (pill, tip);
+      gtk_box_append (GTK_BOX (title_box), pill);
+    }
+  gtk_box_append (GTK_BOX (text), title_box);
+  gtk_box_append (GTK_BOX (text), dim_label (meta, TRUE));
+  if (row->explanation && *row->explanation)
+    {
+      g_auto(GStrv) lines = g_strsplit (row->explanation, "\n", -1);
+      g_autofree char *bulleted = NULL;
+      GtkWidget *why;
+
+      for (guint k = 0; lines[k]; k++)
+        {
+          char *line = g_strconcat ("• ", lines[k], NULL);
+          g_free (lines[k]);
+          lines[k] = line;
+        }
+      bulleted = g_strjoinv ("\n", lines);
+      why = gtk_label_new (bulleted);
+      gtk_label_set_xalign (GTK_LABEL (why), 0);
+      gtk_label_set_wrap (GTK_LABEL (why), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (why), PANGO_WRAP_WORD_CHAR);
+      gtk_widget_add_css_class (why, "caption");
+      gtk_widget_add_css_class (why, "sd-reason");
+      gtk_box_append (GTK_BOX (text), why);
+    }
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), text);
+
+  gtk_level_bar_set_mode (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_MODE_CONTINUOUS);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (fraction, 0.0, 1.0));
+  /* One colour for every value: the bar compares items, it does not grade them. */
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+  gtk_widget_set_size_request (bar, 72, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Score"), -1);
+  gtk_widget_add_css_class (score_label, "caption");
+  gtk_widget_add_css_class (score_label, "numeric");
+  gtk_widget_add_css_class (score_label, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (score_label), 1);
+  gtk_widget_set_valign (score_box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (score_box), bar);
+  gtk_box_append (GTK_BOX (score_box), score_label);
+  gtk_widget_set_tooltip_text (score_box, _("The model's score, with the bar relative to the list's best"));
+  gtk_box_append (GTK_BOX (box), score_box);
+
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 10);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), box);
+  if (comparing && row->common)
+    gtk_widget_add_css_class (list_row, "sd-common");
+  gtk_widget_set_tooltip_text (list_row, _("Click for similar items"));
+  /* TRANSLATORS: a recommended item for screen readers: rank, title, score, reasons */
+  accessible = g_strdup_printf (_("%u. %s, score %s. %s"), rank, row->title, score,
+                                row->explanation ? row->explanation : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return list_row;
+}
+
+static void
+show_column (SdRecommendationsPage *self,
+             guint                  c,
+             RecList               *list,
+             gboolean               comparing)
+{
+  Column *column = &self->columns[c];
+  float hi = -INFINITY, lo = INFINITY;
+
+  gtk_label_set_text (column->title, list->label);
+  gtk_widget_set_visible (column->note_box, list->note != NULL);
+  gtk_label_set_text (column->note, list->note ? list->note : "");
+  gtk_widget_set_visible (GTK_WIDGET (column->train_button), list->can_train);
+  if (list->can_train)
+    {
+      /* TRANSLATORS: a button; %s is a model, e.g. "ALS (implicit feedback)" */
+      g_autofree char *label = g_strdup_printf (_("Train %s Now"), list->label);
+      gtk_button_set_label (column->train_button, label);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (column->train_button), "s", list->model);
+      gtk_widget_set_sensitive (GTK_WIDGET (column->train_button),
+                                !g_hash_table_contains (self->training, list->model));
+    }
+
+  clear_list (column->list);
+  for (guint r = 0; r < list->rows->len; r++)
+    {
+      RecRow *row = g_ptr_array_index (list->rows, r);
+      hi = MAX (hi, row->score);
+      lo = MIN (lo, row->score);
+    }
+  /* Scores of different models live on different scales: the bar shows each item against
+   * the list's best; with negative scores, against the list's range. */
+  if (lo >= 0)
+    lo = 0;
+  for (guint r = 0; r < list->rows->len; r++)
+    {
+      RecRow *row = g_ptr_array_index (list->rows, r);
+      double fraction = hi > lo ? (row->score - lo) / (hi - lo) : 1.0;
+      gtk_list_box_append (column->list, rec_row_widget (self, row, r + 1, fraction, comparing));
+    }
+  if (list->rows->len == 0)
+    gtk_list_box_append (column->list,
+                         placeholder_row (_("Nothing left to recommend with these filters. Try showing items "
+                                            "already bought, or another category.")));
+}
+
+static GtkWidget *
+offer_row (SdRecommendationsPage *self,
+           const Offer           *offer)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *amount;
+  g_autoptr(GString) value = g_string_new (NULL);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), offer->name);
+  /* TRANSLATORS: why a customer gets a coupon; %s is the engine's reason */
+  {
+    g_autofree char *because = g_strdup_printf (_("Because %s"), offer->reason ? offer->reason : "");
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), because);
+  }
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  if (offer->discount_cents > 0)
+    {
+      g_autofree char *money = sd_format_money (offer->discount_cents, self->currency);
+      /* TRANSLATORS: a coupon's discount on the customer's typical basket */
+      g_string_append_printf (value, _("%s off"), money);
+    }
+  if (offer->free_shipping)
+    g_string_append_printf (value, "%s%s", value->len ? "\n" : "", _("free shipping"));
+  if (offer->capped)
+    g_string_append_printf (value, "%s%s", value->len ? "\n" : "", _("(capped)"));
+  amount = gtk_label_new (value->str);
+  gtk_label_set_justify (GTK_LABEL (amount), GTK_JUSTIFY_RIGHT);
+  gtk_label_set_xalign (GTK_LABEL (amount), 1);
+  gtk_widget_add_css_class (amount, "numeric");
+  gtk_widget_add_css_class (amount, "sd-offer-amount");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), amount);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("emblem-favorite-symbolic"));
+  return row;
+}
+
+static void
+show_offers (SdRecommendationsPage *self,
+             ViewWork              *w)
+{
+  clear_list (self->offers_list);
+  if (w->offers_error)
+    {
+      gtk_label_set_text (self->offers_caption, _("The coupon rules could not be read."));
+      gtk_list_box_append (self->offers_list, placeholder_row (w->offers_error));
+      return;
+    }
+  if (w->basket_cents > 0)
+    {
+      g_autofree char *basket = sd_format_money (w->basket_cents, self->currency);
+      g_autofree char *caption = g_strdup_printf (_("Enabled coupon rules that apply to this customer, in the order "
+                                                    "they apply, with the discount on their typical basket (%s)."),
+                                                  basket);
+      gtk_label_set_text (self->offers_caption, caption);
+    }
+  else
+    gtk_label_set_text (self->offers_caption, _("Enabled coupon rules that apply to this customer, in the order they apply."));
+  for (guint i = 0; i < w->offers->len; i++)
+    gtk_list_box_append (self->offers_list, offer_row (self, g_ptr_array_index (w->offers, i)));
+  if (w->offers->len == 0)
+    gtk_list_box_append (self->offers_list,
+                         placeholder_row (_("No enabled coupon rule applies to this customer. Rules are written "
+                                            "and previewed on the Coupons page.")));
+}
+
+static const char *
+history_icon (SdEventKind kind)
+{
+  switch (kind)
+    {
+    case SD_EVENT_VIEW:     return "view-reveal-symbolic";
+    case SD_EVENT_CART:     return "list-add-symbolic";
+    case SD_EVENT_PURCHASE: return "emblem-ok-symbolic";
+    case SD_EVENT_REVIEW:   return "starred-symbolic";
+    default:                return "action-unavailable-symbolic";
+    }
+}
+
+static void
+show_history (SdRecommendationsPage *self,
+              ViewWork              *w)
+{
+  g_autofree char *bought = sd_format_count (w->counts[SD_EVENT_PURCHASE]);
+  g_autofree char *carted = sd_format_count (w->counts[SD_EVENT_CART]);
+  g_autofree char *viewed = sd_format_count (w->counts[SD_EVENT_VIEW]);
+  g_autofree char *reviewed = sd_format_count (w->counts[SD_EVENT_REVIEW]);
+  g_autofree char *caption = NULL;
+
+  /* TRANSLATORS: counts of a customer's events of each kind, all time */
+  caption = g_strdup_printf (_("%s purchases, %s carts, %s views and %s reviews in all; the latest %u:"),
+                             bought, carted, viewed, reviewed, (guint) MIN (w->history->len, N_HISTORY));
+  gtk_label_set_text (self->history_caption, caption);
+
+  clear_list (self->history_list);
+  for (guint i = 0; i < w->history->len; i++)
+    {
+      HistRow *h = g_ptr_array_index (w->history, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *when = sd_format_time (h->at);
+      g_autoptr(GString) sub = g_string_new (sd_format_event_kind (h->kind));
+      GtkWidget *icon = gtk_image_new_from_icon_name (history_icon (h->kind));
+
+      if (h->kind == SD_EVENT_REVIEW && h->rating > 0)
+        g_string_append_printf (sub, " %s", sd_format_stars (h->rating));
+      else if (h->quantity > 1)
+        g_string_append_printf (sub, " ×%d", h->quantity);
+      g_string_append_printf (sub, " · %s", when);
+      if (h->kind == SD_EVENT_REVIEW && h->review)
+        g_string_append_printf (sub, "\n“%s”", h->review);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), h->title ? h->title : "");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub->str);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      sd_format_event_kind (h->kind), -1);
+      if (h->kind == SD_EVENT_REVIEW)
+        gtk_widget_add_css_class (icon, "sd-rating");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      gtk_list_box_append (self->history_list, row);
+    }
+  if (w->history->len == 0)
+    gtk_list_box_append (self->history_list,
+                         placeholder_row (_("No views, carts, purchases or reviews yet: recommendations for this "
+                                            "customer come from what is popular and from product descriptions.")));
+}
+
+static void
+show_view (SdRecommendationsPage *self)
+{
+  ViewWork *w = shown_view (self);
+  gboolean comparing = w->n_models == 2;
+
+  show_header (self, w);
+  for (guint c = 0; c < w->n_models; c++)
+    show_column (self, c, &w->lists[c], comparing);
+  gtk_widget_set_visible (self->columns[1].box, comparing);
+  gtk_widget_set_visible (GTK_WIDGET (self->overlap_label), comparing);
+  if (comparing)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u item is in both lists (highlighted) out of %u.",
+                                                            "%u items are in both lists (highlighted) out of %u.",
+                                                            w->overlap),
+                                               w->overlap, MAX (w->lists[0].rows->len, w->lists[1].rows->len));
+      gtk_label_set_text (self->overlap_label, text);
+    }
+  show_offers (self, w);
+  show_history (self, w);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recommendations.export", TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
+/* ---- Computing a view ---------------------------------------------------------------- */
+
+gboolean
+sd_recommendations_page_get_loading (SdRecommendationsPage *self)
+{
+  g_return_val_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self), FALSE);
+  return self->job != NULL || (self->stale && self->customer_id >= 0);
+}
+
+static void
+view_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SdRecommendationsPage) self = user_data;
+  SdJob *job = SD_JOB (object);
+  ViewWork *w = sd_job_get_data (job);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = sd_job_run_finish (job, result, &error);
+
+  if (job != self->job)
+    return;   /* superseded */
+  if (ok)
+    {
+      w->cache->warm_base = TRUE;
+      w->cache->warm_coupons = TRUE;
+      for (guint c = 0; c < w->n_models; c++)
+        g_hash_table_add (w->cache->warm_models, g_strdup (w->models[c]));
+      g_set_object (&self->shown, job);
+      g_clear_object (&self->job);
+      show_view (self);
+    }
+  else
+    {
+      g_clear_object (&self->job);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          adw_status_page_set_description (self->error_page, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "error");
+        }
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+show_loading (SdRecommendationsPage *self)
+{
+  for (guint c = 0; c < 2; c++)
+    {
+      clear_list (self->columns[c].list);
+      gtk_list_box_append (self->columns[c].list, loading_row (_("Ranking the shop's items…")));
+      gtk_widget_set_visible (self->columns[c].note_box, FALSE);
+    }
+  clear_list (self->offers_list);
+  gtk_list_box_append (self->offers_list, loading_row (_("Applying the coupon rules…")));
+  clear_list (self->history_list);
+  gtk_label_set_text (self->offers_caption, "");
+  gtk_label_set_text (self->history_caption, "");
+  gtk_label_set_text (self->detail_label, "");
+  while (gtk_widget_get_first_child (GTK_WIDGET (self->figures_box)))
+    gtk_box_remove (self->figures_box, gtk_widget_get_first_child (GTK_WIDGET (self->figures_box)));
+}
+
+static void
+start_view (SdRecommendationsPage *self)
+{
+  SdWindow *window = get_window (self);
+  gboolean comparing = gtk_toggle_button_get_active (self->compare_button);
+  ViewWork *w;
+  gboolean slow;
+
+  if (self->store == NULL || self->customer_id < 0 || self->model_names->len == 0)
+    return;
+  cancel_job (self, &self->job);
+  self->stale = FALSE;
+
+  w = g_new0 (ViewWork, 1);
+  w->cache = shop_cache_ref (self->cache);
+  w->customer_id = self->customer_id;
+  w->models[0] = g_strdup (dropdown_model (self, self->model_dropdown));
+  w->n_models = 1;
+  if (comparing)
+    w->models[w->n_models++] = g_strdup (dropdown_model (self, self->model2_dropdown));
+  w->n = (guint) gtk_spin_button_get_value_as_int (self->count_spin);
+  w->exclude_bought = gtk_check_button_get_active (self->bought_check);
+  w->exclude_out_of_stock = gtk_check_button_get_active (self->stock_check);
+  w->boost = g_strdup (dropdown_category (self, self->boost_dropdown));
+  w->bury = g_strdup (dropdown_category (self, self->bury_dropdown));
+
+  slow = !self->cache->warm_base || !self->cache->warm_coupons;
+  for (guint c = 0; c < w->n_models; c++)
+    slow |= !g_hash_table_contains (self->cache->warm_models, w->models[c]);
+
+  self->job = sd_job_new (_("Loading a customer's recommendations"), view_job_func, w,
+                          (GDestroyNotify) view_work_free);
+  /* Loading models is worth a line in the task list; re-ranking with cached models is
+   * over in milliseconds and would only make it flicker. */
+  if (slow && window)
+    sd_window_run_job (window, self->job, view_done_cb, g_object_ref (self));
+  else
+    sd_job_run_async (self->job, view_done_cb, g_object_ref (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+settings_changed_cb (SdRecommendationsPage *self)
+{
+  if (self->updating)
+    return;
+  start_view (self);
+}
+
+static void
+compare_toggled_cb (SdRecommendationsPage *self)
+{
+  gtk_widget_set_visible (self->model2_box, gtk_toggle_button_get_active (self->compare_button));
+  settings_changed_cb (self);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (widget);
+
+  if (self->store == NULL)
+    return;
+  g_clear_pointer (&self->cache, shop_cache_unref);
+  self->cache = shop_cache_new (sd_store_get_path (self->store));
+  fill_models (self);
+  fill_categories (self);
+  start_view (self);
+}
+
+/* ---- Choosing a customer ------------------------------------------------------------- */
+
+gboolean
+sd_recommendations_page_show_customer (SdRecommendationsPage *self,
+                                       const char            *key)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self), FALSE);
+
+  if (self->store == NULL || key == NULL || (id = sd_store_find_customer (self->store, key, &error)) < 0)
+    return FALSE;
+  if (id != self->customer_id || self->shown == NULL)
+    {
+      self->customer_id = id;
+      g_clear_object (&self->shown);
+      gtk_label_set_text (self->name_label, key);
+      adw_avatar_set_text (self->avatar, key);
+      show_loading (self);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "recommendations.export", FALSE);
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (
+                                  gtk_widget_get_ancestor (GTK_WIDGET (self->figures_box), GTK_TYPE_SCROLLED_WINDOW))), 0);
+      gtk_stack_set_visible_child_name (self->stack, "content");
+      start_view (self);
+    }
+  return TRUE;
+}
+
+gint64
+sd_recommendations_page_get_customer_id (SdRecommendationsPage *self)
+{
+  g_return_val_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self), -1);
+  return self->customer_id;
+}
+
+static void
+suggestion_activated_cb (SdRecommendationsPage *self,
+                         GtkListBoxRow         *row)
+{
+  const char *key = g_object_get_data (G_OBJECT (row), "external-id");
+
+  if (key == NULL)
+    return;
+  gtk_popover_popdown (GTK_POPOVER (self->suggest_popover));
+  if (!sd_recommendations_page_show_customer (self, key))
+    toast (self, _("That customer is no longer in the shop"));
+  self->updating = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  self->updating = FALSE;
+}
+
+static GtkWidget *
+customer_row (const char *external_id,
+              const char *name,
+              const char *country,
+              const char *segment,
+              const char *extra)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr(GString) sub = g_string_new (external_id);
+
+  if (country && *country)
+    g_string_append_printf (sub, " · %s", country);
+  if (segment && *segment)
+    g_string_append_printf (sub, " · %s", segment);
+  if (extra)
+    g_string_append_printf (sub, " · %s", extra);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name && *name ? name : external_id);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub->str);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  g_object_set_data_full (G_OBJECT (row), "external-id", g_strdup (external_id), g_free);
+  /* A click must not take the focus from the search entry: that would close the
+   * suggestions before the row is activated. */
+  gtk_widget_set_focus_on_click (row, FALSE);
+  return row;
+}
+
+/* LIKE with the user's text as data: %, _ and the escape itself match literally. */
+static char *
+like_pattern (const char *text,
+              gboolean    anywhere)
+{
+  GString *out = g_string_new (anywhere ? "%" : "");
+
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '%');
+  return g_string_free (out, FALSE);
+}
+
+static void
+search_changed_cb (SdRecommendationsPage *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  g_autofree char *anywhere = NULL;
+  g_autofree char *prefix = NULL;
+  g_autoptr(SdStmt) stmt = NULL;
+  guint n = 0;
+
+  if (self->updating)
+    return;
+  clear_list (self->suggest_list);
+  if (*text == '\0' || self->store == NULL)
+    {
+      gtk_popover_popdown (GTK_POPOVER (self->suggest_popover));
+      return;
+    }
+  anywhere = like_pattern (text, TRUE);
+  prefix = like_pattern (text, FALSE);
+  /* Exact ids first, then ids and names that start with the text, then the rest. */
+  stmt = sd_store_prepare (self->store,
+      "SELECT external_id, name, country, segment FROM customers"
+      " WHERE external_id LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\'"
+      " ORDER BY external_id = ?3 DESC,"
+      "  (external_id LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\') DESC, name, external_id"
+      " LIMIT ?4", NULL);
+  if (stmt)
+    {
+      sqlite3_bind_text (stmt, 1, anywhere, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, prefix, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, text, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 4, N_SUGGESTIONS);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gtk_list_box_append (self->suggest_list,
+                               customer_row ((const char *) sqlite3_column_text (stmt, 0),
+                                             (const char *) sqlite3_column_text (stmt, 1),
+                                             (const char *) sqlite3_column_text (stmt, 2),
+                                             (const char *) sqlite3_column_text (stmt, 3), NULL));
+          n++;
+        }
+    }
+  if (n == 0)
+    gtk_list_box_append (self->suggest_list, placeholder_row (_("No customer’s name or id contains that.")));
+  else
+    gtk_list_box_select_row (self->suggest_list, gtk_list_box_get_row_at_index (self->suggest_list, 0));
+  gtk_widget_set_size_request (self->suggest_popover, gtk_widget_get_width (GTK_WIDGET (self->search_entry)), -1);
+  gtk_popover_popup (GTK_POPOVER (self->suggest_popover));
+}
+
+static void
+search_activate_cb (SdRecommendationsPage *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->suggest_list);
+
+  if (row == NULL)
+    row = gtk_list_box_get_row_at_index (self->suggest_list, 0);
+  if (row && g_object_get_data (G_OBJECT (row), "external-id"))
+    suggestion_activated_cb (self, row);
+  else
+    {
+      /* An id typed in full, before the suggestions arrived. */
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+      if (*text && sd_recommendations_page_show_customer (self, text))
+        {
+          gtk_popover_popdown (GTK_POPOVER (self->suggest_popover));
+          gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+        }
+    }
+}
+
+static void
+stop_search_cb (SdRecommendationsPage *self)
+{
+  gtk_popover_popdown (GTK_POPOVER (self->suggest_popover));
+}
+
+/* The suggestions popover does not take the focus, so the arrows move through it from
+ * the entry, the way an entry completion does. */
+static gboolean
+search_key_cb (GtkEventControllerKey *controller,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               SdRecommendationsPage *self)
+{
+  GtkListBoxRow *row;
+  int index, n = 0;
+
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_Up) || !gtk_widget_get_visible (self->suggest_popover))
+    return FALSE;
+  while (gtk_list_box_get_row_at_index (self->suggest_list, n))
+    n++;
+  if (n == 0)
+    return FALSE;
+  row = gtk_list_box_get_selected_row (self->suggest_list);
+  index = row ? gtk_list_box_row_get_index (row) : -1;
+  index = keyval == GDK_KEY_Down ? MIN (index + 1, n - 1) : MAX (index - 1, 0);
+  gtk_list_box_select_row (self->suggest_list, gtk_list_box_get_row_at_index (self->suggest_list, index));
+  return TRUE;
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (widget);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+quick_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SdRecommendationsPage) self = user_data;
+  SdJob *job = SD_JOB (object);
+  QuickWork *w = sd_job_get_data (job);
+  gboolean ok = sd_job_run_finish (job, result, NULL);
+
+  if (job != self->quick_job)
+    return;
+  clear_list (self->quick_list);
+  for (guint i = 0; ok && i < w->rows->len; i++)
+    {
+      char **r = g_ptr_array_index (w->rows, i);
+      gint64 n = g_ascii_strtoll (r[4], NULL, 10);
+      g_autofree char *count = sd_format_count (n);
+      g_autofree char *events = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events", n), count);
+      gtk_list_box_append (self->quick_list, customer_row (r[0], r[1], r[2], r[3], events));
+    }
+  gtk_widget_set_visible (self->quick_box, ok && w->rows->len > 0);
+  g_clear_object (&self->quick_job);
+}
+
+static void
+start_quick (SdRecommendationsPage *self)
+{
+  QuickWork *w;
+
+  cancel_job (self, &self->quick_job);
+  gtk_widget_set_visible (self->quick_box, FALSE);
+  if (self->store == NULL)
+    return;
+  w = g_new0 (QuickWork, 1);
+  w->db_path = g_strdup (sd_store_get_path (self->store));
+  self->quick_job = sd_job_new (_("Finding the most active customers"), quick_job_func, w,
+                                (GDestroyNotify) quick_work_free);
+  sd_job_run_async (self->quick_job, quick_done_cb, g_object_ref (self));
+}
+
+/* ---- Similar items ------------------------------------------------------------------- */
+
+static void
+similar_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SdRecommendationsPage) self = user_data;
+  SdJob *job = SD_JOB (object);
+  SimilarWork *w = sd_job_get_data (job);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = sd_job_run_finish (job, result, &error);
+
+  if (job != self->similar_job)
+    return;
+  clear_list (self->similar_list);
+  if (!ok)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_list_box_append (self->similar_list, placeholder_row (error->message));
+      g_clear_object (&self->similar_job);
+      return;
+    }
+  gtk_label_set_text (self->similar_caption,
+                      w->by_knn ? _("Bought by the same customers (item-kNN, cosine similarity)")
+                                : _("Alike in title, description, category and tags (content similarity; "
+                                    "train item-kNN for what the same customers bought)"));
+  for (guint i = 0; w->rows && i < w->rows->len; i++)
+    {
+      RecRow *r = g_ptr_array_index (w->rows, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *price = sd_format_money (r->price_cents, self->currency);
+      g_autofree char *sub = g_strdup_printf ("%s · %s", r->category ? r->category : _("No category"), price);
+      g_autofree char *sim = g_strdup_printf ("%.2f", (double) r->score);
+      GtkWidget *label = gtk_label_new (sim);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      gtk_widget_add_css_class (label, "numeric");
+      gtk_widget_set_tooltip_text (label, _("Similarity (1 is identical)"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      gtk_list_box_append (self->similar_list, row);
+    }
+  self->n_similar = w->rows ? w->rows->len : 0;
+  if (self->n_similar == 0)
+    gtk_list_box_append (self->similar_list, placeholder_row (_("No similar items found.")));
+  g_clear_object (&self->similar_job);
+}
+
+void
+sd_recommendations_page_show_similar (SdRecommendationsPage *self,
+                                      guint                  column,
+                                      guint                  index)
+{
+  ViewWork *view = shown_view (self);
+  SimilarWork *w;
+  RecRow *row;
+  GtkListBoxRow *list_row;
+  graphene_rect_t bounds;
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self));
+  if (view == NULL || column >= view->n_models || index >= view->lists[column].rows->len)
+    return;
+  row = g_ptr_array_index (view->lists[column].rows, index);
+  list_row = gtk_list_box_get_row_at_index (self->columns[column].list, (int) index);
+
+  cancel_job (self, &self->similar_job);
+  self->n_similar = 0;
+  /* TRANSLATORS: the heading of the similar-items popover; %s is a product */
+  title = g_strdup_printf (_("Similar to “%s”"), row->title);
+  gtk_label_set_text (self->similar_title, title);
+  gtk_label_set_text (self->similar_caption, "");
+  clear_list (self->similar_list);
+  gtk_list_box_append (self->similar_list, loading_row (_("Finding similar items…")));
+
+  if (list_row && gtk_widget_compute_bounds (GTK_WIDGET (list_row), GTK_WIDGET (self->columns_box), &bounds))
+    gtk_popover_set_pointing_to (GTK_POPOVER (self->similar_popover),
+                                 &(GdkRectangle) { (int) bounds.origin.x, (int) bounds.origin.y,
+                                                   (int) bounds.size.width, (int) bounds.size.height });
+  gtk_popover_popup (GTK_POPOVER (self->similar_popover));
+
+  w = g_new0 (SimilarWork, 1);
+  w->cache = shop_cache_ref (self->cache);
+  w->item = row->item;
+  w->title = g_strdup (row->title);
+  self->similar_job = sd_job_new (_("Finding similar items"), similar_job_func, w,
+                                  (GDestroyNotify) similar_work_free);
+  sd_job_run_async (self->similar_job, similar_done_cb, g_object_ref (self));
+}
+
+guint
+sd_recommendations_page_get_n_similar (SdRecommendationsPage *self)
+{
+  g_return_val_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self), 0);
+  return self->n_similar;
+}
+
+static void
+rec_row_activated_cb (GtkListBox            *list,
+                      GtkListBoxRow         *row,
+                      SdRecommendationsPage *self)
+{
+  guint column = list == self->columns[1].list ? 1 : 0;
+  sd_recommendations_page_show_similar (self, column, (guint) gtk_list_box_row_get_index (row));
+}
+
+/* ---- Export -------------------------------------------------------------------------- */
+
+/* RFC 4180: a field with a separator, quote or line break is quoted, quotes doubled. */
+static void
+csv_field (GString    *out,
+           const char *text)
+{
+  if (text == NULL)
+    return;
+  if (strpbrk (text, ",\"\r\n") == NULL && text[0] != ' ' && (*text == '\0' || text[strlen (text) - 1] != ' '))
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+gboolean
+sd_recommendations_page_export_csv (SdRecommendationsPage *self,
+                                    const char            *path,
+                                    GError               **error)
+{
+  ViewWork *w = shown_view (self);
+  g_autoptr(GString) out = g_string_new ("customer,model,rank,product_id,title,score,explanation\r\n");
+
+  g_return_val_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self), FALSE);
+  if (w == NULL)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("No recommendations are on show to export."));
+      return FALSE;
+    }
+  for (guint c = 0; c < w->n_models; c++)
+    for (guint r = 0; r < w->lists[c].rows->len; r++)
+      {
+        RecRow *row = g_ptr_array_index (w->lists[c].rows, r);
+        g_autofree char *reasons = g_strdup (row->explanation ? row->explanation : "");
+        char score[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_strdelimit (reasons, "\n", ';');
+        csv_field (out, w->external_id);
+        g_string_append_c (out, ',');
+        csv_field (out, w->lists[c].model);
+        g_string_append_printf (out, ",%u,", r + 1);
+        csv_field (out, row->external_id);
+        g_string_append_c (out, ',');
+        csv_field (out, row->title);
+        g_string_append_printf (out, ",%s,", g_ascii_formatd (score, sizeof score, "%.6g", row->score));
+        csv_field (out, reasons);
+        g_string_append (out, "\r\n");
+      }
+  if (!g_file_set_contents (path, out->str, (gssize) out->len, error))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+export_response_cb (GtkNativeDialog       *chooser,
+                    int                    response,
+                    SdRecommendationsPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path && sd_recommendations_page_export_csv (self, path, &error))
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          g_autofree char *message = g_strdup_printf (_("Recommendations saved to “%s”"), base);
+          toast (self, message);
+        }
+      else if (error)
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not save the recommendations: %s"), error->message);
+          toast (self, message);
+        }
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (widget);
+  ViewWork *w = shown_view (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+
+  if (w == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export Recommendations"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  /* TRANSLATORS: the suggested file name; %s is the customer's id */
+  name = g_strdup_printf (_("recommendations-%s.csv"), w->external_id);
+  g_strdelimit (name, "/\\:", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- Training a missing model ------------------------------------------------------- */
+
+static void
+train_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SdRecommendationsPage) self = user_data;
+  SdJob *job = SD_JOB (object);
+  const char *name = g_object_get_data (object, "model-name");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = model_label (name);
+
+  g_hash_table_remove (self->training, name);
+  if (sd_job_run_finish (job, result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s trained: its recommendations are on show"), label);
+      toast (self, message);
+      /* Every page that lists models or runs hears of it; this page reloads its cache. */
+      if (self->store)
+        sd_store_notify_changed (self->store);
+    }
+  else
+    {
+      g_autofree char *message = NULL;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = g_strdup_printf (_("Training %s cancelled"), label);
+      else
+        message = g_strdup_printf (_("Training %s failed: %s"), label, error->message);
+      toast (self, message);
+      if (self->shown)
+        show_view (self);
+    }
+}
+
+static void
+train_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  SdWindow *window = get_window (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJob) job = NULL;
+  SdTrainOptions options;
+
+  if (self->store == NULL || window == NULL || g_hash_table_contains (self->training, name))
+    return;
+  sd_train_options_init (&options);
+  options.db_path = sd_store_get_path (self->store);
+  options.model = name;
+  options.store_model = TRUE;
+  if (!(job = sd_train_job_new (&options, &error)))
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (job), "model-name", g_strdup (name), g_free);
+  g_hash_table_add (self->training, g_strdup (name));
+  for (guint c = 0; c < 2; c++)
+    gtk_widget_set_sensitive (GTK_WIDGET (self->columns[c].train_button), FALSE);
+  sd_window_run_job (window, job, train_done_cb, g_object_ref (self));
+}
+
+/* ---- Store --------------------------------------------------------------------------- */
+
+static void
+store_changed_cb (SdRecommendationsPage *self)
+{
+  g_clear_pointer (&self->cache, shop_cache_unref);
+  self->cache = shop_cache_new (sd_store_get_path (self->store));
+  fill_models (self);
+  fill_categories (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      start_view (self);
+      if (self->customer_id < 0)
+        start_quick (self);
+    }
+  else
+    self->stale = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+SdStore *
+sd_recommendations_page_get_store (SdRecommendationsPage *self)
+{
+  g_return_val_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self), NULL);
+  return self->store;
+}
+
+void
+sd_recommendations_page_set_store (SdRecommendationsPage *self,
+                                   SdStore               *store)
+{
+  g_return_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self));
+
+  if (self->store == store)
+    return;
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  cancel_job (self, &self->job);
+  cancel_job (self, &self->similar_job);
+  g_clear_object (&self->shown);
+  g_clear_pointer (&self->cache, shop_cache_unref);
+  g_clear_pointer (&self->currency, g_free);
+  self->customer_id = -1;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recommendations.export", FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+  if (store)
+    {
+      self->currency = sd_store_get_setting (store, "shop.currency");
+      g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+      store_changed_cb (self);
+      /* The empty state's list is wanted as soon as the page shows. */
+      self->stale = TRUE;
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+static void
+sd_recommendations_page_map (GtkWidget *widget)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sd_recommendations_page_parent_class)->map (widget);
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      if (self->customer_id >= 0)
+        start_view (self);
+      else
+        start_quick (self);
+    }
+  if (self->customer_id < 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* ---- For tests and other pages ------------------------------------------------------ */
+
+gboolean
+sd_recommendations_page_select_model (SdRecommendationsPage *self,
+                                      guint                  column,
+                                      const char            *name)
+{
+  int pos = model_position (self, name);
+
+  g_return_val_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self), FALSE);
+  if (pos < 0 || column > 1)
+    return FALSE;
+  gtk_drop_down_set_selected (column == 0 ? self->model_dropdown : self->model2_dropdown, (guint) pos);
+  return TRUE;
+}
+
+void
+sd_recommendations_page_set_count (SdRecommendationsPage *self,
+                                   guint                  n)
+{
+  g_return_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self));
+  gtk_spin_button_set_value (self->count_spin, n);
+}
+
+void
+sd_recommendations_page_set_compare (SdRecommendationsPage *self,
+                                     gboolean               compare)
+{
+  g_return_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self));
+  gtk_toggle_button_set_active (self->compare_button, compare);
+}
+
+static RecRow *
+item_at (SdRecommendationsPage *self,
+         guint                  column,
+         guint                  index)
+{
+  ViewWork *w = shown_view (self);
+
+  if (w == NULL || column >= w->n_models || index >= w->lists[column].rows->len)
+    return NULL;
+  return g_ptr_array_index (w->lists[column].rows, index);
+}
+
+guint
+sd_recommendations_page_get_n_items (SdRecommendationsPage *self,
+                                     guint                  column)
+{
+  ViewWork *w = shown_view (self);
+  return w && column < w->n_models ? w->lists[column].rows->len : 0;
+}
+
+gint64
+sd_recommendations_page_get_item_product (SdRecommendationsPage *self,
+                                          guint                  column,
+                                          guint                  index)
+{
+  RecRow *row = item_at (self, column, index);
+  return row ? row->product_id : -1;
+}
+
+const char *
+sd_recommendations_page_get_item_explanation (SdRecommendationsPage *self,
+                                              guint                  column,
+                                              guint                  index)
+{
+  RecRow *row = item_at (self, column, index);
+  return row ? row->explanation : NULL;
+}
+
+guint
+sd_recommendations_page_get_overlap (SdRecommendationsPage *self)
+{
+  ViewWork *w = shown_view (self);
+  return w ? w->overlap : 0;
+}
+
+guint
+sd_recommendations_page_get_n_offers (SdRecommendationsPage *self)
+{
+  ViewWork *w = shown_view (self);
+  return w && w->offers ? w->offers->len : 0;
+}
+
+/* ---- GObject ------------------------------------------------------------------------- */
+
+static void
+build_column (SdRecommendationsPage *self,
+              guint                  c)
+{
+  Column *column = &self->columns[c];
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  column->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  column->title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (column->title, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (column->title), "heading");
+  gtk_box_append (GTK_BOX (header), GTK_WIDGET (column->title));
+
+  column->note_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 10);
+  gtk_widget_add_css_class (column->note_box, "card");
+  gtk_widget_add_css_class (column->note_box, "sd-note-card");
+  {
+    GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+    GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+
+    gtk_widget_set_valign (icon, GTK_ALIGN_START);
+    column->note = GTK_LABEL (dim_label (NULL, FALSE));
+    gtk_widget_set_hexpand (GTK_WIDGET (column->note), TRUE);
+    gtk_box_append (GTK_BOX (line), icon);
+    gtk_box_append (GTK_BOX (line), GTK_WIDGET (column->note));
+    gtk_box_append (GTK_BOX (column->note_box), line);
+  }
+  column->train_button = GTK_BUTTON (gtk_button_new ());
+  gtk_widget_set_halign (GTK_WIDGET (column->train_button), GTK_ALIGN_START);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (column->train_button), "s", "");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (column->train_button), "recommendations.train");
+  gtk_widget_add_css_class (GTK_WIDGET (column->train_button), "suggested-action");
+  gtk_widget_add_css_class (GTK_WIDGET (column->train_button), "pill");
+  gtk_box_append (GTK_BOX (column->note_box), GTK_WIDGET (column->train_button));
+  gtk_widget_set_visible (column->note_box, FALSE);
+  gtk_box_append (GTK_BOX (header), column->note_box);
+  gtk_box_append (GTK_BOX (column->box), header);
+
+  column->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (column->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (column->list), "boxed-list");
+  gtk_widget_set_valign (GTK_WIDGET (column->list), GTK_ALIGN_START);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (column->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  c == 0 ? _("Recommended items") : _("Recommended items of the second model"), -1);
+  g_signal_connect_object (column->list, "row-activated", G_CALLBACK (rec_row_activated_cb), self, 0);
+  gtk_box_append (GTK_BOX (column->box), GTK_WIDGET (column->list));
+  gtk_box_append (self->columns_box, column->box);
+}
+
+static GtkWidget *
+build_similar_popover (SdRecommendationsPage *self)
+{
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  self->similar_title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->similar_title, 0);
+  gtk_label_set_wrap (self->similar_title, TRUE);
+  gtk_label_set_max_width_chars (self->similar_title, 40);
+  gtk_widget_add_css_class (GTK_WIDGET (self->similar_title), "heading");
+  self->similar_caption = GTK_LABEL (dim_label (NULL, TRUE));
+  gtk_label_set_max_width_chars (self->similar_caption, 50);
+  self->similar_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->similar_list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->similar_list), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->similar_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Similar items"), -1);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 480);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->similar_list));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->similar_title));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->similar_caption));
+  gtk_box_append (GTK_BOX (box), scroller);
+  gtk_widget_set_size_request (box, 380, -1);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_BOTTOM);
+  gtk_widget_set_parent (popover, GTK_WIDGET (self->columns_box));
+  return popover;
+}
+
+static GtkWidget *
+build_suggest_popover (SdRecommendationsPage *self)
+{
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  self->suggest_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->suggest_list, GTK_SELECTION_SINGLE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->suggest_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Matching customers"), -1);
+  gtk_widget_add_css_class (GTK_WIDGET (self->suggest_list), "navigation-sidebar");
+  g_signal_connect_object (self->suggest_list, "row-activated", G_CALLBACK (suggestion_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 420);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->suggest_list));
+  gtk_popover_set_child (GTK_POPOVER (popover), scroller);
+  /* Typing goes on in the entry while the suggestions show. */
+  gtk_popover_set_autohide (GTK_POPOVER (popover), FALSE);
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_BOTTOM);
+  gtk_widget_set_halign (popover, GTK_ALIGN_START);
+  gtk_widget_add_css_class (popover, "menu");
+  gtk_widget_set_parent (popover, GTK_WIDGET (self->search_entry));
+  return popover;
+}
+
+static void
+search_focus_leave_cb (SdRecommendationsPage *self)
+{
+  gtk_popover_popdown (GTK_POPOVER (self->suggest_popover));
+}
+
+static void
+sd_recommendations_page_dispose (GObject *object)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (object);
+  GtkWidget *child;
+
+  cancel_job (self, &self->job);
+  cancel_job (self, &self->similar_job);
+  cancel_job (self, &self->quick_job);
+  g_clear_object (&self->shown);
+  if (self->store)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->suggest_popover, gtk_widget_unparent);
+  g_clear_pointer (&self->similar_popover, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_RECOMMENDATIONS_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->cache, shop_cache_unref);
+  g_clear_pointer (&self->model_names, g_ptr_array_unref);
+  g_clear_pointer (&self->categories, g_ptr_array_unref);
+  g_clear_pointer (&self->training, g_hash_table_unref);
+  g_clear_pointer (&self->currency, g_free);
+
+  G_OBJECT_CLASS (sd_recommendations_page_parent_class)->dispose (object);
+}
+
+static void
+sd_recommendations_page_get_property (GObject    *object,
+                                      guint       prop_id,
+                                      GValue     *value,
+                                      GParamSpec *pspec)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, sd_recommendations_page_get_loading (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_recommendations_page_set_property (GObject      *object,
+                                      guint         prop_id,
+                                      const GValue *value,
+                                      GParamSpec   *pspec)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      sd_recommendations_page_set_store (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_recommendations_page_class_init (SdRecommendationsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_recommendations_page_dispose;
+  object_class->get_property = sd_recommendations_page_get_property;
+  object_class->set_property = sd_recommendations_page_set_property;
+  widget_class->map = sd_recommendations_page_map;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-recommendations-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, quick_box);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, quick_list);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, avatar);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, figures_box);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, compare_button);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, model2_box);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, model2_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, count_spin);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, bought_check);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, stock_check);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, boost_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, bury_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, overlap_label);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, columns_box);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, offers_caption);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, offers_list);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, history_caption);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, history_list);
+  gtk_widget_class_bind_template_callback (widget_class, settings_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, compare_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, suggestion_activated_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_install_action (widget_class, "recommendations.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "recommendations.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "recommendations.train", "s", train_action);
+  gtk_widget_class_install_action (widget_class, "recommendations.refresh", NULL, refresh_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "recommendations.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "recommendations.export", NULL);
+}
+
+static void
+sd_recommendations_page_init (SdRecommendationsPage *self)
+{
+  GtkEventController *keys;
+  GtkEventController *focus;
+
+  self->customer_id = -1;
+  self->model_names = g_ptr_array_new_with_free_func (g_free);
+  self->categories = g_ptr_array_new_with_free_func (g_free);
+  self->training = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  build_column (self, 0);
+  build_column (self, 1);
+  gtk_widget_set_visible (self->columns[1].box, FALSE);
+  self->suggest_popover = build_suggest_popover (self);
+  self->similar_popover = build_similar_popover (self);
+
+  g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "activate", G_CALLBACK (search_activate_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "stop-search", G_CALLBACK (stop_search_cb), self, G_CONNECT_SWAPPED);
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (search_key_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_object (focus, "leave", G_CALLBACK (search_focus_leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), focus);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recommendations.export", FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}

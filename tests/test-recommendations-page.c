@@ -1,0 +1,529 @@
+/* test-recommendations-page.c — the Recommendations page on a demo shop, under Xvfb
+ *
+ * Makes a small demo shop and trains two quick models on it (item-kNN and EASE) as the
+ * app would, opens a customer through "win.show-customer", and checks what the page
+ * shows against the shop itself: N items, each with an explanation, none the customer
+ * already bought; the customer's offers; two models side by side with their overlap
+ * counted from the lists; similar items; a CSV export read back; a model that was never
+ * trained falls back to popularity with a note. Screenshots of the page are saved under
+ * the build directory (screenshots/).
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sd-application.h"
+#include "sd-coupon-engine.h"
+#include "sd-coupon-interest.h"
+#include "sd-coupon-store.h"
+#include "sd-csv.h"
+#include "sd-demo.h"
+#include "sd-recommendations-page.h"
+#include "sd-train-job.h"
+#include "sd-window.h"
+
+static char *tmp_dir;
+static char *shop_path;
+static SdApplication *app;
+static SdWindow *window;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_UNTIL(cond, seconds)                                                \
+  G_STMT_START {                                                                 \
+    gboolean timed_out_ = FALSE;                                                 \
+    guint id_ = g_timeout_add_seconds ((seconds), timeout_cb, &timed_out_);      \
+    while (!(cond) && !timed_out_)                                               \
+      g_main_context_iteration (NULL, TRUE);                                     \
+    if (!timed_out_)                                                             \
+      g_source_remove (id_);                                                     \
+    if (!(cond))                                                                 \
+      g_error ("timed out after %d s waiting for: %s", (seconds), #cond);       \
+  } G_STMT_END
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  g_assert_cmpint (width, >, 0);
+  for (int attempt = 0; attempt < 20 && node == NULL; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      if ((node = gtk_snapshot_free_to_node (snapshot)) == NULL)
+        gtk_test_widget_wait_for_draw (widget);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+shoot (const char *name)
+{
+  spin (400);   /* past the stack's crossfade */
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), name);
+}
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect (c, type, out);
+}
+
+static SdRecommendationsPage *
+page (void)
+{
+  return SD_RECOMMENDATIONS_PAGE (sd_window_get_page (window, "recommendations"));
+}
+
+static void
+wait_for_view (void)
+{
+  WAIT_UNTIL (!sd_recommendations_page_get_loading (page ()), 120);
+  spin (50);
+}
+
+/* The products @customer bought: purchase events and lines of orders that stood. */
+static GHashTable *
+bought_by (const char *customer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+  g_autoptr(SdStmt) stmt = NULL;
+  GHashTable *bought = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  g_assert_no_error (error);
+  stmt = sd_store_prepare (store,
+      "SELECT e.product_id FROM events e JOIN customers c ON c.id = e.customer_id"
+      " WHERE c.external_id = ?1 AND e.kind = 2"
+      " UNION SELECT l.product_id FROM order_lines l JOIN orders o ON o.id = l.order_id"
+      " JOIN customers c ON c.id = o.customer_id"
+      " WHERE c.external_id = ?1 AND o.status NOT IN ('cancelled', 'refunded')", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, customer, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_add (bought, g_memdup2 (&id, sizeof id));
+    }
+  return bought;
+}
+
+/* The customer with the most purchases: the "already bought" filter has most to do. */
+static char *
+busiest_buyer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+  g_autoptr(SdStmt) stmt = NULL;
+
+  g_assert_no_error (error);
+  stmt = sd_store_prepare (store,
+      "SELECT c.external_id FROM events e JOIN customers c ON c.id = e.customer_id WHERE e.kind = 2"
+      " GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/* What the coupon engine itself says: how many offers each customer gets, and the
+ * first customer (by id) who gets at least @min. */
+static guint
+engine_offers (const char *customer,
+               char      **first_with_offers,
+               guint       min)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+  g_autoptr(SdCustomerFacts) facts = NULL;
+  g_autoptr(SdCouponEngine) engine = NULL;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  facts = sd_customer_facts_load (store, NULL, &error);
+  g_assert_no_error (error);
+  engine = sd_coupon_engine_new (facts);
+  sd_coupon_engine_set_interest (engine, sd_interest_lookup, sd_interest_new (shop_path, facts),
+                                 (GDestroyNotify) sd_interest_free);
+  g_assert_true (sd_coupon_engine_load_rules (engine, store, &error));
+  for (guint c = 0; c < facts->n_customers; c++)
+    {
+      g_autoptr(GPtrArray) applied = sd_coupon_engine_apply (engine, c, NULL);
+      if (g_strcmp0 (facts->customers[c].external_id, customer) == 0)
+        n = applied->len;
+      if (first_with_offers && *first_with_offers == NULL && applied->len >= min)
+        *first_with_offers = g_strdup (facts->customers[c].external_id);
+    }
+  return n;
+}
+
+static void
+test_empty (void)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "recommendations");
+  g_assert_cmpint (sd_recommendations_page_get_customer_id (page ()), ==, -1);
+  g_assert_cmpuint (sd_recommendations_page_get_n_items (page (), 0), ==, 0);
+  spin (500);
+  shoot ("recommendations-empty");
+}
+
+static void
+test_show_customer (void)
+{
+  SdRecommendationsPage *p = page ();
+  g_autofree char *customer = busiest_buyer ();
+  g_autoptr(GHashTable) bought = bought_by (customer);
+  guint n;
+
+  g_assert_cmpuint (g_hash_table_size (bought), >, 10);
+  /* An unknown customer changes nothing. */
+  g_assert_false (sd_recommendations_page_show_customer (p, "no-such-customer"));
+  g_assert_cmpint (sd_recommendations_page_get_customer_id (p), ==, -1);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
+  g_assert_true (sd_recommendations_page_select_model (p, 0, "itemknn"));
+  sd_recommendations_page_set_count (p, 12);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", customer));
+  g_assert_cmpstr (sd_window_get_visible_page (window), ==, "recommendations");
+  g_assert_cmpint (sd_recommendations_page_get_customer_id (p), >, 0);
+  wait_for_view ();
+
+  n = sd_recommendations_page_get_n_items (p, 0);
+  g_assert_cmpuint (n, ==, 12);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 product = sd_recommendations_page_get_item_product (p, 0, i);
+      const char *why = sd_recommendations_page_get_item_explanation (p, 0, i);
+
+      g_assert_cmpint (product, >, 0);
+      g_assert_false (g_hash_table_contains (bought, &product));
+      g_assert_nonnull (why);
+      g_assert_cmpuint (strlen (why), >, 5);
+      if (i < 3)
+        g_test_message ("%u. product %" G_GINT64_FORMAT ": %s", i + 1, product, why);
+    }
+  g_print ("# %s: %u offers\n", customer, sd_recommendations_page_get_n_offers (p));
+  g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), ==, engine_offers (customer, NULL, 0));
+  shoot ("recommendations-customer");
+}
+
+static void
+test_offers (void)
+{
+  SdRecommendationsPage *p = page ();
+  g_autofree char *customer = NULL;
+  g_autofree char *busiest = busiest_buyer ();
+  guint n;
+
+  /* A customer who gets two coupons, if any does; else one. */
+  engine_offers ("", &customer, 2);
+  if (customer == NULL)
+    engine_offers ("", &customer, 1);
+  g_assert_nonnull (customer);
+  n = engine_offers (customer, NULL, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", customer));
+  wait_for_view ();
+  g_print ("# %s: %u offers from the engine, %u on the page\n", customer, n, sd_recommendations_page_get_n_offers (p));
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), ==, n);
+  {
+    /* The offers sit below the list: scroll there for the picture. */
+    g_autoptr(GPtrArray) scrollers = g_ptr_array_new ();
+
+    collect (GTK_WIDGET (p), GTK_TYPE_SCROLLED_WINDOW, scrollers);
+    for (guint i = 0; i < scrollers->len; i++)
+      {
+        GtkWidget *scroller = g_ptr_array_index (scrollers, i);
+        if (gtk_widget_get_mapped (scroller) && gtk_widget_get_height (scroller) > 300)
+          {
+            GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+            gtk_test_widget_wait_for_draw (scroller);
+            gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+          }
+      }
+  }
+  shoot ("recommendations-offers");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", busiest));
+  wait_for_view ();
+}
+
+static void
+test_include_bought (void)
+{
+  SdRecommendationsPage *p = page ();
+  g_autofree char *customer = busiest_buyer ();
+  g_autoptr(GHashTable) bought = bought_by (customer);
+  GtkWidget *check = NULL;
+  guint found = 0;
+
+  /* The check button is the one labelled for it: drive it as a user would. */
+  for (GtkWidget *w = GTK_WIDGET (p); w; )
+    {
+      if (GTK_IS_CHECK_BUTTON (w) && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (w)),
+                                                 "Hide items already _bought") == 0)
+        {
+          check = w;
+          break;
+        }
+      if (gtk_widget_get_first_child (w))
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w && w != GTK_WIDGET (p) && !gtk_widget_get_next_sibling (w))
+            w = gtk_widget_get_parent (w);
+          w = (w && w != GTK_WIDGET (p)) ? gtk_widget_get_next_sibling (w) : NULL;
+        }
+    }
+  g_assert_nonnull (check);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+  wait_for_view ();
+  for (guint i = 0; i < sd_recommendations_page_get_n_items (p, 0); i++)
+    {
+      gint64 product = sd_recommendations_page_get_item_product (p, 0, i);
+      found += g_hash_table_contains (bought, &product);
+    }
+  g_print ("# with bought items allowed: %u of %u are bought ones\n", found, sd_recommendations_page_get_n_items (p, 0));
+  g_assert_cmpuint (found, >, 0);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  wait_for_view ();
+}
+
+static void
+test_compare (void)
+{
+  SdRecommendationsPage *p = page ();
+  guint overlap = 0;
+
+  g_assert_true (sd_recommendations_page_select_model (p, 1, "ease"));
+  sd_recommendations_page_set_compare (p, TRUE);
+  wait_for_view ();
+  g_assert_cmpuint (sd_recommendations_page_get_n_items (p, 0), ==, 12);
+  g_assert_cmpuint (sd_recommendations_page_get_n_items (p, 1), ==, 12);
+  for (guint a = 0; a < 12; a++)
+    for (guint b = 0; b < 12; b++)
+      overlap += sd_recommendations_page_get_item_product (p, 0, a) == sd_recommendations_page_get_item_product (p, 1, b);
+  g_print ("# item-kNN and EASE share %u of 12 items\n", overlap);
+  g_assert_cmpuint (sd_recommendations_page_get_overlap (p), ==, overlap);
+  shoot ("recommendations-compare");
+}
+
+static void
+test_untrained_model (void)
+{
+  SdRecommendationsPage *p = page ();
+
+  /* ALS was never trained on this shop: popularity answers, with a note and a Train button. */
+  g_assert_true (sd_recommendations_page_select_model (p, 1, "als"));
+  wait_for_view ();
+  g_assert_cmpuint (sd_recommendations_page_get_n_items (p, 1), ==, 12);
+  g_assert_nonnull (strstr (sd_recommendations_page_get_item_explanation (p, 1, 0), "opular"));
+  shoot ("recommendations-untrained");
+  sd_recommendations_page_set_compare (p, FALSE);
+  wait_for_view ();
+}
+
+static void
+test_similar (void)
+{
+  SdRecommendationsPage *p = page ();
+
+  sd_recommendations_page_show_similar (p, 0, 0);
+  WAIT_UNTIL (sd_recommendations_page_get_n_similar (p) > 0, 60);
+  g_assert_cmpuint (sd_recommendations_page_get_n_similar (p), <=, 8);
+  {
+    /* A popover is a surface of its own: the window's picture leaves it out. */
+    g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
+    GtkWidget *shown = NULL;
+
+    collect (GTK_WIDGET (p), GTK_TYPE_POPOVER, popovers);
+    for (guint i = 0; i < popovers->len; i++)
+      if (gtk_widget_get_visible (g_ptr_array_index (popovers, i)))
+        shown = g_ptr_array_index (popovers, i);
+    g_assert_nonnull (shown);
+    spin (300);
+    gtk_test_widget_wait_for_draw (shown);
+    save_screenshot (shown, "recommendations-similar");
+    gtk_popover_popdown (GTK_POPOVER (shown));
+  }
+}
+
+static void
+test_export (void)
+{
+  SdRecommendationsPage *p = page ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, "recommendations.csv", NULL);
+  g_autoptr(SdCsvReader) reader = NULL;
+  guint rows = 0;
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (sd_recommendations_page_export_csv (p, path, &error));
+  g_assert_no_error (error);
+  reader = sd_csv_reader_new_for_path (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_csv_reader_next (reader, &error));
+  g_assert_cmpuint (sd_csv_reader_get_n_fields (reader), ==, 7);
+  g_assert_cmpstr (sd_csv_reader_get_field (reader, 0, NULL), ==, "customer");
+  g_assert_cmpstr (sd_csv_reader_get_field (reader, 6, NULL), ==, "explanation");
+  while (sd_csv_reader_next (reader, &error))
+    {
+      g_autofree char *rank = g_strdup_printf ("%u", rows + 1);
+      gint64 product = sd_recommendations_page_get_item_product (p, 0, rows);
+      g_autofree char *title = NULL;
+
+      g_assert_cmpuint (sd_csv_reader_get_n_fields (reader), ==, 7);
+      g_assert_cmpstr (sd_csv_reader_get_field (reader, 1, NULL), ==, "itemknn");
+      g_assert_cmpstr (sd_csv_reader_get_field (reader, 2, NULL), ==, rank);
+      g_assert_cmpint (product, >, 0);
+      g_assert_cmpuint (strlen (sd_csv_reader_get_field (reader, 4, NULL)), >, 0);
+      /* The explanation survives the quoting: its lines are joined with ';'. */
+      title = g_strdup (sd_recommendations_page_get_item_explanation (p, 0, rows));
+      g_strdelimit (title, "\n", ';');
+      g_assert_cmpstr (sd_csv_reader_get_field (reader, 6, NULL), ==, title);
+      rows++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, sd_recommendations_page_get_n_items (p, 0));
+  g_test_message ("exported %u rows to %s", rows, path);
+}
+
+static void
+test_dark (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  sd_recommendations_page_set_compare (page (), TRUE);
+  g_assert_true (sd_recommendations_page_select_model (page (), 1, "ease"));
+  wait_for_view ();
+  shoot ("recommendations-dark");
+  sd_recommendations_page_set_compare (page (), FALSE);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+make_demo_shop (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  SdDemoOptions options;
+  const char *models[] = { "itemknn", "ease" };
+
+  {
+    g_autoptr(SdStore) store = sd_store_open (path, &error);
+    g_assert_no_error (error);
+    sd_demo_options_init (&options);
+    g_assert_true (sd_demo_options_for_size (&options, "600", &error));
+    g_assert_true (sd_demo_generate (store, &options, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      SdTrainOptions train;
+      g_autoptr(SdJob) job = NULL;
+
+      sd_train_options_init (&train);
+      train.db_path = path;
+      train.model = models[i];
+      train.store_model = TRUE;
+      job = sd_train_job_new (&train, &error);
+      g_assert_no_error (error);
+      g_assert_true (sd_job_run_sync (job, &error));
+      g_assert_no_error (error);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("shopdesk-recs-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  shop_path = g_build_filename (tmp_dir, "demo.sqlite", NULL);
+  make_demo_shop (shop_path);
+
+  app = sd_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  window = sd_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  g_assert_true (sd_window_open_shop (window, shop_path));
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  g_test_add_func ("/recommendations-page/empty", test_empty);
+  g_test_add_func ("/recommendations-page/show-customer", test_show_customer);
+  g_test_add_func ("/recommendations-page/offers", test_offers);
+  g_test_add_func ("/recommendations-page/include-bought", test_include_bought);
+  g_test_add_func ("/recommendations-page/compare", test_compare);
+  g_test_add_func ("/recommendations-page/untrained-model", test_untrained_model);
+  g_test_add_func ("/recommendations-page/similar", test_similar);
+  g_test_add_func ("/recommendations-page/export", test_export);
+  g_test_add_func ("/recommendations-page/dark", test_dark);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  {
+    const char *names[] = { "demo.sqlite", "demo.sqlite-wal", "demo.sqlite-shm" };
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *child = g_build_filename (tmp_dir, names[i], NULL);
+        g_remove (child);
+      }
+  }
+  g_rmdir (tmp_dir);
+  g_free (shop_path);
+  g_free (tmp_dir);
+  return status;
+}
