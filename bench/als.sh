@@ -68,11 +68,11 @@ printf '\nALS, %s factors, %s iterations, %s solver thread(s) of 1 BLAS thread e
   "$FACTORS" "$ITERATIONS" "$THREADS"
 printf 'dgemm 2000x2000 on %s thread(s): %s GFLOP/s now (sgemm %s); each row has its own, timed just before.\n\n' \
   "$THREADS" "$4" "$5"
-printf '%-22s %7s %6s %8s %-8s %8s %10s %12s %11s %8s %6s\n' \
+printf '%-22s %7s %6s %8s %-12s %8s %10s %12s %11s %8s %6s\n' \
   "data" "users" "items" "cells" "solver" "s/iter" "GFLOP/iter" "GFLOP/s BLAS" "GFLOP/s all" "dgemm" "ratio"
 while IFS='	' read -r name _ users items nnz _ _ solver spi gflop rate_blas rate_all dgemm; do
   ratio=$(awk -v a="$rate_blas" -v b="$dgemm" 'BEGIN { printf "%.2f", a / b }')
-  printf '%-22s %7s %6s %8s %-8s %8s %10s %12s %11s %8s %6s\n' \
+  printf '%-22s %7s %6s %8s %-12s %8s %10s %12s %11s %8s %6s\n' \
     "$name" "$users" "$items" "$nnz" "$solver" "$spi" "$gflop" "$rate_blas" "$rate_all" "$dgemm" "$ratio"
 done <"$ROWS"
 printf '\ncholesky/f32: the row systems formed and solved in float (ssyrk/sposv), factors kept double.\n'

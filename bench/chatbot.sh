@@ -8,9 +8,9 @@
 # core), each under /usr/bin/time -v, and prints accuracy, wall time, peak memory and model
 # size side by side with the ratios (Shopdesk / fastText).
 #
-# Wall times are whole processes (reading, training, saving or evaluating), so they are
-# comparable; Shopdesk's own training time is printed beside. Run it on a quiet machine:
-# both sides feel the load of other work.
+# Wall and CPU times are whole processes (reading, training, saving or evaluating), so they
+# are comparable; Shopdesk's own training time is printed beside. Run it on a quiet
+# machine: both sides feel the load of other work (CPU time less so than wall time).
 #
 # Usage: bench/chatbot.sh [DATASETS_DIR]     (needs python3 to write fastText's input)
 set -euo pipefail
@@ -58,11 +58,12 @@ with open(dst, 'w', encoding='utf-8') as out:
 EOF
 }
 
-# Prints "wall_seconds peak_kb" from a /usr/bin/time -v log.
+# Prints "wall_seconds cpu_seconds peak_kb" from a /usr/bin/time -v log.
 time_of () {
   awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
+              /User time|System time/ { cpu += $2 }
               /Maximum resident set size/ { rss = $2 }
-              END { printf "%.2f %d\n", wall, rss }' "$1"
+              END { printf "%.2f %.2f %d\n", wall, cpu, rss }' "$1"
 }
 
 json_field () {
@@ -80,13 +81,13 @@ run_set () {
 
   echo "== $name: shopdesk-cli chat-eval --train $train --test $test --json" >&2
   /usr/bin/time -v -o "$work/$name.sd.time" "$cli" chat-eval --train "$train" --test "$test" --json > "$work/$name.sd.json"
-  local sd_acc sd_train sd_bytes sd_wall sd_kb
+  local sd_acc sd_train sd_bytes sd_wall sd_cpu sd_kb
   sd_acc=$(json_field "$work/$name.sd.json" accuracy)
   sd_train=$(json_field "$work/$name.sd.json" train_seconds)
   sd_bytes=$(json_field "$work/$name.sd.json" model_bytes)
-  read -r sd_wall sd_kb < <(time_of "$work/$name.sd.time")
+  read -r sd_wall sd_cpu sd_kb < <(time_of "$work/$name.sd.time")
 
-  local ft_acc="" ft_wall="" ft_kb="" ft_bytes=""
+  local ft_acc="" ft_wall="" ft_cpu="" ft_kb="" ft_bytes=""
   if [ $have_fasttext = 1 ]; then
     to_fasttext "$train" "$work/$name.train.txt"
     to_fasttext "$test" "$work/$name.test.txt"
@@ -95,11 +96,11 @@ run_set () {
       -output "$work/$name.ft" -epoch 25 -lr 0.5 -wordNgrams 2 -minn 3 -maxn 5 -dim 100 \
       -thread "$(nproc)" -verbose 0
     ft_acc=$(fasttext test "$work/$name.ft.bin" "$work/$name.test.txt" | awk '/^P@1/ { print $2 }')
-    read -r ft_wall ft_kb < <(time_of "$work/$name.ft.time")
+    read -r ft_wall ft_cpu ft_kb < <(time_of "$work/$name.ft.time")
     ft_bytes=$(stat -c %s "$work/$name.ft.bin")
     rm -f "$work/$name.ft.bin" "$work/$name.ft.vec"
   fi
-  rows+=("$name|$sd_acc|$sd_train|$sd_wall|$sd_kb|$sd_bytes|$ft_acc|$ft_wall|$ft_kb|$ft_bytes")
+  rows+=("$name|$sd_acc|$sd_train|$sd_wall|$sd_cpu|$sd_kb|$sd_bytes|$ft_acc|$ft_wall|$ft_cpu|$ft_kb|$ft_bytes")
 }
 
 run_set banking77 "$datasets/banking77/train.csv" "$datasets/banking77/test.csv"
@@ -107,16 +108,17 @@ run_set smp2019-zh "$datasets/smp2019-zh/gp_train.json" "$datasets/smp2019-zh/gp
 
 echo
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-11s %-9s %9s %9s %9s %9s %10s\n' "data set" system accuracy "wall s" "train s" "peak MB" "model MB"
+printf '%-11s %-9s %9s %9s %9s %9s %9s %10s\n' "data set" system accuracy "wall s" "cpu s" "train s" "peak MB" "model MB"
 for row in "${rows[@]}"; do
-  IFS='|' read -r name sd_acc sd_train sd_wall sd_kb sd_bytes ft_acc ft_wall ft_kb ft_bytes <<< "$row"
-  printf '%-11s %-9s %9.4f %9.2f %9.2f %9.1f %10.2f\n' "$name" shopdesk "$sd_acc" "$sd_wall" "$sd_train" \
-    "$(echo "$sd_kb / 1024" | bc -l)" "$(echo "$sd_bytes / 1000000" | bc -l)"
+  IFS='|' read -r name sd_acc sd_train sd_wall sd_cpu sd_kb sd_bytes ft_acc ft_wall ft_cpu ft_kb ft_bytes <<< "$row"
+  printf '%-11s %-9s %9.4f %9.2f %9.2f %9.2f %9.1f %10.2f\n' "$name" shopdesk "$sd_acc" "$sd_wall" "$sd_cpu" \
+    "$sd_train" "$(echo "$sd_kb / 1024" | bc -l)" "$(echo "$sd_bytes / 1000000" | bc -l)"
   if [ -n "$ft_acc" ]; then
-    printf '%-11s %-9s %9.4f %9.2f %9s %9.1f %10.2f\n' "" fasttext "$ft_acc" "$ft_wall" "-" \
+    printf '%-11s %-9s %9.4f %9.2f %9.2f %9s %9.1f %10.2f\n' "" fasttext "$ft_acc" "$ft_wall" "$ft_cpu" "-" \
       "$(echo "$ft_kb / 1024" | bc -l)" "$(echo "$ft_bytes / 1000000" | bc -l)"
-    printf '%-11s %-9s %9.3f %9.3f %9s %9.3f %10.4f\n' "" ratio \
-      "$(echo "$sd_acc / $ft_acc" | bc -l)" "$(echo "$sd_wall / $ft_wall" | bc -l)" "" \
+    printf '%-11s %-9s %9.3f %9.3f %9.3f %9s %9.3f %10.4f\n' "" ratio \
+      "$(echo "$sd_acc / $ft_acc" | bc -l)" "$(echo "$sd_wall / $ft_wall" | bc -l)" \
+      "$(echo "$sd_cpu / $ft_cpu" | bc -l)" "" \
       "$(echo "$sd_kb / $ft_kb" | bc -l)" "$(echo "$sd_bytes / $ft_bytes" | bc -l)"
   fi
 done

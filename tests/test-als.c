@@ -176,6 +176,7 @@ test_float_precision (void)
   g_assert_true (sd_recommender_set_param (flt, "iterations", "12", &error));
   g_assert_true (sd_recommender_set_param (flt, "reg", "0.1", &error));
   g_assert_true (sd_recommender_set_param (flt, "alpha", "5", &error));
+  g_assert_true (sd_recommender_set_param (flt, "solver", "cholesky", &error));
   g_assert_true (sd_recommender_set_param (flt, "precision", "float", &error));
   g_assert_true (sd_recommender_fit (flt, train, &ctx, &error));
   g_assert_no_error (error);
@@ -368,6 +369,7 @@ test_threads_agree (void)
   g_assert_true (sd_recommender_set_param (two, "iterations", "12", &error));
   g_assert_true (sd_recommender_set_param (two, "reg", "0.1", &error));
   g_assert_true (sd_recommender_set_param (two, "alpha", "5", &error));
+  g_assert_true (sd_recommender_set_param (two, "solver", "cholesky", &error));
   g_assert_true (sd_recommender_set_param (two, "threads", "2", &error));
   g_assert_true (sd_recommender_fit (two, train, NULL, &error));
   for (guint u = 0; u < train->n_users; u++)

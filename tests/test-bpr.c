@@ -207,10 +207,12 @@ test_bad_optimizer (void)
  * never on u1.test, by the grid in test_tune:
  *   SD_TUNE=1 build/tests/test-bpr -p /bpr/tune
  * Best validation NDCG@10: sgd, learning rate 0.05, reg 0.02, 150 epochs: 0.200 (Recall@20
- * 0.298); sgd 0.05/0.01/60 epochs 0.198; adam 0.005/0.01/60 epochs 0.193.
+ * 0.298); sgd 0.05/0.01/60 epochs 0.198; adam 0.005/0.01/60 epochs 0.193. The test runs
+ * the 60-epoch point (within 0.002, at 40 % of the time: this test also runs under the
+ * sanitizers); on u1 the 150-epoch point gives 0.392 / 0.299.
  */
 static const char *ml_params[] = {
-  "factors=64", "optimizer=sgd", "learning-rate=0.05", "reg=0.02", "epochs=150", "seed=42", NULL
+  "factors=64", "optimizer=sgd", "learning-rate=0.05", "reg=0.01", "epochs=60", "seed=42", NULL
 };
 
 static void

@@ -276,6 +276,15 @@ test_format_names (void)
     }
   g_assert_cmpstr (sd_import_format_to_string (SD_IMPORT_SHOPIFY_ORDERS), ==, "shopify-orders");
   g_assert_false (sd_import_format_from_string ("excel", &(SdImportFormat) { 0 }));
+
+  {
+    g_autofree char *one = sd_import_rows_to_text (1);
+    g_autofree char *many = sd_import_rows_to_text (120000);
+    g_autofree char *huge = sd_import_rows_to_text (20541909);
+    g_assert_cmpstr (one, ==, "1 row");
+    g_assert_cmpstr (many, ==, "120,000 rows");
+    g_assert_cmpstr (huge, ==, "20,541,909 rows");
+  }
 }
 
 static void
@@ -353,6 +362,29 @@ test_online_retail (Fixture       *f,
   g_assert_cmpint (stats.revenue_cents, ==, 6 * 255 + 8 * 339 + 6 * 185 + 32 * 169 + 251 + 3 * 210);
   /* The import is on record, in the same transaction. */
   g_assert_cmpint (query_int (f->store, "SELECT rows_imported FROM imports"), ==, 10);
+}
+
+/* The 2009–2011 release names a few columns differently and went through a spreadsheet. */
+static void
+test_online_retail_ii (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = write_temp (f, "online_retail_II.csv",
+                                      "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n"
+                                      "489434,85048,15CM CHRISTMAS GLASS BALL 20 LIGHTS,12,12/1/2009 7:45,6.95,13085.0,United Kingdom\n"
+                                      "489434,79323P,PINK CHERRY LIGHTS,12,12/1/2009 7:45,6.75,13085.0,United Kingdom\n"
+                                      "489435,22350,CAT BOWL ,12,12/1/2009 7:46,2.55,13085,United Kingdom\n", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = import_with (f, path, SD_IMPORT_AUTO, FALSE, &error);
+  g_autofree char *id = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (report->format, ==, SD_IMPORT_ONLINE_RETAIL);
+  g_assert_cmpuint (report->rows_imported, ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 1);
+  id = query_text (f->store, "SELECT external_id FROM customers");
+  g_assert_cmpstr (id, ==, "13085");
+  g_assert_cmpint (query_int (f->store, "SELECT placed_at FROM orders WHERE external_id = '489434'"), ==, 1259653500);
 }
 
 static void
@@ -593,6 +625,29 @@ test_cancel (Fixture       *f,
   g_assert_cmpuint (d.last_rows, <, 40000);
   g_assert_cmpstr (after, ==, before);
   g_assert_false (sd_store_in_transaction (f->store));
+}
+
+/* The Data page's cancel button: the job's cancellable, checked inside the row loop. */
+static void
+test_job_cancel (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(SdImportReport) seed = import_ok (f, "products.csv", SD_IMPORT_AUTO);
+  g_autofree char *before = content_checksum (f->store, TRUE);
+  g_autofree char *path = write_events (f, "job.csv", 20000, FALSE);
+  g_autoptr(SdJob) job = sd_import_job_new (f->path, path, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+
+  sd_job_cancel (job);
+  g_assert_false (sd_job_run_sync (job, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (sd_job_get_state (job), ==, SD_JOB_CANCELLED);
+  g_assert_null (sd_import_job_get_report (job));
+  after = content_checksum (f->store, TRUE);
+  g_assert_cmpstr (after, ==, before);
 }
 
 static void
@@ -988,6 +1043,7 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/import/online-retail", test_online_retail);
+  ADD ("/import/online-retail-ii", test_online_retail_ii);
   ADD ("/import/reimport", test_reimport);
   ADD ("/import/latin1", test_latin1);
   ADD ("/import/bad-rows", test_bad_rows);
@@ -997,6 +1053,7 @@ main (int    argc,
   ADD ("/import/cancel", test_cancel);
   ADD ("/import/hash-identities", test_hash_identities);
   ADD ("/import/own-transaction", test_own_transaction);
+  ADD ("/import/job-cancel", test_job_cancel);
   ADD ("/import/shopify-products", test_shopify_products);
   ADD ("/import/shopify-orders", test_shopify_orders);
   ADD ("/import/woocommerce", test_woocommerce);

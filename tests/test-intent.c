@@ -122,6 +122,33 @@ test_learns (void)
   g_assert_true (pred.out_of_scope);
   sd_intent_model_predict (model, NULL, &pred);
   g_assert_true (pred.out_of_scope);
+
+  /* Hostile input: a megabyte costs what its first 4 KiB cost; random bytes are safe. */
+  {
+    gsize size = 1 << 20;
+    g_autofree char *huge = g_malloc (size + 1);
+    gint64 start;
+    static const char piece[] = "keyb1 filler2 \x01\xFF' OR 1=1; -- ";
+    for (gsize i = 0; i < size; i++)
+      huge[i] = piece[i % (sizeof piece - 1)];
+    huge[size] = '\0';
+    start = g_get_monotonic_time ();
+    sd_intent_model_predict (model, huge, &pred);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+    g_assert_cmpstr (pred.name, ==, "label_b");
+    for (int round = 0; round < 500; round++)
+      {
+        char buf[64];
+        gsize n = g_rand_int_range (rand, 0, sizeof buf);
+        for (gsize i = 0; i < n; i++)
+          buf[i] = g_rand_int_range (rand, 1, 256);
+        buf[n] = '\0';
+        sd_intent_model_predict (model, buf, &pred);
+        g_assert_cmpint (pred.label, >=, 0);
+        g_assert_cmpint (pred.label, <, N_LABELS);
+        g_assert_true (pred.confidence >= 0.0 && pred.confidence <= 1.0);
+      }
+  }
 }
 
 static void

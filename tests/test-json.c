@@ -174,11 +174,58 @@ test_not_nul_terminated (void)
   g_assert_cmpfloat (sd_json_node_get_number (node), ==, 123.0);
 }
 
+/* Bounded fuzzing: mutations of a valid document parse or fail with a reason, never
+ * crash (the sanitizers in CI catch what a plain run would not). */
+static void
+test_mutations (void)
+{
+  const char *seed_doc = "[{\"text\": \"caf\\u00e9 \\ud83d\\ude00\", \"n\": -1.5e3, \"ok\": [true, false, null],"
+                         " \"o\": {\"a\": [], \"b\": {}}}]";
+  static const char alphabet[] = "{}[]\",:\\u0123456789eE.-+ tfnrl\x01\xC3\xA9\xFF";
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12345);
+  gsize len = strlen (seed_doc);
+
+  for (int round = 0; round < 20000; round++)
+    {
+      g_autofree char *doc = g_strdup (seed_doc);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdJsonNode) node = NULL;
+      gsize doc_len = len;
+      int edits = g_rand_int_range (rand, 1, 4);
+
+      for (int e = 0; e < edits && doc_len > 0; e++)
+        {
+          gsize at = g_rand_int_range (rand, 0, doc_len);
+          switch (g_rand_int_range (rand, 0, 3))
+            {
+            case 0:   /* replace a byte */
+              doc[at] = alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
+              break;
+            case 1:   /* cut the document */
+              doc_len = at;
+              break;
+            default:  /* duplicate a byte */
+              doc[at] = doc[g_rand_int_range (rand, 0, doc_len)];
+              break;
+            }
+        }
+      node = sd_json_parse (doc, doc_len, "fuzz", &error);
+      g_assert_true ((node == NULL) != (error == NULL));
+      if (error)
+        g_assert_true (g_str_has_prefix (error->message, "fuzz:"));
+      g_clear_error (&error);
+      g_clear_pointer (&node, sd_json_node_free);
+      node = sd_json_parse_lines (doc, doc_len, "fuzz", &error);
+      g_assert_true ((node == NULL) != (error == NULL));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/json/mutations", test_mutations);
   g_test_add_func ("/json/values", test_values);
   g_test_add_func ("/json/lines", test_lines);
   g_test_add_func ("/json/malformed", test_malformed);

@@ -156,11 +156,57 @@ test_huge_input (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
 }
 
+/* Bounded fuzzing with random bytes and random code points: every token is valid,
+ * non-empty UTF-8 within the normalised text. */
+static void
+test_random_input (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (777);
+
+  for (int round = 0; round < 3000; round++)
+    {
+      char buf[256];
+      gsize len = g_rand_int_range (rand, 0, sizeof buf);
+      g_autofree char *norm = NULL;
+      g_autoptr(GArray) tokens = NULL;
+      SdTokenizeFlags flags = g_rand_int_range (rand, 0, 8);
+
+      if (round % 2)
+        for (gsize i = 0; i < len; i++)
+          buf[i] = g_rand_int_range (rand, 0, 256);
+      else
+        {
+          /* Code points from the planes that matter: ASCII, Latin, CJK, emoji, marks. */
+          gsize w = 0;
+          while (w + 4 < len)
+            {
+              static const gunichar bases[] = { 0x20, 0xC0, 0x300, 0x3000, 0x4E00, 0xAC00, 0xFF00, 0x1F300, 0x200B };
+              gunichar c = bases[g_rand_int_range (rand, 0, G_N_ELEMENTS (bases))] + g_rand_int_range (rand, 0, 96);
+              w += g_unichar_to_utf8 (c, buf + w);
+            }
+          len = w;
+        }
+
+      norm = sd_tokenizer_normalize (buf, len, flags);
+      g_assert_true (g_utf8_validate (norm, -1, NULL));
+      tokens = sd_tokenize_normalized (norm, flags);
+      for (guint i = 0; i < tokens->len; i++)
+        {
+          SdToken *t = &g_array_index (tokens, SdToken, i);
+          g_assert_true (t->text[0] != '\0');
+          g_assert_true (g_utf8_validate (t->text, -1, NULL));
+          g_assert_cmpuint (t->start, <, t->end);
+          g_assert_cmpuint (t->end, <=, strlen (norm));
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tokenizer/random-input", test_random_input);
   g_test_add_func ("/tokenizer/mixed", test_mixed);
   g_test_add_func ("/tokenizer/normalisation", test_normalisation);
   g_test_add_func ("/tokenizer/words-and-numbers", test_words_and_numbers);

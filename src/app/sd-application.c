@@ -55,18 +55,21 @@ demo_shop_made_cb (GObject      *source,
   g_autoptr(SdWindow) window = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = sd_application_default_shop_path ();
-  SdStore *store = sd_window_get_store (window);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
+  gboolean ok = sd_job_run_finish (SD_JOB (source), result, &error);
 
-  if (!sd_job_run_finish (SD_JOB (source), result, &error))
+  if (app == NULL || g_list_find (gtk_application_get_windows (app), window) == NULL)
+    return;   /* closed meanwhile */
+  /* Opened now, unless another shop was opened meanwhile; even a failed one, so that
+   * its data can be imported. */
+  if (sd_window_get_store (window) == NULL)
+    sd_window_open_shop (window, path);
+  /* Success shows itself: the pages fill in. */
+  if (!ok)
     {
       g_autofree char *message = g_strdup_printf (_("Could not make the demo shop: %s"), error->message);
       sd_window_toast (window, message);
-      return;
     }
-  /* The pages reload on SdStore::changed, unless another shop was opened meanwhile. */
-  if (store != NULL && g_strcmp0 (sd_store_get_path (store), path) == 0)
-    sd_store_notify_changed (store);
-  sd_window_toast (window, _("The demo shop is ready"));
 }
 
 static void
@@ -86,14 +89,16 @@ sd_application_activate (GApplication *app)
       if (chosen && *chosen && g_file_test (chosen, G_FILE_TEST_IS_REGULAR) &&
           sd_window_open_shop (SD_WINDOW (window), chosen))
         make_demo = FALSE;
-      else
+      else if (!make_demo)
         sd_window_open_shop (SD_WINDOW (window), path);
-      /* Making it takes about a second on a busy machine: the window shows at once with
-       * the job running in its task list, and the pages fill in when it is done. */
+      /* Making it takes about a second on a busy machine: the window shows at once, its
+       * pages waiting for a shop and the job in its task list, and the shop opens when
+       * it is made. */
       if (make_demo)
         {
           g_autoptr(SdJob) job = sd_demo_job_new (path, NULL);
           sd_window_run_job (SD_WINDOW (window), job, demo_shop_made_cb, g_object_ref (window));
+          sd_window_toast (SD_WINDOW (window), _("Making the demo shop…"));
         }
       if (SD_APPLICATION (app)->start_page)
         sd_window_show_page (SD_WINDOW (window), SD_APPLICATION (app)->start_page);

@@ -646,6 +646,10 @@ run_preview (gpointer user_data)
 static void
 schedule_preview (SdCouponsPage *self)
 {
+  /* A preview still running is of an older edit: its answer must not show. */
+  if (self->preview_cancellable)
+    g_cancellable_cancel (self->preview_cancellable);
+  self->reach = -1;
   g_clear_handle_id (&self->preview_source, g_source_remove);
   self->preview_source = g_timeout_add (PREVIEW_DELAY_MS, run_preview, self);
 }
@@ -785,6 +789,7 @@ edit_rule (SdCouponsPage      *self,
   fill_editor (self, rule);
   fill_history (self);
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
+  self->reach = -1;
   schedule_preview (self);
 }
 
@@ -1313,6 +1318,12 @@ sd_coupons_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_COUPONS_PAGE);
+  /* dispose_template leaves an unnamed top child in place. */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
 
   G_OBJECT_CLASS (sd_coupons_page_parent_class)->dispose (object);
 }

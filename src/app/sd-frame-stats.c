@@ -134,6 +134,13 @@ sd_frame_stats_get_max_busy_us (SdFrameStats *self)
   return self->max_busy_us;
 }
 
+gint64
+sd_frame_stats_get_total_busy_us (SdFrameStats *self)
+{
+  g_return_val_if_fail (SD_IS_FRAME_STATS (self), 0);
+  return self->total_busy_us;
+}
+
 guint
 sd_frame_stats_get_n_frames (SdFrameStats *self)
 {

@@ -27,6 +27,8 @@ gboolean      sd_frame_stats_is_running      (SdFrameStats *self);
 gint64        sd_frame_stats_get_max_gap_us  (SdFrameStats *self);
 /* The most CPU time the main thread spent between two consecutive frames. */
 gint64        sd_frame_stats_get_max_busy_us (SdFrameStats *self);
+/* Summed over every pair of consecutive frames: divide by n_frames - 1 for the mean. */
+gint64        sd_frame_stats_get_total_busy_us (SdFrameStats *self);
 guint         sd_frame_stats_get_n_frames    (SdFrameStats *self);
 /* "largest frame gap 23.4 ms over 812 frames (mean 16.7 ms); main thread busy at most …" */
 char         *sd_frame_stats_to_string       (SdFrameStats *self);

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sd-chatbot-page.h"
 #include "sd-coupons-page.h"
 #include "sd-customers-page.h"
 #include "sd-data-page.h"
@@ -46,7 +47,7 @@ static const PageInfo pages[] = {
     sd_coupons_page_get_type },
   { "chatbot", N_("Chatbot"), "user-available-symbolic",
     N_("Talk to the customer-service chatbot as any customer and see what it understood."),
-    NULL },
+    sd_chatbot_page_get_type },
 };
 
 struct _SdWindow

@@ -11,7 +11,7 @@ on_progress (guint64  bytes_done,
              guint64  rows,
              gpointer user_data)
 {
-  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT " rows", rows);
+  g_autofree char *text = sd_import_rows_to_text (rows);
 
   sd_cli_progress (bytes_total ? (double) bytes_done / bytes_total : 0.0, text);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sd-cli.h"
+#include "sd-ease.h"
 #include "sd-error.h"
 #include "sd-eval.h"
 #include "sd-import.h"
@@ -120,6 +121,20 @@ sibling_file (const char *path,
   return NULL;
 }
 
+static void
+csv_field (FILE       *out,
+           const char *text)
+{
+  fputc ('"', out);
+  for (const char *p = text ? text : ""; *p; p++)
+    {
+      if (*p == '"')
+        fputc ('"', out);
+      fputc (*p, out);
+    }
+  fputc ('"', out);
+}
+
 /* ---- eval ---------------------------------------------------------------------------- */
 
 typedef struct {
@@ -212,8 +227,8 @@ import_pair (const char                  *train_path,
   g_autoptr(SdStore) train_store = NULL;
   g_autoptr(SdStore) test_store = NULL;
   g_autoptr(SdInteractions) test = NULL;
-  g_autoptr(GHashTable) train_customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) train_products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) train_customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) train_products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) test_customers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(GHashTable) test_products = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   SdImportOptions options = { format, FALSE };
@@ -315,7 +330,7 @@ sd_cli_eval (SdCliGlobal  *global,
   int seed = 1;
   int threads = 2;
   double ratio = 0.2;
-  gboolean json = FALSE;
+  gboolean json = FALSE, csv = FALSE;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to train", "NAME" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "A hyperparameter (repeatable)", "KEY=VALUE" },
@@ -331,6 +346,7 @@ sd_cli_eval (SdCliGlobal  *global,
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the holdout split (default 1)", "S" },
     { "segment-by", 0, 0, G_OPTION_ARG_STRING, &segment_by, "Metrics per group: country, segment, taste-group (shop); gender, age, occupation (MovieLens)", "WHAT" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV: a header and one row per group (eval) or trial (tune)", NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -457,6 +473,29 @@ sd_cli_eval (SdCliGlobal  *global,
               sd_recommender_get_fit_seconds (model), result->seconds,
               d.split.train->n_users, d.split.train->n_items, d.split.train->nnz, d.split.test->nnz,
               d.split.n_dropped);
+    }
+  else if (csv)
+    {
+      static const char * const names[] = { "precision", "recall", "ndcg", "hit", "map" };
+      printf ("group,users");
+      for (guint c = 0; c < result->overall.n_ks; c++)
+        for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+          printf (",%s@%u", names[n], result->overall.at[c].k);
+      printf (",coverage,novelty,diversity\n");
+      for (guint s = 0; s <= result->segments->len; s++)
+        {
+          const SdEvalSegment *seg = s ? g_ptr_array_index (result->segments, s - 1) : NULL;
+          const SdEvalMetrics *gm = seg ? &seg->metrics : &result->overall;
+          csv_field (stdout, seg ? seg->label : "all");
+          printf (",%u", gm->n_users);
+          for (guint c = 0; c < gm->n_ks; c++)
+            for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+              {
+                g_autofree char *key = g_strdup_printf ("%s@%u", names[n], gm->at[c].k);
+                printf (",%.6f", sd_eval_metrics_get (gm, key));
+              }
+          printf (",%.6f,%.6f,%.6f\n", gm->coverage, gm->novelty, gm->diversity);
+        }
     }
   else
     {
@@ -665,19 +704,6 @@ get_model (const char      *command,
   return g_steal_pointer (&model);
 }
 
-static void
-csv_field (FILE       *out,
-           const char *text)
-{
-  fputc ('"', out);
-  for (const char *p = text ? text : ""; *p; p++)
-    {
-      if (*p == '"')
-        fputc ('"', out);
-      fputc (*p, out);
-    }
-  fputc ('"', out);
-}
 
 /* FALSE when every item gets the same score: the model cannot tell items apart for
  * this customer. */
@@ -709,7 +735,7 @@ sd_cli_recommend (SdCliGlobal  *global,
   gboolean json = FALSE, csv = FALSE, include_seen = FALSE, in_stock = FALSE, retrain = FALSE;
   GOptionEntry entries[] = {
     { "customer", 'c', 0, G_OPTION_ARG_STRING, &customer, "The customer (external id or store id)", "ID" },
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model (default ease)", "NAME" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model (default ease; itemknn for catalogues too large for it)", "NAME" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Train afresh with this hyperparameter (repeatable)", "KEY=VALUE" },
     { "n", 'n', 0, G_OPTION_ARG_INT, &n, "How many items (default 10)", "N" },
     { "include-seen", 0, 0, G_OPTION_ARG_NONE, &include_seen, "Keep items the customer already has", NULL },
@@ -764,6 +790,9 @@ sd_cli_recommend (SdCliGlobal  *global,
     }
   u = sd_interactions_user_index (train, customer_id);
   g_assert (u >= 0);
+  /* Without --model: EASE, or item kNN when the catalogue is too large for EASE. */
+  if (!model_name && sd_ease_memory_needed (train->n_items) > ((guint64) 4 << 30))
+    model_name = g_strdup ("itemknn");
   if (!(model = get_model ("recommend", store, model_name ? model_name : "ease", params,
                            train, catalog, retrain, &source)))
     return SD_EXIT_FAILED;
@@ -986,7 +1015,7 @@ sd_cli_tune (SdCliGlobal  *global,
   g_autofree char *train_path = NULL;
   g_autofree char *items_path = NULL;
   int n_random = 0, seed = 1, min_rating = 4;
-  gboolean json = FALSE;
+  gboolean json = FALSE, csv = FALSE;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to tune", "NAME" },
     { "grid", 'g', 0, G_OPTION_ARG_STRING_ARRAY, &grid, "Values to try (repeatable; default: the model's grid)", "KEY=V1,V2,…" },
@@ -998,6 +1027,7 @@ sd_cli_tune (SdCliGlobal  *global,
     { "items", 0, 0, G_OPTION_ARG_FILENAME, &items_path, "The MovieLens item list (default: beside --train)", "FILE" },
     { "positive-min-rating", 0, 0, G_OPTION_ARG_INT, &min_rating, "Ratings from this up are positives (default 4)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV: a header and one row per group (eval) or trial (tune)", NULL },
     { NULL }
   };
   g_autoptr(SdInteractions) train = NULL;
@@ -1087,6 +1117,18 @@ sd_cli_tune (SdCliGlobal  *global,
                   trial->params_json, trial->value, trial->fit_seconds);
         }
       printf ("]}\n");
+    }
+  else if (csv)
+    {
+      printf ("trial,params,%s,fit_seconds,best\n", result->metric);
+      for (guint t = 0; t < result->trials->len; t++)
+        {
+          SdTuneTrial *trial = g_ptr_array_index (result->trials, t);
+          g_autofree char *what = g_strjoinv (" ", trial->assignments);
+          printf ("%u,", t + 1);
+          csv_field (stdout, what);
+          printf (",%.6f,%.3f,%s\n", trial->value, trial->fit_seconds, t == result->best ? "yes" : "no");
+        }
     }
   else
     {

@@ -612,15 +612,13 @@ sd_als_score (SdRecommender *model,
     }
 
   x = self->X + (gsize) user * k;
-  for (guint i = 0; i < self->n_items; i++)
-    {
-      const double *y = self->Y + (gsize) i * k;
-      double s = 0;
+  {
+    g_autofree double *s = g_new (double, MAX (self->n_items, 1));
 
-      for (guint f = 0; f < k; f++)
-        s += x[f] * y[f];
-      scores[i] = (float) s;
-    }
+    cblas_dgemv (CblasRowMajor, CblasNoTrans, self->n_items, k, 1.0, self->Y, k, x, 1, 0.0, s, 1);
+    for (guint i = 0; i < self->n_items; i++)
+      scores[i] = (float) s[i];
+  }
 }
 
 static int
@@ -850,9 +848,12 @@ sd_als_class_init (SdAlsClass *klass)
   properties[PROP_SEED] =
     g_param_spec_uint ("seed", "Seed", "Seed of the random initial factors",
                        0, G_MAXUINT, 42, flags);
+  /* CG by default: on MovieLens-100k u1 three warm-started steps per row give the same
+   * NDCG@10 / Recall@20 as exact Cholesky solves (0.424 / 0.331 against 0.423 / 0.332) in
+   * a third of the time (0.9 s against 2.9 s for 15 iterations). */
   properties[PROP_SOLVER] =
     g_param_spec_enum ("solver", "Solver", "How each row’s system is solved: cholesky (exact) or cg (a few conjugate-gradient steps)",
-                       SD_TYPE_ALS_SOLVER, SD_ALS_CHOLESKY, flags);
+                       SD_TYPE_ALS_SOLVER, SD_ALS_CG, flags);
   properties[PROP_CG_STEPS] =
     g_param_spec_int ("cg-steps", "CG steps", "Conjugate-gradient steps per row and half-iteration (solver cg)",
                       1, 256, 3, flags);

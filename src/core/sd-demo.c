@@ -95,6 +95,15 @@ rng_chance (Rng *rng, double p)
   return rng_unit (rng) < p;
 }
 
+/* Chances that depend on an affinity are integer fractions (probability × 25500 for
+ * affinities of 0..255): a compiler may fuse a floating-point a + b × c into one
+ * rounding on one platform and not on another, and the shop would differ. */
+static inline gboolean
+rng_per (Rng *rng, guint32 numerator, guint32 denominator)
+{
+  return rng_below (rng, denominator) < numerator;
+}
+
 /* A count with mean @mean and a long tail (geometric). */
 static guint
 rng_geometric (Rng *rng, double mean)
@@ -747,20 +756,20 @@ make_products (Gen     *gen,
       for (guint g = 0; g < gen->n_groups; g++)
         {
           const SdDemoTasteGroup *group = &sd_demo_taste_groups[g];
-          double cat_score = 0, tag_score = 0;
+          guint cat_score = 0, tag_score = 0;
           guint matches = 0;
 
           for (guint k = 0; group->primary[k]; k++)
             if (strcmp (group->primary[k], cat->name) == 0)
-              cat_score = 1.0;
+              cat_score = 100;
           for (guint k = 0; cat_score == 0 && group->secondary[k]; k++)
             if (strcmp (group->secondary[k], cat->name) == 0)
-              cat_score = 0.45;
+              cat_score = 45;
           for (guint k = 0; group->tags[k]; k++)
             if (tags_contain (tags->str, group->tags[k]))
               matches++;
-          tag_score = matches == 0 ? 0 : matches == 1 ? 0.7 : 1.0;
-          gen->affinity[(gsize) g * n + i] = (guint8) ((0.75 * cat_score + 0.25 * tag_score) * 255.0 + 0.5);
+          tag_score = matches == 0 ? 0 : matches == 1 ? 70 : 100;
+          gen->affinity[(gsize) g * n + i] = (guint8) (((75 * cat_score + 25 * tag_score) * 255 + 5000) / 10000);
         }
 
       if (i % 1024 == 0 &&
@@ -774,8 +783,10 @@ make_products (Gen     *gen,
     {
       for (guint i = 0; i < n; i++)
         {
-          double a = gen->affinity[(gsize) g * n + i] / 255.0;
-          group_weights[i] = popularity[i] * (0.04 + 4.0 * a * a);
+          guint a = gen->affinity[(gsize) g * n + i];
+          /* 0.04 + 4 a², in integers scaled by 25 · 255²: no multiply-add for a compiler
+           * to fuse differently on another platform. */
+          group_weights[i] = popularity[i] * (double) (65025 + 100 * a * a);
         }
       alias_build (&gen->group_alias[g], group_weights, n);
     }
@@ -784,10 +795,11 @@ make_products (Gen     *gen,
 
 /* ---- customers and their behaviour ----------------------------------------------- */
 
-static inline double
+/* 0 (not this group's taste at all) to 255 (exactly it). */
+static inline guint
 affinity (Gen *gen, guint group, guint32 product)
 {
-  return gen->affinity[(gsize) group * gen->options->n_products + product] / 255.0;
+  return gen->affinity[(gsize) group * gen->options->n_products + product];
 }
 
 static int
@@ -810,14 +822,14 @@ compare_events (const void *a, const void *b)
 }
 
 static int
-draw_rating (Rng *rng, double a)
+draw_rating (Rng *rng, guint a)
 {
   /* Percent chances of 1..5 stars: items of the customer's taste are mostly loved. */
   static const int liked[5] = { 1, 3, 8, 33, 55 };
   static const int middling[5] = { 4, 8, 18, 35, 35 };
   static const int other[5] = { 12, 16, 27, 30, 15 };
 
-  return 1 + (int) rng_weighted (rng, a >= 0.6 ? liked : a >= 0.3 ? middling : other, 5);
+  return 1 + (int) rng_weighted (rng, a >= 153 ? liked : a >= 77 ? middling : other, 5);
 }
 
 static void
@@ -868,7 +880,7 @@ simulate (Gen     *gen,
         {
           guint32 p = rng_chance (rng, 0.75) ? alias_draw (&gen->group_alias[group], rng)
                                             : alias_draw (&gen->popularity, rng);
-          double a = affinity (gen, group, p);
+          guint a = affinity (gen, group, p);
           gboolean in_basket = FALSE;
 
           add_event (gen, SD_EVENT_VIEW, p, t, 1);
@@ -876,11 +888,11 @@ simulate (Gen     *gen,
 
           for (guint b = 0; b < n_basket; b++)
             in_basket |= basket[b] == p;
-          if (in_basket || n_basket == G_N_ELEMENTS (basket) || !rng_chance (rng, 0.08 + 0.36 * a))
+          if (in_basket || n_basket == G_N_ELEMENTS (basket) || !rng_per (rng, 2040 + 36 * a, 25500))
             continue;
           add_event (gen, SD_EVENT_CART, p, t, 1);
           t += 5 + rng_below (rng, 60);
-          if (rng_chance (rng, 0.40 + 0.40 * a))
+          if (rng_per (rng, 10200 + 40 * a, 25500))
             basket[n_basket++] = p;
         }
 
@@ -910,7 +922,7 @@ simulate (Gen     *gen,
               add_event (gen, SD_EVENT_PURCHASE, basket[b], t, line.quantity);
 
               /* Some buyers come back to review, after delivery; each product once. */
-              if (rng_chance (rng, 0.25 + 0.15 * affinity (gen, group, basket[b])) &&
+              if (rng_per (rng, 6375 + 15 * affinity (gen, group, basket[b]), 25500) &&
                   !already_reviewed (gen, basket[b]))
                 {
                   gint64 at = t + 2 * DAY + rng_below (rng, 19 * 86400u);

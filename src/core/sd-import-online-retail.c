@@ -111,6 +111,15 @@ row (SdImportContext  *ctx,
 
   if (customer)
     {
+      char normal[32];
+      gint64 number;
+
+      /* “17850.0” is what a spreadsheet makes of customer 17850. */
+      if (strchr (customer, '.') && sd_import_parse_int (customer, &number))
+        {
+          g_snprintf (normal, sizeof normal, "%" G_GINT64_FORMAT, number);
+          customer = normal;
+        }
       customer_id = sd_import_customer (ctx, customer, NULL, NULL, country, error);
       if (customer_id < 0)
         return FALSE;

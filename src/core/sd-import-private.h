@@ -48,6 +48,7 @@ extern const SdImportFormatInfo sd_import_generic_events;
 typedef struct {
   gint64 id;
   guint  n_lines;     /* lines written in this import: the next line_no - 1 */
+  gint64 total_cents; /* of those lines */
 } SdImportOrder;
 
 struct _SdImportContext
@@ -69,6 +70,7 @@ struct _SdImportContext
   GHashTable               *customers;     /* external id → gint64 * rowid */
   GHashTable               *products;      /* external id → gint64 * rowid */
   GHashTable               *orders;        /* external id → SdImportOrder * */
+  gint64                    last_order_before;  /* orders above this id are new */
   /* Purchase events written in this import: an open-addressing set of keys. */
   struct _SdImportEventKey *event_keys;
   gsize                     n_event_keys;
@@ -121,9 +123,6 @@ gboolean     sd_import_get_time      (SdImportContext  *ctx,
                                       int               column,
                                       gboolean          required,
                                       gint64           *out);
-gboolean     sd_import_get_text      (SdImportContext  *ctx,
-                                      int               column,
-                                      const char      **out);
 
 /* Pure parsers, exposed for the tests. */
 gboolean     sd_import_parse_int     (const char       *text,

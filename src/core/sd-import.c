@@ -72,6 +72,13 @@ format_count (guint64 n)
   return g_string_free (out, FALSE);
 }
 
+char *
+sd_import_rows_to_text (guint64 rows)
+{
+  g_autofree char *count = format_count (rows);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", rows), count);
+}
+
 /* Report */
 
 static void
@@ -628,18 +635,6 @@ sd_import_get_time (SdImportContext *ctx,
   return TRUE;
 }
 
-gboolean
-sd_import_get_text (SdImportContext  *ctx,
-                    int               column,
-                    const char      **out)
-{
-  const char *text = sd_import_field (ctx, column);
-
-  if (*text)
-    *out = text;
-  return TRUE;
-}
-
 char *
 sd_import_identity (SdImportContext *ctx,
                     const char      *value)
@@ -943,13 +938,18 @@ sd_import_product_find (SdImportContext  *ctx,
 {
   gint64 *known = g_hash_table_lookup (ctx->products, external_id);
   g_autoptr(SdStmt) find = NULL;
+  gint64 id;
 
   if (known)
     return *known;
   if (!(find = sd_store_prepare (ctx->store, "SELECT id FROM products WHERE external_id = ?1", error)))
     return -1;
   sqlite3_bind_text (find, 1, external_id, -1, SQLITE_STATIC);
-  return sqlite3_step (find) == SQLITE_ROW ? sqlite3_column_int64 (find, 0) : 0;
+  if (sqlite3_step (find) != SQLITE_ROW)
+    return 0;
+  id = sqlite3_column_int64 (find, 0);
+  remember_id (ctx->products, external_id, id);
+  return id;
 }
 
 gint64
@@ -963,9 +963,9 @@ sd_import_product_ref (SdImportContext  *ctx,
 
   if (known)
     return *known;
-  if ((id = sd_import_product_find (ctx, external_id, error)) < 0)
-    return -1;
-  if (id == 0)
+  if ((id = sd_import_product_find (ctx, external_id, error)) != 0)
+    return id;
+  else
     {
       g_autoptr(SdStmt) insert =
         sd_store_prepare (ctx->store,
@@ -1054,6 +1054,7 @@ sd_import_order_line (SdImportContext  *ctx,
 
   if (stmt == NULL)
     return FALSE;
+  order->total_cents += quantity * unit_price_cents;
   sqlite3_bind_int64 (stmt, 1, order->id);
   sqlite3_bind_int64 (stmt, 2, ++order->n_lines);
   bind_int_or_null (stmt, 3, product_id, 1);
@@ -1068,14 +1069,20 @@ typedef struct _SdImportEventKey {
   gint64 at;
 } EventKey;
 
+static inline guint64
+mix64 (guint64 h)
+{
+  h ^= h >> 30;
+  h *= G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
+  h ^= h >> 27;
+  h *= G_GUINT64_CONSTANT (0x94D049BB133111EB);
+  return h ^ (h >> 31);
+}
+
 static guint64
 event_key_hash (const EventKey *k)
 {
-  guint64 h = (guint64) k->customer_id * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
-
-  h ^= (guint64) k->product_id * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F) + (h >> 29);
-  h ^= (guint64) k->at * G_GUINT64_CONSTANT (0x165667B19E3779F9) + (h >> 31);
-  return h ^ (h >> 33);
+  return mix64 (mix64 (mix64 ((guint64) k->customer_id) ^ (guint64) k->product_id) ^ (guint64) k->at);
 }
 
 /* Adds @key; returns FALSE when it was there already. A flat table rather than a
@@ -1159,8 +1166,9 @@ sd_import_event (SdImportContext  *ctx,
   return step_done (ctx, stmt, "Could not save an event", error);
 }
 
-/* Orders are finished once their last line is known: lines a previous import of an
- * edited file left beyond the end go, and the total is summed from what is stored. */
+/* Orders are finished once their last line is known. An order that was in the shop
+ * before loses the lines an earlier import of a longer version left beyond the end;
+ * after that its lines are exactly those written now, so the total is known. */
 static gboolean
 finish_orders (SdImportContext  *ctx,
                GError          **error)
@@ -1172,24 +1180,25 @@ finish_orders (SdImportContext  *ctx,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       SdImportOrder *order = value;
-      g_autoptr(SdStmt) trim =
-        sd_store_prepare (ctx->store, "DELETE FROM order_lines WHERE order_id = ?1 AND line_no > ?2", error);
       g_autoptr(SdStmt) total = NULL;
 
-      if (trim == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (trim, 1, order->id);
-      sqlite3_bind_int64 (trim, 2, order->n_lines);
-      if (!step_done (ctx, trim, "Could not tidy an order", error))
-        return FALSE;
+      if (order->id <= ctx->last_order_before)
+        {
+          g_autoptr(SdStmt) trim =
+            sd_store_prepare (ctx->store, "DELETE FROM order_lines WHERE order_id = ?1 AND line_no > ?2", error);
+          if (trim == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (trim, 1, order->id);
+          sqlite3_bind_int64 (trim, 2, order->n_lines);
+          if (!step_done (ctx, trim, "Could not tidy an order", error))
+            return FALSE;
+        }
 
-      total = sd_store_prepare (ctx->store,
-                                "UPDATE orders SET total_cents ="
-                                " (SELECT coalesce (sum (quantity * unit_price_cents), 0)"
-                                "  FROM order_lines WHERE order_id = ?1) WHERE id = ?1", error);
+      total = sd_store_prepare (ctx->store, "UPDATE orders SET total_cents = ?2 WHERE id = ?1", error);
       if (total == NULL)
         return FALSE;
       sqlite3_bind_int64 (total, 1, order->id);
+      sqlite3_bind_int64 (total, 2, order->total_cents);
       if (!step_done (ctx, total, "Could not total an order", error))
         return FALSE;
     }
@@ -1546,7 +1555,17 @@ sd_import_file (SdStore               *store,
    * transaction, so SQLite's per-row foreign key lookups would only repeat that. */
   if (!sd_store_exec (store, "PRAGMA foreign_keys = OFF", &local) ||
       !sd_store_begin (store, &local))
-    goto failed;
+    {
+      g_prefix_error (&local, "Could not start importing “%s”: ", ctx.name);
+      goto failed;
+    }
+  {
+    g_autoptr(SdStmt) last = sd_store_prepare (store, "SELECT coalesce (max (id), 0) FROM orders", &local);
+    if (last == NULL)
+      goto failed;
+    if (sqlite3_step (last) == SQLITE_ROW)
+      ctx.last_order_before = sqlite3_column_int64 (last, 0);
+  }
   if (ctx.info->begin && !ctx.info->begin (&ctx, &local))
     goto failed;
 
@@ -1595,7 +1614,10 @@ sd_import_file (SdStore               *store,
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
   if (!record_import (&ctx, started_at, &local) ||
       !sd_store_commit (store, &local))
-    goto failed;
+    {
+      g_prefix_error (&local, "Could not finish importing “%s”: ", ctx.name);
+      goto failed;
+    }
 
   if (progress)
     progress (sd_csv_reader_get_bytes_total (ctx.reader),
@@ -1646,8 +1668,7 @@ import_job_progress (guint64  bytes_done,
                      gpointer user_data)
 {
   ImportJob *d = user_data;
-  g_autofree char *count = format_count (rows);
-  g_autofree char *text = g_strdup_printf (_("%s rows"), count);
+  g_autofree char *text = sd_import_rows_to_text (rows);
   gint64 now = g_get_monotonic_time ();
 
   sd_job_set_progress (d->job, bytes_total ? (double) bytes_done / bytes_total : 0.0, text);

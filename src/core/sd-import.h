@@ -71,6 +71,9 @@ typedef struct {
   gboolean        hash_identities;   /* store customer names and e-mails hashed */
 } SdImportOptions;
 
+/* "120,000 rows": how progress lines and reports count rows. */
+char           *sd_import_rows_to_text         (guint64          rows);
+
 /* Called now and then from the importing thread. */
 typedef void (*SdImportProgressFunc) (guint64   bytes_done,
                                       guint64   bytes_total,

@@ -10,7 +10,7 @@
 #include "sd-tokenizer.h"
 
 #define BLOB_MAGIC   "SDINTENT"
-#define BLOB_VERSION 1u
+#define BLOB_VERSION 2u   /* 2: feature flags, rows by frequency */
 
 /* What decides which features a text has; saved with the model. */
 typedef struct {

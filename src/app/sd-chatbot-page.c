@@ -1,0 +1,1386 @@
+/* sd-chatbot-page.c — the live chatbot preview
+ *
+ * The chatbot (SdDialogue) lives on a connection of its own and is only ever used from
+ * GTask threads, one task at a time: getting ready trains the fallback classifier and
+ * the sentiment model, which takes longer than a frame, and a turn reads the shop's
+ * tables. The page keeps the turns and their traces and draws them; it never waits.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sd-chat-corpus.h"
+#include "sd-chatbot-page.h"
+#include "sd-dialogue.h"
+#include "sd-format.h"
+#include "sd-window.h"
+
+#define N_CUSTOMERS 300
+
+/* ---------------------------------------------------------------- the worker */
+
+typedef struct {
+  SdStore    *store;       /* the worker's own connection */
+  SdDialogue *dialogue;
+} Worker;
+
+static void
+worker_clear (gpointer data)
+{
+  Worker *w = data;
+
+  g_clear_object (&w->dialogue);
+  g_clear_object (&w->store);
+}
+
+static Worker *
+worker_ref (Worker *w)
+{
+  return g_atomic_rc_box_acquire (w);
+}
+
+static void
+worker_unref (Worker *w)
+{
+  g_atomic_rc_box_release_full (w, worker_clear);
+}
+
+typedef struct {
+  gint64  id;
+  char   *external_id;
+  char   *name;
+} Customer;
+
+static void
+customer_free (Customer *c)
+{
+  g_free (c->external_id);
+  g_free (c->name);
+  g_free (c);
+}
+
+typedef struct {
+  char          *user;
+  SdTurnTrace   *trace;
+  gboolean       after_retraining;
+} Turn;
+
+static void
+turn_free (Turn *t)
+{
+  g_free (t->user);
+  sd_turn_trace_free (t->trace);
+  g_free (t);
+}
+
+struct _SdChatbotPage
+{
+  GtkWidget        parent_instance;
+
+  GtkDropDown     *customer_drop;
+  GtkDropDown     *lang_drop;
+  GtkStack        *conversation_stack;
+  AdwStatusPage   *loading_page;
+  GtkSpinner      *loading_spinner;
+  GtkFlowBox      *suggestions;
+  GtkScrolledWindow *messages_scroller;
+  GtkListBox      *messages;
+  GtkEntry        *message_entry;
+  GtkSpinner      *thinking_spinner;
+  GtkButton       *send_button;
+  GtkStack        *inspector_stack;
+  GtkBox          *inspector;
+
+  SdStore         *store;
+  Worker          *worker;
+  GCancellable    *cancellable;
+  GPtrArray       *customers;   /* Customer *: index 0 is the anonymous visitor */
+  SdChatSession   *session;
+  GPtrArray       *turns;       /* Turn * */
+  gboolean         busy;
+};
+
+G_DEFINE_FINAL_TYPE (SdChatbotPage, sd_chatbot_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void new_conversation (SdChatbotPage *self);
+
+static void
+toast (SdChatbotPage *self,
+       const char    *message)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (SD_IS_WINDOW (root))
+    sd_window_toast (SD_WINDOW (root), message);
+}
+
+static void
+set_busy (SdChatbotPage *self,
+          gboolean       busy)
+{
+  self->busy = busy;
+  if (busy)
+    gtk_spinner_start (self->thinking_spinner);
+  else
+    gtk_spinner_stop (self->thinking_spinner);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), !busy && self->worker != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.replay", !busy && self->turns->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.save-test", !busy && self->turns->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.export", self->turns->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.run-tests", !busy && self->worker != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static gint64
+current_customer (SdChatbotPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->customer_drop);
+
+  if (self->customers == NULL || i >= self->customers->len)
+    return 0;
+  return ((Customer *) g_ptr_array_index (self->customers, i))->id;
+}
+
+static const char *
+current_lang (SdChatbotPage *self)
+{
+  switch (gtk_drop_down_get_selected (self->lang_drop))
+    {
+    case 1: return "en";
+    case 2: return "zh_CN";
+    default: return NULL;
+    }
+}
+
+/* Runs @func in a thread with the worker; @done gets the task back on the main loop. */
+static void
+run_on_worker (SdChatbotPage        *self,
+               GTaskThreadFunc       func,
+               gpointer              data,
+               GDestroyNotify        destroy,
+               GAsyncReadyCallback   done)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, done, NULL);
+
+  g_task_set_name (task, "[shopdesk] chatbot");
+  g_task_set_task_data (task, data, destroy);
+  set_busy (self, TRUE);
+  g_task_run_in_thread (task, func);
+}
+
+/* ---------------------------------------------------------------- the inspector */
+
+static GtkWidget *
+heading (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  return label;
+}
+
+static GtkWidget *
+caption (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  return label;
+}
+
+static GtkWidget *
+dim (GtkWidget *widget)
+{
+  gtk_widget_add_css_class (widget, "dim-label");
+  return widget;
+}
+
+/* A row: the label, a bar of @prob, and the percentage. */
+static GtkWidget *
+probability_row (const char *label_text,
+                 double      prob,
+                 gboolean    main)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (label_text);
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+  g_autofree char *percent_text = g_strdup_printf ("%.0f %%", prob * 100);
+  GtkWidget *percent = gtk_label_new (percent_text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_size_request (label, 140, -1);
+  if (main)
+    gtk_widget_add_css_class (label, "title-4");
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (prob, 0, 1));
+  gtk_widget_set_hexpand (bar, TRUE);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, label_text, -1);
+  gtk_widget_add_css_class (percent, "numeric");
+  gtk_widget_set_size_request (percent, 44, -1);
+  gtk_label_set_xalign (GTK_LABEL (percent), 1);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), percent);
+  return box;
+}
+
+static const char *
+entity_kind_label (SdEntityKind kind)
+{
+  switch (kind)
+    {
+    case SD_ENTITY_ORDER_ID: return _("Order number");
+    case SD_ENTITY_EMAIL: return _("E-mail");
+    case SD_ENTITY_PHONE: return _("Phone");
+    case SD_ENTITY_MONEY: return _("Amount");
+    case SD_ENTITY_DATE: return _("Date");
+    case SD_ENTITY_QUANTITY: return _("Quantity");
+    case SD_ENTITY_PRODUCT: return _("Product");
+    case SD_ENTITY_CATEGORY: return _("Category");
+    default: return _("Entity");
+    }
+}
+
+static const char *
+sentiment_label (SdSentimentLabel label)
+{
+  switch (label)
+    {
+    case SD_SENTIMENT_NEGATIVE: return _("Negative");
+    case SD_SENTIMENT_POSITIVE: return _("Positive");
+    default: return _("Neutral");
+    }
+}
+
+static const char *
+action_label (SdTurnAction action)
+{
+  switch (action)
+    {
+    case SD_TURN_ANSWER: return _("Answered");
+    case SD_TURN_ASK: return _("Asked for what was missing");
+    case SD_TURN_CLARIFY: return _("Asked which was meant");
+    case SD_TURN_FALLBACK: return _("Did not understand");
+    case SD_TURN_HANDOFF: return _("Offered a person");
+    case SD_TURN_REFUSE: return _("Refused: not this customer's data");
+    case SD_TURN_UNSAFE: return _("Could not use the message");
+    default: return "";
+    }
+}
+
+/* The message with every entity's span highlighted. Spans are byte offsets into the
+ * sanitised text, which is valid UTF-8, so they can be cut as they are. */
+static char *
+highlight_entities (const SdTurnTrace *trace)
+{
+  GString *markup = g_string_new (NULL);
+  gsize at = 0, len = strlen (trace->text);
+
+  for (guint i = 0; trace->entities && i < trace->entities->len; i++)
+    {
+      const SdEntity *e = g_ptr_array_index (trace->entities, i);
+      g_autofree char *before = NULL, *span = NULL;
+
+      if (e->start < at || e->end > len || e->end <= e->start)
+        continue;
+      before = g_markup_escape_text (trace->text + at, e->start - at);
+      span = g_markup_escape_text (trace->text + e->start, e->end - e->start);
+      g_string_append (markup, before);
+      g_string_append_printf (markup, "<span background=\"#3584e433\" underline=\"single\"><b>%s</b></span>", span);
+      at = e->end;
+    }
+  {
+    g_autofree char *rest = g_markup_escape_text (trace->text + at, len - at);
+    g_string_append (markup, rest);
+  }
+  return g_string_free (markup, FALSE);
+}
+
+static void correct_clicked_cb (GtkButton *button, SdChatbotPage *self);
+
+static void
+clear_box (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))))
+    gtk_box_remove (box, child);
+}
+
+static GtkWidget *
+section (GtkBox     *inspector,
+         const char *title)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  gtk_box_append (GTK_BOX (box), heading (title));
+  gtk_box_append (inspector, box);
+  return box;
+}
+
+static void
+show_turn (SdChatbotPage *self,
+           guint          index)
+{
+  Turn *turn;
+  const SdTurnTrace *t;
+  GtkWidget *box, *label, *correct;
+  g_autofree char *markup = NULL;
+
+  if (index >= self->turns->len)
+    {
+      gtk_stack_set_visible_child_name (self->inspector_stack, "none");
+      return;
+    }
+  turn = g_ptr_array_index (self->turns, index);
+  t = turn->trace;
+  clear_box (self->inspector);
+
+  /* What it understood */
+  box = section (self->inspector, _("Understood"));
+  if (t->intent)
+    gtk_box_append (GTK_BOX (box), probability_row (t->intent, t->confidence, TRUE));
+  else
+    gtk_box_append (GTK_BOX (box), dim (caption (_("No intent"))));
+  if (t->out_of_scope)
+    gtk_box_append (GTK_BOX (box), dim (caption (_("Out of scope: none of the chatbot's topics fits well enough"))));
+  if (t->n_top > 0)
+    {
+      gtk_box_append (GTK_BOX (box), dim (caption (_("Alternatives"))));
+      for (guint i = 0; i < t->n_top; i++)
+        gtk_box_append (GTK_BOX (box), probability_row (t->top[i].intent, t->top[i].prob, FALSE));
+    }
+  {
+    g_autofree char *who = g_strdup_printf (_("Classified by %s"), t->classifier ? t->classifier : "—");
+    gtk_box_append (GTK_BOX (box), dim (caption (who)));
+  }
+  if (t->classifier && g_str_has_prefix (t->classifier, "fallback"))
+    {
+      GtkWidget *train = gtk_button_new_with_mnemonic (_("_Train the Intent Model"));
+      gtk_widget_set_halign (train, GTK_ALIGN_START);
+      gtk_widget_set_tooltip_text (train, _("Train the chatbot's own classifier on all its examples, in the background; its loss curve shows on the Training page"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (train), "chat.train");
+      gtk_box_append (GTK_BOX (box), train);
+    }
+  correct = gtk_button_new_with_mnemonic (_("_Correct This…"));
+  gtk_widget_set_halign (correct, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (correct, _("Teach the chatbot the right intent for this message; it retrains in the background"));
+  g_object_set_data (G_OBJECT (correct), "turn", GUINT_TO_POINTER (index));
+  g_signal_connect (correct, "clicked", G_CALLBACK (correct_clicked_cb), self);
+  gtk_widget_set_sensitive (correct, !self->busy && t->action != SD_TURN_UNSAFE);
+  gtk_box_append (GTK_BOX (box), correct);
+
+  /* The message, entities highlighted */
+  box = section (self->inspector, _("Message"));
+  markup = highlight_entities (t);
+  label = caption (NULL);
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  gtk_widget_add_css_class (label, "card");
+  gtk_widget_add_css_class (label, "sd-inspector-message");
+  gtk_box_append (GTK_BOX (box), label);
+  if (t->entities && t->entities->len)
+    for (guint i = 0; i < t->entities->len; i++)
+      {
+        const SdEntity *e = g_ptr_array_index (t->entities, i);
+        g_autofree char *line = g_strdup_printf ("%s: %s", entity_kind_label (e->kind), e->value ? e->value : e->text);
+        gtk_box_append (GTK_BOX (box), caption (line));
+      }
+  else
+    gtk_box_append (GTK_BOX (box), dim (caption (_("No order numbers, dates, amounts or products found"))));
+  {
+    g_autofree char *sent = g_strdup_printf (_("Sentiment: %s (%.0f %%) · language: %s"),
+                                             sentiment_label (t->sentiment.label),
+                                             t->sentiment.prob[t->sentiment.label] * 100,
+                                             t->lang && g_str_has_prefix (t->lang, "zh") ? "中文" : "English");
+    gtk_box_append (GTK_BOX (box), caption (sent));
+  }
+
+  /* Dialogue state */
+  box = section (self->inspector, _("Dialogue"));
+  gtk_box_append (GTK_BOX (box), caption (action_label (t->action)));
+  {
+    g_autofree char *form = g_strdup_printf (_("Form: %s"), t->form ? t->form : _("none"));
+    gtk_box_append (GTK_BOX (box), caption (form));
+  }
+  for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
+    {
+      g_autofree char *slot = g_strdup_printf ("%s = %s", t->slot_names[i],
+                                               t->slot_values && t->slot_values[i] ? t->slot_values[i] : "");
+      gtk_box_append (GTK_BOX (box), caption (slot));
+    }
+  if (t->misunderstandings > 0)
+    {
+      g_autofree char *miss = g_strdup_printf (ngettext ("%u misunderstanding so far", "%u misunderstandings so far",
+                                                         t->misunderstandings), t->misunderstandings);
+      gtk_box_append (GTK_BOX (box), dim (caption (miss)));
+    }
+  if (t->handoff)
+    gtk_box_append (GTK_BOX (box), caption (_("Handed over to a person")));
+
+  /* Where the answer came from */
+  box = section (self->inspector, _("Answer Came From"));
+  {
+    g_autofree char *tmpl = t->template_id
+                            ? g_strdup_printf (_("Template “%s” (#%" G_GINT64_FORMAT ")"), t->template_key, t->template_id)
+                            : g_strdup_printf (_("Template “%s”"), t->template_key ? t->template_key : "—");
+    gtk_box_append (GTK_BOX (box), caption (tmpl));
+  }
+  for (guint i = 0; t->data_rows && i < t->data_rows->len; i++)
+    {
+      label = caption (g_ptr_array_index (t->data_rows, i));
+      gtk_widget_add_css_class (label, "monospace");
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  if (t->data_rows == NULL || t->data_rows->len == 0)
+    gtk_box_append (GTK_BOX (box), dim (caption (_("No rows of the shop's data were used"))));
+  {
+    g_autofree char *time = g_strdup_printf (_("Answered in %.1f ms"), t->elapsed_us / 1000.0);
+    gtk_box_append (GTK_BOX (box), dim (caption (time)));
+  }
+
+  gtk_stack_set_visible_child_name (self->inspector_stack, "turn");
+}
+
+static void
+turn_selected_cb (SdChatbotPage *self,
+                  GtkListBoxRow *row)
+{
+  if (row == NULL)
+    return;
+  show_turn (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "turn")));
+}
+
+/* ---------------------------------------------------------------- bubbles */
+
+static GtkWidget *
+bubble (const char *text,
+        gboolean    from_user,
+        const char *note)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, from_user ? "sd-bubble-user" : "sd-bubble-bot");
+  gtk_widget_set_halign (box, from_user ? GTK_ALIGN_END : GTK_ALIGN_START);
+  if (note)
+    {
+      GtkWidget *n = gtk_label_new (note);
+      gtk_label_set_xalign (GTK_LABEL (n), from_user ? 1 : 0);
+      gtk_widget_add_css_class (n, "caption");
+      gtk_widget_add_css_class (n, "dim-label");
+      gtk_box_append (GTK_BOX (box), n);
+    }
+  gtk_box_append (GTK_BOX (box), label);
+  return box;
+}
+
+static void
+append_turn_rows (SdChatbotPage *self,
+                  guint          index)
+{
+  Turn *turn = g_ptr_array_index (self->turns, index);
+  GtkWidget *user_row = gtk_list_box_row_new ();
+  GtkWidget *bot_row = gtk_list_box_row_new ();
+  g_autofree char *note = NULL;
+  GtkListBoxRow *row;
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (user_row),
+                              bubble (turn->trace->text, TRUE,
+                                      turn->after_retraining ? _("Asked again after retraining") : NULL));
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (user_row), FALSE);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (user_row), FALSE);
+  gtk_widget_add_css_class (user_row, "sd-chat-row");
+
+  note = turn->trace->intent && (turn->trace->action == SD_TURN_ANSWER || turn->trace->action == SD_TURN_ASK ||
+                                 turn->trace->action == SD_TURN_REFUSE)
+         ? g_strdup_printf ("%s · %.0f %%", turn->trace->intent, turn->trace->confidence * 100)
+         : g_strdup (action_label (turn->trace->action));
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (bot_row), bubble (turn->trace->reply, FALSE, note));
+  g_object_set_data (G_OBJECT (bot_row), "turn", GUINT_TO_POINTER (index));
+  gtk_widget_add_css_class (bot_row, "sd-chat-row");
+  gtk_widget_set_tooltip_text (bot_row, _("Show what the chatbot understood"));
+
+  gtk_list_box_append (self->messages, user_row);
+  gtk_list_box_append (self->messages, bot_row);
+  gtk_stack_set_visible_child_name (self->conversation_stack, "chat");
+  row = GTK_LIST_BOX_ROW (bot_row);
+  gtk_list_box_select_row (self->messages, row);
+}
+
+static gboolean
+scroll_to_end (gpointer data)
+{
+  SdChatbotPage *self = data;
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->messages_scroller);
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---------------------------------------------------------------- turns */
+
+typedef struct {
+  Worker        *worker;
+  SdChatSession *session;    /* the page's, used by one task at a time */
+  GPtrArray     *messages;   /* char *: sent one after another */
+  GPtrArray     *traces;     /* SdTurnTrace *, filled by the thread */
+  gboolean       reload;     /* drop the dialogue's caches first (after retraining) */
+} RespondWork;
+
+static void
+respond_work_free (RespondWork *w)
+{
+  worker_unref (w->worker);
+  g_ptr_array_unref (w->messages);
+  g_ptr_array_unref (w->traces);
+  g_free (w);
+}
+
+static void
+respond_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  RespondWork *w = data;
+
+  if (w->reload)
+    sd_dialogue_reload (w->worker->dialogue);
+  for (guint i = 0; i < w->messages->len && !g_cancellable_is_cancelled (cancellable); i++)
+    g_ptr_array_add (w->traces, sd_dialogue_respond (w->worker->dialogue, w->session,
+                                                     g_ptr_array_index (w->messages, i)));
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+respond_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (object);
+  RespondWork *w = g_task_get_task_data (G_TASK (result));
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  set_busy (self, FALSE);
+  if (w->session != self->session)
+    return;
+  for (guint i = 0; i < w->traces->len; i++)
+    {
+      Turn *turn = g_new0 (Turn, 1);
+      turn->trace = g_ptr_array_index (w->traces, i);
+      g_ptr_array_index (w->traces, i) = NULL;
+      turn->user = g_strdup (g_ptr_array_index (w->messages, i));
+      turn->after_retraining = w->reload;
+      g_ptr_array_add (self->turns, turn);
+      append_turn_rows (self, self->turns->len - 1);
+    }
+  set_busy (self, FALSE);
+  g_idle_add (scroll_to_end, g_object_ref (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->message_entry));
+}
+
+static void
+respond (SdChatbotPage *self,
+         GPtrArray     *messages,
+         gboolean       reload)
+{
+  RespondWork *w = g_new0 (RespondWork, 1);
+
+  w->worker = worker_ref (self->worker);
+  w->session = self->session;
+  w->messages = messages;
+  w->traces = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_turn_trace_free);
+  w->reload = reload;
+  run_on_worker (self, respond_thread, w, (GDestroyNotify) respond_work_free, respond_done_cb);
+}
+
+gboolean
+sd_chatbot_page_send (SdChatbotPage *self,
+                      const char    *message)
+{
+  GPtrArray *messages;
+
+  g_return_val_if_fail (SD_IS_CHATBOT_PAGE (self), FALSE);
+
+  if (self->busy || self->worker == NULL || message == NULL)
+    return FALSE;
+  messages = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (messages, g_strdup (message));
+  respond (self, messages, FALSE);
+  return TRUE;
+}
+
+static void
+send_cb (SdChatbotPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->message_entry));
+
+  if (*text == '\0')
+    return;
+  if (sd_chatbot_page_send (self, text))
+    gtk_editable_set_text (GTK_EDITABLE (self->message_entry), "");
+}
+
+static void
+suggestion_clicked_cb (GtkButton     *button,
+                       SdChatbotPage *self)
+{
+  sd_chatbot_page_send (self, gtk_button_get_label (button));
+}
+
+static void
+new_conversation (SdChatbotPage *self)
+{
+  GtkWidget *child;
+
+  if (self->busy)
+    return;
+  g_clear_pointer (&self->session, sd_chat_session_free);
+  self->session = sd_chat_session_new (current_customer (self), current_lang (self));
+  g_ptr_array_set_size (self->turns, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->messages))))
+    gtk_list_box_remove (self->messages, child);
+  gtk_stack_set_visible_child_name (self->inspector_stack, "none");
+  if (self->worker)
+    gtk_stack_set_visible_child_name (self->conversation_stack, "empty");
+  set_busy (self, FALSE);
+}
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  new_conversation (SD_CHATBOT_PAGE (widget));
+}
+
+static void
+replay_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (widget);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->busy || self->turns->len == 0)
+    return;
+  for (guint i = 0; i < self->turns->len; i++)
+    g_ptr_array_add (messages, g_strdup (((Turn *) g_ptr_array_index (self->turns, i))->user));
+  new_conversation (self);
+  respond (self, g_steal_pointer (&messages), FALSE);
+}
+
+static void
+selection_changed_cb (SdChatbotPage *self)
+{
+  new_conversation (self);
+}
+
+/* ---------------------------------------------------------------- correcting */
+
+typedef struct {
+  SdChatbotPage *page;
+  char          *text;
+  char          *lang;
+  GtkDropDown   *intents;
+  GtkPopover    *popover;
+} Correction;
+
+static void
+correction_free (gpointer data)
+{
+  Correction *c = data;
+
+  g_free (c->text);
+  g_free (c->lang);
+  g_free (c);
+}
+
+static void
+retrained_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SdChatbotPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_object_steal_data (object, "text");
+  GPtrArray *messages;
+
+  if (!sd_job_run_finish (SD_JOB (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not retrain the chatbot: %s"), error->message);
+          toast (self, message);
+        }
+      return;
+    }
+  toast (self, text ? _("The chatbot has learnt the correction") : _("The intent model is trained"));
+  if (self->worker == NULL || self->busy)
+    return;
+  if (text == NULL)
+    {
+      /* No message to ask again: just let the chatbot pick up the new model. */
+      messages = g_ptr_array_new_with_free_func (g_free);
+      respond (self, messages, TRUE);
+      return;
+    }
+  /* Ask again, so the new answer shows next to the old one. */
+  messages = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (messages, g_steal_pointer (&text));
+  respond (self, messages, TRUE);
+}
+
+static void
+teach_clicked_cb (GtkButton  *button,
+                  Correction *c)
+{
+  SdChatbotPage *self = c->page;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJob) job = NULL;
+  GtkStringObject *item = gtk_drop_down_get_selected_item (c->intents);
+  const char *intent = item ? gtk_string_object_get_string (item) : NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  gtk_popover_popdown (c->popover);
+  if (intent == NULL || self->store == NULL)
+    return;
+  if (sd_chat_corpus_add_example (self->store, intent, c->lang ? c->lang : "en", c->text,
+                                  SD_CHAT_SOURCE_CORRECTION, &error) == 0)
+    {
+      toast (self, error->message);
+      return;
+    }
+  job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
+  g_object_set_data_full (G_OBJECT (job), "text", g_strdup (c->text), g_free);
+  if (SD_IS_WINDOW (root))
+    sd_window_run_job (SD_WINDOW (root), job, retrained_cb, g_object_ref (self));
+  else
+    sd_job_run_async (job, retrained_cb, g_object_ref (self));
+}
+
+static void
+train_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (widget);
+  g_autoptr(SdJob) job = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->store == NULL)
+    return;
+  job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
+  if (SD_IS_WINDOW (root))
+    sd_window_run_job (SD_WINDOW (root), job, retrained_cb, g_object_ref (self));
+  else
+    sd_job_run_async (job, retrained_cb, g_object_ref (self));
+}
+
+static void
+correct_clicked_cb (GtkButton     *button,
+                    SdChatbotPage *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "turn"));
+  Turn *turn = g_ptr_array_index (self->turns, index);
+  g_auto(GStrv) intents = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *popover, *box, *drop, *teach, *label;
+  Correction *c;
+
+  if (!(intents = sd_chat_corpus_list_intents (self->store, &error)))
+    {
+      toast (self, error->message);
+      return;
+    }
+  popover = gtk_popover_new ();
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  label = gtk_label_new (_("The right intent for this message:"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  drop = gtk_drop_down_new_from_strings ((const char * const *) intents);
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (drop), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Right intent"), -1);
+  for (guint i = 0; intents[i]; i++)
+    if (turn->trace->n_top > 1 && g_strcmp0 (intents[i], turn->trace->top[1].intent) == 0)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (drop), i);
+  teach = gtk_button_new_with_mnemonic (_("_Teach and Retrain"));
+  gtk_widget_add_css_class (teach, "suggested-action");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), drop);
+  gtk_box_append (GTK_BOX (box), teach);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_widget_set_parent (popover, GTK_WIDGET (button));
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+
+  c = g_new0 (Correction, 1);
+  c->page = self;
+  c->text = g_strdup (turn->trace->text);
+  c->lang = g_strdup (turn->trace->lang);
+  c->intents = GTK_DROP_DOWN (drop);
+  c->popover = GTK_POPOVER (popover);
+  g_object_set_data_full (G_OBJECT (popover), "correction", c, correction_free);
+  g_signal_connect (teach, "clicked", G_CALLBACK (teach_clicked_cb), c);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+/* ---------------------------------------------------------------- test cases */
+
+static void
+save_test_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       SdChatbotPage    *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  const char *name = gtk_editable_get_text (entry);
+
+  if (g_strcmp0 (response, "save") != 0 || self->session == NULL)
+    return;
+  json = sd_chat_session_to_json (self->session);
+  if (sd_chat_corpus_save_test (self->store, *name ? name : _("Conversation"), current_customer (self),
+                                sd_chat_session_get_lang (self->session), json, &error) == 0)
+    toast (self, error->message);
+  else
+    toast (self, _("Saved as a test case"));
+}
+
+static void
+save_test_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (widget);
+  GtkWidget *dialog, *entry;
+  Turn *first;
+
+  if (self->turns->len == 0)
+    return;
+  first = g_ptr_array_index (self->turns, 0);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Save as Test Case"),
+                                   _("Saved conversations can be played again after the chatbot changes, to see which answers differ."));
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), first->user);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Test case name"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_signal_connect (dialog, "response", G_CALLBACK (save_test_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct {
+  Worker  *worker;
+  GString *report;
+  guint    passed;
+  guint    failed;
+} TestsWork;
+
+static void
+tests_work_free (TestsWork *w)
+{
+  worker_unref (w->worker);
+  g_string_free (w->report, TRUE);
+  g_free (w);
+}
+
+static void
+tests_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  TestsWork *w = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tests = sd_chat_corpus_load_tests (w->worker->store, &error);
+
+  if (tests == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < tests->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      SdChatTest *test = g_ptr_array_index (tests, i);
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GPtrArray) diffs = sd_dialogue_replay (w->worker->dialogue, test->customer_id, test->lang,
+                                                       test->transcript, &local);
+      if (diffs == NULL)
+        {
+          w->failed++;
+          g_string_append_printf (w->report, "✗ %s: %s\n", test->name, local->message);
+        }
+      else if (diffs->len == 0)
+        {
+          w->passed++;
+          g_string_append_printf (w->report, "✓ %s\n", test->name);
+        }
+      else
+        {
+          w->failed++;
+          g_string_append_printf (w->report, "✗ %s\n", test->name);
+          for (guint d = 0; d < diffs->len; d++)
+            {
+              SdChatTestDiff *diff = g_ptr_array_index (diffs, d);
+              g_string_append_printf (w->report, _("   turn %u, “%s”: now %s (was %s)\n"), diff->turn + 1, diff->user,
+                                      diff->actual_intent ? diff->actual_intent : "—",
+                                      diff->expected_intent ? diff->expected_intent : "—");
+            }
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+tests_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (object);
+  TestsWork *w = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+  g_autofree char *heading = NULL;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  set_busy (self, FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (w->passed + w->failed == 0)
+    {
+      toast (self, _("No test cases yet: save a conversation as a test case first"));
+      return;
+    }
+  heading = w->failed == 0 ? g_strdup_printf (ngettext ("The Test Case Passes", "All %u Test Cases Pass", w->passed), w->passed)
+                           : g_strdup_printf (ngettext ("%u Test Case Differs", "%u Test Cases Differ", w->failed), w->failed);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, w->report->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+run_tests_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (widget);
+  TestsWork *w;
+
+  if (self->busy || self->worker == NULL)
+    return;
+  w = g_new0 (TestsWork, 1);
+  w->worker = worker_ref (self->worker);
+  w->report = g_string_new (NULL);
+  run_on_worker (self, tests_thread, w, (GDestroyNotify) tests_work_free, tests_done_cb);
+}
+
+/* ---------------------------------------------------------------- export */
+
+static void
+export_response_cb (GtkNativeDialog *chooser,
+                    int              response,
+                    SdChatbotPage   *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  guint i = gtk_drop_down_get_selected (self->customer_drop);
+  const Customer *who = self->customers && i < self->customers->len ? g_ptr_array_index (self->customers, i) : NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))))
+    {
+      g_string_append_printf (text, _("Shopdesk chatbot conversation with %s\n\n"),
+                              who && who->id ? who->name : _("an anonymous visitor"));
+      for (guint t = 0; t < self->turns->len; t++)
+        {
+          Turn *turn = g_ptr_array_index (self->turns, t);
+          g_string_append_printf (text, _("Customer: %s\n"), turn->trace->text);
+          g_string_append_printf (text, _("Chatbot: %s\n"), turn->trace->reply);
+          g_string_append_printf (text, _("  (intent %s, %.0f %%, %s)\n\n"),
+                                  turn->trace->intent ? turn->trace->intent : "—",
+                                  turn->trace->confidence * 100, sd_turn_action_to_string (turn->trace->action));
+        }
+      if (!g_file_replace_contents (file, text->str, text->len, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
+        toast (self, error->message);
+      else
+        toast (self, _("Transcript exported"));
+    }
+  g_object_unref (chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (widget);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Export Transcript"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "conversation.txt");
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---------------------------------------------------------------- getting ready */
+
+typedef struct {
+  char      *db_path;
+  Worker    *worker;
+  GPtrArray *customers;
+} ReadyWork;
+
+static void
+ready_work_free (ReadyWork *w)
+{
+  g_free (w->db_path);
+  if (w->worker)
+    worker_unref (w->worker);
+  g_clear_pointer (&w->customers, g_ptr_array_unref);
+  g_free (w);
+}
+
+static void
+ready_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  ReadyWork *w = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStmt) stmt = NULL;
+  Worker *worker = g_atomic_rc_box_new0 (Worker);
+  Customer *anonymous = g_new0 (Customer, 1);
+  int rc;
+
+  w->worker = worker;
+  if (!(worker->store = sd_store_open (w->db_path, &error)) ||
+      !(worker->dialogue = sd_dialogue_new (worker->store, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The customers with most orders first: they have the most to ask about. */
+  w->customers = g_ptr_array_new_with_free_func ((GDestroyNotify) customer_free);
+  anonymous->name = g_strdup (_("An anonymous visitor"));
+  g_ptr_array_add (w->customers, anonymous);
+  stmt = sd_store_prepare (worker->store,
+                           "SELECT c.id, c.external_id, c.name FROM customers c"
+                           " JOIN (SELECT customer_id, count(*) AS n FROM orders"
+                           "       WHERE customer_id IS NOT NULL GROUP BY customer_id"
+                           "       ORDER BY n DESC LIMIT ?1) o ON o.customer_id = c.id"
+                           " ORDER BY o.n DESC, c.id", &error);
+  if (stmt == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sqlite3_bind_int (stmt, 1, N_CUSTOMERS);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Customer *c = g_new0 (Customer, 1);
+      c->id = sqlite3_column_int64 (stmt, 0);
+      c->external_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      c->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      g_ptr_array_add (w->customers, c);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+ready_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (object);
+  ReadyWork *w = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  gtk_spinner_stop (self->loading_spinner);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      adw_status_page_set_title (self->loading_page, _("The Chatbot Could Not Start"));
+      adw_status_page_set_description (self->loading_page, error->message);
+      set_busy (self, FALSE);
+      return;
+    }
+
+  self->worker = g_steal_pointer (&w->worker);
+  g_clear_pointer (&self->customers, g_ptr_array_unref);
+  self->customers = g_steal_pointer (&w->customers);
+  for (guint i = 0; i < self->customers->len; i++)
+    {
+      Customer *c = g_ptr_array_index (self->customers, i);
+      g_autofree char *label = c->id ? g_strdup_printf ("%s (%s)", c->name ? c->name : "—", c->external_id)
+                                     : g_strdup (c->name);
+      gtk_string_list_append (names, label);
+    }
+  g_signal_handlers_block_by_func (self->customer_drop, selection_changed_cb, self);
+  gtk_drop_down_set_model (self->customer_drop, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->customer_drop, self->customers->len > 1 ? 1 : 0);
+  g_signal_handlers_unblock_by_func (self->customer_drop, selection_changed_cb, self);
+  set_busy (self, FALSE);
+  new_conversation (self);
+}
+
+static void
+get_ready (SdChatbotPage *self)
+{
+  ReadyWork *w;
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->worker, worker_unref);
+  self->busy = FALSE;
+  new_conversation (self);
+  if (self->store == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  gtk_stack_set_visible_child_name (self->conversation_stack, "loading");
+  adw_status_page_set_title (self->loading_page, _("Getting the Chatbot Ready"));
+  adw_status_page_set_description (self->loading_page, _("Learning the shop's catalogue and the chatbot's examples"));
+  gtk_spinner_start (self->loading_spinner);
+  w = g_new0 (ReadyWork, 1);
+  w->db_path = g_strdup (sd_store_get_path (self->store));
+  run_on_worker (self, ready_thread, w, (GDestroyNotify) ready_work_free, ready_done_cb);
+}
+
+static void
+store_changed_cb (SdChatbotPage *self)
+{
+  /* New products, orders or a retrained model: start afresh with the new data. */
+  if (!self->busy)
+    get_ready (self);
+}
+
+/* ---------------------------------------------------------------- object */
+
+SdStore *
+sd_chatbot_page_get_store (SdChatbotPage *self)
+{
+  return self->store;
+}
+
+void
+sd_chatbot_page_set_store (SdChatbotPage *self,
+                           SdStore       *store)
+{
+  g_return_if_fail (SD_IS_CHATBOT_PAGE (self));
+
+  if (self->store == store)
+    return;
+  if (self->store)
+    g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
+  g_set_object (&self->store, store);
+  if (store)
+    g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
+  get_ready (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+gboolean
+sd_chatbot_page_get_busy (SdChatbotPage *self)
+{
+  return self->busy || self->worker == NULL;
+}
+
+guint
+sd_chatbot_page_get_n_turns (SdChatbotPage *self)
+{
+  return self->turns->len;
+}
+
+const char *
+sd_chatbot_page_get_last_intent (SdChatbotPage *self)
+{
+  return self->turns->len ? ((Turn *) g_ptr_array_index (self->turns, self->turns->len - 1))->trace->intent : NULL;
+}
+
+const char *
+sd_chatbot_page_get_last_reply (SdChatbotPage *self)
+{
+  return self->turns->len ? ((Turn *) g_ptr_array_index (self->turns, self->turns->len - 1))->trace->reply : NULL;
+}
+
+static void
+sd_chatbot_page_dispose (GObject *object)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (object);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->store)
+    g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
+  g_clear_object (&self->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_CHATBOT_PAGE);
+  /* dispose_template leaves an unnamed top child in place. */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
+
+  G_OBJECT_CLASS (sd_chatbot_page_parent_class)->dispose (object);
+}
+
+static void
+sd_chatbot_page_finalize (GObject *object)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (object);
+
+  g_clear_pointer (&self->worker, worker_unref);
+  g_clear_pointer (&self->customers, g_ptr_array_unref);
+  g_clear_pointer (&self->session, sd_chat_session_free);
+  g_clear_pointer (&self->turns, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (sd_chatbot_page_parent_class)->finalize (object);
+}
+
+static void
+sd_chatbot_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, sd_chatbot_page_get_busy (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_chatbot_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      sd_chatbot_page_set_store (SD_CHATBOT_PAGE (object), g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_chatbot_page_class_init (SdChatbotPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_chatbot_page_dispose;
+  object_class->finalize = sd_chatbot_page_finalize;
+  object_class->get_property = sd_chatbot_page_get_property;
+  object_class->set_property = sd_chatbot_page_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-chatbot-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, customer_drop);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, lang_drop);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, conversation_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, suggestions);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, messages_scroller);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, messages);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, message_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, thinking_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, send_button);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, inspector_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, inspector);
+  gtk_widget_class_bind_template_callback (widget_class, send_cb);
+  gtk_widget_class_bind_template_callback (widget_class, turn_selected_cb);
+
+  gtk_widget_class_install_action (widget_class, "chat.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "chat.replay", NULL, replay_action);
+  gtk_widget_class_install_action (widget_class, "chat.save-test", NULL, save_test_action);
+  gtk_widget_class_install_action (widget_class, "chat.run-tests", NULL, run_tests_action);
+  gtk_widget_class_install_action (widget_class, "chat.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "chat.train", NULL, train_action);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+sd_chatbot_page_init (SdChatbotPage *self)
+{
+  /* Translators: suggestions on the empty chatbot page; they are sent as the customer. */
+  const char *suggestions[] = {
+    N_("Where is my order?"), N_("I want to return something"), N_("Any coupons for me?"),
+    "我的订单到哪了？", N_("Can you recommend something?"), N_("I'd like to talk to a person"),
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->turns = g_ptr_array_new_with_free_func ((GDestroyNotify) turn_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suggestions); i++)
+    {
+      GtkWidget *button = gtk_button_new_with_label (g_str_has_prefix (suggestions[i], "我") ? suggestions[i]
+                                                                                            : _(suggestions[i]));
+      gtk_widget_add_css_class (button, "pill");
+      g_signal_connect (button, "clicked", G_CALLBACK (suggestion_clicked_cb), self);
+      gtk_flow_box_append (self->suggestions, button);
+    }
+  g_signal_connect_swapped (self->customer_drop, "notify::selected", G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect_swapped (self->lang_drop, "notify::selected", G_CALLBACK (selection_changed_cb), self);
+  set_busy (self, FALSE);
+}

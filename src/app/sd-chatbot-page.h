@@ -1,0 +1,28 @@
+/* sd-chatbot-page.h — the live chatbot preview: a conversation as any customer, and
+ * beside each answer what the chatbot understood and where the answer came from */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_CHATBOT_PAGE (sd_chatbot_page_get_type ())
+G_DECLARE_FINAL_TYPE (SdChatbotPage, sd_chatbot_page, SD, CHATBOT_PAGE, GtkWidget)
+
+SdStore  *sd_chatbot_page_get_store  (SdChatbotPage *self);
+void      sd_chatbot_page_set_store  (SdChatbotPage *self,
+                                      SdStore       *store);
+/* For tests and scripts: sends @message as the current customer (FALSE while the
+ * chatbot is still answering or getting ready). */
+gboolean  sd_chatbot_page_send       (SdChatbotPage *self,
+                                      const char    *message);
+/* TRUE while the chatbot gets ready or answers. */
+gboolean  sd_chatbot_page_get_busy   (SdChatbotPage *self);
+guint     sd_chatbot_page_get_n_turns (SdChatbotPage *self);
+/* The last answer's intent and reply, or NULL. */
+const char *sd_chatbot_page_get_last_intent (SdChatbotPage *self);
+const char *sd_chatbot_page_get_last_reply  (SdChatbotPage *self);
+
+G_END_DECLS

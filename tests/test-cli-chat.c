@@ -1,0 +1,246 @@
+/* test-cli-chat.c — `shopdesk-cli chat-eval` and `chat-train` as scripts use them */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "sd-intent-model.h"
+#include "sd-json.h"
+
+typedef struct {
+  char *dir;
+  char *db;
+  char *train;
+  char *test;
+} Fixture;
+
+/* A small task with an out-of-scope label: keywords decide the intent. */
+static void
+write_task (const char *path,
+            guint       n,
+            guint32     seed,
+            gboolean    json)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GString) out = g_string_new (json ? "[\n" : "id,category,text\n");
+  static const char *intents[] = { "refund", "shipping", "greeting", "oos" };
+  static const char *keys[][3] = {
+    { "refund", "money back", "退款" },
+    { "shipping", "delivery", "快递" },
+    { "hello", "hi there", "你好" },
+    { NULL, NULL, NULL },
+  };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint k = g_rand_int_range (rand, 0, 4);
+      g_autofree char *text = NULL;
+      if (keys[k][0])
+        text = g_strdup_printf ("please %s word%d, thanks", keys[k][g_rand_int_range (rand, 0, 3)],
+                                g_rand_int_range (rand, 0, 40));
+      else
+        text = g_strdup_printf ("word%d word%d zz%d", g_rand_int_range (rand, 0, 40),
+                                g_rand_int_range (rand, 0, 40), g_rand_int_range (rand, 0, 40));
+      if (json)
+        g_string_append_printf (out, "%s  {\"text\": \"%s\", \"category\": \"%s\"}", i ? ",\n" : "",
+                                text, intents[k]);
+      else
+        g_string_append_printf (out, "%u,%s,\"%s\"\n", i, intents[k], text);
+    }
+  if (json)
+    g_string_append (out, "\n]\n");
+  g_file_set_contents (path, out->str, out->len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  f->dir = g_dir_make_tmp ("shopdesk-cli-chat-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db = g_build_filename (f->dir, "shop.sqlite", NULL);
+  f->train = g_build_filename (f->dir, "train.csv", NULL);
+  f->test = g_build_filename (f->dir, "test.json", NULL);
+  write_task (f->train, 400, 1, FALSE);
+  write_task (f->test, 200, 2, TRUE);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->train);
+  g_free (f->test);
+}
+
+/* Runs shopdesk-cli --db DB ARGS…; returns its exit status. */
+static int
+run_cli (Fixture  *f,
+         char    **out,
+         char    **err,
+         ...)
+{
+  const char *cli = g_getenv ("SD_CLI");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+  const char *arg;
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, f->db);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+test_eval_json (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJsonNode) root = NULL;
+  static const char *keys[] = {
+    "accuracy", "macro_f1", "train_seconds", "model_bytes", "peak_rss_bytes", "oos_recall",
+  };
+  SdJsonNode *confusions;
+
+  g_assert_cmpint (run_cli (f, &out, &err, "chat-eval", "--train", f->train, "--test", f->test,
+                            "--text-column", "text", "--label-column", "category",
+                            "--oos-label", "oos", "--epochs", "10", "--dim", "16", "--seed", "3",
+                            "--json", NULL), ==, 0);
+  root = sd_json_parse (out, -1, "chat-eval output", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_json_node_get_node_type (root), ==, SD_JSON_OBJECT);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      SdJsonNode *value = sd_json_node_get_member (root, keys[i]);
+      if (sd_json_node_get_node_type (value) != SD_JSON_NUMBER)
+        g_error ("“%s” is missing or not a number in %s", keys[i], out);
+    }
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (root, "accuracy")), >=, 0.9);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (root, "oos_recall")), >=, 0.8);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (root, "model_bytes")), >, 0);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (root, "n_test")), ==, 200);
+  confusions = sd_json_node_get_member (root, "confusions");
+  g_assert_cmpint (sd_json_node_get_node_type (confusions), ==, SD_JSON_ARRAY);
+  g_assert_cmpuint (sd_json_node_get_length (confusions), <=, 10);
+  /* An evaluation needs no shop. */
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+
+  /* Without --oos-label there is no out-of-scope figure. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&root, sd_json_node_free);
+  g_assert_cmpint (run_cli (f, &out, &err, "chat-eval", "--train", f->train, "--test", f->test,
+                            "--epochs", "5", "--json", NULL), ==, 0);
+  root = sd_json_parse (out, -1, "chat-eval output", &error);
+  g_assert_no_error (error);
+  g_assert_null (sd_json_node_get_member (root, "oos_recall"));
+
+  /* The readable report. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (f, &out, &err, "chat-eval", "--train", f->train, "--test", f->test,
+                            "--epochs", "5", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "accuracy"));
+  g_assert_nonnull (strstr (out, "macro-F1"));
+}
+
+static void
+test_train_saves (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *model_path = g_build_filename (f->dir, "model.bin", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(SdIntentModel) model = NULL;
+  g_autoptr(SdJsonNode) root = NULL;
+  SdIntentPrediction pred;
+
+  g_assert_cmpint (run_cli (f, &out, &err, "chat-train", "--train", f->train, "--out", model_path,
+                            "--epochs", "10", "--json", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (model_path, &contents, &length, &error));
+  blob = g_bytes_new_take (g_steal_pointer (&contents), length);
+  model = sd_intent_model_load (blob, &error);
+  g_assert_no_error (error);
+  sd_intent_model_predict (model, "I want my money back", &pred);
+  g_assert_cmpstr (pred.name, ==, "refund");
+  sd_intent_model_predict (model, "快递到哪里了", &pred);
+  g_assert_cmpstr (pred.name, ==, "shipping");
+
+  /* Without --out the model goes into the shop. */
+  g_assert_cmpint (run_cli (f, &out2, &err2, "chat-train", "--train", f->train, "--epochs", "5",
+                            "--json", NULL), ==, 0);
+  root = sd_json_parse (out2, -1, "chat-train output", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (root, "model_id")), >=, 1);
+  g_assert_true (g_file_test (f->db, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_usage_and_errors (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL, *out3 = NULL, *err3 = NULL;
+  g_autofree char *out4 = NULL, *err4 = NULL;
+  g_autofree char *bad = g_build_filename (f->dir, "bad.csv", NULL);
+
+  g_assert_cmpint (run_cli (f, &out, &err, "chat-eval", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "--label-column"));
+  g_assert_nonnull (strstr (out, "--oos-label"));
+  g_assert_cmpint (run_cli (f, &out2, &err2, "chat-eval", "--train", f->train, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "--test"));
+  g_assert_cmpint (run_cli (f, &out3, &err3, "chat-train", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out3, "--out"));
+  g_assert_null (strstr (out3, "--test"));
+
+  /* A broken file names itself, the line and the reason. */
+  g_file_set_contents (bad, "text,category\nfine,a\n\"never closed,b\n", -1, NULL);
+  g_assert_cmpint (run_cli (f, &out4, &err4, "chat-eval", "--train", bad, "--test", f->test, NULL), ==, 1);
+  g_assert_nonnull (strstr (err4, "bad.csv:3:"));
+  g_assert_nonnull (strstr (err4, "not closed"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/cli-chat/eval-json", Fixture, NULL, fixture_set_up, test_eval_json, fixture_tear_down);
+  g_test_add ("/cli-chat/train-saves", Fixture, NULL, fixture_set_up, test_train_saves, fixture_tear_down);
+  g_test_add ("/cli-chat/usage-and-errors", Fixture, NULL, fixture_set_up, test_usage_and_errors, fixture_tear_down);
+  return g_test_run ();
+}

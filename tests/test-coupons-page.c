@@ -1,0 +1,139 @@
+/* test-coupons-page.c — the Coupons page on the demo shop: the preview of each rule
+ * agrees with the engine, an edit previews against the saved rule, saving makes a
+ * version, and a rule that cannot work is refused */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "sd-application.h"
+#include "sd-coupon-engine.h"
+#include "sd-coupon-store.h"
+#include "sd-coupons-page.h"
+#include "sd-demo.h"
+#include "sd-window.h"
+#include "ui-test-util.h"
+
+static char *shop_path;
+static SdWindow *window;
+
+static SdCouponsPage *
+page (void)
+{
+  return SD_COUPONS_PAGE (sd_window_get_page (window, "coupons"));
+}
+
+static gpointer
+child (const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (page ()), SD_TYPE_COUPONS_PAGE, name);
+}
+
+/* What the engine says directly, without the page. */
+static guint
+engine_reach (const char *rule_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+  g_autoptr(SdCustomerFacts) facts = sd_customer_facts_load (store, NULL, &error);
+  g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (facts);
+  g_autoptr(SdCouponPreview) preview = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (sd_coupon_engine_load_rules (engine, store, &error));
+  preview = sd_coupon_engine_preview (engine, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < preview->n_rules; i++)
+    if (g_strcmp0 (preview->rules[i].name, rule_name) == 0)
+      return preview->rules[i].customers;
+  g_error ("no rule “%s”", rule_name);
+  return 0;
+}
+
+static void
+test_preview_and_save (void)
+{
+  const char *name = "VIP thank-you: £5 off over £50";
+  GtkEditable *name_row = child ("name_row");
+  GtkWidget *problem = child ("problem_label");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  gint64 id = 0;
+
+  sd_window_show_page (window, "coupons");
+  UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 60);
+  UI_WAIT_UNTIL (sd_coupons_page_get_reach (page ()) >= 0, 30);
+  g_assert_cmpint (sd_coupons_page_get_reach (page ()), ==, engine_reach (name));
+  ui_test_save_screenshot (GTK_WIDGET (window), "page-coupons");
+
+  /* A new rule's first condition has no value yet: it is refused on the spot, saying
+   * which condition needs one. */
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "coupons.new-rule", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (child ("percent_row")), "150");
+  UI_WAIT_UNTIL (gtk_widget_get_visible (problem), 10);
+  g_test_message ("refused: %s", gtk_label_get_text (GTK_LABEL (problem)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "Segment is"));
+
+  /* Back to the saved rule; rename it and save: a second version. */
+  UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 30);
+  gtk_editable_set_text (name_row, "VIP thank-you, renamed");
+  /* Once the edit has been checked and previewed, save it. */
+  UI_WAIT_UNTIL (sd_coupons_page_get_reach (page ()) >= 0, 30);
+  g_assert_false (gtk_widget_get_visible (problem));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "coupons.save", NULL));
+  UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), "VIP thank-you, renamed"), 30);
+
+  store = sd_store_open (shop_path, &error);
+  rules = sd_coupon_rules_load (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rules->len; i++)
+    if (g_strcmp0 (((SdCouponRule *) g_ptr_array_index (rules, i))->name, "VIP thank-you, renamed") == 0)
+      id = ((SdCouponRule *) g_ptr_array_index (rules, i))->id;
+  g_assert_cmpint (id, >, 0);
+  history = sd_coupon_rule_history (store, id, &error);
+  g_assert_cmpuint (history->len, ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdApplication) app = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *dir = NULL;
+  SdDemoOptions options;
+  int status;
+
+  dir = g_dir_make_tmp ("shopdesk-coupons-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  shop_path = g_build_filename (dir, "demo.sqlite", NULL);
+  store = sd_store_open (shop_path, &error);
+  g_assert_no_error (error);
+  sd_demo_options_init (&options);
+  g_assert_true (sd_demo_generate (store, &options, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  app = sd_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  window = sd_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  g_assert_true (sd_window_open_shop (window, shop_path));
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  g_test_add_func ("/coupons-page/preview-and-save", test_preview_and_save);
+  status = g_test_run ();
+  gtk_window_destroy (GTK_WINDOW (window));
+  return status;
+}

@@ -1,0 +1,55 @@
+/* ui-test-util.h — what the UI tests share: waiting on the main loop, screenshots */
+#pragma once
+
+#include <gtk/gtk.h>
+
+static gboolean
+ui_test_timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop until @cond (polled) holds, failing after @seconds. */
+#define UI_WAIT_UNTIL(cond, seconds)                                             \
+  G_STMT_START {                                                                 \
+    gboolean timed_out_ = FALSE;                                                 \
+    guint id_ = g_timeout_add_seconds ((seconds), ui_test_timeout_cb, &timed_out_); \
+    while (!(cond) && !timed_out_)                                               \
+      g_main_context_iteration (NULL, TRUE);                                     \
+    if (!timed_out_)                                                             \
+      g_source_remove (id_);                                                     \
+    if (!(cond))                                                                 \
+      g_error ("timed out after %d s waiting for: %s", (seconds), #cond);       \
+  } G_STMT_END
+
+/* Saves @widget as build/tests/screenshots/NAME.png (GSK_RENDERER=cairo for pixels that
+ * are the same on every machine). */
+static G_GNUC_UNUSED void
+ui_test_save_screenshot (GtkWidget  *widget,
+                         const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  for (int attempt = 0; attempt < 20 && node == NULL; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      if ((node = gtk_snapshot_free_to_node (snapshot)) == NULL)
+        gtk_test_widget_wait_for_draw (widget);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
