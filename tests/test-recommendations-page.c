@@ -356,6 +356,13 @@ test_untrained_model (void)
   g_assert_cmpuint (sd_recommendations_page_get_n_items (p, 1), ==, 12);
   g_assert_nonnull (strstr (sd_recommendations_page_get_item_explanation (p, 1, 0), "opular"));
   shoot ("recommendations-untrained");
+
+  /* Its Train button trains it in the background; the page then shows its own list. */
+  gtk_widget_activate_action (GTK_WIDGET (p), "recommendations.train", "s", "als");
+  WAIT_UNTIL (!sd_recommendations_page_get_loading (p) &&
+              sd_recommendations_page_get_n_items (p, 1) == 12 &&
+              strstr (sd_recommendations_page_get_item_explanation (p, 1, 0), "opular") == NULL, 180);
+  g_test_message ("after training ALS: %s", sd_recommendations_page_get_item_explanation (p, 1, 0));
   sd_recommendations_page_set_compare (p, FALSE);
   wait_for_view ();
 }

@@ -59,6 +59,14 @@ typedef struct {
   GHashTable      *warm_models;
 } ShopCache;
 
+/* Models that are not stored are kept as NULL, so they are not looked up again. */
+static void
+unref_model (gpointer model)
+{
+  if (model)
+    g_object_unref (model);
+}
+
 static ShopCache *
 shop_cache_new (const char *db_path)
 {
@@ -67,7 +75,7 @@ shop_cache_new (const char *db_path)
   cache->ref_count = 1;
   g_mutex_init (&cache->lock);
   cache->db_path = g_strdup (db_path);
-  cache->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_object_unref);
+  cache->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_model);
   cache->model_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   cache->warm_models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return cache;
@@ -484,7 +492,13 @@ rank_items (ViewWork      *w,
   list->model = g_strdup (name);
   list->label = model_label (name);
   list->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rec_row_free);
-  if (model == NULL)
+  /* Popularity is a count, made here in a moment: it needs no stored model. */
+  if (model == NULL && g_str_equal (name, "popularity"))
+    {
+      if (!(used = ensure_popularity (cache, cancellable, error)))
+        return FALSE;
+    }
+  else if (model == NULL)
     {
       const char *why = g_hash_table_lookup (cache->model_errors, name);
       list->can_train = TRUE;
@@ -824,6 +838,7 @@ struct _SdRecommendationsPage
   SdJob             *quick_job;
   guint              n_similar;
   GHashTable        *training;      /* model names being trained from here */
+  guint              n_stored;      /* models stored for the shop */
   gboolean           updating;
   gboolean           stale;
 };
@@ -983,6 +998,7 @@ fill_models (SdRecommendationsPage *self)
         g_hash_table_add (stored, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
     }
 
+  self->n_stored = g_hash_table_size (stored);
   g_ptr_array_set_size (self->model_names, 0);
   for (int pass = 0; pass < 2; pass++)
     {
@@ -990,7 +1006,7 @@ fill_models (SdRecommendationsPage *self)
         {
           const char *name = i < G_N_ELEMENTS (model_preference) ? model_preference[i]
                                                                  : names[i - G_N_ELEMENTS (model_preference)];
-          gboolean is_stored = g_hash_table_contains (stored, name);
+          gboolean is_stored = g_hash_table_contains (stored, name) || g_str_equal (name, "popularity");
           g_autofree char *label = NULL;
           g_autofree char *text = NULL;
 
@@ -1149,7 +1165,7 @@ rec_row_widget (SdRecommendationsPage *self,
     stock = g_strdup (_("out of stock"));
   else
     stock = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d in stock", "%d in stock", row->stock), row->stock);
-  meta = g_strdup_printf ("%s · %s · %s", row->category ? row->category : _("No category"), price, stock);
+  meta = g_strdup_printf ("%s · %s ·", row->category ? row->category : _("No category"), price);
 
   gtk_widget_add_css_class (rank_label, "dim-label");
   gtk_widget_add_css_class (rank_label, "numeric");
@@ -1176,7 +1192,17 @@ rec_row_widget (SdRecommendationsPage *self,
       gtk_box_append (GTK_BOX (title_box), pill);
     }
   gtk_box_append (GTK_BOX (text), title_box);
-  gtk_box_append (GTK_BOX (text), dim_label (meta, TRUE));
+  {
+    GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+    GtkWidget *stock_label = gtk_label_new (stock);
+
+    gtk_widget_add_css_class (stock_label, "caption");
+    /* Out of stock matters to a manager deciding what to push: it stands out. */
+    gtk_widget_add_css_class (stock_label, row->stock == 0 ? "warning" : "dim-label");
+    gtk_box_append (GTK_BOX (line), dim_label (meta, TRUE));
+    gtk_box_append (GTK_BOX (line), stock_label);
+    gtk_box_append (GTK_BOX (text), line);
+  }
   if (row->explanation && *row->explanation)
     {
       g_auto(GStrv) lines = g_strsplit (row->explanation, "\n", -1);
@@ -1207,7 +1233,7 @@ rec_row_widget (SdRecommendationsPage *self,
   gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
   gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
   gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-  gtk_widget_set_size_request (bar, 72, -1);
+  gtk_widget_set_size_request (bar, comparing ? 48 : 72, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Score"), -1);
   gtk_widget_add_css_class (score_label, "caption");
   gtk_widget_add_css_class (score_label, "numeric");
@@ -1244,8 +1270,13 @@ show_column (SdRecommendationsPage *self,
   float hi = -INFINITY, lo = INFINITY;
 
   gtk_label_set_text (column->title, list->label);
-  gtk_widget_set_visible (column->note_box, list->note != NULL);
-  gtk_label_set_text (column->note, list->note ? list->note : "");
+  if (list->note)
+    gtk_label_set_text (column->note, list->note);
+  else if (self->n_stored == 0)
+    gtk_label_set_text (column->note, _("No model is trained for this shop yet, so these are its most popular items. "
+                                        "Pick a model above to train it here, or train and compare models on the "
+                                        "Training page."));
+  gtk_widget_set_visible (column->note_box, list->note != NULL || self->n_stored == 0);
   gtk_widget_set_visible (GTK_WIDGET (column->train_button), list->can_train);
   if (list->can_train)
     {
@@ -2301,7 +2332,6 @@ build_column (SdRecommendationsPage *self,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (column->train_button), "s", "");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (column->train_button), "recommendations.train");
   gtk_widget_add_css_class (GTK_WIDGET (column->train_button), "suggested-action");
-  gtk_widget_add_css_class (GTK_WIDGET (column->train_button), "pill");
   gtk_box_append (GTK_BOX (column->note_box), GTK_WIDGET (column->train_button));
   gtk_widget_set_visible (column->note_box, FALSE);
   gtk_box_append (GTK_BOX (header), column->note_box);
