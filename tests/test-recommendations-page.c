@@ -120,7 +120,8 @@ wait_for_view (void)
   spin (50);
 }
 
-/* The products @customer bought: purchase events and lines of orders that stood. */
+/* The products @customer bought: purchase events and lines of orders that stood (the
+ * page hides reviewed ones too; a test of that is a subset of this). */
 static GHashTable *
 bought_by (const char *customer)
 {
@@ -297,7 +298,7 @@ test_include_bought (void)
   for (GtkWidget *w = GTK_WIDGET (p); w; )
     {
       if (GTK_IS_CHECK_BUTTON (w) && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (w)),
-                                                 "Hide items already _bought") == 0)
+                                                 "Hide items already _bought or reviewed") == 0)
         {
           check = w;
           break;

@@ -50,6 +50,8 @@ typedef struct {
   GHashTable      *model_errors;  /* name → why the stored one cannot be used (not "none stored") */
   SdRecommender   *popularity;    /* the fallback, fitted on demand */
   SdRecommender   *similar;       /* stored item-kNN, else a content model fitted here */
+  gboolean         has_stock;     /* some product has stock: else the shop does not track it */
+  gboolean         has_prices;
   SdCustomerFacts *facts;
   SdCouponEngine  *engine;
   char            *coupon_error;
@@ -128,6 +130,11 @@ ensure_base (ShopCache     *cache,
       !(cache->catalog = sd_catalog_from_store (store, train, NULL, error)))
     return FALSE;
   cache->train = g_steal_pointer (&train);
+  for (guint i = 0; i < cache->catalog->n_items; i++)
+    {
+      cache->has_stock |= cache->catalog->items[i].stock > 0;
+      cache->has_prices |= cache->catalog->items[i].price_cents > 0;
+    }
   return TRUE;
 }
 
@@ -312,6 +319,8 @@ typedef struct {
   GPtrArray  *offers;        /* Offer */
   char       *offers_error;
   gint64      basket_cents;
+  gboolean    has_stock;
+  gboolean    has_prices;
   RecList     lists[2];
   guint       overlap;
 } ViewWork;
@@ -424,14 +433,15 @@ read_profile (ViewWork  *w,
 }
 
 /* Dense indices of what the customer bought (purchase events and lines of orders that
- * were not cancelled or refunded): "already bought" means exactly that, not viewed. */
+ * were not cancelled or refunded) or reviewed (a review says they have it: on rating data
+ * sets such as MovieLens it is the only sign). Viewed and carted items stay candidates. */
 static GHashTable *
 read_bought (ViewWork  *w,
              SdStore   *store,
              GError   **error)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT product_id FROM events WHERE customer_id = ?1 AND kind = 2"
+      "SELECT product_id FROM events WHERE customer_id = ?1 AND kind IN (2, 3)"
       " UNION SELECT l.product_id FROM order_lines l JOIN orders o ON o.id = l.order_id"
       " WHERE o.customer_id = ?1 AND o.status NOT IN ('cancelled', 'refunded') AND l.product_id IS NOT NULL",
       error);
@@ -623,6 +633,8 @@ view_job_func (SdJob         *job,
       !ensure_base (cache, store, job, cancellable, error) ||
       !(bought = read_bought (w, store, error)))
     return FALSE;
+  w->has_stock = cache->has_stock;
+  w->has_prices = cache->has_prices;
   for (guint c = 0; c < w->n_models; c++)
     if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
         !rank_items (w, c, store, job, bought, cancellable, error))
@@ -659,6 +671,7 @@ typedef struct {
   guint      item;
   char      *title;      /* of the item asked about */
   gboolean   by_knn;     /* item-kNN (bought by the same customers), else content */
+  gboolean   has_prices;
   GPtrArray *rows;       /* RecRow (score = similarity) */
 } SimilarWork;
 
@@ -708,6 +721,7 @@ similar_job_func (SdJob         *job,
   if (w->item >= cache->train->n_items)
     return TRUE;
   w->by_knn = SD_IS_ITEM_KNN (cache->similar);
+  w->has_prices = cache->has_prices;
   similar = w->by_knn ? sd_item_knn_similar (SD_ITEM_KNN (cache->similar), w->item, N_SIMILAR)
                       : sd_content_similar_items (SD_CONTENT (cache->similar), w->item, N_SIMILAR);
   w->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rec_row_free);
@@ -1127,6 +1141,13 @@ show_header (SdRecommendationsPage *self,
     gtk_box_append (self->figures_box, figure (orders, g_dngettext (GETTEXT_PACKAGE, "order", "orders", w->orders)));
     gtk_box_append (self->figures_box, figure (spend, _("lifetime spend")));
     gtk_box_append (self->figures_box, figure (last, _("last order")));
+    {
+      gint64 n_events = w->counts[SD_EVENT_VIEW] + w->counts[SD_EVENT_CART] + w->counts[SD_EVENT_PURCHASE] +
+                        w->counts[SD_EVENT_REVIEW];
+      g_autofree char *events = sd_format_count (n_events);
+      gtk_box_append (self->figures_box,
+                      figure (events, g_dngettext (GETTEXT_PACKAGE, "event", "events", n_events)));
+    }
   }
 }
 
@@ -1138,6 +1159,7 @@ score_text (float score)
 
 static GtkWidget *
 rec_row_widget (SdRecommendationsPage *self,
+                const ViewWork        *view,
                 const RecRow          *row,
                 guint                  rank,
                 double                 fraction,
@@ -1159,13 +1181,17 @@ rec_row_widget (SdRecommendationsPage *self,
   GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
   GtkWidget *score_label = gtk_label_new (score);
 
-  if (row->stock < 0)
-    stock = g_strdup (_("stock unknown"));
+  /* A shop without stock or prices (a ratings data set) shows neither, rather than
+   * every item "out of stock" at 0.00. */
+  if (row->stock < 0 || !view->has_stock)
+    stock = NULL;
   else if (row->stock == 0)
     stock = g_strdup (_("out of stock"));
   else
     stock = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d in stock", "%d in stock", row->stock), row->stock);
-  meta = g_strdup_printf ("%s · %s ·", row->category ? row->category : _("No category"), price);
+  meta = view->has_prices
+         ? g_strdup_printf ("%s · %s%s", row->category ? row->category : _("No category"), price, stock ? " ·" : "")
+         : g_strdup_printf ("%s%s", row->category ? row->category : _("No category"), stock ? " ·" : "");
 
   gtk_widget_add_css_class (rank_label, "dim-label");
   gtk_widget_add_css_class (rank_label, "numeric");
@@ -1194,13 +1220,16 @@ rec_row_widget (SdRecommendationsPage *self,
   gtk_box_append (GTK_BOX (text), title_box);
   {
     GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-    GtkWidget *stock_label = gtk_label_new (stock);
-
-    gtk_widget_add_css_class (stock_label, "caption");
-    /* Out of stock matters to a manager deciding what to push: it stands out. */
-    gtk_widget_add_css_class (stock_label, row->stock == 0 ? "warning" : "dim-label");
     gtk_box_append (GTK_BOX (line), dim_label (meta, TRUE));
-    gtk_box_append (GTK_BOX (line), stock_label);
+    if (stock)
+      {
+        GtkWidget *stock_label = gtk_label_new (stock);
+
+        gtk_widget_add_css_class (stock_label, "caption");
+        /* Out of stock matters to a manager deciding what to push: it stands out. */
+        gtk_widget_add_css_class (stock_label, row->stock == 0 ? "warning" : "dim-label");
+        gtk_box_append (GTK_BOX (line), stock_label);
+      }
     gtk_box_append (GTK_BOX (text), line);
   }
   if (row->explanation && *row->explanation)
@@ -1262,6 +1291,7 @@ rec_row_widget (SdRecommendationsPage *self,
 
 static void
 show_column (SdRecommendationsPage *self,
+             const ViewWork        *view,
              guint                  c,
              RecList               *list,
              gboolean               comparing)
@@ -1303,12 +1333,12 @@ show_column (SdRecommendationsPage *self,
     {
       RecRow *row = g_ptr_array_index (list->rows, r);
       double fraction = hi > lo ? (row->score - lo) / (hi - lo) : 1.0;
-      gtk_list_box_append (column->list, rec_row_widget (self, row, r + 1, fraction, comparing));
+      gtk_list_box_append (column->list, rec_row_widget (self, view, row, r + 1, fraction, comparing));
     }
   if (list->rows->len == 0)
     gtk_list_box_append (column->list,
                          placeholder_row (_("Nothing left to recommend with these filters. Try showing items "
-                                            "already bought, or another category.")));
+                                            "already bought or reviewed, or another category.")));
 }
 
 static GtkWidget *
@@ -1445,7 +1475,10 @@ show_view (SdRecommendationsPage *self)
 
   show_header (self, w);
   for (guint c = 0; c < w->n_models; c++)
-    show_column (self, c, &w->lists[c], comparing);
+    show_column (self, w, c, &w->lists[c], comparing);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stock_check), w->has_stock);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stock_check),
+                               w->has_stock ? NULL : _("This shop's products have no stock levels"));
   gtk_widget_set_visible (self->columns[1].box, comparing);
   gtk_widget_set_visible (GTK_WIDGET (self->overlap_label), comparing);
   if (comparing)
@@ -1879,7 +1912,9 @@ similar_done_cb (GObject      *object,
       RecRow *r = g_ptr_array_index (w->rows, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *price = sd_format_money (r->price_cents, self->currency);
-      g_autofree char *sub = g_strdup_printf ("%s · %s", r->category ? r->category : _("No category"), price);
+      g_autofree char *sub = w->has_prices
+                             ? g_strdup_printf ("%s · %s", r->category ? r->category : _("No category"), price)
+                             : g_strdup (r->category ? r->category : _("No category"));
       g_autofree char *sim = g_strdup_printf ("%.2f", (double) r->score);
       GtkWidget *label = gtk_label_new (sim);
 
