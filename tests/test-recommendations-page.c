@@ -264,22 +264,6 @@ test_offers (void)
   g_print ("# %s: %u offers from the engine, %u on the page\n", customer, n, sd_recommendations_page_get_n_offers (p));
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), ==, n);
-  {
-    /* The offers sit below the list: scroll there for the picture. */
-    g_autoptr(GPtrArray) scrollers = g_ptr_array_new ();
-
-    collect (GTK_WIDGET (p), GTK_TYPE_SCROLLED_WINDOW, scrollers);
-    for (guint i = 0; i < scrollers->len; i++)
-      {
-        GtkWidget *scroller = g_ptr_array_index (scrollers, i);
-        if (gtk_widget_get_mapped (scroller) && gtk_widget_get_height (scroller) > 300)
-          {
-            GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-            gtk_test_widget_wait_for_draw (scroller);
-            gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-          }
-      }
-  }
   shoot ("recommendations-offers");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", busiest));
   wait_for_view ();
