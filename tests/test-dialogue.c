@@ -10,6 +10,7 @@
 #include "sd-demo.h"
 #include "sd-error.h"
 #include "sd-intent-model.h"
+#include "sd-model-store.h"
 #include "sd-dialogue.h"
 #include "sd-json.h"
 
@@ -268,6 +269,23 @@ test_handoff (Fixture *f, gconstpointer data)
   g_assert_cmpstr (t3->template_key, ==, "talk_to_human");
 }
 
+/* Questions no shop answers, with the real (fallback) classifier. */
+static void
+test_out_of_scope (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t1 = say (f, s, "could you tell me a joke please");
+  g_assert_true (t1->out_of_scope);
+  g_assert_cmpint (t1->action, ==, SD_TURN_FALLBACK);
+  g_autoptr(SdTurnTrace) t2 = say (f, s, "what will the weather be like tomorrow");
+  g_assert_true (t2->out_of_scope);
+  g_assert_cmpint (t2->action, ==, SD_TURN_HANDOFF);
+  g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
+  g_autoptr(SdTurnTrace) t3 = say (f, zh, "给我讲个笑话");
+  g_assert_true (t3->out_of_scope);
+  g_assert_nonnull (strstr (t3->reply, "抱歉"));
+}
+
 static void
 test_negative (Fixture *f, gconstpointer data)
 {
@@ -412,6 +430,34 @@ test_corpus (Fixture *f, gconstpointer data)
   g_assert_true (sd_chat_corpus_seed (f->store, &error));
   g_auto(GStrv) again = sd_chat_corpus_list_intents (f->store, &error);
   g_assert_true (g_strv_contains ((const char *const *) again, "gift_wrap"));
+}
+
+static void
+prepared (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sd_dialogue_prepare_finish (SD_DIALOGUE (source), result, &error));
+  g_assert_no_error (error);
+  g_main_loop_quit (data);
+}
+
+static void
+test_prepare (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  sd_dialogue_prepare_async (f->dialogue, NULL, prepared, loop);
+  g_main_loop_run (loop);
+  /* the worker thread lets go of the task (and its source object) a moment later */
+  for (int i = 0; i < 5000 && G_OBJECT (f->dialogue)->ref_count > 1; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  /* the first turn no longer trains anything */
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t = say (f, s, "hello");
+  g_assert_cmpstr (t->classifier, ==, "fallback linear");
+  g_assert_cmpint (t->cpu_us, <, 50000);
 }
 
 /* The app's retraining path: a model trained on the shop's examples is stored and the
@@ -574,8 +620,33 @@ test_latency (void)
     sd_demo_options_init (&options);
     g_assert_true (sd_demo_generate (store, &options, NULL, NULL, NULL, &error));
     g_assert_no_error (error);
+    /* a small ALS stored as the Training page stores it: the chatbot recommends from it */
+    SdInteractionWeights weights;
+    sd_interactions_weights_default (&weights);
+    g_autoptr(SdInteractions) train = sd_interactions_from_store (store, &weights, NULL, &error);
+    g_assert_no_error (error);
+    g_autoptr(SdRecommender) als = sd_recommender_new ("als", &error);
+    g_assert_no_error (error);
+    g_assert_true (sd_recommender_set_param (als, "factors", "8", &error));
+    g_assert_true (sd_recommender_set_param (als, "iterations", "3", &error));
+    g_assert_true (sd_recommender_fit (als, train, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (sd_model_store_save (store, als, 0, NULL, &error), >, 0);
+    g_assert_no_error (error);
+
     g_autoptr(SdDialogue) dialogue = sd_dialogue_new (store, &error);
     g_assert_no_error (error);
+    {
+      g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+      g_autoptr(SdTurnTrace) t = sd_dialogue_respond (dialogue, s, "can you recommend me something?");
+      g_assert_cmpstr (t->intent, ==, "recommendation_request");
+      g_test_message ("%s [%s]", t->reply, (char *) t->data_rows->pdata[0]);
+      g_assert_true (g_str_has_prefix (t->data_rows->pdata[0], "recommender: als (models.id="));
+      g_assert_cmpuint (t->data_rows->len, ==, 4);
+      g_autoptr(SdChatSession) anon = sd_chat_session_new (0, "en");
+      g_autoptr(SdTurnTrace) a = sd_dialogue_respond (dialogue, anon, "can you recommend me something?");
+      g_assert_cmpstr (a->data_rows->pdata[0], ==, "recommender: popularity");
+    }
 
     static const char *const script[] = {
       "hi", "where is my order?", "SD-100001", "do you have any teapots?",
@@ -636,14 +707,16 @@ main (int argc, char **argv)
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);
   ADD ("handoff", test_handoff);
+  ADD ("out-of-scope", test_out_of_scope);
   ADD ("negative", test_negative);
   ADD ("chinese", test_chinese);
   ADD ("products", test_products);
   ADD ("hostile", test_hostile);
   ADD ("corpus", test_corpus);
+  ADD ("prepare", test_prepare);
   ADD ("stored-model", test_stored_model);
   ADD ("cli", test_cli);
   g_test_add_func ("/dialogue/corpus-accuracy", test_corpus_accuracy);
-  g_test_add_func ("/dialogue/latency", test_latency);
+  g_test_add_func ("/dialogue/latency-and-stored-recommender", test_latency);
   return g_test_run ();
 }

@@ -6,9 +6,11 @@
  * Customers page's maps. Screenshots of both pages, light and dark, are saved under the
  * build directory (screenshots/).
  *
- * SD_UI_MAX_FRAME_GAP_MS changes the bound on the frame gap (default 250 ms, or four times
- * the idle window's largest gap when that is more: the machine this runs on is shared, and
- * a loaded scheduler alone delays frames; a blocked main loop shows as gaps of seconds).
+ * Two figures: the main thread's own work between two frames (asserted below 50 ms, which
+ * no load changes) and the wall-clock gap a person sees. SD_UI_MAX_FRAME_GAP_MS changes
+ * the bound on that gap (default 250 ms, or four times the idle window's largest gap when
+ * that is more); on an overloaded machine the scheduler alone delays frames, so there the
+ * gap is printed, not asserted.
  */
 #include "config.h"
 
@@ -101,6 +103,17 @@ save_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+/* The one-minute load average: 0 where /proc is not there. */
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtod (text, NULL);
+}
+
 static void
 close_dialogs (void)
 {
@@ -112,6 +125,21 @@ close_dialogs (void)
       if (ADW_IS_MESSAGE_DIALOG (win))
         gtk_window_destroy (win);
     }
+}
+
+static gint64
+count_runs (const char *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+  g_autoptr(SdStmt) stmt = NULL;
+
+  g_assert_no_error (error);
+  stmt = sd_store_prepare (store, "SELECT count(*) FROM runs WHERE status = ?1", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, status, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 static SdTrainingPage *
@@ -129,7 +157,7 @@ customers_page (void)
 static void
 shoot (const char *name)
 {
-  spin (400);   /* past the stack's crossfade */
+  spin (800);   /* past the stack's crossfade, on a loaded machine too */
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   save_screenshot (GTK_WIDGET (window), name);
 }
@@ -184,8 +212,24 @@ test_refuses_bad_values (void)
   g_assert_nonnull (error);
   g_test_message ("refused: %s", error->message);
   g_assert_nonnull (strstr (error->message, "factors"));
-  shoot ("training-refused");
   g_clear_error (&error);
+
+  /* Typed into the field: refused with the model's message, the kept value put back. */
+  {
+    GtkWidget *spin = find_widget (GTK_WIDGET (page), GTK_TYPE_SPIN_BUTTON, 0);
+    g_autofree char *kept = sd_training_page_get_param (page, "factors");
+    g_autofree char *now = NULL;
+
+    g_assert_nonnull (spin);
+    gtk_editable_set_text (GTK_EDITABLE (spin), "5000");
+    gtk_spin_button_update (GTK_SPIN_BUTTON (spin));
+    now = sd_training_page_get_param (page, "factors");
+    g_assert_cmpstr (now, ==, kept);
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, g_ascii_strtod (kept, NULL));
+    g_test_message ("typed 5000: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (spin, ADW_TYPE_ACTION_ROW))));
+    g_assert_true (gtk_widget_has_css_class (gtk_widget_get_ancestor (spin, ADW_TYPE_ACTION_ROW), "error"));
+  }
+  shoot ("training-refused");
   g_assert_true (sd_training_page_set_param (page, "factors", "16", &error));
   g_assert_no_error (error);
 }
@@ -199,7 +243,7 @@ test_train (void)
   double bound_ms = bound_env ? g_ascii_strtod (bound_env, NULL) : 250.0;
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
-  double idle_ms, gap_ms;
+  double idle_ms, gap_ms, busy_ms;
   guint runs_before;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "training");
@@ -231,18 +275,29 @@ test_train (void)
     {
       /* Rendering a screenshot blocks the main loop itself: not counted. */
       sd_frame_stats_stop (stats);
-      shoot ("training-running");
-      sd_frame_stats_start (stats);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      save_screenshot (GTK_WIDGET (window), "training-running");
+      /* The job may have ended meanwhile; the window stops the figures only while they run. */
+      if (sd_training_page_get_training (page))
+        sd_frame_stats_start (stats);
     }
   WAIT_UNTIL (!sd_training_page_get_training (page), 300);
-  g_assert_false (sd_frame_stats_is_running (stats));   /* the window stopped it as the job ended */
+  /* The window stops it once no job runs: other pages may reload after the training. */
+  WAIT_UNTIL (!sd_frame_stats_is_running (stats), 120);
   summary = sd_frame_stats_to_string (stats);
   gap_ms = sd_frame_stats_get_max_gap_us (stats) / 1000.0;
+  busy_ms = sd_frame_stats_get_max_busy_us (stats) / 1000.0;
   g_print ("# frame gap while training ALS: %s\n", summary);
-  g_print ("# largest frame gap during training %.1f ms, idle %.1f ms, bound %.1f ms\n",
-           gap_ms, idle_ms, MAX (bound_ms, 4 * idle_ms));
+  g_print ("# largest frame gap during training %.1f ms (idle %.1f ms, bound %.1f ms, load %.1f on %u cores); "
+           "main thread busy at most %.1f ms between frames\n",
+           gap_ms, idle_ms, MAX (bound_ms, 4 * idle_ms), load_average (), g_get_num_processors (), busy_ms);
   g_assert_cmpuint (sd_frame_stats_get_n_frames (stats), >, 5);
-  g_assert_cmpfloat (gap_ms, <, MAX (bound_ms, 4 * idle_ms));
+  g_assert_cmpfloat (busy_ms, <, 50);
+  if (load_average () < g_get_num_processors ())
+    g_assert_cmpfloat (gap_ms, <, MAX (bound_ms, 4 * idle_ms));
+  else
+    g_test_message ("the machine is overloaded (load %.1f on %u cores): the frame gap is reported, not asserted",
+                    load_average (), g_get_num_processors ());
 
   /* Every epoch drew a loss point live; the run is listed and its stored curve is on the
    * chart; the validated run is in the comparison table. */
@@ -262,9 +317,70 @@ test_train (void)
   spin (100);
   g_assert_cmpuint (sd_training_page_get_n_runs (page), ==, runs_before + 2);
   g_assert_cmpuint (sd_training_page_get_n_compared (page), ==, 2);
+  /* The chatbot's intent classifier trains from the same page; its run is listed too. */
+  g_assert_true (sd_training_page_select_model (page, "chatbot"));
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.train", NULL);
+  g_assert_true (sd_training_page_get_training (page));
+  WAIT_UNTIL (!sd_training_page_get_training (page), 300);
+  spin (100);
+  g_assert_cmpuint (sd_training_page_get_n_runs (page), ==, runs_before + 3);
+  g_assert_cmpuint (sd_training_page_get_n_live_loss_points (page), >, 0);
+  shoot ("training-chatbot");
+
+  /* Cancel: the run is kept as cancelled, the models as they were. */
+  g_assert_true (sd_training_page_select_model (page, "bpr"));
+  g_assert_true (sd_training_page_set_param (page, "epochs", "500", &error));
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.train", NULL);
+  WAIT_UNTIL (sd_training_page_get_n_live_loss_points (page) >= 1, 120);
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.cancel", NULL);
+  WAIT_UNTIL (!sd_training_page_get_training (page), 120);
+  spin (100);
+  g_assert_cmpuint (sd_training_page_get_n_runs (page), ==, runs_before + 4);
+  g_assert_cmpint (count_runs ("cancelled"), ==, 1);
+
   g_assert_true (sd_training_page_select_model (page, "als"));
   scroll_to_end (GTK_WIDGET (page));
   shoot ("training-compared");
+}
+
+/* Tune… searches EASE's grid in the background and offers the best value, which "Use
+ * These Values" puts in the editor. */
+static void
+test_tune (void)
+{
+  SdTrainingPage *page = training_page ();
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+  g_autofree char *before = NULL, *after = NULL, *body = NULL, *named = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "training");
+  g_assert_true (sd_training_page_select_model (page, "ease"));
+  before = sd_training_page_get_param (page, "lambda");
+  g_assert_nonnull (before);
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.tune", NULL);
+  g_assert_true (sd_training_page_get_tuning (page));
+  WAIT_UNTIL (!sd_training_page_get_tuning (page), 300);
+  spin (200);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (win))
+        dialog = ADW_MESSAGE_DIALOG (win);
+    }
+  g_assert_nonnull (dialog);
+  body = g_strdup (adw_message_dialog_get_body (dialog));
+  g_test_message ("%s", body);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  save_screenshot (GTK_WIDGET (dialog), "training-tune-result");
+  adw_message_dialog_response (dialog, "use");
+  close_dialogs ();
+
+  /* The editor now holds the value the dialog named. */
+  after = sd_training_page_get_param (page, "lambda");
+  named = g_strdup_printf ("lambda=%s", after);
+  g_test_message ("lambda %s → %s", before, after);
+  g_assert_nonnull (strstr (body, named));
 }
 
 static void
@@ -354,6 +470,7 @@ main (int    argc,
 
   g_test_add_func ("/training-page/refuses-bad-values", test_refuses_bad_values);
   g_test_add_func ("/training-page/train", test_train);
+  g_test_add_func ("/training-page/tune", test_tune);
   g_test_add_func ("/training-page/customers", test_customers);
   g_test_add_func ("/training-page/dark", test_dark);
   status = g_test_run ();

@@ -94,12 +94,18 @@ sd_application_activate (GApplication *app)
       g_autofree char *path = sd_application_default_shop_path ();
       g_autofree char *chosen = SD_APPLICATION (app)->settings
                                 ? g_settings_get_string (SD_APPLICATION (app)->settings, "default-shop") : NULL;
+      g_autofree char *last = SD_APPLICATION (app)->settings
+                              ? g_settings_get_string (SD_APPLICATION (app)->settings, "last-shop") : NULL;
       gboolean make_demo = default_shop_needs_demo (path);
 
       window = GTK_WINDOW (sd_window_new (SD_APPLICATION (app)));
-      /* The shop chosen in Preferences, unless it has gone; then the demo shop. */
+      /* The shop chosen in Preferences, unless it has gone. */
       if (chosen && *chosen && g_file_test (chosen, G_FILE_TEST_IS_REGULAR) &&
           sd_window_open_shop (SD_WINDOW (window), chosen))
+        make_demo = FALSE;
+      /* Otherwise the shop of the last session, as people expect; then the demo shop. */
+      else if (last && *last && g_strcmp0 (last, path) != 0 && g_file_test (last, G_FILE_TEST_IS_REGULAR) &&
+               sd_window_open_shop (SD_WINDOW (window), last))
         make_demo = FALSE;
       else if (!make_demo)
         sd_window_open_shop (SD_WINDOW (window), path);

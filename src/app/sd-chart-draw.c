@@ -26,6 +26,10 @@ static const struct {
   { "brown_3", "brown_1", "#986a44", "#cdab8f" },
   { "yellow_5", "yellow_3", "#e5a50a", "#f6d32d" },
   { "dark_1", "light_4", "#77767b", "#c0bfbc" },
+  /* Not in libadwaita's palette (so the fallbacks are used): nine or ten categories, such
+   * as the demo shop's taste groups, still get a colour each. */
+  { "sd_teal", "sd_teal", "#1d8a8a", "#5bc8c8" },
+  { "sd_pink", "sd_pink", "#c2185b", "#f48fb1" },
 };
 
 static void

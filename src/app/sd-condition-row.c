@@ -86,6 +86,8 @@ update_visibility (SdConditionRow *self)
                           info->value == VALUE_INTEREST);
   gtk_widget_set_visible (GTK_WIDGET (self->value), info->value != VALUE_NONE);
   gtk_widget_set_visible (GTK_WIDGET (self->model), info->value == VALUE_INTEREST);
+  if (g_object_get_data (G_OBJECT (self), "second-line"))
+    gtk_widget_set_visible (g_object_get_data (G_OBJECT (self), "second-line"), info->value != VALUE_NONE);
   gtk_entry_set_placeholder_text (self->value, info->placeholder ? _(info->placeholder) : NULL);
 }
 
@@ -291,10 +293,6 @@ sd_condition_row_init (SdConditionRow *self)
   for (guint i = 0; i < G_N_ELEMENTS (op_labels); i++)
     gtk_string_list_append (op_names, i == OP_TOP ? _(op_labels[i]) : op_labels[i]);
 
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 6);
 
   /* Translators: the start of a coupon condition, "If Country is …" or "Unless Country is …". */
   self->negate = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char *[]) { _("If"), _("Unless"), NULL }));
@@ -325,13 +323,28 @@ sd_condition_row_init (SdConditionRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->model), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Model"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove this condition"), -1);
 
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->negate));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->kind));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->op));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->value));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->model));
-  gtk_box_append (GTK_BOX (box), remove);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), box);
+  /* Two lines, so the editor stays usable in a narrow window: what is tested, then how. */
+  {
+    GtkWidget *lines = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+    GtkWidget *second = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    gtk_widget_set_hexpand (GTK_WIDGET (self->kind), TRUE);
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->negate));
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->kind));
+    gtk_box_append (GTK_BOX (box), remove);
+    gtk_box_append (GTK_BOX (second), GTK_WIDGET (self->op));
+    gtk_box_append (GTK_BOX (second), GTK_WIDGET (self->value));
+    gtk_box_append (GTK_BOX (second), GTK_WIDGET (self->model));
+    gtk_widget_set_margin_start (second, 12);
+    gtk_box_append (GTK_BOX (lines), box);
+    gtk_box_append (GTK_BOX (lines), second);
+    g_object_set_data (G_OBJECT (self), "second-line", second);
+    gtk_widget_set_margin_top (lines, 6);
+    gtk_widget_set_margin_bottom (lines, 6);
+    gtk_widget_set_margin_start (lines, 12);
+    gtk_widget_set_margin_end (lines, 6);
+    gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), lines);
+  }
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), FALSE);
 
   g_signal_connect_swapped (self->kind, "notify::selected", G_CALLBACK (kind_changed_cb), self);

@@ -30,6 +30,7 @@ struct _SdCustomersPage
   GtkDropDown    *colour_dropdown;
   SdScatter      *scatter;
   GtkLabel       *map_caption;
+  GtkLabel       *agreement_label;
 
   SdStore        *store;
   SdJob          *job;
@@ -153,29 +154,32 @@ map_caption (SdCustomersPage *self)
                             "customer's recommendations."),
                           100 * map->explained[0], 100 * map->explained[1]);
   g_string_append_c (text, ' ');
-  if (map->trained_als)
-    g_string_append (text, _("The factors come from a small, strongly regularised model made for this map; the stored models are unchanged."));
-  else
+  if (!map->trained_als)
     g_string_append (text, _("The factors come from the newest ALS model stored with the shop."));
-
-  if (!isnan (map->ari))
-    {
-      const char *verdict = map->ari >= 0.6 ? _("The groups show clearly on the map.")
-                          : map->ari >= 0.3 ? _("The groups show, with some overlap.")
-                          : _("The groups barely show: try the model made for this map.");
-      g_string_append_c (text, '\n');
-      g_string_append_printf (text,
-                              _("k-means split the customers into %u clusters. Against the shop's %u taste groups "
-                                "they agree with an adjusted Rand index of %.2f (1 is the same grouping, 0 is chance); "
-                                "%.0f %% of customers share their cluster with mostly their own group. %s"),
-                              map->k, map->k, map->ari, 100 * map->purity, verdict);
-    }
+  else if (gtk_drop_down_get_selected (self->source_dropdown) == 0)
+    g_string_append (text, _("No ALS model that fits the shop is stored yet (train one on the Training page), so the "
+                             "factors come from a small model made for this map."));
   else
-    {
-      g_string_append_c (text, ' ');
-      g_string_append_printf (text, _("k-means split the customers into %u clusters of similar taste."), map->k);
-    }
+    g_string_append (text, _("The factors come from a small, strongly regularised model made for this map; the stored models are unchanged."));
   return g_string_free (text, FALSE);
+}
+
+/* How well k-means agrees with the planted taste groups, in words a manager can weigh. */
+static char *
+agreement_text (SdCustomersPage *self)
+{
+  SdCustomerMap *map = self->map;
+  const char *verdict;
+
+  if (isnan (map->ari))
+    return g_strdup_printf (_("k-means split the customers into %u clusters of similar taste."), map->k);
+  verdict = map->ari >= 0.6 ? _("The groups show clearly.")
+          : map->ari >= 0.3 ? _("The groups show, with some overlap.")
+          : _("The groups barely show; try “A model made for this map”.");
+  return g_strdup_printf (_("k-means found %u clusters. Against the shop's %u taste groups they agree with an "
+                            "adjusted Rand index of %.2f (1: the same grouping, 0: chance), and %.0f %% of "
+                            "customers sit in a cluster where their own group is the largest. %s"),
+                          map->k, map->k, map->ari, 100 * map->purity, verdict);
 }
 
 static void
@@ -246,6 +250,10 @@ show_map (SdCustomersPage *self)
   gtk_label_set_text (self->heat_caption, heat);
   caption = map_caption (self);
   gtk_label_set_text (self->map_caption, caption);
+  {
+    g_autofree char *agreement = agreement_text (self);
+    gtk_label_set_text (self->agreement_label, agreement);
+  }
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
 
@@ -349,7 +357,7 @@ static void
 start_job (SdCustomersPage *self)
 {
   SdWindow *window = get_window (self);
-  gboolean use_stored = gtk_drop_down_get_selected (self->source_dropdown) == 1;
+  gboolean use_stored = gtk_drop_down_get_selected (self->source_dropdown) == 0;
 
   if (self->store == NULL || window == NULL)
     return;
@@ -530,6 +538,7 @@ sd_customers_page_class_init (SdCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, colour_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, scatter);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, map_caption);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, agreement_label);
   gtk_widget_class_bind_template_callback (widget_class, colour_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, source_selected_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sd-chart-controls.h"
+#include "sd-dialogue.h"
 #include "sd-format.h"
 #include "sd-json.h"
 #include "sd-recommender.h"
@@ -31,6 +32,8 @@ struct _SdTrainingPage
 
   AdwComboRow         *model_row;
   AdwPreferencesGroup *params_group;
+  GtkWidget           *weights_group;
+  GtkWidget           *eval_group;
   GtkSpinButton       *view_spin;
   GtkSpinButton       *cart_spin;
   GtkSpinButton       *purchase_spin;
@@ -57,6 +60,7 @@ struct _SdTrainingPage
 
   SdJob               *train_job;     /* running, or the last one (its points stay drawn) */
   gboolean             training;
+  gboolean             training_chatbot;   /* train_job is sd_dialogue_train_job_new's */
   SdJob               *tune_job;
   char                *live_label;
   guint                n_live_loss;
@@ -64,7 +68,9 @@ struct _SdTrainingPage
   GHashTable          *overlaid;      /* run id (gint64 *) → TRUE */
   GListStore          *metrics;       /* SdTableRow */
   guint                n_runs;
+  gboolean             has_data;      /* the shop has events or order lines to learn from */
   gint64               newest_run;
+  gboolean             newest_has_loss;
 };
 
 G_DEFINE_FINAL_TYPE (SdTrainingPage, sd_training_page, GTK_TYPE_WIDGET)
@@ -81,6 +87,7 @@ static GParamSpec *properties[N_PROPS];
 static gboolean find_grid (const char *model, const char * const **grid,
                            const char * const **fixed, guint *n_random);
 static void rebuild_charts (SdTrainingPage *self);
+static void start_training (SdTrainingPage *self, SdWindow *window, const char *label);
 static void reload_runs (SdTrainingPage *self);
 static void update_actions (SdTrainingPage *self);
 static void update_empty (SdTrainingPage *self);
@@ -115,6 +122,13 @@ selected_name (SdTrainingPage *self)
   return NULL;
 }
 
+/* The model picker lists the recommenders, then the chatbot's intent classifier. */
+static gboolean
+chatbot_selected (SdTrainingPage *self)
+{
+  return adw_combo_row_get_selected (self->model_row) == g_strv_length ((char **) sd_recommender_list_names ());
+}
+
 /* A model name as people read it: the recommender's label, else the name itself. */
 static char *
 model_label (const char *kind,
@@ -126,6 +140,8 @@ model_label (const char *kind,
       if (model)
         return g_strdup (sd_recommender_get_label (model));
     }
+  if (g_strcmp0 (kind, "chatbot") == 0 && g_strcmp0 (name, "intent") == 0)
+    return g_strdup (_("Chatbot intent classifier"));
   if (g_strcmp0 (kind, "chatbot") == 0)
     /* TRANSLATORS: a chatbot model in the list of training runs, %s is its name */
     return g_strdup_printf (_("Chatbot: %s"), name ? name : _("intent classifier"));
@@ -279,16 +295,26 @@ row_error_label (GtkWidget *row)
   return g_object_get_data (G_OBJECT (row), "sd-error-label");
 }
 
+/* An action row says what is wrong in place of its description, in the error colour; an
+ * entry row (no subtitle) shows the message beside the text. */
 static void
 show_row_error (GtkWidget  *row,
                 const char *message)
 {
   GtkLabel *label = row_error_label (row);
 
-  if (label == NULL)
-    return;
-  gtk_label_set_text (label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+  g_object_set_data_full (G_OBJECT (row), "sd-error", g_strdup (message), g_free);
+  if (ADW_IS_ACTION_ROW (row))
+    {
+      const char *subtitle = g_object_get_data (G_OBJECT (row), "sd-subtitle");
+      g_autofree char *escaped = g_markup_escape_text (message ? message : subtitle ? subtitle : "", -1);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+    }
+  else if (label)
+    {
+      gtk_label_set_text (label, message ? message : "");
+      gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+    }
   if (message)
     gtk_widget_add_css_class (row, "error");
   else
@@ -307,7 +333,10 @@ apply_param (SdTrainingPage *self,
     return TRUE;
   if (!sd_recommender_set_param (self->scratch, pspec->name, value, &error))
     {
-      show_row_error (row, error->message);
+      g_autofree char *kept = param_string (G_OBJECT (self->scratch), pspec);
+      /* TRANSLATORS: a refused hyperparameter: the model's reason, then the value kept */
+      g_autofree char *message = g_strdup_printf (_("%s. Still %s."), error->message, kept);
+      show_row_error (row, message);
       return FALSE;
     }
   show_row_error (row, NULL);
@@ -349,6 +378,14 @@ spin_value_changed_cb (GtkSpinButton  *spin,
     g_ascii_formatd (buf, sizeof buf, "%.10g", v);
   else
     g_snprintf (buf, sizeof buf, "%.0f", v);
+  /* A refused entry makes the button show the kept value again, which notifies too: that
+   * is no new value, and the message about the refused one stays. */
+  if (self->scratch)
+    {
+      g_autofree char *current = param_string (G_OBJECT (self->scratch), pspec);
+      if (g_ascii_strtod (current, NULL) == g_ascii_strtod (buf, NULL))
+        return;
+    }
   apply_param (self, row, buf);
 }
 
@@ -387,7 +424,7 @@ make_error_label (GtkWidget *row)
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 22);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_widget_add_css_class (label, "error");
   gtk_widget_add_css_class (label, "caption");
@@ -438,13 +475,14 @@ make_param_row (SdTrainingPage *self,
       adjustment = gtk_adjustment_new (value, min, max, step, step * 10, 0);
       spin = gtk_spin_button_new (adjustment, step, digits);
       gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), FALSE);
+      /* A refused value puts the kept one back instead of clamping it into range. */
+      gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (spin), GTK_UPDATE_IF_VALID);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
       gtk_editable_set_width_chars (GTK_EDITABLE (spin), 7);
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, nick, -1);
       g_object_set_data (G_OBJECT (spin), "sd-row", row);
       g_signal_connect_object (spin, "input", G_CALLBACK (spin_input_cb), self, 0);
       g_signal_connect_object (spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self, 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_error_label (row));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
       g_object_set_data (G_OBJECT (row), "sd-editor", spin);
@@ -465,7 +503,6 @@ make_param_row (SdTrainingPage *self,
       adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (nicks));
       adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
       g_signal_connect_object (row, "notify::selected", G_CALLBACK (combo_selected_cb), self, 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_error_label (row));
     }
   else if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
     {
@@ -477,7 +514,6 @@ make_param_row (SdTrainingPage *self,
       gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, nick, -1);
       g_object_set_data (G_OBJECT (sw), "sd-row", row);
       g_signal_connect_object (sw, "notify::active", G_CALLBACK (switch_active_cb), self, 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_error_label (row));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
     }
@@ -495,7 +531,9 @@ make_param_row (SdTrainingPage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nick);
   if (ADW_IS_ACTION_ROW (row))
     {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      g_autofree char *escaped = g_markup_escape_text (subtitle, -1);
+      g_object_set_data_full (G_OBJECT (row), "sd-subtitle", g_strdup (subtitle), g_free);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, nick,
@@ -541,6 +579,12 @@ set_model (SdTrainingPage *self,
   if (name)
     self->scratch = sd_recommender_new (name, NULL);
   rebuild_param_rows (self);
+  if (name == NULL && chatbot_selected (self))
+    adw_preferences_group_set_description (self->params_group,
+                                           _("The chatbot learns which intent a message has from the shop's chat "
+                                             "examples, corrections included. Its settings are fixed."));
+  gtk_widget_set_sensitive (self->weights_group, name != NULL);
+  gtk_widget_set_sensitive (self->eval_group, name != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->settings_error), FALSE);
   update_actions (self);
 }
@@ -567,6 +611,11 @@ sd_training_page_select_model (SdTrainingPage *self,
   const char **names = sd_recommender_list_names ();
 
   g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), FALSE);
+  if (g_strcmp0 (name, "chatbot") == 0)
+    {
+      adw_combo_row_set_selected (self->model_row, g_strv_length ((char **) names));
+      return TRUE;
+    }
   for (guint i = 0; names[i]; i++)
     if (g_strcmp0 (names[i], name) == 0)
       {
@@ -594,11 +643,8 @@ sd_training_page_set_param (SdTrainingPage *self,
       GParamSpec *pspec = g_object_get_data (G_OBJECT (row), "sd-pspec");
       if (g_strcmp0 (pspec->name, key) == 0)
         {
-          if (!sd_recommender_set_param (self->scratch, key, value, error))
-            {
-              show_row_error (row, (*error)->message);
-              return FALSE;
-            }
+          if (!apply_param (self, row, value))
+            return sd_recommender_set_param (self->scratch, key, value, error);
           rebuild_param_rows (self);
           return TRUE;
         }
@@ -632,18 +678,6 @@ current_params (SdTrainingPage *self)
   return g_strv_builder_end (builder);
 }
 
-static gboolean
-has_row_errors (SdTrainingPage *self)
-{
-  for (guint i = 0; i < self->param_rows->len; i++)
-    {
-      GtkLabel *label = row_error_label (g_ptr_array_index (self->param_rows, i));
-      if (label && gtk_widget_get_visible (GTK_WIDGET (label)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* ---- Training --------------------------------------------------------------------- */
 
 gboolean
@@ -651,6 +685,27 @@ sd_training_page_get_training (SdTrainingPage *self)
 {
   g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), FALSE);
   return self->training;
+}
+
+gboolean
+sd_training_page_get_tuning (SdTrainingPage *self)
+{
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), FALSE);
+  return self->tune_job != NULL;
+}
+
+char *
+sd_training_page_get_param (SdTrainingPage *self,
+                            const char     *key)
+{
+  GParamSpec *pspec;
+
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), NULL);
+  if (self->scratch == NULL ||
+      !(pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self->scratch), key)) ||
+      !is_hyperparameter (pspec))
+    return NULL;
+  return param_string (G_OBJECT (self->scratch), pspec);
 }
 
 guint
@@ -676,8 +731,10 @@ update_actions (SdTrainingPage *self)
   guint n_random;
   gboolean searchable = name && find_grid (name, &grid, &fixed, &n_random);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.train", idle && self->scratch);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.tune", idle && searchable);
+  /* The chatbot learns from its built-in examples, so it trains even on an empty shop. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.train",
+                                 idle && ((self->scratch && self->has_data) || chatbot_selected (self)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.tune", idle && self->has_data && searchable);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->tune_button),
                                searchable ? _("Search for better hyperparameters on a validation split")
                                           : _("This model has no hyperparameters worth searching"));
@@ -733,11 +790,20 @@ train_done_cb (GObject      *object,
   SdJob *job = SD_JOB (object);
   g_autoptr(GError) error = NULL;
   gboolean ok = sd_job_run_finish (job, result, &error);
-  gint64 run_id = sd_train_job_get_run_id (job);
+  gint64 run_id = -1;
   g_autofree char *message = NULL;
 
   if (job != self->train_job)
     return;
+  if (!self->training_chatbot)
+    run_id = sd_train_job_get_run_id (job);
+  else if (self->store)
+    {
+      /* The dialogue job does not say its run; it is the newest chatbot run. */
+      g_autoptr(SdStmt) stmt = sd_store_prepare (self->store, "SELECT max(id) FROM runs WHERE kind = 'chatbot'", NULL);
+      if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        run_id = sqlite3_column_int64 (stmt, 0);
+    }
   self->training = FALSE;
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
 
@@ -750,7 +816,10 @@ train_done_cb (GObject      *object,
     }
   g_clear_object (&self->train_job);
 
-  if (ok)
+  if (ok && self->training_chatbot)
+    /* TRANSLATORS: a toast, %s is a model's name */
+    message = g_strdup_printf (_("%s trained"), self->live_label);
+  else if (ok)
     {
       g_autofree char *secs = format_seconds (sd_train_job_get_fit_seconds (job));
       /* TRANSLATORS: a toast, %s is a model's name, then a time like "4.6 s" */
@@ -783,18 +852,21 @@ train_action (GtkWidget  *widget,
   SdWindow *window = get_window (self);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) params = NULL;
-  g_autofree char *title = NULL;
   SdTrainOptions options;
   SdJob *job;
 
-  if (self->store == NULL || self->training || self->scratch == NULL || window == NULL)
+  if (self->store == NULL || self->training || window == NULL || !gtk_widget_get_mapped (widget))
     return;
-  if (has_row_errors (self))
+  if (self->scratch == NULL && chatbot_selected (self))
     {
-      gtk_label_set_text (self->settings_error, _("Fix the hyperparameters marked in red first."));
-      gtk_widget_set_visible (GTK_WIDGET (self->settings_error), TRUE);
+      g_clear_object (&self->train_job);
+      self->train_job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
+      self->training_chatbot = TRUE;
+      start_training (self, window, _("Chatbot intent classifier"));
       return;
     }
+  if (self->scratch == NULL)
+    return;
 
   params = current_params (self);
   sd_train_options_init (&options);
@@ -813,14 +885,26 @@ train_action (GtkWidget  *widget,
       gtk_widget_set_visible (GTK_WIDGET (self->settings_error), TRUE);
       return;
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->settings_error), FALSE);
-
   g_clear_object (&self->train_job);
   self->train_job = job;
+  self->training_chatbot = FALSE;
+  start_training (self, window, sd_recommender_get_label (self->scratch));
+}
+
+/* Shows the progress panel and live curves for self->train_job and runs it. */
+static void
+start_training (SdTrainingPage *self,
+                SdWindow       *window,
+                const char     *label)
+{
+  SdJob *job = self->train_job;
+  g_autofree char *title = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_error), FALSE);
   self->training = TRUE;
   self->n_live_loss = 0;
   g_free (self->live_label);
-  self->live_label = g_strdup (sd_recommender_get_label (self->scratch));
+  self->live_label = g_strdup (label);
   rebuild_charts (self);
 
   /* TRANSLATORS: the progress panel's title, %s is a model's name */
@@ -972,6 +1056,7 @@ tune_done_cb (GObject      *object,
       g_autofree char *score = format_metric (best->value);
       g_autofree char *label = model_label ("recommender", d->model);
       g_autofree char *body = NULL;
+      g_autofree char *metric = g_ascii_strup (d->result->metric, -1);
       GtkWidget *dialog;
 
       /* TRANSLATORS: after a hyperparameter search: trials, model, metric, score, values */
@@ -979,7 +1064,7 @@ tune_done_cb (GObject      *object,
                                            "%u setting of %s was tried on a validation split. The best %s, %s, came with %s.",
                                            "%u settings of %s were tried on a validation split. The best %s, %s, came with %s.",
                                            d->result->trials->len),
-                              d->result->trials->len, label, d->result->metric, score, values);
+                              d->result->trials->len, label, metric, score, values);
       dialog = adw_message_dialog_new (GTK_WINDOW (get_window (self)), _("Search Finished"), body);
       adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                         "close", _("_Close"),
@@ -1054,10 +1139,25 @@ compare_ids (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* Closed-form models have a single validation score: drawn as a flat line across the
+ * epochs of the other curves, it reads as the bar an iterative model has to clear. */
+typedef struct {
+  int    max_step;
+  GArray *flat;   /* FlatLine */
+} ChartExtent;
+
+typedef struct {
+  guint  series;
+  double value;
+} FlatLine;
+
 static void
 add_run_curves (SdTrainingPage *self,
-                gint64          run_id)
+                gint64          run_id,
+                ChartExtent    *extent)
 {
+  guint n_ndcg = 0;
+  double last_ndcg = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStmt) info = NULL;
   g_autoptr(SdStmt) points = NULL;
@@ -1102,7 +1202,15 @@ add_run_curves (SdTrainingPage *self,
           if (ndcg < 0)
             ndcg = sd_line_chart_add_series (self->ndcg_chart, id, label);
           sd_line_chart_append (self->ndcg_chart, ndcg, step, value);
+          n_ndcg++;
+          last_ndcg = value;
+          extent->max_step = MAX (extent->max_step, step);
         }
+    }
+  if (n_ndcg == 1 && loss < 0)
+    {
+      FlatLine flat = { ndcg, last_ndcg };
+      g_array_append_val (extent->flat, flat);
     }
 }
 
@@ -1120,6 +1228,8 @@ static void
 rebuild_charts (SdTrainingPage *self)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GArray) flat = g_array_new (FALSE, FALSE, sizeof (FlatLine));
+  ChartExtent extent = { 1, flat };
   GHashTableIter iter;
   gpointer key;
 
@@ -1133,7 +1243,7 @@ rebuild_charts (SdTrainingPage *self)
     g_ptr_array_add (ids, key);
   g_ptr_array_sort (ids, compare_ids);
   for (guint i = 0; self->store && i < ids->len; i++)
-    add_run_curves (self, *(gint64 *) g_ptr_array_index (ids, i));
+    add_run_curves (self, *(gint64 *) g_ptr_array_index (ids, i), &extent);
 
   if (self->training && self->train_job)
     {
@@ -1149,8 +1259,17 @@ rebuild_charts (SdTrainingPage *self)
           if (g_strcmp0 (p->name, "loss") == 0)
             sd_line_chart_append (self->loss_chart, loss, p->step, p->value);
           else if (g_strcmp0 (p->name, "ndcg@10") == 0)
-            sd_line_chart_append (self->ndcg_chart, ndcg, p->step, p->value);
+            {
+              sd_line_chart_append (self->ndcg_chart, ndcg, p->step, p->value);
+              extent.max_step = MAX (extent.max_step, p->step);
+            }
         }
+    }
+  for (guint i = 0; i < flat->len; i++)
+    {
+      FlatLine *line = &g_array_index (flat, FlatLine, i);
+      if (extent.max_step > 1)
+        sd_line_chart_append (self->ndcg_chart, line->series, extent.max_step, line->value);
     }
   update_empty (self);
 }
@@ -1207,6 +1326,7 @@ make_run_row (SdTrainingPage *self,
   GtkWidget *check = gtk_check_button_new ();
   double ndcg = json_number (json, "ndcg@10");
   double fit = json_number (json, "fit_seconds");
+  double accuracy = json_number (json, "valid_accuracy");
   gint64 *id = g_new (gint64, 1);
 
   {
@@ -1214,7 +1334,8 @@ make_run_row (SdTrainingPage *self,
     title = g_strdup_printf ("%s <span alpha=\"60%%\">#%" G_GINT64_FORMAT "</span>",
                              escaped_label, run_id);
   }
-  g_string_append_printf (subtitle, "%s · %s", when, status_label (status));
+  /* Unfinished runs say so in a tag at the end of the row. */
+  g_string_append (subtitle, when);
   if (has_loss)
     {
       g_autofree char *v = format_metric (last_loss);
@@ -1225,6 +1346,12 @@ make_run_row (SdTrainingPage *self,
     {
       g_autofree char *v = format_metric (ndcg);
       g_string_append_printf (subtitle, _(" · NDCG@10 %s"), v);
+    }
+  if (!isnan (accuracy))
+    {
+      g_autofree char *v = format_metric (accuracy);
+      /* TRANSLATORS: in a chatbot run's summary line: share of held-out messages understood */
+      g_string_append_printf (subtitle, _(" · accuracy %s"), v);
     }
   if (!isnan (fit))
     {
@@ -1342,6 +1469,7 @@ reload_runs (SdTrainingPage *self)
     gtk_list_box_remove (self->runs_list, child);
   self->n_runs = 0;
   self->newest_run = 0;
+  self->newest_has_loss = FALSE;
 
   if (self->store)
     stmt = sd_store_prepare (self->store,
@@ -1365,8 +1493,13 @@ reload_runs (SdTrainingPage *self)
                                          sqlite3_column_type (stmt, 6) != SQLITE_NULL,
                                          sqlite3_column_double (stmt, 6));
           gtk_list_box_append (self->runs_list, row);
-          if (self->n_runs++ == 0)
-            self->newest_run = sqlite3_column_int64 (stmt, 0);
+          /* The newest run with a loss curve, else the newest of all. */
+          if (self->n_runs++ == 0 ||
+              (!self->newest_has_loss && sqlite3_column_type (stmt, 6) != SQLITE_NULL))
+            {
+              self->newest_run = sqlite3_column_int64 (stmt, 0);
+              self->newest_has_loss = sqlite3_column_type (stmt, 6) != SQLITE_NULL;
+            }
         }
     }
   else if (error)
@@ -1452,9 +1585,29 @@ setup_metric_columns (SdTrainingPage *self)
 /* ---- Store ------------------------------------------------------------------------ */
 
 static void
+check_data (SdTrainingPage *self)
+{
+  g_autoptr(SdStmt) stmt = NULL;
+
+  self->has_data = FALSE;
+  if (self->store)
+    stmt = sd_store_prepare (self->store,
+                             "SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM order_lines)",
+                             NULL);
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    self->has_data = sqlite3_column_int (stmt, 0) != 0;
+  gtk_label_set_text (GTK_LABEL (self->loss_empty),
+                      self->has_data || self->store == NULL
+                      ? _("No curve yet. Train a model, or tick a past run below.")
+                      : _("This shop has no orders or behaviour to learn from yet. Import some on the Data page."));
+}
+
+static void
 store_changed_cb (SdTrainingPage *self)
 {
+  check_data (self);
   reload_runs (self);
+  update_actions (self);
 }
 
 SdStore *
@@ -1480,6 +1633,7 @@ sd_training_page_set_store (SdTrainingPage *self,
   /* Runs of another shop mean nothing here; the newest one is drawn, so a shop with a
    * history does not open on empty charts. */
   g_hash_table_remove_all (self->overlaid);
+  check_data (self);
   reload_runs (self);
   if (self->newest_run > 0)
     {
@@ -1583,6 +1737,8 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-training-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, model_row);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, params_group);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, weights_group);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, eval_group);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, view_spin);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, cart_spin);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, purchase_spin);
@@ -1608,8 +1764,6 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_install_action (widget_class, "training.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "training.tune", NULL, tune_action);
   gtk_widget_class_install_action (widget_class, "training.reset", NULL, reset_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "training.train", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "training.train", NULL);
 }
 
 static void
@@ -1631,6 +1785,7 @@ sd_training_page_init (SdTrainingPage *self)
       g_autofree char *label = model_label ("recommender", names[i]);
       gtk_string_list_append (labels, label);
     }
+  gtk_string_list_append (labels, _("Chatbot intent classifier"));
   self->updating = TRUE;
   adw_combo_row_set_model (self->model_row, G_LIST_MODEL (labels));
   self->updating = FALSE;
@@ -1649,6 +1804,18 @@ sd_training_page_init (SdTrainingPage *self)
   gtk_widget_set_margin_end (placeholder, 12);
   gtk_widget_add_css_class (placeholder, "dim-label");
   gtk_list_box_set_placeholder (self->runs_list, placeholder);
+
+  /* Ctrl+Return trains wherever the focus is (the sidebar, say) while the page is shown. */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+    gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_alternative_trigger_new (
+                                                              gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                              gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
+                                                            gtk_named_action_new ("training.train")));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
 
   setup_metric_columns (self);
   sd_training_page_select_model (self, "als");

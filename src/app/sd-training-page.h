@@ -24,7 +24,8 @@ G_DECLARE_FINAL_TYPE (SdTrainingPage, sd_training_page, SD, TRAINING_PAGE, GtkWi
 SdStore     *sd_training_page_get_store       (SdTrainingPage *self);
 void         sd_training_page_set_store       (SdTrainingPage *self,
                                                SdStore        *store);
-/* Chooses the model to edit by name ("als"); FALSE for an unknown one. */
+/* Chooses the model to edit by name ("als", or "chatbot" for the chatbot's intent
+ * classifier); FALSE for an unknown one. */
 gboolean     sd_training_page_select_model    (SdTrainingPage *self,
                                                const char     *name);
 /* Sets a hyperparameter as the editor does; FALSE with @error (also shown next to the
@@ -37,6 +38,11 @@ void         sd_training_page_set_validate    (SdTrainingPage *self,
                                                gboolean        validate);
 /* Property "training": whether a training job started here is running. */
 gboolean     sd_training_page_get_training    (SdTrainingPage *self);
+/* Whether a hyperparameter search started here is running. */
+gboolean     sd_training_page_get_tuning      (SdTrainingPage *self);
+/* The value the editor holds for @key (KEY=VALUE form), or NULL. */
+char        *sd_training_page_get_param       (SdTrainingPage *self,
+                                               const char     *key);
 /* Loss points drawn for the running (or last) training. */
 guint        sd_training_page_get_n_live_loss_points (SdTrainingPage *self);
 guint        sd_training_page_get_n_runs      (SdTrainingPage *self);

@@ -1,6 +1,7 @@
 /* sd-customer-map.c — similarity heatmap and map of taste of a shop's customers */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -322,7 +323,7 @@ get_als (SdStore         *store,
     if (!sd_recommender_set_param (model, params[i][0], params[i][1], error))
       return NULL;
   if (job)
-    sd_job_set_progress (job, 0.3, "Training a small ALS model for the map");
+    sd_job_set_progress (job, 0.3, _("Training a small ALS model for the map"));
   if (!sd_recommender_fit (model, m, &context, error))
     return NULL;
   *trained = TRUE;
@@ -360,7 +361,7 @@ sd_customer_map_compute (SdStore       *store,
   max_points = max_points ? max_points : DEFAULT_POINTS;
 
   if (job)
-    sd_job_set_progress (job, 0.0, "Reading the shop");
+    sd_job_set_progress (job, 0.0, _("Reading the shop"));
   sd_interactions_weights_default (&weights);
   if (!(m = sd_interactions_from_store (store, &weights, cancellable, error)))
     return NULL;
@@ -397,7 +398,7 @@ sd_customer_map_compute (SdStore       *store,
     }
 
   if (job)
-    sd_job_set_progress (job, 0.1, "Comparing the most active customers");
+    sd_job_set_progress (job, 0.1, _("Comparing the most active customers"));
   if (!compute_similarity (map, m, users, n_similar, map->labels, map->external_ids, cancellable, error))
     goto out;
 
@@ -412,7 +413,7 @@ sd_customer_map_compute (SdStore       *store,
     }
 
   if (job)
-    sd_job_set_progress (job, 0.8, "Projecting the customers' tastes");
+    sd_job_set_progress (job, 0.8, _("Placing the customers on the map"));
   factors = g_new (double, (gsize) n_points * map->n_factors);
   for (guint i = 0; i < n_points; i++)
     {
@@ -525,7 +526,7 @@ map_func (SdJob         *job,
     return FALSE;
   d->result = sd_customer_map_compute (store, d->max_similar, d->max_points, d->use_stored, job, cancellable, error);
   if (d->result)
-    sd_job_set_progress (job, 1.0, "Done");
+    sd_job_set_progress (job, 1.0, _("Done"));
   return d->result != NULL;
 }
 
@@ -542,7 +543,7 @@ sd_customer_map_job_new (const char *db_path,
   d->max_similar = max_similar;
   d->max_points = max_points;
   d->use_stored = use_stored;
-  return sd_job_new ("Mapping customers", map_func, d, (GDestroyNotify) map_data_free);
+  return sd_job_new (_("Mapping customers"), map_func, d, (GDestroyNotify) map_data_free);
 }
 
 SdCustomerMap *

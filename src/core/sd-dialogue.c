@@ -16,11 +16,14 @@
 #include "sd-dialogue.h"
 #include "sd-error.h"
 #include "sd-json.h"
+#include "sd-model-store.h"
 
 #define NEGATIVE_THRESHOLD 0.55
 #define CLARIFY_MARGIN 0.12
 #define CLARIFY_MAX_TOP 0.55
 #define FALLBACK_EPOCHS 12
+/* The corpus's examples of what a shop's chatbot does not answer (weather, jokes, …). */
+#define OOS_INTENT "out_of_scope"
 
 /* --- traces ------------------------------------------------------------------------- */
 
@@ -321,6 +324,10 @@ struct _SdDialogue
   SdCouponEngine          *coupons;
   gboolean                 coupons_tried;
   GArray                  *popular;    /* Popular, read at the first recommendation */
+  SdRecommender           *rec_model;  /* the newest stored recommender, if any */
+  SdInteractions          *rec_train;
+  gint64                   rec_model_id;
+  gboolean                 rec_tried;
 };
 
 G_DEFINE_FINAL_TYPE (SdDialogue, sd_dialogue, G_TYPE_OBJECT)
@@ -343,6 +350,8 @@ sd_dialogue_finalize (GObject *object)
     self->recommend_destroy (self->recommend_data);
   drop_coupons (self);
   g_clear_pointer (&self->popular, g_array_unref);
+  g_clear_object (&self->rec_model);
+  g_clear_pointer (&self->rec_train, sd_interactions_unref);
   g_clear_pointer (&self->fallback, sd_chat_linear_free);
   g_clear_object (&self->intent_model);
   g_free (self->classifier_name);
@@ -473,6 +482,7 @@ sd_dialogue_train_intent_model (SdStore       *store,
     }
   SdIntentParams params;
   sd_intent_params_init (&params);
+  params.oos_label = OOS_INTENT;
   g_autoptr(SdIntentModel) model = sd_intent_model_train (data, &params, job, cancellable, error);
   if (model == NULL)
     return NULL;
@@ -572,6 +582,67 @@ sd_dialogue_set_now (SdDialogue *self,
     self->now = g_date_time_ref (now);
 }
 
+static void
+prepare_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  SdChatLinear *model = sd_chat_linear_train (task_data, FALLBACK_EPOCHS, cancellable, &error);
+  if (model)
+    g_task_return_pointer (task, model, (GDestroyNotify) sd_chat_linear_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sd_dialogue_prepare_async (SdDialogue          *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (SD_IS_DIALOGUE (self));
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sd_dialogue_prepare_async);
+  g_task_set_name (task, "[shopdesk] dialogue prepare");
+  if (self->classify || self->fallback)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  GError *error = NULL;
+  /* the examples are read here, on the store's thread; only training moves */
+  GPtrArray *examples = sd_chat_corpus_load_examples (self->store, NULL, &error);
+  if (examples == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, examples, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, prepare_thread);
+}
+
+gboolean
+sd_dialogue_prepare_finish (SdDialogue    *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  GError *local = NULL;
+  SdChatLinear *model = g_task_propagate_pointer (G_TASK (result), &local);
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (model && self->fallback == NULL)
+    self->fallback = model;
+  else
+    sd_chat_linear_free (model);
+  return TRUE;
+}
+
 void
 sd_dialogue_reload (SdDialogue *self)
 {
@@ -584,6 +655,9 @@ sd_dialogue_reload (SdDialogue *self)
     g_warning ("Chatbot: could not reload the catalogue: %s", error->message);
   g_clear_pointer (&self->fallback, sd_chat_linear_free);
   g_clear_pointer (&self->popular, g_array_unref);
+  g_clear_object (&self->rec_model);
+  g_clear_pointer (&self->rec_train, sd_interactions_unref);
+  self->rec_tried = FALSE;
   drop_coupons (self);
 }
 
@@ -978,6 +1052,37 @@ handle_product_search (Turn *t, const char *fallback_words)
   const char *words = product ? product : fallback_words;
   if (words == NULL && category == NULL)
     {
+      /* not a catalogue name: try the message's longer words one by one ("candles"
+       * finds the candle holders even though "candle" alone names no product) */
+      static const char *const generic[] = {
+        "have", "sell", "want", "looking", "look", "find", "show", "need", "some", "anything",
+        "something", "your", "with", "what", "there", "please", "product", "item", "stuff",
+        "thing", "shop", "store", "stock", "search", "know", "like", "would", "could", "buying",
+        "cheap", "good", "nice", "best", "got", "does", "this", "that", "them", "they", NULL
+      };
+      g_autofree char *lower = g_ascii_strdown (t->trace->text, -1);
+      g_auto(GStrv) tokens = g_regex_split_simple ("[^a-z]+", lower, 0, 0);
+      guint tries = 0;
+      /* at most three searches, so a long message costs no more than a short one */
+      for (guint i = 0; tokens[i] && tries < 3; i++)
+        {
+          gsize n = strlen (tokens[i]);
+          if (n > 4 && tokens[i][n - 1] == 's' && tokens[i][n - 2] != 's')
+            tokens[i][--n] = '\0';
+          if (n < 4 || g_strv_contains (generic, tokens[i]))
+            continue;
+          g_autoptr(GString) found = g_string_new (NULL);
+          tries++;
+          if (search_products (t, tokens[i], NULL, found) > 0)
+            {
+              set_form (s, NULL);
+              var (t, "products", found->str);
+              reply (t, "product_search", SD_TURN_ANSWER);
+              return;
+            }
+          /* rows of a failed search are not the answer's source */
+          g_ptr_array_set_size (t->trace->data_rows, 0);
+        }
       /* the shop has nothing by that name, or no name was given: ask, and take the
        * answer as the search */
       set_form (s, "product_search");
@@ -1124,13 +1229,69 @@ popular_products (Turn *t, guint n, GArray *ids)
   return g_hash_table_size (categories) ? "popularity in the customer's categories" : "popularity";
 }
 
+/* The newest recommender trained in the shop (the Training page stores them), bound to
+ * the shop's interactions as they are now; loaded once, at the first request. */
+static gboolean
+ensure_stored_recommender (SdDialogue *self)
+{
+  if (self->rec_tried)
+    return self->rec_model != NULL;
+  self->rec_tried = TRUE;
+  g_autofree char *name = NULL;
+  {
+    g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+        "SELECT name FROM models WHERE kind = 'recommender' AND blob IS NOT NULL "
+        "ORDER BY created_at DESC, id DESC LIMIT 1", NULL);
+    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  }
+  if (name == NULL)
+    return FALSE;
+  g_autoptr(GError) error = NULL;
+  SdInteractionWeights weights;
+  sd_interactions_weights_default (&weights);
+  self->rec_train = sd_interactions_from_store (self->store, &weights, NULL, &error);
+  if (self->rec_train)
+    self->rec_model = sd_model_store_load (self->store, name, self->rec_train, &self->rec_model_id, &error);
+  if (self->rec_model == NULL)
+    {
+      g_debug ("Chatbot: stored recommender “%s” not used: %s", name, error ? error->message : "?");
+      g_clear_pointer (&self->rec_train, sd_interactions_unref);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+stored_recommendations (Turn *t, guint n, GArray *ids)
+{
+  SdDialogue *self = t->self;
+  if (t->session->customer_id == 0 || !ensure_stored_recommender (self))
+    return NULL;
+  int user = sd_interactions_user_index (self->rec_train, t->session->customer_id);
+  if (user < 0)
+    return NULL;   /* a customer the model has not seen: popularity does better */
+  g_autoptr(GArray) top = sd_recommender_recommend (self->rec_model, user, n, NULL);
+  for (guint i = 0; top && i < top->len; i++)
+    {
+      guint item = g_array_index (top, SdScoredItem, i).item;
+      gint64 id = self->rec_train->item_ids[item];
+      g_array_append_val (ids, id);
+    }
+  return g_strdup_printf ("%s (models.id=%" G_GINT64_FORMAT ")",
+                          sd_recommender_get_name (self->rec_model), self->rec_model_id);
+}
+
 static void
 handle_recommendation (Turn *t)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *stored = NULL;
   const char *source = NULL;
   if (t->self->recommend)
     source = t->self->recommend (t->session->customer_id, 3, ids, t->self->recommend_data);
+  if (ids->len == 0 && (stored = stored_recommendations (t, 3, ids)))
+    source = stored;
   if (ids->len == 0)
     source = popular_products (t, 3, ids);
   data_row (t, "recommender: %s", source ? source : "?");
@@ -1242,10 +1403,13 @@ handle_policy (Turn *t, const char *intent)
   g_autofree char *policy = NULL;
   if (strcmp (intent, "return_refund") == 0)
     {
-      policy = setting (t, "policy.returns",
-                        "Unused items can be returned for a full refund; start a return under Account › Orders.",
-                        "未使用的商品可以全额退款，在“账户 › 订单”中申请退货。");
       g_autofree char *days = sd_store_get_setting (t->self->store, "policy.returns.days");
+      g_autofree char *fallback_en = g_strdup_printf ("Unused items can be returned within %s days of delivery for a full refund; start a return under Account › Orders.",
+                                                      days ? days : "30");
+      g_autofree char *fallback_zh = g_strdup_printf ("签收后%s天内，未使用的商品可以全额退款，在“账户 › 订单”中申请退货。",
+                                                      days ? days : "30");
+      policy = setting (t, "policy.returns", fallback_en, fallback_zh);
+      /* for staff templates that quote the number on its own */
       var (t, "return_days", days ? days : "30");
     }
   else if (strcmp (intent, "warranty") == 0)
@@ -1346,6 +1510,7 @@ intent_label (Turn *t, const char *intent)
     { "opening_hours", "know our opening hours", "了解工作时间" },
     { "affirm", "say yes", "确认" },
     { "deny", "say no", "否定" },
+    { OOS_INTENT, "ask something else", "问别的问题" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     if (strcmp (labels[i].intent, intent) == 0)
@@ -1633,7 +1798,9 @@ sd_dialogue_respond (SdDialogue    *self,
       trace->top[i].intent = g_strdup (top[i].intent);
       trace->top[i].prob = top[i].prob;
     }
-  if (trace->n_top == 0 || top[0].prob < self->oos_threshold)
+  /* a trained intent model brings its own threshold, chosen on validation data */
+  if (trace->n_top == 0 || (self->intent_model == NULL && top[0].prob < self->oos_threshold) ||
+      strcmp (top[0].intent, OOS_INTENT) == 0)
     oos = TRUE;
   const char *intent = trace->n_top ? trace->top[0].intent : NULL;
   double confidence = trace->n_top ? trace->top[0].prob : 0.0;
@@ -1708,8 +1875,11 @@ sd_dialogue_respond (SdDialogue    *self,
           set_form (session, NULL);
           act = intent;
         }
-      else if (!wants_order && (new_product || oos || g_strcmp0 (intent, form) == 0) &&
-               !session->form_paused)
+      else if (!wants_order && !session->form_paused &&
+               (new_product || g_strcmp0 (intent, form) == 0 ||
+                /* a search takes any words; questions about a product need its name */
+                (oos && strcmp (form, "product_search") == 0 &&
+                 g_strcmp0 (intent, OOS_INTENT) != 0)))
         {
           act = form;
           free_text = trace->text;
@@ -1754,6 +1924,7 @@ sd_dialogue_respond (SdDialogue    *self,
 
   if (act == NULL && !oos && trace->n_top >= 2 &&
       top[0].prob - top[1].prob < CLARIFY_MARGIN && top[0].prob < CLARIFY_MAX_TOP &&
+      strcmp (top[1].intent, OOS_INTENT) != 0 &&
       !(is_small_talk (top[0].intent) && is_small_talk (top[1].intent)))
     {
       session->clarify[0] = g_strdup (top[0].intent);

@@ -36,7 +36,9 @@ typedef guint (*SdDialogueClassifyFunc) (const char    *text,
                                          gpointer       user_data);
 
 /* Personal recommendations for @customer_id (0: anonymous): fills @product_ids with up to
- * @n products.id, best first, and returns a short name of the source ("als", "popularity"). */
+ * @n products.id, best first, and returns a short name of the source ("als", "popularity").
+ * Without one the dialogue uses the newest recommender stored in the models table (for
+ * customers it knows), else the products most bought in the customer's categories. */
 typedef const char *(*SdDialogueRecommendFunc) (gint64    customer_id,
                                                 guint     n,
                                                 GArray   *product_ids,
@@ -49,7 +51,7 @@ typedef enum {
   SD_TURN_FALLBACK,    /* did not understand */
   SD_TURN_HANDOFF,     /* offered or made a hand-off to a person */
   SD_TURN_REFUSE,      /* declined to show data that is not this customer's */
-  SD_TURN_UNSAFE,      /* the input could not be used (invalid, too long, empty) */
+  SD_TURN_UNSAFE,      /* the input could not be used (invalid UTF-8, too long); empty is a fallback */
   SD_N_TURN_ACTIONS
 } SdTurnAction;
 
@@ -154,6 +156,16 @@ void         sd_dialogue_set_oos_threshold (SdDialogue            *self,
 /* Fixes "now" for relative dates and ETAs (tests); NULL for the clock. */
 void         sd_dialogue_set_now         (SdDialogue              *self,
                                           GDateTime               *now);
+/* Trains the fallback intent classifier in a worker thread (about 0.1 s of CPU), so the
+ * first message does not do it on the main thread; done at once when a classifier is
+ * set. Call from the thread that owns the store. */
+void         sd_dialogue_prepare_async   (SdDialogue              *self,
+                                          GCancellable            *cancellable,
+                                          GAsyncReadyCallback      callback,
+                                          gpointer                 user_data);
+gboolean     sd_dialogue_prepare_finish  (SdDialogue              *self,
+                                          GAsyncResult            *result,
+                                          GError                 **error);
 /* Drops cached catalogue, classifier and coupon data (after an import or retraining). */
 void         sd_dialogue_reload          (SdDialogue              *self);
 
