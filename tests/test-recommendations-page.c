@@ -113,11 +113,24 @@ page (void)
   return SD_RECOMMENDATIONS_PAGE (sd_window_get_page (window, "recommendations"));
 }
 
+/* However much the page holds, it never pushes the window's sidebar away at 1200 px. */
+static void
+assert_sidebar_shown (void)
+{
+  g_autoptr(GPtrArray) leaflets = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (window), ADW_TYPE_LEAFLET, leaflets);
+  g_assert_cmpuint (leaflets->len, >=, 1);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_false (adw_leaflet_get_folded (g_ptr_array_index (leaflets, 0)));
+}
+
 static void
 wait_for_view (void)
 {
   WAIT_UNTIL (!sd_recommendations_page_get_loading (page ()), 120);
   spin (50);
+  assert_sidebar_shown ();
 }
 
 /* The products @customer bought: purchase events and lines of orders that stood (the
@@ -282,7 +295,7 @@ test_include_bought (void)
   for (GtkWidget *w = GTK_WIDGET (p); w; )
     {
       if (GTK_IS_CHECK_BUTTON (w) && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (w)),
-                                                 "Hide items already _bought or reviewed") == 0)
+                                                 "Hide _bought or reviewed") == 0)
         {
           check = w;
           break;
@@ -488,7 +501,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   window = sd_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 860);
   g_assert_true (sd_window_open_shop (window, shop_path));
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));

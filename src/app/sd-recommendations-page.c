@@ -796,6 +796,7 @@ quick_job_func (SdJob         *job,
 
 typedef struct {
   GtkWidget  *box;
+  GtkWidget  *header;
   GtkLabel   *title;
   GtkWidget  *note_box;
   GtkLabel   *note;
@@ -825,6 +826,7 @@ struct _SdRecommendationsPage
   GtkCheckButton    *stock_check;
   GtkDropDown       *boost_dropdown;
   GtkDropDown       *bury_dropdown;
+  GtkFlowBox        *controls_box;
   GtkLabel          *overlap_label;
   GtkBox            *columns_box;
   GtkLabel          *offers_caption;
@@ -1611,7 +1613,6 @@ settings_changed_cb (SdRecommendationsPage *self)
 static void
 compare_toggled_cb (SdRecommendationsPage *self)
 {
-  gtk_widget_set_visible (self->model2_box, gtk_toggle_button_get_active (self->compare_button));
   settings_changed_cb (self);
 }
 
@@ -2342,6 +2343,7 @@ build_column (SdRecommendationsPage *self,
   Column *column = &self->columns[c];
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
+  column->header = header;
   column->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   column->title = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (column->title, 0);
@@ -2558,6 +2560,7 @@ sd_recommendations_page_class_init (SdRecommendationsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, stock_check);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, boost_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, bury_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, controls_box);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, overlap_label);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, columns_box);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, offers_caption);
@@ -2589,9 +2592,26 @@ sd_recommendations_page_init (SdRecommendationsPage *self)
   self->training = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* The flow box only wraps the groups of controls: its children are not stops of their own. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->controls_box)); child;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   build_column (self, 0);
   build_column (self, 1);
   gtk_widget_set_visible (self->columns[1].box, FALSE);
+  /* The second model is picked at the head of its own column, where it is compared. */
+  g_object_ref (self->model2_box);
+  gtk_box_remove (GTK_BOX (gtk_widget_get_parent (self->model2_box)), self->model2_box);
+  gtk_widget_set_visible (GTK_WIDGET (self->columns[1].title), FALSE);
+  gtk_box_prepend (GTK_BOX (self->columns[1].header), self->model2_box);
+  gtk_widget_set_visible (self->model2_box, TRUE);
+  g_object_unref (self->model2_box);
+  {
+    /* Both lists start at the same height, the dropdown's header being the taller. */
+    g_autoptr(GtkSizeGroup) group = gtk_size_group_new (GTK_SIZE_GROUP_VERTICAL);
+    gtk_size_group_add_widget (group, GTK_WIDGET (self->columns[0].title));
+    gtk_size_group_add_widget (group, self->model2_box);
+  }
   self->suggest_popover = build_suggest_popover (self);
   self->similar_popover = build_similar_popover (self);
 
