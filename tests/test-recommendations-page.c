@@ -218,6 +218,76 @@ test_empty (void)
   shoot ("recommendations-empty");
 }
 
+static GtkWidget *
+visible_popover (void)
+{
+  g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (page ()), GTK_TYPE_POPOVER, popovers);
+  for (guint i = 0; i < popovers->len; i++)
+    if (gtk_widget_get_visible (g_ptr_array_index (popovers, i)))
+      return g_ptr_array_index (popovers, i);
+  return NULL;
+}
+
+static guint
+count_rows (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  if (root)
+    collect (root, ADW_TYPE_ACTION_ROW, rows);
+  return rows->len;
+}
+
+/* Typing in the search entry suggests customers (name or id, at most 20); Enter opens
+ * the first. The text is data, never SQL: "%" matches only a literal percent sign. */
+static void
+test_search (void)
+{
+  SdRecommendationsPage *p = page ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  GtkWidget *entry;
+  GtkWidget *popover;
+
+  /* Dropdowns hold search entries of their own, in their popovers: the page's is on screen. */
+  collect (GTK_WIDGET (p), GTK_TYPE_SEARCH_ENTRY, entries);
+  for (guint i = entries->len; i > 0; i--)
+    if (!gtk_widget_get_mapped (g_ptr_array_index (entries, i - 1)))
+      g_ptr_array_remove_index (entries, i - 1);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  gtk_widget_activate_action (GTK_WIDGET (p), "recommendations.search", NULL);
+  g_assert_true (gtk_widget_has_focus (entry) || gtk_widget_is_focus (gtk_widget_get_first_child (entry)) ||
+                 gtk_widget_get_focus_child (entry) != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "CUS-000000");
+  WAIT_UNTIL ((popover = visible_popover ()) != NULL && count_rows (popover) > 0, 10);
+  g_print ("# “CUS-000000”: %u suggestions\n", count_rows (popover));
+  g_assert_cmpuint (count_rows (popover), ==, 9);   /* CUS-0000001 … CUS-0000009 */
+  spin (200);
+  save_screenshot (popover, "recommendations-search");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "CUS-");
+  WAIT_UNTIL (count_rows (visible_popover ()) == 20, 10);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "%");
+  WAIT_UNTIL (visible_popover () != NULL && count_rows (visible_popover ()) == 0, 10);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "CUS-0000003");
+  WAIT_UNTIL (count_rows (visible_popover ()) >= 1, 10);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_null (visible_popover ());
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  wait_for_view ();
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_assert_cmpint (sd_recommendations_page_get_customer_id (p), ==,
+                     sd_store_find_customer (store, "CUS-0000003", &error));
+  }
+}
+
 static void
 test_show_customer (void)
 {
@@ -228,8 +298,11 @@ test_show_customer (void)
 
   g_assert_cmpuint (g_hash_table_size (bought), >, 10);
   /* An unknown customer changes nothing. */
-  g_assert_false (sd_recommendations_page_show_customer (p, "no-such-customer"));
-  g_assert_cmpint (sd_recommendations_page_get_customer_id (p), ==, -1);
+  {
+    gint64 before = sd_recommendations_page_get_customer_id (p);
+    g_assert_false (sd_recommendations_page_show_customer (p, "no-such-customer"));
+    g_assert_cmpint (sd_recommendations_page_get_customer_id (p), ==, before);
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
   g_assert_true (sd_recommendations_page_select_model (p, 0, "itemknn"));
@@ -507,6 +580,7 @@ main (int    argc,
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
   g_test_add_func ("/recommendations-page/empty", test_empty);
+  g_test_add_func ("/recommendations-page/search", test_search);
   g_test_add_func ("/recommendations-page/show-customer", test_show_customer);
   g_test_add_func ("/recommendations-page/offers", test_offers);
   g_test_add_func ("/recommendations-page/include-bought", test_include_bought);

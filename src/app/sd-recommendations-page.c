@@ -2445,7 +2445,6 @@ build_suggest_popover (SdRecommendationsPage *self)
   gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
   gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_BOTTOM);
   gtk_widget_set_halign (popover, GTK_ALIGN_START);
-  gtk_widget_add_css_class (popover, "menu");
   gtk_widget_set_parent (popover, GTK_WIDGET (self->search_entry));
   return popover;
 }
