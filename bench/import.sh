@@ -107,3 +107,7 @@ done
 awk -v n="$total" -v sw="$sd_wall" -v sc="$sd_cpu" -v qw="$sq_wall" -v qc="$sq_cpu" 'BEGIN {
   printf "  %-12s %10d %10.2f %12.0f %10.2f %12.0f %7.2fx\n", "all", n, sw, n / sw, qw, n / qw, sw / qw
   printf "  cpu: shopdesk %.2f s (%.0f rows/s), sqlite3 %.2f s (%.0f rows/s), ratio %.2fx\n", sc, n / sc, qc, n / qc, sc / qc }'
+
+echo
+echo "The app's main loop while the Online Retail file imports in the background (bench/frame-gap.sh):"
+bash bench/frame-gap.sh "$retail" | tail -3

@@ -684,6 +684,24 @@ test_interest_from_model (void)
                    facts->customers[0].orders == 0);
   }
 
+  /* On the demo shop too, the preview reaches exactly the customers a direct SQL count
+   * finds: UK customers with two orders or more that were not cancelled or refunded. */
+  {
+    g_autoptr(SdCouponRule) uk = rule_from (RULE ("{\"type\": \"country\", \"text\": \"United Kingdom\"},"
+                                                  "{\"type\": \"order_count\", \"op\": \">=\", \"value\": 2}"));
+    g_autoptr(SdRulePreview) preview = sd_coupon_engine_preview_rule (engine, uk);
+    g_autoptr(SdStmt) stmt =
+      sd_store_prepare (store,
+                        "SELECT count(*) FROM customers c WHERE c.country = 'United Kingdom'"
+                        " AND (SELECT count(*) FROM orders o WHERE o.customer_id = c.id"
+                        "      AND o.status NOT IN ('cancelled', 'refunded')) >= 2", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_test_message ("UK, 2+ orders: preview %u, SQL %d", preview->customers, sqlite3_column_int (stmt, 0));
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), >, 0);
+    g_assert_cmpint (preview->customers, ==, sqlite3_column_int (stmt, 0));
+  }
+
   g_clear_object (&store);
   remove_dir (dir);
 }

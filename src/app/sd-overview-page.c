@@ -581,6 +581,8 @@ reload (SdOverviewPage *self)
     }
   if (self->store == NULL)
     {
+      /* No shop yet (the demo shop is being made on first start): say that it is coming. */
+      gtk_spinner_start (self->spinner);
       gtk_stack_set_visible_child_name (self->stack, "loading");
       return;
     }
@@ -742,4 +744,5 @@ static void
 sd_overview_page_init (SdOverviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_spinner_start (self->spinner);
 }
