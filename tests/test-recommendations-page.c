@@ -329,6 +329,24 @@ test_show_customer (void)
   g_print ("# %s: %u offers\n", customer, sd_recommendations_page_get_n_offers (p));
   g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), ==, engine_offers (customer, NULL, 0));
   shoot ("recommendations-customer");
+
+  /* The customer's recent activity closes the page. */
+  {
+    g_autoptr(GPtrArray) scrollers = g_ptr_array_new ();
+
+    collect (GTK_WIDGET (p), GTK_TYPE_SCROLLED_WINDOW, scrollers);
+    for (guint i = 0; i < scrollers->len; i++)
+      {
+        GtkWidget *scroller = g_ptr_array_index (scrollers, i);
+        if (gtk_widget_get_mapped (scroller) && gtk_widget_get_height (scroller) > 300)
+          {
+            GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+            gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+            shoot ("recommendations-activity");
+            gtk_adjustment_set_value (adj, 0);
+          }
+      }
+  }
 }
 
 static void
