@@ -10,6 +10,8 @@ packages=(
   desktop-file-utils appstream-util
   xvfb xauth xdotool imagemagick
   python3
+  # Chinese glyphs for the zh_CN screenshots and UI tests (a small CJK fallback font)
+  fonts-droid-fallback
 )
 
 missing=()

@@ -13,25 +13,37 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 shop="$work/demo-shop.sqlite"
 ./build/src/cli/shopdesk-cli --db "$shop" demo >/dev/null 2>&1
-# Train a model so the recommendation pages have something to show.
-./build/src/cli/shopdesk-cli --db "$shop" train --model ease >/dev/null 2>&1 || true
+# Train models so the recommendation pages have something to show, and the Training page
+# loss and validation curves (ALS and BPR, validated) beside a closed-form model.
+./build/src/cli/shopdesk-cli --db "$shop" train --model ease --validate >/dev/null 2>&1 || true
+./build/src/cli/shopdesk-cli --db "$shop" train --model als --validate >/dev/null 2>&1 || true
+./build/src/cli/shopdesk-cli --db "$shop" train --model bpr --validate >/dev/null 2>&1 || true
 
 shoot() {   # shoot NAME PAGE [ENV=VALUE…]
   local name=$1 page=$2
   shift 2
   env GSETTINGS_SCHEMA_DIR="$PWD/build/data" GSETTINGS_BACKEND=memory \
       SHOPDESK_LOCALEDIR="$PWD/build/po" XDG_DATA_HOME="$work/data" "$@" \
-      ../shared/tools/screenshot "$out/$name.png" --title "Shopdesk|商店" --wait 4 -- \
+      ../shared/tools/screenshot "$out/$name.png" --title "Shopdesk|商店" --wait 5 -- \
       ./build/src/app/shopdesk --page "$page" "$shop" >/dev/null 2>&1 ||
-    echo "could not take $name" >&2
+    { echo "could not take $name" >&2; return; }
+  # Metadata out, and a 256-colour palette: a few hundred KB at most per page.
+  convert "$out/$name.png" -strip -dither None -colors 256 "PNG8:$out/$name.png"
 }
 
 for page in overview data training recommendations customers coupons chatbot; do
   shoot "$page" "$page"
 done
-for page in overview training coupons; do
-  shoot "$page-dark" "$page" ADW_DEBUG_COLOR_SCHEME=force-dark
+# libadwaita 1.2 knows default, prefer-dark and prefer-light here.
+for page in overview training customers coupons; do
+  shoot "$page-dark" "$page" ADW_DEBUG_COLOR_SCHEME=prefer-dark
+done
+for page in overview coupons; do
   shoot "$page-high-contrast" "$page" ADW_DEBUG_HIGH_CONTRAST=1
-  shoot "$page-zh_CN" "$page" LANGUAGE=zh_CN LANG=zh_CN.UTF-8
+done
+# gettext reads LANGUAGE under any locale but plain C, so C.UTF-8 (always there) will do;
+# the demo shop's product titles follow the UI language ("demo-language" is "auto").
+for page in overview data training recommendations coupons chatbot; do
+  shoot "$page-zh_CN" "$page" LANGUAGE=zh_CN LANG=C.UTF-8 LC_ALL=C.UTF-8
 done
 ls "$out"/*.png

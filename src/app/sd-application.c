@@ -9,6 +9,7 @@
 
 #include "sd-application.h"
 #include "sd-preferences-window.h"
+#include "sd-product-text.h"
 #include "sd-demo.h"
 #include "sd-resources.h"
 #include "sd-window.h"
@@ -212,6 +213,18 @@ threads_changed_cb (SdApplication *self)
   openblas_set_num_threads (g_settings_get_int (self->settings, "training-threads"));
 }
 
+/* Product titles switch language at once: every open window reloads its pages. */
+static void
+demo_language_changed_cb (SdApplication *self)
+{
+  g_autofree char *setting = g_settings_get_string (self->settings, "demo-language");
+
+  sd_product_text_set_setting (setting);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (SD_IS_WINDOW (l->data) && sd_window_get_store (l->data))
+      sd_store_notify_changed (sd_window_get_store (l->data));
+}
+
 static GSettings *
 open_settings (void)
 {
@@ -249,10 +262,25 @@ quit_activated (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+/* The default action of "job finished" notifications: back to the window. */
+static void
+present_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  if (window)
+    gtk_window_present (window);
+  else
+    g_application_activate (G_APPLICATION (user_data));
+}
+
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_activated },
   { "about", about_activated },
   { "quit", quit_activated },
+  { "present", present_activated },
 };
 
 static void
@@ -269,6 +297,9 @@ sd_application_startup (GApplication *app)
       g_signal_connect_swapped (self->settings, "changed::training-threads",
                                 G_CALLBACK (threads_changed_cb), self);
       threads_changed_cb (self);
+      g_signal_connect_swapped (self->settings, "changed::demo-language",
+                                G_CALLBACK (demo_language_changed_cb), self);
+      demo_language_changed_cb (self);
     }
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 

@@ -436,7 +436,7 @@ show_turn (SdChatbotPage *self,
   box = section (self->inspector, _("Answer Came From"));
   {
     g_autofree char *tmpl = t->template_id
-                            ? g_strdup_printf (_("Template “%s” (#%" G_GINT64_FORMAT ")"), t->template_key, t->template_id)
+                            ? g_strdup_printf (_("Template “%s” (#%ld)"), t->template_key, (long) t->template_id)
                             : g_strdup_printf (_("Template “%s”"), t->template_key ? t->template_key : "—");
     gtk_box_append (GTK_BOX (box), caption (tmpl));
   }
@@ -1242,6 +1242,37 @@ sd_chatbot_page_get_last_reply (SdChatbotPage *self)
 }
 
 static void
+setup_ellipsized_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+setup_full_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_string_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      string ? gtk_string_object_get_string (string) : "");
+}
+
+static void
 sd_chatbot_page_dispose (GObject *object)
 {
   SdChatbotPage *self = SD_CHATBOT_PAGE (object);
@@ -1372,14 +1403,36 @@ sd_chatbot_page_init (SdChatbotPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->turns = g_ptr_array_new_with_free_func ((GDestroyNotify) turn_free);
 
+  /* One suggestion shows the other language: Chinese in an English UI, and English in a
+   * Chinese one (where the Chinese line would repeat the translated first suggestion). */
+  gboolean ui_chinese = g_str_has_prefix (g_get_language_names ()[0], "zh") &&
+                        g_strcmp0 (_(suggestions[0]), suggestions[0]) != 0;
+
   for (guint i = 0; i < G_N_ELEMENTS (suggestions); i++)
     {
-      GtkWidget *button = gtk_button_new_with_label (g_str_has_prefix (suggestions[i], "我") ? suggestions[i]
-                                                                                            : _(suggestions[i]));
+      const char *text = !g_str_has_prefix (suggestions[i], "我") ? _(suggestions[i])
+                         : ui_chinese ? suggestions[0] : suggestions[i];
+      GtkWidget *button = gtk_button_new_with_label (text);
       gtk_widget_add_css_class (button, "pill");
       g_signal_connect (button, "clicked", G_CALLBACK (suggestion_clicked_cb), self);
       gtk_flow_box_append (self->suggestions, button);
     }
+  {
+    /* The chosen customer's label ellipsizes: a long name must not widen the page past
+     * the window (the sidebar would fold away). The open list shows names in full. */
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_ellipsized_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_string_cb), NULL);
+    gtk_drop_down_set_factory (self->customer_drop, factory);
+  }
+  {
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_full_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_string_cb), NULL);
+    gtk_drop_down_set_list_factory (self->customer_drop, factory);
+  }
   g_signal_connect_swapped (self->customer_drop, "notify::selected", G_CALLBACK (selection_changed_cb), self);
   g_signal_connect_swapped (self->lang_drop, "notify::selected", G_CALLBACK (selection_changed_cb), self);
   set_busy (self, FALSE);

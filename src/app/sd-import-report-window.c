@@ -225,7 +225,7 @@ build_rejects (SdImportReport *report,
     {
       SdImportReject *reject = report->rejects->pdata[i];
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = g_strdup_printf (_("Line %" G_GUINT64_FORMAT), reject->line);
+      g_autofree char *title = g_strdup_printf (_("Line %lu"), (unsigned long) reject->line);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);

@@ -13,6 +13,7 @@
 #include "sd-import.h"
 #include "sd-job.h"
 #include "sd-overview-page.h"
+#include "sd-product-text.h"
 
 #define TOP_N 10
 #define HISTORY_N 8
@@ -144,9 +145,11 @@ top_items (SdStore     *store,
 
       if ((revenue ? p->revenue : p->units) <= 0)
         break;
-      if (!(stmt = sd_store_prepare (store, "SELECT title, category FROM products WHERE id = ?1", error)))
+      if (!(stmt = sd_store_prepare (store, "SELECT " SD_PRODUCT_TITLE ("p") ", p.category"
+                                                " FROM products p WHERE p.id = ?1", error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, p->product_id);
+      sd_product_text_bind (stmt);
       if (sqlite3_step (stmt) != SQLITE_ROW)
         continue;
       item = g_new0 (TopItem, 1);
@@ -185,7 +188,7 @@ query_tops (SdStore       *store,
       g_array_append_val (sums, p);
     }
   if (rc != SQLITE_DONE)
-    return sd_store_fail (store, "Could not rank the products", error);
+    return sd_store_fail (store, _("Could not rank the products"), error);
   sd_stmt_release (g_steal_pointer (&stmt));
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -205,7 +208,7 @@ query_scalar (SdStore     *store,
   if (stmt == NULL)
     return FALSE;
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sd_store_fail (store, "Could not count", error);
+    return sd_store_fail (store, _("Could not count"), error);
   *out = sqlite3_column_int64 (stmt, 0);
   return TRUE;
 }
@@ -260,7 +263,7 @@ load_figures (SdJob         *job,
       g_ptr_array_add (f->imports, item);
     }
   if (rc != SQLITE_DONE)
-    return sd_store_fail (store, "Could not read the import history", error);
+    return sd_store_fail (store, _("Could not read the import history"), error);
   return TRUE;
 }
 
@@ -372,12 +375,13 @@ show_kpis (SdOverviewPage *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->kpis))))
     gtk_flow_box_remove (self->kpis, child);
 
-  countries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "from %" G_GINT64_FORMAT " country",
-                                            "from %" G_GINT64_FORMAT " countries", f->countries),
-                               f->countries);
-  categories = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %" G_GINT64_FORMAT " category",
-                                             "in %" G_GINT64_FORMAT " categories", f->categories),
-                                f->categories);
+  /* gettext cannot see through G_GINT64_FORMAT, so the counts are passed as long */
+  countries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "from %ld country",
+                                            "from %ld countries", f->countries),
+                               (long) f->countries);
+  categories = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %ld category",
+                                             "in %ld categories", f->categories),
+                                (long) f->categories);
   {
     g_autofree char *n = sd_format_count (f->stats.order_lines);
     lines = g_strdup_printf (_("%s order lines"), n);

@@ -23,6 +23,7 @@
 #include "sd-format.h"
 #include "sd-item-knn.h"
 #include "sd-model-store.h"
+#include "sd-product-text.h"
 #include "sd-recommendations-page.h"
 #include "sd-recommender.h"
 #include "sd-train-job.h"
@@ -409,13 +410,14 @@ read_profile (ViewWork  *w,
   }
   {
     g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-        "SELECT e.kind, e.at, coalesce(e.rating, 0), e.quantity, p.title, e.review_text"
+        "SELECT e.kind, e.at, coalesce(e.rating, 0), e.quantity, " SD_PRODUCT_TITLE ("p") ", e.review_text"
         " FROM events e JOIN products p ON p.id = e.product_id"
         " WHERE e.customer_id = ?1 ORDER BY e.at DESC, e.id DESC LIMIT ?2", error);
     if (!stmt)
       return FALSE;
     sqlite3_bind_int64 (stmt, 1, w->customer_id);
     sqlite3_bind_int (stmt, 2, N_HISTORY);
+    sd_product_text_bind (stmt);
     w->history = g_ptr_array_new_with_free_func ((GDestroyNotify) hist_row_free);
     while (sqlite3_step (stmt) == SQLITE_ROW)
       {
@@ -476,7 +478,7 @@ static char *
 model_label (const char *name)
 {
   g_autoptr(SdRecommender) model = sd_recommender_new (name, NULL);
-  return g_strdup (model ? sd_recommender_get_label (model) : name);
+  return g_strdup (model ? _(sd_recommender_get_label (model)) : name);
 }
 
 static gboolean
@@ -567,7 +569,7 @@ rank_items (ViewWork      *w,
         }
       row->product_id = item->id;
       row->external_id = g_strdup (item->external_id);
-      row->title = g_strdup (item->title);
+      row->title = sd_product_text_title (store, item->id, item->title);
       row->category = g_strdup (item->category);
       row->price_cents = item->price_cents;
       row->stock = item->stock;
@@ -737,7 +739,7 @@ similar_job_func (SdJob         *job,
           continue;
         }
       row->product_id = item->id;
-      row->title = g_strdup (item->title);
+      row->title = sd_product_text_title (store, item->id, item->title);
       row->category = g_strdup (item->category);
       row->price_cents = item->price_cents;
       row->stock = item->stock;

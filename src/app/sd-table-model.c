@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-format.h"
+#include "sd-product-text.h"
 #include "sd-table-model.h"
 
 #define PAGE_SIZE 256
@@ -38,7 +39,7 @@ static const ColumnSpec customer_columns[] = {
 
 static const ColumnSpec product_columns[] = {
   { N_("Product"), "t.external_id", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
-  { N_("Title"), "t.title", SD_COLUMN_TEXT, TRUE, TRUE, TRUE },
+  { N_("Title"), SD_PRODUCT_TITLE ("t"), SD_COLUMN_TEXT, TRUE, TRUE, TRUE },
   { N_("Category"), "t.category", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
   { N_("Tags"), "t.tags", SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
   { N_("Price"), "t.price_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
@@ -58,7 +59,7 @@ static const ColumnSpec order_columns[] = {
 static const ColumnSpec order_line_columns[] = {
   { N_("Order"), "o.external_id", SD_COLUMN_TEXT, FALSE, TRUE, FALSE },
   { N_("Line"), "t.line_no", SD_COLUMN_INTEGER, FALSE, FALSE, FALSE },
-  { N_("Product"), "p.title", SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
+  { N_("Product"), SD_PRODUCT_TITLE ("p"), SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
   { N_("Quantity"), "t.quantity", SD_COLUMN_INTEGER, TRUE, FALSE, FALSE },
   { N_("Unit price"), "t.unit_price_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
   { N_("Amount"), "t.quantity * t.unit_price_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
@@ -68,7 +69,7 @@ static const ColumnSpec event_columns[] = {
   { N_("When"), "t.at", SD_COLUMN_TIME, TRUE, FALSE, FALSE },
   { N_("Kind"), "t.kind", SD_COLUMN_EVENT_KIND, TRUE, FALSE, FALSE },
   { N_("Customer"), "c.external_id", SD_COLUMN_TEXT, FALSE, TRUE, FALSE },
-  { N_("Product"), "p.title", SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
+  { N_("Product"), SD_PRODUCT_TITLE ("p"), SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
   { N_("Quantity"), "t.quantity", SD_COLUMN_INTEGER, TRUE, FALSE, FALSE },
   { N_("Rating"), "t.rating", SD_COLUMN_RATING, TRUE, FALSE, FALSE },
   { N_("Review"), "t.review_text", SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
@@ -300,6 +301,8 @@ fetch_page (SdTableModel *self,
   guint end = MIN (start + PAGE_SIZE, self->order->n);
 
   stmt = sd_store_prepare (self->store, self->row_sql, &error);
+  if (stmt)
+    sd_product_text_bind (stmt);
   for (guint i = start; i < end; i++)
     {
       gint64 rowid = row_order_get (self->order, i);
@@ -434,7 +437,7 @@ load_in_thread (GTask        *task,
       if (range == NULL || sqlite3_step (range) != SQLITE_ROW)
         {
           if (range)
-            sd_store_fail (store, "Could not count the rows", &error);
+            sd_store_fail (store, _("Could not count the rows"), &error);
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
@@ -456,6 +459,7 @@ load_in_thread (GTask        *task,
   rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (data->pattern)
     sqlite3_bind_text (stmt, 1, data->pattern, -1, SQLITE_STATIC);
+  sd_product_text_bind (stmt);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -469,7 +473,7 @@ load_in_thread (GTask        *task,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not list the rows", &error);
+      sd_store_fail (store, _("Could not list the rows"), &error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }

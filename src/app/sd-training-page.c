@@ -138,7 +138,7 @@ model_label (const char *kind,
     {
       g_autoptr(SdRecommender) model = sd_recommender_new (name, NULL);
       if (model)
-        return g_strdup (sd_recommender_get_label (model));
+        return g_strdup (_(sd_recommender_get_label (model)));   /* marked with N_() in core */
     }
   if (g_strcmp0 (kind, "chatbot") == 0 && g_strcmp0 (name, "intent") == 0)
     return g_strdup (_("Chatbot intent classifier"));
@@ -272,7 +272,7 @@ static char *
 row_subtitle (GParamSpec *pspec)
 {
   g_autofree char *def = default_string (pspec);
-  const char *blurb = g_param_spec_get_blurb (pspec);
+  const char *blurb = g_param_spec_get_blurb (pspec) ? _(g_param_spec_get_blurb (pspec)) : NULL;
   double min, max;
 
   if (numeric_range (pspec, &min, &max))
@@ -455,7 +455,7 @@ static GtkWidget *
 make_param_row (SdTrainingPage *self,
                 GParamSpec     *pspec)
 {
-  const char *nick = g_param_spec_get_nick (pspec);
+  const char *nick = _(g_param_spec_get_nick (pspec));   /* marked with N_() in core */
   g_autofree char *subtitle = row_subtitle (pspec);
   g_autofree char *current = param_string (G_OBJECT (self->scratch), pspec);
   GtkWidget *row;
@@ -888,7 +888,7 @@ train_action (GtkWidget  *widget,
   g_clear_object (&self->train_job);
   self->train_job = job;
   self->training_chatbot = FALSE;
-  start_training (self, window, sd_recommender_get_label (self->scratch));
+  start_training (self, window, _(sd_recommender_get_label (self->scratch)));
 }
 
 /* Shows the progress panel and live curves for self->train_job and runs it. */
@@ -1001,7 +1001,7 @@ tune_func (SdJob         *job,
 
   if (!store)
     return FALSE;
-  sd_job_set_progress (job, 0, "Reading the shop");
+  sd_job_set_progress (job, 0, _("Reading the shop"));
   if (!(train = sd_interactions_from_store (store, &d->weights, cancellable, error)) ||
       !(catalog = sd_catalog_from_store (store, train, NULL, error)))
     return FALSE;
@@ -1175,7 +1175,7 @@ add_run_curves (SdTrainingPage *self,
     g_autofree char *name = model_label ((const char *) sqlite3_column_text (info, 0),
                                          (const char *) sqlite3_column_text (info, 1));
     /* TRANSLATORS: a past run's curve in a chart legend: model name and run number */
-    label = g_strdup_printf (_("%s #%" G_GINT64_FORMAT), name, run_id);
+    label = g_strdup_printf (_("%s #%ld"), name, (long) run_id);
   }
 
   points = sd_store_prepare (self->store,
@@ -1369,8 +1369,8 @@ make_run_row (SdTrainingPage *self,
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->overlaid, &run_id));
   g_signal_connect_object (check, "toggled", G_CALLBACK (run_toggled_cb), self, 0);
   {
-    g_autofree char *a11y = g_strdup_printf (_("Show run %" G_GINT64_FORMAT " of %s on the charts"),
-                                             run_id, label);
+    g_autofree char *a11y = g_strdup_printf (_("Show run %ld of %s on the charts"),
+                                             (long) run_id, label);
     gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
   }
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);

@@ -27,25 +27,25 @@ typedef struct {
 
 /* To add a page: name its get_type function here (and include its header above). */
 static const PageInfo pages[] = {
-  { "overview", N_("Overview"), "view-grid-symbolic",
+  { "overview", N_("Overview"), "shopdesk-overview-symbolic",
     N_("Customers, products, orders, revenue and events at a glance."),
     sd_overview_page_get_type },
-  { "data", N_("Data"), "drive-harddisk-symbolic",
+  { "data", N_("Data"), "shopdesk-data-symbolic",
     N_("Every table of the shop, searchable and sortable, and imports of the shop's exports."),
     sd_data_page_get_type },
-  { "training", N_("Training"), "system-run-symbolic",
+  { "training", N_("Training"), "shopdesk-training-symbolic",
     N_("Train recommendation and chatbot models in the background and watch their loss curves."),
     sd_training_page_get_type },
-  { "recommendations", N_("Recommendations"), "starred-symbolic",
+  { "recommendations", N_("Recommendations"), "shopdesk-recommendations-symbolic",
     N_("Look up a customer and see what each model recommends, and why."),
     sd_recommendations_page_get_type },
-  { "customers", N_("Customers"), "system-users-symbolic",
+  { "customers", N_("Customers"), "shopdesk-customers-symbolic",
     N_("How customers resemble each other: a similarity heatmap and a map of taste."),
     sd_customers_page_get_type },
-  { "coupons", N_("Coupons"), "emblem-documents-symbolic",
+  { "coupons", N_("Coupons"), "shopdesk-coupons-symbolic",
     N_("Coupon rules, who they reach and what they would cost, before they go live."),
     sd_coupons_page_get_type },
-  { "chatbot", N_("Chatbot"), "user-available-symbolic",
+  { "chatbot", N_("Chatbot"), "shopdesk-chatbot-symbolic",
     N_("Talk to the customer-service chatbot as any customer and see what it understood."),
     sd_chatbot_page_get_type },
 };
@@ -607,6 +607,58 @@ typedef struct {
   gpointer             user_data;
 } RunJob;
 
+/* Jobs shorter than this end while the person still watches: no notification. */
+#define NOTIFY_AFTER_US (2 * G_USEC_PER_SEC)
+#define NOTIFICATION_ID "job-finished"
+
+/* A long job (training, an import) that ends while the window is not focused gets a
+ * desktop notification, so nobody has to watch it; in front of the window the page's
+ * toast is enough. Clicking the notification brings the window back. */
+static void
+notify_if_away (SdWindow *self,
+                SdJob    *job)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  const char *body = NULL;
+
+  /* Every notification backend talks D-Bus; without a session bus there is no one to tell. */
+  if (app == NULL || g_application_get_dbus_connection (app) == NULL ||
+      gtk_window_is_active (GTK_WINDOW (self)) || sd_job_get_elapsed_us (job) < NOTIFY_AFTER_US)
+    return;
+
+  switch (sd_job_get_state (job))
+    {
+    case SD_JOB_FINISHED:
+      title = g_strdup_printf (_("“%s” finished"), sd_job_get_title (job));
+      body = _("The results are ready in Shopdesk.");
+      break;
+    case SD_JOB_FAILED:
+      title = g_strdup_printf (_("“%s” failed"), sd_job_get_title (job));
+      body = sd_job_get_error_message (job);
+      break;
+    default:   /* cancelled: the person did that themselves */
+      return;
+    }
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.present");
+  g_application_send_notification (app, NOTIFICATION_ID, notification);
+}
+
+/* Back at the window: the notification has done its job. */
+static void
+is_active_changed_cb (SdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (app && g_application_get_dbus_connection (G_APPLICATION (app)) &&
+      gtk_window_is_active (GTK_WINDOW (self)))
+    g_application_withdraw_notification (G_APPLICATION (app), NOTIFICATION_ID);
+}
+
 static void
 job_done_cb (GObject      *object,
              GAsyncResult *result,
@@ -627,6 +679,8 @@ job_done_cb (GObject      *object,
           g_print ("shopdesk: frame stats while “%s” ran: %s\n", sd_job_get_title (job), stats);
         }
     }
+
+  notify_if_away (self, job);
 
   if (run->callback)
     run->callback (object, result, run->user_data);
@@ -786,6 +840,8 @@ sd_window_init (SdWindow *self)
       gtk_stack_add_named (self->stack, page, pages[i].name);
     }
   sd_window_show_page (self, "overview");
+
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (is_active_changed_cb), NULL);
 
   self->frame_stats = sd_frame_stats_new (GTK_WIDGET (self));
   self->frame_stats_auto = sd_frame_stats_enabled_by_env ();

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -822,7 +824,7 @@ sd_als_class_init (SdAlsClass *klass)
   object_class->set_property = sd_als_set_property;
 
   model_class->name = "als";
-  model_class->label = "ALS (implicit feedback)";
+  model_class->label = N_("ALS (implicit feedback)");
   model_class->fit = sd_als_fit;
   model_class->score = sd_als_score;
   model_class->explain = sd_als_explain;
@@ -830,39 +832,39 @@ sd_als_class_init (SdAlsClass *klass)
   model_class->load = sd_als_load;
 
   properties[PROP_FACTORS] =
-    g_param_spec_int ("factors", "Factors", "Length of the user and item vectors",
+    g_param_spec_int ("factors", N_("Factors"), N_("Length of the user and item vectors"),
                       1, 1024, 64, flags);
   properties[PROP_REG] =
-    g_param_spec_double ("reg", "Regularisation", "L2 penalty λ on the factors",
+    g_param_spec_double ("reg", N_("Regularisation"), N_("L2 penalty λ on the factors"),
                          0.0, 1e6, 50.0, flags);
   /* Defaults chosen on the demo shop's validation split (SD_TUNE=1 test-als -p
    * /als/demo-tune): its cells add weighted views, carts and purchases (1 to 20 and more),
    * so alpha 1 already gives purchases a confidence of 6 and more. Binary MovieLens wants
    * alpha 10 with the same λ. */
   properties[PROP_ALPHA] =
-    g_param_spec_double ("alpha", "Confidence scale", "c = 1 + alpha × interaction weight",
+    g_param_spec_double ("alpha", N_("Confidence scale"), N_("c = 1 + alpha × interaction weight"),
                          0.0, 1e6, 1.0, flags);
   properties[PROP_ITERATIONS] =
-    g_param_spec_int ("iterations", "Iterations", "Alternating user and item solves",
+    g_param_spec_int ("iterations", N_("Iterations"), N_("Alternating user and item solves"),
                       1, 1000, 15, flags);
   properties[PROP_SEED] =
-    g_param_spec_uint ("seed", "Seed", "Seed of the random initial factors",
+    g_param_spec_uint ("seed", N_("Seed"), N_("Seed of the random initial factors"),
                        0, G_MAXUINT, 42, flags);
   /* CG by default: on MovieLens-100k u1 three warm-started steps per row give the same
    * NDCG@10 / Recall@20 as exact Cholesky solves (0.424 / 0.331 against 0.423 / 0.332) in
    * a third of the time (0.9 s against 2.9 s for 15 iterations). */
   properties[PROP_SOLVER] =
-    g_param_spec_enum ("solver", "Solver", "How each row’s system is solved: cholesky (exact) or cg (a few conjugate-gradient steps)",
+    g_param_spec_enum ("solver", N_("Solver"), N_("How each row’s system is solved: cholesky (exact) or cg (a few conjugate-gradient steps)"),
                        SD_TYPE_ALS_SOLVER, SD_ALS_CG, flags);
   properties[PROP_CG_STEPS] =
-    g_param_spec_int ("cg-steps", "CG steps", "Conjugate-gradient steps per row and half-iteration (solver cg)",
+    g_param_spec_int ("cg-steps", N_("CG steps"), N_("Conjugate-gradient steps per row and half-iteration (solver cg)"),
                       1, 256, 3, flags);
   properties[PROP_THREADS] =
-    g_param_spec_int ("threads", "Threads", "Threads for the per-row solves",
+    g_param_spec_int ("threads", N_("Threads"), N_("Threads for the per-row solves"),
                       1, 2, 1, flags);
 
   properties[PROP_PRECISION] =
-    g_param_spec_enum ("precision", "Precision", "Arithmetic of the Cholesky row solves: double, or float (faster; the factors stay double)",
+    g_param_spec_enum ("precision", N_("Precision"), N_("Arithmetic of the Cholesky row solves: double, or float (faster; the factors stay double)"),
                        SD_TYPE_ALS_PRECISION, SD_ALS_DOUBLE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

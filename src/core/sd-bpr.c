@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -596,7 +598,7 @@ sd_bpr_class_init (SdBprClass *klass)
   object_class->set_property = sd_bpr_set_property;
 
   model_class->name = "bpr";
-  model_class->label = "BPR (pairwise ranking)";
+  model_class->label = N_("BPR (pairwise ranking)");
   model_class->fit = sd_bpr_fit;
   model_class->score = sd_bpr_score;
   model_class->explain = sd_bpr_explain;
@@ -607,29 +609,29 @@ sd_bpr_class_init (SdBprClass *klass)
    * /bpr/demo-tune): learning rate 0.05, reg 0.05 (0.262; 0.1/0.05 gave 0.267 but a step
    * that large is fragile elsewhere). */
   properties[PROP_FACTORS] =
-    g_param_spec_int ("factors", "Factors", "Length of the user and item vectors",
+    g_param_spec_int ("factors", N_("Factors"), N_("Length of the user and item vectors"),
                       1, 1024, 64, flags);
   properties[PROP_OPTIMIZER] =
-    g_param_spec_enum ("optimizer", "Optimizer", "sgd (plain stochastic gradient) or adam",
+    g_param_spec_enum ("optimizer", N_("Optimizer"), N_("sgd (plain stochastic gradient) or adam"),
                        SD_TYPE_BPR_OPTIMIZER, SD_BPR_SGD, flags);
   properties[PROP_LEARNING_RATE] =
-    g_param_spec_double ("learning-rate", "Learning rate", "Step size (about 0.05 for sgd, 0.005 for adam)",
+    g_param_spec_double ("learning-rate", N_("Learning rate"), N_("Step size (about 0.05 for sgd, 0.005 for adam)"),
                          1e-6, 10.0, 0.05, flags);
   properties[PROP_REG] =
-    g_param_spec_double ("reg", "Regularisation", "L2 penalty on the factors",
+    g_param_spec_double ("reg", N_("Regularisation"), N_("L2 penalty on the factors"),
                          0.0, 100.0, 0.05, flags);
   properties[PROP_BIAS_REG] =
-    g_param_spec_double ("bias-reg", "Bias regularisation", "L2 penalty on the item biases",
+    g_param_spec_double ("bias-reg", N_("Bias regularisation"), N_("L2 penalty on the item biases"),
                          0.0, 100.0, 0.001, flags);
   properties[PROP_EPOCHS] =
-    g_param_spec_int ("epochs", "Epochs", "Passes over the training cells",
+    g_param_spec_int ("epochs", N_("Epochs"), N_("Passes over the training cells"),
                       1, 10000, 60, flags);
   properties[PROP_SEED] =
-    g_param_spec_uint ("seed", "Seed", "Seed of the initial factors and the sampling",
+    g_param_spec_uint ("seed", N_("Seed"), N_("Seed of the initial factors and the sampling"),
                        0, G_MAXUINT, 42, flags);
 
   properties[PROP_WEIGHTED] =
-    g_param_spec_boolean ("weighted-sampling", "Weighted sampling", "Draw bought items in proportion to the interaction weight (purchases more often than views)",
+    g_param_spec_boolean ("weighted-sampling", N_("Weighted sampling"), N_("Draw bought items in proportion to the interaction weight (purchases more often than views)"),
                           TRUE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -881,7 +883,7 @@ sd_content_class_init (SdContentClass *klass)
   object_class->set_property = sd_content_set_property;
 
   model_class->name = "content";
-  model_class->label = "Content (TF-IDF)";
+  model_class->label = N_("Content (TF-IDF)");
   model_class->fit = sd_content_fit;
   model_class->score = sd_content_score;
   model_class->explain = sd_content_explain;
@@ -889,13 +891,13 @@ sd_content_class_init (SdContentClass *klass)
   model_class->load = sd_content_load;
 
   properties[PROP_SIMILARITY] =
-    g_param_spec_enum ("similarity", "Similarity", "cosine (TF-IDF of all texts) or jaccard (overlap of tags)",
+    g_param_spec_enum ("similarity", N_("Similarity"), N_("cosine (TF-IDF of all texts) or jaccard (overlap of tags)"),
                        SD_TYPE_CONTENT_SIMILARITY, SD_CONTENT_COSINE, flags);
   properties[PROP_TITLE_WEIGHT] =
-    g_param_spec_double ("title-weight", "Title weight", "How much a word of the title counts against one of the description",
+    g_param_spec_double ("title-weight", N_("Title weight"), N_("How much a word of the title counts against one of the description"),
                          0.0, 100.0, 1.0, flags);
   properties[PROP_TAG_WEIGHT] =
-    g_param_spec_double ("tag-weight", "Tag weight", "How much a category or tag word counts against one of the description",
+    g_param_spec_double ("tag-weight", N_("Tag weight"), N_("How much a category or tag word counts against one of the description"),
                          0.0, 100.0, 4.0, flags);
 
   /* Matching words alone rank an obscure item as high as a best seller; a prior on how
@@ -905,7 +907,7 @@ sd_content_class_init (SdContentClass *klass)
    * A prior of 0.5 still lets a brand-new item that matches well through (cosine 0.9
    * beats 0.1 on an item 50 customers took), which is what the content model is for. */
   properties[PROP_POPULARITY_PRIOR] =
-    g_param_spec_double ("popularity-prior", "Popularity prior", "Scores are multiplied by (1 + customers who took the item) to this power",
+    g_param_spec_double ("popularity-prior", N_("Popularity prior"), N_("Scores are multiplied by (1 + customers who took the item) to this power"),
                          0.0, 4.0, 0.5, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
@@ -490,7 +492,7 @@ sd_ease_class_init (SdEaseClass *klass)
   object_class->get_property = sd_ease_get_property;
   object_class->set_property = sd_ease_set_property;
   rec_class->name = "ease";
-  rec_class->label = "EASE (closed form)";
+  rec_class->label = N_("EASE (closed form)");
   rec_class->fit = sd_ease_fit;
   rec_class->score = sd_ease_score;
   rec_class->explain = sd_ease_explain;
@@ -498,16 +500,16 @@ sd_ease_class_init (SdEaseClass *klass)
   rec_class->load = sd_ease_load;
 
   properties[PROP_LAMBDA] =
-    g_param_spec_double ("lambda", "L2 regularisation", "Added to the Gram matrix's diagonal; larger is smoother",
+    g_param_spec_double ("lambda", N_("L2 regularisation"), N_("Added to the Gram matrix's diagonal; larger is smoother"),
                          0.001, 1e7, 500.0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_MEMORY_BUDGET] =
-    g_param_spec_int ("memory-budget-mb", "Memory budget (MiB)", "Largest memory EASE may use; 0 = 4 GiB or half the RAM",
+    g_param_spec_int ("memory-budget-mb", N_("Memory budget (MiB)"), N_("Largest memory EASE may use; 0 = 4 GiB or half the RAM"),
                       0, 1 << 20, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_GRAM] =
-    g_param_spec_enum ("gram", "Gram matrix by", "How XᵀX is formed: BLAS dsyrk over dense blocks of customers (dense data), each customer's item pairs (sparse data), or chosen from the density",
+    g_param_spec_enum ("gram", N_("Gram matrix by"), N_("How XᵀX is formed: BLAS dsyrk over dense blocks of customers (dense data), each customer's item pairs (sparse data), or chosen from the density"),
                        SD_TYPE_EASE_GRAM, SD_EASE_GRAM_AUTO, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_SOLVER] =
-    g_param_spec_enum ("solver", "Inverse by", "LAPACK dpotrf + dpotri in one go, or blocks with a cancellation point after each (slower, stoppable); auto picks blocks above 4,000 items",
+    g_param_spec_enum ("solver", N_("Inverse by"), N_("LAPACK dpotrf + dpotri in one go, or blocks with a cancellation point after each (slower, stoppable); auto picks blocks above 4,000 items"),
                        SD_TYPE_EASE_SOLVER, SD_EASE_SOLVER_AUTO, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

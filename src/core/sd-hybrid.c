@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -637,7 +639,7 @@ sd_hybrid_class_init (SdHybridClass *klass)
   object_class->set_property = sd_hybrid_set_property;
 
   model_class->name = "hybrid";
-  model_class->label = "Hybrid (blend)";
+  model_class->label = N_("Hybrid (blend)");
   model_class->fit = sd_hybrid_fit;
   model_class->score = sd_hybrid_score;
   model_class->explain = sd_hybrid_explain;
@@ -645,16 +647,16 @@ sd_hybrid_class_init (SdHybridClass *klass)
   model_class->load = sd_hybrid_load;
 
   properties[PROP_WEIGHTS] =
-    g_param_spec_string ("weights", "Weights", "Models and their weights, as in als:0.6,itemknn:0.3,content:0.1,popularity:0.05",
+    g_param_spec_string ("weights", N_("Weights"), N_("Models and their weights, as in als:0.6,itemknn:0.3,content:0.1,popularity:0.05"),
                          "als:0.6,itemknn:0.3,content:0.1,popularity:0.05", flags);
   properties[PROP_MEMBER_PARAMS] =
-    g_param_spec_string ("member-params", "Member parameters", "Parameters of the members, as in als.factors=32,als.reg=0.1",
+    g_param_spec_string ("member-params", N_("Member parameters"), N_("Parameters of the members, as in als.factors=32,als.reg=0.1"),
                          "", flags);
   properties[PROP_NORMALIZE] =
-    g_param_spec_enum ("normalize", "Normalisation", "How each member’s scores are put on one scale: zscore or minmax",
+    g_param_spec_enum ("normalize", N_("Normalisation"), N_("How each member’s scores are put on one scale: zscore or minmax"),
                        SD_TYPE_HYBRID_NORMALIZE, SD_HYBRID_ZSCORE, flags);
   properties[PROP_COLD_START_MIN] =
-    g_param_spec_int ("cold-start-min", "Cold-start threshold", "Customers with fewer interactions get content and popularity",
+    g_param_spec_int ("cold-start-min", N_("Cold-start threshold"), N_("Customers with fewer interactions get content and popularity"),
                       0, 1000, 3, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

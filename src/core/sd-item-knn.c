@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -350,7 +352,7 @@ sd_item_knn_class_init (SdItemKnnClass *klass)
   object_class->get_property = sd_item_knn_get_property;
   object_class->set_property = sd_item_knn_set_property;
   rec_class->name = "itemknn";
-  rec_class->label = "Item kNN (cosine)";
+  rec_class->label = N_("Item kNN (cosine)");
   rec_class->fit = sd_item_knn_fit;
   rec_class->score = sd_item_knn_score;
   rec_class->explain = sd_item_knn_explain;
@@ -358,10 +360,10 @@ sd_item_knn_class_init (SdItemKnnClass *klass)
   rec_class->load = sd_item_knn_load;
 
   properties[PROP_K] =
-    g_param_spec_int ("k", "Neighbours", "Most similar items kept per item",
+    g_param_spec_int ("k", N_("Neighbours"), N_("Most similar items kept per item"),
                       1, 5000, 200, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_SHRINK] =
-    g_param_spec_double ("shrink", "Shrinkage", "Added to the cosine's denominator; damps similarities of rarely co-bought items",
+    g_param_spec_double ("shrink", N_("Shrinkage"), N_("Added to the cosine's denominator; damps similarities of rarely co-bought items"),
                          0.0, 10000.0, 10.0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

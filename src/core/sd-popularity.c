@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -116,7 +118,7 @@ sd_popularity_class_init (SdPopularityClass *klass)
 
   object_class->finalize = sd_popularity_finalize;
   rec_class->name = "popularity";
-  rec_class->label = "Popularity";
+  rec_class->label = N_("Popularity");
   rec_class->fit = sd_popularity_fit;
   rec_class->score = sd_popularity_score;
   rec_class->explain = sd_popularity_explain;

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -350,7 +352,7 @@ sd_user_knn_class_init (SdUserKnnClass *klass)
   object_class->get_property = sd_user_knn_get_property;
   object_class->set_property = sd_user_knn_set_property;
   rec_class->name = "userknn";
-  rec_class->label = "User kNN";
+  rec_class->label = N_("User kNN");
   rec_class->fit = sd_user_knn_fit;
   rec_class->score = sd_user_knn_score;
   rec_class->explain = sd_user_knn_explain;
@@ -358,14 +360,14 @@ sd_user_knn_class_init (SdUserKnnClass *klass)
   rec_class->load = sd_user_knn_load;
 
   properties[PROP_K] =
-    g_param_spec_int ("k", "Neighbours", "Most similar customers kept per customer",
+    g_param_spec_int ("k", N_("Neighbours"), N_("Most similar customers kept per customer"),
                       1, 5000, 50, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_SIMILARITY] =
-    g_param_spec_enum ("similarity", "Similarity", "How customers are compared",
+    g_param_spec_enum ("similarity", N_("Similarity"), N_("How customers are compared"),
                        SD_TYPE_USER_KNN_SIMILARITY, SD_USER_KNN_COSINE,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_SHRINK] =
-    g_param_spec_double ("shrink", "Shrinkage", "Added to the similarity's denominator",
+    g_param_spec_double ("shrink", N_("Shrinkage"), N_("Added to the similarity's denominator"),
                          0.0, 10000.0, 0.0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
