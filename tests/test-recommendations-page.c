@@ -113,14 +113,28 @@ page (void)
   return SD_RECOMMENDATIONS_PAGE (sd_window_get_page (window, "recommendations"));
 }
 
+/* However much the page holds, it never pushes the window's sidebar away at 1200 px. */
+static void
+assert_sidebar_shown (void)
+{
+  g_autoptr(GPtrArray) leaflets = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (window), ADW_TYPE_LEAFLET, leaflets);
+  g_assert_cmpuint (leaflets->len, >=, 1);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_false (adw_leaflet_get_folded (g_ptr_array_index (leaflets, 0)));
+}
+
 static void
 wait_for_view (void)
 {
   WAIT_UNTIL (!sd_recommendations_page_get_loading (page ()), 120);
   spin (50);
+  assert_sidebar_shown ();
 }
 
-/* The products @customer bought: purchase events and lines of orders that stood. */
+/* The products @customer bought: purchase events and lines of orders that stood (the
+ * page hides reviewed ones too; a test of that is a subset of this). */
 static GHashTable *
 bought_by (const char *customer)
 {
@@ -204,6 +218,76 @@ test_empty (void)
   shoot ("recommendations-empty");
 }
 
+static GtkWidget *
+visible_popover (void)
+{
+  g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (page ()), GTK_TYPE_POPOVER, popovers);
+  for (guint i = 0; i < popovers->len; i++)
+    if (gtk_widget_get_visible (g_ptr_array_index (popovers, i)))
+      return g_ptr_array_index (popovers, i);
+  return NULL;
+}
+
+static guint
+count_rows (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  if (root)
+    collect (root, ADW_TYPE_ACTION_ROW, rows);
+  return rows->len;
+}
+
+/* Typing in the search entry suggests customers (name or id, at most 20); Enter opens
+ * the first. The text is data, never SQL: "%" matches only a literal percent sign. */
+static void
+test_search (void)
+{
+  SdRecommendationsPage *p = page ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  GtkWidget *entry;
+  GtkWidget *popover;
+
+  /* Dropdowns hold search entries of their own, in their popovers: the page's is on screen. */
+  collect (GTK_WIDGET (p), GTK_TYPE_SEARCH_ENTRY, entries);
+  for (guint i = entries->len; i > 0; i--)
+    if (!gtk_widget_get_mapped (g_ptr_array_index (entries, i - 1)))
+      g_ptr_array_remove_index (entries, i - 1);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  gtk_widget_activate_action (GTK_WIDGET (p), "recommendations.search", NULL);
+  g_assert_true (gtk_widget_has_focus (entry) || gtk_widget_is_focus (gtk_widget_get_first_child (entry)) ||
+                 gtk_widget_get_focus_child (entry) != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "CUS-000000");
+  WAIT_UNTIL ((popover = visible_popover ()) != NULL && count_rows (popover) > 0, 10);
+  g_print ("# “CUS-000000”: %u suggestions\n", count_rows (popover));
+  g_assert_cmpuint (count_rows (popover), ==, 9);   /* CUS-0000001 … CUS-0000009 */
+  spin (200);
+  save_screenshot (popover, "recommendations-search");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "CUS-");
+  WAIT_UNTIL (count_rows (visible_popover ()) == 20, 10);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "%");
+  WAIT_UNTIL (visible_popover () != NULL && count_rows (visible_popover ()) == 0, 10);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "CUS-0000003");
+  WAIT_UNTIL (count_rows (visible_popover ()) >= 1, 10);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_null (visible_popover ());
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  wait_for_view ();
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_assert_cmpint (sd_recommendations_page_get_customer_id (p), ==,
+                     sd_store_find_customer (store, "CUS-0000003", &error));
+  }
+}
+
 static void
 test_show_customer (void)
 {
@@ -214,8 +298,11 @@ test_show_customer (void)
 
   g_assert_cmpuint (g_hash_table_size (bought), >, 10);
   /* An unknown customer changes nothing. */
-  g_assert_false (sd_recommendations_page_show_customer (p, "no-such-customer"));
-  g_assert_cmpint (sd_recommendations_page_get_customer_id (p), ==, -1);
+  {
+    gint64 before = sd_recommendations_page_get_customer_id (p);
+    g_assert_false (sd_recommendations_page_show_customer (p, "no-such-customer"));
+    g_assert_cmpint (sd_recommendations_page_get_customer_id (p), ==, before);
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
   g_assert_true (sd_recommendations_page_select_model (p, 0, "itemknn"));
@@ -242,6 +329,24 @@ test_show_customer (void)
   g_print ("# %s: %u offers\n", customer, sd_recommendations_page_get_n_offers (p));
   g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), ==, engine_offers (customer, NULL, 0));
   shoot ("recommendations-customer");
+
+  /* The customer's recent activity closes the page. */
+  {
+    g_autoptr(GPtrArray) scrollers = g_ptr_array_new ();
+
+    collect (GTK_WIDGET (p), GTK_TYPE_SCROLLED_WINDOW, scrollers);
+    for (guint i = 0; i < scrollers->len; i++)
+      {
+        GtkWidget *scroller = g_ptr_array_index (scrollers, i);
+        if (gtk_widget_get_mapped (scroller) && gtk_widget_get_height (scroller) > 300)
+          {
+            GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+            gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+            shoot ("recommendations-activity");
+            gtk_adjustment_set_value (adj, 0);
+          }
+      }
+  }
 }
 
 static void
@@ -263,22 +368,6 @@ test_offers (void)
   g_print ("# %s: %u offers from the engine, %u on the page\n", customer, n, sd_recommendations_page_get_n_offers (p));
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), ==, n);
-  {
-    /* The offers sit below the list: scroll there for the picture. */
-    g_autoptr(GPtrArray) scrollers = g_ptr_array_new ();
-
-    collect (GTK_WIDGET (p), GTK_TYPE_SCROLLED_WINDOW, scrollers);
-    for (guint i = 0; i < scrollers->len; i++)
-      {
-        GtkWidget *scroller = g_ptr_array_index (scrollers, i);
-        if (gtk_widget_get_mapped (scroller) && gtk_widget_get_height (scroller) > 300)
-          {
-            GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-            gtk_test_widget_wait_for_draw (scroller);
-            gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-          }
-      }
-  }
   shoot ("recommendations-offers");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", busiest));
   wait_for_view ();
@@ -297,7 +386,7 @@ test_include_bought (void)
   for (GtkWidget *w = GTK_WIDGET (p); w; )
     {
       if (GTK_IS_CHECK_BUTTON (w) && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (w)),
-                                                 "Hide items already _bought") == 0)
+                                                 "Hide _bought or reviewed") == 0)
         {
           check = w;
           break;
@@ -356,6 +445,13 @@ test_untrained_model (void)
   g_assert_cmpuint (sd_recommendations_page_get_n_items (p, 1), ==, 12);
   g_assert_nonnull (strstr (sd_recommendations_page_get_item_explanation (p, 1, 0), "opular"));
   shoot ("recommendations-untrained");
+
+  /* Its Train button trains it in the background; the page then shows its own list. */
+  gtk_widget_activate_action (GTK_WIDGET (p), "recommendations.train", "s", "als");
+  WAIT_UNTIL (!sd_recommendations_page_get_loading (p) &&
+              sd_recommendations_page_get_n_items (p, 1) == 12 &&
+              strstr (sd_recommendations_page_get_item_explanation (p, 1, 0), "opular") == NULL, 180);
+  g_test_message ("after training ALS: %s", sd_recommendations_page_get_item_explanation (p, 1, 0));
   sd_recommendations_page_set_compare (p, FALSE);
   wait_for_view ();
 }
@@ -496,12 +592,13 @@ main (int    argc,
   g_assert_no_error (error);
 
   window = sd_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 860);
   g_assert_true (sd_window_open_shop (window, shop_path));
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
   g_test_add_func ("/recommendations-page/empty", test_empty);
+  g_test_add_func ("/recommendations-page/search", test_search);
   g_test_add_func ("/recommendations-page/show-customer", test_show_customer);
   g_test_add_func ("/recommendations-page/offers", test_offers);
   g_test_add_func ("/recommendations-page/include-bought", test_include_bought);

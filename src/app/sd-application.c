@@ -19,6 +19,7 @@ struct _SdApplication
   AdwApplication parent_instance;
 
   char          *start_page;   /* --page: the page the first window shows */
+  char          *start_customer; /* --customer: opened on the Recommendations page */
   GSettings     *settings;     /* NULL when the schema is not installed */
 };
 
@@ -73,6 +74,17 @@ demo_shop_made_cb (GObject      *source,
     }
 }
 
+/* --customer ID: the customer's history, offers and recommendations, once the shop is open. */
+static void
+show_start_customer (SdApplication *self,
+                     GtkWindow     *window)
+{
+  g_autofree char *customer = g_steal_pointer (&self->start_customer);
+
+  if (customer && sd_window_get_store (SD_WINDOW (window)))
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", customer);
+}
+
 static void
 sd_application_activate (GApplication *app)
 {
@@ -109,6 +121,7 @@ sd_application_activate (GApplication *app)
         }
       if (SD_APPLICATION (app)->start_page)
         sd_window_show_page (SD_WINDOW (window), SD_APPLICATION (app)->start_page);
+      show_start_customer (SD_APPLICATION (app), window);
     }
   gtk_window_present (window);
 }
@@ -136,6 +149,7 @@ sd_application_open (GApplication  *app,
       if (sd_window_get_store (SD_WINDOW (window)) == NULL)
         sd_window_open_shop (SD_WINDOW (window), demo);
     }
+  show_start_customer (SD_APPLICATION (app), window);
   gtk_window_present (window);
 }
 
@@ -144,11 +158,17 @@ sd_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
 {
   const char *page = NULL;
+  const char *customer = NULL;
 
   if (g_variant_dict_lookup (options, "page", "&s", &page))
     {
       g_free (SD_APPLICATION (app)->start_page);
       SD_APPLICATION (app)->start_page = g_strdup (page);
+    }
+  if (g_variant_dict_lookup (options, "customer", "&s", &customer))
+    {
+      g_free (SD_APPLICATION (app)->start_customer);
+      SD_APPLICATION (app)->start_customer = g_strdup (customer);
     }
   return -1;
 }
@@ -158,6 +178,7 @@ sd_application_finalize (GObject *object)
 {
   g_clear_object (&SD_APPLICATION (object)->settings);
   g_free (SD_APPLICATION (object)->start_page);
+  g_free (SD_APPLICATION (object)->start_customer);
   G_OBJECT_CLASS (sd_application_parent_class)->finalize (object);
 }
 
@@ -308,6 +329,9 @@ sd_application_init (SdApplication *self)
     { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Show this page first: overview, data, training, recommendations, customers, coupons or chatbot"),
       N_("PAGE") },
+    { "customer", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Open this customer's recommendations and offers (an external id or a customer number)"),
+      N_("ID") },
     { NULL }
   };
 

@@ -51,6 +51,8 @@ typedef struct {
   GHashTable      *model_errors;  /* name → why the stored one cannot be used (not "none stored") */
   SdRecommender   *popularity;    /* the fallback, fitted on demand */
   SdRecommender   *similar;       /* stored item-kNN, else a content model fitted here */
+  gboolean         has_stock;     /* some product has stock: else the shop does not track it */
+  gboolean         has_prices;
   SdCustomerFacts *facts;
   SdCouponEngine  *engine;
   char            *coupon_error;
@@ -60,6 +62,14 @@ typedef struct {
   GHashTable      *warm_models;
 } ShopCache;
 
+/* Models that are not stored are kept as NULL, so they are not looked up again. */
+static void
+unref_model (gpointer model)
+{
+  if (model)
+    g_object_unref (model);
+}
+
 static ShopCache *
 shop_cache_new (const char *db_path)
 {
@@ -68,7 +78,7 @@ shop_cache_new (const char *db_path)
   cache->ref_count = 1;
   g_mutex_init (&cache->lock);
   cache->db_path = g_strdup (db_path);
-  cache->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_object_unref);
+  cache->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_model);
   cache->model_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   cache->warm_models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return cache;
@@ -121,6 +131,11 @@ ensure_base (ShopCache     *cache,
       !(cache->catalog = sd_catalog_from_store (store, train, NULL, error)))
     return FALSE;
   cache->train = g_steal_pointer (&train);
+  for (guint i = 0; i < cache->catalog->n_items; i++)
+    {
+      cache->has_stock |= cache->catalog->items[i].stock > 0;
+      cache->has_prices |= cache->catalog->items[i].price_cents > 0;
+    }
   return TRUE;
 }
 
@@ -305,6 +320,8 @@ typedef struct {
   GPtrArray  *offers;        /* Offer */
   char       *offers_error;
   gint64      basket_cents;
+  gboolean    has_stock;
+  gboolean    has_prices;
   RecList     lists[2];
   guint       overlap;
 } ViewWork;
@@ -418,14 +435,15 @@ read_profile (ViewWork  *w,
 }
 
 /* Dense indices of what the customer bought (purchase events and lines of orders that
- * were not cancelled or refunded): "already bought" means exactly that, not viewed. */
+ * were not cancelled or refunded) or reviewed (a review says they have it: on rating data
+ * sets such as MovieLens it is the only sign). Viewed and carted items stay candidates. */
 static GHashTable *
 read_bought (ViewWork  *w,
              SdStore   *store,
              GError   **error)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT product_id FROM events WHERE customer_id = ?1 AND kind = 2"
+      "SELECT product_id FROM events WHERE customer_id = ?1 AND kind IN (2, 3)"
       " UNION SELECT l.product_id FROM order_lines l JOIN orders o ON o.id = l.order_id"
       " WHERE o.customer_id = ?1 AND o.status NOT IN ('cancelled', 'refunded') AND l.product_id IS NOT NULL",
       error);
@@ -486,7 +504,13 @@ rank_items (ViewWork      *w,
   list->model = g_strdup (name);
   list->label = model_label (name);
   list->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rec_row_free);
-  if (model == NULL)
+  /* Popularity is a count, made here in a moment: it needs no stored model. */
+  if (model == NULL && g_str_equal (name, "popularity"))
+    {
+      if (!(used = ensure_popularity (cache, cancellable, error)))
+        return FALSE;
+    }
+  else if (model == NULL)
     {
       const char *why = g_hash_table_lookup (cache->model_errors, name);
       list->can_train = TRUE;
@@ -611,6 +635,8 @@ view_job_func (SdJob         *job,
       !ensure_base (cache, store, job, cancellable, error) ||
       !(bought = read_bought (w, store, error)))
     return FALSE;
+  w->has_stock = cache->has_stock;
+  w->has_prices = cache->has_prices;
   for (guint c = 0; c < w->n_models; c++)
     if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
         !rank_items (w, c, store, job, bought, cancellable, error))
@@ -647,6 +673,7 @@ typedef struct {
   guint      item;
   char      *title;      /* of the item asked about */
   gboolean   by_knn;     /* item-kNN (bought by the same customers), else content */
+  gboolean   has_prices;
   GPtrArray *rows;       /* RecRow (score = similarity) */
 } SimilarWork;
 
@@ -696,6 +723,7 @@ similar_job_func (SdJob         *job,
   if (w->item >= cache->train->n_items)
     return TRUE;
   w->by_knn = SD_IS_ITEM_KNN (cache->similar);
+  w->has_prices = cache->has_prices;
   similar = w->by_knn ? sd_item_knn_similar (SD_ITEM_KNN (cache->similar), w->item, N_SIMILAR)
                       : sd_content_similar_items (SD_CONTENT (cache->similar), w->item, N_SIMILAR);
   w->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rec_row_free);
@@ -770,6 +798,7 @@ quick_job_func (SdJob         *job,
 
 typedef struct {
   GtkWidget  *box;
+  GtkWidget  *header;
   GtkLabel   *title;
   GtkWidget  *note_box;
   GtkLabel   *note;
@@ -799,6 +828,7 @@ struct _SdRecommendationsPage
   GtkCheckButton    *stock_check;
   GtkDropDown       *boost_dropdown;
   GtkDropDown       *bury_dropdown;
+  GtkFlowBox        *controls_box;
   GtkLabel          *overlap_label;
   GtkBox            *columns_box;
   GtkLabel          *offers_caption;
@@ -826,6 +856,7 @@ struct _SdRecommendationsPage
   SdJob             *quick_job;
   guint              n_similar;
   GHashTable        *training;      /* model names being trained from here */
+  guint              n_stored;      /* models stored for the shop */
   gboolean           updating;
   gboolean           stale;
 };
@@ -985,6 +1016,7 @@ fill_models (SdRecommendationsPage *self)
         g_hash_table_add (stored, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
     }
 
+  self->n_stored = g_hash_table_size (stored);
   g_ptr_array_set_size (self->model_names, 0);
   for (int pass = 0; pass < 2; pass++)
     {
@@ -992,7 +1024,7 @@ fill_models (SdRecommendationsPage *self)
         {
           const char *name = i < G_N_ELEMENTS (model_preference) ? model_preference[i]
                                                                  : names[i - G_N_ELEMENTS (model_preference)];
-          gboolean is_stored = g_hash_table_contains (stored, name);
+          gboolean is_stored = g_hash_table_contains (stored, name) || g_str_equal (name, "popularity");
           g_autofree char *label = NULL;
           g_autofree char *text = NULL;
 
@@ -1113,6 +1145,13 @@ show_header (SdRecommendationsPage *self,
     gtk_box_append (self->figures_box, figure (orders, g_dngettext (GETTEXT_PACKAGE, "order", "orders", w->orders)));
     gtk_box_append (self->figures_box, figure (spend, _("lifetime spend")));
     gtk_box_append (self->figures_box, figure (last, _("last order")));
+    {
+      gint64 n_events = w->counts[SD_EVENT_VIEW] + w->counts[SD_EVENT_CART] + w->counts[SD_EVENT_PURCHASE] +
+                        w->counts[SD_EVENT_REVIEW];
+      g_autofree char *events = sd_format_count (n_events);
+      gtk_box_append (self->figures_box,
+                      figure (events, g_dngettext (GETTEXT_PACKAGE, "event", "events", n_events)));
+    }
   }
 }
 
@@ -1124,6 +1163,7 @@ score_text (float score)
 
 static GtkWidget *
 rec_row_widget (SdRecommendationsPage *self,
+                const ViewWork        *view,
                 const RecRow          *row,
                 guint                  rank,
                 double                 fraction,
@@ -1145,13 +1185,17 @@ rec_row_widget (SdRecommendationsPage *self,
   GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
   GtkWidget *score_label = gtk_label_new (score);
 
-  if (row->stock < 0)
-    stock = g_strdup (_("stock unknown"));
+  /* A shop without stock or prices (a ratings data set) shows neither, rather than
+   * every item "out of stock" at 0.00. */
+  if (row->stock < 0 || !view->has_stock)
+    stock = NULL;
   else if (row->stock == 0)
     stock = g_strdup (_("out of stock"));
   else
     stock = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d in stock", "%d in stock", row->stock), row->stock);
-  meta = g_strdup_printf ("%s · %s · %s", row->category ? row->category : _("No category"), price, stock);
+  meta = view->has_prices
+         ? g_strdup_printf ("%s · %s%s", row->category ? row->category : _("No category"), price, stock ? " ·" : "")
+         : g_strdup_printf ("%s%s", row->category ? row->category : _("No category"), stock ? " ·" : "");
 
   gtk_widget_add_css_class (rank_label, "dim-label");
   gtk_widget_add_css_class (rank_label, "numeric");
@@ -1178,7 +1222,20 @@ rec_row_widget (SdRecommendationsPage *self,
       gtk_box_append (GTK_BOX (title_box), pill);
     }
   gtk_box_append (GTK_BOX (text), title_box);
-  gtk_box_append (GTK_BOX (text), dim_label (meta, TRUE));
+  {
+    GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+    gtk_box_append (GTK_BOX (line), dim_label (meta, TRUE));
+    if (stock)
+      {
+        GtkWidget *stock_label = gtk_label_new (stock);
+
+        gtk_widget_add_css_class (stock_label, "caption");
+        /* Out of stock matters to a manager deciding what to push: it stands out. */
+        gtk_widget_add_css_class (stock_label, row->stock == 0 ? "warning" : "dim-label");
+        gtk_box_append (GTK_BOX (line), stock_label);
+      }
+    gtk_box_append (GTK_BOX (text), line);
+  }
   if (row->explanation && *row->explanation)
     {
       g_auto(GStrv) lines = g_strsplit (row->explanation, "\n", -1);
@@ -1209,7 +1266,7 @@ rec_row_widget (SdRecommendationsPage *self,
   gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
   gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
   gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-  gtk_widget_set_size_request (bar, 72, -1);
+  gtk_widget_set_size_request (bar, comparing ? 48 : 72, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Score"), -1);
   gtk_widget_add_css_class (score_label, "caption");
   gtk_widget_add_css_class (score_label, "numeric");
@@ -1238,6 +1295,7 @@ rec_row_widget (SdRecommendationsPage *self,
 
 static void
 show_column (SdRecommendationsPage *self,
+             const ViewWork        *view,
              guint                  c,
              RecList               *list,
              gboolean               comparing)
@@ -1246,8 +1304,13 @@ show_column (SdRecommendationsPage *self,
   float hi = -INFINITY, lo = INFINITY;
 
   gtk_label_set_text (column->title, list->label);
-  gtk_widget_set_visible (column->note_box, list->note != NULL);
-  gtk_label_set_text (column->note, list->note ? list->note : "");
+  if (list->note)
+    gtk_label_set_text (column->note, list->note);
+  else if (self->n_stored == 0)
+    gtk_label_set_text (column->note, _("No model is trained for this shop yet, so these are its most popular items. "
+                                        "Pick a model above to train it here, or train and compare models on the "
+                                        "Training page."));
+  gtk_widget_set_visible (column->note_box, list->note != NULL || self->n_stored == 0);
   gtk_widget_set_visible (GTK_WIDGET (column->train_button), list->can_train);
   if (list->can_train)
     {
@@ -1274,12 +1337,12 @@ show_column (SdRecommendationsPage *self,
     {
       RecRow *row = g_ptr_array_index (list->rows, r);
       double fraction = hi > lo ? (row->score - lo) / (hi - lo) : 1.0;
-      gtk_list_box_append (column->list, rec_row_widget (self, row, r + 1, fraction, comparing));
+      gtk_list_box_append (column->list, rec_row_widget (self, view, row, r + 1, fraction, comparing));
     }
   if (list->rows->len == 0)
     gtk_list_box_append (column->list,
                          placeholder_row (_("Nothing left to recommend with these filters. Try showing items "
-                                            "already bought, or another category.")));
+                                            "already bought or reviewed, or another category.")));
 }
 
 static GtkWidget *
@@ -1416,7 +1479,10 @@ show_view (SdRecommendationsPage *self)
 
   show_header (self, w);
   for (guint c = 0; c < w->n_models; c++)
-    show_column (self, c, &w->lists[c], comparing);
+    show_column (self, w, c, &w->lists[c], comparing);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stock_check), w->has_stock);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stock_check),
+                               w->has_stock ? NULL : _("This shop's products have no stock levels"));
   gtk_widget_set_visible (self->columns[1].box, comparing);
   gtk_widget_set_visible (GTK_WIDGET (self->overlap_label), comparing);
   if (comparing)
@@ -1549,7 +1615,6 @@ settings_changed_cb (SdRecommendationsPage *self)
 static void
 compare_toggled_cb (SdRecommendationsPage *self)
 {
-  gtk_widget_set_visible (self->model2_box, gtk_toggle_button_get_active (self->compare_button));
   settings_changed_cb (self);
 }
 
@@ -1850,7 +1915,9 @@ similar_done_cb (GObject      *object,
       RecRow *r = g_ptr_array_index (w->rows, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *price = sd_format_money (r->price_cents, self->currency);
-      g_autofree char *sub = g_strdup_printf ("%s · %s", r->category ? r->category : _("No category"), price);
+      g_autofree char *sub = w->has_prices
+                             ? g_strdup_printf ("%s · %s", r->category ? r->category : _("No category"), price)
+                             : g_strdup (r->category ? r->category : _("No category"));
       g_autofree char *sim = g_strdup_printf ("%.2f", (double) r->score);
       GtkWidget *label = gtk_label_new (sim);
 
@@ -2278,6 +2345,7 @@ build_column (SdRecommendationsPage *self,
   Column *column = &self->columns[c];
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
+  column->header = header;
   column->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   column->title = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (column->title, 0);
@@ -2303,7 +2371,6 @@ build_column (SdRecommendationsPage *self,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (column->train_button), "s", "");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (column->train_button), "recommendations.train");
   gtk_widget_add_css_class (GTK_WIDGET (column->train_button), "suggested-action");
-  gtk_widget_add_css_class (GTK_WIDGET (column->train_button), "pill");
   gtk_box_append (GTK_BOX (column->note_box), GTK_WIDGET (column->train_button));
   gtk_widget_set_visible (column->note_box, FALSE);
   gtk_box_append (GTK_BOX (header), column->note_box);
@@ -2380,7 +2447,6 @@ build_suggest_popover (SdRecommendationsPage *self)
   gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
   gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_BOTTOM);
   gtk_widget_set_halign (popover, GTK_ALIGN_START);
-  gtk_widget_add_css_class (popover, "menu");
   gtk_widget_set_parent (popover, GTK_WIDGET (self->search_entry));
   return popover;
 }
@@ -2495,6 +2561,7 @@ sd_recommendations_page_class_init (SdRecommendationsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, stock_check);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, boost_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, bury_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, controls_box);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, overlap_label);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, columns_box);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, offers_caption);
@@ -2526,9 +2593,26 @@ sd_recommendations_page_init (SdRecommendationsPage *self)
   self->training = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* The flow box only wraps the groups of controls: its children are not stops of their own. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->controls_box)); child;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   build_column (self, 0);
   build_column (self, 1);
   gtk_widget_set_visible (self->columns[1].box, FALSE);
+  /* The second model is picked at the head of its own column, where it is compared. */
+  g_object_ref (self->model2_box);
+  gtk_box_remove (GTK_BOX (gtk_widget_get_parent (self->model2_box)), self->model2_box);
+  gtk_widget_set_visible (GTK_WIDGET (self->columns[1].title), FALSE);
+  gtk_box_prepend (GTK_BOX (self->columns[1].header), self->model2_box);
+  gtk_widget_set_visible (self->model2_box, TRUE);
+  g_object_unref (self->model2_box);
+  {
+    /* Both lists start at the same height, the dropdown's header being the taller. */
+    g_autoptr(GtkSizeGroup) group = gtk_size_group_new (GTK_SIZE_GROUP_VERTICAL);
+    gtk_size_group_add_widget (group, GTK_WIDGET (self->columns[0].title));
+    gtk_size_group_add_widget (group, self->model2_box);
+  }
   self->suggest_popover = build_suggest_popover (self);
   self->similar_popover = build_similar_popover (self);
 

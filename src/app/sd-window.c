@@ -245,13 +245,14 @@ show_customer_action (GtkWidget  *widget,
 
   if (!SD_IS_RECOMMENDATIONS_PAGE (page))
     return;
-  sd_window_show_page (self, "recommendations");
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  /* The customer first: the page then opens on them rather than on its empty state. */
   if (!sd_recommendations_page_show_customer (SD_RECOMMENDATIONS_PAGE (page), key))
     {
       g_autofree char *message = g_strdup_printf (_("No customer “%s” in this shop"), key);
       sd_window_toast (self, message);
     }
+  sd_window_show_page (self, "recommendations");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 /* ---- Shops ---------------------------------------------------------------------- */
