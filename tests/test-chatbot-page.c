@@ -61,6 +61,28 @@ test_conversation (void)
   ui_test_save_screenshot (GTK_WIDGET (window), "page-chatbot");
 }
 
+/* A message the chatbot gets wrong becomes a training example; after retraining in the
+ * background it is asked again and answered as corrected. */
+static void
+test_correct_this (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint turns;
+
+  say ("zorblax frobnicate quux");
+  g_assert_cmpstr (sd_chatbot_page_get_last_intent (page ()), !=, "track_package");
+  turns = sd_chatbot_page_get_n_turns (page ());
+  g_assert_true (sd_chatbot_page_correct (page (), turns - 1, "track_package", &error));
+  g_assert_no_error (error);
+  UI_WAIT_UNTIL (sd_chatbot_page_get_n_turns (page ()) == turns + 1 && !sd_chatbot_page_get_busy (page ()), 240);
+  g_test_message ("after retraining: %s", sd_chatbot_page_get_last_intent (page ()));
+  g_assert_cmpstr (sd_chatbot_page_get_last_intent (page ()), ==, "track_package");
+  /* And it stays learnt in a new conversation. */
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.new", NULL);
+  say ("zorblax frobnicate quux");
+  g_assert_cmpstr (sd_chatbot_page_get_last_intent (page ()), ==, "track_package");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -100,6 +122,7 @@ main (int    argc,
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
   g_test_add_func ("/chatbot-page/conversation", test_conversation);
+  g_test_add_func ("/chatbot-page/correct-this", test_correct_this);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

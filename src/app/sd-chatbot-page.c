@@ -702,8 +702,7 @@ selection_changed_cb (SdChatbotPage *self)
 
 typedef struct {
   SdChatbotPage *page;
-  char          *text;
-  char          *lang;
+  guint          turn;
   GtkDropDown   *intents;
   GtkPopover    *popover;
 } Correction;
@@ -711,11 +710,7 @@ typedef struct {
 static void
 correction_free (gpointer data)
 {
-  Correction *c = data;
-
-  g_free (c->text);
-  g_free (c->lang);
-  g_free (c);
+  g_free (data);
 }
 
 static void
@@ -753,32 +748,45 @@ retrained_cb (GObject      *object,
   respond (self, messages, TRUE);
 }
 
+gboolean
+sd_chatbot_page_correct (SdChatbotPage  *self,
+                         guint           index,
+                         const char     *intent,
+                         GError        **error)
+{
+  g_autoptr(SdJob) job = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  Turn *turn;
+
+  g_return_val_if_fail (SD_IS_CHATBOT_PAGE (self), FALSE);
+  g_return_val_if_fail (index < self->turns->len, FALSE);
+
+  turn = g_ptr_array_index (self->turns, index);
+  if (self->store == NULL ||
+      sd_chat_corpus_add_example (self->store, intent, turn->trace->lang ? turn->trace->lang : "en",
+                                  turn->trace->text, SD_CHAT_SOURCE_CORRECTION, error) == 0)
+    return FALSE;
+  job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
+  g_object_set_data_full (G_OBJECT (job), "text", g_strdup (turn->trace->text), g_free);
+  if (SD_IS_WINDOW (root))
+    sd_window_run_job (SD_WINDOW (root), job, retrained_cb, g_object_ref (self));
+  else
+    sd_job_run_async (job, retrained_cb, g_object_ref (self));
+  return TRUE;
+}
+
 static void
 teach_clicked_cb (GtkButton  *button,
                   Correction *c)
 {
   SdChatbotPage *self = c->page;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdJob) job = NULL;
   GtkStringObject *item = gtk_drop_down_get_selected_item (c->intents);
   const char *intent = item ? gtk_string_object_get_string (item) : NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   gtk_popover_popdown (c->popover);
-  if (intent == NULL || self->store == NULL)
-    return;
-  if (sd_chat_corpus_add_example (self->store, intent, c->lang ? c->lang : "en", c->text,
-                                  SD_CHAT_SOURCE_CORRECTION, &error) == 0)
-    {
-      toast (self, error->message);
-      return;
-    }
-  job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
-  g_object_set_data_full (G_OBJECT (job), "text", g_strdup (c->text), g_free);
-  if (SD_IS_WINDOW (root))
-    sd_window_run_job (SD_WINDOW (root), job, retrained_cb, g_object_ref (self));
-  else
-    sd_job_run_async (job, retrained_cb, g_object_ref (self));
+  if (intent != NULL && !sd_chatbot_page_correct (self, c->turn, intent, &error))
+    toast (self, error ? error->message : _("Could not store the correction"));
 }
 
 static void
@@ -840,8 +848,7 @@ correct_clicked_cb (GtkButton     *button,
 
   c = g_new0 (Correction, 1);
   c->page = self;
-  c->text = g_strdup (turn->trace->text);
-  c->lang = g_strdup (turn->trace->lang);
+  c->turn = index;
   c->intents = GTK_DROP_DOWN (drop);
   c->popover = GTK_POPOVER (popover);
   g_object_set_data_full (G_OBJECT (popover), "correction", c, correction_free);

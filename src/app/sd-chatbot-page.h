@@ -25,4 +25,12 @@ guint     sd_chatbot_page_get_n_turns (SdChatbotPage *self);
 const char *sd_chatbot_page_get_last_intent (SdChatbotPage *self);
 const char *sd_chatbot_page_get_last_reply  (SdChatbotPage *self);
 
+/* "Correct this": turn @turn's message becomes a training example of @intent and the
+ * intent model retrains in the background; then the message is asked again. FALSE when
+ * the example cannot be stored (the reason in @error). */
+gboolean  sd_chatbot_page_correct    (SdChatbotPage *self,
+                                      guint          turn,
+                                      const char    *intent,
+                                      GError       **error);
+
 G_END_DECLS
