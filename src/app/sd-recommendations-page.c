@@ -839,6 +839,7 @@ struct _SdRecommendationsPage
   Column             columns[2];
   GtkWidget         *suggest_popover;
   GtkListBox        *suggest_list;
+  GCancellable      *search_cancellable;   /* the suggestions being looked up */
   GtkWidget         *similar_popover;
   GtkLabel          *similar_title;
   GtkLabel          *similar_caption;
@@ -1731,54 +1732,121 @@ like_pattern (const char *text,
   return g_string_free (out, FALSE);
 }
 
-static void
-search_changed_cb (SdRecommendationsPage *self)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
-  g_autofree char *anywhere = NULL;
-  g_autofree char *prefix = NULL;
-  g_autoptr(SdStmt) stmt = NULL;
-  guint n = 0;
+/* Suggestions are looked up in a thread on a connection of its own: a LIKE over the
+ * names of a million customers takes longer than a frame. */
+typedef struct {
+  char      *db_path;
+  char      *text;
+  GPtrArray *rows;     /* GStrv: external id, name, country, segment */
+} SearchWork;
 
-  if (self->updating)
-    return;
-  clear_list (self->suggest_list);
-  if (*text == '\0' || self->store == NULL)
+static void
+search_work_free (SearchWork *w)
+{
+  g_free (w->db_path);
+  g_free (w->text);
+  g_clear_pointer (&w->rows, g_ptr_array_unref);
+  g_free (w);
+}
+
+static void
+search_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  SearchWork *w = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (w->db_path, &error);
+  g_autofree char *anywhere = like_pattern (w->text, TRUE);
+  g_autofree char *prefix = like_pattern (w->text, FALSE);
+  g_autoptr(SdStmt) stmt = NULL;
+
+  w->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  if (store == NULL)
     {
-      gtk_popover_popdown (GTK_POPOVER (self->suggest_popover));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  anywhere = like_pattern (text, TRUE);
-  prefix = like_pattern (text, FALSE);
   /* Exact ids first, then ids and names that start with the text, then the rest. */
-  stmt = sd_store_prepare (self->store,
+  stmt = sd_store_prepare (store,
       "SELECT external_id, name, country, segment FROM customers"
       " WHERE external_id LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\'"
       " ORDER BY external_id = ?3 DESC,"
       "  (external_id LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\') DESC, name, external_id"
-      " LIMIT ?4", NULL);
-  if (stmt)
+      " LIMIT ?4", &error);
+  if (stmt == NULL)
     {
-      sqlite3_bind_text (stmt, 1, anywhere, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, prefix, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, text, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 4, N_SUGGESTIONS);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          gtk_list_box_append (self->suggest_list,
-                               customer_row ((const char *) sqlite3_column_text (stmt, 0),
-                                             (const char *) sqlite3_column_text (stmt, 1),
-                                             (const char *) sqlite3_column_text (stmt, 2),
-                                             (const char *) sqlite3_column_text (stmt, 3), NULL));
-          n++;
-        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
-  if (n == 0)
+  sqlite3_bind_text (stmt, 1, anywhere, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, prefix, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, w->text, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, N_SUGGESTIONS);
+  while (!g_cancellable_is_cancelled (cancellable) && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      char **row = g_new0 (char *, 5);
+      for (int c = 0; c < 4; c++)
+        row[c] = g_strdup ((const char *) sqlite3_column_text (stmt, c));
+      g_ptr_array_add (w->rows, row);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+search_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (object);
+  SearchWork *w = g_task_get_task_data (G_TASK (result));
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))) ||
+      !g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+
+  clear_list (self->suggest_list);
+  for (guint i = 0; i < w->rows->len; i++)
+    {
+      char **row = g_ptr_array_index (w->rows, i);
+      gtk_list_box_append (self->suggest_list, customer_row (row[0], row[1], row[2], row[3], NULL));
+    }
+  if (w->rows->len == 0)
     gtk_list_box_append (self->suggest_list, placeholder_row (_("No customer’s name or id contains that.")));
   else
     gtk_list_box_select_row (self->suggest_list, gtk_list_box_get_row_at_index (self->suggest_list, 0));
   gtk_widget_set_size_request (self->suggest_popover, gtk_widget_get_width (GTK_WIDGET (self->search_entry)), -1);
   gtk_popover_popup (GTK_POPOVER (self->suggest_popover));
+}
+
+static void
+search_changed_cb (SdRecommendationsPage *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  g_autoptr(GTask) task = NULL;
+  SearchWork *w;
+
+  if (self->updating)
+    return;
+  if (self->search_cancellable)
+    g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  if (*text == '\0' || self->store == NULL)
+    {
+      clear_list (self->suggest_list);
+      gtk_popover_popdown (GTK_POPOVER (self->suggest_popover));
+      return;
+    }
+
+  w = g_new0 (SearchWork, 1);
+  w->db_path = g_strdup (sd_store_get_path (self->store));
+  w->text = g_steal_pointer (&text);
+  self->search_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->search_cancellable, search_done_cb, NULL);
+  g_task_set_name (task, "[shopdesk] customer search");
+  g_task_set_task_data (task, w, (GDestroyNotify) search_work_free);
+  g_task_run_in_thread (task, search_thread);
 }
 
 static void
@@ -2466,6 +2534,9 @@ sd_recommendations_page_dispose (GObject *object)
   cancel_job (self, &self->job);
   cancel_job (self, &self->similar_job);
   cancel_job (self, &self->quick_job);
+  if (self->search_cancellable)
+    g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
   g_clear_object (&self->shown);
   if (self->store)
     g_signal_handlers_disconnect_by_data (self->store, self);
