@@ -12,9 +12,10 @@
 #include "sd-coupons-page.h"
 #include "sd-demo.h"
 #include "sd-window.h"
+#include "ui-demo-window.h"
 #include "ui-test-util.h"
 
-static char *shop_path;
+static const char *shop_path;
 static SdWindow *window;
 
 static SdCouponsPage *
@@ -100,40 +101,17 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdApplication) app = NULL;
-  g_autoptr(SdStore) store = NULL;
-  g_autofree char *dir = NULL;
-  SdDemoOptions options;
+  UiDemoWindow t = { NULL };
   int status;
 
-  dir = g_dir_make_tmp ("shopdesk-coupons-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", dir, TRUE);
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  ui_demo_window_open (&t, &argc, &argv, "small", 1280, 800);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  shop_path = g_build_filename (dir, "demo.sqlite", NULL);
-  store = sd_store_open (shop_path, &error);
-  g_assert_no_error (error);
-  sd_demo_options_init (&options);
-  g_assert_true (sd_demo_generate (store, &options, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_clear_object (&store);
-
-  app = sd_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  window = sd_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  g_assert_true (sd_window_open_shop (window, shop_path));
-  gtk_window_present (GTK_WINDOW (window));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  window = t.window;
+  shop_path = t.shop_path;
 
   g_test_add_func ("/coupons-page/preview-and-save", test_preview_and_save);
   status = g_test_run ();
-  gtk_window_destroy (GTK_WINDOW (window));
+
+  ui_demo_window_close (&t);
   return status;
 }
