@@ -116,8 +116,9 @@ sd_application_activate (GApplication *app)
       if (make_demo)
         {
           g_autoptr(SdJob) job = sd_demo_job_new (path, NULL);
+          /* The header bar's task list and the Overview's spinner show it is coming; a toast
+           * would outstay the second it takes. */
           sd_window_run_job (SD_WINDOW (window), job, demo_shop_made_cb, g_object_ref (window));
-          sd_window_toast (SD_WINDOW (window), _("Making the demo shop…"));
         }
       if (SD_APPLICATION (app)->start_page)
         sd_window_show_page (SD_WINDOW (window), SD_APPLICATION (app)->start_page);
