@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ui-demo-window.h"
 #include "sd-application.h"
 #include "sd-customers-page.h"
 #include "sd-demo.h"
@@ -25,9 +26,7 @@
 #include "sd-training-page.h"
 #include "sd-window.h"
 
-static char *tmp_dir;
-static char *shop_path;
-static SdApplication *app;
+static const char *shop_path;
 static SdWindow *window;
 
 static gboolean
@@ -426,47 +425,16 @@ test_dark (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
-static void
-make_demo_shop (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdStore) store = sd_store_open (path, &error);
-  SdDemoOptions options;
-
-  g_assert_no_error (error);
-  sd_demo_options_init (&options);
-  g_assert_true (sd_demo_generate (store, &options, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
+  UiDemoWindow t = { NULL };
   int status;
 
-  tmp_dir = g_dir_make_tmp ("shopdesk-training-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  shop_path = g_build_filename (tmp_dir, "demo.sqlite", NULL);
-  make_demo_shop (shop_path);
-
-  app = sd_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  window = sd_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  g_assert_true (sd_window_open_shop (window, shop_path));
-  gtk_window_present (GTK_WINDOW (window));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  ui_demo_window_open (&t, &argc, &argv, "small", 1280, 800);
+  window = t.window;
+  shop_path = t.shop_path;
 
   g_test_add_func ("/training-page/refuses-bad-values", test_refuses_bad_values);
   g_test_add_func ("/training-page/train", test_train);
@@ -476,18 +444,6 @@ main (int    argc,
   status = g_test_run ();
 
   close_dialogs ();
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_object (&app);
-  {
-    const char *names[] = { "demo.sqlite", "demo.sqlite-wal", "demo.sqlite-shm" };
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      {
-        g_autofree char *child = g_build_filename (tmp_dir, names[i], NULL);
-        g_remove (child);
-      }
-  }
-  g_rmdir (tmp_dir);
-  g_free (shop_path);
-  g_free (tmp_dir);
+  ui_demo_window_close (&t);
   return status;
 }
