@@ -505,8 +505,11 @@ test_import (void)
   /* What a person sees. With more runnable threads than cores, the scheduler alone can
    * hold the main thread back by a hundred milliseconds, whatever the app does; the
    * bound is only asserted on a machine that is not overloaded. */
+  /* Other test programs run beside this one (meson runs two at once on two cores), so the
+   * wall-clock gap gets a looser bound than the busy time: 250 ms still catches an import
+   * that blocks the loop, which would take seconds. */
   if (load_average () < g_get_num_processors () && idle_ms < bound_ms / 2)
-    g_assert_cmpfloat (gap_ms, <, MAX (bound_ms, 2 * idle_ms));
+    g_assert_cmpfloat (gap_ms, <, MAX (2.5 * bound_ms, 2 * idle_ms));
   else
     g_test_message ("the machine is overloaded (load %.1f on %u cores, idle frames up to %.1f ms apart): "
                     "the wall-clock frame gap is reported, not asserted",
