@@ -25,15 +25,6 @@ struct _SdApplication
 
 G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
 
-char *
-sd_application_default_shop_path (void)
-{
-  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "shopdesk", NULL);
-
-  g_mkdir_with_parents (dir, 0700);
-  return g_build_filename (dir, "demo-shop.sqlite", NULL);
-}
-
 /* The default shop is made on first start, and again if a first start was cut short
  * (the file is there but holds no data). */
 static gboolean
@@ -56,7 +47,7 @@ demo_shop_made_cb (GObject      *source,
 {
   g_autoptr(SdWindow) window = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = sd_application_default_shop_path ();
+  g_autofree char *path = sd_demo_default_path ();
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
   gboolean ok = sd_job_run_finish (SD_JOB (source), result, &error);
 
@@ -92,7 +83,7 @@ sd_application_activate (GApplication *app)
 
   if (window == NULL)
     {
-      g_autofree char *path = sd_application_default_shop_path ();
+      g_autofree char *path = sd_demo_default_path ();
       g_autofree char *chosen = SD_APPLICATION (app)->settings
                                 ? g_settings_get_string (SD_APPLICATION (app)->settings, "default-shop") : NULL;
       g_autofree char *last = SD_APPLICATION (app)->settings
@@ -146,7 +137,7 @@ sd_application_open (GApplication  *app,
   if (path == NULL || !sd_window_open_shop (SD_WINDOW (window), path))
     {
       /* A shop that cannot be opened leaves the demo shop showing, with the reason. */
-      g_autofree char *demo = sd_application_default_shop_path ();
+      g_autofree char *demo = sd_demo_default_path ();
       if (sd_window_get_store (SD_WINDOW (window)) == NULL)
         sd_window_open_shop (SD_WINDOW (window), demo);
     }

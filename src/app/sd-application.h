@@ -11,8 +11,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SdApplication, sd_application, SD, APPLICATION, AdwApplication)
 
 SdApplication *sd_application_new             (void);
-/* The shop opened when no other is chosen: made on first start in the user data dir. */
-char          *sd_application_default_shop_path (void);
 /* The app's settings, or NULL when the schema is not installed (an uninstalled run
  * without GSETTINGS_SCHEMA_DIR). */
 GSettings     *sd_application_get_settings    (SdApplication *self);

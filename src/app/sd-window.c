@@ -9,8 +9,10 @@
 #include "sd-coupons-page.h"
 #include "sd-customers-page.h"
 #include "sd-data-page.h"
+#include "sd-demo.h"
 #include "sd-job-list.h"
 #include "sd-overview-page.h"
+#include "sd-page-host.h"
 #include "sd-recommendations-page.h"
 #include "sd-training-page.h"
 #include "sd-window.h"
@@ -69,7 +71,10 @@ struct _SdWindow
   gboolean              frame_stats_auto;
 };
 
-G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
+static void page_host_iface_init (SdPageHostInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW,
+                               G_IMPLEMENT_INTERFACE (SD_TYPE_PAGE_HOST, page_host_iface_init))
 
 enum {
   PROP_0,
@@ -241,16 +246,10 @@ show_customer_action (GtkWidget  *widget,
 {
   SdWindow *self = SD_WINDOW (widget);
   GtkWidget *page = gtk_stack_get_child_by_name (self->stack, "recommendations");
-  const char *key = g_variant_get_string (parameter, NULL);
 
-  if (!SD_IS_RECOMMENDATIONS_PAGE (page))
-    return;
   /* The customer first: the page then opens on them rather than on its empty state. */
-  if (!sd_recommendations_page_show_customer (SD_RECOMMENDATIONS_PAGE (page), key))
-    {
-      g_autofree char *message = g_strdup_printf (_("No customer “%s” in this shop"), key);
-      sd_window_toast (self, message);
-    }
+  if (page == NULL || !gtk_widget_activate_action_variant (page, "recommendations.show-customer", parameter))
+    return;
   sd_window_show_page (self, "recommendations");
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
@@ -260,7 +259,7 @@ show_customer_action (GtkWidget  *widget,
 static gboolean
 is_demo_shop (const char *path)
 {
-  g_autofree char *demo = sd_application_default_shop_path ();
+  g_autofree char *demo = sd_demo_default_path ();
   return g_strcmp0 (path, demo) == 0;
 }
 
@@ -448,7 +447,7 @@ gboolean
 sd_window_open_last_shop (SdWindow *self)
 {
   g_autofree char *last = self->settings ? g_settings_get_string (self->settings, "last-shop") : NULL;
-  g_autofree char *demo = sd_application_default_shop_path ();
+  g_autofree char *demo = sd_demo_default_path ();
 
   g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
 
@@ -580,7 +579,7 @@ open_demo_shop_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  g_autofree char *path = sd_application_default_shop_path ();
+  g_autofree char *path = sd_demo_default_path ();
   sd_window_open_shop (SD_WINDOW (widget), path);
 }
 
@@ -862,4 +861,29 @@ SdWindow *
 sd_window_new (SdApplication *app)
 {
   return g_object_new (SD_TYPE_WINDOW, "application", app, NULL);
+}
+
+/* ---- What the pages may ask (SdPageHost) ------------------------------------------ */
+
+static void
+host_toast (SdPageHost *host,
+            const char *message)
+{
+  sd_window_toast (SD_WINDOW (host), message);
+}
+
+static void
+host_run_job (SdPageHost         *host,
+              SdJob              *job,
+              GAsyncReadyCallback callback,
+              gpointer            user_data)
+{
+  sd_window_run_job (SD_WINDOW (host), job, callback, user_data);
+}
+
+static void
+page_host_iface_init (SdPageHostInterface *iface)
+{
+  iface->toast = host_toast;
+  iface->run_job = host_run_job;
 }

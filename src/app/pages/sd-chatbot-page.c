@@ -14,7 +14,7 @@
 #include "sd-chatbot-page.h"
 #include "sd-dialogue.h"
 #include "sd-format.h"
-#include "sd-window.h"
+#include "sd-page-host.h"
 
 #define N_CUSTOMERS 300
 
@@ -120,8 +120,8 @@ toast (SdChatbotPage *self,
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (SD_IS_WINDOW (root))
-    sd_window_toast (SD_WINDOW (root), message);
+  if (SD_IS_PAGE_HOST (root))
+    sd_page_host_toast (GTK_WIDGET (self), message);
 }
 
 static void
@@ -768,8 +768,8 @@ sd_chatbot_page_correct (SdChatbotPage  *self,
     return FALSE;
   job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
   g_object_set_data_full (G_OBJECT (job), "text", g_strdup (turn->trace->text), g_free);
-  if (SD_IS_WINDOW (root))
-    sd_window_run_job (SD_WINDOW (root), job, retrained_cb, g_object_ref (self));
+  if (SD_IS_PAGE_HOST (root))
+    sd_page_host_run_job (GTK_WIDGET (self), job, retrained_cb, g_object_ref (self));
   else
     sd_job_run_async (job, retrained_cb, g_object_ref (self));
   return TRUE;
@@ -801,8 +801,8 @@ train_action (GtkWidget  *widget,
   if (self->store == NULL)
     return;
   job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
-  if (SD_IS_WINDOW (root))
-    sd_window_run_job (SD_WINDOW (root), job, retrained_cb, g_object_ref (self));
+  if (SD_IS_PAGE_HOST (root))
+    sd_page_host_run_job (GTK_WIDGET (self), job, retrained_cb, g_object_ref (self));
   else
     sd_job_run_async (job, retrained_cb, g_object_ref (self));
 }

@@ -13,7 +13,7 @@
 #include "sd-format.h"
 #include "sd-heatmap.h"
 #include "sd-scatter.h"
-#include "sd-window.h"
+#include "sd-page-host.h"
 
 struct _SdCustomersPage
 {
@@ -53,11 +53,11 @@ static GParamSpec *properties[N_PROPS];
 
 static void start_job (SdCustomersPage *self);
 
-static SdWindow *
+static GtkWindow *
 get_window (SdCustomersPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
+  return SD_IS_PAGE_HOST (root) ? GTK_WINDOW (root) : NULL;
 }
 
 static const char *
@@ -270,13 +270,13 @@ static void
 show_customer (SdCustomersPage *self,
                const char      *external_id)
 {
-  SdWindow *window = get_window (self);
+  GtkWindow *window = get_window (self);
 
   if (external_id == NULL)
     return;
   /* The Recommendations page installs the action; until it exists, say so. */
   if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.show-customer", "s", external_id) && window)
-    sd_window_toast (window, _("Customer recommendations are not available in this version"));
+    sd_page_host_toast (GTK_WIDGET (self), _("Customer recommendations are not available in this version"));
 }
 
 static void
@@ -356,7 +356,7 @@ job_done_cb (GObject      *object,
 static void
 start_job (SdCustomersPage *self)
 {
-  SdWindow *window = get_window (self);
+  GtkWindow *window = get_window (self);
   gboolean use_stored = gtk_drop_down_get_selected (self->source_dropdown) == 0;
 
   if (self->store == NULL || window == NULL)
@@ -373,7 +373,7 @@ start_job (SdCustomersPage *self)
   job_text_cb (self);
   gtk_spinner_set_spinning (self->spinner, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "loading");
-  sd_window_run_job (window, self->job, job_done_cb, g_object_ref (self));
+  sd_page_host_run_job (GTK_WIDGET (self), self->job, job_done_cb, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 

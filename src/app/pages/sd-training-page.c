@@ -22,7 +22,7 @@
 #include "sd-train-job.h"
 #include "sd-training-page.h"
 #include "sd-tune.h"
-#include "sd-window.h"
+#include "sd-page-host.h"
 
 #define MAX_RUNS 40
 
@@ -87,27 +87,27 @@ static GParamSpec *properties[N_PROPS];
 static gboolean find_grid (const char *model, const char * const **grid,
                            const char * const **fixed, guint *n_random);
 static void rebuild_charts (SdTrainingPage *self);
-static void start_training (SdTrainingPage *self, SdWindow *window, const char *label);
+static void start_training (SdTrainingPage *self, const char *label);
 static void reload_runs (SdTrainingPage *self);
 static void update_actions (SdTrainingPage *self);
 static void update_empty (SdTrainingPage *self);
 
 /* ---- Helpers ---------------------------------------------------------------------- */
 
-static SdWindow *
+static GtkWindow *
 get_window (SdTrainingPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
+  return SD_IS_PAGE_HOST (root) ? GTK_WINDOW (root) : NULL;
 }
 
 static void
 toast (SdTrainingPage *self,
        const char     *message)
 {
-  SdWindow *window = get_window (self);
+  GtkWindow *window = get_window (self);
   if (window)
-    sd_window_toast (window, message);
+    sd_page_host_toast (GTK_WIDGET (self), message);
 }
 
 static const char *
@@ -849,7 +849,7 @@ train_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   SdTrainingPage *self = SD_TRAINING_PAGE (widget);
-  SdWindow *window = get_window (self);
+  GtkWindow *window = get_window (self);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) params = NULL;
   SdTrainOptions options;
@@ -862,7 +862,7 @@ train_action (GtkWidget  *widget,
       g_clear_object (&self->train_job);
       self->train_job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
       self->training_chatbot = TRUE;
-      start_training (self, window, _("Chatbot intent classifier"));
+      start_training (self, _("Chatbot intent classifier"));
       return;
     }
   if (self->scratch == NULL)
@@ -888,13 +888,12 @@ train_action (GtkWidget  *widget,
   g_clear_object (&self->train_job);
   self->train_job = job;
   self->training_chatbot = FALSE;
-  start_training (self, window, _(sd_recommender_get_label (self->scratch)));
+  start_training (self, _(sd_recommender_get_label (self->scratch)));
 }
 
 /* Shows the progress panel and live curves for self->train_job and runs it. */
 static void
 start_training (SdTrainingPage *self,
-                SdWindow       *window,
                 const char     *label)
 {
   SdJob *job = self->train_job;
@@ -919,7 +918,7 @@ start_training (SdTrainingPage *self,
   g_signal_connect_object (job, "metric", G_CALLBACK (train_metric_cb), self, 0);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
-  sd_window_run_job (window, job, train_done_cb, g_object_ref (self));
+  sd_page_host_run_job (GTK_WIDGET (self), job, train_done_cb, g_object_ref (self));
 }
 
 static void
@@ -1094,7 +1093,7 @@ tune_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   SdTrainingPage *self = SD_TRAINING_PAGE (widget);
-  SdWindow *window = get_window (self);
+  GtkWindow *window = get_window (self);
   const char *name = selected_name (self);
   g_autofree char *label = NULL, *title = NULL;
   TuneData *d;
@@ -1126,7 +1125,7 @@ tune_action (GtkWidget  *widget,
   g_signal_connect_object (self->tune_job, "notify::fraction", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tune_job, "notify::text", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
   update_actions (self);
-  sd_window_run_job (window, self->tune_job, tune_done_cb, g_object_ref (self));
+  sd_page_host_run_job (GTK_WIDGET (self), self->tune_job, tune_done_cb, g_object_ref (self));
 }
 
 /* ---- Charts and runs -------------------------------------------------------------- */

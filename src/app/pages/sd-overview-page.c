@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "sd-application.h"
+#include "sd-demo.h"
 #include "sd-format.h"
 #include "sd-import.h"
 #include "sd-job.h"
@@ -633,7 +633,7 @@ sd_overview_page_set_store (SdOverviewPage *self,
   if (store)
     {
       /* Offering the demo shop on the (empty) demo shop itself would do nothing. */
-      g_autofree char *demo = sd_application_default_shop_path ();
+      g_autofree char *demo = sd_demo_default_path ();
       gtk_widget_set_visible (self->demo_button, g_strcmp0 (demo, sd_store_get_path (store)) != 0);
     }
   reload (self);

@@ -20,7 +20,7 @@
 #include "sd-error.h"
 #include "sd-format.h"
 #include "sd-job.h"
-#include "sd-window.h"
+#include "sd-page-host.h"
 
 #define PREVIEW_DELAY_MS 120
 
@@ -126,8 +126,8 @@ toast (SdCouponsPage *self,
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (SD_IS_WINDOW (root))
-    sd_window_toast (SD_WINDOW (root), message);
+  if (SD_IS_PAGE_HOST (root))
+    sd_page_host_toast (GTK_WIDGET (self), message);
 }
 
 static char *currency;   /* the open shop's, for money_text; main thread only */

@@ -16,7 +16,7 @@
 #include "sd-import-report-window.h"
 #include "sd-import.h"
 #include "sd-line-chart.h"
-#include "sd-window.h"
+#include "sd-page-host.h"
 
 struct _SdDataPage
 {
@@ -328,20 +328,20 @@ sd_data_page_get_importing (SdDataPage *self)
   return self->import_job != NULL;
 }
 
-static SdWindow *
+static GtkWindow *
 get_window (SdDataPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
+  return SD_IS_PAGE_HOST (root) ? GTK_WINDOW (root) : NULL;
 }
 
 static void
 toast (SdDataPage *self,
        const char *message)
 {
-  SdWindow *window = get_window (self);
+  GtkWindow *window = get_window (self);
   if (window)
-    sd_window_toast (window, message);
+    sd_page_host_toast (GTK_WIDGET (self), message);
 }
 
 static void
@@ -477,7 +477,7 @@ sd_data_page_import_file (SdDataPage     *self,
                           gboolean        hash_identities)
 {
   SdImportOptions options = { format, hash_identities };
-  SdWindow *window = get_window (self);
+  GtkWindow *window = get_window (self);
   g_autofree char *base = NULL, *title = NULL;
   SdJob *job;
 
@@ -507,7 +507,7 @@ sd_data_page_import_file (SdDataPage     *self,
   g_signal_connect_object (job, "notify::text", G_CALLBACK (import_job_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (job, "metric", G_CALLBACK (import_metric_cb), self, 0);
 
-  sd_window_run_job (window, job, import_done_cb, g_object_ref (self));
+  sd_page_host_run_job (GTK_WIDGET (self), job, import_done_cb, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMPORTING]);
   return TRUE;
 }

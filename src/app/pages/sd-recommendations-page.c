@@ -27,7 +27,7 @@
 #include "sd-recommendations-page.h"
 #include "sd-recommender.h"
 #include "sd-train-job.h"
-#include "sd-window.h"
+#include "sd-page-host.h"
 
 #define N_HISTORY     12
 #define N_SUGGESTIONS 20
@@ -875,20 +875,20 @@ static GParamSpec *properties[N_PROPS];
 
 static void start_view (SdRecommendationsPage *self);
 
-static SdWindow *
+static GtkWindow *
 get_window (SdRecommendationsPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  return SD_IS_WINDOW (root) ? SD_WINDOW (root) : NULL;
+  return SD_IS_PAGE_HOST (root) ? GTK_WINDOW (root) : NULL;
 }
 
 static void
 toast (SdRecommendationsPage *self,
        const char            *message)
 {
-  SdWindow *window = get_window (self);
+  GtkWindow *window = get_window (self);
   if (window)
-    sd_window_toast (window, message);
+    sd_page_host_toast (GTK_WIDGET (self), message);
 }
 
 static void
@@ -1567,7 +1567,7 @@ show_loading (SdRecommendationsPage *self)
 static void
 start_view (SdRecommendationsPage *self)
 {
-  SdWindow *window = get_window (self);
+  GtkWindow *window = get_window (self);
   gboolean comparing = gtk_toggle_button_get_active (self->compare_button);
   ViewWork *w;
   gboolean slow;
@@ -1599,7 +1599,7 @@ start_view (SdRecommendationsPage *self)
   /* Loading models is worth a line in the task list; re-ranking with cached models is
    * over in milliseconds and would only make it flicker. */
   if (slow && window)
-    sd_window_run_job (window, self->job, view_done_cb, g_object_ref (self));
+    sd_page_host_run_job (GTK_WIDGET (self), self->job, view_done_cb, g_object_ref (self));
   else
     sd_job_run_async (self->job, view_done_cb, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
@@ -1662,6 +1662,23 @@ sd_recommendations_page_show_customer (SdRecommendationsPage *self,
       start_view (self);
     }
   return TRUE;
+}
+
+/* Other pages open a customer here through the window's win.show-customer, which
+ * activates this on the page: the window never calls into a page's own functions. */
+static void
+show_customer_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (widget);
+  const char *key = g_variant_get_string (parameter, NULL);
+
+  if (!sd_recommendations_page_show_customer (self, key))
+    {
+      g_autofree char *message = g_strdup_printf (_("No customer “%s” in this shop"), key);
+      toast (self, message);
+    }
 }
 
 gint64
@@ -2222,7 +2239,7 @@ train_action (GtkWidget  *widget,
 {
   SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (widget);
   const char *name = g_variant_get_string (parameter, NULL);
-  SdWindow *window = get_window (self);
+  GtkWindow *window = get_window (self);
   g_autoptr(GError) error = NULL;
   g_autoptr(SdJob) job = NULL;
   SdTrainOptions options;
@@ -2242,7 +2259,7 @@ train_action (GtkWidget  *widget,
   g_hash_table_add (self->training, g_strdup (name));
   for (guint c = 0; c < 2; c++)
     gtk_widget_set_sensitive (GTK_WIDGET (self->columns[c].train_button), FALSE);
-  sd_window_run_job (window, job, train_done_cb, g_object_ref (self));
+  sd_page_host_run_job (GTK_WIDGET (self), job, train_done_cb, g_object_ref (self));
 }
 
 /* ---- Store --------------------------------------------------------------------------- */
@@ -2648,6 +2665,7 @@ sd_recommendations_page_class_init (SdRecommendationsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "recommendations.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "recommendations.train", "s", train_action);
   gtk_widget_class_install_action (widget_class, "recommendations.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "recommendations.show-customer", "s", show_customer_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "recommendations.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "recommendations.export", NULL);
 }

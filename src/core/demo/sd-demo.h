@@ -82,4 +82,8 @@ gboolean     sd_demo_generate            (SdStore             *store,
 SdJob       *sd_demo_job_new             (const char          *db_path,
                                           const SdDemoOptions *options);
 
+/* The shop the app opens when no other is chosen, made on first start in the user data
+ * dir (the folder is created here). */
+char *sd_demo_default_path (void);
+
 G_END_DECLS

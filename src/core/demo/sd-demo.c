@@ -1495,3 +1495,12 @@ sd_demo_job_new (const char          *db_path,
     sd_demo_options_init (&data->options);
   return sd_job_new ("Making the demo shop", job_run, data, job_data_free);
 }
+
+char *
+sd_demo_default_path (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "shopdesk", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  return g_build_filename (dir, "demo-shop.sqlite", NULL);
+}
