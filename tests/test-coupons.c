@@ -538,6 +538,86 @@ test_json_round_trip (void)
   g_assert_cmpint (b->conditions->children->len, ==, 2);
 }
 
+/* A misspelt key used to be ignored, which widened the rule to every customer. */
+static void
+test_json_unknown_keys (void)
+{
+  static const struct { const char *json, *expect; } cases[] = {
+    { "{\"name\": \"x\", \"condition\": {\"type\": \"country\", \"text\": \"France\"},"
+      " \"action\": {\"type\": \"percent_off\", \"percent\": 10}}", "did you mean “conditions”" },
+    { "{\"name\": \"x\", \"conditions\": {\"type\": \"all\", \"conditions\": ["
+      "{\"type\": \"order_count\", \"op\": \">=\", \"valeu\": 2}]},"
+      " \"action\": {\"type\": \"percent_off\", \"percent\": 10}}", "did you mean “value”" },
+    { "{\"name\": \"x\", \"action\": {\"type\": \"percent_off\", \"percnt\": 10}}", "did you mean “percent”" },
+    { "{\"name\": \"x\", \"action\": {\"type\": \"percent_off\", \"percent\": 10},"
+      " \"limits\": {\"budget\": 5}}", "“budget”" },
+    { "{\"name\": \"x\", \"colour\": \"red\", \"action\": {\"type\": \"free_shipping\"}}", "unknown key “colour”" },
+    { "{\"name\": \"x\", \"action\": {\"type\": \"tiered\", \"tiers\": [{\"min\": 1, \"percent\": 2}]}}", "“min”" },
+    { "{\"name\": \"x\", \"action\": {\"type\": \"free_shipping\"}, \"limits\": 3}", "must be an object" },
+    { "{\"name\": 5, \"action\": {\"type\": \"free_shipping\"}}", "must be a string" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdCouponRule) rule = sd_coupon_rule_from_json (cases[i].json, "rule.json", &error);
+
+      g_assert_null (rule);
+      g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+      if (strstr (error->message, cases[i].expect) == NULL)
+        g_error ("case %u: “%s” does not say %s", i, error->message, cases[i].expect);
+      g_assert_true (g_str_has_prefix (error->message, "rule.json:"));
+    }
+}
+
+/* What is saved means exactly what was previewed: no digits lost on the way. */
+static void
+test_json_keeps_precision (void)
+{
+  const double values[] = { 33.3333333, 1234567.5, 0.1, 1e-7, 2.0 / 3.0, 123456789.123 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      char num[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *json = g_strdup_printf (
+        "{\"name\": \"p\", \"conditions\": {\"type\": \"all\", \"conditions\": ["
+        "{\"type\": \"lifetime_spend\", \"op\": \">=\", \"value\": %s}]},"
+        " \"action\": {\"type\": \"percent_off\", \"percent\": %s}}",
+        g_ascii_dtostr (num, sizeof num, values[i]), num);
+      /* Parsed, not validated: a percent of 1234567.5 is refused later, but is still a
+       * number that must survive the trip. */
+      g_autoptr(SdCouponRule) a = sd_coupon_rule_from_json (json, "a", NULL);
+      g_autofree char *out = sd_coupon_rule_to_json (a);
+      g_autoptr(SdCouponRule) b = sd_coupon_rule_from_json (out, "b", NULL);
+      SdCondition *cond = g_ptr_array_index (b->conditions->children, 0);
+
+      g_assert_cmpfloat (b->action.percent, ==, values[i]);
+      g_assert_cmpfloat (cond->number, ==, values[i]);
+    }
+  /* And short where the number is short. */
+  {
+    g_autoptr(SdCouponRule) a = rule_from ("{\"name\": \"p\", \"action\": {\"type\": \"percent_off\", \"percent\": 33.3333333}}");
+    g_autofree char *out = sd_coupon_rule_to_json (a);
+    g_assert_nonnull (strstr (out, "33.3333333"));
+    g_assert_null (strstr (out, "33.33333330"));
+  }
+}
+
+/* "\u0000" would cut a country or category name short where C reads it. */
+static void
+test_json_refuses_nul (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCouponRule) rule = sd_coupon_rule_from_json (
+    "{\"name\": \"x\", \"conditions\": {\"type\": \"all\", \"conditions\": ["
+    "{\"type\": \"country\", \"text\": \"Fr\\u0000ance\"}]}, \"action\": {\"type\": \"free_shipping\"}}",
+    "rule.json", &error);
+
+  g_assert_null (rule);
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "“text”"));
+}
+
 /* The preview's reach must equal a count made independently in SQL. */
 static void
 test_preview_matches_sql (Fixture       *f,
@@ -786,6 +866,9 @@ main (int    argc,
   g_test_add_func ("/coupons/refusals", test_refusals);
   g_test_add_func ("/coupons/interest-from-model", test_interest_from_model);
   g_test_add_func ("/coupons/json-round-trip", test_json_round_trip);
+  g_test_add_func ("/coupons/json-unknown-keys", test_json_unknown_keys);
+  g_test_add_func ("/coupons/json-keeps-precision", test_json_keeps_precision);
+  g_test_add_func ("/coupons/json-refuses-nul", test_json_refuses_nul);
 
   return g_test_run ();
 }

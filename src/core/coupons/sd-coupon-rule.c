@@ -1,6 +1,7 @@
 /* sd-coupon-rule.c — coupon rules as data: copy, validation, JSON */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -549,10 +550,22 @@ json_number (GString *out,
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+  if (!isfinite (x))
+    {
+      g_string_append (out, "null");
+      return;
+    }
   if (x == (gint64) x && fabs (x) < 1e15)
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) x);
-  else
-    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.6g", x));
+    {
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) x);
+      return;
+    }
+  /* The shortest of %.15g and %.17g that reads back as the same double: 33.3333333 stays
+   * 33.3333333 and a saved rule means exactly what was previewed. */
+  g_ascii_formatd (buf, sizeof buf, "%.15g", x);
+  if (g_ascii_strtod (buf, NULL) != x)
+    g_ascii_formatd (buf, sizeof buf, "%.17g", x);
+  g_string_append (out, buf);
 }
 
 static void
@@ -747,6 +760,104 @@ get_bool (const SdJsonNode *obj,
   return TRUE;
 }
 
+/* The keys each object of a rule may hold. Anything else is refused: a misspelt key
+ * ("condition" for "conditions") would otherwise be ignored and silently widen a rule to
+ * every customer. */
+static const char *const rule_keys[] = {
+  "name", "enabled", "starts_at", "ends_at", "priority", "stop_further", "conditions",
+  "action", "limits", NULL
+};
+static const char *const condition_keys[] = {
+  "type", "op", "value", "rank", "text", "model", "conditions", NULL
+};
+static const char *const action_keys[] = {
+  "type", "percent", "cap_cents", "amount_cents", "buy", "get", "target", "tiers", NULL
+};
+static const char *const tier_keys[] = { "min_subtotal_cents", "percent", NULL };
+static const char *const limit_keys[] = { "uses_per_customer", "total_uses", "budget_cents", NULL };
+
+/* Levenshtein distance, for "did you mean"; keys are short. */
+static guint
+edit_distance (const char *a,
+               const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  g_autofree guint *row = g_new (guint, lb + 1);
+
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diag = row[0];
+      row[0] = i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint up = row[j];
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
+          diag = up;
+        }
+    }
+  return row[lb];
+}
+
+static gboolean
+check_keys (const SdJsonNode  *obj,
+            const char *const *allowed,
+            const char        *what,
+            const char        *source,
+            GError           **error)
+{
+  for (guint i = 0; i < sd_json_node_get_length (obj); i++)
+    {
+      const char *key = sd_json_node_get_member_name (obj, i);
+      const char *best = NULL;
+      guint best_distance = G_MAXUINT;
+
+      if (g_strv_contains (allowed, key))
+        continue;
+      for (guint k = 0; allowed[k]; k++)
+        {
+          guint d = edit_distance (key, allowed[k]);
+          if (d < best_distance)
+            best_distance = d, best = allowed[k];
+        }
+      /* A suggestion only when it is plausibly the same word. */
+      if (best && best_distance <= MAX (2u, (guint) strlen (key) / 3))
+        return fail_at (error, source, obj, _("unknown key “%s” in %s: did you mean “%s”?"),
+                        key, what, best);
+      {
+        g_autofree char *list = g_strjoinv (", ", (char **) allowed);
+        return fail_at (error, source, obj, _("unknown key “%s” in %s (known: %s)"), key, what, list);
+      }
+    }
+  return TRUE;
+}
+
+/* A string member, or NULL when absent; refuses other types and embedded NULs, which
+ * would cut the text short where C reads it. */
+static gboolean
+get_string (const SdJsonNode *obj,
+            const char       *name,
+            const char      **out,
+            const char       *source,
+            GError          **error)
+{
+  SdJsonNode *n = sd_json_node_get_member (obj, name);
+  const char *s;
+
+  *out = NULL;
+  if (n == NULL || sd_json_node_get_node_type (n) == SD_JSON_NULL)
+    return TRUE;
+  if (sd_json_node_get_node_type (n) != SD_JSON_STRING)
+    return fail_at (error, source, n, _("“%s” must be a string"), name);
+  s = sd_json_node_get_string (n);
+  if (strlen (s) != sd_json_node_get_string_length (n))
+    return fail_at (error, source, n, _("“%s” contains a NUL character (\\u0000)"), name);
+  *out = s;
+  return TRUE;
+}
+
 static SdCondition *
 condition_from_json (const SdJsonNode *node,
                      const char       *source,
@@ -754,7 +865,7 @@ condition_from_json (const SdJsonNode *node,
                      GError          **error)
 {
   g_autoptr(SdCondition) cond = NULL;
-  const char *type, *op;
+  const char *type, *op, *text, *model;
   SdCondKind kind;
   SdJsonNode *children;
 
@@ -768,7 +879,9 @@ condition_from_json (const SdJsonNode *node,
       fail_at (error, source, node, "a condition must be an object");
       return NULL;
     }
-  type = sd_json_node_get_member_string (node, "type");
+  if (!check_keys (node, condition_keys, _("a condition"), source, error) ||
+      !get_string (node, "type", &type, source, error))
+    return NULL;
   if (!sd_cond_kind_from_string (type, &kind))
     {
       fail_at (error, source, node, "unknown condition type “%s”", type ? type : "(none)");
@@ -776,7 +889,9 @@ condition_from_json (const SdJsonNode *node,
     }
 
   cond = sd_condition_new (kind);
-  if ((op = sd_json_node_get_member_string (node, "op")) && !sd_cmp_op_from_string (op, &cond->op))
+  if (!get_string (node, "op", &op, source, error))
+    return NULL;
+  if (op && !sd_cmp_op_from_string (op, &cond->op))
     {
       fail_at (error, source, node, "unknown comparison “%s” (use >=, >, <=, < or ==)", op);
       return NULL;
@@ -784,8 +899,11 @@ condition_from_json (const SdJsonNode *node,
   if (!get_number (node, "value", &cond->number, source, error) ||
       !get_int (node, "rank", &cond->rank, source, error))
     return NULL;
-  cond->text = g_strdup (sd_json_node_get_member_string (node, "text"));
-  cond->model = g_strdup (sd_json_node_get_member_string (node, "model"));
+  if (!get_string (node, "text", &text, source, error) ||
+      !get_string (node, "model", &model, source, error))
+    return NULL;
+  cond->text = g_strdup (text);
+  cond->model = g_strdup (model);
 
   children = sd_json_node_get_member (node, "conditions");
   if (is_group (kind) && children)
@@ -820,7 +938,7 @@ sd_coupon_rule_from_json (const char  *json,
   g_autoptr(SdJsonNode) root = NULL;
   g_autoptr(SdCouponRule) rule = NULL;
   SdJsonNode *conditions, *action, *limits, *tiers;
-  const char *type;
+  const char *type, *name, *target;
 
   source = source ? source : "rule";
   if (!(root = sd_json_parse (json, -1, source, error)))
@@ -831,7 +949,10 @@ sd_coupon_rule_from_json (const char  *json,
       return NULL;
     }
 
-  rule = sd_coupon_rule_new (sd_json_node_get_member_string (root, "name"));
+  if (!check_keys (root, rule_keys, _("the rule"), source, error) ||
+      !get_string (root, "name", &name, source, error))
+    return NULL;
+  rule = sd_coupon_rule_new (name);
   rule->action.percent = 0;
   if (!get_bool (root, "enabled", &rule->enabled, source, error) ||
       !get_int64 (root, "starts_at", &rule->starts_at, source, error) ||
@@ -855,7 +976,9 @@ sd_coupon_rule_from_json (const char  *json,
       fail_at (error, source, action ? action : root, "a rule needs an “action” object");
       return NULL;
     }
-  type = sd_json_node_get_member_string (action, "type");
+  if (!check_keys (action, action_keys, _("the action"), source, error) ||
+      !get_string (action, "type", &type, source, error))
+    return NULL;
   if (!sd_action_kind_from_string (type, &rule->action.kind))
     {
       fail_at (error, source, action,
@@ -869,7 +992,9 @@ sd_coupon_rule_from_json (const char  *json,
       !get_int (action, "buy", &rule->action.buy_x, source, error) ||
       !get_int (action, "get", &rule->action.get_y, source, error))
     return NULL;
-  rule->action.target = g_strdup (sd_json_node_get_member_string (action, "target"));
+  if (!get_string (action, "target", &target, source, error))
+    return NULL;
+  rule->action.target = g_strdup (target);
   if ((tiers = sd_json_node_get_member (action, "tiers")))
     {
       if (sd_json_node_get_node_type (tiers) != SD_JSON_ARRAY)
@@ -887,7 +1012,8 @@ sd_coupon_rule_from_json (const char  *json,
               fail_at (error, source, t, "a tier must be an object");
               return NULL;
             }
-          if (!get_int64 (t, "min_subtotal_cents", &tier.min_subtotal_cents, source, error) ||
+          if (!check_keys (t, tier_keys, _("a tier"), source, error) ||
+              !get_int64 (t, "min_subtotal_cents", &tier.min_subtotal_cents, source, error) ||
               !get_number (t, "percent", &tier.percent, source, error))
             return NULL;
           g_array_append_val (rule->action.tiers, tier);
@@ -896,7 +1022,13 @@ sd_coupon_rule_from_json (const char  *json,
 
   if ((limits = sd_json_node_get_member (root, "limits")))
     {
-      if (!get_int (limits, "uses_per_customer", &rule->uses_per_customer, source, error) ||
+      if (sd_json_node_get_node_type (limits) != SD_JSON_OBJECT)
+        {
+          fail_at (error, source, limits, _("“limits” must be an object"));
+          return NULL;
+        }
+      if (!check_keys (limits, limit_keys, _("the limits"), source, error) ||
+          !get_int (limits, "uses_per_customer", &rule->uses_per_customer, source, error) ||
           !get_int (limits, "total_uses", &rule->total_uses, source, error) ||
           !get_int64 (limits, "budget_cents", &rule->budget_cents, source, error))
         return NULL;
