@@ -234,6 +234,42 @@ test_usage_and_errors (Fixture       *f,
   g_assert_nonnull (strstr (err4, "not closed"));
 }
 
+/* A NUL byte inside a message used to cut the line short and join what followed it to
+ * the next message; now each line is one message, the NUL shown as U+FFFD. */
+static void
+test_chat_nul_byte (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  const char *cli = g_getenv ("SD_CLI");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) input = NULL, stdout_bytes = NULL, stderr_bytes = NULL;
+  static const char messages[] = "where is my order\0 please\nhello\n\xff\xfe what are your opening hours\n";
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run_cli (f, &out, &err, "demo", NULL), ==, 0);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                           G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           cli, "--db", f->db, "chat", "--json", NULL);
+  g_assert_no_error (error);
+  input = g_bytes_new_static (messages, sizeof messages - 1);
+  g_assert_true (g_subprocess_communicate (proc, input, NULL, &stdout_bytes, &stderr_bytes, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+
+  text = g_strndup (g_bytes_get_data (stdout_bytes, NULL), g_bytes_get_size (stdout_bytes));
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_nonnull (strstr (lines[0], "where is my order\xef\xbf\xbd please"));
+  g_assert_null (strstr (lines[0], "hello"));
+  g_assert_nonnull (strstr (lines[1], "hello"));
+  g_assert_nonnull (strstr (lines[2], "opening hours"));
+  g_assert_null (strstr (lines[2], "\"action\": \"unsafe\""));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -241,6 +277,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/cli-chat/eval-json", Fixture, NULL, fixture_set_up, test_eval_json, fixture_tear_down);
   g_test_add ("/cli-chat/train-saves", Fixture, NULL, fixture_set_up, test_train_saves, fixture_tear_down);
+  g_test_add ("/cli-chat/chat-nul-byte", Fixture, NULL, fixture_set_up, test_chat_nul_byte, fixture_tear_down);
   g_test_add ("/cli-chat/usage-and-errors", Fixture, NULL, fixture_set_up, test_usage_and_errors, fixture_tear_down);
   return g_test_run ();
 }

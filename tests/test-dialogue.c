@@ -176,6 +176,19 @@ test_other_customers_order (Fixture *f, gconstpointer data)
   a[strstr (a, "SD-100002") - a + 8] = 'X';
   b[strstr (b, "SD-100009") - b + 8] = 'X';
   g_assert_cmpstr (a, ==, b);
+  /* and so does the trace, which is exported (chat --json) and shown in demos */
+  g_assert_cmpuint (other->data_rows->len, ==, none->data_rows->len);
+  for (guint i = 0; i < other->data_rows->len; i++)
+    {
+      g_autofree char *ra = g_strdup (other->data_rows->pdata[i]);
+      g_autofree char *rb = g_strdup (none->data_rows->pdata[i]);
+      char *pa = strstr (ra, "SD-100002"), *pb = strstr (rb, "SD-100009");
+      if (pa)
+        pa[8] = 'X';
+      if (pb)
+        pb[8] = 'X';
+      g_assert_cmpstr (ra, ==, rb);
+    }
 
   g_autoptr(SdChatSession) anon = sd_chat_session_new (0, "en");
   g_autoptr(SdTurnTrace) t = say (f, anon, "where is my order SD-100001");
@@ -354,8 +367,13 @@ static void
 test_hostile (Fixture *f, gconstpointer data)
 {
   g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  /* Broken bytes are repaired (U+FFFD) and the message answered, not refused whole. */
   g_autoptr(SdTurnTrace) t1 = say (f, s, "where is \xff\xfe my order");
-  g_assert_cmpint (t1->action, ==, SD_TURN_UNSAFE);
+  g_assert_cmpint (t1->action, !=, SD_TURN_UNSAFE);
+  g_assert_true (g_utf8_validate (t1->text, -1, NULL));
+  g_assert_nonnull (strstr (t1->text, "\xef\xbf\xbd"));
+  g_assert_nonnull (strstr (t1->text, "my order"));
+  g_assert_cmpstr (t1->intent, ==, "order_status");
 
   g_autofree char *big = g_malloc (1024 * 1024 + 1);
   memset (big, 'a', 1024 * 1024);

@@ -30,31 +30,32 @@ find_customer (SdStore *store, const char *ref)
   return sqlite3_column_int64 (stmt, 0);
 }
 
-/* One line of stdin, however long (the dialogue refuses what is too long). */
+/* One line of stdin, however long (the dialogue refuses what is too long). A NUL byte
+ * inside the line becomes U+FFFD: it neither ends the line early nor joins it to the next;
+ * the dialogue repairs invalid UTF-8 the same way. */
 static char *
 read_line (FILE *in)
 {
-  GString *line = g_string_new (NULL);
-  char buf[4096];
-  gboolean any = FALSE;
-  while (fgets (buf, sizeof buf, in))
+  g_autofree char *raw = NULL;
+  size_t cap = 0;
+  ssize_t n = getline (&raw, &cap, in);
+  GString *line;
+
+  if (n < 0)
+    return NULL;
+  if (n && raw[n - 1] == '\n')
+    n--;
+  if (n && raw[n - 1] == '\r')
+    n--;
+  n = MIN (n, 4 * 1024 * 1024 + 1);
+  line = g_string_sized_new (n);
+  for (ssize_t i = 0; i < n; i++)
     {
-      any = TRUE;
-      gsize n = strlen (buf);
-      if (line->len < 4 * 1024 * 1024)
-        g_string_append_len (line, buf, n);
-      if (n && buf[n - 1] == '\n')
-        break;
+      if (raw[i] == '\0')
+        g_string_append (line, "\xef\xbf\xbd");
+      else
+        g_string_append_c (line, raw[i]);
     }
-  if (!any)
-    {
-      g_string_free (line, TRUE);
-      return NULL;
-    }
-  if (line->len && line->str[line->len - 1] == '\n')
-    g_string_truncate (line, line->len - 1);
-  if (line->len && line->str[line->len - 1] == '\r')
-    g_string_truncate (line, line->len - 1);
   return g_string_free (line, FALSE);
 }
 
