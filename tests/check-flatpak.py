@@ -34,6 +34,34 @@ names = list(modules)
 if "openblas" in names and "shopdesk" in names and names.index("openblas") > names.index("shopdesk"):
     failures.append("openblas must be built before shopdesk")
 
+# GNOME runtimes get about a year of updates; by the end of 2026, 48 and older are end-of-life.
+try:
+    if int(str(manifest.get("runtime-version", "0"))) < 49:
+        failures.append(f"runtime-version {manifest.get('runtime-version')} is end-of-life")
+except ValueError:
+    failures.append(f"runtime-version {manifest.get('runtime-version')!r} is not a GNOME release")
+
+# Every source the build fetches is pinned: a git source by commit, an archive by checksum.
+for module in modules.values():
+    for source in module.get("sources", []):
+        kind = source.get("type")
+        if kind == "git" and not source.get("commit"):
+            failures.append(f"module {module.get('name')!r}: git source not pinned by commit")
+        if kind in ("archive", "file") and not source.get("sha256"):
+            failures.append(f"module {module.get('name')!r}: {kind} source without sha256")
+
+# The runtime has no LAPACK and no Fortran compiler: OpenBLAS must build its C LAPACK, since
+# meson takes LAPACK from libopenblas when it has it.
+if "openblas" in modules:
+    commands = " ".join(modules["openblas"].get("build-commands", []))
+    if "C_LAPACK=1" not in commands or "NOFORTRAN=1" not in commands or "netlib" not in commands:
+        failures.append("openblas is not built with its C LAPACK (NOFORTRAN=1 C_LAPACK=1 ... netlib)")
+
+# SQLite keeps -wal and -shm files beside a shop, which the document portal cannot give:
+# shops live in a folder the sandbox can write (see the README's Flatpak section).
+if "--filesystem=xdg-documents/Shopdesk:create" not in manifest.get("finish-args", []):
+    failures.append("no writable Documents/Shopdesk folder for shops (WAL needs files beside the shop)")
+
 for arg in manifest.get("finish-args", []):
     if arg.startswith("--filesystem=") and arg.split("=", 1)[1].split(":")[0] in ("home", "host", "host-os", "~"):
         failures.append(f"finish-arg {arg} is broader than the app needs (files come through the portal)")
