@@ -152,6 +152,11 @@ sd_application_handle_local_options (GApplication *app,
   const char *page = NULL;
   const char *customer = NULL;
 
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("shopdesk %s\n", VERSION);
+      return 0;
+    }
   if (g_variant_dict_lookup (options, "page", "&s", &page))
     {
       g_free (SD_APPLICATION (app)->start_page);
@@ -324,6 +329,7 @@ sd_application_init (SdApplication *self)
     { "customer", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Open this customer's recommendations and offers (an external id or a customer number)"),
       N_("ID") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and quit"), NULL },
     { NULL }
   };
 
