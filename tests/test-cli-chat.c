@@ -263,11 +263,21 @@ test_chat_nul_byte (Fixture       *f,
   text = g_strndup (g_bytes_get_data (stdout_bytes, NULL), g_bytes_get_size (stdout_bytes));
   lines = g_strsplit (g_strchomp (text), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
-  g_assert_nonnull (strstr (lines[0], "where is my order\xef\xbf\xbd please"));
-  g_assert_null (strstr (lines[0], "hello"));
-  g_assert_nonnull (strstr (lines[1], "hello"));
-  g_assert_nonnull (strstr (lines[2], "opening hours"));
-  g_assert_null (strstr (lines[2], "\"action\": \"unsafe\""));
+  {
+    const char *texts[] = { "where is my order\xef\xbf\xbd please", "hello",
+                            "\xef\xbf\xbd\xef\xbf\xbd what are your opening hours" };
+    const char *intents[] = { "order_status", "greeting", "opening_hours" };
+
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autoptr(SdJsonNode) trace = sd_json_parse (lines[i], -1, "chat --json", &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (sd_json_node_get_member_string (trace, "text"), ==, texts[i]);
+        g_assert_cmpstr (sd_json_node_get_member_string (trace, "intent"), ==, intents[i]);
+        g_assert_cmpstr (sd_json_node_get_member_string (trace, "action"), !=, "unsafe");
+      }
+  }
 }
 
 int

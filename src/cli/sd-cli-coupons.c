@@ -9,15 +9,18 @@
 #include "sd-coupon-store.h"
 
 static void
-print_rule_json (const SdCouponRule *rule)
+write_rule_json (SdJsonWriter       *w,
+                 const SdCouponRule *rule)
 {
   g_autofree char *described = sd_coupon_rule_describe (rule);
 
-  printf ("{\"id\": %" G_GINT64_FORMAT ", \"name\": ", rule->id);
-  sd_cli_json_string (stdout, rule->name);
-  printf (", \"enabled\": %s, \"priority\": %d, \"summary\": ", rule->enabled ? "true" : "false", rule->priority);
-  sd_cli_json_string (stdout, described);
-  printf ("}");
+  sd_json_writer_begin_object (w);
+  sd_json_writer_member_int (w, "id", rule->id);
+  sd_json_writer_member_string (w, "name", rule->name ? rule->name : "");
+  sd_json_writer_member_bool (w, "enabled", rule->enabled);
+  sd_json_writer_member_int (w, "priority", rule->priority);
+  sd_json_writer_member_string (w, "summary", described);
+  sd_json_writer_end_object (w);
 }
 
 static int
@@ -32,16 +35,15 @@ coupons_list (SdStore  *store,
       fprintf (stderr, "shopdesk-cli coupons list: %s\n", error->message);
       return SD_EXIT_FAILED;
     }
+  g_autoptr(SdJsonWriter) w = json ? sd_json_writer_new () : NULL;
+
   if (json)
-    printf ("[");
+    sd_json_writer_begin_array (w);
   for (guint i = 0; i < rules->len; i++)
     {
       const SdCouponRule *rule = g_ptr_array_index (rules, i);
       if (json)
-        {
-          printf (i ? ",\n " : "");
-          print_rule_json (rule);
-        }
+        write_rule_json (w, rule);
       else
         {
           g_autofree char *described = sd_coupon_rule_describe (rule);
@@ -50,7 +52,10 @@ coupons_list (SdStore  *store,
         }
     }
   if (json)
-    printf ("]\n");
+    {
+      sd_json_writer_end_array (w);
+      sd_cli_print_json (g_steal_pointer (&w));
+    }
   else if (rules->len == 0)
     printf ("No coupon rules yet. Add one with “shopdesk-cli coupons add --file RULE.json”.\n");
   return SD_EXIT_OK;
@@ -85,8 +90,9 @@ coupons_add (SdStore    *store,
     }
   if (json)
     {
-      print_rule_json (rule);
-      printf ("\n");
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+      write_rule_json (w, rule);
+      sd_cli_print_json (g_steal_pointer (&w));
     }
   else
     printf ("Saved rule %" G_GINT64_FORMAT ": %s\n", rule->id, rule->name);
@@ -145,25 +151,41 @@ coupons_preview (SdStore  *store,
 
   if (json)
     {
-      printf ("{\"customers\": %u, \"rules\": [", preview->n_customers);
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_int (w, "customers", preview->n_customers);
+      sd_json_writer_key (w, "rules");
+      sd_json_writer_begin_array (w);
       for (guint i = 0; i < preview->n_rules; i++)
         {
           const SdRulePreview *r = &preview->rules[i];
           const SdCouponRule *rule = sd_coupon_engine_get_rule (engine, i);
-          printf ("%s\n  {\"id\": %" G_GINT64_FORMAT ", \"name\": ", i ? "," : "", r->rule_id);
-          sd_cli_json_string (stdout, r->name);
-          printf (", \"enabled\": %s, \"customers\": %u, \"estimated_cost_cents\": %" G_GINT64_FORMAT,
-                  rule->enabled ? "true" : "false", r->customers, r->estimated_cost_cents);
+
+          sd_json_writer_begin_object (w);
+          sd_json_writer_member_int (w, "id", r->rule_id);
+          sd_json_writer_member_string (w, "name", r->name ? r->name : "");
+          sd_json_writer_member_bool (w, "enabled", rule->enabled);
+          sd_json_writer_member_int (w, "customers", r->customers);
+          sd_json_writer_member_int (w, "estimated_cost_cents", r->estimated_cost_cents);
           if (r->budget_left_cents >= 0)
-            printf (", \"budget_left_cents\": %" G_GINT64_FORMAT, r->budget_left_cents);
-          printf (", \"overlap\": {");
-          for (guint j = 0, k = 0; j < preview->n_rules; j++)
+            sd_json_writer_member_int (w, "budget_left_cents", r->budget_left_cents);
+          sd_json_writer_key (w, "overlap");
+          sd_json_writer_begin_object (w);
+          for (guint j = 0; j < preview->n_rules; j++)
             if (j != i)
-              printf ("%s\"%" G_GINT64_FORMAT "\": %u", k++ ? ", " : "", preview->rules[j].rule_id,
-                      preview->overlap[i * preview->n_rules + j]);
-          printf ("}}");
+              {
+                g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, preview->rules[j].rule_id);
+                sd_json_writer_member_int (w, key, preview->overlap[i * preview->n_rules + j]);
+              }
+          sd_json_writer_end_object (w);
+          sd_json_writer_end_object (w);
         }
-      printf ("\n], \"engine_ms\": %.3f, \"elapsed_ms\": %.3f}\n", preview->elapsed_us / 1000.0, elapsed_ms);
+      sd_json_writer_end_array (w);
+      sd_json_writer_member_fixed (w, "engine_ms", preview->elapsed_us / 1000.0, 3);
+      sd_json_writer_member_fixed (w, "elapsed_ms", elapsed_ms, 3);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
     }
   else
     {
@@ -226,13 +248,23 @@ coupons_preview_edit (SdStore    *store,
 
   if (json)
     {
-      printf ("{\"name\": ");
-      sd_cli_json_string (stdout, edited->name);
-      printf (", \"customers\": %u, \"estimated_cost_cents\": %" G_GINT64_FORMAT, now->customers, now->estimated_cost_cents);
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "name", edited->name ? edited->name : "");
+      sd_json_writer_member_int (w, "customers", now->customers);
+      sd_json_writer_member_int (w, "estimated_cost_cents", now->estimated_cost_cents);
       if (before)
-        printf (", \"saved_customers\": %u, \"gained\": %u, \"lost\": %u, \"cost_change_cents\": %" G_GINT64_FORMAT,
-                before->customers, gained, lost, now->estimated_cost_cents - before->estimated_cost_cents);
-      printf (", \"load_ms\": %.3f, \"edit_preview_ms\": %.3f}\n", load_ms, preview_ms);
+        {
+          sd_json_writer_member_int (w, "saved_customers", before->customers);
+          sd_json_writer_member_int (w, "gained", gained);
+          sd_json_writer_member_int (w, "lost", lost);
+          sd_json_writer_member_int (w, "cost_change_cents", now->estimated_cost_cents - before->estimated_cost_cents);
+        }
+      sd_json_writer_member_fixed (w, "load_ms", load_ms, 3);
+      sd_json_writer_member_fixed (w, "edit_preview_ms", preview_ms, 3);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
     }
   else
     {
@@ -275,21 +307,29 @@ coupons_apply (SdStore    *store,
 
   if (json)
     {
-      printf ("{\"customer\": ");
-      sd_cli_json_string (stdout, facts->customers[index].external_id);
-      printf (", \"basket_cents\": %" G_GINT64_FORMAT ", \"coupons\": [",
-              facts->customers[index].basket_cents);
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "customer", facts->customers[index].external_id);
+      sd_json_writer_member_int (w, "basket_cents", facts->customers[index].basket_cents);
+      sd_json_writer_key (w, "coupons");
+      sd_json_writer_begin_array (w);
       for (guint i = 0; i < applied->len; i++)
         {
           SdCouponApplication *a = g_ptr_array_index (applied, i);
-          printf ("%s\n  {\"rule_id\": %" G_GINT64_FORMAT ", \"name\": ", i ? "," : "", a->rule->id);
-          sd_cli_json_string (stdout, a->rule->name);
-          printf (", \"discount_cents\": %" G_GINT64_FORMAT ", \"free_shipping\": %s, \"capped\": %s, \"reason\": ",
-                  a->discount_cents, a->free_shipping ? "true" : "false", a->capped ? "true" : "false");
-          sd_cli_json_string (stdout, a->reason);
-          printf ("}");
+
+          sd_json_writer_begin_object (w);
+          sd_json_writer_member_int (w, "rule_id", a->rule->id);
+          sd_json_writer_member_string (w, "name", a->rule->name ? a->rule->name : "");
+          sd_json_writer_member_int (w, "discount_cents", a->discount_cents);
+          sd_json_writer_member_bool (w, "free_shipping", a->free_shipping);
+          sd_json_writer_member_bool (w, "capped", a->capped);
+          sd_json_writer_member_string (w, "reason", a->reason ? a->reason : "");
+          sd_json_writer_end_object (w);
         }
-      printf ("\n]}\n");
+      sd_json_writer_end_array (w);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (applied->len == 0)
     printf ("No coupon applies to %s on their typical basket.\n", facts->customers[index].external_id);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "sd-cli.h"
+#include "sd-json-writer.h"
 
 gboolean
 sd_cli_parse (const char    *command,
@@ -82,20 +83,16 @@ void
 sd_cli_json_string (FILE       *out,
                     const char *str)
 {
-  fputc ('"', out);
-  for (const char *p = str ? str : ""; *p; p++)
-    {
-      unsigned char c = *p;
-      if (c == '"' || c == '\\')
-        fprintf (out, "\\%c", c);
-      else if (c == '\n')
-        fputs ("\\n", out);
-      else if (c == '\t')
-        fputs ("\\t", out);
-      else if (c < 0x20)
-        fprintf (out, "\\u%04x", c);
-      else
-        fputc (c, out);
-    }
-  fputc ('"', out);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  sd_json_append_string (text, str ? str : "");
+  fputs (text->str, out);
+}
+
+void
+sd_cli_print_json (SdJsonWriter *writer)
+{
+  g_autofree char *text = sd_json_writer_finish (writer);
+
+  printf ("%s\n", text);
 }

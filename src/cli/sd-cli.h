@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <stdio.h>
 
+#include "sd-json-writer.h"
 #include "sd-store.h"
 
 G_BEGIN_DECLS
@@ -48,5 +49,7 @@ void     sd_cli_progress   (double fraction, const char *text);
 void     sd_cli_progress_done (void);
 /* Prints a JSON-escaped string with quotes. */
 void     sd_cli_json_string (FILE *out, const char *str);
+/* Prints the writer's JSON and a newline, and frees the writer. */
+void     sd_cli_print_json  (SdJsonWriter *writer);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "sd-dialogue.h"
 #include "sd-error.h"
 #include "sd-json.h"
+#include "sd-json-writer.h"
 #include "sd-model-store.h"
 
 #define NEGATIVE_THRESHOLD 0.55
@@ -59,99 +60,72 @@ sd_turn_trace_free (SdTurnTrace *t)
   g_free (t);
 }
 
-static void
-json_str (GString *s, const char *str)
-{
-  g_string_append_c (s, '"');
-  for (const char *p = str ? str : ""; *p; p++)
-    {
-      guchar c = *p;
-      switch (c)
-        {
-        case '"': g_string_append (s, "\\\""); break;
-        case '\\': g_string_append (s, "\\\\"); break;
-        case '\n': g_string_append (s, "\\n"); break;
-        case '\r': g_string_append (s, "\\r"); break;
-        case '\t': g_string_append (s, "\\t"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (s, "\\u%04x", c);
-          else
-            g_string_append_c (s, c);
-        }
-    }
-  g_string_append_c (s, '"');
-}
-
 char *
 sd_turn_trace_to_json (const SdTurnTrace *t)
 {
-  GString *s = g_string_new ("{\"text\":");
-  json_str (s, t->text);
-  g_string_append (s, ",\"lang\":");
-  json_str (s, t->lang);
-  g_string_append (s, ",\"reply\":");
-  json_str (s, t->reply);
-  g_string_append (s, ",\"intent\":");
-  json_str (s, t->intent);
-  g_string_append (s, ",\"classifier\":");
-  json_str (s, t->classifier);
-  g_string_append_printf (s, ",\"confidence\":%.4f,\"out_of_scope\":%s,\"top\":[",
-                          t->confidence, t->out_of_scope ? "true" : "false");
+  g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+  sd_json_writer_begin_object (w);
+  sd_json_writer_member_string (w, "text", t->text ? t->text : "");
+  sd_json_writer_member_string (w, "lang", t->lang ? t->lang : "");
+  sd_json_writer_member_string (w, "reply", t->reply ? t->reply : "");
+  sd_json_writer_member_string (w, "intent", t->intent ? t->intent : "");
+  sd_json_writer_member_string (w, "classifier", t->classifier ? t->classifier : "");
+  sd_json_writer_member_fixed (w, "confidence", t->confidence, 4);
+  sd_json_writer_member_bool (w, "out_of_scope", t->out_of_scope);
+  sd_json_writer_key (w, "top");
+  sd_json_writer_begin_array (w);
   for (guint i = 0; i < t->n_top; i++)
     {
-      g_string_append (s, i ? ",{\"intent\":" : "{\"intent\":");
-      json_str (s, t->top[i].intent);
-      g_string_append_printf (s, ",\"prob\":%.4f}", t->top[i].prob);
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "intent", t->top[i].intent ? t->top[i].intent : "");
+      sd_json_writer_member_fixed (w, "prob", t->top[i].prob, 4);
+      sd_json_writer_end_object (w);
     }
-  g_string_append (s, "],\"entities\":[");
+  sd_json_writer_end_array (w);
+  sd_json_writer_key (w, "entities");
+  sd_json_writer_begin_array (w);
   for (guint i = 0; t->entities && i < t->entities->len; i++)
     {
       const SdEntity *e = t->entities->pdata[i];
-      g_string_append (s, i ? ",{\"kind\":" : "{\"kind\":");
-      json_str (s, sd_entity_kind_to_string (e->kind));
-      g_string_append_printf (s, ",\"start\":%" G_GSIZE_FORMAT ",\"end\":%" G_GSIZE_FORMAT ",\"text\":",
-                              e->start, e->end);
-      json_str (s, e->text);
-      g_string_append (s, ",\"value\":");
-      json_str (s, e->value);
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "kind", sd_entity_kind_to_string (e->kind));
+      sd_json_writer_member_int (w, "start", e->start);
+      sd_json_writer_member_int (w, "end", e->end);
+      sd_json_writer_member_string (w, "text", e->text ? e->text : "");
+      sd_json_writer_member_string (w, "value", e->value ? e->value : "");
       if (e->ref_id)
-        g_string_append_printf (s, ",\"ref_id\":%" G_GINT64_FORMAT, e->ref_id);
-      g_string_append_c (s, '}');
+        sd_json_writer_member_int (w, "ref_id", e->ref_id);
+      sd_json_writer_end_object (w);
     }
-  g_string_append (s, "],\"sentiment\":{\"label\":");
-  json_str (s, sd_sentiment_label_to_string (t->sentiment.label));
-  g_string_append_printf (s, ",\"negative\":%.4f,\"neutral\":%.4f,\"positive\":%.4f}",
-                          t->sentiment.prob[0], t->sentiment.prob[1], t->sentiment.prob[2]);
-  g_string_append (s, ",\"action\":");
-  json_str (s, sd_turn_action_to_string (t->action));
-  g_string_append (s, ",\"form\":");
-  if (t->form)
-    json_str (s, t->form);
-  else
-    g_string_append (s, "null");
-  g_string_append (s, ",\"slots\":{");
+  sd_json_writer_end_array (w);
+  sd_json_writer_key (w, "sentiment");
+  sd_json_writer_begin_object (w);
+  sd_json_writer_member_string (w, "label", sd_sentiment_label_to_string (t->sentiment.label));
+  sd_json_writer_member_fixed (w, "negative", t->sentiment.prob[0], 4);
+  sd_json_writer_member_fixed (w, "neutral", t->sentiment.prob[1], 4);
+  sd_json_writer_member_fixed (w, "positive", t->sentiment.prob[2], 4);
+  sd_json_writer_end_object (w);
+  sd_json_writer_member_string (w, "action", sd_turn_action_to_string (t->action));
+  sd_json_writer_member_string (w, "form", t->form);
+  sd_json_writer_key (w, "slots");
+  sd_json_writer_begin_object (w);
   for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
-    {
-      if (i)
-        g_string_append_c (s, ',');
-      json_str (s, t->slot_names[i]);
-      g_string_append_c (s, ':');
-      json_str (s, t->slot_values[i]);
-    }
-  g_string_append_printf (s, "},\"misunderstandings\":%u,\"handoff\":%s,\"template\":",
-                          t->misunderstandings, t->handoff ? "true" : "false");
-  json_str (s, t->template_key);
-  g_string_append_printf (s, ",\"template_id\":%" G_GINT64_FORMAT ",\"data_rows\":[", t->template_id);
+    sd_json_writer_member_string (w, t->slot_names[i], t->slot_values[i] ? t->slot_values[i] : "");
+  sd_json_writer_end_object (w);
+  sd_json_writer_member_int (w, "misunderstandings", t->misunderstandings);
+  sd_json_writer_member_bool (w, "handoff", t->handoff);
+  sd_json_writer_member_string (w, "template", t->template_key ? t->template_key : "");
+  sd_json_writer_member_int (w, "template_id", t->template_id);
+  sd_json_writer_key (w, "data_rows");
+  sd_json_writer_begin_array (w);
   for (guint i = 0; t->data_rows && i < t->data_rows->len; i++)
-    {
-      if (i)
-        g_string_append_c (s, ',');
-      json_str (s, t->data_rows->pdata[i]);
-    }
-  g_string_append_printf (s, "],\"elapsed_us\":%" G_GINT64_FORMAT ",\"cpu_us\":%" G_GINT64_FORMAT "}",
-                          t->elapsed_us, t->cpu_us);
-  return g_string_free (s, FALSE);
+    sd_json_writer_string (w, t->data_rows->pdata[i]);
+  sd_json_writer_end_array (w);
+  sd_json_writer_member_int (w, "elapsed_us", t->elapsed_us);
+  sd_json_writer_member_int (w, "cpu_us", t->cpu_us);
+  sd_json_writer_end_object (w);
+  return sd_json_writer_finish (g_steal_pointer (&w));
 }
 
 char *
@@ -265,22 +239,21 @@ guint       sd_chat_session_get_n_turns (SdChatSession *s) { return s->turns->le
 char *
 sd_chat_session_to_json (SdChatSession *s)
 {
-  GString *out = g_string_new ("[");
+  g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+  sd_json_writer_begin_array (w);
   for (guint i = 0; i < s->turns->len; i++)
     {
       TurnRecord *r = s->turns->pdata[i];
-      g_string_append (out, i ? ",{\"user\":" : "{\"user\":");
-      json_str (out, r->user);
-      g_string_append (out, ",\"bot\":");
-      json_str (out, r->bot);
-      g_string_append (out, ",\"intent\":");
-      json_str (out, r->intent);
-      g_string_append (out, ",\"action\":");
-      json_str (out, sd_turn_action_to_string (r->action));
-      g_string_append_c (out, '}');
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "user", r->user ? r->user : "");
+      sd_json_writer_member_string (w, "bot", r->bot ? r->bot : "");
+      sd_json_writer_member_string (w, "intent", r->intent ? r->intent : "");
+      sd_json_writer_member_string (w, "action", sd_turn_action_to_string (r->action));
+      sd_json_writer_end_object (w);
     }
-  g_string_append_c (out, ']');
-  return g_string_free (out, FALSE);
+  sd_json_writer_end_array (w);
+  return sd_json_writer_finish (g_steal_pointer (&w));
 }
 
 static void
@@ -490,8 +463,12 @@ sd_dialogue_train_intent_model (SdStore       *store,
   g_autoptr(GBytes) blob = sd_intent_model_save (model);
   double nll_before, nll_after, accuracy;
   sd_intent_model_get_validation (model, &nll_before, &nll_after, &accuracy);
-  g_autofree char *metrics = g_strdup_printf ("{\"valid_accuracy\": %.4f, \"examples\": %u}",
-                                              accuracy, examples->len);
+  g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+  sd_json_writer_begin_object (w);
+  sd_json_writer_member_fixed (w, "valid_accuracy", accuracy, 4);
+  sd_json_writer_member_int (w, "examples", examples->len);
+  sd_json_writer_end_object (w);
+  g_autofree char *metrics = sd_json_writer_finish (g_steal_pointer (&w));
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
       "INSERT INTO models (kind, name, params, metrics, created_at, blob) "
       "VALUES ('intent', 'chat', NULL, ?1, ?2, ?3)", error);
@@ -530,8 +507,12 @@ train_job_run (SdJob         *job,
     {
       double before, after, accuracy;
       sd_intent_model_get_validation (model, &before, &after, &accuracy);
-      summary = g_strdup_printf ("{\"valid_accuracy\": %.4f, \"labels\": %u}",
-                                 accuracy, sd_intent_model_get_n_labels (model));
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_fixed (w, "valid_accuracy", accuracy, 4);
+      sd_json_writer_member_int (w, "labels", sd_intent_model_get_n_labels (model));
+      sd_json_writer_end_object (w);
+      summary = sd_json_writer_finish (g_steal_pointer (&w));
     }
   if (!sd_store_run_finish (store, run, status, summary, model ? error : NULL) && model)
     return FALSE;

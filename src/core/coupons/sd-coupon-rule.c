@@ -8,6 +8,7 @@
 #include "sd-coupon-rule.h"
 #include "sd-error.h"
 #include "sd-json.h"
+#include "sd-json-writer.h"
 
 static const char *const cond_names[SD_N_COND_KINDS] = {
   "all", "any", "not", "segment", "country", "recency_days", "order_count",
@@ -530,42 +531,19 @@ static void
 json_string (GString    *out,
              const char *s)
 {
-  g_string_append_c (out, '"');
-  for (const char *p = s ? s : ""; *p; p++)
-    {
-      unsigned char c = *p;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-  g_string_append_c (out, '"');
+  sd_json_append_string (out, s ? s : "");
 }
 
 static void
 json_number (GString *out,
              double   x)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (x))
-    {
-      g_string_append (out, "null");
-      return;
-    }
+  /* Whole numbers as integers; the rest in the shortest form that reads back exactly, so
+   * a saved rule means exactly what was previewed. */
   if (x == (gint64) x && fabs (x) < 1e15)
-    {
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) x);
-      return;
-    }
-  /* The shortest of %.15g and %.17g that reads back as the same double: 33.3333333 stays
-   * 33.3333333 and a saved rule means exactly what was previewed. */
-  g_ascii_formatd (buf, sizeof buf, "%.15g", x);
-  if (g_ascii_strtod (buf, NULL) != x)
-    g_ascii_formatd (buf, sizeof buf, "%.17g", x);
-  g_string_append (out, buf);
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) x);
+  else
+    sd_json_append_double (out, x);
 }
 
 static void
