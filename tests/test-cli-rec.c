@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "sd-json.h"
+
 static const char *cli;
 
 static char *
@@ -30,15 +32,20 @@ run (const char * const *args,
   return out;
 }
 
+/* A number member of the JSON object the CLI printed (which must be JSON). */
 static double
 number (const char *json,
         const char *key)
 {
-  g_autofree char *pattern = g_strdup_printf ("\"%s\": ", key);
-  const char *at = strstr (json, pattern);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJsonNode) root = sd_json_parse (json, -1, "cli --json", &error);
+  SdJsonNode *member;
 
-  g_assert_nonnull (at);
-  return g_ascii_strtod (at + strlen (pattern), NULL);
+  g_assert_no_error (error);
+  member = sd_json_node_get_member (root, key);
+  g_assert_nonnull (member);
+  g_assert_cmpint (sd_json_node_get_node_type (member), ==, SD_JSON_NUMBER);
+  return sd_json_node_get_number (member);
 }
 
 static void
@@ -125,14 +132,24 @@ test_shop_commands (void)
   out = run ((const char *[]) { "--db", db, "eval", "--model", "ease", "--segment-by", "taste-group", "--json", NULL },
              &status, &err);
   g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (strstr (out, "\"segments\": {\"group 0\": {"));
+  {
+    g_autoptr(SdJsonNode) root = sd_json_parse (out, -1, "eval --json", NULL);
+    g_assert_nonnull (root);
+    g_assert_cmpint (sd_json_node_get_node_type (sd_json_node_get_member (sd_json_node_get_member (root, "segments"), "group 0")),
+                     ==, SD_JSON_OBJECT);
+  }
   g_free (out);
   g_free (err);
 
   out = run ((const char *[]) { "--db", db, "tune", "--model", "ease", "--grid", "lambda=100,1000", "--json", NULL },
              &status, &err);
   g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (strstr (out, "\"best\": {\"lambda\": "));
+  {
+    g_autoptr(SdJsonNode) root = sd_json_parse (out, -1, "tune --json", NULL);
+    g_assert_nonnull (root);
+    g_assert_cmpint (sd_json_node_get_node_type (sd_json_node_get_member (sd_json_node_get_member (root, "best"), "lambda")),
+                     ==, SD_JSON_NUMBER);
+  }
 
   {
     const char *suffixes[] = { "", "-wal", "-shm" };

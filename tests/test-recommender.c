@@ -202,7 +202,7 @@ test_params (void)
   g_assert_true (sd_recommender_set_param (m, "shape", "square", &error));
   g_assert_no_error (error);
   json = sd_recommender_params_to_json (m);
-  g_assert_cmpstr (json, ==, "{\"factors\": 32, \"reg\": 0.125, \"use-flag\": true, \"shape\": \"square\"}");
+  g_assert_cmpstr (json, ==, "{\"factors\":32,\"reg\":0.125,\"use-flag\":true,\"shape\":\"square\"}");
 }
 
 static void

@@ -211,6 +211,24 @@ sd_json_writer_double (SdJsonWriter *self,
 }
 
 void
+sd_json_writer_float (SdJsonWriter *self,
+                      float         value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  begin_value (self);
+  if (!isfinite (value))
+    {
+      g_string_append (self->out, "null");
+      return;
+    }
+  g_ascii_formatd (buf, sizeof buf, "%.7g", value);
+  if ((float) g_ascii_strtod (buf, NULL) != value)
+    g_ascii_formatd (buf, sizeof buf, "%.9g", value);
+  g_string_append (self->out, buf);
+}
+
+void
 sd_json_writer_fixed (SdJsonWriter *self,
                       double        value,
                       int           decimals)

@@ -32,6 +32,9 @@ void          sd_json_writer_int          (SdJsonWriter *self,
 /* The shortest form that reads back as the same double. */
 void          sd_json_writer_double       (SdJsonWriter *self,
                                            double        value);
+/* The shortest form that reads back as the same float (0.1f is 0.1, not 0.100000001). */
+void          sd_json_writer_float        (SdJsonWriter *self,
+                                           float         value);
 /* Rounded to @decimals places (trailing zeros kept, as in 0.9570), for figures a person
  * reads: confidences, timings. */
 void          sd_json_writer_fixed        (SdJsonWriter *self,

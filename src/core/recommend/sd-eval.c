@@ -7,6 +7,7 @@
 
 #include "sd-error.h"
 #include "sd-eval.h"
+#include "sd-json-writer.h"
 
 /* ---- one list ------------------------------------------------------------------------ */
 
@@ -543,21 +544,8 @@ sd_eval_metrics_get (const SdEvalMetrics *m,
 }
 
 static void
-append_number (GString    *out,
-               const char *key,
-               double      value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (value) || isinf (value))
-    g_string_append_printf (out, "\"%s\": null", key);
-  else
-    g_string_append_printf (out, "\"%s\": %s", key, g_ascii_formatd (buf, sizeof buf, "%.6f", value));
-}
-
-static void
-append_metrics (GString             *out,
-                const SdEvalMetrics *m)
+write_metrics (SdJsonWriter        *w,
+               const SdEvalMetrics *m)
 {
   static const char * const names[] = { "precision", "recall", "ndcg", "hit", "map" };
 
@@ -565,33 +553,29 @@ append_metrics (GString             *out,
     for (guint n = 0; n < G_N_ELEMENTS (names); n++)
       {
         g_autofree char *key = g_strdup_printf ("%s@%u", names[n], m->at[c].k);
-        append_number (out, key, sd_eval_metrics_get (m, key));
-        g_string_append (out, ", ");
+        sd_json_writer_member_fixed (w, key, sd_eval_metrics_get (m, key), 6);
       }
-  append_number (out, "coverage", m->coverage);
-  g_string_append (out, ", ");
-  append_number (out, "novelty", m->novelty);
-  g_string_append (out, ", ");
-  append_number (out, "diversity", m->diversity);
-  g_string_append_printf (out, ", \"users_evaluated\": %u", m->n_users);
+  sd_json_writer_member_fixed (w, "coverage", m->coverage, 6);
+  sd_json_writer_member_fixed (w, "novelty", m->novelty, 6);
+  sd_json_writer_member_fixed (w, "diversity", m->diversity, 6);
+  sd_json_writer_member_int (w, "users_evaluated", m->n_users);
 }
 
-char *
-sd_eval_result_to_json_fields (const SdEvalResult *result)
+void
+sd_eval_result_write_json (const SdEvalResult *result,
+                           SdJsonWriter       *w)
 {
-  GString *out = g_string_new (NULL);
-
-  append_metrics (out, &result->overall);
-  g_string_append (out, ", ");
-  append_number (out, "latency_median_ms", result->latency_median_ms);
-  g_string_append (out, ", ");
-  append_number (out, "latency_p99_ms", result->latency_p99_ms);
+  write_metrics (w, &result->overall);
+  sd_json_writer_member_fixed (w, "latency_median_ms", result->latency_median_ms, 6);
+  sd_json_writer_member_fixed (w, "latency_p99_ms", result->latency_p99_ms, 6);
   if (result->segments->len)
     {
       /* The fairness gap: best minus worst group, per headline metric. */
       static const char * const gap_metrics[] = { "ndcg@10", "recall@20", "hit@10", "coverage", "novelty" };
-      g_string_append (out, ", \"segment_gap\": {");
-      for (guint g = 0, first = 1; g < G_N_ELEMENTS (gap_metrics); g++)
+
+      sd_json_writer_key (w, "segment_gap");
+      sd_json_writer_begin_object (w);
+      for (guint g = 0; g < G_N_ELEMENTS (gap_metrics); g++)
         {
           double lo = INFINITY, hi = -INFINITY;
           for (guint s = 0; s < result->segments->len; s++)
@@ -604,26 +588,38 @@ sd_eval_result_to_json_fields (const SdEvalResult *result)
                   hi = MAX (hi, v);
                 }
             }
-          if (hi < lo)
-            continue;
-          if (!first)
-            g_string_append (out, ", ");
-          append_number (out, gap_metrics[g], hi - lo);
-          first = 0;
+          if (hi >= lo)
+            sd_json_writer_member_fixed (w, gap_metrics[g], hi - lo, 6);
         }
-      g_string_append (out, "}");
-      g_string_append (out, ", \"segments\": {");
+      sd_json_writer_end_object (w);
+      sd_json_writer_key (w, "segments");
+      sd_json_writer_begin_object (w);
       for (guint s = 0; s < result->segments->len; s++)
         {
           const SdEvalSegment *seg = g_ptr_array_index (result->segments, s);
-          g_autofree char *label = g_strescape (seg->label, NULL);
-          g_string_append_printf (out, "%s\"%s\": {", s ? ", " : "", label);
-          append_metrics (out, &seg->metrics);
-          g_string_append_c (out, '}');
+          sd_json_writer_key (w, seg->label ? seg->label : "");
+          sd_json_writer_begin_object (w);
+          write_metrics (w, &seg->metrics);
+          sd_json_writer_end_object (w);
         }
-      g_string_append_c (out, '}');
+      sd_json_writer_end_object (w);
     }
-  return g_string_free (out, FALSE);
+}
+
+char *
+sd_eval_result_to_json_fields (const SdEvalResult *result)
+{
+  g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+  g_autofree char *object = NULL;
+  gsize len;
+
+  sd_json_writer_begin_object (w);
+  sd_eval_result_write_json (result, w);
+  sd_json_writer_end_object (w);
+  object = sd_json_writer_finish (g_steal_pointer (&w));
+  /* The members without their braces, to be spliced into a larger object. */
+  len = strlen (object);
+  return g_strndup (object + 1, len - 2);
 }
 
 char **

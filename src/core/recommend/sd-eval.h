@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "sd-json-writer.h"
 #include "sd-recommender.h"
 #include "sd-store.h"
 
@@ -85,6 +86,9 @@ double         sd_eval_metrics_get (const SdEvalMetrics *metrics,
 /* One JSON object: "ndcg@10": …, … "coverage", "novelty", "diversity", "users_evaluated",
  * and "segments": {label: {…}} when there are segments. No braces, so callers can add
  * their own fields: `{` + this + `}`. */
+/* The result's figures as members of an object the caller has begun. */
+void           sd_eval_result_write_json     (const SdEvalResult *result,
+                                              SdJsonWriter       *writer);
 char          *sd_eval_result_to_json_fields (const SdEvalResult *result);
 
 /* Per dense user of @users (a matrix built from @store), the customer's "country",

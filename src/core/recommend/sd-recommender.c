@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "sd-error.h"
+#include "sd-json.h"
+#include "sd-json-writer.h"
 #include "sd-recommender.h"
 
 /* sd-recommenders.c: the table of model types, one line per model. */
@@ -356,62 +358,48 @@ sd_recommender_set_param (SdRecommender  *self,
 }
 
 static void
-append_json_value (GString      *out,
-                   const GValue *v)
+write_json_value (SdJsonWriter *w,
+                  const GValue *v)
 {
   GType type = G_VALUE_TYPE (v);
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   if (type == G_TYPE_INT)
-    g_string_append_printf (out, "%d", g_value_get_int (v));
+    sd_json_writer_int (w, g_value_get_int (v));
   else if (type == G_TYPE_UINT)
-    g_string_append_printf (out, "%u", g_value_get_uint (v));
+    sd_json_writer_int (w, g_value_get_uint (v));
   else if (type == G_TYPE_INT64)
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, g_value_get_int64 (v));
+    sd_json_writer_int (w, g_value_get_int64 (v));
   else if (type == G_TYPE_UINT64)
-    g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_value_get_uint64 (v));
+    sd_json_writer_double (w, (double) g_value_get_uint64 (v));
   else if (type == G_TYPE_DOUBLE)
-    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.10g", g_value_get_double (v)));
+    sd_json_writer_double (w, g_value_get_double (v));
   else if (type == G_TYPE_FLOAT)
-    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.7g", g_value_get_float (v)));
+    sd_json_writer_float (w, g_value_get_float (v));
   else if (type == G_TYPE_BOOLEAN)
-    g_string_append (out, g_value_get_boolean (v) ? "true" : "false");
+    sd_json_writer_bool (w, g_value_get_boolean (v));
   else if (G_TYPE_IS_ENUM (type))
     {
       g_autoptr(GEnumClass) klass = g_type_class_ref (type);
       GEnumValue *ev = g_enum_get_value (klass, g_value_get_enum (v));
-      g_string_append_printf (out, "\"%s\"", ev ? ev->value_nick : "");
+      sd_json_writer_string (w, ev ? ev->value_nick : "");
     }
   else if (type == G_TYPE_STRING)
-    {
-      const char *s = g_value_get_string (v);
-      g_string_append_c (out, '"');
-      for (; s && *s; s++)
-        {
-          if (*s == '"' || *s == '\\')
-            g_string_append_printf (out, "\\%c", *s);
-          else if ((guchar) *s < 0x20)
-            g_string_append_printf (out, "\\u%04x", *s);
-          else
-            g_string_append_c (out, *s);
-        }
-      g_string_append_c (out, '"');
-    }
+    sd_json_writer_string (w, g_value_get_string (v) ? g_value_get_string (v) : "");
   else
-    g_string_append (out, "null");
+    sd_json_writer_null (w);
 }
 
 char *
 sd_recommender_params_to_json (SdRecommender *self)
 {
   g_autofree GParamSpec **pspecs = NULL;
+  g_autoptr(SdJsonWriter) w = NULL;
   guint n = 0;
-  gboolean first = TRUE;
-  GString *out;
 
   g_return_val_if_fail (SD_IS_RECOMMENDER (self), NULL);
 
-  out = g_string_new ("{");
+  w = sd_json_writer_new ();
+  sd_json_writer_begin_object (w);
   pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self), &n);
   for (guint i = 0; i < n; i++)
     {
@@ -420,83 +408,57 @@ sd_recommender_params_to_json (SdRecommender *self)
         continue;
       g_value_init (&v, G_PARAM_SPEC_VALUE_TYPE (pspecs[i]));
       g_object_get_property (G_OBJECT (self), pspecs[i]->name, &v);
-      g_string_append_printf (out, "%s\"%s\": ", first ? "" : ", ", pspecs[i]->name);
-      append_json_value (out, &v);
-      first = FALSE;
+      sd_json_writer_key (w, pspecs[i]->name);
+      write_json_value (w, &v);
     }
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
+  sd_json_writer_end_object (w);
+  return sd_json_writer_finish (g_steal_pointer (&w));
 }
 
-/* Reads back what params_to_json wrote: one flat object of numbers, booleans and strings. */
+/* Reads back what params_to_json wrote (in this or an older spacing): one flat object of
+ * numbers, booleans and strings, each set as if typed as KEY=VALUE. */
 static gboolean
 params_from_json (SdRecommender  *self,
                   const char     *json,
                   GError        **error)
 {
-  const char *p = json;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(SdJsonNode) root = sd_json_parse (json, -1, "params", &local);
 
-#define SKIP_WS() while (g_ascii_isspace (*p)) p++
-  SKIP_WS ();
-  if (*p++ != '{')
-    goto bad;
-  SKIP_WS ();
-  if (*p == '}')
-    return TRUE;
-  for (;;)
+  if (root == NULL || sd_json_node_get_node_type (root) != SD_JSON_OBJECT)
     {
-      g_autofree char *key = NULL;
-      g_autoptr(GString) value = g_string_new (NULL);
-      const char *start;
-
-      SKIP_WS ();
-      if (*p++ != '"')
-        goto bad;
-      start = p;
-      while (*p && *p != '"')
-        p++;
-      if (!*p)
-        goto bad;
-      key = g_strndup (start, p - start);
-      p++;
-      SKIP_WS ();
-      if (*p++ != ':')
-        goto bad;
-      SKIP_WS ();
-      if (*p == '"')
-        {
-          for (p++; *p && *p != '"'; p++)
-            {
-              if (*p == '\\' && p[1])
-                p++;
-              g_string_append_c (value, *p);
-            }
-          if (*p++ != '"')
-            goto bad;
-        }
-      else
-        {
-          while (*p && *p != ',' && *p != '}' && !g_ascii_isspace (*p))
-            g_string_append_c (value, *p++);
-        }
-      if (!sd_recommender_set_param (self, key, value->str, error))
-        return FALSE;
-      SKIP_WS ();
-      if (*p == ',')
-        {
-          p++;
-          continue;
-        }
-      if (*p == '}')
-        return TRUE;
-      goto bad;
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                   "The saved parameters of this model are damaged: %s",
+                   local ? local->message : "not an object");
+      return FALSE;
     }
-#undef SKIP_WS
+  for (guint i = 0; i < sd_json_node_get_length (root); i++)
+    {
+      const char *key = sd_json_node_get_member_name (root, i);
+      SdJsonNode *node = sd_json_node_get_member (root, key);
+      g_autofree char *value = NULL;
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-bad:
-  g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-               "The saved parameters of this model are damaged near “%.20s”", p > json ? p - 1 : p);
-  return FALSE;
+      switch (sd_json_node_get_node_type (node))
+        {
+        case SD_JSON_STRING:
+          value = g_strdup (sd_json_node_get_string (node));
+          break;
+        case SD_JSON_NUMBER:
+          value = g_strdup (g_ascii_dtostr (buf, sizeof buf, sd_json_node_get_number (node)));
+          break;
+        case SD_JSON_BOOL:
+          value = g_strdup (sd_json_node_get_boolean (node) ? "true" : "false");
+          break;
+        default:
+          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                       "The saved parameter “%s” of this model is damaged", key);
+          return FALSE;
+        }
+      if (!sd_recommender_set_param (self, key, value, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- catalog, train, fit ------------------------------------------------------------- */

@@ -122,14 +122,24 @@ train_func (SdJob         *job,
       const guint ks[] = { 10, 20 };
       SdEvalOptions options = { ks, 2, 10, NULL, 1, 0, job, cancellable };
       g_autoptr(SdEvalResult) result = sd_eval_run (model, split.test, &options, &local);
-      g_autofree char *fields = NULL;
+      g_autoptr(SdJsonWriter) w = NULL;
       if (!result)
         goto fail;
-      fields = sd_eval_result_to_json_fields (result);
-      d->metrics = g_strdup_printf ("{%s, \"fit_seconds\": %.3f}", fields, d->fit_seconds);
+      w = sd_json_writer_new ();
+      sd_json_writer_begin_object (w);
+      sd_eval_result_write_json (result, w);
+      sd_json_writer_member_fixed (w, "fit_seconds", d->fit_seconds, 3);
+      sd_json_writer_end_object (w);
+      d->metrics = sd_json_writer_finish (g_steal_pointer (&w));
     }
   else
-    d->metrics = g_strdup_printf ("{\"fit_seconds\": %.3f}", d->fit_seconds);
+    {
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_fixed (w, "fit_seconds", d->fit_seconds, 3);
+      sd_json_writer_end_object (w);
+      d->metrics = sd_json_writer_finish (g_steal_pointer (&w));
+    }
 
   d->model_id = -1;
   if (d->store_model &&
