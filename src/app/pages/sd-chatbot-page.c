@@ -12,6 +12,7 @@
 
 #include "sd-chat-corpus.h"
 #include "sd-chatbot-page.h"
+#include "sd-customer-list.h"
 #include "sd-dialogue.h"
 #include "sd-format.h"
 #include "sd-page-host.h"
@@ -44,20 +45,6 @@ static void
 worker_unref (Worker *w)
 {
   g_atomic_rc_box_release_full (w, worker_clear);
-}
-
-typedef struct {
-  gint64  id;
-  char   *external_id;
-  char   *name;
-} Customer;
-
-static void
-customer_free (Customer *c)
-{
-  g_free (c->external_id);
-  g_free (c->name);
-  g_free (c);
 }
 
 typedef struct {
@@ -95,7 +82,7 @@ struct _SdChatbotPage
   SdStore         *store;
   Worker          *worker;
   GCancellable    *cancellable;
-  GPtrArray       *customers;   /* Customer *: index 0 is the anonymous visitor */
+  GPtrArray       *customers;   /* SdCustomerEntry *: index 0 is the anonymous visitor */
   SdChatSession   *session;
   GPtrArray       *turns;       /* Turn * */
   gboolean         busy;
@@ -148,7 +135,7 @@ current_customer (SdChatbotPage *self)
 
   if (self->customers == NULL || i >= self->customers->len)
     return 0;
-  return ((Customer *) g_ptr_array_index (self->customers, i))->id;
+  return ((SdCustomerEntry *) g_ptr_array_index (self->customers, i))->id;
 }
 
 static const char *
@@ -1024,7 +1011,7 @@ export_response_cb (GtkNativeDialog *chooser,
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
   guint i = gtk_drop_down_get_selected (self->customer_drop);
-  const Customer *who = self->customers && i < self->customers->len ? g_ptr_array_index (self->customers, i) : NULL;
+  const SdCustomerEntry *who = self->customers && i < self->customers->len ? g_ptr_array_index (self->customers, i) : NULL;
 
   if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))))
     {
@@ -1088,10 +1075,9 @@ ready_thread (GTask        *task,
 {
   ReadyWork *w = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStmt) stmt = NULL;
+  g_autoptr(GPtrArray) customers = NULL;
   Worker *worker = g_atomic_rc_box_new0 (Worker);
-  Customer *anonymous = g_new0 (Customer, 1);
-  int rc;
+  SdCustomerEntry *anonymous = g_new0 (SdCustomerEntry, 1);
 
   w->worker = worker;
   if (!(worker->store = sd_store_open (w->db_path, &error)) ||
@@ -1102,29 +1088,15 @@ ready_thread (GTask        *task,
     }
 
   /* The customers with most orders first: they have the most to ask about. */
-  w->customers = g_ptr_array_new_with_free_func ((GDestroyNotify) customer_free);
+  w->customers = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_customer_entry_free);
   anonymous->name = g_strdup (_("An anonymous visitor"));
   g_ptr_array_add (w->customers, anonymous);
-  stmt = sd_store_prepare (worker->store,
-                           "SELECT c.id, c.external_id, c.name FROM customers c"
-                           " JOIN (SELECT customer_id, count(*) AS n FROM orders"
-                           "       WHERE customer_id IS NOT NULL GROUP BY customer_id"
-                           "       ORDER BY n DESC LIMIT ?1) o ON o.customer_id = c.id"
-                           " ORDER BY o.n DESC, c.id", &error);
-  if (stmt == NULL)
+  if (!(customers = sd_customer_list_most_orders (worker->store, N_CUSTOMERS, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  sqlite3_bind_int (stmt, 1, N_CUSTOMERS);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Customer *c = g_new0 (Customer, 1);
-      c->id = sqlite3_column_int64 (stmt, 0);
-      c->external_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      c->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      g_ptr_array_add (w->customers, c);
-    }
+  g_ptr_array_extend_and_steal (w->customers, g_steal_pointer (&customers));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1154,7 +1126,7 @@ ready_done_cb (GObject      *object,
   self->customers = g_steal_pointer (&w->customers);
   for (guint i = 0; i < self->customers->len; i++)
     {
-      Customer *c = g_ptr_array_index (self->customers, i);
+      SdCustomerEntry *c = g_ptr_array_index (self->customers, i);
       g_autofree char *label = c->id ? g_strdup_printf ("%s (%s)", c->name ? c->name : "—", c->external_id)
                                      : g_strdup (c->name);
       gtk_string_list_append (names, label);

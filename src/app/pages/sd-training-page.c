@@ -3,9 +3,9 @@
  * The hyperparameter editor edits a scratch instance of the chosen model: every field
  * goes through sd_recommender_set_param(), so the model itself decides what it accepts
  * and its message is what the field shows. Train turns the scratch model's values into
- * KEY=VALUE pairs for sd_train_job_new(). The runs list and the comparison table read
- * the `runs` table on the main thread: both queries are capped and take well under a
- * millisecond; training and tuning run as jobs.
+ * KEY=VALUE pairs for sd_train_job_new(). The runs list, the curves and the comparison
+ * table ask sd-run-history on the main thread: its queries are capped and take well under
+ * a millisecond; training and tuning run as jobs.
  */
 #include "config.h"
 
@@ -16,8 +16,8 @@
 #include "sd-chart-controls.h"
 #include "sd-dialogue.h"
 #include "sd-format.h"
-#include "sd-json.h"
 #include "sd-recommender.h"
+#include "sd-run-history.h"
 #include "sd-table-row.h"
 #include "sd-train-job.h"
 #include "sd-training-page.h"
@@ -25,6 +25,8 @@
 #include "sd-page-host.h"
 
 #define MAX_RUNS 40
+#define MAX_COMPARED 50
+#define MAX_CURVE_POINTS 100000
 
 struct _SdTrainingPage
 {
@@ -170,14 +172,6 @@ format_seconds (double seconds)
   if (seconds < 120)
     return g_strdup_printf (_("%.1f s"), seconds);
   return g_strdup_printf (_("%.0f min"), seconds / 60);
-}
-
-static double
-json_number (SdJsonNode *object,
-             const char *name)
-{
-  SdJsonNode *node = object ? sd_json_node_get_member (object, name) : NULL;
-  return node && sd_json_node_get_node_type (node) == SD_JSON_NUMBER ? sd_json_node_get_number (node) : NAN;
 }
 
 /* ---- Hyperparameter editor -------------------------------------------------------- */
@@ -798,12 +792,8 @@ train_done_cb (GObject      *object,
   if (!self->training_chatbot)
     run_id = sd_train_job_get_run_id (job);
   else if (self->store)
-    {
-      /* The dialogue job does not say its run; it is the newest chatbot run. */
-      g_autoptr(SdStmt) stmt = sd_store_prepare (self->store, "SELECT max(id) FROM runs WHERE kind = 'chatbot'", NULL);
-      if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-        run_id = sqlite3_column_int64 (stmt, 0);
-    }
+    /* The dialogue job does not say its run; it is the newest chatbot run. */
+    run_id = sd_run_history_newest_run_id (self->store, "chatbot", NULL);
   self->training = FALSE;
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
 
@@ -1155,61 +1145,45 @@ add_run_curves (SdTrainingPage *self,
                 gint64          run_id,
                 ChartExtent    *extent)
 {
-  guint n_ndcg = 0;
-  double last_ndcg = 0;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdStmt) info = NULL;
-  g_autoptr(SdStmt) points = NULL;
+  g_autoptr(SdRunInfo) run = sd_run_history_get_run (self->store, run_id, NULL);
+  g_autoptr(GArray) loss = NULL;
+  g_autoptr(GArray) ndcg = NULL;
   g_autofree char *id = g_strdup_printf ("run-%" G_GINT64_FORMAT, run_id);
   g_autofree char *label = NULL;
-  int loss = -1, ndcg = -1;
+  g_autofree char *name = NULL;
+  guint series = 0;
 
-  info = sd_store_prepare (self->store, "SELECT kind, model FROM runs WHERE id = ?1", &error);
-  if (!info)
+  if (run == NULL)
     return;
-  sqlite3_bind_int64 (info, 1, run_id);
-  if (sqlite3_step (info) != SQLITE_ROW)
-    return;
-  {
-    g_autofree char *name = model_label ((const char *) sqlite3_column_text (info, 0),
-                                         (const char *) sqlite3_column_text (info, 1));
-    /* TRANSLATORS: a past run's curve in a chart legend: model name and run number */
-    label = g_strdup_printf (_("%s #%ld"), name, (long) run_id);
-  }
+  name = model_label (run->kind, run->model);
+  /* TRANSLATORS: a past run's curve in a chart legend: model name and run number */
+  label = g_strdup_printf (_("%s #%ld"), name, (long) run_id);
 
-  points = sd_store_prepare (self->store,
-                             "SELECT name, step, value FROM run_points WHERE run_id = ?1"
-                             " AND name IN ('loss', 'ndcg@10') ORDER BY name, step LIMIT 100000",
-                             &error);
-  if (!points)
-    return;
-  sqlite3_bind_int64 (points, 1, run_id);
-  while (sqlite3_step (points) == SQLITE_ROW)
+  loss = sd_run_history_get_curve (self->store, run_id, "loss", MAX_CURVE_POINTS, NULL);
+  ndcg = sd_run_history_get_curve (self->store, run_id, "ndcg@10", MAX_CURVE_POINTS, NULL);
+  if (loss && loss->len > 0)
     {
-      const char *name = (const char *) sqlite3_column_text (points, 0);
-      int step = sqlite3_column_int (points, 1);
-      double value = sqlite3_column_double (points, 2);
-
-      if (g_strcmp0 (name, "loss") == 0)
+      series = sd_line_chart_add_series (self->loss_chart, id, label);
+      for (guint i = 0; i < loss->len; i++)
         {
-          if (loss < 0)
-            loss = sd_line_chart_add_series (self->loss_chart, id, label);
-          sd_line_chart_append (self->loss_chart, loss, step, value);
-        }
-      else
-        {
-          if (ndcg < 0)
-            ndcg = sd_line_chart_add_series (self->ndcg_chart, id, label);
-          sd_line_chart_append (self->ndcg_chart, ndcg, step, value);
-          n_ndcg++;
-          last_ndcg = value;
-          extent->max_step = MAX (extent->max_step, step);
+          SdRunPoint *p = &g_array_index (loss, SdRunPoint, i);
+          sd_line_chart_append (self->loss_chart, series, p->step, p->value);
         }
     }
-  if (n_ndcg == 1 && loss < 0)
+  if (ndcg && ndcg->len > 0)
     {
-      FlatLine flat = { ndcg, last_ndcg };
-      g_array_append_val (extent->flat, flat);
+      series = sd_line_chart_add_series (self->ndcg_chart, id, label);
+      for (guint i = 0; i < ndcg->len; i++)
+        {
+          SdRunPoint *p = &g_array_index (ndcg, SdRunPoint, i);
+          sd_line_chart_append (self->ndcg_chart, series, p->step, p->value);
+          extent->max_step = MAX (extent->max_step, p->step);
+        }
+      if (ndcg->len == 1 && (loss == NULL || loss->len == 0))
+        {
+          FlatLine flat = { series, g_array_index (ndcg, SdRunPoint, 0).value };
+          g_array_append_val (extent->flat, flat);
+        }
     }
 }
 
@@ -1305,27 +1279,21 @@ status_label (const char *status)
 }
 
 static GtkWidget *
-make_run_row (SdTrainingPage *self,
-              gint64          run_id,
-              const char     *kind,
-              const char     *model,
-              gint64          started,
-              const char     *status,
-              const char     *summary,
-              gboolean        has_loss,
-              double          last_loss)
+make_run_row (SdTrainingPage  *self,
+              const SdRunInfo *run)
 {
-  g_autoptr(SdJsonNode) json = summary ? sd_json_parse (summary, -1, NULL, NULL) : NULL;
-  g_autofree char *label = model_label (kind, model);
+  gint64 run_id = run->id;
+  const char *status = run->status;
+  g_autofree char *label = model_label (run->kind, run->model);
   g_autofree char *title = NULL;
   g_autofree char *escaped = NULL;
-  g_autofree char *when = sd_format_time (started);
+  g_autofree char *when = sd_format_time (run->started_at);
   GString *subtitle = g_string_new (NULL);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_check_button_new ();
-  double ndcg = json_number (json, "ndcg@10");
-  double fit = json_number (json, "fit_seconds");
-  double accuracy = json_number (json, "valid_accuracy");
+  double ndcg = sd_run_info_get_summary_number (run, "ndcg@10");
+  double fit = sd_run_info_get_summary_number (run, "fit_seconds");
+  double accuracy = sd_run_info_get_summary_number (run, "valid_accuracy");
   gint64 *id = g_new (gint64, 1);
 
   {
@@ -1335,9 +1303,9 @@ make_run_row (SdTrainingPage *self,
   }
   /* Unfinished runs say so in a tag at the end of the row. */
   g_string_append (subtitle, when);
-  if (has_loss)
+  if (run->has_loss)
     {
-      g_autofree char *v = format_metric (last_loss);
+      g_autofree char *v = format_metric (run->last_loss);
       /* TRANSLATORS: in a run's summary line: the loss after the last epoch */
       g_string_append_printf (subtitle, _(" · final loss %s"), v);
     }
@@ -1391,7 +1359,7 @@ reload_comparison (SdTrainingPage *self)
   static const char *const metrics[] = { "precision@10", "recall@20", "ndcg@10", "hit@10",
                                          "coverage", "novelty", "fit_seconds" };
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStmt) stmt = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_free);
   double best[G_N_ELEMENTS (metrics)];
 
@@ -1400,25 +1368,23 @@ reload_comparison (SdTrainingPage *self)
     goto out;
 
   /* Each model's newest finished run that was validated. */
-  stmt = sd_store_prepare (self->store,
-                           "SELECT model, summary FROM runs WHERE id IN"
-                           " (SELECT max(id) FROM runs WHERE kind = 'recommender' AND status = 'finished'"
-                           "  AND summary LIKE '%\"ndcg@10\"%' GROUP BY model)"
-                           " ORDER BY model LIMIT 50",
-                           &error);
-  if (!stmt)
-    goto out;
+  runs = sd_run_history_newest_validated_runs (self->store, MAX_COMPARED, &error);
+  if (!runs)
+    {
+      g_warning ("Could not compare the training runs: %s", error->message);
+      goto out;
+    }
   for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
     best[m] = NAN;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint r = 0; r < runs->len; r++)
     {
-      g_autoptr(SdJsonNode) json = sd_json_parse ((const char *) sqlite3_column_text (stmt, 1), -1, NULL, NULL);
+      const SdRunInfo *run = g_ptr_array_index (runs, r);
       double *values = g_new (double, G_N_ELEMENTS (metrics) + 1);
-      char *name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      char *name = g_strdup (run->model);
 
       for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
         {
-          values[m] = json_number (json, metrics[m]);
+          values[m] = sd_run_info_get_summary_number (run, metrics[m]);
           if (!isnan (values[m]))
             {
               gboolean lower_better = g_str_equal (metrics[m], "fit_seconds");
@@ -1461,7 +1427,7 @@ static void
 reload_runs (SdTrainingPage *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStmt) stmt = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->runs_list))))
@@ -1471,37 +1437,20 @@ reload_runs (SdTrainingPage *self)
   self->newest_has_loss = FALSE;
 
   if (self->store)
-    stmt = sd_store_prepare (self->store,
-                             "SELECT r.id, r.kind, r.model, r.started_at, r.status, r.summary,"
-                             " (SELECT p.value FROM run_points p WHERE p.run_id = r.id AND p.name = 'loss'"
-                             "  ORDER BY p.step DESC LIMIT 1)"
-                             " FROM runs r WHERE r.kind <> 'import' ORDER BY r.id DESC LIMIT ?1",
-                             &error);
-  if (stmt)
+    runs = sd_run_history_list_training_runs (self->store, MAX_RUNS, &error);
+  for (guint i = 0; runs && i < runs->len; i++)
     {
-      sqlite3_bind_int (stmt, 1, MAX_RUNS);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      const SdRunInfo *run = g_ptr_array_index (runs, i);
+
+      gtk_list_box_append (self->runs_list, make_run_row (self, run));
+      /* The newest run with a loss curve, else the newest of all. */
+      if (self->n_runs++ == 0 || (!self->newest_has_loss && run->has_loss))
         {
-          GtkWidget *row = make_run_row (self,
-                                         sqlite3_column_int64 (stmt, 0),
-                                         (const char *) sqlite3_column_text (stmt, 1),
-                                         (const char *) sqlite3_column_text (stmt, 2),
-                                         sqlite3_column_int64 (stmt, 3),
-                                         (const char *) sqlite3_column_text (stmt, 4),
-                                         (const char *) sqlite3_column_text (stmt, 5),
-                                         sqlite3_column_type (stmt, 6) != SQLITE_NULL,
-                                         sqlite3_column_double (stmt, 6));
-          gtk_list_box_append (self->runs_list, row);
-          /* The newest run with a loss curve, else the newest of all. */
-          if (self->n_runs++ == 0 ||
-              (!self->newest_has_loss && sqlite3_column_type (stmt, 6) != SQLITE_NULL))
-            {
-              self->newest_run = sqlite3_column_int64 (stmt, 0);
-              self->newest_has_loss = sqlite3_column_type (stmt, 6) != SQLITE_NULL;
-            }
+          self->newest_run = run->id;
+          self->newest_has_loss = run->has_loss;
         }
     }
-  else if (error)
+  if (error)
     g_warning ("Could not list the training runs: %s", error->message);
 
   reload_comparison (self);
@@ -1586,15 +1535,7 @@ setup_metric_columns (SdTrainingPage *self)
 static void
 check_data (SdTrainingPage *self)
 {
-  g_autoptr(SdStmt) stmt = NULL;
-
-  self->has_data = FALSE;
-  if (self->store)
-    stmt = sd_store_prepare (self->store,
-                             "SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM order_lines)",
-                             NULL);
-  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    self->has_data = sqlite3_column_int (stmt, 0) != 0;
+  self->has_data = self->store && sd_run_history_shop_has_training_data (self->store, NULL);
   gtk_label_set_text (GTK_LABEL (self->loss_empty),
                       self->has_data || self->store == NULL
                       ? _("No curve yet. Train a model, or tick a past run below.")

@@ -12,41 +12,13 @@
 #include <gio/gio.h>
 
 #include "sd-store.h"
+#include "sd-table-query.h"
 #include "sd-table-row.h"
 
 G_BEGIN_DECLS
 
-typedef enum {
-  SD_TABLE_CUSTOMERS,
-  SD_TABLE_PRODUCTS,
-  SD_TABLE_ORDERS,
-  SD_TABLE_ORDER_LINES,
-  SD_TABLE_EVENTS,
-  SD_N_TABLES
-} SdTable;
-
-typedef enum {
-  SD_COLUMN_TEXT,
-  SD_COLUMN_INTEGER,
-  SD_COLUMN_MONEY,
-  SD_COLUMN_TIME,
-  SD_COLUMN_EVENT_KIND,
-  SD_COLUMN_RATING,
-} SdColumnKind;
-
-/* What the view needs to build its columns. Titles are translated. */
-const char   *sd_table_get_name            (SdTable  table);
-const char   *sd_table_get_title           (SdTable  table);
-guint         sd_table_get_n_columns       (SdTable  table);
-const char   *sd_table_get_column_title    (SdTable  table,
-                                            guint    column);
-SdColumnKind  sd_table_get_column_kind     (SdTable  table,
-                                            guint    column);
-gboolean      sd_table_get_column_sortable (SdTable  table,
-                                            guint    column);
-/* Whether the column reads best wide (titles, names) rather than fitted to its text. */
-gboolean      sd_table_get_column_expands  (SdTable  table,
-                                            guint    column);
+/* The tables, their columns (sd_table_get_*) and the queries are the core's whitelist in
+ * sd-table-query.h; this model pages through them. */
 
 #define SD_TYPE_TABLE_MODEL (sd_table_model_get_type ())
 G_DECLARE_FINAL_TYPE (SdTableModel, sd_table_model, SD, TABLE_MODEL, GObject)

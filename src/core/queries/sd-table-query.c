@@ -1,0 +1,425 @@
+/* sd-table-query.c — browsing one shop table: its columns, a row order, rows by rowid */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sd-product-text.h"
+#include "sd-table-query.h"
+
+typedef struct {
+  const char   *title;
+  const char   *expr;        /* over the table's FROM clause, base table aliased t */
+  SdColumnKind  kind;
+  gboolean      sortable;    /* only columns of the base table: the order query has no joins */
+  gboolean      searchable;
+  gboolean      expands;
+} ColumnSpec;
+
+typedef struct {
+  const char       *name;
+  const char       *title;
+  const char       *base;    /* FROM without joins: for the order when nothing is searched */
+  const char       *from;    /* FROM with the joins the display and search columns need */
+  const ColumnSpec *columns;
+  guint             n_columns;
+} TableSpec;
+
+static const ColumnSpec customer_columns[] = {
+  { N_("Customer"), "t.external_id", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
+  { N_("Name"), "t.name", SD_COLUMN_TEXT, TRUE, TRUE, TRUE },
+  { N_("E-mail"), "t.email", SD_COLUMN_TEXT, TRUE, TRUE, TRUE },
+  { N_("Country"), "t.country", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
+  { N_("Segment"), "t.segment", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
+  { N_("Since"), "t.created_at", SD_COLUMN_TIME, TRUE, FALSE, FALSE },
+};
+
+static const ColumnSpec product_columns[] = {
+  { N_("Product"), "t.external_id", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
+  { N_("Title"), SD_PRODUCT_TITLE ("t"), SD_COLUMN_TEXT, TRUE, TRUE, TRUE },
+  { N_("Category"), "t.category", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
+  { N_("Tags"), "t.tags", SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
+  { N_("Price"), "t.price_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
+  { N_("Stock"), "t.stock", SD_COLUMN_INTEGER, TRUE, FALSE, FALSE },
+};
+
+static const ColumnSpec order_columns[] = {
+  { N_("Order"), "t.external_id", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
+  { N_("Customer"), "c.external_id", SD_COLUMN_TEXT, FALSE, TRUE, FALSE },
+  { N_("Placed"), "t.placed_at", SD_COLUMN_TIME, TRUE, FALSE, FALSE },
+  { N_("Status"), "t.status", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
+  { N_("Total"), "t.total_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
+  { N_("Currency"), "t.currency", SD_COLUMN_TEXT, TRUE, FALSE, FALSE },
+  { N_("Country"), "t.country", SD_COLUMN_TEXT, TRUE, TRUE, TRUE },
+};
+
+static const ColumnSpec order_line_columns[] = {
+  { N_("Order"), "o.external_id", SD_COLUMN_TEXT, FALSE, TRUE, FALSE },
+  { N_("Line"), "t.line_no", SD_COLUMN_INTEGER, FALSE, FALSE, FALSE },
+  { N_("Product"), SD_PRODUCT_TITLE ("p"), SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
+  { N_("Quantity"), "t.quantity", SD_COLUMN_INTEGER, TRUE, FALSE, FALSE },
+  { N_("Unit price"), "t.unit_price_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
+  { N_("Amount"), "t.quantity * t.unit_price_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
+};
+
+static const ColumnSpec event_columns[] = {
+  { N_("When"), "t.at", SD_COLUMN_TIME, TRUE, FALSE, FALSE },
+  { N_("Kind"), "t.kind", SD_COLUMN_EVENT_KIND, TRUE, FALSE, FALSE },
+  { N_("Customer"), "c.external_id", SD_COLUMN_TEXT, FALSE, TRUE, FALSE },
+  { N_("Product"), SD_PRODUCT_TITLE ("p"), SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
+  { N_("Quantity"), "t.quantity", SD_COLUMN_INTEGER, TRUE, FALSE, FALSE },
+  { N_("Rating"), "t.rating", SD_COLUMN_RATING, TRUE, FALSE, FALSE },
+  { N_("Review"), "t.review_text", SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
+};
+
+static const TableSpec tables[SD_N_TABLES] = {
+  [SD_TABLE_CUSTOMERS] = { "customers", N_("Customers"), "customers t", "customers t",
+                           customer_columns, G_N_ELEMENTS (customer_columns) },
+  [SD_TABLE_PRODUCTS] = { "products", N_("Products"), "products t", "products t",
+                          product_columns, G_N_ELEMENTS (product_columns) },
+  [SD_TABLE_ORDERS] = { "orders", N_("Orders"), "orders t",
+                        "orders t LEFT JOIN customers c ON c.id = t.customer_id",
+                        order_columns, G_N_ELEMENTS (order_columns) },
+  [SD_TABLE_ORDER_LINES] = { "order_lines", N_("Order lines"), "order_lines t",
+                             "order_lines t LEFT JOIN orders o ON o.id = t.order_id"
+                             " LEFT JOIN products p ON p.id = t.product_id",
+                             order_line_columns, G_N_ELEMENTS (order_line_columns) },
+  [SD_TABLE_EVENTS] = { "events", N_("Events"), "events t",
+                        "events t LEFT JOIN customers c ON c.id = t.customer_id"
+                        " LEFT JOIN products p ON p.id = t.product_id",
+                        event_columns, G_N_ELEMENTS (event_columns) },
+};
+
+/* ---- The whitelist ---------------------------------------------------------------- */
+
+const char *
+sd_table_get_name (SdTable table)
+{
+  g_return_val_if_fail (table < SD_N_TABLES, NULL);
+  return tables[table].name;
+}
+
+const char *
+sd_table_get_title (SdTable table)
+{
+  g_return_val_if_fail (table < SD_N_TABLES, NULL);
+  return _(tables[table].title);
+}
+
+guint
+sd_table_get_n_columns (SdTable table)
+{
+  g_return_val_if_fail (table < SD_N_TABLES, 0);
+  return tables[table].n_columns;
+}
+
+static const ColumnSpec *
+column_spec (SdTable table,
+             guint   column)
+{
+  g_return_val_if_fail (table < SD_N_TABLES, NULL);
+  g_return_val_if_fail (column < tables[table].n_columns, NULL);
+  return &tables[table].columns[column];
+}
+
+const char *
+sd_table_get_column_title (SdTable table,
+                           guint   column)
+{
+  const ColumnSpec *spec = column_spec (table, column);
+  return spec ? _(spec->title) : NULL;
+}
+
+SdColumnKind
+sd_table_get_column_kind (SdTable table,
+                          guint   column)
+{
+  const ColumnSpec *spec = column_spec (table, column);
+  return spec ? spec->kind : SD_COLUMN_TEXT;
+}
+
+gboolean
+sd_table_get_column_sortable (SdTable table,
+                              guint   column)
+{
+  const ColumnSpec *spec = column_spec (table, column);
+  return spec ? spec->sortable : FALSE;
+}
+
+gboolean
+sd_table_get_column_searchable (SdTable table,
+                                guint   column)
+{
+  const ColumnSpec *spec = column_spec (table, column);
+  return spec ? spec->searchable : FALSE;
+}
+
+gboolean
+sd_table_get_column_expands (SdTable table,
+                             guint   column)
+{
+  const ColumnSpec *spec = column_spec (table, column);
+  return spec ? spec->expands : FALSE;
+}
+
+/* ---- Row order -------------------------------------------------------------------- */
+
+SdTableOrder *
+sd_table_order_new_range (gint64 first,
+                          guint  n)
+{
+  SdTableOrder *order = g_new0 (SdTableOrder, 1);
+
+  order->first = first;
+  order->n = n;
+  return order;
+}
+
+SdTableOrder *
+sd_table_order_new_list (GArray *rowids)
+{
+  SdTableOrder *order = g_new0 (SdTableOrder, 1);
+
+  g_return_val_if_fail (rowids != NULL, order);
+  order->rowids = rowids;
+  order->n = rowids->len;
+  return order;
+}
+
+void
+sd_table_order_free (SdTableOrder *order)
+{
+  if (order == NULL)
+    return;
+  g_clear_pointer (&order->rowids, g_array_unref);
+  g_free (order);
+}
+
+/* Escapes LIKE's wildcards so what the person typed is matched literally. */
+static char *
+like_pattern (const char *text)
+{
+  GString *out = g_string_new ("%");
+
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '%');
+  return g_string_free (out, FALSE);
+}
+
+/* The SQL is assembled only from the fixed table and column specs above; what the
+ * person typed only ever reaches SQLite as the bound pattern ?1. */
+static char *
+build_order_sql (SdTable  table,
+                 int      sort_column,
+                 gboolean descending,
+                 gboolean searching)
+{
+  const TableSpec *spec = &tables[table];
+  const char *dir = descending ? "DESC" : "ASC";
+  GString *sql = g_string_new ("SELECT t.rowid FROM ");
+  gboolean first = TRUE;
+
+  g_string_append (sql, searching ? spec->from : spec->base);
+  if (searching)
+    {
+      g_string_append (sql, " WHERE (");
+      for (guint i = 0; i < spec->n_columns; i++)
+        if (spec->columns[i].searchable)
+          {
+            g_string_append_printf (sql, "%s%s LIKE ?1 ESCAPE '\\'",
+                                    first ? "" : " OR ", spec->columns[i].expr);
+            first = FALSE;
+          }
+      g_string_append (sql, ")");
+    }
+  if (sort_column >= 0)
+    g_string_append_printf (sql, " ORDER BY %s %s, t.rowid %s",
+                            spec->columns[sort_column].expr, dir, dir);
+  else
+    g_string_append (sql, " ORDER BY t.rowid");
+  return g_string_free (sql, FALSE);
+}
+
+/* The natural order needs no list when the rowids have no gaps: count, first and last. */
+static gboolean
+dense_range (SdStore       *store,
+             SdTable        table,
+             SdTableOrder **order,
+             GError       **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*), min(t.rowid), max(t.rowid) FROM %s",
+                                          tables[table].base);
+  g_autoptr(SdStmt) range = sd_store_prepare (store, sql, error);
+  gint64 count, first, last;
+
+  *order = NULL;
+  if (range == NULL)
+    return FALSE;
+  if (sqlite3_step (range) != SQLITE_ROW)
+    return sd_store_fail (store, _("Could not count the rows"), error);
+  count = sqlite3_column_int64 (range, 0);
+  first = sqlite3_column_int64 (range, 1);
+  last = sqlite3_column_int64 (range, 2);
+  if (count == 0 || (last - first + 1 == count && count <= G_MAXUINT))
+    *order = sd_table_order_new_range (count == 0 ? 0 : first, count);
+  return TRUE;
+}
+
+SdTableOrder *
+sd_table_query_order (SdStore       *store,
+                      SdTable        table,
+                      int            sort_column,
+                      gboolean       descending,
+                      const char    *search,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(SdStmt) stmt = NULL;
+  g_autoptr(GArray) rowids = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *pattern = NULL;
+  gboolean searching = search != NULL && *search != '\0';
+  guint n = 0;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+  g_return_val_if_fail (table < SD_N_TABLES, NULL);
+
+  if (sort_column >= (int) tables[table].n_columns ||
+      (sort_column >= 0 && !tables[table].columns[sort_column].sortable))
+    sort_column = -1;
+  if (sort_column < 0)
+    descending = FALSE;
+
+  if (!searching && sort_column < 0)
+    {
+      SdTableOrder *order;
+
+      if (!dense_range (store, table, &order, error))
+        return NULL;
+      if (order)
+        return order;
+    }
+
+  sql = build_order_sql (table, sort_column, descending, searching);
+  if (!(stmt = sd_store_prepare (store, sql, error)))
+    return NULL;
+  if (searching)
+    {
+      pattern = like_pattern (search);
+      sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_STATIC);
+    }
+  sd_product_text_bind (stmt);
+
+  rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (rowids, rowid);
+      if (++n % 65536 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sd_store_fail (store, _("Could not list the rows"), error);
+      return NULL;
+    }
+  return sd_table_order_new_list (g_steal_pointer (&rowids));
+}
+
+/* ---- Rows ------------------------------------------------------------------------- */
+
+void
+sd_table_record_free (SdTableRecord *record)
+{
+  if (record == NULL)
+    return;
+  for (guint i = 0; i < record->n_values; i++)
+    g_free (record->values[i].text);
+  g_free (record->values);
+  g_free (record);
+}
+
+/* One row by rowid, every column of the table: built once per table, shared by threads. */
+static const char *
+row_sql (SdTable table)
+{
+  static char *sql[SD_N_TABLES];
+
+  if (g_once_init_enter (&sql[table]))
+    {
+      const TableSpec *spec = &tables[table];
+      GString *s = g_string_new ("SELECT ");
+
+      for (guint i = 0; i < spec->n_columns; i++)
+        g_string_append_printf (s, "%s%s", i ? ", " : "", spec->columns[i].expr);
+      g_string_append_printf (s, " FROM %s WHERE t.rowid = ?1", spec->from);
+      g_once_init_leave (&sql[table], g_string_free (s, FALSE));
+    }
+  return sql[table];
+}
+
+static SdTableRecord *
+read_record (sqlite3_stmt    *stmt,
+             const TableSpec *spec,
+             gint64           rowid,
+             gboolean         found)
+{
+  SdTableRecord *record = g_new0 (SdTableRecord, 1);
+
+  record->rowid = rowid;
+  record->found = found;
+  record->n_values = spec->n_columns;
+  record->values = g_new0 (SdTableValue, spec->n_columns);
+  for (guint i = 0; i < spec->n_columns; i++)
+    {
+      SdTableValue *value = &record->values[i];
+
+      if (!found || sqlite3_column_type (stmt, i) == SQLITE_NULL)
+        value->is_null = TRUE;
+      else if (spec->columns[i].kind == SD_COLUMN_TEXT)
+        value->text = g_strdup ((const char *) sqlite3_column_text (stmt, i));
+      else
+        value->number = sqlite3_column_int64 (stmt, i);
+    }
+  return record;
+}
+
+GPtrArray *
+sd_table_query_rows (SdStore       *store,
+                     SdTable        table,
+                     const gint64  *rowids,
+                     guint          n_rowids,
+                     GError       **error)
+{
+  g_autoptr(SdStmt) stmt = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+  g_return_val_if_fail (table < SD_N_TABLES, NULL);
+  g_return_val_if_fail (rowids != NULL || n_rowids == 0, NULL);
+
+  if (!(stmt = sd_store_prepare (store, row_sql (table), error)))
+    return NULL;
+  sd_product_text_bind (stmt);
+  records = g_ptr_array_new_full (n_rowids, (GDestroyNotify) sd_table_record_free);
+  for (guint i = 0; i < n_rowids; i++)
+    {
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, rowids[i]);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          sd_store_fail (store, _("Could not list the rows"), error);
+          return NULL;
+        }
+      g_ptr_array_add (records, read_record (stmt, &tables[table], rowids[i], rc == SQLITE_ROW));
+    }
+  return g_steal_pointer (&records);
+}

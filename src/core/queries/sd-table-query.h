@@ -1,0 +1,118 @@
+/* sd-table-query.h — browsing one shop table: its columns, a row order, rows by rowid
+ *
+ * The Data page shows the five shop tables through a fixed whitelist kept here: which
+ * tables, which columns (and the SQL expression each one reads), which of them sort and
+ * which are searched. Every query is assembled only from that list; what a person types
+ * reaches SQLite only as a bound LIKE pattern, and a sort column outside the list falls
+ * back to the natural order.
+ *
+ * Two questions: the row order (which rowids, in display order, for a sort and a search),
+ * which scans the table and so belongs in a worker with its own connection; and the rows
+ * at some rowids, a primary-key lookup each, cheap enough for the main thread.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SD_TABLE_CUSTOMERS,
+  SD_TABLE_PRODUCTS,
+  SD_TABLE_ORDERS,
+  SD_TABLE_ORDER_LINES,
+  SD_TABLE_EVENTS,
+  SD_N_TABLES
+} SdTable;
+
+typedef enum {
+  SD_COLUMN_TEXT,
+  SD_COLUMN_INTEGER,
+  SD_COLUMN_MONEY,        /* cents */
+  SD_COLUMN_TIME,         /* unix seconds */
+  SD_COLUMN_EVENT_KIND,   /* SdEventKind */
+  SD_COLUMN_RATING,       /* 1 to 5 stars */
+} SdColumnKind;
+
+/* The whitelist. Titles are translated. */
+const char   *sd_table_get_name              (SdTable  table);
+const char   *sd_table_get_title             (SdTable  table);
+guint         sd_table_get_n_columns         (SdTable  table);
+const char   *sd_table_get_column_title      (SdTable  table,
+                                              guint    column);
+SdColumnKind  sd_table_get_column_kind       (SdTable  table,
+                                              guint    column);
+gboolean      sd_table_get_column_sortable   (SdTable  table,
+                                              guint    column);
+/* Whether a search looks into the column. */
+gboolean      sd_table_get_column_searchable (SdTable  table,
+                                              guint    column);
+/* Whether the column reads best wide (titles, names) rather than fitted to its text. */
+gboolean      sd_table_get_column_expands    (SdTable  table,
+                                              guint    column);
+
+/* The rows in display order. In a table's natural order with no gaps in its rowids (the
+ * usual case: rows are only ever added), position i is simply rowid first + i and no list
+ * is kept: a 20-million-row table costs one count(*) and no memory. */
+typedef struct {
+  GArray *rowids;   /* gint64, in display order; NULL for the dense range */
+  gint64  first;    /* the dense range's first rowid */
+  guint   n;
+} SdTableOrder;
+
+SdTableOrder *sd_table_order_new_range       (gint64         first,
+                                              guint          n);
+/* Takes @rowids (gint64). */
+SdTableOrder *sd_table_order_new_list        (GArray        *rowids);
+void          sd_table_order_free            (SdTableOrder  *order);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTableOrder, sd_table_order_free)
+
+static inline gint64
+sd_table_order_get (const SdTableOrder *order,
+                    guint               position)
+{
+  return order->rowids ? g_array_index (order->rowids, gint64, position)
+                       : order->first + position;
+}
+
+/* The order of @table's rows: by column @sort_column (-1, or a column that does not sort,
+ * for the natural order by rowid; ties by rowid in the same direction), keeping only rows
+ * whose searchable columns contain @search (NULL or "" for all; matched literally,
+ * case-insensitive for ASCII). Scans: call it in a worker, on the worker's own store.
+ * Checks @cancellable every 65,536 rows. */
+SdTableOrder *sd_table_query_order           (SdStore       *store,
+                                              SdTable        table,
+                                              int            sort_column,
+                                              gboolean       descending,
+                                              const char    *search,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+
+/* One value of a row, as stored: text for SD_COLUMN_TEXT, a number for every other kind. */
+typedef struct {
+  gboolean  is_null;
+  gint64    number;
+  char     *text;
+} SdTableValue;
+
+typedef struct {
+  gint64        rowid;
+  gboolean      found;      /* FALSE for a row deleted since the order was computed */
+  guint         n_values;   /* the table's columns; all NULL when not found */
+  SdTableValue *values;
+} SdTableRecord;
+
+void          sd_table_record_free           (SdTableRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTableRecord, sd_table_record_free)
+
+/* @table's rows at @rowids, in that order (SdTableRecord *): one primary-key lookup each.
+ * Product titles come in the language sd_product_text_lang() names. */
+GPtrArray    *sd_table_query_rows            (SdStore       *store,
+                                              SdTable        table,
+                                              const gint64  *rowids,
+                                              guint          n_rowids,
+                                              GError       **error);
+
+G_END_DECLS
