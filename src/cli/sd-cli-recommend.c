@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sd-cli.h"
+#include "sd-customer-profile.h"
 #include "sd-ease.h"
 #include "sd-error.h"
 #include "sd-eval.h"
@@ -748,6 +749,7 @@ sd_cli_recommend (SdCliGlobal  *global,
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdCustomerProfile) profile = NULL;
   g_autoptr(SdInteractions) train = NULL;
   g_autoptr(SdCatalog) catalog = NULL;
   g_autoptr(SdRecommender) model = NULL;
@@ -757,7 +759,6 @@ sd_cli_recommend (SdCliGlobal  *global,
   SdRecFilter filter = { 0 };
   const char *source = NULL;
   SdRecommender *used;
-  gint64 customer_id;
   int u;
   guint history;
 
@@ -775,20 +776,30 @@ sd_cli_recommend (SdCliGlobal  *global,
     }
   if (!(store = sd_cli_open_store (global)))
     return SD_EXIT_FAILED;
-  customer_id = lookup_id (store, "SELECT id FROM customers WHERE external_id = ?1",
-                           "SELECT id FROM customers WHERE id = ?1", customer);
-  if (customer_id < 0)
-    {
-      fprintf (stderr, "shopdesk-cli recommend: no customer “%s” in %s\n", customer, sd_store_get_path (store));
-      return SD_EXIT_FAILED;
-    }
+  /* The customer as the Recommendations page finds and shows them. */
+  {
+    gint64 customer_id = sd_store_find_customer (store, customer, &error);
+
+    if (customer_id >= 0)
+      profile = sd_customer_profile_load (store, customer_id, 0, &error);
+    if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
+      {
+        fprintf (stderr, "shopdesk-cli recommend: no customer “%s” in %s\n", customer, sd_store_get_path (store));
+        return SD_EXIT_FAILED;
+      }
+    if (profile == NULL)
+      {
+        fprintf (stderr, "shopdesk-cli recommend: %s\n", error->message);
+        return SD_EXIT_FAILED;
+      }
+  }
   if (!(train = sd_interactions_from_store (store, NULL, NULL, &error)) ||
       !(catalog = sd_catalog_from_store (store, train, NULL, &error)))
     {
       fprintf (stderr, "shopdesk-cli recommend: %s\n", error->message);
       return SD_EXIT_FAILED;
     }
-  u = sd_interactions_user_index (train, customer_id);
+  u = sd_interactions_user_index (train, profile->id);
   g_assert (u >= 0);
   /* Without --model: EASE, or item kNN when the catalogue is too large for EASE. */
   if (!model_name && sd_ease_memory_needed (train->n_items) > ((guint64) 4 << 30))
@@ -820,7 +831,7 @@ sd_cli_recommend (SdCliGlobal  *global,
   if (json)
     {
       printf ("{\"customer\": {\"id\": %" G_GINT64_FORMAT ", \"history\": %u}, \"model\": \"%s\", "
-              "\"source\": \"%s\", \"items\": [", customer_id, history, sd_recommender_get_name (model), source);
+              "\"source\": \"%s\", \"items\": [", profile->id, history, sd_recommender_get_name (model), source);
     }
   else if (csv)
     printf ("rank,product_id,external_id,title,category,score,reasons\n");

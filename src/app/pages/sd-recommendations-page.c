@@ -1,7 +1,10 @@
 /* sd-recommendations-page.c — one customer, their offers and their recommendations
  *
- * The page never computes on the main thread beyond a LIMITed query or two. A "view" job
- * (ViewWork) reads the customer's profile and history through its own connection, loads
+ * The page writes no SQL: it asks the core's questions (src/core/queries) and draws the
+ * answers. On the main thread it asks only the capped ones (the stored models, the
+ * categories); the customer search runs in a thread and the most active customers in a
+ * job, each on a connection of its own. A "view" job (ViewWork) loads the customer's
+ * profile (sd_customer_profile_load) through its own connection, loads
  * what is missing into the shop's cache (the interaction matrix and catalogue, each stored
  * model asked for, the coupon engine's facts and rules), applies the coupon rules and
  * ranks the items; the main thread only builds rows from its result. The cache is shared
@@ -19,10 +22,14 @@
 #include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
 #include "sd-customer-facts.h"
+#include "sd-customer-profile.h"
+#include "sd-customer-query.h"
 #include "sd-error.h"
 #include "sd-format.h"
 #include "sd-item-knn.h"
+#include "sd-model-query.h"
 #include "sd-model-store.h"
+#include "sd-product-query.h"
 #include "sd-product-text.h"
 #include "sd-recommendations-page.h"
 #include "sd-recommender.h"
@@ -32,6 +39,7 @@
 #define N_HISTORY     12
 #define N_SUGGESTIONS 20
 #define N_SIMILAR     8
+#define N_CATEGORIES  200
 #define BOOST         0.5
 
 /* Models offered first when several are stored: the blends and the strongest first. */
@@ -262,23 +270,6 @@ typedef struct {
 } RecList;
 
 typedef struct {
-  SdEventKind kind;
-  gint64      at;
-  int         rating;    /* 0 when none */
-  int         quantity;
-  char       *title;
-  char       *review;
-} HistRow;
-
-static void
-hist_row_free (HistRow *row)
-{
-  g_free (row->title);
-  g_free (row->review);
-  g_free (row);
-}
-
-typedef struct {
   char     *name;
   char     *reason;
   gint64    discount_cents;
@@ -307,16 +298,7 @@ typedef struct {
   char       *bury;
 
   /* Found */
-  char       *external_id;
-  char       *name;
-  char       *country;
-  char       *segment;
-  gint64      created_at;
-  int         orders;
-  gint64      spend_cents;
-  gint64      last_order_at;
-  gint64      counts[SD_N_EVENT_KINDS];
-  GPtrArray  *history;       /* HistRow */
+  SdCustomerProfile *profile;
   GPtrArray  *offers;        /* Offer */
   char       *offers_error;
   gint64      basket_cents;
@@ -340,122 +322,23 @@ view_work_free (ViewWork *w)
     }
   g_free (w->boost);
   g_free (w->bury);
-  g_free (w->external_id);
-  g_free (w->name);
-  g_free (w->country);
-  g_free (w->segment);
-  g_clear_pointer (&w->history, g_ptr_array_unref);
+  g_clear_pointer (&w->profile, sd_customer_profile_free);
   g_clear_pointer (&w->offers, g_ptr_array_unref);
   g_free (w->offers_error);
   g_free (w);
 }
 
-static char *
-column_text (SdStmt *stmt,
-             int     column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-  return text && *text ? g_strdup (text) : NULL;
-}
-
-static gboolean
-read_profile (ViewWork  *w,
-              SdStore   *store,
-              GError   **error)
-{
-  {
-    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-        "SELECT external_id, name, country, segment, created_at FROM customers WHERE id = ?1", error);
-    if (!stmt)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, w->customer_id);
-    if (sqlite3_step (stmt) != SQLITE_ROW)
-      {
-        g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                     _("The customer is no longer in the shop."));
-        return FALSE;
-      }
-    w->external_id = column_text (stmt, 0);
-    w->name = column_text (stmt, 1);
-    w->country = column_text (stmt, 2);
-    w->segment = column_text (stmt, 3);
-    w->created_at = sqlite3_column_int64 (stmt, 4);
-  }
-  {
-    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-        "SELECT count(*), coalesce(sum(total_cents), 0), coalesce(max(placed_at), 0) FROM orders"
-        " WHERE customer_id = ?1 AND status NOT IN ('cancelled', 'refunded')", error);
-    if (!stmt)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, w->customer_id);
-    if (sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        w->orders = sqlite3_column_int (stmt, 0);
-        w->spend_cents = sqlite3_column_int64 (stmt, 1);
-        w->last_order_at = sqlite3_column_int64 (stmt, 2);
-      }
-  }
-  {
-    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-        "SELECT kind, count(*) FROM events WHERE customer_id = ?1 GROUP BY kind", error);
-    if (!stmt)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, w->customer_id);
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        int kind = sqlite3_column_int (stmt, 0);
-        if (kind >= 0 && kind < SD_N_EVENT_KINDS)
-          w->counts[kind] = sqlite3_column_int64 (stmt, 1);
-      }
-  }
-  {
-    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-        "SELECT e.kind, e.at, coalesce(e.rating, 0), e.quantity, " SD_PRODUCT_TITLE ("p") ", e.review_text"
-        " FROM events e JOIN products p ON p.id = e.product_id"
-        " WHERE e.customer_id = ?1 ORDER BY e.at DESC, e.id DESC LIMIT ?2", error);
-    if (!stmt)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, w->customer_id);
-    sqlite3_bind_int (stmt, 2, N_HISTORY);
-    sd_product_text_bind (stmt);
-    w->history = g_ptr_array_new_with_free_func ((GDestroyNotify) hist_row_free);
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        HistRow *row = g_new0 (HistRow, 1);
-        row->kind = sqlite3_column_int (stmt, 0);
-        row->at = sqlite3_column_int64 (stmt, 1);
-        row->rating = sqlite3_column_int (stmt, 2);
-        row->quantity = sqlite3_column_int (stmt, 3);
-        row->title = column_text (stmt, 4);
-        row->review = column_text (stmt, 5);
-        g_ptr_array_add (w->history, row);
-      }
-  }
-  return TRUE;
-}
-
-/* Dense indices of what the customer bought (purchase events and lines of orders that
- * were not cancelled or refunded) or reviewed (a review says they have it: on rating data
- * sets such as MovieLens it is the only sign). Viewed and carted items stay candidates. */
+/* Dense indices of what the customer has (sd_customer_profile_load()'s "bought": bought
+ * or reviewed); viewed and carted items stay candidates. With the lock held. */
 static GHashTable *
-read_bought (ViewWork  *w,
-             SdStore   *store,
-             GError   **error)
+bought_items (ViewWork *w)
 {
-  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT product_id FROM events WHERE customer_id = ?1 AND kind IN (2, 3)"
-      " UNION SELECT l.product_id FROM order_lines l JOIN orders o ON o.id = l.order_id"
-      " WHERE o.customer_id = ?1 AND o.status NOT IN ('cancelled', 'refunded') AND l.product_id IS NOT NULL",
-      error);
-  GHashTable *bought;
+  GHashTable *bought = g_hash_table_new (NULL, NULL);
+  GArray *ids = w->profile->bought;
 
-  if (!stmt)
-    return NULL;
-  bought = g_hash_table_new (NULL, NULL);
-  sqlite3_bind_int64 (stmt, 1, w->customer_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < ids->len; i++)
     {
-      int item = sd_interactions_item_index (w->cache->train, sqlite3_column_int64 (stmt, 0));
+      int item = sd_interactions_item_index (w->cache->train, g_array_index (ids, gint64, i));
       if (item >= 0)
         g_hash_table_add (bought, GUINT_TO_POINTER ((guint) item));
     }
@@ -627,14 +510,14 @@ view_job_func (SdJob         *job,
   if (store == NULL)
     return FALSE;
   sd_job_set_progress (job, 0.05, _("Reading the customer's history…"));
-  if (!read_profile (w, store, error))
+  if (!(w->profile = sd_customer_profile_load (store, w->customer_id, N_HISTORY, error)))
     return FALSE;
 
   locker = g_mutex_locker_new (&cache->lock);
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !ensure_base (cache, store, job, cancellable, error) ||
-      !(bought = read_bought (w, store, error)))
+      !ensure_base (cache, store, job, cancellable, error))
     return FALSE;
+  bought = bought_items (w);
   w->has_stock = cache->has_stock;
   w->has_prices = cache->has_prices;
   for (guint c = 0; c < w->n_models; c++)
@@ -752,9 +635,11 @@ similar_job_func (SdJob         *job,
 
 /* ---- The most active customers, for the empty state: a job (a scan of the events) ---- */
 
+#define N_QUICK 5
+
 typedef struct {
   char      *db_path;
-  GPtrArray *rows;   /* GStrv: external id, name, country, segment, events */
+  GPtrArray *rows;   /* SdCustomerMatch */
 } QuickWork;
 
 static void
@@ -773,25 +658,11 @@ quick_job_func (SdJob         *job,
 {
   QuickWork *w = data;
   g_autoptr(SdStore) store = sd_store_open (w->db_path, error);
-  g_autoptr(SdStmt) stmt = NULL;
 
-  if (store == NULL ||
-      !(stmt = sd_store_prepare (store,
-                                 "SELECT c.external_id, coalesce(c.name, ''), coalesce(c.country, ''),"
-                                 " coalesce(c.segment, ''), t.n"
-                                 " FROM (SELECT customer_id, count(*) AS n FROM events GROUP BY customer_id"
-                                 "       ORDER BY n DESC LIMIT 5) t JOIN customers c ON c.id = t.customer_id"
-                                 " ORDER BY t.n DESC", error)))
+  if (store == NULL)
     return FALSE;
-  w->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      char **row = g_new0 (char *, 6);
-      for (int i = 0; i < 5; i++)
-        row[i] = g_strdup ((const char *) sqlite3_column_text (stmt, i));
-      g_ptr_array_add (w->rows, row);
-    }
-  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  w->rows = sd_customer_query_most_active (store, N_QUICK, cancellable, error);
+  return w->rows != NULL;
 }
 
 /* ---- The page ------------------------------------------------------------------------ */
@@ -1011,10 +882,9 @@ fill_models (SdRecommendationsPage *self)
 
   if (self->store)
     {
-      g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
-          "SELECT DISTINCT name FROM models WHERE kind = 'recommender'", NULL);
-      while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-        g_hash_table_add (stored, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_autoptr(GPtrArray) kept = sd_model_query_stored_names (self->store, "recommender", NULL);
+      for (guint i = 0; kept && i < kept->len; i++)
+        g_hash_table_add (stored, g_strdup (g_ptr_array_index (kept, i)));
     }
 
   self->n_stored = g_hash_table_size (stored);
@@ -1066,12 +936,10 @@ fill_categories (SdRecommendationsPage *self)
   gtk_string_list_append (labels, C_("category", "None"));
   if (self->store)
     {
-      g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
-          "SELECT DISTINCT category FROM products WHERE category IS NOT NULL AND category <> ''"
-          " ORDER BY category LIMIT 200", NULL);
-      while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      g_autoptr(GPtrArray) found = sd_product_query_categories (self->store, N_CATEGORIES, NULL);
+      for (guint i = 0; found && i < found->len; i++)
         {
-          const char *name = (const char *) sqlite3_column_text (stmt, 0);
+          const char *name = g_ptr_array_index (found, i);
           g_ptr_array_add (self->categories, g_strdup (name));
           gtk_string_list_append (labels, name);
           if (g_strcmp0 (name, keep_boost) == 0)
@@ -1118,19 +986,20 @@ static void
 show_header (SdRecommendationsPage *self,
              ViewWork              *w)
 {
-  g_autoptr(GString) detail = g_string_new (w->external_id);
-  const char *name = w->name ? w->name : w->external_id;
+  const SdCustomerProfile *p = w->profile;
+  g_autoptr(GString) detail = g_string_new (p->external_id);
+  const char *name = p->name ? p->name : p->external_id;
   GtkWidget *child;
 
   gtk_label_set_text (self->name_label, name);
   adw_avatar_set_text (self->avatar, name);
-  if (w->country)
-    g_string_append_printf (detail, " · %s", w->country);
-  if (w->segment)
-    g_string_append_printf (detail, " · %s", w->segment);
-  if (w->created_at > 0)
+  if (p->country)
+    g_string_append_printf (detail, " · %s", p->country);
+  if (p->segment)
+    g_string_append_printf (detail, " · %s", p->segment);
+  if (p->created_at > 0)
     {
-      g_autofree char *since = format_date (w->created_at);
+      g_autofree char *since = format_date (p->created_at);
       g_string_append (detail, " · ");
       /* TRANSLATORS: %s is a date */
       g_string_append_printf (detail, _("customer since %s"), since);
@@ -1140,19 +1009,15 @@ show_header (SdRecommendationsPage *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->figures_box))))
     gtk_box_remove (self->figures_box, child);
   {
-    g_autofree char *orders = sd_format_count (w->orders);
-    g_autofree char *spend = sd_format_money (w->spend_cents, self->currency);
-    g_autofree char *last = format_date (w->last_order_at);
-    gtk_box_append (self->figures_box, figure (orders, g_dngettext (GETTEXT_PACKAGE, "order", "orders", w->orders)));
+    g_autofree char *orders = sd_format_count (p->orders);
+    g_autofree char *spend = sd_format_money (p->lifetime_cents, self->currency);
+    g_autofree char *last = format_date (p->last_order_at);
+    g_autofree char *events = sd_format_count (p->n_events);
+    gtk_box_append (self->figures_box, figure (orders, g_dngettext (GETTEXT_PACKAGE, "order", "orders", p->orders)));
     gtk_box_append (self->figures_box, figure (spend, _("lifetime spend")));
     gtk_box_append (self->figures_box, figure (last, _("last order")));
-    {
-      gint64 n_events = w->counts[SD_EVENT_VIEW] + w->counts[SD_EVENT_CART] + w->counts[SD_EVENT_PURCHASE] +
-                        w->counts[SD_EVENT_REVIEW];
-      g_autofree char *events = sd_format_count (n_events);
-      gtk_box_append (self->figures_box,
-                      figure (events, g_dngettext (GETTEXT_PACKAGE, "event", "events", n_events)));
-    }
+    gtk_box_append (self->figures_box,
+                    figure (events, g_dngettext (GETTEXT_PACKAGE, "event", "events", p->n_events)));
   }
 }
 
@@ -1428,21 +1293,22 @@ static void
 show_history (SdRecommendationsPage *self,
               ViewWork              *w)
 {
-  g_autofree char *bought = sd_format_count (w->counts[SD_EVENT_PURCHASE]);
-  g_autofree char *carted = sd_format_count (w->counts[SD_EVENT_CART]);
-  g_autofree char *viewed = sd_format_count (w->counts[SD_EVENT_VIEW]);
-  g_autofree char *reviewed = sd_format_count (w->counts[SD_EVENT_REVIEW]);
+  const SdCustomerProfile *p = w->profile;
+  g_autofree char *bought = sd_format_count (p->events[SD_EVENT_PURCHASE]);
+  g_autofree char *carted = sd_format_count (p->events[SD_EVENT_CART]);
+  g_autofree char *viewed = sd_format_count (p->events[SD_EVENT_VIEW]);
+  g_autofree char *reviewed = sd_format_count (p->events[SD_EVENT_REVIEW]);
   g_autofree char *caption = NULL;
 
   /* TRANSLATORS: counts of a customer's events of each kind, all time */
   caption = g_strdup_printf (_("%s purchases, %s carts, %s views and %s reviews in all; the latest %u:"),
-                             bought, carted, viewed, reviewed, (guint) MIN (w->history->len, N_HISTORY));
+                             bought, carted, viewed, reviewed, (guint) MIN (p->history->len, N_HISTORY));
   gtk_label_set_text (self->history_caption, caption);
 
   clear_list (self->history_list);
-  for (guint i = 0; i < w->history->len; i++)
+  for (guint i = 0; i < p->history->len; i++)
     {
-      HistRow *h = g_ptr_array_index (w->history, i);
+      const SdCustomerEvent *h = g_ptr_array_index (p->history, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *when = sd_format_time (h->at);
       g_autoptr(GString) sub = g_string_new (sd_format_event_kind (h->kind));
@@ -1466,7 +1332,7 @@ show_history (SdRecommendationsPage *self,
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       gtk_list_box_append (self->history_list, row);
     }
-  if (w->history->len == 0)
+  if (p->history->len == 0)
     gtk_list_box_append (self->history_list,
                          placeholder_row (_("No views, carts, purchases or reviews yet: recommendations for this "
                                             "customer come from what is popular and from product descriptions.")));
@@ -1705,48 +1571,28 @@ suggestion_activated_cb (SdRecommendationsPage *self,
 }
 
 static GtkWidget *
-customer_row (const char *external_id,
-              const char *name,
-              const char *country,
-              const char *segment,
-              const char *extra)
+customer_row (const SdCustomerMatch *customer,
+              const char            *extra)
 {
   GtkWidget *row = adw_action_row_new ();
-  g_autoptr(GString) sub = g_string_new (external_id);
+  g_autoptr(GString) sub = g_string_new (customer->external_id);
 
-  if (country && *country)
-    g_string_append_printf (sub, " · %s", country);
-  if (segment && *segment)
-    g_string_append_printf (sub, " · %s", segment);
+  if (customer->country)
+    g_string_append_printf (sub, " · %s", customer->country);
+  if (customer->segment)
+    g_string_append_printf (sub, " · %s", customer->segment);
   if (extra)
     g_string_append_printf (sub, " · %s", extra);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name && *name ? name : external_id);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), customer->name ? customer->name : customer->external_id);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub->str);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  g_object_set_data_full (G_OBJECT (row), "external-id", g_strdup (external_id), g_free);
+  g_object_set_data_full (G_OBJECT (row), "external-id", g_strdup (customer->external_id), g_free);
   /* A click must not take the focus from the search entry: that would close the
    * suggestions before the row is activated. */
   gtk_widget_set_focus_on_click (row, FALSE);
   return row;
-}
-
-/* LIKE with the user's text as data: %, _ and the escape itself match literally. */
-static char *
-like_pattern (const char *text,
-              gboolean    anywhere)
-{
-  GString *out = g_string_new (anywhere ? "%" : "");
-
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '%' || *p == '_' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '%');
-  return g_string_free (out, FALSE);
 }
 
 /* Suggestions are looked up in a thread on a connection of its own: a LIKE over the
@@ -1754,7 +1600,7 @@ like_pattern (const char *text,
 typedef struct {
   char      *db_path;
   char      *text;
-  GPtrArray *rows;     /* GStrv: external id, name, country, segment */
+  GPtrArray *rows;     /* SdCustomerMatch */
 } SearchWork;
 
 static void
@@ -1775,40 +1621,12 @@ search_thread (GTask        *task,
   SearchWork *w = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStore) store = sd_store_open (w->db_path, &error);
-  g_autofree char *anywhere = like_pattern (w->text, TRUE);
-  g_autofree char *prefix = like_pattern (w->text, FALSE);
-  g_autoptr(SdStmt) stmt = NULL;
 
-  w->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* Exact ids first, then ids and names that start with the text, then the rest. */
-  stmt = sd_store_prepare (store,
-      "SELECT external_id, name, country, segment FROM customers"
-      " WHERE external_id LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\'"
-      " ORDER BY external_id = ?3 DESC,"
-      "  (external_id LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\') DESC, name, external_id"
-      " LIMIT ?4", &error);
-  if (stmt == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  sqlite3_bind_text (stmt, 1, anywhere, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, prefix, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, w->text, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 4, N_SUGGESTIONS);
-  while (!g_cancellable_is_cancelled (cancellable) && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      char **row = g_new0 (char *, 5);
-      for (int c = 0; c < 4; c++)
-        row[c] = g_strdup ((const char *) sqlite3_column_text (stmt, c));
-      g_ptr_array_add (w->rows, row);
-    }
-  g_task_return_boolean (task, TRUE);
+  if (store == NULL ||
+      !(w->rows = sd_customer_query_search (store, w->text, N_SUGGESTIONS, cancellable, &error)))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -1825,10 +1643,7 @@ search_done_cb (GObject      *object,
 
   clear_list (self->suggest_list);
   for (guint i = 0; i < w->rows->len; i++)
-    {
-      char **row = g_ptr_array_index (w->rows, i);
-      gtk_list_box_append (self->suggest_list, customer_row (row[0], row[1], row[2], row[3], NULL));
-    }
+    gtk_list_box_append (self->suggest_list, customer_row (g_ptr_array_index (w->rows, i), NULL));
   if (w->rows->len == 0)
     gtk_list_box_append (self->suggest_list, placeholder_row (_("No customer’s name or id contains that.")));
   else
@@ -1942,11 +1757,11 @@ quick_done_cb (GObject      *object,
   clear_list (self->quick_list);
   for (guint i = 0; ok && i < w->rows->len; i++)
     {
-      char **r = g_ptr_array_index (w->rows, i);
-      gint64 n = g_ascii_strtoll (r[4], NULL, 10);
-      g_autofree char *count = sd_format_count (n);
-      g_autofree char *events = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events", n), count);
-      gtk_list_box_append (self->quick_list, customer_row (r[0], r[1], r[2], r[3], events));
+      SdCustomerMatch *m = g_ptr_array_index (w->rows, i);
+      g_autofree char *count = sd_format_count (m->n_events);
+      g_autofree char *events = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events", m->n_events),
+                                                 count);
+      gtk_list_box_append (self->quick_list, customer_row (m, events));
     }
   gtk_widget_set_visible (self->quick_box, ok && w->rows->len > 0);
   g_clear_object (&self->quick_job);
@@ -2124,7 +1939,7 @@ sd_recommendations_page_export_csv (SdRecommendationsPage *self,
         char score[G_ASCII_DTOSTR_BUF_SIZE];
 
         g_strdelimit (reasons, "\n", ';');
-        csv_field (out, w->external_id);
+        csv_field (out, w->profile->external_id);
         g_string_append_c (out, ',');
         csv_field (out, w->lists[c].model);
         g_string_append_printf (out, ",%u,", r + 1);
@@ -2189,7 +2004,7 @@ export_action (GtkWidget  *widget,
   gtk_file_filter_add_mime_type (filter, "text/csv");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   /* TRANSLATORS: the suggested file name; %s is the customer's id */
-  name = g_strdup_printf (_("recommendations-%s.csv"), w->external_id);
+  name = g_strdup_printf (_("recommendations-%s.csv"), w->profile->external_id);
   g_strdelimit (name, "/\\:", '-');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
