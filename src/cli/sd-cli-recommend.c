@@ -465,15 +465,24 @@ sd_cli_eval (SdCliGlobal  *global,
 
   if (json)
     {
-      g_autofree char *fields = sd_eval_result_to_json_fields (result);
       g_autofree char *p = sd_recommender_params_to_json (model);
-      printf ("{\"model\": \"%s\", \"params\": %s, \"data\": \"%s\", %s, \"train_seconds\": %.3f, "
-              "\"eval_seconds\": %.3f, \"n_users\": %u, \"n_items\": %u, \"train_cells\": %" G_GSIZE_FORMAT
-              ", \"test_cells\": %" G_GSIZE_FORMAT ", \"test_cells_dropped\": %" G_GSIZE_FORMAT "}\n",
-              sd_recommender_get_name (model), p, source, fields,
-              sd_recommender_get_fit_seconds (model), result->seconds,
-              d.split.train->n_users, d.split.train->n_items, d.split.train->nnz, d.split.test->nnz,
-              d.split.n_dropped);
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "model", sd_recommender_get_name (model));
+      sd_json_writer_key (w, "params");
+      sd_json_writer_raw (w, p);
+      sd_json_writer_member_string (w, "data", source);
+      sd_eval_result_write_json (result, w);
+      sd_json_writer_member_fixed (w, "train_seconds", sd_recommender_get_fit_seconds (model), 3);
+      sd_json_writer_member_fixed (w, "eval_seconds", result->seconds, 3);
+      sd_json_writer_member_int (w, "n_users", d.split.train->n_users);
+      sd_json_writer_member_int (w, "n_items", d.split.train->n_items);
+      sd_json_writer_member_int (w, "train_cells", d.split.train->nnz);
+      sd_json_writer_member_int (w, "test_cells", d.split.test->nnz);
+      sd_json_writer_member_int (w, "test_cells_dropped", d.split.n_dropped);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (csv)
     {
@@ -493,9 +502,12 @@ sd_cli_eval (SdCliGlobal  *global,
             for (guint n = 0; n < G_N_ELEMENTS (names); n++)
               {
                 g_autofree char *key = g_strdup_printf ("%s@%u", names[n], gm->at[c].k);
-                printf (",%.6f", sd_eval_metrics_get (gm, key));
+                sd_cli_csv_number (stdout, sd_eval_metrics_get (gm, key), 6);
               }
-          printf (",%.6f,%.6f,%.6f\n", gm->coverage, gm->novelty, gm->diversity);
+          sd_cli_csv_number (stdout, gm->coverage, 6);
+          sd_cli_csv_number (stdout, gm->novelty, 6);
+          sd_cli_csv_number (stdout, gm->diversity, 6);
+          putchar ('\n');
         }
     }
   else
@@ -603,17 +615,29 @@ sd_cli_train (SdCliGlobal  *global,
   points = sd_job_get_points (job);
   if (json)
     {
-      printf ("{\"model\": \"%s\", \"run_id\": %" G_GINT64_FORMAT ", \"model_id\": %" G_GINT64_FORMAT
-              ", \"train_seconds\": %.3f, \"metrics\": %s, \"points\": [",
-              model_name, sd_train_job_get_run_id (job), sd_train_job_get_model_id (job),
-              sd_train_job_get_fit_seconds (job), sd_train_job_get_metrics (job));
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "model", model_name);
+      sd_json_writer_member_int (w, "run_id", sd_train_job_get_run_id (job));
+      sd_json_writer_member_int (w, "model_id", sd_train_job_get_model_id (job));
+      sd_json_writer_member_fixed (w, "train_seconds", sd_train_job_get_fit_seconds (job), 3);
+      sd_json_writer_key (w, "metrics");
+      sd_json_writer_raw (w, sd_train_job_get_metrics (job));
+      sd_json_writer_key (w, "points");
+      sd_json_writer_begin_array (w);
       for (guint p = 0; p < points->len; p++)
         {
           SdMetricPoint *pt = &g_array_index (points, SdMetricPoint, p);
-          printf ("%s{\"step\": %d, \"name\": \"%s\", \"value\": %.6g}", p ? ", " : "",
-                  pt->step, pt->name, pt->value);
+          sd_json_writer_begin_object (w);
+          sd_json_writer_member_int (w, "step", pt->step);
+          sd_json_writer_member_string (w, "name", pt->name);
+          sd_json_writer_member_double (w, "value", pt->value);
+          sd_json_writer_end_object (w);
         }
-      printf ("]}\n");
+      sd_json_writer_end_array (w);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
     }
   else
     {
@@ -828,10 +852,19 @@ sd_cli_recommend (SdCliGlobal  *global,
   filter.boost = 0.5;
   top = sd_recommender_recommend (used, (guint) u, (guint) n, &filter);
 
+  g_autoptr(SdJsonWriter) w = json ? sd_json_writer_new () : NULL;
   if (json)
     {
-      printf ("{\"customer\": {\"id\": %" G_GINT64_FORMAT ", \"history\": %u}, \"model\": \"%s\", "
-              "\"source\": \"%s\", \"items\": [", profile->id, history, sd_recommender_get_name (model), source);
+      sd_json_writer_begin_object (w);
+      sd_json_writer_key (w, "customer");
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_int (w, "id", profile->id);
+      sd_json_writer_member_int (w, "history", history);
+      sd_json_writer_end_object (w);
+      sd_json_writer_member_string (w, "model", sd_recommender_get_name (model));
+      sd_json_writer_member_string (w, "source", source);
+      sd_json_writer_key (w, "items");
+      sd_json_writer_begin_array (w);
     }
   else if (csv)
     printf ("rank,product_id,external_id,title,category,score,reasons\n");
@@ -848,21 +881,22 @@ sd_cli_recommend (SdCliGlobal  *global,
 
       if (json)
         {
-          printf ("%s{\"rank\": %u, \"product_id\": %" G_GINT64_FORMAT ", \"external_id\": ",
-                  r ? ", " : "", r + 1, item->id);
-          sd_cli_json_string (stdout, item->external_id);
-          printf (", \"title\": ");
-          sd_cli_json_string (stdout, item->title);
-          printf (", \"category\": ");
-          sd_cli_json_string (stdout, item->category);
-          printf (", \"score\": %.6g, \"reasons\": [", s->score);
-          for (guint w = 0; w < why->len; w++)
+          sd_json_writer_begin_object (w);
+          sd_json_writer_member_int (w, "rank", r + 1);
+          sd_json_writer_member_int (w, "product_id", item->id);
+          sd_json_writer_member_string (w, "external_id", item->external_id ? item->external_id : "");
+          sd_json_writer_member_string (w, "title", item->title ? item->title : "");
+          sd_json_writer_member_string (w, "category", item->category ? item->category : "");
+          sd_json_writer_member_float (w, "score", s->score);
+          sd_json_writer_key (w, "reasons");
+          sd_json_writer_begin_array (w);
+          for (guint k = 0; k < why->len; k++)
             {
-              g_autofree char *text = sd_reason_describe (g_ptr_array_index (why, w), catalog);
-              printf ("%s", w ? ", " : "");
-              sd_cli_json_string (stdout, text);
+              g_autofree char *text = sd_reason_describe (g_ptr_array_index (why, k), catalog);
+              sd_json_writer_string (w, text);
             }
-          printf ("]}");
+          sd_json_writer_end_array (w);
+          sd_json_writer_end_object (w);
           continue;
         }
       for (guint w = 0; w < why->len; w++)
@@ -878,7 +912,8 @@ sd_cli_recommend (SdCliGlobal  *global,
           csv_field (stdout, item->title);
           putchar (',');
           csv_field (stdout, item->category);
-          printf (",%.6g,", s->score);
+          sd_cli_csv_number (stdout, s->score, 6);
+          putchar (',');
           csv_field (stdout, reasons->str);
           putchar ('\n');
         }
@@ -887,7 +922,11 @@ sd_cli_recommend (SdCliGlobal  *global,
                 item->category ? item->category : "", s->score, reasons->str);
     }
   if (json)
-    printf ("]}\n");
+    {
+      sd_json_writer_end_array (w);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
+    }
   return SD_EXIT_OK;
 }
 
@@ -951,11 +990,18 @@ sd_cli_similar (SdCliGlobal  *global,
     return SD_EXIT_FAILED;
   similar = sd_item_knn_similar (SD_ITEM_KNN (model), (guint) i, (guint) n);
 
+  g_autoptr(SdJsonWriter) w = json ? sd_json_writer_new () : NULL;
   if (json)
     {
-      printf ("{\"product\": {\"id\": %" G_GINT64_FORMAT ", \"title\": ", product_id);
-      sd_cli_json_string (stdout, catalog->items[i].title);
-      printf ("}, \"source\": \"%s\", \"items\": [", source);
+      sd_json_writer_begin_object (w);
+      sd_json_writer_key (w, "product");
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_int (w, "id", product_id);
+      sd_json_writer_member_string (w, "title", catalog->items[i].title ? catalog->items[i].title : "");
+      sd_json_writer_end_object (w);
+      sd_json_writer_member_string (w, "source", source);
+      sd_json_writer_key (w, "items");
+      sd_json_writer_begin_array (w);
     }
   else if (csv)
     printf ("rank,product_id,external_id,title,category,similarity\n");
@@ -967,14 +1013,14 @@ sd_cli_similar (SdCliGlobal  *global,
       SdCatalogItem *item = &catalog->items[s->item];
       if (json)
         {
-          printf ("%s{\"rank\": %u, \"product_id\": %" G_GINT64_FORMAT ", \"external_id\": ",
-                  r ? ", " : "", r + 1, item->id);
-          sd_cli_json_string (stdout, item->external_id);
-          printf (", \"title\": ");
-          sd_cli_json_string (stdout, item->title);
-          printf (", \"category\": ");
-          sd_cli_json_string (stdout, item->category);
-          printf (", \"similarity\": %.4f}", s->score);
+          sd_json_writer_begin_object (w);
+          sd_json_writer_member_int (w, "rank", r + 1);
+          sd_json_writer_member_int (w, "product_id", item->id);
+          sd_json_writer_member_string (w, "external_id", item->external_id ? item->external_id : "");
+          sd_json_writer_member_string (w, "title", item->title ? item->title : "");
+          sd_json_writer_member_string (w, "category", item->category ? item->category : "");
+          sd_json_writer_member_fixed (w, "similarity", s->score, 4);
+          sd_json_writer_end_object (w);
         }
       else if (csv)
         {
@@ -984,14 +1030,19 @@ sd_cli_similar (SdCliGlobal  *global,
           csv_field (stdout, item->title);
           putchar (',');
           csv_field (stdout, item->category);
-          printf (",%.4f\n", s->score);
+          sd_cli_csv_number (stdout, s->score, 4);
+          putchar ('\n');
         }
       else
         printf ("%3u. %-40s %-14s %.3f\n", r + 1, item->title ? item->title : "?",
                 item->category ? item->category : "", s->score);
     }
   if (json)
-    printf ("]}\n");
+    {
+      sd_json_writer_end_array (w);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
+    }
   return SD_EXIT_OK;
 }
 
@@ -1118,16 +1169,30 @@ sd_cli_tune (SdCliGlobal  *global,
   best = g_ptr_array_index (result->trials, result->best);
   if (json)
     {
-      printf ("{\"model\": \"%s\", \"metric\": \"%s\", \"validation_users\": %u, \"best\": %s, "
-              "\"best_value\": %.6f, \"trials\": [",
-              result->model, result->metric, result->validation_users, best->params_json, best->value);
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "model", result->model);
+      sd_json_writer_member_string (w, "metric", result->metric);
+      sd_json_writer_member_int (w, "validation_users", result->validation_users);
+      sd_json_writer_key (w, "best");
+      sd_json_writer_raw (w, best->params_json);
+      sd_json_writer_member_fixed (w, "best_value", best->value, 6);
+      sd_json_writer_key (w, "trials");
+      sd_json_writer_begin_array (w);
       for (guint t = 0; t < result->trials->len; t++)
         {
           SdTuneTrial *trial = g_ptr_array_index (result->trials, t);
-          printf ("%s{\"params\": %s, \"value\": %.6f, \"fit_seconds\": %.3f}", t ? ", " : "",
-                  trial->params_json, trial->value, trial->fit_seconds);
+          sd_json_writer_begin_object (w);
+          sd_json_writer_key (w, "params");
+          sd_json_writer_raw (w, trial->params_json);
+          sd_json_writer_member_fixed (w, "value", trial->value, 6);
+          sd_json_writer_member_fixed (w, "fit_seconds", trial->fit_seconds, 3);
+          sd_json_writer_end_object (w);
         }
-      printf ("]}\n");
+      sd_json_writer_end_array (w);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (csv)
     {
@@ -1138,7 +1203,9 @@ sd_cli_tune (SdCliGlobal  *global,
           g_autofree char *what = g_strjoinv (" ", trial->assignments);
           printf ("%u,", t + 1);
           csv_field (stdout, what);
-          printf (",%.6f,%.3f,%s\n", trial->value, trial->fit_seconds, t == result->best ? "yes" : "no");
+          sd_cli_csv_number (stdout, trial->value, 6);
+          sd_cli_csv_number (stdout, trial->fit_seconds, 3);
+          printf (",%s\n", t == result->best ? "yes" : "no");
         }
     }
   else

@@ -308,6 +308,13 @@ sd_json_writer_member_double (SdJsonWriter *self, const char *key, double value)
 }
 
 void
+sd_json_writer_member_float (SdJsonWriter *self, const char *key, float value)
+{
+  sd_json_writer_key (self, key);
+  sd_json_writer_float (self, value);
+}
+
+void
 sd_json_writer_member_fixed (SdJsonWriter *self, const char *key, double value, int decimals)
 {
   sd_json_writer_key (self, key);

@@ -52,6 +52,7 @@ void          sd_json_writer_raw          (SdJsonWriter *self,
 void          sd_json_writer_member_string (SdJsonWriter *self, const char *key, const char *value);
 void          sd_json_writer_member_int    (SdJsonWriter *self, const char *key, gint64 value);
 void          sd_json_writer_member_double (SdJsonWriter *self, const char *key, double value);
+void          sd_json_writer_member_float  (SdJsonWriter *self, const char *key, float value);
 void          sd_json_writer_member_fixed  (SdJsonWriter *self, const char *key, double value, int decimals);
 void          sd_json_writer_member_bool   (SdJsonWriter *self, const char *key, gboolean value);
 
