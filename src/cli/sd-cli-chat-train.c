@@ -385,7 +385,7 @@ sd_cli_chat_train (SdCliGlobal  *global,
       g_autofree char *metrics = g_strdup_printf ("{\"valid_accuracy\": %.4f, \"train_seconds\": %.3f}",
                                                   valid_acc, seconds);
 
-      if (!(store = sd_cli_open_store (global)))
+      if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING)))
         goto out;
       stmt = sd_store_prepare (store,
                                "INSERT INTO models (kind, name, params, metrics, created_at, blob) "

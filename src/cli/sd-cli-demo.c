@@ -65,7 +65,7 @@ sd_cli_demo (SdCliGlobal  *global,
         }
     }
 
-  if (!(store = sd_cli_open_store (global)))
+  if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_CREATE)))
     return SD_EXIT_FAILED;
 
   started = g_get_monotonic_time ();

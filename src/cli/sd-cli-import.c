@@ -63,7 +63,7 @@ sd_cli_import (SdCliGlobal  *global,
     }
   options.hash_identities = hash;
 
-  if (!(store = sd_cli_open_store (global)))
+  if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_CREATE)))
     return SD_EXIT_FAILED;
 
   report = sd_import_file (store, argv[1], &options, on_progress, NULL, NULL, &error);

@@ -570,8 +570,8 @@ sd_cli_train (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli train: --model is required (one of %s)\n", names);
       return SD_EXIT_USAGE;
     }
-  /* Opening here creates and migrates the shop, and resolves the default path. */
-  if (!(store = sd_cli_open_store (global)))
+  /* Opening here migrates the shop, resolves the default path and refuses a read-only one. */
+  if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING)))
     return SD_EXIT_FAILED;
   path = g_strdup (sd_store_get_path (store));
   g_clear_object (&store);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "sd-cli.h"
+#include "sd-error.h"
 
 gboolean
 sd_cli_parse (const char    *command,
@@ -28,8 +29,9 @@ sd_cli_parse (const char    *command,
   return TRUE;
 }
 
-SdStore *
-sd_cli_open_store (SdCliGlobal *global)
+static SdStore *
+open_store (SdCliGlobal      *global,
+            SdStoreOpenFlags  flags)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *fallback = NULL;
@@ -39,15 +41,42 @@ sd_cli_open_store (SdCliGlobal *global)
   if (path == NULL)
     {
       g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "shopdesk", NULL);
-      g_mkdir_with_parents (dir, 0700);
+      if (flags & SD_STORE_OPEN_CREATE)
+        g_mkdir_with_parents (dir, 0700);
       fallback = g_build_filename (dir, "demo-shop.sqlite", NULL);
       path = fallback;
     }
 
-  store = sd_store_open (path, &error);
+  store = sd_store_open_full (path, flags, &error);
   if (store == NULL)
-    fprintf (stderr, "shopdesk-cli: %s\n", error->message);
+    {
+      fprintf (stderr, "shopdesk-cli: %s\n", error->message);
+      if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
+        fprintf (stderr, "A shop is made by “shopdesk-cli --db SHOP.sqlite import FILE” or "
+                 "“shopdesk-cli --db SHOP.sqlite demo”.\n");
+    }
   return store;
+}
+
+SdStore *
+sd_cli_open_store (SdCliGlobal *global)
+{
+  return open_store (global, SD_STORE_OPEN_EXISTING);
+}
+
+SdStore *
+sd_cli_open_store_for_writing (SdCliGlobal      *global,
+                               SdStoreOpenFlags  flags)
+{
+  g_autoptr(SdStore) store = open_store (global, flags);
+
+  if (store && sd_store_is_read_only (store))
+    {
+      fprintf (stderr, "shopdesk-cli: “%s” is read-only: nothing was changed.\n",
+               sd_store_get_path (store));
+      return NULL;
+    }
+  return g_steal_pointer (&store);
 }
 
 static gboolean progress_shown;

@@ -42,7 +42,13 @@ gboolean sd_cli_parse   (const char    *command,
                          GOptionEntry  *entries,
                          int           *argc,
                          char        ***argv);
+/* The shop from --db (or the default one) for reading: it must be there and be a shop;
+ * one that cannot be written opens read-only. Prints why and returns NULL otherwise. */
 SdStore *sd_cli_open_store (SdCliGlobal *global);
+/* The same for a command that changes the shop: refused when it is read-only.
+ * SD_STORE_OPEN_CREATE for the commands that may make a new shop (import, demo). */
+SdStore *sd_cli_open_store_for_writing (SdCliGlobal      *global,
+                                        SdStoreOpenFlags  flags);
 /* A progress line on stderr, only when stderr is a terminal. */
 void     sd_cli_progress   (double fraction, const char *text);
 void     sd_cli_progress_done (void);
