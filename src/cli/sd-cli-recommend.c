@@ -538,6 +538,14 @@ on_job_progress (SdJob      *job,
   sd_cli_progress (sd_job_get_fraction (job), sd_job_get_text (job));
 }
 
+/* From the signal watcher's thread: cancelling is thread-safe. */
+static void
+cancel_job (GCancellable *cancellable,
+            SdJob        *job)
+{
+  sd_job_cancel (job);
+}
+
 int
 sd_cli_train (SdCliGlobal  *global,
               int           argc,
@@ -560,6 +568,7 @@ sd_cli_train (SdCliGlobal  *global,
   g_autofree char *path = NULL;
   SdTrainOptions options;
   GArray *points;
+  gulong handler;
   gboolean ok;
 
   if (!sd_cli_parse ("train", "train a recommender on the shop and keep it", entries, &argc, &argv))
@@ -589,10 +598,18 @@ sd_cli_train (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
   g_signal_connect (job, "notify::fraction", G_CALLBACK (on_job_progress), NULL);
+  handler = g_cancellable_connect (sd_cli_cancel_on_signals (), G_CALLBACK (cancel_job), job, NULL);
   ok = sd_job_run_sync (job, &error);
+  g_cancellable_disconnect (sd_cli_cancel_on_signals (), handler);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   sd_cli_progress_done ();
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      fprintf (stderr, "shopdesk-cli train: cancelled, no model was stored "
+               "(the run is kept in the shop's history as cancelled).\n");
+      return sd_cli_cancelled_status ();
+    }
   if (!ok)
     {
       fprintf (stderr, "shopdesk-cli train: %s\n", error->message);

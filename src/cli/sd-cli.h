@@ -1,7 +1,7 @@
 /* sd-cli.h — the subcommands of shopdesk-cli and what they share */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <stdio.h>
 
 #include "sd-store.h"
@@ -49,6 +49,11 @@ SdStore *sd_cli_open_store (SdCliGlobal *global);
  * SD_STORE_OPEN_CREATE for the commands that may make a new shop (import, demo). */
 SdStore *sd_cli_open_store_for_writing (SdCliGlobal      *global,
                                         SdStoreOpenFlags  flags);
+/* Cancelled by Ctrl+C (SIGINT) or SIGTERM from now on, instead of being stopped at
+ * once: a command that changes the shop passes it to the work, rolls back and exits
+ * with sd_cli_cancelled_status(): 128 + the signal's number (130, 143), as a shell does. */
+GCancellable *sd_cli_cancel_on_signals (void);
+int      sd_cli_cancelled_status (void);
 /* A progress line on stderr, only when stderr is a terminal. */
 void     sd_cli_progress   (double fraction, const char *text);
 void     sd_cli_progress_done (void);
