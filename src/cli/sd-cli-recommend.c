@@ -66,6 +66,73 @@ new_model (const char  *command,
   return g_steal_pointer (&model);
 }
 
+/* A model name and parameters that cannot work are bad usage (exit 2) in every command,
+ * told before any data is read. */
+static gboolean
+check_model (const char  *command,
+             const char  *name,
+             char       **params)
+{
+  g_autoptr(SdRecommender) model = new_model (command, name, params);
+
+  return model != NULL;
+}
+
+/* Each value of a --grid entry (or of the model's own grid) must be one the model takes. */
+static gboolean
+check_grid (const char  *name,
+            char       **grid)
+{
+  const char * const *entries = grid ? (const char * const *) grid : sd_tune_default_grid (name);
+
+  if (entries == NULL || entries[0] == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli tune: there is nothing to search for %s: give a grid such as "
+               "--grid lambda=100,500\n", name);
+      return FALSE;
+    }
+  for (guint i = 0; entries[i]; i++)
+    {
+      const char *eq = strchr (entries[i], '=');
+      g_auto(GStrv) values = NULL;
+      g_autofree char *key = NULL;
+
+      if (eq == NULL || eq[1] == '\0')
+        {
+          fprintf (stderr, "shopdesk-cli tune: a --grid entry is KEY=V1,V2,…; got “%s”\n", entries[i]);
+          return FALSE;
+        }
+      key = g_strndup (entries[i], eq - entries[i]);
+      values = g_strsplit (eq + 1, ",", -1);
+      for (guint v = 0; values[v]; v++)
+        {
+          g_autofree char *param = g_strdup_printf ("%s=%s", key, g_strstrip (values[v]));
+          char *one[] = { param, NULL };
+
+          if (!check_model ("tune", name, one))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_metric (const char *metric)
+{
+  static const char * const at_k[] = { "precision", "recall", "ndcg", "hit", "map", NULL };
+  const char *at = metric ? strchr (metric, '@') : NULL;
+  g_autofree char *name = at ? g_strndup (metric, at - metric) : NULL;
+  guint64 k;
+
+  if (metric == NULL ||
+      g_strv_contains ((const char * const[]) { "coverage", "diversity", "novelty", NULL }, metric) ||
+      (at && g_strv_contains (at_k, name) && g_ascii_string_to_unsigned (at + 1, 10, 1, 1000, &k, NULL)))
+    return TRUE;
+  fprintf (stderr, "shopdesk-cli tune: unknown metric “%s”; use e.g. ndcg@10, recall@20, precision@10, "
+           "hit@10, map@10 (K from 1 to 1000)\n", metric);
+  return FALSE;
+}
+
 typedef struct {
   SdRecommender  *model;
   SdInteractions *train;
@@ -445,6 +512,12 @@ sd_cli_eval (SdCliGlobal  *global,
     }
   if (d.catalog)
     sd_recommender_set_catalog (model, d.catalog);
+  if (d.split.test->nnz == 0)
+    {
+      fprintf (stderr, "shopdesk-cli eval: no test customer has a positive item (ratings count from %d up); "
+               "there is nothing to evaluate\n", min_rating);
+      goto fail;
+    }
 
   if (!fit_with_progress (model, d.split.train, &error))
     goto fail;
@@ -461,6 +534,12 @@ sd_cli_eval (SdCliGlobal  *global,
   options.n_threads = (guint) threads;
   if (!(result = sd_eval_run (model, d.split.test, &options, &error)))
     goto fail;
+  if (result->overall.n_users == 0)
+    {
+      fprintf (stderr, "shopdesk-cli eval: no test customer is also in the training data; "
+               "there is nothing to evaluate\n");
+      goto fail;
+    }
 
   if (json)
     {
@@ -790,6 +869,8 @@ sd_cli_recommend (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli recommend: -n must be between 1 and 1000, got %d\n", n);
       return SD_EXIT_USAGE;
     }
+  if (!check_model ("recommend", model_name ? model_name : "ease", params))
+    return SD_EXIT_USAGE;
   if (!(store = sd_cli_open_store (global)))
     return SD_EXIT_FAILED;
   customer_id = lookup_id (store, "SELECT id FROM customers WHERE external_id = ?1",
@@ -937,6 +1018,8 @@ sd_cli_similar (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli similar: -n must be between 1 and 1000, got %d\n", n);
       return SD_EXIT_USAGE;
     }
+  if (!check_model ("similar", "itemknn", params))
+    return SD_EXIT_USAGE;
   if (!(store = sd_cli_open_store (global)))
     return SD_EXIT_FAILED;
   product_id = lookup_id (store, "SELECT id FROM products WHERE external_id = ?1",
@@ -1070,6 +1153,9 @@ sd_cli_tune (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli tune: --random and --seed must not be negative\n");
       return SD_EXIT_USAGE;
     }
+  if (!check_model ("tune", model_name, fixed) || !check_grid (model_name, grid) ||
+      !check_metric (metric))
+    return SD_EXIT_USAGE;
   cap_blas_threads ();
 
   if (train_path)
@@ -1121,6 +1207,12 @@ sd_cli_tune (SdCliGlobal  *global,
       return SD_EXIT_FAILED;
     }
 
+  if (result->validation_users == 0)
+    {
+      fprintf (stderr, "shopdesk-cli tune: no customer has a held-out positive item in the validation "
+               "split; there is nothing to compare the trials on\n");
+      return SD_EXIT_FAILED;
+    }
   best = g_ptr_array_index (result->trials, result->best);
   if (json)
     {
