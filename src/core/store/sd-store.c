@@ -323,26 +323,27 @@ is_damage (int code)
   return (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB;
 }
 
-/* @error for what SQLite just said, in words that name the problem when it is one a
- * person can act on: a damaged file, a file that cannot be written. */
-static void
-set_sqlite_error (SdStore     *self,
-                  int          code,
-                  const char  *message,
-                  GError     **error)
+/* Sets @error in words a person can act on when SQLite's @code is about the file itself
+ * (damaged, or not writable); FALSE for any other code. */
+static gboolean
+set_file_error (SdStore  *self,
+                int       code,
+                GError  **error)
 {
   if (is_damage (code))
     {
       g_autofree char *findings = quick_check_findings (self->db);
       g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
                    _("“%s” is damaged (quick check: %s)."), self->path, findings);
+      return TRUE;
     }
-  else if ((code & 0xff) == SQLITE_READONLY)
-    g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
-                 _("“%s” is read-only: nothing can be changed in it."), self->path);
-  else
-    g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, "%s (%s)",
-                 message, sqlite3_errstr (code));
+  if ((code & 0xff) == SQLITE_READONLY)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
+                   _("“%s” is read-only: nothing can be changed in it."), self->path);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 gboolean
@@ -352,8 +353,11 @@ sd_store_fail (SdStore     *self,
 {
   int code = sqlite3_extended_errcode (self->db);
 
-  set_sqlite_error (self, code, sqlite3_errmsg (self->db), error);
-  g_prefix_error (error, "%s: ", what);
+  if (set_file_error (self, code, error))
+    g_prefix_error (error, "%s: ", what);
+  else
+    g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, "%s: %s (%s)",
+                 what, sqlite3_errmsg (self->db), sqlite3_errstr (code));
   return FALSE;
 }
 
@@ -366,9 +370,9 @@ sd_store_exec (SdStore     *self,
 
   if (sqlite3_exec (self->db, sql, NULL, NULL, &msg) != SQLITE_OK)
     {
-      g_autofree char *text = g_strdup (msg ? msg : "unknown error");
+      if (!set_file_error (self, sqlite3_extended_errcode (self->db), error))
+        g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, "%s", msg ? msg : "unknown error");
       sqlite3_free (msg);
-      set_sqlite_error (self, sqlite3_extended_errcode (self->db), text, error);
       return FALSE;
     }
   return TRUE;
@@ -531,9 +535,7 @@ check_shop (SdStore   *self,
     }
   if (rc != SQLITE_OK)
     {
-      if (is_damage (rc) || (rc & 0xff) == SQLITE_READONLY)
-        set_sqlite_error (self, rc, NULL, error);
-      else
+      if (!set_file_error (self, rc, error))
         g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, _("Could not read “%s”: %s."),
                      self->path, sqlite3_errmsg (self->db));
       return FALSE;
