@@ -508,6 +508,7 @@ check_shop (SdStore   *self,
             GError   **error)
 {
   sqlite3_stmt *stmt = NULL;
+  g_autofree char *message = NULL;
   int rc, version = 0, tables = 0, ours = 0;
 
   rc = sqlite3_prepare_v2 (self->db,
@@ -524,7 +525,10 @@ check_shop (SdStore   *self,
       rc = SQLITE_OK;
     }
   if (rc != SQLITE_OK)
-    rc = sqlite3_extended_errcode (self->db);
+    {
+      rc = sqlite3_extended_errcode (self->db);
+      message = g_strdup (sqlite3_errmsg (self->db));
+    }
   sqlite3_finalize (stmt);
 
   if ((rc & 0xff) == SQLITE_NOTADB && !starts_like_sqlite (self->path))
@@ -535,9 +539,10 @@ check_shop (SdStore   *self,
     }
   if (rc != SQLITE_OK)
     {
-      if (!set_file_error (self, rc, error))
+      /* Not "read-only" here: reading is all this was, and it failed. */
+      if (!is_damage (rc) || !set_file_error (self, rc, error))
         g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, _("Could not read “%s”: %s."),
-                     self->path, sqlite3_errmsg (self->db));
+                     self->path, message);
       return FALSE;
     }
 
