@@ -7,6 +7,7 @@
 
 #include "sd-intent-model.h"
 #include "sd-json.h"
+#include "sd-store.h"
 
 typedef struct {
   char *dir;
@@ -201,7 +202,18 @@ test_train_saves (Fixture       *f,
   sd_intent_model_predict (model, "快递到哪里了", &pred);
   g_assert_cmpstr (pred.name, ==, "shipping");
 
-  /* Without --out the model goes into the shop. */
+  /* Without --out the model goes into the shop, which must be there: a mistyped --db
+   * makes no new shop. */
+  g_assert_cmpint (run_cli (f, &out2, &err2, "chat-train", "--train", f->train, "--epochs", "5",
+                            "--json", NULL), ==, 1);
+  g_assert_nonnull (strstr (err2, "No such shop"));
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out2, g_free);
+  g_clear_pointer (&err2, g_free);
+  {
+    g_autoptr(SdStore) store = sd_store_open (f->db, &error);
+    g_assert_no_error (error);
+  }
   g_assert_cmpint (run_cli (f, &out2, &err2, "chat-train", "--train", f->train, "--epochs", "5",
                             "--json", NULL), ==, 0);
   root = sd_json_parse (out2, -1, "chat-train output", &error);

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sd-error.h"
 #include "sd-store.h"
@@ -130,8 +133,8 @@ test_not_a_database (void)
   close (fd);
   store = sd_store_open (path, &error);
   g_assert_null (store);
-  g_assert_error (error, SD_ERROR, SD_ERROR_DATABASE);
-  g_assert_nonnull (strstr (error->message, "not a Shopdesk database"));
+  g_assert_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT);
+  g_assert_nonnull (strstr (error->message, "not an SQLite database"));
   g_unlink (path);
 }
 
@@ -183,6 +186,264 @@ test_runs (Fixture       *f,
   g_assert_error (error, SD_ERROR, SD_ERROR_DATABASE);
 }
 
+static GBytes *
+file_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+/* A schema version outside 0 … current indexed the migrations: -1 ran a string that is
+ * no migration as SQL, others read out of bounds. Each is refused, the file untouched. */
+static void
+test_schema_version_out_of_range (Fixture       *f,
+                                  gconstpointer  data)
+{
+  const gint64 versions[] = { -1, -5, G_MININT32, sd_store_schema_version () + 1, G_MAXINT32 };
+
+  for (guint v = 0; v < G_N_ELEMENTS (versions); v++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdStore) again = NULL;
+      g_autoptr(GBytes) before = NULL;
+      g_autoptr(GBytes) after = NULL;
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, versions[v]);
+
+      g_assert_true (sd_store_exec (f->store, bump, NULL));
+      g_assert_true (sd_store_exec (f->store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL));
+      before = file_bytes (f->path);
+
+      again = sd_store_open (f->path, &error);
+      g_assert_null (again);
+      if (versions[v] < 0)
+        {
+          g_assert_error (error, SD_ERROR, SD_ERROR_DATABASE);
+          g_assert_nonnull (strstr (error->message, "damaged"));
+        }
+      else
+        {
+          g_assert_error (error, SD_ERROR, SD_ERROR_UNSUPPORTED);
+          g_assert_nonnull (strstr (error->message, "newer Shopdesk"));
+        }
+      after = file_bytes (f->path);
+      g_assert_true (g_bytes_equal (before, after));
+      g_assert_cmpint (query_int (f->store, "PRAGMA user_version"), ==, (int) versions[v]);
+    }
+}
+
+/* Another application's database is refused by every way of opening, and left exactly
+ * as it was: no Shopdesk tables, no WAL. */
+static void
+test_foreign_refused_unchanged (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sd-foreign-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "other.sqlite", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  sqlite3 *db = NULL;
+  const SdStoreOpenFlags flags[] = { SD_STORE_OPEN_EXISTING, SD_STORE_OPEN_CREATE };
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);"
+                                     "INSERT INTO notes (text) VALUES ('keep me')", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = file_bytes (path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdStore) store = sd_store_open_full (path, flags[i], &error);
+
+      g_assert_null (store);
+      g_assert_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT);
+      g_assert_nonnull (strstr (error->message, "another application"));
+    }
+  after = file_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Opening an existing shop never makes one: a mistyped path is "no such shop". */
+static void
+test_open_existing_creates_nothing (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sd-existing-XXXXXX", NULL);
+  g_autofree char *missing = g_build_filename (dir, "smal.sqlite", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.sqlite", NULL);
+  g_autofree char *wal = g_strconcat (empty, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (empty, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  GStatBuf st;
+
+  store = sd_store_open_full (missing, SD_STORE_OPEN_EXISTING, &error);
+  g_assert_null (store);
+  g_assert_error (error, SD_ERROR, SD_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "No such shop"));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* A zero-byte file is a new shop only to a caller that may create one. */
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  store = sd_store_open_full (empty, SD_STORE_OPEN_EXISTING, &error);
+  g_assert_null (store);
+  g_assert_error (error, SD_ERROR, SD_ERROR_NOT_FOUND);
+  g_assert_cmpint (g_stat (empty, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 0);
+  g_clear_error (&error);
+
+  store = sd_store_open_full (empty, SD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, sd_store_schema_version ());
+  g_assert_false (sd_store_is_read_only (store));
+  g_clear_object (&store);
+
+  store = sd_store_open_full (empty, SD_STORE_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_unlink (empty);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (dir);
+}
+
+/* A shop whose pages were overwritten is called damaged, with what quick_check found. */
+static void
+test_damaged_shop (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) again = NULL;
+  g_autofree char *garbage = g_malloc (4096 * 8);
+  SdStoreStats stats;
+  FILE *file;
+  GStatBuf st;
+
+  g_assert_true (sd_store_exec (f->store,
+                                "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)"
+                                " INSERT INTO customers (external_id, name) SELECT 'c' || i, printf ('%.100c', 'x') FROM n",
+                                &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_store_exec (f->store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL));
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 4096 * 200);
+
+  /* Overwrite eight pages in the middle of the customers table. */
+  for (guint i = 0; i < 4096 * 8; i++)
+    garbage[i] = (char) (g_test_rand_int () & 0xff);
+  file = g_fopen (f->path, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, (long) (st.st_size / 4096 / 2) * 4096, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (garbage, 1, 4096 * 8, file), ==, 4096 * 8);
+  fclose (file);
+  g_clear_object (&f->store);
+
+  again = sd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (sd_store_get_stats (again, &stats, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "damaged"));
+  g_assert_nonnull (strstr (error->message, "quick check"));
+  g_assert_nonnull (strstr (error->message, "Page "));
+  /* The fixture checks that its store is finalized: give it one. */
+  f->store = g_steal_pointer (&again);
+}
+
+/* The read-only tests run in a child that cannot write the shop: as root, the child
+ * becomes nobody; otherwise the modes are taken away. */
+static gboolean
+drop_write_access (const char *dir,
+                   const char *path,
+                   gboolean    folder_too)
+{
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (g_chmod (dir, folder_too ? 0755 : 0777), ==, 0);
+      g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+      return TRUE;
+    }
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_cmpint (g_chmod (dir, folder_too ? 0555 : 0755), ==, 0);
+  return TRUE;
+}
+
+static void
+test_read_only_child (void)
+{
+  const char *path = g_getenv ("SD_TEST_READ_ONLY_SHOP");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  SdStoreStats stats;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("run in a child by /store/read-only/file and /store/read-only/folder");
+      return;
+    }
+  if (geteuid () == 0 && (setgid (65534) != 0 || setuid (65534) != 0))
+    g_error ("could not become nobody");
+  store = sd_store_open_full (path, SD_STORE_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_store_is_read_only (store));
+  g_assert_true (sd_store_get_stats (store, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.customers, ==, 1);
+
+  g_assert_false (sd_store_begin (store, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "read-only"));
+  g_clear_error (&error);
+  g_assert_false (sd_store_set_setting (store, "k", "v", &error));
+  g_assert_nonnull (strstr (error->message, "read-only"));
+}
+
+static void
+test_read_only (gconstpointer data)
+{
+  gboolean folder_too = GPOINTER_TO_INT (data);
+  g_autofree char *dir = g_dir_make_tmp ("sd-ro-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "shop.sqlite", NULL);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (path, &error);
+    g_assert_no_error (error);
+    g_assert_true (sd_store_exec (store, "INSERT INTO customers (external_id) VALUES ('c1')", NULL));
+  }
+  before = file_bytes (path);
+  drop_write_access (dir, path, folder_too);
+  g_setenv ("SD_TEST_READ_ONLY_SHOP", path, TRUE);
+  g_test_trap_subprocess ("/store/read-only/child", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  after = file_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+
+  g_chmod (dir, 0700);
+  g_chmod (path, 0600);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (d)))
+      {
+        g_autofree char *p = g_build_filename (dir, name, NULL);
+        g_unlink (p);
+      }
+  }
+  g_rmdir (dir);
+}
+
 static void
 test_event_kinds (void)
 {
@@ -212,6 +473,14 @@ main (int    argc,
   g_test_add ("/store/runs", Fixture, NULL, fixture_set_up, test_runs, fixture_tear_down);
   g_test_add_func ("/store/not-a-database", test_not_a_database);
   g_test_add_func ("/store/event-kinds", test_event_kinds);
+  g_test_add ("/store/schema-version-out-of-range", Fixture, NULL, fixture_set_up,
+              test_schema_version_out_of_range, fixture_tear_down);
+  g_test_add_func ("/store/foreign-refused-unchanged", test_foreign_refused_unchanged);
+  g_test_add_func ("/store/open-existing-creates-nothing", test_open_existing_creates_nothing);
+  g_test_add ("/store/damaged", Fixture, NULL, fixture_set_up, test_damaged_shop, fixture_tear_down);
+  g_test_add_data_func ("/store/read-only/file", GINT_TO_POINTER (FALSE), test_read_only);
+  g_test_add_data_func ("/store/read-only/folder", GINT_TO_POINTER (TRUE), test_read_only);
+  g_test_add_func ("/store/read-only/child", test_read_only_child);
 
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -27,7 +28,7 @@ typedef struct {
   int       word_ngrams;
   int       minn;
   int       maxn;
-  int       min_count;
+  double    min_count;   /* a whole number; read as a double so that 1e6 is taken too */
   double    smoothing;
   double    valid_fraction;
   gboolean  no_refit;
@@ -94,7 +95,7 @@ parse_options (const char   *command,
     { "word-ngrams", 0, 0, G_OPTION_ARG_INT, &o->word_ngrams, "Longest word n-gram", "N" },
     { "minn", 0, 0, G_OPTION_ARG_INT, &o->minn, "Shortest character n-gram (0 with --maxn 0: none)", "N" },
     { "maxn", 0, 0, G_OPTION_ARG_INT, &o->maxn, "Longest character n-gram", "N" },
-    { "min-count", 0, 0, G_OPTION_ARG_INT, &o->min_count, "Drop features seen fewer times", "N" },
+    { "min-count", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_count, "Drop features seen fewer times", "N" },
     { "label-smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o->smoothing, "Label smoothing (0–0.5)", "X" },
     { "valid-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o->valid_fraction, "Part of the training data held out for calibration", "X" },
     { "no-refit", 0, 0, G_OPTION_ARG_NONE, &o->no_refit, "Keep the model trained without the held-out part", NULL },
@@ -137,6 +138,12 @@ parse_options (const char   *command,
       fprintf (stderr, "shopdesk-cli %s: numbers must be positive\n", command);
       return FALSE;
     }
+  if (o->min_count != floor (o->min_count) || o->min_count > G_MAXINT)
+    {
+      fprintf (stderr, "shopdesk-cli %s: --min-count must be a whole number up to %d, got %g\n",
+               command, G_MAXINT, o->min_count);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -153,7 +160,7 @@ to_params (const ChatOptions *o,
   params->word_ngrams = o->word_ngrams;
   params->char_min = o->minn;
   params->char_max = o->maxn;
-  params->min_count = o->min_count;
+  params->min_count = (guint) o->min_count;
   params->label_smoothing = o->smoothing;
   params->validation_fraction = o->valid_fraction;
   params->refit = !o->no_refit;
@@ -210,6 +217,15 @@ load_and_train (const char         *command,
     }
   *seconds = (g_get_monotonic_time () - start) / 1e6;
   sd_cli_progress_done ();
+  if (sd_intent_model_get_n_features (work.model) == 0)
+    {
+      /* A model without features gives every text the same answer: its scores would
+       * only look like results. */
+      fprintf (stderr, "shopdesk-cli %s: no word or character n-gram occurs %.0f times or more in the "
+               "training data (--min-count), so the model would know nothing\n", command, o->min_count);
+      g_object_unref (work.model);
+      return NULL;
+    }
   *job_points = sd_job_get_points (job)->len;
   *train_out = g_steal_pointer (&train);
   *job_out = g_steal_pointer (&job);
@@ -385,7 +401,7 @@ sd_cli_chat_train (SdCliGlobal  *global,
       g_autofree char *metrics = g_strdup_printf ("{\"valid_accuracy\": %.4f, \"train_seconds\": %.3f}",
                                                   valid_acc, seconds);
 
-      if (!(store = sd_cli_open_store (global)))
+      if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING)))
         goto out;
       stmt = sd_store_prepare (store,
                                "INSERT INTO models (kind, name, params, metrics, created_at, blob) "

@@ -422,7 +422,10 @@ sd_cli_coupons (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
 
-  if (!(store = sd_cli_open_store (global)))
+  /* add and undo change the shop: a read-only one is refused before any work. */
+  if (!(store = g_strv_contains ((const char *[]) { "add", "undo", NULL }, action)
+                ? sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING)
+                : sd_cli_open_store (global)))
     return SD_EXIT_FAILED;
 
   if (strcmp (action, "list") == 0)

@@ -35,6 +35,7 @@ sd_cli_demo (SdCliGlobal  *global,
   SdDemoOptions options;
   SdStoreStats stats;
   gint64 started;
+  GCancellable *cancellable;
 
   if (!sd_cli_parse ("demo", "make a demo shop with customers in hidden taste groups",
                      entries, &argc, &argv))
@@ -65,13 +66,19 @@ sd_cli_demo (SdCliGlobal  *global,
         }
     }
 
-  if (!(store = sd_cli_open_store (global)))
+  cancellable = sd_cli_cancel_on_signals ();
+  if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_CREATE)))
     return SD_EXIT_FAILED;
 
   started = g_get_monotonic_time ();
-  if (!sd_demo_generate (store, &options, progress_cb, NULL, NULL, &error))
+  if (!sd_demo_generate (store, &options, progress_cb, NULL, cancellable, &error))
     {
       sd_cli_progress_done ();
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          fprintf (stderr, "shopdesk-cli demo: cancelled, nothing changed.\n");
+          return sd_cli_cancelled_status ();
+        }
       fprintf (stderr, "shopdesk-cli demo: %s\n", error->message);
       return SD_EXIT_FAILED;
     }

@@ -47,6 +47,7 @@ sd_cli_import (SdCliGlobal  *global,
   g_autoptr(SdImportReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  GCancellable *cancellable;
 
   if (!sd_cli_parse ("import", "import a shop export (CSV, plain or .gz) FILE", entries, &argc, &argv))
     return SD_EXIT_USAGE;
@@ -63,11 +64,17 @@ sd_cli_import (SdCliGlobal  *global,
     }
   options.hash_identities = hash;
 
-  if (!(store = sd_cli_open_store (global)))
+  cancellable = sd_cli_cancel_on_signals ();
+  if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_CREATE)))
     return SD_EXIT_FAILED;
 
-  report = sd_import_file (store, argv[1], &options, on_progress, NULL, NULL, &error);
+  report = sd_import_file (store, argv[1], &options, on_progress, NULL, cancellable, &error);
   sd_cli_progress_done ();
+  if (report == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      fprintf (stderr, "shopdesk-cli import: cancelled, nothing changed.\n");
+      return sd_cli_cancelled_status ();
+    }
   if (report == NULL)
     {
       fprintf (stderr, "shopdesk-cli import: %s\nNothing was imported.\n", error->message);

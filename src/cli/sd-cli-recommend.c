@@ -67,6 +67,73 @@ new_model (const char  *command,
   return g_steal_pointer (&model);
 }
 
+/* A model name and parameters that cannot work are bad usage (exit 2) in every command,
+ * told before any data is read. */
+static gboolean
+check_model (const char  *command,
+             const char  *name,
+             char       **params)
+{
+  g_autoptr(SdRecommender) model = new_model (command, name, params);
+
+  return model != NULL;
+}
+
+/* Each value of a --grid entry (or of the model's own grid) must be one the model takes. */
+static gboolean
+check_grid (const char  *name,
+            char       **grid)
+{
+  const char * const *entries = grid ? (const char * const *) grid : sd_tune_default_grid (name);
+
+  if (entries == NULL || entries[0] == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli tune: there is nothing to search for %s: give a grid such as "
+               "--grid lambda=100,500\n", name);
+      return FALSE;
+    }
+  for (guint i = 0; entries[i]; i++)
+    {
+      const char *eq = strchr (entries[i], '=');
+      g_auto(GStrv) values = NULL;
+      g_autofree char *key = NULL;
+
+      if (eq == NULL || eq[1] == '\0')
+        {
+          fprintf (stderr, "shopdesk-cli tune: a --grid entry is KEY=V1,V2,…; got “%s”\n", entries[i]);
+          return FALSE;
+        }
+      key = g_strndup (entries[i], eq - entries[i]);
+      values = g_strsplit (eq + 1, ",", -1);
+      for (guint v = 0; values[v]; v++)
+        {
+          g_autofree char *param = g_strdup_printf ("%s=%s", key, g_strstrip (values[v]));
+          char *one[] = { param, NULL };
+
+          if (!check_model ("tune", name, one))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_metric (const char *metric)
+{
+  static const char * const at_k[] = { "precision", "recall", "ndcg", "hit", "map", NULL };
+  const char *at = metric ? strchr (metric, '@') : NULL;
+  g_autofree char *name = at ? g_strndup (metric, at - metric) : NULL;
+  guint64 k;
+
+  if (metric == NULL ||
+      g_strv_contains ((const char * const[]) { "coverage", "diversity", "novelty", NULL }, metric) ||
+      (at && g_strv_contains (at_k, name) && g_ascii_string_to_unsigned (at + 1, 10, 1, 1000, &k, NULL)))
+    return TRUE;
+  fprintf (stderr, "shopdesk-cli tune: unknown metric “%s”; use e.g. ndcg@10, recall@20, precision@10, "
+           "hit@10, map@10 (K from 1 to 1000)\n", metric);
+  return FALSE;
+}
+
 typedef struct {
   SdRecommender  *model;
   SdInteractions *train;
@@ -446,6 +513,12 @@ sd_cli_eval (SdCliGlobal  *global,
     }
   if (d.catalog)
     sd_recommender_set_catalog (model, d.catalog);
+  if (d.split.test->nnz == 0)
+    {
+      fprintf (stderr, "shopdesk-cli eval: no test customer has a positive item (ratings count from %d up); "
+               "there is nothing to evaluate\n", min_rating);
+      goto fail;
+    }
 
   if (!fit_with_progress (model, d.split.train, &error))
     goto fail;
@@ -462,6 +535,12 @@ sd_cli_eval (SdCliGlobal  *global,
   options.n_threads = (guint) threads;
   if (!(result = sd_eval_run (model, d.split.test, &options, &error)))
     goto fail;
+  if (result->overall.n_users == 0)
+    {
+      fprintf (stderr, "shopdesk-cli eval: no test customer is also in the training data; "
+               "there is nothing to evaluate\n");
+      goto fail;
+    }
 
   if (json)
     {
@@ -551,6 +630,14 @@ on_job_progress (SdJob      *job,
   sd_cli_progress (sd_job_get_fraction (job), sd_job_get_text (job));
 }
 
+/* From the signal watcher's thread: cancelling is thread-safe. */
+static void
+cancel_job (GCancellable *cancellable,
+            SdJob        *job)
+{
+  sd_job_cancel (job);
+}
+
 int
 sd_cli_train (SdCliGlobal  *global,
               int           argc,
@@ -573,6 +660,7 @@ sd_cli_train (SdCliGlobal  *global,
   g_autofree char *path = NULL;
   SdTrainOptions options;
   GArray *points;
+  gulong handler;
   gboolean ok;
 
   if (!sd_cli_parse ("train", "train a recommender on the shop and keep it", entries, &argc, &argv))
@@ -583,8 +671,8 @@ sd_cli_train (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli train: --model is required (one of %s)\n", names);
       return SD_EXIT_USAGE;
     }
-  /* Opening here creates and migrates the shop, and resolves the default path. */
-  if (!(store = sd_cli_open_store (global)))
+  /* Opening here migrates the shop, resolves the default path and refuses a read-only one. */
+  if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING)))
     return SD_EXIT_FAILED;
   path = g_strdup (sd_store_get_path (store));
   g_clear_object (&store);
@@ -602,10 +690,18 @@ sd_cli_train (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
   g_signal_connect (job, "notify::fraction", G_CALLBACK (on_job_progress), NULL);
+  handler = g_cancellable_connect (sd_cli_cancel_on_signals (), G_CALLBACK (cancel_job), job, NULL);
   ok = sd_job_run_sync (job, &error);
+  g_cancellable_disconnect (sd_cli_cancel_on_signals (), handler);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   sd_cli_progress_done ();
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      fprintf (stderr, "shopdesk-cli train: cancelled, no model was stored "
+               "(the run is kept in the shop's history as cancelled).\n");
+      return sd_cli_cancelled_status ();
+    }
   if (!ok)
     {
       fprintf (stderr, "shopdesk-cli train: %s\n", error->message);
@@ -798,6 +894,8 @@ sd_cli_recommend (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli recommend: -n must be between 1 and 1000, got %d\n", n);
       return SD_EXIT_USAGE;
     }
+  if (!check_model ("recommend", model_name ? model_name : "ease", params))
+    return SD_EXIT_USAGE;
   if (!(store = sd_cli_open_store (global)))
     return SD_EXIT_FAILED;
   /* The customer as the Recommendations page finds and shows them. */
@@ -970,6 +1068,8 @@ sd_cli_similar (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli similar: -n must be between 1 and 1000, got %d\n", n);
       return SD_EXIT_USAGE;
     }
+  if (!check_model ("similar", "itemknn", params))
+    return SD_EXIT_USAGE;
   if (!(store = sd_cli_open_store (global)))
     return SD_EXIT_FAILED;
   product_id = lookup_id (store, "SELECT id FROM products WHERE external_id = ?1",
@@ -1115,6 +1215,9 @@ sd_cli_tune (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli tune: --random and --seed must not be negative\n");
       return SD_EXIT_USAGE;
     }
+  if (!check_model ("tune", model_name, fixed) || !check_grid (model_name, grid) ||
+      !check_metric (metric))
+    return SD_EXIT_USAGE;
   cap_blas_threads ();
 
   if (train_path)
@@ -1166,6 +1269,12 @@ sd_cli_tune (SdCliGlobal  *global,
       return SD_EXIT_FAILED;
     }
 
+  if (result->validation_users == 0)
+    {
+      fprintf (stderr, "shopdesk-cli tune: no customer has a held-out positive item in the validation "
+               "split; there is nothing to compare the trials on\n");
+      return SD_EXIT_FAILED;
+    }
   best = g_ptr_array_index (result->trials, result->best);
   if (json)
     {

@@ -1,11 +1,14 @@
 /* sd-cli-util.c — what the subcommands share: option parsing, the store, progress */
 #include "config.h"
 
+#include <errno.h>
+#include <glib-unix.h>
 #include <math.h>
-
+#include <signal.h>
 #include <unistd.h>
 
 #include "sd-cli.h"
+#include "sd-error.h"
 #include "sd-json-writer.h"
 
 gboolean
@@ -31,8 +34,9 @@ sd_cli_parse (const char    *command,
   return TRUE;
 }
 
-SdStore *
-sd_cli_open_store (SdCliGlobal *global)
+static SdStore *
+open_store (SdCliGlobal      *global,
+            SdStoreOpenFlags  flags)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *fallback = NULL;
@@ -42,15 +46,107 @@ sd_cli_open_store (SdCliGlobal *global)
   if (path == NULL)
     {
       g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "shopdesk", NULL);
-      g_mkdir_with_parents (dir, 0700);
+      if (flags & SD_STORE_OPEN_CREATE)
+        g_mkdir_with_parents (dir, 0700);
       fallback = g_build_filename (dir, "demo-shop.sqlite", NULL);
       path = fallback;
     }
 
-  store = sd_store_open (path, &error);
+  store = sd_store_open_full (path, flags, &error);
   if (store == NULL)
-    fprintf (stderr, "shopdesk-cli: %s\n", error->message);
+    {
+      fprintf (stderr, "shopdesk-cli: %s\n", error->message);
+      if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
+        fprintf (stderr, "A shop is made by “shopdesk-cli --db SHOP.sqlite import FILE” or "
+                 "“shopdesk-cli --db SHOP.sqlite demo”.\n");
+    }
   return store;
+}
+
+SdStore *
+sd_cli_open_store (SdCliGlobal *global)
+{
+  return open_store (global, SD_STORE_OPEN_EXISTING);
+}
+
+SdStore *
+sd_cli_open_store_for_writing (SdCliGlobal      *global,
+                               SdStoreOpenFlags  flags)
+{
+  g_autoptr(SdStore) store = open_store (global, flags);
+
+  if (store && sd_store_is_read_only (store))
+    {
+      fprintf (stderr, "shopdesk-cli: “%s” is read-only: nothing was changed.\n",
+               sd_store_get_path (store));
+      return NULL;
+    }
+  return g_steal_pointer (&store);
+}
+
+/* Ctrl+C and SIGTERM during a long command. The handler may only do what is
+ * async-signal-safe, so it writes a byte to a pipe, and a thread that waits on the pipe
+ * cancels the work. */
+static int signal_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t caught_signal;
+static GCancellable *signal_cancellable;
+
+static void
+on_signal (int signo)
+{
+  int saved_errno = errno;
+  char byte = 1;
+
+  if (caught_signal != 0)
+    {
+      /* Asked twice: stop now. A transaction cut short is rolled back by SQLite when the
+       * shop is next opened, so even this changes nothing. */
+      signal (signo, SIG_DFL);
+      raise (signo);
+      return;
+    }
+  caught_signal = signo;
+  if (write (signal_pipe[1], &byte, 1) < 0)
+    {
+      /* Nothing else is safe to do here; the work runs on, uncancelled. */
+    }
+  errno = saved_errno;
+}
+
+static gpointer
+watch_signals (gpointer data)
+{
+  char byte;
+
+  while (read (signal_pipe[0], &byte, 1) < 0 && errno == EINTR)
+    ;
+  g_cancellable_cancel (signal_cancellable);
+  return NULL;
+}
+
+GCancellable *
+sd_cli_cancel_on_signals (void)
+{
+  struct sigaction action = { 0 };
+
+  if (signal_cancellable != NULL)
+    return signal_cancellable;
+  signal_cancellable = g_cancellable_new ();
+  if (!g_unix_open_pipe (signal_pipe, FD_CLOEXEC, NULL))
+    return signal_cancellable;   /* Ctrl+C keeps its default: stop at once */
+  g_thread_unref (g_thread_new ("signals", watch_signals, NULL));
+  action.sa_handler = on_signal;
+  sigemptyset (&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+  return signal_cancellable;
+}
+
+int
+sd_cli_cancelled_status (void)
+{
+  return 128 + (caught_signal ? caught_signal : SIGINT);
 }
 
 static gboolean progress_shown;

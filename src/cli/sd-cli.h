@@ -1,7 +1,7 @@
 /* sd-cli.h — the subcommands of shopdesk-cli and what they share */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <stdio.h>
 
 #include "sd-json-writer.h"
@@ -43,7 +43,18 @@ gboolean sd_cli_parse   (const char    *command,
                          GOptionEntry  *entries,
                          int           *argc,
                          char        ***argv);
+/* The shop from --db (or the default one) for reading: it must be there and be a shop;
+ * one that cannot be written opens read-only. Prints why and returns NULL otherwise. */
 SdStore *sd_cli_open_store (SdCliGlobal *global);
+/* The same for a command that changes the shop: refused when it is read-only.
+ * SD_STORE_OPEN_CREATE for the commands that may make a new shop (import, demo). */
+SdStore *sd_cli_open_store_for_writing (SdCliGlobal      *global,
+                                        SdStoreOpenFlags  flags);
+/* Cancelled by Ctrl+C (SIGINT) or SIGTERM from now on, instead of being stopped at
+ * once: a command that changes the shop passes it to the work, rolls back and exits
+ * with sd_cli_cancelled_status(): 128 + the signal's number (130, 143), as a shell does. */
+GCancellable *sd_cli_cancel_on_signals (void);
+int      sd_cli_cancelled_status (void);
 /* A progress line on stderr, only when stderr is a terminal. */
 void     sd_cli_progress   (double fraction, const char *text);
 void     sd_cli_progress_done (void);

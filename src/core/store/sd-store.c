@@ -6,7 +6,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sd-store.h"
 #include "sd-error.h"
@@ -187,6 +191,7 @@ struct _SdStore
   char       *path;
   sqlite3    *db;
   GHashTable *stmts;   /* const char *sql (by address) → sqlite3_stmt * */
+  gboolean    read_only;
 };
 
 G_DEFINE_FINAL_TYPE (SdStore, sd_store, G_TYPE_OBJECT)
@@ -280,6 +285,67 @@ sd_store_schema_version (void)
   return G_N_ELEMENTS (migrations);
 }
 
+/* What PRAGMA quick_check finds, as one line. Only asked once SQLite has reported
+ * corruption: it reads the whole file, so it never runs on an ordinary open. */
+static char *
+quick_check_findings (sqlite3 *db)
+{
+  g_autoptr(GString) found = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if ((rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check(5)", -1, &stmt, NULL)) == SQLITE_OK)
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *line = (const char *) sqlite3_column_text (stmt, 0);
+          g_auto(GStrv) parts = NULL;
+          if (line == NULL || strcmp (line, "ok") == 0)
+            continue;
+          /* One finding may span lines ("*** in database main ***\nPage 12: …"). */
+          parts = g_strsplit (line, "\n", -1);
+          for (guint i = 0; parts[i]; i++)
+            if (*parts[i])
+              g_string_append_printf (found, "%s%s", found->len ? "; " : "", parts[i]);
+        }
+    }
+  if (rc != SQLITE_DONE && found->len == 0)
+    g_string_append (found, sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  if (found->len == 0)
+    g_string_append (found, sqlite3_errstr (SQLITE_CORRUPT));
+  return g_string_free (g_steal_pointer (&found), FALSE);
+}
+
+static gboolean
+is_damage (int code)
+{
+  return (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB;
+}
+
+/* Sets @error in words a person can act on when SQLite's @code is about the file itself
+ * (damaged, or not writable); FALSE for any other code. */
+static gboolean
+set_file_error (SdStore  *self,
+                int       code,
+                GError  **error)
+{
+  if (is_damage (code))
+    {
+      g_autofree char *findings = quick_check_findings (self->db);
+      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
+                   _("“%s” is damaged (quick check: %s)."), self->path, findings);
+      return TRUE;
+    }
+  if ((code & 0xff) == SQLITE_READONLY)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
+                   _("“%s” is read-only: nothing can be changed in it."), self->path);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 sd_store_fail (SdStore     *self,
                const char  *what,
@@ -287,8 +353,11 @@ sd_store_fail (SdStore     *self,
 {
   int code = sqlite3_extended_errcode (self->db);
 
-  g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, "%s: %s (%s)",
-               what, sqlite3_errmsg (self->db), sqlite3_errstr (code));
+  if (set_file_error (self, code, error))
+    g_prefix_error (error, "%s: ", what);
+  else
+    g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, "%s: %s (%s)",
+                 what, sqlite3_errmsg (self->db), sqlite3_errstr (code));
   return FALSE;
 }
 
@@ -301,7 +370,8 @@ sd_store_exec (SdStore     *self,
 
   if (sqlite3_exec (self->db, sql, NULL, NULL, &msg) != SQLITE_OK)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, "%s", msg ? msg : "unknown error");
+      if (!set_file_error (self, sqlite3_extended_errcode (self->db), error))
+        g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, "%s", msg ? msg : "unknown error");
       sqlite3_free (msg);
       return FALSE;
     }
@@ -338,6 +408,14 @@ gboolean
 sd_store_begin (SdStore  *self,
                 GError  **error)
 {
+  /* SQLite would begin and refuse only the first write: an import would then blame a
+   * row of its file for what is the shop's doing. */
+  if (self->read_only)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
+                   _("“%s” is read-only: nothing can be changed in it."), self->path);
+      return FALSE;
+    }
   return sd_store_exec (self, "BEGIN IMMEDIATE", error);
 }
 
@@ -375,13 +453,8 @@ migrate (SdStore  *self,
   version = sqlite3_column_int (stmt, 0);
   sd_stmt_release (g_steal_pointer (&stmt));
 
-  if (version > (int) G_N_ELEMENTS (migrations))
-    {
-      g_set_error (error, SD_ERROR, SD_ERROR_UNSUPPORTED,
-                   "“%s” was made by a newer Shopdesk (schema %d, this version knows up to %d)",
-                   self->path, version, (int) G_N_ELEMENTS (migrations));
-      return FALSE;
-    }
+  /* The version indexes the migrations: check_shop() refused any other already. */
+  g_return_val_if_fail (version >= 0 && version <= (int) G_N_ELEMENTS (migrations), FALSE);
 
   for (; version < (int) G_N_ELEMENTS (migrations); version++)
     {
@@ -401,43 +474,238 @@ migrate (SdStore  *self,
   return TRUE;
 }
 
+/* The tables every shop has had since schema 1. */
+#define SHOP_TABLES "'customers', 'products', 'orders', 'order_lines', 'events', 'imports'"
+#define N_SHOP_TABLES 6
+
+typedef enum {
+  SHOP_NEW,        /* no tables yet: a shop only if we may create one */
+  SHOP_OURS,
+} ShopKind;
+
+static gboolean
+starts_like_sqlite (const char *path)
+{
+  static const char magic[16] = "SQLite format 3";
+  char head[16] = { 0 };
+  FILE *file = g_fopen (path, "rb");
+  gboolean same;
+
+  if (file == NULL)
+    return FALSE;
+  same = fread (head, 1, sizeof head, file) == sizeof head && memcmp (head, magic, sizeof head) == 0;
+  fclose (file);
+  return same;
+}
+
+/* Reads what the file is before anything writes to it, so that another application's
+ * database, a file from a newer Shopdesk or a damaged one is refused unchanged. Reads only
+ * the schema table and the header: instant at any size. */
+static gboolean
+check_shop (SdStore   *self,
+            ShopKind  *kind,
+            int       *version_out,
+            GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *message = NULL;
+  int rc, version = 0, tables = 0, ours = 0;
+
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT (SELECT user_version FROM pragma_user_version),"
+                           " (SELECT count(*) FROM sqlite_master WHERE type = 'table'),"
+                           " (SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                           "   AND name IN (" SHOP_TABLES "))",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      version = sqlite3_column_int (stmt, 0);
+      tables = sqlite3_column_int (stmt, 1);
+      ours = sqlite3_column_int (stmt, 2);
+      rc = SQLITE_OK;
+    }
+  if (rc != SQLITE_OK)
+    {
+      rc = sqlite3_extended_errcode (self->db);
+      message = g_strdup (sqlite3_errmsg (self->db));
+    }
+  sqlite3_finalize (stmt);
+
+  if ((rc & 0xff) == SQLITE_NOTADB && !starts_like_sqlite (self->path))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                   _("“%s” is not a Shopdesk shop: it is not an SQLite database."), self->path);
+      return FALSE;
+    }
+  if (rc != SQLITE_OK)
+    {
+      /* Not "read-only" here: reading is all this was, and it failed. */
+      if (!is_damage (rc) || !set_file_error (self, rc, error))
+        g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, _("Could not read “%s”: %s."),
+                     self->path, message);
+      return FALSE;
+    }
+
+  if (version < 0)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
+                   _("“%s” is damaged: its schema version is %d, which no Shopdesk writes."),
+                   self->path, version);
+      return FALSE;
+    }
+  if (version > sd_store_schema_version ())
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_UNSUPPORTED,
+                   _("“%s” was made by a newer Shopdesk (schema %d; this version knows up to %d)."),
+                   self->path, version, sd_store_schema_version ());
+      return FALSE;
+    }
+  if ((version == 0 && tables > 0) || (version > 0 && ours < N_SHOP_TABLES))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                   _("“%s” is an SQLite database of another application, not a Shopdesk shop."),
+                   self->path);
+      return FALSE;
+    }
+  *kind = version == 0 ? SHOP_NEW : SHOP_OURS;
+  *version_out = version;
+  return TRUE;
+}
+
+/* Whether Shopdesk could write the shop: the file, and its folder for the WAL and the
+ * shared-memory index. */
+static gboolean
+can_write (const char *path,
+           gboolean    exists)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return (!exists || g_access (path, W_OK) == 0) && g_access (dir, W_OK) == 0;
+}
+
+static int
+open_read_only (SdStore *self)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  g_autofree char *absolute = g_canonicalize_filename (self->path, NULL);
+  g_autofree char *base_uri = g_filename_to_uri (absolute, NULL, NULL);
+  g_autofree char *uri = NULL;
+
+  if (base_uri == NULL)
+    return SQLITE_CANTOPEN;
+  /* Reading a WAL shop needs its -shm file, which a folder we cannot write cannot get. With
+   * no -wal file either, nothing is in flight, and SQLite may read the file as it stands. */
+  if (g_access (dir, W_OK) != 0 && !g_file_test (wal, G_FILE_TEST_EXISTS))
+    uri = g_strconcat (base_uri, "?immutable=1", NULL);
+  else
+    uri = g_strconcat (base_uri, "?mode=ro", NULL);
+  return sqlite3_open_v2 (uri, &self->db,
+                          SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+}
+
 SdStore *
-sd_store_open (const char  *path,
-               GError     **error)
+sd_store_open_full (const char        *path,
+                    SdStoreOpenFlags   flags,
+                    GError           **error)
 {
   g_autoptr(SdStore) self = g_object_new (SD_TYPE_STORE, NULL);
+  gboolean create = (flags & SD_STORE_OPEN_CREATE) != 0;
+  ShopKind kind = SHOP_NEW;
+  int version = 0;
+  GStatBuf st;
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   self->path = g_strdup (path);
-  rc = sqlite3_open_v2 (path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (g_stat (path, &st) != 0)
+    {
+      int saved = errno;
+      if (saved != ENOENT || !create)
+        {
+          if (saved == ENOENT)
+            g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("No such shop: “%s”."), path);
+          else
+            g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, _("Could not read “%s”: %s."),
+                         path, g_strerror (saved));
+          return NULL;
+        }
+      st.st_size = 0;
+    }
+  else if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("“%s” is not a file."), path);
+      return NULL;
+    }
+  else if (st.st_size == 0 && !create)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
+                   _("“%s” is an empty file, not a Shopdesk shop."), path);
+      return NULL;
+    }
+
+  self->read_only = !can_write (path, st.st_size > 0 || g_file_test (path, G_FILE_TEST_EXISTS));
+  if (self->read_only)
+    rc = open_read_only (self);
+  else
+    rc = sqlite3_open_v2 (path, &self->db,
+                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, "Could not open “%s”: %s",
+      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, _("Could not open “%s”: %s."),
                    path, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
+  /* SQLite opens a file it may not write read-only by itself, too. */
+  self->read_only = self->read_only || sqlite3_db_readonly (self->db, "main") == 1;
 
-  /* The first statement that reads the file is where a non-database shows itself. */
+  if (st.st_size > 0 && !check_shop (self, &kind, &version, error))
+    return NULL;
+  if (kind == SHOP_NEW && !create)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
+                   _("“%s” is an empty database, not a Shopdesk shop."), path);
+      return NULL;
+    }
+  if (self->read_only && version < sd_store_schema_version ())
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
+                   kind == SHOP_NEW ? _("“%s” is read-only: nothing can be changed in it.")
+                                    : _("“%s” is read-only, and this Shopdesk would have to update it to read it."),
+                   path);
+      return NULL;
+    }
+
+  if (!self->read_only && !sd_store_exec (self, "PRAGMA journal_mode = WAL", error))
+    return NULL;
   if (!sd_store_exec (self,
-                      "PRAGMA journal_mode = WAL;"
                       "PRAGMA synchronous = NORMAL;"
                       "PRAGMA foreign_keys = ON;"
                       "PRAGMA temp_store = MEMORY;"
                       "PRAGMA cache_size = -65536;", error))
-    {
-      g_prefix_error (error, "“%s” is not a Shopdesk database: ", path);
-      return NULL;
-    }
+    return NULL;
 
-  if (!migrate (self, error))
+  if (!self->read_only && !migrate (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+SdStore *
+sd_store_open (const char  *path,
+               GError     **error)
+{
+  return sd_store_open_full (path, SD_STORE_OPEN_CREATE, error);
+}
+
+gboolean
+sd_store_is_read_only (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), TRUE);
+  return self->read_only;
 }
 
 const char *

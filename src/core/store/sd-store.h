@@ -35,10 +35,23 @@ typedef struct {
 #define SD_TYPE_STORE (sd_store_get_type ())
 G_DECLARE_FINAL_TYPE (SdStore, sd_store, SD, STORE, GObject)
 
-/* Opens (creating if needed) and migrates the shop at @path. One SdStore per thread:
- * a worker opens its own. */
+typedef enum {
+  SD_STORE_OPEN_EXISTING = 0,        /* a shop that is there: SD_ERROR_NOT_FOUND otherwise */
+  SD_STORE_OPEN_CREATE   = 1 << 0,   /* a missing or empty file becomes a new, empty shop */
+} SdStoreOpenFlags;
+
+/* Opens and migrates the shop at @path. A file that is not a Shopdesk shop (another
+ * application's database, not SQLite, made by a newer Shopdesk) is refused unchanged, and
+ * a damaged one is called damaged. A shop that cannot be written (the file or its folder)
+ * opens read-only: sd_store_is_read_only(), and every change fails saying so.
+ * One SdStore per thread: a worker opens its own. */
+SdStore      *sd_store_open_full         (const char        *path,
+                                          SdStoreOpenFlags   flags,
+                                          GError           **error);
+/* sd_store_open_full() with SD_STORE_OPEN_CREATE. */
 SdStore      *sd_store_open              (const char   *path,
                                           GError      **error);
+gboolean      sd_store_is_read_only      (SdStore      *self);
 const char   *sd_store_get_path          (SdStore      *self);
 /* Tells views that the data changed (after an import or a training run finished in a
  * worker's own connection): emits SdStore::changed. Main thread only. */
