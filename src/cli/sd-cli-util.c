@@ -44,7 +44,8 @@ sd_cli_open_store (SdCliGlobal *global)
       path = fallback;
     }
 
-  store = sd_store_open (path, &error);
+  /* As the window does: another application's database is refused, not taken over. */
+  store = sd_store_check_file (path, &error) ? sd_store_open (path, &error) : NULL;
   if (store == NULL)
     fprintf (stderr, "shopdesk-cli: %s\n", error->message);
   return store;
