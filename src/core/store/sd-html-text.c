@@ -103,7 +103,7 @@ sd_html_to_text (const char *html)
   len = (int) MIN (strlen (html), (gsize) G_MAXINT);
   doc = htmlReadMemory (html, len, NULL, "UTF-8",
                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                        HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+                        HTML_PARSE_NONET);
   if (doc == NULL)
     return NULL;
   w.out = g_string_sized_new (len);
