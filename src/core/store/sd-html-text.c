@@ -98,8 +98,16 @@ sd_html_to_text (const char *html)
   Walk w = { NULL, FALSE };
   int len;
 
+  static gsize initialised = 0;
+
   if (html == NULL || *html == '\0')
     return NULL;
+  /* libxml2 initialises itself on first use, but not safely from two import threads at once. */
+  if (g_once_init_enter (&initialised))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&initialised, 1);
+    }
   len = (int) MIN (strlen (html), (gsize) G_MAXINT);
   doc = htmlReadMemory (html, len, NULL, "UTF-8",
                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |

@@ -203,7 +203,7 @@ begin_orders (SdImportContext  *ctx,
 static gboolean
 valid_status (const char *status)
 {
-  static const char *const known[] = { "paid", "shipped", "delivered", "cancelled", "refunded" };
+  static const char *const known[] = { "paid", "shipped", "delivered", "cancelled", "refunded", "pending" };
 
   for (guint i = 0; i < G_N_ELEMENTS (known); i++)
     if (g_str_equal (status, known[i]))
@@ -232,7 +232,7 @@ row_orders (SdImportContext  *ctx,
       !sd_import_get_cents (ctx, s->unit_price, TRUE, &price))
     return TRUE;
   if (status && !valid_status (status))
-    return sd_import_reject (ctx, "unknown status “%.40s” (paid, shipped, delivered, cancelled or refunded)", status);
+    return sd_import_reject (ctx, "unknown status “%.40s” (paid, shipped, delivered, cancelled, refunded or pending)", status);
 
   if (customer && (customer_id = customer_ref (ctx, customer, error)) < 0)
     return FALSE;
@@ -243,7 +243,9 @@ row_orders (SdImportContext  *ctx,
                            sd_import_field_or_null (ctx, s->country), error);
   if (order == NULL || !sd_import_order_line (ctx, order, product_id, quantity, price, error))
     return FALSE;
-  if (customer_id > 0 && quantity > 0 && (status == NULL || !g_str_equal (status, "cancelled")))
+  /* A pending order is not paid yet: no purchase until it is. */
+  if (customer_id > 0 && quantity > 0 &&
+      (status == NULL || (!g_str_equal (status, "cancelled") && !g_str_equal (status, "pending"))))
     return sd_import_event (ctx, customer_id, product_id, SD_EVENT_PURCHASE, placed, quantity, 0, NULL, error);
   return TRUE;
 }
