@@ -67,16 +67,17 @@ product_ref (SdImportContext  *ctx,
 
 /* customers */
 
+static const char *const required_customers[] = { "customer_id", NULL };
+
 static int
 match_customers (char  **header,
                  guint   n_header)
 {
-  static const char *const required[] = { "customer_id", NULL };
   static const char *const optional[] = { "name", "email", "country", "segment", "created_at", NULL };
 
   if (sd_import_header_has (header, n_header, "product_id") || sd_import_header_has (header, n_header, "order_id"))
     return 0;
-  return sd_import_match_columns (header, n_header, required, optional);
+  return sd_import_match_columns (header, n_header, required_customers, optional);
 }
 
 static gboolean
@@ -114,16 +115,17 @@ row_customers (SdImportContext  *ctx,
 
 /* products */
 
+static const char *const required_products[] = { "product_id", "title", NULL };
+
 static int
 match_products (char  **header,
                 guint   n_header)
 {
-  static const char *const required[] = { "product_id", "title", NULL };
   static const char *const optional[] = { "description", "category", "tags", "price", "stock", "created_at", NULL };
 
   if (sd_import_header_has (header, n_header, "order_id") || sd_import_header_has (header, n_header, "kind"))
     return 0;
-  return sd_import_match_columns (header, n_header, required, optional);
+  return sd_import_match_columns (header, n_header, required_products, optional);
 }
 
 static gboolean
@@ -173,14 +175,15 @@ row_products (SdImportContext  *ctx,
 
 /* orders: one row per order line */
 
+static const char *const required_orders[] = { "order_id", "placed_at", "product_id", "quantity", "unit_price", NULL };
+
 static int
 match_orders (char  **header,
               guint   n_header)
 {
-  static const char *const required[] = { "order_id", "placed_at", "product_id", "quantity", "unit_price", NULL };
   static const char *const optional[] = { "customer_id", "status", "currency", "country", NULL };
 
-  return sd_import_match_columns (header, n_header, required, optional);
+  return sd_import_match_columns (header, n_header, required_orders, optional);
 }
 
 static gboolean
@@ -252,14 +255,15 @@ row_orders (SdImportContext  *ctx,
 
 /* events */
 
+static const char *const required_events[] = { "customer_id", "product_id", "kind", "at", NULL };
+
 static int
 match_events (char  **header,
               guint   n_header)
 {
-  static const char *const required[] = { "customer_id", "product_id", "kind", "at", NULL };
   static const char *const optional[] = { "quantity", "rating", "review_text", NULL };
 
-  return sd_import_match_columns (header, n_header, required, optional);
+  return sd_import_match_columns (header, n_header, required_events, optional);
 }
 
 static gboolean
@@ -318,6 +322,7 @@ const SdImportFormatInfo sd_import_generic_customers = {
   .state_new = state_new,
   .state_free = g_free,
   .has_header = TRUE,
+  .required = required_customers,
 };
 
 const SdImportFormatInfo sd_import_generic_products = {
@@ -330,6 +335,7 @@ const SdImportFormatInfo sd_import_generic_products = {
   .state_new = state_new,
   .state_free = g_free,
   .has_header = TRUE,
+  .required = required_products,
 };
 
 const SdImportFormatInfo sd_import_generic_orders = {
@@ -342,6 +348,7 @@ const SdImportFormatInfo sd_import_generic_orders = {
   .state_new = state_new,
   .state_free = g_free,
   .has_header = TRUE,
+  .required = required_orders,
 };
 
 const SdImportFormatInfo sd_import_generic_events = {
@@ -354,4 +361,5 @@ const SdImportFormatInfo sd_import_generic_events = {
   .state_new = state_new,
   .state_free = g_free,
   .has_header = TRUE,
+  .required = required_events,
 };
