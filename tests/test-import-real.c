@@ -200,6 +200,8 @@ test_woocommerce_short_records (Fixture       *f,
   /* ID 20 is one of the 130-field records. */
   title = query_text (f->store, "SELECT title FROM products WHERE external_id = 'woo-20'");
   g_assert_cmpstr (title, ==, "GTA Recovery Packs");
+  /* Published 0 on 20 records. */
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM products WHERE status = 'draft'"), ==, 20);
 }
 
 /* Item 21: the order's own Total, Discount Amount, Shipping and Taxes. */
@@ -423,6 +425,50 @@ test_shopify_pending_orders (Fixture       *f,
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events WHERE kind = 2"), ==, 16);
 }
 
+/* #1013's financial status as Shopify writes it for an authorisation, or one that lapsed. */
+static char *
+authorized (const char *column,
+            const char *value,
+            gboolean    header)
+{
+  return g_strdup (!header && g_str_equal (column, "Financial Status") && g_str_equal (value, "pending") ? "authorized" : value);
+}
+
+static char *
+expired (const char *column,
+         const char *value,
+         gboolean    header)
+{
+  return g_strdup (!header && g_str_equal (column, "Financial Status") && g_str_equal (value, "pending") ? "expired" : value);
+}
+
+static void
+test_shopify_unpaid_orders (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *path = real_file ("shopify-orders-forezia-devstore.csv");
+  g_autofree char *held = NULL;
+  g_autofree char *lapsed = NULL;
+  g_autofree char *held_status = NULL;
+  g_autofree char *lapsed_status = NULL;
+  g_autoptr(SdImportReport) a = NULL;
+  g_autoptr(SdImportReport) b = NULL;
+
+  if (path == NULL)
+    return;
+  held = rewrite_csv (f, path, "authorized.csv", authorized);
+  a = import_as (f, held, SD_IMPORT_AUTO);
+  held_status = query_text (f->store, "SELECT status FROM orders WHERE external_id = '#1013'");
+  g_assert_cmpstr (held_status, ==, "pending");
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events WHERE kind = 2"), ==, 16);
+
+  lapsed = rewrite_csv (f, path, "expired.csv", expired);
+  b = import_as (f, lapsed, SD_IMPORT_AUTO);
+  lapsed_status = query_text (f->store, "SELECT status FROM orders WHERE external_id = '#1013'");
+  g_assert_cmpstr (lapsed_status, ==, "cancelled");
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events WHERE kind = 2"), ==, 16);
+}
+
 /* The order's Billing Country moved to Shipping Country: what a shop that ships
  * without billing addresses (TikTok shop orders) exports. */
 static char *
@@ -640,6 +686,7 @@ main (int    argc,
   ADD ("/import-real/shopify-products/category-comma", test_shopify_category_comma);
   ADD ("/import-real/woocommerce/line-breaks", test_woocommerce_line_breaks);
   ADD ("/import-real/shopify-orders/pending", test_shopify_pending_orders);
+  ADD ("/import-real/shopify-orders/unpaid", test_shopify_unpaid_orders);
   ADD ("/import-real/shopify-orders/derived", test_shopify_orders_derived);
   ADD ("/import-real/shopify-customers", test_shopify_customers);
   ADD ("/import-real/shopify-products/negative-stock", test_shopify_negative_stock);
