@@ -5,8 +5,9 @@
  * literals, to be pasted into a constant query (statements are cached by address). */
 #pragma once
 
-/* An order that counts as a sale: neither cancelled nor refunded. @o: the orders alias. */
-#define SD_SQL_ORDER_IS_SALE(o) o ".status NOT IN ('cancelled', 'refunded')"
+/* An order that counts as a sale: neither cancelled nor refunded, nor pending (authorised
+ * or awaiting payment: not paid yet). @o: the orders alias. */
+#define SD_SQL_ORDER_IS_SALE(o) o ".status NOT IN ('cancelled', 'refunded', 'pending')"
 
 /* What an order line earns, in cents: its quantity times its unit price. @l: the
  * order_lines alias.

@@ -183,6 +183,17 @@ static const char *const migrations[] = {
   "  discount_cents INTEGER NOT NULL"
   ");"
   "CREATE INDEX coupon_redemptions_rule ON coupon_redemptions (rule_id);",
+  /* → shop exports: what an order charged beyond its lines, a product's sale status
+   * and its variants' SKUs (order lines name variants by SKU) */
+  "ALTER TABLE orders ADD COLUMN discount_cents INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE orders ADD COLUMN shipping_cents INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE orders ADD COLUMN tax_cents INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE products ADD COLUMN status TEXT NOT NULL DEFAULT 'active';"  /* active, draft, archived, unlisted, private */
+  "CREATE TABLE product_skus ("
+  "  sku TEXT PRIMARY KEY,"
+  "  product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX product_skus_product ON product_skus (product_id);",
 };
 
 struct _SdStore
