@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sd-error.h"
+#include "sd-json.h"
 #include "sd-recommender.h"
 
 /* sd-recommenders.c: the table of model types, one line per model. */
@@ -428,75 +429,52 @@ sd_recommender_params_to_json (SdRecommender *self)
   return g_string_free (out, FALSE);
 }
 
-/* Reads back what params_to_json wrote: one flat object of numbers, booleans and strings. */
+/* Reads back what params_to_json wrote: one flat object of numbers, booleans and strings,
+ * each handed to sd_recommender_set_param() as text. */
 static gboolean
 params_from_json (SdRecommender  *self,
                   const char     *json,
                   GError        **error)
 {
-  const char *p = json;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(SdJsonNode) root = sd_json_parse (json, -1, "parameters", &local);
 
-#define SKIP_WS() while (g_ascii_isspace (*p)) p++
-  SKIP_WS ();
-  if (*p++ != '{')
-    goto bad;
-  SKIP_WS ();
-  if (*p == '}')
-    return TRUE;
-  for (;;)
+  if (root == NULL || sd_json_node_get_node_type (root) != SD_JSON_OBJECT)
     {
-      g_autofree char *key = NULL;
-      g_autoptr(GString) value = g_string_new (NULL);
-      const char *start;
-
-      SKIP_WS ();
-      if (*p++ != '"')
-        goto bad;
-      start = p;
-      while (*p && *p != '"')
-        p++;
-      if (!*p)
-        goto bad;
-      key = g_strndup (start, p - start);
-      p++;
-      SKIP_WS ();
-      if (*p++ != ':')
-        goto bad;
-      SKIP_WS ();
-      if (*p == '"')
-        {
-          for (p++; *p && *p != '"'; p++)
-            {
-              if (*p == '\\' && p[1])
-                p++;
-              g_string_append_c (value, *p);
-            }
-          if (*p++ != '"')
-            goto bad;
-        }
-      else
-        {
-          while (*p && *p != ',' && *p != '}' && !g_ascii_isspace (*p))
-            g_string_append_c (value, *p++);
-        }
-      if (!sd_recommender_set_param (self, key, value->str, error))
-        return FALSE;
-      SKIP_WS ();
-      if (*p == ',')
-        {
-          p++;
-          continue;
-        }
-      if (*p == '}')
-        return TRUE;
-      goto bad;
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                   "The saved parameters of this model are damaged (%s)",
+                   local ? local->message : "not a JSON object");
+      return FALSE;
     }
-#undef SKIP_WS
+  for (guint i = 0; i < sd_json_node_get_length (root); i++)
+    {
+      SdJsonNode *node = sd_json_node_get_element (root, i);
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      const char *value;
 
-bad:
-  g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-               "The saved parameters of this model are damaged near “%.20s”", p > json ? p - 1 : p);
-  return FALSE;
+      switch (sd_json_node_get_node_type (node))
+        {
+        case SD_JSON_STRING:
+          value = sd_json_node_get_string (node);
+          break;
+        case SD_JSON_NUMBER:
+          /* Shortest text that reads back as the same double. */
+          value = g_ascii_dtostr (buf, sizeof buf, sd_json_node_get_number (node));
+          break;
+        case SD_JSON_BOOL:
+          value = sd_json_node_get_boolean (node) ? "true" : "false";
+          break;
+        case SD_JSON_NULL:
+        case SD_JSON_ARRAY:
+        case SD_JSON_OBJECT:
+        default:
+          value = "null";
+          break;
+        }
+      if (!sd_recommender_set_param (self, sd_json_node_get_member_name (root, i), value, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- catalog, train, fit ------------------------------------------------------------- */
