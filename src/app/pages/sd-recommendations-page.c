@@ -758,9 +758,7 @@ static void
 toast (SdRecommendationsPage *self,
        const char            *message)
 {
-  GtkWindow *window = get_window (self);
-  if (window)
-    sd_page_host_toast (GTK_WIDGET (self), message);
+  sd_page_host_toast (GTK_WIDGET (self), message);
 }
 
 static void
