@@ -18,6 +18,7 @@
 
 #include "sd-coupon-store.h"
 #include "sd-demo.h"
+#include "sd-json-writer.h"
 #include "sd-demo-private.h"
 #include "sd-error.h"
 #include "sd-random.h"
@@ -1135,14 +1136,7 @@ make_customer (Gen     *gen,
 static void
 append_json_string (GString *out, const char *str)
 {
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  sd_json_append_string (out, str);
 }
 
 static void
