@@ -93,10 +93,12 @@ test_fixture_shop (Fixture       *f,
                    "Orders                  2\n"
                    "Order lines             3\n"
                    "Revenue      %12.2f\n"
+                   "Orders counted          2\n"
+                   "Average order %11.2f\n"
                    "Events: view            1\n"
                    "Events: cart            1\n"
                    "Events: purchase        3\n"
-                   "Events: review          1\n", 134.70);
+                   "Events: review          1\n", 134.70, 67.35);
     g_assert_cmpstr (out, ==, expected);
   }
   g_assert_cmpstr (err, ==, "");
@@ -104,8 +106,11 @@ test_fixture_shop (Fixture       *f,
   g_assert_cmpint (run_cli (f->db, &json, &json_err, "stats", "--json", NULL), ==, 0);
   g_assert_cmpstr (json, ==,
                    "{\"customers\":3,\"products\":2,\"orders\":2,\"order_lines\":3,"
-                   "\"revenue_cents\":13470,\"events\":{\"view\":1,\"cart\":1,"
-                   "\"purchase\":3,\"review\":1}}\n");
+                   "\"revenue_cents\":13470,\"orders_counted\":2,\"average_order_cents\":6735,"
+                   "\"events\":{\"view\":1,\"cart\":1,\"purchase\":3,\"review\":1},"
+                   /* 3 shirts at 39.90, then 1 tote at 15.00 */
+                   "\"top_products\":[{\"external_id\":\"p1\",\"title\":\"Linen Shirt\",\"revenue_cents\":11970,\"units\":3},"
+                   "{\"external_id\":\"p2\",\"title\":\"Canvas Tote\",\"revenue_cents\":1500,\"units\":1}]}\n");
 }
 
 /* A mistyped --db names no shop: stats says so and creates nothing (only import and demo

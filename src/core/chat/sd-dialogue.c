@@ -1166,7 +1166,7 @@ ensure_popular (SdDialogue *self)
   g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
       "SELECT p.id, p.category FROM order_lines l JOIN orders o ON o.id = l.order_id "
       "JOIN products p ON p.id = l.product_id "
-      "WHERE " SD_SQL_ORDER_IS_SALE ("o") " AND p.stock > 0 "
+      "WHERE " SD_SQL_ORDER_IS_SALE ("o") " AND p.stock > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") " "
       "GROUP BY p.id ORDER BY COUNT(*) DESC, p.id LIMIT 500", NULL);
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     {

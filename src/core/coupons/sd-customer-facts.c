@@ -156,7 +156,9 @@ load_orders (SdCustomerFacts *facts,
     sd_store_prepare (store,
                       "SELECT o.customer_id, o.id, o.placed_at, l.product_id, l.quantity, l.unit_price_cents"
                       " FROM orders o JOIN order_lines l ON l.order_id = o.id"
+                      " LEFT JOIN products p ON p.id = l.product_id"
                       " WHERE o.customer_id IS NOT NULL AND " SD_SQL_ORDER_IS_SALE ("o")
+                      " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
                       " ORDER BY o.customer_id, o.placed_at, o.id",
                       error);
   g_autoptr(GArray) order_values = g_array_new (FALSE, FALSE, sizeof (gint64));

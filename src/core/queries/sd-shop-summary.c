@@ -4,6 +4,8 @@
  * the Overview loads them in a job, on the job's own connection. */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "sd-figures.h"
@@ -13,6 +15,7 @@
 static void
 top_product_free (SdTopProduct *product)
 {
+  g_free (product->external_id);
   g_free (product->title);
   g_free (product->category);
   g_free (product);
@@ -106,7 +109,7 @@ top_products (SdStore       *store,
 
       if ((by_revenue ? p->revenue : p->units) <= 0)
         break;
-      if (!(stmt = sd_store_prepare (store, "SELECT " SD_PRODUCT_TITLE ("p") ", p.category"
+      if (!(stmt = sd_store_prepare (store, "SELECT " SD_PRODUCT_TITLE ("p") ", p.category, p.external_id"
                                             " FROM products p WHERE p.id = ?1", error)))
         return NULL;
       sqlite3_bind_int64 (stmt, 1, p->product_id);
@@ -122,6 +125,7 @@ top_products (SdStore       *store,
       product->product_id = p->product_id;
       product->title = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       product->category = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      product->external_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       product->revenue_cents = p->revenue;
       product->units = p->units;
       g_ptr_array_add (top, product);
@@ -143,7 +147,8 @@ load_top_products (SdStore        *store,
     sd_store_prepare (store,
                       "SELECT l.product_id, sum(" SD_SQL_LINE_REVENUE ("l") "), sum(l.quantity)"
                       " FROM order_lines l NOT INDEXED JOIN orders o ON o.id = l.order_id"
-                      " WHERE " SD_SQL_ORDER_IS_SALE ("o") " AND l.product_id IS NOT NULL"
+                      " JOIN products p ON p.id = l.product_id"
+                      " WHERE " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
                       " GROUP BY l.product_id", error);
   g_autoptr(GArray) sums = g_array_new (FALSE, FALSE, sizeof (ProductSums));
   int rc;
@@ -259,8 +264,11 @@ sd_shop_summary_load (SdStore       *store,
 
   if (!sd_store_get_stats (store, &summary->counts, error))
     return NULL;
-  summary->average_order_cents = summary->counts.orders > 0
-                                 ? summary->counts.revenue_cents / summary->counts.orders : 0;
+  /* Revenue and the orders it came from are counted the same way (sd-figures.h): net
+   * merchandise sales over the sales with a merchandise line, rounded to the cent. */
+  summary->average_order_cents = summary->counts.orders_counted > 0
+                                 ? (gint64) llround ((double) summary->counts.revenue_cents / summary->counts.orders_counted)
+                                 : 0;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 /* A product of a top list, with both of its sums over sales (sd-figures.h). */
 typedef struct {
   gint64  product_id;
+  char   *external_id;
   char   *title;           /* in the chosen language (sd-product-text.h) */
   char   *category;        /* NULL when it has none */
   gint64  revenue_cents;
@@ -30,7 +31,7 @@ typedef struct {
   SdStoreStats  counts;
   gint64        countries;            /* distinct countries of customers */
   gint64        categories;           /* distinct categories of products */
-  /* Revenue over the number of orders (cancelled and refunded ones too); 0 without orders. */
+  /* Revenue over the orders counted (sd-figures.h); 0 without any. */
   gint64        average_order_cents;
   /* The currency most orders are in; NULL when no order names one. */
   char         *currency;

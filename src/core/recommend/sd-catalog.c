@@ -71,7 +71,7 @@ sd_catalog_from_store (SdStore        *store,
   stmt = sd_store_prepare (store,
       "SELECT p.id, p.external_id, coalesce(t.title, p.title),"
       "       coalesce(t.description, p.description), p.category, p.tags, p.stock, p.price_cents,"
-      "       p.status <> 'active'"
+      "       p.status <> 'active' OR coalesce(p.kind, 'merchandise') <> 'merchandise'"
       "  FROM products p LEFT JOIN product_texts t ON t.product_id = p.id AND t.lang = ?1",
       error);
   if (!stmt)

@@ -456,12 +456,16 @@ sd_interactions_from_store (SdStore                    *store,
     /* Order lines are purchases too; UNION (not UNION ALL) drops an order line that an
      * importer also wrote as a purchase event at the same time, so it counts once. */
     g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-        "SELECT customer_id, product_id, kind, at, rating FROM events"
+        "SELECT e.customer_id, e.product_id, e.kind, e.at, e.rating FROM events e"
+        "   JOIN products p ON p.id = e.product_id"
+        "  WHERE " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
         " UNION"
         " SELECT o.customer_id, l.product_id, 2, o.placed_at, NULL"
         "   FROM order_lines l JOIN orders o ON o.id = l.order_id"
-        "  WHERE o.customer_id IS NOT NULL AND l.product_id IS NOT NULL"
-        "    AND l.quantity > 0 AND " SD_SQL_ORDER_IS_SALE ("o"),
+        "   JOIN products p ON p.id = l.product_id"
+        "  WHERE o.customer_id IS NOT NULL"
+        "    AND l.quantity > 0 AND " SD_SQL_ORDER_IS_SALE ("o")
+        "    AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p"),
         error);
     if (!stmt)
       {

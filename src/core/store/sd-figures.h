@@ -9,10 +9,26 @@
  * or awaiting payment: not paid yet). @o: the orders alias. */
 #define SD_SQL_ORDER_IS_SALE(o) o ".status NOT IN ('cancelled', 'refunded', 'pending')"
 
+/* A product that is goods, not postage, a fee, an adjustment or a gift card
+ * (sd-product-kind.h); one not classified yet counts as goods. @p: the products alias of a
+ * LEFT JOIN, so a line without a product is goods too. */
+#define SD_SQL_PRODUCT_IS_MERCHANDISE(p) "coalesce(" p ".kind, 'merchandise') = 'merchandise'"
+
+/* An order line that counts in revenue and units: a positive line of a sale, or a negative
+ * one of any order but a pending one, which is a cancellation or return netting an earlier
+ * sale (Online Retail's C invoices cancel lines of earlier invoices). @o, @l: the orders and
+ * order_lines aliases. */
+#define SD_SQL_LINE_COUNTS(o, l) \
+  "((" SD_SQL_ORDER_IS_SALE (o) " AND " l ".quantity > 0) OR (" l ".quantity < 0 AND " o ".status <> 'pending'))"
+
 /* What an order line earns, in cents: its quantity times its unit price. @l: the
  * order_lines alias.
  *
- * Revenue is the sum of this over the lines of orders that are sales. Amounts are not
+ * Revenue is net merchandise sales: the sum of this over the lines that count
+ * (SD_SQL_LINE_COUNTS) of merchandise (SD_SQL_PRODUCT_IS_MERCHANDISE), so cancellations and
+ * returns are netted and postage, fees, adjustments and gift cards left out. Orders counted
+ * are sales with at least one merchandise line, and the average order value is revenue over
+ * them. Amounts are not
  * converted between currencies: a shop is taken to sell in one (the Overview shows the
  * currency most orders are in). */
 #define SD_SQL_LINE_REVENUE(l) "(" l ".quantity * " l ".unit_price_cents)"

@@ -12,6 +12,7 @@
 #include "sd-error.h"
 #include "sd-html-text.h"
 #include "sd-import-private.h"
+#include "sd-product-kind.h"
 
 #define PROGRESS_EVERY  4096      /* rows between progress reports and cancel checks */
 #define RAW_KEEP        512       /* bytes of a rejected row kept in the report */
@@ -1776,6 +1777,14 @@ sd_import_file (SdStore               *store,
     goto failed;
   if (!finish_orders (&ctx, &local))
     goto failed;
+  /* New products get their kind in the same transaction, so no figure ever counts postage
+   * or a bank charge as a best-seller, even for a moment. */
+  {
+    gint64 special = sd_product_kinds_classify (store, &local);
+    if (special < 0)
+      goto failed;
+    sd_import_count_add (&ctx, "non-merchandise-products", (guint64) special);
+  }
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
   if (!record_import (&ctx, started_at, &local) ||
       !sd_store_commit (store, &local))

@@ -14,6 +14,7 @@
 
 #include "sd-error.h"
 #include "sd-figures.h"
+#include "sd-product-kind.h"
 #include "sd-store.h"
 
 static const char *const migrations[] = {
@@ -194,7 +195,15 @@ static const char *const migrations[] = {
   "  product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE"
   ") WITHOUT ROWID;"
   "CREATE INDEX product_skus_product ON product_skus (product_id);",
+
+  /* 4 → 5: what kind of line a product is (merchandise, shipping, fee, adjustment,
+   * gift-card); NULL until sd_product_kinds_classify() has looked at it */
+  "ALTER TABLE products ADD COLUMN kind TEXT;"
+  "CREATE INDEX products_kind ON products (kind);",
 };
+/* The schema from which products have a kind: the migration to it classifies them. */
+#define SCHEMA_PRODUCT_KINDS 5
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) >= SCHEMA_PRODUCT_KINDS);
 
 struct _SdStore
 {
@@ -475,6 +484,7 @@ migrate (SdStore  *self,
       if (!sd_store_begin (self, error))
         return FALSE;
       if (!sd_store_exec (self, migrations[version], error) ||
+          (version + 1 == SCHEMA_PRODUCT_KINDS && sd_product_kinds_classify (self, error) < 0) ||
           !sd_store_exec (self, bump, error) ||
           !sd_store_commit (self, error))
         {
@@ -837,8 +847,15 @@ sd_store_get_stats (SdStore       *self,
       !count_into (self,
                    "SELECT coalesce(sum(" SD_SQL_LINE_REVENUE ("l") "), 0)"
                    " FROM order_lines l JOIN orders o ON o.id = l.order_id"
-                   " WHERE " SD_SQL_ORDER_IS_SALE ("o"),
-                   &stats->revenue_cents, error))
+                   " LEFT JOIN products p ON p.id = l.product_id"
+                   " WHERE " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p"),
+                   &stats->revenue_cents, error) ||
+      !count_into (self,
+                   "SELECT count(*) FROM orders o WHERE " SD_SQL_ORDER_IS_SALE ("o")
+                   " AND EXISTS (SELECT 1 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
+                   "             WHERE l.order_id = o.id AND l.quantity > 0"
+                   "               AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ")",
+                   &stats->orders_counted, error))
     return FALSE;
 
   /* One pass with a sum per kind: GROUP BY would sort every event in a temporary

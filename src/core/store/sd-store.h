@@ -29,7 +29,8 @@ typedef struct {
   gint64 orders;
   gint64 order_lines;
   gint64 events[SD_N_EVENT_KINDS];
-  gint64 revenue_cents;   /* over the lines of sales: see sd-figures.h */
+  gint64 revenue_cents;   /* net merchandise sales: see sd-figures.h */
+  gint64 orders_counted;  /* sales with at least one merchandise line */
 } SdStoreStats;
 
 #define SD_TYPE_STORE (sd_store_get_type ())

@@ -1,0 +1,166 @@
+/* sd-product-kind.c — which products are merchandise, and which are postage, fees,
+ * adjustments or gift cards */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sd-error.h"
+#include "sd-product-kind.h"
+
+static const char *const kind_names[SD_N_PRODUCT_KINDS] = {
+  "merchandise", "shipping", "fee", "adjustment", "gift-card",
+};
+
+const char *
+sd_product_kind_to_string (SdProductKind kind)
+{
+  return kind < SD_N_PRODUCT_KINDS ? kind_names[kind] : kind_names[SD_PRODUCT_MERCHANDISE];
+}
+
+gboolean
+sd_product_kind_from_string (const char    *str,
+                             SdProductKind *out)
+{
+  for (guint k = 0; str && k < SD_N_PRODUCT_KINDS; k++)
+    if (g_ascii_strcasecmp (str, kind_names[k]) == 0)
+      {
+        *out = k;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+sd_product_kind_label (SdProductKind kind)
+{
+  switch (kind)
+    {
+    case SD_PRODUCT_SHIPPING:   return _("Shipping");
+    case SD_PRODUCT_FEE:        return _("Fee");
+    case SD_PRODUCT_ADJUSTMENT: return _("Adjustment");
+    case SD_PRODUCT_GIFT_CARD:  return _("Gift card");
+    case SD_PRODUCT_MERCHANDISE:
+    case SD_N_PRODUCT_KINDS:
+    default:                    return _("Merchandise");
+    }
+}
+
+/* Codes that Online Retail (and shops exporting the same way) use for lines that are not
+ * goods. Compared case-sensitively where a lower-case code is a product elsewhere. */
+static const struct { const char *code; SdProductKind kind; } codes[] = {
+  { "POST", SD_PRODUCT_SHIPPING }, { "DOT", SD_PRODUCT_SHIPPING }, { "C2", SD_PRODUCT_SHIPPING },
+  { "BANK CHARGES", SD_PRODUCT_FEE }, { "AMAZONFEE", SD_PRODUCT_FEE }, { "CRUK", SD_PRODUCT_FEE },
+  { "M", SD_PRODUCT_ADJUSTMENT }, { "m", SD_PRODUCT_ADJUSTMENT }, { "D", SD_PRODUCT_ADJUSTMENT },
+  { "S", SD_PRODUCT_ADJUSTMENT }, { "B", SD_PRODUCT_ADJUSTMENT }, { "PADS", SD_PRODUCT_ADJUSTMENT },
+};
+
+/* Whole titles (case and surrounding space ignored) that name a line rather than goods: a
+ * product called "Postage Stamp Set" stays merchandise. */
+static const struct { const char *title; SdProductKind kind; } titles[] = {
+  { "postage", SD_PRODUCT_SHIPPING }, { "dotcom postage", SD_PRODUCT_SHIPPING },
+  { "carriage", SD_PRODUCT_SHIPPING }, { "shipping", SD_PRODUCT_SHIPPING },
+  { "shipping fee", SD_PRODUCT_SHIPPING }, { "shipping cost", SD_PRODUCT_SHIPPING },
+  { "delivery", SD_PRODUCT_SHIPPING }, { "delivery charge", SD_PRODUCT_SHIPPING },
+  { "standard shipping", SD_PRODUCT_SHIPPING }, { "express shipping", SD_PRODUCT_SHIPPING },
+  { "free shipping", SD_PRODUCT_SHIPPING }, { "flat rate", SD_PRODUCT_SHIPPING },
+  { "bank charges", SD_PRODUCT_FEE }, { "amazon fee", SD_PRODUCT_FEE },
+  { "cruk commission", SD_PRODUCT_FEE }, { "payment fee", SD_PRODUCT_FEE },
+  { "transaction fee", SD_PRODUCT_FEE }, { "handling fee", SD_PRODUCT_FEE },
+  { "manual", SD_PRODUCT_ADJUSTMENT }, { "discount", SD_PRODUCT_ADJUSTMENT },
+  { "samples", SD_PRODUCT_ADJUSTMENT }, { "adjust bad debt", SD_PRODUCT_ADJUSTMENT },
+  { "adjustment", SD_PRODUCT_ADJUSTMENT }, { "pads to match all cushions", SD_PRODUCT_ADJUSTMENT },
+};
+
+SdProductKind
+sd_product_kind_detect (const char *external_id,
+                        const char *title)
+{
+  g_autofree char *folded = NULL;
+
+  for (guint i = 0; external_id && i < G_N_ELEMENTS (codes); i++)
+    if (strcmp (external_id, codes[i].code) == 0)
+      return codes[i].kind;
+  if (external_id && g_ascii_strncasecmp (external_id, "gift_", 5) == 0)
+    return SD_PRODUCT_GIFT_CARD;
+  if (title == NULL)
+    return SD_PRODUCT_MERCHANDISE;
+
+  folded = g_strstrip (g_utf8_casefold (title, -1));
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (strcmp (folded, titles[i].title) == 0)
+      return titles[i].kind;
+  if (strstr (folded, "gift card") || strstr (folded, "gift voucher") || strstr (folded, "gift certificate"))
+    return SD_PRODUCT_GIFT_CARD;
+  return SD_PRODUCT_MERCHANDISE;
+}
+
+gint64
+sd_product_kinds_classify (SdStore  *store,
+                           GError  **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (int));
+  gint64 special = 0;
+  int rc;
+
+  {
+    g_autoptr(SdStmt) select = sd_store_prepare (store,
+        "SELECT id, external_id, title FROM products WHERE kind IS NULL", error);
+    if (select == NULL)
+      return -1;
+    while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+      {
+        gint64 id = sqlite3_column_int64 (select, 0);
+        int kind = sd_product_kind_detect ((const char *) sqlite3_column_text (select, 1),
+                                           (const char *) sqlite3_column_text (select, 2));
+        g_array_append_val (ids, id);
+        g_array_append_val (kinds, kind);
+      }
+    if (rc != SQLITE_DONE)
+      {
+        sd_store_fail (store, _("Could not read the products"), error);
+        return -1;
+      }
+  }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(SdStmt) update = sd_store_prepare (store, "UPDATE products SET kind = ?2 WHERE id = ?1", error);
+      int kind = g_array_index (kinds, int, i);
+
+      if (update == NULL)
+        return -1;
+      sqlite3_bind_int64 (update, 1, g_array_index (ids, gint64, i));
+      sqlite3_bind_text (update, 2, sd_product_kind_to_string (kind), -1, SQLITE_STATIC);
+      if (sqlite3_step (update) != SQLITE_DONE)
+        {
+          sd_store_fail (store, _("Could not mark a product's kind"), error);
+          return -1;
+        }
+      special += kind != SD_PRODUCT_MERCHANDISE;
+    }
+  return special;
+}
+
+gboolean
+sd_product_kind_set (SdStore       *store,
+                     gint64         product_id,
+                     SdProductKind  kind,
+                     GError       **error)
+{
+  g_autoptr(SdStmt) update = sd_store_prepare (store, "UPDATE products SET kind = ?2 WHERE id = ?1", error);
+
+  g_return_val_if_fail (kind < SD_N_PRODUCT_KINDS, FALSE);
+  if (update == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (update, 1, product_id);
+  sqlite3_bind_text (update, 2, sd_product_kind_to_string (kind), -1, SQLITE_STATIC);
+  if (sqlite3_step (update) != SQLITE_DONE)
+    return sd_store_fail (store, _("Could not mark a product's kind"), error);
+  if (sqlite3_changes (sd_store_get_db (store)) == 0)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("No product %lld in this shop"), (long long) product_id);
+      return FALSE;
+    }
+  return TRUE;
+}
