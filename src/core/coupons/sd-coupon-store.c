@@ -1,6 +1,7 @@
 /* sd-coupon-store.c — coupon rules in the shop's database, with every version kept */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "sd-coupon-store.h"
@@ -87,7 +88,7 @@ sd_coupon_rule_load (SdStore  *store,
   sqlite3_bind_int64 (stmt, 1, rule_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "There is no coupon rule %" G_GINT64_FORMAT, rule_id);
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no coupon rule %lld"), (long long) rule_id);
       return NULL;
     }
   return rule_from_row (stmt, error);
@@ -132,7 +133,7 @@ save_version (SdStore      *store,
       if (sqlite3_step (bump) != SQLITE_ROW)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                       "There is no coupon rule %" G_GINT64_FORMAT " to save over", rule->id);
+                       _("There is no coupon rule %lld to save over"), (long long) rule->id);
           return FALSE;
         }
       version = sqlite3_column_int (bump, 0);
@@ -246,7 +247,7 @@ sd_coupon_rule_restore (SdStore  *store,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   "Rule %" G_GINT64_FORMAT " has no version %d", rule_id, version);
+                   _("Rule %lld has no version %d"), (long long) rule_id, version);
       return FALSE;
     }
   json = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
@@ -269,7 +270,7 @@ sd_coupon_rule_undo (SdStore  *store,
     return FALSE;
   if (history->len < 2)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "The rule has no earlier version to go back to");
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("The rule has no earlier version to go back to"));
       return FALSE;
     }
   return sd_coupon_rule_restore (store, rule_id,

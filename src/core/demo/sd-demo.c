@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,8 +239,8 @@ sd_demo_options_for_size (SdDemoOptions  *options,
   if (end == size || *end != '\0' || n < 10 || n > 5000000)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "Unknown demo shop size “%s”: use small, large, or a number of "
-                   "customers from 10 to 5000000", size);
+                   _("Unknown demo shop size “%s”: use small, large, or a number of "
+                   "customers from 10 to 5000000"), size);
       return FALSE;
     }
   options->n_customers = (guint) n;
@@ -1292,8 +1293,8 @@ generate_in_transaction (Gen     *gen,
   if (!empty && !options->force)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "“%s” already holds a shop's data; the demo shop would replace it. "
-                   "Choose a new file, or force it (shopdesk-cli demo --force) to replace the data",
+                   _("“%s” already holds a shop's data; the demo shop would replace it. "
+                   "Choose a new file, or force it (shopdesk-cli demo --force) to replace the data"),
                    sd_store_get_path (gen->store));
       return FALSE;
     }
@@ -1381,7 +1382,7 @@ sd_demo_generate (SdStore             *store,
   if (options->n_customers == 0 || options->n_products == 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "A demo shop needs at least one customer and one product");
+                   _("A demo shop needs at least one customer and one product"));
       return FALSE;
     }
 

@@ -1,6 +1,7 @@
 /* sd-run-history.c — the shop's training runs, their curves and summaries */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "sd-error.h"
@@ -123,7 +124,7 @@ sd_run_history_get_run (SdStore  *store,
   if (rc == SQLITE_ROW)
     return run_from_row (stmt);
   if (rc == SQLITE_DONE)
-    g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "There is no run %" G_GINT64_FORMAT, run_id);
+    g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no run %lld"), (long long) run_id);
   else
     sd_store_fail (store, "Could not read a training run", error);
   return NULL;

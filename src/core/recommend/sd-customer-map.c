@@ -408,7 +408,7 @@ sd_customer_map_compute (SdStore       *store,
   if (!uf || n_users != m->n_users || map->n_factors < 2)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "The ALS model has no usable customer factors; train it again on the Training page");
+                   _("The ALS model has no usable customer factors; train it again on the Training page"));
       goto out;
     }
 

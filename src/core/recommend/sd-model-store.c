@@ -1,6 +1,7 @@
 /* sd-model-store.c — saving and loading trained recommenders in the `models` table */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "sd-error.h"
 #include "sd-model-store.h"
 
@@ -61,7 +62,7 @@ sd_model_store_load (SdStore         *store,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   "No trained %s model is stored in this shop; run “shopdesk-cli train --model %s” first",
+                   _("No trained %s model is stored in this shop; run “shopdesk-cli train --model %s” first"),
                    name, name);
       return NULL;
     }
