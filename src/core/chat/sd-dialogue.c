@@ -481,7 +481,7 @@ sd_dialogue_train_intent_model (SdStore       *store,
   sqlite3_bind_blob64 (stmt, 3, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not store the chat intent model", error);
+      sd_store_fail (store, _("Could not store the chat intent model"), error);
       return NULL;
     }
   return g_steal_pointer (&model);

@@ -66,7 +66,7 @@ sd_coupon_rules_load (SdStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not read coupon rules", error);
+      sd_store_fail (store, _("Could not read coupon rules"), error);
       return NULL;
     }
   return g_steal_pointer (&rules);
@@ -115,7 +115,7 @@ save_version (SdStore      *store,
       sqlite3_bind_int (insert, 2, rule->enabled);
       sqlite3_bind_int64 (insert, 3, now);
       if (sqlite3_step (insert) != SQLITE_DONE)
-        return sd_store_fail (store, "Could not save the rule", error);
+        return sd_store_fail (store, _("Could not save the rule"), error);
       rule->id = sqlite3_last_insert_rowid (sd_store_get_db (store));
     }
   else
@@ -138,7 +138,7 @@ save_version (SdStore      *store,
         }
       version = sqlite3_column_int (bump, 0);
       if (sqlite3_step (bump) != SQLITE_DONE)
-        return sd_store_fail (store, "Could not save the rule", error);
+        return sd_store_fail (store, _("Could not save the rule"), error);
     }
 
   {
@@ -153,7 +153,7 @@ save_version (SdStore      *store,
     sqlite3_bind_int64 (add, 3, now);
     sqlite3_bind_text (add, 4, json, -1, SQLITE_STATIC);
     if (sqlite3_step (add) != SQLITE_DONE)
-      return sd_store_fail (store, "Could not save the rule's version", error);
+      return sd_store_fail (store, _("Could not save the rule's version"), error);
   }
   return TRUE;
 }
@@ -192,7 +192,7 @@ sd_coupon_rule_delete (SdStore  *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rule_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sd_store_fail (store, "Could not delete the rule", error);
+    return sd_store_fail (store, _("Could not delete the rule"), error);
   return TRUE;
 }
 
@@ -222,7 +222,7 @@ sd_coupon_rule_history (SdStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not read the rule's history", error);
+      sd_store_fail (store, _("Could not read the rule's history"), error);
       return NULL;
     }
   return g_steal_pointer (&versions);
@@ -385,7 +385,7 @@ sd_coupon_engine_load_rules (SdCouponEngine *engine,
     sd_coupon_engine_add_use (engine, sqlite3_column_int64 (uses, 0), sqlite3_column_int64 (uses, 1),
                               sqlite3_column_int64 (uses, 2));
   if (rc != SQLITE_DONE)
-    return sd_store_fail (store, "Could not read coupon redemptions", error);
+    return sd_store_fail (store, _("Could not read coupon redemptions"), error);
 
   if ((cap = sd_store_get_setting (store, "coupons.max-combined-percent")))
     sd_coupon_engine_set_max_combined_percent (engine, g_ascii_strtod (cap, NULL));

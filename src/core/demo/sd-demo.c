@@ -376,7 +376,7 @@ step (Gen         *gen,
 
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (gen->store, "Could not write the demo shop", error);
+      sd_store_fail (gen->store, _("Could not write the demo shop"), error);
       sqlite3_reset (stmt);
       return FALSE;
     }
@@ -1271,7 +1271,7 @@ list_indexes (SdStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not list the shop's indexes", error);
+      sd_store_fail (store, _("Could not list the shop's indexes"), error);
       return NULL;
     }
   return g_steal_pointer (&out);

@@ -81,7 +81,7 @@ collect_runs (SdStore      *store,
     g_ptr_array_add (runs, run_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not list the training runs", error);
+      sd_store_fail (store, _("Could not list the training runs"), error);
       return NULL;
     }
   return g_steal_pointer (&runs);
@@ -126,7 +126,7 @@ sd_run_history_get_run (SdStore  *store,
   if (rc == SQLITE_DONE)
     g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no run %lld"), (long long) run_id);
   else
-    sd_store_fail (store, "Could not read a training run", error);
+    sd_store_fail (store, _("Could not read a training run"), error);
   return NULL;
 }
 
@@ -161,7 +161,7 @@ sd_run_history_get_curve (SdStore     *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not read a run's curve", error);
+      sd_store_fail (store, _("Could not read a run's curve"), error);
       return NULL;
     }
   return g_steal_pointer (&points);
@@ -183,7 +183,7 @@ sd_run_history_newest_run_id (SdStore     *store,
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      sd_store_fail (store, "Could not find the newest run", error);
+      sd_store_fail (store, _("Could not find the newest run"), error);
       return -1;
     }
   return sqlite3_column_type (stmt, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64 (stmt, 0);
@@ -224,6 +224,6 @@ sd_run_history_shop_has_training_data (SdStore  *store,
   if (stmt == NULL)
     return FALSE;
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sd_store_fail (store, "Could not look for training data", error);
+    return sd_store_fail (store, _("Could not look for training data"), error);
   return sqlite3_column_int (stmt, 0) != 0;
 }

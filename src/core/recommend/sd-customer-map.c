@@ -107,7 +107,7 @@ read_customer (SdStore   *store,
       out->taste_group = -1;
       return TRUE;
     }
-  return sd_store_fail (store, "Could not read a customer", error);
+  return sd_store_fail (store, _("Could not read a customer"), error);
 }
 
 static char *

@@ -662,7 +662,7 @@ sd_eval_segments_from_store (SdStore        *store,
   if (rc != SQLITE_DONE)
     {
       sd_eval_segments_free (labels, users->n_users);
-      sd_store_fail (store, "Could not read the customers' groups", error);
+      sd_store_fail (store, _("Could not read the customers' groups"), error);
       return NULL;
     }
   return labels;

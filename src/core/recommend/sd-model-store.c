@@ -36,7 +36,7 @@ sd_model_store_save (SdStore        *store,
   sqlite3_bind_blob64 (stmt, 6, data, size, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not store the trained model", error);
+      sd_store_fail (store, _("Could not store the trained model"), error);
       return -1;
     }
   return sqlite3_last_insert_rowid (sd_store_get_db (store));
@@ -68,7 +68,7 @@ sd_model_store_load (SdStore         *store,
     }
   if (rc != SQLITE_ROW)
     {
-      sd_store_fail (store, "Could not read the stored models", error);
+      sd_store_fail (store, _("Could not read the stored models"), error);
       return NULL;
     }
   if (model_id)

@@ -197,7 +197,7 @@ finish (SdImportContext  *ctx,
       if (p->price_cents >= 0)
         sqlite3_bind_int64 (stmt, 3, p->price_cents);
       if (sqlite3_step (stmt) != SQLITE_DONE)
-        return sd_store_fail (ctx->store, "Could not update a product", error);
+        return sd_store_fail (ctx->store, _("Could not update a product"), error);
     }
   return TRUE;
 }

@@ -130,7 +130,7 @@ load_titles (SdImportContext  *ctx,
                            g_memdup2 (&id, sizeof id));
     }
   if (rc != SQLITE_DONE)
-    return sd_store_fail (ctx->store, "Could not read the products", error);
+    return sd_store_fail (ctx->store, _("Could not read the products"), error);
   return TRUE;
 }
 

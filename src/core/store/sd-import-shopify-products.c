@@ -185,7 +185,7 @@ finish (SdImportContext  *ctx,
       sqlite3_bind_int64 (stmt, 1, p->id);
       sqlite3_bind_int64 (stmt, 2, p->stock);
       if (sqlite3_step (stmt) != SQLITE_DONE)
-        return sd_store_fail (ctx->store, "Could not update a product's stock", error);
+        return sd_store_fail (ctx->store, _("Could not update a product's stock"), error);
     }
   return TRUE;
 }
