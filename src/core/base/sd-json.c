@@ -1,6 +1,7 @@
 /* sd-json.c — a small, strict JSON reader */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,14 +140,14 @@ parse_string (Parser  *ps,
           if (!g_utf8_validate (run, ps->p - run, &bad))
             {
               ps->p = bad;
-              fail (ps, "invalid UTF-8 in a string");
+              fail (ps, _("invalid UTF-8 in a string"));
               return FALSE;
             }
           g_string_append_len (out, run, ps->p - run);
         }
       if (ps->p >= ps->end)
         {
-          fail (ps, "unterminated string");
+          fail (ps, _("unterminated string"));
           return FALSE;
         }
       if (*ps->p == '"')
@@ -156,13 +157,13 @@ parse_string (Parser  *ps,
         }
       if ((guchar) *ps->p < 0x20)
         {
-          fail (ps, "control character U+%04X in a string (write it as an escape)", (guchar) *ps->p);
+          fail (ps, _("control character U+%04X in a string (write it as an escape)"), (guchar) *ps->p);
           return FALSE;
         }
       /* A backslash. */
       if (ps->p + 1 >= ps->end)
         {
-          fail (ps, "unterminated string");
+          fail (ps, _("unterminated string"));
           return FALSE;
         }
       switch (ps->p[1])
@@ -180,12 +181,12 @@ parse_string (Parser  *ps,
             int cp;
             if (ps->end - ps->p < 6 || (cp = hex4 (ps->p + 2)) < 0)
               {
-                fail (ps, "\\u must be followed by four hexadecimal digits");
+                fail (ps, _("\\u must be followed by four hexadecimal digits"));
                 return FALSE;
               }
             if (cp >= 0xDC00 && cp <= 0xDFFF)
               {
-                fail (ps, "lone low surrogate \\u%04X", cp);
+                fail (ps, _("lone low surrogate \\u%04X"), cp);
                 return FALSE;
               }
             if (cp >= 0xD800 && cp <= 0xDBFF)
@@ -194,7 +195,7 @@ parse_string (Parser  *ps,
                 if (ps->end - ps->p < 12 || ps->p[6] != '\\' || ps->p[7] != 'u' ||
                     (lo = hex4 (ps->p + 8)) < 0 || lo < 0xDC00 || lo > 0xDFFF)
                   {
-                    fail (ps, "high surrogate \\u%04X not followed by a low surrogate", cp);
+                    fail (ps, _("high surrogate \\u%04X not followed by a low surrogate"), cp);
                     return FALSE;
                   }
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -206,7 +207,7 @@ parse_string (Parser  *ps,
           }
         default:
           ps->p++;
-          fail (ps, "unknown escape “\\%c” in a string", g_ascii_isprint (*ps->p) ? *ps->p : '?');
+          fail (ps, _("unknown escape “\\%c” in a string"), g_ascii_isprint (*ps->p) ? *ps->p : '?');
           return FALSE;
         }
     }
@@ -232,7 +233,7 @@ parse_number (Parser *ps)
   else
     {
       ps->p = q;
-      fail (ps, "a digit was expected");
+      fail (ps, _("a digit was expected"));
       return NULL;
     }
   if (q < ps->end && *q == '.')
@@ -241,7 +242,7 @@ parse_number (Parser *ps)
       if (q >= ps->end || !g_ascii_isdigit (*q))
         {
           ps->p = q;
-          fail (ps, "a digit was expected after the decimal point");
+          fail (ps, _("a digit was expected after the decimal point"));
           return NULL;
         }
       while (q < ps->end && g_ascii_isdigit (*q))
@@ -255,7 +256,7 @@ parse_number (Parser *ps)
       if (q >= ps->end || !g_ascii_isdigit (*q))
         {
           ps->p = q;
-          fail (ps, "a digit was expected in the exponent");
+          fail (ps, _("a digit was expected in the exponent"));
           return NULL;
         }
       while (q < ps->end && g_ascii_isdigit (*q))
@@ -299,7 +300,7 @@ parse_list (Parser  *ps,
 
   if (depth >= SD_JSON_MAX_DEPTH)
     {
-      fail (ps, "nesting deeper than %d levels", SD_JSON_MAX_DEPTH);
+      fail (ps, _("nesting deeper than %d levels"), SD_JSON_MAX_DEPTH);
       goto error;
     }
   ps->p++;
@@ -320,8 +321,8 @@ parse_list (Parser  *ps,
           GString *name;
           if (ps->p >= ps->end || *ps->p != '"')
             {
-              fail (ps, ps->p >= ps->end ? "unexpected end of input in an object"
-                                         : "a member name in double quotes was expected");
+              fail (ps, ps->p >= ps->end ? _("unexpected end of input in an object")
+                                         : _("a member name in double quotes was expected"));
               goto error;
             }
           name = g_string_new (NULL);
@@ -334,7 +335,7 @@ parse_list (Parser  *ps,
           skip_space (ps);
           if (ps->p >= ps->end || *ps->p != ':')
             {
-              fail (ps, "“:” was expected after the member name");
+              fail (ps, _("“:” was expected after the member name"));
               goto error;
             }
           ps->p++;
@@ -354,9 +355,10 @@ parse_list (Parser  *ps,
           break;
         }
       if (ps->p >= ps->end)
-        fail (ps, "unexpected end of input in %s", object ? "an object" : "an array");
+        fail (ps, "%s", object ? _("unexpected end of input in an object")
+                               : _("unexpected end of input in an array"));
       else
-        fail (ps, "“,” or “%c” was expected", close);
+        fail (ps, _("“,” or “%c” was expected"), close);
       goto error;
     }
 
@@ -380,7 +382,7 @@ parse_value (Parser *ps,
   skip_space (ps);
   if (ps->p >= ps->end)
     {
-      fail (ps, "unexpected end of input, a value was expected");
+      fail (ps, _("unexpected end of input, a value was expected"));
       return NULL;
     }
   switch (*ps->p)
@@ -421,9 +423,9 @@ parse_value (Parser *ps,
       break;
     }
   if (g_ascii_isprint (*ps->p))
-    fail (ps, "unexpected “%c”, a value was expected", *ps->p);
+    fail (ps, _("unexpected “%c”, a value was expected"), *ps->p);
   else
-    fail (ps, "unexpected byte 0x%02X, a value was expected", (guchar) *ps->p);
+    fail (ps, _("unexpected byte 0x%02X, a value was expected"), (guchar) *ps->p);
   return NULL;
 }
 

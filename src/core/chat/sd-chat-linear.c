@@ -1,6 +1,7 @@
 /* sd-chat-linear.c — softmax regression over hashed text features */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -76,7 +77,7 @@ sd_chat_linear_train (GPtrArray     *examples,
   if (examples == NULL || examples->len == 0)
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "There are no chat examples to train the intent classifier on");
+                           _("There are no chat examples to train the intent classifier on"));
       return NULL;
     }
   g_autoptr(SdChatLinear) self = g_new0 (SdChatLinear, 1);

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <time.h>
 
@@ -480,7 +481,7 @@ sd_dialogue_train_intent_model (SdStore       *store,
   sqlite3_bind_blob64 (stmt, 3, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not store the chat intent model", error);
+      sd_store_fail (store, _("Could not store the chat intent model"), error);
       return NULL;
     }
   return g_steal_pointer (&model);
@@ -1982,7 +1983,7 @@ sd_dialogue_replay (SdDialogue  *self,
   if (sd_json_node_get_node_type (root) != SD_JSON_ARRAY)
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                           "A saved chat test must be a JSON array of turns");
+                           _("A saved chat test must be a JSON array of turns"));
       return NULL;
     }
   g_autoptr(GPtrArray) diffs = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_chat_test_diff_free);
@@ -1996,7 +1997,7 @@ sd_dialogue_replay (SdDialogue  *self,
       if (user == NULL)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "Turn %u of the saved chat test has no “user” text", i + 1);
+                       _("Turn %u of the saved chat test has no “user” text"), i + 1);
           return NULL;
         }
       g_autoptr(SdTurnTrace) t = sd_dialogue_respond (self, session, user);

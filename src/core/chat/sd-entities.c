@@ -1,6 +1,7 @@
 /* sd-entities.c — pattern recognisers and a catalogue dictionary */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "sd-entities.h"
@@ -322,7 +323,7 @@ sd_entity_extractor_load_catalog (SdEntityExtractor *self,
                                       (const char *) sqlite3_column_text (stmt, 2), NULL, id);
     }
   if (rc != SQLITE_DONE)
-    return sd_store_fail (store, "Could not read the catalogue for the chatbot", error);
+    return sd_store_fail (store, _("Could not read the catalogue for the chatbot"), error);
   return TRUE;
 }
 

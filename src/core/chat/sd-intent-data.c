@@ -1,6 +1,7 @@
 /* sd-intent-data.c — labelled texts for intent (or any text) classification */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -103,7 +104,7 @@ pick_columns (GPtrArray   *names,
   if (*text_index < 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "%s: no text column “%s” (choose one with --text-column)",
+                   _("%s: no text column “%s” (choose one with --text-column)"),
                    source, text_column ? text_column : "text");
       return FALSE;
     }
@@ -122,7 +123,7 @@ pick_columns (GPtrArray   *names,
   if (*label_index < 0 || *label_index == *text_index)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "%s: no label column%s%s%s (choose one with --label-column)", source,
+                   _("%s: no label column%s%s%s (choose one with --label-column)"), source,
                    label_column ? " “" : "", label_column ? label_column : "",
                    label_column ? "”" : "");
       return FALSE;
@@ -140,9 +141,9 @@ check_example (const char  *source,
   const char *reason = NULL;
 
   if (!g_utf8_validate (text, -1, NULL) || !g_utf8_validate (label, -1, NULL))
-    reason = "the text is not valid UTF-8 (convert the file to UTF-8)";
+    reason = _("the text is not valid UTF-8 (convert the file to UTF-8)");
   else if (*label == '\0')
-    reason = "the label is empty";
+    reason = _("the label is empty");
   if (reason)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "%s:%u: %s", source, line, reason);
@@ -173,18 +174,18 @@ record_problem (SdCsvReader *csv)
   switch (sd_csv_reader_get_status (csv))
     {
     case SD_CSV_RECORD_UNCLOSED_QUOTE:
-      return "a quoted field is not closed before the end of the file";
+      return _("a quoted field is not closed before the end of the file");
     case SD_CSV_RECORD_STRAY_QUOTE:
-      return "text after the closing quote of a field (write a quote inside a quoted field as \"\")";
+      return _("text after the closing quote of a field (write a quote inside a quoted field as \"\")");
     case SD_CSV_RECORD_FIELD_TOO_LARGE:
-      return "a field is too large (over 1 MiB)";
+      return _("a field is too large (over 1 MiB)");
     case SD_CSV_RECORD_OK:
     default:
       break;
     }
   /* The reader would take such text as Windows-1252; training data must say what it is. */
   if (sd_csv_reader_get_reencoded (csv))
-    return "the text is not valid UTF-8 (convert the file to UTF-8)";
+    return _("the text is not valid UTF-8 (convert the file to UTF-8)");
   return NULL;
 }
 
@@ -210,7 +211,7 @@ parse_csv (const char  *contents,
       if (local)
         g_propagate_error (error, g_steal_pointer (&local));
       else
-        g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "%s: the file is empty", source);
+        g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("%s: the file is empty"), source);
       return NULL;
     }
   if ((problem = record_problem (csv)))
@@ -238,7 +239,7 @@ parse_csv (const char  *contents,
       if (sd_csv_reader_get_n_fields (csv) != n_columns)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "%s:%u: %u fields where the header has %u (quote fields that contain commas)",
+                       _("%s:%u: %u fields where the header has %u (quote fields that contain commas)"),
                        source, line, sd_csv_reader_get_n_fields (csv), n_columns);
           return NULL;
         }
@@ -300,7 +301,7 @@ parse_json (const char  *contents,
   if (sd_json_node_get_node_type (root) != SD_JSON_ARRAY)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "%s: expected an array of objects, one per example", source);
+                   _("%s: expected an array of objects, one per example"), source);
       return NULL;
     }
   if (sd_json_node_get_length (root) == 0)
@@ -310,7 +311,7 @@ parse_json (const char  *contents,
   if (sd_json_node_get_node_type (first) != SD_JSON_OBJECT)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "%s:%u: expected an object with the text and its label",
+                   _("%s:%u: expected an object with the text and its label"),
                    source, sd_json_node_get_line (first));
       return NULL;
     }
@@ -338,7 +339,7 @@ parse_json (const char  *contents,
       if (sd_json_node_get_node_type (item) != SD_JSON_OBJECT)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "%s:%u: expected an object with the text and its label", source, line);
+                       _("%s:%u: expected an object with the text and its label"), source, line);
           return NULL;
         }
       text = sd_json_node_get_member_string (item, text_name);
@@ -346,9 +347,9 @@ parse_json (const char  *contents,
       if (text == NULL || label == NULL)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "%s:%u: the member “%s” is missing or not a %s", source, line,
+                       _("%s:%u: the member “%s” is missing or not a %s"), source, line,
                        text == NULL ? text_name : label_name,
-                       text == NULL ? "string" : "string or number");
+                       text == NULL ? _("string") : _("string or number"));
           return NULL;
         }
       if (!check_example (source, line, text, g_strstrip (label), error))

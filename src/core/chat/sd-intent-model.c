@@ -1,6 +1,7 @@
 /* sd-intent-model.c — a fastText-style text classifier */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
@@ -858,8 +859,8 @@ sd_intent_model_train (const SdIntentData    *data,
       !(params->validation_fraction >= 0 && params->validation_fraction < 0.9))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "Training settings out of range (dim 1–1024, epochs 1–1000, lr in (0, 10], "
-                   "1–8 models, word n-grams 1–5, character n-grams within 1–8)");
+                   _("Training settings out of range (dim 1–1024, epochs 1–1000, lr in (0, 10], "
+                   "1–8 models, word n-grams 1–5, character n-grams within 1–8)"));
       return NULL;
     }
 
@@ -867,7 +868,7 @@ sd_intent_model_train (const SdIntentData    *data,
   if (names->len < 2)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "Training needs examples of at least two labels (found %u)", names->len);
+                   _("Training needs examples of at least two labels (found %u)"), names->len);
       return NULL;
     }
 
@@ -1176,14 +1177,14 @@ sd_intent_model_load (GBytes  *blob,
   if (!take (&r, magic, 8) || memcmp (magic, BLOB_MAGIC, 8) != 0 ||
       !take (&r, &version, 4) || !take (&r, &order, 4))
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, "Not a Shopdesk text classifier model");
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, _("Not a Shopdesk text classifier model"));
       return NULL;
     }
   if (version != BLOB_VERSION || order != 0x01020304)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_UNSUPPORTED,
-                   "The model was saved by another version of Shopdesk or on another kind of "
-                   "machine (format %u); train it again", version);
+                   _("The model was saved by another version of Shopdesk or on another kind of "
+                   "machine (format %u); train it again"), version);
       return NULL;
     }
   if (!take (&r, header, sizeof header) || !take (&r, &oos, 4) || !take (&r, doubles, sizeof doubles))
@@ -1205,7 +1206,7 @@ sd_intent_model_load (GBytes  *blob,
       self->n_labels < 2 || self->n_labels > size || self->n_nets == 0 || self->n_nets > 8 ||
       self->n_rows > size / 8 || oos < -1 || oos >= (gint32) self->n_labels)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, "The model is damaged (bad header)");
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, _("The model is damaged (bad header)"));
       return NULL;
     }
   self->oos_index = oos;
@@ -1227,7 +1228,7 @@ sd_intent_model_load (GBytes  *blob,
       r.p += len;
       if (!g_utf8_validate (self->labels[i], -1, NULL))
         {
-          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, "The model is damaged (label %u)", i);
+          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, _("The model is damaged (label %u)"), i);
           return NULL;
         }
     }
@@ -1241,7 +1242,7 @@ sd_intent_model_load (GBytes  *blob,
     {
       if (hashes[i] == 0 || dict_lookup (&self->dict, hashes[i]) >= 0)
         {
-          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, "The model is damaged (features)");
+          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, _("The model is damaged (features)"));
           return NULL;
         }
       dict_insert (&self->dict, hashes[i], i);
@@ -1272,12 +1273,12 @@ sd_intent_model_load (GBytes  *blob,
     }
   if (r.p != r.end)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, "The model is damaged (trailing data)");
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, _("The model is damaged (trailing data)"));
       return NULL;
     }
   return g_steal_pointer (&self);
 
 truncated:
-  g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, "The model is damaged (truncated)");
+  g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, _("The model is damaged (truncated)"));
   return NULL;
 }

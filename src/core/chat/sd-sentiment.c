@@ -1,6 +1,7 @@
 /* sd-sentiment.c — a class-weighted softmax regression over hashed text features */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 #include <zlib.h>
@@ -128,7 +129,7 @@ sd_sentiment_train (SdSentiment               *self,
   if (n == 0)
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "No texts to train the sentiment model on");
+                           _("No texts to train the sentiment model on"));
       return FALSE;
     }
 
@@ -138,7 +139,7 @@ sd_sentiment_train (SdSentiment               *self,
       if (labels[i] >= SD_N_SENTIMENTS)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "Sentiment training row %u has an unknown label %d", i, labels[i]);
+                       _("Sentiment training row %u has an unknown label %d"), i, labels[i]);
           return FALSE;
         }
       counts[labels[i]]++;
@@ -319,7 +320,7 @@ sd_sentiment_load (GBytes  *bytes,
       len != 12 + sizeof (float) * SD_N_SENTIMENTS * (1 + ((gsize) 1 << bits)))
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                           "This is not a saved Shopdesk sentiment model, or it is damaged");
+                           _("This is not a saved Shopdesk sentiment model, or it is damaged"));
       return NULL;
     }
   SdSentiment *self = sd_sentiment_new (bits);
@@ -357,7 +358,7 @@ collect_builtin (const char *const *fields, gpointer data, GError **error)
   if (!label_from_string (fields[0], &label))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                   "“%s” is not a sentiment label (negative, neutral, positive)", fields[0]);
+                   _("“%s” is not a sentiment label (negative, neutral, positive)"), fields[0]);
       return FALSE;
     }
   g_ptr_array_add (d->texts, g_strdup (fields[2]));
@@ -424,7 +425,7 @@ read_json_lines (const char  *path,
 
   if (gz == NULL)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "Could not open %s", path);
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("Could not open %s"), path);
       return FALSE;
     }
   while ((max_lines == 0 || lines < max_lines) && gzgets (gz, buf, sizeof buf))
@@ -472,7 +473,7 @@ sd_sentiment_read_reviews (const char  *path,
       if (sd_json_node_get_node_type (overall) != SD_JSON_NUMBER || rating < 1 || rating > 5)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "%s, line %u: no rating (“overall” 1–5)", path, sd_json_node_get_line (review));
+                       _("%s, line %u: no rating (“overall” 1–5)"), path, sd_json_node_get_line (review));
           return FALSE;
         }
       label = rating <= 2 ? SD_SENTIMENT_NEGATIVE

@@ -295,7 +295,7 @@ validate_condition (const SdCondition *cond,
   if (cond->kind == SD_COND_NOT && (cond->children == NULL || cond->children->len != 1))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "A “not” condition needs exactly one condition inside it");
+                   _("A “not” condition needs exactly one condition inside it"));
       return FALSE;
     }
 
@@ -314,11 +314,11 @@ validate_condition (const SdCondition *cond,
       if (p == NULL || *p == '\0')
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "The condition “%s” needs a value (which %s?)", name,
-                       cond->kind == SD_COND_COUNTRY ? "countries" :
-                       cond->kind == SD_COND_SEGMENT ? "segments" :
-                       cond->kind == SD_COND_CART_PRODUCT ? "products" :
-                       cond->kind == SD_COND_CART_TAG ? "tags" : "categories");
+                       _("The condition “%s” needs a value (which %s?)"), name,
+                       cond->kind == SD_COND_COUNTRY ? _("countries") :
+                       cond->kind == SD_COND_SEGMENT ? _("segments") :
+                       cond->kind == SD_COND_CART_PRODUCT ? _("products") :
+                       cond->kind == SD_COND_CART_TAG ? _("tags") : _("categories"));
           return FALSE;
         }
     }
@@ -328,13 +328,13 @@ validate_condition (const SdCondition *cond,
       if (!isfinite (cond->number) || cond->number < 0)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "The condition “%s” needs a number of zero or more, not %g", name, cond->number);
+                       _("The condition “%s” needs a number of zero or more, not %g"), name, cond->number);
           return FALSE;
         }
       if (cond->number == 0 && (cond->op == SD_OP_LT))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "The condition “%s < 0” can never hold", name);
+                       _("The condition “%s < 0” can never hold"), name);
           return FALSE;
         }
     }
@@ -344,20 +344,20 @@ validate_condition (const SdCondition *cond,
       if (cond->model == NULL || *cond->model == '\0')
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "A predicted-interest condition needs a model");
+                       _("A predicted-interest condition needs a model"));
           return FALSE;
         }
       if (model_exists && !model_exists (cond->model, user_data))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "The condition on predicted interest uses the model “%s”, which is not "
-                       "trained for this shop; train it on the Training page first", cond->model);
+                       _("The condition on predicted interest uses the model “%s”, which is not "
+                       "trained for this shop; train it on the Training page first"), cond->model);
           return FALSE;
         }
       if (cond->rank < 0 || (cond->rank == 0 && (cond->number < 0 || cond->number > 1)))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "A predicted-interest threshold is a score between 0 and 1 or a rank of 1 or more");
+                       _("A predicted-interest threshold is a score between 0 and 1 or a rank of 1 or more"));
           return FALSE;
         }
     }
@@ -384,7 +384,7 @@ validate_condition (const SdCondition *cond,
           if (interval_empty (&ivs[c->kind]))
             {
               g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "The conditions on “%s” contradict each other: no customer can meet them all",
+                           _("The conditions on “%s” contradict each other: no customer can meet them all"),
                            sd_cond_kind_to_string (c->kind));
               return FALSE;
             }
@@ -395,14 +395,14 @@ validate_condition (const SdCondition *cond,
           if (seen[k] && ivs[k].lo > 0)
             {
               g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "“First order only” contradicts “%s” above zero: a first-time customer has no past orders",
+                           _("“First order only” contradicts “%s” above zero: a first-time customer has no past orders"),
                            sd_cond_kind_to_string (k));
               return FALSE;
             }
       if (first_order && seen[SD_COND_RECENCY_DAYS])
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "“First order only” contradicts a condition on days since the last order");
+                       _("“First order only” contradicts a condition on days since the last order"));
           return FALSE;
         }
     }
@@ -420,32 +420,32 @@ sd_coupon_rule_validate (const SdCouponRule *rule,
 
   if (rule->name == NULL || *rule->name == '\0')
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "A rule needs a name");
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("A rule needs a name"));
       return FALSE;
     }
   if (g_utf8_strlen (rule->name, -1) > 120 || !g_utf8_validate (rule->name, -1, NULL))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "A rule's name must be valid text of at most 120 characters");
+                   _("A rule's name must be valid text of at most 120 characters"));
       return FALSE;
     }
   if (rule->starts_at < 0 || rule->ends_at < 0 ||
       (rule->starts_at && rule->ends_at && rule->ends_at <= rule->starts_at))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "The rule “%s” has an empty date window: it ends before it starts", rule->name);
+                   _("The rule “%s” has an empty date window: it ends before it starts"), rule->name);
       return FALSE;
     }
   if (rule->uses_per_customer < 0 || rule->total_uses < 0 || rule->budget_cents < 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "Limits of the rule “%s” cannot be negative (0 means no limit)", rule->name);
+                   _("Limits of the rule “%s” cannot be negative (0 means no limit)"), rule->name);
       return FALSE;
     }
   if (rule->priority < -1000 || rule->priority > 1000)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "The priority of “%s” must be between -1000 and 1000", rule->name);
+                   _("The priority of “%s” must be between -1000 and 1000"), rule->name);
       return FALSE;
     }
 
@@ -455,12 +455,12 @@ sd_coupon_rule_validate (const SdCouponRule *rule,
       if (!(a->percent > 0 && a->percent <= 100))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "A percent off must be more than 0 and at most 100, not %g", a->percent);
+                       _("A percent off must be more than 0 and at most 100, not %g"), a->percent);
           return FALSE;
         }
       if (a->cap_cents < 0)
         {
-          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "The cap on a percent off cannot be negative");
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("The cap on a percent off cannot be negative"));
           return FALSE;
         }
       break;
@@ -468,7 +468,7 @@ sd_coupon_rule_validate (const SdCouponRule *rule,
       if (a->amount_cents <= 0)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "A fixed amount off must be more than zero");
+                       _("A fixed amount off must be more than zero"));
           return FALSE;
         }
       break;
@@ -478,20 +478,20 @@ sd_coupon_rule_validate (const SdCouponRule *rule,
       if (a->buy_x < 1 || a->get_y < 1 || a->buy_x > 100 || a->get_y > 100)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "“Buy X get Y” needs X and Y between 1 and 100");
+                       _("“Buy X get Y” needs X and Y between 1 and 100"));
           return FALSE;
         }
       if (a->target == NULL || *a->target == '\0')
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "“Buy X get Y” needs the category or product it applies to");
+                       _("“Buy X get Y” needs the category or product it applies to"));
           return FALSE;
         }
       break;
     case SD_ACTION_TIERED:
       if (a->tiers == NULL || a->tiers->len == 0)
         {
-          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "A tiered discount needs at least one tier");
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("A tiered discount needs at least one tier"));
           return FALSE;
         }
       for (guint i = 0; i < a->tiers->len; i++)
@@ -500,26 +500,26 @@ sd_coupon_rule_validate (const SdCouponRule *rule,
           if (!(t->percent > 0 && t->percent <= 100) || t->min_subtotal_cents < 0)
             {
               g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "Tier %u: the percent must be in (0, 100] and the subtotal zero or more", i + 1);
+                           _("Tier %u: the percent must be in (0, 100] and the subtotal zero or more"), i + 1);
               return FALSE;
             }
           if (i > 0 && t->min_subtotal_cents <= g_array_index (a->tiers, SdTier, i - 1).min_subtotal_cents)
             {
               g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "Tier %u: tiers must go up by subtotal", i + 1);
+                           _("Tier %u: tiers must go up by subtotal"), i + 1);
               return FALSE;
             }
         }
       break;
     default:
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "Unknown action");
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("Unknown action"));
       return FALSE;
     }
 
   if (rule->conditions == NULL || !is_group (rule->conditions->kind))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "A rule's conditions must be a group (all, any or not)");
+                   _("A rule's conditions must be a group (all, any or not)"));
       return FALSE;
     }
   return validate_condition (rule->conditions, model_exists, user_data, error);
@@ -681,7 +681,7 @@ get_number (const SdJsonNode *obj,
   if (n == NULL)
     return TRUE;
   if (sd_json_node_get_node_type (n) != SD_JSON_NUMBER)
-    return fail_at (error, source, n, "“%s” must be a number", name);
+    return fail_at (error, source, n, _("“%s” must be a number"), name);
   *out = sd_json_node_get_number (n);
   return TRUE;
 }
@@ -699,7 +699,7 @@ get_int64 (const SdJsonNode *obj,
     return FALSE;
   if (x != floor (x) || fabs (x) > 9e15)
     return fail_at (error, source, sd_json_node_get_member (obj, name),
-                    "“%s” must be a whole number", name);
+                    _("“%s” must be a whole number"), name);
   *out = (gint64) x;
   return TRUE;
 }
@@ -716,7 +716,7 @@ get_int (const SdJsonNode *obj,
   if (!get_int64 (obj, name, &x, source, error))
     return FALSE;
   if (x < G_MININT || x > G_MAXINT)
-    return fail_at (error, source, sd_json_node_get_member (obj, name), "“%s” is out of range", name);
+    return fail_at (error, source, sd_json_node_get_member (obj, name), _("“%s” is out of range"), name);
   *out = (int) x;
   return TRUE;
 }
@@ -733,7 +733,7 @@ get_bool (const SdJsonNode *obj,
   if (n == NULL)
     return TRUE;
   if (sd_json_node_get_node_type (n) != SD_JSON_BOOL)
-    return fail_at (error, source, n, "“%s” must be true or false", name);
+    return fail_at (error, source, n, _("“%s” must be true or false"), name);
   *out = sd_json_node_get_boolean (n);
   return TRUE;
 }
@@ -849,12 +849,12 @@ condition_from_json (const SdJsonNode *node,
 
   if (depth > 32)
     {
-      fail_at (error, source, node, "conditions are nested too deeply");
+      fail_at (error, source, node, _("conditions are nested too deeply"));
       return NULL;
     }
   if (sd_json_node_get_node_type (node) != SD_JSON_OBJECT)
     {
-      fail_at (error, source, node, "a condition must be an object");
+      fail_at (error, source, node, _("a condition must be an object"));
       return NULL;
     }
   if (!check_keys (node, condition_keys, _("a condition"), source, error) ||
@@ -862,7 +862,7 @@ condition_from_json (const SdJsonNode *node,
     return NULL;
   if (!sd_cond_kind_from_string (type, &kind))
     {
-      fail_at (error, source, node, "unknown condition type “%s”", type ? type : "(none)");
+      fail_at (error, source, node, _("unknown condition type “%s”"), type ? type : "(none)");
       return NULL;
     }
 
@@ -871,7 +871,7 @@ condition_from_json (const SdJsonNode *node,
     return NULL;
   if (op && !sd_cmp_op_from_string (op, &cond->op))
     {
-      fail_at (error, source, node, "unknown comparison “%s” (use >=, >, <=, < or ==)", op);
+      fail_at (error, source, node, _("unknown comparison “%s” (use >=, >, <=, < or ==)"), op);
       return NULL;
     }
   if (!get_number (node, "value", &cond->number, source, error) ||
@@ -888,7 +888,7 @@ condition_from_json (const SdJsonNode *node,
     {
       if (sd_json_node_get_node_type (children) != SD_JSON_ARRAY)
         {
-          fail_at (error, source, children, "“conditions” must be a list");
+          fail_at (error, source, children, _("“conditions” must be a list"));
           return NULL;
         }
       for (guint i = 0; i < sd_json_node_get_length (children); i++)
@@ -902,7 +902,7 @@ condition_from_json (const SdJsonNode *node,
     }
   else if (children)
     {
-      fail_at (error, source, children, "only all, any and not take “conditions”");
+      fail_at (error, source, children, _("only all, any and not take “conditions”"));
       return NULL;
     }
   return g_steal_pointer (&cond);
@@ -923,7 +923,7 @@ sd_coupon_rule_from_json (const char  *json,
     return NULL;
   if (sd_json_node_get_node_type (root) != SD_JSON_OBJECT)
     {
-      fail_at (error, source, root, "a rule must be a JSON object");
+      fail_at (error, source, root, _("a rule must be a JSON object"));
       return NULL;
     }
 
@@ -951,7 +951,7 @@ sd_coupon_rule_from_json (const char  *json,
   action = sd_json_node_get_member (root, "action");
   if (action == NULL || sd_json_node_get_node_type (action) != SD_JSON_OBJECT)
     {
-      fail_at (error, source, action ? action : root, "a rule needs an “action” object");
+      fail_at (error, source, action ? action : root, _("a rule needs an “action” object"));
       return NULL;
     }
   if (!check_keys (action, action_keys, _("the action"), source, error) ||
@@ -960,7 +960,7 @@ sd_coupon_rule_from_json (const char  *json,
   if (!sd_action_kind_from_string (type, &rule->action.kind))
     {
       fail_at (error, source, action,
-               "unknown action “%s” (use percent_off, fixed_off, free_shipping, buy_x_get_y or tiered)",
+               _("unknown action “%s” (use percent_off, fixed_off, free_shipping, buy_x_get_y or tiered)"),
                type ? type : "(none)");
       return NULL;
     }
@@ -977,7 +977,7 @@ sd_coupon_rule_from_json (const char  *json,
     {
       if (sd_json_node_get_node_type (tiers) != SD_JSON_ARRAY)
         {
-          fail_at (error, source, tiers, "“tiers” must be a list");
+          fail_at (error, source, tiers, _("“tiers” must be a list"));
           return NULL;
         }
       rule->action.tiers = g_array_new (FALSE, FALSE, sizeof (SdTier));
@@ -987,7 +987,7 @@ sd_coupon_rule_from_json (const char  *json,
           SdTier tier = { 0, 0 };
           if (sd_json_node_get_node_type (t) != SD_JSON_OBJECT)
             {
-              fail_at (error, source, t, "a tier must be an object");
+              fail_at (error, source, t, _("a tier must be an object"));
               return NULL;
             }
           if (!check_keys (t, tier_keys, _("a tier"), source, error) ||

@@ -1,6 +1,7 @@
 /* sd-coupon-store.c — coupon rules in the shop's database, with every version kept */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "sd-coupon-store.h"
@@ -65,7 +66,7 @@ sd_coupon_rules_load (SdStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not read coupon rules", error);
+      sd_store_fail (store, _("Could not read coupon rules"), error);
       return NULL;
     }
   return g_steal_pointer (&rules);
@@ -87,7 +88,7 @@ sd_coupon_rule_load (SdStore  *store,
   sqlite3_bind_int64 (stmt, 1, rule_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "There is no coupon rule %" G_GINT64_FORMAT, rule_id);
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no coupon rule %lld"), (long long) rule_id);
       return NULL;
     }
   return rule_from_row (stmt, error);
@@ -114,7 +115,7 @@ save_version (SdStore      *store,
       sqlite3_bind_int (insert, 2, rule->enabled);
       sqlite3_bind_int64 (insert, 3, now);
       if (sqlite3_step (insert) != SQLITE_DONE)
-        return sd_store_fail (store, "Could not save the rule", error);
+        return sd_store_fail (store, _("Could not save the rule"), error);
       rule->id = sqlite3_last_insert_rowid (sd_store_get_db (store));
     }
   else
@@ -132,12 +133,12 @@ save_version (SdStore      *store,
       if (sqlite3_step (bump) != SQLITE_ROW)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                       "There is no coupon rule %" G_GINT64_FORMAT " to save over", rule->id);
+                       _("There is no coupon rule %lld to save over"), (long long) rule->id);
           return FALSE;
         }
       version = sqlite3_column_int (bump, 0);
       if (sqlite3_step (bump) != SQLITE_DONE)
-        return sd_store_fail (store, "Could not save the rule", error);
+        return sd_store_fail (store, _("Could not save the rule"), error);
     }
 
   {
@@ -152,7 +153,7 @@ save_version (SdStore      *store,
     sqlite3_bind_int64 (add, 3, now);
     sqlite3_bind_text (add, 4, json, -1, SQLITE_STATIC);
     if (sqlite3_step (add) != SQLITE_DONE)
-      return sd_store_fail (store, "Could not save the rule's version", error);
+      return sd_store_fail (store, _("Could not save the rule's version"), error);
   }
   return TRUE;
 }
@@ -191,7 +192,7 @@ sd_coupon_rule_delete (SdStore  *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rule_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sd_store_fail (store, "Could not delete the rule", error);
+    return sd_store_fail (store, _("Could not delete the rule"), error);
   return TRUE;
 }
 
@@ -221,7 +222,7 @@ sd_coupon_rule_history (SdStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not read the rule's history", error);
+      sd_store_fail (store, _("Could not read the rule's history"), error);
       return NULL;
     }
   return g_steal_pointer (&versions);
@@ -246,7 +247,7 @@ sd_coupon_rule_restore (SdStore  *store,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   "Rule %" G_GINT64_FORMAT " has no version %d", rule_id, version);
+                   _("Rule %lld has no version %d"), (long long) rule_id, version);
       return FALSE;
     }
   json = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
@@ -269,7 +270,7 @@ sd_coupon_rule_undo (SdStore  *store,
     return FALSE;
   if (history->len < 2)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "The rule has no earlier version to go back to");
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("The rule has no earlier version to go back to"));
       return FALSE;
     }
   return sd_coupon_rule_restore (store, rule_id,
@@ -384,7 +385,7 @@ sd_coupon_engine_load_rules (SdCouponEngine *engine,
     sd_coupon_engine_add_use (engine, sqlite3_column_int64 (uses, 0), sqlite3_column_int64 (uses, 1),
                               sqlite3_column_int64 (uses, 2));
   if (rc != SQLITE_DONE)
-    return sd_store_fail (store, "Could not read coupon redemptions", error);
+    return sd_store_fail (store, _("Could not read coupon redemptions"), error);
 
   if ((cap = sd_store_get_setting (store, "coupons.max-combined-percent")))
     sd_coupon_engine_set_max_combined_percent (engine, g_ascii_strtod (cap, NULL));

@@ -1,6 +1,7 @@
 /* sd-customer-facts.c — every customer's facts for the coupon engine, in one load */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -76,7 +77,7 @@ load_products (SdCustomerFacts *facts,
   int rc;
 
   if (count == NULL || sqlite3_step (count) != SQLITE_ROW)
-    return count ? sd_store_fail (store, "Could not count products", error) : FALSE;
+    return count ? sd_store_fail (store, _("Could not count products"), error) : FALSE;
   facts->n_products = sqlite3_column_int (count, 0);
   facts->products = g_new0 (SdFactProduct, MAX (facts->n_products, 1));
 
@@ -101,7 +102,7 @@ load_products (SdCustomerFacts *facts,
       i++;
     }
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return sd_store_fail (store, "Could not read products", error);
+    return sd_store_fail (store, _("Could not read products"), error);
   facts->n_products = i;
   return TRUE;
 }
@@ -119,7 +120,7 @@ load_customers (SdCustomerFacts *facts,
   int rc;
 
   if (count == NULL || sqlite3_step (count) != SQLITE_ROW)
-    return count ? sd_store_fail (store, "Could not count customers", error) : FALSE;
+    return count ? sd_store_fail (store, _("Could not count customers"), error) : FALSE;
   facts->n_customers = sqlite3_column_int (count, 0);
   facts->customers = g_new0 (SdCustomerFact, MAX (facts->n_customers, 1));
 
@@ -140,7 +141,7 @@ load_customers (SdCustomerFacts *facts,
       i++;
     }
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return sd_store_fail (store, "Could not read customers", error);
+    return sd_store_fail (store, _("Could not read customers"), error);
   facts->n_customers = i;
   return TRUE;
 }
@@ -240,7 +241,7 @@ load_orders (SdCustomerFacts *facts,
 #undef FINISH_CUSTOMER
 
   if (rc != SQLITE_DONE)
-    return sd_store_fail (store, "Could not read orders", error);
+    return sd_store_fail (store, _("Could not read orders"), error);
   return TRUE;
 }
 
@@ -264,7 +265,7 @@ load_reviews (SdCustomerFacts *facts,
         facts->customers[idx].reviews = sqlite3_column_int (rows, 1);
     }
   if (rc != SQLITE_DONE)
-    return sd_store_fail (store, "Could not count reviews", error);
+    return sd_store_fail (store, _("Could not count reviews"), error);
   return TRUE;
 }
 

@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,8 +240,8 @@ sd_demo_options_for_size (SdDemoOptions  *options,
   if (end == size || *end != '\0' || n < 10 || n > 5000000)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "Unknown demo shop size “%s”: use small, large, or a number of "
-                   "customers from 10 to 5000000", size);
+                   _("Unknown demo shop size “%s”: use small, large, or a number of "
+                   "customers from 10 to 5000000"), size);
       return FALSE;
     }
   options->n_customers = (guint) n;
@@ -376,7 +377,7 @@ step (Gen         *gen,
 
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (gen->store, "Could not write the demo shop", error);
+      sd_store_fail (gen->store, _("Could not write the demo shop"), error);
       sqlite3_reset (stmt);
       return FALSE;
     }
@@ -1264,7 +1265,7 @@ list_indexes (SdStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not list the shop's indexes", error);
+      sd_store_fail (store, _("Could not list the shop's indexes"), error);
       return NULL;
     }
   return g_steal_pointer (&out);
@@ -1286,8 +1287,8 @@ generate_in_transaction (Gen     *gen,
   if (!empty && !options->force)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "“%s” already holds a shop's data; the demo shop would replace it. "
-                   "Choose a new file, or force it (shopdesk-cli demo --force) to replace the data",
+                   _("“%s” already holds a shop's data; the demo shop would replace it. "
+                   "Choose a new file, or force it (shopdesk-cli demo --force) to replace the data"),
                    sd_store_get_path (gen->store));
       return FALSE;
     }
@@ -1375,7 +1376,7 @@ sd_demo_generate (SdStore             *store,
   if (options->n_customers == 0 || options->n_products == 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "A demo shop needs at least one customer and one product");
+                   _("A demo shop needs at least one customer and one product"));
       return FALSE;
     }
 

@@ -1,6 +1,7 @@
 /* sd-customer-list.c — lists of customers to pick from */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "sd-customer-list.h"
 
 void
@@ -47,7 +48,7 @@ sd_customer_list_most_orders (SdStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not list the customers", error);
+      sd_store_fail (store, _("Could not list the customers"), error);
       return NULL;
     }
   return g_steal_pointer (&customers);

@@ -59,7 +59,7 @@ read_customer (SdCustomerProfile  *profile,
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("The customer is no longer in the shop."));
       return FALSE;
     default:
-      return sd_store_fail (store, "Reading the customer", error);
+      return sd_store_fail (store, _("Reading the customer"), error);
     }
   profile->external_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   profile->name = column_text (stmt, 1);
@@ -82,7 +82,7 @@ read_orders (SdCustomerProfile  *profile,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, profile->id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sd_store_fail (store, "Reading the customer's orders", error);
+    return sd_store_fail (store, _("Reading the customer's orders"), error);
   profile->orders = sqlite3_column_int64 (stmt, 0);
   profile->lifetime_cents = sqlite3_column_int64 (stmt, 1);
   profile->last_order_at = sqlite3_column_int64 (stmt, 2);
@@ -112,7 +112,7 @@ read_event_counts (SdCustomerProfile  *profile,
           profile->n_events += n;
         }
     }
-  return rc == SQLITE_DONE || sd_store_fail (store, "Counting the customer's events", error);
+  return rc == SQLITE_DONE || sd_store_fail (store, _("Counting the customer's events"), error);
 }
 
 static gboolean
@@ -148,7 +148,7 @@ read_history (SdCustomerProfile  *profile,
       event->review = column_text (stmt, 5);
       g_ptr_array_add (profile->history, event);
     }
-  return rc == SQLITE_DONE || sd_store_fail (store, "Reading the customer's history", error);
+  return rc == SQLITE_DONE || sd_store_fail (store, _("Reading the customer's history"), error);
 }
 
 static gboolean
@@ -173,7 +173,7 @@ read_bought (SdCustomerProfile  *profile,
       gint64 product_id = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (profile->bought, product_id);
     }
-  return rc == SQLITE_DONE || sd_store_fail (store, "Reading what the customer bought", error);
+  return rc == SQLITE_DONE || sd_store_fail (store, _("Reading what the customer bought"), error);
 }
 
 SdCustomerProfile *

@@ -1,6 +1,7 @@
 /* sd-customer-query.c — finding a customer: by what one types, or the most active */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "sd-customer-query.h"
 
 void
@@ -52,7 +53,7 @@ read_matches (SdStore       *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Looking up customers", error);
+      sd_store_fail (store, _("Looking up customers"), error);
       return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -1,6 +1,7 @@
 /* sd-model-query.c — which trained models the shop keeps */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "sd-model-query.h"
 
 GPtrArray *
@@ -23,7 +24,7 @@ sd_model_query_stored_names (SdStore     *store,
     g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Reading the stored models", error);
+      sd_store_fail (store, _("Reading the stored models"), error);
       return NULL;
     }
   return g_steal_pointer (&names);

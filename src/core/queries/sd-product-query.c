@@ -1,6 +1,7 @@
 /* sd-product-query.c — what the shop's catalogue holds */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "sd-product-query.h"
 
 GPtrArray *
@@ -24,7 +25,7 @@ sd_product_query_categories (SdStore  *store,
     g_ptr_array_add (categories, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Reading the product categories", error);
+      sd_store_fail (store, _("Reading the product categories"), error);
       return NULL;
     }
   return g_steal_pointer (&categories);

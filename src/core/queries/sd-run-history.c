@@ -1,6 +1,7 @@
 /* sd-run-history.c — the shop's training runs, their curves and summaries */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "sd-error.h"
@@ -80,7 +81,7 @@ collect_runs (SdStore      *store,
     g_ptr_array_add (runs, run_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not list the training runs", error);
+      sd_store_fail (store, _("Could not list the training runs"), error);
       return NULL;
     }
   return g_steal_pointer (&runs);
@@ -123,9 +124,9 @@ sd_run_history_get_run (SdStore  *store,
   if (rc == SQLITE_ROW)
     return run_from_row (stmt);
   if (rc == SQLITE_DONE)
-    g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "There is no run %" G_GINT64_FORMAT, run_id);
+    g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no run %lld"), (long long) run_id);
   else
-    sd_store_fail (store, "Could not read a training run", error);
+    sd_store_fail (store, _("Could not read a training run"), error);
   return NULL;
 }
 
@@ -160,7 +161,7 @@ sd_run_history_get_curve (SdStore     *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not read a run's curve", error);
+      sd_store_fail (store, _("Could not read a run's curve"), error);
       return NULL;
     }
   return g_steal_pointer (&points);
@@ -182,7 +183,7 @@ sd_run_history_newest_run_id (SdStore     *store,
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      sd_store_fail (store, "Could not find the newest run", error);
+      sd_store_fail (store, _("Could not find the newest run"), error);
       return -1;
     }
   return sqlite3_column_type (stmt, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64 (stmt, 0);
@@ -223,6 +224,6 @@ sd_run_history_shop_has_training_data (SdStore  *store,
   if (stmt == NULL)
     return FALSE;
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sd_store_fail (store, "Could not look for training data", error);
+    return sd_store_fail (store, _("Could not look for training data"), error);
   return sqlite3_column_int (stmt, 0) != 0;
 }

@@ -10,7 +10,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include <math.h>
 #include <string.h>
@@ -570,7 +570,7 @@ sd_als_fit (SdRecommender      *model,
         {
           g_cancellable_set_error_if_cancelled (cancellable, error);
           if (error && *error == NULL)
-            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "ALS training was cancelled");
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("ALS training was cancelled"));
           break;
         }
       loss = weighted_loss (self, train, gram_x, gram);
@@ -730,7 +730,7 @@ sd_als_load (SdRecommender *model,
   if (!g_variant_is_normal_form (state))
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                           "The saved ALS model is damaged: its data is not in the expected layout");
+                           _("The saved ALS model is damaged: its data is not in the expected layout"));
       return FALSE;
     }
   g_variant_get (state, "(uuu@ad@ad)", &n_users, &n_items, &k, &x, &y);
@@ -739,7 +739,7 @@ sd_als_load (SdRecommender *model,
   if (n_x != (gsize) n_users * k || n_y != (gsize) n_items * k)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                   "The saved ALS model is damaged: %u users × %u factors need %zu values, found %zu",
+                   _("The saved ALS model is damaged: %u users × %u factors need %zu values, found %zu"),
                    n_users, k, (gsize) n_users * k, n_x);
       return FALSE;
     }

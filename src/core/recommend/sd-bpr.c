@@ -8,7 +8,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include <math.h>
 #include <string.h>
@@ -181,7 +181,7 @@ sd_bpr_fit (SdRecommender      *model,
   if (n_sampleable == 0)
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "BPR needs customers who interacted with some items but not all of them; this data has none");
+                           _("BPR needs customers who interacted with some items but not all of them; this data has none"));
       return FALSE;
     }
 
@@ -502,7 +502,7 @@ sd_bpr_load (SdRecommender *model,
   if (!g_variant_is_normal_form (state))
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                           "The saved BPR model is damaged: its data is not in the expected layout");
+                           _("The saved BPR model is damaged: its data is not in the expected layout"));
       return FALSE;
     }
   g_variant_get (state, "(uuu@ad@ad@ad)", &n_users, &n_items, &k, &vp, &vq, &vb);
@@ -514,7 +514,7 @@ sd_bpr_load (SdRecommender *model,
   if (np != (gsize) n_users * k || nq != (gsize) n_items * k || nb != n_items)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                   "The saved BPR model is damaged: %u users, %u items and %u factors do not match its %zu + %zu values",
+                   _("The saved BPR model is damaged: %u users, %u items and %u factors do not match its %zu + %zu values"),
                    n_users, n_items, k, np, nq);
       return FALSE;
     }

@@ -1,6 +1,7 @@
 /* sd-catalog.c — item texts, category and stock, indexed like the interaction matrix */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "sd-catalog.h"
 #include "sd-error.h"
 
@@ -100,7 +101,7 @@ sd_catalog_from_store (SdStore        *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not read the products", error);
+      sd_store_fail (store, _("Could not read the products"), error);
       return NULL;
     }
   return g_steal_pointer (&self);

@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include <math.h>
 #include <string.h>
@@ -255,8 +255,8 @@ sd_content_fit (SdRecommender      *model,
   if (catalog == NULL || catalog->n_items != n_items)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "The content model needs the product catalogue (titles, descriptions, tags) of the %u items it ranks; %s",
-                   n_items, catalog ? "the catalogue given has a different number of items" : "none was given");
+                   _("The content model needs the product catalogue (titles, descriptions, tags) of the %u items it ranks; %s"),
+                   n_items, catalog ? _("the catalogue given has a different number of items") : _("none was given"));
       return FALSE;
     }
 
@@ -822,7 +822,7 @@ sd_content_load (SdRecommender *model,
 
 damaged:
   g_set_error_literal (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "The saved content model is damaged: its data is not in the expected layout");
+                       _("The saved content model is damaged: its data is not in the expected layout"));
   return FALSE;
 }
 

@@ -107,7 +107,7 @@ read_customer (SdStore   *store,
       out->taste_group = -1;
       return TRUE;
     }
-  return sd_store_fail (store, "Could not read a customer", error);
+  return sd_store_fail (store, _("Could not read a customer"), error);
 }
 
 static char *
@@ -408,7 +408,7 @@ sd_customer_map_compute (SdStore       *store,
   if (!uf || n_users != m->n_users || map->n_factors < 2)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "The ALS model has no usable customer factors; train it again on the Training page");
+                   _("The ALS model has no usable customer factors; train it again on the Training page"));
       goto out;
     }
 

@@ -11,7 +11,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include <cblas.h>
 #include <math.h>
@@ -128,7 +128,7 @@ inversion_failed (SdEase  *self,
                   GError **error)
 {
   g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
-               "EASE could not invert the Gram matrix (LAPACK info %d); raise lambda (now %g)",
+               _("EASE could not invert the Gram matrix (LAPACK info %d); raise lambda (now %g)"),
                info, self->lambda);
   return FALSE;
 }
@@ -219,7 +219,7 @@ invert_blocked (SdEase              *self,
   if (!x)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
-                   "Not enough free memory for EASE on %u items; use ItemKNN or ALS", n);
+                   _("Not enough free memory for EASE on %u items; use ItemKNN or ALS"), n);
       return FALSE;
     }
   for (guint j0 = 0; j0 < n; j0 += SOLVE_BLOCK)
@@ -268,16 +268,16 @@ sd_ease_fit (SdRecommender      *model,
       g_autofree char *need_text = g_format_size_full (needed, G_FORMAT_SIZE_IEC_UNITS);
       g_autofree char *budget_text = g_format_size_full (budget, G_FORMAT_SIZE_IEC_UNITS);
       g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
-                   "EASE needs %s for a catalogue of %u items (it grows with the square "
+                   _("EASE needs %s for a catalogue of %u items (it grows with the square "
                    "of the number of items) but may use %s; use ItemKNN or ALS for a "
-                   "catalogue this large",
+                   "catalogue this large"),
                    need_text, n, budget_text);
       return FALSE;
     }
   if (n > G_MAXINT / 2)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
-                   "EASE cannot handle %u items; use ItemKNN or ALS", n);
+                   _("EASE cannot handle %u items; use ItemKNN or ALS"), n);
       return FALSE;
     }
 
@@ -285,7 +285,7 @@ sd_ease_fit (SdRecommender      *model,
   if (!g)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
-                   "Not enough free memory for EASE on %u items; use ItemKNN or ALS", n);
+                   _("Not enough free memory for EASE on %u items; use ItemKNN or ALS"), n);
       return FALSE;
     }
 
@@ -315,7 +315,7 @@ sd_ease_fit (SdRecommender      *model,
   else if (!(block = g_try_malloc ((gsize) USER_BLOCK * n * sizeof (double))))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
-                   "Not enough free memory for EASE on %u items; use ItemKNN or ALS", n);
+                   _("Not enough free memory for EASE on %u items; use ItemKNN or ALS"), n);
       return FALSE;
     }
   for (guint u0 = 0; block && u0 < train->n_users; u0 += USER_BLOCK)
@@ -347,7 +347,7 @@ sd_ease_fit (SdRecommender      *model,
   if (!b)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
-                   "Not enough free memory for EASE on %u items; use ItemKNN or ALS", n);
+                   _("Not enough free memory for EASE on %u items; use ItemKNN or ALS"), n);
       return FALSE;
     }
   if (!(use_blocked (self, n) ? invert_blocked (self, g, n, b, context, error)
@@ -428,7 +428,7 @@ sd_ease_load (SdRecommender  *model,
   if (size != (gsize) n * n * sizeof (float))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                   "The saved EASE weights do not fit a catalogue of %u items", n);
+                   _("The saved EASE weights do not fit a catalogue of %u items"), n);
       return FALSE;
     }
   g_clear_pointer (&self->b, g_free);

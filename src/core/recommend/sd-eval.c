@@ -1,6 +1,7 @@
 /* sd-eval.c — ranking metrics over the full catalogue, per user and per segment */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,8 +394,8 @@ sd_eval_run (SdRecommender       *model,
   if (test->n_users != train->n_users || test->n_items != train->n_items)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "The test split (%u users, %u items) does not line up with the training data "
-                   "(%u users, %u items)", test->n_users, test->n_items, train->n_users, train->n_items);
+                   _("The test split (%u users, %u items) does not line up with the training data "
+                   "(%u users, %u items)"), test->n_users, test->n_items, train->n_users, train->n_items);
       return NULL;
     }
 
@@ -643,7 +644,7 @@ sd_eval_segments_from_store (SdStore        *store,
   else
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "Customers can be grouped by country, segment or taste-group, not “%s”", by);
+                   _("Customers can be grouped by country, segment or taste-group, not “%s”"), by);
       return NULL;
     }
   if (!(stmt = sd_store_prepare (store, sql, error)))
@@ -661,7 +662,7 @@ sd_eval_segments_from_store (SdStore        *store,
   if (rc != SQLITE_DONE)
     {
       sd_eval_segments_free (labels, users->n_users);
-      sd_store_fail (store, "Could not read the customers' groups", error);
+      sd_store_fail (store, _("Could not read the customers' groups"), error);
       return NULL;
     }
   return labels;

@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include <math.h>
 #include <string.h>
@@ -107,20 +107,20 @@ parse_weights (const char  *spec,
       if (kv[1] == NULL)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "weights: “%s” needs a weight, as in “%s:0.5”", parts[i], kv[0]);
+                       _("weights: “%s” needs a weight, as in “%s:0.5”"), parts[i], kv[0]);
           return NULL;
         }
       m.weight = g_ascii_strtod (g_strstrip (kv[1]), &end);
       if (end == kv[1] || *end != '\0' || !isfinite (m.weight) || m.weight < 0)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "weights: the weight of %s must be a number of at least 0, got “%s”", kv[0], kv[1]);
+                       _("weights: the weight of %s must be a number of at least 0, got “%s”"), kv[0], kv[1]);
           return NULL;
         }
       if (g_ascii_strcasecmp (kv[0], "hybrid") == 0)
         {
           g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                               "weights: a hybrid cannot contain another hybrid");
+                               _("weights: a hybrid cannot contain another hybrid"));
           return NULL;
         }
       probe = sd_recommender_new (kv[0], error);
@@ -133,7 +133,7 @@ parse_weights (const char  *spec,
         if (g_ascii_strcasecmp (g_array_index (members, Member, j).name, kv[0]) == 0)
           {
             g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                         "weights: %s is named twice", kv[0]);
+                         _("weights: %s is named twice"), kv[0]);
             return NULL;
           }
       m.name = g_strdup (sd_recommender_get_name (probe));
@@ -144,7 +144,7 @@ parse_weights (const char  *spec,
   if (members->len == 0 || total <= 0)
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "weights must name at least one model with a weight above 0, as in “als:0.7,popularity:0.3”");
+                           _("weights must name at least one model with a weight above 0, as in “als:0.7,popularity:0.3”"));
       return NULL;
     }
   return g_steal_pointer (&members);
@@ -171,7 +171,7 @@ apply_member_params (SdHybrid       *self,
       if (dot == NULL || eq == NULL || eq < dot)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "member-params: “%s” should look like “als.factors=32”", parts[i]);
+                       _("member-params: “%s” should look like “als.factors=32”"), parts[i]);
           return FALSE;
         }
       *dot = '\0';
@@ -248,7 +248,7 @@ sd_hybrid_fit (SdRecommender      *model,
     if (!have_catalog && g_strcmp0 (g_array_index (members, Member, i).name, "content") == 0)
       {
         g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                             "The hybrid includes the content model, which needs the product catalogue; load one or take content out of weights");
+                             _("The hybrid includes the content model, which needs the product catalogue; load one or take content out of weights"));
         return FALSE;
       }
 
@@ -528,7 +528,7 @@ sd_hybrid_load (SdRecommender *model,
   if (!g_variant_is_normal_form (state) || train == NULL)
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                           "The saved hybrid model is damaged: its data is not in the expected layout");
+                           _("The saved hybrid model is damaged: its data is not in the expected layout"));
       return FALSE;
     }
 
@@ -540,7 +540,7 @@ sd_hybrid_load (SdRecommender *model,
 
       if (member == NULL)
         {
-          g_prefix_error (error, "hybrid member %s: ", name);
+          g_prefix_error (error, _("hybrid member %s: "), name);
           g_variant_unref (blob_variant);
           return FALSE;
         }

@@ -1,6 +1,7 @@
 /* sd-interactions.c — building the CSR user × item matrix from a store or from triples */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,7 +401,7 @@ add_all_ids (SdStore     *store,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     id_set_add (set, sqlite3_column_int64 (stmt, 0));
   if (rc != SQLITE_DONE)
-    return sd_store_fail (store, "Could not read the shop's ids", error);
+    return sd_store_fail (store, _("Could not read the shop's ids"), error);
   return TRUE;
 }
 
@@ -514,7 +515,7 @@ sd_interactions_from_store (SdStore                    *store,
     if (rc != SQLITE_DONE)
       {
         sd_interactions_builder_free (builder);
-        sd_store_fail (store, "Could not read the shop's events", error);
+        sd_store_fail (store, _("Could not read the shop's events"), error);
         return NULL;
       }
   }

@@ -11,7 +11,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include <math.h>
 #include <string.h>
@@ -299,7 +299,7 @@ sd_item_knn_load (SdRecommender  *model,
 
 damaged:
   g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-               "The saved item-kNN neighbours do not fit a catalogue of %u items", n);
+               _("The saved item-kNN neighbours do not fit a catalogue of %u items"), n);
   return FALSE;
 }
 

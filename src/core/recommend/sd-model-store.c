@@ -1,6 +1,7 @@
 /* sd-model-store.c — saving and loading trained recommenders in the `models` table */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "sd-error.h"
 #include "sd-model-store.h"
 
@@ -35,7 +36,7 @@ sd_model_store_save (SdStore        *store,
   sqlite3_bind_blob64 (stmt, 6, data, size, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not store the trained model", error);
+      sd_store_fail (store, _("Could not store the trained model"), error);
       return -1;
     }
   return sqlite3_last_insert_rowid (sd_store_get_db (store));
@@ -61,13 +62,13 @@ sd_model_store_load (SdStore         *store,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   "No trained %s model is stored in this shop; run “shopdesk-cli train --model %s” first",
+                   _("No trained %s model is stored in this shop; run “shopdesk-cli train --model %s” first"),
                    name, name);
       return NULL;
     }
   if (rc != SQLITE_ROW)
     {
-      sd_store_fail (store, "Could not read the stored models", error);
+      sd_store_fail (store, _("Could not read the stored models"), error);
       return NULL;
     }
   if (model_id)

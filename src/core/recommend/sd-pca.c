@@ -1,6 +1,7 @@
 /* sd-pca.c — principal component analysis via the covariance's eigenvectors */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <cblas.h>
 #include <math.h>
 
@@ -33,8 +34,8 @@ sd_pca_project (const double  *data,
   if (n < 2 || d == 0 || n_components == 0 || n_components > d)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "A principal component analysis needs at least two rows and at most as many "
-                   "components as columns (got %" G_GSIZE_FORMAT " rows, %u columns, %u components)",
+                   _("A principal component analysis needs at least two rows and at most as many "
+                   "components as columns (got %zu rows, %u columns, %u components)"),
                    n, d, n_components);
       return FALSE;
     }
@@ -64,7 +65,7 @@ sd_pca_project (const double  *data,
   if (info != 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "The eigen-decomposition of the covariance did not converge (LAPACK dsyev info %d)",
+                   _("The eigen-decomposition of the covariance did not converge (LAPACK dsyev info %d)"),
                    info);
       return FALSE;
     }

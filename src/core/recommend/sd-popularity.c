@@ -6,7 +6,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include <math.h>
 #include <string.h>
@@ -91,7 +91,7 @@ sd_popularity_load (SdRecommender  *model,
   if (size != sizeof (float) * n_items)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                   "The saved popularity model has %" G_GSIZE_FORMAT " bytes of counts, expected %u items",
+                   _("The saved popularity model has %zu bytes of counts, expected %u items"),
                    size, n_items);
       return FALSE;
     }

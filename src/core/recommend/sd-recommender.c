@@ -2,6 +2,7 @@
  * filters and top-N, save/load, epoch reports */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +159,7 @@ sd_recommender_new (const char  *name,
 
   known = g_strjoinv (", ", (char **) names);
   g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-               "Unknown model “%s”; the models are: %s", name, known);
+               _("Unknown model “%s”; the models are: %s"), name, known);
   return NULL;
 }
 
@@ -217,11 +218,11 @@ range_error (GParamSpec  *pspec,
   else
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "%s cannot be “%s”", pspec->name, value);
+                   _("%s cannot be “%s”"), pspec->name, value);
       return FALSE;
     }
   g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-               "%s must be between %s and %s, got %s", pspec->name, lo, hi, value);
+               _("%s must be between %s and %s, got %s"), pspec->name, lo, hi, value);
   return FALSE;
 }
 
@@ -241,7 +242,7 @@ parse_value (GParamSpec  *pspec,
       gint64 v;
       if (!g_ascii_string_to_signed (str, 10, G_MININT64, G_MAXINT64, &v, NULL))
         {
-          what = "a whole number";
+          what = _("a whole number");
           goto bad;
         }
       if (type == G_TYPE_INT)
@@ -271,7 +272,7 @@ parse_value (GParamSpec  *pspec,
       double v = g_ascii_strtod (str, &end);
       if (end == str || *end != '\0' || !isfinite (v))
         {
-          what = "a number";
+          what = _("a number");
           goto bad;
         }
       if (type == G_TYPE_DOUBLE)
@@ -287,7 +288,7 @@ parse_value (GParamSpec  *pspec,
         g_value_set_boolean (value, FALSE);
       else
         {
-          what = "true or false";
+          what = _("true or false");
           goto bad;
         }
     }
@@ -303,7 +304,7 @@ parse_value (GParamSpec  *pspec,
           for (guint i = 0; i < klass->n_values; i++)
             g_string_append_printf (nicks, "%s%s", i ? ", " : "", klass->values[i].value_nick);
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "%s must be one of %s, got %s", pspec->name, nicks->str, str);
+                       _("%s must be one of %s, got %s"), pspec->name, nicks->str, str);
           return FALSE;
         }
       g_value_set_enum (value, ev->value);
@@ -313,7 +314,7 @@ parse_value (GParamSpec  *pspec,
   else
     {
       g_set_error (error, SD_ERROR, SD_ERROR_UNSUPPORTED,
-                   "%s cannot be set from text", pspec->name);
+                   _("%s cannot be set from text"), pspec->name);
       return FALSE;
     }
 
@@ -324,7 +325,7 @@ parse_value (GParamSpec  *pspec,
 
 bad:
   g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-               "%s must be %s, got “%s”", pspec->name, what, str);
+               _("%s must be %s, got “%s”"), pspec->name, what, str);
   return FALSE;
 }
 
@@ -347,7 +348,7 @@ sd_recommender_set_param (SdRecommender  *self,
     {
       g_autofree char *json = sd_recommender_params_to_json (self);
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "%s has no parameter “%s”; its parameters are %s",
+                   _("%s has no parameter “%s”; its parameters are %s"),
                    sd_recommender_get_name (self), key, json);
       return FALSE;
     }
@@ -428,8 +429,8 @@ params_from_json (SdRecommender  *self,
   if (root == NULL || sd_json_node_get_node_type (root) != SD_JSON_OBJECT)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                   "The saved parameters of this model are damaged: %s",
-                   local ? local->message : "not an object");
+                   _("The saved parameters of this model are damaged: %s"),
+                   local ? local->message : _("not an object"));
       return FALSE;
     }
   for (guint i = 0; i < sd_json_node_get_length (root); i++)
@@ -452,7 +453,7 @@ params_from_json (SdRecommender  *self,
           break;
         default:
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "The saved parameter “%s” of this model is damaged", key);
+                       _("The saved parameter “%s” of this model is damaged"), key);
           return FALSE;
         }
       if (!sd_recommender_set_param (self, key, value, error))
@@ -525,7 +526,7 @@ sd_recommender_fit (SdRecommender      *self,
   if (train->n_items == 0 || train->n_users == 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "There is nothing to learn from: the shop has %u customers and %u products",
+                   _("There is nothing to learn from: the shop has %u customers and %u products"),
                    train->n_users, train->n_items);
       return FALSE;
     }
@@ -864,7 +865,7 @@ sd_recommender_load (GBytes          *blob,
   if (version != BLOB_VERSION)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_UNSUPPORTED,
-                   "The saved model has format version %u; this Shopdesk reads version %u. Train it again.",
+                   _("The saved model has format version %u; this Shopdesk reads version %u. Train it again."),
                    version, BLOB_VERSION);
       return NULL;
     }
@@ -882,8 +883,8 @@ sd_recommender_load (GBytes          *blob,
   if (n_users != train->n_users || n_items != train->n_items)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "The saved %s model was trained on %u customers and %u products, but the shop "
-                   "now has %u and %u; train it again",
+                   _("The saved %s model was trained on %u customers and %u products, but the shop "
+                   "now has %u and %u; train it again"),
                    name, n_users, n_items, train->n_users, train->n_items);
       return NULL;
     }
@@ -902,6 +903,6 @@ sd_recommender_load (GBytes          *blob,
 
 damaged:
   g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-               "The saved model is damaged or not a Shopdesk model (%" G_GSIZE_FORMAT " bytes)", size);
+               _("The saved model is damaged or not a Shopdesk model (%zu bytes)"), size);
   return NULL;
 }

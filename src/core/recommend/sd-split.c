@@ -1,6 +1,7 @@
 /* sd-split.c — holdout splits and the MovieLens fixed-split files */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,9 +137,9 @@ read_lines (const char  *path,
       if (n < min_fields)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "%s, line %" G_GUINT64_FORMAT ": expected %u fields separated by “%s”, "
-                       "found %u; is this a MovieLens file?",
-                       path, line, min_fields, sep == '\t' ? "\\t" : sep_text, n);
+                       _("%s, line %llu: expected %u fields separated by “%s”, "
+                       "found %u; is this a MovieLens file?"),
+                       path, (unsigned long long) line, min_fields, sep == '\t' ? "\\t" : sep_text, n);
           return FALSE;
         }
       g_ptr_array_set_size (fields, 0);
@@ -147,8 +148,8 @@ read_lines (const char  *path,
       g_ptr_array_add (fields, NULL);
       if (!func ((char **) fields->pdata, n, data, &local))
         {
-          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, "%s, line %" G_GUINT64_FORMAT ": %s",
-                       path, line, local->message);
+          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, _("%s, line %llu: %s"),
+                       path, (unsigned long long) line, local->message);
           return FALSE;
         }
     }
@@ -168,7 +169,7 @@ parse_int (const char  *text,
 {
   if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, out, NULL))
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, "%s “%s” is not a whole number", what, text);
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, _("%s “%s” is not a whole number"), what, text);
       return FALSE;
     }
   return TRUE;
@@ -190,8 +191,8 @@ rating_line (char      **f,
   RatingsData *d = data;
   gint64 user, item, rating, time;
 
-  if (!parse_int (f[0], "user", &user, error) || !parse_int (f[1], "item", &item, error) ||
-      !parse_int (f[2], "rating", &rating, error) || !parse_int (f[3], "time", &time, error))
+  if (!parse_int (f[0], _("user"), &user, error) || !parse_int (f[1], _("item"), &item, error) ||
+      !parse_int (f[2], _("rating"), &rating, error) || !parse_int (f[3], _("time"), &time, error))
     return FALSE;
   if (d->add_users)
     sd_interactions_builder_add_user (d->builder, user);
@@ -210,7 +211,7 @@ item_line (char      **f,
 {
   gint64 item;
 
-  if (!parse_int (f[0], "item", &item, error))
+  if (!parse_int (f[0], _("item"), &item, error))
     return FALSE;
   sd_interactions_builder_add_item (data, item);
   return TRUE;
@@ -286,7 +287,7 @@ catalog_line (char      **f,
   SdCatalogItem *item;
   g_autoptr(GString) tags = g_string_new (NULL);
 
-  if (!parse_int (f[0], "item", &id, error))
+  if (!parse_int (f[0], _("item"), &id, error))
     return FALSE;
   i = sd_interactions_item_index (d->reference, id);
   if (i < 0)

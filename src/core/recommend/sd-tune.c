@@ -1,6 +1,7 @@
 /* sd-tune.c — grid and random search over a model's hyperparameters */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -69,7 +70,7 @@ set_all (SdRecommender       *model,
       if (!eq)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "“%s” is not KEY=VALUE", assignments[i]);
+                       _("“%s” is not KEY=VALUE"), assignments[i]);
           return FALSE;
         }
       key = g_strndup (assignments[i], eq - assignments[i]);
@@ -111,7 +112,7 @@ sd_tune_run (SdInteractions       *train,
   if (!grid || !grid[0])
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "There is nothing to search for %s: give a grid such as “lambda=100,500”",
+                   _("There is nothing to search for %s: give a grid such as “lambda=100,500”"),
                    options->model);
       return NULL;
     }
@@ -122,7 +123,7 @@ sd_tune_run (SdInteractions       *train,
       if (!eq || !eq[1])
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "A search grid entry is KEY=V1,V2,…; got “%s”", grid[i]);
+                       _("A search grid entry is KEY=V1,V2,…; got “%s”"), grid[i]);
           return NULL;
         }
       g_ptr_array_add (keys, g_strndup (grid[i], eq - grid[i]));
@@ -196,7 +197,7 @@ sd_tune_run (SdInteractions       *train,
       if (isnan (trial->value))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "Unknown metric “%s”; use e.g. ndcg@10, recall@20, precision@10, hit@10, map@10",
+                       _("Unknown metric “%s”; use e.g. ndcg@10, recall@20, precision@10, hit@10, map@10"),
                        metric);
           trial_free (trial);
           goto fail;

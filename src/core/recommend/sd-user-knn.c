@@ -10,7 +10,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include <math.h>
 #include <string.h>
@@ -297,7 +297,7 @@ sd_user_knn_load (SdRecommender  *model,
 
 damaged:
   g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-               "The saved user-kNN neighbours do not fit a shop of %u customers", n);
+               _("The saved user-kNN neighbours do not fit a shop of %u customers"), n);
   return FALSE;
 }
 

@@ -103,7 +103,7 @@ row_customers (SdImportContext  *ctx,
 
   c.external_id = sd_import_field (ctx, s->customer);
   if (*c.external_id == '\0')
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->customer]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->customer]);
   if (!sd_import_get_time (ctx, s->created, FALSE, &c.created_at))
     return TRUE;
   c.name = sd_import_field_or_null (ctx, s->name);
@@ -157,15 +157,15 @@ row_products (SdImportContext  *ctx,
   p.price_cents = -1;
   p.stock = -1;
   if (*p.external_id == '\0')
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->product]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->product]);
   if (p.title == NULL)
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->title]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->title]);
   if (!sd_import_get_cents (ctx, s->price, FALSE, &p.price_cents) ||
       !sd_import_get_int (ctx, s->stock, FALSE, &p.stock) ||
       !sd_import_get_time (ctx, s->created, FALSE, &p.created_at))
     return TRUE;
   if (p.price_cents < -1)
-    return sd_import_reject (ctx, "negative price “%s”", sd_import_field (ctx, s->price));
+    return sd_import_reject (ctx, _("negative price “%s”"), sd_import_field (ctx, s->price));
   tags = sd_import_normalize_tags (sd_import_field_or_null (ctx, s->tags));
   p.description = sd_import_field_or_null (ctx, s->description);
   p.category = sd_import_field_or_null (ctx, s->category);
@@ -227,15 +227,15 @@ row_orders (SdImportContext  *ctx,
   SdImportOrder *order;
 
   if (*order_id == '\0')
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->order]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->order]);
   if (*product == '\0')
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->product]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->product]);
   if (!sd_import_get_time (ctx, s->placed, TRUE, &placed) ||
       !sd_import_get_int (ctx, s->quantity, TRUE, &quantity) ||
       !sd_import_get_cents (ctx, s->unit_price, TRUE, &price))
     return TRUE;
   if (status && !valid_status (status))
-    return sd_import_reject (ctx, "unknown status “%.40s” (paid, shipped, delivered, cancelled, refunded or pending)", status);
+    return sd_import_reject (ctx, _("unknown status “%.40s” (paid, shipped, delivered, cancelled, refunded or pending)"), status);
 
   if (customer && (customer_id = customer_ref (ctx, customer, error)) < 0)
     return FALSE;
@@ -293,17 +293,17 @@ row_events (SdImportContext  *ctx,
   SdEventKind kind;
 
   if (*customer == '\0')
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->customer]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->customer]);
   if (*product == '\0')
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->product]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->product]);
   if (!sd_event_kind_from_string (kind_name, &kind))
-    return sd_import_reject (ctx, "unknown kind “%.40s” (view, cart, purchase or review)", kind_name);
+    return sd_import_reject (ctx, _("unknown kind “%.40s” (view, cart, purchase or review)"), kind_name);
   if (!sd_import_get_time (ctx, s->at, TRUE, &at) ||
       !sd_import_get_int (ctx, s->quantity, FALSE, &quantity) ||
       !sd_import_get_int (ctx, s->rating, FALSE, &rating))
     return TRUE;
   if (rating != 0 && (rating < 1 || rating > 5))
-    return sd_import_reject (ctx, "rating %" G_GINT64_FORMAT " is not between 1 and 5", rating);
+    return sd_import_reject (ctx, _("rating %lld is not between 1 and 5"), (long long) rating);
 
   if ((customer_id = customer_ref (ctx, customer, error)) < 0 ||
       (product_id = product_ref (ctx, product, error)) < 0)

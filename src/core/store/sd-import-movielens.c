@@ -287,26 +287,26 @@ row (SdImportContext  *ctx,
                        s->genres, &bad, error))
         return FALSE;
       if (bad)
-        sd_import_reject (ctx, pipe ? "not a u.item line (a movie number and 24 fields)"
-                                    : "bad movie number in column movieId");
+        sd_import_reject (ctx, pipe ? _("not a u.item line (a movie number and 24 fields)")
+                                    : _("bad movie number in column movieId"));
       return TRUE;
     }
 
   if (s->mode == MODE_RATINGS_TAB && sd_csv_reader_get_n_fields (ctx->reader) != 4)
-    return sd_import_reject (ctx, "%u fields where u.data has 4 (user, item, rating, time)",
+    return sd_import_reject (ctx, _("%u fields where u.data has 4 (user, item, rating, time)"),
                              sd_csv_reader_get_n_fields (ctx->reader));
 
   user = sd_import_field (ctx, s->user);
   item = sd_import_field (ctx, s->item);
   if (!all_digits (user))
-    return sd_import_reject (ctx, "bad user number “%.40s”", user);
+    return sd_import_reject (ctx, _("bad user number “%.40s”"), user);
   if (!all_digits (item))
-    return sd_import_reject (ctx, "bad movie number “%.40s”", item);
+    return sd_import_reject (ctx, _("bad movie number “%.40s”"), item);
   /* Newer releases rate in half stars: parse exactly, then round half up. */
   if (!sd_import_get_cents (ctx, s->rating, TRUE, &cents))
     return TRUE;
   if (cents < 50 || cents > 500)
-    return sd_import_reject (ctx, "rating “%s” is not between 0.5 and 5", sd_import_field (ctx, s->rating));
+    return sd_import_reject (ctx, _("rating “%s” is not between 0.5 and 5"), sd_import_field (ctx, s->rating));
   rating = (cents + 50) / 100;
   if (cents % 100 != 0)
     sd_import_count (ctx, "half-star-ratings-rounded-up");

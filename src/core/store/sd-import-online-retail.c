@@ -96,9 +96,9 @@ row (SdImportContext  *ctx,
   SdImportOrder *order;
 
   if (*invoice == '\0')
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->invoice]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->invoice]);
   if (*code == '\0')
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->stock_code]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->stock_code]);
   if (!sd_import_get_int (ctx, s->quantity, TRUE, &quantity) ||
       !sd_import_get_time (ctx, s->date, TRUE, &at) ||
       !sd_import_get_cents (ctx, s->price, TRUE, &price))
@@ -197,7 +197,7 @@ finish (SdImportContext  *ctx,
       if (p->price_cents >= 0)
         sqlite3_bind_int64 (stmt, 3, p->price_cents);
       if (sqlite3_step (stmt) != SQLITE_DONE)
-        return sd_store_fail (ctx->store, "Could not update a product", error);
+        return sd_store_fail (ctx->store, _("Could not update a product"), error);
     }
   return TRUE;
 }

@@ -98,7 +98,7 @@ row (SdImportContext  *ctx,
       key = g_strconcat ("shopify-name:", hashed, NULL);
     }
   else
-    return sd_import_reject (ctx, "neither an e-mail, a customer id, a phone number nor a name");
+    return sd_import_reject (ctx, _("neither an e-mail, a customer id, a phone number nor a name"));
   if (lower == NULL)
     sd_import_count (ctx, "customers-without-email");
 

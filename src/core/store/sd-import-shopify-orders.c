@@ -130,7 +130,7 @@ load_titles (SdImportContext  *ctx,
                            g_memdup2 (&id, sizeof id));
     }
   if (rc != SQLITE_DONE)
-    return sd_store_fail (ctx->store, "Could not read the products", error);
+    return sd_store_fail (ctx->store, _("Could not read the products"), error);
   return TRUE;
 }
 
@@ -186,9 +186,9 @@ row (SdImportContext  *ctx,
   Order *info;
 
   if (*name == '\0')
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->name]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->name]);
   if (item_name == NULL && sku == NULL)
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->item_name]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->item_name]);
   if (!sd_import_get_int (ctx, s->quantity, TRUE, &quantity) ||
       !sd_import_get_cents (ctx, s->item_price, TRUE, &price))
     return TRUE;
@@ -202,7 +202,7 @@ row (SdImportContext  *ctx,
       gint64 at, charged = -1, discount = 0, shipping = 0, taxes = 0;
 
       if (*sd_import_field (ctx, s->created) == '\0')
-        return sd_import_reject (ctx, "a later line of order %s without its first line (the one with %s)",
+        return sd_import_reject (ctx, _("a later line of order %s without its first line (the one with %s)"),
                                  name, ctx->header[s->created]);
       if (!sd_import_get_time (ctx, s->created, TRUE, &at))
         return TRUE;

@@ -109,7 +109,7 @@ row (SdImportContext  *ctx,
   Product *product;
 
   if (*handle == '\0')
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->handle]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->handle]);
   if (!sd_import_get_cents (ctx, s->price, FALSE, &price) ||
       !sd_import_get_int (ctx, s->stock, FALSE, &stock))
     return TRUE;
@@ -118,7 +118,7 @@ row (SdImportContext  *ctx,
   if (title == NULL)
     {
       if (product == NULL)
-        return sd_import_reject (ctx, "a variant or image row of “%s” before its product's first row (the one with the title)", handle);
+        return sd_import_reject (ctx, _("a variant or image row of “%s” before its product's first row (the one with the title)"), handle);
       sd_import_count (ctx, "continuation-rows");
     }
   else
@@ -185,7 +185,7 @@ finish (SdImportContext  *ctx,
       sqlite3_bind_int64 (stmt, 1, p->id);
       sqlite3_bind_int64 (stmt, 2, p->stock);
       if (sqlite3_step (stmt) != SQLITE_DONE)
-        return sd_store_fail (ctx->store, "Could not update a product's stock", error);
+        return sd_store_fail (ctx->store, _("Could not update a product's stock"), error);
     }
   return TRUE;
 }

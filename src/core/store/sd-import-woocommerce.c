@@ -165,11 +165,11 @@ row (SdImportContext  *ctx,
   SdImportProduct p = { 0 };
 
   if (s->id < 0 && sku == NULL)
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->sku]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->sku]);
   if (!sd_import_get_int (ctx, s->id, sku == NULL, &id_number))
     return TRUE;
   if (name == NULL)
-    return sd_import_reject (ctx, "no value in column %s", ctx->header[s->name]);
+    return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->name]);
   if (!sd_import_get_cents (ctx, s->regular_price, FALSE, &price) ||
       !sd_import_get_int (ctx, s->stock, FALSE, &stock))
     return TRUE;

@@ -1,0 +1,129 @@
+/* test-core-i18n.c — the core's error messages follow the user's language: in Simplified
+ * Chinese with LANGUAGE=zh_CN, in English otherwise, from the catalogues meson compiles
+ * into <build>/po/<lang>/LC_MESSAGES */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
+#include "sd-coupon-rule.h"
+#include "sd-error.h"
+#include "sd-json.h"
+#include "sd-recommender.h"
+
+static const char *const zodiac_rule =
+  "{\"name\": \"u\", \"conditions\": {\"type\": \"all\", \"conditions\": [{\"type\": \"zodiac\"}]},"
+  " \"action\": {\"type\": \"free_shipping\"}}";
+
+static char *localedir;
+
+/* The language is read at each lookup, so one process can ask in both. */
+static void
+use_language (const char *language)
+{
+  if (language)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+}
+
+static gboolean
+have_catalogue (void)
+{
+  g_autofree char *mo = g_build_filename (localedir, "zh_CN", "LC_MESSAGES",
+                                          GETTEXT_PACKAGE ".mo", NULL);
+
+  if (g_file_test (mo, G_FILE_TEST_EXISTS))
+    return TRUE;
+  /* po/ is built only with the GUI (-Dgui=true). */
+  g_test_skip ("no compiled zh_CN catalogue in the build");
+  return FALSE;
+}
+
+static void
+test_coupon_rule_zh_cn (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCouponRule) rule = NULL;
+
+  if (!have_catalogue ())
+    return;
+  use_language ("zh_CN");
+
+  /* A message formatted by fail_at, with the file and line before it. */
+  rule = sd_coupon_rule_from_json (zodiac_rule, "rule.json", &error);
+  g_assert_null (rule);
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, "rule.json:1: 未知的条件类型“zodiac”");
+  g_clear_error (&error);
+
+  /* One from g_set_error in the rule's validation. */
+  rule = sd_coupon_rule_from_json ("{\"name\": \"\", \"action\": {\"type\": \"free_shipping\"}}",
+                                   "rule.json", &error);
+  g_assert_no_error (error);
+  g_assert_false (sd_coupon_rule_validate (rule, NULL, NULL, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, "规则需要一个名称");
+
+  use_language (NULL);
+}
+
+static void
+test_other_parts_zh_cn (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJsonNode) node = NULL;
+  g_autoptr(SdRecommender) model = NULL;
+
+  if (!have_catalogue ())
+    return;
+  use_language ("zh_CN");
+
+  node = sd_json_parse ("[1, 2", -1, "data.json", &error);
+  g_assert_null (node);
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_true (g_str_has_suffix (error->message, "数组中输入意外结束"));
+  g_clear_error (&error);
+
+  model = sd_recommender_new ("zodiac", &error);
+  g_assert_null (model);
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_true (g_str_has_prefix (error->message, "未知模型“zodiac”；可用的模型有："));
+
+  use_language (NULL);
+}
+
+static void
+test_english_without_language (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCouponRule) rule = NULL;
+
+  use_language (NULL);
+  rule = sd_coupon_rule_from_json (zodiac_rule, "rule.json", &error);
+  g_assert_null (rule);
+  g_assert_cmpstr (error->message, ==, "rule.json:1: unknown condition type “zodiac”");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  g_test_add_func ("/core-i18n/coupon-rule/zh_CN", test_coupon_rule_zh_cn);
+  g_test_add_func ("/core-i18n/json-and-models/zh_CN", test_other_parts_zh_cn);
+  g_test_add_func ("/core-i18n/english-without-language", test_english_without_language);
+
+  ret = g_test_run ();
+  g_free (localedir);
+  return ret;
+}
