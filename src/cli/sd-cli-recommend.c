@@ -690,6 +690,7 @@ sd_cli_train (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
   g_signal_connect (job, "notify::fraction", G_CALLBACK (on_job_progress), NULL);
+  g_signal_connect (job, "notify::text", G_CALLBACK (on_job_progress), NULL);
   handler = g_cancellable_connect (sd_cli_cancel_on_signals (), G_CALLBACK (cancel_job), job, NULL);
   ok = sd_job_run_sync (job, &error);
   g_cancellable_disconnect (sd_cli_cancel_on_signals (), handler);

@@ -5,6 +5,7 @@
 #include <glib-unix.h>
 #include <math.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sd-cli.h"
@@ -69,6 +70,19 @@ sd_cli_open_store (SdCliGlobal *global)
   return open_store (global, SD_STORE_OPEN_EXISTING);
 }
 
+static GCancellable *signal_cancellable;
+
+/* Said once per wait, whether or not stderr is a terminal: a command that seems to hang
+ * should say why. */
+static void
+store_wait_cb (SdStore    *store,
+               const char *text,
+               gpointer    user_data)
+{
+  sd_cli_progress_done ();
+  fprintf (stderr, "shopdesk-cli: %s…\n", text);
+}
+
 SdStore *
 sd_cli_open_store_for_writing (SdCliGlobal      *global,
                                SdStoreOpenFlags  flags)
@@ -77,10 +91,15 @@ sd_cli_open_store_for_writing (SdCliGlobal      *global,
 
   if (store && sd_store_is_read_only (store))
     {
-      fprintf (stderr, "shopdesk-cli: “%s” is read-only: nothing was changed.\n",
-               sd_store_get_path (store));
+      g_autofree char *path = sd_cli_printable (sd_store_get_path (store));
+      fprintf (stderr, "shopdesk-cli: “%s” is read-only: nothing was changed.\n", path);
       return NULL;
     }
+  /* A change waits for another import or program writing to the shop for as long as it
+   * takes: Ctrl+C cancels the wait where the command listens for it (import, demo), and
+   * stops the command at once elsewhere, which changes nothing either. */
+  if (store)
+    sd_store_set_wait (store, signal_cancellable, -1, store_wait_cb, NULL);
   return g_steal_pointer (&store);
 }
 
@@ -89,7 +108,6 @@ sd_cli_open_store_for_writing (SdCliGlobal      *global,
  * cancels the work. */
 static int signal_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t caught_signal;
-static GCancellable *signal_cancellable;
 
 static void
 on_signal (int signo)
@@ -215,4 +233,50 @@ sd_cli_print_json (SdJsonWriter *writer)
   g_autofree char *text = sd_json_writer_finish (writer);
 
   printf ("%s\n", text);
+}
+
+char *
+sd_cli_printable (const char *text)
+{
+  GString *out;
+  const char *p, *end;
+
+  if (text == NULL)
+    return g_strdup ("");
+  out = g_string_sized_new (strlen (text));
+  end = text + strlen (text);
+  for (p = text; p < end;)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          /* Broken UTF-8: the byte, not what a terminal would make of it. */
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+      switch (c)
+        {
+        case '\a': g_string_append (out, "\\a"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\v': g_string_append (out, "\\v"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\x%02x", c);
+          /* C1 controls (U+009B is a one-byte CSI to some terminals) and the bidirectional
+           * overrides and isolates, which reorder what is shown after them. */
+          else if ((c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) ||
+                   (c >= 0x2066 && c <= 0x2069))
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+        }
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
 }

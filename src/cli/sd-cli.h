@@ -58,6 +58,12 @@ int      sd_cli_cancelled_status (void);
 /* A progress line on stderr, only when stderr is a terminal. */
 void     sd_cli_progress   (double fraction, const char *text);
 void     sd_cli_progress_done (void);
+/* @text (from a file or a shop) as it may be shown on a terminal: control characters, C1
+ * controls, bidirectional overrides and broken UTF-8 are written escaped (\x1b, \a, \n,
+ * \u009b), so a field can neither retitle nor clear the terminal nor fake a line. Every
+ * message and table that shows such text uses it; --json and --csv output never does
+ * (JSON escapes control characters itself; CSV is data for files). */
+char    *sd_cli_printable   (const char *text);
 /* Prints a JSON-escaped string with quotes. */
 void     sd_cli_json_string (FILE *out, const char *str);
 /* A comma and then @value as a CSV field, never through the locale: with @decimals places,

@@ -1559,6 +1559,7 @@ sd_import_file (SdStore               *store,
       g_prefix_error (&local, "Could not start importing “%s”: ", ctx.name);
       goto failed;
     }
+  sd_store_set_importing (store, TRUE);
   {
     g_autoptr(SdStmt) last = sd_store_prepare (store, "SELECT coalesce (max (id), 0) FROM orders", &local);
     if (last == NULL)
@@ -1623,6 +1624,7 @@ sd_import_file (SdStore               *store,
     progress (sd_csv_reader_get_bytes_total (ctx.reader),
               sd_csv_reader_get_bytes_total (ctx.reader),
               ctx.report->rows_read, user_data);
+  sd_store_set_importing (store, FALSE);
   sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
   result = g_steal_pointer (&ctx.report);
@@ -1631,6 +1633,7 @@ sd_import_file (SdStore               *store,
 
 failed:
   sd_store_rollback (store);
+  sd_store_set_importing (store, FALSE);
   sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
   context_clear (&ctx);
   g_propagate_error (error, g_steal_pointer (&local));
@@ -1699,6 +1702,7 @@ import_job_run (SdJob         *job,
 
   if (store == NULL)
     return FALSE;
+  sd_job_watch_store (job, store);
   d->job = job;
   d->report = sd_import_file (store, d->path, &d->options, import_job_progress, d,
                               cancellable, error);

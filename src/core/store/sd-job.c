@@ -293,6 +293,31 @@ sd_job_metric (SdJob      *self,
   g_mutex_unlock (&self->lock);
 }
 
+static void
+store_wait_cb (SdStore    *store,
+               const char *text,
+               gpointer    user_data)
+{
+  SdJob *self = user_data;
+
+  /* The text alone: how far the work got has not changed. */
+  g_mutex_lock (&self->lock);
+  g_free (self->pending_text);
+  self->pending_text = g_strdup (text);
+  schedule_flush_locked (self);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+sd_job_watch_store (SdJob   *self,
+                    SdStore *store)
+{
+  g_return_if_fail (SD_IS_JOB (self));
+  g_return_if_fail (SD_IS_STORE (store));
+
+  sd_store_set_wait (store, self->cancellable, -1, store_wait_cb, self);
+}
+
 void
 sd_job_record_run (SdJob   *self,
                    SdStore *store,
