@@ -2,7 +2,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <string.h>
+
+#include "sd-json.h"
 
 typedef struct {
   char *dir;
@@ -40,6 +43,9 @@ fixture_file (const char *name)
   return g_build_filename (g_getenv ("SD_FIXTURES_DIR"), name, NULL);
 }
 
+/* The environment of the next runs; NULL: this process's. */
+static char **child_env;
+
 /* Runs shopdesk-cli --db DB ARGS…; returns its exit status. */
 static int
 run_cli (Fixture     *f,
@@ -64,7 +70,7 @@ run_cli (Fixture     *f,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, child_env, G_SPAWN_DEFAULT, NULL, NULL,
                                out, err, &status, &error));
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (status));
@@ -140,6 +146,88 @@ test_exit_statuses (Fixture       *f,
   g_assert_nonnull (strstr (err6, "Shopify orders"));
 }
 
+static gint64
+member_int (SdJsonNode *node,
+            const char *name)
+{
+  SdJsonNode *member = sd_json_node_get_member (node, name);
+
+  g_assert_nonnull (member);
+  g_assert_cmpint (sd_json_node_get_node_type (member), ==, SD_JSON_NUMBER);
+  return (gint64) sd_json_node_get_number (member);
+}
+
+/* --json of import and demo, in the C locale and in one that writes 0,5. */
+static void
+check_json (Fixture    *f,
+            const char *locale)
+{
+  g_autofree char *bad = fixture_file ("online-retail-bad.csv");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autoptr(SdJsonNode) report = NULL;
+  g_autoptr(SdJsonNode) demo = NULL;
+  g_autoptr(GError) error = NULL;
+  SdJsonNode *rejects, *handled, *elapsed;
+
+  g_strfreev (child_env);
+  child_env = g_environ_setenv (g_get_environ (), "LC_ALL", locale, TRUE);
+
+  g_assert_cmpint (run_cli (f, &out2, &err2, "demo", "--size", "100", "--seed", "7", "--json", NULL), ==, 0);
+  demo = sd_json_parse (out2, -1, "demo --json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (member_int (demo, "seed"), ==, 7);
+  g_assert_cmpint (member_int (demo, "customers"), ==, 100);
+  g_assert_cmpint (member_int (demo, "products"), >, 0);
+  g_assert_cmpint (member_int (sd_json_node_get_member (demo, "events"), "view"), >, 0);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (demo, "elapsed_seconds")), >=, 0);
+  g_assert_cmpstr (sd_json_node_get_member_string (demo, "shop"), ==, f->db);
+
+  g_assert_cmpint (run_cli (f, &out, &err, "import", "--json", "--format", "online-retail", bad, NULL), ==, 3);
+  report = sd_json_parse (out, -1, "import --json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_json_node_get_member_string (report, "file"), ==, bad);
+  g_assert_cmpstr (sd_json_node_get_member_string (report, "format"), ==, "online-retail");
+  g_assert_cmpint (member_int (report, "rows_read"), ==, 10);
+  g_assert_cmpint (member_int (report, "rows_imported"), ==, 4);
+  g_assert_cmpint (member_int (report, "rows_rejected"), ==, 6);
+  handled = sd_json_node_get_member (report, "handled");
+  g_assert_cmpint (sd_json_node_get_node_type (handled), ==, SD_JSON_OBJECT);
+  rejects = sd_json_node_get_member (report, "rejects");
+  g_assert_cmpint (sd_json_node_get_length (rejects), ==, 6);
+  g_assert_cmpint (member_int (sd_json_node_get_element (rejects, 0), "line"), ==, 3);
+  g_assert_nonnull (sd_json_node_get_member_string (sd_json_node_get_element (rejects, 0), "reason"));
+  elapsed = sd_json_node_get_member (report, "elapsed_seconds");
+  g_assert_cmpint (sd_json_node_get_node_type (elapsed), ==, SD_JSON_NUMBER);
+  g_assert_cmpfloat (sd_json_node_get_number (elapsed), >=, 0);
+  /* The report is the JSON; the text report is not printed as well. */
+  g_assert_null (strstr (err, "Imported"));
+
+  g_clear_pointer (&child_env, g_strfreev);
+}
+
+static void
+test_json (Fixture       *f,
+           gconstpointer  data)
+{
+  check_json (f, "C.UTF-8");
+}
+
+static void
+test_json_comma_locale (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL)
+    {
+      g_test_skip ("the locale de_DE.UTF-8 is not installed");
+      return;
+    }
+  setlocale (LC_ALL, saved);
+  check_json (f, "de_DE.UTF-8");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -154,6 +242,8 @@ main (int    argc,
 
   g_test_add ("/cli-import/usage", Fixture, NULL, fixture_set_up, test_usage, fixture_tear_down);
   g_test_add ("/cli-import/exit-statuses", Fixture, NULL, fixture_set_up, test_exit_statuses, fixture_tear_down);
+  g_test_add ("/cli-import/json", Fixture, NULL, fixture_set_up, test_json, fixture_tear_down);
+  g_test_add ("/cli-import/json-comma-locale", Fixture, NULL, fixture_set_up, test_json_comma_locale, fixture_tear_down);
 
   return g_test_run ();
 }
