@@ -4,6 +4,9 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "sd-json.h"
 
@@ -228,6 +231,69 @@ test_json_comma_locale (Fixture       *f,
   check_json (f, "de_DE.UTF-8");
 }
 
+static void
+test_rejects_targets (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *bad = fixture_file ("online-retail-bad.csv");
+  g_autofree char *fifo = g_build_filename (f->dir, "pipe", NULL);
+  g_autofree char *device = g_build_filename (f->dir, "null", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "folder", NULL);
+  g_autofree char *target = g_build_filename (f->dir, "target.csv", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link.csv", NULL);
+  g_autofree char *saved = NULL;
+  GStatBuf st;
+
+  /* A named pipe is neither replaced by a file nor written into (nobody reads it). */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_cmpint (run_cli (f, &out, &err, "import", "--format", "online-retail", "--rejects", fifo, bad, NULL), ==, 3);
+    g_assert_nonnull (strstr (err, "is not a regular file"));
+    g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+  }
+
+  /* A device like /dev/null (made here, so the real one is never at stake). */
+  if (mknod (device, S_IFCHR | 0666, makedev (1, 3)) == 0)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      g_assert_cmpint (run_cli (f, &out, &err, "import", "--format", "online-retail", "--rejects", device, bad, NULL), ==, 3);
+      g_assert_nonnull (strstr (err, "is not a regular file"));
+      g_assert_cmpint (g_lstat (device, &st), ==, 0);
+      g_assert_true (S_ISCHR (st.st_mode));
+      g_assert_cmpint (st.st_rdev, ==, makedev (1, 3));
+    }
+  else
+    g_test_message ("no device node could be made here (%s): that case is not checked", g_strerror (errno));
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_cmpint (run_cli (f, &out, &err, "import", "--format", "online-retail", "--rejects", folder, bad, NULL), ==, 3);
+    g_assert_nonnull (strstr (err, "is a folder"));
+    g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+  }
+
+  /* A link stays a link, and the file it names gets the rejects. */
+  g_assert_true (g_file_set_contents (target, "old\n", -1, NULL));
+  g_assert_cmpint (symlink ("target.csv", link), ==, 0);
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_cmpint (run_cli (f, &out, &err, "import", "--format", "online-retail", "--rejects", link, bad, NULL), ==, 3);
+    g_assert_nonnull (strstr (err, "Rejected rows saved"));
+    g_assert_cmpint (g_lstat (link, &st), ==, 0);
+    g_assert_true (S_ISLNK (st.st_mode));
+    g_assert_true (g_file_get_contents (target, &saved, NULL, NULL));
+    g_assert_true (g_str_has_prefix (saved, "line,reason,raw\n3,"));
+  }
+  g_unlink (link);
+  g_unlink (target);
+  g_unlink (fifo);
+  g_unlink (device);
+  g_rmdir (folder);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -242,6 +308,7 @@ main (int    argc,
 
   g_test_add ("/cli-import/usage", Fixture, NULL, fixture_set_up, test_usage, fixture_tear_down);
   g_test_add ("/cli-import/exit-statuses", Fixture, NULL, fixture_set_up, test_exit_statuses, fixture_tear_down);
+  g_test_add ("/cli-import/rejects-targets", Fixture, NULL, fixture_set_up, test_rejects_targets, fixture_tear_down);
   g_test_add ("/cli-import/json", Fixture, NULL, fixture_set_up, test_json, fixture_tear_down);
   g_test_add ("/cli-import/json-comma-locale", Fixture, NULL, fixture_set_up, test_json_comma_locale, fixture_tear_down);
 

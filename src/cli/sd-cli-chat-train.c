@@ -388,7 +388,7 @@ sd_cli_chat_train (SdCliGlobal  *global,
 
   if (o.out)
     {
-      if (!g_file_set_contents (o.out, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), &error))
+      if (!sd_cli_save_file (o.out, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), &error))
         {
           fprintf (stderr, "shopdesk-cli chat-train: %s\n", error->message);
           goto out;

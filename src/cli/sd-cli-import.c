@@ -141,9 +141,19 @@ sd_cli_import (SdCliGlobal  *global,
       text = sd_import_report_to_text (report);
       fputs (text, stderr);
     }
-  if (rejects && !sd_import_report_save_rejects (report, rejects, &error))
-    fprintf (stderr, "shopdesk-cli import: %s\n", error->message);
-  else if (rejects)
-    fprintf (stderr, "Rejected rows saved to “%s”.\n", rejects);
+  if (rejects)
+    {
+      gsize length;
+      g_autofree char *csv = sd_import_report_rejects_to_csv (report, &length);
+      g_autofree char *shown = sd_cli_printable (rejects);
+
+      if (!sd_cli_save_file (rejects, csv, length, &error))
+        {
+          g_autofree char *message = sd_cli_printable (error->message);
+          fprintf (stderr, "shopdesk-cli import: could not save the rejected rows: %s\n", message);
+        }
+      else if (!json)
+        fprintf (stderr, "Rejected rows saved to “%s”.\n", shown);
+    }
   return report->rows_rejected > 0 ? SD_EXIT_PARTIAL : SD_EXIT_OK;
 }

@@ -5,6 +5,8 @@
 #include <glib-unix.h>
 #include <math.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -279,4 +281,63 @@ sd_cli_printable (const char *text)
       p = g_utf8_next_char (p);
     }
   return g_string_free (out, FALSE);
+}
+
+gboolean
+sd_cli_save_file (const char  *path,
+                  const char  *contents,
+                  gsize        length,
+                  GError     **error)
+{
+  g_autofree char *target = NULL;
+  g_autoptr(GFile) file = NULL;
+  GStatBuf st;
+
+  /* A link stays a link: the file it names gets the new contents. */
+  if (g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode))
+    {
+      char *resolved = realpath (path, NULL);
+      if (resolved == NULL)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "“%s” is a symbolic link to nothing that can be written (%s)",
+                       path, g_strerror (errno));
+          return FALSE;
+        }
+      target = g_strdup (resolved);
+      free (resolved);
+    }
+  else
+    target = g_strdup (path);
+
+  if (g_stat (target, &st) == 0)
+    {
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "“%s” is a folder; give the name of a file to write", path);
+          return FALSE;
+        }
+      /* Devices, named pipes and sockets are never replaced, nor written to: writing into a
+       * pipe nobody reads would hang, and a device is not where a file belongs. */
+      if (!S_ISREG (st.st_mode))
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "“%s” is not a regular file (a device, a named pipe or a socket): "
+                       "nothing was written to it; give the name of a file", path);
+          return FALSE;
+        }
+    }
+  else if (errno != ENOENT)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "Could not write “%s”: %s",
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+
+  /* A temporary file beside it, renamed over it once complete: a failure or a full disk
+   * leaves the old file as it was. */
+  file = g_file_new_for_path (target);
+  return g_file_replace_contents (file, contents, length, NULL, FALSE, G_FILE_CREATE_NONE,
+                                  NULL, NULL, error);
 }

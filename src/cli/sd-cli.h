@@ -64,6 +64,14 @@ void     sd_cli_progress_done (void);
  * message and table that shows such text uses it; --json and --csv output never does
  * (JSON escapes control characters itself; CSV is data for files). */
 char    *sd_cli_printable   (const char *text);
+/* Writes @contents to the file @path names (options such as --out and --rejects): through a
+ * temporary file beside it renamed over it, so a failure leaves the old file whole; a
+ * symbolic link is followed and stays. A folder, a device (/dev/null), a named pipe or a
+ * socket is refused with a message saying so, and left untouched. */
+gboolean sd_cli_save_file   (const char  *path,
+                             const char  *contents,
+                             gsize        length,
+                             GError     **error);
 /* Prints a JSON-escaped string with quotes. */
 void     sd_cli_json_string (FILE *out, const char *str);
 /* A comma and then @value as a CSV field, never through the locale: with @decimals places,

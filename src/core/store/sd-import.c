@@ -204,12 +204,11 @@ csv_append_field (GString    *out,
   g_string_append_c (out, '"');
 }
 
-gboolean
-sd_import_report_save_rejects (SdImportReport  *report,
-                               const char      *path,
-                               GError         **error)
+char *
+sd_import_report_rejects_to_csv (SdImportReport *report,
+                                 gsize          *length)
 {
-  g_autoptr(GString) out = g_string_new ("line,reason,raw\n");
+  GString *out = g_string_new ("line,reason,raw\n");
 
   for (guint i = 0; i < report->rejects->len; i++)
     {
@@ -221,7 +220,20 @@ sd_import_report_save_rejects (SdImportReport  *report,
       csv_append_field (out, r->raw);
       g_string_append_c (out, '\n');
     }
-  if (!g_file_set_contents (path, out->str, out->len, error))
+  if (length)
+    *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+sd_import_report_save_rejects (SdImportReport  *report,
+                               const char      *path,
+                               GError         **error)
+{
+  gsize length;
+  g_autofree char *csv = sd_import_report_rejects_to_csv (report, &length);
+
+  if (!g_file_set_contents (path, csv, length, error))
     {
       g_prefix_error (error, "Could not save the rejected rows: ");
       return FALSE;
