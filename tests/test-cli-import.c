@@ -8,6 +8,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "sd-json.h"
 
 typedef struct {
@@ -294,6 +296,62 @@ test_rejects_targets (Fixture       *f,
   g_rmdir (folder);
 }
 
+/* What a terminal would act on: ESC, BEL, and the one-byte CSI of C1. */
+static void
+assert_no_controls (const char *text)
+{
+  g_assert_null (strchr (text, '\033'));
+  g_assert_null (strchr (text, '\a'));
+  g_assert_null (strstr (text, "\xc2\x9b"));
+}
+
+#define EVIL "\033]0;pwned\a\033[2J\xc2\x9b"
+
+static void
+test_control_characters (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *csv = g_build_filename (f->dir, "customers.csv", NULL);
+  g_autofree char *evil_name = g_build_filename (f->dir, "x" EVIL ".csv", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autofree char *out3 = NULL, *err3 = NULL;
+  g_autofree char *out4 = NULL, *err4 = NULL;
+  g_autofree char *out5 = NULL, *err5 = NULL;
+  g_autoptr(SdJsonNode) similar = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  /* A rejected row quoting the field. */
+  g_assert_true (g_file_set_contents (csv, "customer_id,name,created_at\nC1,Ann,2020-01-01\n"
+                                      "C2,Bob,\"" EVIL "\"\n", -1, NULL));
+  g_assert_cmpint (run_cli (f, &out, &err, "import", csv, NULL), ==, 3);
+  assert_no_controls (err);
+  g_assert_nonnull (strstr (err, "\\x1b]0;pwned\\a\\x1b[2J\\u009b"));
+
+  /* A message naming the file. */
+  g_assert_true (g_file_set_contents (evil_name, "", 0, NULL));
+  g_assert_cmpint (run_cli (f, &out2, &err2, "import", evil_name, NULL), ==, 1);
+  assert_no_controls (err2);
+  g_assert_nonnull (strstr (err2, "x\\x1b]0;pwned"));
+
+  /* Titles from the shop, in a table; --json keeps them exact. */
+  g_assert_cmpint (run_cli (f, &out3, &err3, "demo", "--size", "100", "--force", NULL), ==, 0);
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE products SET title = 'Mug " EVIL "', category = '" EVIL "'"
+                                 " WHERE id = (SELECT min(id) FROM products)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (run_cli (f, &out4, &err4, "similar", "--product", "1", NULL), ==, 0);
+  assert_no_controls (out4);
+  assert_no_controls (err4);
+  g_assert_nonnull (strstr (out4, "Mug \\x1b]0;pwned"));
+  g_assert_cmpint (run_cli (f, &out5, &err5, "similar", "--product", "1", "--json", NULL), ==, 0);
+  similar = sd_json_parse (out5, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_json_node_get_member_string (sd_json_node_get_member (similar, "product"), "title"),
+                   ==, "Mug " EVIL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -309,6 +367,7 @@ main (int    argc,
   g_test_add ("/cli-import/usage", Fixture, NULL, fixture_set_up, test_usage, fixture_tear_down);
   g_test_add ("/cli-import/exit-statuses", Fixture, NULL, fixture_set_up, test_exit_statuses, fixture_tear_down);
   g_test_add ("/cli-import/rejects-targets", Fixture, NULL, fixture_set_up, test_rejects_targets, fixture_tear_down);
+  g_test_add ("/cli-import/control-characters", Fixture, NULL, fixture_set_up, test_control_characters, fixture_tear_down);
   g_test_add ("/cli-import/json", Fixture, NULL, fixture_set_up, test_json, fixture_tear_down);
   g_test_add ("/cli-import/json-comma-locale", Fixture, NULL, fixture_set_up, test_json_comma_locale, fixture_tear_down);
 

@@ -52,7 +52,7 @@ sd_cli_demo (SdCliGlobal  *global,
   options.force = force;
   if (!sd_demo_options_for_size (&options, size, &error))
     {
-      fprintf (stderr, "shopdesk-cli demo: %s\n", error->message);
+      sd_cli_print_error ("demo", error);
       return SD_EXIT_USAGE;
     }
   if (seed_text)
@@ -80,7 +80,7 @@ sd_cli_demo (SdCliGlobal  *global,
           fprintf (stderr, "shopdesk-cli demo: cancelled, nothing changed.\n");
           return sd_cli_cancelled_status ();
         }
-      fprintf (stderr, "shopdesk-cli demo: %s\n", error->message);
+      sd_cli_print_error ("demo", error);
       return SD_EXIT_FAILED;
     }
   sd_cli_progress_done ();
@@ -90,7 +90,7 @@ sd_cli_demo (SdCliGlobal  *global,
   sd_store_exec (store, "PRAGMA temp_store = FILE", NULL);
   if (!sd_store_get_stats (store, &stats, &error))
     {
-      fprintf (stderr, "shopdesk-cli demo: %s\n", error->message);
+      sd_cli_print_error ("demo", error);
       return SD_EXIT_FAILED;
     }
   if (json)

@@ -68,6 +68,38 @@ print_report_json (SdImportReport *report)
   sd_cli_print_json (g_steal_pointer (&w));
 }
 
+static void
+shown_reject_free (gpointer data)
+{
+  SdImportReject *r = data;
+
+  g_free (r->reason);
+  g_free (r);
+}
+
+/* The report's text, with the file's name and every reason (which quote the file's fields)
+ * shown with sd_cli_printable(): the text is made from a copy holding those. */
+static char *
+report_to_shown_text (SdImportReport *report)
+{
+  SdImportReport shown = *report;
+  g_autoptr(GPtrArray) rejects = g_ptr_array_new_full (report->rejects->len, shown_reject_free);
+  g_autofree char *file = sd_cli_printable (report->file);
+
+  for (guint i = 0; i < report->rejects->len; i++)
+    {
+      const SdImportReject *r = report->rejects->pdata[i];
+      SdImportReject *copy = g_new0 (SdImportReject, 1);
+
+      copy->line = r->line;
+      copy->reason = sd_cli_printable (r->reason);
+      g_ptr_array_add (rejects, copy);
+    }
+  shown.file = file;
+  shown.rejects = rejects;
+  return sd_import_report_to_text (&shown);
+}
+
 static GString *
 format_names (void)
 {
@@ -130,7 +162,8 @@ sd_cli_import (SdCliGlobal  *global,
     }
   if (report == NULL)
     {
-      fprintf (stderr, "shopdesk-cli import: %s\nNothing was imported.\n", error->message);
+      sd_cli_print_error ("import", error);
+      fprintf (stderr, "Nothing was imported.\n");
       return SD_EXIT_FAILED;
     }
 
@@ -138,7 +171,7 @@ sd_cli_import (SdCliGlobal  *global,
     print_report_json (report);
   else
     {
-      text = sd_import_report_to_text (report);
+      text = report_to_shown_text (report);
       fputs (text, stderr);
     }
   if (rejects)

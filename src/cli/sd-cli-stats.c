@@ -29,7 +29,7 @@ sd_cli_stats (SdCliGlobal  *global,
     return SD_EXIT_FAILED;
   if (!sd_store_get_stats (store, &stats, &error))
     {
-      fprintf (stderr, "shopdesk-cli stats: %s\n", error->message);
+      sd_cli_print_error ("stats", error);
       return SD_EXIT_FAILED;
     }
 

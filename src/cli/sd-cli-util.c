@@ -30,8 +30,9 @@ sd_cli_parse (const char    *command,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
+      g_autofree char *message = sd_cli_printable (error->message);
       fprintf (stderr, "shopdesk-cli %s: %s\nRun “shopdesk-cli %s --help” for its options.\n",
-               command, error->message, command);
+               command, message, command);
       return FALSE;
     }
   return TRUE;
@@ -58,7 +59,8 @@ open_store (SdCliGlobal      *global,
   store = sd_store_open_full (path, flags, &error);
   if (store == NULL)
     {
-      fprintf (stderr, "shopdesk-cli: %s\n", error->message);
+      g_autofree char *message = sd_cli_printable (error->message);
+      fprintf (stderr, "shopdesk-cli: %s\n", message);
       if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
         fprintf (stderr, "A shop is made by “shopdesk-cli --db SHOP.sqlite import FILE” or "
                  "“shopdesk-cli --db SHOP.sqlite demo”.\n");
@@ -237,8 +239,9 @@ sd_cli_print_json (SdJsonWriter *writer)
   printf ("%s\n", text);
 }
 
-char *
-sd_cli_printable (const char *text)
+static char *
+printable (const char *text,
+           gboolean    keep_newlines)
 {
   GString *out;
   const char *p, *end;
@@ -263,7 +266,7 @@ sd_cli_printable (const char *text)
         case '\a': g_string_append (out, "\\a"); break;
         case '\b': g_string_append (out, "\\b"); break;
         case '\t': g_string_append (out, "\\t"); break;
-        case '\n': g_string_append (out, "\\n"); break;
+        case '\n': g_string_append (out, keep_newlines ? "\n" : "\\n"); break;
         case '\v': g_string_append (out, "\\v"); break;
         case '\f': g_string_append (out, "\\f"); break;
         case '\r': g_string_append (out, "\\r"); break;
@@ -281,6 +284,18 @@ sd_cli_printable (const char *text)
       p = g_utf8_next_char (p);
     }
   return g_string_free (out, FALSE);
+}
+
+char *
+sd_cli_printable (const char *text)
+{
+  return printable (text, FALSE);
+}
+
+char *
+sd_cli_printable_lines (const char *text)
+{
+  return printable (text, TRUE);
 }
 
 gboolean
@@ -340,4 +355,13 @@ sd_cli_save_file (const char  *path,
   file = g_file_new_for_path (target);
   return g_file_replace_contents (file, contents, length, NULL, FALSE, G_FILE_CREATE_NONE,
                                   NULL, NULL, error);
+}
+
+void
+sd_cli_print_error (const char   *command,
+                    const GError *error)
+{
+  g_autofree char *message = sd_cli_printable (error->message);
+
+  fprintf (stderr, "shopdesk-cli %s: %s\n", command, message);
 }

@@ -64,6 +64,8 @@ void     sd_cli_progress_done (void);
  * message and table that shows such text uses it; --json and --csv output never does
  * (JSON escapes control characters itself; CSV is data for files). */
 char    *sd_cli_printable   (const char *text);
+/* The same for text of several lines (a chat reply, a trace): line breaks are kept. */
+char    *sd_cli_printable_lines (const char *text);
 /* Writes @contents to the file @path names (options such as --out and --rejects): through a
  * temporary file beside it renamed over it, so a failure leaves the old file whole; a
  * symbolic link is followed and stays. A folder, a device (/dev/null), a named pipe or a
@@ -72,6 +74,10 @@ gboolean sd_cli_save_file   (const char  *path,
                              const char  *contents,
                              gsize        length,
                              GError     **error);
+/* "shopdesk-cli COMMAND: MESSAGE" on stderr, the message shown with sd_cli_printable(): an
+ * error often quotes a value from a file. */
+void     sd_cli_print_error (const char   *command,
+                             const GError *error);
 /* Prints a JSON-escaped string with quotes. */
 void     sd_cli_json_string (FILE *out, const char *str);
 /* A comma and then @value as a CSV field, never through the locale: with @decimals places,
