@@ -144,8 +144,8 @@ test_exit_statuses (Fixture       *f,
    * The second file states invoice 536365 again with one line, and the latest import
    * of an order defines its lines: 8 + 3 orders, 10 - 3 + 1 + 3 lines. */
   g_assert_cmpint (run_cli (f, &out5, &err5, "stats", "--json", NULL), ==, 0);
-  g_assert_nonnull (strstr (out5, "\"orders\": 11,"));
-  g_assert_nonnull (strstr (out5, "\"order_lines\": 11,"));
+  g_assert_nonnull (strstr (out5, "\"orders\":11,"));
+  g_assert_nonnull (strstr (out5, "\"order_lines\":11,"));
 
   g_assert_cmpint (run_cli (f, &out6, &err6, "import", "--hash-identities", other, NULL), ==, 0);
   g_assert_nonnull (strstr (err6, "Shopify orders"));

@@ -250,7 +250,7 @@ test_no_such_shop (Fixture       *f,
   g_clear_pointer (&out4, g_free);
   g_clear_pointer (&err4, g_free);
   g_assert_cmpint (run_cli (f->db, &out4, &err4, "stats", "--json", NULL), ==, 0);
-  g_assert_null (strstr (out4, "\"customers\": 0,"));
+  g_assert_null (strstr (out4, "\"customers\":0,"));
 }
 
 /* A shop nobody may write: reading commands read it, writing ones say it is read-only

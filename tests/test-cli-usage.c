@@ -156,7 +156,7 @@ test_eval_without_test_users (Fixture       *f,
   /* The same files with the usual threshold are evaluated: the data is fine. */
   g_assert_cmpint (run_cli (NULL, &out2, &err2, (const char *[]) { "eval", "--model", "popularity",
                             "--train", base, "--test", test, "--json", NULL }), ==, 0);
-  g_assert_null (strstr (out2, "\"users_evaluated\": 0,"));
+  g_assert_null (strstr (out2, "\"users_evaluated\":0,"));
 
   g_assert_cmpint (run_cli (NULL, &out, &err, (const char *[]) { "eval", "--model", "popularity",
                             "--train", base, "--test", test, "--positive-min-rating", "99", NULL }), ==, 1);

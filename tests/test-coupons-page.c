@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <locale.h>
 #include <string.h>
 
 #include "sd-application.h"
@@ -97,6 +98,47 @@ test_preview_and_save (void)
   g_assert_cmpuint (history->len, ==, 2);
 }
 
+/* A German user sees the amount as 5,00 and types 7,50: the rule saves 750 cents (the
+ * editor once cut the text at the comma and saved 7 pounds as 700). */
+static void
+test_comma_decimal_money (void)
+{
+  const char *name = "VIP thank-you, renamed";
+  g_autofree char *saved_numeric = g_strdup (setlocale (LC_NUMERIC, NULL));
+  g_autofree char *saved_monetary = g_strdup (setlocale (LC_MONETARY, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+  GtkEditable *amount = child ("amount_row");
+  gint64 cents = -1;
+
+  if (!setlocale (LC_NUMERIC, "de_DE.UTF-8"))
+    {
+      g_test_skip ("no de_DE.UTF-8 locale (.ci/deps.sh generates it)");
+      return;
+    }
+  setlocale (LC_MONETARY, "de_DE.UTF-8");
+  sd_window_show_page (window, "coupons");
+  /* Another rule first, so the form is filled again under this locale. */
+  UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), "Welcome: 10 % off a first order"), 30);
+  UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 30);
+  g_assert_cmpstr (gtk_editable_get_text (amount), ==, "5,00");
+  gtk_editable_set_text (amount, "7,50");
+  UI_WAIT_UNTIL (sd_coupons_page_get_reach (page ()) >= 0, 30);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "coupons.save", NULL));
+  UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 30);
+  setlocale (LC_NUMERIC, saved_numeric);
+  setlocale (LC_MONETARY, saved_monetary);
+
+  store = sd_store_open (shop_path, &error);
+  rules = sd_coupon_rules_load (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rules->len; i++)
+    if (g_strcmp0 (((SdCouponRule *) g_ptr_array_index (rules, i))->name, name) == 0)
+      cents = ((SdCouponRule *) g_ptr_array_index (rules, i))->action.amount_cents;
+  g_assert_cmpint (cents, ==, 750);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -110,6 +152,7 @@ main (int    argc,
   shop_path = t.shop_path;
 
   g_test_add_func ("/coupons-page/preview-and-save", test_preview_and_save);
+  g_test_add_func ("/coupons-page/comma-decimal-money", test_comma_decimal_money);
   status = g_test_run ();
 
   ui_demo_window_close (&t);

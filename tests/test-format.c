@@ -1,6 +1,8 @@
 /* test-format.c — numbers, money, dates and ratings as the pages show them */
 #include "config.h"
 
+#include <locale.h>
+
 #include "sd-format.h"
 
 static void
@@ -49,6 +51,53 @@ test_time_and_kinds (void)
     g_assert_cmpstr (sd_format_event_kind (k), !=, "");
 }
 
+/* A German user sees 1.234,56 and types 12,50; an English one 1,234.56 and 12.50. */
+static void
+test_locale (void)
+{
+  const char *names[] = { "de_DE.UTF-8", "de_DE.utf8", NULL };
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  const char *found = NULL;
+  double x;
+
+  /* The C locale parses both kinds of grouping and English decimals. */
+  g_assert_true (sd_format_parse_decimal ("12.50", &x));
+  g_assert_cmpfloat (x, ==, 12.5);
+  g_assert_true (sd_format_parse_decimal ("£1,234.50", &x));
+  g_assert_cmpfloat (x, ==, 1234.5);
+  g_assert_true (sd_format_parse_decimal ("1,000", &x));
+  g_assert_cmpfloat (x, ==, 1000);
+  g_assert_true (sd_format_parse_decimal ("12,5", &x));
+  g_assert_cmpfloat (x, ==, 12.5);
+  g_assert_true (sd_format_parse_decimal ("1.234,50 €", &x));
+  g_assert_cmpfloat (x, ==, 1234.5);
+  g_assert_false (sd_format_parse_decimal ("12 apples", &x));
+  g_assert_false (sd_format_parse_decimal ("1.2.3", &x));
+  g_assert_false (sd_format_parse_decimal ("", &x));
+  check (sd_format_decimal (12.5, 2), "12.50");
+
+  for (guint i = 0; names[i] && !found; i++)
+    if (setlocale (LC_ALL, names[i]))
+      found = names[i];
+  if (found == NULL)
+    {
+      g_test_skip ("no de_DE.UTF-8 locale (.ci/deps.sh generates it)");
+      return;
+    }
+  check (sd_format_count (541909), "541.909");
+  check (sd_format_money (123456, NULL), "1.234,56");
+  check (sd_format_money (-250, "GBP"), "-2,50\u00a0£");
+  check (sd_format_money_short (1333667000, "GBP"), "13,34 M\u00a0£");
+  check (sd_format_decimal (12.5, 2), "12,50");
+  g_assert_true (sd_format_parse_decimal ("12,50", &x));
+  g_assert_cmpfloat (x, ==, 12.5);
+  g_assert_true (sd_format_parse_decimal ("1.000", &x));
+  g_assert_cmpfloat (x, ==, 1000);
+  g_assert_true (sd_format_parse_decimal ("2.5", &x));
+  g_assert_cmpfloat (x, ==, 2.5);
+  setlocale (LC_ALL, saved);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -57,5 +106,6 @@ main (int    argc,
   g_test_add_func ("/format/count", test_count);
   g_test_add_func ("/format/money", test_money);
   g_test_add_func ("/format/time-and-kinds", test_time_and_kinds);
+  g_test_add_func ("/format/locale", test_locale);
   return g_test_run ();
 }

@@ -459,6 +459,82 @@ test_event_kinds (void)
   g_assert_false (sd_event_kind_from_string ("wishlist", &kind));
 }
 
+/* A file in @f's folder, made by @sql with plain SQLite, or holding @text when @sql is NULL. */
+static char *
+make_file (Fixture    *f,
+           const char *name,
+           const char *sql,
+           const char *text)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+  sqlite3 *db = NULL;
+
+  if (sql == NULL)
+    {
+      g_assert_true (g_file_set_contents (path, text, -1, NULL));
+      return path;
+    }
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  return path;
+}
+
+static void
+test_check_file (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (f->dir, "new.sqlite", NULL);
+  g_autofree char *empty = make_file (f, "empty.sqlite", NULL, "");
+  g_autofree char *text = make_file (f, "notes.txt", NULL, "not a database at all, just some words\n");
+  g_autofree char *other = make_file (f, "other-app.sqlite", "CREATE TABLE bookmarks (url TEXT)", NULL);
+  g_autofree char *partial = make_file (f, "partial.sqlite",
+                                        "PRAGMA user_version = 3; CREATE TABLE customers (id INTEGER)", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "folder.sqlite", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len, after_len;
+  g_autoptr(GError) error = NULL;
+
+  /* A shop, and what sd_store_open() makes a shop of */
+  g_assert_true (sd_store_check_file (f->path, &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_store_check_file (missing, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_assert_true (sd_store_check_file (empty, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (sd_store_check_file (text, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT);
+  g_assert_nonnull (strstr (error->message, "not an SQLite database"));
+  g_clear_error (&error);
+
+  /* Another application's database is refused, and left as it was. */
+  g_assert_true (g_file_get_contents (other, &before, &before_len, NULL));
+  g_assert_false (sd_store_check_file (other, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT);
+  g_assert_nonnull (strstr (error->message, "another application"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (other, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+
+  /* A schema version, but not Shopdesk's tables */
+  g_assert_false (sd_store_check_file (partial, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_false (sd_store_check_file (folder, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  g_rmdir (folder);
+  g_unlink (empty);
+  g_unlink (text);
+  g_unlink (other);
+  g_unlink (partial);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -471,6 +547,7 @@ main (int    argc,
   g_test_add ("/store/newer-schema", Fixture, NULL, fixture_set_up, test_newer_schema_refused, fixture_tear_down);
   g_test_add ("/store/settings", Fixture, NULL, fixture_set_up, test_settings_and_hash, fixture_tear_down);
   g_test_add ("/store/runs", Fixture, NULL, fixture_set_up, test_runs, fixture_tear_down);
+  g_test_add ("/store/check-file", Fixture, NULL, fixture_set_up, test_check_file, fixture_tear_down);
   g_test_add_func ("/store/not-a-database", test_not_a_database);
   g_test_add_func ("/store/event-kinds", test_event_kinds);
   g_test_add ("/store/schema-version-out-of-range", Fixture, NULL, fixture_set_up,

@@ -278,67 +278,6 @@ shop_display_name (const char *path)
   return g_steal_pointer (&base);
 }
 
-/* sd_store_open() would happily add Shopdesk's tables to any SQLite file, so another
- * application's database is refused here, before it is opened for writing. */
-static gboolean
-check_shop_file (const char  *path,
-                 GError     **error)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  gboolean ok = FALSE;
-  int rc, version = 0, tables = 0, ours = 0;
-
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  if (info == NULL)
-    return TRUE;   /* a new file: sd_store_open makes an empty shop */
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   _("“%s” is not a file."), path);
-      return FALSE;
-    }
-  if (g_file_info_get_size (info) == 0)
-    return TRUE;
-
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db,
-                             "SELECT (SELECT user_version FROM pragma_user_version),"
-                             " (SELECT count(*) FROM sqlite_master WHERE type = 'table'),"
-                             " (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
-                             "   ('customers', 'products', 'orders', 'order_lines', 'events', 'imports'))",
-                             -1, &stmt, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      version = sqlite3_column_int (stmt, 0);
-      tables = sqlite3_column_int (stmt, 1);
-      ours = sqlite3_column_int (stmt, 2);
-      rc = SQLITE_OK;
-    }
-
-  if (rc == SQLITE_NOTADB)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 _("“%s” is not a Shopdesk shop: it is not an SQLite database."), path);
-  else if (rc != SQLITE_OK)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                 _("Could not read “%s”: %s."), path,
-                 db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-  else if ((version == 0 && tables > 0) || (version > 0 && ours < 6))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 _("“%s” is an SQLite database of another application, not a Shopdesk shop."),
-                 path);
-  else
-    ok = TRUE;
-
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return ok;
-}
-
 static void
 remember_shop (SdWindow   *self,
                const char *path)
@@ -423,7 +362,9 @@ sd_window_open_shop (SdWindow   *self,
   g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!check_shop_file (path, &error) || !(store = sd_store_open (path, &error)))
+  /* sd_store_open() would happily add Shopdesk's tables to any SQLite file, so another
+   * application's database is refused before it is opened for writing. */
+  if (!sd_store_check_file (path, &error) || !(store = sd_store_open (path, &error)))
     {
       show_error_dialog (self, _("Could not Open the Shop"), error->message);
       return FALSE;

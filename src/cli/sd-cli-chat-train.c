@@ -249,6 +249,24 @@ print_losses (SdJob *job,
     }
 }
 
+/* The per-epoch losses as a JSON array, under @key. */
+static void
+write_losses (SdJsonWriter *w,
+              SdJob        *job)
+{
+  GArray *points = sd_job_get_points (job);
+
+  sd_json_writer_key (w, "loss");
+  sd_json_writer_begin_array (w);
+  for (guint i = 0; i < points->len; i++)
+    {
+      SdMetricPoint *p = &g_array_index (points, SdMetricPoint, i);
+      if (strcmp (p->name, "loss") == 0)
+        sd_json_writer_fixed (w, p->value, 4);
+    }
+  sd_json_writer_end_array (w);
+}
+
 int
 sd_cli_chat_eval (SdCliGlobal  *global,
                   int           argc,
@@ -291,38 +309,48 @@ sd_cli_chat_eval (SdCliGlobal  *global,
 
   if (o.json)
     {
-      printf ("{\"train\": ");
-      sd_cli_json_string (stdout, o.train);
-      printf (", \"test\": ");
-      sd_cli_json_string (stdout, o.test);
-      printf (", \"n_train\": %u, \"n_test\": %u, \"n_labels\": %u",
-              sd_intent_data_get_size (train), eval->n, sd_intent_model_get_n_labels (model));
-      printf (", \"accuracy\": %.4f, \"macro_f1\": %.4f", eval->accuracy, eval->macro_f1);
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "train", o.train);
+      sd_json_writer_member_string (w, "test", o.test);
+      sd_json_writer_member_int (w, "n_train", sd_intent_data_get_size (train));
+      sd_json_writer_member_int (w, "n_test", eval->n);
+      sd_json_writer_member_int (w, "n_labels", sd_intent_model_get_n_labels (model));
+      sd_json_writer_member_fixed (w, "accuracy", eval->accuracy, 4);
+      sd_json_writer_member_fixed (w, "macro_f1", eval->macro_f1, 4);
       if (o.oos_label)
-        printf (", \"oos_recall\": %.4f, \"oos_precision\": %.4f, \"in_scope_accuracy\": %.4f",
-                eval->oos_recall, eval->oos_precision, eval->in_scope_accuracy);
-      printf (", \"train_seconds\": %.3f, \"predict_ms_per_text\": %.4f",
-              seconds, eval->n ? predict_seconds * 1000.0 / eval->n : 0.0);
-      printf (", \"model_bytes\": %" G_GSIZE_FORMAT ", \"peak_rss_bytes\": %" G_GINT64_FORMAT,
-              g_bytes_get_size (blob), peak_rss_bytes ());
-      printf (", \"features\": %u, \"temperature\": %.4f, \"threshold\": %.4f",
-              sd_intent_model_get_n_features (model), sd_intent_model_get_temperature (model),
-              sd_intent_model_get_threshold (model));
-      printf (", \"valid_accuracy\": %.4f, \"valid_nll_before\": %.4f, \"valid_nll_after\": %.4f",
-              valid_acc, nll_before, nll_after);
-      printf (", \"unknown_test_labels\": %u, \"loss\": [", eval->unknown_labels);
-      print_losses (job, stdout);
-      printf ("], \"confusions\": [");
+        {
+          sd_json_writer_member_fixed (w, "oos_recall", eval->oos_recall, 4);
+          sd_json_writer_member_fixed (w, "oos_precision", eval->oos_precision, 4);
+          sd_json_writer_member_fixed (w, "in_scope_accuracy", eval->in_scope_accuracy, 4);
+        }
+      sd_json_writer_member_fixed (w, "train_seconds", seconds, 3);
+      sd_json_writer_member_fixed (w, "predict_ms_per_text", eval->n ? predict_seconds * 1000.0 / eval->n : 0.0, 4);
+      sd_json_writer_member_int (w, "model_bytes", g_bytes_get_size (blob));
+      sd_json_writer_member_int (w, "peak_rss_bytes", peak_rss_bytes ());
+      sd_json_writer_member_int (w, "features", sd_intent_model_get_n_features (model));
+      sd_json_writer_member_fixed (w, "temperature", sd_intent_model_get_temperature (model), 4);
+      sd_json_writer_member_fixed (w, "threshold", sd_intent_model_get_threshold (model), 4);
+      sd_json_writer_member_fixed (w, "valid_accuracy", valid_acc, 4);
+      sd_json_writer_member_fixed (w, "valid_nll_before", nll_before, 4);
+      sd_json_writer_member_fixed (w, "valid_nll_after", nll_after, 4);
+      sd_json_writer_member_int (w, "unknown_test_labels", eval->unknown_labels);
+      write_losses (w, job);
+      sd_json_writer_key (w, "confusions");
+      sd_json_writer_begin_array (w);
       for (guint i = 0; i < eval->confusions->len; i++)
         {
           SdIntentConfusion *c = &g_array_index (eval->confusions, SdIntentConfusion, i);
-          printf ("%s{\"true\": ", i ? ", " : "");
-          sd_cli_json_string (stdout, c->truth);
-          printf (", \"predicted\": ");
-          sd_cli_json_string (stdout, c->predicted);
-          printf (", \"count\": %u}", c->count);
+          sd_json_writer_begin_object (w);
+          sd_json_writer_member_string (w, "true", c->truth);
+          sd_json_writer_member_string (w, "predicted", c->predicted);
+          sd_json_writer_member_int (w, "count", c->count);
+          sd_json_writer_end_object (w);
         }
-      printf ("]}\n");
+      sd_json_writer_end_array (w);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
     }
   else
     {
@@ -400,8 +428,14 @@ sd_cli_chat_train (SdCliGlobal  *global,
     {
       g_autoptr(SdStmt) stmt = NULL;
       g_autofree char *name = g_path_get_basename (o.train);
-      g_autofree char *metrics = g_strdup_printf ("{\"valid_accuracy\": %.4f, \"train_seconds\": %.3f}",
-                                                  valid_acc, seconds);
+      g_autoptr(SdJsonWriter) mw = sd_json_writer_new ();
+      g_autofree char *metrics = NULL;
+
+      sd_json_writer_begin_object (mw);
+      sd_json_writer_member_fixed (mw, "valid_accuracy", valid_acc, 4);
+      sd_json_writer_member_fixed (mw, "train_seconds", seconds, 3);
+      sd_json_writer_end_object (mw);
+      metrics = sd_json_writer_finish (g_steal_pointer (&mw));
 
       if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING)))
         goto out;
@@ -428,22 +462,24 @@ sd_cli_chat_train (SdCliGlobal  *global,
 
   if (o.json)
     {
-      printf ("{\"n_train\": %u, \"n_labels\": %u, \"train_seconds\": %.3f, \"model_bytes\": %"
-              G_GSIZE_FORMAT ", \"peak_rss_bytes\": %" G_GINT64_FORMAT ", \"valid_accuracy\": %.4f"
-              ", \"temperature\": %.4f, \"threshold\": %.4f, ",
-              sd_intent_data_get_size (train), sd_intent_model_get_n_labels (model), seconds,
-              g_bytes_get_size (blob), peak_rss_bytes (), valid_acc,
-              sd_intent_model_get_temperature (model), sd_intent_model_get_threshold (model));
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_int (w, "n_train", sd_intent_data_get_size (train));
+      sd_json_writer_member_int (w, "n_labels", sd_intent_model_get_n_labels (model));
+      sd_json_writer_member_fixed (w, "train_seconds", seconds, 3);
+      sd_json_writer_member_int (w, "model_bytes", g_bytes_get_size (blob));
+      sd_json_writer_member_int (w, "peak_rss_bytes", peak_rss_bytes ());
+      sd_json_writer_member_fixed (w, "valid_accuracy", valid_acc, 4);
+      sd_json_writer_member_fixed (w, "temperature", sd_intent_model_get_temperature (model), 4);
+      sd_json_writer_member_fixed (w, "threshold", sd_intent_model_get_threshold (model), 4);
       if (o.out)
-        {
-          printf ("\"out\": ");
-          sd_cli_json_string (stdout, o.out);
-        }
+        sd_json_writer_member_string (w, "out", o.out);
       else
-        printf ("\"model_id\": %" G_GINT64_FORMAT, model_id);
-      printf (", \"loss\": [");
-      print_losses (job, stdout);
-      printf ("]}\n");
+        sd_json_writer_member_int (w, "model_id", model_id);
+      write_losses (w, job);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
     }
   else
     {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "sd-cli.h"
+#include "sd-shop-summary.h"
 
 int
 sd_cli_stats (SdCliGlobal  *global,
@@ -15,7 +16,8 @@ sd_cli_stats (SdCliGlobal  *global,
   };
   g_autoptr(SdStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  SdStoreStats stats;
+  g_autoptr(SdShopSummary) summary = NULL;
+  const SdStoreStats *stats;
 
   if (!sd_cli_parse ("stats", "count customers, products, orders and events", entries, &argc, &argv))
     return SD_EXIT_USAGE;
@@ -27,33 +29,41 @@ sd_cli_stats (SdCliGlobal  *global,
 
   if (!(store = sd_cli_open_store (global)))
     return SD_EXIT_FAILED;
-  if (!sd_store_get_stats (store, &stats, &error))
+  /* The Overview's figures, without its top lists and import history. */
+  if (!(summary = sd_shop_summary_load (store, 0, 0, NULL, &error)))
     {
       sd_cli_print_error ("stats", error);
       return SD_EXIT_FAILED;
     }
+  stats = &summary->counts;
 
   if (json)
     {
-      printf ("{\"customers\": %" G_GINT64_FORMAT ", \"products\": %" G_GINT64_FORMAT
-              ", \"orders\": %" G_GINT64_FORMAT ", \"order_lines\": %" G_GINT64_FORMAT
-              ", \"revenue_cents\": %" G_GINT64_FORMAT ", \"events\": {",
-              stats.customers, stats.products, stats.orders, stats.order_lines,
-              stats.revenue_cents);
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_int (w, "customers", stats->customers);
+      sd_json_writer_member_int (w, "products", stats->products);
+      sd_json_writer_member_int (w, "orders", stats->orders);
+      sd_json_writer_member_int (w, "order_lines", stats->order_lines);
+      sd_json_writer_member_int (w, "revenue_cents", stats->revenue_cents);
+      sd_json_writer_key (w, "events");
+      sd_json_writer_begin_object (w);
       for (int k = 0; k < SD_N_EVENT_KINDS; k++)
-        printf ("%s\"%s\": %" G_GINT64_FORMAT, k ? ", " : "",
-                sd_event_kind_to_string (k), stats.events[k]);
-      printf ("}}\n");
+        sd_json_writer_member_int (w, sd_event_kind_to_string (k), stats->events[k]);
+      sd_json_writer_end_object (w);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
     }
   else
     {
-      printf ("Customers    %12" G_GINT64_FORMAT "\n", stats.customers);
-      printf ("Products     %12" G_GINT64_FORMAT "\n", stats.products);
-      printf ("Orders       %12" G_GINT64_FORMAT "\n", stats.orders);
-      printf ("Order lines  %12" G_GINT64_FORMAT "\n", stats.order_lines);
-      printf ("Revenue      %12.2f\n", stats.revenue_cents / 100.0);
+      printf ("Customers    %12" G_GINT64_FORMAT "\n", stats->customers);
+      printf ("Products     %12" G_GINT64_FORMAT "\n", stats->products);
+      printf ("Orders       %12" G_GINT64_FORMAT "\n", stats->orders);
+      printf ("Order lines  %12" G_GINT64_FORMAT "\n", stats->order_lines);
+      printf ("Revenue      %12.2f\n", stats->revenue_cents / 100.0);
       for (int k = 0; k < SD_N_EVENT_KINDS; k++)
-        printf ("Events: %-8s %8" G_GINT64_FORMAT "\n", sd_event_kind_to_string (k), stats.events[k]);
+        printf ("Events: %-8s %8" G_GINT64_FORMAT "\n", sd_event_kind_to_string (k), stats->events[k]);
     }
   return SD_EXIT_OK;
 }

@@ -155,7 +155,7 @@ static void
 set_entry_money (AdwEntryRow *row,
                  gint64       cents)
 {
-  g_autofree char *s = cents ? g_strdup_printf ("%.2f", cents / 100.0) : g_strdup ("");
+  g_autofree char *s = cents ? sd_format_decimal (cents / 100.0, 2) : g_strdup ("");
   set_entry (row, s);
 }
 
@@ -185,18 +185,16 @@ read_number (AdwEntryRow *row,
              GError     **error)
 {
   g_autofree char *text = g_strstrip (g_strdup (entry_text (row)));
-  char *end = NULL;
   double x;
 
   gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-  g_strdelimit (text, ",", '\0');
   if (*text == '\0')
     {
       *out = 0;
       return TRUE;
     }
-  x = g_ascii_strtod (text, &end);
-  if (end == NULL || *end != '\0' || !isfinite (x) || x < 0 || x > max)
+  /* As the user's locale writes numbers ("12,50" in German), or in English. */
+  if (!sd_format_parse_decimal (text, &x) || x < 0 || x > max)
     {
       gtk_widget_add_css_class (GTK_WIDGET (row), "error");
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
@@ -326,7 +324,10 @@ fill_editor (SdCouponsPage      *self,
   for (guint i = 0; a->tiers && i < a->tiers->len; i++)
     {
       const SdTier *t = &g_array_index (a->tiers, SdTier, i);
-      g_string_append_printf (tiers, "%s%.2f: %g", i ? ", " : "", t->min_subtotal_cents / 100.0, t->percent);
+      g_autofree char *from = sd_format_decimal (t->min_subtotal_cents / 100.0, 2);
+      g_autofree char *percent = sd_format_decimal (t->percent, t->percent == floor (t->percent) ? 0 : 2);
+      /* Semicolons between tiers: a comma may be the decimal mark. */
+      g_string_append_printf (tiers, "%s%s: %s", i ? "; " : "", from, percent);
     }
   set_entry (self->tiers_row, tiers->str);
   set_entry_int (self->per_customer_row, rule->uses_per_customer);
@@ -343,7 +344,10 @@ read_tiers (SdCouponsPage  *self,
             GArray        **out,
             GError        **error)
 {
-  g_auto(GStrv) parts = g_strsplit (entry_text (self->tiers_row), ",", -1);
+  /* Tiers are separated by semicolons (what the editor writes), or by commas in text typed
+   * the English way when there is no semicolon. */
+  const char *text = entry_text (self->tiers_row);
+  g_auto(GStrv) parts = g_strsplit (text, strchr (text, ';') ? ";" : ",", -1);
   g_autoptr(GArray) tiers = g_array_new (FALSE, FALSE, sizeof (SdTier));
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->tiers_row), "error");
@@ -352,16 +356,14 @@ read_tiers (SdCouponsPage  *self,
       SdTier tier;
       double from, percent;
       char *colon = strchr (parts[i], ':');
-      char *end1 = NULL, *end2 = NULL;
 
       if (*g_strstrip (parts[i]) == '\0')
         continue;
       if (colon == NULL)
         goto bad;
       *colon = '\0';
-      from = g_ascii_strtod (g_strstrip (parts[i]), &end1);
-      percent = g_ascii_strtod (g_strstrip (colon + 1), &end2);
-      if (*end1 != '\0' || *end2 != '\0' || !isfinite (from) || !isfinite (percent))
+      if (!sd_format_parse_decimal (g_strstrip (parts[i]), &from) ||
+          !sd_format_parse_decimal (g_strstrip (colon + 1), &percent))
         goto bad;
       tier.min_subtotal_cents = (gint64) round (from * 100);
       tier.percent = percent;
@@ -373,7 +375,7 @@ read_tiers (SdCouponsPage  *self,
 bad:
   gtk_widget_add_css_class (GTK_WIDGET (self->tiers_row), "error");
   g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-               _("Tiers: write each as “from amount: percent”, separated by commas, e.g. 20: 5, 60: 10"));
+               _("Tiers: write each as “from amount: percent”, separated by semicolons, e.g. 20: 5; 60: 10"));
   return FALSE;
 }
 

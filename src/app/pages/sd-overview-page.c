@@ -1,73 +1,35 @@
 /* sd-overview-page.c — the shop at a glance: KPIs, events, top products, imports
  *
- * The figures sum over whole tables, which on a large shop takes longer than a frame,
- * so they are computed by an SdJob on its own connection and shown when it is done.
+ * The figures (sd-shop-summary.h) sum over whole tables, which on a large shop takes
+ * longer than a frame, so an SdJob loads them on its own connection and the page shows
+ * them when it is done.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "sd-demo.h"
 #include "sd-format.h"
 #include "sd-import.h"
 #include "sd-job.h"
 #include "sd-overview-page.h"
-#include "sd-product-text.h"
+#include "sd-shop-summary.h"
 
 #define TOP_N 10
 #define HISTORY_N 8
 
+/* A load in a job: the shop's path in, its summary out. */
 typedef struct {
-  char   *title;
-  char   *category;
-  gint64  value;
-} TopItem;
-
-typedef struct {
-  char   *file;
-  char   *format;
-  gint64  finished_at;
-  gint64  rows_imported;
-  gint64  rows_rejected;
-} ImportItem;
-
-typedef struct {
-  char         *db_path;
-  SdStoreStats  stats;
-  gint64        countries;
-  gint64        categories;
-  char         *currency;
-  GPtrArray    *top_revenue;   /* TopItem */
-  GPtrArray    *top_units;
-  GPtrArray    *imports;       /* ImportItem */
-} Figures;
+  char          *db_path;
+  SdShopSummary *summary;
+} Load;
 
 static void
-top_item_free (TopItem *item)
+load_free (Load *load)
 {
-  g_free (item->title);
-  g_free (item->category);
-  g_free (item);
-}
-
-static void
-import_item_free (ImportItem *item)
-{
-  g_free (item->file);
-  g_free (item->format);
-  g_free (item);
-}
-
-static void
-figures_free (Figures *f)
-{
-  g_free (f->db_path);
-  g_free (f->currency);
-  g_clear_pointer (&f->top_revenue, g_ptr_array_unref);
-  g_clear_pointer (&f->top_units, g_ptr_array_unref);
-  g_clear_pointer (&f->imports, g_ptr_array_unref);
-  g_free (f);
+  g_free (load->db_path);
+  g_clear_pointer (&load->summary, sd_shop_summary_free);
+  g_free (load);
 }
 
 struct _SdOverviewPage
@@ -88,7 +50,7 @@ struct _SdOverviewPage
 
   SdStore         *store;
   SdJob           *job;          /* the load in flight */
-  Figures         *figures;      /* the last load's result */
+  SdShopSummary   *summary;      /* the last load's result */
 };
 
 G_DEFINE_FINAL_TYPE (SdOverviewPage, sd_overview_page, GTK_TYPE_WIDGET)
@@ -104,167 +66,19 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- Worker ---------------------------------------------------------------------- */
 
-typedef struct {
-  gint64 product_id;
-  gint64 revenue;
-  gint64 units;
-} ProductSums;
-
-static int
-by_revenue_desc (gconstpointer a,
-                 gconstpointer b)
-{
-  const ProductSums *x = a, *y = b;
-  return (y->revenue > x->revenue) - (y->revenue < x->revenue);
-}
-
-static int
-by_units_desc (gconstpointer a,
-               gconstpointer b)
-{
-  const ProductSums *x = a, *y = b;
-  return (y->units > x->units) - (y->units < x->units);
-}
-
 static gboolean
-top_items (SdStore     *store,
-           GArray      *sums,
-           gboolean     revenue,
-           GPtrArray  **out,
-           GError     **error)
-{
-  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) top_item_free);
-
-  g_array_sort (sums, revenue ? by_revenue_desc : by_units_desc);
-  *out = items;
-  for (guint i = 0; i < sums->len && items->len < TOP_N; i++)
-    {
-      ProductSums *p = &g_array_index (sums, ProductSums, i);
-      g_autoptr(SdStmt) stmt = NULL;
-      TopItem *item;
-
-      if ((revenue ? p->revenue : p->units) <= 0)
-        break;
-      if (!(stmt = sd_store_prepare (store, "SELECT " SD_PRODUCT_TITLE ("p") ", p.category"
-                                                " FROM products p WHERE p.id = ?1", error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, p->product_id);
-      sd_product_text_bind (stmt);
-      if (sqlite3_step (stmt) != SQLITE_ROW)
-        continue;
-      item = g_new0 (TopItem, 1);
-      item->title = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      item->category = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      item->value = revenue ? p->revenue : p->units;
-      g_ptr_array_add (items, item);
-    }
-  return TRUE;
-}
-
-/* Both rankings from one pass over the order lines. NOT INDEXED: walking the lines in
- * table order and grouping in a temporary b-tree is four times faster on a real export
- * than following the product index, which jumps all over the table. */
-static gboolean
-query_tops (SdStore       *store,
-            Figures       *f,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  g_autoptr(SdStmt) stmt =
-    sd_store_prepare (store,
-                      "SELECT l.product_id, sum(l.quantity * l.unit_price_cents), sum(l.quantity)"
-                      " FROM order_lines l NOT INDEXED JOIN orders o ON o.id = l.order_id"
-                      " WHERE o.status NOT IN ('cancelled', 'refunded') AND l.product_id IS NOT NULL"
-                      " GROUP BY l.product_id", error);
-  g_autoptr(GArray) sums = g_array_new (FALSE, FALSE, sizeof (ProductSums));
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ProductSums p = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
-                        sqlite3_column_int64 (stmt, 2) };
-      g_array_append_val (sums, p);
-    }
-  if (rc != SQLITE_DONE)
-    return sd_store_fail (store, _("Could not rank the products"), error);
-  sd_stmt_release (g_steal_pointer (&stmt));
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  return top_items (store, sums, TRUE, &f->top_revenue, error) &&
-         top_items (store, sums, FALSE, &f->top_units, error);
-}
-
-static gboolean
-query_scalar (SdStore     *store,
-              const char  *sql,
-              gint64      *out,
-              GError     **error)
-{
-  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sd_store_fail (store, _("Could not count"), error);
-  *out = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
-
-static gboolean
-load_figures (SdJob         *job,
+load_summary (SdJob         *job,
               gpointer       data,
               GCancellable  *cancellable,
               GError       **error)
 {
-  Figures *f = data;
-  g_autoptr(SdStore) store = sd_store_open (f->db_path, error);
-  g_autoptr(SdStmt) stmt = NULL;
-  int rc;
+  Load *load = data;
+  g_autoptr(SdStore) store = sd_store_open (load->db_path, error);
 
-  if (store == NULL || !sd_store_get_stats (store, &f->stats, error))
+  if (store == NULL)
     return FALSE;
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  if (!query_scalar (store, "SELECT count(DISTINCT country) FROM customers", &f->countries, error) ||
-      !query_scalar (store, "SELECT count(DISTINCT category) FROM products", &f->categories, error))
-    return FALSE;
-
-  if (!(stmt = sd_store_prepare (store,
-                                 "SELECT currency FROM orders WHERE currency IS NOT NULL"
-                                 " GROUP BY currency ORDER BY count(*) DESC LIMIT 1", error)))
-    return FALSE;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    f->currency = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sd_stmt_release (g_steal_pointer (&stmt));
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  if (!query_tops (store, f, cancellable, error))
-    return FALSE;
-
-  if (!(stmt = sd_store_prepare (store,
-                                 "SELECT file, format, finished_at, rows_imported, rows_rejected"
-                                 " FROM imports ORDER BY finished_at DESC, id DESC LIMIT ?1", error)))
-    return FALSE;
-  sqlite3_bind_int (stmt, 1, HISTORY_N);
-  f->imports = g_ptr_array_new_with_free_func ((GDestroyNotify) import_item_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ImportItem *item = g_new0 (ImportItem, 1);
-      item->file = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      item->format = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      item->finished_at = sqlite3_column_int64 (stmt, 2);
-      item->rows_imported = sqlite3_column_int64 (stmt, 3);
-      item->rows_rejected = sqlite3_column_int64 (stmt, 4);
-      g_ptr_array_add (f->imports, item);
-    }
-  if (rc != SQLITE_DONE)
-    return sd_store_fail (store, _("Could not read the import history"), error);
-  return TRUE;
+  load->summary = sd_shop_summary_load (store, TOP_N, HISTORY_N, cancellable, error);
+  return load->summary != NULL;
 }
 
 /* ---- Showing --------------------------------------------------------------------- */
@@ -362,12 +176,12 @@ make_note_row (const char *text)
 
 static void
 show_kpis (SdOverviewPage *self,
-           Figures        *f)
+           SdShopSummary  *s)
 {
-  g_autofree char *customers = sd_format_count (f->stats.customers);
-  g_autofree char *products = sd_format_count (f->stats.products);
-  g_autofree char *orders = sd_format_count (f->stats.orders);
-  g_autofree char *revenue = sd_format_money_short (f->stats.revenue_cents, f->currency);
+  g_autofree char *customers = sd_format_count (s->counts.customers);
+  g_autofree char *products = sd_format_count (s->counts.products);
+  g_autofree char *orders = sd_format_count (s->counts.orders);
+  g_autofree char *revenue = sd_format_money_short (s->counts.revenue_cents, s->currency);
   g_autofree char *countries = NULL, *categories = NULL, *lines = NULL, *per_order = NULL;
   g_autofree char *avg = NULL;
   GtkWidget *child;
@@ -377,16 +191,16 @@ show_kpis (SdOverviewPage *self,
 
   /* gettext cannot see through G_GINT64_FORMAT, so the counts are passed as long */
   countries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "from %ld country",
-                                            "from %ld countries", f->countries),
-                               (long) f->countries);
+                                            "from %ld countries", s->countries),
+                               (long) s->countries);
   categories = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %ld category",
-                                             "in %ld categories", f->categories),
-                                (long) f->categories);
+                                             "in %ld categories", s->categories),
+                                (long) s->categories);
   {
-    g_autofree char *n = sd_format_count (f->stats.order_lines);
+    g_autofree char *n = sd_format_count (s->counts.order_lines);
     lines = g_strdup_printf (_("%s order lines"), n);
   }
-  avg = sd_format_money (f->stats.orders ? f->stats.revenue_cents / f->stats.orders : 0, f->currency);
+  avg = sd_format_money (s->average_order_cents, s->currency);
   per_order = g_strdup_printf (_("%s per order"), avg);
 
   gtk_flow_box_append (self->kpis, make_kpi (_("Customers"), customers, countries));
@@ -402,15 +216,15 @@ show_kpis (SdOverviewPage *self,
 
 static void
 show_events (SdOverviewPage *self,
-             Figures        *f)
+             SdShopSummary  *s)
 {
   gint64 total = 0, max = 0;
 
   clear_list (self->events_list);
   for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
     {
-      total += f->stats.events[k];
-      max = MAX (max, f->stats.events[k]);
+      total += s->counts.events[k];
+      max = MAX (max, s->counts.events[k]);
     }
   if (total == 0)
     {
@@ -420,43 +234,50 @@ show_events (SdOverviewPage *self,
     }
   for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
     {
-      g_autofree char *count = sd_format_count (f->stats.events[k]);
+      g_autofree char *count = sd_format_count (s->counts.events[k]);
       g_autofree char *share = g_strdup_printf (_("%.1f %% of events"),
-                                                100.0 * f->stats.events[k] / total);
+                                                100.0 * s->counts.events[k] / total);
       gtk_list_box_append (self->events_list,
                            make_bar_row (sd_format_event_kind (k), share, count,
-                                         max ? (double) f->stats.events[k] / max : 0));
+                                         max ? (double) s->counts.events[k] / max : 0));
     }
+}
+
+static gint64
+ranked_value (const SdTopProduct *product,
+              gboolean            by_revenue)
+{
+  return by_revenue ? product->revenue_cents : product->units;
 }
 
 static void
 show_top (SdOverviewPage *self)
 {
-  Figures *f = self->figures;
+  SdShopSummary *s = self->summary;
   gboolean by_revenue = gtk_toggle_button_get_active (self->by_revenue);
   GPtrArray *items;
   gint64 max;
 
   clear_list (self->top_list);
-  if (f == NULL)
+  if (s == NULL)
     return;
-  items = by_revenue ? f->top_revenue : f->top_units;
-  if (items == NULL || items->len == 0)
+  items = by_revenue ? s->top_by_revenue : s->top_by_units;
+  if (items->len == 0)
     {
       gtk_list_box_append (self->top_list,
                            make_note_row (_("No orders yet: products rank here once orders are imported.")));
       return;
     }
-  max = ((TopItem *) g_ptr_array_index (items, 0))->value;
+  max = ranked_value (g_ptr_array_index (items, 0), by_revenue);
   for (guint i = 0; i < items->len; i++)
     {
-      TopItem *item = g_ptr_array_index (items, i);
-      g_autofree char *value = by_revenue ? sd_format_money (item->value, f->currency)
-                                          : sd_format_count (item->value);
+      SdTopProduct *item = g_ptr_array_index (items, i);
+      g_autofree char *value = by_revenue ? sd_format_money (item->revenue_cents, s->currency)
+                                          : sd_format_count (item->units);
       g_autofree char *title = g_strdup_printf ("%u. %s", i + 1, item->title ? item->title : "");
       gtk_list_box_append (self->top_list,
                            make_bar_row (title, item->category, value,
-                                         max > 0 ? (double) item->value / max : 0));
+                                         max > 0 ? (double) ranked_value (item, by_revenue) / max : 0));
     }
 }
 
@@ -468,18 +289,18 @@ rank_toggled_cb (SdOverviewPage *self)
 
 static void
 show_imports (SdOverviewPage *self,
-              Figures        *f)
+              SdShopSummary  *s)
 {
   clear_list (self->imports_list);
-  if (f->imports->len == 0)
+  if (s->recent_imports->len == 0)
     {
       gtk_list_box_append (self->imports_list,
                            make_note_row (_("No imports yet: this shop's data did not come from a file import.")));
       return;
     }
-  for (guint i = 0; i < f->imports->len; i++)
+  for (guint i = 0; i < s->recent_imports->len; i++)
     {
-      ImportItem *item = g_ptr_array_index (f->imports, i);
+      SdImportRecord *item = g_ptr_array_index (s->recent_imports, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *base = g_path_get_basename (item->file ? item->file : "");
       g_autofree char *when = sd_format_time (item->finished_at);
@@ -517,22 +338,19 @@ show_imports (SdOverviewPage *self,
 }
 
 static void
-show_figures (SdOverviewPage *self)
+show_summary (SdOverviewPage *self)
 {
-  Figures *f = self->figures;
-  gint64 events = 0;
+  SdShopSummary *s = self->summary;
 
-  for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
-    events += f->stats.events[k];
-  if (f->stats.customers + f->stats.products + f->stats.orders + events == 0)
+  if (sd_shop_summary_is_empty (s))
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
-  show_kpis (self, f);
-  show_events (self, f);
+  show_kpis (self, s);
+  show_events (self, s);
   show_top (self);
-  show_imports (self, f);
+  show_imports (self, s);
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
 
@@ -563,12 +381,11 @@ load_done_cb (GObject      *object,
     }
   else
     {
-      Figures *f = sd_job_get_data (job);
-      g_clear_pointer (&self->figures, figures_free);
-      /* Steal the figures from the job: it frees only what is left in its data. */
-      self->figures = g_memdup2 (f, sizeof *f);
-      memset (f, 0, sizeof *f);
-      show_figures (self);
+      Load *load = sd_job_get_data (job);
+      g_clear_pointer (&self->summary, sd_shop_summary_free);
+      /* Steal the summary from the job: it frees only what is left in its data. */
+      self->summary = g_steal_pointer (&load->summary);
+      show_summary (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
@@ -576,7 +393,7 @@ load_done_cb (GObject      *object,
 static void
 reload (SdOverviewPage *self)
 {
-  Figures *f;
+  Load *load;
 
   if (self->job)
     {
@@ -591,11 +408,11 @@ reload (SdOverviewPage *self)
       return;
     }
 
-  f = g_new0 (Figures, 1);
-  f->db_path = g_strdup (sd_store_get_path (self->store));
-  self->job = sd_job_new (_("Shop overview"), load_figures, f, (GDestroyNotify) figures_free);
+  load = g_new0 (Load, 1);
+  load->db_path = g_strdup (sd_store_get_path (self->store));
+  self->job = sd_job_new (_("Shop overview"), load_summary, load, (GDestroyNotify) load_free);
   /* Keep showing the old figures while new ones come; only a first load shows a spinner. */
-  if (self->figures == NULL)
+  if (self->summary == NULL)
     {
       gtk_spinner_start (self->spinner);
       gtk_stack_set_visible_child_name (self->stack, "loading");
@@ -629,7 +446,7 @@ sd_overview_page_set_store (SdOverviewPage *self,
   g_set_object (&self->store, store);
   if (store)
     g_signal_connect_object (store, "changed", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
-  g_clear_pointer (&self->figures, figures_free);
+  g_clear_pointer (&self->summary, sd_shop_summary_free);
   if (store)
     {
       /* Offering the demo shop on the (empty) demo shop itself would do nothing. */
@@ -658,7 +475,7 @@ sd_overview_page_dispose (GObject *object)
   if (self->store)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->figures, figures_free);
+  g_clear_pointer (&self->summary, sd_shop_summary_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_OVERVIEW_PAGE);
   /* dispose_template leaves the unnamed top child in place: unparent whatever is left. */
   {

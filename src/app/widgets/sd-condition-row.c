@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "sd-condition-row.h"
+#include "sd-format.h"
 #include "sd-error.h"
 
 typedef enum {
@@ -116,32 +117,10 @@ parse_number (const char *text,
               gboolean    money,
               double     *out)
 {
-  g_autofree char *clean = g_strstrip (g_strdup (text));
-  char *end = NULL;
   double x;
 
-  /* Accept "1,234.50" and "£50" as people type them. */
-  g_strdelimit (clean, ",", ' ');
-  {
-    GString *s = g_string_new (NULL);
-    for (const char *p = clean; *p; p = g_utf8_next_char (p))
-      {
-        gunichar c = g_utf8_get_char (p);
-        if (g_unichar_isdigit (c) || c == '.' || c == '-')
-          g_string_append_unichar (s, c);
-        else if (!g_unichar_isspace (c) && !g_unichar_ispunct (c) && g_unichar_type (c) != G_UNICODE_CURRENCY_SYMBOL)
-          {
-            g_string_free (s, TRUE);
-            return FALSE;
-          }
-      }
-    g_free (clean);
-    clean = g_string_free (s, FALSE);
-  }
-  if (*clean == '\0')
-    return FALSE;
-  x = g_ascii_strtod (clean, &end);
-  if (end == NULL || *end != '\0' || !isfinite (x) || x < 0)
+  /* "1,234.50", "1.234,50" and "£50" as people type them, in their locale or in English. */
+  if (!sd_format_parse_decimal (text, &x) || x < 0)
     return FALSE;
   *out = money ? round (x * 100.0) : x;
   return TRUE;
@@ -248,7 +227,7 @@ load_condition (SdConditionRow    *self,
       break;
     case VALUE_MONEY:
       {
-        g_autofree char *s = g_strdup_printf ("%.2f", cond->number / 100.0);
+        g_autofree char *s = sd_format_decimal (cond->number / 100.0, 2);
         gtk_editable_set_text (GTK_EDITABLE (self->value), s);
       }
       break;

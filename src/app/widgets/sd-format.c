@@ -2,14 +2,39 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <string.h>
 
 #include "sd-format.h"
 
-/* Grouping is done by hand: the C locale (tests, CI) has no thousands separator, and a
- * dashboard full of 541909-style numbers is hard to read. */
+/* The user's marks for numbers: the locale's decimal point and thousands separator. The
+ * C locale (tests, CI, a bare terminal) has no separator, and a dashboard full of
+ * 541909-style numbers is hard to read, so it gets the English ones. Main thread only:
+ * localeconv() is not thread-safe. */
+typedef struct {
+  char decimal[8];
+  char group[8];
+} Marks;
+
 static void
-append_grouped (GString *out,
-                guint64  n)
+get_marks (Marks *marks)
+{
+  const struct lconv *lc = localeconv ();
+
+  g_strlcpy (marks->decimal, lc->decimal_point && *lc->decimal_point ? lc->decimal_point : ".",
+             sizeof marks->decimal);
+  if (lc->thousands_sep && *lc->thousands_sep)
+    g_strlcpy (marks->group, lc->thousands_sep, sizeof marks->group);
+  else
+    g_strlcpy (marks->group, strcmp (marks->decimal, ",") == 0 ? "." : ",", sizeof marks->group);
+}
+
+static void
+append_grouped (GString     *out,
+                guint64      n,
+                const Marks *marks)
 {
   char digits[32];
   int len = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
@@ -17,7 +42,7 @@ append_grouped (GString *out,
   for (int i = 0; i < len; i++)
     {
       if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
+        g_string_append (out, marks->group);
       g_string_append_c (out, digits[i]);
     }
 }
@@ -26,10 +51,12 @@ char *
 sd_format_count (gint64 n)
 {
   GString *out = g_string_new (NULL);
+  Marks marks;
 
+  get_marks (&marks);
   if (n < 0)
     g_string_append_c (out, '-');
-  append_grouped (out, n < 0 ? (guint64) -(n + 1) + 1 : (guint64) n);
+  append_grouped (out, n < 0 ? (guint64) -(n + 1) + 1 : (guint64) n, &marks);
   return g_string_free (out, FALSE);
 }
 
@@ -48,50 +75,156 @@ currency_symbol (const char *code)
   return NULL;
 }
 
+/* Where the user's locale puts a currency symbol: before the amount ("£1,234.56") or
+ * after it with a space ("1.234,56 €"), as LC_MONETARY says; the C locale says nothing,
+ * and gets the English order. */
+static gboolean
+symbol_precedes (void)
+{
+  const struct lconv *lc = localeconv ();
+
+  return lc->p_cs_precedes == CHAR_MAX || lc->p_cs_precedes != 0;
+}
+
+/* The shop's currency around an amount written in the user's marks. */
+static char *
+wrap_currency (gboolean    negative,
+               const char *amount,
+               const char *currency)
+{
+  const char *symbol = currency_symbol (currency);
+
+  if (symbol && symbol_precedes ())
+    return g_strconcat (negative ? "-" : "", symbol, amount, NULL);
+  if (symbol)
+    return g_strconcat (negative ? "-" : "", amount, "\u00a0", symbol, NULL);
+  if (currency != NULL && *currency != '\0')
+    return g_strconcat (negative ? "-" : "", amount, " ", currency, NULL);
+  return g_strconcat (negative ? "-" : "", amount, NULL);
+}
+
 char *
 sd_format_money (gint64      cents,
                  const char *currency)
 {
-  GString *out = g_string_new (NULL);
-  const char *symbol = currency_symbol (currency);
+  g_autoptr(GString) amount = g_string_new (NULL);
   guint64 magnitude = cents < 0 ? (guint64) -(cents + 1) + 1 : (guint64) cents;
+  Marks marks;
 
-  if (cents < 0)
-    g_string_append_c (out, '-');
-  if (symbol)
-    g_string_append (out, symbol);
-  append_grouped (out, magnitude / 100);
-  g_string_append_printf (out, ".%02u", (guint) (magnitude % 100));
-  if (symbol == NULL && currency != NULL && *currency != '\0')
-    g_string_append_printf (out, " %s", currency);
-  return g_string_free (out, FALSE);
+  get_marks (&marks);
+  append_grouped (amount, magnitude / 100, &marks);
+  g_string_append_printf (amount, "%s%02u", marks.decimal, (guint) (magnitude % 100));
+  return wrap_currency (cents < 0, amount->str, currency);
 }
 
 char *
 sd_format_money_short (gint64      cents,
                        const char *currency)
 {
-  const char *symbol = currency_symbol (currency);
   guint64 magnitude = cents < 0 ? (guint64) -(cents + 1) + 1 : (guint64) cents;
-  GString *out = g_string_new (NULL);
+  g_autoptr(GString) amount = g_string_new (NULL);
+  Marks marks;
 
   if (magnitude < 1000000)   /* under 10,000: the cents still matter */
-    {
-      g_string_free (out, TRUE);
-      return sd_format_money (cents, currency);
-    }
-  if (cents < 0)
-    g_string_append_c (out, '-');
-  if (symbol)
-    g_string_append (out, symbol);
+    return sd_format_money (cents, currency);
+  get_marks (&marks);
   if (magnitude >= G_GUINT64_CONSTANT (100000000))
-    /* TRANSLATORS: an amount in millions, e.g. "13.34 M" */
-    g_string_append_printf (out, _("%.2f M"), magnitude / 100000000.0);
+    {
+      guint64 hundredths = (magnitude + 500000) / 1000000;   /* of a million */
+      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT "%s%02u",
+                                                 hundredths / 100, marks.decimal, (guint) (hundredths % 100));
+      /* TRANSLATORS: an amount in millions, e.g. "13.34 M" */
+      g_string_append_printf (amount, _("%s M"), number);
+    }
   else
-    append_grouped (out, (magnitude + 50) / 100);
-  if (symbol == NULL && currency != NULL && *currency != '\0')
-    g_string_append_printf (out, " %s", currency);
-  return g_string_free (out, FALSE);
+    append_grouped (amount, (magnitude + 50) / 100, &marks);
+  return wrap_currency (cents < 0, amount->str, currency);
+}
+
+char *
+sd_format_decimal (double value,
+                   int    decimals)
+{
+  char format[16], buf[G_ASCII_DTOSTR_BUF_SIZE + 32];
+  Marks marks;
+  char *dot;
+
+  get_marks (&marks);
+  g_snprintf (format, sizeof format, "%%.%df", CLAMP (decimals, 0, 10));
+  g_ascii_formatd (buf, sizeof buf, format, value);
+  if ((dot = strchr (buf, '.')) == NULL)
+    return g_strdup (buf);
+  *dot = '\0';
+  return g_strconcat (buf, marks.decimal, dot + 1, NULL);
+}
+
+gboolean
+sd_format_parse_decimal (const char *text,
+                         double     *out)
+{
+  g_autoptr(GString) clean = g_string_new (NULL);
+  const char *last_dot, *last_comma;
+  char *end = NULL;
+  Marks marks;
+  double x;
+
+  g_return_val_if_fail (text != NULL && out != NULL, FALSE);
+  get_marks (&marks);
+
+  /* Currency symbols, spaces (also the no-break and thin ones some locales group with)
+   * and apostrophes (Swiss grouping) are dropped; letters are not a number. */
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_isdigit (c) && c < 0x80)
+        g_string_append_c (clean, (char) c);
+      else if (c == '.' || c == ',' || c == '-' || c == '+')
+        g_string_append_c (clean, (char) c);
+      else if (g_unichar_isspace (c) || c == 0x00a0 || c == 0x202f || c == '\'' || c == 0x2019 ||
+               g_unichar_type (c) == G_UNICODE_CURRENCY_SYMBOL)
+        continue;
+      else
+        return FALSE;
+    }
+  if (clean->len == 0)
+    return FALSE;
+
+  /* Which mark is the decimal one: with both, the last; with one kind only, the locale's
+   * decimal mark is decimal, and the other kind is grouping where it groups by three
+   * ("1,000" in English, "1.000" in German); otherwise it is read as decimal, so "2.5"
+   * means 2.5 under any locale. */
+  last_dot = strrchr (clean->str, '.');
+  last_comma = strrchr (clean->str, ',');
+  {
+    char decimal = 0;
+    if (last_dot && last_comma)
+      decimal = last_dot > last_comma ? '.' : ',';
+    else if (last_dot || last_comma)
+      {
+        char mark = last_dot ? '.' : ',';
+        const char *first = strchr (clean->str, mark), *last = last_dot ? last_dot : last_comma;
+        gboolean groups = strlen (last + 1) == 3 &&
+                          (first != last || (first - clean->str > 0 && first - clean->str <= 3 + (clean->str[0] == '-')));
+        decimal = (marks.decimal[0] == mark && marks.decimal[1] == '\0') || !groups ? mark : 0;
+        if (decimal && first != last)
+          return FALSE;   /* "1.2.3": two decimal marks */
+      }
+    {
+      g_autoptr(GString) number = g_string_new (NULL);
+      for (const char *p = clean->str; *p; p++)
+        {
+          if (*p == decimal)
+            g_string_append_c (number, '.');
+          else if (*p != '.' && *p != ',')
+            g_string_append_c (number, *p);
+        }
+      x = g_ascii_strtod (number->str, &end);
+      if (end == NULL || *end != '\0' || end == number->str || !isfinite (x))
+        return FALSE;
+    }
+  }
+  *out = x;
+  return TRUE;
 }
 
 char *

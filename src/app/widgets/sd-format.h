@@ -7,7 +7,9 @@
 
 G_BEGIN_DECLS
 
-/* 541909 → "541,909" (grouping by thousands, whatever the locale's printf does). */
+/* Numbers in the user's locale (decimal mark and grouping; the C locale gets the English
+ * ones), money in the shop's currency placed as the locale places currency.
+ * 541909 → "541,909" ("541.909" in German). */
 char       *sd_format_count       (gint64       n);
 /* 123456 cents → "1,234.56"; with a currency code ("GBP") → "£1,234.56". */
 char       *sd_format_money       (gint64       cents,
@@ -15,6 +17,15 @@ char       *sd_format_money       (gint64       cents,
 /* For headline figures: whole units ("£13,336"), and millions as "£13.34 M". */
 char       *sd_format_money_short (gint64       cents,
                                    const char  *currency);
+/* @value with @decimals places and the locale's decimal mark, no grouping: for entries the
+ * user edits ("12.50", "12,50"). */
+char       *sd_format_decimal     (double       value,
+                                   int          decimals);
+/* A number as a person types it: the locale's or the English decimal mark, grouping by
+ * either, currency symbols and spaces ignored ("£1,234.50", "1.234,50 €", "2.5"). FALSE
+ * when it is not a number. */
+gboolean    sd_format_parse_decimal (const char *text,
+                                     double     *out);
 /* Unix seconds (UTC) → "2010-12-01 08:26"; 0 or negative → "—". */
 char       *sd_format_time        (gint64       unix_seconds);
 /* "View", "Added to cart", … (translated). */

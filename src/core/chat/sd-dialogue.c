@@ -15,6 +15,7 @@
 #include "sd-customer-facts.h"
 #include "sd-dialogue.h"
 #include "sd-error.h"
+#include "sd-figures.h"
 #include "sd-json.h"
 #include "sd-json-writer.h"
 #include "sd-model-store.h"
@@ -1165,7 +1166,7 @@ ensure_popular (SdDialogue *self)
   g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
       "SELECT p.id, p.category FROM order_lines l JOIN orders o ON o.id = l.order_id "
       "JOIN products p ON p.id = l.product_id "
-      "WHERE o.status NOT IN ('cancelled', 'refunded') AND p.stock > 0 "
+      "WHERE " SD_SQL_ORDER_IS_SALE ("o") " AND p.stock > 0 "
       "GROUP BY p.id ORDER BY COUNT(*) DESC, p.id LIMIT 500", NULL);
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     {

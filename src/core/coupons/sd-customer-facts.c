@@ -6,6 +6,7 @@
 
 #include "sd-customer-facts.h"
 #include "sd-error.h"
+#include "sd-figures.h"
 
 #define SECONDS_PER_DAY 86400.0
 
@@ -155,7 +156,7 @@ load_orders (SdCustomerFacts *facts,
     sd_store_prepare (store,
                       "SELECT o.customer_id, o.id, o.placed_at, l.product_id, l.quantity, l.unit_price_cents"
                       " FROM orders o JOIN order_lines l ON l.order_id = o.id"
-                      " WHERE o.customer_id IS NOT NULL AND o.status NOT IN ('cancelled', 'refunded')"
+                      " WHERE o.customer_id IS NOT NULL AND " SD_SQL_ORDER_IS_SALE ("o")
                       " ORDER BY o.customer_id, o.placed_at, o.id",
                       error);
   g_autoptr(GArray) order_values = g_array_new (FALSE, FALSE, sizeof (gint64));

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-customer-profile.h"
+#include "sd-figures.h"
 #include "sd-error.h"
 #include "sd-product-text.h"
 
@@ -75,7 +76,7 @@ read_orders (SdCustomerProfile  *profile,
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
       "SELECT count(*), coalesce(sum(total_cents), 0), coalesce(max(placed_at), 0) FROM orders"
-      " WHERE customer_id = ?1 AND status NOT IN ('cancelled', 'refunded')", error);
+      " WHERE customer_id = ?1 AND " SD_SQL_ORDER_IS_SALE ("orders"), error);
 
   if (stmt == NULL)
     return FALSE;
@@ -158,7 +159,7 @@ read_bought (SdCustomerProfile  *profile,
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
       "SELECT product_id FROM events WHERE customer_id = ?1 AND kind IN (2, 3)"
       " UNION SELECT l.product_id FROM order_lines l JOIN orders o ON o.id = l.order_id"
-      " WHERE o.customer_id = ?1 AND o.status NOT IN ('cancelled', 'refunded') AND l.product_id IS NOT NULL"
+      " WHERE o.customer_id = ?1 AND " SD_SQL_ORDER_IS_SALE ("o") " AND l.product_id IS NOT NULL"
       " ORDER BY 1", error);
   int rc;
 

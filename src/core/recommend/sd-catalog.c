@@ -70,7 +70,8 @@ sd_catalog_from_store (SdStore        *store,
   /* A NULL ?1 matches no translation, so the original texts are kept. */
   stmt = sd_store_prepare (store,
       "SELECT p.id, p.external_id, coalesce(t.title, p.title),"
-      "       coalesce(t.description, p.description), p.category, p.tags, p.stock, p.price_cents"
+      "       coalesce(t.description, p.description), p.category, p.tags, p.stock, p.price_cents,"
+      "       p.status <> 'active'"
       "  FROM products p LEFT JOIN product_texts t ON t.product_id = p.id AND t.lang = ?1",
       error);
   if (!stmt)
@@ -95,6 +96,7 @@ sd_catalog_from_store (SdStore        *store,
       item->tags = column_text (stmt, 5);
       item->stock = sqlite3_column_int (stmt, 6);
       item->price_cents = sqlite3_column_int64 (stmt, 7);
+      item->off_sale = sqlite3_column_int (stmt, 8);
     }
   if (rc != SQLITE_DONE)
     {

@@ -21,6 +21,7 @@ typedef struct {
   char   *tags;          /* comma-separated, may be NULL */
   int     stock;         /* < 0: unknown (files without stock) */
   gint64  price_cents;
+  gboolean off_sale;     /* a draft, archived or unlisted product: never recommended */
 } SdCatalogItem;
 
 typedef struct {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sd-error.h"
+#include "sd-figures.h"
 #include "sd-interactions.h"
 
 void
@@ -460,7 +461,7 @@ sd_interactions_from_store (SdStore                    *store,
         " SELECT o.customer_id, l.product_id, 2, o.placed_at, NULL"
         "   FROM order_lines l JOIN orders o ON o.id = l.order_id"
         "  WHERE o.customer_id IS NOT NULL AND l.product_id IS NOT NULL"
-        "    AND l.quantity > 0 AND o.status NOT IN ('cancelled', 'refunded')",
+        "    AND l.quantity > 0 AND " SD_SQL_ORDER_IS_SALE ("o"),
         error);
     if (!stmt)
       {

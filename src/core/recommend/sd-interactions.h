@@ -57,7 +57,7 @@ SdInteractions *sd_interactions_transpose   (SdInteractions *self);
 guint          *sd_interactions_item_counts (SdInteractions *self);
 
 /* Every customer and product of the store gets an index, so items nobody touched yet can
- * still be recommended by content. Events and the lines of orders that were not cancelled
+ * still be recommended by content. Events and the lines of orders that were not pending, cancelled
  * or refunded count (an order line also imported as a purchase event at the same time
  * counts once). Ids are sorted, so index order follows store id order. */
 SdInteractions *sd_interactions_from_store  (SdStore                    *store,

@@ -711,10 +711,10 @@ sd_recommender_apply_filter (SdRecommender     *self,
       float lo = INFINITY, hi = -INFINITY, shift;
       gboolean recategorise = filter->boost_category || filter->bury_category;
 
-      if (filter->exclude_out_of_stock)
-        for (guint i = 0; i < train->n_items; i++)
-          if (catalog->items[i].stock == 0)
-            scores[i] = -INFINITY;
+      /* Whatever the filter: a product the shop does not sell cannot be offered. */
+      for (guint i = 0; i < train->n_items; i++)
+        if (catalog->items[i].off_sale || (filter->exclude_out_of_stock && catalog->items[i].stock == 0))
+          scores[i] = -INFINITY;
 
       if (!recategorise)
         return;

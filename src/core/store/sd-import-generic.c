@@ -67,16 +67,17 @@ product_ref (SdImportContext  *ctx,
 
 /* customers */
 
+static const char *const required_customers[] = { "customer_id", NULL };
+
 static int
 match_customers (char  **header,
                  guint   n_header)
 {
-  static const char *const required[] = { "customer_id", NULL };
   static const char *const optional[] = { "name", "email", "country", "segment", "created_at", NULL };
 
   if (sd_import_header_has (header, n_header, "product_id") || sd_import_header_has (header, n_header, "order_id"))
     return 0;
-  return sd_import_match_columns (header, n_header, required, optional);
+  return sd_import_match_columns (header, n_header, required_customers, optional);
 }
 
 static gboolean
@@ -114,16 +115,17 @@ row_customers (SdImportContext  *ctx,
 
 /* products */
 
+static const char *const required_products[] = { "product_id", "title", NULL };
+
 static int
 match_products (char  **header,
                 guint   n_header)
 {
-  static const char *const required[] = { "product_id", "title", NULL };
   static const char *const optional[] = { "description", "category", "tags", "price", "stock", "created_at", NULL };
 
   if (sd_import_header_has (header, n_header, "order_id") || sd_import_header_has (header, n_header, "kind"))
     return 0;
-  return sd_import_match_columns (header, n_header, required, optional);
+  return sd_import_match_columns (header, n_header, required_products, optional);
 }
 
 static gboolean
@@ -173,14 +175,15 @@ row_products (SdImportContext  *ctx,
 
 /* orders: one row per order line */
 
+static const char *const required_orders[] = { "order_id", "placed_at", "product_id", "quantity", "unit_price", NULL };
+
 static int
 match_orders (char  **header,
               guint   n_header)
 {
-  static const char *const required[] = { "order_id", "placed_at", "product_id", "quantity", "unit_price", NULL };
   static const char *const optional[] = { "customer_id", "status", "currency", "country", NULL };
 
-  return sd_import_match_columns (header, n_header, required, optional);
+  return sd_import_match_columns (header, n_header, required_orders, optional);
 }
 
 static gboolean
@@ -203,7 +206,7 @@ begin_orders (SdImportContext  *ctx,
 static gboolean
 valid_status (const char *status)
 {
-  static const char *const known[] = { "paid", "shipped", "delivered", "cancelled", "refunded" };
+  static const char *const known[] = { "paid", "shipped", "delivered", "cancelled", "refunded", "pending" };
 
   for (guint i = 0; i < G_N_ELEMENTS (known); i++)
     if (g_str_equal (status, known[i]))
@@ -232,7 +235,7 @@ row_orders (SdImportContext  *ctx,
       !sd_import_get_cents (ctx, s->unit_price, TRUE, &price))
     return TRUE;
   if (status && !valid_status (status))
-    return sd_import_reject (ctx, "unknown status “%.40s” (paid, shipped, delivered, cancelled or refunded)", status);
+    return sd_import_reject (ctx, "unknown status “%.40s” (paid, shipped, delivered, cancelled, refunded or pending)", status);
 
   if (customer && (customer_id = customer_ref (ctx, customer, error)) < 0)
     return FALSE;
@@ -243,21 +246,24 @@ row_orders (SdImportContext  *ctx,
                            sd_import_field_or_null (ctx, s->country), error);
   if (order == NULL || !sd_import_order_line (ctx, order, product_id, quantity, price, error))
     return FALSE;
-  if (customer_id > 0 && quantity > 0 && (status == NULL || !g_str_equal (status, "cancelled")))
+  /* A pending order is not paid yet: no purchase until it is. */
+  if (customer_id > 0 && quantity > 0 &&
+      (status == NULL || (!g_str_equal (status, "cancelled") && !g_str_equal (status, "pending"))))
     return sd_import_event (ctx, customer_id, product_id, SD_EVENT_PURCHASE, placed, quantity, 0, NULL, error);
   return TRUE;
 }
 
 /* events */
 
+static const char *const required_events[] = { "customer_id", "product_id", "kind", "at", NULL };
+
 static int
 match_events (char  **header,
               guint   n_header)
 {
-  static const char *const required[] = { "customer_id", "product_id", "kind", "at", NULL };
   static const char *const optional[] = { "quantity", "rating", "review_text", NULL };
 
-  return sd_import_match_columns (header, n_header, required, optional);
+  return sd_import_match_columns (header, n_header, required_events, optional);
 }
 
 static gboolean
@@ -316,6 +322,7 @@ const SdImportFormatInfo sd_import_generic_customers = {
   .state_new = state_new,
   .state_free = g_free,
   .has_header = TRUE,
+  .required = required_customers,
 };
 
 const SdImportFormatInfo sd_import_generic_products = {
@@ -328,6 +335,7 @@ const SdImportFormatInfo sd_import_generic_products = {
   .state_new = state_new,
   .state_free = g_free,
   .has_header = TRUE,
+  .required = required_products,
 };
 
 const SdImportFormatInfo sd_import_generic_orders = {
@@ -340,6 +348,7 @@ const SdImportFormatInfo sd_import_generic_orders = {
   .state_new = state_new,
   .state_free = g_free,
   .has_header = TRUE,
+  .required = required_orders,
 };
 
 const SdImportFormatInfo sd_import_generic_events = {
@@ -352,4 +361,5 @@ const SdImportFormatInfo sd_import_generic_events = {
   .state_new = state_new,
   .state_free = g_free,
   .has_header = TRUE,
+  .required = required_events,
 };

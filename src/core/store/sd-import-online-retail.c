@@ -51,12 +51,13 @@ state_free (gpointer data)
   g_free (s);
 }
 
+static const char *const required[] = { "invoiceno|invoice", "stockcode", "quantity",
+                                         "invoicedate", "unitprice|price", NULL };
+
 static int
 match (char  **header,
        guint   n_header)
 {
-  static const char *const required[] = { "invoiceno|invoice", "stockcode", "quantity",
-                                          "invoicedate", "unitprice|price", NULL };
   static const char *const optional[] = { "description", "customerid|customer id", "country", NULL };
 
   return sd_import_match_columns (header, n_header, required, optional);
@@ -212,4 +213,5 @@ const SdImportFormatInfo sd_import_online_retail = {
   .state_new = state_new,
   .state_free = state_free,
   .has_header = TRUE,
+  .required = required,
 };

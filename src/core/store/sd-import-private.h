@@ -32,6 +32,14 @@ typedef struct {
   gpointer       (*state_new)  (void);
   void           (*state_free) (gpointer state);
   gboolean         has_header;
+  /* The columns match() cannot do without ("a|b" for alternatives), named in the error
+   * when the format is chosen by hand for a file that lacks one; may be NULL. */
+  const char *const *required;
+  /* English for a (lower-case) column name in another language, or NULL; may be NULL. */
+  const char     *(*translate) (const char *name);
+  /* Records shorter than the header are read with the missing fields empty: an
+   * exporter that writes its rows before it knows every column. */
+  gboolean         pads_short_records;
 } SdImportFormatInfo;
 
 extern const SdImportFormatInfo sd_import_online_retail;
@@ -49,6 +57,10 @@ typedef struct {
   gint64 id;
   guint  n_lines;     /* lines written in this import: the next line_no - 1 */
   gint64 total_cents; /* of those lines */
+  /* What the export says the order charged (sd_import_order_set_charges); without it
+   * the total is the lines'. */
+  gboolean has_charged;
+  gint64 charged_cents, discount_cents, shipping_cents, tax_cents;
 } SdImportOrder;
 
 struct _SdImportContext
@@ -61,6 +73,8 @@ struct _SdImportContext
   SdImportReport           *report;
   gboolean                  hash_identities;
   gpointer                  state;         /* the format's own */
+  char                      separator;
+  gboolean                  day_first;     /* “31/12/2023”: see sd_import_scan_date_order */
   gboolean                  has_header;    /* from the format; setup may change it */
 
   char                    **header;        /* as in the file */
@@ -124,6 +138,13 @@ gboolean     sd_import_get_time      (SdImportContext  *ctx,
                                       gboolean          required,
                                       gint64           *out);
 
+/* Reads @column of the whole file to tell whether its “dd/mm/yyyy” or “mm/dd/yyyy”
+ * dates have the day first (some day above 12), and counts what it decided; the file
+ * is month first when nothing tells (ambiguous dates are counted). */
+gboolean     sd_import_scan_date_order (SdImportContext *ctx,
+                                      int               column,
+                                      GError          **error);
+
 /* Pure parsers, exposed for the tests. */
 gboolean     sd_import_parse_int     (const char       *text,
                                       gint64           *out);
@@ -133,6 +154,10 @@ gboolean     sd_import_parse_cents   (const char       *text,
                                       gboolean         *rounded);
 /* ISO 8601 (date, date and time, optional zone), US “12/1/2010 8:26”, or unix seconds. */
 gboolean     sd_import_parse_time    (const char       *text,
+                                      gint64           *out);
+/* The same, with “1/12/2023” read as 1 December when @day_first. */
+gboolean     sd_import_parse_time_full (const char     *text,
+                                      gboolean          day_first,
                                       gint64           *out);
 
 /* Entities. Each returns a rowid, or -1 with @error on a database error. */
@@ -176,11 +201,21 @@ typedef struct {
   gint64      price_cents;    /* < 0: leave as is */
   gint64      stock;          /* < 0: leave as is */
   gint64      created_at;     /* 0: leave as is */
+  const char *status;         /* active, draft, archived, …; NULL: leave as is */
 } SdImportProduct;
 
 /* Inserts or updates every field given (NULL fields keep what is stored). */
 gint64       sd_import_product       (SdImportContext  *ctx,
                                       const SdImportProduct *product,
+                                      GError          **error);
+/* Remembers that @sku names a variant of @product_id, so order lines find it. */
+gboolean     sd_import_product_sku   (SdImportContext  *ctx,
+                                      const char       *sku,
+                                      gint64            product_id,
+                                      GError          **error);
+/* A product's rowid by a variant's SKU (sd_import_product_sku), 0 when unknown. */
+gint64       sd_import_product_by_sku (SdImportContext *ctx,
+                                      const char       *sku,
                                       GError          **error);
 /* An order by external id: written on its first sight in this import (customer_id 0 =
  * none), then only looked up. */
@@ -194,6 +229,13 @@ SdImportOrder *sd_import_order       (SdImportContext  *ctx,
                                       GError          **error);
 SdImportOrder *sd_import_order_lookup (SdImportContext *ctx,
                                       const char       *external_id);
+/* The order's own figures from the export: the total charged, and the discount,
+ * shipping and tax in it. */
+void         sd_import_order_set_charges (SdImportOrder *order,
+                                      gint64            charged_cents,
+                                      gint64            discount_cents,
+                                      gint64            shipping_cents,
+                                      gint64            tax_cents);
 gboolean     sd_import_order_line    (SdImportContext  *ctx,
                                       SdImportOrder    *order,
                                       gint64            product_id,
@@ -221,6 +263,9 @@ int          sd_import_match_columns (char            **header,
 char        *sd_import_strip_html    (const char       *html);
 /* "Clothing > Hoodies, Sale" → "Hoodies": the deepest element of the first path. */
 char        *sd_import_category_leaf (const char       *categories);
+/* "Hair Accessories > Hair Pins, Claws & Clips" → "Hair Pins, Claws & Clips": the
+ * deepest element of one path (a comma belongs to a name). */
+char        *sd_import_category_path_leaf (const char  *path);
 /* "a, b ,c" → "a,b,c" */
 char        *sd_import_normalize_tags (const char      *tags);
 

@@ -5,8 +5,14 @@
  * key the customers export uses, so the two imports meet. Line items become order
  * lines and, for orders not cancelled, purchase events. A line item names its product
  * by variant SKU and “Title - Variant” name, while the products export keys products
- * by handle; so a line item is matched by SKU, then by its name, then by the name
- * before the variant, and only then made a product of its own.
+ * by handle; so a line item is matched by SKU (a product's own key, then the variant
+ * SKUs the products export listed), then by its name, then by the name before the
+ * variant, and only then made a product of its own.
+ *
+ * The order's Total, Discount Amount, Shipping and Taxes are kept as they are: the
+ * total is what was charged, not the sum of the lines. An order not paid yet
+ * (pending, authorized, unpaid) is “pending” and an expired authorisation is
+ * “cancelled”; neither is a purchase.
  */
 #include "config.h"
 
@@ -17,12 +23,13 @@
 typedef struct {
   gint64   customer_id;
   gint64   at;
-  gboolean cancelled;
+  gboolean purchase;    /* its lines are purchases: paid, and not cancelled or refunded */
 } Order;
 
 typedef struct {
   int name, email, created, financial, fulfillment, cancelled_at, currency, billing_name,
-      country, quantity, item_name, item_price, item_sku;
+      billing_country, shipping_country, quantity, item_name, item_price, item_sku,
+      total, discount, shipping, taxes;
   GHashTable *orders;   /* name → Order */
   GHashTable *titles;   /* product title → gint64 * rowid, loaded on first need */
 } State;
@@ -46,11 +53,12 @@ state_free (gpointer data)
   g_free (s);
 }
 
+static const char *const required[] = { "name", "lineitem name", "lineitem quantity", NULL };
+
 static int
 match (char  **header,
        guint   n_header)
 {
-  static const char *const required[] = { "name", "lineitem name", "lineitem quantity", NULL };
   static const char *const optional[] = { "email", "created at", "lineitem price", "lineitem sku",
                                           "financial status", "currency", "total", NULL };
 
@@ -69,13 +77,19 @@ begin (SdImportContext  *ctx,
   s->cancelled_at = sd_import_column (ctx, (const char *const[]) { "cancelled at", NULL });
   s->currency = sd_import_column (ctx, (const char *const[]) { "currency", NULL });
   s->billing_name = sd_import_column (ctx, (const char *const[]) { "billing name", NULL });
-  s->country = sd_import_column (ctx, (const char *const[]) { "billing country", "shipping country", NULL });
+  s->billing_country = sd_import_column (ctx, (const char *const[]) { "billing country", NULL });
+  s->shipping_country = sd_import_column (ctx, (const char *const[]) { "shipping country", NULL });
+  s->total = sd_import_column (ctx, (const char *const[]) { "total", NULL });
+  s->discount = sd_import_column (ctx, (const char *const[]) { "discount amount", NULL });
+  s->shipping = sd_import_column (ctx, (const char *const[]) { "shipping", NULL });
+  s->taxes = sd_import_column (ctx, (const char *const[]) { "taxes", NULL });
   s->item_sku = sd_import_column (ctx, (const char *const[]) { "lineitem sku", NULL });
   return sd_import_require (ctx, (const char *const[]) { "name", NULL }, &s->name, error) &&
          sd_import_require (ctx, (const char *const[]) { "created at", NULL }, &s->created, error) &&
          sd_import_require (ctx, (const char *const[]) { "lineitem quantity", NULL }, &s->quantity, error) &&
          sd_import_require (ctx, (const char *const[]) { "lineitem name", NULL }, &s->item_name, error) &&
-         sd_import_require (ctx, (const char *const[]) { "lineitem price", NULL }, &s->item_price, error);
+         sd_import_require (ctx, (const char *const[]) { "lineitem price", NULL }, &s->item_price, error) &&
+         sd_import_scan_date_order (ctx, s->created, error);
 }
 
 static const char *
@@ -85,10 +99,14 @@ order_status (SdImportContext *ctx,
   const char *financial = sd_import_field (ctx, s->financial);
   const char *fulfillment = sd_import_field (ctx, s->fulfillment);
 
-  if (*sd_import_field (ctx, s->cancelled_at) || g_ascii_strcasecmp (financial, "voided") == 0)
+  if (*sd_import_field (ctx, s->cancelled_at) || g_ascii_strcasecmp (financial, "voided") == 0 ||
+      g_ascii_strcasecmp (financial, "expired") == 0)
     return "cancelled";
   if (g_ascii_strcasecmp (financial, "refunded") == 0)
     return "refunded";
+  if (g_ascii_strcasecmp (financial, "pending") == 0 || g_ascii_strcasecmp (financial, "authorized") == 0 ||
+      g_ascii_strcasecmp (financial, "unpaid") == 0)
+    return "pending";
   if (g_ascii_strcasecmp (fulfillment, "fulfilled") == 0)
     return "shipped";
   return "paid";
@@ -127,6 +145,11 @@ line_item_product (SdImportContext  *ctx,
   gint64 id = sd_import_product_find (ctx, key, error);
   gint64 *by_title = NULL;
 
+  if (id == 0 && sku)
+    {
+      if ((id = sd_import_product_by_sku (ctx, sku, error)) > 0)
+        g_hash_table_insert (ctx->products, g_strdup (key), g_memdup2 (&id, sizeof id));
+    }
   if (id != 0)
     return id;
   if (name)
@@ -175,7 +198,8 @@ row (SdImportContext  *ctx,
     {
       const char *email = sd_import_field_or_null (ctx, s->email);
       const char *status = order_status (ctx, s);
-      gint64 at;
+      const char *country = sd_import_field_or_null (ctx, s->billing_country);
+      gint64 at, charged = -1, discount = 0, shipping = 0, taxes = 0;
 
       if (*sd_import_field (ctx, s->created) == '\0')
         return sd_import_reject (ctx, "a later line of order %s without its first line (the one with %s)",
@@ -183,18 +207,28 @@ row (SdImportContext  *ctx,
       if (!sd_import_get_time (ctx, s->created, TRUE, &at))
         return TRUE;
 
+      if (!sd_import_get_cents (ctx, s->total, FALSE, &charged) ||
+          !sd_import_get_cents (ctx, s->discount, FALSE, &discount) ||
+          !sd_import_get_cents (ctx, s->shipping, FALSE, &shipping) ||
+          !sd_import_get_cents (ctx, s->taxes, FALSE, &taxes))
+        return TRUE;
+      if (country == NULL && (country = sd_import_field_or_null (ctx, s->shipping_country)))
+        sd_import_count (ctx, "countries-from-shipping");
+
       info = g_new0 (Order, 1);
       info->at = at;
-      info->cancelled = g_str_equal (status, "cancelled");
-      if (info->cancelled)
+      info->purchase = g_str_equal (status, "paid") || g_str_equal (status, "shipped");
+      if (g_str_equal (status, "cancelled"))
         sd_import_count (ctx, "cancellations");
+      else if (g_str_equal (status, "pending"))
+        sd_import_count (ctx, "orders-not-paid");
       if (email)
         {
           /* E-mail is the key, so it is hashed as the identity itself when asked. */
           g_autofree char *lower = g_ascii_strdown (email, -1);
           g_autofree char *key = sd_import_identity (ctx, lower);
           info->customer_id = sd_import_customer (ctx, key, sd_import_field_or_null (ctx, s->billing_name),
-                                                  lower, sd_import_field_or_null (ctx, s->country), error);
+                                                  lower, country, error);
           if (info->customer_id < 0)
             {
               g_free (info);
@@ -206,8 +240,9 @@ row (SdImportContext  *ctx,
       g_hash_table_insert (s->orders, g_strdup (name), info);
 
       order = sd_import_order (ctx, name, info->customer_id, at, status,
-                               sd_import_field_or_null (ctx, s->currency),
-                               sd_import_field_or_null (ctx, s->country), error);
+                               sd_import_field_or_null (ctx, s->currency), country, error);
+      if (order && charged >= 0)
+        sd_import_order_set_charges (order, charged, discount, shipping, taxes);
     }
   else
     {
@@ -220,7 +255,7 @@ row (SdImportContext  *ctx,
   if ((product_id = line_item_product (ctx, s, sku, item_name, error)) < 0 ||
       !sd_import_order_line (ctx, order, product_id, quantity, price, error))
     return FALSE;
-  if (info->customer_id > 0 && !info->cancelled && quantity > 0)
+  if (info->customer_id > 0 && info->purchase && quantity > 0)
     return sd_import_event (ctx, info->customer_id, product_id, SD_EVENT_PURCHASE, info->at,
                             quantity, 0, NULL, error);
   return TRUE;
@@ -236,4 +271,5 @@ const SdImportFormatInfo sd_import_shopify_orders = {
   .state_new = state_new,
   .state_free = state_free,
   .has_header = TRUE,
+  .required = required,
 };

@@ -6,7 +6,10 @@
  * its stock is the sum over its variants, written at the end. Both header generations
  * are read: the classic one (Handle, Body (HTML), Variant SKU, Variant Price, Variant
  * Inventory Qty) and the 2024 one (URL handle, Description, SKU, Price, Inventory
- * quantity).
+ * quantity); the 2021–22 one names the category Standardized Product Type and the
+ * type Custom Product Type. Each variant's SKU is kept, since order lines name the
+ * variant by it. A product that is not on sale (Status draft, archived or unlisted, or
+ * Published false) keeps that status, so recommendations and offers leave it out.
  */
 #include "config.h"
 
@@ -21,7 +24,7 @@ typedef struct {
 } Product;
 
 typedef struct {
-  int handle, title, body, category, type, tags, price, stock, sku;
+  int handle, title, body, category, type, tags, price, stock, sku, status, published;
   GHashTable *products;   /* handle → Product */
 } State;
 
@@ -43,11 +46,12 @@ state_free (gpointer data)
   g_free (s);
 }
 
+static const char *const required[] = { "handle|url handle", "title", NULL };
+
 static int
 match (char  **header,
        guint   n_header)
 {
-  static const char *const required[] = { "handle|url handle", "title", NULL };
   static const char *const optional[] = { "body (html)", "description", "vendor", "variant sku",
                                           "sku", "variant price", "price", "tags", "image src",
                                           "variant inventory qty", "inventory quantity", NULL };
@@ -64,14 +68,33 @@ begin (SdImportContext  *ctx,
   State *s = ctx->state;
 
   s->body = sd_import_column (ctx, (const char *const[]) { "body (html)", "description", NULL });
-  s->category = sd_import_column (ctx, (const char *const[]) { "product category", NULL });
-  s->type = sd_import_column (ctx, (const char *const[]) { "type", "standard product type", NULL });
+  s->category = sd_import_column (ctx, (const char *const[]) { "product category", "standardized product type", NULL });
+  s->type = sd_import_column (ctx, (const char *const[]) { "type", "custom product type", NULL });
+  s->status = sd_import_column (ctx, (const char *const[]) { "status", NULL });
+  s->published = sd_import_column (ctx, (const char *const[]) { "published", "published on online store", NULL });
   s->tags = sd_import_column (ctx, (const char *const[]) { "tags", NULL });
   s->price = sd_import_column (ctx, (const char *const[]) { "variant price", "price", NULL });
   s->stock = sd_import_column (ctx, (const char *const[]) { "variant inventory qty", "inventory quantity", NULL });
   s->sku = sd_import_column (ctx, (const char *const[]) { "variant sku", "sku", NULL });
   return sd_import_require (ctx, (const char *const[]) { "handle", "url handle", NULL }, &s->handle, error) &&
          sd_import_require (ctx, (const char *const[]) { "title", NULL }, &s->title, error);
+}
+
+/* "active", "draft", "archived", "unlisted", or "unpublished" for an active product
+ * hidden from the online store; NULL when the export does not say. */
+static char *
+product_status (SdImportContext *ctx,
+                State           *s)
+{
+  const char *status = sd_import_field_or_null (ctx, s->status);
+  const char *published = sd_import_field_or_null (ctx, s->published);
+  g_autofree char *lower = status ? g_ascii_strdown (status, -1) : NULL;
+
+  if (lower && !g_str_equal (lower, "active"))
+    return g_steal_pointer (&lower);
+  if (published && (g_ascii_strcasecmp (published, "false") == 0 || g_str_equal (published, "0")))
+    return g_strdup ("unpublished");
+  return lower ? g_steal_pointer (&lower) : published ? g_strdup ("active") : NULL;
 }
 
 static gboolean
@@ -81,7 +104,8 @@ row (SdImportContext  *ctx,
   State *s = ctx->state;
   const char *handle = sd_import_field (ctx, s->handle);
   const char *title = sd_import_field_or_null (ctx, s->title);
-  gint64 price = -1, stock = -1;
+  const char *sku = sd_import_field_or_null (ctx, s->sku);
+  gint64 price = -1, stock = G_MININT64;
   Product *product;
 
   if (*handle == '\0')
@@ -100,8 +124,9 @@ row (SdImportContext  *ctx,
   else
     {
       g_autofree char *description = sd_import_strip_html (sd_import_field_or_null (ctx, s->body));
-      g_autofree char *category = sd_import_category_leaf (sd_import_field_or_null (ctx, s->category));
+      g_autofree char *category = sd_import_category_path_leaf (sd_import_field_or_null (ctx, s->category));
       g_autofree char *tags = sd_import_normalize_tags (sd_import_field_or_null (ctx, s->tags));
+      g_autofree char *status = product_status (ctx, s);
       SdImportProduct p = {
         .external_id = handle,
         .title = title,
@@ -110,6 +135,7 @@ row (SdImportContext  *ctx,
         .tags = tags,
         .price_cents = price,
         .stock = -1,
+        .status = status,
       };
 
       if (product != NULL)
@@ -124,8 +150,14 @@ row (SdImportContext  *ctx,
         return FALSE;
     }
 
-  if (stock >= 0)
+  if (sku && !sd_import_product_sku (ctx, sku, product->id, error))
+    return FALSE;
+  if (stock != G_MININT64)
     {
+      /* An oversold variant (negative stock) lowers its product's stock, as in Shopify's
+       * own product list. */
+      if (stock < 0)
+        sd_import_count (ctx, "variants-with-negative-stock");
       product->stock += stock;
       product->has_stock = TRUE;
     }
@@ -169,4 +201,5 @@ const SdImportFormatInfo sd_import_shopify_products = {
   .state_new = state_new,
   .state_free = state_free,
   .has_header = TRUE,
+  .required = required,
 };

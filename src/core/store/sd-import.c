@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sd-error.h"
+#include "sd-html-text.h"
 #include "sd-import-private.h"
 
 #define PROGRESS_EVERY  4096      /* rows between progress reports and cancel checks */
@@ -368,6 +369,14 @@ gboolean
 sd_import_parse_time (const char *text,
                       gint64     *out)
 {
+  return sd_import_parse_time_full (text, FALSE, out);
+}
+
+gboolean
+sd_import_parse_time_full (const char *text,
+                           gboolean    day_first,
+                           gint64     *out)
+{
   const char *p = text;
   int y, mo, d, h = 0, mi = 0, s = 0;
   gint64 offset = 0;
@@ -400,11 +409,18 @@ sd_import_parse_time (const char *text,
     }
   else if (*p == '/')
     {
-      /* US: 12/1/2010 8:26 — month first, as the original Online Retail file. */
+      /* US: 12/1/2010 8:26 — month first, as the original Online Retail file; a file
+       * that a spreadsheet saved elsewhere has the day first. */
       mo = y;
       p++;
       if (!read_number (&p, 1, 2, &d) || *p++ != '/' || !read_number (&p, 4, 4, &y))
         return FALSE;
+      if (day_first)
+        {
+          int t = mo;
+          mo = d;
+          d = t;
+        }
     }
   else
     return FALSE;
@@ -468,11 +484,25 @@ sd_import_parse_time (const char *text,
 
 /* Context helpers */
 
+/* A header cell as written, without the whitespace and byte order mark around it: a
+ * file saved by some tools starts with a stray line break or tab before the BOM. */
+static char *
+header_name (const char *name)
+{
+  g_autofree char *copy = g_strdup (name);
+  char *start = g_strstrip (copy);
+
+  while (g_str_has_prefix (start, "\xEF\xBB\xBF"))
+    start = g_strchug (start + 3);
+  return g_strdup (start);
+}
+
 static char *
 lower_name (const char *name)
 {
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-  return g_strdup (g_strstrip (lower));
+  g_autofree char *bare = header_name (name);
+  /* Not only ASCII: WordPress translates WooCommerce's header (“Артикул”). */
+  return g_utf8_strdown (bare, -1);
 }
 
 gboolean
@@ -639,7 +669,7 @@ sd_import_get_time (SdImportContext *ctx,
 
   if (*text == '\0')
     return required ? reject_missing (ctx, column) : TRUE;
-  if (!sd_import_parse_time (text, out))
+  if (!sd_import_parse_time_full (text, ctx->day_first, out))
     {
       sd_import_reject (ctx, "bad date “%.40s” in column %s", text, column_name (ctx, column));
       return FALSE;
@@ -685,51 +715,7 @@ sd_import_match_columns (char              **header,
 char *
 sd_import_strip_html (const char *html)
 {
-  GString *out;
-  gboolean in_tag = FALSE, space = FALSE;
-
-  if (html == NULL || *html == '\0')
-    return NULL;
-  out = g_string_sized_new (strlen (html));
-  for (const char *p = html; *p; p++)
-    {
-      if (*p == '<')
-        in_tag = TRUE;
-      else if (*p == '>' && in_tag)
-        {
-          in_tag = FALSE;
-          space = TRUE;
-        }
-      else if (!in_tag)
-        {
-          if (g_ascii_isspace (*p))
-            space = TRUE;
-          else
-            {
-              if (space && out->len > 0)
-                g_string_append_c (out, ' ');
-              space = FALSE;
-              if (g_str_has_prefix (p, "&amp;"))
-                g_string_append_c (out, '&'), p += 4;
-              else if (g_str_has_prefix (p, "&nbsp;"))
-                space = TRUE, p += 5;
-              else if (g_str_has_prefix (p, "&quot;"))
-                g_string_append_c (out, '"'), p += 5;
-              else if (g_str_has_prefix (p, "&lt;"))
-                g_string_append_c (out, '<'), p += 3;
-              else if (g_str_has_prefix (p, "&gt;"))
-                g_string_append_c (out, '>'), p += 3;
-              else
-                g_string_append_c (out, *p);
-            }
-        }
-    }
-  if (out->len == 0)
-    {
-      g_string_free (out, TRUE);
-      return NULL;
-    }
-  return g_string_free (out, FALSE);
+  return sd_html_to_text (html);
 }
 
 char *
@@ -749,6 +735,20 @@ sd_import_category_leaf (const char *categories)
     g_strstrip (copy);
     return *copy ? g_steal_pointer (&copy) : NULL;
   }
+}
+
+char *
+sd_import_category_path_leaf (const char *path)
+{
+  const char *leaf;
+  g_autofree char *copy = NULL;
+
+  if (path == NULL)
+    return NULL;
+  leaf = g_strrstr (path, ">");
+  copy = g_strdup (leaf ? leaf + 1 : path);
+  g_strstrip (copy);
+  return *copy ? g_steal_pointer (&copy) : NULL;
 }
 
 char *
@@ -776,6 +776,60 @@ sd_import_normalize_tags (const char *tags)
       return NULL;
     }
   return g_string_free (out, FALSE);
+}
+
+/* The first two numbers of a “31/12/2023 …” date, or FALSE for any other form. */
+static gboolean
+slash_date (const char *text,
+            int        *a,
+            int        *b)
+{
+  const char *p = text;
+
+  return read_number (&p, 1, 2, a) && *p++ == '/' && read_number (&p, 1, 2, b) && *p == '/';
+}
+
+gboolean
+sd_import_scan_date_order (SdImportContext  *ctx,
+                           int               column,
+                           GError          **error)
+{
+  g_autoptr(SdCsvReader) reader = NULL;
+  guint64 slashed = 0;
+  gboolean day_over_12 = FALSE, month_over_12 = FALSE;
+
+  if (column < 0)
+    return TRUE;
+  if (!(reader = sd_csv_reader_new_for_path (ctx->path, error)))
+    return FALSE;
+  sd_csv_reader_set_trim (reader, TRUE);
+  sd_csv_reader_set_separator (reader, ctx->separator);
+  if (ctx->has_header && !sd_csv_reader_next (reader, error))
+    return error == NULL || *error == NULL;
+  while (sd_csv_reader_next (reader, NULL))
+    {
+      int a, b;
+      if ((guint) column < sd_csv_reader_get_n_fields (reader) &&
+          slash_date (sd_csv_reader_get_field (reader, column, NULL), &a, &b))
+        {
+          slashed++;
+          day_over_12 |= a > 12;
+          month_over_12 |= b > 12;
+        }
+    }
+  if (slashed == 0)
+    return TRUE;
+  if (day_over_12 && !month_over_12)
+    {
+      ctx->day_first = TRUE;
+      sd_import_count_add (ctx, "dates-read-day-first", slashed);
+    }
+  else if (day_over_12 && month_over_12)
+    sd_import_count_add (ctx, "dates-in-both-orders", slashed);   /* the impossible ones are rejected */
+  else if (!month_over_12)
+    /* No day above 12 anywhere: 3/4/2024 could be either; month first, as Shopify writes. */
+    sd_import_count_add (ctx, "dates-ambiguous-read-month-first", slashed);
+  return TRUE;
 }
 
 /* Entities */
@@ -914,8 +968,9 @@ sd_import_product (SdImportContext        *ctx,
   g_autoptr(SdStmt) stmt =
     sd_store_prepare (ctx->store,
                       "INSERT INTO products (external_id, title, description, category, tags,"
-                      "                      price_cents, stock, created_at)"
-                      " VALUES (?1, coalesce (?2, ?1), ?3, ?4, ?5, coalesce (?6, 0), coalesce (?7, 0), ?8)"
+                      "                      price_cents, stock, created_at, status)"
+                      " VALUES (?1, coalesce (?2, ?1), ?3, ?4, ?5, coalesce (?6, 0), coalesce (?7, 0), ?8,"
+                      "         coalesce (?9, 'active'))"
                       " ON CONFLICT (external_id) DO UPDATE SET"
                       "  title = coalesce (?2, title),"
                       "  description = coalesce (?3, description),"
@@ -923,7 +978,8 @@ sd_import_product (SdImportContext        *ctx,
                       "  tags = coalesce (?5, tags),"
                       "  price_cents = coalesce (?6, price_cents),"
                       "  stock = coalesce (?7, stock),"
-                      "  created_at = coalesce (?8, created_at)"
+                      "  created_at = coalesce (?8, created_at),"
+                      "  status = coalesce (?9, status)"
                       " RETURNING id", error);
   gint64 id;
 
@@ -937,6 +993,7 @@ sd_import_product (SdImportContext        *ctx,
   bind_int_or_null (stmt, 6, p->price_cents, 0);
   bind_int_or_null (stmt, 7, p->stock, 0);
   bind_int_or_null (stmt, 8, p->created_at, 1);
+  bind_text_or_null (stmt, 9, p->status);
   id = step_id (ctx, stmt, "Could not save a product", error);
   if (id > 0 && !g_hash_table_contains (ctx->products, p->external_id))
     remember_id (ctx->products, p->external_id, id);
@@ -992,6 +1049,53 @@ sd_import_product_ref (SdImportContext  *ctx,
     }
   remember_id (ctx->products, external_id, id);
   return id;
+}
+
+gboolean
+sd_import_product_sku (SdImportContext  *ctx,
+                       const char       *sku,
+                       gint64            product_id,
+                       GError          **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (ctx->store,
+                      "INSERT INTO product_skus (sku, product_id) VALUES (?1, ?2)"
+                      " ON CONFLICT (sku) DO UPDATE SET product_id = excluded.product_id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sku, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, product_id);
+  return step_done (ctx, stmt, "Could not save a SKU", error);
+}
+
+gint64
+sd_import_product_by_sku (SdImportContext  *ctx,
+                          const char       *sku,
+                          GError          **error)
+{
+  g_autoptr(SdStmt) find = sd_store_prepare (ctx->store, "SELECT product_id FROM product_skus WHERE sku = ?1", error);
+
+  if (find == NULL)
+    return -1;
+  sqlite3_bind_text (find, 1, sku, -1, SQLITE_STATIC);
+  if (sqlite3_step (find) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int64 (find, 0);
+}
+
+void
+sd_import_order_set_charges (SdImportOrder *order,
+                             gint64         charged_cents,
+                             gint64         discount_cents,
+                             gint64         shipping_cents,
+                             gint64         tax_cents)
+{
+  order->has_charged = TRUE;
+  order->charged_cents = charged_cents;
+  order->discount_cents = discount_cents;
+  order->shipping_cents = shipping_cents;
+  order->tax_cents = tax_cents;
 }
 
 SdImportOrder *
@@ -1206,11 +1310,16 @@ finish_orders (SdImportContext  *ctx,
             return FALSE;
         }
 
-      total = sd_store_prepare (ctx->store, "UPDATE orders SET total_cents = ?2 WHERE id = ?1", error);
+      total = sd_store_prepare (ctx->store,
+                                "UPDATE orders SET total_cents = ?2, discount_cents = ?3, shipping_cents = ?4,"
+                                " tax_cents = ?5 WHERE id = ?1", error);
       if (total == NULL)
         return FALSE;
       sqlite3_bind_int64 (total, 1, order->id);
-      sqlite3_bind_int64 (total, 2, order->total_cents);
+      sqlite3_bind_int64 (total, 2, order->has_charged ? order->charged_cents : order->total_cents);
+      sqlite3_bind_int64 (total, 3, order->discount_cents);
+      sqlite3_bind_int64 (total, 4, order->shipping_cents);
+      sqlite3_bind_int64 (total, 5, order->tax_cents);
       if (!step_done (ctx, total, "Could not total an order", error))
         return FALSE;
     }
@@ -1317,6 +1426,61 @@ lower_header (SdCsvReader *reader,
   return names;
 }
 
+/* @header (lower case) with the names a format knows in other languages put in
+ * English, in place. */
+static void
+translate_header (const SdImportFormatInfo  *info,
+                  char                     **header,
+                  guint                      n_header)
+{
+  if (info->translate == NULL)
+    return;
+  for (guint i = 0; i < n_header; i++)
+    {
+      const char *english = info->translate (header[i]);
+      if (english)
+        {
+          g_free (header[i]);
+          header[i] = g_strdup (english);
+        }
+    }
+}
+
+static int
+format_match (const SdImportFormatInfo  *info,
+              char                     **header,
+              guint                      n_header)
+{
+  g_auto(GStrv) translated = NULL;
+
+  if (info->translate == NULL)
+    return info->match (header, n_header);
+  translated = g_strdupv (header);
+  translate_header (info, translated, n_header);
+  return info->match (translated, n_header);
+}
+
+/* The first of @info's required columns that @header lacks, or NULL. */
+static const char *
+first_missing (const SdImportFormatInfo  *info,
+               char                     **header,
+               guint                      n_header)
+{
+  g_auto(GStrv) translated = g_strdupv (header);
+
+  translate_header (info, translated, n_header);
+  for (guint i = 0; info->required && info->required[i]; i++)
+    {
+      g_auto(GStrv) alternatives = g_strsplit (info->required[i], "|", -1);
+      gboolean found = FALSE;
+      for (guint a = 0; alternatives[a] && !found; a++)
+        found = sd_import_header_has (translated, n_header, alternatives[a]);
+      if (!found)
+        return info->required[i];
+    }
+  return NULL;
+}
+
 static const SdImportFormatInfo *
 best_match (char  **header,
             guint   n_header,
@@ -1327,7 +1491,7 @@ best_match (char  **header,
 
   for (guint f = 1; f < SD_N_IMPORT_FORMATS; f++)
     {
-      int score = formats[f]->match (header, n_header);
+      int score = format_match (formats[f], header, n_header);
       if (score > best_score)
         {
           best = formats[f];
@@ -1362,6 +1526,7 @@ detect (const char      *path,
   g_autoptr(SdCsvReader) reader = open_first (path, ',', NULL, NULL, error);
   g_auto(GStrv) header = NULL;
   const SdImportFormatInfo *found;
+  const char *missing;
   guint n_header;
   char separator;
 
@@ -1392,9 +1557,19 @@ detect (const char      *path,
       return found;
     }
 
-  if (formats[wanted]->match (header, n_header) > 0)
+  if (format_match (formats[wanted], header, n_header) > 0)
     return formats[wanted];
-  if (found)
+  missing = first_missing (formats[wanted], header, n_header);
+  if (missing)
+    {
+      g_auto(GStrv) alternatives = g_strsplit (missing, "|", -1);
+      g_autofree char *names = g_strjoinv ("” or “", alternatives);
+      g_autofree char *looks = found ? g_strdup_printf (" (it looks like %s)", _(found->label)) : g_strdup ("");
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                   "“%s” line 1: %s needs a column “%s”, and the header has none%s",
+                   sd_csv_reader_get_name (reader), _(formats[wanted]->label), names, looks);
+    }
+  else if (found)
     g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
                  "“%s” line 1: this looks like %s, not %s",
                  sd_csv_reader_get_name (reader), _(found->label), _(formats[wanted]->label));
@@ -1483,6 +1658,12 @@ check_shape (SdImportContext *ctx)
       return FALSE;
     }
 
+  if (ctx->has_header && n < ctx->n_header && ctx->info->pads_short_records)
+    {
+      /* The missing fields read as empty (sd_import_field). */
+      sd_import_count (ctx, "short-records-padded");
+      return TRUE;
+    }
   if (ctx->has_header && n != ctx->n_header)
     {
       /* Trailing empty fields (a trailing comma) are harmless. */
@@ -1546,6 +1727,7 @@ sd_import_file (SdStore               *store,
   if (ctx.info->state_new)
     ctx.state = ctx.info->state_new ();
   ctx.has_header = ctx.info->has_header;
+  ctx.separator = separator;
   if (!(ctx.reader = open_first (path, separator, ctx.info, &ctx, &local)))
     goto failed;
 
@@ -1556,8 +1738,9 @@ sd_import_file (SdStore               *store,
       guint n = sd_csv_reader_get_n_fields (ctx.reader);
       ctx.header = g_new0 (char *, n + 1);
       for (guint i = 0; i < n; i++)
-        ctx.header[i] = g_strdup (sd_csv_reader_get_field (ctx.reader, i, NULL));
+        ctx.header[i] = header_name (sd_csv_reader_get_field (ctx.reader, i, NULL));
       ctx.header_lower = lower_header (ctx.reader, &ctx.n_header);
+      translate_header (ctx.info, ctx.header_lower, ctx.n_header);
       pending_first = FALSE;
     }
   else

@@ -13,8 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sd-store.h"
 #include "sd-error.h"
+#include "sd-figures.h"
+#include "sd-store.h"
 
 static const char *const migrations[] = {
   /* 0 → 1: the foundation */
@@ -183,6 +184,17 @@ static const char *const migrations[] = {
   "  discount_cents INTEGER NOT NULL"
   ");"
   "CREATE INDEX coupon_redemptions_rule ON coupon_redemptions (rule_id);",
+  /* → shop exports: what an order charged beyond its lines, a product's sale status
+   * and its variants' SKUs (order lines name variants by SKU) */
+  "ALTER TABLE orders ADD COLUMN discount_cents INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE orders ADD COLUMN shipping_cents INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE orders ADD COLUMN tax_cents INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE products ADD COLUMN status TEXT NOT NULL DEFAULT 'active';"  /* active, draft, archived, unlisted, private */
+  "CREATE TABLE product_skus ("
+  "  sku TEXT PRIMARY KEY,"
+  "  product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX product_skus_product ON product_skus (product_id);",
   /* → a run whose process died (killed, crashed) is marked 'interrupted'. SQLite cannot
    * change a CHECK, so the table is rebuilt; migrations run with foreign keys off, so the
    * DROP takes no run_points or models with it, and their references keep naming `runs`. */
@@ -221,7 +233,7 @@ struct _SdStore
   gboolean        no_wait;       /* a try that gives up at once: queued metric points */
 
   /* Open file description holding the liveness locks of this connection's runs and of its
-   * import: see run_lock(). -1 until needed. */
+   * import: see RUN_LOCK_BASE. -1 until needed. */
   int             lock_fd;
   GArray         *queued_points; /* QueuedPoint: metric points waiting for the shop to be free */
 };
@@ -931,6 +943,77 @@ sd_store_is_read_only (SdStore *self)
   return self->read_only;
 }
 
+/* The tables every Shopdesk shop has had since schema 1. */
+static const char *const own_tables[] = {
+  "customers", "products", "orders", "order_lines", "events", "imports",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (own_tables) == 6);   /* ?1 … ?6 in sd_store_check_file() */
+
+gboolean
+sd_store_check_file (const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  int rc, version = 0, tables = 0, ours = 0;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  file = g_file_new_for_path (path);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info == NULL)
+    return TRUE;   /* a new file: sd_store_open() makes an empty shop */
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("“%s” is not a file."), path);
+      return FALSE;
+    }
+  if (g_file_info_get_size (info) == 0)
+    return TRUE;
+
+  /* Read-only, and without the store's pragmas: nothing is written to a file that
+   * turns out to be someone else's. */
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db,
+                             "SELECT (SELECT user_version FROM pragma_user_version),"
+                             " (SELECT count(*) FROM sqlite_master WHERE type = 'table'),"
+                             " (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+                             "   (?1, ?2, ?3, ?4, ?5, ?6))",
+                             -1, &stmt, NULL);
+  for (guint i = 0; rc == SQLITE_OK && i < G_N_ELEMENTS (own_tables); i++)
+    rc = sqlite3_bind_text (stmt, i + 1, own_tables[i], -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      version = sqlite3_column_int (stmt, 0);
+      tables = sqlite3_column_int (stmt, 1);
+      ours = sqlite3_column_int (stmt, 2);
+      rc = SQLITE_OK;
+    }
+
+  if (rc == SQLITE_NOTADB)
+    g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                 _("“%s” is not a Shopdesk shop: it is not an SQLite database."), path);
+  else if (rc != SQLITE_OK)
+    g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
+                 _("Could not read “%s”: %s."), path,
+                 db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  else if ((version == 0 && tables > 0) || (version > 0 && ours < (int) G_N_ELEMENTS (own_tables)))
+    g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                 _("“%s” is an SQLite database of another application, not a Shopdesk shop."),
+                 path);
+  else
+    ok = TRUE;
+
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return ok;
+}
+
 const char *
 sd_store_get_path (SdStore *self)
 {
@@ -975,9 +1058,9 @@ sd_store_get_stats (SdStore       *self,
       !count_into (self, "SELECT count(*) FROM orders", &stats->orders, error) ||
       !count_into (self, "SELECT count(*) FROM order_lines", &stats->order_lines, error) ||
       !count_into (self,
-                   "SELECT coalesce(sum(l.quantity * l.unit_price_cents), 0)"
+                   "SELECT coalesce(sum(" SD_SQL_LINE_REVENUE ("l") "), 0)"
                    " FROM order_lines l JOIN orders o ON o.id = l.order_id"
-                   " WHERE o.status NOT IN ('cancelled', 'refunded')",
+                   " WHERE " SD_SQL_ORDER_IS_SALE ("o"),
                    &stats->revenue_cents, error))
     return FALSE;
 

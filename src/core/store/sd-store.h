@@ -29,7 +29,7 @@ typedef struct {
   gint64 orders;
   gint64 order_lines;
   gint64 events[SD_N_EVENT_KINDS];
-  gint64 revenue_cents;   /* sum over order lines of non-cancelled orders */
+  gint64 revenue_cents;   /* over the lines of sales: see sd-figures.h */
 } SdStoreStats;
 
 #define SD_TYPE_STORE (sd_store_get_type ())
@@ -52,6 +52,13 @@ SdStore      *sd_store_open_full         (const char        *path,
 SdStore      *sd_store_open              (const char   *path,
                                           GError      **error);
 gboolean      sd_store_is_read_only      (SdStore      *self);
+/* Whether @path may be opened as a shop, before sd_store_open() would add Shopdesk's
+ * tables to any SQLite file: TRUE for a shop, a missing or empty file (opening makes an
+ * empty shop); FALSE with SD_ERROR_WRONG_FORMAT for a file that is not SQLite or is
+ * another application's database, SD_ERROR_INVALID_INPUT for a folder, SD_ERROR_DATABASE
+ * when SQLite cannot read it. Reads only: the file is left as it was. */
+gboolean      sd_store_check_file        (const char   *path,
+                                          GError      **error);
 const char   *sd_store_get_path          (SdStore      *self);
 /* How a change waits while another connection holds the shop's write lock (an import, a
  * training run storing its model, another process): it tries again, backing off from 1 ms
