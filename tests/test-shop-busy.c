@@ -112,7 +112,7 @@ static SdJob *
 start_training (Fixture   *f,
                 JobResult *r)
 {
-  const char *params[] = { "epochs=400", NULL };
+  const char *params[] = { "epochs=100", NULL };
   g_autoptr(GError) error = NULL;
   SdTrainOptions options;
   SdJob *job;
@@ -229,9 +229,18 @@ test_cancel_while_waiting (Fixture       *f,
 {
   JobResult r = { 0 };
   g_autoptr(SdJob) job = start_training (f, &r);
-  sqlite3 *handle = hold_shop_during_run (f, job, &r, G_USEC_PER_SEC);
+  sqlite3 *handle = hold_shop_during_run (f, job, &r, G_USEC_PER_SEC / 10);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   gint64 cancelled_at;
 
+  /* Cancelled while it waits for the shop, once it has said so. */
+  while (!r.told_waiting)
+    {
+      g_assert_false (r.done);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (G_USEC_PER_SEC / 100);
+    }
   g_assert_false (r.done);
   cancelled_at = g_get_monotonic_time ();
   sd_job_cancel (job);
@@ -355,7 +364,7 @@ static void
 test_two_imports (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autofree char *big = write_events_file (f->dir, "big.csv", 600000, 0);
+  g_autofree char *big = write_events_file (f->dir, "big.csv", 250000, 0);
   g_autofree char *small = write_events_file (f->dir, "small.csv", 50, 7);
   const char *first[] = { g_getenv ("SD_CLI"), "--db", f->db, "import", big, NULL };
   const char *second[] = { g_getenv ("SD_CLI"), "--db", f->db, "import", small, NULL };

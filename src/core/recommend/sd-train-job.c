@@ -147,6 +147,12 @@ train_func (SdJob         *job,
   d->model_id = -1;
   if (!sd_store_begin (store, &local))
     goto fail;
+  /* A cancel during the wait may have come just as the shop became free. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local))
+    {
+      sd_store_rollback (store);
+      goto fail;
+    }
   if ((d->store_model &&
        (d->model_id = sd_model_store_save (store, model, d->run_id, d->metrics, &local)) < 0) ||
       !sd_store_run_finish (store, d->run_id, "finished", d->metrics, &local) ||

@@ -410,6 +410,9 @@ sd_job_run_async (SdJob               *self,
    * after the job's own state is final, so callbacks see a finished job. */
   outer = g_task_new (self, self->cancellable, callback, user_data);
   g_task_set_source_tag (outer, sd_job_run_async);
+  /* What the worker returned is what happened: a cancel that came too late to stop it (the
+   * model was already stored) must not be reported as if nothing had changed. */
+  g_task_set_check_cancellable (outer, FALSE);
   g_task_set_name (outer, self->title);
 
   self->started_us = g_get_monotonic_time ();
@@ -418,6 +421,7 @@ sd_job_run_async (SdJob               *self,
   inner = g_task_new (self, self->cancellable, job_done_cb, outer);
   g_task_set_name (inner, self->title);
   g_task_set_return_on_cancel (inner, FALSE);
+  g_task_set_check_cancellable (inner, FALSE);
   g_task_run_in_thread (inner, run_in_thread);
 }
 
