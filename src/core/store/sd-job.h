@@ -80,7 +80,7 @@ void           sd_job_metric          (SdJob               *self,
 void           sd_job_watch_store     (SdJob               *self,
                                        SdStore             *store);
 /* From here on, metric points are also written to run @run_id through @store, which
- * must be the worker's own connection. */
+ * must be the worker's own connection (and is watched as by sd_job_watch_store()). */
 void           sd_job_record_run      (SdJob               *self,
                                        SdStore             *store,
                                        gint64               run_id);
