@@ -1,7 +1,10 @@
-/* test-csv.c — the streaming CSV reader: quoting, line ends, encodings, limits, errors */
+/* test-csv.c — the streaming CSV reader: quoting, line ends, encodings, limits, errors;
+ * the writer: quoting, numbers in any locale, and round trips through the reader */
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include "sd-csv.h"
@@ -277,6 +280,129 @@ test_speed (void)
   g_string_free (text, TRUE);
 }
 
+/* ---- the writer ---------------------------------------------------------------------- */
+
+static void
+test_writer_quoting (void)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(SdCsvWriter) w = sd_csv_writer_new (out);
+
+  sd_csv_writer_add_row (w, "plain", "a,b", "say \"hi\"", "two\nlines", "cr\rhere", " padded ", "", NULL);
+  sd_csv_writer_add_string (w, NULL);
+  sd_csv_writer_add_int (w, -42);
+  sd_csv_writer_add_string (w, "\xE4\xB8\xAD\xE6\x96\x87");
+  sd_csv_writer_end_row (w);
+  /* A row of one empty field must not become a blank line, which readers skip. */
+  sd_csv_writer_add_string (w, "");
+  sd_csv_writer_end_row (w);
+  sd_csv_writer_add_row (w, "last", NULL);
+  g_assert_cmpstr (out->str, ==,
+                   "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\rhere\",\" padded \",\n"
+                   ",-42,\xE4\xB8\xAD\xE6\x96\x87\n"
+                   "\"\"\n"
+                   "last\n");
+
+  /* Another separator, CRLF and every text field quoted. */
+  g_string_truncate (out, 0);
+  sd_csv_writer_set_separator (w, ';');
+  sd_csv_writer_set_crlf (w, TRUE);
+  sd_csv_writer_add_row (w, "a;b", "a,b", NULL);
+  sd_csv_writer_set_quote_all (w, TRUE);
+  sd_csv_writer_add_string (w, "x");
+  sd_csv_writer_add_int (w, 7);
+  sd_csv_writer_add_double (w, "%.2f", 2.5);
+  sd_csv_writer_end_row (w);
+  g_assert_cmpstr (out->str, ==, "\"a;b\";a,b\r\n\"x\";7;2.50\r\n");
+}
+
+/* Writes a table of awkward fields and numbers, reads it back, and compares. */
+static void
+round_trip (char separator)
+{
+  static const char *const texts[] = {
+    "plain", "comma, inside", "semi;colon", "tab\there", "\"quoted\"", "\"", "\"\"",
+    "line\nbreak", "crlf\r\ninside", "\n", " leading", "trailing ", "", "\xE2\x82\xAC 12,50",
+    "=1+2", "a\"b,c\nd", "#", "\xF0\x9F\x98\x80",
+  };
+  static const double numbers[] = { 0.0, -1.5, 3.14159, 1e-7, 123456789.125, 2.5e300 };
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(SdCsvWriter) w = sd_csv_writer_new (out);
+  g_autoptr(SdCsvReader) r = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_csv_writer_set_separator (w, separator);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      sd_csv_writer_add_int (w, i);
+      sd_csv_writer_add_string (w, texts[i]);
+      sd_csv_writer_add_double (w, NULL, numbers[i % G_N_ELEMENTS (numbers)]);
+      sd_csv_writer_add_double (w, "%.2f", numbers[i % G_N_ELEMENTS (numbers)]);
+      sd_csv_writer_end_row (w);
+    }
+
+  r = reader_for (out->str, out->len);
+  sd_csv_reader_set_separator (r, separator);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      double x = numbers[i % G_N_ELEMENTS (numbers)];
+      char *end = NULL;
+
+      g_assert_true (sd_csv_reader_next (r, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (sd_csv_reader_get_status (r), ==, SD_CSV_RECORD_OK);
+      g_assert_cmpuint (sd_csv_reader_get_n_fields (r), ==, 4);
+      g_assert_cmpint (g_ascii_strtoll (sd_csv_reader_get_field (r, 0, NULL), NULL, 10), ==, i);
+      g_assert_cmpstr (sd_csv_reader_get_field (r, 1, NULL), ==, texts[i]);
+      /* The shortest form reads back as the very same double. */
+      g_assert_cmpfloat (g_ascii_strtod (sd_csv_reader_get_field (r, 2, NULL), &end), ==, x);
+      g_assert_cmpint (*end, ==, '\0');
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (sd_csv_reader_get_field (r, 3, NULL), NULL), x,
+                                      fabs (x) * 1e-12 + 0.005);
+      g_assert_null (strchr (sd_csv_reader_get_field (r, 3, NULL), ','));
+    }
+  assert_end (r);
+}
+
+static void
+test_writer_round_trip (void)
+{
+  round_trip (',');
+  round_trip (';');
+  round_trip ('\t');
+}
+
+/* Numbers are written with '.' even where the locale writes "3,5": a comma decimal would
+ * split the field in two. */
+static void
+test_writer_locale (void)
+{
+  g_autofree char *old = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *probe = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(SdCsvWriter) w = sd_csv_writer_new (out);
+
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL && setlocale (LC_ALL, "de_DE.utf8") == NULL)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is not installed (locale-gen de_DE.UTF-8 to run this part)");
+      return;
+    }
+  probe = g_strdup_printf ("%.1f", 1.5);
+  g_assert_cmpstr (probe, ==, "1,5");   /* the locale really writes a decimal comma */
+
+  sd_csv_writer_add_double (w, "%.2f", 3.5);
+  sd_csv_writer_add_double (w, NULL, -0.125);
+  sd_csv_writer_add_double (w, "%.6g", 1234.5678);
+  sd_csv_writer_add_double (w, "%.3e", 0.00012);
+  sd_csv_writer_add_double (w, NULL, NAN);
+  sd_csv_writer_add_int (w, 1000000);
+  sd_csv_writer_end_row (w);
+  round_trip (',');
+  round_trip (';');
+  setlocale (LC_ALL, old);
+  g_assert_cmpstr (out->str, ==, "3.50,-0.125,1234.57,1.200e-04,,1000000\n");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -293,6 +419,9 @@ main (int    argc,
   g_test_add_func ("/csv/binary", test_binary);
   g_test_add_func ("/csv/gzip-file", test_gzip_file);
   g_test_add_func ("/csv/speed", test_speed);
+  g_test_add_func ("/csv/writer/quoting", test_writer_quoting);
+  g_test_add_func ("/csv/writer/round-trip", test_writer_round_trip);
+  g_test_add_func ("/csv/writer/locale", test_writer_locale);
 
   return g_test_run ();
 }

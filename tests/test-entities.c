@@ -1,6 +1,7 @@
 /* test-entities.c — hand-written cases in English and Chinese, and order ids on Bitext */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "sd-entities.h"
@@ -277,12 +278,70 @@ test_bitext (void)
   g_assert_cmpfloat (recall, >=, 0.95);
 }
 
+/* Words come from the tokenizer: hyphenated titles stay whole, curly apostrophes match
+ * straight ones, kana are CJK, and the spans index the text as the user wrote it. */
+static void
+test_tokenized_words (void)
+{
+  g_autoptr(SdEntityExtractor) ex = sd_entity_extractor_new ();
+
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "Tie-dye T-shirt", NULL, 7);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "Kid's rain boots", NULL, 8);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "マグカップ", NULL, 9);
+  expect (ex, NULL, "Ｈｉ！ do you have the tie-dye T-shirts?", SD_ENTITY_PRODUCT, "tie-dye T-shirts", "tie-dye t-shirt");
+  expect (ex, NULL, "any kid’s boots in blue?", SD_ENTITY_PRODUCT, "kid’s boots", NULL);
+  expect (ex, NULL, "「マグカップ」はありますか", SD_ENTITY_PRODUCT, "マグカップ", NULL);
+  /* "shirt" alone is not the title's head word ("t-shirt" is). */
+  expect_none (ex, NULL, "a shirt please", SD_ENTITY_PRODUCT);
+}
+
+/* Chinese category names come from the demo shop's setting, a JSON object read with the
+ * JSON reader: escapes are decoded, and a damaged setting adds nothing. */
+static void
+test_category_translations (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sd-entities-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "shop.sqlite", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  SdStore *store = sd_store_open (path, &error);
+  g_autoptr(SdEntityExtractor) ex = sd_entity_extractor_new ();
+  g_autoptr(SdEntityExtractor) damaged = sd_entity_extractor_new ();
+
+  g_assert_no_error (error);
+  g_assert_true (sd_store_exec (store,
+    "INSERT INTO products (id, external_id, title, category, price_cents, stock) VALUES "
+    "  (1, 'P1', 'Ceramic mug', 'Kitchen', 1250, 3), (2, 'P2', 'Quote \"print\"', 'Art \"Prints\"', 900, 1);",
+    &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_store_set_setting (store, "categories.zh_CN",
+    "{\"Kitchen\": \"\\u53a8\\u623f\\u7528\\u54c1\", \"Art \\\"Prints\\\"\": \"艺术印刷品\"}", &error));
+  g_assert_true (sd_entity_extractor_load_catalog (ex, store, &error));
+  g_assert_no_error (error);
+  expect (ex, NULL, "有厨房用品吗", SD_ENTITY_CATEGORY, "厨房用品", "Kitchen");
+  expect (ex, NULL, "看看艺术印刷品", SD_ENTITY_CATEGORY, "艺术印刷品", "Art \"Prints\"");
+
+  g_assert_true (sd_store_set_setting (store, "categories.zh_CN", "{\"Kitchen\": \"厨房用品\"", &error));
+  g_assert_true (sd_entity_extractor_load_catalog (damaged, store, &error));
+  g_assert_no_error (error);
+  expect_none (damaged, NULL, "有厨房用品吗", SD_ENTITY_CATEGORY);
+
+  g_assert_finalize_object (store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/entities/patterns", test_patterns);
   g_test_add_func ("/entities/hostile", test_hostile);
+  g_test_add_func ("/entities/tokenized-words", test_tokenized_words);
+  g_test_add_func ("/entities/category-translations", test_category_translations);
   g_test_add_func ("/entities/bitext", test_bitext);
   return g_test_run ();
 }

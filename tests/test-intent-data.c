@@ -69,6 +69,11 @@ test_csv_errors (void)
     { "text,category\nok,a\n", NULL, "missing", "no label column “missing”" },
     { "text\nok\n", NULL, NULL, "no label column" },
     { "", NULL, NULL, "data: the file is empty" },
+    /* A record's problems are reported at the line where it starts. */
+    { "text,category\n\"two\nlines\",a,b\n", NULL, NULL, "data:2: 3 fields" },
+    { "text,category\n\"two\nlines\"x,a\n", NULL, NULL, "data:2: text after the closing quote" },
+    { "\"text\"x,category\nok,a\n", NULL, NULL, "data:1: text after the closing quote" },
+    { "\x89PNG\r\n\x1a\n", NULL, NULL, "a PNG image, not CSV text" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -81,6 +86,29 @@ test_csv_errors (void)
       if (strstr (error->message, cases[i].expected) == NULL)
         g_error ("case %u: expected “%s” in “%s”", i, cases[i].expected, error->message);
     }
+}
+
+static void
+test_csv_binary (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdIntentData) data = NULL;
+  static const char text[] = "text,category\nok,a\nnul\0byte,b\n";
+
+  /* A NUL byte is a binary file, not a text cut short. */
+  data = sd_intent_data_parse (text, sizeof text - 1, "data", NULL, NULL, &error);
+  g_assert_null (data);
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "line 3"));
+  g_clear_error (&error);
+
+  /* Without a GError the failure still shows. */
+  g_assert_null (sd_intent_data_parse (text, sizeof text - 1, "data", NULL, NULL, NULL));
+
+  /* Semicolons and tabs are text in a CSV file; CRLF inside a quoted field is kept. */
+  data = parse ("text,label\r\n\"a;b\tc\r\nd\",x\r\n", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (data->texts->pdata[0], ==, "a;b\tc\r\nd");
 }
 
 static void
@@ -168,6 +196,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/intent-data/csv", test_csv);
   g_test_add_func ("/intent-data/csv-errors", test_csv_errors);
+  g_test_add_func ("/intent-data/csv-binary", test_csv_binary);
   g_test_add_func ("/intent-data/json", test_json);
   g_test_add_func ("/intent-data/split", test_split);
   return g_test_run ();

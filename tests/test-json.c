@@ -86,6 +86,64 @@ test_lines (void)
   g_assert_nonnull (strstr (error->message, "x.jsonl:1:"));
 }
 
+/* Members walked by index, as the readers of flat objects do (the demo shop's category
+ * names, a model's saved parameters, review lines): element i is the value of member i. */
+static void
+test_members_by_index (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJsonNode) root = NULL;
+
+  root = sd_json_parse ("{\"Kitchen\": \"\u53a8\u623f\", \"factors\": 64, \"reg\": 0.05,"
+                        " \"cg\": false, \"solver\": \"cholesky\", \"x\": null, \"Kitchen\": \"\u53a8\"}",
+                        -1, "params", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sd_json_node_get_length (root), ==, 7);
+  g_assert_cmpstr (sd_json_node_get_member_name (root, 0), ==, "Kitchen");
+  g_assert_cmpstr (sd_json_node_get_string (sd_json_node_get_element (root, 0)), ==, "\xE5\x8E\xA8\xE6\x88\xBF");
+  g_assert_cmpstr (sd_json_node_get_member_name (root, 1), ==, "factors");
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_element (root, 1)), ==, 64.0);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_element (root, 2)), ==, 0.05);
+  g_assert_cmpint (sd_json_node_get_node_type (sd_json_node_get_element (root, 3)), ==, SD_JSON_BOOL);
+  g_assert_false (sd_json_node_get_boolean (sd_json_node_get_element (root, 3)));
+  g_assert_cmpint (sd_json_node_get_node_type (sd_json_node_get_element (root, 5)), ==, SD_JSON_NULL);
+  /* By index every duplicate is there; by name the last wins. */
+  g_assert_cmpstr (sd_json_node_get_member_name (root, 6), ==, "Kitchen");
+  g_assert_cmpstr (sd_json_node_get_member_string (root, "Kitchen"), ==, "\xE5\x8E\xA8");
+  g_assert_null (sd_json_node_get_member_name (root, 7));
+  g_assert_null (sd_json_node_get_element (root, 7));
+  /* An array has elements but no member names. */
+  g_clear_pointer (&root, sd_json_node_free);
+  root = sd_json_parse ("[1]", -1, NULL, &error);
+  g_assert_null (sd_json_node_get_member_name (root, 0));
+  g_assert_null (sd_json_node_get_member (root, "0"));
+}
+
+/* Review lines as the Amazon data sets write them: escapes the old strstr reader got
+ * wrong (surrogate pairs, \" inside the text, a key name inside another value). */
+static void
+test_review_lines (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJsonNode) root = NULL;
+  const char *text =
+    "{\"reviewerID\": \"A1\", \"reviewText\": \"He said \\\"overall\\\": 1 \\ud83d\\ude00\", \"overall\": 5.0}\n"
+    "{\"summary\": \"\\\"summary\\\":\", \"overall\": 2.0, \"reviewText\": \"tab\\there\"}\n";
+  SdJsonNode *first, *second;
+
+  root = sd_json_parse_lines (text, -1, "reviews.json", &error);
+  g_assert_no_error (error);
+  first = sd_json_node_get_element (root, 0);
+  second = sd_json_node_get_element (root, 1);
+  g_assert_cmpstr (sd_json_node_get_member_string (first, "reviewText"), ==,
+                   "He said \"overall\": 1 \xF0\x9F\x98\x80");
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (first, "overall")), ==, 5.0);
+  g_assert_null (sd_json_node_get_member (first, "summary"));
+  g_assert_cmpstr (sd_json_node_get_member_string (second, "summary"), ==, "\"summary\":");
+  g_assert_cmpstr (sd_json_node_get_member_string (second, "reviewText"), ==, "tab\there");
+  g_assert_cmpuint (sd_json_node_get_line (second), ==, 2);
+}
+
 static void
 test_malformed (void)
 {
@@ -228,6 +286,8 @@ main (int    argc,
   g_test_add_func ("/json/mutations", test_mutations);
   g_test_add_func ("/json/values", test_values);
   g_test_add_func ("/json/lines", test_lines);
+  g_test_add_func ("/json/members-by-index", test_members_by_index);
+  g_test_add_func ("/json/review-lines", test_review_lines);
   g_test_add_func ("/json/malformed", test_malformed);
   g_test_add_func ("/json/deep-nesting", test_deep_nesting);
   g_test_add_func ("/json/not-nul-terminated", test_not_nul_terminated);

@@ -1,7 +1,10 @@
 /* test-sentiment.c — negation, the built-in model, and quality on Amazon reviews */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+
+#include "sd-error.h"
 
 #include "sd-sentiment.h"
 #include "sd-text-features.h"
@@ -32,6 +35,70 @@ test_negation_scope (void)
   g_assert_true (has_name (zh, "NOT_c:好"));
   g_assert_true (has_name (zh, "cc:不|好"));
   g_assert_true (has_name (zh, "c:喜"));      /* 。 ends the scope */
+}
+
+/* The features come from the tokenizer: hyphenated words stay whole, emoji count once
+ * per pictograph, a line break ends the negation scope, and stray quote marks do not. */
+static void
+test_feature_tokens (void)
+{
+  g_autoptr(GPtrArray) en = sd_text_feature_names ("not a well-made 'T-shirt'\ngood \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD!", 1000);
+  g_assert_true (has_name (en, "NOT_w:well-made"));
+  g_assert_true (has_name (en, "NOT_w:t-shirt"));   /* the quote mark is no punctuation here */
+  g_assert_true (has_name (en, "w:good"));          /* the line break ended the scope */
+  g_assert_false (has_name (en, "b:t-shirt|good"));
+  g_assert_true (has_name (en, "s:\xF0\x9F\x91\x8D"));   /* the thumb, without its skin tone */
+  g_assert_true (has_name (en, "s:!"));
+
+  /* An order number inside Chinese text leaves the characters around it adjacent. */
+  g_autoptr(GPtrArray) zh = sd_text_feature_names ("订单SD-100234的状态", 1000);
+  g_assert_true (has_name (zh, "w:sd-100234"));
+  g_assert_true (has_name (zh, "cc:单|的"));
+}
+
+static void
+test_read_reviews (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sd-sentiment-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "reviews.json", NULL);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GError) error = NULL;
+  const char *good =
+    "{\"summary\": \"Love it \\ud83d\\ude00\", \"reviewText\": \"says \\\"overall\\\": 1\", \"overall\": 5.0}\n"
+    "\n"
+    "{\"overall\": 3, \"reviewText\": \"ok\"}\n"
+    "{\"reviewText\": \"broke\", \"overall\": 1.0}\n";
+
+  g_assert_true (g_file_set_contents (path, good, -1, NULL));
+  g_assert_true (sd_sentiment_read_reviews (path, 0, texts, labels, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (texts->len, ==, 3);
+  g_assert_cmpstr (texts->pdata[0], ==, "Love it \xF0\x9F\x98\x80. says \"overall\": 1");
+  g_assert_cmpstr (texts->pdata[1], ==, ". ok");
+  g_assert_cmpuint (g_array_index (labels, guint, 0), ==, SD_SENTIMENT_POSITIVE);
+  g_assert_cmpuint (g_array_index (labels, guint, 1), ==, SD_SENTIMENT_NEUTRAL);
+  g_assert_cmpuint (g_array_index (labels, guint, 2), ==, SD_SENTIMENT_NEGATIVE);
+
+  /* At most max_rows reviews (blank lines do not count). */
+  g_ptr_array_set_size (texts, 0);
+  g_array_set_size (labels, 0);
+  g_assert_true (sd_sentiment_read_reviews (path, 2, texts, labels, &error));
+  g_assert_cmpuint (texts->len, ==, 2);
+
+  /* A rating out of range, and a line that is not JSON, name their line. */
+  g_assert_true (g_file_set_contents (path, "{\"overall\": 5}\n{\"overall\": \"5\"}\n", -1, NULL));
+  g_assert_false (sd_sentiment_read_reviews (path, 0, texts, labels, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT);
+  g_assert_nonnull (strstr (error->message, "line 2: no rating"));
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (path, "{\"overall\": 5}\n\n{\"overall\": 5,}\n", -1, NULL));
+  g_assert_false (sd_sentiment_read_reviews (path, 0, texts, labels, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "reviews.json:3:"));
+
+  g_remove (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -149,6 +216,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sentiment/negation-scope", test_negation_scope);
+  g_test_add_func ("/sentiment/feature-tokens", test_feature_tokens);
+  g_test_add_func ("/sentiment/read-reviews", test_read_reviews);
   g_test_add_func ("/sentiment/builtin", test_builtin);
   g_test_add_func ("/sentiment/amazon", test_amazon);
   return g_test_run ();

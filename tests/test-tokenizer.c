@@ -120,6 +120,43 @@ test_offsets (void)
 }
 
 static void
+test_hyphens (void)
+{
+  /* Without the flag a hyphen separates; with it, one between word characters joins. */
+  check ("t-shirt wi-fi top_up", SD_TOKENIZE_DEFAULT, "t/word shirt/word wi/word fi/word top/word up/word");
+  check ("Tie-dye T-shirt, top_up 2024-05-01 3-pack -x y- a--b", SD_TOKENIZE_JOIN_HYPHENS,
+         "tie-dye/word t-shirt/word top_up/word 2024-05-01/number 3-pack/word x/word y/word "
+         "a/word b/word");
+  check ("re-order! -", SD_TOKENIZE_JOIN_HYPHENS | SD_TOKENIZE_KEEP_PUNCT,
+         "re-order/word !/punct -/punct");
+  /* The non-breaking hyphen is NFKC'd to U+2010, which joins too. */
+  check ("e\xE2\x80\x91mail", SD_TOKENIZE_JOIN_HYPHENS, "e\xE2\x80\x90mail/word");
+  /* CJK characters stay tokens of their own. */
+  check ("订单-SD-1", SD_TOKENIZE_JOIN_HYPHENS, "订/cjk 单/cjk sd-1/word");
+}
+
+/* On text that is not normalised, offsets index that text: what the entity extractor
+ * needs for its spans. */
+static void
+test_raw_offsets (void)
+{
+  const char *text = "Ｆｕｌｌ WIDTH “Don’t” 订单 T-Shirt";
+  g_autoptr(GArray) tokens = sd_tokenize_normalized (text, SD_TOKENIZE_JOIN_HYPHENS);
+  g_autofree char *got = describe (tokens);
+
+  g_assert_cmpstr (got, ==, "Ｆｕｌｌ/word WIDTH/word Don't/word 订/cjk 单/cjk T-Shirt/word");
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      SdToken *t = &g_array_index (tokens, SdToken, i);
+      g_autofree char *span = g_strndup (text + t->start, t->end - t->start);
+      if (strcmp (t->text, "Don't") == 0)
+        g_assert_cmpstr (span, ==, "Don’t");
+      else
+        g_assert_cmpstr (span, ==, t->text);
+    }
+}
+
+static void
 test_broken_input (void)
 {
   /* Invalid UTF-8, NULs and control characters. */
@@ -212,6 +249,8 @@ main (int    argc,
   g_test_add_func ("/tokenizer/words-and-numbers", test_words_and_numbers);
   g_test_add_func ("/tokenizer/emoji", test_emoji);
   g_test_add_func ("/tokenizer/offsets", test_offsets);
+  g_test_add_func ("/tokenizer/hyphens", test_hyphens);
+  g_test_add_func ("/tokenizer/raw-offsets", test_raw_offsets);
   g_test_add_func ("/tokenizer/broken-input", test_broken_input);
   g_test_add_func ("/tokenizer/huge-input", test_huge_input);
   return g_test_run ();

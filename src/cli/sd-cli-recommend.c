@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sd-cli.h"
+#include "sd-csv.h"
 #include "sd-customer-profile.h"
 #include "sd-ease.h"
 #include "sd-error.h"
@@ -189,18 +190,15 @@ sibling_file (const char *path,
   return NULL;
 }
 
-static void
-csv_field (FILE       *out,
-           const char *text)
+/* Rows of CSV for stdout: text fields quoted (as this command has always written them),
+ * numbers without the locale. The header is written plain before them. */
+static SdCsvWriter *
+csv_rows_new (GString *out)
 {
-  fputc ('"', out);
-  for (const char *p = text ? text : ""; *p; p++)
-    {
-      if (*p == '"')
-        fputc ('"', out);
-      fputc (*p, out);
-    }
-  fputc ('"', out);
+  SdCsvWriter *csv = sd_csv_writer_new (out);
+
+  sd_csv_writer_set_quote_all (csv, TRUE);
+  return csv;
 }
 
 /* ---- eval ---------------------------------------------------------------------------- */
@@ -571,23 +569,27 @@ sd_cli_eval (SdCliGlobal  *global,
         for (guint n = 0; n < G_N_ELEMENTS (names); n++)
           printf (",%s@%u", names[n], result->overall.at[c].k);
       printf (",coverage,novelty,diversity\n");
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(SdCsvWriter) rows = csv_rows_new (out);
+
       for (guint s = 0; s <= result->segments->len; s++)
         {
           const SdEvalSegment *seg = s ? g_ptr_array_index (result->segments, s - 1) : NULL;
           const SdEvalMetrics *gm = seg ? &seg->metrics : &result->overall;
-          csv_field (stdout, seg ? seg->label : "all");
-          printf (",%u", gm->n_users);
+          sd_csv_writer_add_string (rows, seg ? seg->label : "all");
+          sd_csv_writer_add_int (rows, gm->n_users);
           for (guint c = 0; c < gm->n_ks; c++)
             for (guint n = 0; n < G_N_ELEMENTS (names); n++)
               {
                 g_autofree char *key = g_strdup_printf ("%s@%u", names[n], gm->at[c].k);
-                sd_cli_csv_number (stdout, sd_eval_metrics_get (gm, key), 6);
+                sd_csv_writer_add_double (rows, "%.6f", sd_eval_metrics_get (gm, key));
               }
-          sd_cli_csv_number (stdout, gm->coverage, 6);
-          sd_cli_csv_number (stdout, gm->novelty, 6);
-          sd_cli_csv_number (stdout, gm->diversity, 6);
-          putchar ('\n');
+          sd_csv_writer_add_double (rows, "%.6f", gm->coverage);
+          sd_csv_writer_add_double (rows, "%.6f", gm->novelty);
+          sd_csv_writer_add_double (rows, "%.6f", gm->diversity);
+          sd_csv_writer_end_row (rows);
         }
+      fputs (out->str, stdout);
     }
   else
     {
@@ -1013,16 +1015,18 @@ sd_cli_recommend (SdCliGlobal  *global,
         }
       if (csv)
         {
-          printf ("%u,%" G_GINT64_FORMAT ",", r + 1, item->id);
-          csv_field (stdout, item->external_id);
-          putchar (',');
-          csv_field (stdout, item->title);
-          putchar (',');
-          csv_field (stdout, item->category);
-          sd_cli_csv_number (stdout, s->score, 6);
-          putchar (',');
-          csv_field (stdout, reasons->str);
-          putchar ('\n');
+          g_autoptr(GString) out = g_string_new (NULL);
+          g_autoptr(SdCsvWriter) row = csv_rows_new (out);
+
+          sd_csv_writer_add_int (row, r + 1);
+          sd_csv_writer_add_int (row, item->id);
+          sd_csv_writer_add_string (row, item->external_id ? item->external_id : "");
+          sd_csv_writer_add_string (row, item->title ? item->title : "");
+          sd_csv_writer_add_string (row, item->category ? item->category : "");
+          sd_csv_writer_add_double (row, "%.6g", s->score);
+          sd_csv_writer_add_string (row, reasons->str);
+          sd_csv_writer_end_row (row);
+          fputs (out->str, stdout);
         }
       else
         {
@@ -1142,14 +1146,17 @@ sd_cli_similar (SdCliGlobal  *global,
         }
       else if (csv)
         {
-          printf ("%u,%" G_GINT64_FORMAT ",", r + 1, item->id);
-          csv_field (stdout, item->external_id);
-          putchar (',');
-          csv_field (stdout, item->title);
-          putchar (',');
-          csv_field (stdout, item->category);
-          sd_cli_csv_number (stdout, s->score, 4);
-          putchar ('\n');
+          g_autoptr(GString) out = g_string_new (NULL);
+          g_autoptr(SdCsvWriter) row = csv_rows_new (out);
+
+          sd_csv_writer_add_int (row, r + 1);
+          sd_csv_writer_add_int (row, item->id);
+          sd_csv_writer_add_string (row, item->external_id ? item->external_id : "");
+          sd_csv_writer_add_string (row, item->title ? item->title : "");
+          sd_csv_writer_add_string (row, item->category ? item->category : "");
+          sd_csv_writer_add_double (row, "%.4f", s->score);
+          sd_csv_writer_end_row (row);
+          fputs (out->str, stdout);
         }
       else
         {
@@ -1327,16 +1334,21 @@ sd_cli_tune (SdCliGlobal  *global,
   else if (csv)
     {
       printf ("trial,params,%s,fit_seconds,best\n", result->metric);
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(SdCsvWriter) rows = csv_rows_new (out);
+
       for (guint t = 0; t < result->trials->len; t++)
         {
           SdTuneTrial *trial = g_ptr_array_index (result->trials, t);
           g_autofree char *what = g_strjoinv (" ", trial->assignments);
-          printf ("%u,", t + 1);
-          csv_field (stdout, what);
-          sd_cli_csv_number (stdout, trial->value, 6);
-          sd_cli_csv_number (stdout, trial->fit_seconds, 3);
-          printf (",%s\n", t == result->best ? "yes" : "no");
+          sd_csv_writer_add_int (rows, t + 1);
+          sd_csv_writer_add_string (rows, what);
+          sd_csv_writer_add_double (rows, "%.6f", trial->value);
+          sd_csv_writer_add_double (rows, "%.3f", trial->fit_seconds);
+          sd_csv_writer_add_string (rows, t == result->best ? "yes" : "no");
+          sd_csv_writer_end_row (rows);
         }
+      fputs (out->str, stdout);
     }
   else
     {

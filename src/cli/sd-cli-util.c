@@ -210,28 +210,6 @@ sd_cli_json_string (FILE       *out,
 }
 
 void
-sd_cli_csv_number (FILE   *out,
-                   double  value,
-                   int     decimals)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE + 32];
-
-  if (decimals < 0)
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
-      sd_json_append_double (text, value);
-      fprintf (out, ",%s", isfinite (value) ? text->str : "");
-      return;
-    }
-  {
-    char format[16];
-
-    g_snprintf (format, sizeof format, "%%.%df", MIN (decimals, 17));
-    fprintf (out, ",%s", isfinite (value) ? g_ascii_formatd (buf, sizeof buf, format, value) : "");
-  }
-}
-
-void
 sd_cli_print_json (SdJsonWriter *writer)
 {
   g_autofree char *text = sd_json_writer_finish (writer);

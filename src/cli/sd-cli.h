@@ -80,9 +80,6 @@ void     sd_cli_print_error (const char   *command,
                              const GError *error);
 /* Prints a JSON-escaped string with quotes. */
 void     sd_cli_json_string (FILE *out, const char *str);
-/* A comma and then @value as a CSV field, never through the locale: with @decimals places,
- * or (decimals < 0) the shortest form that reads back exactly. */
-void     sd_cli_csv_number  (FILE *out, double value, int decimals);
 /* Prints the writer's JSON and a newline, and frees the writer. */
 void     sd_cli_print_json  (SdJsonWriter *writer);
 

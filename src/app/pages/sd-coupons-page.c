@@ -16,6 +16,7 @@
 #include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
 #include "sd-coupons-page.h"
+#include "sd-csv.h"
 #include "sd-customer-facts.h"
 #include "sd-error.h"
 #include "sd-format.h"
@@ -1120,26 +1121,22 @@ export_response_cb (GtkNativeDialog *chooser,
                     GListModel      *model)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GString) csv = g_string_new ("customer,name,country,segment,spend\n");
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autoptr(SdCsvWriter) writer = sd_csv_writer_new (csv);
   g_autoptr(GError) error = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))))
     {
+      /* Every text field quoted: ids such as 00123 stay text in a spreadsheet. */
+      sd_csv_writer_set_quote_all (writer, TRUE);
+      sd_csv_writer_add_row (writer, "customer", "name", "country", "segment", "spend", NULL);
       for (guint i = 0; i < g_list_model_get_n_items (model); i++)
         {
           g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
           g_auto(GStrv) f = g_strsplit (gtk_string_object_get_string (item), "\t", -1);
           for (guint c = 0; f[c]; c++)
-            {
-              g_auto(GStrv) parts = g_strsplit (f[c], "\"", -1);
-              g_autofree char *quoted = g_strjoinv ("\"\"", parts);
-
-              /* Every field quoted, inner quotes doubled: RFC 4180. */
-              if (c)
-                g_string_append_c (csv, ',');
-              g_string_append_printf (csv, "\"%s\"", quoted);
-            }
-          g_string_append_c (csv, '\n');
+            sd_csv_writer_add_string (writer, f[c]);
+          sd_csv_writer_end_row (writer);
         }
       if (!g_file_replace_contents (file, csv->str, csv->len, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
         g_warning ("Could not export the customers: %s", error->message);

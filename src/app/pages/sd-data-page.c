@@ -339,9 +339,7 @@ static void
 toast (SdDataPage *self,
        const char *message)
 {
-  GtkWindow *window = get_window (self);
-  if (window)
-    sd_page_host_toast (GTK_WIDGET (self), message);
+  sd_page_host_toast (GTK_WIDGET (self), message);
 }
 
 static void

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sd-content.h"
+#include "sd-csv.h"
 #include "sd-coupon-engine.h"
 #include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
@@ -757,9 +758,7 @@ static void
 toast (SdRecommendationsPage *self,
        const char            *message)
 {
-  GtkWindow *window = get_window (self);
-  if (window)
-    sd_page_host_toast (GTK_WIDGET (self), message);
+  sd_page_host_toast (GTK_WIDGET (self), message);
 }
 
 static void
@@ -1895,35 +1894,14 @@ rec_row_activated_cb (GtkListBox            *list,
 
 /* ---- Export -------------------------------------------------------------------------- */
 
-/* RFC 4180: a field with a separator, quote or line break is quoted, quotes doubled. */
-static void
-csv_field (GString    *out,
-           const char *text)
-{
-  if (text == NULL)
-    return;
-  if (strpbrk (text, ",\"\r\n") == NULL && text[0] != ' ' && (*text == '\0' || text[strlen (text) - 1] != ' '))
-    {
-      g_string_append (out, text);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
 gboolean
 sd_recommendations_page_export_csv (SdRecommendationsPage *self,
                                     const char            *path,
                                     GError               **error)
 {
   ViewWork *w = shown_view (self);
-  g_autoptr(GString) out = g_string_new ("customer,model,rank,product_id,title,score,explanation\r\n");
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(SdCsvWriter) csv = sd_csv_writer_new (out);
 
   g_return_val_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self), FALSE);
   if (w == NULL)
@@ -1931,24 +1909,24 @@ sd_recommendations_page_export_csv (SdRecommendationsPage *self,
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("No recommendations are on show to export."));
       return FALSE;
     }
+  /* CRLF, as spreadsheets on Windows expect. */
+  sd_csv_writer_set_crlf (csv, TRUE);
+  sd_csv_writer_add_row (csv, "customer", "model", "rank", "product_id", "title", "score", "explanation", NULL);
   for (guint c = 0; c < w->n_models; c++)
     for (guint r = 0; r < w->lists[c].rows->len; r++)
       {
         RecRow *row = g_ptr_array_index (w->lists[c].rows, r);
         g_autofree char *reasons = g_strdup (row->explanation ? row->explanation : "");
-        char score[G_ASCII_DTOSTR_BUF_SIZE];
 
         g_strdelimit (reasons, "\n", ';');
-        csv_field (out, w->profile->external_id);
-        g_string_append_c (out, ',');
-        csv_field (out, w->lists[c].model);
-        g_string_append_printf (out, ",%u,", r + 1);
-        csv_field (out, row->external_id);
-        g_string_append_c (out, ',');
-        csv_field (out, row->title);
-        g_string_append_printf (out, ",%s,", g_ascii_formatd (score, sizeof score, "%.6g", row->score));
-        csv_field (out, reasons);
-        g_string_append (out, "\r\n");
+        sd_csv_writer_add_string (csv, w->profile->external_id);
+        sd_csv_writer_add_string (csv, w->lists[c].model);
+        sd_csv_writer_add_int (csv, r + 1);
+        sd_csv_writer_add_string (csv, row->external_id);
+        sd_csv_writer_add_string (csv, row->title);
+        sd_csv_writer_add_double (csv, "%.6g", row->score);
+        sd_csv_writer_add_string (csv, reasons);
+        sd_csv_writer_end_row (csv);
       }
   if (!g_file_set_contents (path, out->str, (gssize) out->len, error))
     return FALSE;

@@ -107,9 +107,7 @@ static void
 toast (SdTrainingPage *self,
        const char     *message)
 {
-  GtkWindow *window = get_window (self);
-  if (window)
-    sd_page_host_toast (GTK_WIDGET (self), message);
+  sd_page_host_toast (GTK_WIDGET (self), message);
 }
 
 static const char *

@@ -1,4 +1,4 @@
-/* sd-csv.c — a streaming reader of CSV and other delimited text (plain or gzip)
+/* sd-csv.c — the one reader and the one writer of CSV and other delimited text
  *
  * The reader scans whole runs of ordinary bytes with a lookup table and copies them
  * with memcpy into one field buffer and one raw-text buffer, both reused for every
@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "sd-csv.h"
@@ -767,4 +768,161 @@ sd_csv_reader_resync (SdCsvReader *self)
   self->line = self->record_line + 1;
   self->skip_lf = FALSE;
   return TRUE;
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+struct _SdCsvWriter
+{
+  GString  *out;
+  char      separator;
+  gboolean  crlf;
+  gboolean  quote_all;
+  guint     n_fields;     /* in the current row */
+  gsize     row_start;    /* where the current row starts in @out */
+};
+
+SdCsvWriter *
+sd_csv_writer_new (GString *out)
+{
+  SdCsvWriter *self;
+
+  g_return_val_if_fail (out != NULL, NULL);
+  self = g_new0 (SdCsvWriter, 1);
+  self->out = out;
+  self->separator = ',';
+  return self;
+}
+
+void
+sd_csv_writer_free (SdCsvWriter *self)
+{
+  g_free (self);
+}
+
+void
+sd_csv_writer_set_separator (SdCsvWriter *self,
+                             char         separator)
+{
+  g_return_if_fail (separator != '\n' && separator != '\r' && separator != '"' && separator != '\0');
+  self->separator = separator;
+}
+
+void
+sd_csv_writer_set_crlf (SdCsvWriter *self,
+                        gboolean     crlf)
+{
+  self->crlf = crlf;
+}
+
+void
+sd_csv_writer_set_quote_all (SdCsvWriter *self,
+                             gboolean     quote_all)
+{
+  self->quote_all = quote_all;
+}
+
+static gboolean
+needs_quotes (const char *value,
+              char        separator)
+{
+  gsize len = strlen (value);
+
+  if (len == 0)
+    return FALSE;
+  if (value[0] == ' ' || value[len - 1] == ' ')
+    return TRUE;
+  for (const char *p = value; *p; p++)
+    if (*p == separator || *p == '"' || *p == '\n' || *p == '\r')
+      return TRUE;
+  return FALSE;
+}
+
+static void
+append_field (GString    *out,
+              const char *value,
+              char        separator,
+              gboolean    quote)
+{
+  if (!quote && !needs_quotes (value, separator))
+    {
+      g_string_append (out, value);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+begin_field (SdCsvWriter *self)
+{
+  if (self->n_fields == 0)
+    self->row_start = self->out->len;
+  else
+    g_string_append_c (self->out, self->separator);
+  self->n_fields++;
+}
+
+void
+sd_csv_writer_add_string (SdCsvWriter *self,
+                          const char  *value)
+{
+  begin_field (self);
+  append_field (self->out, value ? value : "", self->separator, self->quote_all);
+}
+
+void
+sd_csv_writer_add_int (SdCsvWriter *self,
+                       gint64       value)
+{
+  begin_field (self);
+  g_string_append_printf (self->out, "%" G_GINT64_FORMAT, value);
+}
+
+void
+sd_csv_writer_add_double (SdCsvWriter *self,
+                          const char  *format,
+                          double       value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE + 320];   /* "%.2f" of 1e308 has 309 digits */
+
+  begin_field (self);
+  if (!isfinite (value))
+    return;
+  if (format)
+    g_ascii_formatd (buf, sizeof buf, format, value);
+  else
+    g_ascii_dtostr (buf, sizeof buf, value);
+  /* Digits, '-', '.', 'e': nothing to quote, unless '.' itself is the separator. */
+  append_field (self->out, buf, self->separator, FALSE);
+}
+
+void
+sd_csv_writer_end_row (SdCsvWriter *self)
+{
+  /* A row of one empty field would be a blank line, which readers skip. */
+  if (self->n_fields == 1 && self->out->len == self->row_start)
+    g_string_append (self->out, "\"\"");
+  g_string_append (self->out, self->crlf ? "\r\n" : "\n");
+  self->n_fields = 0;
+}
+
+void
+sd_csv_writer_add_row (SdCsvWriter *self,
+                       const char  *first,
+                       ...)
+{
+  va_list args;
+
+  va_start (args, first);
+  for (const char *value = first; value; value = va_arg (args, const char *))
+    sd_csv_writer_add_string (self, value);
+  va_end (args);
+  sd_csv_writer_end_row (self);
 }

@@ -1,5 +1,6 @@
-/* sd-csv.h — a streaming reader of CSV and other delimited text (plain or gzip)
+/* sd-csv.h — the one reader and the one writer of CSV and other delimited text
  *
+ * Reading (plain or gzip):
  * RFC 4180 quoting with embedded newlines, CRLF or LF line ends, a UTF-8 byte order
  * mark, any one-byte separator. A record is handed out as an array of NUL-terminated
  * fields that live in one buffer reused from record to record, so reading does not
@@ -79,5 +80,45 @@ gboolean           sd_csv_reader_resync         (SdCsvReader  *self);
 guint64            sd_csv_reader_get_bytes_read  (SdCsvReader *self);
 guint64            sd_csv_reader_get_bytes_total (SdCsvReader *self);
 const char        *sd_csv_reader_get_name       (SdCsvReader  *self);
+
+/* Writing: every CSV the project writes goes through SdCsvWriter, which appends rows to
+ * a GString the caller owns (and may write out and truncate between rows). A field is
+ * quoted when it holds the separator, a quote, a CR or LF, or starts or ends with a
+ * space (RFC 4180: the field in quotes, each quote inside doubled); numbers are written
+ * with '.' whatever the locale, so a comma-decimal locale cannot split a field. Rows end
+ * in LF unless sd_csv_writer_set_crlf() is set. */
+typedef struct _SdCsvWriter SdCsvWriter;
+
+/* @out is borrowed: it must outlive the writer. */
+SdCsvWriter       *sd_csv_writer_new            (GString      *out);
+void               sd_csv_writer_free           (SdCsvWriter  *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdCsvWriter, sd_csv_writer_free)
+
+void               sd_csv_writer_set_separator  (SdCsvWriter  *self,
+                                                 char          separator);
+/* CRLF line ends, as RFC 4180 and spreadsheets on Windows have them. */
+void               sd_csv_writer_set_crlf       (SdCsvWriter  *self,
+                                                 gboolean      crlf);
+/* Quote every text field, needed or not (numbers stay bare). */
+void               sd_csv_writer_set_quote_all  (SdCsvWriter  *self,
+                                                 gboolean      quote_all);
+
+/* One field of the current row; NULL is an empty field. */
+void               sd_csv_writer_add_string     (SdCsvWriter  *self,
+                                                 const char   *value);
+void               sd_csv_writer_add_int        (SdCsvWriter  *self,
+                                                 gint64        value);
+/* @format is a g_ascii_formatd() format ("%.6g", "%.2f"), or NULL for the shortest text
+ * that reads back as the same double; a value that is not finite is an empty field. */
+void               sd_csv_writer_add_double     (SdCsvWriter  *self,
+                                                 const char   *format,
+                                                 double        value);
+/* Ends the current row. A row of one empty field is written as "" (an empty line would
+ * be skipped by readers). */
+void               sd_csv_writer_end_row        (SdCsvWriter  *self);
+/* A whole row of strings: the fields, then NULL. */
+void               sd_csv_writer_add_row        (SdCsvWriter  *self,
+                                                 const char   *first,
+                                                 ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

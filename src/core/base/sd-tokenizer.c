@@ -62,6 +62,13 @@ is_apostrophe (gunichar c)
   return c == '\'' || c == 0x2019 || c == 0x02BC;
 }
 
+/* Joins the parts of a word under SD_TOKENIZE_JOIN_HYPHENS (after NFKC, U+2011 is U+2010). */
+static gboolean
+is_hyphen (gunichar c)
+{
+  return c == '-' || c == '_' || c == 0x2010 || c == 0x2011;
+}
+
 static gboolean
 is_word_char (gunichar c)
 {
@@ -178,6 +185,12 @@ sd_tokenize_normalized (const char      *normalized,
                   continue;
                 }
               if ((d == '.' || d == ',') && numeric && g_ascii_isdigit (*after) && p > start)
+                {
+                  p = after;
+                  continue;
+                }
+              if ((flags & SD_TOKENIZE_JOIN_HYPHENS) && is_hyphen (d) &&
+                  is_word_char (g_utf8_get_char (after)))
                 {
                   p = after;
                   continue;

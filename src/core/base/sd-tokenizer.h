@@ -40,6 +40,9 @@ typedef enum {
   SD_TOKENIZE_KEEP_PUNCT  = 1 << 0,   /* punctuation and symbols as tokens */
   SD_TOKENIZE_CJK_BIGRAMS = 1 << 1,   /* add SD_TOKEN_CJK_BIGRAM tokens */
   SD_TOKENIZE_KEEP_CASE   = 1 << 2,   /* skip case folding */
+  /* A hyphen or underscore between two word characters stays in the word: "t-shirt",
+   * "wi-fi", "top_up", "2024-05-01" (a number stays a number). */
+  SD_TOKENIZE_JOIN_HYPHENS = 1 << 3,
 } SdTokenizeFlags;
 
 /* Valid, cut, NFKC-normalised and (unless KEEP_CASE) case-folded text. @length may be -1
@@ -55,12 +58,17 @@ GArray      *sd_tokenize             (const char      *text,
                                       SdTokenizeFlags  flags);
 
 /* The same on text that is already normalised (from sd_tokenizer_normalize() with the
- * same flags): lets callers keep the normalised text for offsets. */
+ * same flags): lets callers keep the normalised text for offsets. It may also be given
+ * any valid UTF-8 as it is, when the offsets must index the caller's own text (the
+ * entity extractor's spans): then nothing is normalised, cut or case-folded, and the
+ * tokens keep the text's case and forms (apostrophes are still straightened). */
 GArray      *sd_tokenize_normalized  (const char      *normalized,
                                       SdTokenizeFlags  flags);
 
 const char  *sd_token_kind_to_string (SdTokenKind      kind);
 
+/* Han (with 々 〆 〇), Hiragana, Katakana, Hangul and Bopomofo letters: the characters
+ * that are tokens on their own. The one definition of "CJK" in the project. */
 gboolean     sd_unichar_is_cjk       (gunichar         c);
 gboolean     sd_unichar_is_emoji     (gunichar         c);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sd-chat-corpus.h"
+#include "sd-csv.h"
 #include "sd-core-resources.h"
 #include "sd-error.h"
 
@@ -60,37 +61,54 @@ lookup_resource (const char *name, GError **error)
                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
 }
 
-/* Calls @func with the tab-separated fields of every non-empty, non-comment line. */
-static gboolean
-for_each_tsv_line (const char  *name,
-                   guint        n_fields,
-                   void       (*func) (char **fields, gpointer data),
-                   gpointer     data,
-                   GError     **error)
+gboolean
+sd_chat_corpus_read_builtin_tsv (const char     *name,
+                                 guint           n_fields,
+                                 SdChatTsvFunc   func,
+                                 gpointer        data,
+                                 GError        **error)
 {
   g_autoptr(GBytes) bytes = lookup_resource (name, error);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(SdCsvReader) reader = NULL;
+  g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+  g_autoptr(GError) local = NULL;
+
   if (bytes == NULL)
     return FALSE;
+  stream = g_memory_input_stream_new_from_bytes (bytes);
+  reader = sd_csv_reader_new_for_stream (stream, name, g_bytes_get_size (bytes));
+  sd_csv_reader_set_separator (reader, '\t');
+  sd_csv_reader_set_quote (reader, 0);
 
-  gsize len = 0;
-  const char *text = g_bytes_get_data (bytes, &len);
-  g_autofree char *copy = g_strndup (text, len);
-  g_auto(GStrv) lines = g_strsplit (copy, "\n", -1);
-
-  for (guint i = 0; lines[i]; i++)
+  while (sd_csv_reader_next (reader, &local))
     {
-      g_strchomp (lines[i]);
-      if (lines[i][0] == '\0' || lines[i][0] == '#')
+      guint n = sd_csv_reader_get_n_fields (reader);
+
+      if (sd_csv_reader_get_field (reader, 0, NULL)[0] == '#')
         continue;
-      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", n_fields);
-      if (g_strv_length (fields) != n_fields)
+      if (n != n_fields || sd_csv_reader_get_reencoded (reader))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "Built-in chat corpus %s, line %u: expected %u tab-separated fields",
-                       name, i + 1, n_fields);
+                       "Built-in chat corpus %s, line %" G_GUINT64_FORMAT ": expected %u "
+                       "tab-separated fields of UTF-8 text", name, sd_csv_reader_get_line (reader), n_fields);
           return FALSE;
         }
-      func (fields, data);
+      g_ptr_array_set_size (fields, 0);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (fields, (gpointer) sd_csv_reader_get_field (reader, i, NULL));
+      g_ptr_array_add (fields, NULL);
+      if (!func ((const char *const *) fields->pdata, data, error))
+        {
+          g_prefix_error (error, "Built-in chat corpus %s, line %" G_GUINT64_FORMAT ": ",
+                          name, sd_csv_reader_get_line (reader));
+          return FALSE;
+        }
+    }
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
     }
   return TRUE;
 }
@@ -100,11 +118,12 @@ typedef struct {
   const char *lang;
 } CollectData;
 
-static void
-collect_example (char **fields, gpointer data)
+static gboolean
+collect_example (const char *const *fields, gpointer data, GError **error)
 {
   CollectData *c = data;
   g_ptr_array_add (c->out, example_new (fields[0], c->lang, fields[1], SD_CHAT_SOURCE_BUILTIN));
+  return TRUE;
 }
 
 GPtrArray *
@@ -120,7 +139,7 @@ sd_chat_corpus_builtin_examples (const char  *lang,
         continue;
       g_autofree char *file = g_strconcat (langs[i], ".tsv", NULL);
       CollectData c = { out, langs[i] };
-      if (!for_each_tsv_line (file, 2, collect_example, &c, error))
+      if (!sd_chat_corpus_read_builtin_tsv (file, 2, collect_example, &c, error))
         return NULL;
     }
   return g_steal_pointer (&out);
@@ -208,31 +227,21 @@ insert_example (SdStore *store, gint64 intent, const char *lang, const char *tex
   return sqlite3_column_int64 (sel, 0);
 }
 
-typedef struct {
-  SdStore  *store;
-  GError  **error;
-  gboolean  failed;
-} SeedData;
-
-static void
-seed_template (char **fields, gpointer data)
+static gboolean
+seed_template (const char *const *fields, gpointer data, GError **error)
 {
-  SeedData *s = data;
-  if (s->failed)
-    return;
-  g_autoptr(SdStmt) stmt = sd_store_prepare (s->store,
+  SdStore *store = data;
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
       "INSERT INTO chat_templates (intent, lang, text, source) VALUES (?, ?, ?, 'builtin') "
-      "ON CONFLICT (intent, lang) DO NOTHING", s->error);
+      "ON CONFLICT (intent, lang) DO NOTHING", error);
   if (stmt == NULL)
-    {
-      s->failed = TRUE;
-      return;
-    }
+    return FALSE;
   sqlite3_bind_text (stmt, 1, fields[0], -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, fields[1], -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, fields[2], -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    s->failed = !sd_store_fail (s->store, "Could not add a chat template", s->error);
+    return sd_store_fail (store, "Could not add a chat template", error);
+  return TRUE;
 }
 
 static gboolean
@@ -257,10 +266,7 @@ seed_locked (SdStore *store, GError **error)
         return FALSE;
     }
 
-  SeedData s = { store, error, FALSE };
-  if (!for_each_tsv_line ("templates.tsv", 3, seed_template, &s, error))
-    return FALSE;
-  return !s.failed;
+  return sd_chat_corpus_read_builtin_tsv ("templates.tsv", 3, seed_template, store, error);
 }
 
 gboolean

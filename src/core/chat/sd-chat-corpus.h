@@ -36,6 +36,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdChatExample, sd_chat_example_free)
 GPtrArray  *sd_chat_corpus_builtin_examples (const char  *lang,
                                              GError     **error);
 
+/* Calls @func with the fields of each line of the built-in TSV resource @name (a file of
+ * data/chat-corpus), read with the CSV reader: tab-separated, no quoting, blank lines and
+ * lines starting with # skipped, every other line exactly @n_fields fields of UTF-8. The
+ * fields live until @func returns. Stops at the first line @func fails. */
+typedef gboolean (*SdChatTsvFunc) (const char *const *fields,
+                                   gpointer           data,
+                                   GError           **error);
+gboolean    sd_chat_corpus_read_builtin_tsv (const char     *name,
+                                             guint           n_fields,
+                                             SdChatTsvFunc   func,
+                                             gpointer        data,
+                                             GError        **error);
+
 /* Writes the built-in intents, examples and templates into @store once (nothing is done
  * when chat_intents already has rows, so staff edits survive). */
 gboolean    sd_chat_corpus_seed          (SdStore     *store,

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "sd-entities.h"
+#include "sd-json.h"
+#include "sd-tokenizer.h"
 
 #define MAX_TEXT_BYTES (64 * 1024)
 #define MAX_CJK_TERM_CHARS 16
@@ -103,13 +105,6 @@ sd_entity_extractor_new (void)
 
 /* --- words ---------------------------------------------------------------------- */
 
-static gboolean
-is_cjk (gunichar c)
-{
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0xF900 && c <= 0xFAFF);
-}
-
 static const char *const stopwords[] = {
   "a", "an", "the", "and", "or", "of", "for", "with", "in", "on", "to", "my", "your", "me",
   "i", "you", "it", "is", "are", "do", "does", "have", "has", "any", "some", "this", "that",
@@ -158,33 +153,26 @@ word_clear (gpointer p)
   g_free (((Word *) p)->canon);
 }
 
-/* Latin words (letters, digits, inner ' and -) with their byte spans. */
+/* Latin words (letters, digits, inner apostrophes, hyphens and underscores) with their
+ * byte spans in @text, which is valid UTF-8: the tokenizer's words, on the text as it
+ * is so the spans stay the caller's. */
 static GArray *
 split_words (const char *text)
 {
   GArray *words = g_array_new (FALSE, FALSE, sizeof (Word));
+  g_autoptr(GArray) tokens = sd_tokenize_normalized (text, SD_TOKENIZE_JOIN_HYPHENS);
+
   g_array_set_clear_func (words, word_clear);
-  const char *p = text;
-  while (*p)
+  for (guint i = 0; i < tokens->len; i++)
     {
-      gunichar c = g_utf8_get_char (p);
-      if (!g_unichar_isalnum (c) || is_cjk (c))
-        {
-          p = g_utf8_next_char (p);
-          continue;
-        }
-      const char *start = p;
-      while (*p)
-        {
-          gunichar d = g_utf8_get_char (p);
-          if (g_unichar_isalnum (d) && !is_cjk (d))
-            p = g_utf8_next_char (p);
-          else if ((d == '\'' || d == '-') && p > start && g_unichar_isalnum (g_utf8_get_char (p + 1)))
-            p++;
-          else
-            break;
-        }
-      Word w = { start - text, p - text, canonical_word (start, p - start) };
+      const SdToken *t = &g_array_index (tokens, SdToken, i);
+      Word w;
+
+      if (t->kind != SD_TOKEN_WORD && t->kind != SD_TOKEN_NUMBER)
+        continue;
+      w.start = t->start;
+      w.end = t->end;
+      w.canon = canonical_word (t->text, -1);
       g_array_append_val (words, w);
     }
   return words;
@@ -253,13 +241,13 @@ sd_entity_extractor_add_term (SdEntityExtractor *self,
   const char *p = term;
   while (*p)
     {
-      if (!is_cjk (g_utf8_get_char (p)))
+      if (!sd_unichar_is_cjk (g_utf8_get_char (p)))
         {
           p = g_utf8_next_char (p);
           continue;
         }
       const char *start = p;
-      while (*p && is_cjk (g_utf8_get_char (p)))
+      while (*p && sd_unichar_is_cjk (g_utf8_get_char (p)))
         p = g_utf8_next_char (p);
       g_autofree char *run = g_strndup (start, p - start);
       glong n = g_utf8_strlen (run, -1);
@@ -279,29 +267,22 @@ sd_entity_extractor_add_term (SdEntityExtractor *self,
     }
 }
 
-/* Category names in Chinese from the demo shop's setting (a flat JSON object). */
+/* Category names in Chinese from the demo shop's setting: a JSON object of English
+ * name → Chinese name. A setting that is not such an object adds nothing. */
 static void
 add_category_translations (SdEntityExtractor *self, const char *json)
 {
-  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
-  for (const char *p = json; p && *p; p++)
+  g_autoptr(SdJsonNode) root = sd_json_parse (json, -1, "categories.zh_CN", NULL);
+
+  if (root == NULL || sd_json_node_get_node_type (root) != SD_JSON_OBJECT)
+    return;
+  for (guint i = 0; i < sd_json_node_get_length (root); i++)
     {
-      if (*p != '"')
-        continue;
-      GString *s = g_string_new (NULL);
-      for (p++; *p && *p != '"'; p++)
-        {
-          if (*p == '\\' && p[1])
-            p++;
-          g_string_append_c (s, *p);
-        }
-      g_ptr_array_add (strings, g_string_free (s, FALSE));
-      if (!*p)
-        break;
+      const char *zh = sd_json_node_get_string (sd_json_node_get_element (root, i));
+      if (zh)
+        sd_entity_extractor_add_term (self, SD_ENTITY_CATEGORY, zh,
+                                      sd_json_node_get_member_name (root, i), 0);
     }
-  for (guint i = 0; i + 1 < strings->len; i += 2)
-    sd_entity_extractor_add_term (self, SD_ENTITY_CATEGORY, strings->pdata[i + 1],
-                                  strings->pdata[i], 0);
 }
 
 gboolean
@@ -1342,7 +1323,7 @@ scan_catalogue_cjk (SdEntityExtractor *self, Scan *s)
     return;
   for (const char *p = s->text; *p;)
     {
-      if (!is_cjk (g_utf8_get_char (p)) || s->taken[p - s->text])
+      if (!sd_unichar_is_cjk (g_utf8_get_char (p)) || s->taken[p - s->text])
         {
           p = g_utf8_next_char (p);
           continue;
@@ -1351,7 +1332,7 @@ scan_catalogue_cjk (SdEntityExtractor *self, Scan *s)
       const char *ends[MAX_CJK_TERM_CHARS + 1];
       guint n = 0;
       const char *q = p;
-      while (*q && n < MAX_CJK_TERM_CHARS && is_cjk (g_utf8_get_char (q)))
+      while (*q && n < MAX_CJK_TERM_CHARS && sd_unichar_is_cjk (g_utf8_get_char (q)))
         ends[n++] = q = g_utf8_next_char (q);
       gboolean matched = FALSE;
       for (guint k = n; k >= 2 && !matched; k--)

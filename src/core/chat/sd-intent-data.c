@@ -3,9 +3,13 @@
 
 #include <string.h>
 
+#include <gio/gio.h>
+
+#include "sd-csv.h"
 #include "sd-error.h"
 #include "sd-intent-data.h"
 #include "sd-json.h"
+#include "sd-random.h"
 
 static const char * const default_labels[] = { "category", "label", "intent", "domain" };
 
@@ -72,95 +76,6 @@ sd_intent_data_get_label_names (const SdIntentData *data)
 }
 
 /* ---- CSV ---------------------------------------------------------------------------- */
-
-typedef struct {
-  const char *p;
-  const char *end;
-  guint       line;
-  const char *source;
-} Csv;
-
-/* Reads one record into @fields. Returns FALSE at the end of input or on error. */
-static gboolean
-csv_record (Csv        *csv,
-            GPtrArray  *fields,
-            GError    **error)
-{
-  GString *field = g_string_new (NULL);
-  guint start_line = csv->line;
-
-  g_ptr_array_set_size (fields, 0);
-  if (csv->p >= csv->end)
-    {
-      g_string_free (field, TRUE);
-      return FALSE;
-    }
-
-  while (TRUE)
-    {
-      if (csv->p < csv->end && *csv->p == '"')
-        {
-          csv->p++;
-          while (TRUE)
-            {
-              if (csv->p >= csv->end)
-                {
-                  g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                               "%s:%u: a quoted field is not closed before the end of the file",
-                               csv->source, start_line);
-                  g_string_free (field, TRUE);
-                  return FALSE;
-                }
-              if (*csv->p == '"')
-                {
-                  if (csv->p + 1 < csv->end && csv->p[1] == '"')
-                    {
-                      g_string_append_c (field, '"');
-                      csv->p += 2;
-                      continue;
-                    }
-                  csv->p++;
-                  break;
-                }
-              if (*csv->p == '\n')
-                csv->line++;
-              g_string_append_c (field, *csv->p++);
-            }
-          if (csv->p < csv->end && *csv->p != ',' && *csv->p != '\n' && *csv->p != '\r')
-            {
-              g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "%s:%u: text after the closing quote of a field (write a quote "
-                           "inside a quoted field as \"\")", csv->source, csv->line);
-              g_string_free (field, TRUE);
-              return FALSE;
-            }
-        }
-      else
-        {
-          while (csv->p < csv->end && *csv->p != ',' && *csv->p != '\n' && *csv->p != '\r')
-            g_string_append_c (field, *csv->p++);
-        }
-
-      g_ptr_array_add (fields, g_strndup (field->str, field->len));
-      g_string_truncate (field, 0);
-
-      if (csv->p < csv->end && *csv->p == ',')
-        {
-          csv->p++;
-          continue;
-        }
-      if (csv->p < csv->end && *csv->p == '\r')
-        csv->p++;
-      if (csv->p < csv->end && *csv->p == '\n')
-        {
-          csv->p++;
-          csv->line++;
-        }
-      break;
-    }
-  g_string_free (field, TRUE);
-  return TRUE;
-}
 
 static int
 find_column (GPtrArray  *header,
@@ -236,6 +151,43 @@ check_example (const char  *source,
   return TRUE;
 }
 
+/* The fields of the reader's current record, copied. */
+static GPtrArray *
+record_fields (SdCsvReader *csv)
+{
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < sd_csv_reader_get_n_fields (csv); i++)
+    {
+      gsize length;
+      const char *field = sd_csv_reader_get_field (csv, i, &length);
+      g_ptr_array_add (fields, g_strndup (field, length));
+    }
+  return fields;
+}
+
+/* The record is read, but not as it should be: why not, or NULL when it is fine. */
+static const char *
+record_problem (SdCsvReader *csv)
+{
+  switch (sd_csv_reader_get_status (csv))
+    {
+    case SD_CSV_RECORD_UNCLOSED_QUOTE:
+      return "a quoted field is not closed before the end of the file";
+    case SD_CSV_RECORD_STRAY_QUOTE:
+      return "text after the closing quote of a field (write a quote inside a quoted field as \"\")";
+    case SD_CSV_RECORD_FIELD_TOO_LARGE:
+      return "a field is too large (over 1 MiB)";
+    case SD_CSV_RECORD_OK:
+    default:
+      break;
+    }
+  /* The reader would take such text as Windows-1252; training data must say what it is. */
+  if (sd_csv_reader_get_reencoded (csv))
+    return "the text is not valid UTF-8 (convert the file to UTF-8)";
+  return NULL;
+}
+
 static SdIntentData *
 parse_csv (const char  *contents,
            gsize        length,
@@ -244,49 +196,62 @@ parse_csv (const char  *contents,
            const char  *label_column,
            GError     **error)
 {
-  Csv csv = { contents, contents + length, 1, source };
-  g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (contents, length, NULL);
+  g_autoptr(SdCsvReader) csv = sd_csv_reader_new_for_stream (stream, source, length);
+  g_autoptr(GPtrArray) header = NULL;
   g_autoptr(SdIntentData) data = sd_intent_data_new ();
+  g_autoptr(GError) local = NULL;
+  guint n_columns;
   int text_index, label_index;
+  const char *problem;
 
-  if (length >= 3 && memcmp (contents, "\xEF\xBB\xBF", 3) == 0)
-    csv.p += 3;
-  if (!csv_record (&csv, header, error))
+  if (!sd_csv_reader_next (csv, &local))
     {
-      if (error && *error == NULL)
+      if (local)
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
         g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "%s: the file is empty", source);
       return NULL;
     }
+  if ((problem = record_problem (csv)))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "%s:%u: %s", source,
+                   (guint) sd_csv_reader_get_line (csv), problem);
+      return NULL;
+    }
+  header = record_fields (csv);
+  n_columns = header->len;
   if (!pick_columns (header, source, text_column, label_column, &text_index, &label_index, error))
     return NULL;
 
-  while (TRUE)
+  while (sd_csv_reader_next (csv, &local))
     {
-      guint line = csv.line;
-      const char *text, *label;
+      guint line = (guint) sd_csv_reader_get_line (csv);
+      g_autofree char *text = NULL;
+      g_autofree char *label = NULL;
 
-      if (!csv_record (&csv, fields, error))
+      if ((problem = record_problem (csv)))
         {
-          if (error && *error)
-            return NULL;
-          break;
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "%s:%u: %s", source, line, problem);
+          return NULL;
         }
-      /* A blank line, often the last one. */
-      if (fields->len == 1 && *(char *) fields->pdata[0] == '\0')
-        continue;
-      if (fields->len != header->len)
+      if (sd_csv_reader_get_n_fields (csv) != n_columns)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
                        "%s:%u: %u fields where the header has %u (quote fields that contain commas)",
-                       source, line, fields->len, header->len);
+                       source, line, sd_csv_reader_get_n_fields (csv), n_columns);
           return NULL;
         }
-      text = fields->pdata[text_index];
-      label = g_strstrip ((char *) fields->pdata[label_index]);
+      text = g_strdup (sd_csv_reader_get_field (csv, text_index, NULL));
+      label = g_strstrip (g_strdup (sd_csv_reader_get_field (csv, label_index, NULL)));
       if (!check_example (source, line, text, label, error))
         return NULL;
       add_at_line (data, text, label, line);
+    }
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
     }
   return g_steal_pointer (&data);
 }
@@ -433,15 +398,6 @@ sd_intent_data_load (const char  *path,
 
 /* ---- splitting ---------------------------------------------------------------------- */
 
-static guint64
-splitmix64 (guint64 *state)
-{
-  guint64 z = (*state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 void
 sd_intent_data_split (const SdIntentData  *data,
                       double               fraction,
@@ -477,13 +433,7 @@ sd_intent_data_split (const SdIntentData  *data,
         take = 1;
       if (take >= n && n > 0)
         take = n - 1;
-      for (guint i = n; i > 1; i--)
-        {
-          guint j = splitmix64 (&state) % i;
-          guint t = g_array_index (members, guint, i - 1);
-          g_array_index (members, guint, i - 1) = g_array_index (members, guint, j);
-          g_array_index (members, guint, j) = t;
-        }
+      sd_splitmix64_shuffle (&state, (guint *) members->data, n);
       for (guint i = 0; i < take; i++)
         out[g_array_index (members, guint, i)] = TRUE;
     }

@@ -7,6 +7,7 @@
 
 #include "sd-error.h"
 #include "sd-intent-model.h"
+#include "sd-random.h"
 #include "sd-tokenizer.h"
 
 #define BLOB_MAGIC   "SDINTENT"
@@ -81,23 +82,6 @@ sd_intent_params_init (SdIntentParams *params)
   params->refit = TRUE;
   params->seed = 1;
   params->oos_label = NULL;
-}
-
-/* ---- random numbers ----------------------------------------------------------------- */
-
-static guint64
-splitmix64 (guint64 *state)
-{
-  guint64 z = (*state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-static float
-uniform (guint64 *state)
-{
-  return (splitmix64 (state) >> 40) * (1.0f / 16777216.0f);
 }
 
 /* ---- feature hashing ---------------------------------------------------------------- */
@@ -553,7 +537,7 @@ net_train (Net                  *net,
   net->out = g_new0 (float, (gsize) n_labels * dim);
   net->bias = g_new0 (float, n_labels);
   for (gsize i = 0; i < (gsize) n_rows * dim; i++)
-    net->emb[i] = (2.0f * uniform (&state) - 1.0f) * init;
+    net->emb[i] = (2.0f * sd_splitmix64_float (&state) - 1.0f) * init;
   for (guint i = 0; i < ex->n; i++)
     order[i] = i;
 
@@ -562,13 +546,7 @@ net_train (Net                  *net,
       double loss = 0.0;
       guint counted = 0;
 
-      for (guint i = ex->n; i > 1; i--)
-        {
-          guint j = splitmix64 (&state) % i;
-          guint t = order[i - 1];
-          order[i - 1] = order[j];
-          order[j] = t;
-        }
+      sd_splitmix64_shuffle (&state, order, ex->n);
 
       for (guint e = 0; e < ex->n; e++, done_steps++)
         {

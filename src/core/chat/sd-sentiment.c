@@ -6,8 +6,8 @@
 #include <zlib.h>
 
 #include "sd-chat-corpus.h"
-#include "sd-core-resources.h"
 #include "sd-error.h"
+#include "sd-json.h"
 #include "sd-sentiment.h"
 #include "sd-text-features.h"
 
@@ -342,35 +342,38 @@ label_from_string (const char *s, SdSentimentLabel *out)
   return FALSE;
 }
 
+typedef struct {
+  GPtrArray *texts;
+  GArray    *labels;
+} BuiltinData;
+
+/* One line of sentiment.tsv: label, language, text. */
+static gboolean
+collect_builtin (const char *const *fields, gpointer data, GError **error)
+{
+  BuiltinData *d = data;
+  SdSentimentLabel label;
+
+  if (!label_from_string (fields[0], &label))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                   "“%s” is not a sentiment label (negative, neutral, positive)", fields[0]);
+      return FALSE;
+    }
+  g_ptr_array_add (d->texts, g_strdup (fields[2]));
+  g_array_append_val (d->labels, label);
+  return TRUE;
+}
+
 SdSentiment *
 sd_sentiment_new_builtin (GError **error)
 {
-  g_autoptr(GBytes) bytes = g_resource_lookup_data (sd_core_get_resource (),
-      "/io/github/shopdesk/Shopdesk/core/chat/sentiment.tsv", 0, error);
-  if (bytes == NULL)
-    return NULL;
-  g_autofree char *copy = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_auto(GStrv) lines = g_strsplit (copy, "\n", -1);
-  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (SdSentimentLabel));
-  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  BuiltinData d = { texts, labels };
 
-  for (guint i = 0; lines[i]; i++)
-    {
-      if (lines[i][0] == '\0' || lines[i][0] == '#')
-        continue;
-      char **f = g_strsplit (lines[i], "\t", 3);
-      SdSentimentLabel label;
-      g_ptr_array_add (keep, f);
-      if (g_strv_length (f) != 3 || !label_from_string (f[0], &label))
-        {
-          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "Built-in sentiment corpus, line %u: expected label, language and text", i + 1);
-          return NULL;
-        }
-      g_ptr_array_add (texts, f[2]);
-      g_array_append_val (labels, label);
-    }
+  if (!sd_chat_corpus_read_builtin_tsv ("sentiment.tsv", 3, collect_builtin, &d, error))
+    return NULL;
 
   /* The intent corpus adds chat-like phrasing: complaints are negative, thanks positive,
    * and plain requests neutral (one in four, so neutral does not swamp the others). */
@@ -389,7 +392,7 @@ sd_sentiment_new_builtin (GError **error)
         label = SD_SENTIMENT_NEUTRAL;
       else
         continue;
-      g_ptr_array_add (texts, e->text);
+      g_ptr_array_add (texts, g_strdup (e->text));
       g_array_append_val (labels, label);
     }
 
@@ -406,63 +409,39 @@ sd_sentiment_new_builtin (GError **error)
 
 /* --- Amazon review JSON lines --------------------------------------------------- */
 
-/* The JSON string value of "key" in a one-line object, unescaped; NULL if absent. */
-static char *
-json_string_field (const char *line, const char *key)
+/* Reads the lines of @path (gzip or plain) into @out, @max_lines non-blank ones at most
+ * (0: all). */
+static gboolean
+read_json_lines (const char  *path,
+                 guint        max_lines,
+                 GString     *out,
+                 GError     **error)
 {
-  g_autofree char *needle = g_strdup_printf ("\"%s\":", key);
-  const char *p = strstr (line, needle);
-  if (p == NULL)
-    return NULL;
-  p += strlen (needle);
-  while (*p == ' ')
-    p++;
-  if (*p != '"')
-    return NULL;
-  p++;
-  GString *s = g_string_new (NULL);
-  while (*p && *p != '"')
+  gzFile gz = gzopen (path, "rb");
+  char buf[65536];
+  guint lines = 0;
+  gboolean blank = TRUE;
+
+  if (gz == NULL)
     {
-      if (*p != '\\')
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "Could not open %s", path);
+      return FALSE;
+    }
+  while ((max_lines == 0 || lines < max_lines) && gzgets (gz, buf, sizeof buf))
+    {
+      gsize len = strlen (buf);
+
+      g_string_append_len (out, buf, len);
+      for (gsize i = 0; i < len && blank; i++)
+        blank = g_ascii_isspace (buf[i]);
+      if (len > 0 && buf[len - 1] == '\n')
         {
-          g_string_append_c (s, *p++);
-          continue;
-        }
-      p++;
-      switch (*p)
-        {
-        case 'n': g_string_append_c (s, '\n'); p++; break;
-        case 't': g_string_append_c (s, '\t'); p++; break;
-        case 'r': case 'b': case 'f': g_string_append_c (s, ' '); p++; break;
-        case 'u':
-          {
-            gunichar c = 0;
-            guint k;
-            for (k = 1; k <= 4 && g_ascii_isxdigit (p[k]); k++)
-              c = c * 16 + g_ascii_xdigit_value (p[k]);
-            p += k;
-            if (c >= 0xD800 && c <= 0xDFFF)
-              c = 0xFFFD;   /* surrogate halves: emoji are not worth pairing up here */
-            g_string_append_unichar (s, c ? c : 0xFFFD);
-          }
-          break;
-        case '\0': break;
-        default: g_string_append_c (s, *p++); break;
+          lines += !blank;
+          blank = TRUE;
         }
     }
-  return g_string_free (s, FALSE);
-}
-
-static gboolean
-json_number_field (const char *line, const char *key, double *out)
-{
-  g_autofree char *needle = g_strdup_printf ("\"%s\":", key);
-  const char *p = strstr (line, needle);
-  if (p == NULL)
-    return FALSE;
-  char *end = NULL;
-  *out = g_ascii_strtod (p + strlen (needle), &end);
-  return end != p + strlen (needle);
+  gzclose (gz);
+  return TRUE;
 }
 
 gboolean
@@ -472,50 +451,34 @@ sd_sentiment_read_reviews (const char  *path,
                            GArray      *labels,
                            GError     **error)
 {
-  gzFile gz = gzopen (path, "rb");
-  if (gz == NULL)
-    {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "Could not open %s", path);
-      return FALSE;
-    }
-  GString *line = g_string_new (NULL);
-  char buf[65536];
-  guint lineno = 0, rows = 0;
-  gboolean ok = TRUE;
+  g_autoptr(GString) contents = g_string_new (NULL);
+  g_autoptr(SdJsonNode) reviews = NULL;
 
-  while (max_rows == 0 || rows < max_rows)
+  if (!read_json_lines (path, max_rows, contents, error))
+    return FALSE;
+  reviews = sd_json_parse_lines (contents->str, contents->len, path, error);
+  if (reviews == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < sd_json_node_get_length (reviews); i++)
     {
-      g_string_truncate (line, 0);
-      gboolean got = FALSE;
-      while (gzgets (gz, buf, sizeof buf))
-        {
-          got = TRUE;
-          g_string_append (line, buf);
-          if (line->len && line->str[line->len - 1] == '\n')
-            break;
-        }
-      if (!got)
-        break;
-      lineno++;
-      if (line->len < 2)
-        continue;
-      double overall = 0;
-      g_autofree char *review = json_string_field (line->str, "reviewText");
-      g_autofree char *summary = json_string_field (line->str, "summary");
-      if (!json_number_field (line->str, "overall", &overall) || overall < 1 || overall > 5)
+      SdJsonNode *review = sd_json_node_get_element (reviews, i);
+      SdJsonNode *overall = sd_json_node_get_member (review, "overall");
+      const char *text = sd_json_node_get_member_string (review, "reviewText");
+      const char *summary = sd_json_node_get_member_string (review, "summary");
+      double rating = sd_json_node_get_number (overall);
+      guint label;
+
+      if (sd_json_node_get_node_type (overall) != SD_JSON_NUMBER || rating < 1 || rating > 5)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "%s, line %u: no rating (“overall” 1–5)", path, lineno);
-          ok = FALSE;
-          break;
+                       "%s, line %u: no rating (“overall” 1–5)", path, sd_json_node_get_line (review));
+          return FALSE;
         }
-      guint label = overall <= 2 ? SD_SENTIMENT_NEGATIVE
-                  : overall < 4 ? SD_SENTIMENT_NEUTRAL : SD_SENTIMENT_POSITIVE;
-      g_ptr_array_add (texts, g_strconcat (summary ? summary : "", ". ", review ? review : "", NULL));
+      label = rating <= 2 ? SD_SENTIMENT_NEGATIVE
+            : rating < 4 ? SD_SENTIMENT_NEUTRAL : SD_SENTIMENT_POSITIVE;
+      g_ptr_array_add (texts, g_strconcat (summary ? summary : "", ". ", text ? text : "", NULL));
       g_array_append_val (labels, label);
-      rows++;
     }
-  g_string_free (line, TRUE);
-  gzclose (gz);
-  return ok;
+  return TRUE;
 }

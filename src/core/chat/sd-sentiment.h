@@ -79,9 +79,11 @@ GBytes      *sd_sentiment_save         (SdSentiment               *self);
 SdSentiment *sd_sentiment_load         (GBytes                    *bytes,
                                         GError                   **error);
 
-/* Reads Amazon review JSON lines (optionally gzip-compressed): the text is the summary
- * and the review; ratings 1–2 are negative, 3 neutral, 4–5 positive. @texts gets
- * char *, @labels SdSentimentLabel (as guint). @max_rows 0 reads all. */
+/* Reads Amazon review JSON lines (optionally gzip-compressed) with the JSON reader:
+ * the text is the summary and the review; ratings 1–2 are negative, 3 neutral, 4–5
+ * positive. @texts gets char *, @labels SdSentimentLabel (as guint). @max_rows 0 reads
+ * all. A line that is not JSON fails with SD_ERROR_INVALID_INPUT, one without an
+ * "overall" rating of 1–5 with SD_ERROR_WRONG_FORMAT, both naming the line. */
 gboolean     sd_sentiment_read_reviews (const char                *path,
                                         guint                      max_rows,
                                         GPtrArray                 *texts,

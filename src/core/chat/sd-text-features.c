@@ -4,22 +4,7 @@
 #include <string.h>
 
 #include "sd-text-features.h"
-
-static gboolean
-is_cjk (gunichar c)
-{
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x3040 && c <= 0x30FF) ||
-         (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x20000 && c <= 0x2A6DF);
-}
-
-static gboolean
-ends_scope (gunichar c)
-{
-  /* Full-width CJK punctuation is folded to ASCII by NFKC, except 。、 */
-  return c == '.' || c == ',' || c == '!' || c == '?' || c == ';' || c == ':' ||
-         c == 0x3002 || c == 0x3001 || c == '\n' || c == '~' || c == 0xFF5E;
-}
+#include "sd-tokenizer.h"
 
 static gboolean
 is_en_negator (const char *w)
@@ -85,106 +70,129 @@ emit (Sink *sink, const char *prefix, const char *a, const char *b)
                                     : g_strdup_printf ("%s:%s", prefix, a));
 }
 
+static gboolean
+is_apostrophe (gunichar c)
+{
+  return c == '\'' || c == 0x2019;
+}
+
+static void
+emit_word (Sink        *sink,
+           const char  *word,
+           char       **prev_word,
+           gboolean    *en_negated)
+{
+  /* "don't" is stored as "don't" but also recognised as "dont" */
+  g_autofree char *bare = g_strdup (word);
+  char *q = bare;
+  gboolean negator;
+
+  for (char *r = bare; *r; r++)
+    if (*r != '\'')
+      *q++ = *r;
+  *q = '\0';
+  negator = is_en_negator (word) || is_en_negator (bare);
+
+  emit (sink, *en_negated && !negator ? "NOT_w" : "w", bare, NULL);
+  if (sink->subwords && g_utf8_strlen (bare, -1) >= 3)
+    {
+      g_autofree char *marked = g_strconcat ("<", bare, ">", NULL);
+      for (const char *a = marked; *a; a = g_utf8_next_char (a))
+        {
+          const char *b = g_utf8_next_char (a);
+          if (!*b || !*g_utf8_next_char (b))
+            break;
+          const char *c = g_utf8_next_char (g_utf8_next_char (b));
+          g_autofree char *gram = g_strndup (a, c - a);
+          emit (sink, "g", gram, NULL);
+        }
+    }
+  if (*prev_word)
+    emit (sink, "b", *prev_word, bare);
+  g_free (*prev_word);
+  *prev_word = g_steal_pointer (&bare);
+  if (negator)
+    *en_negated = TRUE;
+}
+
+/* Tokens from sd_tokenize(): words (hyphens and apostrophes inside them kept), CJK
+ * characters, punctuation and emoji. Punctuation, symbols, emoji and line breaks end a
+ * negation scope and the chain of word bigrams. Spaces, punctuation and emoji end the
+ * chain of character bigrams, but a word written into Chinese text does not: 订单SD-1的
+ * gives 单|的, as if the order number (the slot) were not there. */
 static void
 extract (const char *text, gsize max_bytes, Sink *sink)
 {
   if (text == NULL)
     return;
-  gsize len = strnlen (text, max_bytes);
-  g_autofree char *valid = g_utf8_make_valid (text, len);
-  g_autofree char *norm = g_utf8_normalize (valid, -1, G_NORMALIZE_NFKC);
-  if (norm == NULL)
-    return;
-  g_autofree char *folded = g_utf8_casefold (norm, -1);
 
-  GString *word = g_string_new (NULL);
+  g_autofree char *norm = sd_tokenizer_normalize (text, strnlen (text, max_bytes), SD_TOKENIZE_DEFAULT);
+  g_autoptr(GArray) tokens = sd_tokenize_normalized (norm, SD_TOKENIZE_KEEP_PUNCT | SD_TOKENIZE_JOIN_HYPHENS);
   g_autofree char *prev_word = NULL;
   gboolean en_negated = FALSE;
   gboolean zh_negated = FALSE;
-  char prev_cjk[8] = "";
+  const char *prev_cjk = NULL;
+  guint prev_end = 0;
 
-  for (const char *p = folded;; p = g_utf8_next_char (p))
+  for (guint i = 0; i < tokens->len; i++)
     {
-      gunichar c = *p ? g_utf8_get_char (p) : 0;
-      gboolean wordish = c != 0 && !is_cjk (c) &&
-                         (g_unichar_isalnum (c) || c == '\'' || c == 0x2019 ||
-                          ((c == '-' || c == '_') && word->len > 0));
+      const SdToken *t = &g_array_index (tokens, SdToken, i);
+      gunichar c = g_utf8_get_char (t->text);
+      gboolean ends_scope = memchr (norm + prev_end, '\n', t->start - prev_end) != NULL;
 
-      if (wordish)
-        {
-          if (c != '\'' && c != 0x2019)
-            g_string_append_unichar (word, c);
-          else
-            g_string_append_c (word, '\'');
-          continue;
-        }
+      if (t->start > prev_end)
+        prev_cjk = NULL;
+      prev_end = t->end;
 
-      if (word->len > 0)
-        {
-          /* "don't" is stored as "don't" but also recognised as "dont" */
-          g_autofree char *bare = g_strdup (word->str);
-          char *q = bare;
-          for (char *r = bare; *r; r++)
-            if (*r != '\'')
-              *q++ = *r;
-          *q = '\0';
-          gboolean negator = is_en_negator (word->str) || is_en_negator (bare);
+      if (t->kind == SD_TOKEN_PUNCT && is_apostrophe (c))
+        continue;   /* a quote mark, or the end of "customers'": neither ends a clause */
 
-          emit (sink, en_negated && !negator ? "NOT_w" : "w", bare, NULL);
-          if (sink->subwords && g_utf8_strlen (bare, -1) >= 3)
-            {
-              g_autofree char *marked = g_strconcat ("<", bare, ">", NULL);
-              for (const char *a = marked; *a; a = g_utf8_next_char (a))
-                {
-                  const char *b = g_utf8_next_char (a);
-                  if (!*b || !*g_utf8_next_char (b))
-                    break;
-                  const char *c = g_utf8_next_char (g_utf8_next_char (b));
-                  g_autofree char *gram = g_strndup (a, c - a);
-                  emit (sink, "g", gram, NULL);
-                }
-            }
-          if (prev_word)
-            emit (sink, "b", prev_word, bare);
-          g_free (prev_word);
-          prev_word = g_steal_pointer (&bare);
-          if (negator)
-            en_negated = TRUE;
-          g_string_truncate (word, 0);
-        }
-
-      if (c == 0)
-        break;
-
-      if (is_cjk (c))
-        {
-          char cur[8] = "";
-          cur[g_unichar_to_utf8 (c, cur)] = '\0';
-          emit (sink, zh_negated && !is_zh_negator (c) ? "NOT_c" : "c", cur, NULL);
-          if (prev_cjk[0])
-            emit (sink, "cc", prev_cjk, cur);
-          memcpy (prev_cjk, cur, sizeof cur);
-          if (is_zh_negator (c))
-            zh_negated = TRUE;
-          continue;
-        }
-
-      prev_cjk[0] = '\0';
-      if (ends_scope (c) || g_unichar_ispunct (c))
+      if (t->kind == SD_TOKEN_PUNCT || t->kind == SD_TOKEN_EMOJI)
+        ends_scope = TRUE;
+      if (ends_scope)
         {
           en_negated = zh_negated = FALSE;
           g_clear_pointer (&prev_word, g_free);
         }
-      if (!g_unichar_isspace (c) && !g_unichar_iscntrl (c) && !g_unichar_isalnum (c) &&
-          (g_unichar_type (c) == G_UNICODE_OTHER_SYMBOL || c == '!' || c == '?'))
+
+      switch (t->kind)
         {
-          /* emoji and ! ? carry sentiment */
-          char sym[8] = "";
-          sym[g_unichar_to_utf8 (c, sym)] = '\0';
-          emit (sink, "s", sym, NULL);
+        case SD_TOKEN_WORD:
+        case SD_TOKEN_NUMBER:
+          emit_word (sink, t->text, &prev_word, &en_negated);
+          break;
+
+        case SD_TOKEN_CJK:
+          emit (sink, zh_negated && !is_zh_negator (c) ? "NOT_c" : "c", t->text, NULL);
+          if (prev_cjk)
+            emit (sink, "cc", prev_cjk, t->text);
+          prev_cjk = t->text;
+          if (is_zh_negator (c))
+            zh_negated = TRUE;
+          break;
+
+        case SD_TOKEN_PUNCT:
+        case SD_TOKEN_EMOJI:
+          prev_cjk = NULL;
+          /* Emoji and ! ? carry sentiment: one feature per pictograph (skin tones,
+           * joiners and variation selectors add nothing). */
+          for (const char *p = t->text; *p; p = g_utf8_next_char (p))
+            {
+              gunichar d = g_utf8_get_char (p);
+              if (g_unichar_type (d) == G_UNICODE_OTHER_SYMBOL || d == '!' || d == '?')
+                {
+                  char sym[8] = "";
+                  sym[g_unichar_to_utf8 (d, sym)] = '\0';
+                  emit (sink, "s", sym, NULL);
+                }
+            }
+          break;
+
+        case SD_TOKEN_CJK_BIGRAM:
+        default:
+          break;
         }
     }
-  g_string_free (word, TRUE);
 }
 
 void

@@ -1,8 +1,9 @@
 /* sd-text-features.h — hashed features of a short English or Chinese text
  *
  * Shared by the small linear models of the chatbot (sentiment, the fallback intent
- * classifier): NFKC + case-folded words for Latin text, characters and character
- * bigrams for CJK, word bigrams, and negation scope: after "not", "never", "n't", 不,
+ * classifier). The tokens come from sd_tokenize() (NFKC, case folding, hyphenated words
+ * kept whole): words for Latin text, characters and character bigrams for CJK, word
+ * bigrams, emoji and ! ?, and negation scope: after "not", "never", "n't", 不,
  * 没, … the following words (characters in Chinese) up to the next punctuation are
  * marked, so "not good" gives NOT_good rather than good.
  */

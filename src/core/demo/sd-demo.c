@@ -18,8 +18,10 @@
 
 #include "sd-coupon-store.h"
 #include "sd-demo.h"
+#include "sd-json-writer.h"
 #include "sd-demo-private.h"
 #include "sd-error.h"
+#include "sd-random.h"
 
 #define DAY ((gint64) 86400)
 /* 2026-11-01 00:00:00 UTC: the demo shop's "today". */
@@ -33,15 +35,6 @@ typedef struct {
   guint64 s[4];
 } Rng;
 
-static guint64
-splitmix64 (guint64 *x)
-{
-  guint64 z = (*x += G_GUINT64_CONSTANT (0x9E3779B97F4A7C15));
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
-  return z ^ (z >> 31);
-}
-
 static void
 rng_seed (Rng     *rng,
           guint64  seed,
@@ -50,7 +43,7 @@ rng_seed (Rng     *rng,
   guint64 x = seed ^ (stream * G_GUINT64_CONSTANT (0xD1B54A32D192ED03));
 
   for (int i = 0; i < 4; i++)
-    rng->s[i] = splitmix64 (&x);
+    rng->s[i] = sd_splitmix64 (&x);
 }
 
 static inline guint64
@@ -1143,14 +1136,7 @@ make_customer (Gen     *gen,
 static void
 append_json_string (GString *out, const char *str)
 {
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  sd_json_append_string (out, str);
 }
 
 static void

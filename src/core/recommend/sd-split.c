@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sd-csv.h"
 #include "sd-error.h"
 #include "sd-split.h"
 
@@ -99,49 +100,62 @@ sd_split_leave_last_out (SdInteractions *all,
 
 /* ---- MovieLens ----------------------------------------------------------------------- */
 
+/* @fields are the reader's: read them, keep copies. */
 typedef gboolean (*LineFunc) (char **fields, guint n_fields, gpointer data, GError **error);
 
+/* Calls @func with the fields of every line of @path (plain or .gz) split at @sep, with
+ * the CSV reader (no quoting, as MovieLens has none; spaces around fields dropped; text
+ * that is not UTF-8 taken as ISO-8859-1, the old files' encoding). */
 static gboolean
 read_lines (const char  *path,
-            const char  *sep,
+            char         sep,
             guint        min_fields,
             LineFunc     func,
             gpointer     data,
             GError     **error)
 {
-  g_autofree char *contents = NULL;
-  char *line, *next;
-  guint lineno = 0;
+  g_autoptr(SdCsvReader) reader = sd_csv_reader_new_for_path (path, error);
+  g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+  g_autoptr(GError) local = NULL;
+  char sep_text[2] = { sep, '\0' };
 
-  if (!g_file_get_contents (path, &contents, NULL, error))
+  if (reader == NULL)
     return FALSE;
-  for (line = contents; line && *line; line = next)
-    {
-      g_auto(GStrv) fields = NULL;
-      g_autoptr(GError) local = NULL;
+  sd_csv_reader_set_separator (reader, sep);
+  sd_csv_reader_set_quote (reader, 0);
+  sd_csv_reader_set_trim (reader, TRUE);
+  sd_csv_reader_set_fallback_charset (reader, "ISO-8859-1");
 
-      next = strchr (line, '\n');
-      if (next)
-        *next++ = '\0';
-      lineno++;
-      g_strchomp (line);
-      if (*line == '\0')
-        continue;
-      fields = g_strsplit (line, sep, -1);
-      if (g_strv_length (fields) < min_fields)
+  while (sd_csv_reader_next (reader, &local))
+    {
+      guint n = sd_csv_reader_get_n_fields (reader);
+      guint64 line = sd_csv_reader_get_line (reader);
+
+      if (n == 1 && *sd_csv_reader_get_field (reader, 0, NULL) == '\0')
+        continue;   /* a line of spaces */
+      if (n < min_fields)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "%s, line %u: expected %u fields separated by “%s”, found %u; is this a MovieLens file?",
-                       path, lineno, min_fields, g_strcmp0 (sep, "\t") == 0 ? "\\t" : sep,
-                       g_strv_length (fields));
+                       "%s, line %" G_GUINT64_FORMAT ": expected %u fields separated by “%s”, "
+                       "found %u; is this a MovieLens file?",
+                       path, line, min_fields, sep == '\t' ? "\\t" : sep_text, n);
           return FALSE;
         }
-      if (!func (fields, g_strv_length (fields), data, &local))
+      g_ptr_array_set_size (fields, 0);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (fields, (gpointer) sd_csv_reader_get_field (reader, i, NULL));
+      g_ptr_array_add (fields, NULL);
+      if (!func ((char **) fields->pdata, n, data, &local))
         {
-          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, "%s, line %u: %s",
-                       path, lineno, local->message);
+          g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT, "%s, line %" G_GUINT64_FORMAT ": %s",
+                       path, line, local->message);
           return FALSE;
         }
+    }
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
     }
   return TRUE;
 }
@@ -217,8 +231,8 @@ sd_split_read_movielens (const char  *base_path,
 
   memset (out, 0, sizeof *out);
   d.builder = sd_interactions_builder_new ();
-  if ((items_path && !read_lines (items_path, "|", 2, item_line, d.builder, error)) ||
-      !read_lines (base_path, "\t", 4, rating_line, &d, error))
+  if ((items_path && !read_lines (items_path, '|', 2, item_line, d.builder, error)) ||
+      !read_lines (base_path, '\t', 4, rating_line, &d, error))
     {
       sd_interactions_builder_free (d.builder);
       return FALSE;
@@ -227,7 +241,7 @@ sd_split_read_movielens (const char  *base_path,
     {
       /* Without u.item the catalogue is what either file mentions. */
       RatingsData items_only = { d.builder, G_MAXINT, TRUE, FALSE };
-      if (!read_lines (test_path, "\t", 4, rating_line, &items_only, error))
+      if (!read_lines (test_path, '\t', 4, rating_line, &items_only, error))
         {
           sd_interactions_builder_free (d.builder);
           return FALSE;
@@ -238,7 +252,7 @@ sd_split_read_movielens (const char  *base_path,
   if (test_path)
     {
       RatingsData t = { sd_interactions_builder_new (), min_rating, FALSE, TRUE };
-      if (!read_lines (test_path, "\t", 4, rating_line, &t, error))
+      if (!read_lines (test_path, '\t', 4, rating_line, &t, error))
         {
           sd_interactions_builder_free (t.builder);
           return FALSE;
@@ -279,7 +293,7 @@ catalog_line (char      **f,
     return TRUE;
   item = &d->catalog->items[i];
   g_free (item->title);
-  item->title = g_convert (f[1], -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  item->title = g_strdup (f[1]);   /* the reader made it UTF-8 */
   item->external_id = g_strdup (f[0]);
   for (guint g = 0; g < G_N_ELEMENTS (genres) && 5 + g < n; g++)
     if (strcmp (f[5 + g], "1") == 0)
@@ -303,7 +317,7 @@ sd_movielens_read_catalog (const char     *items_path,
 
   for (guint i = 0; i < catalog->n_items; i++)
     catalog->items[i].id = reference->item_ids[i];
-  if (!read_lines (items_path, "|", 5, catalog_line, &d, error))
+  if (!read_lines (items_path, '|', 5, catalog_line, &d, error))
     return NULL;
   return g_steal_pointer (&catalog);
 }

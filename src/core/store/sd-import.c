@@ -186,41 +186,24 @@ sd_import_report_to_text (SdImportReport *report)
   return g_string_free (out, FALSE);
 }
 
-static void
-csv_append_field (GString    *out,
-                  const char *value)
-{
-  if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, value);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
 char *
 sd_import_report_rejects_to_csv (SdImportReport *report,
                                  gsize          *length)
 {
-  GString *out = g_string_new ("line,reason,raw\n");
+  GString *out = g_string_new (NULL);
+  SdCsvWriter *csv = sd_csv_writer_new (out);
 
+  sd_csv_writer_add_row (csv, "line", "reason", "raw", NULL);
   for (guint i = 0; i < report->rejects->len; i++)
     {
       SdImportReject *r = report->rejects->pdata[i];
 
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT ",", r->line);
-      csv_append_field (out, r->reason);
-      g_string_append_c (out, ',');
-      csv_append_field (out, r->raw);
-      g_string_append_c (out, '\n');
+      sd_csv_writer_add_int (csv, (gint64) r->line);
+      sd_csv_writer_add_string (csv, r->reason);
+      sd_csv_writer_add_string (csv, r->raw);
+      sd_csv_writer_end_row (csv);
     }
+  sd_csv_writer_free (csv);
   if (length)
     *length = out->len;
   return g_string_free (out, FALSE);
