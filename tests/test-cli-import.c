@@ -2,7 +2,15 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "sd-json.h"
 
 typedef struct {
   char *dir;
@@ -40,6 +48,9 @@ fixture_file (const char *name)
   return g_build_filename (g_getenv ("SD_FIXTURES_DIR"), name, NULL);
 }
 
+/* The environment of the next runs; NULL: this process's. */
+static char **child_env;
+
 /* Runs shopdesk-cli --db DB ARGS…; returns its exit status. */
 static int
 run_cli (Fixture     *f,
@@ -64,7 +75,7 @@ run_cli (Fixture     *f,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, child_env, G_SPAWN_DEFAULT, NULL, NULL,
                                out, err, &status, &error));
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (status));
@@ -140,6 +151,207 @@ test_exit_statuses (Fixture       *f,
   g_assert_nonnull (strstr (err6, "Shopify orders"));
 }
 
+static gint64
+member_int (SdJsonNode *node,
+            const char *name)
+{
+  SdJsonNode *member = sd_json_node_get_member (node, name);
+
+  g_assert_nonnull (member);
+  g_assert_cmpint (sd_json_node_get_node_type (member), ==, SD_JSON_NUMBER);
+  return (gint64) sd_json_node_get_number (member);
+}
+
+/* --json of import and demo, in the C locale and in one that writes 0,5. */
+static void
+check_json (Fixture    *f,
+            const char *locale)
+{
+  g_autofree char *bad = fixture_file ("online-retail-bad.csv");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autoptr(SdJsonNode) report = NULL;
+  g_autoptr(SdJsonNode) demo = NULL;
+  g_autoptr(GError) error = NULL;
+  SdJsonNode *rejects, *handled, *elapsed;
+
+  g_strfreev (child_env);
+  child_env = g_environ_setenv (g_get_environ (), "LC_ALL", locale, TRUE);
+
+  g_assert_cmpint (run_cli (f, &out2, &err2, "demo", "--size", "100", "--seed", "7", "--json", NULL), ==, 0);
+  demo = sd_json_parse (out2, -1, "demo --json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (member_int (demo, "seed"), ==, 7);
+  g_assert_cmpint (member_int (demo, "customers"), ==, 100);
+  g_assert_cmpint (member_int (demo, "products"), >, 0);
+  g_assert_cmpint (member_int (sd_json_node_get_member (demo, "events"), "view"), >, 0);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (demo, "elapsed_seconds")), >=, 0);
+  g_assert_cmpstr (sd_json_node_get_member_string (demo, "shop"), ==, f->db);
+
+  g_assert_cmpint (run_cli (f, &out, &err, "import", "--json", "--format", "online-retail", bad, NULL), ==, 3);
+  report = sd_json_parse (out, -1, "import --json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_json_node_get_member_string (report, "file"), ==, bad);
+  g_assert_cmpstr (sd_json_node_get_member_string (report, "format"), ==, "online-retail");
+  g_assert_cmpint (member_int (report, "rows_read"), ==, 10);
+  g_assert_cmpint (member_int (report, "rows_imported"), ==, 4);
+  g_assert_cmpint (member_int (report, "rows_rejected"), ==, 6);
+  handled = sd_json_node_get_member (report, "handled");
+  g_assert_cmpint (sd_json_node_get_node_type (handled), ==, SD_JSON_OBJECT);
+  rejects = sd_json_node_get_member (report, "rejects");
+  g_assert_cmpint (sd_json_node_get_length (rejects), ==, 6);
+  g_assert_cmpint (member_int (sd_json_node_get_element (rejects, 0), "line"), ==, 3);
+  g_assert_nonnull (sd_json_node_get_member_string (sd_json_node_get_element (rejects, 0), "reason"));
+  elapsed = sd_json_node_get_member (report, "elapsed_seconds");
+  g_assert_cmpint (sd_json_node_get_node_type (elapsed), ==, SD_JSON_NUMBER);
+  g_assert_cmpfloat (sd_json_node_get_number (elapsed), >=, 0);
+  /* The report is the JSON; the text report is not printed as well. */
+  g_assert_null (strstr (err, "Imported"));
+
+  g_clear_pointer (&child_env, g_strfreev);
+}
+
+static void
+test_json (Fixture       *f,
+           gconstpointer  data)
+{
+  check_json (f, "C.UTF-8");
+}
+
+static void
+test_json_comma_locale (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL)
+    {
+      g_test_skip ("the locale de_DE.UTF-8 is not installed");
+      return;
+    }
+  setlocale (LC_ALL, saved);
+  check_json (f, "de_DE.UTF-8");
+}
+
+static void
+test_rejects_targets (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *bad = fixture_file ("online-retail-bad.csv");
+  g_autofree char *fifo = g_build_filename (f->dir, "pipe", NULL);
+  g_autofree char *device = g_build_filename (f->dir, "null", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "folder", NULL);
+  g_autofree char *target = g_build_filename (f->dir, "target.csv", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link.csv", NULL);
+  g_autofree char *saved = NULL;
+  GStatBuf st;
+
+  /* A named pipe is neither replaced by a file nor written into (nobody reads it). */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_cmpint (run_cli (f, &out, &err, "import", "--format", "online-retail", "--rejects", fifo, bad, NULL), ==, 3);
+    g_assert_nonnull (strstr (err, "is not a regular file"));
+    g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+  }
+
+  /* A device like /dev/null (made here, so the real one is never at stake). */
+  if (mknod (device, S_IFCHR | 0666, makedev (1, 3)) == 0)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      g_assert_cmpint (run_cli (f, &out, &err, "import", "--format", "online-retail", "--rejects", device, bad, NULL), ==, 3);
+      g_assert_nonnull (strstr (err, "is not a regular file"));
+      g_assert_cmpint (g_lstat (device, &st), ==, 0);
+      g_assert_true (S_ISCHR (st.st_mode));
+      g_assert_cmpint (st.st_rdev, ==, makedev (1, 3));
+    }
+  else
+    g_test_message ("no device node could be made here (%s): that case is not checked", g_strerror (errno));
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_cmpint (run_cli (f, &out, &err, "import", "--format", "online-retail", "--rejects", folder, bad, NULL), ==, 3);
+    g_assert_nonnull (strstr (err, "is a folder"));
+    g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+  }
+
+  /* A link stays a link, and the file it names gets the rejects. */
+  g_assert_true (g_file_set_contents (target, "old\n", -1, NULL));
+  g_assert_cmpint (symlink ("target.csv", link), ==, 0);
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_cmpint (run_cli (f, &out, &err, "import", "--format", "online-retail", "--rejects", link, bad, NULL), ==, 3);
+    g_assert_nonnull (strstr (err, "Rejected rows saved"));
+    g_assert_cmpint (g_lstat (link, &st), ==, 0);
+    g_assert_true (S_ISLNK (st.st_mode));
+    g_assert_true (g_file_get_contents (target, &saved, NULL, NULL));
+    g_assert_true (g_str_has_prefix (saved, "line,reason,raw\n3,"));
+  }
+  g_unlink (link);
+  g_unlink (target);
+  g_unlink (fifo);
+  g_unlink (device);
+  g_rmdir (folder);
+}
+
+/* What a terminal would act on: ESC, BEL, and the one-byte CSI of C1. */
+static void
+assert_no_controls (const char *text)
+{
+  g_assert_null (strchr (text, '\033'));
+  g_assert_null (strchr (text, '\a'));
+  g_assert_null (strstr (text, "\xc2\x9b"));
+}
+
+#define EVIL "\033]0;pwned\a\033[2J\xc2\x9b"
+
+static void
+test_control_characters (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *csv = g_build_filename (f->dir, "customers.csv", NULL);
+  g_autofree char *evil_name = g_build_filename (f->dir, "x" EVIL ".csv", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autofree char *out3 = NULL, *err3 = NULL;
+  g_autofree char *out4 = NULL, *err4 = NULL;
+  g_autofree char *out5 = NULL, *err5 = NULL;
+  g_autoptr(SdJsonNode) similar = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  /* A rejected row quoting the field. */
+  g_assert_true (g_file_set_contents (csv, "customer_id,name,created_at\nC1,Ann,2020-01-01\n"
+                                      "C2,Bob,\"" EVIL "\"\n", -1, NULL));
+  g_assert_cmpint (run_cli (f, &out, &err, "import", csv, NULL), ==, 3);
+  assert_no_controls (err);
+  g_assert_nonnull (strstr (err, "\\x1b]0;pwned\\a\\x1b[2J\\u009b"));
+
+  /* A message naming the file. */
+  g_assert_true (g_file_set_contents (evil_name, "", 0, NULL));
+  g_assert_cmpint (run_cli (f, &out2, &err2, "import", evil_name, NULL), ==, 1);
+  assert_no_controls (err2);
+  g_assert_nonnull (strstr (err2, "x\\x1b]0;pwned"));
+
+  /* Titles from the shop, in a table; --json keeps them exact. */
+  g_assert_cmpint (run_cli (f, &out3, &err3, "demo", "--size", "100", "--force", NULL), ==, 0);
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE products SET title = 'Mug " EVIL "', category = '" EVIL "'"
+                                 " WHERE id = (SELECT min(id) FROM products)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (run_cli (f, &out4, &err4, "similar", "--product", "1", NULL), ==, 0);
+  assert_no_controls (out4);
+  assert_no_controls (err4);
+  g_assert_nonnull (strstr (out4, "Mug \\x1b]0;pwned"));
+  g_assert_cmpint (run_cli (f, &out5, &err5, "similar", "--product", "1", "--json", NULL), ==, 0);
+  similar = sd_json_parse (out5, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_json_node_get_member_string (sd_json_node_get_member (similar, "product"), "title"),
+                   ==, "Mug " EVIL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -154,6 +366,10 @@ main (int    argc,
 
   g_test_add ("/cli-import/usage", Fixture, NULL, fixture_set_up, test_usage, fixture_tear_down);
   g_test_add ("/cli-import/exit-statuses", Fixture, NULL, fixture_set_up, test_exit_statuses, fixture_tear_down);
+  g_test_add ("/cli-import/rejects-targets", Fixture, NULL, fixture_set_up, test_rejects_targets, fixture_tear_down);
+  g_test_add ("/cli-import/control-characters", Fixture, NULL, fixture_set_up, test_control_characters, fixture_tear_down);
+  g_test_add ("/cli-import/json", Fixture, NULL, fixture_set_up, test_json, fixture_tear_down);
+  g_test_add ("/cli-import/json-comma-locale", Fixture, NULL, fixture_set_up, test_json_comma_locale, fixture_tear_down);
 
   return g_test_run ();
 }

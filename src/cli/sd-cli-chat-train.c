@@ -195,7 +195,7 @@ load_and_train (const char         *command,
   train = sd_intent_data_load (o->train, o->text_column, o->label_column, &error);
   if (train == NULL)
     {
-      fprintf (stderr, "shopdesk-cli %s: %s\n", command, error->message);
+      sd_cli_print_error (command, error);
       return NULL;
     }
   if (o->oos_label && !g_ptr_array_find_with_equal_func (train->labels, o->oos_label, g_str_equal, NULL))
@@ -212,7 +212,7 @@ load_and_train (const char         *command,
   if (!sd_job_run_sync (job, &error))
     {
       sd_cli_progress_done ();
-      fprintf (stderr, "shopdesk-cli %s: %s\n", command, error->message);
+      sd_cli_print_error (command, error);
       return NULL;
     }
   *seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -294,7 +294,7 @@ sd_cli_chat_eval (SdCliGlobal  *global,
   test = sd_intent_data_load (o.test, o.text_column, o.label_column, &error);
   if (test == NULL)
     {
-      fprintf (stderr, "shopdesk-cli chat-eval: %s\n", error->message);
+      sd_cli_print_error ("chat-eval", error);
       goto out;
     }
   model = load_and_train ("chat-eval", &o, &train, &seconds, &n_points, &job);
@@ -376,7 +376,9 @@ sd_cli_chat_eval (SdCliGlobal  *global,
       for (guint i = 0; i < eval->confusions->len; i++)
         {
           SdIntentConfusion *c = &g_array_index (eval->confusions, SdIntentConfusion, i);
-          printf ("  %4u  %s → %s\n", c->count, c->truth, c->predicted);
+          g_autofree char *truth = sd_cli_printable (c->truth);
+          g_autofree char *predicted = sd_cli_printable (c->predicted);
+          printf ("  %4u  %s → %s\n", c->count, truth, predicted);
         }
     }
   status = SD_EXIT_OK;
@@ -416,9 +418,9 @@ sd_cli_chat_train (SdCliGlobal  *global,
 
   if (o.out)
     {
-      if (!g_file_set_contents (o.out, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), &error))
+      if (!sd_cli_save_file (o.out, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), &error))
         {
-          fprintf (stderr, "shopdesk-cli chat-train: %s\n", error->message);
+          sd_cli_print_error ("chat-train", error);
           goto out;
         }
     }
@@ -442,7 +444,7 @@ sd_cli_chat_train (SdCliGlobal  *global,
                                "VALUES ('intent', ?1, NULL, ?2, ?3, ?4)", &error);
       if (stmt == NULL)
         {
-          fprintf (stderr, "shopdesk-cli chat-train: %s\n", error->message);
+          sd_cli_print_error ("chat-train", error);
           goto out;
         }
       sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
@@ -452,7 +454,7 @@ sd_cli_chat_train (SdCliGlobal  *global,
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
           sd_store_fail (store, "Could not save the model", &error);
-          fprintf (stderr, "shopdesk-cli chat-train: %s\n", error->message);
+          sd_cli_print_error ("chat-train", error);
           goto out;
         }
       model_id = sqlite3_last_insert_rowid (sd_store_get_db (store));

@@ -17,7 +17,7 @@ find_customer (SdStore *store, const char *ref)
       "ORDER BY external_id = ?1 DESC LIMIT 1", &error);
   if (stmt == NULL)
     {
-      fprintf (stderr, "shopdesk-cli chat: %s\n", error->message);
+      sd_cli_print_error ("chat", error);
       return 0;
     }
   sqlite3_bind_text (stmt, 1, ref, -1, SQLITE_TRANSIENT);
@@ -98,7 +98,7 @@ sd_cli_chat (SdCliGlobal  *global,
   g_autoptr(SdDialogue) dialogue = sd_dialogue_new (store, &error);
   if (dialogue == NULL)
     {
-      fprintf (stderr, "shopdesk-cli chat: %s\n", error->message);
+      sd_cli_print_error ("chat", error);
       return SD_EXIT_FAILED;
     }
   g_autoptr(SdChatSession) session = sd_chat_session_new (customer_id, lang);
@@ -125,12 +125,17 @@ sd_cli_chat (SdCliGlobal  *global,
         }
       else
         {
+          g_autofree char *reply = sd_cli_printable_lines (trace->reply);
           if (!tty)
-            printf ("you> %s\n", trace->text ? trace->text : "(unreadable message)");
-          printf ("bot> %s\n", trace->reply);
+            {
+              g_autofree char *said = sd_cli_printable (trace->text ? trace->text : "(unreadable message)");
+              printf ("you> %s\n", said);
+            }
+          printf ("bot> %s\n", reply);
           if (explain)
             {
-              g_autofree char *text = sd_turn_trace_format (trace);
+              g_autofree char *raw = sd_turn_trace_format (trace);
+              g_autofree char *text = sd_cli_printable_lines (raw);
               printf ("%s", text);
             }
         }

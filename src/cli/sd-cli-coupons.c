@@ -32,7 +32,7 @@ coupons_list (SdStore  *store,
 
   if (rules == NULL)
     {
-      fprintf (stderr, "shopdesk-cli coupons list: %s\n", error->message);
+      sd_cli_print_error ("coupons list", error);
       return SD_EXIT_FAILED;
     }
   g_autoptr(SdJsonWriter) w = json ? sd_json_writer_new () : NULL;
@@ -46,9 +46,11 @@ coupons_list (SdStore  *store,
         write_rule_json (w, rule);
       else
         {
-          g_autofree char *described = sd_coupon_rule_describe (rule);
+          g_autofree char *described_raw = sd_coupon_rule_describe (rule);
+          g_autofree char *described = sd_cli_printable (described_raw);
+          g_autofree char *name = sd_cli_printable (rule->name);
           printf ("%4" G_GINT64_FORMAT "  %-8s  %s\n      %s\n", rule->id,
-                  rule->enabled ? "enabled" : "off", rule->name, described);
+                  rule->enabled ? "enabled" : "off", name, described);
         }
     }
   if (json)
@@ -79,13 +81,15 @@ coupons_add (SdStore    *store,
   if (!g_file_get_contents (file, &text, NULL, &error) ||
       !(rule = sd_coupon_rule_from_json (text, file, &error)))
     {
-      fprintf (stderr, "shopdesk-cli coupons add: %s\n", error->message);
+      sd_cli_print_error ("coupons add", error);
       return SD_EXIT_FAILED;
     }
   rule->id = replace_id;
   if (!sd_coupon_rule_save (store, rule, &error))
     {
-      fprintf (stderr, "shopdesk-cli coupons add: %s: %s\n", file, error->message);
+      g_autofree char *message = sd_cli_printable (error->message);
+      g_autofree char *name = sd_cli_printable (file);
+      fprintf (stderr, "shopdesk-cli coupons add: %s: %s\n", name, message);
       return SD_EXIT_FAILED;
     }
   if (json)
@@ -95,7 +99,10 @@ coupons_add (SdStore    *store,
       sd_cli_print_json (g_steal_pointer (&w));
     }
   else
-    printf ("Saved rule %" G_GINT64_FORMAT ": %s\n", rule->id, rule->name);
+    {
+      g_autofree char *name = sd_cli_printable (rule->name);
+      printf ("Saved rule %" G_GINT64_FORMAT ": %s\n", rule->id, name);
+    }
   return SD_EXIT_OK;
 }
 
@@ -110,7 +117,8 @@ load_engine (SdStore          *store,
 
   if (facts == NULL)
     {
-      fprintf (stderr, "shopdesk-cli coupons %s: %s\n", command, error->message);
+      g_autofree char *what = g_strdup_printf ("coupons %s", command);
+      sd_cli_print_error (what, error);
       return NULL;
     }
   engine = sd_coupon_engine_new (facts);
@@ -119,7 +127,8 @@ load_engine (SdStore          *store,
                                  (GDestroyNotify) sd_interest_free);
   if (!sd_coupon_engine_load_rules (engine, store, &error))
     {
-      fprintf (stderr, "shopdesk-cli coupons %s: %s\n", command, error->message);
+      g_autofree char *what = g_strdup_printf ("coupons %s", command);
+      sd_cli_print_error (what, error);
       sd_coupon_engine_free (engine);
       sd_customer_facts_free (facts);
       return NULL;
@@ -144,7 +153,7 @@ coupons_preview (SdStore  *store,
     return SD_EXIT_FAILED;
   if (!(preview = sd_coupon_engine_preview (engine, NULL, &error)))
     {
-      fprintf (stderr, "shopdesk-cli coupons preview: %s\n", error->message);
+      sd_cli_print_error ("coupons preview", error);
       return SD_EXIT_FAILED;
     }
   elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
@@ -227,7 +236,7 @@ coupons_preview_edit (SdStore    *store,
       !sd_coupon_rule_validate (edited, sd_coupon_store_model_exists, store, &error) ||
       (rule_id > 0 && !(saved = sd_coupon_rule_load (store, rule_id, &error))))
     {
-      fprintf (stderr, "shopdesk-cli coupons preview: %s\n", error->message);
+      sd_cli_print_error ("coupons preview", error);
       return SD_EXIT_FAILED;
     }
 
@@ -269,7 +278,8 @@ coupons_preview_edit (SdStore    *store,
   else
     {
       g_autofree char *cost = g_strdup_printf ("%.2f", now->estimated_cost_cents / 100.0);
-      printf ("%s: %u customers, estimated cost %s\n", edited->name, now->customers, cost);
+      g_autofree char *name = sd_cli_printable (edited->name);
+      printf ("%s: %u customers, estimated cost %s\n", name, now->customers, cost);
       if (before)
         printf ("Against the saved rule: +%u gained, -%u lost, cost %+.2f\n", gained, lost,
                 (now->estimated_cost_cents - before->estimated_cost_cents) / 100.0);
@@ -297,7 +307,7 @@ coupons_apply (SdStore    *store,
     }
   if ((customer_id = sd_store_find_customer (store, customer_key, &error)) < 0)
     {
-      fprintf (stderr, "shopdesk-cli coupons apply: %s\n", error->message);
+      sd_cli_print_error ("coupons apply", error);
       return SD_EXIT_FAILED;
     }
   if (!(engine = load_engine (store, &facts, "apply")))
@@ -332,13 +342,18 @@ coupons_apply (SdStore    *store,
       sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (applied->len == 0)
-    printf ("No coupon applies to %s on their typical basket.\n", facts->customers[index].external_id);
+    {
+      g_autofree char *who = sd_cli_printable (facts->customers[index].external_id);
+      printf ("No coupon applies to %s on their typical basket.\n", who);
+    }
   else
     for (guint i = 0; i < applied->len; i++)
       {
         SdCouponApplication *a = g_ptr_array_index (applied, i);
-        printf ("%d. %s: %.2f off%s%s\n   because %s\n", i + 1, a->rule->name, a->discount_cents / 100.0,
-                a->free_shipping ? ", free shipping" : "", a->capped ? " (capped)" : "", a->reason);
+        g_autofree char *name = sd_cli_printable (a->rule->name);
+        g_autofree char *reason = sd_cli_printable (a->reason);
+        printf ("%d. %s: %.2f off%s%s\n   because %s\n", i + 1, name, a->discount_cents / 100.0,
+                a->free_shipping ? ", free shipping" : "", a->capped ? " (capped)" : "", reason);
       }
   return SD_EXIT_OK;
 }
@@ -358,12 +373,12 @@ coupons_history (SdStore *store,
     }
   if (undo && !sd_coupon_rule_undo (store, rule_id, &error))
     {
-      fprintf (stderr, "shopdesk-cli coupons undo: %s\n", error->message);
+      sd_cli_print_error ("coupons undo", error);
       return SD_EXIT_FAILED;
     }
   if (!(history = sd_coupon_rule_history (store, rule_id, &error)))
     {
-      fprintf (stderr, "shopdesk-cli coupons history: %s\n", error->message);
+      sd_cli_print_error ("coupons history", error);
       return SD_EXIT_FAILED;
     }
   for (guint i = 0; i < history->len; i++)
@@ -379,7 +394,8 @@ coupons_history (SdStore *store,
           g_autoptr(SdCouponRule) b = sd_coupon_rule_from_json (v->json, NULL, NULL);
           if (a && b)
             {
-              g_autofree char *diff = sd_coupon_rule_diff (a, b);
+              g_autofree char *raw = sd_coupon_rule_diff (a, b);
+              g_autofree char *diff = sd_cli_printable_lines (raw);
               printf ("%s", diff);
             }
         }

@@ -19,7 +19,7 @@ sd_cli_demo (SdCliGlobal  *global,
 {
   g_autofree char *size = NULL;
   g_autofree char *seed_text = NULL;
-  gboolean force = FALSE;
+  gboolean force = FALSE, json = FALSE;
   GOptionEntry entries[] = {
     { "size", 0, 0, G_OPTION_ARG_STRING, &size,
       "small (2,000 customers, the default), large (1M customers, 100k products, ~20M events) "
@@ -28,6 +28,7 @@ sd_cli_demo (SdCliGlobal  *global,
       "Seed of the generator: the same seed and size make the same shop (default 20261101)", "S" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
       "Replace the customers, products, orders and events of a shop that has some", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print what was made as one JSON object", NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
@@ -51,7 +52,7 @@ sd_cli_demo (SdCliGlobal  *global,
   options.force = force;
   if (!sd_demo_options_for_size (&options, size, &error))
     {
-      fprintf (stderr, "shopdesk-cli demo: %s\n", error->message);
+      sd_cli_print_error ("demo", error);
       return SD_EXIT_USAGE;
     }
   if (seed_text)
@@ -79,7 +80,7 @@ sd_cli_demo (SdCliGlobal  *global,
           fprintf (stderr, "shopdesk-cli demo: cancelled, nothing changed.\n");
           return sd_cli_cancelled_status ();
         }
-      fprintf (stderr, "shopdesk-cli demo: %s\n", error->message);
+      sd_cli_print_error ("demo", error);
       return SD_EXIT_FAILED;
     }
   sd_cli_progress_done ();
@@ -89,8 +90,29 @@ sd_cli_demo (SdCliGlobal  *global,
   sd_store_exec (store, "PRAGMA temp_store = FILE", NULL);
   if (!sd_store_get_stats (store, &stats, &error))
     {
-      fprintf (stderr, "shopdesk-cli demo: %s\n", error->message);
+      sd_cli_print_error ("demo", error);
       return SD_EXIT_FAILED;
+    }
+  if (json)
+    {
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "shop", sd_store_get_path (store));
+      sd_json_writer_member_int (w, "seed", (gint64) options.seed);
+      sd_json_writer_member_int (w, "customers", stats.customers);
+      sd_json_writer_member_int (w, "products", stats.products);
+      sd_json_writer_member_int (w, "orders", stats.orders);
+      sd_json_writer_member_int (w, "order_lines", stats.order_lines);
+      sd_json_writer_key (w, "events");
+      sd_json_writer_begin_object (w);
+      for (int k = 0; k < SD_N_EVENT_KINDS; k++)
+        sd_json_writer_member_int (w, sd_event_kind_to_string (k), stats.events[k]);
+      sd_json_writer_end_object (w);
+      sd_json_writer_member_fixed (w, "elapsed_seconds", (g_get_monotonic_time () - started) / 1e6, 3);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
+      return SD_EXIT_OK;
     }
   fprintf (stderr,
            "Made the demo shop in %s in %.2f s: %" G_GINT64_FORMAT " customers, %"

@@ -1,6 +1,8 @@
 /* sd-cli-import.c — `shopdesk-cli import`: a shop export into the shop */
 #include "config.h"
 
+#include <string.h>
+
 #include "sd-cli.h"
 #include "sd-error.h"
 #include "sd-import.h"
@@ -14,6 +16,88 @@ on_progress (guint64  bytes_done,
   g_autofree char *text = sd_import_rows_to_text (rows);
 
   sd_cli_progress (bytes_total ? (double) bytes_done / bytes_total : 0.0, text);
+}
+
+/* How many rejected rows --json lists; the count is always whole, and --rejects saves all. */
+#define JSON_REJECTS 100
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+print_report_json (SdImportReport *report)
+{
+  g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  sd_json_writer_begin_object (w);
+  sd_json_writer_member_string (w, "file", report->file);
+  sd_json_writer_member_string (w, "format", sd_import_format_to_string (report->format));
+  sd_json_writer_member_int (w, "rows_read", report->rows_read);
+  sd_json_writer_member_int (w, "rows_imported", report->rows_imported);
+  sd_json_writer_member_int (w, "rows_rejected", report->rows_rejected);
+  sd_json_writer_key (w, "handled");
+  sd_json_writer_begin_object (w);
+  g_hash_table_iter_init (&iter, report->counts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (names, key);
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    sd_json_writer_member_int (w, names->pdata[i], sd_import_report_get_count (report, names->pdata[i]));
+  sd_json_writer_end_object (w);
+  sd_json_writer_key (w, "rejects");
+  sd_json_writer_begin_array (w);
+  for (guint i = 0; i < MIN (report->rejects->len, JSON_REJECTS); i++)
+    {
+      SdImportReject *r = report->rejects->pdata[i];
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_int (w, "line", r->line);
+      sd_json_writer_member_string (w, "reason", r->reason);
+      sd_json_writer_end_object (w);
+    }
+  sd_json_writer_end_array (w);
+  sd_json_writer_member_bool (w, "rejects_truncated", report->rejects->len > JSON_REJECTS);
+  sd_json_writer_member_fixed (w, "elapsed_seconds", report->elapsed_us / 1e6, 3);
+  sd_json_writer_end_object (w);
+  sd_cli_print_json (g_steal_pointer (&w));
+}
+
+static void
+shown_reject_free (gpointer data)
+{
+  SdImportReject *r = data;
+
+  g_free (r->reason);
+  g_free (r);
+}
+
+/* The report's text, with the file's name and every reason (which quote the file's fields)
+ * shown with sd_cli_printable(): the text is made from a copy holding those. */
+static char *
+report_to_shown_text (SdImportReport *report)
+{
+  SdImportReport shown = *report;
+  g_autoptr(GPtrArray) rejects = g_ptr_array_new_full (report->rejects->len, shown_reject_free);
+  g_autofree char *file = sd_cli_printable (report->file);
+
+  for (guint i = 0; i < report->rejects->len; i++)
+    {
+      const SdImportReject *r = report->rejects->pdata[i];
+      SdImportReject *copy = g_new0 (SdImportReject, 1);
+
+      copy->line = r->line;
+      copy->reason = sd_cli_printable (r->reason);
+      g_ptr_array_add (rejects, copy);
+    }
+  shown.file = file;
+  shown.rejects = rejects;
+  return sd_import_report_to_text (&shown);
 }
 
 static GString *
@@ -33,13 +117,14 @@ sd_cli_import (SdCliGlobal  *global,
 {
   g_autofree char *format_name = NULL;
   g_autofree char *rejects = NULL;
-  gboolean hash = FALSE;
+  gboolean hash = FALSE, json = FALSE;
   g_autoptr(GString) names = format_names ();
   g_autofree char *format_help = g_strdup_printf ("The file's format: %s (default: auto)", names->str);
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, format_help, "FORMAT" },
     { "hash-identities", 0, 0, G_OPTION_ARG_NONE, &hash, "Store customer names and e-mails hashed", NULL },
     { "rejects", 0, 0, G_OPTION_ARG_FILENAME, &rejects, "Save the rejected rows (line, reason, row) as CSV", "OUT.csv" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as one JSON object", NULL },
     { NULL }
   };
   SdImportOptions options = { SD_IMPORT_AUTO, FALSE };
@@ -77,15 +162,31 @@ sd_cli_import (SdCliGlobal  *global,
     }
   if (report == NULL)
     {
-      fprintf (stderr, "shopdesk-cli import: %s\nNothing was imported.\n", error->message);
+      sd_cli_print_error ("import", error);
+      fprintf (stderr, "Nothing was imported.\n");
       return SD_EXIT_FAILED;
     }
 
-  text = sd_import_report_to_text (report);
-  fputs (text, stderr);
-  if (rejects && !sd_import_report_save_rejects (report, rejects, &error))
-    fprintf (stderr, "shopdesk-cli import: %s\n", error->message);
-  else if (rejects)
-    fprintf (stderr, "Rejected rows saved to “%s”.\n", rejects);
+  if (json)
+    print_report_json (report);
+  else
+    {
+      text = report_to_shown_text (report);
+      fputs (text, stderr);
+    }
+  if (rejects)
+    {
+      gsize length;
+      g_autofree char *csv = sd_import_report_rejects_to_csv (report, &length);
+      g_autofree char *shown = sd_cli_printable (rejects);
+
+      if (!sd_cli_save_file (rejects, csv, length, &error))
+        {
+          g_autofree char *message = sd_cli_printable (error->message);
+          fprintf (stderr, "shopdesk-cli import: could not save the rejected rows: %s\n", message);
+        }
+      else if (!json)
+        fprintf (stderr, "Rejected rows saved to “%s”.\n", shown);
+    }
   return report->rows_rejected > 0 ? SD_EXIT_PARTIAL : SD_EXIT_OK;
 }

@@ -45,7 +45,7 @@ new_model (const char  *command,
     }
   if (!(model = sd_recommender_new (name, &error)))
     {
-      fprintf (stderr, "shopdesk-cli %s: %s\n", command, error->message);
+      sd_cli_print_error (command, error);
       return NULL;
     }
   for (guint i = 0; params && params[i]; i++)
@@ -61,7 +61,7 @@ new_model (const char  *command,
       key = g_strndup (params[i], eq - params[i]);
       if (!sd_recommender_set_param (model, key, eq + 1, &error))
         {
-          fprintf (stderr, "shopdesk-cli %s: %s\n", command, error->message);
+          sd_cli_print_error (command, error);
           return NULL;
         }
     }
@@ -617,7 +617,7 @@ sd_cli_eval (SdCliGlobal  *global,
 
 fail:
   if (error)
-    fprintf (stderr, "shopdesk-cli eval: %s\n", error->message);
+    sd_cli_print_error ("eval", error);
   eval_data_clear (&d);
   return status;
 }
@@ -688,10 +688,11 @@ sd_cli_train (SdCliGlobal  *global,
   options.store_model = !no_store;
   if (!(job = sd_train_job_new (&options, &error)))
     {
-      fprintf (stderr, "shopdesk-cli train: %s\n", error->message);
+      sd_cli_print_error ("train", error);
       return SD_EXIT_USAGE;
     }
   g_signal_connect (job, "notify::fraction", G_CALLBACK (on_job_progress), NULL);
+  g_signal_connect (job, "notify::text", G_CALLBACK (on_job_progress), NULL);
   handler = g_cancellable_connect (sd_cli_cancel_on_signals (), G_CALLBACK (cancel_job), job, NULL);
   ok = sd_job_run_sync (job, &error);
   g_cancellable_disconnect (sd_cli_cancel_on_signals (), handler);
@@ -706,7 +707,7 @@ sd_cli_train (SdCliGlobal  *global,
     }
   if (!ok)
     {
-      fprintf (stderr, "shopdesk-cli train: %s\n", error->message);
+      sd_cli_print_error ("train", error);
       return SD_EXIT_FAILED;
     }
 
@@ -811,7 +812,10 @@ get_model (const char      *command,
           return g_steal_pointer (&model);
         }
       if (!g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
-        fprintf (stderr, "shopdesk-cli %s: %s; training one now\n", command, error->message);
+        {
+          g_autofree char *message = sd_cli_printable (error->message);
+          fprintf (stderr, "shopdesk-cli %s: %s; training one now\n", command, message);
+        }
       g_clear_error (&error);
     }
   if (!(model = new_model (command, name, params)))
@@ -820,7 +824,7 @@ get_model (const char      *command,
   cap_blas_threads ();
   if (!fit_with_progress (model, train, &error))
     {
-      fprintf (stderr, "shopdesk-cli %s: %s\n", command, error->message);
+      sd_cli_print_error (command, error);
       return NULL;
     }
   *source = "trained";
@@ -908,19 +912,21 @@ sd_cli_recommend (SdCliGlobal  *global,
       profile = sd_customer_profile_load (store, customer_id, 0, &error);
     if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
       {
-        fprintf (stderr, "shopdesk-cli recommend: no customer “%s” in %s\n", customer, sd_store_get_path (store));
+        g_autofree char *who = sd_cli_printable (customer);
+        g_autofree char *shop = sd_cli_printable (sd_store_get_path (store));
+        fprintf (stderr, "shopdesk-cli recommend: no customer “%s” in %s\n", who, shop);
         return SD_EXIT_FAILED;
       }
     if (profile == NULL)
       {
-        fprintf (stderr, "shopdesk-cli recommend: %s\n", error->message);
+        sd_cli_print_error ("recommend", error);
         return SD_EXIT_FAILED;
       }
   }
   if (!(train = sd_interactions_from_store (store, NULL, NULL, &error)) ||
       !(catalog = sd_catalog_from_store (store, train, NULL, &error)))
     {
-      fprintf (stderr, "shopdesk-cli recommend: %s\n", error->message);
+      sd_cli_print_error ("recommend", error);
       return SD_EXIT_FAILED;
     }
   u = sd_interactions_user_index (train, profile->id);
@@ -969,8 +975,11 @@ sd_cli_recommend (SdCliGlobal  *global,
   else if (csv)
     printf ("rank,product_id,external_id,title,category,score,reasons\n");
   else
-    printf ("Customer %s (%u items in their history), %s model (%s):\n", customer, history,
-            sd_recommender_get_label (model), source);
+    {
+      g_autofree char *who = sd_cli_printable (customer);
+      printf ("Customer %s (%u items in their history), %s model (%s):\n", who, history,
+              sd_recommender_get_label (model), source);
+    }
 
   for (guint r = 0; r < top->len; r++)
     {
@@ -1020,8 +1029,12 @@ sd_cli_recommend (SdCliGlobal  *global,
           fputs (out->str, stdout);
         }
       else
-        printf ("%3u. %-40s %-14s %8.4f  %s\n", r + 1, item->title ? item->title : "?",
-                item->category ? item->category : "", s->score, reasons->str);
+        {
+          g_autofree char *title = sd_cli_printable (item->title ? item->title : "?");
+          g_autofree char *category = sd_cli_printable (item->category);
+          g_autofree char *because = sd_cli_printable (reasons->str);
+          printf ("%3u. %-40s %-14s %8.4f  %s\n", r + 1, title, category, s->score, because);
+        }
     }
   if (json)
     {
@@ -1080,13 +1093,15 @@ sd_cli_similar (SdCliGlobal  *global,
                           "SELECT id FROM products WHERE id = ?1", product);
   if (product_id < 0)
     {
-      fprintf (stderr, "shopdesk-cli similar: no product “%s” in %s\n", product, sd_store_get_path (store));
+      g_autofree char *what = sd_cli_printable (product);
+      g_autofree char *shop = sd_cli_printable (sd_store_get_path (store));
+      fprintf (stderr, "shopdesk-cli similar: no product “%s” in %s\n", what, shop);
       return SD_EXIT_FAILED;
     }
   if (!(train = sd_interactions_from_store (store, NULL, NULL, &error)) ||
       !(catalog = sd_catalog_from_store (store, train, NULL, &error)))
     {
-      fprintf (stderr, "shopdesk-cli similar: %s\n", error->message);
+      sd_cli_print_error ("similar", error);
       return SD_EXIT_FAILED;
     }
   i = sd_interactions_item_index (train, product_id);
@@ -1110,7 +1125,10 @@ sd_cli_similar (SdCliGlobal  *global,
   else if (csv)
     printf ("rank,product_id,external_id,title,category,similarity\n");
   else
-    printf ("Products most like “%s” (item kNN, %s):\n", catalog->items[i].title, source);
+    {
+      g_autofree char *title = sd_cli_printable (catalog->items[i].title);
+      printf ("Products most like “%s” (item kNN, %s):\n", title, source);
+    }
   for (guint r = 0; r < similar->len; r++)
     {
       SdScoredItem *s = &g_array_index (similar, SdScoredItem, r);
@@ -1141,8 +1159,11 @@ sd_cli_similar (SdCliGlobal  *global,
           fputs (out->str, stdout);
         }
       else
-        printf ("%3u. %-40s %-14s %.3f\n", r + 1, item->title ? item->title : "?",
-                item->category ? item->category : "", s->score);
+        {
+          g_autofree char *title = sd_cli_printable (item->title ? item->title : "?");
+          g_autofree char *category = sd_cli_printable (item->category);
+          printf ("%3u. %-40s %-14s %.3f\n", r + 1, title, category, s->score);
+        }
     }
   if (json)
     {
@@ -1234,7 +1255,7 @@ sd_cli_tune (SdCliGlobal  *global,
         items_path = sibling_file (train_path, "u.item");
       if (!sd_split_read_movielens (train_path, NULL, items_path, min_rating, &split, &error))
         {
-          fprintf (stderr, "shopdesk-cli tune: %s\n", error->message);
+          sd_cli_print_error ("tune", error);
           return SD_EXIT_FAILED;
         }
       train = g_steal_pointer (&split.train);
@@ -1249,7 +1270,7 @@ sd_cli_tune (SdCliGlobal  *global,
       if (!(train = sd_interactions_from_store (store, NULL, NULL, &error)) ||
           !(catalog = sd_catalog_from_store (store, train, NULL, &error)))
         {
-          fprintf (stderr, "shopdesk-cli tune: %s\n", error->message);
+          sd_cli_print_error ("tune", error);
           return SD_EXIT_FAILED;
         }
     }
@@ -1272,7 +1293,7 @@ sd_cli_tune (SdCliGlobal  *global,
   result = work.result;
   if (!ok)
     {
-      fprintf (stderr, "shopdesk-cli tune: %s\n", error->message);
+      sd_cli_print_error ("tune", error);
       return SD_EXIT_FAILED;
     }
 

@@ -32,7 +32,7 @@ sd_cli_stats (SdCliGlobal  *global,
   /* The Overview's figures and its top ten by revenue, without the import history. */
   if (!(summary = sd_shop_summary_load (store, 10, 0, NULL, &error)))
     {
-      fprintf (stderr, "shopdesk-cli stats: %s\n", error->message);
+      sd_cli_print_error ("stats", error);
       return SD_EXIT_FAILED;
     }
   stats = &summary->counts;

@@ -5,6 +5,9 @@
 #include <glib-unix.h>
 #include <math.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sd-cli.h"
@@ -27,8 +30,9 @@ sd_cli_parse (const char    *command,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
+      g_autofree char *message = sd_cli_printable (error->message);
       fprintf (stderr, "shopdesk-cli %s: %s\nRun “shopdesk-cli %s --help” for its options.\n",
-               command, error->message, command);
+               command, message, command);
       return FALSE;
     }
   return TRUE;
@@ -55,7 +59,8 @@ open_store (SdCliGlobal      *global,
   store = sd_store_open_full (path, flags, &error);
   if (store == NULL)
     {
-      fprintf (stderr, "shopdesk-cli: %s\n", error->message);
+      g_autofree char *message = sd_cli_printable (error->message);
+      fprintf (stderr, "shopdesk-cli: %s\n", message);
       if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
         fprintf (stderr, "A shop is made by “shopdesk-cli --db SHOP.sqlite import FILE” or "
                  "“shopdesk-cli --db SHOP.sqlite demo”.\n");
@@ -69,6 +74,19 @@ sd_cli_open_store (SdCliGlobal *global)
   return open_store (global, SD_STORE_OPEN_EXISTING);
 }
 
+static GCancellable *signal_cancellable;
+
+/* Said once per wait, whether or not stderr is a terminal: a command that seems to hang
+ * should say why. */
+static void
+store_wait_cb (SdStore    *store,
+               const char *text,
+               gpointer    user_data)
+{
+  sd_cli_progress_done ();
+  fprintf (stderr, "shopdesk-cli: %s…\n", text);
+}
+
 SdStore *
 sd_cli_open_store_for_writing (SdCliGlobal      *global,
                                SdStoreOpenFlags  flags)
@@ -77,10 +95,15 @@ sd_cli_open_store_for_writing (SdCliGlobal      *global,
 
   if (store && sd_store_is_read_only (store))
     {
-      fprintf (stderr, "shopdesk-cli: “%s” is read-only: nothing was changed.\n",
-               sd_store_get_path (store));
+      g_autofree char *path = sd_cli_printable (sd_store_get_path (store));
+      fprintf (stderr, "shopdesk-cli: “%s” is read-only: nothing was changed.\n", path);
       return NULL;
     }
+  /* A change waits for another import or program writing to the shop for as long as it
+   * takes: Ctrl+C cancels the wait where the command listens for it (import, demo), and
+   * stops the command at once elsewhere, which changes nothing either. */
+  if (store)
+    sd_store_set_wait (store, signal_cancellable, -1, store_wait_cb, NULL);
   return g_steal_pointer (&store);
 }
 
@@ -89,7 +112,6 @@ sd_cli_open_store_for_writing (SdCliGlobal      *global,
  * cancels the work. */
 static int signal_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t caught_signal;
-static GCancellable *signal_cancellable;
 
 static void
 on_signal (int signo)
@@ -193,4 +215,131 @@ sd_cli_print_json (SdJsonWriter *writer)
   g_autofree char *text = sd_json_writer_finish (writer);
 
   printf ("%s\n", text);
+}
+
+static char *
+printable (const char *text,
+           gboolean    keep_newlines)
+{
+  GString *out;
+  const char *p, *end;
+
+  if (text == NULL)
+    return g_strdup ("");
+  out = g_string_sized_new (strlen (text));
+  end = text + strlen (text);
+  for (p = text; p < end;)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          /* Broken UTF-8: the byte, not what a terminal would make of it. */
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+      switch (c)
+        {
+        case '\a': g_string_append (out, "\\a"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\n': g_string_append (out, keep_newlines ? "\n" : "\\n"); break;
+        case '\v': g_string_append (out, "\\v"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\x%02x", c);
+          /* C1 controls (U+009B is a one-byte CSI to some terminals) and the bidirectional
+           * overrides and isolates, which reorder what is shown after them. */
+          else if ((c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) ||
+                   (c >= 0x2066 && c <= 0x2069))
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+        }
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+sd_cli_printable (const char *text)
+{
+  return printable (text, FALSE);
+}
+
+char *
+sd_cli_printable_lines (const char *text)
+{
+  return printable (text, TRUE);
+}
+
+gboolean
+sd_cli_save_file (const char  *path,
+                  const char  *contents,
+                  gsize        length,
+                  GError     **error)
+{
+  g_autofree char *target = NULL;
+  g_autoptr(GFile) file = NULL;
+  GStatBuf st;
+
+  /* A link stays a link: the file it names gets the new contents. */
+  if (g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode))
+    {
+      char *resolved = realpath (path, NULL);
+      if (resolved == NULL)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "“%s” is a symbolic link to nothing that can be written (%s)",
+                       path, g_strerror (errno));
+          return FALSE;
+        }
+      target = g_strdup (resolved);
+      free (resolved);
+    }
+  else
+    target = g_strdup (path);
+
+  if (g_stat (target, &st) == 0)
+    {
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "“%s” is a folder; give the name of a file to write", path);
+          return FALSE;
+        }
+      /* Devices, named pipes and sockets are never replaced, nor written to: writing into a
+       * pipe nobody reads would hang, and a device is not where a file belongs. */
+      if (!S_ISREG (st.st_mode))
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "“%s” is not a regular file (a device, a named pipe or a socket): "
+                       "nothing was written to it; give the name of a file", path);
+          return FALSE;
+        }
+    }
+  else if (errno != ENOENT)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "Could not write “%s”: %s",
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+
+  /* A temporary file beside it, renamed over it once complete: a failure or a full disk
+   * leaves the old file as it was. */
+  file = g_file_new_for_path (target);
+  return g_file_replace_contents (file, contents, length, NULL, FALSE, G_FILE_CREATE_NONE,
+                                  NULL, NULL, error);
+}
+
+void
+sd_cli_print_error (const char   *command,
+                    const GError *error)
+{
+  g_autofree char *message = sd_cli_printable (error->message);
+
+  fprintf (stderr, "shopdesk-cli %s: %s\n", command, message);
 }

@@ -58,6 +58,26 @@ int      sd_cli_cancelled_status (void);
 /* A progress line on stderr, only when stderr is a terminal. */
 void     sd_cli_progress   (double fraction, const char *text);
 void     sd_cli_progress_done (void);
+/* @text (from a file or a shop) as it may be shown on a terminal: control characters, C1
+ * controls, bidirectional overrides and broken UTF-8 are written escaped (\x1b, \a, \n,
+ * \u009b), so a field can neither retitle nor clear the terminal nor fake a line. Every
+ * message and table that shows such text uses it; --json and --csv output never does
+ * (JSON escapes control characters itself; CSV is data for files). */
+char    *sd_cli_printable   (const char *text);
+/* The same for text of several lines (a chat reply, a trace): line breaks are kept. */
+char    *sd_cli_printable_lines (const char *text);
+/* Writes @contents to the file @path names (options such as --out and --rejects): through a
+ * temporary file beside it renamed over it, so a failure leaves the old file whole; a
+ * symbolic link is followed and stays. A folder, a device (/dev/null), a named pipe or a
+ * socket is refused with a message saying so, and left untouched. */
+gboolean sd_cli_save_file   (const char  *path,
+                             const char  *contents,
+                             gsize        length,
+                             GError     **error);
+/* "shopdesk-cli COMMAND: MESSAGE" on stderr, the message shown with sd_cli_printable(): an
+ * error often quotes a value from a file. */
+void     sd_cli_print_error (const char   *command,
+                             const GError *error);
 /* Prints a JSON-escaped string with quotes. */
 void     sd_cli_json_string (FILE *out, const char *str);
 /* Prints the writer's JSON and a newline, and frees the writer. */

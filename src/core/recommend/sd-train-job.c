@@ -89,6 +89,7 @@ train_func (SdJob         *job,
   if (!(store = sd_store_open (d->db_path, error)) ||
       !(model = make_model (d->model, (const char * const *) d->params, error)))
     return FALSE;
+  sd_job_watch_store (job, store);
 
   sd_job_set_progress (job, 0.0, "Reading the shop");
   if (!(all = sd_interactions_from_store (store, &d->weights, cancellable, error)) ||
@@ -141,18 +142,49 @@ train_func (SdJob         *job,
       d->metrics = sd_json_writer_finish (g_steal_pointer (&w));
     }
 
+  /* The model and the run's end in one transaction, which waits for the shop to be free:
+   * a model is never kept for a run that says it failed, nor a finished run without it. */
   d->model_id = -1;
-  if (d->store_model &&
-      (d->model_id = sd_model_store_save (store, model, d->run_id, d->metrics, &local)) < 0)
+  if (!sd_store_begin (store, &local))
     goto fail;
+  /* A cancel during the wait may have come just as the shop became free. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local))
+    {
+      sd_store_rollback (store);
+      goto fail;
+    }
+  if ((d->store_model &&
+       (d->model_id = sd_model_store_save (store, model, d->run_id, d->metrics, &local)) < 0) ||
+      !sd_store_run_finish (store, d->run_id, "finished", d->metrics, &local) ||
+      !sd_store_commit (store, &local))
+    {
+      sd_store_rollback (store);
+      d->model_id = -1;
+      goto fail;
+    }
   sd_split_clear (&split);
-  return sd_store_run_finish (store, d->run_id, "finished", d->metrics, error);
+  return TRUE;
 
 fail:
   sd_split_clear (&split);
-  sd_store_run_finish (store, d->run_id,
-                       g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : "failed",
-                       NULL, NULL);
+  {
+    gboolean cancelled = g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_autoptr(GError) mark_error = NULL;
+
+    /* Marking the run is not cut short by the cancel that ended it, but a cancel does not
+     * wait long for it either: a shop still busy leaves the run to the next opening, which
+     * calls it interrupted. */
+    sd_store_set_wait (store, NULL, cancelled ? 1000 : 30000, NULL, NULL);
+    g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+    g_autofree char *summary = NULL;
+
+    sd_json_writer_begin_object (w);
+    sd_json_writer_member_string (w, "error", local->message);
+    sd_json_writer_end_object (w);
+    summary = sd_json_writer_finish (g_steal_pointer (&w));
+    if (!sd_store_run_finish (store, d->run_id, cancelled ? "cancelled" : "failed", summary, &mark_error))
+      g_debug ("%s", mark_error->message);
+  }
   g_propagate_error (error, g_steal_pointer (&local));
   return FALSE;
 }

@@ -187,13 +187,12 @@ sd_import_report_to_text (SdImportReport *report)
   return g_string_free (out, FALSE);
 }
 
-gboolean
-sd_import_report_save_rejects (SdImportReport  *report,
-                               const char      *path,
-                               GError         **error)
+char *
+sd_import_report_rejects_to_csv (SdImportReport *report,
+                                 gsize          *length)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(SdCsvWriter) csv = sd_csv_writer_new (out);
+  GString *out = g_string_new (NULL);
+  SdCsvWriter *csv = sd_csv_writer_new (out);
 
   sd_csv_writer_add_row (csv, "line", "reason", "raw", NULL);
   for (guint i = 0; i < report->rejects->len; i++)
@@ -205,7 +204,21 @@ sd_import_report_save_rejects (SdImportReport  *report,
       sd_csv_writer_add_string (csv, r->raw);
       sd_csv_writer_end_row (csv);
     }
-  if (!g_file_set_contents (path, out->str, out->len, error))
+  sd_csv_writer_free (csv);
+  if (length)
+    *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+sd_import_report_save_rejects (SdImportReport  *report,
+                               const char      *path,
+                               GError         **error)
+{
+  gsize length;
+  g_autofree char *csv = sd_import_report_rejects_to_csv (report, &length);
+
+  if (!g_file_set_contents (path, csv, length, error))
     {
       g_prefix_error (error, "Could not save the rejected rows: ");
       return FALSE;
@@ -1725,6 +1738,7 @@ sd_import_file (SdStore               *store,
       g_prefix_error (&local, "Could not start importing “%s”: ", ctx.name);
       goto failed;
     }
+  sd_store_set_importing (store, TRUE);
   {
     g_autoptr(SdStmt) last = sd_store_prepare (store, "SELECT coalesce (max (id), 0) FROM orders", &local);
     if (last == NULL)
@@ -1797,6 +1811,7 @@ sd_import_file (SdStore               *store,
     progress (sd_csv_reader_get_bytes_total (ctx.reader),
               sd_csv_reader_get_bytes_total (ctx.reader),
               ctx.report->rows_read, user_data);
+  sd_store_set_importing (store, FALSE);
   sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
   result = g_steal_pointer (&ctx.report);
@@ -1805,6 +1820,7 @@ sd_import_file (SdStore               *store,
 
 failed:
   sd_store_rollback (store);
+  sd_store_set_importing (store, FALSE);
   sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
   context_clear (&ctx);
   g_propagate_error (error, g_steal_pointer (&local));
@@ -1873,6 +1889,7 @@ import_job_run (SdJob         *job,
 
   if (store == NULL)
     return FALSE;
+  sd_job_watch_store (job, store);
   d->job = job;
   d->report = sd_import_file (store, d->path, &d->options, import_job_progress, d,
                               cancellable, error);

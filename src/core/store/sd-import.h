@@ -62,6 +62,8 @@ guint64         sd_import_report_get_count     (SdImportReport  *report,
 /* A few lines a person can read: what was imported, what was handled, what was rejected. */
 char           *sd_import_report_to_text       (SdImportReport  *report);
 /* The rejected rows as CSV: line, reason, raw. */
+char           *sd_import_report_rejects_to_csv (SdImportReport *report,
+                                                 gsize          *length);
 gboolean        sd_import_report_save_rejects  (SdImportReport  *report,
                                                 const char      *path,
                                                 GError         **error);

@@ -33,6 +33,7 @@ struct _SdJob
 
   SdStore        *run_store;    /* the worker's connection, not owned */
   gint64          run_id;
+  SdStore        *watched_store; /* weak: told of the job only while the worker runs */
 };
 
 G_DEFINE_FINAL_TYPE (SdJob, sd_job, G_TYPE_OBJECT)
@@ -293,6 +294,49 @@ sd_job_metric (SdJob      *self,
   g_mutex_unlock (&self->lock);
 }
 
+static void
+store_wait_cb (SdStore    *store,
+               const char *text,
+               gpointer    user_data)
+{
+  SdJob *self = user_data;
+
+  /* The text alone: how far the work got has not changed. */
+  g_mutex_lock (&self->lock);
+  g_free (self->pending_text);
+  self->pending_text = g_strdup (text);
+  schedule_flush_locked (self);
+  g_mutex_unlock (&self->lock);
+}
+
+/* A store the caller keeps after the job must not call back into a job that may be gone.
+ * Runs in the worker's thread, where its store is also finalized. */
+static void
+unwatch_store (SdJob *self)
+{
+  if (self->watched_store == NULL)
+    return;
+  sd_store_set_wait (self->watched_store, NULL, 5000, NULL, NULL);
+  g_object_remove_weak_pointer (G_OBJECT (self->watched_store), (gpointer *) &self->watched_store);
+  self->watched_store = NULL;
+}
+
+void
+sd_job_watch_store (SdJob   *self,
+                    SdStore *store)
+{
+  g_return_if_fail (SD_IS_JOB (self));
+  g_return_if_fail (SD_IS_STORE (store));
+
+  sd_store_set_wait (store, self->cancellable, -1, store_wait_cb, self);
+  if (self->watched_store != store)
+    {
+      unwatch_store (self);
+      self->watched_store = store;
+      g_object_add_weak_pointer (G_OBJECT (store), (gpointer *) &self->watched_store);
+    }
+}
+
 void
 sd_job_record_run (SdJob   *self,
                    SdStore *store,
@@ -300,6 +344,9 @@ sd_job_record_run (SdJob   *self,
 {
   self->run_store = store;
   self->run_id = run_id;
+  /* A run's points and its end are written through this connection: they wait for the
+   * shop like every change the job makes. */
+  sd_job_watch_store (self, store);
 }
 
 static void
@@ -321,11 +368,14 @@ run_in_thread (GTask        *task,
   SdJob *self = source_object;
   GError *error = NULL;
 
-  if (self->func (self, self->data, cancellable, &error))
+  gboolean ok = self->func (self, self->data, cancellable, &error);
+
+  self->run_store = NULL;
+  unwatch_store (self);
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
-  self->run_store = NULL;
 }
 
 static void
@@ -385,6 +435,9 @@ sd_job_run_async (SdJob               *self,
    * after the job's own state is final, so callbacks see a finished job. */
   outer = g_task_new (self, self->cancellable, callback, user_data);
   g_task_set_source_tag (outer, sd_job_run_async);
+  /* What the worker returned is what happened: a cancel that came too late to stop it (the
+   * model was already stored) must not be reported as if nothing had changed. */
+  g_task_set_check_cancellable (outer, FALSE);
   g_task_set_name (outer, self->title);
 
   self->started_us = g_get_monotonic_time ();
@@ -393,6 +446,7 @@ sd_job_run_async (SdJob               *self,
   inner = g_task_new (self, self->cancellable, job_done_cb, outer);
   g_task_set_name (inner, self->title);
   g_task_set_return_on_cancel (inner, FALSE);
+  g_task_set_check_cancellable (inner, FALSE);
   g_task_run_in_thread (inner, run_in_thread);
 }
 
@@ -418,6 +472,7 @@ sd_job_run_sync (SdJob   *self,
   set_state (self, SD_JOB_RUNNING);
   ok = self->func (self, self->data, self->cancellable, &local);
   self->run_store = NULL;
+  unwatch_store (self);
   finish_state (self, local);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local));

@@ -75,8 +75,12 @@ void           sd_job_metric          (SdJob               *self,
                                        int                  step,
                                        const char          *name,
                                        double               value);
+/* Changes through @store, the worker's own connection, wait for the shop as long as the job
+ * is not cancelled, and the job's text says what it waits for while it does. */
+void           sd_job_watch_store     (SdJob               *self,
+                                       SdStore             *store);
 /* From here on, metric points are also written to run @run_id through @store, which
- * must be the worker's own connection. */
+ * must be the worker's own connection (and is watched as by sd_job_watch_store()). */
 void           sd_job_record_run      (SdJob               *self,
                                        SdStore             *store,
                                        gint64               run_id);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -195,14 +196,31 @@ static const char *const migrations[] = {
   "  product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE"
   ") WITHOUT ROWID;"
   "CREATE INDEX product_skus_product ON product_skus (product_id);",
+  /* 4 → 5: a run whose process died (killed, crashed) is marked 'interrupted'. SQLite cannot
+   * change a CHECK, so the table is rebuilt; migrations run with foreign keys off, so the
+   * DROP takes no run_points or models with it, and their references keep naming `runs`. */
+  "CREATE TABLE runs_new ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  model TEXT,"
+  "  params TEXT,"
+  "  started_at INTEGER NOT NULL,"
+  "  finished_at INTEGER,"
+  "  status TEXT NOT NULL DEFAULT 'running'"
+  "    CHECK (status IN ('running', 'finished', 'cancelled', 'failed', 'interrupted')),"
+  "  summary TEXT"
+  ");"
+  "INSERT INTO runs_new SELECT id, kind, model, params, started_at, finished_at, status, summary FROM runs;"
+  "DROP TABLE runs;"
+  "ALTER TABLE runs_new RENAME TO runs;",
 
-  /* 4 → 5: what kind of line a product is (merchandise, shipping, fee, adjustment,
+  /* 5 → 6: what kind of line a product is (merchandise, shipping, fee, adjustment,
    * gift-card); NULL until sd_product_kinds_classify() has looked at it */
   "ALTER TABLE products ADD COLUMN kind TEXT;"
   "CREATE INDEX products_kind ON products (kind);",
 };
 /* The schema from which products have a kind: the migration to it classifies them. */
-#define SCHEMA_PRODUCT_KINDS 5
+#define SCHEMA_PRODUCT_KINDS 6
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) >= SCHEMA_PRODUCT_KINDS);
 
 struct _SdStore
@@ -213,7 +231,28 @@ struct _SdStore
   sqlite3    *db;
   GHashTable *stmts;   /* const char *sql (by address) → sqlite3_stmt * */
   gboolean    read_only;
+
+  /* How a change waits for another connection's write lock: see sd_store_set_wait(). */
+  GCancellable   *wait_cancellable;
+  int             wait_timeout_ms;
+  SdStoreWaitFunc wait_func;
+  gpointer        wait_data;
+  gint64          wait_started_us;
+  const char     *wait_told;     /* the line wait_func was last given, during this wait */
+  gboolean        no_wait;       /* a try that gives up at once: queued metric points */
+
+  /* Open file description holding the liveness locks of this connection's runs and of its
+   * import: see RUN_LOCK_BASE. -1 until needed. */
+  int             lock_fd;
+  GArray         *queued_points; /* QueuedPoint: metric points waiting for the shop to be free */
 };
+
+typedef struct {
+  gint64      run_id;
+  int         step;
+  const char *name;    /* interned */
+  double      value;
+} QueuedPoint;
 
 G_DEFINE_FINAL_TYPE (SdStore, sd_store, G_TYPE_OBJECT)
 
@@ -271,6 +310,11 @@ sd_store_finalize (GObject *object)
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   if (self->db)
     sqlite3_close_v2 (self->db);
+  /* Closing releases this connection's run locks: its runs count as interrupted now. */
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
+  g_clear_object (&self->wait_cancellable);
+  g_clear_pointer (&self->queued_points, g_array_unref);
   g_free (self->path);
 
   G_OBJECT_CLASS (sd_store_parent_class)->finalize (object);
@@ -298,6 +342,9 @@ sd_store_init (SdStore *self)
 {
   self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        finalize_stmt);
+  self->wait_timeout_ms = 5000;
+  self->lock_fd = -1;
+  self->queued_points = g_array_new (FALSE, FALSE, sizeof (QueuedPoint));
 }
 
 int
@@ -338,6 +385,132 @@ quick_check_findings (sqlite3 *db)
   return g_string_free (g_steal_pointer (&found), FALSE);
 }
 
+/* Liveness locks. A run in progress, and an import, hold an open-file-description lock
+ * (F_OFD_SETLK) on one byte of the shop file, far beyond the bytes SQLite locks (at 1 GiB).
+ * The kernel drops such a lock when its process ends, however it ends, and in any PID
+ * namespace (a Flatpak and a terminal see the same file), so a run still 'running' whose
+ * byte nobody holds was left by a process that died: no PID to reuse, no clock to trust.
+ * Unlike POSIX locks, OFD locks survive SQLite closing its own descriptors of the file. */
+#define RUN_LOCK_BASE    (G_GINT64_CONSTANT (1) << 60)
+#define IMPORT_LOCK_BYTE (RUN_LOCK_BASE - 1)
+
+static int
+get_lock_fd (SdStore *self)
+{
+  if (self->lock_fd < 0)
+    self->lock_fd = g_open (self->path, (self->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
+  return self->lock_fd;
+}
+
+static gboolean
+set_byte_lock (SdStore *self,
+               gint64   byte,
+               gboolean lock)
+{
+  struct flock fl = { 0 };
+  int fd = get_lock_fd (self);
+
+  if (fd < 0)
+    return FALSE;
+  fl.l_type = lock ? F_WRLCK : F_UNLCK;
+  fl.l_whence = SEEK_SET;
+  fl.l_start = byte;
+  fl.l_len = 1;
+  return fcntl (fd, F_OFD_SETLK, &fl) == 0;
+}
+
+/* Whether another connection, of any process, holds @byte. When that cannot be told, it is
+ * taken as held: a live run wrongly called interrupted would be worse. */
+static gboolean
+byte_is_held (SdStore *self,
+              gint64   byte)
+{
+  struct flock fl = { 0 };
+  int fd = get_lock_fd (self);
+
+  if (fd < 0)
+    return TRUE;
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  fl.l_start = byte;
+  fl.l_len = 1;
+  if (fcntl (fd, F_OFD_GETLK, &fl) != 0)
+    return TRUE;
+  return fl.l_type != F_UNLCK;
+}
+
+void
+sd_store_set_importing (SdStore  *self,
+                        gboolean  importing)
+{
+  g_return_if_fail (SD_IS_STORE (self));
+  set_byte_lock (self, IMPORT_LOCK_BYTE, importing);
+}
+
+/* What a change is waiting for, in words for a progress line. */
+static const char *
+wait_text (SdStore *self)
+{
+  if (byte_is_held (self, IMPORT_LOCK_BYTE))
+    return _("Waiting for another import to finish");
+  return _("Waiting for the shop to be free");
+}
+
+/* A moment, so that the common wait of a few milliseconds says nothing. */
+#define WAIT_TELL_AFTER_US (G_USEC_PER_SEC / 2)
+
+/* SQLite calls this while another connection holds the lock it needs; 0 gives up (the
+ * statement then fails with SQLITE_BUSY), anything else tries again. */
+static int
+busy_handler (void *data,
+              int   count)
+{
+  static const int delays_ms[] = { 1, 2, 5, 10, 15, 25, 50, 100, 150, 250 };
+  SdStore *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (count == 0)
+    {
+      self->wait_started_us = now;
+      self->wait_told = NULL;
+    }
+  if (self->no_wait)
+    return 0;
+  if (self->wait_cancellable && g_cancellable_is_cancelled (self->wait_cancellable))
+    return 0;
+  if (self->wait_timeout_ms >= 0 &&
+      now - self->wait_started_us >= (gint64) self->wait_timeout_ms * 1000)
+    return 0;
+  if (self->wait_func && now - self->wait_started_us >= WAIT_TELL_AFTER_US)
+    {
+      const char *text = wait_text (self);
+      if (g_strcmp0 (text, self->wait_told) != 0)
+        {
+          self->wait_told = text;
+          self->wait_func (self, text, self->wait_data);
+        }
+    }
+  /* Backing off: quick at first, for the short commits of a training run, then four times a
+   * second, which is also how soon a cancel is noticed. */
+  g_usleep (delays_ms[MIN ((guint) count, G_N_ELEMENTS (delays_ms) - 1)] * 1000);
+  return 1;
+}
+
+void
+sd_store_set_wait (SdStore         *self,
+                   GCancellable    *cancellable,
+                   int              timeout_ms,
+                   SdStoreWaitFunc  func,
+                   gpointer         user_data)
+{
+  g_return_if_fail (SD_IS_STORE (self));
+
+  g_set_object (&self->wait_cancellable, cancellable);
+  self->wait_timeout_ms = timeout_ms;
+  self->wait_func = func;
+  self->wait_data = user_data;
+}
+
 static gboolean
 is_damage (int code)
 {
@@ -356,6 +529,17 @@ set_file_error (SdStore  *self,
       g_autofree char *findings = quick_check_findings (self->db);
       g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
                    _("“%s” is damaged (quick check: %s)."), self->path, findings);
+      return TRUE;
+    }
+  if ((code & 0xff) == SQLITE_BUSY)
+    {
+      if (g_cancellable_set_error_if_cancelled (self->wait_cancellable, error))
+        return TRUE;
+      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
+                   byte_is_held (self, IMPORT_LOCK_BYTE)
+                   ? _("“%s” is busy: another import into it is running. Try again when it has finished.")
+                   : _("“%s” is busy: another program is writing to it. Try again when it has finished."),
+                   self->path);
       return TRUE;
     }
   if ((code & 0xff) == SQLITE_READONLY)
@@ -626,6 +810,41 @@ open_read_only (SdStore *self)
                           SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 }
 
+/* Runs left 'running' by a process that died are marked 'interrupted' (see RUN_LOCK_BASE).
+ * Only a tidy-up: when the shop is busy it is left to the next opening. */
+static void
+mark_interrupted_runs (SdStore *self)
+{
+  g_autoptr(GArray) stale = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(SdStmt) running = sd_store_prepare (self, "SELECT id FROM runs WHERE status = 'running'", NULL);
+
+  if (running == NULL)
+    return;
+  while (sqlite3_step (running) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (running, 0);
+      if (!byte_is_held (self, RUN_LOCK_BASE + id))
+        g_array_append_val (stale, id);
+    }
+  sd_stmt_release (g_steal_pointer (&running));
+
+  self->no_wait = TRUE;
+  for (guint i = 0; i < stale->len; i++)
+    {
+      g_autoptr(SdStmt) mark =
+        sd_store_prepare (self,
+                          "UPDATE runs SET status = 'interrupted', finished_at = ?2"
+                          " WHERE id = ?1 AND status = 'running'", NULL);
+      if (mark == NULL)
+        break;
+      sqlite3_bind_int64 (mark, 1, g_array_index (stale, gint64, i));
+      sqlite3_bind_int64 (mark, 2, g_get_real_time () / G_USEC_PER_SEC);
+      if (sqlite3_step (mark) != SQLITE_DONE)
+        break;
+    }
+  self->no_wait = FALSE;
+}
+
 SdStore *
 sd_store_open_full (const char        *path,
                     SdStoreOpenFlags   flags,
@@ -680,7 +899,7 @@ sd_store_open_full (const char        *path,
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, 1);
-  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_busy_handler (self->db, busy_handler, self);
   /* SQLite opens a file it may not write read-only by itself, too. */
   self->read_only = self->read_only || sqlite3_db_readonly (self->db, "main") == 1;
 
@@ -705,13 +924,17 @@ sd_store_open_full (const char        *path,
     return NULL;
   if (!sd_store_exec (self,
                       "PRAGMA synchronous = NORMAL;"
-                      "PRAGMA foreign_keys = ON;"
                       "PRAGMA temp_store = MEMORY;"
                       "PRAGMA cache_size = -65536;", error))
     return NULL;
 
-  if (!self->read_only && !migrate (self, error))
+  /* Foreign keys only once migrated: a migration that rebuilds a table must not have the
+   * rows that refer to it deleted in cascade. */
+  if ((!self->read_only && !migrate (self, error)) ||
+      !sd_store_exec (self, "PRAGMA foreign_keys = ON", error))
     return NULL;
+  if (!self->read_only)
+    mark_interrupted_runs (self);
 
   return g_steal_pointer (&self);
 }
@@ -971,13 +1194,17 @@ sd_store_run_begin (SdStore     *self,
                     const char  *params_json,
                     GError     **error)
 {
-  g_autoptr(SdStmt) stmt =
-    sd_store_prepare (self,
-                      "INSERT INTO runs (kind, model, params, started_at) VALUES (?1, ?2, ?3, ?4)",
-                      error);
+  g_autoptr(SdStmt) stmt = NULL;
+  gboolean own = !sd_store_in_transaction (self);
+  gint64 id;
 
-  if (stmt == NULL)
+  /* The row and its liveness lock appear together: no one may see it 'running' unheld. */
+  if (own && !sd_store_begin (self, error))
     return -1;
+  if (!(stmt = sd_store_prepare (self,
+                                 "INSERT INTO runs (kind, model, params, started_at) VALUES (?1, ?2, ?3, ?4)",
+                                 error)))
+    goto fail;
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, model, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, params_json, -1, SQLITE_STATIC);
@@ -985,9 +1212,80 @@ sd_store_run_begin (SdStore     *self,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       sd_store_fail (self, "Could not record a training run", error);
-      return -1;
+      goto fail;
     }
-  return sqlite3_last_insert_rowid (self->db);
+  id = sqlite3_last_insert_rowid (self->db);
+  set_byte_lock (self, RUN_LOCK_BASE + id, TRUE);
+  if (own && !sd_store_commit (self, error))
+    {
+      set_byte_lock (self, RUN_LOCK_BASE + id, FALSE);
+      goto fail;
+    }
+  return id;
+
+fail:
+  if (own)
+    sd_store_rollback (self);
+  return -1;
+}
+
+/* Writes the queued metric points. Without @wait, a shop another connection is writing to
+ * leaves them queued, and that is no error. */
+static gboolean
+flush_points (SdStore   *self,
+              gboolean   wait,
+              GError   **error)
+{
+  gboolean own = !sd_store_in_transaction (self);
+  gboolean ok = TRUE;
+
+  if (self->queued_points->len == 0)
+    return TRUE;
+
+  self->no_wait = !wait;
+  if (own && !sd_store_begin (self, error))
+    {
+      gboolean busy = (sqlite3_extended_errcode (self->db) & 0xff) == SQLITE_BUSY;
+      self->no_wait = FALSE;
+      if (busy && !wait)
+        {
+          g_clear_error (error);
+          return TRUE;
+        }
+      return FALSE;
+    }
+  self->no_wait = FALSE;
+
+  for (guint i = 0; ok && i < self->queued_points->len; i++)
+    {
+      const QueuedPoint *p = &g_array_index (self->queued_points, QueuedPoint, i);
+      g_autoptr(SdStmt) stmt =
+        sd_store_prepare (self,
+                          "INSERT INTO run_points (run_id, name, step, value) VALUES (?1, ?2, ?3, ?4)"
+                          " ON CONFLICT (run_id, name, step) DO UPDATE SET value = excluded.value",
+                          error);
+      if (stmt == NULL)
+        ok = FALSE;
+      else
+        {
+          sqlite3_bind_int64 (stmt, 1, p->run_id);
+          sqlite3_bind_text (stmt, 2, p->name, -1, SQLITE_STATIC);
+          sqlite3_bind_int (stmt, 3, p->step);
+          sqlite3_bind_double (stmt, 4, p->value);
+          if (sqlite3_step (stmt) != SQLITE_DONE)
+            ok = sd_store_fail (self, "Could not record a metric point", error);
+        }
+    }
+  if (own && ok)
+    ok = sd_store_commit (self, error);
+  if (!ok)
+    {
+      if (own)
+        sd_store_rollback (self);
+      return FALSE;
+    }
+  g_array_set_size (self->queued_points, 0);
+  return TRUE;
 }
 
 gboolean
@@ -998,21 +1296,12 @@ sd_store_run_add_point (SdStore     *self,
                         double       value,
                         GError     **error)
 {
-  g_autoptr(SdStmt) stmt =
-    sd_store_prepare (self,
-                      "INSERT INTO run_points (run_id, name, step, value) VALUES (?1, ?2, ?3, ?4)"
-                      " ON CONFLICT (run_id, name, step) DO UPDATE SET value = excluded.value",
-                      error);
+  QueuedPoint point = { run_id, step, g_intern_string (name), value };
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 3, step);
-  sqlite3_bind_double (stmt, 4, value);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sd_store_fail (self, "Could not record a metric point", error);
-  return TRUE;
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+
+  g_array_append_val (self->queued_points, point);
+  return flush_points (self, FALSE, error);
 }
 
 gboolean
@@ -1022,18 +1311,37 @@ sd_store_run_finish (SdStore     *self,
                      const char  *summary_json,
                      GError     **error)
 {
-  g_autoptr(SdStmt) stmt =
-    sd_store_prepare (self,
-                      "UPDATE runs SET status = ?2, summary = ?3, finished_at = ?4 WHERE id = ?1",
-                      error);
+  g_autoptr(SdStmt) stmt = NULL;
+  gboolean own = !sd_store_in_transaction (self);
 
-  if (stmt == NULL)
+  /* The last points and the status in one transaction: a finished run has its whole curve. */
+  if (own && !sd_store_begin (self, error))
     return FALSE;
+  if (!flush_points (self, TRUE, error))
+    goto fail;
+  if (!(stmt = sd_store_prepare (self,
+                                 "UPDATE runs SET status = ?2, summary = ?3, finished_at = ?4 WHERE id = ?1",
+                                 error)))
+    goto fail;
   sqlite3_bind_int64 (stmt, 1, run_id);
   sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, summary_json, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sd_store_fail (self, "Could not finish a training run", error);
+    {
+      sd_store_fail (self, "Could not finish a training run", error);
+      goto fail;
+    }
+  sd_stmt_release (g_steal_pointer (&stmt));
+  if (own && !sd_store_commit (self, error))
+    goto fail;
+  /* Within a caller's transaction, the run is over once that commits; a rollback would
+   * leave it 'running', and the released lock lets the next opening call it interrupted. */
+  set_byte_lock (self, RUN_LOCK_BASE + run_id, FALSE);
   return TRUE;
+
+fail:
+  if (own)
+    sd_store_rollback (self);
+  return FALSE;
 }

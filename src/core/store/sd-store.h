@@ -61,6 +61,26 @@ gboolean      sd_store_is_read_only      (SdStore      *self);
 gboolean      sd_store_check_file        (const char   *path,
                                           GError      **error);
 const char   *sd_store_get_path          (SdStore      *self);
+/* How a change waits while another connection holds the shop's write lock (an import, a
+ * training run storing its model, another process): it tries again, backing off from 1 ms
+ * to 250 ms, until the lock is free, @cancellable is cancelled (the change then fails with
+ * G_IO_ERROR_CANCELLED) or @timeout_ms passed (< 0: no limit), after which it fails saying
+ * the shop is busy and with what. Once a wait has lasted half a second, @func is given a
+ * line to show ("Waiting for another import to finish") on the thread that waits.
+ * A store starts with no cancellable and 5 s, for connections the main thread uses;
+ * a worker passes its job's cancellable and no limit. */
+typedef void (*SdStoreWaitFunc) (SdStore    *store,
+                                 const char *text,
+                                 gpointer    user_data);
+void          sd_store_set_wait          (SdStore         *self,
+                                          GCancellable    *cancellable,
+                                          int              timeout_ms,
+                                          SdStoreWaitFunc  func,
+                                          gpointer         user_data);
+/* Held while an import writes, so that another writer waiting for the shop can say it waits
+ * for an import. Dropped by the system if the process dies. */
+void          sd_store_set_importing     (SdStore      *self,
+                                          gboolean      importing);
 /* Tells views that the data changed (after an import or a training run finished in a
  * worker's own connection): emits SdStore::changed. Main thread only. */
 void          sd_store_notify_changed    (SdStore      *self);
@@ -109,7 +129,15 @@ gboolean      sd_store_set_setting       (SdStore      *self,
 char         *sd_store_hash_identity     (SdStore      *self,
                                           const char   *value);
 
-/* Training runs and their metric points, so curves of past runs can be compared. */
+/* Training runs and their metric points, so curves of past runs can be compared.
+ * A run is 'running' until finished with "finished", "cancelled" or "failed"; one whose
+ * process died (killed, crashed, the machine stopped) is marked 'interrupted' by the next
+ * connection that opens the shop for writing: while a run is in progress, its connection
+ * holds a lock that the system drops with the process.
+ * A metric point is written at once when the shop is free; while another connection writes,
+ * it is queued (training never waits for it) and written with the next point that finds
+ * the shop free, or at the latest with sd_store_run_finish(), in the same transaction as
+ * the run's status. */
 gint64        sd_store_run_begin         (SdStore      *self,
                                           const char   *kind,
                                           const char   *model,
