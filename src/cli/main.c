@@ -1,6 +1,7 @@
 /* shopdesk-cli — Shopdesk from a terminal */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <string.h>
 
@@ -48,6 +49,14 @@ main (int    argc,
   int i = 1;
 
   setlocale (LC_ALL, "");
+  /* The core's messages in the user's language; SHOPDESK_LOCALEDIR lets an uninstalled
+   * build use the translations compiled into its build directory. */
+  {
+    const char *localedir = g_getenv ("SHOPDESK_LOCALEDIR");
+    bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
+    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    textdomain (GETTEXT_PACKAGE);
+  }
 
   /* Global options come before the command; the command parses the rest itself. */
   while (i < argc && argv[i][0] == '-')
