@@ -1,6 +1,8 @@
 /* sd-train-job.c — fit a recommender on a shop in a worker thread, record and store it */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sd-catalog.h"
 #include "sd-error.h"
 #include "sd-eval.h"
@@ -58,7 +60,7 @@ make_model (const char          *name,
       if (!eq)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "A parameter is KEY=VALUE; got “%s”", params[i]);
+                       _("A parameter is KEY=VALUE; got “%s”"), params[i]);
           return NULL;
         }
       key = g_strndup (params[i], eq - params[i]);

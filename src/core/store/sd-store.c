@@ -602,7 +602,7 @@ sd_store_prepare (SdStore     *self,
 
   if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
-      sd_store_fail (self, "Could not prepare a query", error);
+      sd_store_fail (self, _("Could not prepare a query"), error);
       return NULL;
     }
   g_hash_table_insert (self->stmts, g_strdup (sql), stmt);
@@ -654,7 +654,7 @@ migrate (SdStore  *self,
   if (!(stmt = sd_store_prepare (self, "PRAGMA user_version", error)))
     return FALSE;
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sd_store_fail (self, "Could not read the schema version", error);
+    return sd_store_fail (self, _("Could not read the schema version"), error);
   version = sqlite3_column_int (stmt, 0);
   sd_stmt_release (g_steal_pointer (&stmt));
 
@@ -673,7 +673,7 @@ migrate (SdStore  *self,
           !sd_store_commit (self, error))
         {
           sd_store_rollback (self);
-          g_prefix_error (error, "Could not update “%s” to schema %d: ", self->path, version + 1);
+          g_prefix_error (error, _("Could not update “%s” to schema %d: "), self->path, version + 1);
           return FALSE;
         }
     }
@@ -1049,7 +1049,7 @@ count_into (SdStore     *self,
   if (stmt == NULL)
     return FALSE;
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sd_store_fail (self, "Could not count rows", error);
+    return sd_store_fail (self, _("Could not count rows"), error);
   *out = sqlite3_column_int64 (stmt, 0);
   return TRUE;
 }
@@ -1095,7 +1095,7 @@ sd_store_get_stats (SdStore       *self,
       rc = sqlite3_step (kinds);
     }
   if (rc != SQLITE_DONE)
-    return sd_store_fail (self, "Could not count events", error);
+    return sd_store_fail (self, _("Could not count events"), error);
   return TRUE;
 }
 
@@ -1119,7 +1119,7 @@ sd_store_find_customer (SdStore     *self,
     sqlite3_bind_int64 (stmt, 2, number);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, "There is no customer “%s” in this shop", key);
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no customer “%s” in this shop"), key);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -1155,7 +1155,7 @@ sd_store_set_setting (SdStore     *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sd_store_fail (self, "Could not save a setting", error);
+    return sd_store_fail (self, _("Could not save a setting"), error);
   return TRUE;
 }
 
@@ -1211,7 +1211,7 @@ sd_store_run_begin (SdStore     *self,
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      sd_store_fail (self, "Could not record a training run", error);
+      sd_store_fail (self, _("Could not record a training run"), error);
       goto fail;
     }
   id = sqlite3_last_insert_rowid (self->db);
@@ -1273,7 +1273,7 @@ flush_points (SdStore   *self,
           sqlite3_bind_int (stmt, 3, p->step);
           sqlite3_bind_double (stmt, 4, p->value);
           if (sqlite3_step (stmt) != SQLITE_DONE)
-            ok = sd_store_fail (self, "Could not record a metric point", error);
+            ok = sd_store_fail (self, _("Could not record a metric point"), error);
         }
     }
   if (own && ok)
@@ -1329,7 +1329,7 @@ sd_store_run_finish (SdStore     *self,
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      sd_store_fail (self, "Could not finish a training run", error);
+      sd_store_fail (self, _("Could not finish a training run"), error);
       goto fail;
     }
   sd_stmt_release (g_steal_pointer (&stmt));
