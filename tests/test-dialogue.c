@@ -715,6 +715,40 @@ test_latency (void)
   g_rmdir (dir);
 }
 
+/* A shop whose order numbers are bare invoice numbers (Online Retail's 581180): the ask
+ * shows their shape, not SD-123456, and the bare number in reply is taken as the order;
+ * another customer's bare number is refused like any other. */
+static void
+test_bare_order_numbers (Fixture *f, gconstpointer data)
+{
+  exec_ok (f->store,
+    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
+    "  (3, '581180', 1, 1714200000, 'shipped', 1250), (4, '581181', 2, 1714300000, 'paid', 1250);"
+    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
+    "  (3, 1, 1, 1, 1250), (4, 1, 1, 1, 1250);");
+  g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, NULL);
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) ask = sd_dialogue_respond (dialogue, s, "where is my order?");
+  g_assert_cmpint (ask->action, ==, SD_TURN_ASK);
+  /* the newest order's shape, digits replaced */
+  g_assert_nonnull (strstr (ask->reply, "123456"));
+  g_assert_null (strstr (ask->reply, "SD-"));
+  g_assert_null (strstr (ask->reply, "581181"));
+
+  g_autoptr(SdTurnTrace) answer = sd_dialogue_respond (dialogue, s, "581180");
+  g_assert_cmpint (answer->action, ==, SD_TURN_ANSWER);
+  g_assert_nonnull (strstr (answer->reply, "581180"));
+  g_assert_nonnull (strstr (answer->reply, "shipped"));
+
+  /* A new conversation, so the order just named is not remembered. */
+  g_autoptr(SdChatSession) s2 = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) again = sd_dialogue_respond (dialogue, s2, "where is my order?");
+  g_assert_cmpint (again->action, ==, SD_TURN_ASK);
+  g_autoptr(SdTurnTrace) other = sd_dialogue_respond (dialogue, s2, "it's 581181");
+  g_assert_cmpint (other->action, ==, SD_TURN_REFUSE);
+  g_assert_null (strstr (other->reply, "paid"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -722,6 +756,7 @@ main (int argc, char **argv)
 #define ADD(name, func) g_test_add ("/dialogue/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("order-form", test_order_form);
   ADD ("other-customers-order", test_other_customers_order);
+  ADD ("bare-order-numbers", test_bare_order_numbers);
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);
   ADD ("handoff", test_handoff);

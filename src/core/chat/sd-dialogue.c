@@ -303,6 +303,7 @@ struct _SdDialogue
   SdInteractions          *rec_train;
   gint64                   rec_model_id;
   gboolean                 rec_tried;
+  char                    *order_example;  /* the shape of this shop's order numbers */
 };
 
 G_DEFINE_FINAL_TYPE (SdDialogue, sd_dialogue, G_TYPE_OBJECT)
@@ -324,6 +325,7 @@ sd_dialogue_finalize (GObject *object)
   if (self->recommend_destroy)
     self->recommend_destroy (self->recommend_data);
   drop_coupons (self);
+  g_clear_pointer (&self->order_example, g_free);
   g_clear_pointer (&self->popular, g_array_unref);
   g_clear_object (&self->rec_model);
   g_clear_pointer (&self->rec_train, sd_interactions_unref);
@@ -1701,6 +1703,76 @@ finish_trace (Turn *t)
   g_ptr_array_add (s->turns, r);
 }
 
+/* What this shop's order numbers look like, for "Which order? It looks like …": the newest
+ * order's number with its digits replaced (581433 → 123456, SD-100234 → SD-123456), so the
+ * shape is real and no customer's number is shown. */
+static const char *
+order_example (SdDialogue *self)
+{
+  if (self->order_example == NULL)
+    {
+      g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+          "SELECT external_id FROM orders ORDER BY id DESC LIMIT 1", NULL);
+      const char *newest = stmt && sqlite3_step (stmt) == SQLITE_ROW
+                           ? (const char *) sqlite3_column_text (stmt, 0) : NULL;
+      GString *shape = g_string_new (NULL);
+      guint digit = 0;
+
+      for (const char *p = newest ? newest : "SD-000000"; *p && shape->len < 24; p++)
+        g_string_append_c (shape, g_ascii_isdigit (*p) ? "1234567890"[digit++ % 10] : *p);
+      self->order_example = g_string_free (shape, FALSE);
+    }
+  return self->order_example;
+}
+
+/* In reply to "Which order?", a message that is just a number ("581433", "it's #581433")
+ * names the order: a shop's own numbers often have no prefix, and without the word
+ * "order" before it the extractor rightly does not call a bare number an order. */
+static void
+take_bare_order_number (SdTurnTrace *trace)
+{
+  const char *text = trace->text;
+  gsize start = 0, len = 0;
+  guint runs = 0;
+
+  for (gsize i = 0; text[i]; )
+    {
+      if (g_ascii_isdigit (text[i]))
+        {
+          gsize j = i;
+          while (g_ascii_isdigit (text[j]))
+            j++;
+          if ((i == 0 || !g_ascii_isalpha (text[i - 1])) && !g_ascii_isalpha (text[j]))
+            {
+              runs++;
+              start = i;
+              len = j - i;
+            }
+          i = j;
+        }
+      else
+        i++;
+    }
+  if (runs != 1 || len < 3 || len > 20 || g_utf8_strlen (text, -1) > 40)
+    return;
+  /* A span taken as a quantity or phone number is an order number here. */
+  for (guint i = trace->entities->len; i > 0; i--)
+    {
+      SdEntity *e = trace->entities->pdata[i - 1];
+      if (e->start < start + len && start < e->end)
+        g_ptr_array_remove_index (trace->entities, i - 1);
+    }
+  {
+    SdEntity *e = g_new0 (SdEntity, 1);
+    e->kind = SD_ENTITY_ORDER_ID;
+    e->start = start;
+    e->end = start + len;
+    e->text = g_strndup (text + start, len);
+    e->value = g_strndup (text + start, len);
+    g_ptr_array_add (trace->entities, e);
+  }
+}
+
 static void
 misunderstood (Turn *t)
 {
@@ -1766,6 +1838,10 @@ sd_dialogue_respond (SdDialogue    *self,
 
   g_ptr_array_unref (trace->entities);
   trace->entities = sd_entity_extractor_extract (self->extractor, trace->text, self->now);
+  if (session->form && !session->form_paused && order_form_intent (session->form) &&
+      !has_entity (trace->entities, SD_ENTITY_ORDER_ID))
+    take_bare_order_number (trace);
+  var (&t, "order_example", order_example (self));
   sd_sentiment_predict (self->sentiment, trace->text, &trace->sentiment);
   t.negative = trace->sentiment.label == SD_SENTIMENT_NEGATIVE &&
                trace->sentiment.prob[SD_SENTIMENT_NEGATIVE] >= NEGATIVE_THRESHOLD;
