@@ -53,6 +53,18 @@ fixture_set_up (Fixture *f, gconstpointer data)
     "  (2, 'SD-100002', 2, 1714100000, 'paid', 5999);"
     "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
     "  (1, 1, 1, 2, 1250), (2, 1, 2, 1, 5999);");
+  /* The policies this shop has written down: the bot quotes them, and nothing else. */
+  {
+    static const char *const policies[][2] = {
+      { "policy.returns.en", "Unused items can be returned within 30 days of delivery." },
+      { "policy.returns.days", "30" },
+      { "policy.shipping.en", "UK delivery takes 2–3 working days and costs £3.95; free over £50." },
+      { "policy.warranty.en", "Everything has a two-year warranty against faults." },
+      { "support.hours.en", "Our team answers Monday to Friday, 9:00–17:30." },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+      g_assert_true (sd_store_set_setting (f->store, policies[i][0], policies[i][1], NULL));
+  }
 
   f->dialogue = sd_dialogue_new (f->store, &error);
   g_assert_no_error (error);
@@ -749,6 +761,31 @@ test_bare_order_numbers (Fixture *f, gconstpointer data)
   g_assert_null (strstr (other->reply, "paid"));
 }
 
+/* A shop that has written no policies: the bot states none (no invented 30-day returns)
+ * and offers a person, and "yes please" hands over. */
+static void
+test_no_policy_no_promise (Fixture *f, gconstpointer data)
+{
+  exec_ok (f->store, "DELETE FROM settings WHERE key LIKE 'policy.%' OR key LIKE 'support.%'");
+  g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, NULL);
+  const char *questions[] = { "can I return my order?", "how long does delivery take?",
+                              "is there a warranty?", "what are your opening hours?" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (questions); i++)
+    {
+      g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+      g_autoptr(SdTurnTrace) t = sd_dialogue_respond (dialogue, s, questions[i]);
+      g_test_message ("you> %s\nbot> %s", questions[i], t->reply);
+      g_assert_cmpint (t->action, ==, SD_TURN_HANDOFF);
+      g_assert_null (strstr (t->reply, "30 days"));
+      g_assert_null (strstr (t->reply, "two-year"));
+      g_assert_null (strstr (t->reply, "9:00"));
+      g_assert_nonnull (strstr (t->reply, "person"));
+      g_autoptr(SdTurnTrace) yes = sd_dialogue_respond (dialogue, s, "yes please");
+      g_assert_true (yes->handoff);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -757,6 +794,7 @@ main (int argc, char **argv)
   ADD ("order-form", test_order_form);
   ADD ("other-customers-order", test_other_customers_order);
   ADD ("bare-order-numbers", test_bare_order_numbers);
+  ADD ("no-policy-no-promise", test_no_policy_no_promise);
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);
   ADD ("handoff", test_handoff);

@@ -749,19 +749,24 @@ reply (Turn *t, const char *key, SdTurnAction action)
   t->trace->action = action;
 }
 
+/* What the shop has set for @key in the customer's language (or English), or NULL: for
+ * policies, which the bot must never make up. */
 static char *
-setting (Turn *t, const char *key, const char *fallback_en, const char *fallback_zh)
+shop_setting (Turn *t, const char *key)
 {
   g_autofree char *full = g_strdup_printf ("%s.%s", key, t->lang);
   char *value = sd_store_get_setting (t->self->store, full);
+
   if (value == NULL && zh (t))
     {
       g_autofree char *en = g_strdup_printf ("%s.en", key);
       value = sd_store_get_setting (t->self->store, en);
     }
+  if (value && *value == '\0')
+    g_clear_pointer (&value, g_free);
   if (value)
     data_row (t, "settings.%s", full);
-  return value ? value : g_strdup (L (t, fallback_en, fallback_zh));
+  return value;
 }
 
 static char *
@@ -1382,6 +1387,31 @@ handle_coupons (Turn *t)
 
 /* --- policies and the rest ------------------------------------------------------------------ */
 
+/* A question about a policy the shop has not written down: the bot does not guess (a 30-day
+ * return policy nobody wrote is a promise the shop never made); it offers a person. */
+static void
+policy_not_set (Turn *t, const char *topic_en, const char *topic_zh)
+{
+  gint64 id = 0;
+  g_autofree char *tmpl = sd_chat_corpus_get_template (t->self->store, "sys.no_policy", t->lang, &id);
+
+  var (t, "topic", L (t, topic_en, topic_zh));
+  data_row (t, "settings: none for %s", topic_en);
+  t->session->handoff_offered = TRUE;
+  if (tmpl)
+    {
+      reply (t, "sys.no_policy", SD_TURN_HANDOFF);
+      return;
+    }
+  /* a shop seeded before this template existed */
+  g_free (t->trace->reply);
+  t->trace->reply = fill_template (L (t, "I don't have our {topic} to hand, and I'd rather not guess. Shall I pass your question to a person from our team?",
+                                      "我这里没有{topic}的信息，不想随便回答。需要为您转接人工客服吗？"), t->vars);
+  t->trace->action = SD_TURN_HANDOFF;
+  g_clear_pointer (&t->trace->template_key, g_free);
+  t->trace->template_key = g_strdup ("sys.no_policy");
+}
+
 static void
 handle_policy (Turn *t, const char *intent)
 {
@@ -1389,22 +1419,28 @@ handle_policy (Turn *t, const char *intent)
   if (strcmp (intent, "return_refund") == 0)
     {
       g_autofree char *days = sd_store_get_setting (t->self->store, "policy.returns.days");
-      g_autofree char *fallback_en = g_strdup_printf ("Unused items can be returned within %s days of delivery for a full refund; start a return under Account › Orders.",
-                                                      days ? days : "30");
-      g_autofree char *fallback_zh = g_strdup_printf ("签收后%s天内，未使用的商品可以全额退款，在“账户 › 订单”中申请退货。",
-                                                      days ? days : "30");
-      policy = setting (t, "policy.returns", fallback_en, fallback_zh);
+      policy = shop_setting (t, "policy.returns");
       /* for staff templates that quote the number on its own */
-      var (t, "return_days", days ? days : "30");
+      var (t, "return_days", days ? days : "");
+      if (policy == NULL)
+        {
+          policy_not_set (t, "returns policy", "退货政策");
+          return;
+        }
     }
   else if (strcmp (intent, "warranty") == 0)
-    policy = setting (t, "policy.warranty",
-                      "Everything we sell has a two-year warranty against faults; tell us the order number and what went wrong and we repair or replace it.",
-                      "所有商品均享受两年质保，告诉我们订单号和故障情况，我们会为您维修或更换。");
-  else
-    policy = setting (t, "policy.shipping",
-                      "Standard delivery takes 2–5 working days and is free over £50; express (1–2 days) costs £6.95.",
-                      "标准配送需2–5个工作日，满50英镑包邮；加急配送（1–2天）收费6.95英镑。");
+    {
+      if (!(policy = shop_setting (t, "policy.warranty")))
+        {
+          policy_not_set (t, "warranty terms", "保修条款");
+          return;
+        }
+    }
+  else if (!(policy = shop_setting (t, "policy.shipping")))
+    {
+      policy_not_set (t, "delivery times and costs", "配送时间和运费");
+      return;
+    }
   var (t, "policy", policy);
   reply (t, intent, SD_TURN_ANSWER);
 }
@@ -1424,8 +1460,9 @@ offer_person (Turn *t)
 static void
 hand_off (Turn *t)
 {
-  g_autofree char *hours = setting (t, "support.hours", "Our team answers Monday to Friday, 9:00–18:00 (UK time).", "人工客服工作时间：周一至周五 9:00–18:00（英国时间）。");
-  var (t, "hours", hours);
+  g_autofree char *hours = shop_setting (t, "support.hours");
+  /* Only the hours the shop set; otherwise no promise of when. */
+  var (t, "hours", hours ? hours : "");
   t->session->handed_off = TRUE;
   t->session->handoff_offered = FALSE;
   t->trace->handoff = TRUE;
@@ -1535,10 +1572,14 @@ answer_intent (Turn *t, const char *act, const char *free_text)
     handle_greeting (t);
   else if (strcmp (intent, "opening_hours") == 0)
     {
-      g_autofree char *hours = setting (t, "support.hours", "Our team answers Monday to Friday, 9:00–18:00 (UK time).",
-                                        "人工客服工作时间：周一至周五 9:00–18:00（英国时间）。");
-      var (t, "hours", hours);
-      reply (t, intent, SD_TURN_ANSWER);
+      g_autofree char *hours = shop_setting (t, "support.hours");
+      if (hours == NULL)
+        policy_not_set (t, "opening hours", "客服工作时间");
+      else
+        {
+          var (t, "hours", hours);
+          reply (t, intent, SD_TURN_ANSWER);
+        }
     }
   else
     {
