@@ -61,6 +61,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
       { "policy.shipping.en", "UK delivery takes 2–3 working days and costs £3.95; free over £50." },
       { "policy.warranty.en", "Everything has a two-year warranty against faults." },
       { "support.hours.en", "Our team answers Monday to Friday, 9:00–17:30." },
+      { "orders.eta.shipped.en", "It usually arrives 2–5 working days after dispatch." },
+      /* the shop's own today: a few days after its newest order */
+      { "shop.reference_time", "1714400000" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
       g_assert_true (sd_store_set_setting (f->store, policies[i][0], policies[i][1], NULL));
@@ -786,6 +789,29 @@ test_no_policy_no_promise (Fixture *f, gconstpointer data)
     }
 }
 
+/* An order still "paid" long after the delivery window (Online Retail's 2011 invoices) is
+ * reported as completed, not as about to ship. */
+static void
+test_old_order_completed (Fixture *f, gconstpointer data)
+{
+  exec_ok (f->store,
+    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
+    "  (5, 'SD-099999', 1, 1700000000, 'paid', 1250);"
+    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
+    "  (5, 1, 1, 1, 1250);");
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) old = say (f, s, "where is order SD-099999?");
+  g_assert_cmpint (old->action, ==, SD_TURN_ANSWER);
+  g_assert_nonnull (strstr (old->reply, "completed"));
+  g_assert_null (strstr (old->reply, "waiting to be shipped"));
+
+  /* the shop's ETA text, for a recent order */
+  g_autoptr(SdChatSession) s2 = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) recent = say (f, s2, "where is order SD-100001?");
+  g_assert_nonnull (strstr (recent->reply, "shipped"));
+  g_assert_nonnull (strstr (recent->reply, "2–5 working days after dispatch"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -795,6 +821,7 @@ main (int argc, char **argv)
   ADD ("other-customers-order", test_other_customers_order);
   ADD ("bare-order-numbers", test_bare_order_numbers);
   ADD ("no-policy-no-promise", test_no_policy_no_promise);
+  ADD ("old-order-completed", test_old_order_completed);
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);
   ADD ("handoff", test_handoff);

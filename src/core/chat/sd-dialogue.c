@@ -838,6 +838,7 @@ status_text (Turn *t, const char *status)
     { "delivered", "delivered", "已送达" },
     { "cancelled", "cancelled", "已取消" },
     { "refunded", "refunded", "已退款" },
+    { "completed", "completed", "已完成" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (g_strcmp0 (status, names[i].key) == 0)
@@ -845,17 +846,51 @@ status_text (Turn *t, const char *status)
   return status ? status : "";
 }
 
-static const char *
+/* What the shop says to expect for an order in @status ("orders.eta.paid", …, per
+ * language); nothing when it has not said, rather than a made-up delivery time. */
+static char *
 eta_text (Turn *t, const char *status)
 {
-  if (g_strcmp0 (status, "paid") == 0)
-    return L (t, "It should ship within 1–2 working days.", "预计1–2个工作日内发货。");
-  if (g_strcmp0 (status, "shipped") == 0)
-    return L (t, "It is on its way and usually arrives 2–5 working days after dispatch.",
-              "包裹正在运输途中，通常发货后2–5个工作日送达。");
-  if (g_strcmp0 (status, "delivered") == 0)
-    return L (t, "If it hasn't reached you, tell me and I'll sort it out.", "如果您没有收到，请告诉我，我来为您处理。");
-  return "";
+  g_autofree char *key = NULL;
+  char *text;
+
+  if (g_strcmp0 (status, "completed") == 0)
+    return g_strdup (L (t, "It should have reached you long ago; if it never arrived, tell me and I'll pass it to a person.",
+                        "这个订单早就应该送达了；如果您一直没有收到，请告诉我，我为您转接人工客服。"));
+  key = g_strdup_printf ("orders.eta.%s", status ? status : "");
+  text = shop_setting (t, key);
+  return text ? text : g_strdup ("");
+}
+
+/* The shop's "now": a shop that declares its own date (the demo shop, whose orders stop
+ * at a fixed day) is answered as of that day; every other shop as of today. */
+static gint64
+shop_now (Turn *t)
+{
+  g_autofree char *reference = NULL;
+
+  if (t->self->now)
+    return g_date_time_to_unix (t->self->now);
+  reference = sd_store_get_setting (t->self->store, "shop.reference_time");
+  if (reference && g_ascii_strtoll (reference, NULL, 10) > 0)
+    return g_ascii_strtoll (reference, NULL, 10);
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* An order still paid or shipped long after the shop's delivery window is done with: its
+ * export never said "delivered" (Online Retail's 2011 invoices are all "paid"). */
+static const char *
+effective_status (Turn *t, const Order *o)
+{
+  g_autofree char *window = NULL;
+  gint64 days = 30;
+
+  if (g_strcmp0 (o->status, "paid") != 0 && g_strcmp0 (o->status, "shipped") != 0)
+    return o->status;
+  window = sd_store_get_setting (t->self->store, "shipping.window_days");
+  if (window && g_ascii_strtoll (window, NULL, 10) > 0)
+    days = g_ascii_strtoll (window, NULL, 10);
+  return shop_now (t) - o->placed_at > days * 86400 ? "completed" : o->status;
 }
 
 static char *
@@ -926,16 +961,21 @@ handle_order (Turn *t, const char *intent)
   g_autoptr(GDateTime) placed = g_date_time_new_from_unix_utc (o.placed_at);
   g_autofree char *placed_text = placed ? g_date_time_format (placed, "%Y-%m-%d") : g_strdup ("");
   g_autofree char *items = order_items (t, o.id);
+  const char *status = effective_status (t, &o);
+  g_autofree char *eta = eta_text (t, status);
   var (t, "order_id", o.external_id);
-  var (t, "status", status_text (t, o.status));
+  var (t, "status", status_text (t, status));
   var (t, "placed", placed_text);
   var (t, "items", items);
-  var (t, "eta", eta_text (t, o.status));
+  var (t, "eta", eta);
 
   if (strcmp (intent, "cancel_order") == 0)
     {
       const char *advice;
-      if (g_strcmp0 (o.status, "paid") == 0)
+      if (g_strcmp0 (status, "completed") == 0)
+        advice = L (t, "It was completed long ago, so it can't be cancelled; if something is wrong with it, I can pass you to a person.",
+                    "这个订单早已完成，无法取消；如果有问题，我可以为您转接人工客服。");
+      else if (g_strcmp0 (o.status, "paid") == 0)
         advice = L (t, "It has not shipped yet, so it can still be cancelled: I've passed your request to our team, and the refund follows within 5 working days.",
                     "订单还未发货，可以取消：我已将您的申请转给团队，退款将在5个工作日内原路退回。");
       else if (g_strcmp0 (o.status, "shipped") == 0)

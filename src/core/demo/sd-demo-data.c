@@ -850,5 +850,11 @@ const SdDemoSetting sd_demo_settings[] = {
   { "shipping.world.cost_cents", "1695" },
   { "shipping.world.express_days", "3-6" },
   { "shipping.world.express_cost_cents", "3495" },
+  { "orders.eta.paid.en", "It should ship within 1–2 working days." },
+  { "orders.eta.paid.zh_CN", "预计1–2个工作日内发货。" },
+  { "orders.eta.shipped.en", "It is on its way and usually arrives 2–5 working days after dispatch." },
+  { "orders.eta.shipped.zh_CN", "包裹正在运输途中，通常发货后2–5个工作日送达。" },
+  { "orders.eta.delivered.en", "If it hasn't reached you, tell me and I'll sort it out." },
+  { "orders.eta.delivered.zh_CN", "如果您没有收到，请告诉我，我来为您处理。" },
 };
 const guint sd_demo_n_settings = G_N_ELEMENTS (sd_demo_settings);

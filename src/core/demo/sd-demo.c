@@ -1163,6 +1163,11 @@ write_settings (Gen     *gen,
   for (guint i = 0; i < sd_demo_n_settings; i++)
     if (!sd_store_set_setting (gen->store, sd_demo_settings[i].key, sd_demo_settings[i].value, error))
       return FALSE;
+  /* The demo's orders stop at a fixed day: the chatbot answers as of that day, so the
+   * newest orders are still on their way however long after it the demo is shown. */
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, (gint64) REFERENCE_TIME);
+  if (!sd_store_set_setting (gen->store, "shop.reference_time", number, error))
+    return FALSE;
 
   g_string_append_c (json, '{');
   for (guint c = 0; c < sd_demo_n_countries; c++)
