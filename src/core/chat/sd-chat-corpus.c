@@ -35,6 +35,7 @@ sd_chat_example_free (SdChatExample *example)
   g_free (example->intent);
   g_free (example->lang);
   g_free (example->text);
+  g_free (example->group);
   g_free (example);
 }
 
@@ -60,11 +61,13 @@ lookup_resource (const char *name, GError **error)
                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
 }
 
-/* Calls @func with the tab-separated fields of every non-empty, non-comment line. */
+/* Calls @func with the tab-separated fields of every non-empty, non-comment line and its
+ * number; @n_optional trailing fields may be missing (they are then NULL). */
 static gboolean
 for_each_tsv_line (const char  *name,
                    guint        n_fields,
-                   void       (*func) (char **fields, gpointer data),
+                   guint        n_optional,
+                   void       (*func) (char **fields, guint line, gpointer data),
                    gpointer     data,
                    GError     **error)
 {
@@ -83,14 +86,15 @@ for_each_tsv_line (const char  *name,
       if (lines[i][0] == '\0' || lines[i][0] == '#')
         continue;
       g_auto(GStrv) fields = g_strsplit (lines[i], "\t", n_fields);
-      if (g_strv_length (fields) != n_fields)
+      guint n = g_strv_length (fields);
+      if (n > n_fields || n + n_optional < n_fields)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
                        "Built-in chat corpus %s, line %u: expected %u tab-separated fields",
                        name, i + 1, n_fields);
           return FALSE;
         }
-      func (fields, data);
+      func (fields, i + 1, data);
     }
   return TRUE;
 }
@@ -98,13 +102,21 @@ for_each_tsv_line (const char  *name,
 typedef struct {
   GPtrArray  *out;
   const char *lang;
+  const char *file;
 } CollectData;
 
 static void
-collect_example (char **fields, gpointer data)
+collect_example (char **fields, guint line, gpointer data)
 {
   CollectData *c = data;
-  g_ptr_array_add (c->out, example_new (fields[0], c->lang, fields[1], SD_CHAT_SOURCE_BUILTIN));
+  SdChatExample *e = example_new (fields[0], c->lang, fields[1], SD_CHAT_SOURCE_BUILTIN);
+  /* A line without a group is a paraphrase of nothing else: a group of its own. Group
+   * names are per language, so the same name in en.tsv and zh_CN.tsv is two groups. */
+  if (fields[2] && fields[2][0])
+    e->group = g_strconcat (c->lang, ":", fields[2], NULL);
+  else
+    e->group = g_strdup_printf ("%s:%u", c->file, line);
+  g_ptr_array_add (c->out, e);
 }
 
 GPtrArray *
@@ -119,8 +131,8 @@ sd_chat_corpus_builtin_examples (const char  *lang,
       if (lang && strcmp (lang, langs[i]) != 0)
         continue;
       g_autofree char *file = g_strconcat (langs[i], ".tsv", NULL);
-      CollectData c = { out, langs[i] };
-      if (!for_each_tsv_line (file, 2, collect_example, &c, error))
+      CollectData c = { out, langs[i], file };
+      if (!for_each_tsv_line (file, 3, 1, collect_example, &c, error))
         return NULL;
     }
   return g_steal_pointer (&out);
@@ -215,7 +227,7 @@ typedef struct {
 } SeedData;
 
 static void
-seed_template (char **fields, gpointer data)
+seed_template (char **fields, G_GNUC_UNUSED guint line, gpointer data)
 {
   SeedData *s = data;
   if (s->failed)
@@ -258,7 +270,7 @@ seed_locked (SdStore *store, GError **error)
     }
 
   SeedData s = { store, error, FALSE };
-  if (!for_each_tsv_line ("templates.tsv", 3, seed_template, &s, error))
+  if (!for_each_tsv_line ("templates.tsv", 3, 0, seed_template, &s, error))
     return FALSE;
   return !s.failed;
 }
