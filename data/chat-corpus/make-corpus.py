@@ -237,13 +237,16 @@ def synonym(rng, text, table, lang):
 
 # ---- English variants -------------------------------------------------------------------
 
-EN_PREFIXES = ["hi, ", "hello, ", "hey ", "hi there, ", "good morning, ", "good afternoon, ",
-               "excuse me, ", "sorry to bother you, ", "quick question: ", "um ", "ok so ",
-               "hi team, ", "hello? ", "help! ", "hiya, ", "dear customer service, ",
-               "hey guys, ", "morning, "]
-EN_SUFFIXES = [" please", " pls", " thanks", " thank you", " asap", "?", "??", "!",
-               " thx", " cheers", ", thanks in advance", " please help", " :(", " if possible",
-               " when you get a chance", " plz"]
+# A greeting or a thank-you around a request is common, but if most variants carried one
+# the small-talk intents would lose their own words to the others: they are a quarter.
+EN_PREFIXES = ["excuse me, ", "sorry to bother you, ", "quick question: ", "um ", "ok so ",
+               "help! ", "dear customer service, ", "so ", "question: ", "right, ", "also ",
+               "one more thing, "]
+EN_GREETING_PREFIXES = ["hi, ", "hello, ", "hey ", "hi there, ", "good morning, ", "hiya, ",
+                        "good afternoon, ", "hi team, ", "morning, "]
+EN_SUFFIXES = [" please", " pls", " asap", "?", "??", "!", " please help", " :(", " if possible",
+               " when you get a chance", " plz", " urgently", " today", " now"]
+EN_THANKS_SUFFIXES = [" thanks", " thank you", " thx", " cheers", ", thanks in advance"]
 # British → American; applied either way
 EN_SWAPS = [("colour", "color"), ("cancelled", "canceled"), ("cancelling", "canceling"),
             ("parcel", "package"), ("postcode", "zip code"), ("mobile", "cell phone"),
@@ -301,11 +304,13 @@ def variant_en(rng, text, intent):
         return swap_words(text, EN_SWAPS, rng)
     if kind == "short":
         return swap_words(text, EN_SHORT, random.Random(0)).lower()
+    prefix = rng.choice(EN_GREETING_PREFIXES if rng.random() < 0.25 else EN_PREFIXES)
+    suffix = rng.choice(EN_THANKS_SUFFIXES if rng.random() < 0.25 else EN_SUFFIXES)
     if kind == "prefix":
-        return rng.choice(EN_PREFIXES) + lower_first(text)
+        return prefix + lower_first(text)
     if kind == "suffix":
-        return text.rstrip("?.!") + rng.choice(EN_SUFFIXES)
-    return rng.choice(EN_PREFIXES) + lower_first(text.rstrip("?.!")) + rng.choice(EN_SUFFIXES)
+        return text.rstrip("?.!") + suffix
+    return prefix + lower_first(text.rstrip("?.!")) + suffix
 
 def lower_first(text):
     if len(text) > 1 and text[0].isupper() and not text[1].isupper() and not text.startswith("I "):
@@ -314,10 +319,12 @@ def lower_first(text):
 
 # ---- Chinese variants -------------------------------------------------------------------
 
-ZH_PREFIXES = ["你好，", "您好，", "亲，", "在吗？", "请问", "麻烦问一下，", "客服，", "客服你好，",
-               "hello，", "hi，", "急！", "打扰一下，", "那个，", "问下，", "亲亲，", "老板，"]
-ZH_SUFFIXES = ["？", "。", "，谢谢", "，麻烦了", "，急", "啊", "呢", "？？", "，谢谢啦", "，在线等",
-               "!!", "～", "，拜托了", "，麻烦快点", "呀"]
+ZH_PREFIXES = ["请问", "麻烦问一下，", "客服，", "急！", "打扰一下，", "那个，", "问下，", "老板，",
+               "我想问下，", "还有，", "对了，"]
+ZH_GREETING_PREFIXES = ["你好，", "您好，", "亲，", "在吗？", "客服你好，", "hello，", "hi，", "亲亲，"]
+ZH_SUFFIXES = ["？", "。", "，麻烦了", "，急", "啊", "呢", "？？", "，在线等", "!!", "～",
+               "，拜托了", "，麻烦快点", "呀"]
+ZH_THANKS_SUFFIXES = ["，谢谢", "，谢谢啦", "，多谢"]
 # simplified → traditional, for the characters that matter here
 TRAD = dict(zip(
     "订单货还没发退钱号会么这们时间运费与变账户码实说请问优惠券码开发票个为过难买卖颜尺寸换邮递确认软件缺补转给让几长宽双爱乐头东车见对时该从给错险坏罚网应过寄办议边关门银质检验诉处断结经终续购选择条报价装现让说话连线适样师专单",
@@ -338,24 +345,26 @@ def variant_zh(rng, text, intent):
     if intent in SMALL_TALK:
         kinds = ["trad", "slip", "suffix", "nopunct"]
     kind = rng.choice(kinds)
+    prefix = rng.choice(ZH_GREETING_PREFIXES if rng.random() < 0.25 else ZH_PREFIXES)
+    suffix = rng.choice(ZH_THANKS_SUFFIXES if rng.random() < 0.25 else ZH_SUFFIXES)
     if kind == "trad":
         return "".join(TRAD.get(c, c) for c in text)
     if kind == "mix":
         pairs = [p for p in ZH_MIX if p[0] in text and p[0] != p[1]]
         if not pairs:
-            return rng.choice(ZH_PREFIXES) + text
+            return prefix + text
         a, b = rng.choice(pairs)
         return text.replace(a, b, 1)
     if kind == "slip":
         pairs = [p for p in ZH_SLIPS if p[0] in text]
         if not pairs:
-            return text.rstrip("？?。!！") + rng.choice(ZH_SUFFIXES)
+            return text.rstrip("？?。!！") + suffix
         a, b = rng.choice(pairs)
         return text.replace(a, b, 1)
     if kind == "prefix":
-        return rng.choice(ZH_PREFIXES) + text
+        return prefix + text
     if kind == "suffix":
-        return text.rstrip("？?。!！") + rng.choice(ZH_SUFFIXES)
+        return text.rstrip("？?。!！") + suffix
     return re.sub(r"[，。？！,.?!～]", "", text) or text
 
 # ---- reading, expanding, grouping ---------------------------------------------------------
