@@ -10,12 +10,13 @@ A source file has `[intent]` headers and, under each, paraphrase groups separate
 lines (one paraphrase per line, `#` starts a comment). Slots in braces are filled from the
 lists below ({order}, {product}, {country}, ...). A line starting with `~` is a verb phrase
 ("~cancel my order"), written out in FRAMES_PER_PHRASE of the request frames below ("how do
-I cancel my order", "can you help me cancel my order", "help with cancelling my order"). Each line is written once as it is, once with
-one of its intent's words swapped for a synonym (SYN_EN, SYN_ZH), and, until its intent has
-about TARGET examples (at least MIN_VARIANTS times), again as variants: a greeting or a please
-around it, a typo, British or American wording, lower case without punctuation; in
-Chinese also traditional characters, an English word in place of a Chinese one, and a
-common homophone slip.
+I cancel my order", "can you help me cancel my order", "help with cancelling my order").
+
+Each line is written once as it is, once with one of its intent's words swapped for a synonym
+(SYN_EN, SYN_ZH), and again as variants until its intent has about TARGET examples (beyond
+that, VARIANT_SHARE of the lines get one): a greeting or a please around it, a typo, British
+or American wording, text-speak, lower case without punctuation; in Chinese traditional
+characters, an English word in place of a Chinese one, a pinyin-keyboard slip.
 
 Output lines are `intent<TAB>text<TAB>group`. A group with a line that near-duplicates a line
 of an earlier group (word or character-bigram overlap) is merged into it, so that a held-out
@@ -32,8 +33,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = 170          # examples per intent and language to aim for
-MIN_VARIANTS = 2      # variants per source line at least (typos, wording, greetings around it)
-MAX_VARIANTS = 4      # and at most
+MAX_VARIANTS = 4      # variants per source line at most, for an intent short of TARGET
+VARIANT_SHARE = 0.25  # otherwise the share of lines that get one (a typo, other wording, ...)
 MERGE_OVERLAP = 0.6   # Jaccard overlap above which two lines' groups are merged
 
 SMALL_TALK = {"greeting", "goodbye", "thanks", "affirm", "deny", "out_of_scope"}
@@ -477,7 +478,7 @@ def build(lang):
     for intent, groups in intents.items():
         groups = merge_groups(groups, lang, intent)
         n_lines = sum(FRAMES_PER_PHRASE if l.startswith("~") else 1 for g in groups for l in g)
-        extra = min(MAX_VARIANTS, max(MIN_VARIANTS, math.ceil(TARGET / max(n_lines, 1)) - 1))
+        extra = min(MAX_VARIANTS, max(0, math.ceil(TARGET / max(n_lines, 1)) - 1))
         seen = set()
         for gi, group in enumerate(groups, 1):
             name = "%s.%d" % (intent, gi)
@@ -488,6 +489,10 @@ def build(lang):
                 syn = synonym(rng, fill(rng, line, slots), (SYN_EN if lang == "en" else SYN_ZH).get(intent, []), lang)
                 if syn:
                     texts.append(syn)
+                # every line a typo, a frame or other wording now and then, even where the
+                # intent has plenty of lines
+                if extra == 0 and rng.random() < VARIANT_SHARE:
+                    texts.append(variant(rng, fill(rng, line, slots), intent))
                 for t in texts:
                     t = re.sub(r"\s+", " ", t).strip()
                     if t and t.lower() not in seen:
