@@ -145,9 +145,9 @@ for row in "${rows[@]}"; do
 done
 echo
 echo "The chatbot's corpus (models trained on data/chat-corpus only; Bitext and HINT3 are test data):"
-printf '%-30s %9s %9s\n' "accuracy" shopdesk fasttext
+printf '%-34s %9s %9s\n' "accuracy" shopdesk fasttext
 while IFS='|' read -r name sd ft; do
-  printf '%-30s %9s %9s\n' "$name" "${sd:--}" "${ft:--}"
+  printf '%-34s %9s %9s\n' "$name" "${sd:--}" "${ft:--}"
 done <<ROWS
 held-out groups, en (5 folds)|$sd_en|$ft_en
 held-out groups, zh_CN (5 folds)|$sd_zh|$ft_zh

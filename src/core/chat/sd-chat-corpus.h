@@ -26,7 +26,7 @@ typedef struct {
   char         *lang;     /* "en" or "zh_CN" */
   char         *text;
   SdChatSource  source;
-  /* The paraphrase group of a built-in example ("en:order_status.where", or the file and
+  /* The paraphrase group of a built-in example ("en:order_status.12", or the file and
    * line for a line without one), so that held-out tests keep paraphrases together; NULL
    * for examples read from a store. */
   char         *group;
