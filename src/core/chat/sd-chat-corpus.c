@@ -36,6 +36,7 @@ sd_chat_example_free (SdChatExample *example)
   g_free (example->intent);
   g_free (example->lang);
   g_free (example->text);
+  g_free (example->group);
   g_free (example);
 }
 
@@ -61,12 +62,15 @@ lookup_resource (const char *name, GError **error)
                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
 }
 
-gboolean
-sd_chat_corpus_read_builtin_tsv (const char     *name,
-                                 guint           n_fields,
-                                 SdChatTsvFunc   func,
-                                 gpointer        data,
-                                 GError        **error)
+/* Every non-empty, non-comment line's fields to @func; the last @n_optional of the
+ * @n_fields may be missing (they are then NULL). */
+static gboolean
+read_tsv (const char     *name,
+          guint           n_fields,
+          guint           n_optional,
+          SdChatTsvFunc   func,
+          gpointer        data,
+          GError        **error)
 {
   g_autoptr(GBytes) bytes = lookup_resource (name, error);
   g_autoptr(GInputStream) stream = NULL;
@@ -87,7 +91,7 @@ sd_chat_corpus_read_builtin_tsv (const char     *name,
 
       if (sd_csv_reader_get_field (reader, 0, NULL)[0] == '#')
         continue;
-      if (n != n_fields || sd_csv_reader_get_reencoded (reader))
+      if (n > n_fields || n + n_optional < n_fields || sd_csv_reader_get_reencoded (reader))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
                        "Built-in chat corpus %s, line %" G_GUINT64_FORMAT ": expected %u "
@@ -97,6 +101,8 @@ sd_chat_corpus_read_builtin_tsv (const char     *name,
       g_ptr_array_set_size (fields, 0);
       for (guint i = 0; i < n; i++)
         g_ptr_array_add (fields, (gpointer) sd_csv_reader_get_field (reader, i, NULL));
+      while (fields->len < n_fields)
+        g_ptr_array_add (fields, NULL);
       g_ptr_array_add (fields, NULL);
       if (!func ((const char *const *) fields->pdata, data, error))
         {
@@ -113,16 +119,37 @@ sd_chat_corpus_read_builtin_tsv (const char     *name,
   return TRUE;
 }
 
+gboolean
+sd_chat_corpus_read_builtin_tsv (const char     *name,
+                                 guint           n_fields,
+                                 SdChatTsvFunc   func,
+                                 gpointer        data,
+                                 GError        **error)
+{
+  return read_tsv (name, n_fields, 0, func, data, error);
+}
+
 typedef struct {
   GPtrArray  *out;
   const char *lang;
+  const char *file;
+  guint       n;          /* lines read, for a group of its own */
 } CollectData;
 
 static gboolean
 collect_example (const char *const *fields, gpointer data, GError **error)
 {
   CollectData *c = data;
-  g_ptr_array_add (c->out, example_new (fields[0], c->lang, fields[1], SD_CHAT_SOURCE_BUILTIN));
+  SdChatExample *e = example_new (fields[0], c->lang, fields[1], SD_CHAT_SOURCE_BUILTIN);
+
+  /* A line without a group is a paraphrase of nothing else: a group of its own. Group
+   * names are per language, so the same name in en.tsv and zh_CN.tsv is two groups. */
+  c->n++;
+  if (fields[2] && fields[2][0])
+    e->group = g_strconcat (c->lang, ":", fields[2], NULL);
+  else
+    e->group = g_strdup_printf ("%s:%u", c->file, c->n);
+  g_ptr_array_add (c->out, e);
   return TRUE;
 }
 
@@ -138,8 +165,8 @@ sd_chat_corpus_builtin_examples (const char  *lang,
       if (lang && strcmp (lang, langs[i]) != 0)
         continue;
       g_autofree char *file = g_strconcat (langs[i], ".tsv", NULL);
-      CollectData c = { out, langs[i] };
-      if (!sd_chat_corpus_read_builtin_tsv (file, 2, collect_example, &c, error))
+      CollectData c = { out, langs[i], file, 0 };
+      if (!read_tsv (file, 3, 1, collect_example, &c, error))
         return NULL;
     }
   return g_steal_pointer (&out);

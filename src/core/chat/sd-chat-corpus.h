@@ -26,13 +26,18 @@ typedef struct {
   char         *lang;     /* "en" or "zh_CN" */
   char         *text;
   SdChatSource  source;
+  /* The paraphrase group of a built-in example ("en:order_status.12", or the file and
+   * line for a line without one), so that held-out tests keep paraphrases together; NULL
+   * for examples read from a store. */
+  char         *group;
 } SdChatExample;
 
 void sd_chat_example_free (SdChatExample *example);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdChatExample, sd_chat_example_free)
 
 /* The built-in examples for @lang ("en", "zh_CN"), or both when NULL, without a store:
- * a GPtrArray of SdChatExample. */
+ * a GPtrArray of SdChatExample. A corpus line is `intent<TAB>text`, optionally followed by
+ * `<TAB>group`, the name of its paraphrase group. */
 GPtrArray  *sd_chat_corpus_builtin_examples (const char  *lang,
                                              GError     **error);
 

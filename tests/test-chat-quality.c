@@ -1,0 +1,350 @@
+/* test-chat-quality.c — how well the chatbot's intents are understood: the built-in corpus's
+ * held-out paraphrase groups, and customer-service data nobody here wrote (Bitext, HINT3)
+ * mapped onto the chatbot's intents */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "sd-chat-corpus.h"
+#include "sd-chat-linear.h"
+#include "sd-intent-eval.h"
+#include "sd-intent-model.h"
+
+#define OOS_INTENT "out_of_scope"
+
+/* Issue 14 asks for 0.90 on both; the corpus does not reach that yet (see README.md, "The
+ * chatbot"), so these floors sit a little below what it measures and catch a regression. */
+#define HELD_OUT_TARGET 0.90
+#define HELD_OUT_FLOOR  0.80
+#define BITEXT_TARGET   0.90
+#define BITEXT_FLOOR    0.75
+
+/* Trained as sd_dialogue_train_intent_model() trains the chatbot's model. */
+static SdIntentModel *
+train (GPtrArray *examples)
+{
+  g_autoptr(SdIntentData) data = sd_intent_data_new ();
+  g_autoptr(GError) error = NULL;
+  SdIntentParams params;
+
+  for (guint i = 0; i < examples->len; i++)
+    {
+      SdChatExample *e = examples->pdata[i];
+      sd_intent_data_add (data, e->text, e->intent);
+    }
+  sd_intent_params_init (&params);
+  params.oos_label = OOS_INTENT;
+  SdIntentModel *model = sd_intent_model_train (data, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+/* What the chatbot acts on: below the threshold a message is out of scope. */
+static const char *
+understood (SdIntentModel *model, const char *text)
+{
+  SdIntentPrediction p;
+  sd_intent_model_predict (model, text, &p);
+  return p.out_of_scope ? OOS_INTENT : p.name;
+}
+
+#define N_FOLDS 5
+
+/* Deals the corpus's paraphrase groups into N_FOLDS folds: every intent's groups in each
+ * language are shuffled (seeded) and dealt in turn, so each fold holds about a fifth of
+ * every intent's groups, whole; no test sentence then has a paraphrase of itself in the
+ * training data. Returns the fold of each example. */
+static guint *
+deal_groups (GPtrArray *all,
+             guint32    seed)
+{
+  g_autoptr(GHashTable) groups_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) fold_of = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint *folds = g_new (guint, all->len);
+
+  /* groups in order of first appearance, per language and intent */
+  for (guint i = 0; i < all->len; i++)
+    {
+      SdChatExample *e = all->pdata[i];
+      g_autofree char *key = g_strconcat (e->lang, "|", e->intent, NULL);
+      GPtrArray *groups = g_hash_table_lookup (groups_of, key);
+      if (groups == NULL)
+        {
+          groups = g_ptr_array_new ();
+          g_ptr_array_add (keys, key);
+          g_hash_table_insert (groups_of, g_steal_pointer (&key), groups);
+        }
+      if (!g_ptr_array_find_with_equal_func (groups, e->group, g_str_equal, NULL))
+        g_ptr_array_add (groups, e->group);
+    }
+  for (guint k = 0; k < keys->len; k++)
+    {
+      GPtrArray *groups = g_hash_table_lookup (groups_of, keys->pdata[k]);
+      for (guint i = groups->len; i > 1; i--)
+        {
+          guint j = g_rand_int_range (rand, 0, i);
+          gpointer t = groups->pdata[i - 1];
+          groups->pdata[i - 1] = groups->pdata[j];
+          groups->pdata[j] = t;
+        }
+      for (guint i = 0; i < groups->len; i++)
+        g_hash_table_insert (fold_of, groups->pdata[i], GUINT_TO_POINTER (i % N_FOLDS));
+    }
+  for (guint i = 0; i < all->len; i++)
+    folds[i] = GPOINTER_TO_UINT (g_hash_table_lookup (fold_of, ((SdChatExample *) all->pdata[i])->group));
+  return folds;
+}
+
+/* Five times, a model is trained on four fifths of the paraphrase groups (both languages,
+ * as the app trains it) and scored on the fifth it did not see; the target is on the mean
+ * of the five, which a lucky fold cannot carry. */
+static void
+test_held_out_groups (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = sd_chat_corpus_builtin_examples (NULL, &error);
+  const char *langs[] = { "en", "zh_CN" };
+  double sum[2] = { 0 }, linear_sum[2] = { 0 };
+  guint n[2] = { 0 };
+
+  g_assert_no_error (error);
+  g_autofree guint *folds = deal_groups (all, 14);
+  for (guint f = 0; f < N_FOLDS; f++)
+    {
+      g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+      g_autoptr(GPtrArray) held_out = g_ptr_array_new ();
+      for (guint i = 0; i < all->len; i++)
+        g_ptr_array_add (folds[i] == f ? held_out : kept, all->pdata[i]);
+      g_autoptr(SdIntentModel) model = train (kept);
+      g_autoptr(SdChatLinear) linear = sd_chat_linear_train (kept, 12, NULL, &error);
+      g_assert_no_error (error);
+
+      for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+        {
+          g_autoptr(SdIntentData) part = sd_intent_data_new ();
+          g_autoptr(SdIntentEval) eval = NULL;
+          guint linear_right = 0;
+          for (guint i = 0; i < held_out->len; i++)
+            {
+              SdChatExample *e = held_out->pdata[i];
+              SdIntentGuess top[1];
+              if (strcmp (e->lang, langs[l]) != 0)
+                continue;
+              sd_intent_data_add (part, e->text, e->intent);
+              sd_chat_linear_predict (linear, e->text, top, 1);
+              linear_right += strcmp (top[0].intent, e->intent) == 0;
+            }
+          eval = sd_intent_eval_run (model, part, 6);
+          g_assert_cmpuint (eval->n, >=, 300);
+          g_test_message ("held-out paraphrase groups, fold %u, %s: %u examples, sd-intent-model "
+                          "accuracy %.4f (macro-F1 %.4f), fallback linear classifier %.4f",
+                          f + 1, langs[l], eval->n, eval->accuracy, eval->macro_f1,
+                          (double) linear_right / eval->n);
+          for (guint c = 0; c < eval->confusions->len; c++)
+            {
+              SdIntentConfusion *conf = &g_array_index (eval->confusions, SdIntentConfusion, c);
+              g_test_message ("  %u x %s -> %s", conf->count, conf->truth, conf->predicted);
+            }
+          /* with --verbose, every miss: what to write the next paraphrases about */
+          for (guint i = 0; g_test_verbose () && i < part->texts->len; i++)
+            {
+              const char *got = understood (model, part->texts->pdata[i]);
+              if (strcmp (got, part->labels->pdata[i]) != 0)
+                g_test_message ("  miss: %s -> %s: %s", (char *) part->labels->pdata[i], got,
+                                (char *) part->texts->pdata[i]);
+            }
+          sum[l] += eval->accuracy;
+          linear_sum[l] += (double) linear_right / eval->n;
+          n[l]++;
+        }
+    }
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    g_test_message ("held-out paraphrase groups, %s, mean of %u folds: sd-intent-model accuracy %.4f, "
+                    "fallback linear classifier %.4f", langs[l], n[l], sum[l] / n[l], linear_sum[l] / n[l]);
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      if (sum[l] / n[l] < HELD_OUT_TARGET)
+        g_test_message ("%s: below issue 14's target of %.2f", langs[l], HELD_OUT_TARGET);
+      g_assert_cmpfloat (sum[l] / n[l], >=, HELD_OUT_FLOOR);
+    }
+}
+
+/* ---- data sets mapped onto the chatbot's intents --------------------------------------- */
+
+/* Reads a map `label<TAB>intent[|intent…]` or `label<TAB>skip`: label → GStrv of the intents
+ * that count as right (the first is the intent the label means; the others are intents
+ * that get the same reply), or an empty GStrv for a skipped label. */
+static GHashTable *
+read_map (const char *name)
+{
+  const char *dir = g_getenv ("SD_FIXTURES_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : "tests/fixtures", name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_strstrip (lines[i]);
+      if (lines[i][0] == '\0' || lines[i][0] == '#')
+        continue;
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 2);
+      g_assert_cmpuint (g_strv_length (fields), ==, 2);
+      g_strstrip (fields[1]);
+      g_hash_table_insert (map, g_strdup (fields[0]),
+                           strcmp (fields[1], "skip") == 0 ? g_new0 (char *, 1)
+                                                           : g_strsplit (fields[1], "|", -1));
+    }
+  return map;
+}
+
+typedef struct {
+  guint n, right, strict, skipped;
+} Score;
+
+/* Scores @model on a data set with the labels mapped by @map_name; per-label figures go to
+ * the log. Every label in the file must be in the map, and every intent the map names must
+ * be one of the model's, so that a typo in the map cannot pass unseen. */
+static gboolean
+score_mapped (SdIntentModel *model,
+              const char    *file,
+              const char    *text_column,
+              const char    *label_column,
+              const char    *map_name,
+              Score         *score)
+{
+  const char *dir = g_getenv ("SD_DATASETS_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : "../shared/datasets", file, NULL);
+  g_autoptr(GError) error = NULL;
+  memset (score, 0, sizeof *score);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return FALSE;
+  g_autoptr(SdIntentData) data = sd_intent_data_load (path, text_column, label_column, &error);
+  g_assert_no_error (error);
+  g_autoptr(GHashTable) map = read_map (map_name);
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, map);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    for (char **intent = value; *intent; intent++)
+      if (sd_intent_model_find_label (model, *intent) < 0)
+        g_error ("%s maps %s to %s, which is not an intent of the chatbot", map_name, (char *) key, *intent);
+
+  g_autoptr(GHashTable) per_label = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  for (guint i = 0; i < data->texts->len; i++)
+    {
+      const char *label = data->labels->pdata[i];
+      char **accepted = g_hash_table_lookup (map, label);
+      if (accepted == NULL)
+        g_error ("%s: label %s is not in %s", file, label, map_name);
+      if (accepted[0] == NULL)
+        {
+          score->skipped++;
+          continue;
+        }
+      const char *got = understood (model, data->texts->pdata[i]);
+      guint *counts = g_hash_table_lookup (per_label, label);
+      if (counts == NULL)
+        g_hash_table_insert (per_label, (gpointer) label, counts = g_new0 (guint, 2));
+      gboolean ok = g_strv_contains ((const char *const *) accepted, got);
+      counts[0]++;
+      counts[1] += ok;
+      score->n++;
+      score->right += ok;
+      score->strict += strcmp (got, accepted[0]) == 0;
+    }
+
+  g_autoptr(GList) labels = g_list_sort (g_hash_table_get_keys (per_label), (GCompareFunc) strcmp);
+  for (GList *l = labels; l; l = l->next)
+    {
+      guint *counts = g_hash_table_lookup (per_label, l->data);
+      g_test_message ("  %-28s %4u  %.3f", (char *) l->data, counts[0], (double) counts[1] / counts[0]);
+    }
+  return TRUE;
+}
+
+/* Trained once on the whole corpus for the tests that score it on other data. */
+static SdIntentModel *whole_model;
+
+static SdIntentModel *
+whole_corpus_model (void)
+{
+  if (whole_model == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) all = sd_chat_corpus_builtin_examples (NULL, &error);
+      g_assert_no_error (error);
+      whole_model = train (all);
+    }
+  return whole_model;
+}
+
+static void
+test_bitext (void)
+{
+  SdIntentModel *model = whole_corpus_model ();
+  Score s;
+
+  if (!score_mapped (model, "bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv",
+                     "instruction", "intent", "bitext-intent-map.tsv", &s))
+    {
+      g_test_skip ("The Bitext customer-support data set is absent (set SD_DATASETS_DIR)");
+      return;
+    }
+  double acc = (double) s.right / s.n, strict = (double) s.strict / s.n;
+  g_test_message ("Bitext mapped onto the chatbot's intents: %u utterances (%u skipped), accuracy %.4f "
+                  "(%.4f counting only each label's own intent)", s.n, s.skipped, acc, strict);
+  g_assert_cmpuint (s.n, >=, 3000);
+  if (acc < BITEXT_TARGET)
+    g_test_message ("Bitext: below issue 14's target of %.2f", BITEXT_TARGET);
+  g_assert_cmpfloat (acc, >=, BITEXT_FLOOR);
+}
+
+static void
+test_hint3 (void)
+{
+  SdIntentModel *model = whole_corpus_model ();
+  const char *shops[] = { "curekart", "sofmattress" };
+  guint found = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (shops); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("hint3/hint3_%s_train.csv", shops[i]);
+      g_autofree char *map = g_strdup_printf ("hint3-%s-intent-map.tsv", shops[i]);
+      Score s;
+      if (!score_mapped (model, file, NULL, NULL, map, &s))
+        continue;
+      found++;
+      g_test_message ("HINT3 %s mapped onto the chatbot's intents: %u utterances (%u skipped), "
+                      "accuracy %.4f (%.4f counting only each label's own intent)",
+                      shops[i], s.n, s.skipped, (double) s.right / s.n, (double) s.strict / s.n);
+      /* No target of its own (the figures are reported); only a sanity floor well
+       * above chance (1/27) that a broken corpus or map would fall through. */
+      g_assert_cmpfloat ((double) s.right / s.n, >=, 0.3);
+    }
+  if (found == 0)
+    g_test_skip ("The HINT3 data set is absent (set SD_DATASETS_DIR)");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* so that Chinese misses print as themselves under a UTF-8 locale */
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/chat-quality/held-out-groups", test_held_out_groups);
+  g_test_add_func ("/chat-quality/bitext", test_bitext);
+  g_test_add_func ("/chat-quality/hint3", test_hint3);
+  int status = g_test_run ();
+  g_clear_object (&whole_model);
+  return status;
+}
