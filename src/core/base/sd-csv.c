@@ -37,6 +37,7 @@ struct _SdCsvReader
   GInputStream      *base;        /* the file itself, for the progress position */
   guint64            total;
   guint64            consumed;    /* bytes read from @stream, when @base cannot tell */
+  guint64            scanned;     /* bytes handed to the parser, replays included */
 
   char               separator;
   char               quote;
@@ -73,6 +74,7 @@ struct _SdCsvReader
   guint64            record_line;
   SdCsvRecordStatus  status;
   gboolean           multiline;
+  gsize              first_nl;    /* offset in @raw of the line break that made it multiline */
   gboolean           reencoded;
   char              *alt;         /* scratch for re-encoding */
   gsize              alt_alloc;
@@ -312,6 +314,7 @@ fill (SdCsvReader  *self,
         break;
     }
   self->consumed += got;
+  self->scanned += got;
   self->cur = self->chunk;
   self->end = self->chunk + got;
 
@@ -335,6 +338,23 @@ grow (char  **data,
     return;
   *alloc = MAX (need, MAX (*alloc * 2, 4096));
   *data = g_realloc (*data, *alloc);
+}
+
+/* How much of a multi-line record is kept to be re-read (sd_csv_reader_resync). */
+static inline gsize
+raw_cap (SdCsvReader *self)
+{
+  return self->max_field * 4;
+}
+
+/* Where a scan of ordinary bytes must stop: the end of the buffer, or for a multi-line
+ * record the point where its raw text would no longer be kept whole. */
+static inline const guchar *
+scan_limit (SdCsvReader *self)
+{
+  if (G_UNLIKELY (self->multiline) && (gsize) (self->end - self->cur) > raw_cap (self) - self->raw_len)
+    return self->cur + (raw_cap (self) - self->raw_len);
+  return self->end;
 }
 
 static inline void
@@ -362,7 +382,7 @@ raw_append (SdCsvReader  *self,
             const guchar *data,
             gsize         len)
 {
-  gsize max = self->max_field * 4;
+  gsize max = raw_cap (self);
 
   if (G_UNLIKELY (self->raw_len + len > max))
     {
@@ -509,6 +529,7 @@ record_reset (SdCsvReader *self)
   self->raw_truncated = FALSE;
   self->status = SD_CSV_RECORD_OK;
   self->multiline = FALSE;
+  self->first_nl = 0;
   self->reencoded = FALSE;
   self->record_line = self->line;
   field_begin (self);
@@ -529,8 +550,20 @@ next_record:
 
   for (;;)
     {
-      const guchar *p;
+      const guchar *p, *limit;
       guchar c;
+
+      /* A record that runs over lines and then goes wrong, or grows past what can be
+       * kept to re-read, stops here: sd_csv_reader_resync() re-reads what it took, so
+       * the cost of one stray quote is bounded and nothing behind it is lost. */
+      if (G_UNLIKELY (self->multiline) &&
+          (self->status != SD_CSV_RECORD_OK || self->raw_len >= raw_cap (self)))
+        {
+          if (self->status == SD_CSV_RECORD_OK)
+            self->status = SD_CSV_RECORD_UNCLOSED_QUOTE;
+          field_end (self);
+          break;
+        }
 
       if (self->cur == self->end)
         {
@@ -583,12 +616,13 @@ next_record:
 
         case S_UNQUOTED:
           p = self->cur;
-          while (p < self->end && !self->unquoted_special[*p])
+          limit = scan_limit (self);
+          while (p < limit && !self->unquoted_special[*p])
             p++;
           field_append (self, self->cur, p - self->cur);
           raw_append (self, self->cur, p - self->cur);
           self->cur = p;
-          if (p == self->end)
+          if (p == limit)
             break;
           c = *p;
           if (c == '\0')
@@ -609,12 +643,13 @@ next_record:
 
         case S_QUOTED:
           p = self->cur;
-          while (p < self->end && !self->quoted_special[*p])
+          limit = scan_limit (self);
+          while (p < limit && !self->quoted_special[*p])
             p++;
           field_append (self, self->cur, p - self->cur);
           raw_append (self, self->cur, p - self->cur);
           self->cur = p;
-          if (p == self->end)
+          if (p == limit)
             break;
           c = *p;
           if (c == '\0')
@@ -623,9 +658,23 @@ next_record:
           self->cur++;
           if (c == '\n')
             {
-              field_append (self, p, 1);
               self->line++;
-              self->multiline = TRUE;
+              /* A record that is bad already, too long to re-read, or on lines being
+               * read again after a bad one (the pushback) ends with its line: its
+               * quote must not swallow the rows behind it. */
+              if (self->status != SD_CSV_RECORD_OK || self->raw_truncated || self->pushback != NULL)
+                {
+                  if (self->status == SD_CSV_RECORD_OK)
+                    self->status = SD_CSV_RECORD_UNCLOSED_QUOTE;
+                  field_end (self);
+                  goto record_done;
+                }
+              field_append (self, p, 1);
+              if (!self->multiline)
+                {
+                  self->multiline = TRUE;
+                  self->first_nl = self->raw_len - 1;
+                }
             }
           else
             state = S_QUOTE_SEEN;
@@ -736,38 +785,39 @@ sd_csv_reader_get_raw (SdCsvReader *self,
 gboolean
 sd_csv_reader_resync (SdCsvReader *self)
 {
-  const char *nl;
-  gsize rest_len, pending;
-  guchar *push;
+  gsize replay;
 
-  if (self->raw_truncated)
-    return FALSE;
-  nl = self->raw ? memchr (self->raw, '\n', self->raw_len) : NULL;
-  if (nl == NULL)
+  if (!self->multiline)
     return TRUE;   /* a one-line record: nothing behind it to re-read */
 
-  rest_len = self->raw_len - (nl + 1 - self->raw);
-  pending = self->end - self->cur;
-  push = g_malloc (rest_len + pending + 1);
-  memcpy (push, nl + 1, rest_len);
-  /* What was left of an earlier pushback must come after the re-read lines. */
+  /* A multi-line record is kept whole (it stops at raw_cap), so its lines after the
+   * first are all in @raw; they are also, in order, the bytes just before @cur. */
+  replay = self->raw_len - (self->first_nl + 1);
   if (self->pushback)
     {
-      memcpy (push + rest_len, self->cur, pending);
-      g_free (self->pushback);
+      /* Read from the pushback itself: step back in it instead of copying. */
+      g_assert ((gsize) (self->cur - self->pushback) >= replay);
+      self->cur -= replay;
     }
-  else
+  else if (replay > 0)
     {
-      pending = 0;
+      self->pushback = g_memdup2 (self->raw + self->first_nl + 1, replay);
       self->saved_cur = self->cur;
       self->saved_end = self->end;
+      self->cur = self->pushback;
+      self->end = self->pushback + replay;
     }
-  self->pushback = push;
-  self->cur = push;
-  self->end = push + rest_len + pending;
+  self->scanned += replay;
   self->line = self->record_line + 1;
   self->skip_lf = FALSE;
+  self->multiline = FALSE;
   return TRUE;
+}
+
+guint64
+sd_csv_reader_get_bytes_scanned (SdCsvReader *self)
+{
+  return self->scanned;
 }
 
 /* ---- writing ------------------------------------------------------------------------ */

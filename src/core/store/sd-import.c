@@ -779,6 +779,11 @@ sd_import_scan_date_order (SdImportContext  *ctx,
   while (sd_csv_reader_next (reader, NULL))
     {
       int a, b;
+      if (sd_csv_reader_get_status (reader) != SD_CSV_RECORD_OK)
+        {
+          sd_csv_reader_resync (reader);
+          continue;
+        }
       if ((guint) column < sd_csv_reader_get_n_fields (reader) &&
           slash_date (sd_csv_reader_get_field (reader, column, NULL), &a, &b))
         {
@@ -1612,17 +1617,20 @@ check_shape (SdImportContext *ctx)
     case SD_CSV_RECORD_OK:
       break;
     case SD_CSV_RECORD_FIELD_TOO_LARGE:
-      sd_import_reject (ctx, "a field is larger than 1 MiB (or the row has thousands of columns)");
-      return FALSE;
+      sd_import_reject (ctx, sd_csv_reader_get_multiline (reader)
+                        ? "unbalanced quote: the quote opened on this line runs on for over 1 MiB"
+                        : "a field is larger than 1 MiB (or the row has thousands of columns)");
+      break;
     case SD_CSV_RECORD_UNCLOSED_QUOTE:
       sd_import_reject (ctx, "unbalanced quote: the quote opened on this line is never closed");
-      if (sd_csv_reader_resync (reader))
-        cut_last_reject_to_first_line (ctx);
-      else
-        sd_import_count (ctx, "lines-lost-after-unbalanced-quote");
-      return FALSE;
+      break;
     case SD_CSV_RECORD_STRAY_QUOTE:
       sd_import_reject (ctx, "unbalanced quote: text follows a closing quote");
+      break;
+    }
+  if (sd_csv_reader_get_status (reader) != SD_CSV_RECORD_OK)
+    {
+      /* Only the bad row's first line is rejected; the lines it took are read again. */
       if (sd_csv_reader_get_multiline (reader) && sd_csv_reader_resync (reader))
         cut_last_reject_to_first_line (ctx);
       return FALSE;
