@@ -1,6 +1,8 @@
 /* sd-cli-import.c — `shopdesk-cli import`: a shop export into the shop */
 #include "config.h"
 
+#include <signal.h>
+
 #include "sd-cli.h"
 #include "sd-error.h"
 #include "sd-import.h"
@@ -63,6 +65,9 @@ sd_cli_import (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
   options.hash_identities = hash;
+  /* Past the file size limit (ulimit -f) a write should fail with EFBIG and be reported,
+   * not kill the import with SIGXFSZ. */
+  signal (SIGXFSZ, SIG_IGN);
 
   cancellable = sd_cli_cancel_on_signals ();
   if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_CREATE)))

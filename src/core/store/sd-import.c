@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "sd-error.h"
 #include "sd-html-text.h"
@@ -149,7 +150,8 @@ sd_import_report_to_text (SdImportReport *report)
   GString *out = g_string_new (NULL);
   g_autofree char *imported = format_count (report->rows_imported);
   g_autofree char *read = format_count (report->rows_read);
-  g_autofree char *base = g_path_get_basename (report->file);
+  g_autofree char *base = strcmp (report->file, "-") == 0 ? g_strdup (_("standard input"))
+                                                            : g_path_get_basename (report->file);
   g_autoptr(GPtrArray) names = sorted_count_names (report);
 
   g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Imported %s of %s row from “%s” (%s) in %.1f s.\n",
@@ -193,6 +195,7 @@ sd_import_report_save_rejects (SdImportReport  *report,
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(SdCsvWriter) csv = sd_csv_writer_new (out);
+  g_autoptr(GError) local = NULL;
 
   sd_csv_writer_add_row (csv, "line", "reason", "raw", NULL);
   for (guint i = 0; i < report->rejects->len; i++)
@@ -204,9 +207,19 @@ sd_import_report_save_rejects (SdImportReport  *report,
       sd_csv_writer_add_string (csv, r->raw);
       sd_csv_writer_end_row (csv);
     }
-  if (!g_file_set_contents (path, out->str, out->len, error))
+  if (!g_file_set_contents (path, out->str, out->len, &local))
     {
-      g_prefix_error (error, "Could not save the rejected rows: ");
+      struct rlimit limit;
+
+      /* EFBIG (with SIGXFSZ ignored) has no GFileError of its own: say which limit it is. */
+      if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+          (guint64) out->len > (guint64) limit.rlim_cur)
+        g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
+                     "Could not save the rejected rows to “%s”: they take %" G_GSIZE_FORMAT " bytes and the "
+                     "file size limit (ulimit -f) is %" G_GUINT64_FORMAT " bytes",
+                     path, out->len, (guint64) limit.rlim_cur);
+      else
+        g_set_error (error, SD_ERROR, SD_ERROR_FAILED, "Could not save the rejected rows: %s", local->message);
       return FALSE;
     }
   return TRUE;
@@ -770,7 +783,20 @@ sd_import_scan_date_order (SdImportContext  *ctx,
 
   if (column < 0)
     return TRUE;
-  if (!(reader = sd_csv_reader_new_for_path (ctx->path, error)))
+  if (g_file_test (ctx->path, G_FILE_TEST_IS_REGULAR) && strcmp (ctx->path, "-") != 0)
+    reader = sd_csv_reader_new_for_path (ctx->path, error);
+  else
+    {
+      /* A pipe cannot be read twice: decide from its first block (still in the reader). */
+      gsize len;
+      const char *block = sd_csv_reader_get_first_block (ctx->reader, &len);
+      g_autoptr(GBytes) bytes = g_bytes_new (block, len);
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+
+      reader = sd_csv_reader_new_for_stream (stream, ctx->name, len);
+      sd_import_count (ctx, "dates-order-read-from-first-256-KiB");
+    }
+  if (reader == NULL)
     return FALSE;
   sd_csv_reader_set_trim (reader, TRUE);
   sd_csv_reader_set_separator (reader, ctx->separator);
@@ -1359,21 +1385,29 @@ sniff_separator (SdCsvReader *reader)
   return ',';
 }
 
-/* Opens @path with @separator and reads its first record. */
-static SdCsvReader *
-open_first (const char                *path,
+/* Reads the first record of @reader (again) with @separator, as @info would. The file
+ * is opened once (it may be a pipe): the header is read again from the reader's first
+ * block. */
+static gboolean
+read_first (SdCsvReader               *reader,
             char                       separator,
             const SdImportFormatInfo  *info,
             SdImportContext           *ctx,
             GError                   **error)
 {
-  g_autoptr(SdCsvReader) reader = sd_csv_reader_new_for_path (path, error);
   g_autoptr(GError) local = NULL;
 
-  if (reader == NULL)
-    return NULL;
+  if (!sd_csv_reader_rewind (reader))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   "“%s” line 1: the header is longer than 256 KiB — is this really CSV?",
+                   sd_csv_reader_get_name (reader));
+      return FALSE;
+    }
   sd_csv_reader_set_trim (reader, TRUE);
   sd_csv_reader_set_separator (reader, separator);
+  sd_csv_reader_set_quote (reader, '"');
+  sd_csv_reader_set_fallback_charset (reader, NULL);
   if (info && info->setup)
     info->setup (ctx, reader);
   if (!sd_csv_reader_next (reader, &local))
@@ -1383,9 +1417,18 @@ open_first (const char                *path,
       else
         g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
                      "“%s” line 1: the file is empty", sd_csv_reader_get_name (reader));
-      return NULL;
+      return FALSE;
     }
-  return g_steal_pointer (&reader);
+  if (sd_csv_reader_get_status (reader) == SD_CSV_RECORD_FIELD_TOO_LARGE)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   sd_csv_reader_get_n_fields (reader) >= SD_CSV_MAX_FIELDS - 1
+                   ? "“%s” line 1: the header has more than 4,095 columns, more than any shop export — is this really CSV?"
+                   : "“%s” line 1: a header field is larger than 1 MiB — is this really CSV?",
+                   sd_csv_reader_get_name (reader));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static char **
@@ -1493,27 +1536,22 @@ header_preview (SdCsvReader *reader)
 
 /* Picks the format and the separator from the first record. */
 static const SdImportFormatInfo *
-detect (const char      *path,
+detect (SdCsvReader     *reader,
         SdImportFormat   wanted,
         char            *separator_out,
         GError         **error)
 {
-  g_autoptr(SdCsvReader) reader = open_first (path, ',', NULL, NULL, error);
   g_auto(GStrv) header = NULL;
   const SdImportFormatInfo *found;
   const char *missing;
   guint n_header;
   char separator;
 
-  if (reader == NULL)
+  if (!read_first (reader, ',', NULL, NULL, error))
     return NULL;
   separator = sniff_separator (reader);
-  if (separator != ',')
-    {
-      g_clear_pointer (&reader, sd_csv_reader_free);
-      if (!(reader = open_first (path, separator, NULL, NULL, error)))
-        return NULL;
-    }
+  if (separator != ',' && !read_first (reader, separator, NULL, NULL, error))
+    return NULL;
   *separator_out = separator;
 
   header = lower_header (reader, &n_header);
@@ -1564,7 +1602,8 @@ sd_import_detect_format (const char      *path,
                          GError         **error)
 {
   char separator;
-  const SdImportFormatInfo *info = detect (path, SD_IMPORT_AUTO, &separator, error);
+  g_autoptr(SdCsvReader) reader = sd_csv_reader_new_for_path (path, error);
+  const SdImportFormatInfo *info = reader ? detect (reader, SD_IMPORT_AUTO, &separator, error) : NULL;
 
   if (info == NULL)
     return FALSE;
@@ -1694,23 +1733,29 @@ sd_import_file (SdStore               *store,
 
   ctx.store = store;
   ctx.path = path;
-  ctx.name = g_path_get_basename (path);
+  ctx.name = strcmp (path, "-") == 0 ? g_strdup ("standard input") : g_path_get_basename (path);
   ctx.hash_identities = options->hash_identities;
   ctx.customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  if (!(ctx.info = detect (path, options->format, &separator, &local)))
+  if (!(ctx.reader = sd_csv_reader_new_for_path (path, &local)) ||
+      !(ctx.info = detect (ctx.reader, options->format, &separator, &local)))
     goto failed;
   if (ctx.info->state_new)
     ctx.state = ctx.info->state_new ();
   ctx.has_header = ctx.info->has_header;
   ctx.separator = separator;
-  if (!(ctx.reader = open_first (path, separator, ctx.info, &ctx, &local)))
+  if (!read_first (ctx.reader, separator, ctx.info, &ctx, &local))
     goto failed;
 
   ctx.report = report_new (path);
   ctx.report->format = ctx.info->format;
+  if (sd_csv_reader_get_named_gz (ctx.reader) && !sd_csv_reader_get_gzip (ctx.reader))
+    sd_import_count (&ctx, "named-gz-but-plain-text");
+  if (!g_str_equal (sd_csv_reader_get_charset (ctx.reader), "UTF-8"))
+    sd_import_count (&ctx, g_str_has_prefix (sd_csv_reader_get_charset (ctx.reader), "UTF-16")
+                     ? "converted-from-utf16" : "converted-from-utf32");
   if (ctx.has_header)
     {
       guint n = sd_csv_reader_get_n_fields (ctx.reader);
