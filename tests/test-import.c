@@ -797,6 +797,78 @@ test_hash_identities (Fixture       *f,
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM orders WHERE customer_id IS NULL"), ==, 0);
 }
 
+/* Issue 10, item 17: e-mails used as customer_id in Shopdesk CSVs stayed in clear. */
+static void
+test_hash_shopdesk_ids (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *customers = write_temp (f, "customers.csv",
+                                           "customer_id,name,email\nAnn@Example.com,Ann Lee,ann@example.com\nc2,Bob Ray,\n", -1);
+  g_autofree char *orders = write_temp (f, "orders.csv",
+                                        "order_id,customer_id,placed_at,product_id,quantity,unit_price\n"
+                                        "o1,Ann@Example.com,2023-03-01,p1,1,5.00\no2,cy@example.com,2023-03-02,p1,1,5.00\n", -1);
+  g_autofree char *events = write_temp (f, "events.csv",
+                                        "customer_id,product_id,kind,at\nAnn@Example.com,p1,view,1677664800\n", -1);
+  g_autoptr(SdImportReport) a = import_with (f, customers, SD_IMPORT_AUTO, TRUE, NULL);
+  g_autoptr(SdImportReport) b = import_with (f, orders, SD_IMPORT_AUTO, TRUE, NULL);
+  g_autoptr(SdImportReport) c = import_with (f, events, SD_IMPORT_AUTO, TRUE, NULL);
+  g_autofree char *key = sd_store_get_setting (f->store, "identity-key");
+  g_autofree char *ann = query_text (f->store, "SELECT external_id FROM customers WHERE id = (SELECT customer_id FROM events)");
+  g_autoptr(GHmac) hmac = NULL;
+  guchar raw[32];
+  g_autofree char *expected = NULL;
+
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_nonnull (c);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers WHERE external_id LIKE '%@%'"
+                                        " OR email LIKE '%@%' OR name LIKE '%Ann%'"), ==, 0);
+  /* c2 is no e-mail: kept; the order and the event found Ann's hashed row. */
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers WHERE external_id = 'c2'"), ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT customer_id FROM orders WHERE external_id = 'o1'"), ==,
+                   query_int (f->store, "SELECT customer_id FROM events"));
+
+  /* HMAC-SHA-256 under 32 random bytes kept in the shop. */
+  g_assert_nonnull (key);
+  g_assert_cmpuint (strlen (key), ==, 64);
+  for (guint i = 0; i < 32; i++)
+    raw[i] = g_ascii_xdigit_value (key[2 * i]) * 16 + g_ascii_xdigit_value (key[2 * i + 1]);
+  hmac = g_hmac_new (G_CHECKSUM_SHA256, raw, sizeof raw);
+  g_hmac_update (hmac, (const guchar *) "Ann@Example.com", -1);
+  expected = g_strdup_printf ("#%.16s", g_hmac_get_string (hmac));
+  g_assert_cmpstr (ann, ==, expected);
+}
+
+/* Issue 10, item 17: Shopify customers imported in clear and then hashed must not leave a
+ * clear row beside a hashed one: the first hashed import hashes the shop's customers too,
+ * and the shop keeps hashing after that. */
+static void
+test_hash_after_clear (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *customers = fixture_file ("shopify-customers.csv");
+  g_autofree char *orders = fixture_file ("shopify-orders.csv");
+  g_autoptr(SdImportReport) clear = import_with (f, customers, SD_IMPORT_AUTO, FALSE, NULL);
+  g_autoptr(SdImportReport) hashed = import_with (f, customers, SD_IMPORT_AUTO, TRUE, NULL);
+  g_autoptr(SdImportReport) again = NULL;
+
+  g_assert_nonnull (clear);
+  g_assert_nonnull (hashed);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 3);
+  g_assert_cmpuint (sd_import_report_get_count (hashed, "existing-customers-hashed"), ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers WHERE external_id LIKE '%@%'"
+                                        " OR email LIKE '%@%' OR name LIKE '%Ann%' OR name LIKE '%Lee%'"), ==, 0);
+
+  /* Without the option now: the shop hashes all the same. */
+  again = import_with (f, orders, SD_IMPORT_AUTO, FALSE, NULL);
+  g_assert_nonnull (again);
+  g_assert_cmpuint (sd_import_report_get_count (again, "identities-hashed-as-the-shop-does"), ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers WHERE external_id LIKE '%@%'"
+                                        " OR email LIKE '%@%' OR name LIKE '%Ann%'"), ==, 0);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 3);
+}
+
 static void
 test_shopify_products (Fixture       *f,
                        gconstpointer  data)
@@ -1156,6 +1228,8 @@ main (int    argc,
   ADD ("/import/failure-after-rows", test_failure_after_rows);
   ADD ("/import/cancel", test_cancel);
   ADD ("/import/hash-identities", test_hash_identities);
+  ADD ("/import/hash-shopdesk-ids", test_hash_shopdesk_ids);
+  ADD ("/import/hash-after-clear", test_hash_after_clear);
   ADD ("/import/own-transaction", test_own_transaction);
   ADD ("/import/job-cancel", test_job_cancel);
   ADD ("/import/shopify-products", test_shopify_products);

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 
 #include "sd-error.h"
@@ -660,15 +662,216 @@ sd_import_get_time (SdImportContext *ctx,
   return TRUE;
 }
 
+static void bind_text_or_null (SdStmt *stmt, int index, const char *value);
+
+/* Pseudonymising identities. HMAC-SHA-256 under a key of 32 random bytes kept in the
+ * shop's settings: the same person hashes alike in every import into the shop, and no one
+ * without the shop file can test a guessed e-mail against a hash. Whoever has the shop
+ * file has the key, so this is pseudonymisation, not anonymisation. */
+
+#define IDENTITY_KEY_SETTING  "identity-key"
+#define IDENTITY_MODE_SETTING "identities"
+#define IDENTITY_KEY_BYTES    32
+
+static gboolean
+random_bytes (guchar  *out,
+              gsize    len,
+              GError **error)
+{
+  gsize got = 0;
+
+  while (got < len)
+    {
+      ssize_t n = getrandom (out + got, len - got, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;
+      got += n;
+    }
+  if (got < len)
+    {
+      g_autoptr(GFile) urandom = g_file_new_for_path ("/dev/urandom");
+      g_autoptr(GFileInputStream) in = g_file_read (urandom, NULL, error);
+      gsize read = 0;
+
+      if (in == NULL ||
+          !g_input_stream_read_all (G_INPUT_STREAM (in), out, len, &read, NULL, error) || read < len)
+        {
+          g_prefix_error (error, "Could not make a key to hash identities with: ");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The shop's key, made on first use (inside the import's transaction). */
+static gboolean
+identity_key_load (SdImportContext  *ctx,
+                   GError          **error)
+{
+  g_autofree char *hex = NULL;
+  guchar key[IDENTITY_KEY_BYTES];
+
+  if (ctx->identity_key)
+    return TRUE;
+  hex = sd_store_get_setting (ctx->store, IDENTITY_KEY_SETTING);
+  if (hex == NULL || strlen (hex) != 2 * IDENTITY_KEY_BYTES)
+    {
+      GString *fresh = g_string_new (NULL);
+
+      if (!random_bytes (key, sizeof key, error))
+        {
+          g_string_free (fresh, TRUE);
+          return FALSE;
+        }
+      for (guint i = 0; i < sizeof key; i++)
+        g_string_append_printf (fresh, "%02x", key[i]);
+      g_free (hex);
+      hex = g_string_free (fresh, FALSE);
+      if (!sd_store_set_setting (ctx->store, IDENTITY_KEY_SETTING, hex, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < IDENTITY_KEY_BYTES; i++)
+    key[i] = g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1]);
+  ctx->identity_key = g_bytes_new (key, sizeof key);
+  memset (key, 0, sizeof key);
+  return TRUE;
+}
+
+static char *
+hash_with_key (GBytes     *key,
+               const char *value)
+{
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, g_bytes_get_data (key, NULL), g_bytes_get_size (key));
+
+  g_hmac_update (hmac, (const guchar *) value, -1);
+  /* 64 bits tell a shop's customers apart and read better in tables. */
+  return g_strdup_printf ("#%.16s", g_hmac_get_string (hmac));
+}
+
+/* “#” and 16 hex digits: what hash_with_key() (and earlier versions) make. */
+static gboolean
+looks_hashed (const char *value)
+{
+  if (value == NULL || value[0] != '#' || strlen (value) != 17)
+    return FALSE;
+  for (const char *p = value + 1; *p; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
 char *
 sd_import_identity (SdImportContext *ctx,
                     const char      *value)
 {
   if (value == NULL || *value == '\0')
     return NULL;
-  if (ctx->hash_identities)
-    return sd_store_hash_identity (ctx->store, value);
+  if (ctx->hash_identities && !looks_hashed (value))
+    {
+      /* The key was loaded when the import began (identities_begin). */
+      g_return_val_if_fail (ctx->identity_key != NULL, NULL);
+      return hash_with_key (ctx->identity_key, value);
+    }
   return g_strdup (value);
+}
+
+char *
+sd_import_customer_key (SdImportContext *ctx,
+                        const char      *external_id)
+{
+  if (ctx->hash_identities && strchr (external_id, '@'))
+    return sd_import_identity (ctx, external_id);
+  return g_strdup (external_id);
+}
+
+/* The key a clear customer key has when hashed, as the importers make it. */
+static char *
+hashed_key (SdImportContext *ctx,
+            const char      *key)
+{
+  static const char *const prefixes[] = { "shopify-phone:", "shopify-name:" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_str_has_prefix (key, prefixes[i]))
+      {
+        g_autofree char *hashed = sd_import_identity (ctx, key + strlen (prefixes[i]));
+        return g_strconcat (prefixes[i], hashed, NULL);
+      }
+  return sd_import_customer_key (ctx, key);
+}
+
+/* Hashing is the shop's, once asked for: the first import that hashes also hashes the
+ * customers already there, in its own transaction, so a person imported before in clear
+ * does not stay beside their hashed self; every later import hashes too, asked or not,
+ * since a clear row could not meet its hashed one either. (Refusing to mix would leave
+ * the shop's clear rows as they are, which is what hashing is meant to end.) */
+static gboolean
+identities_begin (SdImportContext  *ctx,
+                  gboolean          asked,
+                  GError          **error)
+{
+  g_autofree char *mode = sd_store_get_setting (ctx->store, IDENTITY_MODE_SETTING);
+  gboolean shop_hashes = g_strcmp0 (mode, "hashed") == 0;
+  g_autoptr(SdStmt) all = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  guint64 converted = 0;
+
+  if (!asked && !shop_hashes)
+    return TRUE;
+  ctx->hash_identities = TRUE;
+  if (!identity_key_load (ctx, error))
+    return FALSE;
+  if (!asked)
+    sd_import_count (ctx, "identities-hashed-as-the-shop-does");
+  if (shop_hashes)
+    return TRUE;
+
+  if (!(all = sd_store_prepare (ctx->store, "SELECT id, external_id, name, email FROM customers", error)))
+    return FALSE;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  while (sqlite3_step (all) == SQLITE_ROW)
+    {
+      char **row = g_new0 (char *, 5);
+      row[0] = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (all, 0));
+      for (int c = 1; c < 4; c++)
+        row[c] = g_strdup ((const char *) sqlite3_column_text (all, c));
+      g_ptr_array_add (rows, row);
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **row = rows->pdata[i];
+      g_autofree char *key = hashed_key (ctx, row[1]);
+      g_autofree char *name = sd_import_identity (ctx, row[2]);
+      g_autofree char *email = sd_import_identity (ctx, row[3]);
+      g_autoptr(SdStmt) update = NULL;
+
+      if (g_str_equal (key, row[1]) && g_strcmp0 (name, row[2]) == 0 && g_strcmp0 (email, row[3]) == 0)
+        continue;
+      if (!(update = sd_store_prepare (ctx->store,
+                                       "UPDATE customers SET external_id = ?2, name = ?3, email = ?4 WHERE id = ?1",
+                                       error)))
+        return FALSE;
+      sqlite3_bind_int64 (update, 1, g_ascii_strtoll (row[0], NULL, 10));
+      sqlite3_bind_text (update, 2, key, -1, SQLITE_STATIC);
+      bind_text_or_null (update, 3, name);
+      bind_text_or_null (update, 4, email);
+      if (sqlite3_step (update) != SQLITE_DONE)
+        {
+          if (sqlite3_errcode (sd_store_get_db (ctx->store)) == SQLITE_CONSTRAINT)
+            {
+              g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
+                           "Could not hash the customers already in the shop: customer “%s” is there both in "
+                           "clear and hashed (from an earlier version of Shopdesk)", row[1]);
+              return FALSE;
+            }
+          return sd_store_fail (ctx->store, "Could not hash the customers already in the shop", error);
+        }
+      converted++;
+    }
+  sd_import_count_add (ctx, "existing-customers-hashed", converted);
+  return sd_store_set_setting (ctx->store, IDENTITY_MODE_SETTING, "hashed", error);
 }
 
 int
@@ -1627,6 +1830,7 @@ context_clear (SdImportContext *ctx)
   g_clear_pointer (&ctx->event_keys, g_free);
   g_clear_pointer (&ctx->report, sd_import_report_free);
   g_clear_pointer (&ctx->name, g_free);
+  g_clear_pointer (&ctx->identity_key, g_bytes_unref);
 }
 
 /* After a resync the lines behind the first are read again as rows of their own, so
@@ -1734,7 +1938,6 @@ sd_import_file (SdStore               *store,
   ctx.store = store;
   ctx.path = path;
   ctx.name = strcmp (path, "-") == 0 ? g_strdup ("standard input") : g_path_get_basename (path);
-  ctx.hash_identities = options->hash_identities;
   ctx.customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1784,6 +1987,8 @@ sd_import_file (SdStore               *store,
     if (sqlite3_step (last) == SQLITE_ROW)
       ctx.last_order_before = sqlite3_column_int64 (last, 0);
   }
+  if (!identities_begin (&ctx, options->hash_identities, &local))
+    goto failed;
   if (ctx.info->begin && !ctx.info->begin (&ctx, &local))
     goto failed;
 
