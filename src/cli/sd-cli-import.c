@@ -40,7 +40,7 @@ sd_cli_import (SdCliGlobal  *global,
   g_autofree char *format_help = g_strdup_printf ("The file's format: %s (default: auto)", names->str);
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, format_help, "FORMAT" },
-    { "hash-identities", 0, 0, G_OPTION_ARG_NONE, &hash, "Store customer names and e-mails hashed", NULL },
+    { "hash-identities", 0, 0, G_OPTION_ARG_NONE, &hash, "Store customer names and e-mails as keyed hashes (pseudonymised; the shop hashes from then on)", NULL },
     { "rejects", 0, 0, G_OPTION_ARG_FILENAME, &rejects, "Save the rejected rows (line, reason, row) as CSV", "OUT.csv" },
     { NULL }
   };
@@ -51,7 +51,7 @@ sd_cli_import (SdCliGlobal  *global,
   g_autofree char *text = NULL;
   GCancellable *cancellable;
 
-  if (!sd_cli_parse ("import", "import a shop export (CSV, plain or .gz) FILE", entries, &argc, &argv))
+  if (!sd_cli_parse ("import", "import a shop export (CSV, plain or gzip; FILE may be - for standard input) FILE", entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc != 2)
     {
