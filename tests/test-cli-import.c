@@ -159,6 +159,26 @@ test_file_size_limit (Fixture       *f,
   g_assert_cmpint (WEXITSTATUS (status), ==, 3);
   g_assert_nonnull (strstr (err, "Rejected 3,000 rows"));
   g_assert_nonnull (strstr (err, "file size limit"));
+
+  /* The shop itself at the limit: SQLite's “disk I/O error” gets the reason. */
+  {
+    g_autofree char *big = g_build_filename (f->dir, "big.csv", NULL);
+    g_autofree char *db = g_build_filename (f->dir, "big.sqlite", NULL);
+    g_autofree char *out2 = NULL, *err2 = NULL;
+    const char *argv2[] = { g_getenv ("SD_CLI"), "--db", db, "import", big, NULL };
+
+    text = g_string_new ("customer_id,name\n");
+    for (guint i = 0; i < 20000; i++)
+      g_string_append_printf (text, "c%u,%0100u\n", i, i);
+    g_assert_true (g_file_set_contents (big, text->str, text->len, NULL));
+    g_string_free (text, TRUE);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv2, NULL, G_SPAWN_DEFAULT, limit_file_size, NULL,
+                                 &out2, &err2, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+    g_assert_nonnull (strstr (err2, "file size limit"));
+  }
 }
 
 static void

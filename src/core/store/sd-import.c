@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <errno.h>
 #include <sys/random.h>
@@ -1904,6 +1905,36 @@ check_shape (SdImportContext *ctx)
   return TRUE;
 }
 
+/* SQLite says only “disk I/O error” when a write passes the file size limit (EFBIG,
+ * the CLI ignores SIGXFSZ), and its errno is gone by the time the error is reported:
+ * name the limit when the shop or its journal has grown to it. */
+static void
+explain_file_size_limit (SdStore *store,
+                         GError  *error)
+{
+  static const char *const suffixes[] = { "", "-wal", "-journal" };
+  struct rlimit limit;
+  const char *path = sd_store_get_path (store);
+
+  if (error == NULL || path == NULL || getrlimit (RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      GStatBuf st;
+
+      /* Within a page or two of the limit: the next write would have passed it. */
+      if (g_stat (file, &st) == 0 && (guint64) st.st_size + 128 * 1024 >= (guint64) limit.rlim_cur)
+        {
+          char *message = g_strdup_printf ("%s (“%s” reached the file size limit, ulimit -f, of %" G_GUINT64_FORMAT " bytes)",
+                                           error->message, file, (guint64) limit.rlim_cur);
+          g_free (error->message);
+          error->message = message;
+          return;
+        }
+    }
+}
+
 SdImportReport *
 sd_import_file (SdStore               *store,
                 const char            *path,
@@ -2053,6 +2084,7 @@ sd_import_file (SdStore               *store,
   return result;
 
 failed:
+  explain_file_size_limit (store, local);
   sd_store_rollback (store);
   sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
   context_clear (&ctx);
