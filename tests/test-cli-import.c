@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "sd-json.h"
+#include <sys/resource.h>
 
 typedef struct {
   char *dir;
@@ -80,6 +81,115 @@ run_cli (Fixture     *f,
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (status));
   return WEXITSTATUS (status);
+}
+
+/* Runs @script under sh with SD_CLI, DB, DIR and FIX (the fixtures) set; returns its
+ * exit status. Pipes are made by the shell, as a user makes them. */
+static int
+run_sh (Fixture     *f,
+        const char  *script,
+        char       **out,
+        char       **err)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  int status = -1;
+
+  env = g_environ_setenv (env, "DB", f->db, TRUE);
+  env = g_environ_setenv (env, "DIR", f->dir, TRUE);
+  env = g_environ_setenv (env, "FIX", g_getenv ("SD_FIXTURES_DIR"), TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+/* Issue 10, item 8: a pipe was opened once per look at it, so detection used up the
+ * stream (“the file is empty”), or the import hung on a FIFO. */
+static void
+test_pipes (Fixture       *f,
+            gconstpointer  data)
+{
+  static const struct {
+    const char *script;
+    const char *words;
+  } cases[] = {
+    { "cat \"$FIX/customers.csv\" | timeout 20 \"$SD_CLI\" --db \"$DB\" import -", "Imported 2 of 2 rows from “standard input”" },
+    { "cat \"$FIX/products.csv\" | timeout 20 \"$SD_CLI\" --db \"$DB\" import /dev/stdin", "Imported 2 of 2 rows" },
+    { "mkfifo \"$DIR/fifo\" && (cat \"$FIX/orders.csv\" > \"$DIR/fifo\" &) && "
+      "timeout 20 \"$SD_CLI\" --db \"$DB\" import \"$DIR/fifo\"", "Imported 3 of 3 rows" },
+    { "gzip -c \"$FIX/events.csv\" | timeout 20 \"$SD_CLI\" --db \"$DB\" import -", "Imported 3 of 3 rows" },
+    /* Shopify orders read the dates twice (day or month first): from a pipe, the first block. */
+    { "cat \"$FIX/shopify-orders.csv\" | timeout 20 \"$SD_CLI\" --db \"$DB\" import -", "Shopify orders" },
+    { "gzip -c \"$FIX/shopify-customers.csv\" > \"$DIR/c.gz\" && timeout 20 \"$SD_CLI\" --db \"$DB\" import \"$DIR/c.gz\"", "Shopify customers" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      int status = run_sh (f, cases[i].script, &out, &err);
+
+      if (status != 0 || !strstr (err, cases[i].words))
+        g_error ("%s: exit %d, “%s” lacks “%s”", cases[i].script, status, err, cases[i].words);
+    }
+}
+
+static void
+limit_file_size (gpointer data)
+{
+  struct rlimit limit = { 512 * 1024, 512 * 1024 };
+
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+/* Issue 10, item 9: past the file size limit the rejects file killed the CLI (SIGXFSZ);
+ * now the limit is named. */
+static void
+test_file_size_limit (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "bad.csv", NULL);
+  g_autofree char *rejects = g_build_filename (f->dir, "rejects.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  GString *text = g_string_new ("customer_id,name\n");
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("SD_CLI"), "--db", f->db, "import", "--rejects", rejects, path, NULL };
+  int status = -1;
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (text, "\"c%u\"x,%0300u\n", i, i);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  g_string_free (text, TRUE);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, limit_file_size, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+  g_assert_nonnull (strstr (err, "Rejected 3,000 rows"));
+  g_assert_nonnull (strstr (err, "file size limit"));
+
+  /* The shop itself at the limit: SQLite's “disk I/O error” gets the reason. */
+  {
+    g_autofree char *big = g_build_filename (f->dir, "big.csv", NULL);
+    g_autofree char *db = g_build_filename (f->dir, "big.sqlite", NULL);
+    g_autofree char *out2 = NULL, *err2 = NULL;
+    const char *argv2[] = { g_getenv ("SD_CLI"), "--db", db, "import", big, NULL };
+
+    text = g_string_new ("customer_id,name\n");
+    for (guint i = 0; i < 20000; i++)
+      g_string_append_printf (text, "c%u,%0100u\n", i, i);
+    g_assert_true (g_file_set_contents (big, text->str, text->len, NULL));
+    g_string_free (text, TRUE);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv2, NULL, G_SPAWN_DEFAULT, limit_file_size, NULL,
+                                 &out2, &err2, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+    g_assert_nonnull (strstr (err2, "file size limit"));
+  }
 }
 
 static void
@@ -365,6 +475,8 @@ main (int    argc,
     }
 
   g_test_add ("/cli-import/usage", Fixture, NULL, fixture_set_up, test_usage, fixture_tear_down);
+  g_test_add ("/cli-import/file-size-limit", Fixture, NULL, fixture_set_up, test_file_size_limit, fixture_tear_down);
+  g_test_add ("/cli-import/pipes", Fixture, NULL, fixture_set_up, test_pipes, fixture_tear_down);
   g_test_add ("/cli-import/exit-statuses", Fixture, NULL, fixture_set_up, test_exit_statuses, fixture_tear_down);
   g_test_add ("/cli-import/rejects-targets", Fixture, NULL, fixture_set_up, test_rejects_targets, fixture_tear_down);
   g_test_add ("/cli-import/control-characters", Fixture, NULL, fixture_set_up, test_control_characters, fixture_tear_down);

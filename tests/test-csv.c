@@ -256,6 +256,100 @@ test_gzip_file (void)
   g_rmdir (dir);
 }
 
+/* Reads @r to the end as an importer does (a bad multi-line record is given up after
+ * its first line); returns the records, each line number in @lines. */
+static guint
+read_resyncing (SdCsvReader *r,
+                GArray      *lines,
+                guint       *bad)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  *bad = 0;
+  while (sd_csv_reader_next (r, &error))
+    {
+      guint64 line = sd_csv_reader_get_line (r);
+      g_array_append_val (lines, line);
+      if (sd_csv_reader_get_status (r) != SD_CSV_RECORD_OK)
+        {
+          (*bad)++;
+          g_assert_true (sd_csv_reader_resync (r));
+        }
+      n++;
+    }
+  g_assert_no_error (error);
+  return n;
+}
+
+/* Issue 10, item 2: 32,000 lines of x"y,"z took 46 s, each bad record running to the end
+ * of the file and being read again from its second line. Counted, not timed: the bytes
+ * the parser is handed stay within a small multiple of the file. */
+static void
+test_stray_quote_linear (void)
+{
+  GString *text = g_string_new (NULL);
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(SdCsvReader) r = NULL;
+  guint n = 32000, bad, got;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (text, "x\"y,\"z\n");
+  r = reader_for (text->str, text->len);
+  got = read_resyncing (r, lines, &bad);
+  g_test_message ("%u records, %u bad, %" G_GUINT64_FORMAT " bytes scanned for %" G_GSIZE_FORMAT,
+                  got, bad, sd_csv_reader_get_bytes_scanned (r), text->len);
+  g_assert_cmpuint (sd_csv_reader_get_bytes_scanned (r), <=, 3 * text->len);
+  /* Every line is a record of its own, in order: rejected, never swallowed. */
+  g_assert_cmpuint (got, ==, n);
+  for (guint i = 0; i < lines->len; i++)
+    g_assert_cmpuint (g_array_index (lines, guint64, i), ==, i + 1);
+  g_string_free (text, TRUE);
+}
+
+/* Issue 10, item 3: a quote that never closes, more than 4 MiB before the end, lost every
+ * line after it (the record was too large to keep and to re-read). */
+static void
+test_unclosed_quote_far (void)
+{
+  GString *text = g_string_new ("id,name\n1,\"never closed\n");
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(SdCsvReader) r = NULL;
+  guint n = 300000, bad, got;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%u,name %u\n", i + 2, i + 2);
+  g_assert_cmpuint (text->len, >, 5 * 1024 * 1024);
+  r = reader_for (text->str, text->len);
+  got = read_resyncing (r, lines, &bad);
+  g_assert_cmpuint (bad, ==, 1);
+  g_assert_cmpuint (got, ==, n + 2);
+  for (guint i = 0; i < lines->len; i++)
+    g_assert_cmpuint (g_array_index (lines, guint64, i), ==, i + 1);
+  g_assert_cmpuint (sd_csv_reader_get_bytes_scanned (r), <=, 2 * text->len);
+  g_string_free (text, TRUE);
+}
+
+/* A legitimate multi-line field after a bad record's lines still reads as one. */
+static void
+test_resync_then_multiline (void)
+{
+  g_autoptr(SdCsvReader) r = reader_for ("1,\"a\n2,b\n3,\"x\"y\n4,\"two\nlines\"\n5,e\n", -1);
+
+  g_assert_true (sd_csv_reader_next (r, NULL));
+  g_assert_cmpint (sd_csv_reader_get_status (r), ==, SD_CSV_RECORD_STRAY_QUOTE);
+  g_assert_cmpuint (sd_csv_reader_get_line (r), ==, 1);
+  g_assert_true (sd_csv_reader_resync (r));
+  assert_next (r, "2|b", 2);
+  g_assert_true (sd_csv_reader_next (r, NULL));
+  g_assert_cmpint (sd_csv_reader_get_status (r), ==, SD_CSV_RECORD_STRAY_QUOTE);
+  g_assert_cmpuint (sd_csv_reader_get_line (r), ==, 3);
+  g_assert_true (sd_csv_reader_resync (r));
+  assert_next (r, "4|two\nlines", 4);
+  assert_next (r, "5|e", 6);
+  assert_end (r);
+}
+
 /* Not a timed assertion (machines differ): the speed is reported for the record. */
 static void
 test_speed (void)
@@ -415,6 +509,9 @@ main (int    argc,
   g_test_add_func ("/csv/encoding", test_encoding);
   g_test_add_func ("/csv/unclosed-quote", test_unclosed_quote);
   g_test_add_func ("/csv/stray-quote", test_stray_quote);
+  g_test_add_func ("/csv/stray-quote-linear", test_stray_quote_linear);
+  g_test_add_func ("/csv/unclosed-quote-far", test_unclosed_quote_far);
+  g_test_add_func ("/csv/resync-then-multiline", test_resync_then_multiline);
   g_test_add_func ("/csv/field-limit", test_field_limit);
   g_test_add_func ("/csv/binary", test_binary);
   g_test_add_func ("/csv/gzip-file", test_gzip_file);

@@ -519,7 +519,8 @@ test_whole_file_failures (Fixture       *f,
     { "empty.csv", "", 0, SD_IMPORT_AUTO, SD_ERROR_INVALID_INPUT, "empty" },
     { "blank.csv", "\n\n\n", -1, SD_IMPORT_CUSTOMERS, SD_ERROR_INVALID_INPUT, "empty" },
     { "image.csv", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", 20, SD_IMPORT_AUTO, SD_ERROR_INVALID_INPUT, "PNG" },
-    { "packed.csv", "\x1f\x8b\x08\0\0\0\0\0\0\x03", 10, SD_IMPORT_ORDERS, SD_ERROR_INVALID_INPUT, ".gz" },
+    /* gzip is told by its bytes, not the name: this one is only a header, cut short. */
+    { "packed.csv", "\x1f\x8b\x08\0\0\0\0\0\0\x03", 10, SD_IMPORT_ORDERS, SD_ERROR_INVALID_INPUT, "truncated" },
     { "sheet.csv", "PK\x03\x04\x14\0\0\0", 8, SD_IMPORT_AUTO, SD_ERROR_INVALID_INPUT, "ZIP" },
     { "nul.csv", "customer_id,name\nc9,Zed\nc10,Z\0e\n", 32, SD_IMPORT_CUSTOMERS, SD_ERROR_INVALID_INPUT, "binary" },
     { "unknown.csv", "foo,bar\n1,2\n", -1, SD_IMPORT_AUTO, SD_ERROR_WRONG_FORMAT, "no known header" },
@@ -550,6 +551,108 @@ test_whole_file_failures (Fixture       *f,
     }
   g_assert_true (sd_store_get_stats (f->store, &stats_after, NULL));
   assert_stats_equal (&stats_before, &stats_after);
+}
+
+/* @utf8 in @charset, with a byte order mark when @bom. */
+static char *
+write_wide (Fixture    *f,
+            const char *name,
+            const char *utf8,
+            const char *charset,
+            gboolean    bom)
+{
+  g_autofree char *text = g_strconcat (bom ? "\xef\xbb\xbf" : "", utf8, NULL);
+  gsize len;
+  g_autofree char *wide = g_convert (text, -1, charset, "UTF-8", NULL, &len, NULL);
+
+  g_assert_nonnull (wide);
+  return write_temp (f, name, wide, len);
+}
+
+/* Issue 10, item 9: files a user really has, each with a message naming its problem, or
+ * read as what they are. */
+static void
+test_file_problems (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char customers[] = "customer_id,name,country\nc1,Zoë,DE\nc2,李雷,CN\n";
+  static const char *const wide[][2] = {
+    { "le.csv", "UTF-16LE" }, { "be.csv", "UTF-16BE" }, { "le32.csv", "UTF-32LE" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *udata = NULL, *plain_gz = NULL, *cut_gz = NULL, *wide_header = NULL;
+  g_autoptr(SdImportReport) report = NULL;
+  GString *header;
+
+  /* u.data has no header, yet its errors name the column. */
+  udata = write_temp (f, "u.data", "196\t242\t3\t881250949\n186\t302\tx\t891717742\n", -1);
+  report = import_with (f, udata, SD_IMPORT_AUTO, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->rows_rejected, ==, 1);
+  g_assert_nonnull (strstr (((SdImportReject *) report->rejects->pdata[0])->reason, "column rating"));
+  g_clear_pointer (&report, sd_import_report_free);
+
+  /* UTF-16 and UTF-32 (Excel's “Unicode text”), with a byte order mark or without. */
+  for (guint i = 0; i < G_N_ELEMENTS (wide); i++)
+    for (int bom = 0; bom < 2; bom++)
+      {
+        g_autofree char *path = write_wide (f, wide[i][0], customers, wide[i][1], bom);
+        g_autofree char *name = NULL;
+
+        report = import_with (f, path, SD_IMPORT_AUTO, FALSE, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (report->rows_imported, ==, 2);
+        g_assert_cmpuint (sd_import_report_get_count (report, g_str_has_prefix (wide[i][1], "UTF-16")
+                                                      ? "converted-from-utf16" : "converted-from-utf32"), ==, 1);
+        g_clear_pointer (&report, sd_import_report_free);
+        name = query_text (f->store, "SELECT name FROM customers WHERE external_id = 'c2'");
+        g_assert_cmpstr (name, ==, "李雷");
+        g_assert_true (sd_store_exec (f->store, "DELETE FROM customers", NULL));
+      }
+
+  /* A plain CSV named .gz is read as the text it is. */
+  plain_gz = write_temp (f, "plain.csv.gz", customers, -1);
+  report = import_with (f, plain_gz, SD_IMPORT_AUTO, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->rows_imported, ==, 2);
+  g_assert_cmpuint (sd_import_report_get_count (report, "named-gz-but-plain-text"), ==, 1);
+  g_clear_pointer (&report, sd_import_report_free);
+
+  /* A gzip file cut short says so. */
+  {
+    GString *text = g_string_new ("customer_id,name\n");
+    g_autoptr(GBytes) packed = NULL;
+    g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+    g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+    g_autoptr(GOutputStream) out = g_converter_output_stream_new (mem, G_CONVERTER (gz));
+
+    for (guint i = 0; i < 20000; i++)
+      g_string_append_printf (text, "c%u,name %u\n", i, i * 7919);
+    g_assert_true (g_output_stream_write_all (out, text->str, text->len, NULL, NULL, NULL));
+    g_assert_true (g_output_stream_close (out, NULL, NULL));
+    packed = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+    cut_gz = write_temp (f, "cut.csv.gz", g_bytes_get_data (packed, NULL), g_bytes_get_size (packed) * 2 / 3);
+    g_string_free (text, TRUE);
+  }
+  g_assert_null (import_with (f, cut_gz, SD_IMPORT_AUTO, FALSE, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "truncated"));
+  g_assert_nonnull (strstr (error->message, "cut.csv.gz"));
+  g_clear_error (&error);
+
+  g_assert_null (import_with (f, "", SD_IMPORT_AUTO, FALSE, &error));
+  g_assert_nonnull (strstr (error->message, "path is empty"));
+  g_clear_error (&error);
+
+  header = g_string_new ("customer_id");
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (header, ",c%u", i);
+  g_string_append (header, "\nc1\n");
+  wide_header = write_temp (f, "wide.csv", header->str, header->len);
+  g_string_free (header, TRUE);
+  g_assert_null (import_with (f, wide_header, SD_IMPORT_AUTO, FALSE, &error));
+  g_assert_nonnull (strstr (error->message, "more than 4,095 columns"));
+  g_clear_error (&error);
 }
 
 /* A file big enough to span many progress reports, failing near its end. */
@@ -696,6 +799,78 @@ test_hash_identities (Fixture       *f,
   /* The orders found the hashed customers: Ann's two orders share her row. */
   g_assert_cmpint (query_int (f->store, "SELECT count(DISTINCT customer_id) FROM orders"), ==, 2);
   g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM orders WHERE customer_id IS NULL"), ==, 0);
+}
+
+/* Issue 10, item 17: e-mails used as customer_id in Shopdesk CSVs stayed in clear. */
+static void
+test_hash_shopdesk_ids (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *customers = write_temp (f, "customers.csv",
+                                           "customer_id,name,email\nAnn@Example.com,Ann Lee,ann@example.com\nc2,Bob Ray,\n", -1);
+  g_autofree char *orders = write_temp (f, "orders.csv",
+                                        "order_id,customer_id,placed_at,product_id,quantity,unit_price\n"
+                                        "o1,Ann@Example.com,2023-03-01,p1,1,5.00\no2,cy@example.com,2023-03-02,p1,1,5.00\n", -1);
+  g_autofree char *events = write_temp (f, "events.csv",
+                                        "customer_id,product_id,kind,at\nAnn@Example.com,p1,view,1677664800\n", -1);
+  g_autoptr(SdImportReport) a = import_with (f, customers, SD_IMPORT_AUTO, TRUE, NULL);
+  g_autoptr(SdImportReport) b = import_with (f, orders, SD_IMPORT_AUTO, TRUE, NULL);
+  g_autoptr(SdImportReport) c = import_with (f, events, SD_IMPORT_AUTO, TRUE, NULL);
+  g_autofree char *key = sd_store_get_setting (f->store, "identity-key");
+  g_autofree char *ann = query_text (f->store, "SELECT external_id FROM customers WHERE id = (SELECT customer_id FROM events)");
+  g_autoptr(GHmac) hmac = NULL;
+  guchar raw[32];
+  g_autofree char *expected = NULL;
+
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_nonnull (c);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers WHERE external_id LIKE '%@%'"
+                                        " OR email LIKE '%@%' OR name LIKE '%Ann%'"), ==, 0);
+  /* c2 is no e-mail: kept; the order and the event found Ann's hashed row. */
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers WHERE external_id = 'c2'"), ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT customer_id FROM orders WHERE external_id = 'o1'"), ==,
+                   query_int (f->store, "SELECT customer_id FROM events"));
+
+  /* HMAC-SHA-256 under 32 random bytes kept in the shop. */
+  g_assert_nonnull (key);
+  g_assert_cmpuint (strlen (key), ==, 64);
+  for (guint i = 0; i < 32; i++)
+    raw[i] = g_ascii_xdigit_value (key[2 * i]) * 16 + g_ascii_xdigit_value (key[2 * i + 1]);
+  hmac = g_hmac_new (G_CHECKSUM_SHA256, raw, sizeof raw);
+  g_hmac_update (hmac, (const guchar *) "Ann@Example.com", -1);
+  expected = g_strdup_printf ("#%.16s", g_hmac_get_string (hmac));
+  g_assert_cmpstr (ann, ==, expected);
+}
+
+/* Issue 10, item 17: Shopify customers imported in clear and then hashed must not leave a
+ * clear row beside a hashed one: the first hashed import hashes the shop's customers too,
+ * and the shop keeps hashing after that. */
+static void
+test_hash_after_clear (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *customers = fixture_file ("shopify-customers.csv");
+  g_autofree char *orders = fixture_file ("shopify-orders.csv");
+  g_autoptr(SdImportReport) clear = import_with (f, customers, SD_IMPORT_AUTO, FALSE, NULL);
+  g_autoptr(SdImportReport) hashed = import_with (f, customers, SD_IMPORT_AUTO, TRUE, NULL);
+  g_autoptr(SdImportReport) again = NULL;
+
+  g_assert_nonnull (clear);
+  g_assert_nonnull (hashed);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 3);
+  g_assert_cmpuint (sd_import_report_get_count (hashed, "existing-customers-hashed"), ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers WHERE external_id LIKE '%@%'"
+                                        " OR email LIKE '%@%' OR name LIKE '%Ann%' OR name LIKE '%Lee%'"), ==, 0);
+
+  /* Without the option now: the shop hashes all the same. */
+  again = import_with (f, orders, SD_IMPORT_AUTO, FALSE, NULL);
+  g_assert_nonnull (again);
+  g_assert_cmpuint (sd_import_report_get_count (again, "identities-hashed-as-the-shop-does"), ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers WHERE external_id LIKE '%@%'"
+                                        " OR email LIKE '%@%' OR name LIKE '%Ann%'"), ==, 0);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM customers"), ==, 3);
 }
 
 static void
@@ -1093,9 +1268,12 @@ main (int    argc,
   ADD ("/import/bad-rows", test_bad_rows);
   ADD ("/import/huge-field", test_huge_field);
   ADD ("/import/whole-file-failures", test_whole_file_failures);
+  ADD ("/import/file-problems", test_file_problems);
   ADD ("/import/failure-after-rows", test_failure_after_rows);
   ADD ("/import/cancel", test_cancel);
   ADD ("/import/hash-identities", test_hash_identities);
+  ADD ("/import/hash-shopdesk-ids", test_hash_shopdesk_ids);
+  ADD ("/import/hash-after-clear", test_hash_after_clear);
   ADD ("/import/own-transaction", test_own_transaction);
   ADD ("/import/job-cancel", test_job_cancel);
   ADD ("/import/shopify-products", test_shopify_products);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <signal.h>
 
 #include "sd-cli.h"
 #include "sd-error.h"
@@ -122,7 +123,7 @@ sd_cli_import (SdCliGlobal  *global,
   g_autofree char *format_help = g_strdup_printf ("The file's format: %s (default: auto)", names->str);
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, format_help, "FORMAT" },
-    { "hash-identities", 0, 0, G_OPTION_ARG_NONE, &hash, "Store customer names and e-mails hashed", NULL },
+    { "hash-identities", 0, 0, G_OPTION_ARG_NONE, &hash, "Store customer names and e-mails as keyed hashes (pseudonymised; the shop hashes from then on)", NULL },
     { "rejects", 0, 0, G_OPTION_ARG_FILENAME, &rejects, "Save the rejected rows (line, reason, row) as CSV", "OUT.csv" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as one JSON object", NULL },
     { NULL }
@@ -134,7 +135,7 @@ sd_cli_import (SdCliGlobal  *global,
   g_autofree char *text = NULL;
   GCancellable *cancellable;
 
-  if (!sd_cli_parse ("import", "import a shop export (CSV, plain or .gz) FILE", entries, &argc, &argv))
+  if (!sd_cli_parse ("import", "import a shop export (CSV, plain or gzip; FILE may be - for standard input) FILE", entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc != 2)
     {
@@ -148,6 +149,9 @@ sd_cli_import (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
   options.hash_identities = hash;
+  /* Past the file size limit (ulimit -f) a write should fail with EFBIG and be reported,
+   * not kill the import with SIGXFSZ. */
+  signal (SIGXFSZ, SIG_IGN);
 
   cancellable = sd_cli_cancel_on_signals ();
   if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_CREATE)))

@@ -5,6 +5,7 @@
 #include <glib-unix.h>
 #include <math.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -331,8 +332,23 @@ sd_cli_save_file (const char  *path,
   /* A temporary file beside it, renamed over it once complete: a failure or a full disk
    * leaves the old file as it was. */
   file = g_file_new_for_path (target);
-  return g_file_replace_contents (file, contents, length, NULL, FALSE, G_FILE_CREATE_NONE,
-                                  NULL, NULL, error);
+  {
+    g_autoptr(GError) local = NULL;
+    struct rlimit limit;
+
+    if (g_file_replace_contents (file, contents, length, NULL, FALSE, G_FILE_CREATE_NONE,
+                                 NULL, NULL, &local))
+      return TRUE;
+    /* EFBIG (SIGXFSZ is ignored) has no error code of its own: say which limit it is. */
+    if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+        (guint64) length > (guint64) limit.rlim_cur)
+      g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
+                   "Could not write “%s”: it takes %" G_GSIZE_FORMAT " bytes and the file size limit "
+                   "(ulimit -f) is %" G_GUINT64_FORMAT " bytes", path, length, (guint64) limit.rlim_cur);
+    else
+      g_propagate_error (error, g_steal_pointer (&local));
+    return FALSE;
+  }
 }
 
 void

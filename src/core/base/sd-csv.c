@@ -16,7 +16,7 @@
 
 #define CHUNK_SIZE      (256 * 1024)
 #define DEFAULT_MAX     (1024 * 1024)
-#define MAX_FIELDS      4096
+#define MAX_FIELDS      SD_CSV_MAX_FIELDS
 
 typedef struct {
   gsize offset;
@@ -37,6 +37,7 @@ struct _SdCsvReader
   GInputStream      *base;        /* the file itself, for the progress position */
   guint64            total;
   guint64            consumed;    /* bytes read from @stream, when @base cannot tell */
+  guint64            scanned;     /* bytes handed to the parser, replays included */
 
   char               separator;
   char               quote;
@@ -52,6 +53,11 @@ struct _SdCsvReader
   gboolean           eof;
   gboolean           started;
   gboolean           skip_lf;     /* the last record ended on CR: eat the LF after it */
+  guint              fills;       /* chunks read: only the first can be read again */
+  gsize              bom;         /* bytes of byte order mark at the start of the first */
+  gboolean           gzip;
+  gboolean           named_gz;
+  const char        *charset;     /* converted from (static), or NULL for UTF-8 */
 
   /* Bytes given back by sd_csv_reader_resync(), read before the rest of @chunk. */
   guchar            *pushback;
@@ -73,6 +79,7 @@ struct _SdCsvReader
   guint64            record_line;
   SdCsvRecordStatus  status;
   gboolean           multiline;
+  gsize              first_nl;    /* offset in @raw of the line break that made it multiline */
   gboolean           reencoded;
   char              *alt;         /* scratch for re-encoding */
   gsize              alt_alloc;
@@ -122,16 +129,109 @@ has_gz_suffix (const char *path)
   return n > 3 && g_ascii_strcasecmp (path + n - 3, ".gz") == 0;
 }
 
+/* What a read error means for the user, given how the file is decoded. */
+static const char *
+why_unreadable (gboolean      gzip,
+                const char   *charset,
+                const GError *error)
+{
+  if (gzip && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+    return "the gzip file stops in the middle: it is truncated (copy or download it again)";
+  if (gzip && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+    return "the gzip data is damaged";
+  if (charset && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+    return charset[4] == '1' ? "it is not valid UTF-16 text" : "it is not valid UTF-32 text";
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
+    return "it is a folder, not a file";
+  return error->message;
+}
+
+/* The first bytes of @in without consuming them (fewer at the end of the input). */
+static gsize
+peek_start (GBufferedInputStream  *in,
+            guchar                *out,
+            gsize                  want,
+            GError               **error)
+{
+  gsize have;
+
+  while ((have = g_buffered_input_stream_get_available (in)) < want)
+    {
+      gssize n = g_buffered_input_stream_fill (in, want - have, NULL, error);
+      if (n < 0)
+        return G_MAXSIZE;
+      if (n == 0)
+        break;
+    }
+  return g_buffered_input_stream_peek (in, out, 0, want);
+}
+
+/* UTF-16 and UTF-32 by their byte order mark, or without one by the NULs every other
+ * (or three in four) byte that ASCII text gets in them. */
+static const char *
+wide_charset (const guchar *b,
+              gsize         n)
+{
+  guint zero_odd = 0, zero_even = 0, pairs = 0;
+
+  if (n >= 4 && memcmp (b, "\xff\xfe\0\0", 4) == 0)
+    return "UTF-32LE";
+  if (n >= 4 && memcmp (b, "\0\0\xfe\xff", 4) == 0)
+    return "UTF-32BE";
+  if (n >= 2 && memcmp (b, "\xff\xfe", 2) == 0)
+    return "UTF-16LE";
+  if (n >= 2 && memcmp (b, "\xfe\xff", 2) == 0)
+    return "UTF-16BE";
+  if (n >= 8 && b[0] && !b[1] && !b[2] && !b[3] && b[4] && !b[5] && !b[6] && !b[7])
+    return "UTF-32LE";
+  if (n >= 8 && !b[0] && !b[1] && !b[2] && b[3] && !b[4] && !b[5] && !b[6] && b[7])
+    return "UTF-32BE";
+  for (gsize i = 0; i + 1 < n; i += 2, pairs++)
+    {
+      zero_even += b[i] == 0;
+      zero_odd += b[i + 1] == 0;
+    }
+  if (pairs >= 4 && zero_odd * 4 >= pairs * 3 && zero_even == 0)
+    return "UTF-16LE";
+  if (pairs >= 4 && zero_even * 4 >= pairs * 3 && zero_odd == 0)
+    return "UTF-16BE";
+  return NULL;
+}
+
 SdCsvReader *
 sd_csv_reader_new_for_path (const char  *path,
                             GError     **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInputStream) in = NULL;
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GInputStream) stream = NULL;
-  g_autofree char *name = g_path_get_basename (path);
+  g_autoptr(GInputStream) text = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *wide;
+  guchar head[64];
+  gsize n;
+  gboolean gzip = FALSE;
   SdCsvReader *self;
+
+  if (path == NULL || *path == '\0')
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "No file to read: the path is empty");
+      return NULL;
+    }
+  /* “-” is standard input, a pipe as often as not: it is opened once and its first
+   * bytes are looked at through a buffer, never by reading it twice. */
+  if (strcmp (path, "-") == 0)
+    {
+      file = g_file_new_for_path ("/dev/stdin");
+      name = g_strdup ("standard input");
+    }
+  else
+    {
+      file = g_file_new_for_path (path);
+      name = g_path_get_basename (path);
+    }
 
   in = g_file_read (file, NULL, error);
   if (in == NULL)
@@ -139,19 +239,102 @@ sd_csv_reader_new_for_path (const char  *path,
       g_prefix_error (error, "Could not read “%s”: ", name);
       return NULL;
     }
-  info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
+  info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                         NULL, NULL);
 
-  if (has_gz_suffix (path))
+  /* Compressed or not is what the bytes say, not the name: a pipe has none. */
+  stream = g_buffered_input_stream_new (G_INPUT_STREAM (in));
+  n = peek_start (G_BUFFERED_INPUT_STREAM (stream), head, 2, &local);
+  if (n == G_MAXSIZE)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "“%s” line 1: could not be read: %s", name,
+                   why_unreadable (FALSE, NULL, local));
+      return NULL;
+    }
+  if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
     {
       g_autoptr(GZlibDecompressor) gz = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-      stream = g_converter_input_stream_new (G_INPUT_STREAM (in), G_CONVERTER (gz));
+      g_autoptr(GInputStream) plain = g_converter_input_stream_new (stream, G_CONVERTER (gz));
+      g_object_unref (stream);
+      stream = g_buffered_input_stream_new (plain);
+      gzip = TRUE;
+    }
+
+  n = peek_start (G_BUFFERED_INPUT_STREAM (stream), head, sizeof head, &local);
+  if (n == G_MAXSIZE)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "“%s” line 1: could not be read: %s", name,
+                   why_unreadable (gzip, NULL, local));
+      return NULL;
+    }
+  /* Spreadsheets on Windows save “Unicode text” as UTF-16: read it as what it is. */
+  if ((wide = wide_charset (head, n)))
+    {
+      g_autoptr(GCharsetConverter) conv = g_charset_converter_new ("UTF-8", wide, &local);
+      if (conv == NULL)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       "“%s” is %s text, which this system cannot convert — save it as UTF-8", name, wide);
+          return NULL;
+        }
+      text = g_converter_input_stream_new (stream, G_CONVERTER (conv));
     }
   else
-    stream = G_INPUT_STREAM (g_object_ref (in));
+    text = g_object_ref (stream);
 
-  self = sd_csv_reader_new_for_stream (stream, name, info ? (guint64) g_file_info_get_size (info) : 0);
+  self = sd_csv_reader_new_for_stream (text, name,
+                                       info && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR
+                                       ? (guint64) g_file_info_get_size (info) : 0);
   self->base = G_INPUT_STREAM (g_steal_pointer (&in));
+  self->gzip = gzip;
+  self->named_gz = has_gz_suffix (path);
+  self->charset = wide;
   return self;
+}
+
+gboolean
+sd_csv_reader_get_gzip (SdCsvReader *self)
+{
+  return self->gzip;
+}
+
+gboolean
+sd_csv_reader_get_named_gz (SdCsvReader *self)
+{
+  return self->named_gz;
+}
+
+const char *
+sd_csv_reader_get_charset (SdCsvReader *self)
+{
+  return self->charset ? self->charset : "UTF-8";
+}
+
+const char *
+sd_csv_reader_get_first_block (SdCsvReader *self,
+                               gsize       *length)
+{
+  if (self->fills != 1)
+    {
+      *length = 0;
+      return "";
+    }
+  *length = self->end - (self->chunk + self->bom);
+  if (self->pushback)
+    *length = self->saved_end - (self->chunk + self->bom);
+  return (const char *) self->chunk + self->bom;
+}
+
+gboolean
+sd_csv_reader_rewind (SdCsvReader *self)
+{
+  if (self->fills > 1 || self->pushback != NULL)
+    return FALSE;
+  if (self->fills == 1)
+    self->cur = self->chunk + self->bom;
+  self->line = 1;
+  self->skip_lf = FALSE;
+  return TRUE;
 }
 
 void
@@ -250,7 +433,7 @@ check_magic (SdCsvReader   *self,
     { "%PDF", 4, "a PDF document" },
     { "PK\x03\x04", 4, "a ZIP archive (an .xlsx spreadsheet?) — export it as CSV" },
     { "SQLite format 3", 15, "an SQLite database" },
-    { "\x1f\x8b", 2, "gzip-compressed but not named .gz — rename it to end in .gz" },
+    { "\x1f\x8b", 2, "gzip-compressed data (open it by its path, or name it .gz)" },
     { "\xff\xfe", 2, "UTF-16 text — save it as UTF-8 CSV" },
     { "\xfe\xff", 2, "UTF-16 text — save it as UTF-8 CSV" },
   };
@@ -297,9 +480,11 @@ fill (SdCsvReader  *self,
       n = g_input_stream_read (self->stream, self->chunk + got, CHUNK_SIZE - got, NULL, &local);
       if (n < 0)
         {
+          const char *why = why_unreadable (self->gzip, self->charset, local);
+
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
                        "“%s” line %" G_GUINT64_FORMAT ": could not be read any further: %s",
-                       self->name, self->line, local->message);
+                       self->name, self->line, why);
           return -1;
         }
       if (n == 0)
@@ -312,6 +497,8 @@ fill (SdCsvReader  *self,
         break;
     }
   self->consumed += got;
+  self->scanned += got;
+  self->fills++;
   self->cur = self->chunk;
   self->end = self->chunk + got;
 
@@ -321,7 +508,8 @@ fill (SdCsvReader  *self,
       if (!check_magic (self, self->cur, got, error))
         return -1;
       if (got >= 3 && memcmp (self->cur, "\xef\xbb\xbf", 3) == 0)
-        self->cur += 3;
+        self->bom = 3;
+      self->cur += self->bom;
     }
   return self->cur < self->end ? 1 : 0;
 }
@@ -335,6 +523,23 @@ grow (char  **data,
     return;
   *alloc = MAX (need, MAX (*alloc * 2, 4096));
   *data = g_realloc (*data, *alloc);
+}
+
+/* How much of a multi-line record is kept to be re-read (sd_csv_reader_resync). */
+static inline gsize
+raw_cap (SdCsvReader *self)
+{
+  return self->max_field * 4;
+}
+
+/* Where a scan of ordinary bytes must stop: the end of the buffer, or for a multi-line
+ * record the point where its raw text would no longer be kept whole. */
+static inline const guchar *
+scan_limit (SdCsvReader *self)
+{
+  if (G_UNLIKELY (self->multiline) && (gsize) (self->end - self->cur) > raw_cap (self) - self->raw_len)
+    return self->cur + (raw_cap (self) - self->raw_len);
+  return self->end;
 }
 
 static inline void
@@ -362,7 +567,7 @@ raw_append (SdCsvReader  *self,
             const guchar *data,
             gsize         len)
 {
-  gsize max = self->max_field * 4;
+  gsize max = raw_cap (self);
 
   if (G_UNLIKELY (self->raw_len + len > max))
     {
@@ -509,6 +714,7 @@ record_reset (SdCsvReader *self)
   self->raw_truncated = FALSE;
   self->status = SD_CSV_RECORD_OK;
   self->multiline = FALSE;
+  self->first_nl = 0;
   self->reencoded = FALSE;
   self->record_line = self->line;
   field_begin (self);
@@ -529,8 +735,20 @@ next_record:
 
   for (;;)
     {
-      const guchar *p;
+      const guchar *p, *limit;
       guchar c;
+
+      /* A record that runs over lines and then goes wrong, or grows past what can be
+       * kept to re-read, stops here: sd_csv_reader_resync() re-reads what it took, so
+       * the cost of one stray quote is bounded and nothing behind it is lost. */
+      if (G_UNLIKELY (self->multiline) &&
+          (self->status != SD_CSV_RECORD_OK || self->raw_len >= raw_cap (self)))
+        {
+          if (self->status == SD_CSV_RECORD_OK)
+            self->status = SD_CSV_RECORD_UNCLOSED_QUOTE;
+          field_end (self);
+          break;
+        }
 
       if (self->cur == self->end)
         {
@@ -583,12 +801,13 @@ next_record:
 
         case S_UNQUOTED:
           p = self->cur;
-          while (p < self->end && !self->unquoted_special[*p])
+          limit = scan_limit (self);
+          while (p < limit && !self->unquoted_special[*p])
             p++;
           field_append (self, self->cur, p - self->cur);
           raw_append (self, self->cur, p - self->cur);
           self->cur = p;
-          if (p == self->end)
+          if (p == limit)
             break;
           c = *p;
           if (c == '\0')
@@ -609,12 +828,13 @@ next_record:
 
         case S_QUOTED:
           p = self->cur;
-          while (p < self->end && !self->quoted_special[*p])
+          limit = scan_limit (self);
+          while (p < limit && !self->quoted_special[*p])
             p++;
           field_append (self, self->cur, p - self->cur);
           raw_append (self, self->cur, p - self->cur);
           self->cur = p;
-          if (p == self->end)
+          if (p == limit)
             break;
           c = *p;
           if (c == '\0')
@@ -623,9 +843,23 @@ next_record:
           self->cur++;
           if (c == '\n')
             {
-              field_append (self, p, 1);
               self->line++;
-              self->multiline = TRUE;
+              /* A record that is bad already, too long to re-read, or on lines being
+               * read again after a bad one (the pushback) ends with its line: its
+               * quote must not swallow the rows behind it. */
+              if (self->status != SD_CSV_RECORD_OK || self->raw_truncated || self->pushback != NULL)
+                {
+                  if (self->status == SD_CSV_RECORD_OK)
+                    self->status = SD_CSV_RECORD_UNCLOSED_QUOTE;
+                  field_end (self);
+                  goto record_done;
+                }
+              field_append (self, p, 1);
+              if (!self->multiline)
+                {
+                  self->multiline = TRUE;
+                  self->first_nl = self->raw_len - 1;
+                }
             }
           else
             state = S_QUOTE_SEEN;
@@ -736,38 +970,39 @@ sd_csv_reader_get_raw (SdCsvReader *self,
 gboolean
 sd_csv_reader_resync (SdCsvReader *self)
 {
-  const char *nl;
-  gsize rest_len, pending;
-  guchar *push;
+  gsize replay;
 
-  if (self->raw_truncated)
-    return FALSE;
-  nl = self->raw ? memchr (self->raw, '\n', self->raw_len) : NULL;
-  if (nl == NULL)
+  if (!self->multiline)
     return TRUE;   /* a one-line record: nothing behind it to re-read */
 
-  rest_len = self->raw_len - (nl + 1 - self->raw);
-  pending = self->end - self->cur;
-  push = g_malloc (rest_len + pending + 1);
-  memcpy (push, nl + 1, rest_len);
-  /* What was left of an earlier pushback must come after the re-read lines. */
+  /* A multi-line record is kept whole (it stops at raw_cap), so its lines after the
+   * first are all in @raw; they are also, in order, the bytes just before @cur. */
+  replay = self->raw_len - (self->first_nl + 1);
   if (self->pushback)
     {
-      memcpy (push + rest_len, self->cur, pending);
-      g_free (self->pushback);
+      /* Read from the pushback itself: step back in it instead of copying. */
+      g_assert ((gsize) (self->cur - self->pushback) >= replay);
+      self->cur -= replay;
     }
-  else
+  else if (replay > 0)
     {
-      pending = 0;
+      self->pushback = g_memdup2 (self->raw + self->first_nl + 1, replay);
       self->saved_cur = self->cur;
       self->saved_end = self->end;
+      self->cur = self->pushback;
+      self->end = self->pushback + replay;
     }
-  self->pushback = push;
-  self->cur = push;
-  self->end = push + rest_len + pending;
+  self->scanned += replay;
   self->line = self->record_line + 1;
   self->skip_lf = FALSE;
+  self->multiline = FALSE;
   return TRUE;
+}
+
+guint64
+sd_csv_reader_get_bytes_scanned (SdCsvReader *self)
+{
+  return self->scanned;
 }
 
 /* ---- writing ------------------------------------------------------------------------ */

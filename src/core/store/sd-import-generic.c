@@ -30,9 +30,11 @@ state_new (void)
 /* A customer an order or event names: looked up, and made only when unknown. */
 static gint64
 customer_ref (SdImportContext  *ctx,
-              const char       *external_id,
+              const char       *file_id,
               GError          **error)
 {
+  /* An e-mail used as the id is an identity like any other (--hash-identities). */
+  g_autofree char *external_id = sd_import_customer_key (ctx, file_id);
   gint64 *known = g_hash_table_lookup (ctx->customers, external_id);
   g_autoptr(SdStmt) find = NULL;
   gint64 id;
@@ -100,10 +102,12 @@ row_customers (SdImportContext  *ctx,
 {
   State *s = ctx->state;
   SdImportCustomer c = { 0 };
+  g_autofree char *key = NULL;
 
   c.external_id = sd_import_field (ctx, s->customer);
   if (*c.external_id == '\0')
     return sd_import_reject (ctx, _("no value in column %s"), ctx->header[s->customer]);
+  c.external_id = key = sd_import_customer_key (ctx, c.external_id);
   if (!sd_import_get_time (ctx, s->created, FALSE, &c.created_at))
     return TRUE;
   c.name = sd_import_field_or_null (ctx, s->name);

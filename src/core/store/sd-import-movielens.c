@@ -251,6 +251,12 @@ begin (SdImportContext  *ctx,
     {
     case MODE_RATINGS_TAB:
       s->user = 0, s->item = 1, s->rating = 2, s->time = 3;
+      /* No header, but errors name the column all the same: u.data's README's names. */
+      g_strfreev (ctx->header);
+      g_strfreev (ctx->header_lower);
+      ctx->header = g_strdupv ((char **) (const char *const[]) { "user_id", "item_id", "rating", "timestamp", NULL });
+      ctx->header_lower = g_strdupv (ctx->header);
+      ctx->n_header = 4;
       return load_movies_beside (ctx, error);
     case MODE_ITEMS_PIPE:
       s->movies = TRUE;

@@ -72,6 +72,7 @@ struct _SdImportContext
   const SdImportFormatInfo *info;
   SdImportReport           *report;
   gboolean                  hash_identities;
+  GBytes                   *identity_key;  /* the shop's HMAC key, when hashing */
   gpointer                  state;         /* the format's own */
   char                      separator;
   gboolean                  day_first;     /* “31/12/2023”: see sd_import_scan_date_order */
@@ -269,8 +270,13 @@ char        *sd_import_category_path_leaf (const char  *path);
 /* "a, b ,c" → "a,b,c" */
 char        *sd_import_normalize_tags (const char      *tags);
 
-/* @value hashed when the import hashes identities, else a copy. */
+/* @value hashed (HMAC-SHA-256 under the shop's key, “#” and 16 hex digits) when the
+ * import hashes identities, else a copy; NULL for NULL or "". */
 char        *sd_import_identity      (SdImportContext  *ctx,
                                       const char       *value);
+/* A customer id from a file as the shop keys it: hashed when it is an e-mail and the
+ * import hashes identities. */
+char        *sd_import_customer_key  (SdImportContext  *ctx,
+                                      const char       *external_id);
 
 G_END_DECLS

@@ -7,7 +7,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/random.h>
+#include <sys/resource.h>
 
 #include "sd-error.h"
 #include "sd-html-text.h"
@@ -150,7 +154,8 @@ sd_import_report_to_text (SdImportReport *report)
   GString *out = g_string_new (NULL);
   g_autofree char *imported = format_count (report->rows_imported);
   g_autofree char *read = format_count (report->rows_read);
-  g_autofree char *base = g_path_get_basename (report->file);
+  g_autofree char *base = strcmp (report->file, "-") == 0 ? g_strdup (_("standard input"))
+                                                            : g_path_get_basename (report->file);
   g_autoptr(GPtrArray) names = sorted_count_names (report);
 
   g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Imported %s of %s row from “%s” (%s) in %.1f s.\n",
@@ -217,10 +222,21 @@ sd_import_report_save_rejects (SdImportReport  *report,
 {
   gsize length;
   g_autofree char *csv = sd_import_report_rejects_to_csv (report, &length);
+  g_autoptr(GError) local = NULL;
 
-  if (!g_file_set_contents (path, csv, length, error))
+  if (!g_file_set_contents (path, csv, length, &local))
     {
-      g_prefix_error (error, "Could not save the rejected rows: ");
+      struct rlimit limit;
+
+      /* EFBIG (with SIGXFSZ ignored) has no GFileError of its own: say which limit it is. */
+      if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+          (guint64) length > (guint64) limit.rlim_cur)
+        g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
+                     "Could not save the rejected rows to “%s”: they take %" G_GSIZE_FORMAT " bytes and the "
+                     "file size limit (ulimit -f) is %" G_GUINT64_FORMAT " bytes",
+                     path, length, (guint64) limit.rlim_cur);
+      else
+        g_set_error (error, SD_ERROR, SD_ERROR_FAILED, "Could not save the rejected rows: %s", local->message);
       return FALSE;
     }
   return TRUE;
@@ -661,15 +677,216 @@ sd_import_get_time (SdImportContext *ctx,
   return TRUE;
 }
 
+static void bind_text_or_null (SdStmt *stmt, int index, const char *value);
+
+/* Pseudonymising identities. HMAC-SHA-256 under a key of 32 random bytes kept in the
+ * shop's settings: the same person hashes alike in every import into the shop, and no one
+ * without the shop file can test a guessed e-mail against a hash. Whoever has the shop
+ * file has the key, so this is pseudonymisation, not anonymisation. */
+
+#define IDENTITY_KEY_SETTING  "identity-key"
+#define IDENTITY_MODE_SETTING "identities"
+#define IDENTITY_KEY_BYTES    32
+
+static gboolean
+random_bytes (guchar  *out,
+              gsize    len,
+              GError **error)
+{
+  gsize got = 0;
+
+  while (got < len)
+    {
+      ssize_t n = getrandom (out + got, len - got, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;
+      got += n;
+    }
+  if (got < len)
+    {
+      g_autoptr(GFile) urandom = g_file_new_for_path ("/dev/urandom");
+      g_autoptr(GFileInputStream) in = g_file_read (urandom, NULL, error);
+      gsize read = 0;
+
+      if (in == NULL ||
+          !g_input_stream_read_all (G_INPUT_STREAM (in), out, len, &read, NULL, error) || read < len)
+        {
+          g_prefix_error (error, "Could not make a key to hash identities with: ");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The shop's key, made on first use (inside the import's transaction). */
+static gboolean
+identity_key_load (SdImportContext  *ctx,
+                   GError          **error)
+{
+  g_autofree char *hex = NULL;
+  guchar key[IDENTITY_KEY_BYTES];
+
+  if (ctx->identity_key)
+    return TRUE;
+  hex = sd_store_get_setting (ctx->store, IDENTITY_KEY_SETTING);
+  if (hex == NULL || strlen (hex) != 2 * IDENTITY_KEY_BYTES)
+    {
+      GString *fresh = g_string_new (NULL);
+
+      if (!random_bytes (key, sizeof key, error))
+        {
+          g_string_free (fresh, TRUE);
+          return FALSE;
+        }
+      for (guint i = 0; i < sizeof key; i++)
+        g_string_append_printf (fresh, "%02x", key[i]);
+      g_free (hex);
+      hex = g_string_free (fresh, FALSE);
+      if (!sd_store_set_setting (ctx->store, IDENTITY_KEY_SETTING, hex, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < IDENTITY_KEY_BYTES; i++)
+    key[i] = g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1]);
+  ctx->identity_key = g_bytes_new (key, sizeof key);
+  memset (key, 0, sizeof key);
+  return TRUE;
+}
+
+static char *
+hash_with_key (GBytes     *key,
+               const char *value)
+{
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, g_bytes_get_data (key, NULL), g_bytes_get_size (key));
+
+  g_hmac_update (hmac, (const guchar *) value, -1);
+  /* 64 bits tell a shop's customers apart and read better in tables. */
+  return g_strdup_printf ("#%.16s", g_hmac_get_string (hmac));
+}
+
+/* “#” and 16 hex digits: what hash_with_key() (and earlier versions) make. */
+static gboolean
+looks_hashed (const char *value)
+{
+  if (value == NULL || value[0] != '#' || strlen (value) != 17)
+    return FALSE;
+  for (const char *p = value + 1; *p; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
 char *
 sd_import_identity (SdImportContext *ctx,
                     const char      *value)
 {
   if (value == NULL || *value == '\0')
     return NULL;
-  if (ctx->hash_identities)
-    return sd_store_hash_identity (ctx->store, value);
+  if (ctx->hash_identities && !looks_hashed (value))
+    {
+      /* The key was loaded when the import began (identities_begin). */
+      g_return_val_if_fail (ctx->identity_key != NULL, NULL);
+      return hash_with_key (ctx->identity_key, value);
+    }
   return g_strdup (value);
+}
+
+char *
+sd_import_customer_key (SdImportContext *ctx,
+                        const char      *external_id)
+{
+  if (ctx->hash_identities && strchr (external_id, '@'))
+    return sd_import_identity (ctx, external_id);
+  return g_strdup (external_id);
+}
+
+/* The key a clear customer key has when hashed, as the importers make it. */
+static char *
+hashed_key (SdImportContext *ctx,
+            const char      *key)
+{
+  static const char *const prefixes[] = { "shopify-phone:", "shopify-name:" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_str_has_prefix (key, prefixes[i]))
+      {
+        g_autofree char *hashed = sd_import_identity (ctx, key + strlen (prefixes[i]));
+        return g_strconcat (prefixes[i], hashed, NULL);
+      }
+  return sd_import_customer_key (ctx, key);
+}
+
+/* Hashing is the shop's, once asked for: the first import that hashes also hashes the
+ * customers already there, in its own transaction, so a person imported before in clear
+ * does not stay beside their hashed self; every later import hashes too, asked or not,
+ * since a clear row could not meet its hashed one either. (Refusing to mix would leave
+ * the shop's clear rows as they are, which is what hashing is meant to end.) */
+static gboolean
+identities_begin (SdImportContext  *ctx,
+                  gboolean          asked,
+                  GError          **error)
+{
+  g_autofree char *mode = sd_store_get_setting (ctx->store, IDENTITY_MODE_SETTING);
+  gboolean shop_hashes = g_strcmp0 (mode, "hashed") == 0;
+  g_autoptr(SdStmt) all = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  guint64 converted = 0;
+
+  if (!asked && !shop_hashes)
+    return TRUE;
+  ctx->hash_identities = TRUE;
+  if (!identity_key_load (ctx, error))
+    return FALSE;
+  if (!asked)
+    sd_import_count (ctx, "identities-hashed-as-the-shop-does");
+  if (shop_hashes)
+    return TRUE;
+
+  if (!(all = sd_store_prepare (ctx->store, "SELECT id, external_id, name, email FROM customers", error)))
+    return FALSE;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  while (sqlite3_step (all) == SQLITE_ROW)
+    {
+      char **row = g_new0 (char *, 5);
+      row[0] = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (all, 0));
+      for (int c = 1; c < 4; c++)
+        row[c] = g_strdup ((const char *) sqlite3_column_text (all, c));
+      g_ptr_array_add (rows, row);
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **row = rows->pdata[i];
+      g_autofree char *key = hashed_key (ctx, row[1]);
+      g_autofree char *name = sd_import_identity (ctx, row[2]);
+      g_autofree char *email = sd_import_identity (ctx, row[3]);
+      g_autoptr(SdStmt) update = NULL;
+
+      if (g_str_equal (key, row[1]) && g_strcmp0 (name, row[2]) == 0 && g_strcmp0 (email, row[3]) == 0)
+        continue;
+      if (!(update = sd_store_prepare (ctx->store,
+                                       "UPDATE customers SET external_id = ?2, name = ?3, email = ?4 WHERE id = ?1",
+                                       error)))
+        return FALSE;
+      sqlite3_bind_int64 (update, 1, g_ascii_strtoll (row[0], NULL, 10));
+      sqlite3_bind_text (update, 2, key, -1, SQLITE_STATIC);
+      bind_text_or_null (update, 3, name);
+      bind_text_or_null (update, 4, email);
+      if (sqlite3_step (update) != SQLITE_DONE)
+        {
+          if (sqlite3_errcode (sd_store_get_db (ctx->store)) == SQLITE_CONSTRAINT)
+            {
+              g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
+                           "Could not hash the customers already in the shop: customer “%s” is there both in "
+                           "clear and hashed (from an earlier version of Shopdesk)", row[1]);
+              return FALSE;
+            }
+          return sd_store_fail (ctx->store, "Could not hash the customers already in the shop", error);
+        }
+      converted++;
+    }
+  sd_import_count_add (ctx, "existing-customers-hashed", converted);
+  return sd_store_set_setting (ctx->store, IDENTITY_MODE_SETTING, "hashed", error);
 }
 
 int
@@ -784,7 +1001,20 @@ sd_import_scan_date_order (SdImportContext  *ctx,
 
   if (column < 0)
     return TRUE;
-  if (!(reader = sd_csv_reader_new_for_path (ctx->path, error)))
+  if (g_file_test (ctx->path, G_FILE_TEST_IS_REGULAR) && strcmp (ctx->path, "-") != 0)
+    reader = sd_csv_reader_new_for_path (ctx->path, error);
+  else
+    {
+      /* A pipe cannot be read twice: decide from its first block (still in the reader). */
+      gsize len;
+      const char *block = sd_csv_reader_get_first_block (ctx->reader, &len);
+      g_autoptr(GBytes) bytes = g_bytes_new (block, len);
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+
+      reader = sd_csv_reader_new_for_stream (stream, ctx->name, len);
+      sd_import_count (ctx, "dates-order-read-from-first-256-KiB");
+    }
+  if (reader == NULL)
     return FALSE;
   sd_csv_reader_set_trim (reader, TRUE);
   sd_csv_reader_set_separator (reader, ctx->separator);
@@ -793,6 +1023,11 @@ sd_import_scan_date_order (SdImportContext  *ctx,
   while (sd_csv_reader_next (reader, NULL))
     {
       int a, b;
+      if (sd_csv_reader_get_status (reader) != SD_CSV_RECORD_OK)
+        {
+          sd_csv_reader_resync (reader);
+          continue;
+        }
       if ((guint) column < sd_csv_reader_get_n_fields (reader) &&
           slash_date (sd_csv_reader_get_field (reader, column, NULL), &a, &b))
         {
@@ -1368,21 +1603,29 @@ sniff_separator (SdCsvReader *reader)
   return ',';
 }
 
-/* Opens @path with @separator and reads its first record. */
-static SdCsvReader *
-open_first (const char                *path,
+/* Reads the first record of @reader (again) with @separator, as @info would. The file
+ * is opened once (it may be a pipe): the header is read again from the reader's first
+ * block. */
+static gboolean
+read_first (SdCsvReader               *reader,
             char                       separator,
             const SdImportFormatInfo  *info,
             SdImportContext           *ctx,
             GError                   **error)
 {
-  g_autoptr(SdCsvReader) reader = sd_csv_reader_new_for_path (path, error);
   g_autoptr(GError) local = NULL;
 
-  if (reader == NULL)
-    return NULL;
+  if (!sd_csv_reader_rewind (reader))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   "“%s” line 1: the header is longer than 256 KiB — is this really CSV?",
+                   sd_csv_reader_get_name (reader));
+      return FALSE;
+    }
   sd_csv_reader_set_trim (reader, TRUE);
   sd_csv_reader_set_separator (reader, separator);
+  sd_csv_reader_set_quote (reader, '"');
+  sd_csv_reader_set_fallback_charset (reader, NULL);
   if (info && info->setup)
     info->setup (ctx, reader);
   if (!sd_csv_reader_next (reader, &local))
@@ -1392,9 +1635,18 @@ open_first (const char                *path,
       else
         g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
                      "“%s” line 1: the file is empty", sd_csv_reader_get_name (reader));
-      return NULL;
+      return FALSE;
     }
-  return g_steal_pointer (&reader);
+  if (sd_csv_reader_get_status (reader) == SD_CSV_RECORD_FIELD_TOO_LARGE)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   sd_csv_reader_get_n_fields (reader) >= SD_CSV_MAX_FIELDS - 1
+                   ? "“%s” line 1: the header has more than 4,095 columns, more than any shop export — is this really CSV?"
+                   : "“%s” line 1: a header field is larger than 1 MiB — is this really CSV?",
+                   sd_csv_reader_get_name (reader));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static char **
@@ -1502,27 +1754,22 @@ header_preview (SdCsvReader *reader)
 
 /* Picks the format and the separator from the first record. */
 static const SdImportFormatInfo *
-detect (const char      *path,
+detect (SdCsvReader     *reader,
         SdImportFormat   wanted,
         char            *separator_out,
         GError         **error)
 {
-  g_autoptr(SdCsvReader) reader = open_first (path, ',', NULL, NULL, error);
   g_auto(GStrv) header = NULL;
   const SdImportFormatInfo *found;
   const char *missing;
   guint n_header;
   char separator;
 
-  if (reader == NULL)
+  if (!read_first (reader, ',', NULL, NULL, error))
     return NULL;
   separator = sniff_separator (reader);
-  if (separator != ',')
-    {
-      g_clear_pointer (&reader, sd_csv_reader_free);
-      if (!(reader = open_first (path, separator, NULL, NULL, error)))
-        return NULL;
-    }
+  if (separator != ',' && !read_first (reader, separator, NULL, NULL, error))
+    return NULL;
   *separator_out = separator;
 
   header = lower_header (reader, &n_header);
@@ -1573,7 +1820,8 @@ sd_import_detect_format (const char      *path,
                          GError         **error)
 {
   char separator;
-  const SdImportFormatInfo *info = detect (path, SD_IMPORT_AUTO, &separator, error);
+  g_autoptr(SdCsvReader) reader = sd_csv_reader_new_for_path (path, error);
+  const SdImportFormatInfo *info = reader ? detect (reader, SD_IMPORT_AUTO, &separator, error) : NULL;
 
   if (info == NULL)
     return FALSE;
@@ -1597,6 +1845,7 @@ context_clear (SdImportContext *ctx)
   g_clear_pointer (&ctx->event_keys, g_free);
   g_clear_pointer (&ctx->report, sd_import_report_free);
   g_clear_pointer (&ctx->name, g_free);
+  g_clear_pointer (&ctx->identity_key, g_bytes_unref);
 }
 
 /* After a resync the lines behind the first are read again as rows of their own, so
@@ -1626,17 +1875,20 @@ check_shape (SdImportContext *ctx)
     case SD_CSV_RECORD_OK:
       break;
     case SD_CSV_RECORD_FIELD_TOO_LARGE:
-      sd_import_reject (ctx, "a field is larger than 1 MiB (or the row has thousands of columns)");
-      return FALSE;
+      sd_import_reject (ctx, sd_csv_reader_get_multiline (reader)
+                        ? "unbalanced quote: the quote opened on this line runs on for over 1 MiB"
+                        : "a field is larger than 1 MiB (or the row has thousands of columns)");
+      break;
     case SD_CSV_RECORD_UNCLOSED_QUOTE:
       sd_import_reject (ctx, "unbalanced quote: the quote opened on this line is never closed");
-      if (sd_csv_reader_resync (reader))
-        cut_last_reject_to_first_line (ctx);
-      else
-        sd_import_count (ctx, "lines-lost-after-unbalanced-quote");
-      return FALSE;
+      break;
     case SD_CSV_RECORD_STRAY_QUOTE:
       sd_import_reject (ctx, "unbalanced quote: text follows a closing quote");
+      break;
+    }
+  if (sd_csv_reader_get_status (reader) != SD_CSV_RECORD_OK)
+    {
+      /* Only the bad row's first line is rejected; the lines it took are read again. */
       if (sd_csv_reader_get_multiline (reader) && sd_csv_reader_resync (reader))
         cut_last_reject_to_first_line (ctx);
       return FALSE;
@@ -1665,6 +1917,36 @@ check_shape (SdImportContext *ctx)
         }
     }
   return TRUE;
+}
+
+/* SQLite says only “disk I/O error” when a write passes the file size limit (EFBIG,
+ * the CLI ignores SIGXFSZ), and its errno is gone by the time the error is reported:
+ * name the limit when the shop or its journal has grown to it. */
+static void
+explain_file_size_limit (SdStore *store,
+                         GError  *error)
+{
+  static const char *const suffixes[] = { "", "-wal", "-journal" };
+  struct rlimit limit;
+  const char *path = sd_store_get_path (store);
+
+  if (error == NULL || path == NULL || getrlimit (RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      GStatBuf st;
+
+      /* Within a page or two of the limit: the next write would have passed it. */
+      if (g_stat (file, &st) == 0 && (guint64) st.st_size + 128 * 1024 >= (guint64) limit.rlim_cur)
+        {
+          char *message = g_strdup_printf ("%s (“%s” reached the file size limit, ulimit -f, of %" G_GUINT64_FORMAT " bytes)",
+                                           error->message, file, (guint64) limit.rlim_cur);
+          g_free (error->message);
+          error->message = message;
+          return;
+        }
+    }
 }
 
 SdImportReport *
@@ -1700,23 +1982,28 @@ sd_import_file (SdStore               *store,
 
   ctx.store = store;
   ctx.path = path;
-  ctx.name = g_path_get_basename (path);
-  ctx.hash_identities = options->hash_identities;
+  ctx.name = strcmp (path, "-") == 0 ? g_strdup ("standard input") : g_path_get_basename (path);
   ctx.customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  if (!(ctx.info = detect (path, options->format, &separator, &local)))
+  if (!(ctx.reader = sd_csv_reader_new_for_path (path, &local)) ||
+      !(ctx.info = detect (ctx.reader, options->format, &separator, &local)))
     goto failed;
   if (ctx.info->state_new)
     ctx.state = ctx.info->state_new ();
   ctx.has_header = ctx.info->has_header;
   ctx.separator = separator;
-  if (!(ctx.reader = open_first (path, separator, ctx.info, &ctx, &local)))
+  if (!read_first (ctx.reader, separator, ctx.info, &ctx, &local))
     goto failed;
 
   ctx.report = report_new (path);
   ctx.report->format = ctx.info->format;
+  if (sd_csv_reader_get_named_gz (ctx.reader) && !sd_csv_reader_get_gzip (ctx.reader))
+    sd_import_count (&ctx, "named-gz-but-plain-text");
+  if (!g_str_equal (sd_csv_reader_get_charset (ctx.reader), "UTF-8"))
+    sd_import_count (&ctx, g_str_has_prefix (sd_csv_reader_get_charset (ctx.reader), "UTF-16")
+                     ? "converted-from-utf16" : "converted-from-utf32");
   if (ctx.has_header)
     {
       guint n = sd_csv_reader_get_n_fields (ctx.reader);
@@ -1746,6 +2033,8 @@ sd_import_file (SdStore               *store,
     if (sqlite3_step (last) == SQLITE_ROW)
       ctx.last_order_before = sqlite3_column_int64 (last, 0);
   }
+  if (!identities_begin (&ctx, options->hash_identities, &local))
+    goto failed;
   if (ctx.info->begin && !ctx.info->begin (&ctx, &local))
     goto failed;
 
@@ -1819,6 +2108,7 @@ sd_import_file (SdStore               *store,
   return result;
 
 failed:
+  explain_file_size_limit (store, local);
   sd_store_rollback (store);
   sd_store_set_importing (store, FALSE);
   sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
