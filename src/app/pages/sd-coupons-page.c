@@ -16,6 +16,7 @@
 #include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
 #include "sd-coupons-page.h"
+#include "sd-shop-summary.h"
 #include "sd-csv.h"
 #include "sd-customer-facts.h"
 #include "sd-error.h"
@@ -924,7 +925,7 @@ load_done_cb (GObject      *object,
   self->all = g_steal_pointer (&work->all);
 
   g_free (currency);
-  currency = sd_store_get_setting (self->store, "shop.currency");
+  currency = self->store ? sd_shop_currency (self->store) : NULL;
   gtk_stack_set_visible_child_name (self->stack, "content");
   fill_rules (self, select_id);
 }

@@ -33,6 +33,7 @@
 #include "sd-product-query.h"
 #include "sd-product-text.h"
 #include "sd-recommendations-page.h"
+#include "sd-shop-summary.h"
 #include "sd-recommender.h"
 #include "sd-train-job.h"
 #include "sd-page-host.h"
@@ -2103,7 +2104,7 @@ sd_recommendations_page_set_store (SdRecommendationsPage *self,
   gtk_stack_set_visible_child_name (self->stack, "empty");
   if (store)
     {
-      self->currency = sd_store_get_setting (store, "shop.currency");
+      self->currency = sd_shop_currency (store);
       g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
       store_changed_cb (self);
       /* The empty state's list is wanted as soon as the page shows. */

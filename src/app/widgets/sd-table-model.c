@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "sd-format.h"
+#include "sd-shop-summary.h"
 #include "sd-table-model.h"
 
 #define PAGE_SIZE 256
@@ -25,6 +26,7 @@ struct _SdTableModel
   guint          generation;
   gboolean       loading;
   char          *error;
+  char          *currency;      /* the shop's, for money columns */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -55,7 +57,8 @@ get_n_items (GListModel *model)
 
 static char *
 format_value (const SdTableValue *value,
-              SdColumnKind        kind)
+              SdColumnKind        kind,
+              const char         *currency)
 {
   if (value->is_null)
     return NULL;
@@ -65,7 +68,7 @@ format_value (const SdTableValue *value,
     case SD_COLUMN_INTEGER:
       return sd_format_count (value->number);
     case SD_COLUMN_MONEY:
-      return sd_format_money (value->number, NULL);
+      return sd_format_money (value->number, currency);
     case SD_COLUMN_TIME:
       return sd_format_time (value->number);
     case SD_COLUMN_EVENT_KIND:
@@ -81,13 +84,14 @@ format_value (const SdTableValue *value,
 /* A row deleted since the order was computed shows empty until the reload lands. */
 static SdTableRow *
 format_row (SdTable              table,
-            const SdTableRecord *record)
+            const SdTableRecord *record,
+            const char          *currency)
 {
   char **values = g_new0 (char *, record->n_values);
 
   if (record->found)
     for (guint i = 0; i < record->n_values; i++)
-      values[i] = format_value (&record->values[i], sd_table_get_column_kind (table, i));
+      values[i] = format_value (&record->values[i], sd_table_get_column_kind (table, i), currency);
   return sd_table_row_new (record->rowid, values, record->n_values);
 }
 
@@ -108,7 +112,7 @@ fetch_page (SdTableModel *self,
   for (guint i = 0; i < end - start; i++)
     {
       if (records)
-        g_ptr_array_add (rows, format_row (self->table, g_ptr_array_index (records, i)));
+        g_ptr_array_add (rows, format_row (self->table, g_ptr_array_index (records, i), self->currency));
       else
         g_ptr_array_add (rows, sd_table_row_new (rowids[i], g_new0 (char *, 1), 0));
     }
@@ -304,6 +308,8 @@ sd_table_model_set_store (SdTableModel *self,
 
   if (!g_set_object (&self->store, store))
     return;
+  g_free (self->currency);
+  self->currency = store ? sd_shop_currency (store) : NULL;
   /* Another shop: nothing of the old one may show while the new order loads. */
   replace_order (self, sd_table_order_new_range (0, 0));
   sd_table_model_reload (self);
@@ -410,6 +416,7 @@ sd_table_model_finalize (GObject *object)
   sd_table_order_free (self->order);
   g_free (self->search);
   g_free (self->error);
+  g_free (self->currency);
 
   G_OBJECT_CLASS (sd_table_model_parent_class)->finalize (object);
 }

@@ -194,6 +194,16 @@ count (SdStore     *store,
   return TRUE;
 }
 
+char *
+sd_shop_currency (SdStore *store)
+{
+  char *code = sd_store_get_setting (store, "shop.currency");
+
+  if (code && *code == '\0')
+    g_clear_pointer (&code, g_free);
+  return code;
+}
+
 static gboolean
 load_currency (SdStore        *store,
                SdShopSummary  *summary,
@@ -205,6 +215,9 @@ load_currency (SdStore        *store,
                                              error);
   int rc;
 
+  /* The shop's own setting first (imports record it): one currency on every page. */
+  if ((summary->currency = sd_shop_currency (store)))
+    return TRUE;
   if (stmt == NULL)
     return FALSE;
   if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -55,6 +55,11 @@ void           sd_shop_summary_free     (SdShopSummary        *summary);
 /* No customers, products, orders or events: nothing to show but an invitation to import. */
 gboolean       sd_shop_summary_is_empty (const SdShopSummary  *summary);
 
+/* The currency the shop's money is shown in (an ISO code such as "GBP"): the shop's
+ * shop.currency setting, which imports record from the orders; NULL when there is none.
+ * A key lookup, fine on the main thread. */
+char          *sd_shop_currency         (SdStore              *store);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdShopSummary, sd_shop_summary_free)
 
 G_END_DECLS
