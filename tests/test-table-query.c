@@ -136,7 +136,7 @@ test_whitelist (void)
     guint       n_columns;
   } tables[] = {
     { SD_TABLE_CUSTOMERS, "customers", "Customers", 6 },
-    { SD_TABLE_PRODUCTS, "products", "Products", 6 },
+    { SD_TABLE_PRODUCTS, "products", "Products", 7 },
     { SD_TABLE_ORDERS, "orders", "Orders", 7 },
     { SD_TABLE_ORDER_LINES, "order_lines", "Order lines", 6 },
     { SD_TABLE_EVENTS, "events", "Events", 7 },

@@ -134,6 +134,7 @@ column_width (SdColumnKind kind)
     case SD_COLUMN_INTEGER:    return 85;
     case SD_COLUMN_EVENT_KIND: return 115;
     case SD_COLUMN_RATING:     return 95;
+    case SD_COLUMN_PRODUCT_KIND: return 110;
     case SD_COLUMN_TEXT:
     default:                   return 120;
     }

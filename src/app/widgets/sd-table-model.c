@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "sd-format.h"
+#include "sd-product-kind.h"
 #include "sd-shop-summary.h"
 #include "sd-table-model.h"
 
@@ -73,6 +74,12 @@ format_value (const SdTableValue *value,
       return sd_format_time (value->number);
     case SD_COLUMN_EVENT_KIND:
       return g_strdup (sd_format_event_kind ((int) value->number));
+    case SD_COLUMN_PRODUCT_KIND:
+      {
+        SdProductKind product_kind = SD_PRODUCT_MERCHANDISE;
+        sd_product_kind_from_string (value->text, &product_kind);
+        return g_strdup (sd_product_kind_label (product_kind));
+      }
     case SD_COLUMN_RATING:
       return g_strdup (sd_format_stars ((int) value->number));
     case SD_COLUMN_TEXT:

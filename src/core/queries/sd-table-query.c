@@ -40,6 +40,7 @@ static const ColumnSpec product_columns[] = {
   { N_("Tags"), "t.tags", SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
   { N_("Price"), "t.price_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
   { N_("Stock"), "t.stock", SD_COLUMN_INTEGER, TRUE, FALSE, FALSE },
+  { N_("Kind"), "coalesce(t.kind, 'merchandise')", SD_COLUMN_PRODUCT_KIND, TRUE, FALSE, FALSE },
 };
 
 static const ColumnSpec order_columns[] = {

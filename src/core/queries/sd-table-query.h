@@ -34,6 +34,7 @@ typedef enum {
   SD_COLUMN_TIME,         /* unix seconds */
   SD_COLUMN_EVENT_KIND,   /* SdEventKind */
   SD_COLUMN_RATING,       /* 1 to 5 stars */
+  SD_COLUMN_PRODUCT_KIND, /* an SdProductKind name: merchandise, shipping, … */
 } SdColumnKind;
 
 /* The whitelist. Titles are translated. */
