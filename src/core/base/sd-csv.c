@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -136,13 +137,13 @@ why_unreadable (gboolean      gzip,
                 const GError *error)
 {
   if (gzip && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
-    return "the gzip file stops in the middle: it is truncated (copy or download it again)";
+    return _("the gzip file stops in the middle: it is truncated (copy or download it again)");
   if (gzip && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
-    return "the gzip data is damaged";
+    return _("the gzip data is damaged");
   if (charset && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
-    return charset[4] == '1' ? "it is not valid UTF-16 text" : "it is not valid UTF-32 text";
+    return charset[4] == '1' ? _("it is not valid UTF-16 text") : _("it is not valid UTF-32 text");
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
-    return "it is a folder, not a file";
+    return _("it is a folder, not a file");
   return error->message;
 }
 
@@ -217,7 +218,7 @@ sd_csv_reader_new_for_path (const char  *path,
 
   if (path == NULL || *path == '\0')
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "No file to read: the path is empty");
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("No file to read: the path is empty"));
       return NULL;
     }
   /* “-” is standard input, a pipe as often as not: it is opened once and its first
@@ -225,7 +226,7 @@ sd_csv_reader_new_for_path (const char  *path,
   if (strcmp (path, "-") == 0)
     {
       file = g_file_new_for_path ("/dev/stdin");
-      name = g_strdup ("standard input");
+      name = g_strdup (_("standard input"));
     }
   else
     {
@@ -236,7 +237,7 @@ sd_csv_reader_new_for_path (const char  *path,
   in = g_file_read (file, NULL, error);
   if (in == NULL)
     {
-      g_prefix_error (error, "Could not read “%s”: ", name);
+      g_prefix_error (error, _("Could not read “%s”: "), name);
       return NULL;
     }
   info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
@@ -247,7 +248,7 @@ sd_csv_reader_new_for_path (const char  *path,
   n = peek_start (G_BUFFERED_INPUT_STREAM (stream), head, 2, &local);
   if (n == G_MAXSIZE)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "“%s” line 1: could not be read: %s", name,
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("“%s” line 1: could not be read: %s"), name,
                    why_unreadable (FALSE, NULL, local));
       return NULL;
     }
@@ -263,7 +264,7 @@ sd_csv_reader_new_for_path (const char  *path,
   n = peek_start (G_BUFFERED_INPUT_STREAM (stream), head, sizeof head, &local);
   if (n == G_MAXSIZE)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "“%s” line 1: could not be read: %s", name,
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("“%s” line 1: could not be read: %s"), name,
                    why_unreadable (gzip, NULL, local));
       return NULL;
     }
@@ -274,7 +275,7 @@ sd_csv_reader_new_for_path (const char  *path,
       if (conv == NULL)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "“%s” is %s text, which this system cannot convert — save it as UTF-8", name, wide);
+                       _("“%s” is %s text, which this system cannot convert — save it as UTF-8"), name, wide);
           return NULL;
         }
       text = g_converter_input_stream_new (stream, G_CONVERTER (conv));
@@ -422,27 +423,28 @@ check_magic (SdCsvReader   *self,
              gsize          len,
              GError       **error)
 {
+  /* TRANSLATORS: each of these completes “this is %s, not CSV text” */
   static const struct {
     const char *magic;
     gsize       len;
     const char *what;
   } kinds[] = {
-    { "\x89PNG", 4, "a PNG image" },
-    { "\xff\xd8\xff", 3, "a JPEG image" },
-    { "GIF8", 4, "a GIF image" },
-    { "%PDF", 4, "a PDF document" },
-    { "PK\x03\x04", 4, "a ZIP archive (an .xlsx spreadsheet?) — export it as CSV" },
-    { "SQLite format 3", 15, "an SQLite database" },
-    { "\x1f\x8b", 2, "gzip-compressed data (open it by its path, or name it .gz)" },
-    { "\xff\xfe", 2, "UTF-16 text — save it as UTF-8 CSV" },
-    { "\xfe\xff", 2, "UTF-16 text — save it as UTF-8 CSV" },
+    { "\x89PNG", 4, N_("a PNG image") },
+    { "\xff\xd8\xff", 3, N_("a JPEG image") },
+    { "GIF8", 4, N_("a GIF image") },
+    { "%PDF", 4, N_("a PDF document") },
+    { "PK\x03\x04", 4, N_("a ZIP archive (an .xlsx spreadsheet?) — export it as CSV") },
+    { "SQLite format 3", 15, N_("an SQLite database") },
+    { "\x1f\x8b", 2, N_("gzip-compressed data (open it by its path, or name it .gz)") },
+    { "\xff\xfe", 2, N_("UTF-16 text — save it as UTF-8 CSV") },
+    { "\xfe\xff", 2, N_("UTF-16 text — save it as UTF-8 CSV") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (len >= kinds[i].len && memcmp (data, kinds[i].magic, kinds[i].len) == 0)
       {
         g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                     "“%s” line 1: this is %s, not CSV text", self->name, kinds[i].what);
+                     _("“%s” line 1: this is %s, not CSV text"), self->name, _(kinds[i].what));
         return FALSE;
       }
   return TRUE;
@@ -483,8 +485,8 @@ fill (SdCsvReader  *self,
           const char *why = why_unreadable (self->gzip, self->charset, local);
 
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "“%s” line %" G_GUINT64_FORMAT ": could not be read any further: %s",
-                       self->name, self->line, why);
+                       _("“%s” line %llu: could not be read any further: %s"),
+                       self->name, (unsigned long long) self->line, why);
           return -1;
         }
       if (n == 0)
@@ -617,8 +619,8 @@ binary_error (SdCsvReader  *self,
               GError      **error)
 {
   g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-               "“%s” line %" G_GUINT64_FORMAT ": contains NUL bytes — this is a binary file, not CSV text",
-               self->name, self->line);
+               _("“%s” line %llu: contains NUL bytes — this is a binary file, not CSV text"),
+               self->name, (unsigned long long) self->line);
   return FALSE;
 }
 

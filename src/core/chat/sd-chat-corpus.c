@@ -1,6 +1,7 @@
 /* sd-chat-corpus.c — the chatbot's examples and templates, built in and in SQLite */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "sd-chat-corpus.h"
@@ -94,8 +95,8 @@ read_tsv (const char     *name,
       if (n > n_fields || n + n_optional < n_fields || sd_csv_reader_get_reencoded (reader))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "Built-in chat corpus %s, line %" G_GUINT64_FORMAT ": expected %u "
-                       "tab-separated fields of UTF-8 text", name, sd_csv_reader_get_line (reader), n_fields);
+                       _("Built-in chat corpus %s, line %llu: expected %u tab-separated fields of UTF-8 text"),
+                       name, (unsigned long long) sd_csv_reader_get_line (reader), n_fields);
           return FALSE;
         }
       g_ptr_array_set_size (fields, 0);
@@ -106,8 +107,8 @@ read_tsv (const char     *name,
       g_ptr_array_add (fields, NULL);
       if (!func ((const char *const *) fields->pdata, data, error))
         {
-          g_prefix_error (error, "Built-in chat corpus %s, line %" G_GUINT64_FORMAT ": ",
-                          name, sd_csv_reader_get_line (reader));
+          g_prefix_error (error, _("Built-in chat corpus %s, line %llu: "),
+                          name, (unsigned long long) sd_csv_reader_get_line (reader));
           return FALSE;
         }
     }
@@ -191,7 +192,7 @@ intent_id (SdStore *store, const char *name, GError **error)
     return sqlite3_column_int64 (stmt, 0);
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not look up a chat intent", error);
+      sd_store_fail (store, _("Could not look up a chat intent"), error);
       return -1;
     }
   return 0;
@@ -212,7 +213,7 @@ insert_intent (SdStore *store, const char *name, const char *description,
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not add a chat intent", error);
+      sd_store_fail (store, _("Could not add a chat intent"), error);
       return 0;
     }
   gint64 id = intent_id (store, name, error);
@@ -235,7 +236,7 @@ insert_example (SdStore *store, gint64 intent, const char *lang, const char *tex
   sqlite3_bind_int64 (ins, 5, now_seconds ());
   if (sqlite3_step (ins) != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not add a chat example", error);
+      sd_store_fail (store, _("Could not add a chat example"), error);
       return 0;
     }
 
@@ -248,7 +249,7 @@ insert_example (SdStore *store, gint64 intent, const char *lang, const char *tex
   sqlite3_bind_text (sel, 3, text, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (sel) != SQLITE_ROW)
     {
-      sd_store_fail (store, "Could not read back a chat example", error);
+      sd_store_fail (store, _("Could not read back a chat example"), error);
       return 0;
     }
   return sqlite3_column_int64 (sel, 0);
@@ -267,7 +268,7 @@ seed_template (const char *const *fields, gpointer data, GError **error)
   sqlite3_bind_text (stmt, 2, fields[1], -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, fields[2], -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sd_store_fail (store, "Could not add a chat template", error);
+    return sd_store_fail (store, _("Could not add a chat template"), error);
   return TRUE;
 }
 
@@ -308,7 +309,7 @@ sd_chat_corpus_seed (SdStore  *store,
     if (stmt == NULL)
       return FALSE;
     if (sqlite3_step (stmt) != SQLITE_ROW)
-      return sd_store_fail (store, "Could not read the chat intents", error);
+      return sd_store_fail (store, _("Could not read the chat intents"), error);
     if (sqlite3_column_int (stmt, 0))
       return TRUE;
   }
@@ -348,7 +349,7 @@ sd_chat_corpus_load_examples (SdStore     *store,
                                        source_from_string ((const char *) sqlite3_column_text (stmt, 3))));
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not read the chat examples", error);
+      sd_store_fail (store, _("Could not read the chat examples"), error);
       return NULL;
     }
   return g_steal_pointer (&out);
@@ -368,7 +369,7 @@ sd_chat_corpus_list_intents (SdStore  *store,
     g_strv_builder_add (b, (const char *) sqlite3_column_text (stmt, 0));
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not read the chat intents", error);
+      sd_store_fail (store, _("Could not read the chat intents"), error);
       return NULL;
     }
   return g_strv_builder_end (b);
@@ -394,8 +395,8 @@ sd_chat_corpus_add_intent (SdStore     *store,
   if (!valid_intent_name (name))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "“%s” is not a valid intent name: use lowercase letters, digits and _ "
-                   "(at most 64)", name ? name : "");
+                   _("“%s” is not a valid intent name: use lowercase letters, digits and _ "
+                     "(at most 64)"), name ? name : "");
       return 0;
     }
   return insert_intent (store, name, description, SD_CHAT_SOURCE_STAFF, error);
@@ -418,19 +419,19 @@ sd_chat_corpus_add_example (SdStore      *store,
   if (!valid_lang (lang))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "Unknown language “%s” for a chat example: use en or zh_CN", lang ? lang : "");
+                   _("Unknown language “%s” for a chat example: use en or zh_CN"), lang ? lang : "");
       return 0;
     }
   if (text == NULL || !g_utf8_validate (text, -1, NULL) || strlen (text) > 1000)
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "A chat example must be valid UTF-8 text of at most 1000 bytes");
+                           _("A chat example must be valid UTF-8 text of at most 1000 bytes"));
       return 0;
     }
   g_autofree char *trimmed = g_strstrip (g_strdup (text));
   if (trimmed[0] == '\0')
     {
-      g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "A chat example cannot be empty");
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("A chat example cannot be empty"));
       return 0;
     }
   gint64 id = intent_id (store, intent, error);
@@ -439,7 +440,7 @@ sd_chat_corpus_add_example (SdStore      *store,
   if (id == 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   "There is no chat intent “%s”: add it first", intent);
+                   _("There is no chat intent “%s”: add it first"), intent);
       return 0;
     }
   return insert_example (store, id, lang, trimmed, source, error);
@@ -455,7 +456,7 @@ sd_chat_corpus_remove_example (SdStore  *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, example_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sd_store_fail (store, "Could not remove a chat example", error);
+    return sd_store_fail (store, _("Could not remove a chat example"), error);
   return TRUE;
 }
 
@@ -495,7 +496,7 @@ sd_chat_corpus_set_template (SdStore     *store,
   if (!valid_lang (lang) || text == NULL || !g_utf8_validate (text, -1, NULL))
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                           "A template needs a language (en or zh_CN) and valid UTF-8 text");
+                           _("A template needs a language (en or zh_CN) and valid UTF-8 text"));
       return FALSE;
     }
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
@@ -507,7 +508,7 @@ sd_chat_corpus_set_template (SdStore     *store,
   sqlite3_bind_text (stmt, 2, lang, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sd_store_fail (store, "Could not save a chat template", error);
+    return sd_store_fail (store, _("Could not save a chat template"), error);
   return TRUE;
 }
 
@@ -532,7 +533,7 @@ sd_chat_corpus_save_test (SdStore     *store,
   sqlite3_bind_int64 (stmt, 5, now_seconds ());
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not save the chat test", error);
+      sd_store_fail (store, _("Could not save the chat test"), error);
       return 0;
     }
   return sqlite3_last_insert_rowid (sd_store_get_db (store));
@@ -571,7 +572,7 @@ sd_chat_corpus_load_tests (SdStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      sd_store_fail (store, "Could not read the saved chat tests", error);
+      sd_store_fail (store, _("Could not read the saved chat tests"), error);
       return NULL;
     }
   return g_steal_pointer (&out);
@@ -587,6 +588,6 @@ sd_chat_corpus_delete_test (SdStore  *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, test_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sd_store_fail (store, "Could not delete the chat test", error);
+    return sd_store_fail (store, _("Could not delete the chat test"), error);
   return TRUE;
 }

@@ -183,7 +183,8 @@ sd_import_report_to_text (SdImportReport *report)
       for (guint i = 0; i < shown; i++)
         {
           SdImportReject *r = report->rejects->pdata[i];
-          g_string_append_printf (out, "  %s line %" G_GUINT64_FORMAT ": %s\n", base, r->line, r->reason);
+          /* TRANSLATORS: a rejected row in the import report: the file's name, the line, the reason */
+          g_string_append_printf (out, _("  %s line %llu: %s\n"), base, (unsigned long long) r->line, r->reason);
         }
       if (shown < report->rejects->len)
         g_string_append_printf (out, _("  … and %u more (save the rejects to see them all)\n"),
@@ -232,11 +233,11 @@ sd_import_report_save_rejects (SdImportReport  *report,
       if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
           (guint64) length > (guint64) limit.rlim_cur)
         g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
-                     "Could not save the rejected rows to “%s”: they take %" G_GSIZE_FORMAT " bytes and the "
-                     "file size limit (ulimit -f) is %" G_GUINT64_FORMAT " bytes",
-                     path, length, (guint64) limit.rlim_cur);
+                     _("Could not save the rejected rows to “%s”: they take %zu bytes and the "
+                       "file size limit (ulimit -f) is %llu bytes"),
+                     path, length, (unsigned long long) limit.rlim_cur);
       else
-        g_set_error (error, SD_ERROR, SD_ERROR_FAILED, "Could not save the rejected rows: %s", local->message);
+        g_set_error (error, SD_ERROR, SD_ERROR_FAILED, _("Could not save the rejected rows: %s"), local->message);
       return FALSE;
     }
   return TRUE;
@@ -537,7 +538,7 @@ sd_import_require (SdImportContext   *ctx,
   if (*column >= 0)
     return TRUE;
   g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-               "“%s” line 1: no column “%s” in the header — is this really a %s file?",
+               _("“%s” line 1: no column “%s” in the header — is this really a %s file?"),
                ctx->name, names[0], _(ctx->info->label));
   return FALSE;
 }
@@ -616,7 +617,7 @@ static gboolean
 reject_missing (SdImportContext *ctx,
                 int              column)
 {
-  sd_import_reject (ctx, "no value in column %s", column_name (ctx, column));
+  sd_import_reject (ctx, _("no value in column %s"), column_name (ctx, column));
   return FALSE;
 }
 
@@ -632,7 +633,7 @@ sd_import_get_int (SdImportContext *ctx,
     return required ? reject_missing (ctx, column) : TRUE;
   if (!sd_import_parse_int (text, out))
     {
-      sd_import_reject (ctx, "bad number “%.40s” in column %s", text, column_name (ctx, column));
+      sd_import_reject (ctx, _("bad number “%.40s” in column %s"), text, column_name (ctx, column));
       return FALSE;
     }
   return TRUE;
@@ -651,7 +652,7 @@ sd_import_get_cents (SdImportContext *ctx,
     return required ? reject_missing (ctx, column) : TRUE;
   if (!sd_import_parse_cents (text, out, &rounded))
     {
-      sd_import_reject (ctx, "bad amount “%.40s” in column %s", text, column_name (ctx, column));
+      sd_import_reject (ctx, _("bad amount “%.40s” in column %s"), text, column_name (ctx, column));
       return FALSE;
     }
   if (rounded)
@@ -671,7 +672,7 @@ sd_import_get_time (SdImportContext *ctx,
     return required ? reject_missing (ctx, column) : TRUE;
   if (!sd_import_parse_time_full (text, ctx->day_first, out))
     {
-      sd_import_reject (ctx, "bad date “%.40s” in column %s", text, column_name (ctx, column));
+      sd_import_reject (ctx, _("bad date “%.40s” in column %s"), text, column_name (ctx, column));
       return FALSE;
     }
   return TRUE;
@@ -713,7 +714,7 @@ random_bytes (guchar  *out,
       if (in == NULL ||
           !g_input_stream_read_all (G_INPUT_STREAM (in), out, len, &read, NULL, error) || read < len)
         {
-          g_prefix_error (error, "Could not make a key to hash identities with: ");
+          g_prefix_error (error, _("Could not make a key to hash identities with: "));
           return FALSE;
         }
     }
@@ -877,11 +878,11 @@ identities_begin (SdImportContext  *ctx,
           if (sqlite3_errcode (sd_store_get_db (ctx->store)) == SQLITE_CONSTRAINT)
             {
               g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
-                           "Could not hash the customers already in the shop: customer “%s” is there both in "
-                           "clear and hashed (from an earlier version of Shopdesk)", row[1]);
+                           _("Could not hash the customers already in the shop: customer “%s” is there both in "
+                             "clear and hashed (from an earlier version of Shopdesk)"), row[1]);
               return FALSE;
             }
-          return sd_store_fail (ctx->store, "Could not hash the customers already in the shop", error);
+          return sd_store_fail (ctx->store, _("Could not hash the customers already in the shop"), error);
         }
       converted++;
     }
@@ -1157,7 +1158,7 @@ sd_import_customer_full (SdImportContext         *ctx,
   bind_text_or_null (stmt, 4, c->country);
   bind_text_or_null (stmt, 5, c->segment);
   bind_int_or_null (stmt, 6, c->created_at, 1);
-  id = step_id (ctx, stmt, "Could not save a customer", error);
+  id = step_id (ctx, stmt, _("Could not save a customer"), error);
   if (id > 0 && !g_hash_table_contains (ctx->customers, c->external_id))
     remember_id (ctx->customers, c->external_id, id);
   return id;
@@ -1213,7 +1214,7 @@ sd_import_product (SdImportContext        *ctx,
   bind_int_or_null (stmt, 7, p->stock, 0);
   bind_int_or_null (stmt, 8, p->created_at, 1);
   bind_text_or_null (stmt, 9, p->status);
-  id = step_id (ctx, stmt, "Could not save a product", error);
+  id = step_id (ctx, stmt, _("Could not save a product"), error);
   if (id > 0 && !g_hash_table_contains (ctx->products, p->external_id))
     remember_id (ctx->products, p->external_id, id);
   return id;
@@ -1262,7 +1263,7 @@ sd_import_product_ref (SdImportContext  *ctx,
         return -1;
       sqlite3_bind_text (insert, 1, external_id, -1, SQLITE_STATIC);
       bind_text_or_null (insert, 2, title);
-      if (!step_done (ctx, insert, "Could not save a product", error))
+      if (!step_done (ctx, insert, _("Could not save a product"), error))
         return -1;
       id = sqlite3_last_insert_rowid (sd_store_get_db (ctx->store));
     }
@@ -1285,7 +1286,7 @@ sd_import_product_sku (SdImportContext  *ctx,
     return FALSE;
   sqlite3_bind_text (stmt, 1, sku, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, product_id);
-  return step_done (ctx, stmt, "Could not save a SKU", error);
+  return step_done (ctx, stmt, _("Could not save a SKU"), error);
 }
 
 gint64
@@ -1360,7 +1361,7 @@ sd_import_order (SdImportContext  *ctx,
   bind_text_or_null (stmt, 6, country);
 
   order = g_new0 (SdImportOrder, 1);
-  order->id = step_id (ctx, stmt, "Could not save an order", error);
+  order->id = step_id (ctx, stmt, _("Could not save an order"), error);
   if (order->id < 0)
     {
       g_free (order);
@@ -1395,7 +1396,7 @@ sd_import_order_line (SdImportContext  *ctx,
   bind_int_or_null (stmt, 3, product_id, 1);
   sqlite3_bind_int64 (stmt, 4, quantity);
   sqlite3_bind_int64 (stmt, 5, unit_price_cents);
-  return step_done (ctx, stmt, "Could not save an order line", error);
+  return step_done (ctx, stmt, _("Could not save an order line"), error);
 }
 
 typedef struct _SdImportEventKey {
@@ -1498,7 +1499,7 @@ sd_import_event (SdImportContext  *ctx,
   sqlite3_bind_int64 (stmt, 5, quantity);
   bind_int_or_null (stmt, 6, rating, 1);
   bind_text_or_null (stmt, 7, review_text);
-  return step_done (ctx, stmt, "Could not save an event", error);
+  return step_done (ctx, stmt, _("Could not save an event"), error);
 }
 
 /* Orders are finished once their last line is known. An order that was in the shop
@@ -1525,7 +1526,7 @@ finish_orders (SdImportContext  *ctx,
             return FALSE;
           sqlite3_bind_int64 (trim, 1, order->id);
           sqlite3_bind_int64 (trim, 2, order->n_lines);
-          if (!step_done (ctx, trim, "Could not tidy an order", error))
+          if (!step_done (ctx, trim, _("Could not tidy an order"), error))
             return FALSE;
         }
 
@@ -1539,7 +1540,7 @@ finish_orders (SdImportContext  *ctx,
       sqlite3_bind_int64 (total, 3, order->discount_cents);
       sqlite3_bind_int64 (total, 4, order->shipping_cents);
       sqlite3_bind_int64 (total, 5, order->tax_cents);
-      if (!step_done (ctx, total, "Could not total an order", error))
+      if (!step_done (ctx, total, _("Could not total an order"), error))
         return FALSE;
     }
   return TRUE;
@@ -1581,7 +1582,7 @@ record_import (SdImportContext  *ctx,
   sqlite3_bind_int64 (stmt, 6, ctx->report->rows_imported);
   sqlite3_bind_int64 (stmt, 7, ctx->report->rows_rejected);
   sqlite3_bind_text (stmt, 8, json, -1, SQLITE_STATIC);
-  return step_done (ctx, stmt, "Could not record the import", error);
+  return step_done (ctx, stmt, _("Could not record the import"), error);
 }
 
 /* Detection */
@@ -1618,7 +1619,7 @@ read_first (SdCsvReader               *reader,
   if (!sd_csv_reader_rewind (reader))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "“%s” line 1: the header is longer than 256 KiB — is this really CSV?",
+                   _("“%s” line 1: the header is longer than 256 KiB — is this really CSV?"),
                    sd_csv_reader_get_name (reader));
       return FALSE;
     }
@@ -1634,15 +1635,15 @@ read_first (SdCsvReader               *reader,
         g_propagate_error (error, g_steal_pointer (&local));
       else
         g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                     "“%s” line 1: the file is empty", sd_csv_reader_get_name (reader));
+                     _("“%s” line 1: the file is empty"), sd_csv_reader_get_name (reader));
       return FALSE;
     }
   if (sd_csv_reader_get_status (reader) == SD_CSV_RECORD_FIELD_TOO_LARGE)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
                    sd_csv_reader_get_n_fields (reader) >= SD_CSV_MAX_FIELDS - 1
-                   ? "“%s” line 1: the header has more than 4,095 columns, more than any shop export — is this really CSV?"
-                   : "“%s” line 1: a header field is larger than 1 MiB — is this really CSV?",
+                   ? _("“%s” line 1: the header has more than 4,095 columns, more than any shop export — is this really CSV?")
+                   : _("“%s” line 1: a header field is larger than 1 MiB — is this really CSV?"),
                    sd_csv_reader_get_name (reader));
       return FALSE;
     }
@@ -1781,8 +1782,8 @@ detect (SdCsvReader     *reader,
         {
           g_autofree char *preview = header_preview (reader);
           g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                       "“%s” line 1: no known header (it starts “%s”); choose the format, "
-                       "or see “Import formats” in the README for the columns each one needs",
+                       _("“%s” line 1: no known header (it starts “%s”); choose the format, "
+                         "or see “Import formats” in the README for the columns each one needs"),
                        sd_csv_reader_get_name (reader), preview);
         }
       return found;
@@ -1794,21 +1795,26 @@ detect (SdCsvReader     *reader,
   if (missing)
     {
       g_auto(GStrv) alternatives = g_strsplit (missing, "|", -1);
-      g_autofree char *names = g_strjoinv ("” or “", alternatives);
-      g_autofree char *looks = found ? g_strdup_printf (" (it looks like %s)", _(found->label)) : g_strdup ("");
-      g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                   "“%s” line 1: %s needs a column “%s”, and the header has none%s",
-                   sd_csv_reader_get_name (reader), _(formats[wanted]->label), names, looks);
+      /* TRANSLATORS: joins the names of alternative columns, as in “Email” or “E-mail” */
+      g_autofree char *names = g_strjoinv (_("” or “"), alternatives);
+      if (found)
+        g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                     _("“%s” line 1: %s needs a column “%s”, and the header has none (it looks like %s)"),
+                     sd_csv_reader_get_name (reader), _(formats[wanted]->label), names, _(found->label));
+      else
+        g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                     _("“%s” line 1: %s needs a column “%s”, and the header has none"),
+                     sd_csv_reader_get_name (reader), _(formats[wanted]->label), names);
     }
   else if (found)
     g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                 "“%s” line 1: this looks like %s, not %s",
+                 _("“%s” line 1: this looks like %s, not %s"),
                  sd_csv_reader_get_name (reader), _(found->label), _(formats[wanted]->label));
   else
     {
       g_autofree char *preview = header_preview (reader);
       g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                   "“%s” line 1: the header (“%s”) is not that of %s",
+                   _("“%s” line 1: the header (“%s”) is not that of %s"),
                    sd_csv_reader_get_name (reader), preview, _(formats[wanted]->label));
     }
   return NULL;
@@ -1876,14 +1882,14 @@ check_shape (SdImportContext *ctx)
       break;
     case SD_CSV_RECORD_FIELD_TOO_LARGE:
       sd_import_reject (ctx, sd_csv_reader_get_multiline (reader)
-                        ? "unbalanced quote: the quote opened on this line runs on for over 1 MiB"
-                        : "a field is larger than 1 MiB (or the row has thousands of columns)");
+                        ? _("unbalanced quote: the quote opened on this line runs on for over 1 MiB")
+                        : _("a field is larger than 1 MiB (or the row has thousands of columns)"));
       break;
     case SD_CSV_RECORD_UNCLOSED_QUOTE:
-      sd_import_reject (ctx, "unbalanced quote: the quote opened on this line is never closed");
+      sd_import_reject (ctx, _("unbalanced quote: the quote opened on this line is never closed"));
       break;
     case SD_CSV_RECORD_STRAY_QUOTE:
-      sd_import_reject (ctx, "unbalanced quote: text follows a closing quote");
+      sd_import_reject (ctx, _("unbalanced quote: text follows a closing quote"));
       break;
     }
   if (sd_csv_reader_get_status (reader) != SD_CSV_RECORD_OK)
@@ -1909,8 +1915,9 @@ check_shape (SdImportContext *ctx)
           extra_empty = FALSE;
       if (!extra_empty)
         {
-          sd_import_reject (ctx, "%u columns where the header has %u%s", n, ctx->n_header,
-                            sd_csv_reader_get_multiline (reader) ? " (an unbalanced quote?)" : "");
+          sd_import_reject (ctx, sd_csv_reader_get_multiline (reader)
+                            ? _("%u columns where the header has %u (an unbalanced quote?)")
+                            : _("%u columns where the header has %u"), n, ctx->n_header);
           if (sd_csv_reader_get_multiline (reader) && sd_csv_reader_resync (reader))
             cut_last_reject_to_first_line (ctx);
           return FALSE;
@@ -1940,8 +1947,9 @@ explain_file_size_limit (SdStore *store,
       /* Within a page or two of the limit: the next write would have passed it. */
       if (g_stat (file, &st) == 0 && (guint64) st.st_size + 128 * 1024 >= (guint64) limit.rlim_cur)
         {
-          char *message = g_strdup_printf ("%s (“%s” reached the file size limit, ulimit -f, of %" G_GUINT64_FORMAT " bytes)",
-                                           error->message, file, (guint64) limit.rlim_cur);
+          /* TRANSLATORS: the database error, then the file that reached the limit */
+          char *message = g_strdup_printf (_("%s (“%s” reached the file size limit, ulimit -f, of %llu bytes)"),
+                                           error->message, file, (unsigned long long) limit.rlim_cur);
           g_free (error->message);
           error->message = message;
           return;
@@ -1976,13 +1984,13 @@ sd_import_file (SdStore               *store,
   if (sd_store_in_transaction (store))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
-                   "Could not import “%s”: the shop is in the middle of another change", path);
+                   _("Could not import “%s”: the shop is in the middle of another change"), path);
       return NULL;
     }
 
   ctx.store = store;
   ctx.path = path;
-  ctx.name = strcmp (path, "-") == 0 ? g_strdup ("standard input") : g_path_get_basename (path);
+  ctx.name = strcmp (path, "-") == 0 ? g_strdup (_("standard input")) : g_path_get_basename (path);
   ctx.customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -2022,7 +2030,7 @@ sd_import_file (SdStore               *store,
   if (!sd_store_exec (store, "PRAGMA foreign_keys = OFF", &local) ||
       !sd_store_begin (store, &local))
     {
-      g_prefix_error (&local, "Could not start importing “%s”: ", ctx.name);
+      g_prefix_error (&local, _("Could not start importing “%s”: "), ctx.name);
       goto failed;
     }
   sd_store_set_importing (store, TRUE);
@@ -2053,8 +2061,8 @@ sd_import_file (SdStore               *store,
             sd_import_count (&ctx, "re-encoded-latin1");
           if (!ctx.info->row (&ctx, &local))
             {
-              g_prefix_error (&local, "“%s” line %" G_GUINT64_FORMAT ": ",
-                              ctx.name, sd_csv_reader_get_line (ctx.reader));
+              g_prefix_error (&local, _("“%s” line %llu: "),
+                              ctx.name, (unsigned long long) sd_csv_reader_get_line (ctx.reader));
               goto failed;
             }
           if (ctx.report->rows_rejected == rejected)
@@ -2092,7 +2100,7 @@ sd_import_file (SdStore               *store,
   if (!record_import (&ctx, started_at, &local) ||
       !sd_store_commit (store, &local))
     {
-      g_prefix_error (&local, "Could not finish importing “%s”: ", ctx.name);
+      g_prefix_error (&local, _("Could not finish importing “%s”: "), ctx.name);
       goto failed;
     }
 

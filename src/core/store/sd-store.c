@@ -576,7 +576,7 @@ sd_store_exec (SdStore     *self,
   if (sqlite3_exec (self->db, sql, NULL, NULL, &msg) != SQLITE_OK)
     {
       if (!set_file_error (self, sqlite3_extended_errcode (self->db), error))
-        g_set_error (error, SD_ERROR, SD_ERROR_DATABASE, "%s", msg ? msg : "unknown error");
+        g_set_error_literal (error, SD_ERROR, SD_ERROR_DATABASE, msg ? msg : _("unknown error"));
       sqlite3_free (msg);
       return FALSE;
     }
