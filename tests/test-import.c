@@ -366,6 +366,11 @@ test_online_retail (Fixture       *f,
   g_assert_cmpint (stats.revenue_cents, ==, 6 * 255 + 8 * 339 + 6 * 185 + 32 * 169 + 251 + 3 * 210 - 255);
   /* The import is on record, in the same transaction. */
   g_assert_cmpint (query_int (f->store, "SELECT rows_imported FROM imports"), ==, 10);
+  /* and so is the shop's currency, from its orders, for every page to show money in */
+  {
+    g_autofree char *currency = sd_store_get_setting (f->store, "shop.currency");
+    g_assert_cmpstr (currency, ==, "GBP");
+  }
 }
 
 /* The 2009–2011 release names a few columns differently and went through a spreadsheet. */

@@ -243,6 +243,30 @@ sd_import_report_save_rejects (SdImportReport  *report,
   return TRUE;
 }
 
+/* The shop's currency, once: its orders' most common, unless the shop has one already,
+ * so every page shows money the same way (sd_shop_currency). */
+static gboolean
+record_currency (SdStore  *store,
+                 GError  **error)
+{
+  g_autofree char *current = sd_store_get_setting (store, "shop.currency");
+  g_autoptr(SdStmt) stmt = NULL;
+  g_autofree char *code = NULL;
+  int rc;
+
+  if (current && *current)
+    return TRUE;
+  if (!(stmt = sd_store_prepare (store, "SELECT currency FROM orders WHERE currency IS NOT NULL AND currency <> ''"
+                                        " GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1", error)))
+    return FALSE;
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    return sd_store_fail (store, _("Could not read the orders' currency"), error);
+  sd_stmt_release (g_steal_pointer (&stmt));
+  return code == NULL || sd_store_set_setting (store, "shop.currency", code, error);
+}
+
 /* Parsers */
 
 gboolean
@@ -2096,6 +2120,8 @@ sd_import_file (SdStore               *store,
       goto failed;
     sd_import_count_add (&ctx, "non-merchandise-products", (guint64) special);
   }
+  if (!record_currency (store, &local))
+    goto failed;
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
   if (!record_import (&ctx, started_at, &local) ||
       !sd_store_commit (store, &local))
