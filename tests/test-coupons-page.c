@@ -77,6 +77,10 @@ test_preview_and_save (void)
   UI_WAIT_UNTIL (gtk_widget_get_visible (problem), 10);
   g_test_message ("refused: %s", gtk_label_get_text (GTK_LABEL (problem)));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "Segment is"));
+  /* and shows no figures: not the previous rule's reach and cost beside it */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("reach_label"))), ==, "—");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("cost_label"))), ==, "—");
+  g_assert_cmpint (sd_coupons_page_get_reach (page ()), ==, -1);
 
   /* Back to the saved rule; rename it and save: a second version. */
   UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 30);

@@ -596,6 +596,26 @@ show_preview (SdCouponsPage *self,
   self->edit_preview = g_steal_pointer (&work->edited_preview);
 }
 
+/* A rule that cannot be previewed yet (a new one, or a condition without its value) shows
+ * no figures at all: never the previous rule's reach and cost beside the edit. */
+static void
+clear_preview (SdCouponsPage *self,
+               const char    *why)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  self->reach = -1;
+  gtk_label_set_text (self->reach_label, "—");
+  gtk_label_set_text (self->cost_label, "—");
+  gtk_label_set_text (self->reach_delta_label, why);
+  gtk_label_set_text (self->cost_delta_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->budget_label), FALSE);
+  clear_list (self->overlap_list);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No preview yet"));
+  gtk_list_box_append (self->overlap_list, row);
+  g_clear_pointer (&self->edit_preview, sd_rule_preview_free);
+}
+
 static void
 preview_done_cb (GObject      *object,
                  GAsyncResult *result,
@@ -629,6 +649,7 @@ run_preview (gpointer user_data)
   if (rule == NULL)
     {
       gtk_label_set_text (self->problem_label, error->message);
+      clear_preview (self, _("Complete the conditions to see who the rule reaches"));
       return G_SOURCE_REMOVE;
     }
   if (self->facts == NULL)
