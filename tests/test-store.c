@@ -535,6 +535,40 @@ test_check_file (Fixture       *f,
   g_unlink (partial);
 }
 
+static void
+count_cb (SdStore *store,
+          guint   *counter)
+{
+  (*counter)++;
+}
+
+/* Pages listen to the part of the shop they show: a saved coupon rule reaches the
+ * Recommendations page's offers (plain "changed") without reloading the Overview
+ * ("changed::data"). */
+static void
+test_changed_details (Fixture       *f,
+                      gconstpointer  data)
+{
+  guint any = 0, data_only = 0, coupons_only = 0;
+
+  g_signal_connect (f->store, "changed", G_CALLBACK (count_cb), &any);
+  g_signal_connect (f->store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (count_cb), &data_only);
+  g_signal_connect (f->store, "changed::" SD_STORE_CHANGED_COUPONS, G_CALLBACK (count_cb), &coupons_only);
+
+  sd_store_notify_changed_detail (f->store, SD_STORE_CHANGED_COUPONS);
+  g_assert_cmpuint (any, ==, 1);
+  g_assert_cmpuint (data_only, ==, 0);
+  g_assert_cmpuint (coupons_only, ==, 1);
+
+  sd_store_notify_changed (f->store);
+  g_assert_cmpuint (any, ==, 2);
+  g_assert_cmpuint (data_only, ==, 1);
+  g_assert_cmpuint (coupons_only, ==, 1);
+  g_signal_handlers_disconnect_by_func (f->store, count_cb, &any);
+  g_signal_handlers_disconnect_by_func (f->store, count_cb, &data_only);
+  g_signal_handlers_disconnect_by_func (f->store, count_cb, &coupons_only);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -542,6 +576,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/store/schema", Fixture, NULL, fixture_set_up, test_schema, fixture_tear_down);
+  g_test_add ("/store/changed-details", Fixture, NULL, fixture_set_up, test_changed_details, fixture_tear_down);
   g_test_add ("/store/reopen", Fixture, NULL, fixture_set_up, test_reopen_keeps_data, fixture_tear_down);
   g_test_add ("/store/foreign-keys", Fixture, NULL, fixture_set_up, test_foreign_keys_enforced, fixture_tear_down);
   g_test_add ("/store/newer-schema", Fixture, NULL, fixture_set_up, test_newer_schema_refused, fixture_tear_down);

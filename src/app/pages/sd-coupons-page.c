@@ -701,6 +701,8 @@ restore_clicked_cb (GtkButton     *button,
   message = g_strdup_printf (_("Restored version %d as the newest version"), version);
   toast (self, message);
   reload (self);
+  /* The offers on the Recommendations page and the chatbot's answers follow. */
+  sd_store_notify_changed_detail (self->store, SD_STORE_CHANGED_COUPONS);
 }
 
 static void
@@ -1044,6 +1046,7 @@ save_action (GtkWidget  *widget,
   message = g_strdup_printf (_("Saved “%s”"), rule->name);
   toast (self, message);
   reload (self);
+  sd_store_notify_changed_detail (self->store, SD_STORE_CHANGED_COUPONS);
 }
 
 static void
@@ -1063,6 +1066,7 @@ delete_response_cb (AdwMessageDialog *dialog,
     }
   g_clear_pointer (&self->saved, sd_coupon_rule_free);
   reload (self);
+  sd_store_notify_changed_detail (self->store, SD_STORE_CHANGED_COUPONS);
 }
 
 static void
@@ -1291,7 +1295,9 @@ sd_coupons_page_set_store (SdCouponsPage *self,
   g_clear_pointer (&self->saved, sd_coupon_rule_free);
   g_clear_pointer (&self->facts, facts_box_unref);
   if (store)
-    g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
+    /* Its own saves it reloads itself; an import or a trained model (interest) changes
+     * who a rule reaches. */
+    g_signal_connect_swapped (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (store_changed_cb), self);
   reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }

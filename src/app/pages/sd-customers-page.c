@@ -434,7 +434,7 @@ sd_customers_page_set_store (SdCustomersPage *self,
   gtk_stack_set_visible_child_name (self->stack, "loading");
   if (store)
     {
-      g_signal_connect_object (store, "changed", G_CALLBACK (mark_stale), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (mark_stale), self, G_CONNECT_SWAPPED);
       mark_stale (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);

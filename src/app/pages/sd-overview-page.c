@@ -445,7 +445,7 @@ sd_overview_page_set_store (SdOverviewPage *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
   if (store)
-    g_signal_connect_object (store, "changed", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
   g_clear_pointer (&self->summary, sd_shop_summary_free);
   if (store)
     {

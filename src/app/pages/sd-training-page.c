@@ -1567,7 +1567,7 @@ sd_training_page_set_store (SdTrainingPage *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
   if (store)
-    g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
   /* Runs of another shop mean nothing here; the newest one is drawn, so a shop with a
    * history does not open on empty charts. */
   g_hash_table_remove_all (self->overlaid);

@@ -326,15 +326,23 @@ sd_store_class_init (SdStoreClass *klass)
   G_OBJECT_CLASS (klass)->finalize = sd_store_finalize;
 
   signals[SIGNAL_CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 void
 sd_store_notify_changed (SdStore *self)
 {
+  sd_store_notify_changed_detail (self, SD_STORE_CHANGED_DATA);
+}
+
+void
+sd_store_notify_changed_detail (SdStore    *self,
+                                const char *what)
+{
   g_return_if_fail (SD_IS_STORE (self));
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  g_return_if_fail (what != NULL);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_from_string (what));
 }
 
 static void

@@ -81,9 +81,15 @@ void          sd_store_set_wait          (SdStore         *self,
  * for an import. Dropped by the system if the process dies. */
 void          sd_store_set_importing     (SdStore      *self,
                                           gboolean      importing);
-/* Tells views that the data changed (after an import or a training run finished in a
- * worker's own connection): emits SdStore::changed. Main thread only. */
+/* Tells views that something changed, as the detail of SdStore::changed, so each page
+ * reloads only what it shows: "data" (an import, a sync, a trained model: everything may
+ * differ) or "coupons" (a rule saved, restored or deleted). A handler of plain "changed"
+ * hears both. Main thread only. */
+#define SD_STORE_CHANGED_DATA    "data"
+#define SD_STORE_CHANGED_COUPONS "coupons"
 void          sd_store_notify_changed    (SdStore      *self);
+void          sd_store_notify_changed_detail (SdStore  *self,
+                                          const char   *what);
 sqlite3      *sd_store_get_db            (SdStore      *self);
 int           sd_store_schema_version    (void);
 
