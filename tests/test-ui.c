@@ -732,6 +732,50 @@ test_scroll (void)
   g_assert_true (sd_window_open_shop (window, shop_path));
 }
 
+/* The merchandiser marks a product as postage on the Data page: the shop keeps it, and the
+ * table shows it; the menu is only there for products, and needs a row. */
+static void
+test_product_kind (void)
+{
+  SdDataPage *page = data_page ();
+  SdTableModel *model = sd_data_page_get_model (page);
+  GtkColumnView *view = GTK_COLUMN_VIEW (find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), SD_TYPE_DATA_PAGE, "kind_button"));
+  g_autoptr(SdTableRow) row = NULL;
+  g_autoptr(SdTableRow) again = NULL;
+  gint64 id;
+
+  sd_data_page_show_table (page, SD_TABLE_PRODUCTS);
+  wait_model (model);
+  g_assert_true (gtk_widget_get_visible (button));
+  gtk_selection_model_unselect_all (gtk_column_view_get_model (view));
+  g_assert_false (gtk_widget_get_sensitive (button));
+  gtk_selection_model_select_item (gtk_column_view_get_model (view), 0, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  id = sd_table_row_get_rowid (row);
+  g_assert_cmpstr (sd_table_row_get_value (row, 6), ==, "Merchandise");
+  g_assert_cmpint (count_sql ("SELECT count(*) FROM products WHERE kind = 'shipping'"), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "data.set-product-kind", "s", "shipping"));
+  g_assert_cmpint (count_sql ("SELECT count(*) FROM products WHERE kind = 'shipping'"), ==, 1);
+  wait_model (model);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    {
+      g_autoptr(SdTableRow) r = g_list_model_get_item (G_LIST_MODEL (model), i);
+      if (sd_table_row_get_rowid (r) == id)
+        again = g_steal_pointer (&r);
+      if (again)
+        break;
+    }
+  g_assert_nonnull (again);
+  g_assert_cmpstr (sd_table_row_get_value (again, 6), ==, "Shipping");
+
+  sd_data_page_show_table (page, SD_TABLE_CUSTOMERS);
+  wait_model (model);
+  g_assert_false (gtk_widget_get_visible (button));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -764,6 +808,7 @@ main (int    argc,
 
   g_test_add_func ("/ui/pages", test_pages);
   g_test_add_func ("/ui/data-model", test_data_model);
+  g_test_add_func ("/ui/product-kind", test_product_kind);
   g_test_add_func ("/ui/refuses-foreign-files", test_refuses_foreign_files);
   g_test_add_func ("/ui/switch-shops", test_switch_shops);
   g_test_add_func ("/ui/import", test_import);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sd-data-page.h"
+#include "sd-product-kind.h"
 #include "sd-format.h"
 #include "sd-import-report-window.h"
 #include "sd-import.h"
@@ -23,6 +24,7 @@ struct _SdDataPage
   GtkWidget       parent_instance;
 
   GtkDropDown    *table_dropdown;
+  GtkMenuButton  *kind_button;
   GtkSearchEntry *search_entry;
   GtkLabel       *count_label;
   GtkSpinner     *busy_spinner;
@@ -54,6 +56,8 @@ struct _SdDataPage
 };
 
 G_DEFINE_FINAL_TYPE (SdDataPage, sd_data_page, GTK_TYPE_WIDGET)
+
+static void update_kind_button (SdDataPage *self);
 
 enum {
   PROP_0,
@@ -295,6 +299,7 @@ sd_data_page_show_table (SdDataPage *self,
   rebuild_columns (self, table);
   self->rebuilding = FALSE;
   update_status (self);
+  update_kind_button (self);
 }
 
 static void
@@ -678,6 +683,7 @@ sd_data_page_set_store (SdDataPage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import",
                                  store != NULL && self->import_job == NULL);
   update_status (self);
+  update_kind_button (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
@@ -759,6 +765,60 @@ sd_data_page_set_property (GObject      *object,
     }
 }
 
+/* ---- A product's kind --------------------------------------------------------------- */
+
+/* The kind menu is for products, and acts on the selected one. */
+static void
+update_kind_button (SdDataPage *self)
+{
+  gboolean products = sd_table_model_get_table (self->model) == SD_TABLE_PRODUCTS;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->kind_button), products && self->store != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->kind_button),
+                            gtk_single_selection_get_selected_item (self->selection) != NULL);
+}
+
+/* The rules' choice is kept over a re-import; the merchandiser's choice here is final, and
+ * every page's figures follow (SdStore::changed). */
+static void
+set_product_kind_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SdDataPage *self = SD_DATA_PAGE (widget);
+  SdTableRow *row = gtk_single_selection_get_selected_item (self->selection);
+  SdProductKind kind;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (row == NULL || self->store == NULL ||
+      !sd_product_kind_from_string (g_variant_get_string (parameter, NULL), &kind))
+    return;
+  if (!sd_product_kind_set (self->store, sd_table_row_get_rowid (row), kind, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  /* TRANSLATORS: "P23843 is now Shipping" */
+  message = g_strdup_printf (_("%s is now %s"), sd_table_row_get_value (row, 0), sd_product_kind_label (kind));
+  toast (self, message);
+  sd_store_notify_changed (self->store);
+}
+
+static GMenuModel *
+kind_menu_new (void)
+{
+  GMenu *menu = g_menu_new ();
+
+  for (SdProductKind k = 0; k < SD_N_PRODUCT_KINDS; k++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (sd_product_kind_label (k), NULL);
+      g_menu_item_set_action_and_target (item, "data.set-product-kind", "s", sd_product_kind_to_string (k));
+      g_menu_append_item (menu, item);
+    }
+  return G_MENU_MODEL (menu);
+}
+
 static void
 sd_data_page_class_init (SdDataPageClass *klass)
 {
@@ -779,6 +839,7 @@ sd_data_page_class_init (SdDataPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-data-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, table_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdDataPage, kind_button);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, SdDataPage, busy_spinner);
@@ -801,6 +862,7 @@ sd_data_page_class_init (SdDataPageClass *klass)
   gtk_widget_class_install_action (widget_class, "data.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "data.search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "data.cancel-import", NULL, cancel_import_action);
+  gtk_widget_class_install_action (widget_class, "data.set-product-kind", "s", set_product_kind_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "data.search", NULL);
 }
 
@@ -827,6 +889,11 @@ sd_data_page_init (SdDataPage *self)
   for (guint t = 0; t < SD_N_TABLES; t++)
     gtk_string_list_append (titles, sd_table_get_title (t));
   gtk_drop_down_set_model (self->table_dropdown, G_LIST_MODEL (titles));
+  {
+    g_autoptr(GMenuModel) kinds = kind_menu_new ();
+    gtk_menu_button_set_menu_model (self->kind_button, kinds);
+  }
+  g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (update_kind_button), self, G_CONNECT_SWAPPED);
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
 
   self->rate_chart = SD_LINE_CHART (sd_line_chart_new ());

@@ -382,7 +382,7 @@ read_record (sqlite3_stmt    *stmt,
 
       if (!found || sqlite3_column_type (stmt, i) == SQLITE_NULL)
         value->is_null = TRUE;
-      else if (spec->columns[i].kind == SD_COLUMN_TEXT)
+      else if (spec->columns[i].kind == SD_COLUMN_TEXT || spec->columns[i].kind == SD_COLUMN_PRODUCT_KIND)
         value->text = g_strdup ((const char *) sqlite3_column_text (stmt, i));
       else
         value->number = sqlite3_column_int64 (stmt, i);
