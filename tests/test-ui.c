@@ -727,7 +727,10 @@ test_scroll (void)
   save_screenshot (GTK_WIDGET (window), "data-events-scrolled");
   /* Reading the rows (a page or two of 256 by rowid) is a small part of a jump next to
    * what GTK spends rebinding and redrawing the table anyway. */
-  g_assert_cmpfloat (fresh_ms, <, cached_ms * 1.2 + 5.0);
+  /* Half again plus 20 ms: on a shared 2-core machine, with another test beside this one,
+   * the same jumps' CPU time varies by a third between blocks; a regression that reads rows
+   * on the main thread costs several times the redraw. */
+  g_assert_cmpfloat (fresh_ms, <, cached_ms * 1.5 + 20.0);
 
   g_assert_true (sd_window_open_shop (window, shop_path));
 }
