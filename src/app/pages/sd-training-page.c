@@ -96,6 +96,24 @@ static void update_empty (SdTrainingPage *self);
 
 /* ---- Helpers ---------------------------------------------------------------------- */
 
+/* Text as Pango markup: &, < and > escaped, and nothing else. g_markup_escape_text()
+ * also turns ' into &apos;, which some labels then show literally ("customer&apos;s"). */
+static char *
+escape_markup (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text ? text : ""; *p; p++)
+    switch (*p)
+      {
+      case '&': g_string_append (out, "&amp;"); break;
+      case '<': g_string_append (out, "&lt;"); break;
+      case '>': g_string_append (out, "&gt;"); break;
+      default:  g_string_append_c (out, *p);
+      }
+  return g_string_free (out, FALSE);
+}
+
 static GtkWindow *
 get_window (SdTrainingPage *self)
 {
@@ -299,7 +317,7 @@ show_row_error (GtkWidget  *row,
   if (ADW_IS_ACTION_ROW (row))
     {
       const char *subtitle = g_object_get_data (G_OBJECT (row), "sd-subtitle");
-      g_autofree char *escaped = g_markup_escape_text (message ? message : subtitle ? subtitle : "", -1);
+      g_autofree char *escaped = escape_markup (message ? message : subtitle ? subtitle : "");
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
     }
   else if (label)
@@ -523,7 +541,7 @@ make_param_row (SdTrainingPage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nick);
   if (ADW_IS_ACTION_ROW (row))
     {
-      g_autofree char *escaped = g_markup_escape_text (subtitle, -1);
+      g_autofree char *escaped = escape_markup (subtitle);
       g_object_set_data_full (G_OBJECT (row), "sd-subtitle", g_strdup (subtitle), g_free);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
@@ -1295,7 +1313,7 @@ make_run_row (SdTrainingPage  *self,
   gint64 *id = g_new (gint64, 1);
 
   {
-    g_autofree char *escaped_label = g_markup_escape_text (label, -1);
+    g_autofree char *escaped_label = escape_markup (label);
     title = g_strdup_printf ("%s <span alpha=\"60%%\">#%" G_GINT64_FORMAT "</span>",
                              escaped_label, run_id);
   }
@@ -1326,7 +1344,7 @@ make_run_row (SdTrainingPage  *self,
     }
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  escaped = g_markup_escape_text (subtitle->str, -1);
+  escaped = escape_markup (subtitle->str);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
   gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
   *id = run_id;
