@@ -1127,8 +1127,10 @@ ready_done_cb (GObject      *object,
   for (guint i = 0; i < self->customers->len; i++)
     {
       SdCustomerEntry *c = g_ptr_array_index (self->customers, i);
-      g_autofree char *label = c->id ? g_strdup_printf ("%s (%s)", c->name ? c->name : "—", c->external_id)
-                                     : g_strdup (c->name);
+      /* A shop without names (Online Retail) lists its customers by id, not as "— (14911)". */
+      g_autofree char *label = c->id == 0 ? g_strdup (c->name)
+                               : c->name && *c->name ? g_strdup_printf ("%s (%s)", c->name, c->external_id)
+                               : g_strdup (c->external_id);
       gtk_string_list_append (names, label);
     }
   g_signal_handlers_block_by_func (self->customer_drop, selection_changed_cb, self);

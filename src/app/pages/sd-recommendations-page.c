@@ -993,6 +993,8 @@ show_header (SdRecommendationsPage *self,
 
   gtk_label_set_text (self->name_label, name);
   adw_avatar_set_text (self->avatar, name);
+  /* Initials of a name; a bare id (14911) would make an avatar saying "1". */
+  adw_avatar_set_show_initials (self->avatar, p->name != NULL && *p->name != '\0');
   if (p->country)
     g_string_append_printf (detail, " · %s", p->country);
   if (p->segment)
@@ -1520,6 +1522,7 @@ sd_recommendations_page_show_customer (SdRecommendationsPage *self,
       g_clear_object (&self->shown);
       gtk_label_set_text (self->name_label, key);
       adw_avatar_set_text (self->avatar, key);
+      adw_avatar_set_show_initials (self->avatar, FALSE);
       show_loading (self);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "recommendations.export", FALSE);
       gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (
