@@ -368,6 +368,32 @@ test_offers (void)
   g_print ("# %s: %u offers from the engine, %u on the page\n", customer, n, sd_recommendations_page_get_n_offers (p));
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), ==, n);
+  /* One basket, named: the discounts are on the customer's last order, and the caption says
+   * that order's amount (computed here by SQL over its merchandise lines). */
+  {
+    GtkLabel *caption = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (p), SD_TYPE_RECOMMENDATIONS_PAGE,
+                                                                   "offers_caption"));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+        "SELECT sum(l.quantity * l.unit_price_cents) FROM order_lines l"
+        " LEFT JOIN products p ON p.id = l.product_id"
+        " WHERE coalesce(p.kind, 'merchandise') = 'merchandise' AND l.order_id ="
+        "  (SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id"
+        "   WHERE c.external_id = ?1 AND o.status NOT IN ('cancelled', 'refunded', 'pending')"
+        "   ORDER BY o.placed_at DESC, o.id DESC LIMIT 1)", &error);
+    gint64 cents;
+    g_autofree char *amount = NULL;
+
+    g_assert_no_error (error);
+    sqlite3_bind_text (stmt, 1, customer, -1, SQLITE_TRANSIENT);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    cents = sqlite3_column_int64 (stmt, 0);
+    amount = g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", cents / 100, (int) (cents % 100));
+    g_print ("# caption: %s\n", gtk_label_get_text (caption));
+    g_assert_nonnull (strstr (gtk_label_get_text (caption), "last order"));
+    g_assert_nonnull (strstr (gtk_label_get_text (caption), amount));
+  }
   shoot ("recommendations-offers");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", busiest));
   wait_for_view ();

@@ -304,6 +304,8 @@ typedef struct {
   GPtrArray  *offers;        /* Offer */
   char       *offers_error;
   gint64      basket_cents;
+  gint64      basket_items;
+  gboolean    basket_is_last_order;
   gboolean    has_stock;
   gboolean    has_prices;
   RecList     lists[2];
@@ -482,7 +484,14 @@ apply_coupons (ViewWork *w)
   index = sd_customer_facts_find (cache->facts, w->customer_id);
   if (index < 0)
     return;
-  w->basket_cents = cache->facts->customers[index].basket_cents;
+  /* The basket the discounts are computed on, named as such: the customer's last order
+   * (the shop's typical basket for someone who never ordered). */
+  {
+    g_autoptr(SdCart) cart = sd_coupon_engine_typical_cart (cache->engine, (guint) index);
+    w->basket_cents = cart->subtotal_cents;
+    w->basket_items = cart->items;
+    w->basket_is_last_order = cache->facts->customers[index].basket_len > 0;
+  }
   applied = sd_coupon_engine_apply (cache->engine, (guint) index, NULL);
   for (guint i = 0; i < applied->len; i++)
     {
@@ -1263,9 +1272,16 @@ show_offers (SdRecommendationsPage *self,
   if (w->basket_cents > 0)
     {
       g_autofree char *basket = sd_format_money (w->basket_cents, self->currency);
-      g_autofree char *caption = g_strdup_printf (_("Enabled coupon rules that apply to this customer, in the order "
-                                                    "they apply, with the discount on their typical basket (%s)."),
-                                                  basket);
+      g_autofree char *caption = w->basket_is_last_order
+        ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "Enabled coupon rules that apply to this customer, in the order they apply, "
+                                        "with the discount on their last order (%s, %d item).",
+                                        "Enabled coupon rules that apply to this customer, in the order they apply, "
+                                        "with the discount on their last order (%s, %d items).", (gulong) w->basket_items),
+                           basket, (int) w->basket_items)
+        : g_strdup_printf (_("Enabled coupon rules that apply to this customer, in the order they apply, "
+                             "with the discount on the shop's typical basket (%s): they have not ordered yet."),
+                           basket);
       gtk_label_set_text (self->offers_caption, caption);
     }
   else
