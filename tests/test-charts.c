@@ -167,6 +167,33 @@ test_line_chart (void)
   gtk_widget_activate_action (chart, "chart.reset-view", NULL);
   g_assert_false (sd_line_chart_get_zoomed (SD_LINE_CHART (chart)));
 
+  /* Zooming out never shows epochs before the first; a view that reaches the newest
+   * epoch follows the curve as training appends; one that does not stays put. */
+  {
+    double x0, x1, y0, y1;
+
+    for (guint i = 0; i < 3; i++)
+      gtk_widget_activate_action (chart, "chart.zoom-out", NULL);
+    sd_line_chart_get_x_view (SD_LINE_CHART (chart), &x0, &x1);
+    g_assert_cmpfloat (x0, >=, 0.0);   /* the first point, at epoch 0 */
+    g_assert_cmpfloat (x1, >=, 20.0);
+    sd_line_chart_append (SD_LINE_CHART (chart), 0, 40, 0.3);
+    sd_line_chart_get_x_view (SD_LINE_CHART (chart), &y0, &y1);
+    g_assert_cmpfloat (y1, >=, 40.0);
+    g_assert_cmpfloat (y1 - y0, ==, x1 - x0);
+    gtk_widget_activate_action (chart, "chart.reset-view", NULL);
+
+    gtk_widget_activate_action (chart, "chart.zoom-in", NULL);
+    gtk_widget_activate_action (chart, "chart.zoom-in", NULL);
+    sd_line_chart_get_x_view (SD_LINE_CHART (chart), &x0, &x1);
+    g_assert_cmpfloat (x1, <, 40.0);
+    sd_line_chart_append (SD_LINE_CHART (chart), 0, 41, 0.3);
+    sd_line_chart_get_x_view (SD_LINE_CHART (chart), &y0, &y1);
+    g_assert_cmpfloat (y0, ==, x0);
+    g_assert_cmpfloat (y1, ==, x1);
+    gtk_widget_activate_action (chart, "chart.reset-view", NULL);
+  }
+
   /* The description names every series and the last value of each. */
   last_text = sd_chart_format_value (last_val);
   g_test_message ("description: %s", sd_line_chart_get_description (SD_LINE_CHART (chart)));

@@ -34,6 +34,7 @@ struct _SdLineChart
   /* A user view: when x is fixed, y re-fits to the visible x range unless fixed too. */
   gboolean      x_fixed, y_fixed;
   double        vx0, vx1, vy0, vy1;
+  gboolean      follow_end;   /* a zoomed view at the newest x keeps following it */
 
   SdChartFrame  frame;         /* as last drawn on screen, for hit testing */
   gboolean      has_frame;
@@ -177,6 +178,45 @@ set_zoomed (SdLineChart *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOMED]);
 }
 
+/* The x extent of every series' points. */
+static gboolean
+data_x_bounds (SdLineChart *self,
+               double      *x0,
+               double      *x1)
+{
+  *x0 = INFINITY;
+  *x1 = -INFINITY;
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      double a, b;
+
+      if (sd_chart_series_get_bounds (s->data, FALSE, FALSE, -INFINITY, INFINITY, &a, &b, NULL, NULL))
+        {
+          *x0 = MIN (*x0, a);
+          *x1 = MAX (*x1, b);
+        }
+    }
+  return *x0 <= *x1;
+}
+
+/* After a zoom or a pan: the view never starts before the data (no negative epochs), and
+ * a view that reaches the newest point follows the curve as training adds to it. */
+static void
+settle_x_view (SdLineChart *self)
+{
+  double a, b, width = self->vx1 - self->vx0;
+
+  if (!data_x_bounds (self, &a, &b))
+    return;
+  if (self->vx0 < a)
+    {
+      self->vx0 = a;
+      self->vx1 = a + width;
+    }
+  self->follow_end = self->vx1 >= b;
+}
+
 static void
 compute_domains (SdLineChart  *self,
                  SdChartScale *xs,
@@ -188,6 +228,13 @@ compute_domains (SdLineChart  *self,
 
   if (self->x_fixed)
     {
+      double a, b;
+
+      if (self->follow_end && data_x_bounds (self, &a, &b) && b > self->vx1)
+        {
+          self->vx0 += b - self->vx1;
+          self->vx1 = b;
+        }
       x0 = self->vx0;
       x1 = self->vx1;
     }
@@ -715,6 +762,7 @@ zoom_axis (SdLineChart *self,
       sd_chart_scale_zoom (&s, factor, anchor);
       self->vx0 = s.d0;
       self->vx1 = s.d1;
+      settle_x_view (self);
       set_zoomed (self, TRUE, self->y_fixed);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -730,7 +778,8 @@ scroll_cb (GtkEventControllerScroll *scroll,
   double delta = dy != 0 ? dy : dx;
   gboolean y_axis = (state & GDK_SHIFT_MASK) != 0;
 
-  if (!self->has_frame || delta == 0)
+  /* The plain wheel scrolls the page the chart sits in; Ctrl+wheel zooms (Shift for y). */
+  if (!self->has_frame || delta == 0 || (state & GDK_CONTROL_MASK) == 0)
     return FALSE;
   zoom_axis (self, y_axis, pow (ZOOM_STEP, delta),
              y_axis ? self->hover_py : self->hover_px);
@@ -770,6 +819,7 @@ drag_update_cb (GtkGestureDrag *drag,
   self->vx1 = xs.d1;
   self->vy0 = ys.d0;
   self->vy1 = ys.d1;
+  settle_x_view (self);
   set_zoomed (self, TRUE, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1164,8 +1214,22 @@ sd_line_chart_zoom (SdLineChart *self,
   sd_chart_scale_zoom (&xs, factor, 0.5);
   self->vx0 = xs.d0;
   self->vx1 = xs.d1;
+  settle_x_view (self);
   set_zoomed (self, TRUE, self->y_fixed);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+sd_line_chart_get_x_view (SdLineChart *self,
+                          double      *x0,
+                          double      *x1)
+{
+  SdChartScale xs, ys;
+
+  g_return_if_fail (SD_IS_LINE_CHART (self));
+  compute_domains (self, &xs, &ys);
+  *x0 = xs.d0;
+  *x1 = xs.d1;
 }
 
 const char *

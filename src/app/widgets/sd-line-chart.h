@@ -53,6 +53,10 @@ double      sd_line_chart_get_smoothing    (SdLineChart  *self);
  * view is anything else. */
 void        sd_line_chart_reset_view       (SdLineChart  *self);
 gboolean    sd_line_chart_get_zoomed       (SdLineChart  *self);
+/* The x interval on show (zoomed or not). */
+void        sd_line_chart_get_x_view       (SdLineChart  *self,
+                                            double       *x0,
+                                            double       *x1);
 /* Zooms the x axis by @factor (< 1 zooms in) around the centre: for keyboard and tests. */
 void        sd_line_chart_zoom             (SdLineChart  *self,
                                             double        factor);

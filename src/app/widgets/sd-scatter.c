@@ -369,9 +369,11 @@ scroll_cb (GtkEventControllerScroll *scroll,
            double                    dy,
            SdScatter                *self)
 {
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (scroll));
   double delta = dy != 0 ? dy : dx;
 
-  if (!self->has_frame || delta == 0)
+  /* The plain wheel scrolls the page; Ctrl+wheel zooms, as in the line charts. */
+  if (!self->has_frame || delta == 0 || (state & GDK_CONTROL_MASK) == 0)
     return FALSE;
   zoom_at (self, pow (ZOOM_STEP, delta), self->pointer_x, self->pointer_y);
   return TRUE;
