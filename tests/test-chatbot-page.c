@@ -56,6 +56,26 @@ test_conversation (void)
                                                                 "conversation_stack"));
     g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "chat");
   }
+  /* A press on an earlier bot bubble selects that turn (its text is selectable, which used
+   * to keep the click from the row). */
+  {
+    GtkListBox *messages = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (page ()), SD_TYPE_CHATBOT_PAGE,
+                                                                        "messages"));
+    GtkListBoxRow *first_bot = gtk_list_box_get_row_at_index (messages, 1);
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (first_bot));
+    GtkGesture *click = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && click == NULL; i++)
+      {
+        g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+        if (GTK_IS_GESTURE_CLICK (c))
+          click = GTK_GESTURE (c);
+      }
+    g_assert_nonnull (click);
+    g_assert_false (gtk_list_box_row_is_selected (first_bot));
+    g_signal_emit_by_name (click, "pressed", 1, 10.0, 10.0);
+    g_assert_true (gtk_list_box_row_is_selected (first_bot));
+  }
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   ui_test_save_screenshot (GTK_WIDGET (window), "page-chatbot");
 }

@@ -481,6 +481,22 @@ bubble (const char *text,
   return box;
 }
 
+/* A press on a bot bubble selects its turn for the inspector. The bubble's text is
+ * selectable (for copying), and a selectable label keeps clicks to itself: the gesture
+ * runs in the capture phase, before it, and does not claim the press. */
+static void
+bubble_pressed_cb (GtkGestureClick *click,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   GtkListBoxRow   *row)
+{
+  GtkWidget *list = gtk_widget_get_parent (GTK_WIDGET (row));
+
+  if (GTK_IS_LIST_BOX (list) && !gtk_list_box_row_is_selected (row))
+    gtk_list_box_select_row (GTK_LIST_BOX (list), row);
+}
+
 static void
 append_turn_rows (SdChatbotPage *self,
                   guint          index)
@@ -506,6 +522,12 @@ append_turn_rows (SdChatbotPage *self,
   g_object_set_data (G_OBJECT (bot_row), "turn", GUINT_TO_POINTER (index));
   gtk_widget_add_css_class (bot_row, "sd-chat-row");
   gtk_widget_set_tooltip_text (bot_row, _("Show what the chatbot understood"));
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+    g_signal_connect_object (click, "pressed", G_CALLBACK (bubble_pressed_cb), bot_row, 0);
+    gtk_widget_add_controller (bot_row, GTK_EVENT_CONTROLLER (click));
+  }
 
   gtk_list_box_append (self->messages, user_row);
   gtk_list_box_append (self->messages, bot_row);
