@@ -77,6 +77,9 @@ test_preview_and_save (void)
   UI_WAIT_UNTIL (gtk_widget_get_visible (problem), 10);
   g_test_message ("refused: %s", gtk_label_get_text (GTK_LABEL (problem)));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "Segment is"));
+  /* as a hint while it is written, not as an error */
+  g_assert_true (gtk_widget_has_css_class (problem, "dim-label"));
+  g_assert_false (gtk_widget_has_css_class (problem, "error"));
   /* and shows no figures: not the previous rule's reach and cost beside it */
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("reach_label"))), ==, "—");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("cost_label"))), ==, "—");

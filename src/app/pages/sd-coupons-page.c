@@ -648,7 +648,11 @@ run_preview (gpointer user_data)
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), rule == NULL);
   if (rule == NULL)
     {
+      /* While the rule is being written, what it still lacks is a hint, not an error:
+       * the error style is for a save that fails. */
       gtk_label_set_text (self->problem_label, error->message);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->problem_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "dim-label");
       clear_preview (self, _("Complete the conditions to see who the rule reaches"));
       return G_SOURCE_REMOVE;
     }
@@ -1037,6 +1041,8 @@ save_action (GtkWidget  *widget,
 
   if (rule == NULL || !sd_coupon_rule_save (self->store, rule, &error))
     {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->problem_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "error");
       gtk_label_set_text (self->problem_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
       return;
