@@ -514,6 +514,9 @@ test_versions (Fixture       *f,
   g_assert_nonnull (strstr (diff, "- conditions.1: segment is vip"));
   g_assert_nonnull (strstr (diff, "+ conditions.1: segment is new"));
   g_assert_null (strstr (diff, "name:"));
+  /* each change reads old → new: the removed line comes before the added one */
+  g_assert_true (strstr (diff, "- action: 10 % off") < strstr (diff, "+ action: 15 % off"));
+  g_assert_true (strstr (diff, "- conditions.1: segment is vip") < strstr (diff, "+ conditions.1: segment is new"));
 }
 
 static void

@@ -353,10 +353,11 @@ sd_coupon_rule_diff (const SdCouponRule *before,
     {
       if (i < n && j < m && strcmp (g_ptr_array_index (a, i), g_ptr_array_index (b, j)) == 0)
         i++, j++;
-      else if (j < m && (i == n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j]))
-        g_string_append_printf (out, "+ %s\n", (char *) g_ptr_array_index (b, j++));
-      else
+      /* On a tie the old line goes first, so a change reads old → new. */
+      else if (i < n && (j == m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]))
         g_string_append_printf (out, "- %s\n", (char *) g_ptr_array_index (a, i++));
+      else
+        g_string_append_printf (out, "+ %s\n", (char *) g_ptr_array_index (b, j++));
     }
   return g_string_free (out, FALSE);
 }
