@@ -777,6 +777,12 @@ test_product_kind (void)
   sd_data_page_show_table (page, SD_TABLE_CUSTOMERS);
   wait_model (model);
   g_assert_false (gtk_widget_get_visible (button));
+
+  /* Enter or a double click on a customer opens them on the Recommendations page. */
+  g_signal_emit_by_name (view, "activate", 0);
+  g_assert_cmpstr (sd_window_get_visible_page (window), ==, "recommendations");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "data");
+  g_assert_cmpstr (sd_window_get_visible_page (window), ==, "data");
 }
 
 int

@@ -805,6 +805,24 @@ set_product_kind_action (GtkWidget  *widget,
   sd_store_notify_changed (self->store);
 }
 
+/* Enter or a double click on a customer opens them on the Recommendations page: their
+ * history, offers and recommendations. */
+static void
+row_activated_cb (SdDataPage *self,
+                  guint       position)
+{
+  g_autoptr(SdTableRow) row = NULL;
+  const char *external_id;
+
+  if (sd_table_model_get_table (self->model) != SD_TABLE_CUSTOMERS ||
+      position >= g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+    return;
+  row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  external_id = sd_table_row_get_value (row, 0);
+  if (external_id && *external_id)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-customer", "s", external_id);
+}
+
 static GMenuModel *
 kind_menu_new (void)
 {
@@ -894,6 +912,7 @@ sd_data_page_init (SdDataPage *self)
     gtk_menu_button_set_menu_model (self->kind_button, kinds);
   }
   g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (update_kind_button), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate", G_CALLBACK (row_activated_cb), self, G_CONNECT_SWAPPED);
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
 
   self->rate_chart = SD_LINE_CHART (sd_line_chart_new ());
