@@ -193,9 +193,12 @@ show_kpis (SdOverviewPage *self,
   countries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "from %ld country",
                                             "from %ld countries", s->countries),
                                (long) s->countries);
-  categories = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %ld category",
-                                             "in %ld categories", s->categories),
-                                (long) s->categories);
+  /* Online Retail's export has no categories: say so rather than "in 0 categories". */
+  categories = s->categories == 0
+               ? g_strdup (_("without categories"))
+               : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %ld category",
+                                               "in %ld categories", s->categories),
+                                  (long) s->categories);
   {
     g_autofree char *n = sd_format_count (s->counts.order_lines);
     lines = g_strdup_printf (_("%s order lines"), n);
