@@ -362,9 +362,9 @@ sd_window_open_shop (SdWindow   *self,
   g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  /* sd_store_open() would happily add Shopdesk's tables to any SQLite file, so another
-   * application's database is refused before it is opened for writing. */
-  if (!sd_store_check_file (path, &error) || !(store = sd_store_open (path, &error)))
+  /* sd_store_open() refuses, unchanged, a file that is not a Shopdesk shop (another
+   * application's database, a newer or damaged shop) before writing anything. */
+  if (!(store = sd_store_open (path, &error)))
     {
       show_error_dialog (self, _("Could not Open the Shop"), error->message);
       return FALSE;

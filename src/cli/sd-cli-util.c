@@ -201,16 +201,6 @@ sd_cli_progress_done (void)
 }
 
 void
-sd_cli_json_string (FILE       *out,
-                    const char *str)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  sd_json_append_string (text, str ? str : "");
-  fputs (text->str, out);
-}
-
-void
 sd_cli_print_json (SdJsonWriter *writer)
 {
   g_autofree char *text = sd_json_writer_finish (writer);

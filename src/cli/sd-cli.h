@@ -79,7 +79,6 @@ gboolean sd_cli_save_file   (const char  *path,
 void     sd_cli_print_error (const char   *command,
                              const GError *error);
 /* Prints a JSON-escaped string with quotes. */
-void     sd_cli_json_string (FILE *out, const char *str);
 /* Prints the writer's JSON and a newline, and frees the writer. */
 void     sd_cli_print_json  (SdJsonWriter *writer);
 

@@ -961,77 +961,6 @@ sd_store_is_read_only (SdStore *self)
   return self->read_only;
 }
 
-/* The tables every Shopdesk shop has had since schema 1. */
-static const char *const own_tables[] = {
-  "customers", "products", "orders", "order_lines", "events", "imports",
-};
-G_STATIC_ASSERT (G_N_ELEMENTS (own_tables) == 6);   /* ?1 … ?6 in sd_store_check_file() */
-
-gboolean
-sd_store_check_file (const char  *path,
-                     GError     **error)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
-  int rc, version = 0, tables = 0, ours = 0;
-
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  file = g_file_new_for_path (path);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  if (info == NULL)
-    return TRUE;   /* a new file: sd_store_open() makes an empty shop */
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("“%s” is not a file."), path);
-      return FALSE;
-    }
-  if (g_file_info_get_size (info) == 0)
-    return TRUE;
-
-  /* Read-only, and without the store's pragmas: nothing is written to a file that
-   * turns out to be someone else's. */
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db,
-                             "SELECT (SELECT user_version FROM pragma_user_version),"
-                             " (SELECT count(*) FROM sqlite_master WHERE type = 'table'),"
-                             " (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
-                             "   (?1, ?2, ?3, ?4, ?5, ?6))",
-                             -1, &stmt, NULL);
-  for (guint i = 0; rc == SQLITE_OK && i < G_N_ELEMENTS (own_tables); i++)
-    rc = sqlite3_bind_text (stmt, i + 1, own_tables[i], -1, SQLITE_STATIC);
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      version = sqlite3_column_int (stmt, 0);
-      tables = sqlite3_column_int (stmt, 1);
-      ours = sqlite3_column_int (stmt, 2);
-      rc = SQLITE_OK;
-    }
-
-  if (rc == SQLITE_NOTADB)
-    g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                 _("“%s” is not a Shopdesk shop: it is not an SQLite database."), path);
-  else if (rc != SQLITE_OK)
-    g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
-                 _("Could not read “%s”: %s."), path,
-                 db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-  else if ((version == 0 && tables > 0) || (version > 0 && ours < (int) G_N_ELEMENTS (own_tables)))
-    g_set_error (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
-                 _("“%s” is an SQLite database of another application, not a Shopdesk shop."),
-                 path);
-  else
-    ok = TRUE;
-
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return ok;
-}
-
 const char *
 sd_store_get_path (SdStore *self)
 {
@@ -1165,34 +1094,6 @@ sd_store_set_setting (SdStore     *self,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return sd_store_fail (self, _("Could not save a setting"), error);
   return TRUE;
-}
-
-char *
-sd_store_hash_identity (SdStore    *self,
-                        const char *value)
-{
-  g_autofree char *salt = NULL;
-  g_autoptr(GChecksum) sum = NULL;
-
-  if (value == NULL || *value == '\0')
-    return NULL;
-
-  salt = sd_store_get_setting (self, "identity-salt");
-  if (salt == NULL)
-    {
-      g_autofree char *fresh = g_strdup_printf ("%08x%08x%08x%08x",
-                                                g_random_int (), g_random_int (),
-                                                g_random_int (), g_random_int ());
-      sd_store_set_setting (self, "identity-salt", fresh, NULL);
-      salt = g_steal_pointer (&fresh);
-    }
-
-  sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_update (sum, (const guchar *) salt, -1);
-  g_checksum_update (sum, (const guchar *) "\n", 1);
-  g_checksum_update (sum, (const guchar *) value, -1);
-  /* A short prefix is plenty to tell customers apart and reads better in tables. */
-  return g_strdup_printf ("#%.16s", g_checksum_get_string (sum));
 }
 
 gint64

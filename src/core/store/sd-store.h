@@ -53,13 +53,6 @@ SdStore      *sd_store_open_full         (const char        *path,
 SdStore      *sd_store_open              (const char   *path,
                                           GError      **error);
 gboolean      sd_store_is_read_only      (SdStore      *self);
-/* Whether @path may be opened as a shop, before sd_store_open() would add Shopdesk's
- * tables to any SQLite file: TRUE for a shop, a missing or empty file (opening makes an
- * empty shop); FALSE with SD_ERROR_WRONG_FORMAT for a file that is not SQLite or is
- * another application's database, SD_ERROR_INVALID_INPUT for a folder, SD_ERROR_DATABASE
- * when SQLite cannot read it. Reads only: the file is left as it was. */
-gboolean      sd_store_check_file        (const char   *path,
-                                          GError      **error);
 const char   *sd_store_get_path          (SdStore      *self);
 /* How a change waits while another connection holds the shop's write lock (an import, a
  * training run storing its model, another process): it tries again, backing off from 1 ms
@@ -130,10 +123,6 @@ gboolean      sd_store_set_setting       (SdStore      *self,
                                           const char   *value,
                                           GError      **error);
 
-/* Salted SHA-256 of a name or e-mail, for shops that store identities hashed.
- * The salt is made once per shop, so the same person hashes alike across imports. */
-char         *sd_store_hash_identity     (SdStore      *self,
-                                          const char   *value);
 
 /* Training runs and their metric points, so curves of past runs can be compared.
  * A run is 'running' until finished with "finished", "cancelled" or "failed"; one whose
