@@ -329,6 +329,36 @@ test_negative (Fixture *f, gconstpointer data)
     g_assert_cmpint (t2->action, ==, SD_TURN_HANDOFF);
 }
 
+/* Issue 14: a customer upset about waiting hears an apology first, and when the next
+ * message is not understood (though calm itself) is offered a person at once. */
+static void
+test_upset_waiting (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t1 = say (f, s, "I've been waiting two weeks for my order, this is ridiculous");
+  g_assert_cmpint (t1->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
+  g_assert_nonnull (g_strstr_len (t1->reply, 40, "sorry"));
+  g_autoptr(SdTurnTrace) t2 = say (f, s, "what is the capital of peru");
+  g_assert_true (t2->out_of_scope);
+  g_assert_cmpint (t2->sentiment.label, !=, SD_SENTIMENT_NEGATIVE);
+  g_assert_cmpint (t2->action, ==, SD_TURN_HANDOFF);
+
+  /* the same in Chinese */
+  g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
+  g_autoptr(SdTurnTrace) z1 = say (f, zh, "等了两个星期还没到，怎么还不发货");
+  g_assert_cmpint (z1->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
+  g_assert_nonnull (strstr (z1->reply, "抱歉"));
+  g_autoptr(SdTurnTrace) z2 = say (f, zh, "给我讲个笑话");
+  g_assert_true (z2->out_of_scope);
+  g_assert_cmpint (z2->action, ==, SD_TURN_HANDOFF);
+
+  /* a calm customer gets a second chance */
+  g_autoptr(SdChatSession) calm = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) c1 = say (f, calm, "what is the capital of peru");
+  g_assert_cmpint (c1->sentiment.label, !=, SD_SENTIMENT_NEGATIVE);
+  g_assert_cmpint (c1->action, ==, SD_TURN_FALLBACK);
+}
+
 static void
 test_chinese (Fixture *f, gconstpointer data)
 {
@@ -827,6 +857,7 @@ main (int argc, char **argv)
   ADD ("handoff", test_handoff);
   ADD ("out-of-scope", test_out_of_scope);
   ADD ("negative", test_negative);
+  ADD ("upset-waiting", test_upset_waiting);
   ADD ("chinese", test_chinese);
   ADD ("products", test_products);
   ADD ("hostile", test_hostile);

@@ -11,11 +11,16 @@
 #include "sd-intent-data.h"
 #include "sd-intent-eval.h"
 #include "sd-intent-model.h"
+#include "sd-oos.h"
+#include "sd-sentiment-data.h"
 #include "sd-cli.h"
 
 typedef struct {
   char     *train;
   char     *test;
+  char     *valid;
+  double    holdout;
+  double    oos_target;
   char     *out;
   char     *text_column;
   char     *label_column;
@@ -65,6 +70,7 @@ clear_options (ChatOptions *o)
 {
   g_free (o->train);
   g_free (o->test);
+  g_free (o->valid);
   g_free (o->out);
   g_free (o->text_column);
   g_free (o->label_column);
@@ -83,6 +89,9 @@ parse_options (const char   *command,
   GOptionEntry entries[] = {
     { "train", 0, 0, G_OPTION_ARG_FILENAME, &o->train, "Training data: CSV with a header, JSON lines or a JSON array of objects", "FILE" },
     { "test", 0, 0, G_OPTION_ARG_FILENAME, &o->test, "Test data, in any of the same formats", "FILE" },
+    { "holdout", 0, 0, G_OPTION_ARG_DOUBLE, &o->holdout, "Instead of --test: test on this stratified part of --train (seeded), trained on the rest", "X" },
+    { "valid", 0, 0, G_OPTION_ARG_FILENAME, &o->valid, "Tune the out-of-scope threshold on FILE (needs --oos-label) and print the trade-off curve", "FILE" },
+    { "oos-recall", 0, 0, G_OPTION_ARG_DOUBLE, &o->oos_target, "With --valid: the out-of-scope recall the threshold must reach there (default 0.6)", "R" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Write the trained model to FILE (otherwise into the shop)", "MODEL.bin" },
     { "text-column", 0, 0, G_OPTION_ARG_STRING, &o->text_column, "Column or member holding the text (default: text, else the first)", "C" },
     { "label-column", 0, 0, G_OPTION_ARG_STRING, &o->label_column, "Column or member holding the label (default: category, label, intent or domain)", "C" },
@@ -116,9 +125,10 @@ parse_options (const char   *command,
   o->min_count = defaults.min_count;
   o->smoothing = defaults.label_smoothing;
   o->valid_fraction = defaults.validation_fraction;
+  o->oos_target = SD_OOS_TARGET_RECALL;
 
-  if (!eval)   /* chat-train has no test set: drop --test (the array ends in two NULLs) */
-    memmove (&entries[1], &entries[2], sizeof entries - 2 * sizeof entries[0]);
+  if (!eval)   /* chat-train has no test set: drop --test to --oos-recall (the array ends in NULLs) */
+    memmove (&entries[1], &entries[5], sizeof entries - 5 * sizeof entries[0]);
   if (!sd_cli_parse (command, summary, entries, argc, argv))
     return FALSE;
   if (*argc > 1)
@@ -126,10 +136,20 @@ parse_options (const char   *command,
       fprintf (stderr, "shopdesk-cli %s: unexpected argument “%s”\n", command, (*argv)[1]);
       return FALSE;
     }
-  if (o->train == NULL || (eval && o->test == NULL))
+  if (o->train == NULL || (eval && (o->test == NULL) == (o->holdout == 0)))
     {
       fprintf (stderr, "shopdesk-cli %s: %s\nRun “shopdesk-cli %s --help” for its options.\n",
-               command, eval ? "--train and --test are required" : "--train is required", command);
+               command, eval ? "--train and one of --test or --holdout are required" : "--train is required", command);
+      return FALSE;
+    }
+  if (o->holdout < 0 || o->holdout >= 1 || o->oos_target <= 0 || o->oos_target > 1)
+    {
+      fprintf (stderr, "shopdesk-cli %s: --holdout must be in [0, 1) and --oos-recall in (0, 1]\n", command);
+      return FALSE;
+    }
+  if (o->valid && o->oos_label == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli %s: --valid tunes the out-of-scope threshold: it needs --oos-label\n", command);
       return FALSE;
     }
   if (o->epochs < 0 || o->dim < 1 || o->models < 1 || o->word_ngrams < 1 || o->minn < 0 ||
@@ -180,6 +200,7 @@ peak_rss_bytes (void)
 static SdIntentModel *
 load_and_train (const char         *command,
                 const ChatOptions  *o,
+                SdIntentData       *given,
                 SdIntentData      **train_out,
                 double             *seconds,
                 gint64             *job_points,
@@ -192,7 +213,7 @@ load_and_train (const char         *command,
   TrainWork work = { NULL };
   gint64 start;
 
-  train = sd_intent_data_load (o->train, o->text_column, o->label_column, &error);
+  train = given ? given : sd_intent_data_load (o->train, o->text_column, o->label_column, &error);
   if (train == NULL)
     {
       sd_cli_print_error (command, error);
@@ -267,6 +288,16 @@ write_losses (SdJsonWriter *w,
   sd_json_writer_end_array (w);
 }
 
+/* The trade-off curve's thresholds: 0, 0.05, …, 0.95, then the tuned one (@tuned_threshold). */
+#define N_CURVE 20
+static double tuned_threshold;
+
+static double
+curve_threshold (guint k)
+{
+  return k < N_CURVE ? k * 0.05 : tuned_threshold;
+}
+
 int
 sd_cli_chat_eval (SdCliGlobal  *global,
                   int           argc,
@@ -276,6 +307,11 @@ sd_cli_chat_eval (SdCliGlobal  *global,
   g_autoptr(GError) error = NULL;
   g_autoptr(SdIntentData) train = NULL;
   g_autoptr(SdIntentData) test = NULL;
+  g_autoptr(SdIntentData) kept = NULL;
+  g_autoptr(SdIntentData) valid = NULL;
+  g_autoptr(GArray) cases = NULL;
+  SdOosPoint valid_point = { 0 };
+  double tuned = 0;
   g_autoptr(SdIntentModel) model = NULL;
   g_autoptr(SdIntentEval) eval = NULL;
   g_autoptr(SdJob) job = NULL;
@@ -291,15 +327,44 @@ sd_cli_chat_eval (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
 
-  test = sd_intent_data_load (o.test, o.text_column, o.label_column, &error);
-  if (test == NULL)
+  if (o.holdout > 0)
+    {
+      g_autoptr(SdIntentData) all = sd_intent_data_load (o.train, o.text_column, o.label_column, &error);
+      if (all == NULL)
+        {
+          sd_cli_print_error ("chat-eval", error);
+          goto out;
+        }
+      sd_intent_data_split (all, o.holdout, (guint64) o.seed, &kept, &test);
+    }
+  else if (!(test = sd_intent_data_load (o.test, o.text_column, o.label_column, &error)))
     {
       sd_cli_print_error ("chat-eval", error);
       goto out;
     }
-  model = load_and_train ("chat-eval", &o, &train, &seconds, &n_points, &job);
+  if (o.valid && !(valid = sd_intent_data_load (o.valid, o.text_column, o.label_column, &error)))
+    {
+      sd_cli_print_error ("chat-eval", error);
+      goto out;
+    }
+  model = load_and_train ("chat-eval", &o, g_steal_pointer (&kept), &train, &seconds, &n_points, &job);
   if (model == NULL)
     goto out;
+  if (valid)
+    {
+      g_autoptr(GArray) vcases = sd_intent_eval_oos_cases (model, valid);
+      if (vcases == NULL)
+        {
+          fprintf (stderr, "shopdesk-cli chat-eval: no training example has the out-of-scope label “%s”, "
+                   "so there is no threshold to tune\n", o.oos_label);
+          goto out;
+        }
+      tuned = sd_oos_choose_threshold ((SdOosCase *) vcases->data, vcases->len, o.oos_target);
+      sd_oos_at ((SdOosCase *) vcases->data, vcases->len, tuned, &valid_point);
+      sd_intent_model_set_threshold (model, tuned);
+      tuned_threshold = tuned;
+      cases = sd_intent_eval_oos_cases (model, test);
+    }
   blob = sd_intent_model_save (model);
 
   start = g_get_monotonic_time ();
@@ -313,7 +378,10 @@ sd_cli_chat_eval (SdCliGlobal  *global,
 
       sd_json_writer_begin_object (w);
       sd_json_writer_member_string (w, "train", o.train);
-      sd_json_writer_member_string (w, "test", o.test);
+      if (o.test)
+        sd_json_writer_member_string (w, "test", o.test);
+      else
+        sd_json_writer_member_fixed (w, "holdout", o.holdout, 4);
       sd_json_writer_member_int (w, "n_train", sd_intent_data_get_size (train));
       sd_json_writer_member_int (w, "n_test", eval->n);
       sd_json_writer_member_int (w, "n_labels", sd_intent_model_get_n_labels (model));
@@ -336,6 +404,26 @@ sd_cli_chat_eval (SdCliGlobal  *global,
       sd_json_writer_member_fixed (w, "valid_nll_before", nll_before, 4);
       sd_json_writer_member_fixed (w, "valid_nll_after", nll_after, 4);
       sd_json_writer_member_int (w, "unknown_test_labels", eval->unknown_labels);
+      if (cases)
+        {
+          sd_json_writer_member_string (w, "valid", o.valid);
+          sd_json_writer_member_fixed (w, "valid_oos_recall_target", o.oos_target, 4);
+          sd_json_writer_member_fixed (w, "valid_in_scope_accuracy", valid_point.in_scope_accuracy, 4);
+          sd_json_writer_member_fixed (w, "valid_oos_recall", valid_point.oos_recall, 4);
+          sd_json_writer_key (w, "curve");
+          sd_json_writer_begin_array (w);
+          for (guint k = 0; k <= N_CURVE; k++)
+            {
+              SdOosPoint p;
+              sd_oos_at ((SdOosCase *) cases->data, cases->len, curve_threshold (k), &p);
+              sd_json_writer_begin_object (w);
+              sd_json_writer_member_fixed (w, "threshold", p.threshold, 4);
+              sd_json_writer_member_fixed (w, "in_scope_accuracy", p.in_scope_accuracy, 4);
+              sd_json_writer_member_fixed (w, "oos_recall", p.oos_recall, 4);
+              sd_json_writer_end_object (w);
+            }
+          sd_json_writer_end_array (w);
+        }
       write_losses (w, job);
       sd_json_writer_key (w, "confusions");
       sd_json_writer_begin_array (w);
@@ -370,6 +458,20 @@ sd_cli_chat_eval (SdCliGlobal  *global,
                 eval->oos_recall, eval->oos_precision, eval->in_scope_accuracy);
       if (eval->unknown_labels)
         printf ("  %u test examples have labels absent from training\n", eval->unknown_labels);
+      if (cases)
+        {
+          printf ("\nOut-of-scope threshold %.4f, tuned on %s (the lowest reaching out-of-scope recall "
+                  "%.2f there: in-scope accuracy %.4f, recall %.4f)\n", tuned, o.valid, o.oos_target,
+                  valid_point.in_scope_accuracy, valid_point.oos_recall);
+          printf ("Trade-off on the test data\n  %9s %10s %10s\n", "threshold", "in-scope", "oos recall");
+          for (guint k = 0; k <= N_CURVE; k++)
+            {
+              SdOosPoint p;
+              sd_oos_at ((SdOosCase *) cases->data, cases->len, curve_threshold (k), &p);
+              printf ("  %9.3f %10.4f %10.4f%s\n", p.threshold, p.in_scope_accuracy, p.oos_recall,
+                      k == N_CURVE ? "   (tuned)" : "");
+            }
+        }
       printf ("  peak memory  %.1f MB\n", peak_rss_bytes () / 1e6);
       if (eval->confusions->len)
         printf ("\nCostliest confusions (true → predicted)\n");
@@ -410,7 +512,7 @@ sd_cli_chat_train (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
 
-  model = load_and_train ("chat-train", &o, &train, &seconds, &n_points, &job);
+  model = load_and_train ("chat-train", &o, NULL, &train, &seconds, &n_points, &job);
   if (model == NULL)
     goto out;
   blob = sd_intent_model_save (model);
@@ -498,4 +600,108 @@ sd_cli_chat_train (SdCliGlobal  *global,
 out:
   clear_options (&o);
   return status;
+}
+
+/* `sentiment-train`: the model data/chat-corpus/sentiment.bin holds, and its figures on
+ * the test parts (which it never saw), measured on the saved (quantised) model. */
+int
+sd_cli_sentiment_train (SdCliGlobal  *global,
+                        int           argc,
+                        char        **argv)
+{
+  g_autofree char *amazon = NULL, *chinese = NULL, *out = NULL;
+  int bits = 18;
+  double recall = 0.85;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "amazon", 0, 0, G_OPTION_ARG_FILENAME, &amazon, "Amazon review JSON lines (reviews_Musical_Instruments_5.json.gz)", "FILE" },
+    { "chinese", 0, 0, G_OPTION_ARG_FILENAME, &chinese, "Chinese reviews CSV (online_shopping_10_cats.csv)", "FILE" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the model to FILE", "FILE" },
+    { "bits", 0, 0, G_OPTION_ARG_INT, &bits, "Hash buckets: 2^N (10–24, default 18)", "N" },
+    { "recall", 0, 0, G_OPTION_ARG_DOUBLE, &recall, "Negative recall the threshold keeps on validation (default 0.85)", "X" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+
+  if (!sd_cli_parse ("sentiment-train", "train the shipped sentiment model and score it on held-out reviews",
+                     entries, &argc, &argv))
+    return SD_EXIT_USAGE;
+  if (argc > 1 || amazon == NULL || chinese == NULL || bits < 10 || bits > 24 || !(recall > 0 && recall <= 1))
+    {
+      fprintf (stderr, "shopdesk-cli sentiment-train: --amazon and --chinese are required; "
+               "--bits is 10–24 and --recall in (0, 1]\n");
+      return SD_EXIT_USAGE;
+    }
+
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(SdSentiment) trained = sd_sentiment_train_shipped (amazon, chinese, bits, recall, NULL, &error);
+  if (trained == NULL)
+    {
+      sd_cli_print_error ("sentiment-train", error);
+      return SD_EXIT_FAILED;
+    }
+  double seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_autoptr(GBytes) blob = sd_sentiment_save (trained);
+  g_autoptr(SdSentiment) model = sd_sentiment_load (blob, &error);
+  if (model == NULL || (out && !sd_cli_save_file (out, g_bytes_get_data (blob, NULL),
+                                                  g_bytes_get_size (blob), &error)))
+    {
+      sd_cli_print_error ("sentiment-train", error);
+      return SD_EXIT_FAILED;
+    }
+
+  static const char *const names[] = { "en", "zh_CN" };
+  SdSentimentScore scores[2];
+  for (guint s = 0; s < 2; s++)
+    {
+      g_autoptr(SdSentimentSet) test = sd_sentiment_review_set (s ? NULL : amazon, s ? chinese : NULL,
+                                                                SD_SENTIMENT_PART_TEST, &error);
+      if (test == NULL)
+        {
+          sd_cli_print_error ("sentiment-train", error);
+          return SD_EXIT_FAILED;
+        }
+      sd_sentiment_score (model, test, &scores[s]);
+    }
+
+  if (json)
+    {
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_fixed (w, "train_seconds", seconds, 3);
+      sd_json_writer_member_int (w, "model_bytes", g_bytes_get_size (blob));
+      for (guint s = 0; s < 2; s++)
+        {
+          double a, b, t;
+          sd_sentiment_get_calibration (model, s, &a, &b, &t);
+          sd_json_writer_key (w, names[s]);
+          sd_json_writer_begin_object (w);
+          sd_json_writer_member_int (w, "n", scores[s].n);
+          sd_json_writer_member_int (w, "n_negative", scores[s].n_negative);
+          sd_json_writer_member_fixed (w, "negative_recall", scores[s].recall, 4);
+          sd_json_writer_member_fixed (w, "negative_precision", scores[s].precision, 4);
+          sd_json_writer_member_fixed (w, "pr_auc", scores[s].pr_auc, 4);
+          sd_json_writer_member_fixed (w, "accuracy", scores[s].accuracy, 4);
+          sd_json_writer_member_fixed (w, "threshold", t, 4);
+          sd_json_writer_end_object (w);
+        }
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
+    }
+  else
+    {
+      printf ("Trained in %.1f s; model %.0f kB%s%s\n", seconds, g_bytes_get_size (blob) / 1e3,
+              out ? ", saved to " : "", out ? out : "");
+      printf ("Held-out test part (never trained on; English balanced, 3-star reviews excluded):\n");
+      printf ("  %-6s %6s %6s %8s %10s %7s %9s\n", "lang", "n", "neg", "recall", "precision", "PR-AUC", "threshold");
+      for (guint s = 0; s < 2; s++)
+        {
+          double t;
+          sd_sentiment_get_calibration (model, s, NULL, NULL, &t);
+          printf ("  %-6s %6u %6u %8.3f %10.3f %7.3f %9.3f\n", names[s], scores[s].n, scores[s].n_negative,
+                  scores[s].recall, scores[s].precision, scores[s].pr_auc, t);
+        }
+    }
+  return SD_EXIT_OK;
 }

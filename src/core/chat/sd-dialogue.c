@@ -21,7 +21,6 @@
 #include "sd-json-writer.h"
 #include "sd-model-store.h"
 
-#define NEGATIVE_THRESHOLD 0.55
 #define CLARIFY_MARGIN 0.12
 #define CLARIFY_MAX_TOP 0.55
 #define FALLBACK_EPOCHS 12
@@ -203,6 +202,7 @@ struct _SdChatSession
   char       *clarify[2];       /* the two intents a clarifying question offered */
   gboolean    handoff_offered;
   gboolean    handed_off;
+  gboolean    upset;            /* a message was heard as negative (until a positive one) */
   guint       misunderstandings;
   GPtrArray  *turns;            /* TurnRecord */
 };
@@ -1859,8 +1859,9 @@ misunderstood (Turn *t)
 {
   SdChatSession *s = t->session;
   s->misunderstandings++;
-  /* an upset customer is offered a person after one miss, others after two */
-  if (s->misunderstandings >= (t->negative ? 1u : 2u))
+  /* an upset customer is offered a person after one miss, others after two; upset
+   * stays with the session, since the missed message itself is seldom the angry one */
+  if (s->misunderstandings >= (t->negative || s->upset ? 1u : 2u))
     {
       s->handoff_offered = TRUE;
       reply (t, "sys.handoff", SD_TURN_HANDOFF);
@@ -1924,8 +1925,12 @@ sd_dialogue_respond (SdDialogue    *self,
     take_bare_order_number (trace);
   var (&t, "order_example", order_example (self));
   sd_sentiment_predict (self->sentiment, trace->text, &trace->sentiment);
-  t.negative = trace->sentiment.label == SD_SENTIMENT_NEGATIVE &&
-               trace->sentiment.prob[SD_SENTIMENT_NEGATIVE] >= NEGATIVE_THRESHOLD;
+  /* the shipped model's label carries its own calibrated threshold */
+  t.negative = trace->sentiment.label == SD_SENTIMENT_NEGATIVE;
+  if (t.negative)
+    session->upset = TRUE;
+  else if (trace->sentiment.label == SD_SENTIMENT_POSITIVE)
+    session->upset = FALSE;
 
   SdIntentGuess top[SD_DIALOGUE_N_TOP] = { { 0 } };
   gboolean oos = FALSE;

@@ -145,3 +145,26 @@ sd_intent_eval_run (SdIntentModel      *model,
     g_array_set_size (eval->confusions, max_confusions);
   return eval;
 }
+
+GArray *
+sd_intent_eval_oos_cases (SdIntentModel      *model,
+                          const SdIntentData *data)
+{
+  int oos = sd_intent_model_get_oos_label (model);
+  if (oos < 0)
+    return NULL;
+  const char *oos_name = sd_intent_model_get_label (model, oos);
+  GArray *cases = g_array_sized_new (FALSE, FALSE, sizeof (SdOosCase), data->texts->len);
+  for (guint i = 0; i < data->texts->len; i++)
+    {
+      SdIntentPrediction pred;
+      SdOosCase c;
+      sd_intent_model_predict (model, data->texts->pdata[i], &pred);
+      c.confidence = pred.confidence;
+      c.is_oos = strcmp (data->labels->pdata[i], oos_name) == 0;
+      c.predicted_oos = pred.label == oos;
+      c.correct = strcmp (data->labels->pdata[i], pred.name) == 0;
+      g_array_append_val (cases, c);
+    }
+  return cases;
+}

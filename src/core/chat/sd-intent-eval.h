@@ -5,6 +5,7 @@
 
 #include "sd-intent-data.h"
 #include "sd-intent-model.h"
+#include "sd-oos.h"
 
 G_BEGIN_DECLS
 
@@ -34,5 +35,10 @@ SdIntentEval *sd_intent_eval_run  (SdIntentModel      *model,
 void          sd_intent_eval_free (SdIntentEval       *eval);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdIntentEval, sd_intent_eval_free)
+
+/* What sd-oos needs of each text of @data under @model (a GArray of SdOosCase); NULL when
+ * the model has no out-of-scope label. */
+GArray       *sd_intent_eval_oos_cases (SdIntentModel      *model,
+                                        const SdIntentData *data);
 
 G_END_DECLS

@@ -1025,6 +1025,14 @@ sd_intent_model_get_threshold (SdIntentModel *self)
   return self->threshold;
 }
 
+void
+sd_intent_model_set_threshold (SdIntentModel *self,
+                               double         threshold)
+{
+  g_return_if_fail (SD_IS_INTENT_MODEL (self));
+  self->threshold = threshold;
+}
+
 guint
 sd_intent_model_get_n_features (SdIntentModel *self)
 {

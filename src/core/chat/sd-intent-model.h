@@ -94,6 +94,10 @@ int             sd_intent_model_find_label   (SdIntentModel         *self,
 int             sd_intent_model_get_oos_label (SdIntentModel        *self);
 double          sd_intent_model_get_temperature (SdIntentModel      *self);
 double          sd_intent_model_get_threshold (SdIntentModel        *self);
+/* Replaces the threshold fitted in training (e.g. by sd_oos_choose_threshold() on other
+ * validation data); set it before the model is shared between threads. */
+void            sd_intent_model_set_threshold (SdIntentModel        *self,
+                                              double                 threshold);
 guint           sd_intent_model_get_n_features (SdIntentModel       *self);
 /* Mean negative log-likelihood on the validation split before and after calibration,
  * and the accuracy there (0 when the model was trained without a split). */

@@ -22,6 +22,16 @@ typedef enum {
 
 const char *sd_sentiment_label_to_string (SdSentimentLabel label);
 
+/* Calibration is kept per script: Latin (English) or CJK (Chinese). */
+typedef enum {
+  SD_SENTIMENT_SCRIPT_LATIN,
+  SD_SENTIMENT_SCRIPT_CJK,
+  SD_N_SENTIMENT_SCRIPTS
+} SdSentimentScript;
+
+/* CJK when @text has a Han character. */
+SdSentimentScript sd_sentiment_script_of (const char *text);
+
 typedef struct {
   SdSentimentLabel label;
   double           prob[SD_N_SENTIMENTS];
@@ -33,6 +43,8 @@ typedef struct {
   double   l2;              /* 1e-6 per step */
   gboolean class_weights;   /* weight each class by n / (classes × n_class) */
   guint64  seed;            /* shuffling */
+  const guint *sources;     /* NULL, or per text a small number naming where it came
+                             * from: class weights are then computed per source */
 } SdSentimentOptions;
 
 void sd_sentiment_options_init (SdSentimentOptions *options);
@@ -42,8 +54,16 @@ G_DECLARE_FINAL_TYPE (SdSentiment, sd_sentiment, SD, SENTIMENT, GObject)
 
 /* An untrained model with 2^@hash_bits buckets (10..24). */
 SdSentiment *sd_sentiment_new          (guint                      hash_bits);
-/* A model trained on the built-in corpus (the app's default). */
+/* The app's model: the shipped one (data/chat-corpus/sentiment.bin, trained on review
+ * data and the chat corpus by sd_sentiment_train_shipped()), or, where it is missing, one
+ * trained on the built-in chat corpus alone. */
 SdSentiment *sd_sentiment_new_builtin  (GError                   **error);
+/* The built-in chat corpus as training data (sentiment.tsv; complaints, thanks and one
+ * in four other requests from the intent corpus), appended to @texts (char *) and
+ * @labels (SdSentimentLabel). */
+gboolean     sd_sentiment_builtin_corpus (GPtrArray               *texts,
+                                          GArray                  *labels,
+                                          GError                 **error);
 
 gboolean     sd_sentiment_train        (SdSentiment               *self,
                                         const char *const         *texts,
@@ -52,9 +72,26 @@ gboolean     sd_sentiment_train        (SdSentiment               *self,
                                         const SdSentimentOptions  *options,
                                         GCancellable              *cancellable,
                                         GError                   **error);
+/* With a calibrated model, prob[negative] is the calibrated chance and the label is
+ * negative when it reaches the script's threshold; otherwise the label is the likeliest. */
 void         sd_sentiment_predict      (SdSentiment               *self,
                                         const char                *text,
                                         SdSentimentResult         *result);
+/* The uncalibrated log-odds of "negative", what calibration is fitted on. */
+double       sd_sentiment_negative_logit (SdSentiment             *self,
+                                          const char              *text);
+/* Calibrated chance of negative = σ(a · logit + b); negative from @threshold on. */
+void         sd_sentiment_set_calibration (SdSentiment            *self,
+                                           SdSentimentScript       script,
+                                           double                  a,
+                                           double                  b,
+                                           double                  threshold);
+/* FALSE (and a = 1, b = 0, threshold 0.5) for an uncalibrated model. */
+gboolean     sd_sentiment_get_calibration (SdSentiment            *self,
+                                           SdSentimentScript       script,
+                                           double                 *a,
+                                           double                 *b,
+                                           double                 *threshold);
 
 typedef struct {
   guint  n;

@@ -195,6 +195,13 @@ extract (const char *text, gsize max_bytes, Sink *sink)
     }
 }
 
+guint32
+sd_text_feature_hash (const char *prefix,
+                      const char *name)
+{
+  return hash_feature (prefix, name, NULL);
+}
+
 void
 sd_text_features (const char *text,
                   gsize       max_bytes,

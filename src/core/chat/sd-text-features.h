@@ -31,6 +31,11 @@ void sd_text_features_full (const char         *text,
                             SdTextFeatureFlags  flags,
                             GArray             *out);
 
+/* The hash of one named feature, "prefix:name", as the functions above make it (for
+ * models that add features of their own). */
+guint32 sd_text_feature_hash (const char *prefix,
+                              const char *name);
+
 /* The same features as strings ("w:good", "NOT_w:good", "b:not|good", "c:好", "cc:不好"),
  * for explanations and tests. */
 GPtrArray *sd_text_feature_names (const char *text,
