@@ -334,6 +334,66 @@ test_hint3 (void)
     g_test_skip ("The HINT3 data set is absent (set SD_DATASETS_DIR)");
 }
 
+/* Out of scope on CLINC150: trained on four fifths of train.csv, the threshold tuned on
+ * val.csv by sd-oos's rule (what chat-eval --valid does), scored on the other fifth of
+ * train.csv, which nothing was chosen on. Issue 14's target: in-scope accuracy ≥ 0.90 at
+ * out-of-scope recall ≥ 0.50. The held-out fifth holds only 20 out-of-scope texts. */
+static void
+test_clinc_oos (void)
+{
+  const char *dir = g_getenv ("SD_DATASETS_DIR");
+  g_autofree char *train_path = g_build_filename (dir ? dir : "../shared/datasets", "clinc150", "train.csv", NULL);
+  g_autofree char *valid_path = g_build_filename (dir ? dir : "../shared/datasets", "clinc150", "val.csv", NULL);
+  if (!g_file_test (train_path, G_FILE_TEST_EXISTS) || !g_file_test (valid_path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("The CLINC150 data set is absent (set SD_DATASETS_DIR)");
+      return;
+    }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdIntentData) all = sd_intent_data_load (train_path, "text", "intent", &error);
+  g_assert_no_error (error);
+  g_autoptr(SdIntentData) valid = sd_intent_data_load (valid_path, "text", "intent", &error);
+  g_assert_no_error (error);
+  g_autoptr(SdIntentData) kept = NULL, held = NULL;
+  SdIntentParams params;
+  sd_intent_params_init (&params);
+  sd_intent_data_split (all, 0.2, params.seed, &kept, &held);
+  params.oos_label = "oos";
+  g_autoptr(SdIntentModel) model = sd_intent_model_train (kept, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_autoptr(GArray) vcases = sd_intent_eval_oos_cases (model, valid);
+  double t = sd_oos_choose_threshold ((SdOosCase *) vcases->data, vcases->len, SD_OOS_TARGET_RECALL);
+  sd_intent_model_set_threshold (model, t);
+  g_autoptr(GArray) cases = sd_intent_eval_oos_cases (model, held);
+  SdOosPoint v, p, none;
+  sd_oos_at ((SdOosCase *) vcases->data, vcases->len, t, &v);
+  sd_oos_at ((SdOosCase *) cases->data, cases->len, t, &p);
+  sd_oos_at ((SdOosCase *) cases->data, cases->len, 0, &none);
+  guint n_oos = 0;
+  for (guint i = 0; i < cases->len; i++)
+    n_oos += g_array_index (cases, SdOosCase, i).is_oos;
+  g_test_message ("CLINC150: threshold %.3f tuned on val.csv (in-scope %.4f, oos recall %.4f there)", t,
+                  v.in_scope_accuracy, v.oos_recall);
+  g_test_message ("held-out fifth of train.csv (%u texts, %u out of scope): in-scope accuracy %.4f, "
+                  "oos recall %.4f (without the threshold: %.4f, %.4f)", cases->len, n_oos,
+                  p.in_scope_accuracy, p.oos_recall, none.in_scope_accuracy, none.oos_recall);
+  g_assert_cmpuint (n_oos, >=, 15);
+  g_assert_cmpfloat (p.in_scope_accuracy, >=, 0.90);
+  g_assert_cmpfloat (p.oos_recall, >=, 0.50);
+
+  /* the same rule on the chatbot's own fallback classifier: a threshold is tuned */
+  g_autoptr(GPtrArray) examples = sd_chat_corpus_builtin_examples (NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr(SdChatLinear) fallback = sd_chat_linear_train_tuned (examples, 12, OOS_INTENT, SD_OOS_TARGET_RECALL,
+                                                                 NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("the fallback classifier's tuned out-of-scope threshold: %.3f",
+                  sd_chat_linear_get_oos_threshold (fallback));
+  g_assert_cmpfloat (sd_chat_linear_get_oos_threshold (fallback), >=, 0);
+  g_assert_cmpfloat (sd_chat_linear_get_oos_threshold (fallback), <, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -344,6 +404,7 @@ main (int    argc,
   g_test_add_func ("/chat-quality/held-out-groups", test_held_out_groups);
   g_test_add_func ("/chat-quality/bitext", test_bitext);
   g_test_add_func ("/chat-quality/hint3", test_hint3);
+  g_test_add_func ("/chat-quality/clinc-oos", test_clinc_oos);
   int status = g_test_run ();
   g_clear_object (&whole_model);
   return status;

@@ -172,6 +172,34 @@ test_eval_json (Fixture       *f,
                             "--epochs", "5", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "accuracy"));
   g_assert_nonnull (strstr (out, "macro-F1"));
+
+  /* --valid tunes the out-of-scope threshold there (to 0.6 of its out-of-scope texts, at
+   * least) and prints the curve; --holdout tests on a part of --train */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&root, sd_json_node_free);
+  g_assert_cmpint (run_cli (f, &out, &err, "chat-eval", "--train", f->train, "--holdout", "0.25",
+                            "--valid", f->test, "--text-column", "text", "--label-column", "category",
+                            "--oos-label", "oos", "--epochs", "10", "--dim", "16", "--json", NULL), ==, 0);
+  root = sd_json_parse (out, -1, "chat-eval output", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (root, "n_test")), ==, 100);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (root, "valid_oos_recall")), >=, 0.6);
+  SdJsonNode *curve = sd_json_node_get_member (root, "curve");
+  g_assert_cmpuint (sd_json_node_get_length (curve), ==, 21);
+  /* a higher threshold rejects more: recall never falls along the curve */
+  double last = -1;
+  for (guint i = 0; i < 20; i++)
+    {
+      double r = sd_json_node_get_number (sd_json_node_get_member (sd_json_node_get_element (curve, i), "oos_recall"));
+      g_assert_cmpfloat (r, >=, last);
+      last = r;
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (f, &out, &err, "chat-eval", "--train", f->train, "--test", f->test,
+                            "--valid", f->test, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--oos-label"));
 }
 
 static void

@@ -359,6 +359,45 @@ test_upset_waiting (Fixture *f, gconstpointer data)
   g_assert_cmpint (c1->action, ==, SD_TURN_FALLBACK);
 }
 
+/* Issue 14's repairs seen in real use. */
+static void
+test_repair (Fixture *f, gconstpointer data)
+{
+  /* "yes please" to an offer of a person hands over, whichever answer made the offer */
+  static const char *const offers[] = { "my account has been hacked, I can't sign in",
+                                        "what's the status of order SD-100009?" };
+  for (guint i = 0; i < G_N_ELEMENTS (offers); i++)
+    {
+      g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+      g_autoptr(SdTurnTrace) t1 = say (f, s, offers[i]);
+      g_assert_nonnull (strstr (t1->reply, "person"));
+      g_autoptr(SdTurnTrace) t2 = say (f, s, "yes please");
+      g_assert_true (t2->handoff);
+      g_assert_cmpstr (t2->intent, ==, "talk_to_human");
+    }
+  g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
+  g_autoptr(SdTurnTrace) z1 = say (f, zh, "我要投诉，太差劲了");
+  g_autoptr(SdTurnTrace) z2 = say (f, zh, "好的");
+  g_assert_true (z2->handoff);
+
+  /* a complaint, then a question off the shop's topics: a person is offered at once */
+  g_autoptr(SdChatSession) c = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) c1 = say (f, c, "I want to make a complaint, the quality is awful");
+  g_assert_cmpint (c1->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
+  g_autoptr(SdTurnTrace) c2 = say (f, c, "who won the football last night");
+  g_assert_true (c2->out_of_scope);
+  g_assert_cmpint (c2->action, ==, SD_TURN_HANDOFF);
+
+  /* the answer to a filled form carries the form's intent and how sure the question was */
+  g_autoptr(SdChatSession) o = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) o1 = say (f, o, "where is my order?");
+  g_assert_cmpstr (o1->form, ==, "order_status");
+  g_assert_cmpfloat (o1->confidence, >, 0.3);
+  g_autoptr(SdTurnTrace) o2 = say (f, o, "SD-100001");
+  g_assert_cmpstr (o2->intent, ==, "order_status");
+  g_assert_cmpfloat (o2->confidence, >=, o1->confidence - 1e-9);
+}
+
 static void
 test_chinese (Fixture *f, gconstpointer data)
 {
@@ -858,6 +897,7 @@ main (int argc, char **argv)
   ADD ("out-of-scope", test_out_of_scope);
   ADD ("negative", test_negative);
   ADD ("upset-waiting", test_upset_waiting);
+  ADD ("repair", test_repair);
   ADD ("chinese", test_chinese);
   ADD ("products", test_products);
   ADD ("hostile", test_hostile);

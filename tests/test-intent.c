@@ -625,6 +625,39 @@ test_smp2019 (void)
   floor_on ("smp2019-zh/gp_train.json", "smp2019-zh/gp_test.json", 0.93, 100);
 }
 
+/* sd-oos's rule: the lowest threshold reaching the recall asked for, and the curve. */
+static void
+test_oos_rule (void)
+{
+  /* confidences 0.1 … 0.9; out of scope at 0.15, 0.35, 0.55; one in-scope text wrong */
+  SdOosCase cases[] = {
+    { 0.10, FALSE, FALSE, TRUE }, { 0.15, TRUE, FALSE, FALSE }, { 0.20, FALSE, FALSE, FALSE },
+    { 0.35, TRUE, FALSE, FALSE }, { 0.40, FALSE, FALSE, TRUE }, { 0.55, TRUE, FALSE, FALSE },
+    { 0.60, FALSE, FALSE, TRUE }, { 0.90, FALSE, FALSE, TRUE }, { 0.95, TRUE, TRUE, FALSE },
+  };
+  guint n = G_N_ELEMENTS (cases);
+  SdOosPoint p;
+  /* the oos label alone finds one of four */
+  g_assert_cmpfloat (sd_oos_choose_threshold (cases, n, 0.25), ==, 0);
+  double t = sd_oos_choose_threshold (cases, n, 0.5);
+  g_assert_cmpfloat_with_epsilon (t, 0.175, 1e-9);
+  sd_oos_at (cases, n, t, &p);
+  g_assert_cmpfloat (p.oos_recall, ==, 0.5);
+  g_assert_cmpfloat_with_epsilon (p.in_scope_accuracy, 3.0 / 5, 1e-9);
+  t = sd_oos_choose_threshold (cases, n, 0.75);
+  g_assert_cmpfloat_with_epsilon (t, 0.375, 1e-9);
+  sd_oos_at (cases, n, t, &p);
+  g_assert_cmpfloat_with_epsilon (p.in_scope_accuracy, 3.0 / 5, 1e-9);   /* 0.20 was wrong anyway */
+  /* all of them: past the last out-of-scope confidence, which costs 0.40 */
+  t = sd_oos_choose_threshold (cases, n, 1.0);
+  g_assert_cmpfloat_with_epsilon (t, 0.575, 1e-9);
+  sd_oos_at (cases, n, t, &p);
+  g_assert_cmpfloat_with_epsilon (p.in_scope_accuracy, 2.0 / 5, 1e-9);
+  g_assert_cmpfloat (p.oos_recall, ==, 1.0);
+  /* without out-of-scope texts there is nothing to tune */
+  g_assert_cmpfloat (sd_oos_choose_threshold (cases, 1, 0.5), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -637,6 +670,7 @@ main (int    argc,
   g_test_add_func ("/intent/calibration-threshold", test_calibration_and_threshold);
   g_test_add_func ("/intent/out-of-scope-label", test_out_of_scope_label);
   g_test_add_func ("/intent/eval-counts", test_eval_counts);
+  g_test_add_func ("/intent/oos-rule", test_oos_rule);
   g_test_add_func ("/intent/job-and-cancel", test_job_and_cancel);
   g_test_add_func ("/intent/builtin-corpus", test_builtin_corpus);
   g_test_add_func ("/intent/banking77", test_banking77);

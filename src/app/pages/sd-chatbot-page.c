@@ -346,11 +346,16 @@ show_turn (SdChatbotPage *self,
     gtk_box_append (GTK_BOX (box), dim (caption (_("No intent"))));
   if (t->out_of_scope)
     gtk_box_append (GTK_BOX (box), dim (caption (_("Out of scope: none of the chatbot's topics fits well enough"))));
-  if (t->n_top > 0)
+  /* the intent acted on is shown above: the alternatives are the others */
+  guint n_alternatives = 0;
+  for (guint i = 0; i < t->n_top; i++)
+    n_alternatives += g_strcmp0 (t->top[i].intent, t->intent) != 0;
+  if (n_alternatives > 0)
     {
       gtk_box_append (GTK_BOX (box), dim (caption (_("Alternatives"))));
       for (guint i = 0; i < t->n_top; i++)
-        gtk_box_append (GTK_BOX (box), probability_row (t->top[i].intent, t->top[i].prob, FALSE));
+        if (g_strcmp0 (t->top[i].intent, t->intent) != 0)
+          gtk_box_append (GTK_BOX (box), probability_row (t->top[i].intent, t->top[i].prob, FALSE));
     }
   {
     g_autofree char *who = g_strdup_printf (_("Classified by %s"), t->classifier ? t->classifier : "—");

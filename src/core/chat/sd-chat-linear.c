@@ -8,6 +8,7 @@
 #include "sd-chat-corpus.h"
 #include "sd-chat-linear.h"
 #include "sd-error.h"
+#include "sd-oos.h"
 #include "sd-text-features.h"
 
 #define HASH_BITS 15
@@ -19,6 +20,7 @@ struct _SdChatLinear
   guint      k;
   float     *w;         /* (1 << HASH_BITS) × k */
   float     *bias;
+  double     oos_threshold;   /* tuned by sd_chat_linear_train_tuned(); -1: none */
 };
 
 void
@@ -81,6 +83,7 @@ sd_chat_linear_train (GPtrArray     *examples,
       return NULL;
     }
   g_autoptr(SdChatLinear) self = g_new0 (SdChatLinear, 1);
+  self->oos_threshold = -1;
   self->intents = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
   guint n = examples->len;
@@ -188,4 +191,63 @@ sd_chat_linear_predict (SdChatLinear  *self,
       prob[best] = -2;
     }
   return written;
+}
+
+double
+sd_chat_linear_get_oos_threshold (SdChatLinear *self)
+{
+  return self->oos_threshold;
+}
+
+static guint
+hash_string (const char *s)
+{
+  guint32 h = 2166136261u;
+  for (; *s; s++)
+    h = (h ^ (guchar) *s) * 16777619u;
+  return h;
+}
+
+SdChatLinear *
+sd_chat_linear_train_tuned (GPtrArray     *examples,
+                            guint          epochs,
+                            const char    *oos_intent,
+                            double         target_recall,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  /* A fifth of the paraphrase groups (of the texts, for examples without one) held out:
+   * what the threshold is tuned on must not have a paraphrase in training. */
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  g_autoptr(GPtrArray) held = g_ptr_array_new ();
+  for (guint i = 0; examples && i < examples->len; i++)
+    {
+      SdChatExample *e = examples->pdata[i];
+      g_ptr_array_add (hash_string (e->group ? e->group : e->text) % 5 == 0 ? held : kept, e);
+    }
+  double threshold = -1;
+  if (held->len > 0 && kept->len > 0)
+    {
+      g_autoptr(SdChatLinear) probe = sd_chat_linear_train (kept, epochs, cancellable, error);
+      if (probe == NULL)
+        return NULL;
+      g_autoptr(GArray) cases = g_array_new (FALSE, FALSE, sizeof (SdOosCase));
+      for (guint i = 0; i < held->len; i++)
+        {
+          SdChatExample *e = held->pdata[i];
+          SdIntentGuess top;
+          SdOosCase c;
+          sd_chat_linear_predict (probe, e->text, &top, 1);
+          c.confidence = top.prob;
+          c.is_oos = strcmp (e->intent, oos_intent) == 0;
+          c.predicted_oos = strcmp (top.intent, oos_intent) == 0;
+          c.correct = strcmp (top.intent, e->intent) == 0;
+          g_array_append_val (cases, c);
+        }
+      threshold = sd_oos_choose_threshold ((SdOosCase *) cases->data, cases->len, target_recall);
+    }
+  SdChatLinear *self = sd_chat_linear_train (examples, epochs, cancellable, error);
+  if (self)
+    self->oos_threshold = threshold;
+  return self;
 }

@@ -23,6 +23,18 @@ SdChatLinear *sd_chat_linear_train   (GPtrArray     *examples,
                                       guint          epochs,
                                       GCancellable  *cancellable,
                                       GError       **error);
+/* The same, and the out-of-scope threshold chosen by sd-oos's rule (the one chat-eval
+ * --valid uses) on a fifth of the paraphrase groups held out from a first training:
+ * texts whose best intent is below it are out of scope, as are texts whose best intent is
+ * @oos_intent. Costs a second training. */
+SdChatLinear *sd_chat_linear_train_tuned (GPtrArray    *examples,
+                                          guint         epochs,
+                                          const char   *oos_intent,
+                                          double        target_recall,
+                                          GCancellable *cancellable,
+                                          GError      **error);
+/* -1 when it was trained without tuning. */
+double        sd_chat_linear_get_oos_threshold (SdChatLinear *self);
 void          sd_chat_linear_free    (SdChatLinear  *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdChatLinear, sd_chat_linear_free)
 

@@ -20,6 +20,7 @@
 #include "sd-json.h"
 #include "sd-json-writer.h"
 #include "sd-model-store.h"
+#include "sd-oos.h"
 
 #define CLARIFY_MARGIN 0.12
 #define CLARIFY_MAX_TOP 0.55
@@ -203,6 +204,7 @@ struct _SdChatSession
   gboolean    handoff_offered;
   gboolean    handed_off;
   gboolean    upset;            /* a message was heard as negative (until a positive one) */
+  double      form_confidence;  /* how sure the classifier was of the form's intent */
   guint       misunderstandings;
   GPtrArray  *turns;            /* TurnRecord */
 };
@@ -294,6 +296,7 @@ struct _SdDialogue
   gpointer                 recommend_data;
   GDestroyNotify           recommend_destroy;
   double                   oos_threshold;
+  gboolean                 oos_threshold_set;
   GDateTime               *now;
   SdCustomerFacts         *facts;      /* loaded at the first coupon question */
   SdCouponEngine          *coupons;
@@ -555,6 +558,7 @@ sd_dialogue_set_oos_threshold (SdDialogue *self,
 {
   g_return_if_fail (SD_IS_DIALOGUE (self));
   self->oos_threshold = CLAMP (threshold, 0.0, 1.0);
+  self->oos_threshold_set = TRUE;
 }
 
 void
@@ -574,7 +578,8 @@ prepare_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   GError *error = NULL;
-  SdChatLinear *model = sd_chat_linear_train (task_data, FALLBACK_EPOCHS, cancellable, &error);
+  SdChatLinear *model = sd_chat_linear_train_tuned (task_data, FALLBACK_EPOCHS, OOS_INTENT,
+                                                    SD_OOS_TARGET_RECALL, cancellable, &error);
   if (model)
     g_task_return_pointer (task, model, (GDestroyNotify) sd_chat_linear_free);
   else
@@ -954,6 +959,8 @@ handle_order (Turn *t, const char *intent)
       data_row (t, "orders: no order %s for this customer", order);
       g_hash_table_remove (s->slots, "order_id");
       order_clear (&o);
+      /* the refusal offers a person: a "yes" to it is a yes to that */
+      s->handoff_offered = TRUE;
       reply (t, "order_status.refuse", SD_TURN_REFUSE);
       return;
     }
@@ -1625,7 +1632,7 @@ answer_intent (Turn *t, const char *act, const char *free_text)
     {
       /* complaint, change_address, account_help, payment_problem, goodbye, thanks, … */
       if (strcmp (intent, "complaint") == 0 || strcmp (intent, "change_address") == 0 ||
-          strcmp (intent, "account_help") == 0)
+          strcmp (intent, "account_help") == 0 || strcmp (intent, "payment_problem") == 0)
         t->session->handoff_offered = TRUE;
       if (strcmp (intent, "goodbye") == 0)
         set_form (t->session, NULL);
@@ -1698,6 +1705,16 @@ detect_lang (const char *text, const char *current)
   return current;
 }
 
+/* The threshold below which the fallback classifier's answer is out of scope: the one
+ * set by sd_dialogue_set_oos_threshold(), else the one tuned by sd-oos's rule when the
+ * fallback was trained. */
+static double
+fallback_threshold (SdDialogue *self)
+{
+  double tuned = self->fallback ? sd_chat_linear_get_oos_threshold (self->fallback) : -1;
+  return self->oos_threshold_set || tuned < 0 ? self->oos_threshold : tuned;
+}
+
 static guint
 classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *top, gboolean *oos,
           const char **name)
@@ -1712,7 +1729,8 @@ classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *t
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (self->store, NULL, &error);
       if (examples)
-        self->fallback = sd_chat_linear_train (examples, FALLBACK_EPOCHS, NULL, &error);
+        self->fallback = sd_chat_linear_train_tuned (examples, FALLBACK_EPOCHS, OOS_INTENT,
+                                                     SD_OOS_TARGET_RECALL, NULL, &error);
       if (self->fallback == NULL)
         {
           g_warning ("Chatbot: no intent classifier: %s", error->message);
@@ -1943,7 +1961,7 @@ sd_dialogue_respond (SdDialogue    *self,
       trace->top[i].prob = top[i].prob;
     }
   /* a trained intent model brings its own threshold, chosen on validation data */
-  if (trace->n_top == 0 || (self->intent_model == NULL && top[0].prob < self->oos_threshold) ||
+  if (trace->n_top == 0 || (self->intent_model == NULL && top[0].prob < fallback_threshold (self)) ||
       strcmp (top[0].intent, OOS_INTENT) == 0)
     oos = TRUE;
   const char *intent = trace->n_top ? trace->top[0].intent : NULL;
@@ -2105,6 +2123,10 @@ sd_dialogue_respond (SdDialogue    *self,
   for (guint i = 0; i < trace->n_top; i++)
     if (g_strcmp0 (trace->top[i].intent, act) == 0)
       trace->confidence = trace->top[i].prob;
+  /* a reply that fills a form ("SD-100234") is the form's answer, as sure as the
+   * question that opened it, not the order number's own 0 % for that intent */
+  if (session->form && strcmp (act, session->form) == 0)
+    trace->confidence = MAX (trace->confidence, session->form_confidence);
   session->misunderstandings = 0;
   if (t.negative && !is_small_talk (act) && strcmp (act, "talk_to_human") != 0 &&
       strcmp (act, "complaint") != 0)
@@ -2112,6 +2134,8 @@ sd_dialogue_respond (SdDialogue    *self,
   answer_intent (&t, act, free_text);
 
 done:
+  if (session->form && g_strcmp0 (trace->intent, session->form) == 0 && trace->confidence > 0)
+    session->form_confidence = trace->confidence;
   finish_trace (&t);
   trace->elapsed_us = g_get_monotonic_time () - t0;
   trace->cpu_us = thread_cpu_us () - c0;

@@ -150,7 +150,9 @@ void         sd_dialogue_set_recommender (SdDialogue              *self,
                                           SdDialogueRecommendFunc  func,
                                           gpointer                 user_data,
                                           GDestroyNotify           destroy);
-/* Out-of-scope threshold for classifiers that do not decide it (default 0.35). */
+/* Out-of-scope threshold for classifiers that do not decide it. Without it, the fallback
+ * classifier uses the one sd-oos's rule tuned on held-out groups of its examples (the
+ * rule chat-eval --valid uses), a custom classifier 0.35. */
 void         sd_dialogue_set_oos_threshold (SdDialogue            *self,
                                             double                 threshold);
 /* Fixes "now" for relative dates and ETAs (tests); NULL for the clock. */
