@@ -21,6 +21,7 @@
 #include "sd-json-writer.h"
 #include "sd-model-store.h"
 #include "sd-oos.h"
+#include "sd-product-answer.h"
 
 #define CLARIFY_MARGIN 0.12
 #define CLARIFY_MAX_TOP 0.55
@@ -1175,10 +1176,22 @@ handle_product_detail (Turn *t, const char *intent)
   var (t, "products", line->str);
   if (strcmp (intent, "product_question") == 0)
     {
+      /* the sentence of the description that answers, or an honest "it does not say" */
       const char *desc = (const char *) sqlite3_column_text (stmt, 4);
-      var (t, "details", desc && desc[0] ? desc
-                         : L (t, "I don't have more details on it; a person from our team can help.",
-                              "暂时没有更多信息，人工客服可以为您解答。"));
+      const char *title = (const char *) sqlite3_column_text (stmt, 1);
+      g_autofree char *sentence = sd_product_answer_find (desc, t->trace->text, title, NULL);
+      if (sentence)
+        {
+          data_row (t, "description: “%s”", sentence);
+          var (t, "details", sentence);
+        }
+      else
+        {
+          var (t, "details", L (t, "its description doesn't say, and I'd rather not guess. "
+                                   "Shall I ask a person from our team?",
+                                "商品描述里没有提到这一点，我不想乱猜。需要我请人工客服帮您确认吗？"));
+          s->handoff_offered = !s->handed_off;
+        }
     }
   else if (strcmp (intent, "stock_availability") == 0)
     {
