@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-error.h"
 #include "sd-figures.h"
 #include "sd-product-text.h"
 #include "sd-shop-summary.h"
@@ -29,12 +30,30 @@ import_record_free (SdImportRecord *record)
   g_free (record);
 }
 
+static void
+currency_figures_free (SdCurrencyFigures *figures)
+{
+  g_free (figures->currency);
+  g_free (figures);
+}
+
+const char *
+sd_range_kind_to_string (SdRangeKind kind)
+{
+  static const char *const names[] = { "all", "last-30-days", "last-90-days", "last-12-months", "custom" };
+
+  g_return_val_if_fail (kind <= SD_RANGE_CUSTOM, NULL);
+  return names[kind];
+}
+
 void
 sd_shop_summary_free (SdShopSummary *summary)
 {
   if (summary == NULL)
     return;
   g_free (summary->currency);
+  g_clear_pointer (&summary->currencies, g_ptr_array_unref);
+  g_clear_pointer (&summary->series, g_array_unref);
   g_clear_pointer (&summary->top_by_revenue, g_ptr_array_unref);
   g_clear_pointer (&summary->top_by_units, g_ptr_array_unref);
   g_clear_pointer (&summary->recent_imports, g_ptr_array_unref);
@@ -51,6 +70,22 @@ sd_shop_summary_is_empty (const SdShopSummary *summary)
   for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
     events += summary->counts.events[k];
   return summary->counts.customers + summary->counts.products + summary->counts.orders + events == 0;
+}
+
+/* The currency an order's amounts are in, as the figures group them: its own code in upper
+ * case, or the shop's (bound as @shop, upper case, "" for none) when it names none. */
+#define ORDER_CURRENCY(o, shop) "upper(coalesce(nullif(trim(" o ".currency), ''), " shop "))"
+
+/* ?1, ?2: the period [from, to); ?3: the shop's currency in upper case, "" for none. */
+static void
+bind_period (SdStmt     *stmt,
+             gint64      from,
+             gint64      to,
+             const char *currency)
+{
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  sqlite3_bind_text (stmt, 3, currency ? currency : "", -1, SQLITE_TRANSIENT);
 }
 
 /* ---- Top products ---------------------------------------------------------------- */
@@ -149,12 +184,14 @@ load_top_products (SdStore        *store,
                       " FROM order_lines l NOT INDEXED JOIN orders o ON o.id = l.order_id"
                       " JOIN products p ON p.id = l.product_id"
                       " WHERE " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
+                      "   AND o.placed_at >= ?1 AND o.placed_at < ?2 AND " ORDER_CURRENCY ("o", "?3") " = ?3"
                       " GROUP BY l.product_id", error);
   g_autoptr(GArray) sums = g_array_new (FALSE, FALSE, sizeof (ProductSums));
   int rc;
 
   if (stmt == NULL)
     return FALSE;
+  bind_period (stmt, summary->from, summary->to, summary->currency);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       ProductSums p = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
@@ -210,20 +247,25 @@ load_currency (SdStore        *store,
                GError        **error)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-                                             "SELECT currency FROM orders WHERE currency IS NOT NULL"
+                                             "SELECT currency FROM orders WHERE trim(currency) <> ''"
                                              " GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1",
                                              error);
+  g_autofree char *code = NULL;
   int rc;
 
   /* The shop's own setting first (imports record it): one currency on every page. */
-  if ((summary->currency = sd_shop_currency (store)))
-    return TRUE;
-  if (stmt == NULL)
-    return FALSE;
-  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    summary->currency = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  else if (rc != SQLITE_DONE)
-    return sd_store_fail (store, _("Could not count"), error);
+  if (!(code = sd_shop_currency (store)))
+    {
+      if (stmt == NULL)
+        return FALSE;
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      else if (rc != SQLITE_DONE)
+        return sd_store_fail (store, _("Could not count"), error);
+    }
+  /* Orders are grouped by their code in upper case; the shop's is named the same way. */
+  if (code && *g_strstrip (code))
+    summary->currency = g_ascii_strup (code, -1);
   return TRUE;
 }
 
@@ -258,6 +300,267 @@ load_recent_imports (SdStore        *store,
   return TRUE;
 }
 
+/* ---- The range and its figures ------------------------------------------------------ */
+
+static gboolean
+load_order_span (SdStore        *store,
+                 SdShopSummary  *summary,
+                 GError        **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store,
+                      "SELECT min(o.placed_at), max(o.placed_at) FROM orders o WHERE " SD_SQL_ORDER_IS_SALE ("o")
+                      " AND EXISTS (SELECT 1 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
+                      "             WHERE l.order_id = o.id AND l.quantity > 0"
+                      "               AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ")", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return sd_store_fail (store, _("Could not count"), error);
+  summary->first_order_at = sqlite3_column_int64 (stmt, 0);
+  summary->newest_order_at = sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}
+
+/* The relative ranges end with the day of the newest counted order; the previous period
+ * is the one of the same length just before. */
+static gboolean
+resolve_range (SdShopSummary  *summary,
+               const SdRange  *range,
+               GError        **error)
+{
+  gboolean has_orders = summary->newest_order_at != 0 || summary->first_order_at != 0;
+  gint64 end = sd_time_bucket_next (SD_TIME_BUCKET_DAY, summary->newest_order_at);
+
+  summary->range_kind = range->kind;
+  summary->from = G_MININT64;
+  summary->to = G_MAXINT64;
+  switch (range->kind)
+    {
+    case SD_RANGE_ALL:
+      break;
+    case SD_RANGE_LAST_30_DAYS:
+    case SD_RANGE_LAST_90_DAYS:
+      if (has_orders)
+        {
+          summary->to = end;
+          summary->from = end - (range->kind == SD_RANGE_LAST_30_DAYS ? 30 : 90) * SD_SECONDS_PER_DAY;
+        }
+      break;
+    case SD_RANGE_LAST_12_MONTHS:
+      if (has_orders)
+        {
+          summary->to = end;
+          summary->from = sd_time_add_months (end, -12);
+        }
+      break;
+    case SD_RANGE_CUSTOM:
+    default:
+      if (range->from >= range->to)
+        {
+          g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                               _("The range ends before it starts: choose a last day on or after the first"));
+          return FALSE;
+        }
+      summary->from = range->from;
+      summary->to = range->to;
+      break;
+    }
+  summary->has_previous = summary->from != G_MININT64 && summary->to != G_MAXINT64;
+  if (summary->has_previous)
+    {
+      summary->previous_to = summary->from;
+      summary->previous_from = summary->from - (summary->to - summary->from);
+    }
+
+  /* What the page and the chart show: the range, cut to the days that have orders. */
+  summary->shown_from = summary->from != G_MININT64 ? summary->from
+                        : sd_time_bucket_floor (SD_TIME_BUCKET_DAY, summary->first_order_at);
+  summary->shown_to = summary->to != G_MAXINT64 ? summary->to : end;
+  if (summary->shown_to < summary->shown_from || (!has_orders && summary->from == G_MININT64))
+    summary->shown_to = summary->shown_from;
+  summary->bucket = sd_time_bucket_for_span (summary->shown_to - summary->shown_from);
+  return TRUE;
+}
+
+static SdCurrencyFigures *
+currency_figures (SdShopSummary *summary,
+                  const char    *currency)
+{
+  SdCurrencyFigures *figures;
+
+  for (guint i = 0; i < summary->currencies->len; i++)
+    {
+      figures = g_ptr_array_index (summary->currencies, i);
+      if (g_strcmp0 (figures->currency, currency) == 0)
+        return figures;
+    }
+  figures = g_new0 (SdCurrencyFigures, 1);
+  figures->currency = g_strdup (currency);
+  g_ptr_array_add (summary->currencies, figures);
+  return figures;
+}
+
+static void
+finish_figures (SdFigures *f)
+{
+  /* Revenue and the orders it came from are counted the same way (sd-figures.h). */
+  f->average_order_cents = f->orders_counted > 0
+                           ? (gint64) llround ((double) f->revenue_cents / f->orders_counted)
+                           : 0;
+}
+
+static int
+by_revenue_then_code (gconstpointer a,
+                      gconstpointer b)
+{
+  const SdCurrencyFigures *x = *(SdCurrencyFigures **) a, *y = *(SdCurrencyFigures **) b;
+
+  if (x->now.revenue_cents != y->now.revenue_cents)
+    return x->now.revenue_cents > y->now.revenue_cents ? -1 : 1;
+  return g_strcmp0 (x->currency, y->currency);
+}
+
+/* Each currency's figures in the range and the period before, in one pass over their
+ * orders: a line counts as SD_SQL_LINE_COUNTS says, an order is counted when it is a sale
+ * with a positive merchandise line, and its customer is then active. */
+static gboolean
+load_figures (SdStore        *store,
+              SdShopSummary  *summary,
+              GError        **error)
+{
+#define COUNTS SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store,
+                      "SELECT cur, period, sum(revenue), sum(units), sum(counted),"
+                      "       count(DISTINCT CASE WHEN counted THEN customer_id END)"
+                      " FROM (SELECT " ORDER_CURRENCY ("o", "?3") " AS cur, o.customer_id AS customer_id,"
+                      "              o.placed_at < ?4 AS period,"
+                      "              sum(CASE WHEN " COUNTS " THEN " SD_SQL_LINE_REVENUE ("l") " ELSE 0 END) AS revenue,"
+                      "              sum(CASE WHEN " COUNTS " THEN l.quantity ELSE 0 END) AS units,"
+                      "              (" SD_SQL_ORDER_IS_SALE ("o") ")"
+                      "               AND max(l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ") AS counted"
+                      "       FROM orders o JOIN order_lines l ON l.order_id = o.id"
+                      "       LEFT JOIN products p ON p.id = l.product_id"
+                      "       WHERE o.placed_at >= ?1 AND o.placed_at < ?2"
+                      "       GROUP BY o.id)"
+                      " GROUP BY cur, period", error);
+#undef COUNTS
+  SdCurrencyFigures *main = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_period (stmt, summary->has_previous ? summary->previous_from : summary->from, summary->to,
+               summary->currency);
+  /* Period 1 is the one before: an order placed before the range's start. */
+  sqlite3_bind_int64 (stmt, 4, summary->from);
+
+  /* The shop's currency always has its figures, even when nothing sold in it. */
+  if (summary->currency)
+    main = currency_figures (summary, summary->currency);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *code = (const char *) sqlite3_column_text (stmt, 0);
+      SdCurrencyFigures *figures = currency_figures (summary, code && *code ? code : NULL);
+      SdFigures *f = sqlite3_column_int (stmt, 1) ? &figures->before : &figures->now;
+
+      f->revenue_cents = sqlite3_column_int64 (stmt, 2);
+      f->units = sqlite3_column_int64 (stmt, 3);
+      f->orders_counted = sqlite3_column_int64 (stmt, 4);
+      f->customers_active = sqlite3_column_int64 (stmt, 5);
+    }
+  if (rc != SQLITE_DONE)
+    return sd_store_fail (store, _("Could not count"), error);
+
+  for (guint i = 0; i < summary->currencies->len; i++)
+    {
+      SdCurrencyFigures *figures = g_ptr_array_index (summary->currencies, i);
+      finish_figures (&figures->now);
+      finish_figures (&figures->before);
+    }
+  /* The shop's currency first, the others by what they earned. */
+  if (main)
+    g_ptr_array_steal_index (summary->currencies, 0);
+  g_ptr_array_sort (summary->currencies, by_revenue_then_code);
+  if (main)
+    g_ptr_array_insert (summary->currencies, 0, main);
+  return TRUE;
+}
+
+/* Revenue and orders counted per bucket, in the shop's currency: per day from SQLite,
+ * gathered into weeks or months here, with a bar (maybe empty) for every bucket shown. */
+static gboolean
+load_series (SdStore        *store,
+             SdShopSummary  *summary,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store,
+                      "SELECT day, sum(revenue), sum(counted)"
+                      " FROM (SELECT (o.placed_at - ((o.placed_at % 86400) + 86400) % 86400) AS day,"
+                      "              sum(CASE WHEN " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
+                      "                  THEN " SD_SQL_LINE_REVENUE ("l") " ELSE 0 END) AS revenue,"
+                      "              (" SD_SQL_ORDER_IS_SALE ("o") ")"
+                      "               AND max(l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ") AS counted"
+                      "       FROM orders o JOIN order_lines l ON l.order_id = o.id"
+                      "       LEFT JOIN products p ON p.id = l.product_id"
+                      "       WHERE o.placed_at >= ?1 AND o.placed_at < ?2 AND " ORDER_CURRENCY ("o", "?3") " = ?3"
+                      "       GROUP BY o.id)"
+                      " GROUP BY day ORDER BY day", error);
+  gint64 last = summary->shown_to;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  for (gint64 t = sd_time_bucket_floor (summary->bucket, summary->shown_from); t < last;
+       t = sd_time_bucket_next (summary->bucket, t))
+    {
+      SdShopBucket bucket = { t, 0, 0 };
+      g_array_append_val (summary->series, bucket);
+    }
+  if (summary->series->len == 0)
+    return TRUE;
+
+  bind_period (stmt, summary->from, summary->to, summary->currency);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 start = sd_time_bucket_floor (summary->bucket, sqlite3_column_int64 (stmt, 0));
+      SdShopBucket *first = &g_array_index (summary->series, SdShopBucket, 0);
+      guint lo = 0, hi = summary->series->len;
+
+      /* The buckets are sorted: find this day's by bisection. */
+      while (hi - lo > 1)
+        {
+          guint mid = (lo + hi) / 2;
+          if (first[mid].start <= start)
+            lo = mid;
+          else
+            hi = mid;
+        }
+      if (first[lo].start != start)
+        continue;   /* a day beyond the shown ones (an open range's stray cancellation) */
+      first[lo].revenue_cents += sqlite3_column_int64 (stmt, 1);
+      first[lo].orders_counted += sqlite3_column_int64 (stmt, 2);
+    }
+  if (rc != SQLITE_DONE)
+    return sd_store_fail (store, _("Could not count"), error);
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+const SdCurrencyFigures *
+sd_shop_summary_main (const SdShopSummary *summary)
+{
+  static const SdCurrencyFigures none = { 0 };
+
+  g_return_val_if_fail (summary != NULL, &none);
+  if (summary->currencies == NULL || summary->currencies->len == 0)
+    return &none;
+  return g_ptr_array_index (summary->currencies, 0);
+}
+
 SdShopSummary *
 sd_shop_summary_load (SdStore       *store,
                       guint          top_n,
@@ -265,29 +568,46 @@ sd_shop_summary_load (SdStore       *store,
                       GCancellable  *cancellable,
                       GError       **error)
 {
+  return sd_shop_summary_load_range (store, NULL, top_n, n_imports, cancellable, error);
+}
+
+SdShopSummary *
+sd_shop_summary_load_range (SdStore        *store,
+                            const SdRange  *range,
+                            guint           top_n,
+                            guint           n_imports,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  static const SdRange all_time = { SD_RANGE_ALL, 0, 0 };
   g_autoptr(SdShopSummary) summary = g_new0 (SdShopSummary, 1);
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
+  g_return_val_if_fail (range == NULL || range->kind <= SD_RANGE_CUSTOM, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   summary->top_by_revenue = g_ptr_array_new_with_free_func ((GDestroyNotify) top_product_free);
   summary->top_by_units = g_ptr_array_new_with_free_func ((GDestroyNotify) top_product_free);
   summary->recent_imports = g_ptr_array_new_with_free_func ((GDestroyNotify) import_record_free);
+  summary->currencies = g_ptr_array_new_with_free_func ((GDestroyNotify) currency_figures_free);
+  summary->series = g_array_new (FALSE, FALSE, sizeof (SdShopBucket));
 
-  if (!sd_store_get_stats (store, &summary->counts, error))
+  if (!sd_store_get_stats (store, &summary->counts, error) ||
+      !load_currency (store, summary, error) ||
+      !load_order_span (store, summary, error) ||
+      !resolve_range (summary, range ? range : &all_time, error))
     return NULL;
-  /* Revenue and the orders it came from are counted the same way (sd-figures.h): net
-   * merchandise sales over the sales with a merchandise line, rounded to the cent. */
-  summary->average_order_cents = summary->counts.orders_counted > 0
-                                 ? (gint64) llround ((double) summary->counts.revenue_cents / summary->counts.orders_counted)
-                                 : 0;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  if (!load_figures (store, summary, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !load_series (store, summary, cancellable, error))
+    return NULL;
+
   if (!count (store, "SELECT count(DISTINCT country) FROM customers", &summary->countries, error) ||
-      !count (store, "SELECT count(DISTINCT category) FROM products", &summary->categories, error) ||
-      !load_currency (store, summary, error))
+      !count (store, "SELECT count(DISTINCT category) FROM products", &summary->categories, error))
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
