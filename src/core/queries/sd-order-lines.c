@@ -63,8 +63,8 @@ sd_order_detail_load (SdStore  *store,
   sqlite3_bind_int64 (order, 1, order_id);
   if ((rc = sqlite3_step (order)) == SQLITE_DONE)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no order %" G_GINT64_FORMAT " in this shop"),
-                   order_id);
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no order %ld in this shop"),
+                   (long) order_id);
       return NULL;
     }
   if (rc != SQLITE_ROW)

@@ -82,7 +82,7 @@ load_product (SdStore        *store,
   if ((rc = sqlite3_step (stmt)) == SQLITE_DONE)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   _("There is no product %" G_GINT64_FORMAT " in this shop"), view->product_id);
+                   _("There is no product %ld in this shop"), (long) view->product_id);
       return FALSE;
     }
   if (rc != SQLITE_ROW)

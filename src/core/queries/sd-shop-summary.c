@@ -178,20 +178,29 @@ load_top_products (SdStore        *store,
                    GCancellable   *cancellable,
                    GError        **error)
 {
+#define TOP_PRODUCTS(currency_test) \
+  "SELECT l.product_id, sum(" SD_SQL_LINE_REVENUE ("l") "), sum(l.quantity)" \
+  " FROM order_lines l NOT INDEXED JOIN orders o ON o.id = l.order_id" \
+  " JOIN products p ON p.id = l.product_id" \
+  " WHERE " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") \
+  "   AND o.placed_at >= ?1 AND o.placed_at < ?2" currency_test \
+  " GROUP BY l.product_id"
+  /* Testing every line's currency costs half as much again as the rest: only a shop that
+   * sells in several needs it. */
+  gboolean several = summary->currencies->len > 1;
   g_autoptr(SdStmt) stmt =
-    sd_store_prepare (store,
-                      "SELECT l.product_id, sum(" SD_SQL_LINE_REVENUE ("l") "), sum(l.quantity)"
-                      " FROM order_lines l NOT INDEXED JOIN orders o ON o.id = l.order_id"
-                      " JOIN products p ON p.id = l.product_id"
-                      " WHERE " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
-                      "   AND o.placed_at >= ?1 AND o.placed_at < ?2 AND " ORDER_CURRENCY ("o", "?3") " = ?3"
-                      " GROUP BY l.product_id", error);
+    several ? sd_store_prepare (store, TOP_PRODUCTS (" AND " ORDER_CURRENCY ("o", "?3") " = ?3"), error)
+            : sd_store_prepare (store, TOP_PRODUCTS (""), error);
+#undef TOP_PRODUCTS
   g_autoptr(GArray) sums = g_array_new (FALSE, FALSE, sizeof (ProductSums));
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  bind_period (stmt, summary->from, summary->to, summary->currency);
+  sqlite3_bind_int64 (stmt, 1, summary->from);
+  sqlite3_bind_int64 (stmt, 2, summary->to);
+  if (several)
+    sqlite3_bind_text (stmt, 3, summary->currency ? summary->currency : "", -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       ProductSums p = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
@@ -422,40 +431,70 @@ by_revenue_then_code (gconstpointer a,
   return g_strcmp0 (x->currency, y->currency);
 }
 
-/* Each currency's figures in the range and the period before, in one pass over their
- * orders: a line counts as SD_SQL_LINE_COUNTS says, an order is counted when it is a sale
- * with a positive merchandise line, and its customer is then active. */
+/* The bucket of the series @t falls in, or NULL beyond the buckets shown (a cancellation
+ * after the newest order of an open range). The buckets are sorted: bisection. */
+static SdShopBucket *
+bucket_of (SdShopSummary *summary,
+           gint64         t)
+{
+  SdShopBucket *first = (SdShopBucket *) (void *) summary->series->data;
+  gint64 start = sd_time_bucket_floor (summary->bucket, t);
+  guint lo = 0, hi = summary->series->len;
+
+  if (hi == 0)
+    return NULL;
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+      if (first[mid].start <= start)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return first[lo].start == start ? &first[lo] : NULL;
+}
+
+/* Each currency's figures in the range and the period before, and the range's series in
+ * the shop's currency, from one pass over their orders: SQLite sums each order's lines as
+ * SD_SQL_LINE_COUNTS says and tells whether it is counted (a sale with a positive
+ * merchandise line); its customer is then active. */
 static gboolean
 load_figures (SdStore        *store,
               SdShopSummary  *summary,
+              GCancellable   *cancellable,
               GError        **error)
 {
 #define COUNTS SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
   g_autoptr(SdStmt) stmt =
     sd_store_prepare (store,
-                      "SELECT cur, period, sum(revenue), sum(units), sum(counted),"
-                      "       count(DISTINCT CASE WHEN counted THEN customer_id END)"
-                      " FROM (SELECT " ORDER_CURRENCY ("o", "?3") " AS cur, o.customer_id AS customer_id,"
-                      "              o.placed_at < ?4 AS period,"
-                      "              sum(CASE WHEN " COUNTS " THEN " SD_SQL_LINE_REVENUE ("l") " ELSE 0 END) AS revenue,"
-                      "              sum(CASE WHEN " COUNTS " THEN l.quantity ELSE 0 END) AS units,"
-                      "              (" SD_SQL_ORDER_IS_SALE ("o") ")"
-                      "               AND max(l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ") AS counted"
-                      "       FROM orders o JOIN order_lines l ON l.order_id = o.id"
-                      "       LEFT JOIN products p ON p.id = l.product_id"
-                      "       WHERE o.placed_at >= ?1 AND o.placed_at < ?2"
-                      "       GROUP BY o.id)"
-                      " GROUP BY cur, period", error);
+                      "SELECT " ORDER_CURRENCY ("o", "?3") ", o.customer_id, o.placed_at,"
+                      "       sum(CASE WHEN " COUNTS " THEN " SD_SQL_LINE_REVENUE ("l") " ELSE 0 END),"
+                      "       sum(CASE WHEN " COUNTS " THEN l.quantity ELSE 0 END),"
+                      "       (" SD_SQL_ORDER_IS_SALE ("o") ")"
+                      "        AND max(l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ")"
+                      " FROM orders o JOIN order_lines l ON l.order_id = o.id"
+                      " LEFT JOIN products p ON p.id = l.product_id"
+                      " WHERE o.placed_at >= ?1 AND o.placed_at < ?2"
+                      " GROUP BY o.id", error);
 #undef COUNTS
+  /* SdCurrencyFigures → the customer ids active in it, now and before */
+  g_autoptr(GHashTable) active_now = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  g_autoptr(GHashTable) active_before = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
   SdCurrencyFigures *main = NULL;
+  guint rows = 0;
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   bind_period (stmt, summary->has_previous ? summary->previous_from : summary->from, summary->to,
                summary->currency);
-  /* Period 1 is the one before: an order placed before the range's start. */
-  sqlite3_bind_int64 (stmt, 4, summary->from);
+
+  for (gint64 t = sd_time_bucket_floor (summary->bucket, summary->shown_from); t < summary->shown_to;
+       t = sd_time_bucket_next (summary->bucket, t))
+    {
+      SdShopBucket bucket = { t, 0, 0 };
+      g_array_append_val (summary->series, bucket);
+    }
 
   /* The shop's currency always has its figures, even when nothing sold in it. */
   if (summary->currency)
@@ -464,19 +503,57 @@ load_figures (SdStore        *store,
     {
       const char *code = (const char *) sqlite3_column_text (stmt, 0);
       SdCurrencyFigures *figures = currency_figures (summary, code && *code ? code : NULL);
-      SdFigures *f = sqlite3_column_int (stmt, 1) ? &figures->before : &figures->now;
+      gint64 placed_at = sqlite3_column_int64 (stmt, 2);
+      gboolean before = placed_at < summary->from;
+      SdFigures *f = before ? &figures->before : &figures->now;
+      gint64 revenue = sqlite3_column_int64 (stmt, 3);
+      gboolean counted = sqlite3_column_int (stmt, 5) != 0;
 
-      f->revenue_cents = sqlite3_column_int64 (stmt, 2);
-      f->units = sqlite3_column_int64 (stmt, 3);
-      f->orders_counted = sqlite3_column_int64 (stmt, 4);
-      f->customers_active = sqlite3_column_int64 (stmt, 5);
+      f->revenue_cents += revenue;
+      f->units += sqlite3_column_int64 (stmt, 4);
+      if (counted)
+        {
+          GHashTable *sets = before ? active_before : active_now;
+          GHashTable *customers = g_hash_table_lookup (sets, figures);
+
+          f->orders_counted++;
+          if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+            {
+              gint64 id = sqlite3_column_int64 (stmt, 1);
+
+              if (customers == NULL)
+                g_hash_table_insert (sets, figures,
+                                     (customers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL)));
+              if (!g_hash_table_contains (customers, &id))
+                g_hash_table_add (customers, g_memdup2 (&id, sizeof id));
+            }
+        }
+      if (!before && figures == main)
+        {
+          SdShopBucket *bucket = bucket_of (summary, placed_at);
+
+          if (bucket)
+            {
+              bucket->revenue_cents += revenue;
+              bucket->orders_counted += counted;
+            }
+        }
+      if (++rows % 4096 == 0 && g_cancellable_is_cancelled (cancellable))
+        break;
     }
-  if (rc != SQLITE_DONE)
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return sd_store_fail (store, _("Could not count"), error);
 
   for (guint i = 0; i < summary->currencies->len; i++)
     {
       SdCurrencyFigures *figures = g_ptr_array_index (summary->currencies, i);
+      GHashTable *now = g_hash_table_lookup (active_now, figures);
+      GHashTable *before = g_hash_table_lookup (active_before, figures);
+
+      figures->now.customers_active = now ? g_hash_table_size (now) : 0;
+      figures->before.customers_active = before ? g_hash_table_size (before) : 0;
       finish_figures (&figures->now);
       finish_figures (&figures->before);
     }
@@ -487,67 +564,6 @@ load_figures (SdStore        *store,
   if (main)
     g_ptr_array_insert (summary->currencies, 0, main);
   return TRUE;
-}
-
-/* Revenue and orders counted per bucket, in the shop's currency: per day from SQLite,
- * gathered into weeks or months here, with a bar (maybe empty) for every bucket shown. */
-static gboolean
-load_series (SdStore        *store,
-             SdShopSummary  *summary,
-             GCancellable   *cancellable,
-             GError        **error)
-{
-  g_autoptr(SdStmt) stmt =
-    sd_store_prepare (store,
-                      "SELECT day, sum(revenue), sum(counted)"
-                      " FROM (SELECT (o.placed_at - ((o.placed_at % 86400) + 86400) % 86400) AS day,"
-                      "              sum(CASE WHEN " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
-                      "                  THEN " SD_SQL_LINE_REVENUE ("l") " ELSE 0 END) AS revenue,"
-                      "              (" SD_SQL_ORDER_IS_SALE ("o") ")"
-                      "               AND max(l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ") AS counted"
-                      "       FROM orders o JOIN order_lines l ON l.order_id = o.id"
-                      "       LEFT JOIN products p ON p.id = l.product_id"
-                      "       WHERE o.placed_at >= ?1 AND o.placed_at < ?2 AND " ORDER_CURRENCY ("o", "?3") " = ?3"
-                      "       GROUP BY o.id)"
-                      " GROUP BY day ORDER BY day", error);
-  gint64 last = summary->shown_to;
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  for (gint64 t = sd_time_bucket_floor (summary->bucket, summary->shown_from); t < last;
-       t = sd_time_bucket_next (summary->bucket, t))
-    {
-      SdShopBucket bucket = { t, 0, 0 };
-      g_array_append_val (summary->series, bucket);
-    }
-  if (summary->series->len == 0)
-    return TRUE;
-
-  bind_period (stmt, summary->from, summary->to, summary->currency);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 start = sd_time_bucket_floor (summary->bucket, sqlite3_column_int64 (stmt, 0));
-      SdShopBucket *first = &g_array_index (summary->series, SdShopBucket, 0);
-      guint lo = 0, hi = summary->series->len;
-
-      /* The buckets are sorted: find this day's by bisection. */
-      while (hi - lo > 1)
-        {
-          guint mid = (lo + hi) / 2;
-          if (first[mid].start <= start)
-            lo = mid;
-          else
-            hi = mid;
-        }
-      if (first[lo].start != start)
-        continue;   /* a day beyond the shown ones (an open range's stray cancellation) */
-      first[lo].revenue_cents += sqlite3_column_int64 (stmt, 1);
-      first[lo].orders_counted += sqlite3_column_int64 (stmt, 2);
-    }
-  if (rc != SQLITE_DONE)
-    return sd_store_fail (store, _("Could not count"), error);
-  return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
 const SdCurrencyFigures *
@@ -601,9 +617,7 @@ sd_shop_summary_load_range (SdStore        *store,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  if (!load_figures (store, summary, error) ||
-      g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !load_series (store, summary, cancellable, error))
+  if (!load_figures (store, summary, cancellable, error))
     return NULL;
 
   if (!count (store, "SELECT count(DISTINCT country) FROM customers", &summary->countries, error) ||
