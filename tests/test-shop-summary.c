@@ -713,6 +713,35 @@ test_range_empty (Fixture       *f,
   g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
 }
 
+/* The range as settings keep it, and back. */
+static void
+test_range_strings (void)
+{
+  SdRange range = { SD_RANGE_ALL, 0, 0 };
+  g_autofree char *june = NULL, *last = NULL;
+
+  g_assert_true (sd_range_from_string ("last-90-days", &range));
+  g_assert_cmpint (range.kind, ==, SD_RANGE_LAST_90_DAYS);
+  last = sd_range_to_string (&range);
+  g_assert_cmpstr (last, ==, "last-90-days");
+
+  g_assert_true (sd_range_from_string ("2023-06-01..2023-06-30", &range));
+  g_assert_cmpint (range.kind, ==, SD_RANGE_CUSTOM);
+  g_assert_cmpint (range.from, ==, JUNE);
+  g_assert_cmpint (range.to, ==, JULY);
+  june = sd_range_to_string (&range);
+  g_assert_cmpstr (june, ==, "2023-06-01..2023-06-30");
+
+  /* A single day is a range; a backwards one, a half one or a word is not */
+  g_assert_true (sd_range_from_string ("2023-06-01..2023-06-01", &range));
+  g_assert_cmpint (range.to - range.from, ==, DAY);
+  g_assert_false (sd_range_from_string ("2023-06-30..2023-06-01", &range));
+  g_assert_false (sd_range_from_string ("2023-06-01..", &range));
+  g_assert_false (sd_range_from_string ("last-week", &range));
+  g_assert_false (sd_range_from_string (NULL, &range));
+  g_assert_cmpint (range.kind, ==, SD_RANGE_CUSTOM);
+}
+
 /* Two currencies: figures for each, never summed; the shop's first even when another
  * earned more; top products in the shop's currency alone. */
 static const char dollar_rows[] =
@@ -793,6 +822,7 @@ main (int    argc,
   ADD ("/shop-summary/range-relative", test_range_relative, "fixture");
   ADD ("/shop-summary/range-empty", test_range_empty, "fixture");
   ADD ("/shop-summary/currencies", test_currencies, "fixture");
+  g_test_add_func ("/shop-summary/range-strings", test_range_strings);
   ADD ("/shop-summary/empty", test_empty, NULL);
   ADD ("/shop-summary/only-events-is-not-empty", test_only_events_is_not_empty, NULL);
 #undef ADD

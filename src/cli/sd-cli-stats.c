@@ -5,8 +5,6 @@
 #include "sd-cli.h"
 #include "sd-shop-summary.h"
 
-static const char *const range_names[] = { "all", "last-30-days", "last-90-days", "last-12-months" };
-
 /* The range from the options; FALSE (said on stderr) when they cannot be used. */
 static gboolean
 parse_range (const char *name,
@@ -24,14 +22,10 @@ parse_range (const char *name,
     }
   if (name)
     {
-      for (guint i = 0; i < G_N_ELEMENTS (range_names); i++)
-        if (g_str_equal (name, range_names[i]))
-          {
-            range->kind = (SdRangeKind) i;
-            return TRUE;
-          }
-      fprintf (stderr, "shopdesk-cli stats: unknown range “%s” (all, last-30-days, last-90-days or last-12-months)\n",
-               name);
+      if (sd_range_from_string (name, range))
+        return TRUE;
+      fprintf (stderr, "shopdesk-cli stats: unknown range “%s” (all, last-30-days, last-90-days, last-12-months"
+                       " or FIRST..LAST as 2011-11-01..2011-11-30)\n", name);
       return FALSE;
     }
   if (from == NULL && to == NULL)
@@ -218,7 +212,7 @@ sd_cli_stats (SdCliGlobal  *global,
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
     { "range", 0, 0, G_OPTION_ARG_STRING, &range_name,
-      "all|last-30-days|last-90-days|last-12-months, up to the newest order (default: all)", "RANGE" },
+      "all|last-30-days|last-90-days|last-12-months up to the newest order, or FIRST..LAST days (default: all)", "RANGE" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Count orders from this day on (YYYY-MM-DD, UTC)", "DATE" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Count orders up to and including this day", "DATE" },
     { NULL }

@@ -61,6 +61,7 @@ struct _SdOverviewPage
   SdStore         *store;
   SdJob           *job;          /* the load in flight */
   SdShopSummary   *summary;      /* the last load's result */
+  GSettings       *settings;     /* keeps the range chosen; NULL without the schema */
   SdRange          range;        /* the one chosen */
   guint            choice;       /* the dropdown's item for it, to go back to when Custom… is cancelled */
 };
@@ -617,15 +618,36 @@ calendar_day (GtkCalendar *calendar)
   return g_date_time_to_unix (utc);
 }
 
-static void
-choose (SdOverviewPage *self,
-        guint           choice)
+static guint
+choice_of (SdRangeKind kind)
 {
+  static const guint choices[] = {
+    [SD_RANGE_ALL] = CHOICE_ALL,
+    [SD_RANGE_LAST_30_DAYS] = CHOICE_30_DAYS,
+    [SD_RANGE_LAST_90_DAYS] = CHOICE_90_DAYS,
+    [SD_RANGE_LAST_12_MONTHS] = CHOICE_12_MONTHS,
+    [SD_RANGE_CUSTOM] = CHOICE_CUSTOM,
+  };
+
+  return choices[kind];
+}
+
+/* Shows @self->range in the menu and keeps it for the next start. */
+static void
+choose (SdOverviewPage *self)
+{
+  guint choice = choice_of (self->range.kind);
+
   /* Going back to the previous item must not open the dialog again. */
   g_signal_handlers_block_matched (self->range_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   gtk_drop_down_set_selected (self->range_dropdown, choice);
   g_signal_handlers_unblock_matched (self->range_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   self->choice = choice;
+  if (self->settings)
+    {
+      g_autofree char *text = sd_range_to_string (&self->range);
+      g_settings_set_string (self->settings, "overview-range", text);
+    }
 }
 
 static void
@@ -639,7 +661,7 @@ custom_response_cb (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "apply") != 0)
     {
-      choose (self, self->choice);
+      choose (self);
       return;
     }
   a = calendar_day (first);
@@ -652,7 +674,7 @@ custom_response_cb (AdwMessageDialog *dialog,
       b = t;
     }
   self->range = (SdRange) { SD_RANGE_CUSTOM, a, b + SD_SECONDS_PER_DAY };
-  choose (self, CHOICE_CUSTOM);
+  choose (self);
   reload (self);
 }
 
@@ -724,8 +746,8 @@ range_selected_cb (SdOverviewPage *self)
     }
   if (choice >= G_N_ELEMENTS (kinds))
     return;
-  self->choice = choice;
   self->range = (SdRange) { kinds[choice], 0, 0 };
+  choose (self);
   reload (self);
 }
 
@@ -733,19 +755,12 @@ void
 sd_overview_page_set_range (SdOverviewPage *self,
                             const SdRange  *range)
 {
-  static const guint choices[] = {
-    [SD_RANGE_ALL] = CHOICE_ALL,
-    [SD_RANGE_LAST_30_DAYS] = CHOICE_30_DAYS,
-    [SD_RANGE_LAST_90_DAYS] = CHOICE_90_DAYS,
-    [SD_RANGE_LAST_12_MONTHS] = CHOICE_12_MONTHS,
-    [SD_RANGE_CUSTOM] = CHOICE_CUSTOM,
-  };
-
   g_return_if_fail (SD_IS_OVERVIEW_PAGE (self));
   g_return_if_fail (range != NULL && range->kind <= SD_RANGE_CUSTOM);
+  g_return_if_fail (range->kind != SD_RANGE_CUSTOM || range->from < range->to);
 
   self->range = *range;
-  choose (self, choices[range->kind]);
+  choose (self);
   reload (self);
 }
 
@@ -799,6 +814,7 @@ sd_overview_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   g_clear_pointer (&self->summary, sd_shop_summary_free);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_OVERVIEW_PAGE);
   /* dispose_template leaves the unnamed top child in place: unparent whatever is left. */
   {
@@ -896,8 +912,23 @@ sd_overview_page_class_init (SdOverviewPageClass *klass)
 static void
 sd_overview_page_init (SdOverviewPage *self)
 {
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
   self->range = (SdRange) { SD_RANGE_ALL, 0, 0 };
   self->choice = CHOICE_ALL;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_spinner_start (self->spinner);
+
+  /* The range chosen last time, when the schema is installed (it is not in some tests). */
+  if (schema && g_settings_schema_has_key (schema, "overview-range"))
+    {
+      g_autofree char *text = NULL;
+
+      self->settings = g_settings_new (APP_ID);
+      text = g_settings_get_string (self->settings, "overview-range");
+      if (!sd_range_from_string (text, &self->range))
+        self->range = (SdRange) { SD_RANGE_ALL, 0, 0 };
+      choose (self);
+    }
 }

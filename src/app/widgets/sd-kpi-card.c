@@ -25,17 +25,23 @@ sd_kpi_card_new (const char *caption,
   label = gtk_label_new (value);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  /* Bounded natural width, so four cards share a line on a normal window. */
+  /* Bounded natural width, so five cards share a line on a normal window. */
   gtk_label_set_max_width_chars (GTK_LABEL (label), 9);
   gtk_widget_set_tooltip_text (label, value);
-  gtk_widget_add_css_class (label, "title-1");
+  gtk_widget_add_css_class (label, "title-2");
   gtk_widget_add_css_class (label, "numeric");
   gtk_box_append (GTK_BOX (card), label);
 
+  /* A comparison ("+12 % vs previous 30 days") wraps onto a second line rather than
+   * losing its end. */
   label = gtk_label_new (detail);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_lines (GTK_LABEL (label), 2);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
+  gtk_widget_set_vexpand (label, TRUE);
+  gtk_widget_set_valign (label, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (label, detail);
   gtk_widget_add_css_class (label, "caption");
   gtk_widget_add_css_class (label, detail_class ? detail_class : "dim-label");

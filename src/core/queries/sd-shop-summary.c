@@ -46,6 +46,45 @@ sd_range_kind_to_string (SdRangeKind kind)
   return names[kind];
 }
 
+char *
+sd_range_to_string (const SdRange *range)
+{
+  g_autofree char *first = NULL, *last = NULL;
+
+  g_return_val_if_fail (range != NULL && range->kind <= SD_RANGE_CUSTOM, NULL);
+
+  if (range->kind != SD_RANGE_CUSTOM)
+    return g_strdup (sd_range_kind_to_string (range->kind));
+  first = sd_time_format_iso_date (range->from);
+  last = sd_time_format_iso_date (range->to - 1);
+  return g_strdup_printf ("%s..%s", first, last);
+}
+
+gboolean
+sd_range_from_string (const char *text,
+                      SdRange    *range)
+{
+  g_auto(GStrv) days = NULL;
+  gint64 first, last;
+
+  g_return_val_if_fail (range != NULL, FALSE);
+
+  if (text == NULL)
+    return FALSE;
+  for (SdRangeKind kind = SD_RANGE_ALL; kind < SD_RANGE_CUSTOM; kind++)
+    if (g_str_equal (text, sd_range_kind_to_string (kind)))
+      {
+        *range = (SdRange) { kind, 0, 0 };
+        return TRUE;
+      }
+  days = g_strsplit (text, "..", 3);
+  if (g_strv_length (days) != 2 ||
+      !sd_time_parse_iso_date (days[0], &first) || !sd_time_parse_iso_date (days[1], &last) || last < first)
+    return FALSE;
+  *range = (SdRange) { SD_RANGE_CUSTOM, first, last + SD_SECONDS_PER_DAY };
+  return TRUE;
+}
+
 void
 sd_shop_summary_free (SdShopSummary *summary)
 {

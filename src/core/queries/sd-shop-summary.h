@@ -48,6 +48,13 @@ typedef struct {
 
 /* "all", "last-30-days", "last-90-days", "last-12-months", "custom". */
 const char *sd_range_kind_to_string (SdRangeKind kind);
+/* A range as it is kept in settings: a kind's name, or a custom range's first and last
+ * day as "2011-11-01..2011-11-30". */
+char       *sd_range_to_string      (const SdRange *range);
+/* The other way; FALSE (and @range untouched) when @text is none of those or its last day
+ * comes before its first. */
+gboolean    sd_range_from_string    (const char    *text,
+                                     SdRange       *range);
 
 /* The business figures of sd-figures.h over the orders of a period, in one currency. */
 typedef struct {
