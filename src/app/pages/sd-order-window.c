@@ -270,6 +270,10 @@ sd_order_window_show (GtkWidget *from,
   self->store = g_object_ref (store);
   if (GTK_IS_WINDOW (root))
     {
+      /* As large as suits it, but never larger than the window it opens over. */
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   MIN (720, MAX (360, gtk_widget_get_width (GTK_WIDGET (root)) - 60)),
+                                   MIN (640, MAX (300, gtk_widget_get_height (GTK_WIDGET (root)) - 40)));
       gtk_window_set_transient_for (GTK_WINDOW (self), GTK_WINDOW (root));
       gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
       g_weak_ref_set (&self->opener, root);

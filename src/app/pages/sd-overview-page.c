@@ -213,7 +213,7 @@ make_figures (SdOverviewPage          *self,
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (box), TRUE);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (box), 2);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 5);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 12);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 10);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (box), 12);
 
   {

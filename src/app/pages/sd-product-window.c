@@ -455,6 +455,10 @@ sd_product_window_show (GtkWidget *from,
   self->db_path = g_strdup (sd_store_get_path (store));
   if (GTK_IS_WINDOW (root))
     {
+      /* As large as suits it, but never larger than the window it opens over. */
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   MIN (1000, MAX (360, gtk_widget_get_width (GTK_WIDGET (root)) - 60)),
+                                   MIN (760, MAX (300, gtk_widget_get_height (GTK_WIDGET (root)) - 40)));
       gtk_window_set_transient_for (GTK_WINDOW (self), GTK_WINDOW (root));
       g_weak_ref_set (&self->opener, root);
       /* One application: the view closes with the window it belongs to. */

@@ -16,8 +16,12 @@ sd_kpi_card_new (const char *caption,
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "sd-kpi");
 
+  /* A long caption ("Active Customers") wraps when the cards are narrow, so that it does not
+   * decide alone how many cards share a line. */
   label = gtk_label_new (caption);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
   gtk_widget_add_css_class (label, "caption-heading");
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (card), label);
@@ -39,7 +43,7 @@ sd_kpi_card_new (const char *caption,
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_lines (GTK_LABEL (label), 2);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
   gtk_widget_set_vexpand (label, TRUE);
   gtk_widget_set_valign (label, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (label, detail);
