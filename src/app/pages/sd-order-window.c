@@ -154,7 +154,13 @@ show_detail (SdOrderWindow *self)
   gtk_list_box_append (self->facts_list, make_row (_("Placed"), NULL, when, FALSE));
   if (d->country)
     gtk_list_box_append (self->facts_list, make_row (_("Country"), NULL, d->country, FALSE));
-  gtk_list_box_append (self->facts_list, make_row (_("Currency"), NULL, d->currency ? d->currency : "—", FALSE));
+  {
+    /* What was charged, in the order's own currency, before the lines that make it up. */
+    g_autofree char *total = sd_format_money (d->total_cents, d->currency);
+    g_autofree char *currency = g_strdup_printf (_("In %s"), d->currency ? d->currency : "—");
+    row = make_row (_("Total"), currency, total, FALSE);
+    gtk_list_box_append (self->facts_list, row);
+  }
 
   clear_list (self->lines_list);
   n_lines = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u line", "%u lines", d->lines->len), d->lines->len);

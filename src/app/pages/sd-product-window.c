@@ -159,8 +159,8 @@ add_peer_rows (GtkListBox *list,
           value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s order", "%s orders", (gulong) peer->score), n);
         }
       else
-        /* TRANSLATORS: a similarity between 0 and 1 */
-        value = g_strdup_printf (_("%.2f alike"), peer->score);
+        /* TRANSLATORS: how alike two products are, from 0 to 100 % */
+        value = g_strdup_printf (_("%.0f %% alike"), 100 * peer->score);
       subtitle = peer->category ? g_strdup_printf ("%s · %s", peer->external_id ? peer->external_id : "", peer->category)
                                 : g_strdup (peer->external_id);
       row = make_row (peer->title ? peer->title : peer->external_id, subtitle, value, TRUE);
@@ -457,8 +457,8 @@ sd_product_window_show (GtkWidget *from,
     {
       /* As large as suits it, but never larger than the window it opens over. */
       gtk_window_set_default_size (GTK_WINDOW (self),
-                                   MIN (1000, MAX (360, gtk_widget_get_width (GTK_WIDGET (root)) - 60)),
-                                   MIN (760, MAX (300, gtk_widget_get_height (GTK_WIDGET (root)) - 40)));
+                                   MIN (1240, MAX (360, gtk_widget_get_width (GTK_WIDGET (root)) - 60)),
+                                   MIN (860, MAX (300, gtk_widget_get_height (GTK_WIDGET (root)) - 40)));
       gtk_window_set_transient_for (GTK_WINDOW (self), GTK_WINDOW (root));
       g_weak_ref_set (&self->opener, root);
       /* One application: the view closes with the window it belongs to. */
