@@ -210,6 +210,9 @@ make_figures (SdOverviewPage          *self,
   GtkWidget *child;
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
+  /* Cards are not controls: a flow box would keep Tab on its first card, which cannot take
+   * it, so Tab passes the figures by. */
+  gtk_widget_set_can_focus (box, FALSE);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (box), TRUE);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (box), 2);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 5);
