@@ -216,7 +216,7 @@ make_figures (SdOverviewPage          *self,
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (box), TRUE);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (box), 2);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 5);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 10);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 8);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (box), 12);
 
   {
@@ -317,9 +317,12 @@ show_figures (SdOverviewPage *self,
 
   /* gettext cannot see through G_GINT64_FORMAT, so the counts are passed as long */
   /* TRANSLATORS: "4,372 customers from 37 countries" */
-  who = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customers from %ld country",
-                                      "%s customers from %ld countries", s->countries),
-                         customers, (long) s->countries);
+  who = s->countries == 0
+        ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer", "%s customers", (gulong) s->counts.customers),
+                           customers)
+        : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customers from %ld country",
+                                        "%s customers from %ld countries", s->countries),
+                           customers, (long) s->countries);
   /* Online Retail's export has no categories: say so rather than "in 0 categories". */
   what = s->categories == 0
          ? g_strdup_printf (_("%s products without categories"), products)
