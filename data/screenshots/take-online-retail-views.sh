@@ -4,13 +4,13 @@
 # overview-1440.png, overview-1024.png (last 30 days), product-1440.png, product-1024.png
 # (85123A, opened from the Data page's products) and order-1024.png (the first order).
 #   bash data/screenshots/take-online-retail-views.sh [OUT_DIR]    (BUILD=DIR: a build dir other than build)
-# Needs ../shared/datasets/online-retail/online_retail.csv.gz beside the checkout, and
+# Needs online-retail/online_retail.csv.gz in SD_DATASETS_DIR (default ../shared/datasets), and
 # xvfb, xdotool and imagemagick. Clicks land where a 1440×900 or 1024×700 screen puts the
 # Data page's table menu and first row.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(realpath -m "${1:-data/screenshots/online-retail}")
-data=../shared/datasets/online-retail/online_retail.csv.gz
+data=${SD_DATASETS_DIR:-../shared/datasets}/online-retail/online_retail.csv.gz
 [ -f "$data" ] || { echo "take-online-retail-views: $data is missing; nothing taken" >&2; exit 77; }
 mkdir -p "$out"
 build=$(realpath -m "${BUILD:-build}")
@@ -22,15 +22,17 @@ trap 'rm -rf "$work"' EXIT
 shop="$work/online-retail.sqlite"
 "$build/src/cli/shopdesk-cli" --db "$shop" import "$data" >/dev/null
 
-# run SIZE PAGE STEPS: the app maximised on SIZE, its range the last 30 days (a settings
-# keyfile of its own), then STEPS (bash, run under the same display).
+# run SIZE PAGE STEPS: the app filling a screen of SIZE (Xvfb has no window manager to
+# maximise it), its range the last 30 days (a settings keyfile of its own), then STEPS
+# (bash, run under the same display).
 run() {
   local size=$1 page=$2 steps=$3
   mkdir -p "$work/config/glib-2.0/settings"
   cat > "$work/config/glib-2.0/settings/keyfile" <<KEYFILE
 [io/github/shopdesk/Shopdesk]
 overview-range='last-30-days'
-window-maximized=true
+window-width=${size%x*}
+window-height=${size#*x}
 KEYFILE
   env GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME="$work/config" \
       SHOPDESK_LOCALEDIR="$build/po" XDG_DATA_HOME="$work/data" OUT="$out" STEPS="$steps" \
