@@ -4,7 +4,8 @@
 #include <glib/gi18n.h>
 
 #include "sd-format.h"
-#include "sd-job.h"
+#include "sd-job-result.h"
+#include "sd-list-rows.h"
 #include "sd-order-lines.h"
 #include "sd-order-window.h"
 #include "sd-product-kind.h"
@@ -75,41 +76,6 @@ status_label (const char *status)
   return status ? status : "—";
 }
 
-static GtkWidget *
-make_row (const char *title,
-          const char *subtitle,
-          const char *value,
-          gboolean    activatable)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title ? title : "—");
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
-  if (subtitle && *subtitle)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_selectable (GTK_LABEL (label), !activatable);
-  gtk_widget_add_css_class (label, "numeric");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  if (activatable)
-    {
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-    }
-  return row;
-}
-
-static void
-clear_list (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
-    gtk_list_box_remove (list, child);
-}
-
 static void
 add_total (SdOrderWindow *self,
            const char    *title,
@@ -122,7 +88,7 @@ add_total (SdOrderWindow *self,
   if (cents == 0 && !always)
     return;
   value = sd_format_money (cents, self->detail->currency);
-  row = make_row (title, NULL, value, FALSE);
+  row = sd_value_row_new (title, NULL, value, FALSE);
   gtk_list_box_append (self->totals_list, row);
 }
 
@@ -140,29 +106,29 @@ show_detail (SdOrderWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
 
-  clear_list (self->facts_list);
+  sd_list_box_remove_all (self->facts_list);
   if (d->customer_external_id)
     {
-      row = make_row (_("Customer"), d->customer_name ? d->customer_external_id : NULL,
+      row = sd_value_row_new (_("Customer"), d->customer_name ? d->customer_external_id : NULL,
                       d->customer_name ? d->customer_name : d->customer_external_id, TRUE);
       gtk_widget_set_tooltip_text (row, _("Open this customer on the Recommendations page"));
       gtk_list_box_append (self->facts_list, row);
     }
   else
-    gtk_list_box_append (self->facts_list, make_row (_("Customer"), NULL, _("None recorded"), FALSE));
-  gtk_list_box_append (self->facts_list, make_row (_("Status"), NULL, status_label (d->status), FALSE));
-  gtk_list_box_append (self->facts_list, make_row (_("Placed"), NULL, when, FALSE));
+    gtk_list_box_append (self->facts_list, sd_value_row_new (_("Customer"), NULL, _("None recorded"), FALSE));
+  gtk_list_box_append (self->facts_list, sd_value_row_new (_("Status"), NULL, status_label (d->status), FALSE));
+  gtk_list_box_append (self->facts_list, sd_value_row_new (_("Placed"), NULL, when, FALSE));
   if (d->country)
-    gtk_list_box_append (self->facts_list, make_row (_("Country"), NULL, d->country, FALSE));
+    gtk_list_box_append (self->facts_list, sd_value_row_new (_("Country"), NULL, d->country, FALSE));
   {
     /* What was charged, in the order's own currency, before the lines that make it up. */
     g_autofree char *total = sd_format_money (d->total_cents, d->currency);
     g_autofree char *currency = g_strdup_printf (_("In %s"), d->currency ? d->currency : "—");
-    row = make_row (_("Total"), currency, total, FALSE);
+    row = sd_value_row_new (_("Total"), currency, total, FALSE);
     gtk_list_box_append (self->facts_list, row);
   }
 
-  clear_list (self->lines_list);
+  sd_list_box_remove_all (self->lines_list);
   n_lines = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u line", "%u lines", d->lines->len), d->lines->len);
   adw_preferences_group_set_description (self->lines_group, n_lines);
   for (guint i = 0; i < d->lines->len; i++)
@@ -180,7 +146,7 @@ show_detail (SdOrderWindow *self)
       sub = kind == SD_PRODUCT_MERCHANDISE
             ? g_strdup (line->external_id)
             : g_strdup_printf ("%s · %s", line->external_id ? line->external_id : "", sd_product_kind_label (kind));
-      row = make_row (line->title ? line->title : line->external_id ? line->external_id : _("A deleted product"),
+      row = sd_value_row_new (line->title ? line->title : line->external_id ? line->external_id : _("A deleted product"),
                       sub, value, line->product_id != 0);
       if (line->quantity < 0)
         gtk_widget_set_tooltip_text (row, _("A negative quantity cancels or returns what an earlier order sold"));
@@ -190,14 +156,14 @@ show_detail (SdOrderWindow *self)
       gtk_list_box_append (self->lines_list, row);
     }
 
-  clear_list (self->totals_list);
+  sd_list_box_remove_all (self->totals_list);
   add_total (self, _("Lines"), d->lines_cents, TRUE);
   add_total (self, _("Discount"), -d->discount_cents, FALSE);
   add_total (self, _("Shipping"), d->shipping_cents, FALSE);
   add_total (self, _("Tax"), d->tax_cents, FALSE);
   {
     g_autofree char *total = sd_format_money (d->total_cents, d->currency);
-    row = make_row (_("Charged"), _("What the shop's export says the customer paid"), total, FALSE);
+    row = sd_value_row_new (_("Charged"), _("What the shop's export says the customer paid"), total, FALSE);
     gtk_widget_add_css_class (row, "heading");
     gtk_list_box_append (self->totals_list, row);
   }
@@ -211,22 +177,16 @@ load_done_cb (GObject      *object,
 {
   g_autoptr(SdOrderWindow) self = user_data;
   SdJob *job = SD_JOB (object);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = sd_job_run_finish (job, result, &error);
 
   if (job != self->job)
-    return;
-  g_clear_object (&self->job);
-  gtk_spinner_stop (self->spinner);
-  if (!ok)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          adw_status_page_set_description (self->error_page, error->message);
-          gtk_stack_set_visible_child_name (self->stack, "error");
-        }
+      sd_job_run_finish (job, result, NULL);
       return;
     }
+  g_clear_object (&self->job);
+  gtk_spinner_stop (self->spinner);
+  if (!sd_job_result_show (job, result, self->stack, self->error_page))
+    return;
   self->detail = g_steal_pointer (&((Load *) sd_job_get_data (job))->detail);
   show_detail (self);
 }

@@ -12,8 +12,9 @@
 #include "sd-demo.h"
 #include "sd-format.h"
 #include "sd-import.h"
-#include "sd-job.h"
+#include "sd-job-result.h"
 #include "sd-kpi-card.h"
+#include "sd-list-rows.h"
 #include "sd-overview-page.h"
 #include "sd-product-window.h"
 #include "sd-shop-summary.h"
@@ -105,15 +106,6 @@ load_summary (SdJob         *job,
 
 /* ---- Showing --------------------------------------------------------------------- */
 
-static void
-clear_list (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
-    gtk_list_box_remove (list, child);
-}
-
 static GtkWidget *
 make_bar_row (const char *title,
               const char *subtitle,
@@ -141,16 +133,6 @@ make_bar_row (const char *title,
   gtk_box_append (GTK_BOX (box), bar);
   gtk_box_append (GTK_BOX (box), label);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
-  return row;
-}
-
-static GtkWidget *
-make_note_row (const char *text)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-  gtk_widget_add_css_class (row, "dim-label");
   return row;
 }
 
@@ -376,7 +358,7 @@ show_events (SdOverviewPage *self,
 {
   gint64 total = 0, max = 0;
 
-  clear_list (self->events_list);
+  sd_list_box_remove_all (self->events_list);
   for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
     {
       total += s->counts.events[k];
@@ -385,7 +367,7 @@ show_events (SdOverviewPage *self,
   if (total == 0)
     {
       gtk_list_box_append (self->events_list,
-                           make_note_row (_("No behaviour events yet: views, carts, purchases and reviews show here once imported.")));
+                           sd_note_row_new (_("No behaviour events yet: views, carts, purchases and reviews show here once imported.")));
       return;
     }
   for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
@@ -414,14 +396,14 @@ show_top (SdOverviewPage *self)
   GPtrArray *items;
   gint64 max;
 
-  clear_list (self->top_list);
+  sd_list_box_remove_all (self->top_list);
   if (s == NULL)
     return;
   items = by_revenue ? s->top_by_revenue : s->top_by_units;
   if (items->len == 0)
     {
       gtk_list_box_append (self->top_list,
-                           make_note_row (_("No orders yet: products rank here once orders are imported.")));
+                           sd_note_row_new (_("No orders yet: products rank here once orders are imported.")));
       return;
     }
   max = ranked_value (g_ptr_array_index (items, 0), by_revenue);
@@ -462,11 +444,11 @@ static void
 show_imports (SdOverviewPage *self,
               SdShopSummary  *s)
 {
-  clear_list (self->imports_list);
+  sd_list_box_remove_all (self->imports_list);
   if (s->recent_imports->len == 0)
     {
       gtk_list_box_append (self->imports_list,
-                           make_note_row (_("No imports yet: this shop's data did not come from a file import.")));
+                           sd_note_row_new (_("No imports yet: this shop's data did not come from a file import.")));
       return;
     }
   for (guint i = 0; i < s->recent_imports->len; i++)
@@ -533,25 +515,18 @@ load_done_cb (GObject      *object,
 {
   g_autoptr(SdOverviewPage) self = user_data;
   SdJob *job = SD_JOB (object);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = sd_job_run_finish (job, result, &error);
 
   if (job != self->job)
-    return;   /* a newer load replaced this one */
+    {
+      sd_job_run_finish (job, result, NULL);   /* a newer load replaced this one */
+      return;
+    }
   g_clear_object (&self->job);
   gtk_spinner_stop (self->spinner);
   gtk_spinner_stop (self->updating_spinner);
   gtk_widget_set_visible (self->updating, FALSE);
 
-  if (!ok)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          adw_status_page_set_description (self->error_page, error->message);
-          gtk_stack_set_visible_child_name (self->stack, "error");
-        }
-    }
-  else
+  if (sd_job_result_show (job, result, self->stack, self->error_page))
     {
       Load *load = sd_job_get_data (job);
       g_clear_pointer (&self->summary, sd_shop_summary_free);

@@ -6,8 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "sd-format.h"
-#include "sd-job.h"
+#include "sd-job-result.h"
 #include "sd-kpi-card.h"
+#include "sd-list-rows.h"
 #include "sd-product-kind.h"
 #include "sd-product-view.h"
 #include "sd-product-window.h"
@@ -97,51 +98,6 @@ load_similar (SdJob         *job,
 /* ---- Showing ---------------------------------------------------------------------- */
 
 static void
-clear_list (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
-    gtk_list_box_remove (list, child);
-}
-
-static GtkWidget *
-make_row (const char *title,
-          const char *subtitle,
-          const char *value,
-          gboolean    activatable)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
-  if (subtitle && *subtitle)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_widget_add_css_class (label, "dim-label");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  if (activatable)
-    {
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-    }
-  return row;
-}
-
-static void
-add_note (GtkListBox *list,
-          const char *text)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-  gtk_widget_add_css_class (row, "dim-label");
-  gtk_list_box_append (list, row);
-}
-
-static void
 add_peer_rows (GtkListBox *list,
                GPtrArray  *peers,
                gboolean    counts)
@@ -163,7 +119,7 @@ add_peer_rows (GtkListBox *list,
         value = g_strdup_printf (_("%.0f %% alike"), 100 * peer->score);
       subtitle = peer->category ? g_strdup_printf ("%s · %s", peer->external_id ? peer->external_id : "", peer->category)
                                 : g_strdup (peer->external_id);
-      row = make_row (peer->title ? peer->title : peer->external_id, subtitle, value, TRUE);
+      row = sd_value_row_new (peer->title ? peer->title : peer->external_id, subtitle, value, TRUE);
       gtk_widget_set_tooltip_text (row, _("Open this product"));
       g_object_set_data_full (G_OBJECT (row), "product-id", g_memdup2 (&peer->product_id, sizeof (gint64)), g_free);
       gtk_list_box_append (list, row);
@@ -271,9 +227,9 @@ show_view (SdProductWindow *self)
   show_figures (self);
   show_chart (self);
 
-  clear_list (self->buyers_list);
+  sd_list_box_remove_all (self->buyers_list);
   if (v->buyers->len == 0)
-    add_note (self->buyers_list, _("No customer has bought it yet."));
+    gtk_list_box_append (self->buyers_list, sd_note_row_new (_("No customer has bought it yet.")));
   for (guint i = 0; i < v->buyers->len; i++)
     {
       const SdProductBuyer *b = g_ptr_array_index (v->buyers, i);
@@ -294,16 +250,16 @@ show_view (SdProductWindow *self)
       g_strv_builder_add (parts, orders);
       strv = g_strv_builder_end (parts);
       subtitle = g_strjoinv (" · ", strv);
-      row = make_row (b->name ? b->name : b->external_id, subtitle, value, TRUE);
+      row = sd_value_row_new (b->name ? b->name : b->external_id, subtitle, value, TRUE);
 
       gtk_widget_set_tooltip_text (row, _("Open this customer on the Recommendations page"));
       g_object_set_data_full (G_OBJECT (row), "customer", g_strdup (b->external_id), g_free);
       gtk_list_box_append (self->buyers_list, row);
     }
 
-  clear_list (self->together_list);
+  sd_list_box_remove_all (self->together_list);
   if (v->bought_together->len == 0)
-    add_note (self->together_list, _("Nothing else was bought in the same orders."));
+    gtk_list_box_append (self->together_list, sd_note_row_new (_("Nothing else was bought in the same orders.")));
   add_peer_rows (self->together_list, v->bought_together, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
@@ -315,22 +271,16 @@ view_done_cb (GObject      *object,
 {
   g_autoptr(SdProductWindow) self = user_data;
   SdJob *job = SD_JOB (object);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = sd_job_run_finish (job, result, &error);
 
   if (job != self->job)
-    return;
-  g_clear_object (&self->job);
-  gtk_spinner_stop (self->spinner);
-  if (!ok)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          adw_status_page_set_description (self->error_page, error->message);
-          gtk_stack_set_visible_child_name (self->stack, "error");
-        }
+      sd_job_run_finish (job, result, NULL);
       return;
     }
+  g_clear_object (&self->job);
+  gtk_spinner_stop (self->spinner);
+  if (!sd_job_result_show (job, result, self->stack, self->error_page))
+    return;
   g_clear_pointer (&self->view, sd_product_view_free);
   self->view = g_steal_pointer (&((Load *) sd_job_get_data (job))->view);
   show_view (self);
@@ -352,11 +302,11 @@ similar_done_cb (GObject      *object,
   g_clear_object (&self->similar_job);
   gtk_spinner_stop (self->similar_spinner);
   gtk_widget_set_visible (GTK_WIDGET (self->similar_spinner), FALSE);
-  clear_list (self->similar_list);
+  sd_list_box_remove_all (self->similar_list);
   if (!ok)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        add_note (self->similar_list, error->message);
+        gtk_list_box_append (self->similar_list, sd_note_row_new (error->message));
       return;
     }
   adw_preferences_group_set_description (self->similar_group,
@@ -364,7 +314,7 @@ similar_done_cb (GObject      *object,
                                          ? _("Bought by the same customers (the stored item kNN model)")
                                          : _("By their titles and descriptions"));
   if (load->similar->len == 0)
-    add_note (self->similar_list, _("No similar merchandise: nobody has bought or viewed it yet."));
+    gtk_list_box_append (self->similar_list, sd_note_row_new (_("No similar merchandise: nobody has bought or viewed it yet.")));
   add_peer_rows (self->similar_list, load->similar, FALSE);
 }
 
@@ -392,7 +342,7 @@ reload (SdProductWindow *self)
   load->db_path = g_strdup (self->db_path);
   load->product_id = self->product_id;
   self->similar_job = sd_job_new (_("Similar items"), load_similar, load, (GDestroyNotify) load_free);
-  clear_list (self->similar_list);
+  sd_list_box_remove_all (self->similar_list);
   adw_preferences_group_set_description (self->similar_group, _("Looking for similar items…"));
   gtk_widget_set_visible (GTK_WIDGET (self->similar_spinner), TRUE);
   gtk_spinner_start (self->similar_spinner);

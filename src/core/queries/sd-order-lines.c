@@ -6,6 +6,7 @@
 #include "sd-error.h"
 #include "sd-order-lines.h"
 #include "sd-product-text.h"
+#include "sd-queries-private.h"
 #include "sd-shop-summary.h"
 
 static void
@@ -30,15 +31,6 @@ sd_order_detail_free (SdOrderDetail *detail)
   g_free (detail->country);
   g_clear_pointer (&detail->lines, g_ptr_array_unref);
   g_free (detail);
-}
-
-static char *
-column_text (SdStmt *stmt,
-             int     column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text && *text ? g_strdup (text) : NULL;
 }
 
 SdOrderDetail *
@@ -73,14 +65,14 @@ sd_order_detail_load (SdStore  *store,
       return NULL;
     }
   detail->id = order_id;
-  detail->external_id = column_text (order, 0);
+  detail->external_id = sd_query_column_text (order, 0);
   detail->customer_id = sqlite3_column_int64 (order, 1);
-  detail->customer_external_id = column_text (order, 2);
-  detail->customer_name = column_text (order, 3);
+  detail->customer_external_id = sd_query_column_text (order, 2);
+  detail->customer_name = sd_query_column_text (order, 3);
   detail->placed_at = sqlite3_column_int64 (order, 4);
-  detail->status = column_text (order, 5);
-  detail->currency = column_text (order, 6);
-  detail->country = column_text (order, 7);
+  detail->status = sd_query_column_text (order, 5);
+  detail->currency = sd_query_column_text (order, 6);
+  detail->country = sd_query_column_text (order, 7);
   detail->total_cents = sqlite3_column_int64 (order, 8);
   detail->discount_cents = sqlite3_column_int64 (order, 9);
   detail->shipping_cents = sqlite3_column_int64 (order, 10);
@@ -109,9 +101,9 @@ sd_order_detail_load (SdStore  *store,
 
       line->line_no = sqlite3_column_int64 (lines, 0);
       line->product_id = sqlite3_column_int64 (lines, 1);
-      line->external_id = column_text (lines, 2);
-      line->title = column_text (lines, 3);
-      line->kind = column_text (lines, 4);
+      line->external_id = sd_query_column_text (lines, 2);
+      line->title = sd_query_column_text (lines, 3);
+      line->kind = sd_query_column_text (lines, 4);
       line->quantity = sqlite3_column_int64 (lines, 5);
       line->unit_price_cents = sqlite3_column_int64 (lines, 6);
       line->amount_cents = line->quantity * line->unit_price_cents;

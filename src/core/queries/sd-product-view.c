@@ -11,6 +11,7 @@
 #include "sd-item-knn.h"
 #include "sd-model-store.h"
 #include "sd-product-text.h"
+#include "sd-queries-private.h"
 #include "sd-product-view.h"
 #include "sd-shop-summary.h"
 
@@ -54,15 +55,6 @@ sd_product_view_free (SdProductView *view)
   g_free (view);
 }
 
-static char *
-column_text (SdStmt *stmt,
-             int     column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text && *text ? g_strdup (text) : NULL;
-}
-
 static gboolean
 load_product (SdStore        *store,
               SdProductView  *view,
@@ -87,12 +79,12 @@ load_product (SdStore        *store,
     }
   if (rc != SQLITE_ROW)
     return sd_store_fail (store, _("Could not read the product"), error);
-  view->external_id = column_text (stmt, 0);
-  view->title = column_text (stmt, 1);
-  view->description = column_text (stmt, 2);
-  view->category = column_text (stmt, 3);
-  view->kind = column_text (stmt, 4);
-  view->status = column_text (stmt, 5);
+  view->external_id = sd_query_column_text (stmt, 0);
+  view->title = sd_query_column_text (stmt, 1);
+  view->description = sd_query_column_text (stmt, 2);
+  view->category = sd_query_column_text (stmt, 3);
+  view->kind = sd_query_column_text (stmt, 4);
+  view->status = sd_query_column_text (stmt, 5);
   view->price_cents = sqlite3_column_int64 (stmt, 6);
   view->stock = sqlite3_column_int64 (stmt, 7);
   return TRUE;
@@ -210,9 +202,9 @@ load_buyers (SdStore        *store,
       SdProductBuyer *buyer = g_new0 (SdProductBuyer, 1);
 
       buyer->customer_id = sqlite3_column_int64 (stmt, 0);
-      buyer->external_id = column_text (stmt, 1);
-      buyer->name = column_text (stmt, 2);
-      buyer->country = column_text (stmt, 3);
+      buyer->external_id = sd_query_column_text (stmt, 1);
+      buyer->name = sd_query_column_text (stmt, 2);
+      buyer->country = sd_query_column_text (stmt, 3);
       buyer->units = sqlite3_column_int64 (stmt, 4);
       buyer->orders = sqlite3_column_int64 (stmt, 5);
       g_ptr_array_add (view->buyers, buyer);
@@ -251,9 +243,9 @@ load_bought_together (SdStore        *store,
       SdProductPeer *peer = g_new0 (SdProductPeer, 1);
 
       peer->product_id = sqlite3_column_int64 (stmt, 0);
-      peer->external_id = column_text (stmt, 1);
-      peer->title = column_text (stmt, 2);
-      peer->category = column_text (stmt, 3);
+      peer->external_id = sd_query_column_text (stmt, 1);
+      peer->title = sd_query_column_text (stmt, 2);
+      peer->category = sd_query_column_text (stmt, 3);
       peer->score = sqlite3_column_int64 (stmt, 4);
       g_ptr_array_add (view->bought_together, peer);
     }
