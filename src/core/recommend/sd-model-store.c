@@ -158,3 +158,28 @@ sd_model_store_load_live (SdStore         *store,
     *model_id = id;
   return sd_model_store_load_id (store, id, train, error);
 }
+
+SdRecommender *
+sd_model_store_load_live_or_newest (SdStore         *store,
+                                    SdModelPurpose   purpose,
+                                    SdInteractions  *train,
+                                    gint64          *model_id,
+                                    GError         **error)
+{
+  g_autoptr(GError) local = NULL;
+  SdRecommender *model = sd_model_store_load_live (store, purpose, train, model_id, &local);
+  g_autoptr(SdStmt) stmt = NULL;
+
+  if (model || !g_error_matches (local, SD_ERROR, SD_ERROR_NOT_FOUND))
+    {
+      if (local)
+        g_propagate_error (error, g_steal_pointer (&local));
+      return model;
+    }
+  stmt = sd_store_prepare (store,
+      "SELECT id, blob FROM models WHERE kind = 'recommender' AND blob IS NOT NULL"
+      " ORDER BY created_at DESC, id DESC LIMIT 1", error);
+  if (!stmt)
+    return NULL;
+  return load_row (store, stmt, train, model_id, error);
+}

@@ -49,5 +49,12 @@ SdRecommender *sd_model_store_load_live (SdStore        *store,
                                          SdInteractions *train,
                                          gint64         *model_id,
                                          GError        **error);
+/* The same, but without a live model the newest stored recommender (the default of the
+ * consumers that used it before models went live: coupon interest, the chatbot). */
+SdRecommender *sd_model_store_load_live_or_newest (SdStore        *store,
+                                                   SdModelPurpose  purpose,
+                                                   SdInteractions *train,
+                                                   gint64         *model_id,
+                                                   GError        **error);
 
 G_END_DECLS
