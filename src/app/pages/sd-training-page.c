@@ -17,6 +17,8 @@
 #include "sd-dialogue.h"
 #include "sd-format.h"
 #include "sd-recommender.h"
+#include "sd-model-registry.h"
+#include "sd-model-runs.h"
 #include "sd-run-history.h"
 #include "sd-table-row.h"
 #include "sd-train-job.h"
@@ -49,8 +51,10 @@ struct _SdTrainingPage
   GtkProgressBar      *progress_bar;
   SdLineChart         *loss_chart;
   SdLineChart         *ndcg_chart;
+  SdLineChart         *classifier_chart;
   GtkWidget           *loss_empty;
   GtkWidget           *ndcg_empty;
+  GtkWidget           *classifier_empty;
   GtkListBox          *runs_list;
   GtkStack            *metrics_stack;
   GtkColumnView       *metrics_view;
@@ -66,8 +70,10 @@ struct _SdTrainingPage
   SdJob               *tune_job;
   char                *live_label;
   guint                n_live_loss;
+  double               live_first_loss;   /* the running training's first loss: the scale it is drawn on */
 
   GHashTable          *overlaid;      /* run id (gint64 *) → TRUE */
+  GArray              *validated;     /* run ids (gint64) of the comparison table's rows */
   GListStore          *metrics;       /* SdTableRow */
   guint                n_runs;
   gboolean             has_data;      /* the shop has events or order lines to learn from */
@@ -164,6 +170,16 @@ model_label (const char *kind,
     /* TRANSLATORS: a chatbot model in the list of training runs, %s is its name */
     return g_strdup_printf (_("Chatbot: %s"), name ? name : _("intent classifier"));
   return g_strdup (name ? name : _("Unknown model"));
+}
+
+/* What the runs list and the charts call a run: the name it was given, else its model's. */
+static char *
+run_title (SdStore         *store,
+           const SdRunInfo *run)
+{
+  char *label = store ? sd_model_runs_get_label (store, run->id) : NULL;
+
+  return label ? label : model_label (run->kind, run->model);
 }
 
 static char *
@@ -776,10 +792,33 @@ train_metric_cb (SdJob          *job,
 
   if (job != self->train_job)
     return;
-  if (g_strcmp0 (name, "loss") == 0)
+  if (g_strcmp0 (name, "loss") == 0 && self->training_chatbot)
     {
+      /* After calibration the classifier refits on all data: a phase of its own. */
+      series = sd_line_chart_find_series (self->classifier_chart, "live-refit");
+      if (series < 0)
+        series = sd_line_chart_find_series (self->classifier_chart, "live");
+      if (series >= 0)
+        sd_line_chart_append (self->classifier_chart, series, step, value);
+      self->n_live_loss++;
+      update_empty (self);
+    }
+  else if (g_strcmp0 (name, "valid_accuracy") == 0 && self->training_chatbot)
+    {
+      g_autofree char *label = g_strdup_printf (_("%s (now), refit on all data"), self->live_label);
+      sd_line_chart_add_series (self->classifier_chart, "live-refit", label);
+      sd_line_chart_add_marker (self->classifier_chart, step, _("refit on all data"));
+    }
+  else if (g_strcmp0 (name, "loss") == 0)
+    {
+      if (self->n_live_loss == 0)
+        self->live_first_loss = value;
       if ((series = sd_line_chart_find_series (self->loss_chart, "live")) >= 0)
-        sd_line_chart_append (self->loss_chart, series, step, value);
+        {
+          double first = self->live_first_loss != 0 && isfinite (self->live_first_loss) ? self->live_first_loss : 1;
+          sd_line_chart_set_series_raw_scale (self->loss_chart, series, first);
+          sd_line_chart_append (self->loss_chart, series, step, value / first);
+        }
       self->n_live_loss++;
       update_empty (self);
     }
@@ -1156,9 +1195,61 @@ typedef struct {
   double value;
 } FlatLine;
 
+/* A loss curve divided by its first epoch's value: models measure loss on scales that
+ * differ by 10^5 (BPR about 0.2, ALS about 84,000), and this way each starts at 1 and
+ * shows how much of it is left; the hover gives the value itself. */
+static void
+add_normalised_loss (SdLineChart *chart,
+                     guint        series,
+                     GArray      *loss)
+{
+  double first = g_array_index (loss, SdRunPoint, 0).value;
+
+  if (first == 0 || !isfinite (first))
+    first = 1;
+  sd_line_chart_set_series_raw_scale (chart, series, first);
+  for (guint i = 0; i < loss->len; i++)
+    {
+      SdRunPoint *p = &g_array_index (loss, SdRunPoint, i);
+      sd_line_chart_append (chart, series, p->step, p->value / first);
+    }
+}
+
+/* The chatbot classifier's loss in its own chart; when it refit on all data after
+ * calibration (a "valid_accuracy" point marks where), the refit is a second series after a
+ * marker, not a line jumping from 0.1 back to 3.3. */
+static void
+add_classifier_loss (SdTrainingPage *self,
+                     gint64          run_id,
+                     const char     *id,
+                     const char     *label,
+                     GArray         *loss)
+{
+  g_autoptr(GArray) marks = sd_run_history_get_curve (self->store, run_id, "valid_accuracy", 4, NULL);
+  int refit_at = marks && marks->len > 0 ? g_array_index (marks, SdRunPoint, 0).step : G_MAXINT;
+  guint first = sd_line_chart_add_series (self->classifier_chart, id, label);
+  guint second = first;
+
+  for (guint i = 0; i < loss->len; i++)
+    {
+      SdRunPoint *p = &g_array_index (loss, SdRunPoint, i);
+
+      if (p->step >= refit_at && second == first)
+        {
+          g_autofree char *refit_id = g_strconcat (id, "-refit", NULL);
+          /* TRANSLATORS: the second phase of a chatbot run in a chart legend, %s is the run */
+          g_autofree char *refit_label = g_strdup_printf (_("%s, refit on all data"), label);
+          second = sd_line_chart_add_series (self->classifier_chart, refit_id, refit_label);
+          sd_line_chart_add_marker (self->classifier_chart, refit_at, _("refit on all data"));
+        }
+      sd_line_chart_append (self->classifier_chart, p->step >= refit_at ? second : first, p->step, p->value);
+    }
+}
+
 static void
 add_run_curves (SdTrainingPage *self,
                 gint64          run_id,
+                gboolean        with_loss,
                 ChartExtent    *extent)
 {
   g_autoptr(SdRunInfo) run = sd_run_history_get_run (self->store, run_id, NULL);
@@ -1171,22 +1262,17 @@ add_run_curves (SdTrainingPage *self,
 
   if (run == NULL)
     return;
-  name = model_label (run->kind, run->model);
+  name = run_title (self->store, run);
   /* TRANSLATORS: a past run's curve in a chart legend: model name and run number */
   label = g_strdup_printf (_("%s #%ld"), name, (long) run_id);
 
-  loss = sd_run_history_get_curve (self->store, run_id, "loss", MAX_CURVE_POINTS, NULL);
+  loss = with_loss ? sd_run_history_get_curve (self->store, run_id, "loss", MAX_CURVE_POINTS, NULL) : NULL;
   ndcg = sd_run_history_get_curve (self->store, run_id, "ndcg@10", MAX_CURVE_POINTS, NULL);
-  if (loss && loss->len > 0)
-    {
-      series = sd_line_chart_add_series (self->loss_chart, id, label);
-      for (guint i = 0; i < loss->len; i++)
-        {
-          SdRunPoint *p = &g_array_index (loss, SdRunPoint, i);
-          sd_line_chart_append (self->loss_chart, series, p->step, p->value);
-        }
-    }
-  if (ndcg && ndcg->len > 0)
+  if (loss && loss->len > 0 && g_strcmp0 (run->kind, "chatbot") == 0)
+    add_classifier_loss (self, run_id, id, label, loss);
+  else if (loss && loss->len > 0)
+    add_normalised_loss (self->loss_chart, sd_line_chart_add_series (self->loss_chart, id, label), loss);
+  if (ndcg && ndcg->len > 0 && sd_line_chart_find_series (self->ndcg_chart, id) < 0)
     {
       series = sd_line_chart_add_series (self->ndcg_chart, id, label);
       for (guint i = 0; i < ndcg->len; i++)
@@ -1211,6 +1297,7 @@ update_empty (SdTrainingPage *self)
                   (!self->training || self->n_live_loss > 0 || g_hash_table_size (self->overlaid) > 0);
   gtk_widget_set_visible (self->loss_empty, !loss);
   gtk_widget_set_visible (self->ndcg_empty, sd_line_chart_get_n_series (self->ndcg_chart) == 0);
+  gtk_widget_set_visible (self->classifier_empty, sd_line_chart_get_n_series (self->classifier_chart) == 0);
 }
 
 static void
@@ -1224,29 +1311,61 @@ rebuild_charts (SdTrainingPage *self)
 
   sd_line_chart_clear (self->loss_chart);
   sd_line_chart_clear (self->ndcg_chart);
-  sd_line_chart_set_axis_titles (self->loss_chart, _("Epoch"), _("Loss"));
+  sd_line_chart_clear (self->classifier_chart);
+  /* TRANSLATORS: the loss chart's y axis: each run's loss divided by its first epoch's */
+  sd_line_chart_set_axis_titles (self->loss_chart, _("Epoch"), _("Loss ÷ first epoch"));
   sd_line_chart_set_axis_titles (self->ndcg_chart, _("Epoch"), _("NDCG@10"));
+  sd_line_chart_set_axis_titles (self->classifier_chart, _("Epoch"), _("Loss"));
 
   g_hash_table_iter_init (&iter, self->overlaid);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_ptr_array_add (ids, key);
   g_ptr_array_sort (ids, compare_ids);
   for (guint i = 0; self->store && i < ids->len; i++)
-    add_run_curves (self, *(gint64 *) g_ptr_array_index (ids, i), &extent);
+    add_run_curves (self, *(gint64 *) g_ptr_array_index (ids, i), TRUE, &extent);
+  /* The NDCG chart shows every run the comparison table lists, ticked or not. */
+  for (guint i = 0; self->store && i < self->validated->len; i++)
+    add_run_curves (self, g_array_index (self->validated, gint64, i), FALSE, &extent);
 
-  if (self->training && self->train_job)
+  if (self->training && self->train_job && self->training_chatbot)
+    {
+      g_autofree char *label = g_strdup_printf (_("%s (now)"), self->live_label);
+      guint loss = sd_line_chart_add_series (self->classifier_chart, "live", label);
+      GArray *points = sd_job_get_points (self->train_job);
+
+      for (guint i = 0; points && i < points->len; i++)
+        {
+          SdMetricPoint *p = &g_array_index (points, SdMetricPoint, i);
+          if (g_strcmp0 (p->name, "valid_accuracy") == 0)
+            {
+              g_autofree char *refit = g_strdup_printf (_("%s (now), refit on all data"), self->live_label);
+              loss = sd_line_chart_add_series (self->classifier_chart, "live-refit", refit);
+              sd_line_chart_add_marker (self->classifier_chart, p->step, _("refit on all data"));
+            }
+          else if (g_strcmp0 (p->name, "loss") == 0)
+            sd_line_chart_append (self->classifier_chart, loss, p->step, p->value);
+        }
+    }
+  else if (self->training && self->train_job)
     {
       /* TRANSLATORS: the running training's curve in a chart legend, %s is a model */
       g_autofree char *label = g_strdup_printf (_("%s (now)"), self->live_label);
       guint loss = sd_line_chart_add_series (self->loss_chart, "live", label);
       guint ndcg = sd_line_chart_add_series (self->ndcg_chart, "live", label);
       GArray *points = sd_job_get_points (self->train_job);
+      gboolean first = TRUE;
 
       for (guint i = 0; points && i < points->len; i++)
         {
           SdMetricPoint *p = &g_array_index (points, SdMetricPoint, i);
           if (g_strcmp0 (p->name, "loss") == 0)
-            sd_line_chart_append (self->loss_chart, loss, p->step, p->value);
+            {
+              if (first)
+                self->live_first_loss = p->value != 0 && isfinite (p->value) ? p->value : 1;
+              first = FALSE;
+              sd_line_chart_set_series_raw_scale (self->loss_chart, loss, self->live_first_loss);
+              sd_line_chart_append (self->loss_chart, loss, p->step, p->value / self->live_first_loss);
+            }
           else if (g_strcmp0 (p->name, "ndcg@10") == 0)
             {
               sd_line_chart_append (self->ndcg_chart, ndcg, p->step, p->value);
@@ -1300,7 +1419,7 @@ make_run_row (SdTrainingPage  *self,
 {
   gint64 run_id = run->id;
   const char *status = run->status;
-  g_autofree char *label = model_label (run->kind, run->model);
+  g_autofree char *label = run_title (self->store, run);
   g_autofree char *title = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *when = sd_format_time (run->started_at);
@@ -1380,6 +1499,7 @@ reload_comparison (SdTrainingPage *self)
   double best[G_N_ELEMENTS (metrics)];
 
   g_list_store_remove_all (self->metrics);
+  g_array_set_size (self->validated, 0);
   if (self->store == NULL)
     goto out;
 
@@ -1410,6 +1530,7 @@ reload_comparison (SdTrainingPage *self)
         }
       g_ptr_array_add (rows, name);
       g_ptr_array_add (rows, values);
+      g_array_append_val (self->validated, run->id);
     }
 
   for (guint r = 0; r < rows->len; r += 2)
@@ -1625,6 +1746,7 @@ sd_training_page_dispose (GObject *object)
   g_clear_object (&self->scratch);
   g_clear_pointer (&self->param_rows, g_ptr_array_unref);
   g_clear_pointer (&self->overlaid, g_hash_table_unref);
+  g_clear_pointer (&self->validated, g_array_unref);
   g_clear_object (&self->metrics);
   g_clear_pointer (&self->live_label, g_free);
 
@@ -1709,6 +1831,8 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, loss_chart);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, ndcg_chart);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, loss_empty);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, classifier_chart);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, classifier_empty);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, ndcg_empty);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, runs_list);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, metrics_stack);
@@ -1732,6 +1856,7 @@ sd_training_page_init (SdTrainingPage *self)
 
   self->param_rows = g_ptr_array_new ();
   self->overlaid = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->validated = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->metrics = g_list_store_new (SD_TYPE_TABLE_ROW);
 
   gtk_widget_init_template (GTK_WIDGET (self));
