@@ -19,6 +19,7 @@
 #include "sd-recommender.h"
 #include "sd-model-registry.h"
 #include "sd-model-runs.h"
+#include "sd-run-compare-dialog.h"
 #include "sd-run-history.h"
 #include "sd-table-row.h"
 #include "sd-train-job.h"
@@ -56,6 +57,7 @@ struct _SdTrainingPage
   GtkWidget           *ndcg_empty;
   GtkWidget           *classifier_empty;
   GtkListBox          *runs_list;
+  GtkListBox          *live_list;
   GtkStack            *metrics_stack;
   GtkColumnView       *metrics_view;
 
@@ -79,6 +81,7 @@ struct _SdTrainingPage
   gboolean             has_data;      /* the shop has events or order lines to learn from */
   gint64               newest_run;
   gboolean             newest_has_loss;
+  gint64               retrain_of;    /* the model a running retrain would replace; 0 otherwise */
 };
 
 G_DEFINE_FINAL_TYPE (SdTrainingPage, sd_training_page, GTK_TYPE_WIDGET)
@@ -99,6 +102,16 @@ static void start_training (SdTrainingPage *self, const char *label);
 static void reload_runs (SdTrainingPage *self);
 static void update_actions (SdTrainingPage *self);
 static void update_empty (SdTrainingPage *self);
+static void reload_live (SdTrainingPage *self);
+static GtkWidget *run_menu_button (gint64 run_id, gboolean has_model, const char *title);
+static void auto_promote_toggled_cb (GtkSwitch *sw, GParamSpec *pspec, SdTrainingPage *self);
+static void compare_runs_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void promote_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void rename_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void delete_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void rollback_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void retrain_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void maybe_auto_promote (SdTrainingPage *self, SdJob *job);
 
 /* ---- Helpers ---------------------------------------------------------------------- */
 
@@ -861,6 +874,9 @@ train_done_cb (GObject      *object,
     }
   g_clear_object (&self->train_job);
 
+  if (ok && !self->training_chatbot && self->retrain_of > 0 && self->store)
+    maybe_auto_promote (self, job);
+  self->retrain_of = 0;
   if (ok && self->training_chatbot)
     /* TRANSLATORS: a toast, %s is a model's name */
     message = g_strdup_printf (_("%s trained"), self->live_label);
@@ -1396,6 +1412,7 @@ run_toggled_cb (GtkCheckButton *check,
     }
   else
     g_hash_table_remove (self->overlaid, &run_id);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.compare-runs", g_hash_table_size (self->overlaid) >= 2);
   rebuild_charts (self);
 }
 
@@ -1477,6 +1494,24 @@ make_run_row (SdTrainingPage  *self,
   }
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  {
+    g_autoptr(SdRunRecord) record = sd_model_runs_get (self->store, run_id, NULL);
+    if (record && record->live_mask)
+      {
+        GtkWidget *tag = gtk_label_new (_("live"));
+        gtk_widget_add_css_class (tag, "caption-heading");
+        gtk_widget_add_css_class (tag, "accent");
+        gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+      }
+    if (record && record->note)
+      {
+        g_autofree char *escaped_note = escape_markup (record->note);
+        g_autofree char *with_note = g_strdup_printf ("%s\n%s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), escaped_note);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), with_note);
+      }
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), run_menu_button (run_id, record && record->model_id > 0, label));
+  }
   if (g_strcmp0 (status, "finished") != 0)
     {
       GtkWidget *tag = gtk_label_new (status_label (status));
@@ -1591,7 +1626,9 @@ reload_runs (SdTrainingPage *self)
     g_warning ("Could not list the training runs: %s", error->message);
 
   reload_comparison (self);
+  reload_live (self);
   rebuild_charts (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.compare-runs", g_hash_table_size (self->overlaid) >= 2);
 }
 
 guint
@@ -1606,6 +1643,400 @@ sd_training_page_get_n_compared (SdTrainingPage *self)
 {
   g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), 0);
   return g_list_model_get_n_items (G_LIST_MODEL (self->metrics));
+}
+
+/* ---- Runs as records: menus, live models, comparison --------------------------------- */
+
+static GtkWidget *
+run_menu_button (gint64      run_id,
+                 gboolean    has_model,
+                 const char *title)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkWidget *button = gtk_menu_button_new ();
+  g_autofree char *a11y = g_strdup_printf (_("Actions for run %ld of %s"), (long) run_id, title);
+
+  if (has_model)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("_Promote to Live"), NULL);
+      g_menu_item_set_action_and_target_value (item, "training.promote-run", g_variant_new_int64 (run_id));
+      g_menu_append_item (menu, item);
+      g_autoptr(GMenuItem) again = g_menu_item_new (_("Re_train With the Same Settings"), NULL);
+      g_menu_item_set_action_and_target_value (again, "training.retrain", g_variant_new_int64 (run_id));
+      g_menu_append_item (menu, again);
+    }
+  {
+    g_autoptr(GMenuItem) item = g_menu_item_new (_("_Name and Note…"), NULL);
+    g_menu_item_set_action_and_target_value (item, "training.rename-run", g_variant_new_int64 (run_id));
+    g_menu_append_item (menu, item);
+  }
+  {
+    g_autoptr(GMenuItem) item = g_menu_item_new (_("_Delete"), NULL);
+    g_menu_item_set_action_and_target_value (item, "training.delete-run", g_variant_new_int64 (run_id));
+    g_menu_append_item (menu, item);
+  }
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  return button;
+}
+
+static char *
+record_title (SdTrainingPage    *self,
+              const SdRunRecord *record)
+{
+  g_autofree char *name = record->label ? g_strdup (record->label) : model_label (record->kind, record->model);
+  return g_strdup_printf ("%s #%ld", name, (long) record->run_id);
+}
+
+/* One row per purpose with a live model: what it is, how much the shop changed since it
+ * was trained (with Retrain one click away), and Roll Back. */
+static void
+reload_live (SdTrainingPage *self)
+{
+  GtkWidget *child;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->live_list))))
+    gtk_list_box_remove (self->live_list, child);
+  for (guint p = 0; self->store && p < SD_N_MODEL_PURPOSES; p++)
+    {
+      gint64 live = sd_model_registry_live_id (self->store, p, NULL);
+      g_autoptr(SdModelInfo) info = live > 0 ? sd_model_registry_get (self->store, live, NULL) : NULL;
+      g_autoptr(SdRunRecord) record = info && info->run_id > 0 ? sd_model_runs_get (self->store, info->run_id, NULL) : NULL;
+      GtkWidget *row, *back;
+      gint64 fresh;
+
+      if (info == NULL)
+        continue;
+      row = adw_action_row_new ();
+      {
+        g_autofree char *name = record ? record_title (self, record) : g_strdup (info->label);
+        g_autofree char *escaped = escape_markup (name);
+        g_autofree char *title = g_strdup_printf ("%s: %s", sd_model_purpose_get_label (p), escaped);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      }
+      fresh = record ? sd_model_runs_new_orders (self->store, record, NULL) : -1;
+      if (fresh > 0)
+        {
+          g_autofree char *count = sd_format_count (fresh);
+          /* TRANSLATORS: a badge on a live model: the shop's orders since it was trained */
+          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s new order since training",
+                                                                "%s new orders since training", (gulong) fresh), count);
+          GtkWidget *badge = gtk_label_new (text);
+          GtkWidget *retrain = gtk_button_new_with_mnemonic (_("Re_train"));
+
+          gtk_widget_add_css_class (badge, "warning");
+          gtk_widget_add_css_class (badge, "caption-heading");
+          gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+          gtk_widget_set_valign (retrain, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (retrain, _("Train again with the same settings on the shop as it is now"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (retrain), "training.retrain");
+          gtk_actionable_set_action_target_value (GTK_ACTIONABLE (retrain), g_variant_new_int64 (record->run_id));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), retrain);
+        }
+      else if (fresh == 0)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Up to date with the shop's orders"));
+      back = gtk_button_new_with_mnemonic (_("_Roll Back"));
+      gtk_widget_set_valign (back, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (back, "flat");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "training.rollback");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (back), g_variant_new_string (sd_model_purpose_to_string (p)));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), back);
+      gtk_list_box_append (self->live_list, row);
+      n++;
+    }
+  {
+    /* Whether a retrained model replaces the live one by itself when it validates no worse. */
+    GtkWidget *row = adw_action_row_new ();
+    GtkWidget *sw = gtk_switch_new ();
+    g_autofree char *value = self->store ? sd_store_get_setting (self->store, "models.auto-promote") : NULL;
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Promote _retrained models automatically"));
+    adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                 n ? _("Only when the new run scores at least as well on held-out data")
+                                   : _("No model is live yet: promote one from a run's menu below"));
+    gtk_switch_set_active (GTK_SWITCH (sw), g_strcmp0 (value, "1") == 0);
+    gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+    g_signal_connect_object (sw, "notify::active", G_CALLBACK (auto_promote_toggled_cb), self, 0);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+    gtk_list_box_append (self->live_list, row);
+  }
+}
+
+static void
+auto_promote_toggled_cb (GtkSwitch      *sw,
+                         GParamSpec     *pspec,
+                         SdTrainingPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store &&
+      !sd_store_set_setting (self->store, "models.auto-promote", gtk_switch_get_active (sw) ? "1" : "0", &error))
+    toast (self, error->message);
+}
+
+static void
+promote_run_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdRunRecord) record = NULL;
+  SdModelPurpose purpose;
+
+  if (self->store == NULL || !(record = sd_model_runs_get (self->store, g_variant_get_int64 (parameter), &error)))
+    return;
+  {
+    g_autoptr(SdModelInfo) info = record->model_id > 0 ? sd_model_registry_get (self->store, record->model_id, NULL) : NULL;
+    if (info == NULL || !sd_model_purpose_for_kind (info->kind, &purpose))
+      return;
+  }
+  if (!sd_model_registry_promote (self->store, record->model_id, purpose, NULL, NULL, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  {
+    g_autofree char *title = record_title (self, record);
+    /* TRANSLATORS: a toast: a run's model is now the live one, %s is the run, then a purpose */
+    g_autofree char *message = g_strdup_printf (_("%s is live for %s"), title, sd_model_purpose_get_label (purpose));
+    toast (self, message);
+  }
+  sd_store_notify_changed (self->store);
+}
+
+static void
+rollback_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  SdModelPurpose purpose;
+  gint64 now_live = 0;
+
+  if (self->store == NULL || !sd_model_purpose_from_string (g_variant_get_string (parameter, NULL), &purpose))
+    return;
+  if (!sd_model_registry_rollback (self->store, purpose, NULL, NULL, &now_live, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (now_live > 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("%s rolled back to model %ld"), sd_model_purpose_get_label (purpose), (long) now_live);
+      toast (self, message);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("No model is live for %s now: it uses its default"),
+                                                  sd_model_purpose_get_label (purpose));
+      toast (self, message);
+    }
+  sd_store_notify_changed (self->store);
+}
+
+static void
+rename_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    SdTrainingPage   *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 run_id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "sd-run-id");
+  GtkEditable *name = g_object_get_data (G_OBJECT (dialog), "sd-name");
+  GtkEditable *note = g_object_get_data (G_OBJECT (dialog), "sd-note");
+
+  if (g_strcmp0 (response, "save") != 0 || self->store == NULL)
+    return;
+  if (!sd_model_runs_set_label (self->store, run_id, gtk_editable_get_text (name), gtk_editable_get_text (note), &error))
+    toast (self, error->message);
+  reload_runs (self);
+}
+
+static void
+rename_run_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  gint64 *run_id = g_new (gint64, 1);
+  g_autoptr(SdRunRecord) record = NULL;
+  GtkWidget *dialog, *box, *name, *note;
+
+  *run_id = g_variant_get_int64 (parameter);
+  if (self->store == NULL || !(record = sd_model_runs_get (self->store, *run_id, NULL)))
+    {
+      g_free (run_id);
+      return;
+    }
+  dialog = adw_message_dialog_new (get_window (self), _("Name and Note"),
+                                   _("A name to tell this run apart, and a note on why it was run or what it showed."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  name = gtk_entry_new ();
+  note = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (name), _("Name"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (note), _("Note"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (name), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Run name"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (note), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Run note"), -1);
+  gtk_editable_set_text (GTK_EDITABLE (name), record->label ? record->label : "");
+  gtk_editable_set_text (GTK_EDITABLE (note), record->note ? record->note : "");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), note);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_object_set_data_full (G_OBJECT (dialog), "sd-run-id", run_id, g_free);
+  g_object_set_data (G_OBJECT (dialog), "sd-name", name);
+  g_object_set_data (G_OBJECT (dialog), "sd-note", note);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    SdTrainingPage   *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 run_id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "sd-run-id");
+
+  if (g_strcmp0 (response, "delete") != 0 || self->store == NULL)
+    return;
+  if (!sd_model_runs_delete (self->store, run_id, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_hash_table_remove (self->overlaid, &run_id);
+  sd_store_notify_changed (self->store);
+}
+
+static void
+delete_run_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  gint64 *run_id = g_new (gint64, 1);
+  GtkWidget *dialog;
+
+  *run_id = g_variant_get_int64 (parameter);
+  dialog = adw_message_dialog_new (get_window (self), _("Delete Run?"),
+                                   _("The run, its curves and the model it stored are deleted. A run whose model is live cannot be deleted."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  g_object_set_data_full (G_OBJECT (dialog), "sd-run-id", run_id, g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkWidget *
+sd_training_page_compare_runs (SdTrainingPage *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_run_record_free);
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), NULL);
+  g_hash_table_iter_init (&iter, self->overlaid);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (ids, key);
+  g_ptr_array_sort (ids, compare_ids);
+  for (guint i = 0; self->store && i < ids->len; i++)
+    {
+      SdRunRecord *r = sd_model_runs_get (self->store, *(gint64 *) g_ptr_array_index (ids, i), NULL);
+      if (r)
+        {
+          g_ptr_array_add (titles, record_title (self, r));
+          g_ptr_array_add (records, r);
+        }
+    }
+  if (records->len < 2)
+    return NULL;
+  dialog = sd_run_compare_dialog_new (get_window (self), records, titles);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+compare_runs_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  sd_training_page_compare_runs (SD_TRAINING_PAGE (widget));
+}
+
+/* Retrain: the run's model and hyperparameters, validated, on the shop as it is now. */
+static void
+retrain_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  g_autoptr(SdRunRecord) record = NULL;
+  g_auto(GStrv) params = NULL;
+  g_autoptr(GError) error = NULL;
+  SdTrainOptions options;
+  SdJob *job;
+
+  if (self->store == NULL || self->training ||
+      !(record = sd_model_runs_get (self->store, g_variant_get_int64 (parameter), NULL)) ||
+      g_strcmp0 (record->kind, "recommender") != 0)
+    return;
+  params = sd_run_record_params_as_args (record);
+  sd_train_options_init (&options);
+  options.db_path = sd_store_get_path (self->store);
+  options.model = record->model;
+  options.params = (const char * const *) params;
+  options.validate = TRUE;
+  if (!(job = sd_train_job_new (&options, &error)))
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_clear_object (&self->train_job);
+  self->train_job = job;
+  self->training_chatbot = FALSE;
+  self->retrain_of = record->model_id;
+  start_training (self, model_label (record->kind, record->model));
+}
+
+/* After a retrain: promote its model if the setting says so and it validates no worse than
+ * the live one. */
+static void
+maybe_auto_promote (SdTrainingPage *self,
+                    SdJob          *job)
+{
+  g_autofree char *value = sd_store_get_setting (self->store, "models.auto-promote");
+  gint64 live = sd_model_registry_live_id (self->store, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL);
+  gint64 model_id = sd_train_job_get_model_id (job);
+  g_autoptr(SdModelInfo) old = live > 0 ? sd_model_registry_get (self->store, live, NULL) : NULL;
+  g_autoptr(SdModelInfo) new = model_id > 0 ? sd_model_registry_get (self->store, model_id, NULL) : NULL;
+  double before, after;
+
+  if (g_strcmp0 (value, "1") != 0 || old == NULL || new == NULL || live != self->retrain_of)
+    return;
+  before = sd_model_runs_json_number (old->metrics, "ndcg@10");
+  after = sd_model_runs_json_number (new->metrics, "ndcg@10");
+  if (isnan (before) || isnan (after))
+    return;
+  if (after >= before &&
+      sd_model_registry_promote (self->store, model_id, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL,
+                                 _("retrained; validation not worse"), NULL))
+    toast (self, _("The retrained model validated no worse and is live now"));
+  else
+    toast (self, _("The retrained model validated worse; the live model stays"));
 }
 
 /* ---- Comparison table ------------------------------------------------------------- */
@@ -1831,6 +2262,7 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, loss_chart);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, ndcg_chart);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, loss_empty);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, live_list);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, classifier_chart);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, classifier_empty);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, ndcg_empty);
@@ -1844,6 +2276,12 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_install_action (widget_class, "training.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "training.tune", NULL, tune_action);
   gtk_widget_class_install_action (widget_class, "training.reset", NULL, reset_action);
+  gtk_widget_class_install_action (widget_class, "training.compare-runs", NULL, compare_runs_action);
+  gtk_widget_class_install_action (widget_class, "training.promote-run", "x", promote_run_action);
+  gtk_widget_class_install_action (widget_class, "training.rename-run", "x", rename_run_action);
+  gtk_widget_class_install_action (widget_class, "training.delete-run", "x", delete_run_action);
+  gtk_widget_class_install_action (widget_class, "training.rollback", "s", rollback_action);
+  gtk_widget_class_install_action (widget_class, "training.retrain", "x", retrain_action);
 }
 
 static void

@@ -50,4 +50,7 @@ guint        sd_training_page_get_n_runs      (SdTrainingPage *self);
 guint        sd_training_page_get_n_compared  (SdTrainingPage *self);
 SdLineChart *sd_training_page_get_loss_chart  (SdTrainingPage *self);
 
+/* Opens the comparison of the ticked runs (two or more) and returns the dialog, or NULL. */
+GtkWidget  *sd_training_page_compare_runs (SdTrainingPage *self);
+
 G_END_DECLS

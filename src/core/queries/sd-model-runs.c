@@ -292,3 +292,30 @@ sd_model_runs_param_keys (GPtrArray  *records,
     }
   return g_steal_pointer (&keys);
 }
+
+char **
+sd_run_record_params_as_args (const SdRunRecord *record)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SdJsonNode) params = record->params ? sd_json_parse (record->params, -1, "run params", NULL) : NULL;
+
+  for (guint i = 0; params && i < sd_json_node_get_length (params); i++)
+    {
+      const char *key = sd_json_node_get_member_name (params, i);
+      g_autofree char *value = key ? sd_run_record_param (record, key) : NULL;
+      if (value)
+        g_ptr_array_add (args, g_strdup_printf ("%s=%s", key, value));
+    }
+  g_ptr_array_add (args, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&args), FALSE);
+}
+
+double
+sd_model_runs_json_number (const char *json,
+                           const char *key)
+{
+  g_autoptr(SdJsonNode) root = json ? sd_json_parse (json, -1, "metrics", NULL) : NULL;
+  SdJsonNode *n = root ? sd_json_node_get_member (root, key) : NULL;
+
+  return n && sd_json_node_get_node_type (n) == SD_JSON_NUMBER ? sd_json_node_get_number (n) : NAN;
+}

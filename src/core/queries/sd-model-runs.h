@@ -71,4 +71,11 @@ GPtrArray   *sd_model_runs_param_keys (GPtrArray   *records,
 char        *sd_run_record_param      (const SdRunRecord *record,
                                        const char        *key);
 
+/* The record's hyperparameters as KEY=VALUE (a NULL-terminated array for
+ * sd_train_job_new()), to train again with the same settings. */
+char       **sd_run_record_params_as_args (const SdRunRecord *record);
+/* The number @key in a JSON object's text (a model's metrics), or NAN. */
+double       sd_model_runs_json_number (const char *json,
+                                        const char *key);
+
 G_END_DECLS
