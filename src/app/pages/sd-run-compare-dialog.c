@@ -15,11 +15,11 @@ cell (const char *text,
       gboolean    heading,
       gboolean    differs)
 {
-  GtkWidget *label = gtk_label_new (text && *text ? text : "—");
+  GtkWidget *label = gtk_label_new (text && *text ? text : heading ? "" : "—");
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
   gtk_label_set_selectable (GTK_LABEL (label), !heading);
   if (heading)
     gtk_widget_add_css_class (label, "heading");
@@ -67,22 +67,28 @@ live_text (const SdRunRecord *r)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-/* A row of values, highlighted when they are not all the same. */
-static gboolean
+/* A row of values, highlighted when they are not all the same; none when no run has a
+ * value. Returns the next row. */
+static int
 add_row (GtkGrid    *grid,
          int         row,
          const char *title,
          char      **values,
          guint       n)
 {
-  gboolean differs = FALSE;
+  gboolean differs = FALSE, any = FALSE;
+
+  for (guint c = 0; c < n; c++)
+    any |= values[c] != NULL;
+  if (!any)
+    return row;
 
   for (guint c = 1; c < n; c++)
     differs |= g_strcmp0 (values[c], values[0]) != 0;
   gtk_grid_attach (grid, cell (title, TRUE, differs), 0, row, 1, 1);
   for (guint c = 0; c < n; c++)
     gtk_grid_attach (grid, cell (values[c], FALSE, differs), (int) c + 1, row, 1, 1);
-  return differs;
+  return row + 1;
 }
 
 GtkWidget *
@@ -117,7 +123,7 @@ sd_run_compare_dialog_new (GtkWindow *parent,
         const SdRunRecord *r = g_ptr_array_index (records, c); \
         values[c] = (expr); \
       } \
-    add_row (grid, row++, title, values, n); \
+    row = add_row (grid, row, title, values, n); \
   } G_STMT_END
 
   ROW (_("Model"), g_strdup (r->model));
@@ -147,7 +153,7 @@ sd_run_compare_dialog_new (GtkWindow *parent,
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scroller);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_set_default_size (GTK_WINDOW (dialog), MIN (900, 240 + 200 * (int) n), -1);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), MIN (1000, 300 + 240 * (int) n), -1);
   return dialog;
 }
 

@@ -19,6 +19,8 @@
 #include "sd-recommender.h"
 #include "sd-model-registry.h"
 #include "sd-model-runs.h"
+#include "sd-model-compare.h"
+#include "sd-promote-dialog.h"
 #include "sd-run-compare-dialog.h"
 #include "sd-run-history.h"
 #include "sd-table-row.h"
@@ -1782,34 +1784,134 @@ auto_promote_toggled_cb (GtkSwitch      *sw,
 }
 
 static void
-promote_run_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+do_promote (SdTrainingPage *self,
+            gint64          model_id,
+            SdModelPurpose  purpose,
+            const char      *title)
 {
-  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdRunRecord) record = NULL;
-  SdModelPurpose purpose;
 
-  if (self->store == NULL || !(record = sd_model_runs_get (self->store, g_variant_get_int64 (parameter), &error)))
+  if (self->store == NULL)
     return;
-  {
-    g_autoptr(SdModelInfo) info = record->model_id > 0 ? sd_model_registry_get (self->store, record->model_id, NULL) : NULL;
-    if (info == NULL || !sd_model_purpose_for_kind (info->kind, &purpose))
-      return;
-  }
-  if (!sd_model_registry_promote (self->store, record->model_id, purpose, NULL, NULL, &error))
+  if (!sd_model_registry_promote (self->store, model_id, purpose, NULL, NULL, &error))
     {
       toast (self, error->message);
       return;
     }
   {
-    g_autofree char *title = record_title (self, record);
     /* TRANSLATORS: a toast: a run's model is now the live one, %s is the run, then a purpose */
     g_autofree char *message = g_strdup_printf (_("%s is live for %s"), title, sd_model_purpose_get_label (purpose));
     toast (self, message);
   }
   sd_store_notify_changed (self->store);
+}
+
+typedef struct {
+  char              *db_path;
+  gint64             candidate, live;
+  SdModelComparison *result;
+} CompareWork;
+
+static void
+compare_work_free (CompareWork *w)
+{
+  g_free (w->db_path);
+  g_clear_pointer (&w->result, sd_model_comparison_free);
+  g_free (w);
+}
+
+static gboolean
+compare_func (SdJob         *job,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  CompareWork *w = data;
+  g_autoptr(SdStore) store = sd_store_open (w->db_path, error);
+
+  return store && (w->result = sd_model_compare (store, w->candidate, w->live, 5, job, cancellable, error)) != NULL;
+}
+
+static void
+compare_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GtkWidget) dialog = user_data;
+  g_autoptr(GError) error = NULL;
+  CompareWork *w = sd_job_get_data (SD_JOB (object));
+  gboolean ok = sd_job_run_finish (SD_JOB (object), result, &error);
+
+  /* Closed meanwhile: nothing to show it in. */
+  if (!gtk_widget_get_visible (dialog))
+    return;
+  if (ok)
+    sd_promote_dialog_set_comparison (dialog, w->result);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sd_promote_dialog_set_error (dialog, error->message);
+}
+
+static void
+promote_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     SdTrainingPage   *self)
+{
+  SdJob *job = g_object_get_data (G_OBJECT (dialog), "sd-job");
+
+  if (job)
+    sd_job_cancel (job);
+  if (g_strcmp0 (response, "promote") == 0)
+    do_promote (self, *(gint64 *) g_object_get_data (G_OBJECT (dialog), "sd-model-id"),
+                GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "sd-purpose")),
+                g_object_get_data (G_OBJECT (dialog), "sd-candidate"));
+}
+
+/* Promote a run's model; a recommender that would replace another live one is first
+ * measured against it, in a dialog that then offers Promote. */
+static void
+promote_run_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  g_autoptr(SdRunRecord) record = NULL;
+  g_autoptr(SdModelInfo) info = NULL;
+  g_autoptr(SdModelInfo) live_info = NULL;
+  g_autofree char *title = NULL;
+  SdModelPurpose purpose;
+  gint64 live;
+
+  if (self->store == NULL || !(record = sd_model_runs_get (self->store, g_variant_get_int64 (parameter), NULL)) ||
+      record->model_id <= 0 || !(info = sd_model_registry_get (self->store, record->model_id, NULL)) ||
+      !sd_model_purpose_for_kind (info->kind, &purpose))
+    return;
+  title = record_title (self, record);
+  live = sd_model_registry_live_id (self->store, purpose, NULL);
+  if (live > 0 && live != record->model_id && g_str_equal (info->kind, "recommender") &&
+      (live_info = sd_model_registry_get (self->store, live, NULL)) && get_window (self))
+    {
+      g_autoptr(SdRunRecord) live_record = live_info->run_id > 0 ? sd_model_runs_get (self->store, live_info->run_id, NULL) : NULL;
+      g_autofree char *live_title = live_record ? record_title (self, live_record) : g_strdup (live_info->label);
+      GtkWidget *dialog = sd_promote_dialog_new (get_window (self), title, live_title, sd_model_purpose_get_label (purpose));
+      CompareWork *w = g_new0 (CompareWork, 1);
+      gint64 *model_id = g_new (gint64, 1);
+      SdJob *job;
+
+      w->db_path = g_strdup (sd_store_get_path (self->store));
+      w->candidate = record->model_id;
+      w->live = live;
+      *model_id = record->model_id;
+      job = sd_job_new (_("Comparing with the live model"), compare_func, w, (GDestroyNotify) compare_work_free);
+      g_object_set_data_full (G_OBJECT (dialog), "sd-model-id", model_id, g_free);
+      g_object_set_data (G_OBJECT (dialog), "sd-purpose", GUINT_TO_POINTER (purpose));
+      g_object_set_data_full (G_OBJECT (dialog), "sd-job", job, g_object_unref);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (promote_response_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      /* Not in the window's task list: the dialog shows it and its Cancel stops it. */
+      sd_job_run_async (job, compare_done_cb, g_object_ref (dialog));
+      return;
+    }
+  do_promote (self, record->model_id, purpose, title);
 }
 
 static void
@@ -1936,6 +2038,23 @@ delete_run_action (GtkWidget  *widget,
   g_object_set_data_full (G_OBJECT (dialog), "sd-run-id", run_id, g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+sd_training_page_set_run_ticked (SdTrainingPage *self,
+                                 gint64          run_id,
+                                 gboolean        ticked)
+{
+  g_return_if_fail (SD_IS_TRAINING_PAGE (self));
+  if (ticked)
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = run_id;
+      g_hash_table_add (self->overlaid, key);
+    }
+  else
+    g_hash_table_remove (self->overlaid, &run_id);
+  reload_runs (self);
 }
 
 GtkWidget *

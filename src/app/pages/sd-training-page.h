@@ -50,6 +50,10 @@ guint        sd_training_page_get_n_runs      (SdTrainingPage *self);
 guint        sd_training_page_get_n_compared  (SdTrainingPage *self);
 SdLineChart *sd_training_page_get_loss_chart  (SdTrainingPage *self);
 
+/* Ticks or unticks run @run_id (its curves on the charts, a column in the comparison). */
+void        sd_training_page_set_run_ticked (SdTrainingPage *self,
+                                             gint64          run_id,
+                                             gboolean        ticked);
 /* Opens the comparison of the ticked runs (two or more) and returns the dialog, or NULL. */
 GtkWidget  *sd_training_page_compare_runs (SdTrainingPage *self);
 
