@@ -53,7 +53,7 @@ sd_model_runs_get (SdStore  *store,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no run %" G_GINT64_FORMAT), run_id);
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no run %ld"), (long) run_id);
       return NULL;
     }
   if (rc != SQLITE_ROW)
@@ -149,8 +149,8 @@ sd_model_runs_delete (SdStore  *store,
   if (record->live_mask)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   _("Run %" G_GINT64_FORMAT " made the live model; promote another model or roll back "
-                     "before deleting it"), run_id);
+                   _("Run %ld made the live model; promote another model or roll back "
+                     "before deleting it"), (long) run_id);
       return FALSE;
     }
   if (!sd_store_begin (store, error))

@@ -255,7 +255,7 @@ sd_model_registry_get (SdStore  *store,
   else if (rc == SQLITE_DONE)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   _("There is no stored model %" G_GINT64_FORMAT " in this shop"), model_id);
+                   _("There is no stored model %ld in this shop"), (long) model_id);
       return NULL;
     }
   else
@@ -319,8 +319,8 @@ sd_model_registry_promote (SdStore        *store,
   if (g_strcmp0 (info->kind, purposes[purpose].kind) != 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   _("Model %" G_GINT64_FORMAT " is a %s model; %s takes a %s model"),
-                   model_id, info->kind, purposes[purpose].name, purposes[purpose].kind);
+                   _("Model %ld is a %s model; %s takes a %s model"),
+                   (long) model_id, info->kind, purposes[purpose].name, purposes[purpose].kind);
       return FALSE;
     }
   if (!sd_store_begin (store, error))

@@ -115,7 +115,7 @@ sd_model_store_load_id (SdStore         *store,
   if (g_error_matches (local, SD_ERROR, SD_ERROR_NOT_FOUND))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   _("There is no stored recommender %" G_GINT64_FORMAT " in this shop"), model_id);
+                   _("There is no stored recommender %ld in this shop"), (long) model_id);
       return NULL;
     }
   if (local)
