@@ -19,7 +19,11 @@
 #include "sd-dialogue.h"
 #include "sd-error.h"
 #include "sd-json.h"
+#include "sd-eval.h"
+#include "sd-model-presets.h"
 #include "sd-model-registry.h"
+#include "sd-model-runs.h"
+#include "sd-split.h"
 #include "sd-model-store.h"
 
 static const char *cli;
@@ -375,6 +379,136 @@ test_consumers (void)
   }
 }
 
+
+/* A run records what it saw; the shop's new orders since are counted against it, and a
+ * live run cannot be deleted while a run that is not live goes with its model and points. */
+static void
+test_run_records (void)
+{
+  g_autoptr(SdStore) store = open_shop ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdModelInfo) ease = sd_model_registry_get (store, ease_id, &error);
+  g_autoptr(SdRunRecord) record = NULL;
+  g_autofree char *label = NULL;
+  g_auto(GStrv) args = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (ease->run_id, >, 0);
+  record = sd_model_runs_get (store, ease->run_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->customers, ==, 600);
+  g_assert_cmpint (record->products, >, 100);
+  g_assert_cmpint (record->interactions, >, 1000);
+  g_assert_cmpint (record->newest_event, >, 1700000000);
+  g_assert_cmpint (record->orders, >, 1000);
+  g_assert_cmpint (record->model_id, ==, ease_id);
+  g_assert_cmpint (sd_model_runs_new_orders (store, record, &error), ==, 0);
+  g_assert_true (sd_store_exec (store, "INSERT INTO orders (external_id, placed_at) VALUES ('NEW-1', 1800000000),"
+                                " ('NEW-2', 1800000001)", &error));
+  g_assert_cmpint (sd_model_runs_new_orders (store, record, &error), ==, 2);
+  g_assert_true (sd_store_exec (store, "DELETE FROM orders WHERE external_id LIKE 'NEW-%'", &error));
+
+  /* Its settings again, as Retrain passes them. */
+  args = sd_run_record_params_as_args (record);
+  g_assert_true (g_strv_contains ((const char * const *) args, "lambda=300"));
+
+  g_assert_true (sd_model_runs_set_label (store, ease->run_id, "  EASE for spring ", "λ from Tune", &error));
+  label = sd_model_runs_get_label (store, ease->run_id);
+  g_assert_cmpstr (label, ==, "EASE for spring");
+  {
+    g_autoptr(SdModelInfo) named = sd_model_registry_get (store, ease_id, &error);
+    g_assert_cmpstr (named->label, ==, "EASE for spring");
+    g_assert_cmpstr (named->note, ==, "λ from Tune");
+  }
+  g_assert_true (sd_model_runs_set_label (store, ease->run_id, NULL, NULL, &error));
+
+  /* Live: refused. Not live: gone, with its model and points. */
+  g_assert_true (sd_model_registry_promote (store, ease_id, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL, NULL, &error));
+  g_assert_false (sd_model_runs_delete (store, ease->run_id, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  {
+    gint64 doomed = train ("itemknn", "k=50");
+    g_autoptr(SdModelInfo) info = sd_model_registry_get (store, doomed, &error);
+    gint64 run = info->run_id;
+    g_autoptr(SdModelInfo) gone = NULL;
+
+    g_assert_true (sd_model_runs_delete (store, run, &error));
+    g_assert_no_error (error);
+    gone = sd_model_registry_get (store, doomed, &error);
+    g_assert_null (gone);
+    g_assert_error (error, SD_ERROR, SD_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    g_assert_null (sd_model_runs_get (store, run, &error));
+    g_clear_error (&error);
+  }
+  g_assert_true (sd_model_registry_rollback (store, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL, NULL, NULL, &error));
+}
+
+/* Every preset's settings are accepted by its model, and on the demo shop Best quality
+ * ranks at least as well as Fast for the models whose presets trade time for quality. */
+static void
+test_presets (void)
+{
+  static const char *const models[] = { "als", "bpr", "itemknn", "userknn" };
+  g_autoptr(SdStore) store = open_shop ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdInteractions) all = sd_interactions_from_store (store, NULL, NULL, &error);
+  SdSplit split = { NULL };
+
+  g_assert_no_error (error);
+  g_assert_null (sd_preset_get_params ("popularity", SD_PRESET_FAST));
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    for (SdPreset p = 0; p < SD_N_PRESETS; p++)
+      {
+        const char * const *params = sd_preset_get_params (models[m], p);
+        g_autoptr(SdRecommender) model = sd_recommender_new (models[m], &error);
+
+        g_assert_nonnull (params);
+        g_assert_nonnull (sd_preset_describe (models[m], p));
+        for (guint i = 0; params[i]; i++)
+          {
+            const char *eq = strchr (params[i], '=');
+            g_autofree char *key = g_strndup (params[i], eq - params[i]);
+            g_assert_true (sd_recommender_set_param (model, key, eq + 1, &error));
+            g_assert_no_error (error);
+          }
+      }
+  g_assert_nonnull (sd_model_param_describe ("als", "factors"));
+  g_assert_true (sd_model_param_is_everyday ("als", "factors"));
+  g_assert_false (sd_model_param_is_everyday ("als", "threads"));
+
+  sd_split_random_holdout (all, 0.2, 3, &split);
+  for (guint m = 0; m < 2; m++)
+    {
+      const char *name = m == 0 ? "als" : "itemknn";
+      double ndcg[SD_N_PRESETS];
+
+      for (SdPreset p = SD_PRESET_FAST; p < SD_N_PRESETS; p += SD_PRESET_BEST)
+        {
+          g_autoptr(SdRecommender) model = sd_recommender_new (name, NULL);
+          const char * const *params = sd_preset_get_params (name, p);
+          const guint ks[] = { 10 };
+          SdEvalOptions options = { ks, 1, 10, NULL, 0, 0, NULL, NULL };
+          g_autoptr(SdEvalResult) result = NULL;
+
+          for (guint i = 0; params[i]; i++)
+            {
+              const char *eq = strchr (params[i], '=');
+              g_autofree char *key = g_strndup (params[i], eq - params[i]);
+              sd_recommender_set_param (model, key, eq + 1, NULL);
+            }
+          g_assert_true (sd_recommender_fit (model, split.train, NULL, &error));
+          result = sd_eval_run (model, split.test, &options, &error);
+          g_assert_no_error (error);
+          ndcg[p] = result->overall.at[0].ndcg;
+        }
+      g_test_message ("%s: NDCG@10 fast %.4f, best quality %.4f", name, ndcg[SD_PRESET_FAST], ndcg[SD_PRESET_BEST]);
+      g_assert_cmpfloat (ndcg[SD_PRESET_BEST], >=, ndcg[SD_PRESET_FAST]);
+    }
+  sd_split_clear (&split);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -404,6 +538,8 @@ main (int    argc,
   g_test_add_func ("/live-models/cli", test_cli);
   g_test_add_func ("/live-models/compare", test_compare);
   g_test_add_func ("/live-models/consumers", test_consumers);
+  g_test_add_func ("/live-models/presets", test_presets);
+  g_test_add_func ("/live-models/run-records", test_run_records);
   status = g_test_run ();
 
   {

@@ -27,6 +27,7 @@
 #include "sd-model-registry.h"
 #include "sd-model-runs.h"
 #include "sd-run-compare-dialog.h"
+#include "sd-tune-dialog.h"
 #include "sd-scatter.h"
 #include "sd-training-page.h"
 #include "sd-window.h"
@@ -236,6 +237,32 @@ test_refuses_bad_values (void)
   shoot ("training-refused");
   g_assert_true (sd_training_page_set_param (page, "factors", "16", &error));
   g_assert_no_error (error);
+
+  /* Presets set the expert settings; a change by hand makes them "custom". */
+  {
+    g_autofree char *preset = NULL, *factors = NULL, *iterations = NULL, *custom = NULL;
+
+    g_assert_true (sd_training_page_set_preset (page, "best"));
+    preset = sd_training_page_get_preset (page);
+    factors = sd_training_page_get_param (page, "factors");
+    iterations = sd_training_page_get_param (page, "iterations");
+    g_assert_cmpstr (preset, ==, "best");
+    g_assert_cmpstr (factors, ==, "128");
+    g_assert_cmpstr (iterations, ==, "30");
+    g_assert_true (sd_training_page_set_param (page, "factors", "100", &error));
+    custom = sd_training_page_get_preset (page);
+    g_assert_cmpstr (custom, ==, "custom");
+    g_assert_false (sd_training_page_set_preset (page, "no-such-preset"));
+    g_assert_true (sd_training_page_set_preset (page, "balanced"));
+    shoot ("training-presets");
+  }
+  g_assert_true (sd_training_page_select_model (page, "ease"));
+  {
+    g_autofree char *none = sd_training_page_get_preset (page);
+    g_assert_null (none);
+  }
+  g_assert_true (sd_training_page_select_model (page, "als"));
+  g_assert_true (sd_training_page_set_param (page, "factors", "16", &error));
 }
 
 static void
@@ -526,6 +553,9 @@ test_tune (void)
   g_assert_nonnull (dialog);
   body = g_strdup (adw_message_dialog_get_body (dialog));
   g_test_message ("%s", body);
+  /* Every trial was shown as it finished, and the chosen one is named. */
+  g_test_message ("trials shown: %u", sd_tune_dialog_get_n_trials (GTK_WIDGET (dialog)));
+  g_assert_cmpuint (sd_tune_dialog_get_n_trials (GTK_WIDGET (dialog)), >=, 2);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
   save_screenshot (GTK_WIDGET (dialog), "training-tune-result");
   adw_message_dialog_response (dialog, "use");

@@ -17,11 +17,13 @@
 #include "sd-dialogue.h"
 #include "sd-format.h"
 #include "sd-recommender.h"
+#include "sd-model-presets.h"
 #include "sd-model-registry.h"
 #include "sd-model-runs.h"
 #include "sd-model-compare.h"
 #include "sd-promote-dialog.h"
 #include "sd-run-compare-dialog.h"
+#include "sd-tune-dialog.h"
 #include "sd-run-history.h"
 #include "sd-table-row.h"
 #include "sd-train-job.h"
@@ -46,6 +48,9 @@ struct _SdTrainingPage
   GtkSpinButton       *purchase_spin;
   GtkSpinButton       *review_spin;
   GtkSwitch           *validate_switch;
+  GtkSpinButton       *tune_budget_spin;
+  GtkDropDown         *tune_budget_unit;
+  GtkWidget           *tune_dialog;   /* weak: the running search's trials */
   GtkLabel            *settings_error;
   GtkButton           *tune_button;
   GtkRevealer         *progress_revealer;
@@ -65,7 +70,10 @@ struct _SdTrainingPage
 
   SdStore             *store;
   SdRecommender       *scratch;       /* the model being edited */
-  GPtrArray           *param_rows;    /* the rows in params_group */
+  GPtrArray           *param_rows;    /* one row per hyperparameter */
+  GPtrArray           *group_rows;    /* what params_group holds: preset, everyday rows, expert expander */
+  GtkWidget           *preset_row;    /* in group_rows, or NULL for a model without presets */
+  gboolean             expert_expanded;
   gboolean             updating;
 
   SdJob               *train_job;     /* running, or the last one (its points stay drawn) */
@@ -104,6 +112,10 @@ static void start_training (SdTrainingPage *self, const char *label);
 static void reload_runs (SdTrainingPage *self);
 static void update_actions (SdTrainingPage *self);
 static void update_empty (SdTrainingPage *self);
+static void rebuild_param_rows (SdTrainingPage *self);
+static gboolean rebuild_idle_cb (gpointer data);
+static void expert_expanded_cb (AdwExpanderRow *row, GParamSpec *pspec, SdTrainingPage *self);
+static void update_preset_row (SdTrainingPage *self);
 static void reload_live (SdTrainingPage *self);
 static GtkWidget *run_menu_button (gint64 run_id, gboolean has_model, const char *title);
 static void auto_promote_toggled_cb (GtkSwitch *sw, GParamSpec *pspec, SdTrainingPage *self);
@@ -310,10 +322,13 @@ format_bound (double v,
 }
 
 static char *
-row_subtitle (GParamSpec *pspec)
+row_subtitle (const char *model,
+              GParamSpec *pspec)
 {
   g_autofree char *def = default_string (pspec);
-  const char *blurb = g_param_spec_get_blurb (pspec) ? _(g_param_spec_get_blurb (pspec)) : NULL;
+  /* What the setting does for the shop first; the model's own (technical) blurb otherwise. */
+  const char *plain = sd_model_param_describe (model, pspec->name);
+  const char *blurb = plain ? plain : g_param_spec_get_blurb (pspec) ? _(g_param_spec_get_blurb (pspec)) : NULL;
   double min, max;
 
   if (numeric_range (pspec, &min, &max))
@@ -381,6 +396,7 @@ apply_param (SdTrainingPage *self,
       return FALSE;
     }
   show_row_error (row, NULL);
+  update_preset_row (self);
   return TRUE;
 }
 
@@ -497,7 +513,7 @@ make_param_row (SdTrainingPage *self,
                 GParamSpec     *pspec)
 {
   const char *nick = _(g_param_spec_get_nick (pspec));   /* marked with N_() in core */
-  g_autofree char *subtitle = row_subtitle (pspec);
+  g_autofree char *subtitle = row_subtitle (sd_recommender_get_name (self->scratch), pspec);
   g_autofree char *current = param_string (G_OBJECT (self->scratch), pspec);
   GtkWidget *row;
   double min, max;
@@ -575,7 +591,7 @@ make_param_row (SdTrainingPage *self,
       g_autofree char *escaped = escape_markup (subtitle);
       g_object_set_data_full (G_OBJECT (row), "sd-subtitle", g_strdup (subtitle), g_free);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 5);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, nick,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
@@ -583,33 +599,207 @@ make_param_row (SdTrainingPage *self,
   return row;
 }
 
+/* The preset whose settings the model has now, or SD_N_PRESETS ("Custom"). */
+static SdPreset
+current_preset (SdTrainingPage *self)
+{
+  const char *model = sd_recommender_get_name (self->scratch);
+
+  for (SdPreset p = 0; p < SD_N_PRESETS; p++)
+    {
+      const char * const *params = sd_preset_get_params (model, p);
+      gboolean all = params != NULL;
+
+      for (guint i = 0; all && params[i]; i++)
+        {
+          const char *eq = strchr (params[i], '=');
+          g_autofree char *key = g_strndup (params[i], eq - params[i]);
+          GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self->scratch), key);
+          g_autofree char *now = pspec ? param_string (G_OBJECT (self->scratch), pspec) : NULL;
+          char *end = NULL;
+          double a = now ? g_ascii_strtod (now, &end) : 0;
+          gboolean numeric = now && end && *end == '\0' && *now;
+
+          all = now && (g_strcmp0 (now, eq + 1) == 0 ||
+                        (numeric && a == g_ascii_strtod (eq + 1, NULL)));
+        }
+      if (all)
+        return p;
+    }
+  return SD_N_PRESETS;
+}
+
+static void
+apply_preset (SdTrainingPage *self,
+              SdPreset        selected)
+{
+  const char * const *params = sd_preset_get_params (sd_recommender_get_name (self->scratch), selected);
+
+  for (guint i = 0; params && params[i]; i++)
+    {
+      const char *eq = strchr (params[i], '=');
+      g_autofree char *key = g_strndup (params[i], eq - params[i]);
+      g_autoptr(GError) error = NULL;
+      if (!sd_recommender_set_param (self->scratch, key, eq + 1, &error))
+        g_warning ("Preset %s of %s: %s", sd_preset_to_string (selected),
+                   sd_recommender_get_name (self->scratch), error->message);
+    }
+}
+
+static void
+preset_selected_cb (AdwComboRow    *row,
+                    GParamSpec     *pspec,
+                    SdTrainingPage *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->updating || self->scratch == NULL || selected >= SD_N_PRESETS)
+    return;
+  apply_preset (self, selected);
+  /* Rebuilt after this signal returns: the row is replaced. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+gboolean
+sd_training_page_set_preset (SdTrainingPage *self,
+                             const char     *preset)
+{
+  SdPreset p;
+
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), FALSE);
+  if (self->scratch == NULL || !sd_preset_from_string (preset, &p) ||
+      !sd_preset_get_params (sd_recommender_get_name (self->scratch), p))
+    return FALSE;
+  apply_preset (self, p);
+  rebuild_param_rows (self);
+  return TRUE;
+}
+
+char *
+sd_training_page_get_preset (SdTrainingPage *self)
+{
+  SdPreset p;
+
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), NULL);
+  if (self->scratch == NULL || !sd_preset_get_params (sd_recommender_get_name (self->scratch), SD_PRESET_FAST))
+    return NULL;
+  p = current_preset (self);
+  return g_strdup (p < SD_N_PRESETS ? sd_preset_to_string (p) : "custom");
+}
+
+static gboolean
+rebuild_idle_cb (gpointer data)
+{
+  rebuild_param_rows (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 rebuild_param_rows (SdTrainingPage *self)
 {
   g_autofree GParamSpec **pspecs = NULL;
-  guint n = 0;
+  GtkWidget *expander = NULL;
+  const char *model;
+  guint n = 0, n_expert = 0;
 
-  for (guint i = 0; i < self->param_rows->len; i++)
-    adw_preferences_group_remove (self->params_group, g_ptr_array_index (self->param_rows, i));
+  for (guint i = 0; i < self->group_rows->len; i++)
+    adw_preferences_group_remove (self->params_group, g_ptr_array_index (self->group_rows, i));
+  g_ptr_array_set_size (self->group_rows, 0);
   g_ptr_array_set_size (self->param_rows, 0);
+  self->preset_row = NULL;
   if (self->scratch == NULL)
     return;
 
   self->updating = TRUE;
+  model = sd_recommender_get_name (self->scratch);
+  if (sd_preset_get_params (model, SD_PRESET_FAST))
+    {
+      g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+      SdPreset now = current_preset (self);
+      GtkWidget *row = adw_combo_row_new ();
+
+      for (SdPreset p = 0; p < SD_N_PRESETS; p++)
+        gtk_string_list_append (labels, sd_preset_get_label (p));
+      /* TRANSLATORS: the preset of a model whose settings were changed by hand */
+      gtk_string_list_append (labels, C_("preset", "Custom"));
+      adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
+      adw_combo_row_set_selected (ADW_COMBO_ROW (row), now);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Preset"));
+      adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   now < SD_N_PRESETS ? sd_preset_describe (model, now)
+                                                      : _("Settings changed by hand"));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      g_signal_connect_object (row, "notify::selected", G_CALLBACK (preset_selected_cb), self, 0);
+      adw_preferences_group_add (self->params_group, row);
+      g_ptr_array_add (self->group_rows, row);
+      self->preset_row = row;
+    }
+  expander = adw_expander_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), _("_Expert Settings"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (expander), TRUE);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), _("Every setting of the model, as its authors named them"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), self->expert_expanded);
   pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self->scratch), &n);
   for (guint i = 0; i < n; i++)
     if (is_hyperparameter (pspecs[i]))
       {
         GtkWidget *row = make_param_row (self, pspecs[i]);
-        adw_preferences_group_add (self->params_group, row);
+        if (sd_model_param_is_everyday (model, pspecs[i]->name))
+          {
+            adw_preferences_group_add (self->params_group, row);
+            g_ptr_array_add (self->group_rows, row);
+          }
+        else
+          {
+            adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+            n_expert++;
+          }
         g_ptr_array_add (self->param_rows, row);
       }
+  if (n_expert > 0)
+    {
+      g_signal_connect_object (expander, "notify::expanded", G_CALLBACK (expert_expanded_cb), self, 0);
+      adw_preferences_group_add (self->params_group, expander);
+      g_ptr_array_add (self->group_rows, expander);
+    }
+  else
+    {
+      /* Never added: a floating reference nobody took. */
+      g_object_ref_sink (expander);
+      g_object_unref (expander);
+    }
   self->updating = FALSE;
 
   adw_preferences_group_set_description (self->params_group,
                                          self->param_rows->len == 0
                                          ? _("This model has no hyperparameters.")
                                          : NULL);
+}
+
+static void
+expert_expanded_cb (AdwExpanderRow *row,
+                    GParamSpec     *pspec,
+                    SdTrainingPage *self)
+{
+  self->expert_expanded = adw_expander_row_get_expanded (row);
+}
+
+/* After an edit by hand: the preset row says which preset the settings are now. */
+static void
+update_preset_row (SdTrainingPage *self)
+{
+  SdPreset now;
+
+  if (self->preset_row == NULL || self->scratch == NULL)
+    return;
+  now = current_preset (self);
+  self->updating = TRUE;
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->preset_row), now);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preset_row),
+                               now < SD_N_PRESETS ? sd_preset_describe (sd_recommender_get_name (self->scratch), now)
+                                                  : _("Settings changed by hand"));
+  self->updating = FALSE;
 }
 
 static void
@@ -1037,7 +1227,11 @@ typedef struct {
   char                 *db_path;
   char                 *model;
   SdInteractionWeights  weights;
+  guint                 max_trials;
+  double                max_seconds;
   SdTuneResult         *result;
+  GMutex                lock;
+  GPtrArray            *finished;   /* SdTuneTrial copies the page has not shown yet */
 } TuneData;
 
 static void
@@ -1046,7 +1240,41 @@ tune_data_free (TuneData *d)
   g_free (d->db_path);
   g_free (d->model);
   sd_tune_result_free (d->result);
+  g_ptr_array_unref (d->finished);
+  g_mutex_clear (&d->lock);
   g_free (d);
+}
+
+/* In the search's thread: handed to the main loop under the lock. */
+static void
+tune_trial_done (const SdTuneTrial *trial,
+                 guint              index,
+                 gpointer           user_data)
+{
+  TuneData *d = user_data;
+
+  g_mutex_lock (&d->lock);
+  g_ptr_array_add (d->finished, sd_tune_trial_copy (trial));
+  g_mutex_unlock (&d->lock);
+}
+
+/* Main thread, on each trial's metric point: the trials finished since, into the dialog. */
+static void
+tune_metric_cb (SdJob          *job,
+                int             step,
+                const char     *name,
+                double          value,
+                SdTrainingPage *self)
+{
+  TuneData *d = sd_job_get_data (job);
+  g_autoptr(GPtrArray) done = NULL;
+
+  g_mutex_lock (&d->lock);
+  done = g_steal_pointer (&d->finished);
+  d->finished = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_tune_trial_free);
+  g_mutex_unlock (&d->lock);
+  for (guint i = 0; self->tune_dialog && i < done->len; i++)
+    sd_tune_dialog_add_trial (self->tune_dialog, g_ptr_array_index (done, i));
 }
 
 static gboolean
@@ -1071,6 +1299,10 @@ tune_func (SdJob         *job,
   find_grid (d->model, &options.grid, &options.fixed, &options.n_random);
   options.seed = 1;
   options.catalog = catalog;
+  options.max_trials = d->max_trials;
+  options.max_seconds = d->max_seconds;
+  options.trial_done = tune_trial_done;
+  options.trial_data = d;
   d->result = sd_tune_run (train, &options, job, cancellable, error);
   return d->result != NULL;
 }
@@ -1127,14 +1359,19 @@ tune_done_cb (GObject      *object,
                                            "%u settings of %s were tried on a validation split. The best %s, %s, came with %s.",
                                            d->result->trials->len),
                               d->result->trials->len, label, metric, score, values);
-      dialog = adw_message_dialog_new (GTK_WINDOW (get_window (self)), _("Search Finished"), body);
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "close", _("_Close"),
-                                        "use", _("_Use These Values"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use", ADW_RESPONSE_SUGGESTED);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
-      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+      if (d->result->out_of_time)
+        {
+          g_autofree char *more = g_strdup_printf (_("%s The time budget ran out before %u planned trials."),
+                                                   body, d->result->n_planned);
+          g_free (body);
+          body = g_steal_pointer (&more);
+        }
+      /* Closed while it ran: a new one shows every trial. */
+      dialog = self->tune_dialog ? self->tune_dialog
+                                 : sd_tune_dialog_new (GTK_WINDOW (get_window (self)), _("Search Finished"), d->result->metric);
+      gtk_window_set_title (GTK_WINDOW (dialog), _("Search Finished"));
+      adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (dialog), _("Search Finished"));
+      sd_tune_dialog_finish (dialog, d->result, body);
       g_object_set_data_full (G_OBJECT (dialog), "sd-assignments", g_strdupv (best->assignments),
                               (GDestroyNotify) g_strfreev);
       g_object_set_data_full (G_OBJECT (dialog), "sd-model", g_strdup (d->model), g_free);
@@ -1142,7 +1379,11 @@ tune_done_cb (GObject      *object,
       gtk_window_present (GTK_WINDOW (dialog));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast (self, _("Search cancelled"));
+    {
+      if (self->tune_dialog)
+        gtk_window_destroy (GTK_WINDOW (self->tune_dialog));
+      toast (self, _("Search cancelled"));
+    }
   else if (error)
     {
       gtk_label_set_text (self->settings_error, error->message);
@@ -1179,7 +1420,19 @@ tune_action (GtkWidget  *widget,
   label = model_label ("recommender", name);
   /* TRANSLATORS: a background task, %s is a model's name */
   title = g_strdup_printf (_("Tuning %s"), label);
+  g_mutex_init (&d->lock);
+  d->finished = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_tune_trial_free);
+  if (gtk_drop_down_get_selected (self->tune_budget_unit) == 1)
+    d->max_seconds = 60.0 * gtk_spin_button_get_value (self->tune_budget_spin);
+  else
+    d->max_trials = (guint) gtk_spin_button_get_value_as_int (self->tune_budget_spin);
   self->tune_job = sd_job_new (title, tune_func, d, (GDestroyNotify) tune_data_free);
+  g_signal_connect_object (self->tune_job, "metric", G_CALLBACK (tune_metric_cb), self, 0);
+  if (self->tune_dialog)
+    gtk_window_destroy (GTK_WINDOW (self->tune_dialog));
+  self->tune_dialog = sd_tune_dialog_new (window, title, "ndcg@10");
+  g_object_add_weak_pointer (G_OBJECT (self->tune_dialog), (gpointer *) &self->tune_dialog);
+  gtk_window_present (GTK_WINDOW (self->tune_dialog));
 
   gtk_label_set_text (self->progress_title, title);
   gtk_label_set_text (self->progress_status, _("Starting…"));
@@ -2281,6 +2534,9 @@ sd_training_page_dispose (GObject *object)
   SdTrainingPage *self = SD_TRAINING_PAGE (object);
   GtkWidget *child;
 
+  if (self->tune_dialog)
+    g_object_remove_weak_pointer (G_OBJECT (self->tune_dialog), (gpointer *) &self->tune_dialog);
+  self->tune_dialog = NULL;
   if (self->train_job)
     g_signal_handlers_disconnect_by_data (self->train_job, self);
   g_clear_object (&self->train_job);
@@ -2295,6 +2551,7 @@ sd_training_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->scratch);
   g_clear_pointer (&self->param_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->group_rows, g_ptr_array_unref);
   g_clear_pointer (&self->overlaid, g_hash_table_unref);
   g_clear_pointer (&self->validated, g_array_unref);
   g_clear_object (&self->metrics);
@@ -2382,6 +2639,8 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, ndcg_chart);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, loss_empty);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, live_list);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, tune_budget_spin);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, tune_budget_unit);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, classifier_chart);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, classifier_empty);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, ndcg_empty);
@@ -2412,6 +2671,7 @@ sd_training_page_init (SdTrainingPage *self)
   GtkWidget *placeholder;
 
   self->param_rows = g_ptr_array_new ();
+  self->group_rows = g_ptr_array_new ();
   self->overlaid = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->validated = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->metrics = g_list_store_new (SD_TYPE_TABLE_ROW);
