@@ -723,6 +723,7 @@ struct _SdRecommendationsPage
   GtkToggleButton   *compare_button;
   GtkWidget         *model2_box;
   GtkDropDown       *model_dropdown;
+  gint64             live_model_id;   /* the live recommender when the picker was filled */
   GtkDropDown       *model2_dropdown;
   GtkSpinButton     *count_spin;
   GtkCheckButton    *bought_check;
@@ -937,6 +938,10 @@ fill_models (SdRecommendationsPage *self)
           g_ptr_array_add (self->model_names, g_steal_pointer (&name));
           gtk_string_list_append (labels, label);
         }
+      /* A model promoted since the last look: the first column moves to it. */
+      if (live != self->live_model_id)
+        g_clear_pointer (&keep1, g_free);
+      self->live_model_id = live;
     }
   for (int pass = 0; pass < 2; pass++)
     {
