@@ -301,11 +301,7 @@ models_promote (SdStore    *store,
       sd_json_writer_begin_object (w);
       sd_json_writer_member_string (w, "purpose", sd_model_purpose_to_string (purpose));
       sd_json_writer_member_int (w, "live", id);
-      sd_json_writer_key (w, "previous");
-      if (before > 0)
-        sd_json_writer_int (w, before);
-      else
-        sd_json_writer_null (w);
+      sd_cli_json_member_id (w, "previous", before);
       if (comparison)
         {
           sd_json_writer_key (w, "comparison");
@@ -358,11 +354,7 @@ models_rollback (SdStore    *store,
       sd_json_writer_begin_object (w);
       sd_json_writer_member_string (w, "purpose", sd_model_purpose_to_string (purpose));
       sd_json_writer_member_int (w, "was", before);
-      sd_json_writer_key (w, "live");
-      if (now_live > 0)
-        sd_json_writer_int (w, now_live);
-      else
-        sd_json_writer_null (w);
+      sd_cli_json_member_id (w, "live", now_live);
       sd_json_writer_end_object (w);
       sd_cli_print_json (g_steal_pointer (&w));
     }
@@ -407,11 +399,7 @@ models_history (SdStore    *store,
           sd_json_writer_member_int (w, "id", p->id);
           sd_json_writer_member_string (w, "purpose", sd_model_purpose_to_string (p->purpose));
           sd_json_writer_member_string (w, "action", p->action);
-          sd_json_writer_key (w, "model_id");
-          if (p->model_id > 0)
-            sd_json_writer_int (w, p->model_id);
-          else
-            sd_json_writer_null (w);
+          sd_cli_json_member_id (w, "model_id", p->model_id);
           sd_json_writer_member_int (w, "at", p->at);
           sd_json_writer_member_string (w, "who", p->who ? p->who : "");
           sd_json_writer_member_string (w, "note", p->note ? p->note : "");

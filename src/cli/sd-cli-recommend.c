@@ -866,6 +866,19 @@ load_live (SdStore         *store,
   return g_steal_pointer (&model);
 }
 
+/* Which model answered, for --json: its name, the stored row (null: trained just now) and
+ * where it came from ("live", "stored", "trained"). */
+static void
+write_model_source (SdJsonWriter  *w,
+                    SdRecommender *model,
+                    gint64         model_id,
+                    const char    *source)
+{
+  sd_json_writer_member_string (w, "model", sd_recommender_get_name (model));
+  sd_cli_json_member_id (w, "model_id", model_id);
+  sd_json_writer_member_string (w, "source", source);
+}
+
 /* FALSE when every item gets the same score: the model cannot tell items apart for
  * this customer. */
 static gboolean
@@ -1006,13 +1019,7 @@ sd_cli_recommend (SdCliGlobal  *global,
       sd_json_writer_member_int (w, "id", profile->id);
       sd_json_writer_member_int (w, "history", history);
       sd_json_writer_end_object (w);
-      sd_json_writer_member_string (w, "model", sd_recommender_get_name (model));
-      sd_json_writer_key (w, "model_id");
-      if (model_id > 0)
-        sd_json_writer_int (w, model_id);
-      else
-        sd_json_writer_null (w);
-      sd_json_writer_member_string (w, "source", source);
+      write_model_source (w, model, model_id, source);
       sd_json_writer_key (w, "items");
       sd_json_writer_begin_array (w);
     }
@@ -1176,13 +1183,7 @@ sd_cli_similar (SdCliGlobal  *global,
       sd_json_writer_member_int (w, "id", product_id);
       sd_json_writer_member_string (w, "title", catalog->items[i].title ? catalog->items[i].title : "");
       sd_json_writer_end_object (w);
-      sd_json_writer_member_string (w, "model", sd_recommender_get_name (model));
-      sd_json_writer_key (w, "model_id");
-      if (model_id > 0)
-        sd_json_writer_int (w, model_id);
-      else
-        sd_json_writer_null (w);
-      sd_json_writer_member_string (w, "source", source);
+      write_model_source (w, model, model_id, source);
       sd_json_writer_key (w, "items");
       sd_json_writer_begin_array (w);
     }

@@ -1326,45 +1326,21 @@ popular_products (Turn *t, guint n, GArray *ids)
 static gboolean
 ensure_stored_recommender (SdDialogue *self)
 {
+  g_autoptr(GError) error = NULL;
+  SdInteractionWeights weights;
+
   if (self->rec_tried)
     return self->rec_model != NULL;
   self->rec_tried = TRUE;
-  g_autofree char *name = NULL;
-  gint64 live = sd_model_registry_live_id (self->store, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL);
-  if (live > 0)
-    {
-      g_autoptr(GError) error = NULL;
-      SdInteractionWeights weights;
-      sd_interactions_weights_default (&weights);
-      self->rec_train = sd_interactions_from_store (self->store, &weights, NULL, &error);
-      if (self->rec_train &&
-          (self->rec_model = sd_model_store_load_id (self->store, live, self->rec_train, &error)))
-        {
-          self->rec_model_id = live;
-          return TRUE;
-        }
-      g_debug ("Chatbot: the live recommender %" G_GINT64_FORMAT " not used: %s", live,
-               error ? error->message : "?");
-      g_clear_pointer (&self->rec_train, sd_interactions_unref);
-    }
-  {
-    g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
-        "SELECT name FROM models WHERE kind = 'recommender' AND blob IS NOT NULL "
-        "ORDER BY created_at DESC, id DESC LIMIT 1", NULL);
-    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-      name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  }
-  if (name == NULL)
-    return FALSE;
-  g_autoptr(GError) error = NULL;
-  SdInteractionWeights weights;
   sd_interactions_weights_default (&weights);
   self->rec_train = sd_interactions_from_store (self->store, &weights, NULL, &error);
   if (self->rec_train)
-    self->rec_model = sd_model_store_load (self->store, name, self->rec_train, &self->rec_model_id, &error);
+    self->rec_model = sd_model_store_load_live_or_newest (self->store, SD_MODEL_PURPOSE_RECOMMENDATIONS,
+                                                          self->rec_train, &self->rec_model_id, &error);
   if (self->rec_model == NULL)
     {
-      g_debug ("Chatbot: stored recommender “%s” not used: %s", name, error ? error->message : "?");
+      if (!g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
+        g_debug ("Chatbot: no stored recommender used: %s", error ? error->message : "?");
       g_clear_pointer (&self->rec_train, sd_interactions_unref);
       return FALSE;
     }
