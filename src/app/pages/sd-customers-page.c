@@ -164,22 +164,29 @@ map_caption (SdCustomersPage *self)
   return g_string_free (text, FALSE);
 }
 
-/* How well k-means agrees with the planted taste groups, in words a manager can weigh. */
+/* How the clusters and the map were made, in words a manager can weigh. */
 static char *
 agreement_text (SdCustomersPage *self)
 {
   SdCustomerMap *map = self->map;
-  const char *verdict;
+  g_autofree char *clusters = NULL;
 
-  if (isnan (map->ari))
-    return g_strdup_printf (_("k-means split the customers into %u clusters of similar taste."), map->k);
-  verdict = map->ari >= 0.6 ? _("The groups show clearly.")
-          : map->ari >= 0.3 ? _("The groups show, with some overlap.")
-          : _("The groups barely show; try “A model made for this map”.");
-  return g_strdup_printf (_("k-means found %u clusters. Against the shop's %u taste groups they agree with an "
-                            "adjusted Rand index of %.2f (1: the same grouping, 0: chance), and %.0f %% of "
-                            "customers sit in a cluster where their own group is the largest. %s"),
-                          map->k, map->k, map->ari, 100 * map->purity, verdict);
+  if (map->k_chosen)
+    clusters = g_strdup_printf (_("The customers fall into %u groups of similar taste: the number that separates "
+                                  "them best (silhouette %.2f; 1: clear groups, 0: overlapping)."),
+                                map->k, map->silhouette);
+  else
+    clusters = g_strdup_printf (_("The customers are split into %u groups of similar taste (silhouette %.2f; 1: "
+                                  "clear groups, 0: overlapping)."), map->k, map->silhouette);
+  if (isnan (map->recall_pca) || isnan (map->recall_layout))
+    return g_steal_pointer (&clusters);
+  return g_strdup_printf (_("%s Of each customer's 10 most similar customers, the map shows %.0f %% nearby (%s); "
+                            "the other map would show %.0f %%."),
+                          clusters,
+                          100 * (map->chose_layout ? map->recall_layout : map->recall_pca),
+                          map->chose_layout ? _("a layout that keeps neighbours together")
+                                            : _("the two principal axes"),
+                          100 * (map->chose_layout ? map->recall_pca : map->recall_layout));
 }
 
 static void
@@ -368,7 +375,7 @@ start_job (SdCustomersPage *self)
       g_clear_object (&self->job);
     }
   self->stale = FALSE;
-  self->job = sd_customer_map_job_new (sd_store_get_path (self->store), 0, 0, use_stored);
+  self->job = sd_customer_map_job_new (sd_store_get_path (self->store), 0, 0, use_stored, 0);
   g_signal_connect_object (self->job, "notify::text", G_CALLBACK (job_text_cb), self, G_CONNECT_SWAPPED);
   job_text_cb (self);
   gtk_spinner_set_spinning (self->spinner, TRUE);

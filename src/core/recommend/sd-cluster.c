@@ -242,3 +242,56 @@ sd_cluster_purity (const guint *clusters,
     }
   return (double) agree / (double) n;
 }
+
+double
+sd_cluster_silhouette (const double *data,
+                       gsize         n,
+                       guint         d,
+                       const guint  *labels,
+                       guint         k,
+                       gsize         max_sample)
+{
+  g_autofree double *sum = g_new (double, MAX (k, 1));
+  g_autofree gsize *count = g_new0 (gsize, MAX (k, 1));
+  gsize step, sampled = 0;
+  double total = 0;
+
+  if (n < 2 || k < 2)
+    return 0;
+  for (gsize i = 0; i < n; i++)
+    count[labels[i]]++;
+  /* Every step-th row: a fixed sample, so the same clustering scores the same. */
+  step = max_sample > 0 && n > max_sample ? (n + max_sample - 1) / max_sample : 1;
+  for (gsize i = 0; i < n; i += step)
+    {
+      double a, b = INFINITY;
+      guint own = labels[i];
+
+      memset (sum, 0, k * sizeof (double));
+      for (gsize j = 0; j < n; j++)
+        {
+          double s = 0;
+          if (j == i)
+            continue;
+          for (guint f = 0; f < d; f++)
+            {
+              double t = data[i * d + f] - data[j * d + f];
+              s += t * t;
+            }
+          sum[labels[j]] += sqrt (s);
+        }
+      if (count[own] < 2)
+        {
+          sampled++;   /* a singleton counts as 0 */
+          continue;
+        }
+      a = sum[own] / (count[own] - 1);
+      for (guint c = 0; c < k; c++)
+        if (c != own && count[c] > 0)
+          b = MIN (b, sum[c] / count[c]);
+      if (isfinite (b) && MAX (a, b) > 0)
+        total += (b - a) / MAX (a, b);
+      sampled++;
+    }
+  return sampled ? total / sampled : 0;
+}
