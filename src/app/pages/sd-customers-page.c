@@ -1,7 +1,7 @@
 /* sd-customers-page.c — similarity heatmap and map of taste of the shop's customers
  *
- * Everything is computed by sd_customer_map_job_new() in a worker; this file only shows
- * the result. The maps are computed lazily: when the page is first shown, and again when
+ * Everything is computed by sd_segments_job_new() in a worker; this file only shows the
+ * result, and saves audiences and names the merchandiser asks for. The maps are computed lazily: when the page is first shown, and again when
  * the shop changes while it is on screen (a change while hidden marks it stale).
  */
 #include "config.h"
@@ -14,6 +14,9 @@
 #include "sd-heatmap.h"
 #include "sd-scatter.h"
 #include "sd-page-host.h"
+#include "sd-audience.h"
+#include "sd-segments.h"
+#include "sd-shop-summary.h"
 
 struct _SdCustomersPage
 {
@@ -31,10 +34,14 @@ struct _SdCustomersPage
   SdScatter      *scatter;
   GtkLabel       *map_caption;
   GtkLabel       *agreement_label;
+  GtkBox         *profiles_box;
+  GtkBox         *rfm_box;
 
   SdStore        *store;
   SdJob          *job;
-  SdCustomerMap  *map;
+  SdSegments     *segments;
+  SdCustomerMap  *map;           /* segments->map */
+  char           *currency;
   gboolean        stale;
   gboolean        updating;
   GPtrArray      *colour_ids;   /* dropdown position → colouring id */
@@ -52,6 +59,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void start_job (SdCustomersPage *self);
+static void show_segments (SdCustomersPage *self);
 
 static GtkWindow *
 get_window (SdCustomersPage *self)
@@ -74,6 +82,24 @@ colouring_title (const char *id)
   return id;
 }
 
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* The generated name in the UI's language. */
+static const char *
+ui_name (SdSegmentProfile *p)
+{
+  const char *lang = g_getenv ("LANGUAGE");
+  const char *const *names = g_get_language_names ();
+  gboolean zh = lang && *lang ? g_str_has_prefix (lang, "zh") : names[0] && g_str_has_prefix (names[0], "zh");
+  return zh ? p->name_zh : p->name_en;
+}
+
 /* ---- Showing the result ----------------------------------------------------------- */
 
 static void
@@ -93,13 +119,7 @@ show_colouring (SdCustomersPage *self)
   for (guint i = 0; colouring->names[i]; i++)
     {
       const char *name = colouring->names[i];
-      if (g_str_equal (colouring->id, "cluster"))
-        {
-          /* TRANSLATORS: a k-means cluster in the map's legend, %s is its number */
-          g_autofree char *label = g_strdup_printf (_("Cluster %s"), name);
-          g_strv_builder_add (builder, label);
-        }
-      else if (*name == '\0')
+      if (*name == '\0')
         g_strv_builder_add (builder, _("Not set"));
       else if (g_str_equal (name, "other") && !g_str_equal (colouring->id, "taste-group"))
         g_strv_builder_add (builder, _("Other"));
@@ -110,6 +130,42 @@ show_colouring (SdCustomersPage *self)
   sd_scatter_set_points (self->scatter, self->map->x, self->map->y, colouring->values,
                          (const char * const *) self->map->labels, self->map->n_points);
   sd_scatter_set_categories (self->scatter, (const char * const *) names);
+
+  /* Clusters named where they are: at the median of their points, which sits inside the
+   * blob even when a few members stray. */
+  if (g_str_equal (colouring->id, "cluster"))
+    {
+      guint k = g_strv_length (names);
+      g_autofree double *nx = g_new (double, MAX (k, 1));
+      g_autofree double *ny = g_new (double, MAX (k, 1));
+      g_autoptr(GArray) xs = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) ys = g_array_new (FALSE, FALSE, sizeof (double));
+      guint shown = 0;
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+      for (guint c = 0; c < k; c++)
+        {
+          g_array_set_size (xs, 0);
+          g_array_set_size (ys, 0);
+          for (guint i = 0; i < self->map->n_points; i++)
+            if (colouring->values[i] == c)
+              {
+                g_array_append_val (xs, self->map->x[i]);
+                g_array_append_val (ys, self->map->y[i]);
+              }
+          if (xs->len == 0)
+            continue;
+          g_array_sort (xs, compare_double);
+          g_array_sort (ys, compare_double);
+          nx[shown] = g_array_index (xs, double, xs->len / 2);
+          ny[shown] = g_array_index (ys, double, ys->len / 2);
+          g_ptr_array_add (labels, names[c]);
+          shown++;
+        }
+      sd_scatter_set_notes (self->scatter, nx, ny, (const char * const *) labels->pdata, shown);
+    }
+  else
+    sd_scatter_set_notes (self->scatter, NULL, NULL, NULL, 0);
 }
 
 gboolean
@@ -146,13 +202,20 @@ map_caption (SdCustomersPage *self)
   SdCustomerMap *map = self->map;
   GString *text = g_string_new (NULL);
 
-  g_string_append_printf (text,
-                          _("Each dot is a customer, placed by what they tend to buy: their taste factors from a "
-                            "matrix factorisation model (ALS), flattened to two dimensions by principal component "
-                            "analysis (the axes carry %.0f %% and %.0f %% of the differences). Customers close "
-                            "together like similar things. Hover a dot for the name; click it to open the "
-                            "customer's recommendations."),
-                          100 * map->explained[0], 100 * map->explained[1]);
+  if (map->chose_layout)
+    g_string_append (text,
+                     _("Each dot is a customer, placed by what they tend to buy: their taste factors from a matrix "
+                       "factorisation model (ALS), laid out so that customers with similar taste sit together "
+                       "(distances between groups mean less than closeness within one). Hover a dot for the name "
+                       "and group; click it to open the customer's recommendations."));
+  else
+    g_string_append_printf (text,
+                            _("Each dot is a customer, placed by what they tend to buy: their taste factors from a "
+                              "matrix factorisation model (ALS), flattened to two dimensions by principal component "
+                              "analysis (the axes carry %.0f %% and %.0f %% of the differences). Customers close "
+                              "together like similar things. Hover a dot for the name; click it to open the "
+                              "customer's recommendations."),
+                            100 * map->explained[0], 100 * map->explained[1]);
   g_string_append_c (text, ' ');
   if (!map->trained_als)
     g_string_append (text, _("The factors come from the newest ALS model stored with the shop."));
@@ -229,6 +292,11 @@ show_map (SdCustomersPage *self)
   sd_heatmap_set_matrix (self->heatmap, map->similarity, map->n_similar,
                          (const char * const *) map->similar_labels);
   sd_heatmap_set_title (self->heatmap, _("cosine similarity"));
+  {
+    SdCustomerColouring *clusters = sd_customer_map_get_colouring (map, "cluster");
+    if (clusters && map->similar_clusters)
+      sd_heatmap_set_blocks (self->heatmap, map->similar_clusters, (const char * const *) clusters->names);
+  }
   /* The diagonal (1) aside, similarities of real customers rarely pass 0.5: fixing the
    * bottom at 0 keeps weak pairs dark and shows blocks as bright squares. */
   sd_heatmap_set_range (self->heatmap, 0, NAN);
@@ -256,6 +324,10 @@ show_map (SdCustomersPage *self)
                           map->n_similar, map->similar_mean);
   gtk_label_set_text (self->heat_caption, heat);
   caption = map_caption (self);
+  if (map->chose_layout)
+    sd_scatter_set_axis_titles (self->scatter, _("Taste neighbourhoods"), _("Taste neighbourhoods"));
+  else
+    sd_scatter_set_axis_titles (self->scatter, _("First taste axis"), _("Second taste axis"));
   gtk_label_set_text (self->map_caption, caption);
   {
     g_autofree char *agreement = agreement_text (self);
@@ -269,6 +341,246 @@ sd_customers_page_get_map (SdCustomersPage *self)
 {
   g_return_val_if_fail (SD_IS_CUSTOMERS_PAGE (self), NULL);
   return self->map;
+}
+
+/* ---- Segments and RFM -------------------------------------------------------------- */
+
+static void
+clear_box (GtkBox *box)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))))
+    gtk_box_remove (box, child);
+}
+
+static GtkWidget *
+caption_label (const char *text,
+               gboolean    dim)
+{
+  GtkWidget *label = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "caption");
+  if (dim)
+    gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
+static void
+save_audience (SdCustomersPage *self,
+               const char      *name,
+               const char      *source,
+               const char      *definition,
+               GArray          *members)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = sd_audience_save (self->store, name, source, definition, FALSE,
+                                (gint64 *) members->data, members->len, &error);
+  g_autofree char *text = NULL;
+
+  if (id < 0)
+    text = g_strdup (error->message);
+  else
+    {
+      g_autofree char *count = sd_format_count (members->len);
+      /* TRANSLATORS: a toast; %s is the audience's name, %s the number of customers */
+      text = g_strdup_printf (_("Saved the audience “%s” with %s customers; coupon rules can target it"), name, count);
+      sd_store_notify_changed_detail (self->store, SD_STORE_CHANGED_COUPONS);
+    }
+  sd_page_host_toast (GTK_WIDGET (self), text);
+}
+
+static void
+save_cluster_cb (GtkButton       *button,
+                 SdCustomersPage *self)
+{
+  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "cluster"));
+  SdSegmentProfile *p;
+  g_autoptr(GArray) members = NULL;
+  g_autofree char *definition = NULL;
+
+  if (self->segments == NULL || id >= self->segments->profiles->len)
+    return;
+  p = g_ptr_array_index (self->segments->profiles, id);
+  members = sd_segments_members (self->segments, id);
+  definition = sd_segments_definition (self->segments, id);
+  save_audience (self, p->name, "cluster", definition, members);
+}
+
+static void
+save_rfm_cb (GtkButton       *button,
+             SdCustomersPage *self)
+{
+  SdRfmGroup group = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "group"));
+  g_autoptr(GArray) members = NULL;
+  g_autofree char *definition = NULL;
+
+  if (self->segments == NULL || self->segments->rfm == NULL)
+    return;
+  members = sd_rfm_members (self->segments->rfm, group, 0, 0);
+  definition = g_strdup_printf ("{\"rfm\": \"%s\"}", sd_rfm_group_id (group));
+  save_audience (self, sd_rfm_group_title (group), "rfm", definition, members);
+}
+
+static void
+rename_cb (GtkEntry        *entry,
+           SdCustomersPage *self)
+{
+  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "cluster"));
+  g_autoptr(GError) error = NULL;
+  SdSegmentProfile *p;
+  const char *text;
+
+  if (self->segments == NULL || id >= self->segments->profiles->len)
+    return;
+  p = g_ptr_array_index (self->segments->profiles, id);
+  text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  if (g_strcmp0 (text, p->name) == 0)
+    return;
+  /* One setting written: a few milliseconds, on the main thread like the coupon editor's saves. */
+  if (!sd_segments_rename (self->store, self->map->model, self->map->k, id, text, &error))
+    {
+      sd_page_host_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  g_free (p->name);
+  p->name = g_strdup (*text ? text : ui_name (p));
+  p->renamed = *text != '\0';
+  if (!p->renamed)
+    gtk_editable_set_text (GTK_EDITABLE (entry), p->name);
+  {
+    /* TRANSLATORS: a toast; %s is a segment's new name */
+    g_autofree char *done = g_strdup_printf (_("Renamed to “%s”"), p->name);
+    sd_page_host_toast (GTK_WIDGET (self), done);
+  }
+  {
+    SdCustomerColouring *colouring = sd_customer_map_get_colouring (self->map, "cluster");
+    if (colouring && id < g_strv_length (colouring->names))
+      {
+        g_free (colouring->names[id]);
+        colouring->names[id] = g_strdup (p->name);
+        if (self->map->similar_clusters)
+          sd_heatmap_set_blocks (self->heatmap, self->map->similar_clusters, (const char * const *) colouring->names);
+      }
+  }
+  show_colouring (self);
+}
+
+static char *
+traits_text (GPtrArray *traits,
+             guint      max)
+{
+  GString *text = g_string_new (NULL);
+  for (guint t = 0; t < traits->len && t < max; t++)
+    {
+      SdSegmentTrait *trait = g_ptr_array_index (traits, t);
+      /* TRANSLATORS: one thing a segment buys more than the shop does, and how many times more */
+      g_string_append_printf (text, t ? _(", %s ×%.1f") : _("%s ×%.1f"), trait->label, trait->lift);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+show_segments (SdCustomersPage *self)
+{
+  SdSegments *s = self->segments;
+
+  clear_box (self->profiles_box);
+  clear_box (self->rfm_box);
+  if (s == NULL || s->map == NULL || s->map->n_customers == 0)
+    return;
+
+  for (guint c = 0; c < s->profiles->len; c++)
+    {
+      SdSegmentProfile *p = g_ptr_array_index (s->profiles, c);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *name = gtk_entry_new ();
+      GtkWidget *save = gtk_button_new_with_mnemonic (_("Save as _Audience"));
+      g_autofree char *count = sd_format_count (p->size);
+      g_autofree char *aov = sd_format_money (p->aov_cents, self->currency);
+      g_autofree char *figures = NULL, *buys = NULL, *buys_line = NULL, *where = NULL;
+      GPtrArray *taste = s->has_categories ? p->top_categories : p->top_words;
+
+      /* An entry, not a label: a long name must not widen the page, and renaming is typing. */
+      gtk_editable_set_text (GTK_EDITABLE (name), p->name);
+      gtk_editable_set_width_chars (GTK_EDITABLE (name), 12);
+      gtk_widget_set_hexpand (name, TRUE);
+      gtk_widget_add_css_class (name, "heading");
+      gtk_widget_add_css_class (name, "flat");
+      gtk_widget_set_tooltip_text (name, _("Type a new name and press Enter to rename this segment; an empty name restores the generated one"));
+      g_object_set_data (G_OBJECT (name), "cluster", GUINT_TO_POINTER (c));
+      g_signal_connect_object (name, "activate", G_CALLBACK (rename_cb), self, 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (name), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Segment name"), -1);
+      g_object_set_data (G_OBJECT (save), "cluster", GUINT_TO_POINTER (c));
+      g_signal_connect_object (save, "clicked", G_CALLBACK (save_cluster_cb), self, 0);
+      gtk_widget_add_css_class (save, "flat");
+      gtk_box_append (GTK_BOX (head), name);
+      gtk_box_append (GTK_BOX (head), save);
+      gtk_box_append (GTK_BOX (row), head);
+
+      figures = isnan (p->recency_days)
+        ? g_strdup_printf (_("%s customers (%.0f %%) · %.0f %% of revenue · average order %s · %.1f orders each"),
+                           count, 100 * p->customer_share, 100 * p->revenue_share, aov, p->orders_per_customer)
+        : g_strdup_printf (_("%s customers (%.0f %%) · %.0f %% of revenue · average order %s · %.1f orders each · last order %.0f days ago (median)"),
+                           count, 100 * p->customer_share, 100 * p->revenue_share, aov, p->orders_per_customer,
+                           p->recency_days);
+      gtk_box_append (GTK_BOX (row), caption_label (figures, FALSE));
+      buys = traits_text (taste, 4);
+      if (*buys)
+        {
+          buys_line = g_strdup_printf (_("Buys more than the shop as a whole: %s"), buys);
+          gtk_box_append (GTK_BOX (row), caption_label (buys_line, TRUE));
+        }
+      {
+        GString *w = g_string_new (NULL);
+        for (guint t = 0; t < p->countries->len; t++)
+          {
+            SdSegmentTrait *trait = g_ptr_array_index (p->countries, t);
+            g_string_append_printf (w, "%s%s %.0f %%", t ? ", " : "", *trait->key ? trait->key : _("Not set"), 100 * trait->share);
+          }
+        where = g_string_free (w, FALSE);
+        g_free (buys_line);
+        buys_line = g_strdup_printf (_("Countries: %s"), where);
+        gtk_box_append (GTK_BOX (row), caption_label (buys_line, TRUE));
+      }
+      gtk_widget_set_margin_bottom (row, 6);
+      gtk_box_append (self->profiles_box, row);
+    }
+
+  if (s->rfm)
+    for (guint g = 0; g < SD_RFM_N_GROUPS; g++)
+      {
+        const SdRfmStats *st = &s->rfm->groups[g];
+        GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+        GtkWidget *text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+        GtkWidget *title = gtk_label_new (sd_rfm_group_title (g));
+        GtkWidget *save = gtk_button_new_from_icon_name ("document-save-symbolic");
+        g_autofree char *count = sd_format_count (st->customers);
+        g_autofree char *spend = sd_format_money ((gint64) llround (st->spend_cents), self->currency);
+        g_autofree char *line = g_strdup_printf (_("%s customers · %.0f %% of revenue · last order %.0f days ago · %.1f orders · %s spent (means)"),
+                                                 count,
+                                                 s->rfm->revenue_cents ? 100.0 * st->revenue_cents / s->rfm->revenue_cents : 0,
+                                                 st->recency_days, st->orders, spend);
+
+        if (st->customers == 0)
+          continue;
+        gtk_label_set_xalign (GTK_LABEL (title), 0);
+        gtk_widget_add_css_class (title, "heading");
+        gtk_widget_set_tooltip_text (title, sd_rfm_group_advice (g));
+        gtk_box_append (GTK_BOX (text_box), title);
+        gtk_box_append (GTK_BOX (text_box), caption_label (line, TRUE));
+        gtk_widget_set_hexpand (text_box, TRUE);
+        gtk_widget_set_tooltip_text (save, _("Save as an audience"));
+        gtk_accessible_update_property (GTK_ACCESSIBLE (save), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Save as an audience"), -1);
+        gtk_widget_add_css_class (save, "flat");
+        gtk_widget_set_valign (save, GTK_ALIGN_CENTER);
+        g_object_set_data (G_OBJECT (save), "group", GUINT_TO_POINTER (g));
+        g_signal_connect_object (save, "clicked", G_CALLBACK (save_rfm_cb), self, 0);
+        gtk_box_append (GTK_BOX (row), text_box);
+        gtk_box_append (GTK_BOX (row), save);
+        gtk_box_append (self->rfm_box, row);
+      }
 }
 
 /* ---- Opening a customer ----------------------------------------------------------- */
@@ -341,10 +653,12 @@ job_done_cb (GObject      *object,
 
   if (ok)
     {
-      g_clear_pointer (&self->map, sd_customer_map_free);
-      self->map = sd_customer_map_job_steal_result (job);
+      g_clear_pointer (&self->segments, sd_segments_free);
+      self->segments = sd_segments_job_steal_result (job);
+      self->map = self->segments ? self->segments->map : NULL;
       g_clear_object (&self->job);
       show_map (self);
+      show_segments (self);
     }
   else
     {
@@ -375,7 +689,9 @@ start_job (SdCustomersPage *self)
       g_clear_object (&self->job);
     }
   self->stale = FALSE;
-  self->job = sd_customer_map_job_new (sd_store_get_path (self->store), 0, 0, use_stored, 0);
+  self->job = sd_segments_job_new (sd_store_get_path (self->store), use_stored, 0);
+  g_free (self->currency);
+  self->currency = sd_shop_currency (self->store);
   g_signal_connect_object (self->job, "notify::text", G_CALLBACK (job_text_cb), self, G_CONNECT_SWAPPED);
   job_text_cb (self);
   gtk_spinner_set_spinning (self->spinner, TRUE);
@@ -437,7 +753,8 @@ sd_customers_page_set_store (SdCustomersPage *self,
       sd_job_cancel (self->job);
       g_clear_object (&self->job);
     }
-  g_clear_pointer (&self->map, sd_customer_map_free);
+  g_clear_pointer (&self->segments, sd_segments_free);
+  self->map = NULL;
   gtk_stack_set_visible_child_name (self->stack, "loading");
   if (store)
     {
@@ -467,7 +784,9 @@ sd_customers_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_CUSTOMERS_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
-  g_clear_pointer (&self->map, sd_customer_map_free);
+  g_clear_pointer (&self->segments, sd_segments_free);
+  self->map = NULL;
+  g_clear_pointer (&self->currency, g_free);
   g_clear_pointer (&self->colour_ids, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sd_customers_page_parent_class)->dispose (object);
@@ -546,6 +865,8 @@ sd_customers_page_class_init (SdCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, scatter);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, map_caption);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, agreement_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, profiles_box);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, rfm_box);
   gtk_widget_class_bind_template_callback (widget_class, colour_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, source_selected_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -37,6 +37,11 @@ struct _SdScatter
 
   char         *description;
 
+  /* Labels drawn on the plot at data positions: cluster names at their centres. */
+  double       *note_x, *note_y;
+  char        **notes;
+  guint         n_notes;
+
   GdkTexture   *points_texture;
   guint         generation;          /* bumped when the points change */
   guint         texture_generation;
@@ -246,6 +251,45 @@ sd_scatter_snapshot (GtkWidget   *widget,
       cairo_set_line_width (cr, k == 0 ? 2.0 : 1.5);
       cairo_stroke (cr);
     }
+
+  /* Names on a translucent plate so they read over the dots in light and dark style; one
+   * that would cover a name already drawn goes below its group instead. */
+  g_autoptr(GArray) placed = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+  for (guint i = 0; i < self->n_notes; i++)
+    {
+      double px = sd_chart_scale_to_pixel (&self->frame.x, self->note_x[i]);
+      double py = sd_chart_scale_to_pixel (&self->frame.y, self->note_y[i]);
+      g_autoptr(PangoLayout) layout = NULL;
+      int tw, th;
+
+      if (!isfinite (px) || !isfinite (py))
+        continue;
+      layout = gtk_widget_create_pango_layout (widget, self->notes[i]);
+      pango_layout_set_width (layout, 140 * PANGO_SCALE);
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      /* Above the group's centre, so the label leaves its dense core visible. */
+      px = CLAMP (px - tw / 2.0, self->frame.plot.origin.x, self->frame.plot.origin.x + self->frame.plot.size.width - tw);
+      {
+        double above = py - th - 3 * r, below = py + 3 * r, lo = self->frame.plot.origin.y;
+        double hi = self->frame.plot.origin.y + self->frame.plot.size.height - th;
+        graphene_rect_t box = GRAPHENE_RECT_INIT (px - 3, CLAMP (above, lo, hi) - 1, tw + 6, th + 2);
+        gboolean clash = FALSE;
+
+        for (guint j = 0; j < placed->len; j++)
+          clash |= graphene_rect_intersection (&box, &g_array_index (placed, graphene_rect_t, j), NULL);
+        py = CLAMP (clash ? below : above, lo, hi);
+        box.origin.y = py - 1;
+        g_array_append_val (placed, box);
+      }
+      cairo_set_source_rgba (cr, colors.bg.red, colors.bg.green, colors.bg.blue, 0.7);
+      cairo_rectangle (cr, px - 3, py - 1, tw + 6, th + 2);
+      cairo_fill (cr);
+      gdk_cairo_set_source_rgba (cr, &colors.fg);
+      cairo_move_to (cr, px, py);
+      pango_cairo_show_layout (cr, layout);
+    }
   cairo_restore (cr);
   cairo_destroy (cr);
 }
@@ -303,17 +347,14 @@ query_tooltip_cb (SdScatter  *self,
 {
   int idx = sd_scatter_point_at (self, x, y);
   g_autofree char *markup = NULL;
-  g_autofree char *xv = NULL;
-  g_autofree char *yv = NULL;
   const char *cat;
 
   if (idx < 0)
     return FALSE;
-  xv = sd_chart_format_value (self->x[idx]);
-  yv = sd_chart_format_value (self->y[idx]);
+  /* Who and in which group: the coordinates of a map of taste mean nothing to a reader. */
   cat = category_name (self, self->cat[idx]);
-  markup = g_markup_printf_escaped ("<b>%s</b>%s%s\n(%s, %s)", self->labels[idx],
-                                    cat ? " · " : "", cat ? cat : "", xv, yv);
+  markup = cat && *cat ? g_markup_printf_escaped ("<b>%s</b>\n%s", self->labels[idx], cat)
+                       : g_markup_printf_escaped ("<b>%s</b>", self->labels[idx]);
   gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
 }
@@ -498,6 +539,9 @@ sd_scatter_finalize (GObject *object)
   g_free (self->x_title);
   g_free (self->y_title);
   g_free (self->description);
+  g_free (self->note_x);
+  g_free (self->note_y);
+  g_strfreev (self->notes);
   g_clear_object (&self->points_texture);
   sd_chart_frame_clear (&self->frame);
   G_OBJECT_CLASS (sd_scatter_parent_class)->finalize (object);
@@ -657,6 +701,27 @@ sd_scatter_set_categories (SdScatter          *self,
   g_strfreev (self->category_names);
   self->category_names = g_strdupv ((char **) names);
   update_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+sd_scatter_set_notes (SdScatter          *self,
+                      const double       *x,
+                      const double       *y,
+                      const char * const *labels,
+                      guint               n)
+{
+  g_return_if_fail (SD_IS_SCATTER (self));
+
+  g_free (self->note_x);
+  g_free (self->note_y);
+  g_strfreev (self->notes);
+  self->note_x = g_memdup2 (x, sizeof (double) * n);
+  self->note_y = g_memdup2 (y, sizeof (double) * n);
+  self->notes = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    self->notes[i] = g_strdup (labels[i]);
+  self->n_notes = n;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -1,7 +1,7 @@
 /* sd-scatter.h — a 2D scatter plot of labelled points in categories
  *
  * For maps of customers (PCA of embeddings) coloured by segment or cluster: axes, a legend
- * of the categories, a hover tooltip with the point's label, "point-activated" on click,
+ * of the categories, labels at data positions, a hover tooltip with the point's label and category, "point-activated" on click,
  * scroll to zoom at the pointer, drag to pan, double click to reset.
  */
 #pragma once
@@ -27,6 +27,13 @@ guint       sd_scatter_get_n_points     (SdScatter          *self);
 /* NULL-terminated category names for the legend (NULL: no legend). */
 void        sd_scatter_set_categories   (SdScatter          *self,
                                          const char * const *names);
+/* Copies @n labels drawn on the plot at data positions (@x, @y), e.g. cluster names at
+ * their centres; n = 0 removes them. */
+void        sd_scatter_set_notes        (SdScatter          *self,
+                                         const double       *x,
+                                         const double       *y,
+                                         const char * const *labels,
+                                         guint               n);
 void        sd_scatter_set_axis_titles  (SdScatter          *self,
                                          const char         *x_title,
                                          const char         *y_title);

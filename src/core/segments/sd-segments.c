@@ -63,6 +63,7 @@ sd_segments_free (SdSegments *segments)
     return;
   sd_customer_map_free (segments->map);
   g_clear_pointer (&segments->profiles, g_ptr_array_unref);
+  sd_rfm_free (segments->rfm);
   g_free (segments);
 }
 
@@ -712,7 +713,11 @@ sd_segments_compute (SdStore       *store,
       sd_customer_map_free (map);
       return NULL;
     }
-  if (refresh && map->n_customers > 0 && !refresh_audiences (store, segments, error))
+  if (!(segments->rfm = sd_rfm_compute (store, cancellable, error)))
+    return NULL;
+  if (refresh && map->n_customers > 0 &&
+      (!refresh_audiences (store, segments, error) ||
+       !sd_rfm_refresh_audiences (store, segments->rfm, &segments->n_refreshed, error)))
     return NULL;
   return g_steal_pointer (&segments);
 }

@@ -15,6 +15,7 @@
 
 #include "sd-customer-map.h"
 #include "sd-job.h"
+#include "sd-rfm.h"
 #include "sd-store.h"
 
 G_BEGIN_DECLS
@@ -58,6 +59,7 @@ typedef struct {
   gint64         orders;
   gint64         now;             /* the newest order: "today" for recency */
   guint          n_refreshed;     /* audiences whose members were recomputed */
+  SdRfm         *rfm;             /* the RFM grid, from sd_segments_compute() */
 } SdSegments;
 
 void        sd_segments_free            (SdSegments *segments);
@@ -70,8 +72,8 @@ SdSegments *sd_segments_profile         (SdStore        *store,
                                          GError        **error);
 
 /* Maps the customers (sd_customer_map_compute() with @use_stored and @k), profiles and
- * names the clusters, and when @refresh, gives the audiences saved from these clusters
- * with "recompute" their members again. */
+ * names the clusters, computes the RFM grid, and when @refresh, gives the audiences saved
+ * from these clusters or RFM groups with "recompute" their members again. */
 SdSegments *sd_segments_compute         (SdStore        *store,
                                          gboolean        use_stored,
                                          guint           k,
