@@ -23,7 +23,7 @@
 #define MAX_CLUSTERS 12
 /* Rows the silhouette is measured on, when choosing k: enough to rank the k's, few enough
  * that trying eleven of them takes about a second on a few thousand customers. */
-#define SILHOUETTE_SAMPLE 800
+#define SILHOUETTE_SAMPLE 600
 /* Neighbours kept by the layout, and counted by the recall that compares the maps. */
 #define LAYOUT_NEIGHBOURS 15
 #define RECALL_NEIGHBOURS 10
@@ -465,7 +465,7 @@ sd_customer_map_compute (SdStore       *store,
           double s;
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return NULL;
-          sd_kmeans (map->factors, n_active, nf, t, 1, 4, 100, trial, NULL);
+          sd_kmeans (map->factors, n_active, nf, t, 1, 2, 100, trial, NULL);
           s = sd_cluster_silhouette (map->factors, n_active, nf, trial, t, SILHOUETTE_SAMPLE);
           if (s > best)
             {
@@ -483,6 +483,9 @@ sd_customer_map_compute (SdStore       *store,
       k = MIN (k, n_active);
       sd_kmeans (map->factors, n_active, nf, k, 1, 4, 100, map->customer_cluster, NULL);
     }
+  /* The chosen k again with more starts, for the best clustering of that size. */
+  if (map->k_chosen)
+    sd_kmeans (map->factors, n_active, nf, k, 1, 4, 100, map->customer_cluster, NULL);
   map->k = k;
   number_by_size (map->customer_cluster, map->customer_ids, n_active, k);
   map->silhouette = sd_cluster_silhouette (map->factors, n_active, nf, map->customer_cluster, k, 2 * SILHOUETTE_SAMPLE);

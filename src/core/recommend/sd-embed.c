@@ -179,7 +179,7 @@ sd_embed_layout (const double    *data,
       return TRUE;
     }
   if (n_epochs == 0)
-    n_epochs = n <= 10000 ? 300 : 150;
+    n_epochs = n <= 10000 ? 200 : 120;
 
   nn = g_new (guint, n * k);
   nd = g_new (double, n * k);
@@ -269,7 +269,13 @@ sd_embed_layout (const double    *data,
           dx = p[0] - q[0];
           dy = p[1] - q[1];
           d2 = dx * dx + dy * dy;
-          coef = d2 > 0 ? -2.0 * CURVE_A * CURVE_B * pow (d2, CURVE_B - 1) / (1 + CURVE_A * pow (d2, CURVE_B)) : 0;
+          if (d2 > 0)
+            {
+              double pb = pow (d2, CURVE_B);   /* d^2b; d^2(b−1) is pb / d2: one pow, not two */
+              coef = -2.0 * CURVE_A * CURVE_B * (pb / d2) / (1 + CURVE_A * pb);
+            }
+          else
+            coef = 0;
           {
             double gx = clip (coef * dx) * alpha, gy = clip (coef * dy) * alpha;
             p[0] += gx;
