@@ -417,7 +417,7 @@ sd_heatmap_snapshot (GtkWidget   *widget,
               if (side >= th)
                 {
                   /* Right of the block, on the light part of the matrix, on a plate. */
-                  double tx = MIN (x + side + 3, l.matrix.origin.x + l.matrix.size.width - tw - 2);
+                  double tx = MAX (l.matrix.origin.x + 2, MIN (x + side + 3, l.matrix.origin.x + l.matrix.size.width - tw - 2));
                   double ty = l.matrix.origin.y + start * cell;
                   cairo_set_source_rgba (cr, colors.bg.red, colors.bg.green, colors.bg.blue, 0.85);
                   cairo_rectangle (cr, tx - 2, ty, tw + 4, th);

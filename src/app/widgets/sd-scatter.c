@@ -264,8 +264,9 @@ sd_scatter_snapshot (GtkWidget   *widget,
 
       if (!isfinite (px) || !isfinite (py))
         continue;
-      layout = gtk_widget_create_pango_layout (widget, self->notes[i]);
-      pango_layout_set_width (layout, 140 * PANGO_SCALE);
+      layout = sd_chart_create_layout (widget, TRUE);
+      pango_layout_set_text (layout, self->notes[i], -1);
+      pango_layout_set_width (layout, 120 * PANGO_SCALE);
       pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
       pango_layout_get_pixel_size (layout, &tw, &th);
@@ -279,8 +280,15 @@ sd_scatter_snapshot (GtkWidget   *widget,
 
         for (guint j = 0; j < placed->len; j++)
           clash |= graphene_rect_intersection (&box, &g_array_index (placed, graphene_rect_t, j), NULL);
-        py = CLAMP (clash ? below : above, lo, hi);
-        box.origin.y = py - 1;
+        if (clash)
+          {
+            /* Below instead; if that clashes too, the legend and the tooltip name it. */
+            box.origin.y = CLAMP (below, lo, hi) - 1;
+            for (guint j = 0; j < placed->len; j++)
+              if (graphene_rect_intersection (&box, &g_array_index (placed, graphene_rect_t, j), NULL))
+                goto next_note;
+          }
+        py = box.origin.y + 1;
         g_array_append_val (placed, box);
       }
       cairo_set_source_rgba (cr, colors.bg.red, colors.bg.green, colors.bg.blue, 0.7);
@@ -289,6 +297,8 @@ sd_scatter_snapshot (GtkWidget   *widget,
       gdk_cairo_set_source_rgba (cr, &colors.fg);
       cairo_move_to (cr, px, py);
       pango_cairo_show_layout (cr, layout);
+    next_note:
+      ;
     }
   cairo_restore (cr);
   cairo_destroy (cr);

@@ -476,7 +476,9 @@ make_names (SdStore    *store,
       if (p->countries->len > 0)
         {
           SdSegmentTrait *top = g_ptr_array_index (p->countries, 0);
-          if (*top->key && (top->share >= 0.6 || (top->share >= 0.3 && top->lift >= 2)))
+          /* Only a country that sets the cluster apart: "United Kingdom" on every cluster of a
+           * British shop says nothing. */
+          if (*top->key && ((top->share >= 0.6 && top->lift >= 1.2) || (top->share >= 0.3 && top->lift >= 2)))
             {
               g_ptr_array_add (en, g_strdup (top->key));
               g_ptr_array_add (zhp, g_strdup (top->key));
