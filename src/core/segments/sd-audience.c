@@ -294,3 +294,33 @@ sd_audience_csv (SdStore       *store,
   g_clear_pointer (&w, sd_csv_writer_free);
   return g_string_free (out, FALSE);
 }
+
+gboolean
+sd_audience_refresh (SdStore               *store,
+                     const char            *source,
+                     SdAudienceMembersFunc  members_for,
+                     gpointer               user_data,
+                     guint                 *n_refreshed,
+                     GError               **error)
+{
+  g_autoptr(GPtrArray) list = sd_audience_list (store, error);
+
+  if (list == NULL)
+    return FALSE;
+  for (guint i = 0; i < list->len; i++)
+    {
+      SdAudience *a = g_ptr_array_index (list, i);
+      g_autoptr(SdJsonNode) def = NULL;
+      g_autoptr(GArray) members = NULL;
+
+      if (!a->recompute || g_strcmp0 (a->source, source) != 0 || a->definition == NULL ||
+          !(def = sd_json_parse (a->definition, -1, "audience", NULL)) ||
+          !(members = members_for (def, user_data)))
+        continue;
+      if (!sd_audience_set_members (store, a->id, (gint64 *) members->data, members->len, error))
+        return FALSE;
+      if (n_refreshed)
+        (*n_refreshed)++;
+    }
+  return TRUE;
+}

@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "sd-json.h"
 #include "sd-store.h"
 
 G_BEGIN_DECLS
@@ -60,6 +61,18 @@ gboolean    sd_audience_delete        (SdStore      *store,
 GArray     *sd_audience_members       (SdStore      *store,
                                        gint64        id,
                                        GError      **error);
+/* The members (customers.id) an audience's @definition names now, or NULL when it names
+ * nothing this computation knows (another model, k, …): that audience is left as it is. */
+typedef GArray *(*SdAudienceMembersFunc) (SdJsonNode *definition,
+                                          gpointer    user_data);
+/* Gives every audience of @source saved with "recompute" the members @members_for finds
+ * for its definition; counts them in @n_refreshed. */
+gboolean    sd_audience_refresh       (SdStore               *store,
+                                       const char            *source,
+                                       SdAudienceMembersFunc  members_for,
+                                       gpointer               user_data,
+                                       guint                 *n_refreshed,
+                                       GError               **error);
 /* CSV: a header "customer_id", then one external id per line in the order of @ids. */
 char       *sd_audience_csv           (SdStore      *store,
                                        const gint64 *customer_ids,

@@ -252,39 +252,26 @@ sd_rfm_members (SdRfm      *rfm,
   return ids;
 }
 
+static GArray *
+rfm_members_for (SdJsonNode *def,
+                 gpointer    user_data)
+{
+  SdRfm *rfm = user_data;
+  SdJsonNode *r = sd_json_node_get_member (def, "r"), *f = sd_json_node_get_member (def, "f");
+  SdRfmGroup group = SD_RFM_LOST;
+
+  if (r && f)
+    return sd_rfm_members (rfm, group, (guint) sd_json_node_get_number (r), (guint) sd_json_node_get_number (f));
+  if (sd_rfm_group_from_id (sd_json_node_get_member_string (def, "rfm"), &group))
+    return sd_rfm_members (rfm, group, 0, 0);
+  return NULL;
+}
+
 gboolean
 sd_rfm_refresh_audiences (SdStore  *store,
                           SdRfm    *rfm,
                           guint    *n_refreshed,
                           GError  **error)
 {
-  g_autoptr(GPtrArray) list = sd_audience_list (store, error);
-
-  if (list == NULL)
-    return FALSE;
-  for (guint i = 0; i < list->len; i++)
-    {
-      SdAudience *a = g_ptr_array_index (list, i);
-      g_autoptr(SdJsonNode) def = NULL;
-      g_autoptr(GArray) members = NULL;
-      SdJsonNode *r, *f;
-      SdRfmGroup group = SD_RFM_LOST;
-
-      if (!a->recompute || g_strcmp0 (a->source, "rfm") != 0 || a->definition == NULL ||
-          !(def = sd_json_parse (a->definition, -1, "audience", NULL)))
-        continue;
-      r = sd_json_node_get_member (def, "r");
-      f = sd_json_node_get_member (def, "f");
-      if (r && f)
-        members = sd_rfm_members (rfm, group, (guint) sd_json_node_get_number (r), (guint) sd_json_node_get_number (f));
-      else if (sd_rfm_group_from_id (sd_json_node_get_member_string (def, "rfm"), &group))
-        members = sd_rfm_members (rfm, group, 0, 0);
-      else
-        continue;
-      if (!sd_audience_set_members (store, a->id, (gint64 *) members->data, members->len, error))
-        return FALSE;
-      if (n_refreshed)
-        (*n_refreshed)++;
-    }
-  return TRUE;
+  return sd_audience_refresh (store, "rfm", rfm_members_for, rfm, n_refreshed, error);
 }

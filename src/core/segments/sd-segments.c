@@ -660,38 +660,19 @@ sd_segments_rename (SdStore     *store,
   return sd_store_set_setting (store, key, *clean ? clean : NULL, error);
 }
 
-/* Audiences saved from these clusters with "recompute" get their members again. */
-static gboolean
-refresh_audiences (SdStore     *store,
-                   SdSegments  *segments,
-                   GError     **error)
+/* The members of the cluster an audience was saved from, when it is of this model and k. */
+static GArray *
+cluster_members_for (SdJsonNode *def,
+                     gpointer    user_data)
 {
-  g_autoptr(GPtrArray) list = sd_audience_list (store, error);
+  SdSegments *segments = user_data;
+  SdJsonNode *k = sd_json_node_get_member (def, "k"), *cluster = sd_json_node_get_member (def, "cluster");
 
-  if (list == NULL)
-    return FALSE;
-  for (guint i = 0; i < list->len; i++)
-    {
-      SdAudience *a = g_ptr_array_index (list, i);
-      g_autoptr(SdJsonNode) def = NULL;
-      g_autoptr(GArray) members = NULL;
-      SdJsonNode *k, *cluster;
-
-      if (!a->recompute || g_strcmp0 (a->source, "cluster") != 0 || a->definition == NULL ||
-          !(def = sd_json_parse (a->definition, -1, "audience", NULL)))
-        continue;
-      k = sd_json_node_get_member (def, "k");
-      cluster = sd_json_node_get_member (def, "cluster");
-      if (g_strcmp0 (sd_json_node_get_member_string (def, "model"), segments->map->model) != 0 ||
-          !k || !cluster || (guint) sd_json_node_get_number (k) != segments->map->k ||
-          sd_json_node_get_number (cluster) >= segments->map->k)
-        continue;
-      members = sd_segments_members (segments, (guint) sd_json_node_get_number (cluster));
-      if (!sd_audience_set_members (store, a->id, (gint64 *) members->data, members->len, error))
-        return FALSE;
-      segments->n_refreshed++;
-    }
-  return TRUE;
+  if (g_strcmp0 (sd_json_node_get_member_string (def, "model"), segments->map->model) != 0 ||
+      !k || !cluster || (guint) sd_json_node_get_number (k) != segments->map->k ||
+      sd_json_node_get_number (cluster) < 0 || sd_json_node_get_number (cluster) >= segments->map->k)
+    return NULL;
+  return sd_segments_members (segments, (guint) sd_json_node_get_number (cluster));
 }
 
 SdSegments *
@@ -718,7 +699,7 @@ sd_segments_compute (SdStore       *store,
   if (!(segments->rfm = sd_rfm_compute (store, cancellable, error)))
     return NULL;
   if (refresh && map->n_customers > 0 &&
-      (!refresh_audiences (store, segments, error) ||
+      (!sd_audience_refresh (store, "cluster", cluster_members_for, segments, &segments->n_refreshed, error) ||
        !sd_rfm_refresh_audiences (store, segments->rfm, &segments->n_refreshed, error)))
     return NULL;
   return g_steal_pointer (&segments);
