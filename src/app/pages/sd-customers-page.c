@@ -60,6 +60,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void start_job (SdCustomersPage *self);
 static void show_segments (SdCustomersPage *self);
+static void show_customer (SdCustomersPage *self, const char *external_id);
 
 static GtkWindow *
 get_window (SdCustomersPage *self)
@@ -216,6 +217,8 @@ map_caption (SdCustomersPage *self)
                               "together like similar things. Hover a dot for the name; click it to open the "
                               "customer's recommendations."),
                             100 * map->explained[0], 100 * map->explained[1]);
+  g_string_append_c (text, ' ');
+  g_string_append (text, _("Shift+drag draws a lasso around customers to save them as an audience."));
   g_string_append_c (text, ' ');
   if (!map->trained_als)
     g_string_append (text, _("The factors come from the newest ALS model stored with the shop."));
@@ -466,6 +469,132 @@ rename_cb (GtkEntry        *entry,
   show_colouring (self);
 }
 
+static void
+lasso_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   SdCustomersPage  *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  GArray *members = g_object_get_data (G_OBJECT (dialog), "members");
+  g_autofree char *definition = NULL;
+
+  if (g_strcmp0 (response, "save") != 0 || self->store == NULL)
+    return;
+  definition = g_strdup_printf ("{\"points\": %u}", members->len);
+  save_audience (self, gtk_editable_get_text (entry), "lasso", definition, members);
+}
+
+/* A lasso on the map: name the customers inside it and keep them as a (frozen) audience. */
+static void
+lasso_selected_cb (SdScatter       *scatter,
+                   guint            n,
+                   SdCustomersPage *self)
+{
+  GtkWindow *window = get_window (self);
+  const guint *picked;
+  GArray *members;
+  GtkWidget *dialog, *entry;
+  g_autofree char *count = NULL, *body = NULL;
+
+  if (n == 0 || self->map == NULL || window == NULL)
+    return;
+  picked = sd_scatter_get_lasso (scatter, &n);
+  members = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+  for (guint i = 0; i < n; i++)
+    if (picked[i] < self->map->n_points)
+      g_array_append_val (members, self->map->customer_ids[picked[i]]);
+  count = sd_format_count (members->len);
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Keep the %s customer inside the lasso as an audience that coupon rules can target.",
+                                       "Keep the %s customers inside the lasso as an audience that coupon rules can target.",
+                                       members->len), count);
+  dialog = adw_message_dialog_new (window, _("Save as Audience"), body);
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Audience name"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Audience name"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data_full (G_OBJECT (dialog), "members", members, (GDestroyNotify) g_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (lasso_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_customer_cb (GtkButton       *button,
+                  SdCustomersPage *self)
+{
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_POPOVER);
+
+  if (popover)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  show_customer (self, g_object_get_data (G_OBJECT (button), "customer"));
+}
+
+static int
+compare_spend (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  const SdRfm *rfm = user_data;
+  gint64 x = rfm->spend_cents[*(const guint *) a], y = rfm->spend_cents[*(const guint *) b];
+  return x > y ? -1 : x < y;
+}
+
+/* An RFM group's name that opens its customers, the biggest spenders first. */
+static GtkWidget *
+group_button (SdCustomersPage *self,
+              SdRfmGroup       group)
+{
+  SdRfm *rfm = self->segments->rfm;
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *more = NULL;
+
+  for (guint i = 0; i < rfm->n_customers; i++)
+    if (rfm->group[i] == group)
+      g_array_append_val (members, i);
+  g_array_sort_with_data (members, compare_spend, rfm);
+  for (guint m = 0; m < members->len && m < 50; m++)
+    {
+      guint i = g_array_index (members, guint, m);
+      g_autofree char *spend = sd_format_money (rfm->spend_cents[i], self->currency);
+      g_autofree char *orders = sd_format_count (rfm->orders[i]);
+      /* TRANSLATORS: a customer's id, what they spent and their number of orders */
+      g_autofree char *text = g_strdup_printf (_("%s — %s in %s orders"), rfm->external_ids[i], spend, orders);
+      GtkWidget *row = gtk_button_new_with_label (text);
+
+      gtk_widget_add_css_class (row, "flat");
+      gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (row))), 0);
+      g_object_set_data_full (G_OBJECT (row), "customer", g_strdup (rfm->external_ids[i]), g_free);
+      g_signal_connect_object (row, "clicked", G_CALLBACK (open_customer_cb), self, 0);
+      gtk_box_append (GTK_BOX (list), row);
+    }
+  if (members->len > 50)
+    {
+      g_autofree char *count = sd_format_count (members->len - 50);
+      more = g_strdup_printf (_("and %s more: save the group as an audience and export it for all of them"), count);
+      gtk_box_append (GTK_BOX (list), caption_label (more, TRUE));
+    }
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 360);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  gtk_popover_set_child (GTK_POPOVER (popover), scroller);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), sd_rfm_group_title (group));
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "heading");
+  return button;
+}
+
 static char *
 traits_text (GPtrArray *traits,
              guint      max)
@@ -554,7 +683,7 @@ show_segments (SdCustomersPage *self)
         const SdRfmStats *st = &s->rfm->groups[g];
         GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
         GtkWidget *text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-        GtkWidget *title = gtk_label_new (sd_rfm_group_title (g));
+        GtkWidget *title = group_button (self, g);
         GtkWidget *save = gtk_button_new_from_icon_name ("document-save-symbolic");
         g_autofree char *count = sd_format_count (st->customers);
         g_autofree char *spend = sd_format_money ((gint64) llround (st->spend_cents), self->currency);
@@ -565,8 +694,7 @@ show_segments (SdCustomersPage *self)
 
         if (st->customers == 0)
           continue;
-        gtk_label_set_xalign (GTK_LABEL (title), 0);
-        gtk_widget_add_css_class (title, "heading");
+        gtk_widget_set_halign (title, GTK_ALIGN_START);
         gtk_widget_set_tooltip_text (title, sd_rfm_group_advice (g));
         gtk_box_append (GTK_BOX (text_box), title);
         gtk_box_append (GTK_BOX (text_box), caption_label (line, TRUE));
@@ -882,5 +1010,6 @@ sd_customers_page_init (SdCustomersPage *self)
   gtk_stack_set_visible_child_name (self->stack, "loading");
   sd_scatter_set_axis_titles (self->scatter, _("First taste axis"), _("Second taste axis"));
   g_signal_connect_object (self->scatter, "point-activated", G_CALLBACK (point_activated_cb), self, 0);
+  g_signal_connect_object (self->scatter, "lasso-selected", G_CALLBACK (lasso_selected_cb), self, 0);
   g_signal_connect_object (self->heatmap, "cell-activated", G_CALLBACK (cell_activated_cb), self, 0);
 }

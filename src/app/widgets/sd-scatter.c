@@ -42,6 +42,13 @@ struct _SdScatter
   char        **notes;
   guint         n_notes;
 
+  /* Shift+drag draws a lasso (in data coordinates, so zoom and pan keep it on its points);
+   * the points inside it are the selection the "lasso-selected" signal announces. */
+  gboolean      lassoing;
+  GArray       *lasso;          /* double x, y pairs */
+  double        lasso_x0, lasso_y0;
+  GArray       *lassoed;        /* guint point indices */
+
   GdkTexture   *points_texture;
   guint         generation;          /* bumped when the points change */
   guint         texture_generation;
@@ -58,6 +65,7 @@ enum {
 
 enum {
   POINT_ACTIVATED,
+  LASSO_SELECTED,
   N_SIGNALS
 };
 
@@ -249,6 +257,26 @@ sd_scatter_snapshot (GtkWidget   *widget,
       cairo_arc (cr, px, py, r + 3, 0, 2 * G_PI);
       gdk_cairo_set_source_rgba (cr, &colors.fg);
       cairo_set_line_width (cr, k == 0 ? 2.0 : 1.5);
+      cairo_stroke (cr);
+    }
+
+  if (self->lasso->len >= 4)
+    {
+      for (guint i = 0; i + 1 < self->lasso->len; i += 2)
+        {
+          double px = sd_chart_scale_to_pixel (&self->frame.x, g_array_index (self->lasso, double, i));
+          double py = sd_chart_scale_to_pixel (&self->frame.y, g_array_index (self->lasso, double, i + 1));
+          if (i == 0)
+            cairo_move_to (cr, px, py);
+          else
+            cairo_line_to (cr, px, py);
+        }
+      if (!self->lassoing)
+        cairo_close_path (cr);
+      sd_chart_set_source_rgba (cr, &colors.palette[0], 0.12);
+      cairo_fill_preserve (cr);
+      gdk_cairo_set_source_rgba (cr, &colors.palette[0]);
+      cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
     }
 
@@ -444,6 +472,17 @@ drag_begin_cb (GtkGestureDrag *drag,
     }
   self->drag_x = self->frame.x;
   self->drag_y = self->frame.y;
+  g_array_set_size (self->lasso, 0);
+  self->lassoing = (gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (drag)) & GDK_SHIFT_MASK) != 0;
+  if (self->lassoing)
+    {
+      double dx = sd_chart_scale_from_pixel (&self->frame.x, x), dy = sd_chart_scale_from_pixel (&self->frame.y, y);
+      self->lasso_x0 = x;
+      self->lasso_y0 = y;
+      g_array_append_val (self->lasso, dx);
+      g_array_append_val (self->lasso, dy);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -457,6 +496,15 @@ drag_update_cb (GtkGestureDrag *drag,
   if (!self->moved && hypot (ox, oy) < 4)
     return;
   self->moved = TRUE;
+  if (self->lassoing)
+    {
+      double dx = sd_chart_scale_from_pixel (&self->frame.x, self->lasso_x0 + ox);
+      double dy = sd_chart_scale_from_pixel (&self->frame.y, self->lasso_y0 + oy);
+      g_array_append_val (self->lasso, dx);
+      g_array_append_val (self->lasso, dy);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   sd_chart_scale_pan (&xs, ox);
   sd_chart_scale_pan (&ys, oy);
   self->vx0 = xs.d0;
@@ -465,6 +513,45 @@ drag_update_cb (GtkGestureDrag *drag,
   self->vy1 = ys.d1;
   set_zoomed (self, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Even–odd rule: a ray to the right crosses the outline an odd number of times. */
+static gboolean
+inside_lasso (const GArray *lasso,
+              double        x,
+              double        y)
+{
+  guint n = lasso->len / 2;
+  gboolean in = FALSE;
+
+  for (guint i = 0, j = n - 1; i < n; j = i++)
+    {
+      double xi = g_array_index (lasso, double, 2 * i), yi = g_array_index (lasso, double, 2 * i + 1);
+      double xj = g_array_index (lasso, double, 2 * j), yj = g_array_index (lasso, double, 2 * j + 1);
+      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+        in = !in;
+    }
+  return in;
+}
+
+static void
+drag_end_cb (GtkGestureDrag *drag,
+             double          ox,
+             double          oy,
+             SdScatter      *self)
+{
+  if (!self->lassoing)
+    return;
+  self->lassoing = FALSE;
+  g_array_set_size (self->lassoed, 0);
+  if (self->lasso->len >= 6)
+    for (guint i = 0; i < self->n; i++)
+      if (inside_lasso (self->lasso, self->x[i], self->y[i]))
+        g_array_append_val (self->lassoed, i);
+  if (self->lassoed->len == 0)
+    g_array_set_size (self->lasso, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[LASSO_SELECTED], 0, self->lassoed->len);
 }
 
 static void
@@ -552,6 +639,8 @@ sd_scatter_finalize (GObject *object)
   g_free (self->note_x);
   g_free (self->note_y);
   g_strfreev (self->notes);
+  g_array_unref (self->lasso);
+  g_array_unref (self->lassoed);
   g_clear_object (&self->points_texture);
   sd_chart_frame_clear (&self->frame);
   G_OBJECT_CLASS (sd_scatter_parent_class)->finalize (object);
@@ -604,6 +693,9 @@ sd_scatter_class_init (SdScatterClass *klass)
   signals[POINT_ACTIVATED] =
     g_signal_new ("point-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[LASSO_SELECTED] =
+    g_signal_new ("lasso-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_install_action (widget_class, "chart.reset-view", NULL, view_action);
   gtk_widget_class_install_action (widget_class, "chart.zoom-in", NULL, view_action);
@@ -626,6 +718,8 @@ sd_scatter_init (SdScatter *self)
   self->selected = -1;
   self->hover = -1;
   self->labels = g_new0 (char *, 1);
+  self->lasso = g_array_new (FALSE, FALSE, sizeof (double));
+  self->lassoed = g_array_new (FALSE, FALSE, sizeof (guint));
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_has_tooltip (widget, TRUE);
@@ -643,6 +737,7 @@ sd_scatter_init (SdScatter *self)
   drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
 
   click = gtk_gesture_click_new ();
@@ -689,10 +784,33 @@ sd_scatter_set_points (SdScatter          *self,
     }
   self->hover = -1;
   self->generation++;
+  g_array_set_size (self->lasso, 0);
+  g_array_set_size (self->lassoed, 0);
   if (self->selected >= (int) n)
     self->selected = -1;
   update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const guint *
+sd_scatter_get_lasso (SdScatter *self,
+                      guint     *n)
+{
+  g_return_val_if_fail (SD_IS_SCATTER (self), NULL);
+  *n = self->lassoed->len;
+  return (const guint *) self->lassoed->data;
+}
+
+void
+sd_scatter_lasso_polygon (SdScatter    *self,
+                          const double *xy,
+                          guint         n)
+{
+  g_return_if_fail (SD_IS_SCATTER (self));
+  g_array_set_size (self->lasso, 0);
+  g_array_append_vals (self->lasso, xy, 2 * n);
+  self->lassoing = TRUE;
+  drag_end_cb (NULL, 0, 0, self);
 }
 
 guint

@@ -2,7 +2,7 @@
  *
  * For maps of customers (PCA of embeddings) coloured by segment or cluster: axes, a legend
  * of the categories, labels at data positions, a hover tooltip with the point's label and category, "point-activated" on click,
- * scroll to zoom at the pointer, drag to pan, double click to reset.
+ * scroll to zoom at the pointer, drag to pan, Shift+drag to draw a lasso, double click to reset.
  */
 #pragma once
 
@@ -63,6 +63,16 @@ void        sd_scatter_zoom             (SdScatter          *self,
 /* Summary also set as the accessible description. */
 const char *sd_scatter_get_description  (SdScatter          *self);
 
-/* Signal "point-activated" (guint index): a point was clicked. */
+/* The points inside the last lasso (Shift+drag), as indices; empty before one. */
+const guint *sd_scatter_get_lasso       (SdScatter          *self,
+                                         guint              *n);
+/* Selects the points inside the polygon of @n (x, y) pairs in data coordinates, as a lasso
+ * drawn by hand would (for tests and keyboard-free use); emits "lasso-selected". */
+void        sd_scatter_lasso_polygon    (SdScatter          *self,
+                                         const double       *xy,
+                                         guint               n);
+
+/* Signal "point-activated" (guint index): a point was clicked.
+ * Signal "lasso-selected" (guint n_points): a lasso was drawn around n_points points. */
 
 G_END_DECLS

@@ -85,6 +85,7 @@ sd_rfm_free (SdRfm *rfm)
   if (rfm == NULL)
     return;
   g_free (rfm->customer_ids);
+  g_strfreev (rfm->external_ids);
   g_free (rfm->recency_days);
   g_free (rfm->orders);
   g_free (rfm->spend_cents);
@@ -147,7 +148,8 @@ sd_rfm_compute (SdStore       *store,
     " (SELECT coalesce(sum(" SD_SQL_LINE_REVENUE ("l") "), 0)"
     "    FROM order_lines l JOIN orders o2 ON o2.id = l.order_id LEFT JOIN products p ON p.id = l.product_id"
     "   WHERE o2.customer_id = o.customer_id AND " SD_SQL_LINE_COUNTS ("o2", "l")
-    "     AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ")"
+    "     AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") "),"
+    " (SELECT c.external_id FROM customers c WHERE c.id = o.customer_id)"
     " FROM orders o"
     " WHERE o.customer_id IS NOT NULL AND " SD_SQL_ORDER_IS_SALE ("o")
     " AND EXISTS (SELECT 1 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
@@ -158,6 +160,7 @@ sd_rfm_compute (SdStore       *store,
   g_autoptr(GArray) orders = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) last = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) revenue = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) external = g_ptr_array_new_with_free_func (g_free);
   g_autofree double *v = NULL;
   guint n;
   int rc;
@@ -178,6 +181,7 @@ sd_rfm_compute (SdStore       *store,
       g_array_append_val (orders, o);
       g_array_append_val (last, at);
       g_array_append_val (revenue, rev);
+      g_ptr_array_add (external, g_strdup ((const char *) sqlite3_column_text (stmt, 4)));
       if (ids->len % 4096 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
     }
@@ -188,6 +192,8 @@ sd_rfm_compute (SdStore       *store,
     }
 
   n = rfm->n_customers = ids->len;
+  g_ptr_array_add (external, NULL);
+  rfm->external_ids = (char **) g_ptr_array_free (g_steal_pointer (&external), FALSE);
   rfm->customer_ids = (gint64 *) g_array_free (g_steal_pointer (&ids), FALSE);
   rfm->orders = (gint64 *) g_array_free (g_steal_pointer (&orders), FALSE);
   rfm->spend_cents = (gint64 *) g_array_free (g_steal_pointer (&revenue), FALSE);

@@ -42,6 +42,7 @@ typedef struct {
 typedef struct {
   guint        n_customers;
   gint64      *customer_ids;
+  char       **external_ids;  /* NULL-terminated, in the same order */
   double      *recency_days;  /* days from the last order to the shop's newest */
   gint64      *orders;
   gint64      *spend_cents;   /* net merchandise revenue of each */
