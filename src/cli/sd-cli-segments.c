@@ -251,7 +251,7 @@ segments_save (SdStore       *store,
   g_autoptr(GArray) ids = NULL;
   gint64 id;
 
-  if (o->name == NULL || o->segment)
+  if (o->name == NULL || o->segment || (o->cluster < 0) == (o->rfm == NULL))
     {
       fprintf (stderr, "shopdesk-cli segments save: --name N and one of --cluster ID or --rfm GROUP are required\n");
       return SD_EXIT_USAGE;
@@ -425,7 +425,7 @@ sd_cli_segments (SdCliGlobal  *global,
   const char *action = "show";
   int status;
 
-  if (!sd_cli_parse ("segments", "[save | list | export | rename | delete | rfm]: customer segments and audiences",
+  if (!sd_cli_parse ("segments", "show | save | list | export | rename | delete | rfm: customer segments (show, the default) and audiences",
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc > 2)
@@ -459,8 +459,17 @@ sd_cli_segments (SdCliGlobal  *global,
     status = segments_rfm (store, &o);
   else if (strcmp (action, "export") == 0)
     {
-      g_autoptr(GArray) ids = members_of (store, &o, "segments export", NULL, NULL);
-      status = ids ? print_csv (store, (gint64 *) ids->data, ids->len, "segments export") : SD_EXIT_FAILED;
+      g_autoptr(GArray) ids = NULL;
+      if ((o.segment != NULL) + (o.rfm != NULL) + (o.cluster >= 0) != 1)
+        {
+          fprintf (stderr, "shopdesk-cli segments export: say which customers: one of --cluster ID, --segment NAME|ID or --rfm GROUP\n");
+          status = SD_EXIT_USAGE;
+        }
+      else
+        {
+          ids = members_of (store, &o, "segments export", NULL, NULL);
+          status = ids ? print_csv (store, (gint64 *) ids->data, ids->len, "segments export") : SD_EXIT_FAILED;
+        }
     }
   else if (strcmp (action, "delete") == 0)
     {
