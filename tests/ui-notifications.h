@@ -40,9 +40,33 @@ ui_notifications_log_handler (const char     *log_domain,
     g_log_default_handler (log_domain, log_level, message, user_data);
 }
 
+/* GTest clears the fatal handler after every test case, so it is set again before each
+ * iteration of the main loop, where the failed notification is reported. */
+static gboolean
+ui_notifications_prepare (GSource *source,
+                          int     *timeout)
+{
+  g_test_log_set_fatal_handler (ui_notifications_fatal_handler, NULL);
+  *timeout = -1;
+  return FALSE;
+}
+
+static gboolean
+ui_notifications_check (GSource *source)
+{
+  return FALSE;
+}
+
 static G_GNUC_UNUSED void
 ui_notifications_tolerate (void)
 {
+  static GSourceFuncs funcs = { ui_notifications_prepare, ui_notifications_check, NULL, NULL, NULL, NULL };
+  GSource *source = g_source_new (&funcs, sizeof (GSource));
+
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_name (source, "ui-notifications");
+  g_source_attach (source, NULL);
+  g_source_unref (source);
   g_test_log_set_fatal_handler (ui_notifications_fatal_handler, NULL);
   g_log_set_handler ("GLib-GIO", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
                      ui_notifications_log_handler, NULL);
