@@ -218,6 +218,43 @@ static const char *const migrations[] = {
    * gift-card); NULL until sd_product_kinds_classify() has looked at it */
   "ALTER TABLE products ADD COLUMN kind TEXT;"
   "CREATE INDEX products_kind ON products (kind);",
+
+  /* → live models: which stored model each purpose (recommendations, chat-intents,
+   * chat-sentiment, coupon-interest) uses, as a history of promotions and rollbacks (the
+   * live one is what the history leaves on top), and the names and notes people give runs */
+  "CREATE TABLE IF NOT EXISTS model_promotions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  purpose TEXT NOT NULL,"
+  "  action TEXT NOT NULL CHECK (action IN ('promote', 'rollback')),"
+  "  model_id INTEGER,"               /* promoted, or live after a rollback; NULL: none */
+  "  at INTEGER NOT NULL,"
+  "  who TEXT,"
+  "  note TEXT"
+  ");"
+  "CREATE INDEX IF NOT EXISTS model_promotions_purpose ON model_promotions (purpose, id);"
+  "CREATE TABLE IF NOT EXISTS run_labels ("
+  "  run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,"
+  "  label TEXT,"
+  "  note TEXT"
+  ");",
+
+  /* → audiences: groups of customers a merchandiser saved (a cluster of taste, a lasso on
+   * the map, an RFM cell) to target with coupons or export; `definition` (JSON) says how
+   * to find the members again when `refresh` is 'recompute' */
+  "CREATE TABLE IF NOT EXISTS audiences ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+  "  source TEXT NOT NULL CHECK (source IN ('cluster', 'lasso', 'rfm', 'list')),"
+  "  definition TEXT,"
+  "  refresh TEXT NOT NULL DEFAULT 'frozen' CHECK (refresh IN ('frozen', 'recompute')),"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE IF NOT EXISTS audience_members ("
+  "  audience_id INTEGER NOT NULL REFERENCES audiences(id) ON DELETE CASCADE,"
+  "  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (audience_id, customer_id)"
+  ") WITHOUT ROWID;",
 };
 /* The schema from which products have a kind: the migration to it classifies them. */
 #define SCHEMA_PRODUCT_KINDS 6
