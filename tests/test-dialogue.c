@@ -398,6 +398,47 @@ test_repair (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (o2->confidence, >=, o1->confidence - 1e-9);
 }
 
+/* Issue 14: the fallback classifier is cached by its examples, so a new dialogue does not
+ * train again, and a correction makes it train again. */
+static void
+test_fallback_cache (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_autofree char *key = sd_chat_linear_cache_key (examples, 12, "out_of_scope", 0.6);
+
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr(SdChatLinear) first = sd_chat_linear_train_cached (examples, 12, "out_of_scope", 0.6, NULL, &error);
+  gint64 t1 = g_get_monotonic_time ();
+  g_autoptr(SdChatLinear) second = sd_chat_linear_train_cached (examples, 12, "out_of_scope", 0.6, NULL, &error);
+  gint64 t2 = g_get_monotonic_time ();
+  g_assert_no_error (error);
+  g_test_message ("first %.2f s (trained or cached by an earlier run), second %.3f s", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+  g_assert_true (sd_chat_linear_is_cached (second));
+  g_assert_cmpfloat (sd_chat_linear_get_oos_threshold (second), ==, sd_chat_linear_get_oos_threshold (first));
+  SdIntentGuess a[3], b[3];
+  g_assert_cmpuint (sd_chat_linear_predict (first, "where is my parcel", a, 3), ==,
+                    sd_chat_linear_predict (second, "where is my parcel", b, 3));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpstr (a[i].intent, ==, b[i].intent);
+      g_assert_cmpfloat (a[i].prob, ==, b[i].prob);
+    }
+
+  /* a correction is another example set: another key, trained afresh (a text no earlier
+   * run of this test added, since the cache outlives the run) */
+  g_autofree char *text = g_strdup_printf ("any news on my parcel %" G_GINT64_FORMAT, g_get_real_time ());
+  g_assert_cmpint (sd_chat_corpus_add_example (f->store, "order_status", "en", text,
+                                               SD_CHAT_SOURCE_CORRECTION, &error), >, 0);
+  g_autoptr(GPtrArray) corrected = sd_chat_corpus_load_examples (f->store, NULL, &error);
+  g_autofree char *key2 = sd_chat_linear_cache_key (corrected, 12, "out_of_scope", 0.6);
+  g_assert_cmpstr (key, !=, key2);
+  g_autoptr(SdChatLinear) third = sd_chat_linear_train_cached (corrected, 12, "out_of_scope", 0.6, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (sd_chat_linear_is_cached (third));
+}
+
 static void
 test_chinese (Fixture *f, gconstpointer data)
 {
@@ -898,6 +939,7 @@ main (int argc, char **argv)
   ADD ("negative", test_negative);
   ADD ("upset-waiting", test_upset_waiting);
   ADD ("repair", test_repair);
+  ADD ("fallback-cache", test_fallback_cache);
   ADD ("chinese", test_chinese);
   ADD ("products", test_products);
   ADD ("hostile", test_hostile);

@@ -1,7 +1,9 @@
 /* sd-chat-linear.c — softmax regression over hashed text features */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -21,6 +23,7 @@ struct _SdChatLinear
   float     *w;         /* (1 << HASH_BITS) × k */
   float     *bias;
   double     oos_threshold;   /* tuned by sd_chat_linear_train_tuned(); -1: none */
+  gboolean   cached;          /* loaded from the cache rather than trained */
 };
 
 void
@@ -249,5 +252,165 @@ sd_chat_linear_train_tuned (GPtrArray     *examples,
   SdChatLinear *self = sd_chat_linear_train (examples, epochs, cancellable, error);
   if (self)
     self->oos_threshold = threshold;
+  return self;
+}
+
+/* --- the cache ---------------------------------------------------------------------- */
+
+#define SAVE_MAGIC "SDLIN01"
+#define CACHE_KEEP 4
+
+gboolean
+sd_chat_linear_is_cached (SdChatLinear *self)
+{
+  return self->cached;
+}
+
+/* Floats and integers in the host's order: the cache never leaves the machine. */
+static GBytes *
+save (SdChatLinear *self)
+{
+  GByteArray *out = g_byte_array_new ();
+  guint32 head[2] = { self->k, HASH_BITS };
+  g_byte_array_append (out, (const guint8 *) SAVE_MAGIC, 8);
+  g_byte_array_append (out, (const guint8 *) head, sizeof head);
+  g_byte_array_append (out, (const guint8 *) &self->oos_threshold, sizeof (double));
+  for (guint c = 0; c < self->k; c++)
+    g_byte_array_append (out, self->intents->pdata[c], strlen (self->intents->pdata[c]) + 1);
+  g_byte_array_append (out, (const guint8 *) self->bias, self->k * sizeof (float));
+  g_byte_array_append (out, (const guint8 *) self->w, (guint) (((gsize) 1 << HASH_BITS) * self->k * sizeof (float)));
+  return g_byte_array_free_to_bytes (out);
+}
+
+static SdChatLinear *
+load (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *p = g_bytes_get_data (bytes, &len), *end = p + len;
+  guint32 head[2];
+  if (len < 8 + sizeof head + sizeof (double) || memcmp (p, SAVE_MAGIC, 8) != 0)
+    return NULL;
+  memcpy (head, p + 8, sizeof head);
+  if (head[1] != HASH_BITS || head[0] == 0 || head[0] > 10000)
+    return NULL;
+  g_autoptr(SdChatLinear) self = g_new0 (SdChatLinear, 1);
+  self->k = head[0];
+  self->intents = g_ptr_array_new_with_free_func (g_free);
+  p += 8 + sizeof head;
+  memcpy (&self->oos_threshold, p, sizeof (double));
+  p += sizeof (double);
+  for (guint c = 0; c < self->k; c++)
+    {
+      const guint8 *nul = memchr (p, 0, end - p);
+      if (nul == NULL)
+        return NULL;
+      g_ptr_array_add (self->intents, g_strndup ((const char *) p, nul - p));
+      p = nul + 1;
+    }
+  gsize n_w = ((gsize) 1 << HASH_BITS) * self->k;
+  if ((gsize) (end - p) != (self->k + n_w) * sizeof (float))
+    return NULL;
+  self->bias = g_memdup2 (p, self->k * sizeof (float));
+  self->w = g_memdup2 (p + self->k * sizeof (float), n_w * sizeof (float));
+  self->cached = TRUE;
+  return g_steal_pointer (&self);
+}
+
+char *
+sd_chat_linear_cache_key (GPtrArray  *examples,
+                          guint       epochs,
+                          const char *oos_intent,
+                          double      target_recall)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  char head[96];
+  /* what the model is made of: the trainer's version and settings, then every example */
+  g_snprintf (head, sizeof head, "%s %u %u %s ", SAVE_MAGIC, HASH_BITS, epochs, oos_intent);
+  g_checksum_update (sum, (const guchar *) head, -1);
+  g_ascii_dtostr (head, sizeof head, target_recall);
+  g_checksum_update (sum, (const guchar *) head, -1);
+  for (guint i = 0; examples && i < examples->len; i++)
+    {
+      SdChatExample *e = examples->pdata[i];
+      const char *fields[] = { e->intent, e->lang, e->text, e->group ? e->group : "" };
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          g_checksum_update (sum, (const guchar *) (fields[f] ? fields[f] : ""), -1);
+          g_checksum_update (sum, (const guchar *) "\t", 1);
+        }
+      g_checksum_update (sum, (const guchar *) "\n", 1);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* Keeps the CACHE_KEEP newest fallback models in @dir (each shop and each state of its
+ * corrections has its own). */
+static void
+prune (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    if (g_str_has_prefix (name, "fallback-") && g_str_has_suffix (name, ".bin"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        GStatBuf st;
+        if (g_stat (path, &st) == 0)
+          {
+            gint64 t = st.st_mtime;
+            g_ptr_array_add (files, g_steal_pointer (&path));
+            g_array_append_val (times, t);
+          }
+      }
+  while (files->len > CACHE_KEEP)
+    {
+      guint oldest = 0;
+      for (guint i = 1; i < files->len; i++)
+        if (g_array_index (times, gint64, i) < g_array_index (times, gint64, oldest))
+          oldest = i;
+      g_remove (files->pdata[oldest]);
+      g_ptr_array_remove_index_fast (files, oldest);
+      g_array_remove_index_fast (times, oldest);
+    }
+}
+
+SdChatLinear *
+sd_chat_linear_train_cached (GPtrArray     *examples,
+                             guint          epochs,
+                             const char    *oos_intent,
+                             double         target_recall,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  g_autofree char *key = sd_chat_linear_cache_key (examples, epochs, oos_intent, target_recall);
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "shopdesk", NULL);
+  g_autofree char *file = g_strconcat ("fallback-", key, ".bin", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  gchar *contents = NULL;
+  gsize len = 0;
+
+  if (g_file_get_contents (path, &contents, &len, NULL))
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_take (contents, len);
+      SdChatLinear *cached = load (bytes);
+      if (cached)
+        return cached;
+      g_debug ("fallback classifier cache %s is damaged; training again", path);
+    }
+  SdChatLinear *self = sd_chat_linear_train_tuned (examples, epochs, oos_intent, target_recall,
+                                                   cancellable, error);
+  if (self == NULL)
+    return NULL;
+  /* a cache that cannot be written costs the next dialogue a training, nothing more */
+  g_autoptr(GBytes) bytes = save (self);
+  g_autoptr(GError) local = NULL;
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &local))
+    g_debug ("could not cache the fallback classifier in %s: %s", path,
+             local ? local->message : g_strerror (errno));
+  else
+    prune (dir);
   return self;
 }

@@ -33,6 +33,23 @@ SdChatLinear *sd_chat_linear_train_tuned (GPtrArray    *examples,
                                           double        target_recall,
                                           GCancellable *cancellable,
                                           GError      **error);
+/* The same, through a cache in the user cache folder (shopdesk/fallback-KEY.bin): KEY is
+ * a SHA-256 of the trainer's version, its settings and every example (intent, language,
+ * text, group) in order, so a staff edit or a correction makes a new key and the next
+ * dialogue trains again; the four newest files are kept. A cache file that is damaged is
+ * trained over; one that cannot be written is skipped. */
+SdChatLinear *sd_chat_linear_train_cached (GPtrArray    *examples,
+                                           guint         epochs,
+                                           const char   *oos_intent,
+                                           double        target_recall,
+                                           GCancellable *cancellable,
+                                           GError      **error);
+char         *sd_chat_linear_cache_key   (GPtrArray    *examples,
+                                          guint         epochs,
+                                          const char   *oos_intent,
+                                          double        target_recall);
+/* Whether it came from the cache. */
+gboolean      sd_chat_linear_is_cached   (SdChatLinear *self);
 /* -1 when it was trained without tuning. */
 double        sd_chat_linear_get_oos_threshold (SdChatLinear *self);
 void          sd_chat_linear_free    (SdChatLinear  *self);

@@ -640,7 +640,7 @@ prepare_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   GError *error = NULL;
-  SdChatLinear *model = sd_chat_linear_train_tuned (task_data, FALLBACK_EPOCHS, OOS_INTENT,
+  SdChatLinear *model = sd_chat_linear_train_cached (task_data, FALLBACK_EPOCHS, OOS_INTENT,
                                                     SD_OOS_TARGET_RECALL, cancellable, &error);
   if (model)
     g_task_return_pointer (task, model, (GDestroyNotify) sd_chat_linear_free);
@@ -1797,7 +1797,7 @@ classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *t
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (self->store, NULL, &error);
       if (examples)
-        self->fallback = sd_chat_linear_train_tuned (examples, FALLBACK_EPOCHS, OOS_INTENT,
+        self->fallback = sd_chat_linear_train_cached (examples, FALLBACK_EPOCHS, OOS_INTENT,
                                                      SD_OOS_TARGET_RECALL, NULL, &error);
       if (self->fallback == NULL)
         {
