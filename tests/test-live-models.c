@@ -247,6 +247,16 @@ test_cli (void)
   g_free (run (&status, (const char *[]) { "models", "promote", "--purpose", "chat-intents", "--no-compare", als, NULL }));
   g_assert_cmpint (status, ==, 2);
 
+  /* Tune within a budget: two trials of EASE's seven-point grid. */
+  {
+    g_autofree char *tuned = run (&status, (const char *[]) { "tune", "--model", "ease", "--max-trials", "2", "--json", NULL });
+    g_autoptr(SdJsonNode) result = NULL;
+    g_assert_cmpint (status, ==, 0);
+    result = parse (tuned);
+    g_assert_cmpuint (sd_json_node_get_length (sd_json_node_get_member (result, "trials")), ==, 2);
+    g_assert_cmpint (member_int (result, "planned_trials"), ==, 2);
+  }
+
   /* Back past the first promotion: the command says nothing is live now. */
   rollback = run (&status, (const char *[]) { "models", "rollback", "--purpose", "recommendations", NULL });
   g_assert_cmpint (status, ==, 0);
