@@ -109,6 +109,15 @@ GPtrArray   *sd_model_registry_history   (SdStore        *store,
                                           guint           limit,
                                           GError        **error);
 
+/* Stores a trained model of any kind ("sentiment", "intent", …) as a `models` row with
+ * no run; returns its id, or -1 with @error. */
+gint64       sd_model_registry_store     (SdStore        *store,
+                                          const char     *kind,
+                                          const char     *name,
+                                          const char     *metrics_json,
+                                          GBytes         *blob,
+                                          GError        **error);
+
 /* The user running Shopdesk, for the history's "who". */
 const char  *sd_model_registry_default_who (void);
 
