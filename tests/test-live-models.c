@@ -125,6 +125,8 @@ test_registry (void)
   g_assert_no_error (error);
   g_assert_true (sd_model_registry_promote (store, ease_id, SD_MODEL_PURPOSE_RECOMMENDATIONS, "ben", "better NDCG", &error));
   g_assert_no_error (error);
+  /* Promoting the live model again records nothing (a rollback would return to itself). */
+  g_assert_true (sd_model_registry_promote (store, ease_id, SD_MODEL_PURPOSE_RECOMMENDATIONS, "ben", "again", &error));
   g_assert_cmpint (sd_model_registry_live_id (store, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL), ==, ease_id);
   /* Other purposes are untouched; coupon interest without its own asks recommendations'. */
   g_assert_cmpint (sd_model_registry_live_id (store, SD_MODEL_PURPOSE_COUPON_INTEREST, NULL), ==, 0);

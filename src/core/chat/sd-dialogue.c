@@ -570,6 +570,16 @@ train_job_run (SdJob         *job,
   g_autofree char *summary = NULL;
   if (model)
     {
+      /* The stored model names its run, so the Training page can promote it from there. */
+      g_autoptr(SdStmt) link = sd_store_prepare (store,
+          "UPDATE models SET run_id = ?1 WHERE id = (SELECT MAX (id) FROM models"
+          " WHERE kind = 'intent' AND run_id IS NULL)", NULL);
+      if (link)
+        {
+          sqlite3_bind_int64 (link, 1, run);
+          if (sqlite3_step (link) != SQLITE_DONE)
+            g_debug ("Chatbot: the intent model was stored without its run");
+        }
       double before, after, accuracy;
       sd_intent_model_get_validation (model, &before, &after, &accuracy);
       g_autoptr(SdJsonWriter) w = sd_json_writer_new ();

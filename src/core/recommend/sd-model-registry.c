@@ -323,6 +323,9 @@ sd_model_registry_promote (SdStore        *store,
                    (long) model_id, info->kind, purposes[purpose].name, purposes[purpose].kind);
       return FALSE;
     }
+  /* Already live: a second entry would make a rollback return to the same model. */
+  if (info->live_mask & (1u << purpose))
+    return TRUE;
   if (!sd_store_begin (store, error))
     return FALSE;
   if (!record (store, purpose, "promote", model_id, who, note, error) ||

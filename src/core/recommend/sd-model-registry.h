@@ -72,7 +72,8 @@ gint64       sd_model_registry_live_id   (SdStore        *store,
 
 /* Makes @model_id live for @purpose, recorded with @who and @note (either may be NULL).
  * Refused (SD_ERROR_INVALID_INPUT) when the model's kind does not serve @purpose, and
- * (SD_ERROR_NOT_FOUND) when there is no such model. One transaction. */
+ * (SD_ERROR_NOT_FOUND) when there is no such model. One transaction. Promoting the model
+ * that is live already changes nothing. */
 gboolean     sd_model_registry_promote   (SdStore        *store,
                                           gint64          model_id,
                                           SdModelPurpose  purpose,
