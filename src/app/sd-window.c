@@ -14,6 +14,8 @@
 #include "sd-overview-page.h"
 #include "sd-page-host.h"
 #include "sd-recommendations-page.h"
+#include "sd-shop-settings.h"
+#include "sd-shop-settings-window.h"
 #include "sd-training-page.h"
 #include "sd-window.h"
 
@@ -350,14 +352,36 @@ show_error_dialog (SdWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The shop's own name in the UI language (Shop Settings), else its file's. */
+static void
+update_shop_title (SdWindow *self)
+{
+  const char *lang = g_str_has_prefix (g_get_language_names ()[0], "zh") ? "shop.name.zh_CN" : "shop.name.en";
+  g_autofree char *name = sd_store_get_setting (self->store, lang);
+  g_autofree char *title = NULL;
+
+  if (name == NULL || *name == '\0')
+    {
+      g_free (name);
+      name = sd_store_get_setting (self->store, "shop.name.en");
+    }
+  if (name == NULL || *name == '\0')
+    {
+      g_free (name);
+      name = shop_display_name (sd_store_get_path (self->store));
+    }
+  adw_window_title_set_subtitle (self->shop_title, name);
+  /* TRANSLATORS: the window title: the shop's name, then the application's */
+  title = g_strdup_printf (_("%s — Shopdesk"), name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
 gboolean
 sd_window_open_shop (SdWindow   *self,
                      const char *path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStore) store = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *title = NULL;
 
   g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -370,15 +394,15 @@ sd_window_open_shop (SdWindow   *self,
       return FALSE;
     }
 
+  if (self->store)
+    g_signal_handlers_disconnect_by_func (self->store, update_shop_title, self);
   g_set_object (&self->store, store);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     give_store (gtk_stack_get_child_by_name (self->stack, pages[i].name), store);
 
-  name = shop_display_name (path);
-  adw_window_title_set_subtitle (self->shop_title, name);
-  /* TRANSLATORS: the window title: the shop's name, then the application's */
-  title = g_strdup_printf (_("%s — Shopdesk"), name);
-  gtk_window_set_title (GTK_WINDOW (self), title);
+  g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_SETTINGS,
+                           G_CALLBACK (update_shop_title), self, G_CONNECT_SWAPPED);
+  update_shop_title (self);
   remember_shop (self, path);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
   return TRUE;
@@ -537,6 +561,17 @@ import_action (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   if (page)
     gtk_widget_activate_action (page, "data.import", NULL);
+}
+
+static void
+shop_settings_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->store)
+    gtk_window_present (GTK_WINDOW (sd_shop_settings_window_new (GTK_WINDOW (self), self->store)));
 }
 
 /* ---- Background jobs ------------------------------------------------------------- */
@@ -738,6 +773,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo-shop", NULL, open_demo_shop_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.shop-settings", NULL, shop_settings_action);
   gtk_widget_class_install_action (widget_class, "win.show-customer", "s", show_customer_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)

@@ -98,5 +98,6 @@ const char     *sd_currency_name               (const char     *code);
 const char *const *sd_currency_codes           (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdShopSettings, sd_shop_settings_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdShippingRegion, sd_shipping_region_free)
 
 G_END_DECLS
