@@ -117,6 +117,14 @@ test_learn (Fixture *f, gconstpointer data)
   shop = sd_shop_order_formats (f->store, &was_learned);
   g_assert_true (was_learned);
   g_assert_cmpstr (shop[0], ==, "######");
+  {
+    g_autofree char *newest = sd_order_format_newest (f->store, "######");
+    g_autofree char *cancelled = sd_order_format_newest (f->store, "C######");
+    g_autofree char *none = sd_order_format_newest (f->store, "SD-######");
+    g_assert_cmpstr (newest, ==, "536444");
+    g_assert_cmpstr (cancelled, ==, "C536396");
+    g_assert_null (none);
+  }
 
   /* set by the shop: those, not the learned ones */
   g_assert_true (sd_store_set_setting (f->store, "shop.order_formats", "INV-####, ######", NULL));

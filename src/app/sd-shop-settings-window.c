@@ -27,6 +27,7 @@ struct _SdShopSettingsWindow
   SdStore              *store;
   SdShopSettings       *settings;       /* as saved; NULL while loading */
   GStrv                 learned;        /* the shapes of the orders, for "Learn From Orders" */
+  GHashTable           *examples;       /* format → the newest order number of it */
   GtkWidget            *policy_rows[SD_SHOP_N_POLICIES][SD_SHOP_N_LANGS];
   GPtrArray            *region_rows;    /* of AdwExpanderRow, one per region */
   GCancellable         *cancellable;
@@ -52,12 +53,14 @@ typedef struct {
   char           *db_path;
   SdShopSettings *settings;
   GStrv           learned;
+  GHashTable     *examples;
 } Load;
 
 static void
 load_free (Load *load)
 {
   g_free (load->db_path);
+  g_clear_pointer (&load->examples, g_hash_table_unref);
   g_clear_pointer (&load->settings, sd_shop_settings_free);
   g_strfreev (load->learned);
   g_free (load);
@@ -80,6 +83,17 @@ load_thread (GTask        *task,
     }
   load->settings = sd_shop_settings_load (store);
   load->learned = sd_order_formats_learn (store, &error);
+  load->examples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint pass = 0; pass < 2 && load->learned; pass++)
+    {
+      GStrv formats = pass == 0 ? load->settings->order_formats : load->learned;
+      for (guint i = 0; formats[i]; i++)
+        {
+          char *newest = sd_order_format_newest (store, formats[i]);
+          if (newest)
+            g_hash_table_replace (load->examples, g_strdup (formats[i]), newest);
+        }
+    }
   if (load->learned == NULL)
     g_task_return_error (task, error);
   else
@@ -115,7 +129,8 @@ show_formats (SdShopSettingsWindow *self,
   for (guint i = 0; formats && formats[i]; i++)
     {
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *described = sd_order_format_describe (formats[i], NULL);
+      const char *example = self->examples ? g_hash_table_lookup (self->examples, formats[i]) : NULL;
+      g_autofree char *described = sd_order_format_describe (formats[i], example);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), described);
       gtk_list_box_append (self->formats_list, row);
@@ -463,6 +478,7 @@ loaded_cb (GObject      *source,
     }
   self->settings = g_steal_pointer (&load->settings);
   self->learned = g_steal_pointer (&load->learned);
+  self->examples = g_steal_pointer (&load->examples);
   fill (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
 }
@@ -516,6 +532,7 @@ sd_shop_settings_window_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->settings, sd_shop_settings_free);
   g_clear_pointer (&self->learned, g_strfreev);
+  g_clear_pointer (&self->examples, g_hash_table_unref);
   g_clear_pointer (&self->region_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SHOP_SETTINGS_WINDOW);
 

@@ -71,6 +71,7 @@ struct _SdWindow
   GSettings            *settings;      /* NULL when the schema is not installed */
   SdFrameStats         *frame_stats;
   gboolean              frame_stats_auto;
+  gboolean              shop_settings_pending;   /* asked for before a shop was open */
 };
 
 static void page_host_iface_init (SdPageHostInterface *iface);
@@ -152,6 +153,16 @@ sd_window_show_page (SdWindow   *self,
 
   g_return_if_fail (SD_IS_WINDOW (self));
 
+  /* `shopdesk --page shop-settings`: the Overview, and the window over it once a shop is open. */
+  if (g_strcmp0 (name, "shop-settings") == 0)
+    {
+      sd_window_show_page (self, "overview");
+      if (self->store)
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.shop-settings", NULL);
+      else
+        self->shop_settings_pending = TRUE;
+      return;
+    }
   if (info == NULL)
     {
       g_warning ("No page named “%s”", name);
@@ -404,6 +415,11 @@ sd_window_open_shop (SdWindow   *self,
                            G_CALLBACK (update_shop_title), self, G_CONNECT_SWAPPED);
   update_shop_title (self);
   remember_shop (self, path);
+  if (self->shop_settings_pending)
+    {
+      self->shop_settings_pending = FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.shop-settings", NULL);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
   return TRUE;
 }

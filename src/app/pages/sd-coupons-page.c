@@ -1303,7 +1303,11 @@ sd_coupons_page_set_store (SdCouponsPage *self,
   if (store)
     /* Its own saves it reloads itself; an import or a trained model (interest) changes
      * who a rule reaches. */
-    g_signal_connect_swapped (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (store_changed_cb), self);
+    {
+      g_signal_connect_swapped (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (store_changed_cb), self);
+      /* the currency of its money fields and figures */
+      g_signal_connect_swapped (store, "changed::" SD_STORE_CHANGED_SETTINGS, G_CALLBACK (store_changed_cb), self);
+    }
   reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }

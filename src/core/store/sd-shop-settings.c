@@ -246,6 +246,25 @@ sd_order_formats_learn (SdStore  *store,
   return g_strv_builder_end (builder);
 }
 
+char *
+sd_order_format_newest (SdStore    *store,
+                        const char *format)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT external_id FROM orders ORDER BY id DESC LIMIT ?1", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, LEARN_SAMPLE);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *number = (const char *) sqlite3_column_text (stmt, 0);
+      if (sd_order_format_matches (format, number))
+        return g_strdup (number);
+    }
+  return NULL;
+}
+
 static GStrv
 split_formats (const char *value)
 {

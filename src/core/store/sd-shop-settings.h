@@ -85,6 +85,10 @@ char           *sd_order_format_of             (const char     *number);
 /* Whether @text is an order number of @format ('#' a digit, letters in any case). */
 gboolean        sd_order_format_matches        (const char     *format,
                                                 const char     *text);
+/* The newest of the shop's order numbers of @format, or NULL (scans up to 20,000 orders:
+ * for a worker). */
+char           *sd_order_format_newest         (SdStore        *store,
+                                                const char     *format);
 /* The format's digits filled in order: "SD-######" → "SD-123456". */
 char           *sd_order_format_example        (const char     *format);
 /* For people: "6 digits, e.g. 581433", "“SD-” and 6 digits, e.g. SD-123456" (@example
