@@ -20,6 +20,9 @@
 #include "sd-window.h"
 
 #define MAX_RECENT_SHOPS 8
+/* Narrower than this, the sidebar folds away behind the Back button: a page then has the
+ * whole width (800 px rather than 569). */
+#define FOLD_BELOW_WIDTH 860
 
 typedef struct {
   const char *name;
@@ -59,6 +62,8 @@ struct _SdWindow
   AdwApplicationWindow  parent_instance;
 
   AdwLeaflet           *leaflet;
+  GtkWidget            *content;
+  guint                 fold_idle;
   GtkListBox           *sidebar;
   GtkStack             *stack;
   AdwWindowTitle       *shop_title;
@@ -170,6 +175,8 @@ sd_window_show_page (SdWindow   *self,
     }
   row = gtk_list_box_get_row_at_index (self->sidebar, index);
   gtk_stack_set_visible_child_name (self->stack, name);
+  /* Folded, the page rather than the sidebar. */
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
   adw_window_title_set_title (self->page_title, _(info->title));
   if (gtk_list_box_get_selected_row (self->sidebar) != row)
     gtk_list_box_select_row (self->sidebar, row);
@@ -715,6 +722,39 @@ sd_window_run_job (SdWindow            *self,
   sd_job_run_async (job, job_done_cb, run);
 }
 
+/* ---- Folding ---------------------------------------------------------------------- */
+
+static gboolean
+apply_fold_cb (gpointer data)
+{
+  SdWindow *self = data;
+  gboolean wide = gtk_widget_get_width (GTK_WIDGET (self)) >= FOLD_BELOW_WIDTH;
+
+  self->fold_idle = 0;
+  if (adw_leaflet_get_can_unfold (self->leaflet) != wide)
+    {
+      adw_leaflet_set_can_unfold (self->leaflet, wide);
+      if (!wide)
+        adw_leaflet_set_visible_child (self->leaflet, self->content);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* AdwLeaflet folds only when its children do not fit (libadwaita 1.2 has no breakpoints):
+ * below a width the window says it may not unfold, outside the allocation. */
+static void
+sd_window_size_allocate (GtkWidget *widget,
+                         int        width,
+                         int        height,
+                         int        baseline)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (sd_window_parent_class)->size_allocate (widget, width, height, baseline);
+  if (adw_leaflet_get_can_unfold (self->leaflet) != (width >= FOLD_BELOW_WIDTH) && self->fold_idle == 0)
+    self->fold_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_fold_cb, self, NULL);
+}
+
 /* ---- GObject ---------------------------------------------------------------------- */
 
 static void
@@ -729,6 +769,7 @@ sd_window_dispose (GObject *object)
       self->frame_stats_auto = FALSE;
     }
   g_clear_object (&self->frame_stats);
+  g_clear_handle_id (&self->fold_idle, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->store);
@@ -763,6 +804,7 @@ sd_window_class_init (SdWindowClass *klass)
 
   object_class->dispose = sd_window_dispose;
   object_class->get_property = sd_window_get_property;
+  widget_class->size_allocate = sd_window_size_allocate;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
@@ -773,6 +815,7 @@ sd_window_class_init (SdWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, content);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, shop_title);

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sd-columns.h"
 #include "sd-condition-row.h"
 #include "sd-coupon-engine.h"
 #include "sd-coupon-interest.h"
@@ -1432,6 +1433,7 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (SD_TYPE_COLUMNS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-coupons-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, spinner);
