@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ui-demo-window.h"
+#include "ui-test-util.h"
 
 /* "recommendations:ID" is that page with a customer open (its fullest state). */
 static const char *const pages[] = {
@@ -23,23 +24,6 @@ static const char *const pages[] = {
 };
 
 static const struct { int width, height; } sizes[] = { { 1024, 700 }, { 800, 600 } };
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static int
 surface_width (GtkWidget *window)
@@ -64,7 +48,7 @@ wait_for_size (GtkWidget *window,
     {
       if (surface_width (window) == width && surface_height (window) == height)
         return TRUE;
-      spin (50);
+      ui_test_spin (50);
     }
   return FALSE;
 }
@@ -206,7 +190,7 @@ test_sizes (gconstpointer data)
           /* again for each page: a window that had to grow for one page keeps its size */
           gtk_window_set_default_size (GTK_WINDOW (window), sizes[s].width, sizes[s].height);
           /* the pages load in jobs: let them fill in */
-          spin (p == 0 && s == 0 ? 3000 : 1200);
+          ui_test_spin (p == 0 && s == 0 ? 3000 : 1200);
           if (!wait_for_size (window, sizes[s].width, sizes[s].height))
             {
               GtkWidget *page = sd_window_get_page (t->window, sd_window_get_visible_page (t->window));
