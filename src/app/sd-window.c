@@ -77,6 +77,9 @@ struct _SdWindow
   SdFrameStats         *frame_stats;
   gboolean              frame_stats_auto;
   gboolean              shop_settings_pending;   /* asked for before a shop was open */
+  gboolean              was_active;    /* the person has had the window in front */
+  guint                 notifier_watch[2];
+  guint                 notifiers;     /* notification services on the session bus, by bit */
 };
 
 static void page_host_iface_init (SdPageHostInterface *iface);
@@ -621,8 +624,10 @@ notify_if_away (SdWindow *self,
   g_autofree char *title = NULL;
   const char *body = NULL;
 
-  /* Every notification backend talks D-Bus; without a session bus there is no one to tell. */
-  if (app == NULL || g_application_get_dbus_connection (app) == NULL ||
+  /* Every notification backend talks D-Bus; without a session bus there is no one to tell.
+   * A window never in front (a display without a window manager) has nobody who went away. */
+  if (app == NULL || g_application_get_dbus_connection (app) == NULL || !self->was_active ||
+      (self->notifiers == 0 && !g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS)) ||
       gtk_window_is_active (GTK_WINDOW (self)) || sd_job_get_elapsed_us (job) < NOTIFY_AFTER_US)
     return;
 
@@ -646,12 +651,50 @@ notify_if_away (SdWindow *self,
   g_application_send_notification (app, NOTIFICATION_ID, notification);
 }
 
+/* GLib warns when it has no service to send a notification to (a bare session bus, as under
+ * Xvfb): notify only where one is there, or through the portal in a sandbox. */
+static void
+notifier_appeared_cb (GDBusConnection *connection,
+                      const char      *name,
+                      const char      *owner,
+                      gpointer         user_data)
+{
+  SdWindow *self = user_data;
+  self->notifiers |= g_str_equal (name, "org.gtk.Notifications") ? 1 : 2;
+}
+
+static void
+notifier_vanished_cb (GDBusConnection *connection,
+                      const char      *name,
+                      gpointer         user_data)
+{
+  SdWindow *self = user_data;
+  self->notifiers &= ~(g_str_equal (name, "org.gtk.Notifications") ? 1u : 2u);
+}
+
+static void
+watch_notifiers (SdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GDBusConnection *bus = app ? g_application_get_dbus_connection (G_APPLICATION (app)) : NULL;
+  static const char *const names[] = { "org.gtk.Notifications", "org.freedesktop.Notifications" };
+
+  if (bus == NULL || self->notifier_watch[0])
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    self->notifier_watch[i] = g_bus_watch_name_on_connection (bus, names[i], G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                              notifier_appeared_cb, notifier_vanished_cb,
+                                                              self, NULL);
+}
+
 /* Back at the window: the notification has done its job. */
 static void
 is_active_changed_cb (SdWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
+  self->was_active |= gtk_window_is_active (GTK_WINDOW (self));
+  watch_notifiers (self);
   if (app && g_application_get_dbus_connection (G_APPLICATION (app)) &&
       gtk_window_is_active (GTK_WINDOW (self)))
     g_application_withdraw_notification (G_APPLICATION (app), NOTIFICATION_ID);
@@ -770,6 +813,8 @@ sd_window_dispose (GObject *object)
     }
   g_clear_object (&self->frame_stats);
   g_clear_handle_id (&self->fold_idle, g_source_remove);
+  for (guint i = 0; i < G_N_ELEMENTS (self->notifier_watch); i++)
+    g_clear_handle_id (&self->notifier_watch[i], g_bus_unwatch_name);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->store);

@@ -776,8 +776,13 @@ static char *
 money (Turn *t, gint64 cents)
 {
   g_autofree char *cur = sd_store_get_setting (t->self->store, "shop.currency");
-  const char *sym = g_strcmp0 (cur, "EUR") == 0 ? "€" : g_strcmp0 (cur, "USD") == 0 ? "$"
-                  : g_strcmp0 (cur, "CNY") == 0 ? "¥" : "£";
+  const char *sym = cur == NULL || *cur == '\0' || g_strcmp0 (cur, "GBP") == 0 ? "£"
+                  : g_strcmp0 (cur, "EUR") == 0 ? "€" : g_strcmp0 (cur, "USD") == 0 ? "$"
+                  : g_strcmp0 (cur, "CNY") == 0 || g_strcmp0 (cur, "JPY") == 0 ? "¥" : NULL;
+
+  /* Any other currency Shop Settings offers by its code: "CHF 12.50", never a wrong £. */
+  if (sym == NULL)
+    return g_strdup_printf ("%s %" G_GINT64_FORMAT ".%02d", cur, cents / 100, (int) (ABS (cents) % 100));
   return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", sym, cents / 100, (int) (ABS (cents) % 100));
 }
 
