@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sd-demo.h"
 #include "sd-format.h"
@@ -382,6 +383,9 @@ show_shop_header (SdOverviewPage *self)
     {
       g_free (name);
       name = g_path_get_basename (sd_store_get_path (self->store));
+      /* "or.sqlite" reads as "or" */
+      if (strrchr (name, '.') && strrchr (name, '.') != name)
+        *strrchr (name, '.') = '\0';
     }
   gtk_label_set_text (self->shop_name, name);
 

@@ -24,6 +24,14 @@ static const char *const policy_keys[SD_SHOP_N_POLICIES] = {
   "policy.payment", "policy.cancellation",
 };
 
+/* What people call each policy, for the checks' messages. */
+static const char *const policy_names[SD_SHOP_N_POLICIES] = {
+  N_("Returns"), N_("Shipping"), N_("Opening Hours"), N_("Warranty"), N_("Payment Methods"),
+  N_("Cancellation"),
+};
+
+static const char *const lang_names[SD_SHOP_N_LANGS] = { N_("English"), N_("Chinese") };
+
 /* The currencies a shop is likely to sell in, by ISO 4217 code, sorted by code. */
 static const struct { const char *code; const char *name; } currencies[] = {
   { "AED", N_("UAE Dirham") },          { "ARS", N_("Argentine Peso") },
@@ -499,8 +507,12 @@ sd_shop_settings_validate (const SdShopSettings  *settings,
       if (!check_text (settings->name[l], _("Shop name"), error))
         return FALSE;
       for (guint p = 0; p < SD_SHOP_N_POLICIES; p++)
-        if (!check_text (settings->policy[p][l], policy_keys[p], error))
-          return FALSE;
+        {
+          /* TRANSLATORS: a policy and its language, naming a field: "Returns (Chinese)" */
+          g_autofree char *field = g_strdup_printf (_("%s (%s)"), _(policy_names[p]), _(lang_names[l]));
+          if (!check_text (settings->policy[p][l], field, error))
+            return FALSE;
+        }
     }
 
   if (settings->currency && *settings->currency && !sd_currency_is_known (settings->currency))
