@@ -43,6 +43,7 @@ static const KindInfo kinds[] = {
   { SD_COND_CART_TAG, N_("Basket has tag"), VALUE_TEXT, N_("vintage, heart"), SD_SHOP_VALUE_TAG },
   { SD_COND_BOUGHT_CATEGORY, N_("Has bought from"), VALUE_TEXT, N_("categories"), SD_SHOP_VALUE_CATEGORY },
   { SD_COND_REVIEWS_GIVEN, N_("Reviews written"), VALUE_NUMBER, "1", -1 },
+  { SD_COND_IN_SEGMENT, N_("In audience"), VALUE_TEXT, N_("a saved audience's name"), -1 },
 };
 
 /* What the check says of a name the shop does not have, per kind of value. */
@@ -78,6 +79,7 @@ struct _SdConditionRow
   char          *currency_code;
   char          *unknown;    /* the name the hint is about */
   char          *suggestion; /* what clicking the hint puts in its place */
+  char         **audiences;  /* saved audiences, suggested for “In audience” */
 };
 
 G_DEFINE_FINAL_TYPE (SdConditionRow, sd_condition_row, GTK_TYPE_LIST_BOX_ROW)
@@ -331,6 +333,21 @@ update_visibility (SdConditionRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->currency), info->value == VALUE_MONEY && self->currency_code != NULL);
   gtk_entry_set_placeholder_text (self->value, info->placeholder ? _(info->placeholder) : NULL);
   update_suggestions (self);
+  if (info->kind == SD_COND_IN_SEGMENT && self->audiences && self->audiences[0])
+    {
+      /* The shop's own audiences as the example, and all of them as you type. */
+      g_autofree char *some = g_strjoinv (", ", self->audiences);
+      /* TRANSLATORS: placeholder of the value of an “In audience” condition; %s lists saved audiences */
+      g_autofree char *hint = g_strdup_printf (_("one of: %s"), some);
+      gtk_entry_set_placeholder_text (self->value, hint);
+    }
+  /* “In audience” completes the saved audiences; the other kinds the shop's values. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (info->kind == SD_COND_IN_SEGMENT && g_object_get_data (G_OBJECT (self), "audience-completion"))
+    gtk_entry_set_completion (self->value, g_object_get_data (G_OBJECT (self), "audience-completion"));
+  else
+    gtk_entry_set_completion (self->value, self->completion);
+  G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
 static void
@@ -366,6 +383,28 @@ parse_number (const char *text,
     return FALSE;
   *out = money ? round (x * 100.0) : x;
   return TRUE;
+}
+
+void
+sd_condition_row_set_audiences (SdConditionRow     *self,
+                                const char * const *names)
+{
+  GtkListStore *model;
+  GtkEntryCompletion *completion;
+
+  g_return_if_fail (SD_IS_CONDITION_ROW (self));
+  g_strfreev (self->audiences);
+  self->audiences = g_strdupv ((char **) names);
+  model = gtk_list_store_new (1, G_TYPE_STRING);
+  for (guint i = 0; names && names[i]; i++)
+    gtk_list_store_insert_with_values (model, NULL, -1, 0, names[i], -1);
+  completion = gtk_entry_completion_new ();
+  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (model));
+  gtk_entry_completion_set_text_column (completion, 0);
+  gtk_entry_completion_set_inline_completion (completion, TRUE);
+  g_object_set_data_full (G_OBJECT (self), "audience-completion", completion, g_object_unref);
+  g_object_unref (model);
+  update_visibility (self);
 }
 
 SdCondition *
@@ -508,9 +547,19 @@ sd_condition_row_dispose (GObject *object)
 }
 
 static void
+sd_condition_row_finalize (GObject *object)
+{
+  SdConditionRow *self = SD_CONDITION_ROW (object);
+
+  g_strfreev (self->audiences);
+  G_OBJECT_CLASS (sd_condition_row_parent_class)->finalize (object);
+}
+
+static void
 sd_condition_row_class_init (SdConditionRowClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = sd_condition_row_dispose;
+  G_OBJECT_CLASS (klass)->finalize = sd_condition_row_finalize;
   signals[SIGNAL_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);

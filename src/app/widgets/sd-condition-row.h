@@ -33,6 +33,9 @@ const char  *sd_condition_row_get_hint (SdConditionRow *self);
 /* Applies the hint's suggestion, as a click on it does; FALSE when there is none. */
 gboolean     sd_condition_row_apply_suggestion (SdConditionRow *self);
 /* NULL with @error naming the row's problem when its value cannot be read. */
+/* Saved audiences (NULL-terminated names) the “In audience” condition suggests. */
+void         sd_condition_row_set_audiences (SdConditionRow     *self,
+                                             const char * const *names);
 SdCondition *sd_condition_row_build (SdConditionRow    *self,
                                      GError           **error);
 
