@@ -20,6 +20,7 @@
 #include "sd-json.h"
 #include "sd-json-writer.h"
 #include "sd-model-store.h"
+#include "sd-shop-settings.h"
 
 #define NEGATIVE_THRESHOLD 0.55
 #define CLARIFY_MARGIN 0.12
@@ -304,6 +305,7 @@ struct _SdDialogue
   gint64                   rec_model_id;
   gboolean                 rec_tried;
   char                    *order_example;  /* the shape of this shop's order numbers */
+  GStrv                    order_formats;  /* the shop's own, or learned from its orders */
 };
 
 G_DEFINE_FINAL_TYPE (SdDialogue, sd_dialogue, G_TYPE_OBJECT)
@@ -326,6 +328,7 @@ sd_dialogue_finalize (GObject *object)
     self->recommend_destroy (self->recommend_data);
   drop_coupons (self);
   g_clear_pointer (&self->order_example, g_free);
+  g_clear_pointer (&self->order_formats, g_strfreev);
   g_clear_pointer (&self->popular, g_array_unref);
   g_clear_object (&self->rec_model);
   g_clear_pointer (&self->rec_train, sd_interactions_unref);
@@ -844,8 +847,13 @@ static char *
 money (Turn *t, gint64 cents)
 {
   g_autofree char *cur = sd_store_get_setting (t->self->store, "shop.currency");
-  const char *sym = g_strcmp0 (cur, "EUR") == 0 ? "€" : g_strcmp0 (cur, "USD") == 0 ? "$"
-                  : g_strcmp0 (cur, "CNY") == 0 ? "¥" : "£";
+  const char *sym = cur == NULL || *cur == '\0' || g_strcmp0 (cur, "GBP") == 0 ? "£"
+                  : g_strcmp0 (cur, "EUR") == 0 ? "€" : g_strcmp0 (cur, "USD") == 0 ? "$"
+                  : g_strcmp0 (cur, "CNY") == 0 || g_strcmp0 (cur, "JPY") == 0 ? "¥" : NULL;
+
+  /* Any other currency Shop Settings offers by its code: "CHF 12.50", never a wrong £. */
+  if (sym == NULL)
+    return g_strdup_printf ("%s %" G_GINT64_FORMAT ".%02d", cur, cents / 100, (int) (ABS (cents) % 100));
   return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", sym, cents / 100, (int) (ABS (cents) % 100));
 }
 
@@ -876,19 +884,22 @@ find_order (Turn *t, const char *value, Order *o)
     d++;
   digits = g_strdup (d);
   const char *candidates[] = {
-    value, digits, NULL, NULL
+    value, digits, NULL, NULL, NULL
   };
   g_autofree char *hash = g_strconcat ("#", digits, NULL);
   g_autofree char *sd = g_strconcat ("SD-", digits, NULL);
+  /* formats match letters in any case: "inv-000123" is INV-000123 */
+  g_autofree char *upper = g_ascii_strup (value, -1);
   candidates[2] = hash;
   candidates[3] = sd;
+  candidates[4] = upper;
 
   g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
       "SELECT id, customer_id, external_id, status, placed_at FROM orders "
-      "WHERE external_id IN (?1, ?2, ?3, ?4) LIMIT 1", NULL);
+      "WHERE external_id IN (?1, ?2, ?3, ?4, ?5) LIMIT 1", NULL);
   if (stmt == NULL)
     return FALSE;
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 5; i++)
     sqlite3_bind_text (stmt, i + 1, candidates[i], -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return FALSE;
@@ -1849,38 +1860,111 @@ finish_trace (Turn *t)
   g_ptr_array_add (s->turns, r);
 }
 
-/* What this shop's order numbers look like, for "Which order? It looks like …": the newest
- * order's number with its digits replaced (581433 → 123456, SD-100234 → SD-123456), so the
- * shape is real and no customer's number is shown. */
+static const char *const *
+order_formats (SdDialogue *self)
+{
+  if (self->order_formats == NULL)
+    self->order_formats = sd_shop_order_formats (self->store, NULL);
+  return (const char *const *) self->order_formats;
+}
+
+/* What this shop's order numbers look like, for "Which order? It looks like …": its first
+ * format with digits filled in (###### → 123456, SD-###### → SD-123456), so the shape is
+ * real and no customer's number is shown. */
 static const char *
 order_example (SdDialogue *self)
 {
   if (self->order_example == NULL)
     {
-      g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
-          "SELECT external_id FROM orders ORDER BY id DESC LIMIT 1", NULL);
-      const char *newest = stmt && sqlite3_step (stmt) == SQLITE_ROW
-                           ? (const char *) sqlite3_column_text (stmt, 0) : NULL;
-      GString *shape = g_string_new (NULL);
-      guint digit = 0;
-
-      for (const char *p = newest ? newest : "SD-000000"; *p && shape->len < 24; p++)
-        g_string_append_c (shape, g_ascii_isdigit (*p) ? "1234567890"[digit++ % 10] : *p);
-      self->order_example = g_string_free (shape, FALSE);
+      const char *const *formats = order_formats (self);
+      self->order_example = sd_order_format_example (formats[0] ? formats[0] : "SD-######");
     }
   return self->order_example;
+}
+
+static void
+take_order_span (SdTurnTrace *trace,
+                 gsize        start,
+                 gsize        len)
+{
+  SdEntity *e;
+
+  /* A span taken as a quantity or phone number is an order number here. */
+  for (guint i = trace->entities->len; i > 0; i--)
+    {
+      SdEntity *old = trace->entities->pdata[i - 1];
+      if (old->start < start + len && start < old->end)
+        g_ptr_array_remove_index (trace->entities, i - 1);
+    }
+  e = g_new0 (SdEntity, 1);
+  e->kind = SD_ENTITY_ORDER_ID;
+  e->start = start;
+  e->end = start + len;
+  e->text = g_strndup (trace->text + start, len);
+  e->value = g_strndup (trace->text + start, len);
+  g_ptr_array_add (trace->entities, e);
+}
+
+/* A word of the message in one of the shop's order-number formats ("C536379",
+ * "INV-004211"), if exactly one is: a shop's own numbers need no "order" before them. */
+static gboolean
+take_formatted_order_number (SdDialogue  *self,
+                             SdTurnTrace *trace)
+{
+  const char *const *formats = order_formats (self);
+  const char *text = trace->text;
+  gsize start = 0, len = 0;
+  guint found = 0;
+
+  for (gsize i = 0; text[i]; )
+    {
+      gsize j = i;
+      while (text[j] && ((guchar) text[j] >= 0x80 || g_ascii_isalnum (text[j]) ||
+                         strchr ("-_/#.", text[j])))
+        j++;
+      /* a sentence's full stop is not part of the number */
+      while (j > i && text[j - 1] == '.')
+        j--;
+      if (j > i)
+        {
+          g_autofree char *word = g_strndup (text + i, j - i);
+          const char *w = word;
+          if (*w == '#' && !(formats[0] && formats[0][0] == '#'))
+            w++;
+          for (guint k = 0; formats[k]; k++)
+            if (sd_order_format_matches (formats[k], w))
+              {
+                found++;
+                start = i + (gsize) (w - word);
+                len = strlen (w);
+                break;
+              }
+          i = j;
+        }
+      else
+        i++;
+    }
+  if (found != 1)
+    return FALSE;
+  take_order_span (trace, start, len);
+  return TRUE;
 }
 
 /* In reply to "Which order?", a message that is just a number ("581433", "it's #581433")
  * names the order: a shop's own numbers often have no prefix, and without the word
  * "order" before it the extractor rightly does not call a bare number an order. */
 static void
-take_bare_order_number (SdTurnTrace *trace)
+take_bare_order_number (SdDialogue  *self,
+                        SdTurnTrace *trace)
 {
   const char *text = trace->text;
   gsize start = 0, len = 0;
   guint runs = 0;
 
+  if (g_utf8_strlen (text, -1) > 40)
+    return;
+  if (take_formatted_order_number (self, trace))
+    return;
   for (gsize i = 0; text[i]; )
     {
       if (g_ascii_isdigit (text[i]))
@@ -1899,24 +1983,9 @@ take_bare_order_number (SdTurnTrace *trace)
       else
         i++;
     }
-  if (runs != 1 || len < 3 || len > 20 || g_utf8_strlen (text, -1) > 40)
+  if (runs != 1 || len < 3 || len > 20)
     return;
-  /* A span taken as a quantity or phone number is an order number here. */
-  for (guint i = trace->entities->len; i > 0; i--)
-    {
-      SdEntity *e = trace->entities->pdata[i - 1];
-      if (e->start < start + len && start < e->end)
-        g_ptr_array_remove_index (trace->entities, i - 1);
-    }
-  {
-    SdEntity *e = g_new0 (SdEntity, 1);
-    e->kind = SD_ENTITY_ORDER_ID;
-    e->start = start;
-    e->end = start + len;
-    e->text = g_strndup (text + start, len);
-    e->value = g_strndup (text + start, len);
-    g_ptr_array_add (trace->entities, e);
-  }
+  take_order_span (trace, start, len);
 }
 
 static void
@@ -1986,7 +2055,7 @@ sd_dialogue_respond (SdDialogue    *self,
   trace->entities = sd_entity_extractor_extract (self->extractor, trace->text, self->now);
   if (session->form && !session->form_paused && order_form_intent (session->form) &&
       !has_entity (trace->entities, SD_ENTITY_ORDER_ID))
-    take_bare_order_number (trace);
+    take_bare_order_number (self, trace);
   var (&t, "order_example", order_example (self));
   sd_sentiment_predict (self->sentiment, trace->text, &trace->sentiment);
   t.negative = trace->sentiment.label == SD_SENTIMENT_NEGATIVE &&
