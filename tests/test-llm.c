@@ -11,6 +11,7 @@
 
 #include "llm-test-server.h"
 #include "sd-dialogue.h"
+#include "sd-json.h"
 #include "sd-llm-reply.h"
 
 typedef struct {
@@ -523,6 +524,100 @@ test_replay_facts (Fixture *f, gconstpointer data)
   g_assert_cmpuint (changed->len, ==, 1);
 }
 
+/* shopdesk-cli chat --llm-url: the trace's generation, and the fallbacks, from a terminal. */
+static char *
+run_chat (Fixture     *f,
+          const char  *input,
+          int         *status,
+          char       **err,
+          ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) in = g_bytes_new (input, strlen (input));
+  g_autoptr(GBytes) out = NULL, errors = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  /* an empty key: no keyring is asked */
+  g_subprocess_launcher_setenv (launcher, "SHOPDESK_LLM_API_KEY", "", TRUE);
+  g_ptr_array_add (argv, (char *) g_getenv ("SD_CLI"));
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, f->path);
+  g_ptr_array_add (argv, "chat");
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate (proc, in, NULL, &out, &errors, &error));
+  g_assert_no_error (error);
+  *status = g_subprocess_get_exit_status (proc);
+  *err = g_strndup (g_bytes_get_data (errors, NULL), g_bytes_get_size (errors));
+  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+static void
+test_cli (Fixture *f, gconstpointer data)
+{
+  int status;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_getenv ("SD_CLI") == NULL)
+    {
+      g_test_skip ("SD_CLI is not set: run through meson test");
+      return;
+    }
+  test_server_set (f->server, SCRIPT_ECHO_DRAFT, NULL);
+  out = run_chat (f, "Where is my order SD-100001?\n", &status, &err, "--customer", "C1", "--json",
+                  "--llm-url", f->server->url, "--llm-model", "tiny", NULL);
+  g_assert_cmpint (status, ==, 0);
+  {
+    g_autoptr(SdJsonNode) trace = sd_json_parse (out, -1, "trace", &error);
+    g_assert_no_error (error);
+    SdJsonNode *gen = sd_json_node_get_member (trace, "generation");
+    g_assert_nonnull (gen);
+    g_assert_true (sd_json_node_get_boolean (sd_json_node_get_member (gen, "used")));
+    g_assert_cmpint (sd_json_node_get_node_type (sd_json_node_get_member (gen, "rejected_reason")), ==, SD_JSON_NULL);
+    g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (gen, "latency_ms")), >=, 0);
+    g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (gen, "tokens")), >, 1);
+  }
+  g_assert_nonnull (strstr (f->server->bodies->pdata[0], "\"model\":\"tiny\""));
+
+  test_server_set (f->server, SCRIPT_INVENT_PRICE, NULL);
+  g_free (out);
+  g_free (err);
+  out = run_chat (f, "Where is my order SD-100001?\n", &status, &err, "--customer", "C1", "--json",
+                  "--llm-url", f->server->url, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "\"used\":false"));
+  g_assert_nonnull (strstr (out, "\"rejected_reason\":\"invented_number\""));
+
+  /* a dead server: the template reply, and why */
+  g_free (out);
+  g_free (err);
+  out = run_chat (f, "Where is my order SD-100001?\n", &status, &err, "--customer", "C1",
+                  "--llm-url", "http://127.0.0.1:9", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "bot> Order SD-100001"));
+  g_assert_nonnull (strstr (out, "language model unreachable — answered from templates"));
+
+  /* a server beyond the local network needs the user's say-so */
+  g_free (out);
+  g_free (err);
+  out = run_chat (f, "hi\n", &status, &err, "--llm-url", "https://llm.example.com/v1", NULL);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, "--llm-allow-remote"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -542,6 +637,7 @@ main (int argc, char **argv)
   g_test_add ("/llm/reply/unfaithful", Fixture, NULL, fixture_set_up, test_reply_unfaithful, fixture_tear_down);
   g_test_add ("/llm/reply/unreachable", Fixture, NULL, fixture_set_up, test_reply_unreachable, fixture_tear_down);
   g_test_add ("/llm/reply/privacy", Fixture, NULL, fixture_set_up, test_privacy, fixture_tear_down);
+  g_test_add ("/llm/cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
   g_test_add ("/llm/replay-facts", Fixture, NULL, fixture_set_up, test_replay_facts, fixture_tear_down);
   return g_test_run ();
 }
