@@ -217,10 +217,28 @@ normalize (const char *text)
   return folded;
 }
 
+/* The span of the current match, to blank out once the match info is done with the text. */
 static void
-blank (char *text, int start, int end)
+add_span (GArray           *spans,
+          const GMatchInfo *info)
 {
-  memset (text + start, ' ', end - start);
+  int start, end;
+
+  g_match_info_fetch_pos (info, 0, &start, &end);
+  g_array_append_val (spans, start);
+  g_array_append_val (spans, end);
+}
+
+/* What a check has seen becomes spaces, so that the next check does not see its digits. */
+static void
+blank_spans (char   *text,
+             GArray *spans)
+{
+  for (guint i = 0; i + 1 < spans->len; i += 2)
+    {
+      int start = g_array_index (spans, int, i), end = g_array_index (spans, int, i + 1);
+      memset (text + start, ' ', end - start);
+    }
 }
 
 /* --- dates --------------------------------------------------------------------------- */
@@ -280,7 +298,6 @@ find_dates (char *text, gboolean blank_out)
           g_autofree char *b = g_match_info_fetch (info, 2);
           g_autofree char *c = g_match_info_fetch (info, 3);
           Date d = { 0 };
-          int start, end;
           switch (p)
             {
             case 0: d = (Date) { atoi (a), atoi (b), atoi (c) }; break;
@@ -297,16 +314,13 @@ find_dates (char *text, gboolean blank_out)
           if (d.month >= 1 && d.month <= 12 && d.day >= 1 && d.day <= 31)
             {
               g_array_append_val (dates, d);
-              g_match_info_fetch_pos (info, 0, &start, &end);
-              g_array_append_val (spans, start);
-              g_array_append_val (spans, end);
+              add_span (spans, info);
             }
           g_match_info_next (info, NULL);
         }
       /* blanked after the pass: the match info still reads the text */
       if (blank_out)
-        for (guint i = 0; i + 1 < spans->len; i += 2)
-          blank (text, g_array_index (spans, int, i), g_array_index (spans, int, i + 1));
+        blank_spans (text, spans);
     }
   return dates;
 }
@@ -638,20 +652,16 @@ sd_guardrails_check (const SdGuardrailInput *input,
         while (g_match_info_matches (info))
           {
             g_autofree char *found = g_match_info_fetch (info, 0);
-            int start, end;
             gsize n = strlen (found);
             while (n && strchr (".,;:!?", found[n - 1]))
               found[--n] = '\0';
             if (!strstr (evidence, found))
               return fail (verdict, SD_GUARDRAIL_CONTACT,
                            g_strdup_printf (_("“%s” is not in the facts"), found));
-            g_match_info_fetch_pos (info, 0, &start, &end);
-            g_array_append_val (spans, start);
-            g_array_append_val (spans, end);
+            add_span (spans, info);
             g_match_info_next (info, NULL);
           }
-        for (guint i = 0; i + 1 < spans->len; i += 2)
-          blank (text, g_array_index (spans, int, i), g_array_index (spans, int, i + 1));
+        blank_spans (text, spans);
       }
   }
 
@@ -689,7 +699,6 @@ sd_guardrails_check (const SdGuardrailInput *input,
       {
         g_autofree char *found = g_match_info_fetch (info, 0);
         g_autofree char *digits = digits_only (found);
-        int start, end;
         if (strlen (digits) >= 8)
           {
             if (!phone_known (known->str, digits))
@@ -698,15 +707,12 @@ sd_guardrails_check (const SdGuardrailInput *input,
                 return fail (verdict, SD_GUARDRAIL_CONTACT,
                              g_strdup_printf (_("The phone number “%s” is not in the facts"), g_strstrip (found)));
               }
-            g_match_info_fetch_pos (info, 0, &start, &end);
-            g_array_append_val (spans, start);
-            g_array_append_val (spans, end);
+            add_span (spans, info);
           }
         g_match_info_next (info, NULL);
       }
     g_string_free (known, TRUE);
-    for (guint i = 0; i + 1 < spans->len; i += 2)
-      blank (text, g_array_index (spans, int, i), g_array_index (spans, int, i + 1));
+    blank_spans (text, spans);
   }
 
   /* codes (order numbers with letters, coupon codes), then bare numbers */
@@ -725,20 +731,16 @@ sd_guardrails_check (const SdGuardrailInput *input,
           {
             g_autofree char *key = alnum_only (token);
             g_autofree char *digits = digits_only (token);
-            int start, end;
             /* SD-100234 for #100234 is the same order; SAVE20 for nothing is invented */
             if (!g_hash_table_contains (codes, key) &&
                 !(strlen (digits) >= 4 && number_known (numbers, g_ascii_strtod (digits, NULL))))
               return fail (verdict, SD_GUARDRAIL_NUMBER,
                            g_strdup_printf (_("The code “%s” is not in the facts"), token));
-            g_match_info_fetch_pos (info, 0, &start, &end);
-            g_array_append_val (spans, start);
-            g_array_append_val (spans, end);
+            add_span (spans, info);
           }
         g_match_info_next (info, NULL);
       }
-    for (guint i = 0; i + 1 < spans->len; i += 2)
-      blank (text, g_array_index (spans, int, i), g_array_index (spans, int, i + 1));
+    blank_spans (text, spans);
 
     g_clear_pointer (&info, g_match_info_free);
     g_regex_match (number_regex (), text, 0, &info);
