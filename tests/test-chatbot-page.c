@@ -8,6 +8,7 @@
 #include "sd-application.h"
 #include "sd-chatbot-page.h"
 #include "sd-demo.h"
+#include "sd-llm-client.h"
 #include "sd-window.h"
 #include "llm-test-server.h"
 #include "ui-demo-window.h"
@@ -114,6 +115,14 @@ generated (void)
   return sd_chatbot_page_get_trace (page (), n - 1)->generation;
 }
 
+static char *
+no_key (const char *endpoint,
+        gpointer    data,
+        GError    **error)
+{
+  return NULL;
+}
+
 /* Generated and side-by-side replies from a scripted server on loopback: a faithful reply
  * is streamed in and sent; an invented price is rejected and the template reply stays; a
  * server that stalls can be stopped, and one that is gone costs nothing but the generated
@@ -126,6 +135,8 @@ test_generated (void)
   const SdTurnGeneration *g;
   g_autofree char *template_reply = NULL;
 
+  /* no key, and no keyring asked for one */
+  sd_llm_key_set_source (no_key, NULL, NULL);
   sd_window_show_page (window, "chatbot");
   gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.new", NULL);
   UI_WAIT_UNTIL (!sd_chatbot_page_get_busy (page ()), 120);

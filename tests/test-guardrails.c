@@ -70,6 +70,13 @@ static const Scene payment_en = {
   "I was charged twice"
 };
 
+static const Scene hours_en = {
+  "en",
+  { "Our team answers Monday to Friday, 9:00–17:30.", "UK delivery takes 2–3 working days and costs £3.95; free over £50.", NULL },
+  "Our team answers Monday to Friday, 9:00–17:30. UK delivery takes 2–3 working days and costs £3.95; free over £50.",
+  "when are you open and how much is delivery?"
+};
+
 static const Scene order_zh = {
   "zh_CN",
   { "SD-100234", "已发货", "2026-03-03", "2 × 陶瓷咖啡杯、1 × 薰衣草香薰蜡烛", "已发货的订单通常3-5个工作日送达。", NULL },
@@ -138,6 +145,9 @@ static const Case faithful[] = {
   { &products_en, "Yes, we do: Ceramic Coffee Mug, £12.99, in stock." },
   { &products_en, "I found the Ceramic Coffee Mug (£12.99) in stock, and the Ceramic Tea Cup at £9.50, currently unavailable." },
   { &greeting_en, "Hi Alice! I can help with your orders, products, returns, shipping and coupons. What do you need?" },
+  { &hours_en, "We're here Monday to Friday from 9am to 5:30pm. Delivery in the UK takes 2 to 3 working days for £3.95, "
+               "and it's free on orders over £50." },
+  { &hours_en, "You can reach us weekdays, 9:00 to 17:30. UK delivery costs £3.95 (free delivery over £50) and takes 2–3 working days." },
   { &payment_en, "Sorry for the trouble! We take cards, PayPal, Alipay and WeChat Pay. A double charge is released by your "
                  "bank within five working days; if not, a person can look into it." },
   { &order_zh, "您好！您的订单SD-100234已经发货啦，是3月3日下的单，里面有两件陶瓷咖啡杯和一支薰衣草香薰蜡烛，预计3到5个工作日送达。" },
@@ -174,6 +184,8 @@ static const Case unfaithful[] = {
   { &products_en, "The Ceramic Coffee Mug is in stock, and we'll send it with free shipping.", SD_GUARDRAIL_PROMISE },
   { &products_en, "Use discount code WELCOME for the Ceramic Coffee Mug.", SD_GUARDRAIL_PROMISE },
   { &products_en, "Use SAVE20 at checkout for the Ceramic Coffee Mug.", SD_GUARDRAIL_NUMBER },
+  { &hours_en, "We're here Monday to Friday from 9am to 6pm.", SD_GUARDRAIL_NUMBER },
+  { &order_en, "Your order SD-100234 has shipped, and delivery was free of charge: free shipping on us.", SD_GUARDRAIL_PROMISE },
   { &order_en, "您的订单SD-100234已发货。", SD_GUARDRAIL_LANGUAGE },
   { &order_en, "", SD_GUARDRAIL_EMPTY },
   { &products_zh, "陶瓷咖啡杯售价¥79，有货。", SD_GUARDRAIL_NUMBER },

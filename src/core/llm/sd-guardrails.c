@@ -481,6 +481,24 @@ add_list_lengths (const SdGuardrailInput *input,
     }
 }
 
+/* "9:00–17:30" is said "9am to 5:30pm" too: an afternoon hour counts on the 12-hour clock. */
+static void
+add_clock_hours (const char *evidence,
+                 GArray     *numbers)
+{
+  static GRegex *re;
+  g_autoptr(GMatchInfo) info = NULL;
+
+  g_regex_match (regex (&re, "\\b(1[3-9]|2[0-3]):[0-5]\\d\\b"), evidence, 0, &info);
+  while (g_match_info_matches (info))
+    {
+      g_autofree char *hour = g_match_info_fetch (info, 1);
+      double h = g_ascii_strtod (hour, NULL) - 12;
+      g_array_append_val (numbers, h);
+      g_match_info_next (info, NULL);
+    }
+}
+
 /* --- products and promises ------------------------------------------------------------- */
 
 static gboolean
@@ -524,7 +542,7 @@ static const Promise promises[] = {
   { "free shipping",
     "free\\s+(?:shipping|delivery|postage)|ship(?:ped|ping)?\\s+(?:it\\s+)?(?:for\\s+free|at\\s+no\\s+(?:cost|charge))"
     "|no\\s+(?:shipping|delivery)\\s+(?:fee|cost|charge)|包邮|免运费|免邮|免费(?:配送|送货|发货|邮寄)",
-    "free shipping|free delivery|free postage|包邮|免运费|免邮|免费配送|免费送货" },
+    "free shipping|free delivery|free postage|free\\s+(?:over|above|for|on|from)\\b|包邮|免运费|免邮|免费配送|免费送货" },
   { "discount code",
     "(?:discount|coupon|promo|promotion|voucher|gift)\\s*codes?|\\buse\\s+(?:the\\s+)?code\\b|\\bcode\\s+[a-z0-9]{4,}"
     "|优惠码|折扣码|优惠券码|兑换码|券码",
@@ -720,6 +738,7 @@ sd_guardrails_check (const SdGuardrailInput *input,
     g_autoptr(GHashTable) codes = find_codes (evidence);
     g_autoptr(GArray) numbers = find_numbers (evidence);
     add_list_lengths (input, numbers);
+    add_clock_hours (evidence, numbers);
     g_autoptr(GMatchInfo) info = NULL;
     g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (int));
 
