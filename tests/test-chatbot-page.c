@@ -115,6 +115,28 @@ generated (void)
   return sd_chatbot_page_get_trace (page (), n - 1)->generation;
 }
 
+/* Whether a label in @widget or below it says @text. */
+static gboolean
+shows (GtkWidget  *widget,
+       const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (shows (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+last_row_shows (const char *text)
+{
+  GtkWidget *messages = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page ()), SD_TYPE_CHATBOT_PAGE, "messages"));
+  GtkWidget *last = gtk_widget_get_last_child (messages);
+
+  return last && shows (last, text);
+}
+
 static char *
 no_key (const char *endpoint,
         gpointer    data,
@@ -165,10 +187,12 @@ test_generated (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   ui_test_save_screenshot (GTK_WIDGET (window), "page-chatbot-side-by-side");
 
-  /* a stalled stream: the window answers, the stop button ends it, the template stays */
+  /* a stalled stream: what came in shows in the bubble at once, the window answers, the
+   * stop button ends it, the template stays */
   test_server_set (server, SCRIPT_STALL, "Your order");
   say ("any coupons for me?");
   UI_WAIT_UNTIL (sd_chatbot_page_get_generating (page ()), 30);
+  UI_WAIT_UNTIL (last_row_shows ("Your o"), 30);
   template_reply = g_strdup (sd_chatbot_page_get_last_reply (page ()));
   gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.stop-generating", NULL);
   g = generated ();
