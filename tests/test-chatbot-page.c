@@ -145,6 +145,37 @@ no_key (const char *endpoint,
   return NULL;
 }
 
+/* The reply style is a shop setting, written by the chatbot's worker. */
+static void
+test_reply_style (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+  g_autofree char *tone = NULL;
+  g_autofree char *share = NULL;
+  GtkWidget *box;
+
+  sd_window_show_page (window, "chatbot");
+  UI_WAIT_UNTIL (!sd_chatbot_page_get_busy (page ()), 120);
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.reply-style", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (win))
+        dialog = ADW_MESSAGE_DIALOG (win);
+    }
+  g_assert_nonnull (dialog);
+  box = adw_message_dialog_get_extra_child (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_first_child (box)), "formal and short");
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (gtk_widget_get_last_child (box))));
+  adw_message_dialog_response (dialog, "save");
+  UI_WAIT_UNTIL (!sd_chatbot_page_get_busy (page ()), 60);
+  tone = sd_store_get_setting (sd_chatbot_page_get_store (page ()), "chat.tone");
+  share = sd_store_get_setting (sd_chatbot_page_get_store (page ()), "chat.llm.share_identity");
+  g_assert_cmpstr (tone, ==, "formal and short");
+  g_assert_cmpstr (share, ==, "0");
+}
+
 /* Generated and side-by-side replies from a scripted server on loopback: a faithful reply
  * is streamed in and sent; an invented price is rejected and the template reply stays; a
  * server that stalls can be stopped, and one that is gone costs nothing but the generated
@@ -176,6 +207,8 @@ test_generated (void)
   g_assert_cmpstr (sd_chatbot_page_get_last_reply (page ()), ==, g->text);
   /* the customer's name was a placeholder on the way out, and is back in the reply */
   g_assert_null (strstr (g->text, "[name"));
+  /* the shop's tone went with the prompt */
+  g_assert_nonnull (strstr (server->bodies->pdata[0], "formal and short"));
 
   gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.reply-mode", "s", "side-by-side");
   test_server_set (server, SCRIPT_INVENT_PRICE, NULL);
@@ -227,6 +260,7 @@ main (int    argc,
 
   g_test_add_func ("/chatbot-page/conversation", test_conversation);
   g_test_add_func ("/chatbot-page/correct-this", test_correct_this);
+  g_test_add_func ("/chatbot-page/reply-style", test_reply_style);
   g_test_add_func ("/chatbot-page/generated", test_generated);
   status = g_test_run ();
 
