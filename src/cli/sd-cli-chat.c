@@ -195,8 +195,12 @@ sd_cli_chat (SdCliGlobal  *global,
             }
           printf ("bot> %s\n", reply);
           if (sd_llm_reply_status_text (trace->generation))
-            printf ("     (%s: %s)\n", sd_llm_reply_status_text (trace->generation),
-                    trace->generation->rejected_reason);
+            {
+              /* a guardrail's rejection says which check; a failed request says it all already */
+              gboolean checked = g_strcmp0 (trace->generation->status, "ok") == 0;
+              printf ("     (%s%s%s)\n", sd_llm_reply_status_text (trace->generation),
+                      checked ? ": " : "", checked ? trace->generation->rejected_detail : "");
+            }
           if (explain)
             {
               g_autofree char *raw = sd_turn_trace_format (trace);
