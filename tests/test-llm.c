@@ -350,13 +350,16 @@ test_reply_faithful (Fixture *f, gconstpointer data)
                            "usually arrives 2 to 5 working days after dispatch.";
   Tokens tokens = { 0, g_string_new (NULL) };
 
-  test_server_set (f->server, SCRIPT_FIXED, paraphrase);
+  /* a reasoning model's thinking comes first, with numbers of its own: it is dropped */
+  g_autofree char *with_thinking = g_strconcat ("<think>The customer wants order 42, maybe £999.</think>\n", paraphrase, NULL);
+  test_server_set (f->server, SCRIPT_FIXED, with_thinking);
   SdTurnGeneration *g = generate (f, trace, &tokens);
   g_assert_true (g->used);
   g_assert_cmpstr (g->status, ==, "ok");
   g_assert_null (g->rejected_reason);
   g_assert_cmpuint (g->tokens, >, 3);
   g_assert_cmpuint (tokens.calls, ==, g->tokens);
+  g_assert_cmpstr (g->text, ==, paraphrase);
   g_assert_null (sd_llm_reply_status_text (g));
   sd_turn_trace_set_generation (trace, g);
   g_assert_cmpstr (trace->reply, ==, paraphrase);

@@ -57,6 +57,18 @@ sd_llm_reply_status_text (const SdTurnGeneration *g)
   return _("language model unreachable — answered from templates");
 }
 
+/* Reasoning models (Qwen3, DeepSeek-R1 under llama-server) may write their thinking in
+ * <think>…</think> before the answer: it is not the reply, and not for the customer. */
+static char *
+without_reasoning (const char *text)
+{
+  static GRegex *think;
+
+  if (g_once_init_enter (&think))
+    g_once_init_leave (&think, g_regex_new ("<think>.*?(?:</think>|$)", G_REGEX_DOTALL | G_REGEX_OPTIMIZE, 0, NULL));
+  return g_regex_replace_literal (think, text, -1, 0, "", 0, NULL);
+}
+
 SdTurnGeneration *
 sd_llm_reply_generate (SdLlmClient            *client,
                        const SdLlmShopContext *shop,
@@ -88,7 +100,10 @@ sd_llm_reply_generate (SdLlmClient            *client,
     }
   g->latency_ms = completion->latency_ms;
   g->tokens = completion->tokens;
-  g->text = sd_grounding_restore (grounding, g_strstrip (completion->text));
+  {
+    g_autofree char *said = without_reasoning (completion->text);
+    g->text = sd_grounding_restore (grounding, g_strstrip (said));
+  }
 
   {
     SdGuardrailVerdict verdict = { 0 };
