@@ -602,7 +602,18 @@ generation_text (const Turn *turn,
   const SdTurnGeneration *g = turn->trace->generation;
 
   if (turn->gen == GEN_PENDING || turn->gen == GEN_RUNNING)
-    return turn->streamed && turn->streamed->len ? turn->streamed->str : "…";
+    {
+      const char *text = turn->streamed && turn->streamed->len ? turn->streamed->str : "…";
+      /* a reasoning model thinks first: the bubble waits for the answer */
+      if (g_str_has_prefix (text, "<think>"))
+        {
+          const char *end = strstr (text, "</think>");
+          text = end && end[strlen ("</think>")] ? end + strlen ("</think>") : "…";
+          while (g_ascii_isspace (*text))
+            text++;
+        }
+      return *text ? text : "…";
+    }
   if (side_by_side)
     return g && g->text && *g->text ? g->text : "—";
   return turn->trace->reply;
