@@ -46,7 +46,24 @@ typedef struct {
   GPtrArray         *chunks;   /* char *: SSE events still to send */
   guint              next;
   gboolean           stall;    /* stop after the first chunk, never finishing */
+  gboolean           gone;     /* the client hung up (it may, right after [DONE]) */
 } Stream;
+
+static void
+test_server_stream_free (Stream *s)
+{
+  g_signal_handlers_disconnect_by_data (s->msg, s);
+  g_ptr_array_unref (s->chunks);
+  g_object_unref (s->msg);
+  g_free (s);
+}
+
+static void
+test_server_gone (SoupServerMessage *msg,
+                  Stream            *s)
+{
+  s->gone = TRUE;
+}
 
 static char *
 test_server_chunk (const char *content)
@@ -136,6 +153,11 @@ test_server_send_next (gpointer data)
   Stream *s = data;
   SoupMessageBody *body = soup_server_message_get_response_body (s->msg);
 
+  if (s->gone)
+    {
+      test_server_stream_free (s);
+      return G_SOURCE_REMOVE;
+    }
   if (s->next < s->chunks->len)
     {
       const char *chunk = s->chunks->pdata[s->next++];
@@ -144,16 +166,12 @@ test_server_send_next (gpointer data)
       if (!(s->stall && s->next == 1))
         return G_SOURCE_CONTINUE;
       /* stalled: the connection stays open and silent until the client gives up */
-      g_ptr_array_unref (s->chunks);
-      g_object_unref (s->msg);
-      g_free (s);
+      test_server_stream_free (s);
       return G_SOURCE_REMOVE;
     }
   soup_message_body_complete (body);
   soup_server_message_unpause (s->msg);
-  g_ptr_array_unref (s->chunks);
-  g_object_unref (s->msg);
-  g_free (s);
+  test_server_stream_free (s);
   return G_SOURCE_REMOVE;
 }
 
@@ -231,6 +249,8 @@ test_server_handler (SoupServer        *server,
     const char *p = text;
 
     s->msg = g_object_ref (msg);
+    g_signal_connect (msg, "disconnected", G_CALLBACK (test_server_gone), s);
+    g_signal_connect (msg, "finished", G_CALLBACK (test_server_gone), s);
     s->chunks = g_ptr_array_new_with_free_func (g_free);
     s->stall = script == SCRIPT_STALL;
     /* a few characters per chunk, as a model streams tokens */

@@ -146,6 +146,14 @@ sentiment_word (SdSentimentLabel label)
     }
 }
 
+gboolean
+sd_grounding_fact_used (const SdTurnTrace *trace,
+                        guint              i)
+{
+  return strcmp (trace->fact_names[i], "order_example") != 0 ||
+         (trace->reply && strstr (trace->reply, trace->fact_values[i]));
+}
+
 SdGrounding *
 sd_grounding_new (const SdTurnTrace        *trace,
                   const SdGroundingOptions *options)
@@ -204,7 +212,8 @@ sd_grounding_new (const SdTurnTrace        *trace,
     {
       g_autofree char *value = NULL;
       /* the greeting's name is the customer's identity */
-      if (!options->share_identity && strcmp (trace->fact_names[i], "name_part") == 0)
+      if ((!options->share_identity && strcmp (trace->fact_names[i], "name_part") == 0) ||
+          !sd_grounding_fact_used (trace, i))
         continue;
       value = redact (g, trace->fact_values[i], options);
       g_string_append_printf (user, "- %s: %s\n", trace->fact_names[i], value);

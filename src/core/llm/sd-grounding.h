@@ -30,6 +30,10 @@ SdGrounding *sd_grounding_new     (const SdTurnTrace        *trace,
                                    const SdGroundingOptions *options);
 void         sd_grounding_free    (SdGrounding              *grounding);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdGrounding, sd_grounding_free)
+/* Whether fact @i of @trace is one of this turn's: the shape of an order number the
+ * dialogue offers every turn ("order_example") only when the draft shows it. */
+gboolean     sd_grounding_fact_used (const SdTurnTrace      *trace,
+                                     guint                   i);
 /* @reply with the placeholders put back ("[name]" → the customer's name). */
 char        *sd_grounding_restore (const SdGrounding        *grounding,
                                    const char               *reply);

@@ -106,14 +106,21 @@ sd_llm_reply_generate (SdLlmClient            *client,
   }
 
   {
+    g_autoptr(GPtrArray) facts = g_ptr_array_new ();
     SdGuardrailVerdict verdict = { 0 };
     SdGuardrailInput input = {
       .lang = trace->lang,
-      .facts = (const char *const *) trace->fact_values,
+      .facts = NULL,
       .template_reply = trace->reply,
       .customer_text = trace->text,
       .products = shop ? (const char *const *) shop->products : NULL,
     };
+    /* the real values (not placeholders), of this turn only */
+    for (guint i = 0; trace->fact_names && trace->fact_names[i]; i++)
+      if (sd_grounding_fact_used (trace, i))
+        g_ptr_array_add (facts, trace->fact_values[i]);
+    g_ptr_array_add (facts, NULL);
+    input.facts = (const char *const *) facts->pdata;
     if (sd_guardrails_check (&input, g->text, &verdict))
       g->used = TRUE;
     else
