@@ -77,7 +77,8 @@ shop_int (Fixture    *f,
   sqlite3_stmt *stmt;
   gint64 value;
 
-  g_assert_cmpint (sqlite3_prepare_v2 (sd_store_get_db (f->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (sd_store_get_db (f->store), sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (sd_store_get_db (f->store)));
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   value = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
@@ -462,6 +463,365 @@ test_postgres_bad_input (Fixture       *f,
   PQfinish (conn);
 }
 
+/* MariaDB */
+
+static MYSQL *
+my_connect (const char *db)
+{
+  MYSQL *conn = mysql_init (NULL);
+
+  if (!mysql_real_connect (conn, NULL, "root", NULL, db, 0, g_getenv ("SD_TEST_MYSQL_SOCKET"), CLIENT_MULTI_STATEMENTS))
+    g_error ("MariaDB: %s", mysql_error (conn));
+  mysql_real_query (conn, "SET NAMES utf8mb4", 17);
+  return conn;
+}
+
+static void
+my_run (MYSQL      *conn,
+        const char *sql)
+{
+  if (mysql_real_query (conn, sql, strlen (sql)) != 0)
+    g_error ("MariaDB: %s\n%.300s", mysql_error (conn), sql);
+  /* Every result of a multi-statement query is read, so the next query may run. */
+  do
+    {
+      MYSQL_RES *result = mysql_store_result (conn);
+      if (result)
+        mysql_free_result (result);
+    }
+  while (mysql_next_result (conn) == 0);
+  if (mysql_errno (conn))
+    g_error ("MariaDB: %s\n%.300s", mysql_error (conn), sql);
+}
+
+static gint64
+my_int (MYSQL      *conn,
+        const char *sql)
+{
+  MYSQL_RES *result;
+  MYSQL_ROW row;
+  gint64 value;
+
+  if (mysql_real_query (conn, sql, strlen (sql)) != 0 || !(result = mysql_store_result (conn)))
+    g_error ("MariaDB: %s\n%s", mysql_error (conn), sql);
+  row = mysql_fetch_row (result);
+  value = row && row[0] ? g_ascii_strtoll (row[0], NULL, 10) : 0;
+  mysql_free_result (result);
+  return value;
+}
+
+/* The WooCommerce tables a sync reads, with the columns it reads (and a few it does not). */
+static const char woo_schema[] =
+  "CREATE TABLE wp_posts (ID bigint PRIMARY KEY, post_type varchar(20), post_status varchar(20),"
+  "  post_title text, post_content longtext, post_parent bigint NOT NULL DEFAULT 0,"
+  "  post_date_gmt datetime, post_modified_gmt datetime, guid varchar(255)) CHARSET utf8mb4;"
+  "CREATE TABLE wp_postmeta (meta_id bigint AUTO_INCREMENT PRIMARY KEY, post_id bigint, meta_key varchar(255),"
+  "  meta_value longtext) CHARSET utf8mb4;"
+  "CREATE TABLE wp_wc_product_meta_lookup (product_id bigint PRIMARY KEY, sku varchar(100), min_price decimal(19,4),"
+  "  max_price decimal(19,4), stock_quantity double, onsale tinyint) CHARSET utf8mb4;"
+  "CREATE TABLE wp_terms (term_id bigint PRIMARY KEY, name varchar(200), slug varchar(200)) CHARSET utf8mb4;"
+  "CREATE TABLE wp_term_taxonomy (term_taxonomy_id bigint PRIMARY KEY, term_id bigint, taxonomy varchar(32),"
+  "  parent bigint NOT NULL DEFAULT 0) CHARSET utf8mb4;"
+  "CREATE TABLE wp_term_relationships (object_id bigint, term_taxonomy_id bigint,"
+  "  PRIMARY KEY (object_id, term_taxonomy_id));"
+  "CREATE TABLE wp_wc_customer_lookup (customer_id bigint PRIMARY KEY, user_id bigint, username varchar(60),"
+  "  first_name varchar(255), last_name varchar(255), email varchar(100), date_last_active datetime,"
+  "  date_registered datetime, country char(2)) CHARSET utf8mb4;"
+  "CREATE TABLE wp_wc_orders (id bigint PRIMARY KEY, status varchar(20), currency varchar(10), type varchar(20),"
+  "  total_amount decimal(26,8), customer_id bigint, billing_email varchar(320), date_created_gmt datetime,"
+  "  date_updated_gmt datetime, parent_order_id bigint) CHARSET utf8mb4;"
+  "CREATE TABLE wp_wc_order_addresses (id bigint AUTO_INCREMENT PRIMARY KEY, order_id bigint,"
+  "  address_type varchar(20), first_name text, country text, email varchar(320)) CHARSET utf8mb4;"
+  "CREATE TABLE wp_wc_order_product_lookup (order_item_id bigint PRIMARY KEY, order_id bigint, product_id bigint,"
+  "  variation_id bigint, customer_id bigint, date_created datetime, product_qty int,"
+  "  product_net_revenue double, product_gross_revenue double) CHARSET utf8mb4;"
+  "CREATE TABLE wp_comments (comment_ID bigint PRIMARY KEY, comment_post_ID bigint, comment_author varchar(255),"
+  "  comment_author_email varchar(100), comment_date_gmt datetime, comment_content text,"
+  "  comment_approved varchar(20), comment_type varchar(20), user_id bigint) CHARSET utf8mb4;"
+  "CREATE TABLE wp_commentmeta (meta_id bigint AUTO_INCREMENT PRIMARY KEY, comment_id bigint, meta_key varchar(255),"
+  "  meta_value longtext) CHARSET utf8mb4;"
+  "CREATE TABLE wp_wc_order_coupon_lookup (order_id bigint, coupon_id bigint, date_created datetime,"
+  "  discount_amount double, PRIMARY KEY (order_id, coupon_id));";
+
+/* 30 simple products (every 9th without a price, the 4th in the trash, every 5th without
+ * a SKU), 5 variable ones with 2 variations each, 60 customers, 80 HPOS orders, 20 legacy
+ * shop_order posts, 4 refunds, 50 reviews (3 not approved), coupons on every 8th order. */
+static void
+woo_fill (MYSQL *conn)
+{
+  GString *sql;
+
+  sql = g_string_new ("INSERT INTO wp_terms VALUES (1, 'Clothing', 'clothing'), (2, 'Hoodies', 'hoodies'), (3, 'Ökologisch', 'oeko');"
+                      "INSERT INTO wp_term_taxonomy VALUES (1, 1, 'product_cat', 0), (2, 2, 'product_cat', 1), (3, 3, 'product_tag', 0);");
+  for (int p = 1; p <= 45; p++)
+    {
+      gboolean variation = p > 35;
+      int parent = variation ? 31 + (p - 36) / 2 : 0;
+      g_autofree char *sku = p % 5 == 0 ? g_strdup ("''") : g_strdup_printf ("'SKU-%03d'", p);
+      g_autofree char *price = p % 9 == 0 ? g_strdup ("NULL") : g_strdup_printf ("%d.99", 10 + p);
+
+      g_string_append_printf (sql, "INSERT INTO wp_posts VALUES (%d, '%s', '%s', 'Hoodie %d – “Größe” 茶', '<p>Warm &amp; <b>soft</b></p>',"
+                              " %d, '2024-01-01 00:00:00' + INTERVAL %d HOUR, '2024-01-01 00:00:00' + INTERVAL %d MINUTE, '');",
+                              p, variation ? "product_variation" : "product", p == 4 ? "trash" : "publish", p, parent, p, p);
+      g_string_append_printf (sql, "INSERT INTO wp_wc_product_meta_lookup VALUES (%d, %s, %s, %s, %d, 0);", p, sku, price, price, p);
+      if (p % 9 != 0)
+        g_string_append_printf (sql, "INSERT INTO wp_postmeta (post_id, meta_key, meta_value) VALUES (%d, '_regular_price', '%s');", p, price);
+      if (!variation)
+        g_string_append_printf (sql, "INSERT INTO wp_term_relationships VALUES (%d, %d), (%d, 3);", p, p % 2 ? 2 : 1, p);
+    }
+  for (int c = 1; c <= 60; c++)
+    g_string_append_printf (sql, "INSERT INTO wp_wc_customer_lookup VALUES (%d, %d, 'u%d', '%s', 'Nguyễn %d', 'Buyer%d@Example.com',"
+                            " '2024-01-05 00:00:00' + INTERVAL %d MINUTE, '2024-01-01', '%s');",
+                            c, c % 4 ? c + 100 : 0, c, c % 3 ? "Zoë" : "王", c, c, c, c % 2 ? "DE" : "CN");
+  /* Orders 1001–1080 in HPOS, 2001–2020 as legacy posts; lines from the lookup table. */
+  for (int o = 1; o <= 100; o++)
+    {
+      gboolean hpos = o <= 80;
+      int id = hpos ? 1000 + o : 2000 + o - 80;
+      int customer = 1 + o % 60;
+      const char *status = o % 13 == 0 ? "wc-cancelled" : o % 3 ? "wc-completed" : "wc-processing";
+
+      if (hpos)
+        {
+          g_string_append_printf (sql, "INSERT INTO wp_wc_orders VALUES (%d, '%s', 'EUR', 'shop_order', 0, %d, 'buyer%d@example.com',"
+                                  " '2024-02-01 00:00:00' + INTERVAL %d HOUR, '2024-02-01 00:00:00' + INTERVAL %d MINUTE, 0);",
+                                  id, status, customer + 100, customer, o, o);
+          g_string_append_printf (sql, "INSERT INTO wp_wc_order_addresses (order_id, address_type, country) VALUES (%d, 'billing', 'DE');", id);
+        }
+      else
+        {
+          g_string_append_printf (sql, "INSERT INTO wp_posts VALUES (%d, 'shop_order', '%s', 'Order', '', 0,"
+                                  " '2024-02-01 00:00:00' + INTERVAL %d HOUR, '2024-02-01 00:00:00' + INTERVAL %d MINUTE, '');",
+                                  id, status, o, o);
+          g_string_append_printf (sql, "INSERT INTO wp_postmeta (post_id, meta_key, meta_value) VALUES (%d, '_billing_email', 'buyer%d@example.com'),"
+                                  " (%d, '_order_currency', 'EUR'), (%d, '_billing_country', 'FR');", id, customer, id, id);
+        }
+      for (int l = 1; l <= 1 + o % 2; l++)
+        {
+          int product = 1 + (o * l) % 30, variation = o % 7 == 0 && l == 1 ? 36 + o % 10 : 0;
+          if (product == 4)
+            product = 6;
+          g_string_append_printf (sql, "INSERT INTO wp_wc_order_product_lookup VALUES (%d, %d, %d, %d, %d, NULL, %d, %d.5, 0);",
+                                  id * 10 + l, id, variation ? 31 + (variation - 36) / 2 : product, variation, customer, l, (10 + l) * l);
+        }
+      if (o % 8 == 0)
+        g_string_append_printf (sql, "INSERT INTO wp_wc_order_coupon_lookup VALUES (%d, 900, '2024-02-01 00:00:00' + INTERVAL %d MINUTE, 2.5);", id, o);
+    }
+  g_string_append (sql, "INSERT INTO wp_posts VALUES (900, 'shop_coupon', 'publish', 'SPRING10', '', 0, '2024-01-01', '2024-01-01', '');");
+  /* Refunds of orders 1002, 1005, 1010 (HPOS) and 2001 (legacy): a negative line each. */
+  for (int r = 0; r < 4; r++)
+    {
+      static const int parents[] = { 1002, 1005, 1010, 2001 };
+      int id = 3001 + r;
+
+      if (parents[r] < 2000)
+        g_string_append_printf (sql, "INSERT INTO wp_wc_orders VALUES (%d, 'wc-completed', 'EUR', 'shop_order_refund', 0, 0, NULL,"
+                                " '2024-03-01', '2024-03-01 00:00:00' + INTERVAL %d MINUTE, %d);", id, r, parents[r]);
+      else
+        g_string_append_printf (sql, "INSERT INTO wp_posts VALUES (%d, 'shop_order_refund', 'wc-completed', 'Refund', '', %d,"
+                                " '2024-03-01', '2024-03-01', '');", id, parents[r]);
+      g_string_append_printf (sql, "INSERT INTO wp_wc_order_product_lookup SELECT %d, %d, product_id, variation_id, customer_id, NULL,"
+                              " -1, -product_net_revenue / product_qty, 0 FROM wp_wc_order_product_lookup WHERE order_item_id = %d;",
+                              id * 10 + 1, id, parents[r] * 10 + 1);
+    }
+  for (int c = 1; c <= 50; c++)
+    {
+      g_string_append_printf (sql, "INSERT INTO wp_comments VALUES (%d, %d, 'Zoë', 'buyer%d@example.com', '2024-04-01 00:00:00' + INTERVAL %d MINUTE,"
+                              " 'Schön! 很好 %d', '%s', 'review', 0);",
+                              c, 1 + c % 30 == 4 ? 5 : 1 + c % 30, 1 + c % 60, c, c, c % 17 == 0 ? "0" : "1");
+      g_string_append_printf (sql, "INSERT INTO wp_commentmeta (comment_id, meta_key, meta_value) VALUES (%d, 'rating', '%d');", c, 1 + c % 5);
+    }
+  /* An ordinary comment on a post is no review. */
+  g_string_append (sql, "INSERT INTO wp_comments VALUES (99, 1, 'x', 'x@example.com', '2024-04-01', 'hi', '1', 'comment', 0);");
+  my_run (conn, sql->str);
+  g_string_free (sql, TRUE);
+}
+
+static char *
+my_uri (const char *user,
+        const char *db,
+        const char *extra)
+{
+  g_autofree char *socket = g_uri_escape_string (g_getenv ("SD_TEST_MYSQL_SOCKET"), NULL, FALSE);
+
+  return g_strdup_printf ("mysql://%s@localhost/%s?socket=%s%s", user, db, socket, extra);
+}
+
+/* What the source holds, as the sync should see it. */
+#define WOO_PRODUCTS "SELECT count(*) FROM wp_posts WHERE post_type IN ('product', 'product_variation') AND post_status <> 'trash'"
+#define WOO_ORDERS "SELECT (SELECT count(*) FROM wp_wc_orders WHERE status <> 'trash') +" \
+                   " (SELECT count(*) FROM wp_posts WHERE post_type IN ('shop_order', 'shop_order_refund') AND post_status <> 'trash')"
+#define WOO_LINES "SELECT count(*) FROM wp_wc_order_product_lookup l WHERE l.order_id IN (SELECT id FROM wp_wc_orders" \
+                  " WHERE status <> 'trash') OR l.order_id IN (SELECT ID FROM wp_posts WHERE post_status <> 'trash')"
+#define WOO_REVIEWS "SELECT count(*) FROM wp_comments WHERE comment_type = 'review' AND comment_approved = '1'"
+
+static void
+assert_woo_counts (Fixture *f,
+                   MYSQL   *conn)
+{
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM products WHERE status <> 'deleted'"), ==, my_int (conn, WOO_PRODUCTS));
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM customers"), ==, my_int (conn, "SELECT count(*) FROM wp_wc_customer_lookup"));
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM orders"), ==, my_int (conn, WOO_ORDERS));
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM order_lines"), ==, my_int (conn, WOO_LINES));
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM events WHERE kind = 3"), ==, my_int (conn, WOO_REVIEWS));
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM coupon_uses"), ==, my_int (conn, "SELECT count(*) FROM wp_wc_order_coupon_lookup"));
+}
+
+static void
+test_woocommerce (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(SdSyncReport) first = NULL, second = NULL;
+  g_autofree char *uri = NULL, *text = NULL;
+  MYSQL *conn;
+
+  if (servers_missing ())
+    return;
+  conn = my_connect (NULL);
+  my_run (conn, "DROP DATABASE IF EXISTS woo; CREATE DATABASE woo CHARACTER SET utf8mb4;"
+                /* The read-only user the README tells a shop to make. */
+                "DROP USER IF EXISTS 'shopdesk'@'localhost';"
+                "CREATE USER 'shopdesk'@'localhost' IDENTIFIED BY 'read-only';"
+                "GRANT SELECT ON woo.* TO 'shopdesk'@'localhost'; USE woo;");
+  my_run (conn, woo_schema);
+  woo_fill (conn);
+  uri = my_uri ("shopdesk", "woo", "&prefix=wp_");
+
+  first = sync_from (f, uri, "read-only");
+  g_assert_true (first->full);
+  g_assert_cmpuint (first->tables[SD_SYNC_PRODUCTS].inserted, ==, my_int (conn, WOO_PRODUCTS));
+  g_assert_cmpuint (first->tables[SD_SYNC_CUSTOMERS].inserted, ==, 60);
+  g_assert_cmpuint (first->tables[SD_SYNC_ORDERS].inserted, ==, my_int (conn, WOO_ORDERS));
+  g_assert_cmpuint (first->tables[SD_SYNC_ORDER_LINES].inserted, ==, my_int (conn, WOO_LINES));
+  g_assert_cmpuint (first->tables[SD_SYNC_EVENTS].inserted, ==, my_int (conn, WOO_REVIEWS));
+  g_assert_cmpuint (first->tables[SD_SYNC_COUPON_USES].inserted, ==, 12);
+  assert_woo_counts (f, conn);
+  /* Keys: SKU, else woo-ID; customers by e-mail in lower case. */
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM products WHERE external_id IN ('SKU-001', 'woo-5', 'SKU-036')"), ==, 3);
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM customers WHERE external_id = 'buyer7@example.com'"), ==, 1);
+  text = shop_text (f, "SELECT description FROM products WHERE external_id = 'SKU-001'");
+  g_assert_cmpstr (text, ==, "Warm & soft");
+  g_free (text);
+  text = shop_text (f, "SELECT category FROM products WHERE external_id = 'SKU-036'");   /* a variation: its parent's */
+  g_assert_cmpstr (text, ==, "Hoodies");
+  g_free (text);
+  text = shop_text (f, "SELECT tags FROM products WHERE external_id = 'SKU-001'");
+  g_assert_cmpstr (text, ==, "Ökologisch");
+  g_assert_cmpint (shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'SKU-009'"), ==, 0);
+  g_assert_cmpint (shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'SKU-002'"), ==, 1299);
+  g_assert_cmpint (shop_int (f, "SELECT total_cents FROM orders WHERE external_id = '3001'"), <, 0);
+  g_free (text);
+  text = shop_text (f, "SELECT status FROM orders WHERE external_id = '3001'");
+  g_assert_cmpstr (text, ==, "refunded");
+  g_free (text);
+  text = shop_text (f, "SELECT status FROM orders WHERE external_id = '1013'");
+  g_assert_cmpstr (text, ==, "cancelled");
+  g_free (text);
+  text = shop_text (f, "SELECT country FROM orders WHERE external_id = '2001'");
+  g_assert_cmpstr (text, ==, "FR");
+  g_assert_cmpint (shop_int (f, "SELECT u.discount_cents FROM coupon_uses u JOIN orders o ON o.id = u.order_id"
+                                " WHERE o.external_id = '1008' AND u.code = 'spring10'"), ==, 250);
+
+  /* Changes: a product trashed, a price, an order cancelled, a review unapproved (its date
+   * does not change: only the key comparison sees it), a new review, a new legacy order. */
+  my_run (conn, "UPDATE wp_posts SET post_status = 'trash', post_modified_gmt = UTC_TIMESTAMP() WHERE ID = 7;"
+                "UPDATE wp_postmeta SET meta_value = '77.00' WHERE post_id = 8 AND meta_key = '_regular_price';"
+                "UPDATE wp_posts SET post_modified_gmt = UTC_TIMESTAMP() WHERE ID = 8;"
+                "UPDATE wp_wc_orders SET status = 'wc-cancelled', date_updated_gmt = UTC_TIMESTAMP() WHERE id = 1003;"
+                "UPDATE wp_comments SET comment_approved = 'spam' WHERE comment_ID = 2;"
+                "INSERT INTO wp_comments VALUES (60, 3, 'Ana', 'buyer9@example.com', UTC_TIMESTAMP(), 'Gut', '1', 'review', 0);"
+                "INSERT INTO wp_posts VALUES (2100, 'shop_order', 'wc-processing', 'Order', '', 0, UTC_TIMESTAMP(), UTC_TIMESTAMP(), '');"
+                "INSERT INTO wp_postmeta (post_id, meta_key, meta_value) VALUES (2100, '_billing_email', 'new.buyer@example.com');"
+                "INSERT INTO wp_wc_order_product_lookup VALUES (21001, 2100, 3, 0, 0, NULL, 2, 40, 0);");
+  second = sync_from (f, uri, "read-only");
+  g_assert_false (second->full);
+  g_assert_cmpuint (second->tables[SD_SYNC_PRODUCTS].deleted, ==, 1);
+  g_assert_cmpuint (second->tables[SD_SYNC_PRODUCTS].updated, ==, 1);
+  g_assert_cmpuint (second->tables[SD_SYNC_ORDERS].updated, ==, 1);
+  g_assert_cmpuint (second->tables[SD_SYNC_ORDERS].inserted, ==, 1);
+  g_assert_cmpuint (second->tables[SD_SYNC_ORDER_LINES].inserted, ==, 1);
+  g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].inserted, ==, 1);
+  g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].deleted, ==, 1);
+  g_assert_cmpint (shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'SKU-008'"), ==, 7700);
+  /* A guest who bought is a customer of the shop too. */
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM customers WHERE external_id = 'new.buyer@example.com'"), ==, 1);
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM customers"), ==, 61);
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM products WHERE status <> 'deleted'"), ==, my_int (conn, WOO_PRODUCTS));
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM orders"), ==, my_int (conn, WOO_ORDERS));
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM order_lines"), ==, my_int (conn, WOO_LINES));
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM events WHERE kind = 3"), ==, my_int (conn, WOO_REVIEWS));
+
+  assert_idempotent (f, uri, "read-only");
+  /* The read-only user with a wrong password, a wrong prefix, an unknown parameter. */
+  {
+    g_autofree char *wrong_prefix = my_uri ("shopdesk", "woo", "&prefix=wc_");
+    g_autofree char *unknown = my_uri ("shopdesk", "woo", "&colour=blue");
+
+    assert_sync_fails (f, uri, "guess", (const char *const[]) { "Access denied", "shopdesk", NULL });
+    assert_sync_fails (f, wrong_prefix, "read-only", (const char *const[]) { "wc_posts", "prefix", NULL });
+    assert_sync_fails (f, unknown, "read-only", (const char *const[]) { "colour", NULL });
+  }
+  mysql_close (conn);
+}
+
+/* The generic contract on MariaDB: the same views as on PostgreSQL. */
+static void
+test_mariadb_generic (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(SdSyncReport) first = NULL, second = NULL;
+  g_autofree char *uri = NULL, *bad = NULL;
+  GString *sql;
+  MYSQL *conn;
+
+  if (servers_missing ())
+    return;
+  conn = my_connect (NULL);
+  sql = g_string_new ("DROP DATABASE IF EXISTS gen; CREATE DATABASE gen CHARACTER SET utf8mb4; USE gen;"
+                      "CREATE TABLE c (id int PRIMARY KEY, name varchar(80), updated datetime);"
+                      "CREATE TABLE p (id varchar(20) PRIMARY KEY, title varchar(80), price decimal(8,2), updated datetime, deleted datetime);"
+                      "CREATE TABLE l (o varchar(20), n int, placed datetime, p varchar(20), q int, price double, c int, updated bigint);"
+                      "CREATE TABLE e (id int PRIMARY KEY, c int, p varchar(20), kind varchar(10), at datetime, updated datetime);"
+                      "CREATE VIEW customers AS SELECT id AS customer_id, name, updated AS updated_at FROM c;"
+                      "CREATE VIEW products AS SELECT id AS product_id, title, price, updated AS updated_at, deleted AS deleted_at FROM p;"
+                      "CREATE VIEW orders AS SELECT o AS order_id, n AS line_no, placed AS placed_at, p AS product_id, q AS quantity,"
+                      "  price AS unit_price, c AS customer_id, updated AS updated_at FROM l;"
+                      "CREATE VIEW events AS SELECT id AS event_id, c AS customer_id, p AS product_id, kind, at, updated AS updated_at FROM e;");
+  for (int i = 1; i <= 40; i++)
+    g_string_append_printf (sql, "INSERT INTO c VALUES (%d, 'Ærø %d', '2024-01-01'); INSERT INTO p VALUES ('G%d', 'Thing %d', %s, '2024-01-01', NULL);"
+                            "INSERT INTO l VALUES ('GO%d', 1, '2024-02-01', 'G%d', 2, 1.25, %d, 1704067200), ('GO%d', 2, '2024-02-01', 'G%d', 1, 0.1, %d, 1704067200);"
+                            "INSERT INTO e VALUES (%d, %d, 'G%d', 'view', '2024-03-01' + INTERVAL %d MINUTE, '2024-03-01');",
+                            i, i, i, i, i % 6 ? "9.95" : "NULL", i, i, i, i, 1 + i % 40, i, i, i, i, i);
+  my_run (conn, sql->str);
+  g_string_free (sql, TRUE);
+  uri = my_uri ("root", "gen", "&flavour=generic");
+
+  first = sync_from (f, uri, NULL);
+  g_assert_cmpuint (first->tables[SD_SYNC_CUSTOMERS].inserted, ==, 40);
+  g_assert_cmpuint (first->tables[SD_SYNC_PRODUCTS].inserted, ==, 40);
+  g_assert_cmpuint (first->tables[SD_SYNC_ORDERS].inserted, ==, 40);
+  g_assert_cmpuint (first->tables[SD_SYNC_ORDER_LINES].inserted, ==, 80);
+  g_assert_cmpuint (first->tables[SD_SYNC_EVENTS].inserted, ==, 40);
+  g_assert_cmpint (shop_int (f, "SELECT sum(total_cents) FROM orders"), ==, 40 * (250 + 10));
+  my_run (conn, "UPDATE p SET deleted = UTC_TIMESTAMP(), updated = UTC_TIMESTAMP() WHERE id = 'G1';"
+                "DELETE FROM l WHERE o = 'GO2'; DELETE FROM e WHERE id = 3;"
+                "UPDATE c SET name = 'Ærø renamed', updated = UTC_TIMESTAMP() WHERE id = 4;");
+  second = sync_from (f, uri, NULL);
+  g_assert_cmpuint (second->tables[SD_SYNC_PRODUCTS].deleted, ==, 1);
+  g_assert_cmpuint (second->tables[SD_SYNC_CUSTOMERS].updated, ==, 1);
+  g_assert_cmpuint (second->tables[SD_SYNC_ORDERS].deleted, ==, 1);
+  g_assert_cmpuint (second->tables[SD_SYNC_ORDER_LINES].deleted, ==, 2);
+  g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].deleted, ==, 1);
+  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM orders"), ==, my_int (conn, "SELECT count(DISTINCT o) FROM l"));
+  assert_idempotent (f, uri, NULL);
+
+  my_run (conn, "CREATE OR REPLACE VIEW events AS SELECT id AS event_id, c AS customer_id, p AS product_id, kind, 'soon' AS updated_at FROM e;");
+  assert_sync_fails (f, uri, NULL, (const char *const[]) { "gen.events", "column at", NULL });
+  my_run (conn, "CREATE OR REPLACE VIEW events AS SELECT id AS event_id, c AS customer_id, p AS product_id, kind, at, 'soon' AS updated_at FROM e;");
+  assert_sync_fails (f, uri, NULL, (const char *const[]) { "gen.events", "column updated_at", "varchar", NULL });
+  mysql_close (conn);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -469,5 +829,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/sync/postgres/generic", Fixture, NULL, fixture_set_up, test_postgres, fixture_tear_down);
   g_test_add ("/sync/postgres/bad-input", Fixture, NULL, fixture_set_up, test_postgres_bad_input, fixture_tear_down);
+  g_test_add ("/sync/mariadb/woocommerce", Fixture, NULL, fixture_set_up, test_woocommerce, fixture_tear_down);
+  g_test_add ("/sync/mariadb/generic", Fixture, NULL, fixture_set_up, test_mariadb_generic, fixture_tear_down);
   return g_test_run ();
 }

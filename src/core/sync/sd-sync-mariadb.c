@@ -94,13 +94,12 @@ my_as_text (GString    *out,
       g_string_append (out, ")) AS CHAR)");
       return;
     }
-  g_string_append (out, "CAST(");
-  my_quote (out, name);
   /* Floats print as 1e6; a decimal prints every digit. */
-  if (type == SD_SYNC_TYPE_NUMBER && (g_str_equal (t, "double") || g_str_equal (t, "float")))
-    g_string_append (out, " AS DECIMAL(20,4)) AS CHAR)");
-  else
-    g_string_append (out, " AS CHAR)");
+  gboolean is_float = type == SD_SYNC_TYPE_NUMBER && (g_str_equal (t, "double") || g_str_equal (t, "float"));
+
+  g_string_append (out, is_float ? "CAST(CAST(" : "CAST(");
+  my_quote (out, name);
+  g_string_append (out, is_float ? " AS DECIMAL(20,4)) AS CHAR)" : " AS CHAR)");
 }
 
 static void
