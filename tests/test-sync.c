@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <mysql.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "sd-sync.h"
 
@@ -463,6 +464,85 @@ test_postgres_bad_input (Fixture       *f,
   PQfinish (conn);
 }
 
+/* Cancelled half-way (from its own progress, once the orders are being read), a sync
+ * changes nothing; the CLI prints the JSON the README gives and remembers the source. */
+static void
+cancel_at_orders (double      fraction,
+                  const char *text,
+                  gpointer    user_data)
+{
+  if (g_str_has_prefix (text, "orders"))
+    g_cancellable_cancel (user_data);
+}
+
+static void
+test_cancel_and_cli (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(SdSyncSource) source = NULL;
+  g_autoptr(SdSyncReport) report = NULL;
+  g_autofree char *uri = NULL, *command = NULL, *out = NULL, *err = NULL, *remembered = NULL;
+  g_auto(GStrv) env = NULL;
+  Snapshot before;
+  PGconn *admin, *conn;
+  int status;
+
+  if (servers_missing ())
+    return;
+  admin = pg_connect ("postgres");
+  pg_run (admin, "DROP DATABASE IF EXISTS shop_cli");
+  pg_run (admin, "CREATE DATABASE shop_cli");
+  PQfinish (admin);
+  conn = pg_connect ("shop_cli");
+  pg_run (conn, pg_schema);
+  pg_fill (conn);
+  uri = pg_uri ("shop_cli", "shopdesk");
+
+  source = sd_sync_source_open (uri, g_getenv ("SD_TEST_PG_PASSWORD"), &error);
+  g_assert_no_error (error);
+  snapshot (f, &before);
+  report = sd_sync_run (f->store, source, cancel_at_orders, cancellable, cancellable, &error);
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  assert_unchanged_since (f, &before);
+  g_free (before.last);
+
+  env = g_environ_setenv (g_get_environ (), "SHOPDESK_DB_PASSWORD", g_getenv ("SD_TEST_PG_PASSWORD"), TRUE);
+  {
+    const char *argv[] = { g_getenv ("SD_CLI"), "--db", f->path, "sync", "--from", uri, "--json", NULL };
+    g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  }
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  /* Two events have bad values: exit status 3, as an import with rejected rows. */
+  g_assert_true (g_spawn_check_wait_status (status, NULL) == FALSE);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 3);
+  g_assert_true (g_str_has_prefix (out, "{\"tables\":{\"customers\":{\"inserted\":149,\"updated\":0,\"deleted\":0,\"rejected\":0,\"unchanged\":0},"));
+  g_assert_nonnull (strstr (out, "\"events\":{\"inserted\":298,\"updated\":0,\"deleted\":0,\"rejected\":2,\"unchanged\":0}"));
+  g_assert_nonnull (strstr (out, "},\"elapsed_ms\":"));
+  remembered = shop_text (f, "SELECT value FROM settings WHERE key = 'sync.uri'");
+  {
+    /* Kept with its slashes unescaped (the socket folder here has nothing to escape). */
+    g_autofree char *plain = g_uri_unescape_string (uri, NULL);
+    g_assert_cmpstr (remembered, ==, plain);
+  }
+  g_assert_null (strstr (remembered, g_getenv ("SD_TEST_PG_PASSWORD")));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    /* Without --from: the shop's own source; nothing changed since. */
+    const char *argv[] = { g_getenv ("SD_CLI"), "--db", f->path, "sync", "--json", NULL };
+    g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "\"orders\":{\"inserted\":0,\"updated\":0,\"deleted\":0,\"rejected\":0,"));
+  PQfinish (conn);
+}
+
 /* MariaDB */
 
 static MYSQL *
@@ -829,6 +909,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/sync/postgres/generic", Fixture, NULL, fixture_set_up, test_postgres, fixture_tear_down);
   g_test_add ("/sync/postgres/bad-input", Fixture, NULL, fixture_set_up, test_postgres_bad_input, fixture_tear_down);
+  g_test_add ("/sync/postgres/cancel-and-cli", Fixture, NULL, fixture_set_up, test_cancel_and_cli, fixture_tear_down);
   g_test_add ("/sync/mariadb/woocommerce", Fixture, NULL, fixture_set_up, test_woocommerce, fixture_tear_down);
   g_test_add ("/sync/mariadb/generic", Fixture, NULL, fixture_set_up, test_mariadb_generic, fixture_tear_down);
   return g_test_run ();
