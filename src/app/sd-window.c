@@ -14,6 +14,7 @@
 #include "sd-overview-page.h"
 #include "sd-page-host.h"
 #include "sd-recommendations-page.h"
+#include "sd-sync-dialog.h"
 #include "sd-training-page.h"
 #include "sd-window.h"
 
@@ -539,6 +540,17 @@ import_action (GtkWidget  *widget,
     gtk_widget_activate_action (page, "data.import", NULL);
 }
 
+static void
+sync_database_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->store)
+    gtk_window_present (sd_sync_dialog_new (GTK_WINDOW (self), self->store));
+}
+
 /* ---- Background jobs ------------------------------------------------------------- */
 
 typedef struct {
@@ -738,6 +750,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo-shop", NULL, open_demo_shop_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-database", NULL, sync_database_action);
   gtk_widget_class_install_action (widget_class, "win.show-customer", "s", show_customer_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)

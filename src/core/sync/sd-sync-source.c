@@ -252,6 +252,82 @@ sd_sync_uri_to_id (const SdSyncUri *uri)
   return g_string_free (id, FALSE);
 }
 
+/* The dialog's form */
+
+void
+sd_sync_connection_clear (SdSyncConnection *conn)
+{
+  g_clear_pointer (&conn->host, g_free);
+  g_clear_pointer (&conn->socket, g_free);
+  g_clear_pointer (&conn->database, g_free);
+  g_clear_pointer (&conn->user, g_free);
+  g_clear_pointer (&conn->tls, g_free);
+  g_clear_pointer (&conn->namespace, g_free);
+}
+
+static gboolean
+filled (const char *text)
+{
+  return text && *text;
+}
+
+char *
+sd_sync_connection_to_uri (const SdSyncConnection *conn)
+{
+  gboolean pg = conn->kind == SD_SYNC_KIND_POSTGRESQL;
+  SdSyncUri uri = { 0 };
+  char *text;
+
+  uri.scheme = pg ? "postgresql" : "mysql";
+  uri.user = filled (conn->user) ? conn->user : NULL;
+  uri.host = filled (conn->host) ? conn->host : NULL;
+  uri.port = conn->port;
+  uri.database = filled (conn->database) ? conn->database : "";
+  uri.socket = filled (conn->socket) ? conn->socket : NULL;
+  if (filled (conn->namespace))
+    {
+      if (conn->kind == SD_SYNC_KIND_WOOCOMMERCE)
+        uri.prefix = conn->namespace;
+      else
+        uri.schema = conn->namespace;
+    }
+  uri.flavour = conn->kind == SD_SYNC_KIND_MARIADB ? "generic" : conn->kind == SD_SYNC_KIND_WOOCOMMERCE ? "woocommerce" : NULL;
+  uri.params = g_ptr_array_new ();
+  if (filled (conn->tls))
+    {
+      g_ptr_array_add (uri.params, pg ? "sslmode" : "ssl-mode");
+      g_ptr_array_add (uri.params, conn->tls);
+    }
+  text = sd_sync_uri_to_id (&uri);
+  g_ptr_array_unref (uri.params);
+  return text;
+}
+
+gboolean
+sd_sync_connection_from_uri (const char        *text,
+                             SdSyncConnection  *conn,
+                             GError           **error)
+{
+  g_autoptr(SdSyncUri) uri = sd_sync_uri_parse (text, error);
+
+  if (uri == NULL)
+    return FALSE;
+  sd_sync_connection_clear (conn);
+  conn->kind = g_str_equal (uri->scheme, "postgresql") ? SD_SYNC_KIND_POSTGRESQL
+             : g_strcmp0 (uri->flavour, "generic") == 0 ? SD_SYNC_KIND_MARIADB : SD_SYNC_KIND_WOOCOMMERCE;
+  conn->host = g_strdup (uri->host);
+  conn->port = uri->port;
+  conn->socket = g_strdup (uri->socket);
+  conn->database = g_strdup (uri->database);
+  conn->user = g_strdup (uri->user);
+  conn->namespace = g_strdup (conn->kind == SD_SYNC_KIND_WOOCOMMERCE ? uri->prefix : uri->schema);
+  for (guint i = 0; i + 1 < uri->params->len; i += 2)
+    if (g_str_equal (uri->params->pdata[i], "sslmode") || g_str_equal (uri->params->pdata[i], "ssl-mode") ||
+        g_str_equal (uri->params->pdata[i], "ssl_mode"))
+      conn->tls = g_strdup (uri->params->pdata[i + 1]);
+  return TRUE;
+}
+
 /* Sources */
 
 SdSyncSource *

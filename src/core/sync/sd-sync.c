@@ -39,6 +39,17 @@ sd_sync_table_name (SdSyncTable table)
   return table_names[table];
 }
 
+const char *
+sd_sync_table_label (SdSyncTable table)
+{
+  static const char *const labels[SD_SYNC_N_TABLES] = {
+    N_("Customers"), N_("Products"), N_("Orders"), N_("Order lines"), N_("Events"), N_("Coupon uses"),
+  };
+
+  g_return_val_if_fail (table < SD_SYNC_N_TABLES, NULL);
+  return _(labels[table]);
+}
+
 /* The table a stream's rows are counted in (orders: their lines; the orders themselves
  * are counted as their first line is seen). */
 static const SdSyncTable stream_tables[SD_SYNC_N_STREAMS] = {
@@ -1281,10 +1292,12 @@ out:
 /* The job */
 
 typedef struct {
-  char         *db_path;
-  char         *uri;
-  char         *password;
-  SdSyncReport *report;
+  char           *db_path;
+  char           *uri;
+  char           *password;
+  SdSyncJobFlags  flags;
+  SdSyncReport   *report;
+  char           *description;
 } JobData;
 
 static void
@@ -1298,6 +1311,7 @@ job_data_free (gpointer data)
     memset (d->password, 0, strlen (d->password));
   g_free (d->password);
   sd_sync_report_free (d->report);
+  g_free (d->description);
   g_free (d);
 }
 
@@ -1318,15 +1332,34 @@ job_run (SdJob         *job,
   JobData *d = data;
   g_autoptr(SdStore) store = NULL;
   g_autoptr(SdSyncSource) source = NULL;
+  g_autofree char *password = NULL;
 
   sd_job_set_progress (job, 0.0, _("Connecting…"));
-  if (!(store = sd_store_open_full (d->db_path, SD_STORE_OPEN_EXISTING, error)))
-    return FALSE;
-  sd_job_watch_store (job, store);
-  if (!(source = sd_sync_source_open (d->uri, d->password, error)))
+  if (!(d->flags & SD_SYNC_JOB_TEST_ONLY))
+    {
+      if (!(store = sd_store_open_full (d->db_path, SD_STORE_OPEN_EXISTING, error)))
+        return FALSE;
+      sd_job_watch_store (job, store);
+    }
+  password = d->password ? g_strdup (d->password) : sd_sync_password_lookup (d->uri, NULL);
+  if (!(source = sd_sync_source_open (d->uri, password, error)))
     return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
+  if (d->flags & SD_SYNC_JOB_REMEMBER_PASSWORD && d->password && *d->password)
+    {
+      g_autoptr(GError) keyring_error = NULL;
+
+      /* The connection worked, so the password is worth keeping; a missing keyring
+       * does not stop the sync. */
+      if (!sd_sync_password_store (d->uri, d->password, &keyring_error))
+        sd_job_log (job, _("The password was not kept: %s"), keyring_error->message);
+    }
+  if (d->flags & SD_SYNC_JOB_TEST_ONLY)
+    {
+      sd_job_set_progress (job, 0.5, _("Checking the tables…"));
+      return (d->description = sd_sync_source_describe (source, error)) != NULL;
+    }
   d->report = sd_sync_run (store, source, job_progress, job, cancellable, error);
   if (d->report == NULL)
     return FALSE;
@@ -1335,16 +1368,19 @@ job_run (SdJob         *job,
 }
 
 SdJob *
-sd_sync_job_new (const char *db_path,
-                 const char *uri,
-                 const char *password)
+sd_sync_job_new (const char     *db_path,
+                 const char     *uri,
+                 const char     *password,
+                 SdSyncJobFlags  flags)
 {
   JobData *d = g_new0 (JobData, 1);
 
   d->db_path = g_strdup (db_path);
   d->uri = g_strdup (uri);
   d->password = g_strdup (password);
-  return sd_job_new (_("Sync from database"), job_run, d, job_data_free);
+  d->flags = flags;
+  return sd_job_new (flags & SD_SYNC_JOB_TEST_ONLY ? _("Test database connection") : _("Sync from database"),
+                     job_run, d, job_data_free);
 }
 
 SdSyncReport *
@@ -1353,6 +1389,14 @@ sd_sync_job_get_report (SdJob *job)
   JobData *d = sd_job_get_data (job);
 
   return d ? d->report : NULL;
+}
+
+const char *
+sd_sync_job_get_description (SdJob *job)
+{
+  JobData *d = sd_job_get_data (job);
+
+  return d ? d->description : NULL;
 }
 
 /* Settings and passwords */

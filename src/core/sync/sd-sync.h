@@ -29,7 +29,9 @@ typedef enum {
   SD_SYNC_N_TABLES
 } SdSyncTable;
 
-const char *sd_sync_table_name (SdSyncTable table);
+const char *sd_sync_table_name  (SdSyncTable table);
+/* Its name for people, translated: "Order lines". */
+const char *sd_sync_table_label (SdSyncTable table);
 
 typedef struct {
   guint64 inserted, updated, deleted, rejected, unchanged;
@@ -90,12 +92,46 @@ SdSyncReport *sd_sync_run             (SdStore            *store,
                                        GCancellable       *cancellable,
                                        GError            **error);
 
+typedef enum {
+  SD_SYNC_JOB_SYNC              = 0,
+  SD_SYNC_JOB_TEST_ONLY         = 1 << 0,   /* connect, check, describe: change nothing */
+  SD_SYNC_JOB_REMEMBER_PASSWORD = 1 << 1,   /* keep @password in the keyring once it worked */
+} SdSyncJobFlags;
+
 /* A job that connects to @uri and syncs the shop at @db_path on its own connection; on
- * success it keeps @uri (without password) as the shop's source. */
-SdJob        *sd_sync_job_new         (const char   *db_path,
-                                       const char   *uri,
-                                       const char   *password);
-SdSyncReport *sd_sync_job_get_report  (SdJob        *job);
+ * success it keeps @uri (without password) as the shop's source. @password NULL: the
+ * worker asks sd_sync_password_lookup() (the keyring is never asked on the main thread). */
+SdJob        *sd_sync_job_new         (const char     *db_path,
+                                       const char     *uri,
+                                       const char     *password,
+                                       SdSyncJobFlags  flags);
+SdSyncReport *sd_sync_job_get_report  (SdJob          *job);
+/* After a SD_SYNC_JOB_TEST_ONLY job: what the database holds (sd_sync_source_describe). */
+const char   *sd_sync_job_get_description (SdJob      *job);
+
+/* The fields of the dialog's form, to and from a --from URI. */
+typedef enum {
+  SD_SYNC_KIND_POSTGRESQL,     /* the generic views on PostgreSQL */
+  SD_SYNC_KIND_WOOCOMMERCE,    /* WooCommerce on MariaDB/MySQL */
+  SD_SYNC_KIND_MARIADB,        /* the generic views on MariaDB/MySQL */
+} SdSyncKind;
+
+typedef struct {
+  SdSyncKind  kind;
+  char       *host;
+  int         port;            /* 0: the default */
+  char       *socket;          /* a socket (MariaDB) or its folder (PostgreSQL) */
+  char       *database;
+  char       *user;
+  char       *tls;             /* disable, prefer, require, verify-ca, verify-full; NULL: the library's default */
+  char       *namespace;       /* the schema (generic) or table prefix (WooCommerce); NULL: default */
+} SdSyncConnection;
+
+void          sd_sync_connection_clear   (SdSyncConnection *conn);
+char         *sd_sync_connection_to_uri  (const SdSyncConnection *conn);
+gboolean      sd_sync_connection_from_uri (const char      *uri,
+                                           SdSyncConnection *conn,
+                                           GError         **error);
 
 /* The password for @uri: SHOPDESK_DB_PASSWORD when set, else the user's keyring (libsecret),
  * else NULL (no error: the server may need none). */
