@@ -766,7 +766,9 @@ write_event (Row     *row,
     }
   if (rating != 0 && (rating < 1 || rating > 5))
     {
-      reject (sync, SD_SYNC_EVENTS, row->key, _("rating %" G_GINT64_FORMAT " out of range 1–5 in column rating"), rating);
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, rating);
+
+      reject (sync, SD_SYNC_EVENTS, row->key, _("rating %s out of range 1–5 in column rating"), value);
       return 0;
     }
   if ((customer_id = customer_ref (sync, customer, error)) < 0 || (product_id = product_ref (sync, product, error)) < 0)
@@ -1212,9 +1214,12 @@ report_summary (SdSyncReport *report)
       all.deleted += report->tables[t].deleted;
       all.rejected += report->tables[t].rejected;
     }
-  return g_strdup_printf (_("%" G_GUINT64_FORMAT " inserted, %" G_GUINT64_FORMAT " updated, %" G_GUINT64_FORMAT
-                            " deleted, %" G_GUINT64_FORMAT " rejected"),
-                          all.inserted, all.updated, all.deleted, all.rejected);
+  {
+    g_autofree char *ins = count_text (all.inserted), *upd = count_text (all.updated);
+    g_autofree char *del = count_text (all.deleted), *rej = count_text (all.rejected);
+
+    return g_strdup_printf (_("%s inserted, %s updated, %s deleted, %s rejected"), ins, upd, del, rej);
+  }
 }
 
 SdSyncReport *
