@@ -540,6 +540,29 @@ test_cancel_and_cli (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   g_assert_nonnull (strstr (out, "\"orders\":{\"inserted\":0,\"updated\":0,\"deleted\":0,\"rejected\":0,"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    /* A new shop is made for a sync that works, and not left behind by one that fails. */
+    g_autofree char *fresh = g_build_filename (f->dir, "fresh.sqlite", NULL);
+    g_autofree char *bad = g_build_filename (f->dir, "bad.sqlite", NULL);
+    g_autofree char *no_view = pg_uri ("shop_cli", "nosuch");
+    const char *good_argv[] = { g_getenv ("SD_CLI"), "--db", fresh, "sync", "--from", uri, NULL };
+    const char *bad_argv[] = { g_getenv ("SD_CLI"), "--db", bad, "sync", "--from", no_view, NULL };
+
+    g_spawn_sync (NULL, (char **) bad_argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 1);
+    g_assert_nonnull (strstr (err, "nosuch.products"));
+    g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_spawn_sync (NULL, (char **) good_argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 3);
+    g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+    g_assert_nonnull (strstr (err, "rejected: events 3: unknown kind"));
+  }
   PQfinish (conn);
 }
 

@@ -1,6 +1,7 @@
 /* sd-cli-sync.c — `shopdesk-cli sync`: the shop brought in step with a live shop database */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "sd-cli.h"
@@ -12,6 +13,29 @@ on_progress (double      fraction,
              gpointer    user_data)
 {
   sd_cli_progress (fraction, text);
+}
+
+static SdSyncSource *
+open_source (const char  *uri,
+             GError     **error)
+{
+  g_autofree char *password = sd_sync_password_lookup (uri, NULL);
+
+  return sd_sync_source_open (uri, password, error);
+}
+
+/* A shop this command made for a sync that failed: gone again, as if never made. */
+static void
+remove_shop (SdStore **store)
+{
+  g_autofree char *path = g_strdup (sd_store_get_path (*store));
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_clear_object (store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
 }
 
 int
@@ -32,8 +56,8 @@ sd_cli_sync (SdCliGlobal  *global,
   g_autoptr(SdSyncSource) source = NULL;
   g_autoptr(SdSyncReport) report = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *password = NULL;
   GCancellable *cancellable;
+  gboolean created;
   guint64 rejected = 0;
 
   if (!sd_cli_parse ("sync", "sync the shop from a shop database (read-only; the password from SHOPDESK_DB_PASSWORD or the keyring)", entries, &argc, &argv))
@@ -44,15 +68,23 @@ sd_cli_sync (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
   cancellable = sd_cli_cancel_on_signals ();
-  if (!(store = check ? sd_cli_open_store (global) : sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING)))
+  /* With --from, a shop that is not there yet is made (like an import), but only once the
+   * database answered; it is removed again when the sync fails. */
+  created = from && !check && global->db_path && !g_file_test (global->db_path, G_FILE_TEST_EXISTS);
+  if (from && !(source = open_source (from, &error)))
+    {
+      sd_cli_print_error ("sync", error);
+      return SD_EXIT_FAILED;
+    }
+  if (!(store = check ? sd_cli_open_store (global)
+                      : sd_cli_open_store_for_writing (global, created ? SD_STORE_OPEN_CREATE : SD_STORE_OPEN_EXISTING)))
     return SD_EXIT_FAILED;
   if (from == NULL && (from = sd_sync_settings_get_uri (store)) == NULL)
     {
       fprintf (stderr, "shopdesk-cli sync: which database? Give --from URI (the shop has never been synced)\n");
       return SD_EXIT_USAGE;
     }
-  password = sd_sync_password_lookup (from, NULL);
-  if (!(source = sd_sync_source_open (from, password, &error)))
+  if (source == NULL && !(source = open_source (from, &error)))
     {
       sd_cli_print_error ("sync", error);
       return SD_EXIT_FAILED;
@@ -74,6 +106,8 @@ sd_cli_sync (SdCliGlobal  *global,
 
   report = sd_sync_run (store, source, on_progress, NULL, cancellable, &error);
   sd_cli_progress_done ();
+  if (report == NULL && created)
+    remove_shop (&store);
   if (report == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       fprintf (stderr, "shopdesk-cli sync: cancelled, nothing changed.\n");
