@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Takes every page on a real shop — the UCI Online Retail export — at 1440×900 and 1024×700,
+# under Xvfb, into data/screenshots/online-retail/ (PAGE-1440.png, PAGE-1024.png).
+#   bash data/screenshots/take-online-retail.sh [OUT_DIR]
+# Needs ../shared/datasets/online-retail/online_retail.csv.gz beside the checkout.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${1:-data/screenshots/online-retail}
+data=../shared/datasets/online-retail/online_retail.csv.gz
+[ -f "$data" ] || { echo "take-online-retail: $data is missing; nothing taken" >&2; exit 77; }
+mkdir -p "$out"
+[ -d build ] || meson setup build >/dev/null
+meson compile -C build >/dev/null
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+shop="$work/online-retail.sqlite"
+./build/src/cli/shopdesk-cli --db "$shop" import "$data" >/dev/null
+# Models so the recommendation, customer and training pages have something to show.
+./build/src/cli/shopdesk-cli --db "$shop" train --model als --validate >/dev/null 2>&1 || true
+./build/src/cli/shopdesk-cli --db "$shop" train --model ease --validate >/dev/null 2>&1 || true
+
+shoot() {   # shoot NAME PAGE SIZE
+  local name=$1 page=$2 size=$3
+  env GSETTINGS_SCHEMA_DIR="$PWD/build/data" GSETTINGS_BACKEND=memory \
+      SHOPDESK_LOCALEDIR="$PWD/build/po" XDG_DATA_HOME="$work/data" \
+      ../shared/tools/screenshot "$out/$name.png" --size "$size" --title "Shopdesk" --wait 8 -- \
+      ./build/src/app/shopdesk --page "$page" "$shop" >/dev/null 2>&1 ||
+    { echo "could not take $name" >&2; return; }
+  convert "$out/$name.png" -strip -dither None -colors 256 "PNG8:$out/$name.png"
+}
+
+for page in overview data training recommendations customers coupons chatbot; do
+  shoot "$page-1440" "$page" 1440x900
+  shoot "$page-1024" "$page" 1024x700
+done
+ls "$out"/*.png
