@@ -164,7 +164,19 @@ test_sync (void)
   g_assert_no_error (error);
   sd_store_get_stats (store, &stats, NULL);
   g_assert_cmpint (stats.customers, ==, customers_before + 25);
+
+  /* Sync when the shop opens: five more customers at the source arrive on reopening. */
+  gtk_switch_set_active (GTK_SWITCH (find_named (dialog, "sync-on-open")), TRUE);
+  g_assert_true (sd_sync_settings_get_on_open (sd_window_get_store (t.window)));
   gtk_window_destroy (GTK_WINDOW (dialog));
+  conn = PQconnectdbParams (keys, values, 0);
+  pg_run (conn, "CREATE OR REPLACE VIEW ui.customers AS SELECT 'ui-' || i AS customer_id, 'Kund ' || i AS name,"
+                " now() AS updated_at FROM generate_series(1, 30) i;");
+  PQfinish (conn);
+  g_setenv ("SHOPDESK_DB_PASSWORD", g_getenv ("SD_TEST_PG_PASSWORD"), TRUE);
+  g_assert_true (sd_window_open_shop (t.window, t.shop_path));
+  UI_WAIT_UNTIL ((sd_store_get_stats (store, &stats, NULL), stats.customers == customers_before + 30), 60);
+  sd_sync_settings_set_on_open (sd_window_get_store (t.window), FALSE, NULL);
 }
 
 int

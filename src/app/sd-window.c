@@ -382,6 +382,7 @@ sd_window_open_shop (SdWindow   *self,
   gtk_window_set_title (GTK_WINDOW (self), title);
   remember_shop (self, path);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  sd_sync_dialog_sync_on_open (GTK_WINDOW (self), store);
   return TRUE;
 }
 

@@ -30,6 +30,7 @@ struct _SdSyncDialog
   AdwComboRow    *tls_row;
   AdwEntryRow    *namespace_row;
   AdwActionRow   *last_row;
+  GtkSwitch      *on_open_switch;
   GtkWidget      *progress_box;
   GtkLabel       *progress_label;
   GtkProgressBar *progress_bar;
@@ -77,6 +78,14 @@ update_last (SdSyncDialog *self)
 }
 
 static void
+show_error (SdSyncDialog *self,
+            const char   *message)
+{
+  gtk_label_set_text (self->result_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+}
+
+static void
 fill_form (SdSyncDialog *self)
 {
   g_autofree char *uri = sd_sync_settings_get_uri (self->store);
@@ -100,6 +109,22 @@ fill_form (SdSyncDialog *self)
   sd_sync_connection_clear (&conn);
   update_namespace_title (self);
   update_last (self);
+  gtk_switch_set_active (self->on_open_switch, sd_sync_settings_get_on_open (self->store));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->on_open_switch), uri != NULL);
+}
+
+static void
+on_open_toggled_cb (SdSyncDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean active = gtk_switch_get_active (self->on_open_switch);
+
+  if (active != sd_sync_settings_get_on_open (self->store) &&
+      !sd_sync_settings_set_on_open (self->store, active, &error))
+    {
+      show_error (self, error->message);
+      gtk_switch_set_active (self->on_open_switch, !active);
+    }
 }
 
 /* The form as a URI, or NULL after telling what is wrong. */
@@ -270,6 +295,7 @@ job_done_cb (GObject      *object,
   else if (sd_sync_job_get_report (job))
     {
       show_report (self, sd_sync_job_get_report (job));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->on_open_switch), TRUE);
       /* The worker wrote through its own connection; every page reloads from it. */
       sd_store_notify_changed_detail (self->store, SD_STORE_CHANGED_DATA);
       update_last (self);
@@ -378,6 +404,7 @@ sd_sync_dialog_class_init (SdSyncDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdSyncDialog, tls_row);
   gtk_widget_class_bind_template_child (widget_class, SdSyncDialog, namespace_row);
   gtk_widget_class_bind_template_child (widget_class, SdSyncDialog, last_row);
+  gtk_widget_class_bind_template_child (widget_class, SdSyncDialog, on_open_switch);
   gtk_widget_class_bind_template_child (widget_class, SdSyncDialog, progress_box);
   gtk_widget_class_bind_template_child (widget_class, SdSyncDialog, progress_label);
   gtk_widget_class_bind_template_child (widget_class, SdSyncDialog, progress_bar);
@@ -395,6 +422,7 @@ sd_sync_dialog_init (SdSyncDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (update_namespace_title), self);
+  g_signal_connect_swapped (self->on_open_switch, "notify::active", G_CALLBACK (on_open_toggled_cb), self);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
   set_busy (self, FALSE);
 }
@@ -409,4 +437,40 @@ sd_sync_dialog_new (GtkWindow *parent,
   self->store = g_object_ref (store);
   fill_form (self);
   return GTK_WINDOW (self);
+}
+
+static void
+on_open_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SdStore) store = user_data;
+  SdJob *job = SD_JOB (object);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *host = g_object_get_data (object, "sd-sync-host");
+
+  if (!sd_job_run_finish (job, result, &error))
+    {
+      if (host && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("The sync on opening failed: %s"), error->message);
+          sd_page_host_toast (GTK_WIDGET (host), message);
+        }
+      return;
+    }
+  sd_store_notify_changed_detail (store, SD_STORE_CHANGED_DATA);
+}
+
+void
+sd_sync_dialog_sync_on_open (GtkWindow *host,
+                             SdStore   *store)
+{
+  g_autofree char *uri = NULL;
+  g_autoptr(SdJob) job = NULL;
+
+  if (!sd_sync_settings_get_on_open (store) || !(uri = sd_sync_settings_get_uri (store)))
+    return;
+  job = sd_sync_job_new (sd_store_get_path (store), uri, NULL, SD_SYNC_JOB_SYNC);
+  g_object_set_data (G_OBJECT (job), "sd-sync-host", host);
+  sd_page_host_run_job (GTK_WIDGET (host), job, on_open_done_cb, g_object_ref (store));
 }

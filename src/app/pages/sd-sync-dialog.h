@@ -15,4 +15,9 @@ G_DECLARE_FINAL_TYPE (SdSyncDialog, sd_sync_dialog, SD, SYNC_DIALOG, AdwWindow)
 GtkWindow *sd_sync_dialog_new (GtkWindow *parent,
                                SdStore   *store);
 
+/* When the shop asks for it (the dialog's “Sync When the Shop Opens”), syncs @store from
+ * its source in the background, listed in @host's task list; the pages reload after. */
+void       sd_sync_dialog_sync_on_open (GtkWindow *host,
+                                        SdStore   *store);
+
 G_END_DECLS

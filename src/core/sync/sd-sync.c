@@ -166,6 +166,7 @@ typedef struct {
   GHashTable         *orders;      /* external id → gint64 * rowid, orders seen in this sync */
   GHashTable         *touched;     /* gint64 * rowid of orders whose lines changed */
   const char         *table;       /* sync_rows.tbl of the stream being read */
+  gboolean            fresh;       /* its first sync: sync_rows has nothing of it yet */
 } Sync;
 
 static guint64
@@ -236,16 +237,19 @@ known_row (Sync        *sync,
            gint64      *hash,
            GError     **error)
 {
-  g_autoptr(SdStmt) stmt = sd_store_prepare (sync->store,
+  g_autoptr(SdStmt) stmt = sync->fresh ? NULL : sd_store_prepare (sync->store,
     "SELECT local_id, hash FROM sync_rows WHERE source = ?1 AND tbl = ?2 AND key = ?3", error);
   int rc;
 
+  *local_id = 0;
+  /* A first load knows nothing yet: no lookup per row. */
+  if (sync->fresh)
+    return TRUE;
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, sync->source->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, table, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, key, -1, SQLITE_STATIC);
-  *local_id = 0;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -924,57 +928,64 @@ delete_local (Sync          *sync,
 }
 
 /* An order with no lines left at the source is gone; one whose lines changed gets its
- * total again, and purchase events for its lines when it is a sale. */
+ * total again, and purchase events for its lines when it is a sale. Done for all the
+ * orders a stream touched at once, through a temporary table of their ids. */
 static gboolean
 finish_orders (Sync    *sync,
                GError **error)
 {
+  sqlite3 *db = sd_store_get_db (sync->store);
   GHashTableIter iter;
   gpointer key;
+  g_autoptr(SdStmt) add = NULL, forget = NULL;
 
+  if (g_hash_table_size (sync->touched) == 0)
+    return TRUE;
+  if (!sd_store_exec (sync->store, "CREATE TEMP TABLE IF NOT EXISTS sync_touched (id INTEGER PRIMARY KEY);"
+                                   "DELETE FROM temp.sync_touched;", error) ||
+      !(add = sd_store_prepare (sync->store, "INSERT OR IGNORE INTO temp.sync_touched (id) VALUES (?1)", error)))
+    return FALSE;
   g_hash_table_iter_init (&iter, sync->touched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      gint64 order_id = *(gint64 *) key;
-      g_autoptr(SdStmt) stmt = sd_store_prepare (sync->store,
-        "SELECT external_id, (SELECT count(*) FROM order_lines WHERE order_id = ?1) FROM orders WHERE id = ?1", error);
-
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, order_id);
-      if (sqlite3_step (stmt) != SQLITE_ROW)
-        continue;
-      if (sqlite3_column_int64 (stmt, 1) == 0)
-        {
-          g_autofree char *external_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-
-          g_clear_pointer (&stmt, sd_stmt_release);
-          if (!exec_ids (sync, "DELETE FROM orders WHERE id = ?1", order_id, 0, error) ||
-              !forget_row (sync, "orders", external_id, error))
-            return FALSE;
-          sync->report->tables[SD_SYNC_ORDERS].deleted++;
-          continue;
-        }
-      g_clear_pointer (&stmt, sd_stmt_release);
-      if (!exec_ids (sync, "UPDATE orders SET total_cents = (SELECT COALESCE (SUM (quantity * unit_price_cents), 0)"
-                           " FROM order_lines WHERE order_id = ?1) WHERE id = ?1", order_id, 0, error) ||
-          /* Purchases of an order that is no longer a sale go; a sale's are written again. */
-          !exec_ids (sync, "DELETE FROM events WHERE kind = 2 AND (customer_id, at) ="
-                           " (SELECT customer_id, placed_at FROM orders WHERE id = ?1)"
-                           " AND product_id IN (SELECT product_id FROM order_lines WHERE order_id = ?1)"
-                           " AND (SELECT status FROM orders WHERE id = ?1) IN ('cancelled', 'pending')",
-                     order_id, 0, error) ||
-          !exec_ids (sync, "INSERT INTO events (customer_id, product_id, kind, at, quantity)"
-                           " SELECT o.customer_id, l.product_id, 2, o.placed_at, SUM (l.quantity)"
-                           " FROM orders o JOIN order_lines l ON l.order_id = o.id"
-                           " WHERE o.id = ?1 AND o.customer_id IS NOT NULL AND l.product_id IS NOT NULL"
-                           " AND l.quantity > 0 AND o.status NOT IN ('cancelled', 'pending')"
-                           " GROUP BY o.customer_id, l.product_id, o.placed_at"
-                           " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET quantity = excluded.quantity",
-                     order_id, 0, error))
-        return FALSE;
+      sqlite3_bind_int64 (add, 1, *(gint64 *) key);
+      if (sqlite3_step (add) != SQLITE_DONE)
+        return sd_store_fail (sync->store, "sync_touched", error);
+      sqlite3_reset (add);
     }
-  return TRUE;
+  g_hash_table_remove_all (sync->touched);
+
+  if (!(forget = sd_store_prepare (sync->store,
+          "DELETE FROM sync_rows WHERE source = ?1 AND tbl = 'orders' AND local_id IN"
+          " (SELECT t.id FROM temp.sync_touched t WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = t.id))",
+          error)))
+    return FALSE;
+  sqlite3_bind_text (forget, 1, sync->source->id, -1, SQLITE_STATIC);
+  if (sqlite3_step (forget) != SQLITE_DONE)
+    return sd_store_fail (sync->store, "sync_rows", error);
+  if (!sd_store_exec (sync->store,
+        "DELETE FROM orders WHERE id IN (SELECT t.id FROM temp.sync_touched t"
+        " WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = t.id))", error))
+    return FALSE;
+  sync->report->tables[SD_SYNC_ORDERS].deleted += sqlite3_changes (db);
+  return sd_store_exec (sync->store,
+           "UPDATE orders SET total_cents = (SELECT COALESCE (SUM (l.quantity * l.unit_price_cents), 0)"
+           "  FROM order_lines l WHERE l.order_id = orders.id)"
+           " WHERE id IN (SELECT id FROM temp.sync_touched);"
+           /* Purchases of an order that is no longer a sale go; a sale's are written again. */
+           "DELETE FROM events WHERE kind = 2 AND id IN (SELECT e.id FROM temp.sync_touched t"
+           "  JOIN orders o ON o.id = t.id AND o.status IN ('cancelled', 'pending')"
+           "  JOIN order_lines l ON l.order_id = o.id"
+           "  JOIN events e ON e.kind = 2 AND e.customer_id = o.customer_id AND e.at = o.placed_at"
+           "   AND e.product_id = l.product_id);"
+           "INSERT INTO events (customer_id, product_id, kind, at, quantity)"
+           " SELECT o.customer_id, l.product_id, 2, o.placed_at, SUM (l.quantity)"
+           " FROM temp.sync_touched t JOIN orders o ON o.id = t.id JOIN order_lines l ON l.order_id = o.id"
+           " WHERE o.customer_id IS NOT NULL AND l.product_id IS NOT NULL AND l.quantity > 0"
+           "  AND o.status NOT IN ('cancelled', 'pending')"
+           " GROUP BY o.customer_id, l.product_id, o.placed_at"
+           " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET quantity = excluded.quantity;"
+           "DELETE FROM temp.sync_touched;", error);
 }
 
 static char *
@@ -1179,8 +1190,10 @@ sync_stream (Sync          *sync,
   g_clear_pointer (&stmt, sd_stmt_release);
 
   progress (sync, stream, 0);
+  sync->fresh = first;
   if (!read_rows (sync, stream, since, &watermark, error))
     return FALSE;
+  sync->fresh = FALSE;
   if (!first && !read_deletions (sync, stream, error))
     return FALSE;
   if (stream == SD_SYNC_STREAM_ORDERS && !finish_orders (sync, error))
@@ -1425,6 +1438,22 @@ sd_sync_settings_set_uri (SdStore     *store,
   /* Never the password: it belongs in the keyring. */
   id = sd_sync_uri_to_id (parsed);
   return sd_store_set_setting (store, "sync.uri", id, error);
+}
+
+gboolean
+sd_sync_settings_get_on_open (SdStore *store)
+{
+  g_autofree char *value = sd_store_get_setting (store, "sync.on_open");
+
+  return g_strcmp0 (value, "1") == 0;
+}
+
+gboolean
+sd_sync_settings_set_on_open (SdStore   *store,
+                              gboolean   on_open,
+                              GError   **error)
+{
+  return sd_store_set_setting (store, "sync.on_open", on_open ? "1" : "0", error);
 }
 
 gint64

@@ -148,6 +148,11 @@ char         *sd_sync_settings_get_uri (SdStore     *store);
 gboolean      sd_sync_settings_set_uri (SdStore     *store,
                                         const char  *uri,
                                         GError     **error);
+/* Whether the window syncs the shop from its source each time it opens it. */
+gboolean      sd_sync_settings_get_on_open (SdStore  *store);
+gboolean      sd_sync_settings_set_on_open (SdStore  *store,
+                                            gboolean  on_open,
+                                            GError  **error);
 /* The end of the last sync (unix seconds, 0: never) and its report as text (NULL: never). */
 gint64        sd_sync_settings_get_last (SdStore    *store,
                                          char      **summary);
