@@ -12,13 +12,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "empty-shop.h"
 #include "sd-sync.h"
-
-typedef struct {
-  char    *dir;
-  char    *path;
-  SdStore *store;
-} Fixture;
 
 static gboolean
 servers_missing (void)
@@ -38,70 +33,8 @@ servers_missing (void)
   return FALSE;
 }
 
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("sd-sync-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "shop.sqlite", NULL);
-  f->store = sd_store_open (f->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_assert_finalize_object (f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while ((name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
-}
-
-/* The shop's own answer to a COUNT or a single value. */
-static gint64
-shop_int (Fixture    *f,
-          const char *sql)
-{
-  sqlite3_stmt *stmt;
-  gint64 value;
-
-  if (sqlite3_prepare_v2 (sd_store_get_db (f->store), sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (sd_store_get_db (f->store)));
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static char *
-shop_text (Fixture    *f,
-           const char *sql)
-{
-  sqlite3_stmt *stmt;
-  char *value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (sd_store_get_db (f->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 static SdSyncReport *
-sync_from (Fixture    *f,
+sync_from (EmptyShop  *f,
            const char *uri,
            const char *password)
 {
@@ -123,7 +56,7 @@ sync_from (Fixture    *f,
 
 /* Syncing again straight away changes nothing and says so. */
 static void
-assert_idempotent (Fixture    *f,
+assert_idempotent (EmptyShop  *f,
                    const char *uri,
                    const char *password)
 {
@@ -142,22 +75,22 @@ assert_idempotent (Fixture    *f,
 typedef struct { gint64 customers, products, orders, lines, events, rows, state; char *last; } Snapshot;
 
 static void
-snapshot (Fixture  *f,
-          Snapshot *s)
+snapshot (EmptyShop *f,
+          Snapshot  *s)
 {
-  s->customers = shop_int (f, "SELECT count(*) FROM customers");
-  s->products = shop_int (f, "SELECT count(*) FROM products");
-  s->orders = shop_int (f, "SELECT count(*) FROM orders");
-  s->lines = shop_int (f, "SELECT count(*) FROM order_lines");
-  s->events = shop_int (f, "SELECT count(*) FROM events");
-  s->rows = shop_int (f, "SELECT count(*) FROM sync_rows");
-  s->state = shop_int (f, "SELECT count(*) + coalesce(sum(watermark), 0) FROM sync_state");
-  s->last = shop_text (f, "SELECT coalesce((SELECT value FROM settings WHERE key = 'sync.last_at'), '-')");
+  s->customers = empty_shop_int (f, "SELECT count(*) FROM customers");
+  s->products = empty_shop_int (f, "SELECT count(*) FROM products");
+  s->orders = empty_shop_int (f, "SELECT count(*) FROM orders");
+  s->lines = empty_shop_int (f, "SELECT count(*) FROM order_lines");
+  s->events = empty_shop_int (f, "SELECT count(*) FROM events");
+  s->rows = empty_shop_int (f, "SELECT count(*) FROM sync_rows");
+  s->state = empty_shop_int (f, "SELECT count(*) + coalesce(sum(watermark), 0) FROM sync_state");
+  s->last = empty_shop_text (f, "SELECT coalesce((SELECT value FROM settings WHERE key = 'sync.last_at'), '-')");
 }
 
 static void
-assert_unchanged_since (Fixture  *f,
-                        Snapshot *before)
+assert_unchanged_since (EmptyShop *f,
+                        Snapshot  *before)
 {
   Snapshot after;
 
@@ -174,9 +107,9 @@ assert_unchanged_since (Fixture  *f,
 }
 
 static void
-assert_sync_fails (Fixture    *f,
-                   const char *uri,
-                   const char *password,
+assert_sync_fails (EmptyShop         *f,
+                   const char        *uri,
+                   const char        *password,
                    const char *const *words)
 {
   g_autoptr(GError) error = NULL;
@@ -328,7 +261,7 @@ pg_fill (PGconn *conn)
 }
 
 static void
-test_postgres (Fixture       *f,
+test_postgres (EmptyShop     *f,
                gconstpointer  data)
 {
   g_autoptr(SdSyncReport) first = NULL, second = NULL;
@@ -358,24 +291,24 @@ test_postgres (Fixture       *f,
   g_assert_cmpuint (first->tables[SD_SYNC_EVENTS].inserted, ==, pg_int (conn, "SELECT count(*) FROM shopdesk.events") - 2);
   g_assert_cmpuint (first->tables[SD_SYNC_EVENTS].rejected, ==, 2);
   g_assert_cmpuint (first->rejects->len, ==, 2);
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM customers"), ==,
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM customers"), ==,
                    pg_int (conn, "SELECT count(*) FROM shopdesk.customers WHERE deleted_at IS NULL"));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM products"), ==,
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM products"), ==,
                    pg_int (conn, "SELECT count(*) FROM shopdesk.products WHERE deleted_at IS NULL"));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM order_lines"), ==, pg_int (conn, "SELECT count(*) FROM shopdesk.orders"));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM events WHERE kind <> 2"), ==,
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM order_lines"), ==, pg_int (conn, "SELECT count(*) FROM shopdesk.orders"));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM events WHERE kind <> 2"), ==,
                    pg_int (conn, "SELECT count(*) FROM shopdesk.events") - 2);
   /* Values: text as it was, a missing price as 0, amounts to the cent, totals from lines. */
-  name = shop_text (f, "SELECT name FROM customers WHERE external_id = 'C002'");
+  name = empty_shop_text (f, "SELECT name FROM customers WHERE external_id = 'C002'");
   g_assert_cmpstr (name, ==, "李 2");
-  g_assert_cmpint (shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'P010'"), ==, 0);
-  g_assert_cmpint (shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'P011'"), ==, 1477);
-  g_assert_cmpint (shop_int (f, "SELECT sum(total_cents) FROM orders"), ==,
+  g_assert_cmpint (empty_shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'P010'"), ==, 0);
+  g_assert_cmpint (empty_shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'P011'"), ==, 1477);
+  g_assert_cmpint (empty_shop_int (f, "SELECT sum(total_cents) FROM orders"), ==,
                    pg_int (conn, "SELECT sum(qty * price * 100)::bigint FROM shop.lines"));
   /* A refunded order: −1 × 3.50 + 2 × 4.50 + 3 × 5.50 */
-  g_assert_cmpint (shop_int (f, "SELECT total_cents FROM orders WHERE external_id = 'O0017'"), ==, -350 + 900 + 1650);
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM events WHERE kind = 2"), >, 0);
-  g_assert_cmpint (shop_int (f, "SELECT placed_at FROM orders WHERE external_id = 'O0001'"), ==, 1706745600 + 3600);
+  g_assert_cmpint (empty_shop_int (f, "SELECT total_cents FROM orders WHERE external_id = 'O0017'"), ==, -350 + 900 + 1650);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM events WHERE kind = 2"), >, 0);
+  g_assert_cmpint (empty_shop_int (f, "SELECT placed_at FROM orders WHERE external_id = 'O0001'"), ==, 1706745600 + 3600);
 
   /* The source changes: names, a price, a deleted product, a deleted customer (hard, no
    * orders), a cancelled order, a line gone, new orders, deleted events (keys compared). */
@@ -402,23 +335,23 @@ test_postgres (Fixture       *f,
   g_assert_cmpuint (second->tables[SD_SYNC_ORDER_LINES].deleted, ==, 1);
   g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].deleted, ==, 3);
   g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].rejected, ==, 0);
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM customers"), ==,
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM customers"), ==,
                    pg_int (conn, "SELECT count(*) FROM shopdesk.customers WHERE deleted_at IS NULL"));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM products WHERE status <> 'deleted'"), ==,
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM products WHERE status <> 'deleted'"), ==,
                    pg_int (conn, "SELECT count(*) FROM shopdesk.products WHERE deleted_at IS NULL"));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM orders"), ==, pg_int (conn, "SELECT count(DISTINCT order_id) FROM shopdesk.orders"));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM order_lines"), ==, pg_int (conn, "SELECT count(*) FROM shopdesk.orders"));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM events WHERE kind <> 2"), ==,
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM orders"), ==, pg_int (conn, "SELECT count(DISTINCT order_id) FROM shopdesk.orders"));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM order_lines"), ==, pg_int (conn, "SELECT count(*) FROM shopdesk.orders"));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM events WHERE kind <> 2"), ==,
                    pg_int (conn, "SELECT count(*) FROM shopdesk.events") - 2);
-  g_assert_cmpint (shop_int (f, "SELECT sum(total_cents) FROM orders"), ==,
+  g_assert_cmpint (empty_shop_int (f, "SELECT sum(total_cents) FROM orders"), ==,
                    pg_int (conn, "SELECT sum(qty * price * 100)::bigint FROM shop.lines"));
-  status = shop_text (f, "SELECT status FROM orders WHERE external_id = 'O0001'");
+  status = empty_shop_text (f, "SELECT status FROM orders WHERE external_id = 'O0001'");
   g_assert_cmpstr (status, ==, "cancelled");
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM events e JOIN orders o ON o.customer_id = e.customer_id"
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM events e JOIN orders o ON o.customer_id = e.customer_id"
                                 " AND o.placed_at = e.at WHERE e.kind = 2 AND o.external_id = 'O0001'"), ==, 0);
-  g_assert_cmpint (shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'P004'"), ==, 9999);
+  g_assert_cmpint (empty_shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'P004'"), ==, 9999);
   g_free (status);
-  status = shop_text (f, "SELECT status FROM products WHERE external_id = 'P003'");
+  status = empty_shop_text (f, "SELECT status FROM products WHERE external_id = 'P003'");
   g_assert_cmpstr (status, ==, "deleted");
 
   assert_idempotent (f, uri, g_getenv ("SD_TEST_PG_PASSWORD"));
@@ -426,7 +359,7 @@ test_postgres (Fixture       *f,
 }
 
 static void
-test_postgres_bad_input (Fixture       *f,
+test_postgres_bad_input (EmptyShop     *f,
                          gconstpointer  data)
 {
   const char *password = g_getenv ("SD_TEST_PG_PASSWORD");
@@ -476,7 +409,7 @@ cancel_at_orders (double      fraction,
 }
 
 static void
-test_cancel_and_cli (Fixture       *f,
+test_cancel_and_cli (EmptyShop     *f,
                      gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -523,7 +456,7 @@ test_cancel_and_cli (Fixture       *f,
   g_assert_true (g_str_has_prefix (out, "{\"tables\":{\"customers\":{\"inserted\":149,\"updated\":0,\"deleted\":0,\"rejected\":0,\"unchanged\":0},"));
   g_assert_nonnull (strstr (out, "\"events\":{\"inserted\":298,\"updated\":0,\"deleted\":0,\"rejected\":2,\"unchanged\":0}"));
   g_assert_nonnull (strstr (out, "},\"elapsed_ms\":"));
-  remembered = shop_text (f, "SELECT value FROM settings WHERE key = 'sync.uri'");
+  remembered = empty_shop_text (f, "SELECT value FROM settings WHERE key = 'sync.uri'");
   {
     /* Kept with its slashes unescaped (the socket folder here has nothing to escape). */
     g_autofree char *plain = g_uri_unescape_string (uri, NULL);
@@ -759,19 +692,19 @@ my_uri (const char *user,
 #define WOO_REVIEWS "SELECT count(*) FROM wp_comments WHERE comment_type = 'review' AND comment_approved = '1'"
 
 static void
-assert_woo_counts (Fixture *f,
+assert_woo_counts (EmptyShop *f,
                    MYSQL   *conn)
 {
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM products WHERE status <> 'deleted'"), ==, my_int (conn, WOO_PRODUCTS));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM customers"), ==, my_int (conn, "SELECT count(*) FROM wp_wc_customer_lookup"));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM orders"), ==, my_int (conn, WOO_ORDERS));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM order_lines"), ==, my_int (conn, WOO_LINES));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM events WHERE kind = 3"), ==, my_int (conn, WOO_REVIEWS));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM coupon_uses"), ==, my_int (conn, "SELECT count(*) FROM wp_wc_order_coupon_lookup"));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM products WHERE status <> 'deleted'"), ==, my_int (conn, WOO_PRODUCTS));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM customers"), ==, my_int (conn, "SELECT count(*) FROM wp_wc_customer_lookup"));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM orders"), ==, my_int (conn, WOO_ORDERS));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM order_lines"), ==, my_int (conn, WOO_LINES));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM events WHERE kind = 3"), ==, my_int (conn, WOO_REVIEWS));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM coupon_uses"), ==, my_int (conn, "SELECT count(*) FROM wp_wc_order_coupon_lookup"));
 }
 
 static void
-test_woocommerce (Fixture       *f,
+test_woocommerce (EmptyShop     *f,
                   gconstpointer  data)
 {
   g_autoptr(SdSyncReport) first = NULL, second = NULL;
@@ -800,29 +733,29 @@ test_woocommerce (Fixture       *f,
   g_assert_cmpuint (first->tables[SD_SYNC_COUPON_USES].inserted, ==, 12);
   assert_woo_counts (f, conn);
   /* Keys: SKU, else woo-ID; customers by e-mail in lower case. */
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM products WHERE external_id IN ('SKU-001', 'woo-5', 'SKU-036')"), ==, 3);
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM customers WHERE external_id = 'buyer7@example.com'"), ==, 1);
-  text = shop_text (f, "SELECT description FROM products WHERE external_id = 'SKU-001'");
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM products WHERE external_id IN ('SKU-001', 'woo-5', 'SKU-036')"), ==, 3);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM customers WHERE external_id = 'buyer7@example.com'"), ==, 1);
+  text = empty_shop_text (f, "SELECT description FROM products WHERE external_id = 'SKU-001'");
   g_assert_cmpstr (text, ==, "Warm & soft");
   g_free (text);
-  text = shop_text (f, "SELECT category FROM products WHERE external_id = 'SKU-036'");   /* a variation: its parent's */
+  text = empty_shop_text (f, "SELECT category FROM products WHERE external_id = 'SKU-036'");   /* a variation: its parent's */
   g_assert_cmpstr (text, ==, "Hoodies");
   g_free (text);
-  text = shop_text (f, "SELECT tags FROM products WHERE external_id = 'SKU-001'");
+  text = empty_shop_text (f, "SELECT tags FROM products WHERE external_id = 'SKU-001'");
   g_assert_cmpstr (text, ==, "Ökologisch");
-  g_assert_cmpint (shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'SKU-009'"), ==, 0);
-  g_assert_cmpint (shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'SKU-002'"), ==, 1299);
-  g_assert_cmpint (shop_int (f, "SELECT total_cents FROM orders WHERE external_id = '3001'"), <, 0);
+  g_assert_cmpint (empty_shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'SKU-009'"), ==, 0);
+  g_assert_cmpint (empty_shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'SKU-002'"), ==, 1299);
+  g_assert_cmpint (empty_shop_int (f, "SELECT total_cents FROM orders WHERE external_id = '3001'"), <, 0);
   g_free (text);
-  text = shop_text (f, "SELECT status FROM orders WHERE external_id = '3001'");
+  text = empty_shop_text (f, "SELECT status FROM orders WHERE external_id = '3001'");
   g_assert_cmpstr (text, ==, "refunded");
   g_free (text);
-  text = shop_text (f, "SELECT status FROM orders WHERE external_id = '1013'");
+  text = empty_shop_text (f, "SELECT status FROM orders WHERE external_id = '1013'");
   g_assert_cmpstr (text, ==, "cancelled");
   g_free (text);
-  text = shop_text (f, "SELECT country FROM orders WHERE external_id = '2001'");
+  text = empty_shop_text (f, "SELECT country FROM orders WHERE external_id = '2001'");
   g_assert_cmpstr (text, ==, "FR");
-  g_assert_cmpint (shop_int (f, "SELECT u.discount_cents FROM coupon_uses u JOIN orders o ON o.id = u.order_id"
+  g_assert_cmpint (empty_shop_int (f, "SELECT u.discount_cents FROM coupon_uses u JOIN orders o ON o.id = u.order_id"
                                 " WHERE o.external_id = '1008' AND u.code = 'spring10'"), ==, 250);
 
   /* Changes: a product trashed, a price, an order cancelled, a review unapproved (its date
@@ -845,14 +778,14 @@ test_woocommerce (Fixture       *f,
   g_assert_cmpuint (second->tables[SD_SYNC_ORDER_LINES].inserted, ==, 1);
   g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].inserted, ==, 1);
   g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].deleted, ==, 1);
-  g_assert_cmpint (shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'SKU-008'"), ==, 7700);
+  g_assert_cmpint (empty_shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'SKU-008'"), ==, 7700);
   /* A guest who bought is a customer of the shop too. */
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM customers WHERE external_id = 'new.buyer@example.com'"), ==, 1);
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM customers"), ==, 61);
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM products WHERE status <> 'deleted'"), ==, my_int (conn, WOO_PRODUCTS));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM orders"), ==, my_int (conn, WOO_ORDERS));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM order_lines"), ==, my_int (conn, WOO_LINES));
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM events WHERE kind = 3"), ==, my_int (conn, WOO_REVIEWS));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM customers WHERE external_id = 'new.buyer@example.com'"), ==, 1);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM customers"), ==, 61);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM products WHERE status <> 'deleted'"), ==, my_int (conn, WOO_PRODUCTS));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM orders"), ==, my_int (conn, WOO_ORDERS));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM order_lines"), ==, my_int (conn, WOO_LINES));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM events WHERE kind = 3"), ==, my_int (conn, WOO_REVIEWS));
 
   assert_idempotent (f, uri, "read-only");
   /* The read-only user with a wrong password, a wrong prefix, an unknown parameter. */
@@ -869,7 +802,7 @@ test_woocommerce (Fixture       *f,
 
 /* The generic contract on MariaDB: the same views as on PostgreSQL. */
 static void
-test_mariadb_generic (Fixture       *f,
+test_mariadb_generic (EmptyShop     *f,
                       gconstpointer  data)
 {
   g_autoptr(SdSyncReport) first = NULL, second = NULL;
@@ -905,7 +838,7 @@ test_mariadb_generic (Fixture       *f,
   g_assert_cmpuint (first->tables[SD_SYNC_ORDERS].inserted, ==, 40);
   g_assert_cmpuint (first->tables[SD_SYNC_ORDER_LINES].inserted, ==, 80);
   g_assert_cmpuint (first->tables[SD_SYNC_EVENTS].inserted, ==, 40);
-  g_assert_cmpint (shop_int (f, "SELECT sum(total_cents) FROM orders"), ==, 40 * (250 + 10));
+  g_assert_cmpint (empty_shop_int (f, "SELECT sum(total_cents) FROM orders"), ==, 40 * (250 + 10));
   my_run (conn, "UPDATE p SET deleted = UTC_TIMESTAMP(), updated = UTC_TIMESTAMP() WHERE id = 'G1';"
                 "DELETE FROM l WHERE o = 'GO2'; DELETE FROM e WHERE id = 3;"
                 "UPDATE c SET name = 'Ærø renamed', updated = UTC_TIMESTAMP() WHERE id = 4;");
@@ -915,7 +848,7 @@ test_mariadb_generic (Fixture       *f,
   g_assert_cmpuint (second->tables[SD_SYNC_ORDERS].deleted, ==, 1);
   g_assert_cmpuint (second->tables[SD_SYNC_ORDER_LINES].deleted, ==, 2);
   g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].deleted, ==, 1);
-  g_assert_cmpint (shop_int (f, "SELECT count(*) FROM orders"), ==, my_int (conn, "SELECT count(DISTINCT o) FROM l"));
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM orders"), ==, my_int (conn, "SELECT count(DISTINCT o) FROM l"));
   assert_idempotent (f, uri, NULL);
 
   my_run (conn, "CREATE OR REPLACE VIEW events AS SELECT id AS event_id, c AS customer_id, p AS product_id, kind, 'soon' AS updated_at FROM e;");
@@ -930,10 +863,10 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/sync/postgres/generic", Fixture, NULL, fixture_set_up, test_postgres, fixture_tear_down);
-  g_test_add ("/sync/postgres/bad-input", Fixture, NULL, fixture_set_up, test_postgres_bad_input, fixture_tear_down);
-  g_test_add ("/sync/postgres/cancel-and-cli", Fixture, NULL, fixture_set_up, test_cancel_and_cli, fixture_tear_down);
-  g_test_add ("/sync/mariadb/woocommerce", Fixture, NULL, fixture_set_up, test_woocommerce, fixture_tear_down);
-  g_test_add ("/sync/mariadb/generic", Fixture, NULL, fixture_set_up, test_mariadb_generic, fixture_tear_down);
+  g_test_add ("/sync/postgres/generic", EmptyShop, NULL, empty_shop_set_up, test_postgres, empty_shop_tear_down);
+  g_test_add ("/sync/postgres/bad-input", EmptyShop, NULL, empty_shop_set_up, test_postgres_bad_input, empty_shop_tear_down);
+  g_test_add ("/sync/postgres/cancel-and-cli", EmptyShop, NULL, empty_shop_set_up, test_cancel_and_cli, empty_shop_tear_down);
+  g_test_add ("/sync/mariadb/woocommerce", EmptyShop, NULL, empty_shop_set_up, test_woocommerce, empty_shop_tear_down);
+  g_test_add ("/sync/mariadb/generic", EmptyShop, NULL, empty_shop_set_up, test_mariadb_generic, empty_shop_tear_down);
   return g_test_run ();
 }

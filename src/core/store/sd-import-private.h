@@ -148,6 +148,9 @@ gboolean     sd_import_scan_date_order (SdImportContext *ctx,
                                       int               column,
                                       GError          **error);
 
+/* One of Shopdesk's order statuses: paid, shipped, delivered, cancelled, refunded, pending. */
+gboolean     sd_import_status_is_known (const char     *status);
+
 /* Pure parsers, exposed for the tests. */
 gboolean     sd_import_parse_int     (const char       *text,
                                       gint64           *out);

@@ -1426,6 +1426,17 @@ sd_import_order_line (SdImportContext  *ctx,
 }
 
 gboolean
+sd_import_status_is_known (const char *status)
+{
+  static const char *const known[] = { "paid", "shipped", "delivered", "cancelled", "refunded", "pending" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_strcmp0 (status, known[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
 sd_import_coupon_use (SdImportContext  *ctx,
                       SdImportOrder    *order,
                       const char       *code,

@@ -31,14 +31,7 @@ static void
 my_quote (GString    *out,
           const char *name)
 {
-  g_string_append_c (out, '`');
-  for (const char *p = name; *p; p++)
-    {
-      if (*p == '`')
-        g_string_append_c (out, '`');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '`');
+  sd_sync_quote (out, '`', name);
 }
 
 static gboolean
@@ -65,21 +58,7 @@ is_time_type (const char *t)
   return g_str_equal (t, "datetime") || g_str_equal (t, "timestamp") || g_str_equal (t, "date");
 }
 
-static gboolean
-my_fits (SdSyncType  type,
-         const char *t)
-{
-  switch (type)
-    {
-    case SD_SYNC_TYPE_ID: return is_text_type (t) || is_number_type (t);
-    case SD_SYNC_TYPE_INTEGER: return is_integer_type (t) || g_str_equal (t, "decimal");
-    case SD_SYNC_TYPE_NUMBER: return is_number_type (t);
-    case SD_SYNC_TYPE_TIME: return is_time_type (t) || is_integer_type (t) || is_text_type (t);
-    case SD_SYNC_TYPE_STAMP: return is_time_type (t) || is_integer_type (t);
-    case SD_SYNC_TYPE_TEXT:
-    default: return TRUE;
-    }
-}
+static const SdSyncTypeClasses my_types = { is_integer_type, is_number_type, is_text_type, is_time_type, NULL };
 
 static void
 my_as_text (GString    *out,
@@ -111,7 +90,7 @@ my_since (GString    *out,
   g_string_append (out, is_time_type (t) ? " >= FROM_UNIXTIME(?)" : " >= ?");
 }
 
-static const SdSyncDialect my_dialect = { my_quote, my_as_text, my_since, my_fits };
+static const SdSyncDialect my_dialect = { my_quote, my_as_text, my_since, &my_types };
 
 static gboolean
 my_fail (MySource   *self,

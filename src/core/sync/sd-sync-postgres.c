@@ -28,14 +28,7 @@ static void
 pg_quote (GString    *out,
           const char *name)
 {
-  g_string_append_c (out, '"');
-  for (const char *p = name; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  sd_sync_quote (out, '"', name);
 }
 
 static gboolean
@@ -64,20 +57,12 @@ is_time_type (const char *t)
 }
 
 static gboolean
-pg_fits (SdSyncType  type,
-         const char *t)
+is_uuid_type (const char *t)
 {
-  switch (type)
-    {
-    case SD_SYNC_TYPE_ID: return is_text_type (t) || is_number_type (t) || g_str_equal (t, "uuid");
-    case SD_SYNC_TYPE_INTEGER: return is_integer_type (t) || g_str_equal (t, "numeric");
-    case SD_SYNC_TYPE_NUMBER: return is_number_type (t);
-    case SD_SYNC_TYPE_TIME: return is_time_type (t) || is_integer_type (t) || is_text_type (t);
-    case SD_SYNC_TYPE_STAMP: return is_time_type (t) || is_integer_type (t);
-    case SD_SYNC_TYPE_TEXT:
-    default: return TRUE;
-    }
+  return g_str_equal (t, "uuid");
 }
+
+static const SdSyncTypeClasses pg_types = { is_integer_type, is_number_type, is_text_type, is_time_type, is_uuid_type };
 
 static void
 pg_as_text (GString    *out,
@@ -116,7 +101,7 @@ pg_since (GString    *out,
     g_string_append (out, " >= $1::bigint");
 }
 
-static const SdSyncDialect pg_dialect = { pg_quote, pg_as_text, pg_since, pg_fits };
+static const SdSyncDialect pg_dialect = { pg_quote, pg_as_text, pg_since, &pg_types };
 
 /* The server's message without its trailing newline. */
 static char *

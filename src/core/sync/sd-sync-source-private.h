@@ -112,6 +112,20 @@ char        *sd_sync_uri_to_id  (const SdSyncUri *uri);
 SdSyncSource *sd_sync_postgres_open    (const SdSyncUri *uri, GError **error);
 SdSyncSource *sd_sync_mariadb_open     (const SdSyncUri *uri, GError **error);
 
+/* How a database names its column types, by class. */
+typedef struct {
+  gboolean    (*integer)   (const char *data_type);
+  gboolean    (*number)    (const char *data_type);   /* integers too */
+  gboolean    (*text)      (const char *data_type);
+  gboolean    (*time)      (const char *data_type);   /* timestamps and dates */
+  gboolean    (*key_only)  (const char *data_type);   /* types only a key may have (uuid); may be NULL */
+} SdSyncTypeClasses;
+
+/* Whether a column of remote type @data_type can hold what @type needs. */
+gboolean     sd_sync_type_fits (const SdSyncTypeClasses *classes,
+                                SdSyncType               type,
+                                const char              *data_type);
+
 /* The generic contract's SELECT for @stream, for any SQL dialect. */
 typedef struct {
   /* "\"name\"" or "`name`", appended to @out. */
@@ -121,9 +135,13 @@ typedef struct {
   void        (*as_text)   (GString *out, const char *name, SdSyncType type, const char *data_type);
   /* The condition "@name >= the bound watermark" for a column of @data_type. */
   void        (*since)     (GString *out, const char *name, const char *data_type);
-  /* The class a remote type belongs to: TRUE when @data_type can hold @type. */
-  gboolean    (*fits)      (SdSyncType type, const char *data_type);
+  const SdSyncTypeClasses *types;
 } SdSyncDialect;
+
+/* @name as an identifier between @quote characters (doubled inside it). */
+void         sd_sync_quote  (GString    *out,
+                             char        quote,
+                             const char *name);
 
 /* Checks that @columns (the view's, name → data type) hold what @stream needs; the error
  * names the view and the column. */

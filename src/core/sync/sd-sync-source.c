@@ -377,6 +377,38 @@ sd_sync_source_describe (SdSyncSource  *source,
 
 /* The generic contract */
 
+void
+sd_sync_quote (GString    *out,
+               char        quote,
+               const char *name)
+{
+  g_string_append_c (out, quote);
+  for (const char *p = name; *p; p++)
+    {
+      if (*p == quote)
+        g_string_append_c (out, quote);
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, quote);
+}
+
+gboolean
+sd_sync_type_fits (const SdSyncTypeClasses *c,
+                   SdSyncType               type,
+                   const char              *t)
+{
+  switch (type)
+    {
+    case SD_SYNC_TYPE_ID: return c->text (t) || c->number (t) || (c->key_only && c->key_only (t));
+    case SD_SYNC_TYPE_INTEGER: return c->integer (t) || g_str_equal (t, "numeric") || g_str_equal (t, "decimal");
+    case SD_SYNC_TYPE_NUMBER: return c->number (t);
+    case SD_SYNC_TYPE_TIME: return c->time (t) || c->integer (t) || c->text (t);
+    case SD_SYNC_TYPE_STAMP: return c->time (t) || c->integer (t);
+    case SD_SYNC_TYPE_TEXT:
+    default: return TRUE;
+    }
+}
+
 static const char *
 type_wanted (SdSyncType type)
 {
@@ -413,7 +445,7 @@ sd_sync_generic_check (SdSyncStream         stream,
                        view_label, c->name);
           return FALSE;
         }
-      if (data_type && !dialect->fits (c->type, data_type))
+      if (data_type && !sd_sync_type_fits (dialect->types, c->type, data_type))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
                        _("%s: column %s is of type %s; it must hold %s"),

@@ -363,33 +363,25 @@ required (Row        *row,
 }
 
 static gboolean
-get_int (Row        *row,
-         const char *name,
-         gboolean    needed,
-         gint64     *out)
+parse_cents (const char *text,
+             gint64     *out)
 {
-  const char *v = field (row, name);
+  gboolean rounded;
 
-  if (v == NULL)
-    {
-      if (needed)
-        reject (row->sync, row->table, row->key, _("no value in column %s"), name);
-      return !needed;
-    }
-  if (sd_import_parse_int (v, out))
-    return TRUE;
-  reject (row->sync, row->table, row->key, _("bad whole number “%.40s” in column %s"), v, name);
-  return FALSE;
+  return sd_import_parse_cents (text, out, &rounded);
 }
 
+/* Column @name parsed by @parse into *out; a missing value is fine unless @needed; a value
+ * that does not parse rejects the row with @bad (a format of the value and the column). */
 static gboolean
-get_cents (Row        *row,
+get_value (Row        *row,
            const char *name,
            gboolean    needed,
+           gboolean  (*parse) (const char *text, gint64 *out),
+           const char *bad,
            gint64     *out)
 {
   const char *v = field (row, name);
-  gboolean rounded;
 
   if (v == NULL)
     {
@@ -397,31 +389,18 @@ get_cents (Row        *row,
         reject (row->sync, row->table, row->key, _("no value in column %s"), name);
       return !needed;
     }
-  if (sd_import_parse_cents (v, out, &rounded))
+  if (parse (v, out))
     return TRUE;
-  reject (row->sync, row->table, row->key, _("bad amount “%.40s” in column %s"), v, name);
+  reject (row->sync, row->table, row->key, bad, v, name);
   return FALSE;
 }
 
-static gboolean
-get_time (Row        *row,
-          const char *name,
-          gboolean    needed,
-          gint64     *out)
-{
-  const char *v = field (row, name);
-
-  if (v == NULL)
-    {
-      if (needed)
-        reject (row->sync, row->table, row->key, _("no value in column %s"), name);
-      return !needed;
-    }
-  if (sd_import_parse_time (v, out))
-    return TRUE;
-  reject (row->sync, row->table, row->key, _("bad date “%.40s” in column %s"), v, name);
-  return FALSE;
-}
+#define get_int(row, name, needed, out) \
+  get_value ((row), (name), (needed), sd_import_parse_int, _("bad whole number “%.40s” in column %s"), (out))
+#define get_cents(row, name, needed, out) \
+  get_value ((row), (name), (needed), parse_cents, _("bad amount “%.40s” in column %s"), (out))
+#define get_time(row, name, needed, out) \
+  get_value ((row), (name), (needed), sd_import_parse_time, _("bad date “%.40s” in column %s"), (out))
 
 /* References from orders and events */
 
@@ -629,17 +608,6 @@ write_customer (Row     *row,
     return -1;
   count_write (sync, SD_SYNC_CUSTOMERS, existed);
   return id;
-}
-
-static gboolean
-valid_status (const char *status)
-{
-  static const char *const known[] = { "paid", "shipped", "delivered", "cancelled", "refunded", "pending" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (g_str_equal (status, known[i]))
-      return TRUE;
-  return FALSE;
 }
 
 /* The order a line belongs to: written when its fields changed, once per sync. */
@@ -1075,7 +1043,7 @@ read_rows (Sync          *sync,
 
           if (!get_time (&row, "placed_at", TRUE, &placed))
             continue;
-          if (status && !valid_status (status))
+          if (status && !sd_import_status_is_known (status))
             {
               reject (sync, table, key,
                       _("unknown status “%.40s” in column status (paid, shipped, delivered, cancelled, refunded or pending)"), status);
