@@ -321,12 +321,14 @@ test_postgres (EmptyShop     *f,
                 "INSERT INTO shop.lines VALUES ('O9001', 1, now(), 'P020', 2, 5.00, 'C020', 'paid', 'EUR', 'DE', now()),"
                 "  ('O9001', 2, now(), 'P021', 1, 7.25, 'C020', 'paid', 'EUR', 'DE', now()),"
                 "  ('O9002', 1, now(), 'P022', 1, 1.00, 'C150', 'pending', 'EUR', 'FR', now());"
-                "DELETE FROM shop.events WHERE id IN (10, 11, 12);");
+                "DELETE FROM shop.events WHERE id IN (10, 11, 12);"
+                /* A customer stamped long before the last sync: only the key count finds it. */
+                "INSERT INTO shop.customers VALUES ('C900', 'Late Lü', 'late@example.com', 'AT', NULL, '2020-01-01', NULL);");
   second = sync_from (f, uri, g_getenv ("SD_TEST_PG_PASSWORD"));
   g_assert_false (second->full);
   g_assert_cmpuint (second->tables[SD_SYNC_CUSTOMERS].updated, ==, 3);
   g_assert_cmpuint (second->tables[SD_SYNC_CUSTOMERS].deleted, ==, 2);
-  g_assert_cmpuint (second->tables[SD_SYNC_CUSTOMERS].inserted, ==, 0);
+  g_assert_cmpuint (second->tables[SD_SYNC_CUSTOMERS].inserted, ==, 1);
   g_assert_cmpuint (second->tables[SD_SYNC_PRODUCTS].updated, ==, 1);
   g_assert_cmpuint (second->tables[SD_SYNC_PRODUCTS].deleted, ==, 1);
   g_assert_cmpuint (second->tables[SD_SYNC_ORDERS].inserted, ==, 2);
@@ -765,6 +767,8 @@ test_woocommerce (EmptyShop     *f,
                 "UPDATE wp_posts SET post_modified_gmt = UTC_TIMESTAMP() WHERE ID = 8;"
                 "UPDATE wp_wc_orders SET status = 'wc-cancelled', date_updated_gmt = UTC_TIMESTAMP() WHERE id = 1003;"
                 "UPDATE wp_comments SET comment_approved = 'spam' WHERE comment_ID = 2;"
+                /* Approved now, dated long before the last sync: found by comparing keys. */
+                "UPDATE wp_comments SET comment_approved = '1' WHERE comment_ID = 17;"
                 "INSERT INTO wp_comments VALUES (60, 3, 'Ana', 'buyer9@example.com', UTC_TIMESTAMP(), 'Gut', '1', 'review', 0);"
                 "INSERT INTO wp_posts VALUES (2100, 'shop_order', 'wc-processing', 'Order', '', 0, UTC_TIMESTAMP(), UTC_TIMESTAMP(), '');"
                 "INSERT INTO wp_postmeta (post_id, meta_key, meta_value) VALUES (2100, '_billing_email', 'new.buyer@example.com');"
@@ -776,7 +780,7 @@ test_woocommerce (EmptyShop     *f,
   g_assert_cmpuint (second->tables[SD_SYNC_ORDERS].updated, ==, 1);
   g_assert_cmpuint (second->tables[SD_SYNC_ORDERS].inserted, ==, 1);
   g_assert_cmpuint (second->tables[SD_SYNC_ORDER_LINES].inserted, ==, 1);
-  g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].inserted, ==, 1);
+  g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].inserted, ==, 2);
   g_assert_cmpuint (second->tables[SD_SYNC_EVENTS].deleted, ==, 1);
   g_assert_cmpint (empty_shop_int (f, "SELECT price_cents FROM products WHERE external_id = 'SKU-008'"), ==, 7700);
   /* A guest who bought is a customer of the shop too. */

@@ -66,6 +66,9 @@ my_as_text (GString    *out,
             SdSyncType  type,
             const char *t)
 {
+  /* Floats print as 1e6; a decimal prints every digit. */
+  gboolean is_float = type == SD_SYNC_TYPE_NUMBER && (g_str_equal (t, "double") || g_str_equal (t, "float"));
+
   if ((type == SD_SYNC_TYPE_TIME || type == SD_SYNC_TYPE_STAMP) && is_time_type (t))
     {
       g_string_append (out, "CAST(FLOOR(UNIX_TIMESTAMP(");
@@ -73,9 +76,6 @@ my_as_text (GString    *out,
       g_string_append (out, ")) AS CHAR)");
       return;
     }
-  /* Floats print as 1e6; a decimal prints every digit. */
-  gboolean is_float = type == SD_SYNC_TYPE_NUMBER && (g_str_equal (t, "double") || g_str_equal (t, "float"));
-
   g_string_append (out, is_float ? "CAST(CAST(" : "CAST(");
   my_quote (out, name);
   g_string_append (out, is_float ? " AS DECIMAL(20,4)) AS CHAR)" : " AS CHAR)");

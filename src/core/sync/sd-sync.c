@@ -26,6 +26,9 @@
  * application servers differ, and a transaction may commit a row stamped earlier. */
 #define OVERLAP_SECONDS 300
 #define MAX_REJECTS     1000
+/* sync_rows.local_id of a row that was rejected: remembered, so that it is not reported
+ * again while it stays as it is, and so that a key count tells when rows were missed. */
+#define REJECTED        (-1)
 #define CHECK_EVERY     512
 
 static const char *const table_names[SD_SYNC_N_TABLES] = {
@@ -852,6 +855,8 @@ delete_local (Sync          *sync,
               gint64         local_id,
               GError       **error)
 {
+  if (local_id == REJECTED)
+    return forget_row (sync, sync->table, key, error);
   switch (stream)
     {
     case SD_SYNC_STREAM_PRODUCTS:
@@ -1009,7 +1014,7 @@ read_rows (Sync          *sync,
       g_autofree char *key = NULL;
       Row row = { sync, table, NULL, info, cursor->values };
       gint64 stamp, local_id, old_hash, id;
-      guint64 hash;
+      guint64 hash, whole;
 
       if (++rows % CHECK_EVERY == 0)
         {
@@ -1031,9 +1036,16 @@ read_rows (Sync          *sync,
         return FALSE;
       if (cursor->values[deleted_col])
         {
-          if (local_id > 0 && !delete_local (sync, stream, key, local_id, error))
+          if (local_id != 0 && !delete_local (sync, stream, key, local_id, error))
             return FALSE;
           continue;
+        }
+      whole = row_hash (info, cursor->values, 0, info->n_columns);
+      if (local_id == REJECTED)
+        {
+          if ((guint64) old_hash == whole)
+            continue;   /* rejected before, and still as it was */
+          local_id = 0;
         }
       if (stream == SD_SYNC_STREAM_ORDERS)
         {
@@ -1042,28 +1054,32 @@ read_rows (Sync          *sync,
           gint64 placed;
 
           if (!get_time (&row, "placed_at", TRUE, &placed))
-            continue;
+            goto rejected;
           if (status && !sd_import_status_is_known (status))
             {
               reject (sync, table, key,
                       _("unknown status “%.40s” in column status (paid, shipped, delivered, cancelled, refunded or pending)"), status);
-              continue;
+              goto rejected;
             }
           if (order_of_line (&row, placed, error) < 0)
             return FALSE;
           hash = row_hash (info, cursor->values, 0, 2) ^ row_hash (info, cursor->values, 3, 6);
         }
       else
-        hash = row_hash (info, cursor->values, 0, info->n_columns);
+        hash = whole;
       if (local_id > 0 && (guint64) old_hash == hash)
         {
           sync->report->tables[table].unchanged++;
-          /* An unchanged line still tells which order it belongs to. */
           continue;
         }
       if ((id = writers[stream] (&row, error)) < 0)
         return FALSE;
       if (id > 0 && !remember_row (sync, sync->table, key, id, hash, error))
+        return FALSE;
+      if (id > 0)
+        continue;
+    rejected:
+      if (!remember_row (sync, sync->table, key, REJECTED, whole, error))
         return FALSE;
     next:
       ;
@@ -1076,12 +1092,16 @@ read_rows (Sync          *sync,
   return TRUE;
 }
 
-/* Keys the shop has from this source that the source no longer lists. */
+/* Keys the shop has from this source that the source no longer lists; *missed tells
+ * whether the source lists keys the shop does not know (a row changed without its
+ * updated_at, or stamped before the last sync: WooCommerce approving an old review). */
 static gboolean
 read_deletions (Sync          *sync,
                 SdSyncStream   stream,
+                gboolean      *missed,
                 GError       **error)
 {
+  guint known = 0;
   const SdSyncStreamInfo *info = sd_sync_stream_info (stream);
   g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GArray) gone_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -1118,12 +1138,15 @@ read_deletions (Sync          *sync,
         g_ptr_array_add (gone_keys, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
         g_array_append_val (gone_ids, id);
       }
+    else
+      known++;
   if (rc != SQLITE_DONE)
     return sd_store_fail (sync->store, "sync_rows", error);
   g_clear_pointer (&stmt, sd_stmt_release);
   for (guint i = 0; i < gone_keys->len; i++)
     if (!delete_local (sync, stream, gone_keys->pdata[i], g_array_index (gone_ids, gint64, i), error))
       return FALSE;
+  *missed = g_hash_table_size (keys) > known;
   return TRUE;
 }
 
@@ -1162,8 +1185,16 @@ sync_stream (Sync          *sync,
   if (!read_rows (sync, stream, since, &watermark, error))
     return FALSE;
   sync->fresh = FALSE;
-  if (!first && !read_deletions (sync, stream, error))
-    return FALSE;
+  if (!first)
+    {
+      gboolean missed = FALSE;
+
+      if (!read_deletions (sync, stream, &missed, error))
+        return FALSE;
+      /* Read everything again: the hashes keep it to writing what was missed. */
+      if (missed && !read_rows (sync, stream, -1, &watermark, error))
+        return FALSE;
+    }
   if (stream == SD_SYNC_STREAM_ORDERS && !finish_orders (sync, error))
     return FALSE;
 
