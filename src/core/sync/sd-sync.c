@@ -168,6 +168,10 @@ typedef struct {
   GHashTable         *products;    /* external id → gint64 * rowid */
   GHashTable         *orders;      /* external id → gint64 * rowid, orders seen in this sync */
   GHashTable         *touched;     /* gint64 * rowid of orders whose lines changed */
+  GHashTable         *order_ids;   /* external id → gint64 * rowid, orders looked up */
+  GHashTable         *new_orders;  /* gint64 * rowid of orders this sync inserted */
+  /* Tables that were empty when the sync began: a key not in the caches is not there. */
+  gboolean            no_customers, no_products, no_orders;
   const char         *table;       /* sync_rows.tbl of the stream being read */
   gboolean            fresh;       /* its first sync: sync_rows has nothing of it yet */
 } Sync;
@@ -412,6 +416,7 @@ local_id_of (Sync        *sync,
              GHashTable  *cache,
              const char  *sql,
              const char  *external_id,
+             gboolean     table_was_empty,
              GError     **error)
 {
   gint64 *known = g_hash_table_lookup (cache, external_id);
@@ -421,6 +426,8 @@ local_id_of (Sync        *sync,
 
   if (known)
     return *known;
+  if (table_was_empty)
+    return 0;
   if (!(stmt = sd_store_prepare (sync->store, sql, error)))
     return -1;
   sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
@@ -449,7 +456,8 @@ customer_ref (Sync        *sync,
               const char  *external_id,
               GError     **error)
 {
-  gint64 id = local_id_of (sync, sync->customers, "SELECT id FROM customers WHERE external_id = ?1", external_id, error);
+  gint64 id = local_id_of (sync, sync->customers, "SELECT id FROM customers WHERE external_id = ?1", external_id,
+                           sync->no_customers, error);
   g_autoptr(SdStmt) stmt = NULL;
 
   if (id != 0)
@@ -474,7 +482,8 @@ product_ref (Sync        *sync,
              const char  *external_id,
              GError     **error)
 {
-  gint64 id = local_id_of (sync, sync->products, "SELECT id FROM products WHERE external_id = ?1", external_id, error);
+  gint64 id = local_id_of (sync, sync->products, "SELECT id FROM products WHERE external_id = ?1", external_id,
+                           sync->no_products, error);
   g_autoptr(SdStmt) stmt = NULL;
 
   if (id != 0)
@@ -495,11 +504,12 @@ upsert (Sync        *sync,
         SdStmt      *stmt,
         GHashTable  *cache,
         const char  *exists_sql,
+        gboolean     table_was_empty,
         const char  *external_id,
         gboolean    *existed,
         GError     **error)
 {
-  gint64 before = local_id_of (sync, cache, exists_sql, external_id, error);
+  gint64 before = local_id_of (sync, cache, exists_sql, external_id, table_was_empty, error);
   gint64 id;
 
   if (before < 0)
@@ -569,7 +579,8 @@ write_product (Row     *row,
   if (created)
     sqlite3_bind_int64 (stmt, 8, created);
   sqlite3_bind_text (stmt, 9, status_lower, -1, SQLITE_STATIC);
-  if ((id = upsert (sync, stmt, sync->products, "SELECT id FROM products WHERE external_id = ?1", row->key, &existed, error)) < 0)
+  if ((id = upsert (sync, stmt, sync->products, "SELECT id FROM products WHERE external_id = ?1", sync->no_products,
+                    row->key, &existed, error)) < 0)
     return -1;
   count_write (sync, SD_SYNC_PRODUCTS, existed);
   return id;
@@ -607,7 +618,8 @@ write_customer (Row     *row,
   bind_text (stmt, 5, field (row, "segment"));
   if (created)
     sqlite3_bind_int64 (stmt, 6, created);
-  if ((id = upsert (sync, stmt, sync->customers, "SELECT id FROM customers WHERE external_id = ?1", row->key, &existed, error)) < 0)
+  if ((id = upsert (sync, stmt, sync->customers, "SELECT id FROM customers WHERE external_id = ?1", sync->no_customers,
+                    row->key, &existed, error)) < 0)
     return -1;
   count_write (sync, SD_SYNC_CUSTOMERS, existed);
   return id;
@@ -659,13 +671,12 @@ order_of_line (Row     *row,
   sqlite3_bind_text (stmt, 4, status ? status : "paid", -1, SQLITE_STATIC);
   bind_text (stmt, 5, header[2]);
   bind_text (stmt, 6, header[3]);
-  /* The orders cache doubles as "seen in this sync", so look up existence directly. */
-  {
-    g_autoptr(GHashTable) scratch = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-    if ((id = upsert (sync, stmt, scratch, "SELECT id FROM orders WHERE external_id = ?1", order_key, &existed, error)) < 0)
-      return -1;
-  }
+  if ((id = upsert (sync, stmt, sync->order_ids, "SELECT id FROM orders WHERE external_id = ?1", sync->no_orders,
+                    order_key, &existed, error)) < 0)
+    return -1;
   count_write (sync, SD_SYNC_ORDERS, existed);
+  if (!existed)
+    g_hash_table_add (sync->new_orders, g_memdup2 (&id, sizeof id));
   if (!remember_row (sync, "orders", order_key, id, hash, error))
     return -1;
   cache_id (sync->orders, order_key, id);
@@ -694,14 +705,20 @@ write_order_line (Row     *row,
   if ((order_id = order_of_line (row, placed, error)) < 0 ||
       (product_id = product_ref (sync, product, error)) < 0)
     return -1;
-  if (!(stmt = sd_store_prepare (sync->store,
-          "SELECT id FROM order_lines WHERE order_id = ?1 AND line_no = ?2", error)))
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, order_id);
-  sqlite3_bind_int64 (stmt, 2, line_no);
-  rc = sqlite3_step (stmt);
-  existed = rc == SQLITE_ROW;
-  g_clear_pointer (&stmt, sd_stmt_release);
+  /* An order this sync made has no lines but the ones it writes. */
+  if (g_hash_table_contains (sync->new_orders, &order_id))
+    existed = FALSE;
+  else
+    {
+      if (!(stmt = sd_store_prepare (sync->store,
+              "SELECT id FROM order_lines WHERE order_id = ?1 AND line_no = ?2", error)))
+        return -1;
+      sqlite3_bind_int64 (stmt, 1, order_id);
+      sqlite3_bind_int64 (stmt, 2, line_no);
+      rc = sqlite3_step (stmt);
+      existed = rc == SQLITE_ROW;
+      g_clear_pointer (&stmt, sd_stmt_release);
+    }
   if (!(stmt = sd_store_prepare (sync->store,
           "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES (?1, ?2, ?3, ?4, ?5)"
           " ON CONFLICT (order_id, line_no) DO UPDATE SET product_id = excluded.product_id,"
@@ -1234,6 +1251,15 @@ report_summary (SdSyncReport *report)
   }
 }
 
+static gboolean
+table_is_empty (SdStore    *store,
+                const char *sql)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, NULL);
+
+  return stmt && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 1;
+}
+
 SdSyncReport *
 sd_sync_run (SdStore             *store,
              SdSyncSource        *source,
@@ -1251,7 +1277,8 @@ sd_sync_run (SdStore             *store,
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
     g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL),
-    NULL,
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+    g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL),
   };
   gboolean ok = FALSE;
 
@@ -1275,6 +1302,9 @@ sd_sync_run (SdStore             *store,
       goto out;
     }
   sd_store_set_importing (store, TRUE);
+  sync.no_customers = table_is_empty (store, "SELECT NOT EXISTS (SELECT 1 FROM customers)");
+  sync.no_products = table_is_empty (store, "SELECT NOT EXISTS (SELECT 1 FROM products)");
+  sync.no_orders = table_is_empty (store, "SELECT NOT EXISTS (SELECT 1 FROM orders)");
   ok = TRUE;
   for (guint s = 0; ok && s < SD_SYNC_N_STREAMS; s++)
     if (source->klass->has (source, s))
@@ -1300,6 +1330,8 @@ out:
   g_hash_table_unref (sync.products);
   g_hash_table_unref (sync.orders);
   g_hash_table_unref (sync.touched);
+  g_hash_table_unref (sync.order_ids);
+  g_hash_table_unref (sync.new_orders);
   if (!ok)
     return NULL;
   report->elapsed_us = g_get_monotonic_time () - started;
