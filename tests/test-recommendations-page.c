@@ -19,6 +19,7 @@
 #include "sd-coupon-store.h"
 #include "sd-csv.h"
 #include "sd-demo.h"
+#include "sd-model-registry.h"
 #include "sd-recommendations-page.h"
 #include "sd-train-job.h"
 #include "sd-window.h"
@@ -563,6 +564,78 @@ test_dark (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+
+static gint64
+stored_model_id (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT MAX (id) FROM models WHERE name = ?1", &error);
+
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static void
+promote (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+
+  g_assert_true (sd_model_registry_promote (store, stored_model_id (name), SD_MODEL_PURPOSE_RECOMMENDATIONS,
+                                            "test", NULL, &error));
+  g_assert_no_error (error);
+  /* What the Training page does after a promotion. */
+  sd_store_notify_changed (sd_window_get_store (window));
+}
+
+/* The picker starts on the live model, marked so, and lists what that model says. */
+static void
+test_live_model (void)
+{
+  SdRecommendationsPage *p = page ();
+  g_autofree char *customer = busiest_buyer ();
+  g_autoptr(GArray) as_itemknn = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  sd_recommendations_page_set_compare (p, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", customer));
+  g_assert_true (sd_recommendations_page_select_model (p, 0, "itemknn"));
+  wait_for_view ();
+  for (guint i = 0; i < sd_recommendations_page_get_n_items (p, 0); i++)
+    {
+      gint64 id = sd_recommendations_page_get_item_product (p, 0, i);
+      g_array_append_val (as_itemknn, id);
+    }
+
+  /* EASE live: the picker starts on it (the store changed, so the page reloads). */
+  promote ("ease");
+  wait_for_view ();
+  g_assert_cmpstr (sd_recommendations_page_get_model (p, 0), ==, "live:ease");
+  shoot ("recommendations-live");
+
+  /* Item kNN live: it is what the page shows, though EASE is newer and first otherwise. */
+  promote ("itemknn");
+  wait_for_view ();
+  g_assert_cmpstr (sd_recommendations_page_get_model (p, 0), ==, "live:itemknn");
+  g_assert_cmpuint (sd_recommendations_page_get_n_items (p, 0), ==, as_itemknn->len);
+  for (guint i = 0; i < as_itemknn->len; i++)
+    g_assert_cmpint (sd_recommendations_page_get_item_product (p, 0, i), ==, g_array_index (as_itemknn, gint64, i));
+
+  /* Rolled back past the first promotion: no live model, the picker's usual first. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_assert_true (sd_model_registry_rollback (store, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL, NULL, NULL, &error));
+    g_assert_true (sd_model_registry_rollback (store, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    sd_store_notify_changed (sd_window_get_store (window));
+  }
+  wait_for_view ();
+  g_assert_false (g_str_has_prefix (sd_recommendations_page_get_model (p, 0), "live:"));
+}
+
 static void
 make_demo_shop (const char *path)
 {
@@ -633,6 +706,7 @@ main (int    argc,
   g_test_add_func ("/recommendations-page/similar", test_similar);
   g_test_add_func ("/recommendations-page/export", test_export);
   g_test_add_func ("/recommendations-page/dark", test_dark);
+  g_test_add_func ("/recommendations-page/live-model", test_live_model);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -21,7 +21,13 @@
 #include "sd-application.h"
 #include "sd-customers-page.h"
 #include "sd-demo.h"
+#include "sd-error.h"
 #include "sd-heatmap.h"
+#include "sd-line-chart.h"
+#include "sd-model-registry.h"
+#include "sd-model-runs.h"
+#include "sd-run-compare-dialog.h"
+#include "sd-tune-dialog.h"
 #include "sd-scatter.h"
 #include "sd-training-page.h"
 #include "sd-window.h"
@@ -231,6 +237,32 @@ test_refuses_bad_values (void)
   shoot ("training-refused");
   g_assert_true (sd_training_page_set_param (page, "factors", "16", &error));
   g_assert_no_error (error);
+
+  /* Presets set the expert settings; a change by hand makes them "custom". */
+  {
+    g_autofree char *preset = NULL, *factors = NULL, *iterations = NULL, *custom = NULL;
+
+    g_assert_true (sd_training_page_set_preset (page, "best"));
+    preset = sd_training_page_get_preset (page);
+    factors = sd_training_page_get_param (page, "factors");
+    iterations = sd_training_page_get_param (page, "iterations");
+    g_assert_cmpstr (preset, ==, "best");
+    g_assert_cmpstr (factors, ==, "128");
+    g_assert_cmpstr (iterations, ==, "30");
+    g_assert_true (sd_training_page_set_param (page, "factors", "100", &error));
+    custom = sd_training_page_get_preset (page);
+    g_assert_cmpstr (custom, ==, "custom");
+    g_assert_false (sd_training_page_set_preset (page, "no-such-preset"));
+    g_assert_true (sd_training_page_set_preset (page, "balanced"));
+    shoot ("training-presets");
+  }
+  g_assert_true (sd_training_page_select_model (page, "ease"));
+  {
+    g_autofree char *none = sd_training_page_get_preset (page);
+    g_assert_null (none);
+  }
+  g_assert_true (sd_training_page_select_model (page, "als"));
+  g_assert_true (sd_training_page_set_param (page, "factors", "16", &error));
 }
 
 static void
@@ -342,6 +374,157 @@ test_train (void)
   shoot ("training-compared");
 }
 
+
+/* Scrolls the page so that @widget is at the top of its scrolled window. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  graphene_point_t at;
+
+  gtk_test_widget_wait_for_draw (widget);
+  g_assert_true (gtk_widget_compute_point (widget, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &at));
+  gtk_adjustment_set_value (adj, at.y - 12);
+}
+
+static gint64
+newest_run (const char *model)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT MAX (id) FROM runs WHERE model = ?1", &error);
+
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, model, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* Runs as records: ALS and BPR drawn together on one normalised scale, the chatbot
+ * classifier in a chart of its own with its refit phase marked, a comparison of the ticked
+ * runs with their differing settings, and a run promoted to live. */
+static void
+test_records (void)
+{
+  SdTrainingPage *page = training_page ();
+  SdLineChart *loss = sd_training_page_get_loss_chart (page);
+  SdLineChart *classifier = SD_LINE_CHART (find_widget (GTK_WIDGET (page), SD_TYPE_LINE_CHART, 2));
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+  gint64 als_run, bpr_run;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "training");
+  g_assert_true (sd_training_page_select_model (page, "bpr"));
+  g_assert_true (sd_training_page_set_param (page, "epochs", "30", &error));
+  g_assert_no_error (error);
+  sd_training_page_set_validate (page, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.train", NULL);
+  WAIT_UNTIL (!sd_training_page_get_training (page), 300);
+  spin (200);
+
+  /* The finished ALS run (ticked since it ran) and this BPR run on one chart, each
+   * relative to its first epoch: both start at 1, whatever their scales. */
+  als_run = newest_run ("als");
+  bpr_run = newest_run ("bpr");
+  g_assert_cmpint (als_run, >, 0);
+  g_assert_cmpint (bpr_run, >, als_run);
+  g_assert_cmpint (sd_line_chart_find_series (loss, "run-0"), <, 0);
+  {
+    g_autofree char *als_id = g_strdup_printf ("run-%" G_GINT64_FORMAT, als_run);
+    g_autofree char *bpr_id = g_strdup_printf ("run-%" G_GINT64_FORMAT, bpr_run);
+    g_assert_cmpint (sd_line_chart_find_series (loss, als_id), >=, 0);
+    g_assert_cmpint (sd_line_chart_find_series (loss, bpr_id), >=, 0);
+  }
+  g_test_message ("loss chart: %s", sd_line_chart_get_description (loss));
+  g_assert_nonnull (strstr (sd_line_chart_get_description (loss), "1"));
+  close_dialogs ();
+  scroll_to (GTK_WIDGET (loss));
+  shoot ("training-normalised");
+
+  /* The chatbot's run from test_train is ticked: its loss is in its own chart, in two
+   * phases with a marker between them, and not in the recommenders' chart. */
+  g_assert_nonnull (classifier);
+  g_assert_cmpuint (sd_line_chart_get_n_series (classifier), >=, 1);
+  g_test_message ("classifier chart: %u series, %u markers, %s", sd_line_chart_get_n_series (classifier),
+                  sd_line_chart_get_n_markers (classifier), sd_line_chart_get_description (classifier));
+  g_assert_cmpuint (sd_line_chart_get_n_markers (classifier), >=, 1);
+  g_assert_cmpuint (sd_line_chart_get_n_series (classifier), ==, 2);
+  scroll_to (GTK_WIDGET (classifier));
+  shoot ("training-classifier");
+
+  /* Compare ALS and BPR: their settings differ (each has its own). */
+  for (gint64 r = 1; r <= bpr_run; r++)
+    sd_training_page_set_run_ticked (page, r, r == als_run || r == bpr_run);
+  dialog = sd_training_page_compare_runs (page);
+  g_assert_nonnull (dialog);
+  g_assert_cmpuint (sd_run_compare_dialog_get_n_differing (dialog), >, 0);
+  gtk_test_widget_wait_for_draw (dialog);
+  spin (300);
+  save_screenshot (dialog, "training-run-compare");
+  close_dialogs ();
+
+  /* Promote the ALS run from its menu's action: the live list shows it. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.promote-run", "x", als_run);
+  spin (300);
+  {
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_autoptr(SdRunRecord) record = sd_model_runs_get (store, als_run, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (record->live_mask, ==, 1u << SD_MODEL_PURPOSE_RECOMMENDATIONS);
+    /* A live run cannot be deleted; a name and a note stick. */
+    g_assert_false (sd_model_runs_delete (store, als_run, &error));
+    g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+    g_clear_error (&error);
+    g_assert_true (sd_model_runs_set_label (store, als_run, "ALS for spring", "more factors next time", &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (record->customers, >, 0);
+    g_assert_cmpint (record->newest_event, >, 0);
+  }
+  sd_store_notify_changed (sd_window_get_store (window));
+  spin (300);
+
+  /* Promoting BPR over the live ALS first measures the two on the same held-out data. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.promote-run", "x", bpr_run);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    AdwMessageDialog *promote = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && promote == NULL; i++)
+      {
+        g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
+        if (ADW_IS_MESSAGE_DIALOG (win))
+          promote = ADW_MESSAGE_DIALOG (win);
+      }
+    g_assert_nonnull (promote);
+    WAIT_UNTIL (strstr (adw_message_dialog_get_body (promote), "customers") != NULL ||
+                strstr (adw_message_dialog_get_body (promote), "could not") != NULL, 120);
+    g_test_message ("promote: %s", adw_message_dialog_get_body (promote));
+    g_assert_null (strstr (adw_message_dialog_get_body (promote), "could not"));
+    spin (300);
+    save_screenshot (GTK_WIDGET (promote), "training-promote");
+    adw_message_dialog_response (promote, "promote");
+  }
+  close_dialogs ();
+  spin (300);
+  {
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_autoptr(SdRunRecord) record = sd_model_runs_get (store, bpr_run, &error);
+    g_assert_cmpuint (record->live_mask, ==, 1u << SD_MODEL_PURPOSE_RECOMMENDATIONS);
+  }
+  /* Roll Back: ALS is live again. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.rollback", "s", "recommendations");
+  spin (300);
+  {
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_autoptr(SdRunRecord) record = sd_model_runs_get (store, als_run, &error);
+    g_assert_cmpuint (record->live_mask, ==, 1u << SD_MODEL_PURPOSE_RECOMMENDATIONS);
+  }
+  scroll_to (find_widget (GTK_WIDGET (page), GTK_TYPE_LIST_BOX, 0));
+  shoot ("training-live");
+}
+
 /* Tune… searches EASE's grid in the background and offers the best value, which "Use
  * These Values" puts in the editor. */
 static void
@@ -370,6 +553,9 @@ test_tune (void)
   g_assert_nonnull (dialog);
   body = g_strdup (adw_message_dialog_get_body (dialog));
   g_test_message ("%s", body);
+  /* Every trial was shown as it finished, and the chosen one is named. */
+  g_test_message ("trials shown: %u", sd_tune_dialog_get_n_trials (GTK_WIDGET (dialog)));
+  g_assert_cmpuint (sd_tune_dialog_get_n_trials (GTK_WIDGET (dialog)), >=, 2);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
   save_screenshot (GTK_WIDGET (dialog), "training-tune-result");
   adw_message_dialog_response (dialog, "use");
@@ -438,6 +624,7 @@ main (int    argc,
 
   g_test_add_func ("/training-page/refuses-bad-values", test_refuses_bad_values);
   g_test_add_func ("/training-page/train", test_train);
+  g_test_add_func ("/training-page/records", test_records);
   g_test_add_func ("/training-page/tune", test_tune);
   g_test_add_func ("/training-page/customers", test_customers);
   g_test_add_func ("/training-page/dark", test_dark);

@@ -20,6 +20,7 @@ static const Command commands[] = {
   { "recommend", sd_cli_recommend, "The best products for a customer, with reasons" },
   { "similar", sd_cli_similar, "Products like a product (item kNN)" },
   { "tune", sd_cli_tune, "Search a model's hyperparameters on a validation split" },
+  { "models", sd_cli_models, "Stored models: list, promote one to live, roll back, history" },
   { "import", sd_cli_import, "Import a shop export (CSV, plain or .gz)" },
   { "demo", sd_cli_demo, "Make a demo shop (deterministic, English and Chinese)" },
   { "coupons", sd_cli_coupons, "Coupon rules: list, add, preview, apply" },

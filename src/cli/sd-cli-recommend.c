@@ -14,6 +14,7 @@
 #include "sd-error.h"
 #include "sd-eval.h"
 #include "sd-import.h"
+#include "sd-content.h"
 #include "sd-item-knn.h"
 #include "sd-model-store.h"
 #include "sd-recommender.h"
@@ -788,7 +789,8 @@ lookup_id (SdStore    *store,
   return -1;
 }
 
-/* The stored model of that name when it fits the shop as it is, else a fresh fit. */
+/* The stored model of that name when it fits the shop as it is, else a fresh fit
+ * (*@model_id 0: it is stored nowhere). */
 static SdRecommender *
 get_model (const char      *command,
            SdStore         *store,
@@ -797,14 +799,16 @@ get_model (const char      *command,
            SdInteractions  *train,
            SdCatalog       *catalog,
            gboolean         retrain,
-           const char     **source)
+           const char     **source,
+           gint64          *model_id)
 {
   g_autoptr(SdRecommender) model = NULL;
   g_autoptr(GError) error = NULL;
 
+  *model_id = 0;
   if (!retrain && !params)
     {
-      model = sd_model_store_load (store, name, train, NULL, &error);
+      model = sd_model_store_load (store, name, train, model_id, &error);
       if (model)
         {
           *source = "stored";
@@ -831,6 +835,49 @@ get_model (const char      *command,
   return g_steal_pointer (&model);
 }
 
+/* The live model of @purpose bound to the shop as it is; NULL when none is live, or after
+ * saying why the live one cannot be used (the caller then uses its default). */
+static SdRecommender *
+load_live (SdStore         *store,
+           SdModelPurpose   purpose,
+           SdInteractions  *train,
+           SdCatalog       *catalog,
+           gint64          *model_id,
+           const char     **source)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdRecommender) model = sd_model_store_load_live (store, purpose, train, model_id, &error);
+
+  if (model == NULL)
+    {
+      if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
+        {
+          *model_id = 0;
+          return NULL;
+        }
+      /* A live model that no longer fits the shop is worth knowing about, not hiding. */
+      g_autofree char *message = sd_cli_printable (error->message);
+      fprintf (stderr, "shopdesk-cli: the live model cannot answer: %s; using the default model\n", message);
+      *model_id = 0;
+      return NULL;
+    }
+  *source = "live";
+  sd_recommender_set_catalog (model, catalog);
+  return g_steal_pointer (&model);
+}
+
+/* Which model answered, for --json: its name, the stored row (null: trained just now) and
+ * where it came from ("live", "stored", "trained"). */
+static void
+write_model_source (SdJsonWriter  *w,
+                    SdRecommender *model,
+                    gint64         model_id,
+                    const char    *source)
+{
+  sd_json_writer_member_string (w, "model", sd_recommender_get_name (model));
+  sd_cli_json_member_id (w, "model_id", model_id);
+  sd_json_writer_member_string (w, "source", source);
+}
 
 /* FALSE when every item gets the same score: the model cannot tell items apart for
  * this customer. */
@@ -862,7 +909,7 @@ sd_cli_recommend (SdCliGlobal  *global,
   gboolean json = FALSE, csv = FALSE, include_seen = FALSE, in_stock = FALSE, retrain = FALSE;
   GOptionEntry entries[] = {
     { "customer", 'c', 0, G_OPTION_ARG_STRING, &customer, "The customer (external id or store id)", "ID" },
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model (default ease; itemknn for catalogues too large for it)", "NAME" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model (default: the live one, else ease; itemknn for catalogues too large for it)", "NAME" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Train afresh with this hyperparameter (repeatable)", "KEY=VALUE" },
     { "n", 'n', 0, G_OPTION_ARG_INT, &n, "How many items (default 10)", "N" },
     { "include-seen", 0, 0, G_OPTION_ARG_NONE, &include_seen, "Keep items the customer already has", NULL },
@@ -885,6 +932,7 @@ sd_cli_recommend (SdCliGlobal  *global,
   SdRecFilter filter = { 0 };
   const char *source = NULL;
   SdRecommender *used;
+  gint64 model_id = 0;
   int u;
   guint history;
 
@@ -931,11 +979,15 @@ sd_cli_recommend (SdCliGlobal  *global,
     }
   u = sd_interactions_user_index (train, profile->id);
   g_assert (u >= 0);
-  /* Without --model: EASE, or item kNN when the catalogue is too large for EASE. */
+  /* Without --model: the live model, else EASE, or item kNN when the catalogue is too
+   * large for EASE. */
+  if (!model_name && !params && !retrain)
+    model = load_live (store, SD_MODEL_PURPOSE_RECOMMENDATIONS, train, catalog, &model_id, &source);
   if (!model_name && sd_ease_memory_needed (train->n_items) > ((guint64) 4 << 30))
     model_name = g_strdup ("itemknn");
-  if (!(model = get_model ("recommend", store, model_name ? model_name : "ease", params,
-                           train, catalog, retrain, &source)))
+  if (model == NULL &&
+      !(model = get_model ("recommend", store, model_name ? model_name : "ease", params,
+                           train, catalog, retrain, &source, &model_id)))
     return SD_EXIT_FAILED;
 
   history = (guint) (train->indptr[u + 1] - train->indptr[u]);
@@ -967,8 +1019,7 @@ sd_cli_recommend (SdCliGlobal  *global,
       sd_json_writer_member_int (w, "id", profile->id);
       sd_json_writer_member_int (w, "history", history);
       sd_json_writer_end_object (w);
-      sd_json_writer_member_string (w, "model", sd_recommender_get_name (model));
-      sd_json_writer_member_string (w, "source", source);
+      write_model_source (w, model, model_id, source);
       sd_json_writer_key (w, "items");
       sd_json_writer_begin_array (w);
     }
@@ -1051,11 +1102,13 @@ sd_cli_similar (SdCliGlobal  *global,
                 char        **argv)
 {
   g_autofree char *product = NULL;
+  g_autofree char *model_name = NULL;
   g_auto(GStrv) params = NULL;
   int n = 10;
   gboolean json = FALSE, csv = FALSE, retrain = FALSE;
   GOptionEntry entries[] = {
     { "product", 0, 0, G_OPTION_ARG_STRING, &product, "The product (external id or store id)", "ID" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model (default: the live one, else itemknn)", "NAME" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Train item-kNN afresh with this hyperparameter", "KEY=VALUE" },
     { "n", 'n', 0, G_OPTION_ARG_INT, &n, "How many items (default 10)", "N" },
     { "retrain", 0, 0, G_OPTION_ARG_NONE, &retrain, "Train now even when a stored model exists", NULL },
@@ -1070,7 +1123,7 @@ sd_cli_similar (SdCliGlobal  *global,
   g_autoptr(GArray) similar = NULL;
   g_autoptr(GError) error = NULL;
   const char *source = NULL;
-  gint64 product_id;
+  gint64 product_id, model_id = 0;
   int i;
 
   if (!sd_cli_parse ("similar", "products bought by the same customers (item kNN)", entries, &argc, &argv))
@@ -1085,7 +1138,7 @@ sd_cli_similar (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli similar: -n must be between 1 and 1000, got %d\n", n);
       return SD_EXIT_USAGE;
     }
-  if (!check_model ("similar", "itemknn", params))
+  if (!check_model ("similar", model_name ? model_name : "itemknn", params))
     return SD_EXIT_USAGE;
   if (!(store = sd_cli_open_store (global)))
     return SD_EXIT_FAILED;
@@ -1105,9 +1158,21 @@ sd_cli_similar (SdCliGlobal  *global,
       return SD_EXIT_FAILED;
     }
   i = sd_interactions_item_index (train, product_id);
-  if (!(model = get_model ("similar", store, "itemknn", params, train, catalog, retrain, &source)))
+  /* Without --model: the live recommender, else item kNN. */
+  if (!model_name && !params && !retrain)
+    model = load_live (store, SD_MODEL_PURPOSE_RECOMMENDATIONS, train, catalog, &model_id, &source);
+  if (model == NULL &&
+      !(model = get_model ("similar", store, model_name ? model_name : "itemknn", params, train,
+                           catalog, retrain, &source, &model_id)))
     return SD_EXIT_FAILED;
-  similar = sd_item_knn_similar (SD_ITEM_KNN (model), (guint) i, (guint) n);
+  if (i < 0)
+    similar = g_array_new (FALSE, FALSE, sizeof (SdScoredItem));
+  else if (SD_IS_ITEM_KNN (model))
+    similar = sd_item_knn_similar (SD_ITEM_KNN (model), (guint) i, (guint) n);
+  else if (SD_IS_CONTENT (model))
+    similar = sd_content_similar_items (SD_CONTENT (model), (guint) i, (guint) n);
+  else
+    similar = sd_recommender_similar_by_holders (model, (guint) i, (guint) n, 500);
 
   g_autoptr(SdJsonWriter) w = json ? sd_json_writer_new () : NULL;
   if (json)
@@ -1118,7 +1183,7 @@ sd_cli_similar (SdCliGlobal  *global,
       sd_json_writer_member_int (w, "id", product_id);
       sd_json_writer_member_string (w, "title", catalog->items[i].title ? catalog->items[i].title : "");
       sd_json_writer_end_object (w);
-      sd_json_writer_member_string (w, "source", source);
+      write_model_source (w, model, model_id, source);
       sd_json_writer_key (w, "items");
       sd_json_writer_begin_array (w);
     }
@@ -1127,7 +1192,7 @@ sd_cli_similar (SdCliGlobal  *global,
   else
     {
       g_autofree char *title = sd_cli_printable (catalog->items[i].title);
-      printf ("Products most like “%s” (item kNN, %s):\n", title, source);
+      printf ("Products most like “%s” (%s, %s):\n", title, sd_recommender_get_label (model), source);
     }
   for (guint r = 0; r < similar->len; r++)
     {

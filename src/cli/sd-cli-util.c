@@ -349,3 +349,15 @@ sd_cli_print_error (const char   *command,
 
   fprintf (stderr, "shopdesk-cli %s: %s\n", command, message);
 }
+
+void
+sd_cli_json_member_id (SdJsonWriter *writer,
+                       const char   *key,
+                       gint64        id)
+{
+  sd_json_writer_key (writer, key);
+  if (id > 0)
+    sd_json_writer_int (writer, id);
+  else
+    sd_json_writer_null (writer);
+}

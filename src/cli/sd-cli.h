@@ -35,6 +35,7 @@ int      sd_cli_coupons (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_chat    (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_chat_train (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_chat_eval  (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_models  (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_sync    (SdCliGlobal *global, int argc, char **argv);
 
 /* Parses @entries from argv (argv[0] is the subcommand). On a parse error prints it with
@@ -80,6 +81,10 @@ gboolean sd_cli_save_file   (const char  *path,
 void     sd_cli_print_error (const char   *command,
                              const GError *error);
 /* Prints a JSON-escaped string with quotes. */
+/* @key: @id, or null when @id is 0 or less (no such row). */
+void     sd_cli_json_member_id (SdJsonWriter *writer,
+                                const char   *key,
+                                gint64        id);
 /* Prints the writer's JSON and a newline, and frees the writer. */
 void     sd_cli_print_json  (SdJsonWriter *writer);
 

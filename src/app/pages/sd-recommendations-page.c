@@ -44,6 +44,9 @@
 #define N_CATEGORIES  200
 #define BOOST         0.5
 
+/* The picker's name for the live model: "live:" and its algorithm. */
+#define LIVE_PREFIX "live:"
+
 /* Models offered first when several are stored: the blends and the strongest first. */
 static const char *const model_preference[] = {
   "hybrid", "ease", "als", "bpr", "itemknn", "userknn", "content", "popularity",
@@ -167,7 +170,18 @@ ensure_model (ShopCache  *cache,
     g_autofree char *text = g_strdup_printf (_("Loading the stored “%s” model…"), name);
     sd_job_set_progress (job, 0.5, text);
   }
-  model = sd_model_store_load (store, name, cache->train, NULL, &error);
+  if (g_str_has_prefix (name, LIVE_PREFIX))
+    {
+      model = sd_model_store_load_live (store, SD_MODEL_PURPOSE_RECOMMENDATIONS, cache->train, NULL, &error);
+      /* Promoted away or rolled back since the picker was filled: the newest of its kind. */
+      if (model == NULL && g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          model = sd_model_store_load (store, name + strlen (LIVE_PREFIX), cache->train, NULL, &error);
+        }
+    }
+  else
+    model = sd_model_store_load (store, name, cache->train, NULL, &error);
   if (model)
     sd_recommender_set_catalog (model, cache->catalog);
   else if (!g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
@@ -364,8 +378,12 @@ has_opinion (const float *scores,
 static char *
 model_label (const char *name)
 {
-  g_autoptr(SdRecommender) model = sd_recommender_new (name, NULL);
-  return g_strdup (model ? _(sd_recommender_get_label (model)) : name);
+  gboolean live = g_str_has_prefix (name, LIVE_PREFIX);
+  g_autoptr(SdRecommender) model = sd_recommender_new (live ? name + strlen (LIVE_PREFIX) : name, NULL);
+  const char *label = model ? _(sd_recommender_get_label (model)) : name;
+
+  /* TRANSLATORS: the model in use for recommendations, in the model picker: "EASE (closed form) — live" */
+  return live ? g_strdup_printf (_("%s — live"), label) : g_strdup (label);
 }
 
 static gboolean
@@ -388,7 +406,8 @@ rank_items (ViewWork      *w,
   g_autoptr(GArray) top = NULL;
   int user = sd_interactions_user_index (train, w->customer_id);
 
-  list->model = g_strdup (name);
+  /* Training from here trains the model's kind; the live one is promoted on the Training page. */
+  list->model = g_strdup (g_str_has_prefix (name, LIVE_PREFIX) ? name + strlen (LIVE_PREFIX) : name);
   list->label = model_label (name);
   list->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rec_row_free);
   /* Popularity is a count, made here in a moment: it needs no stored model. */
@@ -704,6 +723,7 @@ struct _SdRecommendationsPage
   GtkToggleButton   *compare_button;
   GtkWidget         *model2_box;
   GtkDropDown       *model_dropdown;
+  gint64             live_model_id;   /* the live recommender when the picker was filled */
   GtkDropDown       *model2_dropdown;
   GtkSpinButton     *count_spin;
   GtkCheckButton    *bought_check;
@@ -858,6 +878,14 @@ dropdown_model (SdRecommendationsPage *self,
   return selected < self->model_names->len ? g_ptr_array_index (self->model_names, selected) : NULL;
 }
 
+const char *
+sd_recommendations_page_get_model (SdRecommendationsPage *self,
+                                   guint                  column)
+{
+  g_return_val_if_fail (SD_IS_RECOMMENDATIONS_PAGE (self), NULL);
+  return dropdown_model (self, column == 0 ? self->model_dropdown : self->model2_dropdown);
+}
+
 static const char *
 dropdown_category (SdRecommendationsPage *self,
                    GtkDropDown           *dropdown)
@@ -898,6 +926,23 @@ fill_models (SdRecommendationsPage *self)
 
   self->n_stored = g_hash_table_size (stored);
   g_ptr_array_set_size (self->model_names, 0);
+  /* The live model first: the page starts on what customers get. */
+  if (self->store)
+    {
+      gint64 live = sd_model_registry_live_id (self->store, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL);
+      g_autoptr(SdModelInfo) info = live > 0 ? sd_model_registry_get (self->store, live, NULL) : NULL;
+      if (info && g_strv_contains (names, info->algorithm))
+        {
+          g_autofree char *name = g_strconcat (LIVE_PREFIX, info->algorithm, NULL);
+          g_autofree char *label = model_label (name);
+          g_ptr_array_add (self->model_names, g_steal_pointer (&name));
+          gtk_string_list_append (labels, label);
+        }
+      /* A model promoted since the last look: the first column moves to it. */
+      if (live != self->live_model_id)
+        g_clear_pointer (&keep1, g_free);
+      self->live_model_id = live;
+    }
   for (int pass = 0; pass < 2; pass++)
     {
       for (guint i = 0; i < G_N_ELEMENTS (model_preference) + g_strv_length ((char **) names); i++)

@@ -33,6 +33,10 @@ gint64      sd_recommendations_page_get_customer_id  (SdRecommendationsPage *sel
 /* Property "loading": the customer's view is being computed. */
 gboolean    sd_recommendations_page_get_loading      (SdRecommendationsPage *self);
 
+/* The model picked for @column (0 or 1): a name ("ease"), or "live:" and the live model's
+ * algorithm ("live:ease") for the live model, which the picker starts on. */
+const char *sd_recommendations_page_get_model        (SdRecommendationsPage *self,
+                                                      guint                  column);
 /* The model of @column (0, or 1 when comparing). FALSE for an unknown name. */
 gboolean    sd_recommendations_page_select_model     (SdRecommendationsPage *self,
                                                       guint                  column,

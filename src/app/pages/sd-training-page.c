@@ -17,6 +17,13 @@
 #include "sd-dialogue.h"
 #include "sd-format.h"
 #include "sd-recommender.h"
+#include "sd-model-presets.h"
+#include "sd-model-registry.h"
+#include "sd-model-runs.h"
+#include "sd-model-compare.h"
+#include "sd-promote-dialog.h"
+#include "sd-run-compare-dialog.h"
+#include "sd-tune-dialog.h"
 #include "sd-run-history.h"
 #include "sd-table-row.h"
 #include "sd-train-job.h"
@@ -41,6 +48,9 @@ struct _SdTrainingPage
   GtkSpinButton       *purchase_spin;
   GtkSpinButton       *review_spin;
   GtkSwitch           *validate_switch;
+  GtkSpinButton       *tune_budget_spin;
+  GtkDropDown         *tune_budget_unit;
+  GtkWidget           *tune_dialog;   /* weak: the running search's trials */
   GtkLabel            *settings_error;
   GtkButton           *tune_button;
   GtkRevealer         *progress_revealer;
@@ -49,15 +59,21 @@ struct _SdTrainingPage
   GtkProgressBar      *progress_bar;
   SdLineChart         *loss_chart;
   SdLineChart         *ndcg_chart;
+  SdLineChart         *classifier_chart;
   GtkWidget           *loss_empty;
   GtkWidget           *ndcg_empty;
+  GtkWidget           *classifier_empty;
   GtkListBox          *runs_list;
+  GtkListBox          *live_list;
   GtkStack            *metrics_stack;
   GtkColumnView       *metrics_view;
 
   SdStore             *store;
   SdRecommender       *scratch;       /* the model being edited */
-  GPtrArray           *param_rows;    /* the rows in params_group */
+  GPtrArray           *param_rows;    /* one row per hyperparameter */
+  GPtrArray           *group_rows;    /* what params_group holds: preset, everyday rows, expert expander */
+  GtkWidget           *preset_row;    /* in group_rows, or NULL for a model without presets */
+  gboolean             expert_expanded;
   gboolean             updating;
 
   SdJob               *train_job;     /* running, or the last one (its points stay drawn) */
@@ -66,13 +82,16 @@ struct _SdTrainingPage
   SdJob               *tune_job;
   char                *live_label;
   guint                n_live_loss;
+  double               live_first_loss;   /* the running training's first loss: the scale it is drawn on */
 
   GHashTable          *overlaid;      /* run id (gint64 *) → TRUE */
+  GArray              *validated;     /* run ids (gint64) of the comparison table's rows */
   GListStore          *metrics;       /* SdTableRow */
   guint                n_runs;
   gboolean             has_data;      /* the shop has events or order lines to learn from */
   gint64               newest_run;
   gboolean             newest_has_loss;
+  gint64               retrain_of;    /* the model a running retrain would replace; 0 otherwise */
 };
 
 G_DEFINE_FINAL_TYPE (SdTrainingPage, sd_training_page, GTK_TYPE_WIDGET)
@@ -93,6 +112,20 @@ static void start_training (SdTrainingPage *self, const char *label);
 static void reload_runs (SdTrainingPage *self);
 static void update_actions (SdTrainingPage *self);
 static void update_empty (SdTrainingPage *self);
+static void rebuild_param_rows (SdTrainingPage *self);
+static gboolean rebuild_idle_cb (gpointer data);
+static void expert_expanded_cb (AdwExpanderRow *row, GParamSpec *pspec, SdTrainingPage *self);
+static void update_preset_row (SdTrainingPage *self);
+static void reload_live (SdTrainingPage *self);
+static GtkWidget *run_menu_button (gint64 run_id, gboolean has_model, const char *title);
+static void auto_promote_toggled_cb (GtkSwitch *sw, GParamSpec *pspec, SdTrainingPage *self);
+static void compare_runs_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void promote_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void rename_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void delete_run_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void rollback_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void retrain_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+static void maybe_auto_promote (SdTrainingPage *self, SdJob *job);
 
 /* ---- Helpers ---------------------------------------------------------------------- */
 
@@ -164,6 +197,16 @@ model_label (const char *kind,
     /* TRANSLATORS: a chatbot model in the list of training runs, %s is its name */
     return g_strdup_printf (_("Chatbot: %s"), name ? name : _("intent classifier"));
   return g_strdup (name ? name : _("Unknown model"));
+}
+
+/* What the runs list and the charts call a run: the name it was given, else its model's. */
+static char *
+run_title (SdStore         *store,
+           const SdRunInfo *run)
+{
+  char *label = store ? sd_model_runs_get_label (store, run->id) : NULL;
+
+  return label ? label : model_label (run->kind, run->model);
 }
 
 static char *
@@ -279,10 +322,13 @@ format_bound (double v,
 }
 
 static char *
-row_subtitle (GParamSpec *pspec)
+row_subtitle (const char *model,
+              GParamSpec *pspec)
 {
   g_autofree char *def = default_string (pspec);
-  const char *blurb = g_param_spec_get_blurb (pspec) ? _(g_param_spec_get_blurb (pspec)) : NULL;
+  /* What the setting does for the shop first; the model's own (technical) blurb otherwise. */
+  const char *plain = sd_model_param_describe (model, pspec->name);
+  const char *blurb = plain ? plain : g_param_spec_get_blurb (pspec) ? _(g_param_spec_get_blurb (pspec)) : NULL;
   double min, max;
 
   if (numeric_range (pspec, &min, &max))
@@ -350,6 +396,7 @@ apply_param (SdTrainingPage *self,
       return FALSE;
     }
   show_row_error (row, NULL);
+  update_preset_row (self);
   return TRUE;
 }
 
@@ -466,7 +513,7 @@ make_param_row (SdTrainingPage *self,
                 GParamSpec     *pspec)
 {
   const char *nick = _(g_param_spec_get_nick (pspec));   /* marked with N_() in core */
-  g_autofree char *subtitle = row_subtitle (pspec);
+  g_autofree char *subtitle = row_subtitle (sd_recommender_get_name (self->scratch), pspec);
   g_autofree char *current = param_string (G_OBJECT (self->scratch), pspec);
   GtkWidget *row;
   double min, max;
@@ -544,7 +591,7 @@ make_param_row (SdTrainingPage *self,
       g_autofree char *escaped = escape_markup (subtitle);
       g_object_set_data_full (G_OBJECT (row), "sd-subtitle", g_strdup (subtitle), g_free);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 5);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, nick,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
@@ -552,33 +599,207 @@ make_param_row (SdTrainingPage *self,
   return row;
 }
 
+/* The preset whose settings the model has now, or SD_N_PRESETS ("Custom"). */
+static SdPreset
+current_preset (SdTrainingPage *self)
+{
+  const char *model = sd_recommender_get_name (self->scratch);
+
+  for (SdPreset p = 0; p < SD_N_PRESETS; p++)
+    {
+      const char * const *params = sd_preset_get_params (model, p);
+      gboolean all = params != NULL;
+
+      for (guint i = 0; all && params[i]; i++)
+        {
+          const char *eq = strchr (params[i], '=');
+          g_autofree char *key = g_strndup (params[i], eq - params[i]);
+          GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self->scratch), key);
+          g_autofree char *now = pspec ? param_string (G_OBJECT (self->scratch), pspec) : NULL;
+          char *end = NULL;
+          double a = now ? g_ascii_strtod (now, &end) : 0;
+          gboolean numeric = now && end && *end == '\0' && *now;
+
+          all = now && (g_strcmp0 (now, eq + 1) == 0 ||
+                        (numeric && a == g_ascii_strtod (eq + 1, NULL)));
+        }
+      if (all)
+        return p;
+    }
+  return SD_N_PRESETS;
+}
+
+static void
+apply_preset (SdTrainingPage *self,
+              SdPreset        selected)
+{
+  const char * const *params = sd_preset_get_params (sd_recommender_get_name (self->scratch), selected);
+
+  for (guint i = 0; params && params[i]; i++)
+    {
+      const char *eq = strchr (params[i], '=');
+      g_autofree char *key = g_strndup (params[i], eq - params[i]);
+      g_autoptr(GError) error = NULL;
+      if (!sd_recommender_set_param (self->scratch, key, eq + 1, &error))
+        g_warning ("Preset %s of %s: %s", sd_preset_to_string (selected),
+                   sd_recommender_get_name (self->scratch), error->message);
+    }
+}
+
+static void
+preset_selected_cb (AdwComboRow    *row,
+                    GParamSpec     *pspec,
+                    SdTrainingPage *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->updating || self->scratch == NULL || selected >= SD_N_PRESETS)
+    return;
+  apply_preset (self, selected);
+  /* Rebuilt after this signal returns: the row is replaced. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+gboolean
+sd_training_page_set_preset (SdTrainingPage *self,
+                             const char     *preset)
+{
+  SdPreset p;
+
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), FALSE);
+  if (self->scratch == NULL || !sd_preset_from_string (preset, &p) ||
+      !sd_preset_get_params (sd_recommender_get_name (self->scratch), p))
+    return FALSE;
+  apply_preset (self, p);
+  rebuild_param_rows (self);
+  return TRUE;
+}
+
+char *
+sd_training_page_get_preset (SdTrainingPage *self)
+{
+  SdPreset p;
+
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), NULL);
+  if (self->scratch == NULL || !sd_preset_get_params (sd_recommender_get_name (self->scratch), SD_PRESET_FAST))
+    return NULL;
+  p = current_preset (self);
+  return g_strdup (p < SD_N_PRESETS ? sd_preset_to_string (p) : "custom");
+}
+
+static gboolean
+rebuild_idle_cb (gpointer data)
+{
+  rebuild_param_rows (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 rebuild_param_rows (SdTrainingPage *self)
 {
   g_autofree GParamSpec **pspecs = NULL;
-  guint n = 0;
+  GtkWidget *expander = NULL;
+  const char *model;
+  guint n = 0, n_expert = 0;
 
-  for (guint i = 0; i < self->param_rows->len; i++)
-    adw_preferences_group_remove (self->params_group, g_ptr_array_index (self->param_rows, i));
+  for (guint i = 0; i < self->group_rows->len; i++)
+    adw_preferences_group_remove (self->params_group, g_ptr_array_index (self->group_rows, i));
+  g_ptr_array_set_size (self->group_rows, 0);
   g_ptr_array_set_size (self->param_rows, 0);
+  self->preset_row = NULL;
   if (self->scratch == NULL)
     return;
 
   self->updating = TRUE;
+  model = sd_recommender_get_name (self->scratch);
+  if (sd_preset_get_params (model, SD_PRESET_FAST))
+    {
+      g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+      SdPreset now = current_preset (self);
+      GtkWidget *row = adw_combo_row_new ();
+
+      for (SdPreset p = 0; p < SD_N_PRESETS; p++)
+        gtk_string_list_append (labels, sd_preset_get_label (p));
+      /* TRANSLATORS: the preset of a model whose settings were changed by hand */
+      gtk_string_list_append (labels, C_("preset", "Custom"));
+      adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
+      adw_combo_row_set_selected (ADW_COMBO_ROW (row), now);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Preset"));
+      adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   now < SD_N_PRESETS ? sd_preset_describe (model, now)
+                                                      : _("Settings changed by hand"));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      g_signal_connect_object (row, "notify::selected", G_CALLBACK (preset_selected_cb), self, 0);
+      adw_preferences_group_add (self->params_group, row);
+      g_ptr_array_add (self->group_rows, row);
+      self->preset_row = row;
+    }
+  expander = adw_expander_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), _("_Expert Settings"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (expander), TRUE);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), _("Every setting of the model, as its authors named them"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), self->expert_expanded);
   pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self->scratch), &n);
   for (guint i = 0; i < n; i++)
     if (is_hyperparameter (pspecs[i]))
       {
         GtkWidget *row = make_param_row (self, pspecs[i]);
-        adw_preferences_group_add (self->params_group, row);
+        if (sd_model_param_is_everyday (model, pspecs[i]->name))
+          {
+            adw_preferences_group_add (self->params_group, row);
+            g_ptr_array_add (self->group_rows, row);
+          }
+        else
+          {
+            adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+            n_expert++;
+          }
         g_ptr_array_add (self->param_rows, row);
       }
+  if (n_expert > 0)
+    {
+      g_signal_connect_object (expander, "notify::expanded", G_CALLBACK (expert_expanded_cb), self, 0);
+      adw_preferences_group_add (self->params_group, expander);
+      g_ptr_array_add (self->group_rows, expander);
+    }
+  else
+    {
+      /* Never added: a floating reference nobody took. */
+      g_object_ref_sink (expander);
+      g_object_unref (expander);
+    }
   self->updating = FALSE;
 
   adw_preferences_group_set_description (self->params_group,
                                          self->param_rows->len == 0
                                          ? _("This model has no hyperparameters.")
                                          : NULL);
+}
+
+static void
+expert_expanded_cb (AdwExpanderRow *row,
+                    GParamSpec     *pspec,
+                    SdTrainingPage *self)
+{
+  self->expert_expanded = adw_expander_row_get_expanded (row);
+}
+
+/* After an edit by hand: the preset row says which preset the settings are now. */
+static void
+update_preset_row (SdTrainingPage *self)
+{
+  SdPreset now;
+
+  if (self->preset_row == NULL || self->scratch == NULL)
+    return;
+  now = current_preset (self);
+  self->updating = TRUE;
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->preset_row), now);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preset_row),
+                               now < SD_N_PRESETS ? sd_preset_describe (sd_recommender_get_name (self->scratch), now)
+                                                  : _("Settings changed by hand"));
+  self->updating = FALSE;
 }
 
 static void
@@ -776,10 +997,33 @@ train_metric_cb (SdJob          *job,
 
   if (job != self->train_job)
     return;
-  if (g_strcmp0 (name, "loss") == 0)
+  if (g_strcmp0 (name, "loss") == 0 && self->training_chatbot)
     {
+      /* After calibration the classifier refits on all data: a phase of its own. */
+      series = sd_line_chart_find_series (self->classifier_chart, "live-refit");
+      if (series < 0)
+        series = sd_line_chart_find_series (self->classifier_chart, "live");
+      if (series >= 0)
+        sd_line_chart_append (self->classifier_chart, series, step, value);
+      self->n_live_loss++;
+      update_empty (self);
+    }
+  else if (g_strcmp0 (name, "valid_accuracy") == 0 && self->training_chatbot)
+    {
+      g_autofree char *label = g_strdup_printf (_("%s (now), refit on all data"), self->live_label);
+      sd_line_chart_add_series (self->classifier_chart, "live-refit", label);
+      sd_line_chart_add_marker (self->classifier_chart, step, _("refit on all data"));
+    }
+  else if (g_strcmp0 (name, "loss") == 0)
+    {
+      if (self->n_live_loss == 0)
+        self->live_first_loss = value;
       if ((series = sd_line_chart_find_series (self->loss_chart, "live")) >= 0)
-        sd_line_chart_append (self->loss_chart, series, step, value);
+        {
+          double first = self->live_first_loss != 0 && isfinite (self->live_first_loss) ? self->live_first_loss : 1;
+          sd_line_chart_set_series_raw_scale (self->loss_chart, series, first);
+          sd_line_chart_append (self->loss_chart, series, step, value / first);
+        }
       self->n_live_loss++;
       update_empty (self);
     }
@@ -822,6 +1066,9 @@ train_done_cb (GObject      *object,
     }
   g_clear_object (&self->train_job);
 
+  if (ok && !self->training_chatbot && self->retrain_of > 0 && self->store)
+    maybe_auto_promote (self, job);
+  self->retrain_of = 0;
   if (ok && self->training_chatbot)
     /* TRANSLATORS: a toast, %s is a model's name */
     message = g_strdup_printf (_("%s trained"), self->live_label);
@@ -980,7 +1227,11 @@ typedef struct {
   char                 *db_path;
   char                 *model;
   SdInteractionWeights  weights;
+  guint                 max_trials;
+  double                max_seconds;
   SdTuneResult         *result;
+  GMutex                lock;
+  GPtrArray            *finished;   /* SdTuneTrial copies the page has not shown yet */
 } TuneData;
 
 static void
@@ -989,7 +1240,41 @@ tune_data_free (TuneData *d)
   g_free (d->db_path);
   g_free (d->model);
   sd_tune_result_free (d->result);
+  g_ptr_array_unref (d->finished);
+  g_mutex_clear (&d->lock);
   g_free (d);
+}
+
+/* In the search's thread: handed to the main loop under the lock. */
+static void
+tune_trial_done (const SdTuneTrial *trial,
+                 guint              index,
+                 gpointer           user_data)
+{
+  TuneData *d = user_data;
+
+  g_mutex_lock (&d->lock);
+  g_ptr_array_add (d->finished, sd_tune_trial_copy (trial));
+  g_mutex_unlock (&d->lock);
+}
+
+/* Main thread, on each trial's metric point: the trials finished since, into the dialog. */
+static void
+tune_metric_cb (SdJob          *job,
+                int             step,
+                const char     *name,
+                double          value,
+                SdTrainingPage *self)
+{
+  TuneData *d = sd_job_get_data (job);
+  g_autoptr(GPtrArray) done = NULL;
+
+  g_mutex_lock (&d->lock);
+  done = g_steal_pointer (&d->finished);
+  d->finished = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_tune_trial_free);
+  g_mutex_unlock (&d->lock);
+  for (guint i = 0; self->tune_dialog && i < done->len; i++)
+    sd_tune_dialog_add_trial (self->tune_dialog, g_ptr_array_index (done, i));
 }
 
 static gboolean
@@ -1014,6 +1299,10 @@ tune_func (SdJob         *job,
   find_grid (d->model, &options.grid, &options.fixed, &options.n_random);
   options.seed = 1;
   options.catalog = catalog;
+  options.max_trials = d->max_trials;
+  options.max_seconds = d->max_seconds;
+  options.trial_done = tune_trial_done;
+  options.trial_data = d;
   d->result = sd_tune_run (train, &options, job, cancellable, error);
   return d->result != NULL;
 }
@@ -1070,14 +1359,19 @@ tune_done_cb (GObject      *object,
                                            "%u settings of %s were tried on a validation split. The best %s, %s, came with %s.",
                                            d->result->trials->len),
                               d->result->trials->len, label, metric, score, values);
-      dialog = adw_message_dialog_new (GTK_WINDOW (get_window (self)), _("Search Finished"), body);
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "close", _("_Close"),
-                                        "use", _("_Use These Values"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use", ADW_RESPONSE_SUGGESTED);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
-      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+      if (d->result->out_of_time)
+        {
+          g_autofree char *more = g_strdup_printf (_("%s The time budget ran out before %u planned trials."),
+                                                   body, d->result->n_planned);
+          g_free (body);
+          body = g_steal_pointer (&more);
+        }
+      /* Closed while it ran: a new one shows every trial. */
+      dialog = self->tune_dialog ? self->tune_dialog
+                                 : sd_tune_dialog_new (GTK_WINDOW (get_window (self)), _("Search Finished"), d->result->metric);
+      gtk_window_set_title (GTK_WINDOW (dialog), _("Search Finished"));
+      adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (dialog), _("Search Finished"));
+      sd_tune_dialog_finish (dialog, d->result, body);
       g_object_set_data_full (G_OBJECT (dialog), "sd-assignments", g_strdupv (best->assignments),
                               (GDestroyNotify) g_strfreev);
       g_object_set_data_full (G_OBJECT (dialog), "sd-model", g_strdup (d->model), g_free);
@@ -1085,7 +1379,11 @@ tune_done_cb (GObject      *object,
       gtk_window_present (GTK_WINDOW (dialog));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast (self, _("Search cancelled"));
+    {
+      if (self->tune_dialog)
+        gtk_window_destroy (GTK_WINDOW (self->tune_dialog));
+      toast (self, _("Search cancelled"));
+    }
   else if (error)
     {
       gtk_label_set_text (self->settings_error, error->message);
@@ -1122,7 +1420,19 @@ tune_action (GtkWidget  *widget,
   label = model_label ("recommender", name);
   /* TRANSLATORS: a background task, %s is a model's name */
   title = g_strdup_printf (_("Tuning %s"), label);
+  g_mutex_init (&d->lock);
+  d->finished = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_tune_trial_free);
+  if (gtk_drop_down_get_selected (self->tune_budget_unit) == 1)
+    d->max_seconds = 60.0 * gtk_spin_button_get_value (self->tune_budget_spin);
+  else
+    d->max_trials = (guint) gtk_spin_button_get_value_as_int (self->tune_budget_spin);
   self->tune_job = sd_job_new (title, tune_func, d, (GDestroyNotify) tune_data_free);
+  g_signal_connect_object (self->tune_job, "metric", G_CALLBACK (tune_metric_cb), self, 0);
+  if (self->tune_dialog)
+    gtk_window_destroy (GTK_WINDOW (self->tune_dialog));
+  self->tune_dialog = sd_tune_dialog_new (window, title, "ndcg@10");
+  g_object_add_weak_pointer (G_OBJECT (self->tune_dialog), (gpointer *) &self->tune_dialog);
+  gtk_window_present (GTK_WINDOW (self->tune_dialog));
 
   gtk_label_set_text (self->progress_title, title);
   gtk_label_set_text (self->progress_status, _("Starting…"));
@@ -1156,9 +1466,61 @@ typedef struct {
   double value;
 } FlatLine;
 
+/* A loss curve divided by its first epoch's value: models measure loss on scales that
+ * differ by 10^5 (BPR about 0.2, ALS about 84,000), and this way each starts at 1 and
+ * shows how much of it is left; the hover gives the value itself. */
+static void
+add_normalised_loss (SdLineChart *chart,
+                     guint        series,
+                     GArray      *loss)
+{
+  double first = g_array_index (loss, SdRunPoint, 0).value;
+
+  if (first == 0 || !isfinite (first))
+    first = 1;
+  sd_line_chart_set_series_raw_scale (chart, series, first);
+  for (guint i = 0; i < loss->len; i++)
+    {
+      SdRunPoint *p = &g_array_index (loss, SdRunPoint, i);
+      sd_line_chart_append (chart, series, p->step, p->value / first);
+    }
+}
+
+/* The chatbot classifier's loss in its own chart; when it refit on all data after
+ * calibration (a "valid_accuracy" point marks where), the refit is a second series after a
+ * marker, not a line jumping from 0.1 back to 3.3. */
+static void
+add_classifier_loss (SdTrainingPage *self,
+                     gint64          run_id,
+                     const char     *id,
+                     const char     *label,
+                     GArray         *loss)
+{
+  g_autoptr(GArray) marks = sd_run_history_get_curve (self->store, run_id, "valid_accuracy", 4, NULL);
+  int refit_at = marks && marks->len > 0 ? g_array_index (marks, SdRunPoint, 0).step : G_MAXINT;
+  guint first = sd_line_chart_add_series (self->classifier_chart, id, label);
+  guint second = first;
+
+  for (guint i = 0; i < loss->len; i++)
+    {
+      SdRunPoint *p = &g_array_index (loss, SdRunPoint, i);
+
+      if (p->step >= refit_at && second == first)
+        {
+          g_autofree char *refit_id = g_strconcat (id, "-refit", NULL);
+          /* TRANSLATORS: the second phase of a chatbot run in a chart legend, %s is the run */
+          g_autofree char *refit_label = g_strdup_printf (_("%s, refit on all data"), label);
+          second = sd_line_chart_add_series (self->classifier_chart, refit_id, refit_label);
+          sd_line_chart_add_marker (self->classifier_chart, refit_at, _("refit on all data"));
+        }
+      sd_line_chart_append (self->classifier_chart, p->step >= refit_at ? second : first, p->step, p->value);
+    }
+}
+
 static void
 add_run_curves (SdTrainingPage *self,
                 gint64          run_id,
+                gboolean        with_loss,
                 ChartExtent    *extent)
 {
   g_autoptr(SdRunInfo) run = sd_run_history_get_run (self->store, run_id, NULL);
@@ -1171,22 +1533,17 @@ add_run_curves (SdTrainingPage *self,
 
   if (run == NULL)
     return;
-  name = model_label (run->kind, run->model);
+  name = run_title (self->store, run);
   /* TRANSLATORS: a past run's curve in a chart legend: model name and run number */
   label = g_strdup_printf (_("%s #%ld"), name, (long) run_id);
 
-  loss = sd_run_history_get_curve (self->store, run_id, "loss", MAX_CURVE_POINTS, NULL);
+  loss = with_loss ? sd_run_history_get_curve (self->store, run_id, "loss", MAX_CURVE_POINTS, NULL) : NULL;
   ndcg = sd_run_history_get_curve (self->store, run_id, "ndcg@10", MAX_CURVE_POINTS, NULL);
-  if (loss && loss->len > 0)
-    {
-      series = sd_line_chart_add_series (self->loss_chart, id, label);
-      for (guint i = 0; i < loss->len; i++)
-        {
-          SdRunPoint *p = &g_array_index (loss, SdRunPoint, i);
-          sd_line_chart_append (self->loss_chart, series, p->step, p->value);
-        }
-    }
-  if (ndcg && ndcg->len > 0)
+  if (loss && loss->len > 0 && g_strcmp0 (run->kind, "chatbot") == 0)
+    add_classifier_loss (self, run_id, id, label, loss);
+  else if (loss && loss->len > 0)
+    add_normalised_loss (self->loss_chart, sd_line_chart_add_series (self->loss_chart, id, label), loss);
+  if (ndcg && ndcg->len > 0 && sd_line_chart_find_series (self->ndcg_chart, id) < 0)
     {
       series = sd_line_chart_add_series (self->ndcg_chart, id, label);
       for (guint i = 0; i < ndcg->len; i++)
@@ -1211,6 +1568,7 @@ update_empty (SdTrainingPage *self)
                   (!self->training || self->n_live_loss > 0 || g_hash_table_size (self->overlaid) > 0);
   gtk_widget_set_visible (self->loss_empty, !loss);
   gtk_widget_set_visible (self->ndcg_empty, sd_line_chart_get_n_series (self->ndcg_chart) == 0);
+  gtk_widget_set_visible (self->classifier_empty, sd_line_chart_get_n_series (self->classifier_chart) == 0);
 }
 
 static void
@@ -1224,29 +1582,61 @@ rebuild_charts (SdTrainingPage *self)
 
   sd_line_chart_clear (self->loss_chart);
   sd_line_chart_clear (self->ndcg_chart);
-  sd_line_chart_set_axis_titles (self->loss_chart, _("Epoch"), _("Loss"));
+  sd_line_chart_clear (self->classifier_chart);
+  /* TRANSLATORS: the loss chart's y axis: each run's loss divided by its first epoch's */
+  sd_line_chart_set_axis_titles (self->loss_chart, _("Epoch"), _("Loss ÷ first epoch"));
   sd_line_chart_set_axis_titles (self->ndcg_chart, _("Epoch"), _("NDCG@10"));
+  sd_line_chart_set_axis_titles (self->classifier_chart, _("Epoch"), _("Loss"));
 
   g_hash_table_iter_init (&iter, self->overlaid);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_ptr_array_add (ids, key);
   g_ptr_array_sort (ids, compare_ids);
   for (guint i = 0; self->store && i < ids->len; i++)
-    add_run_curves (self, *(gint64 *) g_ptr_array_index (ids, i), &extent);
+    add_run_curves (self, *(gint64 *) g_ptr_array_index (ids, i), TRUE, &extent);
+  /* The NDCG chart shows every run the comparison table lists, ticked or not. */
+  for (guint i = 0; self->store && i < self->validated->len; i++)
+    add_run_curves (self, g_array_index (self->validated, gint64, i), FALSE, &extent);
 
-  if (self->training && self->train_job)
+  if (self->training && self->train_job && self->training_chatbot)
+    {
+      g_autofree char *label = g_strdup_printf (_("%s (now)"), self->live_label);
+      guint loss = sd_line_chart_add_series (self->classifier_chart, "live", label);
+      GArray *points = sd_job_get_points (self->train_job);
+
+      for (guint i = 0; points && i < points->len; i++)
+        {
+          SdMetricPoint *p = &g_array_index (points, SdMetricPoint, i);
+          if (g_strcmp0 (p->name, "valid_accuracy") == 0)
+            {
+              g_autofree char *refit = g_strdup_printf (_("%s (now), refit on all data"), self->live_label);
+              loss = sd_line_chart_add_series (self->classifier_chart, "live-refit", refit);
+              sd_line_chart_add_marker (self->classifier_chart, p->step, _("refit on all data"));
+            }
+          else if (g_strcmp0 (p->name, "loss") == 0)
+            sd_line_chart_append (self->classifier_chart, loss, p->step, p->value);
+        }
+    }
+  else if (self->training && self->train_job)
     {
       /* TRANSLATORS: the running training's curve in a chart legend, %s is a model */
       g_autofree char *label = g_strdup_printf (_("%s (now)"), self->live_label);
       guint loss = sd_line_chart_add_series (self->loss_chart, "live", label);
       guint ndcg = sd_line_chart_add_series (self->ndcg_chart, "live", label);
       GArray *points = sd_job_get_points (self->train_job);
+      gboolean first = TRUE;
 
       for (guint i = 0; points && i < points->len; i++)
         {
           SdMetricPoint *p = &g_array_index (points, SdMetricPoint, i);
           if (g_strcmp0 (p->name, "loss") == 0)
-            sd_line_chart_append (self->loss_chart, loss, p->step, p->value);
+            {
+              if (first)
+                self->live_first_loss = p->value != 0 && isfinite (p->value) ? p->value : 1;
+              first = FALSE;
+              sd_line_chart_set_series_raw_scale (self->loss_chart, loss, self->live_first_loss);
+              sd_line_chart_append (self->loss_chart, loss, p->step, p->value / self->live_first_loss);
+            }
           else if (g_strcmp0 (p->name, "ndcg@10") == 0)
             {
               sd_line_chart_append (self->ndcg_chart, ndcg, p->step, p->value);
@@ -1277,6 +1667,7 @@ run_toggled_cb (GtkCheckButton *check,
     }
   else
     g_hash_table_remove (self->overlaid, &run_id);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.compare-runs", g_hash_table_size (self->overlaid) >= 2);
   rebuild_charts (self);
 }
 
@@ -1300,7 +1691,7 @@ make_run_row (SdTrainingPage  *self,
 {
   gint64 run_id = run->id;
   const char *status = run->status;
-  g_autofree char *label = model_label (run->kind, run->model);
+  g_autofree char *label = run_title (self->store, run);
   g_autofree char *title = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *when = sd_format_time (run->started_at);
@@ -1358,6 +1749,24 @@ make_run_row (SdTrainingPage  *self,
   }
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  {
+    g_autoptr(SdRunRecord) record = sd_model_runs_get (self->store, run_id, NULL);
+    if (record && record->live_mask)
+      {
+        GtkWidget *tag = gtk_label_new (_("live"));
+        gtk_widget_add_css_class (tag, "caption-heading");
+        gtk_widget_add_css_class (tag, "accent");
+        gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+      }
+    if (record && record->note)
+      {
+        g_autofree char *escaped_note = escape_markup (record->note);
+        g_autofree char *with_note = g_strdup_printf ("%s\n%s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), escaped_note);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), with_note);
+      }
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), run_menu_button (run_id, record && record->model_id > 0, label));
+  }
   if (g_strcmp0 (status, "finished") != 0)
     {
       GtkWidget *tag = gtk_label_new (status_label (status));
@@ -1380,6 +1789,7 @@ reload_comparison (SdTrainingPage *self)
   double best[G_N_ELEMENTS (metrics)];
 
   g_list_store_remove_all (self->metrics);
+  g_array_set_size (self->validated, 0);
   if (self->store == NULL)
     goto out;
 
@@ -1410,6 +1820,7 @@ reload_comparison (SdTrainingPage *self)
         }
       g_ptr_array_add (rows, name);
       g_ptr_array_add (rows, values);
+      g_array_append_val (self->validated, run->id);
     }
 
   for (guint r = 0; r < rows->len; r += 2)
@@ -1470,7 +1881,9 @@ reload_runs (SdTrainingPage *self)
     g_warning ("Could not list the training runs: %s", error->message);
 
   reload_comparison (self);
+  reload_live (self);
   rebuild_charts (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.compare-runs", g_hash_table_size (self->overlaid) >= 2);
 }
 
 guint
@@ -1485,6 +1898,517 @@ sd_training_page_get_n_compared (SdTrainingPage *self)
 {
   g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), 0);
   return g_list_model_get_n_items (G_LIST_MODEL (self->metrics));
+}
+
+/* ---- Runs as records: menus, live models, comparison --------------------------------- */
+
+static GtkWidget *
+run_menu_button (gint64      run_id,
+                 gboolean    has_model,
+                 const char *title)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkWidget *button = gtk_menu_button_new ();
+  g_autofree char *a11y = g_strdup_printf (_("Actions for run %ld of %s"), (long) run_id, title);
+
+  if (has_model)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("_Promote to Live"), NULL);
+      g_menu_item_set_action_and_target_value (item, "training.promote-run", g_variant_new_int64 (run_id));
+      g_menu_append_item (menu, item);
+      g_autoptr(GMenuItem) again = g_menu_item_new (_("Re_train With the Same Settings"), NULL);
+      g_menu_item_set_action_and_target_value (again, "training.retrain", g_variant_new_int64 (run_id));
+      g_menu_append_item (menu, again);
+    }
+  {
+    g_autoptr(GMenuItem) item = g_menu_item_new (_("_Name and Note…"), NULL);
+    g_menu_item_set_action_and_target_value (item, "training.rename-run", g_variant_new_int64 (run_id));
+    g_menu_append_item (menu, item);
+  }
+  {
+    g_autoptr(GMenuItem) item = g_menu_item_new (_("_Delete"), NULL);
+    g_menu_item_set_action_and_target_value (item, "training.delete-run", g_variant_new_int64 (run_id));
+    g_menu_append_item (menu, item);
+  }
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  return button;
+}
+
+static char *
+record_title (SdTrainingPage    *self,
+              const SdRunRecord *record)
+{
+  g_autofree char *name = record->label ? g_strdup (record->label) : model_label (record->kind, record->model);
+  return g_strdup_printf ("%s #%ld", name, (long) record->run_id);
+}
+
+/* One row per purpose with a live model: what it is, how much the shop changed since it
+ * was trained (with Retrain one click away), and Roll Back. */
+static void
+reload_live (SdTrainingPage *self)
+{
+  GtkWidget *child;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->live_list))))
+    gtk_list_box_remove (self->live_list, child);
+  for (guint p = 0; self->store && p < SD_N_MODEL_PURPOSES; p++)
+    {
+      gint64 live = sd_model_registry_live_id (self->store, p, NULL);
+      g_autoptr(SdModelInfo) info = live > 0 ? sd_model_registry_get (self->store, live, NULL) : NULL;
+      g_autoptr(SdRunRecord) record = info && info->run_id > 0 ? sd_model_runs_get (self->store, info->run_id, NULL) : NULL;
+      GtkWidget *row, *back;
+      gint64 fresh;
+
+      if (info == NULL)
+        continue;
+      row = adw_action_row_new ();
+      {
+        g_autofree char *name = record ? record_title (self, record) : g_strdup (info->label);
+        g_autofree char *escaped = escape_markup (name);
+        g_autofree char *title = g_strdup_printf ("%s: %s", sd_model_purpose_get_label (p), escaped);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      }
+      fresh = record ? sd_model_runs_new_orders (self->store, record, NULL) : -1;
+      if (fresh > 0)
+        {
+          g_autofree char *count = sd_format_count (fresh);
+          /* TRANSLATORS: a badge on a live model: the shop's orders since it was trained */
+          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s new order since training",
+                                                                "%s new orders since training", (gulong) fresh), count);
+          GtkWidget *badge = gtk_label_new (text);
+          GtkWidget *retrain = gtk_button_new_with_mnemonic (_("Re_train"));
+
+          gtk_widget_add_css_class (badge, "warning");
+          gtk_widget_add_css_class (badge, "caption-heading");
+          gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+          gtk_widget_set_valign (retrain, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (retrain, _("Train again with the same settings on the shop as it is now"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (retrain), "training.retrain");
+          gtk_actionable_set_action_target_value (GTK_ACTIONABLE (retrain), g_variant_new_int64 (record->run_id));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), retrain);
+        }
+      else if (fresh == 0)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Up to date with the shop's orders"));
+      back = gtk_button_new_with_mnemonic (_("_Roll Back"));
+      gtk_widget_set_valign (back, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (back, "flat");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "training.rollback");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (back), g_variant_new_string (sd_model_purpose_to_string (p)));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), back);
+      gtk_list_box_append (self->live_list, row);
+      n++;
+    }
+  {
+    /* Whether a retrained model replaces the live one by itself when it validates no worse. */
+    GtkWidget *row = adw_action_row_new ();
+    GtkWidget *sw = gtk_switch_new ();
+    g_autofree char *value = self->store ? sd_store_get_setting (self->store, "models.auto-promote") : NULL;
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Promote _retrained models automatically"));
+    adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                 n ? _("Only when the new run scores at least as well on held-out data")
+                                   : _("No model is live yet: promote one from a run's menu below"));
+    gtk_switch_set_active (GTK_SWITCH (sw), g_strcmp0 (value, "1") == 0);
+    gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+    g_signal_connect_object (sw, "notify::active", G_CALLBACK (auto_promote_toggled_cb), self, 0);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+    gtk_list_box_append (self->live_list, row);
+  }
+}
+
+static void
+auto_promote_toggled_cb (GtkSwitch      *sw,
+                         GParamSpec     *pspec,
+                         SdTrainingPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store &&
+      !sd_store_set_setting (self->store, "models.auto-promote", gtk_switch_get_active (sw) ? "1" : "0", &error))
+    toast (self, error->message);
+}
+
+static void
+do_promote (SdTrainingPage *self,
+            gint64          model_id,
+            SdModelPurpose  purpose,
+            const char      *title)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+  if (!sd_model_registry_promote (self->store, model_id, purpose, NULL, NULL, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  {
+    /* TRANSLATORS: a toast: a run's model is now the live one, %s is the run, then a purpose */
+    g_autofree char *message = g_strdup_printf (_("%s is live for %s"), title, sd_model_purpose_get_label (purpose));
+    toast (self, message);
+  }
+  sd_store_notify_changed (self->store);
+}
+
+typedef struct {
+  char              *db_path;
+  gint64             candidate, live;
+  SdModelComparison *result;
+} CompareWork;
+
+static void
+compare_work_free (CompareWork *w)
+{
+  g_free (w->db_path);
+  g_clear_pointer (&w->result, sd_model_comparison_free);
+  g_free (w);
+}
+
+static gboolean
+compare_func (SdJob         *job,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  CompareWork *w = data;
+  g_autoptr(SdStore) store = sd_store_open (w->db_path, error);
+
+  return store && (w->result = sd_model_compare (store, w->candidate, w->live, 5, job, cancellable, error)) != NULL;
+}
+
+static void
+compare_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GtkWidget) dialog = user_data;
+  g_autoptr(GError) error = NULL;
+  CompareWork *w = sd_job_get_data (SD_JOB (object));
+  gboolean ok = sd_job_run_finish (SD_JOB (object), result, &error);
+
+  /* Closed meanwhile: nothing to show it in. */
+  if (!gtk_widget_get_visible (dialog))
+    return;
+  if (ok)
+    sd_promote_dialog_set_comparison (dialog, w->result);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sd_promote_dialog_set_error (dialog, error->message);
+}
+
+static void
+promote_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     SdTrainingPage   *self)
+{
+  SdJob *job = g_object_get_data (G_OBJECT (dialog), "sd-job");
+
+  if (job)
+    sd_job_cancel (job);
+  if (g_strcmp0 (response, "promote") == 0)
+    do_promote (self, *(gint64 *) g_object_get_data (G_OBJECT (dialog), "sd-model-id"),
+                GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "sd-purpose")),
+                g_object_get_data (G_OBJECT (dialog), "sd-candidate"));
+}
+
+/* Promote a run's model; a recommender that would replace another live one is first
+ * measured against it, in a dialog that then offers Promote. */
+static void
+promote_run_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  g_autoptr(SdRunRecord) record = NULL;
+  g_autoptr(SdModelInfo) info = NULL;
+  g_autoptr(SdModelInfo) live_info = NULL;
+  g_autofree char *title = NULL;
+  SdModelPurpose purpose;
+  gint64 live;
+
+  if (self->store == NULL || !(record = sd_model_runs_get (self->store, g_variant_get_int64 (parameter), NULL)) ||
+      record->model_id <= 0 || !(info = sd_model_registry_get (self->store, record->model_id, NULL)) ||
+      !sd_model_purpose_for_kind (info->kind, &purpose))
+    return;
+  title = record_title (self, record);
+  live = sd_model_registry_live_id (self->store, purpose, NULL);
+  if (live > 0 && live != record->model_id && g_str_equal (info->kind, "recommender") &&
+      (live_info = sd_model_registry_get (self->store, live, NULL)) && get_window (self))
+    {
+      g_autoptr(SdRunRecord) live_record = live_info->run_id > 0 ? sd_model_runs_get (self->store, live_info->run_id, NULL) : NULL;
+      g_autofree char *live_title = live_record ? record_title (self, live_record) : g_strdup (live_info->label);
+      GtkWidget *dialog = sd_promote_dialog_new (get_window (self), title, live_title, sd_model_purpose_get_label (purpose));
+      CompareWork *w = g_new0 (CompareWork, 1);
+      gint64 *model_id = g_new (gint64, 1);
+      SdJob *job;
+
+      w->db_path = g_strdup (sd_store_get_path (self->store));
+      w->candidate = record->model_id;
+      w->live = live;
+      *model_id = record->model_id;
+      job = sd_job_new (_("Comparing with the live model"), compare_func, w, (GDestroyNotify) compare_work_free);
+      g_object_set_data_full (G_OBJECT (dialog), "sd-model-id", model_id, g_free);
+      g_object_set_data (G_OBJECT (dialog), "sd-purpose", GUINT_TO_POINTER (purpose));
+      g_object_set_data_full (G_OBJECT (dialog), "sd-job", job, g_object_unref);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (promote_response_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      /* Not in the window's task list: the dialog shows it and its Cancel stops it. */
+      sd_job_run_async (job, compare_done_cb, g_object_ref (dialog));
+      return;
+    }
+  do_promote (self, record->model_id, purpose, title);
+}
+
+static void
+rollback_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  SdModelPurpose purpose;
+  gint64 now_live = 0;
+
+  if (self->store == NULL || !sd_model_purpose_from_string (g_variant_get_string (parameter, NULL), &purpose))
+    return;
+  if (!sd_model_registry_rollback (self->store, purpose, NULL, NULL, &now_live, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (now_live > 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("%s rolled back to model %ld"), sd_model_purpose_get_label (purpose), (long) now_live);
+      toast (self, message);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("No model is live for %s now: it uses its default"),
+                                                  sd_model_purpose_get_label (purpose));
+      toast (self, message);
+    }
+  sd_store_notify_changed (self->store);
+}
+
+static void
+rename_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    SdTrainingPage   *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 run_id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "sd-run-id");
+  GtkEditable *name = g_object_get_data (G_OBJECT (dialog), "sd-name");
+  GtkEditable *note = g_object_get_data (G_OBJECT (dialog), "sd-note");
+
+  if (g_strcmp0 (response, "save") != 0 || self->store == NULL)
+    return;
+  if (!sd_model_runs_set_label (self->store, run_id, gtk_editable_get_text (name), gtk_editable_get_text (note), &error))
+    toast (self, error->message);
+  reload_runs (self);
+}
+
+static void
+rename_run_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  gint64 *run_id = g_new (gint64, 1);
+  g_autoptr(SdRunRecord) record = NULL;
+  GtkWidget *dialog, *box, *name, *note;
+
+  *run_id = g_variant_get_int64 (parameter);
+  if (self->store == NULL || !(record = sd_model_runs_get (self->store, *run_id, NULL)))
+    {
+      g_free (run_id);
+      return;
+    }
+  dialog = adw_message_dialog_new (get_window (self), _("Name and Note"),
+                                   _("A name to tell this run apart, and a note on why it was run or what it showed."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  name = gtk_entry_new ();
+  note = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (name), _("Name"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (note), _("Note"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (name), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Run name"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (note), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Run note"), -1);
+  gtk_editable_set_text (GTK_EDITABLE (name), record->label ? record->label : "");
+  gtk_editable_set_text (GTK_EDITABLE (note), record->note ? record->note : "");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), note);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_object_set_data_full (G_OBJECT (dialog), "sd-run-id", run_id, g_free);
+  g_object_set_data (G_OBJECT (dialog), "sd-name", name);
+  g_object_set_data (G_OBJECT (dialog), "sd-note", note);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    SdTrainingPage   *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 run_id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "sd-run-id");
+
+  if (g_strcmp0 (response, "delete") != 0 || self->store == NULL)
+    return;
+  if (!sd_model_runs_delete (self->store, run_id, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_hash_table_remove (self->overlaid, &run_id);
+  sd_store_notify_changed (self->store);
+}
+
+static void
+delete_run_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  gint64 *run_id = g_new (gint64, 1);
+  GtkWidget *dialog;
+
+  *run_id = g_variant_get_int64 (parameter);
+  dialog = adw_message_dialog_new (get_window (self), _("Delete Run?"),
+                                   _("The run, its curves and the model it stored are deleted. A run whose model is live cannot be deleted."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  g_object_set_data_full (G_OBJECT (dialog), "sd-run-id", run_id, g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+sd_training_page_set_run_ticked (SdTrainingPage *self,
+                                 gint64          run_id,
+                                 gboolean        ticked)
+{
+  g_return_if_fail (SD_IS_TRAINING_PAGE (self));
+  if (ticked)
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = run_id;
+      g_hash_table_add (self->overlaid, key);
+    }
+  else
+    g_hash_table_remove (self->overlaid, &run_id);
+  reload_runs (self);
+}
+
+GtkWidget *
+sd_training_page_compare_runs (SdTrainingPage *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_run_record_free);
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (SD_IS_TRAINING_PAGE (self), NULL);
+  g_hash_table_iter_init (&iter, self->overlaid);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (ids, key);
+  g_ptr_array_sort (ids, compare_ids);
+  for (guint i = 0; self->store && i < ids->len; i++)
+    {
+      SdRunRecord *r = sd_model_runs_get (self->store, *(gint64 *) g_ptr_array_index (ids, i), NULL);
+      if (r)
+        {
+          g_ptr_array_add (titles, record_title (self, r));
+          g_ptr_array_add (records, r);
+        }
+    }
+  if (records->len < 2)
+    return NULL;
+  dialog = sd_run_compare_dialog_new (get_window (self), records, titles);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+compare_runs_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  sd_training_page_compare_runs (SD_TRAINING_PAGE (widget));
+}
+
+/* Retrain: the run's model and hyperparameters, validated, on the shop as it is now. */
+static void
+retrain_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  g_autoptr(SdRunRecord) record = NULL;
+  g_auto(GStrv) params = NULL;
+  g_autoptr(GError) error = NULL;
+  SdTrainOptions options;
+  SdJob *job;
+
+  if (self->store == NULL || self->training ||
+      !(record = sd_model_runs_get (self->store, g_variant_get_int64 (parameter), NULL)) ||
+      g_strcmp0 (record->kind, "recommender") != 0)
+    return;
+  params = sd_run_record_params_as_args (record);
+  sd_train_options_init (&options);
+  options.db_path = sd_store_get_path (self->store);
+  options.model = record->model;
+  options.params = (const char * const *) params;
+  options.validate = TRUE;
+  if (!(job = sd_train_job_new (&options, &error)))
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_clear_object (&self->train_job);
+  self->train_job = job;
+  self->training_chatbot = FALSE;
+  self->retrain_of = record->model_id;
+  start_training (self, model_label (record->kind, record->model));
+}
+
+/* After a retrain: promote its model if the setting says so and it validates no worse than
+ * the live one. */
+static void
+maybe_auto_promote (SdTrainingPage *self,
+                    SdJob          *job)
+{
+  g_autofree char *value = sd_store_get_setting (self->store, "models.auto-promote");
+  gint64 live = sd_model_registry_live_id (self->store, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL);
+  gint64 model_id = sd_train_job_get_model_id (job);
+  g_autoptr(SdModelInfo) old = live > 0 ? sd_model_registry_get (self->store, live, NULL) : NULL;
+  g_autoptr(SdModelInfo) new = model_id > 0 ? sd_model_registry_get (self->store, model_id, NULL) : NULL;
+  double before, after;
+
+  if (g_strcmp0 (value, "1") != 0 || old == NULL || new == NULL || live != self->retrain_of)
+    return;
+  before = sd_model_runs_json_number (old->metrics, "ndcg@10");
+  after = sd_model_runs_json_number (new->metrics, "ndcg@10");
+  if (isnan (before) || isnan (after))
+    return;
+  if (after >= before &&
+      sd_model_registry_promote (self->store, model_id, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL,
+                                 _("retrained; validation not worse"), NULL))
+    toast (self, _("The retrained model validated no worse and is live now"));
+  else
+    toast (self, _("The retrained model validated worse; the live model stays"));
 }
 
 /* ---- Comparison table ------------------------------------------------------------- */
@@ -1610,6 +2534,9 @@ sd_training_page_dispose (GObject *object)
   SdTrainingPage *self = SD_TRAINING_PAGE (object);
   GtkWidget *child;
 
+  if (self->tune_dialog)
+    g_object_remove_weak_pointer (G_OBJECT (self->tune_dialog), (gpointer *) &self->tune_dialog);
+  self->tune_dialog = NULL;
   if (self->train_job)
     g_signal_handlers_disconnect_by_data (self->train_job, self);
   g_clear_object (&self->train_job);
@@ -1624,7 +2551,9 @@ sd_training_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->scratch);
   g_clear_pointer (&self->param_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->group_rows, g_ptr_array_unref);
   g_clear_pointer (&self->overlaid, g_hash_table_unref);
+  g_clear_pointer (&self->validated, g_array_unref);
   g_clear_object (&self->metrics);
   g_clear_pointer (&self->live_label, g_free);
 
@@ -1709,6 +2638,11 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, loss_chart);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, ndcg_chart);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, loss_empty);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, live_list);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, tune_budget_spin);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, tune_budget_unit);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, classifier_chart);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, classifier_empty);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, ndcg_empty);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, runs_list);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, metrics_stack);
@@ -1720,6 +2654,12 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_install_action (widget_class, "training.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "training.tune", NULL, tune_action);
   gtk_widget_class_install_action (widget_class, "training.reset", NULL, reset_action);
+  gtk_widget_class_install_action (widget_class, "training.compare-runs", NULL, compare_runs_action);
+  gtk_widget_class_install_action (widget_class, "training.promote-run", "x", promote_run_action);
+  gtk_widget_class_install_action (widget_class, "training.rename-run", "x", rename_run_action);
+  gtk_widget_class_install_action (widget_class, "training.delete-run", "x", delete_run_action);
+  gtk_widget_class_install_action (widget_class, "training.rollback", "s", rollback_action);
+  gtk_widget_class_install_action (widget_class, "training.retrain", "x", retrain_action);
 }
 
 static void
@@ -1731,7 +2671,9 @@ sd_training_page_init (SdTrainingPage *self)
   GtkWidget *placeholder;
 
   self->param_rows = g_ptr_array_new ();
+  self->group_rows = g_ptr_array_new ();
   self->overlaid = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->validated = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->metrics = g_list_store_new (SD_TYPE_TABLE_ROW);
 
   gtk_widget_init_template (GTK_WIDGET (self));

@@ -50,4 +50,17 @@ guint        sd_training_page_get_n_runs      (SdTrainingPage *self);
 guint        sd_training_page_get_n_compared  (SdTrainingPage *self);
 SdLineChart *sd_training_page_get_loss_chart  (SdTrainingPage *self);
 
+/* The model's preset ("fast", "balanced", "best"): its settings follow. FALSE for a model
+ * without presets or an unknown name. */
+gboolean    sd_training_page_set_preset     (SdTrainingPage *self,
+                                             const char     *preset);
+/* The preset the settings match, "custom" when none, NULL for a model without presets. */
+char       *sd_training_page_get_preset     (SdTrainingPage *self);
+/* Ticks or unticks run @run_id (its curves on the charts, a column in the comparison). */
+void        sd_training_page_set_run_ticked (SdTrainingPage *self,
+                                             gint64          run_id,
+                                             gboolean        ticked);
+/* Opens the comparison of the ticked runs (two or more) and returns the dialog, or NULL. */
+GtkWidget  *sd_training_page_compare_runs (SdTrainingPage *self);
+
 G_END_DECLS

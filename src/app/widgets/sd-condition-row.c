@@ -47,7 +47,7 @@ static const KindInfo kinds[] = {
 static const char *const op_labels[] = { "≥", ">", "≤", "<", "=", N_("in top") };
 #define OP_TOP 5
 
-static const char *const models[] = { "hybrid", "als", "ease", "itemknn", "bpr", "content", NULL };
+static const char *const models[] = { "live", "hybrid", "als", "ease", "itemknn", "bpr", "content", NULL };
 
 struct _SdConditionRow
 {

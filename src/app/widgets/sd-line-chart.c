@@ -18,13 +18,26 @@ typedef struct {
   gboolean       has_last;
   double         last_x, last_y;
   double         min_x, min_y;
+  double         raw_scale;   /* the plotted y times this is the raw value; 0: y is raw */
 } Series;
+
+typedef struct {
+  double  x;
+  char   *label;
+} Marker;
+
+static void
+marker_clear (gpointer data)
+{
+  g_free (((Marker *) data)->label);
+}
 
 struct _SdLineChart
 {
   GtkWidget     parent_instance;
 
   GPtrArray    *series;        /* Series */
+  GArray       *markers;       /* Marker: labelled vertical lines */
   guint         next_color;
   char         *x_title;
   char         *y_title;
@@ -535,6 +548,46 @@ draw_hover (SdLineChart         *self,
   cairo_restore (cr);
 }
 
+/* A dashed vertical line at each marker with its label at the top, inside the plot. */
+static void
+draw_markers (SdLineChart         *self,
+              GtkWidget           *widget,
+              cairo_t             *cr,
+              const SdChartFrame  *frame,
+              const SdChartColors *colors)
+{
+  const double dash[] = { 4, 3 };
+
+  if (self->markers->len == 0)
+    return;
+  cairo_save (cr);
+  cairo_rectangle (cr, frame->plot.origin.x, frame->plot.origin.y, frame->plot.size.width, frame->plot.size.height);
+  cairo_clip (cr);
+  for (guint i = 0; i < self->markers->len; i++)
+    {
+      Marker *m = &g_array_index (self->markers, Marker, i);
+      double px = round (sd_chart_scale_to_pixel (&frame->x, m->x)) + 0.5;
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, m->label);
+      int tw, th;
+
+      if (px < frame->plot.origin.x || px > frame->plot.origin.x + frame->plot.size.width)
+        continue;
+      gdk_cairo_set_source_rgba (cr, &colors->muted);
+      cairo_set_line_width (cr, 1);
+      cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+      cairo_move_to (cr, px, frame->plot.origin.y);
+      cairo_line_to (cr, px, frame->plot.origin.y + frame->plot.size.height);
+      cairo_stroke (cr);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      gdk_cairo_set_source_rgba (cr, &colors->fg);
+      /* Right of the line, unless that runs out of the plot. */
+      cairo_move_to (cr, px + 4 + tw > frame->plot.origin.x + frame->plot.size.width ? px - 4 - tw : px + 4,
+                     frame->plot.origin.y + 2);
+      pango_cairo_show_layout (cr, layout);
+    }
+  cairo_restore (cr);
+}
+
 static void
 draw_chart (SdLineChart    *self,
             SdChartPainter *painter,
@@ -568,6 +621,7 @@ draw_chart (SdLineChart    *self,
   sd_chart_frame_draw (frame, widget, cr, &colors, legend,
                        self->series->len > 1 ? self->series->len : 0);
   draw_series (self, cr, frame, &colors);
+  draw_markers (self, widget, cr, frame, &colors);
   if (painter->snapshot)
     draw_hover (self, cr, frame, &colors);
   cairo_destroy (cr);
@@ -698,6 +752,13 @@ query_tooltip_cb (SdLineChart *self,
         }
       else
         value = sd_chart_format_value (p.y);
+      if (s->raw_scale != 0)
+        {
+          g_autofree char *shown = g_steal_pointer (&value);
+          g_autofree char *rv = sd_chart_format_value (raw * s->raw_scale);
+          /* Translators: a value drawn relative to a reference, then the value itself */
+          value = g_strdup_printf (_("%s (value %s)"), shown, rv);
+        }
       if (p.x != head_x)
         {
           g_autofree char *xv = sd_chart_format_value (p.x);
@@ -876,6 +937,7 @@ sd_line_chart_finalize (GObject *object)
   SdLineChart *self = SD_LINE_CHART (object);
 
   g_ptr_array_unref (self->series);
+  g_array_unref (self->markers);
   sd_chart_frame_clear (&self->frame);
   g_free (self->x_title);
   g_free (self->y_title);
@@ -985,6 +1047,8 @@ sd_line_chart_init (SdLineChart *self)
   GtkGesture *drag, *click;
 
   self->series = g_ptr_array_new_with_free_func (series_free);
+  self->markers = g_array_new (FALSE, FALSE, sizeof (Marker));
+  g_array_set_clear_func (self->markers, marker_clear);
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_has_tooltip (widget, TRUE);
@@ -1112,11 +1176,40 @@ sd_line_chart_clear_series (SdLineChart *self,
 }
 
 void
+sd_line_chart_set_series_raw_scale (SdLineChart *self,
+                                    guint        series,
+                                    double       scale)
+{
+  g_return_if_fail (SD_IS_LINE_CHART (self));
+  get_series (self, series)->raw_scale = scale;
+}
+
+void
+sd_line_chart_add_marker (SdLineChart *self,
+                          double       x,
+                          const char  *label)
+{
+  Marker m = { x, g_strdup (label ? label : "") };
+
+  g_return_if_fail (SD_IS_LINE_CHART (self));
+  g_array_append_val (self->markers, m);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+sd_line_chart_get_n_markers (SdLineChart *self)
+{
+  g_return_val_if_fail (SD_IS_LINE_CHART (self), 0);
+  return self->markers->len;
+}
+
+void
 sd_line_chart_clear (SdLineChart *self)
 {
   g_return_if_fail (SD_IS_LINE_CHART (self));
 
   g_ptr_array_set_size (self->series, 0);
+  g_array_set_size (self->markers, 0);
   self->next_color = 0;
   set_zoomed (self, FALSE, FALSE);
   description_changed (self);

@@ -30,6 +30,16 @@ void        sd_line_chart_append           (SdLineChart  *self,
                                             guint         series,
                                             double        x,
                                             double        y);
+/* For a series drawn relative to something (a loss divided by its first epoch's): the
+ * plotted y times @scale is the raw value, which the hover shows beside it. 0: y is raw. */
+void        sd_line_chart_set_series_raw_scale (SdLineChart *self,
+                                            guint         series,
+                                            double        scale);
+/* A labelled dashed vertical line at @x (a phase that starts there); cleared with the series. */
+void        sd_line_chart_add_marker       (SdLineChart  *self,
+                                            double        x,
+                                            const char   *label);
+guint       sd_line_chart_get_n_markers    (SdLineChart  *self);
 /* Drops the points of one series, keeping it (and its colour). */
 void        sd_line_chart_clear_series     (SdLineChart  *self,
                                             guint         series);

@@ -351,11 +351,73 @@ sd_dialogue_init (SdDialogue *self)
   self->oos_threshold = 0.35;
 }
 
-/* The newest trained intent model that knows the chat intents (a model trained on
- * another data set, BANKING77 say, does not). */
+/* A stored model's blob, by id. */
+static GBytes *
+stored_blob (SdStore *store,
+             gint64   model_id)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT blob FROM models WHERE id = ?1 AND blob IS NOT NULL", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, model_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+}
+
+static gboolean
+knows_chat_intents (SdIntentModel *model)
+{
+  return sd_intent_model_find_label (model, "order_status") >= 0 &&
+         sd_intent_model_find_label (model, "greeting") >= 0;
+}
+
+/* The live intent model (chat-intents) when one is promoted and knows the chat intents. */
+static gboolean
+load_live_intent_model (SdDialogue *self)
+{
+  gint64 id = sd_model_registry_live_id (self->store, SD_MODEL_PURPOSE_CHAT_INTENTS, NULL);
+  g_autoptr(GBytes) blob = id > 0 ? stored_blob (self->store, id) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdIntentModel) model = blob ? sd_intent_model_load (blob, &error) : NULL;
+
+  if (blob && model == NULL)
+    g_debug ("Chatbot: the live intent model %" G_GINT64_FORMAT " does not load: %s", id, error->message);
+  if (model == NULL || !knows_chat_intents (model))
+    return FALSE;
+  g_autofree char *name = g_strdup_printf ("intent model #%" G_GINT64_FORMAT " (live)", id);
+  sd_dialogue_set_intent_model (self, model, name);
+  return TRUE;
+}
+
+/* The live sentiment model (chat-sentiment), else FALSE: the built-in one stays. */
+static gboolean
+load_live_sentiment (SdDialogue *self)
+{
+  gint64 id = sd_model_registry_live_id (self->store, SD_MODEL_PURPOSE_CHAT_SENTIMENT, NULL);
+  g_autoptr(GBytes) blob = id > 0 ? stored_blob (self->store, id) : NULL;
+  g_autoptr(GError) error = NULL;
+  SdSentiment *model = blob ? sd_sentiment_load (blob, &error) : NULL;
+
+  if (model == NULL)
+    {
+      if (blob)
+        g_debug ("Chatbot: the live sentiment model %" G_GINT64_FORMAT " does not load: %s", id, error->message);
+      return FALSE;
+    }
+  g_clear_object (&self->sentiment);
+  self->sentiment = model;
+  return TRUE;
+}
+
+/* The live intent model; without one, the newest trained intent model that knows the chat
+ * intents (a model trained on another data set, BANKING77 say, does not). */
 static void
 load_stored_model (SdDialogue *self)
 {
+  if (load_live_intent_model (self))
+    return;
   g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
       "SELECT id, blob FROM models WHERE kind = 'intent' AND blob IS NOT NULL "
       "ORDER BY created_at DESC, id DESC LIMIT 5", NULL);
@@ -370,8 +432,7 @@ load_stored_model (SdDialogue *self)
                    (gint64) sqlite3_column_int64 (stmt, 0), error->message);
           continue;
         }
-      if (sd_intent_model_find_label (model, "order_status") < 0 ||
-          sd_intent_model_find_label (model, "greeting") < 0)
+      if (!knows_chat_intents (model))
         continue;
       g_autofree char *name = g_strdup_printf ("intent model #%" G_GINT64_FORMAT,
                                                (gint64) sqlite3_column_int64 (stmt, 0));
@@ -392,7 +453,7 @@ sd_dialogue_new (SdStore  *store,
   self->extractor = sd_entity_extractor_new ();
   if (!sd_entity_extractor_load_catalog (self->extractor, store, error))
     return NULL;
-  if (!(self->sentiment = sd_sentiment_new_builtin (error)))
+  if (!load_live_sentiment (self) && !(self->sentiment = sd_sentiment_new_builtin (error)))
     return NULL;
   load_stored_model (self);
   return g_steal_pointer (&self);
@@ -1259,33 +1320,27 @@ popular_products (Turn *t, guint n, GArray *ids)
   return g_hash_table_size (categories) ? "popularity in the customer's categories" : "popularity";
 }
 
-/* The newest recommender trained in the shop (the Training page stores them), bound to
- * the shop's interactions as they are now; loaded once, at the first request. */
+/* The live recommender (recommendations), else the newest recommender trained in the shop
+ * (the Training page stores them), bound to the shop's interactions as they are now;
+ * loaded once, at the first request. */
 static gboolean
 ensure_stored_recommender (SdDialogue *self)
 {
+  g_autoptr(GError) error = NULL;
+  SdInteractionWeights weights;
+
   if (self->rec_tried)
     return self->rec_model != NULL;
   self->rec_tried = TRUE;
-  g_autofree char *name = NULL;
-  {
-    g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
-        "SELECT name FROM models WHERE kind = 'recommender' AND blob IS NOT NULL "
-        "ORDER BY created_at DESC, id DESC LIMIT 1", NULL);
-    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-      name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  }
-  if (name == NULL)
-    return FALSE;
-  g_autoptr(GError) error = NULL;
-  SdInteractionWeights weights;
   sd_interactions_weights_default (&weights);
   self->rec_train = sd_interactions_from_store (self->store, &weights, NULL, &error);
   if (self->rec_train)
-    self->rec_model = sd_model_store_load (self->store, name, self->rec_train, &self->rec_model_id, &error);
+    self->rec_model = sd_model_store_load_live_or_newest (self->store, SD_MODEL_PURPOSE_RECOMMENDATIONS,
+                                                          self->rec_train, &self->rec_model_id, &error);
   if (self->rec_model == NULL)
     {
-      g_debug ("Chatbot: stored recommender “%s” not used: %s", name, error ? error->message : "?");
+      if (!g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
+        g_debug ("Chatbot: no stored recommender used: %s", error ? error->message : "?");
       g_clear_pointer (&self->rec_train, sd_interactions_unref);
       return FALSE;
     }

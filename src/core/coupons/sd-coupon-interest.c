@@ -77,7 +77,10 @@ get_entry (SdInterest *self,
   sd_interactions_weights_default (&weights);
   if (!(store = sd_store_open (self->db_path, &error)) ||
       !(e->train = sd_interactions_from_store (store, &weights, NULL, &error)) ||
-      !(e->model = sd_model_store_load (store, name, e->train, NULL, &error)))
+      !(e->model = g_str_equal (name, SD_INTEREST_LIVE_MODEL)
+                   ? sd_model_store_load_live_or_newest (store, SD_MODEL_PURPOSE_COUPON_INTEREST,
+                                                         e->train, NULL, &error)
+                   : sd_model_store_load (store, name, e->train, NULL, &error)))
     {
       g_debug ("No interest from “%s”: %s", name, error ? error->message : "unknown");
       return e;

@@ -2,7 +2,9 @@
  *
  * A rule may target customers by what a recommender predicts they like ("interest in
  * Garden ≥ 0.6 by ALS", "Toys in their top 3 by hybrid"). This answers those questions
- * with the newest model of each name stored for the shop, loaded on first use. A
+ * with the newest model of each name stored for the shop, loaded on first use; the name
+ * "live" (a rule's default) is the live coupon-interest model, else the live
+ * recommendations one, else the newest stored recommender. A
  * customer's interest in a category is the model's best score among the category's
  * products, scaled to 0..1 across the categories for that customer.
  */
@@ -14,6 +16,8 @@
 G_BEGIN_DECLS
 
 typedef struct _SdInterest SdInterest;
+
+#define SD_INTEREST_LIVE_MODEL "live"
 
 /* @facts must outlive the SdInterest. Models are read through a connection of its own. */
 SdInterest *sd_interest_new     (const char      *db_path,

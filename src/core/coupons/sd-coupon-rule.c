@@ -881,7 +881,8 @@ condition_from_json (const SdJsonNode *node,
       !get_string (node, "model", &model, source, error))
     return NULL;
   cond->text = g_strdup (text);
-  cond->model = g_strdup (model);
+  /* Without a model named, interest comes from the shop's live model. */
+  cond->model = g_strdup (model == NULL && kind == SD_COND_PREDICTED_INTEREST ? "live" : model);
 
   children = sd_json_node_get_member (node, "conditions");
   if (is_group (kind) && children)

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
 #include "sd-error.h"
 
@@ -26,7 +27,8 @@ sd_coupon_store_model_exists (const char *model,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, model, -1, SQLITE_STATIC);
+  /* "live" answers whenever a recommender is stored (see sd-coupon-interest.h). */
+  sqlite3_bind_text (stmt, 1, g_str_equal (model, SD_INTEREST_LIVE_MODEL) ? "recommender" : model, -1, SQLITE_STATIC);
   return sqlite3_step (stmt) == SQLITE_ROW;
 }
 

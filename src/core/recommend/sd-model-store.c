@@ -42,28 +42,19 @@ sd_model_store_save (SdStore        *store,
   return sqlite3_last_insert_rowid (sd_store_get_db (store));
 }
 
-SdRecommender *
-sd_model_store_load (SdStore         *store,
-                     const char      *name,
-                     SdInteractions  *train,
-                     gint64          *model_id,
-                     GError         **error)
+static SdRecommender *
+load_row (SdStore         *store,
+          sqlite3_stmt    *stmt,
+          SdInteractions  *train,
+          gint64          *model_id,
+          GError         **error)
 {
-  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT id, blob FROM models WHERE kind = 'recommender' AND name = ?1"
-      " ORDER BY created_at DESC, id DESC LIMIT 1", error);
   g_autoptr(GBytes) blob = NULL;
-  int rc;
+  int rc = sqlite3_step (stmt);
 
-  if (!stmt)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   _("No trained %s model is stored in this shop; run “shopdesk-cli train --model %s” first"),
-                   name, name);
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("No such model is stored in this shop"));
       return NULL;
     }
   if (rc != SQLITE_ROW)
@@ -75,4 +66,120 @@ sd_model_store_load (SdStore         *store,
     *model_id = sqlite3_column_int64 (stmt, 0);
   blob = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
   return sd_recommender_load (blob, train, error);
+}
+
+SdRecommender *
+sd_model_store_load (SdStore         *store,
+                     const char      *name,
+                     SdInteractions  *train,
+                     gint64          *model_id,
+                     GError         **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT id, blob FROM models WHERE kind = 'recommender' AND name = ?1"
+      " ORDER BY created_at DESC, id DESC LIMIT 1", error);
+  g_autoptr(GError) local = NULL;
+  SdRecommender *model;
+
+  if (!stmt)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  model = load_row (store, stmt, train, model_id, &local);
+  if (g_error_matches (local, SD_ERROR, SD_ERROR_NOT_FOUND))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
+                   _("No trained %s model is stored in this shop; run “shopdesk-cli train --model %s” first"),
+                   name, name);
+      return NULL;
+    }
+  if (local)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return model;
+}
+
+SdRecommender *
+sd_model_store_load_id (SdStore         *store,
+                        gint64           model_id,
+                        SdInteractions  *train,
+                        GError         **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT id, blob FROM models WHERE kind = 'recommender' AND id = ?1", error);
+  g_autoptr(GError) local = NULL;
+  SdRecommender *model;
+
+  if (!stmt)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, model_id);
+  model = load_row (store, stmt, train, NULL, &local);
+  if (g_error_matches (local, SD_ERROR, SD_ERROR_NOT_FOUND))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
+                   _("There is no stored recommender %ld in this shop"), (long) model_id);
+      return NULL;
+    }
+  if (local)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return model;
+}
+
+gint64
+sd_model_store_live_recommender_id (SdStore         *store,
+                                    SdModelPurpose   purpose,
+                                    GError         **error)
+{
+  gint64 id = sd_model_registry_live_id (store, purpose, error);
+
+  /* Coupon interest without a model of its own asks the shop's live recommender. */
+  if (id == 0 && purpose == SD_MODEL_PURPOSE_COUPON_INTEREST)
+    id = sd_model_registry_live_id (store, SD_MODEL_PURPOSE_RECOMMENDATIONS, error);
+  return id;
+}
+
+SdRecommender *
+sd_model_store_load_live (SdStore         *store,
+                          SdModelPurpose   purpose,
+                          SdInteractions  *train,
+                          gint64          *model_id,
+                          GError         **error)
+{
+  gint64 id = sd_model_store_live_recommender_id (store, purpose, error);
+
+  if (id < 0)
+    return NULL;
+  if (id == 0)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
+                   _("No model is live for %s; promote one on the Training page or with "
+                     "“shopdesk-cli models promote ID”"), sd_model_purpose_to_string (purpose));
+      return NULL;
+    }
+  if (model_id)
+    *model_id = id;
+  return sd_model_store_load_id (store, id, train, error);
+}
+
+SdRecommender *
+sd_model_store_load_live_or_newest (SdStore         *store,
+                                    SdModelPurpose   purpose,
+                                    SdInteractions  *train,
+                                    gint64          *model_id,
+                                    GError         **error)
+{
+  g_autoptr(GError) local = NULL;
+  SdRecommender *model = sd_model_store_load_live (store, purpose, train, model_id, &local);
+  g_autoptr(SdStmt) stmt = NULL;
+
+  if (model || !g_error_matches (local, SD_ERROR, SD_ERROR_NOT_FOUND))
+    {
+      if (local)
+        g_propagate_error (error, g_steal_pointer (&local));
+      return model;
+    }
+  stmt = sd_store_prepare (store,
+      "SELECT id, blob FROM models WHERE kind = 'recommender' AND blob IS NOT NULL"
+      " ORDER BY created_at DESC, id DESC LIMIT 1", error);
+  if (!stmt)
+    return NULL;
+  return load_row (store, stmt, train, model_id, error);
 }

@@ -906,3 +906,55 @@ damaged:
                _("The saved model is damaged or not a Shopdesk model (%zu bytes)"), size);
   return NULL;
 }
+
+GArray *
+sd_recommender_similar_by_holders (SdRecommender *self,
+                                   guint          item,
+                                   guint          n,
+                                   guint          max_users)
+{
+  SdInteractions *train = sd_recommender_get_train (self);
+  g_autoptr(GArray) holders = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree float *scores = NULL;
+  g_autofree float *sum = NULL;
+  guint step, used = 0;
+
+  g_return_val_if_fail (SD_IS_RECOMMENDER (self), NULL);
+  if (train == NULL || item >= train->n_items)
+    return g_array_new (FALSE, FALSE, sizeof (SdScoredItem));
+
+  for (guint u = 0; u < train->n_users; u++)
+    for (gsize c = train->indptr[u]; c < train->indptr[u + 1]; c++)
+      if (train->indices[c] == item)
+        {
+          g_array_append_val (holders, u);
+          break;
+        }
+  scores = g_new (float, train->n_items);
+  sum = g_new0 (float, train->n_items);
+  step = max_users > 0 && holders->len > max_users ? holders->len / max_users : 1;
+  for (guint h = 0; h < holders->len; h += step)
+    {
+      float lo = INFINITY, hi = -INFINITY;
+
+      sd_recommender_score (self, g_array_index (holders, guint, h), scores);
+      for (guint i = 0; i < train->n_items; i++)
+        if (isfinite (scores[i]))
+          {
+            lo = MIN (lo, scores[i]);
+            hi = MAX (hi, scores[i]);
+          }
+      if (!(hi > lo))
+        continue;
+      for (guint i = 0; i < train->n_items; i++)
+        if (isfinite (scores[i]))
+          sum[i] += (scores[i] - lo) / (hi - lo);
+      used++;
+    }
+  if (used == 0)
+    return g_array_new (FALSE, FALSE, sizeof (SdScoredItem));
+  for (guint i = 0; i < train->n_items; i++)
+    sum[i] /= used;
+  sum[item] = -INFINITY;
+  return sd_top_n (sum, train->n_items, n);
+}

@@ -152,6 +152,15 @@ GPtrArray      *sd_recommender_explain      (SdRecommender      *self,
                                              guint               item,
                                              guint               max);
 
+/* Items like @item as the model sees them, for models without a similarity of their own:
+ * the items it ranks highest, on average over the customers who have @item (each
+ * customer's scores scaled to 0..1; at most @max_users of them, evenly spaced), @item
+ * itself left out (SdScoredItem, best first; empty when nobody has it). */
+GArray         *sd_recommender_similar_by_holders (SdRecommender *self,
+                                                   guint          item,
+                                                   guint          n,
+                                                   guint          max_users);
+
 /* Parameters and learned state in one blob (for the `models` table), and back. */
 GBytes         *sd_recommender_save         (SdRecommender      *self);
 SdRecommender  *sd_recommender_load         (GBytes             *blob,

@@ -70,6 +70,14 @@ make_model (const char          *name,
   return g_steal_pointer (&model);
 }
 
+static gint64
+count_orders (SdStore *store)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT COUNT(*) FROM orders", NULL);
+
+  return stmt && sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
 static gboolean
 train_func (SdJob         *job,
             gpointer       data,
@@ -86,6 +94,7 @@ train_func (SdJob         *job,
   g_autoptr(GError) local = NULL;
   SdSplit split = { NULL };
   SdFitContext context = { job, cancellable, NULL, NULL };
+  g_autofree char *summary = NULL;
   SdInteractions *train;
 
   if (!(store = sd_store_open (d->db_path, error)) ||
@@ -144,6 +153,37 @@ train_func (SdJob         *job,
       d->metrics = sd_json_writer_finish (g_steal_pointer (&w));
     }
 
+  /* The run's summary: the metrics and what the model saw, so the Training page can say
+   * what a run learned from and how much the shop has changed since. */
+  {
+    gint64 newest = 0;
+
+    for (gsize c = 0; all->times && c < all->nnz; c++)
+      newest = MAX (newest, all->times[c]);
+    /* {"a":1} + ,"shop":{…} */
+    {
+      g_autoptr(GString) s = g_string_new (d->metrics);
+      g_autoptr(SdJsonWriter) shop = sd_json_writer_new ();
+      g_autofree char *shop_json = NULL;
+
+      sd_json_writer_begin_object (shop);
+      sd_json_writer_member_int (shop, "customers", all->n_users);
+      sd_json_writer_member_int (shop, "products", all->n_items);
+      sd_json_writer_member_int (shop, "interactions", all->nnz);
+      sd_json_writer_member_int (shop, "orders", count_orders (store));
+      sd_json_writer_member_int (shop, "newest_event", newest);
+      sd_json_writer_end_object (shop);
+      shop_json = sd_json_writer_finish (g_steal_pointer (&shop));
+      if (s->len > 1 && s->str[s->len - 1] == '}')
+        {
+          g_string_truncate (s, s->len - 1);
+          g_string_append_printf (s, "%s\"shop\":%s}", s->len > 1 ? "," : "", shop_json);
+        }
+      g_free (summary);
+      summary = g_string_free (g_steal_pointer (&s), FALSE);
+    }
+  }
+
   /* The model and the run's end in one transaction, which waits for the shop to be free:
    * a model is never kept for a run that says it failed, nor a finished run without it. */
   d->model_id = -1;
@@ -157,7 +197,7 @@ train_func (SdJob         *job,
     }
   if ((d->store_model &&
        (d->model_id = sd_model_store_save (store, model, d->run_id, d->metrics, &local)) < 0) ||
-      !sd_store_run_finish (store, d->run_id, "finished", d->metrics, &local) ||
+      !sd_store_run_finish (store, d->run_id, "finished", summary, &local) ||
       !sd_store_commit (store, &local))
     {
       sd_store_rollback (store);

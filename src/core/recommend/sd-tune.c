@@ -96,6 +96,8 @@ sd_tune_run (SdInteractions       *train,
   guint64 n_points = 1, n_trials;
   const char *metric;
   double best = -INFINITY;
+  gint64 started = g_get_monotonic_time ();
+  gboolean random_points = FALSE;
   guint k = 10;
 
   g_return_val_if_fail (train != NULL && options != NULL && options->model != NULL, NULL);
@@ -132,6 +134,12 @@ sd_tune_run (SdInteractions       *train,
       n_points *= g_strv_length (list);
     }
   n_trials = options->n_random ? options->n_random : n_points;
+  /* A budget smaller than the grid: that many points drawn at random from it. */
+  if (options->max_trials > 0 && n_trials > options->max_trials)
+    {
+      n_trials = options->max_trials;
+      random_points = TRUE;
+    }
 
   rand = g_rand_new_with_seed (options->seed);
   sd_split_random_holdout (train, options->validation_ratio > 0 ? options->validation_ratio : 0.2,
@@ -141,6 +149,7 @@ sd_tune_run (SdInteractions       *train,
   result->model = g_strdup (options->model);
   result->metric = g_strdup (metric);
   result->trials = g_ptr_array_new_with_free_func ((GDestroyNotify) trial_free);
+  result->n_planned = (guint) MIN (n_trials, G_MAXUINT);
 
   for (guint64 t = 0; t < n_trials; t++)
     {
@@ -149,12 +158,19 @@ sd_tune_run (SdInteractions       *train,
       g_autoptr(GPtrArray) assignments = g_ptr_array_new_with_free_func (g_free);
       SdFitContext context = { NULL, cancellable, NULL, NULL };
       SdEvalOptions eval_options = { NULL };
-      guint64 point = options->n_random ? (guint64) g_rand_int_range (rand, 0, (gint32) MIN (n_points, G_MAXINT32)) : t;
+      guint64 point = options->n_random || random_points
+                      ? (guint64) g_rand_int_range (rand, 0, (gint32) MIN (n_points, G_MAXINT32)) : t;
       SdTuneTrial *trial;
       guint ks[2] = { k, 10 };
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto fail;
+      if (t > 0 && options->max_seconds > 0 &&
+          (g_get_monotonic_time () - started) / 1e6 >= options->max_seconds)
+        {
+          result->out_of_time = TRUE;
+          break;
+        }
       if (job)
         {
           g_autofree char *text = g_strdup_printf ("Trial %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
@@ -214,6 +230,8 @@ sd_tune_run (SdInteractions       *train,
           sd_job_log (job, "%s → %s %.4f", trial->params_json, metric, trial->value);
         }
       g_ptr_array_add (result->trials, trial);
+      if (options->trial_done)
+        options->trial_done (trial, result->trials->len - 1, options->trial_data);
     }
 
   sd_split_clear (&split);
@@ -298,4 +316,22 @@ SdTuneResult *
 sd_tune_job_get_result (SdJob *job)
 {
   return ((TuneJobData *) sd_job_get_data (job))->result;
+}
+
+SdTuneTrial *
+sd_tune_trial_copy (const SdTuneTrial *trial)
+{
+  SdTuneTrial *copy = g_new0 (SdTuneTrial, 1);
+
+  copy->assignments = g_strdupv (trial->assignments);
+  copy->params_json = g_strdup (trial->params_json);
+  copy->value = trial->value;
+  copy->fit_seconds = trial->fit_seconds;
+  return copy;
+}
+
+void
+sd_tune_trial_free (SdTuneTrial *trial)
+{
+  trial_free (trial);
 }

@@ -28,7 +28,17 @@ typedef struct {
   GPtrArray *trials;      /* SdTuneTrial *, in the order they ran */
   guint      best;        /* index of the best trial */
   guint      validation_users;
+  guint      n_planned;   /* trials the search meant to run */
+  gboolean   out_of_time; /* it stopped at max_seconds before running them all */
 } SdTuneResult;
+
+/* Called in the search's thread after each trial, with its index. */
+typedef void (*SdTuneTrialFunc) (const SdTuneTrial *trial,
+                                 guint              index,
+                                 gpointer           user_data);
+
+SdTuneTrial *sd_tune_trial_copy (const SdTuneTrial *trial);
+void         sd_tune_trial_free (SdTuneTrial       *trial);
 
 typedef struct {
   const char         *model;
@@ -39,6 +49,13 @@ typedef struct {
   double              validation_ratio;  /* share of each user's items held out; 0 = 0.2 */
   const char         *metric;            /* NULL = "ndcg@10" */
   SdCatalog          *catalog;           /* nullable */
+  /* The budget: at most this many trials (0: no cap; a grid larger than it is sampled at
+   * random), and no trial started after this many seconds (0: no limit; the first trial
+   * always runs). */
+  guint               max_trials;
+  double              max_seconds;
+  SdTuneTrialFunc     trial_done;        /* nullable */
+  gpointer            trial_data;
 } SdTuneOptions;
 
 /* The grid searched when none is given ("lambda=…" for EASE, …); NULL when there is none. */

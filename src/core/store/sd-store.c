@@ -219,6 +219,24 @@ static const char *const migrations[] = {
   "ALTER TABLE products ADD COLUMN kind TEXT;"
   "CREATE INDEX products_kind ON products (kind);",
 
+  /* → live models: which stored model each purpose (recommendations, chat-intents,
+   * chat-sentiment, coupon-interest) uses, as a history of promotions and rollbacks (the
+   * live one is what the history leaves on top), and the names and notes people give runs */
+  "CREATE TABLE IF NOT EXISTS model_promotions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  purpose TEXT NOT NULL,"
+  "  action TEXT NOT NULL CHECK (action IN ('promote', 'rollback')),"
+  "  model_id INTEGER,"               /* promoted, or live after a rollback; NULL: none */
+  "  at INTEGER NOT NULL,"
+  "  who TEXT,"
+  "  note TEXT"
+  ");"
+  "CREATE INDEX IF NOT EXISTS model_promotions_purpose ON model_promotions (purpose, id);"
+  "CREATE TABLE IF NOT EXISTS run_labels ("
+  "  run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,"
+  "  label TEXT,"
+  "  note TEXT"
+  ");",
   /* → sync from a shop database (src/core/sync): what each remote row became locally and a
    * hash of its content, how far each remote table was read, and coupon codes used on
    * orders (synced from WooCommerce, imported from Shopify's Discount Code) */
