@@ -440,6 +440,14 @@ point_activated_cb (SdScatter *scatter,
 }
 
 static void
+lasso_cb (SdScatter *scatter,
+          guint      n,
+          guint     *out)
+{
+  *out = n;
+}
+
+static void
 test_scatter (void)
 {
   static const char * const names[] = { "bargain hunters", "gadget fans", "home & garden", "book lovers", "new customers", NULL };
@@ -517,6 +525,30 @@ test_scatter (void)
     save_screenshot (scatter, "scatter-20k");
     sd_scatter_set_points (SD_SCATTER (scatter), x, y, cat, (const char * const *) labels->pdata, n);
     wait_for_draw (scatter);
+  }
+
+  /* A lasso (a square around the first category's blob) selects exactly the points inside,
+   * and cluster names drawn on the plot do not get in its way. */
+  {
+    double cx = 2.5, cy = 0, square[] = { cx - 1, cy - 1, cx + 1, cy - 1, cx + 1, cy + 1, cx - 1, cy + 1 };
+    const double note_x[] = { cx }, note_y[] = { cy };
+    const char *const notes[] = { names[0] };
+    guint n_in = 0, expected = 0, lassoed = 0;
+    const guint *in;
+
+    sd_scatter_set_notes (SD_SCATTER (scatter), note_x, note_y, notes, 1);
+    g_signal_connect (scatter, "lasso-selected", G_CALLBACK (lasso_cb), &lassoed);
+    sd_scatter_lasso_polygon (SD_SCATTER (scatter), square, 4);
+    in = sd_scatter_get_lasso (SD_SCATTER (scatter), &n_in);
+    for (guint i = 0; i < n; i++)
+      expected += fabs (x[i] - cx) < 1 && fabs (y[i] - cy) < 1;
+    g_assert_cmpuint (n_in, ==, expected);
+    g_assert_cmpuint (lassoed, ==, expected);
+    g_assert_cmpuint (n_in, >, 100);
+    for (guint i = 0; i < n_in; i++)
+      g_assert_true (fabs (x[in[i]] - cx) < 1 && fabs (y[in[i]] - cy) < 1);
+    wait_for_draw (scatter);
+    save_screenshot (scatter, "scatter-lasso");
   }
 
   gtk_widget_activate_action (scatter, "chart.zoom-in", NULL);

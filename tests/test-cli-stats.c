@@ -92,7 +92,8 @@ test_fixture_shop (Fixture       *f,
                    "Products                2\n"
                    "Orders                  2\n"
                    "Order lines             3\n"
-                   "Revenue      %12.2f\n"
+                   "Range        2023-03-01 to 2023-03-02\n"
+                   "Revenue EUR  %12.2f\n"
                    "Orders counted          2\n"
                    "Average order %11.2f\n"
                    "Events: view            1\n"
@@ -105,12 +106,65 @@ test_fixture_shop (Fixture       *f,
 
   g_assert_cmpint (run_cli (f->db, &json, &json_err, "stats", "--json", NULL), ==, 0);
   g_assert_cmpstr (json, ==,
-                   "{\"customers\":3,\"products\":2,\"orders\":2,\"order_lines\":3,"
+                   "{\"customers\":3,\"products\":2,\"orders\":2,\"order_lines\":3,\"currency\":\"EUR\","
+                   /* All time: the days of the first and the newest order */
+                   "\"range\":{\"kind\":\"all\",\"from\":\"2023-03-01\",\"to\":\"2023-03-02\","
+                   "\"newest_order\":\"2023-03-02\",\"previous_from\":null,\"previous_to\":null,\"bucket\":\"day\"},"
                    "\"revenue_cents\":13470,\"orders_counted\":2,\"average_order_cents\":6735,"
+                   "\"units\":4,\"customers_active\":2,"
+                   "\"currencies\":[{\"currency\":\"EUR\",\"revenue_cents\":13470,\"orders_counted\":2,"
+                   "\"average_order_cents\":6735,\"units\":4,\"customers_active\":2}],"
                    "\"events\":{\"view\":1,\"cart\":1,\"purchase\":3,\"review\":1},"
+                   /* o1 on 1 March (2 shirts and a tote), o2 on the 2nd (a shirt) */
+                   "\"series\":[{\"start\":\"2023-03-01\",\"revenue_cents\":9480,\"orders_counted\":1},"
+                   "{\"start\":\"2023-03-02\",\"revenue_cents\":3990,\"orders_counted\":1}],"
                    /* 3 shirts at 39.90, then 1 tote at 15.00 */
                    "\"top_products\":[{\"external_id\":\"p1\",\"title\":\"Linen Shirt\",\"revenue_cents\":11970,\"units\":3},"
                    "{\"external_id\":\"p2\",\"title\":\"Canvas Tote\",\"revenue_cents\":1500,\"units\":1}]}\n");
+}
+
+/* --from and --to: the days counted, both included, compared with as many days before;
+ * dates that cannot be used are bad usage, told before the shop is read. */
+static void
+test_range (Fixture       *f,
+            gconstpointer  data)
+{
+  static const char *const fixtures[] = { "customers.csv", "products.csv", "orders.csv" };
+  g_autofree char *json = NULL, *err = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("SD_FIXTURES_DIR"), fixtures[i], NULL);
+      g_autofree char *o = NULL, *e = NULL;
+      g_assert_cmpint (run_cli (f->db, &o, &e, "import", path, NULL), ==, 0);
+    }
+
+  /* 2 March alone: o2's shirt, against 1 March's o1 */
+  g_assert_cmpint (run_cli (f->db, &json, &err, "stats", "--json", "--from", "2023-03-02", "--to", "2023-03-02", NULL), ==, 0);
+  g_assert_nonnull (strstr (json, "\"range\":{\"kind\":\"custom\",\"from\":\"2023-03-02\",\"to\":\"2023-03-02\","
+                                  "\"newest_order\":\"2023-03-02\",\"previous_from\":\"2023-03-01\",\"previous_to\":\"2023-03-01\""));
+  g_assert_nonnull (strstr (json, "\"revenue_cents\":3990,\"orders_counted\":1,\"average_order_cents\":3990,\"units\":1,"
+                                  "\"customers_active\":1,\"previous\":{\"revenue_cents\":9480,\"orders_counted\":1,"));
+  g_clear_pointer (&json, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The last 30 days up to the newest order, 2 March: both orders */
+  g_assert_cmpint (run_cli (f->db, &json, &err, "stats", "--json", "--range", "last-30-days", NULL), ==, 0);
+  g_assert_nonnull (strstr (json, "\"kind\":\"last-30-days\",\"from\":\"2023-02-01\",\"to\":\"2023-03-02\""));
+  g_assert_nonnull (strstr (json, "\"revenue_cents\":13470,\"orders_counted\":2"));
+  g_clear_pointer (&json, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (f->db, &json, &err, "stats", "--from", "2023-02-30", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--from “2023-02-30” is not a date"));
+  g_clear_pointer (&json, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (f->db, &json, &err, "stats", "--from", "2023-03-05", "--to", "2023-03-01", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "before --from"));
+  g_clear_pointer (&json, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (f->db, &json, &err, "stats", "--range", "last-week", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "unknown range"));
 }
 
 /* A mistyped --db names no shop: stats says so and creates nothing (only import and demo
@@ -168,6 +222,7 @@ main (int    argc,
     }
 
   g_test_add ("/cli-stats/fixture-shop", Fixture, NULL, fixture_set_up, test_fixture_shop, fixture_tear_down);
+  g_test_add ("/cli-stats/range", Fixture, NULL, fixture_set_up, test_range, fixture_tear_down);
   g_test_add ("/cli-stats/new-shop", Fixture, NULL, fixture_set_up, test_new_shop, fixture_tear_down);
   g_test_add ("/cli-stats/foreign-files", Fixture, NULL, fixture_set_up, test_foreign_files, fixture_tear_down);
 

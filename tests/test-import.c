@@ -1140,13 +1140,20 @@ test_dataset_online_retail (Fixture       *f,
         "   AND p.external_id NOT IN ('POST', 'DOT', 'C2', 'BANK CHARGES', 'AMAZONFEE', 'CRUK', 'M', 'm',"
         "                             'D', 'S', 'B', 'PADS', '22016', '23595') AND p.external_id NOT LIKE 'gift%'");
 
+    const SdFigures *figures;
+
     g_assert_no_error (error);
+    figures = &sd_shop_summary_main (summary)->now;
     g_assert_cmpint (summary->counts.revenue_cents, ==, revenue);
-    g_assert_cmpint (summary->average_order_cents, ==,
+    /* One currency (GBP): the shop's figures are the whole shop's. */
+    g_assert_cmpuint (summary->currencies->len, ==, 1);
+    g_assert_cmpint (figures->revenue_cents, ==, revenue);
+    g_assert_cmpint (figures->orders_counted, ==, summary->counts.orders_counted);
+    g_assert_cmpint (figures->average_order_cents, ==,
                      (gint64) llround ((double) revenue / summary->counts.orders_counted));
     g_test_message ("net merchandise revenue %" G_GINT64_FORMAT " cents over %" G_GINT64_FORMAT
                     " orders counted: average order %" G_GINT64_FORMAT " cents", revenue,
-                    summary->counts.orders_counted, summary->average_order_cents);
+                    summary->counts.orders_counted, figures->average_order_cents);
     /* No postage or fee in the top ten, and not "PAPER CRAFT , LITTLE BIRDIE", sold for
      * £168k and cancelled the same day. */
     g_assert_cmpuint (summary->top_by_revenue->len, ==, 10);
@@ -1158,6 +1165,34 @@ test_dataset_online_retail (Fixture       *f,
         g_assert_cmpstr (top->external_id, !=, "POST");
         g_assert_cmpstr (top->external_id, !=, "M");
       }
+  }
+
+  /* The last 30 days end with the newest invoice's day, 9 December 2011, and are compared
+   * with the 30 before; by SQL of its own over the same non-goods list. */
+  {
+    SdRange last30 = { SD_RANGE_LAST_30_DAYS, 0, 0 };
+    g_autoptr(SdShopSummary) summary = sd_shop_summary_load_range (f->store, &last30, 0, 0, NULL, &error);
+    const SdCurrencyFigures *gbp;
+#define OR_REVENUE_SINCE(from, to) \
+    "SELECT sum(l.quantity * l.unit_price_cents) FROM order_lines l" \
+    " JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id" \
+    " WHERE ((o.status = 'paid' AND l.quantity > 0) OR l.quantity < 0)" \
+    "   AND p.external_id NOT IN ('POST', 'DOT', 'C2', 'BANK CHARGES', 'AMAZONFEE', 'CRUK', 'M', 'm'," \
+    "                             'D', 'S', 'B', 'PADS', '22016', '23595') AND p.external_id NOT LIKE 'gift%'" \
+    "   AND o.placed_at >= strftime('%s', '" from "') AND o.placed_at < strftime('%s', '" to "')"
+
+    g_assert_no_error (error);
+    gbp = sd_shop_summary_main (summary);
+    g_assert_cmpstr (gbp->currency, ==, "GBP");
+    g_assert_cmpint (summary->from, ==, 1320883200);   /* 2011-11-10 */
+    g_assert_cmpint (summary->to, ==, 1323475200);     /* 2011-12-10 */
+    g_assert_cmpint (gbp->now.revenue_cents, ==, query_int (f->store, OR_REVENUE_SINCE ("2011-11-10", "2011-12-10")));
+    g_assert_cmpint (gbp->before.revenue_cents, ==, query_int (f->store, OR_REVENUE_SINCE ("2011-10-11", "2011-11-10")));
+    g_test_message ("last 30 days: %" G_GINT64_FORMAT " cents over %" G_GINT64_FORMAT " orders counted;"
+                    " the 30 before: %" G_GINT64_FORMAT " over %" G_GINT64_FORMAT,
+                    gbp->now.revenue_cents, gbp->now.orders_counted,
+                    gbp->before.revenue_cents, gbp->before.orders_counted);
+#undef OR_REVENUE_SINCE
   }
 }
 

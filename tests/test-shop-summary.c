@@ -2,10 +2,13 @@
  *
  * The shop: the four generic fixture CSVs imported (customers, products, orders,
  * events), then by hand two more products that sell, one that only sold in a refunded
- * order, a cancelled, a refunded and a delivered order in another currency (one of its
- * lines without a product), a Chinese title and an old import. Every figure is checked
+ * order, a cancelled, a refunded and a delivered order naming no currency (one of its
+ * lines without a product), a Chinese title and an old import. Date ranges and several
+ * currencies have orders of their own. Every figure is checked
  * against the count by hand below and against plain SQL over the tables. */
 #include "config.h"
+
+#include <math.h>
 
 #include <glib/gstdio.h>
 
@@ -45,10 +48,11 @@ static const char hand_made[] =
   " ('p4', 'Silk Scarf', NULL, 100),"
   " ('p5', 'Gift Card', 'Gifts', 5000);"
   "INSERT INTO product_texts (product_id, lang, title) VALUES (" PRODUCT ("p1") ", 'zh_CN', '亚麻衬衫');"
+  /* Orders that name no currency are in the shop's (EUR, from orders.csv). */
   "INSERT INTO orders (external_id, customer_id, placed_at, status, currency) VALUES"
-  " ('o3', " CUSTOMER ("c2") ", 1678000000, 'cancelled', 'USD'),"
-  " ('o4', " CUSTOMER ("c2") ", 1678100000, 'refunded', 'USD'),"
-  " ('o5', " CUSTOMER ("c2") ", 1678200000, 'delivered', 'USD');"
+  " ('o3', " CUSTOMER ("c2") ", 1678000000, 'cancelled', NULL),"
+  " ('o4', " CUSTOMER ("c2") ", 1678100000, 'refunded', ''),"
+  " ('o5', " CUSTOMER ("c2") ", 1678200000, 'delivered', NULL);"
   "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES"
   " (" ORDER ("o3") ", 1, " PRODUCT ("p3") ", 50, 10000),"
   " (" ORDER ("o4") ", 1, " PRODUCT ("p5") ", 1, 5000),"
@@ -202,6 +206,7 @@ test_counts (Fixture       *f,
   g_autoptr(SdShopSummary) s = load (f, 10, 8);
   SdStoreStats stats;
   g_autofree char *currency = NULL;
+  const SdCurrencyFigures *main;
 
   g_assert_false (sd_shop_summary_is_empty (s));
 
@@ -231,7 +236,21 @@ test_counts (Fixture       *f,
                                         " WHERE o.status IN ('paid', 'shipped', 'delivered')", NULL));
   /* …over the orders counted: the sales with a merchandise line, o1, o2 and o5 */
   g_assert_cmpint (s->counts.orders_counted, ==, 3);
-  g_assert_cmpint (s->average_order_cents, ==, (21170 + 1) / 3);
+  /* One currency: the shop's figures over All time are these. */
+  g_assert_cmpuint (s->currencies->len, ==, 1);
+  main = sd_shop_summary_main (s);
+  g_assert_cmpstr (main->currency, ==, "EUR");
+  g_assert_cmpint (main->now.revenue_cents, ==, s->counts.revenue_cents);
+  g_assert_cmpint (main->now.orders_counted, ==, 3);
+  g_assert_cmpint (main->now.average_order_cents, ==, (21170 + 1) / 3);
+  /* p1 ×3, p2, p3 ×3, p4 ×10 and o5's line without a product */
+  g_assert_cmpint (main->now.units, ==, 3 + 1 + 3 + 10 + 1);
+  /* c1 (o1), c3 (o2), c2 (o5) */
+  g_assert_cmpint (main->now.customers_active, ==, 3);
+  g_assert_false (s->has_previous);
+  g_assert_cmpint (s->range_kind, ==, SD_RANGE_ALL);
+  g_assert_cmpint (s->first_order_at, ==, 1677664800);
+  g_assert_cmpint (s->newest_order_at, ==, 1678200000);
 
   /* The view, cart and review of events.csv, and a purchase per line of orders.csv */
   g_assert_cmpint (s->counts.events[SD_EVENT_VIEW], ==, 1);
@@ -249,19 +268,20 @@ test_counts (Fixture       *f,
   g_assert_true (sd_store_get_stats (f->store, &stats, NULL));
   g_assert_cmpmem (&stats, sizeof stats, &s->counts, sizeof s->counts);
 
-  /* The shop's currency, recorded by the import of orders.csv (two orders in EUR), even
-   * though three hand-made orders in USD came after it */
+  /* The shop's currency, recorded by the import of orders.csv (two orders in EUR) */
   g_assert_cmpstr (s->currency, ==, "EUR");
   currency = sd_shop_currency (f->store);
   g_assert_cmpstr (s->currency, ==, currency);
   g_clear_pointer (&currency, g_free);
-  /* without that setting, the orders' most common currency */
-  g_assert_true (sd_store_exec (f->store, "DELETE FROM settings WHERE key = 'shop.currency'", NULL));
+  /* without that setting, the orders' most common currency, in upper case */
+  g_assert_true (sd_store_exec (f->store, "DELETE FROM settings WHERE key = 'shop.currency';"
+                                          "UPDATE orders SET currency = 'usd' WHERE external_id IN ('o3', 'o4', 'o5')",
+                                NULL));
   {
     g_autoptr(SdShopSummary) again = load (f, 0, 0);
     currency = query_text (f->store, "SELECT currency FROM orders GROUP BY currency ORDER BY count(*) DESC LIMIT 1");
-    g_assert_cmpstr (currency, ==, "USD");
-    g_assert_cmpstr (again->currency, ==, currency);
+    g_assert_cmpstr (currency, ==, "usd");
+    g_assert_cmpstr (again->currency, ==, "USD");
   }
 }
 
@@ -316,7 +336,8 @@ test_limits (Fixture       *f,
   g_assert_cmpmem (&none->counts, sizeof none->counts, &all->counts, sizeof all->counts);
   g_assert_cmpint (none->countries, ==, all->countries);
   g_assert_cmpint (none->categories, ==, all->categories);
-  g_assert_cmpint (none->average_order_cents, ==, all->average_order_cents);
+  g_assert_cmpint (sd_shop_summary_main (none)->now.average_order_cents, ==,
+                   sd_shop_summary_main (all)->now.average_order_cents);
   g_assert_cmpstr (none->currency, ==, all->currency);
 }
 
@@ -379,8 +400,10 @@ test_empty (Fixture       *f,
   g_assert_cmpmem (&s->counts, sizeof s->counts, &zero, sizeof zero);
   g_assert_cmpint (s->countries, ==, 0);
   g_assert_cmpint (s->categories, ==, 0);
-  g_assert_cmpint (s->average_order_cents, ==, 0);
+  g_assert_cmpint (sd_shop_summary_main (s)->now.average_order_cents, ==, 0);
   g_assert_null (s->currency);
+  g_assert_cmpuint (s->currencies->len, ==, 0);
+  g_assert_cmpuint (s->series->len, ==, 0);
   g_assert_cmpuint (s->top_by_revenue->len, ==, 0);
   g_assert_cmpuint (s->top_by_units->len, ==, 0);
   g_assert_cmpuint (s->recent_imports->len, ==, 0);
@@ -420,11 +443,11 @@ static const char net_rows[] =
   " ('POST', 'POSTAGE', NULL, 1500),"
   " ('p6', 'Paper Craft, Little Birdie', 'Gifts', 80000);"
   "INSERT INTO orders (external_id, customer_id, placed_at, status, currency) VALUES"
-  " ('o6', " CUSTOMER ("c1") ", 1678300000, 'paid', 'USD'),"
-  " ('Co6', " CUSTOMER ("c1") ", 1678300100, 'cancelled', 'USD'),"
-  " ('o7', " CUSTOMER ("c1") ", 1678400000, 'paid', 'USD'),"
-  " ('Co7', " CUSTOMER ("c1") ", 1678400100, 'cancelled', 'USD'),"
-  " ('o8', " CUSTOMER ("c2") ", 1678500000, 'paid', 'USD');"
+  " ('o6', " CUSTOMER ("c1") ", 1678300000, 'paid', 'EUR'),"
+  " ('Co6', " CUSTOMER ("c1") ", 1678300100, 'cancelled', 'EUR'),"
+  " ('o7', " CUSTOMER ("c1") ", 1678400000, 'paid', 'EUR'),"
+  " ('Co7', " CUSTOMER ("c1") ", 1678400100, 'cancelled', 'EUR'),"
+  " ('o8', " CUSTOMER ("c2") ", 1678500000, 'paid', 'EUR');"
   "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES"
   " (" ORDER ("o6") ", 1, " PRODUCT ("p3") ", 2, 2000),"
   " (" ORDER ("o6") ", 2, " PRODUCT ("POST") ", 1, 1500),"
@@ -462,7 +485,7 @@ test_net_merchandise (Fixture       *f,
                                         "   AND (p.external_id IS NULL OR p.external_id <> 'POST')", NULL));
   /* o1, o2, o5, o6 and o7; not o8, whose only line is postage, nor the cancellations */
   g_assert_cmpint (s->counts.orders_counted, ==, 5);
-  g_assert_cmpint (s->average_order_cents, ==, (23170 + 2) / 5);
+  g_assert_cmpint (sd_shop_summary_main (s)->now.average_order_cents, ==, (23170 + 2) / 5);
   {
     gint64 hats = -1;
 
@@ -476,6 +499,308 @@ test_net_merchandise (Fixture       *f,
       }
     /* o5's three and o6's two hats, less the one Co6 took back */
     g_assert_cmpint (hats, ==, 3 * 2000 + 2 * 2000 - 2000);
+  }
+}
+
+/* ---- Date ranges ------------------------------------------------------------------ */
+
+/* June 2023, UTC: [JUNE, JULY) is the custom range, the 30 days before it the previous one. */
+#define JUNE 1685577600      /* 2023-06-01 00:00:00 */
+#define JULY 1688169600      /* 2023-07-01 00:00:00 */
+#define DAY 86400
+
+/* The edges: r-first on the range's first second (in), r-last on its last (in), r-after on
+ * the first second after it (out: the newest order), r-before on the last second of the
+ * previous period, r-cancel a C invoice in the range taking back one shirt sold before it,
+ * r-older before the previous period. Orders name no currency: the shop's (EUR). */
+static const char range_rows[] =
+  "INSERT INTO orders (external_id, customer_id, placed_at, status) VALUES"
+  " ('r-first', " CUSTOMER ("c1") ", 1685577600, 'paid'),"
+  " ('r-last', " CUSTOMER ("c2") ", 1688169599, 'shipped'),"
+  " ('r-after', " CUSTOMER ("c1") ", 1688169600, 'paid'),"
+  " ('r-before', " CUSTOMER ("c3") ", 1685577599, 'delivered'),"
+  " ('r-cancel', " CUSTOMER ("c1") ", 1686000000, 'cancelled'),"
+  " ('r-older', " CUSTOMER ("c3") ", 1682899199, 'paid');"
+  "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES"
+  " (" ORDER ("r-first") ", 1, " PRODUCT ("p1") ", 1, 1000),"
+  " (" ORDER ("r-last") ", 1, " PRODUCT ("p2") ", 2, 500),"
+  " (" ORDER ("r-after") ", 1, " PRODUCT ("p1") ", 1, 7000),"
+  " (" ORDER ("r-before") ", 1, " PRODUCT ("p1") ", 1, 4000),"
+  " (" ORDER ("r-cancel") ", 1, " PRODUCT ("p1") ", -1, 1000),"
+  " (" ORDER ("r-older") ", 1, " PRODUCT ("p2") ", 1, 900);";
+
+/* The same figures by SQL of the test's own, without sd-figures.h: lines of paid, shipped or
+ * delivered orders, and negative lines of any order but a pending one, placed in [?1, ?2). */
+static gint64
+sql_in_period (SdStore    *store,
+               const char *sql,
+               gint64      from,
+               gint64      to)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, NULL);
+
+  g_assert_nonnull (stmt);
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+#define LINES_IN_PERIOD " FROM order_lines l JOIN orders o ON o.id = l.order_id" \
+  " WHERE o.placed_at >= ?1 AND o.placed_at < ?2" \
+  "   AND ((o.status IN ('paid', 'shipped', 'delivered') AND l.quantity > 0)" \
+  "        OR (l.quantity < 0 AND o.status <> 'pending'))"
+static const char sql_revenue[] = "SELECT coalesce(sum(l.quantity * l.unit_price_cents), 0)" LINES_IN_PERIOD;
+static const char sql_units[] = "SELECT coalesce(sum(l.quantity), 0)" LINES_IN_PERIOD;
+static const char sql_orders[] = "SELECT count(DISTINCT o.id)" LINES_IN_PERIOD " AND l.quantity > 0";
+static const char sql_customers[] = "SELECT count(DISTINCT o.customer_id)" LINES_IN_PERIOD " AND l.quantity > 0";
+#undef LINES_IN_PERIOD
+
+static void
+assert_figures_match_sql (SdStore         *store,
+                          const SdFigures *f,
+                          gint64           from,
+                          gint64           to)
+{
+  g_assert_cmpint (f->revenue_cents, ==, sql_in_period (store, sql_revenue, from, to));
+  g_assert_cmpint (f->units, ==, sql_in_period (store, sql_units, from, to));
+  g_assert_cmpint (f->orders_counted, ==, sql_in_period (store, sql_orders, from, to));
+  g_assert_cmpint (f->customers_active, ==, sql_in_period (store, sql_customers, from, to));
+  g_assert_cmpint (f->average_order_cents, ==,
+                   f->orders_counted ? (gint64) llround ((double) f->revenue_cents / f->orders_counted) : 0);
+}
+
+static SdShopSummary *
+load_range (Fixture     *f,
+            SdRangeKind  kind,
+            gint64       from,
+            gint64       to)
+{
+  SdRange range = { kind, from, to };
+  g_autoptr(GError) error = NULL;
+  SdShopSummary *summary = sd_shop_summary_load_range (f->store, &range, 10, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (summary);
+  return summary;
+}
+
+/* A custom range counts orders from its first second up to, not including, the second
+ * after it; the period before is as long; a cancellation counts when it was made. */
+static void
+test_range_edges (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdShopSummary) s = NULL;
+  const SdCurrencyFigures *main;
+
+  g_assert_true (sd_store_exec (f->store, range_rows, &error));
+  g_assert_no_error (error);
+  s = load_range (f, SD_RANGE_CUSTOM, JUNE, JULY);
+  main = sd_shop_summary_main (s);
+
+  g_assert_cmpint (s->from, ==, JUNE);
+  g_assert_cmpint (s->to, ==, JULY);
+  g_assert_true (s->has_previous);
+  g_assert_cmpint (s->previous_to, ==, JUNE);
+  g_assert_cmpint (s->previous_from, ==, JUNE - 30 * DAY);
+  g_assert_cmpstr (main->currency, ==, "EUR");
+
+  /* r-first 10.00 and r-last 2 × 5.00, less the shirt r-cancel took back; not r-after */
+  g_assert_cmpint (main->now.revenue_cents, ==, 1000 + 2 * 500 - 1000);
+  g_assert_cmpint (main->now.units, ==, 1 + 2 - 1);
+  g_assert_cmpint (main->now.orders_counted, ==, 2);
+  g_assert_cmpint (main->now.average_order_cents, ==, 500);
+  g_assert_cmpint (main->now.customers_active, ==, 2);
+  assert_figures_match_sql (f->store, &main->now, JUNE, JULY);
+  /* r-before alone; r-older is a second before the previous period */
+  g_assert_cmpint (main->before.revenue_cents, ==, 4000);
+  g_assert_cmpint (main->before.orders_counted, ==, 1);
+  g_assert_cmpint (main->before.customers_active, ==, 1);
+  assert_figures_match_sql (f->store, &main->before, JUNE - 30 * DAY, JUNE);
+
+  /* Thirty days: a bar a day, summing to the range's figures, r-cancel's day negative */
+  g_assert_cmpint (s->bucket, ==, SD_TIME_BUCKET_DAY);
+  g_assert_cmpuint (s->series->len, ==, 30);
+  {
+    gint64 revenue = 0, orders = 0;
+
+    for (guint i = 0; i < s->series->len; i++)
+      {
+        const SdShopBucket *b = &g_array_index (s->series, SdShopBucket, i);
+        g_assert_cmpint (b->start, ==, JUNE + (gint64) i * DAY);
+        revenue += b->revenue_cents;
+        orders += b->orders_counted;
+      }
+    g_assert_cmpint (revenue, ==, main->now.revenue_cents);
+    g_assert_cmpint (orders, ==, main->now.orders_counted);
+    g_assert_cmpint (g_array_index (s->series, SdShopBucket, 0).revenue_cents, ==, 1000);
+    g_assert_cmpint (g_array_index (s->series, SdShopBucket, 4).revenue_cents, ==, -1000);
+    g_assert_cmpint (g_array_index (s->series, SdShopBucket, 29).revenue_cents, ==, 1000);
+  }
+
+  /* Top products in the range: the tote (2 in r-last); the shirt nets to nothing */
+  g_assert_cmpuint (s->top_by_revenue->len, ==, 1);
+  g_assert_cmpstr (((SdTopProduct *) g_ptr_array_index (s->top_by_revenue, 0))->external_id, ==, "p2");
+  g_assert_cmpint (((SdTopProduct *) g_ptr_array_index (s->top_by_revenue, 0))->units, ==, 2);
+}
+
+/* The relative ranges end with the day of the newest counted order (r-after, 1 July),
+ * not today. */
+static void
+test_range_relative (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdShopSummary) s30 = NULL;
+  g_autoptr(SdShopSummary) s12 = NULL;
+  g_autoptr(SdShopSummary) all = NULL;
+  const gint64 end = JULY + DAY;
+
+  g_assert_true (sd_store_exec (f->store, range_rows, &error));
+  g_assert_no_error (error);
+
+  s30 = load_range (f, SD_RANGE_LAST_30_DAYS, 0, 0);
+  g_assert_cmpint (s30->newest_order_at, ==, JULY);
+  g_assert_cmpint (s30->to, ==, end);
+  g_assert_cmpint (s30->from, ==, end - 30 * DAY);
+  g_assert_cmpint (s30->previous_from, ==, end - 60 * DAY);
+  /* r-last, r-after and r-cancel; r-first (1 June) falls in the 30 days before */
+  g_assert_cmpint (sd_shop_summary_main (s30)->now.revenue_cents, ==, 2 * 500 + 7000 - 1000);
+  g_assert_cmpint (sd_shop_summary_main (s30)->before.revenue_cents, ==, 1000 + 4000);
+  assert_figures_match_sql (f->store, &sd_shop_summary_main (s30)->now, end - 30 * DAY, end);
+  assert_figures_match_sql (f->store, &sd_shop_summary_main (s30)->before, end - 60 * DAY, end - 30 * DAY);
+
+  /* Twelve calendar months back from 2 July 2023: 2 July 2022; a bar a month */
+  s12 = load_range (f, SD_RANGE_LAST_12_MONTHS, 0, 0);
+  g_assert_cmpint (s12->from, ==, 1656720000);
+  g_assert_cmpint (s12->bucket, ==, SD_TIME_BUCKET_MONTH);
+  g_assert_cmpuint (s12->series->len, ==, 13);   /* July 2022 … July 2023 */
+  assert_figures_match_sql (f->store, &sd_shop_summary_main (s12)->now, s12->from, s12->to);
+
+  /* All time: no previous period, everything counted */
+  all = load_range (f, SD_RANGE_ALL, 0, 0);
+  g_assert_false (all->has_previous);
+  assert_figures_match_sql (f->store, &sd_shop_summary_main (all)->now, G_MININT64, G_MAXINT64);
+  g_assert_cmpint (all->shown_from, ==, 1677628800);   /* 1 March 2023, o1's day */
+  g_assert_cmpint (all->shown_to, ==, end);
+}
+
+/* A range without orders: zeros, an empty bar per day, no top products; a range that ends
+ * before it starts is refused. */
+static void
+test_range_empty (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(SdShopSummary) s = load_range (f, SD_RANGE_CUSTOM, 1577836800, 1577836800 + 7 * DAY);
+  const SdCurrencyFigures *main = sd_shop_summary_main (s);
+  g_autoptr(GError) error = NULL;
+  SdRange backwards = { SD_RANGE_CUSTOM, JULY, JUNE };
+
+  g_assert_cmpuint (s->currencies->len, ==, 1);
+  g_assert_cmpint (main->now.revenue_cents, ==, 0);
+  g_assert_cmpint (main->now.orders_counted, ==, 0);
+  g_assert_cmpint (main->now.average_order_cents, ==, 0);
+  g_assert_cmpint (main->before.orders_counted, ==, 0);
+  g_assert_cmpuint (s->series->len, ==, 7);
+  for (guint i = 0; i < s->series->len; i++)
+    g_assert_cmpint (g_array_index (s->series, SdShopBucket, i).revenue_cents, ==, 0);
+  g_assert_cmpuint (s->top_by_revenue->len, ==, 0);
+  g_assert_cmpuint (s->top_by_units->len, ==, 0);
+
+  g_assert_null (sd_shop_summary_load_range (f->store, &backwards, 10, 0, NULL, &error));
+  g_assert_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT);
+}
+
+/* The range as settings keep it, and back. */
+static void
+test_range_strings (void)
+{
+  SdRange range = { SD_RANGE_ALL, 0, 0 };
+  g_autofree char *june = NULL, *last = NULL;
+
+  g_assert_true (sd_range_from_string ("last-90-days", &range));
+  g_assert_cmpint (range.kind, ==, SD_RANGE_LAST_90_DAYS);
+  last = sd_range_to_string (&range);
+  g_assert_cmpstr (last, ==, "last-90-days");
+
+  g_assert_true (sd_range_from_string ("2023-06-01..2023-06-30", &range));
+  g_assert_cmpint (range.kind, ==, SD_RANGE_CUSTOM);
+  g_assert_cmpint (range.from, ==, JUNE);
+  g_assert_cmpint (range.to, ==, JULY);
+  june = sd_range_to_string (&range);
+  g_assert_cmpstr (june, ==, "2023-06-01..2023-06-30");
+
+  /* A single day is a range; a backwards one, a half one or a word is not */
+  g_assert_true (sd_range_from_string ("2023-06-01..2023-06-01", &range));
+  g_assert_cmpint (range.to - range.from, ==, DAY);
+  g_assert_false (sd_range_from_string ("2023-06-30..2023-06-01", &range));
+  g_assert_false (sd_range_from_string ("2023-06-01..", &range));
+  g_assert_false (sd_range_from_string ("last-week", &range));
+  g_assert_false (sd_range_from_string (NULL, &range));
+  g_assert_cmpint (range.kind, ==, SD_RANGE_CUSTOM);
+}
+
+/* Two currencies: figures for each, never summed; the shop's first even when another
+ * earned more; top products in the shop's currency alone. */
+static const char dollar_rows[] =
+  "INSERT INTO orders (external_id, customer_id, placed_at, status, currency) VALUES"
+  " ('x1', " CUSTOMER ("c2") ", 1678300000, 'paid', 'USD'),"
+  " ('x2', " CUSTOMER ("c2") ", 1678400000, 'paid', ' usd '),"
+  " ('x3', " CUSTOMER ("c1") ", 1678500000, 'cancelled', 'USD');"
+  "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES"
+  " (" ORDER ("x1") ", 1, " PRODUCT ("p1") ", 2, 100000),"
+  " (" ORDER ("x2") ", 1, " PRODUCT ("p2") ", 1, 500),"
+  " (" ORDER ("x3") ", 1, " PRODUCT ("p2") ", 9, 500);";
+
+static void
+test_currencies (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdShopSummary) s = NULL;
+  const SdCurrencyFigures *eur, *usd;
+
+  g_assert_true (sd_store_exec (f->store, dollar_rows, &error));
+  g_assert_no_error (error);
+  s = load (f, 10, 0);
+
+  g_assert_cmpuint (s->currencies->len, ==, 2);
+  eur = g_ptr_array_index (s->currencies, 0);
+  usd = g_ptr_array_index (s->currencies, 1);
+  g_assert_true (eur == sd_shop_summary_main (s));
+  g_assert_cmpstr (eur->currency, ==, "EUR");
+  g_assert_cmpstr (usd->currency, ==, "USD");
+  /* As before the dollars came */
+  g_assert_cmpint (eur->now.revenue_cents, ==, 21170);
+  g_assert_cmpint (eur->now.orders_counted, ==, 3);
+  g_assert_cmpint (eur->now.average_order_cents, ==, (21170 + 1) / 3);
+  /* x1 and x2 (its code written loosely); not the cancelled x3 */
+  g_assert_cmpint (usd->now.revenue_cents, ==, 2 * 100000 + 500);
+  g_assert_cmpint (usd->now.revenue_cents, ==,
+                   query_int (f->store, "SELECT sum(l.quantity * l.unit_price_cents) FROM order_lines l"
+                                        " JOIN orders o ON o.id = l.order_id"
+                                        " WHERE upper(trim(o.currency)) = ?1 AND o.status = 'paid'", "USD"));
+  g_assert_cmpint (usd->now.orders_counted, ==, 2);
+  g_assert_cmpint (usd->now.average_order_cents, ==, (200500 + 1) / 2);
+  g_assert_cmpint (usd->now.customers_active, ==, 1);
+  /* The store's own sum adds currencies up; the figures never do */
+  g_assert_cmpint (s->counts.revenue_cents, ==, eur->now.revenue_cents + usd->now.revenue_cents);
+
+  /* The shirt's dollars are not added to its euros */
+  {
+    const SdTopProduct *top = g_ptr_array_index (s->top_by_revenue, 0);
+    g_assert_cmpstr (top->external_id, ==, "p1");
+    g_assert_cmpint (top->revenue_cents, ==, 3 * 3990);
+    g_assert_cmpint (top->units, ==, 3);
+  }
+  /* The chart is in euros */
+  {
+    gint64 revenue = 0;
+    for (guint i = 0; i < s->series->len; i++)
+      revenue += g_array_index (s->series, SdShopBucket, i).revenue_cents;
+    g_assert_cmpint (revenue, ==, eur->now.revenue_cents);
   }
 }
 
@@ -493,6 +818,11 @@ main (int    argc,
   ADD ("/shop-summary/chinese-titles", test_chinese_titles, "fixture");
   ADD ("/shop-summary/cancelled", test_cancelled, "fixture");
   ADD ("/shop-summary/net-merchandise", test_net_merchandise, "fixture");
+  ADD ("/shop-summary/range-edges", test_range_edges, "fixture");
+  ADD ("/shop-summary/range-relative", test_range_relative, "fixture");
+  ADD ("/shop-summary/range-empty", test_range_empty, "fixture");
+  ADD ("/shop-summary/currencies", test_currencies, "fixture");
+  g_test_add_func ("/shop-summary/range-strings", test_range_strings);
   ADD ("/shop-summary/empty", test_empty, NULL);
   ADD ("/shop-summary/only-events-is-not-empty", test_only_events_is_not_empty, NULL);
 #undef ADD

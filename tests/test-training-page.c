@@ -579,11 +579,11 @@ test_customers (void)
   map = sd_customers_page_get_map (page);
   g_assert_cmpuint (map->n_similar, ==, 200);
   g_assert_cmpuint (map->n_points, >, 1000);
-  g_print ("# customers map: k-means vs taste groups ARI %.3f, purity %.3f\n", map->ari, map->purity);
-  g_assert_cmpfloat (map->ari, >, 0.3);
+  g_print ("# customers map: %u clusters, silhouette %.3f\n", map->k, map->silhouette);
+  g_assert_cmpuint (map->k, >=, 2);
 
   shoot ("customers-page");
-  g_assert_true (sd_customers_page_colour_by (page, "taste-group"));
+  g_assert_true (sd_customers_page_colour_by (page, "country"));
   g_assert_false (sd_customers_page_colour_by (page, "no-such-colouring"));
   {
     GtkWidget *scatter = find_widget (GTK_WIDGET (page), SD_TYPE_SCATTER, 0);
@@ -625,8 +625,11 @@ main (int    argc,
   g_test_add_func ("/training-page/refuses-bad-values", test_refuses_bad_values);
   g_test_add_func ("/training-page/train", test_train);
   g_test_add_func ("/training-page/records", test_records);
-  g_test_add_func ("/training-page/tune", test_tune);
+  /* The customers before tuning: the tuning dialog leaves the window inactive under Xvfb,
+   * and a job that outlasts two seconds then asks for a desktop notification, which this
+   * session has no server for. */
   g_test_add_func ("/training-page/customers", test_customers);
+  g_test_add_func ("/training-page/tune", test_tune);
   g_test_add_func ("/training-page/dark", test_dark);
   status = g_test_run ();
 

@@ -20,6 +20,7 @@
 #include "sd-overview-page.h"
 #include "sd-import.h"
 #include "sd-window.h"
+#include "ui-notifications.h"
 
 #define N_CUSTOMERS 300
 #define N_PRODUCTS 60
@@ -799,6 +800,7 @@ main (int    argc,
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
+  ui_notifications_tolerate ();
   adw_init ();
 
   shop_path = g_build_filename (tmp_dir, "test-shop.sqlite", NULL);

@@ -1,6 +1,8 @@
 /* ui-demo-window.h — a UI test's window on a fresh demo shop, and its cleaning up */
 #pragma once
 
+#include "ui-notifications.h"
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -36,6 +38,7 @@ ui_demo_window_open (UiDemoWindow  *t,
   g_setenv ("XDG_DATA_HOME", t->dir, TRUE);
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   gtk_test_init (argc, argv, NULL);
+  ui_notifications_tolerate ();
   adw_init ();
 
   t->shop_path = g_build_filename (t->dir, "demo.sqlite", NULL);

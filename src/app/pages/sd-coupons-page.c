@@ -15,6 +15,7 @@
 #include "sd-coupon-engine.h"
 #include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
+#include "sd-audience.h"
 #include "sd-coupon-usage.h"
 #include "sd-coupons-page.h"
 #include "sd-shop-summary.h"
@@ -268,7 +269,18 @@ add_condition_row (SdCouponsPage     *self,
                    const SdCondition *cond)
 {
   GtkWidget *row = sd_condition_row_new (cond);
+  g_autoptr(GPtrArray) audiences = self->store ? sd_audience_list (self->store, NULL) : NULL;
 
+  /* Saved audiences (a small table) as the "In audience" condition's suggestions. */
+  if (audiences && audiences->len > 0)
+    {
+      g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+      g_auto(GStrv) list = NULL;
+      for (guint i = 0; i < audiences->len; i++)
+        g_strv_builder_add (names, ((SdAudience *) g_ptr_array_index (audiences, i))->name);
+      list = g_strv_builder_end (names);
+      sd_condition_row_set_audiences (SD_CONDITION_ROW (row), (const char * const *) list);
+    }
   g_signal_connect_swapped (row, "changed", G_CALLBACK (editor_changed_cb), self);
   g_signal_connect_swapped (row, "remove", G_CALLBACK (remove_condition_cb), self);
   gtk_list_box_append (self->conditions_list, row);

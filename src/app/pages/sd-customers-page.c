@@ -1,7 +1,7 @@
 /* sd-customers-page.c — similarity heatmap and map of taste of the shop's customers
  *
- * Everything is computed by sd_customer_map_job_new() in a worker; this file only shows
- * the result. The maps are computed lazily: when the page is first shown, and again when
+ * Everything is computed by sd_segments_job_new() in a worker; this file only shows the
+ * result, and saves audiences and names the merchandiser asks for. The maps are computed lazily: when the page is first shown, and again when
  * the shop changes while it is on screen (a change while hidden marks it stale).
  */
 #include "config.h"
@@ -14,6 +14,9 @@
 #include "sd-heatmap.h"
 #include "sd-scatter.h"
 #include "sd-page-host.h"
+#include "sd-audience.h"
+#include "sd-segments.h"
+#include "sd-shop-summary.h"
 
 struct _SdCustomersPage
 {
@@ -31,10 +34,14 @@ struct _SdCustomersPage
   SdScatter      *scatter;
   GtkLabel       *map_caption;
   GtkLabel       *agreement_label;
+  GtkBox         *profiles_box;
+  GtkBox         *rfm_box;
 
   SdStore        *store;
   SdJob          *job;
-  SdCustomerMap  *map;
+  SdSegments     *segments;
+  SdCustomerMap  *map;           /* segments->map */
+  char           *currency;
   gboolean        stale;
   gboolean        updating;
   GPtrArray      *colour_ids;   /* dropdown position → colouring id */
@@ -52,6 +59,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void start_job (SdCustomersPage *self);
+static void show_segments (SdCustomersPage *self);
+static void show_customer (SdCustomersPage *self, const char *external_id);
 
 static GtkWindow *
 get_window (SdCustomersPage *self)
@@ -74,6 +83,24 @@ colouring_title (const char *id)
   return id;
 }
 
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* The generated name in the UI's language. */
+static const char *
+ui_name (SdSegmentProfile *p)
+{
+  const char *lang = g_getenv ("LANGUAGE");
+  const char *const *names = g_get_language_names ();
+  gboolean zh = lang && *lang ? g_str_has_prefix (lang, "zh") : names[0] && g_str_has_prefix (names[0], "zh");
+  return zh ? p->name_zh : p->name_en;
+}
+
 /* ---- Showing the result ----------------------------------------------------------- */
 
 static void
@@ -93,13 +120,7 @@ show_colouring (SdCustomersPage *self)
   for (guint i = 0; colouring->names[i]; i++)
     {
       const char *name = colouring->names[i];
-      if (g_str_equal (colouring->id, "cluster"))
-        {
-          /* TRANSLATORS: a k-means cluster in the map's legend, %s is its number */
-          g_autofree char *label = g_strdup_printf (_("Cluster %s"), name);
-          g_strv_builder_add (builder, label);
-        }
-      else if (*name == '\0')
+      if (*name == '\0')
         g_strv_builder_add (builder, _("Not set"));
       else if (g_str_equal (name, "other") && !g_str_equal (colouring->id, "taste-group"))
         g_strv_builder_add (builder, _("Other"));
@@ -110,6 +131,42 @@ show_colouring (SdCustomersPage *self)
   sd_scatter_set_points (self->scatter, self->map->x, self->map->y, colouring->values,
                          (const char * const *) self->map->labels, self->map->n_points);
   sd_scatter_set_categories (self->scatter, (const char * const *) names);
+
+  /* Clusters named where they are: at the median of their points, which sits inside the
+   * blob even when a few members stray. */
+  if (g_str_equal (colouring->id, "cluster"))
+    {
+      guint k = g_strv_length (names);
+      g_autofree double *nx = g_new (double, MAX (k, 1));
+      g_autofree double *ny = g_new (double, MAX (k, 1));
+      g_autoptr(GArray) xs = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) ys = g_array_new (FALSE, FALSE, sizeof (double));
+      guint shown = 0;
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+      for (guint c = 0; c < k; c++)
+        {
+          g_array_set_size (xs, 0);
+          g_array_set_size (ys, 0);
+          for (guint i = 0; i < self->map->n_points; i++)
+            if (colouring->values[i] == c)
+              {
+                g_array_append_val (xs, self->map->x[i]);
+                g_array_append_val (ys, self->map->y[i]);
+              }
+          if (xs->len == 0)
+            continue;
+          g_array_sort (xs, compare_double);
+          g_array_sort (ys, compare_double);
+          nx[shown] = g_array_index (xs, double, xs->len / 2);
+          ny[shown] = g_array_index (ys, double, ys->len / 2);
+          g_ptr_array_add (labels, names[c]);
+          shown++;
+        }
+      sd_scatter_set_notes (self->scatter, nx, ny, (const char * const *) labels->pdata, shown);
+    }
+  else
+    sd_scatter_set_notes (self->scatter, NULL, NULL, NULL, 0);
 }
 
 gboolean
@@ -146,13 +203,22 @@ map_caption (SdCustomersPage *self)
   SdCustomerMap *map = self->map;
   GString *text = g_string_new (NULL);
 
-  g_string_append_printf (text,
-                          _("Each dot is a customer, placed by what they tend to buy: their taste factors from a "
-                            "matrix factorisation model (ALS), flattened to two dimensions by principal component "
-                            "analysis (the axes carry %.0f %% and %.0f %% of the differences). Customers close "
-                            "together like similar things. Hover a dot for the name; click it to open the "
-                            "customer's recommendations."),
-                          100 * map->explained[0], 100 * map->explained[1]);
+  if (map->chose_layout)
+    g_string_append (text,
+                     _("Each dot is a customer, placed by what they tend to buy: their taste factors from a matrix "
+                       "factorisation model (ALS), laid out so that customers with similar taste sit together "
+                       "(distances between groups mean less than closeness within one). Hover a dot for the name "
+                       "and group; click it to open the customer's recommendations."));
+  else
+    g_string_append_printf (text,
+                            _("Each dot is a customer, placed by what they tend to buy: their taste factors from a "
+                              "matrix factorisation model (ALS), flattened to two dimensions by principal component "
+                              "analysis (the axes carry %.0f %% and %.0f %% of the differences). Customers close "
+                              "together like similar things. Hover a dot for the name; click it to open the "
+                              "customer's recommendations."),
+                            100 * map->explained[0], 100 * map->explained[1]);
+  g_string_append_c (text, ' ');
+  g_string_append (text, _("Shift+drag draws a lasso around customers to save them as an audience."));
   g_string_append_c (text, ' ');
   if (!map->trained_als)
     g_string_append (text, _("The factors come from the newest ALS model stored with the shop."));
@@ -164,22 +230,29 @@ map_caption (SdCustomersPage *self)
   return g_string_free (text, FALSE);
 }
 
-/* How well k-means agrees with the planted taste groups, in words a manager can weigh. */
+/* How the clusters and the map were made, in words a manager can weigh. */
 static char *
 agreement_text (SdCustomersPage *self)
 {
   SdCustomerMap *map = self->map;
-  const char *verdict;
+  g_autofree char *clusters = NULL;
 
-  if (isnan (map->ari))
-    return g_strdup_printf (_("k-means split the customers into %u clusters of similar taste."), map->k);
-  verdict = map->ari >= 0.6 ? _("The groups show clearly.")
-          : map->ari >= 0.3 ? _("The groups show, with some overlap.")
-          : _("The groups barely show; try “A model made for this map”.");
-  return g_strdup_printf (_("k-means found %u clusters. Against the shop's %u taste groups they agree with an "
-                            "adjusted Rand index of %.2f (1: the same grouping, 0: chance), and %.0f %% of "
-                            "customers sit in a cluster where their own group is the largest. %s"),
-                          map->k, map->k, map->ari, 100 * map->purity, verdict);
+  if (map->k_chosen)
+    clusters = g_strdup_printf (_("The customers fall into %u groups of similar taste: the number that separates "
+                                  "them best (silhouette %.2f; 1: clear groups, 0: overlapping)."),
+                                map->k, map->silhouette);
+  else
+    clusters = g_strdup_printf (_("The customers are split into %u groups of similar taste (silhouette %.2f; 1: "
+                                  "clear groups, 0: overlapping)."), map->k, map->silhouette);
+  if (isnan (map->recall_pca) || isnan (map->recall_layout))
+    return g_steal_pointer (&clusters);
+  return g_strdup_printf (_("%s Of each customer's 10 most similar customers, the map shows %.0f %% nearby (%s); "
+                            "the other map would show %.0f %%."),
+                          clusters,
+                          100 * (map->chose_layout ? map->recall_layout : map->recall_pca),
+                          map->chose_layout ? _("a layout that keeps neighbours together")
+                                            : _("the two principal axes"),
+                          100 * (map->chose_layout ? map->recall_pca : map->recall_layout));
 }
 
 static void
@@ -222,6 +295,11 @@ show_map (SdCustomersPage *self)
   sd_heatmap_set_matrix (self->heatmap, map->similarity, map->n_similar,
                          (const char * const *) map->similar_labels);
   sd_heatmap_set_title (self->heatmap, _("cosine similarity"));
+  {
+    SdCustomerColouring *clusters = sd_customer_map_get_colouring (map, "cluster");
+    if (clusters && map->similar_clusters)
+      sd_heatmap_set_blocks (self->heatmap, map->similar_clusters, (const char * const *) clusters->names);
+  }
   /* The diagonal (1) aside, similarities of real customers rarely pass 0.5: fixing the
    * bottom at 0 keeps weak pairs dark and shows blocks as bright squares. */
   sd_heatmap_set_range (self->heatmap, 0, NAN);
@@ -249,6 +327,10 @@ show_map (SdCustomersPage *self)
                           map->n_similar, map->similar_mean);
   gtk_label_set_text (self->heat_caption, heat);
   caption = map_caption (self);
+  if (map->chose_layout)
+    sd_scatter_set_axis_titles (self->scatter, _("Taste neighbourhoods"), _("Taste neighbourhoods"));
+  else
+    sd_scatter_set_axis_titles (self->scatter, _("First taste axis"), _("Second taste axis"));
   gtk_label_set_text (self->map_caption, caption);
   {
     g_autofree char *agreement = agreement_text (self);
@@ -262,6 +344,371 @@ sd_customers_page_get_map (SdCustomersPage *self)
 {
   g_return_val_if_fail (SD_IS_CUSTOMERS_PAGE (self), NULL);
   return self->map;
+}
+
+/* ---- Segments and RFM -------------------------------------------------------------- */
+
+static void
+clear_box (GtkBox *box)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))))
+    gtk_box_remove (box, child);
+}
+
+static GtkWidget *
+caption_label (const char *text,
+               gboolean    dim)
+{
+  GtkWidget *label = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "caption");
+  if (dim)
+    gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
+static void
+save_audience (SdCustomersPage *self,
+               const char      *name,
+               const char      *source,
+               const char      *definition,
+               GArray          *members)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = sd_audience_save (self->store, name, source, definition, FALSE,
+                                (gint64 *) members->data, members->len, &error);
+  g_autofree char *text = NULL;
+
+  if (id < 0)
+    text = g_strdup (error->message);
+  else
+    {
+      g_autofree char *count = sd_format_count (members->len);
+      /* TRANSLATORS: a toast; %s is the audience's name, %s the number of customers */
+      text = g_strdup_printf (_("Saved the audience “%s” with %s customers; coupon rules can target it"), name, count);
+      sd_store_notify_changed_detail (self->store, SD_STORE_CHANGED_COUPONS);
+    }
+  sd_page_host_toast (GTK_WIDGET (self), text);
+}
+
+static void
+save_cluster_cb (GtkButton       *button,
+                 SdCustomersPage *self)
+{
+  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "cluster"));
+  SdSegmentProfile *p;
+  g_autoptr(GArray) members = NULL;
+  g_autofree char *definition = NULL;
+
+  if (self->segments == NULL || id >= self->segments->profiles->len)
+    return;
+  p = g_ptr_array_index (self->segments->profiles, id);
+  members = sd_segments_members (self->segments, id);
+  definition = sd_segments_definition (self->segments, id);
+  save_audience (self, p->name, "cluster", definition, members);
+}
+
+static void
+save_rfm_cb (GtkButton       *button,
+             SdCustomersPage *self)
+{
+  SdRfmGroup group = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "group"));
+  g_autoptr(GArray) members = NULL;
+  g_autofree char *definition = NULL;
+
+  if (self->segments == NULL || self->segments->rfm == NULL)
+    return;
+  members = sd_rfm_members (self->segments->rfm, group, 0, 0);
+  definition = g_strdup_printf ("{\"rfm\": \"%s\"}", sd_rfm_group_id (group));
+  save_audience (self, sd_rfm_group_title (group), "rfm", definition, members);
+}
+
+static void
+rename_cb (GtkEntry        *entry,
+           SdCustomersPage *self)
+{
+  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "cluster"));
+  g_autoptr(GError) error = NULL;
+  SdSegmentProfile *p;
+  const char *text;
+
+  if (self->segments == NULL || id >= self->segments->profiles->len)
+    return;
+  p = g_ptr_array_index (self->segments->profiles, id);
+  text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  if (g_strcmp0 (text, p->name) == 0)
+    return;
+  /* One setting written: a few milliseconds, on the main thread like the coupon editor's saves. */
+  if (!sd_segments_rename (self->store, self->map->model, self->map->k, id, text, &error))
+    {
+      sd_page_host_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  g_free (p->name);
+  p->name = g_strdup (*text ? text : ui_name (p));
+  p->renamed = *text != '\0';
+  if (!p->renamed)
+    gtk_editable_set_text (GTK_EDITABLE (entry), p->name);
+  {
+    /* TRANSLATORS: a toast; %s is a segment's new name */
+    g_autofree char *done = g_strdup_printf (_("Renamed to “%s”"), p->name);
+    sd_page_host_toast (GTK_WIDGET (self), done);
+  }
+  {
+    SdCustomerColouring *colouring = sd_customer_map_get_colouring (self->map, "cluster");
+    if (colouring && id < g_strv_length (colouring->names))
+      {
+        g_free (colouring->names[id]);
+        colouring->names[id] = g_strdup (p->name);
+        if (self->map->similar_clusters)
+          sd_heatmap_set_blocks (self->heatmap, self->map->similar_clusters, (const char * const *) colouring->names);
+      }
+  }
+  show_colouring (self);
+}
+
+static void
+lasso_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   SdCustomersPage  *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  GArray *members = g_object_get_data (G_OBJECT (dialog), "members");
+  g_autofree char *definition = NULL;
+
+  if (g_strcmp0 (response, "save") != 0 || self->store == NULL)
+    return;
+  definition = g_strdup_printf ("{\"points\": %u}", members->len);
+  save_audience (self, gtk_editable_get_text (entry), "lasso", definition, members);
+}
+
+/* A lasso on the map: name the customers inside it and keep them as a (frozen) audience. */
+static void
+lasso_selected_cb (SdScatter       *scatter,
+                   guint            n,
+                   SdCustomersPage *self)
+{
+  GtkWindow *window = get_window (self);
+  const guint *picked;
+  GArray *members;
+  GtkWidget *dialog, *entry;
+  g_autofree char *count = NULL, *body = NULL;
+
+  if (n == 0 || self->map == NULL || window == NULL)
+    return;
+  picked = sd_scatter_get_lasso (scatter, &n);
+  members = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+  for (guint i = 0; i < n; i++)
+    if (picked[i] < self->map->n_points)
+      g_array_append_val (members, self->map->customer_ids[picked[i]]);
+  count = sd_format_count (members->len);
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Keep the %s customer inside the lasso as an audience that coupon rules can target.",
+                                       "Keep the %s customers inside the lasso as an audience that coupon rules can target.",
+                                       members->len), count);
+  dialog = adw_message_dialog_new (window, _("Save as Audience"), body);
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Audience name"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Audience name"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data_full (G_OBJECT (dialog), "members", members, (GDestroyNotify) g_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (lasso_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_customer_cb (GtkButton       *button,
+                  SdCustomersPage *self)
+{
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_POPOVER);
+
+  if (popover)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  show_customer (self, g_object_get_data (G_OBJECT (button), "customer"));
+}
+
+static int
+compare_spend (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  const SdRfm *rfm = user_data;
+  gint64 x = rfm->spend_cents[*(const guint *) a], y = rfm->spend_cents[*(const guint *) b];
+  return x > y ? -1 : x < y;
+}
+
+/* An RFM group's name that opens its customers, the biggest spenders first. */
+static GtkWidget *
+group_button (SdCustomersPage *self,
+              SdRfmGroup       group)
+{
+  SdRfm *rfm = self->segments->rfm;
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *more = NULL;
+
+  for (guint i = 0; i < rfm->n_customers; i++)
+    if (rfm->group[i] == group)
+      g_array_append_val (members, i);
+  g_array_sort_with_data (members, compare_spend, rfm);
+  for (guint m = 0; m < members->len && m < 50; m++)
+    {
+      guint i = g_array_index (members, guint, m);
+      g_autofree char *spend = sd_format_money (rfm->spend_cents[i], self->currency);
+      g_autofree char *orders = sd_format_count (rfm->orders[i]);
+      /* TRANSLATORS: a customer's id, what they spent and their number of orders */
+      g_autofree char *text = g_strdup_printf (_("%s — %s in %s orders"), rfm->external_ids[i], spend, orders);
+      GtkWidget *row = gtk_button_new_with_label (text);
+
+      gtk_widget_add_css_class (row, "flat");
+      gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (row))), 0);
+      g_object_set_data_full (G_OBJECT (row), "customer", g_strdup (rfm->external_ids[i]), g_free);
+      g_signal_connect_object (row, "clicked", G_CALLBACK (open_customer_cb), self, 0);
+      gtk_box_append (GTK_BOX (list), row);
+    }
+  if (members->len > 50)
+    {
+      g_autofree char *count = sd_format_count (members->len - 50);
+      more = g_strdup_printf (_("and %s more: save the group as an audience and export it for all of them"), count);
+      gtk_box_append (GTK_BOX (list), caption_label (more, TRUE));
+    }
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 360);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  gtk_popover_set_child (GTK_POPOVER (popover), scroller);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), sd_rfm_group_title (group));
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "heading");
+  return button;
+}
+
+static char *
+traits_text (GPtrArray *traits,
+             guint      max)
+{
+  GString *text = g_string_new (NULL);
+  for (guint t = 0; t < traits->len && t < max; t++)
+    {
+      SdSegmentTrait *trait = g_ptr_array_index (traits, t);
+      /* TRANSLATORS: one thing a segment buys more than the shop does, and how many times more */
+      g_string_append_printf (text, t ? _(", %s ×%.1f") : _("%s ×%.1f"), trait->label, trait->lift);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+show_segments (SdCustomersPage *self)
+{
+  SdSegments *s = self->segments;
+
+  clear_box (self->profiles_box);
+  clear_box (self->rfm_box);
+  if (s == NULL || s->map == NULL || s->map->n_customers == 0)
+    return;
+
+  for (guint c = 0; c < s->profiles->len; c++)
+    {
+      SdSegmentProfile *p = g_ptr_array_index (s->profiles, c);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *name = gtk_entry_new ();
+      GtkWidget *save = gtk_button_new_with_mnemonic (_("Save as _Audience"));
+      g_autofree char *count = sd_format_count (p->size);
+      g_autofree char *aov = sd_format_money (p->aov_cents, self->currency);
+      g_autofree char *figures = NULL, *buys = NULL, *buys_line = NULL, *where = NULL;
+      GPtrArray *taste = s->has_categories ? p->top_categories : p->top_words;
+
+      /* An entry, not a label: a long name must not widen the page, and renaming is typing. */
+      gtk_editable_set_text (GTK_EDITABLE (name), p->name);
+      gtk_editable_set_width_chars (GTK_EDITABLE (name), 12);
+      gtk_widget_set_hexpand (name, TRUE);
+      gtk_widget_add_css_class (name, "heading");
+      gtk_widget_add_css_class (name, "flat");
+      gtk_widget_set_tooltip_text (name, _("Type a new name and press Enter to rename this segment; an empty name restores the generated one"));
+      g_object_set_data (G_OBJECT (name), "cluster", GUINT_TO_POINTER (c));
+      g_signal_connect_object (name, "activate", G_CALLBACK (rename_cb), self, 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (name), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Segment name"), -1);
+      g_object_set_data (G_OBJECT (save), "cluster", GUINT_TO_POINTER (c));
+      g_signal_connect_object (save, "clicked", G_CALLBACK (save_cluster_cb), self, 0);
+      gtk_widget_add_css_class (save, "flat");
+      gtk_box_append (GTK_BOX (head), name);
+      gtk_box_append (GTK_BOX (head), save);
+      gtk_box_append (GTK_BOX (row), head);
+
+      figures = isnan (p->recency_days)
+        ? g_strdup_printf (_("%s customers (%.0f %%) · %.0f %% of revenue · average order %s · %.1f orders each"),
+                           count, 100 * p->customer_share, 100 * p->revenue_share, aov, p->orders_per_customer)
+        : g_strdup_printf (_("%s customers (%.0f %%) · %.0f %% of revenue · average order %s · %.1f orders each · last order %.0f days ago (median)"),
+                           count, 100 * p->customer_share, 100 * p->revenue_share, aov, p->orders_per_customer,
+                           p->recency_days);
+      gtk_box_append (GTK_BOX (row), caption_label (figures, FALSE));
+      buys = traits_text (taste, 4);
+      if (*buys)
+        {
+          buys_line = g_strdup_printf (_("Buys more than the shop as a whole: %s"), buys);
+          gtk_box_append (GTK_BOX (row), caption_label (buys_line, TRUE));
+        }
+      {
+        GString *w = g_string_new (NULL);
+        for (guint t = 0; t < p->countries->len; t++)
+          {
+            SdSegmentTrait *trait = g_ptr_array_index (p->countries, t);
+            g_string_append_printf (w, "%s%s %.0f %%", t ? ", " : "", *trait->key ? trait->key : _("Not set"), 100 * trait->share);
+          }
+        where = g_string_free (w, FALSE);
+        g_free (buys_line);
+        buys_line = g_strdup_printf (_("Countries: %s"), where);
+        gtk_box_append (GTK_BOX (row), caption_label (buys_line, TRUE));
+      }
+      gtk_widget_set_margin_bottom (row, 6);
+      gtk_box_append (self->profiles_box, row);
+    }
+
+  if (s->rfm)
+    for (guint g = 0; g < SD_RFM_N_GROUPS; g++)
+      {
+        const SdRfmStats *st = &s->rfm->groups[g];
+        GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+        GtkWidget *text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+        GtkWidget *title = group_button (self, g);
+        GtkWidget *save = gtk_button_new_from_icon_name ("document-save-symbolic");
+        g_autofree char *count = sd_format_count (st->customers);
+        g_autofree char *spend = sd_format_money ((gint64) llround (st->spend_cents), self->currency);
+        g_autofree char *line = g_strdup_printf (_("%s customers · %.0f %% of revenue · last order %.0f days ago · %.1f orders · %s spent (means)"),
+                                                 count,
+                                                 s->rfm->revenue_cents ? 100.0 * st->revenue_cents / s->rfm->revenue_cents : 0,
+                                                 st->recency_days, st->orders, spend);
+
+        if (st->customers == 0)
+          continue;
+        gtk_widget_set_halign (title, GTK_ALIGN_START);
+        gtk_widget_set_tooltip_text (title, sd_rfm_group_advice (g));
+        gtk_box_append (GTK_BOX (text_box), title);
+        gtk_box_append (GTK_BOX (text_box), caption_label (line, TRUE));
+        gtk_widget_set_hexpand (text_box, TRUE);
+        gtk_widget_set_tooltip_text (save, _("Save as an audience"));
+        gtk_accessible_update_property (GTK_ACCESSIBLE (save), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Save as an audience"), -1);
+        gtk_widget_add_css_class (save, "flat");
+        gtk_widget_set_valign (save, GTK_ALIGN_CENTER);
+        g_object_set_data (G_OBJECT (save), "group", GUINT_TO_POINTER (g));
+        g_signal_connect_object (save, "clicked", G_CALLBACK (save_rfm_cb), self, 0);
+        gtk_box_append (GTK_BOX (row), text_box);
+        gtk_box_append (GTK_BOX (row), save);
+        gtk_box_append (self->rfm_box, row);
+      }
 }
 
 /* ---- Opening a customer ----------------------------------------------------------- */
@@ -334,10 +781,12 @@ job_done_cb (GObject      *object,
 
   if (ok)
     {
-      g_clear_pointer (&self->map, sd_customer_map_free);
-      self->map = sd_customer_map_job_steal_result (job);
+      g_clear_pointer (&self->segments, sd_segments_free);
+      self->segments = sd_segments_job_steal_result (job);
+      self->map = self->segments ? self->segments->map : NULL;
       g_clear_object (&self->job);
       show_map (self);
+      show_segments (self);
     }
   else
     {
@@ -368,7 +817,9 @@ start_job (SdCustomersPage *self)
       g_clear_object (&self->job);
     }
   self->stale = FALSE;
-  self->job = sd_customer_map_job_new (sd_store_get_path (self->store), 0, 0, use_stored);
+  self->job = sd_segments_job_new (sd_store_get_path (self->store), use_stored, 0);
+  g_free (self->currency);
+  self->currency = sd_shop_currency (self->store);
   g_signal_connect_object (self->job, "notify::text", G_CALLBACK (job_text_cb), self, G_CONNECT_SWAPPED);
   job_text_cb (self);
   gtk_spinner_set_spinning (self->spinner, TRUE);
@@ -430,7 +881,8 @@ sd_customers_page_set_store (SdCustomersPage *self,
       sd_job_cancel (self->job);
       g_clear_object (&self->job);
     }
-  g_clear_pointer (&self->map, sd_customer_map_free);
+  g_clear_pointer (&self->segments, sd_segments_free);
+  self->map = NULL;
   gtk_stack_set_visible_child_name (self->stack, "loading");
   if (store)
     {
@@ -460,7 +912,9 @@ sd_customers_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_CUSTOMERS_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
-  g_clear_pointer (&self->map, sd_customer_map_free);
+  g_clear_pointer (&self->segments, sd_segments_free);
+  self->map = NULL;
+  g_clear_pointer (&self->currency, g_free);
   g_clear_pointer (&self->colour_ids, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sd_customers_page_parent_class)->dispose (object);
@@ -539,6 +993,8 @@ sd_customers_page_class_init (SdCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, scatter);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, map_caption);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, agreement_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, profiles_box);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, rfm_box);
   gtk_widget_class_bind_template_callback (widget_class, colour_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, source_selected_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -554,5 +1010,6 @@ sd_customers_page_init (SdCustomersPage *self)
   gtk_stack_set_visible_child_name (self->stack, "loading");
   sd_scatter_set_axis_titles (self->scatter, _("First taste axis"), _("Second taste axis"));
   g_signal_connect_object (self->scatter, "point-activated", G_CALLBACK (point_activated_cb), self, 0);
+  g_signal_connect_object (self->scatter, "lasso-selected", G_CALLBACK (lasso_selected_cb), self, 0);
   g_signal_connect_object (self->heatmap, "cell-activated", G_CALLBACK (cell_activated_cb), self, 0);
 }

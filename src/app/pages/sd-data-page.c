@@ -17,7 +17,9 @@
 #include "sd-import-report-window.h"
 #include "sd-import.h"
 #include "sd-line-chart.h"
+#include "sd-order-window.h"
 #include "sd-page-host.h"
+#include "sd-product-window.h"
 
 struct _SdDataPage
 {
@@ -805,8 +807,9 @@ set_product_kind_action (GtkWidget  *widget,
   sd_store_notify_changed (self->store);
 }
 
-/* Enter or a double click on a customer opens them on the Recommendations page: their
- * history, offers and recommendations. */
+/* Enter or a double click opens a row: a customer on the Recommendations page (their
+ * history, offers and recommendations), an order in a window of its lines, a product in its
+ * product view (sales over time, buyers, bought together, similar items). */
 static void
 row_activated_cb (SdDataPage *self,
                   guint       position)
@@ -814,13 +817,25 @@ row_activated_cb (SdDataPage *self,
   g_autoptr(SdTableRow) row = NULL;
   const char *external_id;
 
-  if (sd_table_model_get_table (self->model) != SD_TABLE_CUSTOMERS ||
-      position >= g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+  if (self->store == NULL || position >= g_list_model_get_n_items (G_LIST_MODEL (self->model)))
     return;
   row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
-  external_id = sd_table_row_get_value (row, 0);
-  if (external_id && *external_id)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-customer", "s", external_id);
+  switch (sd_table_model_get_table (self->model))
+    {
+    case SD_TABLE_CUSTOMERS:
+      external_id = sd_table_row_get_value (row, 0);
+      if (external_id && *external_id)
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.show-customer", "s", external_id);
+      break;
+    case SD_TABLE_ORDERS:
+      sd_order_window_show (GTK_WIDGET (self), self->store, sd_table_row_get_rowid (row));
+      break;
+    case SD_TABLE_PRODUCTS:
+      sd_product_window_show (GTK_WIDGET (self), self->store, sd_table_row_get_rowid (row));
+      break;
+    default:
+      break;
+    }
 }
 
 static GMenuModel *

@@ -1,8 +1,9 @@
-/* sd-overview-page.c — the shop at a glance: KPIs, events, top products, imports
+/* sd-overview-page.c — the shop at a glance: figures over a date range, sales over time,
+ * events, top products, imports
  *
  * The figures (sd-shop-summary.h) sum over whole tables, which on a large shop takes
  * longer than a frame, so an SdJob loads them on its own connection and the page shows
- * them when it is done.
+ * them when it is done. Choosing another range loads them again the same way.
  */
 #include "config.h"
 
@@ -11,9 +12,13 @@
 #include "sd-demo.h"
 #include "sd-format.h"
 #include "sd-import.h"
-#include "sd-job.h"
+#include "sd-job-result.h"
+#include "sd-kpi-card.h"
+#include "sd-list-rows.h"
 #include "sd-overview-page.h"
+#include "sd-product-window.h"
 #include "sd-shop-summary.h"
+#include "sd-time-chart.h"
 
 #define TOP_N 10
 #define HISTORY_N 8
@@ -21,6 +26,7 @@
 /* A load in a job: the shop's path in, its summary out. */
 typedef struct {
   char          *db_path;
+  SdRange        range;
   SdShopSummary *summary;
 } Load;
 
@@ -39,7 +45,12 @@ struct _SdOverviewPage
   GtkStack        *stack;
   GtkSpinner      *spinner;
   AdwStatusPage   *error_page;
-  GtkFlowBox      *kpis;
+  GtkLabel        *range_label;
+  GtkDropDown     *range_dropdown;
+  GtkBox          *figures_box;
+  GtkLabel        *shop_label;
+  GtkToggleButton *chart_revenue;
+  SdTimeChart     *chart;
   GtkListBox      *events_list;
   GtkListBox      *top_list;
   GtkListBox      *imports_list;
@@ -51,6 +62,18 @@ struct _SdOverviewPage
   SdStore         *store;
   SdJob           *job;          /* the load in flight */
   SdShopSummary   *summary;      /* the last load's result */
+  GSettings       *settings;     /* keeps the range chosen; NULL without the schema */
+  SdRange          range;        /* the one chosen */
+  guint            choice;       /* the dropdown's item for it, to go back to when Custom… is cancelled */
+};
+
+/* The range dropdown's items, in the order of the template. */
+enum {
+  CHOICE_30_DAYS,
+  CHOICE_90_DAYS,
+  CHOICE_12_MONTHS,
+  CHOICE_ALL,
+  CHOICE_CUSTOM,
 };
 
 G_DEFINE_FINAL_TYPE (SdOverviewPage, sd_overview_page, GTK_TYPE_WIDGET)
@@ -77,62 +100,11 @@ load_summary (SdJob         *job,
 
   if (store == NULL)
     return FALSE;
-  load->summary = sd_shop_summary_load (store, TOP_N, HISTORY_N, cancellable, error);
+  load->summary = sd_shop_summary_load_range (store, &load->range, TOP_N, HISTORY_N, cancellable, error);
   return load->summary != NULL;
 }
 
 /* ---- Showing --------------------------------------------------------------------- */
-
-static void
-clear_list (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
-    gtk_list_box_remove (list, child);
-}
-
-static GtkWidget *
-make_kpi (const char *caption,
-          const char *value,
-          const char *detail)
-{
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *label;
-  g_autofree char *accessible = g_strdup_printf ("%s: %s. %s", caption, value, detail);
-
-  gtk_widget_add_css_class (card, "card");
-  gtk_widget_add_css_class (card, "sd-kpi");
-
-  label = gtk_label_new (caption);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "caption-heading");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (card), label);
-
-  label = gtk_label_new (value);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  /* Bounded natural width, so four cards share a line on a normal window. */
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 9);
-  gtk_widget_set_tooltip_text (label, value);
-  gtk_widget_add_css_class (label, "title-1");
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_box_append (GTK_BOX (card), label);
-
-  label = gtk_label_new (detail);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
-  gtk_widget_set_tooltip_text (label, detail);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (card), label);
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (card),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  return card;
-}
 
 static GtkWidget *
 make_bar_row (const char *title,
@@ -164,57 +136,220 @@ make_bar_row (const char *title,
   return row;
 }
 
-static GtkWidget *
-make_note_row (const char *text)
+/* "previous 30 days", the period a figure is compared with. */
+static char *
+previous_name (const SdShopSummary *s)
 {
-  GtkWidget *row = adw_action_row_new ();
+  gint64 days = (s->previous_to - s->previous_from + SD_SECONDS_PER_DAY - 1) / SD_SECONDS_PER_DAY;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-  gtk_widget_add_css_class (row, "dim-label");
-  return row;
+  switch (s->range_kind)
+    {
+    case SD_RANGE_LAST_12_MONTHS:
+      return g_strdup (_("previous 12 months"));
+    default:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "previous %ld day", "previous %ld days", days),
+                              (long) days);
+    }
+}
+
+/* "+12 % vs previous 30 days" and whether that is up or down; for All time, what the
+ * figure counts (@meaning). */
+static char *
+compare (const SdShopSummary  *s,
+         gint64                now,
+         gint64                before,
+         const char           *meaning,
+         const char          **css_class)
+{
+  g_autofree char *previous = NULL;
+  double change;
+
+  *css_class = NULL;
+  if (!s->has_previous)
+    return g_strdup (meaning);
+  previous = previous_name (s);
+  if (before == 0)
+    /* TRANSLATORS: %s is "previous 30 days" */
+    return now == 0 ? g_strdup_printf (_("none, as in the %s"), previous)
+                    : g_strdup_printf (_("none in the %s"), previous);
+  change = 100.0 * (double) (now - before) / (double) llabs (before);
+  if (fabs (change) < 0.5)
+    /* TRANSLATORS: %s is "previous 30 days" */
+    return g_strdup_printf (_("same as the %s"), previous);
+  *css_class = change > 0 ? "success" : "error";
+  /* TRANSLATORS: "+12 % vs previous 30 days" */
+  return g_strdup_printf (_("%+.0f %% vs %s"), change, previous);
+}
+
+static GtkWidget *
+make_figures (SdOverviewPage          *self,
+              const SdShopSummary     *s,
+              const SdCurrencyFigures *c)
+{
+  GtkWidget *box = gtk_flow_box_new ();
+  const SdFigures *now = &c->now, *before = &c->before;
+  const char *css;
+  GtkWidget *child;
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
+  /* Cards are not controls: a flow box would keep Tab on its first card, which cannot take
+   * it, so Tab passes the figures by. */
+  gtk_widget_set_can_focus (box, FALSE);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (box), TRUE);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (box), 2);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 5);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 8);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (box), 12);
+
+  {
+    g_autofree char *value = sd_format_money_short (now->revenue_cents, c->currency);
+    g_autofree char *detail = compare (s, now->revenue_cents, before->revenue_cents,
+                                       _("net merchandise sales"), &css);
+    gtk_flow_box_append (GTK_FLOW_BOX (box), sd_kpi_card_new (_("Revenue"), value, detail, css));
+  }
+  {
+    g_autofree char *value = sd_format_count (now->orders_counted);
+    g_autofree char *detail = compare (s, now->orders_counted, before->orders_counted,
+                                       _("sales of merchandise"), &css);
+    gtk_flow_box_append (GTK_FLOW_BOX (box), sd_kpi_card_new (_("Orders"), value, detail, css));
+  }
+  {
+    g_autofree char *value = sd_format_money (now->average_order_cents, c->currency);
+    g_autofree char *detail = compare (s, now->average_order_cents, before->average_order_cents,
+                                       _("revenue per order"), &css);
+    gtk_flow_box_append (GTK_FLOW_BOX (box), sd_kpi_card_new (_("Average Order"), value, detail, css));
+  }
+  {
+    g_autofree char *value = sd_format_count (now->units);
+    g_autofree char *detail = compare (s, now->units, before->units, _("net of returns"), &css);
+    gtk_flow_box_append (GTK_FLOW_BOX (box), sd_kpi_card_new (_("Units Sold"), value, detail, css));
+  }
+  {
+    g_autofree char *value = sd_format_count (now->customers_active);
+    g_autofree char *detail = compare (s, now->customers_active, before->customers_active,
+                                       _("with an order counted"), &css);
+    gtk_flow_box_append (GTK_FLOW_BOX (box), sd_kpi_card_new (_("Active Customers"), value, detail, css));
+  }
+
+  /* Cards are not choices: the flow box children should not take focus. */
+  for (child = gtk_widget_get_first_child (box); child; child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+  return box;
+}
+
+/* "Last 30 days to 9 Dec 2011, the newest order". */
+static char *
+range_text (const SdShopSummary *s)
+{
+  g_autofree char *newest = sd_time_format_date (s->newest_order_at);
+  g_autofree char *first = sd_time_format_date (s->shown_from);
+  g_autofree char *last = sd_time_format_date (s->shown_to - 1);
+
+  if (s->shown_to <= s->shown_from)
+    return g_strdup (_("No orders counted yet"));
+  switch (s->range_kind)
+    {
+    case SD_RANGE_LAST_30_DAYS:
+      return g_strdup_printf (_("Last 30 days to %s, the newest order"), newest);
+    case SD_RANGE_LAST_90_DAYS:
+      return g_strdup_printf (_("Last 90 days to %s, the newest order"), newest);
+    case SD_RANGE_LAST_12_MONTHS:
+      return g_strdup_printf (_("Last 12 months to %s, the newest order"), newest);
+    case SD_RANGE_CUSTOM:
+      /* TRANSLATORS: a range of days, both counted: "1 Nov 2011 to 30 Nov 2011" */
+      return g_strdup_printf (_("%s to %s"), first, last);
+    case SD_RANGE_ALL:
+    default:
+      return g_strdup_printf (_("All time: %s to %s, the newest order"), first, last);
+    }
 }
 
 static void
-show_kpis (SdOverviewPage *self,
-           SdShopSummary  *s)
+show_figures (SdOverviewPage *self,
+              SdShopSummary  *s)
 {
+  g_autofree char *range = range_text (s);
   g_autofree char *customers = sd_format_count (s->counts.customers);
   g_autofree char *products = sd_format_count (s->counts.products);
   g_autofree char *orders = sd_format_count (s->counts.orders);
-  g_autofree char *revenue = sd_format_money_short (s->counts.revenue_cents, s->currency);
-  g_autofree char *countries = NULL, *categories = NULL, *lines = NULL, *per_order = NULL;
-  g_autofree char *avg = NULL;
+  g_autofree char *lines = sd_format_count (s->counts.order_lines);
+  g_autofree char *who = NULL, *what = NULL, *sold = NULL, *shop = NULL;
   GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->kpis))))
-    gtk_flow_box_remove (self->kpis, child);
+  gtk_label_set_text (self->range_label, range);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->figures_box))))
+    gtk_box_remove (self->figures_box, child);
+  for (guint i = 0; i < s->currencies->len; i++)
+    {
+      const SdCurrencyFigures *c = g_ptr_array_index (s->currencies, i);
+
+      /* One set of figures per currency, never added up: each says which it is in. */
+      if (s->currencies->len > 1)
+        {
+          g_autofree char *heading = i == 0
+                                     ? g_strdup_printf (_("In %s, the shop's currency"), c->currency ? c->currency : "—")
+                                     : g_strdup_printf (_("In %s"), c->currency ? c->currency : "—");
+          GtkWidget *label = gtk_label_new (heading);
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_widget_add_css_class (label, "heading");
+          gtk_box_append (self->figures_box, label);
+        }
+      gtk_box_append (self->figures_box, make_figures (self, s, c));
+    }
 
   /* gettext cannot see through G_GINT64_FORMAT, so the counts are passed as long */
-  countries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "from %ld country",
-                                            "from %ld countries", s->countries),
-                               (long) s->countries);
+  /* TRANSLATORS: "4,372 customers from 37 countries" */
+  who = s->countries == 0
+        ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer", "%s customers", (gulong) s->counts.customers),
+                           customers)
+        : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customers from %ld country",
+                                        "%s customers from %ld countries", s->countries),
+                           customers, (long) s->countries);
   /* Online Retail's export has no categories: say so rather than "in 0 categories". */
-  categories = s->categories == 0
-               ? g_strdup (_("without categories"))
-               : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %ld category",
-                                               "in %ld categories", s->categories),
-                                  (long) s->categories);
-  {
-    g_autofree char *n = sd_format_count (s->counts.order_lines);
-    lines = g_strdup_printf (_("%s order lines"), n);
-  }
-  avg = sd_format_money (s->average_order_cents, s->currency);
-  per_order = g_strdup_printf (_("%s per order"), avg);
+  what = s->categories == 0
+         ? g_strdup_printf (_("%s products without categories"), products)
+         : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s products in %ld category",
+                                         "%s products in %ld categories", s->categories),
+                            products, (long) s->categories);
+  sold = g_strdup_printf (_("%s orders of %s lines"), orders, lines);
+  /* TRANSLATORS: the whole shop, whatever the range: customers · products · orders */
+  shop = g_strdup_printf (_("In the whole shop: %s · %s · %s"), who, what, sold);
+  gtk_label_set_text (self->shop_label, shop);
+}
 
-  gtk_flow_box_append (self->kpis, make_kpi (_("Customers"), customers, countries));
-  gtk_flow_box_append (self->kpis, make_kpi (_("Products"), products, categories));
-  gtk_flow_box_append (self->kpis, make_kpi (_("Orders"), orders, lines));
-  gtk_flow_box_append (self->kpis, make_kpi (_("Revenue"), revenue, per_order));
+static void
+show_chart (SdOverviewPage *self)
+{
+  SdShopSummary *s = self->summary;
+  gboolean revenue = gtk_toggle_button_get_active (self->chart_revenue);
+  g_autofree gint64 *starts = NULL, *values = NULL;
+  g_autofree char *title = NULL;
+  const char *per;
 
-  /* Cards are not choices: the flow box children should not take focus. */
-  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->kpis)); child;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_set_focusable (child, FALSE);
+  if (s == NULL)
+    return;
+  starts = g_new (gint64, MAX (1, s->series->len));
+  values = g_new (gint64, MAX (1, s->series->len));
+  for (guint i = 0; i < s->series->len; i++)
+    {
+      const SdShopBucket *b = &g_array_index (s->series, SdShopBucket, i);
+      starts[i] = b->start;
+      values[i] = revenue ? b->revenue_cents : b->orders_counted;
+    }
+  per = s->bucket == SD_TIME_BUCKET_DAY ? _("per day")
+        : s->bucket == SD_TIME_BUCKET_WEEK ? _("per week") : _("per month");
+  /* TRANSLATORS: "Revenue per week (GBP)", "Orders per day" */
+  title = revenue && s->currency ? g_strdup_printf (_("Revenue %s (%s)"), per, s->currency)
+          : revenue ? g_strdup_printf (_("Revenue %s"), per)
+          : g_strdup_printf (_("Orders %s"), per);
+  sd_time_chart_set_y_title (self->chart, title);
+  sd_time_chart_set_bars (self->chart, s->bucket, starts, values, s->series->len, revenue, s->currency);
+}
+
+static void
+chart_toggled_cb (SdOverviewPage *self)
+{
+  show_chart (self);
 }
 
 static void
@@ -223,7 +358,7 @@ show_events (SdOverviewPage *self,
 {
   gint64 total = 0, max = 0;
 
-  clear_list (self->events_list);
+  sd_list_box_remove_all (self->events_list);
   for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
     {
       total += s->counts.events[k];
@@ -232,7 +367,7 @@ show_events (SdOverviewPage *self,
   if (total == 0)
     {
       gtk_list_box_append (self->events_list,
-                           make_note_row (_("No behaviour events yet: views, carts, purchases and reviews show here once imported.")));
+                           sd_note_row_new (_("No behaviour events yet: views, carts, purchases and reviews show here once imported.")));
       return;
     }
   for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
@@ -261,14 +396,14 @@ show_top (SdOverviewPage *self)
   GPtrArray *items;
   gint64 max;
 
-  clear_list (self->top_list);
+  sd_list_box_remove_all (self->top_list);
   if (s == NULL)
     return;
   items = by_revenue ? s->top_by_revenue : s->top_by_units;
   if (items->len == 0)
     {
       gtk_list_box_append (self->top_list,
-                           make_note_row (_("No orders yet: products rank here once orders are imported.")));
+                           sd_note_row_new (_("No orders yet: products rank here once orders are imported.")));
       return;
     }
   max = ranked_value (g_ptr_array_index (items, 0), by_revenue);
@@ -278,9 +413,14 @@ show_top (SdOverviewPage *self)
       g_autofree char *value = by_revenue ? sd_format_money (item->revenue_cents, s->currency)
                                           : sd_format_count (item->units);
       g_autofree char *title = g_strdup_printf ("%u. %s", i + 1, item->title ? item->title : "");
-      gtk_list_box_append (self->top_list,
-                           make_bar_row (title, item->category, value,
-                                         max > 0 ? (double) ranked_value (item, by_revenue) / max : 0));
+      GtkWidget *row = make_bar_row (title, item->category, value,
+                                     max > 0 ? (double) ranked_value (item, by_revenue) / max : 0);
+
+      /* A product opens its own view: sales over time, buyers, similar items. */
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_tooltip_text (row, _("Open the product"));
+      g_object_set_data_full (G_OBJECT (row), "product-id", g_memdup2 (&item->product_id, sizeof (gint64)), g_free);
+      gtk_list_box_append (self->top_list, row);
     }
 }
 
@@ -291,14 +431,24 @@ rank_toggled_cb (SdOverviewPage *self)
 }
 
 static void
+top_activated_cb (SdOverviewPage *self,
+                  GtkListBoxRow  *row)
+{
+  const gint64 *product_id = g_object_get_data (G_OBJECT (row), "product-id");
+
+  if (product_id && self->store)
+    sd_product_window_show (GTK_WIDGET (self), self->store, *product_id);
+}
+
+static void
 show_imports (SdOverviewPage *self,
               SdShopSummary  *s)
 {
-  clear_list (self->imports_list);
+  sd_list_box_remove_all (self->imports_list);
   if (s->recent_imports->len == 0)
     {
       gtk_list_box_append (self->imports_list,
-                           make_note_row (_("No imports yet: this shop's data did not come from a file import.")));
+                           sd_note_row_new (_("No imports yet: this shop's data did not come from a file import.")));
       return;
     }
   for (guint i = 0; i < s->recent_imports->len; i++)
@@ -350,7 +500,8 @@ show_summary (SdOverviewPage *self)
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
-  show_kpis (self, s);
+  show_figures (self, s);
+  show_chart (self);
   show_events (self, s);
   show_top (self);
   show_imports (self, s);
@@ -364,25 +515,18 @@ load_done_cb (GObject      *object,
 {
   g_autoptr(SdOverviewPage) self = user_data;
   SdJob *job = SD_JOB (object);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = sd_job_run_finish (job, result, &error);
 
   if (job != self->job)
-    return;   /* a newer load replaced this one */
+    {
+      sd_job_run_finish (job, result, NULL);   /* a newer load replaced this one */
+      return;
+    }
   g_clear_object (&self->job);
   gtk_spinner_stop (self->spinner);
   gtk_spinner_stop (self->updating_spinner);
   gtk_widget_set_visible (self->updating, FALSE);
 
-  if (!ok)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          adw_status_page_set_description (self->error_page, error->message);
-          gtk_stack_set_visible_child_name (self->stack, "error");
-        }
-    }
-  else
+  if (sd_job_result_show (job, result, self->stack, self->error_page))
     {
       Load *load = sd_job_get_data (job);
       g_clear_pointer (&self->summary, sd_shop_summary_free);
@@ -413,6 +557,7 @@ reload (SdOverviewPage *self)
 
   load = g_new0 (Load, 1);
   load->db_path = g_strdup (sd_store_get_path (self->store));
+  load->range = self->range;
   self->job = sd_job_new (_("Shop overview"), load_summary, load, (GDestroyNotify) load_free);
   /* Keep showing the old figures while new ones come; only a first load shows a spinner. */
   if (self->summary == NULL)
@@ -427,6 +572,177 @@ reload (SdOverviewPage *self)
     }
   sd_job_run_async (self->job, load_done_cb, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* ---- The range ---------------------------------------------------------------------- */
+
+static void
+select_day (GtkCalendar *calendar,
+            gint64       t)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+
+  if (utc)
+    gtk_calendar_select_day (calendar, utc);
+}
+
+/* The start of the day a calendar shows selected, read as a UTC date like every order. */
+static gint64
+calendar_day (GtkCalendar *calendar)
+{
+  g_autoptr(GDateTime) local = gtk_calendar_get_date (calendar);
+  g_autoptr(GDateTime) utc = NULL;
+  int y, m, d;
+
+  g_date_time_get_ymd (local, &y, &m, &d);
+  utc = g_date_time_new_utc (y, m, d, 0, 0, 0);
+  return g_date_time_to_unix (utc);
+}
+
+static guint
+choice_of (SdRangeKind kind)
+{
+  static const guint choices[] = {
+    [SD_RANGE_ALL] = CHOICE_ALL,
+    [SD_RANGE_LAST_30_DAYS] = CHOICE_30_DAYS,
+    [SD_RANGE_LAST_90_DAYS] = CHOICE_90_DAYS,
+    [SD_RANGE_LAST_12_MONTHS] = CHOICE_12_MONTHS,
+    [SD_RANGE_CUSTOM] = CHOICE_CUSTOM,
+  };
+
+  return choices[kind];
+}
+
+/* Shows @self->range in the menu and keeps it for the next start. */
+static void
+choose (SdOverviewPage *self)
+{
+  guint choice = choice_of (self->range.kind);
+
+  /* Going back to the previous item must not open the dialog again. */
+  g_signal_handlers_block_matched (self->range_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_drop_down_set_selected (self->range_dropdown, choice);
+  g_signal_handlers_unblock_matched (self->range_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  self->choice = choice;
+  if (self->settings)
+    {
+      g_autofree char *text = sd_range_to_string (&self->range);
+      g_settings_set_string (self->settings, "overview-range", text);
+    }
+}
+
+static void
+custom_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    SdOverviewPage   *self)
+{
+  GtkCalendar *first = g_object_get_data (G_OBJECT (dialog), "first");
+  GtkCalendar *last = g_object_get_data (G_OBJECT (dialog), "last");
+  gint64 a, b;
+
+  if (g_strcmp0 (response, "apply") != 0)
+    {
+      choose (self);
+      return;
+    }
+  a = calendar_day (first);
+  b = calendar_day (last);
+  /* Days picked the wrong way round still name one range. */
+  if (b < a)
+    {
+      gint64 t = a;
+      a = b;
+      b = t;
+    }
+  self->range = (SdRange) { SD_RANGE_CUSTOM, a, b + SD_SECONDS_PER_DAY };
+  choose (self);
+  reload (self);
+}
+
+static GtkWidget *
+labelled_calendar (const char   *title,
+                   GtkCalendar **out)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *calendar = gtk_calendar_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (calendar), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), calendar);
+  *out = GTK_CALENDAR (calendar);
+  return box;
+}
+
+static void
+ask_custom_range (SdOverviewPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              _("Custom Range"),
+                                              _("The figures count the orders placed from the first day to the last, both included (UTC)."));
+  GtkWidget *days = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  GtkCalendar *first, *last;
+  SdShopSummary *s = self->summary;
+
+  gtk_widget_set_halign (days, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (days), labelled_calendar (_("First Day"), &first));
+  gtk_box_append (GTK_BOX (days), labelled_calendar (_("Last Day"), &last));
+  if (s && s->shown_to > s->shown_from)
+    {
+      select_day (first, s->shown_from);
+      select_day (last, s->shown_to - 1);
+    }
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), days);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "apply", _("_Apply"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "first", first);
+  g_object_set_data (G_OBJECT (dialog), "last", last);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (custom_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+range_selected_cb (SdOverviewPage *self)
+{
+  static const SdRangeKind kinds[] = {
+    [CHOICE_30_DAYS] = SD_RANGE_LAST_30_DAYS,
+    [CHOICE_90_DAYS] = SD_RANGE_LAST_90_DAYS,
+    [CHOICE_12_MONTHS] = SD_RANGE_LAST_12_MONTHS,
+    [CHOICE_ALL] = SD_RANGE_ALL,
+  };
+  guint choice = gtk_drop_down_get_selected (self->range_dropdown);
+
+  if (choice == CHOICE_CUSTOM)
+    {
+      ask_custom_range (self);
+      return;
+    }
+  if (choice >= G_N_ELEMENTS (kinds))
+    return;
+  self->range = (SdRange) { kinds[choice], 0, 0 };
+  choose (self);
+  reload (self);
+}
+
+void
+sd_overview_page_set_range (SdOverviewPage *self,
+                            const SdRange  *range)
+{
+  g_return_if_fail (SD_IS_OVERVIEW_PAGE (self));
+  g_return_if_fail (range != NULL && range->kind <= SD_RANGE_CUSTOM);
+  g_return_if_fail (range->kind != SD_RANGE_CUSTOM || range->from < range->to);
+
+  self->range = *range;
+  choose (self);
+  reload (self);
 }
 
 SdStore *
@@ -479,6 +795,7 @@ sd_overview_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   g_clear_pointer (&self->summary, sd_shop_summary_free);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_OVERVIEW_PAGE);
   /* dispose_template leaves the unnamed top child in place: unparent whatever is left. */
   {
@@ -547,12 +864,18 @@ sd_overview_page_class_init (SdOverviewPageClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SD_TYPE_TIME_CHART);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/sd-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, error_page);
-  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, kpis);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, range_label);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, range_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, figures_box);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, shop_label);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, chart_revenue);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, chart);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, events_list);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, top_list);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, imports_list);
@@ -561,12 +884,32 @@ sd_overview_page_class_init (SdOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, updating);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, updating_spinner);
   gtk_widget_class_bind_template_callback (widget_class, rank_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, top_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, chart_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, range_selected_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
 sd_overview_page_init (SdOverviewPage *self)
 {
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  self->range = (SdRange) { SD_RANGE_ALL, 0, 0 };
+  self->choice = CHOICE_ALL;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_spinner_start (self->spinner);
+
+  /* The range chosen last time, when the schema is installed (it is not in some tests). */
+  if (schema && g_settings_schema_has_key (schema, "overview-range"))
+    {
+      g_autofree char *text = NULL;
+
+      self->settings = g_settings_new (APP_ID);
+      text = g_settings_get_string (self->settings, "overview-range");
+      if (!sd_range_from_string (text, &self->range))
+        self->range = (SdRange) { SD_RANGE_ALL, 0, 0 };
+      choose (self);
+    }
 }

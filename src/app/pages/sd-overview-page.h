@@ -1,8 +1,11 @@
-/* sd-overview-page.h — the shop at a glance: KPIs, events, top products, imports */
+/* sd-overview-page.h — the shop at a glance: figures over a date range compared with the
+ * period before, sales over time, events, top products (each opens its product view),
+ * imports */
 #pragma once
 
 #include <adwaita.h>
 
+#include "sd-shop-summary.h"
 #include "sd-store.h"
 
 G_BEGIN_DECLS
@@ -15,5 +18,8 @@ void      sd_overview_page_set_store  (SdOverviewPage *self,
                                        SdStore        *store);
 /* TRUE while the figures are computed in the background. */
 gboolean  sd_overview_page_get_loading (SdOverviewPage *self);
+/* Counts the figures over @range (what the range menu does) and loads them again. */
+void      sd_overview_page_set_range   (SdOverviewPage *self,
+                                        const SdRange  *range);
 
 G_END_DECLS

@@ -41,6 +41,7 @@ static const KindInfo kinds[] = {
   { SD_COND_CART_TAG, N_("Basket has tag"), VALUE_TEXT, N_("vintage, heart") },
   { SD_COND_BOUGHT_CATEGORY, N_("Has bought from"), VALUE_TEXT, N_("categories") },
   { SD_COND_REVIEWS_GIVEN, N_("Reviews written"), VALUE_NUMBER, "1" },
+  { SD_COND_IN_SEGMENT, N_("In audience"), VALUE_TEXT, N_("a saved audience's name") },
 };
 
 /* Comparisons in the op dropdown; the last is only for predicted interest. */
@@ -58,6 +59,7 @@ struct _SdConditionRow
   GtkEntry      *value;
   GtkDropDown   *model;
   GtkDropDown   *negate;     /* “If” or “Unless” */
+  char         **audiences;  /* saved audiences, suggested for “In audience” */
 };
 
 G_DEFINE_FINAL_TYPE (SdConditionRow, sd_condition_row, GTK_TYPE_LIST_BOX_ROW)
@@ -90,6 +92,15 @@ update_visibility (SdConditionRow *self)
   if (g_object_get_data (G_OBJECT (self), "second-line"))
     gtk_widget_set_visible (g_object_get_data (G_OBJECT (self), "second-line"), info->value != VALUE_NONE);
   gtk_entry_set_placeholder_text (self->value, info->placeholder ? _(info->placeholder) : NULL);
+  if (info->kind == SD_COND_IN_SEGMENT && self->audiences && self->audiences[0])
+    {
+      /* The shop's own audiences as the example, and all of them as you type. */
+      g_autofree char *some = g_strjoinv (", ", self->audiences);
+      /* TRANSLATORS: placeholder of the value of an “In audience” condition; %s lists saved audiences */
+      g_autofree char *hint = g_strdup_printf (_("one of: %s"), some);
+      gtk_entry_set_placeholder_text (self->value, hint);
+    }
+  gtk_entry_set_completion (self->value, info->kind == SD_COND_IN_SEGMENT ? g_object_get_data (G_OBJECT (self), "audience-completion") : NULL);
 }
 
 static void
@@ -124,6 +135,28 @@ parse_number (const char *text,
     return FALSE;
   *out = money ? round (x * 100.0) : x;
   return TRUE;
+}
+
+void
+sd_condition_row_set_audiences (SdConditionRow     *self,
+                                const char * const *names)
+{
+  GtkListStore *model;
+  GtkEntryCompletion *completion;
+
+  g_return_if_fail (SD_IS_CONDITION_ROW (self));
+  g_strfreev (self->audiences);
+  self->audiences = g_strdupv ((char **) names);
+  model = gtk_list_store_new (1, G_TYPE_STRING);
+  for (guint i = 0; names && names[i]; i++)
+    gtk_list_store_insert_with_values (model, NULL, -1, 0, names[i], -1);
+  completion = gtk_entry_completion_new ();
+  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (model));
+  gtk_entry_completion_set_text_column (completion, 0);
+  gtk_entry_completion_set_inline_completion (completion, TRUE);
+  g_object_set_data_full (G_OBJECT (self), "audience-completion", completion, g_object_unref);
+  g_object_unref (model);
+  update_visibility (self);
 }
 
 SdCondition *
@@ -249,8 +282,18 @@ load_condition (SdConditionRow    *self,
 }
 
 static void
+sd_condition_row_finalize (GObject *object)
+{
+  SdConditionRow *self = SD_CONDITION_ROW (object);
+
+  g_strfreev (self->audiences);
+  G_OBJECT_CLASS (sd_condition_row_parent_class)->finalize (object);
+}
+
+static void
 sd_condition_row_class_init (SdConditionRowClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = sd_condition_row_finalize;
   signals[SIGNAL_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);

@@ -18,6 +18,9 @@ G_DECLARE_FINAL_TYPE (SdConditionRow, sd_condition_row, SD, CONDITION_ROW, GtkLi
 /* @cond may be NULL (a new "Segment is" row). A NOT around a leaf shows as the toggle. */
 GtkWidget   *sd_condition_row_new   (const SdCondition *cond);
 /* NULL with @error naming the row's problem when its value cannot be read. */
+/* Saved audiences (NULL-terminated names) the “In audience” condition suggests. */
+void         sd_condition_row_set_audiences (SdConditionRow     *self,
+                                             const char * const *names);
 SdCondition *sd_condition_row_build (SdConditionRow    *self,
                                      GError           **error);
 

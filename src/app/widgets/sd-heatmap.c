@@ -42,6 +42,10 @@ struct _SdHeatmap
   guint           hover_row, hover_col;
 
   char           *description;
+
+  /* Blocks of rows (and columns) that belong together, e.g. one cluster each. */
+  guint          *block_of;      /* n entries, or NULL */
+  char          **block_names;
 };
 
 G_DEFINE_FINAL_TYPE (SdHeatmap, sd_heatmap, GTK_TYPE_WIDGET)
@@ -389,6 +393,44 @@ sd_heatmap_snapshot (GtkWidget   *widget,
         }
     }
 
+  /* Each block outlined on the diagonal and named in its corner, when it is tall enough. */
+  if (self->block_of && self->n > 0)
+    {
+      guint start = 0;
+      for (guint i = 1; i <= self->n; i++)
+        {
+          double x, side, tw, th;
+          const char *name;
+
+          if (i < self->n && self->block_of[i] == self->block_of[start])
+            continue;
+          x = l.matrix.origin.x + start * cell;
+          side = (i - start) * cell;
+          gdk_cairo_set_source_rgba (cr, &colors.fg);
+          cairo_set_line_width (cr, 1);
+          cairo_rectangle (cr, x + 0.5, l.matrix.origin.y + start * cell + 0.5, side - 1, side - 1);
+          cairo_stroke (cr);
+          name = self->block_of[start] < g_strv_length (self->block_names) ? self->block_names[self->block_of[start]] : NULL;
+          if (name)
+            {
+              text_size (small, name, &tw, &th);
+              if (side >= th)
+                {
+                  /* Right of the block, on the light part of the matrix, on a plate. */
+                  double tx = MAX (l.matrix.origin.x + 2, MIN (x + side + 3, l.matrix.origin.x + l.matrix.size.width - tw - 2));
+                  double ty = l.matrix.origin.y + start * cell;
+                  cairo_set_source_rgba (cr, colors.bg.red, colors.bg.green, colors.bg.blue, 0.85);
+                  cairo_rectangle (cr, tx - 2, ty, tw + 4, th);
+                  cairo_fill (cr);
+                  gdk_cairo_set_source_rgba (cr, &colors.fg);
+                  cairo_move_to (cr, tx, ty);
+                  pango_cairo_show_layout (cr, small);
+                }
+            }
+          start = i;
+        }
+    }
+
   if (self->hover && self->hover_row < self->n && self->hover_col < self->n)
     {
       double x = l.matrix.origin.x + self->hover_col * cell;
@@ -464,9 +506,16 @@ query_tooltip_cb (SdHeatmap  *self,
   if (!sd_heatmap_cell_at (self, x, y, &r, &c))
     return FALSE;
   value = sd_chart_format_value (self->values[(gsize) r * self->n + c]);
-  markup = g_markup_printf_escaped ("<b>%s</b> × <b>%s</b>\n%s: %s",
-                                    self->full_labels[r], self->full_labels[c],
-                                    self->title && *self->title ? self->title : _("value"), value);
+  if (self->block_of && self->block_names &&
+      self->block_of[r] < g_strv_length (self->block_names) && self->block_of[c] < g_strv_length (self->block_names))
+    markup = g_markup_printf_escaped ("<b>%s</b> (%s) × <b>%s</b> (%s)\n%s: %s",
+                                      self->full_labels[r], self->block_names[self->block_of[r]],
+                                      self->full_labels[c], self->block_names[self->block_of[c]],
+                                      self->title && *self->title ? self->title : _("value"), value);
+  else
+    markup = g_markup_printf_escaped ("<b>%s</b> × <b>%s</b>\n%s: %s",
+                                      self->full_labels[r], self->full_labels[c],
+                                      self->title && *self->title ? self->title : _("value"), value);
   gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
 }
@@ -545,6 +594,8 @@ sd_heatmap_finalize (GObject *object)
   g_strfreev (self->labels);
   g_strfreev (self->full_labels);
   g_free (self->title);
+  g_free (self->block_of);
+  g_strfreev (self->block_names);
   g_free (self->description);
   g_clear_object (&self->texture);
   G_OBJECT_CLASS (sd_heatmap_parent_class)->finalize (object);
@@ -665,6 +716,8 @@ sd_heatmap_set_matrix (SdHeatmap          *self,
   g_free (self->values);
   g_strfreev (self->labels);
   g_strfreev (self->full_labels);
+  g_clear_pointer (&self->block_of, g_free);
+  g_clear_pointer (&self->block_names, g_strfreev);
   self->values = g_memdup2 (values, sizeof (double) * n * n);
   self->n = n;
   self->full_labels = g_new0 (char *, n + 1);
@@ -689,6 +742,23 @@ sd_heatmap_set_matrix (SdHeatmap          *self,
   self->hover = FALSE;
   update_description (self);
   invalidate_texture (self);
+}
+
+void
+sd_heatmap_set_blocks (SdHeatmap          *self,
+                       const guint        *block_of,
+                       const char * const *names)
+{
+  g_return_if_fail (SD_IS_HEATMAP (self));
+
+  g_clear_pointer (&self->block_of, g_free);
+  g_clear_pointer (&self->block_names, g_strfreev);
+  if (block_of && names && self->n > 0)
+    {
+      self->block_of = g_memdup2 (block_of, sizeof (guint) * self->n);
+      self->block_names = g_strdupv ((char **) names);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 guint

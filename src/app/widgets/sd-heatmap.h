@@ -33,6 +33,13 @@ void            sd_heatmap_set_matrix       (SdHeatmap          *self,
                                              const char * const *labels);
 guint           sd_heatmap_get_size         (SdHeatmap          *self);
 
+/* Rows (and columns) that belong together, contiguous: @block_of gives each of the
+ * matrix's n rows a block, @names (NULL-terminated) name the blocks. Blocks are outlined on
+ * the diagonal, named beside it and in the tooltip. Cleared by sd_heatmap_set_matrix(). */
+void            sd_heatmap_set_blocks       (SdHeatmap          *self,
+                                             const guint        *block_of,
+                                             const char * const *names);
+
 /* Fixes the values mapped to the ends of the colour scale; NAN for either end means "from
  * the data" (the diagonal is left out, as self-similarity would dominate). */
 void            sd_heatmap_set_range        (SdHeatmap          *self,

@@ -37,6 +37,18 @@ struct _SdScatter
 
   char         *description;
 
+  /* Labels drawn on the plot at data positions: cluster names at their centres. */
+  double       *note_x, *note_y;
+  char        **notes;
+  guint         n_notes;
+
+  /* Shift+drag draws a lasso (in data coordinates, so zoom and pan keep it on its points);
+   * the points inside it are the selection the "lasso-selected" signal announces. */
+  gboolean      lassoing;
+  GArray       *lasso;          /* double x, y pairs */
+  double        lasso_x0, lasso_y0;
+  GArray       *lassoed;        /* guint point indices */
+
   GdkTexture   *points_texture;
   guint         generation;          /* bumped when the points change */
   guint         texture_generation;
@@ -53,6 +65,7 @@ enum {
 
 enum {
   POINT_ACTIVATED,
+  LASSO_SELECTED,
   N_SIGNALS
 };
 
@@ -246,6 +259,75 @@ sd_scatter_snapshot (GtkWidget   *widget,
       cairo_set_line_width (cr, k == 0 ? 2.0 : 1.5);
       cairo_stroke (cr);
     }
+
+  if (self->lasso->len >= 4)
+    {
+      for (guint i = 0; i + 1 < self->lasso->len; i += 2)
+        {
+          double px = sd_chart_scale_to_pixel (&self->frame.x, g_array_index (self->lasso, double, i));
+          double py = sd_chart_scale_to_pixel (&self->frame.y, g_array_index (self->lasso, double, i + 1));
+          if (i == 0)
+            cairo_move_to (cr, px, py);
+          else
+            cairo_line_to (cr, px, py);
+        }
+      if (!self->lassoing)
+        cairo_close_path (cr);
+      sd_chart_set_source_rgba (cr, &colors.palette[0], 0.12);
+      cairo_fill_preserve (cr);
+      gdk_cairo_set_source_rgba (cr, &colors.palette[0]);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+    }
+
+  /* Names on a translucent plate so they read over the dots in light and dark style; one
+   * that would cover a name already drawn goes below its group instead. */
+  g_autoptr(GArray) placed = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+  for (guint i = 0; i < self->n_notes; i++)
+    {
+      double px = sd_chart_scale_to_pixel (&self->frame.x, self->note_x[i]);
+      double py = sd_chart_scale_to_pixel (&self->frame.y, self->note_y[i]);
+      g_autoptr(PangoLayout) layout = NULL;
+      int tw, th;
+
+      if (!isfinite (px) || !isfinite (py))
+        continue;
+      layout = sd_chart_create_layout (widget, TRUE);
+      pango_layout_set_text (layout, self->notes[i], -1);
+      pango_layout_set_width (layout, 120 * PANGO_SCALE);
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      /* Above the group's centre, so the label leaves its dense core visible. */
+      px = CLAMP (px - tw / 2.0, self->frame.plot.origin.x, self->frame.plot.origin.x + self->frame.plot.size.width - tw);
+      {
+        double above = py - th - 3 * r, below = py + 3 * r, lo = self->frame.plot.origin.y;
+        double hi = self->frame.plot.origin.y + self->frame.plot.size.height - th;
+        graphene_rect_t box = GRAPHENE_RECT_INIT (px - 3, CLAMP (above, lo, hi) - 1, tw + 6, th + 2);
+        gboolean clash = FALSE;
+
+        for (guint j = 0; j < placed->len; j++)
+          clash |= graphene_rect_intersection (&box, &g_array_index (placed, graphene_rect_t, j), NULL);
+        if (clash)
+          {
+            /* Below instead; if that clashes too, the legend and the tooltip name it. */
+            box.origin.y = CLAMP (below, lo, hi) - 1;
+            for (guint j = 0; j < placed->len; j++)
+              if (graphene_rect_intersection (&box, &g_array_index (placed, graphene_rect_t, j), NULL))
+                goto next_note;
+          }
+        py = box.origin.y + 1;
+        g_array_append_val (placed, box);
+      }
+      cairo_set_source_rgba (cr, colors.bg.red, colors.bg.green, colors.bg.blue, 0.7);
+      cairo_rectangle (cr, px - 3, py - 1, tw + 6, th + 2);
+      cairo_fill (cr);
+      gdk_cairo_set_source_rgba (cr, &colors.fg);
+      cairo_move_to (cr, px, py);
+      pango_cairo_show_layout (cr, layout);
+    next_note:
+      ;
+    }
   cairo_restore (cr);
   cairo_destroy (cr);
 }
@@ -303,17 +385,14 @@ query_tooltip_cb (SdScatter  *self,
 {
   int idx = sd_scatter_point_at (self, x, y);
   g_autofree char *markup = NULL;
-  g_autofree char *xv = NULL;
-  g_autofree char *yv = NULL;
   const char *cat;
 
   if (idx < 0)
     return FALSE;
-  xv = sd_chart_format_value (self->x[idx]);
-  yv = sd_chart_format_value (self->y[idx]);
+  /* Who and in which group: the coordinates of a map of taste mean nothing to a reader. */
   cat = category_name (self, self->cat[idx]);
-  markup = g_markup_printf_escaped ("<b>%s</b>%s%s\n(%s, %s)", self->labels[idx],
-                                    cat ? " · " : "", cat ? cat : "", xv, yv);
+  markup = cat && *cat ? g_markup_printf_escaped ("<b>%s</b>\n%s", self->labels[idx], cat)
+                       : g_markup_printf_escaped ("<b>%s</b>", self->labels[idx]);
   gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
 }
@@ -393,6 +472,17 @@ drag_begin_cb (GtkGestureDrag *drag,
     }
   self->drag_x = self->frame.x;
   self->drag_y = self->frame.y;
+  g_array_set_size (self->lasso, 0);
+  self->lassoing = (gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (drag)) & GDK_SHIFT_MASK) != 0;
+  if (self->lassoing)
+    {
+      double dx = sd_chart_scale_from_pixel (&self->frame.x, x), dy = sd_chart_scale_from_pixel (&self->frame.y, y);
+      self->lasso_x0 = x;
+      self->lasso_y0 = y;
+      g_array_append_val (self->lasso, dx);
+      g_array_append_val (self->lasso, dy);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -406,6 +496,15 @@ drag_update_cb (GtkGestureDrag *drag,
   if (!self->moved && hypot (ox, oy) < 4)
     return;
   self->moved = TRUE;
+  if (self->lassoing)
+    {
+      double dx = sd_chart_scale_from_pixel (&self->frame.x, self->lasso_x0 + ox);
+      double dy = sd_chart_scale_from_pixel (&self->frame.y, self->lasso_y0 + oy);
+      g_array_append_val (self->lasso, dx);
+      g_array_append_val (self->lasso, dy);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   sd_chart_scale_pan (&xs, ox);
   sd_chart_scale_pan (&ys, oy);
   self->vx0 = xs.d0;
@@ -414,6 +513,45 @@ drag_update_cb (GtkGestureDrag *drag,
   self->vy1 = ys.d1;
   set_zoomed (self, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Even–odd rule: a ray to the right crosses the outline an odd number of times. */
+static gboolean
+inside_lasso (const GArray *lasso,
+              double        x,
+              double        y)
+{
+  guint n = lasso->len / 2;
+  gboolean in = FALSE;
+
+  for (guint i = 0, j = n - 1; i < n; j = i++)
+    {
+      double xi = g_array_index (lasso, double, 2 * i), yi = g_array_index (lasso, double, 2 * i + 1);
+      double xj = g_array_index (lasso, double, 2 * j), yj = g_array_index (lasso, double, 2 * j + 1);
+      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+        in = !in;
+    }
+  return in;
+}
+
+static void
+drag_end_cb (GtkGestureDrag *drag,
+             double          ox,
+             double          oy,
+             SdScatter      *self)
+{
+  if (!self->lassoing)
+    return;
+  self->lassoing = FALSE;
+  g_array_set_size (self->lassoed, 0);
+  if (self->lasso->len >= 6)
+    for (guint i = 0; i < self->n; i++)
+      if (inside_lasso (self->lasso, self->x[i], self->y[i]))
+        g_array_append_val (self->lassoed, i);
+  if (self->lassoed->len == 0)
+    g_array_set_size (self->lasso, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[LASSO_SELECTED], 0, self->lassoed->len);
 }
 
 static void
@@ -498,6 +636,11 @@ sd_scatter_finalize (GObject *object)
   g_free (self->x_title);
   g_free (self->y_title);
   g_free (self->description);
+  g_free (self->note_x);
+  g_free (self->note_y);
+  g_strfreev (self->notes);
+  g_array_unref (self->lasso);
+  g_array_unref (self->lassoed);
   g_clear_object (&self->points_texture);
   sd_chart_frame_clear (&self->frame);
   G_OBJECT_CLASS (sd_scatter_parent_class)->finalize (object);
@@ -550,6 +693,9 @@ sd_scatter_class_init (SdScatterClass *klass)
   signals[POINT_ACTIVATED] =
     g_signal_new ("point-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[LASSO_SELECTED] =
+    g_signal_new ("lasso-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_install_action (widget_class, "chart.reset-view", NULL, view_action);
   gtk_widget_class_install_action (widget_class, "chart.zoom-in", NULL, view_action);
@@ -572,6 +718,8 @@ sd_scatter_init (SdScatter *self)
   self->selected = -1;
   self->hover = -1;
   self->labels = g_new0 (char *, 1);
+  self->lasso = g_array_new (FALSE, FALSE, sizeof (double));
+  self->lassoed = g_array_new (FALSE, FALSE, sizeof (guint));
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_has_tooltip (widget, TRUE);
@@ -589,6 +737,7 @@ sd_scatter_init (SdScatter *self)
   drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
 
   click = gtk_gesture_click_new ();
@@ -635,10 +784,33 @@ sd_scatter_set_points (SdScatter          *self,
     }
   self->hover = -1;
   self->generation++;
+  g_array_set_size (self->lasso, 0);
+  g_array_set_size (self->lassoed, 0);
   if (self->selected >= (int) n)
     self->selected = -1;
   update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const guint *
+sd_scatter_get_lasso (SdScatter *self,
+                      guint     *n)
+{
+  g_return_val_if_fail (SD_IS_SCATTER (self), NULL);
+  *n = self->lassoed->len;
+  return (const guint *) self->lassoed->data;
+}
+
+void
+sd_scatter_lasso_polygon (SdScatter    *self,
+                          const double *xy,
+                          guint         n)
+{
+  g_return_if_fail (SD_IS_SCATTER (self));
+  g_array_set_size (self->lasso, 0);
+  g_array_append_vals (self->lasso, xy, 2 * n);
+  self->lassoing = TRUE;
+  drag_end_cb (NULL, 0, 0, self);
 }
 
 guint
@@ -657,6 +829,27 @@ sd_scatter_set_categories (SdScatter          *self,
   g_strfreev (self->category_names);
   self->category_names = g_strdupv ((char **) names);
   update_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+sd_scatter_set_notes (SdScatter          *self,
+                      const double       *x,
+                      const double       *y,
+                      const char * const *labels,
+                      guint               n)
+{
+  g_return_if_fail (SD_IS_SCATTER (self));
+
+  g_free (self->note_x);
+  g_free (self->note_y);
+  g_strfreev (self->notes);
+  self->note_x = g_memdup2 (x, sizeof (double) * n);
+  self->note_y = g_memdup2 (y, sizeof (double) * n);
+  self->notes = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    self->notes[i] = g_strdup (labels[i]);
+  self->n_notes = n;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

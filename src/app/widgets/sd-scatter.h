@@ -1,8 +1,8 @@
 /* sd-scatter.h — a 2D scatter plot of labelled points in categories
  *
  * For maps of customers (PCA of embeddings) coloured by segment or cluster: axes, a legend
- * of the categories, a hover tooltip with the point's label, "point-activated" on click,
- * scroll to zoom at the pointer, drag to pan, double click to reset.
+ * of the categories, labels at data positions, a hover tooltip with the point's label and category, "point-activated" on click,
+ * scroll to zoom at the pointer, drag to pan, Shift+drag to draw a lasso, double click to reset.
  */
 #pragma once
 
@@ -27,6 +27,13 @@ guint       sd_scatter_get_n_points     (SdScatter          *self);
 /* NULL-terminated category names for the legend (NULL: no legend). */
 void        sd_scatter_set_categories   (SdScatter          *self,
                                          const char * const *names);
+/* Copies @n labels drawn on the plot at data positions (@x, @y), e.g. cluster names at
+ * their centres; n = 0 removes them. */
+void        sd_scatter_set_notes        (SdScatter          *self,
+                                         const double       *x,
+                                         const double       *y,
+                                         const char * const *labels,
+                                         guint               n);
 void        sd_scatter_set_axis_titles  (SdScatter          *self,
                                          const char         *x_title,
                                          const char         *y_title);
@@ -56,6 +63,16 @@ void        sd_scatter_zoom             (SdScatter          *self,
 /* Summary also set as the accessible description. */
 const char *sd_scatter_get_description  (SdScatter          *self);
 
-/* Signal "point-activated" (guint index): a point was clicked. */
+/* The points inside the last lasso (Shift+drag), as indices; empty before one. */
+const guint *sd_scatter_get_lasso       (SdScatter          *self,
+                                         guint              *n);
+/* Selects the points inside the polygon of @n (x, y) pairs in data coordinates, as a lasso
+ * drawn by hand would (for tests and keyboard-free use); emits "lasso-selected". */
+void        sd_scatter_lasso_polygon    (SdScatter          *self,
+                                         const double       *xy,
+                                         guint               n);
+
+/* Signal "point-activated" (guint index): a point was clicked.
+ * Signal "lasso-selected" (guint n_points): a lasso was drawn around n_points points. */
 
 G_END_DECLS

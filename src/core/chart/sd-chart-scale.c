@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sd-chart-scale.h"
+#include "sd-chart-time.h"
 
 /* Beyond these a double's log10 stops being useful for drawing. */
 #define LOG_MIN_EXP (-300.0)
@@ -305,6 +306,11 @@ sd_chart_scale_ticks (const SdChartScale *self,
   g_return_val_if_fail (self != NULL, ticks);
 
   max_ticks = MAX (max_ticks, 2);
+  if (self->kind == SD_CHART_SCALE_TIME)
+    {
+      g_array_unref (ticks);
+      return sd_chart_time_ticks (self->d0, self->d1, max_ticks);
+    }
   if (self->kind == SD_CHART_SCALE_LINEAR)
     {
       linear_ticks (ticks, self->d0, self->d1, max_ticks);

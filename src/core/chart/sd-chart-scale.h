@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef enum {
   SD_CHART_SCALE_LINEAR,
   SD_CHART_SCALE_LOG,
+  SD_CHART_SCALE_TIME,   /* linear over unix seconds, ticked on calendar dates (sd-chart-time.h) */
 } SdChartScaleKind;
 
 typedef struct {

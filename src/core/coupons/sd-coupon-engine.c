@@ -20,6 +20,7 @@ struct _Compiled {
   const SdCondition *cond;
   GArray            *set;       /* int: resolved indices (countries, segments, categories, products) */
   char             **words;     /* tags, lower-case */
+  guint8            *members;   /* in_segment: per customer, 1 when in the audience */
   Compiled          *children;
   guint              n_children;
 };
@@ -141,6 +142,7 @@ compiled_clear (Compiled *c)
   g_free (c->children);
   g_clear_pointer (&c->set, g_array_unref);
   g_strfreev (c->words);
+  g_free (c->members);
   memset (c, 0, sizeof *c);
 }
 
@@ -175,6 +177,15 @@ compile (SdCouponEngine    *engine,
     }
   if (cond->text == NULL)
     return;
+  if (cond->kind == SD_COND_IN_SEGMENT)
+    {
+      /* An audience the shop does not have matches no one, as unknown names do. */
+      const SdFactAudience *a = sd_customer_facts_audience (facts, cond->text);
+      out->members = g_new0 (guint8, MAX (facts->n_customers, 1));
+      for (guint i = 0; a && i < a->customers->len; i++)
+        out->members[g_array_index (a->customers, guint, i)] = 1;
+      return;
+    }
 
   parts = g_strsplit (cond->text, ",", -1);
   out->set = g_array_new (FALSE, FALSE, sizeof (int));
@@ -331,6 +342,8 @@ eval (SdCouponEngine *engine,
       return FALSE;
     case SD_COND_REVIEWS_GIVEN:
       return sd_cmp_op_holds (cond->op, cf->reviews, cond->number);
+    case SD_COND_IN_SEGMENT:
+      return c->members != NULL && c->members[customer];
     default:
       return FALSE;
     }

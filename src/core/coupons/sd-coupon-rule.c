@@ -14,7 +14,7 @@ static const char *const cond_names[SD_N_COND_KINDS] = {
   "all", "any", "not", "segment", "country", "recency_days", "order_count",
   "lifetime_spend", "average_order", "first_order", "predicted_interest",
   "cart_subtotal", "cart_items", "cart_product", "cart_category", "cart_tag",
-  "bought_category", "reviews_given",
+  "bought_category", "reviews_given", "in_segment",
 };
 
 static const char *const op_names[SD_N_OPS] = { ">=", ">", "<=", "<", "==" };
@@ -50,6 +50,8 @@ sd_cond_kind_from_string (const char *name,
                           SdCondKind *out)
 {
   int i;
+  if (g_strcmp0 (name, "in_audience") == 0)
+    name = "in_segment";   /* the UI calls saved segments audiences */
   if (!lookup_name (cond_names, SD_N_COND_KINDS, name, &i))
     return FALSE;
   *out = i;
@@ -126,6 +128,7 @@ takes_text (SdCondKind kind)
     case SD_COND_CART_CATEGORY:
     case SD_COND_CART_TAG:
     case SD_COND_BOUGHT_CATEGORY:
+    case SD_COND_IN_SEGMENT:
       return TRUE;
     default:
       return FALSE;
@@ -317,6 +320,7 @@ validate_condition (const SdCondition *cond,
                        _("The condition “%s” needs a value (which %s?)"), name,
                        cond->kind == SD_COND_COUNTRY ? _("countries") :
                        cond->kind == SD_COND_SEGMENT ? _("segments") :
+                       cond->kind == SD_COND_IN_SEGMENT ? _("saved audience") :
                        cond->kind == SD_COND_CART_PRODUCT ? _("products") :
                        cond->kind == SD_COND_CART_TAG ? _("tags") : _("categories"));
           return FALSE;
@@ -1061,6 +1065,9 @@ describe_condition (GString           *out,
       return;
     case SD_COND_COUNTRY:
       g_string_append_printf (out, "country is %s", cond->text);
+      return;
+    case SD_COND_IN_SEGMENT:
+      g_string_append_printf (out, "in audience %s", cond->text);
       return;
     case SD_COND_RECENCY_DAYS:
       g_string_append_printf (out, "last order %s %g days ago", op, cond->number);

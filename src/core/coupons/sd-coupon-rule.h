@@ -30,6 +30,7 @@ typedef enum {
   SD_COND_CART_TAG,          /* text: tags */
   SD_COND_BOUGHT_CATEGORY,   /* has bought in one of the categories in text */
   SD_COND_REVIEWS_GIVEN,     /* reviews written <op> number */
+  SD_COND_IN_SEGMENT,        /* text: a saved audience's name or id (sd-audience.h); alias "in_audience" */
   SD_N_COND_KINDS
 } SdCondKind;
 

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sd-audience.h"
 #include "sd-customer-facts.h"
 #include "sd-error.h"
 #include "sd-figures.h"
@@ -27,6 +28,7 @@ sd_customer_facts_free (SdCustomerFacts *facts)
   g_clear_pointer (&facts->customer_index, g_hash_table_unref);
   g_clear_pointer (&facts->product_index, g_hash_table_unref);
   g_clear_pointer (&facts->product_by_ext, g_hash_table_unref);
+  g_clear_pointer (&facts->audiences, g_ptr_array_unref);
   g_free (facts);
 }
 
@@ -269,6 +271,51 @@ load_reviews (SdCustomerFacts *facts,
   return TRUE;
 }
 
+static void
+fact_audience_free (SdFactAudience *a)
+{
+  g_free (a->name);
+  g_array_unref (a->customers);
+  g_free (a);
+}
+
+/* Saved audiences with their members, for the in_segment condition. */
+static gboolean
+load_audiences (SdCustomerFacts  *facts,
+                SdStore          *store,
+                GError          **error)
+{
+  g_autoptr(GPtrArray) list = sd_audience_list (store, error);
+
+  facts->audiences = g_ptr_array_new_with_free_func ((GDestroyNotify) fact_audience_free);
+  if (list == NULL)
+    return FALSE;
+  for (guint i = 0; i < list->len; i++)
+    {
+      SdAudience *a = g_ptr_array_index (list, i);
+      g_autoptr(GArray) ids = sd_audience_members (store, a->id, error);
+      SdFactAudience *fa;
+
+      if (ids == NULL)
+        return FALSE;
+      fa = g_new0 (SdFactAudience, 1);
+      fa->id = a->id;
+      fa->name = g_strdup (a->name);
+      fa->customers = g_array_new (FALSE, FALSE, sizeof (guint));
+      for (guint m = 0; m < ids->len; m++)
+        {
+          int index = sd_customer_facts_find (facts, g_array_index (ids, gint64, m));
+          if (index >= 0)
+            {
+              guint u = (guint) index;
+              g_array_append_val (fa->customers, u);
+            }
+        }
+      g_ptr_array_add (facts->audiences, fa);
+    }
+  return TRUE;
+}
+
 SdCustomerFacts *
 sd_customer_facts_load (SdStore       *store,
                         GCancellable  *cancellable,
@@ -298,7 +345,8 @@ sd_customer_facts_load (SdStore       *store,
   facts->n_category_words = MAX (1, (facts->categories->len + 63) / 64);
   facts->bought = g_new0 (guint64, (gsize) MAX (facts->n_customers, 1) * facts->n_category_words);
   if (!load_orders (facts, store, cancellable, error) ||
-      !load_reviews (facts, store, error))
+      !load_reviews (facts, store, error) ||
+      !load_audiences (facts, store, error))
     {
       sd_store_rollback (store);
       return NULL;
@@ -325,6 +373,32 @@ sd_customer_facts_load (SdStore       *store,
     facts->shipping_cents = shipping ? g_ascii_strtoll (shipping, NULL, 10) : 495;
   }
   return g_steal_pointer (&facts);
+}
+
+const SdFactAudience *
+sd_customer_facts_audience (SdCustomerFacts *facts,
+                            const char      *key)
+{
+  g_autofree char *clean = g_strstrip (g_strdup (key ? key : ""));
+  char *end = NULL;
+  gint64 id;
+
+  for (guint i = 0; facts->audiences && i < facts->audiences->len; i++)
+    {
+      SdFactAudience *a = g_ptr_array_index (facts->audiences, i);
+      if (g_utf8_collate (a->name, clean) == 0 || g_ascii_strcasecmp (a->name, clean) == 0)
+        return a;
+    }
+  id = g_ascii_strtoll (clean, &end, 10);
+  if (end == clean || *end != '\0')
+    return NULL;
+  for (guint i = 0; facts->audiences && i < facts->audiences->len; i++)
+    {
+      SdFactAudience *a = g_ptr_array_index (facts->audiences, i);
+      if (a->id == id)
+        return a;
+    }
+  return NULL;
 }
 
 int

@@ -64,7 +64,14 @@ typedef struct {
   GHashTable     *customer_index; /* customers.id → index + 1 */
   GHashTable     *product_index;  /* products.id → index + 1 */
   GHashTable     *product_by_ext; /* external id → index + 1 */
+  GPtrArray      *audiences;      /* SdFactAudience * (sd-audience.h), for "in_segment" */
 } SdCustomerFacts;
+
+typedef struct {
+  gint64  id;
+  char   *name;
+  GArray *customers;              /* guint: indices into SdCustomerFacts.customers */
+} SdFactAudience;
 
 SdCustomerFacts *sd_customer_facts_load        (SdStore         *store,
                                                 GCancellable    *cancellable,
@@ -78,6 +85,10 @@ int              sd_customer_facts_find_product (SdCustomerFacts *facts,
                                                  const char      *external_id);
 int              sd_customer_facts_category    (SdCustomerFacts *facts,
                                                 const char      *name);
+/* The saved audience called @key (any case), else numbered @key; NULL when none. Its
+ * members as indices of customers. */
+const SdFactAudience *sd_customer_facts_audience (SdCustomerFacts *facts,
+                                                  const char      *key);
 gboolean         sd_customer_facts_has_bought  (SdCustomerFacts *facts,
                                                 guint            customer,
                                                 int              category);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-error.h"
 #include "sd-figures.h"
 #include "sd-product-text.h"
 #include "sd-shop-summary.h"
@@ -29,12 +30,69 @@ import_record_free (SdImportRecord *record)
   g_free (record);
 }
 
+static void
+currency_figures_free (SdCurrencyFigures *figures)
+{
+  g_free (figures->currency);
+  g_free (figures);
+}
+
+const char *
+sd_range_kind_to_string (SdRangeKind kind)
+{
+  static const char *const names[] = { "all", "last-30-days", "last-90-days", "last-12-months", "custom" };
+
+  g_return_val_if_fail (kind <= SD_RANGE_CUSTOM, NULL);
+  return names[kind];
+}
+
+char *
+sd_range_to_string (const SdRange *range)
+{
+  g_autofree char *first = NULL, *last = NULL;
+
+  g_return_val_if_fail (range != NULL && range->kind <= SD_RANGE_CUSTOM, NULL);
+
+  if (range->kind != SD_RANGE_CUSTOM)
+    return g_strdup (sd_range_kind_to_string (range->kind));
+  first = sd_time_format_iso_date (range->from);
+  last = sd_time_format_iso_date (range->to - 1);
+  return g_strdup_printf ("%s..%s", first, last);
+}
+
+gboolean
+sd_range_from_string (const char *text,
+                      SdRange    *range)
+{
+  g_auto(GStrv) days = NULL;
+  gint64 first, last;
+
+  g_return_val_if_fail (range != NULL, FALSE);
+
+  if (text == NULL)
+    return FALSE;
+  for (SdRangeKind kind = SD_RANGE_ALL; kind < SD_RANGE_CUSTOM; kind++)
+    if (g_str_equal (text, sd_range_kind_to_string (kind)))
+      {
+        *range = (SdRange) { kind, 0, 0 };
+        return TRUE;
+      }
+  days = g_strsplit (text, "..", 3);
+  if (g_strv_length (days) != 2 ||
+      !sd_time_parse_iso_date (days[0], &first) || !sd_time_parse_iso_date (days[1], &last) || last < first)
+    return FALSE;
+  *range = (SdRange) { SD_RANGE_CUSTOM, first, last + SD_SECONDS_PER_DAY };
+  return TRUE;
+}
+
 void
 sd_shop_summary_free (SdShopSummary *summary)
 {
   if (summary == NULL)
     return;
   g_free (summary->currency);
+  g_clear_pointer (&summary->currencies, g_ptr_array_unref);
+  g_clear_pointer (&summary->series, g_array_unref);
   g_clear_pointer (&summary->top_by_revenue, g_ptr_array_unref);
   g_clear_pointer (&summary->top_by_units, g_ptr_array_unref);
   g_clear_pointer (&summary->recent_imports, g_ptr_array_unref);
@@ -51,6 +109,22 @@ sd_shop_summary_is_empty (const SdShopSummary *summary)
   for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
     events += summary->counts.events[k];
   return summary->counts.customers + summary->counts.products + summary->counts.orders + events == 0;
+}
+
+/* The currency an order's amounts are in, as the figures group them: its own code in upper
+ * case, or the shop's (bound as @shop, upper case, "" for none) when it names none. */
+#define ORDER_CURRENCY(o, shop) "upper(coalesce(nullif(trim(" o ".currency), ''), " shop "))"
+
+/* ?1, ?2: the period [from, to); ?3: the shop's currency in upper case, "" for none. */
+static void
+bind_period (SdStmt     *stmt,
+             gint64      from,
+             gint64      to,
+             const char *currency)
+{
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  sqlite3_bind_text (stmt, 3, currency ? currency : "", -1, SQLITE_TRANSIENT);
 }
 
 /* ---- Top products ---------------------------------------------------------------- */
@@ -143,18 +217,29 @@ load_top_products (SdStore        *store,
                    GCancellable   *cancellable,
                    GError        **error)
 {
+#define TOP_PRODUCTS(currency_test) \
+  "SELECT l.product_id, sum(" SD_SQL_LINE_REVENUE ("l") "), sum(l.quantity)" \
+  " FROM order_lines l NOT INDEXED JOIN orders o ON o.id = l.order_id" \
+  " JOIN products p ON p.id = l.product_id" \
+  " WHERE " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") \
+  "   AND o.placed_at >= ?1 AND o.placed_at < ?2" currency_test \
+  " GROUP BY l.product_id"
+  /* Testing every line's currency costs half as much again as the rest: only a shop that
+   * sells in several needs it. */
+  gboolean several = summary->currencies->len > 1;
   g_autoptr(SdStmt) stmt =
-    sd_store_prepare (store,
-                      "SELECT l.product_id, sum(" SD_SQL_LINE_REVENUE ("l") "), sum(l.quantity)"
-                      " FROM order_lines l NOT INDEXED JOIN orders o ON o.id = l.order_id"
-                      " JOIN products p ON p.id = l.product_id"
-                      " WHERE " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
-                      " GROUP BY l.product_id", error);
+    several ? sd_store_prepare (store, TOP_PRODUCTS (" AND " ORDER_CURRENCY ("o", "?3") " = ?3"), error)
+            : sd_store_prepare (store, TOP_PRODUCTS (""), error);
+#undef TOP_PRODUCTS
   g_autoptr(GArray) sums = g_array_new (FALSE, FALSE, sizeof (ProductSums));
   int rc;
 
   if (stmt == NULL)
     return FALSE;
+  sqlite3_bind_int64 (stmt, 1, summary->from);
+  sqlite3_bind_int64 (stmt, 2, summary->to);
+  if (several)
+    sqlite3_bind_text (stmt, 3, summary->currency ? summary->currency : "", -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       ProductSums p = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
@@ -210,20 +295,25 @@ load_currency (SdStore        *store,
                GError        **error)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-                                             "SELECT currency FROM orders WHERE currency IS NOT NULL"
+                                             "SELECT currency FROM orders WHERE trim(currency) <> ''"
                                              " GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1",
                                              error);
+  g_autofree char *code = NULL;
   int rc;
 
   /* The shop's own setting first (imports record it): one currency on every page. */
-  if ((summary->currency = sd_shop_currency (store)))
-    return TRUE;
-  if (stmt == NULL)
-    return FALSE;
-  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    summary->currency = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  else if (rc != SQLITE_DONE)
-    return sd_store_fail (store, _("Could not count"), error);
+  if (!(code = sd_shop_currency (store)))
+    {
+      if (stmt == NULL)
+        return FALSE;
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      else if (rc != SQLITE_DONE)
+        return sd_store_fail (store, _("Could not count"), error);
+    }
+  /* Orders are grouped by their code in upper case; the shop's is named the same way. */
+  if (code && *g_strstrip (code))
+    summary->currency = g_ascii_strup (code, -1);
   return TRUE;
 }
 
@@ -258,6 +348,274 @@ load_recent_imports (SdStore        *store,
   return TRUE;
 }
 
+/* ---- The range and its figures ------------------------------------------------------ */
+
+static gboolean
+load_order_span (SdStore        *store,
+                 SdShopSummary  *summary,
+                 GError        **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store,
+                      "SELECT min(o.placed_at), max(o.placed_at) FROM orders o WHERE " SD_SQL_ORDER_IS_SALE ("o")
+                      " AND EXISTS (SELECT 1 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
+                      "             WHERE l.order_id = o.id AND l.quantity > 0"
+                      "               AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ")", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return sd_store_fail (store, _("Could not count"), error);
+  summary->first_order_at = sqlite3_column_int64 (stmt, 0);
+  summary->newest_order_at = sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}
+
+/* The relative ranges end with the day of the newest counted order; the previous period
+ * is the one of the same length just before. */
+static gboolean
+resolve_range (SdShopSummary  *summary,
+               const SdRange  *range,
+               GError        **error)
+{
+  gboolean has_orders = summary->newest_order_at != 0 || summary->first_order_at != 0;
+  gint64 end = sd_time_bucket_next (SD_TIME_BUCKET_DAY, summary->newest_order_at);
+
+  summary->range_kind = range->kind;
+  summary->from = G_MININT64;
+  summary->to = G_MAXINT64;
+  switch (range->kind)
+    {
+    case SD_RANGE_ALL:
+      break;
+    case SD_RANGE_LAST_30_DAYS:
+    case SD_RANGE_LAST_90_DAYS:
+      if (has_orders)
+        {
+          summary->to = end;
+          summary->from = end - (range->kind == SD_RANGE_LAST_30_DAYS ? 30 : 90) * SD_SECONDS_PER_DAY;
+        }
+      break;
+    case SD_RANGE_LAST_12_MONTHS:
+      if (has_orders)
+        {
+          summary->to = end;
+          summary->from = sd_time_add_months (end, -12);
+        }
+      break;
+    case SD_RANGE_CUSTOM:
+    default:
+      if (range->from >= range->to)
+        {
+          g_set_error_literal (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                               _("The range ends before it starts: choose a last day on or after the first"));
+          return FALSE;
+        }
+      summary->from = range->from;
+      summary->to = range->to;
+      break;
+    }
+  summary->has_previous = summary->from != G_MININT64 && summary->to != G_MAXINT64;
+  if (summary->has_previous)
+    {
+      summary->previous_to = summary->from;
+      summary->previous_from = summary->from - (summary->to - summary->from);
+    }
+
+  /* What the page and the chart show: the range, cut to the days that have orders. */
+  summary->shown_from = summary->from != G_MININT64 ? summary->from
+                        : sd_time_bucket_floor (SD_TIME_BUCKET_DAY, summary->first_order_at);
+  summary->shown_to = summary->to != G_MAXINT64 ? summary->to : end;
+  if (summary->shown_to < summary->shown_from || (!has_orders && summary->from == G_MININT64))
+    summary->shown_to = summary->shown_from;
+  summary->bucket = sd_time_bucket_for_span (summary->shown_to - summary->shown_from);
+  return TRUE;
+}
+
+static SdCurrencyFigures *
+currency_figures (SdShopSummary *summary,
+                  const char    *currency)
+{
+  SdCurrencyFigures *figures;
+
+  for (guint i = 0; i < summary->currencies->len; i++)
+    {
+      figures = g_ptr_array_index (summary->currencies, i);
+      if (g_strcmp0 (figures->currency, currency) == 0)
+        return figures;
+    }
+  figures = g_new0 (SdCurrencyFigures, 1);
+  figures->currency = g_strdup (currency);
+  g_ptr_array_add (summary->currencies, figures);
+  return figures;
+}
+
+static void
+finish_figures (SdFigures *f)
+{
+  /* Revenue and the orders it came from are counted the same way (sd-figures.h). */
+  f->average_order_cents = f->orders_counted > 0
+                           ? (gint64) llround ((double) f->revenue_cents / f->orders_counted)
+                           : 0;
+}
+
+static int
+by_revenue_then_code (gconstpointer a,
+                      gconstpointer b)
+{
+  const SdCurrencyFigures *x = *(SdCurrencyFigures **) a, *y = *(SdCurrencyFigures **) b;
+
+  if (x->now.revenue_cents != y->now.revenue_cents)
+    return x->now.revenue_cents > y->now.revenue_cents ? -1 : 1;
+  return g_strcmp0 (x->currency, y->currency);
+}
+
+/* The bucket of the series @t falls in, or NULL beyond the buckets shown (a cancellation
+ * after the newest order of an open range). The buckets are sorted: bisection. */
+static SdShopBucket *
+bucket_of (SdShopSummary *summary,
+           gint64         t)
+{
+  SdShopBucket *first = (SdShopBucket *) (void *) summary->series->data;
+  gint64 start = sd_time_bucket_floor (summary->bucket, t);
+  guint lo = 0, hi = summary->series->len;
+
+  if (hi == 0)
+    return NULL;
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+      if (first[mid].start <= start)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return first[lo].start == start ? &first[lo] : NULL;
+}
+
+/* Each currency's figures in the range and the period before, and the range's series in
+ * the shop's currency, from one pass over their orders: SQLite sums each order's lines as
+ * SD_SQL_LINE_COUNTS says and tells whether it is counted (a sale with a positive
+ * merchandise line); its customer is then active. */
+static gboolean
+load_figures (SdStore        *store,
+              SdShopSummary  *summary,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+#define COUNTS SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store,
+                      "SELECT " ORDER_CURRENCY ("o", "?3") ", o.customer_id, o.placed_at,"
+                      "       sum(CASE WHEN " COUNTS " THEN " SD_SQL_LINE_REVENUE ("l") " ELSE 0 END),"
+                      "       sum(CASE WHEN " COUNTS " THEN l.quantity ELSE 0 END),"
+                      "       (" SD_SQL_ORDER_IS_SALE ("o") ")"
+                      "        AND max(l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ")"
+                      " FROM orders o JOIN order_lines l ON l.order_id = o.id"
+                      " LEFT JOIN products p ON p.id = l.product_id"
+                      " WHERE o.placed_at >= ?1 AND o.placed_at < ?2"
+                      " GROUP BY o.id", error);
+#undef COUNTS
+  /* SdCurrencyFigures → the customer ids active in it, now and before */
+  g_autoptr(GHashTable) active_now = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  g_autoptr(GHashTable) active_before = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  SdCurrencyFigures *main = NULL;
+  guint rows = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_period (stmt, summary->has_previous ? summary->previous_from : summary->from, summary->to,
+               summary->currency);
+
+  for (gint64 t = sd_time_bucket_floor (summary->bucket, summary->shown_from); t < summary->shown_to;
+       t = sd_time_bucket_next (summary->bucket, t))
+    {
+      SdShopBucket bucket = { t, 0, 0 };
+      g_array_append_val (summary->series, bucket);
+    }
+
+  /* The shop's currency always has its figures, even when nothing sold in it. */
+  if (summary->currency)
+    main = currency_figures (summary, summary->currency);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *code = (const char *) sqlite3_column_text (stmt, 0);
+      SdCurrencyFigures *figures = currency_figures (summary, code && *code ? code : NULL);
+      gint64 placed_at = sqlite3_column_int64 (stmt, 2);
+      gboolean before = placed_at < summary->from;
+      SdFigures *f = before ? &figures->before : &figures->now;
+      gint64 revenue = sqlite3_column_int64 (stmt, 3);
+      gboolean counted = sqlite3_column_int (stmt, 5) != 0;
+
+      f->revenue_cents += revenue;
+      f->units += sqlite3_column_int64 (stmt, 4);
+      if (counted)
+        {
+          GHashTable *sets = before ? active_before : active_now;
+          GHashTable *customers = g_hash_table_lookup (sets, figures);
+
+          f->orders_counted++;
+          if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+            {
+              gint64 id = sqlite3_column_int64 (stmt, 1);
+
+              if (customers == NULL)
+                g_hash_table_insert (sets, figures,
+                                     (customers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL)));
+              if (!g_hash_table_contains (customers, &id))
+                g_hash_table_add (customers, g_memdup2 (&id, sizeof id));
+            }
+        }
+      if (!before && figures == main)
+        {
+          SdShopBucket *bucket = bucket_of (summary, placed_at);
+
+          if (bucket)
+            {
+              bucket->revenue_cents += revenue;
+              bucket->orders_counted += counted;
+            }
+        }
+      if (++rows % 4096 == 0 && g_cancellable_is_cancelled (cancellable))
+        break;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return sd_store_fail (store, _("Could not count"), error);
+
+  for (guint i = 0; i < summary->currencies->len; i++)
+    {
+      SdCurrencyFigures *figures = g_ptr_array_index (summary->currencies, i);
+      GHashTable *now = g_hash_table_lookup (active_now, figures);
+      GHashTable *before = g_hash_table_lookup (active_before, figures);
+
+      figures->now.customers_active = now ? g_hash_table_size (now) : 0;
+      figures->before.customers_active = before ? g_hash_table_size (before) : 0;
+      finish_figures (&figures->now);
+      finish_figures (&figures->before);
+    }
+  /* The shop's currency first, the others by what they earned. */
+  if (main)
+    g_ptr_array_steal_index (summary->currencies, 0);
+  g_ptr_array_sort (summary->currencies, by_revenue_then_code);
+  if (main)
+    g_ptr_array_insert (summary->currencies, 0, main);
+  return TRUE;
+}
+
+const SdCurrencyFigures *
+sd_shop_summary_main (const SdShopSummary *summary)
+{
+  static const SdCurrencyFigures none = { 0 };
+
+  g_return_val_if_fail (summary != NULL, &none);
+  if (summary->currencies == NULL || summary->currencies->len == 0)
+    return &none;
+  return g_ptr_array_index (summary->currencies, 0);
+}
+
 SdShopSummary *
 sd_shop_summary_load (SdStore       *store,
                       guint          top_n,
@@ -265,29 +623,44 @@ sd_shop_summary_load (SdStore       *store,
                       GCancellable  *cancellable,
                       GError       **error)
 {
+  return sd_shop_summary_load_range (store, NULL, top_n, n_imports, cancellable, error);
+}
+
+SdShopSummary *
+sd_shop_summary_load_range (SdStore        *store,
+                            const SdRange  *range,
+                            guint           top_n,
+                            guint           n_imports,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  static const SdRange all_time = { SD_RANGE_ALL, 0, 0 };
   g_autoptr(SdShopSummary) summary = g_new0 (SdShopSummary, 1);
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
+  g_return_val_if_fail (range == NULL || range->kind <= SD_RANGE_CUSTOM, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   summary->top_by_revenue = g_ptr_array_new_with_free_func ((GDestroyNotify) top_product_free);
   summary->top_by_units = g_ptr_array_new_with_free_func ((GDestroyNotify) top_product_free);
   summary->recent_imports = g_ptr_array_new_with_free_func ((GDestroyNotify) import_record_free);
+  summary->currencies = g_ptr_array_new_with_free_func ((GDestroyNotify) currency_figures_free);
+  summary->series = g_array_new (FALSE, FALSE, sizeof (SdShopBucket));
 
-  if (!sd_store_get_stats (store, &summary->counts, error))
+  if (!sd_store_get_stats (store, &summary->counts, error) ||
+      !load_currency (store, summary, error) ||
+      !load_order_span (store, summary, error) ||
+      !resolve_range (summary, range ? range : &all_time, error))
     return NULL;
-  /* Revenue and the orders it came from are counted the same way (sd-figures.h): net
-   * merchandise sales over the sales with a merchandise line, rounded to the cent. */
-  summary->average_order_cents = summary->counts.orders_counted > 0
-                                 ? (gint64) llround ((double) summary->counts.revenue_cents / summary->counts.orders_counted)
-                                 : 0;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  if (!load_figures (store, summary, cancellable, error))
+    return NULL;
+
   if (!count (store, "SELECT count(DISTINCT country) FROM customers", &summary->countries, error) ||
-      !count (store, "SELECT count(DISTINCT category) FROM products", &summary->categories, error) ||
-      !load_currency (store, summary, error))
+      !count (store, "SELECT count(DISTINCT category) FROM products", &summary->categories, error))
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;

@@ -38,4 +38,14 @@ double sd_cluster_purity       (const guint  *clusters,
                                 const guint  *classes,
                                 gsize         n);
 
+/* Mean silhouette of @labels (k clusters) over at most @max_sample rows of @data (n × d),
+ * every row counting in the distances: 1 for tight, well separated clusters, 0 for
+ * overlapping ones. */
+double sd_cluster_silhouette   (const double  *data,
+                                gsize          n,
+                                guint          d,
+                                const guint   *labels,
+                                guint          k,
+                                gsize          max_sample);
+
 G_END_DECLS

@@ -10,7 +10,7 @@
 #include "sd-customer-map.h"
 #include "sd-error.h"
 #include "sd-interactions.h"
-#include "sd-json.h"
+#include "sd-embed.h"
 #include "sd-model-store.h"
 #include "sd-pca.h"
 #include "sd-seriation.h"
@@ -19,7 +19,14 @@
 #define DEFAULT_POINTS 3000
 /* Categories shown by name on the map; the rest are grouped as "other". */
 #define MAX_CATEGORIES 8
-#define DEFAULT_CLUSTERS 6
+#define MIN_CLUSTERS 2
+#define MAX_CLUSTERS 12
+/* Rows the silhouette is measured on, when choosing k: enough to rank the k's, few enough
+ * that trying eleven of them takes about a second on a few thousand customers. */
+#define SILHOUETTE_SAMPLE 600
+/* Neighbours kept by the layout, and counted by the recall that compares the maps. */
+#define LAYOUT_NEIGHBOURS 15
+#define RECALL_NEIGHBOURS 10
 
 static void
 colouring_free (SdCustomerColouring *c)
@@ -38,7 +45,14 @@ sd_customer_map_free (SdCustomerMap *map)
   g_free (map->similarity);
   g_strfreev (map->similar_labels);
   g_strfreev (map->similar_ids);
+  g_free (map->similar_clusters);
   g_free (map->x);
+  g_free (map->pca_xy);
+  g_free (map->layout_xy);
+  g_free (map->model);
+  g_free (map->customer_ids);
+  g_free (map->customer_cluster);
+  g_free (map->factors);
   g_free (map->y);
   g_strfreev (map->labels);
   g_strfreev (map->external_ids);
@@ -65,7 +79,6 @@ typedef struct {
   char *name;
   char *country;
   char *segment;
-  int   taste_group;   /* -1: none */
 } Customer;
 
 static void
@@ -84,7 +97,7 @@ read_customer (SdStore   *store,
                GError   **error)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-    "SELECT external_id, name, country, segment, taste_group FROM customers WHERE id = ?1", error);
+    "SELECT external_id, name, country, segment FROM customers WHERE id = ?1", error);
   int rc;
 
   if (!stmt)
@@ -97,14 +110,12 @@ read_customer (SdStore   *store,
       out->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       out->country = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       out->segment = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      out->taste_group = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? -1 : sqlite3_column_int (stmt, 4);
       return TRUE;
     }
   if (rc == SQLITE_DONE)
     {
       /* A matrix built a moment ago; the customer was deleted meanwhile. */
       out->external_id = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-      out->taste_group = -1;
       return TRUE;
     }
   return sd_store_fail (store, _("Could not read a customer"), error);
@@ -180,30 +191,6 @@ colouring_from_strings (const char  *id,
   return c;
 }
 
-/* The demo shop's setting "demo.taste_groups": [{"id": 0, "name": "Home cooks"}, …]. */
-static char **
-taste_group_names (SdStore *store,
-                   guint    n_groups)
-{
-  g_autofree char *json = sd_store_get_setting (store, "demo.taste_groups");
-  g_autoptr(SdJsonNode) root = json ? sd_json_parse (json, -1, "demo.taste_groups", NULL) : NULL;
-  char **names = g_new0 (char *, n_groups + 1);
-
-  for (guint i = 0; root && i < sd_json_node_get_length (root); i++)
-    {
-      SdJsonNode *group = sd_json_node_get_element (root, i);
-      SdJsonNode *id = sd_json_node_get_member (group, "id");
-      const char *name = sd_json_node_get_member_string (group, "name");
-      double g = id ? sd_json_node_get_number (id) : -1;
-      if (name && g >= 0 && g < n_groups && names[(guint) g] == NULL)
-        names[(guint) g] = g_strdup (name);
-    }
-  for (guint g = 0; g < n_groups; g++)
-    if (!names[g])
-      names[g] = g_strdup_printf ("%u", g + 1);
-  return names;
-}
-
 static int
 compare_activity (gconstpointer a,
                   gconstpointer b,
@@ -247,6 +234,7 @@ compute_similarity (SdCustomerMap  *map,
                     guint           n,
                     char          **labels,
                     char          **ids,
+                    const guint    *clusters,
                     GCancellable   *cancellable,
                     GError        **error)
 {
@@ -270,14 +258,25 @@ compute_similarity (SdCustomerMap  *map,
         }
     }
   sd_seriation_order (sim, n, order);
+  /* Clusters as contiguous blocks, in id order, each keeping the seriated order inside
+   * it: the heatmap can then name its blocks. Insertion sort is stable. */
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && clusters[order[j - 1]] > clusters[order[j]]; j--)
+      {
+        guint t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
 
   map->n_similar = n;
   map->similar_mean = n > 1 ? total / ((double) n * (n - 1)) : NAN;
   map->similarity = g_new (double, (gsize) n * n);
   map->similar_labels = g_new0 (char *, n + 1);
   map->similar_ids = g_new0 (char *, n + 1);
+  map->similar_clusters = g_new (guint, n);
   for (guint a = 0; a < n; a++)
     {
+      map->similar_clusters[a] = clusters[order[a]];
       for (guint b = 0; b < n; b++)
         map->similarity[(gsize) a * n + b] = sim[(gsize) order[a] * n + order[b]];
       map->similar_labels[a] = g_strdup (labels[order[a]]);
@@ -294,10 +293,11 @@ get_als (SdStore         *store,
          SdJob           *job,
          GCancellable    *cancellable,
          gboolean        *trained,
+         gint64          *model_id,
          GError         **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autoptr(SdRecommender) model = use_stored ? sd_model_store_load (store, "als", m, NULL, &local) : NULL;
+  g_autoptr(SdRecommender) model = use_stored ? sd_model_store_load (store, "als", m, model_id, &local) : NULL;
   SdFitContext context = { NULL, cancellable, NULL, NULL };
   /* Strongly regularised, with mild confidence: on the demo shop these factors separate
    * the planted taste groups (adjusted Rand index about 0.8 against 0.1 for the
@@ -330,11 +330,57 @@ get_als (SdStore         *store,
   return g_steal_pointer (&model);
 }
 
+/* Cluster ids by size, largest first, ties by the smallest customer id in the cluster:
+ * the same clustering always gets the same numbers, whatever k-means called them. */
+static void
+number_by_size (guint        *labels,
+                const gint64 *ids,
+                gsize         n,
+                guint         k)
+{
+  g_autofree gsize *size = g_new0 (gsize, k);
+  g_autofree gint64 *first = g_new (gint64, k);
+  g_autofree guint *rank = g_new (guint, k);
+  g_autofree guint *by_rank = g_new (guint, k);
+
+  for (guint c = 0; c < k; c++)
+    {
+      first[c] = G_MAXINT64;
+      by_rank[c] = c;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      size[labels[i]]++;
+      first[labels[i]] = MIN (first[labels[i]], ids[i]);
+    }
+  for (guint i = 1; i < k; i++)
+    for (guint j = i; j > 0; j--)
+      {
+        guint a = by_rank[j - 1], b = by_rank[j];
+        if (size[a] > size[b] || (size[a] == size[b] && first[a] <= first[b]))
+          break;
+        by_rank[j - 1] = b;
+        by_rank[j] = a;
+      }
+  for (guint r = 0; r < k; r++)
+    rank[by_rank[r]] = r;
+  for (gsize i = 0; i < n; i++)
+    labels[i] = rank[labels[i]];
+}
+
+static void
+layout_progress (double   fraction,
+                 gpointer user_data)
+{
+  sd_job_set_progress (user_data, 0.7 + 0.25 * fraction, _("Laying out the map so that neighbours stay near"));
+}
+
 SdCustomerMap *
 sd_customer_map_compute (SdStore       *store,
                          guint          max_similar,
                          guint          max_points,
                          gboolean       use_stored,
+                         guint          k,
                          SdJob         *job,
                          GCancellable  *cancellable,
                          GError       **error)
@@ -344,19 +390,17 @@ sd_customer_map_compute (SdStore       *store,
   g_autoptr(SdRecommender) als = NULL;
   g_autofree guint *users = NULL;
   g_autofree Customer *customers = NULL;
-  g_autofree double *factors = NULL;
-  g_autofree double *xy = NULL;
   g_autofree guint *clusters = NULL;
   g_autofree char **countries = NULL;
   g_autofree char **segments = NULL;
   SdInteractionWeights weights;
   const double *uf;
-  guint n_active = 0, n_points, n_similar, n_users, k, max_group = 0;
-  gboolean any_group = FALSE;
+  guint n_active = 0, n_points = 0, n_similar, n_users, nf;
+  gint64 model_id = 0;
   gboolean ok = FALSE;
 
   map->colourings = g_ptr_array_new_with_free_func ((GDestroyNotify) colouring_free);
-  map->ari = map->purity = NAN;
+  map->recall_pca = map->recall_layout = NAN;
   max_similar = max_similar ? max_similar : DEFAULT_SIMILAR;
   max_points = max_points ? max_points : DEFAULT_POINTS;
 
@@ -372,11 +416,83 @@ sd_customer_map_compute (SdStore       *store,
       users[n_active++] = u;
   map->n_customers = n_active;
   if (n_active < 3)
-    return g_steal_pointer (&map);   /* nothing to map: the caller shows an empty state */
+    {
+      map->n_customers = 0;
+      return g_steal_pointer (&map);   /* nothing to map: the caller shows an empty state */
+    }
   g_qsort_with_data (users, n_active, sizeof (guint), compare_activity, m);
+
+  if (!(als = get_als (store, m, use_stored, job, cancellable, &map->trained_als, &model_id, error)))
+    return NULL;
+  map->model = map->trained_als ? g_strdup ("map") : g_strdup_printf ("als:%" G_GINT64_FORMAT, model_id);
+  uf = sd_als_get_user_factors (SD_ALS (als), &n_users, &map->n_factors);
+  if (!uf || n_users != m->n_users || map->n_factors < 2)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   _("The ALS model has no usable customer factors; train it again on the Training page"));
+      return NULL;
+    }
+  nf = map->n_factors;
+
+  /* Direction, not length: length mostly says how active a customer is. */
+  map->customer_ids = g_new (gint64, n_active);
+  map->factors = g_new (double, (gsize) n_active * nf);
+  for (guint i = 0; i < n_active; i++)
+    {
+      const double *row = uf + (gsize) users[i] * nf;
+      double norm = 0;
+      map->customer_ids[i] = m->user_ids[users[i]];
+      for (guint f = 0; f < nf; f++)
+        norm += row[f] * row[f];
+      norm = norm > 0 ? sqrt (norm) : 1;
+      for (guint f = 0; f < nf; f++)
+        map->factors[(gsize) i * nf + f] = row[f] / norm;
+    }
+
+  /* k by the silhouette: the k whose clusters are tightest against their neighbours. */
+  if (job)
+    sd_job_set_progress (job, 0.4, _("Finding groups of customers with a shared taste"));
+  map->customer_cluster = g_new (guint, n_active);
+  if (k == 0)
+    {
+      g_autofree guint *trial = g_new (guint, n_active);
+      double best = -INFINITY;
+      guint top = MIN (MAX_CLUSTERS, n_active - 1);
+
+      map->k_chosen = TRUE;
+      for (guint t = MIN_CLUSTERS; t <= top; t++)
+        {
+          double s;
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return NULL;
+          sd_kmeans (map->factors, n_active, nf, t, 1, 2, 100, trial, NULL);
+          s = sd_cluster_silhouette (map->factors, n_active, nf, trial, t, SILHOUETTE_SAMPLE);
+          if (s > best)
+            {
+              best = s;
+              k = t;
+              memcpy (map->customer_cluster, trial, n_active * sizeof (guint));
+            }
+          if (job)
+            sd_job_set_progress (job, 0.4 + 0.2 * (t - MIN_CLUSTERS + 1) / (top - MIN_CLUSTERS + 1),
+                                 _("Finding groups of customers with a shared taste"));
+        }
+    }
+  else
+    {
+      k = MIN (k, n_active);
+      sd_kmeans (map->factors, n_active, nf, k, 1, 4, 100, map->customer_cluster, NULL);
+    }
+  /* The chosen k again with more starts, for the best clustering of that size. */
+  if (map->k_chosen)
+    sd_kmeans (map->factors, n_active, nf, k, 1, 4, 100, map->customer_cluster, NULL);
+  map->k = k;
+  number_by_size (map->customer_cluster, map->customer_ids, n_active, k);
+  map->silhouette = sd_cluster_silhouette (map->factors, n_active, nf, map->customer_cluster, k, 2 * SILHOUETTE_SAMPLE);
 
   n_points = MIN (n_active, max_points);
   n_similar = MIN (n_points, max_similar);
+  clusters = g_memdup2 (map->customer_cluster, n_points * sizeof (guint));
   customers = g_new0 (Customer, n_points);
   map->labels = g_new0 (char *, n_points + 1);
   map->external_ids = g_new0 (char *, n_points + 1);
@@ -384,111 +500,54 @@ sd_customer_map_compute (SdStore       *store,
   segments = g_new0 (char *, n_points);
   for (guint i = 0; i < n_points; i++)
     {
-      if (!read_customer (store, m->user_ids[users[i]], &customers[i], error))
+      if (!read_customer (store, map->customer_ids[i], &customers[i], error))
         goto out;
       map->labels[i] = customer_label (&customers[i]);
       map->external_ids[i] = g_strdup (customers[i].external_id);
       countries[i] = customers[i].country;
       segments[i] = customers[i].segment;
-      if (customers[i].taste_group >= 0)
-        {
-          any_group = TRUE;
-          max_group = MAX (max_group, (guint) customers[i].taste_group);
-        }
     }
 
   if (job)
-    sd_job_set_progress (job, 0.1, _("Comparing the most active customers"));
-  if (!compute_similarity (map, m, users, n_similar, map->labels, map->external_ids, cancellable, error))
+    sd_job_set_progress (job, 0.65, _("Comparing the most active customers"));
+  if (!compute_similarity (map, m, users, n_similar, map->labels, map->external_ids, clusters, cancellable, error))
     goto out;
-
-  if (!(als = get_als (store, m, use_stored, job, cancellable, &map->trained_als, error)))
-    goto out;
-  uf = sd_als_get_user_factors (SD_ALS (als), &n_users, &map->n_factors);
-  if (!uf || n_users != m->n_users || map->n_factors < 2)
-    {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   _("The ALS model has no usable customer factors; train it again on the Training page"));
-      goto out;
-    }
 
   if (job)
-    sd_job_set_progress (job, 0.8, _("Placing the customers on the map"));
-  factors = g_new (double, (gsize) n_points * map->n_factors);
-  for (guint i = 0; i < n_points; i++)
-    {
-      const double *row = uf + (gsize) users[i] * map->n_factors;
-      double norm = 0;
-      for (guint f = 0; f < map->n_factors; f++)
-        norm += row[f] * row[f];
-      norm = norm > 0 ? sqrt (norm) : 1;
-      /* Direction, not length: length mostly says how active a customer is. */
-      for (guint f = 0; f < map->n_factors; f++)
-        factors[(gsize) i * map->n_factors + f] = row[f] / norm;
-    }
-  xy = g_new (double, (gsize) n_points * 2);
-  if (!sd_pca_project (factors, n_points, map->n_factors, 2, xy, map->explained, error))
+    sd_job_set_progress (job, 0.7, _("Placing the customers on the map"));
+  map->pca_xy = g_new (double, (gsize) n_points * 2);
+  if (!sd_pca_project (map->factors, n_points, nf, 2, map->pca_xy, map->explained, error))
     goto out;
+  map->layout_xy = g_new (double, (gsize) n_points * 2);
+  if (!sd_embed_layout (map->factors, n_points, nf, LAYOUT_NEIGHBOURS, 0, 1, map->pca_xy, map->layout_xy,
+                        job ? layout_progress : NULL, job, cancellable, error))
+    goto out;
+  if (job)
+    sd_job_set_progress (job, 0.95, _("Measuring how well each map keeps neighbours"));
+  map->recall_pca = sd_embed_knn_recall (map->factors, n_points, nf, map->pca_xy, RECALL_NEIGHBOURS);
+  map->recall_layout = sd_embed_knn_recall (map->factors, n_points, nf, map->layout_xy, RECALL_NEIGHBOURS);
+  map->chose_layout = map->recall_layout > map->recall_pca;
   map->n_points = n_points;
   map->x = g_new (double, n_points);
   map->y = g_new (double, n_points);
   for (guint i = 0; i < n_points; i++)
     {
+      const double *xy = map->chose_layout ? map->layout_xy : map->pca_xy;
       map->x[i] = xy[2 * i];
       map->y[i] = xy[2 * i + 1];
     }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto out;
-  k = any_group ? max_group + 1 : DEFAULT_CLUSTERS;
-  clusters = g_new (guint, n_points);
-  sd_kmeans (factors, n_points, map->n_factors, k, 1, 4, 100, clusters, NULL);
-  map->k = MIN (k, n_points);
 
   g_ptr_array_add (map->colourings, colouring_from_strings ("segment", segments, n_points));
   g_ptr_array_add (map->colourings, colouring_from_strings ("country", countries, n_points));
   {
     SdCustomerColouring *c = g_new0 (SdCustomerColouring, 1);
     c->id = g_strdup ("cluster");
-    c->values = g_memdup2 (clusters, n_points * sizeof (guint));
+    c->values = g_steal_pointer (&clusters);
     c->names = g_new0 (char *, map->k + 1);
     for (guint i = 0; i < map->k; i++)
       c->names[i] = g_strdup_printf ("%u", i + 1);
     g_ptr_array_add (map->colourings, c);
   }
-  if (any_group)
-    {
-      SdCustomerColouring *c = g_new0 (SdCustomerColouring, 1);
-      g_autofree guint *a = g_new (guint, n_points);
-      g_autofree guint *b = g_new (guint, n_points);
-      guint n = 0;
-
-      c->id = g_strdup ("taste-group");
-      c->names = taste_group_names (store, max_group + 1);
-      c->values = g_new (guint, n_points);
-      for (guint i = 0; i < n_points; i++)
-        {
-          /* Customers without a group (added after the demo was made) go last as "". */
-          c->values[i] = customers[i].taste_group >= 0 ? (guint) customers[i].taste_group : max_group + 1;
-          if (customers[i].taste_group >= 0)
-            {
-              a[n] = clusters[i];
-              b[n] = (guint) customers[i].taste_group;
-              n++;
-            }
-        }
-      if (n < n_points)
-        {
-          guint len = g_strv_length (c->names);
-          c->names = g_renew (char *, c->names, len + 2);
-          c->names[len] = g_strdup ("");
-          c->names[len + 1] = NULL;
-        }
-      g_ptr_array_add (map->colourings, c);
-      map->n_with_group = n;
-      map->ari = sd_adjusted_rand_index (a, b, n);
-      map->purity = sd_cluster_purity (a, b, n);
-    }
   ok = TRUE;
 
 out:
@@ -497,11 +556,23 @@ out:
   return ok ? g_steal_pointer (&map) : NULL;
 }
 
+int
+sd_customer_map_cluster_of (SdCustomerMap *map,
+                            gint64         customer_id)
+{
+  g_return_val_if_fail (map != NULL, -1);
+  for (guint i = 0; i < map->n_customers; i++)
+    if (map->customer_ids[i] == customer_id)
+      return (int) map->customer_cluster[i];
+  return -1;
+}
+
 typedef struct {
   char          *db_path;
   guint          max_similar;
   guint          max_points;
   gboolean       use_stored;
+  guint          k;
   SdCustomerMap *result;
 } MapData;
 
@@ -524,7 +595,7 @@ map_func (SdJob         *job,
 
   if (!store)
     return FALSE;
-  d->result = sd_customer_map_compute (store, d->max_similar, d->max_points, d->use_stored, job, cancellable, error);
+  d->result = sd_customer_map_compute (store, d->max_similar, d->max_points, d->use_stored, d->k, job, cancellable, error);
   if (d->result)
     sd_job_set_progress (job, 1.0, _("Done"));
   return d->result != NULL;
@@ -534,7 +605,8 @@ SdJob *
 sd_customer_map_job_new (const char *db_path,
                          guint       max_similar,
                          guint       max_points,
-                         gboolean    use_stored)
+                         gboolean    use_stored,
+                         guint       k)
 {
   MapData *d = g_new0 (MapData, 1);
 
@@ -543,6 +615,7 @@ sd_customer_map_job_new (const char *db_path,
   d->max_similar = max_similar;
   d->max_points = max_points;
   d->use_stored = use_stored;
+  d->k = k;
   return sd_job_new (_("Mapping customers"), map_func, d, (GDestroyNotify) map_data_free);
 }
 

@@ -3,11 +3,19 @@
  * For the Customers page and anything else that maps customers:
  *  - the cosine similarity of the interaction rows of the most active customers, with the
  *    rows ordered by sd_seriation_order() so clusters show as blocks on a heatmap;
- *  - a 2D map of taste: the ALS user factors (the stored "als" model when asked for and
- *    usable, else a small, strongly regularised one trained for the map) projected on
- *    their two principal axes (sd_pca_project);
- *  - colourings of the map by segment, country, k-means cluster of the factors and, on a
- *    demo shop, the planted taste group, with how well k-means recovers those groups.
+ *  - clusters of taste: k-means over the direction of every active customer's ALS factors
+ *    (the stored "als" model when asked for and usable, else a small, strongly regularised
+ *    one trained for the map), k chosen by the silhouette unless given, numbered by size
+ *    (largest first, ties by the smallest customer id) so that the same model and k give
+ *    the same ids every time;
+ *  - a 2D map of taste of the most active customers: both the projection on the two
+ *    principal axes (sd_pca_project) and a neighbour-preserving layout (sd_embed_layout),
+ *    with how many of each customer's 10 nearest neighbours in factor space each keeps
+ *    (k-NN recall); the map shown is the one that keeps more;
+ *  - colourings of the map by segment, country and cluster.
+ *
+ * Nothing here reads the demo shop's planted taste groups: they are the answer key that
+ * only tests compare with.
  */
 #pragma once
 
@@ -29,6 +37,7 @@ typedef struct {
   double     *similarity;        /* n_similar × n_similar, row-major */
   char      **similar_labels;    /* n_similar names (NULL-terminated) */
   char      **similar_ids;       /* their external ids */
+  guint      *similar_clusters;  /* their clusters: rows are grouped by cluster */
   double      similar_mean;      /* mean off-diagonal similarity */
 
   /* Map: n_points customers (the most active ones). */
@@ -37,18 +46,25 @@ typedef struct {
   double     *y;
   char      **labels;            /* names for hover (the external id when unnamed) */
   char      **external_ids;
-  double      explained[2];      /* variance share of the two axes */
+  double     *pca_xy;            /* n_points × 2: the principal-axes map */
+  double     *layout_xy;         /* n_points × 2: the neighbour-preserving map (NULL: none) */
+  double      explained[2];      /* variance share of the two principal axes */
+  double      recall_pca;        /* 10-NN recall of each map (NaN when not measured) */
+  double      recall_layout;
+  gboolean    chose_layout;      /* x, y are the neighbour-preserving map */
   guint       n_factors;
   gboolean    trained_als;       /* the factors come from the small map model */
+  char       *model;             /* "als:ID" (a stored model's row) or "map" */
   GPtrArray  *colourings;        /* SdCustomerColouring * */
 
+  /* Clusters, over every customer with an interaction (not only those on the map). */
   guint       k;                 /* k-means clusters */
-  /* k-means against the planted taste groups, over customers that have one; NaN when
-   * the shop has none. */
-  double      ari;
-  double      purity;
-  guint       n_with_group;
+  gboolean    k_chosen;          /* k was chosen by the silhouette */
+  double      silhouette;        /* mean silhouette of the clustering (sampled) */
   guint       n_customers;       /* customers with any interaction */
+  gint64     *customer_ids;      /* n_customers customers.id, most active first */
+  guint      *customer_cluster;  /* n_customers cluster ids, 0 .. k − 1 */
+  double     *factors;           /* n_customers × n_factors, each row of length 1 */
 } SdCustomerMap;
 
 void                  sd_customer_map_free            (SdCustomerMap *map);
@@ -60,11 +76,13 @@ SdCustomerColouring  *sd_customer_map_get_colouring   (SdCustomerMap *map,
 
 /* @max_similar (0 = 200) customers on the heatmap, @max_points (0 = 3000) on the map.
  * @use_stored: take the factors of the newest stored ALS model when there is one that
- * fits the shop (FALSE: always the small map model). */
+ * fits the shop (FALSE: always the small map model). @k: clusters (0: chosen by the
+ * silhouette among 2 … 12). */
 SdCustomerMap        *sd_customer_map_compute         (SdStore       *store,
                                                        guint          max_similar,
                                                        guint          max_points,
                                                        gboolean       use_stored,
+                                                       guint          k,
                                                        SdJob         *job,
                                                        GCancellable  *cancellable,
                                                        GError       **error);
@@ -74,7 +92,13 @@ SdCustomerMap        *sd_customer_map_compute         (SdStore       *store,
 SdJob                *sd_customer_map_job_new         (const char    *db_path,
                                                        guint          max_similar,
                                                        guint          max_points,
-                                                       gboolean       use_stored);
+                                                       gboolean       use_stored,
+                                                       guint          k);
 SdCustomerMap        *sd_customer_map_job_steal_result (SdJob        *job);
+
+/* The cluster of customers.id @customer_id, or -1 when it has none. */
+int                   sd_customer_map_cluster_of      (SdCustomerMap *map,
+                                                       gint64         customer_id);
+
 
 G_END_DECLS

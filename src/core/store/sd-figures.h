@@ -28,7 +28,7 @@
  * (SD_SQL_LINE_COUNTS) of merchandise (SD_SQL_PRODUCT_IS_MERCHANDISE), so cancellations and
  * returns are netted and postage, fees, adjustments and gift cards left out. Orders counted
  * are sales with at least one merchandise line, and the average order value is revenue over
- * them. Amounts are not
- * converted between currencies: a shop is taken to sell in one (the Overview shows the
- * currency most orders are in). */
+ * them; the customers active in a period are those with an order counted in it. Amounts
+ * are never converted nor summed across currencies: each order's currency keeps figures of
+ * its own (sd-shop-summary.h), an order naming none being in the shop's. */
 #define SD_SQL_LINE_REVENUE(l) "(" l ".quantity * " l ".unit_price_cents)"

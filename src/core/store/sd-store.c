@@ -237,6 +237,24 @@ static const char *const migrations[] = {
   "  label TEXT,"
   "  note TEXT"
   ");",
+
+  /* → audiences: groups of customers a merchandiser saved (a cluster of taste, a lasso on
+   * the map, an RFM cell) to target with coupons or export; `definition` (JSON) says how
+   * to find the members again when `refresh` is 'recompute' */
+  "CREATE TABLE IF NOT EXISTS audiences ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+  "  source TEXT NOT NULL CHECK (source IN ('cluster', 'lasso', 'rfm', 'list')),"
+  "  definition TEXT,"
+  "  refresh TEXT NOT NULL DEFAULT 'frozen' CHECK (refresh IN ('frozen', 'recompute')),"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE IF NOT EXISTS audience_members ("
+  "  audience_id INTEGER NOT NULL REFERENCES audiences(id) ON DELETE CASCADE,"
+  "  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (audience_id, customer_id)"
+  ") WITHOUT ROWID;",
   /* → sync from a shop database (src/core/sync): what each remote row became locally and a
    * hash of its content, how far each remote table was read, and coupon codes used on
    * orders (synced from WooCommerce, imported from Shopify's Discount Code) */

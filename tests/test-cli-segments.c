@@ -1,0 +1,153 @@
+/* test-cli-segments.c — `shopdesk-cli segments` on a demo shop: profiles as JSON, an audience
+ * saved from a cluster and exported, a coupon rule with in_segment reaching exactly the
+ * exported customers, the RFM grid, and bad usage told apart from failure */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sd-json.h"
+
+static char *dir;
+static char *db;
+
+static int
+run_cli (char **out,
+         ...)
+{
+  const char *cli = g_getenv ("SD_CLI");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+  const char *arg;
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, db);
+  va_start (args, out);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (err && *err)
+    g_test_message ("stderr: %s", err);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static SdJsonNode *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  SdJsonNode *node = sd_json_parse (text, -1, "stdout", &error);
+  g_assert_no_error (error);
+  return node;
+}
+
+static void
+test_segments (void)
+{
+  g_autofree char *out = NULL, *saved = NULL, *csv = NULL, *list = NULL, *preview = NULL, *rfm = NULL;
+  g_autofree char *rule = g_build_filename (dir, "rule.json", NULL);
+  g_autoptr(SdJsonNode) root = NULL, listed = NULL, reach = NULL, grid = NULL;
+  g_auto(GStrv) lines = NULL;
+  SdJsonNode *clusters, *groups;
+  double share = 0;
+  guint exported = 0, in_groups = 0;
+
+  g_assert_cmpint (run_cli (&out, "segments", "--model", "map", "--json", NULL), ==, 0);
+  root = parse (out);
+  clusters = sd_json_node_get_member (root, "clusters");
+  g_assert_cmpuint (sd_json_node_get_length (clusters), ==, (guint) sd_json_node_get_number (sd_json_node_get_member (root, "k")));
+  for (guint c = 0; c < sd_json_node_get_length (clusters); c++)
+    {
+      SdJsonNode *cluster = sd_json_node_get_element (clusters, c);
+      g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (cluster, "id")), ==, c);
+      g_assert_true (strlen (sd_json_node_get_member_string (cluster, "name")) > 0);
+      g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (cluster, "size")), >, 0);
+      g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (cluster, "aov_cents")), >, 0);
+      g_assert_cmpuint (sd_json_node_get_length (sd_json_node_get_member (cluster, "top_categories")), >, 0);
+      g_assert_cmpuint (sd_json_node_get_length (sd_json_node_get_member (cluster, "countries")), >, 0);
+      share += sd_json_node_get_number (sd_json_node_get_member (cluster, "revenue_share"));
+    }
+  g_assert_cmpfloat_with_epsilon (share, 1.0, 1e-3);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (sd_json_node_get_member (root, "map"), "knn_recall_neighbours")), >=,
+                     0);
+
+  /* Save cluster 1, export it, and reach it with a coupon rule. */
+  g_assert_cmpint (run_cli (&saved, "segments", "save", "--model", "map", "--cluster", "1", "--name", "Cluster one", NULL), ==, 0);
+  g_assert_cmpint (run_cli (&csv, "segments", "export", "--segment", "cluster ONE", "--csv", NULL), ==, 0);
+  lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "customer_id");
+  for (guint i = 1; lines[i] && *lines[i]; i++)
+    exported++;
+  g_assert_cmpfloat (exported, ==, sd_json_node_get_number (sd_json_node_get_member (sd_json_node_get_element (clusters, 1), "size")));
+  g_assert_cmpint (run_cli (&list, "segments", "list", "--json", NULL), ==, 0);
+  listed = parse (list);
+  g_assert_cmpuint (sd_json_node_get_length (listed), ==, 1);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (sd_json_node_get_element (listed, 0), "customers")), ==, exported);
+
+  g_assert_true (g_file_set_contents (rule, "{\"name\": \"Cluster one, 10 %\", \"conditions\": {\"type\": \"all\", \"conditions\": "
+                                            "[{\"type\": \"in_segment\", \"text\": \"Cluster one\"}]},"
+                                            " \"action\": {\"type\": \"percent_off\", \"percent\": 10}}", -1, NULL));
+  g_assert_cmpint (run_cli (&preview, "coupons", "preview", "--file", rule, "--json", NULL), ==, 0);
+  reach = parse (preview);
+  g_test_message ("the rule reaches %g customers; the export has %u", sd_json_node_get_number (sd_json_node_get_member (reach, "customers")), exported);
+  g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (reach, "customers")), ==, exported);
+
+  /* RFM: every customer with an order in exactly one group. */
+  g_assert_cmpint (run_cli (&rfm, "segments", "rfm", "--json", NULL), ==, 0);
+  grid = parse (rfm);
+  groups = sd_json_node_get_member (grid, "groups");
+  g_assert_cmpuint (sd_json_node_get_length (groups), ==, 11);
+  for (guint g = 0; g < sd_json_node_get_length (groups); g++)
+    in_groups += (guint) sd_json_node_get_number (sd_json_node_get_member (sd_json_node_get_element (groups, g), "customers"));
+  g_assert_cmpfloat (in_groups, ==, sd_json_node_get_number (sd_json_node_get_member (grid, "customers")));
+  g_assert_cmpuint (sd_json_node_get_length (sd_json_node_get_member (grid, "cells")), ==, 25);
+}
+
+static void
+test_usage (void)
+{
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+
+  g_assert_cmpint (run_cli (&a, "segments", "--k", "1", NULL), ==, 2);
+  g_assert_cmpint (run_cli (&b, "segments", "frobnicate", NULL), ==, 2);
+  g_assert_cmpint (run_cli (&c, "segments", "export", "--segment", "nobody", "--csv", NULL), ==, 1);
+  g_assert_cmpint (run_cli (&d, "segments", "save", "--name", "x", NULL), ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *out = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  dir = g_dir_make_tmp ("sd-cli-segments-XXXXXX", NULL);
+  db = g_build_filename (dir, "shop.sqlite", NULL);
+  g_assert_cmpint (run_cli (&out, "demo", "--size", "600", NULL), ==, 0);
+  g_test_add_func ("/cli-segments/segments", test_segments);
+  g_test_add_func ("/cli-segments/usage", test_usage);
+  status = g_test_run ();
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name (d)))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+    g_rmdir (dir);
+  }
+  g_free (db);
+  g_free (dir);
+  return status;
+}
