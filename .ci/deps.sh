@@ -12,6 +12,8 @@ packages=(
   desktop-file-utils appstream-util
   xvfb xauth xdotool imagemagick
   python3
+  # sync from shop databases: the client libraries, the keyring, and the servers the sync test starts
+  libpq-dev libmariadb-dev libsecret-1-dev mariadb-server postgresql
   # Chinese glyphs for the zh_CN screenshots and UI tests (a small CJK fallback font)
   fonts-droid-fallback
   # a comma-decimal locale (de_DE.UTF-8, generated below) for the tests that check JSON and CSV

@@ -16,6 +16,7 @@
 #include "sd-recommendations-page.h"
 #include "sd-shop-settings.h"
 #include "sd-shop-settings-window.h"
+#include "sd-sync-dialog.h"
 #include "sd-training-page.h"
 #include "sd-window.h"
 
@@ -431,6 +432,7 @@ sd_window_open_shop (SdWindow   *self,
       gtk_widget_activate_action (GTK_WIDGET (self), "win.shop-settings", NULL);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  sd_sync_dialog_sync_on_open (GTK_WINDOW (self), store);
   return TRUE;
 }
 
@@ -598,6 +600,17 @@ shop_settings_action (GtkWidget  *widget,
 
   if (self->store)
     gtk_window_present (GTK_WINDOW (sd_shop_settings_window_new (GTK_WINDOW (self), self->store)));
+}
+
+static void
+sync_database_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->store)
+    gtk_window_present (sd_sync_dialog_new (GTK_WINDOW (self), self->store));
 }
 
 /* ---- Background jobs ------------------------------------------------------------- */
@@ -878,6 +891,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-demo-shop", NULL, open_demo_shop_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.shop-settings", NULL, shop_settings_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-database", NULL, sync_database_action);
   gtk_widget_class_install_action (widget_class, "win.show-customer", "s", show_customer_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)

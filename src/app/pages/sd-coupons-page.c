@@ -17,6 +17,7 @@
 #include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
 #include "sd-audience.h"
+#include "sd-coupon-usage.h"
 #include "sd-coupons-page.h"
 #include "sd-shop-summary.h"
 #include "sd-shop-values.h"
@@ -92,6 +93,8 @@ struct _SdCouponsPage
   GtkLabel        *cost_label;
   GtkLabel        *cost_delta_label;
   GtkLabel        *budget_label;
+  GtkLabel        *actual_label;
+  GPtrArray       *usage;         /* SdCouponUsage: how the shop's codes were really used */
   GtkListBox      *overlap_list;
   GtkListBox      *history_list;
 
@@ -617,6 +620,30 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
+/* What the rule's coupon code really did, from the orders that used it (imported or
+ * synced), beside the prediction above it. */
+static void
+show_actual (SdCouponsPage      *self,
+             const SdCouponRule *rule)
+{
+  const SdCouponUsage *u = sd_coupon_usage_for_rule (self->usage, rule->name);
+  g_autofree char *customers = NULL, *money = NULL, *first = NULL, *last = NULL, *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->actual_label), u != NULL);
+  if (u == NULL)
+    return;
+  g_autoptr(GDateTime) first_day = g_date_time_new_from_unix_local (u->first_at);
+  g_autoptr(GDateTime) last_day = g_date_time_new_from_unix_local (u->last_at);
+
+  customers = sd_format_count (u->customers);
+  money = money_text (u->discount_cents);
+  first = g_date_time_format (first_day, "%x");
+  last = g_date_time_format (last_day, "%x");
+  text = g_strdup_printf (_("Actual use of code “%s”: %s customers reached, %s given, from %s to %s"),
+                          u->code, customers, money, first, last);
+  gtk_label_set_text (self->actual_label, text);
+}
+
 static void
 show_preview (SdCouponsPage *self,
               PreviewWork   *work)
@@ -665,6 +692,8 @@ show_preview (SdCouponsPage *self,
   else
     gtk_widget_set_visible (GTK_WIDGET (self->budget_label), FALSE);
 
+  show_actual (self, work->edited);
+
   /* Overlap of the edited rule with every other saved rule. */
   clear_list (self->overlap_list);
   for (guint r = 0; self->all && r < self->all->n_rules; r++)
@@ -703,6 +732,7 @@ clear_preview (SdCouponsPage *self,
   gtk_label_set_text (self->reach_delta_label, why);
   gtk_label_set_text (self->cost_delta_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->budget_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->actual_label), FALSE);
   clear_list (self->overlap_list);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No preview yet"));
   gtk_list_box_append (self->overlap_list, row);
@@ -1052,6 +1082,7 @@ typedef struct {
   SdInterest      *interest;
   GPtrArray       *rules;
   SdCouponPreview *all;
+  GPtrArray       *usage;
 } LoadWork;
 
 static void
@@ -1062,6 +1093,7 @@ load_work_free (LoadWork *work)
   sd_interest_free (work->interest);
   sd_customer_facts_free (work->facts);
   g_clear_pointer (&work->rules, g_ptr_array_unref);
+  g_clear_pointer (&work->usage, g_ptr_array_unref);
   sd_coupon_preview_free (work->all);
   g_free (work);
 }
@@ -1081,7 +1113,8 @@ load_in_thread (SdJob         *job,
   sd_job_set_progress (job, 0.1, _("Reading customers"));
   if (!(work->facts = sd_customer_facts_load (store, cancellable, error)))
     return FALSE;
-  if (!(work->rules = sd_coupon_rules_load (store, error)))
+  if (!(work->rules = sd_coupon_rules_load (store, error)) ||
+      !(work->usage = sd_coupon_usage_load (store, error)))
     return FALSE;
   /* Enough of each for suggestions; a name beyond the cap is still checked as unknown. */
   if (!(work->values = sd_shop_values_load (store, 20000, cancellable, error)))
@@ -1130,6 +1163,8 @@ load_done_cb (GObject      *object,
   self->rules = g_steal_pointer (&work->rules);
   g_clear_pointer (&self->all, sd_coupon_preview_free);
   self->all = g_steal_pointer (&work->all);
+  g_clear_pointer (&self->usage, g_ptr_array_unref);
+  self->usage = g_steal_pointer (&work->usage);
 
   g_free (currency);
   currency = self->store ? sd_shop_currency (self->store) : NULL;
@@ -1619,6 +1654,7 @@ sd_coupons_page_finalize (GObject *object)
   SdCouponsPage *self = SD_COUPONS_PAGE (object);
 
   g_clear_pointer (&self->facts, facts_box_unref);
+  g_clear_pointer (&self->usage, g_ptr_array_unref);
   g_clear_pointer (&self->all, sd_coupon_preview_free);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->saved, sd_coupon_rule_free);
@@ -1712,6 +1748,7 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, cost_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, cost_delta_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, budget_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, actual_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, overlap_list);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, history_list);
   gtk_widget_class_bind_template_callback (widget_class, rule_selected_cb);
