@@ -7,9 +7,13 @@ packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
   libsqlite3-dev sqlite3 libopenblas-dev zlib1g-dev libxml2-dev
+  # the optional language model: HTTP client, JSON, the API key in the keyring
+  libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
   desktop-file-utils appstream-util
   xvfb xauth xdotool imagemagick
   python3
+  # sync from shop databases: the client libraries, the keyring, and the servers the sync test starts
+  libpq-dev libmariadb-dev libsecret-1-dev mariadb-server postgresql
   # Chinese glyphs for the zh_CN screenshots and UI tests (a small CJK fallback font)
   fonts-droid-fallback
   # a comma-decimal locale (de_DE.UTF-8, generated below) for the tests that check JSON and CSV

@@ -8,7 +8,9 @@
 #include "sd-application.h"
 #include "sd-chatbot-page.h"
 #include "sd-demo.h"
+#include "sd-llm-client.h"
 #include "sd-window.h"
+#include "llm-test-server.h"
 #include "ui-demo-window.h"
 #include "ui-test-util.h"
 
@@ -102,6 +104,147 @@ test_correct_this (void)
   g_assert_cmpstr (sd_chatbot_page_get_last_intent (page ()), ==, "track_package");
 }
 
+/* The last turn's generation once the language model is done with it. */
+static const SdTurnGeneration *
+generated (void)
+{
+  guint n = sd_chatbot_page_get_n_turns (page ());
+
+  UI_WAIT_UNTIL (!sd_chatbot_page_get_generating (page ()) &&
+                 sd_chatbot_page_get_trace (page (), n - 1)->generation != NULL, 60);
+  return sd_chatbot_page_get_trace (page (), n - 1)->generation;
+}
+
+/* Whether a label in @widget or below it says @text. */
+static gboolean
+shows (GtkWidget  *widget,
+       const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (shows (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+last_row_shows (const char *text)
+{
+  GtkWidget *messages = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page ()), SD_TYPE_CHATBOT_PAGE, "messages"));
+  GtkWidget *last = gtk_widget_get_last_child (messages);
+
+  return last && shows (last, text);
+}
+
+static char *
+no_key (const char *endpoint,
+        gpointer    data,
+        GError    **error)
+{
+  return NULL;
+}
+
+/* The reply style is a shop setting, written by the chatbot's worker. */
+static void
+test_reply_style (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+  g_autofree char *tone = NULL;
+  g_autofree char *share = NULL;
+  GtkWidget *box;
+
+  sd_window_show_page (window, "chatbot");
+  UI_WAIT_UNTIL (!sd_chatbot_page_get_busy (page ()), 120);
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.reply-style", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (win))
+        dialog = ADW_MESSAGE_DIALOG (win);
+    }
+  g_assert_nonnull (dialog);
+  box = adw_message_dialog_get_extra_child (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_first_child (box)), "formal and short");
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (gtk_widget_get_last_child (box))));
+  adw_message_dialog_response (dialog, "save");
+  UI_WAIT_UNTIL (!sd_chatbot_page_get_busy (page ()), 60);
+  tone = sd_store_get_setting (sd_chatbot_page_get_store (page ()), "chat.tone");
+  share = sd_store_get_setting (sd_chatbot_page_get_store (page ()), "chat.llm.share_identity");
+  g_assert_cmpstr (tone, ==, "formal and short");
+  g_assert_cmpstr (share, ==, "0");
+}
+
+/* Generated and side-by-side replies from a scripted server on loopback: a faithful reply
+ * is streamed in and sent; an invented price is rejected and the template reply stays; a
+ * server that stalls can be stopped, and one that is gone costs nothing but the generated
+ * text. The conversation goes on throughout. */
+static void
+test_generated (void)
+{
+  TestServer *server = test_server_start ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const SdTurnGeneration *g;
+  g_autofree char *template_reply = NULL;
+
+  /* no key, and no keyring asked for one */
+  sd_llm_key_set_source (no_key, NULL, NULL);
+  sd_window_show_page (window, "chatbot");
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.new", NULL);
+  UI_WAIT_UNTIL (!sd_chatbot_page_get_busy (page ()), 120);
+  g_settings_set_string (settings, "llm-url", server->url);
+  g_settings_set_boolean (settings, "llm-enabled", TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.reply-mode", "s", "generated");
+  g_assert_cmpstr (sd_chatbot_page_get_reply_mode (page ()), ==, "generated");
+
+  test_server_set (server, SCRIPT_ECHO_DRAFT, NULL);
+  say ("hello");
+  g = generated ();
+  g_test_message ("generated: %s (%s)", g->text, g->status);
+  g_assert_true (g->used);
+  g_assert_cmpuint (g->tokens, >, 1);
+  g_assert_cmpstr (sd_chatbot_page_get_last_reply (page ()), ==, g->text);
+  /* the customer's name was a placeholder on the way out, and is back in the reply */
+  g_assert_null (strstr (g->text, "[name"));
+  /* the shop's tone went with the prompt */
+  g_assert_nonnull (strstr (server->bodies->pdata[0], "formal and short"));
+
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.reply-mode", "s", "side-by-side");
+  test_server_set (server, SCRIPT_INVENT_PRICE, NULL);
+  say ("where is my order?");
+  g = generated ();
+  g_assert_false (g->used);
+  g_assert_cmpstr (g->rejected_reason, ==, "invented_number");
+  g_assert_cmpstr (sd_chatbot_page_get_last_reply (page ()), ==, g->template_reply);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  ui_test_save_screenshot (GTK_WIDGET (window), "page-chatbot-side-by-side");
+
+  /* a stalled stream: what came in shows in the bubble at once, the window answers, the
+   * stop button ends it, the template stays */
+  test_server_set (server, SCRIPT_STALL, "Your order");
+  say ("any coupons for me?");
+  UI_WAIT_UNTIL (sd_chatbot_page_get_generating (page ()), 30);
+  UI_WAIT_UNTIL (last_row_shows ("Your o"), 30);
+  template_reply = g_strdup (sd_chatbot_page_get_last_reply (page ()));
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.stop-generating", NULL);
+  g = generated ();
+  g_assert_cmpstr (g->status, ==, "cancelled");
+  g_assert_cmpstr (sd_chatbot_page_get_last_reply (page ()), ==, template_reply);
+
+  /* the server is gone: template replies, and the conversation goes on */
+  test_server_stop (server);
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.reply-mode", "s", "generated");
+  say ("can you recommend something?");
+  g = generated ();
+  g_assert_cmpstr (g->status, ==, "unreachable");
+  g_assert_false (g->used);
+  g_assert_cmpuint (sd_chatbot_page_get_n_turns (page ()), ==, 4);
+
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.reply-mode", "s", "template");
+  g_settings_set_boolean (settings, "llm-enabled", FALSE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -117,6 +260,8 @@ main (int    argc,
 
   g_test_add_func ("/chatbot-page/conversation", test_conversation);
   g_test_add_func ("/chatbot-page/correct-this", test_correct_this);
+  g_test_add_func ("/chatbot-page/reply-style", test_reply_style);
+  g_test_add_func ("/chatbot-page/generated", test_generated);
   status = g_test_run ();
 
   ui_demo_window_close (&t);

@@ -10,6 +10,7 @@
 #include "sd-application.h"
 #include "sd-coupon-engine.h"
 #include "sd-coupon-store.h"
+#include "sd-condition-row.h"
 #include "sd-coupons-page.h"
 #include "sd-demo.h"
 #include "sd-window.h"
@@ -29,6 +30,30 @@ static gpointer
 child (const char *name)
 {
   return gtk_widget_get_template_child (GTK_WIDGET (page ()), SD_TYPE_COUPONS_PAGE, name);
+}
+
+/* The page's "Discard Changes?" dialog, or NULL when it is not asking. */
+static AdwMessageDialog *
+discard_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
+        g_strcmp0 (adw_message_dialog_get_heading (l->data), "Discard Changes?") == 0)
+      return l->data;
+  return NULL;
+}
+
+static void
+answer_discard (const char *response)
+{
+  AdwMessageDialog *dialog;
+
+  UI_WAIT_UNTIL (discard_dialog () != NULL, 10);
+  dialog = discard_dialog ();
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 /* What the engine says directly, without the page. */
@@ -85,8 +110,13 @@ test_preview_and_save (void)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("cost_label"))), ==, "—");
   g_assert_cmpint (sd_coupons_page_get_reach (page ()), ==, -1);
 
-  /* Back to the saved rule; rename it and save: a second version. */
+  /* Back to the saved rule: the edits of the new one are not thrown away unasked. */
+  g_assert_true (sd_coupons_page_has_unsaved_changes (page ()));
+  g_assert_true (sd_coupons_page_select_rule (page (), name));
+  answer_discard ("discard");
+  /* Rename it and save: a second version. */
   UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 30);
+  g_assert_false (sd_coupons_page_has_unsaved_changes (page ()));
   gtk_editable_set_text (name_row, "VIP thank-you, renamed");
   /* Once the edit has been checked and previewed, save it. */
   UI_WAIT_UNTIL (sd_coupons_page_get_reach (page ()) >= 0, 30);
@@ -103,6 +133,83 @@ test_preview_and_save (void)
   g_assert_cmpint (id, >, 0);
   history = sd_coupon_rule_history (store, id, &error);
   g_assert_cmpuint (history->len, ==, 2);
+}
+
+/* A condition's names are checked against the shop: a typo gets the closest country, which
+ * a click applies; an edit marks the rule "•" and switching away asks first, "Keep
+ * Editing" staying on it. */
+static void
+test_checks_and_unsaved (void)
+{
+  const char *name = "Welcome: 10 % off a first order";
+  GtkWidget *rules = child ("rules_list");
+  SdConditionRow *row;
+  GtkWidget *selected;
+  GtkWidget *mark;
+
+  sd_window_show_page (window, "coupons");
+  UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 60);
+  UI_WAIT_UNTIL (sd_coupons_page_get_reach (page ()) >= 0, 30);
+  g_assert_false (sd_coupons_page_has_unsaved_changes (page ()));
+  selected = GTK_WIDGET (gtk_list_box_get_selected_row (GTK_LIST_BOX (rules)));
+  mark = g_object_get_data (G_OBJECT (selected), "unsaved-mark");
+  g_assert_false (gtk_widget_get_visible (mark));
+
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "coupons.add-condition", NULL);
+  row = NULL;
+  for (GtkWidget *r = gtk_widget_get_first_child (child ("conditions_list")); r; r = gtk_widget_get_next_sibling (r))
+    if (SD_IS_CONDITION_ROW (r))
+      row = SD_CONDITION_ROW (r);   /* the last: the one just added */
+  g_assert_nonnull (row);
+  g_assert_true (sd_coupons_page_has_unsaved_changes (page ()));
+  g_assert_true (gtk_widget_get_visible (mark));
+
+  /* the new row is "Segment is" on this shop (it has segments); make it a country */
+  {
+    GtkDropDown *kind = NULL;
+    GtkEntry *value = NULL;
+    GtkWidget *w = GTK_WIDGET (row);
+    GtkWidget *stack[64];
+    guint n = 0;
+    stack[n++] = w;
+    while (n)
+      {
+        GtkWidget *x = stack[--n];
+        if (GTK_IS_DROP_DOWN (x) && kind == NULL && gtk_drop_down_get_selected (GTK_DROP_DOWN (x)) == 0 &&
+            g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (x))) > 10)
+          kind = GTK_DROP_DOWN (x);
+        if (GTK_IS_ENTRY (x))
+          value = GTK_ENTRY (x);
+        for (GtkWidget *c = gtk_widget_get_first_child (x); c && n < G_N_ELEMENTS (stack); c = gtk_widget_get_next_sibling (c))
+          stack[n++] = c;
+      }
+    g_assert_nonnull (kind);
+    g_assert_nonnull (value);
+    gtk_drop_down_set_selected (kind, 1);   /* Country is */
+    gtk_editable_set_text (GTK_EDITABLE (value), "United Kingdom, Frnace");
+    g_test_message ("hint: %s", sd_condition_row_get_hint (row));
+    g_assert_nonnull (sd_condition_row_get_hint (row));
+    g_assert_nonnull (strstr (sd_condition_row_get_hint (row), "Frnace"));
+    g_assert_nonnull (strstr (sd_condition_row_get_hint (row), "France"));
+    g_assert_true (sd_condition_row_apply_suggestion (row));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (value)), ==, "United Kingdom, France");
+    g_assert_null (sd_condition_row_get_hint (row));
+    /* far from every country: said, with nothing to apply */
+    gtk_editable_set_text (GTK_EDITABLE (value), "Atlantis");
+    g_assert_nonnull (sd_condition_row_get_hint (row));
+    g_assert_false (sd_condition_row_apply_suggestion (row));
+  }
+
+  /* Another rule: asked first; "Keep Editing" stays on this one with its edits. */
+  g_assert_true (sd_coupons_page_has_unsaved_changes (page ()));
+  g_assert_true (sd_coupons_page_select_rule (page (), "VIP thank-you: £5 off over £50"));
+  answer_discard ("cancel");
+  g_assert_true (sd_coupons_page_has_unsaved_changes (page ()));
+  g_assert_true (gtk_list_box_get_selected_row (GTK_LIST_BOX (rules)) == GTK_LIST_BOX_ROW (selected));
+  /* Revert: nothing unsaved any more, the mark goes. */
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "coupons.revert", NULL);
+  g_assert_false (sd_coupons_page_has_unsaved_changes (page ()));
+  g_assert_false (gtk_widget_get_visible (mark));
 }
 
 /* A German user sees the amount as 5,00 and types 7,50: the rule saves 750 cents (the
@@ -158,6 +265,7 @@ main (int    argc,
   window = t.window;
   shop_path = t.shop_path;
 
+  g_test_add_func ("/coupons-page/checks-and-unsaved", test_checks_and_unsaved);
   g_test_add_func ("/coupons-page/preview-and-save", test_preview_and_save);
   g_test_add_func ("/coupons-page/comma-decimal-money", test_comma_decimal_money);
   status = g_test_run ();

@@ -874,6 +874,40 @@ test_bare_order_numbers (Fixture *f, gconstpointer data)
   g_assert_null (strstr (other->reply, "paid"));
 }
 
+/* A shop that says its own order-number format (Settings → Order numbers): the ask shows
+ * it, and a bare number of that format, letters in any case, is taken in reply; so is an
+ * Online Retail cancellation number (C and six digits) learned from the orders. */
+static void
+test_shop_order_formats (Fixture *f, gconstpointer data)
+{
+  exec_ok (f->store,
+    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
+    "  (3, 'INV-004211', 1, 1714200000, 'shipped', 1250), (4, 'C536379', 1, 1714300000, 'cancelled', 1250);"
+    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
+    "  (3, 1, 1, 1, 1250), (4, 1, 1, 1, 1250);");
+  g_assert_true (sd_store_set_setting (f->store, "shop.order_formats", "INV-######,C######", NULL));
+  g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, NULL);
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) ask = sd_dialogue_respond (dialogue, s, "where is my order?");
+  g_assert_cmpint (ask->action, ==, SD_TURN_ASK);
+  g_assert_nonnull (strstr (ask->reply, "INV-123456"));
+
+  g_autoptr(SdTurnTrace) answer = sd_dialogue_respond (dialogue, s, "inv-004211 please");
+  g_test_message ("bot> %s", answer->reply);
+  g_assert_cmpint (answer->action, ==, SD_TURN_ANSWER);
+  g_assert_nonnull (strstr (answer->reply, "INV-004211"));
+  g_assert_nonnull (strstr (answer->reply, "shipped"));
+
+  g_autoptr(SdChatSession) s2 = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) ask2 = sd_dialogue_respond (dialogue, s2, "where is my order?");
+  g_assert_cmpint (ask2->action, ==, SD_TURN_ASK);
+  g_autoptr(SdTurnTrace) cancelled = sd_dialogue_respond (dialogue, s2, "C536379");
+  g_test_message ("bot> %s", cancelled->reply);
+  g_assert_cmpint (cancelled->action, ==, SD_TURN_ANSWER);
+  g_assert_nonnull (strstr (cancelled->reply, "C536379"));
+  g_assert_nonnull (strstr (cancelled->reply, "cancelled"));
+}
+
 /* A shop that has written no policies: the bot states none (no invented 30-day returns)
  * and offers a person, and "yes please" hands over. */
 static void
@@ -930,6 +964,7 @@ main (int argc, char **argv)
   ADD ("order-form", test_order_form);
   ADD ("other-customers-order", test_other_customers_order);
   ADD ("bare-order-numbers", test_bare_order_numbers);
+  ADD ("shop-order-formats", test_shop_order_formats);
   ADD ("no-policy-no-promise", test_no_policy_no_promise);
   ADD ("old-order-completed", test_old_order_completed);
   ADD ("topic-switch", test_topic_switch);

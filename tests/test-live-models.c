@@ -23,6 +23,7 @@
 #include "sd-model-presets.h"
 #include "sd-model-registry.h"
 #include "sd-model-runs.h"
+#include "sd-sentiment.h"
 #include "sd-split.h"
 #include "sd-model-store.h"
 
@@ -124,6 +125,8 @@ test_registry (void)
   g_assert_no_error (error);
   g_assert_true (sd_model_registry_promote (store, ease_id, SD_MODEL_PURPOSE_RECOMMENDATIONS, "ben", "better NDCG", &error));
   g_assert_no_error (error);
+  /* Promoting the live model again records nothing (a rollback would return to itself). */
+  g_assert_true (sd_model_registry_promote (store, ease_id, SD_MODEL_PURPOSE_RECOMMENDATIONS, "ben", "again", &error));
   g_assert_cmpint (sd_model_registry_live_id (store, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL), ==, ease_id);
   /* Other purposes are untouched; coupon interest without its own asks recommendations'. */
   g_assert_cmpint (sd_model_registry_live_id (store, SD_MODEL_PURPOSE_COUPON_INTEREST, NULL), ==, 0);
@@ -246,6 +249,16 @@ test_cli (void)
   g_assert_cmpint (status, ==, 1);
   g_free (run (&status, (const char *[]) { "models", "promote", "--purpose", "chat-intents", "--no-compare", als, NULL }));
   g_assert_cmpint (status, ==, 2);
+
+  /* Tune within a budget: two trials of EASE's seven-point grid. */
+  {
+    g_autofree char *tuned = run (&status, (const char *[]) { "tune", "--model", "ease", "--max-trials", "2", "--json", NULL });
+    g_autoptr(SdJsonNode) result = NULL;
+    g_assert_cmpint (status, ==, 0);
+    result = parse (tuned);
+    g_assert_cmpuint (sd_json_node_get_length (sd_json_node_get_member (result, "trials")), ==, 2);
+    g_assert_cmpint (member_int (result, "planned_trials"), ==, 2);
+  }
 
   /* Back past the first promotion: the command says nothing is live now. */
   rollback = run (&status, (const char *[]) { "models", "rollback", "--purpose", "recommendations", NULL });
@@ -445,6 +458,59 @@ test_run_records (void)
   g_assert_true (sd_model_registry_rollback (store, SD_MODEL_PURPOSE_RECOMMENDATIONS, NULL, NULL, NULL, &error));
 }
 
+/* chat-sentiment: a sentiment model promoted is what the chatbot reads messages with. The
+ * one stored here calls everything negative, so its use shows in the trace. */
+static void
+test_live_sentiment (void)
+{
+  static const char *const texts[] = { "great", "awful", "fine", "love it", "broken" };
+  const SdSentimentLabel labels[] = { SD_SENTIMENT_NEGATIVE, SD_SENTIMENT_NEGATIVE, SD_SENTIMENT_NEGATIVE,
+                                      SD_SENTIMENT_NEGATIVE, SD_SENTIMENT_NEGATIVE };
+  g_autoptr(SdStore) store = open_shop ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdSentiment) gloomy = sd_sentiment_new (10);
+  g_autoptr(GBytes) blob = NULL;
+  const char *message = "thank you so much, I love it, it is great";
+  SdSentimentOptions options;
+  gint64 id;
+  int status;
+
+  {
+    g_autoptr(SdDialogue) before = sd_dialogue_new (store, &error);
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = sd_dialogue_respond (before, s, message);
+    g_assert_no_error (error);
+    g_assert_cmpint (t->sentiment.label, ==, SD_SENTIMENT_POSITIVE);
+  }
+  sd_sentiment_options_init (&options);
+  g_assert_true (sd_sentiment_train (gloomy, texts, labels, G_N_ELEMENTS (texts), &options, NULL, &error));
+  blob = sd_sentiment_save (gloomy);
+  id = sd_model_registry_store (store, "sentiment", "gloomy", NULL, blob, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_model_registry_promote (store, id, SD_MODEL_PURPOSE_CHAT_SENTIMENT, NULL, NULL, &error));
+  {
+    g_autoptr(SdDialogue) after = sd_dialogue_new (store, &error);
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = sd_dialogue_respond (after, s, message);
+    g_assert_no_error (error);
+    g_assert_cmpint (t->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
+  }
+  g_assert_true (sd_model_registry_rollback (store, SD_MODEL_PURPOSE_CHAT_SENTIMENT, NULL, NULL, NULL, &error));
+
+  /* The CLI stores the built-in model for promoting. */
+  {
+    g_autofree char *out = run (&status, (const char *[]) { "models", "train-sentiment", "--json", NULL });
+    g_autoptr(SdJsonNode) root = NULL;
+    g_autoptr(SdModelInfo) info = NULL;
+    g_assert_cmpint (status, ==, 0);
+    root = parse (out);
+    info = sd_model_registry_get (store, member_int (root, "model_id"), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (info->kind, ==, "sentiment");
+    g_assert_cmpstr (info->algorithm, ==, "builtin");
+  }
+}
+
 /* Every preset's settings are accepted by its model, and on the demo shop Best quality
  * ranks at least as well as Fast for the models whose presets trade time for quality. */
 static void
@@ -540,6 +606,7 @@ main (int    argc,
   g_test_add_func ("/live-models/consumers", test_consumers);
   g_test_add_func ("/live-models/presets", test_presets);
   g_test_add_func ("/live-models/run-records", test_run_records);
+  g_test_add_func ("/live-models/live-sentiment", test_live_sentiment);
   status = g_test_run ();
 
   {

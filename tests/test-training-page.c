@@ -521,6 +521,13 @@ test_records (void)
     g_autoptr(SdRunRecord) record = sd_model_runs_get (store, als_run, &error);
     g_assert_cmpuint (record->live_mask, ==, 1u << SD_MODEL_PURPOSE_RECOMMENDATIONS);
   }
+  /* The chatbot's run stored its classifier: promoted, it is live for the chatbot's intents. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.promote-run", "x", newest_run ("intent"));
+  spin (300);
+  {
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_assert_cmpint (sd_model_registry_live_id (store, SD_MODEL_PURPOSE_CHAT_INTENTS, &error), >, 0);
+  }
   scroll_to (find_widget (GTK_WIDGET (page), GTK_TYPE_LIST_BOX, 0));
   shoot ("training-live");
 }

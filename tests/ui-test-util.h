@@ -10,6 +10,17 @@ ui_test_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Runs the main loop for @ms milliseconds: pages that load in jobs fill in meanwhile. */
+static G_GNUC_UNUSED void
+ui_test_spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, ui_test_timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* Iterates the main loop until @cond (polled) holds, failing after @seconds. */
 #define UI_WAIT_UNTIL(cond, seconds)                                             \
   G_STMT_START {                                                                 \

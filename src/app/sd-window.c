@@ -14,10 +14,16 @@
 #include "sd-overview-page.h"
 #include "sd-page-host.h"
 #include "sd-recommendations-page.h"
+#include "sd-shop-settings.h"
+#include "sd-shop-settings-window.h"
+#include "sd-sync-dialog.h"
 #include "sd-training-page.h"
 #include "sd-window.h"
 
 #define MAX_RECENT_SHOPS 8
+/* Narrower than this, the sidebar folds away behind the Back button: a page then has the
+ * whole width (800 px rather than 569). */
+#define FOLD_BELOW_WIDTH 860
 
 typedef struct {
   const char *name;
@@ -57,6 +63,8 @@ struct _SdWindow
   AdwApplicationWindow  parent_instance;
 
   AdwLeaflet           *leaflet;
+  GtkWidget            *content;
+  guint                 fold_idle;
   GtkListBox           *sidebar;
   GtkStack             *stack;
   AdwWindowTitle       *shop_title;
@@ -69,6 +77,10 @@ struct _SdWindow
   GSettings            *settings;      /* NULL when the schema is not installed */
   SdFrameStats         *frame_stats;
   gboolean              frame_stats_auto;
+  gboolean              shop_settings_pending;   /* asked for before a shop was open */
+  gboolean              was_active;    /* the person has had the window in front */
+  guint                 notifier_watch[2];
+  guint                 notifiers;     /* notification services on the session bus, by bit */
 };
 
 static void page_host_iface_init (SdPageHostInterface *iface);
@@ -150,6 +162,16 @@ sd_window_show_page (SdWindow   *self,
 
   g_return_if_fail (SD_IS_WINDOW (self));
 
+  /* `shopdesk --page shop-settings`: the Overview, and the window over it once a shop is open. */
+  if (g_strcmp0 (name, "shop-settings") == 0)
+    {
+      sd_window_show_page (self, "overview");
+      if (self->store)
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.shop-settings", NULL);
+      else
+        self->shop_settings_pending = TRUE;
+      return;
+    }
   if (info == NULL)
     {
       g_warning ("No page named “%s”", name);
@@ -157,6 +179,8 @@ sd_window_show_page (SdWindow   *self,
     }
   row = gtk_list_box_get_row_at_index (self->sidebar, index);
   gtk_stack_set_visible_child_name (self->stack, name);
+  /* Folded, the page rather than the sidebar. */
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
   adw_window_title_set_title (self->page_title, _(info->title));
   if (gtk_list_box_get_selected_row (self->sidebar) != row)
     gtk_list_box_select_row (self->sidebar, row);
@@ -350,14 +374,36 @@ show_error_dialog (SdWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The shop's own name in the UI language (Shop Settings), else its file's. */
+static void
+update_shop_title (SdWindow *self)
+{
+  const char *lang = g_str_has_prefix (g_get_language_names ()[0], "zh") ? "shop.name.zh_CN" : "shop.name.en";
+  g_autofree char *name = sd_store_get_setting (self->store, lang);
+  g_autofree char *title = NULL;
+
+  if (name == NULL || *name == '\0')
+    {
+      g_free (name);
+      name = sd_store_get_setting (self->store, "shop.name.en");
+    }
+  if (name == NULL || *name == '\0')
+    {
+      g_free (name);
+      name = shop_display_name (sd_store_get_path (self->store));
+    }
+  adw_window_title_set_subtitle (self->shop_title, name);
+  /* TRANSLATORS: the window title: the shop's name, then the application's */
+  title = g_strdup_printf (_("%s — Shopdesk"), name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
 gboolean
 sd_window_open_shop (SdWindow   *self,
                      const char *path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStore) store = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *title = NULL;
 
   g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -370,17 +416,23 @@ sd_window_open_shop (SdWindow   *self,
       return FALSE;
     }
 
+  if (self->store)
+    g_signal_handlers_disconnect_by_func (self->store, update_shop_title, self);
   g_set_object (&self->store, store);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     give_store (gtk_stack_get_child_by_name (self->stack, pages[i].name), store);
 
-  name = shop_display_name (path);
-  adw_window_title_set_subtitle (self->shop_title, name);
-  /* TRANSLATORS: the window title: the shop's name, then the application's */
-  title = g_strdup_printf (_("%s — Shopdesk"), name);
-  gtk_window_set_title (GTK_WINDOW (self), title);
+  g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_SETTINGS,
+                           G_CALLBACK (update_shop_title), self, G_CONNECT_SWAPPED);
+  update_shop_title (self);
   remember_shop (self, path);
+  if (self->shop_settings_pending)
+    {
+      self->shop_settings_pending = FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.shop-settings", NULL);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  sd_sync_dialog_sync_on_open (GTK_WINDOW (self), store);
   return TRUE;
 }
 
@@ -539,6 +591,28 @@ import_action (GtkWidget  *widget,
     gtk_widget_activate_action (page, "data.import", NULL);
 }
 
+static void
+shop_settings_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->store)
+    gtk_window_present (GTK_WINDOW (sd_shop_settings_window_new (GTK_WINDOW (self), self->store)));
+}
+
+static void
+sync_database_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->store)
+    gtk_window_present (sd_sync_dialog_new (GTK_WINDOW (self), self->store));
+}
+
 /* ---- Background jobs ------------------------------------------------------------- */
 
 typedef struct {
@@ -563,8 +637,10 @@ notify_if_away (SdWindow *self,
   g_autofree char *title = NULL;
   const char *body = NULL;
 
-  /* Every notification backend talks D-Bus; without a session bus there is no one to tell. */
-  if (app == NULL || g_application_get_dbus_connection (app) == NULL ||
+  /* Every notification backend talks D-Bus; without a session bus there is no one to tell.
+   * A window never in front (a display without a window manager) has nobody who went away. */
+  if (app == NULL || g_application_get_dbus_connection (app) == NULL || !self->was_active ||
+      (self->notifiers == 0 && !g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS)) ||
       gtk_window_is_active (GTK_WINDOW (self)) || sd_job_get_elapsed_us (job) < NOTIFY_AFTER_US)
     return;
 
@@ -588,12 +664,50 @@ notify_if_away (SdWindow *self,
   g_application_send_notification (app, NOTIFICATION_ID, notification);
 }
 
+/* GLib warns when it has no service to send a notification to (a bare session bus, as under
+ * Xvfb): notify only where one is there, or through the portal in a sandbox. */
+static void
+notifier_appeared_cb (GDBusConnection *connection,
+                      const char      *name,
+                      const char      *owner,
+                      gpointer         user_data)
+{
+  SdWindow *self = user_data;
+  self->notifiers |= g_str_equal (name, "org.gtk.Notifications") ? 1 : 2;
+}
+
+static void
+notifier_vanished_cb (GDBusConnection *connection,
+                      const char      *name,
+                      gpointer         user_data)
+{
+  SdWindow *self = user_data;
+  self->notifiers &= ~(g_str_equal (name, "org.gtk.Notifications") ? 1u : 2u);
+}
+
+static void
+watch_notifiers (SdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GDBusConnection *bus = app ? g_application_get_dbus_connection (G_APPLICATION (app)) : NULL;
+  static const char *const names[] = { "org.gtk.Notifications", "org.freedesktop.Notifications" };
+
+  if (bus == NULL || self->notifier_watch[0])
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    self->notifier_watch[i] = g_bus_watch_name_on_connection (bus, names[i], G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                              notifier_appeared_cb, notifier_vanished_cb,
+                                                              self, NULL);
+}
+
 /* Back at the window: the notification has done its job. */
 static void
 is_active_changed_cb (SdWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
+  self->was_active |= gtk_window_is_active (GTK_WINDOW (self));
+  watch_notifiers (self);
   if (app && g_application_get_dbus_connection (G_APPLICATION (app)) &&
       gtk_window_is_active (GTK_WINDOW (self)))
     g_application_withdraw_notification (G_APPLICATION (app), NOTIFICATION_ID);
@@ -664,6 +778,39 @@ sd_window_run_job (SdWindow            *self,
   sd_job_run_async (job, job_done_cb, run);
 }
 
+/* ---- Folding ---------------------------------------------------------------------- */
+
+static gboolean
+apply_fold_cb (gpointer data)
+{
+  SdWindow *self = data;
+  gboolean wide = gtk_widget_get_width (GTK_WIDGET (self)) >= FOLD_BELOW_WIDTH;
+
+  self->fold_idle = 0;
+  if (adw_leaflet_get_can_unfold (self->leaflet) != wide)
+    {
+      adw_leaflet_set_can_unfold (self->leaflet, wide);
+      if (!wide)
+        adw_leaflet_set_visible_child (self->leaflet, self->content);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* AdwLeaflet folds only when its children do not fit (libadwaita 1.2 has no breakpoints):
+ * below a width the window says it may not unfold, outside the allocation. */
+static void
+sd_window_size_allocate (GtkWidget *widget,
+                         int        width,
+                         int        height,
+                         int        baseline)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (sd_window_parent_class)->size_allocate (widget, width, height, baseline);
+  if (adw_leaflet_get_can_unfold (self->leaflet) != (width >= FOLD_BELOW_WIDTH) && self->fold_idle == 0)
+    self->fold_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_fold_cb, self, NULL);
+}
+
 /* ---- GObject ---------------------------------------------------------------------- */
 
 static void
@@ -678,6 +825,9 @@ sd_window_dispose (GObject *object)
       self->frame_stats_auto = FALSE;
     }
   g_clear_object (&self->frame_stats);
+  g_clear_handle_id (&self->fold_idle, g_source_remove);
+  for (guint i = 0; i < G_N_ELEMENTS (self->notifier_watch); i++)
+    g_clear_handle_id (&self->notifier_watch[i], g_bus_unwatch_name);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->store);
@@ -712,6 +862,7 @@ sd_window_class_init (SdWindowClass *klass)
 
   object_class->dispose = sd_window_dispose;
   object_class->get_property = sd_window_get_property;
+  widget_class->size_allocate = sd_window_size_allocate;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
@@ -722,6 +873,7 @@ sd_window_class_init (SdWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, content);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, shop_title);
@@ -738,6 +890,8 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo-shop", NULL, open_demo_shop_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.shop-settings", NULL, shop_settings_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-database", NULL, sync_database_action);
   gtk_widget_class_install_action (widget_class, "win.show-customer", "s", show_customer_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)

@@ -6,14 +6,16 @@
 
 #include "sd-cli.h"
 #include "sd-dialogue.h"
+#include "sd-llm-reply.h"
 
-/* A customer by customers.id or external id; 0 with a message when there is none. */
+/* A customer by customers.id or external id (and their name, which a language model is
+ * not told); 0 with a message when there is none. */
 static gint64
-find_customer (SdStore *store, const char *ref)
+find_customer (SdStore *store, const char *ref, char **name)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT id FROM customers WHERE external_id = ?1 OR CAST (id AS TEXT) = ?1 "
+      "SELECT id, name FROM customers WHERE external_id = ?1 OR CAST (id AS TEXT) = ?1 "
       "ORDER BY external_id = ?1 DESC LIMIT 1", &error);
   if (stmt == NULL)
     {
@@ -27,7 +29,43 @@ find_customer (SdStore *store, const char *ref)
                "(give customers.id or the external id)\n", ref);
       return 0;
     }
+  *name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
   return sqlite3_column_int64 (stmt, 0);
+}
+
+/* The language model for --llm-url, or NULL with a message (a remote server only when
+ * the user said customer messages may leave the machine). */
+static SdLlmClient *
+make_client (const char *url,
+             const char *model,
+             gboolean    allow_remote)
+{
+  SdLlmClient *client;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+
+  switch (sd_llm_url_kind (url))
+    {
+    case SD_LLM_URL_INVALID:
+      fprintf (stderr, "shopdesk-cli chat: --llm-url must be an http:// or https:// address, not “%s”\n", url);
+      return NULL;
+    case SD_LLM_URL_REMOTE:
+      if (!allow_remote)
+        {
+          fprintf (stderr, "shopdesk-cli chat: %s is not on this machine or the local network, so customer "
+                   "messages would leave it; add --llm-allow-remote to confirm\n", url);
+          return NULL;
+        }
+      break;
+    default:
+      break;
+    }
+  client = sd_llm_client_new (url, model);
+  key = sd_llm_key_lookup (sd_llm_client_get_endpoint (client), &error);
+  if (error)
+    g_debug ("no API key for %s: %s", url, error->message);
+  sd_llm_client_set_api_key (client, key);
+  return client;
 }
 
 /* One line of stdin, however long (the dialogue refuses what is too long). A NUL byte
@@ -66,12 +104,18 @@ sd_cli_chat (SdCliGlobal  *global,
 {
   g_autofree char *customer = NULL;
   g_autofree char *lang = NULL;
-  gboolean explain = FALSE, json = FALSE;
+  g_autofree char *llm_url = NULL;
+  g_autofree char *llm_model = NULL;
+  g_autofree char *customer_name = NULL;
+  gboolean explain = FALSE, json = FALSE, allow_remote = FALSE;
   GOptionEntry entries[] = {
     { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, "Talk as this customer (id or external id); anonymous without", "ID" },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &lang, "Start in this language: en or zh_CN (later messages may switch it)", "LANG" },
     { "explain", 0, 0, G_OPTION_ARG_NONE, &explain, "After each reply, print what was understood and where the answer came from", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON trace per message instead of the conversation", NULL },
+    { "llm-url", 0, 0, G_OPTION_ARG_STRING, &llm_url, "Phrase replies with the language model server at URL (OpenAI-compatible, e.g. llama-server or Ollama); replies that fail the guardrails fall back to the templates", "URL" },
+    { "llm-model", 0, 0, G_OPTION_ARG_STRING, &llm_model, "The model name the server expects (Ollama needs one)", "NAME" },
+    { "llm-allow-remote", 0, 0, G_OPTION_ARG_NONE, &allow_remote, "Allow a server beyond this machine and the local network (customer messages leave it)", NULL },
     { NULL }
   };
   if (!sd_cli_parse ("chat", "talk to the chatbot: one message per line on stdin", entries, &argc, &argv))
@@ -87,14 +131,29 @@ sd_cli_chat (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
 
+  g_autoptr(GError) error = NULL;
+  if (llm_model && llm_url == NULL)
+    {
+      fprintf (stderr, "shopdesk-cli chat: --llm-model needs --llm-url\n");
+      return SD_EXIT_USAGE;
+    }
+  g_autoptr(SdLlmClient) client = NULL;
+  if (llm_url && (client = make_client (llm_url, llm_model, allow_remote)) == NULL)
+    return SD_EXIT_USAGE;
+
   g_autoptr(SdStore) store = sd_cli_open_store (global);
   if (store == NULL)
     return SD_EXIT_FAILED;
   gint64 customer_id = 0;
-  if (customer && (customer_id = find_customer (store, customer)) == 0)
+  if (customer && (customer_id = find_customer (store, customer, &customer_name)) == 0)
     return SD_EXIT_FAILED;
+  g_autoptr(SdLlmShopContext) shop = NULL;
+  if (client && (shop = sd_llm_shop_context_load (store, &error)) == NULL)
+    {
+      sd_cli_print_error ("chat", error);
+      return SD_EXIT_FAILED;
+    }
 
-  g_autoptr(GError) error = NULL;
   g_autoptr(SdDialogue) dialogue = sd_dialogue_new (store, &error);
   if (dialogue == NULL)
     {
@@ -118,6 +177,9 @@ sd_cli_chat (SdCliGlobal  *global,
       if (line == NULL)
         break;
       g_autoptr(SdTurnTrace) trace = sd_dialogue_respond (dialogue, session, line);
+      if (client && sd_llm_reply_wanted (trace))
+        sd_turn_trace_set_generation (trace, sd_llm_reply_generate (client, shop, customer_name, trace,
+                                                                    NULL, NULL, NULL));
       if (json)
         {
           g_autofree char *text = sd_turn_trace_to_json (trace);
@@ -132,6 +194,13 @@ sd_cli_chat (SdCliGlobal  *global,
               printf ("you> %s\n", said);
             }
           printf ("bot> %s\n", reply);
+          if (sd_llm_reply_status_text (trace->generation))
+            {
+              /* a guardrail's rejection says which check; a failed request says it all already */
+              gboolean checked = g_strcmp0 (trace->generation->status, "ok") == 0;
+              printf ("     (%s%s%s)\n", sd_llm_reply_status_text (trace->generation),
+                      checked ? ": " : "", checked ? trace->generation->rejected_detail : "");
+            }
           if (explain)
             {
               g_autofree char *raw = sd_turn_trace_format (trace);

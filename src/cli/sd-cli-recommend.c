@@ -1269,10 +1269,13 @@ sd_cli_tune (SdCliGlobal  *global,
   g_autofree char *metric = NULL;
   g_autofree char *train_path = NULL;
   g_autofree char *items_path = NULL;
-  int n_random = 0, seed = 1, min_rating = 4;
+  int n_random = 0, seed = 1, min_rating = 4, max_trials = 0;
+  double max_minutes = 0;
   gboolean json = FALSE, csv = FALSE;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to tune", "NAME" },
+    { "max-trials", 0, 0, G_OPTION_ARG_INT, &max_trials, "Budget: at most N trials (a larger grid is sampled at random)", "N" },
+    { "max-minutes", 0, 0, G_OPTION_ARG_DOUBLE, &max_minutes, "Budget: start no trial after this many minutes", "M" },
     { "grid", 'g', 0, G_OPTION_ARG_STRING_ARRAY, &grid, "Values to try (repeatable; default: the model's grid)", "KEY=V1,V2,…" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &fixed, "A fixed hyperparameter (repeatable)", "KEY=VALUE" },
     { "random", 0, 0, G_OPTION_ARG_INT, &n_random, "Try N random grid points instead of all", "N" },
@@ -1303,9 +1306,9 @@ sd_cli_tune (SdCliGlobal  *global,
       fprintf (stderr, "shopdesk-cli tune: --model is required\n");
       return SD_EXIT_USAGE;
     }
-  if (n_random < 0 || seed < 0)
+  if (n_random < 0 || seed < 0 || max_trials < 0 || max_minutes < 0)
     {
-      fprintf (stderr, "shopdesk-cli tune: --random and --seed must not be negative\n");
+      fprintf (stderr, "shopdesk-cli tune: --random, --seed, --max-trials and --max-minutes must not be negative\n");
       return SD_EXIT_USAGE;
     }
   if (!check_model ("tune", model_name, fixed) || !check_grid (model_name, grid) ||
@@ -1347,6 +1350,8 @@ sd_cli_tune (SdCliGlobal  *global,
   options.seed = (guint32) seed;
   options.metric = metric;
   options.catalog = catalog;
+  options.max_trials = (guint) max_trials;
+  options.max_seconds = 60.0 * max_minutes;
   work.train = train;
   work.options = &options;
   job = sd_job_new ("Tuning", tune_func, &work, NULL);
@@ -1380,6 +1385,8 @@ sd_cli_tune (SdCliGlobal  *global,
       sd_json_writer_key (w, "best");
       sd_json_writer_raw (w, best->params_json);
       sd_json_writer_member_fixed (w, "best_value", best->value, 6);
+      sd_json_writer_member_int (w, "planned_trials", result->n_planned);
+      sd_json_writer_member_bool (w, "out_of_time", result->out_of_time);
       sd_json_writer_key (w, "trials");
       sd_json_writer_begin_array (w);
       for (guint t = 0; t < result->trials->len; t++)
@@ -1427,6 +1434,8 @@ sd_cli_tune (SdCliGlobal  *global,
                   trial->value, trial->fit_seconds);
         }
       printf ("Best: %s\n", best->params_json);
+      if (result->out_of_time)
+        printf ("The time budget ran out after %u of %u planned trials.\n", result->trials->len, result->n_planned);
     }
   return SD_EXIT_OK;
 }

@@ -4,6 +4,11 @@
  * GTask threads, one task at a time: getting ready trains the fallback classifier and
  * the sentiment model, which takes longer than a frame, and a turn reads the shop's
  * tables. The page keeps the turns and their traces and draws them; it never waits.
+ *
+ * With a language model (Preferences → Language Model) each new turn's template reply is
+ * handed, after the dialogue made it, to a generation task of its own: the model's text
+ * streams into the bubble, the guardrails judge it, and the turn keeps the verdict. The
+ * conversation goes on meanwhile; a dead or slow server only costs the generated text.
  */
 #include "config.h"
 
@@ -15,6 +20,7 @@
 #include "sd-customer-list.h"
 #include "sd-dialogue.h"
 #include "sd-format.h"
+#include "sd-llm-reply.h"
 #include "sd-page-host.h"
 
 #define N_CUSTOMERS 300
@@ -24,6 +30,7 @@
 typedef struct {
   SdStore    *store;       /* the worker's own connection */
   SdDialogue *dialogue;
+  SdLlmShopContext *llm_shop;  /* tone, identity setting, catalogue titles; read on the main thread */
 } Worker;
 
 static void
@@ -31,6 +38,7 @@ worker_clear (gpointer data)
 {
   Worker *w = data;
 
+  g_clear_pointer (&w->llm_shop, sd_llm_shop_context_free);
   g_clear_object (&w->dialogue);
   g_clear_object (&w->store);
 }
@@ -47,15 +55,28 @@ worker_unref (Worker *w)
   g_atomic_rc_box_release_full (w, worker_clear);
 }
 
+typedef enum {
+  GEN_NONE,       /* template only */
+  GEN_PENDING,    /* waits for the turns before it */
+  GEN_RUNNING,
+  GEN_DONE,       /* trace->generation says how it went */
+} GenState;
+
 typedef struct {
   char          *user;
   SdTurnTrace   *trace;
   gboolean       after_retraining;
+  GenState       gen;
+  GString       *streamed;    /* the model's text so far */
+  GtkLabel      *gen_label;   /* where it streams to, while the row is shown */
+  GtkLabel      *gen_note;
 } Turn;
 
 static void
 turn_free (Turn *t)
 {
+  if (t->streamed)
+    g_string_free (t->streamed, TRUE);
   g_free (t->user);
   sd_turn_trace_free (t->trace);
   g_free (t);
@@ -78,6 +99,14 @@ struct _SdChatbotPage
   GtkButton       *send_button;
   GtkStack        *inspector_stack;
   GtkBox          *inspector;
+  GtkRevealer     *llm_status_revealer;
+  GtkLabel        *llm_status;
+  GtkButton       *stop_button;
+
+  GSettings       *settings;       /* NULL without the installed schema: no language model */
+  char            *reply_mode;     /* "template", "generated", "side-by-side" */
+  GCancellable    *gen_cancellable;
+  gboolean         generating;
 
   SdStore         *store;
   Worker          *worker;
@@ -94,6 +123,7 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_BUSY,
+  PROP_REPLY_MODE,
   N_PROPS
 };
 
@@ -445,6 +475,46 @@ show_turn (SdChatbotPage *self,
     gtk_box_append (GTK_BOX (box), dim (caption (time)));
   }
 
+  /* The language model's reply: used, or which check failed and what it had written */
+  if (turn->gen != GEN_NONE)
+    {
+      const SdTurnGeneration *g = t->generation;
+      box = section (self->inspector, _("Generated Reply"));
+      if (g == NULL)
+        gtk_box_append (GTK_BOX (box), dim (caption (turn->gen == GEN_RUNNING ? _("The language model is writing…")
+                                                                               : _("Waiting for the language model…"))));
+      else
+        {
+          g_autofree char *figures = g_strdup_printf (_("%.1f s · %u tokens"), g->latency_ms / 1000.0, g->tokens);
+          if (g->used)
+            gtk_box_append (GTK_BOX (box), caption (_("Sent: it passed every guardrail")));
+          else
+            {
+              gtk_box_append (GTK_BOX (box), caption (sd_llm_reply_status_text (g)));
+              label = caption (g->rejected_detail ? g->rejected_detail : g->rejected_reason);
+              gtk_widget_add_css_class (label, "error");
+              gtk_box_append (GTK_BOX (box), label);
+            }
+          if (g->text && *g->text && !g->used)
+            {
+              gtk_box_append (GTK_BOX (box), dim (caption (_("The rejected text"))));
+              label = caption (g->text);
+              gtk_widget_add_css_class (label, "card");
+              gtk_widget_add_css_class (label, "sd-inspector-message");
+              gtk_box_append (GTK_BOX (box), label);
+            }
+          if (g->used && g->template_reply)
+            {
+              gtk_box_append (GTK_BOX (box), dim (caption (_("The template's reply it replaced"))));
+              label = caption (g->template_reply);
+              gtk_widget_add_css_class (label, "card");
+              gtk_widget_add_css_class (label, "sd-inspector-message");
+              gtk_box_append (GTK_BOX (box), label);
+            }
+          gtk_box_append (GTK_BOX (box), dim (caption (figures)));
+        }
+    }
+
   gtk_stack_set_visible_child_name (self->inspector_stack, "turn");
 }
 
@@ -460,9 +530,11 @@ turn_selected_cb (SdChatbotPage *self,
 /* ---------------------------------------------------------------- bubbles */
 
 static GtkWidget *
-bubble (const char *text,
-        gboolean    from_user,
-        const char *note)
+bubble_full (const char  *text,
+             gboolean     from_user,
+             const char  *note,
+             GtkLabel   **out_label,
+             GtkLabel   **out_note)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *label = gtk_label_new (text);
@@ -481,9 +553,97 @@ bubble (const char *text,
       gtk_widget_add_css_class (n, "caption");
       gtk_widget_add_css_class (n, "dim-label");
       gtk_box_append (GTK_BOX (box), n);
+      if (out_note)
+        *out_note = GTK_LABEL (n);
     }
   gtk_box_append (GTK_BOX (box), label);
+  if (out_label)
+    *out_label = GTK_LABEL (label);
   return box;
+}
+
+static GtkWidget *
+bubble (const char *text,
+        gboolean    from_user,
+        const char *note)
+{
+  return bubble_full (text, from_user, note, NULL, NULL);
+}
+
+/* The template's reply of a turn, whatever was sent. */
+static const char *
+template_reply (const Turn *turn)
+{
+  const SdTurnGeneration *g = turn->trace->generation;
+  return g && g->template_reply ? g->template_reply : turn->trace->reply;
+}
+
+/* What the generated bubble's caption says. */
+static char *
+generation_note (const Turn *turn,
+                 gboolean    side_by_side)
+{
+  const SdTurnGeneration *g = turn->trace->generation;
+
+  if (turn->gen == GEN_PENDING)
+    return g_strdup (_("Waiting for the language model…"));
+  if (turn->gen == GEN_RUNNING)
+    return g_strdup (_("The language model is writing…"));
+  if (g == NULL)
+    return NULL;
+  if (g->used)
+    return g_strdup_printf (_("Generated · passed the guardrails · %.1f s"), g->latency_ms / 1000.0);
+  if (side_by_side && g_strcmp0 (g->status, "ok") == 0)
+    /* Translators: the guardrail that rejected a generated reply follows */
+    return g_strdup_printf (_("Rejected: %s"), g->rejected_detail ? g->rejected_detail : g->rejected_reason);
+  return g_strdup (sd_llm_reply_status_text (g));
+}
+
+/* The generated bubble's text: what has streamed in, or the reply the turn settled on. */
+static const char *
+generation_text (const Turn *turn,
+                 gboolean    side_by_side)
+{
+  const SdTurnGeneration *g = turn->trace->generation;
+
+  if (turn->gen == GEN_PENDING || turn->gen == GEN_RUNNING)
+    {
+      const char *text = turn->streamed && turn->streamed->len ? turn->streamed->str : "…";
+      /* a reasoning model thinks first: the bubble waits for the answer */
+      if (g_str_has_prefix (text, "<think>"))
+        {
+          const char *end = strstr (text, "</think>");
+          text = end && end[strlen ("</think>")] ? end + strlen ("</think>") : "…";
+          while (g_ascii_isspace (*text))
+            text++;
+        }
+      return *text ? text : "…";
+    }
+  if (side_by_side)
+    return g && g->text && *g->text ? g->text : "—";
+  return turn->trace->reply;
+}
+
+static void
+update_generation_bubble (Turn    *turn,
+                          gboolean side_by_side)
+{
+  g_autofree char *note = generation_note (turn, side_by_side);
+  const SdTurnGeneration *g = turn->trace->generation;
+
+  if (turn->gen_label)
+    {
+      gtk_label_set_text (turn->gen_label, generation_text (turn, side_by_side));
+      /* a rejected text is shown for the demo, struck through: it was never sent */
+      if (side_by_side && g && !g->used && g->text)
+        {
+          g_autofree char *escaped = g_markup_escape_text (g->text, -1);
+          g_autofree char *markup = g_strdup_printf ("<s>%s</s>", escaped);
+          gtk_label_set_markup (turn->gen_label, markup);
+        }
+    }
+  if (turn->gen_note)
+    gtk_label_set_text (turn->gen_note, note ? note : "");
 }
 
 /* A press on a bot bubble selects its turn for the inspector. The bubble's text is
@@ -523,7 +683,46 @@ append_turn_rows (SdChatbotPage *self,
                                  turn->trace->action == SD_TURN_REFUSE)
          ? g_strdup_printf ("%s · %.0f %%", turn->trace->intent, turn->trace->confidence * 100)
          : g_strdup (action_label (turn->trace->action));
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (bot_row), bubble (turn->trace->reply, FALSE, note));
+  turn->gen_label = NULL;
+  turn->gen_note = NULL;
+  if (turn->gen == GEN_NONE || g_strcmp0 (self->reply_mode, "template") == 0)
+    gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (bot_row), bubble (template_reply (turn), FALSE, note));
+  else if (g_strcmp0 (self->reply_mode, "generated") == 0)
+    {
+      GtkWidget *box = bubble_full (generation_text (turn, FALSE), FALSE, note, &turn->gen_label, NULL);
+      GtkWidget *status = gtk_label_new (NULL);
+
+      /* under the bubble: whether the model's reply was sent, or why the template's was */
+      gtk_label_set_xalign (GTK_LABEL (status), 0);
+      gtk_label_set_wrap (GTK_LABEL (status), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (status), 48);
+      gtk_widget_add_css_class (status, "caption");
+      gtk_widget_add_css_class (status, "dim-label");
+      gtk_box_append (GTK_BOX (box), status);
+      turn->gen_note = GTK_LABEL (status);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (bot_row), box);
+      update_generation_bubble (turn, FALSE);
+    }
+  else
+    {
+      GtkWidget *pair = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      g_autofree char *template_note = g_strdup_printf (_("Template · %s"), note);
+      g_autofree char *gen_note = generation_note (turn, TRUE);
+      GtkWidget *left = bubble (template_reply (turn), FALSE, template_note);
+      GtkWidget *right = bubble_full (generation_text (turn, TRUE), FALSE, gen_note ? gen_note : "",
+                                      &turn->gen_label, &turn->gen_note);
+
+      gtk_label_set_max_width_chars (GTK_LABEL (gtk_widget_get_last_child (left)), 30);
+      gtk_label_set_max_width_chars (turn->gen_label, 30);
+      gtk_label_set_wrap (turn->gen_note, TRUE);
+      gtk_label_set_max_width_chars (turn->gen_note, 30);
+      gtk_widget_set_valign (left, GTK_ALIGN_START);
+      gtk_widget_set_valign (right, GTK_ALIGN_START);
+      gtk_box_append (GTK_BOX (pair), left);
+      gtk_box_append (GTK_BOX (pair), right);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (bot_row), pair);
+      update_generation_bubble (turn, TRUE);
+    }
   g_object_set_data (G_OBJECT (bot_row), "turn", GUINT_TO_POINTER (index));
   gtk_widget_add_css_class (bot_row, "sd-chat-row");
   gtk_widget_set_tooltip_text (bot_row, _("Show what the chatbot understood"));
@@ -587,6 +786,264 @@ respond_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* ---------------------------------------------------------------- the language model */
+
+/* Whether new turns get a generated reply; @why says what to fix when not. */
+static gboolean
+llm_usable (SdChatbotPage  *self,
+            char          **why)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *allowed = NULL;
+
+  if (self->settings == NULL || !g_settings_get_boolean (self->settings, "llm-enabled"))
+    {
+      *why = g_strdup (_("The language model is off: switch it on in Preferences, under Language Model. "
+                         "Replies come from the templates."));
+      return FALSE;
+    }
+  url = g_settings_get_string (self->settings, "llm-url");
+  allowed = g_settings_get_string (self->settings, "llm-remote-allowed");
+  switch (sd_llm_url_kind (url))
+    {
+    case SD_LLM_URL_INVALID:
+      *why = g_strdup_printf (_("“%s” is not the address of a language model server: check it in Preferences. "
+                                "Replies come from the templates."), url);
+      return FALSE;
+    case SD_LLM_URL_REMOTE:
+      if (g_strcmp0 (url, allowed) == 0)
+        return TRUE;
+      *why = g_strdup_printf (_("%s is beyond your network and was not confirmed in Preferences, so no customer "
+                                "message is sent there. Replies come from the templates."), url);
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
+static void
+update_llm_status (SdChatbotPage *self)
+{
+  g_autofree char *why = NULL;
+  gboolean show = g_strcmp0 (self->reply_mode, "template") != 0 && !llm_usable (self, &why);
+
+  gtk_label_set_text (self->llm_status, why ? why : "");
+  gtk_revealer_set_reveal_child (self->llm_status_revealer, show);
+}
+
+static void
+set_generating (SdChatbotPage *self,
+                gboolean       generating)
+{
+  self->generating = generating;
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), generating);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.stop-generating", generating);
+}
+
+typedef struct {
+  GWeakRef          page;
+  GPtrArray        *turns;      /* the conversation's (a ref): a new one leaves this behind */
+  Turn             *turn;
+  SdLlmShopContext *shop;       /* a copy: the worker's may be replaced meanwhile */
+  char             *url;
+  char             *model;
+  char             *customer_name;
+  GMutex            lock;
+  GString          *streamed;   /* under lock */
+  gboolean          scheduled;  /* under lock: an update of the bubble is queued */
+  SdTurnGeneration *result;
+} GenWork;
+
+static void
+gen_work_clear (gpointer data)
+{
+  GenWork *w = data;
+
+  g_weak_ref_clear (&w->page);
+  g_ptr_array_unref (w->turns);
+  sd_llm_shop_context_free (w->shop);
+  g_free (w->url);
+  g_free (w->model);
+  g_free (w->customer_name);
+  g_mutex_clear (&w->lock);
+  g_string_free (w->streamed, TRUE);
+  sd_turn_generation_free (w->result);
+}
+
+static GenWork *
+gen_work_ref (GenWork *w)
+{
+  return g_atomic_rc_box_acquire (w);
+}
+
+static void
+gen_work_unref (GenWork *w)
+{
+  g_atomic_rc_box_release_full (w, gen_work_clear);
+}
+
+/* On the main loop: the bubble shows what has streamed in so far. */
+static gboolean
+show_streamed (gpointer data)
+{
+  GenWork *w = data;
+  g_autoptr(SdChatbotPage) self = g_weak_ref_get (&w->page);
+
+  g_mutex_lock (&w->lock);
+  w->scheduled = FALSE;
+  if (self && self->turns == w->turns)
+    {
+      if (w->turn->streamed == NULL)
+        w->turn->streamed = g_string_new (NULL);
+      g_string_assign (w->turn->streamed, w->streamed->str);
+    }
+  g_mutex_unlock (&w->lock);
+  if (self && self->turns == w->turns && w->turn->gen_label)
+    update_generation_bubble (w->turn, g_strcmp0 (self->reply_mode, "side-by-side") == 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* In the generation thread, for each piece of text: at most one update queued at a time. */
+static void
+gen_token (const char *delta,
+           gpointer    data)
+{
+  GenWork *w = data;
+
+  g_mutex_lock (&w->lock);
+  g_string_append (w->streamed, delta);
+  if (!w->scheduled)
+    {
+      w->scheduled = TRUE;
+      g_idle_add_full (G_PRIORITY_LOW, show_streamed, gen_work_ref (w), (GDestroyNotify) gen_work_unref);
+    }
+  g_mutex_unlock (&w->lock);
+}
+
+static void
+generate_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  GenWork *w = data;
+  g_autoptr(SdLlmClient) client = sd_llm_client_new (w->url, w->model);
+  g_autoptr(GError) error = NULL;
+  /* the keyring may block or ask to be unlocked: here, not on the main thread */
+  g_autofree char *key = sd_llm_key_lookup (sd_llm_client_get_endpoint (client), &error);
+
+  if (error)
+    g_debug ("Chatbot: no API key for %s: %s", w->url, error->message);
+  sd_llm_client_set_api_key (client, key);
+  sd_llm_client_set_timeouts (client, 15, 45);
+  w->result = sd_llm_reply_generate (client, w->shop, w->customer_name, w->turn->trace, gen_token, w, cancellable);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_generation (SdChatbotPage *self);
+
+static void
+generate_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (object);
+  GenWork *w = g_task_get_task_data (G_TASK (result));
+  Turn *turn = w->turn;
+
+  turn->gen = GEN_DONE;
+  sd_turn_trace_set_generation (turn->trace, g_steal_pointer (&w->result));
+  if (self->turns != w->turns || self->messages == NULL)
+    return;   /* a new conversation (or a page going away) has stopped this one */
+  set_generating (self, FALSE);
+  update_generation_bubble (turn, g_strcmp0 (self->reply_mode, "side-by-side") == 0);
+  {
+    GtkListBoxRow *row = gtk_list_box_get_selected_row (self->messages);
+    guint index;
+    if (row && (index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "turn"))) < self->turns->len &&
+        g_ptr_array_index (self->turns, index) == turn)
+      show_turn (self, index);
+  }
+  start_generation (self);
+}
+
+/* Generates the next turn that waits, one at a time and in order. */
+static void
+start_generation (SdChatbotPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GenWork *w;
+  Turn *turn = NULL;
+  guint i = gtk_drop_down_get_selected (self->customer_drop);
+  const SdCustomerEntry *who = self->customers && i < self->customers->len ? g_ptr_array_index (self->customers, i) : NULL;
+
+  if (self->generating || self->worker == NULL)
+    return;
+  for (guint t = 0; t < self->turns->len && turn == NULL; t++)
+    if (((Turn *) g_ptr_array_index (self->turns, t))->gen == GEN_PENDING)
+      turn = g_ptr_array_index (self->turns, t);
+  if (turn == NULL)
+    return;
+
+  w = g_atomic_rc_box_new0 (GenWork);
+  g_weak_ref_init (&w->page, self);
+  g_mutex_init (&w->lock);
+  w->turns = g_ptr_array_ref (self->turns);
+  w->turn = turn;
+  w->streamed = g_string_new (NULL);
+  w->url = g_settings_get_string (self->settings, "llm-url");
+  w->model = g_settings_get_string (self->settings, "llm-model");
+  w->customer_name = who && who->id ? g_strdup (who->name) : NULL;
+  if (self->worker->llm_shop)
+    {
+      w->shop = g_new0 (SdLlmShopContext, 1);
+      w->shop->tone = g_strdup (self->worker->llm_shop->tone);
+      w->shop->share_identity = self->worker->llm_shop->share_identity;
+      w->shop->products = g_strdupv (self->worker->llm_shop->products);
+    }
+  turn->gen = GEN_RUNNING;
+  if (self->gen_cancellable == NULL)
+    self->gen_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->gen_cancellable, generate_done_cb, NULL);
+  g_task_set_name (task, "[shopdesk] chatbot language model");
+  g_task_set_task_data (task, w, (GDestroyNotify) gen_work_unref);
+  set_generating (self, TRUE);
+  update_generation_bubble (turn, g_strcmp0 (self->reply_mode, "side-by-side") == 0);
+  g_task_run_in_thread (task, generate_thread);
+}
+
+/* Stops the model: the turn being written and those waiting keep their template replies. */
+static void
+stop_generating (SdChatbotPage *self)
+{
+  if (self->gen_cancellable)
+    g_cancellable_cancel (self->gen_cancellable);
+  g_clear_object (&self->gen_cancellable);
+  for (guint t = 0; t < self->turns->len; t++)
+    {
+      Turn *turn = g_ptr_array_index (self->turns, t);
+      if (turn->gen == GEN_PENDING)
+        {
+          SdTurnGeneration *g = g_new0 (SdTurnGeneration, 1);
+          g->status = g_strdup ("cancelled");
+          g->rejected_reason = g_strdup ("cancelled");
+          g->template_reply = g_strdup (turn->trace->reply);
+          sd_turn_trace_set_generation (turn->trace, g);
+          turn->gen = GEN_DONE;
+          update_generation_bubble (turn, g_strcmp0 (self->reply_mode, "side-by-side") == 0);
+        }
+    }
+  /* the running turn finishes (cancelled) in generate_done_cb */
+}
+
+static void
+stop_generating_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  stop_generating (SD_CHATBOT_PAGE (widget));
+}
+
 static void
 respond_done_cb (GObject      *object,
                  GAsyncResult *result,
@@ -600,17 +1057,24 @@ respond_done_cb (GObject      *object,
   set_busy (self, FALSE);
   if (w->session != self->session)
     return;
-  for (guint i = 0; i < w->traces->len; i++)
-    {
-      Turn *turn = g_new0 (Turn, 1);
-      turn->trace = g_ptr_array_index (w->traces, i);
-      g_ptr_array_index (w->traces, i) = NULL;
-      turn->user = g_strdup (g_ptr_array_index (w->messages, i));
-      turn->after_retraining = w->reload;
-      g_ptr_array_add (self->turns, turn);
-      append_turn_rows (self, self->turns->len - 1);
-    }
+  {
+    g_autofree char *why = NULL;
+    gboolean generate = g_strcmp0 (self->reply_mode, "template") != 0 && llm_usable (self, &why);
+
+    for (guint i = 0; i < w->traces->len; i++)
+      {
+        Turn *turn = g_new0 (Turn, 1);
+        turn->trace = g_ptr_array_index (w->traces, i);
+        g_ptr_array_index (w->traces, i) = NULL;
+        turn->user = g_strdup (g_ptr_array_index (w->messages, i));
+        turn->after_retraining = w->reload;
+        turn->gen = generate && sd_llm_reply_wanted (turn->trace) ? GEN_PENDING : GEN_NONE;
+        g_ptr_array_add (self->turns, turn);
+        append_turn_rows (self, self->turns->len - 1);
+      }
+  }
   set_busy (self, FALSE);
+  start_generation (self);
   g_idle_add (scroll_to_end, g_object_ref (self));
   gtk_widget_grab_focus (GTK_WIDGET (self->message_entry));
 }
@@ -673,7 +1137,11 @@ new_conversation (SdChatbotPage *self)
     return;
   g_clear_pointer (&self->session, sd_chat_session_free);
   self->session = sd_chat_session_new (current_customer (self), current_lang (self));
-  g_ptr_array_set_size (self->turns, 0);
+  /* a generation still running keeps the old turns alive until it ends, unseen */
+  stop_generating (self);
+  set_generating (self, FALSE);
+  g_ptr_array_unref (self->turns);
+  self->turns = g_ptr_array_new_with_free_func ((GDestroyNotify) turn_free);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->messages))))
     gtk_list_box_remove (self->messages, child);
   gtk_stack_set_visible_child_name (self->inspector_stack, "none");
@@ -877,14 +1345,16 @@ save_test_response_cb (AdwMessageDialog *dialog,
                        const char       *response,
                        SdChatbotPage    *self)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+  GtkEditable *entry = GTK_EDITABLE (gtk_widget_get_first_child (box));
+  GtkCheckButton *facts = GTK_CHECK_BUTTON (gtk_widget_get_last_child (box));
   g_autoptr(GError) error = NULL;
   g_autofree char *json = NULL;
   const char *name = gtk_editable_get_text (entry);
 
   if (g_strcmp0 (response, "save") != 0 || self->session == NULL)
     return;
-  json = sd_chat_session_to_json (self->session);
+  json = sd_chat_session_to_json_full (self->session, gtk_check_button_get_active (facts));
   if (sd_chat_corpus_save_test (self->store, *name ? name : _("Conversation"), current_customer (self),
                                 sd_chat_session_get_lang (self->session), json, &error) == 0)
     toast (self, error->message);
@@ -898,7 +1368,7 @@ save_test_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   SdChatbotPage *self = SD_CHATBOT_PAGE (widget);
-  GtkWidget *dialog, *entry;
+  GtkWidget *dialog, *entry, *box, *facts;
   Turn *first;
 
   if (self->turns->len == 0)
@@ -910,7 +1380,13 @@ save_test_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (entry), first->user);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Test case name"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  /* generated replies are worded differently each time: such a test checks the facts */
+  facts = gtk_check_button_new_with_mnemonic (_("Check the _facts of each answer, not its wording"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (facts), g_strcmp0 (self->reply_mode, "template") != 0);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), facts);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
@@ -1124,6 +1600,12 @@ ready_thread (GTask        *task,
       return;
     }
   g_ptr_array_extend_and_steal (w->customers, g_steal_pointer (&customers));
+  /* what a language model would be told of the shop; without it, no generated replies */
+  if (!(worker->llm_shop = sd_llm_shop_context_load (worker->store, &error)))
+    {
+      g_debug ("Chatbot: the shop's settings for a language model could not be read: %s", error->message);
+      g_clear_error (&error);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1198,6 +1680,180 @@ store_changed_cb (SdChatbotPage *self)
   /* New products, orders or a retrained model: start afresh with the new data. */
   if (!self->busy)
     get_ready (self);
+}
+
+/* ---------------------------------------------------------------- reply modes */
+
+/* Draws every turn again, in the current mode (nothing is asked again). */
+static void
+rebuild_rows (SdChatbotPage *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->messages);
+  guint selected = row ? GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "turn")) : G_MAXUINT;
+  GtkWidget *child;
+
+  for (guint t = 0; t < self->turns->len; t++)
+    {
+      Turn *turn = g_ptr_array_index (self->turns, t);
+      turn->gen_label = NULL;
+      turn->gen_note = NULL;
+    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->messages))))
+    gtk_list_box_remove (self->messages, child);
+  for (guint t = 0; t < self->turns->len; t++)
+    append_turn_rows (self, t);
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->messages)); child; child = gtk_widget_get_next_sibling (child))
+    if (gtk_list_box_row_get_selectable (GTK_LIST_BOX_ROW (child)) &&
+        GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (child), "turn")) == selected)
+      gtk_list_box_select_row (self->messages, GTK_LIST_BOX_ROW (child));
+}
+
+const char *
+sd_chatbot_page_get_reply_mode (SdChatbotPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHATBOT_PAGE (self), NULL);
+  return self->reply_mode;
+}
+
+void
+sd_chatbot_page_set_reply_mode (SdChatbotPage *self,
+                                const char    *mode)
+{
+  static const char *const modes[] = { "template", "generated", "side-by-side", NULL };
+
+  g_return_if_fail (SD_IS_CHATBOT_PAGE (self));
+  if (mode == NULL || !g_strv_contains (modes, mode) || g_strcmp0 (self->reply_mode, mode) == 0)
+    return;
+  g_free (self->reply_mode);
+  self->reply_mode = g_strdup (mode);
+  rebuild_rows (self);
+  update_llm_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY_MODE]);
+}
+
+gboolean
+sd_chatbot_page_get_generating (SdChatbotPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHATBOT_PAGE (self), FALSE);
+  return self->generating;
+}
+
+const SdTurnTrace *
+sd_chatbot_page_get_trace (SdChatbotPage *self,
+                           guint          turn)
+{
+  g_return_val_if_fail (SD_IS_CHATBOT_PAGE (self), NULL);
+  return turn < self->turns->len ? ((Turn *) g_ptr_array_index (self->turns, turn))->trace : NULL;
+}
+
+/* The shop's tone for generated replies, and whether the model may see names: shop
+ * settings, written by the worker on its own connection. */
+typedef struct {
+  Worker           *worker;
+  char             *tone;
+  gboolean          share;
+  SdLlmShopContext *reloaded;
+} StyleWork;
+
+static void
+style_work_free (StyleWork *w)
+{
+  worker_unref (w->worker);
+  g_free (w->tone);
+  sd_llm_shop_context_free (w->reloaded);
+  g_free (w);
+}
+
+static void
+style_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  StyleWork *w = data;
+  GError *error = NULL;
+
+  if (!sd_store_set_setting (w->worker->store, "chat.tone", w->tone, &error) ||
+      !sd_store_set_setting (w->worker->store, "chat.llm.share_identity", w->share ? "1" : "0", &error) ||
+      !(w->reloaded = sd_llm_shop_context_load (w->worker->store, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+style_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (object);
+  StyleWork *w = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  set_busy (self, FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  /* only the main thread reads the worker's copy */
+  sd_llm_shop_context_free (w->worker->llm_shop);
+  w->worker->llm_shop = g_steal_pointer (&w->reloaded);
+  toast (self, _("Reply style saved for this shop"));
+}
+
+static void
+style_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   SdChatbotPage    *self)
+{
+  GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+  GtkEditable *entry = GTK_EDITABLE (gtk_widget_get_first_child (box));
+  GtkCheckButton *share = GTK_CHECK_BUTTON (gtk_widget_get_last_child (box));
+  StyleWork *w;
+
+  if (g_strcmp0 (response, "save") != 0 || self->worker == NULL || self->busy)
+    return;
+  w = g_new0 (StyleWork, 1);
+  w->worker = worker_ref (self->worker);
+  w->tone = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  w->share = gtk_check_button_get_active (share);
+  run_on_worker (self, style_thread, w, (GDestroyNotify) style_work_free, style_done_cb);
+}
+
+static void
+reply_style_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (widget);
+  GtkWidget *dialog, *box, *entry, *share;
+
+  if (self->worker == NULL || self->busy)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Generated Reply Style"),
+                                   _("How this shop's chatbot sounds when a language model phrases its replies. "
+                                     "The facts stay the same; the guardrails check every reply."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Tone, e.g. “warm and brief” or “formal”"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Tone"), -1);
+  if (self->worker->llm_shop && self->worker->llm_shop->tone)
+    gtk_editable_set_text (GTK_EDITABLE (entry), self->worker->llm_shop->tone);
+  share = gtk_check_button_new_with_mnemonic (_("Let the model see customers' _names, e-mail addresses and phone numbers"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (share), self->worker->llm_shop && self->worker->llm_shop->share_identity);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), share);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_signal_connect (dialog, "response", G_CALLBACK (style_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---------------------------------------------------------------- object */
@@ -1288,6 +1944,19 @@ sd_chatbot_page_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->gen_cancellable)
+    g_cancellable_cancel (self->gen_cancellable);
+  g_clear_object (&self->gen_cancellable);
+  /* the bubbles go with the template; a generation ending later must not reach them */
+  for (guint t = 0; self->turns && t < self->turns->len; t++)
+    {
+      Turn *turn = g_ptr_array_index (self->turns, t);
+      turn->gen_label = NULL;
+      turn->gen_note = NULL;
+    }
+  if (self->settings)
+    g_signal_handlers_disconnect_by_func (self->settings, update_llm_status, self);
+  g_clear_object (&self->settings);
   if (self->store)
     g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
   g_clear_object (&self->store);
@@ -1311,6 +1980,7 @@ sd_chatbot_page_finalize (GObject *object)
   g_clear_pointer (&self->customers, g_ptr_array_unref);
   g_clear_pointer (&self->session, sd_chat_session_free);
   g_clear_pointer (&self->turns, g_ptr_array_unref);
+  g_free (self->reply_mode);
 
   G_OBJECT_CLASS (sd_chatbot_page_parent_class)->finalize (object);
 }
@@ -1331,6 +2001,9 @@ sd_chatbot_page_get_property (GObject    *object,
     case PROP_BUSY:
       g_value_set_boolean (value, sd_chatbot_page_get_busy (self));
       break;
+    case PROP_REPLY_MODE:
+      g_value_set_string (value, self->reply_mode);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1346,6 +2019,9 @@ sd_chatbot_page_set_property (GObject      *object,
     {
     case PROP_STORE:
       sd_chatbot_page_set_store (SD_CHATBOT_PAGE (object), g_value_get_object (value));
+      break;
+    case PROP_REPLY_MODE:
+      sd_chatbot_page_set_reply_mode (SD_CHATBOT_PAGE (object), g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1369,6 +2045,10 @@ sd_chatbot_page_class_init (SdChatbotPageClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, TRUE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* "template", "generated" or "side-by-side" */
+  properties[PROP_REPLY_MODE] =
+    g_param_spec_string ("reply-mode", NULL, NULL, "template",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1386,6 +2066,9 @@ sd_chatbot_page_class_init (SdChatbotPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, send_button);
   gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, inspector_stack);
   gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, inspector);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, llm_status_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, llm_status);
+  gtk_widget_class_bind_template_child (widget_class, SdChatbotPage, stop_button);
   gtk_widget_class_bind_template_callback (widget_class, send_cb);
   gtk_widget_class_bind_template_callback (widget_class, turn_selected_cb);
 
@@ -1395,6 +2078,9 @@ sd_chatbot_page_class_init (SdChatbotPageClass *klass)
   gtk_widget_class_install_action (widget_class, "chat.run-tests", NULL, run_tests_action);
   gtk_widget_class_install_action (widget_class, "chat.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "chat.train", NULL, train_action);
+  gtk_widget_class_install_action (widget_class, "chat.stop-generating", NULL, stop_generating_action);
+  gtk_widget_class_install_action (widget_class, "chat.reply-style", NULL, reply_style_action);
+  gtk_widget_class_install_property_action (widget_class, "chat.reply-mode", "reply-mode");
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -1410,6 +2096,18 @@ sd_chatbot_page_init (SdChatbotPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->turns = g_ptr_array_new_with_free_func ((GDestroyNotify) turn_free);
+  self->reply_mode = g_strdup ("template");
+  {
+    /* the language model is a user preference; without the installed schema there is none */
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+    if (schema)
+      {
+        self->settings = g_settings_new (APP_ID);
+        g_signal_connect_swapped (self->settings, "changed", G_CALLBACK (update_llm_status), self);
+      }
+  }
+  set_generating (self, FALSE);
 
   /* One suggestion shows the other language: Chinese in an English UI, and English in a
    * Chinese one (where the Chinese line would repeat the translated first suggestion). */

@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "sd-dialogue.h"
 #include "sd-store.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,17 @@ guint     sd_chatbot_page_get_n_turns (SdChatbotPage *self);
 /* The last answer's intent and reply, or NULL. */
 const char *sd_chatbot_page_get_last_intent (SdChatbotPage *self);
 const char *sd_chatbot_page_get_last_reply  (SdChatbotPage *self);
+
+/* Which replies the conversation shows: "template", "generated" (a language model's,
+ * when it passes the guardrails) or "side-by-side" (both, with the verdict). */
+const char *sd_chatbot_page_get_reply_mode (SdChatbotPage *self);
+void        sd_chatbot_page_set_reply_mode (SdChatbotPage *self,
+                                            const char    *mode);
+/* TRUE while a language model writes a reply. */
+gboolean    sd_chatbot_page_get_generating (SdChatbotPage *self);
+/* Turn @turn's trace (its generation included), or NULL. */
+const SdTurnTrace *sd_chatbot_page_get_trace (SdChatbotPage *self,
+                                              guint          turn);
 
 /* "Correct this": turn @turn's message becomes a training example of @intent and the
  * intent model retrains in the background; then the message is asked again. FALSE when

@@ -11,13 +11,16 @@
 #include <math.h>
 #include <string.h>
 
+#include "sd-columns.h"
 #include "sd-condition-row.h"
 #include "sd-coupon-engine.h"
 #include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
 #include "sd-audience.h"
+#include "sd-coupon-usage.h"
 #include "sd-coupons-page.h"
 #include "sd-shop-summary.h"
+#include "sd-shop-values.h"
 #include "sd-csv.h"
 #include "sd-customer-facts.h"
 #include "sd-error.h"
@@ -90,6 +93,8 @@ struct _SdCouponsPage
   GtkLabel        *cost_label;
   GtkLabel        *cost_delta_label;
   GtkLabel        *budget_label;
+  GtkLabel        *actual_label;
+  GPtrArray       *usage;         /* SdCouponUsage: how the shop's codes were really used */
   GtkListBox      *overlap_list;
   GtkListBox      *history_list;
 
@@ -106,6 +111,12 @@ struct _SdCouponsPage
   guint            preview_source;
   SdRulePreview   *edit_preview;
   int              reach;
+
+  SdShopValues    *values;       /* the shop's countries, segments, …: suggestions and checks */
+  GtkWidget       *money_labels[3];   /* the currency beside cap, amount and budget */
+  char            *baseline;     /* the editor as filled: unlike it means unsaved changes */
+  gboolean         dirty;
+  gint64           pending_id;   /* the rule chosen while edits were not saved (0: a new one) */
 };
 
 G_DEFINE_FINAL_TYPE (SdCouponsPage, sd_coupons_page, GTK_TYPE_WIDGET)
@@ -234,6 +245,77 @@ read_date (AdwEntryRow *row,
   return FALSE;
 }
 
+/* ---------------------------------------------------------------- unsaved changes */
+
+/* Everything the editor holds, as text: unlike the baseline means unsaved changes. */
+static char *
+editor_snapshot (SdCouponsPage *self)
+{
+  GString *s = g_string_new (NULL);
+  AdwEntryRow *entries[] = { self->name_row, self->starts_row, self->ends_row, self->percent_row,
+                             self->cap_row, self->amount_row, self->buy_row, self->get_row,
+                             self->target_row, self->tiers_row, self->per_customer_row,
+                             self->total_uses_row, self->budget_row };
+
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    g_string_append_printf (s, "%s\x1f", entry_text (entries[i]));
+  g_string_append_printf (s, "%d%d%d|%u|%u\x1f", gtk_switch_get_active (self->enabled_switch),
+                          gtk_switch_get_active (self->stop_switch),
+                          gtk_spin_button_get_value_as_int (self->priority_spin),
+                          gtk_drop_down_get_selected (self->match_drop),
+                          adw_combo_row_get_selected (self->action_row));
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->conditions_list)); row;
+       row = gtk_widget_get_next_sibling (row))
+    if (SD_IS_CONDITION_ROW (row))
+      {
+        g_autofree char *cond = sd_condition_row_snapshot (SD_CONDITION_ROW (row));
+        g_string_append_printf (s, "%s\x1f", cond);
+      }
+  return g_string_free (s, FALSE);
+}
+
+static GtkListBoxRow *
+row_of_rule (SdCouponsPage *self,
+             gint64         id)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->rules_list)); row;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && id != 0 &&
+        (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "rule-id")) == id)
+      return GTK_LIST_BOX_ROW (row);
+  return NULL;
+}
+
+/* The edited rule's row says "•" while its edits are not saved. */
+static void
+update_dirty (SdCouponsPage *self)
+{
+  g_autofree char *now = editor_snapshot (self);
+  GtkListBoxRow *row = row_of_rule (self, self->saved ? self->saved->id : 0);
+
+  self->dirty = g_strcmp0 (now, self->baseline) != 0;
+  if (row)
+    {
+      GtkWidget *mark = g_object_get_data (G_OBJECT (row), "unsaved-mark");
+      gtk_widget_set_visible (mark, self->dirty);
+    }
+}
+
+static void
+set_baseline (SdCouponsPage *self)
+{
+  g_free (self->baseline);
+  self->baseline = editor_snapshot (self);
+  update_dirty (self);
+}
+
+gboolean
+sd_coupons_page_has_unsaved_changes (SdCouponsPage *self)
+{
+  g_return_val_if_fail (SD_IS_COUPONS_PAGE (self), FALSE);
+  return self->dirty;
+}
+
 /* ---------------------------------------------------------------- editor ↔ rule */
 
 static void
@@ -256,6 +338,7 @@ editor_changed_cb (SdCouponsPage *self)
   if (self->filling)
     return;
   update_action_rows (self);
+  update_dirty (self);
   schedule_preview (self);
 }
 
@@ -268,6 +351,7 @@ add_condition_row (SdCouponsPage     *self,
   GtkWidget *row = sd_condition_row_new (cond);
   g_autoptr(GPtrArray) audiences = self->store ? sd_audience_list (self->store, NULL) : NULL;
 
+  sd_condition_row_set_shop (SD_CONDITION_ROW (row), self->values, currency);
   /* Saved audiences (a small table) as the "In audience" condition's suggestions. */
   if (audiences && audiences->len > 0)
     {
@@ -536,6 +620,30 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
+/* What the rule's coupon code really did, from the orders that used it (imported or
+ * synced), beside the prediction above it. */
+static void
+show_actual (SdCouponsPage      *self,
+             const SdCouponRule *rule)
+{
+  const SdCouponUsage *u = sd_coupon_usage_for_rule (self->usage, rule->name);
+  g_autofree char *customers = NULL, *money = NULL, *first = NULL, *last = NULL, *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->actual_label), u != NULL);
+  if (u == NULL)
+    return;
+  g_autoptr(GDateTime) first_day = g_date_time_new_from_unix_local (u->first_at);
+  g_autoptr(GDateTime) last_day = g_date_time_new_from_unix_local (u->last_at);
+
+  customers = sd_format_count (u->customers);
+  money = money_text (u->discount_cents);
+  first = g_date_time_format (first_day, "%x");
+  last = g_date_time_format (last_day, "%x");
+  text = g_strdup_printf (_("Actual use of code “%s”: %s customers reached, %s given, from %s to %s"),
+                          u->code, customers, money, first, last);
+  gtk_label_set_text (self->actual_label, text);
+}
+
 static void
 show_preview (SdCouponsPage *self,
               PreviewWork   *work)
@@ -584,6 +692,8 @@ show_preview (SdCouponsPage *self,
   else
     gtk_widget_set_visible (GTK_WIDGET (self->budget_label), FALSE);
 
+  show_actual (self, work->edited);
+
   /* Overlap of the edited rule with every other saved rule. */
   clear_list (self->overlap_list);
   for (guint r = 0; self->all && r < self->all->n_rules; r++)
@@ -622,6 +732,7 @@ clear_preview (SdCouponsPage *self,
   gtk_label_set_text (self->reach_delta_label, why);
   gtk_label_set_text (self->cost_delta_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->budget_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->actual_label), FALSE);
   clear_list (self->overlap_list);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No preview yet"));
   gtk_list_box_append (self->overlap_list, row);
@@ -813,6 +924,19 @@ rule_row (SdCouponsPage      *self,
   gtk_widget_add_css_class (sub, "dim-label");
   if (!rule->enabled)
     gtk_widget_add_css_class (name, "dim-label");
+  {
+    GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *mark = gtk_label_new ("•");
+
+    gtk_widget_set_tooltip_text (mark, _("Unsaved changes"));
+    gtk_widget_add_css_class (mark, "accent");
+    gtk_widget_set_visible (mark, FALSE);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (mark), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Unsaved changes"), -1);
+    gtk_box_append (GTK_BOX (line), name);
+    gtk_box_append (GTK_BOX (line), mark);
+    g_object_set_data (G_OBJECT (row), "unsaved-mark", mark);
+    name = line;
+  }
   gtk_box_append (GTK_BOX (box), name);
   gtk_box_append (GTK_BOX (box), sub);
   gtk_widget_set_margin_top (box, 3);
@@ -830,10 +954,64 @@ edit_rule (SdCouponsPage      *self,
   if (rule->id != 0)
     self->saved = sd_coupon_rule_copy (rule);
   fill_editor (self, rule);
+  set_baseline (self);
   fill_history (self);
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
   self->reach = -1;
   schedule_preview (self);
+}
+
+static void rule_selected_cb (SdCouponsPage *self, GtkListBoxRow *row);
+
+static void
+discard_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     SdCouponsPage    *self)
+{
+  GtkListBoxRow *target = self->pending_id ? row_of_rule (self, self->pending_id) : NULL;
+
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      self->dirty = FALSE;
+      if (target)
+        {
+          if (gtk_list_box_get_selected_row (self->rules_list) == target)
+            rule_selected_cb (self, target);
+          else
+            gtk_list_box_select_row (self->rules_list, target);
+        }
+      else
+        gtk_widget_activate_action (GTK_WIDGET (self), "coupons.new-rule", NULL);
+    }
+  g_object_unref (self);
+}
+
+/* Edits not saved yet are not thrown away by a click elsewhere: ask first. TRUE when the
+ * question is asked (and @target, or a new rule for NULL, follows a "Discard"). */
+static gboolean
+ask_discard (SdCouponsPage *self,
+             GtkListBoxRow *target)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+  g_autofree char *name = g_strstrip (g_strdup (entry_text (self->name_row)));
+
+  if (!self->dirty || !GTK_IS_WINDOW (root))
+    return FALSE;
+  /* TRANSLATORS: the rule's name; asked before another rule is opened */
+  body = g_strdup_printf (_("The changes to “%s” are not saved. Discard them?"), *name ? name : _("New rule"));
+  dialog = adw_message_dialog_new (GTK_WINDOW (root), _("Discard Changes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Editing"),
+                                    "discard", _("_Discard"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  self->pending_id = target ? (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (target), "rule-id")) : 0;
+  g_signal_connect (dialog, "response", G_CALLBACK (discard_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 static void
@@ -842,9 +1020,23 @@ rule_selected_cb (SdCouponsPage *self,
 {
   gint64 id;
 
-  if (row == NULL)
+  if (row == NULL || self->filling)
     return;
   id = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "rule-id"));
+  if (self->saved && self->saved->id == id && self->dirty)
+    return;   /* the rule being edited, selected again */
+  if (ask_discard (self, row))
+    {
+      /* The edited rule stays selected until the answer. */
+      GtkListBoxRow *current = row_of_rule (self, self->saved ? self->saved->id : 0);
+      self->filling = TRUE;
+      if (current)
+        gtk_list_box_select_row (self->rules_list, current);
+      else
+        gtk_list_box_unselect_all (self->rules_list);
+      self->filling = FALSE;
+      return;
+    }
   for (guint i = 0; self->rules && i < self->rules->len; i++)
     {
       SdCouponRule *rule = g_ptr_array_index (self->rules, i);
@@ -878,25 +1070,30 @@ fill_rules (SdCouponsPage *self,
       g_autoptr(SdCouponRule) fresh = sd_coupon_rule_new (_("New rule"));
       edit_rule (self, fresh);
     }
+  update_dirty (self);
 }
 
 /* ---------------------------------------------------------------- loading */
 
 typedef struct {
   char            *db_path;
+  SdShopValues    *values;
   SdCustomerFacts *facts;
   SdInterest      *interest;
   GPtrArray       *rules;
   SdCouponPreview *all;
+  GPtrArray       *usage;
 } LoadWork;
 
 static void
 load_work_free (LoadWork *work)
 {
   g_free (work->db_path);
+  g_clear_pointer (&work->values, sd_shop_values_unref);
   sd_interest_free (work->interest);
   sd_customer_facts_free (work->facts);
   g_clear_pointer (&work->rules, g_ptr_array_unref);
+  g_clear_pointer (&work->usage, g_ptr_array_unref);
   sd_coupon_preview_free (work->all);
   g_free (work);
 }
@@ -916,7 +1113,11 @@ load_in_thread (SdJob         *job,
   sd_job_set_progress (job, 0.1, _("Reading customers"));
   if (!(work->facts = sd_customer_facts_load (store, cancellable, error)))
     return FALSE;
-  if (!(work->rules = sd_coupon_rules_load (store, error)))
+  if (!(work->rules = sd_coupon_rules_load (store, error)) ||
+      !(work->usage = sd_coupon_usage_load (store, error)))
+    return FALSE;
+  /* Enough of each for suggestions; a name beyond the cap is still checked as unknown. */
+  if (!(work->values = sd_shop_values_load (store, 20000, cancellable, error)))
     return FALSE;
   sd_job_set_progress (job, 0.7, _("Previewing the rules"));
   work->interest = sd_interest_new (work->db_path, work->facts);
@@ -962,9 +1163,18 @@ load_done_cb (GObject      *object,
   self->rules = g_steal_pointer (&work->rules);
   g_clear_pointer (&self->all, sd_coupon_preview_free);
   self->all = g_steal_pointer (&work->all);
+  g_clear_pointer (&self->usage, g_ptr_array_unref);
+  self->usage = g_steal_pointer (&work->usage);
 
   g_free (currency);
   currency = self->store ? sd_shop_currency (self->store) : NULL;
+  g_clear_pointer (&self->values, sd_shop_values_unref);
+  self->values = g_steal_pointer (&work->values);
+  for (guint i = 0; i < G_N_ELEMENTS (self->money_labels); i++)
+    {
+      gtk_label_set_text (GTK_LABEL (self->money_labels[i]), currency ? currency : "");
+      gtk_widget_set_visible (self->money_labels[i], currency != NULL);
+    }
   gtk_stack_set_visible_child_name (self->stack, "content");
   fill_rules (self, select_id);
 }
@@ -1005,9 +1215,15 @@ new_rule_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   SdCouponsPage *self = SD_COUPONS_PAGE (widget);
-  g_autoptr(SdCouponRule) fresh = sd_coupon_rule_new (_("New rule"));
+  g_autoptr(SdCouponRule) fresh = NULL;
+  gboolean segments;
 
-  sd_condition_add (fresh->conditions, sd_condition_new (SD_COND_SEGMENT));
+  if (ask_discard (self, NULL))
+    return;
+  fresh = sd_coupon_rule_new (_("New rule"));
+  /* A shop without segments starts with a condition it can fill in. */
+  segments = self->values == NULL || sd_shop_values_get (self->values, SD_SHOP_VALUE_SEGMENT)->len > 0;
+  sd_condition_add (fresh->conditions, sd_condition_new (segments ? SD_COND_SEGMENT : SD_COND_COUNTRY));
   gtk_list_box_unselect_all (self->rules_list);
   edit_rule (self, fresh);
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
@@ -1061,6 +1277,7 @@ save_action (GtkWidget  *widget,
     }
   g_clear_pointer (&self->saved, sd_coupon_rule_free);
   self->saved = sd_coupon_rule_copy (rule);
+  set_baseline (self);
   message = g_strdup_printf (_("Saved “%s”"), rule->name);
   toast (self, message);
   reload (self);
@@ -1315,7 +1532,11 @@ sd_coupons_page_set_store (SdCouponsPage *self,
   if (store)
     /* Its own saves it reloads itself; an import or a trained model (interest) changes
      * who a rule reaches. */
-    g_signal_connect_swapped (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (store_changed_cb), self);
+    {
+      g_signal_connect_swapped (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (store_changed_cb), self);
+      /* the currency of its money fields and figures */
+      g_signal_connect_swapped (store, "changed::" SD_STORE_CHANGED_SETTINGS, G_CALLBACK (store_changed_cb), self);
+    }
   reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
@@ -1347,6 +1568,58 @@ sd_coupons_page_select_rule (SdCouponsPage *self,
   return FALSE;
 }
 
+/* ---------------------------------------------------------------- date pickers */
+
+static void
+day_selected_cb (GtkCalendar *calendar,
+                 AdwEntryRow *row)
+{
+  g_autoptr(GDateTime) day = gtk_calendar_get_date (calendar);
+  g_autofree char *text = g_date_time_format (day, "%Y-%m-%d");
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (calendar), GTK_TYPE_POPOVER);
+
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  if (popover)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
+/* The calendar opens on the row's date, or today. */
+static void
+picker_shown_cb (GtkPopover *popover,
+                 AdwEntryRow *row)
+{
+  GtkCalendar *calendar = GTK_CALENDAR (gtk_popover_get_child (popover));
+  int y, m, d;
+  g_autoptr(GDateTime) day = NULL;
+
+  if (sscanf (entry_text (row), "%4d-%2d-%2d", &y, &m, &d) == 3 && g_date_valid_dmy (d, m, y))
+    day = g_date_time_new_local (y, m, d, 0, 0, 0);
+  else
+    day = g_date_time_new_now_local ();
+  g_signal_handlers_block_by_func (calendar, day_selected_cb, row);
+  gtk_calendar_select_day (calendar, day);
+  g_signal_handlers_unblock_by_func (calendar, day_selected_cb, row);
+}
+
+static void
+add_date_picker (SdCouponsPage *self,
+                 AdwEntryRow   *row)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
+  gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (button), FALSE);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Pick a Date"));
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  g_signal_connect (calendar, "day-selected", G_CALLBACK (day_selected_cb), row);
+  g_signal_connect (popover, "show", G_CALLBACK (picker_shown_cb), row);
+  adw_entry_row_add_suffix (row, button);
+}
+
 static void
 sd_coupons_page_dispose (GObject *object)
 {
@@ -1362,6 +1635,8 @@ sd_coupons_page_dispose (GObject *object)
   if (self->store)
     g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->values, sd_shop_values_unref);
+  g_clear_pointer (&self->baseline, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_COUPONS_PAGE);
   /* dispose_template leaves an unnamed top child in place. */
   {
@@ -1379,6 +1654,7 @@ sd_coupons_page_finalize (GObject *object)
   SdCouponsPage *self = SD_COUPONS_PAGE (object);
 
   g_clear_pointer (&self->facts, facts_box_unref);
+  g_clear_pointer (&self->usage, g_ptr_array_unref);
   g_clear_pointer (&self->all, sd_coupon_preview_free);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->saved, sd_coupon_rule_free);
@@ -1440,6 +1716,7 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (SD_TYPE_COLUMNS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-coupons-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, spinner);
@@ -1471,6 +1748,7 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, cost_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, cost_delta_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, budget_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, actual_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, overlap_list);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, history_list);
   gtk_widget_class_bind_template_callback (widget_class, rule_selected_cb);
@@ -1506,6 +1784,19 @@ sd_coupons_page_init (SdCouponsPage *self)
     gtk_widget_add_css_class (empty, "dim-label");
     gtk_list_box_set_placeholder (self->conditions_list, empty);
   }
+
+  {
+    AdwEntryRow *money[] = { self->cap_row, self->amount_row, self->budget_row };
+    for (guint i = 0; i < G_N_ELEMENTS (money); i++)
+      {
+        self->money_labels[i] = gtk_label_new (NULL);
+        gtk_widget_add_css_class (self->money_labels[i], "dim-label");
+        gtk_widget_set_visible (self->money_labels[i], FALSE);
+        adw_entry_row_add_suffix (money[i], self->money_labels[i]);
+      }
+  }
+  add_date_picker (self, self->starts_row);
+  add_date_picker (self, self->ends_row);
 
   g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (editor_changed_cb), self);
   g_signal_connect_swapped (self->enabled_switch, "notify::active", G_CALLBACK (editor_changed_cb), self);

@@ -16,7 +16,10 @@ void      sd_coupons_page_set_store     (SdCouponsPage *self,
 /* For tests: the customers the rule in the editor reaches, once its preview is done
  * (-1 while it is computed). */
 int       sd_coupons_page_get_reach     (SdCouponsPage *self);
-/* Selects the rule called @name; FALSE when there is none. */
+/* Whether the editor holds edits not saved yet (its rule's row shows "•"). */
+gboolean  sd_coupons_page_has_unsaved_changes (SdCouponsPage *self);
+/* Selects the rule called @name; FALSE when there is none. With unsaved edits, this asks
+ * "Discard Changes?" first. */
 gboolean  sd_coupons_page_select_rule   (SdCouponsPage *self,
                                          const char    *name);
 

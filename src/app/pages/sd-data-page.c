@@ -680,7 +680,10 @@ sd_data_page_set_store (SdDataPage *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
   if (store)
-    g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_SETTINGS, G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+    }
   sd_table_model_set_store (self->model, store);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.import",
                                  store != NULL && self->import_job == NULL);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sd-demo.h"
 #include "sd-format.h"
@@ -17,6 +18,7 @@
 #include "sd-list-rows.h"
 #include "sd-overview-page.h"
 #include "sd-product-window.h"
+#include "sd-shop-settings.h"
 #include "sd-shop-summary.h"
 #include "sd-time-chart.h"
 
@@ -58,6 +60,8 @@ struct _SdOverviewPage
   GtkWidget       *demo_button;
   GtkWidget       *updating;
   GtkSpinner      *updating_spinner;
+  GtkLabel        *shop_name;
+  GtkLabel        *shop_facts;
 
   SdStore         *store;
   SdJob           *job;          /* the load in flight */
@@ -508,6 +512,55 @@ show_summary (SdOverviewPage *self)
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
 
+/* The shop's own name and currency (Shop Settings), above its figures. */
+static void
+show_shop_header (SdOverviewPage *self)
+{
+  const char *key = g_str_has_prefix (g_get_language_names ()[0], "zh") ? "shop.name.zh_CN" : "shop.name.en";
+  g_autofree char *name = NULL;
+  g_autofree char *currency = NULL;
+  g_autofree char *zone = NULL;
+  g_autoptr(GString) facts = g_string_new (NULL);
+
+  if (self->store == NULL)
+    return;
+  name = sd_store_get_setting (self->store, key);
+  if (name == NULL || *name == '\0')
+    {
+      g_free (name);
+      name = sd_store_get_setting (self->store, "shop.name.en");
+    }
+  if (name == NULL || *name == '\0')
+    {
+      g_free (name);
+      name = g_path_get_basename (sd_store_get_path (self->store));
+      /* "or.sqlite" reads as "or" */
+      if (strrchr (name, '.') && strrchr (name, '.') != name)
+        *strrchr (name, '.') = '\0';
+    }
+  gtk_label_set_text (self->shop_name, name);
+
+  currency = sd_shop_currency (self->store);
+  zone = sd_store_get_setting (self->store, "shop.timezone");
+  if (currency)
+    /* TRANSLATORS: the shop's currency under its name: "Pound Sterling (GBP)" */
+    g_string_append_printf (facts, _("%s (%s)"), sd_currency_name (currency) ? sd_currency_name (currency) : currency, currency);
+  else
+    g_string_append (facts, _("No currency set"));
+  g_string_append (facts, " · ");
+  g_string_append (facts, zone && *zone ? zone : _("UTC"));
+  gtk_label_set_text (self->shop_facts, facts->str);
+}
+
+static void reload (SdOverviewPage *self);
+
+static void
+settings_changed_cb (SdOverviewPage *self)
+{
+  show_shop_header (self);
+  reload (self);   /* the figures in the new currency */
+}
+
 static void
 load_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -764,8 +817,12 @@ sd_overview_page_set_store (SdOverviewPage *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
   if (store)
-    g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_SETTINGS, G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+    }
   g_clear_pointer (&self->summary, sd_shop_summary_free);
+  show_shop_header (self);
   if (store)
     {
       /* Offering the demo shop on the (empty) demo shop itself would do nothing. */
@@ -883,6 +940,8 @@ sd_overview_page_class_init (SdOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, demo_button);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, updating);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, updating_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, shop_name);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, shop_facts);
   gtk_widget_class_bind_template_callback (widget_class, rank_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, top_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, chart_toggled_cb);

@@ -2125,6 +2125,9 @@ train_action (GtkWidget  *widget,
 static void
 store_changed_cb (SdRecommendationsPage *self)
 {
+  /* Shop Settings may have given the shop another currency. */
+  g_free (self->currency);
+  self->currency = sd_shop_currency (self->store);
   g_clear_pointer (&self->cache, shop_cache_unref);
   self->cache = shop_cache_new (sd_store_get_path (self->store));
   fill_models (self);

@@ -27,6 +27,7 @@
 #include "sd-run-history.h"
 #include "sd-table-row.h"
 #include "sd-train-job.h"
+#include "sd-columns.h"
 #include "sd-training-page.h"
 #include "sd-tune.h"
 #include "sd-page-host.h"
@@ -2618,6 +2619,7 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SD_TYPE_LINE_CHART);
+  g_type_ensure (SD_TYPE_COLUMNS);
   g_type_ensure (SD_TYPE_CHART_CONTROLS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-training-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, model_row);

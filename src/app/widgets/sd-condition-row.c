@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "sd-condition-row.h"
 #include "sd-format.h"
@@ -17,31 +18,42 @@ typedef enum {
 } ValueKind;
 
 typedef struct {
-  SdCondKind  kind;
-  const char *label;
-  ValueKind   value;
-  const char *placeholder;
+  SdCondKind       kind;
+  const char      *label;
+  ValueKind        value;
+  const char      *placeholder;
+  int              values;     /* SdShopValueKind the names are checked against, or -1 */
 } KindInfo;
 
 /* The kinds a row offers, in the order a merchandiser thinks of them. Groups (all, any,
  * not) are the editor's business, not a row's. */
 static const KindInfo kinds[] = {
-  { SD_COND_SEGMENT, N_("Segment is"), VALUE_TEXT, N_("vip, regular") },
-  { SD_COND_COUNTRY, N_("Country is"), VALUE_TEXT, N_("United Kingdom, Germany") },
-  { SD_COND_RECENCY_DAYS, N_("Days since last order"), VALUE_NUMBER, "30" },
-  { SD_COND_ORDER_COUNT, N_("Number of orders"), VALUE_NUMBER, "2" },
-  { SD_COND_LIFETIME_SPEND, N_("Lifetime spend"), VALUE_MONEY, "100.00" },
-  { SD_COND_AVERAGE_ORDER, N_("Average order value"), VALUE_MONEY, "40.00" },
-  { SD_COND_FIRST_ORDER, N_("First order only"), VALUE_NONE, NULL },
-  { SD_COND_PREDICTED_INTEREST, N_("Predicted interest in"), VALUE_INTEREST, N_("category, e.g. garden") },
-  { SD_COND_CART_SUBTOTAL, N_("Basket subtotal"), VALUE_MONEY, "50.00" },
-  { SD_COND_CART_ITEMS, N_("Items in basket"), VALUE_NUMBER, "3" },
-  { SD_COND_CART_PRODUCT, N_("Basket has product"), VALUE_TEXT, N_("product ids") },
-  { SD_COND_CART_CATEGORY, N_("Basket has category"), VALUE_TEXT, N_("kitchen, toys") },
-  { SD_COND_CART_TAG, N_("Basket has tag"), VALUE_TEXT, N_("vintage, heart") },
-  { SD_COND_BOUGHT_CATEGORY, N_("Has bought from"), VALUE_TEXT, N_("categories") },
-  { SD_COND_REVIEWS_GIVEN, N_("Reviews written"), VALUE_NUMBER, "1" },
-  { SD_COND_IN_SEGMENT, N_("In audience"), VALUE_TEXT, N_("a saved audience's name") },
+  { SD_COND_SEGMENT, N_("Segment is"), VALUE_TEXT, N_("vip, regular"), SD_SHOP_VALUE_SEGMENT },
+  { SD_COND_COUNTRY, N_("Country is"), VALUE_TEXT, N_("United Kingdom, Germany"), SD_SHOP_VALUE_COUNTRY },
+  { SD_COND_RECENCY_DAYS, N_("Days since last order"), VALUE_NUMBER, "30", -1 },
+  { SD_COND_ORDER_COUNT, N_("Number of orders"), VALUE_NUMBER, "2", -1 },
+  { SD_COND_LIFETIME_SPEND, N_("Lifetime spend"), VALUE_MONEY, "100.00", -1 },
+  { SD_COND_AVERAGE_ORDER, N_("Average order value"), VALUE_MONEY, "40.00", -1 },
+  { SD_COND_FIRST_ORDER, N_("First order only"), VALUE_NONE, NULL, -1 },
+  { SD_COND_PREDICTED_INTEREST, N_("Predicted interest in"), VALUE_INTEREST, N_("category, e.g. garden"), SD_SHOP_VALUE_CATEGORY },
+  { SD_COND_CART_SUBTOTAL, N_("Basket subtotal"), VALUE_MONEY, "50.00", -1 },
+  { SD_COND_CART_ITEMS, N_("Items in basket"), VALUE_NUMBER, "3", -1 },
+  { SD_COND_CART_PRODUCT, N_("Basket has product"), VALUE_TEXT, N_("product ids"), SD_SHOP_VALUE_PRODUCT },
+  { SD_COND_CART_CATEGORY, N_("Basket has category"), VALUE_TEXT, N_("kitchen, toys"), SD_SHOP_VALUE_CATEGORY },
+  { SD_COND_CART_TAG, N_("Basket has tag"), VALUE_TEXT, N_("vintage, heart"), SD_SHOP_VALUE_TAG },
+  { SD_COND_BOUGHT_CATEGORY, N_("Has bought from"), VALUE_TEXT, N_("categories"), SD_SHOP_VALUE_CATEGORY },
+  { SD_COND_REVIEWS_GIVEN, N_("Reviews written"), VALUE_NUMBER, "1", -1 },
+  { SD_COND_IN_SEGMENT, N_("In audience"), VALUE_TEXT, N_("a saved audience's name"), -1 },
+};
+
+/* What the check says of a name the shop does not have, per kind of value. */
+static const struct { const char *unknown; const char *none; } findings[SD_SHOP_N_VALUE_KINDS] = {
+  /* TRANSLATORS: a coupon condition names a country no customer has */
+  [SD_SHOP_VALUE_COUNTRY] = { N_("No customer has country “%s”"), N_("No customer of this shop has a country") },
+  [SD_SHOP_VALUE_SEGMENT] = { N_("No customer is in segment “%s”"), N_("This shop's customers have no segments") },
+  [SD_SHOP_VALUE_CATEGORY] = { N_("No product has category “%s”"), N_("This shop's products have no categories") },
+  [SD_SHOP_VALUE_TAG] = { N_("No product has tag “%s”"), N_("This shop's products have no tags") },
+  [SD_SHOP_VALUE_PRODUCT] = { N_("No product has id “%s”"), N_("This shop has no products") },
 };
 
 /* Comparisons in the op dropdown; the last is only for predicted interest. */
@@ -59,6 +71,14 @@ struct _SdConditionRow
   GtkEntry      *value;
   GtkDropDown   *model;
   GtkDropDown   *negate;     /* “If” or “Unless” */
+  GtkLabel      *currency;   /* beside money values */
+  GtkLabel      *hint;       /* a name the shop does not have, and the closest one */
+  GtkEntryCompletion *completion;
+
+  SdShopValues  *values;
+  char          *currency_code;
+  char          *unknown;    /* the name the hint is about */
+  char          *suggestion; /* what clicking the hint puts in its place */
   char         **audiences;  /* saved audiences, suggested for “In audience” */
 };
 
@@ -72,11 +92,230 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static void update_visibility (SdConditionRow *self);
+
 static const KindInfo *
 current_kind (SdConditionRow *self)
 {
   guint i = gtk_drop_down_get_selected (self->kind);
   return &kinds[MIN (i, G_N_ELEMENTS (kinds) - 1)];
+}
+
+/* The shop's values of the row's kind, or NULL. */
+static GPtrArray *
+shop_values (SdConditionRow *self)
+{
+  const KindInfo *info = current_kind (self);
+
+  if (self->values == NULL || info->values < 0)
+    return NULL;
+  return sd_shop_values_get (self->values, info->values);
+}
+
+/* The value as far as the last comma: a completion replaces only what follows it. */
+static const char *
+last_item (const char *text)
+{
+  const char *comma = strrchr (text, ',');
+  const char *item = comma ? comma + 1 : text;
+
+  while (*item == ' ')
+    item++;
+  return item;
+}
+
+static gboolean
+completion_match_cb (GtkEntryCompletion *completion,
+                     const char         *key,
+                     GtkTreeIter        *iter,
+                     gpointer            user_data)
+{
+  SdConditionRow *self = user_data;
+  GtkTreeModel *model = gtk_entry_completion_get_model (completion);
+  g_autofree char *value = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *item = g_utf8_casefold (last_item (gtk_editable_get_text (GTK_EDITABLE (self->value))), -1);
+
+  if (*item == '\0')
+    return FALSE;
+  gtk_tree_model_get (model, iter, 0, &value, -1);
+  folded = g_utf8_casefold (value, -1);
+  return strstr (folded, item) != NULL;
+}
+
+static gboolean
+completion_selected_cb (GtkEntryCompletion *completion,
+                        GtkTreeModel       *model,
+                        GtkTreeIter        *iter,
+                        gpointer            user_data)
+{
+  SdConditionRow *self = user_data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->value));
+  g_autofree char *value = NULL;
+  g_autofree char *head = g_strndup (text, last_item (text) - text);
+  g_autofree char *joined = NULL;
+
+  gtk_tree_model_get (model, iter, 0, &value, -1);
+  joined = g_strconcat (head, value, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->value), joined);
+  gtk_editable_set_position (GTK_EDITABLE (self->value), -1);
+  return TRUE;
+}
+
+/* Completions and an example from the shop's own values ("e.g. United Kingdom, France"),
+ * rather than names it may not have. */
+static void
+update_suggestions (SdConditionRow *self)
+{
+  const KindInfo *info = current_kind (self);
+  GPtrArray *list = shop_values (self);
+  GPtrArray *titles = self->values && info->values >= 0 ? sd_shop_values_titles (self->values, info->values) : NULL;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_autoptr(GtkListStore) store = gtk_list_store_new (2, G_TYPE_STRING, G_TYPE_STRING);
+
+  for (guint i = 0; list && i < list->len; i++)
+    gtk_list_store_insert_with_values (store, NULL, -1, 0, list->pdata[i],
+                                       1, titles && titles->pdata[i] ? (char *) titles->pdata[i] : (char *) list->pdata[i], -1);
+  gtk_entry_completion_set_model (self->completion, GTK_TREE_MODEL (store));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  if (list == NULL)
+    return;
+  if (list->len == 0)
+    gtk_entry_set_placeholder_text (self->value, _(findings[info->values].none));
+  else
+    {
+      g_autofree char *example = NULL;
+      if (info->value == VALUE_INTEREST)
+        /* TRANSLATORS: the example value of "Predicted interest in": a category and a score */
+        example = g_strdup_printf (_("e.g. %s 0.5"), (char *) list->pdata[0]);
+      else if (list->len > 1)
+        /* TRANSLATORS: the example value of a condition, from the shop's own values */
+        example = g_strdup_printf (_("e.g. %s, %s"), (char *) list->pdata[0], (char *) list->pdata[1]);
+      else
+        example = g_strdup_printf (_("e.g. %s"), (char *) list->pdata[0]);
+      gtk_entry_set_placeholder_text (self->value, example);
+    }
+}
+
+/* Names the shop does not have match nobody: say so under the value, with the closest
+ * name to apply. */
+static void
+check_value (SdConditionRow *self)
+{
+  const KindInfo *info = current_kind (self);
+  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->value)));
+  const char *suggestion = NULL;
+  g_autofree char *markup = NULL;
+
+  g_clear_pointer (&self->unknown, g_free);
+  g_clear_pointer (&self->suggestion, g_free);
+  if (shop_values (self) && info->value == VALUE_INTEREST)
+    {
+      /* "garden 0.5": the category is all but the number at the end */
+      char *space = strrchr (g_strstrip (text), ' ');
+      if (space)
+        *space = '\0';
+      else
+        *text = '\0';
+    }
+  if (shop_values (self) == NULL || *g_strstrip (text) == '\0' ||
+      (info->value == VALUE_INTEREST && strchr (text, ',')) ||
+      sd_shop_values_check_list (self->values, info->values, text, &self->unknown, &suggestion))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->hint), FALSE);
+      return;
+    }
+  if (shop_values (self)->len == 0)
+    markup = g_markup_escape_text (_(findings[info->values].none), -1);
+  else
+    {
+      g_autofree char *finding = g_strdup_printf (_(findings[info->values].unknown), self->unknown);
+      markup = g_markup_escape_text (finding, -1);
+    }
+  if (suggestion)
+    {
+      g_autofree char *escaped = g_markup_escape_text (suggestion, -1);
+      g_autofree char *link = g_strdup_printf ("<a href=\"apply\">%s</a>", escaped);
+      /* TRANSLATORS: after "No customer has country “Frnace”": the closest value, a link that applies it */
+      g_autofree char *question = g_strdup_printf (_("— did you mean %s?"), link);
+      char *both = g_strconcat (markup, " ", question, NULL);
+      g_free (markup);
+      markup = both;
+      self->suggestion = g_strdup (suggestion);
+    }
+  gtk_label_set_markup (self->hint, markup);
+  gtk_widget_set_visible (GTK_WIDGET (self->hint), TRUE);
+}
+
+gboolean
+sd_condition_row_apply_suggestion (SdConditionRow *self)
+{
+  const char *text;
+  g_auto(GStrv) items = NULL;
+  g_autoptr(GString) fixed = g_string_new (NULL);
+
+  g_return_val_if_fail (SD_IS_CONDITION_ROW (self), FALSE);
+  if (self->suggestion == NULL || self->unknown == NULL)
+    return FALSE;
+  /* Only the unknown name is replaced; a category's score after it stays. */
+  text = gtk_editable_get_text (GTK_EDITABLE (self->value));
+  items = g_strsplit (text, ",", -1);
+  for (guint i = 0; items[i]; i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (items[i]));
+      if (i)
+        g_string_append (fixed, ", ");
+      if (current_kind (self)->value == VALUE_INTEREST && g_str_has_prefix (trimmed, self->unknown))
+        g_string_append_printf (fixed, "%s%s", self->suggestion, trimmed + strlen (self->unknown));
+      else
+        g_string_append (fixed, g_strcmp0 (trimmed, self->unknown) == 0 ? self->suggestion : trimmed);
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->value), fixed->str);
+  return TRUE;
+}
+
+static gboolean
+hint_link_cb (SdConditionRow *self,
+              const char     *uri)
+{
+  sd_condition_row_apply_suggestion (self);
+  return TRUE;
+}
+
+const char *
+sd_condition_row_get_hint (SdConditionRow *self)
+{
+  g_return_val_if_fail (SD_IS_CONDITION_ROW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->hint)) ? gtk_label_get_text (self->hint) : NULL;
+}
+
+char *
+sd_condition_row_snapshot (SdConditionRow *self)
+{
+  g_return_val_if_fail (SD_IS_CONDITION_ROW (self), NULL);
+  return g_strdup_printf ("%u|%u|%u|%u|%s", gtk_drop_down_get_selected (self->negate),
+                          gtk_drop_down_get_selected (self->kind), gtk_drop_down_get_selected (self->op),
+                          gtk_drop_down_get_selected (self->model),
+                          gtk_editable_get_text (GTK_EDITABLE (self->value)));
+}
+
+void
+sd_condition_row_set_shop (SdConditionRow *self,
+                           SdShopValues   *values,
+                           const char     *currency)
+{
+  g_return_if_fail (SD_IS_CONDITION_ROW (self));
+
+  if (values != self->values)
+    {
+      g_clear_pointer (&self->values, sd_shop_values_unref);
+      self->values = values ? sd_shop_values_ref (values) : NULL;
+    }
+  g_free (self->currency_code);
+  self->currency_code = g_strdup (currency);
+  gtk_label_set_text (self->currency, currency ? currency : "");
+  update_visibility (self);
+  check_value (self);
 }
 
 static void
@@ -91,7 +330,9 @@ update_visibility (SdConditionRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->model), info->value == VALUE_INTEREST);
   if (g_object_get_data (G_OBJECT (self), "second-line"))
     gtk_widget_set_visible (g_object_get_data (G_OBJECT (self), "second-line"), info->value != VALUE_NONE);
+  gtk_widget_set_visible (GTK_WIDGET (self->currency), info->value == VALUE_MONEY && self->currency_code != NULL);
   gtk_entry_set_placeholder_text (self->value, info->placeholder ? _(info->placeholder) : NULL);
+  update_suggestions (self);
   if (info->kind == SD_COND_IN_SEGMENT && self->audiences && self->audiences[0])
     {
       /* The shop's own audiences as the example, and all of them as you type. */
@@ -100,13 +341,20 @@ update_visibility (SdConditionRow *self)
       g_autofree char *hint = g_strdup_printf (_("one of: %s"), some);
       gtk_entry_set_placeholder_text (self->value, hint);
     }
-  gtk_entry_set_completion (self->value, info->kind == SD_COND_IN_SEGMENT ? g_object_get_data (G_OBJECT (self), "audience-completion") : NULL);
+  /* “In audience” completes the saved audiences; the other kinds the shop's values. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (info->kind == SD_COND_IN_SEGMENT && g_object_get_data (G_OBJECT (self), "audience-completion"))
+    gtk_entry_set_completion (self->value, g_object_get_data (G_OBJECT (self), "audience-completion"));
+  else
+    gtk_entry_set_completion (self->value, self->completion);
+  G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
 static void
 emit_changed (SdConditionRow *self)
 {
   gtk_widget_remove_css_class (GTK_WIDGET (self->value), "error");
+  check_value (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -282,6 +530,23 @@ load_condition (SdConditionRow    *self,
 }
 
 static void
+sd_condition_row_dispose (GObject *object)
+{
+  SdConditionRow *self = SD_CONDITION_ROW (object);
+
+  g_clear_pointer (&self->values, sd_shop_values_unref);
+  g_clear_pointer (&self->currency_code, g_free);
+  g_clear_pointer (&self->unknown, g_free);
+  g_clear_pointer (&self->suggestion, g_free);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (self->completion)
+    gtk_entry_set_completion (self->value, NULL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_clear_object (&self->completion);
+  G_OBJECT_CLASS (sd_condition_row_parent_class)->dispose (object);
+}
+
+static void
 sd_condition_row_finalize (GObject *object)
 {
   SdConditionRow *self = SD_CONDITION_ROW (object);
@@ -293,6 +558,7 @@ sd_condition_row_finalize (GObject *object)
 static void
 sd_condition_row_class_init (SdConditionRowClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = sd_condition_row_dispose;
   G_OBJECT_CLASS (klass)->finalize = sd_condition_row_finalize;
   signals[SIGNAL_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -330,6 +596,25 @@ sd_condition_row_init (SdConditionRow *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self->value), TRUE);
   gtk_widget_set_valign (GTK_WIDGET (self->value), GTK_ALIGN_CENTER);
   gtk_editable_set_width_chars (GTK_EDITABLE (self->value), 8);
+  self->currency = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->currency), "dim-label");
+  gtk_widget_set_visible (GTK_WIDGET (self->currency), FALSE);
+  self->hint = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->hint, 0);
+  gtk_label_set_wrap (self->hint, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->hint), "caption");
+  gtk_widget_add_css_class (GTK_WIDGET (self->hint), "warning");
+  gtk_widget_set_visible (GTK_WIDGET (self->hint), FALSE);
+  g_signal_connect_swapped (self->hint, "activate-link", G_CALLBACK (hint_link_cb), self);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  self->completion = g_object_ref_sink (gtk_entry_completion_new ());
+  gtk_entry_completion_set_text_column (self->completion, 0);
+  gtk_entry_completion_set_match_func (self->completion, completion_match_cb, self, NULL);
+  gtk_entry_completion_set_minimum_key_length (self->completion, 1);
+  gtk_entry_completion_set_inline_completion (self->completion, FALSE);
+  g_signal_connect (self->completion, "match-selected", G_CALLBACK (completion_selected_cb), self);
+  gtk_entry_set_completion (self->value, self->completion);
+  G_GNUC_END_IGNORE_DEPRECATIONS
   self->model = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (models));
   gtk_widget_set_valign (GTK_WIDGET (self->model), GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->model), _("The recommendation model that predicts interest"));
@@ -356,10 +641,13 @@ sd_condition_row_init (SdConditionRow *self)
     gtk_box_append (GTK_BOX (box), remove);
     gtk_box_append (GTK_BOX (second), GTK_WIDGET (self->op));
     gtk_box_append (GTK_BOX (second), GTK_WIDGET (self->value));
+    gtk_box_append (GTK_BOX (second), GTK_WIDGET (self->currency));
     gtk_box_append (GTK_BOX (second), GTK_WIDGET (self->model));
     gtk_widget_set_margin_start (second, 12);
+    gtk_widget_set_margin_start (GTK_WIDGET (self->hint), 12);
     gtk_box_append (GTK_BOX (lines), box);
     gtk_box_append (GTK_BOX (lines), second);
+    gtk_box_append (GTK_BOX (lines), GTK_WIDGET (self->hint));
     g_object_set_data (G_OBJECT (self), "second-line", second);
     gtk_widget_set_margin_top (lines, 6);
     gtk_widget_set_margin_bottom (lines, 6);

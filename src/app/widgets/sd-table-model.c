@@ -279,6 +279,9 @@ sd_table_model_reload (SdTableModel *self)
   g_clear_object (&self->cancellable);
   self->generation++;
 
+  /* The shop's currency may have changed (Shop Settings): money columns follow. */
+  g_free (self->currency);
+  self->currency = self->store ? sd_shop_currency (self->store) : NULL;
   if (self->store == NULL)
     {
       set_loading (self, FALSE);
@@ -315,8 +318,6 @@ sd_table_model_set_store (SdTableModel *self,
 
   if (!g_set_object (&self->store, store))
     return;
-  g_free (self->currency);
-  self->currency = store ? sd_shop_currency (store) : NULL;
   /* Another shop: nothing of the old one may show while the new order loads. */
   replace_order (self, sd_table_order_new_range (0, 0));
   sd_table_model_reload (self);

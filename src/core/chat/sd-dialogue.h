@@ -62,6 +62,22 @@ typedef struct {
   double  prob;
 } SdTurnIntent;
 
+/* What an optional language model made of a turn (src/core/llm fills it in after the
+ * template reply is made; the dialogue itself never generates). */
+typedef struct {
+  gboolean  used;              /* the generated text was sent instead of the template reply */
+  char     *text;              /* what the model wrote (also when it was rejected), or NULL */
+  char     *template_reply;    /* the template reply it was made from */
+  char     *status;            /* "ok", "unreachable", "timeout", "http_error", "bad_response", "cancelled" */
+  char     *rejected_reason;   /* NULL when used: a guardrail ("invented_number", …) or the status */
+  char     *rejected_detail;   /* what the check found, for the inspector */
+  gint64    latency_ms;        /* from the request to the last token */
+  guint     tokens;            /* tokens generated (the server's count, else streamed chunks) */
+} SdTurnGeneration;
+
+void              sd_turn_generation_free (SdTurnGeneration *generation);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTurnGeneration, sd_turn_generation_free)
+
 typedef struct {
   char              *text;            /* the message as understood (sanitised); spans refer to it */
   char              *lang;            /* "en" or "zh_CN", detected */
@@ -89,11 +105,17 @@ typedef struct {
   char              *template_key;    /* "order_status", "order_status.ask", "sys.fallback" … */
   gint64             template_id;     /* chat_templates.id, 0 when none */
   GPtrArray         *data_rows;       /* char *: "orders.id=12 SD-100234 status=shipped", … */
+  GStrv              fact_names;      /* what the template was filled with: order_id, status, … */
+  GStrv              fact_values;     /* parallel: this turn's facts, and nothing else */
+  SdTurnGeneration  *generation;      /* NULL unless a language model was asked */
   gint64             elapsed_us;      /* wall time of the turn */
   gint64             cpu_us;          /* CPU time of the turn (this thread) */
 } SdTurnTrace;
 
 void        sd_turn_trace_free   (SdTurnTrace *trace);
+/* Attaches @generation (taken); when it was used, the trace's reply becomes its text. */
+void        sd_turn_trace_set_generation (SdTurnTrace      *trace,
+                                          SdTurnGeneration *generation);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTurnTrace, sd_turn_trace_free)
 /* One JSON object (for the page, tests and scripts). */
 char       *sd_turn_trace_to_json (const SdTurnTrace *trace);
@@ -112,8 +134,13 @@ gint64         sd_chat_session_get_customer (SdChatSession *session);
 const char    *sd_chat_session_get_lang   (SdChatSession *session);
 const char    *sd_chat_session_get_form   (SdChatSession *session);
 guint          sd_chat_session_get_n_turns (SdChatSession *session);
-/* The turns so far as a JSON array of {user, bot, intent, action} (for chat_tests). */
+/* The turns so far as a JSON array of {user, bot, intent, action, facts} (for chat_tests).
+ * With @match_facts each turn says "match": "facts": a replay then checks the intent and
+ * that the same facts were found, not the wording (for generated replies, or templates that
+ * change). */
 char          *sd_chat_session_to_json    (SdChatSession *session);
+char          *sd_chat_session_to_json_full (SdChatSession *session,
+                                             gboolean       match_facts);
 
 #define SD_TYPE_DIALOGUE (sd_dialogue_get_type ())
 G_DECLARE_FINAL_TYPE (SdDialogue, sd_dialogue, SD, DIALOGUE, GObject)
@@ -189,7 +216,8 @@ typedef struct {
 void         sd_chat_test_diff_free      (SdChatTestDiff          *diff);
 
 /* Plays the user turns of @transcript_json (from sd_chat_session_to_json()) in a new
- * session and returns the turns whose reply or intent differ (SdChatTestDiff *; empty
+ * session and returns the turns whose reply or intent differ — or, for a turn saved with
+ * "match": "facts", whose intent or facts differ (SdChatTestDiff *; empty
  * when the conversation still goes the same way). NULL with @error for a transcript
  * that does not parse. */
 GPtrArray   *sd_dialogue_replay          (SdDialogue              *self,

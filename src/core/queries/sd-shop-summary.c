@@ -422,7 +422,7 @@ resolve_range (SdShopSummary  *summary,
       summary->previous_from = summary->from - (summary->to - summary->from);
     }
 
-  /* What the page and the chart show: the range, cut to the days that have orders. */
+  /* What the page and the chart show: the range, an open end at the first or newest order. */
   summary->shown_from = summary->from != G_MININT64 ? summary->from
                         : sd_time_bucket_floor (SD_TIME_BUCKET_DAY, summary->first_order_at);
   summary->shown_to = summary->to != G_MAXINT64 ? summary->to : end;

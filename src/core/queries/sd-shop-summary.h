@@ -98,7 +98,8 @@ typedef struct {
   gint64        previous_from, previous_to;
   /* The first and the newest order counted in the whole shop (any currency); 0 without. */
   gint64        first_order_at, newest_order_at;
-  /* The days shown: [from, to) cut to the days of the shop's counted orders. */
+  /* The days shown: [from, to), an open end at the day of the first or the newest counted
+   * order. */
   gint64        shown_from, shown_to;
 
   /* SdCurrencyFigures in the range: the shop's currency first (always there when the shop

@@ -323,6 +323,9 @@ sd_model_registry_promote (SdStore        *store,
                    (long) model_id, info->kind, purposes[purpose].name, purposes[purpose].kind);
       return FALSE;
     }
+  /* Already live: a second entry would make a rollback return to the same model. */
+  if (info->live_mask & (1u << purpose))
+    return TRUE;
   if (!sd_store_begin (store, error))
     return FALSE;
   if (!record (store, purpose, "promote", model_id, who, note, error) ||
@@ -421,4 +424,31 @@ sd_model_registry_history (SdStore        *store,
       return NULL;
     }
   return g_steal_pointer (&rows);
+}
+
+gint64
+sd_model_registry_store (SdStore     *store,
+                         const char  *kind,
+                         const char  *name,
+                         const char  *metrics_json,
+                         GBytes      *blob,
+                         GError     **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "INSERT INTO models (kind, name, params, metrics, created_at, blob) VALUES (?1, ?2, NULL, ?3, ?4, ?5)", error);
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+  if (metrics_json)
+    sqlite3_bind_text (stmt, 3, metrics_json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_blob64 (stmt, 5, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sd_store_fail (store, _("Could not store the trained model"), error);
+      return -1;
+    }
+  return sqlite3_last_insert_rowid (sd_store_get_db (store));
 }

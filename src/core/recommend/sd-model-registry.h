@@ -72,7 +72,8 @@ gint64       sd_model_registry_live_id   (SdStore        *store,
 
 /* Makes @model_id live for @purpose, recorded with @who and @note (either may be NULL).
  * Refused (SD_ERROR_INVALID_INPUT) when the model's kind does not serve @purpose, and
- * (SD_ERROR_NOT_FOUND) when there is no such model. One transaction. */
+ * (SD_ERROR_NOT_FOUND) when there is no such model. One transaction. Promoting the model
+ * that is live already changes nothing. */
 gboolean     sd_model_registry_promote   (SdStore        *store,
                                           gint64          model_id,
                                           SdModelPurpose  purpose,
@@ -107,6 +108,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdPromotion, sd_promotion_free)
 GPtrArray   *sd_model_registry_history   (SdStore        *store,
                                           SdModelPurpose  purpose,
                                           guint           limit,
+                                          GError        **error);
+
+/* Stores a trained model of any kind ("sentiment", "intent", …) as a `models` row with
+ * no run; returns its id, or -1 with @error. */
+gint64       sd_model_registry_store     (SdStore        *store,
+                                          const char     *kind,
+                                          const char     *name,
+                                          const char     *metrics_json,
+                                          GBytes         *blob,
                                           GError        **error);
 
 /* The user running Shopdesk, for the history's "who". */

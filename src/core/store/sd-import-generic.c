@@ -208,17 +208,6 @@ begin_orders (SdImportContext  *ctx,
 }
 
 static gboolean
-valid_status (const char *status)
-{
-  static const char *const known[] = { "paid", "shipped", "delivered", "cancelled", "refunded", "pending" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (g_str_equal (status, known[i]))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
 row_orders (SdImportContext  *ctx,
             GError          **error)
 {
@@ -238,7 +227,7 @@ row_orders (SdImportContext  *ctx,
       !sd_import_get_int (ctx, s->quantity, TRUE, &quantity) ||
       !sd_import_get_cents (ctx, s->unit_price, TRUE, &price))
     return TRUE;
-  if (status && !valid_status (status))
+  if (status && !sd_import_status_is_known (status))
     return sd_import_reject (ctx, _("unknown status “%.40s” (paid, shipped, delivered, cancelled, refunded or pending)"), status);
 
   if (customer && (customer_id = customer_ref (ctx, customer, error)) < 0)

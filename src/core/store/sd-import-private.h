@@ -48,6 +48,8 @@ extern const SdImportFormatInfo sd_import_shopify_products;
 extern const SdImportFormatInfo sd_import_shopify_orders;
 extern const SdImportFormatInfo sd_import_shopify_customers;
 extern const SdImportFormatInfo sd_import_woocommerce_products;
+extern const SdImportFormatInfo sd_import_woocommerce_orders;
+extern const SdImportFormatInfo sd_import_woocommerce_customers;
 extern const SdImportFormatInfo sd_import_generic_customers;
 extern const SdImportFormatInfo sd_import_generic_products;
 extern const SdImportFormatInfo sd_import_generic_orders;
@@ -146,6 +148,9 @@ gboolean     sd_import_scan_date_order (SdImportContext *ctx,
                                       int               column,
                                       GError          **error);
 
+/* One of Shopdesk's order statuses: paid, shipped, delivered, cancelled, refunded, pending. */
+gboolean     sd_import_status_is_known (const char     *status);
+
 /* Pure parsers, exposed for the tests. */
 gboolean     sd_import_parse_int     (const char       *text,
                                       gint64           *out);
@@ -242,6 +247,13 @@ gboolean     sd_import_order_line    (SdImportContext  *ctx,
                                       gint64            product_id,
                                       gint64            quantity,
                                       gint64            unit_price_cents,
+                                      GError          **error);
+/* A coupon code used on @order (kept in lower case) and the discount it gave; counted as
+ * “coupon-uses”. */
+gboolean     sd_import_coupon_use    (SdImportContext  *ctx,
+                                      SdImportOrder    *order,
+                                      const char       *code,
+                                      gint64            discount_cents,
                                       GError          **error);
 /* An event; purchases of the same product by the same customer at the same second
  * within one import add up their quantities. @rating 0 = none. */

@@ -29,7 +29,7 @@ typedef struct {
 typedef struct {
   int name, email, created, financial, fulfillment, cancelled_at, currency, billing_name,
       billing_country, shipping_country, quantity, item_name, item_price, item_sku,
-      total, discount, shipping, taxes;
+      total, discount, discount_code, shipping, taxes;
   GHashTable *orders;   /* name → Order */
   GHashTable *titles;   /* product title → gint64 * rowid, loaded on first need */
 } State;
@@ -81,6 +81,7 @@ begin (SdImportContext  *ctx,
   s->shipping_country = sd_import_column (ctx, (const char *const[]) { "shipping country", NULL });
   s->total = sd_import_column (ctx, (const char *const[]) { "total", NULL });
   s->discount = sd_import_column (ctx, (const char *const[]) { "discount amount", NULL });
+  s->discount_code = sd_import_column (ctx, (const char *const[]) { "discount code", NULL });
   s->shipping = sd_import_column (ctx, (const char *const[]) { "shipping", NULL });
   s->taxes = sd_import_column (ctx, (const char *const[]) { "taxes", NULL });
   s->item_sku = sd_import_column (ctx, (const char *const[]) { "lineitem sku", NULL });
@@ -243,6 +244,10 @@ row (SdImportContext  *ctx,
                                sd_import_field_or_null (ctx, s->currency), country, error);
       if (order && charged >= 0)
         sd_import_order_set_charges (order, charged, discount, shipping, taxes);
+      /* The coupon's actual use, for the Coupons page's predicted-against-actual. */
+      if (order && sd_import_field_or_null (ctx, s->discount_code) &&
+          !sd_import_coupon_use (ctx, order, sd_import_field (ctx, s->discount_code), discount, error))
+        return FALSE;
     }
   else
     {

@@ -32,6 +32,8 @@ static const SdImportFormatInfo *const formats[SD_N_IMPORT_FORMATS] = {
   [SD_IMPORT_PRODUCTS] = &sd_import_generic_products,
   [SD_IMPORT_ORDERS] = &sd_import_generic_orders,
   [SD_IMPORT_EVENTS] = &sd_import_generic_events,
+  [SD_IMPORT_WOOCOMMERCE_ORDERS] = &sd_import_woocommerce_orders,
+  [SD_IMPORT_WOOCOMMERCE_CUSTOMERS] = &sd_import_woocommerce_customers,
 };
 
 const char *
@@ -1421,6 +1423,37 @@ sd_import_order_line (SdImportContext  *ctx,
   sqlite3_bind_int64 (stmt, 4, quantity);
   sqlite3_bind_int64 (stmt, 5, unit_price_cents);
   return step_done (ctx, stmt, _("Could not save an order line"), error);
+}
+
+gboolean
+sd_import_status_is_known (const char *status)
+{
+  static const char *const known[] = { "paid", "shipped", "delivered", "cancelled", "refunded", "pending" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_strcmp0 (status, known[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+sd_import_coupon_use (SdImportContext  *ctx,
+                      SdImportOrder    *order,
+                      const char       *code,
+                      gint64            discount_cents,
+                      GError          **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (ctx->store,
+    "INSERT INTO coupon_uses (order_id, code, discount_cents, source) VALUES (?1, lower (?2), ?3, 'import')"
+    " ON CONFLICT (order_id, code) DO UPDATE SET discount_cents = excluded.discount_cents", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, order->id);
+  sqlite3_bind_text (stmt, 2, code, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, discount_cents);
+  sd_import_count (ctx, "coupon-uses");
+  return step_done (ctx, stmt, _("Could not save a coupon use"), error);
 }
 
 typedef struct _SdImportEventKey {

@@ -255,6 +255,33 @@ static const char *const migrations[] = {
   "  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
   "  PRIMARY KEY (audience_id, customer_id)"
   ") WITHOUT ROWID;",
+  /* → sync from a shop database (src/core/sync): what each remote row became locally and a
+   * hash of its content, how far each remote table was read, and coupon codes used on
+   * orders (synced from WooCommerce, imported from Shopify's Discount Code) */
+  "CREATE TABLE IF NOT EXISTS sync_rows ("
+  "  source TEXT NOT NULL,"             /* the source's URI without password */
+  "  tbl TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"                /* the remote key: "1042", "SD-100001#2" */
+  "  local_id INTEGER NOT NULL,"
+  "  hash INTEGER NOT NULL,"
+  "  PRIMARY KEY (source, tbl, key)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS sync_state ("
+  "  source TEXT NOT NULL,"
+  "  tbl TEXT NOT NULL,"
+  "  watermark INTEGER NOT NULL,"       /* the newest updated_at read, unix seconds */
+  "  synced_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (source, tbl)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS coupon_uses ("
+  "  id INTEGER PRIMARY KEY,"
+  "  order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,"
+  "  code TEXT NOT NULL,"               /* lower case */
+  "  discount_cents INTEGER NOT NULL,"
+  "  source TEXT NOT NULL DEFAULT 'import'," /* import, sync */
+  "  UNIQUE (order_id, code)"
+  ");"
+  "CREATE INDEX IF NOT EXISTS coupon_uses_code ON coupon_uses (code);",
 };
 /* The schema from which products have a kind: the migration to it classifies them. */
 #define SCHEMA_PRODUCT_KINDS 6

@@ -76,10 +76,11 @@ void          sd_store_set_importing     (SdStore      *self,
                                           gboolean      importing);
 /* Tells views that something changed, as the detail of SdStore::changed, so each page
  * reloads only what it shows: "data" (an import, a sync, a trained model: everything may
- * differ) or "coupons" (a rule saved, restored or deleted). A handler of plain "changed"
- * hears both. Main thread only. */
+ * differ), "coupons" (a rule saved, restored or deleted) or "settings" (name, currency,
+ * order formats, policies). A handler of plain "changed" hears them all. Main thread only. */
 #define SD_STORE_CHANGED_DATA    "data"
 #define SD_STORE_CHANGED_COUPONS "coupons"
+#define SD_STORE_CHANGED_SETTINGS "settings"   /* the shop's own settings (sd-shop-settings.h) */
 void          sd_store_notify_changed    (SdStore      *self);
 void          sd_store_notify_changed_detail (SdStore  *self,
                                           const char   *what);

@@ -1,0 +1,250 @@
+/* test-layout.c — every page usable at 1024×700 and 800×600: no control out of reach
+ *
+ * Each page is shown at both sizes and every visible control (buttons, entries, drop-downs,
+ * switches, spin buttons, scales, charts) is checked: it must lie inside the window, or,
+ * inside a GtkScrolledWindow, inside the scrolled child's allocation (reachable by
+ * scrolling) while the scrolled window itself is reachable in the same way. Pages scroll
+ * vertically: a control reached only by scrolling sideways counts as cut off, except in a
+ * table (GtkColumnView) whose columns are wider than the page. A window whose
+ * content needs more than the size asked for fails too: the window manager would make it
+ * larger than the screen it was asked to fit.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "ui-demo-window.h"
+#include "ui-test-util.h"
+
+/* "recommendations:ID" is that page with a customer open (its fullest state). */
+static const char *const pages[] = {
+  "overview", "data", "training", "recommendations", "recommendations:CUS-0000001",
+  "customers", "coupons", "chatbot",
+};
+
+static const struct { int width, height; } sizes[] = { { 1024, 700 }, { 800, 600 } };
+
+static int
+surface_width (GtkWidget *window)
+{
+  return gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window)));
+}
+
+static int
+surface_height (GtkWidget *window)
+{
+  return gdk_surface_get_height (gtk_native_get_surface (GTK_NATIVE (window)));
+}
+
+/* Waits (at most 5 s) for the window to take @width × @height (its surface: the window
+ * widget inside may be a few pixels smaller for its frame). */
+static gboolean
+wait_for_size (GtkWidget *window,
+               int        width,
+               int        height)
+{
+  for (guint i = 0; i < 100; i++)
+    {
+      if (surface_width (window) == width && surface_height (window) == height)
+        return TRUE;
+      ui_test_spin (50);
+    }
+  return FALSE;
+}
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  const char *type = G_OBJECT_TYPE_NAME (widget);
+
+  /* The GtkText inside an entry is the entry itself. */
+  if (GTK_IS_TEXT (widget) && gtk_widget_get_parent (widget) && GTK_IS_EDITABLE (gtk_widget_get_parent (widget)))
+    return FALSE;
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_EDITABLE (widget) || GTK_IS_SWITCH (widget) || GTK_IS_SCALE (widget) ||
+         GTK_IS_SPIN_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) ||
+         (g_str_has_prefix (type, "Sd") &&
+          (g_str_has_suffix (type, "Chart") || g_str_has_suffix (type, "Heatmap") ||
+           g_str_has_suffix (type, "Scatter")));
+}
+
+static GtkWidget *
+scrolled_ancestor (GtkWidget *widget)
+{
+  for (GtkWidget *w = gtk_widget_get_parent (widget); w; w = gtk_widget_get_parent (w))
+    if (GTK_IS_SCROLLED_WINDOW (w))
+      return w;
+  return NULL;
+}
+
+static char *
+describe (GtkWidget *widget)
+{
+  GString *path = g_string_new (NULL);
+  const char *label = NULL;
+
+  for (GtkWidget *w = widget; w && !GTK_IS_WINDOW (w); w = gtk_widget_get_parent (w))
+    {
+      const char *name = gtk_widget_get_name (w);
+      if (path->len)
+        g_string_prepend (path, " > ");
+      g_string_prepend (path, name && !g_str_equal (name, G_OBJECT_TYPE_NAME (w)) ? name : G_OBJECT_TYPE_NAME (w));
+    }
+  if (GTK_IS_BUTTON (widget))
+    label = gtk_button_get_label (GTK_BUTTON (widget));
+  if (label == NULL)
+    label = gtk_widget_get_tooltip_text (widget);
+  if (label)
+    g_string_append_printf (path, " (“%s”)", label);
+  return g_string_free (path, FALSE);
+}
+
+/* Whether @widget can be seen, scrolling if need be; the reason in @why when not. */
+static gboolean
+reachable (GtkWidget  *widget,
+           GtkWidget  *window,
+           char      **why)
+{
+  GtkWidget *scrolled = scrolled_ancestor (widget);
+  GtkWidget *area = scrolled ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)) : window;
+  graphene_rect_t bounds;
+  const float slack = 1;
+
+  if (scrolled && area && GTK_IS_VIEWPORT (area) && gtk_viewport_get_child (GTK_VIEWPORT (area)))
+    area = gtk_viewport_get_child (GTK_VIEWPORT (area));
+  if (!gtk_widget_compute_bounds (widget, area, &bounds))
+    return TRUE;   /* not in the same tree: nothing to say */
+  if (bounds.size.width <= 0 || bounds.size.height <= 0)
+    return TRUE;
+  /* Pages scroll vertically: sideways only a table's columns (the Data page's), so
+   * elsewhere the width that counts is the scrolled window's own. */
+  if (scrolled && !GTK_IS_COLUMN_VIEW (area))
+    {
+      graphene_rect_t across;
+      if (gtk_widget_compute_bounds (widget, scrolled, &across) &&
+          (across.origin.x < -slack || across.origin.x + across.size.width > gtk_widget_get_width (scrolled) + slack))
+        {
+          *why = g_strdup_printf ("at x %.0f, %.0f wide, beyond the %d px its scrolled window shows (it would scroll sideways)",
+                                  across.origin.x, across.size.width, gtk_widget_get_width (scrolled));
+          return FALSE;
+        }
+    }
+  if (bounds.origin.x < -slack || bounds.origin.y < -slack ||
+      bounds.origin.x + bounds.size.width > gtk_widget_get_width (area) + slack ||
+      bounds.origin.y + bounds.size.height > gtk_widget_get_height (area) + slack)
+    {
+      *why = g_strdup_printf ("at %.0f,%.0f %.0f×%.0f, outside %s of %d×%d",
+                              bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height,
+                              scrolled ? "its scrolled area" : "the window",
+                              gtk_widget_get_width (area), gtk_widget_get_height (area));
+      return FALSE;
+    }
+  return scrolled == NULL || reachable (scrolled, window, why);
+}
+
+/* A stack's pages other than the visible one (mapped while a crossfade runs) are not on
+ * screen for long: not judged. */
+static gboolean
+in_hidden_stack_page (GtkWidget *widget)
+{
+  for (GtkWidget *w = widget, *parent; (parent = gtk_widget_get_parent (w)); w = parent)
+    if (GTK_IS_STACK (parent) && gtk_stack_get_visible_child (GTK_STACK (parent)) != w)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+check_tree (GtkWidget *widget,
+            GtkWidget *window,
+            GPtrArray *problems,
+            guint     *n_controls)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (is_control (widget))
+    {
+      g_autofree char *why = NULL;
+
+      if (in_hidden_stack_page (widget))
+        return;
+      (*n_controls)++;
+      if (!reachable (widget, window, &why))
+        {
+          g_autofree char *what = describe (widget);
+          g_ptr_array_add (problems, g_strdup_printf ("%s: %s", what, why));
+        }
+      return;   /* a control's own parts are the control */
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    check_tree (child, window, problems, n_controls);
+}
+
+static void
+test_sizes (gconstpointer data)
+{
+  UiDemoWindow *t = (UiDemoWindow *) data;
+  GtkWidget *window = GTK_WIDGET (t->window);
+  guint failures = 0;
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+        {
+          g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+          guint n_controls = 0;
+          int min_width = 0, min_height = 0;
+
+          if (strchr (pages[p], ':'))
+            gtk_widget_activate_action (window, "win.show-customer", "s", strchr (pages[p], ':') + 1);
+          else
+            gtk_widget_activate_action (window, "win.show-page", "s", pages[p]);
+          /* again for each page: a window that had to grow for one page keeps its size */
+          gtk_window_set_default_size (GTK_WINDOW (window), sizes[s].width, sizes[s].height);
+          /* the pages load in jobs: let them fill in */
+          ui_test_spin (p == 0 && s == 0 ? 3000 : 1200);
+          if (!wait_for_size (window, sizes[s].width, sizes[s].height))
+            {
+              GtkWidget *page = sd_window_get_page (t->window, sd_window_get_visible_page (t->window));
+              gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+              gtk_widget_measure (page, GTK_ORIENTATION_VERTICAL, -1, &min_height, NULL, NULL, NULL);
+              g_test_message ("%s at %d×%d: the window stays %d×%d (the page needs at least %d×%d)",
+                              pages[p], sizes[s].width, sizes[s].height,
+                              surface_width (window), surface_height (window), min_width, min_height);
+              failures++;
+              continue;
+            }
+          check_tree (window, window, problems, &n_controls);
+          if (problems->len)
+            {
+              /* A page still filling in (a busy machine): judge it once it has settled. */
+              ui_test_spin (2000);
+              g_ptr_array_set_size (problems, 0);
+              n_controls = 0;
+              check_tree (window, window, problems, &n_controls);
+            }
+          g_test_message ("%s at %d×%d: %u controls, %u out of reach", pages[p],
+                          sizes[s].width, sizes[s].height, n_controls, problems->len);
+          for (guint i = 0; i < problems->len; i++)
+            g_test_message ("  %s", (char *) problems->pdata[i]);
+          /* a page with nothing to check would pass anything */
+          g_assert_cmpuint (n_controls, >=, 3);
+          failures += problems->len;
+        }
+    }
+  g_assert_cmpuint (failures, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  UiDemoWindow t = { 0 };
+  int status;
+
+  ui_demo_window_open (&t, &argc, &argv, "600", sizes[0].width, sizes[0].height);
+  g_test_add_data_func ("/layout/pages-at-1024x700-and-800x600", &t, test_sizes);
+  status = g_test_run ();
+  ui_demo_window_close (&t);
+  return status;
+}
