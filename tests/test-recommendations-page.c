@@ -636,6 +636,38 @@ test_live_model (void)
   g_assert_false (g_str_has_prefix (sd_recommendations_page_get_model (p, 0), "live:"));
 }
 
+/* Pages agree: when coupon rules change (the Coupons page deletes one, then tells the
+ * shop, as here), the customer on show gets the new offers without a refresh. */
+static void
+test_follows_coupons (void)
+{
+  SdRecommendationsPage *p = page ();
+  g_autofree char *customer = NULL;
+
+  engine_offers ("", &customer, 1);
+  g_assert_nonnull (customer);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", customer));
+  wait_for_view ();
+  g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), >, 0);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_autoptr(GPtrArray) rules = sd_coupon_rules_load (store, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < rules->len; i++)
+      {
+        const SdCouponRule *rule = g_ptr_array_index (rules, i);
+        g_assert_true (sd_coupon_rule_delete (store, rule->id, &error));
+      }
+  }
+  sd_store_notify_changed_detail (sd_window_get_store (window), SD_STORE_CHANGED_COUPONS);
+  g_assert_true (sd_recommendations_page_get_loading (p));
+  wait_for_view ();
+  g_assert_cmpint (sd_recommendations_page_get_customer_id (p), >=, 0);
+  g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), ==, 0);
+}
+
 static void
 make_demo_shop (const char *path)
 {
@@ -707,6 +739,7 @@ main (int    argc,
   g_test_add_func ("/recommendations-page/export", test_export);
   g_test_add_func ("/recommendations-page/dark", test_dark);
   g_test_add_func ("/recommendations-page/live-model", test_live_model);
+  g_test_add_func ("/recommendations-page/follows-coupons", test_follows_coupons);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
