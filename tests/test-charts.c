@@ -10,6 +10,7 @@
 #include "sd-chart-scale.h"
 #include "sd-resources.h"
 #include "sd-heatmap.h"
+#include "sd-rfm-grid.h"
 #include "sd-line-chart.h"
 #include "sd-scatter.h"
 #include "sd-seriation.h"
@@ -625,6 +626,82 @@ test_controls (void)
   g_assert_finalize_object (chart);
 }
 
+static void
+record_cell_cb (SdRfmGrid *grid,
+                guint      r,
+                guint      f,
+                guint     *out)
+{
+  out[0] = r;
+  out[1] = f;
+  out[2]++;
+}
+
+/* Clicking a cell reports that cell's scores: recency grows to the right, frequency upward. */
+static void
+test_rfm_grid (void)
+{
+  GtkWidget *grid = sd_rfm_grid_new ();
+  GtkWidget *window;
+  SdRfmGridCell cells[25];
+  const char *names[] = { "Top", "Middle", "Bottom", NULL };
+  guint got[3] = { 0, 0, 0 };
+  GdkRectangle best, worst, old_frequent;
+
+  /* Groups by r + f, counts all different so a wrong cell shows in the description. */
+  for (guint r = 1; r <= 5; r++)
+    for (guint f = 1; f <= 5; f++)
+      cells[(r - 1) * 5 + f - 1] = (SdRfmGridCell) {
+        .customers = 100 * r + f, .revenue_cents = 1000 * (r * 10 + f),
+        .group = r + f >= 8 ? 0 : r + f >= 5 ? 1 : 2,
+      };
+  g_object_ref_sink (grid);
+  sd_rfm_grid_set_cells (SD_RFM_GRID (grid), cells, names, "EUR");
+  g_signal_connect (grid, "cell-activated", G_CALLBACK (record_cell_cb), got);
+  window = show_in_window (grid, 560, 480);
+  save_screenshot (grid, "rfm-grid");
+
+  g_assert_true (sd_rfm_grid_cell_rect (SD_RFM_GRID (grid), 5, 5, &best));
+  g_assert_true (sd_rfm_grid_cell_rect (SD_RFM_GRID (grid), 1, 1, &worst));
+  g_assert_true (sd_rfm_grid_cell_rect (SD_RFM_GRID (grid), 1, 5, &old_frequent));
+  g_assert_cmpint (best.width, >, 20);
+  g_assert_cmpint (best.x, >, worst.x);
+  g_assert_cmpint (best.y, <, worst.y);
+  g_assert_cmpint (old_frequent.x, ==, worst.x);
+  g_assert_cmpint (old_frequent.y, ==, best.y);
+
+  /* The top right corner of the widget's grid area is the most recent, most frequent cell. */
+  g_assert_true (sd_rfm_grid_activate_at (SD_RFM_GRID (grid), best.x + best.width - 2, best.y + 2));
+  g_assert_cmpuint (got[0], ==, 5);
+  g_assert_cmpuint (got[1], ==, 5);
+  for (guint r = 1; r <= 5; r++)
+    for (guint f = 1; f <= 5; f++)
+      {
+        GdkRectangle rect;
+        guint fr, ff;
+        g_autofree char *text = NULL, *count = g_strdup_printf ("%u customers", 100 * r + f);
+
+        g_assert_true (sd_rfm_grid_cell_rect (SD_RFM_GRID (grid), r, f, &rect));
+        g_assert_true (sd_rfm_grid_activate_at (SD_RFM_GRID (grid), rect.x + rect.width / 2.0, rect.y + rect.height / 2.0));
+        g_assert_cmpuint (got[0], ==, r);
+        g_assert_cmpuint (got[1], ==, f);
+        sd_rfm_grid_get_focus_cell (SD_RFM_GRID (grid), &fr, &ff);
+        g_assert_cmpuint (fr, ==, r);
+        g_assert_cmpuint (ff, ==, f);
+        text = sd_rfm_grid_describe_cell (SD_RFM_GRID (grid), r, f);
+        g_assert_true (g_str_has_prefix (text, names[r + f >= 8 ? 0 : r + f >= 5 ? 1 : 2]));
+        g_assert_nonnull (strstr (text, count));
+      }
+  g_assert_cmpuint (got[2], ==, 26);
+  /* Outside the cells nothing is activated. */
+  g_assert_false (sd_rfm_grid_activate_at (SD_RFM_GRID (grid), worst.x - 5, worst.y + 5));
+  g_assert_false (sd_rfm_grid_activate_at (SD_RFM_GRID (grid), worst.x + 5, worst.y + worst.height + 5));
+  g_assert_cmpuint (got[2], ==, 26);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (grid);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -638,6 +715,7 @@ main (int   argc,
   g_test_add_func ("/charts/line", test_line_chart);
   g_test_add_func ("/charts/line-large", test_line_chart_large);
   g_test_add_func ("/charts/heatmap", test_heatmap);
+  g_test_add_func ("/charts/rfm-grid", test_rfm_grid);
   g_test_add_func ("/charts/scatter", test_scatter);
   g_test_add_func ("/charts/controls", test_controls);
 

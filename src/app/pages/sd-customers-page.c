@@ -12,6 +12,7 @@
 #include "sd-customers-page.h"
 #include "sd-format.h"
 #include "sd-heatmap.h"
+#include "sd-rfm-grid.h"
 #include "sd-scatter.h"
 #include "sd-page-host.h"
 #include "sd-audience.h"
@@ -36,6 +37,7 @@ struct _SdCustomersPage
   GtkLabel       *agreement_label;
   GtkBox         *profiles_box;
   GtkBox         *rfm_box;
+  SdRfmGrid      *rfm_grid;
 
   SdStore        *store;
   SdJob          *job;
@@ -545,21 +547,22 @@ compare_spend (gconstpointer a,
   return x > y ? -1 : x < y;
 }
 
-/* An RFM group's name that opens its customers, the biggest spenders first. */
+/* The customers of an RFM group, or of its cell (@r, @f) when @r > 0, the biggest spenders
+ * first, each a button that opens the customer. */
 static GtkWidget *
-group_button (SdCustomersPage *self,
-              SdRfmGroup       group)
+member_list (SdCustomersPage *self,
+             SdRfmGroup       group,
+             guint            r,
+             guint            f)
 {
   SdRfm *rfm = self->segments->rfm;
-  GtkWidget *button = gtk_menu_button_new ();
-  GtkWidget *popover = gtk_popover_new ();
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree char *more = NULL;
 
   for (guint i = 0; i < rfm->n_customers; i++)
-    if (rfm->group[i] == group)
+    if (r > 0 ? rfm->r[i] == r && rfm->f[i] == f : rfm->group[i] == group)
       g_array_append_val (members, i);
   g_array_sort_with_data (members, compare_spend, rfm);
   for (guint m = 0; m < members->len && m < 50; m++)
@@ -587,12 +590,107 @@ group_button (SdCustomersPage *self,
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 360);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
-  gtk_popover_set_child (GTK_POPOVER (popover), scroller);
+  return scroller;
+}
+
+/* An RFM group's name that opens its customers. */
+static GtkWidget *
+group_button (SdCustomersPage *self,
+              SdRfmGroup       group)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+
+  gtk_popover_set_child (GTK_POPOVER (popover), member_list (self, group, 0, 0));
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
   gtk_menu_button_set_label (GTK_MENU_BUTTON (button), sd_rfm_group_title (group));
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_add_css_class (button, "heading");
   return button;
+}
+
+static void
+save_rfm_cell_cb (GtkButton       *button,
+                  SdCustomersPage *self)
+{
+  guint r = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "r"));
+  guint f = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "f"));
+  SdRfmGroup group = sd_rfm_group_at (r, f);
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_POPOVER);
+  g_autoptr(GArray) members = NULL;
+  g_autofree char *definition = NULL, *name = NULL;
+
+  if (popover)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  if (self->segments == NULL || self->segments->rfm == NULL)
+    return;
+  members = sd_rfm_members (self->segments->rfm, group, r, f);
+  definition = g_strdup_printf ("{\"rfm\": \"%s\", \"r\": %u, \"f\": %u}", sd_rfm_group_id (group), r, f);
+  /* TRANSLATORS: an audience saved from one RFM grid cell: the group's name, the recency and
+   * frequency scores */
+  name = g_strdup_printf (_("%s (recency %u, frequency %u)"), sd_rfm_group_title (group), r, f);
+  save_audience (self, name, "rfm", definition, members);
+}
+
+/* A cell of the grid: its customers, and saving the cell or its whole group. */
+static void
+rfm_cell_activated_cb (SdRfmGrid       *grid,
+                       guint            r,
+                       guint            f,
+                       SdCustomersPage *self)
+{
+  SdRfmGroup group = sd_rfm_group_at (r, f);
+  GtkWidget *popover, *box, *buttons, *save_cell, *save_group;
+  g_autofree char *heading = NULL;
+  GdkRectangle rect;
+
+  if (self->segments == NULL || self->segments->rfm == NULL)
+    return;
+  /* The last cell's popover stays parented to the grid until the next one replaces it. */
+  while ((popover = gtk_widget_get_first_child (GTK_WIDGET (grid))))
+    gtk_widget_unparent (popover);
+  popover = gtk_popover_new ();
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  heading = sd_rfm_grid_describe_cell (grid, r, f);
+  gtk_box_append (GTK_BOX (box), caption_label (heading, FALSE));
+  gtk_box_append (GTK_BOX (box), caption_label (sd_rfm_group_advice (group), TRUE));
+  gtk_box_append (GTK_BOX (box), member_list (self, group, r, f));
+  save_cell = gtk_button_new_with_mnemonic (_("Save Cell as _Audience"));
+  g_object_set_data (G_OBJECT (save_cell), "r", GUINT_TO_POINTER (r));
+  g_object_set_data (G_OBJECT (save_cell), "f", GUINT_TO_POINTER (f));
+  g_signal_connect_object (save_cell, "clicked", G_CALLBACK (save_rfm_cell_cb), self, 0);
+  save_group = gtk_button_new_with_mnemonic (_("Save _Group as Audience"));
+  g_object_set_data (G_OBJECT (save_group), "group", GUINT_TO_POINTER (group));
+  g_signal_connect_object (save_group, "clicked", G_CALLBACK (save_rfm_cb), self, 0);
+  gtk_box_append (GTK_BOX (buttons), save_cell);
+  gtk_box_append (GTK_BOX (buttons), save_group);
+  gtk_box_append (GTK_BOX (box), buttons);
+  gtk_widget_set_size_request (box, 340, -1);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_widget_set_parent (popover, GTK_WIDGET (grid));
+  if (sd_rfm_grid_cell_rect (grid, r, f, &rect))
+    gtk_popover_set_pointing_to (GTK_POPOVER (popover), &rect);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static void
+show_rfm_grid (SdCustomersPage *self)
+{
+  SdRfm *rfm = self->segments->rfm;
+  SdRfmGridCell cells[25];
+  const char *names[SD_RFM_N_GROUPS + 1] = { NULL };
+
+  for (guint g = 0; g < SD_RFM_N_GROUPS; g++)
+    names[g] = sd_rfm_group_title (g);
+  for (guint r = 1; r <= 5; r++)
+    for (guint f = 1; f <= 5; f++)
+      cells[(r - 1) * 5 + f - 1] = (SdRfmGridCell) {
+        .customers = rfm->cells[r - 1][f - 1].customers,
+        .revenue_cents = rfm->cells[r - 1][f - 1].revenue_cents,
+        .group = sd_rfm_group_at (r, f),
+      };
+  sd_rfm_grid_set_cells (self->rfm_grid, cells, names, self->currency);
 }
 
 static char *
@@ -677,6 +775,8 @@ show_segments (SdCustomersPage *self)
       gtk_box_append (self->profiles_box, row);
     }
 
+  if (s->rfm)
+    show_rfm_grid (self);
   if (s->rfm)
     for (guint g = 0; g < SD_RFM_N_GROUPS; g++)
       {
@@ -980,6 +1080,7 @@ sd_customers_page_class_init (SdCustomersPageClass *klass)
 
   g_type_ensure (SD_TYPE_HEATMAP);
   g_type_ensure (SD_TYPE_SCATTER);
+  g_type_ensure (SD_TYPE_RFM_GRID);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-customers-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, spinner);
@@ -995,6 +1096,7 @@ sd_customers_page_class_init (SdCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, agreement_label);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, profiles_box);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, rfm_box);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, rfm_grid);
   gtk_widget_class_bind_template_callback (widget_class, colour_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, source_selected_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1012,4 +1114,5 @@ sd_customers_page_init (SdCustomersPage *self)
   g_signal_connect_object (self->scatter, "point-activated", G_CALLBACK (point_activated_cb), self, 0);
   g_signal_connect_object (self->scatter, "lasso-selected", G_CALLBACK (lasso_selected_cb), self, 0);
   g_signal_connect_object (self->heatmap, "cell-activated", G_CALLBACK (cell_activated_cb), self, 0);
+  g_signal_connect_object (self->rfm_grid, "cell-activated", G_CALLBACK (rfm_cell_activated_cb), self, 0);
 }
