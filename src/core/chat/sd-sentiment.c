@@ -94,7 +94,12 @@ sd_sentiment_new (guint hash_bits)
 SdSentimentScript
 sd_sentiment_script_of (const char *text)
 {
-  for (const char *p = text; p && *p; p = g_utf8_next_char (p))
+  const char *end = text;
+
+  /* Only the valid prefix: stepping through invalid UTF-8 can pass the terminating NUL. */
+  if (text)
+    g_utf8_validate (text, -1, &end);
+  for (const char *p = text; p && p < end; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
       if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
@@ -136,7 +141,10 @@ word_in (const char *word, const char *const *list)
 static void
 append_signals (const char *text, GArray *idx)
 {
-  g_autofree char *lower = g_utf8_strdown (text, strnlen (text, MAX_TEXT_BYTES));
+  /* Chat text may be any bytes: walking characters of invalid UTF-8 can step past the end,
+   * so both walks below run over a valid copy. */
+  g_autofree char *valid = g_utf8_make_valid (text, strnlen (text, MAX_TEXT_BYTES));
+  g_autofree char *lower = g_utf8_strdown (valid, -1);
   guint32 h;
   gboolean complained = FALSE;
 
@@ -145,7 +153,7 @@ append_signals (const char *text, GArray *idx)
   {
     g_autoptr(GString) word = g_string_new (NULL);
     guint caps_words = 0;
-    const char *start = text;
+    const char *start = valid;
     for (const char *p = lower;; p = g_utf8_next_char (p))
       {
         gunichar c = g_utf8_get_char (p);
