@@ -23,9 +23,14 @@ shop="$work/online-retail.sqlite"
 
 shoot() {   # shoot NAME PAGE SIZE [TITLE]
   local name=$1 page=$2 size=$3 title=${4:-Shopdesk}
-  env GSETTINGS_SCHEMA_DIR="$PWD/build/data" GSETTINGS_BACKEND=memory \
+  # The window fills the screen of the size asked for: its size is a setting, so a keyfile
+  # settings backend in a throw-away folder gives it.
+  mkdir -p "$work/config/glib-2.0/settings"
+  printf '[io/github/shopdesk/Shopdesk]\nwindow-width=%s\nwindow-height=%s\n' \
+    "${size%x*}" "${size#*x}" > "$work/config/glib-2.0/settings/keyfile"
+  env GSETTINGS_SCHEMA_DIR="$PWD/build/data" GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME="$work/config" \
       SHOPDESK_LOCALEDIR="$PWD/build/po" XDG_DATA_HOME="$work/data" \
-      ../shared/tools/screenshot "$out/$name.png" --size "$size" --title "$title" --wait 8 -- \
+      ../shared/tools/screenshot "$out/$name.png" --size "$size" --title "$title" --wait 15 -- \
       ./build/src/app/shopdesk --page "$page" "$shop" >/dev/null 2>&1 ||
     { echo "could not take $name" >&2; return; }
   convert "$out/$name.png" -strip -dither None -colors 256 "PNG8:$out/$name.png"
