@@ -338,6 +338,15 @@ test_upset_waiting (Fixture *f, gconstpointer data)
   g_autoptr(SdTurnTrace) t1 = say (f, s, "I've been waiting two weeks for my order, this is ridiculous");
   g_assert_cmpint (t1->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
   g_assert_nonnull (g_strstr_len (t1->reply, 40, "sorry"));
+  /* a template that apologises itself gets no second apology before it */
+  {
+    g_autoptr(SdChatSession) d = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) d1 = say (f, d, "my parcel arrived damaged, this is terrible!!");
+    const char *sorry = strstr (d1->reply, "sorry");
+    g_test_message ("%s: %s", d1->n_top ? d1->top[0].intent : "-", d1->reply);
+    g_assert_nonnull (sorry);
+    g_assert_null (strstr (sorry + 5, "sorry"));
+  }
   g_autoptr(SdTurnTrace) t2 = say (f, s, "what is the capital of peru");
   g_assert_true (t2->out_of_scope);
   g_assert_cmpint (t2->sentiment.label, !=, SD_SENTIMENT_NEGATIVE);

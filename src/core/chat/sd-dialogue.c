@@ -2220,8 +2220,9 @@ sd_dialogue_respond (SdDialogue    *self,
                          has_entity (trace->entities, SD_ENTITY_CATEGORY);
   t.named_product = new_product;
 
-  /* a complaint's own template apologises and offers a person */
-  if (t.negative && !session->handed_off && g_strcmp0 (intent, "complaint") != 0)
+  /* a complaint's and a delivery problem's own templates apologise already: one apology */
+  if (t.negative && !session->handed_off && g_strcmp0 (intent, "complaint") != 0 &&
+      g_strcmp0 (intent, "delivery_problem") != 0)
     {
       g_autofree char *sorry = render (&t, "sys.apology");
       g_string_append (prefix, sorry);
