@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "sd-json-writer.h"
+#include "sd-recommender.h"
 #include "sd-store.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,22 @@ int      sd_cli_chat_eval  (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_models  (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_sync    (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_sentiment_train (SdCliGlobal *global, int argc, char **argv);
+
+/* `train --distributed` (sd-cli-train-mpi.c, built only where MPI was found). Init joins
+ * the MPI job (a job of one rank outside mpirun); prepare_model makes an ALS model this
+ * rank's part of the fit (an SdTrainOptions.prepare_model); finish ends the job, taking
+ * every rank down when this one failed, as the others would wait for it for ever. */
+#if HAVE_MPI
+gboolean sd_cli_mpi_init          (int            *argc,
+                                   char         ***argv,
+                                   int            *rank,
+                                   int            *n_ranks,
+                                   GError        **error);
+void     sd_cli_mpi_barrier       (void);
+void     sd_cli_mpi_prepare_model (SdRecommender  *model,
+                                   gpointer        user_data);
+void     sd_cli_mpi_finish        (int             status);
+#endif
 
 /* Parses @entries from argv (argv[0] is the subcommand). On a parse error prints it with
  * the command's help hint and returns FALSE. */

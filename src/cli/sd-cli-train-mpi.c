@@ -1,0 +1,120 @@
+/* sd-cli-train-mpi.c — `shopdesk-cli train --distributed`: ALS across the ranks of an MPI job
+ *
+ * The only file that includes mpi.h; built only where meson found MPI. Every rank reads the
+ * shop's interactions (read-only) and fits its block of users and items; the exchange
+ * below is what ALS asks of MPI (sd_als_set_exchange): fixed-size all-gathers for the
+ * Gram matrices and the loss, which ALS then sums in rank order, and one all-gather of
+ * each side's solved rows per half-step. Rank 0 alone writes to the shop.
+ */
+#include "config.h"
+
+#include <mpi.h>
+
+#include "sd-als.h"
+#include "sd-cli.h"
+#include "sd-error.h"
+
+static SdAlsExchange exchange;
+
+static gboolean
+check (int          code,
+       const char  *what,
+       GError     **error)
+{
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+
+  if (code == MPI_SUCCESS)
+    return TRUE;
+  MPI_Error_string (code, text, &length);
+  g_set_error (error, SD_ERROR, SD_ERROR_FAILED, "MPI %s failed on rank %d: %.*s",
+               what, exchange.rank, length, text);
+  return FALSE;
+}
+
+static gboolean
+mpi_allgather (const double *mine,
+               gsize         n,
+               double       *all,
+               gpointer      user_data,
+               GError      **error)
+{
+  return check (MPI_Allgather (mine, (int) n, MPI_DOUBLE, all, (int) n, MPI_DOUBLE,
+                               MPI_COMM_WORLD), "all-gather", error);
+}
+
+static gboolean
+mpi_allgather_rows (double      *rows,
+                    const guint *starts,
+                    guint        width,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  int n_ranks = exchange.n_ranks;
+  g_autofree int *counts = g_new (int, n_ranks);
+  g_autofree int *displs = g_new (int, n_ranks);
+  MPI_Datatype row_type;
+  gboolean ok;
+
+  /* Counted in rows of @width doubles, so a million customers × 1,024 factors stay
+   * within an int. */
+  for (int r = 0; r < n_ranks; r++)
+    {
+      counts[r] = (int) (starts[r + 1] - starts[r]);
+      displs[r] = (int) starts[r];
+    }
+  if (!check (MPI_Type_contiguous ((int) width, MPI_DOUBLE, &row_type), "row type", error))
+    return FALSE;
+  MPI_Type_commit (&row_type);
+  ok = check (MPI_Allgatherv (MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, rows, counts, displs,
+                              row_type, MPI_COMM_WORLD), "all-gather of factor rows", error);
+  MPI_Type_free (&row_type);
+  return ok;
+}
+
+gboolean
+sd_cli_mpi_init (int     *argc,
+                 char  ***argv,
+                 int     *rank,
+                 int     *n_ranks,
+                 GError **error)
+{
+  int provided = 0;
+
+  /* The training job runs in this thread (sd_job_run_sync); ALS's own solver threads never
+   * call MPI, so FUNNELED is all it needs. */
+  if (!check (MPI_Init_thread (argc, argv, MPI_THREAD_FUNNELED, &provided), "initialisation", error))
+    return FALSE;
+  /* Failures come back as errors with a message, not as an abort without one. */
+  MPI_Comm_set_errhandler (MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  MPI_Comm_rank (MPI_COMM_WORLD, &exchange.rank);
+  MPI_Comm_size (MPI_COMM_WORLD, &exchange.n_ranks);
+  exchange.allgather = mpi_allgather;
+  exchange.allgather_rows = mpi_allgather_rows;
+  *rank = exchange.rank;
+  *n_ranks = exchange.n_ranks;
+  return TRUE;
+}
+
+void
+sd_cli_mpi_barrier (void)
+{
+  MPI_Barrier (MPI_COMM_WORLD);
+}
+
+void
+sd_cli_mpi_prepare_model (SdRecommender *model,
+                          gpointer       user_data)
+{
+  if (SD_IS_ALS (model))
+    sd_als_set_exchange (SD_ALS (model), &exchange);
+}
+
+void
+sd_cli_mpi_finish (int status)
+{
+  /* A rank that failed would leave the others waiting in a collective for ever: end them. */
+  if (status != SD_EXIT_OK && exchange.n_ranks > 1)
+    MPI_Abort (MPI_COMM_WORLD, status);
+  MPI_Finalize ();
+}
