@@ -722,8 +722,13 @@ train_run (SdCliGlobal        *global,
 
       sd_json_writer_begin_object (w);
       sd_json_writer_member_string (w, "model", options->model);
+#if HAVE_MPI
       if (distributed)
-        sd_json_writer_member_int (w, "ranks", n_ranks);
+        {
+          sd_json_writer_member_int (w, "ranks", n_ranks);
+          sd_json_writer_member_int (w, "exchanged_bytes", (gint64) sd_cli_mpi_exchanged_bytes ());
+        }
+#endif
       sd_json_writer_member_int (w, "run_id", sd_train_job_get_run_id (job));
       sd_json_writer_member_int (w, "model_id", sd_train_job_get_model_id (job));
       sd_json_writer_member_fixed (w, "train_seconds", sd_train_job_get_fit_seconds (job), 3);
@@ -752,8 +757,11 @@ train_run (SdCliGlobal        *global,
           printf ("epoch %3d  %-8s %.6g\n", pt->step, pt->name, pt->value);
         }
       printf ("Trained %s in %.2f s", options->model, sd_train_job_get_fit_seconds (job));
+#if HAVE_MPI
       if (distributed)
-        printf (" on %d rank%s", n_ranks, n_ranks == 1 ? "" : "s");
+        printf (" on %d rank%s, %.1f MB exchanged", n_ranks, n_ranks == 1 ? "" : "s",
+                sd_cli_mpi_exchanged_bytes () / 1e6);
+#endif
       printf (" (run %" G_GINT64_FORMAT, sd_train_job_get_run_id (job));
       if (sd_train_job_get_model_id (job) > 0)
         printf (", stored as model %" G_GINT64_FORMAT, sd_train_job_get_model_id (job));

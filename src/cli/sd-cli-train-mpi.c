@@ -15,6 +15,9 @@
 #include "sd-error.h"
 
 static SdAlsExchange exchange;
+/* Bytes every rank together received in the exchanges so far: all-gathers move each
+ * rank's part to every other rank, so the whole job's figure is known on each rank. */
+static guint64 exchanged_bytes;
 
 static gboolean
 check (int          code,
@@ -39,6 +42,7 @@ mpi_allgather (const double *mine,
                gpointer      user_data,
                GError      **error)
 {
+  exchanged_bytes += (guint64) exchange.n_ranks * (exchange.n_ranks - 1) * n * sizeof (double);
   return check (MPI_Allgather (mine, (int) n, MPI_DOUBLE, all, (int) n, MPI_DOUBLE,
                                MPI_COMM_WORLD), "all-gather", error);
 }
@@ -63,6 +67,8 @@ mpi_allgather_rows (double      *rows,
       counts[r] = (int) (starts[r + 1] - starts[r]);
       displs[r] = (int) starts[r];
     }
+  exchanged_bytes += (guint64) (exchange.n_ranks - 1) * (starts[n_ranks] - starts[0]) * width
+                     * sizeof (double);
   if (!check (MPI_Type_contiguous ((int) width, MPI_DOUBLE, &row_type), "row type", error))
     return FALSE;
   MPI_Type_commit (&row_type);
@@ -108,6 +114,12 @@ sd_cli_mpi_prepare_model (SdRecommender *model,
 {
   if (SD_IS_ALS (model))
     sd_als_set_exchange (SD_ALS (model), &exchange);
+}
+
+guint64
+sd_cli_mpi_exchanged_bytes (void)
+{
+  return exchanged_bytes;
 }
 
 void

@@ -54,6 +54,8 @@ gboolean sd_cli_mpi_init          (int            *argc,
 void     sd_cli_mpi_barrier       (void);
 void     sd_cli_mpi_prepare_model (SdRecommender  *model,
                                    gpointer        user_data);
+/* Bytes the ranks received from each other in all, counted as they are sent. */
+guint64  sd_cli_mpi_exchanged_bytes (void);
 void     sd_cli_mpi_finish        (int             status);
 #endif
 
