@@ -62,9 +62,11 @@ def losses(result):
 def exchange_formula(ranks, customers, products, k=12, iterations=6):
     """README's bytes per iteration: every side's rows to every other rank, and three sums
     (XᵀX and YᵀY with a stop flag, XᵀX with the loss's correction and the flag) of which
-    each rank sends its part to every other rank."""
+    each rank sends its part to every other rank; and once, the four numbers by which the
+    ranks check that they read the same matrix."""
     per_iteration = 8 * (ranks - 1) * ((customers + products) * k + ranks * (3 * k * k + 4))
-    return per_iteration * iterations
+    # once, before the first iteration: each rank's matrix size and sum of values, compared
+    return per_iteration * iterations + 8 * ranks * (ranks - 1) * 4
 
 
 def shop_seen(run_id):
@@ -125,6 +127,24 @@ with tempfile.TemporaryDirectory() as tmp:
         answer = json.loads(rec.stdout) if rec.returncode == 0 else {}
         check(answer.get("model_id") == result["model_id"] and len(answer.get("items", [])) == 5,
               "recommend uses the stored distributed model: " + (rec.stderr.strip() or "ok"))
+
+    # A copy on another node that is not the same shop: refused by every rank, nothing stored.
+    other = os.path.join(tmp, "other.sqlite")
+    shutil.copy(shop, other)
+    with sqlite3.connect(other) as db:
+        db.execute("DELETE FROM events WHERE rowid = (SELECT MIN(rowid) FROM events)")
+    with sqlite3.connect(shop) as db:
+        models_before = db.execute("SELECT COUNT(*) FROM models").fetchone()[0]
+    train = ["train", "--model", "als", "--json", "--distributed"] + PARAMS
+    r = subprocess.run([mpirun, "-np", "1", cli, "--db", shop] + train
+                       + [":", "-np", "1", cli, "--db", other] + train,
+                       capture_output=True, text=True, env=env, timeout=300)
+    with sqlite3.connect(shop) as db:
+        models_after = db.execute("SELECT COUNT(*) FROM models").fetchone()[0]
+        last = db.execute("SELECT status FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    check(r.returncode != 0 and "every rank must read the same shop" in r.stderr
+          and models_after == models_before and last == ("failed",),
+          "ranks reading different shops: refused with a message, the run failed, no model stored")
 
 print("1..%d" % len(results))
 sys.exit(0 if all(results) else 1)

@@ -653,11 +653,17 @@ train_shop_path (SdCliGlobal *global,
   if (rank == 0)
     store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING);
 #if HAVE_MPI
-  if (distributed)
-    sd_cli_mpi_barrier ();
+  /* Rank 0 could not open it: nobody goes on. */
+  if (distributed && !sd_cli_mpi_all_ok (store != NULL || rank != 0))
+    return NULL;
 #endif
   if (rank != 0)
     store = sd_cli_open_store (global);
+#if HAVE_MPI
+  /* Nor when another rank could not. */
+  if (distributed && !sd_cli_mpi_all_ok (store != NULL))
+    return NULL;
+#endif
   return store ? g_strdup (sd_store_get_path (store)) : NULL;
 }
 

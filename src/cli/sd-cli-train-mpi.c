@@ -102,10 +102,13 @@ sd_cli_mpi_init (int     *argc,
   return TRUE;
 }
 
-void
-sd_cli_mpi_barrier (void)
+gboolean
+sd_cli_mpi_all_ok (gboolean ok)
 {
-  MPI_Barrier (MPI_COMM_WORLD);
+  int mine = ok, all = 0;
+
+  MPI_Allreduce (&mine, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+  return all;
 }
 
 void
@@ -125,8 +128,21 @@ sd_cli_mpi_exchanged_bytes (void)
 void
 sd_cli_mpi_finish (int status)
 {
-  /* A rank that failed would leave the others waiting in a collective for ever: end them. */
-  if (status != SD_EXIT_OK && exchange.n_ranks > 1)
-    MPI_Abort (MPI_COMM_WORLD, status);
+  MPI_Request request;
+  int done = 0;
+
+  /* The ranks meet here however they ended, so none leaves (or ends the job) before rank 0
+   * has recorded the run. A failed rank waits 30 s at most: another still waiting for it
+   * inside the fit would wait for ever, so then it ends the whole job. */
+  MPI_Ibarrier (MPI_COMM_WORLD, &request);
+  for (int waited = 0; ; waited++)
+    {
+      MPI_Test (&request, &done, MPI_STATUS_IGNORE);
+      if (done)
+        break;
+      if (status != SD_EXIT_OK && waited >= 300)
+        MPI_Abort (MPI_COMM_WORLD, status);
+      g_usleep (100 * 1000);
+    }
   MPI_Finalize ();
 }

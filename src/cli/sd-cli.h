@@ -43,15 +43,16 @@ int      sd_cli_sentiment_train (SdCliGlobal *global, int argc, char **argv);
 
 /* `train --distributed` (sd-cli-train-mpi.c, built only where MPI was found). Init joins
  * the MPI job (a job of one rank outside mpirun); prepare_model makes an ALS model this
- * rank's part of the fit (an SdTrainOptions.prepare_model); finish ends the job, taking
- * every rank down when this one failed, as the others would wait for it for ever. */
+ * rank's part of the fit (an SdTrainOptions.prepare_model); finish waits for every rank
+ * and ends the job (all of it when this rank failed and another still waits for it). */
 #if HAVE_MPI
 gboolean sd_cli_mpi_init          (int            *argc,
                                    char         ***argv,
                                    int            *rank,
                                    int            *n_ranks,
                                    GError        **error);
-void     sd_cli_mpi_barrier       (void);
+/* Whether @ok is TRUE on every rank (a barrier). */
+gboolean sd_cli_mpi_all_ok        (gboolean        ok);
 void     sd_cli_mpi_prepare_model (SdRecommender  *model,
                                    gpointer        user_data);
 /* Bytes the ranks received from each other in all, counted as they are sent. */
