@@ -46,7 +46,7 @@ while [ "$r" -le "$REPEATS" ]; do
 import json, sys
 n, iterations, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 r = json.load(open(path))
-print(n, r["train_seconds"] / iterations, r["exchanged_bytes"] // iterations)
+print(n, r["train_seconds"] / iterations, r["exchange_seconds"] / iterations, r["exchanged_bytes"] // iterations)
 EOF
   done
   r=$((r + 1))
@@ -58,15 +58,16 @@ import statistics, sys
 cores = int(sys.argv[1])
 runs = {}
 for line in open(sys.argv[2]):
-    n, seconds, exchanged = line.split()
-    runs.setdefault(int(n), []).append((float(seconds), int(exchanged)))
-base = statistics.median(s for s, _ in runs[min(runs)])
-print("ranks\ts/iteration\tspeedup\tbytes exchanged/iteration")
+    n, seconds, waiting, exchanged = line.split()
+    runs.setdefault(int(n), []).append((float(seconds), float(waiting), int(exchanged)))
+def median(n, i):
+    return statistics.median(run[i] for run in runs[n])
+base = median(min(runs), 0)
+print("ranks\ts/iteration\tof which in exchanges (rank 0)\tspeedup\tbytes exchanged/iteration")
 for n in sorted(runs):
-    median = statistics.median(s for s, _ in runs[n])
     note = "  (oversubscribed: more ranks than cores)" if n > cores else ""
-    print("%d\t%.3f\t%.2f\t%d%s" % (n, median, base / median, runs[n][0][1], note))
+    print("%d\t%.3f\t%.3f\t%.2f\t%d%s" % (n, median(n, 0), median(n, 1), base / median(n, 0),
+                                       runs[n][0][2], note))
 if 1 in runs and 2 in runs:
-    print("1-rank / 2-rank time: %.2f" % (statistics.median(s for s, _ in runs[1]) /
-                                          statistics.median(s for s, _ in runs[2])))
+    print("1-rank / 2-rank time: %.2f" % (median(1, 0) / median(2, 0)))
 EOF

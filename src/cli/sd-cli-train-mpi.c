@@ -18,6 +18,8 @@ static SdAlsExchange exchange;
 /* Bytes every rank together received in the exchanges so far: all-gathers move each
  * rank's part to every other rank, so the whole job's figure is known on each rank. */
 static guint64 exchanged_bytes;
+/* Wall time this rank spent in the exchanges: moving data and waiting for slower ranks. */
+static gint64 exchange_us;
 
 static gboolean
 check (int          code,
@@ -42,9 +44,14 @@ mpi_allgather (const double *mine,
                gpointer      user_data,
                GError      **error)
 {
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok;
+
   exchanged_bytes += (guint64) exchange.n_ranks * (exchange.n_ranks - 1) * n * sizeof (double);
-  return check (MPI_Allgather (mine, (int) n, MPI_DOUBLE, all, (int) n, MPI_DOUBLE,
-                               MPI_COMM_WORLD), "all-gather", error);
+  ok = check (MPI_Allgather (mine, (int) n, MPI_DOUBLE, all, (int) n, MPI_DOUBLE,
+                             MPI_COMM_WORLD), "all-gather", error);
+  exchange_us += g_get_monotonic_time () - start;
+  return ok;
 }
 
 static gboolean
@@ -58,6 +65,7 @@ mpi_allgather_rows (double      *rows,
   g_autofree int *counts = g_new (int, n_ranks);
   g_autofree int *displs = g_new (int, n_ranks);
   MPI_Datatype row_type;
+  gint64 start = g_get_monotonic_time ();
   gboolean ok;
 
   /* Counted in rows of @width doubles, so a million customers × 1,024 factors stay
@@ -75,6 +83,7 @@ mpi_allgather_rows (double      *rows,
   ok = check (MPI_Allgatherv (MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, rows, counts, displs,
                               row_type, MPI_COMM_WORLD), "all-gather of factor rows", error);
   MPI_Type_free (&row_type);
+  exchange_us += g_get_monotonic_time () - start;
   return ok;
 }
 
@@ -123,6 +132,12 @@ guint64
 sd_cli_mpi_exchanged_bytes (void)
 {
   return exchanged_bytes;
+}
+
+double
+sd_cli_mpi_exchange_seconds (void)
+{
+  return exchange_us / 1e6;
 }
 
 void

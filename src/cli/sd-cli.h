@@ -57,6 +57,8 @@ void     sd_cli_mpi_prepare_model (SdRecommender  *model,
                                    gpointer        user_data);
 /* Bytes the ranks received from each other in all, counted as they are sent. */
 guint64  sd_cli_mpi_exchanged_bytes (void);
+/* Seconds this rank spent in them (moving data, waiting for the others). */
+double   sd_cli_mpi_exchange_seconds (void);
 void     sd_cli_mpi_finish        (int             status);
 #endif
 
