@@ -12,10 +12,12 @@ or mpirun is missing.
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 TOLERANCE = 1e-6
 PARAMS = ["-p", "factors=12", "-p", "iterations=6", "-p", "seed=7"]
@@ -59,6 +61,17 @@ def losses(result):
     return [p["value"] for p in result["points"] if p["name"] == "loss"]
 
 
+def query(path, sql, *args):
+    """One statement on a connection of its own, closed at once: an idle connection kept
+    open while the ranks write and close the shop can read a stale WAL index."""
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
 def exchange_formula(ranks, customers, products, k=12, iterations=6):
     """README's bytes per iteration: every side's rows to every other rank, and three sums
     (XᵀX and YᵀY with a stop flag, XᵀX with the loss's correction and the flag) of which
@@ -70,14 +83,12 @@ def exchange_formula(ranks, customers, products, k=12, iterations=6):
 
 
 def shop_seen(run_id):
-    with sqlite3.connect(shop) as db:
-        summary = json.loads(db.execute("SELECT summary FROM runs WHERE id = ?", (run_id,)).fetchone()[0])
+    summary = json.loads(query(shop, "SELECT summary FROM runs WHERE id = ?", run_id)[0][0])
     return summary["shop"]["customers"], summary["shop"]["products"]
 
 
 def runs_in_shop():
-    with sqlite3.connect(shop) as db:
-        return db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+    return query(shop, "SELECT COUNT(*) FROM runs")[0][0]
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -114,12 +125,10 @@ with tempfile.TemporaryDirectory() as tmp:
     ok = result is not None and result["model_id"] > 0
     check(ok, "2 ranks: the model is stored")
     if ok:
-        with sqlite3.connect(shop) as db:
-            status = db.execute("SELECT status FROM runs WHERE id = ?", (result["run_id"],)).fetchone()
-            points = [v for (v,) in db.execute(
-                "SELECT value FROM run_points WHERE run_id = ? AND name = 'loss' ORDER BY step",
-                (result["run_id"],))]
-            model_run = db.execute("SELECT run_id FROM models WHERE id = ?", (result["model_id"],)).fetchone()
+        status = query(shop, "SELECT status FROM runs WHERE id = ?", result["run_id"])[0]
+        points = [v for (v,) in query(shop, "SELECT value FROM run_points WHERE run_id = ? AND name = 'loss'"
+                                      " ORDER BY step", result["run_id"])]
+        model_run = query(shop, "SELECT run_id FROM models WHERE id = ?", result["model_id"])[0]
         check(status == ("finished",) and points == losses(result) and model_run == (result["run_id"],),
               "2 ranks: the run is finished with its loss points, and the model belongs to it")
         rec = subprocess.run([cli, "--db", shop, "recommend", "--model", "als", "--json", "-n", "5",
@@ -130,21 +139,40 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # A copy on another node that is not the same shop: refused by every rank, nothing stored.
     other = os.path.join(tmp, "other.sqlite")
-    shutil.copy(shop, other)
-    with sqlite3.connect(other) as db:
-        db.execute("DELETE FROM events WHERE rowid = (SELECT MIN(rowid) FROM events)")
-    with sqlite3.connect(shop) as db:
-        models_before = db.execute("SELECT COUNT(*) FROM models").fetchone()[0]
+    subprocess.run(["sqlite3", shop, ".backup '%s'" % other], check=True, env=env)
+    query(other, "DELETE FROM events WHERE rowid = (SELECT MIN(rowid) FROM events)")
+    models_before = query(shop, "SELECT COUNT(*) FROM models")[0][0]
     train = ["train", "--model", "als", "--json", "--distributed"] + PARAMS
     r = subprocess.run([mpirun, "-np", "1", cli, "--db", shop] + train
                        + [":", "-np", "1", cli, "--db", other] + train,
                        capture_output=True, text=True, env=env, timeout=300)
-    with sqlite3.connect(shop) as db:
-        models_after = db.execute("SELECT COUNT(*) FROM models").fetchone()[0]
-        last = db.execute("SELECT status FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    models_after = query(shop, "SELECT COUNT(*) FROM models")[0][0]
+    last = query(shop, "SELECT status FROM runs ORDER BY id DESC LIMIT 1")[0]
     check(r.returncode != 0 and "every rank must read the same shop" in r.stderr
           and models_after == models_before and last == ("failed",),
           "ranks reading different shops: refused with a message, the run failed, no model stored")
+
+    # Ctrl+C: mpirun passes it on; the ranks stop together, rank 0 marks the run, nothing is stored.
+    # (Loss points reach the shop when the run ends, so the run's row says it started.)
+    models_before = query(shop, "SELECT COUNT(*) FROM models")[0][0]
+    runs_before = query(shop, "SELECT MAX(id) FROM runs")[0][0]
+    job = subprocess.Popen([mpirun, "--oversubscribe", "-np", "2", cli, "--db", shop, "train", "--model", "als",
+                            "--distributed", "-p", "iterations=1000"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    started = False
+    for _ in range(600):
+        started = query(shop, "SELECT COUNT(*) FROM runs WHERE id > ?", runs_before)[0][0] > 0
+        if started or job.poll() is not None:
+            break
+        time.sleep(0.1)
+    # The run is recorded before the shop is read: give the fit a moment to begin.
+    time.sleep(1.0)
+    job.send_signal(signal.SIGINT)
+    job.communicate(timeout=120)
+    models_after = query(shop, "SELECT COUNT(*) FROM models")[0][0]
+    last = (query(shop, "SELECT status FROM runs WHERE id > ? ORDER BY id DESC LIMIT 1", runs_before) or [None])[0]
+    check(started and models_after == models_before and last == ("cancelled",),
+          "Ctrl+C during a 2-rank fit: the run is %s and no model was stored" % (last[0] if last else "missing"))
 
 print("1..%d" % len(results))
 sys.exit(0 if all(results) else 1)

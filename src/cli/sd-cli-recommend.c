@@ -706,8 +706,10 @@ train_run (SdCliGlobal        *global,
     sd_cli_progress_done ();
   if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      fprintf (stderr, "shopdesk-cli train: cancelled, no model was stored "
-               "(the run is kept in the shop's history as cancelled).\n");
+      /* Rank 0 says it for the job. */
+      if (rank == 0)
+        fprintf (stderr, "shopdesk-cli train: cancelled, no model was stored "
+                 "(the run is kept in the shop's history as cancelled).\n");
       return sd_cli_cancelled_status ();
     }
   if (!ok)

@@ -645,6 +645,7 @@ sd_als_fit (SdRecommender      *model,
 {
   SdAls *self = SD_ALS (model);
   GCancellable *cancellable = context ? context->cancellable : NULL;
+  SdFitContext report = context ? *context : (SdFitContext) { NULL };
   g_autoptr(SdInteractions) items = NULL;
   g_autofree double *old_X = NULL;
   g_autofree double *old_Y = NULL;
@@ -708,7 +709,11 @@ sd_als_fit (SdRecommender      *model,
         break;
       self->stats.seconds += now_seconds () - start;
       self->stats.iterations++;
-      ok = sd_recommender_report_epoch (model, context, it + 1, self->iterations, loss, error);
+      /* A distributed fit acts on a cancel only through the sums, where every rank learns
+       * of it at the same step: one stopping on its own would leave the others waiting. */
+      if (self->distributed)
+        report.cancellable = NULL;
+      ok = sd_recommender_report_epoch (model, &report, it + 1, self->iterations, loss, error);
     }
 
   openblas_set_num_threads (old_blas_threads);
