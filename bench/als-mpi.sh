@@ -46,7 +46,8 @@ while [ "$r" -le "$REPEATS" ]; do
 import json, sys
 n, iterations, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 r = json.load(open(path))
-print(n, r["train_seconds"] / iterations, r["exchange_seconds"] / iterations, r["exchanged_bytes"] // iterations)
+print(n, r["train_seconds"] / iterations, r["exchange_seconds"] / iterations, r["cpu_seconds"] / iterations,
+      r["exchanged_bytes"] // iterations)
 EOF
   done
   r=$((r + 1))
@@ -58,16 +59,20 @@ import statistics, sys
 cores = int(sys.argv[1])
 runs = {}
 for line in open(sys.argv[2]):
-    n, seconds, waiting, exchanged = line.split()
-    runs.setdefault(int(n), []).append((float(seconds), float(waiting), int(exchanged)))
+    n, seconds, waiting, cpu, exchanged = line.split()
+    runs.setdefault(int(n), []).append((float(seconds), float(waiting), float(cpu), int(exchanged)))
 def median(n, i):
     return statistics.median(run[i] for run in runs[n])
 base = median(min(runs), 0)
-print("ranks\ts/iteration\tof which in exchanges (rank 0)\tspeedup\tbytes exchanged/iteration")
+print("ranks\ts/iteration\tin exchanges\tCPU s/iteration\tspeedup\tbytes exchanged/iteration"
+      "   (exchanges and CPU: rank 0's)")
 for n in sorted(runs):
     note = "  (oversubscribed: more ranks than cores)" if n > cores else ""
-    print("%d\t%.3f\t%.3f\t%.2f\t%d%s" % (n, median(n, 0), median(n, 1), base / median(n, 0),
-                                       runs[n][0][2], note))
+    print("%d\t%.3f\t%.3f\t%.3f\t%.2f\t%d%s" % (n, median(n, 0), median(n, 1), median(n, 2),
+                                            base / median(n, 0), runs[n][0][3], note))
 if 1 in runs and 2 in runs:
     print("1-rank / 2-rank time: %.2f" % (median(1, 0) / median(2, 0)))
+    # What the ratio would be with a free core per rank: rank 0's own work, plus the
+    # exchanges' time less the waiting a busy machine adds (an upper bound on that cost).
+    print("1-rank / 2-rank CPU of rank 0: %.2f" % (median(1, 2) / median(2, 2)))
 EOF

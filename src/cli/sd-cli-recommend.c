@@ -736,6 +736,7 @@ train_run (SdCliGlobal        *global,
           sd_json_writer_member_int (w, "ranks", n_ranks);
           sd_json_writer_member_int (w, "exchanged_bytes", (gint64) sd_cli_mpi_exchanged_bytes ());
           sd_json_writer_member_fixed (w, "exchange_seconds", sd_cli_mpi_exchange_seconds (), 3);
+          sd_json_writer_member_fixed (w, "cpu_seconds", sd_cli_mpi_cpu_seconds (), 3);
         }
 #endif
       sd_json_writer_member_int (w, "run_id", sd_train_job_get_run_id (job));

@@ -59,6 +59,8 @@ void     sd_cli_mpi_prepare_model (SdRecommender  *model,
 guint64  sd_cli_mpi_exchanged_bytes (void);
 /* Seconds this rank spent in them (moving data, waiting for the others). */
 double   sd_cli_mpi_exchange_seconds (void);
+/* This rank's CPU seconds from the fit's first exchange to its last. */
+double   sd_cli_mpi_cpu_seconds   (void);
 void     sd_cli_mpi_finish        (int             status);
 #endif
 
