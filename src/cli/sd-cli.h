@@ -38,6 +38,7 @@ int      sd_cli_chat_train (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_chat_eval  (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_models  (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_sync    (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_customers (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_sentiment_train (SdCliGlobal *global, int argc, char **argv);
 
 /* Parses @entries from argv (argv[0] is the subcommand). On a parse error prints it with
