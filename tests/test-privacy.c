@@ -4,9 +4,12 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "sd-customer-privacy.h"
+#include "sd-demo.h"
+#include "sd-dp-report.h"
 #include "sd-erasure.h"
 #include "sd-error.h"
 #include "sd-import.h"
@@ -451,6 +454,159 @@ test_forget_cancelled (void)
   shop_close (&shop);
 }
 
+/* ---- private aggregates -------------------------------------------------------------- */
+
+static SdStore *
+demo_store (char **dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  SdStore *store;
+  SdDemoOptions options;
+
+  *dir = g_dir_make_tmp ("sd-dp-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "shop.sqlite", NULL);
+  store = sd_store_open (path, &error);
+  g_assert_no_error (error);
+  sd_demo_options_init (&options);
+  g_assert_true (sd_demo_options_for_size (&options, "600", &error));
+  g_assert_true (sd_demo_generate (store, &options, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+demo_close (SdStore *store, char *dir)
+{
+  g_autofree char *path = g_strdup (sd_store_get_path (store));
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_object_unref (store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+/* No country shown is computed from fewer than the threshold of customers, over many
+ * releases (with noise a small group would now and then pass a noisy threshold alone), and
+ * the budget spent is the one asked for. */
+static void
+test_dp_threshold_and_budget (void)
+{
+  char *dir = NULL;
+  SdStore *store = demo_store (&dir);
+  g_autoptr(GHashTable) truth = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  SdDpOptions options;
+  guint below = 0, shown_total = 0;
+
+  {
+    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
+      "SELECT coalesce (nullif (country, ''), '?'), count(*) FROM customers"
+      " WHERE external_id NOT LIKE 'forgotten-%' GROUP BY 1", NULL);
+    g_assert_nonnull (stmt);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        gint64 n = sqlite3_column_int64 (stmt, 1);
+        g_hash_table_insert (truth, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), GINT_TO_POINTER ((int) n));
+      }
+  }
+  sd_dp_options_init (&options);
+  /* a threshold inside the spread of the demo's country sizes, so both sides are tested */
+  options.threshold = 25;
+  options.epsilon = 0.5;
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init (&iter, truth);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      below += GPOINTER_TO_INT (value) < options.threshold;
+  }
+  g_assert_cmpuint (below, >, 0);
+  g_assert_cmpuint (below, <, g_hash_table_size (truth));
+
+  for (guint run = 0; run < 60; run++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdDpReport) report = sd_dp_report_shop (store, &options, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpfloat (report->epsilon_spent, <=, options.epsilon + 1e-12);
+      g_assert_cmpfloat_with_epsilon (report->epsilon_spent, options.epsilon, 1e-12);
+      g_assert_cmpuint (report->n_queries, ==, 3);
+      g_assert_cmpfloat_with_epsilon (report->count_scale, 3 / options.epsilon, 1e-9);
+      for (guint i = 0; i < report->cells->len; i++)
+        {
+          const SdDpCell *cell = g_ptr_array_index (report->cells, i);
+          int n = GPOINTER_TO_INT (g_hash_table_lookup (truth, cell->name));
+
+          g_assert_cmpint (n, >=, options.threshold);
+        }
+      shown_total += report->cells->len;
+      g_assert_cmpuint (report->cells->len + report->n_suppressed, ==, g_hash_table_size (truth));
+    }
+  /* the big countries do show */
+  g_assert_cmpuint (shown_total, >, 0);
+  demo_close (store, dir);
+}
+
+/* The released total revenue is unbiased around the test's own sum of clamped revenue,
+ * with the spread its ε gives: Laplace(b) per country, summed over the countries. */
+static void
+test_dp_revenue_noise (void)
+{
+  char *dir = NULL;
+  SdStore *store = demo_store (&dir);
+  SdDpOptions options;
+  double truth = 0, sum = 0, sum_sq = 0, b, expected_var;
+  guint n_countries, runs = 200;
+
+  sd_dp_options_init (&options);
+  options.revenue_bound_cents = 20000;
+  options.epsilon = 3;
+  {
+    g_autofree char *currency = NULL;
+    g_autoptr(SdStmt) stmt = NULL;
+
+    /* revenue per customer in the shop's currency: merchandise lines that count, clamped */
+    stmt = sd_store_prepare (store,
+      "SELECT min (max (coalesce ((SELECT sum (l.quantity * l.unit_price_cents) FROM orders o"
+      "  JOIN order_lines l ON l.order_id = o.id LEFT JOIN products p ON p.id = l.product_id"
+      "  WHERE o.customer_id = c.id AND coalesce (p.kind, 'merchandise') = 'merchandise'"
+      "  AND ((o.status NOT IN ('cancelled', 'refunded', 'pending') AND l.quantity > 0)"
+      "       OR (l.quantity < 0 AND o.status <> 'pending'))), 0), 0), 20000)"
+      " FROM customers c", NULL);
+    g_assert_nonnull (stmt);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      truth += sqlite3_column_double (stmt, 0);
+  }
+  g_assert_cmpfloat (truth, >, 0);
+  n_countries = (guint) count (store, "SELECT count (DISTINCT coalesce (nullif (country, ''), '?')) FROM customers WHERE ?1 = ?1", 0);
+  b = options.revenue_bound_cents / (options.epsilon / 3);
+  expected_var = n_countries * 2 * b * b;
+  for (guint run = 0; run < runs; run++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdDpReport) report = sd_dp_report_shop (store, &options, &error);
+      double d;
+
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (report->revenue_scale, b, 1e-6);
+      d = report->total.revenue_cents - truth;
+      sum += d;
+      sum_sq += d * d;
+    }
+  /* mean within 4 standard errors of 0; variance within 40 % of n·2b² (its standard error
+   * over 200 runs of a sum of Laplace draws is about 11 %; noise at ε/2 or 2ε would be
+   * off by 300 % or 75 %) */
+  g_assert_cmpfloat (fabs (sum / runs), <, 4 * sqrt (expected_var / runs));
+  g_assert_cmpfloat (fabs (sum_sq / runs / expected_var - 1), <, 0.40);
+  demo_close (store, dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -459,5 +615,7 @@ main (int    argc,
   g_test_add_func ("/privacy/export-complete", test_export_complete);
   g_test_add_func ("/privacy/forget-leaves-no-trace", test_forget_leaves_no_trace);
   g_test_add_func ("/privacy/forget-cancelled", test_forget_cancelled);
+  g_test_add_func ("/privacy/dp-threshold-and-budget", test_dp_threshold_and_budget);
+  g_test_add_func ("/privacy/dp-revenue-noise", test_dp_revenue_noise);
   return g_test_run ();
 }

@@ -124,7 +124,6 @@ sd_customer_export_json (SdStore  *store,
 
 /* ---- forget -------------------------------------------------------------------------- */
 
-#define FORGOTTEN_PREFIX "forgotten-"
 #define SCRUBBED "[forgotten]"
 
 /* Free text where a name, an e-mail or an id may have been copied: cut out by replace().
@@ -334,7 +333,7 @@ forget_in_transaction (SdStore          *store,
     if (first_seen == (G_GINT64_CONSTANT (1) << 62))
       first_seen = 0;
   }
-  placeholder = g_strdup_printf (FORGOTTEN_PREFIX "%" G_GINT64_FORMAT, customer_id);
+  placeholder = g_strdup_printf (SD_FORGOTTEN_PREFIX "%" G_GINT64_FORMAT, customer_id);
   if (g_strcmp0 (external_id, placeholder) == 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,

@@ -13,6 +13,10 @@
 
 G_BEGIN_DECLS
 
+/* A forgotten customer's row keeps its place with this external id and its rowid
+ * (“forgotten-42”), and nothing else. */
+#define SD_FORGOTTEN_PREFIX "forgotten-"
+
 /* The tombstone of @external_id (64 hex digits), making the shop's key on first use
  * (a write: inside the caller's transaction). */
 char     *sd_erasure_tombstone    (SdStore     *store,
