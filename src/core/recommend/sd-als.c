@@ -834,6 +834,16 @@ sd_als_explain (SdRecommender *model,
   return reasons;
 }
 
+static void
+sd_als_forget_user (SdRecommender *model,
+                    guint          user)
+{
+  SdAls *self = SD_ALS (model);
+
+  if (self->X && user < self->n_users)
+    memset (self->X + (gsize) user * self->k, 0, self->k * sizeof (double));
+}
+
 static GBytes *
 sd_als_save (SdRecommender *model)
 {
@@ -966,6 +976,7 @@ sd_als_class_init (SdAlsClass *klass)
   model_class->score = sd_als_score;
   model_class->explain = sd_als_explain;
   model_class->save = sd_als_save;
+  model_class->forget_user = sd_als_forget_user;
   model_class->load = sd_als_load;
 
   properties[PROP_FACTORS] =
