@@ -23,6 +23,7 @@
 #include "sd-recommendations-page.h"
 #include "sd-train-job.h"
 #include "sd-window.h"
+#include "ui-test-util.h"
 
 static char *tmp_dir;
 static char *shop_path;
@@ -699,20 +700,6 @@ make_demo_shop (const char *path)
     }
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (win))
-        return ADW_MESSAGE_DIALOG (win);
-    }
-  return NULL;
-}
-
 static gboolean
 customer_exists (const char *customer)
 {
@@ -735,7 +722,7 @@ test_forget (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", customer));
   wait_for_view ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (p), "recommendations.forget-customer", NULL));
-  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL, 10);
+  WAIT_UNTIL ((dialog = ui_test_find_message_dialog ()) != NULL, 10);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), customer));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "orders"));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
@@ -747,7 +734,7 @@ test_forget (void)
   g_assert_true (customer_exists (customer));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (p), "recommendations.forget-customer", NULL));
-  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL, 10);
+  WAIT_UNTIL ((dialog = ui_test_find_message_dialog ()) != NULL, 10);
   adw_message_dialog_response (dialog, "forget");
   gtk_window_destroy (GTK_WINDOW (dialog));
   WAIT_UNTIL (!customer_exists (customer), 60);

@@ -2033,6 +2033,31 @@ export_response_cb (GtkNativeDialog       *chooser,
   g_object_unref (self);
 }
 
+/* A modal Save chooser for one kind of file, @name suggested (no folder separators). */
+static GtkFileChooserNative *
+save_chooser_new (GtkWidget  *widget,
+                  const char *title,
+                  const char *filter_name,
+                  const char *pattern,
+                  const char *mime_type,
+                  char       *name)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, filter_name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_filter_add_mime_type (filter, mime_type);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_strdelimit (name, "/\\:", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  return chooser;
+}
+
 static void
 export_action (GtkWidget  *widget,
                const char *action_name,
@@ -2040,24 +2065,14 @@ export_action (GtkWidget  *widget,
 {
   SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (widget);
   ViewWork *w = shown_view (self);
-  GtkRoot *root = gtk_widget_get_root (widget);
   GtkFileChooserNative *chooser;
-  GtkFileFilter *filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
 
   if (w == NULL)
     return;
-  chooser = gtk_file_chooser_native_new (_("Export Recommendations"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_pattern (filter, "*.csv");
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   /* TRANSLATORS: the suggested file name; %s is the customer's id */
   name = g_strdup_printf (_("recommendations-%s.csv"), w->profile->external_id);
-  g_strdelimit (name, "/\\:", '-');
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  chooser = save_chooser_new (widget, _("Export Recommendations"), _("CSV files"), "*.csv", "text/csv", name);
   g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -2156,25 +2171,15 @@ export_customer_action (GtkWidget  *widget,
 {
   SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (widget);
   ViewWork *w = shown_view (self);
-  GtkRoot *root = gtk_widget_get_root (widget);
   GtkFileChooserNative *chooser;
-  GtkFileFilter *filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
 
   if (w == NULL || w->profile == NULL)
     return;
-  chooser = gtk_file_chooser_native_new (_("Export Customer Data"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("JSON files"));
-  gtk_file_filter_add_pattern (filter, "*.json");
-  gtk_file_filter_add_mime_type (filter, "application/json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   /* TRANSLATORS: the suggested file name of a customer's data; %s is the customer's id */
   name = g_strdup_printf (_("customer-data-%s.json"), w->profile->external_id);
-  g_strdelimit (name, "/\\:", '-');
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  chooser = save_chooser_new (widget, _("Export Customer Data"), _("JSON files"), "*.json", "application/json", name);
   g_object_set_data (G_OBJECT (chooser), "customer-id", GSIZE_TO_POINTER ((gsize) w->profile->id));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (export_customer_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
