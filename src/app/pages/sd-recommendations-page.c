@@ -2197,9 +2197,14 @@ forget_done_cb (GObject      *object,
     {
       const SdErasureReport *report = sd_customer_forget_job_get_report (job);
 
-      toast (self, report->models_marked > 0
-                   ? _("The customer is forgotten; models that learnt from them are marked for retraining")
-                   : _("The customer is forgotten"));
+      if (!report->vacuumed)
+        /* the rows are gone, but freed pages may keep their bytes until the file is rewritten */
+        toast (self, _("The customer is forgotten, but another program kept the shop file from being "
+                       "rewritten: close that program, then run VACUUM on the shop"));
+      else
+        toast (self, report->models_marked > 0
+                     ? _("The customer is forgotten; models that learnt from them are marked for retraining")
+                     : _("The customer is forgotten"));
       self->customer_id = -1;
       g_clear_object (&self->shown);
       customer_actions_set_enabled (self, FALSE);

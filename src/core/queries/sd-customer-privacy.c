@@ -438,7 +438,7 @@ sd_customer_forget (SdStore          *store,
                      sd_store_exec (store, "VACUUM", &vacuum_error) &&
                      sd_store_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", &vacuum_error);
   if (!report->vacuumed)
-    g_warning ("the shop was not vacuumed after forgetting a customer: %s", vacuum_error->message);
+    g_debug ("the shop was not vacuumed after forgetting a customer: %s", vacuum_error->message);
   if (job)
     sd_job_set_progress (job, 1.0, NULL);
   return TRUE;
