@@ -1141,8 +1141,8 @@ sd_fairness_job_new (const char              *shop_path,
 }
 
 SdFairnessReport *
-sd_fairness_job_get_report (SdJob *job)
+sd_fairness_job_steal_report (SdJob *job)
 {
   JobData *d = sd_job_get_data (job);
-  return d ? d->report : NULL;
+  return d ? g_steal_pointer (&d->report) : NULL;
 }

@@ -118,10 +118,10 @@ const SdFairnessDimension *sd_fairness_figures_dimension (const SdFairnessFigure
 /* The title of a grouping for people: "Tier", "Country", "RFM group", … */
 const char        *sd_fairness_dimension_title (const char *by);
 
-/* The same report as a job ("Fairness"): options copied; the result with
- * sd_fairness_job_get_report() after it finished. */
+/* The same report as a job ("Measuring fairness"): options copied; the result, once it
+ * finished, with sd_fairness_job_steal_report() (yours to free). */
 SdJob             *sd_fairness_job_new        (const char              *shop_path,
                                                const SdFairnessOptions *options);
-SdFairnessReport  *sd_fairness_job_get_report (SdJob                   *job);
+SdFairnessReport  *sd_fairness_job_steal_report (SdJob                 *job);
 
 G_END_DECLS

@@ -37,13 +37,31 @@ sd_rerank_kind_get_label (SdRerankKind kind)
     case SD_RERANK_MMR:
       return _("Diversity (MMR)");
     case SD_RERANK_CALIBRATE:
-      return _("Match each customer’s categories");
+      return _("Category calibration");
     case SD_RERANK_EXPOSURE:
-      return _("Exposure floor for long-tail and new products");
+      return _("Exposure floor");
     case SD_RERANK_NONE:
     case SD_N_RERANK_KINDS:
     default:
-      return _("No re-ranking");
+      return _("None");
+    }
+}
+
+const char *
+sd_rerank_kind_get_description (SdRerankKind kind)
+{
+  switch (kind)
+    {
+    case SD_RERANK_MMR:
+      return _("Each next product is chosen for its score and for being unlike the ones above it");
+    case SD_RERANK_CALIBRATE:
+      return _("Each customer’s list follows the categories of what they have bought");
+    case SD_RERANK_EXPOSURE:
+      return _("Up to five of the first ten places go to long-tail and new products");
+    case SD_RERANK_NONE:
+    case SD_N_RERANK_KINDS:
+    default:
+      return _("The model’s own order");
     }
 }
 

@@ -38,8 +38,9 @@ typedef struct {
 
 /* "mmr", "calibrate", "exposure" ("none" for SD_RERANK_NONE). */
 const char *sd_rerank_kind_to_string   (SdRerankKind        kind);
-/* For people, translated: "Diversity (MMR)", … */
+/* For people, translated: "Diversity (MMR)", …, and what the kind does in a sentence. */
 const char *sd_rerank_kind_get_label   (SdRerankKind        kind);
+const char *sd_rerank_kind_get_description (SdRerankKind    kind);
 /* "KIND=STRENGTH" (or "none"); refused with a message naming the kinds or the range. */
 gboolean    sd_rerank_spec_parse       (const char         *text,
                                         SdRerankSpec       *spec,
