@@ -9,6 +9,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "sd-coupon-engine.h"
+#include "sd-coupon-rule.h"
+#include "sd-customer-facts.h"
 #include "sd-error.h"
 #include "sd-json.h"
 #include "sd-model-registry.h"
@@ -530,6 +533,86 @@ test_saved_rerank (void)
   remove_shop (dir, db);
 }
 
+/* ---- a coupon rule's reach and value over countries and segments ---------------------------- */
+
+static void
+test_coupon_split (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *db = temp_shop (&dir);
+  g_autofree char *made = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdCustomerFacts) facts = NULL;
+  g_autoptr(SdCouponEngine) engine = NULL;
+  g_autoptr(SdCouponRule) rule = NULL;
+  g_autoptr(SdRulePreview) preview = NULL;
+  g_autoptr(GArray) by_country = NULL, by_segment = NULL;
+  g_autoptr(SdStmt) stmt = NULL;
+  gint64 value = 0;
+  guint reached = 0, rows = 0;
+
+  g_assert_cmpint (run_cli (db, &made, "demo", "--size", "400", NULL), ==, 0);
+  store = sd_store_open (db, &error);
+  g_assert_no_error (error);
+  facts = sd_customer_facts_load (store, NULL, &error);
+  g_assert_no_error (error);
+  engine = sd_coupon_engine_new (facts);
+  rule = sd_coupon_rule_from_json ("{\"name\": \"VIP five off\", \"enabled\": true,"
+                                   " \"conditions\": {\"type\": \"segment\", \"text\": \"vip\"},"
+                                   " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 500}}", "test", &error);
+  g_assert_no_error (error);
+  preview = sd_coupon_engine_preview_rule (engine, rule);
+  g_assert_cmpuint (preview->customers, >, 0);
+
+  /* Per country: its customers, and its VIPs (whom the rule reaches), by the test's own SQL. */
+  by_country = sd_coupon_engine_split (engine, rule, preview, SD_RULE_SPLIT_COUNTRY);
+  stmt = sd_store_prepare (store,
+      "SELECT coalesce(country, ''), count(*), sum(segment = 'vip') FROM customers GROUP BY 1", &error);
+  g_assert_no_error (error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *country = (const char *) sqlite3_column_text (stmt, 0);
+      gboolean found = FALSE;
+      for (guint r = 0; r < by_country->len; r++)
+        {
+          const SdRuleSplitRow *row = &g_array_index (by_country, SdRuleSplitRow, r);
+          if (g_strcmp0 (row->label, country) != 0)
+            continue;
+          found = TRUE;
+          g_assert_cmpuint (row->customers, ==, sqlite3_column_int64 (stmt, 1));
+          g_assert_cmpuint (row->reached, ==, sqlite3_column_int64 (stmt, 2));
+          g_assert_cmpfloat_with_epsilon (row->reach_rate, (double) row->reached / row->customers, 1e-12);
+        }
+      g_assert_true (found);
+      rows++;
+    }
+  g_assert_cmpuint (rows, ==, by_country->len);
+  for (guint r = 0; r < by_country->len; r++)
+    {
+      const SdRuleSplitRow *row = &g_array_index (by_country, SdRuleSplitRow, r);
+      reached += row->reached;
+      value += row->value_cents;
+      if (r > 0)
+        g_assert_cmpuint (row->customers, <=, g_array_index (by_country, SdRuleSplitRow, r - 1).customers);
+    }
+  g_assert_cmpuint (reached, ==, preview->customers);
+  /* The groups' values add up to the estimate, give or take each group's rounding. */
+  g_assert_cmpint (ABS (value - preview->estimated_cost_cents), <=, (gint64) by_country->len);
+
+  /* Per segment: the rule reaches every VIP and nobody else. */
+  by_segment = sd_coupon_engine_split (engine, rule, preview, SD_RULE_SPLIT_SEGMENT);
+  for (guint r = 0; r < by_segment->len; r++)
+    {
+      const SdRuleSplitRow *row = &g_array_index (by_segment, SdRuleSplitRow, r);
+      g_assert_cmpfloat (row->reach_rate, ==, g_strcmp0 (row->label, "vip") == 0 ? 1.0 : 0.0);
+      g_assert_cmpfloat (row->value_share, ==, g_strcmp0 (row->label, "vip") == 0 ? 1.0 : 0.0);
+    }
+  g_clear_pointer (&stmt, sd_stmt_release);
+  g_clear_object (&store);
+  remove_shop (dir, db);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -541,5 +624,6 @@ main (int    argc,
   g_test_add_func ("/fairness/demo-report", test_demo_report);
   g_test_add_func ("/fairness/movielens-report", test_movielens_report);
   g_test_add_func ("/fairness/saved-rerank", test_saved_rerank);
+  g_test_add_func ("/fairness/coupon-split", test_coupon_split);
   return g_test_run ();
 }
