@@ -201,6 +201,7 @@ show_figures (SdFairnessPage *self)
   clear_grid (self->figures_grid);
   header (self->figures_grid, a ? with_after : without);
   figure_row (self, row++, _("Accuracy (NDCG@10)"),
+              /* xgettext:no-c-format */
               _("How high the products each customer went on to choose rank in their top ten, on a fifth of their items held out; 95 % interval over customers"),
               b->ndcg, b->ndcg_lo, b->ndcg_hi, a ? a->ndcg : NAN, NAN, FALSE);
   figure_row (self, row++, _("Recall@20"), _("Share of the held-out items found in the top twenty"),
@@ -208,6 +209,7 @@ show_figures (SdFairnessPage *self)
   figure_row (self, row++, _("Catalogue coverage"), _("Share of the products that appear in someone’s top ten"),
               b->coverage, NAN, NAN, a ? a->coverage : NAN, NAN, TRUE);
   figure_row (self, row++, _("Long-tail products"),
+              /* xgettext:no-c-format */
               _("Share of recommendations going to products outside the best sellers that make 80 % of sales"),
               b->tail_share, NAN, NAN, a ? a->tail_share : NAN, r->sales_tail_share, TRUE);
   if (r->has_new)
@@ -235,8 +237,10 @@ show_groups (SdFairnessPage *self)
 
   clear_grid (self->groups_grid);
   gtk_label_set_label (self->groups_caption,
+                       /* xgettext:no-c-format */
                        a ? _("Bars: accuracy of each group, whiskers its 95 % interval, the orange line after re-ranking. "
                              "The gap is the best group’s accuracy minus this one’s.")
+                         /* xgettext:no-c-format */
                          : _("Bars: accuracy of each group, whiskers its 95 % interval. "
                              "The gap is the best group’s accuracy minus this one’s."));
   if (!dim)
