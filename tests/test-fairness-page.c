@@ -95,6 +95,23 @@ test_page (void)
   saved = sd_model_registry_get_rerank (sd_window_get_store (t.window), report->model_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (saved, ==, "exposure=0.6");
+
+  /* The private export asks for its budget first. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "fairness.export-private", NULL);
+  ui_test_spin (300);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
+    AdwMessageDialog *dialog = NULL;
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+        if (ADW_IS_MESSAGE_DIALOG (w))
+          dialog = ADW_MESSAGE_DIALOG (w);
+      }
+    g_assert_nonnull (dialog);
+    g_assert_true (adw_message_dialog_has_response (dialog, "export"));
+    adw_message_dialog_response (dialog, "cancel");
+  }
 }
 
 int

@@ -408,6 +408,40 @@ test_demo_report (void)
     }
   g_assert_cmpfloat_with_epsilon (rec_sum, 1.0, 1e-4);
   g_assert_cmpfloat_with_epsilon (sales_sum, 1.0, 1e-4);
+
+  /* Released with differential privacy: the whole budget spent, nothing from fewer than the
+   * threshold of customers, and the figures noisy, not the exact ones. */
+  {
+    g_autofree char *released = NULL;
+    g_autoptr(SdJsonNode) dp = NULL;
+    SdJsonNode *groups, *countries;
+    gboolean differs = FALSE;
+
+    g_assert_cmpint (run_cli (db, &released, "fairness", "--rerank", "exposure=0.6", "--dp", "2",
+                              "--dp-threshold", "40", NULL), ==, 0);
+    dp = parse (released);
+    g_assert_cmpfloat_with_epsilon (number (dp, "epsilon_spent"), 2.0, 1e-9);
+    g_assert_cmpfloat (number (sd_json_node_get_member (dp, "privacy"), "count_noise_scale"), >, 0);
+    groups = sd_json_node_get_member (sd_json_node_get_member (dp, "before"), "groups");
+    countries = sd_json_node_get_member (groups, "country");
+    for (guint g = 0; g < sd_json_node_get_length (countries); g++)
+      {
+        SdJsonNode *cell = sd_json_node_get_element (countries, g);
+        const char *label = sd_json_node_get_member_string (cell, "label");
+        SdJsonNode *exact = NULL, *all = sd_json_node_get_member (sd_json_node_get_member (sd_json_node_get_member (before, "groups"), "country"), "groups");
+        if (!label)
+          continue;   /* the count of groups left out */
+        for (guint e = 0; e < sd_json_node_get_length (all); e++)
+          if (g_strcmp0 (sd_json_node_get_member_string (sd_json_node_get_element (all, e), "label"), label) == 0)
+            exact = sd_json_node_get_element (all, e);
+        g_assert_nonnull (exact);
+        g_assert_cmpfloat (number (exact, "users"), >=, 40);
+        g_assert_cmpfloat (number (cell, "customers"), >=, 40);
+        differs |= number (cell, "customers") != number (exact, "users");
+      }
+    g_assert_true (differs);
+    g_assert_null (sd_json_node_get_member (dp, "seconds"));
+  }
   remove_shop (dir, db);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sd-cli.h"
+#include "sd-dp-report.h"
 #include "sd-error.h"
 #include "sd-fairness.h"
 #include "sd-model-registry.h"
@@ -145,6 +146,8 @@ sd_cli_fairness (SdCliGlobal  *global,
   gboolean json = FALSE, csv = FALSE, no_saved = FALSE;
   int max_users = 0, bootstrap = 0;
   gint64 seed = 1;
+  g_auto(SdCliDp) dp = { NULL };
+  SdDpOptions dp_options;
   GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_INT64, &model_id, "A stored recommender (default: the live one, else the newest)", "ID" },
     { "rerank", 0, 0, G_OPTION_ARG_STRING, &rerank, "Re-ranking to measure (or save): mmr, calibrate or exposure, strength 0 to 1", "KIND=STRENGTH" },
@@ -154,6 +157,10 @@ sd_cli_fairness (SdCliGlobal  *global,
     { "bootstrap", 0, 0, G_OPTION_ARG_INT, &bootstrap, "Bootstrap resamples for the intervals (default 200)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the bootstrap (default 1)", "S" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "dp", 0, 0, G_OPTION_ARG_STRING, &dp.epsilon, "Release the report (JSON) with differential privacy, spending EPSILON in all", "EPSILON" },
+    { "dp-mechanism", 0, 0, G_OPTION_ARG_STRING, &dp.mechanism, "laplace (default) or gaussian noise", "KIND" },
+    { "dp-delta", 0, 0, G_OPTION_ARG_STRING, &dp.delta, "δ of gaussian noise (default 1e-6)", "DELTA" },
+    { "dp-threshold", 0, 0, G_OPTION_ARG_STRING, &dp.threshold, "Customers a group needs to be shown (default 20)", "N" },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print one CSV row per group and category", NULL },
     { NULL }
   };
@@ -180,6 +187,8 @@ sd_cli_fairness (SdCliGlobal  *global,
       sd_cli_print_error ("fairness", error);
       return SD_EXIT_USAGE;
     }
+  if (dp.epsilon && !sd_cli_dp_options ("fairness", &dp, &dp_options))
+    return SD_EXIT_USAGE;
   if (max_users < 0 || bootstrap < 0 || bootstrap > 100000 || model_id < 0)
     {
       fprintf (stderr, "shopdesk-cli fairness: --max-users, --bootstrap and --model are positive\n");
@@ -219,6 +228,18 @@ sd_cli_fairness (SdCliGlobal  *global,
       return SD_EXIT_FAILED;
     }
 
+  if (dp.epsilon)
+    {
+      g_autofree char *released = sd_fairness_report_release_dp (report, dp_options.mechanism, dp_options.epsilon,
+                                                                 dp_options.delta, dp_options.threshold, &error);
+      if (!released)
+        {
+          sd_cli_print_error ("fairness", error);
+          return SD_EXIT_FAILED;
+        }
+      printf ("%s\n", released);
+      return SD_EXIT_OK;
+    }
   if (json)
     {
       g_autoptr(SdJsonWriter) w = sd_json_writer_new ();

@@ -598,12 +598,16 @@ save_action (GtkWidget  *widget,
   show_report (self);
 }
 
+/* The smallest group a private export shows, as the shop's other private releases. */
+#define PRIVATE_THRESHOLD 20.0
+
 static void
 export_response_cb (GtkNativeDialog *chooser,
                     int              response,
                     gpointer         user_data)
 {
   g_autoptr(SdFairnessPage) self = user_data;
+  double epsilon = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (chooser), "sd-epsilon-tenths")) / 10.0;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
@@ -613,9 +617,12 @@ export_response_cb (GtkNativeDialog *chooser,
       (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))))
     {
       name = g_file_get_basename (file);
-      text = g_str_has_suffix (name, ".csv") ? sd_fairness_report_to_csv (self->report)
-                                             : sd_fairness_report_to_json (self->report);
-      if (!g_file_replace_contents (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
+      if (epsilon > 0)
+        text = sd_fairness_report_release_dp (self->report, SD_DP_LAPLACE, epsilon, 0, PRIVATE_THRESHOLD, &error);
+      else
+        text = g_str_has_suffix (name, ".csv") ? sd_fairness_report_to_csv (self->report)
+                                               : sd_fairness_report_to_json (self->report);
+      if (!text || !g_file_replace_contents (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
         {
           g_autofree char *message = g_strdup_printf (_("Could not export the report: %s"), error->message);
           sd_page_host_toast (GTK_WIDGET (self), message);
@@ -625,23 +632,77 @@ export_response_cb (GtkNativeDialog *chooser,
 }
 
 static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+choose_file (SdFairnessPage *self,
+             double          epsilon)
 {
   GtkNativeDialog *chooser;
-  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (!SD_FAIRNESS_PAGE (widget)->report)
-    return;
   chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Export the Fairness Report"),
                                                             GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                             GTK_FILE_CHOOSER_ACTION_SAVE,
                                                             _("_Export"), _("_Cancel")));
   /* JSON for machines; a name ending in .csv gets a table for a spreadsheet. */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "fairness-report.json");
-  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (widget));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
+                                     epsilon > 0 ? "fairness-report-private.json" : "fairness-report.json");
+  g_object_set_data (G_OBJECT (chooser), "sd-epsilon-tenths", GUINT_TO_POINTER ((guint) llround (epsilon * 10)));
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
   gtk_native_dialog_show (chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  if (SD_FAIRNESS_PAGE (widget)->report)
+    choose_file (SD_FAIRNESS_PAGE (widget), 0);
+}
+
+static void
+private_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     gpointer          user_data)
+{
+  g_autoptr(SdFairnessPage) self = user_data;
+  GtkSpinButton *spin = g_object_get_data (G_OBJECT (dialog), "sd-epsilon");
+
+  if (g_strcmp0 (response, "export") == 0 && self->report)
+    choose_file (self, gtk_spin_button_get_value (spin));
+}
+
+static void
+export_private_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SdFairnessPage *self = SD_FAIRNESS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog, *row, *spin;
+  g_autofree char *body = NULL;
+
+  if (!self->report)
+    return;
+  /* TRANSLATORS: %.0f is the smallest group shown, in customers */
+  body = g_strdup_printf (_("Noise is added to every figure so that no single customer’s presence can be told "
+                            "from the report, and groups of fewer than %.0f customers are left out. A smaller "
+                            "budget gives more privacy and noisier figures."), PRIVATE_THRESHOLD);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Export With Differential Privacy"), body);
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (row), gtk_label_new (_("Privacy budget (ε)")));
+  spin = gtk_spin_button_new_with_range (0.1, 10.0, 0.1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1.0);
+  gtk_widget_set_hexpand (spin, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Privacy budget (ε)"), -1);
+  gtk_box_append (GTK_BOX (row), spin);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), row);
+  g_object_set_data (G_OBJECT (dialog), "sd-epsilon", spin);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "export", _("_Export…"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "export", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "export");
+  g_signal_connect (dialog, "response", G_CALLBACK (private_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- store -------------------------------------------------------------------------------- */
@@ -832,6 +893,7 @@ sd_fairness_page_class_init (SdFairnessPageClass *klass)
   gtk_widget_class_install_action (widget_class, "fairness.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "fairness.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "fairness.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "fairness.export-private", NULL, export_private_action);
 }
 
 static void

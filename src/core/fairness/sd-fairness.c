@@ -553,6 +553,7 @@ figures_compute (const Serve       *s,
     }
 
   f->n_evaluated = evaluated->len;
+  f->n_slots = (guint64) total;
   f->ndcg = mean_of (s->ndcg[side], (const guint *) evaluated->data, evaluated->len);
   f->recall = mean_of (s->recall[side], (const guint *) evaluated->data, evaluated->len);
   bootstrap_mean (s->ndcg[side], (const guint *) evaluated->data, evaluated->len, n_bootstrap, &rng,
@@ -1087,6 +1088,153 @@ sd_fairness_report_to_csv (const SdFairnessReport *r)
         }
     }
   return g_string_free (out, FALSE);
+}
+
+/* ---- a private release ------------------------------------------------------------------ */
+
+#define DP_QUERIES_PER_SIDE(f) (4 + 2 * (f)->dimensions->len)
+
+static gboolean
+dp_side (SdJsonWriter            *w,
+         SdDpRelease             *release,
+         const SdFairnessFigures *f,
+         GError                 **error)
+{
+  double n, sum, tail;
+  g_autofree double *slots = g_new0 (double, MAX (f->categories->len, 1));
+  g_autofree double *noisy_slots = g_new0 (double, MAX (f->categories->len, 1));
+  double slot_total = 0;
+
+  /* Overall: a count and a sum of per-customer NDCG@10 in [0, 1]. */
+  if (!sd_dp_release_count (release, f->n_evaluated, &n, error) ||
+      !sd_dp_release_sum (release, sd_dp_clamp (f->ndcg, 1.0) * f->n_evaluated, 1.0, &sum, error))
+    return FALSE;
+  /* Slots: each customer gives at most LIST_K, so LIST_K is the sensitivity. */
+  if (!sd_dp_release_sum (release, f->tail_share * f->n_slots, LIST_K, &tail, error))
+    return FALSE;
+  for (guint c = 0; c < f->categories->len; c++)
+    {
+      const SdFairnessCategory *cat = g_ptr_array_index (f->categories, c);
+      slots[c] = isfinite (cat->recommended) ? cat->recommended * f->n_slots : 0;
+    }
+  if (!sd_dp_release_cells (release, slots, f->categories->len, LIST_K, noisy_slots, error))
+    return FALSE;
+  for (guint c = 0; c < f->categories->len; c++)
+    slot_total += MAX (noisy_slots[c], 0);
+
+  sd_json_writer_begin_object (w);
+  if (sd_dp_release_suppress (release, n) || f->n_evaluated < sd_dp_release_threshold (release))
+    sd_json_writer_member_bool (w, "suppressed", TRUE);
+  else
+    {
+      sd_json_writer_member_int (w, "customers_evaluated", (gint64) llround (MAX (n, 0)));
+      sd_json_writer_member_fixed (w, "ndcg@10", CLAMP (sum / n, 0.0, 1.0), 4);
+      sd_json_writer_member_fixed (w, "long_tail_share", slot_total > 0 ? CLAMP (tail / slot_total, 0.0, 1.0) : NAN, 4);
+    }
+  sd_json_writer_key (w, "groups");
+  sd_json_writer_begin_object (w);
+  for (guint d = 0; d < f->dimensions->len; d++)
+    {
+      const SdFairnessDimension *dim = g_ptr_array_index (f->dimensions, d);
+      guint n_groups = dim->groups->len;
+      g_autofree double *counts = g_new (double, n_groups), *sums = g_new (double, n_groups);
+      g_autofree double *noisy_counts = g_new (double, n_groups), *noisy_sums = g_new (double, n_groups);
+      guint suppressed = 0;
+
+      for (guint g = 0; g < n_groups; g++)
+        {
+          const SdFairnessGroup *grp = g_ptr_array_index (dim->groups, g);
+          counts[g] = grp->n_users;
+          sums[g] = sd_dp_clamp (grp->ndcg, 1.0) * grp->n_users;
+        }
+      /* The groups of one grouping are disjoint: one query for their counts, one for sums. */
+      if (!sd_dp_release_cells (release, counts, n_groups, 1.0, noisy_counts, error) ||
+          !sd_dp_release_cells (release, sums, n_groups, 1.0, noisy_sums, error))
+        return FALSE;
+      sd_json_writer_key (w, dim->by);
+      sd_json_writer_begin_array (w);
+      for (guint g = 0; g < n_groups; g++)
+        {
+          const SdFairnessGroup *grp = g_ptr_array_index (dim->groups, g);
+          /* Also a hard floor on the true size, as the shop's other private releases keep,
+           * so no group shown stands for fewer customers than the threshold. */
+          if (sd_dp_release_suppress (release, noisy_counts[g]) || grp->n_users < sd_dp_release_threshold (release))
+            {
+              suppressed++;
+              continue;
+            }
+          sd_json_writer_begin_object (w);
+          sd_json_writer_member_string (w, "label", grp->label);
+          sd_json_writer_member_int (w, "customers", (gint64) llround (noisy_counts[g]));
+          sd_json_writer_member_fixed (w, "ndcg@10", CLAMP (noisy_sums[g] / noisy_counts[g], 0.0, 1.0), 4);
+          sd_json_writer_end_object (w);
+        }
+      if (suppressed)
+        {
+          sd_json_writer_begin_object (w);
+          sd_json_writer_member_int (w, "groups_suppressed", suppressed);
+          sd_json_writer_end_object (w);
+        }
+      sd_json_writer_end_array (w);
+    }
+  sd_json_writer_end_object (w);
+  sd_json_writer_key (w, "categories");
+  sd_json_writer_begin_array (w);
+  for (guint c = 0; c < f->categories->len; c++)
+    {
+      const SdFairnessCategory *cat = g_ptr_array_index (f->categories, c);
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "category", cat->category);
+      sd_json_writer_member_fixed (w, "recommended_share", slot_total > 0 ? MAX (noisy_slots[c], 0) / slot_total : NAN, 4);
+      sd_json_writer_end_object (w);
+    }
+  sd_json_writer_end_array (w);
+  sd_json_writer_end_object (w);
+  return TRUE;
+}
+
+char *
+sd_fairness_report_release_dp (const SdFairnessReport *r,
+                               SdDpMechanism           mechanism,
+                               double                  epsilon,
+                               double                  delta,
+                               double                  threshold,
+                               GError                **error)
+{
+  guint n_queries = DP_QUERIES_PER_SIDE (r->before) + (r->after ? DP_QUERIES_PER_SIDE (r->after) : 0);
+  g_autoptr(SdDpRelease) release = sd_dp_release_new (mechanism, epsilon, delta, n_queries, threshold, error);
+  g_autoptr(SdJsonWriter) w = NULL;
+  g_autofree char *spec = sd_rerank_spec_to_string (&r->rerank);
+
+  if (!release)
+    return NULL;
+  w = sd_json_writer_new ();
+  sd_json_writer_begin_object (w);
+  sd_json_writer_key (w, "privacy");
+  sd_json_writer_begin_object (w);
+  sd_json_writer_member_string (w, "mechanism", sd_dp_mechanism_to_string (mechanism));
+  sd_json_writer_member_double (w, "epsilon", epsilon);
+  if (mechanism == SD_DP_GAUSSIAN)
+    sd_json_writer_member_double (w, "delta", delta);
+  sd_json_writer_member_double (w, "threshold", threshold);
+  sd_json_writer_member_int (w, "queries", n_queries);
+  sd_json_writer_member_double (w, "count_noise_scale", sd_dp_release_scale (release, 1.0));
+  sd_json_writer_end_object (w);
+  /* The model and the re-ranking are the shop's choices, not customers' data. */
+  sd_json_writer_member_string (w, "model", r->algorithm);
+  sd_json_writer_member_string (w, "rerank", spec);
+  sd_json_writer_key (w, "before");
+  if (!dp_side (w, release, r->before, error))
+    return NULL;
+  if (r->after)
+    {
+      sd_json_writer_key (w, "after");
+      if (!dp_side (w, release, r->after, error))
+        return NULL;
+    }
+  sd_json_writer_member_double (w, "epsilon_spent", sd_dp_release_spent (release));
+  sd_json_writer_end_object (w);
+  return sd_json_writer_finish (g_steal_pointer (&w));
 }
 
 /* ---- the job ------------------------------------------------------------------------------ */

@@ -19,6 +19,7 @@
 
 #include <gio/gio.h>
 
+#include "sd-dp.h"
 #include "sd-job.h"
 #include "sd-json-writer.h"
 #include "sd-rerank.h"
@@ -51,6 +52,7 @@ typedef struct {
 
 typedef struct {
   guint      n_evaluated;  /* customers with a held-out item */
+  guint64    n_slots;      /* places in the top tens given */
   double     ndcg, ndcg_lo, ndcg_hi;
   double     recall;
   double     coverage;     /* share of the catalogue in someone's top ten */
@@ -111,6 +113,19 @@ void               sd_fairness_report_write_json (const SdFairnessReport *report
 char              *sd_fairness_report_to_json    (const SdFairnessReport *report);
 /* Per group and per category, before and after: one row each, for a spreadsheet. */
 char              *sd_fairness_report_to_csv     (const SdFairnessReport *report);
+
+/* The report for people outside the shop, released with differential privacy (sd-dp.h):
+ * per side (before, after), the customers evaluated and their NDCG@10 summed (each
+ * customer's in [0, 1]) overall and as one histogram per grouping (groups are disjoint),
+ * the long tail's slots and the categories' slots (each customer gives at most ten
+ * places); means and shares are noisy sums over noisy counts. Groups whose noisy count is
+ * below @threshold are left out. JSON; NULL with @error when the budget cannot be used. */
+char              *sd_fairness_report_release_dp (const SdFairnessReport *report,
+                                                  SdDpMechanism           mechanism,
+                                                  double                  epsilon,
+                                                  double                  delta,
+                                                  double                  threshold,
+                                                  GError                **error);
 
 /* A dimension of @figures by name, or NULL. */
 const SdFairnessDimension *sd_fairness_figures_dimension (const SdFairnessFigures *figures,
