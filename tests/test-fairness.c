@@ -409,6 +409,18 @@ test_demo_report (void)
   g_assert_cmpfloat_with_epsilon (rec_sum, 1.0, 1e-4);
   g_assert_cmpfloat_with_epsilon (sales_sum, 1.0, 1e-4);
 
+  /* The CSV for a spreadsheet: the same overall figure, with a dot under any locale. */
+  {
+    g_autofree char *csv = NULL;
+    g_auto(GStrv) lines = NULL, cells = NULL;
+    g_assert_cmpint (run_cli (db, &csv, "fairness", "--rerank", "exposure=0.6", "--bootstrap", "100", "--csv", NULL), ==, 0);
+    lines = g_strsplit (csv, "\n", -1);
+    g_assert_cmpstr (lines[0], ==, "side,kind,group,label,users,ndcg_at_10,ndcg_ci_low,ndcg_ci_high,gap,recommended_share,sales_share");
+    g_assert_true (g_str_has_prefix (lines[1], "\"before\",\"overall\""));
+    cells = g_strsplit (lines[1], ",", -1);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (cells[5], NULL), number (before, "ndcg@10"), 1e-6);
+  }
+
   /* Released with differential privacy: the whole budget spent, nothing from fewer than the
    * threshold of customers, and the figures noisy, not the exact ones. */
   {

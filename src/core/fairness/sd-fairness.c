@@ -876,16 +876,25 @@ out:
 /* ---- JSON and CSV ------------------------------------------------------------------------- */
 
 static void
+member_interval (SdJsonWriter *w,
+                 const char   *key,
+                 double        lo,
+                 double        hi)
+{
+  sd_json_writer_key (w, key);
+  sd_json_writer_begin_array (w);
+  sd_json_writer_fixed (w, lo, 6);
+  sd_json_writer_fixed (w, hi, 6);
+  sd_json_writer_end_array (w);
+}
+
+static void
 write_figures (SdJsonWriter            *w,
                const SdFairnessFigures *f)
 {
   sd_json_writer_begin_object (w);
   sd_json_writer_member_fixed (w, "ndcg@10", f->ndcg, 6);
-  sd_json_writer_key (w, "ndcg@10_ci");
-  sd_json_writer_begin_array (w);
-  sd_json_writer_fixed (w, f->ndcg_lo, 6);
-  sd_json_writer_fixed (w, f->ndcg_hi, 6);
-  sd_json_writer_end_array (w);
+  member_interval (w, "ndcg@10_ci", f->ndcg_lo, f->ndcg_hi);
   sd_json_writer_member_fixed (w, "recall@20", f->recall, 6);
   sd_json_writer_member_int (w, "users_evaluated", f->n_evaluated);
   sd_json_writer_member_fixed (w, "coverage", f->coverage, 6);
@@ -914,18 +923,10 @@ write_figures (SdJsonWriter            *w,
           sd_json_writer_member_string (w, "label", grp->label);
           sd_json_writer_member_int (w, "users", grp->n_users);
           sd_json_writer_member_fixed (w, "ndcg@10", grp->ndcg, 6);
-          sd_json_writer_key (w, "ndcg@10_ci");
-          sd_json_writer_begin_array (w);
-          sd_json_writer_fixed (w, grp->ndcg_lo, 6);
-          sd_json_writer_fixed (w, grp->ndcg_hi, 6);
-          sd_json_writer_end_array (w);
+          member_interval (w, "ndcg@10_ci", grp->ndcg_lo, grp->ndcg_hi);
           sd_json_writer_member_fixed (w, "recall@20", grp->recall, 6);
           sd_json_writer_member_fixed (w, "gap", grp->gap, 6);
-          sd_json_writer_key (w, "gap_ci");
-          sd_json_writer_begin_array (w);
-          sd_json_writer_fixed (w, grp->gap_lo, 6);
-          sd_json_writer_fixed (w, grp->gap_hi, 6);
-          sd_json_writer_end_array (w);
+          member_interval (w, "gap_ci", grp->gap_lo, grp->gap_hi);
           sd_json_writer_end_object (w);
         }
       sd_json_writer_end_array (w);
@@ -1020,24 +1021,43 @@ sd_fairness_report_to_json (const SdFairnessReport *report)
   return sd_json_writer_finish (g_steal_pointer (&w));
 }
 
+/* One CSV row; NaN numbers and NULL texts are left empty, and @users only counts when
+ * @ndcg is a number. */
 static void
-csv_number (GString *out,
-            double   value)
+csv_row (GString    *out,
+         const char *side,
+         const char *kind,
+         const char *by,
+         const char *label,
+         guint       users,
+         double      ndcg,
+         double      lo,
+         double      hi,
+         double      gap,
+         double      recommended,
+         double      sales)
 {
-  g_string_append_c (out, ',');
-  if (isfinite (value))
-    sd_json_append_double (out, value);
-}
+  const char *texts[] = { side, kind, by, label };
+  const double numbers[] = { ndcg, lo, hi, gap, recommended, sales };
 
-static void
-csv_text (GString    *out,
-          const char *text)
-{
-  g_autofree char *escaped = NULL;
-  g_auto(GStrv) parts = g_strsplit (text ? text : "", "\"", -1);
-
-  escaped = g_strjoinv ("\"\"", parts);
-  g_string_append_printf (out, "\"%s\"", escaped);
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    {
+      g_auto(GStrv) parts = g_strsplit (texts[t] ? texts[t] : "", "\"", -1);
+      g_autofree char *escaped = g_strjoinv ("\"\"", parts);
+      /* Quoted: a label such as "Women's, 40+" stays one cell. */
+      g_string_append_printf (out, t ? ",\"%s\"" : "\"%s\"", escaped);
+    }
+  if (isfinite (ndcg))
+    g_string_append_printf (out, ",%u", users);
+  else
+    g_string_append_c (out, ',');
+  for (guint n = 0; n < G_N_ELEMENTS (numbers); n++)
+    {
+      g_string_append_c (out, ',');
+      if (isfinite (numbers[n]))
+        sd_json_append_double (out, numbers[n]);
+    }
+  g_string_append_c (out, '\n');
 }
 
 char *
@@ -1051,40 +1071,21 @@ sd_fairness_report_to_csv (const SdFairnessReport *r)
       const char *name = side ? "after" : "before";
       if (!f)
         continue;
-      g_string_append_printf (out, "%s,overall,,", name);
-      csv_text (out, "all");
-      g_string_append_printf (out, ",%u", f->n_evaluated);
-      csv_number (out, f->ndcg);
-      csv_number (out, f->ndcg_lo);
-      csv_number (out, f->ndcg_hi);
-      g_string_append (out, ",,,\n");
+      csv_row (out, name, "overall", NULL, "all", f->n_evaluated, f->ndcg, f->ndcg_lo, f->ndcg_hi, NAN, NAN, NAN);
       for (guint d = 0; d < f->dimensions->len; d++)
         {
           const SdFairnessDimension *dim = g_ptr_array_index (f->dimensions, d);
           for (guint g = 0; g < dim->groups->len; g++)
             {
               const SdFairnessGroup *grp = g_ptr_array_index (dim->groups, g);
-              g_string_append_printf (out, "%s,group,", name);
-              csv_text (out, dim->by);
-              g_string_append_c (out, ',');
-              csv_text (out, grp->label);
-              g_string_append_printf (out, ",%u", grp->n_users);
-              csv_number (out, grp->ndcg);
-              csv_number (out, grp->ndcg_lo);
-              csv_number (out, grp->ndcg_hi);
-              csv_number (out, grp->gap);
-              g_string_append (out, ",,\n");
+              csv_row (out, name, "group", dim->by, grp->label, grp->n_users, grp->ndcg, grp->ndcg_lo, grp->ndcg_hi,
+                       grp->gap, NAN, NAN);
             }
         }
       for (guint c = 0; c < f->categories->len; c++)
         {
           const SdFairnessCategory *cat = g_ptr_array_index (f->categories, c);
-          g_string_append_printf (out, "%s,category,,", name);
-          csv_text (out, cat->category);
-          g_string_append (out, ",,,,,");
-          csv_number (out, cat->recommended);
-          csv_number (out, cat->sales);
-          g_string_append_c (out, '\n');
+          csv_row (out, name, "category", NULL, cat->category, 0, NAN, NAN, NAN, NAN, cat->recommended, cat->sales);
         }
     }
   return g_string_free (out, FALSE);
