@@ -302,6 +302,14 @@ static const char *const migrations[] = {
   "  reason TEXT NOT NULL,"
   "  since INTEGER NOT NULL"
   ");",
+  /* → fairness: a re-ranking (src/core/recommend/sd-rerank.h, "mmr=0.5") saved as a setting
+   * of a stored model, applied wherever that model serves while it is live */
+  "CREATE TABLE IF NOT EXISTS model_rerank ("
+  "  model_id INTEGER PRIMARY KEY REFERENCES models (id) ON DELETE CASCADE,"
+  "  spec TEXT NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  who TEXT"
+  ");",
 };
 /* The schema from which products have a kind: the migration to it classifies them. */
 #define SCHEMA_PRODUCT_KINDS 6
