@@ -230,6 +230,52 @@ test_order_view (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+find_widgets (GtkWidget *widget,
+              GType      type,
+              GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    find_widgets (c, type, out);
+}
+
+/* Export with Differential Privacy asks for ε and the threshold and says, as they change,
+ * the ε each figure spends and the noise it gets; Cancel saves nothing. */
+static void
+test_private_export (void)
+{
+  AdwMessageDialog *dialog;
+  g_autoptr(GPtrArray) spins = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *extra;
+  const char *text = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (overview ()), "overview.export-private", NULL));
+  UI_WAIT_UNTIL ((dialog = ui_test_find_message_dialog ()) != NULL, 10);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Export with Differential Privacy");
+  extra = adw_message_dialog_get_extra_child (dialog);
+  find_widgets (extra, GTK_TYPE_SPIN_BUTTON, spins);
+  find_widgets (extra, GTK_TYPE_LABEL, labels);
+  g_assert_cmpuint (spins->len, ==, 2);
+  gtk_spin_button_set_value (spins->pdata[0], 0.5);
+  gtk_spin_button_set_value (spins->pdata[1], 30);
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_text (labels->pdata[i]), "ε spent"))
+      text = gtk_label_get_text (labels->pdata[i]);
+  g_assert_nonnull (text);
+  /* ε 0.5 over three figures: 0.17 each, a count's Laplace scale 6 */
+  g_assert_nonnull (strstr (text, "0.5 in all"));
+  g_assert_nonnull (strstr (text, "0.17 on each"));
+  g_assert_nonnull (strstr (text, "±6"));
+  g_assert_nonnull (strstr (text, "under 30 customers"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  ui_test_save_screenshot (GTK_WIDGET (dialog), "overview-private-export");
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -240,6 +286,7 @@ main (int    argc,
   g_test_add_func ("/overview-page/range", test_range);
   g_test_add_func ("/overview-page/product-view", test_product_view);
   g_test_add_func ("/overview-page/order-view", test_order_view);
+  g_test_add_func ("/overview-page/private-export", test_private_export);
   status = g_test_run ();
   ui_demo_window_close (&demo);
   return status;
