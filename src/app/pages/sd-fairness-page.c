@@ -173,7 +173,8 @@ figure_row (SdFairnessPage *self,
   g_autofree char *b = share ? format_share (before) : format_with_interval (before, before_lo, before_hi);
   g_autofree char *a = NULL;
   g_autofree char *d = NULL;
-  g_autofree char *s = share || isfinite (sales) ? (share ? format_share (sales) : format_figure (sales)) : g_strdup ("");
+  /* Only the figures the shop's sales have a counterpart for show one. */
+  g_autofree char *s = isfinite (sales) ? (share ? format_share (sales) : format_figure (sales)) : g_strdup ("");
   GtkWidget *name = cell (self->figures_grid, 0, row, title, NULL, 0.0f);
 
   gtk_widget_set_tooltip_text (name, explanation);
