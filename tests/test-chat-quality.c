@@ -8,6 +8,7 @@
 
 #include "sd-chat-corpus.h"
 #include "sd-chat-linear.h"
+#include "sd-dialogue.h"
 #include "sd-intent-eval.h"
 #include "sd-intent-model.h"
 
@@ -33,8 +34,7 @@ train (GPtrArray *examples)
       SdChatExample *e = examples->pdata[i];
       sd_intent_data_add (data, e->text, e->intent);
     }
-  sd_intent_params_init (&params);
-  params.oos_label = OOS_INTENT;
+  sd_dialogue_intent_params_init (&params);
   SdIntentModel *model = sd_intent_model_train (data, &params, NULL, NULL, &error);
   g_assert_no_error (error);
   return model;

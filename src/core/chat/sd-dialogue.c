@@ -587,6 +587,16 @@ sd_dialogue_set_intent_model (SdDialogue    *self,
   self->classifier_name = g_strdup (name ? name : "intent model");
 }
 
+void
+sd_dialogue_intent_params_init (SdIntentParams *params)
+{
+  sd_intent_params_init (params);
+  params->oos_label = OOS_INTENT;
+  /* Held-out paraphrase groups want the sharpest fit: smoothing that helps BANKING77
+   * cost a point here (0.850 without, 0.846 with 0.1, three inner folds). */
+  params->label_smoothing = 0;
+}
+
 SdIntentModel *
 sd_dialogue_train_intent_model (SdStore       *store,
                                 SdJob         *job,
@@ -606,8 +616,7 @@ sd_dialogue_train_intent_model (SdStore       *store,
       sd_intent_data_add (data, e->text, e->intent);
     }
   SdIntentParams params;
-  sd_intent_params_init (&params);
-  params.oos_label = OOS_INTENT;
+  sd_dialogue_intent_params_init (&params);
   g_autoptr(SdIntentModel) model = sd_intent_model_train (data, &params, job, cancellable, error);
   if (model == NULL)
     return NULL;
@@ -2343,6 +2352,13 @@ sd_dialogue_respond (SdDialogue    *self,
       var (&t, "option_b", intent_label (&t, top[1].intent));
       trace->intent = g_strdup (intent);
       trace->confidence = confidence;
+      /* the apology skipped above for a complaint's own template is owed when the
+       * answer is a question instead */
+      if (t.negative && !session->handed_off && prefix->len == 0)
+        {
+          g_autofree char *sorry = render (&t, "sys.apology");
+          g_string_append (prefix, sorry);
+        }
       reply (&t, "sys.clarify", SD_TURN_CLARIFY);
       goto done;
     }
