@@ -150,8 +150,8 @@ if [ $have_fasttext = 1 ]; then ft_none="n/a"; else ft_none="absent"; fi
 echo
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ $have_fasttext = 1 ] || echo "fastText is not installed (or python3 is missing): its column says \"absent\"."
-printf '%-52s %-21s %-10s %s\n' "measure" shopdesk fasttext "bar"
-line () { printf '%-52s %-21s %-10s %s\n' "$1" "${2:--}" "${3:--}" "$4"; }
+printf '%-52s %-21s %-21s %s\n' "measure" shopdesk fasttext "bar"
+line () { printf '%-52s %-21s %-21s %s\n' "$1" "${2:--}" "${3:--}" "$4"; }
 for row in "${rows[@]}"; do
   IFS='|' read -r name sd_acc sd_train sd_wall sd_cpu sd_kb sd_bytes ft_acc ft_wall ft_cpu ft_kb ft_bytes <<< "$row"
   case $name in banking77) bar="≥ 0.87, wall ≤ fastText's";; *) bar="≥ 0.93";; esac
