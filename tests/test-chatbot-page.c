@@ -245,6 +245,36 @@ test_generated (void)
   g_settings_set_boolean (settings, "llm-enabled", FALSE);
 }
 
+/* shopdesk --chat-script: the window's win.chat-script sends a file's lines one after
+ * another through the message entry, blank lines skipped; a missing file sends nothing. */
+static void
+test_chat_script (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sd-chat-script-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "script.txt", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.txt", NULL);
+  guint before;
+
+  g_assert_true (g_file_set_contents (path, "这款台灯是什么材质的？\n\n  我要转人工  \n", -1, NULL));
+  sd_window_show_page (window, "overview");
+  UI_WAIT_UNTIL (!sd_chatbot_page_get_busy (page ()), 180);
+  before = sd_chatbot_page_get_n_turns (page ());
+
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.chat-script", g_variant_new_bytestring (missing));
+  ui_test_spin (600);
+  g_assert_cmpuint (sd_chatbot_page_get_n_turns (page ()), ==, before);
+  sd_window_show_page (window, "overview");
+
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.chat-script", g_variant_new_bytestring (path));
+  g_assert_cmpstr (sd_window_get_visible_page (window), ==, "chatbot");
+  UI_WAIT_UNTIL (sd_chatbot_page_get_n_turns (page ()) == before + 2 && !sd_chatbot_page_get_busy (page ()), 120);
+  g_assert_cmpstr (sd_chatbot_page_get_last_intent (page ()), ==, "talk_to_human");
+  ui_test_spin (600);
+  g_assert_cmpuint (sd_chatbot_page_get_n_turns (page ()), ==, before + 2);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -262,6 +292,7 @@ main (int    argc,
   g_test_add_func ("/chatbot-page/correct-this", test_correct_this);
   g_test_add_func ("/chatbot-page/reply-style", test_reply_style);
   g_test_add_func ("/chatbot-page/generated", test_generated);
+  g_test_add_func ("/chatbot-page/chat-script", test_chat_script);
   status = g_test_run ();
 
   ui_demo_window_close (&t);

@@ -105,6 +105,8 @@ test_patterns (void)
   expect (ex, now, "我要两件", SD_ENTITY_QUANTITY, "两件", "2");
   expect (ex, now, "买3个", SD_ENTITY_QUANTITY, "3个", "3");
   expect_none (ex, now, "it takes 3 days", SD_ENTITY_QUANTITY);
+  expect_none (ex, now, "我的订单等了两个星期还没到", SD_ENTITY_QUANTITY);
+  expect_none (ex, now, "都3个月了", SD_ENTITY_QUANTITY);
 
   expect (ex, now, "do you have ceramic mugs", SD_ENTITY_PRODUCT, "ceramic mugs", "ceramic mug");
   expect (ex, now, "Is the MUG dishwasher safe", SD_ENTITY_PRODUCT, "MUG", "mug");

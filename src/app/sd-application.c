@@ -20,6 +20,7 @@ struct _SdApplication
 
   char          *start_page;   /* --page: the page the first window shows */
   char          *start_customer; /* --customer: opened on the Recommendations page */
+  char          *chat_script;    /* --chat-script: a file of customer messages for the Chatbot page */
   GSettings     *settings;     /* NULL when the schema is not installed */
 };
 
@@ -63,6 +64,19 @@ demo_shop_made_cb (GObject      *source,
       g_autofree char *message = g_strdup_printf (_("Could not make the demo shop: %s"), error->message);
       sd_window_toast (window, message);
     }
+}
+
+/* --chat-script FILE: its lines sent on the Chatbot page as the customer, as they are typed
+ * (for screenshots and tests: nothing under Xvfb can type Chinese). */
+static void
+play_start_chat_script (SdApplication *self,
+                        GtkWindow     *window)
+{
+  g_autofree char *script = g_steal_pointer (&self->chat_script);
+
+  if (script)
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.chat-script",
+                                        g_variant_new_bytestring (script));
 }
 
 /* --customer ID: the customer's history, offers and recommendations, once the shop is open. */
@@ -114,6 +128,7 @@ sd_application_activate (GApplication *app)
       if (SD_APPLICATION (app)->start_page)
         sd_window_show_page (SD_WINDOW (window), SD_APPLICATION (app)->start_page);
       show_start_customer (SD_APPLICATION (app), window);
+      play_start_chat_script (SD_APPLICATION (app), window);
     }
   gtk_window_present (window);
 }
@@ -142,6 +157,7 @@ sd_application_open (GApplication  *app,
         sd_window_open_shop (SD_WINDOW (window), demo);
     }
   show_start_customer (SD_APPLICATION (app), window);
+  play_start_chat_script (SD_APPLICATION (app), window);
   gtk_window_present (window);
 }
 
@@ -151,6 +167,7 @@ sd_application_handle_local_options (GApplication *app,
 {
   const char *page = NULL;
   const char *customer = NULL;
+  const char *script = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -167,6 +184,11 @@ sd_application_handle_local_options (GApplication *app,
       g_free (SD_APPLICATION (app)->start_customer);
       SD_APPLICATION (app)->start_customer = g_strdup (customer);
     }
+  if (g_variant_dict_lookup (options, "chat-script", "^&ay", &script))
+    {
+      g_free (SD_APPLICATION (app)->chat_script);
+      SD_APPLICATION (app)->chat_script = g_strdup (script);
+    }
   return -1;
 }
 
@@ -176,6 +198,7 @@ sd_application_finalize (GObject *object)
   g_clear_object (&SD_APPLICATION (object)->settings);
   g_free (SD_APPLICATION (object)->start_page);
   g_free (SD_APPLICATION (object)->start_customer);
+  g_free (SD_APPLICATION (object)->chat_script);
   G_OBJECT_CLASS (sd_application_parent_class)->finalize (object);
 }
 
@@ -329,6 +352,9 @@ sd_application_init (SdApplication *self)
     { "customer", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Open this customer's recommendations and offers (an external id or a customer number)"),
       N_("ID") },
+    { "chat-script", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Send each line of this UTF-8 text file as a customer message on the Chatbot page, as if typed (for screenshots and tests)"),
+      N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and quit"), NULL },
     { NULL }
   };

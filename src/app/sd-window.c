@@ -265,21 +265,39 @@ sd_window_get_frame_stats (SdWindow *self)
   return self->frame_stats;
 }
 
+/* Activates @action on the page @name with @parameter and, if the page took it, shows it. */
+static void
+forward_to_page (SdWindow   *self,
+                 const char *name,
+                 const char *action,
+                 GVariant   *parameter)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
+
+  if (page == NULL || !gtk_widget_activate_action_variant (page, action, parameter))
+    return;
+  sd_window_show_page (self, name);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
 /* Other pages open a customer on the Recommendations page: their history, offers and
- * recommendations. */
+ * recommendations. The customer goes first: the page then opens on them rather than on its
+ * empty state. */
 static void
 show_customer_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  SdWindow *self = SD_WINDOW (widget);
-  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, "recommendations");
+  forward_to_page (SD_WINDOW (widget), "recommendations", "recommendations.show-customer", parameter);
+}
 
-  /* The customer first: the page then opens on them rather than on its empty state. */
-  if (page == NULL || !gtk_widget_activate_action_variant (page, "recommendations.show-customer", parameter))
-    return;
-  sd_window_show_page (self, "recommendations");
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+/* shopdesk --chat-script FILE: the Chatbot page, sending FILE's lines as the customer. */
+static void
+chat_script_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  forward_to_page (SD_WINDOW (widget), "chatbot", "chat.play-script", parameter);
 }
 
 /* ---- Shops ---------------------------------------------------------------------- */
@@ -897,6 +915,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.shop-settings", NULL, shop_settings_action);
   gtk_widget_class_install_action (widget_class, "win.sync-database", NULL, sync_database_action);
   gtk_widget_class_install_action (widget_class, "win.show-customer", "s", show_customer_action);
+  gtk_widget_class_install_action (widget_class, "win.chat-script", "ay", chat_script_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,

@@ -115,6 +115,9 @@ struct _SdChatbotPage
   SdChatSession   *session;
   GPtrArray       *turns;       /* Turn * */
   gboolean         busy;
+
+  GQueue          *script;        /* char *: scripted customer messages still to send */
+  guint            script_source;
 };
 
 G_DEFINE_FINAL_TYPE (SdChatbotPage, sd_chatbot_page, GTK_TYPE_WIDGET)
@@ -350,6 +353,20 @@ section (GtkBox     *inspector,
   return box;
 }
 
+/* The dialogue's own classifiers by a name a user can read in their language; a trained
+ * model by the name it was saved under. */
+static const char *
+classifier_label (const char *name)
+{
+  if (name == NULL)
+    return "—";
+  if (g_str_has_prefix (name, "fallback"))
+    return _("the fallback linear classifier");
+  if (strcmp (name, "intent model") == 0)
+    return _("the intent model");
+  return name;
+}
+
 static void
 show_turn (SdChatbotPage *self,
            guint          index)
@@ -388,7 +405,7 @@ show_turn (SdChatbotPage *self,
           gtk_box_append (GTK_BOX (box), probability_row (t->top[i].intent, t->top[i].prob, FALSE));
     }
   {
-    g_autofree char *who = g_strdup_printf (_("Classified by %s"), t->classifier ? t->classifier : "—");
+    g_autofree char *who = g_strdup_printf (_("Classified by %s"), classifier_label (t->classifier));
     gtk_box_append (GTK_BOX (box), dim (caption (who)));
   }
   if (t->classifier && g_str_has_prefix (t->classifier, "fallback"))
@@ -1121,6 +1138,62 @@ send_cb (SdChatbotPage *self)
     gtk_editable_set_text (GTK_EDITABLE (self->message_entry), "");
 }
 
+/* A scripted message goes into the entry and is sent as if typed and Enter pressed, one
+ * at a time once the chatbot is ready and has answered the one before. */
+static gboolean
+play_script_tick (gpointer user_data)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (user_data);
+  g_autofree char *line = NULL;
+
+  if (self->busy || self->generating || self->worker == NULL)
+    return G_SOURCE_CONTINUE;
+  line = g_queue_pop_head (self->script);
+  if (line == NULL)
+    {
+      self->script_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->message_entry), line);
+  g_signal_emit_by_name (self->message_entry, "activate");
+  return G_SOURCE_CONTINUE;
+}
+
+/* chat.play-script FILE: each non-empty line of the UTF-8 text file FILE becomes a
+ * customer message (shopdesk --chat-script: for screenshots and tests, where nothing can
+ * type Chinese). */
+static void
+play_script_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (widget);
+  const char *path = g_variant_get_bytestring (parameter);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, &error) || !g_utf8_validate (contents, -1, NULL))
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      g_autofree char *message = g_strdup_printf (_("Could not read the chat script %s: %s"), name,
+                                                  error ? error->message : _("it is not UTF-8 text"));
+      /* a script is given on the command line: say so there too */
+      g_printerr ("%s\n", message);
+      toast (self, message);
+      return;
+    }
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      if (*line)
+        g_queue_push_tail (self->script, g_strdup (line));
+    }
+  if (self->script_source == 0 && !g_queue_is_empty (self->script))
+    self->script_source = g_timeout_add (250, play_script_tick, self);
+}
+
 static void
 suggestion_clicked_cb (GtkButton     *button,
                        SdChatbotPage *self)
@@ -1655,6 +1728,7 @@ get_ready (SdChatbotPage *self)
 {
   ReadyWork *w;
 
+  g_clear_handle_id (&self->script_source, g_source_remove);
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -1981,6 +2055,7 @@ sd_chatbot_page_finalize (GObject *object)
   g_clear_pointer (&self->session, sd_chat_session_free);
   g_clear_pointer (&self->turns, g_ptr_array_unref);
   g_free (self->reply_mode);
+  g_queue_free_full (self->script, g_free);
 
   G_OBJECT_CLASS (sd_chatbot_page_parent_class)->finalize (object);
 }
@@ -2079,6 +2154,7 @@ sd_chatbot_page_class_init (SdChatbotPageClass *klass)
   gtk_widget_class_install_action (widget_class, "chat.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "chat.train", NULL, train_action);
   gtk_widget_class_install_action (widget_class, "chat.stop-generating", NULL, stop_generating_action);
+  gtk_widget_class_install_action (widget_class, "chat.play-script", "ay", play_script_action);
   gtk_widget_class_install_action (widget_class, "chat.reply-style", NULL, reply_style_action);
   gtk_widget_class_install_property_action (widget_class, "chat.reply-mode", "reply-mode");
 
@@ -2095,6 +2171,7 @@ sd_chatbot_page_init (SdChatbotPage *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->script = g_queue_new ();
   self->turns = g_ptr_array_new_with_free_func ((GDestroyNotify) turn_free);
   self->reply_mode = g_strdup ("template");
   {

@@ -927,19 +927,22 @@ render (Turn *t, const char *key)
   return fill_template (tmpl ? tmpl : "…", t->vars);
 }
 
+/* Appends @sentence to @s: after a space in English, straight after the 。 in Chinese. */
+static void
+append_sentence (const char *lang, GString *s, const char *sentence)
+{
+  if (s->len && sentence[0] && strcmp (lang, "zh_CN") != 0)
+    g_string_append_c (s, ' ');
+  g_string_append (s, sentence);
+}
+
 static void
 reply (Turn *t, const char *key, SdTurnAction action)
 {
   g_autofree char *body = render (t, key);
   GString *all = g_string_new (t->prefix->str);
-  if (all->len && body[0])
-    g_string_append_c (all, ' ');
-  g_string_append (all, body);
-  if (t->suffix->len)
-    {
-      g_string_append_c (all, ' ');
-      g_string_append (all, t->suffix->str);
-    }
+  append_sentence (t->lang, all, body);
+  append_sentence (t->lang, all, t->suffix->str);
   g_free (t->trace->reply);
   t->trace->reply = g_string_free (all, FALSE);
   t->trace->action = action;
@@ -1702,10 +1705,8 @@ offer_person (Turn *t)
 {
   if (t->session->handed_off)
     return;
-  if (t->suffix->len)
-    g_string_append_c (t->suffix, ' ');
-  g_string_append (t->suffix, L (t, "If you'd prefer, I can put you through to a person.",
-                                 "如果您愿意，我可以为您转接人工客服。"));
+  append_sentence (t->lang, t->suffix, L (t, "If you'd prefer, I can put you through to a person.",
+                                          "如果您愿意，我可以为您转接人工客服。"));
   t->session->handoff_offered = TRUE;
 }
 
@@ -2354,9 +2355,7 @@ sd_dialogue_respond (SdDialogue    *self,
               g_autofree char *resume = render (&t, "sys.resume");
               g_free (trace->reply);
               trace->reply = NULL;
-              if (suffix->len)
-                g_string_append_c (suffix, ' ');
-              g_string_append (suffix, resume);
+              append_sentence (t.lang, suffix, resume);
               SdTurnAction action = trace->action;
               g_autofree char *key = g_strdup (trace->template_key);
               /* re-render with the offer appended (the source stays the topic's template) */

@@ -1051,6 +1051,20 @@ scan_dates (Scan *s)
 
 /* --- quantities ------------------------------------------------------------------------ */
 
+/* 两个星期, 三个月, 一个小时: a measure word before a unit of time counts time, not items. */
+static gboolean
+zh_time_at (const Scan *s,
+            gsize       pos)
+{
+  static const char *const time_zh[] = {
+    "星期", "礼拜", "月", "小时", "钟头", "工作日", "半月", "多月", "多星期", "多小时", NULL
+  };
+  for (guint k = 0; time_zh[k]; k++)
+    if (g_str_has_prefix (s->text + pos, time_zh[k]))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 scan_quantities (Scan *s)
 {
@@ -1125,7 +1139,7 @@ scan_quantities (Scan *s)
               if (g_str_has_prefix (s->text + i + zl, measure_zh[k]))
                 {
                   gsize e = i + zl + strlen (measure_zh[k]);
-                  if (span_free (s, i, e))
+                  if (span_free (s, i, e) && !zh_time_at (s, e))
                     add (s, SD_ENTITY_QUANTITY, i, e, g_strdup_printf ("%d", zv), 0);
                   i = e - 1;
                   break;
@@ -1168,8 +1182,8 @@ scan_quantities (Scan *s)
       for (guint k = 0; measure_zh[k] && !ok; k++)
         if (g_str_has_prefix (s->text + j, measure_zh[k]))
           {
-            ok = TRUE;
             span_end = j + strlen (measure_zh[k]);
+            ok = !zh_time_at (s, span_end);
           }
       if (!ok && j > end && j < s->len && g_ascii_isalpha (s->text[j]))
         {
