@@ -8,33 +8,31 @@
 
 #include "sd-chat-corpus.h"
 #include "sd-chat-linear.h"
+#include "sd-dialogue.h"
 #include "sd-intent-eval.h"
 #include "sd-intent-model.h"
 
 #define OOS_INTENT "out_of_scope"
 
-/* Issue 14 asks for 0.90 on both; the corpus does not reach that yet (see README.md, "The
- * chatbot"), so these floors sit a little below what it measures and catch a regression. */
-#define HELD_OUT_TARGET 0.90
-#define HELD_OUT_FLOOR  0.80
-#define BITEXT_TARGET   0.90
-#define BITEXT_FLOOR    0.75
+/* Issue 14 asks for 0.90 on all three; they are not reached yet (README.md, "How well the
+ * chatbot understands": English 0.885, Chinese 0.843, Bitext 0.81 measured), so these floors
+ * sit about two points below what is measured and catch a regression. The Chinese floor
+ * stays where it was while the Chinese corpus is being rewritten. */
+#define HELD_OUT_TARGET   0.90
+#define HELD_OUT_FLOOR_EN 0.86
+#define HELD_OUT_FLOOR_ZH 0.80
+#define BITEXT_TARGET     0.90
+#define BITEXT_FLOOR      0.79
 
 /* Trained as sd_dialogue_train_intent_model() trains the chatbot's model. */
 static SdIntentModel *
 train (GPtrArray *examples)
 {
-  g_autoptr(SdIntentData) data = sd_intent_data_new ();
+  g_autoptr(SdIntentData) data = sd_dialogue_intent_data (examples);
   g_autoptr(GError) error = NULL;
   SdIntentParams params;
 
-  for (guint i = 0; i < examples->len; i++)
-    {
-      SdChatExample *e = examples->pdata[i];
-      sd_intent_data_add (data, e->text, e->intent);
-    }
-  sd_intent_params_init (&params);
-  params.oos_label = OOS_INTENT;
+  sd_dialogue_intent_params_init (&params);
   SdIntentModel *model = sd_intent_model_train (data, &params, NULL, NULL, &error);
   g_assert_no_error (error);
   return model;
@@ -169,7 +167,7 @@ test_held_out_groups (void)
     {
       if (sum[l] / n[l] < HELD_OUT_TARGET)
         g_test_message ("%s: below issue 14's target of %.2f", langs[l], HELD_OUT_TARGET);
-      g_assert_cmpfloat (sum[l] / n[l], >=, HELD_OUT_FLOOR);
+      g_assert_cmpfloat (sum[l] / n[l], >=, l == 0 ? HELD_OUT_FLOOR_EN : HELD_OUT_FLOOR_ZH);
     }
 }
 

@@ -189,6 +189,52 @@ test_split (void)
   g_assert_cmpstr (names->pdata[0], ==, "rare");
 }
 
+/* Grouped examples stay together: a group is held out whole or kept whole, and about the
+ * fraction of each label's groups is held out. */
+static void
+test_split_groups (void)
+{
+  g_autoptr(SdIntentData) data = sd_intent_data_new ();
+  g_autoptr(SdIntentData) kept = NULL;
+  g_autoptr(SdIntentData) held = NULL;
+  g_autoptr(GHashTable) side = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint held_groups = 0;
+
+  for (int i = 0; i < 200; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("example %d", i);
+      g_autofree char *group = g_strdup_printf ("g%d", i % 40);
+      sd_intent_data_add_grouped (data, text, i % 2 ? "odd" : "even", group);
+    }
+  sd_intent_data_add_grouped (data, "no group", "even", NULL);
+  sd_intent_data_split (data, 0.2, 7, &kept, &held);
+  g_assert_cmpuint (sd_intent_data_get_size (kept) + sd_intent_data_get_size (held), ==, 201);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      SdIntentData *part = pass ? held : kept;
+      for (guint i = 0; i < part->texts->len; i++)
+        {
+          const char *group = part->groups->pdata[i];
+          if (group == NULL)
+            {
+              held_groups += pass;   /* a group of its own */
+              continue;
+            }
+          gpointer was = g_hash_table_lookup (side, group);
+          if (was == NULL)
+            {
+              g_hash_table_insert (side, g_strdup (group), GUINT_TO_POINTER (pass + 1));
+              held_groups += pass;
+            }
+          else
+            g_assert_cmpuint (GPOINTER_TO_UINT (was), ==, pass + 1);
+        }
+    }
+  /* 20 groups of "odd", 21 of "even" (the lone example is one): a fifth of each, rounded */
+  g_assert_cmpuint (held_groups, ==, 8);
+  g_assert_cmpuint (sd_intent_data_get_size (held), >=, 35);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -199,5 +245,6 @@ main (int    argc,
   g_test_add_func ("/intent-data/csv-binary", test_csv_binary);
   g_test_add_func ("/intent-data/json", test_json);
   g_test_add_func ("/intent-data/split", test_split);
+  g_test_add_func ("/intent-data/split-groups", test_split_groups);
   return g_test_run ();
 }

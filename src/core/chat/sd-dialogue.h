@@ -161,6 +161,14 @@ void         sd_dialogue_set_classifier  (SdDialogue              *self,
 void         sd_dialogue_set_intent_model (SdDialogue             *self,
                                            SdIntentModel          *model,
                                            const char             *name);
+/* The settings the chatbot's intent model trains with: sd_intent_params_init()'s, the
+ * out-of-scope intent, and what cross-validation by paraphrase group on the training part
+ * of the built-in corpus chose (README.md, "The chatbot"). */
+void         sd_dialogue_intent_params_init (SdIntentParams        *params);
+/* @examples (SdChatExample *) as the intent model's training data, each in its paraphrase
+ * group (a built-in example read from a store gets the group the corpus gives it), so
+ * that the model's calibration split holds out whole groups. */
+SdIntentData *sd_dialogue_intent_data      (GPtrArray              *examples);
 /* Trains an intent model on all of @store's chat examples (built-in, staff and
  * corrections) and stores it in the models table (kind "intent", name "chat"), so the
  * next dialogue uses it; for a background job (opens nothing itself: give it the

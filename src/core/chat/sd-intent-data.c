@@ -21,6 +21,7 @@ sd_intent_data_new (void)
   data->texts = g_ptr_array_new_with_free_func (g_free);
   data->labels = g_ptr_array_new_with_free_func (g_free);
   data->lines = g_array_new (FALSE, TRUE, sizeof (guint));
+  data->groups = g_ptr_array_new_with_free_func (g_free);
   return data;
 }
 
@@ -32,6 +33,7 @@ sd_intent_data_free (SdIntentData *data)
   g_ptr_array_unref (data->texts);
   g_ptr_array_unref (data->labels);
   g_array_unref (data->lines);
+  g_ptr_array_unref (data->groups);
   g_free (data);
 }
 
@@ -39,11 +41,23 @@ static void
 add_at_line (SdIntentData *data,
              const char   *text,
              const char   *label,
-             guint         line)
+             guint         line,
+             const char   *group)
 {
   g_ptr_array_add (data->texts, g_strdup (text));
   g_ptr_array_add (data->labels, g_strdup (label));
   g_array_append_val (data->lines, line);
+  g_ptr_array_add (data->groups, g_strdup (group));
+}
+
+void
+sd_intent_data_add_grouped (SdIntentData *data,
+                            const char   *text,
+                            const char   *label,
+                            const char   *group)
+{
+  g_return_if_fail (data != NULL && text != NULL && label != NULL);
+  add_at_line (data, text, label, 0, group);
 }
 
 void
@@ -52,7 +66,7 @@ sd_intent_data_add (SdIntentData *data,
                     const char   *label)
 {
   g_return_if_fail (data != NULL && text != NULL && label != NULL);
-  add_at_line (data, text, label, 0);
+  add_at_line (data, text, label, 0, NULL);
 }
 
 guint
@@ -247,7 +261,7 @@ parse_csv (const char  *contents,
       label = g_strstrip (g_strdup (sd_csv_reader_get_field (csv, label_index, NULL)));
       if (!check_example (source, line, text, label, error))
         return NULL;
-      add_at_line (data, text, label, line);
+      add_at_line (data, text, label, line, NULL);
     }
   if (local)
     {
@@ -354,7 +368,7 @@ parse_json (const char  *contents,
         }
       if (!check_example (source, line, text, g_strstrip (label), error))
         return NULL;
-      add_at_line (data, text, label, line);
+      add_at_line (data, text, label, line, NULL);
     }
   return g_steal_pointer (&data);
 }
@@ -412,8 +426,22 @@ sd_intent_data_split (const SdIntentData  *data,
   g_autofree gboolean *out = g_new0 (gboolean, data->texts->len);
   guint64 state = seed;
 
+  /* The units dealt out are groups: an example without one is a group of its own,
+   * named by its first example's index. */
+  g_autoptr(GHashTable) unit_of_group = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree guint *unit = g_new (guint, MAX (data->texts->len, 1));
   for (guint i = 0; i < data->labels->len; i++)
     {
+      const char *group = data->groups->pdata[i];
+      gpointer first;
+      if (group && g_hash_table_lookup_extended (unit_of_group, group, NULL, &first))
+        {
+          unit[i] = GPOINTER_TO_UINT (first);
+          continue;
+        }
+      unit[i] = i;
+      if (group)
+        g_hash_table_insert (unit_of_group, (gpointer) group, GUINT_TO_POINTER (i));
       GArray *members = g_hash_table_lookup (by_label, data->labels->pdata[i]);
       if (members == NULL)
         {
@@ -442,6 +470,6 @@ sd_intent_data_split (const SdIntentData  *data,
   *kept = sd_intent_data_new ();
   *held_out = sd_intent_data_new ();
   for (guint i = 0; i < data->texts->len; i++)
-    add_at_line (out[i] ? *held_out : *kept, data->texts->pdata[i], data->labels->pdata[i],
-                 g_array_index (data->lines, guint, i));
+    add_at_line (out[unit[i]] ? *held_out : *kept, data->texts->pdata[i], data->labels->pdata[i],
+                 g_array_index (data->lines, guint, i), data->groups->pdata[i]);
 }

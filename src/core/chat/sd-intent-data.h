@@ -16,6 +16,7 @@ typedef struct {
   GPtrArray *texts;    /* char *, UTF-8 */
   GPtrArray *labels;   /* char * */
   GArray    *lines;    /* guint: where each example starts in its file (0 when added) */
+  GPtrArray *groups;   /* char * or NULL: the example's paraphrase group, if it has one */
 } SdIntentData;
 
 SdIntentData *sd_intent_data_new        (void);
@@ -23,6 +24,11 @@ void          sd_intent_data_free       (SdIntentData       *data);
 void          sd_intent_data_add        (SdIntentData       *data,
                                          const char         *text,
                                          const char         *label);
+/* The same, in a paraphrase group (may be NULL): a split keeps a group on one side. */
+void          sd_intent_data_add_grouped (SdIntentData      *data,
+                                         const char         *text,
+                                         const char         *label,
+                                         const char         *group);
 guint         sd_intent_data_get_size   (const SdIntentData *data);
 
 /* @text_column and @label_column may be NULL for the defaults. The format comes from
@@ -42,7 +48,9 @@ SdIntentData *sd_intent_data_parse      (const char         *contents,
 GPtrArray    *sd_intent_data_get_label_names (const SdIntentData *data);
 
 /* A stratified split: about @fraction of each label's examples (at least one of every
- * label with two or more) go to @held_out, the rest to @kept; shuffled with @seed. */
+ * label with two or more) go to @held_out, the rest to @kept; shuffled with @seed.
+ * Examples of one paraphrase group stay together (about @fraction of each label's groups
+ * are held out), so that what is held out has no close paraphrase in what is kept. */
 void          sd_intent_data_split      (const SdIntentData *data,
                                          double              fraction,
                                          guint64             seed,

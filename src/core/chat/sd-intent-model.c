@@ -528,6 +528,8 @@ net_train (Net                  *net,
   g_autofree float *logits = g_new (float, n_labels);
   g_autofree double *probs = g_new (double, n_labels);
   g_autofree float *g = g_new (float, n_labels);
+  g_autofree guint32 *kept = NULL;
+  g_autofree float *weight = g_new (float, n_labels);
   guint64 state = seed;
   double total_steps = (double) params->epochs * MAX (ex->n, 1);
   double done_steps = 0;
@@ -541,6 +543,26 @@ net_train (Net                  *net,
     net->emb[i] = (2.0f * sd_splitmix64_float (&state) - 1.0f) * init;
   for (guint i = 0; i < ex->n; i++)
     order[i] = i;
+  /* Balanced: each label's updates count as if every label had as many examples. */
+  for (guint k = 0; k < n_labels; k++)
+    weight[k] = params->balanced ? 0.0f : 1.0f;
+  if (params->balanced)
+    {
+      g_autofree guint *count = g_new0 (guint, n_labels);
+      guint labelled = 0;
+      for (guint i = 0; i < ex->n; i++)
+        if (ex->labels[i] >= 0)
+          count[ex->labels[i]]++, labelled++;
+      for (guint k = 0; k < n_labels; k++)
+        weight[k] = count[k] ? (float) labelled / (n_labels * count[k]) : 0.0f;
+    }
+  if (params->feature_dropout > 0)
+    {
+      guint most = 0;
+      for (guint i = 0; i < ex->n; i++)
+        most = MAX (most, ex->offsets[i + 1] - ex->offsets[i]);
+      kept = g_new (guint32, MAX (most, 1));
+    }
 
   for (guint epoch = 0; epoch < params->epochs; epoch++)
     {
@@ -561,6 +583,19 @@ net_train (Net                  *net,
             return FALSE;
           if (y < 0 || n == 0)
             continue;
+          /* Dropping features at random makes the model lean on all of a text's words,
+           * not the one or two that give its paraphrase group away; one always stays. */
+          if (kept)
+            {
+              guint m = 0;
+              for (guint k = 0; k < n; k++)
+                if (sd_splitmix64_float (&state) >= params->feature_dropout)
+                  kept[m++] = feats[k];
+              if (m == 0)
+                kept[m++] = feats[(guint) (sd_splitmix64_float (&state) * n) % n];
+              feats = kept;
+              n = m;
+            }
 
           net_hidden (net, dim, feats, n, hidden);
           net_logits (net, dim, n_labels, hidden, logits);
@@ -569,7 +604,7 @@ net_train (Net                  *net,
           counted++;
 
           for (guint k = 0; k < n_labels; k++)
-            g[k] = -lr * (probs[k] - smooth / n_labels - (k == (guint) y ? 1.0f - smooth : 0.0f));
+            g[k] = -lr * weight[y] * (probs[k] - smooth / n_labels - (k == (guint) y ? 1.0f - smooth : 0.0f));
           /* The gradient for the input rows uses the output layer before its update. */
           cblas_sgemv (CblasRowMajor, CblasTrans, n_labels, dim, 1.0f / n, net->out, dim,
                        g, 1, 0.0f, grad, 1);
@@ -856,6 +891,7 @@ sd_intent_model_train (const SdIntentData    *data,
       (params->char_max > 0 && (params->char_min == 0 || params->char_min > params->char_max ||
                                 params->char_max > 8)) ||
       !(params->label_smoothing >= 0 && params->label_smoothing < 1) ||
+      !(params->feature_dropout >= 0 && params->feature_dropout < 1) ||
       !(params->validation_fraction >= 0 && params->validation_fraction < 0.9))
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,

@@ -34,6 +34,8 @@ typedef struct {
   guint    min_count;            /* features seen fewer times in training are dropped */
   guint    n_models;             /* ensemble size (each trained with its own seed) */
   double   label_smoothing;      /* 0 = one-hot targets */
+  double   feature_dropout;      /* share of a text's features left out at each update */
+  gboolean balanced;             /* weigh each label's updates by its inverse frequency */
   double   validation_fraction;  /* held out for calibration and the threshold; 0 = none */
   gboolean refit;                /* after calibrating, train again on all the data */
   guint64  seed;
