@@ -60,6 +60,9 @@ fit_als (SdInteractions *train,
   g_assert_true (sd_recommender_set_param (model, "reg", "0.1", &error));
   g_assert_true (sd_recommender_set_param (model, "alpha", "5", &error));
   g_assert_true (sd_recommender_set_param (model, "solver", solver, &error));
+  /* the double path is the reference these tests hold to tight tolerances */
+  g_assert_true (sd_recommender_set_param (model, "precision", "double", &error));
+  g_assert_true (sd_recommender_set_param (model, "threads", "1", &error));
   if (cg_steps)
     g_assert_true (sd_recommender_set_param (model, "cg-steps", cg_steps, &error));
   g_assert_true (sd_recommender_fit (model, train, &ctx, &error));
@@ -189,6 +192,120 @@ test_float_precision (void)
     }
   for (guint i = 1; i < losses->len; i++)
     g_assert_cmpfloat (g_array_index (losses, double, i), <=, g_array_index (losses, double, i - 1) * (1 + 1e-5));
+}
+
+/* The float path (the default) reports the same objective, up to float rounding. */
+static void
+test_float_loss (void)
+{
+  g_autoptr(SdInteractions) train = planted (12);
+  g_autoptr(SdRecommender) model = sd_recommender_new ("als", NULL);
+  g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  SdFitContext ctx = { .epoch_done = record_loss, .user_data = &(Losses) { losses } };
+  guint n_users, n_items, k;
+  const double *X, *Y;
+  double loss = 0, norms = 0;
+
+  g_assert_true (sd_recommender_set_param (model, "factors", "8", &error));
+  g_assert_true (sd_recommender_set_param (model, "reg", "0.1", &error));
+  g_assert_true (sd_recommender_set_param (model, "alpha", "5", &error));
+  g_assert_true (sd_recommender_fit (model, train, &ctx, &error));
+  g_assert_no_error (error);
+  X = sd_als_get_user_factors (SD_ALS (model), &n_users, &k);
+  Y = sd_als_get_item_factors (SD_ALS (model), &n_items, NULL);
+  for (guint u = 0; u < n_users; u++)
+    for (guint i = 0; i < n_items; i++)
+      {
+        double s = 0, c = 1, p = 0;
+
+        for (guint f = 0; f < k; f++)
+          s += X[u * k + f] * Y[i * k + f];
+        for (gsize q = train->indptr[u]; q < train->indptr[u + 1]; q++)
+          if (train->indices[q] == i)
+            {
+              c = 1 + 5.0 * train->values[q];
+              p = 1;
+            }
+        loss += c * (p - s) * (p - s);
+      }
+  for (gsize i = 0; i < (gsize) n_users * k; i++)
+    norms += X[i] * X[i];
+  for (gsize i = 0; i < (gsize) n_items * k; i++)
+    norms += Y[i] * Y[i];
+  loss += 0.1 * norms;
+  g_assert_cmpfloat_with_epsilon (g_array_index (losses, double, losses->len - 1), loss, 1e-5 * loss);
+}
+
+/* Rows with few items (n ≤ k/2) are solved by the Woodbury identity in groups, the others
+ * one by one: both must give the exact solution, which CG with k steps also reaches. */
+static void
+test_short_rows_exact (void)
+{
+  g_autoptr(SdInteractions) train = planted (13);
+  g_autoptr(GError) error = NULL;
+  const char *solvers[] = { "cholesky", "cg" };
+  SdRecommender *models[2];
+  float a[30], b[30];
+
+  for (guint m = 0; m < 2; m++)
+    {
+      models[m] = sd_recommender_new ("als", NULL);
+      /* 16 factors: every user's 6 or fewer items make a short row, every item a long one */
+      g_assert_true (sd_recommender_set_param (models[m], "factors", "16", &error));
+      g_assert_true (sd_recommender_set_param (models[m], "reg", "0.5", &error));
+      g_assert_true (sd_recommender_set_param (models[m], "alpha", "5", &error));
+      g_assert_true (sd_recommender_set_param (models[m], "iterations", "6", &error));
+      g_assert_true (sd_recommender_set_param (models[m], "precision", "double", &error));
+      g_assert_true (sd_recommender_set_param (models[m], "solver", solvers[m], &error));
+      g_assert_true (sd_recommender_set_param (models[m], "cg-steps", "64", &error));
+      g_assert_true (sd_recommender_fit (models[m], train, NULL, &error));
+      g_assert_no_error (error);
+    }
+  for (guint u = 0; u < train->n_users; u++)
+    {
+      sd_recommender_score (models[0], u, a);
+      sd_recommender_score (models[1], u, b);
+      for (guint i = 0; i < train->n_items; i++)
+        g_assert_cmpfloat_with_epsilon (a[i], b[i], 1e-6);
+    }
+  g_object_unref (models[0]);
+  g_object_unref (models[1]);
+}
+
+/* sd_als_solve_rows over two ranges gives every row to the bit what one call over all
+ * rows gives, as a trainer that splits rows over processes needs. */
+static void
+test_solve_rows_ranges (void)
+{
+  g_autoptr(SdInteractions) train = planted (14);
+  g_autoptr(SdRecommender) model = fit_als (train, "cholesky", NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  guint n_items, k, n = train->n_users;
+  const double *Y = sd_als_get_item_factors (SD_ALS (model), &n_items, &k);
+  g_autofree double *gram = g_new0 (double, k * k);
+  g_autofree double *whole = g_new0 (double, n * k);
+  g_autofree double *parts = g_new0 (double, n * k);
+
+  for (guint i = 0; i < n_items; i++)
+    for (guint a = 0; a < k; a++)
+      for (guint b = a; b < k; b++)
+        gram[a * k + b] += Y[i * k + a] * Y[i * k + b];
+  g_assert_true (sd_als_solve_rows (SD_ALS (model), train->indptr, train->indices, train->values,
+                                    0, n, whole, Y, gram, NULL, &error));
+  g_assert_true (sd_als_solve_rows (SD_ALS (model), train->indptr, train->indices, train->values,
+                                    0, 13, parts, Y, gram, NULL, &error));
+  g_assert_true (sd_als_solve_rows (SD_ALS (model), train->indptr, train->indices, train->values,
+                                    13, n, parts, Y, gram, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (whole, n * k * sizeof (double), parts, n * k * sizeof (double));
+  /* and they are the trained user factors: the last half-step solved the users */
+  {
+    const double *X = sd_als_get_user_factors (SD_ALS (model), NULL, NULL);
+
+    for (gsize i = 0; i < (gsize) n * k; i++)
+      g_assert_cmpfloat_with_epsilon (whole[i], X[i], 1e-9);
+  }
 }
 
 static void
@@ -370,6 +487,7 @@ test_threads_agree (void)
   g_assert_true (sd_recommender_set_param (two, "reg", "0.1", &error));
   g_assert_true (sd_recommender_set_param (two, "alpha", "5", &error));
   g_assert_true (sd_recommender_set_param (two, "solver", "cholesky", &error));
+  g_assert_true (sd_recommender_set_param (two, "precision", "double", &error));
   g_assert_true (sd_recommender_set_param (two, "threads", "2", &error));
   g_assert_true (sd_recommender_fit (two, train, NULL, &error));
   for (guint u = 0; u < train->n_users; u++)
@@ -472,6 +590,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/als/loss-is-full-objective", test_loss_is_full_objective);
   g_test_add_func ("/als/solvers-agree", test_solvers_agree);
   g_test_add_func ("/als/float-precision", test_float_precision);
+  g_test_add_func ("/als/float-loss", test_float_loss);
+  g_test_add_func ("/als/short-rows-exact", test_short_rows_exact);
+  g_test_add_func ("/als/solve-rows-ranges", test_solve_rows_ranges);
   g_test_add_func ("/als/planted-groups", test_planted_groups);
   g_test_add_func ("/als/save-load", test_save_load);
   g_test_add_func ("/als/explain", test_explain);
