@@ -104,6 +104,16 @@ ALS_FN (gather) (const SolveTask *t,
       ALS_REAL s = (ALS_REAL) sqrt (extra), c = (ALS_REAL) (1.0 + extra);
       guint f;
 
+      /* The rows are scattered over the other side's factors (hundreds of MB for a
+       * million customers): waiting on each row's cache misses was most of the time. */
+      if (p + ALS_PREFETCH < end)
+        {
+          const char *ahead = (const char *) (fixed + (gsize) t->indices[p + ALS_PREFETCH] * k);
+
+          for (gsize line = 0; line < k * sizeof (ALS_REAL); line += 64)
+            __builtin_prefetch (ahead + line);
+        }
+
       /* eight at a time, which the compiler turns into vector instructions at -O2 */
       for (f = 0; f < k8; f += 8)
         {
@@ -385,6 +395,7 @@ ALS_FN (solve_rows) (gpointer data)
       /* blocks are aligned to multiples of @block, whatever the range starts at */
       guint end = MIN ((begin / block + 1) * block, t->row_end);
       guint n_members = 0;
+      gsize group_cells = 0;
 
       if (g_cancellable_is_cancelled (t->cancellable))
         {
@@ -398,7 +409,20 @@ ALS_FN (solve_rows) (gpointer data)
           if (n == 0)
             /* (G + λI) x = 0: nothing to learn about this row */
             memset ((ALS_REAL *) t->out + (gsize) row * k, 0, k * sizeof (ALS_REAL));
-          else if (t->use_cg || n <= short_max)
+          else if (t->use_cg)
+            {
+              /* a CG group holds what fits its buffer, so that no row is gathered again at
+               * every step; a row longer than that alone goes a chunk at a time */
+              if (n_members > 0 && group_cells + n > ALS_CELLS_CAP (k))
+                {
+                  ALS_FN (cg_group) (t, &w, n_members);
+                  n_members = 0;
+                  group_cells = 0;
+                }
+              w.members[n_members++] = row;
+              group_cells += n;
+            }
+          else if (n <= short_max)
             w.members[n_members++] = row;
           else
             ALS_FN (solve_long_row) (t, &w, row);

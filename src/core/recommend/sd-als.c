@@ -152,6 +152,8 @@ als_block_rows (guint k)
 /* Item columns one group gathers at most (rows beyond are taken a chunk at a time). */
 #define ALS_CELLS_CAP(k) MAX ((gsize) als_block_rows (k) * ((k) / 2 + 1), (gsize) (1 << 19) / (k))
 #define ALS_CHUNK 1024
+/* Cells ahead whose factor row is fetched into cache while this one is copied. */
+#define ALS_PREFETCH 6
 
 #define ALS_REAL double
 #define ALS_SUFFIX _d
