@@ -308,6 +308,56 @@ test_solve_rows_ranges (void)
   }
 }
 
+static gboolean
+one_rank_allgather (const double *mine,
+                    gsize         n,
+                    double       *all,
+                    gpointer      user_data,
+                    GError      **error)
+{
+  memcpy (all, mine, n * sizeof (double));
+  return TRUE;
+}
+
+static gboolean
+one_rank_allgather_rows (double      *rows,
+                         const guint *starts,
+                         guint        width,
+                         gpointer     user_data,
+                         GError     **error)
+{
+  return TRUE;
+}
+
+/* A one-rank distributed fit runs in double whatever the precision asked (the exchange
+ * carries doubles) and reports the local double fit's losses. */
+static void
+test_one_rank_exchange (void)
+{
+  g_autoptr(SdInteractions) train = planted (15);
+  g_autoptr(GArray) local_losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ranked_losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(SdRecommender) local = fit_als (train, "cholesky", NULL, local_losses);
+  g_autoptr(SdRecommender) ranked = sd_recommender_new ("als", NULL);
+  g_autoptr(GError) error = NULL;
+  SdAlsExchange exchange = { 0, 1, one_rank_allgather, one_rank_allgather_rows, NULL };
+  SdFitContext ctx = { .epoch_done = record_loss, .user_data = &(Losses) { ranked_losses } };
+
+  g_assert_true (sd_recommender_set_param (ranked, "factors", "8", &error));
+  g_assert_true (sd_recommender_set_param (ranked, "iterations", "12", &error));
+  g_assert_true (sd_recommender_set_param (ranked, "reg", "0.1", &error));
+  g_assert_true (sd_recommender_set_param (ranked, "alpha", "5", &error));
+  g_assert_true (sd_recommender_set_param (ranked, "solver", "cholesky", &error));
+  sd_als_set_exchange (SD_ALS (ranked), &exchange);
+  g_assert_true (sd_recommender_fit (ranked, train, &ctx, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ranked_losses->len, ==, local_losses->len);
+  for (guint i = 0; i < local_losses->len; i++)
+    g_assert_cmpfloat_with_epsilon (g_array_index (ranked_losses, double, i),
+                                    g_array_index (local_losses, double, i),
+                                    1e-9 * g_array_index (local_losses, double, i));
+}
+
 static void
 test_planted_groups (void)
 {
@@ -593,6 +643,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/als/float-loss", test_float_loss);
   g_test_add_func ("/als/short-rows-exact", test_short_rows_exact);
   g_test_add_func ("/als/solve-rows-ranges", test_solve_rows_ranges);
+  g_test_add_func ("/als/one-rank-exchange", test_one_rank_exchange);
   g_test_add_func ("/als/planted-groups", test_planted_groups);
   g_test_add_func ("/als/save-load", test_save_load);
   g_test_add_func ("/als/explain", test_explain);

@@ -79,6 +79,9 @@ struct _SdAls
   double  *Y;          /* n_items × k, row-major */
   double  *gram_y;     /* YᵀY (k × k, lower), kept for explain() */
 
+  gboolean      distributed;
+  SdAlsExchange exchange;
+
   SdAlsStats stats;
 };
 
@@ -334,28 +337,119 @@ solve_range (SdAls        *self,
   return !cancelled;
 }
 
-/* One half-step: the Gram matrix of @fixed, then every row of @out. */
-static gboolean
-solve_side (SdAls        *self,
-            gboolean      single,
-            const gsize  *indptr,
-            const guint  *indices,
-            const float  *values,
-            guint         n_rows,
-            void         *out,
-            const void   *fixed,
-            guint         n_fixed,
-            double       *gram,
-            GCancellable *cancellable,
-            double       *flops,
-            double       *blas_seconds)
+/* Rows [begin, end) cut into @n_parts contiguous ranges of about the same work (a row
+ * costs about k³/3 + n_u k²): part p is [starts[p], starts[p + 1]). */
+static void
+split_rows (const gsize *indptr,
+            guint        begin,
+            guint        end,
+            guint        k,
+            int          n_parts,
+            guint       *starts)
 {
+  double per_row = k / 3.0, total = 0, acc = 0;
+  int part = 1;
+
+  for (guint u = begin; u < end; u++)
+    total += per_row + (indptr[u + 1] - indptr[u]);
+  starts[0] = begin;
+  for (guint u = begin; u < end && part < n_parts; u++)
+    {
+      acc += per_row + (indptr[u + 1] - indptr[u]);
+      while (part < n_parts && acc >= total * part / n_parts)
+        starts[part++] = u + 1;
+    }
+  while (part <= n_parts)
+    starts[part++] = end;
+}
+
+/* In a distributed fit, replaces @buf (@n doubles) on every rank by the sum of every rank's
+ * @buf, added in rank order, and *stop by whether any rank stops (cancelled here, or told
+ * to). A local fit has nothing to add. */
+static gboolean
+exchange_sum (SdAls        *self,
+              double       *buf,
+              gsize         n,
+              GCancellable *cancellable,
+              gboolean     *stop,
+              GError      **error)
+{
+  const SdAlsExchange *ex = &self->exchange;
+  g_autofree double *mine = NULL;
+  g_autofree double *all = NULL;
+
+  if (!self->distributed)
+    return TRUE;
+  mine = g_new (double, n + 1);
+  all = g_new (double, (n + 1) * ex->n_ranks);
+  memcpy (mine, buf, n * sizeof (double));
+  mine[n] = *stop || g_cancellable_is_cancelled (cancellable);
+  if (!ex->allgather (mine, n + 1, all, ex->user_data, error))
+    return FALSE;
+  memset (buf, 0, n * sizeof (double));
+  for (int r = 0; r < ex->n_ranks; r++)
+    {
+      const double *part = all + (n + 1) * r;
+
+      for (gsize i = 0; i < n; i++)
+        buf[i] += part[i];
+      *stop |= part[n] != 0;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_cancelled (GCancellable *cancellable,
+               GError      **error)
+{
+  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("ALS training was cancelled"));
+  return FALSE;
+}
+
+/* One half-step: this rank's rows of @out (all of them in a local fit) against @fixed,
+ * whose Gram is summed from every rank's rows; then the solved rows are gathered. FALSE
+ * with @error when cancelled or the exchange failed. A distributed fit is in double (the
+ * exchange carries doubles). */
+static gboolean
+half_step (SdAls        *self,
+           gboolean      single,
+           const gsize  *indptr,
+           const guint  *indices,
+           const float  *values,
+           const guint  *out_starts,
+           void         *out,
+           const guint  *fixed_starts,
+           const void   *fixed,
+           double       *gram,
+           GCancellable *cancellable,
+           gboolean     *stop,
+           GError      **error)
+{
+  guint k = self->k;
+  int rank = self->distributed ? self->exchange.rank : 0;
+  guint fixed_begin = fixed_starts[rank], fixed_end = fixed_starts[rank + 1];
+  gsize elem = single ? sizeof (float) : sizeof (double);
   double start = now_seconds ();
 
-  factor_gram (fixed, single, n_fixed, self->k, gram, flops);
-  *blas_seconds += now_seconds () - start;
-  return solve_range (self, single, indptr, indices, values, 0, n_rows, out, fixed, gram,
-                      cancellable, flops, blas_seconds);
+  factor_gram ((const char *) fixed + (gsize) fixed_begin * k * elem, single,
+               fixed_end - fixed_begin, k, gram, &self->stats.flops);
+  self->stats.blas_seconds += now_seconds () - start;
+  if (!exchange_sum (self, gram, (gsize) k * k, cancellable, stop, error))
+    return FALSE;
+  if (*stop)
+    return set_cancelled (cancellable, error);
+
+  if (!solve_range (self, single, indptr, indices, values, out_starts[rank], out_starts[rank + 1],
+                    out, fixed, gram, cancellable, &self->stats.flops, &self->stats.blas_seconds))
+    {
+      /* The other ranks learn of it at the next sum; until then this one keeps step. */
+      if (!self->distributed)
+        return set_cancelled (cancellable, error);
+      *stop = TRUE;
+    }
+  return !self->distributed
+         || self->exchange.allgather_rows (out, out_starts, k, self->exchange.user_data, error);
 }
 
 gboolean
@@ -413,31 +507,31 @@ DEFINE_DOT (dot_s, float)
 
 /* Σ_ui c_ui (p_ui - x_uᵀy_i)² + λ(‖X‖² + ‖Y‖²), with the sum over every cell taken as
  * tr(XᵀX YᵀY) (all cells with c = 1, p = 0) plus corrections on the observed cells. The
- * same definition in both precisions; sums are kept in double. */
-static double
+ * same definition in both precisions; sums are kept in double. Each rank adds its users'
+ * part of XᵀX and of the corrections; @gram_y is YᵀY, whole. */
+static gboolean
 weighted_loss (SdAls          *self,
                gboolean        single,
                const void     *X,
                const void     *Y,
                SdInteractions *train,
+               const guint    *user_starts,
                double         *gram_x,
-               double         *gram_y)
+               const double   *gram_y,
+               GCancellable   *cancellable,
+               gboolean       *stop,
+               double         *loss,
+               GError        **error)
 {
   guint k = self->k;
+  int rank = self->distributed ? self->exchange.rank : 0;
+  guint begin = user_starts[rank], end = user_starts[rank + 1];
+  gsize elem = single ? sizeof (float) : sizeof (double);
   double all = 0, observed = 0, norms = 0, flops = 0;
 
-  factor_gram (X, single, self->n_users, k, gram_x, &flops);
-  factor_gram (Y, single, self->n_items, k, gram_y, &flops);
+  factor_gram ((const char *) X + (gsize) begin * k * elem, single, end - begin, k, gram_x, &flops);
 
-  for (guint a = 0; a < k; a++)
-    {
-      all += gram_x[a * k + a] * gram_y[a * k + a];
-      for (guint b = a + 1; b < k; b++)
-        all += 2.0 * gram_x[a * k + b] * gram_y[a * k + b];
-      norms += gram_x[a * k + a] + gram_y[a * k + a];
-    }
-
-  for (guint u = 0; u < train->n_users; u++)
+  for (guint u = begin; u < end; u++)
     for (gsize p = train->indptr[u]; p < train->indptr[u + 1]; p++)
       {
         gsize i = train->indices[p];
@@ -449,7 +543,24 @@ weighted_loss (SdAls          *self,
         observed += c * (1.0 - s) * (1.0 - s) - s * s;
       }
 
-  return all + observed + self->reg * norms;
+  /* The corrections ride along after XᵀX, so one exchange sums both. */
+  gram_x[(gsize) k * k] = observed;
+  if (!exchange_sum (self, gram_x, (gsize) k * k + 1, cancellable, stop, error))
+    return FALSE;
+  if (*stop)
+    return set_cancelled (cancellable, error);
+  observed = gram_x[(gsize) k * k];
+
+  for (guint a = 0; a < k; a++)
+    {
+      all += gram_x[a * k + a] * gram_y[a * k + a];
+      for (guint b = a + 1; b < k; b++)
+        all += 2.0 * gram_x[a * k + b] * gram_y[a * k + b];
+      norms += gram_x[a * k + a] + gram_y[a * k + a];
+    }
+
+  *loss = all + observed + self->reg * norms;
+  return TRUE;
 }
 
 static void
@@ -529,7 +640,8 @@ sd_als_fit (SdRecommender      *model,
 {
   SdAls *self = SD_ALS (model);
   GCancellable *cancellable = context ? context->cancellable : NULL;
-  gboolean single = self->precision == SD_ALS_FLOAT;
+  /* a distributed fit exchanges doubles */
+  gboolean single = self->precision == SD_ALS_FLOAT && !self->distributed;
   gsize elem = single ? sizeof (float) : sizeof (double);
   ItemRows items;
   g_autofree double *old_X = NULL;
@@ -541,8 +653,11 @@ sd_als_fit (SdRecommender      *model,
   guint old_users = self->n_users, old_items = self->n_items, old_k = self->k;
   guint k = (guint) self->factors;
   int old_blas_threads = openblas_get_num_threads ();
+  int n_parts = self->distributed ? self->exchange.n_ranks : 1;
+  g_autofree guint *user_starts = g_new (guint, n_parts + 1);
+  g_autofree guint *item_starts = g_new (guint, n_parts + 1);
   g_autoptr(GRand) rand = NULL;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, stop = FALSE;
 
   item_rows_init (&items, train);
 
@@ -558,7 +673,10 @@ sd_als_fit (SdRecommender      *model,
   X = g_malloc (MAX ((gsize) self->n_users * k, 1) * elem);
   Y = g_malloc (MAX ((gsize) self->n_items * k, 1) * elem);
   gram = g_new0 (double, (gsize) k * k);
-  gram_x = g_new0 (double, (gsize) k * k);
+  gram_x = g_new0 (double, (gsize) k * k + 1);
+  /* The ranks' blocks; a local fit is the one block of everything. */
+  split_rows (train->indptr, 0, self->n_users, k, n_parts, user_starts);
+  split_rows (items.indptr, 0, self->n_items, k, n_parts, item_starts);
 
   /* The same draws in both precisions: items first, then users. */
   rand = g_rand_new_with_seed (self->seed);
@@ -594,20 +712,14 @@ sd_als_fit (SdRecommender      *model,
 
       /* Items first, users last: the user factors then solve exactly against the final
        * item factors, which is what makes explain()'s split of a score exact. */
-      ok = solve_side (self, single, items.indptr, items.indices, items.values, items.n_rows,
-                       Y, X, self->n_users, gram, cancellable,
-                       &self->stats.flops, &self->stats.blas_seconds)
-           && solve_side (self, single, train->indptr, train->indices, train->values, train->n_users,
-                          X, Y, self->n_items, gram, cancellable,
-                          &self->stats.flops, &self->stats.blas_seconds);
+      ok = half_step (self, single, items.indptr, items.indices, items.values, item_starts, Y,
+                      user_starts, X, gram, cancellable, &stop, error)
+           && half_step (self, single, train->indptr, train->indices, train->values, user_starts, X,
+                         item_starts, Y, gram, cancellable, &stop, error)
+           && weighted_loss (self, single, X, Y, train, user_starts, gram_x, gram, cancellable,
+                             &stop, &loss, error);
       if (!ok)
-        {
-          g_cancellable_set_error_if_cancelled (cancellable, error);
-          if (error && *error == NULL)
-            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("ALS training was cancelled"));
-          break;
-        }
-      loss = weighted_loss (self, single, X, Y, train, gram_x, gram);
+        break;
       self->stats.seconds += clock_seconds (CLOCK_MONOTONIC) - start;
       self->stats.cpu_seconds += clock_seconds (CLOCK_PROCESS_CPUTIME_ID) - start_cpu;
       self->stats.iterations++;
@@ -739,6 +851,16 @@ sd_als_explain (SdRecommender *model,
   if (reasons->len > max)
     g_ptr_array_set_size (reasons, max);
   return reasons;
+}
+
+static void
+sd_als_forget_user (SdRecommender *model,
+                    guint          user)
+{
+  SdAls *self = SD_ALS (model);
+
+  if (self->X && user < self->n_users)
+    memset (self->X + (gsize) user * self->k, 0, self->k * sizeof (double));
 }
 
 static GBytes *
@@ -873,6 +995,7 @@ sd_als_class_init (SdAlsClass *klass)
   model_class->score = sd_als_score;
   model_class->explain = sd_als_explain;
   model_class->save = sd_als_save;
+  model_class->forget_user = sd_als_forget_user;
   model_class->load = sd_als_load;
 
   properties[PROP_FACTORS] =
@@ -963,4 +1086,17 @@ sd_als_get_stats (SdAls      *self,
   g_return_if_fail (SD_IS_ALS (self));
 
   *stats = self->stats;
+}
+
+void
+sd_als_set_exchange (SdAls               *self,
+                     const SdAlsExchange *exchange)
+{
+  g_return_if_fail (SD_IS_ALS (self));
+  g_return_if_fail (exchange == NULL || (exchange->n_ranks >= 1 && exchange->rank >= 0
+                                         && exchange->rank < exchange->n_ranks));
+
+  self->distributed = exchange != NULL;
+  if (exchange)
+    self->exchange = *exchange;
 }
