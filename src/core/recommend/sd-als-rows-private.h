@@ -443,3 +443,14 @@ ALS_FN (solve_rows) (gpointer data)
 #undef ALS_FN
 #undef ALS_PASTE
 #undef ALS_PASTE2
+/* the parameters too, so the next inclusion defines its own */
+#undef ALS_REAL
+#undef ALS_SUFFIX
+#undef ALS_GEMM
+#undef ALS_GEMV
+#undef ALS_SYRK
+#undef ALS_TRSM
+#undef ALS_AXPY
+#undef ALS_DOT
+#undef ALS_SCAL
+#undef ALS_POSV

@@ -169,16 +169,6 @@ als_block_rows (guint k)
 #define ALS_SCAL cblas_dscal
 #define ALS_POSV LAPACK_dposv
 #include "sd-als-rows-private.h"
-#undef ALS_REAL
-#undef ALS_SUFFIX
-#undef ALS_GEMM
-#undef ALS_GEMV
-#undef ALS_SYRK
-#undef ALS_TRSM
-#undef ALS_AXPY
-#undef ALS_DOT
-#undef ALS_SCAL
-#undef ALS_POSV
 
 #define ALS_REAL float
 #define ALS_SUFFIX _s
@@ -191,16 +181,6 @@ als_block_rows (guint k)
 #define ALS_SCAL cblas_sscal
 #define ALS_POSV LAPACK_sposv
 #include "sd-als-rows-private.h"
-#undef ALS_REAL
-#undef ALS_SUFFIX
-#undef ALS_GEMM
-#undef ALS_GEMV
-#undef ALS_SYRK
-#undef ALS_TRSM
-#undef ALS_AXPY
-#undef ALS_DOT
-#undef ALS_SCAL
-#undef ALS_POSV
 
 /* G = Fᵀ F (k × k, lower triangle) of row-major factors, summed in double. Float factors
  * go through ssyrk a slab of rows at a time, so a million rows do not pile up rounding
