@@ -14,6 +14,8 @@ packages=(
   python3
   # sync from shop databases: the client libraries, the keyring, and the servers the sync test starts
   libpq-dev libmariadb-dev libsecret-1-dev mariadb-server postgresql
+  # distributed ALS (shopdesk-cli train --distributed; optional in the build) and the mpirun its test uses
+  libopenmpi-dev openmpi-bin
   # Chinese glyphs for the zh_CN screenshots and UI tests (a small CJK fallback font)
   fonts-droid-fallback
   # a comma-decimal locale (de_DE.UTF-8, generated below) for the tests that check JSON and CSV

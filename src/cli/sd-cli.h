@@ -6,6 +6,7 @@
 
 #include "sd-dp-report.h"
 #include "sd-json-writer.h"
+#include "sd-recommender.h"
 #include "sd-store.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,29 @@ int      sd_cli_models  (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_sync    (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_customers (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_sentiment_train (SdCliGlobal *global, int argc, char **argv);
+
+/* `train --distributed` (sd-cli-train-mpi.c, built only where MPI was found). Init joins
+ * the MPI job (a job of one rank outside mpirun); prepare_model makes an ALS model this
+ * rank's part of the fit (an SdTrainOptions.prepare_model); finish waits for every rank
+ * and ends the job (all of it when this rank failed and another still waits for it). */
+#if HAVE_MPI
+gboolean sd_cli_mpi_init          (int            *argc,
+                                   char         ***argv,
+                                   int            *rank,
+                                   int            *n_ranks,
+                                   GError        **error);
+/* Whether @ok is TRUE on every rank (a barrier). */
+gboolean sd_cli_mpi_all_ok        (gboolean        ok);
+void     sd_cli_mpi_prepare_model (SdRecommender  *model,
+                                   gpointer        user_data);
+/* Bytes the ranks received from each other in all, counted as they are sent. */
+guint64  sd_cli_mpi_exchanged_bytes (void);
+/* Seconds this rank spent in them (moving data, waiting for the others). */
+double   sd_cli_mpi_exchange_seconds (void);
+/* This rank's CPU seconds from the fit's first exchange to its last. */
+double   sd_cli_mpi_cpu_seconds   (void);
+void     sd_cli_mpi_finish        (int             status);
+#endif
 
 /* Parses @entries from argv (argv[0] is the subcommand). On a parse error prints it with
  * the command's help hint and returns FALSE. */

@@ -543,6 +543,38 @@ weighted_loss (SdAls          *self,
   return TRUE;
 }
 
+/* Every rank must fit the same matrix, and a shop copied to each node may not be the same:
+ * the ranks compare its size and the sum of its values before any factor moves. */
+static gboolean
+same_data_everywhere (SdAls          *self,
+                      SdInteractions *train,
+                      GError        **error)
+{
+  const SdAlsExchange *ex = &self->exchange;
+  double mine[4] = { train->n_users, train->n_items, (double) train->nnz, 0 };
+  g_autofree double *all = g_new (double, 4 * ex->n_ranks);
+
+  for (gsize p = 0; p < train->nnz; p++)
+    mine[3] += train->values[p];
+  if (!ex->allgather (mine, 4, all, ex->user_data, error))
+    return FALSE;
+  for (int r = 0; r < ex->n_ranks; r++)
+    {
+      const double *theirs = all + 4 * r;
+
+      if (memcmp (theirs, mine, sizeof mine) != 0)
+        {
+          g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                       _("Rank %d of the distributed fit reads other interactions than rank %d "
+                         "(%.0f customers × %.0f products, %.0f interactions there; %.0f × %.0f, "
+                         "%.0f here): every rank must read the same shop"),
+                       r, ex->rank, theirs[0], theirs[1], theirs[2], mine[0], mine[1], mine[2]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static void
 update_item_gram (SdAls *self)
 {
@@ -620,6 +652,7 @@ sd_als_fit (SdRecommender      *model,
 {
   SdAls *self = SD_ALS (model);
   GCancellable *cancellable = context ? context->cancellable : NULL;
+  SdFitContext report = context ? *context : (SdFitContext) { NULL };
   /* a distributed fit exchanges doubles */
   gboolean single = self->precision == SD_ALS_FLOAT && !self->distributed;
   gsize elem = single ? sizeof (float) : sizeof (double);
@@ -639,6 +672,8 @@ sd_als_fit (SdRecommender      *model,
   g_autoptr(GRand) rand = NULL;
   gboolean ok = TRUE, stop = FALSE;
 
+  if (self->distributed && !same_data_everywhere (self, train, error))
+    return FALSE;
   item_rows_init (&items, train);
 
   /* Kept so a cancelled or failed fit leaves the previous model as it was. */
@@ -703,7 +738,11 @@ sd_als_fit (SdRecommender      *model,
       self->stats.seconds += clock_seconds (CLOCK_MONOTONIC) - start;
       self->stats.cpu_seconds += clock_seconds (CLOCK_PROCESS_CPUTIME_ID) - start_cpu;
       self->stats.iterations++;
-      ok = sd_recommender_report_epoch (model, context, it + 1, self->iterations, loss, error);
+      /* A distributed fit acts on a cancel only through the sums, where every rank learns
+       * of it at the same step: one stopping on its own would leave the others waiting. */
+      if (self->distributed)
+        report.cancellable = NULL;
+      ok = sd_recommender_report_epoch (model, &report, it + 1, self->iterations, loss, error);
     }
 
   openblas_set_num_threads (old_blas_threads);

@@ -18,6 +18,9 @@ typedef struct {
   gboolean              validate;
   gboolean              store_model;
   SdInteractionWeights  weights;
+  gboolean              fit_only;
+  void                (*prepare_model) (SdRecommender *, gpointer);
+  gpointer              prepare_data;
 
   /* results, written by the worker before the job finishes */
   gint64                run_id;
@@ -97,10 +100,12 @@ train_func (SdJob         *job,
   g_autofree char *summary = NULL;
   SdInteractions *train;
 
-  if (!(store = sd_store_open (d->db_path, error)) ||
+  if (!(store = sd_store_open_full (d->db_path, d->fit_only ? SD_STORE_OPEN_EXISTING : SD_STORE_OPEN_CREATE, error)) ||
       !(model = make_model (d->model, (const char * const *) d->params, error)))
     return FALSE;
   sd_job_watch_store (job, store);
+  if (d->prepare_model)
+    d->prepare_model (model, d->prepare_data);
 
   sd_job_set_progress (job, 0.0, "Reading the shop");
   if (!(all = sd_interactions_from_store (store, &d->weights, cancellable, error)) ||
@@ -108,19 +113,36 @@ train_func (SdJob         *job,
     return FALSE;
   sd_recommender_set_catalog (model, catalog);
 
-  params = sd_recommender_params_to_json (model);
-  d->run_id = sd_store_run_begin (store, "recommender", d->model, params, error);
-  if (d->run_id < 0)
-    return FALSE;
-  sd_job_record_run (job, store, d->run_id);
-  sd_job_log (job, "%s on %u customers × %u products, %" G_GSIZE_FORMAT " interactions",
-              sd_recommender_get_label (model), all->n_users, all->n_items, all->nnz);
-
+  /* The split is seeded: every rank of a distributed fit holds out the same cells. */
   train = all;
   if (d->validate)
     {
       sd_split_random_holdout (all, 0.2, 1, &split);
       train = split.train;
+    }
+
+  if (d->fit_only)
+    {
+      gboolean ok = sd_recommender_fit (model, train, &context, error);
+
+      d->fit_seconds = sd_recommender_get_fit_seconds (model);
+      sd_split_clear (&split);
+      return ok;
+    }
+
+  params = sd_recommender_params_to_json (model);
+  d->run_id = sd_store_run_begin (store, "recommender", d->model, params, error);
+  if (d->run_id < 0)
+    {
+      sd_split_clear (&split);
+      return FALSE;
+    }
+  sd_job_record_run (job, store, d->run_id);
+  sd_job_log (job, "%s on %u customers × %u products, %" G_GSIZE_FORMAT " interactions",
+              sd_recommender_get_label (model), all->n_users, all->n_items, all->nnz);
+
+  if (d->validate)
+    {
       monitor = sd_eval_monitor_new (split.test, job, 10, 2000);
       sd_eval_monitor_install (monitor, &context);
     }
@@ -251,6 +273,9 @@ sd_train_job_new (const SdTrainOptions  *options,
   d->validate = options->validate;
   d->store_model = options->store_model;
   d->weights = options->weights;
+  d->fit_only = options->fit_only;
+  d->prepare_model = options->prepare_model;
+  d->prepare_data = options->prepare_data;
   d->run_id = -1;
   d->model_id = -1;
   title = g_strdup_printf ("Training %s", sd_recommender_get_label (check));

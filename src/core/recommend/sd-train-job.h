@@ -11,6 +11,7 @@
 
 #include "sd-interactions.h"
 #include "sd-job.h"
+#include "sd-recommender.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,14 @@ typedef struct {
   gboolean              validate;        /* hold out 20 % of each customer's items: NDCG@10 per epoch and at the end */
   gboolean              store_model;     /* keep the model in the models table */
   SdInteractionWeights  weights;         /* sd_interactions_weights_default() unless changed */
+  /* Fit only: read the shop and fit, but write nothing to it (no run, no model, no
+   * validation report): the other ranks of a distributed fit, whose rank 0 records. */
+  gboolean              fit_only;
+  /* Called on the model before it is fitted, e.g. to make it one rank of a distributed
+   * fit (sd_als_set_exchange); may be NULL. */
+  void                (*prepare_model) (SdRecommender *model,
+                                        gpointer       user_data);
+  gpointer              prepare_data;
 } SdTrainOptions;
 
 void     sd_train_options_init     (SdTrainOptions *options);
