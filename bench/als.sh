@@ -1,21 +1,35 @@
 #!/bin/sh
-# bench/als.sh — ALS (64 factors) seconds per iteration on MovieLens-100k, Online Retail
-# and a demo shop, with the GFLOP/s of its BLAS calls next to the dgemm GFLOP/s the same
-# machine reaches in the same run; the ratio is the figure to watch.
+# bench/als.sh — ALS (64 factors) seconds and memory per iteration at three shop sizes, with
+# the GFLOP/s of its BLAS calls next to the dgemm GFLOP/s of this machine timed in the same
+# run, right before each ALS run; the ratio is the figure to watch.
 #
-#   bench/als.sh                     (from the repository root, after `meson setup build`)
-#   BUILD=build ITERATIONS=5 THREADS=1 DEMO_SIZE=100000 bench/als.sh
-#   DEMO_SIZE=large bench/als.sh     (1M customers: minutes to generate, GBs of memory)
+#   bench/als.sh                       (from the repository root, after `meson setup build`)
+#   BUILD=build ITERATIONS=3 VARIANTS=cg:float,cholesky:float bench/als.sh
+#   LARGE=/work/data/large.sqlite bench/als.sh   (the 1M-customer demo shop: copied, never changed)
 #
-# Data sets not found under ../shared/datasets are skipped with a note.
+# Sizes: MovieLens-100k (a reference point), a small demo shop (SMALL, 10,000 customers),
+# Online Retail (or a 100,000-customer demo shop where the data set is absent) and the large
+# shop when LARGE names one (default /work/data/large.sqlite where it exists).
+#
+# Rates are per core over CPU time (ALS: its threads' CPU time inside BLAS; dgemm: the
+# process's), so that other work on a shared machine does not distort the ratio; s/iter is
+# wall time, CPU s/iter the CPU time of both solver threads (half of it is the wall time of
+# an otherwise idle 2-core machine). Peak is the process's maximum resident memory: the
+# matrix as loaded plus training, variants in the order given.
 set -eu
 
 BUILD=${BUILD:-build}
-ITERATIONS=${ITERATIONS:-5}
-THREADS=${THREADS:-1}
-DEMO_SIZE=${DEMO_SIZE:-100000}
+ITERATIONS=${ITERATIONS:-3}
+THREADS=${THREADS:-2}
+SMALL=${SMALL:-10000}
 DATASETS=${SD_DATASETS_DIR:-../shared/datasets}
 FACTORS=${FACTORS:-64}
+VARIANTS=${VARIANTS:-cg:float,cholesky:float,cg:double,cholesky:double}
+LARGE_VARIANTS=${LARGE_VARIANTS:-cg:float,cholesky:float}
+if [ -z "${LARGE+set}" ] && [ -f /work/data/large.sqlite ]; then
+  LARGE=/work/data/large.sqlite
+fi
+LARGE=${LARGE:-}
 
 ninja -C "$BUILD" >/dev/null
 BENCH="$BUILD/bench/sd-bench-als"
@@ -26,61 +40,61 @@ trap 'rm -rf "$TMP"' EXIT INT TERM
 ROWS="$TMP/rows"
 : >"$ROWS"
 
-# The ALS solves run on $THREADS threads of one BLAS thread each: compared with dgemm on
-# as many threads, timed right before each ALS run so both see the same machine load.
 run () {
   name=$1
-  shift
-  for variant in cholesky:double cholesky:float cg:double; do
-    solver=${variant%:*}
-    precision=${variant#*:}
-    dgemm=$("$BENCH" --dgemm 2000 --threads "$THREADS" | cut -f4)
-    if line=$("$BENCH" "$@" --factors "$FACTORS" --iterations "$ITERATIONS" --threads "$THREADS" \
-                --solver "$solver" --precision "$precision" 2>"$TMP/err"); then
-      printf '%s\t%s\t%s\n' "$name" "$line" "$dgemm" >>"$ROWS"
-    else
-      echo "note: $name ($solver) failed: $(cat "$TMP/err")" >&2
-    fi
-  done
+  variants=$2
+  shift 2
+  if "$BENCH" "$@" --factors "$FACTORS" --iterations "$ITERATIONS" --threads "$THREADS" \
+       --variants "$variants" >"$TMP/out" 2>"$TMP/err"; then
+    sed "s/^/$name	/" "$TMP/out" >>"$ROWS"
+  else
+    echo "note: $name failed: $(cat "$TMP/err")" >&2
+  fi
 }
 
 ML="$DATASETS/movielens-100k"
 if [ -f "$ML/u1.base" ] && [ -f "$ML/u1.test" ]; then
   # u1.base + u1.test are the 100,000 ratings (the copy of u.data here has damaged rows)
-  run "MovieLens-100k" --movielens "$ML/u1.base" --movielens "$ML/u1.test"
+  run "MovieLens-100k" "$VARIANTS" --movielens "$ML/u1.base" --movielens "$ML/u1.test"
 else
   echo "note: $ML not found, MovieLens-100k skipped" >&2
 fi
 
+"$CLI" --db "$TMP/small.sqlite" demo --size "$SMALL" >"$TMP/log" 2>&1 || { cat "$TMP/log"; exit 1; }
+run "demo $SMALL" "$VARIANTS" --db "$TMP/small.sqlite"
+rm -f "$TMP/small.sqlite"*
+
 OR="$DATASETS/online-retail/online_retail.csv.gz"
 if [ -f "$OR" ]; then
   "$CLI" --db "$TMP/retail.sqlite" import "$OR" >"$TMP/log" 2>&1 || { cat "$TMP/log"; exit 1; }
-  run "Online Retail" --db "$TMP/retail.sqlite"
+  run "Online Retail" "$VARIANTS" --db "$TMP/retail.sqlite"
+  rm -f "$TMP/retail.sqlite"*
 else
-  echo "note: $OR not found, Online Retail skipped" >&2
+  echo "note: $OR not found, a 100,000-customer demo shop instead" >&2
+  "$CLI" --db "$TMP/mid.sqlite" demo --size 100000 >"$TMP/log" 2>&1 || { cat "$TMP/log"; exit 1; }
+  run "demo 100000" "$VARIANTS" --db "$TMP/mid.sqlite"
+  rm -f "$TMP/mid.sqlite"*
 fi
 
-"$CLI" --db "$TMP/demo.sqlite" demo --size "$DEMO_SIZE" >"$TMP/log" 2>&1 || { cat "$TMP/log"; exit 1; }
-run "demo shop ($DEMO_SIZE)" --db "$TMP/demo.sqlite"
+if [ -n "$LARGE" ] && [ -f "$LARGE" ]; then
+  # a copy: opening a shop may migrate it, and the original is shared
+  cp --reflink=auto "$LARGE" "$TMP/large.sqlite"
+  run "large ($(basename "$LARGE"))" "$LARGE_VARIANTS" --db "$TMP/large.sqlite"
+  rm -f "$TMP/large.sqlite"*
+else
+  echo "note: no large shop (LARGE=path; shopdesk-cli demo --size large makes one), skipped" >&2
+fi
 
-set -- $("$BENCH" --dgemm 2000 --threads "$THREADS")
-printf '\nALS, %s factors, %s iterations, %s solver thread(s) of 1 BLAS thread each.\n' \
+printf '\nALS, %s factors, %s iterations, %s solver threads of 1 BLAS thread each.\n\n' \
   "$FACTORS" "$ITERATIONS" "$THREADS"
-printf 'dgemm 2000x2000 on %s thread(s): %s GFLOP/s now (sgemm %s); each row has its own, timed just before.\n\n' \
-  "$THREADS" "$4" "$5"
-printf '%-22s %7s %6s %8s %-12s %8s %10s %12s %11s %8s %6s\n' \
-  "data" "users" "items" "cells" "solver" "s/iter" "GFLOP/iter" "GFLOP/s BLAS" "GFLOP/s all" "dgemm" "ratio"
-while IFS='	' read -r name _ users items nnz _ _ solver spi gflop rate_blas rate_all dgemm; do
-  ratio=$(awk -v a="$rate_blas" -v b="$dgemm" 'BEGIN { printf "%.2f", a / b }')
-  printf '%-22s %7s %6s %8s %-12s %8s %10s %12s %11s %8s %6s\n' \
-    "$name" "$users" "$items" "$nnz" "$solver" "$spi" "$gflop" "$rate_blas" "$rate_all" "$dgemm" "$ratio"
+printf '%-16s %8s %6s %9s %-16s %7s %9s %10s %9s %8s %8s %6s %7s %6s\n' \
+  "data" "users" "items" "cells" "solver" "s/iter" "CPU s/it" "GFLOP/iter" "BLAS/core" "all/core" "dgemm" "ratio" "peak MB" "load s"
+while IFS='	' read -r name _ users items nnz _ _ solver spi cpu gflop blas all dgemm peak load; do
+  ratio=$(awk -v a="$blas" -v b="$dgemm" 'BEGIN { printf "%.2f", a / b }')
+  printf '%-16s %8s %6s %9s %-16s %7s %9s %10s %9s %8s %8s %6s %7s %6s\n' \
+    "$name" "$users" "$items" "$nnz" "$solver" "$spi" "$cpu" "$gflop" "$blas" "$all" "$dgemm" "$ratio" "$peak" "$load"
 done <"$ROWS"
-printf '\ncholesky/f32: the row systems formed and solved in float (ssyrk/sposv), factors kept double.\n'
-printf 'GFLOP/s BLAS: flops of the syrk/posv/symv/gemv calls over the time spent inside them;\n'
-printf 'GFLOP/s all: the same flops over the whole iteration (gathering and the loss included);\n'
-printf 'ratio: GFLOP/s BLAS / dgemm GFLOP/s (2000x2000, same thread count).\n'
-printf '\nOne row solve (k=%s), microseconds, double / float / speed-up, by items in the row:\n' "$FACTORS"
-for n in 10 100 1000; do
-  "$BENCH" --kernel "$n" --factors "$FACTORS" | awk -F'\t' '{ printf "  %5s items: %8s %8s %6sx\n", $3, $4, $5, $6 }'
-done
-
+printf '\nBLAS/core: GFLOP/s of the gemm/trsm/syrk/posv/gemv calls over their CPU time;\n'
+printf 'all/core: the same flops over the CPU time of the whole iteration (gathering, loss);\n'
+printf 'dgemm: 2000x2000 dgemm GFLOP/s on one core, timed just before the row; ratio = BLAS/dgemm.\n'
+printf 'float: factors and solves in float, sums in double (the default); double: the reference.\n'

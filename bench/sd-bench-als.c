@@ -2,8 +2,9 @@
  * the dgemm GFLOP/s this machine reaches in the same run
  *
  *   sd-bench-als --dgemm 2000
- *   sd-bench-als --movielens DIR/u1.base --movielens DIR/u1.test [--factors 64] [--iterations 5] [--threads 1] [--solver cholesky]
- *   sd-bench-als --db SHOP.sqlite ...
+ *   sd-bench-als --movielens DIR/u1.base --movielens DIR/u1.test [--factors 64] [--iterations 5] [--threads 2]
+ *                [--variants cg:float,cholesky:float,cg:double,cholesky:double]
+ *   sd-bench-als --db SHOP.sqlite ...      (opened as it is: never migrated or created)
  *
  * Each run prints one tab-separated line; bench/als.sh runs it on several data sets and
  * prints the table.
@@ -16,24 +17,34 @@
 #include <string.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/resource.h>
 
 #include "sd-als.h"
 #include "sd-store.h"
 
 static double
-now (void)
+clock_now (clockid_t clock)
 {
   struct timespec ts;
 
-  clock_gettime (CLOCK_MONOTONIC, &ts);
+  clock_gettime (clock, &ts);
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Best of @reps timings of C = A B for n × n matrices, in GFLOP/s. */
+static double
+now (void)
+{
+  return clock_now (CLOCK_MONOTONIC);
+}
+
+/* Best of @reps timings of C = A B for n × n matrices, in GFLOP/s per core: flops over
+ * the process's CPU time, which other work on a shared machine does not inflate (ALS's
+ * rate is measured the same way, over its threads' CPU time). @wall gets the wall rate. */
 static double
 bench_gemm (int  n,
             int  reps,
-            gboolean single)
+            gboolean single,
+            double  *wall)
 {
   double best = 0;
   gsize size = (gsize) n * n;
@@ -63,16 +74,18 @@ bench_gemm (int  n,
         }
     }
 
+  *wall = 0;
   for (int r = 0; r < reps; r++)
     {
-      double start = now (), seconds;
+      double start = now (), start_cpu = clock_now (CLOCK_PROCESS_CPUTIME_ID);
+      double flops = 2.0 * n * n * (double) n;
 
       if (single)
         cblas_sgemm (CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, As, n, Bs, n, 0.0f, Cs, n);
       else
         cblas_dgemm (CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, A, n, B, n, 0.0, C, n);
-      seconds = now () - start;
-      best = MAX (best, 2.0 * n * n * (double) n / seconds / 1e9);
+      *wall = MAX (*wall, flops / (now () - start) / 1e9);
+      best = MAX (best, flops / (clock_now (CLOCK_PROCESS_CPUTIME_ID) - start_cpu) / 1e9);
     }
 
   g_free (A);
@@ -172,9 +185,11 @@ read_movielens (char      **paths,
 int
 main (int argc, char *argv[])
 {
-  int dgemm = 0, factors = 64, iterations = 5, threads = 1, kernel = 0;
+  int dgemm = 0, factors = 64, iterations = 5, threads = 2, kernel = 0;
   char **movielens = NULL;
-  char *db = NULL, *solver = NULL, *precision = NULL;
+  char *db = NULL;
+  g_autofree char *variants = g_strdup ("cg:float");
+  g_auto(GStrv) variant_list = NULL;
   GOptionEntry entries[] = {
     { "dgemm", 0, 0, G_OPTION_ARG_INT, &dgemm, "Time dgemm and sgemm on N × N matrices", "N" },
     { "kernel", 0, 0, G_OPTION_ARG_INT, &kernel, "Time one row solve with N items, double against float", "N" },
@@ -182,18 +197,16 @@ main (int argc, char *argv[])
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "A shop (its interaction matrix with the default weights)", "SHOP" },
     { "factors", 0, 0, G_OPTION_ARG_INT, &factors, "Factors (64)", "K" },
     { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "Iterations (5)", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Solver threads, 1 or 2 (1)", "N" },
-    { "solver", 0, 0, G_OPTION_ARG_STRING, &solver, "cholesky or cg", "SOLVER" },
-    { "precision", 0, 0, G_OPTION_ARG_STRING, &precision, "double or float (Cholesky row solves)", "P" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Solver threads, 1 or 2 (2)", "N" },
+    { "variants", 0, 0, G_OPTION_ARG_STRING, &variants, "Comma-separated solver:precision runs on the same matrix (cg:float)", "LIST" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— ALS and dgemm speed");
   g_autoptr(GError) error = NULL;
   g_autoptr(SdInteractions) train = NULL;
-  g_autoptr(SdRecommender) model = NULL;
-  g_autofree char *text = NULL;
   SdAlsStats stats;
-  double load_start;
+  struct rusage usage;
+  double load_start, load_seconds;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -205,9 +218,13 @@ main (int argc, char *argv[])
   if (dgemm > 0)
     {
       /* the reference the ALS rate is compared with, on as many BLAS threads as ALS uses */
+      double d, s_, d_wall, s_wall;
+
       openblas_set_num_threads (threads);
-      printf ("dgemm\t%d\t%d\t%.2f\t%.2f\n", dgemm, threads,
-              bench_gemm (dgemm, 3, FALSE), bench_gemm (dgemm, 3, TRUE));
+      d = bench_gemm (dgemm, 3, FALSE, &d_wall);
+      s_ = bench_gemm (dgemm, 3, TRUE, &s_wall);
+      /* n threads per-core-GFLOP/s(dgemm, sgemm) wall-GFLOP/s(dgemm, sgemm) */
+      printf ("dgemm\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\n", dgemm, threads, d, s_, d_wall, s_wall);
       return 0;
     }
 
@@ -223,7 +240,7 @@ main (int argc, char *argv[])
     train = read_movielens (movielens, &error);
   else if (db)
     {
-      g_autoptr(SdStore) store = sd_store_open (db, &error);
+      g_autoptr(SdStore) store = sd_store_open_full (db, SD_STORE_OPEN_EXISTING, &error);
 
       if (store)
         train = sd_interactions_from_store (store, NULL, NULL, &error);
@@ -238,36 +255,49 @@ main (int argc, char *argv[])
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  g_printerr ("loaded %u × %u, %zu cells in %.1f s\n", train->n_users, train->n_items, train->nnz, now () - load_start);
+  load_seconds = now () - load_start;
 
-  model = sd_recommender_new ("als", &error);
-  text = g_strdup_printf ("%d", factors);
-  if (!sd_recommender_set_param (model, "factors", text, &error))
-    goto fail;
-  g_free (text);
-  text = g_strdup_printf ("%d", iterations);
-  if (!sd_recommender_set_param (model, "iterations", text, &error))
-    goto fail;
-  g_free (text);
-  text = g_strdup_printf ("%d", threads);
-  if (!sd_recommender_set_param (model, "threads", text, &error))
-    goto fail;
-  if (solver && !sd_recommender_set_param (model, "solver", solver, &error))
-    goto fail;
-  if (precision && !sd_recommender_set_param (model, "precision", precision, &error))
-    goto fail;
-  if (!sd_recommender_fit (model, train, NULL, &error))
-    goto fail;
+  /* Each variant on the same matrix, with dgemm timed right before it (same load). The
+   * peak is the process's so far: run the lighter variants first. */
+  variant_list = g_strsplit (variants, ",", -1);
+  for (guint v = 0; variant_list[v]; v++)
+    {
+      g_autoptr(SdRecommender) model = sd_recommender_new ("als", &error);
+      g_auto(GStrv) parts = g_strsplit (variant_list[v], ":", 2);
+      g_autofree char *text_factors = g_strdup_printf ("%d", factors);
+      g_autofree char *text_iterations = g_strdup_printf ("%d", iterations);
+      g_autofree char *text_threads = g_strdup_printf ("%d", threads);
+      double dgemm_rate, dgemm_wall;
 
-  sd_als_get_stats (SD_ALS (model), &stats);
-  /* users items nnz factors threads solver s/iter BLAS-GFLOP/iter GFLOP/s-in-BLAS GFLOP/s-whole */
-  printf ("als\t%u\t%u\t%zu\t%d\t%d\t%s%s\t%.4f\t%.3f\t%.2f\t%.2f\n",
-          train->n_users, train->n_items, train->nnz, factors, threads, solver ? solver : "cholesky",
-          precision && strcmp (precision, "float") == 0 ? "/f32" : "",
-          stats.seconds / stats.iterations, stats.flops / stats.iterations / 1e9,
-          /* blas_seconds is summed over the solver threads, which run side by side */
-          stats.flops / (stats.blas_seconds / threads) / 1e9,
-          stats.flops / stats.seconds / 1e9);
+      if (parts[0] == NULL || parts[1] == NULL)
+        {
+          g_printerr ("A variant is solver:precision, e.g. cg:float, not “%s”\n", variant_list[v]);
+          return 2;
+        }
+      openblas_set_num_threads (1);
+      dgemm_rate = bench_gemm (2000, 2, FALSE, &dgemm_wall);
+      if (!sd_recommender_set_param (model, "factors", text_factors, &error) ||
+          !sd_recommender_set_param (model, "iterations", text_iterations, &error) ||
+          !sd_recommender_set_param (model, "threads", text_threads, &error) ||
+          !sd_recommender_set_param (model, "solver", parts[0], &error) ||
+          !sd_recommender_set_param (model, "precision", parts[1], &error) ||
+          !sd_recommender_fit (model, train, NULL, &error))
+        goto fail;
+
+      sd_als_get_stats (SD_ALS (model), &stats);
+      getrusage (RUSAGE_SELF, &usage);
+      /* users items nnz factors threads solver/precision s/iter CPU-s/iter GFLOP/iter
+       * GFLOP/s-per-core-in-BLAS GFLOP/s-per-core-whole dgemm-GFLOP/s-per-core peak-MB load-s */
+      printf ("als\t%u\t%u\t%zu\t%d\t%d\t%s/%s\t%.3f\t%.3f\t%.3f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\n",
+              train->n_users, train->n_items, train->nnz, factors, threads, parts[0], parts[1],
+              stats.seconds / stats.iterations, stats.cpu_seconds / stats.iterations,
+              stats.flops / stats.iterations / 1e9,
+              /* blas_seconds is CPU time summed over the solver threads */
+              stats.flops / stats.blas_seconds / 1e9,
+              stats.flops / stats.cpu_seconds / 1e9,
+              dgemm_rate, usage.ru_maxrss / 1024.0, load_seconds);
+      fflush (stdout);
+    }
   return 0;
 
 fail:

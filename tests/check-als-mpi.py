@@ -20,7 +20,8 @@ import tempfile
 import time
 
 TOLERANCE = 1e-6
-PARAMS = ["-p", "factors=12", "-p", "iterations=6", "-p", "seed=7"]
+# double: the reference path the distributed fit runs in (the local default is float)
+PARAMS = ["-p", "factors=12", "-p", "iterations=6", "-p", "seed=7", "-p", "precision=double"]
 SOLVERS = [[], ["-p", "solver=cholesky"]]
 
 cli, have_mpi = sys.argv[1], sys.argv[2] == "1"

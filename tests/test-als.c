@@ -60,6 +60,9 @@ fit_als (SdInteractions *train,
   g_assert_true (sd_recommender_set_param (model, "reg", "0.1", &error));
   g_assert_true (sd_recommender_set_param (model, "alpha", "5", &error));
   g_assert_true (sd_recommender_set_param (model, "solver", solver, &error));
+  /* the double path is the reference these tests hold to tight tolerances */
+  g_assert_true (sd_recommender_set_param (model, "precision", "double", &error));
+  g_assert_true (sd_recommender_set_param (model, "threads", "1", &error));
   if (cg_steps)
     g_assert_true (sd_recommender_set_param (model, "cg-steps", cg_steps, &error));
   g_assert_true (sd_recommender_fit (model, train, &ctx, &error));
@@ -94,12 +97,12 @@ test_loss_decreases (void)
 
 /* The loss reported is the full weighted objective: check it against the O(users × items)
  * definition on this small matrix. */
-static void
-test_loss_is_full_objective (void)
+/* The objective on every cell, O(users × items): Σ c (p - xᵀy)² + reg (‖X‖² + ‖Y‖²), for
+ * a model fitted with alpha 5 and reg 0.1. */
+static double
+full_objective (SdRecommender  *model,
+                SdInteractions *train)
 {
-  g_autoptr(SdInteractions) train = planted (2);
-  g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(SdRecommender) model = fit_als (train, "cholesky", NULL, losses);
   guint n_users, n_items, k;
   const double *X = sd_als_get_user_factors (SD_ALS (model), &n_users, &k);
   const double *Y = sd_als_get_item_factors (SD_ALS (model), &n_items, NULL);
@@ -124,7 +127,16 @@ test_loss_is_full_objective (void)
     norms += X[i] * X[i];
   for (gsize i = 0; i < (gsize) n_items * k; i++)
     norms += Y[i] * Y[i];
-  loss += 0.1 * norms;
+  return loss + 0.1 * norms;
+}
+
+static void
+test_loss_is_full_objective (void)
+{
+  g_autoptr(SdInteractions) train = planted (2);
+  g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(SdRecommender) model = fit_als (train, "cholesky", NULL, losses);
+  double loss = full_objective (model, train);
 
   g_assert_cmpfloat_with_epsilon (g_array_index (losses, double, losses->len - 1), loss, 1e-8 * loss);
 }
@@ -189,6 +201,147 @@ test_float_precision (void)
     }
   for (guint i = 1; i < losses->len; i++)
     g_assert_cmpfloat (g_array_index (losses, double, i), <=, g_array_index (losses, double, i - 1) * (1 + 1e-5));
+}
+
+/* The float path (the default) reports the same objective, up to float rounding. */
+static void
+test_float_loss (void)
+{
+  g_autoptr(SdInteractions) train = planted (12);
+  g_autoptr(SdRecommender) model = sd_recommender_new ("als", NULL);
+  g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  SdFitContext ctx = { .epoch_done = record_loss, .user_data = &(Losses) { losses } };
+  double loss;
+
+  g_assert_true (sd_recommender_set_param (model, "factors", "8", &error));
+  g_assert_true (sd_recommender_set_param (model, "reg", "0.1", &error));
+  g_assert_true (sd_recommender_set_param (model, "alpha", "5", &error));
+  g_assert_true (sd_recommender_fit (model, train, &ctx, &error));
+  g_assert_no_error (error);
+  loss = full_objective (model, train);
+  g_assert_cmpfloat_with_epsilon (g_array_index (losses, double, losses->len - 1), loss, 1e-5 * loss);
+}
+
+/* Rows with few items (n ≤ k/2) are solved by the Woodbury identity in groups, the others
+ * one by one: both must give the exact solution, which CG with k steps also reaches. */
+static void
+test_short_rows_exact (void)
+{
+  g_autoptr(SdInteractions) train = planted (13);
+  g_autoptr(GError) error = NULL;
+  const char *solvers[] = { "cholesky", "cg" };
+  SdRecommender *models[2];
+  float a[30], b[30];
+
+  for (guint m = 0; m < 2; m++)
+    {
+      models[m] = sd_recommender_new ("als", NULL);
+      /* 16 factors: every user's 6 or fewer items make a short row, every item a long one */
+      g_assert_true (sd_recommender_set_param (models[m], "factors", "16", &error));
+      g_assert_true (sd_recommender_set_param (models[m], "reg", "0.5", &error));
+      g_assert_true (sd_recommender_set_param (models[m], "alpha", "5", &error));
+      g_assert_true (sd_recommender_set_param (models[m], "iterations", "6", &error));
+      g_assert_true (sd_recommender_set_param (models[m], "precision", "double", &error));
+      g_assert_true (sd_recommender_set_param (models[m], "solver", solvers[m], &error));
+      g_assert_true (sd_recommender_set_param (models[m], "cg-steps", "64", &error));
+      g_assert_true (sd_recommender_fit (models[m], train, NULL, &error));
+      g_assert_no_error (error);
+    }
+  for (guint u = 0; u < train->n_users; u++)
+    {
+      sd_recommender_score (models[0], u, a);
+      sd_recommender_score (models[1], u, b);
+      for (guint i = 0; i < train->n_items; i++)
+        g_assert_cmpfloat_with_epsilon (a[i], b[i], 1e-6);
+    }
+  g_object_unref (models[0]);
+  g_object_unref (models[1]);
+}
+
+/* sd_als_solve_rows over two ranges gives every row to the bit what one call over all
+ * rows gives, as a trainer that splits rows over processes needs. */
+static void
+test_solve_rows_ranges (void)
+{
+  g_autoptr(SdInteractions) train = planted (14);
+  g_autoptr(SdRecommender) model = fit_als (train, "cholesky", NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  guint n_items, k, n = train->n_users;
+  const double *Y = sd_als_get_item_factors (SD_ALS (model), &n_items, &k);
+  g_autofree double *gram = g_new0 (double, k * k);
+  g_autofree double *whole = g_new0 (double, n * k);
+  g_autofree double *parts = g_new0 (double, n * k);
+
+  for (guint i = 0; i < n_items; i++)
+    for (guint a = 0; a < k; a++)
+      for (guint b = a; b < k; b++)
+        gram[a * k + b] += Y[i * k + a] * Y[i * k + b];
+  g_assert_true (sd_als_solve_rows (SD_ALS (model), train->indptr, train->indices, train->values,
+                                    0, n, whole, Y, gram, NULL, &error));
+  g_assert_true (sd_als_solve_rows (SD_ALS (model), train->indptr, train->indices, train->values,
+                                    0, 13, parts, Y, gram, NULL, &error));
+  g_assert_true (sd_als_solve_rows (SD_ALS (model), train->indptr, train->indices, train->values,
+                                    13, n, parts, Y, gram, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (whole, n * k * sizeof (double), parts, n * k * sizeof (double));
+  /* and they are the trained user factors: the last half-step solved the users */
+  {
+    const double *X = sd_als_get_user_factors (SD_ALS (model), NULL, NULL);
+
+    for (gsize i = 0; i < (gsize) n * k; i++)
+      g_assert_cmpfloat_with_epsilon (whole[i], X[i], 1e-9);
+  }
+}
+
+static gboolean
+one_rank_allgather (const double *mine,
+                    gsize         n,
+                    double       *all,
+                    gpointer      user_data,
+                    GError      **error)
+{
+  memcpy (all, mine, n * sizeof (double));
+  return TRUE;
+}
+
+static gboolean
+one_rank_allgather_rows (double      *rows,
+                         const guint *starts,
+                         guint        width,
+                         gpointer     user_data,
+                         GError     **error)
+{
+  return TRUE;
+}
+
+/* A one-rank distributed fit runs in double whatever the precision asked (the exchange
+ * carries doubles) and reports the local double fit's losses. */
+static void
+test_one_rank_exchange (void)
+{
+  g_autoptr(SdInteractions) train = planted (15);
+  g_autoptr(GArray) local_losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ranked_losses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(SdRecommender) local = fit_als (train, "cholesky", NULL, local_losses);
+  g_autoptr(SdRecommender) ranked = sd_recommender_new ("als", NULL);
+  g_autoptr(GError) error = NULL;
+  SdAlsExchange exchange = { 0, 1, one_rank_allgather, one_rank_allgather_rows, NULL };
+  SdFitContext ctx = { .epoch_done = record_loss, .user_data = &(Losses) { ranked_losses } };
+
+  g_assert_true (sd_recommender_set_param (ranked, "factors", "8", &error));
+  g_assert_true (sd_recommender_set_param (ranked, "iterations", "12", &error));
+  g_assert_true (sd_recommender_set_param (ranked, "reg", "0.1", &error));
+  g_assert_true (sd_recommender_set_param (ranked, "alpha", "5", &error));
+  g_assert_true (sd_recommender_set_param (ranked, "solver", "cholesky", &error));
+  sd_als_set_exchange (SD_ALS (ranked), &exchange);
+  g_assert_true (sd_recommender_fit (ranked, train, &ctx, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ranked_losses->len, ==, local_losses->len);
+  for (guint i = 0; i < local_losses->len; i++)
+    g_assert_cmpfloat_with_epsilon (g_array_index (ranked_losses, double, i),
+                                    g_array_index (local_losses, double, i),
+                                    1e-9 * g_array_index (local_losses, double, i));
 }
 
 static void
@@ -370,6 +523,7 @@ test_threads_agree (void)
   g_assert_true (sd_recommender_set_param (two, "reg", "0.1", &error));
   g_assert_true (sd_recommender_set_param (two, "alpha", "5", &error));
   g_assert_true (sd_recommender_set_param (two, "solver", "cholesky", &error));
+  g_assert_true (sd_recommender_set_param (two, "precision", "double", &error));
   g_assert_true (sd_recommender_set_param (two, "threads", "2", &error));
   g_assert_true (sd_recommender_fit (two, train, NULL, &error));
   for (guint u = 0; u < train->n_users; u++)
@@ -472,6 +626,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/als/loss-is-full-objective", test_loss_is_full_objective);
   g_test_add_func ("/als/solvers-agree", test_solvers_agree);
   g_test_add_func ("/als/float-precision", test_float_precision);
+  g_test_add_func ("/als/float-loss", test_float_loss);
+  g_test_add_func ("/als/short-rows-exact", test_short_rows_exact);
+  g_test_add_func ("/als/solve-rows-ranges", test_solve_rows_ranges);
+  g_test_add_func ("/als/one-rank-exchange", test_one_rank_exchange);
   g_test_add_func ("/als/planted-groups", test_planted_groups);
   g_test_add_func ("/als/save-load", test_save_load);
   g_test_add_func ("/als/explain", test_explain);

@@ -200,6 +200,22 @@ test_from_store (void)
     g_assert_cmpfloat_with_epsilon (cell (m, 2, 11), 1.25, 1e-5);
   }
 
+  /* Ids far apart (looked up by binary search) and a product that is postage, not goods:
+   * its events count for nothing. */
+  exec (store,
+        "INSERT INTO products (id, external_id, title, kind) VALUES (5000000, 'z', 'Z', 'merchandise'),"
+        "  (13, 'post', 'POSTAGE', 'shipping');"
+        "INSERT INTO events (customer_id, product_id, kind, at) VALUES (3, 5000000, 0, 1000000), (3, 13, 2, 1000000);");
+  w.half_life_days = 0;
+  {
+    g_autoptr(SdInteractions) m = sd_interactions_from_store (store, &w, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (m->n_items, ==, 5);
+    g_assert_cmpfloat_with_epsilon (cell (m, 3, 5000000), 1.0, 1e-6);
+    g_assert_cmpfloat (cell (m, 3, 13), ==, 0.0f);
+    g_assert_cmpfloat_with_epsilon (cell (m, 3, 12), 5.0, 1e-6);
+  }
+
   g_clear_object (&store);
   g_remove (path);
   {

@@ -21,7 +21,7 @@ GType sd_als_solver_get_type (void);
 
 typedef enum {
   SD_ALS_DOUBLE,
-  SD_ALS_FLOAT,      /* the Cholesky row solves in single precision */
+  SD_ALS_FLOAT,      /* factors and row solves in single precision, sums in double */
 } SdAlsPrecision;
 
 GType sd_als_precision_get_type (void);
@@ -32,8 +32,9 @@ G_DECLARE_FINAL_TYPE (SdAls, sd_als, SD, ALS, SdRecommender)
 
 typedef struct {
   double flops;        /* floating-point operations of the BLAS/LAPACK calls */
-  double blas_seconds; /* wall time inside those calls, summed over the solver threads */
+  double blas_seconds; /* CPU time inside those calls, summed over the solver threads */
   double seconds;      /* wall time of the iterations */
+  double cpu_seconds;  /* CPU time of the iterations, all threads */
   int    iterations;   /* iterations the figures are summed over */
 } SdAlsStats;
 
@@ -46,6 +47,22 @@ const double  *sd_als_get_user_factors  (SdAls      *self,
 const double  *sd_als_get_item_factors  (SdAls      *self,
                                          guint      *n_items,
                                          guint      *n_factors);
+/* One half-step for rows [row_begin, row_end) of a CSR side (@indptr indexed by absolute
+ * row; @indices are rows of @fixed), in double precision with the same row solves as fit():
+ * each row's system against @fixed (row-major, k = the "factors" parameter) whose Gram
+ * matrix fixedᵀfixed is @gram (k × k, lower triangle read), written to the same rows of
+ * @out (row-major). For a trainer that splits the rows over processes. */
+gboolean       sd_als_solve_rows        (SdAls        *self,
+                                         const gsize  *indptr,
+                                         const guint  *indices,
+                                         const float  *values,
+                                         guint         row_begin,
+                                         guint         row_end,
+                                         double       *out,
+                                         const double *fixed,
+                                         const double *gram,
+                                         GCancellable *cancellable,
+                                         GError      **error);
 /* A fit spread over several processes (ranks), e.g. by MPI (src/cli/sd-cli-train-mpi.c).
  * Every rank holds the whole interaction matrix and every factor; rank r solves only its
  * block of users and of items (contiguous rows, split where the work is even), and the
@@ -74,7 +91,9 @@ typedef struct {
 
 /* From now on fit() is this rank's part of a distributed fit (NULL: a local fit again).
  * The losses reported per iteration are the whole model's, the same on every rank and
- * the same as a local fit's up to rounding; after fit every rank holds the whole model. */
+ * the same as a local fit's up to rounding; after fit every rank holds the whole model.
+ * A distributed fit runs in double whatever "precision" says: compare it with a local fit
+ * at precision=double. */
 void           sd_als_set_exchange      (SdAls               *self,
                                          const SdAlsExchange *exchange);
 

@@ -387,22 +387,204 @@ sd_interactions_builder_build_aligned (SdInteractionsBuilder *builder,
 
 /* ---- from a store -------------------------------------------------------------------- */
 
-static gboolean
-add_all_ids (SdStore     *store,
-             const char  *sql,
-             GHashTable  *set,
-             GError     **error)
+/* A shop's ids in ascending order (rowid order: no sort), with a flag per id from the
+ * query's second column when it has one. */
+static gint64 *
+read_sorted_ids (SdStore     *store,
+                 const char  *sql,
+                 guint       *n,
+                 guint8     **flags,
+                 GError     **error)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, error);
+  /* reserved, so that a shop without any still gets an array (NULL means failure) */
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1);
+  g_autoptr(GByteArray) marks = g_byte_array_new ();
   int rc;
 
   if (!stmt)
-    return FALSE;
+    return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    id_set_add (set, sqlite3_column_int64 (stmt, 0));
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      guint8 mark = flags ? (guint8) sqlite3_column_int (stmt, 1) : 0;
+
+      g_array_append_val (ids, id);
+      g_byte_array_append (marks, &mark, 1);
+    }
   if (rc != SQLITE_DONE)
-    return sd_store_fail (store, _("Could not read the shop's ids"), error);
-  return TRUE;
+    {
+      sd_store_fail (store, _("Could not read the shop's ids"), error);
+      return NULL;
+    }
+  *n = ids->len;
+  if (flags)
+    *flags = g_byte_array_steal (marks, NULL);
+  return (gint64 *) g_array_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* Store id → dense index for the products: a direct table when the ids are about dense
+ * (rowids usually are), else binary search. */
+typedef struct {
+  const gint64 *ids;
+  guint         n;
+  guint        *table;   /* id - ids[0] → index + 1, or NULL */
+} IdMap;
+
+static void
+id_map_init (IdMap        *map,
+             const gint64 *ids,
+             guint         n)
+{
+  map->ids = ids;
+  map->n = n;
+  map->table = NULL;
+  if (n > 0 && ids[n - 1] - ids[0] < 4 * (gint64) n + 4096)
+    {
+      map->table = g_new0 (guint, ids[n - 1] - ids[0] + 1);
+      for (guint i = 0; i < n; i++)
+        map->table[ids[i] - ids[0]] = i + 1;
+    }
+}
+
+static int
+id_map_lookup (const IdMap *map,
+               gint64       id)
+{
+  guint lo = 0, hi = map->n;
+
+  if (map->n == 0 || id < map->ids[0] || id > map->ids[map->n - 1])
+    return -1;
+  if (map->table)
+    return (int) map->table[id - map->ids[0]] - 1;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (map->ids[mid] < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return map->ids[lo] == id ? (int) lo : -1;
+}
+
+/* One row of either query, for one customer. */
+typedef struct {
+  guint  item;
+  int    kind;
+  int    rating;   /* 0: none */
+  gint64 at;
+} RawCell;
+
+static int
+compare_raw (const void *a,
+             const void *b)
+{
+  const RawCell *x = a, *y = b;
+
+  if (x->item != y->item)
+    return (x->item > y->item) - (x->item < y->item);
+  if (x->kind != y->kind)
+    return (x->kind > y->kind) - (x->kind < y->kind);
+  if (x->at != y->at)
+    return (x->at > y->at) - (x->at < y->at);
+  return (x->rating > y->rating) - (x->rating < y->rating);
+}
+
+/* The CSR arrays, grown as cells come (a large realloc moves pages, it does not copy). */
+typedef struct {
+  gsize   nnz;
+  gsize   capacity;
+  guint  *indices;
+  float  *values;
+  gint64 *times;
+} CellArrays;
+
+static void
+cell_arrays_append (CellArrays *a,
+                    guint       item,
+                    float       weight,
+                    gint64      time)
+{
+  if (a->nnz == a->capacity)
+    {
+      a->capacity = MAX (1024, a->capacity + a->capacity / 2);
+      a->indices = g_renew (guint, a->indices, a->capacity);
+      a->values = g_renew (float, a->values, a->capacity);
+      a->times = g_renew (gint64, a->times, a->capacity);
+    }
+  a->indices[a->nnz] = item;
+  a->values[a->nnz] = weight;
+  a->times[a->nnz] = time;
+  a->nnz++;
+}
+
+/* One customer's rows: the same row from both queries counts once (an order line that an
+ * importer also wrote as a purchase event at the same time, or two lines of a product in
+ * one order), as SQL's UNION would have it; then the weights, and one cell per item. */
+static void
+flush_customer (GArray                     *raw,
+                const SdInteractionWeights *weights,
+                gint64                      now,
+                double                      decay_rate,
+                CellArrays                 *cells)
+{
+  RawCell *r = (RawCell *) raw->data;
+  gboolean open = FALSE;
+  guint open_item = 0;
+  float sum = 0;
+  gint64 newest = 0;
+
+  if (raw->len > 1)
+    qsort (r, raw->len, sizeof (RawCell), compare_raw);
+  for (guint i = 0; i < raw->len; i++)
+    {
+      double w;
+
+      if (i > 0 && compare_raw (&r[i - 1], &r[i]) == 0)
+        continue;
+      switch (r[i].kind)
+        {
+        case SD_EVENT_VIEW: w = weights->view; break;
+        case SD_EVENT_CART: w = weights->cart; break;
+        case SD_EVENT_PURCHASE: w = weights->purchase; break;
+        case SD_EVENT_REVIEW:
+          if (r[i].rating == 0)
+            w = weights->review;
+          else
+            {
+              if (r[i].rating < weights->positive_min_rating)
+                continue;
+              w = weights->review * r[i].rating / 5.0;
+            }
+          break;
+        default:
+          continue;
+        }
+      if (decay_rate > 0.0 && r[i].at < now)
+        w *= exp (-decay_rate * (double) (now - r[i].at));
+      if (w <= 0.0)
+        continue;
+      if (open && open_item != r[i].item)
+        {
+          cell_arrays_append (cells, open_item, sum, newest);
+          open = FALSE;
+        }
+      if (!open)
+        {
+          open = TRUE;
+          open_item = r[i].item;
+          sum = 0;
+          newest = r[i].at;
+        }
+      sum += (float) w;
+      newest = MAX (newest, r[i].at);
+    }
+  /* a cell whose weights were all zero carries no signal */
+  if (open && sum > 0.0f)
+    cell_arrays_append (cells, open_item, sum, newest);
+  g_array_set_size (raw, 0);
 }
 
 SdInteractions *
@@ -412,11 +594,21 @@ sd_interactions_from_store (SdStore                    *store,
                             GError                    **error)
 {
   SdInteractionWeights defaults;
-  SdInteractionsBuilder *builder;
+  g_autoptr(SdStmt) events = NULL;
+  g_autoptr(SdStmt) lines = NULL;
+  g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (RawCell));
+  g_autofree gint64 *user_ids = NULL;
+  g_autofree gint64 *item_ids = NULL;
+  g_autofree guint8 *merchandise = NULL;
+  g_autofree gsize *indptr = NULL;
+  CellArrays cells = { 0 };
+  IdMap items;
+  SdInteractions *self;
+  guint n_users = 0, n_items = 0, rows = 0;
   gint64 now;
   double decay_rate = 0.0;
-  int rc;
-  guint rows = 0;
+  int rc_events, rc_lines;
+  gboolean cancelled = FALSE;
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
 
@@ -426,13 +618,14 @@ sd_interactions_from_store (SdStore                    *store,
       weights = &defaults;
     }
 
-  builder = sd_interactions_builder_new ();
-  if (!add_all_ids (store, "SELECT id FROM customers", builder->users, error) ||
-      !add_all_ids (store, "SELECT id FROM products", builder->items, error))
-    {
-      sd_interactions_builder_free (builder);
-      return NULL;
-    }
+  user_ids = read_sorted_ids (store, "SELECT id FROM customers ORDER BY id", &n_users, NULL, error);
+  if (!user_ids)
+    return NULL;
+  item_ids = read_sorted_ids (store,
+                              "SELECT id, " SD_SQL_PRODUCT_IS_MERCHANDISE ("products")
+                              " FROM products ORDER BY id", &n_items, &merchandise, error);
+  if (!item_ids)
+    return NULL;
 
   now = weights->now;
   if (weights->half_life_days > 0.0)
@@ -443,82 +636,97 @@ sd_interactions_from_store (SdStore                    *store,
               "SELECT max(m) FROM (SELECT max(at) AS m FROM events"
               " UNION ALL SELECT max(placed_at) FROM orders)", error);
           if (!stmt)
-            {
-              sd_interactions_builder_free (builder);
-              return NULL;
-            }
+            return NULL;
           if (sqlite3_step (stmt) == SQLITE_ROW)
             now = sqlite3_column_int64 (stmt, 0);
         }
       decay_rate = M_LN2 / (weights->half_life_days * 86400.0);
     }
 
-  {
-    /* Order lines are purchases too; UNION (not UNION ALL) drops an order line that an
-     * importer also wrote as a purchase event at the same time, so it counts once. */
-    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-        "SELECT e.customer_id, e.product_id, e.kind, e.at, e.rating FROM events e"
-        "   JOIN products p ON p.id = e.product_id"
-        "  WHERE " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
-        " UNION"
-        " SELECT o.customer_id, l.product_id, 2, o.placed_at, NULL"
-        "   FROM order_lines l JOIN orders o ON o.id = l.order_id"
-        "   JOIN products p ON p.id = l.product_id"
-        "  WHERE o.customer_id IS NOT NULL"
-        "    AND l.quantity > 0 AND " SD_SQL_ORDER_IS_SALE ("o")
-        "    AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p"),
-        error);
-    if (!stmt)
-      {
-        sd_interactions_builder_free (builder);
-        return NULL;
-      }
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 user = sqlite3_column_int64 (stmt, 0);
-        gint64 item = sqlite3_column_int64 (stmt, 1);
-        int kind = sqlite3_column_int (stmt, 2);
-        gint64 at = sqlite3_column_int64 (stmt, 3);
-        double w;
+  /* Both in customer order (the events' UNIQUE index, orders_customer), so the matrix is
+   * built a customer at a time straight into its CSR arrays: no list of every event, no
+   * sort of twenty million cells. Non-merchandise products are left out below. */
+  events = sd_store_prepare (store,
+      "SELECT customer_id, product_id, kind, at, rating FROM events"
+      " ORDER BY customer_id, product_id, kind, at", error);
+  if (!events)
+    return NULL;
+  lines = sd_store_prepare (store,
+      "SELECT o.customer_id, l.product_id, o.placed_at"
+      "   FROM orders o JOIN order_lines l ON l.order_id = o.id"
+      "  WHERE o.customer_id IS NOT NULL AND l.product_id IS NOT NULL"
+      "    AND l.quantity > 0 AND " SD_SQL_ORDER_IS_SALE ("o")
+      "  ORDER BY o.customer_id", error);
+  if (!lines)
+    return NULL;
 
-        if ((++rows & 0xffff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-          {
-            sd_interactions_builder_free (builder);
-            return NULL;
-          }
+  id_map_init (&items, item_ids, n_items);
+  indptr = g_new0 (gsize, (gsize) n_users + 1);
+  rc_events = sqlite3_step (events);
+  rc_lines = sqlite3_step (lines);
+  for (guint u = 0; u < n_users; u++)
+    {
+      gint64 id = user_ids[u];
 
-        switch (kind)
-          {
-          case SD_EVENT_VIEW: w = weights->view; break;
-          case SD_EVENT_CART: w = weights->cart; break;
-          case SD_EVENT_PURCHASE: w = weights->purchase; break;
-          case SD_EVENT_REVIEW:
-            if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
-              w = weights->review;
-            else
-              {
-                int rating = sqlite3_column_int (stmt, 4);
-                if (rating < weights->positive_min_rating)
-                  continue;
-                w = weights->review * rating / 5.0;
-              }
+      /* rows of customers the shop does not have (none, with foreign keys on) are skipped */
+      while (rc_events == SQLITE_ROW && sqlite3_column_int64 (events, 0) <= id)
+        {
+          int item = id_map_lookup (&items, sqlite3_column_int64 (events, 1));
+
+          if (sqlite3_column_int64 (events, 0) == id && item >= 0 && merchandise[item])
+            {
+              RawCell cell = { (guint) item, sqlite3_column_int (events, 2),
+                               sqlite3_column_type (events, 4) == SQLITE_NULL ? 0 : sqlite3_column_int (events, 4),
+                               sqlite3_column_int64 (events, 3) };
+              g_array_append_val (raw, cell);
+            }
+          rc_events = sqlite3_step (events);
+          if ((++rows & 0xffff) == 0 && g_cancellable_is_cancelled (cancellable))
             break;
-          default:
-            continue;
-          }
-        if (decay_rate > 0.0 && at < now)
-          w *= exp (-decay_rate * (double) (now - at));
-        if (w <= 0.0)
-          continue;
-        sd_interactions_builder_add (builder, user, item, (float) w, at);
-      }
-    if (rc != SQLITE_DONE)
-      {
-        sd_interactions_builder_free (builder);
-        sd_store_fail (store, _("Could not read the shop's events"), error);
-        return NULL;
-      }
-  }
+        }
+      while (rc_lines == SQLITE_ROW && sqlite3_column_int64 (lines, 0) <= id)
+        {
+          int item = id_map_lookup (&items, sqlite3_column_int64 (lines, 1));
 
-  return sd_interactions_builder_build (builder);
+          if (sqlite3_column_int64 (lines, 0) == id && item >= 0 && merchandise[item])
+            {
+              RawCell cell = { (guint) item, SD_EVENT_PURCHASE, 0, sqlite3_column_int64 (lines, 2) };
+              g_array_append_val (raw, cell);
+            }
+          rc_lines = sqlite3_step (lines);
+          if ((++rows & 0xffff) == 0 && g_cancellable_is_cancelled (cancellable))
+            break;
+        }
+      if ((cancelled = g_cancellable_set_error_if_cancelled (cancellable, error)))
+        break;
+      flush_customer (raw, weights, now, decay_rate, &cells);
+      indptr[u + 1] = cells.nnz;
+    }
+  g_free (items.table);
+
+  if (cancelled ||
+      (rc_events != SQLITE_ROW && rc_events != SQLITE_DONE) ||
+      (rc_lines != SQLITE_ROW && rc_lines != SQLITE_DONE))
+    {
+      if (!cancelled)
+        sd_store_fail (store, _("Could not read the shop's events"), error);
+      g_free (cells.indices);
+      g_free (cells.values);
+      g_free (cells.times);
+      return NULL;
+    }
+
+  self = g_new0 (SdInteractions, 1);
+  self->ref_count = 1;
+  self->n_users = n_users;
+  self->n_items = n_items;
+  self->nnz = cells.nnz;
+  self->indptr = g_steal_pointer (&indptr);
+  self->indices = g_renew (guint, cells.indices, MAX (cells.nnz, 1));
+  self->values = g_renew (float, cells.values, MAX (cells.nnz, 1));
+  self->times = g_renew (gint64, cells.times, MAX (cells.nnz, 1));
+  self->user_ids = g_steal_pointer (&user_ids);
+  self->item_ids = g_steal_pointer (&item_ids);
+  interactions_index (self);
+  return self;
 }
