@@ -30,6 +30,7 @@ sd_summary_state (SdStore *store)
   if (sqlite3_prepare_v2 (db,
                           "SELECT built, EXISTS (SELECT 1 FROM summary_dirty_orders)"
                           "              OR EXISTS (SELECT 1 FROM summary_dirty_days)"
+                          "              OR EXISTS (SELECT 1 FROM orders WHERE id > orders_upto)"
                           " FROM summary_state", -1, &stmt, NULL) != SQLITE_OK)
     return SD_SUMMARY_ABSENT;
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -77,7 +78,8 @@ static const char *const batch_steps[] = {
   "DELETE FROM temp.summary_orders",
 
   /* Each order of those days with lines, summed as sd-shop-summary.c's load_figures
-   * does: what it earned, its units, and whether it is counted. */
+   * does: what it earned, its units, and whether it is counted. CROSS JOIN keeps the
+   * batch's days outside: left to itself, the planner walks every order for GROUP BY. */
 #define COUNTS SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
 #define CURRENCY "upper(coalesce(nullif(trim(o.currency), ''), ''))"
   "INSERT INTO temp.summary_orders"
@@ -85,7 +87,7 @@ static const char *const batch_steps[] = {
   "        sum(CASE WHEN " COUNTS " THEN " SD_SQL_LINE_REVENUE ("l") " ELSE 0 END),"
   "        sum(CASE WHEN " COUNTS " THEN l.quantity ELSE 0 END),"
   "        (" SD_SQL_ORDER_IS_SALE ("o") ") AND max(l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ")"
-  " FROM temp.summary_batch b JOIN orders o ON o.placed_at >= b.day AND o.placed_at < b.day + 86400"
+  " FROM temp.summary_batch b CROSS JOIN orders o ON o.placed_at >= b.day AND o.placed_at < b.day + 86400"
   " JOIN order_lines l ON l.order_id = o.id LEFT JOIN products p ON p.id = l.product_id"
   " GROUP BY o.id",
   "INSERT INTO summary_days"
@@ -98,7 +100,7 @@ static const char *const batch_steps[] = {
   /* The top lists' sums: lines of products that exist (sd-shop-summary.c joins them). */
   "INSERT INTO summary_product_days"
   " SELECT b.day, " CURRENCY ", l.product_id, sum(" SD_SQL_LINE_REVENUE ("l") "), sum(l.quantity)"
-  " FROM temp.summary_batch b JOIN orders o ON o.placed_at >= b.day AND o.placed_at < b.day + 86400"
+  " FROM temp.summary_batch b CROSS JOIN orders o ON o.placed_at >= b.day AND o.placed_at < b.day + 86400"
   " JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id"
   " WHERE " COUNTS
   " GROUP BY b.day, 2, l.product_id",
@@ -130,8 +132,14 @@ refresh (SdStore       *store,
                       "  day INTEGER, currency TEXT, customer_id INTEGER, placed_at INTEGER,"
                       "  revenue_cents INTEGER, units INTEGER, counted INTEGER)", error))
     return FALSE;
-  /* The days of the orders that changed; an order that moved left its old day too. */
+  /* The days of the orders that changed (an order that moved left its old day too), and
+   * of the orders added since the last time. */
   if (!exec_step (store,
+                  "INSERT OR IGNORE INTO summary_dirty_days"
+                  " SELECT DISTINCT " SD_SQL_DAY ("placed_at") " FROM orders"
+                  " WHERE id > (SELECT orders_upto FROM summary_state)", error) ||
+      !exec_step (store, "UPDATE summary_state SET orders_upto = (SELECT coalesce(max(id), 0) FROM orders)", error) ||
+      !exec_step (store,
                   "INSERT OR IGNORE INTO summary_dirty_days"
                   " SELECT DISTINCT " SD_SQL_DAY ("o.placed_at")
                   " FROM summary_dirty_orders d JOIN orders o ON o.id = d.order_id", error) ||
