@@ -28,6 +28,7 @@ static const Command commands[] = {
   { "chat", sd_cli_chat, "Talk to the chatbot (stdin; --explain shows what it understood)" },
   { "chat-train", sd_cli_chat_train, "Train the intent classifier on a CSV or JSON data set" },
   { "chat-eval", sd_cli_chat_eval, "Train and evaluate the intent classifier on test data" },
+  { "customers", sd_cli_customers, "One customer's data: export it (JSON) or forget them" },
   { "sync", sd_cli_sync, "Sync the shop from a live shop database (WooCommerce, PostgreSQL)" },
   { "sentiment-train", sd_cli_sentiment_train, "Train the shipped sentiment model on review data" },
 };

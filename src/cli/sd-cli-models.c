@@ -83,6 +83,7 @@ write_model_json (SdJsonWriter      *w,
   sd_json_writer_end_array (w);
   if (m->note)
     sd_json_writer_member_string (w, "note", m->note);
+  sd_json_writer_member_bool (w, "needs_retraining", m->needs_retraining);
   sd_json_writer_end_object (w);
 }
 
@@ -122,8 +123,9 @@ models_list (SdStore    *store,
           g_autofree char *when = format_time (m->created);
           g_autofree char *label = sd_cli_printable (m->label);
           g_autofree char *live = live_purposes (m->live_mask);
-          printf ("%5" G_GINT64_FORMAT "  %-11s %-10s %-28s %s%s%s\n", m->id, m->kind, m->algorithm, label,
-                  when, *live ? "  LIVE: " : "", live);
+          printf ("%5" G_GINT64_FORMAT "  %-11s %-10s %-28s %s%s%s%s\n", m->id, m->kind, m->algorithm, label,
+                  when, *live ? "  LIVE: " : "", live,
+                  m->needs_retraining ? "  NEEDS RETRAINING (learnt from a forgotten customer)" : "");
         }
     }
   if (json)

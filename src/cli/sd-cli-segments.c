@@ -7,6 +7,7 @@
 
 #include "sd-audience.h"
 #include "sd-cli.h"
+#include "sd-error.h"
 #include "sd-rfm.h"
 #include "sd-segments.h"
 
@@ -402,6 +403,47 @@ segments_rfm (SdStore       *store,
   return SD_EXIT_OK;
 }
 
+/* The profiles' sizes, orders and revenue with differential privacy. The clusters' generated
+ * names are left out (they are computed from the members' purchases): a segment is shown by
+ * its number, or by the name a merchandiser gave it. */
+static int
+segments_private (SdStore           *store,
+                  const Options     *o,
+                  const SdDpOptions *options)
+{
+  g_autoptr(SdSegments) s = compute (store, o, "segments");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdDpReport) report = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+
+  if (s == NULL)
+    return SD_EXIT_FAILED;
+  names = g_ptr_array_new_with_free_func (g_free);
+  members = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint c = 0; c < s->profiles->len; c++)
+    {
+      SdSegmentProfile *p = g_ptr_array_index (s->profiles, c);
+
+      g_ptr_array_add (names, p->renamed ? g_strdup (p->name) : g_strdup_printf ("Segment %u", p->id));
+      g_ptr_array_add (members, sd_segments_members (s, p->id));
+    }
+  if (!(report = sd_dp_report_groups (store, options, (const char *const *) names->pdata,
+                                      (GArray **) members->pdata, names->len, &error)))
+    {
+      sd_cli_print_error ("segments", error);
+      return g_error_matches (error, SD_ERROR, SD_ERROR_INVALID_INPUT) ? SD_EXIT_USAGE : SD_EXIT_FAILED;
+    }
+  if (o->json)
+    {
+      g_autofree char *text = sd_dp_report_to_json (report);
+      printf ("%s\n", text);
+    }
+  else
+    sd_cli_dp_print (report);
+  return SD_EXIT_OK;
+}
+
 int
 sd_cli_segments (SdCliGlobal  *global,
                  int           argc,
@@ -409,7 +451,9 @@ sd_cli_segments (SdCliGlobal  *global,
 {
   Options o = { 0, .cluster = -1 };
   int k = 0;
+  g_auto(SdCliDp) dp = { NULL };
   GOptionEntry entries[] = {
+    SD_CLI_DP_ENTRIES (&dp),
     { "k", 0, 0, G_OPTION_ARG_INT, &k, "Clusters (default: chosen by the silhouette, 2 to 12)", "N" },
     { "model", 0, 0, G_OPTION_ARG_STRING, &o.model, "Taste from: als (the stored ALS model, default) or map (a small model made for the map)", "ID" },
     { "cluster", 0, 0, G_OPTION_ARG_INT64, &o.cluster, "The cluster to save, export or rename", "ID" },
@@ -425,7 +469,7 @@ sd_cli_segments (SdCliGlobal  *global,
   const char *action = "show";
   int status;
 
-  if (!sd_cli_parse ("segments", "show | save | list | export | rename | delete | rfm: customer segments (show, the default) and audiences",
+  if (!sd_cli_parse ("segments", "show | profiles | save | list | export | rename | delete | rfm: customer segments (show, the default) and audiences",
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc > 2)
@@ -435,6 +479,8 @@ sd_cli_segments (SdCliGlobal  *global,
     }
   if (argc == 2)
     action = argv[1];
+  if (strcmp (action, "profiles") == 0)
+    action = "show";
   if (!g_strv_contains ((const char *[]) { "show", "save", "list", "export", "rename", "delete", "rfm", NULL }, action))
     {
       fprintf (stderr, "shopdesk-cli segments: unknown action “%s”\n", action);
@@ -446,6 +492,23 @@ sd_cli_segments (SdCliGlobal  *global,
       return SD_EXIT_USAGE;
     }
   o.k = (guint) k;
+  if (dp.epsilon && strcmp (action, "show") != 0)
+    {
+      fprintf (stderr, "shopdesk-cli segments %s: --dp is for the profiles (segments profiles --dp EPSILON)\n", action);
+      return SD_EXIT_USAGE;
+    }
+  if (dp.epsilon)
+    {
+      SdDpOptions options;
+
+      if (!sd_cli_dp_options ("segments", &dp, &options))
+        return SD_EXIT_USAGE;
+      if (!(store = sd_cli_open_store (global)))
+        return SD_EXIT_FAILED;
+      status = segments_private (store, &o, &options);
+      g_free (o.model);
+      return status;
+    }
   if (!(store = g_strv_contains ((const char *[]) { "save", "rename", "delete", NULL }, action)
                 ? sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING)
                 : sd_cli_open_store (global)))

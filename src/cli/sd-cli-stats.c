@@ -3,6 +3,7 @@
 
 #include "sd-chart-time.h"
 #include "sd-cli.h"
+#include "sd-error.h"
 #include "sd-shop-summary.h"
 
 /* The range from the options; FALSE (said on stderr) when they cannot be used. */
@@ -249,7 +250,9 @@ sd_cli_stats (SdCliGlobal  *global,
 {
   gboolean json = FALSE, verify = FALSE;
   g_autofree char *range_name = NULL, *from = NULL, *to = NULL;
+  g_auto(SdCliDp) dp = { NULL };
   GOptionEntry entries[] = {
+    SD_CLI_DP_ENTRIES (&dp),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
     { "range", 0, 0, G_OPTION_ARG_STRING, &range_name,
       "all|last-30-days|last-90-days|last-12-months up to the newest order, or FIRST..LAST days (default: all)", "RANGE" },
@@ -275,6 +278,34 @@ sd_cli_stats (SdCliGlobal  *global,
     }
   if (!parse_range (range_name, from, to, &range))
     return SD_EXIT_USAGE;
+  if (dp.epsilon)
+    {
+      SdDpOptions options;
+      g_autoptr(SdDpReport) report = NULL;
+
+      if (range_name || from || to)
+        {
+          fprintf (stderr, "shopdesk-cli stats: --dp releases all time; --range, --from and --to cannot be given with it\n");
+          return SD_EXIT_USAGE;
+        }
+      if (!sd_cli_dp_options ("stats", &dp, &options))
+        return SD_EXIT_USAGE;
+      if (!(store = sd_cli_open_store (global)))
+        return SD_EXIT_FAILED;
+      if (!(report = sd_dp_report_shop (store, &options, &error)))
+        {
+          sd_cli_print_error ("stats", error);
+          return g_error_matches (error, SD_ERROR, SD_ERROR_INVALID_INPUT) ? SD_EXIT_USAGE : SD_EXIT_FAILED;
+        }
+      if (json)
+        {
+          g_autofree char *text = sd_dp_report_to_json (report);
+          printf ("%s\n", text);
+        }
+      else
+        sd_cli_dp_print (report);
+      return SD_EXIT_OK;
+    }
 
   if (!(store = sd_cli_open_store (global)))
     return SD_EXIT_FAILED;

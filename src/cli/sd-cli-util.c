@@ -361,3 +361,82 @@ sd_cli_json_member_id (SdJsonWriter *writer,
   else
     sd_json_writer_null (writer);
 }
+
+void
+sd_cli_dp_clear (SdCliDp *dp)
+{
+  g_clear_pointer (&dp->epsilon, g_free);
+  g_clear_pointer (&dp->mechanism, g_free);
+  g_clear_pointer (&dp->delta, g_free);
+  g_clear_pointer (&dp->threshold, g_free);
+  g_clear_pointer (&dp->max_orders, g_free);
+  g_clear_pointer (&dp->max_revenue, g_free);
+}
+
+static gboolean
+dp_number (const char *command,
+           const char *option,
+           const char *text,
+           double     *out)
+{
+  char *end = NULL;
+  double v;
+
+  if (text == NULL)
+    return TRUE;
+  /* Numbers for machines: a point in every locale. */
+  v = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (v) || v < 0)
+    {
+      fprintf (stderr, "shopdesk-cli %s: --%s “%s” is not a number of 0 or more\n", command, option, text);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+sd_cli_dp_options (const char    *command,
+                   const SdCliDp *dp,
+                   SdDpOptions   *o)
+{
+  double revenue = -1;
+
+  sd_dp_options_init (o);
+  if (dp->mechanism && !sd_dp_mechanism_from_string (dp->mechanism, &o->mechanism))
+    {
+      fprintf (stderr, "shopdesk-cli %s: --dp-mechanism is laplace or gaussian, not “%s”\n", command, dp->mechanism);
+      return FALSE;
+    }
+  if (!dp_number (command, "dp", dp->epsilon, &o->epsilon) ||
+      !dp_number (command, "dp-delta", dp->delta, &o->delta) ||
+      !dp_number (command, "dp-threshold", dp->threshold, &o->threshold) ||
+      !dp_number (command, "dp-max-orders", dp->max_orders, &o->orders_bound) ||
+      !dp_number (command, "dp-max-revenue", dp->max_revenue, &revenue))
+    return FALSE;
+  if (revenue >= 0)
+    o->revenue_bound_cents = round (revenue * 100);
+  return TRUE;
+}
+
+void
+sd_cli_dp_print (const SdDpReport *r)
+{
+  const char *noun = r->grouping == SD_DP_BY_COUNTRY ? "Country" : "Segment";
+
+  printf ("Released with differential privacy: %s noise, ε %g spent of %g (%u queries of %g)%s\n",
+          sd_dp_mechanism_to_string (r->options.mechanism), r->epsilon_spent, r->options.epsilon,
+          r->n_queries, r->epsilon_per_query,
+          r->options.mechanism == SD_DP_GAUSSIAN ? ", with δ" : "");
+  printf ("Noise per figure: customers ±%.1f, orders ±%.1f, revenue ±%.2f (scale); groups under %g customers left out: %u\n",
+          r->count_scale, r->orders_scale, r->revenue_scale / 100.0, r->options.threshold, r->n_suppressed);
+  printf ("%-24s %10s %10s %14s\n", noun, "Customers", "Orders", "Revenue");
+  printf ("%-24s %10.0f %10.0f %14.2f\n", "All", r->total.customers, r->total.orders, r->total.revenue_cents / 100.0);
+  for (guint i = 0; i < r->cells->len; i++)
+    {
+      const SdDpCell *c = g_ptr_array_index (r->cells, i);
+      g_autofree char *name = sd_cli_printable (c->name);
+
+      printf ("%-24s %10.0f %10.0f %14.2f\n", name, c->customers, c->orders, c->revenue_cents / 100.0);
+    }
+}

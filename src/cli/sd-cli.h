@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <stdio.h>
 
+#include "sd-dp-report.h"
 #include "sd-json-writer.h"
 #include "sd-store.h"
 
@@ -38,6 +39,7 @@ int      sd_cli_chat_train (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_chat_eval  (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_models  (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_sync    (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_customers (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_sentiment_train (SdCliGlobal *global, int argc, char **argv);
 
 /* Parses @entries from argv (argv[0] is the subcommand). On a parse error prints it with
@@ -89,5 +91,28 @@ void     sd_cli_json_member_id (SdJsonWriter *writer,
                                 gint64        id);
 /* Prints the writer's JSON and a newline, and frees the writer. */
 void     sd_cli_print_json  (SdJsonWriter *writer);
+
+/* The options of a differentially private release (--dp EPSILON and its companions), for
+ * the commands whose figures may leave the shop (stats, segments). */
+typedef struct {
+  char *epsilon, *mechanism, *delta, *threshold, *max_orders, *max_revenue;
+} SdCliDp;
+
+#define SD_CLI_DP_ENTRIES(dp) \
+  { "dp", 0, 0, G_OPTION_ARG_STRING, &(dp)->epsilon, "Release with differential privacy, spending EPSILON in all", "EPSILON" }, \
+  { "dp-mechanism", 0, 0, G_OPTION_ARG_STRING, &(dp)->mechanism, "laplace (default) or gaussian noise", "KIND" }, \
+  { "dp-delta", 0, 0, G_OPTION_ARG_STRING, &(dp)->delta, "δ of gaussian noise (default 1e-6)", "DELTA" }, \
+  { "dp-threshold", 0, 0, G_OPTION_ARG_STRING, &(dp)->threshold, "Customers a group needs to be shown (default 20)", "N" }, \
+  { "dp-max-orders", 0, 0, G_OPTION_ARG_STRING, &(dp)->max_orders, "Orders one customer may add (default 10)", "N" }, \
+  { "dp-max-revenue", 0, 0, G_OPTION_ARG_STRING, &(dp)->max_revenue, "Revenue one customer may add, in the shop's currency (default 1000)", "AMOUNT" }
+
+void     sd_cli_dp_clear    (SdCliDp *dp);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SdCliDp, sd_cli_dp_clear)
+/* FALSE (said on stderr) when an option is not a number in range. */
+gboolean sd_cli_dp_options  (const char    *command,
+                             const SdCliDp *dp,
+                             SdDpOptions   *options);
+/* The release as text: budget, noise and the figures. */
+void     sd_cli_dp_print    (const SdDpReport *report);
 
 G_END_DECLS

@@ -25,4 +25,11 @@ void     sd_splitmix64_shuffle (guint64 *state,
                                 guint   *values,
                                 guint    n);
 
+/* @len bytes from the kernel's secure source (getrandom, else /dev/urandom): for keys and
+ * privacy noise, where a seeded sequence would give the secret away. FALSE with @error
+ * when neither can be read. */
+gboolean sd_secure_random      (guint8  *out,
+                                gsize    len,
+                                GError **error);
+
 G_END_DECLS

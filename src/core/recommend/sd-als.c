@@ -79,6 +79,9 @@ struct _SdAls
   double  *Y;          /* n_items × k, row-major */
   double  *gram_y;     /* YᵀY (k × k, lower), kept for explain() */
 
+  gboolean      distributed;
+  SdAlsExchange exchange;
+
   SdAlsStats stats;
 };
 
@@ -360,34 +363,55 @@ solve_rows (gpointer data)
   return NULL;
 }
 
-/* One half-step: solves every row of @out against @fixed. FALSE when cancelled. */
+/* Rows [begin, end) cut into @n_parts contiguous ranges of about the same work (a row
+ * costs about k³/3 + n_u k²): part p is [starts[p], starts[p + 1]). */
+static void
+split_rows (const gsize *indptr,
+            guint        begin,
+            guint        end,
+            guint        k,
+            int          n_parts,
+            guint       *starts)
+{
+  double per_row = k / 3.0, total = 0, acc = 0;
+  int part = 1;
+
+  for (guint u = begin; u < end; u++)
+    total += per_row + (indptr[u + 1] - indptr[u]);
+  starts[0] = begin;
+  for (guint u = begin; u < end && part < n_parts; u++)
+    {
+      acc += per_row + (indptr[u + 1] - indptr[u]);
+      while (part < n_parts && acc >= total * part / n_parts)
+        starts[part++] = u + 1;
+    }
+  while (part <= n_parts)
+    starts[part++] = end;
+}
+
+/* Solves rows [row_begin, row_end) of @out against @fixed, whose Gram is @gram. FALSE when
+ * cancelled. */
 static gboolean
-solve_side (SdAls        *self,
-            const gsize  *indptr,
-            const guint  *indices,
-            const float  *values,
-            guint         n_rows,
-            double       *out,
-            const double *fixed,
-            guint         n_fixed,
-            double       *gram,
-            GCancellable *cancellable,
-            double       *flops,
-            double       *blas_seconds)
+solve_range (SdAls          *self,
+             SdInteractions *rows,
+             guint           row_begin,
+             guint           row_end,
+             double         *out,
+             const double   *fixed,
+             const double   *gram,
+             GCancellable   *cancellable,
+             double         *flops,
+             double         *blas_seconds)
 {
   guint k = self->k;
   int n_threads = CLAMP (self->threads, 1, 2);
   SolveTask tasks[2];
   GThread *threads[2] = { NULL, NULL };
-  double start = now_seconds ();
+  guint starts[3];
   gboolean cancelled = FALSE;
   g_autofree float *gram_single = NULL;
 
-  cblas_dsyrk (CblasColMajor, CblasLower, CblasNoTrans, k, n_fixed, 1.0, fixed, k, 0.0, gram, k);
-  *blas_seconds += now_seconds () - start;
-  *flops += (double) n_fixed * k * (k + 1);
-
-  if (n_rows < 64)
+  if (row_end - row_begin < 64)
     n_threads = 1;
 
   if (self->precision == SD_ALS_FLOAT)
@@ -397,46 +421,20 @@ solve_side (SdAls        *self,
         gram_single[i] = (float) gram[i];
     }
 
+  split_rows (rows->indptr, row_begin, row_end, k, n_threads, starts);
   for (int i = 0; i < n_threads; i++)
     {
       SolveTask *t = &tasks[i];
 
       *t = (SolveTask) {
-        .indptr = indptr, .indices = indices, .values = values,
+        .indptr = rows->indptr, .indices = rows->indices, .values = rows->values,
+        .row_begin = starts[i], .row_end = starts[i + 1],
         .out = out, .fixed = fixed, .gram = gram, .gram_single = gram_single, .k = k,
         .single = gram_single != NULL,
         .reg = self->reg, .alpha = self->alpha,
         .use_cg = self->solver == SD_ALS_CG, .cg_steps = self->cg_steps,
         .cancellable = cancellable,
       };
-    }
-
-  if (n_threads == 1)
-    {
-      tasks[0].row_begin = 0;
-      tasks[0].row_end = n_rows;
-    }
-  else
-    {
-      /* Split where half the work is: a row costs about k³/3 + n_u k². */
-      double per_row = k / 3.0, total = 0, acc = 0;
-      guint split = n_rows / 2;
-
-      for (guint u = 0; u < n_rows; u++)
-        total += per_row + (indptr[u + 1] - indptr[u]);
-      for (guint u = 0; u < n_rows; u++)
-        {
-          acc += per_row + (indptr[u + 1] - indptr[u]);
-          if (acc >= total / 2)
-            {
-              split = u + 1;
-              break;
-            }
-        }
-      tasks[0].row_begin = 0;
-      tasks[0].row_end = split;
-      tasks[1].row_begin = split;
-      tasks[1].row_end = n_rows;
     }
 
   for (int i = 1; i < n_threads; i++)
@@ -454,31 +452,114 @@ solve_side (SdAls        *self,
   return !cancelled;
 }
 
-/* Σ_ui c_ui (p_ui - x_uᵀy_i)² + λ(‖X‖² + ‖Y‖²), with the sum over every cell taken as
- * tr(XᵀX YᵀY) (all cells with c = 1, p = 0) plus corrections on the observed cells. */
-static double
-weighted_loss (SdAls          *self,
-               SdInteractions *train,
-               double         *gram_x,
-               double         *gram_y)
+/* In a distributed fit, replaces @buf (@n doubles) on every rank by the sum of every rank's
+ * @buf, added in rank order, and *stop by whether any rank stops (cancelled here, or told
+ * to). A local fit has nothing to add. */
+static gboolean
+exchange_sum (SdAls        *self,
+              double       *buf,
+              gsize         n,
+              GCancellable *cancellable,
+              gboolean     *stop,
+              GError      **error)
+{
+  const SdAlsExchange *ex = &self->exchange;
+  g_autofree double *mine = NULL;
+  g_autofree double *all = NULL;
+
+  if (!self->distributed)
+    return TRUE;
+  mine = g_new (double, n + 1);
+  all = g_new (double, (n + 1) * ex->n_ranks);
+  memcpy (mine, buf, n * sizeof (double));
+  mine[n] = *stop || g_cancellable_is_cancelled (cancellable);
+  if (!ex->allgather (mine, n + 1, all, ex->user_data, error))
+    return FALSE;
+  memset (buf, 0, n * sizeof (double));
+  for (int r = 0; r < ex->n_ranks; r++)
+    {
+      const double *part = all + (n + 1) * r;
+
+      for (gsize i = 0; i < n; i++)
+        buf[i] += part[i];
+      *stop |= part[n] != 0;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_cancelled (GCancellable *cancellable,
+               GError      **error)
+{
+  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("ALS training was cancelled"));
+  return FALSE;
+}
+
+/* One half-step: this rank's rows of @out (all of them in a local fit) against @fixed,
+ * whose Gram is summed from every rank's rows; then the solved rows are gathered. FALSE
+ * with @error when cancelled or the exchange failed. */
+static gboolean
+half_step (SdAls          *self,
+           SdInteractions *rows,
+           const guint    *out_starts,
+           double         *out,
+           const guint    *fixed_starts,
+           const double   *fixed,
+           double         *gram,
+           GCancellable   *cancellable,
+           gboolean       *stop,
+           GError        **error)
 {
   guint k = self->k;
+  int rank = self->distributed ? self->exchange.rank : 0;
+  guint fixed_begin = fixed_starts[rank], fixed_end = fixed_starts[rank + 1];
+  double start = now_seconds ();
+
+  cblas_dsyrk (CblasColMajor, CblasLower, CblasNoTrans, k, fixed_end - fixed_begin, 1.0,
+               fixed + (gsize) fixed_begin * k, k, 0.0, gram, k);
+  self->stats.blas_seconds += now_seconds () - start;
+  self->stats.flops += (double) (fixed_end - fixed_begin) * k * (k + 1);
+  if (!exchange_sum (self, gram, (gsize) k * k, cancellable, stop, error))
+    return FALSE;
+  if (*stop)
+    return set_cancelled (cancellable, error);
+
+  if (!solve_range (self, rows, out_starts[rank], out_starts[rank + 1], out, fixed, gram,
+                    cancellable, &self->stats.flops, &self->stats.blas_seconds))
+    {
+      /* The other ranks learn of it at the next sum; until then this one keeps step. */
+      if (!self->distributed)
+        return set_cancelled (cancellable, error);
+      *stop = TRUE;
+    }
+  return !self->distributed
+         || self->exchange.allgather_rows (out, out_starts, k, self->exchange.user_data, error);
+}
+
+/* Σ_ui c_ui (p_ui - x_uᵀy_i)² + λ(‖X‖² + ‖Y‖²), with the sum over every cell taken as
+ * tr(XᵀX YᵀY) (all cells with c = 1, p = 0) plus corrections on the observed cells. Each
+ * rank adds its users' part of XᵀX and of the corrections; @gram_y is YᵀY, whole. */
+static gboolean
+weighted_loss (SdAls          *self,
+               SdInteractions *train,
+               const guint    *user_starts,
+               double         *gram_x,
+               const double   *gram_y,
+               GCancellable   *cancellable,
+               gboolean       *stop,
+               double         *loss,
+               GError        **error)
+{
+  guint k = self->k;
+  int rank = self->distributed ? self->exchange.rank : 0;
+  guint begin = user_starts[rank], end = user_starts[rank + 1];
   double all = 0, observed = 0, norms = 0;
 
-  cblas_dsyrk (CblasColMajor, CblasLower, CblasNoTrans, k, self->n_users, 1.0,
-               self->X, k, 0.0, gram_x, k);
-  cblas_dsyrk (CblasColMajor, CblasLower, CblasNoTrans, k, self->n_items, 1.0,
-               self->Y, k, 0.0, gram_y, k);
+  cblas_dsyrk (CblasColMajor, CblasLower, CblasNoTrans, k, end - begin, 1.0,
+               self->X + (gsize) begin * k, k, 0.0, gram_x, k);
 
-  for (guint a = 0; a < k; a++)
-    {
-      all += gram_x[a * k + a] * gram_y[a * k + a];
-      for (guint b = a + 1; b < k; b++)
-        all += 2.0 * gram_x[a * k + b] * gram_y[a * k + b];
-      norms += gram_x[a * k + a] + gram_y[a * k + a];
-    }
-
-  for (guint u = 0; u < train->n_users; u++)
+  for (guint u = begin; u < end; u++)
     {
       const double *x = self->X + (gsize) u * k;
 
@@ -493,7 +574,24 @@ weighted_loss (SdAls          *self,
         }
     }
 
-  return all + observed + self->reg * norms;
+  /* The corrections ride along after XᵀX, so one exchange sums both. */
+  gram_x[(gsize) k * k] = observed;
+  if (!exchange_sum (self, gram_x, (gsize) k * k + 1, cancellable, stop, error))
+    return FALSE;
+  if (*stop)
+    return set_cancelled (cancellable, error);
+  observed = gram_x[(gsize) k * k];
+
+  for (guint a = 0; a < k; a++)
+    {
+      all += gram_x[a * k + a] * gram_y[a * k + a];
+      for (guint b = a + 1; b < k; b++)
+        all += 2.0 * gram_x[a * k + b] * gram_y[a * k + b];
+      norms += gram_x[a * k + a] + gram_y[a * k + a];
+    }
+
+  *loss = all + observed + self->reg * norms;
+  return TRUE;
 }
 
 static void
@@ -524,8 +622,11 @@ sd_als_fit (SdRecommender      *model,
   guint old_users = self->n_users, old_items = self->n_items, old_k = self->k;
   guint k = (guint) self->factors;
   int old_blas_threads = openblas_get_num_threads ();
+  int n_parts = self->distributed ? self->exchange.n_ranks : 1;
+  g_autofree guint *user_starts = g_new (guint, n_parts + 1);
+  g_autofree guint *item_starts = g_new (guint, n_parts + 1);
   g_autoptr(GRand) rand = NULL;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, stop = FALSE;
 
   items = sd_interactions_transpose (train);
 
@@ -540,7 +641,10 @@ sd_als_fit (SdRecommender      *model,
   self->X = g_new (double, (gsize) self->n_users * k);
   self->Y = g_new (double, (gsize) self->n_items * k);
   gram = g_new0 (double, (gsize) k * k);
-  gram_x = g_new0 (double, (gsize) k * k);
+  gram_x = g_new0 (double, (gsize) k * k + 1);
+  /* The ranks' blocks; a local fit is the one block of everything. */
+  split_rows (train->indptr, 0, self->n_users, k, n_parts, user_starts);
+  split_rows (items->indptr, 0, self->n_items, k, n_parts, item_starts);
 
   rand = g_rand_new_with_seed (self->seed);
   for (gsize i = 0; i < (gsize) self->n_items * k; i++)
@@ -560,20 +664,14 @@ sd_als_fit (SdRecommender      *model,
 
       /* Items first, users last: the user factors then solve exactly against the final
        * item factors, which is what makes explain()'s split of a score exact. */
-      ok = solve_side (self, items->indptr, items->indices, items->values, items->n_users,
-                       self->Y, self->X, self->n_users, gram, cancellable,
-                       &self->stats.flops, &self->stats.blas_seconds)
-           && solve_side (self, train->indptr, train->indices, train->values, train->n_users,
-                          self->X, self->Y, self->n_items, gram, cancellable,
-                          &self->stats.flops, &self->stats.blas_seconds);
+      ok = half_step (self, items, item_starts, self->Y, user_starts, self->X, gram,
+                      cancellable, &stop, error)
+           && half_step (self, train, user_starts, self->X, item_starts, self->Y, gram,
+                         cancellable, &stop, error)
+           && weighted_loss (self, train, user_starts, gram_x, gram, cancellable, &stop,
+                             &loss, error);
       if (!ok)
-        {
-          g_cancellable_set_error_if_cancelled (cancellable, error);
-          if (error && *error == NULL)
-            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("ALS training was cancelled"));
-          break;
-        }
-      loss = weighted_loss (self, train, gram_x, gram);
+        break;
       self->stats.seconds += now_seconds () - start;
       self->stats.iterations++;
       ok = sd_recommender_report_epoch (model, context, it + 1, self->iterations, loss, error);
@@ -695,6 +793,16 @@ sd_als_explain (SdRecommender *model,
   if (reasons->len > max)
     g_ptr_array_set_size (reasons, max);
   return reasons;
+}
+
+static void
+sd_als_forget_user (SdRecommender *model,
+                    guint          user)
+{
+  SdAls *self = SD_ALS (model);
+
+  if (self->X && user < self->n_users)
+    memset (self->X + (gsize) user * self->k, 0, self->k * sizeof (double));
 }
 
 static GBytes *
@@ -829,6 +937,7 @@ sd_als_class_init (SdAlsClass *klass)
   model_class->score = sd_als_score;
   model_class->explain = sd_als_explain;
   model_class->save = sd_als_save;
+  model_class->forget_user = sd_als_forget_user;
   model_class->load = sd_als_load;
 
   properties[PROP_FACTORS] =
@@ -916,4 +1025,17 @@ sd_als_get_stats (SdAls      *self,
   g_return_if_fail (SD_IS_ALS (self));
 
   *stats = self->stats;
+}
+
+void
+sd_als_set_exchange (SdAls               *self,
+                     const SdAlsExchange *exchange)
+{
+  g_return_if_fail (SD_IS_ALS (self));
+  g_return_if_fail (exchange == NULL || (exchange->n_ranks >= 1 && exchange->rank >= 0
+                                         && exchange->rank < exchange->n_ranks));
+
+  self->distributed = exchange != NULL;
+  if (exchange)
+    self->exchange = *exchange;
 }

@@ -468,6 +468,16 @@ variant_to_floats (GVariant *variant,
   return values;
 }
 
+static void
+sd_bpr_forget_user (SdRecommender *model,
+                    guint          user)
+{
+  SdBpr *self = SD_BPR (model);
+
+  if (self->P && user < self->n_users)
+    memset (self->P + (gsize) user * self->k, 0, self->k * sizeof (float));
+}
+
 static GBytes *
 sd_bpr_save (SdRecommender *model)
 {
@@ -603,6 +613,7 @@ sd_bpr_class_init (SdBprClass *klass)
   model_class->score = sd_bpr_score;
   model_class->explain = sd_bpr_explain;
   model_class->save = sd_bpr_save;
+  model_class->forget_user = sd_bpr_forget_user;
   model_class->load = sd_bpr_load;
 
   /* Defaults chosen on the demo shop's validation split (SD_TUNE=1 test-bpr -p

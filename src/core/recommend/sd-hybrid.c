@@ -474,6 +474,20 @@ sd_hybrid_explain (SdRecommender *model,
   return reasons;
 }
 
+static void
+sd_hybrid_forget_user (SdRecommender *model,
+                       guint          user)
+{
+  SdHybrid *self = SD_HYBRID (model);
+
+  for (guint i = 0; self->members && i < self->members->len; i++)
+    sd_recommender_forget_user (g_array_index (self->members, Member, i).model, user);
+  if (self->popularity)
+    sd_recommender_forget_user (self->popularity, user);
+  if (self->content)
+    sd_recommender_forget_user (self->content, user);
+}
+
 static GBytes *
 sd_hybrid_save (SdRecommender *model)
 {
@@ -644,6 +658,7 @@ sd_hybrid_class_init (SdHybridClass *klass)
   model_class->score = sd_hybrid_score;
   model_class->explain = sd_hybrid_explain;
   model_class->save = sd_hybrid_save;
+  model_class->forget_user = sd_hybrid_forget_user;
   model_class->load = sd_hybrid_load;
 
   properties[PROP_WEIGHTS] =

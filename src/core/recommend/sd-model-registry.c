@@ -180,11 +180,13 @@ info_from_row (sqlite3_stmt *stmt)
   info->label = label && *label ? g_strdup (label)
                                 : g_strdup_printf ("%s #%" G_GINT64_FORMAT, info->algorithm, info->id);
   info->note = note && *note ? g_strdup (note) : NULL;
+  info->needs_retraining = sqlite3_column_int (stmt, 9) != 0;
   return info;
 }
 
 #define MODEL_COLUMNS \
-  "SELECT m.id, m.kind, m.name, m.params, m.metrics, m.run_id, m.created_at, l.label, l.note" \
+  "SELECT m.id, m.kind, m.name, m.params, m.metrics, m.run_id, m.created_at, l.label, l.note," \
+  " EXISTS (SELECT 1 FROM model_retraining r WHERE r.model_id = m.id)" \
   " FROM models m LEFT JOIN run_labels l ON l.run_id = m.run_id"
 
 static gboolean

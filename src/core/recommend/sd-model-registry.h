@@ -51,6 +51,7 @@ typedef struct {
   char   *params;        /* JSON object text, or NULL */
   char   *metrics;       /* JSON object text, or NULL */
   guint   live_mask;     /* bit (1 << SdModelPurpose) for each purpose it is live for */
+  gboolean needs_retraining; /* it learnt from a customer since forgotten */
 } SdModelInfo;
 
 void         sd_model_info_free  (SdModelInfo *info);

@@ -837,6 +837,81 @@ sd_recommender_save (SdRecommender *self)
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+gboolean
+sd_recommender_forget_user (SdRecommender *self,
+                            guint          user)
+{
+  SdRecommenderClass *klass = SD_RECOMMENDER_GET_CLASS (self);
+
+  if (klass->forget_user == NULL)
+    return FALSE;
+  klass->forget_user (self, user);
+  return TRUE;
+}
+
+gboolean
+sd_recommender_blob_shape (GBytes *blob,
+                           guint  *n_users,
+                           guint  *n_items)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (blob, &size), *p = data, *end = data + size;
+  guint32 version, len, users, items;
+
+  if (size < 8 || memcmp (p, BLOB_MAGIC, 4) != 0)
+    return FALSE;
+  p += 4;
+  for (int field = 0; field < 2; field++)
+    {
+      if (field == 0 && !get_u32 (&p, end, &version))
+        return FALSE;
+      if (!get_u32 (&p, end, &len) || (gsize) (end - p) < len)
+        return FALSE;
+      p += len;
+    }
+  /* the name and the parameters skipped, as above: version, then two strings */
+  if (!get_u32 (&p, end, &users) || !get_u32 (&p, end, &items))
+    return FALSE;
+  *n_users = users;
+  *n_items = items;
+  return TRUE;
+}
+
+GBytes *
+sd_recommender_blob_forget_user (GBytes    *blob,
+                                 guint      user,
+                                 gboolean  *changed,
+                                 GError   **error)
+{
+  SdInteractionsBuilder *builder;
+  g_autoptr(SdInteractions) shape = NULL;
+  g_autoptr(SdRecommender) model = NULL;
+  guint n_users, n_items;
+
+  *changed = FALSE;
+  if (!sd_recommender_blob_shape (blob, &n_users, &n_items))
+    {
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
+                           _("The saved model is damaged or not a Shopdesk model"));
+      return NULL;
+    }
+  if (user >= n_users)
+    return g_bytes_ref (blob);
+  /* An empty matrix of the blob's shape: loading checks only the shape. */
+  builder = sd_interactions_builder_new ();
+  for (guint u = 0; u < n_users; u++)
+    sd_interactions_builder_add_user (builder, u);
+  for (guint i = 0; i < n_items; i++)
+    sd_interactions_builder_add_item (builder, i);
+  shape = sd_interactions_builder_build (builder);
+  if (!(model = sd_recommender_load (blob, shape, error)))
+    return NULL;
+  if (!sd_recommender_forget_user (model, user))
+    return g_bytes_ref (blob);
+  *changed = TRUE;
+  return sd_recommender_save (model);
+}
+
 SdRecommender *
 sd_recommender_load (GBytes          *blob,
                      SdInteractions  *train,

@@ -94,8 +94,14 @@ struct _SdRecommenderClass
   gboolean   (*load)    (SdRecommender      *self,
                          GBytes             *state,
                          GError            **error);
+  /* Removes what the model keeps of dense user @user alone (a factor row, a neighbour
+   * list), so a forgotten customer leaves no row in the saved state; NULL for models whose
+   * state is per item only. What the user taught the shared parameters stays until the
+   * model is trained again. */
+  void       (*forget_user) (SdRecommender  *self,
+                             guint           user);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 /* The models by name ("popularity", "itemknn", "userknn", "content", "als", "bpr",
@@ -160,6 +166,21 @@ GArray         *sd_recommender_similar_by_holders (SdRecommender *self,
                                                    guint          item,
                                                    guint          n,
                                                    guint          max_users);
+
+/* Drops dense user @user's own rows from the model's state (see forget_user); FALSE when
+ * the model keeps nothing per user. */
+gboolean        sd_recommender_forget_user  (SdRecommender      *self,
+                                             guint               user);
+/* The matrix shape a saved blob belongs to. FALSE when it is not a Shopdesk model. */
+gboolean        sd_recommender_blob_shape   (GBytes             *blob,
+                                             guint              *n_users,
+                                             guint              *n_items);
+/* The same blob with dense user @user's rows dropped (sd_recommender_forget_user), loaded
+ * against a matrix of the blob's own shape; *@changed says whether the model kept any. */
+GBytes         *sd_recommender_blob_forget_user (GBytes         *blob,
+                                             guint               user,
+                                             gboolean           *changed,
+                                             GError            **error);
 
 /* Parameters and learned state in one blob (for the `models` table), and back. */
 GBytes         *sd_recommender_save         (SdRecommender      *self);

@@ -239,6 +239,33 @@ sd_user_knn_neighbours (SdUserKnn *self,
   return out;
 }
 
+/* The user's own neighbours go, and they leave every other user's list. */
+static void
+sd_user_knn_forget_user (SdRecommender *model,
+                         guint          user)
+{
+  SdUserKnn *self = SD_USER_KNN (model);
+  gsize w = 0, start;
+
+  if (self->nbr_ptr == NULL || user >= self->n_users)
+    return;
+  for (guint u = 0; u < self->n_users; u++)
+    {
+      start = self->nbr_ptr[u];
+      self->nbr_ptr[u] = w;
+      if (u == user)
+        continue;
+      for (gsize p = start; p < self->nbr_ptr[u + 1]; p++)
+        if (self->nbr_idx[p] != user)
+          {
+            self->nbr_idx[w] = self->nbr_idx[p];
+            self->nbr_sim[w] = self->nbr_sim[p];
+            w++;
+          }
+    }
+  self->nbr_ptr[self->n_users] = w;
+}
+
 /* State: n_users + 1 offsets (u64), then nnz neighbour indices (u32) and similarities (f32). */
 static GBytes *
 sd_user_knn_save (SdRecommender *model)
@@ -357,6 +384,7 @@ sd_user_knn_class_init (SdUserKnnClass *klass)
   rec_class->score = sd_user_knn_score;
   rec_class->explain = sd_user_knn_explain;
   rec_class->save = sd_user_knn_save;
+  rec_class->forget_user = sd_user_knn_forget_user;
   rec_class->load = sd_user_knn_load;
 
   properties[PROP_K] =

@@ -114,7 +114,7 @@ row_customers (SdImportContext  *ctx,
   c.email = sd_import_field_or_null (ctx, s->email);
   c.country = sd_import_field_or_null (ctx, s->country);
   c.segment = sd_import_field_or_null (ctx, s->segment);
-  return sd_import_customer_full (ctx, &c, error) > 0;
+  return sd_import_customer_full (ctx, &c, error) >= 0;
 }
 
 /* products */

@@ -84,7 +84,8 @@ struct _SdImportContext
   char                    **header_lower;  /* lower-cased, for matching */
   guint                     n_header;
 
-  GHashTable               *customers;     /* external id → gint64 * rowid */
+  GHashTable               *customers;     /* external id → gint64 * rowid (0: forgotten) */
+  int                       has_erasures;  /* whether the shop has tombstones: -1 not asked yet */
   GHashTable               *products;      /* external id → gint64 * rowid */
   GHashTable               *orders;        /* external id → SdImportOrder * */
   gint64                    last_order_before;  /* orders above this id are new */
@@ -176,7 +177,10 @@ typedef struct {
   gint64      created_at;     /* 0: leave as is */
 } SdImportCustomer;
 
-/* Inserts or updates every field given (NULL fields keep what is stored). */
+/* Inserts or updates every field given (NULL fields keep what is stored). A customer
+ * forgotten in the shop (sd-erasure.h) is not written: 0, counted as
+ * “forgotten-customers-skipped”; their orders are kept without a customer and their events
+ * are skipped. */
 gint64       sd_import_customer_full (SdImportContext  *ctx,
                                       const SdImportCustomer *customer,
                                       GError          **error);

@@ -107,7 +107,7 @@ row (SdImportContext  *ctx,
   c.email = lower;
   c.country = sd_import_field_or_null (ctx, s->country);
   c.segment = segment;
-  return sd_import_customer_full (ctx, &c, error) > 0;
+  return sd_import_customer_full (ctx, &c, error) >= 0;
 }
 
 const SdImportFormatInfo sd_import_shopify_customers = {

@@ -328,7 +328,7 @@ row_customers (SdImportContext  *ctx,
   c.name = *name ? name : NULL;
   c.email = lower;
   c.country = sd_import_field_or_null (ctx, s->country);
-  return sd_import_customer_full (ctx, &c, error) > 0;
+  return sd_import_customer_full (ctx, &c, error) >= 0;
 }
 
 const SdImportFormatInfo sd_import_woocommerce_customers = {

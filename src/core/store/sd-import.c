@@ -10,12 +10,13 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <errno.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 
+#include "sd-erasure.h"
 #include "sd-error.h"
 #include "sd-html-text.h"
 #include "sd-import-private.h"
+#include "sd-random.h"
 #include "sd-product-kind.h"
 
 #define PROGRESS_EVERY  4096      /* rows between progress reports and cancel checks */
@@ -715,38 +716,6 @@ static void bind_text_or_null (SdStmt *stmt, int index, const char *value);
 #define IDENTITY_MODE_SETTING "identities"
 #define IDENTITY_KEY_BYTES    32
 
-static gboolean
-random_bytes (guchar  *out,
-              gsize    len,
-              GError **error)
-{
-  gsize got = 0;
-
-  while (got < len)
-    {
-      ssize_t n = getrandom (out + got, len - got, 0);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        break;
-      got += n;
-    }
-  if (got < len)
-    {
-      g_autoptr(GFile) urandom = g_file_new_for_path ("/dev/urandom");
-      g_autoptr(GFileInputStream) in = g_file_read (urandom, NULL, error);
-      gsize read = 0;
-
-      if (in == NULL ||
-          !g_input_stream_read_all (G_INPUT_STREAM (in), out, len, &read, NULL, error) || read < len)
-        {
-          g_prefix_error (error, _("Could not make a key to hash identities with: "));
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 /* The shop's key, made on first use (inside the import's transaction). */
 static gboolean
 identity_key_load (SdImportContext  *ctx,
@@ -762,8 +731,9 @@ identity_key_load (SdImportContext  *ctx,
     {
       GString *fresh = g_string_new (NULL);
 
-      if (!random_bytes (key, sizeof key, error))
+      if (!sd_secure_random (key, sizeof key, error))
         {
+          g_prefix_error (error, _("Could not make a key to hash identities with: "));
           g_string_free (fresh, TRUE);
           return FALSE;
         }
@@ -1172,12 +1142,25 @@ sd_import_customer_full (SdImportContext         *ctx,
                       "  segment = coalesce (excluded.segment, segment),"
                       "  created_at = coalesce (excluded.created_at, created_at)"
                       " RETURNING id", error);
-  g_autofree char *name = sd_import_identity (ctx, c->name);
-  g_autofree char *email = sd_import_identity (ctx, c->email);
+  g_autofree char *name = NULL;
+  g_autofree char *email = NULL;
   gint64 id;
 
   if (stmt == NULL)
     return -1;
+  if (ctx->has_erasures < 0)
+    ctx->has_erasures = sd_erasure_count (ctx->store) > 0;
+  if (ctx->has_erasures && sd_erasure_is_forgotten (ctx->store, c->external_id))
+    {
+      if (!g_hash_table_contains (ctx->customers, c->external_id))
+        {
+          sd_import_count (ctx, "forgotten-customers-skipped");
+          remember_id (ctx->customers, c->external_id, 0);
+        }
+      return 0;
+    }
+  name = sd_import_identity (ctx, c->name);
+  email = sd_import_identity (ctx, c->email);
   sqlite3_bind_text (stmt, 1, c->external_id, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 2, name);
   bind_text_or_null (stmt, 3, email);
@@ -1524,6 +1507,11 @@ sd_import_event (SdImportContext  *ctx,
   g_autoptr(SdStmt) stmt = NULL;
   gboolean add = FALSE;
 
+  if (customer_id == 0)
+    {
+      sd_import_count (ctx, "events-of-forgotten-customers-skipped");
+      return TRUE;
+    }
   /* The first write of a key in this import sets the quantity, later ones add to it:
    * two lines of one basket stay one event, and importing the file again gives the
    * same numbers instead of doubling them. */
@@ -2048,6 +2036,7 @@ sd_import_file (SdStore               *store,
   ctx.store = store;
   ctx.path = path;
   ctx.name = strcmp (path, "-") == 0 ? g_strdup (_("standard input")) : g_path_get_basename (path);
+  ctx.has_erasures = -1;
   ctx.customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

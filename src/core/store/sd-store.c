@@ -283,6 +283,25 @@ static const char *const migrations[] = {
   "  UNIQUE (order_id, code)"
   ");"
   "CREATE INDEX IF NOT EXISTS coupon_uses_code ON coupon_uses (code);",
+  /* → privacy (issue 18): erasure tombstones (an HMAC of a forgotten customer's external id
+   * under the shop's erasure key, so importers and syncs can refuse them without keeping the
+   * id), an audit log that holds no personal data, and the stored models that learnt from a
+   * forgotten customer and should be trained again */
+  "CREATE TABLE IF NOT EXISTS erasures ("
+  "  tombstone TEXT PRIMARY KEY,"
+  "  at INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS audit_log ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  detail TEXT"                       /* JSON: counts only, never who */
+  ");"
+  "CREATE TABLE IF NOT EXISTS model_retraining ("
+  "  model_id INTEGER PRIMARY KEY REFERENCES models (id) ON DELETE CASCADE,"
+  "  reason TEXT NOT NULL,"
+  "  since INTEGER NOT NULL"
+  ");",
   /* → summary tables (sd-summary.h): counts kept by triggers, figures per day, product and
    * customer folded in at each commit. The counts are taken here; the figures are built
    * by the first sd_summary_ensure(), in a job, from the days noted dirty here. */

@@ -17,6 +17,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "sd-erasure.h"
 #include "sd-error.h"
 #include "sd-import-private.h"
 #include "sd-product-kind.h"
@@ -170,6 +171,7 @@ typedef struct {
   GHashTable         *touched;     /* gint64 * rowid of orders whose lines changed */
   GHashTable         *order_ids;   /* external id → gint64 * rowid, orders looked up */
   GHashTable         *new_orders;  /* gint64 * rowid of orders this sync inserted */
+  gboolean            forgotten_row; /* the row just rejected is a forgotten customer: its key is not kept */
   /* Tables that were empty when the sync began: a key not in the caches is not there. */
   gboolean            no_customers, no_products, no_orders;
   const char         *table;       /* sync_rows.tbl of the stream being read */
@@ -598,7 +600,8 @@ write_customer (Row     *row,
 
   if (sd_sync_customer_is_forgotten (sync->store, row->key))
     {
-      reject (sync, SD_SYNC_CUSTOMERS, row->key, _("forgotten in Shopdesk: not brought back"));
+      reject (sync, SD_SYNC_CUSTOMERS, NULL, _("forgotten in Shopdesk: not brought back"));
+      sync->forgotten_row = TRUE;
       return 0;
     }
   if (!get_time (row, "created_at", FALSE, &created))
@@ -1096,6 +1099,12 @@ read_rows (Sync          *sync,
       if (id > 0)
         continue;
     rejected:
+      /* Remembering a forgotten customer's row would keep their id in the shop. */
+      if (sync->forgotten_row)
+        {
+          sync->forgotten_row = FALSE;
+          continue;
+        }
       if (!remember_row (sync, sync->table, key, REJECTED, whole, error))
         return FALSE;
     next:
@@ -1505,10 +1514,7 @@ gboolean
 sd_sync_customer_is_forgotten (SdStore    *store,
                                const char *external_id)
 {
-  /* HOOK for issue 18's erasure tombstones (an HMAC of the external id, checked here). */
-  (void) store;
-  (void) external_id;
-  return FALSE;
+  return sd_erasure_is_forgotten (store, external_id);
 }
 
 static const SecretSchema *
