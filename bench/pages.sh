@@ -37,7 +37,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 small="$work/small.sqlite"
-"$cli" --db "$small" demo --size small >/dev/null
+"$cli" --db "$small" demo --size small >/dev/null 2>&1
 if [ -n "${LARGE_COPY:-}" ]; then
   big=$LARGE_COPY
 else
