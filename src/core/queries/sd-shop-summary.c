@@ -278,21 +278,6 @@ load_top_products (SdStore        *store,
 
 /* ---- The rest -------------------------------------------------------------------- */
 
-static gboolean
-count (SdStore     *store,
-       const char  *sql,
-       gint64      *out,
-       GError     **error)
-{
-  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sd_store_fail (store, _("Could not count"), error);
-  *out = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
 
 char *
 sd_shop_currency (SdStore *store)
@@ -516,6 +501,20 @@ bucket_of (SdShopSummary *summary,
   return first[lo].start == start ? &first[lo] : NULL;
 }
 
+/* Every bucket of the series, empty, and the shop's currency's figures, which are always
+ * there even when nothing sold in it: returned, NULL without one. */
+static SdCurrencyFigures *
+start_figures (SdShopSummary *summary)
+{
+  for (gint64 t = sd_time_bucket_floor (summary->bucket, summary->shown_from); t < summary->shown_to;
+       t = sd_time_bucket_next (summary->bucket, t))
+    {
+      SdShopBucket bucket = { t, 0, 0 };
+      g_array_append_val (summary->series, bucket);
+    }
+  return summary->currency ? currency_figures (summary, summary->currency) : NULL;
+}
+
 /* Each currency's figures in the range and the period before, and the range's series in
  * the shop's currency, from one pass over their orders: SQLite sums each order's lines as
  * SD_SQL_LINE_COUNTS says and tells whether it is counted (a sale with a positive
@@ -551,16 +550,7 @@ load_figures_base (SdStore        *store,
   bind_period (stmt, summary->has_previous ? summary->previous_from : summary->from, summary->to,
                summary->currency);
 
-  for (gint64 t = sd_time_bucket_floor (summary->bucket, summary->shown_from); t < summary->shown_to;
-       t = sd_time_bucket_next (summary->bucket, t))
-    {
-      SdShopBucket bucket = { t, 0, 0 };
-      g_array_append_val (summary->series, bucket);
-    }
-
-  /* The shop's currency always has its figures, even when nothing sold in it. */
-  if (summary->currency)
-    main = currency_figures (summary, summary->currency);
+  main = start_figures (summary);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *code = (const char *) sqlite3_column_text (stmt, 0);
@@ -675,14 +665,7 @@ load_figures_summaries (SdStore        *store,
   sqlite3_bind_int64 (stmt, 1, summary->has_previous ? summary->previous_from : summary->from);
   sqlite3_bind_int64 (stmt, 2, summary->to);
 
-  for (gint64 t = sd_time_bucket_floor (summary->bucket, summary->shown_from); t < summary->shown_to;
-       t = sd_time_bucket_next (summary->bucket, t))
-    {
-      SdShopBucket bucket = { t, 0, 0 };
-      g_array_append_val (summary->series, bucket);
-    }
-  if (summary->currency)
-    main = currency_figures (summary, summary->currency);
+  main = start_figures (summary);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *code = (const char *) sqlite3_column_text (stmt, 0);
@@ -855,8 +838,8 @@ sd_shop_summary_load_from (SdStore          *store,
     return NULL;
 
   if (!(from_summaries ? sd_summary_count_countries (store, &summary->countries, error)
-                       : count (store, "SELECT count(DISTINCT country) FROM customers", &summary->countries, error)) ||
-      !count (store, "SELECT count(DISTINCT category) FROM products", &summary->categories, error))
+                       : sd_store_count (store, "SELECT count(DISTINCT country) FROM customers", &summary->countries, error)) ||
+      !sd_store_count (store, "SELECT count(DISTINCT category) FROM products", &summary->categories, error))
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;

@@ -1220,6 +1220,22 @@ sd_store_get_db (SdStore *self)
 }
 
 gboolean
+sd_store_count (SdStore     *self,
+                const char  *sql,
+                gint64      *out,
+                GError     **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return sd_store_fail (self, _("Could not count rows"), error);
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
 sd_store_get_stats (SdStore       *self,
                     SdStoreStats  *stats,
                     GError       **error)

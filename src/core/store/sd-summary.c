@@ -196,21 +196,6 @@ sd_summary_ensure (SdStore       *store,
   return TRUE;
 }
 
-static gboolean
-count_into (SdStore     *store,
-            const char  *sql,
-            gint64      *out,
-            GError     **error)
-{
-  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sd_store_fail (store, _("Could not count rows"), error);
-  *out = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
 
 static gboolean
 stats_from_summaries (SdStore       *store,
@@ -260,17 +245,17 @@ stats_from_base (SdStore       *store,
   g_autoptr(SdStmt) kinds = NULL;
   int rc;
 
-  if (!count_into (store, "SELECT count(*) FROM customers", &stats->customers, error) ||
-      !count_into (store, "SELECT count(*) FROM products", &stats->products, error) ||
-      !count_into (store, "SELECT count(*) FROM orders", &stats->orders, error) ||
-      !count_into (store, "SELECT count(*) FROM order_lines", &stats->order_lines, error) ||
-      !count_into (store,
+  if (!sd_store_count (store, "SELECT count(*) FROM customers", &stats->customers, error) ||
+      !sd_store_count (store, "SELECT count(*) FROM products", &stats->products, error) ||
+      !sd_store_count (store, "SELECT count(*) FROM orders", &stats->orders, error) ||
+      !sd_store_count (store, "SELECT count(*) FROM order_lines", &stats->order_lines, error) ||
+      !sd_store_count (store,
                    "SELECT coalesce(sum(" SD_SQL_LINE_REVENUE ("l") "), 0)"
                    " FROM order_lines l JOIN orders o ON o.id = l.order_id"
                    " LEFT JOIN products p ON p.id = l.product_id"
                    " WHERE " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p"),
                    &stats->revenue_cents, error) ||
-      !count_into (store,
+      !sd_store_count (store,
                    "SELECT count(*) FROM orders o WHERE " SD_SQL_ORDER_IS_SALE ("o")
                    " AND EXISTS (SELECT 1 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
                    "             WHERE l.order_id = o.id AND l.quantity > 0"
@@ -311,7 +296,7 @@ sd_summary_count_countries (SdStore  *store,
                             gint64   *countries,
                             GError  **error)
 {
-  return count_into (store,
+  return sd_store_count (store,
                      "SELECT count(DISTINCT country) FROM summary_customer_groups WHERE has_country AND n > 0",
                      countries, error);
 }
