@@ -20,7 +20,7 @@
 #include "sd-window.h"
 
 static const char *const page_names[] = {
-  "overview", "data", "training", "recommendations", "customers", "coupons", "chatbot",
+  "overview", "data", "training", "recommendations", "customers", "fairness", "coupons", "chatbot",
 };
 
 static guint n_charts;

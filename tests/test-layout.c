@@ -20,7 +20,7 @@
 /* "recommendations:ID" is that page with a customer open (its fullest state). */
 static const char *const pages[] = {
   "overview", "data", "training", "recommendations", "recommendations:CUS-0000001",
-  "customers", "coupons", "chatbot",
+  "customers", "fairness", "coupons", "chatbot",
 };
 
 static const struct { int width, height; } sizes[] = { { 1024, 700 }, { 800, 600 } };

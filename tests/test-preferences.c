@@ -9,20 +9,7 @@
 #include "sd-llm-client.h"
 #include "sd-preferences-window.h"
 #include "sd-resources.h"
-
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (win))
-        return ADW_MESSAGE_DIALOG (win);
-    }
-  return NULL;
-}
+#include "ui-test-util.h"
 
 static void
 apply_url (GtkWidget  *prefs,
@@ -61,11 +48,11 @@ test_language_model (void)
   url = g_settings_get_string (settings, "llm-url");
   g_assert_cmpstr (url, ==, "http://192.168.1.20:11434/v1");
   g_assert_cmpstr (where (prefs), ==, "On your local network");
-  g_assert_null (find_message_dialog ());
+  g_assert_null (ui_test_find_message_dialog ());
 
   /* a remote one asks first; "Cancel" leaves everything as it was */
   apply_url (prefs, "https://llm.example.com/v1");
-  dialog = find_message_dialog ();
+  dialog = ui_test_find_message_dialog ();
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "cancel");
   g_clear_pointer (&url, g_free);
@@ -74,7 +61,7 @@ test_language_model (void)
 
   /* confirmed: used, and remembered as confirmed */
   apply_url (prefs, "https://llm.example.com/v1");
-  dialog = find_message_dialog ();
+  dialog = ui_test_find_message_dialog ();
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "send");
   g_clear_pointer (&url, g_free);

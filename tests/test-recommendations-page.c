@@ -23,6 +23,7 @@
 #include "sd-recommendations-page.h"
 #include "sd-train-job.h"
 #include "sd-window.h"
+#include "ui-test-util.h"
 
 static char *tmp_dir;
 static char *shop_path;
@@ -699,6 +700,47 @@ make_demo_shop (const char *path)
     }
 }
 
+static gboolean
+customer_exists (const char *customer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+
+  g_assert_no_error (error);
+  return sd_store_find_customer (store, customer, NULL) > 0;
+}
+
+/* Forget Customer asks first, naming what goes; Cancel changes nothing, Forget runs the
+ * job and the page leaves the customer. Last: it changes the shop. */
+static void
+test_forget (void)
+{
+  SdRecommendationsPage *p = page ();
+  g_autofree char *customer = busiest_buyer ();
+  AdwMessageDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", customer));
+  wait_for_view ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (p), "recommendations.forget-customer", NULL));
+  WAIT_UNTIL ((dialog = ui_test_find_message_dialog ()) != NULL, 10);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), customer));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "orders"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  save_screenshot (GTK_WIDGET (dialog), "recommendations-forget");
+  /* as a click does: the response, then the dialog closes */
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (100);
+  g_assert_true (customer_exists (customer));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (p), "recommendations.forget-customer", NULL));
+  WAIT_UNTIL ((dialog = ui_test_find_message_dialog ()) != NULL, 10);
+  adw_message_dialog_response (dialog, "forget");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (!customer_exists (customer), 60);
+  WAIT_UNTIL (sd_recommendations_page_get_customer_id (p) < 0, 10);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -740,6 +782,7 @@ main (int    argc,
   g_test_add_func ("/recommendations-page/dark", test_dark);
   g_test_add_func ("/recommendations-page/live-model", test_live_model);
   g_test_add_func ("/recommendations-page/follows-coupons", test_follows_coupons);
+  g_test_add_func ("/recommendations-page/forget", test_forget);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

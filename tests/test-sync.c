@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "empty-shop.h"
+#include "sd-customer-privacy.h"
 #include "sd-sync.h"
 #include "summary-check.h"
 
@@ -362,6 +363,76 @@ test_postgres (EmptyShop     *f,
   g_assert_cmpstr (status, ==, "deleted");
 
   assert_idempotent (f, uri, g_getenv ("SD_TEST_PG_PASSWORD"));
+  PQfinish (conn);
+}
+
+/* Whether @text is anywhere in the shop file or its WAL. */
+static gboolean
+shop_file_holds (EmptyShop  *f,
+                 const char *text)
+{
+  const char *suffixes[] = { "", "-wal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (f->path, suffixes[i], NULL);
+      g_autofree char *data = NULL;
+      gsize size = 0;
+
+      if (g_file_get_contents (path, &data, &size, NULL) && memmem (data, size, text, strlen (text)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A customer forgotten in Shopdesk stays forgotten: the source changes them and their orders
+ * and events, and the next sync rejects them, keeps their orders without them and leaves no
+ * byte of their id or e-mail in the shop. */
+static void
+test_postgres_forgotten (EmptyShop     *f,
+                         gconstpointer  data)
+{
+  g_autoptr(SdSyncReport) first = NULL, second = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+  SdErasureReport erased;
+  PGconn *admin, *conn;
+  gint64 id, customers;
+
+  if (servers_missing ())
+    return;
+  admin = pg_connect ("postgres");
+  pg_run (admin, "DROP DATABASE IF EXISTS shop_forget");
+  pg_run (admin, "CREATE DATABASE shop_forget");
+  PQfinish (admin);
+  conn = pg_connect ("shop_forget");
+  pg_run (conn, pg_schema);
+  pg_fill (conn);
+  uri = pg_uri ("shop_forget", "shopdesk");
+
+  first = sync_from (f, uri, g_getenv ("SD_TEST_PG_PASSWORD"));
+  customers = empty_shop_int (f, "SELECT count(*) FROM customers");
+  id = empty_shop_int (f, "SELECT id FROM customers WHERE external_id = 'C005'");
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id"
+                                      " WHERE c.external_id = 'C005'"), >, 0);
+  g_assert_true (sd_customer_forget (f->store, id, NULL, NULL, &erased, &error));
+  g_assert_no_error (error);
+  g_assert_true (erased.vacuumed);
+  g_assert_cmpint (erased.sync_rows, ==, 1);
+
+  /* The source touches them: a new name, a new order, a new event. */
+  pg_run (conn, "UPDATE shop.customers SET name = 'Still Here', updated = now() WHERE id = 'C005';"
+                "INSERT INTO shop.lines VALUES ('O9005', 1, now(), 'P020', 1, 5.00, 'C005', 'paid', 'EUR', 'DE', now());"
+                "INSERT INTO shop.events VALUES (9005, 'C005', 'P020', 'view', now(), NULL, NULL, 1900000000);");
+  second = sync_from (f, uri, g_getenv ("SD_TEST_PG_PASSWORD"));
+  g_assert_cmpuint (second->tables[SD_SYNC_CUSTOMERS].rejected, >=, 1);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM customers WHERE external_id = 'C005' OR name = 'Still Here'"), ==, 0);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM customers"), ==, customers);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM orders WHERE external_id = 'O9005' AND customer_id IS NULL"), ==, 1);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM sync_rows WHERE key = 'C005'"), ==, 0);
+  g_assert_true (sd_store_exec (f->store, "PRAGMA wal_checkpoint(TRUNCATE)", &error));
+  g_assert_false (shop_file_holds (f, "c5@example.com"));
+  g_assert_false (shop_file_holds (f, "Still Here"));
   PQfinish (conn);
 }
 
@@ -873,6 +944,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/sync/postgres/generic", EmptyShop, NULL, empty_shop_set_up, test_postgres, empty_shop_tear_down);
+  g_test_add ("/sync/postgres/forgotten", EmptyShop, NULL, empty_shop_set_up, test_postgres_forgotten, empty_shop_tear_down);
   g_test_add ("/sync/postgres/bad-input", EmptyShop, NULL, empty_shop_set_up, test_postgres_bad_input, empty_shop_tear_down);
   g_test_add ("/sync/postgres/cancel-and-cli", EmptyShop, NULL, empty_shop_set_up, test_cancel_and_cli, empty_shop_tear_down);
   g_test_add ("/sync/mariadb/woocommerce", EmptyShop, NULL, empty_shop_set_up, test_woocommerce, empty_shop_tear_down);

@@ -31,7 +31,7 @@
 #define N_IMPORT_INVOICES 20000
 
 static const char *const page_names[] = {
-  "overview", "data", "training", "recommendations", "customers", "coupons", "chatbot",
+  "overview", "data", "training", "recommendations", "customers", "fairness", "coupons", "chatbot",
 };
 
 static char *tmp_dir;

@@ -1,7 +1,7 @@
 /* ui-test-util.h — what the UI tests share: waiting on the main loop, screenshots */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 static gboolean
 ui_test_timeout_cb (gpointer user_data)
@@ -63,4 +63,19 @@ ui_test_save_screenshot (GtkWidget  *widget,
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+/* The message dialog open among the toplevels, or NULL. */
+static G_GNUC_UNUSED AdwMessageDialog *
+ui_test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (win))
+        return ADW_MESSAGE_DIALOG (win);
+    }
+  return NULL;
 }

@@ -31,7 +31,7 @@ shoot() {   # shoot NAME PAGE [ENV=VALUE…]
   convert "$out/$name.png" -strip -dither None -colors 256 "PNG8:$out/$name.png"
 }
 
-for page in overview data training recommendations customers coupons chatbot; do
+for page in overview data training recommendations customers fairness coupons chatbot; do
   shoot "$page" "$page"
 done
 # libadwaita 1.2 knows default, prefer-dark and prefer-light here.

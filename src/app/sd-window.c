@@ -10,6 +10,7 @@
 #include "sd-customers-page.h"
 #include "sd-data-page.h"
 #include "sd-demo.h"
+#include "sd-fairness-page.h"
 #include "sd-job-list.h"
 #include "sd-overview-page.h"
 #include "sd-page-host.h"
@@ -50,6 +51,9 @@ static const PageInfo pages[] = {
   { "customers", N_("Customers"), "shopdesk-customers-symbolic",
     N_("How customers resemble each other: a similarity heatmap and a map of taste."),
     sd_customers_page_get_type },
+  { "fairness", N_("Fairness"), "shopdesk-fairness-symbolic",
+    N_("Who the live model serves well and what it shows, and a re-ranking to fix it."),
+    sd_fairness_page_get_type },
   { "coupons", N_("Coupons"), "shopdesk-coupons-symbolic",
     N_("Coupon rules, who they reach and what they would cost, before they go live."),
     sd_coupons_page_get_type },

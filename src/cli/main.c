@@ -24,6 +24,7 @@ static const Command commands[] = {
   { "import", sd_cli_import, "Import a shop export (CSV, plain or .gz)" },
   { "demo", sd_cli_demo, "Make a demo shop (deterministic, English and Chinese)" },
   { "coupons", sd_cli_coupons, "Coupon rules: list, add, preview, apply" },
+  { "fairness", sd_cli_fairness, "Quality per customer group and exposure of items, before and after a re-ranking" },
   { "segments", sd_cli_segments, "Customer segments: profiles, names, audiences, RFM" },
   { "chat", sd_cli_chat, "Talk to the chatbot (stdin; --explain shows what it understood)" },
   { "chat-train", sd_cli_chat_train, "Train the intent classifier on a CSV or JSON data set" },

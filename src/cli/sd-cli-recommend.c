@@ -18,6 +18,7 @@
 #include "sd-item-knn.h"
 #include "sd-model-store.h"
 #include "sd-recommender.h"
+#include "sd-rerank.h"
 #include "sd-split.h"
 #include "sd-train-job.h"
 #include "sd-tune.h"
@@ -874,9 +875,15 @@ write_model_source (SdJsonWriter  *w,
                     gint64         model_id,
                     const char    *source)
 {
-  sd_json_writer_member_string (w, "model", sd_recommender_get_name (model));
+  sd_json_writer_member_string (w, "model", sd_recommender_get_base_name (model));
   sd_cli_json_member_id (w, "model_id", model_id);
   sd_json_writer_member_string (w, "source", source);
+  /* A re-ranking saved with the live model serves with it (shopdesk-cli fairness save). */
+  if (SD_IS_RERANKED (model))
+    {
+      g_autofree char *spec = sd_rerank_spec_to_string (sd_reranked_get_spec (SD_RERANKED (model)));
+      sd_json_writer_member_string (w, "rerank", spec);
+    }
 }
 
 /* FALSE when every item gets the same score: the model cannot tell items apart for

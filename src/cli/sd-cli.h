@@ -34,6 +34,7 @@ int      sd_cli_import  (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_demo    (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_coupons (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_segments (SdCliGlobal *global, int argc, char **argv);
+int      sd_cli_fairness (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_chat    (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_chat_train (SdCliGlobal *global, int argc, char **argv);
 int      sd_cli_chat_eval  (SdCliGlobal *global, int argc, char **argv);

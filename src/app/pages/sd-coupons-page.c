@@ -25,6 +25,7 @@
 #include "sd-customer-facts.h"
 #include "sd-error.h"
 #include "sd-format.h"
+#include "sd-interval-bar.h"
 #include "sd-job.h"
 #include "sd-page-host.h"
 
@@ -96,6 +97,9 @@ struct _SdCouponsPage
   GtkLabel        *actual_label;
   GPtrArray       *usage;         /* SdCouponUsage: how the shop's codes were really used */
   GtkListBox      *overlap_list;
+  GtkDropDown     *split_dropdown;
+  GtkGrid         *split_grid;
+  GArray          *split[2];        /* SdRuleSplitRow by country, by segment: the edited rule's */
   GtkListBox      *history_list;
 
   SdStore         *store;
@@ -564,6 +568,7 @@ typedef struct {
   SdCouponRule *saved;    /* may be NULL */
   SdRulePreview *edited_preview;
   SdRulePreview *saved_preview;
+  GArray        *split[2];
 } PreviewWork;
 
 static void
@@ -574,6 +579,8 @@ preview_work_free (PreviewWork *work)
   sd_coupon_rule_free (work->saved);
   sd_rule_preview_free (work->edited_preview);
   sd_rule_preview_free (work->saved_preview);
+  g_clear_pointer (&work->split[0], g_array_unref);
+  g_clear_pointer (&work->split[1], g_array_unref);
   g_free (work);
 }
 
@@ -588,6 +595,9 @@ preview_thread (GTask        *task,
 
   sd_coupon_engine_set_interest (engine, sd_interest_lookup, work->facts->interest, NULL);
   work->edited_preview = sd_coupon_engine_preview_rule (engine, work->edited);
+  /* Who it reaches, by country and by segment: does it favour or leave out a group? */
+  work->split[0] = sd_coupon_engine_split (engine, work->edited, work->edited_preview, SD_RULE_SPLIT_COUNTRY);
+  work->split[1] = sd_coupon_engine_split (engine, work->edited, work->edited_preview, SD_RULE_SPLIT_SEGMENT);
   if (work->saved && !g_cancellable_is_cancelled (cancellable))
     work->saved_preview = sd_coupon_engine_preview_rule (engine, work->saved);
   g_task_return_boolean (task, TRUE);
@@ -642,6 +652,82 @@ show_actual (SdCouponsPage      *self,
   text = g_strdup_printf (_("Actual use of code “%s”: %s customers reached, %s given, from %s to %s"),
                           u->code, customers, money, first, last);
   gtk_label_set_text (self->actual_label, text);
+}
+
+/* The groups a rule reaches: the biggest groups, each with the share of its customers the
+ * rule reaches (the bar; the line marks the share over all customers) and the value it
+ * gives them. */
+#define SPLIT_ROWS 8
+
+static void
+show_split (SdCouponsPage *self)
+{
+  guint by = gtk_drop_down_get_selected (self->split_dropdown);
+  GArray *rows = by < 2 ? self->split[by] : NULL;
+  GtkWidget *child;
+  guint total = 0, reached = 0;
+  double max = 0, overall;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->split_grid))))
+    gtk_grid_remove (self->split_grid, child);
+  if (!rows || rows->len == 0)
+    {
+      GtkWidget *none = gtk_label_new (_("No preview yet"));
+      gtk_widget_add_css_class (none, "dim-label");
+      gtk_grid_attach (self->split_grid, none, 0, 0, 1, 1);
+      return;
+    }
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const SdRuleSplitRow *row = &g_array_index (rows, SdRuleSplitRow, r);
+      total += row->customers;
+      reached += row->reached;
+      max = MAX (max, row->reach_rate);
+    }
+  overall = total ? (double) reached / total : 0;
+  for (guint r = 0; r < MIN (rows->len, SPLIT_ROWS); r++)
+    {
+      const SdRuleSplitRow *row = &g_array_index (rows, SdRuleSplitRow, r);
+      const char *name = *row->label ? row->label : _("None given");
+      g_autofree char *rate = g_strdup_printf (_("%.0f %%"), 100 * row->reach_rate);
+      g_autofree char *value = sd_format_money_short (row->value_cents, currency);
+      g_autofree char *count = sd_format_count (row->customers);
+      g_autofree char *reach = sd_format_count (row->reached);
+      /* TRANSLATORS: a group's line of a coupon rule's reach: "France: 12 of 40 customers, £35 expected" */
+      g_autofree char *tip = g_strdup_printf (_("%s: %s of %s customers, %s expected (%.0f %% of the rule’s value)"),
+                                              name, reach, count, value, 100 * row->value_share);
+      GtkWidget *label = gtk_label_new (name);
+      GtkWidget *bar = sd_interval_bar_new (row->reach_rate, NAN, NAN, overall, max > 0 ? max * 1.05 : 1.0);
+      GtkWidget *rate_label = gtk_label_new (rate);
+      GtkWidget *value_label = gtk_label_new (value);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 8);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
+      gtk_widget_set_hexpand (bar, TRUE);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_label_set_xalign (GTK_LABEL (rate_label), 1);
+      gtk_label_set_xalign (GTK_LABEL (value_label), 1);
+      gtk_widget_add_css_class (rate_label, "numeric");
+      gtk_widget_add_css_class (value_label, "numeric");
+      gtk_widget_add_css_class (value_label, "dim-label");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+      {
+        GtkWidget *cells[] = { label, bar, rate_label, value_label };
+        for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+          {
+            gtk_widget_set_tooltip_text (cells[c], tip);
+            gtk_grid_attach (self->split_grid, cells[c], (int) c, (int) r, 1, 1);
+          }
+      }
+    }
+}
+
+static void
+split_selected_cb (SdCouponsPage *self)
+{
+  show_split (self);
 }
 
 static void
@@ -716,6 +802,12 @@ show_preview (SdCouponsPage *self,
 
   g_clear_pointer (&self->edit_preview, sd_rule_preview_free);
   self->edit_preview = g_steal_pointer (&work->edited_preview);
+  for (guint b = 0; b < 2; b++)
+    {
+      g_clear_pointer (&self->split[b], g_array_unref);
+      self->split[b] = g_steal_pointer (&work->split[b]);
+    }
+  show_split (self);
 }
 
 /* A rule that cannot be previewed yet (a new one, or a condition without its value) shows
@@ -737,6 +829,9 @@ clear_preview (SdCouponsPage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No preview yet"));
   gtk_list_box_append (self->overlap_list, row);
   g_clear_pointer (&self->edit_preview, sd_rule_preview_free);
+  g_clear_pointer (&self->split[0], g_array_unref);
+  g_clear_pointer (&self->split[1], g_array_unref);
+  show_split (self);
 }
 
 static void
@@ -1659,6 +1754,8 @@ sd_coupons_page_finalize (GObject *object)
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->saved, sd_coupon_rule_free);
   g_clear_pointer (&self->edit_preview, sd_rule_preview_free);
+  g_clear_pointer (&self->split[0], g_array_unref);
+  g_clear_pointer (&self->split[1], g_array_unref);
 
   G_OBJECT_CLASS (sd_coupons_page_parent_class)->finalize (object);
 }
@@ -1750,6 +1847,8 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, budget_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, actual_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, overlap_list);
+  gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, split_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, split_grid);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, history_list);
   gtk_widget_class_bind_template_callback (widget_class, rule_selected_cb);
 
@@ -1770,6 +1869,7 @@ sd_coupons_page_init (SdCouponsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->reach = -1;
+  g_signal_connect_object (self->split_dropdown, "notify::selected", G_CALLBACK (split_selected_cb), self, G_CONNECT_SWAPPED);
 
   {
     GtkWidget *empty = gtk_label_new (_("Everyone qualifies. Add a condition to narrow it down — "

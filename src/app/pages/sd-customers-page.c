@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "sd-customers-page.h"
+#include "sd-dp-export.h"
 #include "sd-format.h"
 #include "sd-heatmap.h"
 #include "sd-rfm-grid.h"
@@ -1059,6 +1060,65 @@ sd_customers_page_set_property (GObject      *object,
     }
 }
 
+/* The segments as they are on show, handed to the worker: names and members. */
+typedef struct {
+  GPtrArray *names;     /* char * */
+  GPtrArray *members;   /* GArray * of customers.id */
+} PrivateSegments;
+
+static void
+private_segments_free (gpointer data)
+{
+  PrivateSegments *p = data;
+
+  g_ptr_array_unref (p->names);
+  g_ptr_array_unref (p->members);
+  g_free (p);
+}
+
+static SdDpReport *
+release_segments (SdStore            *store,
+                  const SdDpOptions  *options,
+                  gpointer            data,
+                  GError            **error)
+{
+  PrivateSegments *p = data;
+
+  return sd_dp_report_groups (store, options, (const char *const *) p->names->pdata,
+                              (GArray **) p->members->pdata, p->names->len, error);
+}
+
+static void
+export_private_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SdCustomersPage *self = SD_CUSTOMERS_PAGE (widget);
+  PrivateSegments *p;
+
+  if (self->store == NULL || self->segments == NULL)
+    {
+      sd_page_host_toast (widget, _("The segments are not computed yet"));
+      return;
+    }
+  p = g_new0 (PrivateSegments, 1);
+  p->names = g_ptr_array_new_with_free_func (g_free);
+  p->members = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint c = 0; c < self->segments->profiles->len; c++)
+    {
+      SdSegmentProfile *profile = g_ptr_array_index (self->segments->profiles, c);
+
+      /* Generated names come from what the members buy: only a name people gave goes out. */
+      g_ptr_array_add (p->names, profile->renamed ? g_strdup (profile->name)
+                                                  /* TRANSLATORS: a segment in a private export; %u is its number */
+                                                  : g_strdup_printf (_("Segment %u"), profile->id));
+      g_ptr_array_add (p->members, sd_segments_members (self->segments, profile->id));
+    }
+  /* TRANSLATORS: the suggested file name of segment profiles released with differential privacy */
+  sd_dp_export_start (widget, sd_store_get_path (self->store), _("segments-private.json"),
+                      release_segments, p, private_segments_free);
+}
+
 static void
 sd_customers_page_class_init (SdCustomersPageClass *klass)
 {
@@ -1102,6 +1162,7 @@ sd_customers_page_class_init (SdCustomersPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_action (widget_class, "customers.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "customers.export-private", NULL, export_private_action);
 }
 
 static void

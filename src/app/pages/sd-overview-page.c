@@ -16,6 +16,7 @@
 #include "sd-job-result.h"
 #include "sd-kpi-card.h"
 #include "sd-list-rows.h"
+#include "sd-dp-export.h"
 #include "sd-overview-page.h"
 #include "sd-product-window.h"
 #include "sd-shop-settings.h"
@@ -903,6 +904,29 @@ sd_overview_page_set_property (GObject      *object,
     }
 }
 
+static SdDpReport *
+release_shop (SdStore            *store,
+              const SdDpOptions  *options,
+              gpointer            data,
+              GError            **error)
+{
+  return sd_dp_report_shop (store, options, error);
+}
+
+static void
+export_private_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SdOverviewPage *self = SD_OVERVIEW_PAGE (widget);
+
+  if (self->store == NULL)
+    return;
+  /* TRANSLATORS: the suggested file name of the shop's figures released with differential privacy */
+  sd_dp_export_start (widget, sd_store_get_path (self->store), _("shop-figures-private.json"),
+                      release_shop, NULL, NULL);
+}
+
 static void
 sd_overview_page_class_init (SdOverviewPageClass *klass)
 {
@@ -947,6 +971,7 @@ sd_overview_page_class_init (SdOverviewPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, chart_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, range_selected_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_install_action (widget_class, "overview.export-private", NULL, export_private_action);
 }
 
 static void

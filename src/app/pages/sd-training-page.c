@@ -1975,12 +1975,15 @@ reload_live (SdTrainingPage *self)
         adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       }
       fresh = record ? sd_model_runs_new_orders (self->store, record, NULL) : -1;
-      if (fresh > 0)
+      if (fresh > 0 || (info->needs_retraining && record))
         {
           g_autofree char *count = sd_format_count (fresh);
-          /* TRANSLATORS: a badge on a live model: the shop's orders since it was trained */
-          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s new order since training",
-                                                                "%s new orders since training", (gulong) fresh), count);
+          g_autofree char *text = info->needs_retraining
+                                  /* TRANSLATORS: a badge on a live model that learnt from a customer since forgotten */
+                                  ? g_strdup (_("Learnt from a forgotten customer"))
+                                  /* TRANSLATORS: a badge on a live model: the shop's orders since it was trained */
+                                  : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s new order since training",
+                                                                  "%s new orders since training", (gulong) fresh), count);
           GtkWidget *badge = gtk_label_new (text);
           GtkWidget *retrain = gtk_button_new_with_mnemonic (_("Re_train"));
 

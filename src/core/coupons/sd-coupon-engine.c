@@ -754,6 +754,22 @@ window_days (SdCouponEngine     *engine,
   return DEFAULT_WINDOW_DAYS;
 }
 
+/* What the rule is expected to give customer @c on @basket within @days: the chance they
+ * order times the discount (and the shipping, when it is free). */
+static double
+expected_value (SdCouponEngine     *engine,
+                const SdCouponRule *rule,
+                guint               c,
+                double              days,
+                const SdCart       *basket)
+{
+  gboolean free_shipping = FALSE;
+  gint64 off = sd_coupon_engine_discount (engine, rule, basket, &free_shipping);
+
+  return sd_customer_facts_order_probability (engine->facts, c, days) *
+         (off + (free_shipping ? engine->facts->shipping_cents : 0));
+}
+
 /* Reach and cost of one compiled rule over all customers. */
 static void
 preview_one (SdCouponEngine     *engine,
@@ -780,12 +796,7 @@ preview_one (SdCouponEngine     *engine,
         continue;
       out->reached[c / 64] |= G_GUINT64_CONSTANT (1) << (c % 64);
       out->customers++;
-      {
-        gboolean free_shipping = FALSE;
-        gint64 off = sd_coupon_engine_discount (engine, rule, &basket, &free_shipping);
-        cost += sd_customer_facts_order_probability (facts, c, days) *
-                (off + (free_shipping ? facts->shipping_cents : 0));
-      }
+      cost += expected_value (engine, rule, c, days, &basket);
     }
 
   if (rule->budget_cents)
@@ -865,4 +876,74 @@ sd_rule_preview_diff (const SdRulePreview *saved,
       *gained += __builtin_popcountll (edited->reached[w] & ~saved->reached[w]);
       *lost += __builtin_popcountll (saved->reached[w] & ~edited->reached[w]);
     }
+}
+
+/* ---- who a rule reaches -------------------------------------------------------------------- */
+
+static int
+compare_split_rows (gconstpointer a,
+                    gconstpointer b)
+{
+  const SdRuleSplitRow *x = a, *y = b;
+
+  if (x->customers != y->customers)
+    return x->customers > y->customers ? -1 : 1;
+  return g_strcmp0 (x->label, y->label);
+}
+
+static void
+split_row_clear (gpointer data)
+{
+  g_free (((SdRuleSplitRow *) data)->label);
+}
+
+GArray *
+sd_coupon_engine_split (SdCouponEngine      *engine,
+                        const SdCouponRule  *rule,
+                        const SdRulePreview *preview,
+                        SdRuleSplitBy        by)
+{
+  SdCustomerFacts *facts = engine->facts;
+  GPtrArray *names = by == SD_RULE_SPLIT_COUNTRY ? facts->countries : facts->segments;
+  guint n_groups = names->len + 1;   /* the last: customers without one */
+  g_autofree guint *customers = g_new0 (guint, n_groups);
+  g_autofree guint *reached = g_new0 (guint, n_groups);
+  g_autofree double *value = g_new0 (double, n_groups);
+  g_autoptr(GArray) scratch = g_array_new (FALSE, FALSE, sizeof (SdCartLine));
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (SdRuleSplitRow));
+  double days = window_days (engine, rule), total = 0, scale;
+  SdCart basket;
+
+  g_array_set_clear_func (rows, split_row_clear);
+  for (guint c = 0; c < facts->n_customers; c++)
+    {
+      int g = by == SD_RULE_SPLIT_COUNTRY ? facts->customers[c].country : facts->customers[c].segment;
+      guint group = g >= 0 ? (guint) g : names->len;
+
+      customers[group]++;
+      if (!sd_rule_preview_reaches (preview, c))
+        continue;
+      reached[group]++;
+      typical_cart (facts, c, &basket, scratch);
+      value[group] += expected_value (engine, rule, c, days, &basket);
+    }
+  for (guint g = 0; g < n_groups; g++)
+    total += value[g];
+  /* A budget caps the rule's cost: each group's value is capped in proportion. */
+  scale = total > 0 ? MIN (1.0, preview->estimated_cost_cents / total) : 0.0;
+  for (guint g = 0; g < n_groups; g++)
+    {
+      SdRuleSplitRow row = { 0 };
+      if (customers[g] == 0)
+        continue;
+      row.label = g_strdup (g < names->len ? g_ptr_array_index (names, g) : "");
+      row.customers = customers[g];
+      row.reached = reached[g];
+      row.reach_rate = (double) reached[g] / customers[g];
+      row.value_cents = (gint64) llround (value[g] * scale);
+      row.value_share = total > 0 ? value[g] / total : 0.0;
+      g_array_append_val (rows, row);
+    }
+  g_array_sort (rows, compare_split_rows);
+  return rows;
 }

@@ -131,6 +131,31 @@ SdRulePreview   *sd_coupon_engine_preview_rule (SdCouponEngine    *engine,
 void             sd_rule_preview_free       (SdRulePreview    *preview);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdRulePreview, sd_rule_preview_free)
 
+/* How a rule's reach and value split over a grouping of customers, so a merchandiser sees
+ * whether it favours or leaves out a group: per country or segment (customers without one
+ * as ""), its customers, those the rule reaches and their share, and the expected value it
+ * gives them (capped by the budget in proportion, as the estimated cost is). */
+typedef enum {
+  SD_RULE_SPLIT_COUNTRY,
+  SD_RULE_SPLIT_SEGMENT,
+} SdRuleSplitBy;
+
+typedef struct {
+  char   *label;
+  guint   customers;
+  guint   reached;
+  double  reach_rate;     /* reached / customers */
+  gint64  value_cents;
+  double  value_share;    /* of the rule's expected value */
+} SdRuleSplitRow;
+
+/* SdRuleSplitRow, the largest groups first (the array frees the labels). @preview is
+ * @rule's, from this engine. */
+GArray          *sd_coupon_engine_split     (SdCouponEngine      *engine,
+                                             const SdCouponRule  *rule,
+                                             const SdRulePreview *preview,
+                                             SdRuleSplitBy        by);
+
 /* Customers @edited reaches that @saved does not (gained) and the reverse (lost). */
 void             sd_rule_preview_diff       (const SdRulePreview *saved,
                                              const SdRulePreview *edited,

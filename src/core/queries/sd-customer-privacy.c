@@ -87,7 +87,7 @@ sd_customer_export_json (SdStore  *store,
   if (!found)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   _("No customer %" G_GINT64_FORMAT " in the shop"), customer_id);
+                   _("No customer %ld in the shop"), (long) customer_id);
       return NULL;
     }
 
@@ -327,7 +327,7 @@ forget_in_transaction (SdStore          *store,
     if (sqlite3_step (who) != SQLITE_ROW)
       {
         g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                     _("No customer %" G_GINT64_FORMAT " in the shop"), customer_id);
+                     _("No customer %ld in the shop"), (long) customer_id);
         return FALSE;
       }
     external_id = g_strdup ((const char *) sqlite3_column_text (who, 0));
@@ -341,7 +341,7 @@ forget_in_transaction (SdStore          *store,
   if (g_strcmp0 (external_id, placeholder) == 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   _("Customer %" G_GINT64_FORMAT " was forgotten already"), customer_id);
+                   _("Customer %ld was forgotten already"), (long) customer_id);
       return FALSE;
     }
 
@@ -442,7 +442,7 @@ sd_customer_forget (SdStore          *store,
                      sd_store_exec (store, "VACUUM", &vacuum_error) &&
                      sd_store_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", &vacuum_error);
   if (!report->vacuumed)
-    g_warning ("the shop was not vacuumed after forgetting a customer: %s", vacuum_error->message);
+    g_debug ("the shop was not vacuumed after forgetting a customer: %s", vacuum_error->message);
   if (job)
     sd_job_set_progress (job, 1.0, NULL);
   return TRUE;

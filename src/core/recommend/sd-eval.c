@@ -9,6 +9,7 @@
 #include "sd-error.h"
 #include "sd-eval.h"
 #include "sd-json-writer.h"
+#include "sd-rerank.h"
 
 /* ---- one list ------------------------------------------------------------------------ */
 
@@ -113,29 +114,6 @@ typedef struct {
   GCancellable   *cancellable;
 } Run;
 
-static double
-jaccard (const GQuark *a,
-         const GQuark *b)
-{
-  guint inter = 0, uni = 0;
-
-  while (*a || *b)
-    {
-      if (*a && *b && *a == *b)
-        {
-          inter++;
-          a++;
-          b++;
-        }
-      else if (*b == 0 || (*a && *a < *b))
-        a++;
-      else
-        b++;
-      uni++;
-    }
-  return uni ? (double) inter / uni : 0.0;
-}
-
 static gpointer
 run_worker (gpointer data)
 {
@@ -187,7 +165,7 @@ run_worker (gpointer data)
             novelty += run->self_info[ranked[r]];
             if (run->features)
               for (guint s = r + 1; s < n_list; s++, pairs++)
-                sim += jaccard (run->features[ranked[r]], run->features[ranked[s]]);
+                sim += sd_item_features_jaccard (run->features[ranked[r]], run->features[ranked[s]]);
           }
         v[run->n_ks * N_PER_K] = n_list ? novelty / n_list : NAN;
         v[run->n_ks * N_PER_K + 1] = pairs ? 1.0 - sim / pairs : NAN;
@@ -203,81 +181,11 @@ run_worker (gpointer data)
 }
 
 static int
-compare_quarks (gconstpointer a,
-                gconstpointer b)
-{
-  GQuark x = *(const GQuark *) a, y = *(const GQuark *) b;
-  return (x > y) - (x < y);
-}
-
-static GQuark **
-item_features (SdCatalog *catalog,
-               guint      n_items)
-{
-  GQuark **features;
-  gboolean any = FALSE;
-
-  if (!catalog || catalog->n_items != n_items)
-    return NULL;
-  features = g_new0 (GQuark *, n_items);
-  for (guint i = 0; i < n_items; i++)
-    {
-      GArray *q = g_array_new (TRUE, TRUE, sizeof (GQuark));
-      g_auto(GStrv) tags = g_strsplit (catalog->items[i].tags ? catalog->items[i].tags : "", ",", -1);
-      GQuark cat;
-
-      if (catalog->items[i].category && *catalog->items[i].category)
-        {
-          g_autofree char *key = g_strconcat ("category:", catalog->items[i].category, NULL);
-          cat = g_quark_from_string (key);
-          g_array_append_val (q, cat);
-        }
-      for (guint t = 0; tags[t]; t++)
-        {
-          g_autofree char *tag = g_utf8_strdown (g_strstrip (tags[t]), -1);
-          g_autofree char *key = g_strconcat ("tag:", tag, NULL);
-          GQuark quark;
-          gboolean dup = FALSE;
-          if (!*tag)
-            continue;
-          quark = g_quark_from_string (key);
-          for (guint j = 0; j < q->len; j++)
-            dup |= g_array_index (q, GQuark, j) == quark;
-          if (!dup)
-            g_array_append_val (q, quark);
-        }
-      any |= q->len > 0;
-      /* Sorted by value so the Jaccard walk can merge. */
-      g_array_sort (q, compare_quarks);
-      features[i] = (GQuark *) g_array_free (q, FALSE);
-    }
-  if (!any)
-    {
-      for (guint i = 0; i < n_items; i++)
-        g_free (features[i]);
-      g_free (features);
-      return NULL;
-    }
-  return features;
-}
-
-static int
 compare_int64 (const void *a,
                const void *b)
 {
   gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
   return (x > y) - (x < y);
-}
-
-static void
-free_features (GQuark **features,
-               guint    n_items)
-{
-  if (!features)
-    return;
-  for (guint i = 0; i < n_items; i++)
-    g_free (features[i]);
-  g_free (features);
 }
 
 static void
@@ -429,7 +337,7 @@ sd_eval_run (SdRecommender       *model,
   for (guint i = 0; i < train->n_items; i++)
     self_info[i] = -log2 ((double) MAX (counts[i], 1) / MAX (train->n_users, 1));
   run.self_info = self_info;
-  run.features = item_features (sd_recommender_get_catalog (model), train->n_items);
+  run.features = sd_item_features_new (sd_recommender_get_catalog (model), train->n_items);
 
   run.stride = run.n_ks * N_PER_K + 2;
   run.values = g_new0 (double, (gsize) MAX (run.n_eval, 1) * run.stride);
@@ -446,7 +354,7 @@ sd_eval_run (SdRecommender       *model,
 
   if (g_cancellable_set_error_if_cancelled (options->cancellable, error))
     {
-      free_features (run.features, train->n_items);
+      sd_item_features_free (run.features, train->n_items);
       g_free (run.values);
       g_free (run.lists);
       g_free (run.latency_us);
@@ -500,7 +408,7 @@ sd_eval_run (SdRecommender       *model,
       result->latency_median_ms = run.latency_us[run.n_eval / 2] / 1e3;
       result->latency_p99_ms = run.latency_us[MIN (run.n_eval - 1, (guint) ceil (0.99 * run.n_eval) - 1)] / 1e3;
     }
-  free_features (run.features, train->n_items);
+  sd_item_features_free (run.features, train->n_items);
   g_free (run.values);
   g_free (run.lists);
   g_free (run.latency_us);

@@ -5,6 +5,7 @@
 
 #include "sd-error.h"
 #include "sd-model-registry.h"
+#include "sd-rerank.h"
 
 static const struct {
   const char *name;
@@ -453,4 +454,78 @@ sd_model_registry_store (SdStore     *store,
       return -1;
     }
   return sqlite3_last_insert_rowid (sd_store_get_db (store));
+}
+
+/* ---- the re-ranking saved with a model ---------------------------------------------------- */
+
+char *
+sd_model_registry_get_rerank (SdStore  *store,
+                              gint64    model_id,
+                              GError  **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT spec FROM model_rerank WHERE model_id = ?1", error);
+  int rc;
+
+  if (!stmt)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, model_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    sd_store_fail (store, _("Could not read the model’s re-ranking"), error);
+  return NULL;
+}
+
+gboolean
+sd_model_registry_set_rerank (SdStore     *store,
+                              gint64       model_id,
+                              const char  *spec,
+                              const char  *who,
+                              GError     **error)
+{
+  SdRerankSpec parsed;
+  g_autoptr(SdModelInfo) info = NULL;
+  g_autoptr(SdStmt) stmt = NULL;
+  g_autofree char *canonical = NULL;
+
+  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
+
+  if (!sd_rerank_spec_parse (spec, &parsed, error) ||
+      !(info = sd_model_registry_get (store, model_id, error)))
+    return FALSE;
+  if (g_strcmp0 (info->kind, "recommender") != 0)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
+                   _("Model %ld is a %s model; only recommenders can be re-ranked"), (long) model_id, info->kind);
+      return FALSE;
+    }
+  canonical = sd_rerank_spec_to_string (&parsed);
+  if (sd_rerank_spec_is_active (&parsed))
+    stmt = sd_store_prepare (store,
+        "INSERT INTO model_rerank (model_id, spec, updated_at, who) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (model_id) DO UPDATE SET spec = ?2, updated_at = ?3, who = ?4", error);
+  else
+    stmt = sd_store_prepare (store, "DELETE FROM model_rerank WHERE model_id = ?1", error);
+  if (!stmt || !sd_store_begin (store, error))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, model_id);
+  if (sd_rerank_spec_is_active (&parsed))
+    {
+      sqlite3_bind_text (stmt, 2, canonical, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+      sqlite3_bind_text (stmt, 4, who ? who : sd_model_registry_default_who (), -1, SQLITE_TRANSIENT);
+    }
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sd_store_fail (store, _("Could not save the model’s re-ranking"), error);
+      sd_store_rollback (store);
+      return FALSE;
+    }
+  if (!sd_store_commit (store, error))
+    {
+      sd_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
 }

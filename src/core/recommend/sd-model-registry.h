@@ -120,6 +120,19 @@ gint64       sd_model_registry_store     (SdStore        *store,
                                           GBytes         *blob,
                                           GError        **error);
 
+/* The re-ranking saved with recommender @model_id ("mmr=0.5", sd-rerank.h), or NULL when
+ * it has none (and when @error is set). */
+char        *sd_model_registry_get_rerank (SdStore       *store,
+                                           gint64         model_id,
+                                           GError       **error);
+/* Saves @spec ("KIND=STRENGTH"; NULL or "none" removes it) as a setting of recommender
+ * @model_id, checked first. One transaction. */
+gboolean     sd_model_registry_set_rerank (SdStore       *store,
+                                           gint64         model_id,
+                                           const char    *spec,
+                                           const char    *who,
+                                           GError       **error);
+
 /* The user running Shopdesk, for the history's "who". */
 const char  *sd_model_registry_default_who (void);
 

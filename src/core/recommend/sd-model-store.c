@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include "sd-error.h"
 #include "sd-model-store.h"
+#include "sd-rerank.h"
 
 gint64
 sd_model_store_save (SdStore        *store,
@@ -136,6 +137,42 @@ sd_model_store_live_recommender_id (SdStore         *store,
   return id;
 }
 
+/* @model (taken) re-ranked as saved with stored model @id, so that every consumer of the
+ * live model serves the re-ranking; @model itself when none is saved. */
+static SdRecommender *
+with_rerank (SdStore        *store,
+             gint64          id,
+             SdRecommender  *model,
+             GError        **error)
+{
+  g_autoptr(SdRecommender) owned = model;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(SdCatalog) catalog = NULL;
+  g_autoptr(SdRerankItems) items = NULL;
+  SdInteractions *train;
+  SdRerankSpec spec;
+
+  if (!model)
+    return NULL;
+  text = sd_model_registry_get_rerank (store, id, &local);
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  /* A setting that no longer parses (written by a newer Shopdesk) serves the model as it is. */
+  if (!text || !sd_rerank_spec_parse (text, &spec, NULL) || !sd_rerank_spec_is_active (&spec))
+    return g_steal_pointer (&owned);
+  train = sd_recommender_get_train (model);
+  if (!(catalog = sd_catalog_from_store (store, train, NULL, error)) ||
+      !(items = sd_rerank_items_from_store (store, train, catalog, error)))
+    return NULL;
+  if (!sd_recommender_get_catalog (model))
+    sd_recommender_set_catalog (model, catalog);
+  return sd_reranked_new (model, items, &spec);
+}
+
 SdRecommender *
 sd_model_store_load_live (SdStore         *store,
                           SdModelPurpose   purpose,
@@ -156,7 +193,7 @@ sd_model_store_load_live (SdStore         *store,
     }
   if (model_id)
     *model_id = id;
-  return sd_model_store_load_id (store, id, train, error);
+  return with_rerank (store, id, sd_model_store_load_id (store, id, train, error), error);
 }
 
 SdRecommender *

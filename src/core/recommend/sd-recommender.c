@@ -849,10 +849,12 @@ sd_recommender_forget_user (SdRecommender *self,
   return TRUE;
 }
 
-gboolean
-sd_recommender_blob_shape (GBytes *blob,
-                           guint  *n_users,
-                           guint  *n_items)
+/* The header of a blob: its model's name (may be NULL) and matrix shape. */
+static gboolean
+blob_header (GBytes  *blob,
+             char   **name,
+             guint   *n_users,
+             guint   *n_items)
 {
   gsize size;
   const guint8 *data = g_bytes_get_data (blob, &size), *p = data, *end = data + size;
@@ -861,20 +863,34 @@ sd_recommender_blob_shape (GBytes *blob,
   if (size < 8 || memcmp (p, BLOB_MAGIC, 4) != 0)
     return FALSE;
   p += 4;
+  if (!get_u32 (&p, end, &version))
+    return FALSE;
+  /* the name, then the parameters */
   for (int field = 0; field < 2; field++)
     {
-      if (field == 0 && !get_u32 (&p, end, &version))
-        return FALSE;
       if (!get_u32 (&p, end, &len) || (gsize) (end - p) < len)
         return FALSE;
+      if (field == 0 && name)
+        *name = g_strndup ((const char *) p, len);
       p += len;
     }
-  /* the name and the parameters skipped, as above: version, then two strings */
   if (!get_u32 (&p, end, &users) || !get_u32 (&p, end, &items))
-    return FALSE;
+    {
+      if (name)
+        g_clear_pointer (name, g_free);
+      return FALSE;
+    }
   *n_users = users;
   *n_items = items;
   return TRUE;
+}
+
+gboolean
+sd_recommender_blob_shape (GBytes *blob,
+                           guint  *n_users,
+                           guint  *n_items)
+{
+  return blob_header (blob, NULL, n_users, n_items);
 }
 
 GBytes *
@@ -886,16 +902,20 @@ sd_recommender_blob_forget_user (GBytes    *blob,
   SdInteractionsBuilder *builder;
   g_autoptr(SdInteractions) shape = NULL;
   g_autoptr(SdRecommender) model = NULL;
+  g_autoptr(SdRecommender) kind = NULL;
+  g_autofree char *name = NULL;
   guint n_users, n_items;
 
   *changed = FALSE;
-  if (!sd_recommender_blob_shape (blob, &n_users, &n_items))
+  if (!blob_header (blob, &name, &n_users, &n_items))
     {
       g_set_error_literal (error, SD_ERROR, SD_ERROR_WRONG_FORMAT,
                            _("The saved model is damaged or not a Shopdesk model"));
       return NULL;
     }
-  if (user >= n_users)
+  /* A model that keeps nothing per user (EASE, item kNN, …) is not worth loading. */
+  if (user >= n_users || !(kind = sd_recommender_new (name, NULL)) ||
+      SD_RECOMMENDER_GET_CLASS (kind)->forget_user == NULL)
     return g_bytes_ref (blob);
   /* An empty matrix of the blob's shape: loading checks only the shape. */
   builder = sd_interactions_builder_new ();

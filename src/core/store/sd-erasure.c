@@ -6,7 +6,6 @@
 
 #include "sd-erasure.h"
 #include "sd-error.h"
-#include "sd-random.h"
 
 #define ERASURE_KEY_SETTING "erasure-key"
 #define ERASURE_KEY_BYTES   32
@@ -16,34 +15,11 @@ erasure_key (SdStore  *store,
              gboolean  make,
              GError  **error)
 {
-  g_autofree char *hex = sd_store_get_setting (store, ERASURE_KEY_SETTING);
-  guint8 key[ERASURE_KEY_BYTES];
-  GBytes *bytes;
+  GBytes *key = sd_store_secret_key (store, ERASURE_KEY_SETTING, ERASURE_KEY_BYTES, make, error);
 
-  if (hex == NULL || strlen (hex) != 2 * ERASURE_KEY_BYTES)
-    {
-      GString *fresh;
-
-      if (!make)
-        return NULL;
-      if (!sd_secure_random (key, sizeof key, error))
-        {
-          g_prefix_error (error, _("Could not make the shop's erasure key: "));
-          return NULL;
-        }
-      fresh = g_string_new (NULL);
-      for (guint i = 0; i < sizeof key; i++)
-        g_string_append_printf (fresh, "%02x", key[i]);
-      g_free (hex);
-      hex = g_string_free (fresh, FALSE);
-      if (!sd_store_set_setting (store, ERASURE_KEY_SETTING, hex, error))
-        return NULL;
-    }
-  for (guint i = 0; i < ERASURE_KEY_BYTES; i++)
-    key[i] = g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1]);
-  bytes = g_bytes_new (key, sizeof key);
-  memset (key, 0, sizeof key);
-  return bytes;
+  if (key == NULL && make)
+    g_prefix_error (error, _("Could not make the shop's erasure key: "));
+  return key;
 }
 
 static char *

@@ -16,7 +16,6 @@
 #include "sd-error.h"
 #include "sd-html-text.h"
 #include "sd-import-private.h"
-#include "sd-random.h"
 #include "sd-product-kind.h"
 
 #define PROGRESS_EVERY  4096      /* rows between progress reports and cancel checks */
@@ -721,34 +720,12 @@ static gboolean
 identity_key_load (SdImportContext  *ctx,
                    GError          **error)
 {
-  g_autofree char *hex = NULL;
-  guchar key[IDENTITY_KEY_BYTES];
-
   if (ctx->identity_key)
     return TRUE;
-  hex = sd_store_get_setting (ctx->store, IDENTITY_KEY_SETTING);
-  if (hex == NULL || strlen (hex) != 2 * IDENTITY_KEY_BYTES)
-    {
-      GString *fresh = g_string_new (NULL);
-
-      if (!sd_secure_random (key, sizeof key, error))
-        {
-          g_prefix_error (error, _("Could not make a key to hash identities with: "));
-          g_string_free (fresh, TRUE);
-          return FALSE;
-        }
-      for (guint i = 0; i < sizeof key; i++)
-        g_string_append_printf (fresh, "%02x", key[i]);
-      g_free (hex);
-      hex = g_string_free (fresh, FALSE);
-      if (!sd_store_set_setting (ctx->store, IDENTITY_KEY_SETTING, hex, error))
-        return FALSE;
-    }
-  for (guint i = 0; i < IDENTITY_KEY_BYTES; i++)
-    key[i] = g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1]);
-  ctx->identity_key = g_bytes_new (key, sizeof key);
-  memset (key, 0, sizeof key);
-  return TRUE;
+  ctx->identity_key = sd_store_secret_key (ctx->store, IDENTITY_KEY_SETTING, IDENTITY_KEY_BYTES, TRUE, error);
+  if (ctx->identity_key == NULL)
+    g_prefix_error (error, _("Could not make a key to hash identities with: "));
+  return ctx->identity_key != NULL;
 }
 
 static char *

@@ -16,6 +16,7 @@
 #include "sd-error.h"
 #include "sd-figures.h"
 #include "sd-product-kind.h"
+#include "sd-random.h"
 #include "sd-store.h"
 #include "sd-summary.h"
 
@@ -301,6 +302,14 @@ static const char *const migrations[] = {
   "  model_id INTEGER PRIMARY KEY REFERENCES models (id) ON DELETE CASCADE,"
   "  reason TEXT NOT NULL,"
   "  since INTEGER NOT NULL"
+  ");",
+  /* → fairness: a re-ranking (src/core/recommend/sd-rerank.h, "mmr=0.5") saved as a setting
+   * of a stored model, applied wherever that model serves while it is live */
+  "CREATE TABLE IF NOT EXISTS model_rerank ("
+  "  model_id INTEGER PRIMARY KEY REFERENCES models (id) ON DELETE CASCADE,"
+  "  spec TEXT NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  who TEXT"
   ");",
   /* → summary tables (sd-summary.h): counts kept by triggers, figures per day, product and
    * customer folded in at each commit. The counts are taken here; the figures are built
@@ -1281,6 +1290,40 @@ sd_store_get_setting (SdStore    *self,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+GBytes *
+sd_store_secret_key (SdStore     *self,
+                     const char  *key,
+                     gsize        n_bytes,
+                     gboolean     make,
+                     GError     **error)
+{
+  g_autofree char *hex = sd_store_get_setting (self, key);
+  g_autofree guint8 *bytes = g_malloc (n_bytes);
+  GBytes *secret;
+
+  if (hex == NULL || strlen (hex) != 2 * n_bytes)
+    {
+      GString *fresh;
+
+      if (!make)
+        return NULL;
+      if (!sd_secure_random (bytes, n_bytes, error))
+        return NULL;
+      fresh = g_string_new (NULL);
+      for (gsize i = 0; i < n_bytes; i++)
+        g_string_append_printf (fresh, "%02x", bytes[i]);
+      g_free (hex);
+      hex = g_string_free (fresh, FALSE);
+      if (!sd_store_set_setting (self, key, hex, error))
+        return NULL;
+    }
+  for (gsize i = 0; i < n_bytes; i++)
+    bytes[i] = g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1]);
+  secret = g_bytes_new (bytes, n_bytes);
+  memset (bytes, 0, n_bytes);
+  return secret;
 }
 
 gboolean

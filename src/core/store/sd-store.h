@@ -128,6 +128,15 @@ gboolean      sd_store_set_setting       (SdStore      *self,
                                           const char   *key,
                                           const char   *value,
                                           GError      **error);
+/* A secret of @n_bytes random bytes (sd_secure_random) kept as hex in the setting @key: the
+ * shop's keys for hashing identities and for erasure tombstones. Made on first use when
+ * @make (a write: inside the caller's transaction); NULL without an error when there is
+ * none and not @make. */
+GBytes       *sd_store_secret_key        (SdStore      *self,
+                                          const char   *key,
+                                          gsize         n_bytes,
+                                          gboolean      make,
+                                          GError      **error);
 
 
 /* Training runs and their metric points, so curves of past runs can be compared.
