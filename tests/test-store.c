@@ -8,6 +8,7 @@
 
 #include "sd-error.h"
 #include "sd-store.h"
+#include "sd-summary.h"
 
 typedef struct {
   char    *dir;
@@ -342,7 +343,8 @@ test_damaged_shop (Fixture       *f,
 
   again = sd_store_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_false (sd_store_get_stats (again, &stats, &error));
+  /* Counted from the base tables, which read the damaged pages (the summaries do not). */
+  g_assert_false (sd_summary_get_stats (again, TRUE, &stats, &error));
   g_assert_error (error, SD_ERROR, SD_ERROR_DATABASE);
   g_assert_nonnull (strstr (error->message, "damaged"));
   g_assert_nonnull (strstr (error->message, "quick check"));

@@ -15,6 +15,7 @@
 #include "empty-shop.h"
 #include "sd-customer-privacy.h"
 #include "sd-sync.h"
+#include "summary-check.h"
 
 static gboolean
 servers_missing (void)
@@ -70,6 +71,8 @@ assert_idempotent (EmptyShop  *f,
       g_assert_cmpuint (report->tables[t].deleted, ==, 0);
     }
   g_assert_false (report->full);
+  /* Every sync before this one (and this one) left the figures right. */
+  summary_check_agree (f->store);
 }
 
 /* A failed sync leaves the shop exactly as it was: same counts, same sync state. */
@@ -105,6 +108,8 @@ assert_unchanged_since (EmptyShop *f,
   g_assert_cmpint (after.state, ==, before->state);
   g_assert_cmpstr (after.last, ==, before->last);
   g_free (after.last);
+  /* A failed or cancelled sync takes back its summaries with its rows. */
+  summary_check_agree (f->store);
 }
 
 static void

@@ -85,6 +85,7 @@ struct _SdWindow
   gboolean              was_active;    /* the person has had the window in front */
   guint                 notifier_watch[2];
   guint                 notifiers;     /* notification services on the session bus, by bit */
+  gint64                content_since; /* SHOPDESK_PAGE_TIMES: when the shop began to open */
 };
 
 static void page_host_iface_init (SdPageHostInterface *iface);
@@ -420,6 +421,42 @@ update_shop_title (SdWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), title);
 }
 
+/* ---- Time to first content, for bench/pages.sh ------------------------------------ */
+
+/* A page still busy shows a spinner: the big one over an empty table, the one of a
+ * loading stack. */
+static gboolean
+shows_spinner (GtkWidget *widget)
+{
+  if (GTK_IS_SPINNER (widget) && gtk_spinner_get_spinning (GTK_SPINNER (widget)) && gtk_widget_is_drawable (widget))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_mapped (child) && shows_spinner (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* With SHOPDESK_PAGE_TIMES set, the first frame in which the visible page has its shop and
+ * shows no spinner is its first content: its time since the shop began to open goes to
+ * stdout as "first-content PAGE MS", and with SHOPDESK_PAGE_TIMES=quit the app then quits.
+ * For benchmarks only. */
+static gboolean
+first_content_tick (GtkWidget     *widget,
+                    GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  GtkWidget *page = gtk_stack_get_visible_child (self->stack);
+
+  if (self->store == NULL || page == NULL || !gtk_widget_get_mapped (page) || shows_spinner (page))
+    return G_SOURCE_CONTINUE;
+  g_print ("first-content %s %.0f\n", gtk_stack_get_visible_child_name (self->stack),
+           (g_get_monotonic_time () - self->content_since) / 1000.0);
+  if (g_strcmp0 (g_getenv ("SHOPDESK_PAGE_TIMES"), "quit") == 0)
+    g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 sd_window_open_shop (SdWindow   *self,
                      const char *path)
@@ -430,6 +467,11 @@ sd_window_open_shop (SdWindow   *self,
   g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
+  if (g_getenv ("SHOPDESK_PAGE_TIMES") && self->content_since == 0)
+    {
+      self->content_since = g_get_monotonic_time ();
+      gtk_widget_add_tick_callback (GTK_WIDGET (self), first_content_tick, NULL, NULL);
+    }
   /* sd_store_open() refuses, unchanged, a file that is not a Shopdesk shop (another
    * application's database, a newer or damaged shop) before writing anything. */
   if (!(store = sd_store_open (path, &error)))

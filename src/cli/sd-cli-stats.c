@@ -203,12 +203,52 @@ print_text (const SdShopSummary *summary)
     printf ("Events: %-8s %8" G_GINT64_FORMAT "\n", sd_event_kind_to_string (k), stats->events[k]);
 }
 
+/* `stats --verify`: the summaries against a recount, every difference on its own line. */
+static int
+verify_summaries (SdStore  *store,
+                  gboolean  json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = sd_shop_summary_verify (store, 20, NULL, &error);
+
+  if (found == NULL)
+    {
+      sd_cli_print_error ("stats", error);
+      return SD_EXIT_FAILED;
+    }
+  if (json)
+    {
+      g_autoptr(SdJsonWriter) w = sd_json_writer_new ();
+
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_bool (w, "ok", found->len == 0);
+      sd_json_writer_key (w, "differences");
+      sd_json_writer_begin_array (w);
+      for (guint i = 0; i < found->len; i++)
+        sd_json_writer_string (w, g_ptr_array_index (found, i));
+      sd_json_writer_end_array (w);
+      sd_json_writer_end_object (w);
+      sd_cli_print_json (g_steal_pointer (&w));
+    }
+  else if (found->len == 0)
+    printf ("The summaries agree with the shop's orders, lines, customers and events.\n");
+  if (found->len > 0)
+    {
+      fprintf (stderr, "shopdesk-cli stats: the summary tables differ from the shop's data in %u places:\n",
+               found->len);
+      for (guint i = 0; i < found->len; i++)
+        fprintf (stderr, "  %s\n", (const char *) g_ptr_array_index (found, i));
+      return SD_EXIT_FAILED;
+    }
+  return SD_EXIT_OK;
+}
+
 int
 sd_cli_stats (SdCliGlobal  *global,
               int           argc,
               char        **argv)
 {
-  gboolean json = FALSE;
+  gboolean json = FALSE, verify = FALSE;
   g_autofree char *range_name = NULL, *from = NULL, *to = NULL;
   g_auto(SdCliDp) dp = { NULL };
   GOptionEntry entries[] = {
@@ -218,6 +258,9 @@ sd_cli_stats (SdCliGlobal  *global,
       "all|last-30-days|last-90-days|last-12-months up to the newest order, or FIRST..LAST days (default: all)", "RANGE" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Count orders from this day on (YYYY-MM-DD, UTC)", "DATE" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Count orders up to and including this day", "DATE" },
+    { "verify", 0, 0, G_OPTION_ARG_NONE, &verify,
+      "Recount the figures from the orders, lines, customers and events and compare them with the summary tables"
+      " (exit 1 on a difference)", NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
@@ -266,6 +309,8 @@ sd_cli_stats (SdCliGlobal  *global,
 
   if (!(store = sd_cli_open_store (global)))
     return SD_EXIT_FAILED;
+  if (verify)
+    return verify_summaries (store, json);
   /* The Overview's figures and its top ten by revenue, without the import history. */
   if (!(summary = sd_shop_summary_load_range (store, &range, 10, 0, NULL, &error)))
     {

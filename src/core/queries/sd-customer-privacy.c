@@ -36,6 +36,10 @@ static const ExportPart export_parts[] = {
                         " JOIN audiences a ON a.id = m.audience_id WHERE m.customer_id = ?1"
                         " ORDER BY m.audience_id" },
   { "sync_rows", "SELECT source, tbl, key FROM sync_rows WHERE tbl = 'customers' AND local_id = ?1" },
+  /* The summary tables' record of the days they bought on (sd-summary.h), derived from
+   * their orders: gone with the orders' link to them when they are forgotten. */
+  { "summary_customer_days", "SELECT * FROM summary_customer_days WHERE customer_id = ?1 ORDER BY day, currency" },
+  { "summary_active", "SELECT * FROM summary_active WHERE customer_id = ?1 ORDER BY currency" },
 };
 
 static void

@@ -12,6 +12,7 @@
 #include "sd-figures.h"
 #include "sd-product-text.h"
 #include "sd-shop-summary.h"
+#include "sd-summary.h"
 
 static void
 top_product_free (SdTopProduct *product)
@@ -212,6 +213,7 @@ top_products (SdStore       *store,
  * than following the product index, which jumps all over the table. */
 static gboolean
 load_top_products (SdStore        *store,
+                   gboolean        from_summaries,
                    SdShopSummary  *summary,
                    guint           top_n,
                    GCancellable   *cancellable,
@@ -226,10 +228,23 @@ load_top_products (SdStore        *store,
   " GROUP BY l.product_id"
   /* Testing every line's currency costs half as much again as the rest: only a shop that
    * sells in several needs it. */
+  /* The summaries hold the same sums per day (summary_product_days) and over all days
+   * (summary_products), by the currency orders name ("" for none: the shop's). */
+#define SUMMARY_TOP(table, where) \
+  "SELECT product_id, sum(revenue_cents), sum(units) FROM " table " WHERE " where " GROUP BY product_id"
+#define IN_CURRENCY "currency IN (?3, '')"
+#define IN_DAYS "day >= ?1 AND day < ?2"
   gboolean several = summary->currencies->len > 1;
-  g_autoptr(SdStmt) stmt =
-    several ? sd_store_prepare (store, TOP_PRODUCTS (" AND " ORDER_CURRENCY ("o", "?3") " = ?3"), error)
-            : sd_store_prepare (store, TOP_PRODUCTS (""), error);
+  gboolean all_days = summary->from == G_MININT64 && summary->to == G_MAXINT64;
+  const char *sql =
+    !from_summaries ? (several ? TOP_PRODUCTS (" AND " ORDER_CURRENCY ("o", "?3") " = ?3") : TOP_PRODUCTS (""))
+    : all_days ? (several ? SUMMARY_TOP ("summary_products", IN_CURRENCY) : SUMMARY_TOP ("summary_products", "1"))
+    : several ? SUMMARY_TOP ("summary_product_days", IN_DAYS " AND " IN_CURRENCY)
+    : SUMMARY_TOP ("summary_product_days", IN_DAYS);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, error);
+#undef IN_DAYS
+#undef IN_CURRENCY
+#undef SUMMARY_TOP
 #undef TOP_PRODUCTS
   g_autoptr(GArray) sums = g_array_new (FALSE, FALSE, sizeof (ProductSums));
   int rc;
@@ -263,21 +278,6 @@ load_top_products (SdStore        *store,
 
 /* ---- The rest -------------------------------------------------------------------- */
 
-static gboolean
-count (SdStore     *store,
-       const char  *sql,
-       gint64      *out,
-       GError     **error)
-{
-  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sd_store_fail (store, _("Could not count"), error);
-  *out = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
 
 char *
 sd_shop_currency (SdStore *store)
@@ -291,13 +291,18 @@ sd_shop_currency (SdStore *store)
 
 static gboolean
 load_currency (SdStore        *store,
+               gboolean        from_summaries,
                SdShopSummary  *summary,
                GError        **error)
 {
-  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-                                             "SELECT currency FROM orders WHERE trim(currency) <> ''"
-                                             " GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1",
-                                             error);
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store,
+                      from_summaries
+                      ? "SELECT currency FROM summary_order_currencies WHERE trim(currency) <> '' AND n > 0"
+                        " ORDER BY n DESC, currency LIMIT 1"
+                      : "SELECT currency FROM orders WHERE trim(currency) <> ''"
+                        " GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1",
+                      error);
   g_autofree char *code = NULL;
   int rc;
 
@@ -352,15 +357,18 @@ load_recent_imports (SdStore        *store,
 
 static gboolean
 load_order_span (SdStore        *store,
+                 gboolean        from_summaries,
                  SdShopSummary  *summary,
                  GError        **error)
 {
   g_autoptr(SdStmt) stmt =
     sd_store_prepare (store,
-                      "SELECT min(o.placed_at), max(o.placed_at) FROM orders o WHERE " SD_SQL_ORDER_IS_SALE ("o")
-                      " AND EXISTS (SELECT 1 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
-                      "             WHERE l.order_id = o.id AND l.quantity > 0"
-                      "               AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ")", error);
+                      from_summaries
+                      ? "SELECT min(first_at), max(last_at) FROM summary_days WHERE orders_counted > 0"
+                      : "SELECT min(o.placed_at), max(o.placed_at) FROM orders o WHERE " SD_SQL_ORDER_IS_SALE ("o")
+                        " AND EXISTS (SELECT 1 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
+                        "             WHERE l.order_id = o.id AND l.quantity > 0"
+                        "               AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ")", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -493,15 +501,29 @@ bucket_of (SdShopSummary *summary,
   return first[lo].start == start ? &first[lo] : NULL;
 }
 
+/* Every bucket of the series, empty, and the shop's currency's figures, which are always
+ * there even when nothing sold in it: returned, NULL without one. */
+static SdCurrencyFigures *
+start_figures (SdShopSummary *summary)
+{
+  for (gint64 t = sd_time_bucket_floor (summary->bucket, summary->shown_from); t < summary->shown_to;
+       t = sd_time_bucket_next (summary->bucket, t))
+    {
+      SdShopBucket bucket = { t, 0, 0 };
+      g_array_append_val (summary->series, bucket);
+    }
+  return summary->currency ? currency_figures (summary, summary->currency) : NULL;
+}
+
 /* Each currency's figures in the range and the period before, and the range's series in
  * the shop's currency, from one pass over their orders: SQLite sums each order's lines as
  * SD_SQL_LINE_COUNTS says and tells whether it is counted (a sale with a positive
  * merchandise line); its customer is then active. */
 static gboolean
-load_figures (SdStore        *store,
-              SdShopSummary  *summary,
-              GCancellable   *cancellable,
-              GError        **error)
+load_figures_base (SdStore        *store,
+                   SdShopSummary  *summary,
+                   GCancellable   *cancellable,
+                   GError        **error)
 {
 #define COUNTS SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
   g_autoptr(SdStmt) stmt =
@@ -528,16 +550,7 @@ load_figures (SdStore        *store,
   bind_period (stmt, summary->has_previous ? summary->previous_from : summary->from, summary->to,
                summary->currency);
 
-  for (gint64 t = sd_time_bucket_floor (summary->bucket, summary->shown_from); t < summary->shown_to;
-       t = sd_time_bucket_next (summary->bucket, t))
-    {
-      SdShopBucket bucket = { t, 0, 0 };
-      g_array_append_val (summary->series, bucket);
-    }
-
-  /* The shop's currency always has its figures, even when nothing sold in it. */
-  if (summary->currency)
-    main = currency_figures (summary, summary->currency);
+  main = start_figures (summary);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *code = (const char *) sqlite3_column_text (stmt, 0);
@@ -593,10 +606,129 @@ load_figures (SdStore        *store,
 
       figures->now.customers_active = now ? g_hash_table_size (now) : 0;
       figures->before.customers_active = before ? g_hash_table_size (before) : 0;
+    }
+  return TRUE;
+}
+
+/* The customers with an order counted in [from, to) in @figures' currency, from the
+ * summaries: the shop's currency also takes the orders that name none (""). */
+static gboolean
+count_active (SdStore                  *store,
+              const SdShopSummary      *summary,
+              const SdCurrencyFigures  *figures,
+              gint64                    from,
+              gint64                    to,
+              gint64                   *active,
+              GError                  **error)
+{
+  gboolean all_days = from == G_MININT64 && to == G_MAXINT64;
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store,
+                      all_days
+                      ? "SELECT count(DISTINCT customer_id) FROM summary_active WHERE currency IN (?1, ?2)"
+                      : "SELECT count(DISTINCT customer_id) FROM summary_customer_days"
+                        " WHERE day >= ?3 AND day < ?4 AND currency IN (?1, ?2)", error);
+  gboolean takes_none = g_strcmp0 (figures->currency, summary->currency) == 0;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, figures->currency ? figures->currency : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, takes_none ? "" : (figures->currency ? figures->currency : ""), -1,
+                     SQLITE_TRANSIENT);
+  if (!all_days)
+    {
+      sqlite3_bind_int64 (stmt, 3, from);
+      sqlite3_bind_int64 (stmt, 4, to);
+    }
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return sd_store_fail (store, _("Could not count"), error);
+  *active = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* load_figures_base's sums from summary_days, a row per day and currency: the same
+ * figures, added up over a few hundred rows instead of every order. */
+static gboolean
+load_figures_summaries (SdStore        *store,
+                        SdShopSummary  *summary,
+                        GError        **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store,
+                      "SELECT currency, day, revenue_cents, units, orders_counted FROM summary_days"
+                      " WHERE day >= ?1 AND day < ?2", error);
+  SdCurrencyFigures *main = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, summary->has_previous ? summary->previous_from : summary->from);
+  sqlite3_bind_int64 (stmt, 2, summary->to);
+
+  main = start_figures (summary);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *code = (const char *) sqlite3_column_text (stmt, 0);
+      SdCurrencyFigures *figures = currency_figures (summary, code && *code ? code : summary->currency);
+      gint64 day = sqlite3_column_int64 (stmt, 1);
+      gboolean before = day < summary->from;
+      SdFigures *f = before ? &figures->before : &figures->now;
+      gint64 revenue = sqlite3_column_int64 (stmt, 2);
+      gint64 counted = sqlite3_column_int64 (stmt, 4);
+
+      f->revenue_cents += revenue;
+      f->units += sqlite3_column_int64 (stmt, 3);
+      f->orders_counted += counted;
+      if (!before && figures == main)
+        {
+          SdShopBucket *bucket = bucket_of (summary, day);
+
+          if (bucket)
+            {
+              bucket->revenue_cents += revenue;
+              bucket->orders_counted += counted;
+            }
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return sd_store_fail (store, _("Could not count"), error);
+
+  for (guint i = 0; i < summary->currencies->len; i++)
+    {
+      SdCurrencyFigures *figures = g_ptr_array_index (summary->currencies, i);
+
+      if (!count_active (store, summary, figures, summary->from, summary->to,
+                         &figures->now.customers_active, error) ||
+          (summary->has_previous &&
+           !count_active (store, summary, figures, summary->previous_from, summary->previous_to,
+                          &figures->before.customers_active, error)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+load_figures (SdStore        *store,
+              gboolean        from_summaries,
+              SdShopSummary  *summary,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  SdCurrencyFigures *main;
+
+  if (!(from_summaries ? load_figures_summaries (store, summary, error)
+                       : load_figures_base (store, summary, cancellable, error)))
+    return FALSE;
+
+  for (guint i = 0; i < summary->currencies->len; i++)
+    {
+      SdCurrencyFigures *figures = g_ptr_array_index (summary->currencies, i);
+
       finish_figures (&figures->now);
       finish_figures (&figures->before);
     }
   /* The shop's currency first, the others by what they earned. */
+  main = summary->currency && summary->currencies->len > 0 ? g_ptr_array_index (summary->currencies, 0) : NULL;
   if (main)
     g_ptr_array_steal_index (summary->currencies, 0);
   g_ptr_array_sort (summary->currencies, by_revenue_then_code);
@@ -626,6 +758,15 @@ sd_shop_summary_load (SdStore       *store,
   return sd_shop_summary_load_range (store, NULL, top_n, n_imports, cancellable, error);
 }
 
+/* Whether the summaries, kept per UTC day, can answer for @range. */
+static gboolean
+range_on_days (const SdRange *range)
+{
+  return range == NULL || range->kind != SD_RANGE_CUSTOM ||
+         ((range->from == G_MININT64 || range->from % SD_SECONDS_PER_DAY == 0) &&
+          (range->to == G_MAXINT64 || range->to % SD_SECONDS_PER_DAY == 0));
+}
+
 SdShopSummary *
 sd_shop_summary_load_range (SdStore        *store,
                             const SdRange  *range,
@@ -634,8 +775,45 @@ sd_shop_summary_load_range (SdStore        *store,
                             GCancellable   *cancellable,
                             GError        **error)
 {
+  SdSummaryState state;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+
+  /* A shop just migrated builds its summaries here, in the caller's job; one that cannot
+   * (read-only, or another connection is writing) is counted from the base tables. */
+  state = sd_summary_state (store);
+  if (state == SD_SUMMARY_UNBUILT || state == SD_SUMMARY_PENDING)
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (!sd_summary_ensure (store, cancellable, &local))
+        {
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return NULL;
+            }
+          g_debug ("Summaries not built, counting the base tables: %s", local->message);
+        }
+    }
+  return sd_shop_summary_load_from (store, range, top_n, n_imports,
+                                    sd_summary_usable (store) && range_on_days (range)
+                                    ? SD_SUMMARY_SOURCE_SUMMARIES : SD_SUMMARY_SOURCE_BASE,
+                                    cancellable, error);
+}
+
+SdShopSummary *
+sd_shop_summary_load_from (SdStore          *store,
+                           const SdRange    *range,
+                           guint             top_n,
+                           guint             n_imports,
+                           SdSummarySource   source,
+                           GCancellable     *cancellable,
+                           GError          **error)
+{
   static const SdRange all_time = { SD_RANGE_ALL, 0, 0 };
   g_autoptr(SdShopSummary) summary = g_new0 (SdShopSummary, 1);
+  gboolean from_summaries = source == SD_SUMMARY_SOURCE_SUMMARIES;
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
   g_return_val_if_fail (range == NULL || range->kind <= SD_RANGE_CUSTOM, NULL);
@@ -648,26 +826,219 @@ sd_shop_summary_load_range (SdStore        *store,
   summary->currencies = g_ptr_array_new_with_free_func ((GDestroyNotify) currency_figures_free);
   summary->series = g_array_new (FALSE, FALSE, sizeof (SdShopBucket));
 
-  if (!sd_store_get_stats (store, &summary->counts, error) ||
-      !load_currency (store, summary, error) ||
-      !load_order_span (store, summary, error) ||
+  if (!sd_summary_get_stats (store, !from_summaries, &summary->counts, error) ||
+      !load_currency (store, from_summaries, summary, error) ||
+      !load_order_span (store, from_summaries, summary, error) ||
       !resolve_range (summary, range ? range : &all_time, error))
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  if (!load_figures (store, summary, cancellable, error))
+  if (!load_figures (store, from_summaries, summary, cancellable, error))
     return NULL;
 
-  if (!count (store, "SELECT count(DISTINCT country) FROM customers", &summary->countries, error) ||
-      !count (store, "SELECT count(DISTINCT category) FROM products", &summary->categories, error))
+  if (!(from_summaries ? sd_summary_count_countries (store, &summary->countries, error)
+                       : sd_store_count (store, "SELECT count(DISTINCT country) FROM customers", &summary->countries, error)) ||
+      !sd_store_count (store, "SELECT count(DISTINCT category) FROM products", &summary->categories, error))
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  if (top_n > 0 && !load_top_products (store, summary, top_n, cancellable, error))
+  if (top_n > 0 && !load_top_products (store, from_summaries, summary, top_n, cancellable, error))
     return NULL;
   if (n_imports > 0 && !load_recent_imports (store, summary, n_imports, error))
     return NULL;
   return g_steal_pointer (&summary);
+}
+
+/* ---- Checking the summaries ----------------------------------------------------------- */
+
+static void
+differ (GPtrArray  *found,
+        const char *range,
+        const char *what,
+        gint64      kept,
+        gint64      counted)
+{
+  if (kept != counted)
+    g_ptr_array_add (found, g_strdup_printf (_("range %s: %s is %lld in the summaries, %lld counted"),
+                                             range, what, (long long) kept, (long long) counted));
+}
+
+static void
+differ_figures (GPtrArray       *found,
+                const char      *range,
+                const char      *currency,
+                const char      *period,
+                const SdFigures *kept,
+                const SdFigures *counted)
+{
+  static const struct { const char *name; gsize offset; } fields[] = {
+    { "revenue_cents", G_STRUCT_OFFSET (SdFigures, revenue_cents) },
+    { "orders_counted", G_STRUCT_OFFSET (SdFigures, orders_counted) },
+    { "average_order_cents", G_STRUCT_OFFSET (SdFigures, average_order_cents) },
+    { "units", G_STRUCT_OFFSET (SdFigures, units) },
+    { "customers_active", G_STRUCT_OFFSET (SdFigures, customers_active) },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *what = g_strdup_printf ("%s %s %s", currency ? currency : "-", period, fields[i].name);
+
+      differ (found, range, what, G_STRUCT_MEMBER (gint64, kept, fields[i].offset),
+              G_STRUCT_MEMBER (gint64, counted, fields[i].offset));
+    }
+}
+
+static void
+differ_top (GPtrArray       *found,
+            const char      *range,
+            const char      *list,
+            const GPtrArray *kept,
+            const GPtrArray *counted)
+{
+  differ (found, range, list, kept->len, counted->len);
+  for (guint i = 0; i < MIN (kept->len, counted->len); i++)
+    {
+      const SdTopProduct *a = g_ptr_array_index (kept, i), *b = g_ptr_array_index (counted, i);
+      g_autofree char *what = g_strdup_printf ("%s #%u", list, i + 1);
+      g_autofree char *revenue = g_strdup_printf ("%s #%u revenue_cents", list, i + 1);
+      g_autofree char *units = g_strdup_printf ("%s #%u units", list, i + 1);
+
+      differ (found, range, what, a->product_id, b->product_id);
+      differ (found, range, revenue, a->revenue_cents, b->revenue_cents);
+      differ (found, range, units, a->units, b->units);
+    }
+}
+
+static void
+compare_summaries (GPtrArray           *found,
+                   const char          *range,
+                   const SdShopSummary *kept,
+                   const SdShopSummary *counted)
+{
+  const SdStoreStats *a = &kept->counts, *b = &counted->counts;
+
+  differ (found, range, "customers", a->customers, b->customers);
+  differ (found, range, "products", a->products, b->products);
+  differ (found, range, "orders", a->orders, b->orders);
+  differ (found, range, "order_lines", a->order_lines, b->order_lines);
+  for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
+    {
+      g_autofree char *what = g_strdup_printf ("events %s", sd_event_kind_to_string (k));
+      differ (found, range, what, a->events[k], b->events[k]);
+    }
+  differ (found, range, "revenue_cents (all currencies)", a->revenue_cents, b->revenue_cents);
+  differ (found, range, "orders_counted (all currencies)", a->orders_counted, b->orders_counted);
+  differ (found, range, "countries", kept->countries, counted->countries);
+  differ (found, range, "categories", kept->categories, counted->categories);
+  if (g_strcmp0 (kept->currency, counted->currency) != 0)
+    g_ptr_array_add (found, g_strdup_printf (_("range %s: the shop's currency is %s in the summaries, %s counted"),
+                                             range, kept->currency ? kept->currency : "-",
+                                             counted->currency ? counted->currency : "-"));
+  differ (found, range, "first_order_at", kept->first_order_at, counted->first_order_at);
+  differ (found, range, "newest_order_at", kept->newest_order_at, counted->newest_order_at);
+  differ (found, range, "from", kept->from, counted->from);
+  differ (found, range, "to", kept->to, counted->to);
+  differ (found, range, "currencies", kept->currencies->len, counted->currencies->len);
+  for (guint i = 0; i < MIN (kept->currencies->len, counted->currencies->len); i++)
+    {
+      const SdCurrencyFigures *x = g_ptr_array_index (kept->currencies, i);
+      const SdCurrencyFigures *y = g_ptr_array_index (counted->currencies, i);
+
+      if (g_strcmp0 (x->currency, y->currency) != 0)
+        {
+          g_ptr_array_add (found, g_strdup_printf (_("range %s: currency #%u is %s in the summaries, %s counted"),
+                                                   range, i + 1, x->currency ? x->currency : "-",
+                                                   y->currency ? y->currency : "-"));
+          continue;
+        }
+      differ_figures (found, range, x->currency, "now", &x->now, &y->now);
+      differ_figures (found, range, x->currency, "before", &x->before, &y->before);
+    }
+  differ (found, range, "buckets", kept->series->len, counted->series->len);
+  for (guint i = 0; i < MIN (kept->series->len, counted->series->len); i++)
+    {
+      const SdShopBucket *x = &g_array_index (kept->series, SdShopBucket, i);
+      const SdShopBucket *y = &g_array_index (counted->series, SdShopBucket, i);
+      g_autofree char *day = sd_time_format_iso_date (y->start);
+      g_autofree char *revenue = g_strdup_printf ("bucket %s revenue_cents", day);
+      g_autofree char *orders = g_strdup_printf ("bucket %s orders_counted", day);
+
+      differ (found, range, revenue, x->revenue_cents, y->revenue_cents);
+      differ (found, range, orders, x->orders_counted, y->orders_counted);
+    }
+  differ_top (found, range, "top by revenue", kept->top_by_revenue, counted->top_by_revenue);
+  differ_top (found, range, "top by units", kept->top_by_units, counted->top_by_units);
+}
+
+GPtrArray *
+sd_shop_summary_verify (SdStore       *store,
+                        guint          top_n,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  SdSummaryState state;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+
+  state = sd_summary_state (store);
+  if (state == SD_SUMMARY_ABSENT)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
+                   _("“%s” has no summary tables: open it with a writable file to update it"),
+                   sd_store_get_path (store));
+      return NULL;
+    }
+  /* Changes left out of the summaries are a fault of their own: every writer is meant to
+   * fold its changes in before it commits. Only a shop never built gets built here. */
+  if (state == SD_SUMMARY_PENDING)
+    g_ptr_array_add (found, g_strdup (_("changes were committed without updating the summaries")));
+  if (state == SD_SUMMARY_UNBUILT && !sd_summary_ensure (store, cancellable, error))
+    return NULL;
+  if (!sd_summary_usable (store) && state != SD_SUMMARY_PENDING)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_DATABASE,
+                   _("The summaries of “%s” could not be built (is the file read-only?)"),
+                   sd_store_get_path (store));
+      return NULL;
+    }
+
+  for (SdRangeKind kind = SD_RANGE_ALL; kind < SD_RANGE_CUSTOM; kind++)
+    {
+      SdRange range = { kind, 0, 0 };
+      g_autoptr(SdShopSummary) kept = NULL, counted = NULL;
+
+      if (!(kept = sd_shop_summary_load_from (store, &range, top_n, 0, SD_SUMMARY_SOURCE_SUMMARIES,
+                                              cancellable, error)) ||
+          !(counted = sd_shop_summary_load_from (store, &range, top_n, 0, SD_SUMMARY_SOURCE_BASE,
+                                                 cancellable, error)))
+        return NULL;
+      compare_summaries (found, sd_range_kind_to_string (kind), kept, counted);
+    }
+  /* Customers by segment are kept too, for the Customers page: checked as a whole. */
+  {
+    g_autoptr(SdStmt) stmt =
+      sd_store_prepare (store,
+                        "WITH counted AS MATERIALIZED (SELECT country, segment, count(*) AS n FROM customers GROUP BY 1, 2),"
+                        "     kept AS MATERIALIZED (SELECT CASE WHEN has_country THEN country END,"
+                        "                                  CASE WHEN has_segment THEN segment END, n"
+                        "                           FROM summary_customer_groups WHERE n <> 0)"
+                        "SELECT (SELECT count(*) FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept))"
+                        "     + (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted))", error);
+
+    if (stmt == NULL)
+      return NULL;
+    if (sqlite3_step (stmt) != SQLITE_ROW)
+      {
+        sd_store_fail (store, _("Could not count"), error);
+        return NULL;
+      }
+    if (sqlite3_column_int64 (stmt, 0) != 0)
+      g_ptr_array_add (found, g_strdup_printf (_("customers by country and segment: %lld groups differ"
+                                                 " from the customers table"),
+                                               (long long) sqlite3_column_int64 (stmt, 0)));
+  }
+  return g_steal_pointer (&found);
 }

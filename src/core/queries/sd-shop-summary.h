@@ -134,6 +134,32 @@ SdShopSummary *sd_shop_summary_load_range (SdStore            *store,
                                            guint               n_imports,
                                            GCancellable       *cancellable,
                                            GError            **error);
+/* Where the figures are read from: the summary tables (sd-summary.h), or the base tables
+ * counted whole, which `stats --verify` compares them with. */
+typedef enum {
+  SD_SUMMARY_SOURCE_SUMMARIES,
+  SD_SUMMARY_SOURCE_BASE,
+} SdSummarySource;
+
+/* sd_shop_summary_load_range() from @source. The summaries answer only for ranges of
+ * whole UTC days, and must be built (sd_summary_ensure); the base tables always can. */
+SdShopSummary *sd_shop_summary_load_from  (SdStore            *store,
+                                           const SdRange      *range,
+                                           guint               top_n,
+                                           guint               n_imports,
+                                           SdSummarySource     source,
+                                           GCancellable       *cancellable,
+                                           GError            **error);
+
+/* Compares the figures the summaries give with those of the base tables, over All time
+ * and each relative range, with @top_n products: one line per difference ("range
+ * last-30-days: GBP revenue 1234 in the summaries, 1250 counted"), none when they agree.
+ * The summaries are built first if they are not. */
+GPtrArray     *sd_shop_summary_verify     (SdStore            *store,
+                                           guint               top_n,
+                                           GCancellable       *cancellable,
+                                           GError            **error);
+
 /* The figures in the shop's currency (the first of `currencies`); zeros without any. */
 const SdCurrencyFigures *sd_shop_summary_main (const SdShopSummary *summary);
 void           sd_shop_summary_free     (SdShopSummary        *summary);

@@ -150,17 +150,35 @@ sd_product_kind_set (SdStore       *store,
 {
   g_autoptr(SdStmt) update = sd_store_prepare (store, "UPDATE products SET kind = ?2 WHERE id = ?1", error);
 
+  gboolean own;
+
   g_return_val_if_fail (kind < SD_N_PRODUCT_KINDS, FALSE);
   if (update == NULL)
+    return FALSE;
+  /* In a transaction of its own unless the caller has one: the revenue in the summaries
+   * changes with the kind, and goes in with it at the commit. */
+  own = !sd_store_in_transaction (store);
+  if (own && !sd_store_begin (store, error))
     return FALSE;
   sqlite3_bind_int64 (update, 1, product_id);
   sqlite3_bind_text (update, 2, sd_product_kind_to_string (kind), -1, SQLITE_STATIC);
   if (sqlite3_step (update) != SQLITE_DONE)
-    return sd_store_fail (store, _("Could not mark a product's kind"), error);
+    {
+      sd_store_fail (store, _("Could not mark a product's kind"), error);
+      goto failed;
+    }
   if (sqlite3_changes (sd_store_get_db (store)) == 0)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("No product %lld in this shop"), (long long) product_id);
-      return FALSE;
+      goto failed;
     }
+  sd_stmt_release (g_steal_pointer (&update));
+  if (own && !sd_store_commit (store, error))
+    goto failed;
   return TRUE;
+
+failed:
+  if (own)
+    sd_store_rollback (store);
+  return FALSE;
 }

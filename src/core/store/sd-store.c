@@ -18,6 +18,7 @@
 #include "sd-product-kind.h"
 #include "sd-random.h"
 #include "sd-store.h"
+#include "sd-summary.h"
 
 static const char *const migrations[] = {
   /* 0 → 1: the foundation */
@@ -310,6 +311,161 @@ static const char *const migrations[] = {
   "  updated_at INTEGER NOT NULL,"
   "  who TEXT"
   ");",
+  /* → summary tables (sd-summary.h): counts kept by triggers, figures per day, product and
+   * customer folded in at each commit. The counts are taken here; the figures are built
+   * by the first sd_summary_ensure(), in a job, from the days noted dirty here. */
+  "CREATE INDEX IF NOT EXISTS orders_placed_at ON orders (placed_at);"
+  /* orders_upto: orders above it are new since the last refresh, which notes their days
+   * itself, so that their lines need no trigger to say so: an import of a million lines
+   * then pays for a comparison per line, not a write */
+  "CREATE TABLE IF NOT EXISTS summary_state (id INTEGER PRIMARY KEY CHECK (id = 1), built INTEGER NOT NULL,"
+  "  orders_upto INTEGER NOT NULL DEFAULT 0);"
+  /* a shop without orders has nothing to build: summaries kept from its first commit on */
+  "INSERT OR IGNORE INTO summary_state"
+  " VALUES (1, NOT EXISTS (SELECT 1 FROM orders), (SELECT coalesce(max(id), 0) FROM orders));"
+  /* what: 0 customers, 1 products, 2 orders, 3 order lines, 10 + k events of kind k */
+  "CREATE TABLE IF NOT EXISTS summary_counts (what INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+  "INSERT OR REPLACE INTO summary_counts"
+  " WITH e AS MATERIALIZED (SELECT coalesce(sum(kind = 0), 0) k0, coalesce(sum(kind = 1), 0) k1,"
+  "                                coalesce(sum(kind = 2), 0) k2, coalesce(sum(kind = 3), 0) k3 FROM events)"
+  " SELECT 0, count(*) FROM customers UNION ALL SELECT 1, count(*) FROM products"
+  " UNION ALL SELECT 2, count(*) FROM orders UNION ALL SELECT 3, count(*) FROM order_lines"
+  " UNION ALL SELECT 10, k0 FROM e UNION ALL SELECT 11, k1 FROM e"
+  " UNION ALL SELECT 12, k2 FROM e UNION ALL SELECT 13, k3 FROM e;"
+  /* NULL kept apart from '' (has_*), as count(DISTINCT country) does */
+  "CREATE TABLE IF NOT EXISTS summary_customer_groups ("
+  "  has_country INTEGER NOT NULL, country TEXT NOT NULL,"
+  "  has_segment INTEGER NOT NULL, segment TEXT NOT NULL,"
+  "  n INTEGER NOT NULL,"
+  "  PRIMARY KEY (has_country, country, has_segment, segment)"
+  ") WITHOUT ROWID;"
+  "INSERT OR REPLACE INTO summary_customer_groups"
+  " SELECT country IS NOT NULL, coalesce(country, ''), segment IS NOT NULL, coalesce(segment, ''), count(*)"
+  " FROM customers GROUP BY 1, 2, 3, 4;"
+  "CREATE TABLE IF NOT EXISTS summary_order_currencies ("
+  "  currency TEXT NOT NULL PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+  "INSERT OR REPLACE INTO summary_order_currencies"
+  " SELECT currency, count(*) FROM orders WHERE currency IS NOT NULL GROUP BY currency;"
+  "CREATE TABLE IF NOT EXISTS summary_dirty_orders (order_id INTEGER PRIMARY KEY);"
+  "CREATE TABLE IF NOT EXISTS summary_dirty_days (day INTEGER PRIMARY KEY);"
+  "INSERT OR IGNORE INTO summary_dirty_days SELECT DISTINCT " SD_SQL_DAY ("placed_at") " FROM orders;"
+  "CREATE TABLE IF NOT EXISTS summary_days ("
+  "  day INTEGER NOT NULL, currency TEXT NOT NULL,"
+  "  orders INTEGER NOT NULL, orders_counted INTEGER NOT NULL,"
+  "  revenue_cents INTEGER NOT NULL, units INTEGER NOT NULL,"
+  "  first_at INTEGER, last_at INTEGER,"          /* of the orders counted */
+  "  PRIMARY KEY (day, currency)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS summary_product_days ("
+  "  day INTEGER NOT NULL, currency TEXT NOT NULL, product_id INTEGER NOT NULL,"
+  "  revenue_cents INTEGER NOT NULL, units INTEGER NOT NULL,"
+  "  PRIMARY KEY (day, currency, product_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS summary_customer_days ("
+  "  day INTEGER NOT NULL, currency TEXT NOT NULL, customer_id INTEGER NOT NULL,"
+  "  PRIMARY KEY (day, currency, customer_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS summary_products ("
+  "  currency TEXT NOT NULL, product_id INTEGER NOT NULL,"
+  "  revenue_cents INTEGER NOT NULL, units INTEGER NOT NULL,"
+  "  PRIMARY KEY (currency, product_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS summary_active ("
+  "  currency TEXT NOT NULL, customer_id INTEGER NOT NULL, days INTEGER NOT NULL,"
+  "  PRIMARY KEY (currency, customer_id)"
+  ") WITHOUT ROWID;"
+  /* Counts */
+  "CREATE TRIGGER IF NOT EXISTS summary_customers_insert AFTER INSERT ON customers BEGIN"
+  "  UPDATE summary_counts SET n = n + 1 WHERE what = 0;"
+  "  UPDATE summary_customer_groups SET n = n + 1"
+  "   WHERE has_country = (NEW.country IS NOT NULL) AND country = coalesce(NEW.country, '')"
+  "     AND has_segment = (NEW.segment IS NOT NULL) AND segment = coalesce(NEW.segment, '');"
+  "  INSERT INTO summary_customer_groups SELECT NEW.country IS NOT NULL, coalesce(NEW.country, ''),"
+  "    NEW.segment IS NOT NULL, coalesce(NEW.segment, ''), 1"
+  "   WHERE changes() = 0;"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_customers_delete AFTER DELETE ON customers BEGIN"
+  "  UPDATE summary_counts SET n = n - 1 WHERE what = 0;"
+  "  UPDATE summary_customer_groups SET n = n - 1"
+  "   WHERE has_country = (OLD.country IS NOT NULL) AND country = coalesce(OLD.country, '')"
+  "     AND has_segment = (OLD.segment IS NOT NULL) AND segment = coalesce(OLD.segment, '');"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_customers_update AFTER UPDATE OF country, segment ON customers"
+  " WHEN OLD.country IS NOT NEW.country OR OLD.segment IS NOT NEW.segment BEGIN"
+  "  UPDATE summary_customer_groups SET n = n - 1"
+  "   WHERE has_country = (OLD.country IS NOT NULL) AND country = coalesce(OLD.country, '')"
+  "     AND has_segment = (OLD.segment IS NOT NULL) AND segment = coalesce(OLD.segment, '');"
+  "  UPDATE summary_customer_groups SET n = n + 1"
+  "   WHERE has_country = (NEW.country IS NOT NULL) AND country = coalesce(NEW.country, '')"
+  "     AND has_segment = (NEW.segment IS NOT NULL) AND segment = coalesce(NEW.segment, '');"
+  "  INSERT INTO summary_customer_groups SELECT NEW.country IS NOT NULL, coalesce(NEW.country, ''),"
+  "    NEW.segment IS NOT NULL, coalesce(NEW.segment, ''), 1"
+  "   WHERE changes() = 0;"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_products_insert AFTER INSERT ON products BEGIN"
+  "  UPDATE summary_counts SET n = n + 1 WHERE what = 1;"
+  " END;"
+  /* a product's lines count in revenue or not by whether it is merchandise */
+  "CREATE TRIGGER IF NOT EXISTS summary_products_delete AFTER DELETE ON products BEGIN"
+  "  UPDATE summary_counts SET n = n - 1 WHERE what = 1;"
+  "  INSERT INTO summary_dirty_orders SELECT DISTINCT order_id FROM order_lines WHERE product_id = OLD.id"
+  "   AND order_id NOT IN (SELECT order_id FROM summary_dirty_orders);"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_products_kind AFTER UPDATE OF kind ON products"
+  " WHEN coalesce(OLD.kind, 'merchandise') IS NOT coalesce(NEW.kind, 'merchandise') BEGIN"
+  "  INSERT INTO summary_dirty_orders SELECT DISTINCT order_id FROM order_lines WHERE product_id = NEW.id"
+  "   AND order_id NOT IN (SELECT order_id FROM summary_dirty_orders);"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_orders_insert AFTER INSERT ON orders BEGIN"
+  "  UPDATE summary_counts SET n = n + 1 WHERE what = 2;"
+  "  UPDATE summary_order_currencies SET n = n + 1 WHERE currency = NEW.currency;"
+  "  INSERT INTO summary_order_currencies SELECT NEW.currency, 1 WHERE NEW.currency IS NOT NULL AND changes() = 0;"
+  "  INSERT INTO summary_dirty_orders SELECT NEW.id WHERE NEW.id <= (SELECT orders_upto FROM summary_state)"
+  "   AND NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = NEW.id);"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_orders_delete AFTER DELETE ON orders BEGIN"
+  "  UPDATE summary_counts SET n = n - 1 WHERE what = 2;"
+  "  UPDATE summary_order_currencies SET n = n - 1 WHERE currency = OLD.currency;"
+  "  INSERT INTO summary_dirty_days SELECT " SD_SQL_DAY ("OLD.placed_at")
+  "   WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_days WHERE day = " SD_SQL_DAY ("OLD.placed_at") ");"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_orders_update AFTER UPDATE OF placed_at, status, currency, customer_id ON orders"
+  " WHEN OLD.placed_at IS NOT NEW.placed_at OR OLD.status IS NOT NEW.status"
+  "   OR OLD.currency IS NOT NEW.currency OR OLD.customer_id IS NOT NEW.customer_id BEGIN"
+  "  UPDATE summary_order_currencies SET n = n - 1 WHERE currency = OLD.currency AND OLD.currency IS NOT NEW.currency;"
+  "  UPDATE summary_order_currencies SET n = n + 1 WHERE currency = NEW.currency AND OLD.currency IS NOT NEW.currency;"
+  "  INSERT INTO summary_order_currencies SELECT NEW.currency, 1"
+  "   WHERE NEW.currency IS NOT NULL AND OLD.currency IS NOT NEW.currency"
+  "     AND NOT EXISTS (SELECT 1 FROM summary_order_currencies WHERE currency = NEW.currency);"
+  "  INSERT INTO summary_dirty_days SELECT " SD_SQL_DAY ("OLD.placed_at")
+  "   WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_days WHERE day = " SD_SQL_DAY ("OLD.placed_at") ");"
+  "  INSERT INTO summary_dirty_orders SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = NEW.id);"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_lines_insert AFTER INSERT ON order_lines BEGIN"
+  "  UPDATE summary_counts SET n = n + 1 WHERE what = 3;"
+  "  INSERT INTO summary_dirty_orders SELECT NEW.order_id WHERE NEW.order_id <= (SELECT orders_upto FROM summary_state)"
+  "   AND NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = NEW.order_id);"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_lines_delete AFTER DELETE ON order_lines BEGIN"
+  "  UPDATE summary_counts SET n = n - 1 WHERE what = 3;"
+  "  INSERT INTO summary_dirty_orders SELECT OLD.order_id WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = OLD.order_id);"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_lines_update AFTER UPDATE OF order_id, product_id, quantity, unit_price_cents"
+  " ON order_lines BEGIN"
+  "  INSERT INTO summary_dirty_orders SELECT OLD.order_id WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = OLD.order_id);"
+  "  INSERT INTO summary_dirty_orders SELECT NEW.order_id WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = NEW.order_id);"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_events_insert AFTER INSERT ON events BEGIN"
+  "  UPDATE summary_counts SET n = n + 1 WHERE what = 10 + NEW.kind;"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_events_delete AFTER DELETE ON events BEGIN"
+  "  UPDATE summary_counts SET n = n - 1 WHERE what = 10 + OLD.kind;"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS summary_events_update AFTER UPDATE OF kind ON events"
+  " WHEN OLD.kind IS NOT NEW.kind BEGIN"
+  "  UPDATE summary_counts SET n = n - 1 WHERE what = 10 + OLD.kind;"
+  "  UPDATE summary_counts SET n = n + 1 WHERE what = 10 + NEW.kind;"
+  " END;",
 };
 /* The schema from which products have a kind: the migration to it classifies them. */
 #define SCHEMA_PRODUCT_KINDS 6
@@ -728,6 +884,9 @@ gboolean
 sd_store_commit (SdStore  *self,
                  GError  **error)
 {
+  /* The figures of what this transaction changed go in with it (sd-summary.h). */
+  if (!sd_summary_refresh (self, error))
+    return FALSE;
   return sd_store_exec (self, "COMMIT", error);
 }
 
@@ -1025,7 +1184,9 @@ sd_store_open_full (const char        *path,
   if (!sd_store_exec (self,
                       "PRAGMA synchronous = NORMAL;"
                       "PRAGMA temp_store = MEMORY;"
-                      "PRAGMA cache_size = -65536;", error))
+                      "PRAGMA cache_size = -65536;"
+                      /* REPLACE deletes rows too: the summaries' triggers must hear of it. */
+                      "PRAGMA recursive_triggers = ON;", error))
     return NULL;
 
   /* Foreign keys only once migrated: a migration that rebuilds a table must not have the
@@ -1067,11 +1228,11 @@ sd_store_get_db (SdStore *self)
   return self->db;
 }
 
-static gboolean
-count_into (SdStore     *self,
-            const char  *sql,
-            gint64      *out,
-            GError     **error)
+gboolean
+sd_store_count (SdStore     *self,
+                const char  *sql,
+                gint64      *out,
+                GError     **error)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (self, sql, error);
 
@@ -1088,44 +1249,7 @@ sd_store_get_stats (SdStore       *self,
                     SdStoreStats  *stats,
                     GError       **error)
 {
-  g_autoptr(SdStmt) kinds = NULL;
-  int rc;
-
-  memset (stats, 0, sizeof *stats);
-  if (!count_into (self, "SELECT count(*) FROM customers", &stats->customers, error) ||
-      !count_into (self, "SELECT count(*) FROM products", &stats->products, error) ||
-      !count_into (self, "SELECT count(*) FROM orders", &stats->orders, error) ||
-      !count_into (self, "SELECT count(*) FROM order_lines", &stats->order_lines, error) ||
-      !count_into (self,
-                   "SELECT coalesce(sum(" SD_SQL_LINE_REVENUE ("l") "), 0)"
-                   " FROM order_lines l JOIN orders o ON o.id = l.order_id"
-                   " LEFT JOIN products p ON p.id = l.product_id"
-                   " WHERE " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p"),
-                   &stats->revenue_cents, error) ||
-      !count_into (self,
-                   "SELECT count(*) FROM orders o WHERE " SD_SQL_ORDER_IS_SALE ("o")
-                   " AND EXISTS (SELECT 1 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
-                   "             WHERE l.order_id = o.id AND l.quantity > 0"
-                   "               AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ")",
-                   &stats->orders_counted, error))
-    return FALSE;
-
-  /* One pass with a sum per kind: GROUP BY would sort every event in a temporary
-   * b-tree, a gigabyte of memory on a shop of twenty million events. */
-  if (!(kinds = sd_store_prepare (self,
-                                  "SELECT coalesce(sum(kind = 0), 0), coalesce(sum(kind = 1), 0),"
-                                  " coalesce(sum(kind = 2), 0), coalesce(sum(kind = 3), 0) FROM events",
-                                  error)))
-    return FALSE;
-  if ((rc = sqlite3_step (kinds)) == SQLITE_ROW)
-    {
-      for (int kind = 0; kind < SD_N_EVENT_KINDS; kind++)
-        stats->events[kind] = sqlite3_column_int64 (kinds, kind);
-      rc = sqlite3_step (kinds);
-    }
-  if (rc != SQLITE_DONE)
-    return sd_store_fail (self, _("Could not count events"), error);
-  return TRUE;
+  return sd_summary_get_stats (self, !sd_summary_usable (self), stats, error);
 }
 
 gint64

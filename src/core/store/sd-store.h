@@ -106,6 +106,11 @@ gboolean      sd_store_commit            (SdStore      *self,
 void          sd_store_rollback          (SdStore      *self);
 gboolean      sd_store_in_transaction    (SdStore      *self);
 
+/* The first column of the one row @sql (a constant query) answers: a count. */
+gboolean      sd_store_count             (SdStore      *self,
+                                          const char   *sql,
+                                          gint64       *out,
+                                          GError      **error);
 gboolean      sd_store_get_stats         (SdStore      *self,
                                           SdStoreStats *stats,
                                           GError      **error);

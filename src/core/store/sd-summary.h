@@ -1,0 +1,67 @@
+/* sd-summary.h — summary tables: the shop's figures kept up to date as it changes
+ *
+ * Counting a large shop's tables takes seconds; the Overview and `shopdesk-cli stats`
+ * answer from small tables instead, which every change keeps right inside its own
+ * transaction. Triggers on customers, products, orders, order lines and events keep the
+ * counts (rows, events by kind, customers by country and segment, orders by currency) and
+ * note which orders and days changed; sd_store_commit() then recomputes those days' figures
+ * (sd_summary_refresh) from the base tables with the definitions of sd-figures.h, so a
+ * change and its figures are committed together or not at all.
+ *
+ * The tables, keyed by the UTC day (unix seconds of its first moment) and the currency an
+ * order is in (its own code trimmed and in upper case, "" when it names none):
+ *   summary_days          orders with lines, orders counted, revenue, units, first and
+ *                         newest counted order
+ *   summary_product_days  revenue and units of each merchandise product
+ *   summary_customer_days the customers with an order counted that day
+ *   summary_products      summary_product_days over all days
+ *   summary_active        per customer, the days they have in summary_customer_days
+ *
+ * A shop migrated to them starts unbuilt: the first sd_summary_ensure() (a job, or the
+ * CLI) builds them; until then the figures come from the base tables. */
+#pragma once
+
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+/* The UTC day of unix seconds @t, as SQL (floors negative times too). */
+#define SD_SQL_DAY(t) "((" t ") - (((" t ") % 86400) + 86400) % 86400)"
+
+typedef enum {
+  SD_SUMMARY_ABSENT,     /* a shop file older than the summaries (read-only) */
+  SD_SUMMARY_UNBUILT,    /* migrated, not built yet */
+  SD_SUMMARY_PENDING,    /* built, with changes not folded in (made outside a transaction) */
+  SD_SUMMARY_READY,
+} SdSummaryState;
+
+SdSummaryState sd_summary_state   (SdStore       *store);
+/* Whether the figures can be read from the summaries. */
+gboolean       sd_summary_usable  (SdStore       *store);
+
+/* Folds the changed orders and days into the summaries. Inside a transaction, which
+ * sd_store_commit() does before committing; nothing to do when nothing changed. Until the
+ * summaries are built it leaves the changes noted for sd_summary_ensure(). */
+gboolean       sd_summary_refresh (SdStore       *store,
+                                   GError       **error);
+
+/* Builds the summaries, or folds in the changes pending, in a transaction of its own:
+ * what a job or the CLI calls before reading them. A read-only shop is left as it is
+ * (TRUE: its figures come from the base tables). */
+gboolean       sd_summary_ensure  (SdStore       *store,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+
+/* The counts of sd_store_get_stats() from the summaries (@from_base FALSE) or by
+ * counting the base tables (TRUE, what `stats --verify` compares with). */
+gboolean       sd_summary_get_stats (SdStore      *store,
+                                     gboolean      from_base,
+                                     SdStoreStats *stats,
+                                     GError      **error);
+
+/* Distinct countries of customers, from the summary of customers by country and segment. */
+gboolean       sd_summary_count_countries (SdStore  *store,
+                                           gint64   *countries,
+                                           GError  **error);
+
+G_END_DECLS

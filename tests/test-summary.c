@@ -1,0 +1,295 @@
+/* test-summary.c — the summary tables: right after every importer, an edit, the demo
+ * generator and a first build; untouched by a cancelled import; and a tampered row is
+ * found by the check `stats --verify` runs */
+#include "config.h"
+
+#include <string.h>
+
+#include "empty-shop.h"
+#include "sd-demo.h"
+#include "sd-import.h"
+#include "sd-product-kind.h"
+#include "summary-check.h"
+
+static char *
+fixture_file (const char *name)
+{
+  const char *dir = g_getenv ("SD_FIXTURES_DIR");
+
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+import (EmptyShop  *f,
+        const char *name)
+{
+  g_autofree char *path = fixture_file (name);
+  SdImportOptions options = { SD_IMPORT_AUTO, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = sd_import_file (f->store, path, &options, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+}
+
+static void
+exec (EmptyShop  *f,
+      const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  sd_store_exec (f->store, sql, &error);
+  g_assert_no_error (error);
+}
+
+static int
+by_text (gconstpointer a,
+         gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Every row of every summary table, as text: what must not change when nothing did. */
+static char *
+summary_dump (EmptyShop *f)
+{
+  static const char *const tables[] = {
+    "summary_state", "summary_counts", "summary_customer_groups", "summary_order_currencies",
+    "summary_dirty_orders", "summary_dirty_days", "summary_days", "summary_product_days",
+    "summary_customer_days", "summary_products", "summary_active",
+  };
+  GString *dump = g_string_new (NULL);
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s", tables[t]);
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+      sqlite3_stmt *stmt;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (sd_store_get_db (f->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          GString *row = g_string_new (NULL);
+
+          for (int c = 0; c < sqlite3_column_count (stmt); c++)
+            g_string_append_printf (row, "%s|", sqlite3_column_text (stmt, c)
+                                               ? (const char *) sqlite3_column_text (stmt, c) : "NULL");
+          g_ptr_array_add (rows, g_string_free (row, FALSE));
+        }
+      sqlite3_finalize (stmt);
+      /* Rows in one order whatever the table's. */
+      g_ptr_array_sort (rows, by_text);
+      g_string_append_printf (dump, "%s:\n", tables[t]);
+      for (guint i = 0; i < rows->len; i++)
+        g_string_append_printf (dump, "%s\n", (const char *) g_ptr_array_index (rows, i));
+    }
+  return g_string_free (dump, FALSE);
+}
+
+/* Each importer into one shop, in turn, and one of them again (its upserts): the figures
+ * agree after every one. Two currencies (GBP from Online Retail, EUR from Shopify). */
+static void
+test_importers (EmptyShop     *f,
+                gconstpointer  data)
+{
+  static const char *const files[] = {
+    "online-retail.csv", "customers.csv", "products.csv", "orders.csv", "events.csv",
+    "shopify-products.csv", "shopify-customers.csv", "shopify-orders.csv", "shopify-orders-discounts.csv",
+    "woocommerce-products.csv", "woocommerce-customers.csv", "woocommerce-orders.csv",
+    "movielens/u.data", "online-retail.csv",
+  };
+
+  summary_check_agree (f->store);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_test_message ("after %s", files[i]);
+      import (f, files[i]);
+      summary_check_agree (f->store);
+    }
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(DISTINCT currency) FROM summary_days"), >=, 2);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM summary_products"), >, 0);
+}
+
+typedef struct {
+  GCancellable *cancellable;
+} CancelData;
+
+static void
+cancel_at_once (guint64  done,
+                guint64  total,
+                guint64  rows,
+                gpointer user_data)
+{
+  g_cancellable_cancel (((CancelData *) user_data)->cancellable);
+}
+
+/* An import cancelled after all its rows were written (the check after the last row):
+ * the triggers have counted them and noted their days, and the rollback takes it all
+ * back. */
+static void
+test_cancelled_import (EmptyShop     *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = fixture_file ("shopify-orders.csv");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelData d = { cancellable };
+  SdImportOptions options = { SD_IMPORT_AUTO, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  gint64 orders;
+
+  import (f, "online-retail.csv");
+  before = summary_dump (f);
+  orders = empty_shop_int (f, "SELECT count(*) FROM orders");
+  report = sd_import_file (f->store, path, &options, cancel_at_once, &d, cancellable, &error);
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  after = summary_dump (f);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM orders"), ==, orders);
+  summary_check_agree (f->store);
+}
+
+/* Edits outside imports: a product's kind (the merchandiser's override), an order's
+ * status and day, a customer forgotten, an event's kind, lines deleted. */
+static void
+test_edits (EmptyShop     *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 product, revenue;
+
+  import (f, "online-retail.csv");
+  import (f, "events.csv");
+  revenue = empty_shop_int (f, "SELECT sum(revenue_cents) FROM summary_days");
+  product = empty_shop_int (f, "SELECT product_id FROM summary_products ORDER BY revenue_cents DESC LIMIT 1");
+
+  /* Not merchandise any more: its lines leave revenue. */
+  g_assert_true (sd_product_kind_set (f->store, product, SD_PRODUCT_FEE, &error));
+  g_assert_no_error (error);
+  summary_check_agree (f->store);
+  g_assert_cmpint (empty_shop_int (f, "SELECT sum(revenue_cents) FROM summary_days"), <, revenue);
+
+  g_assert_true (sd_store_begin (f->store, &error));
+  exec (f, "UPDATE orders SET status = 'refunded' WHERE id = (SELECT min(id) FROM orders)");
+  exec (f, "UPDATE orders SET placed_at = placed_at + 40 * 86400, currency = 'usd'"
+           " WHERE id = (SELECT max(id) FROM orders)");
+  exec (f, "DELETE FROM customers WHERE id = (SELECT min(customer_id) FROM orders)");
+  exec (f, "UPDATE customers SET country = 'Atlantis' WHERE id = (SELECT max(id) FROM customers)");
+  exec (f, "UPDATE events SET kind = 3, rating = 4 WHERE id = (SELECT min(id) FROM events)");
+  exec (f, "DELETE FROM order_lines WHERE id IN (SELECT id FROM order_lines ORDER BY id LIMIT 2)");
+  g_assert_true (sd_store_commit (f->store, &error));
+  g_assert_no_error (error);
+  summary_check_agree (f->store);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM summary_days WHERE currency = 'USD'"), ==, 1);
+
+  /* A deleted product takes its lines' product out of the top lists (ON DELETE SET NULL). */
+  g_assert_true (sd_store_begin (f->store, &error));
+  exec (f, "DELETE FROM products WHERE id = (SELECT product_id FROM summary_products"
+           "                                  ORDER BY units DESC LIMIT 1)");
+  g_assert_true (sd_store_commit (f->store, &error));
+  summary_check_agree (f->store);
+}
+
+static void
+test_demo (EmptyShop     *f,
+           gconstpointer  data)
+{
+  SdDemoOptions options;
+  g_autoptr(GError) error = NULL;
+
+  sd_demo_options_init (&options);
+  g_assert_true (sd_demo_options_for_size (&options, "300", &error));
+  g_assert_true (sd_demo_generate (f->store, &options, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  summary_check_agree (f->store);
+}
+
+/* A shop from before the summaries: the migration counts and notes every day, and the
+ * first summary load builds the figures, which then agree. */
+static void
+test_migration (EmptyShop     *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdShopSummary) summary = NULL;
+  sqlite3_stmt *stmt;
+  GString *drop = g_string_new (NULL);
+
+  import (f, "online-retail.csv");
+  import (f, "shopify-orders.csv");
+  g_assert_cmpint (sqlite3_prepare_v2 (sd_store_get_db (f->store),
+                                       "SELECT type, name FROM sqlite_master WHERE name LIKE 'summary%'"
+                                       " AND type IN ('table', 'trigger')", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (drop, "DROP %s %s;", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1));
+  sqlite3_finalize (stmt);
+  g_string_append_printf (drop, "DROP INDEX orders_placed_at; PRAGMA user_version = %d;",
+                          sd_store_schema_version () - 1);
+  exec (f, drop->str);
+  g_string_free (drop, TRUE);
+  g_assert_finalize_object (f->store);
+
+  f->store = sd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_summary_state (f->store), ==, SD_SUMMARY_UNBUILT);
+  /* Counted from the base tables until built. */
+  g_assert_cmpint (empty_shop_int (f, "SELECT n FROM summary_counts WHERE what = 3"), ==,
+                   empty_shop_int (f, "SELECT count(*) FROM order_lines"));
+  summary = sd_shop_summary_load (f->store, 10, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (summary->counts.order_lines, ==, empty_shop_int (f, "SELECT count(*) FROM order_lines"));
+  summary_check_agree (f->store);
+}
+
+/* A summary row changed behind Shopdesk's back is found, by the API and by the CLI, which
+ * exits non-zero naming it. */
+static void
+test_tampered (EmptyShop     *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  const char *cli = g_getenv ("SD_CLI");
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+
+  import (f, "online-retail.csv");
+  summary_check_agree (f->store);
+  exec (f, "UPDATE summary_days SET revenue_cents = revenue_cents + 100"
+           " WHERE day = (SELECT max(day) FROM summary_days)");
+  exec (f, "UPDATE summary_counts SET n = n + 1 WHERE what = 0");
+  found = sd_shop_summary_verify (f->store, 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, >=, 2);
+
+  g_assert_nonnull (cli);
+  {
+    const char *argv[] = { cli, "--db", f->path, "stats", "--verify", NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "summary tables differ"));
+  g_assert_nonnull (strstr (err, "revenue_cents"));
+  g_assert_nonnull (strstr (err, "customers is"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/summary/importers", EmptyShop, NULL, empty_shop_set_up, test_importers, empty_shop_tear_down);
+  g_test_add ("/summary/cancelled-import", EmptyShop, NULL, empty_shop_set_up, test_cancelled_import,
+              empty_shop_tear_down);
+  g_test_add ("/summary/edits", EmptyShop, NULL, empty_shop_set_up, test_edits, empty_shop_tear_down);
+  g_test_add ("/summary/demo", EmptyShop, NULL, empty_shop_set_up, test_demo, empty_shop_tear_down);
+  g_test_add ("/summary/migration", EmptyShop, NULL, empty_shop_set_up, test_migration, empty_shop_tear_down);
+  g_test_add ("/summary/tampered", EmptyShop, NULL, empty_shop_set_up, test_tampered, empty_shop_tear_down);
+  return g_test_run ();
+}
