@@ -91,10 +91,16 @@ format_with_interval (double v,
   return g_strdup_printf (_("%.3f (%.3f–%.3f)"), v, lo, hi);
 }
 
+/* The change between the two figures as shown, so that the row adds up on screen: 0.274 → 0.275
+ * says +0.001, not the +0.000 of the unrounded difference. */
 static char *
-format_change (double v,
+format_change (double   before,
+               double   after,
                gboolean share)
 {
+  /* Figures show three decimals and shares one decimal of a percent: the same step, 0.001. */
+  double v = (round (after * 1000.0) - round (before * 1000.0)) / 1000.0;
+
   if (!isfinite (v))
     return g_strdup ("");
   if (share)
@@ -183,7 +189,7 @@ figure_row (SdFairnessPage *self,
   if (self->report->after)
     {
       a = share ? format_share (after) : format_figure (after);
-      d = format_change (after - before, share);
+      d = format_change (before, after, share);
       cell (self->figures_grid, 2, row, a, NULL, 1.0f);
       cell (self->figures_grid, 3, row, d, "dim-label", 1.0f);
     }
