@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "sd-error.h"
+#include "sd-chat-corpus.h"
 #include "sd-intent-data.h"
+#include "sd-intent-names.h"
 
 static SdIntentData *
 parse (const char  *text,
@@ -235,6 +237,36 @@ test_split_groups (void)
   g_assert_cmpuint (sd_intent_data_get_size (held), >=, 35);
 }
 
+/* Every intent of the built-in corpus has a title of its own for the pages; a shop's own
+ * intent keeps its identifier. */
+static void
+test_titles (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) examples = sd_chat_corpus_builtin_examples (NULL, &error);
+  g_autoptr(GHashTable) intents = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) titles = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer intent;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < examples->len; i++)
+    g_hash_table_add (intents, ((SdChatExample *) g_ptr_array_index (examples, i))->intent);
+  g_assert_cmpuint (g_hash_table_size (intents), >=, 20);
+  g_hash_table_iter_init (&iter, intents);
+  while (g_hash_table_iter_next (&iter, &intent, NULL))
+    {
+      const char *title = sd_intent_title (intent);
+
+      g_assert_nonnull (title);
+      g_assert_cmpstr (title, !=, intent);
+      g_assert_false (g_hash_table_contains (titles, title));
+      g_hash_table_add (titles, (gpointer) title);
+    }
+  g_assert_cmpstr (sd_intent_title ("gift_wrapping"), ==, "gift_wrapping");
+  g_assert_null (sd_intent_title (NULL));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -246,5 +278,6 @@ main (int    argc,
   g_test_add_func ("/intent-data/json", test_json);
   g_test_add_func ("/intent-data/split", test_split);
   g_test_add_func ("/intent-data/split-groups", test_split_groups);
+  g_test_add_func ("/intent-data/titles", test_titles);
   return g_test_run ();
 }

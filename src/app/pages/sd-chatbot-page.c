@@ -20,6 +20,7 @@
 #include "sd-customer-list.h"
 #include "sd-dialogue.h"
 #include "sd-format.h"
+#include "sd-intent-names.h"
 #include "sd-llm-reply.h"
 #include "sd-page-host.h"
 
@@ -231,10 +232,11 @@ dim (GtkWidget *widget)
 
 /* A row: the label, a bar of @prob, and the percentage. */
 static GtkWidget *
-probability_row (const char *label_text,
+probability_row (const char *intent,
                  double      prob,
                  gboolean    main)
 {
+  const char *label_text = sd_intent_title (intent);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = gtk_label_new (label_text);
   GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
@@ -244,6 +246,8 @@ probability_row (const char *label_text,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_size_request (label, 140, -1);
+  /* the identifier is what corrections and the corpus use */
+  gtk_widget_set_tooltip_text (label, intent);
   if (main)
     gtk_widget_add_css_class (label, "title-4");
   gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (prob, 0, 1));
@@ -453,7 +457,7 @@ show_turn (SdChatbotPage *self,
   box = section (self->inspector, _("Dialogue"));
   gtk_box_append (GTK_BOX (box), caption (action_label (t->action)));
   {
-    g_autofree char *form = g_strdup_printf (_("Form: %s"), t->form ? t->form : _("none"));
+    g_autofree char *form = g_strdup_printf (_("Form: %s"), t->form ? sd_intent_title (t->form) : _("none"));
     gtk_box_append (GTK_BOX (box), caption (form));
   }
   for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
@@ -698,7 +702,7 @@ append_turn_rows (SdChatbotPage *self,
 
   note = turn->trace->intent && (turn->trace->action == SD_TURN_ANSWER || turn->trace->action == SD_TURN_ASK ||
                                  turn->trace->action == SD_TURN_REFUSE)
-         ? g_strdup_printf ("%s · %.0f %%", turn->trace->intent, turn->trace->confidence * 100)
+         ? g_strdup_printf ("%s · %.0f %%", sd_intent_title (turn->trace->intent), turn->trace->confidence * 100)
          : g_strdup (action_label (turn->trace->action));
   turn->gen_label = NULL;
   turn->gen_note = NULL;
