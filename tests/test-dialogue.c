@@ -89,12 +89,28 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
+/* A trace's entities follow the text: in order, none overlapping. */
+static void
+assert_entities_in_order (SdTurnTrace *t)
+{
+  gsize last_end = 0;
+
+  for (guint i = 0; i < t->entities->len; i++)
+    {
+      SdEntity *e = t->entities->pdata[i];
+      g_assert_cmpuint (e->start, >=, last_end);
+      g_assert_cmpuint (e->start, <, e->end);
+      last_end = e->end;
+    }
+}
+
 /* One turn, with its trace logged and checked for the invariants every turn keeps. */
 static SdTurnTrace *
 say (Fixture *f, SdChatSession *s, const char *message)
 {
   SdTurnTrace *t = sd_dialogue_respond (f->dialogue, s, message);
   g_assert_nonnull (t);
+  assert_entities_in_order (t);
   g_assert_nonnull (t->reply);
   g_assert_true (g_utf8_validate (t->reply, -1, NULL));
   g_assert_cmpuint (strlen (t->reply), >, 0);
@@ -881,6 +897,16 @@ test_bare_order_numbers (Fixture *f, gconstpointer data)
   g_autoptr(SdTurnTrace) other = sd_dialogue_respond (dialogue, s2, "it's 581181");
   g_assert_cmpint (other->action, ==, SD_TURN_REFUSE);
   g_assert_null (strstr (other->reply, "paid"));
+
+  /* A bare number taken as the order sits before a date the extractor found: the trace
+   * keeps its entities in the order of the text (found by the fuzz test). */
+  g_autoptr(SdChatSession) s3 = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) ask3 = sd_dialogue_respond (dialogue, s3, "where is my order?");
+  g_assert_cmpint (ask3->action, ==, SD_TURN_ASK);
+  g_autoptr(SdTurnTrace) dated = sd_dialogue_respond (dialogue, s3, "581180, I placed it yesterday");
+  g_assert_cmpuint (dated->entities->len, >=, 2);
+  assert_entities_in_order (dated);
+  g_assert_cmpint (((SdEntity *) dated->entities->pdata[0])->kind, ==, SD_ENTITY_ORDER_ID);
 }
 
 /* A shop that says its own order-number format (Settings → Order numbers): the ask shows

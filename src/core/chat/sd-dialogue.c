@@ -2070,7 +2070,11 @@ take_order_span (SdTurnTrace *trace,
   e->end = start + len;
   e->text = g_strndup (trace->text + start, len);
   e->value = g_strndup (trace->text + start, len);
-  g_ptr_array_add (trace->entities, e);
+  /* the trace's entities stay in the order of the text, as the extractor gives them */
+  guint at = 0;
+  while (at < trace->entities->len && ((SdEntity *) trace->entities->pdata[at])->start < start)
+    at++;
+  g_ptr_array_insert (trace->entities, (gint) at, e);
 }
 
 /* A word of the message in one of the shop's order-number formats ("C536379",
