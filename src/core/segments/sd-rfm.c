@@ -118,9 +118,13 @@ score (const double *values,
        guint         n,
        guint8       *out)
 {
-  g_autofree Ranked *r = g_new (Ranked, n);
+  g_autofree Ranked *r = NULL;
   guint i = 0;
 
+  /* a shop without orders (MovieLens) has no one to rank; qsort must not see g_new's NULL */
+  if (n == 0)
+    return;
+  r = g_new (Ranked, n);
   for (guint j = 0; j < n; j++)
     r[j] = (Ranked) { values[j], j };
   qsort (r, n, sizeof (Ranked), compare_ranked);
