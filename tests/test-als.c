@@ -104,9 +104,13 @@ full_objective (SdRecommender  *model,
                 SdInteractions *train)
 {
   guint n_users, n_items, k;
-  const double *X = sd_als_get_user_factors (SD_ALS (model), &n_users, &k);
+  g_autofree double *X = NULL;
   const double *Y = sd_als_get_item_factors (SD_ALS (model), &n_items, NULL);
   double loss = 0, norms = 0;
+
+  g_assert_true (sd_als_get_user_shape (SD_ALS (model), &n_users, &k));
+  X = g_new (double, (gsize) n_users * k);
+  sd_als_copy_user_factors (SD_ALS (model), 0, n_users, X);
 
   for (guint u = 0; u < n_users; u++)
     for (guint i = 0; i < n_items; i++)
@@ -287,8 +291,9 @@ test_solve_rows_ranges (void)
   g_assert_cmpmem (whole, n * k * sizeof (double), parts, n * k * sizeof (double));
   /* and they are the trained user factors: the last half-step solved the users */
   {
-    const double *X = sd_als_get_user_factors (SD_ALS (model), NULL, NULL);
+    g_autofree double *X = g_new (double, (gsize) n * k);
 
+    sd_als_copy_user_factors (SD_ALS (model), 0, n, X);
     for (gsize i = 0; i < (gsize) n * k; i++)
       g_assert_cmpfloat_with_epsilon (whole[i], X[i], 1e-9);
   }
@@ -374,6 +379,16 @@ test_planted_groups (void)
   g_assert_cmpuint (in_group, >=, total * 9 / 10);
 }
 
+static gboolean
+append_piece (gconstpointer   data,
+              gsize           size,
+              gpointer        user_data,
+              GError        **error)
+{
+  g_byte_array_append (user_data, data, size);
+  return TRUE;
+}
+
 static void
 test_save_load (void)
 {
@@ -406,6 +421,97 @@ test_save_load (void)
     g_assert_null (none);
     g_assert_nonnull (error);
   }
+}
+
+/* @n_users × @n_items random cells, so that the saved state's size can be chosen. */
+static SdInteractions *
+random_matrix (guint n_users,
+               guint n_items)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (n_users * 31 + n_items);
+  SdInteractionsBuilder *builder = sd_interactions_builder_new ();
+
+  for (guint u = 0; u < n_users; u++)
+    for (int n = 0; n < 3; n++)
+      sd_interactions_builder_add (builder, u, g_rand_int_range (rand, 0, n_items), 1.0f, 0);
+  for (guint i = 0; i < n_items; i++)
+    sd_interactions_builder_add_item (builder, i);
+  return sd_interactions_builder_build (builder);
+}
+
+/* The state is written a piece at a time (user factors widened a slab at a time, float
+ * fits keep them in float): its bytes are still exactly GVariant's "(uuu@ad@ad)", for
+ * framing offsets of 1, 2 and 4 bytes, in both precisions, and through the streamed and
+ * the whole-blob saves alike. */
+static void
+test_state_bytes (void)
+{
+  const struct { guint users, items, k; } shapes[] = {
+    { 3, 2, 4 },       /* 16 + 160 bytes: 1-byte offset */
+    { 40, 30, 8 },     /* 4,496 bytes: 2-byte offset */
+    { 3000, 50, 32 },  /* 780,816 bytes: 4-byte offset */
+  };
+  const char *precisions[] = { "double", "float" };
+
+  for (guint c = 0; c < G_N_ELEMENTS (shapes); c++)
+    for (guint p = 0; p < G_N_ELEMENTS (precisions); p++)
+      {
+        g_autoptr(SdInteractions) train = random_matrix (shapes[c].users, shapes[c].items);
+        g_autoptr(SdRecommender) model = sd_recommender_new ("als", NULL);
+        g_autoptr(GError) error = NULL;
+        g_autofree char *k = g_strdup_printf ("%u", shapes[c].k);
+        g_autofree double *X = NULL;
+        g_autoptr(GBytes) blob = NULL;
+        g_autoptr(GBytes) expected = NULL;
+        g_autoptr(GByteArray) pieces = g_byte_array_new ();
+        g_autoptr(SdRecommender) loaded = NULL;
+        GVariant *x, *y;
+        g_autoptr(GVariant) state = NULL;
+        guint n_users, n_items, n_factors;
+        const double *Y;
+        gsize size, expected_size;
+        const guint8 *data;
+
+        g_assert_true (sd_recommender_set_param (model, "factors", k, &error));
+        g_assert_true (sd_recommender_set_param (model, "iterations", "2", &error));
+        g_assert_true (sd_recommender_set_param (model, "precision", precisions[p], &error));
+        g_assert_true (sd_recommender_fit (model, train, NULL, &error));
+        g_assert_no_error (error);
+
+        g_assert_true (sd_als_get_user_shape (SD_ALS (model), &n_users, &n_factors));
+        X = g_new (double, (gsize) n_users * n_factors);
+        sd_als_copy_user_factors (SD_ALS (model), 0, n_users, X);
+        Y = sd_als_get_item_factors (SD_ALS (model), &n_items, NULL);
+        x = g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, X, (gsize) n_users * n_factors, sizeof (double));
+        y = g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, Y, (gsize) n_items * n_factors, sizeof (double));
+        state = g_variant_ref_sink (g_variant_new ("(uuu@ad@ad)", n_users, n_items, n_factors, x, y));
+        expected = g_variant_get_data_as_bytes (state);
+        expected_size = g_bytes_get_size (expected);
+
+        blob = sd_recommender_save (model);
+        data = g_bytes_get_data (blob, &size);
+        g_assert_cmpuint (size, ==, sd_recommender_saved_size (model));
+        g_assert_cmpuint (size, >, expected_size);
+        g_assert_cmpmem (data + size - expected_size, expected_size,
+                         g_bytes_get_data (expected, NULL), expected_size);
+
+        g_assert_true (sd_recommender_saves_in_pieces (model));
+        g_assert_true (sd_recommender_save_to (model, append_piece, pieces, &error));
+        g_assert_cmpmem (pieces->data, pieces->len, data, size);
+
+        /* and it loads back to the same scores (float factors kept as floats) */
+        loaded = sd_recommender_load (blob, train, &error);
+        g_assert_no_error (error);
+        for (guint u = 0; u < MIN (n_users, 20); u++)
+          {
+            g_autofree float *a = g_new (float, n_items);
+            g_autofree float *b = g_new (float, n_items);
+
+            sd_recommender_score (model, u, a);
+            sd_recommender_score (loaded, u, b);
+            g_assert_cmpmem (a, n_items * sizeof (float), b, n_items * sizeof (float));
+          }
+      }
 }
 
 /* The factor explanation splits the score exactly over the history items. */
@@ -453,9 +559,9 @@ test_factors_getter (void)
   g_autoptr(SdRecommender) model = fit_als (train, "cholesky", NULL, NULL);
   guint n, k;
 
-  g_assert_null (sd_als_get_user_factors (SD_ALS (fresh), &n, &k));
+  g_assert_false (sd_als_get_user_shape (SD_ALS (fresh), &n, &k));
   g_assert_cmpuint (n, ==, 0);
-  g_assert_nonnull (sd_als_get_user_factors (SD_ALS (model), &n, &k));
+  g_assert_true (sd_als_get_user_shape (SD_ALS (model), &n, &k));
   g_assert_cmpuint (n, ==, train->n_users);
   g_assert_cmpuint (k, ==, 8);
   g_assert_nonnull (sd_als_get_item_factors (SD_ALS (model), &n, &k));
@@ -482,14 +588,12 @@ test_cancel_keeps_model (void)
   SdFitContext ctx = { .cancellable = cancellable, .epoch_done = cancel_at_3, .user_data = cancellable };
   float before[30], after[30];
   guint n, k;
-  const double *X;
 
   sd_recommender_score (model, 0, before);
   g_assert_true (sd_recommender_set_param (model, "factors", "4", &error));
   g_assert_false (sd_recommender_fit (model, train, &ctx, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  X = sd_als_get_user_factors (SD_ALS (model), &n, &k);
-  g_assert_nonnull (X);
+  g_assert_true (sd_als_get_user_shape (SD_ALS (model), &n, &k));
   g_assert_cmpuint (k, ==, 8);
   SD_RECOMMENDER_GET_CLASS (model)->score (model, 0, after);
   g_assert_cmpmem (before, sizeof before, after, sizeof after);
@@ -632,6 +736,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/als/one-rank-exchange", test_one_rank_exchange);
   g_test_add_func ("/als/planted-groups", test_planted_groups);
   g_test_add_func ("/als/save-load", test_save_load);
+  g_test_add_func ("/als/state-bytes", test_state_bytes);
   g_test_add_func ("/als/explain", test_explain);
   g_test_add_func ("/als/factors", test_factors_getter);
   g_test_add_func ("/als/cancel-keeps-model", test_cancel_keeps_model);

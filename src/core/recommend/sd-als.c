@@ -75,7 +75,8 @@ struct _SdAls
   guint    n_users;
   guint    n_items;
   guint    k;
-  double  *X;          /* n_users × k, row-major */
+  gpointer X;          /* n_users × k, row-major: float after a float fit, else double */
+  gboolean x_single;
   double  *Y;          /* n_items × k, row-major */
   double  *gram_y;     /* YᵀY (k × k, lower), kept for explain() */
 
@@ -657,8 +658,9 @@ sd_als_fit (SdRecommender      *model,
   gboolean single = self->precision == SD_ALS_FLOAT && !self->distributed;
   gsize elem = single ? sizeof (float) : sizeof (double);
   ItemRows items;
-  g_autofree double *old_X = NULL;
+  g_autofree gpointer old_X = NULL;
   g_autofree double *old_Y = NULL;
+  gboolean old_x_single = self->x_single;
   g_autofree double *old_gram = NULL;
   g_autofree double *gram = NULL;
   g_autofree double *gram_x = NULL;
@@ -753,6 +755,7 @@ sd_als_fit (SdRecommender      *model,
       g_free (X);
       g_free (Y);
       self->X = g_steal_pointer (&old_X);
+      self->x_single = old_x_single;
       self->Y = g_steal_pointer (&old_Y);
       self->gram_y = g_steal_pointer (&old_gram);
       self->n_users = old_users;
@@ -763,7 +766,11 @@ sd_als_fit (SdRecommender      *model,
 
   g_clear_pointer (&old_X, g_free);
   g_clear_pointer (&old_Y, g_free);
-  self->X = single ? widen_factors (X, (gsize) self->n_users * k) : X;
+  /* The user factors stay as they were trained: widened to double they would be the
+   * largest thing in memory on a large shop, and a row widened when it is scored gives
+   * the same scores. The item factors are few; explain() and scoring read them as double. */
+  self->X = X;
+  self->x_single = single;
   self->Y = single ? widen_factors (Y, (gsize) self->n_items * k) : Y;
   update_item_gram (self);
   return TRUE;
@@ -776,7 +783,7 @@ sd_als_score (SdRecommender *model,
 {
   SdAls *self = SD_ALS (model);
   guint k = self->k;
-  const double *x;
+  g_autofree double *x = NULL;
 
   if (self->X == NULL || user >= self->n_users)
     {
@@ -785,7 +792,8 @@ sd_als_score (SdRecommender *model,
       return;
     }
 
-  x = self->X + (gsize) user * k;
+  x = g_new (double, k);
+  sd_als_copy_user_factors (self, user, 1, x);
   {
     g_autofree double *s = g_new (double, MAX (self->n_items, 1));
 
@@ -878,24 +886,110 @@ sd_als_forget_user (SdRecommender *model,
 {
   SdAls *self = SD_ALS (model);
 
+  gsize elem = self->x_single ? sizeof (float) : sizeof (double);
+
   if (self->X && user < self->n_users)
-    memset (self->X + (gsize) user * self->k, 0, self->k * sizeof (double));
+    memset ((char *) self->X + (gsize) user * self->k * elem, 0, self->k * elem);
+}
+
+/* The saved state is the GVariant "(uuu@ad@ad)" (n_users, n_items, k, X, Y in double),
+ * as it always was, but written here a piece at a time: the three numbers, padding to 8,
+ * X, Y, then the one framing offset GVariant puts at the end of a tuple (where the first
+ * array ends, little-endian, in the smallest size that can address the whole), so that
+ * float user factors are widened a slab at a time and never held twice.
+ * tests/test-als.c checks the bytes against g_variant_new()'s. */
+#define STATE_HEAD 16
+
+static gsize
+state_offset_size (gsize body)
+{
+  /* gvariant-serialiser.c: the offsets are counted in the size they must address */
+  if (body + 1 <= G_MAXUINT8)
+    return 1;
+  if (body + 2 <= G_MAXUINT16)
+    return 2;
+  if (body + 4 <= G_MAXUINT32)
+    return 4;
+  return 8;
+}
+
+static gsize
+state_n_x (SdAls *self)
+{
+  return self->X ? (gsize) self->n_users * self->k : 0;
+}
+
+static gsize
+state_n_y (SdAls *self)
+{
+  return self->Y ? (gsize) self->n_items * self->k : 0;
+}
+
+static gsize
+sd_als_state_size (SdRecommender *model)
+{
+  SdAls *self = SD_ALS (model);
+  gsize body = STATE_HEAD + (state_n_x (self) + state_n_y (self)) * sizeof (double);
+
+  return body + state_offset_size (body);
+}
+
+static gboolean
+sd_als_write_state (SdRecommender          *model,
+                    SdRecommenderWriteFunc  write,
+                    gpointer                user_data,
+                    GError                **error)
+{
+  SdAls *self = SD_ALS (model);
+  gsize n_x = state_n_x (self), n_y = state_n_y (self);
+  gsize body = STATE_HEAD + (n_x + n_y) * sizeof (double);
+  gsize offset_size = state_offset_size (body);
+  guint32 head[4] = { self->n_users, self->n_items, self->k, 0 };
+  guint64 end_of_x = GUINT64_TO_LE (STATE_HEAD + n_x * sizeof (double));
+  const gsize slab = 1 << 16;
+  g_autofree double *wide = NULL;
+
+  if (!write (head, sizeof head, user_data, error))
+    return FALSE;
+  if (self->x_single && n_x > 0)
+    {
+      wide = g_new (double, MIN (slab, n_x));
+      for (gsize begin = 0; begin < n_x; begin += slab)
+        {
+          gsize n = MIN (slab, n_x - begin);
+          const float *from = (const float *) self->X + begin;
+
+          for (gsize i = 0; i < n; i++)
+            wide[i] = from[i];
+          if (!write (wide, n * sizeof (double), user_data, error))
+            return FALSE;
+        }
+    }
+  else if (n_x > 0 && !write (self->X, n_x * sizeof (double), user_data, error))
+    return FALSE;
+  if (n_y > 0 && !write (self->Y, n_y * sizeof (double), user_data, error))
+    return FALSE;
+  /* the low bytes of a little-endian number are its first ones */
+  return write (&end_of_x, offset_size, user_data, error);
+}
+
+static gboolean
+append_state (gconstpointer   data,
+              gsize           size,
+              gpointer        user_data,
+              GError        **error)
+{
+  g_byte_array_append (user_data, data, size);
+  return TRUE;
 }
 
 static GBytes *
 sd_als_save (SdRecommender *model)
 {
-  SdAls *self = SD_ALS (model);
-  GVariant *x, *y;
-  g_autoptr(GVariant) state = NULL;
+  GByteArray *out = g_byte_array_sized_new (sd_als_state_size (model));
 
-  x = g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, self->X,
-                                 self->X ? (gsize) self->n_users * self->k : 0, sizeof (double));
-  y = g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, self->Y,
-                                 self->Y ? (gsize) self->n_items * self->k : 0, sizeof (double));
-  state = g_variant_ref_sink (g_variant_new ("(uuu@ad@ad)", self->n_users, self->n_items,
-                                             self->k, x, y));
-  return g_variant_get_data_as_bytes (state);
+  sd_als_write_state (model, append_state, out, NULL);
+  return g_byte_array_free_to_bytes (out);
 }
 
 static gboolean
@@ -934,7 +1028,21 @@ sd_als_load (SdRecommender *model,
   self->n_users = n_users;
   self->n_items = n_items;
   self->k = k;
-  self->X = n_x ? g_memdup2 (px, n_x * sizeof (double)) : NULL;
+  /* Factors a float fit saved are floats written as doubles: kept as floats again, they
+   * take half the memory and score the same. */
+  self->x_single = TRUE;
+  for (gsize i = 0; i < n_x && self->x_single; i++)
+    self->x_single = (double) (float) px[i] == px[i];
+  if (n_x && self->x_single)
+    {
+      float *x = g_new (float, n_x);
+
+      for (gsize i = 0; i < n_x; i++)
+        x[i] = (float) px[i];
+      self->X = x;
+    }
+  else
+    self->X = n_x ? g_memdup2 (px, n_x * sizeof (double)) : NULL;
   self->Y = n_y ? g_memdup2 (py, n_y * sizeof (double)) : NULL;
   update_item_gram (self);
   return TRUE;
@@ -1015,6 +1123,8 @@ sd_als_class_init (SdAlsClass *klass)
   model_class->explain = sd_als_explain;
   model_class->save = sd_als_save;
   model_class->forget_user = sd_als_forget_user;
+  model_class->state_size = sd_als_state_size;
+  model_class->write_state = sd_als_write_state;
   model_class->load = sd_als_load;
 
   properties[PROP_FACTORS] =
@@ -1070,18 +1180,38 @@ sd_als_new (void)
   return g_object_new (SD_TYPE_ALS, NULL);
 }
 
-const double *
-sd_als_get_user_factors (SdAls *self,
-                         guint *n_users,
-                         guint *n_factors)
+gboolean
+sd_als_get_user_shape (SdAls *self,
+                       guint *n_users,
+                       guint *n_factors)
 {
-  g_return_val_if_fail (SD_IS_ALS (self), NULL);
+  g_return_val_if_fail (SD_IS_ALS (self), FALSE);
 
   if (n_users)
     *n_users = self->X ? self->n_users : 0;
   if (n_factors)
-    *n_factors = self->k;
-  return self->X;
+    *n_factors = self->X ? self->k : 0;
+  return self->X != NULL;
+}
+
+void
+sd_als_copy_user_factors (SdAls  *self,
+                          guint   first,
+                          guint   n,
+                          double *out)
+{
+  gsize begin = (gsize) first * self->k, count = (gsize) n * self->k;
+
+  g_return_if_fail (SD_IS_ALS (self));
+  g_return_if_fail (self->X != NULL && first <= self->n_users && n <= self->n_users - first);
+
+  if (!self->x_single)
+    {
+      memcpy (out, (const double *) self->X + begin, count * sizeof (double));
+      return;
+    }
+  for (gsize i = 0; i < count; i++)
+    out[i] = ((const float *) self->X)[begin + i];
 }
 
 const double *

@@ -40,10 +40,17 @@ typedef struct {
 
 SdRecommender *sd_als_new               (void);
 
-/* Row-major factor matrices (NULL before fit): users × factors and items × factors. */
-const double  *sd_als_get_user_factors  (SdAls      *self,
+/* The user factors of a fitted model (FALSE before a fit, with zeros): users × factors.
+ * A float fit keeps them in float (a million customers at 64 factors: 256 MB, not 512), so
+ * they are copied out as doubles, rows [@first, @first + @n) into @out (row-major). */
+gboolean       sd_als_get_user_shape    (SdAls      *self,
                                          guint      *n_users,
                                          guint      *n_factors);
+void           sd_als_copy_user_factors (SdAls      *self,
+                                         guint       first,
+                                         guint       n,
+                                         double     *out);
+/* Row-major item factors (NULL before fit): items × factors, always double. */
 const double  *sd_als_get_item_factors  (SdAls      *self,
                                          guint      *n_items,
                                          guint      *n_factors);

@@ -394,7 +394,6 @@ sd_customer_map_compute (SdStore       *store,
   g_autofree char **countries = NULL;
   g_autofree char **segments = NULL;
   SdInteractionWeights weights;
-  const double *uf;
   guint n_active = 0, n_points = 0, n_similar, n_users, nf;
   gint64 model_id = 0;
   gboolean ok = FALSE;
@@ -425,8 +424,8 @@ sd_customer_map_compute (SdStore       *store,
   if (!(als = get_als (store, m, use_stored, job, cancellable, &map->trained_als, &model_id, error)))
     return NULL;
   map->model = map->trained_als ? g_strdup ("map") : g_strdup_printf ("als:%" G_GINT64_FORMAT, model_id);
-  uf = sd_als_get_user_factors (SD_ALS (als), &n_users, &map->n_factors);
-  if (!uf || n_users != m->n_users || map->n_factors < 2)
+  if (!sd_als_get_user_shape (SD_ALS (als), &n_users, &map->n_factors) ||
+      n_users != m->n_users || map->n_factors < 2)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
                    _("The ALS model has no usable customer factors; train it again on the Training page"));
@@ -439,8 +438,10 @@ sd_customer_map_compute (SdStore       *store,
   map->factors = g_new (double, (gsize) n_active * nf);
   for (guint i = 0; i < n_active; i++)
     {
-      const double *row = uf + (gsize) users[i] * nf;
+      double *row = map->factors + (gsize) i * nf;
       double norm = 0;
+
+      sd_als_copy_user_factors (SD_ALS (als), users[i], 1, row);
       map->customer_ids[i] = m->user_ids[users[i]];
       for (guint f = 0; f < nf; f++)
         norm += row[f] * row[f];

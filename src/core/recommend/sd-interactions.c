@@ -137,6 +137,37 @@ sd_interactions_transpose (SdInteractions *self)
   return t;
 }
 
+SdInteractions *
+sd_interactions_select (SdInteractions *self,
+                        const guint8   *mask,
+                        guint8          which)
+{
+  SdInteractions *part;
+  gsize nnz = 0, q = 0;
+
+  g_return_val_if_fail (self != NULL && (mask != NULL || self->nnz == 0), NULL);
+
+  for (gsize p = 0; p < self->nnz; p++)
+    nnz += mask[p] == which;
+  part = interactions_alloc (self->n_users, self->n_items, nnz);
+  memcpy (part->user_ids, self->user_ids, sizeof (gint64) * self->n_users);
+  memcpy (part->item_ids, self->item_ids, sizeof (gint64) * self->n_items);
+  for (guint u = 0; u < self->n_users; u++)
+    {
+      for (gsize p = self->indptr[u]; p < self->indptr[u + 1]; p++)
+        if (mask[p] == which)
+          {
+            part->indices[q] = self->indices[p];
+            part->values[q] = self->values[p];
+            part->times[q] = self->times[p];
+            q++;
+          }
+      part->indptr[u + 1] = q;
+    }
+  interactions_index (part);
+  return part;
+}
+
 guint *
 sd_interactions_item_counts (SdInteractions *self)
 {

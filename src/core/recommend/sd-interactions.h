@@ -53,6 +53,12 @@ int             sd_interactions_item_index  (SdInteractions *self,
                                              gint64          item_id);
 /* The item-major copy (rows are items, columns users), for item-based models. */
 SdInteractions *sd_interactions_transpose   (SdInteractions *self);
+/* The cells k with mask[k] == @which, in a matrix of the same shape and ids (the same
+ * dense indices): a split without going through a builder, so a million customers'
+ * cells are copied once, not sorted again. */
+SdInteractions *sd_interactions_select      (SdInteractions *self,
+                                             const guint8   *mask,
+                                             guint8          which);
 /* Number of users who interacted with each item (n_items entries, caller frees). */
 guint          *sd_interactions_item_counts (SdInteractions *self);
 

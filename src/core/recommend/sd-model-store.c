@@ -6,23 +6,78 @@
 #include "sd-model-store.h"
 #include "sd-rerank.h"
 
-gint64
-sd_model_store_save (SdStore        *store,
-                     SdRecommender  *model,
-                     gint64          run_id,
-                     const char     *metrics_json,
-                     GError        **error)
+/* Where the next piece of a model goes in its row's blob. */
+typedef struct {
+  SdStore      *store;
+  sqlite3_blob *blob;
+  gsize         offset;
+  gsize         size;
+} BlobSink;
+
+static gboolean
+write_blob (gconstpointer   data,
+            gsize           size,
+            gpointer        user_data,
+            GError        **error)
 {
-  g_autoptr(GBytes) blob = sd_recommender_save (model);
+  BlobSink *sink = user_data;
+  const guint8 *p = data;
+
+  if (size > sink->size - sink->offset)
+    {
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_FAILED,
+                           _("Could not store the trained model: it came out longer than announced"));
+      return FALSE;
+    }
+  /* sqlite3_blob_write takes an int */
+  while (size > 0)
+    {
+      int n = (int) MIN (size, (gsize) 1 << 24);
+
+      if (sqlite3_blob_write (sink->blob, p, n, (int) sink->offset) != SQLITE_OK)
+        {
+          sd_store_fail (sink->store, _("Could not store the trained model"), error);
+          return FALSE;
+        }
+      p += n;
+      size -= n;
+      sink->offset += n;
+    }
+  return TRUE;
+}
+
+/* The row goes in with a blob of zeros of the model's size, which SQLite writes a page at
+ * a time, and the model is then written into it a piece at a time: binding a 500 MB blob
+ * would have SQLite copy it into one record, next to the model's own copy. */
+static gint64
+insert_model (SdStore        *store,
+              SdRecommender  *model,
+              gint64          run_id,
+              const char     *metrics_json,
+              GError        **error)
+{
+  g_autoptr(GBytes) whole = sd_recommender_saves_in_pieces (model) ? NULL : sd_recommender_save (model);
   g_autofree char *params = sd_recommender_params_to_json (model);
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
       "INSERT INTO models (kind, name, params, metrics, run_id, created_at, blob)"
       " VALUES ('recommender', ?1, ?2, ?3, ?4, ?5, ?6)", error);
-  gsize size;
-  gconstpointer data = g_bytes_get_data (blob, &size);
+  BlobSink sink = { store, NULL, 0, 0 };
+  sqlite3 *db = sd_store_get_db (store);
+  gint64 id;
+  gboolean ok;
 
   if (!stmt)
     return -1;
+  sink.size = whole ? g_bytes_get_size (whole) : sd_recommender_saved_size (model);
+  /* SQLite's own limit on a value (1 GB unless built otherwise) */
+  if (sink.size > (gsize) sqlite3_limit (db, SQLITE_LIMIT_LENGTH, -1))
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
+                   _("Could not store the trained model: it takes %.2f GB, and SQLite keeps at "
+                     "most %.2f GB in one value (fewer factors make it smaller)"),
+                   sink.size / 1e9, sqlite3_limit (db, SQLITE_LIMIT_LENGTH, -1) / 1e9);
+      return -1;
+    }
   sqlite3_bind_text (stmt, 1, sd_recommender_get_name (model), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, params, -1, SQLITE_STATIC);
   if (metrics_json)
@@ -34,13 +89,59 @@ sd_model_store_save (SdStore        *store,
   else
     sqlite3_bind_null (stmt, 4);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
-  sqlite3_bind_blob64 (stmt, 6, data, size, SQLITE_STATIC);
+  sqlite3_bind_zeroblob64 (stmt, 6, sink.size);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       sd_store_fail (store, _("Could not store the trained model"), error);
       return -1;
     }
-  return sqlite3_last_insert_rowid (sd_store_get_db (store));
+  id = sqlite3_last_insert_rowid (db);
+  if (sink.size == 0)
+    return id;
+  if (sqlite3_blob_open (db, "main", "models", "blob", id, 1, &sink.blob) != SQLITE_OK)
+    {
+      sd_store_fail (store, _("Could not store the trained model"), error);
+      sqlite3_blob_close (sink.blob);
+      return -1;
+    }
+  ok = whole ? write_blob (g_bytes_get_data (whole, NULL), sink.size, &sink, error)
+             : sd_recommender_save_to (model, write_blob, &sink, error);
+  if (ok && sink.offset != sink.size)
+    {
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_FAILED,
+                           _("Could not store the trained model: it came out shorter than announced"));
+      ok = FALSE;
+    }
+  if (sqlite3_blob_close (sink.blob) != SQLITE_OK && ok)
+    {
+      sd_store_fail (store, _("Could not store the trained model"), error);
+      ok = FALSE;
+    }
+  return ok ? id : -1;
+}
+
+gint64
+sd_model_store_save (SdStore        *store,
+                     SdRecommender  *model,
+                     gint64          run_id,
+                     const char     *metrics_json,
+                     GError        **error)
+{
+  gint64 id;
+
+  /* A savepoint, so that a model whose writing failed leaves no row of zeros, inside the
+   * caller's transaction or on its own. */
+  if (!sd_store_exec (store, "SAVEPOINT model_save", error))
+    return -1;
+  if ((id = insert_model (store, model, run_id, metrics_json, error)) < 0)
+    {
+      sd_store_exec (store, "ROLLBACK TO model_save", NULL);
+      sd_store_exec (store, "RELEASE model_save", NULL);
+      return -1;
+    }
+  if (!sd_store_exec (store, "RELEASE model_save", error))
+    return -1;
+  return id;
 }
 
 static SdRecommender *

@@ -805,23 +805,14 @@ get_u32 (const guint8 **p,
   return TRUE;
 }
 
-GBytes *
-sd_recommender_save (SdRecommender *self)
+/* Everything before the subclass's state. */
+static GByteArray *
+blob_head (SdRecommender *self)
 {
   SdRecommenderPrivate *priv = sd_recommender_get_instance_private (self);
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  g_autofree char *params = NULL;
-  g_autoptr(GBytes) state = NULL;
-  const char *name;
-  gsize size = 0;
-  gconstpointer data;
-
-  g_return_val_if_fail (SD_IS_RECOMMENDER (self), NULL);
-  g_return_val_if_fail (priv->fitted, NULL);
-
-  name = sd_recommender_get_name (self);
-  params = sd_recommender_params_to_json (self);
-  state = SD_RECOMMENDER_GET_CLASS (self)->save (self);
+  GByteArray *out = g_byte_array_new ();
+  g_autofree char *params = sd_recommender_params_to_json (self);
+  const char *name = sd_recommender_get_name (self);
 
   g_byte_array_append (out, (const guint8 *) BLOB_MAGIC, 4);
   put_u32 (out, BLOB_VERSION);
@@ -831,9 +822,95 @@ sd_recommender_save (SdRecommender *self)
   g_byte_array_append (out, (const guint8 *) params, strlen (params));
   put_u32 (out, priv->train->n_users);
   put_u32 (out, priv->train->n_items);
+  return out;
+}
+
+gsize
+sd_recommender_saved_size (SdRecommender *self)
+{
+  SdRecommenderPrivate *priv = sd_recommender_get_instance_private (self);
+  SdRecommenderClass *klass;
+  g_autoptr(GByteArray) head = NULL;
+  gsize size = 0;
+
+  g_return_val_if_fail (SD_IS_RECOMMENDER (self), 0);
+  g_return_val_if_fail (priv->fitted, 0);
+
+  klass = SD_RECOMMENDER_GET_CLASS (self);
+  head = blob_head (self);
+  if (sd_recommender_saves_in_pieces (self))
+    size = klass->state_size (self);
+  else
+    {
+      g_autoptr(GBytes) state = klass->save (self);
+
+      size = state ? g_bytes_get_size (state) : 0;
+    }
+  return head->len + size;
+}
+
+gboolean
+sd_recommender_save_to (SdRecommender          *self,
+                        SdRecommenderWriteFunc  write,
+                        gpointer                user_data,
+                        GError                **error)
+{
+  SdRecommenderPrivate *priv = sd_recommender_get_instance_private (self);
+  SdRecommenderClass *klass;
+  g_autoptr(GByteArray) head = NULL;
+  g_autoptr(GBytes) state = NULL;
+  gsize size = 0;
+  gconstpointer data;
+
+  g_return_val_if_fail (SD_IS_RECOMMENDER (self), FALSE);
+  g_return_val_if_fail (priv->fitted, FALSE);
+
+  klass = SD_RECOMMENDER_GET_CLASS (self);
+  head = blob_head (self);
+  if (!write (head->data, head->len, user_data, error))
+    return FALSE;
+  if (sd_recommender_saves_in_pieces (self))
+    return klass->write_state (self, write, user_data, error);
+  state = klass->save (self);
   data = state ? g_bytes_get_data (state, &size) : NULL;
-  if (size)
-    g_byte_array_append (out, data, size);
+  return size == 0 || write (data, size, user_data, error);
+}
+
+static gboolean
+append_bytes (gconstpointer   data,
+              gsize           size,
+              gpointer        user_data,
+              GError        **error)
+{
+  g_byte_array_append (user_data, data, size);
+  return TRUE;
+}
+
+gboolean
+sd_recommender_saves_in_pieces (SdRecommender *self)
+{
+  SdRecommenderClass *klass;
+
+  g_return_val_if_fail (SD_IS_RECOMMENDER (self), FALSE);
+
+  klass = SD_RECOMMENDER_GET_CLASS (self);
+  return klass->state_size != NULL && klass->write_state != NULL;
+}
+
+GBytes *
+sd_recommender_save (SdRecommender *self)
+{
+  SdRecommenderPrivate *priv = sd_recommender_get_instance_private (self);
+  g_autoptr(GByteArray) out = NULL;
+
+  g_return_val_if_fail (SD_IS_RECOMMENDER (self), NULL);
+  g_return_val_if_fail (priv->fitted, NULL);
+
+  /* sized once: a state made by save() would be made twice to learn its size */
+  out = sd_recommender_saves_in_pieces (self)
+        ? g_byte_array_sized_new (sd_recommender_saved_size (self)) : g_byte_array_new ();
+  if (!sd_recommender_save_to (self, append_bytes, out, NULL))
+    g_return_val_if_reached (NULL);
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 

@@ -52,6 +52,13 @@ typedef struct {
 
 typedef struct _SdRecommender SdRecommender;
 
+/* Takes the next @size bytes of a saved model (sd_recommender_save_to); FALSE with
+ * @error stops the writing. */
+typedef gboolean (*SdRecommenderWriteFunc) (gconstpointer   data,
+                                            gsize           size,
+                                            gpointer        user_data,
+                                            GError        **error);
+
 typedef struct {
   SdJob        *job;          /* nullable: progress and metric points ("loss" per epoch) */
   GCancellable *cancellable;
@@ -100,8 +107,15 @@ struct _SdRecommenderClass
    * model is trained again. */
   void       (*forget_user) (SdRecommender  *self,
                              guint           user);
+  /* For a state too large to hold twice (ALS on a million customers): its size, then the
+   * same bytes save() returns, handed to @write a piece at a time. NULL: save() is used. */
+  gsize      (*state_size)  (SdRecommender  *self);
+  gboolean   (*write_state) (SdRecommender          *self,
+                             SdRecommenderWriteFunc  write,
+                             gpointer                user_data,
+                             GError                **error);
 
-  gpointer padding[7];
+  gpointer padding[5];
 };
 
 /* The models by name ("popularity", "itemknn", "userknn", "content", "als", "bpr",
@@ -184,6 +198,15 @@ GBytes         *sd_recommender_blob_forget_user (GBytes         *blob,
 
 /* Parameters and learned state in one blob (for the `models` table), and back. */
 GBytes         *sd_recommender_save         (SdRecommender      *self);
+/* The same blob without holding it whole: its size first, then its bytes in order to
+ * @write. Only a model that saves in pieces (write_state) never has its state in memory
+ * twice; for the others the size costs a save(). */
+gboolean        sd_recommender_saves_in_pieces (SdRecommender   *self);
+gsize           sd_recommender_saved_size   (SdRecommender      *self);
+gboolean        sd_recommender_save_to      (SdRecommender          *self,
+                                             SdRecommenderWriteFunc  write,
+                                             gpointer                user_data,
+                                             GError                **error);
 SdRecommender  *sd_recommender_load         (GBytes             *blob,
                                              SdInteractions     *train,
                                              GError            **error);

@@ -17,28 +17,17 @@ sd_split_clear (SdSplit *split)
   split->n_dropped = 0;
 }
 
-/* Two matrices of @all's shape: cells with to_test[k] go to out->test, others to train. */
+/* Two matrices of @all's shape: cells with to_test[k] go to out->test, others to train.
+ * Both keep @all's ids, so their dense indices are @all's (ids are sorted in every
+ * matrix) and no test cell is dropped. */
 static void
 split_by_mask (SdInteractions *all,
-               const gboolean *to_test,
+               const guint8   *to_test,
                SdSplit        *out)
 {
-  SdInteractionsBuilder *train = sd_interactions_builder_new ();
-  SdInteractionsBuilder *test = sd_interactions_builder_new ();
-
-  /* Every id of @all, so both halves keep its shape even for users with no cells left. */
-  for (guint u = 0; u < all->n_users; u++)
-    {
-      sd_interactions_builder_add_user (train, all->user_ids[u]);
-      for (gsize k = all->indptr[u]; k < all->indptr[u + 1]; k++)
-        sd_interactions_builder_add (to_test[k] ? test : train, all->user_ids[u],
-                                     all->item_ids[all->indices[k]], all->values[k], all->times[k]);
-    }
-  for (guint i = 0; i < all->n_items; i++)
-    sd_interactions_builder_add_item (train, all->item_ids[i]);
-
-  out->train = sd_interactions_builder_build (train);
-  out->test = sd_interactions_builder_build_aligned (test, out->train, &out->n_dropped);
+  out->train = sd_interactions_select (all, to_test, FALSE);
+  out->test = sd_interactions_select (all, to_test, TRUE);
+  out->n_dropped = 0;
 }
 
 void
@@ -48,12 +37,17 @@ sd_split_random_holdout (SdInteractions *all,
                          SdSplit        *out)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  g_autofree gboolean *to_test = g_new0 (gboolean, MAX (all->nnz, 1));
-  g_autofree gsize *order = g_new (gsize, MAX (all->nnz, 1));
+  g_autofree guint8 *to_test = g_new0 (guint8, MAX (all->nnz, 1));
+  g_autofree gsize *order = NULL;
+  gsize longest = 1;
 
   g_return_if_fail (all != NULL && out != NULL);
   g_return_if_fail (ratio >= 0.0 && ratio < 1.0);
 
+  /* one row's positions at a time, not one per cell of the shop */
+  for (guint u = 0; u < all->n_users; u++)
+    longest = MAX (longest, all->indptr[u + 1] - all->indptr[u]);
+  order = g_new (gsize, longest);
   for (guint u = 0; u < all->n_users; u++)
     {
       gsize start = all->indptr[u], len = all->indptr[u + 1] - start;
@@ -81,7 +75,7 @@ void
 sd_split_leave_last_out (SdInteractions *all,
                          SdSplit        *out)
 {
-  g_autofree gboolean *to_test = g_new0 (gboolean, MAX (all->nnz, 1));
+  g_autofree guint8 *to_test = g_new0 (guint8, MAX (all->nnz, 1));
 
   g_return_if_fail (all != NULL && out != NULL);
 

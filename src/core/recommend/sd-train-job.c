@@ -99,6 +99,9 @@ train_func (SdJob         *job,
   SdFitContext context = { job, cancellable, NULL, NULL };
   g_autofree char *summary = NULL;
   SdInteractions *train;
+  guint n_users, n_items;
+  gsize nnz;
+  gint64 newest = 0;
 
   if (!(store = sd_store_open_full (d->db_path, d->fit_only ? SD_STORE_OPEN_EXISTING : SD_STORE_OPEN_CREATE, error)) ||
       !(model = make_model (d->model, (const char * const *) d->params, error)))
@@ -113,12 +116,21 @@ train_func (SdJob         *job,
     return FALSE;
   sd_recommender_set_catalog (model, catalog);
 
+  /* What the run's summary says the model saw, taken now: with a split the whole matrix
+   * is let go before the fit (on a million customers, hundreds of MB). */
+  n_users = all->n_users;
+  n_items = all->n_items;
+  nnz = all->nnz;
+  for (gsize c = 0; all->times && c < all->nnz; c++)
+    newest = MAX (newest, all->times[c]);
+
   /* The split is seeded: every rank of a distributed fit holds out the same cells. */
   train = all;
   if (d->validate)
     {
       sd_split_random_holdout (all, 0.2, 1, &split);
       train = split.train;
+      g_clear_pointer (&all, sd_interactions_unref);
     }
 
   if (d->fit_only)
@@ -139,7 +151,7 @@ train_func (SdJob         *job,
     }
   sd_job_record_run (job, store, d->run_id);
   sd_job_log (job, "%s on %u customers × %u products, %" G_GSIZE_FORMAT " interactions",
-              sd_recommender_get_label (model), all->n_users, all->n_items, all->nnz);
+              sd_recommender_get_label (model), n_users, n_items, nnz);
 
   if (d->validate)
     {
@@ -178,10 +190,6 @@ train_func (SdJob         *job,
   /* The run's summary: the metrics and what the model saw, so the Training page can say
    * what a run learned from and how much the shop has changed since. */
   {
-    gint64 newest = 0;
-
-    for (gsize c = 0; all->times && c < all->nnz; c++)
-      newest = MAX (newest, all->times[c]);
     /* {"a":1} + ,"shop":{…} */
     {
       g_autoptr(GString) s = g_string_new (d->metrics);
@@ -189,9 +197,9 @@ train_func (SdJob         *job,
       g_autofree char *shop_json = NULL;
 
       sd_json_writer_begin_object (shop);
-      sd_json_writer_member_int (shop, "customers", all->n_users);
-      sd_json_writer_member_int (shop, "products", all->n_items);
-      sd_json_writer_member_int (shop, "interactions", all->nnz);
+      sd_json_writer_member_int (shop, "customers", n_users);
+      sd_json_writer_member_int (shop, "products", n_items);
+      sd_json_writer_member_int (shop, "interactions", nnz);
       sd_json_writer_member_int (shop, "orders", count_orders (store));
       sd_json_writer_member_int (shop, "newest_event", newest);
       sd_json_writer_end_object (shop);
