@@ -144,6 +144,39 @@ sd_model_store_save (SdStore        *store,
   return id;
 }
 
+/* Row @id's blob of @size bytes (its length(), which SQLite knows without reading it),
+ * read straight into one buffer: asking for the column would have SQLite assemble it in
+ * a buffer of its own first, and on a large shop that is another 500 MB. */
+static GBytes *
+read_blob (SdStore  *store,
+           gint64    id,
+           gint64    size,
+           GError  **error)
+{
+  sqlite3_blob *blob = NULL;
+  g_autofree guint8 *data = NULL;
+  int rc;
+
+  if (size <= 0)
+    return g_bytes_new (NULL, 0);
+  data = g_try_malloc (size);
+  if (!data)
+    {
+      g_set_error (error, SD_ERROR, SD_ERROR_TOO_LARGE,
+                   _("The stored model takes %.2f GB, more memory than is free"), size / 1e9);
+      return NULL;
+    }
+  if ((rc = sqlite3_blob_open (sd_store_get_db (store), "main", "models", "blob", id, 0, &blob)) == SQLITE_OK)
+    rc = sqlite3_blob_read (blob, data, (int) size, 0);
+  sqlite3_blob_close (blob);
+  if (rc != SQLITE_OK)
+    {
+      sd_store_fail (store, _("Could not read the stored models"), error);
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&data), size);
+}
+
 static SdRecommender *
 load_row (SdStore         *store,
           sqlite3_stmt    *stmt,
@@ -166,7 +199,8 @@ load_row (SdStore         *store,
     }
   if (model_id)
     *model_id = sqlite3_column_int64 (stmt, 0);
-  blob = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
+  if (!(blob = read_blob (store, sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), error)))
+    return NULL;
   return sd_recommender_load (blob, train, error);
 }
 
@@ -178,7 +212,7 @@ sd_model_store_load (SdStore         *store,
                      GError         **error)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT id, blob FROM models WHERE kind = 'recommender' AND name = ?1"
+      "SELECT id, length(blob) FROM models WHERE kind = 'recommender' AND name = ?1"
       " ORDER BY created_at DESC, id DESC LIMIT 1", error);
   g_autoptr(GError) local = NULL;
   SdRecommender *model;
@@ -206,7 +240,7 @@ sd_model_store_load_id (SdStore         *store,
                         GError         **error)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT id, blob FROM models WHERE kind = 'recommender' AND id = ?1", error);
+      "SELECT id, length(blob) FROM models WHERE kind = 'recommender' AND id = ?1", error);
   g_autoptr(GError) local = NULL;
   SdRecommender *model;
 
@@ -315,7 +349,7 @@ sd_model_store_load_live_or_newest (SdStore         *store,
       return model;
     }
   stmt = sd_store_prepare (store,
-      "SELECT id, blob FROM models WHERE kind = 'recommender' AND blob IS NOT NULL"
+      "SELECT id, length(blob) FROM models WHERE kind = 'recommender' AND blob IS NOT NULL"
       " ORDER BY created_at DESC, id DESC LIMIT 1", error);
   if (!stmt)
     return NULL;
