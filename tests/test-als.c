@@ -379,16 +379,6 @@ test_planted_groups (void)
   g_assert_cmpuint (in_group, >=, total * 9 / 10);
 }
 
-static gboolean
-append_piece (gconstpointer   data,
-              gsize           size,
-              gpointer        user_data,
-              GError        **error)
-{
-  g_byte_array_append (user_data, data, size);
-  return TRUE;
-}
-
 static void
 test_save_load (void)
 {
@@ -496,7 +486,7 @@ test_state_bytes (void)
                          g_bytes_get_data (expected, NULL), expected_size);
 
         g_assert_true (sd_recommender_saves_in_pieces (model));
-        g_assert_true (sd_recommender_save_to (model, append_piece, pieces, &error));
+        g_assert_true (sd_recommender_save_to (model, sd_recommender_append_to_array, pieces, &error));
         g_assert_cmpmem (pieces->data, pieces->len, data, size);
 
         /* and it loads back to the same scores (float factors kept as floats) */

@@ -973,22 +973,12 @@ sd_als_write_state (SdRecommender          *model,
   return write (&end_of_x, offset_size, user_data, error);
 }
 
-static gboolean
-append_state (gconstpointer   data,
-              gsize           size,
-              gpointer        user_data,
-              GError        **error)
-{
-  g_byte_array_append (user_data, data, size);
-  return TRUE;
-}
-
 static GBytes *
 sd_als_save (SdRecommender *model)
 {
   GByteArray *out = g_byte_array_sized_new (sd_als_state_size (model));
 
-  sd_als_write_state (model, append_state, out, NULL);
+  sd_als_write_state (model, sd_recommender_append_to_array, out, NULL);
   return g_byte_array_free_to_bytes (out);
 }
 

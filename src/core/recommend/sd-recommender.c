@@ -876,13 +876,13 @@ sd_recommender_save_to (SdRecommender          *self,
   return size == 0 || write (data, size, user_data, error);
 }
 
-static gboolean
-append_bytes (gconstpointer   data,
-              gsize           size,
-              gpointer        user_data,
-              GError        **error)
+gboolean
+sd_recommender_append_to_array (gconstpointer   data,
+                                gsize           size,
+                                gpointer        byte_array,
+                                GError        **error)
 {
-  g_byte_array_append (user_data, data, size);
+  g_byte_array_append (byte_array, data, size);
   return TRUE;
 }
 
@@ -909,7 +909,7 @@ sd_recommender_save (SdRecommender *self)
   /* sized once: a state made by save() would be made twice to learn its size */
   out = sd_recommender_saves_in_pieces (self)
         ? g_byte_array_sized_new (sd_recommender_saved_size (self)) : g_byte_array_new ();
-  if (!sd_recommender_save_to (self, append_bytes, out, NULL))
+  if (!sd_recommender_save_to (self, sd_recommender_append_to_array, out, NULL))
     g_return_val_if_reached (NULL);
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }

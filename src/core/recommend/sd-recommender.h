@@ -207,6 +207,11 @@ gboolean        sd_recommender_save_to      (SdRecommender          *self,
                                              SdRecommenderWriteFunc  write,
                                              gpointer                user_data,
                                              GError                **error);
+/* An SdRecommenderWriteFunc that appends to the GByteArray it is given. */
+gboolean        sd_recommender_append_to_array (gconstpointer   data,
+                                                gsize           size,
+                                                gpointer        byte_array,
+                                                GError        **error);
 SdRecommender  *sd_recommender_load         (GBytes             *blob,
                                              SdInteractions     *train,
                                              GError            **error);
