@@ -224,7 +224,7 @@ test_inner_folds (void)
       g_ptr_array_add (outer, all->pdata[i]);
   g_autofree guint *inner = deal_groups (outer, 41);
   const char *langs[] = { "en", "zh_CN" };
-  double sum[2] = { 0 };
+  double sum[2] = { 0 }, linear_sum[2] = { 0 };
   for (guint f = 0; f < 3; f++)
     {
       g_autoptr(GPtrArray) kept = g_ptr_array_new ();
@@ -232,19 +232,27 @@ test_inner_folds (void)
       for (guint i = 0; i < outer->len; i++)
         g_ptr_array_add (inner[i] == f ? held : kept, outer->pdata[i]);
       g_autoptr(SdIntentModel) model = train (kept);
+      g_autoptr(SdChatLinear) linear = sd_chat_linear_train (kept, 12, NULL, &error);
+      g_assert_no_error (error);
       for (guint l = 0; l < 2; l++)
         {
           g_autoptr(SdIntentData) part = sd_intent_data_new ();
+          guint linear_right = 0;
           for (guint i = 0; i < held->len; i++)
             {
               SdChatExample *e = held->pdata[i];
-              if (strcmp (e->lang, langs[l]) == 0)
-                sd_intent_data_add (part, e->text, e->intent);
+              SdIntentGuess top[1];
+              if (strcmp (e->lang, langs[l]) != 0)
+                continue;
+              sd_intent_data_add (part, e->text, e->intent);
+              sd_chat_linear_predict (linear, e->text, top, 1);
+              linear_right += strcmp (top[0].intent, e->intent) == 0;
             }
           g_autoptr(SdIntentEval) eval = sd_intent_eval_run (model, part, 6);
           g_assert_cmpuint (eval->n, >, 0);
-          g_test_message ("inner fold %u, %s: %u examples, accuracy %.4f", f + 1, langs[l], eval->n,
-                          eval->accuracy);
+          g_test_message ("inner fold %u, %s: %u examples, accuracy %.4f, fallback linear classifier %.4f",
+                          f + 1, langs[l], eval->n, eval->accuracy, (double) linear_right / eval->n);
+          linear_sum[l] += (double) linear_right / eval->n;
           for (guint i = 0; g_test_verbose () && i < part->texts->len; i++)
             {
               const char *got = understood (model, part->texts->pdata[i]);
@@ -255,9 +263,9 @@ test_inner_folds (void)
           sum[l] += eval->accuracy;
         }
     }
-  g_test_message ("inner folds, mean of 3 (%s): en %.4f, zh_CN %.4f",
-                  g_getenv ("SD_CHAT_PARAMS") ? g_getenv ("SD_CHAT_PARAMS") : "the chatbot's settings",
-                  sum[0] / 3, sum[1] / 3);
+  g_test_message ("inner folds, mean of 3 (%s): en %.4f, zh_CN %.4f; fallback linear classifier en %.4f, "
+                  "zh_CN %.4f", g_getenv ("SD_CHAT_PARAMS") ? g_getenv ("SD_CHAT_PARAMS") : "the chatbot's settings",
+                  sum[0] / 3, sum[1] / 3, linear_sum[0] / 3, linear_sum[1] / 3);
 }
 
 /* ---- data sets mapped onto the chatbot's intents --------------------------------------- */

@@ -29,6 +29,7 @@ struct _SdChatConcepts {
   GArray     *zh;           /* ZhPhrase */
   GHashTable *by_first;     /* first word → GArray of guint (indices into en) */
   GArray     *prefix_first; /* guint: phrases whose first word is a prefix */
+  char       *checksum;
 };
 
 void
@@ -45,6 +46,7 @@ sd_chat_concepts_free (SdChatConcepts *self)
   g_ptr_array_unref (self->names);
   g_hash_table_unref (self->by_first);
   g_array_unref (self->prefix_first);
+  g_free (self->checksum);
   g_free (self);
 }
 
@@ -141,6 +143,7 @@ sd_chat_concepts_parse (const char  *contents,
   self->zh = g_array_new (FALSE, FALSE, sizeof (ZhPhrase));
   self->by_first = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   self->prefix_first = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
 
   if (!g_utf8_validate (copy, -1, NULL))
     {
@@ -216,6 +219,12 @@ guint
 sd_chat_concepts_get_n_phrases (const SdChatConcepts *self)
 {
   return self->en->len + self->zh->len;
+}
+
+const char *
+sd_chat_concepts_get_checksum (const SdChatConcepts *self)
+{
+  return self->checksum;
 }
 
 static gboolean

@@ -39,5 +39,7 @@ void            sd_chat_concepts_find_in_text (const SdChatConcepts *self,
                                                const char           *text,
                                                GPtrArray            *out);
 guint           sd_chat_concepts_get_n_phrases (const SdChatConcepts *self);
+/* A SHA-256 of the lexicon's text, for caches of models trained with it. */
+const char     *sd_chat_concepts_get_checksum  (const SdChatConcepts *self);
 
 G_END_DECLS
