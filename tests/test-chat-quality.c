@@ -14,15 +14,15 @@
 
 #define OOS_INTENT "out_of_scope"
 
-/* Issue 14 asks for 0.90 on all three; they are not reached yet (README.md, "How well the
- * chatbot understands": English 0.885, Chinese 0.843, Bitext 0.81 measured), so these floors
- * sit about two points below what is measured and catch a regression. The Chinese floor
- * stays where it was while the Chinese corpus is being rewritten. */
+/* Issue 14 asks for 0.90 on all three. With the shop concepts (data/chat-corpus/concepts.tsv)
+ * English reaches it (0.904 measured); Chinese 0.870 and Bitext 0.828 do not yet (README.md,
+ * "How well the chatbot understands"). The floors sit about 1.5 points below what is
+ * measured and catch a regression. */
 #define HELD_OUT_TARGET   0.90
-#define HELD_OUT_FLOOR_EN 0.86
-#define HELD_OUT_FLOOR_ZH 0.80
+#define HELD_OUT_FLOOR_EN 0.89
+#define HELD_OUT_FLOOR_ZH 0.855
 #define BITEXT_TARGET     0.90
-#define BITEXT_FLOOR      0.79
+#define BITEXT_FLOOR      0.81
 
 /* SD_CHAT_PARAMS="concepts=3,dropout=0.3,…" overrides the chatbot's settings, for trying
  * others on the inner folds (below) without rebuilding. */
