@@ -129,6 +129,40 @@ deal_groups (GPtrArray *all,
   return folds;
 }
 
+/* Scores @model and @linear on @held's texts in @lang; with --verbose, every miss of the
+ * model (what to write the next paraphrases or concepts about). */
+static SdIntentEval *
+score_language (SdIntentModel *model,
+                SdChatLinear  *linear,
+                GPtrArray     *held,
+                const char    *lang,
+                double        *linear_accuracy)
+{
+  g_autoptr(SdIntentData) part = sd_intent_data_new ();
+  guint linear_right = 0;
+  for (guint i = 0; i < held->len; i++)
+    {
+      SdChatExample *e = held->pdata[i];
+      SdIntentGuess top[1];
+      if (strcmp (e->lang, lang) != 0)
+        continue;
+      sd_intent_data_add (part, e->text, e->intent);
+      sd_chat_linear_predict (linear, e->text, top, 1);
+      linear_right += strcmp (top[0].intent, e->intent) == 0;
+    }
+  SdIntentEval *eval = sd_intent_eval_run (model, part, 6);
+  g_assert_cmpuint (eval->n, >, 0);
+  *linear_accuracy = (double) linear_right / eval->n;
+  for (guint i = 0; g_test_verbose () && i < part->texts->len; i++)
+    {
+      const char *got = understood (model, part->texts->pdata[i]);
+      if (strcmp (got, part->labels->pdata[i]) != 0)
+        g_test_message ("  miss: %s -> %s: %s", (char *) part->labels->pdata[i], got,
+                        (char *) part->texts->pdata[i]);
+    }
+  return eval;
+}
+
 /* Five times, a model is trained on four fifths of the paraphrase groups (both languages,
  * as the app trains it) and scored on the fifth it did not see; the target is on the mean
  * of the five, which a lucky fold cannot carry. */
@@ -155,40 +189,19 @@ test_held_out_groups (void)
 
       for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
         {
-          g_autoptr(SdIntentData) part = sd_intent_data_new ();
-          g_autoptr(SdIntentEval) eval = NULL;
-          guint linear_right = 0;
-          for (guint i = 0; i < held_out->len; i++)
-            {
-              SdChatExample *e = held_out->pdata[i];
-              SdIntentGuess top[1];
-              if (strcmp (e->lang, langs[l]) != 0)
-                continue;
-              sd_intent_data_add (part, e->text, e->intent);
-              sd_chat_linear_predict (linear, e->text, top, 1);
-              linear_right += strcmp (top[0].intent, e->intent) == 0;
-            }
-          eval = sd_intent_eval_run (model, part, 6);
+          double linear_accuracy;
+          g_autoptr(SdIntentEval) eval = score_language (model, linear, held_out, langs[l], &linear_accuracy);
           g_assert_cmpuint (eval->n, >=, 300);
           g_test_message ("held-out paraphrase groups, fold %u, %s: %u examples, sd-intent-model "
                           "accuracy %.4f (macro-F1 %.4f), fallback linear classifier %.4f",
-                          f + 1, langs[l], eval->n, eval->accuracy, eval->macro_f1,
-                          (double) linear_right / eval->n);
+                          f + 1, langs[l], eval->n, eval->accuracy, eval->macro_f1, linear_accuracy);
           for (guint c = 0; c < eval->confusions->len; c++)
             {
               SdIntentConfusion *conf = &g_array_index (eval->confusions, SdIntentConfusion, c);
               g_test_message ("  %u x %s -> %s", conf->count, conf->truth, conf->predicted);
             }
-          /* with --verbose, every miss: what to write the next paraphrases about */
-          for (guint i = 0; g_test_verbose () && i < part->texts->len; i++)
-            {
-              const char *got = understood (model, part->texts->pdata[i]);
-              if (strcmp (got, part->labels->pdata[i]) != 0)
-                g_test_message ("  miss: %s -> %s: %s", (char *) part->labels->pdata[i], got,
-                                (char *) part->texts->pdata[i]);
-            }
           sum[l] += eval->accuracy;
-          linear_sum[l] += (double) linear_right / eval->n;
+          linear_sum[l] += linear_accuracy;
           n[l]++;
         }
     }
@@ -236,30 +249,11 @@ test_inner_folds (void)
       g_assert_no_error (error);
       for (guint l = 0; l < 2; l++)
         {
-          g_autoptr(SdIntentData) part = sd_intent_data_new ();
-          guint linear_right = 0;
-          for (guint i = 0; i < held->len; i++)
-            {
-              SdChatExample *e = held->pdata[i];
-              SdIntentGuess top[1];
-              if (strcmp (e->lang, langs[l]) != 0)
-                continue;
-              sd_intent_data_add (part, e->text, e->intent);
-              sd_chat_linear_predict (linear, e->text, top, 1);
-              linear_right += strcmp (top[0].intent, e->intent) == 0;
-            }
-          g_autoptr(SdIntentEval) eval = sd_intent_eval_run (model, part, 6);
-          g_assert_cmpuint (eval->n, >, 0);
+          double linear_accuracy;
+          g_autoptr(SdIntentEval) eval = score_language (model, linear, held, langs[l], &linear_accuracy);
           g_test_message ("inner fold %u, %s: %u examples, accuracy %.4f, fallback linear classifier %.4f",
-                          f + 1, langs[l], eval->n, eval->accuracy, (double) linear_right / eval->n);
-          linear_sum[l] += (double) linear_right / eval->n;
-          for (guint i = 0; g_test_verbose () && i < part->texts->len; i++)
-            {
-              const char *got = understood (model, part->texts->pdata[i]);
-              if (strcmp (got, part->labels->pdata[i]) != 0)
-                g_test_message ("  miss: %s -> %s: %s", (char *) part->labels->pdata[i], got,
-                                (char *) part->texts->pdata[i]);
-            }
+                          f + 1, langs[l], eval->n, eval->accuracy, linear_accuracy);
+          linear_sum[l] += linear_accuracy;
           sum[l] += eval->accuracy;
         }
     }
