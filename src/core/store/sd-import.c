@@ -17,6 +17,7 @@
 #include "sd-html-text.h"
 #include "sd-import-private.h"
 #include "sd-product-kind.h"
+#include "sd-summary.h"
 
 #define PROGRESS_EVERY  4096      /* rows between progress reports and cancel checks */
 #define RAW_KEEP        512       /* bytes of a rejected row kept in the report */
@@ -1996,6 +1997,7 @@ sd_import_file (SdStore               *store,
   gboolean pending_first;
   char separator = ',';
   SdImportReport *result = NULL;
+  SdSummaryBulk bulk = { 0 };
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
   g_return_val_if_fail (path != NULL, NULL);
@@ -2064,6 +2066,9 @@ sd_import_file (SdStore               *store,
     if (sqlite3_step (last) == SQLITE_ROW)
       ctx.last_order_before = sqlite3_column_int64 (last, 0);
   }
+  /* A million lines would each fire a trigger: the summaries count them at the end. */
+  if (!sd_summary_bulk_begin (store, &bulk, &local))
+    goto failed;
   if (!identities_begin (&ctx, options->hash_identities, &local))
     goto failed;
   if (ctx.info->begin && !ctx.info->begin (&ctx, &local))
@@ -2108,6 +2113,9 @@ sd_import_file (SdStore               *store,
     goto failed;
 
   if (ctx.info->finish && !ctx.info->finish (&ctx, &local))
+    goto failed;
+  /* Before finish_orders, which deletes lines. */
+  if (!sd_summary_bulk_end (store, &bulk, &local))
     goto failed;
   if (!finish_orders (&ctx, &local))
     goto failed;

@@ -196,6 +196,66 @@ sd_summary_ensure (SdStore       *store,
   return TRUE;
 }
 
+/* What the two triggers would have done for every row appended since begin, in one
+ * statement each: ?1 and ?2 are the rowids order_lines and events had at begin. */
+static const char *const bulk_steps[] = {
+  "UPDATE summary_counts SET n = n + (SELECT count(*) FROM order_lines WHERE id > ?1) WHERE what = 3",
+  "WITH k AS (SELECT kind, count(*) AS n FROM events WHERE id > ?2 GROUP BY kind)"
+  " UPDATE summary_counts SET n = summary_counts.n + k.n FROM k WHERE what = 10 + k.kind",
+  "INSERT OR IGNORE INTO summary_dirty_orders"
+  " SELECT DISTINCT order_id FROM order_lines"
+  " WHERE id > ?1 AND order_id <= (SELECT orders_upto FROM summary_state)",
+};
+
+gboolean
+sd_summary_bulk_begin (SdStore        *store,
+                       SdSummaryBulk  *bulk,
+                       GError        **error)
+{
+  gint64 triggers = 0;
+
+  memset (bulk, 0, sizeof *bulk);
+  g_return_val_if_fail (sd_store_in_transaction (store), FALSE);
+  if (!sd_store_count (store,
+                       "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                       " AND name IN ('summary_lines_insert', 'summary_events_insert')",
+                       &triggers, error))
+    return FALSE;
+  /* A shop without them has no counts to keep. */
+  if (triggers != 2)
+    return TRUE;
+  if (!sd_store_count (store, "SELECT coalesce(max(id), 0) FROM order_lines", &bulk->lines_before, error) ||
+      !sd_store_count (store, "SELECT coalesce(max(id), 0) FROM events", &bulk->events_before, error) ||
+      !sd_store_exec (store, "DROP TRIGGER summary_lines_insert; DROP TRIGGER summary_events_insert", error))
+    return FALSE;
+  bulk->active = TRUE;
+  return TRUE;
+}
+
+gboolean
+sd_summary_bulk_end (SdStore        *store,
+                     SdSummaryBulk  *bulk,
+                     GError        **error)
+{
+  if (!bulk->active)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (bulk_steps); i++)
+    {
+      g_autoptr(SdStmt) stmt = sd_store_prepare (store, bulk_steps[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, bulk->lines_before);
+      sqlite3_bind_int64 (stmt, 2, bulk->events_before);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return sd_store_fail (store, _("Could not update the shop's summaries"), error);
+    }
+  if (!sd_store_exec (store, SD_SUMMARY_TRIGGER_LINES_INSERT SD_SUMMARY_TRIGGER_EVENTS_INSERT, error))
+    return FALSE;
+  bulk->active = FALSE;
+  return TRUE;
+}
+
 
 static gboolean
 stats_from_summaries (SdStore       *store,
