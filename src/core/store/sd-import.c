@@ -1875,6 +1875,74 @@ context_clear (SdImportContext *ctx)
   g_clear_pointer (&ctx->report, sd_import_report_free);
   g_clear_pointer (&ctx->name, g_free);
   g_clear_pointer (&ctx->identity_key, g_bytes_unref);
+  g_clear_pointer (&ctx->deferred_indexes, g_ptr_array_unref);
+}
+
+/* The bytes of a file that make one row at most, for a low guess of the rows it holds
+ * (an Online Retail line is about 85 bytes, a gzipped one 14). */
+#define BYTES_PER_ROW_AT_MOST 100
+
+/* Sorting a table's rows once to build an index costs a fraction of inserting them into
+ * it one by one at random places, so the indexes of order_lines and events that no upsert
+ * needs (not UNIQUE) are dropped for the import when the file holds more rows than the
+ * table (a new shop, a first large file) and built again by build_deferred_indexes(),
+ * inside the transaction: a rollback brings them back as they were. */
+static gboolean
+defer_indexes (SdImportContext  *ctx,
+               GError          **error)
+{
+  static const char *const count_sql[] = {
+    "SELECT coalesce(max(id), 0) FROM order_lines",
+    "SELECT coalesce(max(id), 0) FROM events",
+  };
+  static const char *const tables[] = { "order_lines", "events" };
+  guint64 rows_at_least = sd_csv_reader_get_bytes_total (ctx->reader) / BYTES_PER_ROW_AT_MOST;
+
+  ctx->deferred_indexes = g_ptr_array_new_with_free_func (g_free);
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autoptr(SdStmt) stmt = NULL;
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      gint64 rows = 0;
+
+      if (!sd_store_count (ctx->store, count_sql[t], &rows, error))
+        return FALSE;
+      if (rows > 0 && (guint64) rows >= rows_at_least)
+        continue;
+      stmt = sd_store_prepare (ctx->store,
+                               "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1"
+                               " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, tables[t], -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+          g_ptr_array_add (ctx->deferred_indexes, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+        }
+      sd_stmt_release (g_steal_pointer (&stmt));
+      for (guint i = 0; i < names->len; i++)
+        {
+          char *drop = sqlite3_mprintf ("DROP INDEX \"%w\"", (const char *) names->pdata[i]);
+          gboolean ok = sd_store_exec (ctx->store, drop, error);
+
+          sqlite3_free (drop);
+          if (!ok)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+build_deferred_indexes (SdImportContext  *ctx,
+                        GError          **error)
+{
+  for (guint i = 0; ctx->deferred_indexes && i < ctx->deferred_indexes->len; i++)
+    if (!sd_store_exec (ctx->store, ctx->deferred_indexes->pdata[i], error))
+      return FALSE;
+  g_clear_pointer (&ctx->deferred_indexes, g_ptr_array_unref);
+  return TRUE;
 }
 
 /* After a resync the lines behind the first are read again as rows of their own, so
@@ -2067,7 +2135,8 @@ sd_import_file (SdStore               *store,
       ctx.last_order_before = sqlite3_column_int64 (last, 0);
   }
   /* A million lines would each fire a trigger: the summaries count them at the end. */
-  if (!sd_summary_bulk_begin (store, &bulk, &local))
+  if (!sd_summary_bulk_begin (store, &bulk, &local) ||
+      !defer_indexes (&ctx, &local))
     goto failed;
   if (!identities_begin (&ctx, options->hash_identities, &local))
     goto failed;
@@ -2115,7 +2184,8 @@ sd_import_file (SdStore               *store,
   if (ctx.info->finish && !ctx.info->finish (&ctx, &local))
     goto failed;
   /* Before finish_orders, which deletes lines. */
-  if (!sd_summary_bulk_end (store, &bulk, &local))
+  if (!sd_summary_bulk_end (store, &bulk, &local) ||
+      !build_deferred_indexes (&ctx, &local))
     goto failed;
   if (!finish_orders (&ctx, &local))
     goto failed;
