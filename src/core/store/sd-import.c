@@ -1934,13 +1934,29 @@ defer_indexes (SdImportContext  *ctx,
   return TRUE;
 }
 
+/* KiB of page cache while the indexes are built */
+#define INDEX_SORT_KIB 2048
+
 static gboolean
 build_deferred_indexes (SdImportContext  *ctx,
                         GError          **error)
 {
-  for (guint i = 0; ctx->deferred_indexes && i < ctx->deferred_indexes->len; i++)
-    if (!sd_store_exec (ctx->store, ctx->deferred_indexes->pdata[i], error))
-      return FALSE;
+  g_autofree char *restore = NULL;
+  gint64 cache_size = 0;
+  gboolean ok = TRUE;
+
+  if (ctx->deferred_indexes == NULL || ctx->deferred_indexes->len == 0)
+    return TRUE;
+  /* SQLite sorts in runs of the page cache's size: runs of a few megabytes stay in the
+   * processor's cache and build the index three times faster than one of 64 MiB. */
+  if (!sd_store_count (ctx->store, "PRAGMA cache_size", &cache_size, error) ||
+      !sd_store_exec (ctx->store, "PRAGMA cache_size = -" G_STRINGIFY (INDEX_SORT_KIB), error))
+    return FALSE;
+  restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+  for (guint i = 0; ok && i < ctx->deferred_indexes->len; i++)
+    ok = sd_store_exec (ctx->store, ctx->deferred_indexes->pdata[i], error);
+  if (!sd_store_exec (ctx->store, restore, ok ? error : NULL) || !ok)
+    return FALSE;
   g_clear_pointer (&ctx->deferred_indexes, g_ptr_array_unref);
   return TRUE;
 }
@@ -2119,8 +2135,11 @@ sd_import_file (SdStore               *store,
     pending_first = TRUE;
 
   /* Every reference the importer writes is a rowid it just read or wrote in this
-   * transaction, so SQLite's per-row foreign key lookups would only repeat that. */
-  if (!sd_store_exec (store, "PRAGMA foreign_keys = OFF", &local) ||
+   * transaction, so SQLite's per-row foreign key lookups would only repeat that. The
+   * sorts of the index builds and the summaries run twice as fast with their runs in
+   * temporary files (the system's page cache) as in SQLite's own memory (sd-store.c's
+   * temp_store = MEMORY), which is put back when the import ends. */
+  if (!sd_store_exec (store, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE", &local) ||
       !sd_store_begin (store, &local))
     {
       g_prefix_error (&local, _("Could not start importing “%s”: "), ctx.name);
@@ -2212,7 +2231,7 @@ sd_import_file (SdStore               *store,
               sd_csv_reader_get_bytes_total (ctx.reader),
               ctx.report->rows_read, user_data);
   sd_store_set_importing (store, FALSE);
-  sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
+  sd_store_exec (store, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY", NULL);
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
   result = g_steal_pointer (&ctx.report);
   context_clear (&ctx);
@@ -2222,7 +2241,7 @@ failed:
   explain_file_size_limit (store, local);
   sd_store_rollback (store);
   sd_store_set_importing (store, FALSE);
-  sd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
+  sd_store_exec (store, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY", NULL);
   context_clear (&ctx);
   g_propagate_error (error, g_steal_pointer (&local));
   return NULL;
