@@ -79,22 +79,26 @@ static const char *const batch_clear_steps[] = {
   "DELETE FROM temp.summary_orders",
 };
 
-/* Every line of the batch's orders with what sd-figures.h says of it; fold_batch_lines
- * sums them per order as sd-shop-summary.c's load_figures does (what it earned, its
- * units, whether it is counted) and per day, currency and product for the top lists
- * (lines of products that exist, as sd-shop-summary.c joins them). CROSS JOIN keeps the
- * batch's days outside: left to itself, the planner walks every order. */
-#define COUNTS SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
+/* The batch's orders, then every line of them with what sd-figures.h says of it;
+ * fold_batch_lines sums the lines per order as sd-shop-summary.c's load_figures does
+ * (what it earned, its units, whether it is counted; orders without lines have no
+ * figures) and per day, currency and product for the top lists (lines of products that
+ * exist, as sd-shop-summary.c joins them). CROSS JOIN keeps the batch's days outside:
+ * left to itself, the planner walks every order. */
+#define BATCH_ORDERS \
+  " FROM temp.summary_batch b CROSS JOIN orders o ON o.placed_at >= b.day AND o.placed_at < b.day + 86400"
+static const char batch_orders_sql[] =
+  "SELECT o.id, b.day, upper(coalesce(nullif(trim(o.currency), ''), '')), o.customer_id, o.placed_at,"
+  "       " SD_SQL_ORDER_IS_SALE ("o")
+  BATCH_ORDERS;
 static const char batch_lines_sql[] =
-  "SELECT b.day, upper(coalesce(nullif(trim(o.currency), ''), '')), o.id, o.customer_id, o.placed_at,"
-  "       " SD_SQL_ORDER_IS_SALE ("o") ", " COUNTS ","
+  "SELECT o.id, " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ","
   "       l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ","
   "       p.id IS NOT NULL, l.product_id, l.quantity, " SD_SQL_LINE_REVENUE ("l")
-  " FROM temp.summary_batch b CROSS JOIN orders o ON o.placed_at >= b.day AND o.placed_at < b.day + 86400"
+  BATCH_ORDERS
   " JOIN order_lines l ON l.order_id = o.id LEFT JOIN products p ON p.id = l.product_id";
-#undef COUNTS
-enum { L_DAY, L_CURRENCY, L_ORDER, L_CUSTOMER, L_PLACED, L_SALE, L_COUNTS, L_MERCH_UNITS,
-       L_HAS_PRODUCT, L_PRODUCT, L_QUANTITY, L_REVENUE };
+#undef BATCH_ORDERS
+enum { L_ORDER, L_COUNTS, L_MERCH_UNITS, L_HAS_PRODUCT, L_PRODUCT, L_QUANTITY, L_REVENUE };
 
 static const char *const batch_fold_steps[] = {
   "INSERT INTO summary_days"
@@ -125,7 +129,7 @@ typedef struct {
   gint64      customer_id;  /* orders: 0 for none */
   gint64      placed_at;
   gint64      revenue_cents, units;
-  gboolean    sale, any_merchandise;
+  gboolean    sale, any_merchandise, has_lines;
 } FoldRow;
 
 static guint
@@ -166,44 +170,59 @@ static gboolean
 fold_batch_lines (SdStore  *store,
                   GError  **error)
 {
-  g_autoptr(SdStmt) lines = sd_store_prepare (store, batch_lines_sql, error);
+  g_autoptr(SdStmt) lines = NULL;
   g_autoptr(GStringChunk) strings = g_string_chunk_new (64);
-  g_autoptr(GHashTable) orders = g_hash_table_new_full (fold_row_hash, fold_row_equal, g_free, NULL);
+  /* order id → FoldRow */
+  g_autoptr(GHashTable) orders = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   g_autoptr(GHashTable) products = g_hash_table_new_full (fold_row_hash, fold_row_equal, g_free, NULL);
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(SdStmt) insert = NULL;
+  FoldRow *order = NULL;
   GHashTableIter iter;
   gpointer row;
   int rc;
 
-  if (lines == NULL)
+  if (!(lines = sd_store_prepare (store, batch_orders_sql, error)))
     return FALSE;
   while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
     {
-      FoldRow key = { 0 }, *order, *product;
-      gboolean counts = sqlite3_column_int (lines, L_COUNTS);
-      gint64 quantity = sqlite3_column_int64 (lines, L_QUANTITY);
-      gint64 revenue = sqlite3_column_int64 (lines, L_REVENUE);
+      order = g_new0 (FoldRow, 1);
+      order->id = sqlite3_column_int64 (lines, 0);
+      order->day = sqlite3_column_int64 (lines, 1);
+      order->currency = g_string_chunk_insert_const (strings, (const char *) sqlite3_column_text (lines, 2));
+      order->customer_id = sqlite3_column_int64 (lines, 3);
+      order->placed_at = sqlite3_column_int64 (lines, 4);
+      order->sale = sqlite3_column_int (lines, 5);
+      g_hash_table_insert (orders, &order->id, order);
+    }
+  if (rc != SQLITE_DONE)
+    return sd_store_fail (store, _("Could not update the shop's summaries"), error);
+  sd_stmt_release (g_steal_pointer (&lines));
 
-      key.day = sqlite3_column_int64 (lines, L_DAY);
-      key.currency = g_string_chunk_insert_const (strings, (const char *) sqlite3_column_text (lines, L_CURRENCY));
-      key.id = sqlite3_column_int64 (lines, L_ORDER);
-      if (!(order = g_hash_table_lookup (orders, &key)))
-        {
-          order = g_memdup2 (&key, sizeof key);
-          order->customer_id = sqlite3_column_int64 (lines, L_CUSTOMER);
-          order->placed_at = sqlite3_column_int64 (lines, L_PLACED);
-          order->sale = sqlite3_column_int (lines, L_SALE);
-          g_hash_table_add (orders, order);
-        }
+  if (!(lines = sd_store_prepare (store, batch_lines_sql, error)))
+    return FALSE;
+  order = NULL;
+  while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
+    {
+      gint64 order_id = sqlite3_column_int64 (lines, L_ORDER);
+      gint64 quantity, revenue;
+      FoldRow key, *product;
+
+      /* An order's lines come together: one lookup per order, not per line. */
+      if ((order == NULL || order->id != order_id) &&
+          !(order = g_hash_table_lookup (orders, &order_id)))
+        continue;   /* not possible inside the transaction; ignored rather than trusted */
+      order->has_lines = TRUE;
       order->any_merchandise |= sqlite3_column_int (lines, L_MERCH_UNITS) != 0;
-      if (!counts)
+      if (!sqlite3_column_int (lines, L_COUNTS))
         continue;
+      quantity = sqlite3_column_int64 (lines, L_QUANTITY);
+      revenue = sqlite3_column_int64 (lines, L_REVENUE);
       order->revenue_cents += revenue;
       order->units += quantity;
       if (!sqlite3_column_int (lines, L_HAS_PRODUCT))
         continue;
-      key.id = sqlite3_column_int64 (lines, L_PRODUCT);
+      key = (FoldRow) { .day = order->day, .currency = order->currency, .id = sqlite3_column_int64 (lines, L_PRODUCT) };
       if (!(product = g_hash_table_lookup (products, &key)))
         {
           product = g_memdup2 (&key, sizeof key);
@@ -220,8 +239,9 @@ fold_batch_lines (SdStore  *store,
     return FALSE;
   rows = g_ptr_array_sized_new (g_hash_table_size (orders));
   g_hash_table_iter_init (&iter, orders);
-  while (g_hash_table_iter_next (&iter, &row, NULL))
-    g_ptr_array_add (rows, row);
+  while (g_hash_table_iter_next (&iter, NULL, &row))
+    if (((FoldRow *) row)->has_lines)
+      g_ptr_array_add (rows, row);
   for (guint i = 0; i < rows->len; i++)
     {
       FoldRow *o = rows->pdata[i];
