@@ -566,6 +566,10 @@ static void
 sd_store_class_init (SdStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = sd_store_finalize;
+  /* Before the first connection starts SQLite: without its running total of memory in use
+   * (which nothing here reads), an allocation takes no global lock, and an import of half
+   * a million rows makes millions of them. Refused, harmlessly, once SQLite has started. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
 
   signals[SIGNAL_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0,
