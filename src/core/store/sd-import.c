@@ -1366,8 +1366,13 @@ sd_import_order_line (SdImportContext  *ctx,
                       gint64            unit_price_cents,
                       GError          **error)
 {
+  /* An order made by this import has only the lines it writes: nothing to update. */
   g_autoptr(SdStmt) stmt =
-    hot_prepare (ctx, 2,
+    order->id > ctx->last_order_before
+    ? hot_prepare (ctx, 4,
+                   "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5)", error)
+    : hot_prepare (ctx, 2,
                       "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)"
                       " VALUES (?1, ?2, ?3, ?4, ?5)"
                       " ON CONFLICT (order_id, line_no) DO UPDATE SET"
