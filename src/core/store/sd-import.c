@@ -11,8 +11,8 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/resource.h>
-#include <time.h>
 
+#include "sd-clock.h"
 #include "sd-erasure.h"
 #include "sd-error.h"
 #include "sd-html-text.h"
@@ -1623,23 +1623,13 @@ sd_import_phase_to_string (SdImportPhase phase)
   return names[phase];
 }
 
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-    return 0;
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 /* Ends @phase: its CPU time since *@mark goes to the report. */
 static void
 phase_end (SdImportContext *ctx,
            SdImportPhase    phase,
            gint64          *mark)
 {
-  gint64 now = thread_cpu_us ();
+  gint64 now = sd_thread_cpu_us ();
 
   ctx->report->cpu_us[phase] += now - *mark;
   *mark = now;
@@ -2184,7 +2174,7 @@ sd_import_file (SdStore               *store,
       goto failed;
     }
   sd_store_set_importing (store, TRUE);
-  cpu_mark = thread_cpu_us ();
+  cpu_mark = sd_thread_cpu_us ();
   {
     g_autoptr(SdStmt) last = sd_store_prepare (store, "SELECT coalesce (max (id), 0) FROM orders", &local);
     if (last == NULL)
