@@ -45,21 +45,18 @@ count (SdStore *store, const char *sql, gint64 arg)
   return sqlite3_column_int64 (stmt, 0);
 }
 
-static void
-test_train_and_store (void)
+/* @model trained on the shop with validation and stored, the job run to its end. */
+static SdJob *
+run_validated (const char *model,
+               const char **params)
 {
-  const char *params[] = { "k=50", NULL };
   SdTrainOptions options;
-  g_autoptr(SdJob) job = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStore) store = NULL;
-  g_autoptr(SdInteractions) train = NULL;
-  g_autoptr(SdRecommender) model = NULL;
-  gint64 run, model_id = 0;
+  SdJob *job;
 
   sd_train_options_init (&options);
   options.db_path = db_path;
-  options.model = "itemknn";
+  options.model = model;
   options.params = params;
   options.validate = TRUE;
   job = sd_train_job_new (&options, &error);
@@ -68,6 +65,19 @@ test_train_and_store (void)
   g_assert_no_error (error);
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  return job;
+}
+
+static void
+test_train_and_store (void)
+{
+  const char *params[] = { "k=50", NULL };
+  g_autoptr(SdJob) job = run_validated ("itemknn", params);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdInteractions) train = NULL;
+  g_autoptr(SdRecommender) model = NULL;
+  gint64 run, model_id = 0;
 
   run = sd_train_job_get_run_id (job);
   g_assert_cmpint (run, >, 0);
@@ -106,8 +116,7 @@ static void
 test_als_stored_in_pieces (void)
 {
   const char *params[] = { "factors=16", "iterations=3", NULL };
-  SdTrainOptions options;
-  g_autoptr(SdJob) job = NULL;
+  g_autoptr(SdJob) job = run_validated ("als", params);
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStore) store = NULL;
   g_autoptr(SdInteractions) train = NULL;
@@ -118,18 +127,6 @@ test_als_stored_in_pieces (void)
   gint64 model_id = 0;
   gsize size;
   const guint8 *data;
-
-  sd_train_options_init (&options);
-  options.db_path = db_path;
-  options.model = "als";
-  options.params = params;
-  options.validate = TRUE;
-  job = sd_train_job_new (&options, &error);
-  g_assert_no_error (error);
-  g_assert_true (sd_job_run_sync (job, &error));
-  g_assert_no_error (error);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
 
   metrics = sd_json_parse (sd_train_job_get_metrics (job), -1, "metrics", &error);
   g_assert_no_error (error);
