@@ -52,6 +52,14 @@ gboolean       sd_summary_ensure  (SdStore       *store,
                                    GCancellable  *cancellable,
                                    GError       **error);
 
+/* The first build (or the pending changes) inside the caller's transaction, reporting
+ * the share of days done to @progress (may be NULL). */
+gboolean       sd_summary_build   (SdStore             *store,
+                                   SdStoreProgressFunc  progress,
+                                   gpointer             user_data,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+
 /* The counts of sd_store_get_stats() from the summaries (@from_base FALSE) or by
  * counting the base tables (TRUE, what `stats --verify` compares with). */
 gboolean       sd_summary_get_stats (SdStore      *store,
