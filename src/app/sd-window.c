@@ -605,6 +605,7 @@ open_in_job (SdWindow   *self,
   gtk_widget_set_name (self->opening_dialog, "opening-dialog");
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (self->opening_dialog), bar);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (self->opening_dialog), "cancel", _("_Cancel"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (self->opening_dialog), "cancel");
   g_signal_connect_object (self->opening_dialog, "response", G_CALLBACK (opening_response_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->opening, "notify::fraction", G_CALLBACK (opening_progress_cb), self,

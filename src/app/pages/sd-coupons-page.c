@@ -105,6 +105,7 @@ struct _SdCouponsPage
   SdStore         *store;
   SdJob           *load_job;     /* the rules */
   SdJob           *facts_job;    /* every customer's facts and the rules' reach */
+  gboolean         stale;        /* the shop changed while the page was hidden */
   GtkSpinner      *facts_spinner;
   FactsBox        *facts;
   SdCouponPreview *all;          /* saved rules over all customers */
@@ -1412,10 +1413,27 @@ reload (SdCouponsPage *self)
   sd_job_run_async (self->load_job, load_done_cb, g_object_ref (self));
 }
 
+/* Reading every customer takes seconds on a large shop: a page that is not on screen
+ * waits until it is, rather than slowing the one that is. */
 static void
 store_changed_cb (SdCouponsPage *self)
 {
-  reload (self);
+  self->stale = !gtk_widget_get_mapped (GTK_WIDGET (self));
+  if (!self->stale)
+    reload (self);
+}
+
+static void
+sd_coupons_page_map (GtkWidget *widget)
+{
+  SdCouponsPage *self = SD_COUPONS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sd_coupons_page_parent_class)->map (widget);
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      reload (self);
+    }
 }
 
 /* ---------------------------------------------------------------- actions */
@@ -1748,7 +1766,8 @@ sd_coupons_page_set_store (SdCouponsPage *self,
       /* the currency of its money fields and figures */
       g_signal_connect_swapped (store, "changed::" SD_STORE_CHANGED_SETTINGS, G_CALLBACK (store_changed_cb), self);
     }
-  reload (self);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
+  store_changed_cb (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
@@ -1921,6 +1940,7 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  widget_class->map = sd_coupons_page_map;
   object_class->dispose = sd_coupons_page_dispose;
   object_class->finalize = sd_coupons_page_finalize;
   object_class->get_property = sd_coupons_page_get_property;

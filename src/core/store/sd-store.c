@@ -918,6 +918,15 @@ update_interrupt (void *data)
   return g_cancellable_is_cancelled (self->update_cancellable);
 }
 
+static void
+update_wait (SdStore    *self,
+             const char *text,
+             gpointer    data)
+{
+  if (self->update_progress)
+    self->update_progress (0.0, text, self->update_data);
+}
+
 /* Migrations share of the progress of an update; the summaries' build has the rest. */
 #define MIGRATIONS_SHARE 0.3
 
@@ -1274,6 +1283,10 @@ open_store (const char          *path,
 
   /* Foreign keys only once migrated: a migration that rebuilds a table must not have the
    * rows that refer to it deleted in cascade. */
+  /* Someone else writing the shop: the update waits for them, for as long as it is not
+   * cancelled. */
+  if (updating && cancellable)
+    sd_store_set_wait (self, cancellable, -1, progress ? update_wait : NULL, NULL);
   self->updating = updating;
   self->update_progress = progress;
   self->update_data = user_data;
