@@ -104,6 +104,7 @@ struct _SdCouponsPage
 
   SdStore         *store;
   SdJob           *load_job;     /* the rules */
+  SdJob           *values_job;   /* the shop's values, for the conditions */
   SdJob           *facts_job;    /* every customer's facts and the rules' reach */
   gboolean         stale;        /* the shop changed while the page was hidden */
   GtkSpinner      *facts_spinner;
@@ -1224,11 +1225,23 @@ load_in_thread (SdJob         *job,
 
   if (store == NULL)
     return FALSE;
-  if (!(work->rules = sd_coupon_rules_load (store, error)) ||
-      !(work->usage = sd_coupon_usage_load (store, error)))
-    return FALSE;
+  work->rules = sd_coupon_rules_load (store, error);
+  work->usage = work->rules ? sd_coupon_usage_load (store, error) : NULL;
+  return work->usage != NULL;
+}
+
+static gboolean
+values_in_thread (SdJob         *job,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  LoadWork *work = data;
+  g_autoptr(SdStore) store = sd_store_open (work->db_path, error);
+
   /* Enough of each for suggestions; a name beyond the cap is still checked as unknown. */
-  work->values = sd_shop_values_load (store, 20000, cancellable, error);
+  if (store)
+    work->values = sd_shop_values_load (store, 20000, cancellable, error);
   return work->values != NULL;
 }
 
@@ -1330,6 +1343,8 @@ facts_done_cb (GObject      *object,
   schedule_preview (self);
 }
 
+static void load_values (SdCouponsPage *self);
+
 static void
 load_facts (SdCouponsPage *self)
 {
@@ -1344,6 +1359,52 @@ load_facts (SdCouponsPage *self)
   if (self->facts == NULL)
     set_reading_facts (self, TRUE);
   sd_job_run_async (self->facts_job, facts_done_cb, g_object_ref (self));
+}
+
+/* The shop's countries, segments, categories and products: the conditions' suggestions and
+ * checks, given to the rows already there when they come. Then the customers. */
+static void
+values_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SdCouponsPage) self = user_data;
+  SdJob *job = SD_JOB (object);
+  LoadWork *work = sd_job_get_data (job);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *currency = NULL;
+
+  if (job != self->values_job)
+    return;
+  g_clear_object (&self->values_job);
+  if (!sd_job_run_finish (job, result, &error))
+    {
+      show_load_error (self, error);
+      return;
+    }
+  g_clear_pointer (&self->values, sd_shop_values_unref);
+  self->values = g_steal_pointer (&work->values);
+  currency = self->store ? sd_shop_currency (self->store) : NULL;
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->conditions_list)); row;
+       row = gtk_widget_get_next_sibling (row))
+    if (SD_IS_CONDITION_ROW (row))
+      sd_condition_row_set_shop (SD_CONDITION_ROW (row), self->values, currency);
+  if (self->store)
+    load_facts (self);
+}
+
+static void
+load_values (SdCouponsPage *self)
+{
+  LoadWork *work = g_new0 (LoadWork, 1);
+
+  if (self->values_job)
+    sd_job_cancel (self->values_job);
+  g_clear_object (&self->values_job);
+  work->db_path = g_strdup (sd_store_get_path (self->store));
+  self->values_job = sd_job_new (_("Reading the shop's countries, segments and products"), values_in_thread, work,
+                                 (GDestroyNotify) load_work_free);
+  sd_job_run_async (self->values_job, values_done_cb, g_object_ref (self));
 }
 
 static void
@@ -1375,8 +1436,6 @@ load_done_cb (GObject      *object,
   self->usage = g_steal_pointer (&work->usage);
 
   currency = self->store ? sd_shop_currency (self->store) : NULL;
-  g_clear_pointer (&self->values, sd_shop_values_unref);
-  self->values = g_steal_pointer (&work->values);
   for (guint i = 0; i < G_N_ELEMENTS (self->money_labels); i++)
     {
       gtk_label_set_text (GTK_LABEL (self->money_labels[i]), currency ? currency : "");
@@ -1385,7 +1444,12 @@ load_done_cb (GObject      *object,
   gtk_stack_set_visible_child_name (self->stack, "content");
   fill_rules (self, select_id);
   if (self->store)
-    load_facts (self);
+    {
+      /* The reach is what comes next: said from now on, not once the values are in. */
+      if (self->facts == NULL)
+        set_reading_facts (self, TRUE);
+      load_values (self);
+    }
 }
 
 static void
@@ -1399,6 +1463,9 @@ reload (SdCouponsPage *self)
   if (self->facts_job)
     sd_job_cancel (self->facts_job);
   g_clear_object (&self->facts_job);
+  if (self->values_job)
+    sd_job_cancel (self->values_job);
+  g_clear_object (&self->values_job);
   if (self->store == NULL)
     return;
 
@@ -1865,6 +1932,9 @@ sd_coupons_page_dispose (GObject *object)
   if (self->facts_job)
     sd_job_cancel (self->facts_job);
   g_clear_object (&self->facts_job);
+  if (self->values_job)
+    sd_job_cancel (self->values_job);
+  g_clear_object (&self->values_job);
   if (self->store)
     g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
   g_clear_object (&self->store);
