@@ -170,8 +170,7 @@ refresh (SdStore              *store,
           g_autofree char *text = NULL;
 
           done = MIN (done, n_days);
-          text = g_strdup_printf (_("Adding up the shop's figures: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " days"),
-                                  done, n_days);
+          text = g_strdup_printf (_("Adding up the shop's figures: %d of %d days"), (int) done, (int) n_days);
           progress (n_days > 0 ? (double) done / n_days : 1.0, text, user_data);
         }
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
