@@ -866,7 +866,11 @@ job_text_cb (SdCustomersPage *self)
 {
   const char *text = self->job ? sd_job_get_text (self->job) : NULL;
   gtk_label_set_text (self->loading_label, text && *text ? text : _("Comparing customers…"));
-  gtk_progress_bar_set_fraction (self->loading_bar, self->job ? sd_job_get_fraction (self->job) : 0);
+  double fraction = self->job ? sd_job_get_fraction (self->job) : 0;
+
+  /* An empty bar looks stuck: the spinner says it works until there is a share to show. */
+  gtk_progress_bar_set_fraction (self->loading_bar, fraction);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_bar), fraction > 0);
 }
 
 /* What the page is about to show, said at once: on a large shop the maps take minutes, and
