@@ -1313,25 +1313,72 @@ update_rule_counts (SdCouponsPage *self)
     }
 }
 
+/* Starts one of the page's loading jobs in @slot, replacing the one there. */
+static void
+start_load (SdCouponsPage       *self,
+            SdJob              **slot,
+            const char          *title,
+            SdJobFunc            func,
+            GAsyncReadyCallback  done)
+{
+  LoadWork *work = g_new0 (LoadWork, 1);
+
+  if (*slot)
+    sd_job_cancel (*slot);
+  g_clear_object (slot);
+  work->db_path = g_strdup (sd_store_get_path (self->store));
+  *slot = sd_job_new (title, func, work, (GDestroyNotify) load_work_free);
+  sd_job_run_async (*slot, done, g_object_ref (self));
+}
+
+static void
+cancel_loads (SdCouponsPage *self)
+{
+  SdJob **slots[] = { &self->load_job, &self->values_job, &self->facts_job };
+
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      if (*slots[i])
+        sd_job_cancel (*slots[i]);
+      g_clear_object (slots[i]);
+    }
+}
+
+/* The work of a loading job that ended, or NULL when it was superseded, cancelled (nothing
+ * to say) or failed (the error page says why). */
+static LoadWork *
+finish_load (SdCouponsPage  *self,
+             SdJob         **slot,
+             GObject        *object,
+             GAsyncResult   *result)
+{
+  SdJob *job = SD_JOB (object);
+  g_autoptr(GError) error = NULL;
+
+  if (job != *slot)
+    return NULL;
+  g_clear_object (slot);   /* the callback's reference keeps it until it returns */
+  if (!sd_job_run_finish (job, result, &error))
+    {
+      show_load_error (self, error);
+      return NULL;
+    }
+  return sd_job_get_data (job);
+}
+
 static void
 facts_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(SdCouponsPage) self = user_data;
-  SdJob *job = SD_JOB (object);
-  LoadWork *work = sd_job_get_data (job);
-  g_autoptr(GError) error = NULL;
+  gboolean current = SD_JOB (object) == self->facts_job;
+  LoadWork *work = finish_load (self, &self->facts_job, object, result);
 
-  if (job != self->facts_job)
+  if (current)
+    set_reading_facts (self, FALSE);
+  if (work == NULL)
     return;
-  g_clear_object (&self->facts_job);
-  set_reading_facts (self, FALSE);
-  if (!sd_job_run_finish (job, result, &error))
-    {
-      show_load_error (self, error);
-      return;
-    }
 
   g_clear_pointer (&self->facts, facts_box_unref);
   self->facts = g_atomic_rc_box_new0 (FactsBox);
@@ -1348,17 +1395,10 @@ static void load_values (SdCouponsPage *self);
 static void
 load_facts (SdCouponsPage *self)
 {
-  LoadWork *work = g_new0 (LoadWork, 1);
-
-  if (self->facts_job)
-    sd_job_cancel (self->facts_job);
-  g_clear_object (&self->facts_job);
-  work->db_path = g_strdup (sd_store_get_path (self->store));
-  self->facts_job = sd_job_new (_("Reading customers for the coupon previews"), facts_in_thread, work,
-                                (GDestroyNotify) load_work_free);
   if (self->facts == NULL)
     set_reading_facts (self, TRUE);
-  sd_job_run_async (self->facts_job, facts_done_cb, g_object_ref (self));
+  start_load (self, &self->facts_job, _("Reading customers for the coupon previews"), facts_in_thread,
+              facts_done_cb);
 }
 
 /* The shop's countries, segments, categories and products: the conditions' suggestions and
@@ -1369,19 +1409,11 @@ values_done_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(SdCouponsPage) self = user_data;
-  SdJob *job = SD_JOB (object);
-  LoadWork *work = sd_job_get_data (job);
-  g_autoptr(GError) error = NULL;
+  LoadWork *work = finish_load (self, &self->values_job, object, result);
   g_autofree char *currency = NULL;
 
-  if (job != self->values_job)
+  if (work == NULL)
     return;
-  g_clear_object (&self->values_job);
-  if (!sd_job_run_finish (job, result, &error))
-    {
-      show_load_error (self, error);
-      return;
-    }
   g_clear_pointer (&self->values, sd_shop_values_unref);
   self->values = g_steal_pointer (&work->values);
   currency = self->store ? sd_shop_currency (self->store) : NULL;
@@ -1396,15 +1428,8 @@ values_done_cb (GObject      *object,
 static void
 load_values (SdCouponsPage *self)
 {
-  LoadWork *work = g_new0 (LoadWork, 1);
-
-  if (self->values_job)
-    sd_job_cancel (self->values_job);
-  g_clear_object (&self->values_job);
-  work->db_path = g_strdup (sd_store_get_path (self->store));
-  self->values_job = sd_job_new (_("Reading the shop's countries, segments and products"), values_in_thread, work,
-                                 (GDestroyNotify) load_work_free);
-  sd_job_run_async (self->values_job, values_done_cb, g_object_ref (self));
+  start_load (self, &self->values_job, _("Reading the shop's countries, segments and products"),
+              values_in_thread, values_done_cb);
 }
 
 static void
@@ -1413,22 +1438,15 @@ load_done_cb (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(SdCouponsPage) self = user_data;
-  SdJob *job = SD_JOB (object);
-  LoadWork *work = sd_job_get_data (job);
-  g_autoptr(GError) error = NULL;
+  gboolean current = SD_JOB (object) == self->load_job;
+  LoadWork *work = finish_load (self, &self->load_job, object, result);
   gint64 select_id = self->saved ? self->saved->id : 0;
   g_autofree char *currency = NULL;
 
-  if (job != self->load_job)
+  if (current)
+    gtk_spinner_stop (self->spinner);
+  if (work == NULL)
     return;
-  g_clear_object (&self->load_job);
-  gtk_spinner_stop (self->spinner);
-
-  if (!sd_job_run_finish (job, result, &error))
-    {
-      show_load_error (self, error);
-      return;
-    }
 
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   self->rules = g_steal_pointer (&work->rules);
@@ -1455,29 +1473,15 @@ load_done_cb (GObject      *object,
 static void
 reload (SdCouponsPage *self)
 {
-  LoadWork *work;
-
-  if (self->load_job)
-    sd_job_cancel (self->load_job);
-  g_clear_object (&self->load_job);
-  if (self->facts_job)
-    sd_job_cancel (self->facts_job);
-  g_clear_object (&self->facts_job);
-  if (self->values_job)
-    sd_job_cancel (self->values_job);
-  g_clear_object (&self->values_job);
+  cancel_loads (self);
   if (self->store == NULL)
     return;
-
-  work = g_new0 (LoadWork, 1);
-  work->db_path = g_strdup (sd_store_get_path (self->store));
-  self->load_job = sd_job_new (_("Loading coupon rules"), load_in_thread, work, (GDestroyNotify) load_work_free);
   if (self->rules == NULL)
     {
       gtk_spinner_start (self->spinner);
       gtk_stack_set_visible_child_name (self->stack, "loading");
     }
-  sd_job_run_async (self->load_job, load_done_cb, g_object_ref (self));
+  start_load (self, &self->load_job, _("Loading coupon rules"), load_in_thread, load_done_cb);
 }
 
 /* Reading every customer takes seconds on a large shop: a page that is not on screen
@@ -1926,15 +1930,7 @@ sd_coupons_page_dispose (GObject *object)
   if (self->preview_cancellable)
     g_cancellable_cancel (self->preview_cancellable);
   g_clear_object (&self->preview_cancellable);
-  if (self->load_job)
-    sd_job_cancel (self->load_job);
-  g_clear_object (&self->load_job);
-  if (self->facts_job)
-    sd_job_cancel (self->facts_job);
-  g_clear_object (&self->facts_job);
-  if (self->values_job)
-    sd_job_cancel (self->values_job);
-  g_clear_object (&self->values_job);
+  cancel_loads (self);
   if (self->store)
     g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
   g_clear_object (&self->store);
