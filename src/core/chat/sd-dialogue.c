@@ -600,6 +600,12 @@ sd_dialogue_intent_params_init (SdIntentParams *params)
    * word trigrams, other sizes, rates and epochs did no better. */
   params->label_smoothing = 0;
   params->feature_dropout = 0.3;
+  /* The shop concepts of data/chat-corpus/concepts.tsv as features, each counted four
+   * times, and their pairs: on three inner folds of the first fold's training part, 0.871
+   * → 0.893 in English and 0.834 → 0.862 in Chinese (once 1: 0.879 / 0.855, 3: 0.881 /
+   * 0.855, 6 with pairs: 0.888 / 0.853, 10: 0.884 / 0.850). */
+  params->concepts = 4;
+  params->concept_pairs = TRUE;
 }
 
 SdIntentData *
