@@ -14,15 +14,14 @@
 
 #define OOS_INTENT "out_of_scope"
 
-/* Issue 14 asks for 0.90 on all three. With the shop concepts (data/chat-corpus/concepts.tsv)
- * English reaches it (0.904 measured); Chinese 0.870 and Bitext 0.828 do not yet (README.md,
- * "How well the chatbot understands"). The floors sit about 1.5 points below what is
- * measured and catch a regression. */
+/* Issue 14 asks for 0.90 on all three; with the shop concepts (data/chat-corpus/concepts.tsv)
+ * English measures 0.898, Chinese 0.883 and Bitext 0.821 (README.md, "How well the chatbot
+ * understands"). The floors sit about 1.5 points below and catch a regression. */
 #define HELD_OUT_TARGET   0.90
-#define HELD_OUT_FLOOR_EN 0.89
-#define HELD_OUT_FLOOR_ZH 0.855
+#define HELD_OUT_FLOOR_EN 0.88
+#define HELD_OUT_FLOOR_ZH 0.865
 #define BITEXT_TARGET     0.90
-#define BITEXT_FLOOR      0.81
+#define BITEXT_FLOOR      0.805
 
 /* SD_CHAT_PARAMS="concepts=3,dropout=0.3,…" overrides the chatbot's settings, for trying
  * others on the inner folds (below) without rebuilding. */
