@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "sd-import.h"
 #include "sd-json.h"
 #include <sys/resource.h>
 
@@ -315,6 +316,19 @@ check_json (Fixture    *f,
   elapsed = sd_json_node_get_member (report, "elapsed_seconds");
   g_assert_cmpint (sd_json_node_get_node_type (elapsed), ==, SD_JSON_NUMBER);
   g_assert_cmpfloat (sd_json_node_get_number (elapsed), >=, 0);
+  /* CPU time per phase, each named, for bench/import.sh. */
+  {
+    SdJsonNode *cpu = sd_json_node_get_member (report, "cpu_seconds");
+
+    g_assert_cmpint (sd_json_node_get_node_type (cpu), ==, SD_JSON_OBJECT);
+    for (int p = 0; p < SD_IMPORT_N_PHASES; p++)
+      {
+        SdJsonNode *seconds = sd_json_node_get_member (cpu, sd_import_phase_to_string (p));
+
+        g_assert_nonnull (seconds);
+        g_assert_cmpfloat (sd_json_node_get_number (seconds), >=, 0);
+      }
+  }
   /* The report is the JSON; the text report is not printed as well. */
   g_assert_null (strstr (err, "Imported"));
 

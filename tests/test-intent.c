@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sd-chat-concepts.h"
 #include "sd-chat-corpus.h"
 #include "sd-error.h"
 #include "sd-intent-eval.h"
@@ -658,6 +659,117 @@ test_oos_rule (void)
   g_assert_cmpfloat (sd_oos_choose_threshold (cases, 1, 0.5), ==, 0);
 }
 
+
+static gboolean
+names_concept (const SdChatConcepts *concepts,
+               const char           *text,
+               const char           *concept)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  sd_chat_concepts_find_in_text (concepts, text, found);
+  return g_ptr_array_find_with_equal_func (found, concept, g_str_equal, NULL);
+}
+
+/* The lexicon: words in order, prefixes, apostrophes, Chinese anywhere in a run but not
+ * across a gap; a damaged file names the line. */
+static void
+test_concepts (void)
+{
+  const char *lexicon = "# a comment\n"
+                        "refund\tmoney back | reimburs* | 退钱\n"
+                        "cancel\tdon't want it | 不要了\n"
+                        "refund\tcharge back\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdChatConcepts) c = sd_chat_concepts_parse (lexicon, strlen (lexicon), "test", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sd_chat_concepts_get_n_phrases (c), ==, 6);
+  g_assert_true (names_concept (c, "Can I get my MONEY BACK?", "refund"));
+  g_assert_false (names_concept (c, "back my money", "refund"));
+  g_assert_true (names_concept (c, "will you reimburse me", "refund"));
+  g_assert_true (names_concept (c, "a reimbursement please", "refund"));
+  g_assert_false (names_concept (c, "reimbu", "refund"));
+  g_assert_true (names_concept (c, "I dont want it anymore", "cancel"));
+  g_assert_true (names_concept (c, "I don’t want it", "cancel"));
+  g_assert_true (names_concept (c, "订单SD-12我不要了", "cancel"));
+  g_assert_false (names_concept (c, "不要 了", "cancel"));
+  g_assert_true (names_concept (c, "能退钱吗", "refund"));
+
+  /* each concept once, in lexicon order */
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  sd_chat_concepts_find_in_text (c, "不要了，退钱 money back, charge back", found);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpstr (found->pdata[0], ==, "refund");
+  g_assert_cmpstr (found->pdata[1], ==, "cancel");
+
+  const char *bad[] = { "refund money back\n", "refund\t退钱 money\n", "\n\nrefund\t \t\n" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(SdChatConcepts) none = sd_chat_concepts_parse (bad[i], strlen (bad[i]), "bad.tsv", &local);
+      g_assert_null (none);
+      g_assert_error (local, SD_ERROR, SD_ERROR_WRONG_FORMAT);
+      g_assert_nonnull (strstr (local->message, "bad.tsv, line"));
+    }
+
+  /* the built-in lexicon reads, in both languages */
+  const SdChatConcepts *builtin = sd_chat_concepts_builtin ();
+  g_assert_cmpuint (sd_chat_concepts_get_n_phrases (builtin), >, 500);
+  g_assert_true (names_concept (builtin, "I'd like to be reimbursed", "refund"));
+  g_assert_true (names_concept (builtin, "钱什么时候退回来", "refund"));
+  g_assert_true (names_concept (builtin, "can I speak to a real person", "human"));
+  g_assert_true (names_concept (builtin, "帮我转人工", "human"));
+  g_assert_true (names_concept (builtin, "where's my shipment", "parcel"));
+}
+
+/* A synonym no training text used reaches its intent through its concept, and the option
+ * is saved with the model. */
+static void
+test_concept_features (void)
+{
+  g_autoptr(SdIntentData) train = sd_intent_data_new ();
+  const char *refund[] = { "I want a refund", "refund please", "can I have a refund for this",
+                           "how do I get a refund", "refund my purchase" };
+  const char *track[] = { "track my parcel", "where is my parcel", "parcel tracking please",
+                          "has my parcel shipped", "tracking for my parcel" };
+  for (guint r = 0; r < 4; r++)
+    for (guint i = 0; i < G_N_ELEMENTS (refund); i++)
+      {
+        sd_intent_data_add (train, refund[i], "return_refund");
+        sd_intent_data_add (train, track[i], "track_package");
+      }
+  const char *unseen[] = { "reimburse", "money back", "package", "shipment", "退钱", "快递" };
+  const char *truth[] = { "return_refund", "return_refund", "track_package", "track_package",
+                          "return_refund", "track_package" };
+  g_autoptr(GError) error = NULL;
+  SdIntentParams params;
+  small_params (&params);
+  params.validation_fraction = 0;
+  params.concepts = 4;
+  params.concept_pairs = TRUE;
+  g_autoptr(SdIntentModel) with = sd_intent_model_train (train, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  params.concepts = 0;
+  g_autoptr(SdIntentModel) without = sd_intent_model_train (train, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_autoptr(GBytes) blob = sd_intent_model_save (with);
+  g_autoptr(SdIntentModel) loaded = sd_intent_model_load (blob, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (unseen); i++)
+    {
+      SdIntentPrediction p, q, r;
+      sd_intent_model_predict (with, unseen[i], &p);
+      sd_intent_model_predict (loaded, unseen[i], &q);
+      sd_intent_model_predict (without, unseen[i], &r);
+      g_assert_cmpstr (p.name, ==, truth[i]);
+      g_assert_false (p.out_of_scope);
+      g_assert_cmpstr (q.name, ==, p.name);
+      g_assert_cmpfloat (q.confidence, ==, p.confidence);
+      /* without concepts the model knows none of these words */
+      g_assert_true (r.out_of_scope);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -673,6 +785,8 @@ main (int    argc,
   g_test_add_func ("/intent/oos-rule", test_oos_rule);
   g_test_add_func ("/intent/job-and-cancel", test_job_and_cancel);
   g_test_add_func ("/intent/builtin-corpus", test_builtin_corpus);
+  g_test_add_func ("/intent/concepts", test_concepts);
+  g_test_add_func ("/intent/concept-features", test_concept_features);
   g_test_add_func ("/intent/banking77", test_banking77);
   g_test_add_func ("/intent/smp2019", test_smp2019);
   return g_test_run ();

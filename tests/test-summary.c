@@ -111,6 +111,23 @@ test_importers (EmptyShop     *f,
   g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM summary_products"), >, 0);
 }
 
+/* The shop's tables, indexes and triggers as text: an import drops some for a while. */
+static char *
+schema_dump (EmptyShop *f)
+{
+  GString *dump = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (sd_store_get_db (f->store),
+                                       "SELECT type, name, sql FROM sqlite_master ORDER BY type, name",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (dump, "%s %s %s\n", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1),
+                            sqlite3_column_text (stmt, 2) ? (const char *) sqlite3_column_text (stmt, 2) : "-");
+  sqlite3_finalize (stmt);
+  return g_string_free (dump, FALSE);
+}
+
 typedef struct {
   GCancellable *cancellable;
 } CancelData;
@@ -125,8 +142,8 @@ cancel_at_once (guint64  done,
 }
 
 /* An import cancelled after all its rows were written (the check after the last row):
- * the triggers have counted them and noted their days, and the rollback takes it all
- * back. */
+ * the summaries have counted them and noted their days, and the rollback takes it all
+ * back, the triggers and indexes the import dropped for its rows too. */
 static void
 test_cancelled_import (EmptyShop     *f,
                        gconstpointer  data)
@@ -137,17 +154,34 @@ test_cancelled_import (EmptyShop     *f,
   SdImportOptions options = { SD_IMPORT_AUTO, FALSE };
   g_autoptr(GError) error = NULL;
   g_autoptr(SdImportReport) report = NULL;
-  g_autofree char *before = NULL, *after = NULL;
+  g_autofree char *before = NULL, *after = NULL, *schema = NULL, *schema_after = NULL;
   gint64 orders;
+
+  /* Into the empty shop, where the import sets aside the most. */
+  schema = schema_dump (f);
+  report = sd_import_file (f->store, path, &options, cancel_at_once, &d, cancellable, &error);
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_cancellable_reset (cancellable);
+  schema_after = schema_dump (f);
+  g_assert_cmpstr (schema_after, ==, schema);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM order_lines"), ==, 0);
+  g_clear_pointer (&schema_after, g_free);
 
   import (f, "online-retail.csv");
   before = summary_dump (f);
+  g_clear_pointer (&schema, g_free);
+  schema = schema_dump (f);
   orders = empty_shop_int (f, "SELECT count(*) FROM orders");
   report = sd_import_file (f->store, path, &options, cancel_at_once, &d, cancellable, &error);
   g_assert_null (report);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   after = summary_dump (f);
   g_assert_cmpstr (after, ==, before);
+  /* The triggers and indexes the import set aside are back. */
+  schema_after = schema_dump (f);
+  g_assert_cmpstr (schema_after, ==, schema);
   g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM orders"), ==, orders);
   summary_check_agree (f->store);
 }

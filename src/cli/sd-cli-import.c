@@ -65,6 +65,11 @@ print_report_json (SdImportReport *report)
   sd_json_writer_end_array (w);
   sd_json_writer_member_bool (w, "rejects_truncated", report->rejects->len > JSON_REJECTS);
   sd_json_writer_member_fixed (w, "elapsed_seconds", report->elapsed_us / 1e6, 3);
+  sd_json_writer_key (w, "cpu_seconds");
+  sd_json_writer_begin_object (w);
+  for (int p = 0; p < SD_IMPORT_N_PHASES; p++)
+    sd_json_writer_member_fixed (w, sd_import_phase_to_string (p), report->cpu_us[p] / 1e6, 3);
+  sd_json_writer_end_object (w);
   sd_json_writer_end_object (w);
   sd_cli_print_json (g_steal_pointer (&w));
 }

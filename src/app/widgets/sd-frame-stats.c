@@ -3,6 +3,7 @@
 
 #include <time.h>
 
+#include "sd-clock.h"
 #include "sd-frame-stats.h"
 
 struct _SdFrameStats
@@ -25,17 +26,6 @@ G_DEFINE_FINAL_TYPE (SdFrameStats, sd_frame_stats, G_TYPE_OBJECT)
 
 #define STARTUP_FRAMES 10
 
-/* CPU time of the calling thread (the main thread, in a tick callback). */
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-    return 0;
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 /* Monotonic time when the tick runs, not the frame clock's frame time: the frame
  * clock smooths its timestamps toward the refresh rate and would hide a stall. */
 static gboolean
@@ -45,7 +35,7 @@ tick_cb (GtkWidget     *widget,
 {
   SdFrameStats *self = user_data;
   gint64 now = g_get_monotonic_time ();
-  gint64 cpu = thread_cpu_us ();
+  gint64 cpu = sd_thread_cpu_us ();
 
   /* A window's first frames load fonts, themes and icons: a start-up cost, not a stall
    * caused by the work being measured (the demo shop is made while the window opens). */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sd-clock.h"
 #include "sd-chat-corpus.h"
 #include "sd-coupon-engine.h"
 #include "sd-coupon-store.h"
@@ -228,15 +229,6 @@ sd_turn_trace_format (const SdTurnTrace *t)
                             t->generation->latency_ms, t->generation->tokens);
   g_string_append_printf (s, "\n  time:       %.2f ms (CPU %.2f ms)\n", t->elapsed_us / 1000.0, t->cpu_us / 1000.0);
   return g_string_free (s, FALSE);
-}
-
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-    return 0;
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 /* --- sessions ----------------------------------------------------------------------- */
@@ -600,6 +592,12 @@ sd_dialogue_intent_params_init (SdIntentParams *params)
    * word trigrams, other sizes, rates and epochs did no better. */
   params->label_smoothing = 0;
   params->feature_dropout = 0.3;
+  /* The shop concepts of data/chat-corpus/concepts.tsv as features, each counted four
+   * times, and their pairs: on three inner folds of the first fold's training part, 0.871
+   * → 0.893 in English and 0.834 → 0.862 in Chinese (once 1: 0.879 / 0.855, 3: 0.881 /
+   * 0.855, 6 with pairs: 0.888 / 0.853, 10: 0.884 / 0.850). */
+  params->concepts = 4;
+  params->concept_pairs = TRUE;
 }
 
 SdIntentData *
@@ -2191,7 +2189,7 @@ sd_dialogue_respond (SdDialogue    *self,
 {
   g_return_val_if_fail (SD_IS_DIALOGUE (self), NULL);
   g_return_val_if_fail (session != NULL, NULL);
-  gint64 t0 = g_get_monotonic_time (), c0 = thread_cpu_us ();
+  gint64 t0 = g_get_monotonic_time (), c0 = sd_thread_cpu_us ();
 
   SdTurnTrace *trace = g_new0 (SdTurnTrace, 1);
   trace->entities = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_entity_free);
@@ -2211,7 +2209,7 @@ sd_dialogue_respond (SdDialogue    *self,
       reply (&t, why, strcmp (why, "sys.fallback") == 0 ? SD_TURN_FALLBACK : SD_TURN_UNSAFE);
       finish_trace (&t);
       trace->elapsed_us = g_get_monotonic_time () - t0;
-      trace->cpu_us = thread_cpu_us () - c0;
+      trace->cpu_us = sd_thread_cpu_us () - c0;
       return trace;
     }
 
@@ -2432,7 +2430,7 @@ done:
     session->form_confidence = trace->confidence;
   finish_trace (&t);
   trace->elapsed_us = g_get_monotonic_time () - t0;
-  trace->cpu_us = thread_cpu_us () - c0;
+  trace->cpu_us = sd_thread_cpu_us () - c0;
   return trace;
 }
 

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sd-chat-concepts.h"
 #include "sd-error.h"
 #include "sd-intent-model.h"
 #include "sd-random.h"
@@ -26,7 +27,12 @@ typedef struct {
 enum {
   FEATURE_BOUNDARIES = 1 << 0,   /* n-grams with the start and end of the text */
   FEATURE_CJK_RUNS   = 1 << 1,   /* character n-grams of "<run>" of CJK characters too */
+  FEATURE_CONCEPTS   = 1 << 2,   /* the concepts of sd-chat-concepts' lexicon */
+  FEATURE_CONCEPT_PAIRS = 1 << 3,   /* and each pair of them */
+  FEATURE_KNOWN      = FEATURE_BOUNDARIES | FEATURE_CJK_RUNS | FEATURE_CONCEPTS | FEATURE_CONCEPT_PAIRS,
 };
+/* Bits 8–15 of the flags: how many times a concept's feature counts in the average. */
+#define CONCEPT_WEIGHT_SHIFT 8
 
 /* Feature hash → embedding row, open addressing; key 0 marks an empty slot. */
 typedef struct {
@@ -121,6 +127,7 @@ enum {
   SEED_CHARS = 2,
   SEED_NGRAM = 3,
   SEED_NUMBER = 4,
+  SEED_CONCEPT = 5,
 };
 
 /* Character n-grams of "<word>" (len bytes at @word). */
@@ -176,6 +183,24 @@ extract_features (const Config *config,
 
   if (boundaries)
     units[n_units++] = start_unit;
+
+  if (config->flags & FEATURE_CONCEPTS)
+    {
+      g_autoptr(GPtrArray) concepts = g_ptr_array_new ();
+      guint weight = MAX ((config->flags >> CONCEPT_WEIGHT_SHIFT) & 0xFF, 1);
+      sd_chat_concepts_find (sd_chat_concepts_builtin (), tokens, concepts);
+      for (guint c = 0; c < concepts->len; c++)
+        {
+          guint64 h = hash_bytes (SEED_CONCEPT, concepts->pdata[c], strlen (concepts->pdata[c]));
+          for (guint k = 0; k < weight; k++)
+            g_array_append_val (out, h);
+          for (guint d = 0; (config->flags & FEATURE_CONCEPT_PAIRS) && d < c; d++)
+            {
+              guint64 pair = combine (h, hash_bytes (SEED_CONCEPT, concepts->pdata[d], strlen (concepts->pdata[d])));
+              g_array_append_val (out, pair);
+            }
+        }
+    }
 
   for (guint i = 0; i <= tokens->len; i++)
     {
@@ -914,6 +939,10 @@ sd_intent_model_train (const SdIntentData    *data,
   self->config.char_min = params->char_max > 0 ? params->char_min : 0;
   self->config.char_max = params->char_max;
   self->config.flags = FEATURE_BOUNDARIES;
+  if (params->concepts > 0)
+    self->config.flags |= FEATURE_CONCEPTS | MIN (params->concepts, 255) << CONCEPT_WEIGHT_SHIFT;
+  if (params->concepts > 0 && params->concept_pairs)
+    self->config.flags |= FEATURE_CONCEPT_PAIRS;
   self->n_labels = names->len;
   self->labels = g_new0 (char *, names->len + 1);
   label_index = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1246,7 +1275,7 @@ sd_intent_model_load (GBytes  *blob,
   if (dim == 0 || dim > 1024 || self->config.word_ngrams == 0 || self->config.word_ngrams > 5 ||
       self->config.char_max > 8 || self->config.char_min > self->config.char_max ||
       (self->config.char_max > 0 && self->config.char_min == 0) ||
-      (self->config.flags & ~(guint) (FEATURE_BOUNDARIES | FEATURE_CJK_RUNS)) != 0 ||
+      (self->config.flags & ~(guint) (FEATURE_KNOWN | 0xFF << CONCEPT_WEIGHT_SHIFT)) != 0 ||
       self->n_labels < 2 || self->n_labels > size || self->n_nets == 0 || self->n_nets > 8 ||
       self->n_rows > size / 8 || oos < -1 || oos >= (gint32) self->n_labels)
     {

@@ -40,6 +40,9 @@ typedef struct {
   gboolean refit;                /* after calibrating, train again on all the data */
   guint64  seed;
   const char *oos_label;         /* the label of out-of-scope examples, if the data has one */
+  guint    concepts;             /* 0 = off; else the shop concepts a text names (sd-chat-concepts)
+                                  * are features, each counted this many times in the average */
+  gboolean concept_pairs;        /* with concepts: each pair of them a feature too */
 } SdIntentParams;
 
 /* Defaults chosen on validation splits cut from the BANKING77 and SMP2019 training data

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "sd-chat-concepts.h"
 #include "sd-text-features.h"
 #include "sd-tokenizer.h"
 
@@ -33,6 +34,7 @@ typedef struct {
   GArray    *hashes;   /* nullable */
   GPtrArray *names;    /* nullable */
   gboolean   subwords;
+  gboolean   concepts;
 } Sink;
 
 static guint32
@@ -134,6 +136,18 @@ extract (const char *text, gsize max_bytes, Sink *sink)
   const char *prev_cjk = NULL;
   guint prev_end = 0;
 
+  if (sink->concepts)
+    {
+      g_autoptr(GPtrArray) found = g_ptr_array_new ();
+      sd_chat_concepts_find (sd_chat_concepts_builtin (), tokens, found);
+      for (guint c = 0; c < found->len; c++)
+        {
+          emit (sink, "k", found->pdata[c], NULL);
+          for (guint d = 0; d < c; d++)
+            emit (sink, "kk", found->pdata[d], found->pdata[c]);
+        }
+    }
+
   for (guint i = 0; i < tokens->len; i++)
     {
       const SdToken *t = &g_array_index (tokens, SdToken, i);
@@ -207,7 +221,7 @@ sd_text_features (const char *text,
                   gsize       max_bytes,
                   GArray     *out)
 {
-  Sink sink = { out, NULL, FALSE };
+  Sink sink = { out, NULL, FALSE, FALSE };
   extract (text, max_bytes, &sink);
 }
 
@@ -217,7 +231,8 @@ sd_text_features_full (const char         *text,
                        SdTextFeatureFlags  flags,
                        GArray             *out)
 {
-  Sink sink = { out, NULL, (flags & SD_TEXT_FEATURES_SUBWORDS) != 0 };
+  Sink sink = { out, NULL, (flags & SD_TEXT_FEATURES_SUBWORDS) != 0,
+                (flags & SD_TEXT_FEATURES_CONCEPTS) != 0 };
   extract (text, max_bytes, &sink);
 }
 
@@ -225,7 +240,7 @@ GPtrArray *
 sd_text_feature_names (const char *text,
                        gsize       max_bytes)
 {
-  Sink sink = { NULL, g_ptr_array_new_with_free_func (g_free), FALSE };
+  Sink sink = { NULL, g_ptr_array_new_with_free_func (g_free), FALSE, FALSE };
   extract (text, max_bytes, &sink);
   return sink.names;
 }

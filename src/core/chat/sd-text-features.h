@@ -24,6 +24,9 @@ typedef enum {
   /* character 3-grams of Latin words ("<ord", "ord", "rde", …), which make typos and
    * inflections share features: worth it for short chat messages */
   SD_TEXT_FEATURES_SUBWORDS = 1 << 0,
+  /* the shop concepts the text names (sd-chat-concepts: "money back", 退钱 → refund) and
+   * each pair of them, so a synonym the training texts never used still counts */
+  SD_TEXT_FEATURES_CONCEPTS = 1 << 1,
 } SdTextFeatureFlags;
 
 void sd_text_features_full (const char         *text,

@@ -94,8 +94,10 @@ struct _SdImportContext
   gsize                     n_event_keys;
   gsize                     event_keys_size;   /* a power of two */
 
+  /* CREATE INDEX statements of indexes dropped for the import (see defer_indexes). */
+  GPtrArray                *deferred_indexes;
   /* The statements run on every row, kept at hand (see hot_prepare). */
-  SdStmt                   *hot[4];
+  SdStmt                   *hot[5];
 };
 
 /* The column named by any of @names (NULL-terminated, lower case), or -1. */

@@ -38,6 +38,15 @@ gboolean    sd_import_format_from_string (const char     *name,
 /* A translatable human name: "UCI Online Retail", "Shopify products", … */
 const char *sd_import_format_get_label   (SdImportFormat  format);
 
+typedef enum {
+  SD_IMPORT_PHASE_ROWS,        /* reading, checking and writing the rows */
+  SD_IMPORT_PHASE_INDEXES,     /* counting the rows for the summaries, building set-aside indexes */
+  SD_IMPORT_PHASE_FINISH,      /* order totals, product kinds */
+  SD_IMPORT_PHASE_SUMMARIES,   /* the figures of the changed days */
+  SD_IMPORT_PHASE_COMMIT,      /* the import's record, COMMIT */
+  SD_IMPORT_N_PHASES
+} SdImportPhase;
+
 typedef struct {
   guint64  line;       /* 1-based line in the file where the row starts */
   char    *reason;     /* "bad number “12,5x” in column Quantity" */
@@ -55,7 +64,12 @@ typedef struct {
   GHashTable     *counts;             /* char * → GUINT_TO_POINTER (count) */
   GPtrArray      *rejects;            /* SdImportReject * */
   gint64          elapsed_us;
+  /* Where the time went: CPU time of the importing thread per phase (bench/import.sh). */
+  gint64          cpu_us[SD_IMPORT_N_PHASES];
 } SdImportReport;
+
+/* The name of a phase in reports and JSON: "rows", "indexes", … */
+const char     *sd_import_phase_to_string      (SdImportPhase    phase);
 
 void            sd_import_report_free          (SdImportReport  *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdImportReport, sd_import_report_free)

@@ -441,11 +441,7 @@ static const char *const migrations[] = {
   "   WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_days WHERE day = " SD_SQL_DAY ("OLD.placed_at") ");"
   "  INSERT INTO summary_dirty_orders SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = NEW.id);"
   " END;"
-  "CREATE TRIGGER IF NOT EXISTS summary_lines_insert AFTER INSERT ON order_lines BEGIN"
-  "  UPDATE summary_counts SET n = n + 1 WHERE what = 3;"
-  "  INSERT INTO summary_dirty_orders SELECT NEW.order_id WHERE NEW.order_id <= (SELECT orders_upto FROM summary_state)"
-  "   AND NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = NEW.order_id);"
-  " END;"
+  SD_SUMMARY_TRIGGER_LINES_INSERT
   "CREATE TRIGGER IF NOT EXISTS summary_lines_delete AFTER DELETE ON order_lines BEGIN"
   "  UPDATE summary_counts SET n = n - 1 WHERE what = 3;"
   "  INSERT INTO summary_dirty_orders SELECT OLD.order_id WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = OLD.order_id);"
@@ -455,9 +451,7 @@ static const char *const migrations[] = {
   "  INSERT INTO summary_dirty_orders SELECT OLD.order_id WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = OLD.order_id);"
   "  INSERT INTO summary_dirty_orders SELECT NEW.order_id WHERE NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = NEW.order_id);"
   " END;"
-  "CREATE TRIGGER IF NOT EXISTS summary_events_insert AFTER INSERT ON events BEGIN"
-  "  UPDATE summary_counts SET n = n + 1 WHERE what = 10 + NEW.kind;"
-  " END;"
+  SD_SUMMARY_TRIGGER_EVENTS_INSERT
   "CREATE TRIGGER IF NOT EXISTS summary_events_delete AFTER DELETE ON events BEGIN"
   "  UPDATE summary_counts SET n = n - 1 WHERE what = 10 + OLD.kind;"
   " END;"
@@ -572,6 +566,10 @@ static void
 sd_store_class_init (SdStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = sd_store_finalize;
+  /* Before the first connection starts SQLite: without its running total of memory in use
+   * (which nothing here reads), an allocation takes no global lock, and an import of half
+   * a million rows makes millions of them. Refused, harmlessly, once SQLite has started. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
 
   signals[SIGNAL_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0,

@@ -28,6 +28,19 @@ G_BEGIN_DECLS
 /* The UTC day of unix seconds @t, as SQL (floors negative times too). */
 #define SD_SQL_DAY(t) "((" t ") - (((" t ") % 86400) + 86400) % 86400)"
 
+/* The two triggers that fire on every row of a large import, shared by the migration that
+ * makes them and sd_summary_bulk_end(), which makes them again. */
+#define SD_SUMMARY_TRIGGER_LINES_INSERT \
+  "CREATE TRIGGER IF NOT EXISTS summary_lines_insert AFTER INSERT ON order_lines BEGIN" \
+  "  UPDATE summary_counts SET n = n + 1 WHERE what = 3;" \
+  "  INSERT INTO summary_dirty_orders SELECT NEW.order_id WHERE NEW.order_id <= (SELECT orders_upto FROM summary_state)" \
+  "   AND NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = NEW.order_id);" \
+  " END;"
+#define SD_SUMMARY_TRIGGER_EVENTS_INSERT \
+  "CREATE TRIGGER IF NOT EXISTS summary_events_insert AFTER INSERT ON events BEGIN" \
+  "  UPDATE summary_counts SET n = n + 1 WHERE what = 10 + NEW.kind;" \
+  " END;"
+
 typedef enum {
   SD_SUMMARY_ABSENT,     /* a shop file older than the summaries (read-only) */
   SD_SUMMARY_UNBUILT,    /* migrated, not built yet */
@@ -51,6 +64,25 @@ gboolean       sd_summary_refresh (SdStore       *store,
 gboolean       sd_summary_ensure  (SdStore       *store,
                                    GCancellable  *cancellable,
                                    GError       **error);
+
+/* A bulk load: between begin and end, inside one transaction, rows appended to
+ * order_lines and events fire no trigger; end counts them by the rowids above those the
+ * tables had at begin and notes the orders they changed, as the triggers would have, and
+ * makes the triggers again. Between the two, nothing may delete from order_lines or events
+ * (a deleted top row would let a new row take a rowid below the mark) nor give rows
+ * explicit ids. A rollback undoes both. */
+typedef struct {
+  gboolean active;
+  gint64   lines_before;
+  gint64   events_before;
+} SdSummaryBulk;
+
+gboolean       sd_summary_bulk_begin (SdStore       *store,
+                                      SdSummaryBulk *bulk,
+                                      GError       **error);
+gboolean       sd_summary_bulk_end   (SdStore       *store,
+                                      SdSummaryBulk *bulk,
+                                      GError       **error);
 
 /* The counts of sd_store_get_stats() from the summaries (@from_base FALSE) or by
  * counting the base tables (TRUE, what `stats --verify` compares with). */

@@ -1,0 +1,15 @@
+/* sd-clock.h — the CPU time a thread has used, for the timings reports show
+ *
+ * Wall time on a shared machine says more about the other work than about ours; the
+ * calling thread's CPU time is what a report (an import's phases, a chatbot turn, the
+ * main thread between frames) means by its cost. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Microseconds of CPU the calling thread has used, 0 where the system cannot tell. */
+gint64 sd_thread_cpu_us (void);
+
+G_END_DECLS
