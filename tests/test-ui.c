@@ -623,6 +623,92 @@ test_switch_shops (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "content");
 }
 
+static int
+user_version (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return version;
+}
+
+static GtkWidget *
+opening_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) win = g_list_model_get_item (toplevels, i);
+      if (g_strcmp0 (gtk_widget_get_name (win), "opening-dialog") == 0 && gtk_widget_get_visible (win))
+        return win;
+    }
+  return NULL;
+}
+
+/* A shop of the schema before the summaries opens in a job behind a progress dialog: the
+ * window keeps drawing meanwhile (here while another connection holds the shop, so that
+ * the job cannot finish before it is looked at), Cancel leaves the shop as it was and the
+ * current shop open, and let through it opens with its summaries built. */
+static void
+test_open_older_shop (void)
+{
+  g_autofree char *older = g_build_filename (tmp_dir, "Older Shop.sqlite", NULL);
+  sqlite3 *db = NULL, *lock = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GString *drop = g_string_new ("BEGIN;");
+  int version = sd_store_schema_version () - 1;
+
+  close_dialogs ();
+  fill_shop (older);
+  g_assert_cmpint (sqlite3_open (older, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT type, name FROM sqlite_master WHERE name LIKE 'summary%'"
+                                           " AND type IN ('table', 'trigger')", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (drop, "DROP %s %s;", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1));
+  sqlite3_finalize (stmt);
+  g_string_append_printf (drop, "DROP INDEX orders_placed_at; PRAGMA user_version = %d; COMMIT;", version);
+  g_assert_cmpint (sqlite3_exec (db, drop->str, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_string_free (drop, TRUE);
+  sqlite3_close (db);
+
+  g_assert_cmpint (sqlite3_open (older, &lock), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  g_assert_true (sd_window_open_shop (window, older));
+  g_assert_nonnull (sd_window_get_opening_job (window));
+  g_assert_cmpstr (sd_store_get_path (sd_window_get_store (window)), ==, shop_path);
+  WAIT_UNTIL (opening_dialog () != NULL, 10);
+  wait_for_frames (GTK_WIDGET (window), 10);
+  g_assert_nonnull (sd_window_get_opening_job (window));
+  save_screenshot (GTK_WIDGET (opening_dialog ()), "opening-older-shop");
+
+  /* Escape, or the window closed: the dialog's Cancel. */
+  gtk_window_close (GTK_WINDOW (opening_dialog ()));
+  WAIT_UNTIL (sd_window_get_opening_job (window) == NULL, 30);
+  g_assert_cmpint (sqlite3_exec (lock, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (lock);
+  g_assert_cmpstr (sd_store_get_path (sd_window_get_store (window)), ==, shop_path);
+  g_assert_cmpint (user_version (older), ==, version);
+  g_assert_true (sd_store_needs_update (older));
+
+  g_assert_true (sd_window_open_shop (window, older));
+  WAIT_UNTIL (g_strcmp0 (sd_store_get_path (sd_window_get_store (window)), older) == 0, 60);
+  g_assert_null (sd_window_get_opening_job (window));
+  g_assert_null (opening_dialog ());
+  g_assert_cmpint (user_version (older), ==, sd_store_schema_version ());
+  g_assert_false (sd_store_needs_update (older));
+
+  g_assert_true (sd_window_open_shop (window, shop_path));
+  g_assert_cmpstr (sd_store_get_path (sd_window_get_store (window)), ==, shop_path);
+}
+
 #define N_JUMPS 24
 
 static double
@@ -826,6 +912,7 @@ main (int    argc,
   g_test_add_func ("/ui/import-cancel", test_import_cancel);
   g_test_add_func ("/ui/import-failure", test_import_failure);
   g_test_add_func ("/ui/scroll", test_scroll);
+  g_test_add_func ("/ui/open-older-shop", test_open_older_shop);
   status = g_test_run ();
 
   close_dialogs ();

@@ -86,6 +86,9 @@ struct _SdWindow
   guint                 notifier_watch[2];
   guint                 notifiers;     /* notification services on the session bus, by bit */
   gint64                content_since; /* SHOPDESK_PAGE_TIMES: when the shop began to open */
+  gboolean              first_content_shown;
+  SdJob                *opening;       /* bringing an older shop up to date before it opens */
+  GtkWidget            *opening_dialog;
 };
 
 static void page_host_iface_init (SdPageHostInterface *iface);
@@ -424,22 +427,27 @@ update_shop_title (SdWindow *self)
 /* ---- Time to first content, for bench/pages.sh ------------------------------------ */
 
 /* A page still busy shows a spinner: the big one over an empty table, the one of a
- * loading stack. */
+ * loading stack. With @parts FALSE, a spinner of a part that loads in a job while the
+ * rest of the page shows (style class "sd-part-loading") does not count. */
 static gboolean
-shows_spinner (GtkWidget *widget)
+shows_spinner (GtkWidget *widget,
+               gboolean   parts)
 {
+  if (!parts && gtk_widget_has_css_class (widget, "sd-part-loading"))
+    return FALSE;
   if (GTK_IS_SPINNER (widget) && gtk_spinner_get_spinning (GTK_SPINNER (widget)) && gtk_widget_is_drawable (widget))
     return TRUE;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_mapped (child) && shows_spinner (child))
+    if (gtk_widget_get_mapped (child) && shows_spinner (child, parts))
       return TRUE;
   return FALSE;
 }
 
 /* With SHOPDESK_PAGE_TIMES set, the first frame in which the visible page has its shop and
- * shows no spinner is its first content: its time since the shop began to open goes to
- * stdout as "first-content PAGE MS", and with SHOPDESK_PAGE_TIMES=quit the app then quits.
- * For benchmarks only. */
+ * shows no spinner but those of parts loading in a job is its first content, and the first
+ * with no spinner at all its full content: their times since the shop began to open go to
+ * stdout as "first-content PAGE MS" and "full-content PAGE MS", and with
+ * SHOPDESK_PAGE_TIMES=quit the app then quits. For benchmarks only. */
 static gboolean
 first_content_tick (GtkWidget     *widget,
                     GdkFrameClock *clock,
@@ -447,30 +455,203 @@ first_content_tick (GtkWidget     *widget,
 {
   SdWindow *self = SD_WINDOW (widget);
   GtkWidget *page = gtk_stack_get_visible_child (self->stack);
+  double ms = (g_get_monotonic_time () - self->content_since) / 1000.0;
 
-  if (self->store == NULL || page == NULL || !gtk_widget_get_mapped (page) || shows_spinner (page))
+  if (self->store == NULL || page == NULL || !gtk_widget_get_mapped (page) || shows_spinner (page, self->first_content_shown))
     return G_SOURCE_CONTINUE;
-  g_print ("first-content %s %.0f\n", gtk_stack_get_visible_child_name (self->stack),
-           (g_get_monotonic_time () - self->content_since) / 1000.0);
+  if (!self->first_content_shown)
+    {
+      g_print ("first-content %s %.0f\n", gtk_stack_get_visible_child_name (self->stack), ms);
+      self->first_content_shown = TRUE;
+      if (shows_spinner (page, TRUE))
+        return G_SOURCE_CONTINUE;
+    }
+  g_print ("full-content %s %.0f\n", gtk_stack_get_visible_child_name (self->stack), ms);
   if (g_strcmp0 (g_getenv ("SHOPDESK_PAGE_TIMES"), "quit") == 0)
     g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
   return G_SOURCE_REMOVE;
+}
+
+/* ---- Opening a shop -------------------------------------------------------------- */
+
+static gboolean open_shop (SdWindow *self, const char *path, gboolean may_update);
+
+typedef struct {
+  char *path;
+} OpenData;
+
+static void
+open_data_free (OpenData *d)
+{
+  g_free (d->path);
+  g_free (d);
+}
+
+static void
+open_progress_cb (double      fraction,
+                  const char *text,
+                  gpointer    user_data)
+{
+  sd_job_set_progress (SD_JOB (user_data), fraction, text);
+}
+
+/* The worker's connection only brings the file up to date; the window then opens it
+ * again on the main thread, which is instant once nothing is left to do. */
+static gboolean
+open_job_func (SdJob         *job,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  OpenData *d = data;
+  g_autoptr(SdStore) store = sd_store_open_updating (d->path, SD_STORE_OPEN_EXISTING, open_progress_cb, job,
+                                                     cancellable, error);
+  return store != NULL;
+}
+
+static void
+opening_progress_cb (SdWindow *self)
+{
+  GtkWidget *bar;
+
+  if (self->opening == NULL || self->opening_dialog == NULL)
+    return;
+  bar = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (self->opening_dialog));
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), sd_job_get_fraction (self->opening));
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (bar), sd_job_get_text (self->opening));
+}
+
+static void
+opening_response_cb (SdWindow   *self,
+                     const char *response)
+{
+  self->opening_dialog = NULL;   /* AdwMessageDialog closes itself on a response */
+  if (self->opening)
+    sd_job_cancel (self->opening);
+}
+
+static void
+close_opening_dialog (SdWindow *self)
+{
+  GtkWidget *dialog = g_steal_pointer (&self->opening_dialog);
+
+  if (dialog)
+    {
+      g_signal_handlers_disconnect_by_data (dialog, self);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+opened_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SdWindow) self = user_data;
+  SdJob *job = SD_JOB (object);
+  OpenData *d = sd_job_get_data (job);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = sd_job_run_finish (job, result, &error);
+
+  if (job != self->opening)
+    return;   /* another shop was chosen meanwhile */
+  g_signal_handlers_disconnect_by_data (job, self);
+  close_opening_dialog (self);
+  if (ok)
+    open_shop (self, d->path, FALSE);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sd_window_toast (self, _("Opening the shop was cancelled: it was left as it was"));
+  else
+    show_error_dialog (self, _("Could not Open the Shop"), error->message);
+  g_clear_object (&self->opening);
+}
+
+static void
+stop_opening (SdWindow *self)
+{
+  close_opening_dialog (self);
+  if (self->opening)
+    {
+      g_signal_handlers_disconnect_by_data (self->opening, self);
+      sd_job_cancel (self->opening);
+      g_clear_object (&self->opening);
+    }
+}
+
+/* A shop of an older Shopdesk, or one whose summaries were never built, is brought up to
+ * date in a job: minutes on a large shop, during which the window stays usable and a
+ * dialog shows how far it got and can cancel it (the shop is then left as it was). */
+static void
+open_in_job (SdWindow   *self,
+             const char *path)
+{
+  OpenData *d = g_new0 (OpenData, 1);
+  g_autofree char *name = shop_display_name (path);
+  g_autofree char *title = g_strdup_printf (_("Opening “%s”"), name);
+  GtkWidget *bar = gtk_progress_bar_new ();
+
+  stop_opening (self);
+  d->path = g_strdup (path);
+  self->opening = sd_job_new (title, open_job_func, d, (GDestroyNotify) open_data_free);
+
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (bar), _("Reading the shop…"));
+  gtk_progress_bar_set_ellipsize (GTK_PROGRESS_BAR (bar), PANGO_ELLIPSIZE_END);
+  self->opening_dialog =
+    adw_message_dialog_new (GTK_WINDOW (self), _("Updating the Shop"),
+                            _("This shop was made by an earlier Shopdesk, or its figures were never added up. "
+                              "It is brought up to date once, which takes a few minutes on a large shop. "
+                              "Cancelling leaves it as it was."));
+  gtk_widget_set_name (self->opening_dialog, "opening-dialog");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (self->opening_dialog), bar);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (self->opening_dialog), "cancel", _("_Cancel"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (self->opening_dialog), "cancel");
+  g_signal_connect_object (self->opening_dialog, "response", G_CALLBACK (opening_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->opening, "notify::fraction", G_CALLBACK (opening_progress_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->opening, "notify::text", G_CALLBACK (opening_progress_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->opening_dialog));
+  sd_window_run_job (self, self->opening, opened_cb, g_object_ref (self));
 }
 
 gboolean
 sd_window_open_shop (SdWindow   *self,
                      const char *path)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdStore) store = NULL;
-
   g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
+
+  return open_shop (self, path, TRUE);
+}
+
+SdJob *
+sd_window_get_opening_job (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return self->opening;
+}
+
+static gboolean
+open_shop (SdWindow   *self,
+           const char *path,
+           gboolean    may_update)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
 
   if (g_getenv ("SHOPDESK_PAGE_TIMES") && self->content_since == 0)
     {
       self->content_since = g_get_monotonic_time ();
       gtk_widget_add_tick_callback (GTK_WIDGET (self), first_content_tick, NULL, NULL);
+    }
+  if (may_update)
+    stop_opening (self);
+  if (may_update && sd_store_needs_update (path))
+    {
+      open_in_job (self, path);
+      return TRUE;
     }
   /* sd_store_open() refuses, unchanged, a file that is not a Shopdesk shop (another
    * application's database, a newer or damaged shop) before writing anything. */
@@ -890,6 +1071,7 @@ sd_window_dispose (GObject *object)
     }
   g_clear_object (&self->frame_stats);
   g_clear_handle_id (&self->fold_idle, g_source_remove);
+  stop_opening (self);
   for (guint i = 0; i < G_N_ELEMENTS (self->notifier_watch); i++)
     g_clear_handle_id (&self->notifier_watch[i], g_bus_unwatch_name);
 

@@ -23,12 +23,17 @@ G_DECLARE_FINAL_TYPE (SdWindow, sd_window, SD, WINDOW, AdwApplicationWindow)
 
 SdWindow   *sd_window_new          (SdApplication *app);
 /* Opens the shop at @path and shows it on every page. A file that is not a Shopdesk
- * shop is refused with a dialog saying why, and the current shop stays open. */
+ * shop is refused with a dialog saying why, and the current shop stays open. A shop that
+ * must first be brought up to date (sd_store_needs_update) is, in a job with a progress
+ * dialog that can cancel it: TRUE then means it is opening (sd_window_get_opening_job). */
 gboolean    sd_window_open_shop    (SdWindow      *self,
                                     const char    *path);
 /* Opens the shop opened last (GSettings last-shop) if it still exists, else the demo
  * shop. For the application's activate. */
 gboolean    sd_window_open_last_shop (SdWindow    *self);
+/* The job bringing an older shop up to date before it opens (sd_window_open_shop() returned
+ * TRUE and the shop opens when it ends), or NULL. */
+SdJob      *sd_window_get_opening_job (SdWindow   *self);
 /* The main-thread connection to the open shop: for queries that take well under a frame. */
 SdStore    *sd_window_get_store    (SdWindow      *self);
 /* Puts @page (a widget with a "store" property, or any widget) in place of the page

@@ -39,6 +39,14 @@ sd_cli_parse (const char    *command,
   return TRUE;
 }
 
+static void
+open_progress_cb (double      fraction,
+                  const char *text,
+                  gpointer    user_data)
+{
+  sd_cli_progress (fraction, text);
+}
+
 static SdStore *
 open_store (SdCliGlobal      *global,
             SdStoreOpenFlags  flags)
@@ -57,7 +65,15 @@ open_store (SdCliGlobal      *global,
       path = fallback;
     }
 
-  store = sd_store_open_full (path, flags, &error);
+  /* A large older shop takes minutes to bring up to date: say so, and how far it got. */
+  if (sd_store_needs_update (path))
+    {
+      fprintf (stderr, "shopdesk-cli: Bringing the shop up to date for this version of Shopdesk (once)…\n");
+      store = sd_store_open_updating (path, flags, open_progress_cb, NULL, NULL, &error);
+      sd_cli_progress_done ();
+    }
+  else
+    store = sd_store_open_full (path, flags, &error);
   if (store == NULL)
     {
       g_autofree char *message = sd_cli_printable (error->message);

@@ -119,6 +119,7 @@ struct _SdChatbotPage
 
   GQueue          *script;        /* char *: scripted customer messages still to send */
   guint            script_source;
+  guint            ready_source;   /* getting ready later, while another page is shown */
 };
 
 G_DEFINE_FINAL_TYPE (SdChatbotPage, sd_chatbot_page, GTK_TYPE_WIDGET)
@@ -1752,12 +1753,49 @@ get_ready (SdChatbotPage *self)
   run_on_worker (self, ready_thread, w, (GDestroyNotify) ready_work_free, ready_done_cb);
 }
 
+static gboolean
+ready_later_cb (gpointer user_data)
+{
+  SdChatbotPage *self = user_data;
+
+  self->ready_source = 0;
+  get_ready (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Learning a large catalogue takes a core for seconds: hidden, the page lets the one on
+ * screen show first, and gets ready a little later (or at once when it is shown). */
+#define READY_LATER_S 8
+
+static void
+get_ready_soon (SdChatbotPage *self)
+{
+  g_clear_handle_id (&self->ready_source, g_source_remove);
+  if (self->store == NULL || gtk_widget_get_mapped (GTK_WIDGET (self)))
+    get_ready (self);
+  else
+    self->ready_source = g_timeout_add_seconds (READY_LATER_S, ready_later_cb, self);
+}
+
+static void
+sd_chatbot_page_map (GtkWidget *widget)
+{
+  SdChatbotPage *self = SD_CHATBOT_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sd_chatbot_page_parent_class)->map (widget);
+  if (self->ready_source)
+    {
+      g_clear_handle_id (&self->ready_source, g_source_remove);
+      get_ready (self);
+    }
+}
+
 static void
 store_changed_cb (SdChatbotPage *self)
 {
   /* New products, orders or a retrained model: start afresh with the new data. */
   if (!self->busy)
-    get_ready (self);
+    get_ready_soon (self);
 }
 
 /* ---------------------------------------------------------------- reply modes */
@@ -1955,7 +1993,7 @@ sd_chatbot_page_set_store (SdChatbotPage *self,
   g_set_object (&self->store, store);
   if (store)
     g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
-  get_ready (self);
+  get_ready_soon (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
@@ -2019,6 +2057,7 @@ sd_chatbot_page_dispose (GObject *object)
 {
   SdChatbotPage *self = SD_CHATBOT_PAGE (object);
 
+  g_clear_handle_id (&self->ready_source, g_source_remove);
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -2115,6 +2154,7 @@ sd_chatbot_page_class_init (SdChatbotPageClass *klass)
 
   object_class->dispose = sd_chatbot_page_dispose;
   object_class->finalize = sd_chatbot_page_finalize;
+  widget_class->map = sd_chatbot_page_map;
   object_class->get_property = sd_chatbot_page_get_property;
   object_class->set_property = sd_chatbot_page_set_property;
 

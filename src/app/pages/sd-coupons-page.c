@@ -103,7 +103,11 @@ struct _SdCouponsPage
   GtkListBox      *history_list;
 
   SdStore         *store;
-  SdJob           *load_job;
+  SdJob           *load_job;     /* the rules */
+  SdJob           *values_job;   /* the shop's values, for the conditions */
+  SdJob           *facts_job;    /* every customer's facts and the rules' reach */
+  gboolean         stale;        /* the shop changed while the page was hidden */
+  GtkSpinner      *facts_spinner;
   FactsBox        *facts;
   SdCouponPreview *all;          /* saved rules over all customers */
   GPtrArray       *rules;        /* SdCouponRule *, saved versions, by id */
@@ -875,7 +879,10 @@ run_preview (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   if (self->facts == NULL)
-    return G_SOURCE_REMOVE;
+    {
+      clear_preview (self, _("Reading the shop's customers…"));
+      return G_SOURCE_REMOVE;
+    }
 
   self->reach = -1;
   self->preview_cancellable = g_cancellable_new ();
@@ -998,6 +1005,19 @@ saved_preview_of (SdCouponsPage *self,
   return NULL;
 }
 
+/* "On · 1,234 customers", or "On · —" while the reach is not known. */
+static char *
+rule_status (SdCouponsPage      *self,
+             const SdCouponRule *rule)
+{
+  const SdRulePreview *p = saved_preview_of (self, rule->id);
+  g_autofree char *count = p ? sd_format_count (p->customers) : NULL;
+  g_autofree char *status = g_strdup_printf ("%s · %s", rule->enabled ? _("On") : _("Off"),
+                                             count ? count : "—");
+
+  return p ? g_strdup_printf (_("%s customers"), status) : g_steal_pointer (&status);
+}
+
 static GtkWidget *
 rule_row (SdCouponsPage      *self,
           const SdCouponRule *rule)
@@ -1005,12 +1025,8 @@ rule_row (SdCouponsPage      *self,
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *name = gtk_label_new (rule->name);
-  const SdRulePreview *p = saved_preview_of (self, rule->id);
-  g_autofree char *count = p ? sd_format_count (p->customers) : NULL;
-  g_autofree char *status = g_strdup_printf ("%s · %s", rule->enabled ? _("On") : _("Off"),
-                                             count ? count : "—");
-  g_autofree char *status_full = p ? g_strdup_printf (_("%s customers"), status) : g_strdup (status);
-  GtkWidget *sub = gtk_label_new (status_full);
+  g_autofree char *status = rule_status (self, rule);
+  GtkWidget *sub = gtk_label_new (status);
 
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
@@ -1038,6 +1054,7 @@ rule_row (SdCouponsPage      *self,
   gtk_widget_set_margin_bottom (box, 3);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   g_object_set_data (G_OBJECT (row), "rule-id", GSIZE_TO_POINTER ((gsize) rule->id));
+  g_object_set_data (G_OBJECT (row), "status-label", sub);
   return row;
 }
 
@@ -1170,6 +1187,10 @@ fill_rules (SdCouponsPage *self,
 
 /* ---------------------------------------------------------------- loading */
 
+/* Two jobs: the rules, what their codes did and the shop's values first (instant at any
+ * size), so that the list and the editor show at once; then every customer's facts and the
+ * rules' reach over them, which take seconds on a million customers, while the preview
+ * says it is reading them. */
 typedef struct {
   char            *db_path;
   SdShopValues    *values;
@@ -1201,18 +1222,44 @@ load_in_thread (SdJob         *job,
 {
   LoadWork *work = data;
   g_autoptr(SdStore) store = sd_store_open (work->db_path, error);
+
+  if (store == NULL)
+    return FALSE;
+  work->rules = sd_coupon_rules_load (store, error);
+  work->usage = work->rules ? sd_coupon_usage_load (store, error) : NULL;
+  return work->usage != NULL;
+}
+
+static gboolean
+values_in_thread (SdJob         *job,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  LoadWork *work = data;
+  g_autoptr(SdStore) store = sd_store_open (work->db_path, error);
+
+  /* Enough of each for suggestions; a name beyond the cap is still checked as unknown. */
+  if (store)
+    work->values = sd_shop_values_load (store, 20000, cancellable, error);
+  return work->values != NULL;
+}
+
+static gboolean
+facts_in_thread (SdJob         *job,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  LoadWork *work = data;
+  g_autoptr(SdStore) store = sd_store_open (work->db_path, error);
   g_autoptr(SdCouponEngine) engine = NULL;
 
   if (store == NULL)
     return FALSE;
   sd_job_set_progress (job, 0.1, _("Reading customers"));
-  if (!(work->facts = sd_customer_facts_load (store, cancellable, error)))
-    return FALSE;
-  if (!(work->rules = sd_coupon_rules_load (store, error)) ||
-      !(work->usage = sd_coupon_usage_load (store, error)))
-    return FALSE;
-  /* Enough of each for suggestions; a name beyond the cap is still checked as unknown. */
-  if (!(work->values = sd_shop_values_load (store, 20000, cancellable, error)))
+  if (!(work->facts = sd_customer_facts_load (store, cancellable, error)) ||
+      !(work->rules = sd_coupon_rules_load (store, error)))
     return FALSE;
   sd_job_set_progress (job, 0.7, _("Previewing the rules"));
   work->interest = sd_interest_new (work->db_path, work->facts);
@@ -1225,46 +1272,188 @@ load_in_thread (SdJob         *job,
 }
 
 static void
-load_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+show_load_error (SdCouponsPage *self,
+                 GError        *error)
 {
-  g_autoptr(SdCouponsPage) self = user_data;
-  SdJob *job = SD_JOB (object);
-  LoadWork *work = sd_job_get_data (job);
-  g_autoptr(GError) error = NULL;
-  gint64 select_id = self->saved ? self->saved->id : 0;
-
-  if (job != self->load_job)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_clear_object (&self->load_job);
-  gtk_spinner_stop (self->spinner);
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
 
+static void
+set_reading_facts (SdCouponsPage *self,
+                   gboolean       reading)
+{
+  gtk_spinner_set_spinning (self->facts_spinner, reading);
+  gtk_widget_set_visible (GTK_WIDGET (self->facts_spinner), reading);
+  gtk_widget_set_visible (GTK_WIDGET (self->reach_label), !reading);
+}
+
+/* The customer counts under the rules' names, once the reach is known. */
+static void
+update_rule_counts (SdCouponsPage *self)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->rules_list)); row;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      gint64 id = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "rule-id"));
+      GtkLabel *sub = g_object_get_data (G_OBJECT (row), "status-label");
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; sub && self->rules && i < self->rules->len; i++)
+        {
+          SdCouponRule *rule = g_ptr_array_index (self->rules, i);
+          if (rule->id == id)
+            {
+              text = rule_status (self, rule);
+              gtk_label_set_text (sub, text);
+            }
+        }
+    }
+}
+
+/* Starts one of the page's loading jobs in @slot, replacing the one there. */
+static void
+start_load (SdCouponsPage       *self,
+            SdJob              **slot,
+            const char          *title,
+            SdJobFunc            func,
+            GAsyncReadyCallback  done)
+{
+  LoadWork *work = g_new0 (LoadWork, 1);
+
+  if (*slot)
+    sd_job_cancel (*slot);
+  g_clear_object (slot);
+  work->db_path = g_strdup (sd_store_get_path (self->store));
+  *slot = sd_job_new (title, func, work, (GDestroyNotify) load_work_free);
+  sd_job_run_async (*slot, done, g_object_ref (self));
+}
+
+static void
+cancel_loads (SdCouponsPage *self)
+{
+  SdJob **slots[] = { &self->load_job, &self->values_job, &self->facts_job };
+
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      if (*slots[i])
+        sd_job_cancel (*slots[i]);
+      g_clear_object (slots[i]);
+    }
+}
+
+/* The work of a loading job that ended, or NULL when it was superseded, cancelled (nothing
+ * to say) or failed (the error page says why). */
+static LoadWork *
+finish_load (SdCouponsPage  *self,
+             SdJob         **slot,
+             GObject        *object,
+             GAsyncResult   *result)
+{
+  SdJob *job = SD_JOB (object);
+  g_autoptr(GError) error = NULL;
+
+  if (job != *slot)
+    return NULL;
+  g_clear_object (slot);   /* the callback's reference keeps it until it returns */
   if (!sd_job_run_finish (job, result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          adw_status_page_set_description (self->error_page, error->message);
-          gtk_stack_set_visible_child_name (self->stack, "error");
-        }
-      return;
+      show_load_error (self, error);
+      return NULL;
     }
+  return sd_job_get_data (job);
+}
+
+static void
+facts_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SdCouponsPage) self = user_data;
+  gboolean current = SD_JOB (object) == self->facts_job;
+  LoadWork *work = finish_load (self, &self->facts_job, object, result);
+
+  if (current)
+    set_reading_facts (self, FALSE);
+  if (work == NULL)
+    return;
 
   g_clear_pointer (&self->facts, facts_box_unref);
   self->facts = g_atomic_rc_box_new0 (FactsBox);
   self->facts->facts = g_steal_pointer (&work->facts);
   self->facts->interest = g_steal_pointer (&work->interest);
-  g_clear_pointer (&self->rules, g_ptr_array_unref);
-  self->rules = g_steal_pointer (&work->rules);
   g_clear_pointer (&self->all, sd_coupon_preview_free);
   self->all = g_steal_pointer (&work->all);
+  update_rule_counts (self);
+  schedule_preview (self);
+}
+
+static void load_values (SdCouponsPage *self);
+
+static void
+load_facts (SdCouponsPage *self)
+{
+  if (self->facts == NULL)
+    set_reading_facts (self, TRUE);
+  start_load (self, &self->facts_job, _("Reading customers for the coupon previews"), facts_in_thread,
+              facts_done_cb);
+}
+
+/* The shop's countries, segments, categories and products: the conditions' suggestions and
+ * checks, given to the rows already there when they come. Then the customers. */
+static void
+values_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SdCouponsPage) self = user_data;
+  LoadWork *work = finish_load (self, &self->values_job, object, result);
+  g_autofree char *currency = NULL;
+
+  if (work == NULL)
+    return;
+  g_clear_pointer (&self->values, sd_shop_values_unref);
+  self->values = g_steal_pointer (&work->values);
+  currency = self->store ? sd_shop_currency (self->store) : NULL;
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->conditions_list)); row;
+       row = gtk_widget_get_next_sibling (row))
+    if (SD_IS_CONDITION_ROW (row))
+      sd_condition_row_set_shop (SD_CONDITION_ROW (row), self->values, currency);
+  if (self->store)
+    load_facts (self);
+}
+
+static void
+load_values (SdCouponsPage *self)
+{
+  start_load (self, &self->values_job, _("Reading the shop's countries, segments and products"),
+              values_in_thread, values_done_cb);
+}
+
+static void
+load_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SdCouponsPage) self = user_data;
+  gboolean current = SD_JOB (object) == self->load_job;
+  LoadWork *work = finish_load (self, &self->load_job, object, result);
+  gint64 select_id = self->saved ? self->saved->id : 0;
+  g_autofree char *currency = NULL;
+
+  if (current)
+    gtk_spinner_stop (self->spinner);
+  if (work == NULL)
+    return;
+
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
+  self->rules = g_steal_pointer (&work->rules);
   g_clear_pointer (&self->usage, g_ptr_array_unref);
   self->usage = g_steal_pointer (&work->usage);
 
-  g_free (currency);
   currency = self->store ? sd_shop_currency (self->store) : NULL;
-  g_clear_pointer (&self->values, sd_shop_values_unref);
-  self->values = g_steal_pointer (&work->values);
   for (guint i = 0; i < G_N_ELEMENTS (self->money_labels); i++)
     {
       gtk_label_set_text (GTK_LABEL (self->money_labels[i]), currency ? currency : "");
@@ -1272,34 +1461,50 @@ load_done_cb (GObject      *object,
     }
   gtk_stack_set_visible_child_name (self->stack, "content");
   fill_rules (self, select_id);
+  if (self->store)
+    {
+      /* The reach is what comes next: said from now on, not once the values are in. */
+      if (self->facts == NULL)
+        set_reading_facts (self, TRUE);
+      load_values (self);
+    }
 }
 
 static void
 reload (SdCouponsPage *self)
 {
-  LoadWork *work;
-
-  if (self->load_job)
-    sd_job_cancel (self->load_job);
-  g_clear_object (&self->load_job);
+  cancel_loads (self);
   if (self->store == NULL)
     return;
-
-  work = g_new0 (LoadWork, 1);
-  work->db_path = g_strdup (sd_store_get_path (self->store));
-  self->load_job = sd_job_new (_("Loading coupon rules"), load_in_thread, work, (GDestroyNotify) load_work_free);
-  if (self->facts == NULL)
+  if (self->rules == NULL)
     {
       gtk_spinner_start (self->spinner);
       gtk_stack_set_visible_child_name (self->stack, "loading");
     }
-  sd_job_run_async (self->load_job, load_done_cb, g_object_ref (self));
+  start_load (self, &self->load_job, _("Loading coupon rules"), load_in_thread, load_done_cb);
 }
 
+/* Reading every customer takes seconds on a large shop: a page that is not on screen
+ * waits until it is, rather than slowing the one that is. */
 static void
 store_changed_cb (SdCouponsPage *self)
 {
-  reload (self);
+  self->stale = !gtk_widget_get_mapped (GTK_WIDGET (self));
+  if (!self->stale)
+    reload (self);
+}
+
+static void
+sd_coupons_page_map (GtkWidget *widget)
+{
+  SdCouponsPage *self = SD_COUPONS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sd_coupons_page_parent_class)->map (widget);
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      reload (self);
+    }
 }
 
 /* ---------------------------------------------------------------- actions */
@@ -1632,7 +1837,8 @@ sd_coupons_page_set_store (SdCouponsPage *self,
       /* the currency of its money fields and figures */
       g_signal_connect_swapped (store, "changed::" SD_STORE_CHANGED_SETTINGS, G_CALLBACK (store_changed_cb), self);
     }
-  reload (self);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
+  store_changed_cb (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
@@ -1724,9 +1930,7 @@ sd_coupons_page_dispose (GObject *object)
   if (self->preview_cancellable)
     g_cancellable_cancel (self->preview_cancellable);
   g_clear_object (&self->preview_cancellable);
-  if (self->load_job)
-    sd_job_cancel (self->load_job);
-  g_clear_object (&self->load_job);
+  cancel_loads (self);
   if (self->store)
     g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
   g_clear_object (&self->store);
@@ -1802,6 +2006,7 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  widget_class->map = sd_coupons_page_map;
   object_class->dispose = sd_coupons_page_dispose;
   object_class->finalize = sd_coupons_page_finalize;
   object_class->get_property = sd_coupons_page_get_property;
@@ -1817,6 +2022,7 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-coupons-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, facts_spinner);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, rules_list);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, name_row);

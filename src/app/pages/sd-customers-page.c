@@ -19,6 +19,7 @@
 #include "sd-audience.h"
 #include "sd-segments.h"
 #include "sd-shop-summary.h"
+#include "sd-summary.h"
 
 struct _SdCustomersPage
 {
@@ -27,6 +28,8 @@ struct _SdCustomersPage
   GtkStack       *stack;
   GtkSpinner     *spinner;
   GtkLabel       *loading_label;
+  GtkLabel       *loading_title;
+  GtkProgressBar *loading_bar;
   AdwStatusPage  *error_page;
   GtkLabel       *summary_label;
   GtkDropDown    *source_dropdown;
@@ -863,6 +866,33 @@ job_text_cb (SdCustomersPage *self)
 {
   const char *text = self->job ? sd_job_get_text (self->job) : NULL;
   gtk_label_set_text (self->loading_label, text && *text ? text : _("Comparing customers…"));
+  double fraction = self->job ? sd_job_get_fraction (self->job) : 0;
+
+  /* An empty bar looks stuck: the spinner says it works until there is a share to show. */
+  gtk_progress_bar_set_fraction (self->loading_bar, fraction);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_bar), fraction > 0);
+}
+
+/* What the page is about to show, said at once: on a large shop the maps take minutes, and
+ * the count (from the summaries, instant) says why. */
+static void
+show_loading_title (SdCustomersPage *self)
+{
+  SdStoreStats stats;
+  g_autofree char *count = NULL;
+  g_autofree char *title = NULL;
+
+  if (!sd_summary_usable (self->store) || !sd_store_get_stats (self->store, &stats, NULL))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->loading_title), FALSE);
+      return;
+    }
+  count = sd_format_count (stats.customers);
+  /* TRANSLATORS: %s is a number of customers, e.g. 1,000,000 */
+  title = g_strdup_printf (ngettext ("Mapping %s customer by taste", "Mapping %s customers by taste",
+                                     stats.customers), count);
+  gtk_label_set_text (self->loading_title, title);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_title), TRUE);
 }
 
 static void
@@ -922,7 +952,9 @@ start_job (SdCustomersPage *self)
   g_free (self->currency);
   self->currency = sd_shop_currency (self->store);
   g_signal_connect_object (self->job, "notify::text", G_CALLBACK (job_text_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->job, "notify::fraction", G_CALLBACK (job_text_cb), self, G_CONNECT_SWAPPED);
   job_text_cb (self);
+  show_loading_title (self);
   gtk_spinner_set_spinning (self->spinner, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   sd_page_host_run_job (GTK_WIDGET (self), self->job, job_done_cb, g_object_ref (self));
@@ -1147,6 +1179,8 @@ sd_customers_page_class_init (SdCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, loading_label);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, loading_title);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, loading_bar);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, source_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, heatmap);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, heat_caption);

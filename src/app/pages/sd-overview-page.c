@@ -70,6 +70,7 @@ struct _SdOverviewPage
   GSettings       *settings;     /* keeps the range chosen; NULL without the schema */
   SdRange          range;        /* the one chosen */
   guint            choice;       /* the dropdown's item for it, to go back to when Custom… is cancelled */
+  gboolean          stale;      /* a shop given while hidden: loaded when shown */
 };
 
 /* The range dropdown's items, in the order of the template. */
@@ -799,6 +800,31 @@ sd_overview_page_set_range (SdOverviewPage *self,
   reload (self);
 }
 
+/* A shop opened on another page: its figures wait until this one shows, rather than
+ * taking a core from the page on screen. */
+static void
+reload_when_shown (SdOverviewPage *self)
+{
+  self->stale = self->store != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self));
+  if (self->stale)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  else
+    reload (self);
+}
+
+static void
+sd_overview_page_map (GtkWidget *widget)
+{
+  SdOverviewPage *self = SD_OVERVIEW_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sd_overview_page_parent_class)->map (widget);
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      reload (self);
+    }
+}
+
 SdStore *
 sd_overview_page_get_store (SdOverviewPage *self)
 {
@@ -819,7 +845,7 @@ sd_overview_page_set_store (SdOverviewPage *self,
   g_set_object (&self->store, store);
   if (store)
     {
-      g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_DATA, G_CALLBACK (reload_when_shown), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (store, "changed::" SD_STORE_CHANGED_SETTINGS, G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
     }
   g_clear_pointer (&self->summary, sd_shop_summary_free);
@@ -830,7 +856,7 @@ sd_overview_page_set_store (SdOverviewPage *self,
       g_autofree char *demo = sd_demo_default_path ();
       gtk_widget_set_visible (self->demo_button, g_strcmp0 (demo, sd_store_get_path (store)) != 0);
     }
-  reload (self);
+  reload_when_shown (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
@@ -838,7 +864,7 @@ gboolean
 sd_overview_page_get_loading (SdOverviewPage *self)
 {
   g_return_val_if_fail (SD_IS_OVERVIEW_PAGE (self), FALSE);
-  return self->job != NULL;
+  return self->job != NULL || self->stale;
 }
 
 static void
@@ -934,6 +960,7 @@ sd_overview_page_class_init (SdOverviewPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sd_overview_page_dispose;
+  widget_class->map = sd_overview_page_map;
   object_class->get_property = sd_overview_page_get_property;
   object_class->set_property = sd_overview_page_set_property;
 

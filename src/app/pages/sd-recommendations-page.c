@@ -1847,6 +1847,21 @@ start_quick (SdRecommendationsPage *self)
   gtk_widget_set_visible (self->quick_box, FALSE);
   if (self->store == NULL)
     return;
+  /* Counting every customer's events takes seconds on a large shop: the list says it is
+   * coming rather than appearing out of nowhere, and the search box works meanwhile. */
+  clear_list (self->quick_list);
+  {
+    GtkWidget *row = adw_action_row_new ();
+    GtkWidget *spinner = gtk_spinner_new ();
+
+    gtk_spinner_start (GTK_SPINNER (spinner));
+    gtk_widget_add_css_class (spinner, "sd-part-loading");
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Counting each customer's events…"));
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), spinner);
+    gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+    gtk_list_box_append (self->quick_list, row);
+    gtk_widget_set_visible (self->quick_box, TRUE);
+  }
   w = g_new0 (QuickWork, 1);
   w->db_path = g_strdup (sd_store_get_path (self->store));
   self->quick_job = sd_job_new (_("Finding the most active customers"), quick_job_func, w,

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-product-text.h"
+#include "sd-summary.h"
 #include "sd-table-query.h"
 
 typedef struct {
@@ -252,8 +253,20 @@ dense_range (SdStore       *store,
              SdTableOrder **order,
              GError       **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT count(*), min(t.rowid), max(t.rowid) FROM %s",
-                                          tables[table].base);
+  /* Counting a million customers or twenty million events reads the whole table; the
+   * summary counts (kept by triggers in every shop that has them) answer at once. */
+  static const char *const counted[] = {
+    [SD_TABLE_CUSTOMERS] = "what = 0", [SD_TABLE_PRODUCTS] = "what = 1", [SD_TABLE_ORDERS] = "what = 2",
+    [SD_TABLE_ORDER_LINES] = "what = 3", [SD_TABLE_EVENTS] = "what BETWEEN 10 AND 13",
+  };
+  gboolean summarised = table < G_N_ELEMENTS (counted) && counted[table] != NULL &&
+                        sd_summary_state (store) != SD_SUMMARY_ABSENT;
+  g_autofree char *sql =
+    summarised ? g_strdup_printf ("SELECT (SELECT coalesce(sum(n), 0) FROM summary_counts WHERE %s),"
+                                  /* apart, each is one step down the b-tree; together, a scan */
+                                  " (SELECT min(t.rowid) FROM %s), (SELECT max(t.rowid) FROM %s)",
+                                  counted[table], tables[table].base, tables[table].base)
+               : g_strdup_printf ("SELECT count(*), min(t.rowid), max(t.rowid) FROM %s", tables[table].base);
   g_autoptr(SdStmt) range = sd_store_prepare (store, sql, error);
   gint64 count, first, last;
 

@@ -487,6 +487,12 @@ struct _SdStore
    * import: see RUN_LOCK_BASE. -1 until needed. */
   int             lock_fd;
   GArray         *queued_points; /* QueuedPoint: metric points waiting for the shop to be free */
+
+  /* Set only while sd_store_open_updating() brings the shop up to date. */
+  gboolean             updating;
+  SdStoreProgressFunc  update_progress;
+  gpointer             update_data;
+  GCancellable        *update_cancellable;
 };
 
 typedef struct {
@@ -901,6 +907,85 @@ sd_store_in_transaction (SdStore *self)
   return !sqlite3_get_autocommit (self->db);
 }
 
+/* SQLite calls this every few thousand steps of a statement: a cancelled update stops
+ * inside a count over twenty million events, not after it. */
+static int
+update_interrupt (void *data)
+{
+  SdStore *self = data;
+  return g_cancellable_is_cancelled (self->update_cancellable);
+}
+
+static void
+update_wait (SdStore    *self,
+             const char *text,
+             gpointer    data)
+{
+  if (self->update_progress)
+    self->update_progress (0.0, text, self->update_data);
+}
+
+/* Migrations share of the progress of an update; the summaries' build has the rest. */
+#define MIGRATIONS_SHARE 0.3
+
+static void
+update_summary_progress (double      fraction,
+                         const char *text,
+                         gpointer    data)
+{
+  SdStore *self = data;
+  self->update_progress (MIGRATIONS_SHARE + (1 - MIGRATIONS_SHARE) * fraction, text, self->update_data);
+}
+
+/* sd_store_open_updating(): every migration from @version on and the first build of the
+ * summaries, in one transaction, so that a cancel leaves the shop as it was. */
+static gboolean
+update (SdStore  *self,
+        int       version,
+        GError  **error)
+{
+  int first = version, n = (int) G_N_ELEMENTS (migrations);
+  gboolean ok;
+
+  if (!sd_store_begin (self, error))
+    return FALSE;
+  sqlite3_progress_handler (self->db, 10000, update_interrupt, self);
+  for (ok = TRUE; ok && version < n; version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      if (self->update_progress)
+        {
+          g_autofree char *text =
+            g_strdup_printf (_("Updating the shop for this version of Shopdesk: step %d of %d"),
+                             version - first + 1, n - first);
+          self->update_progress (MIGRATIONS_SHARE * (version - first) / (n - first), text, self->update_data);
+        }
+      ok = sd_store_exec (self, migrations[version], error) &&
+           (version + 1 != SCHEMA_PRODUCT_KINDS || sd_product_kinds_classify (self, error) >= 0) &&
+           sd_store_exec (self, bump, error);
+      if (!ok)
+        g_prefix_error (error, _("Could not update “%s” to schema %d: "), self->path, version + 1);
+    }
+  ok = ok && sd_summary_build (self, self->update_progress ? update_summary_progress : NULL, self,
+                               self->update_cancellable, error);
+  ok = ok && sd_store_commit (self, error);
+  sqlite3_progress_handler (self->db, 0, NULL, NULL);
+  if (!ok)
+    {
+      sd_store_rollback (self);
+      if (g_cancellable_is_cancelled (self->update_cancellable))
+        {
+          g_clear_error (error);
+          g_cancellable_set_error_if_cancelled (self->update_cancellable, error);
+        }
+      return FALSE;
+    }
+  if (self->update_progress)
+    self->update_progress (1.0, _("The shop is up to date"), self->update_data);
+  return TRUE;
+}
+
 static gboolean
 migrate (SdStore  *self,
          GError  **error)
@@ -917,6 +1002,9 @@ migrate (SdStore  *self,
 
   /* The version indexes the migrations: check_shop() refused any other already. */
   g_return_val_if_fail (version >= 0 && version <= (int) G_N_ELEMENTS (migrations), FALSE);
+
+  if (self->updating)
+    return update (self, version, error);
 
   for (; version < (int) G_N_ELEMENTS (migrations); version++)
     {
@@ -1102,10 +1190,14 @@ mark_interrupted_runs (SdStore *self)
   self->no_wait = FALSE;
 }
 
-SdStore *
-sd_store_open_full (const char        *path,
-                    SdStoreOpenFlags   flags,
-                    GError           **error)
+static SdStore *
+open_store (const char          *path,
+            SdStoreOpenFlags     flags,
+            gboolean             updating,
+            SdStoreProgressFunc  progress,
+            gpointer             user_data,
+            GCancellable        *cancellable,
+            GError             **error)
 {
   g_autoptr(SdStore) self = g_object_new (SD_TYPE_STORE, NULL);
   gboolean create = (flags & SD_STORE_OPEN_CREATE) != 0;
@@ -1189,13 +1281,71 @@ sd_store_open_full (const char        *path,
 
   /* Foreign keys only once migrated: a migration that rebuilds a table must not have the
    * rows that refer to it deleted in cascade. */
-  if ((!self->read_only && !migrate (self, error)) ||
-      !sd_store_exec (self, "PRAGMA foreign_keys = ON", error))
+  /* Someone else writing the shop: the update waits for them, for as long as it is not
+   * cancelled. */
+  if (updating && cancellable)
+    sd_store_set_wait (self, cancellable, -1, progress ? update_wait : NULL, NULL);
+  self->updating = updating;
+  self->update_progress = progress;
+  self->update_data = user_data;
+  self->update_cancellable = cancellable;
+  if (!self->read_only && !migrate (self, error))
+    return NULL;
+  self->updating = FALSE;
+  self->update_progress = NULL;
+  self->update_cancellable = NULL;
+  if (!sd_store_exec (self, "PRAGMA foreign_keys = ON", error))
     return NULL;
   if (!self->read_only)
     mark_interrupted_runs (self);
 
   return g_steal_pointer (&self);
+}
+
+SdStore *
+sd_store_open_full (const char        *path,
+                    SdStoreOpenFlags   flags,
+                    GError           **error)
+{
+  return open_store (path, flags, FALSE, NULL, NULL, NULL, error);
+}
+
+gboolean
+sd_store_needs_update (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int version = -1, built = 1;
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
+
+  if (uri == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  if (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, "SELECT user_version FROM pragma_user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  /* Shops of the current schema with unbuilt summaries; older ones lack the table. */
+  if (version == sd_store_schema_version () &&
+      sqlite3_prepare_v2 (db, "SELECT built FROM summary_state", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    built = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+  return (version > 0 && version < sd_store_schema_version ()) || built == 0;
+}
+
+SdStore *
+sd_store_open_updating (const char          *path,
+                        SdStoreOpenFlags     flags,
+                        SdStoreProgressFunc  progress,
+                        gpointer             user_data,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  return open_store (path, flags, TRUE, progress, user_data, cancellable, error);
 }
 
 SdStore *

@@ -49,6 +49,27 @@ typedef enum {
 SdStore      *sd_store_open_full         (const char        *path,
                                           SdStoreOpenFlags   flags,
                                           GError           **error);
+/* How far bringing a shop up to date has got: @fraction from 0 to 1 and a line for people.
+ * Called on the thread that opens the shop. */
+typedef void (*SdStoreProgressFunc) (double      fraction,
+                                     const char *text,
+                                     gpointer    user_data);
+/* Whether opening @path would first bring it up to date: a migration to this Shopdesk's
+ * schema, or the first build of its summary tables, which take minutes on a shop of a
+ * million customers. Reads only the schema version and the summary state: instant at any
+ * size. FALSE for anything that is not a shop of an older or the current schema (opening
+ * it then says what it is). */
+gboolean      sd_store_needs_update      (const char        *path);
+/* sd_store_open_full() for a worker thread, bringing the shop up to date (its migrations
+ * and the first build of its summaries) in one transaction that reports to @progress and
+ * that @cancellable interrupts, even inside a long statement: cancelled, the shop is left as
+ * it was and NULL returned with G_IO_ERROR_CANCELLED. */
+SdStore      *sd_store_open_updating     (const char          *path,
+                                          SdStoreOpenFlags     flags,
+                                          SdStoreProgressFunc  progress,
+                                          gpointer             user_data,
+                                          GCancellable        *cancellable,
+                                          GError             **error);
 /* sd_store_open_full() with SD_STORE_OPEN_CREATE. */
 SdStore      *sd_store_open              (const char   *path,
                                           GError      **error);

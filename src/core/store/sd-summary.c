@@ -288,10 +288,14 @@ fold_batch_lines (SdStore  *store,
 }
 
 static gboolean
-refresh (SdStore       *store,
-         GCancellable  *cancellable,
-         GError       **error)
+refresh (SdStore              *store,
+         SdStoreProgressFunc   progress,
+         gpointer              user_data,
+         GCancellable         *cancellable,
+         GError              **error)
 {
+  gint64 n_days = 0, done = 0, n_batch;
+
   if (!sd_store_exec (store,
                       "CREATE TEMP TABLE IF NOT EXISTS summary_batch (day INTEGER PRIMARY KEY);"
                       "CREATE TEMP TABLE IF NOT EXISTS summary_orders ("
@@ -311,6 +315,8 @@ refresh (SdStore       *store,
                   " FROM summary_dirty_orders d JOIN orders o ON o.id = d.order_id", error) ||
       !exec_step (store, "DELETE FROM summary_dirty_orders", error))
     return FALSE;
+  if (progress && !sd_store_count (store, "SELECT count(*) FROM summary_dirty_days", &n_days, error))
+    return FALSE;
 
   for (;;)
     {
@@ -319,7 +325,7 @@ refresh (SdStore       *store,
                       "INSERT INTO temp.summary_batch SELECT day FROM summary_dirty_days ORDER BY day LIMIT "
                       G_STRINGIFY (DAYS_PER_BATCH), error))
         return FALSE;
-      if (sqlite3_changes (sd_store_get_db (store)) == 0)
+      if ((n_batch = sqlite3_changes (sd_store_get_db (store))) == 0)
         break;
       for (guint i = 0; i < G_N_ELEMENTS (batch_clear_steps); i++)
         if (!exec_step (store, batch_clear_steps[i], error))
@@ -329,6 +335,15 @@ refresh (SdStore       *store,
       for (guint i = 0; i < G_N_ELEMENTS (batch_fold_steps); i++)
         if (!exec_step (store, batch_fold_steps[i], error))
           return FALSE;
+      done += n_batch;
+      if (progress)
+        {
+          g_autofree char *text = NULL;
+
+          done = MIN (done, n_days);
+          text = g_strdup_printf (_("Adding up the shop's figures: %d of %d days"), (int) done, (int) n_days);
+          progress (n_days > 0 ? (double) done / n_days : 1.0, text, user_data);
+        }
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
@@ -343,7 +358,7 @@ sd_summary_refresh (SdStore  *store,
 
   if (state != SD_SUMMARY_PENDING)
     return TRUE;
-  return refresh (store, NULL, error);
+  return refresh (store, NULL, NULL, NULL, error);
 }
 
 gboolean
@@ -357,14 +372,28 @@ sd_summary_ensure (SdStore       *store,
     return TRUE;
   if (!sd_store_begin (store, error))
     return FALSE;
-  if (!refresh (store, cancellable, error) ||
-      !exec_step (store, "UPDATE summary_state SET built = 1", error) ||
+  if (!sd_summary_build (store, NULL, NULL, cancellable, error) ||
       !sd_store_commit (store, error))
     {
       sd_store_rollback (store);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+sd_summary_build (SdStore              *store,
+                  SdStoreProgressFunc   progress,
+                  gpointer              user_data,
+                  GCancellable         *cancellable,
+                  GError              **error)
+{
+  SdSummaryState state = sd_summary_state (store);
+
+  if (state == SD_SUMMARY_ABSENT || state == SD_SUMMARY_READY)
+    return TRUE;
+  return refresh (store, progress, user_data, cancellable, error) &&
+         exec_step (store, "UPDATE summary_state SET built = 1", error);
 }
 
 /* What the two triggers would have done for every row appended since begin, in one

@@ -65,6 +65,14 @@ gboolean       sd_summary_ensure  (SdStore       *store,
                                    GCancellable  *cancellable,
                                    GError       **error);
 
+/* The first build (or the pending changes) inside the caller's transaction, reporting
+ * the share of days done to @progress (may be NULL). */
+gboolean       sd_summary_build   (SdStore             *store,
+                                   SdStoreProgressFunc  progress,
+                                   gpointer             user_data,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+
 /* A bulk load: between begin and end, inside one transaction, rows appended to
  * order_lines and events fire no trigger; end counts them by the rowids above those the
  * tables had at begin and notes the orders they changed, as the triggers would have, and
