@@ -15,10 +15,11 @@
 #define OOS_INTENT "out_of_scope"
 
 /* Issue 14 asks for 0.90 on all three; with the shop concepts (data/chat-corpus/concepts.tsv)
- * English measures 0.898, Chinese 0.883 and Bitext 0.821 (README.md, "How well the chatbot
- * understands"). The floors sit about 1.5 points below and catch a regression. */
+ * English measures 0.907 (0.904-0.907 over fold seeds 14, 1 and 2), Chinese 0.883 and Bitext
+ * 0.819 (README.md, "How well the chatbot understands"). English is held to the target itself;
+ * the other floors sit about 1.5 points below and catch a regression. */
 #define HELD_OUT_TARGET   0.90
-#define HELD_OUT_FLOOR_EN 0.88
+#define HELD_OUT_FLOOR_EN HELD_OUT_TARGET
 #define HELD_OUT_FLOOR_ZH 0.865
 #define BITEXT_TARGET     0.90
 #define BITEXT_FLOOR      0.805

@@ -182,7 +182,7 @@ SYN_EN = {
     "order_status": [["order", "purchase"], ["shipped", "dispatched", "sent"],
                      ["status", "progress"]],
     "greeting": [["hi", "hello", "hey", "hiya"], ["good morning", "good afternoon", "good evening", "morning"]],
-    "goodbye": [["bye", "goodbye", "see you", "cheers"]],
+    "goodbye": [["bye", "goodbye", "see you"]],
     "thanks": [["thanks", "thank you", "cheers", "ta"]],
     "affirm": [["yes", "yeah", "yep", "sure"]],
     "deny": [["no", "nope", "nah"]],
