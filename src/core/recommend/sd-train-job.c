@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sd-catalog.h"
+#include "sd-clock.h"
 #include "sd-error.h"
 #include "sd-eval.h"
 #include "sd-model-store.h"
@@ -11,22 +12,11 @@
 #include "sd-split.h"
 #include "sd-train-job.h"
 
-#include <time.h>
-
 /* Held-out customers the final validation scores at most (evenly spaced, so the same ones
  * for every model on the same shop). Each is scored against the whole catalogue: on a
  * million customers and 100,000 products all of them would take CPU hours, and 20,000
  * give NDCG@10 to about ±0.002. The run's metrics say how many there were. */
 #define VALIDATION_MAX_USERS 20000
-
-static double
-process_cpu_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 typedef struct {
   char                 *db_path;
@@ -177,11 +167,11 @@ train_func (SdJob         *job,
       sd_eval_monitor_install (monitor, &context);
     }
 
-  cpu_start = process_cpu_seconds ();
+  cpu_start = sd_process_cpu_us () / 1e6;
   if (!sd_recommender_fit (model, train, &context, &local))
     goto fail;
   d->fit_seconds = sd_recommender_get_fit_seconds (model);
-  fit_cpu_seconds = process_cpu_seconds () - cpu_start;
+  fit_cpu_seconds = sd_process_cpu_us () / 1e6 - cpu_start;
 
   if (d->validate)
     {
