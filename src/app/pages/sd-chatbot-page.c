@@ -23,6 +23,7 @@
 #include "sd-intent-names.h"
 #include "sd-llm-reply.h"
 #include "sd-page-host.h"
+#include "sd-list-rows.h"
 
 #define N_CUSTOMERS 300
 
@@ -1209,8 +1210,6 @@ suggestion_clicked_cb (GtkButton     *button,
 static void
 new_conversation (SdChatbotPage *self)
 {
-  GtkWidget *child;
-
   if (self->busy)
     return;
   g_clear_pointer (&self->session, sd_chat_session_free);
@@ -1220,8 +1219,7 @@ new_conversation (SdChatbotPage *self)
   set_generating (self, FALSE);
   g_ptr_array_unref (self->turns);
   self->turns = g_ptr_array_new_with_free_func ((GDestroyNotify) turn_free);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->messages))))
-    gtk_list_box_remove (self->messages, child);
+  sd_list_box_remove_all (self->messages);
   gtk_stack_set_visible_child_name (self->inspector_stack, "none");
   if (self->worker)
     gtk_stack_set_visible_child_name (self->conversation_stack, "empty");
@@ -1814,8 +1812,7 @@ rebuild_rows (SdChatbotPage *self)
       turn->gen_label = NULL;
       turn->gen_note = NULL;
     }
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->messages))))
-    gtk_list_box_remove (self->messages, child);
+  sd_list_box_remove_all (self->messages);
   for (guint t = 0; t < self->turns->len; t++)
     append_turn_rows (self, t);
   for (child = gtk_widget_get_first_child (GTK_WIDGET (self->messages)); child; child = gtk_widget_get_next_sibling (child))

@@ -28,6 +28,7 @@
 #include "sd-interval-bar.h"
 #include "sd-job.h"
 #include "sd-page-host.h"
+#include "sd-list-rows.h"
 
 #define PREVIEW_DELAY_MS 120
 
@@ -636,11 +637,7 @@ update_show_customers (SdCouponsPage *self)
 static void
 clear_list (GtkListBox *list)
 {
-  GtkListBoxRow *row;
-
-  /* Row by row: the placeholder is a child too, and removing it would unset it. */
-  while ((row = gtk_list_box_get_row_at_index (list, 0)))
-    gtk_list_box_remove (list, GTK_WIDGET (row));
+  sd_list_box_remove_all (list);
 }
 
 /* What the rule's coupon code really did, from the orders that used it (imported or
