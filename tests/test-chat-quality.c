@@ -15,15 +15,16 @@
 
 #define OOS_INTENT "out_of_scope"
 
-/* Issue 14 asks for 0.90 on all three; with the shop concepts (data/chat-corpus/concepts.tsv)
- * English measures 0.907 (0.904-0.907 over fold seeds 14, 1 and 2), Chinese 0.883 and Bitext
- * 0.819 (README.md, "How well the chatbot understands"). English is held to the target itself;
- * the other floors sit about 1.5 points below and catch a regression. */
+/* Issue 14 asks for 0.90 on all three; the chatbot (its intent model averaged with the
+ * fallback linear classifier, sd-intent-blend) measures English 0.910 (0.909-0.911 over
+ * fold seeds 14, 1 and 2), Chinese 0.888 and Bitext 0.828 (README.md, "How well the chatbot
+ * understands"). English is held to the target itself; the other floors sit about 1.5
+ * points below and catch a regression. */
 #define HELD_OUT_TARGET   0.90
 #define HELD_OUT_FLOOR_EN HELD_OUT_TARGET
-#define HELD_OUT_FLOOR_ZH 0.865
+#define HELD_OUT_FLOOR_ZH 0.87
 #define BITEXT_TARGET     0.90
-#define BITEXT_FLOOR      0.805
+#define BITEXT_FLOOR      0.81
 
 /* SD_CHAT_PARAMS="concepts=3,dropout=0.3,…" overrides the chatbot's settings, for trying
  * others on the inner folds (below) without rebuilding. */

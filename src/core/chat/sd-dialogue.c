@@ -869,6 +869,22 @@ prepare_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
+gboolean
+sd_dialogue_prepare (SdDialogue    *self,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_return_val_if_fail (SD_IS_DIALOGUE (self), FALSE);
+  if ((self->classify && self->intent_model == NULL) || self->fallback)
+    return TRUE;
+  g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (self->store, NULL, error);
+  if (examples == NULL)
+    return FALSE;
+  self->fallback = sd_chat_linear_train_cached (examples, FALLBACK_EPOCHS, OOS_INTENT, SD_OOS_TARGET_RECALL,
+                                                cancellable, error);
+  return self->fallback != NULL;
+}
+
 void
 sd_dialogue_prepare_async (SdDialogue          *self,
                            GCancellable        *cancellable,

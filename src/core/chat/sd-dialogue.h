@@ -202,15 +202,20 @@ void         sd_dialogue_set_oos_threshold (SdDialogue            *self,
 /* Fixes "now" for relative dates and ETAs (tests); NULL for the clock. */
 void         sd_dialogue_set_now         (SdDialogue              *self,
                                           GDateTime               *now);
-/* Trains the fallback intent classifier in a worker thread (about 0.1 s of CPU), so the
- * first message does not do it on the main thread; done at once when a classifier is
- * set. Call from the thread that owns the store. */
+/* Trains the fallback intent classifier (or reads it from its cache) in a worker thread
+ * (about 0.1 s of CPU), so the first message does not do it on the main thread; it is
+ * needed alone and beside an intent model, which is averaged with it; done at once when
+ * another classifier is set. Call from the thread that owns the store. */
 void         sd_dialogue_prepare_async   (SdDialogue              *self,
                                           GCancellable            *cancellable,
                                           GAsyncReadyCallback      callback,
                                           gpointer                 user_data);
 gboolean     sd_dialogue_prepare_finish  (SdDialogue              *self,
                                           GAsyncResult            *result,
+                                          GError                 **error);
+/* The same here and now, for a dialogue that lives in a worker thread of its own. */
+gboolean     sd_dialogue_prepare         (SdDialogue              *self,
+                                          GCancellable            *cancellable,
                                           GError                 **error);
 /* Drops cached catalogue, classifier and coupon data (after an import or retraining). */
 void         sd_dialogue_reload          (SdDialogue              *self);
