@@ -490,6 +490,7 @@ test_bitext (void)
   double acc = (double) s.right / s.n, strict = (double) s.strict / s.n;
   g_test_message ("Bitext mapped onto the chatbot's intents: %u utterances (%u skipped), accuracy %.4f "
                   "(%.4f counting only each label's own intent)", s.n, s.skipped, acc, strict);
+  g_test_message ("(the whole corpus's joint out-of-scope threshold: %.3f)", shipped->blend.threshold);
   g_assert_cmpuint (s.n, >=, 3000);
   if (acc < BITEXT_TARGET)
     g_test_message ("Bitext: below issue 14's target of %.2f", BITEXT_TARGET);
