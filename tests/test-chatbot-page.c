@@ -275,6 +275,27 @@ test_chat_script (void)
   g_rmdir (dir);
 }
 
+/* shopdesk --chat-script FILE on a start: the script comes before the Chatbot page has
+ * ever been shown (it gets its chatbot ready only then) and is played once it is ready. */
+static void
+test_chat_script_first (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sd-chat-script-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "script.txt", NULL);
+
+  g_assert_true (g_file_set_contents (path, "我要转人工\n", -1, NULL));
+  g_assert_cmpstr (sd_window_get_visible_page (window), !=, "chatbot");
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.chat-script", g_variant_new_bytestring (path));
+  g_assert_cmpstr (sd_window_get_visible_page (window), ==, "chatbot");
+  UI_WAIT_UNTIL (sd_chatbot_page_get_n_turns (page ()) == 1 && !sd_chatbot_page_get_busy (page ()), 180);
+  g_assert_cmpstr (sd_chatbot_page_get_last_intent (page ()), ==, "talk_to_human");
+  /* the other tests start on a new conversation */
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.new", NULL);
+  g_assert_cmpuint (sd_chatbot_page_get_n_turns (page ()), ==, 0);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -288,6 +309,8 @@ main (int    argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   window = t.window;
 
+  /* first: before the page has been shown */
+  g_test_add_func ("/chatbot-page/chat-script-first", test_chat_script_first);
   g_test_add_func ("/chatbot-page/conversation", test_conversation);
   g_test_add_func ("/chatbot-page/correct-this", test_correct_this);
   g_test_add_func ("/chatbot-page/reply-style", test_reply_style);

@@ -13,6 +13,8 @@
 #include "sd-condition-row.h"
 #include "sd-coupons-page.h"
 #include "sd-demo.h"
+#include "sd-format.h"
+#include "sd-shop-summary.h"
 #include "sd-window.h"
 #include "ui-demo-window.h"
 #include "ui-test-util.h"
@@ -56,9 +58,10 @@ answer_discard (const char *response)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
-/* What the engine says directly, without the page. */
+/* What the engine says directly, without the page: the rule's reach, and its cost. */
 static guint
-engine_reach (const char *rule_name)
+engine_reach_cost (const char *rule_name,
+                   gint64     *cost_cents)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
@@ -72,7 +75,11 @@ engine_reach (const char *rule_name)
   g_assert_no_error (error);
   for (guint i = 0; i < preview->n_rules; i++)
     if (g_strcmp0 (preview->rules[i].name, rule_name) == 0)
-      return preview->rules[i].customers;
+      {
+        if (cost_cents)
+          *cost_cents = preview->rules[i].estimated_cost_cents;
+        return preview->rules[i].customers;
+      }
   g_error ("no rule “%s”", rule_name);
   return 0;
 }
@@ -87,12 +94,22 @@ test_preview_and_save (void)
   g_autoptr(SdStore) store = NULL;
   g_autoptr(GPtrArray) rules = NULL;
   g_autoptr(GPtrArray) history = NULL;
-  gint64 id = 0;
+  g_autofree char *currency = NULL, *expected_cost = NULL;
+  gint64 id = 0, cost = -1;
 
   sd_window_show_page (window, "coupons");
   UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 60);
   UI_WAIT_UNTIL (sd_coupons_page_get_reach (page ()) >= 0, 30);
-  g_assert_cmpint (sd_coupons_page_get_reach (page ()), ==, engine_reach (name));
+  g_assert_cmpint (sd_coupons_page_get_reach (page ()), ==, engine_reach_cost (name, &cost));
+  /* the cost in the shop's own currency, as every money figure on screen */
+  store = sd_store_open (shop_path, &error);
+  g_assert_no_error (error);
+  currency = sd_shop_currency (store);
+  g_assert_nonnull (currency);
+  expected_cost = sd_format_money (cost, currency);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("cost_label"))), ==, expected_cost);
+  g_clear_object (&store);
+  g_assert_true (gtk_widget_is_sensitive (child ("customers_button")));
   ui_test_save_screenshot (GTK_WIDGET (window), "page-coupons");
 
   /* A new rule's first condition has no value yet: it is refused on the spot, saying
@@ -109,6 +126,8 @@ test_preview_and_save (void)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("reach_label"))), ==, "—");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("cost_label"))), ==, "—");
   g_assert_cmpint (sd_coupons_page_get_reach (page ()), ==, -1);
+  /* nobody to list while it cannot be previewed */
+  g_assert_false (gtk_widget_is_sensitive (child ("customers_button")));
 
   /* Back to the saved rule: the edits of the new one are not thrown away unasked. */
   g_assert_true (sd_coupons_page_has_unsaved_changes (page ()));

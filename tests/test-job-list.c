@@ -1,9 +1,11 @@
-/* test-job-list.c — the header-bar list of background jobs: rows, cancel, clear */
+/* test-job-list.c — the header-bar list of background jobs: rows, cancel, clear; and
+ * emptying a list keeps the line that says why it is empty */
 #include "config.h"
 
 #include <adwaita.h>
 
 #include "sd-job-list.h"
+#include "sd-list-rows.h"
 #include "sd-resources.h"
 
 static gboolean
@@ -117,6 +119,27 @@ test_rows_cancel_clear (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Emptying a list removes its rows, not its placeholder: a list filled, emptied and left
+ * empty says so again. */
+static void
+test_remove_all_keeps_placeholder (void)
+{
+  GtkListBox *list = GTK_LIST_BOX (g_object_ref_sink (gtk_list_box_new ()));
+  GtkWidget *placeholder = gtk_label_new ("Nothing here yet");
+
+  gtk_list_box_set_placeholder (list, placeholder);
+  for (int round = 0; round < 2; round++)
+    {
+      gtk_list_box_append (list, sd_note_row_new ("one"));
+      gtk_list_box_append (list, sd_note_row_new ("two"));
+      g_assert_nonnull (gtk_list_box_get_row_at_index (list, 1));
+      sd_list_box_remove_all (list);
+      g_assert_null (gtk_list_box_get_row_at_index (list, 0));
+      g_assert_true (gtk_widget_get_parent (placeholder) == GTK_WIDGET (list));
+    }
+  g_object_unref (list);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -125,5 +148,6 @@ main (int    argc,
   adw_init ();
   sd_register_resource ();
   g_test_add_func ("/job-list/rows-cancel-clear", test_rows_cancel_clear);
+  g_test_add_func ("/list-rows/remove-all-keeps-placeholder", test_remove_all_keeps_placeholder);
   return g_test_run ();
 }

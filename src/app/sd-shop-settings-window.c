@@ -7,6 +7,7 @@
 #include "sd-format.h"
 #include "sd-shop-settings.h"
 #include "sd-shop-settings-window.h"
+#include "sd-list-rows.h"
 
 struct _SdShopSettingsWindow
 {
@@ -122,10 +123,7 @@ show_formats (SdShopSettingsWindow *self,
               const char *const    *formats,
               gboolean              learned)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->formats_list))))
-    gtk_list_box_remove (self->formats_list, child);
+  sd_list_box_remove_all (self->formats_list);
   for (guint i = 0; formats && formats[i]; i++)
     {
       GtkWidget *row = adw_action_row_new ();

@@ -23,6 +23,7 @@
 #include "sd-intent-names.h"
 #include "sd-llm-reply.h"
 #include "sd-page-host.h"
+#include "sd-list-rows.h"
 
 #define N_CUSTOMERS 300
 
@@ -293,15 +294,15 @@ sentiment_label (SdSentimentLabel label)
 }
 
 static const char *
-action_label (SdTurnAction action)
+action_label (const SdTurnTrace *t)
 {
-  switch (action)
+  switch (t->action)
     {
     case SD_TURN_ANSWER: return _("Answered");
     case SD_TURN_ASK: return _("Asked for what was missing");
     case SD_TURN_CLARIFY: return _("Asked which was meant");
     case SD_TURN_FALLBACK: return _("Did not understand");
-    case SD_TURN_HANDOFF: return _("Offered a person");
+    case SD_TURN_HANDOFF: return t->handoff ? _("Handed over to a person") : _("Offered a person");
     case SD_TURN_REFUSE: return _("Refused: not this customer's data");
     case SD_TURN_UNSAFE: return _("Could not use the message");
     default: return "";
@@ -372,6 +373,36 @@ classifier_label (const char *name)
   return name;
 }
 
+
+/* What the dialogue remembers, in words: "Product: cashmere cardigan (no. 364)", not its
+ * slot names; NULL for the product's number, said with the product. */
+static char *
+slot_text (const SdTurnTrace *t,
+           guint              i)
+{
+  static const struct { const char *slot, *title; } titles[] = {
+    { "order_id", N_("Order number") }, { "email", N_("E-mail") }, { "phone", N_("Phone") },
+    { "amount", N_("Amount") }, { "date", N_("Date") }, { "quantity", N_("Quantity") },
+    { "product", N_("Product") }, { "category", N_("Category") },
+  };
+  const char *name = t->slot_names[i];
+  const char *value = t->slot_values && t->slot_values[i] ? t->slot_values[i] : "";
+  const char *title = name;
+
+  if (g_str_equal (name, "product_ref"))
+    return NULL;
+  for (guint k = 0; k < G_N_ELEMENTS (titles); k++)
+    if (g_str_equal (name, titles[k].slot))
+      title = _(titles[k].title);
+  if (g_str_equal (name, "product"))
+    for (guint k = 0; t->slot_names[k]; k++)
+      if (g_str_equal (t->slot_names[k], "product_ref") && t->slot_values[k])
+        /* TRANSLATORS: a product the customer named in the chat, and its number in the catalogue */
+        return g_strdup_printf (_("%s: %s (no. %s)"), title, value, t->slot_values[k]);
+  /* TRANSLATORS: what the chatbot remembers from the conversation, e.g. "Order number: 10234" */
+  return g_strdup_printf (_("%s: %s"), title, value);
+}
+
 static void
 show_turn (SdChatbotPage *self,
            guint          index)
@@ -396,6 +427,13 @@ show_turn (SdChatbotPage *self,
     gtk_box_append (GTK_BOX (box), probability_row (t->intent, t->confidence, TRUE));
   else
     gtk_box_append (GTK_BOX (box), dim (caption (_("No intent"))));
+  if (t->intent && t->n_top > 0 && g_strcmp0 (t->top[0].intent, t->intent) != 0)
+    {
+      /* "yes please" after "shall I pass you to a person?": acted on as the offer, not as "Yes" */
+      g_autofree char *how = g_strdup_printf (_("Taken from the conversation: the message alone reads as “%s”"),
+                                              sd_intent_title (t->top[0].intent));
+      gtk_box_append (GTK_BOX (box), dim (caption (how)));
+    }
   if (t->out_of_scope)
     gtk_box_append (GTK_BOX (box), dim (caption (_("Out of scope: none of the chatbot's topics fits well enough"))));
   /* the intent acted on is shown above: the alternatives are the others */
@@ -456,16 +494,16 @@ show_turn (SdChatbotPage *self,
 
   /* Dialogue state */
   box = section (self->inspector, _("Dialogue"));
-  gtk_box_append (GTK_BOX (box), caption (action_label (t->action)));
+  gtk_box_append (GTK_BOX (box), caption (action_label (t)));
   {
     g_autofree char *form = g_strdup_printf (_("Form: %s"), t->form ? sd_intent_title (t->form) : _("none"));
     gtk_box_append (GTK_BOX (box), caption (form));
   }
   for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
     {
-      g_autofree char *slot = g_strdup_printf ("%s = %s", t->slot_names[i],
-                                               t->slot_values && t->slot_values[i] ? t->slot_values[i] : "");
-      gtk_box_append (GTK_BOX (box), caption (slot));
+      g_autofree char *slot = slot_text (t, i);
+      if (slot)
+        gtk_box_append (GTK_BOX (box), caption (slot));
     }
   if (t->misunderstandings > 0)
     {
@@ -473,7 +511,8 @@ show_turn (SdChatbotPage *self,
                                                          t->misunderstandings), t->misunderstandings);
       gtk_box_append (GTK_BOX (box), dim (caption (miss)));
     }
-  if (t->handoff)
+  /* handed over on an earlier turn: still with a person */
+  if (t->handoff && t->action != SD_TURN_HANDOFF)
     gtk_box_append (GTK_BOX (box), caption (_("Handed over to a person")));
 
   /* Where the answer came from */
@@ -704,7 +743,7 @@ append_turn_rows (SdChatbotPage *self,
   note = turn->trace->intent && (turn->trace->action == SD_TURN_ANSWER || turn->trace->action == SD_TURN_ASK ||
                                  turn->trace->action == SD_TURN_REFUSE)
          ? g_strdup_printf ("%s · %.0f %%", sd_intent_title (turn->trace->intent), turn->trace->confidence * 100)
-         : g_strdup (action_label (turn->trace->action));
+         : g_strdup (action_label (turn->trace));
   turn->gen_label = NULL;
   turn->gen_note = NULL;
   if (turn->gen == GEN_NONE || g_strcmp0 (self->reply_mode, "template") == 0)
@@ -1209,8 +1248,6 @@ suggestion_clicked_cb (GtkButton     *button,
 static void
 new_conversation (SdChatbotPage *self)
 {
-  GtkWidget *child;
-
   if (self->busy)
     return;
   g_clear_pointer (&self->session, sd_chat_session_free);
@@ -1220,8 +1257,7 @@ new_conversation (SdChatbotPage *self)
   set_generating (self, FALSE);
   g_ptr_array_unref (self->turns);
   self->turns = g_ptr_array_new_with_free_func ((GDestroyNotify) turn_free);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->messages))))
-    gtk_list_box_remove (self->messages, child);
+  sd_list_box_remove_all (self->messages);
   gtk_stack_set_visible_child_name (self->inspector_stack, "none");
   if (self->worker)
     gtk_stack_set_visible_child_name (self->conversation_stack, "empty");
@@ -1733,7 +1769,8 @@ get_ready (SdChatbotPage *self)
 {
   ReadyWork *w;
 
-  g_clear_handle_id (&self->script_source, g_source_remove);
+  /* A script waiting to be played (given before the page was first shown) stays: its
+   * ticks wait for the new worker. */
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -1814,8 +1851,7 @@ rebuild_rows (SdChatbotPage *self)
       turn->gen_label = NULL;
       turn->gen_note = NULL;
     }
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->messages))))
-    gtk_list_box_remove (self->messages, child);
+  sd_list_box_remove_all (self->messages);
   for (guint t = 0; t < self->turns->len; t++)
     append_turn_rows (self, t);
   for (child = gtk_widget_get_first_child (GTK_WIDGET (self->messages)); child; child = gtk_widget_get_next_sibling (child))
@@ -2052,6 +2088,22 @@ bind_string_cb (GtkSignalListItemFactory *factory,
                       string ? gtk_string_object_get_string (string) : "");
 }
 
+/* The chosen customer by name alone where there is one ("吴敏", not "吴敏 (CUS-000…"); the
+ * id is in the open list and the tooltip. */
+static void
+bind_name_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *text = string ? gtk_string_object_get_string (string) : "";
+  const char *id = g_str_has_suffix (text, ")") ? g_strrstr (text, " (") : NULL;
+  g_autofree char *name = id && id > text ? g_strndup (text, id - text) : g_strdup (text);
+
+  gtk_label_set_text (GTK_LABEL (label), name);
+  gtk_widget_set_tooltip_text (label, text);
+}
+
 static void
 sd_chatbot_page_dispose (GObject *object)
 {
@@ -2250,7 +2302,7 @@ sd_chatbot_page_init (SdChatbotPage *self)
     g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
     g_signal_connect (factory, "setup", G_CALLBACK (setup_ellipsized_cb), NULL);
-    g_signal_connect (factory, "bind", G_CALLBACK (bind_string_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_name_cb), NULL);
     gtk_drop_down_set_factory (self->customer_drop, factory);
   }
   {

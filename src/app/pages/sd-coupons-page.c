@@ -28,6 +28,7 @@
 #include "sd-interval-bar.h"
 #include "sd-job.h"
 #include "sd-page-host.h"
+#include "sd-list-rows.h"
 
 #define PREVIEW_DELAY_MS 120
 
@@ -92,6 +93,7 @@ struct _SdCouponsPage
   GtkLabel        *reach_label;
   GtkLabel        *reach_delta_label;
   GtkLabel        *cost_label;
+  GtkWidget       *customers_button;
   GtkLabel        *cost_delta_label;
   GtkLabel        *budget_label;
   GtkLabel        *actual_label;
@@ -122,6 +124,7 @@ struct _SdCouponsPage
 
   SdShopValues    *values;       /* the shop's countries, segments, …: suggestions and checks */
   GtkWidget       *money_labels[3];   /* the currency beside cap, amount and budget */
+  char            *currency;          /* the open shop's, for its money figures */
   char            *baseline;     /* the editor as filled: unlike it means unsaved changes */
   gboolean         dirty;
   gint64           pending_id;   /* the rule chosen while edits were not saved (0: a new one) */
@@ -152,12 +155,11 @@ toast (SdCouponsPage *self,
     sd_page_host_toast (GTK_WIDGET (self), message);
 }
 
-static char *currency;   /* the open shop's, for money_text; main thread only */
-
 static char *
-money_text (gint64 cents)
+money_text (SdCouponsPage *self,
+            gint64         cents)
 {
-  return sd_format_money (cents, currency);
+  return sd_format_money (cents, self->currency);
 }
 
 static const char *
@@ -359,7 +361,7 @@ add_condition_row (SdCouponsPage     *self,
   GtkWidget *row = sd_condition_row_new (cond);
   g_autoptr(GPtrArray) audiences = self->store ? sd_audience_list (self->store, NULL) : NULL;
 
-  sd_condition_row_set_shop (SD_CONDITION_ROW (row), self->values, currency);
+  sd_condition_row_set_shop (SD_CONDITION_ROW (row), self->values, self->currency);
   /* Saved audiences (a small table) as the "In audience" condition's suggestions. */
   if (audiences && audiences->len > 0)
     {
@@ -383,13 +385,12 @@ remove_condition_cb (SdCouponsPage  *self,
   editor_changed_cb (self);
 }
 
+static void clear_list (GtkListBox *list);
+
 static void
 clear_conditions (SdCouponsPage *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->conditions_list))))
-    gtk_list_box_remove (self->conditions_list, child);
+  clear_list (self->conditions_list);
 }
 
 static void
@@ -625,13 +626,18 @@ overlap_row (const char *name,
   return row;
 }
 
+/* Who a rule reaches can be listed once the customers are read and the rule previewed. */
+static void
+update_show_customers (SdCouponsPage *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "coupons.show-customers",
+                                 self->facts != NULL && self->edit_preview != NULL);
+}
+
 static void
 clear_list (GtkListBox *list)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
-    gtk_list_box_remove (list, child);
+  sd_list_box_remove_all (list);
 }
 
 /* What the rule's coupon code really did, from the orders that used it (imported or
@@ -650,7 +656,7 @@ show_actual (SdCouponsPage      *self,
   g_autoptr(GDateTime) last_day = g_date_time_new_from_unix_local (u->last_at);
 
   customers = sd_format_count (u->customers);
-  money = money_text (u->discount_cents);
+  money = money_text (self, u->discount_cents);
   first = g_date_time_format (first_day, "%x");
   last = g_date_time_format (last_day, "%x");
   text = g_strdup_printf (_("Actual use of code “%s”: %s customers reached, %s given, from %s to %s"),
@@ -694,7 +700,7 @@ show_split (SdCouponsPage *self)
       const SdRuleSplitRow *row = &g_array_index (rows, SdRuleSplitRow, r);
       const char *name = *row->label ? row->label : _("None given");
       g_autofree char *rate = g_strdup_printf (_("%.0f %%"), 100 * row->reach_rate);
-      g_autofree char *value = sd_format_money_short (row->value_cents, currency);
+      g_autofree char *value = sd_format_money_short (row->value_cents, self->currency);
       g_autofree char *count = sd_format_count (row->customers);
       g_autofree char *reach = sd_format_count (row->reached);
       /* TRANSLATORS: a group's line of a coupon rule's reach: "France: 12 of 40 customers, £35 expected" */
@@ -741,7 +747,7 @@ show_preview (SdCouponsPage *self,
   SdRulePreview *p = work->edited_preview;
   SdCustomerFacts *facts = work->facts->facts;
   g_autofree char *reach = sd_format_count (p->customers);
-  g_autofree char *cost = money_text (p->estimated_cost_cents);
+  g_autofree char *cost = money_text (self, p->estimated_cost_cents);
   guint words = (facts->n_customers + 63) / 64;
 
   self->reach = p->customers;
@@ -752,7 +758,7 @@ show_preview (SdCouponsPage *self,
     {
       guint gained, lost;
       gint64 dcost = p->estimated_cost_cents - work->saved_preview->estimated_cost_cents;
-      g_autofree char *dmoney = money_text (ABS (dcost));
+      g_autofree char *dmoney = money_text (self, ABS (dcost));
       g_autofree char *dcost_text = NULL;
       g_autofree char *delta = NULL;
 
@@ -767,14 +773,15 @@ show_preview (SdCouponsPage *self,
     }
   else
     {
-      g_autofree char *of = g_strdup_printf (_("of %u customers — a new rule"), facts->n_customers);
+      g_autofree char *count = sd_format_count (facts->n_customers);
+      g_autofree char *of = g_strdup_printf (_("of %s customers — a new rule"), count);
       gtk_label_set_text (self->reach_delta_label, of);
       gtk_label_set_text (self->cost_delta_label, "");
     }
 
   if (p->budget_left_cents >= 0)
     {
-      g_autofree char *left = money_text (p->budget_left_cents);
+      g_autofree char *left = money_text (self, p->budget_left_cents);
       g_autofree char *text = g_strdup_printf (_("Budget left after the estimate: %s"), left);
       gtk_label_set_text (self->budget_label, text);
       gtk_widget_set_visible (GTK_WIDGET (self->budget_label), TRUE);
@@ -806,6 +813,7 @@ show_preview (SdCouponsPage *self,
 
   g_clear_pointer (&self->edit_preview, sd_rule_preview_free);
   self->edit_preview = g_steal_pointer (&work->edited_preview);
+  update_show_customers (self);
   for (guint b = 0; b < 2; b++)
     {
       g_clear_pointer (&self->split[b], g_array_unref);
@@ -833,6 +841,7 @@ clear_preview (SdCouponsPage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No preview yet"));
   gtk_list_box_append (self->overlap_list, row);
   g_clear_pointer (&self->edit_preview, sd_rule_preview_free);
+  update_show_customers (self);
   g_clear_pointer (&self->split[0], g_array_unref);
   g_clear_pointer (&self->split[1], g_array_unref);
   show_split (self);
@@ -1288,6 +1297,7 @@ set_reading_facts (SdCouponsPage *self,
   gtk_spinner_set_spinning (self->facts_spinner, reading);
   gtk_widget_set_visible (GTK_WIDGET (self->facts_spinner), reading);
   gtk_widget_set_visible (GTK_WIDGET (self->reach_label), !reading);
+  update_show_customers (self);
 }
 
 /* The customer counts under the rules' names, once the reach is known. */
@@ -1410,17 +1420,15 @@ values_done_cb (GObject      *object,
 {
   g_autoptr(SdCouponsPage) self = user_data;
   LoadWork *work = finish_load (self, &self->values_job, object, result);
-  g_autofree char *currency = NULL;
 
   if (work == NULL)
     return;
   g_clear_pointer (&self->values, sd_shop_values_unref);
   self->values = g_steal_pointer (&work->values);
-  currency = self->store ? sd_shop_currency (self->store) : NULL;
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->conditions_list)); row;
        row = gtk_widget_get_next_sibling (row))
     if (SD_IS_CONDITION_ROW (row))
-      sd_condition_row_set_shop (SD_CONDITION_ROW (row), self->values, currency);
+      sd_condition_row_set_shop (SD_CONDITION_ROW (row), self->values, self->currency);
   if (self->store)
     load_facts (self);
 }
@@ -1441,7 +1449,6 @@ load_done_cb (GObject      *object,
   gboolean current = SD_JOB (object) == self->load_job;
   LoadWork *work = finish_load (self, &self->load_job, object, result);
   gint64 select_id = self->saved ? self->saved->id : 0;
-  g_autofree char *currency = NULL;
 
   if (current)
     gtk_spinner_stop (self->spinner);
@@ -1453,11 +1460,12 @@ load_done_cb (GObject      *object,
   g_clear_pointer (&self->usage, g_ptr_array_unref);
   self->usage = g_steal_pointer (&work->usage);
 
-  currency = self->store ? sd_shop_currency (self->store) : NULL;
+  g_free (self->currency);
+  self->currency = self->store ? sd_shop_currency (self->store) : NULL;
   for (guint i = 0; i < G_N_ELEMENTS (self->money_labels); i++)
     {
-      gtk_label_set_text (GTK_LABEL (self->money_labels[i]), currency ? currency : "");
-      gtk_widget_set_visible (self->money_labels[i], currency != NULL);
+      gtk_label_set_text (GTK_LABEL (self->money_labels[i]), self->currency ? self->currency : "");
+      gtk_widget_set_visible (self->money_labels[i], self->currency != NULL);
     }
   gtk_stack_set_visible_child_name (self->stack, "content");
   fill_rules (self, select_id);
@@ -1757,7 +1765,7 @@ show_customers_action (GtkWidget  *widget,
     if (sd_rule_preview_reaches (self->edit_preview, c))
       {
         const SdCustomerFact *cf = &facts->customers[c];
-        g_autofree char *spend = money_text (cf->spend_cents);
+        g_autofree char *spend = money_text (self, cf->spend_cents);
         g_autofree char *line = g_strdup_printf ("%s\t%s\t%s\t%s\t%s", cf->external_id,
                                                  cf->name ? cf->name : "—",
                                                  cf->country >= 0 ? (char *) g_ptr_array_index (facts->countries, cf->country) : "—",
@@ -1829,6 +1837,7 @@ sd_coupons_page_set_store (SdCouponsPage *self,
   g_set_object (&self->store, store);
   g_clear_pointer (&self->saved, sd_coupon_rule_free);
   g_clear_pointer (&self->facts, facts_box_unref);
+  update_show_customers (self);
   if (store)
     /* Its own saves it reloads itself; an import or a trained model (interest) changes
      * who a rule reaches. */
@@ -1960,6 +1969,7 @@ sd_coupons_page_finalize (GObject *object)
   g_clear_pointer (&self->edit_preview, sd_rule_preview_free);
   g_clear_pointer (&self->split[0], g_array_unref);
   g_clear_pointer (&self->split[1], g_array_unref);
+  g_free (self->currency);
 
   G_OBJECT_CLASS (sd_coupons_page_parent_class)->finalize (object);
 }
@@ -2049,6 +2059,7 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, reach_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, reach_delta_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, cost_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, customers_button);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, cost_delta_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, budget_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, actual_label);
@@ -2070,26 +2081,36 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+/* A dim line that says why a list is empty. */
+static GtkWidget *
+list_placeholder (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
 static void
 sd_coupons_page_init (SdCouponsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->reach = -1;
+  update_show_customers (self);
   g_signal_connect_object (self->split_dropdown, "notify::selected", G_CALLBACK (split_selected_cb), self, G_CONNECT_SWAPPED);
 
-  {
-    GtkWidget *empty = gtk_label_new (_("Everyone qualifies. Add a condition to narrow it down — "
-                                        "conditions are checked against each customer's history "
-                                        "and their typical basket."));
-    gtk_label_set_wrap (GTK_LABEL (empty), TRUE);
-    gtk_label_set_xalign (GTK_LABEL (empty), 0);
-    gtk_widget_set_margin_start (empty, 12);
-    gtk_widget_set_margin_end (empty, 12);
-    gtk_widget_set_margin_top (empty, 12);
-    gtk_widget_set_margin_bottom (empty, 12);
-    gtk_widget_add_css_class (empty, "dim-label");
-    gtk_list_box_set_placeholder (self->conditions_list, empty);
-  }
+  gtk_list_box_set_placeholder (self->conditions_list,
+                                list_placeholder (_("Everyone qualifies. Add a condition to narrow it down — "
+                                                    "conditions are checked against each customer's history "
+                                                    "and their typical basket.")));
+  gtk_list_box_set_placeholder (self->rules_list,
+                                list_placeholder (_("No rules yet. Save the new rule to make it the first.")));
 
   {
     AdwEntryRow *money[] = { self->cap_row, self->amount_row, self->budget_row };

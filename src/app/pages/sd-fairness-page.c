@@ -15,6 +15,7 @@
 #include "sd-interval-bar.h"
 #include "sd-model-registry.h"
 #include "sd-page-host.h"
+#include "sd-recommender.h"
 #include "sd-rfm.h"
 
 /* How long the slider must rest before the report is measured again. */
@@ -367,8 +368,13 @@ show_report (SdFairnessPage *self)
   guint select = 0;
 
   if (g_strcmp0 (r->source, "default") == 0)
-    /* TRANSLATORS: %s is a model's name such as "ease" */
-    model = g_strdup_printf (_("No model is stored yet, so %s was fitted for this report."), r->algorithm);
+    {
+      /* the model as the Training page names it, not its identifier */
+      g_autoptr(SdRecommender) fitted = sd_recommender_new (r->algorithm, NULL);
+      const char *label = fitted ? _(sd_recommender_get_label (fitted)) : r->algorithm;
+      /* TRANSLATORS: %s is a model's name such as "EASE (closed form)" */
+      model = g_strdup_printf (_("No model is stored yet, so %s was fitted for this report."), label);
+    }
   else if (g_strcmp0 (r->source, "live") == 0)
     model = g_strdup_printf (_("The live model, %s."), r->label);
   else

@@ -38,6 +38,7 @@
 #include "sd-recommender.h"
 #include "sd-train-job.h"
 #include "sd-page-host.h"
+#include "sd-list-rows.h"
 
 #define N_HISTORY     12
 #define N_SUGGESTIONS 20
@@ -795,9 +796,7 @@ toast (SdRecommendationsPage *self,
 static void
 clear_list (GtkListBox *list)
 {
-  GtkWidget *child;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
-    gtk_list_box_remove (list, child);
+  sd_list_box_remove_all (list);
 }
 
 static void

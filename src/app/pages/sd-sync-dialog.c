@@ -14,6 +14,7 @@
 #include "sd-page-host.h"
 #include "sd-sync-dialog.h"
 #include "sd-sync.h"
+#include "sd-list-rows.h"
 
 struct _SdSyncDialog
 {
@@ -194,10 +195,7 @@ end_job (SdSyncDialog *self)
 static void
 clear_result_list (SdSyncDialog *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->result_list))))
-    gtk_list_box_remove (self->result_list, child);
+  sd_list_box_remove_all (self->result_list);
   gtk_widget_set_visible (GTK_WIDGET (self->result_list), FALSE);
 }
 

@@ -31,6 +31,7 @@
 #include "sd-training-page.h"
 #include "sd-tune.h"
 #include "sd-page-host.h"
+#include "sd-list-rows.h"
 
 #define MAX_RUNS 40
 #define MAX_COMPARED 50
@@ -1856,10 +1857,8 @@ reload_runs (SdTrainingPage *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) runs = NULL;
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->runs_list))))
-    gtk_list_box_remove (self->runs_list, child);
+  sd_list_box_remove_all (self->runs_list);
   self->n_runs = 0;
   self->newest_run = 0;
   self->newest_has_loss = FALSE;
@@ -1952,11 +1951,9 @@ record_title (SdTrainingPage    *self,
 static void
 reload_live (SdTrainingPage *self)
 {
-  GtkWidget *child;
   guint n = 0;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->live_list))))
-    gtk_list_box_remove (self->live_list, child);
+  sd_list_box_remove_all (self->live_list);
   for (guint p = 0; self->store && p < SD_N_MODEL_PURPOSES; p++)
     {
       gint64 live = sd_model_registry_live_id (self->store, p, NULL);

@@ -44,10 +44,11 @@ sd_note_row_new (const char *text)
 void
 sd_list_box_remove_all (GtkListBox *list)
 {
-  GtkWidget *child;
+  GtkListBoxRow *row;
 
   g_return_if_fail (GTK_IS_LIST_BOX (list));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
-    gtk_list_box_remove (list, child);
+  /* Row by row: the placeholder is a child too, and removing it would unset it. */
+  while ((row = gtk_list_box_get_row_at_index (list, 0)))
+    gtk_list_box_remove (list, GTK_WIDGET (row));
 }
