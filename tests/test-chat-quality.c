@@ -15,12 +15,13 @@
 #define OOS_INTENT "out_of_scope"
 
 /* Issue 14 asks for 0.90 on all three; with the shop concepts (data/chat-corpus/concepts.tsv)
- * English measures 0.907 (0.904-0.907 over fold seeds 14, 1 and 2), Chinese 0.883 and Bitext
- * 0.819 (README.md, "How well the chatbot understands"). English is held to the target itself;
- * the other floors sit about 1.5 points below and catch a regression. */
+ * English measures 0.907 (0.904-0.907 over fold seeds 14, 1 and 2), Chinese 0.902-0.904 (after
+ * its rounds 25-28) and Bitext 0.821 (README.md, "How well the chatbot understands"). Both
+ * languages are held to the target itself; Bitext's floor sits about 1.5 points below and
+ * catches a regression. */
 #define HELD_OUT_TARGET   0.90
 #define HELD_OUT_FLOOR_EN HELD_OUT_TARGET
-#define HELD_OUT_FLOOR_ZH 0.865
+#define HELD_OUT_FLOOR_ZH HELD_OUT_TARGET
 #define BITEXT_TARGET     0.90
 #define BITEXT_FLOOR      0.805
 
