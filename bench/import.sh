@@ -12,7 +12,7 @@
 # Last, the median of the importer's own CPU time per phase (`import --json`,
 # "cpu_seconds"): the rows (read, checked, looked up, written), the summaries' counts and
 # the indexes built at the end, order totals and product kinds, the summaries' figures,
-# the commit.
+# the commit. Last, a floor: the two row tables alone copied set-based by SQLite (no CSV).
 #
 #   bash bench/import.sh [DATASETS_DIR]
 #   RUNS=3 BUILD=/tmp/b bash bench/import.sh     # fewer runs, another build directory
@@ -106,6 +106,33 @@ for phase in $phases; do
   awk -v p="$phase" -v m="$(median < "$work/phase-$phase.txt")" -v qc="$qc" \
     'BEGIN { printf "    %-10s %6.2f s  (%.2fx sqlite3 .import)\n", p, m, m / qc }'
 done
+
+# A floor under any importer with this schema: the shop's two row tables (order lines, and
+# the purchase events made from them), copied set-based by SQLite itself from the shop just
+# imported, into empty tables with the same columns and unique keys — no CSV, no lookups,
+# no indexes built after, no summaries. What is left of the 2.0x budget after it is what
+# parsing, lookups, the other tables, indexes, summaries and the commit may cost.
+: > "$work/floor.txt"
+for run in $(seq 1 "$runs"); do
+  rm -f "$work/floor.sqlite"*
+  read -r w c < <(measure sqlite3 "$work/floor.sqlite" "
+    PRAGMA journal_mode = WAL;
+    ATTACH '$work/shop.sqlite' AS src;
+    CREATE TABLE order_lines (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, line_no INTEGER NOT NULL,
+      product_id INTEGER, quantity INTEGER NOT NULL, unit_price_cents INTEGER NOT NULL, UNIQUE (order_id, line_no));
+    CREATE TABLE events (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, product_id INTEGER NOT NULL,
+      kind INTEGER NOT NULL, at INTEGER NOT NULL, quantity INTEGER NOT NULL DEFAULT 1, rating INTEGER,
+      review_text TEXT, UNIQUE (customer_id, product_id, kind, at));
+    BEGIN;
+    INSERT INTO order_lines SELECT id, order_id, line_no, product_id, quantity, unit_price_cents FROM src.order_lines;
+    INSERT INTO events SELECT id, customer_id, product_id, kind, at, quantity, rating, review_text FROM src.events;
+    COMMIT;")
+  echo "$w $c" >> "$work/floor.txt"
+done
+fw=$(cut -d' ' -f1 "$work/floor.txt" | median); fc=$(cut -d' ' -f2 "$work/floor.txt" | median)
+awk -v fw="$fw" -v fc="$fc" -v qw="$qw" -v qc="$qc" -v n="$(sqlite3 "$work/shop.sqlite" "SELECT count(*) FROM events")" 'BEGIN {
+  printf "  floor: order lines + %d events copied set-based (no parsing): %.2f s wall, %.2f s cpu = %.2fx wall, %.2fx cpu of sqlite3 .import\n", n, fw, fc, fw / qw, fc / qc
+}'
 
 demo_part () {
 # The largest demo shop, exported as the generic CSVs of the README and imported again.

@@ -386,6 +386,29 @@ test_rfm (void)
   }
 }
 
+/* More clusters than the shop has tastes: several come out alike in every part of their
+ * name, and each still gets a name of its own (the sanitizer build also checks the names
+ * are not read after they are freed). */
+static void
+test_many_clusters_distinct_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdSegments) many = sd_segments_compute (store, FALSE, 24, TRUE, NULL, NULL, &error);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  guint numbered = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (many->profiles->len, >, 12);
+  for (guint c = 0; c < many->profiles->len; c++)
+    {
+      SdSegmentProfile *p = g_ptr_array_index (many->profiles, c);
+      g_assert_true (g_hash_table_add (names, p->name_en));
+      numbered += strstr (p->name_en, " #") != NULL;
+    }
+  g_test_message ("%u clusters, %u named with their number", many->profiles->len, numbered);
+  g_assert_cmpuint (numbered, >, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -399,6 +422,7 @@ main (int    argc,
   g_test_add_func ("/segments/rename-and-stable-ids", test_rename_and_stable_ids);
   g_test_add_func ("/segments/audiences-and-coupons", test_audiences_and_coupons);
   g_test_add_func ("/segments/rfm", test_rfm);
+  g_test_add_func ("/segments/many-clusters-distinct-names", test_many_clusters_distinct_names);
   status = g_test_run ();
   remove_shop ();
   return status;

@@ -496,8 +496,12 @@ make_names (SdStore    *store,
       g_ptr_array_add (zhp, NULL);
       p->name_en = g_strjoinv (NAME_SEPARATOR, (char **) en->pdata);
       p->name_zh = g_strjoinv (NAME_SEPARATOR, (char **) zhp->pdata);
-      /* Two clusters alike in every part get their number, so names stay distinct. */
-      if (!g_hash_table_add (used, p->name_en))
+      /* Two clusters alike in every part get their number, so names stay distinct. (Asked
+       * first: g_hash_table_add on a name already there keeps the new string as the key,
+       * which is freed just below.) */
+      if (!g_hash_table_contains (used, p->name_en))
+        g_hash_table_add (used, p->name_en);
+      else
         {
           char *en_n = g_strdup_printf ("%s #%u", p->name_en, p->id + 1);
           char *zh_n = g_strdup_printf ("%s #%u", p->name_zh, p->id + 1);
