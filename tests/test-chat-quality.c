@@ -15,8 +15,8 @@
 #define OOS_INTENT "out_of_scope"
 
 /* Issue 14 asks for 0.90 on all three; with the shop concepts (data/chat-corpus/concepts.tsv)
- * English measures 0.907 (0.904-0.907 over fold seeds 14, 1 and 2), Chinese 0.902-0.904 (after
- * its rounds 25-28) and Bitext 0.821 (README.md, "How well the chatbot understands"). Both
+ * English measures 0.906 (0.903-0.906 over fold seeds 14, 1 and 2), Chinese 0.901-0.905 (after
+ * its rounds 25-29) and Bitext 0.818 (README.md, "How well the chatbot understands"). Both
  * languages are held to the target itself; Bitext's floor sits about 1.5 points below and
  * catches a regression. */
 #define HELD_OUT_TARGET   0.90
