@@ -9,21 +9,22 @@
 #include "sd-chat-corpus.h"
 #include "sd-chat-linear.h"
 #include "sd-dialogue.h"
+#include "sd-intent-blend.h"
 #include "sd-intent-eval.h"
 #include "sd-intent-model.h"
 
 #define OOS_INTENT "out_of_scope"
 
-/* Issue 14 asks for 0.90 on all three; with the shop concepts (data/chat-corpus/concepts.tsv)
- * English measures 0.906 (0.903-0.906 over fold seeds 14, 1 and 2), Chinese 0.901-0.905 (after
- * its rounds 25-29) and Bitext 0.818 (README.md, "How well the chatbot understands"). Both
- * languages are held to the target itself; Bitext's floor sits about 1.5 points below and
- * catches a regression. */
+/* Issue 14 asks for 0.90 on all three; the chatbot (its intent model averaged with the
+ * fallback linear classifier, sd-intent-blend) measures English 0.909 (0.907-0.909 over
+ * fold seeds 14, 1 and 2), Chinese 0.909 (0.906-0.909, after its rounds 25-29) and Bitext
+ * 0.826 (README.md, "How well the chatbot understands"). Both languages are held to the
+ * target itself; Bitext's floor sits about 1.5 points below and catches a regression. */
 #define HELD_OUT_TARGET   0.90
 #define HELD_OUT_FLOOR_EN HELD_OUT_TARGET
 #define HELD_OUT_FLOOR_ZH HELD_OUT_TARGET
 #define BITEXT_TARGET     0.90
-#define BITEXT_FLOOR      0.805
+#define BITEXT_FLOOR      0.81
 
 /* SD_CHAT_PARAMS="concepts=3,dropout=0.3,…" overrides the chatbot's settings, for trying
  * others on the inner folds (below) without rebuilding. */
@@ -71,13 +72,45 @@ train (GPtrArray *examples)
   return model;
 }
 
+/* What the chatbot classifies with once its intent model is trained: the model averaged
+ * with the fallback linear classifier, their joint out-of-scope threshold tuned as
+ * sd_dialogue_train_intent_model() tunes it. */
+typedef struct {
+  SdIntentModel *model;
+  SdChatLinear  *linear;
+  SdIntentBlend  blend;
+} Shipped;
+
+static void
+shipped_clear (Shipped *s)
+{
+  g_clear_object (&s->model);
+  g_clear_pointer (&s->linear, sd_chat_linear_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Shipped, shipped_clear)
+
+static void
+train_shipped (GPtrArray *examples,
+               Shipped   *s)
+{
+  g_autoptr(GError) error = NULL;
+  s->model = train (examples);
+  /* what sd_chat_linear_train_cached() trains last, on all the examples */
+  s->linear = sd_chat_linear_train (examples, 12, NULL, &error);
+  g_assert_no_error (error);
+  sd_intent_blend_init (&s->blend);
+  g_assert_true (sd_dialogue_tune_blend_threshold (examples, &s->blend.threshold, NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* What the chatbot acts on: below the threshold a message is out of scope. */
 static const char *
-understood (SdIntentModel *model, const char *text)
+understood (Shipped *s, const char *text)
 {
-  SdIntentPrediction p;
-  sd_intent_model_predict (model, text, &p);
-  return p.out_of_scope ? OOS_INTENT : p.name;
+  SdIntentGuess top[1];
+  gboolean oos;
+  sd_intent_blend_predict (&s->blend, s->model, s->linear, text, top, 1, &oos);
+  return oos ? OOS_INTENT : top[0].intent;
 }
 
 #define N_FOLDS 5
@@ -130,51 +163,100 @@ deal_groups (GPtrArray *all,
   return folds;
 }
 
-/* Scores @model and @linear on @held's texts in @lang; with --verbose, every miss of the
- * model (what to write the next paraphrases or concepts about). */
-static SdIntentEval *
-score_language (SdIntentModel *model,
-                SdChatLinear  *linear,
-                GPtrArray     *held,
-                const char    *lang,
-                double        *linear_accuracy)
+/* The accuracy on @held's texts in @lang of what ships (out of scope counts as wrong
+ * unless the truth is out of scope), of the intent model alone (its own threshold) and of
+ * the linear classifier alone (best intent); with --verbose, every miss of what ships
+ * (what to write the next paraphrases or concepts about). */
+static guint
+score_language (Shipped    *s,
+                GPtrArray  *held,
+                const char *lang,
+                double     *accuracy,
+                double     *model_accuracy,
+                double     *linear_accuracy)
 {
-  g_autoptr(SdIntentData) part = sd_intent_data_new ();
-  guint linear_right = 0;
+  guint n = 0, right = 0, model_right = 0, linear_right = 0;
   for (guint i = 0; i < held->len; i++)
     {
       SdChatExample *e = held->pdata[i];
       SdIntentGuess top[1];
+      SdIntentPrediction p;
       if (strcmp (e->lang, lang) != 0)
         continue;
-      sd_intent_data_add (part, e->text, e->intent);
-      sd_chat_linear_predict (linear, e->text, top, 1);
+      n++;
+      const char *got = understood (s, e->text);
+      right += strcmp (got, e->intent) == 0;
+      if (g_test_verbose () && strcmp (got, e->intent) != 0)
+        g_test_message ("  miss: %s -> %s: %s", e->intent, got, e->text);
+      sd_intent_model_predict (s->model, e->text, &p);
+      model_right += strcmp (p.out_of_scope ? OOS_INTENT : p.name, e->intent) == 0;
+      sd_chat_linear_predict (s->linear, e->text, top, 1);
       linear_right += strcmp (top[0].intent, e->intent) == 0;
     }
-  SdIntentEval *eval = sd_intent_eval_run (model, part, 6);
-  g_assert_cmpuint (eval->n, >, 0);
-  *linear_accuracy = (double) linear_right / eval->n;
-  for (guint i = 0; g_test_verbose () && i < part->texts->len; i++)
-    {
-      const char *got = understood (model, part->texts->pdata[i]);
-      if (strcmp (got, part->labels->pdata[i]) != 0)
-        g_test_message ("  miss: %s -> %s: %s", (char *) part->labels->pdata[i], got,
-                        (char *) part->texts->pdata[i]);
-    }
-  return eval;
+  g_assert_cmpuint (n, >, 0);
+  *accuracy = (double) right / n;
+  *model_accuracy = (double) model_right / n;
+  *linear_accuracy = (double) linear_right / n;
+  return n;
 }
 
-/* Five times, a model is trained on four fifths of the paraphrase groups (both languages,
- * as the app trains it) and scored on the fifth it did not see; the target is on the mean
- * of the five, which a lucky fold cannot carry. */
+/* The ways of averaging the two classifiers the inner folds compare (the intent model alone
+ * and the linear classifier alone are the weights 1 and 0). */
+static const struct {
+  const char   *name;
+  SdIntentBlend blend;
+} blends[] = {
+  { "intent model alone", { SD_INTENT_BLEND_MEAN, 1.0 } },
+  { "linear alone", { SD_INTENT_BLEND_MEAN, 0.0 } },
+  { "mean w=0.3", { SD_INTENT_BLEND_MEAN, 0.3 } },
+  { "mean w=0.5", { SD_INTENT_BLEND_MEAN, 0.5 } },
+  { "mean w=0.7", { SD_INTENT_BLEND_MEAN, 0.7 } },
+  { "geometric w=0.3", { SD_INTENT_BLEND_GEOMETRIC, 0.3 } },
+  { "geometric w=0.5", { SD_INTENT_BLEND_GEOMETRIC, 0.5 } },
+  { "geometric w=0.7", { SD_INTENT_BLEND_GEOMETRIC, 0.7 } },
+};
+
+/* Each blend's accuracy (best label, no threshold) on @held's texts in @lang into @acc. */
+static void
+score_blends (SdIntentModel *model,
+              SdChatLinear  *linear,
+              GPtrArray     *held,
+              const char    *lang,
+              double        *acc)
+{
+  g_autofree double *probs = g_new (double, sd_intent_model_get_n_labels (model));
+  guint n = 0;
+  memset (acc, 0, sizeof (double) * G_N_ELEMENTS (blends));
+  for (guint i = 0; i < held->len; i++)
+    {
+      SdChatExample *e = held->pdata[i];
+      if (strcmp (e->lang, lang) != 0)
+        continue;
+      n++;
+      for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
+        {
+          SdIntentGuess top[1];
+          sd_intent_blend_probs (&blends[b].blend, model, linear, e->text, probs);
+          sd_intent_blend_top (model, probs, top, 1);
+          acc[b] += strcmp (top[0].intent, e->intent) == 0;
+        }
+    }
+  for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
+    acc[b] /= MAX (n, 1);
+}
+
+/* Five times, what ships is trained on four fifths of the paraphrase groups (both
+ * languages, as the app trains it; the joint threshold tuned within those four fifths) and
+ * scored on the fifth it did not see; the target is on the mean of the five, which a lucky
+ * fold cannot carry. */
 static void
 test_held_out_groups (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) all = sd_chat_corpus_builtin_examples (NULL, &error);
   const char *langs[] = { "en", "zh_CN" };
-  double sum[2] = { 0 }, linear_sum[2] = { 0 };
-  guint n[2] = { 0 };
+  double sum[2] = { 0 }, model_sum[2] = { 0 }, linear_sum[2] = { 0 };
+  double blend_sum[2][G_N_ELEMENTS (blends)] = { { 0 } };
 
   g_assert_no_error (error);
   g_autofree guint *folds = deal_groups (all, 14);
@@ -184,36 +266,38 @@ test_held_out_groups (void)
       g_autoptr(GPtrArray) held_out = g_ptr_array_new ();
       for (guint i = 0; i < all->len; i++)
         g_ptr_array_add (folds[i] == f ? held_out : kept, all->pdata[i]);
-      g_autoptr(SdIntentModel) model = train (kept);
-      g_autoptr(SdChatLinear) linear = sd_chat_linear_train (kept, 12, NULL, &error);
-      g_assert_no_error (error);
+      g_auto(Shipped) s = { 0 };
+      train_shipped (kept, &s);
 
       for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
         {
-          double linear_accuracy;
-          g_autoptr(SdIntentEval) eval = score_language (model, linear, held_out, langs[l], &linear_accuracy);
-          g_assert_cmpuint (eval->n, >=, 300);
-          g_test_message ("held-out paraphrase groups, fold %u, %s: %u examples, sd-intent-model "
-                          "accuracy %.4f (macro-F1 %.4f), fallback linear classifier %.4f",
-                          f + 1, langs[l], eval->n, eval->accuracy, eval->macro_f1, linear_accuracy);
-          for (guint c = 0; c < eval->confusions->len; c++)
-            {
-              SdIntentConfusion *conf = &g_array_index (eval->confusions, SdIntentConfusion, c);
-              g_test_message ("  %u x %s -> %s", conf->count, conf->truth, conf->predicted);
-            }
-          sum[l] += eval->accuracy;
-          linear_sum[l] += linear_accuracy;
-          n[l]++;
+          double acc, model_acc, linear_acc;
+          guint n = score_language (&s, held_out, langs[l], &acc, &model_acc, &linear_acc);
+          g_assert_cmpuint (n, >=, 300);
+          g_test_message ("held-out paraphrase groups, fold %u, %s: %u examples, the chatbot (averaged, "
+                          "threshold %.3f) %.4f; sd-intent-model alone %.4f, fallback linear alone %.4f",
+                          f + 1, langs[l], n, s.blend.threshold, acc, model_acc, linear_acc);
+          sum[l] += acc;
+          model_sum[l] += model_acc;
+          linear_sum[l] += linear_acc;
+          double bacc[G_N_ELEMENTS (blends)];
+          score_blends (s.model, s.linear, held_out, langs[l], bacc);
+          for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
+            blend_sum[l][b] += bacc[b];
         }
     }
+  for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
+    g_test_message ("held-out, mean of %u folds, best label without threshold, %s: en %.4f, zh_CN %.4f",
+                    N_FOLDS, blends[b].name, blend_sum[0][b] / N_FOLDS, blend_sum[1][b] / N_FOLDS);
   for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
-    g_test_message ("held-out paraphrase groups, %s, mean of %u folds: sd-intent-model accuracy %.4f, "
-                    "fallback linear classifier %.4f", langs[l], n[l], sum[l] / n[l], linear_sum[l] / n[l]);
+    g_test_message ("held-out paraphrase groups, %s, mean of %u folds: the chatbot %.4f; sd-intent-model "
+                    "alone %.4f, fallback linear alone %.4f", langs[l], N_FOLDS, sum[l] / N_FOLDS,
+                    model_sum[l] / N_FOLDS, linear_sum[l] / N_FOLDS);
   for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
     {
-      if (sum[l] / n[l] < HELD_OUT_TARGET)
+      if (sum[l] / N_FOLDS < HELD_OUT_TARGET)
         g_test_message ("%s: below issue 14's target of %.2f", langs[l], HELD_OUT_TARGET);
-      g_assert_cmpfloat (sum[l] / n[l], >=, l == 0 ? HELD_OUT_FLOOR_EN : HELD_OUT_FLOOR_ZH);
+      g_assert_cmpfloat (sum[l] / N_FOLDS, >=, l == 0 ? HELD_OUT_FLOOR_EN : HELD_OUT_FLOOR_ZH);
     }
 }
 
@@ -239,25 +323,39 @@ test_inner_folds (void)
   g_autofree guint *inner = deal_groups (outer, 41);
   const char *langs[] = { "en", "zh_CN" };
   double sum[2] = { 0 }, linear_sum[2] = { 0 };
+  double blend_sum[2][G_N_ELEMENTS (blends)] = { { 0 } };
   for (guint f = 0; f < 3; f++)
     {
       g_autoptr(GPtrArray) kept = g_ptr_array_new ();
       g_autoptr(GPtrArray) held = g_ptr_array_new ();
       for (guint i = 0; i < outer->len; i++)
         g_ptr_array_add (inner[i] == f ? held : kept, outer->pdata[i]);
-      g_autoptr(SdIntentModel) model = train (kept);
-      g_autoptr(SdChatLinear) linear = sd_chat_linear_train (kept, 12, NULL, &error);
+      /* the threshold is not tuned here (two trainings more): the blends are compared on
+       * their best label */
+      g_auto(Shipped) s = { .model = train (kept) };
+      s.linear = sd_chat_linear_train (kept, 12, NULL, &error);
       g_assert_no_error (error);
+      sd_intent_blend_init (&s.blend);
       for (guint l = 0; l < 2; l++)
         {
-          double linear_accuracy;
-          g_autoptr(SdIntentEval) eval = score_language (model, linear, held, langs[l], &linear_accuracy);
-          g_test_message ("inner fold %u, %s: %u examples, accuracy %.4f, fallback linear classifier %.4f",
-                          f + 1, langs[l], eval->n, eval->accuracy, linear_accuracy);
-          linear_sum[l] += linear_accuracy;
-          sum[l] += eval->accuracy;
+          double acc, model_acc, linear_acc;
+          guint n = score_language (&s, held, langs[l], &acc, &model_acc, &linear_acc);
+          g_test_message ("inner fold %u, %s: %u examples, sd-intent-model %.4f, fallback linear classifier %.4f",
+                          f + 1, langs[l], n, model_acc, linear_acc);
+          linear_sum[l] += linear_acc;
+          sum[l] += model_acc;
+          double acc_b[G_N_ELEMENTS (blends)];
+          score_blends (s.model, s.linear, held, langs[l], acc_b);
+          for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
+            {
+              g_test_message ("  %s: %.4f", blends[b].name, acc_b[b]);
+              blend_sum[l][b] += acc_b[b];
+            }
         }
     }
+  for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
+    g_test_message ("inner folds, mean of 3, best label without threshold, %s: en %.4f, zh_CN %.4f",
+                    blends[b].name, blend_sum[0][b] / 3, blend_sum[1][b] / 3);
   g_test_message ("inner folds, mean of 3 (%s): en %.4f, zh_CN %.4f; fallback linear classifier en %.4f, "
                   "zh_CN %.4f", g_getenv ("SD_CHAT_PARAMS") ? g_getenv ("SD_CHAT_PARAMS") : "the chatbot's settings",
                   sum[0] / 3, sum[1] / 3, linear_sum[0] / 3, linear_sum[1] / 3);
@@ -303,7 +401,7 @@ typedef struct {
  * the log. Every label in the file must be in the map, and every intent the map names must
  * be one of the model's, so that a typo in the map cannot pass unseen. */
 static gboolean
-score_mapped (SdIntentModel *model,
+score_mapped (Shipped       *shipped,
               const char    *file,
               const char    *text_column,
               const char    *label_column,
@@ -325,7 +423,7 @@ score_mapped (SdIntentModel *model,
   g_hash_table_iter_init (&iter, map);
   while (g_hash_table_iter_next (&iter, &key, &value))
     for (char **intent = value; *intent; intent++)
-      if (sd_intent_model_find_label (model, *intent) < 0)
+      if (sd_intent_model_find_label (shipped->model, *intent) < 0)
         g_error ("%s maps %s to %s, which is not an intent of the chatbot", map_name, (char *) key, *intent);
 
   g_autoptr(GHashTable) per_label = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
@@ -340,7 +438,7 @@ score_mapped (SdIntentModel *model,
           score->skipped++;
           continue;
         }
-      const char *got = understood (model, data->texts->pdata[i]);
+      const char *got = understood (shipped, data->texts->pdata[i]);
       guint *counts = g_hash_table_lookup (per_label, label);
       if (counts == NULL)
         g_hash_table_insert (per_label, (gpointer) label, counts = g_new0 (guint, 2));
@@ -362,28 +460,28 @@ score_mapped (SdIntentModel *model,
 }
 
 /* Trained once on the whole corpus for the tests that score it on other data. */
-static SdIntentModel *whole_model;
+static Shipped whole;
 
-static SdIntentModel *
-whole_corpus_model (void)
+static Shipped *
+whole_corpus (void)
 {
-  if (whole_model == NULL)
+  if (whole.model == NULL)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) all = sd_chat_corpus_builtin_examples (NULL, &error);
       g_assert_no_error (error);
-      whole_model = train (all);
+      train_shipped (all, &whole);
     }
-  return whole_model;
+  return &whole;
 }
 
 static void
 test_bitext (void)
 {
-  SdIntentModel *model = whole_corpus_model ();
+  Shipped *shipped = whole_corpus ();
   Score s;
 
-  if (!score_mapped (model, "bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv",
+  if (!score_mapped (shipped, "bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv",
                      "instruction", "intent", "bitext-intent-map.tsv", &s))
     {
       g_test_skip ("The Bitext customer-support data set is absent (set SD_DATASETS_DIR)");
@@ -392,6 +490,7 @@ test_bitext (void)
   double acc = (double) s.right / s.n, strict = (double) s.strict / s.n;
   g_test_message ("Bitext mapped onto the chatbot's intents: %u utterances (%u skipped), accuracy %.4f "
                   "(%.4f counting only each label's own intent)", s.n, s.skipped, acc, strict);
+  g_test_message ("(the whole corpus's joint out-of-scope threshold: %.3f)", shipped->blend.threshold);
   g_assert_cmpuint (s.n, >=, 3000);
   if (acc < BITEXT_TARGET)
     g_test_message ("Bitext: below issue 14's target of %.2f", BITEXT_TARGET);
@@ -401,7 +500,7 @@ test_bitext (void)
 static void
 test_hint3 (void)
 {
-  SdIntentModel *model = whole_corpus_model ();
+  Shipped *shipped = whole_corpus ();
   const char *shops[] = { "curekart", "sofmattress" };
   guint found = 0;
 
@@ -410,7 +509,7 @@ test_hint3 (void)
       g_autofree char *file = g_strdup_printf ("hint3/hint3_%s_train.csv", shops[i]);
       g_autofree char *map = g_strdup_printf ("hint3-%s-intent-map.tsv", shops[i]);
       Score s;
-      if (!score_mapped (model, file, NULL, NULL, map, &s))
+      if (!score_mapped (shipped, file, NULL, NULL, map, &s))
         continue;
       found++;
       g_test_message ("HINT3 %s mapped onto the chatbot's intents: %u utterances (%u skipped), "
@@ -472,6 +571,34 @@ test_clinc_oos (void)
   g_assert_cmpfloat (p.in_scope_accuracy, >=, 0.90);
   g_assert_cmpfloat (p.oos_recall, >=, 0.50);
 
+  /* The chatbot averages its intent model with the fallback linear classifier: the same
+   * rule tunes their joint threshold on val.csv, scored on the same held-out fifth. */
+  g_autoptr(GPtrArray) kept_examples = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_chat_example_free);
+  for (guint i = 0; i < kept->texts->len; i++)
+    {
+      SdChatExample *e = g_new0 (SdChatExample, 1);
+      e->intent = g_strdup (kept->labels->pdata[i]);
+      e->lang = g_strdup ("en");
+      e->text = g_strdup (kept->texts->pdata[i]);
+      g_ptr_array_add (kept_examples, e);
+    }
+  g_autoptr(SdChatLinear) linear = sd_chat_linear_train (kept_examples, 12, NULL, &error);
+  g_assert_no_error (error);
+  SdIntentBlend blend;
+  sd_intent_blend_init (&blend);
+  g_autoptr(GArray) bvcases = sd_intent_blend_oos_cases (&blend, model, linear, valid->texts, valid->labels, "oos");
+  blend.threshold = sd_oos_choose_threshold ((SdOosCase *) bvcases->data, bvcases->len, SD_OOS_TARGET_RECALL);
+  g_autoptr(GArray) bcases = sd_intent_blend_oos_cases (&blend, model, linear, held->texts, held->labels, "oos");
+  sd_oos_at ((SdOosCase *) bvcases->data, bvcases->len, blend.threshold, &v);
+  sd_oos_at ((SdOosCase *) bcases->data, bcases->len, blend.threshold, &p);
+  sd_oos_at ((SdOosCase *) bcases->data, bcases->len, 0, &none);
+  g_test_message ("averaged with the linear classifier (as the chatbot): threshold %.3f tuned on val.csv "
+                  "(in-scope %.4f, oos recall %.4f there); held-out fifth: in-scope accuracy %.4f, oos "
+                  "recall %.4f (without the threshold: %.4f, %.4f)", blend.threshold, v.in_scope_accuracy,
+                  v.oos_recall, p.in_scope_accuracy, p.oos_recall, none.in_scope_accuracy, none.oos_recall);
+  g_assert_cmpfloat (p.in_scope_accuracy, >=, 0.90);
+  g_assert_cmpfloat (p.oos_recall, >=, 0.50);
+
   /* the same rule on the chatbot's own fallback classifier: a threshold is tuned */
   g_autoptr(GPtrArray) examples = sd_chat_corpus_builtin_examples (NULL, &error);
   g_assert_no_error (error);
@@ -497,6 +624,6 @@ main (int    argc,
   g_test_add_func ("/chat-quality/hint3", test_hint3);
   g_test_add_func ("/chat-quality/clinc-oos", test_clinc_oos);
   int status = g_test_run ();
-  g_clear_object (&whole_model);
+  shipped_clear (&whole);
   return status;
 }

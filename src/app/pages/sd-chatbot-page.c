@@ -1703,6 +1703,13 @@ ready_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* the intent classifiers ready before the first message (the fallback from its cache) */
+  if (!sd_dialogue_prepare (worker->dialogue, cancellable, &error))
+    {
+      g_debug ("Chatbot: the fallback classifier is not ready (the first message will try again): %s",
+               error->message);
+      g_clear_error (&error);
+    }
 
   /* The customers with most orders first: they have the most to ask about. */
   w->customers = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_customer_entry_free);

@@ -385,14 +385,6 @@ remove_condition_cb (SdCouponsPage  *self,
   editor_changed_cb (self);
 }
 
-static void clear_list (GtkListBox *list);
-
-static void
-clear_conditions (SdCouponsPage *self)
-{
-  clear_list (self->conditions_list);
-}
-
 static void
 fill_editor (SdCouponsPage      *self,
              const SdCouponRule *rule)
@@ -411,7 +403,7 @@ fill_editor (SdCouponsPage      *self,
   set_entry_date (self->ends_row, rule->ends_at ? rule->ends_at - 86400 : 0);
 
   gtk_drop_down_set_selected (self->match_drop, top->kind == SD_COND_ANY ? 1 : 0);
-  clear_conditions (self);
+  sd_list_box_remove_all (self->conditions_list);
   if (top->kind == SD_COND_NOT)
     add_condition_row (self, top);
   else
@@ -634,12 +626,6 @@ update_show_customers (SdCouponsPage *self)
                                  self->facts != NULL && self->edit_preview != NULL);
 }
 
-static void
-clear_list (GtkListBox *list)
-{
-  sd_list_box_remove_all (list);
-}
-
 /* What the rule's coupon code really did, from the orders that used it (imported or
  * synced), beside the prediction above it. */
 static void
@@ -792,7 +778,7 @@ show_preview (SdCouponsPage *self,
   show_actual (self, work->edited);
 
   /* Overlap of the edited rule with every other saved rule. */
-  clear_list (self->overlap_list);
+  sd_list_box_remove_all (self->overlap_list);
   for (guint r = 0; self->all && r < self->all->n_rules; r++)
     {
       const SdRulePreview *other = &self->all->rules[r];
@@ -837,7 +823,7 @@ clear_preview (SdCouponsPage *self,
   gtk_label_set_text (self->cost_delta_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->budget_label), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->actual_label), FALSE);
-  clear_list (self->overlap_list);
+  sd_list_box_remove_all (self->overlap_list);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No preview yet"));
   gtk_list_box_append (self->overlap_list, row);
   g_clear_pointer (&self->edit_preview, sd_rule_preview_free);
@@ -948,7 +934,7 @@ fill_history (SdCouponsPage *self)
 {
   g_autoptr(GPtrArray) history = NULL;
 
-  clear_list (self->history_list);
+  sd_list_box_remove_all (self->history_list);
   if (self->saved == NULL || self->saved->id == 0)
     {
       GtkWidget *row = adw_action_row_new ();
@@ -1175,7 +1161,7 @@ fill_rules (SdCouponsPage *self,
 {
   GtkListBoxRow *select = NULL;
 
-  clear_list (self->rules_list);
+  sd_list_box_remove_all (self->rules_list);
   for (guint i = 0; i < self->rules->len; i++)
     {
       SdCouponRule *rule = g_ptr_array_index (self->rules, i);

@@ -1039,29 +1039,41 @@ format_date (gint64 at)
   return dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("—");
 }
 
+/* "14911 · EIRE · Retail": the parts there are, with a dot between. */
+static void
+append_detail (GString    *detail,
+               const char *part)
+{
+  if (part == NULL || *part == '\0')
+    return;
+  if (detail->len > 0)
+    g_string_append (detail, " · ");
+  g_string_append (detail, part);
+}
+
 static void
 show_header (SdRecommendationsPage *self,
              ViewWork              *w)
 {
   const SdCustomerProfile *p = w->profile;
-  g_autoptr(GString) detail = g_string_new (p->external_id);
-  const char *name = p->name ? p->name : p->external_id;
+  gboolean named = p->name && *p->name;
+  /* the id under a name; a customer without one (Online Retail) is titled by it already */
+  g_autoptr(GString) detail = g_string_new (named ? p->external_id : NULL);
+  const char *name = named ? p->name : p->external_id;
   GtkWidget *child;
 
   gtk_label_set_text (self->name_label, name);
   adw_avatar_set_text (self->avatar, name);
   /* Initials of a name; a bare id (14911) would make an avatar saying "1". */
-  adw_avatar_set_show_initials (self->avatar, p->name != NULL && *p->name != '\0');
-  if (p->country)
-    g_string_append_printf (detail, " · %s", p->country);
-  if (p->segment)
-    g_string_append_printf (detail, " · %s", p->segment);
+  adw_avatar_set_show_initials (self->avatar, named);
+  append_detail (detail, p->country);
+  append_detail (detail, p->segment);
   if (p->created_at > 0)
     {
       g_autofree char *since = format_date (p->created_at);
-      g_string_append (detail, " · ");
       /* TRANSLATORS: %s is a date */
-      g_string_append_printf (detail, _("customer since %s"), since);
+      g_autofree char *text = g_strdup_printf (_("customer since %s"), since);
+      append_detail (detail, text);
     }
   gtk_label_set_text (self->detail_label, detail->str);
 
@@ -1645,16 +1657,14 @@ customer_row (const SdCustomerMatch *customer,
               const char            *extra)
 {
   GtkWidget *row = adw_action_row_new ();
-  g_autoptr(GString) sub = g_string_new (customer->external_id);
+  gboolean named = customer->name && *customer->name;
+  g_autoptr(GString) sub = g_string_new (named ? customer->external_id : NULL);
 
-  if (customer->country)
-    g_string_append_printf (sub, " · %s", customer->country);
-  if (customer->segment)
-    g_string_append_printf (sub, " · %s", customer->segment);
-  if (extra)
-    g_string_append_printf (sub, " · %s", extra);
+  append_detail (sub, customer->country);
+  append_detail (sub, customer->segment);
+  append_detail (sub, extra);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), customer->name ? customer->name : customer->external_id);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), named ? customer->name : customer->external_id);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub->str);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));

@@ -171,16 +171,31 @@ sd_chat_linear_train (GPtrArray     *examples,
   return g_steal_pointer (&self);
 }
 
+const char *
+sd_chat_linear_get_intent (SdChatLinear *self,
+                           guint         index)
+{
+  return index < self->k ? self->intents->pdata[index] : NULL;
+}
+
+void
+sd_chat_linear_predict_probs (SdChatLinear *self,
+                              const char   *text,
+                              double       *probs)
+{
+  g_autoptr(GArray) idx = g_array_new (FALSE, FALSE, sizeof (guint32));
+  float x = featurize (text, idx);
+  forward (self, (const guint32 *) idx->data, idx->len, x, probs);
+}
+
 guint
 sd_chat_linear_predict (SdChatLinear  *self,
                         const char    *text,
                         SdIntentGuess *top,
                         guint          n)
 {
-  g_autoptr(GArray) idx = g_array_new (FALSE, FALSE, sizeof (guint32));
-  float x = featurize (text, idx);
   g_autofree double *prob = g_new (double, self->k);
-  forward (self, (const guint32 *) idx->data, idx->len, x, prob);
+  sd_chat_linear_predict_probs (self, text, prob);
   guint written = 0;
   for (; written < n && written < self->k; written++)
     {

@@ -61,5 +61,12 @@ guint         sd_chat_linear_predict (SdChatLinear  *self,
                                       SdIntentGuess *top,
                                       guint          n);
 guint         sd_chat_linear_get_n_intents (SdChatLinear *self);
+const char   *sd_chat_linear_get_intent    (SdChatLinear *self,
+                                            guint         index);
+/* Every intent's probability into @probs (sd_chat_linear_get_n_intents() entries, in the
+ * order of sd_chat_linear_get_intent()). */
+void          sd_chat_linear_predict_probs (SdChatLinear *self,
+                                            const char   *text,
+                                            double       *probs);
 
 G_END_DECLS

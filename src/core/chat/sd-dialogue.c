@@ -20,6 +20,7 @@
 #include "sd-figures.h"
 #include "sd-json.h"
 #include "sd-json-writer.h"
+#include "sd-intent-blend.h"
 #include "sd-model-store.h"
 #include "sd-oos.h"
 #include "sd-product-answer.h"
@@ -362,6 +363,7 @@ struct _SdDialogue
   SdSentiment             *sentiment;
   SdChatLinear            *fallback;
   SdIntentModel           *intent_model;
+  SdIntentBlend            blend;      /* how intent_model and the fallback are averaged */
   char                    *classifier_name;
   SdDialogueClassifyFunc   classify;
   gpointer                 classify_data;
@@ -452,6 +454,37 @@ knows_chat_intents (SdIntentModel *model)
          sd_intent_model_find_label (model, "greeting") >= 0;
 }
 
+/* The threshold of the averaged classifiers tuned when model @model_id was trained
+ * (models.params "blend_threshold"), or -1 for a model stored before there was one. */
+static double
+stored_blend_threshold (SdStore *store,
+                        gint64   model_id)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT params FROM models WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, model_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) != SQLITE_TEXT)
+    return -1;
+  g_autoptr(SdJsonNode) params = sd_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, NULL, NULL);
+  SdJsonNode *t = params ? sd_json_node_get_member (params, "blend_threshold") : NULL;
+  if (t == NULL || sd_json_node_get_node_type (t) != SD_JSON_NUMBER)
+    return -1;
+  return CLAMP (sd_json_node_get_number (t), 0.0, 1.0);
+}
+
+static void
+use_stored_model (SdDialogue    *self,
+                  SdIntentModel *model,
+                  gint64         id,
+                  const char    *name)
+{
+  sd_dialogue_set_intent_model (self, model, name);
+  double t = stored_blend_threshold (self->store, id);
+  if (t >= 0)
+    self->blend.threshold = t;
+}
+
 /* The live intent model (chat-intents) when one is promoted and knows the chat intents. */
 static gboolean
 load_live_intent_model (SdDialogue *self)
@@ -466,7 +499,7 @@ load_live_intent_model (SdDialogue *self)
   if (model == NULL || !knows_chat_intents (model))
     return FALSE;
   g_autofree char *name = g_strdup_printf ("intent model #%" G_GINT64_FORMAT " (live)", id);
-  sd_dialogue_set_intent_model (self, model, name);
+  use_stored_model (self, model, id, name);
   return TRUE;
 }
 
@@ -515,7 +548,7 @@ load_stored_model (SdDialogue *self)
         continue;
       g_autofree char *name = g_strdup_printf ("intent model #%" G_GINT64_FORMAT,
                                                (gint64) sqlite3_column_int64 (stmt, 0));
-      sd_dialogue_set_intent_model (self, model, name);
+      use_stored_model (self, model, sqlite3_column_int64 (stmt, 0), name);
       return;
     }
 }
@@ -577,6 +610,9 @@ sd_dialogue_set_intent_model (SdDialogue    *self,
   sd_dialogue_set_classifier (self, classify_with_model, g_object_ref (model), g_object_unref);
   g_set_object (&self->intent_model, model);
   self->classifier_name = g_strdup (name ? name : "intent model");
+  /* until a tuned one is known, the model's own threshold, fitted on its validation split */
+  sd_intent_blend_init (&self->blend);
+  self->blend.threshold = sd_intent_model_get_threshold (model);
 }
 
 void
@@ -627,6 +663,50 @@ sd_dialogue_intent_data (GPtrArray *examples)
   return data;
 }
 
+gboolean
+sd_dialogue_tune_blend_threshold (GPtrArray     *examples,
+                                  double        *threshold,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  g_autoptr(SdIntentData) all = sd_dialogue_intent_data (examples);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  g_autoptr(GPtrArray) held_texts = g_ptr_array_new ();
+  g_autoptr(GPtrArray) held_labels = g_ptr_array_new ();
+
+  /* a fifth of the paraphrase groups: what the threshold is tuned on has no paraphrase
+   * in the probes' training data */
+  for (guint i = 0; i < examples->len; i++)
+    {
+      SdChatExample *e = examples->pdata[i];
+      const char *group = all->groups && all->groups->pdata[i] ? all->groups->pdata[i] : e->text;
+      if (g_str_hash (group) % 5 == 0)
+        {
+          g_ptr_array_add (held_texts, e->text);
+          g_ptr_array_add (held_labels, e->intent);
+        }
+      else
+        g_ptr_array_add (kept, e);
+    }
+  *threshold = 0;
+  if (held_texts->len == 0 || kept->len == 0)
+    return TRUE;
+  g_autoptr(SdIntentData) data = sd_dialogue_intent_data (kept);
+  SdIntentParams params;
+  sd_dialogue_intent_params_init (&params);
+  g_autoptr(SdIntentModel) model = sd_intent_model_train (data, &params, NULL, cancellable, error);
+  if (model == NULL)
+    return FALSE;
+  g_autoptr(SdChatLinear) linear = sd_chat_linear_train (kept, FALLBACK_EPOCHS, cancellable, error);
+  if (linear == NULL)
+    return FALSE;
+  SdIntentBlend blend;
+  sd_intent_blend_init (&blend);
+  g_autoptr(GArray) cases = sd_intent_blend_oos_cases (&blend, model, linear, held_texts, held_labels, OOS_INTENT);
+  *threshold = sd_oos_choose_threshold ((SdOosCase *) cases->data, cases->len, SD_OOS_TARGET_RECALL);
+  return TRUE;
+}
+
 SdIntentModel *
 sd_dialogue_train_intent_model (SdStore       *store,
                                 SdJob         *job,
@@ -642,6 +722,14 @@ sd_dialogue_train_intent_model (SdStore       *store,
   g_autoptr(SdIntentData) data = sd_dialogue_intent_data (examples);
   SdIntentParams params;
   sd_dialogue_intent_params_init (&params);
+  /* the dialogue averages the model with the fallback: their joint threshold, by sd-oos's
+   * rule on probes that did not see a fifth of the groups (first, so that the progress
+   * the model's training shows ends the job) */
+  double blend_threshold;
+  if (job)
+    sd_job_set_progress (job, 0, _("Tuning the out-of-scope threshold"));
+  if (!sd_dialogue_tune_blend_threshold (examples, &blend_threshold, cancellable, error))
+    return NULL;
   g_autoptr(SdIntentModel) model = sd_intent_model_train (data, &params, job, cancellable, error);
   if (model == NULL)
     return NULL;
@@ -655,12 +743,18 @@ sd_dialogue_train_intent_model (SdStore       *store,
   sd_json_writer_member_int (w, "examples", examples->len);
   sd_json_writer_end_object (w);
   g_autofree char *metrics = sd_json_writer_finish (g_steal_pointer (&w));
+  g_autoptr(SdJsonWriter) pw = sd_json_writer_new ();
+  sd_json_writer_begin_object (pw);
+  sd_json_writer_member_fixed (pw, "blend_threshold", blend_threshold, 6);
+  sd_json_writer_end_object (pw);
+  g_autofree char *stored_params = sd_json_writer_finish (g_steal_pointer (&pw));
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
       "INSERT INTO models (kind, name, params, metrics, created_at, blob) "
-      "VALUES ('intent', 'chat', NULL, ?1, ?2, ?3)", error);
+      "VALUES ('intent', 'chat', ?4, ?1, ?2, ?3)", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, metrics, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, stored_params, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
   sqlite3_bind_blob64 (stmt, 3, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -775,6 +869,22 @@ prepare_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
+gboolean
+sd_dialogue_prepare (SdDialogue    *self,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_return_val_if_fail (SD_IS_DIALOGUE (self), FALSE);
+  if ((self->classify && self->intent_model == NULL) || self->fallback)
+    return TRUE;
+  g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (self->store, NULL, error);
+  if (examples == NULL)
+    return FALSE;
+  self->fallback = sd_chat_linear_train_cached (examples, FALLBACK_EPOCHS, OOS_INTENT, SD_OOS_TARGET_RECALL,
+                                                cancellable, error);
+  return self->fallback != NULL;
+}
+
 void
 sd_dialogue_prepare_async (SdDialogue          *self,
                            GCancellable        *cancellable,
@@ -785,7 +895,8 @@ sd_dialogue_prepare_async (SdDialogue          *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_dialogue_prepare_async);
   g_task_set_name (task, "[shopdesk] dialogue prepare");
-  if (self->classify || self->fallback)
+  /* an intent model is averaged with the fallback, which is then needed too */
+  if ((self->classify && self->intent_model == NULL) || self->fallback)
     {
       g_task_return_pointer (task, NULL, NULL);
       return;
@@ -1925,9 +2036,10 @@ classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *t
 {
   *oos = FALSE;
   *name = self->classifier_name ? self->classifier_name : "custom";
-  if (self->classify)
+  if (self->classify && self->intent_model == NULL)
     return self->classify (text, lang, top, SD_DIALOGUE_N_TOP, oos, self->classify_data);
-  *name = "fallback linear";
+  if (self->intent_model == NULL)
+    *name = "fallback linear";
   if (self->fallback == NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -1935,12 +2047,17 @@ classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *t
       if (examples)
         self->fallback = sd_chat_linear_train_cached (examples, FALLBACK_EPOCHS, OOS_INTENT,
                                                      SD_OOS_TARGET_RECALL, NULL, &error);
+      if (self->fallback == NULL && self->intent_model)
+        return self->classify (text, lang, top, SD_DIALOGUE_N_TOP, oos, self->classify_data);
       if (self->fallback == NULL)
         {
           g_warning ("Chatbot: no intent classifier: %s", error->message);
           return 0;
         }
     }
+  if (self->intent_model)
+    return sd_intent_blend_predict (&self->blend, self->intent_model, self->fallback, text, top,
+                                    SD_DIALOGUE_N_TOP, oos);
   return sd_chat_linear_predict (self->fallback, text, top, SD_DIALOGUE_N_TOP);
 }
 

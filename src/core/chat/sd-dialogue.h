@@ -155,9 +155,10 @@ void         sd_dialogue_set_classifier  (SdDialogue              *self,
                                           SdDialogueClassifyFunc   func,
                                           gpointer                 user_data,
                                           GDestroyNotify           destroy);
-/* Classifies with @model (its calibrated probabilities and its own out-of-scope
- * threshold). sd_dialogue_new() does this by itself with the newest model of kind
- * "intent" in the shop's models table whose labels are the chat intents. */
+/* Classifies with @model averaged with the fallback linear classifier (sd-intent-blend),
+ * out of scope below the model's own threshold. sd_dialogue_new() does this by itself with
+ * the newest model of kind "intent" in the shop's models table whose labels are the chat
+ * intents, and the threshold tuned for the two when it was trained. */
 void         sd_dialogue_set_intent_model (SdDialogue             *self,
                                            SdIntentModel          *model,
                                            const char             *name);
@@ -169,9 +170,17 @@ void         sd_dialogue_intent_params_init (SdIntentParams        *params);
  * group (a built-in example read from a store gets the group the corpus gives it), so
  * that the model's calibration split holds out whole groups. */
 SdIntentData *sd_dialogue_intent_data      (GPtrArray              *examples);
+/* The out-of-scope threshold of the intent model averaged with the fallback (SdIntentBlend),
+ * by sd-oos's rule (SD_OOS_TARGET_RECALL): both trained again without a fifth of
+ * @examples' paraphrase groups and scored on it. Costs a training of each. */
+gboolean     sd_dialogue_tune_blend_threshold (GPtrArray          *examples,
+                                               double             *threshold,
+                                               GCancellable       *cancellable,
+                                               GError            **error);
 /* Trains an intent model on all of @store's chat examples (built-in, staff and
- * corrections) and stores it in the models table (kind "intent", name "chat"), so the
- * next dialogue uses it; for a background job (opens nothing itself: give it the
+ * corrections) and stores it in the models table (kind "intent", name "chat", the tuned
+ * threshold of the averaged classifiers as params "blend_threshold"), so the next
+ * dialogue uses it; for a background job (opens nothing itself: give it the
  * worker's own store). Progress and the loss per epoch go to @job. */
 SdIntentModel *sd_dialogue_train_intent_model (SdStore               *store,
                                                SdJob                 *job,
@@ -193,15 +202,20 @@ void         sd_dialogue_set_oos_threshold (SdDialogue            *self,
 /* Fixes "now" for relative dates and ETAs (tests); NULL for the clock. */
 void         sd_dialogue_set_now         (SdDialogue              *self,
                                           GDateTime               *now);
-/* Trains the fallback intent classifier in a worker thread (about 0.1 s of CPU), so the
- * first message does not do it on the main thread; done at once when a classifier is
- * set. Call from the thread that owns the store. */
+/* Trains the fallback intent classifier (or reads it from its cache) in a worker thread
+ * (about 0.1 s of CPU), so the first message does not do it on the main thread; it is
+ * needed alone and beside an intent model, which is averaged with it; done at once when
+ * another classifier is set. Call from the thread that owns the store. */
 void         sd_dialogue_prepare_async   (SdDialogue              *self,
                                           GCancellable            *cancellable,
                                           GAsyncReadyCallback      callback,
                                           gpointer                 user_data);
 gboolean     sd_dialogue_prepare_finish  (SdDialogue              *self,
                                           GAsyncResult            *result,
+                                          GError                 **error);
+/* The same here and now, for a dialogue that lives in a worker thread of its own. */
+gboolean     sd_dialogue_prepare         (SdDialogue              *self,
+                                          GCancellable            *cancellable,
                                           GError                 **error);
 /* Drops cached catalogue, classifier and coupon data (after an import or retraining). */
 void         sd_dialogue_reload          (SdDialogue              *self);

@@ -996,13 +996,13 @@ predict_probs (SdIntentModel *self,
   return known;
 }
 
-void
+guint
 sd_intent_model_predict_probs (SdIntentModel *self,
                                const char    *text,
                                double        *probs)
 {
-  g_return_if_fail (SD_IS_INTENT_MODEL (self));
-  predict_probs (self, text, probs);
+  g_return_val_if_fail (SD_IS_INTENT_MODEL (self), 0);
+  return predict_probs (self, text, probs);
 }
 
 void

@@ -84,8 +84,9 @@ SdIntentModel  *sd_intent_model_train        (const SdIntentData    *data,
 void            sd_intent_model_predict      (SdIntentModel         *self,
                                               const char            *text,
                                               SdIntentPrediction    *prediction);
-/* Calibrated probabilities of every label into @probs (n_labels entries). */
-void            sd_intent_model_predict_probs (SdIntentModel        *self,
+/* Calibrated probabilities of every label into @probs (n_labels entries); returns how many
+ * of the text's features were seen in training (0: the model does not understand it). */
+guint           sd_intent_model_predict_probs (SdIntentModel        *self,
                                               const char            *text,
                                               double                *probs);
 
