@@ -16,7 +16,7 @@
 #define OOS_INTENT "out_of_scope"
 
 /* Issue 14 asks for 0.90 on all three; the chatbot (its intent model averaged with the
- * fallback linear classifier, sd-intent-blend) measures English 0.915 (0.915-0.917 over
+ * fallback linear classifier, sd-intent-blend) measures English 0.915 (0.908-0.915 over
  * fold seeds 14, 1 and 2, after its rounds 22-23), Chinese 0.905 (0.905-0.906, after its
  * rounds 25-29) and Bitext 0.856 (README.md, "How well the chatbot understands"). Both
  * languages are held to the target itself; Bitext's floor sits about 1.5 points below and
@@ -25,7 +25,7 @@
 #define HELD_OUT_FLOOR_EN HELD_OUT_TARGET
 #define HELD_OUT_FLOOR_ZH HELD_OUT_TARGET
 #define BITEXT_TARGET     0.90
-#define BITEXT_FLOOR      0.840
+#define BITEXT_FLOOR      0.841
 
 /* SD_CHAT_PARAMS="concepts=3,dropout=0.3,…" overrides the chatbot's settings, for trying
  * others on the inner folds (below) without rebuilding. */
