@@ -227,6 +227,60 @@ test_float_loss (void)
   g_assert_cmpfloat_with_epsilon (g_array_index (losses, double, losses->len - 1), loss, 1e-5 * loss);
 }
 
+/* The epoch callback scores with the iteration's factors (the Training page's validation
+ * curve does): not zeros, changing as the fit goes, and the last epoch's scores those of
+ * the fitted model. In both precisions. */
+typedef struct {
+  guint  epochs;
+  float  first[30], last[30];
+} EpochScores;
+
+static void
+record_scores (SdRecommender *model,
+               int            epoch,
+               double         loss,
+               gpointer       user_data)
+{
+  EpochScores *e = user_data;
+
+  sd_recommender_score (model, 3, epoch == 1 ? e->first : e->last);
+  e->epochs++;
+}
+
+static void
+test_epoch_scores (void)
+{
+  const char *precisions[] = { "float", "double" };
+
+  for (guint p = 0; p < G_N_ELEMENTS (precisions); p++)
+    {
+      g_autoptr(SdInteractions) train = planted (13);
+      g_autoptr(SdRecommender) model = sd_recommender_new ("als", NULL);
+      g_autoptr(GError) error = NULL;
+      EpochScores e = { 0 };
+      SdFitContext ctx = { .epoch_done = record_scores, .user_data = &e };
+      float fitted[30];
+      double changed = 0, size = 0;
+
+      g_assert_cmpuint (train->n_items, ==, 30);
+      g_assert_true (sd_recommender_set_param (model, "factors", "8", &error));
+      g_assert_true (sd_recommender_set_param (model, "iterations", "6", &error));
+      g_assert_true (sd_recommender_set_param (model, "precision", precisions[p], &error));
+      g_assert_true (sd_recommender_fit (model, train, &ctx, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (e.epochs, ==, 6);
+      sd_recommender_score (model, 3, fitted);
+      for (guint i = 0; i < 30; i++)
+        {
+          g_assert_cmpfloat (e.last[i], ==, fitted[i]);
+          changed += fabs (e.last[i] - e.first[i]);
+          size += fabs (e.last[i]);
+        }
+      g_assert_cmpfloat (size, >, 0);
+      g_assert_cmpfloat (changed, >, 0);
+    }
+}
+
 /* Rows with few items (n ≤ k/2) are solved by the Woodbury identity in groups, the others
  * one by one: both must give the exact solution, which CG with k steps also reaches. */
 static void
@@ -721,6 +775,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/als/solvers-agree", test_solvers_agree);
   g_test_add_func ("/als/float-precision", test_float_precision);
   g_test_add_func ("/als/float-loss", test_float_loss);
+  g_test_add_func ("/als/epoch-scores", test_epoch_scores);
   g_test_add_func ("/als/short-rows-exact", test_short_rows_exact);
   g_test_add_func ("/als/solve-rows-ranges", test_solve_rows_ranges);
   g_test_add_func ("/als/one-rank-exchange", test_one_rank_exchange);

@@ -645,6 +645,42 @@ widen_factors (float *f,
   return d;
 }
 
+/* Reports an epoch. Its callback scores with the model as it is now (the validation curve
+ * of a run), so this iteration's factors are lent to the model while it runs: the user
+ * factors as they are, the item factors widened to double as scoring reads them. Without a
+ * callback nothing is lent, and no copy made. */
+static gboolean
+report_epoch (SdAls              *self,
+              const SdFitContext *report,
+              gboolean            single,
+              gpointer            X,
+              gpointer            Y,
+              int                 epoch,
+              double              loss,
+              GError            **error)
+{
+  g_autofree double *y_wide = NULL;
+  gboolean ok;
+
+  if (report->epoch_done == NULL)
+    return sd_recommender_report_epoch (SD_RECOMMENDER (self), report, epoch, self->iterations, loss, error);
+  if (single)
+    {
+      gsize n = (gsize) self->n_items * self->k;
+
+      y_wide = g_new (double, MAX (n, 1));
+      for (gsize i = 0; i < n; i++)
+        y_wide[i] = ((const float *) Y)[i];
+    }
+  self->X = X;
+  self->x_single = single;
+  self->Y = single ? y_wide : Y;
+  ok = sd_recommender_report_epoch (SD_RECOMMENDER (self), report, epoch, self->iterations, loss, error);
+  self->X = NULL;
+  self->Y = NULL;
+  return ok;
+}
+
 static gboolean
 sd_als_fit (SdRecommender      *model,
             SdInteractions     *train,
@@ -744,7 +780,7 @@ sd_als_fit (SdRecommender      *model,
        * of it at the same step: one stopping on its own would leave the others waiting. */
       if (self->distributed)
         report.cancellable = NULL;
-      ok = sd_recommender_report_epoch (model, &report, it + 1, self->iterations, loss, error);
+      ok = report_epoch (self, &report, single, X, Y, it + 1, loss, error);
     }
 
   openblas_set_num_threads (old_blas_threads);
