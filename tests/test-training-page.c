@@ -22,6 +22,7 @@
 #include "sd-customers-page.h"
 #include "sd-demo.h"
 #include "sd-error.h"
+#include "sd-format.h"
 #include "sd-heatmap.h"
 #include "sd-line-chart.h"
 #include "sd-model-registry.h"
@@ -237,6 +238,27 @@ test_refuses_bad_values (void)
   shoot ("training-refused");
   g_assert_true (sd_training_page_set_param (page, "factors", "16", &error));
   g_assert_no_error (error);
+
+  /* Defaults and ranges as a person reads numbers: ALS's regularisation runs to a million,
+   * written grouped in the user's locale, never as "1e+06". */
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+    g_autofree char *million = sd_format_count (1000000);
+    gboolean seen_million = FALSE;
+
+    collect (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW, rows);
+    g_assert_cmpuint (rows->len, >, 0);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        const char *subtitle = adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
+
+        if (subtitle == NULL)
+          continue;
+        g_assert_null (strstr (subtitle, "e+"));
+        seen_million |= strstr (subtitle, million) != NULL;
+      }
+    g_assert_true (seen_million);
+  }
 
   /* Presets set the expert settings; a change by hand makes them "custom". */
   {

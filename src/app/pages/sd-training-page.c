@@ -312,15 +312,17 @@ numeric_range (GParamSpec *pspec,
   return TRUE;
 }
 
+/* A default or a bound as the user reads numbers: whole ones grouped ("1,000,000", not
+ * "1e+06"), others with the locale's decimal mark, as the spin button beside it shows them. */
 static char *
 format_bound (double v,
               gboolean integral)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
   if (integral && v >= (double) G_MAXINT)
     return g_strdup (_("any"));
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", v));
+  if (v == floor (v) && fabs (v) < 1e15)
+    return sd_format_count ((gint64) v);
+  return g_strdup_printf ("%g", v);
 }
 
 static char *
@@ -338,8 +340,9 @@ row_subtitle (const char *model,
       gboolean integral = !G_IS_PARAM_SPEC_DOUBLE (pspec) && !G_IS_PARAM_SPEC_FLOAT (pspec);
       g_autofree char *lo = format_bound (min, integral);
       g_autofree char *hi = format_bound (max, integral);
+      g_autofree char *def_shown = format_bound (g_ascii_strtod (def, NULL), FALSE);
       /* TRANSLATORS: under a hyperparameter: its description, default value and range */
-      return g_strdup_printf (_("%s. Default %s, from %s to %s."), blurb ? blurb : "", def, lo, hi);
+      return g_strdup_printf (_("%s. Default %s, from %s to %s."), blurb ? blurb : "", def_shown, lo, hi);
     }
   if (*def)
     /* TRANSLATORS: under a hyperparameter: its description and default value */
