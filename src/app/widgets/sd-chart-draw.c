@@ -26,10 +26,13 @@ static const struct {
   { "brown_3", "brown_1", "#986a44", "#cdab8f" },
   { "yellow_5", "yellow_3", "#e5a50a", "#f6d32d" },
   { "dark_1", "light_4", "#77767b", "#c0bfbc" },
-  /* Not in libadwaita's palette (so the fallbacks are used): nine or ten categories, such
-   * as the demo shop's taste groups, still get a colour each. */
+  /* Not in libadwaita's palette (so the fallbacks are used): up to twelve categories, such
+   * as the demo shop's taste groups or the most clusters the Customers page chooses
+   * (sd_customer_map_compute: 2 … 12), still get a colour each. */
   { "sd_teal", "sd_teal", "#1d8a8a", "#5bc8c8" },
   { "sd_pink", "sd_pink", "#c2185b", "#f48fb1" },
+  { "sd_olive", "sd_olive", "#6b7d12", "#c0d45c" },
+  { "sd_navy", "sd_navy", "#283593", "#9fa8da" },
 };
 
 static void

@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-#define SD_CHART_PALETTE_SIZE 10
+#define SD_CHART_PALETTE_SIZE 12
 
 typedef struct {
   GdkRGBA  fg;          /* text */

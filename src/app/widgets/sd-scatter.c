@@ -288,6 +288,7 @@ sd_scatter_snapshot (GtkWidget   *widget,
       double px = sd_chart_scale_to_pixel (&self->frame.x, self->note_x[i]);
       double py = sd_chart_scale_to_pixel (&self->frame.y, self->note_y[i]);
       g_autoptr(PangoLayout) layout = NULL;
+      PangoRectangle logical;
       int tw, th;
 
       if (!isfinite (px) || !isfinite (py))
@@ -297,7 +298,10 @@ sd_scatter_snapshot (GtkWidget   *widget,
       pango_layout_set_width (layout, 120 * PANGO_SCALE);
       pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-      pango_layout_get_pixel_size (layout, &tw, &th);
+      /* Centred lines sit inside the 120 px box, not at its left edge: the text's own
+       * extents are what is placed, or a wrapped label drifts right off the plot. */
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      tw = logical.width, th = logical.height;
       /* Above the group's centre, so the label leaves its dense core visible. */
       px = CLAMP (px - tw / 2.0, self->frame.plot.origin.x, self->frame.plot.origin.x + self->frame.plot.size.width - tw);
       {
@@ -323,7 +327,7 @@ sd_scatter_snapshot (GtkWidget   *widget,
       cairo_rectangle (cr, px - 3, py - 1, tw + 6, th + 2);
       cairo_fill (cr);
       gdk_cairo_set_source_rgba (cr, &colors.fg);
-      cairo_move_to (cr, px, py);
+      cairo_move_to (cr, px - logical.x, py - logical.y);
       pango_cairo_show_layout (cr, layout);
     next_note:
       ;
