@@ -95,6 +95,31 @@ test_other_parts_zh_cn (void)
   use_language (NULL);
 }
 
+/* Why an item is recommended, as the Recommendations page shows it beside the item: in
+ * Chinese with the Chinese interface (it was English there). */
+static void
+test_reasons_zh_cn (void)
+{
+  SdReason factor = { .kind = SD_REASON_FACTOR, .item = 7, .weight = 20.15 };
+  SdReason popular = { .kind = SD_REASON_POPULAR, .item = G_MAXUINT, .count = 3 };
+  SdReason content = { .kind = SD_REASON_CONTENT, .item = G_MAXUINT, .terms = (char *) "heart,lantern" };
+  g_autofree char *en = NULL, *zh = NULL, *zh_popular = NULL, *zh_content = NULL;
+
+  use_language (NULL);
+  en = sd_reason_describe (&factor, NULL);
+  g_assert_cmpstr (en, ==, "because of item #7 (contribution 20.15)");
+  if (!have_catalogue ())
+    return;
+  use_language ("zh_CN");
+  zh = sd_reason_describe (&factor, NULL);
+  zh_popular = sd_reason_describe (&popular, NULL);
+  zh_content = sd_reason_describe (&content, NULL);
+  g_assert_cmpstr (zh, ==, "因与 商品 #7 相关（贡献 20.15）");
+  g_assert_cmpstr (zh_popular, ==, "热门：3 位顾客买过");
+  g_assert_cmpstr (zh_content, ==, "包含 “heart”、“lantern”");
+  use_language (NULL);
+}
+
 static void
 test_english_without_language (void)
 {
@@ -121,6 +146,7 @@ main (int    argc,
 
   g_test_add_func ("/core-i18n/coupon-rule/zh_CN", test_coupon_rule_zh_cn);
   g_test_add_func ("/core-i18n/json-and-models/zh_CN", test_other_parts_zh_cn);
+  g_test_add_func ("/core-i18n/reasons/zh_CN", test_reasons_zh_cn);
   g_test_add_func ("/core-i18n/english-without-language", test_english_without_language);
 
   ret = g_test_run ();

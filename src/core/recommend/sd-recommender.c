@@ -38,46 +38,58 @@ sd_reason_free (SdReason *reason)
 static const char *
 item_title (SdCatalog *catalog,
             guint      item,
-            char       buf[32])
+            char       buf[64])
 {
   if (catalog && item < catalog->n_items && catalog->items[item].title)
     return catalog->items[item].title;
-  g_snprintf (buf, 32, "item #%u", item);
+  /* TRANSLATORS: an item without a title, by its number in the model */
+  g_snprintf (buf, 64, _("item #%u"), item);
   return buf;
 }
 
+/* In the user's language: the Recommendations page shows these beside each item, in
+ * Chinese too, and the CLI prints them. Numbers in the user's locale, as on screen. */
 char *
 sd_reason_describe (const SdReason *reason,
                     SdCatalog      *catalog)
 {
-  char buf[32];
+  char buf[64];
 
   g_return_val_if_fail (reason != NULL, NULL);
 
   switch (reason->kind)
     {
     case SD_REASON_SIMILAR_ITEM:
-      return g_strdup_printf ("bought %s (similarity %.2f)",
+      /* TRANSLATORS: why an item is recommended: an item the customer bought, and how alike */
+      return g_strdup_printf (_("bought %s (similarity %.2f)"),
                               item_title (catalog, reason->item, buf), reason->weight);
     case SD_REASON_SIMILAR_USERS:
-      return g_strdup_printf ("customers like you (%u) bought it", reason->count);
+      /* TRANSLATORS: why an item is recommended: how many customers of alike taste bought it */
+      return g_strdup_printf (_("customers like you (%u) bought it"), reason->count);
     case SD_REASON_CONTENT:
       {
         g_auto(GStrv) terms = g_strsplit (reason->terms ? reason->terms : "", ",", -1);
-        g_autoptr(GString) out = g_string_new ("matches ");
+        g_autoptr(GString) words = g_string_new (NULL);
+
         for (guint i = 0; terms[i]; i++)
-          g_string_append_printf (out, "%s'%s'", i ? ", " : "", g_strstrip (terms[i]));
+          /* TRANSLATORS: one matched word in a list of them, quoted */
+          g_string_append_printf (words, i ? _(", '%s'") : _("'%s'"), g_strstrip (terms[i]));
         if (reason->item != G_MAXUINT)
-          g_string_append_printf (out, " like %s", item_title (catalog, reason->item, buf));
-        return g_string_free (g_steal_pointer (&out), FALSE);
+          /* TRANSLATORS: why an item is recommended: the words it shares with an item the customer has */
+          return g_strdup_printf (_("matches %s like %s"), words->str, item_title (catalog, reason->item, buf));
+        /* TRANSLATORS: why an item is recommended: the words it shares with the customer's items */
+        return g_strdup_printf (_("matches %s"), words->str);
       }
     case SD_REASON_FACTOR:
-      return g_strdup_printf ("because of %s (contribution %.2f)",
+      /* TRANSLATORS: why an item is recommended: an item of the customer's history, and its share of the score */
+      return g_strdup_printf (_("because of %s (contribution %.2f)"),
                               item_title (catalog, reason->item, buf), reason->weight);
     case SD_REASON_POPULAR:
-      return g_strdup_printf ("popular: bought by %u customers", reason->count);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "popular: bought by %u customer",
+                                           "popular: bought by %u customers", reason->count),
+                              reason->count);
     default:
-      return g_strdup ("recommended");
+      return g_strdup (_("recommended"));
     }
 }
 
