@@ -4,11 +4,15 @@
  * SQL */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "fixture-shop.h"
 #include "sd-customer-profile.h"
 #include "sd-demo.h"
 #include "sd-error.h"
+#include "sd-import.h"
 #include "sd-product-text.h"
+#include "sd-shop-summary.h"
 
 static int
 compare_id (gconstpointer a,
@@ -332,6 +336,77 @@ test_demo (void)
   }
 }
 
+/* A customer's orders and spend are counted as the shop's figures are (sd-figures.h): on an
+ * Online Retail export, postage and an adjustment are not merchandise, a cancellation nets
+ * what it returns, and an order of postage alone is no order counted. The customers' sums are
+ * the Overview's. */
+static void
+test_online_retail_figures (void)
+{
+  static const char csv[] =
+    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+    "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n"
+    "536365,POST,POSTAGE,1,2010-12-01 08:26:00,18.00,17850,United Kingdom\n"
+    "536366,22633,HAND WARMER UNION JACK,6,2010-12-02 08:28:00,1.85,17850,United Kingdom\n"
+    "C536379,85123A,WHITE HANGING HEART T-LIGHT HOLDER,-2,2010-12-03 09:41:00,2.55,17850,United Kingdom\n"
+    "C536380,D,Discount,-1,2010-12-03 09:45:00,5.00,17850,United Kingdom\n"
+    "536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,2010-12-01 08:34:00,1.69,13047,France\n"
+    "536368,POST,POSTAGE,2,2010-12-04 08:34:00,18.00,13047,France\n";
+  g_autofree char *dir = g_dir_make_tmp ("sd-profile-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "shop.sqlite", NULL);
+  g_autofree char *file = g_build_filename (dir, "online_retail.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (path, &error);
+  g_autoptr(SdImportReport) report = NULL;
+  g_autoptr(SdShopSummary) summary = NULL;
+  g_autoptr(SdCustomerProfile) a = NULL;
+  g_autoptr(SdCustomerProfile) b = NULL;
+  SdImportOptions options = { SD_IMPORT_ONLINE_RETAIL, FALSE };
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (file, csv, -1, &error));
+  report = sd_import_file (store, file, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->rows_rejected, ==, 0);
+
+  a = sd_customer_profile_load (store, fixture_shop_int (store, "SELECT id FROM customers WHERE external_id = '17850'"),
+                                0, &error);
+  g_assert_no_error (error);
+  /* 536365 and 536366; the cancellations are no orders. Six hearts and six warmers, less
+   * the two hearts returned: not the postage (18.00) nor the discount line. */
+  g_assert_cmpint (a->orders, ==, 2);
+  g_assert_cmpint (a->lifetime_cents, ==, 6 * 255 + 6 * 185 - 2 * 255);
+  g_assert_cmpint (a->last_order_at, ==, 1291278480);      /* 2010-12-02 08:28 */
+
+  b = sd_customer_profile_load (store, fixture_shop_int (store, "SELECT id FROM customers WHERE external_id = '13047'"),
+                                0, &error);
+  g_assert_no_error (error);
+  /* 536368 is postage alone: neither an order counted nor the last order. */
+  g_assert_cmpint (b->orders, ==, 1);
+  g_assert_cmpint (b->lifetime_cents, ==, 32 * 169);
+  g_assert_cmpint (b->last_order_at, ==, 1291192440);      /* 2010-12-01 08:34 */
+
+  /* Every order has a customer here, so the two are the whole shop. */
+  summary = sd_shop_summary_load (store, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (a->lifetime_cents + b->lifetime_cents, ==,
+                   ((SdCurrencyFigures *) g_ptr_array_index (summary->currencies, 0))->now.revenue_cents);
+  g_assert_cmpint (a->orders + b->orders, ==,
+                   ((SdCurrencyFigures *) g_ptr_array_index (summary->currencies, 0))->now.orders_counted);
+
+  g_assert_finalize_object (g_steal_pointer (&store));
+  g_remove (file);
+  {
+    const char *suffixes[] = { "", "-wal", "-shm" };
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
+        g_remove (p);
+      }
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -341,5 +416,6 @@ main (int    argc,
   g_test_add_func ("/customer-profile/not-found", test_not_found);
   g_test_add_func ("/customer-profile/worker", test_worker);
   g_test_add_func ("/customer-profile/demo", test_demo);
+  g_test_add_func ("/customer-profile/online-retail-figures", test_online_retail_figures);
   return g_test_run ();
 }

@@ -69,14 +69,26 @@ read_customer (SdCustomerProfile  *profile,
   return TRUE;
 }
 
+/* The customer's figures as the Overview, the Customers page and `stats` count a shop's
+ * (sd-figures.h): orders counted, net merchandise sales (returns netted; postage, fees and
+ * gift cards left out) and the last order counted, so one customer's spend is their share of
+ * the shop's revenue, not what their orders' totals say. */
 static gboolean
 read_orders (SdCustomerProfile  *profile,
              SdStore            *store,
              GError            **error)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT count(*), coalesce(sum(total_cents), 0), coalesce(max(placed_at), 0) FROM orders"
-      " WHERE customer_id = ?1 AND " SD_SQL_ORDER_IS_SALE ("orders"), error);
+      "SELECT coalesce(sum(counted), 0), coalesce(sum(revenue), 0),"
+      "       coalesce(max(CASE WHEN counted THEN placed_at END), 0)"
+      " FROM (SELECT o.placed_at,"
+      "              sum(CASE WHEN " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
+      "                  THEN " SD_SQL_LINE_REVENUE ("l") " ELSE 0 END) AS revenue,"
+      "              (" SD_SQL_ORDER_IS_SALE ("o") ")"
+      "               AND max(l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ") AS counted"
+      "         FROM orders o JOIN order_lines l ON l.order_id = o.id"
+      "         LEFT JOIN products p ON p.id = l.product_id"
+      "        WHERE o.customer_id = ?1 GROUP BY o.id)", error);
 
   if (stmt == NULL)
     return FALSE;

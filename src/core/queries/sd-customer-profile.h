@@ -34,9 +34,11 @@ typedef struct {
   char       *segment;                       /* NULL when none */
   gint64      created_at;                    /* unix seconds; 0 when unknown */
 
-  /* Orders that count as sales: neither cancelled nor refunded. */
+  /* As the shop's figures count them (sd-figures.h): orders counted (sales with a
+   * merchandise line), net merchandise sales over all their orders (returns and
+   * cancellations netted; no postage, fees or gift cards), the newest order counted. */
   gint64      orders;
-  gint64      lifetime_cents;                /* sum of those orders' totals */
+  gint64      lifetime_cents;
   gint64      last_order_at;                 /* unix seconds; 0 when none */
 
   gint64      events[SD_N_EVENT_KINDS];      /* all time, by SdEventKind */
