@@ -48,6 +48,19 @@ find_scrolled (GtkWidget *widget)
   return NULL;
 }
 
+/* Whether a label under @widget has text that starts with @prefix. */
+static gboolean
+find_label_with (GtkWidget  *widget,
+                 const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (find_label_with (child, prefix))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_page (void)
 {
@@ -66,6 +79,12 @@ test_page (void)
   report = sd_fairness_page_get_report (page);
   g_assert_cmpstr (report->source, ==, "live");
   g_assert_null (report->after);
+  /* The model named as the Training page names it, not by its identifier ("ease #1"). */
+  {
+    g_autofree char *expected = g_strdup_printf ("The live model, EASE (closed form) #%" G_GINT64_FORMAT ".",
+                                                 (gint64) report->model_id);
+    g_assert_true (find_label_with (GTK_WIDGET (page), expected));
+  }
   g_assert_cmpuint (report->before->dimensions->len, >=, 4);
   coverage_before = report->before->coverage;
   sd_fairness_page_show_groups (page, "segment");

@@ -355,6 +355,23 @@ kind_selected (SdFairnessPage *self)
                                sd_rerank_kind_get_description (kind < SD_N_RERANK_KINDS ? kind : SD_RERANK_NONE));
 }
 
+
+/* A stored model as the Training page names it ("ALS (implicit feedback) #2"), not by its
+ * identifier ("als #2"); a name the user gave it stays as it is. */
+static char *
+stored_model_title (const SdFairnessReport *r)
+{
+  g_autofree char *plain = g_strdup_printf ("%s #%" G_GINT64_FORMAT, r->algorithm, (gint64) r->model_id);
+  g_autoptr(SdRecommender) fitted = NULL;
+
+  if (g_strcmp0 (r->label, plain) != 0)
+    return g_strdup (r->label);
+  fitted = sd_recommender_new (r->algorithm, NULL);
+  /* TRANSLATORS: a model's name and its number */
+  return g_strdup_printf (_("%s #%ld"), fitted ? _(sd_recommender_get_label (fitted)) : r->algorithm,
+                          (long) r->model_id);
+}
+
 static void
 show_report (SdFairnessPage *self)
 {
@@ -376,9 +393,15 @@ show_report (SdFairnessPage *self)
       model = g_strdup_printf (_("No model is stored yet, so %s was fitted for this report."), label);
     }
   else if (g_strcmp0 (r->source, "live") == 0)
-    model = g_strdup_printf (_("The live model, %s."), r->label);
+    {
+      g_autofree char *title = stored_model_title (r);
+      model = g_strdup_printf (_("The live model, %s."), title);
+    }
   else
-    model = g_strdup_printf (_("No model is live: the newest stored one, %s."), r->label);
+    {
+      g_autofree char *title = stored_model_title (r);
+      model = g_strdup_printf (_("No model is live: the newest stored one, %s."), title);
+    }
   /* TRANSLATORS: after the model's sentence: counts of customers */
   summary = g_strdup_printf (_("%s Each of %s customers gets a top ten; accuracy is measured on a fifth of "
                                "the items of the %s who have enough, held out from training, with 95 %% "
