@@ -235,6 +235,21 @@ test_worker (void)
   fixture_shop_close (&shop);
 }
 
+/* The shop file at @path, its journal files and the folder @dir it was made in. */
+static void
+remove_shop (const char *dir,
+             const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
+      g_remove (p);
+    }
+  g_rmdir (dir);
+}
+
 /* Every customer of a demo shop (cancelled and refunded orders, reviews, Chinese titles)
  * against SQL written out here. */
 static void
@@ -325,15 +340,7 @@ test_demo (void)
 
   g_clear_pointer (&customers, sd_stmt_release);
   g_assert_finalize_object (g_steal_pointer (&store));
-  {
-    const char *suffixes[] = { "", "-wal", "-shm" };
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
-        g_remove (p);
-      }
-    g_rmdir (dir);
-  }
+  remove_shop (dir, path);
 }
 
 /* A customer's orders and spend are counted as the shop's figures are (sd-figures.h): on an
@@ -396,15 +403,7 @@ test_online_retail_figures (void)
 
   g_assert_finalize_object (g_steal_pointer (&store));
   g_remove (file);
-  {
-    const char *suffixes[] = { "", "-wal", "-shm" };
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
-        g_remove (p);
-      }
-    g_rmdir (dir);
-  }
+  remove_shop (dir, path);
 }
 
 int
