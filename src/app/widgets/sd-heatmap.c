@@ -413,6 +413,9 @@ sd_heatmap_snapshot (GtkWidget   *widget,
           name = self->block_of[start] < g_strv_length (self->block_names) ? self->block_names[self->block_of[start]] : NULL;
           if (name)
             {
+              /* A long name is cut to the matrix's width rather than run over the scale. */
+              pango_layout_set_width (small, (int) MAX (1, l.matrix.size.width - 4) * PANGO_SCALE);
+              pango_layout_set_ellipsize (small, PANGO_ELLIPSIZE_END);
               text_size (small, name, &tw, &th);
               if (side >= th)
                 {
@@ -426,6 +429,8 @@ sd_heatmap_snapshot (GtkWidget   *widget,
                   cairo_move_to (cr, tx, ty);
                   pango_cairo_show_layout (cr, small);
                 }
+              pango_layout_set_width (small, -1);
+              pango_layout_set_ellipsize (small, PANGO_ELLIPSIZE_NONE);
             }
           start = i;
         }
