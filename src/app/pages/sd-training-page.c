@@ -211,16 +211,18 @@ run_title (SdStore         *store,
   return label ? label : model_label (run->kind, run->model);
 }
 
+/* A metric on screen, in the user's locale: a large loss as a grouped whole number
+ * ("871,521", not "8.72e+05"), others with three decimals. */
 static char *
 format_metric (double value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
   if (isnan (value))
     return g_strdup ("—");
+  if (fabs (value) >= 1e4 && fabs (value) < 1e15)
+    return sd_format_count ((gint64) llround (value));
   if (fabs (value) >= 1e4 || (value != 0 && fabs (value) < 1e-3))
     return g_strdup_printf ("%.3g", value);
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.3f", value));
+  return g_strdup_printf ("%.3f", value);
 }
 
 static char *
