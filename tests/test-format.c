@@ -24,6 +24,17 @@ test_count (void)
   check (sd_format_count (G_MININT64), "-9,223,372,036,854,775,808");
 }
 
+/* Shares as the Customers page lists a cluster's countries: one customer in 400 is there. */
+static void
+test_share (void)
+{
+  check (sd_format_share (0.37), "37\u00a0%");
+  check (sd_format_share (1.0), "100\u00a0%");
+  check (sd_format_share (0.0), "0\u00a0%");
+  check (sd_format_share (1.0 / 400), "<1\u00a0%");
+  check (sd_format_share (0.005), "1\u00a0%");
+}
+
 static void
 test_money (void)
 {
@@ -105,6 +116,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/format/count", test_count);
   g_test_add_func ("/format/money", test_money);
+  g_test_add_func ("/format/share", test_share);
   g_test_add_func ("/format/time-and-kinds", test_time_and_kinds);
   g_test_add_func ("/format/locale", test_locale);
   return g_test_run ();

@@ -156,7 +156,13 @@ segments_show (SdStore       *store,
         {
           SdSegmentTrait *trait = g_ptr_array_index (p->countries, t);
           g_autofree char *label = sd_cli_printable (trait->label);
-          printf ("%s %s %.0f %%", t ? "," : "", label, 100 * trait->share);
+          double whole = floor (100 * trait->share + 0.5);
+
+          /* a country that is there never reads as 0 % */
+          if (trait->share > 0 && whole < 1)
+            printf ("%s %s <1 %%", t ? "," : "", label);
+          else
+            printf ("%s %s %.0f %%", t ? "," : "", label, whole);
         }
       printf ("\n");
     }

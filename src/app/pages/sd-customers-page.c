@@ -768,7 +768,8 @@ show_segments (SdCustomersPage *self)
         for (guint t = 0; t < p->countries->len; t++)
           {
             SdSegmentTrait *trait = g_ptr_array_index (p->countries, t);
-            g_string_append_printf (w, "%s%s %.0f %%", t ? ", " : "", *trait->key ? trait->key : _("Not set"), 100 * trait->share);
+            g_autofree char *share = sd_format_share (trait->share);
+            g_string_append_printf (w, "%s%s %s", t ? ", " : "", *trait->key ? trait->key : _("Not set"), share);
           }
         where = g_string_free (w, FALSE);
         g_free (buys_line);

@@ -104,6 +104,16 @@ wrap_currency (gboolean    negative,
 }
 
 char *
+sd_format_share (double share)
+{
+  double whole = floor (100 * share + 0.5);   /* half up, as people round */
+
+  if (share > 0 && whole < 1)
+    return g_strdup ("<1\u00a0%");
+  return g_strdup_printf ("%.0f\u00a0%%", whole);
+}
+
+char *
 sd_format_money (gint64      cents,
                  const char *currency)
 {

@@ -26,6 +26,9 @@ char       *sd_format_decimal     (double       value,
  * when it is not a number. */
 gboolean    sd_format_parse_decimal (const char *text,
                                      double     *out);
+/* A share of a whole (0…1) as a whole percentage, "37 %"; a share above nothing that
+ * rounds to 0 is "<1 %", so a group that is there never reads as empty. */
+char       *sd_format_share       (double       share);
 /* Unix seconds (UTC) → "2010-12-01 08:26"; 0 or negative → "—". */
 char       *sd_format_time        (gint64       unix_seconds);
 /* "View", "Added to cart", … (translated). */
