@@ -89,10 +89,14 @@ struct _SdImportContext
   GHashTable               *products;      /* external id → gint64 * rowid */
   GHashTable               *orders;        /* external id → SdImportOrder * */
   gint64                    last_order_before;  /* orders above this id are new */
-  /* Purchase events written in this import: an open-addressing set of keys. */
-  struct _SdImportEventKey *event_keys;
-  gsize                     n_event_keys;
-  gsize                     event_keys_size;   /* a power of two */
+  /* The purchase events of this import, written at the end of the rows (sd_import_event),
+   * and an open-addressing index of them by key. */
+  struct _SdImportPurchase *purchases;
+  gsize                     n_purchases;
+  gsize                     purchases_size;
+  guint64                  *purchase_slots;
+  gsize                     purchase_slots_size;   /* a power of two */
+  GStringChunk             *purchase_texts;
 
   /* CREATE INDEX statements of indexes dropped for the import (see defer_indexes). */
   GPtrArray                *deferred_indexes;

@@ -1423,11 +1423,17 @@ sd_import_coupon_use (SdImportContext  *ctx,
   return step_done (ctx, stmt, _("Could not save a coupon use"), error);
 }
 
-typedef struct _SdImportEventKey {
-  gint64 customer_id;    /* 0: an empty slot (rowids start at 1) */
-  gint64 product_id;
-  gint64 at;
-} EventKey;
+/* A purchase this import makes: its key in events' UNIQUE (customer_id, product_id, kind,
+ * at), the quantity of every line of the key summed, and the rating and review of its
+ * first line. */
+typedef struct _SdImportPurchase {
+  gint64      customer_id;
+  gint64      product_id;
+  gint64      at;
+  gint64      quantity;
+  const char *review_text;   /* in ctx->purchase_texts, or NULL */
+  int         rating;        /* 0: none */
+} Purchase;
 
 static inline guint64
 mix64 (guint64 h)
@@ -1440,42 +1446,84 @@ mix64 (guint64 h)
 }
 
 static guint64
-event_key_hash (const EventKey *k)
+purchase_hash (gint64 customer_id,
+               gint64 product_id,
+               gint64 at)
 {
-  return mix64 (mix64 (mix64 ((guint64) k->customer_id) ^ (guint64) k->product_id) ^ (guint64) k->at);
+  return mix64 (mix64 (mix64 ((guint64) customer_id) ^ (guint64) product_id) ^ (guint64) at);
 }
 
-/* Adds @key; returns FALSE when it was there already. A flat table rather than a
- * GHashTable: hundreds of thousands of keys without an allocation each. */
-static gboolean
-event_keys_add (SdImportContext *ctx,
-                const EventKey  *key)
+/* A slot of the purchases' open-addressing index: the high half of the key's hash, so
+ * most mismatches are told without reading the purchase, and its index + 1 (0: empty). */
+#define SLOT_HASH(slot)  ((slot) >> 32)
+#define SLOT_INDEX(slot) ((gsize) ((slot) & G_MAXUINT32) - 1)
+
+static void
+purchase_slots_insert (guint64 *slots,
+                       gsize    mask,
+                       guint64  hash,
+                       gsize    index)
 {
+  gsize i = hash & mask;
+
+  while (slots[i] != 0)
+    i = (i + 1) & mask;
+  slots[i] = (hash >> 32 << 32) | (guint64) (index + 1);
+}
+
+/* The purchase of @customer_id, @product_id and @at, added when new (*@added). A flat
+ * array and index rather than a GHashTable: hundreds of thousands of purchases without an
+ * allocation each. */
+static Purchase *
+purchase_find_or_add (SdImportContext *ctx,
+                      gint64           customer_id,
+                      gint64           product_id,
+                      gint64           at,
+                      gboolean        *added)
+{
+  guint64 hash = purchase_hash (customer_id, product_id, at);
   gsize mask, i;
+  Purchase *p;
 
-  if ((ctx->n_event_keys + 1) * 2 > ctx->event_keys_size)
+  if ((ctx->n_purchases + 1) * 2 > ctx->purchase_slots_size)
     {
-      EventKey *old = ctx->event_keys;
-      gsize old_size = ctx->event_keys_size;
+      gsize size = MAX (ctx->purchase_slots_size * 2, 1024);
 
-      ctx->event_keys_size = MAX (old_size * 2, 1024);
-      ctx->event_keys = g_new0 (EventKey, ctx->event_keys_size);
-      ctx->n_event_keys = 0;
-      for (gsize j = 0; j < old_size; j++)
-        if (old[j].customer_id != 0)
-          event_keys_add (ctx, &old[j]);
-      g_free (old);
+      g_free (ctx->purchase_slots);
+      ctx->purchase_slots = g_new0 (guint64, size);
+      ctx->purchase_slots_size = size;
+      for (gsize j = 0; j < ctx->n_purchases; j++)
+        {
+          Purchase *q = &ctx->purchases[j];
+          purchase_slots_insert (ctx->purchase_slots, size - 1,
+                                 purchase_hash (q->customer_id, q->product_id, q->at), j);
+        }
     }
 
-  mask = ctx->event_keys_size - 1;
-  for (i = event_key_hash (key) & mask; ctx->event_keys[i].customer_id != 0; i = (i + 1) & mask)
-    if (memcmp (&ctx->event_keys[i], key, sizeof *key) == 0)
-      return FALSE;
-  ctx->event_keys[i] = *key;
-  ctx->n_event_keys++;
-  return TRUE;
-}
+  mask = ctx->purchase_slots_size - 1;
+  for (i = hash & mask; ctx->purchase_slots[i] != 0; i = (i + 1) & mask)
+    {
+      if (SLOT_HASH (ctx->purchase_slots[i]) != hash >> 32)
+        continue;
+      p = &ctx->purchases[SLOT_INDEX (ctx->purchase_slots[i])];
+      if (p->customer_id == customer_id && p->product_id == product_id && p->at == at)
+        {
+          *added = FALSE;
+          return p;
+        }
+    }
 
+  if (ctx->n_purchases == ctx->purchases_size)
+    {
+      ctx->purchases_size = MAX (ctx->purchases_size * 2, 512);
+      ctx->purchases = g_renew (Purchase, ctx->purchases, ctx->purchases_size);
+    }
+  p = &ctx->purchases[ctx->n_purchases];
+  *p = (Purchase) { customer_id, product_id, at, 0, NULL, 0 };
+  purchase_slots_insert (ctx->purchase_slots, mask, hash, ctx->n_purchases++);
+  *added = TRUE;
+  return p;
+}
 
 gboolean
 sd_import_event (SdImportContext  *ctx,
@@ -1489,36 +1537,40 @@ sd_import_event (SdImportContext  *ctx,
                  GError          **error)
 {
   g_autoptr(SdStmt) stmt = NULL;
-  gboolean add = FALSE;
 
   if (customer_id == 0)
     {
       sd_import_count (ctx, "events-of-forgotten-customers-skipped");
       return TRUE;
     }
-  /* The first write of a key in this import sets the quantity, later ones add to it:
-   * two lines of one basket stay one event, and importing the file again gives the
-   * same numbers instead of doubling them. */
+  /* Purchases are written once, at the end (write_purchases): the lines of one basket
+   * that buy the same product at the same second add up to one event. */
   if (kind == SD_EVENT_PURCHASE)
     {
-      EventKey key = { customer_id, product_id, at };
-      add = !event_keys_add (ctx, &key);
+      gboolean added;
+      Purchase *p = purchase_find_or_add (ctx, customer_id, product_id, at, &added);
+
+      p->quantity += quantity;
+      if (added)
+        {
+          p->rating = rating;
+          if (review_text && *review_text)
+            {
+              if (ctx->purchase_texts == NULL)
+                ctx->purchase_texts = g_string_chunk_new (4096);
+              p->review_text = g_string_chunk_insert (ctx->purchase_texts, review_text);
+            }
+        }
+      return TRUE;
     }
 
-  if (add)
-    stmt = hot_prepare (ctx, 0,
-                             "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                             " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
-                             "  quantity = quantity + excluded.quantity", error);
-  else
-    stmt = hot_prepare (ctx, 1,
-                             "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                             " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
-                             "  quantity = excluded.quantity,"
-                             "  rating = coalesce (excluded.rating, rating),"
-                             "  review_text = coalesce (excluded.review_text, review_text)", error);
+  stmt = hot_prepare (ctx, 1,
+                           "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                           " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
+                           "  quantity = excluded.quantity,"
+                           "  rating = coalesce (excluded.rating, rating),"
+                           "  review_text = coalesce (excluded.review_text, review_text)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
@@ -1529,6 +1581,64 @@ sd_import_event (SdImportContext  *ctx,
   bind_int_or_null (stmt, 6, rating, 1);
   bind_text_or_null (stmt, 7, review_text);
   return step_done (ctx, stmt, _("Could not save an event"), error);
+}
+
+static int
+purchase_compare (gconstpointer a,
+                  gconstpointer b)
+{
+  const Purchase *x = a, *y = b;
+
+  if (x->customer_id != y->customer_id)
+    return x->customer_id < y->customer_id ? -1 : 1;
+  if (x->product_id != y->product_id)
+    return x->product_id < y->product_id ? -1 : 1;
+  return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* The import's purchases, each written once with the quantity of all its lines: the import
+ * sets the quantity of a purchase already in the shop rather than adding to it, so
+ * importing a file again gives the same numbers. In the order of events' UNIQUE index, so
+ * its new entries go in one after another instead of all over its pages. */
+static gboolean
+write_purchases (SdImportContext  *ctx,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  g_autoptr(SdStmt) stmt = NULL;
+
+  g_clear_pointer (&ctx->purchase_slots, g_free);
+  ctx->purchase_slots_size = 0;
+  if (ctx->n_purchases == 0)
+    return TRUE;
+  qsort (ctx->purchases, ctx->n_purchases, sizeof (Purchase), purchase_compare);
+  stmt = sd_store_prepare (ctx->store,
+                           "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                           " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
+                           "  quantity = excluded.quantity,"
+                           "  rating = coalesce (excluded.rating, rating),"
+                           "  review_text = coalesce (excluded.review_text, review_text)", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (gsize i = 0; i < ctx->n_purchases; i++)
+    {
+      const Purchase *p = &ctx->purchases[i];
+
+      if (i % (PROGRESS_EVERY * 4) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, p->customer_id);
+      sqlite3_bind_int64 (stmt, 2, p->product_id);
+      sqlite3_bind_int (stmt, 3, SD_EVENT_PURCHASE);
+      sqlite3_bind_int64 (stmt, 4, p->at);
+      sqlite3_bind_int64 (stmt, 5, p->quantity);
+      bind_int_or_null (stmt, 6, p->rating, 1);
+      bind_text_or_null (stmt, 7, p->review_text);
+      if (!step_done (ctx, stmt, _("Could not save an event"), error))
+        return FALSE;
+      sqlite3_reset (stmt);
+    }
+  return TRUE;
 }
 
 /* Orders are finished once their last line is known. An order that was in the shop
@@ -1898,7 +2008,9 @@ context_clear (SdImportContext *ctx)
   g_clear_pointer (&ctx->customers, g_hash_table_unref);
   g_clear_pointer (&ctx->products, g_hash_table_unref);
   g_clear_pointer (&ctx->orders, g_hash_table_unref);
-  g_clear_pointer (&ctx->event_keys, g_free);
+  g_clear_pointer (&ctx->purchases, g_free);
+  g_clear_pointer (&ctx->purchase_slots, g_free);
+  g_clear_pointer (&ctx->purchase_texts, g_string_chunk_free);
   g_clear_pointer (&ctx->report, sd_import_report_free);
   g_clear_pointer (&ctx->name, g_free);
   g_clear_pointer (&ctx->identity_key, g_bytes_unref);
@@ -2229,7 +2341,8 @@ sd_import_file (SdStore               *store,
   if (g_cancellable_set_error_if_cancelled (cancellable, &local))
     goto failed;
 
-  if (ctx.info->finish && !ctx.info->finish (&ctx, &local))
+  if ((ctx.info->finish && !ctx.info->finish (&ctx, &local)) ||
+      !write_purchases (&ctx, cancellable, &local))
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_ROWS, &cpu_mark);
   /* Before finish_orders, which deletes lines. */
