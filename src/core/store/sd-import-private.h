@@ -98,6 +98,10 @@ struct _SdImportContext
   gsize                     purchase_slots_size;   /* a power of two */
   GStringChunk             *purchase_texts;
 
+  /* Every order line written, for the summaries to sum without reading them back
+   * (sd_summary_refresh_with_lines); NULL when there were too many to keep. */
+  GArray                   *lines;         /* of SdSummaryLine */
+
   /* CREATE INDEX statements of indexes dropped for the import (see defer_indexes). */
   GPtrArray                *deferred_indexes;
   /* The statements run on every row, kept at hand (see hot_prepare). */

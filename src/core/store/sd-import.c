@@ -22,6 +22,9 @@
 
 #define PROGRESS_EVERY  4096      /* rows between progress reports and cancel checks */
 #define RAW_KEEP        512       /* bytes of a rejected row kept in the report */
+/* Order lines kept for the summaries (32 bytes each); a larger import's figures read
+ * its lines back from the shop. */
+#define KNOWN_LINES_MAX (4 << 20)
 
 static const SdImportFormatInfo *const formats[SD_N_IMPORT_FORMATS] = {
   [SD_IMPORT_ONLINE_RETAIL] = &sd_import_online_retail,
@@ -1384,6 +1387,13 @@ sd_import_order_line (SdImportContext  *ctx,
   if (stmt == NULL)
     return FALSE;
   order->total_cents += quantity * unit_price_cents;
+  if (ctx->lines && ctx->lines->len < KNOWN_LINES_MAX)
+    {
+      SdSummaryLine line = { order->id, MAX (product_id, 0), quantity, unit_price_cents };
+      g_array_append_val (ctx->lines, line);
+    }
+  else
+    g_clear_pointer (&ctx->lines, g_array_unref);
   sqlite3_bind_int64 (stmt, 1, order->id);
   sqlite3_bind_int64 (stmt, 2, ++order->n_lines);
   bind_int_or_null (stmt, 3, product_id, 1);
@@ -2008,6 +2018,7 @@ context_clear (SdImportContext *ctx)
   g_clear_pointer (&ctx->customers, g_hash_table_unref);
   g_clear_pointer (&ctx->products, g_hash_table_unref);
   g_clear_pointer (&ctx->orders, g_hash_table_unref);
+  g_clear_pointer (&ctx->lines, g_array_unref);
   g_clear_pointer (&ctx->purchases, g_free);
   g_clear_pointer (&ctx->purchase_slots, g_free);
   g_clear_pointer (&ctx->purchase_texts, g_string_chunk_free);
@@ -2098,6 +2109,55 @@ build_deferred_indexes (SdImportContext  *ctx,
     return FALSE;
   g_clear_pointer (&ctx->deferred_indexes, g_ptr_array_unref);
   return TRUE;
+}
+
+static int
+compare_ids (const void *a,
+             const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  const SdSummaryLine *x = a, *y = b;
+
+  return x->order_id < y->order_id ? -1 : x->order_id > y->order_id;
+}
+
+/* The summaries' figures of the days this import touched, summed from the lines it wrote
+ * where those are all a day has: its orders' lines in the shop are exactly the ones it
+ * wrote (finish_orders has trimmed those of older orders). */
+static gboolean
+refresh_summaries (SdImportContext  *ctx,
+                   GError          **error)
+{
+  g_autofree gint64 *orders = NULL;
+  SdSummaryLines known = { 0 };
+  GHashTableIter iter;
+  gpointer value;
+  gsize n = 0;
+
+  if (ctx->lines == NULL)
+    return sd_summary_refresh (ctx->store, error);
+  orders = g_new (gint64, g_hash_table_size (ctx->orders) + 1);
+  g_hash_table_iter_init (&iter, ctx->orders);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    orders[n++] = ((SdImportOrder *) value)->id;
+  qsort (orders, n, sizeof (gint64), compare_ids);
+  /* Usually in order already: a file's lines come by order. */
+  for (guint i = 1; i < ctx->lines->len; i++)
+    if (g_array_index (ctx->lines, SdSummaryLine, i).order_id < g_array_index (ctx->lines, SdSummaryLine, i - 1).order_id)
+      {
+        g_array_sort (ctx->lines, compare_lines);
+        break;
+      }
+  known = (SdSummaryLines) { orders, n, (const SdSummaryLine *) (gpointer) ctx->lines->data, ctx->lines->len };
+  return sd_summary_refresh_with_lines (ctx->store, &known, error);
 }
 
 /* After a resync the lines behind the first are read again as rows of their own, so
@@ -2243,6 +2303,7 @@ sd_import_file (SdStore               *store,
   ctx.customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ctx.lines = g_array_new (FALSE, FALSE, sizeof (SdSummaryLine));
 
   if (!(ctx.reader = sd_csv_reader_new_for_path (path, &local)) ||
       !(ctx.info = detect (ctx.reader, options->format, &separator, &local)))
@@ -2364,7 +2425,7 @@ sd_import_file (SdStore               *store,
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_FINISH, &cpu_mark);
   /* What sd_store_commit() would do first, here to be timed apart. */
-  if (!sd_summary_refresh (store, &local))
+  if (!refresh_summaries (&ctx, &local))
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_SUMMARIES, &cpu_mark);
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;

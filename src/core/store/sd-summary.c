@@ -87,10 +87,17 @@ static const char *const batch_clear_steps[] = {
  * left to itself, the planner walks every order. */
 #define BATCH_ORDERS \
   " FROM temp.summary_batch b CROSS JOIN orders o ON o.placed_at >= b.day AND o.placed_at < b.day + 86400"
+/* Whether a line of the order counts, for a line of each sign of quantity (positive, zero,
+ * negative), for lines summed from memory (sd_summary_refresh_with_lines): sd-figures.h
+ * decides a line by its order and the sign of its quantity. */
 static const char batch_orders_sql[] =
   "SELECT o.id, b.day, upper(coalesce(nullif(trim(o.currency), ''), '')), o.customer_id, o.placed_at,"
-  "       " SD_SQL_ORDER_IS_SALE ("o")
-  BATCH_ORDERS;
+  "       " SD_SQL_ORDER_IS_SALE ("o") ","
+  "       " SD_SQL_LINE_COUNTS ("o", "pos") ", " SD_SQL_LINE_COUNTS ("o", "zero") ","
+  "       " SD_SQL_LINE_COUNTS ("o", "neg")
+  BATCH_ORDERS
+  " CROSS JOIN (SELECT 1 AS quantity) pos CROSS JOIN (SELECT 0 AS quantity) zero"
+  " CROSS JOIN (SELECT -1 AS quantity) neg";
 static const char batch_lines_sql[] =
   "SELECT o.id, " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ","
   "       l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ","
@@ -130,6 +137,7 @@ typedef struct {
   gint64      placed_at;
   gint64      revenue_cents, units;
   gboolean    sale, any_merchandise, has_lines;
+  gboolean    counts[3];    /* orders: whether a line counts, by its quantity's sign */
 } FoldRow;
 
 static guint
@@ -163,12 +171,127 @@ fold_row_compare (gconstpointer a,
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* One line of @order into its sums and its product's of the day. */
+static void
+fold_line (FoldRow    *order,
+           GHashTable *products,
+           gboolean    counts,
+           gboolean    merchandise_units,
+           gboolean    has_product,
+           gint64      product_id,
+           gint64      quantity,
+           gint64      revenue)
+{
+  FoldRow key, *product;
+
+  order->has_lines = TRUE;
+  order->any_merchandise |= merchandise_units;
+  if (!counts)
+    return;
+  order->revenue_cents += revenue;
+  order->units += quantity;
+  if (!has_product)
+    return;
+  key = (FoldRow) { .day = order->day, .currency = order->currency, .id = product_id };
+  if (!(product = g_hash_table_lookup (products, &key)))
+    {
+      product = g_memdup2 (&key, sizeof key);
+      g_hash_table_add (products, product);
+    }
+  product->revenue_cents += revenue;
+  product->units += quantity;
+}
+
+static int
+compare_ids (const void *a,
+             const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The products that are not merchandise (sd-figures.h), for lines summed from memory. */
+static GHashTable *
+load_non_merchandise (SdStore  *store,
+                      GError  **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store, "SELECT id FROM products p WHERE NOT " SD_SQL_PRODUCT_IS_MERCHANDISE ("p"), error);
+  g_autoptr(GHashTable) ids = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sd_store_fail (store, _("Could not update the shop's summaries"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* The lines of the batch's @orders from @known, when it holds every one of them; FALSE
+ * when the batch has another order, whose lines only the shop knows. */
+static gboolean
+fold_known_lines (GHashTable           *orders,
+                  GHashTable           *products,
+                  const SdSummaryLines *known,
+                  GHashTable           *non_merchandise)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, orders);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!bsearch (&((FoldRow *) value)->id, known->orders, known->n_orders, sizeof (gint64), compare_ids))
+      return FALSE;
+
+  g_hash_table_iter_init (&iter, orders);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      FoldRow *order = value;
+      gsize lo = 0, hi = known->n_lines;
+
+      /* The order's first line */
+      while (lo < hi)
+        {
+          gsize mid = lo + (hi - lo) / 2;
+          if (known->lines[mid].order_id < order->id)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      for (gsize i = lo; i < known->n_lines && known->lines[i].order_id == order->id; i++)
+        {
+          const SdSummaryLine *l = &known->lines[i];
+          gboolean merchandise = !g_hash_table_contains (non_merchandise, &l->product_id);
+
+          /* The revenue of a line as SD_SQL_LINE_REVENUE has it. */
+          fold_line (order, products,
+                     order->counts[l->quantity > 0 ? 0 : l->quantity == 0 ? 1 : 2] && merchandise,
+                     l->quantity > 0 && merchandise, l->product_id != 0, l->product_id,
+                     l->quantity, l->quantity * l->unit_price_cents);
+        }
+    }
+  return TRUE;
+}
+
 /* The sums per order and per product of the batch's days, in C rather than by two GROUP
  * BYs over the same join: SQLite would sort every line twice, which cost three quarters
- * of a first build. */
+ * of a first build. The lines come from @known when it has them all (a first import's
+ * days), else from the shop. */
 static gboolean
-fold_batch_lines (SdStore  *store,
-                  GError  **error)
+fold_batch_lines (SdStore               *store,
+                  const SdSummaryLines  *known,
+                  GHashTable           **non_merchandise,
+                  GError               **error)
 {
   g_autoptr(SdStmt) lines = NULL;
   g_autoptr(GStringChunk) strings = g_string_chunk_new (64);
@@ -193,47 +316,38 @@ fold_batch_lines (SdStore  *store,
       order->customer_id = sqlite3_column_int64 (lines, 3);
       order->placed_at = sqlite3_column_int64 (lines, 4);
       order->sale = sqlite3_column_int (lines, 5);
+      for (int i = 0; i < 3; i++)
+        order->counts[i] = sqlite3_column_int (lines, 6 + i);
       g_hash_table_insert (orders, &order->id, order);
     }
   if (rc != SQLITE_DONE)
     return sd_store_fail (store, _("Could not update the shop's summaries"), error);
   sd_stmt_release (g_steal_pointer (&lines));
 
-  if (!(lines = sd_store_prepare (store, batch_lines_sql, error)))
+  if (known && *non_merchandise == NULL && !(*non_merchandise = load_non_merchandise (store, error)))
     return FALSE;
-  order = NULL;
-  while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
+  if (known == NULL || !fold_known_lines (orders, products, known, *non_merchandise))
     {
-      gint64 order_id = sqlite3_column_int64 (lines, L_ORDER);
-      gint64 quantity, revenue;
-      FoldRow key, *product;
-
-      /* An order's lines come together: one lookup per order, not per line. */
-      if ((order == NULL || order->id != order_id) &&
-          !(order = g_hash_table_lookup (orders, &order_id)))
-        continue;   /* not possible inside the transaction; ignored rather than trusted */
-      order->has_lines = TRUE;
-      order->any_merchandise |= sqlite3_column_int (lines, L_MERCH_UNITS) != 0;
-      if (!sqlite3_column_int (lines, L_COUNTS))
-        continue;
-      quantity = sqlite3_column_int64 (lines, L_QUANTITY);
-      revenue = sqlite3_column_int64 (lines, L_REVENUE);
-      order->revenue_cents += revenue;
-      order->units += quantity;
-      if (!sqlite3_column_int (lines, L_HAS_PRODUCT))
-        continue;
-      key = (FoldRow) { .day = order->day, .currency = order->currency, .id = sqlite3_column_int64 (lines, L_PRODUCT) };
-      if (!(product = g_hash_table_lookup (products, &key)))
+      if (!(lines = sd_store_prepare (store, batch_lines_sql, error)))
+        return FALSE;
+      order = NULL;
+      while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
         {
-          product = g_memdup2 (&key, sizeof key);
-          g_hash_table_add (products, product);
+          gint64 order_id = sqlite3_column_int64 (lines, L_ORDER);
+
+          /* An order's lines come together: one lookup per order, not per line. */
+          if ((order == NULL || order->id != order_id) &&
+              !(order = g_hash_table_lookup (orders, &order_id)))
+            continue;   /* not possible inside the transaction; ignored rather than trusted */
+          fold_line (order, products, sqlite3_column_int (lines, L_COUNTS),
+                     sqlite3_column_int (lines, L_MERCH_UNITS), sqlite3_column_int (lines, L_HAS_PRODUCT),
+                     sqlite3_column_int64 (lines, L_PRODUCT), sqlite3_column_int64 (lines, L_QUANTITY),
+                     sqlite3_column_int64 (lines, L_REVENUE));
         }
-      product->revenue_cents += revenue;
-      product->units += quantity;
+      if (rc != SQLITE_DONE)
+        return sd_store_fail (store, _("Could not update the shop's summaries"), error);
+      sd_stmt_release (g_steal_pointer (&lines));
     }
-  if (rc != SQLITE_DONE)
-    return sd_store_fail (store, _("Could not update the shop's summaries"), error);
-  sd_stmt_release (g_steal_pointer (&lines));
 
   if (!(insert = sd_store_prepare (store, "INSERT INTO temp.summary_orders VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error)))
     return FALSE;
@@ -289,11 +403,13 @@ fold_batch_lines (SdStore  *store,
 
 static gboolean
 refresh (SdStore              *store,
+         const SdSummaryLines *known,
          SdStoreProgressFunc   progress,
          gpointer              user_data,
          GCancellable         *cancellable,
          GError              **error)
 {
+  g_autoptr(GHashTable) non_merchandise = NULL;
   gint64 n_days = 0, done = 0, n_batch;
 
   if (!sd_store_exec (store,
@@ -330,7 +446,7 @@ refresh (SdStore              *store,
       for (guint i = 0; i < G_N_ELEMENTS (batch_clear_steps); i++)
         if (!exec_step (store, batch_clear_steps[i], error))
           return FALSE;
-      if (!fold_batch_lines (store, error))
+      if (!fold_batch_lines (store, known, &non_merchandise, error))
         return FALSE;
       for (guint i = 0; i < G_N_ELEMENTS (batch_fold_steps); i++)
         if (!exec_step (store, batch_fold_steps[i], error))
@@ -358,7 +474,19 @@ sd_summary_refresh (SdStore  *store,
 
   if (state != SD_SUMMARY_PENDING)
     return TRUE;
-  return refresh (store, NULL, NULL, NULL, error);
+  return refresh (store, NULL, NULL, NULL, NULL, error);
+}
+
+gboolean
+sd_summary_refresh_with_lines (SdStore              *store,
+                               const SdSummaryLines *known,
+                               GError              **error)
+{
+  SdSummaryState state = sd_summary_state (store);
+
+  if (state != SD_SUMMARY_PENDING)
+    return TRUE;
+  return refresh (store, known, NULL, NULL, NULL, error);
 }
 
 gboolean
@@ -392,7 +520,7 @@ sd_summary_build (SdStore              *store,
 
   if (state == SD_SUMMARY_ABSENT || state == SD_SUMMARY_READY)
     return TRUE;
-  return refresh (store, progress, user_data, cancellable, error) &&
+  return refresh (store, NULL, progress, user_data, cancellable, error) &&
          exec_step (store, "UPDATE summary_state SET built = 1", error);
 }
 

@@ -58,6 +58,29 @@ gboolean       sd_summary_usable  (SdStore       *store);
 gboolean       sd_summary_refresh (SdStore       *store,
                                    GError       **error);
 
+/* Lines the caller has just written and still holds (an import), so the figures of the
+ * days they fill are summed from memory instead of reading every line back. @orders are
+ * the orders whose lines in the shop are exactly these (none for an order without lines),
+ * ascending; @lines are sorted by order. A batch of days with any other order reads its
+ * lines from the shop as sd_summary_refresh() does. */
+typedef struct {
+  gint64 order_id;
+  gint64 product_id;         /* 0: none */
+  gint64 quantity;
+  gint64 unit_price_cents;
+} SdSummaryLine;
+
+typedef struct {
+  const gint64        *orders;
+  gsize                n_orders;
+  const SdSummaryLine *lines;
+  gsize                n_lines;
+} SdSummaryLines;
+
+gboolean       sd_summary_refresh_with_lines (SdStore              *store,
+                                              const SdSummaryLines *known,
+                                              GError              **error);
+
 /* Builds the summaries, or folds in the changes pending, in a transaction of its own:
  * what a job or the CLI calls before reading them. A read-only shop is left as it is
  * (TRUE: its figures come from the base tables). */
