@@ -115,12 +115,6 @@ static const char *const batch_fold_steps[] = {
   "INSERT INTO summary_customer_days"
   " SELECT DISTINCT day, currency, customer_id FROM temp.summary_orders"
   " WHERE counted AND customer_id IS NOT NULL",
-  "INSERT INTO summary_products (currency, product_id, revenue_cents, units)"
-  " SELECT currency, product_id, sum(revenue_cents), sum(units) FROM summary_product_days"
-  " WHERE day IN (SELECT day FROM temp.summary_batch) GROUP BY currency, product_id"
-  " ON CONFLICT DO UPDATE SET revenue_cents = revenue_cents + excluded.revenue_cents,"
-  "                           units = units + excluded.units",
-  "DELETE FROM summary_products WHERE revenue_cents = 0 AND units = 0",
   "INSERT INTO summary_active (currency, customer_id, days)"
   " SELECT currency, customer_id, count(*) FROM summary_customer_days"
   " WHERE day IN (SELECT day FROM temp.summary_batch) GROUP BY currency, customer_id"
@@ -291,10 +285,11 @@ static gboolean
 fold_batch_lines (SdStore               *store,
                   const SdSummaryLines  *known,
                   GHashTable           **non_merchandise,
+                  GStringChunk          *strings,
+                  GHashTable            *totals,
                   GError               **error)
 {
   g_autoptr(SdStmt) lines = NULL;
-  g_autoptr(GStringChunk) strings = g_string_chunk_new (64);
   /* order id → FoldRow */
   g_autoptr(GHashTable) orders = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   g_autoptr(GHashTable) products = g_hash_table_new_full (fold_row_hash, fold_row_equal, g_free, NULL);
@@ -388,7 +383,15 @@ fold_batch_lines (SdStore               *store,
   for (guint i = 0; i < rows->len; i++)
     {
       FoldRow *p = rows->pdata[i];
+      FoldRow key = { .currency = p->currency, .id = p->id }, *total;
 
+      if (!(total = g_hash_table_lookup (totals, &key)))
+        {
+          total = g_memdup2 (&key, sizeof key);
+          g_hash_table_add (totals, total);
+        }
+      total->revenue_cents += p->revenue_cents;
+      total->units += p->units;
       sqlite3_bind_int64 (insert, 1, p->day);
       sqlite3_bind_text (insert, 2, p->currency, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (insert, 3, p->id);
@@ -401,6 +404,47 @@ fold_batch_lines (SdStore               *store,
   return TRUE;
 }
 
+/* The products' figures over all days: what the days folded here added, once for all the
+ * batches (each batch's clear step has taken out what its days had before). */
+static gboolean
+add_product_totals (SdStore     *store,
+                    GHashTable  *totals,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_sized_new (g_hash_table_size (totals));
+  g_autoptr(SdStmt) upsert = NULL;
+  GHashTableIter iter;
+  gpointer row;
+
+  if (g_hash_table_size (totals) == 0)
+    return TRUE;
+  g_hash_table_iter_init (&iter, totals);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    g_ptr_array_add (rows, row);
+  /* In the table's key order, as the days' rows */
+  g_ptr_array_sort (rows, fold_row_compare);
+  if (!(upsert = sd_store_prepare (store,
+                                   "INSERT INTO summary_products (currency, product_id, revenue_cents, units)"
+                                   " VALUES (?1, ?2, ?3, ?4)"
+                                   " ON CONFLICT DO UPDATE SET revenue_cents = revenue_cents + excluded.revenue_cents,"
+                                   "                           units = units + excluded.units", error)))
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FoldRow *p = rows->pdata[i];
+
+      sqlite3_bind_text (upsert, 1, p->currency, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (upsert, 2, p->id);
+      sqlite3_bind_int64 (upsert, 3, p->revenue_cents);
+      sqlite3_bind_int64 (upsert, 4, p->units);
+      if (sqlite3_step (upsert) != SQLITE_DONE)
+        return sd_store_fail (store, _("Could not update the shop's summaries"), error);
+      sqlite3_reset (upsert);
+    }
+  sd_stmt_release (g_steal_pointer (&upsert));
+  return exec_step (store, "DELETE FROM summary_products WHERE revenue_cents = 0 AND units = 0", error);
+}
+
 static gboolean
 refresh (SdStore              *store,
          const SdSummaryLines *known,
@@ -410,6 +454,9 @@ refresh (SdStore              *store,
          GError              **error)
 {
   g_autoptr(GHashTable) non_merchandise = NULL;
+  g_autoptr(GStringChunk) strings = g_string_chunk_new (64);
+  /* (currency, product) → the sums of its rows of summary_product_days made here */
+  g_autoptr(GHashTable) totals = g_hash_table_new_full (fold_row_hash, fold_row_equal, g_free, NULL);
   gint64 n_days = 0, done = 0, n_batch;
 
   if (!sd_store_exec (store,
@@ -446,7 +493,7 @@ refresh (SdStore              *store,
       for (guint i = 0; i < G_N_ELEMENTS (batch_clear_steps); i++)
         if (!exec_step (store, batch_clear_steps[i], error))
           return FALSE;
-      if (!fold_batch_lines (store, known, &non_merchandise, error))
+      if (!fold_batch_lines (store, known, &non_merchandise, strings, totals, error))
         return FALSE;
       for (guint i = 0; i < G_N_ELEMENTS (batch_fold_steps); i++)
         if (!exec_step (store, batch_fold_steps[i], error))
@@ -463,7 +510,7 @@ refresh (SdStore              *store,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
-  return TRUE;
+  return add_product_totals (store, totals, error);
 }
 
 gboolean
