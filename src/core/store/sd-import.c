@@ -1332,6 +1332,29 @@ sd_import_order (SdImportContext  *ctx,
   if (order)
     return order;
 
+  /* Into a shop without orders, each external id is new (the next sight finds it above):
+   * a plain insert has no conflict to prepare for, nor a RETURNING to buffer. */
+  if (ctx->last_order_before == 0)
+    {
+      stmt = hot_prepare (ctx, 0,
+                          "INSERT INTO orders (external_id, customer_id, placed_at, status, currency, country)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
+      bind_int_or_null (stmt, 2, customer_id, 1);
+      sqlite3_bind_int64 (stmt, 3, placed_at);
+      sqlite3_bind_text (stmt, 4, status && *status ? status : "paid", -1, SQLITE_STATIC);
+      bind_text_or_null (stmt, 5, currency);
+      bind_text_or_null (stmt, 6, country);
+      if (!step_done (ctx, stmt, _("Could not save an order"), error))
+        return NULL;
+      order = g_new0 (SdImportOrder, 1);
+      order->id = sqlite3_last_insert_rowid (sd_store_get_db (ctx->store));
+      g_hash_table_insert (ctx->orders, g_strdup (external_id), order);
+      return order;
+    }
+
   stmt = hot_prepare (ctx, 3,
                            "INSERT INTO orders (external_id, customer_id, placed_at, status, currency, country)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"

@@ -571,9 +571,15 @@ sd_summary_build (SdStore              *store,
          exec_step (store, "UPDATE summary_state SET built = 1", error);
 }
 
-/* What the two triggers would have done for every row appended since begin, in one
- * statement each: ?1 and ?2 are the rowids order_lines and events had at begin. */
+/* What the three triggers would have done for every row appended since begin, in one
+ * statement each: ?1, ?2 and ?3 are the rowids order_lines, events and orders had at begin. */
 static const char *const bulk_steps[] = {
+  "UPDATE summary_counts SET n = n + (SELECT count(*) FROM orders WHERE id > ?3) WHERE what = 2",
+  "INSERT INTO summary_order_currencies"
+  " SELECT currency, count(*) FROM orders WHERE id > ?3 AND currency IS NOT NULL GROUP BY currency"
+  " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+  "INSERT OR IGNORE INTO summary_dirty_orders"
+  " SELECT id FROM orders WHERE id > ?3 AND id <= (SELECT orders_upto FROM summary_state)",
   "UPDATE summary_counts SET n = n + (SELECT count(*) FROM order_lines WHERE id > ?1) WHERE what = 3",
   "WITH k AS (SELECT kind, count(*) AS n FROM events WHERE id > ?2 GROUP BY kind)"
   " UPDATE summary_counts SET n = summary_counts.n + k.n FROM k WHERE what = 10 + k.kind",
@@ -593,15 +599,18 @@ sd_summary_bulk_begin (SdStore        *store,
   g_return_val_if_fail (sd_store_in_transaction (store), FALSE);
   if (!sd_store_count (store,
                        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-                       " AND name IN ('summary_lines_insert', 'summary_events_insert')",
+                       " AND name IN ('summary_lines_insert', 'summary_events_insert', 'summary_orders_insert')",
                        &triggers, error))
     return FALSE;
   /* A shop without them has no counts to keep. */
-  if (triggers != 2)
+  if (triggers != 3)
     return TRUE;
   if (!sd_store_count (store, "SELECT coalesce(max(id), 0) FROM order_lines", &bulk->lines_before, error) ||
       !sd_store_count (store, "SELECT coalesce(max(id), 0) FROM events", &bulk->events_before, error) ||
-      !sd_store_exec (store, "DROP TRIGGER summary_lines_insert; DROP TRIGGER summary_events_insert", error))
+      !sd_store_count (store, "SELECT coalesce(max(id), 0) FROM orders", &bulk->orders_before, error) ||
+      !sd_store_exec (store,
+                      "DROP TRIGGER summary_lines_insert; DROP TRIGGER summary_events_insert;"
+                      " DROP TRIGGER summary_orders_insert", error))
     return FALSE;
   bulk->active = TRUE;
   return TRUE;
@@ -622,10 +631,13 @@ sd_summary_bulk_end (SdStore        *store,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, bulk->lines_before);
       sqlite3_bind_int64 (stmt, 2, bulk->events_before);
+      sqlite3_bind_int64 (stmt, 3, bulk->orders_before);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return sd_store_fail (store, _("Could not update the shop's summaries"), error);
     }
-  if (!sd_store_exec (store, SD_SUMMARY_TRIGGER_LINES_INSERT SD_SUMMARY_TRIGGER_EVENTS_INSERT, error))
+  if (!sd_store_exec (store,
+                      SD_SUMMARY_TRIGGER_LINES_INSERT SD_SUMMARY_TRIGGER_EVENTS_INSERT SD_SUMMARY_TRIGGER_ORDERS_INSERT,
+                      error))
     return FALSE;
   bulk->active = FALSE;
   return TRUE;
