@@ -176,6 +176,43 @@ test_import_sums (EmptyShop     *f,
   g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM products WHERE kind IN ('shipping', 'fee')"), ==, 2);
 }
 
+/* A product sold on one day and returned weeks later nets to nothing: no row in
+ * summary_products. Imported again, the two days are folded in different batches, and
+ * the product's total is still nothing, and what its days' rows add up to. */
+static void
+test_product_totals (EmptyShop     *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "return.csv", NULL);
+  const char *disagree =
+    "SELECT count(*) FROM (SELECT currency, product_id, sum(revenue_cents) AS r, sum(units) AS u"
+    "                      FROM summary_product_days GROUP BY currency, product_id"
+    "                      HAVING sum(revenue_cents) <> 0 OR sum(units) <> 0) d"
+    " FULL JOIN summary_products p USING (currency, product_id)"
+    " WHERE d.r IS NOT p.revenue_cents OR d.u IS NOT p.units";
+
+  GString *text = g_string_new ("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+                                 "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,1,12/1/2010 8:26,2.55,17850,United Kingdom\n");
+
+  /* Twenty days between them, more than a batch of days */
+  for (int day = 2; day < 22; day++)
+    g_string_append_printf (text, "5364%02d,22633,HAND WARMER,2,12/%d/2010 8:28,1.85,17850,United Kingdom\n", day, day);
+  g_string_append (text, "C540000,85123A,WHITE HANGING HEART T-LIGHT HOLDER,-1,1/10/2011 10:00,2.55,17850,United Kingdom\n");
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  g_string_free (text, TRUE);
+  for (int i = 0; i < 2; i++)
+    {
+      SdImportOptions options = { SD_IMPORT_AUTO, FALSE };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdImportReport) report = sd_import_file (f->store, path, &options, NULL, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM summary_products"), ==, 1);
+      g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM summary_product_days"), ==, 22);
+      g_assert_cmpint (empty_shop_int (f, disagree), ==, 0);
+    }
+}
+
 /* The shop's tables, indexes and triggers as text: an import drops some for a while. */
 static char *
 schema_dump (EmptyShop *f)
@@ -464,6 +501,8 @@ main (int   argc,
   g_test_add ("/summary/cancelled-import", EmptyShop, NULL, empty_shop_set_up, test_cancelled_import,
               empty_shop_tear_down);
   g_test_add ("/summary/import-sums", EmptyShop, NULL, empty_shop_set_up, test_import_sums, empty_shop_tear_down);
+  g_test_add ("/summary/product-totals", EmptyShop, NULL, empty_shop_set_up, test_product_totals,
+              empty_shop_tear_down);
   g_test_add ("/summary/edits", EmptyShop, NULL, empty_shop_set_up, test_edits, empty_shop_tear_down);
   g_test_add ("/summary/demo", EmptyShop, NULL, empty_shop_set_up, test_demo, empty_shop_tear_down);
   g_test_add ("/summary/migration", EmptyShop, NULL, empty_shop_set_up, test_migration, empty_shop_tear_down);
