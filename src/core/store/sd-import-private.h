@@ -65,6 +65,13 @@ typedef struct {
   gint64 charged_cents, discount_cents, shipping_cents, tax_cents;
 } SdImportOrder;
 
+/* Rows of one table written by one statement (sd-import.c's values_sql). */
+#define SD_IMPORT_ROWS_PER_INSERT 64
+
+typedef struct {
+  gint64 order_id, line_no, product_id, quantity, unit_price_cents;
+} SdImportPendingLine;
+
 struct _SdImportContext
 {
   SdStore                  *store;
@@ -104,8 +111,11 @@ struct _SdImportContext
 
   /* CREATE INDEX statements of indexes dropped for the import (see defer_indexes). */
   GPtrArray                *deferred_indexes;
+  /* Lines of orders this import made, waiting to be written a batch at a time. */
+  SdImportPendingLine       pending_lines[SD_IMPORT_ROWS_PER_INSERT];
+  guint                     n_pending_lines;
   /* The statements run on every row, kept at hand (see hot_prepare). */
-  SdStmt                   *hot[5];
+  SdStmt                   *hot[7];
 };
 
 /* The column named by any of @names (NULL-terminated, lower case), or -1. */
