@@ -65,7 +65,7 @@ typedef struct {
   gint64 charged_cents, discount_cents, shipping_cents, tax_cents;
 } SdImportOrder;
 
-/* Rows of one table written by one statement (sd-import.c's values_sql). */
+/* Rows of one table written by one statement (sd_store_values_sql). */
 #define SD_IMPORT_ROWS_PER_INSERT 64
 
 typedef struct {

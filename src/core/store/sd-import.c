@@ -1385,29 +1385,6 @@ sd_import_order (SdImportContext  *ctx,
   return order;
 }
 
-/* "INSERT … VALUES (?, …), (?, …) …" with @n_rows rows of @n_columns, then @tail: one
- * statement for many rows costs one statement's start, cursors and end instead of one
- * each (a third of a plain insert of a line). */
-static char *
-values_sql (const char *head,
-            guint       n_columns,
-            guint       n_rows,
-            const char *tail)
-{
-  GString *sql = g_string_new (head);
-
-  g_string_append (sql, " VALUES ");
-  for (guint r = 0; r < n_rows; r++)
-    {
-      g_string_append (sql, r ? ", (?" : "(?");
-      for (guint c = 1; c < n_columns; c++)
-        g_string_append (sql, ", ?");
-      g_string_append_c (sql, ')');
-    }
-  g_string_append (sql, tail);
-  return g_string_free (sql, FALSE);
-}
-
 #define LINES_HEAD "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)"
 
 /* Writes the lines of new orders waiting in ctx->pending_lines. */
@@ -1421,13 +1398,13 @@ flush_lines (SdImportContext  *ctx,
   while (done < n)
     {
       gboolean full = n - done >= SD_IMPORT_ROWS_PER_INSERT;
-      g_autofree char *sql = full ? NULL : values_sql (LINES_HEAD, 5, 1, "");
+      g_autofree char *sql = full ? NULL : sd_store_values_sql (LINES_HEAD, 5, 1, "");
       g_autoptr(SdStmt) stmt = NULL;
       guint rows = full ? SD_IMPORT_ROWS_PER_INSERT : 1;
 
       if (full && ctx->hot[5] == NULL)
         {
-          g_autofree char *many = values_sql (LINES_HEAD, 5, SD_IMPORT_ROWS_PER_INSERT, "");
+          g_autofree char *many = sd_store_values_sql (LINES_HEAD, 5, SD_IMPORT_ROWS_PER_INSERT, "");
           ctx->hot[5] = sd_store_prepare (ctx->store, many, error);
         }
       stmt = full ? ctx->hot[5] : sd_store_prepare (ctx->store, sql, error);
@@ -1724,8 +1701,8 @@ write_purchases (SdImportContext  *ctx,
   if (ctx->n_purchases == 0)
     return TRUE;
   qsort (ctx->purchases, ctx->n_purchases, sizeof (Purchase), purchase_compare);
-  many = values_sql (head, 7, SD_IMPORT_ROWS_PER_INSERT, tail);
-  one = values_sql (head, 7, 1, tail);
+  many = sd_store_values_sql (head, 7, SD_IMPORT_ROWS_PER_INSERT, tail);
+  one = sd_store_values_sql (head, 7, 1, tail);
   while (done < ctx->n_purchases)
     {
       gsize rows = ctx->n_purchases - done >= SD_IMPORT_ROWS_PER_INSERT ? SD_IMPORT_ROWS_PER_INSERT : 1;

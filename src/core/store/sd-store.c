@@ -863,6 +863,26 @@ sd_store_prepare (SdStore     *self,
   return stmt;
 }
 
+char *
+sd_store_values_sql (const char *head,
+                     guint       n_columns,
+                     guint       n_rows,
+                     const char *tail)
+{
+  GString *sql = g_string_new (head);
+
+  g_string_append (sql, " VALUES ");
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_string_append (sql, r ? ", (?" : "(?");
+      for (guint c = 1; c < n_columns; c++)
+        g_string_append (sql, ", ?");
+      g_string_append_c (sql, ')');
+    }
+  g_string_append (sql, tail);
+  return g_string_free (sql, FALSE);
+}
+
 gboolean
 sd_store_begin (SdStore  *self,
                 GError  **error)

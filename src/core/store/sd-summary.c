@@ -165,6 +165,74 @@ fold_row_compare (gconstpointer a,
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Rows written per statement */
+#define ROWS_PER_INSERT 64
+
+/* Binds @row's columns from parameter @first + 1 on. */
+typedef void (*BindRow) (SdStmt *stmt, int first, const FoldRow *row);
+
+static void
+bind_order (SdStmt        *stmt,
+            int            first,
+            const FoldRow *o)
+{
+  sqlite3_bind_int64 (stmt, first + 1, o->day);
+  sqlite3_bind_text (stmt, first + 2, o->currency, -1, SQLITE_STATIC);
+  if (o->customer_id)
+    sqlite3_bind_int64 (stmt, first + 3, o->customer_id);
+  else
+    sqlite3_bind_null (stmt, first + 3);
+  sqlite3_bind_int64 (stmt, first + 4, o->placed_at);
+  sqlite3_bind_int64 (stmt, first + 5, o->revenue_cents);
+  sqlite3_bind_int64 (stmt, first + 6, o->units);
+  sqlite3_bind_int (stmt, first + 7, o->sale && o->any_merchandise);
+}
+
+static void
+bind_product_day (SdStmt        *stmt,
+                  int            first,
+                  const FoldRow *p)
+{
+  sqlite3_bind_int64 (stmt, first + 1, p->day);
+  sqlite3_bind_text (stmt, first + 2, p->currency, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, first + 3, p->id);
+  sqlite3_bind_int64 (stmt, first + 4, p->revenue_cents);
+  sqlite3_bind_int64 (stmt, first + 5, p->units);
+}
+
+/* @rows (FoldRow *) into the table of @head ("INSERT INTO t"), of @n_columns each,
+ * ROWS_PER_INSERT to a statement. */
+static gboolean
+insert_rows (SdStore     *store,
+             const char  *head,
+             int          n_columns,
+             GPtrArray   *rows,
+             BindRow      bind,
+             GError     **error)
+{
+  g_autofree char *many_sql = sd_store_values_sql (head, n_columns, ROWS_PER_INSERT, "");
+  g_autofree char *one_sql = sd_store_values_sql (head, n_columns, 1, "");
+  g_autoptr(SdStmt) many = NULL;
+  g_autoptr(SdStmt) one = NULL;
+
+  if (!(many = sd_store_prepare (store, many_sql, error)) ||
+      !(one = sd_store_prepare (store, one_sql, error)))
+    return FALSE;
+  for (guint i = 0; i < rows->len; )
+    {
+      guint n = rows->len - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+      SdStmt *stmt = n > 1 ? many : one;
+
+      for (guint r = 0; r < n; r++)
+        bind (stmt, r * n_columns, rows->pdata[i + r]);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return sd_store_fail (store, _("Could not update the shop's summaries"), error);
+      sqlite3_reset (stmt);
+      i += n;
+    }
+  return TRUE;
+}
+
 /* One line of @order into its sums and its product's of the day. */
 static void
 fold_line (FoldRow    *order,
@@ -294,7 +362,6 @@ fold_batch_lines (SdStore               *store,
   g_autoptr(GHashTable) orders = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   g_autoptr(GHashTable) products = g_hash_table_new_full (fold_row_hash, fold_row_equal, g_free, NULL);
   g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(SdStmt) insert = NULL;
   FoldRow *order = NULL;
   GHashTableIter iter;
   gpointer row;
@@ -344,45 +411,20 @@ fold_batch_lines (SdStore               *store,
       sd_stmt_release (g_steal_pointer (&lines));
     }
 
-  if (!(insert = sd_store_prepare (store, "INSERT INTO temp.summary_orders VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error)))
-    return FALSE;
   rows = g_ptr_array_sized_new (g_hash_table_size (orders));
   g_hash_table_iter_init (&iter, orders);
   while (g_hash_table_iter_next (&iter, NULL, &row))
     if (((FoldRow *) row)->has_lines)
       g_ptr_array_add (rows, row);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      FoldRow *o = rows->pdata[i];
-
-      sqlite3_bind_int64 (insert, 1, o->day);
-      sqlite3_bind_text (insert, 2, o->currency, -1, SQLITE_STATIC);
-      if (o->customer_id)
-        sqlite3_bind_int64 (insert, 3, o->customer_id);
-      else
-        sqlite3_bind_null (insert, 3);
-      sqlite3_bind_int64 (insert, 4, o->placed_at);
-      sqlite3_bind_int64 (insert, 5, o->revenue_cents);
-      sqlite3_bind_int64 (insert, 6, o->units);
-      sqlite3_bind_int (insert, 7, o->sale && o->any_merchandise);
-      if (sqlite3_step (insert) != SQLITE_DONE)
-        return sd_store_fail (store, _("Could not update the shop's summaries"), error);
-      sqlite3_reset (insert);
-    }
-  sd_stmt_release (g_steal_pointer (&insert));
+  if (!insert_rows (store, "INSERT INTO temp.summary_orders", 7, rows, bind_order, error))
+    return FALSE;
   g_clear_pointer (&rows, g_ptr_array_unref);
 
-  /* In the table's key order: appended rather than inserted all over its pages. */
-  if (!(insert = sd_store_prepare (store, "INSERT INTO summary_product_days VALUES (?1, ?2, ?3, ?4, ?5)", error)))
-    return FALSE;
   rows = g_ptr_array_sized_new (g_hash_table_size (products));
   g_hash_table_iter_init (&iter, products);
   while (g_hash_table_iter_next (&iter, &row, NULL))
-    g_ptr_array_add (rows, row);
-  g_ptr_array_sort (rows, fold_row_compare);
-  for (guint i = 0; i < rows->len; i++)
     {
-      FoldRow *p = rows->pdata[i];
+      FoldRow *p = row;
       FoldRow key = { .currency = p->currency, .id = p->id }, *total;
 
       if (!(total = g_hash_table_lookup (totals, &key)))
@@ -392,16 +434,11 @@ fold_batch_lines (SdStore               *store,
         }
       total->revenue_cents += p->revenue_cents;
       total->units += p->units;
-      sqlite3_bind_int64 (insert, 1, p->day);
-      sqlite3_bind_text (insert, 2, p->currency, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 3, p->id);
-      sqlite3_bind_int64 (insert, 4, p->revenue_cents);
-      sqlite3_bind_int64 (insert, 5, p->units);
-      if (sqlite3_step (insert) != SQLITE_DONE)
-        return sd_store_fail (store, _("Could not update the shop's summaries"), error);
-      sqlite3_reset (insert);
+      g_ptr_array_add (rows, row);
     }
-  return TRUE;
+  /* In the table's key order: appended rather than inserted all over its pages. */
+  g_ptr_array_sort (rows, fold_row_compare);
+  return insert_rows (store, "INSERT INTO summary_product_days", 5, rows, bind_product_day, error);
 }
 
 /* The products' figures over all days: what the days folded here added, once for all the
