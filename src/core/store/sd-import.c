@@ -2210,6 +2210,43 @@ compare_lines (gconstpointer a,
   return x->order_id < y->order_id ? -1 : x->order_id > y->order_id;
 }
 
+/* @lines by order, keeping each order's in the file's order: a counting sort over the
+ * orders' ids, which are about as many as the lines at most (the import made them one
+ * after another), else a merge sort. */
+static void
+sort_lines_by_order (GArray *lines)
+{
+  SdSummaryLine *line = (SdSummaryLine *) (gpointer) lines->data;
+  gsize n = lines->len;
+  gint64 lo = G_MAXINT64, hi = G_MININT64;
+  gboolean sorted = TRUE;
+  g_autofree gsize *starts = NULL;
+  g_autofree SdSummaryLine *out = NULL;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      lo = MIN (lo, line[i].order_id);
+      hi = MAX (hi, line[i].order_id);
+      sorted &= i == 0 || line[i - 1].order_id <= line[i].order_id;
+    }
+  if (sorted)
+    return;
+  if ((guint64) (hi - lo) > 4 * (guint64) n + 1024)
+    {
+      g_array_sort (lines, compare_lines);
+      return;
+    }
+  starts = g_new0 (gsize, hi - lo + 2);
+  for (gsize i = 0; i < n; i++)
+    starts[line[i].order_id - lo + 1]++;
+  for (gint64 k = 1; k <= hi - lo + 1; k++)
+    starts[k] += starts[k - 1];
+  out = g_new (SdSummaryLine, n);
+  for (gsize i = 0; i < n; i++)
+    out[starts[line[i].order_id - lo]++] = line[i];
+  memcpy (line, out, n * sizeof *line);
+}
+
 /* The summaries' figures of the days this import touched, summed from the lines it wrote
  * where those are all a day has: its orders' lines in the shop are exactly the ones it
  * wrote (finish_orders has trimmed those of older orders). */
@@ -2230,13 +2267,7 @@ refresh_summaries (SdImportContext  *ctx,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     orders[n++] = ((SdImportOrder *) value)->id;
   qsort (orders, n, sizeof (gint64), compare_ids);
-  /* Usually in order already: a file's lines come by order. */
-  for (guint i = 1; i < ctx->lines->len; i++)
-    if (g_array_index (ctx->lines, SdSummaryLine, i).order_id < g_array_index (ctx->lines, SdSummaryLine, i - 1).order_id)
-      {
-        g_array_sort (ctx->lines, compare_lines);
-        break;
-      }
+  sort_lines_by_order (ctx->lines);
   known = (SdSummaryLines) { orders, n, (const SdSummaryLine *) (gpointer) ctx->lines->data, ctx->lines->len };
   return sd_summary_refresh_with_lines (ctx->store, &known, error);
 }
