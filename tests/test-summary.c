@@ -87,19 +87,20 @@ summary_dump (EmptyShop *f)
   return g_string_free (dump, FALSE);
 }
 
+/* A fixture of each importer, and Online Retail's again (its upserts). */
+static const char *const files[] = {
+  "online-retail.csv", "customers.csv", "products.csv", "orders.csv", "events.csv",
+  "shopify-products.csv", "shopify-customers.csv", "shopify-orders.csv", "shopify-orders-discounts.csv",
+  "woocommerce-products.csv", "woocommerce-customers.csv", "woocommerce-orders.csv",
+  "movielens/u.data", "online-retail.csv",
+};
+
 /* Each importer into one shop, in turn, and one of them again (its upserts): the figures
  * agree after every one. Two currencies (GBP from Online Retail, EUR from Shopify). */
 static void
 test_importers (EmptyShop     *f,
                 gconstpointer  data)
 {
-  static const char *const files[] = {
-    "online-retail.csv", "customers.csv", "products.csv", "orders.csv", "events.csv",
-    "shopify-products.csv", "shopify-customers.csv", "shopify-orders.csv", "shopify-orders-discounts.csv",
-    "woocommerce-products.csv", "woocommerce-customers.csv", "woocommerce-orders.csv",
-    "movielens/u.data", "online-retail.csv",
-  };
-
   summary_check_agree (f->store);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
@@ -117,11 +118,6 @@ static void
 test_import_sums (EmptyShop     *f,
                   gconstpointer  data)
 {
-  static const char *const files[] = {
-    "online-retail.csv", "customers.csv", "products.csv", "orders.csv", "events.csv",
-    "shopify-products.csv", "shopify-customers.csv", "shopify-orders.csv", "shopify-orders-discounts.csv",
-    "woocommerce-products.csv", "woocommerce-customers.csv", "woocommerce-orders.csv", "online-retail.csv",
-  };
 
   /* Postage, a fee and a zero line beside goods, a return, a cancellation; a pending and a
    * refunded order, a line of a product-less order: the rules of sd-figures.h each apply. */

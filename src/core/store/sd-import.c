@@ -1316,6 +1316,24 @@ sd_import_order_lookup (SdImportContext *ctx,
   return g_hash_table_lookup (ctx->orders, external_id);
 }
 
+/* An order's columns, as both of sd_import_order's inserts take them. */
+static void
+bind_order (SdStmt     *stmt,
+            const char *external_id,
+            gint64      customer_id,
+            gint64      placed_at,
+            const char *status,
+            const char *currency,
+            const char *country)
+{
+  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
+  bind_int_or_null (stmt, 2, customer_id, 1);
+  sqlite3_bind_int64 (stmt, 3, placed_at);
+  sqlite3_bind_text (stmt, 4, status && *status ? status : "paid", -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 5, currency);
+  bind_text_or_null (stmt, 6, country);
+}
+
 SdImportOrder *
 sd_import_order (SdImportContext  *ctx,
                  const char       *external_id,
@@ -1341,12 +1359,7 @@ sd_import_order (SdImportContext  *ctx,
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
       if (stmt == NULL)
         return NULL;
-      sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
-      bind_int_or_null (stmt, 2, customer_id, 1);
-      sqlite3_bind_int64 (stmt, 3, placed_at);
-      sqlite3_bind_text (stmt, 4, status && *status ? status : "paid", -1, SQLITE_STATIC);
-      bind_text_or_null (stmt, 5, currency);
-      bind_text_or_null (stmt, 6, country);
+      bind_order (stmt, external_id, customer_id, placed_at, status, currency, country);
       if (!step_done (ctx, stmt, _("Could not save an order"), error))
         return NULL;
       order = g_new0 (SdImportOrder, 1);
@@ -1367,12 +1380,7 @@ sd_import_order (SdImportContext  *ctx,
                            " RETURNING id", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
-  bind_int_or_null (stmt, 2, customer_id, 1);
-  sqlite3_bind_int64 (stmt, 3, placed_at);
-  sqlite3_bind_text (stmt, 4, status && *status ? status : "paid", -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 5, currency);
-  bind_text_or_null (stmt, 6, country);
+  bind_order (stmt, external_id, customer_id, placed_at, status, currency, country);
 
   order = g_new0 (SdImportOrder, 1);
   order->id = step_id (ctx, stmt, _("Could not save an order"), error);
