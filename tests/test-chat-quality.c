@@ -24,6 +24,11 @@
 #define HELD_OUT_TARGET   0.90
 #define HELD_OUT_FLOOR_EN HELD_OUT_TARGET
 #define HELD_OUT_FLOOR_ZH HELD_OUT_TARGET
+/* The held-out groups wrapped in carriers the chatbot was never trained with: English 0.873
+ * and Chinese 0.829 before it was trained with carriers of its own, 0.897 and 0.881 since
+ * (fold seed 14; README.md). The floors sit between. */
+#define WRAPPED_FLOOR_EN  0.885
+#define WRAPPED_FLOOR_ZH  0.865
 #define BITEXT_TARGET     0.90
 #define BITEXT_FLOOR      0.841
 
@@ -116,6 +121,15 @@ understood (Shipped *s, const char *text)
 
 #define N_FOLDS 5
 
+/* The figures above are of seed 14; SD_CHAT_FOLD_SEED deals the folds otherwise, to see how
+ * much a figure owes to one deal. */
+static guint64
+fold_seed (void)
+{
+  const char *seed = g_getenv ("SD_CHAT_FOLD_SEED");
+  return seed ? g_ascii_strtoull (seed, NULL, 10) : 14;
+}
+
 /* Deals the corpus's paraphrase groups into N_FOLDS folds: every intent's groups in each
  * language are shuffled (seeded) and dealt in turn, so each fold holds about a fifth of
  * every intent's groups, whole; no test sentence then has a paraphrase of itself in the
@@ -168,10 +182,66 @@ deal_groups (GPtrArray *all,
  * unless the truth is out of scope), of the intent model alone (its own threshold) and of
  * the linear classifier alone (best intent); with --verbose, every miss of what ships
  * (what to write the next paraphrases or concepts about). */
+/* Customers wrap what they ask in greetings, pleas and thanks. The chatbot is trained with
+ * the carriers of data/chat-corpus/carriers.tsv (sd-chat-carriers.h); it is scored here
+ * with these, which it never saw (checked by /chat-quality/unseen-carriers), put before or
+ * after the held-out examples of every intent but the social ones. */
+static const char *const probe_before[2][5] = {
+  { "good morning,", "hi there,", "I'd like some assistance:", "could you help me,", "question for you:" },
+  { "早上好，", "哈喽，", "想咨询一下，", "能帮我看看吗，", "客服你好，" },
+};
+static const char *const probe_after[2][5] = {
+  { ", thanks a lot", " please help", ", cheers", " if possible", ", appreciate it" },
+  { "，感谢", "，帮帮忙", "，辛苦了", "，尽快哦", "，拜托了" },
+};
+
+/* @e's text in a carrier it was not trained with, or NULL for a social intent's example. */
+static char *
+probe_text (SdChatExample *e)
+{
+  static const char *const social[] = { "greeting", "thanks", "goodbye", "affirm", "deny", NULL };
+  guint h = g_str_hash (e->text);
+  guint zh = g_str_has_prefix (e->lang, "zh");
+  guint k = (h / 7) % 5;
+
+  if (g_strv_contains (social, e->intent))
+    return NULL;
+  if (h % 2)
+    return g_strconcat (probe_before[zh][k], zh ? "" : " ", e->text, NULL);
+  return g_strconcat (e->text, probe_after[zh][k], NULL);
+}
+
+static gboolean
+check_unseen (const char *const *fields, gpointer data, GError **error)
+{
+  for (guint l = 0; l < 2; l++)
+    for (guint k = 0; k < 5; k++)
+      {
+        g_autofree char *after = g_strstrip (g_strdup (probe_after[l][k]));
+        if (strcmp (fields[2], probe_before[l][k]) == 0 || strcmp (fields[2], after) == 0)
+          g_error ("carriers.tsv has the test's carrier “%s”: the wrapped figures would be of seen carriers",
+                   fields[2]);
+      }
+  (*(guint *) data)++;
+  return TRUE;
+}
+
+static void
+test_unseen_carriers (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  g_assert_true (sd_chat_corpus_read_builtin_tsv ("carriers.tsv", 3, check_unseen, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >, 50);
+}
+
 static guint
 score_language (Shipped    *s,
                 GPtrArray  *held,
                 const char *lang,
+                gboolean    wrapped,
                 double     *accuracy,
                 double     *model_accuracy,
                 double     *linear_accuracy)
@@ -185,13 +255,15 @@ score_language (Shipped    *s,
       if (strcmp (e->lang, lang) != 0)
         continue;
       n++;
-      const char *got = understood (s, e->text);
+      g_autofree char *probe = wrapped ? probe_text (e) : NULL;
+      const char *text = probe ? probe : e->text;
+      const char *got = understood (s, text);
       right += strcmp (got, e->intent) == 0;
       if (g_test_verbose () && strcmp (got, e->intent) != 0)
-        g_test_message ("  miss: %s -> %s: %s", e->intent, got, e->text);
-      sd_intent_model_predict (s->model, e->text, &p);
+        g_test_message ("  miss: %s -> %s: %s", e->intent, got, text);
+      sd_intent_model_predict (s->model, text, &p);
       model_right += strcmp (p.out_of_scope ? OOS_INTENT : p.name, e->intent) == 0;
-      sd_chat_linear_predict (s->linear, e->text, top, 1);
+      sd_chat_linear_predict (s->linear, text, top, 1);
       linear_right += strcmp (top[0].intent, e->intent) == 0;
     }
   g_assert_cmpuint (n, >, 0);
@@ -223,6 +295,7 @@ score_blends (SdIntentModel *model,
               SdChatLinear  *linear,
               GPtrArray     *held,
               const char    *lang,
+              gboolean       wrapped,
               double        *acc)
 {
   g_autofree double *probs = g_new (double, sd_intent_model_get_n_labels (model));
@@ -234,10 +307,11 @@ score_blends (SdIntentModel *model,
       if (strcmp (e->lang, lang) != 0)
         continue;
       n++;
+      g_autofree char *probe = wrapped ? probe_text (e) : NULL;
       for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
         {
           SdIntentGuess top[1];
-          sd_intent_blend_probs (&blends[b].blend, model, linear, e->text, probs);
+          sd_intent_blend_probs (&blends[b].blend, model, linear, probe ? probe : e->text, probs);
           sd_intent_blend_top (model, probs, top, 1);
           acc[b] += strcmp (top[0].intent, e->intent) == 0;
         }
@@ -256,11 +330,13 @@ test_held_out_groups (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) all = sd_chat_corpus_builtin_examples (NULL, &error);
   const char *langs[] = { "en", "zh_CN" };
-  double sum[2] = { 0 }, model_sum[2] = { 0 }, linear_sum[2] = { 0 };
-  double blend_sum[2][G_N_ELEMENTS (blends)] = { { 0 } };
+  const char *how[] = { "as written", "in unseen carriers" };
+  /* [wrapped][language] */
+  double sum[2][2] = { { 0 } }, model_sum[2][2] = { { 0 } }, linear_sum[2][2] = { { 0 } };
+  double blend_sum[2][2][G_N_ELEMENTS (blends)] = { { { 0 } } };
 
   g_assert_no_error (error);
-  g_autofree guint *folds = deal_groups (all, 14);
+  g_autofree guint *folds = deal_groups (all, fold_seed ());
   for (guint f = 0; f < N_FOLDS; f++)
     {
       g_autoptr(GPtrArray) kept = g_ptr_array_new ();
@@ -270,41 +346,47 @@ test_held_out_groups (void)
       g_auto(Shipped) s = { 0 };
       train_shipped (kept, &s);
 
-      for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
-        {
-          double acc, model_acc, linear_acc;
-          guint n = score_language (&s, held_out, langs[l], &acc, &model_acc, &linear_acc);
-          g_assert_cmpuint (n, >=, 300);
-          g_test_message ("held-out paraphrase groups, fold %u, %s: %u examples, the chatbot (averaged, "
-                          "threshold %.3f) %.4f; sd-intent-model alone %.4f, fallback linear alone %.4f",
-                          f + 1, langs[l], n, s.blend.threshold, acc, model_acc, linear_acc);
-          sum[l] += acc;
-          model_sum[l] += model_acc;
-          linear_sum[l] += linear_acc;
-          double bacc[G_N_ELEMENTS (blends)];
-          score_blends (s.model, s.linear, held_out, langs[l], bacc);
-          for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
-            blend_sum[l][b] += bacc[b];
-        }
+      for (guint w = 0; w < 2; w++)
+        for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+          {
+            double acc, model_acc, linear_acc;
+            guint n = score_language (&s, held_out, langs[l], w, &acc, &model_acc, &linear_acc);
+            g_assert_cmpuint (n, >=, 300);
+            g_test_message ("held-out paraphrase groups %s, fold %u, %s: %u examples, the chatbot (averaged, "
+                            "threshold %.3f) %.4f; sd-intent-model alone %.4f, fallback linear alone %.4f",
+                            how[w], f + 1, langs[l], n, s.blend.threshold, acc, model_acc, linear_acc);
+            sum[w][l] += acc;
+            model_sum[w][l] += model_acc;
+            linear_sum[w][l] += linear_acc;
+            double bacc[G_N_ELEMENTS (blends)];
+            score_blends (s.model, s.linear, held_out, langs[l], w, bacc);
+            for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
+              blend_sum[w][l][b] += bacc[b];
+          }
     }
-  for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
-    g_test_message ("held-out, mean of %u folds, best label without threshold, %s: en %.4f, zh_CN %.4f",
-                    N_FOLDS, blends[b].name, blend_sum[0][b] / N_FOLDS, blend_sum[1][b] / N_FOLDS);
-  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
-    g_test_message ("held-out paraphrase groups, %s, mean of %u folds: the chatbot %.4f; sd-intent-model "
-                    "alone %.4f, fallback linear alone %.4f", langs[l], N_FOLDS, sum[l] / N_FOLDS,
-                    model_sum[l] / N_FOLDS, linear_sum[l] / N_FOLDS);
+  for (guint w = 0; w < 2; w++)
+    {
+      for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
+        g_test_message ("held-out %s, mean of %u folds, best label without threshold, %s: en %.4f, zh_CN %.4f",
+                        how[w], N_FOLDS, blends[b].name, blend_sum[w][0][b] / N_FOLDS, blend_sum[w][1][b] / N_FOLDS);
+      for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+        g_test_message ("held-out paraphrase groups %s, %s, mean of %u folds: the chatbot %.4f; sd-intent-model "
+                        "alone %.4f, fallback linear alone %.4f", how[w], langs[l], N_FOLDS, sum[w][l] / N_FOLDS,
+                        model_sum[w][l] / N_FOLDS, linear_sum[w][l] / N_FOLDS);
+    }
   for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
     {
-      if (sum[l] / N_FOLDS < HELD_OUT_TARGET)
+      if (sum[0][l] / N_FOLDS < HELD_OUT_TARGET)
         g_test_message ("%s: below issue 14's target of %.2f", langs[l], HELD_OUT_TARGET);
-      g_assert_cmpfloat (sum[l] / N_FOLDS, >=, l == 0 ? HELD_OUT_FLOOR_EN : HELD_OUT_FLOOR_ZH);
+      g_assert_cmpfloat (sum[0][l] / N_FOLDS, >=, l == 0 ? HELD_OUT_FLOOR_EN : HELD_OUT_FLOOR_ZH);
+      g_assert_cmpfloat (sum[1][l] / N_FOLDS, >=, l == 0 ? WRAPPED_FLOOR_EN : WRAPPED_FLOOR_ZH);
     }
 }
 
 /* How settings were chosen: the training part of the first fold above (its held-out fifth
  * never seen) dealt again into five folds of groups, and the first three of those scored.
- * Only with SD_CHAT_INNER_FOLDS=1 (three trainings); SD_CHAT_PARAMS sets what to try. */
+ * Only with SD_CHAT_INNER_FOLDS=1 (three trainings); SD_CHAT_PARAMS sets what to try, and
+ * SD_CHAT_WRAPPED=1 scores the examples in carriers the training never saw. */
 static void
 test_inner_folds (void)
 {
@@ -316,7 +398,7 @@ test_inner_folds (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) all = sd_chat_corpus_builtin_examples (NULL, &error);
   g_assert_no_error (error);
-  g_autofree guint *folds = deal_groups (all, 14);
+  g_autofree guint *folds = deal_groups (all, fold_seed ());
   g_autoptr(GPtrArray) outer = g_ptr_array_new ();
   for (guint i = 0; i < all->len; i++)
     if (folds[i] != 0)
@@ -340,13 +422,14 @@ test_inner_folds (void)
       for (guint l = 0; l < 2; l++)
         {
           double acc, model_acc, linear_acc;
-          guint n = score_language (&s, held, langs[l], &acc, &model_acc, &linear_acc);
+          gboolean wrapped = g_getenv ("SD_CHAT_WRAPPED") != NULL;
+          guint n = score_language (&s, held, langs[l], wrapped, &acc, &model_acc, &linear_acc);
           g_test_message ("inner fold %u, %s: %u examples, sd-intent-model %.4f, fallback linear classifier %.4f",
                           f + 1, langs[l], n, model_acc, linear_acc);
           linear_sum[l] += linear_acc;
           sum[l] += model_acc;
           double acc_b[G_N_ELEMENTS (blends)];
-          score_blends (s.model, s.linear, held, langs[l], acc_b);
+          score_blends (s.model, s.linear, held, langs[l], wrapped, acc_b);
           for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
             {
               g_test_message ("  %s: %.4f", blends[b].name, acc_b[b]);
@@ -619,6 +702,7 @@ main (int    argc,
   /* so that Chinese misses print as themselves under a UTF-8 locale */
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/chat-quality/unseen-carriers", test_unseen_carriers);
   g_test_add_func ("/chat-quality/inner-folds", test_inner_folds);
   g_test_add_func ("/chat-quality/held-out-groups", test_held_out_groups);
   g_test_add_func ("/chat-quality/bitext", test_bitext);

@@ -537,7 +537,7 @@ make_param_row (SdTrainingPage *self,
       /* A refused value puts the kept one back instead of clamping it into range. */
       gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (spin), GTK_UPDATE_IF_VALID);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-      gtk_editable_set_width_chars (GTK_EDITABLE (spin), 7);
+      gtk_editable_set_width_chars (GTK_EDITABLE (spin), 5);
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, nick, -1);
       g_object_set_data (G_OBJECT (spin), "sd-row", row);
       g_signal_connect_object (spin, "input", G_CALLBACK (spin_input_cb), self, 0);
@@ -593,7 +593,7 @@ make_param_row (SdTrainingPage *self,
       g_autofree char *escaped = escape_markup (subtitle);
       g_object_set_data_full (G_OBJECT (row), "sd-subtitle", g_strdup (subtitle), g_free);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 5);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, nick,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sd-chat-concepts.h"
+#include "sd-chat-carriers.h"
 #include "sd-chat-corpus.h"
 #include "sd-chat-linear.h"
 #include "sd-error.h"
@@ -88,6 +89,12 @@ sd_chat_linear_train (GPtrArray     *examples,
                            _("There are no chat examples to train the intent classifier on"));
       return NULL;
     }
+  /* the examples, then again wrapped in greetings and pleas (sd-chat-carriers.h) */
+  g_autoptr(GPtrArray) wrapped = sd_chat_carriers_wrap_examples (examples, SD_CHAT_CARRIER_PERCENT);
+  g_autoptr(GPtrArray) with_carriers = g_ptr_array_sized_new (examples->len + wrapped->len);
+  g_ptr_array_extend (with_carriers, examples, NULL, NULL);
+  g_ptr_array_extend (with_carriers, wrapped, NULL, NULL);
+  examples = with_carriers;
   g_autoptr(SdChatLinear) self = g_new0 (SdChatLinear, 1);
   self->oos_threshold = -1;
   self->intents = g_ptr_array_new_with_free_func (g_free);
@@ -275,7 +282,7 @@ sd_chat_linear_train_tuned (GPtrArray     *examples,
 
 /* --- the cache ---------------------------------------------------------------------- */
 
-#define SAVE_MAGIC "SDLIN02"   /* 02: concept features */
+#define SAVE_MAGIC "SDLIN03"   /* 02: concept features; 03: trained with carriers */
 #define CACHE_KEEP 4
 
 gboolean
@@ -343,10 +350,12 @@ sd_chat_linear_cache_key (GPtrArray  *examples,
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   char head[96];
   /* what the model is made of: the trainer's version and settings, then every example */
-  g_snprintf (head, sizeof head, "%s %u %u %s ", SAVE_MAGIC, HASH_BITS, epochs, oos_intent);
+  g_snprintf (head, sizeof head, "%s %u %u %s %u ", SAVE_MAGIC, HASH_BITS, epochs, oos_intent,
+              (guint) SD_CHAT_CARRIER_PERCENT);
   g_checksum_update (sum, (const guchar *) head, -1);
   /* an edited lexicon gives other features */
   g_checksum_update (sum, (const guchar *) sd_chat_concepts_get_checksum (sd_chat_concepts_builtin ()), -1);
+  g_checksum_update (sum, (const guchar *) sd_chat_carriers_get_checksum (), -1);
   g_ascii_dtostr (head, sizeof head, target_recall);
   g_checksum_update (sum, (const guchar *) head, -1);
   for (guint i = 0; examples && i < examples->len; i++)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "sd-clock.h"
+#include "sd-chat-carriers.h"
 #include "sd-chat-corpus.h"
 #include "sd-coupon-engine.h"
 #include "sd-coupon-store.h"
@@ -659,6 +660,14 @@ sd_dialogue_intent_data (GPtrArray *examples)
           group = g_hash_table_lookup (group_of, key);
         }
       sd_intent_data_add_grouped (data, e->text, e->intent, group);
+    }
+  /* after the examples, so data's first examples->len entries stay theirs */
+  for (guint i = 0; i < examples->len; i++)
+    {
+      SdChatExample *e = examples->pdata[i];
+      g_autofree char *wrapped = sd_chat_carriers_wrap (e->intent, e->lang, e->text, SD_CHAT_CARRIER_PERCENT);
+      if (wrapped)
+        sd_intent_data_add_grouped (data, wrapped, e->intent, data->groups->pdata[i]);
     }
   return data;
 }
