@@ -511,8 +511,42 @@ test_products (Fixture *f, gconstpointer data)
   g_assert_cmpstr (t3->intent, ==, "recommendation_request");
   g_assert_true (has_row (t3, "recommender: popularity"));
 
+  /* Two products named: the one named at length is meant, not the last word that is in a
+   * title (the stock of "the oak desk lamp", not of the mug) */
+  g_autoptr(SdChatSession) two = sd_chat_session_new (0, "en");
+  g_autoptr(SdTurnTrace) t5 = say (f, two, "is the oak desk lamp with the linen shade in stock, like the mug?");
+  g_assert_cmpstr (t5->intent, ==, "stock_availability");
+  g_assert_true (has_row (t5, "products.id=3"));
+  g_assert_false (has_row (t5, "products.id=1"));
+
   g_autoptr(SdTurnTrace) t4 = say (f, s, "any discount codes?");
   g_assert_cmpstr (t4->intent, ==, "coupons_discounts");
+}
+
+/* A shop whose data has no stock levels (every product at 0, as an order export gives):
+ * nothing is said to be out of stock, a stock question is answered honestly with a person
+ * offered, and the most bought products are still recommended. */
+static void
+test_stock_unknown (Fixture *f, gconstpointer data)
+{
+  exec_ok (f->store, "UPDATE products SET stock = 0");
+  g_autoptr(SdChatSession) s = sd_chat_session_new (0, "en");
+  g_autoptr(SdTurnTrace) t1 = say (f, s, "do you have any ceramic mugs?");
+  g_assert_cmpstr (t1->intent, ==, "product_search");
+  g_assert_nonnull (strstr (t1->reply, "Vintage ceramic mug (£12.50)"));
+  g_assert_null (strstr (t1->reply, "stock"));
+
+  g_autoptr(SdTurnTrace) t2 = say (f, s, "is the desk lamp in stock?");
+  g_assert_cmpstr (t2->intent, ==, "stock_availability");
+  g_assert_null (strstr (t2->reply, "out of stock"));
+  g_assert_nonnull (strstr (t2->reply, "no stock levels"));
+  g_autoptr(SdTurnTrace) t3 = say (f, s, "yes please");
+  g_assert_true (t3->handoff);
+
+  g_autoptr(SdChatSession) other = sd_chat_session_new (0, "en");
+  g_autoptr(SdTurnTrace) t4 = say (f, other, "can you recommend something?");
+  g_assert_cmpstr (t4->intent, ==, "recommendation_request");
+  g_assert_true (has_row (t4, "products.id=1") || has_row (t4, "products.id=2"));
 }
 
 static void
@@ -1061,6 +1095,7 @@ main (int argc, char **argv)
   ADD ("fallback-cache", test_fallback_cache);
   ADD ("chinese", test_chinese);
   ADD ("products", test_products);
+  ADD ("stock-unknown", test_stock_unknown);
   ADD ("hostile", test_hostile);
   ADD ("corpus", test_corpus);
   ADD ("prepare", test_prepare);

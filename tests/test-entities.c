@@ -297,6 +297,26 @@ test_tokenized_words (void)
   expect_none (ex, NULL, "a shirt please", SD_ENTITY_PRODUCT);
 }
 
+/* A typo one letter from a catalogue word is still that word ("candel"), but a word of the
+ * shop's own lexicon is not: "stock" is not a typo of "stick". */
+static void
+test_typos_not_shop_words (void)
+{
+  g_autoptr(SdEntityExtractor) ex = sd_entity_extractor_new ();
+
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "Silver rococo candle stick", NULL, 1);
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "White hanging heart t-light holder", NULL, 2);
+  expect (ex, NULL, "do you sell a silver candel stick", SD_ENTITY_PRODUCT, "silver candel stick", "silver candle stick");
+  expect_none (ex, NULL, "is it in stock", SD_ENTITY_PRODUCT);
+  const char *text = "do you have the white hanging heart t-light holder in stock";
+  expect (ex, NULL, text, SD_ENTITY_PRODUCT, "white hanging heart t-light holder", "white hanging heart t-light holder");
+  g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, text, NULL);
+  guint n_products = 0;
+  for (guint i = 0; i < es->len; i++)
+    n_products += ((SdEntity *) es->pdata[i])->kind == SD_ENTITY_PRODUCT;
+  g_assert_cmpuint (n_products, ==, 1);
+}
+
 /* Chinese category names come from the demo shop's setting, a JSON object read with the
  * JSON reader: escapes are decoded, and a damaged setting adds nothing. */
 static void
@@ -343,6 +363,7 @@ main (int argc, char **argv)
   g_test_add_func ("/entities/patterns", test_patterns);
   g_test_add_func ("/entities/hostile", test_hostile);
   g_test_add_func ("/entities/tokenized-words", test_tokenized_words);
+  g_test_add_func ("/entities/typos-not-shop-words", test_typos_not_shop_words);
   g_test_add_func ("/entities/category-translations", test_category_translations);
   g_test_add_func ("/entities/bitext", test_bitext);
   return g_test_run ();

@@ -379,6 +379,7 @@ struct _SdDialogue
   SdCouponEngine          *coupons;
   gboolean                 coupons_tried;
   GArray                  *popular;    /* Popular, read at the first recommendation */
+  int                      tracks_stock;   /* -1: not read yet; else whether any product has stock */
   SdRecommender           *rec_model;  /* the newest stored recommender, if any */
   SdInteractions          *rec_train;
   gint64                   rec_model_id;
@@ -431,6 +432,7 @@ static void
 sd_dialogue_init (SdDialogue *self)
 {
   self->oos_threshold = 0.35;
+  self->tracks_stock = -1;
 }
 
 /* A stored model's blob, by id. */
@@ -954,6 +956,7 @@ sd_dialogue_reload (SdDialogue *self)
     g_warning ("Chatbot: could not reload the catalogue: %s", error->message);
   g_clear_pointer (&self->fallback, sd_chat_linear_free);
   g_clear_pointer (&self->popular, g_array_unref);
+  self->tracks_stock = -1;
   g_clear_object (&self->rec_model);
   g_clear_pointer (&self->rec_train, sd_interactions_unref);
   self->rec_tried = FALSE;
@@ -1352,9 +1355,25 @@ like_pattern (const char *words)
   return g_string_free (p, FALSE);
 }
 
+/* A shop whose data has no stock levels (UCI Online Retail, most order exports) has every
+ * product at 0: that is "not known", and saying "out of stock" of all of them would turn
+ * customers away. */
+static gboolean
+tracks_stock (SdDialogue *self)
+{
+  if (self->tracks_stock < 0)
+    {
+      g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+          "SELECT EXISTS (SELECT 1 FROM products WHERE stock > 0)", NULL);
+      self->tracks_stock = stmt && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0);
+    }
+  return self->tracks_stock;
+}
+
 static void
 append_product (Turn *t, GString *out, sqlite3_stmt *stmt, gboolean with_stock)
 {
+  with_stock = with_stock && tracks_stock (t->self);
   gint64 id = sqlite3_column_int64 (stmt, 0);
   const char *title = (const char *) sqlite3_column_text (stmt, 1);
   g_autofree char *price = money (t, sqlite3_column_int64 (stmt, 2));
@@ -1515,7 +1534,15 @@ handle_product_detail (Turn *t, const char *intent)
   else if (strcmp (intent, "stock_availability") == 0)
     {
       int stock = sqlite3_column_int (stmt, 3);
-      if (stock > 0 && stock < 5)
+      if (!tracks_stock (t->self))
+        {
+          append_sentence (t->lang, t->suffix,
+                           L (t, "The shop's data has no stock levels, so I can't tell whether it is in stock: "
+                                 "shall I ask a person from our team?",
+                              "店铺数据里没有库存信息，我没法确认是否有货。需要我请人工客服帮您确认吗？"));
+          s->handoff_offered = !s->handed_off;
+        }
+      else if (stock > 0 && stock < 5)
         {
           g_autofree char *left = g_strdup_printf (L (t, "%s — only %d left", "%s——仅剩%d件"),
                                                    line->str, stock);
@@ -1541,7 +1568,7 @@ popular_clear (gpointer p)
   g_free (((Popular *) p)->category);
 }
 
-/* Products in stock by purchases, best first: read once, since it is the same for every
+/* Products in stock (when the shop knows its stock) by purchases, best first: read once, since it is the same for every
  * customer and the query touches every order line. */
 static GArray *
 ensure_popular (SdDialogue *self)
@@ -1553,8 +1580,10 @@ ensure_popular (SdDialogue *self)
   g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
       "SELECT p.id, p.category FROM order_lines l JOIN orders o ON o.id = l.order_id "
       "JOIN products p ON p.id = l.product_id "
-      "WHERE " SD_SQL_ORDER_IS_SALE ("o") " AND p.stock > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") " "
+      "WHERE " SD_SQL_ORDER_IS_SALE ("o") " AND (p.stock > 0 OR NOT ?1) AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") " "
       "GROUP BY p.id ORDER BY COUNT(*) DESC, p.id LIMIT 500", NULL);
+  if (stmt)
+    sqlite3_bind_int (stmt, 1, tracks_stock (self));
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     {
       Popular p = { sqlite3_column_int64 (stmt, 0), g_strdup ((const char *) sqlite3_column_text (stmt, 1)) };
@@ -2076,9 +2105,20 @@ merge_entities (SdChatSession *s, GPtrArray *entities)
   static const char *const slot_of[SD_N_ENTITY_KINDS] = {
     "order_id", "email", "phone", "amount", "date", "quantity", "product", "category"
   };
+  /* Of several products named, the one named at greatest length: "the white hanging heart
+   * t-light holder" rather than a word that happens to be in another title. */
+  const SdEntity *product = NULL;
   for (guint i = 0; i < entities->len; i++)
     {
       const SdEntity *e = entities->pdata[i];
+      if (e->kind == SD_ENTITY_PRODUCT && (product == NULL || e->end - e->start > product->end - product->start))
+        product = e;
+    }
+  for (guint i = 0; i < entities->len; i++)
+    {
+      const SdEntity *e = entities->pdata[i];
+      if (e->kind == SD_ENTITY_PRODUCT && e != product)
+        continue;
       g_hash_table_insert (s->slots, g_strdup (slot_of[e->kind]), g_strdup (e->value));
       if (e->kind == SD_ENTITY_PRODUCT)
         {

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "sd-chat-concepts.h"
 #include "sd-entities.h"
 #include "sd-json.h"
 #include "sd-tokenizer.h"
@@ -1227,13 +1228,27 @@ within_one_edit (const char *a, const char *b)
   return la > lb ? strcmp (a + i + 1, b + i) == 0 : strcmp (a + i, b + i + 1) == 0;
 }
 
+/* A word of the shop's own lexicon ("stock", "order", "refund") is meant as written, not a
+ * typo of a catalogue word one letter away ("stick", "border"). */
+static gboolean
+names_concept (const char *word)
+{
+  const SdChatConcepts *concepts = sd_chat_concepts_builtin ();
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  if (concepts == NULL)
+    return FALSE;
+  sd_chat_concepts_find_in_text (concepts, word, found);
+  return found->len > 0;
+}
+
 static const char *
 vocab_word (SdEntityExtractor *self, const char *canon)
 {
   gpointer key;
   if (g_hash_table_lookup_extended (self->postings, canon, &key, NULL))
     return key;
-  if (g_utf8_strlen (canon, -1) < 5)
+  if (g_utf8_strlen (canon, -1) < 5 || names_concept (canon))
     return NULL;
   for (guint i = 0; i < self->fuzzy->len; i++)
     if (within_one_edit (canon, self->fuzzy->pdata[i]))
