@@ -13,11 +13,13 @@
 # "cpu_seconds"): the rows (read, checked, looked up, written), the summaries' counts and
 # the indexes built at the end, order totals and product kinds, the summaries' figures,
 # the commit. Last, a floor: the two row tables alone copied set-based by SQLite (no CSV).
+# With BASE_BUILD, another build (main, say) imports the same file in the same runs too.
 #
 #   bash bench/import.sh [DATASETS_DIR]
 #   RUNS=3 BUILD=/tmp/b bash bench/import.sh     # fewer runs, another build directory
 #   DEMO_SIZE=small bash bench/import.sh         # also the demo shop's CSVs (large: slow)
 #   FRAME_GAP=1 bash bench/import.sh             # also the app's frame gaps while importing
+#   BASE_BUILD=/tmp/b-main bash bench/import.sh  # also another build's import, alternating in the same runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +38,11 @@ build=${BUILD:-build}
 [ -d "$build" ] || meson setup "$build" >/dev/null
 ninja -C "$build" src/cli/shopdesk-cli >/dev/null
 cli=$build/src/cli/shopdesk-cli
+base_cli=
+if [ -n "${BASE_BUILD:-}" ]; then
+  ninja -C "$BASE_BUILD" src/cli/shopdesk-cli >/dev/null
+  base_cli=$BASE_BUILD/src/cli/shopdesk-cli
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -67,7 +74,7 @@ phases="rows indexes finish summaries commit"
 
 echo "Online Retail, $rows rows, the same plain CSV for both, $runs runs each"
 printf "  %-4s %-38s %8s %8s %12s\n" "run" "" "wall s" "cpu s" "rows/s"
-: > "$work/sd.txt"; : > "$work/sq.txt"
+: > "$work/sd.txt"; : > "$work/sq.txt"; : > "$work/base.txt"
 for phase in $phases; do : > "$work/phase-$phase.txt"; done
 for run in $(seq 1 "$runs"); do
   rm -f "$work/shop.sqlite"* "$work/plain.sqlite"*
@@ -79,6 +86,12 @@ for run in $(seq 1 "$runs"); do
     json_get "$work/report.json" "\$.cpu_seconds.$phase" >> "$work/phase-$phase.txt"
   done
   printf "  %-4s %-38s %8.2f %8.2f %12.0f\n" "$run" "shopdesk-cli import" "$w" "$c" "$(awk -v r=$rows -v w="$w" 'BEGIN { print r / w }')"
+  if [ -n "$base_cli" ]; then
+    rm -f "$work/base.sqlite"*
+    read -r w c < <(measure "$base_cli" --db "$work/base.sqlite" import "$work/online_retail.csv")
+    echo "$w $c" >> "$work/base.txt"
+    printf "  %-4s %-38s %8.2f %8.2f %12.0f\n" "$run" "BASE_BUILD shopdesk-cli import" "$w" "$c" "$(awk -v r=$rows -v w="$w" 'BEGIN { print r / w }')"
+  fi
   read -r w c < <(measure sqlite3 "$work/plain.sqlite" ".import --csv $work/online_retail.csv retail")
   echo "$w $c" >> "$work/sq.txt"
   printf "  %-4s %-38s %8.2f %8.2f %12.0f\n" "$run" "sqlite3 .import --csv (plain table)" "$w" "$c" "$(awk -v r=$rows -v w="$w" 'BEGIN { print r / w }')"
@@ -99,6 +112,12 @@ awk -v runs="$runs" -v sw="$sw" -v sc="$sc" -v qw="$qw" -v qc="$qc" 'BEGIN {
   printf "  median of %d: shopdesk-cli %.2f s wall, %.2f s cpu; sqlite3 %.2f s wall, %.2f s cpu\n", runs, sw, sc, qw, qc
   printf "  median ratio shopdesk / sqlite3 (%d runs each): %.2fx wall, %.2fx cpu (target <= 2.0)\n", runs, sw / qw, sc / qc
 }'
+if [ -n "$base_cli" ]; then
+  bw=$(cut -d' ' -f1 "$work/base.txt" | median); bc=$(cut -d' ' -f2 "$work/base.txt" | median)
+  awk -v runs="$runs" -v bw="$bw" -v bc="$bc" -v qw="$qw" -v qc="$qc" 'BEGIN {
+    printf "  BASE_BUILD, median of %d: %.2f s wall, %.2f s cpu = %.2fx wall, %.2fx cpu of sqlite3 .import\n", runs, bw, bc, bw / qw, bc / qc
+  }'
+fi
 # Where shopdesk's CPU time goes, as the importer counts it; the rest of the process's time
 # (start, opening the shop, detecting the format) is what the phases leave out.
 echo "  shopdesk-cli import, median CPU seconds per phase (of the importing thread):"

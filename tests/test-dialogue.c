@@ -672,17 +672,21 @@ test_stored_model (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_assert_cmpint (sd_chat_corpus_add_example (f->store, "warranty", "en", "my gizmo went kaput",
                                                SD_CHAT_SOURCE_CORRECTION, &error), >, 0);
-  g_autoptr(SdIntentModel) model = sd_dialogue_train_intent_model (f->store, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (model);
-  g_assert_cmpint (sd_intent_model_find_label (model, "order_status"), >=, 0);
-
-  /* the job the app runs: a recorded run with a loss curve */
+  /* the job the app runs (sd_dialogue_train_intent_model() in a job): a recorded run with a
+   * loss curve, and the model stored */
   g_autoptr(SdJob) job = sd_dialogue_train_job_new (f->path);
   g_assert_true (sd_job_run_sync (job, &error));
   g_assert_no_error (error);
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  g_autoptr(SdStmt) blob = sd_store_prepare (f->store,
+      "SELECT blob FROM models WHERE kind = 'intent' ORDER BY id DESC LIMIT 1", &error);
+  g_assert_cmpint (sqlite3_step (blob), ==, SQLITE_ROW);
+  g_autoptr(GBytes) bytes = g_bytes_new (sqlite3_column_blob (blob, 0), sqlite3_column_bytes (blob, 0));
+  g_autoptr(SdIntentModel) model = sd_intent_model_load (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_cmpint (sd_intent_model_find_label (model, "order_status"), >=, 0);
   gboolean saw_loss = FALSE;
   GArray *points = sd_job_get_points (job);
   for (guint i = 0; i < points->len; i++)

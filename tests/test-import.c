@@ -1036,6 +1036,56 @@ test_generic (Fixture       *f,
   g_assert_cmpuint (((SdImportReject *) bad->rejects->pdata[3])->line, ==, 6);
 }
 
+/* Purchases are written once per key at the end of the rows: the lines of a key add up,
+ * the first line's rating and review stay, a purchase already in the shop takes the
+ * import's quantity, and the other kinds are written as they come. */
+static void
+test_purchases (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *first = write_temp (f, "first.csv",
+                                       "customer_id,product_id,kind,at,quantity,rating,review_text\n"
+                                       "c1,p1,purchase,1677664800,5,,\n"
+                                       "c1,p2,purchase,1677664800,1,,\n", -1);
+  g_autofree char *second = write_temp (f, "second.csv",
+                                        "customer_id,product_id,kind,at,quantity,rating,review_text\n"
+                                        "c1,p1,purchase,1677664800,2,4,Good\n"
+                                        "c2,p1,view,1677664800,1,,\n"
+                                        "c1,p1,purchase,1677664800,3,2,Bad\n"
+                                        "c0,p1,purchase,1677664799,1,,\n", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) a = import_with (f, first, SD_IMPORT_EVENTS, FALSE, &error);
+  g_autoptr(SdImportReport) b = NULL;
+  g_autoptr(SdImportReport) c = NULL;
+  g_autofree char *review = NULL;
+  SdStoreStats stats;
+
+  g_assert_no_error (error);
+  b = import_with (f, second, SD_IMPORT_EVENTS, FALSE, &error);
+  g_assert_no_error (error);
+  /* 5 before, then this file's 2 + 3: set, not added to. */
+  g_assert_cmpint (query_int (f->store, "SELECT quantity FROM events e JOIN products p ON p.id = e.product_id"
+                                        " JOIN customers c ON c.id = e.customer_id"
+                                        " WHERE c.external_id = 'c1' AND p.external_id = 'p1'"), ==, 5);
+  g_assert_cmpint (query_int (f->store, "SELECT rating FROM events e JOIN customers c ON c.id = e.customer_id"
+                                        " WHERE c.external_id = 'c1' AND e.kind = 2 AND e.quantity = 5"
+                                        " AND e.product_id = (SELECT id FROM products WHERE external_id = 'p1')"), ==, 4);
+  review = query_text (f->store, "SELECT review_text FROM events WHERE rating = 4");
+  g_assert_cmpstr (review, ==, "Good");
+  g_assert_cmpint (query_int (f->store, "SELECT quantity FROM events e JOIN products p ON p.id = e.product_id"
+                                        " WHERE p.external_id = 'p2'"), ==, 1);
+  g_assert_true (sd_store_get_stats (f->store, &stats, NULL));
+  g_assert_cmpint (stats.events[SD_EVENT_PURCHASE], ==, 3);
+  g_assert_cmpint (stats.events[SD_EVENT_VIEW], ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events"), ==, 4);
+
+  /* Again: the same numbers. */
+  c = import_with (f, second, SD_IMPORT_EVENTS, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->store, "SELECT sum(quantity) FROM events WHERE kind = 2"), ==, 5 + 1 + 1);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events"), ==, 4);
+}
+
 static void
 test_gzip (Fixture       *f,
            gconstpointer  data)
@@ -1321,6 +1371,7 @@ main (int    argc,
   ADD ("/import/woocommerce", test_woocommerce);
   ADD ("/import/movielens", test_movielens);
   ADD ("/import/generic", test_generic);
+  ADD ("/import/purchases", test_purchases);
   ADD ("/import/gzip", test_gzip);
   ADD ("/import/dataset/online-retail", test_dataset_online_retail);
   ADD ("/import/dataset/movielens", test_dataset_movielens);

@@ -87,19 +87,20 @@ summary_dump (EmptyShop *f)
   return g_string_free (dump, FALSE);
 }
 
+/* A fixture of each importer, and Online Retail's again (its upserts). */
+static const char *const files[] = {
+  "online-retail.csv", "customers.csv", "products.csv", "orders.csv", "events.csv",
+  "shopify-products.csv", "shopify-customers.csv", "shopify-orders.csv", "shopify-orders-discounts.csv",
+  "woocommerce-products.csv", "woocommerce-customers.csv", "woocommerce-orders.csv",
+  "movielens/u.data", "online-retail.csv",
+};
+
 /* Each importer into one shop, in turn, and one of them again (its upserts): the figures
  * agree after every one. Two currencies (GBP from Online Retail, EUR from Shopify). */
 static void
 test_importers (EmptyShop     *f,
                 gconstpointer  data)
 {
-  static const char *const files[] = {
-    "online-retail.csv", "customers.csv", "products.csv", "orders.csv", "events.csv",
-    "shopify-products.csv", "shopify-customers.csv", "shopify-orders.csv", "shopify-orders-discounts.csv",
-    "woocommerce-products.csv", "woocommerce-customers.csv", "woocommerce-orders.csv",
-    "movielens/u.data", "online-retail.csv",
-  };
-
   summary_check_agree (f->store);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
@@ -109,6 +110,103 @@ test_importers (EmptyShop     *f,
     }
   g_assert_cmpint (empty_shop_int (f, "SELECT count(DISTINCT currency) FROM summary_days"), >=, 2);
   g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM summary_products"), >, 0);
+}
+
+/* An import sums the figures of its days from the lines it holds (sd_summary_refresh_with_lines):
+ * every importer's figures are those read back from the shop, byte for byte. */
+static void
+test_import_sums (EmptyShop     *f,
+                  gconstpointer  data)
+{
+
+  /* Postage, a fee and a zero line beside goods, a return, a cancellation; a pending and a
+   * refunded order, a line of a product-less order: the rules of sd-figures.h each apply. */
+  g_autofree char *retail = g_build_filename (f->dir, "kinds.csv", NULL);
+  g_autofree char *orders = g_build_filename (f->dir, "kinds-orders.csv", NULL);
+  const char *const written[] = { retail, orders };
+
+  g_assert_true (g_file_set_contents (retail,
+    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+    "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom\n"
+    "536365,POST,POSTAGE,1,12/1/2010 8:26,18.00,17850,United Kingdom\n"
+    "536366,POST,POSTAGE,2,12/1/2010 9:26,18.00,12583,France\n"
+    "536367,BANK CHARGES,Bank Charges,1,12/1/2010 9:30,15.00,,United Kingdom\n"
+    "536367,85123A,WHITE HANGING HEART T-LIGHT HOLDER,0,12/1/2010 9:30,2.55,,United Kingdom\n"
+    "C536368,85123A,WHITE HANGING HEART T-LIGHT HOLDER,-2,12/1/2010 10:00,2.55,17850,United Kingdom\n"
+    "C536368,POST,POSTAGE,-1,12/1/2010 10:00,18.00,17850,United Kingdom\n"
+    "536369,85123A,WHITE HANGING HEART T-LIGHT HOLDER,-1,12/2/2010 10:00,2.55,12583,France\n", -1, NULL));
+  g_assert_true (g_file_set_contents (orders,
+    "order_id,customer_id,placed_at,status,currency,country,product_id,quantity,unit_price\n"
+    "k1,c1,2010-12-01 11:00:00,pending,GBP,DE,85123A,3,2.55\n"
+    "k1,c1,2010-12-01 11:00:00,pending,GBP,DE,85123A,-1,2.55\n"
+    "k2,c2,2010-12-01 12:00:00,refunded,gbp ,DE,POST,1,18.00\n"
+    "k2,c2,2010-12-01 12:00:00,refunded,gbp ,DE,85123A,-1,2.55\n"
+    "k3,c2,2010-12-02 12:00:00,paid,EUR,DE,p9,1,5.00\n", -1, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (files) + G_N_ELEMENTS (written); i++)
+    {
+      const char *file = i < G_N_ELEMENTS (written) ? written[i] : files[i - G_N_ELEMENTS (written)];
+      g_autofree char *imported = NULL;
+      g_autofree char *read_back = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("after %s", file);
+      if (i < G_N_ELEMENTS (written))
+        {
+          SdImportOptions options = { SD_IMPORT_AUTO, FALSE };
+          g_autoptr(SdImportReport) report = sd_import_file (f->store, file, &options, NULL, NULL, NULL, &error);
+          g_assert_no_error (error);
+        }
+      else
+        import (f, file);
+      imported = summary_dump (f);
+      /* Every day again, from the lines in the shop. */
+      g_assert_true (sd_store_begin (f->store, &error));
+      exec (f, "INSERT OR IGNORE INTO summary_dirty_days SELECT DISTINCT " SD_SQL_DAY ("placed_at") " FROM orders");
+      g_assert_true (sd_store_commit (f->store, &error));
+      g_assert_no_error (error);
+      read_back = summary_dump (f);
+      g_assert_cmpstr (imported, ==, read_back);
+    }
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM summary_product_days"), >, 0);
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM products WHERE kind IN ('shipping', 'fee')"), ==, 2);
+}
+
+/* A product sold on one day and returned weeks later nets to nothing: no row in
+ * summary_products. Imported again, the two days are folded in different batches, and
+ * the product's total is still nothing, and what its days' rows add up to. */
+static void
+test_product_totals (EmptyShop     *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "return.csv", NULL);
+  const char *disagree =
+    "SELECT count(*) FROM (SELECT currency, product_id, sum(revenue_cents) AS r, sum(units) AS u"
+    "                      FROM summary_product_days GROUP BY currency, product_id"
+    "                      HAVING sum(revenue_cents) <> 0 OR sum(units) <> 0) d"
+    " FULL JOIN summary_products p USING (currency, product_id)"
+    " WHERE d.r IS NOT p.revenue_cents OR d.u IS NOT p.units";
+
+  GString *text = g_string_new ("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+                                 "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,1,12/1/2010 8:26,2.55,17850,United Kingdom\n");
+
+  /* Twenty days between them, more than a batch of days */
+  for (int day = 2; day < 22; day++)
+    g_string_append_printf (text, "5364%02d,22633,HAND WARMER,2,12/%d/2010 8:28,1.85,17850,United Kingdom\n", day, day);
+  g_string_append (text, "C540000,85123A,WHITE HANGING HEART T-LIGHT HOLDER,-1,1/10/2011 10:00,2.55,17850,United Kingdom\n");
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  g_string_free (text, TRUE);
+  for (int i = 0; i < 2; i++)
+    {
+      SdImportOptions options = { SD_IMPORT_AUTO, FALSE };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdImportReport) report = sd_import_file (f->store, path, &options, NULL, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM summary_products"), ==, 1);
+      g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM summary_product_days"), ==, 22);
+      g_assert_cmpint (empty_shop_int (f, disagree), ==, 0);
+    }
 }
 
 /* The shop's tables, indexes and triggers as text: an import drops some for a while. */
@@ -397,6 +495,9 @@ main (int   argc,
 
   g_test_add ("/summary/importers", EmptyShop, NULL, empty_shop_set_up, test_importers, empty_shop_tear_down);
   g_test_add ("/summary/cancelled-import", EmptyShop, NULL, empty_shop_set_up, test_cancelled_import,
+              empty_shop_tear_down);
+  g_test_add ("/summary/import-sums", EmptyShop, NULL, empty_shop_set_up, test_import_sums, empty_shop_tear_down);
+  g_test_add ("/summary/product-totals", EmptyShop, NULL, empty_shop_set_up, test_product_totals,
               empty_shop_tear_down);
   g_test_add ("/summary/edits", EmptyShop, NULL, empty_shop_set_up, test_edits, empty_shop_tear_down);
   g_test_add ("/summary/demo", EmptyShop, NULL, empty_shop_set_up, test_demo, empty_shop_tear_down);

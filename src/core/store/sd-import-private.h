@@ -65,6 +65,13 @@ typedef struct {
   gint64 charged_cents, discount_cents, shipping_cents, tax_cents;
 } SdImportOrder;
 
+/* Rows of one table written by one statement (sd_store_values_sql). */
+#define SD_IMPORT_ROWS_PER_INSERT 64
+
+typedef struct {
+  gint64 order_id, line_no, product_id, quantity, unit_price_cents;
+} SdImportPendingLine;
+
 struct _SdImportContext
 {
   SdStore                  *store;
@@ -89,15 +96,26 @@ struct _SdImportContext
   GHashTable               *products;      /* external id → gint64 * rowid */
   GHashTable               *orders;        /* external id → SdImportOrder * */
   gint64                    last_order_before;  /* orders above this id are new */
-  /* Purchase events written in this import: an open-addressing set of keys. */
-  struct _SdImportEventKey *event_keys;
-  gsize                     n_event_keys;
-  gsize                     event_keys_size;   /* a power of two */
+  /* The purchase events of this import, written at the end of the rows (sd_import_event),
+   * and an open-addressing index of them by key. */
+  struct _SdImportPurchase *purchases;
+  gsize                     n_purchases;
+  gsize                     purchases_size;
+  guint64                  *purchase_slots;
+  gsize                     purchase_slots_size;   /* a power of two */
+  GStringChunk             *purchase_texts;
+
+  /* Every order line written, for the summaries to sum without reading them back
+   * (sd_summary_refresh_with_lines); NULL when there were too many to keep. */
+  GArray                   *lines;         /* of SdSummaryLine */
 
   /* CREATE INDEX statements of indexes dropped for the import (see defer_indexes). */
   GPtrArray                *deferred_indexes;
+  /* Lines of orders this import made, waiting to be written a batch at a time. */
+  SdImportPendingLine       pending_lines[SD_IMPORT_ROWS_PER_INSERT];
+  guint                     n_pending_lines;
   /* The statements run on every row, kept at hand (see hot_prepare). */
-  SdStmt                   *hot[5];
+  SdStmt                   *hot[7];
 };
 
 /* The column named by any of @names (NULL-terminated, lower case), or -1. */

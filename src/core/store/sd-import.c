@@ -22,6 +22,9 @@
 
 #define PROGRESS_EVERY  4096      /* rows between progress reports and cancel checks */
 #define RAW_KEEP        512       /* bytes of a rejected row kept in the report */
+/* Order lines kept for the summaries (32 bytes each); a larger import's figures read
+ * its lines back from the shop. */
+#define KNOWN_LINES_MAX (4 << 20)
 
 static const SdImportFormatInfo *const formats[SD_N_IMPORT_FORMATS] = {
   [SD_IMPORT_ONLINE_RETAIL] = &sd_import_online_retail,
@@ -1313,6 +1316,24 @@ sd_import_order_lookup (SdImportContext *ctx,
   return g_hash_table_lookup (ctx->orders, external_id);
 }
 
+/* An order's columns, as both of sd_import_order's inserts take them. */
+static void
+bind_order (SdStmt     *stmt,
+            const char *external_id,
+            gint64      customer_id,
+            gint64      placed_at,
+            const char *status,
+            const char *currency,
+            const char *country)
+{
+  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
+  bind_int_or_null (stmt, 2, customer_id, 1);
+  sqlite3_bind_int64 (stmt, 3, placed_at);
+  sqlite3_bind_text (stmt, 4, status && *status ? status : "paid", -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 5, currency);
+  bind_text_or_null (stmt, 6, country);
+}
+
 SdImportOrder *
 sd_import_order (SdImportContext  *ctx,
                  const char       *external_id,
@@ -1329,6 +1350,24 @@ sd_import_order (SdImportContext  *ctx,
   if (order)
     return order;
 
+  /* Into a shop without orders, each external id is new (the next sight finds it above):
+   * a plain insert has no conflict to prepare for, nor a RETURNING to buffer. */
+  if (ctx->last_order_before == 0)
+    {
+      stmt = hot_prepare (ctx, 0,
+                          "INSERT INTO orders (external_id, customer_id, placed_at, status, currency, country)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+      if (stmt == NULL)
+        return NULL;
+      bind_order (stmt, external_id, customer_id, placed_at, status, currency, country);
+      if (!step_done (ctx, stmt, _("Could not save an order"), error))
+        return NULL;
+      order = g_new0 (SdImportOrder, 1);
+      order->id = sqlite3_last_insert_rowid (sd_store_get_db (ctx->store));
+      g_hash_table_insert (ctx->orders, g_strdup (external_id), order);
+      return order;
+    }
+
   stmt = hot_prepare (ctx, 3,
                            "INSERT INTO orders (external_id, customer_id, placed_at, status, currency, country)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -1341,12 +1380,7 @@ sd_import_order (SdImportContext  *ctx,
                            " RETURNING id", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
-  bind_int_or_null (stmt, 2, customer_id, 1);
-  sqlite3_bind_int64 (stmt, 3, placed_at);
-  sqlite3_bind_text (stmt, 4, status && *status ? status : "paid", -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 5, currency);
-  bind_text_or_null (stmt, 6, country);
+  bind_order (stmt, external_id, customer_id, placed_at, status, currency, country);
 
   order = g_new0 (SdImportOrder, 1);
   order->id = step_id (ctx, stmt, _("Could not save an order"), error);
@@ -1359,6 +1393,48 @@ sd_import_order (SdImportContext  *ctx,
   return order;
 }
 
+#define LINES_HEAD "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)"
+
+/* Writes the lines of new orders waiting in ctx->pending_lines. */
+static gboolean
+flush_lines (SdImportContext  *ctx,
+             GError          **error)
+{
+  guint n = ctx->n_pending_lines, done = 0;
+
+  ctx->n_pending_lines = 0;
+  while (done < n)
+    {
+      gboolean full = n - done >= SD_IMPORT_ROWS_PER_INSERT;
+      g_autofree char *sql = full ? NULL : sd_store_values_sql (LINES_HEAD, 5, 1, "");
+      g_autoptr(SdStmt) stmt = NULL;
+      guint rows = full ? SD_IMPORT_ROWS_PER_INSERT : 1;
+
+      if (full && ctx->hot[5] == NULL)
+        {
+          g_autofree char *many = sd_store_values_sql (LINES_HEAD, 5, SD_IMPORT_ROWS_PER_INSERT, "");
+          ctx->hot[5] = sd_store_prepare (ctx->store, many, error);
+        }
+      stmt = full ? ctx->hot[5] : sd_store_prepare (ctx->store, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      for (guint r = 0; r < rows; r++)
+        {
+          const SdImportPendingLine *l = &ctx->pending_lines[done + r];
+
+          sqlite3_bind_int64 (stmt, 5 * r + 1, l->order_id);
+          sqlite3_bind_int64 (stmt, 5 * r + 2, l->line_no);
+          bind_int_or_null (stmt, 5 * r + 3, l->product_id, 1);
+          sqlite3_bind_int64 (stmt, 5 * r + 4, l->quantity);
+          sqlite3_bind_int64 (stmt, 5 * r + 5, l->unit_price_cents);
+        }
+      if (!step_done (ctx, stmt, _("Could not save an order line"), error))
+        return FALSE;
+      done += rows;
+    }
+  return TRUE;
+}
+
 gboolean
 sd_import_order_line (SdImportContext  *ctx,
                       SdImportOrder    *order,
@@ -1367,23 +1443,35 @@ sd_import_order_line (SdImportContext  *ctx,
                       gint64            unit_price_cents,
                       GError          **error)
 {
-  /* An order made by this import has only the lines it writes: nothing to update. */
-  g_autoptr(SdStmt) stmt =
-    order->id > ctx->last_order_before
-    ? hot_prepare (ctx, 4,
-                   "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5)", error)
-    : hot_prepare (ctx, 2,
-                      "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5)"
+  g_autoptr(SdStmt) stmt = NULL;
+
+  order->total_cents += quantity * unit_price_cents;
+  if (ctx->lines && ctx->lines->len < KNOWN_LINES_MAX)
+    {
+      SdSummaryLine line = { order->id, MAX (product_id, 0), quantity, unit_price_cents };
+      g_array_append_val (ctx->lines, line);
+    }
+  else
+    g_clear_pointer (&ctx->lines, g_array_unref);
+
+  /* An order made by this import has only the lines it writes: nothing to update, and
+   * they are written a batch at a time. */
+  if (order->id > ctx->last_order_before)
+    {
+      ctx->pending_lines[ctx->n_pending_lines++] = (SdImportPendingLine) {
+        order->id, ++order->n_lines, product_id, quantity, unit_price_cents
+      };
+      return ctx->n_pending_lines < SD_IMPORT_ROWS_PER_INSERT || flush_lines (ctx, error);
+    }
+
+  stmt = hot_prepare (ctx, 2,
+                      LINES_HEAD " VALUES (?1, ?2, ?3, ?4, ?5)"
                       " ON CONFLICT (order_id, line_no) DO UPDATE SET"
                       "  product_id = excluded.product_id,"
                       "  quantity = excluded.quantity,"
                       "  unit_price_cents = excluded.unit_price_cents", error);
-
   if (stmt == NULL)
     return FALSE;
-  order->total_cents += quantity * unit_price_cents;
   sqlite3_bind_int64 (stmt, 1, order->id);
   sqlite3_bind_int64 (stmt, 2, ++order->n_lines);
   bind_int_or_null (stmt, 3, product_id, 1);
@@ -1423,11 +1511,17 @@ sd_import_coupon_use (SdImportContext  *ctx,
   return step_done (ctx, stmt, _("Could not save a coupon use"), error);
 }
 
-typedef struct _SdImportEventKey {
-  gint64 customer_id;    /* 0: an empty slot (rowids start at 1) */
-  gint64 product_id;
-  gint64 at;
-} EventKey;
+/* A purchase this import makes: its key in events' UNIQUE (customer_id, product_id, kind,
+ * at), the quantity of every line of the key summed, and the rating and review of its
+ * first line. */
+typedef struct _SdImportPurchase {
+  gint64      customer_id;
+  gint64      product_id;
+  gint64      at;
+  gint64      quantity;
+  const char *review_text;   /* in ctx->purchase_texts, or NULL */
+  int         rating;        /* 0: none */
+} Purchase;
 
 static inline guint64
 mix64 (guint64 h)
@@ -1440,42 +1534,84 @@ mix64 (guint64 h)
 }
 
 static guint64
-event_key_hash (const EventKey *k)
+purchase_hash (gint64 customer_id,
+               gint64 product_id,
+               gint64 at)
 {
-  return mix64 (mix64 (mix64 ((guint64) k->customer_id) ^ (guint64) k->product_id) ^ (guint64) k->at);
+  return mix64 (mix64 (mix64 ((guint64) customer_id) ^ (guint64) product_id) ^ (guint64) at);
 }
 
-/* Adds @key; returns FALSE when it was there already. A flat table rather than a
- * GHashTable: hundreds of thousands of keys without an allocation each. */
-static gboolean
-event_keys_add (SdImportContext *ctx,
-                const EventKey  *key)
+/* A slot of the purchases' open-addressing index: the high half of the key's hash, so
+ * most mismatches are told without reading the purchase, and its index + 1 (0: empty). */
+#define SLOT_HASH(slot)  ((slot) >> 32)
+#define SLOT_INDEX(slot) ((gsize) ((slot) & G_MAXUINT32) - 1)
+
+static void
+purchase_slots_insert (guint64 *slots,
+                       gsize    mask,
+                       guint64  hash,
+                       gsize    index)
 {
+  gsize i = hash & mask;
+
+  while (slots[i] != 0)
+    i = (i + 1) & mask;
+  slots[i] = (hash >> 32 << 32) | (guint64) (index + 1);
+}
+
+/* The purchase of @customer_id, @product_id and @at, added when new (*@added). A flat
+ * array and index rather than a GHashTable: hundreds of thousands of purchases without an
+ * allocation each. */
+static Purchase *
+purchase_find_or_add (SdImportContext *ctx,
+                      gint64           customer_id,
+                      gint64           product_id,
+                      gint64           at,
+                      gboolean        *added)
+{
+  guint64 hash = purchase_hash (customer_id, product_id, at);
   gsize mask, i;
+  Purchase *p;
 
-  if ((ctx->n_event_keys + 1) * 2 > ctx->event_keys_size)
+  if ((ctx->n_purchases + 1) * 2 > ctx->purchase_slots_size)
     {
-      EventKey *old = ctx->event_keys;
-      gsize old_size = ctx->event_keys_size;
+      gsize size = MAX (ctx->purchase_slots_size * 2, 1024);
 
-      ctx->event_keys_size = MAX (old_size * 2, 1024);
-      ctx->event_keys = g_new0 (EventKey, ctx->event_keys_size);
-      ctx->n_event_keys = 0;
-      for (gsize j = 0; j < old_size; j++)
-        if (old[j].customer_id != 0)
-          event_keys_add (ctx, &old[j]);
-      g_free (old);
+      g_free (ctx->purchase_slots);
+      ctx->purchase_slots = g_new0 (guint64, size);
+      ctx->purchase_slots_size = size;
+      for (gsize j = 0; j < ctx->n_purchases; j++)
+        {
+          Purchase *q = &ctx->purchases[j];
+          purchase_slots_insert (ctx->purchase_slots, size - 1,
+                                 purchase_hash (q->customer_id, q->product_id, q->at), j);
+        }
     }
 
-  mask = ctx->event_keys_size - 1;
-  for (i = event_key_hash (key) & mask; ctx->event_keys[i].customer_id != 0; i = (i + 1) & mask)
-    if (memcmp (&ctx->event_keys[i], key, sizeof *key) == 0)
-      return FALSE;
-  ctx->event_keys[i] = *key;
-  ctx->n_event_keys++;
-  return TRUE;
-}
+  mask = ctx->purchase_slots_size - 1;
+  for (i = hash & mask; ctx->purchase_slots[i] != 0; i = (i + 1) & mask)
+    {
+      if (SLOT_HASH (ctx->purchase_slots[i]) != hash >> 32)
+        continue;
+      p = &ctx->purchases[SLOT_INDEX (ctx->purchase_slots[i])];
+      if (p->customer_id == customer_id && p->product_id == product_id && p->at == at)
+        {
+          *added = FALSE;
+          return p;
+        }
+    }
 
+  if (ctx->n_purchases == ctx->purchases_size)
+    {
+      ctx->purchases_size = MAX (ctx->purchases_size * 2, 512);
+      ctx->purchases = g_renew (Purchase, ctx->purchases, ctx->purchases_size);
+    }
+  p = &ctx->purchases[ctx->n_purchases];
+  *p = (Purchase) { customer_id, product_id, at, 0, NULL, 0 };
+  purchase_slots_insert (ctx->purchase_slots, mask, hash, ctx->n_purchases++);
+  *added = TRUE;
+  return p;
+}
 
 gboolean
 sd_import_event (SdImportContext  *ctx,
@@ -1489,36 +1625,40 @@ sd_import_event (SdImportContext  *ctx,
                  GError          **error)
 {
   g_autoptr(SdStmt) stmt = NULL;
-  gboolean add = FALSE;
 
   if (customer_id == 0)
     {
       sd_import_count (ctx, "events-of-forgotten-customers-skipped");
       return TRUE;
     }
-  /* The first write of a key in this import sets the quantity, later ones add to it:
-   * two lines of one basket stay one event, and importing the file again gives the
-   * same numbers instead of doubling them. */
+  /* Purchases are written once, at the end (write_purchases): the lines of one basket
+   * that buy the same product at the same second add up to one event. */
   if (kind == SD_EVENT_PURCHASE)
     {
-      EventKey key = { customer_id, product_id, at };
-      add = !event_keys_add (ctx, &key);
+      gboolean added;
+      Purchase *p = purchase_find_or_add (ctx, customer_id, product_id, at, &added);
+
+      p->quantity += quantity;
+      if (added)
+        {
+          p->rating = rating;
+          if (review_text && *review_text)
+            {
+              if (ctx->purchase_texts == NULL)
+                ctx->purchase_texts = g_string_chunk_new (4096);
+              p->review_text = g_string_chunk_insert (ctx->purchase_texts, review_text);
+            }
+        }
+      return TRUE;
     }
 
-  if (add)
-    stmt = hot_prepare (ctx, 0,
-                             "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                             " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
-                             "  quantity = quantity + excluded.quantity", error);
-  else
-    stmt = hot_prepare (ctx, 1,
-                             "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                             " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
-                             "  quantity = excluded.quantity,"
-                             "  rating = coalesce (excluded.rating, rating),"
-                             "  review_text = coalesce (excluded.review_text, review_text)", error);
+  stmt = hot_prepare (ctx, 1,
+                           "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                           " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
+                           "  quantity = excluded.quantity,"
+                           "  rating = coalesce (excluded.rating, rating),"
+                           "  review_text = coalesce (excluded.review_text, review_text)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
@@ -1529,6 +1669,75 @@ sd_import_event (SdImportContext  *ctx,
   bind_int_or_null (stmt, 6, rating, 1);
   bind_text_or_null (stmt, 7, review_text);
   return step_done (ctx, stmt, _("Could not save an event"), error);
+}
+
+static int
+purchase_compare (gconstpointer a,
+                  gconstpointer b)
+{
+  const Purchase *x = a, *y = b;
+
+  if (x->customer_id != y->customer_id)
+    return x->customer_id < y->customer_id ? -1 : 1;
+  if (x->product_id != y->product_id)
+    return x->product_id < y->product_id ? -1 : 1;
+  return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* The import's purchases, each written once with the quantity of all its lines: the import
+ * sets the quantity of a purchase already in the shop rather than adding to it, so
+ * importing a file again gives the same numbers. In the order of events' UNIQUE index, so
+ * its new entries go in one after another instead of all over its pages. */
+static gboolean
+write_purchases (SdImportContext  *ctx,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  static const char head[] =
+    "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)";
+  static const char tail[] =
+    " ON CONFLICT (customer_id, product_id, kind, at) DO UPDATE SET"
+    "  quantity = excluded.quantity,"
+    "  rating = coalesce (excluded.rating, rating),"
+    "  review_text = coalesce (excluded.review_text, review_text)";
+  g_autofree char *many = NULL;
+  g_autofree char *one = NULL;
+  gsize done = 0;
+
+  g_clear_pointer (&ctx->purchase_slots, g_free);
+  ctx->purchase_slots_size = 0;
+  if (ctx->n_purchases == 0)
+    return TRUE;
+  qsort (ctx->purchases, ctx->n_purchases, sizeof (Purchase), purchase_compare);
+  many = sd_store_values_sql (head, 7, SD_IMPORT_ROWS_PER_INSERT, tail);
+  one = sd_store_values_sql (head, 7, 1, tail);
+  while (done < ctx->n_purchases)
+    {
+      gsize rows = ctx->n_purchases - done >= SD_IMPORT_ROWS_PER_INSERT ? SD_IMPORT_ROWS_PER_INSERT : 1;
+      g_autoptr(SdStmt) stmt = sd_store_prepare (ctx->store, rows > 1 ? many : one, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      if (done % (PROGRESS_EVERY * 4) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      for (gsize r = 0; r < rows; r++)
+        {
+          const Purchase *p = &ctx->purchases[done + r];
+          int at = 7 * r;
+
+          sqlite3_bind_int64 (stmt, at + 1, p->customer_id);
+          sqlite3_bind_int64 (stmt, at + 2, p->product_id);
+          sqlite3_bind_int (stmt, at + 3, SD_EVENT_PURCHASE);
+          sqlite3_bind_int64 (stmt, at + 4, p->at);
+          sqlite3_bind_int64 (stmt, at + 5, p->quantity);
+          bind_int_or_null (stmt, at + 6, p->rating, 1);
+          bind_text_or_null (stmt, at + 7, p->review_text);
+        }
+      if (!step_done (ctx, stmt, _("Could not save an event"), error))
+        return FALSE;
+      done += rows;
+    }
+  return TRUE;
 }
 
 /* Orders are finished once their last line is known. An order that was in the shop
@@ -1898,7 +2107,10 @@ context_clear (SdImportContext *ctx)
   g_clear_pointer (&ctx->customers, g_hash_table_unref);
   g_clear_pointer (&ctx->products, g_hash_table_unref);
   g_clear_pointer (&ctx->orders, g_hash_table_unref);
-  g_clear_pointer (&ctx->event_keys, g_free);
+  g_clear_pointer (&ctx->lines, g_array_unref);
+  g_clear_pointer (&ctx->purchases, g_free);
+  g_clear_pointer (&ctx->purchase_slots, g_free);
+  g_clear_pointer (&ctx->purchase_texts, g_string_chunk_free);
   g_clear_pointer (&ctx->report, sd_import_report_free);
   g_clear_pointer (&ctx->name, g_free);
   g_clear_pointer (&ctx->identity_key, g_bytes_unref);
@@ -1986,6 +2198,86 @@ build_deferred_indexes (SdImportContext  *ctx,
     return FALSE;
   g_clear_pointer (&ctx->deferred_indexes, g_ptr_array_unref);
   return TRUE;
+}
+
+static int
+compare_ids (const void *a,
+             const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  const SdSummaryLine *x = a, *y = b;
+
+  return x->order_id < y->order_id ? -1 : x->order_id > y->order_id;
+}
+
+/* @lines by order, keeping each order's in the file's order: a counting sort over the
+ * orders' ids, which are about as many as the lines at most (the import made them one
+ * after another), else a merge sort. */
+static void
+sort_lines_by_order (GArray *lines)
+{
+  SdSummaryLine *line = (SdSummaryLine *) (gpointer) lines->data;
+  gsize n = lines->len;
+  gint64 lo = G_MAXINT64, hi = G_MININT64;
+  gboolean sorted = TRUE;
+  g_autofree gsize *starts = NULL;
+  g_autofree SdSummaryLine *out = NULL;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      lo = MIN (lo, line[i].order_id);
+      hi = MAX (hi, line[i].order_id);
+      sorted &= i == 0 || line[i - 1].order_id <= line[i].order_id;
+    }
+  if (sorted)
+    return;
+  if ((guint64) (hi - lo) > 4 * (guint64) n + 1024)
+    {
+      g_array_sort (lines, compare_lines);
+      return;
+    }
+  starts = g_new0 (gsize, hi - lo + 2);
+  for (gsize i = 0; i < n; i++)
+    starts[line[i].order_id - lo + 1]++;
+  for (gint64 k = 1; k <= hi - lo + 1; k++)
+    starts[k] += starts[k - 1];
+  out = g_new (SdSummaryLine, n);
+  for (gsize i = 0; i < n; i++)
+    out[starts[line[i].order_id - lo]++] = line[i];
+  memcpy (line, out, n * sizeof *line);
+}
+
+/* The summaries' figures of the days this import touched, summed from the lines it wrote
+ * where those are all a day has: its orders' lines in the shop are exactly the ones it
+ * wrote (finish_orders has trimmed those of older orders). */
+static gboolean
+refresh_summaries (SdImportContext  *ctx,
+                   GError          **error)
+{
+  g_autofree gint64 *orders = NULL;
+  SdSummaryLines known = { 0 };
+  GHashTableIter iter;
+  gpointer value;
+  gsize n = 0;
+
+  if (ctx->lines == NULL)
+    return sd_summary_refresh (ctx->store, error);
+  orders = g_new (gint64, g_hash_table_size (ctx->orders) + 1);
+  g_hash_table_iter_init (&iter, ctx->orders);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    orders[n++] = ((SdImportOrder *) value)->id;
+  qsort (orders, n, sizeof (gint64), compare_ids);
+  sort_lines_by_order (ctx->lines);
+  known = (SdSummaryLines) { orders, n, (const SdSummaryLine *) (gpointer) ctx->lines->data, ctx->lines->len };
+  return sd_summary_refresh_with_lines (ctx->store, &known, error);
 }
 
 /* After a resync the lines behind the first are read again as rows of their own, so
@@ -2131,6 +2423,7 @@ sd_import_file (SdStore               *store,
   ctx.customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ctx.lines = g_array_new (FALSE, FALSE, sizeof (SdSummaryLine));
 
   if (!(ctx.reader = sd_csv_reader_new_for_path (path, &local)) ||
       !(ctx.info = detect (ctx.reader, options->format, &separator, &local)))
@@ -2229,7 +2522,9 @@ sd_import_file (SdStore               *store,
   if (g_cancellable_set_error_if_cancelled (cancellable, &local))
     goto failed;
 
-  if (ctx.info->finish && !ctx.info->finish (&ctx, &local))
+  if (!flush_lines (&ctx, &local) ||
+      (ctx.info->finish && !ctx.info->finish (&ctx, &local)) ||
+      !write_purchases (&ctx, cancellable, &local))
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_ROWS, &cpu_mark);
   /* Before finish_orders, which deletes lines. */
@@ -2251,7 +2546,7 @@ sd_import_file (SdStore               *store,
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_FINISH, &cpu_mark);
   /* What sd_store_commit() would do first, here to be timed apart. */
-  if (!sd_summary_refresh (store, &local))
+  if (!refresh_summaries (&ctx, &local))
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_SUMMARIES, &cpu_mark);
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;

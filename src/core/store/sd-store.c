@@ -416,13 +416,7 @@ static const char *const migrations[] = {
   "  INSERT INTO summary_dirty_orders SELECT DISTINCT order_id FROM order_lines WHERE product_id = NEW.id"
   "   AND order_id NOT IN (SELECT order_id FROM summary_dirty_orders);"
   " END;"
-  "CREATE TRIGGER IF NOT EXISTS summary_orders_insert AFTER INSERT ON orders BEGIN"
-  "  UPDATE summary_counts SET n = n + 1 WHERE what = 2;"
-  "  UPDATE summary_order_currencies SET n = n + 1 WHERE currency = NEW.currency;"
-  "  INSERT INTO summary_order_currencies SELECT NEW.currency, 1 WHERE NEW.currency IS NOT NULL AND changes() = 0;"
-  "  INSERT INTO summary_dirty_orders SELECT NEW.id WHERE NEW.id <= (SELECT orders_upto FROM summary_state)"
-  "   AND NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = NEW.id);"
-  " END;"
+  SD_SUMMARY_TRIGGER_ORDERS_INSERT
   "CREATE TRIGGER IF NOT EXISTS summary_orders_delete AFTER DELETE ON orders BEGIN"
   "  UPDATE summary_counts SET n = n - 1 WHERE what = 2;"
   "  UPDATE summary_order_currencies SET n = n - 1 WHERE currency = OLD.currency;"
@@ -867,6 +861,26 @@ sd_store_prepare (SdStore     *self,
     }
   g_hash_table_insert (self->stmts, g_strdup (sql), stmt);
   return stmt;
+}
+
+char *
+sd_store_values_sql (const char *head,
+                     guint       n_columns,
+                     guint       n_rows,
+                     const char *tail)
+{
+  GString *sql = g_string_new (head);
+
+  g_string_append (sql, " VALUES ");
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_string_append (sql, r ? ", (?" : "(?");
+      for (guint c = 1; c < n_columns; c++)
+        g_string_append (sql, ", ?");
+      g_string_append_c (sql, ')');
+    }
+  g_string_append (sql, tail);
+  return g_string_free (sql, FALSE);
 }
 
 gboolean

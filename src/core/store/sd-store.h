@@ -132,6 +132,13 @@ gboolean      sd_store_count             (SdStore      *self,
                                           const char   *sql,
                                           gint64       *out,
                                           GError      **error);
+/* "@head VALUES (?, …), (?, …) …@tail": @n_rows rows of @n_columns parameters, the
+ * columns of row r numbered from r × @n_columns + 1. One statement for many rows costs
+ * one statement's start, cursors and end instead of one for each. */
+char         *sd_store_values_sql        (const char   *head,
+                                          guint         n_columns,
+                                          guint         n_rows,
+                                          const char   *tail);
 gboolean      sd_store_get_stats         (SdStore      *self,
                                           SdStoreStats *stats,
                                           GError      **error);

@@ -87,10 +87,17 @@ static const char *const batch_clear_steps[] = {
  * left to itself, the planner walks every order. */
 #define BATCH_ORDERS \
   " FROM temp.summary_batch b CROSS JOIN orders o ON o.placed_at >= b.day AND o.placed_at < b.day + 86400"
+/* Whether a line of the order counts, for a line of each sign of quantity (positive, zero,
+ * negative), for lines summed from memory (sd_summary_refresh_with_lines): sd-figures.h
+ * decides a line by its order and the sign of its quantity. */
 static const char batch_orders_sql[] =
   "SELECT o.id, b.day, upper(coalesce(nullif(trim(o.currency), ''), '')), o.customer_id, o.placed_at,"
-  "       " SD_SQL_ORDER_IS_SALE ("o")
-  BATCH_ORDERS;
+  "       " SD_SQL_ORDER_IS_SALE ("o") ","
+  "       " SD_SQL_LINE_COUNTS ("o", "pos") ", " SD_SQL_LINE_COUNTS ("o", "zero") ","
+  "       " SD_SQL_LINE_COUNTS ("o", "neg")
+  BATCH_ORDERS
+  " CROSS JOIN (SELECT 1 AS quantity) pos CROSS JOIN (SELECT 0 AS quantity) zero"
+  " CROSS JOIN (SELECT -1 AS quantity) neg";
 static const char batch_lines_sql[] =
   "SELECT o.id, " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ","
   "       l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ","
@@ -108,12 +115,6 @@ static const char *const batch_fold_steps[] = {
   "INSERT INTO summary_customer_days"
   " SELECT DISTINCT day, currency, customer_id FROM temp.summary_orders"
   " WHERE counted AND customer_id IS NOT NULL",
-  "INSERT INTO summary_products (currency, product_id, revenue_cents, units)"
-  " SELECT currency, product_id, sum(revenue_cents), sum(units) FROM summary_product_days"
-  " WHERE day IN (SELECT day FROM temp.summary_batch) GROUP BY currency, product_id"
-  " ON CONFLICT DO UPDATE SET revenue_cents = revenue_cents + excluded.revenue_cents,"
-  "                           units = units + excluded.units",
-  "DELETE FROM summary_products WHERE revenue_cents = 0 AND units = 0",
   "INSERT INTO summary_active (currency, customer_id, days)"
   " SELECT currency, customer_id, count(*) FROM summary_customer_days"
   " WHERE day IN (SELECT day FROM temp.summary_batch) GROUP BY currency, customer_id"
@@ -130,6 +131,7 @@ typedef struct {
   gint64      placed_at;
   gint64      revenue_cents, units;
   gboolean    sale, any_merchandise, has_lines;
+  gboolean    counts[3];    /* orders: whether a line counts, by its quantity's sign */
 } FoldRow;
 
 static guint
@@ -163,20 +165,203 @@ fold_row_compare (gconstpointer a,
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Rows written per statement */
+#define ROWS_PER_INSERT 64
+
+/* Binds @row's columns from parameter @first + 1 on. */
+typedef void (*BindRow) (SdStmt *stmt, int first, const FoldRow *row);
+
+static void
+bind_order (SdStmt        *stmt,
+            int            first,
+            const FoldRow *o)
+{
+  sqlite3_bind_int64 (stmt, first + 1, o->day);
+  sqlite3_bind_text (stmt, first + 2, o->currency, -1, SQLITE_STATIC);
+  if (o->customer_id)
+    sqlite3_bind_int64 (stmt, first + 3, o->customer_id);
+  else
+    sqlite3_bind_null (stmt, first + 3);
+  sqlite3_bind_int64 (stmt, first + 4, o->placed_at);
+  sqlite3_bind_int64 (stmt, first + 5, o->revenue_cents);
+  sqlite3_bind_int64 (stmt, first + 6, o->units);
+  sqlite3_bind_int (stmt, first + 7, o->sale && o->any_merchandise);
+}
+
+static void
+bind_product_day (SdStmt        *stmt,
+                  int            first,
+                  const FoldRow *p)
+{
+  sqlite3_bind_int64 (stmt, first + 1, p->day);
+  sqlite3_bind_text (stmt, first + 2, p->currency, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, first + 3, p->id);
+  sqlite3_bind_int64 (stmt, first + 4, p->revenue_cents);
+  sqlite3_bind_int64 (stmt, first + 5, p->units);
+}
+
+/* @rows (FoldRow *) into the table of @head ("INSERT INTO t"), of @n_columns each,
+ * ROWS_PER_INSERT to a statement. */
+static gboolean
+insert_rows (SdStore     *store,
+             const char  *head,
+             int          n_columns,
+             GPtrArray   *rows,
+             BindRow      bind,
+             GError     **error)
+{
+  g_autofree char *many_sql = sd_store_values_sql (head, n_columns, ROWS_PER_INSERT, "");
+  g_autofree char *one_sql = sd_store_values_sql (head, n_columns, 1, "");
+  g_autoptr(SdStmt) many = NULL;
+  g_autoptr(SdStmt) one = NULL;
+
+  if (!(many = sd_store_prepare (store, many_sql, error)) ||
+      !(one = sd_store_prepare (store, one_sql, error)))
+    return FALSE;
+  for (guint i = 0; i < rows->len; )
+    {
+      guint n = rows->len - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+      SdStmt *stmt = n > 1 ? many : one;
+
+      for (guint r = 0; r < n; r++)
+        bind (stmt, r * n_columns, rows->pdata[i + r]);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return sd_store_fail (store, _("Could not update the shop's summaries"), error);
+      sqlite3_reset (stmt);
+      i += n;
+    }
+  return TRUE;
+}
+
+/* One line of @order into its sums and its product's of the day. */
+static void
+fold_line (FoldRow    *order,
+           GHashTable *products,
+           gboolean    counts,
+           gboolean    merchandise_units,
+           gboolean    has_product,
+           gint64      product_id,
+           gint64      quantity,
+           gint64      revenue)
+{
+  FoldRow key, *product;
+
+  order->has_lines = TRUE;
+  order->any_merchandise |= merchandise_units;
+  if (!counts)
+    return;
+  order->revenue_cents += revenue;
+  order->units += quantity;
+  if (!has_product)
+    return;
+  key = (FoldRow) { .day = order->day, .currency = order->currency, .id = product_id };
+  if (!(product = g_hash_table_lookup (products, &key)))
+    {
+      product = g_memdup2 (&key, sizeof key);
+      g_hash_table_add (products, product);
+    }
+  product->revenue_cents += revenue;
+  product->units += quantity;
+}
+
+static int
+compare_ids (const void *a,
+             const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The products that are not merchandise (sd-figures.h), for lines summed from memory. */
+static GHashTable *
+load_non_merchandise (SdStore  *store,
+                      GError  **error)
+{
+  g_autoptr(SdStmt) stmt =
+    sd_store_prepare (store, "SELECT id FROM products p WHERE NOT " SD_SQL_PRODUCT_IS_MERCHANDISE ("p"), error);
+  g_autoptr(GHashTable) ids = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sd_store_fail (store, _("Could not update the shop's summaries"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* The lines of the batch's @orders from @known, when it holds every one of them; FALSE
+ * when the batch has another order, whose lines only the shop knows. */
+static gboolean
+fold_known_lines (GHashTable           *orders,
+                  GHashTable           *products,
+                  const SdSummaryLines *known,
+                  GHashTable           *non_merchandise)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, orders);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!bsearch (&((FoldRow *) value)->id, known->orders, known->n_orders, sizeof (gint64), compare_ids))
+      return FALSE;
+
+  g_hash_table_iter_init (&iter, orders);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      FoldRow *order = value;
+      gsize lo = 0, hi = known->n_lines;
+
+      /* The order's first line */
+      while (lo < hi)
+        {
+          gsize mid = lo + (hi - lo) / 2;
+          if (known->lines[mid].order_id < order->id)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      for (gsize i = lo; i < known->n_lines && known->lines[i].order_id == order->id; i++)
+        {
+          const SdSummaryLine *l = &known->lines[i];
+          gboolean merchandise = !g_hash_table_contains (non_merchandise, &l->product_id);
+
+          /* The revenue of a line as SD_SQL_LINE_REVENUE has it. */
+          fold_line (order, products,
+                     order->counts[l->quantity > 0 ? 0 : l->quantity == 0 ? 1 : 2] && merchandise,
+                     l->quantity > 0 && merchandise, l->product_id != 0, l->product_id,
+                     l->quantity, l->quantity * l->unit_price_cents);
+        }
+    }
+  return TRUE;
+}
+
 /* The sums per order and per product of the batch's days, in C rather than by two GROUP
  * BYs over the same join: SQLite would sort every line twice, which cost three quarters
- * of a first build. */
+ * of a first build. The lines come from @known when it has them all (a first import's
+ * days), else from the shop. */
 static gboolean
-fold_batch_lines (SdStore  *store,
-                  GError  **error)
+fold_batch_lines (SdStore               *store,
+                  const SdSummaryLines  *known,
+                  GHashTable           **non_merchandise,
+                  GStringChunk          *strings,
+                  GHashTable            *totals,
+                  GError               **error)
 {
   g_autoptr(SdStmt) lines = NULL;
-  g_autoptr(GStringChunk) strings = g_string_chunk_new (64);
   /* order id → FoldRow */
   g_autoptr(GHashTable) orders = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   g_autoptr(GHashTable) products = g_hash_table_new_full (fold_row_hash, fold_row_equal, g_free, NULL);
   g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(SdStmt) insert = NULL;
   FoldRow *order = NULL;
   GHashTableIter iter;
   gpointer row;
@@ -193,107 +378,122 @@ fold_batch_lines (SdStore  *store,
       order->customer_id = sqlite3_column_int64 (lines, 3);
       order->placed_at = sqlite3_column_int64 (lines, 4);
       order->sale = sqlite3_column_int (lines, 5);
+      for (int i = 0; i < 3; i++)
+        order->counts[i] = sqlite3_column_int (lines, 6 + i);
       g_hash_table_insert (orders, &order->id, order);
     }
   if (rc != SQLITE_DONE)
     return sd_store_fail (store, _("Could not update the shop's summaries"), error);
   sd_stmt_release (g_steal_pointer (&lines));
 
-  if (!(lines = sd_store_prepare (store, batch_lines_sql, error)))
+  if (known && *non_merchandise == NULL && !(*non_merchandise = load_non_merchandise (store, error)))
     return FALSE;
-  order = NULL;
-  while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
+  if (known == NULL || !fold_known_lines (orders, products, known, *non_merchandise))
     {
-      gint64 order_id = sqlite3_column_int64 (lines, L_ORDER);
-      gint64 quantity, revenue;
-      FoldRow key, *product;
-
-      /* An order's lines come together: one lookup per order, not per line. */
-      if ((order == NULL || order->id != order_id) &&
-          !(order = g_hash_table_lookup (orders, &order_id)))
-        continue;   /* not possible inside the transaction; ignored rather than trusted */
-      order->has_lines = TRUE;
-      order->any_merchandise |= sqlite3_column_int (lines, L_MERCH_UNITS) != 0;
-      if (!sqlite3_column_int (lines, L_COUNTS))
-        continue;
-      quantity = sqlite3_column_int64 (lines, L_QUANTITY);
-      revenue = sqlite3_column_int64 (lines, L_REVENUE);
-      order->revenue_cents += revenue;
-      order->units += quantity;
-      if (!sqlite3_column_int (lines, L_HAS_PRODUCT))
-        continue;
-      key = (FoldRow) { .day = order->day, .currency = order->currency, .id = sqlite3_column_int64 (lines, L_PRODUCT) };
-      if (!(product = g_hash_table_lookup (products, &key)))
+      if (!(lines = sd_store_prepare (store, batch_lines_sql, error)))
+        return FALSE;
+      order = NULL;
+      while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
         {
-          product = g_memdup2 (&key, sizeof key);
-          g_hash_table_add (products, product);
-        }
-      product->revenue_cents += revenue;
-      product->units += quantity;
-    }
-  if (rc != SQLITE_DONE)
-    return sd_store_fail (store, _("Could not update the shop's summaries"), error);
-  sd_stmt_release (g_steal_pointer (&lines));
+          gint64 order_id = sqlite3_column_int64 (lines, L_ORDER);
 
-  if (!(insert = sd_store_prepare (store, "INSERT INTO temp.summary_orders VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error)))
-    return FALSE;
+          /* An order's lines come together: one lookup per order, not per line. */
+          if ((order == NULL || order->id != order_id) &&
+              !(order = g_hash_table_lookup (orders, &order_id)))
+            continue;   /* not possible inside the transaction; ignored rather than trusted */
+          fold_line (order, products, sqlite3_column_int (lines, L_COUNTS),
+                     sqlite3_column_int (lines, L_MERCH_UNITS), sqlite3_column_int (lines, L_HAS_PRODUCT),
+                     sqlite3_column_int64 (lines, L_PRODUCT), sqlite3_column_int64 (lines, L_QUANTITY),
+                     sqlite3_column_int64 (lines, L_REVENUE));
+        }
+      if (rc != SQLITE_DONE)
+        return sd_store_fail (store, _("Could not update the shop's summaries"), error);
+      sd_stmt_release (g_steal_pointer (&lines));
+    }
+
   rows = g_ptr_array_sized_new (g_hash_table_size (orders));
   g_hash_table_iter_init (&iter, orders);
   while (g_hash_table_iter_next (&iter, NULL, &row))
     if (((FoldRow *) row)->has_lines)
       g_ptr_array_add (rows, row);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      FoldRow *o = rows->pdata[i];
-
-      sqlite3_bind_int64 (insert, 1, o->day);
-      sqlite3_bind_text (insert, 2, o->currency, -1, SQLITE_STATIC);
-      if (o->customer_id)
-        sqlite3_bind_int64 (insert, 3, o->customer_id);
-      else
-        sqlite3_bind_null (insert, 3);
-      sqlite3_bind_int64 (insert, 4, o->placed_at);
-      sqlite3_bind_int64 (insert, 5, o->revenue_cents);
-      sqlite3_bind_int64 (insert, 6, o->units);
-      sqlite3_bind_int (insert, 7, o->sale && o->any_merchandise);
-      if (sqlite3_step (insert) != SQLITE_DONE)
-        return sd_store_fail (store, _("Could not update the shop's summaries"), error);
-      sqlite3_reset (insert);
-    }
-  sd_stmt_release (g_steal_pointer (&insert));
+  if (!insert_rows (store, "INSERT INTO temp.summary_orders", 7, rows, bind_order, error))
+    return FALSE;
   g_clear_pointer (&rows, g_ptr_array_unref);
 
-  /* In the table's key order: appended rather than inserted all over its pages. */
-  if (!(insert = sd_store_prepare (store, "INSERT INTO summary_product_days VALUES (?1, ?2, ?3, ?4, ?5)", error)))
-    return FALSE;
   rows = g_ptr_array_sized_new (g_hash_table_size (products));
   g_hash_table_iter_init (&iter, products);
   while (g_hash_table_iter_next (&iter, &row, NULL))
-    g_ptr_array_add (rows, row);
+    {
+      FoldRow *p = row;
+      FoldRow key = { .currency = p->currency, .id = p->id }, *total;
+
+      if (!(total = g_hash_table_lookup (totals, &key)))
+        {
+          total = g_memdup2 (&key, sizeof key);
+          g_hash_table_add (totals, total);
+        }
+      total->revenue_cents += p->revenue_cents;
+      total->units += p->units;
+      g_ptr_array_add (rows, row);
+    }
+  /* In the table's key order: appended rather than inserted all over its pages. */
   g_ptr_array_sort (rows, fold_row_compare);
+  return insert_rows (store, "INSERT INTO summary_product_days", 5, rows, bind_product_day, error);
+}
+
+/* The products' figures over all days: what the days folded here added, once for all the
+ * batches (each batch's clear step has taken out what its days had before). */
+static gboolean
+add_product_totals (SdStore     *store,
+                    GHashTable  *totals,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_sized_new (g_hash_table_size (totals));
+  g_autoptr(SdStmt) upsert = NULL;
+  GHashTableIter iter;
+  gpointer row;
+
+  if (g_hash_table_size (totals) == 0)
+    return TRUE;
+  g_hash_table_iter_init (&iter, totals);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    g_ptr_array_add (rows, row);
+  /* In the table's key order, as the days' rows */
+  g_ptr_array_sort (rows, fold_row_compare);
+  if (!(upsert = sd_store_prepare (store,
+                                   "INSERT INTO summary_products (currency, product_id, revenue_cents, units)"
+                                   " VALUES (?1, ?2, ?3, ?4)"
+                                   " ON CONFLICT DO UPDATE SET revenue_cents = revenue_cents + excluded.revenue_cents,"
+                                   "                           units = units + excluded.units", error)))
+    return FALSE;
   for (guint i = 0; i < rows->len; i++)
     {
       FoldRow *p = rows->pdata[i];
 
-      sqlite3_bind_int64 (insert, 1, p->day);
-      sqlite3_bind_text (insert, 2, p->currency, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 3, p->id);
-      sqlite3_bind_int64 (insert, 4, p->revenue_cents);
-      sqlite3_bind_int64 (insert, 5, p->units);
-      if (sqlite3_step (insert) != SQLITE_DONE)
+      sqlite3_bind_text (upsert, 1, p->currency, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (upsert, 2, p->id);
+      sqlite3_bind_int64 (upsert, 3, p->revenue_cents);
+      sqlite3_bind_int64 (upsert, 4, p->units);
+      if (sqlite3_step (upsert) != SQLITE_DONE)
         return sd_store_fail (store, _("Could not update the shop's summaries"), error);
-      sqlite3_reset (insert);
+      sqlite3_reset (upsert);
     }
-  return TRUE;
+  sd_stmt_release (g_steal_pointer (&upsert));
+  return exec_step (store, "DELETE FROM summary_products WHERE revenue_cents = 0 AND units = 0", error);
 }
 
 static gboolean
 refresh (SdStore              *store,
+         const SdSummaryLines *known,
          SdStoreProgressFunc   progress,
          gpointer              user_data,
          GCancellable         *cancellable,
          GError              **error)
 {
+  g_autoptr(GHashTable) non_merchandise = NULL;
+  g_autoptr(GStringChunk) strings = g_string_chunk_new (64);
+  /* (currency, product) → the sums of its rows of summary_product_days made here */
+  g_autoptr(GHashTable) totals = g_hash_table_new_full (fold_row_hash, fold_row_equal, g_free, NULL);
   gint64 n_days = 0, done = 0, n_batch;
 
   if (!sd_store_exec (store,
@@ -330,7 +530,7 @@ refresh (SdStore              *store,
       for (guint i = 0; i < G_N_ELEMENTS (batch_clear_steps); i++)
         if (!exec_step (store, batch_clear_steps[i], error))
           return FALSE;
-      if (!fold_batch_lines (store, error))
+      if (!fold_batch_lines (store, known, &non_merchandise, strings, totals, error))
         return FALSE;
       for (guint i = 0; i < G_N_ELEMENTS (batch_fold_steps); i++)
         if (!exec_step (store, batch_fold_steps[i], error))
@@ -347,7 +547,7 @@ refresh (SdStore              *store,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
-  return TRUE;
+  return add_product_totals (store, totals, error);
 }
 
 gboolean
@@ -358,7 +558,19 @@ sd_summary_refresh (SdStore  *store,
 
   if (state != SD_SUMMARY_PENDING)
     return TRUE;
-  return refresh (store, NULL, NULL, NULL, error);
+  return refresh (store, NULL, NULL, NULL, NULL, error);
+}
+
+gboolean
+sd_summary_refresh_with_lines (SdStore              *store,
+                               const SdSummaryLines *known,
+                               GError              **error)
+{
+  SdSummaryState state = sd_summary_state (store);
+
+  if (state != SD_SUMMARY_PENDING)
+    return TRUE;
+  return refresh (store, known, NULL, NULL, NULL, error);
 }
 
 gboolean
@@ -392,13 +604,19 @@ sd_summary_build (SdStore              *store,
 
   if (state == SD_SUMMARY_ABSENT || state == SD_SUMMARY_READY)
     return TRUE;
-  return refresh (store, progress, user_data, cancellable, error) &&
+  return refresh (store, NULL, progress, user_data, cancellable, error) &&
          exec_step (store, "UPDATE summary_state SET built = 1", error);
 }
 
-/* What the two triggers would have done for every row appended since begin, in one
- * statement each: ?1 and ?2 are the rowids order_lines and events had at begin. */
+/* What the three triggers would have done for every row appended since begin, in one
+ * statement each: ?1, ?2 and ?3 are the rowids order_lines, events and orders had at begin. */
 static const char *const bulk_steps[] = {
+  "UPDATE summary_counts SET n = n + (SELECT count(*) FROM orders WHERE id > ?3) WHERE what = 2",
+  "INSERT INTO summary_order_currencies"
+  " SELECT currency, count(*) FROM orders WHERE id > ?3 AND currency IS NOT NULL GROUP BY currency"
+  " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+  "INSERT OR IGNORE INTO summary_dirty_orders"
+  " SELECT id FROM orders WHERE id > ?3 AND id <= (SELECT orders_upto FROM summary_state)",
   "UPDATE summary_counts SET n = n + (SELECT count(*) FROM order_lines WHERE id > ?1) WHERE what = 3",
   "WITH k AS (SELECT kind, count(*) AS n FROM events WHERE id > ?2 GROUP BY kind)"
   " UPDATE summary_counts SET n = summary_counts.n + k.n FROM k WHERE what = 10 + k.kind",
@@ -418,15 +636,18 @@ sd_summary_bulk_begin (SdStore        *store,
   g_return_val_if_fail (sd_store_in_transaction (store), FALSE);
   if (!sd_store_count (store,
                        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-                       " AND name IN ('summary_lines_insert', 'summary_events_insert')",
+                       " AND name IN ('summary_lines_insert', 'summary_events_insert', 'summary_orders_insert')",
                        &triggers, error))
     return FALSE;
   /* A shop without them has no counts to keep. */
-  if (triggers != 2)
+  if (triggers != 3)
     return TRUE;
   if (!sd_store_count (store, "SELECT coalesce(max(id), 0) FROM order_lines", &bulk->lines_before, error) ||
       !sd_store_count (store, "SELECT coalesce(max(id), 0) FROM events", &bulk->events_before, error) ||
-      !sd_store_exec (store, "DROP TRIGGER summary_lines_insert; DROP TRIGGER summary_events_insert", error))
+      !sd_store_count (store, "SELECT coalesce(max(id), 0) FROM orders", &bulk->orders_before, error) ||
+      !sd_store_exec (store,
+                      "DROP TRIGGER summary_lines_insert; DROP TRIGGER summary_events_insert;"
+                      " DROP TRIGGER summary_orders_insert", error))
     return FALSE;
   bulk->active = TRUE;
   return TRUE;
@@ -447,10 +668,13 @@ sd_summary_bulk_end (SdStore        *store,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, bulk->lines_before);
       sqlite3_bind_int64 (stmt, 2, bulk->events_before);
+      sqlite3_bind_int64 (stmt, 3, bulk->orders_before);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return sd_store_fail (store, _("Could not update the shop's summaries"), error);
     }
-  if (!sd_store_exec (store, SD_SUMMARY_TRIGGER_LINES_INSERT SD_SUMMARY_TRIGGER_EVENTS_INSERT, error))
+  if (!sd_store_exec (store,
+                      SD_SUMMARY_TRIGGER_LINES_INSERT SD_SUMMARY_TRIGGER_EVENTS_INSERT SD_SUMMARY_TRIGGER_ORDERS_INSERT,
+                      error))
     return FALSE;
   bulk->active = FALSE;
   return TRUE;

@@ -28,8 +28,16 @@ G_BEGIN_DECLS
 /* The UTC day of unix seconds @t, as SQL (floors negative times too). */
 #define SD_SQL_DAY(t) "((" t ") - (((" t ") % 86400) + 86400) % 86400)"
 
-/* The two triggers that fire on every row of a large import, shared by the migration that
+/* The triggers that fire on every row of a large import, shared by the migration that
  * makes them and sd_summary_bulk_end(), which makes them again. */
+#define SD_SUMMARY_TRIGGER_ORDERS_INSERT \
+  "CREATE TRIGGER IF NOT EXISTS summary_orders_insert AFTER INSERT ON orders BEGIN" \
+  "  UPDATE summary_counts SET n = n + 1 WHERE what = 2;" \
+  "  UPDATE summary_order_currencies SET n = n + 1 WHERE currency = NEW.currency;" \
+  "  INSERT INTO summary_order_currencies SELECT NEW.currency, 1 WHERE NEW.currency IS NOT NULL AND changes() = 0;" \
+  "  INSERT INTO summary_dirty_orders SELECT NEW.id WHERE NEW.id <= (SELECT orders_upto FROM summary_state)" \
+  "   AND NOT EXISTS (SELECT 1 FROM summary_dirty_orders WHERE order_id = NEW.id);" \
+  " END;"
 #define SD_SUMMARY_TRIGGER_LINES_INSERT \
   "CREATE TRIGGER IF NOT EXISTS summary_lines_insert AFTER INSERT ON order_lines BEGIN" \
   "  UPDATE summary_counts SET n = n + 1 WHERE what = 3;" \
@@ -58,6 +66,29 @@ gboolean       sd_summary_usable  (SdStore       *store);
 gboolean       sd_summary_refresh (SdStore       *store,
                                    GError       **error);
 
+/* Lines the caller has just written and still holds (an import), so the figures of the
+ * days they fill are summed from memory instead of reading every line back. @orders are
+ * the orders whose lines in the shop are exactly these (none for an order without lines),
+ * ascending; @lines are sorted by order. A batch of days with any other order reads its
+ * lines from the shop as sd_summary_refresh() does. */
+typedef struct {
+  gint64 order_id;
+  gint64 product_id;         /* 0: none */
+  gint64 quantity;
+  gint64 unit_price_cents;
+} SdSummaryLine;
+
+typedef struct {
+  const gint64        *orders;
+  gsize                n_orders;
+  const SdSummaryLine *lines;
+  gsize                n_lines;
+} SdSummaryLines;
+
+gboolean       sd_summary_refresh_with_lines (SdStore              *store,
+                                              const SdSummaryLines *known,
+                                              GError              **error);
+
 /* Builds the summaries, or folds in the changes pending, in a transaction of its own:
  * what a job or the CLI calls before reading them. A read-only shop is left as it is
  * (TRUE: its figures come from the base tables). */
@@ -83,6 +114,7 @@ typedef struct {
   gboolean active;
   gint64   lines_before;
   gint64   events_before;
+  gint64   orders_before;
 } SdSummaryBulk;
 
 gboolean       sd_summary_bulk_begin (SdStore       *store,
