@@ -308,6 +308,11 @@ test_typos_not_shop_words (void)
   sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "White hanging heart t-light holder", NULL, 2);
   expect (ex, NULL, "do you sell a silver candel stick", SD_ENTITY_PRODUCT, "silver candel stick", "silver candle stick");
   expect_none (ex, NULL, "is it in stock", SD_ENTITY_PRODUCT);
+  /* a title ending in a word said to the bot: the word alone is not the product */
+  sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, "Wood stamp set thank you", NULL, 3);
+  expect_none (ex, NULL, "ok thank you", SD_ENTITY_PRODUCT);
+  expect_none (ex, NULL, "thanks!", SD_ENTITY_PRODUCT);
+  expect (ex, NULL, "is the wood stamp in stock", SD_ENTITY_PRODUCT, "wood stamp", "wood stamp");
   const char *text = "do you have the white hanging heart t-light holder in stock";
   expect (ex, NULL, text, SD_ENTITY_PRODUCT, "white hanging heart t-light holder", "white hanging heart t-light holder");
   g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, text, NULL);

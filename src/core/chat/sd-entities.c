@@ -1228,18 +1228,42 @@ within_one_edit (const char *a, const char *b)
   return la > lb ? strcmp (a + i + 1, b + i) == 0 : strcmp (a + i, b + i + 1) == 0;
 }
 
+/* The concepts of the shop's own lexicon @word names, or NULL for none. */
+static GPtrArray *
+word_concepts (const char *word)
+{
+  const SdChatConcepts *concepts = sd_chat_concepts_builtin ();
+  GPtrArray *found = g_ptr_array_new ();
+
+  if (concepts)
+    sd_chat_concepts_find_in_text (concepts, word, found);
+  if (found->len == 0)
+    g_clear_pointer (&found, g_ptr_array_unref);
+  return found;
+}
+
 /* A word of the shop's own lexicon ("stock", "order", "refund") is meant as written, not a
  * typo of a catalogue word one letter away ("stick", "border"). */
 static gboolean
 names_concept (const char *word)
 {
-  const SdChatConcepts *concepts = sd_chat_concepts_builtin ();
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr(GPtrArray) found = word_concepts (word);
 
-  if (concepts == NULL)
-    return FALSE;
-  sd_chat_concepts_find_in_text (concepts, word, found);
-  return found->len > 0;
+  return found != NULL;
+}
+
+/* "thanks", "yes", "hello" alone are said to the bot, not of a product, even where a title
+ * ends with them ("WOOD STAMP SET THANK YOU"). */
+static gboolean
+names_social_concept (const char *word)
+{
+  static const char *const social[] = { "thanks", "yes", "no", "greeting", "goodbye", NULL };
+  g_autoptr(GPtrArray) found = word_concepts (word);
+
+  for (guint i = 0; found && i < found->len; i++)
+    if (g_strv_contains (social, found->pdata[i]))
+      return TRUE;
+  return FALSE;
 }
 
 static const char *
@@ -1309,7 +1333,7 @@ scan_catalogue_latin (SdEntityExtractor *self, Scan *s)
       gboolean matched = FALSE;
       for (guint j = run_end + 1; j-- > i && !matched;)
         {
-          if (j == i && !g_hash_table_contains (self->heads, vocab[i]))
+          if (j == i && (!g_hash_table_contains (self->heads, vocab[i]) || names_social_concept (vocab[i])))
             break;
           g_autoptr(GArray) hits = intersect (self, vocab, i, j);
           if (hits->len == 0)
