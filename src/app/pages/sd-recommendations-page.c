@@ -17,6 +17,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sd-chart-time.h"
 #include "sd-content.h"
 #include "sd-csv.h"
 #include "sd-coupon-engine.h"
@@ -1032,11 +1033,11 @@ figure (const char *value,
   return box;
 }
 
+/* As the Overview writes a date ("9 Dec 2011"). */
 static char *
 format_date (gint64 at)
 {
-  g_autoptr(GDateTime) dt = at > 0 ? g_date_time_new_from_unix_utc (at) : NULL;
-  return dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("—");
+  return at > 0 ? sd_time_format_date (at) : g_strdup ("—");
 }
 
 /* "14911 · EIRE · Retail": the parts there are, with a dot between. */
