@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 #include <cairo-svg.h>
 
 #include "sd-chart-draw.h"
@@ -129,6 +130,59 @@ sd_chart_create_layout (GtkWidget *widget,
       pango_font_description_free (desc);
     }
   return layout;
+}
+
+static int
+unwrapped_width (PangoLayout *layout,
+                 const char  *text)
+{
+  PangoRectangle logical;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  return logical.width;
+}
+
+void
+sd_chart_layout_set_wrapped_text (PangoLayout *layout,
+                                  const char  *text,
+                                  int          max_width)
+{
+  static const char *const separators[] = { "、", "，", ",", "·", "/", "；", ";" };
+  g_autofree char *best = NULL;
+  int best_width;
+
+  g_return_if_fail (PANGO_IS_LAYOUT (layout) && text != NULL);
+  pango_layout_set_width (layout, -1);
+  best_width = unwrapped_width (layout, text);
+  if (best_width > max_width)
+    for (const char *p = text; *p; p = g_utf8_next_char (p))
+      for (guint i = 0; i < G_N_ELEMENTS (separators); i++)
+        {
+          gsize len = strlen (separators[i]);
+          const char *head_end = p + len, *tail = head_end;
+          g_autofree char *split = NULL;
+          int width;
+
+          if (strncmp (p, separators[i], len) != 0)
+            continue;
+          while (*tail == ' ')
+            tail++;
+          /* "1,000" is one number */
+          if (*tail == '\0' || g_ascii_isdigit (*tail))
+            continue;
+          split = g_strdup_printf ("%.*s\n%s", (int) (head_end - text), text, tail);
+          width = unwrapped_width (layout, split);
+          if (width < best_width)
+            {
+              g_free (best);
+              best = g_steal_pointer (&split);
+              best_width = width;
+            }
+        }
+  pango_layout_set_text (layout, best ? best : text, -1);
+  pango_layout_set_width (layout, max_width * PANGO_SCALE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
 }
 
 static void
