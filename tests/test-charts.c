@@ -482,12 +482,16 @@ test_wrapped_label (void)
   g_assert_cmpstr (line, ==, "珠宝首饰、");
   g_free (line);
 
-  /* The separator that leaves the narrowest lines wins */
+  /* As many pieces on a line as fit */
   sd_chart_layout_set_wrapped_text (layout, "鞋履、服装 · 高消费人群", one_line * 3 / 4);
   g_assert_cmpint (pango_layout_get_line_count (layout), ==, 2);
   line = first_line (layout);
   g_assert_cmpstr (line, ==, "鞋履、服装 ·");
   g_free (line);
+
+  /* More lines where needed, each ending at a separator ("Woodland · 高消|费" was Pango's) */
+  sd_chart_layout_set_wrapped_text (layout, "Lunch、Woodland · 高消费", one_line / 2);
+  g_assert_cmpstr (pango_layout_get_text (layout), ==, "Lunch、\nWoodland ·\n高消费");
 
   /* English keeps its spaces; a number's comma is not a separator */
   sd_chart_layout_set_wrapped_text (layout, "Spent 1,000,000 or more", one_line * 3 / 4);
