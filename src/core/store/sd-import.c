@@ -162,7 +162,7 @@ static const struct {
   { "amounts-rounded-to-cents", N_("amounts rounded to cents") },
   { "cancellations", N_("cancellations") },
   { "categories-from-parent", N_("categories taken from the parent product") },
-  { "continuation-rows", N_("continuation rows (further variants or images)") },
+  { "continuation-rows", N_("rows continuing the one above (a product's variants, an order's lines)") },
   { "converted-from-utf16", N_("text converted from UTF-16") },
   { "converted-from-utf32", N_("text converted from UTF-32") },
   { "countries-from-shipping", N_("countries taken from the shipping address") },
