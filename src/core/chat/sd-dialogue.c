@@ -829,7 +829,7 @@ SdJob *
 sd_dialogue_train_job_new (const char *db_path)
 {
   g_return_val_if_fail (db_path != NULL, NULL);
-  return sd_job_new ("Training the chatbot", train_job_run, g_strdup (db_path), g_free);
+  return sd_job_new (_("Training the chatbot"), train_job_run, g_strdup (db_path), g_free);
 }
 
 void
