@@ -1089,6 +1089,27 @@ shop_setting (Turn *t, const char *key)
   return value;
 }
 
+/* A day as the Overview and the Recommendations page write one, in the reply's language
+ * ("8 Dec 2011", "2011年12月8日"): the customer reads it, whatever the window's language.
+ * The English month is spelt here rather than by the C library's locale, so an English reply
+ * says "Dec" on a German desktop too, as the guardrails read it. The trace keeps ISO. */
+static char *
+date_text (Turn *t, gint64 at)
+{
+  static const char *const months[] = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+  };
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (at);
+  int day, month, year;
+
+  if (dt == NULL)
+    return g_strdup ("");
+  g_date_time_get_ymd (dt, &year, &month, &day);
+  if (zh (t))
+    return g_strdup_printf ("%d年%d月%d日", year, month, day);
+  return g_strdup_printf ("%d %s %d", day, months[month - 1], year);
+}
+
 static char *
 money (Turn *t, gint64 cents)
 {
@@ -1287,9 +1308,10 @@ handle_order (Turn *t, const char *intent)
       reply (t, "order_status.refuse", SD_TURN_REFUSE);
       return;
     }
-  data_row (t, "orders.id=%" G_GINT64_FORMAT " %s status=%s", o.id, o.external_id, o.status);
   g_autoptr(GDateTime) placed = g_date_time_new_from_unix_utc (o.placed_at);
-  g_autofree char *placed_text = placed ? g_date_time_format (placed, "%Y-%m-%d") : g_strdup ("");
+  g_autofree char *placed_iso = placed ? g_date_time_format (placed, "%Y-%m-%d") : g_strdup ("");
+  g_autofree char *placed_text = date_text (t, o.placed_at);
+  data_row (t, "orders.id=%" G_GINT64_FORMAT " %s status=%s placed=%s", o.id, o.external_id, o.status, placed_iso);
   g_autofree char *items = order_items (t, o.id);
   const char *status = effective_status (t, &o);
   g_autofree char *eta = eta_text (t, status);
