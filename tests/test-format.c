@@ -45,6 +45,8 @@ test_money (void)
   check (sd_format_money (123456, NULL), "1,234.56");
   check (sd_format_money (-250, "GBP"), "-£2.50");
   check (sd_format_money (100, "SEK"), "1.00 SEK");
+  check (sd_format_money_short (58594200, "INR"), "₹585,942");
+  check (sd_format_money (1234, "CAD"), "CA$12.34");
   /* Headline figures: cents only where they matter, millions shortened. */
   check (sd_format_money_short (123456, "USD"), "$1,234.56");
   check (sd_format_money_short (12345678, "EUR"), "€123,457");

@@ -63,8 +63,14 @@ sd_format_count (gint64 n)
 static const char *
 currency_symbol (const char *code)
 {
+  /* Symbols nobody misreads; a code for the rest ("CHF"), which is long enough to cut a
+   * headline figure ("585,942 INR" read "585,942..." on a Shopify shop in rupees). */
   static const struct { const char *code, *symbol; } symbols[] = {
     { "GBP", "£" }, { "USD", "$" }, { "EUR", "€" }, { "CNY", "¥" }, { "JPY", "¥" },
+    { "INR", "₹" }, { "KRW", "₩" }, { "RUB", "₽" }, { "TRY", "₺" }, { "UAH", "₴" },
+    { "ILS", "₪" }, { "VND", "₫" }, { "NGN", "₦" }, { "PHP", "₱" },
+    { "CAD", "CA$" }, { "AUD", "A$" }, { "NZD", "NZ$" }, { "HKD", "HK$" }, { "TWD", "NT$" },
+    { "MXN", "MX$" }, { "BRL", "R$" },
   };
 
   if (code == NULL)
