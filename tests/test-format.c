@@ -103,6 +103,8 @@ test_locale (void)
   check (sd_format_money (123456, NULL), "1.234,56");
   check (sd_format_money (-250, "GBP"), "-2,50\u00a0£");
   check (sd_format_money_short (1333667000, "GBP"), "13,34 M\u00a0£");
+  /* Shopdesk has no German: its country names stay as the shop stores them, not Deutschland */
+  g_assert_cmpstr (sd_format_country ("Germany"), ==, "Germany");
   check (sd_format_decimal (12.5, 2), "12,50");
   g_assert_true (sd_format_parse_decimal ("12,50", &x));
   g_assert_cmpfloat (x, ==, 12.5);
@@ -132,12 +134,17 @@ test_money_zh_cn (void)
   textdomain (GETTEXT_PACKAGE);
   g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
   check (sd_format_money_short (979393892, "GBP"), "£9.79 M");
+  g_assert_cmpstr (sd_format_country ("Germany"), ==, "Germany");
   /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
   g_setenv ("LANGUAGE", "zh_CN", TRUE);
   g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
   check (sd_format_money_short (979393892, "GBP"), "£979.39 万");
   check (sd_format_money_short (1333667000000, "CNY"), "¥1,333,667.00 万");
   check (sd_format_money_short (12345678, "EUR"), "€123,457");
+  /* Countries as iso-codes names them in Chinese, where it is installed; others as stored */
+  if (g_file_test ("/usr/share/locale/zh_CN/LC_MESSAGES/iso_3166-1.mo", G_FILE_TEST_EXISTS))
+    g_assert_cmpstr (sd_format_country ("Germany"), ==, "德国");
+  g_assert_cmpstr (sd_format_country ("EIRE"), ==, "EIRE");
   g_unsetenv ("LANGUAGE");
   setlocale (LC_ALL, saved);
 }

@@ -119,6 +119,28 @@ sd_format_share (double share)
   return g_strdup_printf ("%.0f\u00a0%%", whole);
 }
 
+const char *
+sd_format_country (const char *country)
+{
+  static gsize bound;
+
+  if (country == NULL || *country == '\0')
+    return country;
+  /* iso-codes' catalogue of country names, in the system's locale folder (the flatpak
+   * runtime has it too); where it is missing the name stays as stored. */
+  if (g_once_init_enter (&bound))
+    {
+      bind_textdomain_codeset ("iso_3166-1", "UTF-8");
+      g_once_init_leave (&bound, 1);
+    }
+  /* Only where Shopdesk itself speaks the user's language (its catalogue's header is found):
+   * German country names in an English window would be a mix. Not g_dgettext, which
+   * decides that once per process. */
+  if (*dgettext (GETTEXT_PACKAGE, "") == '\0')
+    return country;
+  return dgettext ("iso_3166-1", country);
+}
+
 char *
 sd_format_money (gint64      cents,
                  const char *currency)

@@ -33,6 +33,9 @@ char       *sd_format_share       (double       share);
 char       *sd_format_time        (gint64       unix_seconds);
 /* "View", "Added to cart", … (translated). */
 const char *sd_format_event_kind  (SdEventKind  kind);
+/* A country as the shop stores it ("Germany"), named in the user's language where iso-codes
+ * knows it (德国); anything else as stored ("EIRE", "Unspecified", "DE"). */
+const char *sd_format_country     (const char  *country);
 /* 4 → "★★★★☆"; outside 1–5 → "". */
 const char *sd_format_stars       (int          rating);
 
