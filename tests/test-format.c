@@ -54,6 +54,16 @@ test_money (void)
   check (sd_format_money_short (1333667000, "GBP"), "£13.34 M");
 }
 
+/* A profile's "CUS-0000721 · 英国 · vip" wrapped as "英|国" in a narrow card */
+static void
+test_keep_together (void)
+{
+  check (sd_format_keep_together ("英国"), "英\u2060国");
+  check (sd_format_keep_together ("自 2026年4月21日"), "自 2026\u2060年\u20604\u2060月\u206021\u2060日");
+  check (sd_format_keep_together ("United Kingdom"), "United Kingdom");
+  check (sd_format_keep_together (""), "");
+}
+
 static void
 test_time_and_kinds (void)
 {
@@ -157,6 +167,7 @@ main (int    argc,
   g_test_add_func ("/format/count", test_count);
   g_test_add_func ("/format/money", test_money);
   g_test_add_func ("/format/share", test_share);
+  g_test_add_func ("/format/keep-together", test_keep_together);
   g_test_add_func ("/format/time-and-kinds", test_time_and_kinds);
   g_test_add_func ("/format/locale", test_locale);
   g_test_add_func ("/format/money-zh-cn", test_money_zh_cn);

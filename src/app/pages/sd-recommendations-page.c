@@ -1045,11 +1045,15 @@ static void
 append_detail (GString    *detail,
                const char *part)
 {
+  g_autofree char *kept = NULL;
+
   if (part == NULL || *part == '\0')
     return;
   if (detail->len > 0)
     g_string_append (detail, " · ");
-  g_string_append (detail, part);
+  /* a narrow profile card wrapped "英|国" */
+  kept = sd_format_keep_together (part);
+  g_string_append (detail, kept);
 }
 
 static void

@@ -119,6 +119,26 @@ sd_format_share (double share)
   return g_strdup_printf ("%.0f\u00a0%%", whole);
 }
 
+char *
+sd_format_keep_together (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  gunichar previous = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* ASCII breaks only at spaces already; the rest of the world may break anywhere */
+      if (previous && !g_unichar_isspace (previous) && !g_unichar_isspace (c) && (previous > 0x7f || c > 0x7f))
+        g_string_append_unichar (out, 0x2060);
+      g_string_append_unichar (out, c);
+      previous = c;
+    }
+  return g_string_free (out, FALSE);
+}
+
 const char *
 sd_format_country (const char *country)
 {
