@@ -143,6 +143,7 @@ const char *
 sd_format_country (const char *country)
 {
   static gsize bound;
+  static const char *const header = "";   /* a variable: xgettext takes "" for the catalogue header */
 
   if (country == NULL || *country == '\0')
     return country;
@@ -156,7 +157,7 @@ sd_format_country (const char *country)
   /* Only where Shopdesk itself speaks the user's language (its catalogue's header is found):
    * German country names in an English window would be a mix. Not g_dgettext, which
    * decides that once per process. */
-  if (*dgettext (GETTEXT_PACKAGE, "") == '\0')
+  if (*dgettext (GETTEXT_PACKAGE, header) == '\0')
     return country;
   return dgettext ("iso_3166-1", country);
 }
