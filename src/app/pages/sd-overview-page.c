@@ -387,7 +387,8 @@ show_events (SdOverviewPage *self,
       if (s->counts.events[k] == 0)
         {
           /* TRANSLATORS: between the names of event kinds in a list: "View, Review" */
-          g_string_append_printf (missing, "%s%s", n_missing++ ? _(", ") : "", sd_format_event_kind (k));
+          g_string_append_printf (missing, "%s%s", n_missing++ ? C_("between event kinds", ", ") : "",
+                                  sd_format_event_kind (k));
           continue;
         }
       count = sd_format_count (s->counts.events[k]);

@@ -829,7 +829,7 @@ SdJob *
 sd_dialogue_train_job_new (const char *db_path)
 {
   g_return_val_if_fail (db_path != NULL, NULL);
-  return sd_job_new ("Training the chatbot", train_job_run, g_strdup (db_path), g_free);
+  return sd_job_new (_("Training the chatbot"), train_job_run, g_strdup (db_path), g_free);
 }
 
 void
@@ -986,6 +986,23 @@ zh (Turn *t)
 /* English or Chinese, by the turn's language. */
 #define L(t, en, zh_text) (zh (t) ? (zh_text) : (en))
 
+/* A date as people write it in the turn's language: "24 Apr 2024", "2024年4月24日". Not
+ * g_date_time_format's %b, which follows the process's locale, not the customer's language. */
+static char *
+date_text (Turn *t, gint64 at)
+{
+  static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  g_autoptr(GDateTime) d = g_date_time_new_from_unix_utc (at);
+  int year, month, day;
+
+  if (d == NULL)
+    return g_strdup ("");
+  g_date_time_get_ymd (d, &year, &month, &day);
+  return zh (t) ? g_strdup_printf ("%d年%d月%d日", year, month, day)
+                : g_strdup_printf ("%d %s %d", day, months[month - 1], year);
+}
+
 static void
 var (Turn *t, const char *name, const char *value)
 {
@@ -1087,27 +1104,6 @@ shop_setting (Turn *t, const char *key)
   if (value)
     data_row (t, "settings.%s", full);
   return value;
-}
-
-/* A day as the Overview and the Recommendations page write one, in the reply's language
- * ("8 Dec 2011", "2011年12月8日"): the customer reads it, whatever the window's language.
- * The English month is spelt here rather than by the C library's locale, so an English reply
- * says "Dec" on a German desktop too, as the guardrails read it. The trace keeps ISO. */
-static char *
-date_text (Turn *t, gint64 at)
-{
-  static const char *const months[] = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-  };
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (at);
-  int day, month, year;
-
-  if (dt == NULL)
-    return g_strdup ("");
-  g_date_time_get_ymd (dt, &year, &month, &day);
-  if (zh (t))
-    return g_strdup_printf ("%d年%d月%d日", year, month, day);
-  return g_strdup_printf ("%d %s %d", day, months[month - 1], year);
 }
 
 static char *
