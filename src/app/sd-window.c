@@ -20,6 +20,7 @@
 #include "sd-sync-dialog.h"
 #include "sd-training-page.h"
 #include "sd-window.h"
+#include "sd-toasts.h"
 
 #define MAX_RECENT_SHOPS 8
 /* Narrower than this, the sidebar folds away behind the Back button: a page then has the
@@ -250,10 +251,7 @@ void
 sd_window_toast (SdWindow   *self,
                  const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  adw_toast_set_timeout (toast, 4);
-  adw_toast_overlay_add_toast (self->toasts, toast);
+  sd_toasts_show (self->toasts, message, 4);
 }
 
 SdStore *

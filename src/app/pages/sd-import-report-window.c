@@ -11,6 +11,7 @@
 #include "sd-format.h"
 #include "sd-import-report-window.h"
 #include "sd-import.h"
+#include "sd-toasts.h"
 
 #define MAX_REJECTS_SHOWN 50
 
@@ -84,7 +85,7 @@ save_response_cb (GtkNativeDialog *chooser,
         }
       else
         message = g_strdup_printf (_("Could not save the rejected rows: %s"), error->message);
-      adw_toast_overlay_add_toast (toasts, adw_toast_new (message));
+      sd_toasts_show (toasts, message, 5);
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
