@@ -1163,11 +1163,17 @@ sd_import_customer (SdImportContext  *ctx,
                     const char       *country,
                     GError          **error)
 {
-  gint64 *known = g_hash_table_lookup (ctx->customers, external_id);
   SdImportCustomer c = { external_id, name, email, country, NULL, 0 };
+  gpointer key, known;
 
-  if (known)
-    return *known;
+  if (ctx->last_customer_key && strcmp (ctx->last_customer_key, external_id) == 0)
+    return *ctx->last_customer;
+  if (g_hash_table_lookup_extended (ctx->customers, external_id, &key, &known))
+    {
+      ctx->last_customer_key = key;
+      ctx->last_customer = known;
+      return *ctx->last_customer;
+    }
   return sd_import_customer_full (ctx, &c, error);
 }
 
@@ -1344,11 +1350,17 @@ sd_import_order (SdImportContext  *ctx,
                  const char       *country,
                  GError          **error)
 {
-  SdImportOrder *order = g_hash_table_lookup (ctx->orders, external_id);
+  SdImportOrder *order;
   g_autoptr(SdStmt) stmt = NULL;
+  gpointer key;
 
-  if (order)
-    return order;
+  if (ctx->last_order_key && strcmp (ctx->last_order_key, external_id) == 0)
+    return ctx->last_order;
+  if (g_hash_table_lookup_extended (ctx->orders, external_id, &key, (gpointer *) &order))
+    {
+      ctx->last_order_key = key;
+      return ctx->last_order = order;
+    }
 
   /* Into a shop without orders, each external id is new (the next sight finds it above):
    * a plain insert has no conflict to prepare for, nor a RETURNING to buffer. */
@@ -1652,6 +1664,7 @@ sd_import_event (SdImportContext  *ctx,
       return TRUE;
     }
 
+  ctx->other_events = TRUE;
   stmt = hot_prepare (ctx, 1,
                            "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
@@ -2528,6 +2541,8 @@ sd_import_file (SdStore               *store,
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_ROWS, &cpu_mark);
   /* Before finish_orders, which deletes lines. */
+  if (!ctx.other_events)
+    bulk.events_kind = SD_EVENT_PURCHASE;
   if (!sd_summary_bulk_end (store, &bulk, &local) ||
       !build_deferred_indexes (&ctx, &local))
     goto failed;
