@@ -1713,8 +1713,10 @@ write_purchases (SdImportContext  *ctx,
     "  quantity = excluded.quantity,"
     "  rating = coalesce (excluded.rating, rating),"
     "  review_text = coalesce (excluded.review_text, review_text)";
-  g_autofree char *many = NULL;
-  g_autofree char *one = NULL;
+  g_autofree char *many_sql = NULL;
+  g_autofree char *one_sql = NULL;
+  g_autoptr(SdStmt) many = NULL;
+  g_autoptr(SdStmt) one = NULL;
   gsize done = 0;
 
   g_clear_pointer (&ctx->purchase_slots, g_free);
@@ -1722,15 +1724,18 @@ write_purchases (SdImportContext  *ctx,
   if (ctx->n_purchases == 0)
     return TRUE;
   qsort (ctx->purchases, ctx->n_purchases, sizeof (Purchase), purchase_compare);
-  many = sd_store_values_sql (head, 7, SD_IMPORT_ROWS_PER_INSERT, tail);
-  one = sd_store_values_sql (head, 7, 1, tail);
+  many_sql = sd_store_values_sql (head, 7, SD_IMPORT_ROWS_PER_INSERT, tail);
+  one_sql = sd_store_values_sql (head, 7, 1, tail);
+  /* Borrowed once for all the batches: the store's cache would hash the whole text of
+   * 64 rows' statement for each. */
+  if (!(many = sd_store_prepare (ctx->store, many_sql, error)) ||
+      !(one = sd_store_prepare (ctx->store, one_sql, error)))
+    return FALSE;
   while (done < ctx->n_purchases)
     {
       gsize rows = ctx->n_purchases - done >= SD_IMPORT_ROWS_PER_INSERT ? SD_IMPORT_ROWS_PER_INSERT : 1;
-      g_autoptr(SdStmt) stmt = sd_store_prepare (ctx->store, rows > 1 ? many : one, error);
+      SdStmt *stmt = rows > 1 ? many : one;
 
-      if (stmt == NULL)
-        return FALSE;
       if (done % (PROGRESS_EVERY * 4) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       for (gsize r = 0; r < rows; r++)
@@ -1748,6 +1753,7 @@ write_purchases (SdImportContext  *ctx,
         }
       if (!step_done (ctx, stmt, _("Could not save an event"), error))
         return FALSE;
+      sqlite3_reset (stmt);
       done += rows;
     }
   return TRUE;
