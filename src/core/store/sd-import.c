@@ -2421,6 +2421,7 @@ sd_import_file (SdStore               *store,
   SdImportReport *result = NULL;
   SdSummaryBulk bulk = { 0 };
   gint64 cpu_mark = 0;
+  gboolean journal_switched = FALSE;
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
   g_return_val_if_fail (path != NULL, NULL);
@@ -2479,6 +2480,13 @@ sd_import_file (SdStore               *store,
    * sorts of the index builds and the summaries run twice as fast with their runs in
    * temporary files (the system's page cache) as in SQLite's own memory (sd-store.c's
    * temp_store = MEMORY), which is put back when the import ends. */
+  /* Under a file size limit, the log is what grows to it, which the error then names
+   * (explain_file_size_limit); a rollback journal's failed commit leaves no trace. */
+  {
+    struct rlimit limit;
+    if (getrlimit (RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+      journal_switched = sd_store_journal_for_first_import (store);
+  }
   if (!sd_store_exec (store, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE", &local) ||
       !sd_store_begin (store, &local))
     {
@@ -2577,6 +2585,8 @@ sd_import_file (SdStore               *store,
       g_prefix_error (&local, _("Could not finish importing “%s”: "), ctx.name);
       goto failed;
     }
+  if (journal_switched)
+    sd_store_journal_restore (store);
   phase_end (&ctx, SD_IMPORT_PHASE_COMMIT, &cpu_mark);
 
   if (progress)
@@ -2593,6 +2603,8 @@ sd_import_file (SdStore               *store,
 failed:
   explain_file_size_limit (store, local);
   sd_store_rollback (store);
+  if (journal_switched)
+    sd_store_journal_restore (store);
   sd_store_set_importing (store, FALSE);
   sd_store_exec (store, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY", NULL);
   context_clear (&ctx);
