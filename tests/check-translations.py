@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fails when po/ is not complete: a source file with translatable strings missing from
-POTFILES, zh_CN missing from LINGUAS, a msgid of the freshly extracted template untranslated
-or fuzzy in a language's .po, or `msgfmt --check` rejecting a .po."""
+POTFILES, a job's title or progress text not marked for translation, zh_CN missing from
+LINGUAS, a msgid of the freshly extracted template untranslated or fuzzy in a language's .po,
+or `msgfmt --check` rejecting a .po."""
 import os
 import re
 import subprocess
@@ -47,6 +48,19 @@ for top in ('src', 'ui', 'data'):
                                (name.endswith(('.desktop.in', '.metainfo.xml.in', '.gschema.xml'))))
             if is_translatable and rel not in potfiles:
                 failures.append(f'{rel} has translatable strings but is not in po/POTFILES')
+
+# A job's title and progress text show in the window's job list, so they are translated
+# (the CLI's own jobs print nothing of theirs).
+job_text = re.compile(r'\bsd_job_(?:new|set_progress)\s*\((?:[^;"]*?,\s*)?"')
+for top in ('src/core', 'src/app'):
+    for dirpath, _, names in os.walk(os.path.join(srcdir, top)):
+        for name in sorted(n for n in names if n.endswith('.c')):
+            path = os.path.join(dirpath, name)
+            with open(path, encoding='utf-8', errors='replace') as f:
+                for number, line in enumerate(f, 1):
+                    if job_text.search(line):
+                        failures.append(f'{os.path.relpath(path, srcdir)}:{number}: a job\'s text not marked '
+                                        f'for translation: {line.strip()}')
 
 if 'zh_CN' not in linguas:
     failures.append('po/LINGUAS does not list zh_CN')

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sd-chart-controls.h"
+#include "sd-chart-draw.h"
 #include "sd-chart-scale.h"
 #include "sd-resources.h"
 #include "sd-heatmap.h"
@@ -448,6 +449,59 @@ lasso_cb (SdScatter *scatter,
   *out = n;
 }
 
+/* The first line of @layout, without its line break. */
+static char *
+first_line (PangoLayout *layout)
+{
+  PangoLayoutLine *line = pango_layout_get_line_readonly (layout, 0);
+  const char *text = pango_layout_get_text (layout);
+
+  return g_strstrip (g_strndup (text + line->start_index, line->length));
+}
+
+/* A cluster's name on the customer map breaks after a separator, never inside a Chinese
+ * word ("珠宝首饰、家居装|饰" was what Pango's own wrapping gave at 120 px). */
+static void
+test_wrapped_label (void)
+{
+  GtkWidget *label = g_object_ref_sink (gtk_label_new (NULL));
+  g_autoptr(PangoLayout) layout = sd_chart_create_layout (label, TRUE);
+  PangoRectangle logical;
+  char *line;
+  int one_line;
+
+  sd_chart_layout_set_wrapped_text (layout, "珠宝首饰、家居装饰", 1000);
+  g_assert_cmpint (pango_layout_get_line_count (layout), ==, 1);
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  one_line = logical.width;
+
+  /* Narrower than the whole name, wider than either half: one break, after 、 */
+  sd_chart_layout_set_wrapped_text (layout, "珠宝首饰、家居装饰", one_line * 3 / 4);
+  g_assert_cmpint (pango_layout_get_line_count (layout), ==, 2);
+  line = first_line (layout);
+  g_assert_cmpstr (line, ==, "珠宝首饰、");
+  g_free (line);
+
+  /* As many pieces on a line as fit */
+  sd_chart_layout_set_wrapped_text (layout, "鞋履、服装 · 高消费人群", one_line * 3 / 4);
+  g_assert_cmpint (pango_layout_get_line_count (layout), ==, 2);
+  line = first_line (layout);
+  g_assert_cmpstr (line, ==, "鞋履、服装 ·");
+  g_free (line);
+
+  /* More lines where needed, each ending at a separator ("Woodland · 高消|费" was Pango's) */
+  sd_chart_layout_set_wrapped_text (layout, "Lunch、Woodland · 高消费", one_line / 2);
+  g_assert_cmpstr (pango_layout_get_text (layout), ==, "Lunch、\nWoodland ·\n高消费");
+
+  /* English keeps its spaces; a number's comma is not a separator */
+  sd_chart_layout_set_wrapped_text (layout, "Spent 1,000,000 or more", one_line * 3 / 4);
+  line = first_line (layout);
+  g_assert_false (g_str_has_suffix (line, ","));
+  g_free (line);
+
+  g_object_unref (label);
+}
+
 static void
 test_scatter (void)
 {
@@ -717,6 +771,7 @@ main (int   argc,
   g_test_add_func ("/charts/heatmap", test_heatmap);
   g_test_add_func ("/charts/rfm-grid", test_rfm_grid);
   g_test_add_func ("/charts/scatter", test_scatter);
+  g_test_add_func ("/charts/wrapped-label", test_wrapped_label);
   g_test_add_func ("/charts/controls", test_controls);
 
   return g_test_run ();

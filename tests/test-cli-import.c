@@ -476,6 +476,41 @@ test_control_characters (Fixture       *f,
                    ==, "Mug " EVIL);
 }
 
+/* A Chinese user reads the import's report and its failures in Chinese: the handled cases by
+ * their labels (they were the report's keys, "rows-without-customer"), and the CLI's own
+ * lines ("Nothing was imported.") as well as the core's. */
+static void
+test_chinese (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_autofree char *mo = g_build_filename (localedir, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_autofree char *retail = fixture_file ("online-retail.csv");
+  g_autofree char *missing = g_build_filename (f->dir, "missing.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no compiled zh_CN catalogue in the build");
+      return;
+    }
+  child_env = g_get_environ ();
+  child_env = g_environ_setenv (child_env, "LANGUAGE", "zh_CN", TRUE);
+  /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
+  child_env = g_environ_setenv (child_env, "LC_ALL", "C.UTF-8", TRUE);
+  child_env = g_environ_setenv (child_env, "SHOPDESK_LOCALEDIR", localedir, TRUE);
+
+  g_assert_cmpint (run_cli (f, &out, &err, "import", retail, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "已处理：取消 1，负数量 2，没有客户的行 3\n"));
+  g_assert_null (strstr (err, "rows-without-customer"));
+
+  g_assert_cmpint (run_cli (f, &out2, &err2, "import", missing, NULL), ==, 1);
+  g_assert_nonnull (strstr (err2, "未导入任何内容。"));
+  g_assert_null (strstr (err2, "Nothing"));
+
+  g_clear_pointer (&child_env, g_strfreev);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -495,6 +530,7 @@ main (int    argc,
   g_test_add ("/cli-import/rejects-targets", Fixture, NULL, fixture_set_up, test_rejects_targets, fixture_tear_down);
   g_test_add ("/cli-import/control-characters", Fixture, NULL, fixture_set_up, test_control_characters, fixture_tear_down);
   g_test_add ("/cli-import/json", Fixture, NULL, fixture_set_up, test_json, fixture_tear_down);
+  g_test_add ("/cli-import/chinese", Fixture, NULL, fixture_set_up, test_chinese, fixture_tear_down);
   g_test_add ("/cli-import/json-comma-locale", Fixture, NULL, fixture_set_up, test_json_comma_locale, fixture_tear_down);
 
   return g_test_run ();

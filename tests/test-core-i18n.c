@@ -115,7 +115,7 @@ test_reasons_zh_cn (void)
   zh_popular = sd_reason_describe (&popular, NULL);
   zh_content = sd_reason_describe (&content, NULL);
   g_assert_cmpstr (zh, ==, "因与 商品 #7 相关（贡献 20.15）");
-  g_assert_cmpstr (zh_popular, ==, "热门：3 位顾客买过");
+  g_assert_cmpstr (zh_popular, ==, "热门：3 位客户买过");
   g_assert_cmpstr (zh_content, ==, "包含 “heart”、“lantern”");
   use_language (NULL);
 }

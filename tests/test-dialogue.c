@@ -157,6 +157,8 @@ test_order_form (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (t3->reply, "SD-100001"));
   g_assert_nonnull (strstr (t3->reply, "shipped"));
   g_assert_nonnull (strstr (t3->reply, "2 × Vintage ceramic mug"));
+  /* the date as the customer's language writes it, whatever the process's locale */
+  g_assert_nonnull (strstr (t3->reply, "(placed 24 Apr 2024)"));
   g_assert_true (has_row (t3, "orders.id=1"));
   g_assert_cmpstr (t3->template_key, ==, "order_status");
   g_assert_cmpint (t3->template_id, >, 0);
@@ -484,6 +486,7 @@ test_chinese (Fixture *f, gconstpointer data)
   g_assert_cmpint (t3->action, ==, SD_TURN_ANSWER);
   g_assert_nonnull (strstr (t3->reply, "已发货"));
   g_assert_nonnull (strstr (t3->reply, "复古陶瓷马克杯"));
+  g_assert_nonnull (strstr (t3->reply, "下单时间 2024年4月24日"));
 
   g_autoptr(SdTurnTrace) t4 = say (f, s, "有无线耳机吗");
   g_assert_cmpstr (t4->intent, ==, "product_search");

@@ -5,6 +5,8 @@
 
 #include "sd-format.h"
 
+#include <glib/gi18n.h>
+
 static void
 check (char       *got,
        const char *expected)
@@ -109,6 +111,35 @@ test_locale (void)
   setlocale (LC_ALL, saved);
 }
 
+/* Chinese counts large amounts in 万 (ten thousand), not in millions: "£979.39 万" for
+ * Online Retail's revenue, where "£9.79 百万" read as a bank's report. */
+static void
+test_money_zh_cn (void)
+{
+  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_autofree char *mo = g_build_filename (localedir, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no compiled zh_CN catalogue in the build");
+      return;
+    }
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  check (sd_format_money_short (979393892, "GBP"), "£9.79 M");
+  /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  check (sd_format_money_short (979393892, "GBP"), "£979.39 万");
+  check (sd_format_money_short (1333667000000, "CNY"), "¥1,333,667.00 万");
+  check (sd_format_money_short (12345678, "EUR"), "€123,457");
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, saved);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -119,5 +150,6 @@ main (int    argc,
   g_test_add_func ("/format/share", test_share);
   g_test_add_func ("/format/time-and-kinds", test_time_and_kinds);
   g_test_add_func ("/format/locale", test_locale);
+  g_test_add_func ("/format/money-zh-cn", test_money_zh_cn);
   return g_test_run ();
 }

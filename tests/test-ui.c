@@ -623,6 +623,58 @@ test_switch_shops (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "content");
 }
 
+/* A shop file named as an export is (shopify-orders-forezia-devstore) widened the sidebar by
+ * its name, and the Overview's figures were cut ("€1,102..."): the name is cut instead. */
+/* The sidebar's window title, "Shopdesk" over the shop's name. */
+static GtkWidget *
+find_shop_title (GtkWidget *widget)
+{
+  if (ADW_IS_WINDOW_TITLE (widget) && g_strcmp0 (adw_window_title_get_title (ADW_WINDOW_TITLE (widget)), "Shopdesk") == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_shop_title (child);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static int
+natural_width (GtkWidget *widget)
+{
+  int natural = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  return natural;
+}
+
+static void
+test_long_shop_name (void)
+{
+  const char *name = "shopify-orders-forezia-devstore-export-2025";
+  g_autofree char *file = g_strconcat (name, ".sqlite", NULL);
+  g_autofree char *long_path = g_build_filename (tmp_dir, file, NULL);
+  GtkWidget *title = find_shop_title (GTK_WIDGET (window));
+  GtkWidget *header;
+  int short_width;
+
+  close_dialogs ();
+  g_assert_nonnull (title);
+  header = gtk_widget_get_ancestor (title, ADW_TYPE_HEADER_BAR);
+  g_assert_nonnull (header);
+  short_width = natural_width (header);
+  g_assert_cmpint (short_width, >, 0);
+
+  g_assert_true (sd_window_open_shop (window, long_path));
+  WAIT_UNTIL (strstr (gtk_window_get_title (GTK_WINDOW (window)), name) != NULL, 30);
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)), ==, name);
+  g_assert_cmpint (natural_width (header), <=, short_width + 40);
+
+  g_assert_true (sd_window_open_shop (window, shop_path));
+}
+
 static int
 user_version (const char *path)
 {
@@ -908,6 +960,7 @@ main (int    argc,
   g_test_add_func ("/ui/product-kind", test_product_kind);
   g_test_add_func ("/ui/refuses-foreign-files", test_refuses_foreign_files);
   g_test_add_func ("/ui/switch-shops", test_switch_shops);
+  g_test_add_func ("/ui/long-shop-name", test_long_shop_name);
   g_test_add_func ("/ui/import", test_import);
   g_test_add_func ("/ui/import-cancel", test_import_cancel);
   g_test_add_func ("/ui/import-failure", test_import_failure);

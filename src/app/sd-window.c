@@ -419,6 +419,8 @@ update_shop_title (SdWindow *self)
       name = shop_display_name (sd_store_get_path (self->store));
     }
   adw_window_title_set_subtitle (self->shop_title, name);
+  /* the sidebar cuts a long name */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->shop_title), name);
   /* TRANSLATORS: the window title: the shop's name, then the application's */
   title = g_strdup_printf (_("%s — Shopdesk"), name);
   gtk_window_set_title (GTK_WINDOW (self), title);

@@ -86,7 +86,7 @@ main (int    argc,
         }
       else
         {
-          fprintf (stderr, "shopdesk-cli: unknown option “%s”\n\n", argv[i]);
+          fprintf (stderr, _("shopdesk-cli: unknown option “%s”\n\n"), argv[i]);
           usage (stderr);
           return SD_EXIT_USAGE;
         }
@@ -102,7 +102,7 @@ main (int    argc,
     if (strcmp (argv[i], commands[c].name) == 0)
       return commands[c].run (&global, argc - i, argv + i);
 
-  fprintf (stderr, "shopdesk-cli: unknown command “%s”\n\n", argv[i]);
+  fprintf (stderr, _("shopdesk-cli: unknown command “%s”\n\n"), argv[i]);
   usage (stderr);
   return SD_EXIT_USAGE;
 }

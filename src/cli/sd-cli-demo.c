@@ -1,6 +1,8 @@
 /* sd-cli-demo.c — `shopdesk-cli demo`: make the demo shop */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sd-cli.h"
 #include "sd-demo.h"
 
@@ -43,8 +45,8 @@ sd_cli_demo (SdCliGlobal  *global,
     return SD_EXIT_USAGE;
   if (argc > 1)
     {
-      fprintf (stderr, "shopdesk-cli demo: unexpected argument “%s”\n"
-               "Run “shopdesk-cli demo --help” for its options.\n", argv[1]);
+      fprintf (stderr, _("shopdesk-cli demo: unexpected argument “%s”\n"
+                         "Run “shopdesk-cli demo --help” for its options.\n"), argv[1]);
       return SD_EXIT_USAGE;
     }
 
@@ -61,7 +63,7 @@ sd_cli_demo (SdCliGlobal  *global,
       options.seed = g_ascii_strtoull (seed_text, &end, 10);
       if (end == seed_text || *end != '\0' || seed_text[0] == '-')
         {
-          fprintf (stderr, "shopdesk-cli demo: the seed must be a whole number, not “%s”\n",
+          fprintf (stderr, _("shopdesk-cli demo: the seed must be a whole number, not “%s”\n"),
                    seed_text);
           return SD_EXIT_USAGE;
         }
@@ -77,7 +79,7 @@ sd_cli_demo (SdCliGlobal  *global,
       sd_cli_progress_done ();
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          fprintf (stderr, "shopdesk-cli demo: cancelled, nothing changed.\n");
+          fprintf (stderr, _("shopdesk-cli demo: cancelled, nothing changed.\n"));
           return sd_cli_cancelled_status ();
         }
       sd_cli_print_error ("demo", error);
@@ -115,14 +117,12 @@ sd_cli_demo (SdCliGlobal  *global,
       return SD_EXIT_OK;
     }
   fprintf (stderr,
-           "Made the demo shop in %s in %.2f s: %" G_GINT64_FORMAT " customers, %"
-           G_GINT64_FORMAT " products, %" G_GINT64_FORMAT " orders, %" G_GINT64_FORMAT
-           " events (%" G_GINT64_FORMAT " views, %" G_GINT64_FORMAT " carts, %" G_GINT64_FORMAT
-           " purchases, %" G_GINT64_FORMAT " reviews).\n",
+           _("Made the demo shop in %s in %.2f s: %lld customers, %lld products, %lld orders, "
+             "%lld events (%lld views, %lld carts, %lld purchases, %lld reviews).\n"),
            sd_store_get_path (store), (g_get_monotonic_time () - started) / 1e6,
-           stats.customers, stats.products, stats.orders,
-           stats.events[0] + stats.events[1] + stats.events[2] + stats.events[3],
-           stats.events[SD_EVENT_VIEW], stats.events[SD_EVENT_CART],
-           stats.events[SD_EVENT_PURCHASE], stats.events[SD_EVENT_REVIEW]);
+           (long long) stats.customers, (long long) stats.products, (long long) stats.orders,
+           (long long) (stats.events[0] + stats.events[1] + stats.events[2] + stats.events[3]),
+           (long long) stats.events[SD_EVENT_VIEW], (long long) stats.events[SD_EVENT_CART],
+           (long long) stats.events[SD_EVENT_PURCHASE], (long long) stats.events[SD_EVENT_REVIEW]);
   return SD_EXIT_OK;
 }

@@ -1,6 +1,8 @@
 /* sd-cli-import.c — `shopdesk-cli import`: a shop export into the shop */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 #include <signal.h>
 
@@ -144,13 +146,13 @@ sd_cli_import (SdCliGlobal  *global,
     return SD_EXIT_USAGE;
   if (argc != 2)
     {
-      fprintf (stderr, "shopdesk-cli import: %s\nRun “shopdesk-cli import --help” for its options.\n",
-               argc < 2 ? "which file? Give one FILE to import" : "give exactly one FILE");
+      fprintf (stderr, _("shopdesk-cli import: %s\nRun “shopdesk-cli import --help” for its options.\n"),
+               argc < 2 ? _("which file? Give one FILE to import") : _("give exactly one FILE"));
       return SD_EXIT_USAGE;
     }
   if (format_name && !sd_import_format_from_string (format_name, &options.format))
     {
-      fprintf (stderr, "shopdesk-cli import: unknown format “%s” (one of %s)\n", format_name, names->str);
+      fprintf (stderr, _("shopdesk-cli import: unknown format “%s” (one of %s)\n"), format_name, names->str);
       return SD_EXIT_USAGE;
     }
   options.hash_identities = hash;
@@ -166,13 +168,13 @@ sd_cli_import (SdCliGlobal  *global,
   sd_cli_progress_done ();
   if (report == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      fprintf (stderr, "shopdesk-cli import: cancelled, nothing changed.\n");
+      fprintf (stderr, _("shopdesk-cli import: cancelled, nothing changed.\n"));
       return sd_cli_cancelled_status ();
     }
   if (report == NULL)
     {
       sd_cli_print_error ("import", error);
-      fprintf (stderr, "Nothing was imported.\n");
+      fprintf (stderr, _("Nothing was imported.\n"));
       return SD_EXIT_FAILED;
     }
 
@@ -192,10 +194,10 @@ sd_cli_import (SdCliGlobal  *global,
       if (!sd_cli_save_file (rejects, csv, length, &error))
         {
           g_autofree char *message = sd_cli_printable (error->message);
-          fprintf (stderr, "shopdesk-cli import: could not save the rejected rows: %s\n", message);
+          fprintf (stderr, _("shopdesk-cli import: could not save the rejected rows: %s\n"), message);
         }
       else if (!json)
-        fprintf (stderr, "Rejected rows saved to “%s”.\n", shown);
+        fprintf (stderr, _("Rejected rows saved to “%s”.\n"), shown);
     }
   return report->rows_rejected > 0 ? SD_EXIT_PARTIAL : SD_EXIT_OK;
 }

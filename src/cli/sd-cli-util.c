@@ -1,6 +1,8 @@
 /* sd-cli-util.c — what the subcommands share: option parsing, the store, progress */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <glib-unix.h>
 #include <math.h>
@@ -32,7 +34,7 @@ sd_cli_parse (const char    *command,
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       g_autofree char *message = sd_cli_printable (error->message);
-      fprintf (stderr, "shopdesk-cli %s: %s\nRun “shopdesk-cli %s --help” for its options.\n",
+      fprintf (stderr, _("shopdesk-cli %s: %s\nRun “shopdesk-cli %s --help” for its options.\n"),
                command, message, command);
       return FALSE;
     }
@@ -68,7 +70,7 @@ open_store (SdCliGlobal      *global,
   /* A large older shop takes minutes to bring up to date: say so, and how far it got. */
   if (sd_store_needs_update (path))
     {
-      fprintf (stderr, "shopdesk-cli: Bringing the shop up to date for this version of Shopdesk (once)…\n");
+      fprintf (stderr, _("shopdesk-cli: Bringing the shop up to date for this version of Shopdesk (once)…\n"));
       store = sd_store_open_updating (path, flags, open_progress_cb, NULL, NULL, &error);
       sd_cli_progress_done ();
     }
@@ -79,8 +81,8 @@ open_store (SdCliGlobal      *global,
       g_autofree char *message = sd_cli_printable (error->message);
       fprintf (stderr, "shopdesk-cli: %s\n", message);
       if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
-        fprintf (stderr, "A shop is made by “shopdesk-cli --db SHOP.sqlite import FILE” or "
-                 "“shopdesk-cli --db SHOP.sqlite demo”.\n");
+        fprintf (stderr, _("A shop is made by “shopdesk-cli --db SHOP.sqlite import FILE” or "
+                           "“shopdesk-cli --db SHOP.sqlite demo”.\n"));
     }
   return store;
 }
@@ -113,7 +115,7 @@ sd_cli_open_store_for_writing (SdCliGlobal      *global,
   if (store && sd_store_is_read_only (store))
     {
       g_autofree char *path = sd_cli_printable (sd_store_get_path (store));
-      fprintf (stderr, "shopdesk-cli: “%s” is read-only: nothing was changed.\n", path);
+      fprintf (stderr, _("shopdesk-cli: “%s” is read-only: nothing was changed.\n"), path);
       return NULL;
     }
   /* A change waits for another import or program writing to the shop for as long as it

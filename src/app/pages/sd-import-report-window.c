@@ -38,15 +38,17 @@ count_row (const char *title,
   return fact_row (title, value);
 }
 
-/* "rows-without-customer" → "Rows without customer" */
+/* A handled case's label as a row title: "rows without a customer" → "Rows without a customer";
+ * a name this version has no label for loses its dashes. */
 static char *
 humanise (const char *name)
 {
-  char *text = g_strdup (name);
+  char *text = g_strdup (sd_import_count_get_label (name));
 
-  for (char *p = text; *p; p++)
-    if (*p == '-' || *p == '_')
-      *p = ' ';
+  if (g_str_equal (text, name))
+    for (char *p = text; *p; p++)
+      if (*p == '-' || *p == '_')
+        *p = ' ';
   if (*text)
     text[0] = g_ascii_toupper (text[0]);
   return text;

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 #include <cairo-svg.h>
 
 #include "sd-chart-draw.h"
@@ -129,6 +130,74 @@ sd_chart_create_layout (GtkWidget *widget,
       pango_font_description_free (desc);
     }
   return layout;
+}
+
+static int
+unwrapped_width (PangoLayout *layout,
+                 const char  *text)
+{
+  PangoRectangle logical;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  return logical.width;
+}
+
+/* The length of the piece of @text up to and including its next list separator (or its end). */
+static gsize
+piece_length (const char *text)
+{
+  static const char *const separators[] = { "、", "，", ",", "·", "/", "；", ";" };
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    for (guint i = 0; i < G_N_ELEMENTS (separators); i++)
+      {
+        gsize len = strlen (separators[i]);
+        const char *after = p + len;
+
+        /* "1,000" is one number */
+        if (strncmp (p, separators[i], len) == 0 && !g_ascii_isdigit (*after))
+          return after - text;
+      }
+  return strlen (text);
+}
+
+void
+sd_chart_layout_set_wrapped_text (PangoLayout *layout,
+                                  const char  *text,
+                                  int          max_width)
+{
+  g_autoptr(GString) lines = g_string_new (NULL);
+  gsize line_start = 0;
+
+  g_return_if_fail (PANGO_IS_LAYOUT (layout) && text != NULL);
+  pango_layout_set_width (layout, -1);
+  if (unwrapped_width (layout, text) > max_width)
+    /* Greedily, as many pieces on a line as fit; a piece too wide alone is Pango's to wrap. */
+    for (const char *p = text; *p;)
+      {
+        gsize len = piece_length (p);
+        gsize before = lines->len;
+
+        g_string_append_len (lines, p, len);
+        if (before > line_start && unwrapped_width (layout, lines->str + line_start) > max_width)
+          {
+            const char *piece = p;
+
+            while (before > line_start && lines->str[before - 1] == ' ')
+              before--;
+            g_string_truncate (lines, before);
+            g_string_append_c (lines, '\n');
+            line_start = lines->len;
+            while (*piece == ' ')
+              piece++;
+            g_string_append_len (lines, piece, len - (piece - p));
+          }
+        p += len;
+      }
+  pango_layout_set_text (layout, lines->len ? lines->str : text, -1);
+  pango_layout_set_width (layout, max_width * PANGO_SCALE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
 }
 
 static void

@@ -52,6 +52,14 @@ cairo_t   *sd_chart_painter_begin   (SdChartPainter  *painter,
 PangoLayout *sd_chart_create_layout (GtkWidget       *widget,
                                      gboolean         small);
 
+/* Sets @text on @layout to fit @max_width pixels: a wider text is broken after its list
+ * separators (、，, · /), as many pieces on a line as fit, since Chinese has no spaces and
+ * Pango would otherwise split a word ("家居装|饰"); a piece too wide alone, or a text without
+ * a separator, wraps as Pango does. */
+void       sd_chart_layout_set_wrapped_text (PangoLayout *layout,
+                                             const char  *text,
+                                             int          max_width);
+
 typedef struct {
   const char    *label;
   const GdkRGBA *color;

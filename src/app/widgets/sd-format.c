@@ -140,11 +140,16 @@ sd_format_money_short (gint64      cents,
   get_marks (&marks);
   if (magnitude >= G_GUINT64_CONSTANT (100000000))
     {
-      guint64 hundredths = (magnitude + 500000) / 1000000;   /* of a million */
-      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT "%s%02u",
-                                                 hundredths / 100, marks.decimal, (guint) (hundredths % 100));
-      /* TRANSLATORS: an amount in millions, e.g. "13.34 M" */
-      g_string_append_printf (amount, _("%s M"), number);
+      /* TRANSLATORS: how your language counts large amounts when it shortens them: "1000000"
+       * (millions: "13.34 M") or "10000" (ten-thousands, 万: "1,333.67 万"); see "%s M" */
+      guint64 unit = g_str_equal (C_("large amounts counted in", "1000000"), "10000") ? 10000 : 1000000;
+      guint64 hundredths = (magnitude + unit / 2) / unit;   /* of a unit, from cents */
+      g_autoptr(GString) number = g_string_new (NULL);
+
+      append_grouped (number, hundredths / 100, &marks);
+      g_string_append_printf (number, "%s%02u", marks.decimal, (guint) (hundredths % 100));
+      /* TRANSLATORS: an amount in the unit above, e.g. "13.34 M" in millions, "1,333.67 万" */
+      g_string_append_printf (amount, _("%s M"), number->str);
     }
   else
     append_grouped (amount, (magnitude + 50) / 100, &marks);

@@ -294,9 +294,7 @@ sd_scatter_snapshot (GtkWidget   *widget,
       if (!isfinite (px) || !isfinite (py))
         continue;
       layout = sd_chart_create_layout (widget, TRUE);
-      pango_layout_set_text (layout, self->notes[i], -1);
-      pango_layout_set_width (layout, 120 * PANGO_SCALE);
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+      sd_chart_layout_set_wrapped_text (layout, self->notes[i], 120);
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
       /* Centred lines sit inside the 120 px box, not at its left edge: the text's own
        * extents are what is placed, or a wrapped label drifts right off the plot. */

@@ -829,7 +829,7 @@ SdJob *
 sd_dialogue_train_job_new (const char *db_path)
 {
   g_return_val_if_fail (db_path != NULL, NULL);
-  return sd_job_new ("Training the chatbot", train_job_run, g_strdup (db_path), g_free);
+  return sd_job_new (_("Training the chatbot"), train_job_run, g_strdup (db_path), g_free);
 }
 
 void
@@ -985,6 +985,23 @@ zh (Turn *t)
 
 /* English or Chinese, by the turn's language. */
 #define L(t, en, zh_text) (zh (t) ? (zh_text) : (en))
+
+/* A date as people write it in the turn's language: "24 Apr 2024", "2024年4月24日". Not
+ * g_date_time_format's %b, which follows the process's locale, not the customer's language. */
+static char *
+date_text (Turn *t, gint64 at)
+{
+  static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  g_autoptr(GDateTime) d = g_date_time_new_from_unix_utc (at);
+  int year, month, day;
+
+  if (d == NULL)
+    return g_strdup ("");
+  g_date_time_get_ymd (d, &year, &month, &day);
+  return zh (t) ? g_strdup_printf ("%d年%d月%d日", year, month, day)
+                : g_strdup_printf ("%d %s %d", day, months[month - 1], year);
+}
 
 static void
 var (Turn *t, const char *name, const char *value)
@@ -1288,8 +1305,7 @@ handle_order (Turn *t, const char *intent)
       return;
     }
   data_row (t, "orders.id=%" G_GINT64_FORMAT " %s status=%s", o.id, o.external_id, o.status);
-  g_autoptr(GDateTime) placed = g_date_time_new_from_unix_utc (o.placed_at);
-  g_autofree char *placed_text = placed ? g_date_time_format (placed, "%Y-%m-%d") : g_strdup ("");
+  g_autofree char *placed_text = date_text (t, o.placed_at);
   g_autofree char *items = order_items (t, o.id);
   const char *status = effective_status (t, &o);
   g_autofree char *eta = eta_text (t, status);

@@ -1485,7 +1485,7 @@ sd_demo_job_new (const char          *db_path,
     data->options = *options;
   else
     sd_demo_options_init (&data->options);
-  return sd_job_new ("Making the demo shop", job_run, data, job_data_free);
+  return sd_job_new (_("Making the demo shop"), job_run, data, job_data_free);
 }
 
 char *

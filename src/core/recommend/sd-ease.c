@@ -201,7 +201,7 @@ invert_blocked (SdEase              *self,
       if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
         return FALSE;
       if (context->job)
-        sd_job_set_progress (context->job, 0.4 + 0.2 * k / n, "Factorising the Gram matrix");
+        sd_job_set_progress (context->job, 0.4 + 0.2 * k / n, _("Factorising the Gram matrix"));
       dpotrf_ ("L", &kb, akk, &nn, &info);
       if (info != 0)
         return inversion_failed (self, info + (int) k, error);
@@ -229,7 +229,7 @@ invert_blocked (SdEase              *self,
       if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
         return FALSE;
       if (context->job)
-        sd_job_set_progress (context->job, 0.6 + 0.4 * j0 / n, "Inverting the Gram matrix");
+        sd_job_set_progress (context->job, 0.6 + 0.4 * j0 / n, _("Inverting the Gram matrix"));
 
       memset (x, 0, (gsize) n * jb * sizeof (double));
       for (int t = 0; t < jb; t++)
@@ -301,7 +301,7 @@ sd_ease_fit (SdRecommender      *model,
             if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
               return FALSE;
             if (context->job)
-              sd_job_set_progress (context->job, 0.4 * u / train->n_users, "Counting co-occurrences");
+              sd_job_set_progress (context->job, 0.4 * u / train->n_users, _("Counting co-occurrences"));
           }
         /* Row indices ascend, so a ≤ b keeps every pair in the upper triangle. */
         for (gsize p = start; p < end; p++)
@@ -325,7 +325,7 @@ sd_ease_fit (SdRecommender      *model,
       if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
         return FALSE;
       if (context->job)
-        sd_job_set_progress (context->job, 0.4 * u0 / train->n_users, "Counting co-occurrences");
+        sd_job_set_progress (context->job, 0.4 * u0 / train->n_users, _("Counting co-occurrences"));
 
       memset (block, 0, (gsize) rows * n * sizeof (double));
       for (guint r = 0; r < rows; r++)
@@ -341,7 +341,7 @@ sd_ease_fit (SdRecommender      *model,
   if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
     return FALSE;
   if (context->job)
-    sd_job_set_progress (context->job, 0.4, "Inverting the Gram matrix");
+    sd_job_set_progress (context->job, 0.4, _("Inverting the Gram matrix"));
 
   b = g_try_malloc ((gsize) n * n * sizeof (float));
   if (!b)

@@ -114,7 +114,7 @@ sd_item_knn_fit (SdRecommender      *model,
           if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
             return FALSE;
           if (context->job)
-            sd_job_set_progress (context->job, (double) i / n, "Comparing items");
+            sd_job_set_progress (context->job, (double) i / n, _("Comparing items"));
         }
 
       for (gsize p = t->indptr[i]; p < t->indptr[i + 1]; p++)

@@ -118,7 +118,7 @@ train_func (SdJob         *job,
   if (d->prepare_model)
     d->prepare_model (model, d->prepare_data);
 
-  sd_job_set_progress (job, 0.0, "Reading the shop");
+  sd_job_set_progress (job, 0.0, _("Reading the shop"));
   if (!(all = sd_interactions_from_store (store, &d->weights, cancellable, error)) ||
       !(catalog = sd_catalog_from_store (store, all, NULL, error)))
     return FALSE;

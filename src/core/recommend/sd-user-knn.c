@@ -105,7 +105,7 @@ sd_user_knn_fit (SdRecommender      *model,
           if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
             return FALSE;
           if (context->job)
-            sd_job_set_progress (context->job, (double) u / n, "Comparing customers");
+            sd_job_set_progress (context->job, (double) u / n, _("Comparing customers"));
         }
 
       for (gsize p = train->indptr[u]; p < train->indptr[u + 1]; p++)

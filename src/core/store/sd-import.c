@@ -157,6 +157,57 @@ sorted_count_names (SdImportReport *report)
   return names;
 }
 
+/* The names stay the report's keys (JSON, tests, the README's tables); people read these. */
+static const struct {
+  const char *name, *label;
+} count_labels[] = {
+  { "amounts-rounded-to-cents", N_("amounts rounded to cents") },
+  { "cancellations", N_("cancellations") },
+  { "categories-from-parent", N_("categories taken from the parent product") },
+  { "continuation-rows", N_("rows continuing the one above (a product's variants, an order's lines)") },
+  { "converted-from-utf16", N_("text converted from UTF-16") },
+  { "converted-from-utf32", N_("text converted from UTF-32") },
+  { "countries-from-shipping", N_("countries taken from the shipping address") },
+  { "coupon-uses", N_("coupon uses") },
+  { "customer-ids-rounded-by-a-spreadsheet", N_("customer IDs a spreadsheet rounded") },
+  { "customers-made-from-references", N_("customers made from references in other rows") },
+  { "customers-without-email", N_("customers without an e-mail address") },
+  { "dates-ambiguous-read-month-first", N_("ambiguous dates read month first") },
+  { "dates-in-both-orders", N_("dates written day first and month first in one file") },
+  { "dates-read-day-first", N_("dates read day first") },
+  { "events-of-forgotten-customers-skipped", N_("events of forgotten customers skipped") },
+  { "existing-customers-hashed", N_("customers already in the shop hashed") },
+  { "forgotten-customers-skipped", N_("forgotten customers skipped") },
+  { "half-star-ratings-rounded-up", N_("half-star ratings rounded up") },
+  { "identities-hashed-as-the-shop-does", N_("names and e-mails hashed as the shop does") },
+  { "movie-file-lines-skipped", N_("movie file lines skipped") },
+  { "movies-from-movie-file", N_("movies from the movie file") },
+  { "named-gz-but-plain-text", N_("named .gz but plain text") },
+  { "negative-quantities", N_("negative quantities") },
+  { "non-merchandise-products", N_("products that are not merchandise (shipping, fees, …)") },
+  { "orders-not-paid", N_("orders not paid") },
+  { "orders-without-customer", N_("orders without a customer") },
+  { "products-made-from-line-items", N_("products made from order lines") },
+  { "products-made-from-references", N_("products made from references in other rows") },
+  { "ratings-without-movie-file", N_("ratings without a movie file") },
+  { "re-encoded-latin1", N_("text read as Windows-1252") },
+  { "repeated-handles", N_("repeated handles (further variants)") },
+  { "rows-without-customer", N_("rows without a customer") },
+  { "short-records-padded", N_("short rows padded with empty fields") },
+  { "variants-with-negative-stock", N_("variants with negative stock") },
+  { "variations", N_("variations") },
+};
+
+const char *
+sd_import_count_get_label (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (count_labels); i++)
+    if (g_str_equal (count_labels[i].name, name))
+      return _(count_labels[i].label);
+  return name;
+}
+
 char *
 sd_import_report_to_text (SdImportReport *report)
 {
@@ -174,13 +225,20 @@ sd_import_report_to_text (SdImportReport *report)
                           report->elapsed_us / 1e6);
   if (names->len > 0)
     {
-      g_string_append (out, _("Handled:"));
+      g_autoptr(GString) items = g_string_new (NULL);
+
       for (guint i = 0; i < names->len; i++)
         {
           g_autofree char *n = format_count (sd_import_report_get_count (report, names->pdata[i]));
-          g_string_append_printf (out, "%s %s %s", i ? "," : "", (char *) names->pdata[i], n);
+
+          if (i > 0)
+            /* TRANSLATORS: between two handled cases of the import report's "Handled:" line */
+            g_string_append (items, _(", "));
+          /* TRANSLATORS: one handled case in the import report: its label, its count */
+          g_string_append_printf (items, _("%s %s"), sd_import_count_get_label (names->pdata[i]), n);
         }
-      g_string_append_c (out, '\n');
+      /* TRANSLATORS: the handled cases, "amounts rounded to cents 4, cancellations 9,288" */
+      g_string_append_printf (out, _("Handled: %s\n"), items->str);
     }
   if (report->rows_rejected > 0)
     {

@@ -75,6 +75,9 @@ void            sd_import_report_free          (SdImportReport  *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdImportReport, sd_import_report_free)
 guint64         sd_import_report_get_count     (SdImportReport  *report,
                                                 const char      *name);
+/* What a handled case is called in a report a person reads ("rows without a customer",
+ * translated); the name itself for a case this version does not know. */
+const char     *sd_import_count_get_label      (const char      *name);
 /* A few lines a person can read: what was imported, what was handled, what was rejected. */
 char           *sd_import_report_to_text       (SdImportReport  *report);
 /* The rejected rows as CSV: line, reason, raw. */
