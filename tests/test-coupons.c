@@ -14,6 +14,8 @@
 #include "sd-coupon-store.h"
 #include "sd-json.h"
 #include "sd-customer-facts.h"
+#include "sd-customer-profile.h"
+#include "sd-import.h"
 #include "sd-error.h"
 
 #define DAY 86400
@@ -176,6 +178,104 @@ test_facts (Fixture       *f,
                                                sd_customer_facts_category (f->facts, "home")));
   g_assert_false (sd_customer_facts_has_bought (f->facts, customer (f, 2),
                                                 sd_customer_facts_category (f->facts, "toys")));
+}
+
+/* A return nets the spend it takes back, as the Recommendations page counts it (the
+ * customer's profile): Bo returns the mug of his one order in a cancellation of its own
+ * (Online Retail's C invoices), and a paid order of nothing but a returned lamp follows. */
+static void
+test_spend_nets_returns (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCustomerProfile) bo = NULL;
+  const SdCustomerFact *fact;
+
+  g_assert_true (sd_store_exec (f->store,
+      "INSERT INTO orders (id, external_id, customer_id, placed_at, status) VALUES"
+      " (8, 'C8', 2, 1700000000 - 140 * 86400, 'cancelled'),"
+      " (9, 'o9', 2, 1700000000 - 130 * 86400, 'paid');"
+      "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES"
+      " (8, 1, 1, -1, 1000), (9, 1, 2, -1, 4000);", &error));
+  g_assert_no_error (error);
+  sd_customer_facts_free (f->facts);
+  f->facts = sd_customer_facts_load (f->store, NULL, &error);
+  g_assert_no_error (error);
+
+  fact = &f->facts->customers[customer (f, 2)];
+  bo = sd_customer_profile_load (f->store, 2, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fact->spend_cents, ==, 5000 - 1000 - 4000);
+  g_assert_cmpint (fact->spend_cents, ==, bo->lifetime_cents);
+  /* The returns are no orders of his: one order, placed 150 days ago, his basket of it. */
+  g_assert_cmpint (fact->orders, ==, 1);
+  g_assert_cmpint (fact->orders, ==, bo->orders);
+  g_assert_cmpint (fact->last_order_at, ==, bo->last_order_at);
+  g_assert_cmpint (fact->basket_cents, ==, 5000);
+  g_assert_cmpint (fact->basket_len, ==, 2);
+  assert_matches (f, RULE ("{\"type\": \"lifetime_spend\", \"op\": \">=\", \"value\": 1}"), "1___5");
+  assert_matches (f, RULE ("{\"type\": \"order_count\", \"op\": \"==\", \"value\": 1}"), "_2___");
+}
+
+/* Online Retail's customer 17841 as the Recommendations page shows them, £40,333.22 net of
+ * their returns (£40,967.72 bought): a rule "lifetime spend ≥ £40,500" is not for them. */
+static void
+test_online_retail_spend (void)
+{
+  const char *datasets = g_getenv ("SD_DATASETS_DIR");
+  g_autofree char *file = g_build_filename (datasets ? datasets : "../shared/datasets",
+                                            "online-retail", "online_retail.csv.gz", NULL);
+  g_autofree char *dir = NULL, *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdImportReport) report = NULL;
+  g_autoptr(SdCustomerProfile) profile = NULL;
+  g_autoptr(SdCouponEngine) engine = NULL;
+  g_autoptr(SdCouponRule) over = NULL, under = NULL;
+  SdCustomerFacts *facts;
+  SdImportOptions options = { SD_IMPORT_AUTO, FALSE };
+  gint64 id;
+  int index;
+
+  if (!g_file_test (file, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("online-retail/online_retail.csv.gz is not in SD_DATASETS_DIR (../shared/datasets)");
+      return;
+    }
+  dir = g_dir_make_tmp ("sd-coupons-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "shop.sqlite", NULL);
+  store = sd_store_open (path, &error);
+  g_assert_no_error (error);
+  report = sd_import_file (store, file, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  facts = sd_customer_facts_load (store, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT id FROM customers WHERE external_id = '17841'", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    id = sqlite3_column_int64 (stmt, 0);
+  }
+  index = sd_customer_facts_find (facts, id);
+  g_assert_cmpint (index, >=, 0);
+  profile = sd_customer_profile_load (store, id, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (profile->lifetime_cents, ==, 4033322);
+  g_assert_cmpint (facts->customers[index].spend_cents, ==, profile->lifetime_cents);
+  g_assert_cmpint (facts->customers[index].orders, ==, profile->orders);
+
+  engine = sd_coupon_engine_new (facts);
+  over = rule_from (RULE ("{\"type\": \"lifetime_spend\", \"op\": \">=\", \"value\": 4050000}"));
+  under = rule_from (RULE ("{\"type\": \"lifetime_spend\", \"op\": \">=\", \"value\": 4033322}"));
+  g_assert_false (sd_coupon_engine_matches (engine, over, index, NULL));
+  g_assert_true (sd_coupon_engine_matches (engine, under, index, NULL));
+
+  g_clear_pointer (&engine, sd_coupon_engine_free);
+  sd_customer_facts_free (facts);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  remove_dir (dir);
 }
 
 static void
@@ -875,6 +975,7 @@ main (int    argc,
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/coupons/facts", test_facts);
+  ADD ("/coupons/spend-nets-returns", test_spend_nets_returns);
   ADD ("/coupons/conditions", test_conditions);
   ADD ("/coupons/predicted-interest", test_predicted_interest);
   ADD ("/coupons/actions", test_actions);
@@ -886,6 +987,7 @@ main (int    argc,
   ADD ("/coupons/cli", test_cli);
 #undef ADD
   g_test_add_func ("/coupons/refusals", test_refusals);
+  g_test_add_func ("/coupons/online-retail-spend", test_online_retail_spend);
   g_test_add_func ("/coupons/interest-from-model", test_interest_from_model);
   g_test_add_func ("/coupons/json-round-trip", test_json_round_trip);
   g_test_add_func ("/coupons/json-unknown-keys", test_json_unknown_keys);

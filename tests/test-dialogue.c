@@ -157,9 +157,14 @@ test_order_form (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (t3->reply, "SD-100001"));
   g_assert_nonnull (strstr (t3->reply, "shipped"));
   g_assert_nonnull (strstr (t3->reply, "2 × Vintage ceramic mug"));
-  /* the date as the customer's language writes it, whatever the process's locale */
+  /* placed 1714000000, 24 April 2024: written as the Overview writes dates; ISO in the trace */
   g_assert_nonnull (strstr (t3->reply, "(placed 24 Apr 2024)"));
-  g_assert_true (has_row (t3, "orders.id=1"));
+  g_assert_null (strstr (t3->reply, "2024-04-24"));
+  g_assert_true (has_row (t3, "orders.id=1 SD-100001 status=shipped placed=2024-04-24"));
+  g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
+  g_autoptr(SdTurnTrace) z = say (f, zh, "我的订单 SD-100001 到哪里了");
+  g_assert_cmpstr (z->template_key, ==, "order_status");
+  g_assert_nonnull (strstr (z->reply, "下单时间 2024年4月24日"));
   g_assert_cmpstr (t3->template_key, ==, "order_status");
   g_assert_cmpint (t3->template_id, >, 0);
   /* the entity span points into the message */

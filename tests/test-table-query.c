@@ -512,6 +512,63 @@ test_in_worker (Fixture       *f,
   ASSERT_ORDER (order, 2, 1);
 }
 
+static guint64
+filled_columns (SdStore *store,
+                SdTable  table)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 filled = 0;
+
+  g_assert_true (sd_table_query_filled_columns (store, table, &filled, NULL, &error));
+  g_assert_no_error (error);
+  return filled;
+}
+
+#define BIT(i) (G_GUINT64_CONSTANT (1) << (i))
+
+/* Which columns hold a value somewhere: the Data page hides the rest. */
+static void
+test_filled_columns (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  guint64 filled = 0;
+
+  /* Every column has a value in some row: one NULL e-mail or segment hides nothing. */
+  g_assert_cmphex (filled_columns (f->store, SD_TABLE_CUSTOMERS), ==, 0x3f);
+  g_assert_cmphex (filled_columns (f->store, SD_TABLE_PRODUCTS), ==, 0x7f);
+  g_assert_cmphex (filled_columns (f->store, SD_TABLE_EVENTS), ==, 0x7f);
+
+  /* An export without names, e-mails, segments or sign-up dates (Online Retail): empty
+   * text is no value either. */
+  exec (f->store, "UPDATE customers SET name = '', email = NULL, segment = NULL, created_at = NULL");
+  g_assert_cmphex (filled_columns (f->store, SD_TABLE_CUSTOMERS), ==, BIT (0) | BIT (3));
+  /* Data arrives: the column has a value again. */
+  exec (f->store, "UPDATE customers SET segment = 'vip' WHERE id = 3");
+  g_assert_cmphex (filled_columns (f->store, SD_TABLE_CUSTOMERS), ==, BIT (0) | BIT (3) | BIT (4));
+
+  /* Stock 0 everywhere is an export without stock levels; one product in stock shows it. */
+  exec (f->store, "UPDATE products SET stock = 0, tags = ''");
+  g_assert_cmphex (filled_columns (f->store, SD_TABLE_PRODUCTS), ==, 0x7f & ~(BIT (3) | BIT (5)));
+  exec (f->store, "UPDATE products SET stock = 1 WHERE id = 2");
+  g_assert_cmphex (filled_columns (f->store, SD_TABLE_PRODUCTS), ==, 0x7f & ~BIT (3));
+
+  /* Purchases only: no rating, no review; quantities are values, 0 included. */
+  exec (f->store, "UPDATE events SET rating = NULL, review_text = NULL, quantity = 0");
+  g_assert_cmphex (filled_columns (f->store, SD_TABLE_EVENTS), ==, 0x1f);
+  /* A joined column: orders without a customer. */
+  exec (f->store, "UPDATE orders SET customer_id = NULL");
+  g_assert_cmphex (filled_columns (f->store, SD_TABLE_ORDERS), ==, 0x7f & ~BIT (1));
+  /* An empty table has no value anywhere. */
+  exec (f->store, "DELETE FROM order_lines");
+  g_assert_cmphex (filled_columns (f->store, SD_TABLE_ORDER_LINES), ==, 0);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (sd_table_query_filled_columns (f->store, SD_TABLE_CUSTOMERS, &filled, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -525,6 +582,7 @@ main (int argc, char **argv)
   ADD ("/table-query/search", test_search);
   ADD ("/table-query/rows", test_rows);
   ADD ("/table-query/cancel", test_cancel);
+  ADD ("/table-query/filled-columns", test_filled_columns);
   ADD ("/table-query/in-worker", test_in_worker);
 #undef ADD
 

@@ -49,6 +49,7 @@ struct _SdDataPage
   GObject        *probe_a;
   GObject        *probe_b;
   int             probed_column;
+  guint64         shown_columns;  /* the filled columns the view was built for */
   gboolean        rebuilding;
 
   SdJob          *import_job;
@@ -146,13 +147,28 @@ column_width (SdColumnKind kind)
     }
 }
 
+static gboolean
+column_shown (guint64 filled,
+              guint   column)
+{
+  return column >= 64 || (filled >> column) & 1;
+}
+
+/* A column no row has a value in says nothing (Online Retail's customers have no name,
+ * e-mail, segment or sign-up date): it is left out until a value arrives. Left out, not
+ * hidden: GTK 4.8's column view still counts a hidden column's width. When the wide
+ * columns are the ones left out, the last one shown takes the room. */
 static void
 rebuild_columns (SdDataPage *self,
                  SdTable     table)
 {
   GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  guint64 filled = sd_table_model_get_filled_columns (self->model);
+  gboolean any_expands = FALSE;
+  guint last_shown = 0;
 
   self->rebuilding = TRUE;
+  self->shown_columns = filled;
   while (g_list_model_get_n_items (columns) > 0)
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
@@ -160,16 +176,26 @@ rebuild_columns (SdDataPage *self,
     }
 
   for (guint i = 0; i < sd_table_get_n_columns (table); i++)
+    if (column_shown (filled, i))
+      {
+        any_expands |= sd_table_get_column_expands (table, i);
+        last_shown = i;
+      }
+
+  for (guint i = 0; i < sd_table_get_n_columns (table); i++)
     {
       SdColumnKind kind = sd_table_get_column_kind (table, i);
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkListItemFactory *factory;
       g_autoptr(GtkColumnViewColumn) column = NULL;
 
+      if (!column_shown (filled, i))
+        continue;
+      factory = gtk_signal_list_item_factory_new ();
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), PACK (i, kind));
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), PACK (i, kind));
       column = gtk_column_view_column_new (sd_table_get_column_title (table, i), factory);
       gtk_column_view_column_set_resizable (column, TRUE);
-      if (sd_table_get_column_expands (table, i))
+      if (sd_table_get_column_expands (table, i) || (!any_expands && i == last_shown))
         {
           gtk_column_view_column_set_expand (column, TRUE);
           gtk_column_view_column_set_fixed_width (column, 180);
@@ -187,8 +213,20 @@ rebuild_columns (SdDataPage *self,
           gtk_column_view_column_set_sorter (column, sorter);
         }
       gtk_column_view_append_column (self->column_view, column);
+      /* Rebuilt while sorted (a column filled by an import): the header keeps its arrow. */
+      if ((int) i == sd_table_model_get_sort_column (self->model))
+        gtk_column_view_sort_by_column (self->column_view, column,
+                                        sd_table_model_get_descending (self->model)
+                                          ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
     }
   self->rebuilding = FALSE;
+}
+
+static void
+filled_columns_cb (SdDataPage *self)
+{
+  if (sd_table_model_get_filled_columns (self->model) != self->shown_columns)
+    rebuild_columns (self, sd_table_model_get_table (self->model));
 }
 
 /* GTK 4.8 has no API for the clicked header (GtkColumnViewSorter's getters are 4.10),
@@ -921,6 +959,8 @@ sd_data_page_init (SdDataPage *self)
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::error", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::filled-columns", G_CALLBACK (filled_columns_cb),
+                           self, G_CONNECT_SWAPPED);
 
   for (guint t = 0; t < SD_N_TABLES; t++)
     gtk_string_list_append (titles, sd_table_get_title (t));

@@ -25,7 +25,13 @@ struct _SdTableModel
 
   GCancellable  *cancellable;   /* of the running load */
   guint          generation;
-  gboolean       loading;
+  gboolean       order_loading;
+  gboolean       loading;       /* the order or the filled columns */
+
+  guint64        filled;        /* columns with a value in some row; all until known */
+  GCancellable  *columns_cancellable;
+  guint          columns_generation;
+  gboolean       columns_loading;
   char          *error;
   char          *currency;      /* the shop's, for money columns */
 };
@@ -39,6 +45,7 @@ enum {
   PROP_0,
   PROP_LOADING,
   PROP_ERROR,
+  PROP_FILLED_COLUMNS,
   N_PROPS
 };
 
@@ -168,13 +175,32 @@ clear_pages (SdTableModel *self)
 }
 
 static void
-set_loading (SdTableModel *self,
-             gboolean      loading)
+update_loading (SdTableModel *self)
 {
+  gboolean loading = self->order_loading || self->columns_loading;
+
   if (self->loading == loading)
     return;
   self->loading = loading;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+set_loading (SdTableModel *self,
+             gboolean      loading)
+{
+  self->order_loading = loading;
+  update_loading (self);
+}
+
+static void
+set_filled (SdTableModel *self,
+            guint64       filled)
+{
+  if (self->filled == filled)
+    return;
+  self->filled = filled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILLED_COLUMNS]);
 }
 
 static void
@@ -267,13 +293,96 @@ load_done_cb (GObject      *object,
   replace_order (self, order);
 }
 
-void
-sd_table_model_reload (SdTableModel *self)
+typedef struct {
+  char    *db_path;
+  SdTable  table;
+  guint    generation;
+  guint64  filled;
+} ColumnsData;
+
+static void
+columns_data_free (ColumnsData *data)
+{
+  g_free (data->db_path);
+  g_free (data);
+}
+
+static void
+columns_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ColumnsData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (data->db_path, &error);
+
+  if (store && sd_table_query_filled_columns (store, data->table, &data->filled, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+columns_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SdTableModel *self = SD_TABLE_MODEL (object);
+  ColumnsData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+
+  if (data->generation != self->columns_generation)
+    return;
+  self->columns_loading = FALSE;
+  /* An empty table has nothing to hide: its columns head the "Nothing Here Yet" page. A
+   * failure shows them all too; the row order's load says what went wrong. */
+  if (ok)
+    set_filled (self, data->filled != 0 ? data->filled : G_MAXUINT64);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_filled (self, G_MAXUINT64);
+  update_loading (self);
+}
+
+/* Which columns have a value: after a change of table, shop or data, never of sort or
+ * search (they show the same table). */
+static void
+load_columns (SdTableModel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  ColumnsData *data;
+
+  g_cancellable_cancel (self->columns_cancellable);
+  g_clear_object (&self->columns_cancellable);
+  self->columns_generation++;
+  if (self->store == NULL)
+    {
+      self->columns_loading = FALSE;
+      set_filled (self, G_MAXUINT64);
+      update_loading (self);
+      return;
+    }
+
+  data = g_new0 (ColumnsData, 1);
+  data->db_path = g_strdup (sd_store_get_path (self->store));
+  data->table = self->table;
+  data->generation = self->columns_generation;
+  self->columns_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->columns_cancellable, columns_done_cb, NULL);
+  g_task_set_source_tag (task, load_columns);
+  g_task_set_name (task, "[shopdesk] table columns");
+  g_task_set_task_data (task, data, (GDestroyNotify) columns_data_free);
+  self->columns_loading = TRUE;
+  update_loading (self);
+  g_task_run_in_thread (task, columns_in_thread);
+}
+
+static void
+load_order (SdTableModel *self)
 {
   g_autoptr(GTask) task = NULL;
   LoadData *data;
-
-  g_return_if_fail (SD_IS_TABLE_MODEL (self));
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -303,11 +412,20 @@ sd_table_model_reload (SdTableModel *self)
 
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, load_done_cb, NULL);
-  g_task_set_source_tag (task, sd_table_model_reload);
+  g_task_set_source_tag (task, load_order);
   g_task_set_name (task, "[shopdesk] table order");
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   set_loading (self, TRUE);
   g_task_run_in_thread (task, load_in_thread);
+}
+
+void
+sd_table_model_reload (SdTableModel *self)
+{
+  g_return_if_fail (SD_IS_TABLE_MODEL (self));
+
+  load_order (self);
+  load_columns (self);
 }
 
 void
@@ -344,6 +462,8 @@ sd_table_model_set_table (SdTableModel *self,
   self->descending = FALSE;
   g_clear_pointer (&self->search, g_free);
   replace_order (self, sd_table_order_new_range (0, 0));
+  /* The other table's columns: all shown until this one's are known. */
+  set_filled (self, G_MAXUINT64);
   sd_table_model_reload (self);
 }
 
@@ -370,7 +490,7 @@ sd_table_model_set_sort (SdTableModel *self,
     return;
   self->sort_column = column;
   self->descending = descending;
-  sd_table_model_reload (self);
+  load_order (self);
 }
 
 void
@@ -385,7 +505,7 @@ sd_table_model_set_search (SdTableModel *self,
     return;
   g_free (self->search);
   self->search = g_strdup (text);
-  sd_table_model_reload (self);
+  load_order (self);
 }
 
 gboolean
@@ -393,6 +513,27 @@ sd_table_model_get_loading (SdTableModel *self)
 {
   g_return_val_if_fail (SD_IS_TABLE_MODEL (self), FALSE);
   return self->loading;
+}
+
+int
+sd_table_model_get_sort_column (SdTableModel *self)
+{
+  g_return_val_if_fail (SD_IS_TABLE_MODEL (self), -1);
+  return self->sort_column;
+}
+
+gboolean
+sd_table_model_get_descending (SdTableModel *self)
+{
+  g_return_val_if_fail (SD_IS_TABLE_MODEL (self), FALSE);
+  return self->descending;
+}
+
+guint64
+sd_table_model_get_filled_columns (SdTableModel *self)
+{
+  g_return_val_if_fail (SD_IS_TABLE_MODEL (self), G_MAXUINT64);
+  return self->filled;
 }
 
 const char *
@@ -409,6 +550,8 @@ sd_table_model_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->columns_cancellable);
+  g_clear_object (&self->columns_cancellable);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (sd_table_model_parent_class)->dispose (object);
@@ -445,6 +588,9 @@ sd_table_model_get_property (GObject    *object,
     case PROP_ERROR:
       g_value_set_string (value, self->error);
       break;
+    case PROP_FILLED_COLUMNS:
+      g_value_set_uint64 (value, self->filled);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -465,6 +611,9 @@ sd_table_model_class_init (SdTableModelClass *klass)
   properties[PROP_ERROR] =
     g_param_spec_string ("error", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_FILLED_COLUMNS] =
+    g_param_spec_uint64 ("filled-columns", NULL, NULL, 0, G_MAXUINT64, G_MAXUINT64,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -475,6 +624,7 @@ sd_table_model_init (SdTableModel *self)
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   g_queue_init (&self->page_order);
   self->sort_column = -1;
+  self->filled = G_MAXUINT64;
 }
 
 SdTableModel *

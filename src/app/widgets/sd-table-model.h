@@ -37,12 +37,19 @@ SdTable       sd_table_model_get_table     (SdTableModel *self);
 void          sd_table_model_set_sort      (SdTableModel *self,
                                             int           column,
                                             gboolean      descending);
+int           sd_table_model_get_sort_column (SdTableModel *self);
+gboolean      sd_table_model_get_descending  (SdTableModel *self);
 /* Rows whose text columns contain @text (case-insensitive for ASCII); NULL or "" for all. */
 void          sd_table_model_set_search    (SdTableModel *self,
                                             const char   *text);
 /* Recomputes the row order, e.g. after SdStore::changed. */
 void          sd_table_model_reload        (SdTableModel *self);
-/* TRUE while the worker computes the row order; the old rows stay visible meanwhile. */
+/* Which columns have a value in some row (sd_table_query_filled_columns()): bit i for
+ * column i; every bit while unknown and for an empty table. Notified as "filled-columns",
+ * after a change of table, shop or data (sd_table_model_reload()). */
+guint64       sd_table_model_get_filled_columns (SdTableModel *self);
+/* TRUE while a worker computes the row order or the filled columns; the old rows stay
+ * visible meanwhile. */
 gboolean      sd_table_model_get_loading   (SdTableModel *self);
 /* The message of the last failed load, or NULL. */
 const char   *sd_table_model_get_error     (SdTableModel *self);

@@ -1304,8 +1304,10 @@ handle_order (Turn *t, const char *intent)
       reply (t, "order_status.refuse", SD_TURN_REFUSE);
       return;
     }
-  data_row (t, "orders.id=%" G_GINT64_FORMAT " %s status=%s", o.id, o.external_id, o.status);
+  g_autoptr(GDateTime) placed = g_date_time_new_from_unix_utc (o.placed_at);
+  g_autofree char *placed_iso = placed ? g_date_time_format (placed, "%Y-%m-%d") : g_strdup ("");
   g_autofree char *placed_text = date_text (t, o.placed_at);
+  data_row (t, "orders.id=%" G_GINT64_FORMAT " %s status=%s placed=%s", o.id, o.external_id, o.status, placed_iso);
   g_autofree char *items = order_items (t, o.id);
   const char *status = effective_status (t, &o);
   g_autofree char *eta = eta_text (t, status);

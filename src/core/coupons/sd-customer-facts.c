@@ -148,7 +148,12 @@ load_customers (SdCustomerFacts *facts,
   return TRUE;
 }
 
-/* Walks every order line of every customer, in customer and time order, once. */
+/* Walks every order line that counts of every customer, in customer and time order, once.
+ * The lines, orders and spend are the shop's figures (sd-figures.h), as the Overview, the
+ * Customers and the Recommendations pages count them: a return or cancellation (Online
+ * Retail's C invoices) nets the spend it takes back, and an order counts when it is a sale
+ * with a merchandise line bought; within an order the bought lines come first, so the order
+ * starts with them. */
 static gboolean
 load_orders (SdCustomerFacts *facts,
              SdStore         *store,
@@ -157,15 +162,16 @@ load_orders (SdCustomerFacts *facts,
 {
   g_autoptr(SdStmt) rows =
     sd_store_prepare (store,
-                      "SELECT o.customer_id, o.id, o.placed_at, l.product_id, l.quantity, l.unit_price_cents"
+                      "SELECT o.customer_id, o.id, o.placed_at, l.product_id, l.quantity, l.unit_price_cents,"
+                      "       " SD_SQL_ORDER_IS_SALE ("o") " AND l.quantity > 0"
                       " FROM orders o JOIN order_lines l ON l.order_id = o.id"
                       " LEFT JOIN products p ON p.id = l.product_id"
-                      " WHERE o.customer_id IS NOT NULL AND " SD_SQL_ORDER_IS_SALE ("o")
-                      " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
-                      " ORDER BY o.customer_id, o.placed_at, o.id",
+                      " WHERE o.customer_id IS NOT NULL AND " SD_SQL_MERCHANDISE_LINE_COUNTS ("o", "l", "p")
+                      " ORDER BY o.customer_id, o.placed_at, o.id, l.quantity < 0",
                       error);
   g_autoptr(GArray) order_values = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 cur_customer = -1, cur_order = -1;
+  gboolean order_counted = FALSE;
   SdCustomerFact *c = NULL;
   gint64 order_value = 0;
   guint64 n = 0;
@@ -211,11 +217,19 @@ load_orders (SdCustomerFacts *facts,
       if (order_id != cur_order)
         {
           gint64 zero = 0;
+
+          cur_order = order_id;
+          /* Only returns: they net the spend, but are no order of the customer's. */
+          order_counted = sqlite3_column_int (rows, 6) != 0;
+          if (!order_counted)
+            {
+              c->spend_cents += line.quantity * line.unit_price_cents;
+              continue;
+            }
           if (order_values->len > 0)
             g_array_index (order_values, gint64, order_values->len - 1) = order_value;
           g_array_append_val (order_values, zero);
           order_value = 0;
-          cur_order = order_id;
           c->orders++;
           if (c->first_order_at == 0)
             c->first_order_at = placed_at;
@@ -226,8 +240,10 @@ load_orders (SdCustomerFacts *facts,
           c->basket_len = 0;
         }
 
-      order_value += line.quantity * line.unit_price_cents;
       c->spend_cents += line.quantity * line.unit_price_cents;
+      if (!order_counted)
+        continue;
+      order_value += line.quantity * line.unit_price_cents;
       if (pidx)
         {
           SdFactProduct *p = &facts->products[pidx - 1];

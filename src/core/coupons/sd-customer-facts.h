@@ -34,7 +34,9 @@ typedef struct {
   const char *name;
   int     country;        /* index into countries, -1 unknown */
   int     segment;        /* index into segments, -1 unknown */
-  int     orders;         /* not cancelled or refunded */
+  /* As the shop's figures count them (sd-figures.h), as the Recommendations page shows them:
+   * sales with a merchandise line bought, and net merchandise spend (returns netted). */
+  int     orders;
   gint64  spend_cents;
   gint64  first_order_at; /* 0 when none */
   gint64  last_order_at;  /* 0 when none */

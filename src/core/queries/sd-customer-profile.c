@@ -82,7 +82,7 @@ read_orders (SdCustomerProfile  *profile,
       "SELECT coalesce(sum(counted), 0), coalesce(sum(revenue), 0),"
       "       coalesce(max(CASE WHEN counted THEN placed_at END), 0)"
       " FROM (SELECT o.placed_at,"
-      "              sum(CASE WHEN " SD_SQL_LINE_COUNTS ("o", "l") " AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p")
+      "              sum(CASE WHEN " SD_SQL_MERCHANDISE_LINE_COUNTS ("o", "l", "p")
       "                  THEN " SD_SQL_LINE_REVENUE ("l") " ELSE 0 END) AS revenue,"
       "              (" SD_SQL_ORDER_IS_SALE ("o") ")"
       "               AND max(l.quantity > 0 AND " SD_SQL_PRODUCT_IS_MERCHANDISE ("p") ") AS counted"

@@ -14,6 +14,7 @@ typedef struct {
   gboolean      sortable;    /* only columns of the base table: the order query has no joins */
   gboolean      searchable;
   gboolean      expands;
+  gboolean      zero_is_empty; /* 0 in every row is no value: an export without it */
 } ColumnSpec;
 
 typedef struct {
@@ -40,7 +41,8 @@ static const ColumnSpec product_columns[] = {
   { N_("Category"), "t.category", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
   { N_("Tags"), "t.tags", SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
   { N_("Price"), "t.price_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
-  { N_("Stock"), "t.stock", SD_COLUMN_INTEGER, TRUE, FALSE, FALSE },
+  /* Order exports (Online Retail) know no stock: every product is imported at 0. */
+  { N_("Stock"), "t.stock", SD_COLUMN_INTEGER, TRUE, FALSE, FALSE, TRUE },
   { N_("Kind"), "coalesce(t.kind, 'merchandise')", SD_COLUMN_PRODUCT_KIND, TRUE, FALSE, FALSE },
 };
 
@@ -343,6 +345,49 @@ sd_table_query_order (SdStore       *store,
       return NULL;
     }
   return sd_table_order_new_list (g_steal_pointer (&rowids));
+}
+
+/* ---- Columns with values ---------------------------------------------------------- */
+
+gboolean
+sd_table_query_filled_columns (SdStore       *store,
+                               SdTable        table,
+                               guint64       *filled,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  const TableSpec *spec;
+
+  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (table < SD_N_TABLES, FALSE);
+  g_return_val_if_fail (filled != NULL, FALSE);
+
+  spec = &tables[table];
+  g_return_val_if_fail (spec->n_columns <= 64, FALSE);
+  *filled = 0;
+  /* One statement a column, each stopping at the first value it meets: a filled column
+   * costs a few rows, an empty one a scan; the cancellable is checked between them. */
+  for (guint i = 0; i < spec->n_columns; i++)
+    {
+      const ColumnSpec *c = &spec->columns[i];
+      g_autofree char *sql =
+        g_strdup_printf ("SELECT EXISTS (SELECT 1 FROM %s WHERE (%s) IS NOT NULL AND (%s) <> ''%s%s%s)",
+                         spec->from, c->expr, c->expr,
+                         c->zero_is_empty ? " AND (" : "", c->zero_is_empty ? c->expr : "",
+                         c->zero_is_empty ? ") <> 0" : "");
+      g_autoptr(SdStmt) stmt = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (!(stmt = sd_store_prepare (store, sql, error)))
+        return FALSE;
+      sd_product_text_bind (stmt);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        return sd_store_fail (store, _("Could not look for the columns with values"), error);
+      if (sqlite3_column_int (stmt, 0))
+        *filled |= G_GUINT64_CONSTANT (1) << i;
+    }
+  return TRUE;
 }
 
 /* ---- Rows ------------------------------------------------------------------------- */

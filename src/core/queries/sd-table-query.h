@@ -91,6 +91,17 @@ SdTableOrder *sd_table_query_order           (SdStore       *store,
                                               GCancellable  *cancellable,
                                               GError       **error);
 
+/* Which of @table's columns hold a value in at least one row: bit i of *@filled for
+ * column i. NULL and empty text are no value, nor 0 in a column where every row's 0 means
+ * the shop's data has none (Stock of an order export). The Data page hides the others (no
+ * Name, E-mail, Segment or Since for Online Retail's customers). Scans an empty column:
+ * call it in a worker, on the worker's own store. */
+gboolean      sd_table_query_filled_columns  (SdStore       *store,
+                                              SdTable        table,
+                                              guint64       *filled,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+
 /* One value of a row, as stored: text for SD_COLUMN_TEXT, a number for every other kind. */
 typedef struct {
   gboolean  is_null;

@@ -21,6 +21,12 @@
 #define SD_SQL_LINE_COUNTS(o, l) \
   "((" SD_SQL_ORDER_IS_SALE (o) " AND " l ".quantity > 0) OR (" l ".quantity < 0 AND " o ".status <> 'pending'))"
 
+/* A merchandise line that counts (SD_SQL_LINE_COUNTS, SD_SQL_PRODUCT_IS_MERCHANDISE): what
+ * a customer's spend and the shop's revenue sum. @o, @l, @p: the orders, order_lines and
+ * (LEFT JOINed) products aliases. */
+#define SD_SQL_MERCHANDISE_LINE_COUNTS(o, l, p) \
+  "(" SD_SQL_LINE_COUNTS (o, l) " AND " SD_SQL_PRODUCT_IS_MERCHANDISE (p) ")"
+
 /* What an order line earns, in cents: its quantity times its unit price. @l: the
  * order_lines alias.
  *
