@@ -20,6 +20,8 @@ packages=(
   fonts-droid-fallback
   # a comma-decimal locale (de_DE.UTF-8, generated below) for the tests that check JSON and CSV
   locales
+  # country names in the user's language (sd_format_country: 德国 for Germany)
+  iso-codes
 )
 
 missing=()

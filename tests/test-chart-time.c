@@ -110,6 +110,61 @@ test_ticks (void)
   g_assert_cmpfloat_with_epsilon (sd_chart_scale_to_pixel (&scale, utc (2011, 12, 8) + DAY / 2), 50, 1e-9);
 }
 
+/* Ticks under the middle of each bar: @n of them, the first in the bucket starting at
+ * @first, each in the middle of its bucket and labelled as @format writes its start. */
+static void
+assert_bucket_ticks (SdTimeBucket bucket,
+                     gint64       t0,
+                     gint64       t1,
+                     guint        max,
+                     gint64       first,
+                     guint        n,
+                     const char  *format)
+{
+  g_autoptr(GArray) ticks = sd_time_bucket_ticks (bucket, t0, t1, max);
+
+  g_assert_cmpuint (ticks->len, ==, n);
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      const SdChartTick *tick = &g_array_index (ticks, SdChartTick, i);
+      gint64 start = sd_time_bucket_floor (bucket, (gint64) tick->value);
+      gint64 end = sd_time_bucket_next (bucket, start);
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (start);
+      g_autofree char *label = g_date_time_format (dt, format);
+
+      if (i == 0)
+        g_assert_cmpint (start, ==, first);
+      g_assert_cmpfloat (tick->value, ==, start + (end - start) / 2.0);
+      g_assert_cmpfloat (tick->value, >, t0);
+      g_assert_cmpfloat (tick->value, <, t1);
+      g_assert_cmpstr (tick->label, ==, label);
+    }
+}
+
+static void
+test_bucket_ticks (void)
+{
+  g_autoptr(GArray) none = NULL;
+
+  /* Online Retail's thirteen months, Dec 2010 to Dec 2011: a label under every bar's
+   * middle while they fit, else every other month from January, never on an edge. */
+  assert_bucket_ticks (SD_TIME_BUCKET_MONTH, utc (2010, 12, 1), utc (2012, 1, 1), 13,
+                       utc (2010, 12, 1), 13, "%b %Y");
+  assert_bucket_ticks (SD_TIME_BUCKET_MONTH, utc (2010, 12, 1), utc (2012, 1, 1), 8,
+                       utc (2011, 1, 1), 6, "%b %Y");
+  /* 26 weeks from a Monday, up to 10 labels: every fourth week */
+  assert_bucket_ticks (SD_TIME_BUCKET_WEEK, utc (2011, 6, 6), utc (2011, 6, 6) + 26 * 7 * DAY, 10,
+                       utc (2011, 6, 6), 7, "%-d %b");
+  /* Thirty days, room for all */
+  assert_bucket_ticks (SD_TIME_BUCKET_DAY, utc (2011, 11, 10), utc (2011, 12, 10), 30,
+                       utc (2011, 11, 10), 30, "%-d %b");
+  /* One bar */
+  assert_bucket_ticks (SD_TIME_BUCKET_MONTH, utc (2011, 12, 1), utc (2012, 1, 1), 1,
+                       utc (2011, 12, 1), 1, "%b %Y");
+  none = sd_time_bucket_ticks (SD_TIME_BUCKET_DAY, utc (2011, 12, 1), utc (2011, 12, 1), 5);
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
 static void
 test_labels (void)
 {
@@ -132,5 +187,6 @@ main (int    argc,
   g_test_add_func ("/chart-time/dates", test_dates);
   g_test_add_func ("/chart-time/ticks", test_ticks);
   g_test_add_func ("/chart-time/labels", test_labels);
+  g_test_add_func ("/chart-time/bucket-ticks", test_bucket_ticks);
   return g_test_run ();
 }

@@ -260,6 +260,26 @@ test_topic_switch (Fixture *f, gconstpointer data)
   g_assert_cmpint (t4->action, ==, SD_TURN_ANSWER);
   g_assert_cmpstr (t4->template_key, ==, "cancel_order");
   g_assert_nonnull (strstr (t4->reply, "already shipped"));
+
+  /* a reply that only gives the number answers the form, however sure the classifier is
+   * of another order question; in Chinese too, where nothing separates the words */
+  static const char *const bare[][3] = {
+    { "en", "I want to cancel my order", "it's order SD-100001" },
+    { "zh_CN", "我想取消订单", "订单号是SD-100001" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bare); i++)
+    {
+      g_autoptr(SdChatSession) b = sd_chat_session_new (1, bare[i][0]);
+      g_autoptr(SdTurnTrace) ask = say (f, b, bare[i][1]);
+      g_assert_cmpstr (ask->form, ==, "cancel_order");
+      g_autoptr(SdTurnTrace) number = say (f, b, bare[i][2]);
+      g_assert_cmpstr (number->template_key, ==, "cancel_order");
+    }
+  /* but a question of its own about the order still wins */
+  g_autoptr(SdChatSession) q = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) q1 = say (f, q, "I want to cancel my order");
+  g_autoptr(SdTurnTrace) q2 = say (f, q, "actually where is SD-100001, has it shipped yet?");
+  g_assert_cmpstr (q2->template_key, !=, "cancel_order");
 }
 
 /* A deterministic classifier for the paths that depend on exact probabilities. */
@@ -642,6 +662,82 @@ test_corpus (Fixture *f, gconstpointer data)
   g_assert_true (sd_chat_corpus_seed (f->store, &error));
   g_auto(GStrv) again = sd_chat_corpus_list_intents (f->store, &error);
   g_assert_true (g_strv_contains ((const char *const *) again, "gift_wrap"));
+}
+
+static gint64
+scalar (SdStore *store, const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* A shop seeded by an older Shopdesk gets the newer built-in corpus when it is opened:
+ * the examples Shopdesk added and its new templates, without the ones it dropped, while
+ * the staff's examples, their removals and their edited templates stay. */
+static void
+test_corpus_upgrade (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) builtin = sd_chat_corpus_builtin_examples ("en", &error);
+  const SdChatExample *kept_out = builtin->pdata[0], *added = builtin->pdata[1];
+  gint64 removed_id, n_builtin;
+
+  g_assert_no_error (error);
+  n_builtin = scalar (f->store, "SELECT COUNT(*) FROM chat_examples WHERE source = 'builtin'");
+  /* the staff's own: an intent, an example, a template edited */
+  g_assert_cmpint (sd_chat_corpus_add_intent (f->store, "gift_wrap", NULL, &error), >, 0);
+  g_assert_cmpint (sd_chat_corpus_add_example (f->store, "gift_wrap", "en", "can you gift wrap it",
+                                               SD_CHAT_SOURCE_STAFF, &error), >, 0);
+  g_assert_true (sd_chat_corpus_set_template (f->store, "thanks", "en", "Cheers!", &error));
+  /* the staff removed a built-in example */
+  removed_id = sd_chat_corpus_add_example (f->store, kept_out->intent, "en", kept_out->text,
+                                           SD_CHAT_SOURCE_BUILTIN, &error);
+  g_assert_true (sd_chat_corpus_remove_example (f->store, removed_id, &error));
+  g_assert_no_error (error);
+
+  /* as an older Shopdesk left the shop: one example it did not have yet, one it had and
+   * this one dropped, a template it did not have */
+  {
+    g_autoptr(SdStmt) del = sd_store_prepare (f->store,
+        "DELETE FROM chat_examples WHERE lang = 'en' AND text = ?", &error);
+    sqlite3_bind_text (del, 1, added->text, -1, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (del), ==, SQLITE_DONE);
+  }
+  exec_ok (f->store,
+    "INSERT INTO chat_examples (intent_id, lang, text, source, created_at) "
+    "  SELECT id, 'en', 'an example only an older corpus had', 'builtin', 0 FROM chat_intents WHERE name = 'order_status';"
+    "DELETE FROM chat_templates WHERE intent = 'goodbye' AND lang = 'en';"
+    "UPDATE settings SET value = 'an older corpus' WHERE key = 'chat.builtin_corpus';");
+  g_assert_cmpint (scalar (f->store, "SELECT changes ()"), ==, 1);
+
+  g_assert_true (sd_chat_corpus_seed (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (scalar (f->store, "SELECT COUNT(*) FROM chat_examples WHERE text = 'an example only an older corpus had'"), ==, 0);
+  {
+    g_autoptr(SdStmt) q = sd_store_prepare (f->store,
+        "SELECT COUNT(*) FROM chat_examples WHERE lang = 'en' AND source = 'builtin' AND text = ?", &error);
+    sqlite3_bind_text (q, 1, added->text, -1, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (q), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (q, 0), ==, 1);
+    sqlite3_reset (q);
+    sqlite3_bind_text (q, 1, kept_out->text, -1, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (q), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (q, 0), ==, 0);   /* the staff's removal holds */
+  }
+  g_assert_cmpint (scalar (f->store, "SELECT COUNT(*) FROM chat_examples WHERE source = 'builtin'"), ==, n_builtin - 1);
+  g_assert_cmpint (scalar (f->store, "SELECT COUNT(*) FROM chat_examples WHERE text = 'can you gift wrap it'"), ==, 1);
+  g_autofree char *thanks = sd_chat_corpus_get_template (f->store, "thanks", "en", NULL);
+  g_assert_cmpstr (thanks, ==, "Cheers!");
+  g_autofree char *bye = sd_chat_corpus_get_template (f->store, "goodbye", "en", NULL);
+  g_assert_nonnull (bye);
+  g_assert_cmpint (scalar (f->store, "SELECT COUNT(*) FROM chat_intents WHERE name = 'gift_wrap'"), ==, 1);
+  /* and once it has this corpus, opening it again changes nothing */
+  exec_ok (f->store, "DELETE FROM chat_templates WHERE intent = 'goodbye' AND lang = 'en';");
+  g_assert_true (sd_chat_corpus_seed (f->store, &error));
+  g_assert_cmpint (scalar (f->store, "SELECT COUNT(*) FROM chat_templates WHERE intent = 'goodbye' AND lang = 'en'"), ==, 0);
 }
 
 static void
@@ -1110,6 +1206,7 @@ main (int argc, char **argv)
   ADD ("stock-unknown", test_stock_unknown);
   ADD ("hostile", test_hostile);
   ADD ("corpus", test_corpus);
+  ADD ("corpus-upgrade", test_corpus_upgrade);
   ADD ("prepare", test_prepare);
   ADD ("stored-model", test_stored_model);
   ADD ("cli", test_cli);

@@ -45,11 +45,23 @@ test_money (void)
   check (sd_format_money (123456, NULL), "1,234.56");
   check (sd_format_money (-250, "GBP"), "-£2.50");
   check (sd_format_money (100, "SEK"), "1.00 SEK");
+  check (sd_format_money_short (58594200, "INR"), "₹585,942");
+  check (sd_format_money (1234, "CAD"), "CA$12.34");
   /* Headline figures: cents only where they matter, millions shortened. */
   check (sd_format_money_short (123456, "USD"), "$1,234.56");
   check (sd_format_money_short (12345678, "EUR"), "€123,457");
   check (sd_format_money_short (123456789, "EUR"), "€1.23 M");
   check (sd_format_money_short (1333667000, "GBP"), "£13.34 M");
+}
+
+/* A profile's "CUS-0000721 · 英国 · vip" wrapped as "英|国" in a narrow card */
+static void
+test_keep_together (void)
+{
+  check (sd_format_keep_together ("英国"), "英\u2060国");
+  check (sd_format_keep_together ("自 2026年4月21日"), "自 2026\u2060年\u20604\u2060月\u206021\u2060日");
+  check (sd_format_keep_together ("United Kingdom"), "United Kingdom");
+  check (sd_format_keep_together (""), "");
 }
 
 static void
@@ -101,6 +113,8 @@ test_locale (void)
   check (sd_format_money (123456, NULL), "1.234,56");
   check (sd_format_money (-250, "GBP"), "-2,50\u00a0£");
   check (sd_format_money_short (1333667000, "GBP"), "13,34 M\u00a0£");
+  /* Shopdesk has no German: its country names stay as the shop stores them, not Deutschland */
+  g_assert_cmpstr (sd_format_country ("Germany"), ==, "Germany");
   check (sd_format_decimal (12.5, 2), "12,50");
   g_assert_true (sd_format_parse_decimal ("12,50", &x));
   g_assert_cmpfloat (x, ==, 12.5);
@@ -130,12 +144,17 @@ test_money_zh_cn (void)
   textdomain (GETTEXT_PACKAGE);
   g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
   check (sd_format_money_short (979393892, "GBP"), "£9.79 M");
+  g_assert_cmpstr (sd_format_country ("Germany"), ==, "Germany");
   /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
   g_setenv ("LANGUAGE", "zh_CN", TRUE);
   g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
   check (sd_format_money_short (979393892, "GBP"), "£979.39 万");
   check (sd_format_money_short (1333667000000, "CNY"), "¥1,333,667.00 万");
   check (sd_format_money_short (12345678, "EUR"), "€123,457");
+  /* Countries as iso-codes names them in Chinese, where it is installed; others as stored */
+  if (g_file_test ("/usr/share/locale/zh_CN/LC_MESSAGES/iso_3166-1.mo", G_FILE_TEST_EXISTS))
+    g_assert_cmpstr (sd_format_country ("Germany"), ==, "德国");
+  g_assert_cmpstr (sd_format_country ("EIRE"), ==, "EIRE");
   g_unsetenv ("LANGUAGE");
   setlocale (LC_ALL, saved);
 }
@@ -148,6 +167,7 @@ main (int    argc,
   g_test_add_func ("/format/count", test_count);
   g_test_add_func ("/format/money", test_money);
   g_test_add_func ("/format/share", test_share);
+  g_test_add_func ("/format/keep-together", test_keep_together);
   g_test_add_func ("/format/time-and-kinds", test_time_and_kinds);
   g_test_add_func ("/format/locale", test_locale);
   g_test_add_func ("/format/money-zh-cn", test_money_zh_cn);

@@ -396,6 +396,40 @@ test_online_retail_ii (Fixture       *f,
   g_assert_cmpint (query_int (f->store, "SELECT placed_at FROM orders WHERE external_id = '489434'"), ==, 1259653500);
 }
 
+/* Online Retail has no list price: a product's is the one its ordinary sales have most
+ * often, ties to the latest; not its last sale's, nor a cancellation's or an adjustment's. */
+static void
+test_online_retail_usual_price (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *path = write_temp (f, "online_retail.csv",
+      "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+      "536365,22423,REGENCY CAKESTAND 3 TIER,2,12/1/2010 8:26,12.75,17850,United Kingdom\n"
+      "536366,22423,REGENCY CAKESTAND 3 TIER,1,12/2/2010 8:26,10.95,17850,United Kingdom\n"
+      "536367,22423,REGENCY CAKESTAND 3 TIER,4,12/3/2010 8:26,12.75,13047,United Kingdom\n"
+      "536368,22423,REGENCY CAKESTAND 3 TIER,1,12/4/2010 8:26,24.96,,United Kingdom\n"
+      "C536369,22423,REGENCY CAKESTAND 3 TIER,-1,12/5/2010 8:26,24.96,13047,United Kingdom\n"
+      "C536370,22423,REGENCY CAKESTAND 3 TIER,-1,12/5/2010 9:26,24.96,13047,United Kingdom\n"
+      "536371,22423,damaged,-3,12/6/2010 8:26,0,,United Kingdom\n"
+      /* two prices twice each: the later wins */
+      "536372,21212,PACK OF 72 RETROSPOT CAKE CASES,24,12/1/2010 8:26,0.55,17850,United Kingdom\n"
+      "536373,21212,PACK OF 72 RETROSPOT CAKE CASES,24,12/2/2010 8:26,0.42,17850,United Kingdom\n"
+      "536374,21212,PACK OF 72 RETROSPOT CAKE CASES,24,12/3/2010 8:26,0.42,17850,United Kingdom\n"
+      "536375,21212,PACK OF 72 RETROSPOT CAKE CASES,24,12/4/2010 8:26,0.55,17850,United Kingdom\n"
+      "536376,21212,PACK OF 72 RETROSPOT CAKE CASES,1,12/5/2010 8:26,1.25,,United Kingdom\n", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = import_with (f, path, SD_IMPORT_ONLINE_RETAIL, FALSE, &error);
+  g_autofree char *title = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->rows_imported, ==, 12);
+  g_assert_cmpint (query_int (f->store, "SELECT price_cents FROM products WHERE external_id = '22423'"), ==, 1275);
+  g_assert_cmpint (query_int (f->store, "SELECT price_cents FROM products WHERE external_id = '21212'"), ==, 55);
+  /* the title stays the latest ordinary sale's, not an adjustment's note */
+  title = query_text (f->store, "SELECT title FROM products WHERE external_id = '22423'");
+  g_assert_cmpstr (title, ==, "REGENCY CAKESTAND 3 TIER");
+}
+
 static void
 test_reimport (Fixture       *f,
                gconstpointer  data)
@@ -1426,6 +1460,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/import/online-retail", test_online_retail);
   ADD ("/import/online-retail-ii", test_online_retail_ii);
+  ADD ("/import/online-retail-usual-price", test_online_retail_usual_price);
   ADD ("/import/reimport", test_reimport);
   ADD ("/import/latin1", test_latin1);
   ADD ("/import/bad-rows", test_bad_rows);

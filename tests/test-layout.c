@@ -1,4 +1,5 @@
-/* test-layout.c — every page usable at 1024×700 and 800×600: no control out of reach
+/* test-layout.c — every page usable at 1024×700 and 800×600: no control out of reach,
+ * no row title broken inside a word
  *
  * Each page is shown at both sizes and every visible control (buttons, entries, drop-downs,
  * switches, spin buttons, scales, charts) is checked: it must lie inside the window, or,
@@ -154,14 +155,47 @@ in_hidden_stack_page (GtkWidget *widget)
   return FALSE;
 }
 
+/* A row's title that breaks inside a word ("Tune Bud-get" over three lines) is not read
+ * whole: every word of it must fit the width the title was given. The reason in @why. */
+static gboolean
+title_reads_whole (GtkWidget  *label,
+                   char      **why)
+{
+  g_auto(GStrv) words = NULL;
+  int width = gtk_widget_get_width (label);
+
+  if (!GTK_IS_LABEL (label) || !gtk_widget_has_css_class (label, "title") ||
+      !gtk_widget_get_ancestor (label, ADW_TYPE_ACTION_ROW) || width <= 0)
+    return TRUE;
+  words = g_strsplit (gtk_label_get_text (GTK_LABEL (label)), " ", -1);
+  for (guint i = 0; words[i]; i++)
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (label, words[i]);
+      int word_width;
+
+      pango_layout_get_pixel_size (layout, &word_width, NULL);
+      if (word_width > width)
+        {
+          *why = g_strdup_printf ("the title “%s” breaks inside “%s” (%d px in %d)",
+                                  gtk_label_get_text (GTK_LABEL (label)), words[i], word_width, width);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static void
 check_tree (GtkWidget *widget,
             GtkWidget *window,
             GPtrArray *problems,
             guint     *n_controls)
 {
+  g_autofree char *broken = NULL;
+
   if (!gtk_widget_get_mapped (widget))
     return;
+  if (!in_hidden_stack_page (widget) && !title_reads_whole (widget, &broken))
+    g_ptr_array_add (problems, g_steal_pointer (&broken));
   if (is_control (widget))
     {
       g_autofree char *why = NULL;

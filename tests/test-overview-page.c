@@ -276,6 +276,33 @@ test_private_export (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* A shop whose data has only purchases (an order export): no rows of views, carts and
+ * reviews at 0, one line saying so. Last: it deletes the demo shop's other events. */
+static void
+test_purchases_only (void)
+{
+  GtkListBox *events = child (GTK_WIDGET (overview ()), SD_TYPE_OVERVIEW_PAGE, "events_list");
+  SdStore *store = sd_overview_page_get_store (overview ());
+  g_autoptr(GError) error = NULL;
+  GtkListBoxRow *row;
+
+  sd_window_show_page (demo.window, "overview");
+  UI_WAIT_UNTIL (!sd_overview_page_get_loading (overview ()), 60);
+  /* The demo shop has every kind: four rows, no note. */
+  g_assert_cmpuint (n_children (GTK_WIDGET (events)), ==, 4);
+
+  g_assert_true (sd_store_exec (store, "DELETE FROM events WHERE kind <> 2", &error));
+  g_assert_no_error (error);
+  sd_store_notify_changed_detail (store, SD_STORE_CHANGED_DATA);
+  UI_WAIT_UNTIL (!sd_overview_page_get_loading (overview ()), 60);
+
+  g_assert_cmpuint (n_children (GTK_WIDGET (events)), ==, 2);
+  row = gtk_list_box_get_row_at_index (events, 0);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Purchase");
+  row = gtk_list_box_get_row_at_index (events, 1);
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "purchases only"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -287,6 +314,7 @@ main (int    argc,
   g_test_add_func ("/overview-page/product-view", test_product_view);
   g_test_add_func ("/overview-page/order-view", test_order_view);
   g_test_add_func ("/overview-page/private-export", test_private_export);
+  g_test_add_func ("/overview-page/purchases-only", test_purchases_only);
   status = g_test_run ();
   ui_demo_window_close (&demo);
   return status;

@@ -95,6 +95,11 @@ test_demo_shop (void)
       { "zh_CN", "这个台灯有几种颜色？", "本款为", "台灯（" },
       { "zh_CN", "台灯是什么材质的？", "制作。", "台灯（" },
       { "zh_CN", "台灯防水吗？", "没有提到", "台灯（" },
+      /* a price question is answered from the price, which the catalogue always has */
+      { "en", "how much is the running jacket?", "Running Jacket: it costs £", "About " },
+      { "en", "what's the price of the running jacket", "Running Jacket: it costs £", "About " },
+      { "en", "how much does the running jacket weigh?", "doesn't say", "Running Jacket (" },
+      { "zh_CN", "台灯多少钱？", "台灯：售价£", "关于" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
       {

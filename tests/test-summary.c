@@ -357,7 +357,7 @@ make_pre_summary_shop (EmptyShop *f)
     g_string_append_printf (drop, "DROP %s %s;", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1));
   sqlite3_finalize (stmt);
   g_string_append_printf (drop, "DROP INDEX orders_placed_at; PRAGMA user_version = %d;",
-                          sd_store_schema_version () - 1);
+                          sd_store_summaries_schema_version () - 1);
   exec (f, drop->str);
   g_string_free (drop, TRUE);
   g_assert_finalize_object (f->store);
@@ -433,7 +433,7 @@ test_open_updating (EmptyShop     *f,
                                            " (SELECT count(*) FROM sqlite_master WHERE name LIKE 'summary%')",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, sd_store_schema_version () - 1);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, sd_store_summaries_schema_version () - 1);
   g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 0);
   sqlite3_finalize (stmt);
   sqlite3_close (db);

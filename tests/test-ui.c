@@ -762,7 +762,7 @@ test_open_older_shop (void)
   sqlite3 *db = NULL, *lock = NULL;
   sqlite3_stmt *stmt = NULL;
   GString *drop = g_string_new ("BEGIN;");
-  int version = sd_store_schema_version () - 1;
+  int version = sd_store_summaries_schema_version () - 1;
 
   close_dialogs ();
   fill_shop (older);

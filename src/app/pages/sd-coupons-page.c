@@ -684,7 +684,8 @@ show_split (SdCouponsPage *self)
   for (guint r = 0; r < MIN (rows->len, SPLIT_ROWS); r++)
     {
       const SdRuleSplitRow *row = &g_array_index (rows, SdRuleSplitRow, r);
-      const char *name = *row->label ? row->label : _("None given");
+      /* by country (0), the country named in the user's language */
+      const char *name = !*row->label ? _("None given") : by == 0 ? sd_format_country (row->label) : row->label;
       g_autofree char *rate = g_strdup_printf (_("%.0f %%"), 100 * row->reach_rate);
       g_autofree char *value = sd_format_money_short (row->value_cents, self->currency);
       g_autofree char *count = sd_format_count (row->customers);

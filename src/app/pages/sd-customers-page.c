@@ -769,7 +769,11 @@ show_segments (SdCustomersPage *self)
           {
             SdSegmentTrait *trait = g_ptr_array_index (p->countries, t);
             g_autofree char *share = sd_format_share (trait->share);
-            g_string_append_printf (w, "%s%s %s", t ? ", " : "", *trait->key ? trait->key : _("Not set"), share);
+            if (t > 0)
+              /* TRANSLATORS: between two items of a list in a sentence */
+              g_string_append (w, _(", "));
+            /* TRANSLATORS: a country and its share of a cluster's customers, "Germany 3 %" */
+            g_string_append_printf (w, _("%s %s"), *trait->key ? sd_format_country (trait->key) : _("Not set"), share);
           }
         where = g_string_free (w, FALSE);
         g_free (buys_line);

@@ -123,6 +123,8 @@ group_title (const char *by,
     return g_strcmp0 (label, "returning") == 0 ? _("Returning (two orders or more)") : _("New (one order)");
   if (g_strcmp0 (by, "activity") == 0)
     return g_strcmp0 (label, "heavy") == 0 ? _("Heavy (at or above the median)") : _("Light (below the median)");
+  if (g_strcmp0 (by, "country") == 0)
+    return sd_format_country (label);
   return label;
 }
 

@@ -119,7 +119,7 @@ show_detail (SdOrderWindow *self)
   gtk_list_box_append (self->facts_list, sd_value_row_new (_("Status"), NULL, status_label (d->status), FALSE));
   gtk_list_box_append (self->facts_list, sd_value_row_new (_("Placed"), NULL, when, FALSE));
   if (d->country)
-    gtk_list_box_append (self->facts_list, sd_value_row_new (_("Country"), NULL, d->country, FALSE));
+    gtk_list_box_append (self->facts_list, sd_value_row_new (_("Country"), NULL, sd_format_country (d->country), FALSE));
   {
     /* What was charged, in the order's own currency, before the lines that make it up. */
     g_autofree char *total = sd_format_money (d->total_cents, d->currency);

@@ -363,6 +363,8 @@ show_events (SdOverviewPage *self,
              SdShopSummary  *s)
 {
   gint64 total = 0, max = 0;
+  g_autoptr(GString) missing = g_string_new (NULL);
+  guint n_missing = 0;
 
   sd_list_box_remove_all (self->events_list);
   for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
@@ -376,14 +378,33 @@ show_events (SdOverviewPage *self,
                            sd_note_row_new (_("No behaviour events yet: views, carts, purchases and reviews show here once imported.")));
       return;
     }
+  /* A kind the shop's data never has (an order export has only purchases) is no 0 % of
+   * anything: its row is left out, and one line says why. */
   for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
     {
-      g_autofree char *count = sd_format_count (s->counts.events[k]);
-      g_autofree char *share = g_strdup_printf (_("%.1f %% of events"),
-                                                100.0 * s->counts.events[k] / total);
+      g_autofree char *count = NULL, *share = NULL;
+
+      if (s->counts.events[k] == 0)
+        {
+          /* TRANSLATORS: between the names of event kinds in a list: "View, Review" */
+          g_string_append_printf (missing, "%s%s", n_missing++ ? C_("between event kinds", ", ") : "",
+                                  sd_format_event_kind (k));
+          continue;
+        }
+      count = sd_format_count (s->counts.events[k]);
+      share = g_strdup_printf (_("%.1f %% of events"), 100.0 * s->counts.events[k] / total);
       gtk_list_box_append (self->events_list,
                            make_bar_row (sd_format_event_kind (k), share, count,
                                          max ? (double) s->counts.events[k] / max : 0));
+    }
+  if (n_missing == SD_N_EVENT_KINDS - 1 && s->counts.events[SD_EVENT_PURCHASE] > 0)
+    gtk_list_box_append (self->events_list,
+                         sd_note_row_new (_("This shop's data has purchases only: it records no views, carts or reviews.")));
+  else if (n_missing > 0)
+    {
+      /* TRANSLATORS: %s lists event kinds: "View, Review" */
+      g_autofree char *note = g_strdup_printf (_("Not in this shop's data: %s."), missing->str);
+      gtk_list_box_append (self->events_list, sd_note_row_new (note));
     }
 }
 

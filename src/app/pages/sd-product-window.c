@@ -246,7 +246,7 @@ show_view (SdProductWindow *self)
       if (b->name)
         g_strv_builder_add (parts, b->external_id);
       if (b->country)
-        g_strv_builder_add (parts, b->country);
+        g_strv_builder_add (parts, sd_format_country (b->country));
       g_strv_builder_add (parts, orders);
       strv = g_strv_builder_end (parts);
       subtitle = g_strjoinv (" · ", strv);

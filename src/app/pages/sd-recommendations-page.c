@@ -1045,11 +1045,15 @@ static void
 append_detail (GString    *detail,
                const char *part)
 {
+  g_autofree char *kept = NULL;
+
   if (part == NULL || *part == '\0')
     return;
   if (detail->len > 0)
     g_string_append (detail, " · ");
-  g_string_append (detail, part);
+  /* a narrow profile card wrapped "英|国" */
+  kept = sd_format_keep_together (part);
+  g_string_append (detail, kept);
 }
 
 static void
@@ -1067,7 +1071,7 @@ show_header (SdRecommendationsPage *self,
   adw_avatar_set_text (self->avatar, name);
   /* Initials of a name; a bare id (14911) would make an avatar saying "1". */
   adw_avatar_set_show_initials (self->avatar, named);
-  append_detail (detail, p->country);
+  append_detail (detail, sd_format_country (p->country));
   append_detail (detail, p->segment);
   if (p->created_at > 0)
     {
@@ -1661,7 +1665,7 @@ customer_row (const SdCustomerMatch *customer,
   gboolean named = customer->name && *customer->name;
   g_autoptr(GString) sub = g_string_new (named ? customer->external_id : NULL);
 
-  append_detail (sub, customer->country);
+  append_detail (sub, sd_format_country (customer->country));
   append_detail (sub, customer->segment);
   append_detail (sub, extra);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);

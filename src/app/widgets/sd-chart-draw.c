@@ -273,12 +273,22 @@ legend_pass (PangoLayout              *layout,
 }
 
 static GArray *
-x_ticks_that_fit (PangoLayout        *layout,
+x_ticks (const SdChartFrame *frame,
+         const SdChartScale *x,
+         guint               max)
+{
+  return frame->x_ticks_func ? frame->x_ticks_func (x, max, frame->x_ticks_data)
+                             : sd_chart_scale_ticks (x, max);
+}
+
+static GArray *
+x_ticks_that_fit (const SdChartFrame *frame,
+                  PangoLayout        *layout,
                   const SdChartScale *x,
                   double              plot_w)
 {
   guint max = MAX (2, (guint) (plot_w / 70));
-  GArray *ticks = sd_chart_scale_ticks (x, max);
+  GArray *ticks = x_ticks (frame, x, max);
 
   /* Fewer ticks until their labels have room between them. */
   for (int tries = 0; tries < 6 && max > 2; tries++)
@@ -289,7 +299,7 @@ x_ticks_that_fit (PangoLayout        *layout,
         break;
       max = MAX (2, MIN (max - 1, (guint) (plot_w / w)));
       g_array_unref (ticks);
-      ticks = sd_chart_scale_ticks (x, max);
+      ticks = x_ticks (frame, x, max);
     }
   return ticks;
 }
@@ -339,7 +349,7 @@ sd_chart_frame_layout (SdChartFrame             *frame,
       plot_w = MAX (1, width - left - right);
       g_clear_pointer (&frame->x_ticks, g_array_unref);
       sd_chart_scale_set_range (&frame->x, left, left + plot_w);
-      frame->x_ticks = x_ticks_that_fit (small, &frame->x, plot_w);
+      frame->x_ticks = x_ticks_that_fit (frame, small, &frame->x, plot_w);
 
       /* The last x label is centred on its tick: leave room for its right half. */
       last_half = 0;
@@ -362,7 +372,7 @@ sd_chart_frame_layout (SdChartFrame             *frame,
   sd_chart_scale_set_range (&frame->x, frame->plot.origin.x, frame->plot.origin.x + frame->plot.size.width);
   sd_chart_scale_set_range (&frame->y, frame->plot.origin.y + frame->plot.size.height, frame->plot.origin.y);
   g_clear_pointer (&frame->x_ticks, g_array_unref);
-  frame->x_ticks = x_ticks_that_fit (small, &frame->x, frame->plot.size.width);
+  frame->x_ticks = x_ticks_that_fit (frame, small, &frame->x, frame->plot.size.width);
 }
 
 void
@@ -410,7 +420,7 @@ sd_chart_frame_draw (SdChartFrame             *frame,
       cairo_move_to (cr, px0, y);
       cairo_line_to (cr, px1, y);
     }
-  for (guint i = 0; i < frame->x_ticks->len; i++)
+  for (guint i = 0; frame->x_ticks_func == NULL && i < frame->x_ticks->len; i++)
     {
       double x = round (sd_chart_scale_to_pixel (&frame->x, g_array_index (frame->x_ticks, SdChartTick, i).value)) + 0.5;
       cairo_move_to (cr, x, py0);

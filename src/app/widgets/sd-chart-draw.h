@@ -72,6 +72,13 @@ typedef struct {
   SdChartScale     x, y;              /* domains as given, ranges set to the plot */
   GArray          *x_ticks, *y_ticks; /* SdChartTick */
   const char      *x_title, *y_title;
+  /* Set before the layout for x ticks of the chart's own, at most about @max_ticks (a bar
+   * chart's labels under its bars' middles); the bars then mark the x axis, and no vertical
+   * grid lines are drawn. NULL: the x scale's ticks. */
+  GArray         *(*x_ticks_func) (const SdChartScale *x,
+                                   guint               max_ticks,
+                                   gpointer            data);
+  gpointer         x_ticks_data;
 } SdChartFrame;
 
 /* Lays out a frame of @width × @height: legend on top (its entries wrap), y tick labels and

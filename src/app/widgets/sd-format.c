@@ -63,8 +63,14 @@ sd_format_count (gint64 n)
 static const char *
 currency_symbol (const char *code)
 {
+  /* Symbols nobody misreads; a code for the rest ("CHF"), which is long enough to cut a
+   * headline figure ("585,942 INR" read "585,942..." on a Shopify shop in rupees). */
   static const struct { const char *code, *symbol; } symbols[] = {
     { "GBP", "£" }, { "USD", "$" }, { "EUR", "€" }, { "CNY", "¥" }, { "JPY", "¥" },
+    { "INR", "₹" }, { "KRW", "₩" }, { "RUB", "₽" }, { "TRY", "₺" }, { "UAH", "₴" },
+    { "ILS", "₪" }, { "VND", "₫" }, { "NGN", "₦" }, { "PHP", "₱" },
+    { "CAD", "CA$" }, { "AUD", "A$" }, { "NZD", "NZ$" }, { "HKD", "HK$" }, { "TWD", "NT$" },
+    { "MXN", "MX$" }, { "BRL", "R$" },
   };
 
   if (code == NULL)
@@ -111,6 +117,49 @@ sd_format_share (double share)
   if (share > 0 && whole < 1)
     return g_strdup ("<1\u00a0%");
   return g_strdup_printf ("%.0f\u00a0%%", whole);
+}
+
+char *
+sd_format_keep_together (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  gunichar previous = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* ASCII breaks only at spaces already; the rest of the world may break anywhere */
+      if (previous && !g_unichar_isspace (previous) && !g_unichar_isspace (c) && (previous > 0x7f || c > 0x7f))
+        g_string_append_unichar (out, 0x2060);
+      g_string_append_unichar (out, c);
+      previous = c;
+    }
+  return g_string_free (out, FALSE);
+}
+
+const char *
+sd_format_country (const char *country)
+{
+  static gsize bound;
+  static const char *const header = "";   /* a variable: xgettext takes "" for the catalogue header */
+
+  if (country == NULL || *country == '\0')
+    return country;
+  /* iso-codes' catalogue of country names, in the system's locale folder (the flatpak
+   * runtime has it too); where it is missing the name stays as stored. */
+  if (g_once_init_enter (&bound))
+    {
+      bind_textdomain_codeset ("iso_3166-1", "UTF-8");
+      g_once_init_leave (&bound, 1);
+    }
+  /* Only where Shopdesk itself speaks the user's language (its catalogue's header is found):
+   * German country names in an English window would be a mix. Not g_dgettext, which
+   * decides that once per process. */
+  if (*dgettext (GETTEXT_PACKAGE, header) == '\0')
+    return country;
+  return dgettext ("iso_3166-1", country);
 }
 
 char *

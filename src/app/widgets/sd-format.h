@@ -33,6 +33,13 @@ char       *sd_format_share       (double       share);
 char       *sd_format_time        (gint64       unix_seconds);
 /* "View", "Added to cart", … (translated). */
 const char *sd_format_event_kind  (SdEventKind  kind);
+/* @text with a word joiner (U+2060) between its characters where Chinese would let a line
+ * break ("英|国", "2026年|4月"), so a wrapping label breaks it only at its spaces: for
+ * short parts joined by " · ", where a break inside one reads as two words. */
+char       *sd_format_keep_together (const char *text);
+/* A country as the shop stores it ("Germany"), named in the user's language where iso-codes
+ * knows it (德国); anything else as stored ("EIRE", "Unspecified", "DE"). */
+const char *sd_format_country     (const char  *country);
 /* 4 → "★★★★☆"; outside 1–5 → "". */
 const char *sd_format_stars       (int          rating);
 

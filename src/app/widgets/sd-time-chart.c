@@ -152,6 +152,17 @@ compute_scales (SdTimeChart  *self,
   sd_chart_scale_init (ys, SD_CHART_SCALE_LINEAR, d0, d1, 1, 0);
 }
 
+/* Labels under the bars' middles, not on their edges: a bar is a whole bucket. */
+static GArray *
+bar_ticks (const SdChartScale *x,
+           guint               max_ticks,
+           gpointer            data)
+{
+  SdTimeChart *self = data;
+
+  return sd_time_bucket_ticks (self->bucket, x->d0, x->d1, max_ticks);
+}
+
 static void
 draw_chart (SdTimeChart    *self,
             SdChartPainter *painter,
@@ -167,6 +178,8 @@ draw_chart (SdTimeChart    *self,
 
   sd_chart_colors_lookup (widget, &colors);
   compute_scales (self, &xs, &ys);
+  frame->x_ticks_func = self->starts->len > 0 ? bar_ticks : NULL;
+  frame->x_ticks_data = self;
   sd_chart_frame_layout (frame, widget, width, height, &xs, &ys, NULL, self->y_title, NULL, 0);
 
   cr = sd_chart_painter_begin (painter, width, height);

@@ -312,3 +312,65 @@ sd_chart_time_ticks (double t0,
     }
   return ticks;
 }
+
+/* Steps that land on bucket starts: any for days; whole weeks for weeks (a month's first
+ * day is seldom a Monday); months and years for months. */
+static const Step week_steps[] = {
+  { STEP_WEEKS, 1 }, { STEP_WEEKS, 2 }, { STEP_WEEKS, 4 }, { STEP_WEEKS, 8 }, { STEP_WEEKS, 13 },
+  { STEP_WEEKS, 26 }, { STEP_WEEKS, 52 }, { STEP_WEEKS, 104 }, { STEP_WEEKS, 260 },
+};
+
+GArray *
+sd_time_bucket_ticks (SdTimeBucket bucket,
+                      double       t0,
+                      double       t1,
+                      guint        max_ticks)
+{
+  GArray *ticks = g_array_new (FALSE, FALSE, sizeof (SdChartTick));
+  const Step *candidates = steps, *step;
+  guint n_candidates = G_N_ELEMENTS (steps);
+  gint64 a, b;
+  const char *format;
+
+  if (!isfinite (t0) || !isfinite (t1) || t1 <= t0 || t0 < -62135596800.0 || t1 > 253402300799.0)
+    return ticks;
+  a = (gint64) ceil (t0);
+  b = (gint64) floor (t1);
+  if (bucket == SD_TIME_BUCKET_WEEK)
+    {
+      candidates = week_steps;
+      n_candidates = G_N_ELEMENTS (week_steps);
+    }
+  else if (bucket == SD_TIME_BUCKET_MONTH)
+    {
+      candidates = &steps[4];   /* from { STEP_MONTHS, 1 } */
+      n_candidates = G_N_ELEMENTS (steps) - 4;
+    }
+  max_ticks = MAX (max_ticks, 1);
+  step = &candidates[n_candidates - 1];
+  for (guint i = 0; i < n_candidates; i++)
+    {
+      guint n = 0;
+
+      /* Buckets that start inside the range: the last one ends at @t1. */
+      for (gint64 t = first_tick (&candidates[i], a); t < b && n <= max_ticks; t = next_tick (&candidates[i], t))
+        n++;
+      if (n <= max_ticks)
+        {
+          step = &candidates[i];
+          break;
+        }
+    }
+
+  format = bucket == SD_TIME_BUCKET_MONTH ? _("%b %Y") : _("%-d %b");
+  for (gint64 t = first_tick (step, a); t < b; t = next_tick (step, t))
+    {
+      gint64 end = sd_time_bucket_next (bucket, t);
+      SdChartTick tick = { .value = t + (end - t) / 2.0 };
+      g_autofree char *label = format_utc (t, format);
+
+      g_strlcpy (tick.label, label, sizeof tick.label);
+      g_array_append_val (ticks, tick);
+    }
+  return ticks;
+}

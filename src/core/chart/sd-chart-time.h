@@ -50,4 +50,13 @@ GArray       *sd_chart_time_ticks      (double        t0,
                                         double        t1,
                                         guint         max_ticks);
 
+/* Ticks under the middle of the bars of a bar chart of @bucket buckets over [@t0, @t1)
+ * (bucket starts to the end of the last one), each labelled with its bucket ("Jan 2011",
+ * "5 Dec"): every bar while at most about @max_ticks, else every second, third, … one,
+ * on calendar steps (every other month from January, every other Monday, …). */
+GArray       *sd_time_bucket_ticks     (SdTimeBucket  bucket,
+                                        double        t0,
+                                        double        t1,
+                                        guint         max_ticks);
+
 G_END_DECLS

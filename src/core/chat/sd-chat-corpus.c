@@ -272,18 +272,61 @@ seed_template (const char *const *fields, gpointer data, GError **error)
   return TRUE;
 }
 
+/* A key for an example: intent, language and text, as the UNIQUE constraint has them. */
+static char *
+example_key (const char *intent, const char *lang, const char *text)
+{
+  return g_strjoin ("\t", intent, lang, text, NULL);
+}
+
+/* The built-in rows of the shop, or those the staff removed (@removed): their keys. */
+static GHashTable *
+stored_keys (SdStore *store, gboolean removed, GError **error)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, removed
+      ? "SELECT intent, lang, text, 0 FROM chat_removed_examples"
+      : "SELECT i.name, e.lang, e.text, e.id FROM chat_examples e JOIN chat_intents i ON i.id = e.intent_id "
+        "WHERE e.source = 'builtin'", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (keys, example_key ((const char *) sqlite3_column_text (stmt, 0),
+                                            (const char *) sqlite3_column_text (stmt, 1),
+                                            (const char *) sqlite3_column_text (stmt, 2)),
+                         GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 3)));
+  if (rc != SQLITE_DONE)
+    {
+      sd_store_fail (store, _("Could not read the chat examples"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&keys);
+}
+
 static gboolean
 seed_locked (SdStore *store, GError **error)
 {
   g_autoptr(GPtrArray) examples = sd_chat_corpus_builtin_examples (NULL, error);
+  g_autoptr(GHashTable) had = NULL, removed = NULL;
   if (examples == NULL)
+    return FALSE;
+  /* built-in rows already there stay as they are (their ids and dates); the staff's
+   * removals stay removed */
+  if ((had = stored_keys (store, FALSE, error)) == NULL || (removed = stored_keys (store, TRUE, error)) == NULL)
     return FALSE;
 
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < examples->len; i++)
     {
       SdChatExample *e = examples->pdata[i];
-      gint64 id = GPOINTER_TO_SIZE (g_hash_table_lookup (ids, e->intent));
+      g_autofree char *key = example_key (e->intent, e->lang, e->text);
+      gint64 id;
+
+      if (g_hash_table_remove (had, key) || g_hash_table_contains (removed, key))
+        continue;
+      id = GPOINTER_TO_SIZE (g_hash_table_lookup (ids, e->intent));
       if (id == 0)
         {
           if ((id = insert_intent (store, e->intent, NULL, SD_CHAT_SOURCE_BUILTIN, error)) == 0)
@@ -294,8 +337,49 @@ seed_locked (SdStore *store, GError **error)
         return FALSE;
     }
 
+  /* what is left of the old built-in rows, Shopdesk's corpus no longer has */
+  {
+    g_autoptr(SdStmt) del = sd_store_prepare (store, "DELETE FROM chat_examples WHERE id = ?", error);
+    GHashTableIter iter;
+    gpointer id;
+
+    if (del == NULL)
+      return FALSE;
+    g_hash_table_iter_init (&iter, had);
+    while (g_hash_table_iter_next (&iter, NULL, &id))
+      {
+        sqlite3_reset (del);
+        sqlite3_bind_int64 (del, 1, (gint64) GPOINTER_TO_SIZE (id));
+        if (sqlite3_step (del) != SQLITE_DONE)
+          return sd_store_fail (store, _("Could not remove a chat example"), error);
+      }
+  }
+
   return sd_chat_corpus_read_builtin_tsv ("templates.tsv", 3, seed_template, store, error);
 }
+
+/* What the shop's built-in rows were made from: Shopdesk's examples and templates. */
+static char *
+builtin_digest (GError **error)
+{
+  static const char *const files[] = { "en.tsv", "zh_CN.tsv", "templates.tsv" };
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(GBytes) bytes = lookup_resource (files[i], error);
+      gsize n;
+      const guchar *data;
+
+      if (bytes == NULL)
+        return NULL;
+      data = g_bytes_get_data (bytes, &n);
+      g_checksum_update (sum, data, n);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+#define BUILTIN_SETTING "chat.builtin_corpus"
 
 gboolean
 sd_chat_corpus_seed (SdStore  *store,
@@ -303,21 +387,19 @@ sd_chat_corpus_seed (SdStore  *store,
 {
   g_return_val_if_fail (SD_IS_STORE (store), FALSE);
 
+  g_autofree char *digest = builtin_digest (error);
+  if (digest == NULL)
+    return FALSE;
   {
-    g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-        "SELECT EXISTS (SELECT 1 FROM chat_intents)", error);
-    if (stmt == NULL)
-      return FALSE;
-    if (sqlite3_step (stmt) != SQLITE_ROW)
-      return sd_store_fail (store, _("Could not read the chat intents"), error);
-    if (sqlite3_column_int (stmt, 0))
+    g_autofree char *had = sd_store_get_setting (store, BUILTIN_SETTING);
+    if (g_strcmp0 (had, digest) == 0)
       return TRUE;
   }
 
   gboolean own = !sd_store_in_transaction (store);
   if (own && !sd_store_begin (store, error))
     return FALSE;
-  if (!seed_locked (store, error))
+  if (!seed_locked (store, error) || !sd_store_set_setting (store, BUILTIN_SETTING, digest, error))
     {
       if (own)
         sd_store_rollback (store);
@@ -451,13 +533,28 @@ sd_chat_corpus_remove_example (SdStore  *store,
                                gint64    example_id,
                                GError  **error)
 {
+  /* a built-in example the staff removed is remembered, so a newer corpus does not bring it back */
+  g_autoptr(SdStmt) keep = sd_store_prepare (store,
+      "INSERT OR IGNORE INTO chat_removed_examples (intent, lang, text) "
+      "SELECT i.name, e.lang, e.text FROM chat_examples e JOIN chat_intents i ON i.id = e.intent_id "
+      "WHERE e.id = ? AND e.source = 'builtin'", error);
   g_autoptr(SdStmt) stmt = sd_store_prepare (store, "DELETE FROM chat_examples WHERE id = ?", error);
-  if (stmt == NULL)
+  gboolean own = !sd_store_in_transaction (store);
+
+  if (keep == NULL || stmt == NULL)
     return FALSE;
+  if (own && !sd_store_begin (store, error))
+    return FALSE;
+  sqlite3_bind_int64 (keep, 1, example_id);
   sqlite3_bind_int64 (stmt, 1, example_id);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sd_store_fail (store, _("Could not remove a chat example"), error);
-  return TRUE;
+  if (sqlite3_step (keep) != SQLITE_DONE || sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sd_store_fail (store, _("Could not remove a chat example"), error);
+      if (own)
+        sd_store_rollback (store);
+      return FALSE;
+    }
+  return own ? sd_store_commit (store, error) : TRUE;
 }
 
 char *

@@ -54,8 +54,11 @@ gboolean    sd_chat_corpus_read_builtin_tsv (const char     *name,
                                              gpointer        data,
                                              GError        **error);
 
-/* Writes the built-in intents, examples and templates into @store once (nothing is done
- * when chat_intents already has rows, so staff edits survive). */
+/* Brings the built-in intents, examples and templates into @store: all of them the first
+ * time; after Shopdesk's corpus changed, the examples it added (less any the staff removed)
+ * and its new templates, and without the built-in examples it dropped. The staff's own
+ * examples and intents, corrections and edited templates are kept. Nothing is done when
+ * the shop already has this corpus. */
 gboolean    sd_chat_corpus_seed          (SdStore     *store,
                                           GError     **error);
 

@@ -1495,6 +1495,31 @@ handle_product_search (Turn *t, const char *fallback_words)
   reply (t, "product_search", SD_TURN_ANSWER);
 }
 
+/* "How much is the cakestand?": the catalogue always knows a price, so that is the answer,
+ * before any sentence of the description (which rarely names a price, and would otherwise be
+ * reported as not saying). "How much does it weigh" is not a price question. */
+static gboolean
+asks_price (const char *text)
+{
+  static const char *const zh_phrases[] = { "多少钱", "价格", "价钱", "几块钱", "怎么卖", "售价" };
+  static const char *const en_phrases[] = { "how much is", "how much are", "how much for", "how much's" };
+  static const char *const en_words[] = { "price", "prices", "priced", "pricing", "cost", "costs", "costing", NULL };
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_auto(GStrv) words = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (zh_phrases); i++)
+    if (strstr (folded, zh_phrases[i]))
+      return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (en_phrases); i++)
+    if (strstr (folded, en_phrases[i]))
+      return TRUE;
+  words = g_regex_split_simple ("[^[:alnum:]]+", folded, 0, 0);
+  for (guint i = 0; words[i]; i++)
+    if (g_strv_contains (en_words, words[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Questions about one product: the one named now, or the last one named. */
 static void
 handle_product_detail (Turn *t, const char *intent)
@@ -1535,7 +1560,17 @@ handle_product_detail (Turn *t, const char *intent)
       /* the sentence of the description that answers, or an honest "it does not say" */
       const char *desc = (const char *) sqlite3_column_text (stmt, 4);
       const char *title = (const char *) sqlite3_column_text (stmt, 1);
-      g_autofree char *sentence = sd_product_answer_find (desc, t->trace->text, title, NULL);
+      g_autofree char *sentence = NULL;
+      if (asks_price (t->trace->text))
+        {
+          g_autofree char *price = money (t, sqlite3_column_int64 (stmt, 2));
+          g_autofree char *costs = g_strdup_printf (L (t, "it costs %s.", "售价%s。"), price);
+          var (t, "products", title);   /* the price once, not also in brackets */
+          var (t, "details", costs);
+          reply (t, intent, SD_TURN_ANSWER);
+          return;
+        }
+      sentence = sd_product_answer_find (desc, t->trace->text, title, NULL);
       if (sentence)
         {
           data_row (t, "description: “%s”", sentence);
@@ -2153,6 +2188,48 @@ merge_entities (SdChatSession *s, GPtrArray *entities)
     }
 }
 
+/* "SD-100001", "it's order 100001", "订单号是100001": nothing but an order number and the
+ * words that present one. Such a reply answers the form that asked for it, whatever the
+ * classifier makes of a number alone. */
+static gboolean
+names_only_an_order (const SdTurnTrace *trace)
+{
+  static const char *const filler[] = {
+    "order", "number", "no", "num", "nr", "it", "its", "s", "is", "my", "the", "here", "this",
+    "that", "one", "ok", "okay", "sure", "yes", "yeah", "please", "pls", "thanks", "reference", "ref", NULL
+  };
+  /* Chinese has no spaces: these are taken out of a run of characters, longest first */
+  static const char *const zh_filler[] = {
+    "订单编号", "订单号", "订单", "单号", "编号", "我的", "好的", "这个", "那个", "号", "是", "嗯", "好", "的"
+  };
+  g_autoptr(GString) rest = g_string_new (trace->text);
+  g_auto(GStrv) words = NULL;
+  gboolean any = FALSE;
+
+  /* spans from the last, so the earlier offsets still hold */
+  for (guint i = trace->entities->len; i-- > 0;)
+    {
+      const SdEntity *e = trace->entities->pdata[i];
+      if (e->kind != SD_ENTITY_ORDER_ID || e->end > rest->len)
+        continue;
+      g_string_erase (rest, e->start, e->end - e->start);
+      g_string_insert_c (rest, e->start, ' ');
+      any = TRUE;
+    }
+  if (!any)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (zh_filler); i++)
+    g_string_replace (rest, zh_filler[i], " ", 0);
+  {
+    g_autofree char *folded = g_utf8_casefold (rest->str, -1);
+    words = g_regex_split_simple ("[^[:alnum:]\\p{Han}]+", folded, 0, 0);
+  }
+  for (guint i = 0; words[i]; i++)
+    if (*words[i] && !g_strv_contains (filler, words[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 has_entity (GPtrArray *entities, SdEntityKind kind)
 {
@@ -2500,7 +2577,8 @@ sd_dialogue_respond (SdDialogue    *self,
           act = "deny";
         }
       else if (wants_order && new_order &&
-               (oos || confidence < 0.6 || g_strcmp0 (intent, form) == 0 || is_small_talk (intent)))
+               (oos || confidence < 0.6 || g_strcmp0 (intent, form) == 0 || is_small_talk (intent) ||
+                names_only_an_order (trace)))
         act = form;
       else if (wants_order && new_order && order_form_intent (intent))
         {

@@ -767,7 +767,7 @@ make_products (Gen     *gen,
         }
 
       if (i % 1024 == 0 &&
-          !check_cancel (gen, 0.05 * i / n, "Making products", error))
+          !check_cancel (gen, 0.05 * i / n, _("Making products"), error))
         return FALSE;
     }
 
@@ -1318,7 +1318,7 @@ generate_in_transaction (Gen     *gen,
     if (!(gen->stmts[s] = sd_store_prepare (gen->store, stmt_sql[s], error)))
       return FALSE;
 
-  if (!check_cancel (gen, 0, "Making products", error) ||
+  if (!check_cancel (gen, 0, _("Making products"), error) ||
       !make_products (gen, error) ||
       !write_settings (gen, error))
     return FALSE;
@@ -1329,7 +1329,7 @@ generate_in_transaction (Gen     *gen,
       if (c % every == 0)
         {
           g_free (text);
-          text = g_strdup_printf ("Making customers, orders and events (%u of %u)",
+          text = g_strdup_printf (_("Making customers, orders and events (%u of %u)"),
                                   c, options->n_customers);
           if (!check_cancel (gen, 0.05 + 0.85 * c / options->n_customers, text, error))
             return FALSE;
@@ -1341,7 +1341,8 @@ generate_in_transaction (Gen     *gen,
   for (guint i = 0; i < indexes->len; i += 2)
     {
       g_free (text);
-      text = g_strdup_printf ("Indexing (%s)", (char *) indexes->pdata[i]);
+      /* TRANSLATORS: %s names a database index */
+      text = g_strdup_printf (_("Indexing (%s)"), (char *) indexes->pdata[i]);
       if (!check_cancel (gen, 0.90 + 0.09 * i / indexes->len, text, error) ||
           !sd_store_exec (gen->store, indexes->pdata[i + 1], error))
         return FALSE;
@@ -1349,7 +1350,7 @@ generate_in_transaction (Gen     *gen,
   /* A few example coupon rules, so the Coupons page has something to preview. */
   if (!sd_coupon_add_examples (gen->store, error))
     return FALSE;
-  return check_cancel (gen, 0.99, "Saving", error);
+  return check_cancel (gen, 0.99, _("Saving"), error);
 }
 
 static int

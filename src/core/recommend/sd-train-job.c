@@ -304,7 +304,8 @@ sd_train_job_new (const SdTrainOptions  *options,
   d->prepare_data = options->prepare_data;
   d->run_id = -1;
   d->model_id = -1;
-  title = g_strdup_printf ("Training %s", sd_recommender_get_label (check));
+  /* TRANSLATORS: a job: %s is a model, "ALS (implicit)" */
+  title = g_strdup_printf (_("Training %s"), sd_recommender_get_label (check));
   return sd_job_new (title, train_func, d, (GDestroyNotify) train_data_free);
 }
 

@@ -308,7 +308,12 @@ sd_tune_job_new (const char          *db_path,
   d->options.fixed = (const char * const *) d->fixed;
   d->options.metric = d->metric;
   d->options.catalog = NULL;
-  title = g_strdup_printf ("Tuning %s", options->model);
+  {
+    g_autoptr(SdRecommender) model = sd_recommender_new (options->model, NULL);
+
+    /* TRANSLATORS: a job: %s is a model, "ALS (implicit)" */
+    title = g_strdup_printf (_("Tuning %s"), model ? sd_recommender_get_label (model) : options->model);
+  }
   return sd_job_new (title, tune_job_func, d, (GDestroyNotify) tune_job_data_free);
 }
 

@@ -2,8 +2,10 @@
  *
  * One row is one order line: invoices become orders (those starting with “C” are
  * cancellations), stock codes become products, and lines of customers' ordinary
- * invoices become purchase events. Products take the description and unit price of
- * their latest ordinary sale, written once at the end rather than on every row.
+ * invoices become purchase events. Products take the description of their latest
+ * ordinary sale and, as the file has no list price, their usual price: the unit price their
+ * ordinary sales have most often, ties to the latest (REGENCY CAKESTAND 3 TIER is £12.75,
+ * not the £24.96 of a last sale to a walk-in); both written once at the end.
  */
 #include "config.h"
 
@@ -13,8 +15,14 @@
 #include "sd-import-private.h"
 
 typedef struct {
+  gint64  price_cents;
+  guint   sales;
+  gint64  last_at;
+} PriceCount;
+
+typedef struct {
   gint64  id;
-  gint64  price_cents;     /* of the latest sale, -1 before any */
+  GArray *prices;          /* PriceCount of its ordinary sales: a few each, looked through */
   char   *title;           /* of the latest sale that had one */
   gboolean changed;
 } Product;
@@ -30,6 +38,7 @@ product_free (gpointer data)
   Product *p = data;
 
   g_free (p->title);
+  g_clear_pointer (&p->prices, g_array_unref);
   g_free (p);
 }
 
@@ -133,7 +142,6 @@ row (SdImportContext  *ctx,
     {
       product = g_new0 (Product, 1);
       product->id = sd_import_product_ref (ctx, code, description, error);
-      product->price_cents = -1;
       if (product->id < 0)
         {
           g_free (product);
@@ -145,11 +153,22 @@ row (SdImportContext  *ctx,
    * carry notes such as “damaged” and zero prices. */
   if (!cancelled && quantity > 0 && price > 0)
     {
-      if (product->price_cents != price)
+      PriceCount *count = NULL;
+
+      if (product->prices == NULL)
+        product->prices = g_array_new (FALSE, TRUE, sizeof (PriceCount));
+      for (guint i = 0; i < product->prices->len && count == NULL; i++)
+        if (g_array_index (product->prices, PriceCount, i).price_cents == price)
+          count = &g_array_index (product->prices, PriceCount, i);
+      if (count == NULL)
         {
-          product->price_cents = price;
-          product->changed = TRUE;
+          g_array_set_size (product->prices, product->prices->len + 1);
+          count = &g_array_index (product->prices, PriceCount, product->prices->len - 1);
+          count->price_cents = price;
         }
+      count->sales++;
+      count->last_at = MAX (count->last_at, at);
+      product->changed = TRUE;
       if (description && g_strcmp0 (product->title, description) != 0)
         {
           g_free (product->title);
@@ -183,9 +202,17 @@ finish (SdImportContext  *ctx,
     {
       Product *p = value;
       g_autoptr(SdStmt) stmt = NULL;
+      const PriceCount *usual = NULL;
 
       if (!p->changed)
         continue;
+      for (guint i = 0; p->prices && i < p->prices->len; i++)
+        {
+          const PriceCount *c = &g_array_index (p->prices, PriceCount, i);
+          if (usual == NULL || c->sales > usual->sales ||
+              (c->sales == usual->sales && c->last_at > usual->last_at))
+            usual = c;
+        }
       stmt = sd_store_prepare (ctx->store,
                                "UPDATE products SET title = coalesce (?2, title),"
                                " price_cents = coalesce (?3, price_cents) WHERE id = ?1", error);
@@ -194,8 +221,8 @@ finish (SdImportContext  *ctx,
       sqlite3_bind_int64 (stmt, 1, p->id);
       if (p->title)
         sqlite3_bind_text (stmt, 2, p->title, -1, SQLITE_STATIC);
-      if (p->price_cents >= 0)
-        sqlite3_bind_int64 (stmt, 3, p->price_cents);
+      if (usual)
+        sqlite3_bind_int64 (stmt, 3, usual->price_cents);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return sd_store_fail (ctx->store, _("Could not update a product"), error);
     }
