@@ -751,6 +751,21 @@ cancel_on_progress (guint64  done,
     g_cancellable_cancel (d->cancellable);
 }
 
+/* Imports the events file @path, cancelled by cancel_on_progress. */
+static void
+import_cancelled (Fixture    *f,
+                  const char *path,
+                  CancelData *d)
+{
+  SdImportOptions options = { SD_IMPORT_EVENTS, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = sd_import_file (f->store, path, &options, cancel_on_progress, d,
+                                                     d->cancellable, &error);
+
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 static void
 test_cancel (Fixture       *f,
              gconstpointer  data)
@@ -760,17 +775,75 @@ test_cancel (Fixture       *f,
   g_autofree char *path = write_events (f, "many.csv", 40000, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   CancelData d = { cancellable, 0, 0 };
-  SdImportOptions options = { SD_IMPORT_EVENTS, FALSE };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdImportReport) report = sd_import_file (f->store, path, &options, cancel_on_progress, &d,
-                                                     cancellable, &error);
-  g_autofree char *after = content_checksum (f->store, TRUE);
+  g_autofree char *after = NULL;
 
-  g_assert_null (report);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  import_cancelled (f, path, &d);
+  after = content_checksum (f->store, TRUE);
   g_assert_cmpuint (d.last_rows, <, 40000);
   g_assert_cmpstr (after, ==, before);
   g_assert_false (sd_store_in_transaction (f->store));
+}
+
+static char *
+journal_mode (SdStore *store)
+{
+  return query_text (store, "PRAGMA journal_mode");
+}
+
+/* Issue 17: a first import into an empty shop that nobody else has open is written with
+ * the rollback journal (once, not into the log and again at the checkpoint); cancelled,
+ * it leaves the shop empty; either way the shop has its write-ahead log again after, and
+ * with another connection open nothing is switched at all. */
+static void
+test_first_import_journal (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *path = write_events (f, "first.csv", 40000, FALSE);
+  g_autofree char *empty = content_checksum (f->store, TRUE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelData d = { cancellable, 0, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = NULL;
+  g_autoptr(SdImportReport) again = NULL;
+  g_autoptr(SdStore) other = NULL;
+  g_autofree char *mode = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *journal = g_strconcat (f->path, "-journal", NULL);
+
+  import_cancelled (f, path, &d);
+  g_assert_cmpuint (d.last_rows, <, 40000);
+  g_assert_cmpstr ((after = content_checksum (f->store, TRUE)), ==, empty);
+  g_assert_cmpstr ((mode = journal_mode (f->store)), ==, "wal");
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+
+  /* Switched: the journal is what SQLite keeps while it writes. */
+  g_assert_true (sd_store_journal_for_first_import (f->store));
+  g_clear_pointer (&mode, g_free);
+  g_assert_cmpstr ((mode = journal_mode (f->store)), ==, "delete");
+  sd_store_journal_restore (f->store);
+  g_clear_pointer (&mode, g_free);
+  g_assert_cmpstr ((mode = journal_mode (f->store)), ==, "wal");
+
+  report = import_with (f, path, SD_IMPORT_EVENTS, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM events"), ==, 40000);
+  g_clear_pointer (&mode, g_free);
+  g_assert_cmpstr ((mode = journal_mode (f->store)), ==, "wal");
+  /* A shop with rows keeps its log. */
+  g_assert_false (sd_store_journal_for_first_import (f->store));
+
+  /* Empty again, but open elsewhere: nothing to switch, and the import still works. */
+  g_assert_true (sd_store_exec (f->store, "DELETE FROM events; DELETE FROM customers; DELETE FROM products", NULL));
+  other = sd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&mode, g_free);
+  g_assert_cmpstr ((mode = journal_mode (other)), ==, "wal");
+  g_assert_false (sd_store_journal_for_first_import (f->store));
+  again = import_with (f, path, SD_IMPORT_EVENTS, FALSE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&mode, g_free);
+  g_assert_cmpstr ((mode = journal_mode (other)), ==, "wal");
+  g_assert_cmpint (query_int (other, "SELECT count(*) FROM events"), ==, 40000);
 }
 
 /* The Data page's cancel button: the job's cancellable, checked inside the row loop. */
@@ -1396,6 +1469,7 @@ main (int    argc,
   ADD ("/import/file-problems", test_file_problems);
   ADD ("/import/failure-after-rows", test_failure_after_rows);
   ADD ("/import/cancel", test_cancel);
+  ADD ("/import/first-import-journal", test_first_import_journal);
   ADD ("/import/hash-identities", test_hash_identities);
   ADD ("/import/hash-shopdesk-ids", test_hash_shopdesk_ids);
   ADD ("/import/hash-after-clear", test_hash_after_clear);

@@ -92,9 +92,15 @@ struct _SdImportContext
   guint                     n_header;
 
   GHashTable               *customers;     /* external id → gint64 * rowid (0: forgotten) */
+  const char               *last_customer_key;   /* in @customers: the last row's */
+  const gint64             *last_customer;
   int                       has_erasures;  /* whether the shop has tombstones: -1 not asked yet */
   GHashTable               *products;      /* external id → gint64 * rowid */
   GHashTable               *orders;        /* external id → SdImportOrder * */
+  /* The order of the last row, and its key in @orders: a basket's rows come together. */
+  gboolean                  other_events;  /* an event not a purchase was written */
+  const char               *last_order_key;
+  SdImportOrder            *last_order;
   gint64                    last_order_before;  /* orders above this id are new */
   /* The purchase events of this import, written at the end of the rows (sd_import_event),
    * and an open-addressing index of them by key. */

@@ -110,7 +110,7 @@ report_new (const char *path)
   SdImportReport *report = g_new0 (SdImportReport, 1);
 
   report->file = g_strdup (path);
-  report->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  report->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   report->rejects = g_ptr_array_new_with_free_func (reject_free);
   return report;
 }
@@ -130,7 +130,9 @@ guint64
 sd_import_report_get_count (SdImportReport *report,
                             const char     *name)
 {
-  return GPOINTER_TO_SIZE (g_hash_table_lookup (report->counts, name));
+  const guint64 *n = g_hash_table_lookup (report->counts, name);
+
+  return n ? *n : 0;
 }
 
 static int
@@ -681,18 +683,18 @@ sd_import_count_add (SdImportContext *ctx,
                      const char      *name,
                      guint64          n)
 {
-  gpointer key, value;
+  /* A counter of its own, added to in place: one lookup for the rows counted by the
+   * hundred thousand (rows without a customer, say). */
+  guint64 *count;
 
   if (n == 0)
     return;
-  if (g_hash_table_lookup_extended (ctx->report->counts, name, &key, &value))
-    g_hash_table_steal (ctx->report->counts, name);
-  else
+  if (!(count = g_hash_table_lookup (ctx->report->counts, name)))
     {
-      key = g_strdup (name);
-      value = NULL;
+      count = g_new0 (guint64, 1);
+      g_hash_table_insert (ctx->report->counts, g_strdup (name), count);
     }
-  g_hash_table_insert (ctx->report->counts, key, GSIZE_TO_POINTER (GPOINTER_TO_SIZE (value) + n));
+  *count += n;
 }
 
 void
@@ -1221,11 +1223,17 @@ sd_import_customer (SdImportContext  *ctx,
                     const char       *country,
                     GError          **error)
 {
-  gint64 *known = g_hash_table_lookup (ctx->customers, external_id);
   SdImportCustomer c = { external_id, name, email, country, NULL, 0 };
+  gpointer key, known;
 
-  if (known)
-    return *known;
+  if (ctx->last_customer_key && strcmp (ctx->last_customer_key, external_id) == 0)
+    return *ctx->last_customer;
+  if (g_hash_table_lookup_extended (ctx->customers, external_id, &key, &known))
+    {
+      ctx->last_customer_key = key;
+      ctx->last_customer = known;
+      return *ctx->last_customer;
+    }
   return sd_import_customer_full (ctx, &c, error);
 }
 
@@ -1402,11 +1410,17 @@ sd_import_order (SdImportContext  *ctx,
                  const char       *country,
                  GError          **error)
 {
-  SdImportOrder *order = g_hash_table_lookup (ctx->orders, external_id);
+  SdImportOrder *order;
   g_autoptr(SdStmt) stmt = NULL;
+  gpointer key;
 
-  if (order)
-    return order;
+  if (ctx->last_order_key && strcmp (ctx->last_order_key, external_id) == 0)
+    return ctx->last_order;
+  if (g_hash_table_lookup_extended (ctx->orders, external_id, &key, (gpointer *) &order))
+    {
+      ctx->last_order_key = key;
+      return ctx->last_order = order;
+    }
 
   /* Into a shop without orders, each external id is new (the next sight finds it above):
    * a plain insert has no conflict to prepare for, nor a RETURNING to buffer. */
@@ -1710,6 +1724,7 @@ sd_import_event (SdImportContext  *ctx,
       return TRUE;
     }
 
+  ctx->other_events = TRUE;
   stmt = hot_prepare (ctx, 1,
                            "INSERT INTO events (customer_id, product_id, kind, at, quantity, rating, review_text)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
@@ -1733,7 +1748,7 @@ static int
 purchase_compare (gconstpointer a,
                   gconstpointer b)
 {
-  const Purchase *x = a, *y = b;
+  const Purchase *x = *(const Purchase *const *) a, *y = *(const Purchase *const *) b;
 
   if (x->customer_id != y->customer_id)
     return x->customer_id < y->customer_id ? -1 : 1;
@@ -1758,29 +1773,40 @@ write_purchases (SdImportContext  *ctx,
     "  quantity = excluded.quantity,"
     "  rating = coalesce (excluded.rating, rating),"
     "  review_text = coalesce (excluded.review_text, review_text)";
-  g_autofree char *many = NULL;
-  g_autofree char *one = NULL;
+  g_autofree char *many_sql = NULL;
+  g_autofree char *one_sql = NULL;
+  g_autoptr(SdStmt) many = NULL;
+  g_autoptr(SdStmt) one = NULL;
+  g_autofree const Purchase **order = NULL;
   gsize done = 0;
 
   g_clear_pointer (&ctx->purchase_slots, g_free);
   ctx->purchase_slots_size = 0;
   if (ctx->n_purchases == 0)
     return TRUE;
-  qsort (ctx->purchases, ctx->n_purchases, sizeof (Purchase), purchase_compare);
-  many = sd_store_values_sql (head, 7, SD_IMPORT_ROWS_PER_INSERT, tail);
-  one = sd_store_values_sql (head, 7, 1, tail);
+  /* Their addresses sorted, not the purchases themselves: a merge sort moves each element
+   * about twenty times. */
+  order = g_new (const Purchase *, ctx->n_purchases);
+  for (gsize i = 0; i < ctx->n_purchases; i++)
+    order[i] = &ctx->purchases[i];
+  qsort (order, ctx->n_purchases, sizeof *order, purchase_compare);
+  many_sql = sd_store_values_sql (head, 7, SD_IMPORT_ROWS_PER_INSERT, tail);
+  one_sql = sd_store_values_sql (head, 7, 1, tail);
+  /* Borrowed once for all the batches: the store's cache would hash the whole text of
+   * 64 rows' statement for each. */
+  if (!(many = sd_store_prepare (ctx->store, many_sql, error)) ||
+      !(one = sd_store_prepare (ctx->store, one_sql, error)))
+    return FALSE;
   while (done < ctx->n_purchases)
     {
       gsize rows = ctx->n_purchases - done >= SD_IMPORT_ROWS_PER_INSERT ? SD_IMPORT_ROWS_PER_INSERT : 1;
-      g_autoptr(SdStmt) stmt = sd_store_prepare (ctx->store, rows > 1 ? many : one, error);
+      SdStmt *stmt = rows > 1 ? many : one;
 
-      if (stmt == NULL)
-        return FALSE;
       if (done % (PROGRESS_EVERY * 4) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       for (gsize r = 0; r < rows; r++)
         {
-          const Purchase *p = &ctx->purchases[done + r];
+          const Purchase *p = order[done + r];
           int at = 7 * r;
 
           sqlite3_bind_int64 (stmt, at + 1, p->customer_id);
@@ -1793,6 +1819,7 @@ write_purchases (SdImportContext  *ctx,
         }
       if (!step_done (ctx, stmt, _("Could not save an event"), error))
         return FALSE;
+      sqlite3_reset (stmt);
       done += rows;
     }
   return TRUE;
@@ -2460,6 +2487,7 @@ sd_import_file (SdStore               *store,
   SdImportReport *result = NULL;
   SdSummaryBulk bulk = { 0 };
   gint64 cpu_mark = 0;
+  gboolean journal_switched = FALSE;
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
   g_return_val_if_fail (path != NULL, NULL);
@@ -2518,6 +2546,13 @@ sd_import_file (SdStore               *store,
    * sorts of the index builds and the summaries run twice as fast with their runs in
    * temporary files (the system's page cache) as in SQLite's own memory (sd-store.c's
    * temp_store = MEMORY), which is put back when the import ends. */
+  /* Under a file size limit, the log is what grows to it, which the error then names
+   * (explain_file_size_limit); a rollback journal's failed commit leaves no trace. */
+  {
+    struct rlimit limit;
+    if (getrlimit (RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+      journal_switched = sd_store_journal_for_first_import (store);
+  }
   if (!sd_store_exec (store, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE", &local) ||
       !sd_store_begin (store, &local))
     {
@@ -2586,6 +2621,8 @@ sd_import_file (SdStore               *store,
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_ROWS, &cpu_mark);
   /* Before finish_orders, which deletes lines. */
+  if (!ctx.other_events)
+    bulk.events_kind = SD_EVENT_PURCHASE;
   if (!sd_summary_bulk_end (store, &bulk, &local) ||
       !build_deferred_indexes (&ctx, &local))
     goto failed;
@@ -2614,6 +2651,8 @@ sd_import_file (SdStore               *store,
       g_prefix_error (&local, _("Could not finish importing “%s”: "), ctx.name);
       goto failed;
     }
+  if (journal_switched)
+    sd_store_journal_restore (store);
   phase_end (&ctx, SD_IMPORT_PHASE_COMMIT, &cpu_mark);
 
   if (progress)
@@ -2630,6 +2669,8 @@ sd_import_file (SdStore               *store,
 failed:
   explain_file_size_limit (store, local);
   sd_store_rollback (store);
+  if (journal_switched)
+    sd_store_journal_restore (store);
   sd_store_set_importing (store, FALSE);
   sd_store_exec (store, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY", NULL);
   context_clear (&ctx);

@@ -61,7 +61,7 @@ typedef struct {
   guint64         rows_rejected;
   /* Cases handled, not rejected, by name: "cancellations", "negative-quantities",
    * "rows-without-customer", "re-encoded-latin1", "continuation-rows", … */
-  GHashTable     *counts;             /* char * → GUINT_TO_POINTER (count) */
+  GHashTable     *counts;             /* char * → guint64 * (count) */
   GPtrArray      *rejects;            /* SdImportReject * */
   gint64          elapsed_us;
   /* Where the time went: CPU time of the importing thread per phase (bench/import.sh). */

@@ -765,6 +765,53 @@ busy_handler (void *data,
   return 1;
 }
 
+/* @mode for the shop file, if that can be had at once; what it is after. */
+static char *
+try_journal_mode (SdStore    *self,
+                  const char *mode)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA journal_mode = %s", mode);
+  sqlite3_stmt *stmt = NULL;
+  char *now = NULL;
+
+  self->no_wait = TRUE;
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    now = g_ascii_strdown ((const char *) sqlite3_column_text (stmt, 0), -1);
+  sqlite3_finalize (stmt);
+  self->no_wait = FALSE;
+  return now;
+}
+
+gboolean
+sd_store_journal_for_first_import (SdStore *self)
+{
+  g_autofree char *mode = NULL;
+  gint64 empty = 0;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  if (self->read_only || sd_store_in_transaction (self) ||
+      !sd_store_count (self,
+                       "SELECT NOT EXISTS (SELECT 1 FROM order_lines) AND NOT EXISTS (SELECT 1 FROM events)"
+                       " AND NOT EXISTS (SELECT 1 FROM orders) AND NOT EXISTS (SELECT 1 FROM customers)"
+                       " AND NOT EXISTS (SELECT 1 FROM products)", &empty, NULL) ||
+      !empty)
+    return FALSE;
+  /* Leaving the write-ahead log needs the shop to oneself: with another connection on it,
+   * this fails at once and nothing changes. */
+  mode = try_journal_mode (self, "DELETE");
+  return g_strcmp0 (mode, "delete") == 0;
+}
+
+void
+sd_store_journal_restore (SdStore *self)
+{
+  g_return_if_fail (SD_IS_STORE (self));
+  /* Another process may be waiting to open the shop, and turns the log on itself; if
+   * nobody does, the next opening does. */
+  g_free (try_journal_mode (self, "WAL"));
+}
+
 void
 sd_store_set_wait (SdStore         *self,
                    GCancellable    *cancellable,
@@ -1298,6 +1345,15 @@ open_store (const char          *path,
       return NULL;
     }
 
+  /* Someone else writing the shop: the update waits for them, for as long as it is not
+   * cancelled; so does turning on the write-ahead log of a shop that another process is
+   * filling with its first import (sd_store_journal_for_first_import). */
+  if (updating && cancellable)
+    sd_store_set_wait (self, cancellable, -1, progress ? update_wait : NULL, NULL);
+  self->updating = updating;
+  self->update_progress = progress;
+  self->update_data = user_data;
+  self->update_cancellable = cancellable;
   if (!self->read_only && !sd_store_exec (self, "PRAGMA journal_mode = WAL", error))
     return NULL;
   if (!sd_store_exec (self,
@@ -1310,14 +1366,6 @@ open_store (const char          *path,
 
   /* Foreign keys only once migrated: a migration that rebuilds a table must not have the
    * rows that refer to it deleted in cascade. */
-  /* Someone else writing the shop: the update waits for them, for as long as it is not
-   * cancelled. */
-  if (updating && cancellable)
-    sd_store_set_wait (self, cancellable, -1, progress ? update_wait : NULL, NULL);
-  self->updating = updating;
-  self->update_progress = progress;
-  self->update_data = user_data;
-  self->update_cancellable = cancellable;
   if (!self->read_only && !migrate (self, error))
     return NULL;
   self->updating = FALSE;

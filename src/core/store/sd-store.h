@@ -91,6 +91,14 @@ void          sd_store_set_wait          (SdStore         *self,
                                           int              timeout_ms,
                                           SdStoreWaitFunc  func,
                                           gpointer         user_data);
+/* A shop without any customers, products, orders or events, which no other connection
+ * has open, switched from the write-ahead log to SQLite's rollback journal for its first
+ * import: the import's pages are written once, into the file, rather than into the log
+ * and again into the file at the checkpoint. Another process that opens the shop in the
+ * meantime waits for the import as a writer would. TRUE if switched; then
+ * sd_store_journal_restore() after the commit or the rollback turns the log on again. */
+gboolean      sd_store_journal_for_first_import (SdStore *self);
+void          sd_store_journal_restore   (SdStore      *self);
 /* Held while an import writes, so that another writer waiting for the shop can say it waits
  * for an import. Dropped by the system if the process dies. */
 void          sd_store_set_importing     (SdStore      *self,

@@ -160,9 +160,35 @@ fold_row_compare (gconstpointer a,
 
   if (x->day != y->day)
     return x->day < y->day ? -1 : 1;
-  if ((c = strcmp (x->currency, y->currency)) != 0)
+  /* interned: the same currency is the same pointer */
+  if (x->currency != y->currency && (c = strcmp (x->currency, y->currency)) != 0)
     return c;
   return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* FoldRows by the thousand: a batch's product-days are tens of thousands, each made by
+ * one line and freed together, so neither needs a malloc and a free of its own. */
+#define FOLD_BLOCK_ROWS 1024
+
+typedef struct {
+  GPtrArray *blocks;
+  guint      used;     /* of the last block */
+} FoldArena;
+
+static FoldRow *
+fold_arena_add (FoldArena     *arena,
+                const FoldRow *row)
+{
+  FoldRow *block;
+
+  if (arena->blocks->len == 0 || arena->used == FOLD_BLOCK_ROWS)
+    {
+      g_ptr_array_add (arena->blocks, g_new (FoldRow, FOLD_BLOCK_ROWS));
+      arena->used = 0;
+    }
+  block = g_ptr_array_index (arena->blocks, arena->blocks->len - 1);
+  block[arena->used] = *row;
+  return &block[arena->used++];
 }
 
 /* Rows written per statement */
@@ -237,6 +263,7 @@ insert_rows (SdStore     *store,
 static void
 fold_line (FoldRow    *order,
            GHashTable *products,
+           FoldArena  *arena,
            gboolean    counts,
            gboolean    merchandise_units,
            gboolean    has_product,
@@ -257,7 +284,7 @@ fold_line (FoldRow    *order,
   key = (FoldRow) { .day = order->day, .currency = order->currency, .id = product_id };
   if (!(product = g_hash_table_lookup (products, &key)))
     {
-      product = g_memdup2 (&key, sizeof key);
+      product = fold_arena_add (arena, &key);
       g_hash_table_add (products, product);
     }
   product->revenue_cents += revenue;
@@ -304,6 +331,7 @@ load_non_merchandise (SdStore  *store,
 static gboolean
 fold_known_lines (GHashTable           *orders,
                   GHashTable           *products,
+                  FoldArena            *arena,
                   const SdSummaryLines *known,
                   GHashTable           *non_merchandise)
 {
@@ -336,7 +364,7 @@ fold_known_lines (GHashTable           *orders,
           gboolean merchandise = !g_hash_table_contains (non_merchandise, &l->product_id);
 
           /* The revenue of a line as SD_SQL_LINE_REVENUE has it. */
-          fold_line (order, products,
+          fold_line (order, products, arena,
                      order->counts[l->quantity > 0 ? 0 : l->quantity == 0 ? 1 : 2] && merchandise,
                      l->quantity > 0 && merchandise, l->product_id != 0, l->product_id,
                      l->quantity, l->quantity * l->unit_price_cents);
@@ -358,9 +386,12 @@ fold_batch_lines (SdStore               *store,
                   GError               **error)
 {
   g_autoptr(SdStmt) lines = NULL;
-  /* order id → FoldRow */
-  g_autoptr(GHashTable) orders = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-  g_autoptr(GHashTable) products = g_hash_table_new_full (fold_row_hash, fold_row_equal, g_free, NULL);
+  g_autoptr(GPtrArray) blocks = g_ptr_array_new_with_free_func (g_free);
+  FoldArena arena = { blocks, 0 };
+  /* order id → its FoldRow in @arena */
+  g_autoptr(GHashTable) orders = g_hash_table_new (g_int64_hash, g_int64_equal);
+  /* (day, currency, product) → its FoldRow in @arena */
+  g_autoptr(GHashTable) products = g_hash_table_new (fold_row_hash, fold_row_equal);
   g_autoptr(GPtrArray) rows = NULL;
   FoldRow *order = NULL;
   GHashTableIter iter;
@@ -371,7 +402,7 @@ fold_batch_lines (SdStore               *store,
     return FALSE;
   while ((rc = sqlite3_step (lines)) == SQLITE_ROW)
     {
-      order = g_new0 (FoldRow, 1);
+      order = fold_arena_add (&arena, &(FoldRow) { 0 });
       order->id = sqlite3_column_int64 (lines, 0);
       order->day = sqlite3_column_int64 (lines, 1);
       order->currency = g_string_chunk_insert_const (strings, (const char *) sqlite3_column_text (lines, 2));
@@ -388,7 +419,7 @@ fold_batch_lines (SdStore               *store,
 
   if (known && *non_merchandise == NULL && !(*non_merchandise = load_non_merchandise (store, error)))
     return FALSE;
-  if (known == NULL || !fold_known_lines (orders, products, known, *non_merchandise))
+  if (known == NULL || !fold_known_lines (orders, products, &arena, known, *non_merchandise))
     {
       if (!(lines = sd_store_prepare (store, batch_lines_sql, error)))
         return FALSE;
@@ -401,7 +432,7 @@ fold_batch_lines (SdStore               *store,
           if ((order == NULL || order->id != order_id) &&
               !(order = g_hash_table_lookup (orders, &order_id)))
             continue;   /* not possible inside the transaction; ignored rather than trusted */
-          fold_line (order, products, sqlite3_column_int (lines, L_COUNTS),
+          fold_line (order, products, &arena, sqlite3_column_int (lines, L_COUNTS),
                      sqlite3_column_int (lines, L_MERCH_UNITS), sqlite3_column_int (lines, L_HAS_PRODUCT),
                      sqlite3_column_int64 (lines, L_PRODUCT), sqlite3_column_int64 (lines, L_QUANTITY),
                      sqlite3_column_int64 (lines, L_REVENUE));
@@ -617,9 +648,6 @@ static const char *const bulk_steps[] = {
   " ON CONFLICT DO UPDATE SET n = n + excluded.n",
   "INSERT OR IGNORE INTO summary_dirty_orders"
   " SELECT id FROM orders WHERE id > ?3 AND id <= (SELECT orders_upto FROM summary_state)",
-  "UPDATE summary_counts SET n = n + (SELECT count(*) FROM order_lines WHERE id > ?1) WHERE what = 3",
-  "WITH k AS (SELECT kind, count(*) AS n FROM events WHERE id > ?2 GROUP BY kind)"
-  " UPDATE summary_counts SET n = summary_counts.n + k.n FROM k WHERE what = 10 + k.kind",
   "INSERT OR IGNORE INTO summary_dirty_orders"
   " SELECT DISTINCT order_id FROM order_lines"
   " WHERE id > ?1 AND order_id <= (SELECT orders_upto FROM summary_state)",
@@ -630,7 +658,7 @@ sd_summary_bulk_begin (SdStore        *store,
                        SdSummaryBulk  *bulk,
                        GError        **error)
 {
-  gint64 triggers = 0;
+  gint64 triggers = 0, lines_empty = 0, events_empty = 0;
 
   memset (bulk, 0, sizeof *bulk);
   g_return_val_if_fail (sd_store_in_transaction (store), FALSE);
@@ -643,12 +671,17 @@ sd_summary_bulk_begin (SdStore        *store,
   if (triggers != 3)
     return TRUE;
   if (!sd_store_count (store, "SELECT coalesce(max(id), 0) FROM order_lines", &bulk->lines_before, error) ||
+      !sd_store_count (store, "SELECT NOT EXISTS (SELECT 1 FROM order_lines)", &lines_empty, error) ||
+      !sd_store_count (store, "SELECT NOT EXISTS (SELECT 1 FROM events)", &events_empty, error) ||
       !sd_store_count (store, "SELECT coalesce(max(id), 0) FROM events", &bulk->events_before, error) ||
       !sd_store_count (store, "SELECT coalesce(max(id), 0) FROM orders", &bulk->orders_before, error) ||
       !sd_store_exec (store,
                       "DROP TRIGGER summary_lines_insert; DROP TRIGGER summary_events_insert;"
                       " DROP TRIGGER summary_orders_insert", error))
     return FALSE;
+  bulk->lines_empty = lines_empty != 0;
+  bulk->events_empty = events_empty != 0;
+  bulk->events_kind = -1;
   bulk->active = TRUE;
   return TRUE;
 }
@@ -658,17 +691,32 @@ sd_summary_bulk_end (SdStore        *store,
                      SdSummaryBulk  *bulk,
                      GError        **error)
 {
+  /* Into a table empty at begin, every row is new: SQLite counts a whole table from its
+   * pages' cell counts without reading a row, where counting those above a rowid reads
+   * each, and counting by kind sorts them. */
+  const char *const counts[] = {
+    bulk->lines_empty
+    ? "UPDATE summary_counts SET n = n + (SELECT count(*) FROM order_lines) WHERE what = 3"
+    : "UPDATE summary_counts SET n = n + (SELECT count(*) FROM order_lines WHERE id > ?1) WHERE what = 3",
+    bulk->events_empty && bulk->events_kind >= 0
+    ? "UPDATE summary_counts SET n = n + (SELECT count(*) FROM events) WHERE what = 10 + ?4"
+    : "WITH k AS (SELECT kind, count(*) AS n FROM events WHERE id > ?2 GROUP BY kind)"
+      " UPDATE summary_counts SET n = summary_counts.n + k.n FROM k WHERE what = 10 + k.kind",
+  };
+
   if (!bulk->active)
     return TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (bulk_steps); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (bulk_steps) + G_N_ELEMENTS (counts); i++)
     {
-      g_autoptr(SdStmt) stmt = sd_store_prepare (store, bulk_steps[i], error);
+      g_autoptr(SdStmt) stmt = sd_store_prepare (store, i < G_N_ELEMENTS (bulk_steps) ? bulk_steps[i]
+                                                 : counts[i - G_N_ELEMENTS (bulk_steps)], error);
 
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, bulk->lines_before);
       sqlite3_bind_int64 (stmt, 2, bulk->events_before);
       sqlite3_bind_int64 (stmt, 3, bulk->orders_before);
+      sqlite3_bind_int (stmt, 4, bulk->events_kind);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return sd_store_fail (store, _("Could not update the shop's summaries"), error);
     }

@@ -115,6 +115,11 @@ typedef struct {
   gint64   lines_before;
   gint64   events_before;
   gint64   orders_before;
+  gboolean lines_empty;     /* order_lines had no row at begin */
+  gboolean events_empty;    /* nor events */
+  /* Set by the caller before end when every event it added is of this kind: -1 (as begin
+   * sets it) when not known */
+  int      events_kind;
 } SdSummaryBulk;
 
 gboolean       sd_summary_bulk_begin (SdStore       *store,
