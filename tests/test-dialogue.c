@@ -710,6 +710,7 @@ test_corpus_upgrade (Fixture *f, gconstpointer data)
     "INSERT INTO chat_examples (intent_id, lang, text, source, created_at) "
     "  SELECT id, 'en', 'an example only an older corpus had', 'builtin', 0 FROM chat_intents WHERE name = 'order_status';"
     "DELETE FROM chat_templates WHERE intent = 'goodbye' AND lang = 'en';"
+    "UPDATE chat_templates SET text = 'an older wording' WHERE intent = 'invoice_request' AND lang = 'en';"
     "UPDATE settings SET value = 'an older corpus' WHERE key = 'chat.builtin_corpus';");
   g_assert_cmpint (scalar (f->store, "SELECT changes ()"), ==, 1);
 
@@ -733,6 +734,9 @@ test_corpus_upgrade (Fixture *f, gconstpointer data)
   g_assert_cmpstr (thanks, ==, "Cheers!");
   g_autofree char *bye = sd_chat_corpus_get_template (f->store, "goodbye", "en", NULL);
   g_assert_nonnull (bye);
+  /* a built-in template takes the newer wording; the staff's own ("Cheers!") stayed above */
+  g_autofree char *invoice = sd_chat_corpus_get_template (f->store, "invoice_request", "en", NULL);
+  g_assert_nonnull (strstr (invoice, "{order_id}"));
   g_assert_cmpint (scalar (f->store, "SELECT COUNT(*) FROM chat_intents WHERE name = 'gift_wrap'"), ==, 1);
   /* and once it has this corpus, opening it again changes nothing */
   exec_ok (f->store, "DELETE FROM chat_templates WHERE intent = 'goodbye' AND lang = 'en';");

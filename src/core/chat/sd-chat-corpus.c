@@ -261,7 +261,8 @@ seed_template (const char *const *fields, gpointer data, GError **error)
   SdStore *store = data;
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
       "INSERT INTO chat_templates (intent, lang, text, source) VALUES (?, ?, ?, 'builtin') "
-      "ON CONFLICT (intent, lang) DO NOTHING", error);
+      /* a newer Shopdesk's wording, unless the staff wrote their own */
+      "ON CONFLICT (intent, lang) DO UPDATE SET text = excluded.text WHERE chat_templates.source = 'builtin'", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, fields[0], -1, SQLITE_TRANSIENT);

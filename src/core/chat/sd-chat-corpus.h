@@ -55,8 +55,9 @@ gboolean    sd_chat_corpus_read_builtin_tsv (const char     *name,
                                              GError        **error);
 
 /* Brings the built-in intents, examples and templates into @store: all of them the first
- * time; after Shopdesk's corpus changed, the examples it added (less any the staff removed)
- * and its new templates, and without the built-in examples it dropped. The staff's own
+ * time; after Shopdesk's corpus changed, the examples it added (less any the staff removed),
+ * its new templates and the newer wording of its own, and without the built-in examples it
+ * dropped. The staff's own
  * examples and intents, corrections and edited templates are kept. Nothing is done when
  * the shop already has this corpus. */
 gboolean    sd_chat_corpus_seed          (SdStore     *store,
