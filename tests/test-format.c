@@ -67,13 +67,21 @@ test_keep_together (void)
 static void
 test_time_and_kinds (void)
 {
-  check (sd_format_time (1291191960), "2010-12-01 08:26");
+  /* the date as the other pages write it, with the time */
+  check (sd_format_time (1291191960), "1 Dec 2010 08:26");
   check (sd_format_time (0), "—");
   g_assert_cmpstr (sd_format_stars (4), ==, "★★★★☆");
   g_assert_cmpstr (sd_format_stars (0), ==, "");
   g_assert_cmpstr (sd_format_stars (6), ==, "");
   for (SdEventKind k = 0; k < SD_N_EVENT_KINDS; k++)
     g_assert_cmpstr (sd_format_event_kind (k), !=, "");
+  g_assert_cmpstr (sd_format_order_status ("shipped"), ==, "Shipped");
+  g_assert_cmpstr (sd_format_order_status ("on-hold"), ==, "on-hold");   /* unknown: as stored */
+  g_assert_cmpstr (sd_format_order_status (NULL), ==, "—");
+  g_assert_cmpstr (sd_format_segment ("vip"), ==, "VIP");
+  g_assert_cmpstr (sd_format_segment ("at-risk"), ==, "At risk");
+  g_assert_cmpstr (sd_format_segment ("Wholesale"), ==, "Wholesale");
+  g_assert_null (sd_format_segment (NULL));
 }
 
 /* A German user sees 1.234,56 and types 12,50; an English one 1,234.56 and 12.50. */
@@ -151,6 +159,9 @@ test_money_zh_cn (void)
   check (sd_format_money_short (979393892, "GBP"), "£979.39 万");
   check (sd_format_money_short (1333667000000, "CNY"), "¥1,333,667.00 万");
   check (sd_format_money_short (12345678, "EUR"), "€123,457");
+  /* a date and time as the other pages write a date in Chinese */
+  check (sd_format_time (1291191960), "2010年12月1日 08:26");
+  g_assert_cmpstr (sd_format_order_status ("paid"), ==, "已付款");
   /* Countries as iso-codes names them in Chinese, where it is installed; others as stored */
   if (g_file_test ("/usr/share/locale/zh_CN/LC_MESSAGES/iso_3166-1.mo", G_FILE_TEST_EXISTS))
     g_assert_cmpstr (sd_format_country ("Germany"), ==, "德国");

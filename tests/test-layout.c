@@ -15,6 +15,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "sd-data-page.h"
 #include "ui-demo-window.h"
 #include "ui-test-util.h"
 
@@ -270,6 +271,48 @@ test_sizes (gconstpointer data)
   g_assert_cmpuint (failures, ==, 0);
 }
 
+/* At 1024×700 every table of the Data page fits its view: no column only a sideways
+ * scroll shows (the Orders table's Currency and Country were). The demo shop fills every
+ * column, names and e-mails included. */
+static void
+test_data_tables_fit (gconstpointer data)
+{
+  UiDemoWindow *t = (UiDemoWindow *) data;
+  GtkWidget *window = GTK_WIDGET (t->window);
+  SdDataPage *page = SD_DATA_PAGE (sd_window_get_page (t->window, "data"));
+
+  gtk_widget_activate_action (window, "win.show-page", "s", "data");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  ui_test_spin (1200);
+  g_assert_true (wait_for_size (window, 1024, 700));
+  for (SdTable table = 0; table < SD_N_TABLES; table++)
+    {
+      GtkWidget *view, *scrolled;
+      GtkAdjustment *h;
+      GListModel *columns;
+      int sum = 0;
+
+      sd_data_page_show_table (page, table);
+      UI_WAIT_UNTIL (!sd_table_model_get_loading (sd_data_page_get_model (page)), 30);
+      ui_test_spin (300);
+      view = ui_test_find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
+      scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+      h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+      for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+        {
+          g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+          sum += gtk_column_view_column_get_fixed_width (column);
+        }
+      g_test_message ("%s: %u columns, %d px of %d", sd_table_get_title (table),
+                      g_list_model_get_n_items (columns), sum, gtk_widget_get_width (scrolled));
+      /* the whole table, every column of it shown */
+      g_assert_cmpuint (g_list_model_get_n_items (columns), ==, sd_table_get_n_columns (table));
+      g_assert_cmpint (sum, <=, gtk_widget_get_width (scrolled));
+      g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h) + 1);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -278,6 +321,7 @@ main (int argc, char **argv)
 
   ui_demo_window_open (&t, &argc, &argv, "600", sizes[0].width, sizes[0].height);
   g_test_add_data_func ("/layout/pages-at-1024x700-and-800x600", &t, test_sizes);
+  g_test_add_data_func ("/layout/data-tables-fit-1024x700", &t, test_data_tables_fit);
   status = g_test_run ();
   ui_demo_window_close (&t);
   return status;

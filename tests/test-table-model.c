@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <time.h>
 
+#include "sd-format.h"
 #include "sd-table-model.h"
 
 #define N_CUSTOMERS 2000
@@ -318,6 +319,79 @@ test_reload_and_switch (void)
   g_assert_false (sd_table_model_get_loading (model));
 }
 
+/* The value at @column of the row at @position. */
+static const char *
+value_at (SdTableModel *model,
+          guint         position,
+          guint         column)
+{
+  g_autoptr(SdTableRow) row = g_list_model_get_item (G_LIST_MODEL (model), position);
+  static char *kept;
+
+  g_assert_nonnull (row);
+  g_free (kept);
+  kept = g_strdup (sd_table_row_get_value (row, column));
+  return kept;
+}
+
+/* Stored codes are shown as a person reads them (a segment "vip" as VIP, a status
+ * "shipped" as Shipped, a time as a date, money in the order's currency), while sorting
+ * and searching still go by what is stored. */
+static void
+test_readable_values (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "values.sqlite", NULL);
+  g_autoptr(SdStore) store = sd_store_open (path, &error);
+  g_autoptr(SdTableModel) model = sd_table_model_new ();
+  g_autofree char *euros = sd_format_money (1250, "EUR");
+  g_autofree char *pounds = sd_format_money (4000, "GBP");
+  g_autofree char *placed = sd_format_time (1291191960);
+
+  g_assert_no_error (error);
+  g_assert_true (sd_store_set_setting (store, "shop.currency", "GBP", &error));
+  g_assert_true (sd_store_exec (store,
+      "INSERT INTO customers (id, external_id, country, segment) VALUES"
+      " (1, 'A', 'Germany', 'vip'), (2, 'B', 'France', 'Wholesale'), (3, 'C', 'Spain', 'at-risk');"
+      "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents, currency) VALUES"
+      " (1, 'O1', 1, 1291191960, 'shipped', 1250, 'EUR'), (2, 'O2', 2, 1291191960, 'cancelled', 4000, NULL),"
+      " (3, 'O3', 3, 1291191960, 'paid', 100, 'GBP')", &error));
+  g_assert_no_error (error);
+  sd_table_model_set_store (model, store);
+
+  sd_table_model_set_table (model, SD_TABLE_CUSTOMERS);
+  wait_loaded (model);
+  g_assert_cmpstr (value_at (model, 0, 4), ==, "VIP");
+  g_assert_cmpstr (value_at (model, 1, 4), ==, "Wholesale");   /* the shop's own name */
+  g_assert_cmpstr (value_at (model, 2, 4), ==, "At risk");
+  /* sorted by the stored segment, as SQLite compares it: Wholesale, at-risk, vip (by the
+   * labels it would be At risk, VIP, Wholesale) */
+  sd_table_model_set_sort (model, 4, FALSE);
+  wait_loaded (model);
+  g_assert_cmpstr (value_at (model, 0, 0), ==, "B");
+  g_assert_cmpstr (value_at (model, 1, 0), ==, "C");
+  g_assert_cmpstr (value_at (model, 2, 0), ==, "A");
+  /* searched in what is stored */
+  sd_table_model_set_search (model, "at-risk");
+  wait_loaded (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpstr (value_at (model, 0, 0), ==, "C");
+
+  sd_table_model_set_table (model, SD_TABLE_ORDERS);
+  wait_loaded (model);
+  g_assert_cmpstr (value_at (model, 0, 3), ==, "Shipped");
+  g_assert_cmpstr (value_at (model, 1, 3), ==, "Cancelled");
+  g_assert_cmpstr (value_at (model, 0, 2), ==, placed);
+  g_assert_cmpstr (value_at (model, 0, 4), ==, euros);       /* its own currency */
+  g_assert_cmpstr (value_at (model, 1, 4), ==, pounds);      /* none: the shop's */
+  g_assert_cmpstr (value_at (model, 0, 5), ==, "EUR");       /* a code people read as is */
+  sd_table_model_set_sort (model, 3, TRUE);
+  wait_loaded (model);
+  g_assert_cmpstr (value_at (model, 0, 0), ==, "O1");        /* shipped, paid, cancelled */
+  g_assert_cmpstr (value_at (model, 2, 0), ==, "O2");
+  sd_table_model_set_store (model, NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -336,6 +410,7 @@ main (int    argc,
   g_test_add_func ("/table-model/sorting", test_sorting);
   g_test_add_func ("/table-model/search", test_search);
   g_test_add_func ("/table-model/reload-and-switch", test_reload_and_switch);
+  g_test_add_func ("/table-model/readable-values", test_readable_values);
   status = g_test_run ();
 
   for (const char *suffix = ""; suffix; suffix = g_str_equal (suffix, "") ? "-wal"

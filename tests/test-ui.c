@@ -21,6 +21,7 @@
 #include "sd-import.h"
 #include "sd-window.h"
 #include "ui-notifications.h"
+#include "ui-test-util.h"
 
 #define N_CUSTOMERS 300
 #define N_PRODUCTS 60
@@ -92,23 +93,6 @@ spin (guint ms)
   while (!done)
     g_main_context_iteration (NULL, TRUE);
   (void) id;
-}
-
-/* Parts of the window are found rather than widening its API for the test. */
-static GtkWidget *
-find_widget_of_type (GtkWidget *widget,
-                     GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-      if (found)
-        return found;
-    }
-  return NULL;
 }
 
 static gint64
@@ -261,7 +245,7 @@ data_page (void)
 static void
 test_pages (void)
 {
-  AdwLeaflet *leaflet = ADW_LEAFLET (find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_LEAFLET));
+  AdwLeaflet *leaflet = ADW_LEAFLET (ui_test_find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_LEAFLET));
   SdOverviewPage *overview = SD_OVERVIEW_PAGE (sd_window_get_page (window, "overview"));
 
   WAIT_UNTIL (!sd_overview_page_get_loading (overview), 30);
@@ -337,7 +321,7 @@ test_data_model (void)
 
   /* Sorting through the column header: products by price, descending. */
   {
-    GtkColumnView *view = GTK_COLUMN_VIEW (find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
+    GtkColumnView *view = GTK_COLUMN_VIEW (ui_test_find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
     g_autoptr(SdTableRow) first = NULL;
     g_autoptr(GtkColumnViewColumn) price = NULL;
     g_autofree char *expected = NULL;
@@ -359,7 +343,7 @@ test_data_model (void)
   /* A column without a value in any row is left out (no customer has a segment, no
    * product tags, no event a review), and comes back when a value arrives. */
   {
-    GtkColumnView *view = GTK_COLUMN_VIEW (find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
+    GtkColumnView *view = GTK_COLUMN_VIEW (ui_test_find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
     SdStore *store = sd_data_page_get_store (page);
     g_autoptr(GError) error = NULL;
 
@@ -724,7 +708,7 @@ n_toasts (AdwToastOverlay *overlay)
 static void
 test_toasts (void)
 {
-  AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY));
+  AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (ui_test_find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY));
   static const char *const messages[] = { "first message", "second message", "third message", NULL };
   guint seen = 0;
   gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
@@ -742,7 +726,7 @@ test_toasts (void)
       g_assert_cmpuint (n_toast_widgets (overlay, &toast), <=, 1);
       if (toast && gtk_widget_get_can_target (toast))
         {
-          const char *text = gtk_label_get_text (GTK_LABEL (find_widget_of_type (toast, GTK_TYPE_LABEL)));
+          const char *text = gtk_label_get_text (GTK_LABEL (ui_test_find_widget_of_type (toast, GTK_TYPE_LABEL)));
           /* an earlier test's toast may still be on screen or waiting: not ours */
           if (g_strcmp0 (text, last) != 0 && g_strv_contains (messages, text))
             {
@@ -884,7 +868,7 @@ test_scroll (void)
   SdDataPage *page = data_page ();
   SdTableModel *model = sd_data_page_get_model (page);
   SdFrameStats *stats = sd_window_get_frame_stats (window);
-  GtkColumnView *view = GTK_COLUMN_VIEW (find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
+  GtkColumnView *view = GTK_COLUMN_VIEW (ui_test_find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
   GtkAdjustment *adjustment;
   g_autofree char *cached = NULL;
   g_autofree char *fresh = NULL;
@@ -986,7 +970,7 @@ test_product_kind (void)
 {
   SdDataPage *page = data_page ();
   SdTableModel *model = sd_data_page_get_model (page);
-  GtkColumnView *view = GTK_COLUMN_VIEW (find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
+  GtkColumnView *view = GTK_COLUMN_VIEW (ui_test_find_widget_of_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
   GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), SD_TYPE_DATA_PAGE, "kind_button"));
   g_autoptr(SdTableRow) row = NULL;
   g_autoptr(SdTableRow) again = NULL;

@@ -21,6 +21,24 @@ ui_test_spin (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The first widget of @type at or below @widget (depth first), or NULL: parts of a window
+ * are found rather than widening its API for a test. */
+static G_GNUC_UNUSED GtkWidget *
+ui_test_find_widget_of_type (GtkWidget *widget,
+                             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ui_test_find_widget_of_type (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 /* Iterates the main loop until @cond (polled) holds, failing after @seconds. */
 #define UI_WAIT_UNTIL(cond, seconds)                                             \
   G_STMT_START {                                                                 \

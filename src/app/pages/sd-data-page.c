@@ -111,8 +111,8 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   const char *text = row ? sd_table_row_get_value (row, PACKED_COLUMN (packed)) : "";
 
   gtk_label_set_text (GTK_LABEL (label), text);
-  /* Long reviews and titles are cut; the whole text is a hover away. */
-  gtk_widget_set_tooltip_text (label, g_utf8_strlen (text, -1) > 24 ? text : NULL);
+  /* Long reviews, titles and e-mails are cut to their column; the whole text is a hover away. */
+  gtk_widget_set_tooltip_text (label, g_utf8_strlen (text, -1) > 16 ? text : NULL);
 }
 
 typedef struct {
@@ -131,20 +131,70 @@ probe_compare (gconstpointer a,
   return GTK_ORDERING_SMALLER;
 }
 
-static int
-column_width (SdColumnKind kind)
+/* A value of @kind about as wide as the widest a shop has, as the page shows it. */
+static char *
+widest_value (SdColumnKind kind,
+              const char  *currency)
 {
+  const char *widest = "";
+
   switch (kind)
     {
-    case SD_COLUMN_TIME:       return 145;
-    case SD_COLUMN_MONEY:      return 100;
-    case SD_COLUMN_INTEGER:    return 85;
-    case SD_COLUMN_EVENT_KIND: return 115;
-    case SD_COLUMN_RATING:     return 95;
-    case SD_COLUMN_PRODUCT_KIND: return 110;
+    case SD_COLUMN_TIME:
+      return sd_format_time (1859062080);            /* 28 Nov 2028 22:08: wide digits and month */
+    case SD_COLUMN_MONEY:
+      return sd_format_money (-8888888, currency);   /* an order of a few thousand, refunded */
+    case SD_COLUMN_INTEGER:
+      return sd_format_count (888888);
+    case SD_COLUMN_RATING:
+      return g_strdup (sd_format_stars (5));
+    case SD_COLUMN_CURRENCY:
+      return g_strdup ("GBP");
+    case SD_COLUMN_EVENT_KIND:
+      for (SdEventKind k = 0; k < SD_N_EVENT_KINDS; k++)
+        if (g_utf8_strlen (sd_format_event_kind (k), -1) > g_utf8_strlen (widest, -1))
+          widest = sd_format_event_kind (k);
+      return g_strdup (widest);
+    case SD_COLUMN_PRODUCT_KIND:
+      for (SdProductKind k = 0; k < SD_N_PRODUCT_KINDS; k++)
+        if (g_utf8_strlen (sd_product_kind_label (k), -1) > g_utf8_strlen (widest, -1))
+          widest = sd_product_kind_label (k);
+      return g_strdup (widest);
+    case SD_COLUMN_ORDER_STATUS:
+      return g_strdup (sd_format_order_status ("delivered"));
+    case SD_COLUMN_SEGMENT:
+      return g_strdup (sd_format_segment ("new"));
+    case SD_COLUMN_COUNTRY:
+      return g_strdup (sd_format_country ("United Kingdom"));
     case SD_COLUMN_TEXT:
-    default:                   return 120;
+    default:
+      /* ids and short names (CUS-0000001, 536365, United Kingdom): longer ones ellipsize */
+      return g_strdup ("CUS-0000001");
     }
+}
+
+/* The width of a column that does not expand: its title (with room for the sort arrow) or
+ * its widest value, whichever is wider, in the page's font, plus the cell's padding. A
+ * fixed width for a table that fits its view at 1024 px and keeps it when rows scroll by;
+ * expanding columns start at a few words and share what is left. */
+static int
+column_width (SdDataPage *self,
+              SdTable     table,
+              guint       column)
+{
+  SdColumnKind kind = sd_table_get_column_kind (table, column);
+  g_autofree char *value = widest_value (kind, sd_table_model_get_currency (self->model));
+  g_autoptr(PangoLayout) layout = NULL;
+  int title_width, value_width;
+
+  if (sd_table_get_column_expands (table, column))
+    return 120;
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->column_view), sd_table_get_column_title (table, column));
+  pango_layout_get_pixel_size (layout, &title_width, NULL);
+  pango_layout_set_text (layout, value, -1);
+  pango_layout_get_pixel_size (layout, &value_width, NULL);
+  /* the sort arrow beside the title; the cell's padding (6 px a side in Adwaita) and a little air */
+  return MAX (title_width + 20, value_width) + 16;
 }
 
 static gboolean
@@ -195,13 +245,9 @@ rebuild_columns (SdDataPage *self,
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), PACK (i, kind));
       column = gtk_column_view_column_new (sd_table_get_column_title (table, i), factory);
       gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_fixed_width (column, column_width (self, table, i));
       if (sd_table_get_column_expands (table, i) || (!any_expands && i == last_shown))
-        {
-          gtk_column_view_column_set_expand (column, TRUE);
-          gtk_column_view_column_set_fixed_width (column, 180);
-        }
-      else
-        gtk_column_view_column_set_fixed_width (column, column_width (kind));
+        gtk_column_view_column_set_expand (column, TRUE);
 
       if (sd_table_get_column_sortable (table, i))
         {

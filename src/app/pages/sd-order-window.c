@@ -61,21 +61,6 @@ load_order (SdJob         *job,
   return load->detail != NULL;
 }
 
-/* The statuses of sd-store.c's orders table, as people read them. */
-static const char *
-status_label (const char *status)
-{
-  static const struct { const char *status, *label; } labels[] = {
-    { "paid", N_("Paid") }, { "shipped", N_("Shipped") }, { "delivered", N_("Delivered") },
-    { "cancelled", N_("Cancelled") }, { "refunded", N_("Refunded") }, { "pending", N_("Pending") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (status, labels[i].status) == 0)
-      return _(labels[i].label);
-  return status ? status : "—";
-}
-
 static void
 add_total (SdOrderWindow *self,
            const char    *title,
@@ -98,7 +83,7 @@ show_detail (SdOrderWindow *self)
   SdOrderDetail *d = self->detail;
   g_autofree char *when = sd_format_time (d->placed_at);
   g_autofree char *title = g_strdup_printf (_("Order %s"), d->external_id ? d->external_id : "");
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s", status_label (d->status), when);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", sd_format_order_status (d->status), when);
   g_autofree char *n_lines = NULL;
   GtkWidget *row;
 
@@ -116,7 +101,7 @@ show_detail (SdOrderWindow *self)
     }
   else
     gtk_list_box_append (self->facts_list, sd_value_row_new (_("Customer"), NULL, _("None recorded"), FALSE));
-  gtk_list_box_append (self->facts_list, sd_value_row_new (_("Status"), NULL, status_label (d->status), FALSE));
+  gtk_list_box_append (self->facts_list, sd_value_row_new (_("Status"), NULL, sd_format_order_status (d->status), FALSE));
   gtk_list_box_append (self->facts_list, sd_value_row_new (_("Placed"), NULL, when, FALSE));
   if (d->country)
     gtk_list_box_append (self->facts_list, sd_value_row_new (_("Country"), NULL, sd_format_country (d->country), FALSE));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sd-format.h"
+#include "sd-rfm.h"
 
 /* The user's marks for numbers: the locale's decimal point and thousands separator. The
  * C locale (tests, CI, a bare terminal) has no separator, and a dashboard full of
@@ -298,7 +299,40 @@ sd_format_time (gint64 unix_seconds)
 
   if (unix_seconds <= 0 || !(dt = g_date_time_new_from_unix_utc (unix_seconds)))
     return g_strdup ("—");
-  return g_date_time_format (dt, "%Y-%m-%d %H:%M");
+  /* TRANSLATORS: a date and time as g_date_time_format() writes it, the date as in
+   * "%-d %b %Y": "1 Dec 2010 08:26" */
+  return g_date_time_format (dt, _("%-d %b %Y %H:%M"));
+}
+
+const char *
+sd_format_order_status (const char *status)
+{
+  static const struct { const char *status, *label; } labels[] = {
+    { "paid", N_("Paid") }, { "shipped", N_("Shipped") }, { "delivered", N_("Delivered") },
+    { "cancelled", N_("Cancelled") }, { "refunded", N_("Refunded") }, { "pending", N_("Pending") },
+  };
+
+  for (guint i = 0; status && i < G_N_ELEMENTS (labels); i++)
+    if (g_ascii_strcasecmp (status, labels[i].status) == 0)
+      return _(labels[i].label);
+  return status ? status : "—";
+}
+
+const char *
+sd_format_segment (const char *segment)
+{
+  /* The demo shop's segments are RFM groups' ids (new, at-risk) and these two. */
+  static const struct { const char *segment, *label; } labels[] = {
+    { "regular", N_("Regular") }, { "vip", N_("VIP") },
+  };
+  SdRfmGroup group;
+
+  for (guint i = 0; segment && i < G_N_ELEMENTS (labels); i++)
+    if (g_ascii_strcasecmp (segment, labels[i].segment) == 0)
+      return _(labels[i].label);
+  if (segment && sd_rfm_group_from_id (segment, &group))
+    return sd_rfm_group_title (group);
+  return segment;
 }
 
 const char *

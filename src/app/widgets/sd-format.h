@@ -29,8 +29,16 @@ gboolean    sd_format_parse_decimal (const char *text,
 /* A share of a whole (0…1) as a whole percentage, "37 %"; a share above nothing that
  * rounds to 0 is "<1 %", so a group that is there never reads as empty. */
 char       *sd_format_share       (double       share);
-/* Unix seconds (UTC) → "2010-12-01 08:26"; 0 or negative → "—". */
+/* Unix seconds (UTC) → "1 Dec 2010 08:26", the date as sd_time_format_date() writes it
+ * (translated); 0 or negative → "—". */
 char       *sd_format_time        (gint64       unix_seconds);
+/* An order's status as stored (sd-store.c: paid, shipped, …) → "Paid", "Shipped", …
+ * (translated); a status Shopdesk does not know as stored, NULL as "—". */
+const char *sd_format_order_status (const char *status);
+/* A customer's segment as stored: the demo shop's (regular, vip) and the RFM groups' ids
+ * (new, at-risk, …) translated ("VIP", "At risk"); a segment the shop named itself as
+ * stored. */
+const char *sd_format_segment     (const char  *segment);
 /* "View", "Added to cart", … (translated). */
 const char *sd_format_event_kind  (SdEventKind  kind);
 /* @text with a word joiner (U+2060) between its characters where Chinese would let a line

@@ -89,6 +89,13 @@ format_value (const SdTableValue *value,
       }
     case SD_COLUMN_RATING:
       return g_strdup (sd_format_stars ((int) value->number));
+    case SD_COLUMN_ORDER_STATUS:
+      return g_strdup (sd_format_order_status (value->text));
+    case SD_COLUMN_SEGMENT:
+      return g_strdup (sd_format_segment (value->text));
+    case SD_COLUMN_COUNTRY:
+      return g_strdup (sd_format_country (value->text));
+    case SD_COLUMN_CURRENCY:
     case SD_COLUMN_TEXT:
     default:
       return g_strdup (value->text);
@@ -103,6 +110,11 @@ format_row (SdTable              table,
 {
   char **values = g_new0 (char *, record->n_values);
 
+  /* An order in another currency than the shop's shows its total in its own. */
+  for (guint i = 0; record->found && i < record->n_values; i++)
+    if (sd_table_get_column_kind (table, i) == SD_COLUMN_CURRENCY &&
+        record->values[i].text && *record->values[i].text)
+      currency = record->values[i].text;
   if (record->found)
     for (guint i = 0; i < record->n_values; i++)
       values[i] = format_value (&record->values[i], sd_table_get_column_kind (table, i), currency);
@@ -631,4 +643,11 @@ SdTableModel *
 sd_table_model_new (void)
 {
   return g_object_new (SD_TYPE_TABLE_MODEL, NULL);
+}
+
+const char *
+sd_table_model_get_currency (SdTableModel *self)
+{
+  g_return_val_if_fail (SD_IS_TABLE_MODEL (self), NULL);
+  return self->currency;
 }

@@ -51,6 +51,8 @@ guint64       sd_table_model_get_filled_columns (SdTableModel *self);
 /* TRUE while a worker computes the row order or the filled columns; the old rows stay
  * visible meanwhile. */
 gboolean      sd_table_model_get_loading   (SdTableModel *self);
+/* The shop's currency code money columns are shown in (NULL: none set). */
+const char   *sd_table_model_get_currency  (SdTableModel *self);
 /* The message of the last failed load, or NULL. */
 const char   *sd_table_model_get_error     (SdTableModel *self);
 

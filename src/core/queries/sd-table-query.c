@@ -30,8 +30,8 @@ static const ColumnSpec customer_columns[] = {
   { N_("Customer"), "t.external_id", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
   { N_("Name"), "t.name", SD_COLUMN_TEXT, TRUE, TRUE, TRUE },
   { N_("E-mail"), "t.email", SD_COLUMN_TEXT, TRUE, TRUE, TRUE },
-  { N_("Country"), "t.country", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
-  { N_("Segment"), "t.segment", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
+  { N_("Country"), "t.country", SD_COLUMN_COUNTRY, TRUE, TRUE, FALSE },
+  { N_("Segment"), "t.segment", SD_COLUMN_SEGMENT, TRUE, TRUE, FALSE },
   { N_("Since"), "t.created_at", SD_COLUMN_TIME, TRUE, FALSE, FALSE },
 };
 
@@ -50,10 +50,10 @@ static const ColumnSpec order_columns[] = {
   { N_("Order"), "t.external_id", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
   { N_("Customer"), "c.external_id", SD_COLUMN_TEXT, FALSE, TRUE, FALSE },
   { N_("Placed"), "t.placed_at", SD_COLUMN_TIME, TRUE, FALSE, FALSE },
-  { N_("Status"), "t.status", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
+  { N_("Status"), "t.status", SD_COLUMN_ORDER_STATUS, TRUE, TRUE, FALSE },
   { N_("Total"), "t.total_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
-  { N_("Currency"), "t.currency", SD_COLUMN_TEXT, TRUE, FALSE, FALSE },
-  { N_("Country"), "t.country", SD_COLUMN_TEXT, TRUE, TRUE, TRUE },
+  { N_("Currency"), "t.currency", SD_COLUMN_CURRENCY, TRUE, FALSE, FALSE },
+  { N_("Country"), "t.country", SD_COLUMN_COUNTRY, TRUE, TRUE, TRUE },
 };
 
 static const ColumnSpec order_line_columns[] = {
@@ -94,6 +94,28 @@ static const TableSpec tables[SD_N_TABLES] = {
 };
 
 /* ---- The whitelist ---------------------------------------------------------------- */
+
+gboolean
+sd_column_kind_is_text (SdColumnKind kind)
+{
+  switch (kind)
+    {
+    case SD_COLUMN_TEXT:
+    case SD_COLUMN_PRODUCT_KIND:
+    case SD_COLUMN_ORDER_STATUS:
+    case SD_COLUMN_SEGMENT:
+    case SD_COLUMN_COUNTRY:
+    case SD_COLUMN_CURRENCY:
+      return TRUE;
+    case SD_COLUMN_INTEGER:
+    case SD_COLUMN_MONEY:
+    case SD_COLUMN_TIME:
+    case SD_COLUMN_EVENT_KIND:
+    case SD_COLUMN_RATING:
+    default:
+      return FALSE;
+    }
+}
 
 const char *
 sd_table_get_name (SdTable table)
@@ -440,7 +462,7 @@ read_record (sqlite3_stmt    *stmt,
 
       if (!found || sqlite3_column_type (stmt, i) == SQLITE_NULL)
         value->is_null = TRUE;
-      else if (spec->columns[i].kind == SD_COLUMN_TEXT || spec->columns[i].kind == SD_COLUMN_PRODUCT_KIND)
+      else if (sd_column_kind_is_text (spec->columns[i].kind))
         value->text = g_strdup ((const char *) sqlite3_column_text (stmt, i));
       else
         value->number = sqlite3_column_int64 (stmt, i);

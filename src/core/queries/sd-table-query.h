@@ -35,7 +35,16 @@ typedef enum {
   SD_COLUMN_EVENT_KIND,   /* SdEventKind */
   SD_COLUMN_RATING,       /* 1 to 5 stars */
   SD_COLUMN_PRODUCT_KIND, /* an SdProductKind name: merchandise, shipping, … */
+  SD_COLUMN_ORDER_STATUS, /* orders.status: paid, shipped, … */
+  SD_COLUMN_SEGMENT,      /* customers.segment, as the shop names it */
+  SD_COLUMN_COUNTRY,      /* a country as the shop stores it */
+  SD_COLUMN_CURRENCY,     /* a currency code, GBP */
 } SdColumnKind;
+
+/* Whether a column of @kind is stored as text (the others are numbers). Sorting and
+ * searching work on what is stored; the Data page shows the text kinds other than
+ * SD_COLUMN_TEXT as a person reads them. */
+gboolean      sd_column_kind_is_text         (SdColumnKind kind);
 
 /* The whitelist. Titles are translated. */
 const char   *sd_table_get_name              (SdTable  table);
