@@ -38,11 +38,13 @@ static void
 remove_shop (void)
 {
   const char *suffixes[] = { "", "-wal", "-shm" };
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
-      g_remove (p);
-    }
+  const char *shops[] = { "shop.sqlite", "bought.sqlite" };
+  for (guint s = 0; s < G_N_ELEMENTS (shops); s++)
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *p = g_strconcat (dir, G_DIR_SEPARATOR_S, shops[s], suffixes[i], NULL);
+        g_remove (p);
+      }
   g_rmdir (dir);
   g_free (path);
   g_free (dir);
@@ -228,6 +230,48 @@ test_empty_shop (void)
   }
 }
 
+/* The caption over the heatmap names what the data holds: a shop with purchases only
+ * (Online Retail) has no views or carts to compare customers by. */
+static void
+test_event_kinds (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bought = g_build_filename (dir, "bought.sqlite", NULL);
+  g_autoptr(SdStore) store = sd_store_open (bought, &error);
+  g_autoptr(SdStore) demo = sd_store_open (path, &error);
+  g_autoptr(SdCustomerMap) map = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (sd_store_exec (store,
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)"
+      " INSERT INTO customers (id, external_id) SELECT i, 'C' || i FROM n;"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)"
+      " INSERT INTO products (id, external_id, title) SELECT i, 'P' || i, 'Mug ' || i FROM n;"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600)"
+      " INSERT INTO events (customer_id, product_id, kind, at)"
+      " SELECT i % 40 + 1, (i * 7 + (i % 40) / 10 * 3) % 30 + 1, 2, 1291191960 + i FROM n", &error));
+  g_assert_no_error (error);
+  map = sd_customer_map_compute (store, 0, 0, FALSE, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (map->events[SD_EVENT_PURCHASE], ==, 600);
+  g_assert_cmpint (map->events[SD_EVENT_VIEW], ==, 0);
+  g_assert_cmpint (map->events[SD_EVENT_CART], ==, 0);
+  g_assert_cmpint (map->events[SD_EVENT_REVIEW], ==, 0);
+  g_clear_pointer (&map, sd_customer_map_free);
+
+  /* the demo shop has every kind, counted as the shop counts them */
+  map = sd_customer_map_compute (demo, 60, 200, FALSE, 3, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (SdEventKind k = 0; k < SD_N_EVENT_KINDS; k++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM events WHERE kind = %d", k);
+      gint64 n = 0;
+      g_assert_true (sd_store_count (demo, sql, &n, &error));
+      g_assert_cmpint (n, >, 0);
+      g_assert_cmpint (map->events[k], ==, n);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -239,6 +283,7 @@ main (int    argc,
   g_test_add_func ("/customer-map/map", test_map);
   g_test_add_func ("/customer-map/reuses-stored-als", test_reuses_stored_als);
   g_test_add_func ("/customer-map/empty-shop", test_empty_shop);
+  g_test_add_func ("/customer-map/event-kinds", test_event_kinds);
   status = g_test_run ();
   remove_shop ();
   return status;

@@ -261,12 +261,53 @@ agreement_text (SdCustomersPage *self)
                           100 * (map->chose_layout ? map->recall_pca : map->recall_layout));
 }
 
+/* The shop's data holds purchases and nothing else (Online Retail). */
+static gboolean
+purchases_only (const SdCustomerMap *map)
+{
+  return map->events[SD_EVENT_PURCHASE] > 0 && map->events[SD_EVENT_VIEW] == 0 &&
+         map->events[SD_EVENT_CART] == 0 && map->events[SD_EVENT_REVIEW] == 0;
+}
+
+/* The kinds of event the shop's data holds, as a list in a sentence: "purchases", "views,
+ * carts and purchases". */
+static char *
+event_kinds_text (const SdCustomerMap *map)
+{
+  static const char *const names[SD_N_EVENT_KINDS] = {
+    [SD_EVENT_VIEW] = NC_("event kinds in a sentence", "views"),
+    [SD_EVENT_CART] = NC_("event kinds in a sentence", "carts"),
+    [SD_EVENT_PURCHASE] = NC_("event kinds in a sentence", "purchases"),
+    [SD_EVENT_REVIEW] = NC_("event kinds in a sentence", "reviews"),
+  };
+  const char *present[SD_N_EVENT_KINDS];
+  g_autoptr(GString) list = g_string_new (NULL);
+  guint n = 0;
+
+  for (SdEventKind k = 0; k < SD_N_EVENT_KINDS; k++)
+    if (map->events[k] > 0)
+      present[n++] = g_dpgettext2 (GETTEXT_PACKAGE, "event kinds in a sentence", names[k]);
+  if (n == 0)
+    return g_strdup (g_dpgettext2 (GETTEXT_PACKAGE, "event kinds in a sentence", names[SD_EVENT_PURCHASE]));
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      if (i > 0)
+        /* TRANSLATORS: between the names of event kinds in a list: "View, Review" */
+        g_string_append (list, C_("between event kinds", ", "));
+      g_string_append (list, present[i]);
+    }
+  if (n == 1)
+    return g_strdup (present[0]);
+  /* TRANSLATORS: the last two of a list: "views, carts and purchases" */
+  return g_strdup_printf (_("%s and %s"), list->str, present[n - 1]);
+}
+
 static void
 show_map (SdCustomersPage *self)
 {
   SdCustomerMap *map = self->map;
   g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
-  g_autofree char *customers = NULL, *summary = NULL, *heat = NULL, *caption = NULL;
+  g_autofree char *customers = NULL, *summary = NULL, *heat = NULL, *caption = NULL, *kinds = NULL;
   const char *previous = NULL;
   guint select = 0;
 
@@ -311,11 +352,18 @@ show_map (SdCustomersPage *self)
   sd_heatmap_set_range (self->heatmap, 0, NAN);
 
   customers = sd_format_count (map->n_customers);
-  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "%s customer has viewed, carted or bought something.",
-                                          "%s customers have viewed, carted or bought something.",
-                                          map->n_customers),
-                             customers);
+  if (purchases_only (map))
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%s customer has bought something.",
+                                            "%s customers have bought something.",
+                                            map->n_customers),
+                               customers);
+  else
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%s customer has viewed, carted or bought something.",
+                                            "%s customers have viewed, carted or bought something.",
+                                            map->n_customers),
+                               customers);
   if (map->n_points < map->n_customers)
     {
       g_autofree char *shown = sd_format_count (map->n_points);
@@ -326,11 +374,14 @@ show_map (SdCustomersPage *self)
     }
   gtk_label_set_text (self->summary_label, summary);
 
+  kinds = event_kinds_text (map);
+  /* TRANSLATORS: the second %s lists what the shop's data holds: "purchases", "views, carts,
+   * purchases and reviews" */
   heat = g_strdup_printf (_("The %u most active customers, each a row and a column. The brighter a cell, the more "
-                            "alike two customers' views, carts and purchases are (cosine similarity; on average "
-                            "%.2f). Rows are ordered so that similar customers sit together: bright squares along "
-                            "the diagonal are groups with a shared taste. Hover a cell to see who they are."),
-                          map->n_similar, map->similar_mean);
+                            "alike two customers' %s are (cosine similarity; on average %.2f). Rows are ordered so "
+                            "that similar customers sit together: bright squares along the diagonal are groups "
+                            "with a shared taste. Hover a cell to see who they are."),
+                          map->n_similar, kinds, map->similar_mean);
   gtk_label_set_text (self->heat_caption, heat);
   caption = map_caption (self);
   if (map->chose_layout)

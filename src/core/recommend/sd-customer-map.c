@@ -408,6 +408,12 @@ sd_customer_map_compute (SdStore       *store,
   sd_interactions_weights_default (&weights);
   if (!(m = sd_interactions_from_store (store, &weights, cancellable, error)))
     return NULL;
+  {
+    SdStoreStats stats;
+    if (!sd_store_get_stats (store, &stats, error))
+      return NULL;
+    memcpy (map->events, stats.events, sizeof map->events);
+  }
 
   users = g_new (guint, MAX (m->n_users, 1));
   for (guint u = 0; u < m->n_users; u++)

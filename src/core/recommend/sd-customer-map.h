@@ -22,6 +22,7 @@
 #include <gio/gio.h>
 
 #include "sd-job.h"
+#include "sd-store.h"
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,10 @@ typedef struct {
   gint64     *customer_ids;      /* n_customers customers.id, most active first */
   guint      *customer_cluster;  /* n_customers cluster ids, 0 .. k − 1 */
   double     *factors;           /* n_customers × n_factors, each row of length 1 */
+
+  /* What the interactions are made of: the shop's events by SdEventKind (Online Retail's
+   * are purchases only), so a caption names what the data holds. */
+  gint64      events[SD_N_EVENT_KINDS];
 } SdCustomerMap;
 
 void                  sd_customer_map_free            (SdCustomerMap *map);
