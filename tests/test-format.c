@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <locale.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
 
 #include "sd-format.h"
 
@@ -54,14 +56,70 @@ test_money (void)
   check (sd_format_money_short (1333667000, "GBP"), "£13.34 M");
 }
 
-/* A profile's "CUS-0000721 · 英国 · vip" wrapped as "英|国" in a narrow card */
-static void
-test_keep_together (void)
+/* Where a layout of @text, @width pixels wide, starts its lines after the first: a
+ * comma-separated list of byte offsets. */
+static char *
+line_starts (const char    *text,
+             PangoAttrList *attrs,
+             int            width)
 {
-  check (sd_format_keep_together ("英国"), "英\u2060国");
-  check (sd_format_keep_together ("自 2026年4月21日"), "自 2026\u2060年\u20604\u2060月\u206021\u2060日");
-  check (sd_format_keep_together ("United Kingdom"), "United Kingdom");
-  check (sd_format_keep_together (""), "");
+  g_autoptr(GObject) context = G_OBJECT (pango_font_map_create_context (pango_cairo_font_map_get_default ()));
+  g_autoptr(PangoLayout) layout = pango_layout_new (PANGO_CONTEXT (context));
+  g_autoptr(GString) starts = g_string_new (NULL);
+  GSList *lines;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_set_attributes (layout, attrs);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_width (layout, width * PANGO_SCALE);
+  lines = pango_layout_get_lines_readonly (layout);
+  for (GSList *l = lines ? lines->next : NULL; l; l = l->next)
+    g_string_append_printf (starts, "%s%d", starts->len ? "," : "", ((PangoLayoutLine *) l->data)->start_index);
+  return g_strdup (starts->str);
+}
+
+/* A profile's "CUS-0000721 · 英国 · 自 2026年4月21日" wrapped as "英|国" in a narrow card;
+ * word joiners kept it whole but were copied along with the text. Now attributes keep each
+ * part whole and the text is left as it is. */
+static void
+test_keep_words (void)
+{
+  const char *text = "CUS-0000721 · 英国 · 自 2026年4月21日";
+  g_autoptr(PangoAttrList) attrs = sd_format_word_attributes (text);
+  g_autoptr(PangoAttrList) none = pango_attr_list_new ();
+  g_autofree char *kept = NULL, *loose = NULL;
+  g_auto(GStrv) starts = NULL;
+
+  /* as narrow as can be: a break wherever one is allowed */
+  kept = line_starts (text, attrs, 1);
+  loose = line_starts (text, none, 1);
+  g_test_message ("line starts: %s kept, %s without", kept, loose);
+  starts = g_strsplit (kept, ",", -1);
+  g_assert_cmpuint (g_strv_length (starts), >=, 3);
+  for (guint i = 0; starts[i]; i++)
+    {
+      int at = atoi (starts[i]);
+      /* no line starts inside a word: a space on one side of every break */
+      g_assert_cmpint (at, >, 0);
+      g_assert_true (text[at - 1] == ' ' || text[at] == ' ');
+    }
+  /* and without the attributes it would not (英|国, 2026|年) */
+  g_assert_cmpstr (kept, !=, loose);
+  g_assert_null (strstr (text, "\u2060"));
+
+  /* one attribute a run of two characters or more between spaces, by byte */
+  {
+    g_autoptr(PangoAttrList) short_one = sd_format_word_attributes ("a 英国 b");
+    GSList *list = pango_attr_list_get_attributes (short_one);
+    PangoAttribute *a;
+
+    g_assert_cmpuint (g_slist_length (list), ==, 1);
+    a = list->data;
+    g_assert_cmpint (a->klass->type, ==, PANGO_ATTR_ALLOW_BREAKS);
+    g_assert_cmpuint (a->start_index, ==, 2);
+    g_assert_cmpuint (a->end_index, ==, 2 + strlen ("英国"));
+    g_slist_free_full (list, (GDestroyNotify) pango_attribute_destroy);
+  }
 }
 
 static void
@@ -178,7 +236,7 @@ main (int    argc,
   g_test_add_func ("/format/count", test_count);
   g_test_add_func ("/format/money", test_money);
   g_test_add_func ("/format/share", test_share);
-  g_test_add_func ("/format/keep-together", test_keep_together);
+  g_test_add_func ("/format/keep-words", test_keep_words);
   g_test_add_func ("/format/time-and-kinds", test_time_and_kinds);
   g_test_add_func ("/format/locale", test_locale);
   g_test_add_func ("/format/money-zh-cn", test_money_zh_cn);

@@ -1040,20 +1040,32 @@ format_date (gint64 at)
   return at > 0 ? sd_time_format_date (at) : g_strdup ("—");
 }
 
-/* "14911 · EIRE · Retail": the parts there are, with a dot between. */
+/* "14911 · EIRE · Retail": the parts there are, with a dot between. Shown with
+ * sd_format_word_attributes(): a narrow profile card wrapped "英|国". */
 static void
 append_detail (GString    *detail,
                const char *part)
 {
-  g_autofree char *kept = NULL;
-
   if (part == NULL || *part == '\0')
     return;
   if (detail->len > 0)
     g_string_append (detail, " · ");
-  /* a narrow profile card wrapped "英|国" */
-  kept = sd_format_keep_together (part);
-  g_string_append (detail, kept);
+  g_string_append (detail, part);
+}
+
+/* The subtitle label of an AdwActionRow (libadwaita 1.2 has no getter), or NULL. */
+static GtkLabel *
+row_subtitle_label (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "subtitle"))
+        return GTK_LABEL (child);
+      if ((found = row_subtitle_label (child)))
+        return found;
+    }
+  return NULL;
 }
 
 static void
@@ -1072,7 +1084,7 @@ show_header (SdRecommendationsPage *self,
   /* Initials of a name; a bare id (14911) would make an avatar saying "1". */
   adw_avatar_set_show_initials (self->avatar, named);
   append_detail (detail, sd_format_country (p->country));
-  append_detail (detail, p->segment);
+  append_detail (detail, sd_format_segment (p->segment));
   if (p->created_at > 0)
     {
       g_autofree char *since = format_date (p->created_at);
@@ -1080,7 +1092,7 @@ show_header (SdRecommendationsPage *self,
       g_autofree char *text = g_strdup_printf (_("customer since %s"), since);
       append_detail (detail, text);
     }
-  gtk_label_set_text (self->detail_label, detail->str);
+  sd_format_label_keep_words (self->detail_label, detail->str);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->figures_box))))
     gtk_box_remove (self->figures_box, child);
@@ -1666,11 +1678,16 @@ customer_row (const SdCustomerMatch *customer,
   g_autoptr(GString) sub = g_string_new (named ? customer->external_id : NULL);
 
   append_detail (sub, sd_format_country (customer->country));
-  append_detail (sub, customer->segment);
+  append_detail (sub, sd_format_segment (customer->segment));
   append_detail (sub, extra);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), named ? customer->name : customer->external_id);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub->str);
+  {
+    GtkLabel *subtitle = row_subtitle_label (row);
+    if (subtitle)
+      sd_format_label_keep_words (subtitle, sub->str);
+  }
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   g_object_set_data_full (G_OBJECT (row), "external-id", g_strdup (customer->external_id), g_free);

@@ -120,24 +120,48 @@ sd_format_share (double share)
   return g_strdup_printf ("%.0f\u00a0%%", whole);
 }
 
-char *
-sd_format_keep_together (const char *text)
+PangoAttrList *
+sd_format_word_attributes (const char *text)
 {
-  GString *out = g_string_new (NULL);
-  gunichar previous = 0;
+  PangoAttrList *attrs = pango_attr_list_new ();
+  const char *word = NULL;
 
-  g_return_val_if_fail (text != NULL, NULL);
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
+  g_return_val_if_fail (text != NULL, attrs);
+  for (const char *p = text;; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
+      gboolean space = *p == '\0' || g_unichar_isspace (g_utf8_get_char (p));
 
-      /* ASCII breaks only at spaces already; the rest of the world may break anywhere */
-      if (previous && !g_unichar_isspace (previous) && !g_unichar_isspace (c) && (previous > 0x7f || c > 0x7f))
-        g_string_append_unichar (out, 0x2060);
-      g_string_append_unichar (out, c);
-      previous = c;
+      if (!space && word == NULL)
+        word = p;
+      else if (space && word != NULL)
+        {
+          /* a run of one character has nothing inside to break */
+          if (g_utf8_next_char (word) < p)
+            {
+              PangoAttribute *keep = pango_attr_allow_breaks_new (FALSE);
+              keep->start_index = (guint) (word - text);
+              keep->end_index = (guint) (p - text);
+              pango_attr_list_insert (attrs, keep);
+            }
+          word = NULL;
+        }
+      if (*p == '\0')
+        break;
     }
-  return g_string_free (out, FALSE);
+  return attrs;
+}
+
+void
+sd_format_label_keep_words (GtkLabel   *label,
+                            const char *text)
+{
+  PangoAttrList *attrs;
+
+  g_return_if_fail (GTK_IS_LABEL (label));
+  attrs = sd_format_word_attributes (text ? text : "");
+  gtk_label_set_text (label, text ? text : "");
+  gtk_label_set_attributes (label, attrs);
+  pango_attr_list_unref (attrs);
 }
 
 const char *

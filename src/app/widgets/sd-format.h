@@ -1,7 +1,7 @@
 /* sd-format.h — numbers, money, dates and event kinds as people read them */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 #include "sd-store.h"
 
@@ -41,10 +41,15 @@ const char *sd_format_order_status (const char *status);
 const char *sd_format_segment     (const char  *segment);
 /* "View", "Added to cart", … (translated). */
 const char *sd_format_event_kind  (SdEventKind  kind);
-/* @text with a word joiner (U+2060) between its characters where Chinese would let a line
- * break ("英|国", "2026年|4月"), so a wrapping label breaks it only at its spaces: for
- * short parts joined by " · ", where a break inside one reads as two words. */
-char       *sd_format_keep_together (const char *text);
+/* Attributes for a wrapping label of @text that keep each run of characters between
+ * spaces on one line ("英国", "2026年4月21日"), where Chinese would let a line break
+ * between any two characters: for short parts joined by " · ", where a break inside one
+ * reads as two words. The text itself is left as it is, so what a person selects and
+ * copies is the text (word joiners, U+2060, would be copied along). Byte ranges. */
+PangoAttrList *sd_format_word_attributes (const char *text);
+/* Sets @text on @label with sd_format_word_attributes(). */
+void        sd_format_label_keep_words (GtkLabel    *label,
+                                        const char  *text);
 /* A country as the shop stores it ("Germany"), named in the user's language where iso-codes
  * knows it (德国); anything else as stored ("EIRE", "Unspecified", "DE"). */
 const char *sd_format_country     (const char  *country);
