@@ -862,6 +862,28 @@ test_stored_model (Fixture *f, gconstpointer data)
   /* the correction is learnt */
   g_autoptr(SdTurnTrace) corrected = sd_dialogue_respond (dialogue, s, "my gizmo went kaput");
   g_assert_cmpstr (corrected->top[0].intent, ==, "warranty");
+  /* trained on the examples the chatbot has now */
+  g_assert_cmpint (t->classifier_examples, ==, SD_MODEL_EXAMPLES_CURRENT);
+  g_autofree char *json = sd_turn_trace_to_json (t);
+  g_assert_nonnull (strstr (json, "\"classifier_examples\":\"current\""));
+
+  /* an example added since (a newer Shopdesk's, or the staff's): the inspector says so */
+  g_assert_cmpint (sd_chat_corpus_add_example (f->store, "warranty", "en", "my doohickey broke after a week",
+                                               SD_CHAT_SOURCE_STAFF, &error), >, 0);
+  g_autoptr(SdDialogue) later = sd_dialogue_new (f->store, &error);
+  g_assert_no_error (error);
+  g_autoptr(SdChatSession) s2 = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t2 = sd_dialogue_respond (later, s2, "where is my order?");
+  g_assert_true (g_str_has_prefix (t2->classifier, "intent model #"));
+  g_assert_cmpint (t2->classifier_examples, ==, SD_MODEL_EXAMPLES_CHANGED);
+
+  /* a model stored by a Shopdesk that did not record its examples */
+  exec_ok (f->store, "UPDATE models SET params = json_remove (params, '$.examples') WHERE kind = 'intent'");
+  g_autoptr(SdDialogue) older = sd_dialogue_new (f->store, &error);
+  g_assert_no_error (error);
+  g_autoptr(SdChatSession) s3 = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t3 = sd_dialogue_respond (older, s3, "where is my order?");
+  g_assert_cmpint (t3->classifier_examples, ==, SD_MODEL_EXAMPLES_UNKNOWN);
 }
 
 /* `shopdesk-cli chat` with piped input, as scripts use it. */

@@ -110,6 +110,9 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
   sd_json_writer_member_string (w, "reply", t->reply ? t->reply : "");
   sd_json_writer_member_string (w, "intent", t->intent ? t->intent : "");
   sd_json_writer_member_string (w, "classifier", t->classifier ? t->classifier : "");
+  sd_json_writer_member_string (w, "classifier_examples",
+                                t->classifier_examples == SD_MODEL_EXAMPLES_CHANGED ? "changed"
+                                : t->classifier_examples == SD_MODEL_EXAMPLES_UNKNOWN ? "unknown" : "current");
   sd_json_writer_member_fixed (w, "confidence", t->confidence, 4);
   sd_json_writer_member_bool (w, "out_of_scope", t->out_of_scope);
   sd_json_writer_key (w, "top");
@@ -366,6 +369,8 @@ struct _SdDialogue
   SdIntentModel           *intent_model;
   SdIntentBlend            blend;      /* how intent_model and the fallback are averaged */
   char                    *classifier_name;
+  char                    *model_examples;    /* the stored model's examples digest, or NULL */
+  SdModelExamples          model_age;         /* set once the current examples are read */
   SdDialogueClassifyFunc   classify;
   gpointer                 classify_data;
   GDestroyNotify           classify_destroy;
@@ -415,6 +420,7 @@ sd_dialogue_finalize (GObject *object)
   g_clear_pointer (&self->fallback, sd_chat_linear_free);
   g_clear_object (&self->intent_model);
   g_free (self->classifier_name);
+  g_free (self->model_examples);
   g_clear_object (&self->extractor);
   g_clear_object (&self->sentiment);
   g_clear_object (&self->store);
@@ -457,6 +463,25 @@ knows_chat_intents (SdIntentModel *model)
          sd_intent_model_find_label (model, "greeting") >= 0;
 }
 
+/* A string member of model @model_id's params, or NULL. */
+static char *
+stored_param_string (SdStore    *store,
+                     gint64      model_id,
+                     const char *member)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT params FROM models WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, model_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) != SQLITE_TEXT)
+    return NULL;
+  g_autoptr(SdJsonNode) params = sd_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, NULL, NULL);
+  SdJsonNode *m = params ? sd_json_node_get_member (params, member) : NULL;
+  if (m == NULL || sd_json_node_get_node_type (m) != SD_JSON_STRING)
+    return NULL;
+  return g_strdup (sd_json_node_get_string (m));
+}
+
 /* The threshold of the averaged classifiers tuned when model @model_id was trained
  * (models.params "blend_threshold"), or -1 for a model stored before there was one. */
 static double
@@ -486,6 +511,21 @@ use_stored_model (SdDialogue    *self,
   double t = stored_blend_threshold (self->store, id);
   if (t >= 0)
     self->blend.threshold = t;
+  g_free (self->model_examples);
+  self->model_examples = stored_param_string (self->store, id, "examples");
+  self->model_age = self->model_examples ? SD_MODEL_EXAMPLES_CURRENT : SD_MODEL_EXAMPLES_UNKNOWN;
+}
+
+/* Compares the stored model's examples with @examples, the chatbot's now. */
+static void
+note_examples (SdDialogue *self,
+               GPtrArray  *examples)
+{
+  if (self->intent_model == NULL || self->model_examples == NULL)
+    return;
+  g_autofree char *digest = sd_chat_corpus_examples_digest (examples);
+  self->model_age = strcmp (digest, self->model_examples) == 0 ? SD_MODEL_EXAMPLES_CURRENT
+                                                               : SD_MODEL_EXAMPLES_CHANGED;
 }
 
 /* The live intent model (chat-intents) when one is promoted and knows the chat intents. */
@@ -587,6 +627,8 @@ sd_dialogue_set_classifier (SdDialogue             *self,
   self->classify_data = user_data;
   self->classify_destroy = destroy;
   g_clear_pointer (&self->classifier_name, g_free);
+  g_clear_pointer (&self->model_examples, g_free);
+  self->model_age = SD_MODEL_EXAMPLES_CURRENT;
   g_clear_object (&self->intent_model);
 }
 
@@ -757,6 +799,10 @@ sd_dialogue_train_intent_model (SdStore       *store,
   g_autoptr(SdJsonWriter) pw = sd_json_writer_new ();
   sd_json_writer_begin_object (pw);
   sd_json_writer_member_fixed (pw, "blend_threshold", blend_threshold, 6);
+  {
+    g_autofree char *digest = sd_chat_corpus_examples_digest (examples);
+    sd_json_writer_member_string (pw, "examples", digest);
+  }
   sd_json_writer_end_object (pw);
   g_autofree char *stored_params = sd_json_writer_finish (g_steal_pointer (&pw));
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
@@ -891,6 +937,7 @@ sd_dialogue_prepare (SdDialogue    *self,
   g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (self->store, NULL, error);
   if (examples == NULL)
     return FALSE;
+  note_examples (self, examples);
   self->fallback = sd_chat_linear_train_cached (examples, FALLBACK_EPOCHS, OOS_INTENT, SD_OOS_TARGET_RECALL,
                                                 cancellable, error);
   return self->fallback != NULL;
@@ -920,6 +967,7 @@ sd_dialogue_prepare_async (SdDialogue          *self,
       g_task_return_error (task, error);
       return;
     }
+  note_examples (self, examples);
   g_task_set_task_data (task, examples, (GDestroyNotify) g_ptr_array_unref);
   g_task_run_in_thread (task, prepare_thread);
 }
@@ -2171,6 +2219,8 @@ classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *t
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (self->store, NULL, &error);
       if (examples)
+        note_examples (self, examples);
+      if (examples)
         self->fallback = sd_chat_linear_train_cached (examples, FALLBACK_EPOCHS, OOS_INTENT,
                                                      SD_OOS_TARGET_RECALL, NULL, &error);
       if (self->fallback == NULL && self->intent_model)
@@ -2537,6 +2587,7 @@ sd_dialogue_respond (SdDialogue    *self,
   const char *classifier = NULL;
   trace->n_top = classify (self, trace->text, session->lang, top, &oos, &classifier);
   trace->classifier = g_strdup (classifier);
+  trace->classifier_examples = self->intent_model ? self->model_age : SD_MODEL_EXAMPLES_CURRENT;
   for (guint i = 0; i < trace->n_top; i++)
     {
       trace->top[i].intent = g_strdup (top[i].intent);
