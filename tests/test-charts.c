@@ -561,6 +561,24 @@ test_scatter (void)
   g_signal_emit_by_name (scatter, "point-activated", 17u);
   g_assert_cmpint (activated, ==, 17);
 
+  /* A map whose coordinates have no unit shows no numbers on its axes, and the plot takes
+   * the room they took. */
+  {
+    double plain_x, plain_y;
+
+    g_assert_true (sd_scatter_get_show_ticks (SD_SCATTER (scatter)));
+    g_assert_cmpuint (sd_scatter_get_n_tick_labels (SD_SCATTER (scatter)), >=, 4);
+    sd_scatter_set_show_ticks (SD_SCATTER (scatter), FALSE);
+    wait_for_draw (scatter);
+    g_assert_cmpuint (sd_scatter_get_n_tick_labels (SD_SCATTER (scatter)), ==, 0);
+    g_assert_true (sd_scatter_get_point_position (SD_SCATTER (scatter), 17, &plain_x, &plain_y));
+    g_assert_cmpfloat (plain_x, !=, px);
+    save_screenshot (scatter, "scatter-no-ticks");
+    sd_scatter_set_show_ticks (SD_SCATTER (scatter), TRUE);
+    wait_for_draw (scatter);
+    g_assert_cmpuint (sd_scatter_get_n_tick_labels (SD_SCATTER (scatter)), >=, 4);
+  }
+
   report_redraw_cost (scatter, "scatter, 800 points");
   {
     const guint big = 20000;

@@ -384,8 +384,11 @@ show_map (SdCustomersPage *self)
                           map->n_similar, kinds, map->similar_mean);
   gtk_label_set_text (self->heat_caption, heat);
   caption = map_caption (self);
+  /* A neighbour-preserving layout keeps who is near whom, and nothing else: its
+   * coordinates have no unit, so numbers on its axes would say nothing true. */
+  sd_scatter_set_show_ticks (self->scatter, !map->chose_layout);
   if (map->chose_layout)
-    sd_scatter_set_axis_titles (self->scatter, _("Taste neighbourhoods"), _("Taste neighbourhoods"));
+    sd_scatter_set_axis_titles (self->scatter, _("Nearer together: more alike in taste"), NULL);
   else
     sd_scatter_set_axis_titles (self->scatter, _("First taste axis"), _("Second taste axis"));
   gtk_label_set_text (self->map_caption, caption);

@@ -273,10 +273,18 @@ legend_pass (PangoLayout              *layout,
 }
 
 static GArray *
+no_ticks (void)
+{
+  return g_array_new (FALSE, FALSE, sizeof (SdChartTick));
+}
+
+static GArray *
 x_ticks (const SdChartFrame *frame,
          const SdChartScale *x,
          guint               max)
 {
+  if (frame->no_ticks)
+    return no_ticks ();
   return frame->x_ticks_func ? frame->x_ticks_func (x, max, frame->x_ticks_data)
                              : sd_chart_scale_ticks (x, max);
 }
@@ -330,7 +338,7 @@ sd_chart_frame_layout (SdChartFrame             *frame,
 
   text_size (small, "0", NULL, &tick_h);
   text_size (normal, "Ag", NULL, &title_h);
-  bottom = PAD + tick_h + 4 + (x_title && *x_title ? title_h + 2 : 0);
+  bottom = PAD + (frame->no_ticks ? 0 : tick_h) + 4 + (x_title && *x_title ? title_h + 2 : 0);
 
   /* Margins depend on labels that depend on the plot size: two passes settle it. */
   for (int pass = 0; pass < 2; pass++)
@@ -343,7 +351,7 @@ sd_chart_frame_layout (SdChartFrame             *frame,
       plot_h = MAX (1, height - top - bottom);
 
       g_clear_pointer (&frame->y_ticks, g_array_unref);
-      frame->y_ticks = sd_chart_scale_ticks (y, MAX (2, (guint) (plot_h / 36)));
+      frame->y_ticks = frame->no_ticks ? no_ticks () : sd_chart_scale_ticks (y, MAX (2, (guint) (plot_h / 36)));
       left = PAD + (y_title && *y_title ? title_h + 6 : 0) + max_label_width (small, frame->y_ticks) + TICK_GAP;
 
       plot_w = MAX (1, width - left - right);

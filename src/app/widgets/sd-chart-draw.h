@@ -79,6 +79,9 @@ typedef struct {
                                    guint               max_ticks,
                                    gpointer            data);
   gpointer         x_ticks_data;
+  /* Set before the layout for axes without ticks, grid or numbers: coordinates without a
+   * unit (a neighbour-preserving map, where only nearness means something). */
+  gboolean         no_ticks;
 } SdChartFrame;
 
 /* Lays out a frame of @width × @height: legend on top (its entries wrap), y tick labels and

@@ -870,6 +870,32 @@ sd_scatter_set_axis_titles (SdScatter  *self,
 }
 
 void
+sd_scatter_set_show_ticks (SdScatter *self,
+                           gboolean   show)
+{
+  g_return_if_fail (SD_IS_SCATTER (self));
+
+  self->frame.no_ticks = !show;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+sd_scatter_get_show_ticks (SdScatter *self)
+{
+  g_return_val_if_fail (SD_IS_SCATTER (self), TRUE);
+  return !self->frame.no_ticks;
+}
+
+guint
+sd_scatter_get_n_tick_labels (SdScatter *self)
+{
+  g_return_val_if_fail (SD_IS_SCATTER (self), 0);
+  if (!self->has_frame || self->frame.x_ticks == NULL || self->frame.y_ticks == NULL)
+    return 0;
+  return self->frame.x_ticks->len + self->frame.y_ticks->len;
+}
+
+void
 sd_scatter_set_selected (SdScatter *self,
                          int        index)
 {

@@ -37,6 +37,13 @@ void        sd_scatter_set_notes        (SdScatter          *self,
 void        sd_scatter_set_axis_titles  (SdScatter          *self,
                                          const char         *x_title,
                                          const char         *y_title);
+/* FALSE: axes without ticks, grid lines or numbers, for coordinates that have no unit (a
+ * layout where only nearness means something). TRUE by default. */
+void        sd_scatter_set_show_ticks   (SdScatter          *self,
+                                         gboolean            show);
+gboolean    sd_scatter_get_show_ticks   (SdScatter          *self);
+/* The tick labels of the last drawn frame, x then y (empty before the first draw). */
+guint       sd_scatter_get_n_tick_labels (SdScatter         *self);
 
 /* Rings point @index (-1: none), e.g. the customer whose page is open. */
 void        sd_scatter_set_selected     (SdScatter          *self,
