@@ -81,6 +81,30 @@ test_language_model (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* Messages that come together go through sd-toasts, one after another: libadwaita 1.2's
+ * adw_preferences_window_add_toast() put each straight up, and one replaced while the last
+ * was still fading crashed in adw_animation_skip. */
+static void
+test_toasts (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *prefs = sd_preferences_window_new (NULL, settings);
+  static const char *const messages[] = {
+    "“first” is not an http:// or https:// address",
+    "“second” is not an http:// or https:// address",
+    "“third” is not an http:// or https:// address",
+    NULL,
+  };
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  apply_url (prefs, "first");
+  apply_url (prefs, "second");
+  apply_url (prefs, "third");
+  ui_test_check_toasts_in_turn (ADW_TOAST_OVERLAY (ui_test_find_widget_of_type (prefs, ADW_TYPE_TOAST_OVERLAY)),
+                                messages, 3);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -89,5 +113,6 @@ main (int    argc,
   adw_init ();
   sd_register_resource ();
   g_test_add_func ("/preferences/language-model", test_language_model);
+  g_test_add_func ("/preferences/toasts", test_toasts);
   return g_test_run ();
 }

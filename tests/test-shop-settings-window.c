@@ -96,6 +96,13 @@ test_edit (void)
   g_assert_null (zone);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (timezone_row), "error"));
   g_assert_cmpuint (changes, ==, 2);
+  /* refused again at once, and once more: the toasts saying so come one after another */
+  gtk_editable_set_text (GTK_EDITABLE (timezone_row), "Venus/Maxwell");
+  g_signal_emit_by_name (timezone_row, "apply");
+  gtk_editable_set_text (GTK_EDITABLE (timezone_row), "Pluto/Sputnik");
+  g_signal_emit_by_name (timezone_row, "apply");
+  ui_test_check_toasts_in_turn (ADW_TOAST_OVERLAY (ui_test_find_widget_of_type (window, ADW_TYPE_TOAST_OVERLAY)),
+                                NULL, 3);
   gtk_editable_set_text (GTK_EDITABLE (timezone_row), "Europe/London");
   g_signal_emit_by_name (timezone_row, "apply");
   g_free (zone);

@@ -681,28 +681,6 @@ natural_width (GtkWidget *widget)
   return natural;
 }
 
-/* The toast widgets on @overlay: every child but its content. */
-static guint
-n_toast_widgets (AdwToastOverlay *overlay, GtkWidget **newest)
-{
-  guint n = 0;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (overlay)); c; c = gtk_widget_get_next_sibling (c))
-    if (c != adw_toast_overlay_get_child (overlay))
-      {
-        n++;
-        *newest = c;
-      }
-  return n;
-}
-
-static guint
-n_toasts (AdwToastOverlay *overlay)
-{
-  GtkWidget *newest = NULL;
-  return n_toast_widgets (overlay, &newest);
-}
-
 /* Messages that come together are shown one after another, and a toast is put up only
  * once the one before has faded out: libadwaita 1.2 crashes when two leave at once. */
 static void
@@ -710,33 +688,11 @@ test_toasts (void)
 {
   AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (ui_test_find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY));
   static const char *const messages[] = { "first message", "second message", "third message", NULL };
-  guint seen = 0;
-  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  const char *last = NULL;
 
   sd_window_toast (window, messages[0]);
   sd_window_toast (window, messages[1]);
   sd_window_toast (window, messages[2]);
-  /* frame by frame, as each times out and fades: never two on screen, each in turn */
-  while (seen < G_N_ELEMENTS (messages) - 1 && g_get_monotonic_time () < end)
-    {
-      GtkWidget *toast = NULL;
-
-      wait_for_frames (GTK_WIDGET (window), 1);
-      g_assert_cmpuint (n_toast_widgets (overlay, &toast), <=, 1);
-      if (toast && gtk_widget_get_can_target (toast))
-        {
-          const char *text = gtk_label_get_text (GTK_LABEL (ui_test_find_widget_of_type (toast, GTK_TYPE_LABEL)));
-          /* an earlier test's toast may still be on screen or waiting: not ours */
-          if (g_strcmp0 (text, last) != 0 && g_strv_contains (messages, text))
-            {
-              g_assert_cmpstr (text, ==, messages[seen]);
-              last = messages[seen++];
-            }
-        }
-    }
-  g_assert_cmpuint (seen, ==, G_N_ELEMENTS (messages) - 1);
-  WAIT_UNTIL (n_toasts (overlay) == 0, 10);
+  ui_test_check_toasts_in_turn (overlay, messages, 3);
 }
 
 static void

@@ -97,3 +97,76 @@ ui_test_find_message_dialog (void)
     }
   return NULL;
 }
+
+static gboolean
+ui_test_tick_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits until @widget has been drawn @n more times (failing after a minute). */
+static G_GNUC_UNUSED void
+ui_test_wait_frames (GtkWidget *widget,
+                     guint      n)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, ui_test_tick_cb, &frames, NULL);
+
+  UI_WAIT_UNTIL (frames >= n, 60);
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+/* The toast widgets on @overlay (every child but its content); the newest in *@newest. */
+static G_GNUC_UNUSED guint
+ui_test_n_toasts (AdwToastOverlay  *overlay,
+                  GtkWidget       **newest)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (overlay)); c; c = gtk_widget_get_next_sibling (c))
+    if (c != adw_toast_overlay_get_child (overlay))
+      {
+        n++;
+        if (newest)
+          *newest = c;
+      }
+  return n;
+}
+
+/* Frame by frame, as toasts time out and fade, until @n toasts have each been on @overlay
+ * in their turn, never two on it at once, since libadwaita 1.2 crashes when two leave
+ * together (sd-toasts.h); then until the overlay is empty. With @messages (@n of them) they
+ * must come in that order and a toast of another text (an earlier test's) is let be;
+ * without, any @n different texts count. */
+static G_GNUC_UNUSED void
+ui_test_check_toasts_in_turn (AdwToastOverlay    *overlay,
+                              const char * const *messages,
+                              guint               n)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  gint64 end = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+
+  while (seen->len < n && g_get_monotonic_time () < end)
+    {
+      GtkWidget *toast = NULL;
+
+      ui_test_wait_frames (GTK_WIDGET (overlay), 1);
+      g_assert_cmpuint (ui_test_n_toasts (overlay, &toast), <=, 1);
+      if (toast && gtk_widget_get_can_target (toast))
+        {
+          const char *text = gtk_label_get_text (GTK_LABEL (ui_test_find_widget_of_type (toast, GTK_TYPE_LABEL)));
+          const char *last = seen->len ? g_ptr_array_index (seen, seen->len - 1) : NULL;
+
+          if (g_strcmp0 (text, last) == 0 || (messages && !g_strv_contains (messages, text)))
+            continue;
+          if (messages)
+            g_assert_cmpstr (text, ==, messages[seen->len]);
+          g_ptr_array_add (seen, g_strdup (text));
+        }
+    }
+  g_assert_cmpuint (seen->len, ==, n);
+  UI_WAIT_UNTIL (ui_test_n_toasts (overlay, NULL) == 0, 10);
+}

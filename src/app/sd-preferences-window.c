@@ -10,6 +10,7 @@
 
 #include "sd-llm-client.h"
 #include "sd-preferences-window.h"
+#include "sd-toasts.h"
 
 struct _SdPreferencesWindow
 {
@@ -162,7 +163,7 @@ llm_url_apply_cb (SdPreferencesWindow *self)
     case SD_LLM_URL_INVALID:
       {
         g_autofree char *message = g_strdup_printf (_("“%s” is not an http:// or https:// address"), url);
-        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+        sd_toasts_show_in (GTK_WIDGET (self), message, 5);
         update_llm_where (self);
         return;
       }
@@ -197,13 +198,13 @@ key_stored_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (g_task_propagate_boolean (G_TASK (result), &error))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                      adw_toast_new (GPOINTER_TO_INT (g_task_get_task_data (G_TASK (result)))
-                                                     ? _("API key saved in your keyring") : _("API key removed from your keyring")));
+    sd_toasts_show_in (GTK_WIDGET (self),
+                       GPOINTER_TO_INT (g_task_get_task_data (G_TASK (result)))
+                       ? _("API key saved in your keyring") : _("API key removed from your keyring"), 5);
   else
     {
       g_autofree char *message = g_strdup_printf (_("The API key could not be saved: %s"), error->message);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      sd_toasts_show_in (GTK_WIDGET (self), message, 5);
     }
 }
 

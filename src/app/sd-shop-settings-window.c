@@ -8,6 +8,7 @@
 #include "sd-shop-settings.h"
 #include "sd-shop-settings-window.h"
 #include "sd-list-rows.h"
+#include "sd-toasts.h"
 
 struct _SdShopSettingsWindow
 {
@@ -356,10 +357,8 @@ save (SdShopSettingsWindow *self,
       !sd_shop_settings_save (self->store, s, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Not saved: %s"), error->message);
-      AdwToast *toast = adw_toast_new (message);
 
-      adw_toast_set_timeout (toast, 6);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+      sd_toasts_show_in (GTK_WIDGET (self), message, 6);
       if (bad_row)
         gtk_widget_add_css_class (bad_row, "error");
       return;
@@ -470,7 +469,7 @@ loaded_cb (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *message = g_strdup_printf (_("Could not read the shop's settings: %s"), error->message);
-          adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+          sd_toasts_show_in (GTK_WIDGET (self), message, 5);
         }
       return;
     }

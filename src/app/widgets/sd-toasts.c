@@ -110,3 +110,31 @@ sd_toasts_show (AdwToastOverlay *overlay,
   g_queue_push_tail (&t->pending, p);
   pump (t);
 }
+
+static AdwToastOverlay *
+find_overlay (GtkWidget *widget)
+{
+  if (ADW_IS_TOAST_OVERLAY (widget))
+    return ADW_TOAST_OVERLAY (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwToastOverlay *found = find_overlay (child);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+void
+sd_toasts_show_in (GtkWidget  *widget,
+                   const char *message,
+                   guint       timeout)
+{
+  AdwToastOverlay *overlay;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  /* libadwaita 1.2 has no getter for a preferences window's overlay: it is found */
+  overlay = find_overlay (widget);
+  g_return_if_fail (overlay != NULL);
+  sd_toasts_show (overlay, message, timeout);
+}

@@ -13,4 +13,10 @@ void sd_toasts_show (AdwToastOverlay *overlay,
                      const char      *message,
                      guint            timeout);
 
+/* The same on the toast overlay inside @widget: an AdwPreferencesWindow keeps one of its
+ * own, on which adw_preferences_window_add_toast() puts toasts as quickly as they come. */
+void sd_toasts_show_in (GtkWidget       *widget,
+                        const char      *message,
+                        guint            timeout);
+
 G_END_DECLS
