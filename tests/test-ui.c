@@ -61,29 +61,6 @@ timeout_cb (gpointer user_data)
       g_error ("timed out after %d s waiting for: %s", (seconds), #cond);       \
   } G_STMT_END
 
-static gboolean
-tick_cb (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
-{
-  guint *frames = user_data;
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* Like gtk_test_widget_wait_for_draw(), but fails after a while instead of waiting
- * forever for a window that is not on screen. */
-static void
-wait_for_frames (GtkWidget *widget,
-                 guint      n)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, tick_cb, &frames, NULL);
-
-  WAIT_UNTIL (frames >= n, 60);
-  gtk_widget_remove_tick_callback (widget, id);
-}
-
 static void
 spin (guint ms)
 {
@@ -184,7 +161,7 @@ snapshot_widget (GtkWidget *widget,
       gdk_paintable_snapshot (paintable, snapshot, width, height);
       if ((node = gtk_snapshot_free_to_node (snapshot)) != NULL)
         return node;
-      wait_for_frames (widget, 1);
+      ui_test_wait_frames (widget, 1);
     }
   return NULL;
 }
@@ -262,7 +239,7 @@ test_pages (void)
       spin (400);
       /* However wide a page wants to be, the sidebar stays at 1200 px. */
       g_assert_false (adw_leaflet_get_folded (leaflet));
-      wait_for_frames (GTK_WIDGET (window), 2);
+      ui_test_wait_frames (GTK_WIDGET (window), 2);
       save_screenshot (GTK_WIDGET (window), shot);
     }
 }
@@ -461,7 +438,7 @@ test_import (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "data");
   sd_data_page_show_table (page, SD_TABLE_ORDERS);
   wait_model (model);
-  wait_for_frames (GTK_WIDGET (window), 2);
+  ui_test_wait_frames (GTK_WIDGET (window), 2);
 
   /* The baseline: the same window, idle, for a second. On a shared machine the scheduler
    * alone can delay a frame; the bound allows for what the idle window already shows. */
@@ -516,7 +493,7 @@ test_import (void)
         g_autoptr(GtkWindow) win = g_list_model_get_item (toplevels, i);
         if (win != GTK_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (win)) && !found)
           {
-            wait_for_frames (GTK_WIDGET (win), 2);
+            ui_test_wait_frames (GTK_WIDGET (win), 2);
             save_screenshot (GTK_WIDGET (win), "import-report");
             found = TRUE;
           }
@@ -782,7 +759,7 @@ test_open_older_shop (void)
   g_assert_nonnull (sd_window_get_opening_job (window));
   g_assert_cmpstr (sd_store_get_path (sd_window_get_store (window)), ==, shop_path);
   WAIT_UNTIL (opening_dialog () != NULL, 10);
-  wait_for_frames (GTK_WIDGET (window), 10);
+  ui_test_wait_frames (GTK_WIDGET (window), 10);
   g_assert_nonnull (sd_window_get_opening_job (window));
   save_screenshot (GTK_WIDGET (opening_dialog ()), "opening-older-shop");
 
@@ -853,7 +830,7 @@ test_scroll (void)
   sd_data_page_show_table (page, SD_TABLE_EVENTS);
   wait_model (model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 300000);
-  wait_for_frames (GTK_WIDGET (window), 2);
+  ui_test_wait_frames (GTK_WIDGET (window), 2);
 
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
   span = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
@@ -863,7 +840,7 @@ test_scroll (void)
   for (guint i = 0; i < 2; i++)
     {
       gtk_adjustment_set_value (adjustment, span * (i ? 0.75 : 0.25));
-      wait_for_frames (GTK_WIDGET (window), 1);
+      ui_test_wait_frames (GTK_WIDGET (window), 1);
     }
   /* Two rounds of each, interleaved, and the lower mean of each kept: a single round's
    * mean drifts by a fifth from one block of frames to the next on a shared machine. */
@@ -877,7 +854,7 @@ test_scroll (void)
       for (guint i = 0; i < N_JUMPS; i++)
         {
           gtk_adjustment_set_value (adjustment, span * (i % 2 ? 0.75 : 0.25));
-          wait_for_frames (GTK_WIDGET (window), 1);
+          ui_test_wait_frames (GTK_WIDGET (window), 1);
         }
       sd_frame_stats_stop (stats);
       if ((ms = mean_busy_ms (stats)) < cached_ms)
@@ -893,7 +870,7 @@ test_scroll (void)
         {
           /* places not read before: the golden ratio's sequence, a new stretch each round */
           gtk_adjustment_set_value (adjustment, span * fmod ((round * N_JUMPS + i) * 0.6180339887, 1.0));
-          wait_for_frames (GTK_WIDGET (window), 1);
+          ui_test_wait_frames (GTK_WIDGET (window), 1);
         }
       sd_frame_stats_stop (stats);
       if ((ms = mean_busy_ms (stats)) < fresh_ms)
@@ -998,7 +975,7 @@ main (int    argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 780);
   g_assert_true (sd_window_open_shop (window, shop_path));
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_frames (GTK_WIDGET (window), 2);
+  ui_test_wait_frames (GTK_WIDGET (window), 2);
 
   g_test_add_func ("/ui/pages", test_pages);
   g_test_add_func ("/ui/data-model", test_data_model);

@@ -107,7 +107,8 @@ ui_test_tick_cb (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-/* Waits until @widget has been drawn @n more times (failing after a minute). */
+/* Waits until @widget has been drawn @n more times: like gtk_test_widget_wait_for_draw(),
+ * but fails after a minute instead of waiting forever for a window not on screen. */
 static G_GNUC_UNUSED void
 ui_test_wait_frames (GtkWidget *widget,
                      guint      n)
