@@ -10,6 +10,7 @@
 #include "sd-shop-summary.h"
 #include "sd-error.h"
 #include "sd-import-private.h"
+#include "sd-product-kind.h"
 
 typedef struct {
   char    *dir;
@@ -869,6 +870,86 @@ test_job_cancel (Fixture       *f,
   g_assert_cmpstr (after, ==, before);
 }
 
+typedef struct {
+  const char *external_id;
+  const char *kind;
+} KindCase;
+
+/* Each product of @cases has its kind in the shop. */
+static void
+assert_kinds (Fixture        *f,
+              const KindCase *cases,
+              guint           n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStmt) stmt = sd_store_prepare (f->store, "SELECT kind FROM products WHERE external_id = ?1", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, cases[i].external_id, -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_test_message ("%s: %s", cases[i].external_id, sqlite3_column_text (stmt, 0));
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, cases[i].kind);
+    }
+}
+
+/* Online Retail's stock codes (M manual, S samples, B bad debt, gift_…) are that export's:
+ * in a shop's own catalogue a SKU "M" or "B" is a product (a size M, a bag). Titles that
+ * name a line rather than goods ("Shipping", "Postage") hold for every format. */
+static void
+test_product_kind_rules (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *catalogue = write_temp (f, "catalogue.csv",
+      "product_id,title,price\n"
+      "M,\"Linen tee, size M\",19.90\n"
+      "B,Canvas bag,12.00\n"
+      "S,Silk scarf,25.00\n"
+      "gift_wrap,Gift wrap,2.00\n"
+      "SHIP-STD,Shipping,4.95\n"
+      "p-post,Postage,1.20\n"
+      "p-card,Gift card (£20),20.00\n", -1);
+  g_autofree char *retail = write_temp (f, "retail.csv",
+      "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+      "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n"
+      "536366,S,SAMPLES SENT TO A SHOP,1,2010-12-01 08:28:00,5.00,17850,United Kingdom\n"
+      "536367,m,Manual,1,2010-12-01 08:34:00,3.00,13047,United Kingdom\n"
+      "536368,gift_0001_20,Dotcom voucher 20,1,2010-12-01 08:35:00,20.00,13047,United Kingdom\n"
+      "536369,POST,POSTAGE,1,2010-12-01 08:36:00,18.00,13047,United Kingdom\n", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdImportReport) report = import_with (f, catalogue, SD_IMPORT_PRODUCTS, FALSE, &error);
+
+  static const KindCase catalogue_kinds[] = {
+    { "M", "merchandise" }, { "B", "merchandise" }, { "S", "merchandise" }, { "gift_wrap", "merchandise" },
+    { "SHIP-STD", "shipping" }, { "p-post", "shipping" }, { "p-card", "gift-card" },
+  };
+  static const KindCase retail_kinds[] = {
+    { "85123A", "merchandise" }, { "S", "merchandise" }, { "M", "merchandise" },
+    { "m", "adjustment" }, { "gift_0001_20", "gift-card" }, { "POST", "shipping" },
+  };
+
+  g_assert_no_error (error);
+  assert_kinds (f, catalogue_kinds, G_N_ELEMENTS (catalogue_kinds));
+  g_assert_cmpuint (sd_import_report_get_count (report, "non-merchandise-products"), ==, 3);
+
+  /* The same shop later imports Online Retail: its codes go by Online Retail's rules, and
+   * the catalogue's M, B and S stay what they were. */
+  g_clear_pointer (&report, sd_import_report_free);
+  report = import_with (f, retail, SD_IMPORT_ONLINE_RETAIL, FALSE, &error);
+  g_assert_no_error (error);
+  assert_kinds (f, retail_kinds, G_N_ELEMENTS (retail_kinds));
+
+  /* the rules themselves */
+  g_assert_cmpint (sd_product_kind_detect ("S", "SAMPLES SENT TO A SHOP", SD_PRODUCT_RULES_RETAIL_CODES), ==,
+                   SD_PRODUCT_ADJUSTMENT);
+  g_assert_cmpint (sd_product_kind_detect ("S", "SAMPLES SENT TO A SHOP", SD_PRODUCT_RULES_TITLES), ==,
+                   SD_PRODUCT_MERCHANDISE);
+  g_assert_cmpint (sd_product_kind_detect ("B", "Canvas bag", SD_PRODUCT_RULES_RETAIL_CODES), ==, SD_PRODUCT_ADJUSTMENT);
+  g_assert_cmpint (sd_product_kind_detect ("B", "Adjust bad debt", SD_PRODUCT_RULES_TITLES), ==, SD_PRODUCT_ADJUSTMENT);
+}
+
 static void
 test_own_transaction (Fixture       *f,
                       gconstpointer  data)
@@ -1459,6 +1540,7 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/import/online-retail", test_online_retail);
+  ADD ("/import/product-kind-rules", test_product_kind_rules);
   ADD ("/import/online-retail-ii", test_online_retail_ii);
   ADD ("/import/online-retail-usual-price", test_online_retail_usual_price);
   ADD ("/import/reimport", test_reimport);

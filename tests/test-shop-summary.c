@@ -467,10 +467,10 @@ test_net_merchandise (Fixture       *f,
   g_assert_no_error (error);
   /* Products inserted by hand have no kind yet: POSTAGE is told apart by its code and
    * title, and the hand-made "Gift Card" (only in the refunded o4) by its title. */
-  g_assert_cmpint (sd_product_kinds_classify (f->store, &error), ==, 2);
+  g_assert_cmpint (sd_product_kinds_classify (f->store, SD_PRODUCT_RULES_RETAIL_CODES, &error), ==, 2);
   g_assert_no_error (error);
-  g_assert_cmpstr (sd_product_kind_to_string (sd_product_kind_detect ("POST", "POSTAGE")), ==, "shipping");
-  g_assert_cmpstr (sd_product_kind_to_string (sd_product_kind_detect ("22633", "Postage stamp set")), ==, "merchandise");
+  g_assert_cmpstr (sd_product_kind_to_string (sd_product_kind_detect ("POST", "POSTAGE", SD_PRODUCT_RULES_TITLES)), ==, "shipping");
+  g_assert_cmpstr (sd_product_kind_to_string (sd_product_kind_detect ("22633", "Postage stamp set", SD_PRODUCT_RULES_RETAIL_CODES)), ==, "merchandise");
 
   s = load (f, 10, 0);
   /* 21,170 before; o6 adds two hats, Co6 takes one back, o7 and Co7 cancel out, and the

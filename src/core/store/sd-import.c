@@ -2632,7 +2632,10 @@ sd_import_file (SdStore               *store,
   /* New products get their kind in the same transaction, so no figure ever counts postage
    * or a bank charge as a best-seller, even for a moment. */
   {
-    gint64 special = sd_product_kinds_classify (store, &local);
+    gint64 special = sd_product_kinds_classify (store,
+                                                ctx.info->format == SD_IMPORT_ONLINE_RETAIL
+                                                  ? SD_PRODUCT_RULES_RETAIL_CODES : SD_PRODUCT_RULES_TITLES,
+                                                &local);
     if (special < 0)
       goto failed;
     sd_import_count_add (&ctx, "non-merchandise-products", (guint64) special);

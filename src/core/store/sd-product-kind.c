@@ -46,8 +46,8 @@ sd_product_kind_label (SdProductKind kind)
     }
 }
 
-/* Codes that Online Retail (and shops exporting the same way) use for lines that are not
- * goods. Compared case-sensitively where a lower-case code is a product elsewhere. */
+/* Codes that Online Retail uses for lines that are not goods (SD_PRODUCT_RULES_RETAIL_CODES
+ * only: elsewhere a SKU "M" may be a size). Compared case-sensitively. */
 static const struct { const char *code; SdProductKind kind; } codes[] = {
   { "POST", SD_PRODUCT_SHIPPING }, { "DOT", SD_PRODUCT_SHIPPING }, { "C2", SD_PRODUCT_SHIPPING },
   { "BANK CHARGES", SD_PRODUCT_FEE }, { "AMAZONFEE", SD_PRODUCT_FEE }, { "CRUK", SD_PRODUCT_FEE },
@@ -73,15 +73,16 @@ static const struct { const char *title; SdProductKind kind; } titles[] = {
 };
 
 SdProductKind
-sd_product_kind_detect (const char *external_id,
-                        const char *title)
+sd_product_kind_detect (const char    *external_id,
+                        const char    *title,
+                        SdProductRules rules)
 {
   g_autofree char *folded = NULL;
 
-  for (guint i = 0; external_id && i < G_N_ELEMENTS (codes); i++)
+  for (guint i = 0; rules == SD_PRODUCT_RULES_RETAIL_CODES && external_id && i < G_N_ELEMENTS (codes); i++)
     if (strcmp (external_id, codes[i].code) == 0)
       return codes[i].kind;
-  if (external_id && g_ascii_strncasecmp (external_id, "gift_", 5) == 0)
+  if (rules == SD_PRODUCT_RULES_RETAIL_CODES && external_id && g_ascii_strncasecmp (external_id, "gift_", 5) == 0)
     return SD_PRODUCT_GIFT_CARD;
   if (title == NULL)
     return SD_PRODUCT_MERCHANDISE;
@@ -96,8 +97,9 @@ sd_product_kind_detect (const char *external_id,
 }
 
 gint64
-sd_product_kinds_classify (SdStore  *store,
-                           GError  **error)
+sd_product_kinds_classify (SdStore        *store,
+                           SdProductRules  rules,
+                           GError        **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (int));
@@ -113,7 +115,7 @@ sd_product_kinds_classify (SdStore  *store,
       {
         gint64 id = sqlite3_column_int64 (select, 0);
         int kind = sd_product_kind_detect ((const char *) sqlite3_column_text (select, 1),
-                                           (const char *) sqlite3_column_text (select, 2));
+                                           (const char *) sqlite3_column_text (select, 2), rules);
         g_array_append_val (ids, id);
         g_array_append_val (kinds, kind);
       }

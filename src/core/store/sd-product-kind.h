@@ -29,15 +29,26 @@ gboolean       sd_product_kind_from_string (const char   *str,
 /* A person's name for it, translated. */
 const char    *sd_product_kind_label       (SdProductKind kind);
 
-/* The kind the rules give a product by its code and title (the README lists them). */
-SdProductKind  sd_product_kind_detect      (const char   *external_id,
-                                            const char   *title);
+/* Which rules a product's kind is read by. Online Retail's stock codes (POST, M, S, B, …,
+ * gift_…) are that export's own: on a Shopify or WooCommerce shop a SKU "M" or "B" may
+ * well be a product (a size M), so only its titles' rules ("Postage", "Shipping fee", "gift
+ * card", …) hold for every shop. */
+typedef enum {
+  SD_PRODUCT_RULES_TITLES,          /* titles only: every format but Online Retail's */
+  SD_PRODUCT_RULES_RETAIL_CODES,    /* Online Retail's stock codes, then the titles */
+} SdProductRules;
 
-/* Gives every product without a kind the one its code and title say (after an import or a
- * migration, inside the caller's transaction if there is one). Returns how many products
- * were given one of the non-merchandise kinds, or -1 with @error. */
-gint64         sd_product_kinds_classify   (SdStore      *store,
-                                            GError      **error);
+/* The kind @rules give a product by its code and title (the README lists them). */
+SdProductKind  sd_product_kind_detect      (const char    *external_id,
+                                            const char    *title,
+                                            SdProductRules rules);
+
+/* Gives every product without a kind the one its code and title say by @rules (after an
+ * import or a migration, inside the caller's transaction if there is one). Returns how
+ * many products were given one of the non-merchandise kinds, or -1 with @error. */
+gint64         sd_product_kinds_classify   (SdStore       *store,
+                                            SdProductRules rules,
+                                            GError       **error);
 
 /* The merchandiser's choice, kept over what the rules say. */
 gboolean       sd_product_kind_set         (SdStore      *store,

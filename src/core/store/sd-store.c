@@ -1013,6 +1013,19 @@ update_summary_progress (double      fraction,
   self->update_progress (MIGRATIONS_SHARE + (1 - MIGRATIONS_SHARE) * fraction, text, self->update_data);
 }
 
+/* The products a shop had before kinds existed get them by the rules of the exports it was
+ * made from: Online Retail's stock codes only where Online Retail was imported. */
+static gint64
+classify_migrated_products (SdStore  *self,
+                            GError  **error)
+{
+  gint64 retail = 0;
+
+  if (!sd_store_count (self, "SELECT EXISTS (SELECT 1 FROM imports WHERE format = 'online-retail')", &retail, error))
+    return -1;
+  return sd_product_kinds_classify (self, retail ? SD_PRODUCT_RULES_RETAIL_CODES : SD_PRODUCT_RULES_TITLES, error);
+}
+
 /* sd_store_open_updating(): every migration from @version on and the first build of the
  * summaries, in one transaction, so that a cancel leaves the shop as it was. */
 static gboolean
@@ -1038,7 +1051,7 @@ update (SdStore  *self,
           self->update_progress (MIGRATIONS_SHARE * (version - first) / (n - first), text, self->update_data);
         }
       ok = sd_store_exec (self, migrations[version], error) &&
-           (version + 1 != SCHEMA_PRODUCT_KINDS || sd_product_kinds_classify (self, error) >= 0) &&
+           (version + 1 != SCHEMA_PRODUCT_KINDS || classify_migrated_products (self, error) >= 0) &&
            sd_store_exec (self, bump, error);
       if (!ok)
         g_prefix_error (error, _("Could not update “%s” to schema %d: "), self->path, version + 1);
@@ -1089,7 +1102,7 @@ migrate (SdStore  *self,
       if (!sd_store_begin (self, error))
         return FALSE;
       if (!sd_store_exec (self, migrations[version], error) ||
-          (version + 1 == SCHEMA_PRODUCT_KINDS && sd_product_kinds_classify (self, error) < 0) ||
+          (version + 1 == SCHEMA_PRODUCT_KINDS && classify_migrated_products (self, error) < 0) ||
           !sd_store_exec (self, bump, error) ||
           !sd_store_commit (self, error))
         {

@@ -1318,7 +1318,7 @@ sd_sync_run (SdStore             *store,
   for (guint s = 0; ok && s < SD_SYNC_N_STREAMS; s++)
     if (source->klass->has (source, s))
       ok = sync_stream (&sync, s, error);
-  ok = ok && !cancelled (&sync, error) && sd_product_kinds_classify (store, error) >= 0;
+  ok = ok && !cancelled (&sync, error) && sd_product_kinds_classify (store, SD_PRODUCT_RULES_TITLES, error) >= 0;
   if (ok)
     {
       g_autofree char *summary = report_summary (report);
