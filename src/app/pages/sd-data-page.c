@@ -136,6 +136,7 @@ static char *
 widest_value (SdColumnKind kind,
               const char  *currency)
 {
+  static const char *const segments[] = { "new", "regular", "vip", "at-risk" };
   const char *widest = "";
 
   switch (kind)
@@ -163,7 +164,11 @@ widest_value (SdColumnKind kind,
     case SD_COLUMN_ORDER_STATUS:
       return g_strdup (sd_format_order_status ("delivered"));
     case SD_COLUMN_SEGMENT:
-      return g_strdup (sd_format_segment ("new"));
+      /* the demo shop's; a shop's own names are as long as it likes */
+      for (guint i = 0; i < G_N_ELEMENTS (segments); i++)
+        if (g_utf8_strlen (sd_format_segment (segments[i]), -1) > g_utf8_strlen (widest, -1))
+          widest = sd_format_segment (segments[i]);
+      return g_strdup (widest);
     case SD_COLUMN_COUNTRY:
       return g_strdup (sd_format_country ("United Kingdom"));
     case SD_COLUMN_TEXT:
