@@ -89,6 +89,9 @@ test_page (void)
   coverage_before = report->before->coverage;
   sd_fairness_page_show_groups (page, "segment");
   ui_test_spin (1000);
+  /* segments named as people read them, not as stored */
+  g_assert_true (find_label_with (GTK_WIDGET (page), "VIP"));
+  g_assert_false (find_label_with (GTK_WIDGET (page), "vip"));
   ui_test_save_screenshot (GTK_WIDGET (t.window), "fairness-before");
 
   sd_fairness_page_set_rerank (page, &spec);

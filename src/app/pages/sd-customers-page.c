@@ -130,6 +130,10 @@ show_colouring (SdCustomersPage *self)
         g_strv_builder_add (builder, _("Not set"));
       else if (g_str_equal (name, "other") && !g_str_equal (colouring->id, "taste-group"))
         g_strv_builder_add (builder, _("Other"));
+      else if (g_str_equal (colouring->id, "segment"))
+        g_strv_builder_add (builder, sd_format_segment (name));
+      else if (g_str_equal (colouring->id, "country"))
+        g_strv_builder_add (builder, sd_format_country (name));
       else
         g_strv_builder_add (builder, name);
     }

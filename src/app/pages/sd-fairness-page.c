@@ -125,6 +125,8 @@ group_title (const char *by,
     return g_strcmp0 (label, "heavy") == 0 ? _("Heavy (at or above the median)") : _("Light (below the median)");
   if (g_strcmp0 (by, "country") == 0)
     return sd_format_country (label);
+  if (g_strcmp0 (by, "segment") == 0)
+    return sd_format_segment (label);
   return label;
 }
 
