@@ -1262,6 +1262,69 @@ test_no_made_up_promises (Fixture *f, gconstpointer data)
   }
 }
 
+/* "my last order" is looked up, not asked for; "what was in it?" right after an order is
+ * about that order, in both languages, and only the customer's own orders are used. */
+static void
+test_newest_order (Fixture *f, gconstpointer data)
+{
+  exec_ok (f->store,
+    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
+    "  (6, 'SD-099990', 1, 1713000000, 'delivered', 4500);"
+    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
+    "  (6, 1, 3, 1, 4500);");
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "where's my last order?");
+    g_assert_cmpstr (t->intent, ==, "order_status");
+    g_assert_cmpint (t->action, ==, SD_TURN_ANSWER);
+    g_assert_nonnull (strstr (t->reply, "SD-100001"));
+    g_assert_true (has_row (t, "orders: the newest"));
+    g_autoptr(SdTurnTrace) in_it = say (f, s, "what was in it?");
+    g_assert_cmpstr (in_it->intent, ==, "order_status");
+    g_assert_nonnull (strstr (in_it->reply, "Vintage ceramic mug"));
+  }
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) ask = say (f, s, "where is my order?");
+    g_assert_cmpint (ask->action, ==, SD_TURN_ASK);
+    g_autoptr(SdTurnTrace) t = say (f, s, "the most recent one");
+    g_assert_cmpstr (t->intent, ==, "order_status");
+    g_assert_nonnull (strstr (t->reply, "SD-100001"));
+    /* no note of the dialogue's own among the slots shown */
+    for (guint i = 0; t->slot_names[i]; i++)
+      g_assert_true (t->slot_names[i][0] != '_');
+  }
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) ask = say (f, s, "我的订单到哪了");
+    g_assert_cmpint (ask->action, ==, SD_TURN_ASK);
+    g_autoptr(SdTurnTrace) t = say (f, s, "最近的那个");
+    g_assert_nonnull (strstr (t->reply, "SD-100001"));
+    g_autoptr(SdTurnTrace) in_it = say (f, s, "里面有什么");
+    g_assert_cmpstr (in_it->intent, ==, "order_status");
+    g_assert_nonnull (strstr (in_it->reply, "SD-100001"));
+  }
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "cancel my last order");
+    g_assert_cmpstr (t->intent, ==, "cancel_order");
+    g_assert_nonnull (strstr (t->reply, "SD-100001"));
+  }
+  /* another customer's newest is their own */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "where's my last order?");
+    g_assert_nonnull (strstr (t->reply, "SD-100002"));
+    g_assert_null (strstr (t->reply, "SD-100001"));
+  }
+  /* with no order talked about, a question about a product stays one */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "what is the vintage ceramic mug made of?");
+    g_assert_cmpstr (t->intent, ==, "product_question");
+  }
+}
+
 /* An order still "paid" long after the delivery window (Online Retail's 2011 invoices) is
  * reported as completed, not as about to ship. */
 static void
@@ -1296,6 +1359,7 @@ main (int argc, char **argv)
   ADD ("shop-order-formats", test_shop_order_formats);
   ADD ("no-policy-no-promise", test_no_policy_no_promise);
   ADD ("no-made-up-promises", test_no_made_up_promises);
+  ADD ("newest-order", test_newest_order);
   ADD ("old-order-completed", test_old_order_completed);
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);
