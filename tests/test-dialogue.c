@@ -1262,16 +1262,25 @@ test_no_made_up_promises (Fixture *f, gconstpointer data)
   }
 }
 
+/* An order of customer 1 with one line of one product. */
+static void
+add_order (Fixture *f, int id, const char *external_id, gint64 placed_at, const char *status,
+           int product_id, int cents)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
+    "  (%d, '%s', 1, %" G_GINT64_FORMAT ", '%s', %d);"
+    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
+    "  (%d, 1, %d, 1, %d);", id, external_id, placed_at, status, cents, id, product_id, cents);
+  exec_ok (f->store, sql);
+}
+
 /* "my last order" is looked up, not asked for; "what was in it?" right after an order is
  * about that order, in both languages, and only the customer's own orders are used. */
 static void
 test_newest_order (Fixture *f, gconstpointer data)
 {
-  exec_ok (f->store,
-    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
-    "  (6, 'SD-099990', 1, 1713000000, 'delivered', 4500);"
-    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
-    "  (6, 1, 3, 1, 4500);");
+  add_order (f, 6, "SD-099990", 1713000000, "delivered", 3, 4500);
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
     g_autoptr(SdTurnTrace) t = say (f, s, "where's my last order?");
@@ -1330,11 +1339,7 @@ test_newest_order (Fixture *f, gconstpointer data)
 static void
 test_old_order_completed (Fixture *f, gconstpointer data)
 {
-  exec_ok (f->store,
-    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
-    "  (5, 'SD-099999', 1, 1700000000, 'paid', 1250);"
-    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
-    "  (5, 1, 1, 1, 1250);");
+  add_order (f, 5, "SD-099999", 1700000000, "paid", 1, 1250);
   g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
   g_autoptr(SdTurnTrace) old = say (f, s, "where is order SD-099999?");
   g_assert_cmpint (old->action, ==, SD_TURN_ANSWER);
