@@ -1231,6 +1231,15 @@ test_no_made_up_promises (Fixture *f, gconstpointer data)
       assert_offers_person (dialogue, s, t);
     }
 
+  /* no coupons: said so, and no newsletter the shop may not have */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) t = ask_fresh (dialogue, s, "any discounts for me?");
+    g_assert_cmpstr (t->intent, ==, "coupons_discounts");
+    for (guint k = 0; k < G_N_ELEMENTS (made_up); k++)
+      g_assert_null (strstr (t->reply, made_up[k]));
+  }
+
   /* sizes: asked which product, then answered from its description, or honestly not */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");

@@ -1930,8 +1930,8 @@ handle_coupons (Turn *t)
   if (sd_coupon_engine_get_n_rules (self->coupons) == 0)
     {
       data_row (t, "coupon_rules: none");
-      var (t, "coupons", L (t, "There are no coupons or promotions running at the moment; sign up to our newsletter to hear about the next sale first.",
-                            "目前没有进行中的优惠券或促销活动，订阅我们的通讯可以第一时间获取下次活动信息。"));
+      var (t, "coupons", L (t, "There are no coupons or promotions running at the moment.",
+                            "目前没有进行中的优惠券或促销活动。"));
       reply (t, "coupons_discounts", SD_TURN_ANSWER);
       return;
     }
@@ -1959,8 +1959,8 @@ handle_coupons (Turn *t)
       data_row (t, "coupon_rules.id=%" G_GINT64_FORMAT, a->rule->id);
     }
   if (list->len == 0)
-    var (t, "coupons", L (t, "There are no coupons for you right now, but keep an eye on our newsletter.",
-                          "您目前没有可用的优惠券，欢迎关注我们的活动通知。"));
+    var (t, "coupons", L (t, "There are no coupons for you right now.",
+                          "您目前没有可用的优惠券。"));
   else
     {
       g_autofree char *text = g_strdup_printf (L (t, "Coupons you can use: %s.", "您可以使用的优惠券：%s。"),
