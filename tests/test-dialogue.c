@@ -1231,6 +1231,17 @@ test_no_made_up_promises (Fixture *f, gconstpointer data)
       assert_offers_person (dialogue, s, t);
     }
 
+  /* a complaint while "Which order?" waits offers a person, and asks nothing else at once */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) ask = ask_fresh (dialogue, s, "where is my order?");
+    g_assert_cmpint (ask->action, ==, SD_TURN_ASK);
+    g_autoptr(SdTurnTrace) t = ask_fresh (dialogue, s, "I want to make a complaint about your service");
+    g_assert_cmpstr (t->intent, ==, "complaint");
+    g_assert_null (strstr (t->reply, "get back to"));
+    assert_offers_person (dialogue, s, t);
+  }
+
   /* no coupons: said so, and no newsletter the shop may not have */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");

@@ -2757,9 +2757,12 @@ sd_dialogue_respond (SdDialogue    *self,
           trace->confidence = confidence;
           session->form_paused = TRUE;
           answer_intent (&t, intent, NULL);
-          /* a handler that asked for its own slot replaced the form; otherwise offer it */
+          /* a handler that asked for its own slot replaced the form; otherwise offer it —
+           * unless the answer ends on its own question ("shall I put you through?"): one
+           * question at a time, and the paused form waits */
           if ((session->form == NULL || g_strcmp0 (session->form, paused) == 0) &&
-              (t.trace->action == SD_TURN_ANSWER || t.trace->action == SD_TURN_REFUSE))
+              (t.trace->action == SD_TURN_ANSWER || t.trace->action == SD_TURN_REFUSE) &&
+              !session->handoff_offered)
             {
               set_form (session, paused);
               session->form_paused = TRUE;
