@@ -1254,6 +1254,11 @@ test_no_made_up_promises (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (t->reply, "hasn't shipped"));
     g_assert_null (strstr (t->reply, "I'll pass"));
     assert_offers_person (dialogue, s, t);
+    /* a broken delivery later in the chat is not about that unshipped order: asked which */
+    g_autoptr(SdTurnTrace) broken = ask_fresh (dialogue, s, "the headphones arrived broken");
+    g_assert_cmpstr (broken->intent, ==, "delivery_problem");
+    g_assert_cmpint (broken->action, ==, SD_TURN_ASK);
+    g_assert_null (strstr (broken->reply, "SD-100002"));
     g_autoptr(SdChatSession) s1 = sd_chat_session_new (1, "en");
     g_autoptr(SdTurnTrace) shipped = ask_fresh (dialogue, s1, "please change the delivery address of order SD-100001");
     g_assert_cmpstr (shipped->intent, ==, "change_address");

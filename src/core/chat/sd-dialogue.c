@@ -1321,6 +1321,8 @@ order_items (Turn *t, gint64 order_id)
 static gboolean order_form_intent (const char *intent);
 
 /* Intents that are about one order: they need an order number and a signed-in customer. */
+static gboolean has_entity (GPtrArray *entities, SdEntityKind kind);
+
 /* Whether @text matches @pattern (case-folded; PCRE, compiled once per pattern). */
 static gboolean
 folded_matches (const char *text,
@@ -1420,6 +1422,19 @@ handle_order (Turn *t, const char *intent)
   data_row (t, "orders.id=%" G_GINT64_FORMAT " %s status=%s placed=%s", o.id, o.external_id, o.status, placed_iso);
   g_autofree char *items = order_items (t, o.id);
   const char *status = effective_status (t, &o);
+  /* A delivery gone wrong is about an order that was sent: one carried over from earlier in
+   * the chat that has not even shipped is not the one meant ("the headphones I bought last
+   * month broke" after an address change), so the bot asks. */
+  if (strcmp (intent, "delivery_problem") == 0 && g_strcmp0 (status, "paid") == 0 &&
+      !has_entity (t->trace->entities, SD_ENTITY_ORDER_ID) && !names_newest_order (t->trace->text))
+    {
+      data_row (t, "orders: %s has not shipped; asked which order", o.external_id);
+      g_hash_table_remove (s->slots, "order_id");
+      order_clear (&o);
+      set_form (s, intent);
+      reply (t, "delivery_problem.ask", SD_TURN_ASK);
+      return;
+    }
   g_autofree char *eta = eta_text (t, status);
   var (t, "order_id", o.external_id);
   var (t, "status", status_text (t, status));
