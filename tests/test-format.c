@@ -52,6 +52,11 @@ test_money (void)
   check (sd_format_money_short (12345678, "EUR"), "€123,457");
   check (sd_format_money_short (123456789, "EUR"), "€1.23 M");
   check (sd_format_money_short (1333667000, "GBP"), "£13.34 M");
+  /* A chart's money ticks: the axis's label with the currency around it. */
+  check (sd_format_money_label ("1.5M", "GBP"), "£1.5M");
+  check (sd_format_money_label ("-500k", "USD"), "-$500k");
+  check (sd_format_money_label ("0", "SEK"), "0 SEK");
+  check (sd_format_money_label ("20", NULL), "20");
 }
 
 /* A profile's "CUS-0000721 · 英国 · vip" wrapped as "英|国" in a narrow card */
@@ -113,6 +118,7 @@ test_locale (void)
   check (sd_format_money (123456, NULL), "1.234,56");
   check (sd_format_money (-250, "GBP"), "-2,50\u00a0£");
   check (sd_format_money_short (1333667000, "GBP"), "13,34 M\u00a0£");
+  check (sd_format_money_label ("1,5M", "EUR"), "1,5M\u00a0€");
   /* Shopdesk has no German: its country names stay as the shop stores them, not Deutschland */
   g_assert_cmpstr (sd_format_country ("Germany"), ==, "Germany");
   check (sd_format_decimal (12.5, 2), "12,50");
@@ -151,6 +157,7 @@ test_money_zh_cn (void)
   check (sd_format_money_short (979393892, "GBP"), "£979.39 万");
   check (sd_format_money_short (1333667000000, "CNY"), "¥1,333,667.00 万");
   check (sd_format_money_short (12345678, "EUR"), "€123,457");
+  check (sd_format_money_label ("150万", "GBP"), "£150万");
   /* Countries as iso-codes names them in Chinese, where it is installed; others as stored */
   if (g_file_test ("/usr/share/locale/zh_CN/LC_MESSAGES/iso_3166-1.mo", G_FILE_TEST_EXISTS))
     g_assert_cmpstr (sd_format_country ("Germany"), ==, "德国");
