@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sd-cli.h"
+#include "sd-product-text.h"
 #include "sd-csv.h"
 #include "sd-customer-profile.h"
 #include "sd-ease.h"
@@ -28,6 +29,39 @@
 #include "sd-tune.h"
 
 /* Two cores on the machine class: BLAS may use both, as the CLI has no main loop to keep free. */
+/* Where a model or data came from, for people: the --json "source" stays as it is. */
+static const char *
+source_text (const char *source)
+{
+  static const struct { const char *key, *text; } sources[] = {
+    { "live", NC_("where a model came from", "live") },
+    { "stored", NC_("where a model came from", "stored") },
+    { "trained", NC_("where a model came from", "trained") },
+    { "popularity (the model has no opinion)", NC_("where a model came from", "popularity (the model has no opinion)") },
+    { "popularity (no history)", NC_("where a model came from", "popularity (no history)") },
+    { "movielens files", NC_("where the data came from", "movielens files") },
+    { "imported files", NC_("where the data came from", "imported files") },
+    { "the shop", NC_("where the data came from", "the shop") },
+  };
+
+  for (guint i = 0; source && i < G_N_ELEMENTS (sources); i++)
+    if (g_str_equal (source, sources[i].key))
+      return g_dpgettext2 (NULL, i < 5 ? "where a model came from" : "where the data came from", sources[i].text);
+  return source;
+}
+
+/* A product's title as a person reads it: in the chosen language (the demo shop's have
+ * Chinese ones), escaped for the terminal. */
+static char *
+shown_title (SdStore             *store,
+             const SdCatalogItem *item)
+{
+  g_autofree char *title = store && item->id > 0 ? sd_product_text_title (store, item->id, item->title)
+                                                  : g_strdup (item->title);
+
+  return sd_cli_printable (title ? title : "?");
+}
+
 static void
 cap_blas_threads (void)
 {
@@ -601,7 +635,7 @@ sd_cli_eval (SdCliGlobal  *global,
     {
       const SdEvalMetrics *m = &result->overall;
       g_autofree char *p = sd_recommender_params_to_json (model);
-      printf (_("%s %s on %s\n"), sd_recommender_get_label (model), p, source);
+      printf (_("%s %s on %s\n"), sd_recommender_get_label (model), p, source_text (source));
       printf (_("users evaluated %u, items %u, trained in %.2f s, evaluated in %.2f s\n"),
               m->n_users, d.split.train->n_items, sd_recommender_get_fit_seconds (model), result->seconds);
       printf ("%-16s %6s %10s %10s %10s %10s %10s\n", "group", "K", "precision", "recall", "ndcg", "hit", "map");
@@ -769,7 +803,8 @@ train_run (SdCliGlobal        *global,
       for (guint p = 0; p < points->len; p++)
         {
           SdMetricPoint *pt = &g_array_index (points, SdMetricPoint, p);
-          printf ("epoch %3d  %-8s %.6g\n", pt->step, pt->name, pt->value);
+          /* TRANSLATORS: `train`: a metric after an epoch, "epoch  15  loss     83865.7" */
+          printf (_("epoch %3d  %-8s %.6g\n"), pt->step, pt->name, pt->value);
         }
       printf (_("Trained %s in %.2f s"), options->model, sd_train_job_get_fit_seconds (job));
 #if HAVE_MPI
@@ -780,7 +815,8 @@ train_run (SdCliGlobal        *global,
       printf (_(" (run %" PRId64), sd_train_job_get_run_id (job));
       if (sd_train_job_get_model_id (job) > 0)
         printf (_(", stored as model %" PRId64), sd_train_job_get_model_id (job));
-      printf (")\n");
+      /* TRANSLATORS: `train`: the end of "Trained als in 0.48 s (run 5, stored as model 5)" */
+      printf (_(")\n"));
       if (options->validate)
         printf (_("Validation: %s\n"), sd_train_job_get_metrics (job));
     }
@@ -1135,7 +1171,7 @@ sd_cli_recommend (SdCliGlobal  *global,
     {
       g_autofree char *who = sd_cli_printable (customer);
       printf (_("Customer %s (%u items in their history), %s model (%s):\n"), who, history,
-              sd_recommender_get_label (model), source);
+              sd_recommender_get_label (model), source_text (source));
     }
 
   for (guint r = 0; r < top->len; r++)
@@ -1187,10 +1223,12 @@ sd_cli_recommend (SdCliGlobal  *global,
         }
       else
         {
-          g_autofree char *title = sd_cli_printable (item->title ? item->title : "?");
+          g_autofree char *title = shown_title (store, item);
           g_autofree char *category = sd_cli_printable (item->category);
           g_autofree char *because = sd_cli_printable (reasons->str);
-          printf ("%3u. %-40s %-14s %8.4f  %s\n", r + 1, title, category, s->score, because);
+          g_autofree char *title_col = sd_cli_pad (title, 40);
+          g_autofree char *category_col = sd_cli_pad (category, 14);
+          printf ("%3u. %s %s %8.4f  %s\n", r + 1, title_col, category_col, s->score, because);
         }
     }
   if (json)
@@ -1297,8 +1335,9 @@ sd_cli_similar (SdCliGlobal  *global,
     printf ("rank,product_id,external_id,title,category,similarity\n");
   else
     {
-      g_autofree char *title = sd_cli_printable (catalog->items[i].title);
-      printf (_("Products most like “%s” (%s, %s):\n"), title, sd_recommender_get_label (model), source);
+      g_autofree char *title = shown_title (store, &catalog->items[i]);
+      printf (_("Products most like “%s” (%s, %s):\n"), title, sd_recommender_get_label (model),
+              source_text (source));
     }
   for (guint r = 0; r < similar->len; r++)
     {
@@ -1331,9 +1370,11 @@ sd_cli_similar (SdCliGlobal  *global,
         }
       else
         {
-          g_autofree char *title = sd_cli_printable (item->title ? item->title : "?");
+          g_autofree char *title = shown_title (store, item);
           g_autofree char *category = sd_cli_printable (item->category);
-          printf ("%3u. %-40s %-14s %.3f\n", r + 1, title, category, s->score);
+          g_autofree char *title_col = sd_cli_pad (title, 40);
+          g_autofree char *category_col = sd_cli_pad (category, 14);
+          printf ("%3u. %s %s %.3f\n", r + 1, title_col, category_col, s->score);
         }
     }
   if (json)

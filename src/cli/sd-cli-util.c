@@ -327,6 +327,16 @@ sd_cli_column (const char *text,
 }
 
 char *
+sd_cli_pad (const char *text,
+            int         width)
+{
+  gsize have = sd_cli_text_width (text), want = (gsize) ABS (width);
+  g_autofree char *fill = have < want ? g_strnfill (want - have, ' ') : g_strdup ("");
+
+  return width < 0 ? g_strconcat (fill, text, NULL) : g_strconcat (text, fill, NULL);
+}
+
+char *
 sd_cli_printable_lines (const char *text)
 {
   return printable (text, TRUE);

@@ -103,6 +103,10 @@ gsize    sd_cli_text_width  (const char *text);
  * or on the left when @width is negative; cut at a character when it is wider. */
 char    *sd_cli_column      (const char *text,
                              int         width);
+/* The same, padded only: a wider @text is kept whole (a long title pushes its row on,
+ * as printf's %-40s does). */
+char    *sd_cli_pad         (const char *text,
+                             int         width);
 /* The same for text of several lines (a chat reply, a trace): line breaks are kept. */
 char    *sd_cli_printable_lines (const char *text);
 /* Writes @contents to the file @path names (options such as --out and --rejects): through a
