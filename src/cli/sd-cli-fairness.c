@@ -91,7 +91,9 @@ print_figures (const char              *title,
         {
           const SdFairnessGroup *grp = g_ptr_array_index (dim->groups, g);
           g_autofree char *label = sd_cli_printable (grp->label);
-          printf ("    %-24s %6u  NDCG@10 %.4f [%.4f, %.4f]  gap %.4f\n", label, grp->n_users, grp->ndcg,
+          g_autofree char *column = sd_cli_pad (label, 24);
+
+          printf (_("    %s %6u  NDCG@10 %.4f [%.4f, %.4f]  gap %.4f\n"), column, grp->n_users, grp->ndcg,
                   grp->ndcg_lo, grp->ndcg_hi, grp->gap);
         }
     }
@@ -262,7 +264,7 @@ sd_cli_fairness (SdCliGlobal  *global,
             label, report->algorithm, report->source, report->n_served, report->n_items, report->n_tail);
     printf (_("Sales (%s): long tail %.1f %%, Gini %.3f\n"), report->sales_basis,
             100 * report->sales_tail_share, report->sales_gini);
-    print_figures ("Before", report->before);
+    print_figures (C_("fairness report, before a re-ranking", "Before"), report->before);
     if (report->after)
       {
         g_autofree char *title = g_strdup_printf (_("After %s"), spec);

@@ -325,7 +325,8 @@ models_promote (SdStore    *store,
     printf (_("Model %" PRId64 " (%s) is now live for %s"), id, label, sd_model_purpose_to_string (purpose));
     if (before > 0 && before != id)
       printf (_(" (was %" PRId64 ")"), before);
-    printf (".\n");
+    /* TRANSLATORS: `models promote`: the end of "Model 5 (als #5) is now live for recommendations." */
+    printf (_(".\n"));
   }
   return SD_EXIT_OK;
 }

@@ -136,9 +136,9 @@ segments_show (SdStore       *store,
     }
 
   printf (_("%u clusters (%s) of %u customers, model %s; silhouette %.3f\n"), map->k,
-          map->k_chosen ? "chosen by the silhouette" : "as asked", map->n_customers, map->model, map->silhouette);
+          map->k_chosen ? _("chosen by the silhouette") : _("as asked"), map->n_customers, map->model, map->silhouette);
   printf (_("Map: 10-NN recall %.3f for PCA, %.3f for the neighbour layout; showing %s\n"),
-          map->recall_pca, map->recall_layout, map->chose_layout ? "the neighbour layout" : "PCA");
+          map->recall_pca, map->recall_layout, map->chose_layout ? _("the neighbour layout") : "PCA");
   for (guint c = 0; c < s->profiles->len; c++)
     {
       SdSegmentProfile *p = g_ptr_array_index (s->profiles, c);
@@ -153,7 +153,8 @@ segments_show (SdStore       *store,
         {
           SdSegmentTrait *trait = g_ptr_array_index (taste, t);
           g_autofree char *label = sd_cli_printable (trait->label);
-          printf ("%s %s ×%.1f", t ? "," : "", label, trait->lift);
+          /* TRANSLATORS: `segments`: between the items of a list, "Shoes ×5.1, Clothing ×3.7" */
+          printf ("%s %s ×%.1f", t ? _(",") : "", label, trait->lift);
         }
       printf (_("\n    countries:"));
       for (guint t = 0; t < p->countries->len; t++)
@@ -164,9 +165,9 @@ segments_show (SdStore       *store,
 
           /* a country that is there never reads as 0 % */
           if (trait->share > 0 && whole < 1)
-            printf ("%s %s <1 %%", t ? "," : "", label);
+            printf ("%s %s <1 %%", t ? _(",") : "", label);
           else
-            printf ("%s %s %.0f %%", t ? "," : "", label, whole);
+            printf ("%s %s %.0f %%", t ? _(",") : "", label, whole);
         }
       printf ("\n");
     }
@@ -405,8 +406,10 @@ segments_rfm (SdStore       *store,
   for (guint g = 0; g < SD_RFM_N_GROUPS; g++)
     {
       const SdRfmStats *s = &rfm->groups[g];
-      printf (_("  %-22s %6u  %5.1f %% of revenue  last order %5.0f days ago  %5.2f orders  %10.2f spent\n"),
-              sd_rfm_group_title (g), s->customers,
+      g_autofree char *title = sd_cli_pad (sd_rfm_group_title (g), 22);
+
+      printf (_("  %s %6u  %5.1f %% of revenue  last order %5.0f days ago  %5.2f orders  %10.2f spent\n"),
+              title, s->customers,
               rfm->revenue_cents ? 100.0 * s->revenue_cents / rfm->revenue_cents : 0,
               s->recency_days, s->orders, s->spend_cents / 100);
     }

@@ -82,7 +82,7 @@ open_store (SdCliGlobal      *global,
   if (store == NULL)
     {
       g_autofree char *message = sd_cli_printable (error->message);
-      fprintf (stderr, "shopdesk-cli: %s\n", message);
+      fprintf (stderr, _("shopdesk-cli: %s\n"), message);
       if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
         fprintf (stderr, _("A shop is made by “shopdesk-cli --db SHOP.sqlite import FILE” or "
                            "“shopdesk-cli --db SHOP.sqlite demo”.\n"));
@@ -106,7 +106,7 @@ store_wait_cb (SdStore    *store,
                gpointer    user_data)
 {
   sd_cli_progress_done ();
-  fprintf (stderr, "shopdesk-cli: %s…\n", text);
+  fprintf (stderr, _("shopdesk-cli: %s…\n"), text);
 }
 
 SdStore *
@@ -422,7 +422,7 @@ sd_cli_print_error (const char   *command,
 {
   g_autofree char *message = sd_cli_printable (error->message);
 
-  fprintf (stderr, "shopdesk-cli %s: %s\n", command, message);
+  fprintf (stderr, _("shopdesk-cli %s: %s\n"), command, message);
 }
 
 void
