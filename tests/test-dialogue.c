@@ -862,6 +862,28 @@ test_stored_model (Fixture *f, gconstpointer data)
   /* the correction is learnt */
   g_autoptr(SdTurnTrace) corrected = sd_dialogue_respond (dialogue, s, "my gizmo went kaput");
   g_assert_cmpstr (corrected->top[0].intent, ==, "warranty");
+  /* trained on the examples the chatbot has now */
+  g_assert_cmpint (t->classifier_examples, ==, SD_MODEL_EXAMPLES_CURRENT);
+  g_autofree char *json = sd_turn_trace_to_json (t);
+  g_assert_nonnull (strstr (json, "\"classifier_examples\":\"current\""));
+
+  /* an example added since (a newer Shopdesk's, or the staff's): the inspector says so */
+  g_assert_cmpint (sd_chat_corpus_add_example (f->store, "warranty", "en", "my doohickey broke after a week",
+                                               SD_CHAT_SOURCE_STAFF, &error), >, 0);
+  g_autoptr(SdDialogue) later = sd_dialogue_new (f->store, &error);
+  g_assert_no_error (error);
+  g_autoptr(SdChatSession) s2 = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t2 = sd_dialogue_respond (later, s2, "where is my order?");
+  g_assert_true (g_str_has_prefix (t2->classifier, "intent model #"));
+  g_assert_cmpint (t2->classifier_examples, ==, SD_MODEL_EXAMPLES_CHANGED);
+
+  /* a model stored by a Shopdesk that did not record its examples */
+  exec_ok (f->store, "UPDATE models SET params = json_remove (params, '$.examples') WHERE kind = 'intent'");
+  g_autoptr(SdDialogue) older = sd_dialogue_new (f->store, &error);
+  g_assert_no_error (error);
+  g_autoptr(SdChatSession) s3 = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t3 = sd_dialogue_respond (older, s3, "where is my order?");
+  g_assert_cmpint (t3->classifier_examples, ==, SD_MODEL_EXAMPLES_UNKNOWN);
 }
 
 /* `shopdesk-cli chat` with piped input, as scripts use it. */
@@ -1163,6 +1185,83 @@ test_no_policy_no_promise (Fixture *f, gconstpointer data)
     }
 }
 
+/* What the bot says it did or what the shop offers comes from the shop, never from the bot:
+ * no refund within "5 working days", no "we accept Alipay", no "true to size", no
+ * replacement promised; where a person must act, the bot offers one, and "yes" hands over. */
+static void
+assert_offers_person (SdDialogue *dialogue, SdChatSession *s, SdTurnTrace *t)
+{
+  g_assert_nonnull (strstr (t->reply, "person"));
+  g_assert_null (strstr (t->reply, "  "));
+  g_autoptr(SdTurnTrace) yes = sd_dialogue_respond (dialogue, s, "yes please");
+  g_test_message ("you> yes please\nbot> %s", yes->reply);
+  g_assert_true (yes->handoff);
+}
+
+static SdTurnTrace *
+ask_fresh (SdDialogue *dialogue, SdChatSession *s, const char *message)
+{
+  SdTurnTrace *t = sd_dialogue_respond (dialogue, s, message);
+  g_test_message ("you> %s\nbot> %s   [%s]", message, t->reply, t->intent ? t->intent : "-");
+  return t;
+}
+
+static void
+test_no_made_up_promises (Fixture *f, gconstpointer data)
+{
+  static const char *const made_up[] = {
+    "working days", "passed your request", "Alipay", "PayPal", "true to size",
+    "replacement or a refund", "newsletter", "noted your complaint",
+  };
+  g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, NULL);
+  struct { const char *message; const char *intent; } cases[] = {
+    { "I want to cancel order SD-100002", "cancel_order" },
+    { "my card payment failed, what can I do?", "payment_problem" },
+    { "order SD-100002 arrived damaged", "delivery_problem" },
+    { "I want to make a complaint about your service", "complaint" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+      g_autoptr(SdTurnTrace) t = ask_fresh (dialogue, s, cases[i].message);
+      g_assert_cmpstr (t->intent, ==, cases[i].intent);
+      for (guint k = 0; k < G_N_ELEMENTS (made_up); k++)
+        g_assert_null (strstr (t->reply, made_up[k]));
+      assert_offers_person (dialogue, s, t);
+    }
+
+  /* sizes: asked which product, then answered from its description, or honestly not */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) ask = ask_fresh (dialogue, s, "what size should I get?");
+    g_assert_cmpint (ask->action, ==, SD_TURN_ASK);
+    g_assert_null (strstr (ask->reply, "true to size"));
+    g_autoptr(SdTurnTrace) answer = ask_fresh (dialogue, s, "the vintage ceramic mug");
+    g_assert_cmpstr (answer->intent, ==, "size_fit");
+    g_assert_nonnull (strstr (answer->reply, "Vintage ceramic mug"));
+    g_assert_nonnull (strstr (answer->reply, "350 ml"));
+  }
+
+  /* what the shop has written down is quoted */
+  g_assert_true (sd_store_set_setting (f->store, "policy.payment.en", "We take Visa and Mastercard.", NULL));
+  g_assert_true (sd_store_set_setting (f->store, "policy.cancellation.en",
+                                       "Orders can be cancelled free of charge until they ship.", NULL));
+  g_autoptr(SdDialogue) written = sd_dialogue_new (f->store, NULL);
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) t = ask_fresh (written, s, "my card payment failed, what can I do?");
+    g_assert_nonnull (strstr (t->reply, "We take Visa and Mastercard."));
+    assert_offers_person (written, s, t);
+  }
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) t = ask_fresh (written, s, "I want to cancel order SD-100002");
+    g_assert_nonnull (strstr (t->reply, "cancelled free of charge until they ship"));
+    assert_offers_person (written, s, t);
+  }
+}
+
 /* An order still "paid" long after the delivery window (Online Retail's 2011 invoices) is
  * reported as completed, not as about to ship. */
 static void
@@ -1196,6 +1295,7 @@ main (int argc, char **argv)
   ADD ("bare-order-numbers", test_bare_order_numbers);
   ADD ("shop-order-formats", test_shop_order_formats);
   ADD ("no-policy-no-promise", test_no_policy_no_promise);
+  ADD ("no-made-up-promises", test_no_made_up_promises);
   ADD ("old-order-completed", test_old_order_completed);
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);

@@ -466,7 +466,12 @@ show_turn (SdChatbotPage *self,
     g_autofree char *who = g_strdup_printf (_("Classified by %s"), label);
     gtk_box_append (GTK_BOX (box), dim (caption (who)));
   }
-  if (t->classifier && g_str_has_prefix (t->classifier, "fallback"))
+  if (t->classifier_examples == SD_MODEL_EXAMPLES_CHANGED)
+    gtk_box_append (GTK_BOX (box), dim (caption (_("The chatbot's examples have changed since this model was trained (a newer Shopdesk's or your own): train it again to use them all"))));
+  else if (t->classifier_examples == SD_MODEL_EXAMPLES_UNKNOWN)
+    gtk_box_append (GTK_BOX (box), dim (caption (_("This model was trained by an older Shopdesk, which may have had fewer examples: train it again to use today's"))));
+  if ((t->classifier && g_str_has_prefix (t->classifier, "fallback")) ||
+      t->classifier_examples != SD_MODEL_EXAMPLES_CURRENT)
     {
       GtkWidget *train = gtk_button_new_with_mnemonic (_("_Train the Intent Model"));
       gtk_widget_set_halign (train, GTK_ALIGN_START);

@@ -359,6 +359,25 @@ seed_locked (SdStore *store, GError **error)
   return sd_chat_corpus_read_builtin_tsv ("templates.tsv", 3, seed_template, store, error);
 }
 
+char *
+sd_chat_corpus_examples_digest (GPtrArray *examples)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  for (guint i = 0; examples && i < examples->len; i++)
+    {
+      SdChatExample *e = examples->pdata[i];
+      const char *fields[] = { e->intent, e->lang, e->text, e->group ? e->group : "" };
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          g_checksum_update (sum, (const guchar *) (fields[f] ? fields[f] : ""), -1);
+          g_checksum_update (sum, (const guchar *) "\t", 1);
+        }
+      g_checksum_update (sum, (const guchar *) "\n", 1);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
 /* What the shop's built-in rows were made from: Shopdesk's examples and templates. */
 static char *
 builtin_digest (GError **error)

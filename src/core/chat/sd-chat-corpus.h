@@ -67,6 +67,9 @@ gboolean    sd_chat_corpus_seed          (SdStore     *store,
 GPtrArray  *sd_chat_corpus_load_examples (SdStore     *store,
                                           const char  *lang,
                                           GError     **error);
+/* A SHA-256 of @examples (SdChatExample: intent, language, text, group, in order): what a
+ * model trained on them was made of. */
+char       *sd_chat_corpus_examples_digest (GPtrArray *examples);
 /* Intent names, sorted. */
 GStrv       sd_chat_corpus_list_intents  (SdStore     *store,
                                           GError     **error);

@@ -358,17 +358,8 @@ sd_chat_linear_cache_key (GPtrArray  *examples,
   g_checksum_update (sum, (const guchar *) sd_chat_carriers_get_checksum (), -1);
   g_ascii_dtostr (head, sizeof head, target_recall);
   g_checksum_update (sum, (const guchar *) head, -1);
-  for (guint i = 0; examples && i < examples->len; i++)
-    {
-      SdChatExample *e = examples->pdata[i];
-      const char *fields[] = { e->intent, e->lang, e->text, e->group ? e->group : "" };
-      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-        {
-          g_checksum_update (sum, (const guchar *) (fields[f] ? fields[f] : ""), -1);
-          g_checksum_update (sum, (const guchar *) "\t", 1);
-        }
-      g_checksum_update (sum, (const guchar *) "\n", 1);
-    }
+  g_autofree char *digest = sd_chat_corpus_examples_digest (examples);
+  g_checksum_update (sum, (const guchar *) digest, -1);
   return g_strdup (g_checksum_get_string (sum));
 }
 

@@ -110,6 +110,9 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
   sd_json_writer_member_string (w, "reply", t->reply ? t->reply : "");
   sd_json_writer_member_string (w, "intent", t->intent ? t->intent : "");
   sd_json_writer_member_string (w, "classifier", t->classifier ? t->classifier : "");
+  sd_json_writer_member_string (w, "classifier_examples",
+                                t->classifier_examples == SD_MODEL_EXAMPLES_CHANGED ? "changed"
+                                : t->classifier_examples == SD_MODEL_EXAMPLES_UNKNOWN ? "unknown" : "current");
   sd_json_writer_member_fixed (w, "confidence", t->confidence, 4);
   sd_json_writer_member_bool (w, "out_of_scope", t->out_of_scope);
   sd_json_writer_key (w, "top");
@@ -366,6 +369,8 @@ struct _SdDialogue
   SdIntentModel           *intent_model;
   SdIntentBlend            blend;      /* how intent_model and the fallback are averaged */
   char                    *classifier_name;
+  char                    *model_examples;    /* the stored model's examples digest, or NULL */
+  SdModelExamples          model_age;         /* set once the current examples are read */
   SdDialogueClassifyFunc   classify;
   gpointer                 classify_data;
   GDestroyNotify           classify_destroy;
@@ -415,6 +420,7 @@ sd_dialogue_finalize (GObject *object)
   g_clear_pointer (&self->fallback, sd_chat_linear_free);
   g_clear_object (&self->intent_model);
   g_free (self->classifier_name);
+  g_free (self->model_examples);
   g_clear_object (&self->extractor);
   g_clear_object (&self->sentiment);
   g_clear_object (&self->store);
@@ -457,6 +463,25 @@ knows_chat_intents (SdIntentModel *model)
          sd_intent_model_find_label (model, "greeting") >= 0;
 }
 
+/* A string member of model @model_id's params, or NULL. */
+static char *
+stored_param_string (SdStore    *store,
+                     gint64      model_id,
+                     const char *member)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT params FROM models WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, model_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) != SQLITE_TEXT)
+    return NULL;
+  g_autoptr(SdJsonNode) params = sd_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, NULL, NULL);
+  SdJsonNode *m = params ? sd_json_node_get_member (params, member) : NULL;
+  if (m == NULL || sd_json_node_get_node_type (m) != SD_JSON_STRING)
+    return NULL;
+  return g_strdup (sd_json_node_get_string (m));
+}
+
 /* The threshold of the averaged classifiers tuned when model @model_id was trained
  * (models.params "blend_threshold"), or -1 for a model stored before there was one. */
 static double
@@ -486,6 +511,21 @@ use_stored_model (SdDialogue    *self,
   double t = stored_blend_threshold (self->store, id);
   if (t >= 0)
     self->blend.threshold = t;
+  g_free (self->model_examples);
+  self->model_examples = stored_param_string (self->store, id, "examples");
+  self->model_age = self->model_examples ? SD_MODEL_EXAMPLES_CURRENT : SD_MODEL_EXAMPLES_UNKNOWN;
+}
+
+/* Compares the stored model's examples with @examples, the chatbot's now. */
+static void
+note_examples (SdDialogue *self,
+               GPtrArray  *examples)
+{
+  if (self->intent_model == NULL || self->model_examples == NULL)
+    return;
+  g_autofree char *digest = sd_chat_corpus_examples_digest (examples);
+  self->model_age = strcmp (digest, self->model_examples) == 0 ? SD_MODEL_EXAMPLES_CURRENT
+                                                               : SD_MODEL_EXAMPLES_CHANGED;
 }
 
 /* The live intent model (chat-intents) when one is promoted and knows the chat intents. */
@@ -587,6 +627,8 @@ sd_dialogue_set_classifier (SdDialogue             *self,
   self->classify_data = user_data;
   self->classify_destroy = destroy;
   g_clear_pointer (&self->classifier_name, g_free);
+  g_clear_pointer (&self->model_examples, g_free);
+  self->model_age = SD_MODEL_EXAMPLES_CURRENT;
   g_clear_object (&self->intent_model);
 }
 
@@ -757,6 +799,10 @@ sd_dialogue_train_intent_model (SdStore       *store,
   g_autoptr(SdJsonWriter) pw = sd_json_writer_new ();
   sd_json_writer_begin_object (pw);
   sd_json_writer_member_fixed (pw, "blend_threshold", blend_threshold, 6);
+  {
+    g_autofree char *digest = sd_chat_corpus_examples_digest (examples);
+    sd_json_writer_member_string (pw, "examples", digest);
+  }
   sd_json_writer_end_object (pw);
   g_autofree char *stored_params = sd_json_writer_finish (g_steal_pointer (&pw));
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
@@ -891,6 +937,7 @@ sd_dialogue_prepare (SdDialogue    *self,
   g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (self->store, NULL, error);
   if (examples == NULL)
     return FALSE;
+  note_examples (self, examples);
   self->fallback = sd_chat_linear_train_cached (examples, FALLBACK_EPOCHS, OOS_INTENT, SD_OOS_TARGET_RECALL,
                                                 cancellable, error);
   return self->fallback != NULL;
@@ -920,6 +967,7 @@ sd_dialogue_prepare_async (SdDialogue          *self,
       g_task_return_error (task, error);
       return;
     }
+  note_examples (self, examples);
   g_task_set_task_data (task, examples, (GDestroyNotify) g_ptr_array_unref);
   g_task_run_in_thread (task, prepare_thread);
 }
@@ -975,6 +1023,8 @@ typedef struct {
   GString       *suffix;     /* said after it (an offer to resume, of a person) */
   gboolean       negative;
   gboolean       named_product;  /* this message named a product or category */
+  gsize          offer_at;       /* where offer_person() put its offer in @suffix, … */
+  gsize          offer_len;      /* … and its length (0: none) */
 } Turn;
 
 static gboolean
@@ -1034,6 +1084,10 @@ fill_template (const char *tmpl, GHashTable *vars)
           const char *value = g_hash_table_lookup (vars, name);
           g_string_append (out, value ? value : "");
           p = close + 1;
+          /* an empty slot between two sentences leaves one space, not two */
+          if ((value == NULL || *value == '\0') && *p == ' ' &&
+              (out->len == 0 || out->str[out->len - 1] == ' '))
+            p++;
         }
       else
         g_string_append_c (out, *p++);
@@ -1324,8 +1378,20 @@ handle_order (Turn *t, const char *intent)
         advice = L (t, "It was completed long ago, so it can't be cancelled; if something is wrong with it, I can pass you to a person.",
                     "这个订单早已完成，无法取消；如果有问题，我可以为您转接人工客服。");
       else if (g_strcmp0 (o.status, "paid") == 0)
-        advice = L (t, "It has not shipped yet, so it can still be cancelled: I've passed your request to our team, and the refund follows within 5 working days.",
-                    "订单还未发货，可以取消：我已将您的申请转给团队，退款将在5个工作日内原路退回。");
+        {
+          /* The bot cancels nothing itself, and promises no refund time the shop never
+           * wrote: it quotes the shop's cancellation policy, if any, and offers a person. */
+          g_autofree char *policy = shop_setting (t, "policy.cancellation");
+          g_autoptr(GString) said = g_string_new (policy);
+          if (!t->session->handed_off)
+            {
+              append_sentence (t->lang, said, L (t, "Shall I pass your request to a person from our team to cancel it?",
+                                                 "需要我把取消申请转给人工客服处理吗？"));
+              t->session->handoff_offered = TRUE;
+            }
+          var (t, "cancel_advice", said->str);
+          advice = NULL;
+        }
       else if (g_strcmp0 (o.status, "shipped") == 0)
         advice = L (t, "It has already shipped, so it can't be cancelled any more, but you can return it once it arrives.",
                     "订单已发货，无法再取消，收到后可以申请退货。");
@@ -1334,7 +1400,15 @@ handle_order (Turn *t, const char *intent)
                     "订单已送达，无法取消，但仍可以申请退货。");
       else
         advice = L (t, "There is nothing left to cancel on it.", "这个订单无需再取消。");
-      var (t, "cancel_advice", advice);
+      if (advice)
+        var (t, "cancel_advice", advice);
+    }
+  if (strcmp (intent, "delivery_problem") == 0 && !t->session->handed_off)
+    {
+      /* its template asks "shall I put you through?": not a second time after it */
+      t->session->handoff_offered = TRUE;
+      g_string_erase (t->suffix, t->offer_at, t->offer_len);
+      t->offer_len = 0;
     }
   order_clear (&o);
   reply (t, order_form_intent (intent) ? intent : "order_status", SD_TURN_ANSWER);
@@ -1528,17 +1602,17 @@ handle_product_detail (Turn *t, const char *intent)
   const char *ref = g_hash_table_lookup (s->slots, "product_ref");
   if (ref == NULL)
     {
-      if (strcmp (intent, "size_fit") == 0)
-        {
-          var (t, "products", "");
-          reply (t, "size_fit", SD_TURN_ANSWER);
-          return;
-        }
+      /* "which product?" — the question is answered once the product is named */
+      g_hash_table_insert (s->slots, g_strdup ("product_question"), g_strdup (t->trace->text));
       set_form (s, intent);
       g_autofree char *ask = g_strconcat (intent, ".ask", NULL);
       reply (t, ask, SD_TURN_ASK);
       return;
     }
+  /* the question asked before "which product?", when this message answers that */
+  g_autofree char *asked = g_strcmp0 (s->form, intent) == 0
+                           ? g_strdup (g_hash_table_lookup (s->slots, "product_question")) : NULL;
+  g_hash_table_remove (s->slots, "product_question");
   set_form (s, NULL);
   g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
       PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
@@ -1555,13 +1629,15 @@ handle_product_detail (Turn *t, const char *intent)
   g_autoptr(GString) line = g_string_new (NULL);
   append_product (t, line, stmt, strcmp (intent, "stock_availability") == 0);
   var (t, "products", line->str);
-  if (strcmp (intent, "product_question") == 0)
+  /* Sizes too are answered from the product's own description: a shop's sizing is its
+   * own, and "true to size" said of every product would be a guess. */
+  if (strcmp (intent, "product_question") == 0 || strcmp (intent, "size_fit") == 0)
     {
       /* the sentence of the description that answers, or an honest "it does not say" */
       const char *desc = (const char *) sqlite3_column_text (stmt, 4);
       const char *title = (const char *) sqlite3_column_text (stmt, 1);
       g_autofree char *sentence = NULL;
-      if (asks_price (t->trace->text))
+      if (strcmp (intent, "product_question") == 0 && asks_price (t->trace->text))
         {
           g_autofree char *price = money (t, sqlite3_column_int64 (stmt, 2));
           g_autofree char *costs = g_strdup_printf (L (t, "it costs %s.", "售价%s。"), price);
@@ -1570,7 +1646,11 @@ handle_product_detail (Turn *t, const char *intent)
           reply (t, intent, SD_TURN_ANSWER);
           return;
         }
-      sentence = sd_product_answer_find (desc, t->trace->text, title, NULL);
+      {
+        g_autofree char *question = asked ? g_strconcat (asked, " ", t->trace->text, NULL)
+                                          : g_strdup (t->trace->text);
+        sentence = sd_product_answer_find (desc, question, title, NULL);
+      }
       if (sentence)
         {
           data_row (t, "description: “%s”", sentence);
@@ -1601,11 +1681,6 @@ handle_product_detail (Turn *t, const char *intent)
                                                    line->str, stock);
           var (t, "products", left);
         }
-    }
-  else if (strcmp (intent, "size_fit") == 0)
-    {
-      g_autofree char *about = g_strdup_printf (L (t, "(%s)", "（%s）"), line->str);
-      var (t, "products", about);
     }
   reply (t, intent, SD_TURN_ANSWER);
 }
@@ -1905,8 +1980,10 @@ offer_person (Turn *t)
 {
   if (t->session->handed_off)
     return;
+  t->offer_at = t->suffix->len;
   append_sentence (t->lang, t->suffix, L (t, "If you'd prefer, I can put you through to a person.",
                                           "如果您愿意，我可以为您转接人工客服。"));
+  t->offer_len = t->suffix->len - t->offer_at;
   t->session->handoff_offered = TRUE;
 }
 
@@ -2040,6 +2117,12 @@ answer_intent (Turn *t, const char *act, const char *free_text)
       if (strcmp (intent, "complaint") == 0 || strcmp (intent, "change_address") == 0 ||
           strcmp (intent, "account_help") == 0 || strcmp (intent, "payment_problem") == 0)
         t->session->handoff_offered = TRUE;
+      if (strcmp (intent, "payment_problem") == 0)
+        {
+          /* the ways to pay are the shop's to say (Shop Settings), never a list made up here */
+          g_autofree char *policy = shop_setting (t, "policy.payment");
+          var (t, "policy", policy ? policy : "");
+        }
       if (strcmp (intent, "goodbye") == 0)
         set_form (t->session, NULL);
       reply (t, intent, SD_TURN_ANSWER);
@@ -2135,6 +2218,8 @@ classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *t
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) examples = sd_chat_corpus_load_examples (self->store, NULL, &error);
+      if (examples)
+        note_examples (self, examples);
       if (examples)
         self->fallback = sd_chat_linear_train_cached (examples, FALLBACK_EPOCHS, OOS_INTENT,
                                                      SD_OOS_TARGET_RECALL, NULL, &error);
@@ -2502,6 +2587,7 @@ sd_dialogue_respond (SdDialogue    *self,
   const char *classifier = NULL;
   trace->n_top = classify (self, trace->text, session->lang, top, &oos, &classifier);
   trace->classifier = g_strdup (classifier);
+  trace->classifier_examples = self->intent_model ? self->model_age : SD_MODEL_EXAMPLES_CURRENT;
   for (guint i = 0; i < trace->n_top; i++)
     {
       trace->top[i].intent = g_strdup (top[i].intent);
@@ -2520,9 +2606,10 @@ sd_dialogue_respond (SdDialogue    *self,
                          has_entity (trace->entities, SD_ENTITY_CATEGORY);
   t.named_product = new_product;
 
-  /* a complaint's and a delivery problem's own templates apologise already: one apology */
+  /* a complaint's, a delivery problem's and a payment problem's own templates apologise
+   * already: one apology */
   if (t.negative && !session->handed_off && g_strcmp0 (intent, "complaint") != 0 &&
-      g_strcmp0 (intent, "delivery_problem") != 0)
+      g_strcmp0 (intent, "delivery_problem") != 0 && g_strcmp0 (intent, "payment_problem") != 0)
     {
       g_autofree char *sorry = render (&t, "sys.apology");
       g_string_append (prefix, sorry);
@@ -2682,8 +2769,9 @@ sd_dialogue_respond (SdDialogue    *self,
   if (session->form && strcmp (act, session->form) == 0)
     trace->confidence = MAX (trace->confidence, session->form_confidence);
   session->misunderstandings = 0;
+  /* a complaint's and a payment problem's own replies offer a person already */
   if (t.negative && !is_small_talk (act) && strcmp (act, "talk_to_human") != 0 &&
-      strcmp (act, "complaint") != 0)
+      strcmp (act, "complaint") != 0 && strcmp (act, "payment_problem") != 0)
     offer_person (&t);
   answer_intent (&t, act, free_text);
 

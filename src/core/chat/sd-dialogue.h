@@ -78,6 +78,14 @@ typedef struct {
 void              sd_turn_generation_free (SdTurnGeneration *generation);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTurnGeneration, sd_turn_generation_free)
 
+/* Whether a stored intent model was trained on the examples the chatbot has now: a newer
+ * Shopdesk's built-in examples or the staff's edits come after it until it is trained again. */
+typedef enum {
+  SD_MODEL_EXAMPLES_CURRENT,     /* the same examples (or no stored model) */
+  SD_MODEL_EXAMPLES_CHANGED,     /* examples were added, edited or removed since */
+  SD_MODEL_EXAMPLES_UNKNOWN,     /* trained by a Shopdesk that did not record them */
+} SdModelExamples;
+
 typedef struct {
   char              *text;            /* the message as understood (sanitised); spans refer to it */
   char              *lang;            /* "en" or "zh_CN", detected */
@@ -85,6 +93,7 @@ typedef struct {
 
   /* understanding */
   char              *classifier;      /* which model classified: "intent model #3", "fallback linear" */
+  SdModelExamples    classifier_examples;  /* a stored model's: trained on today's examples? */
   SdTurnIntent       top[SD_DIALOGUE_N_TOP];
   guint              n_top;
   gboolean           out_of_scope;

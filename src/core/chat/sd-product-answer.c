@@ -87,10 +87,17 @@ static const struct { const char *word, *canon; } synonyms[] = {
   { "ship", "ship" }, { "dispatch", "ship" }, { "delivery", "ship" }, { "deliver", "ship" },
   { "sent", "ship" }, { "gift", "gift" }, { "present", "gift" }, { "return", "return" },
   { "refund", "return" }, { "size", "size" }, { "fit", "size" }, { "big", "size" },
+  { "small", "size" }, { "large", "size" }, { "dimension", "size" }, { "measure", "size" },
+  { "cm", "size" }, { "mm", "size" }, { "ml", "size" }, { "inch", "size" }, { "inche", "size" },
+  { "litre", "size" }, { "liter", "size" }, { "long", "size" }, { "wide", "size" },
+  { "tall", "size" }, { "high", "size" }, { "height", "size" }, { "width", "size" },
+  { "length", "size" }, { "diameter", "size" }, { "capacity", "size" }, { "hold", "size" },
   { "颜色", "colour" }, { "色", "colour" }, { "材质", "made" }, { "材料", "made" },
   { "面料", "made" }, { "制作", "made" }, { "采用", "made" }, { "做", "made" },
   { "发货", "ship" }, { "寄出", "ship" }, { "快递", "ship" }, { "礼物", "gift" }, { "送给", "gift" },
   { "退货", "return" }, { "尺寸", "size" }, { "尺码", "size" }, { "大小", "size" },
+  { "厘米", "size" }, { "毫米", "size" }, { "毫升", "size" }, { "容量", "size" }, { "高度", "size" },
+  { "宽度", "size" }, { "长度", "size" }, { "直径", "size" }, { "偏大", "size" }, { "偏小", "size" },
 };
 
 static const char *
