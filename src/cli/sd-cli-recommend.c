@@ -1073,6 +1073,7 @@ sd_cli_recommend (SdCliGlobal  *global,
   g_autoptr(GError) error = NULL;
   SdRecFilter filter = { 0 };
   const char *source = NULL;
+  g_autoptr(GHashTable) category_names = NULL;
   SdRecommender *used;
   gint64 model_id = 0;
   int u;
@@ -1174,6 +1175,8 @@ sd_cli_recommend (SdCliGlobal  *global,
               sd_recommender_get_label (model), source_text (source));
     }
 
+  if (!json && !csv)
+    category_names = sd_product_text_categories (store);
   for (guint r = 0; r < top->len; r++)
     {
       SdScoredItem *s = &g_array_index (top, SdScoredItem, r);
@@ -1224,7 +1227,7 @@ sd_cli_recommend (SdCliGlobal  *global,
       else
         {
           g_autofree char *title = shown_title (store, item);
-          g_autofree char *category = sd_cli_printable (item->category);
+          g_autofree char *category = sd_cli_printable (sd_product_text_category (category_names, item->category));
           g_autofree char *because = sd_cli_printable (reasons->str);
           g_autofree char *title_col = sd_cli_pad (title, 40);
           g_autofree char *category_col = sd_cli_pad (category, 14);
@@ -1267,6 +1270,7 @@ sd_cli_similar (SdCliGlobal  *global,
   g_autoptr(GArray) similar = NULL;
   g_autoptr(GError) error = NULL;
   const char *source = NULL;
+  g_autoptr(GHashTable) category_names = NULL;
   gint64 product_id, model_id = 0;
   int i;
 
@@ -1339,6 +1343,8 @@ sd_cli_similar (SdCliGlobal  *global,
       printf (_("Products most like “%s” (%s, %s):\n"), title, sd_recommender_get_label (model),
               source_text (source));
     }
+  if (!json && !csv)
+    category_names = sd_product_text_categories (store);
   for (guint r = 0; r < similar->len; r++)
     {
       SdScoredItem *s = &g_array_index (similar, SdScoredItem, r);
@@ -1371,7 +1377,7 @@ sd_cli_similar (SdCliGlobal  *global,
       else
         {
           g_autofree char *title = shown_title (store, item);
-          g_autofree char *category = sd_cli_printable (item->category);
+          g_autofree char *category = sd_cli_printable (sd_product_text_category (category_names, item->category));
           g_autofree char *title_col = sd_cli_pad (title, 40);
           g_autofree char *category_col = sd_cli_pad (category, 14);
           printf ("%3u. %s %s %.3f\n", r + 1, title_col, category_col, s->score);
