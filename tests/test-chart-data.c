@@ -8,6 +8,7 @@
 
 #include "sd-chart-data.h"
 #include "sd-chart-scale.h"
+#include "zh-catalogue.h"
 
 /* Ticks must lie in the domain, be evenly spaced at a 1-2-5 step, be few enough and enough,
  * and have distinct labels. Checked over ranges spanning many magnitudes and signs. */
@@ -259,18 +260,10 @@ test_format_zh_cn (void)
     { -2e5, 1e5, "-200k", "-20万" }, { 1500, 500, "1500", "1500" }, { 0.25, 0.05, "0.25", "0.25" },
     { 10002, 2, "10002", "10002" },
   };
-  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
-  g_autofree char *mo = g_build_filename (localedir, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
   g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
 
-  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("no compiled zh_CN catalogue in the build");
-      return;
-    }
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  if (!use_build_zh_catalogue ())
+    return;
 
   /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
   for (int zh = 0; zh < 2; zh++)

@@ -6,6 +6,7 @@
 #include "sd-format.h"
 
 #include <glib/gi18n.h>
+#include "zh-catalogue.h"
 
 static void
 check (char       *got,
@@ -136,18 +137,10 @@ test_locale (void)
 static void
 test_money_zh_cn (void)
 {
-  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
-  g_autofree char *mo = g_build_filename (localedir, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
   g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
 
-  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("no compiled zh_CN catalogue in the build");
-      return;
-    }
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  if (!use_build_zh_catalogue ())
+    return;
   g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
   check (sd_format_money_short (979393892, "GBP"), "£9.79 M");
   g_assert_cmpstr (sd_format_country ("Germany"), ==, "Germany");
