@@ -211,6 +211,34 @@ test_demo_rule_names (void)
   remove_shop (zh_dir);
 }
 
+/* A rule summed up for people is in their language (the Recommendations page's "because",
+ * `coupons list`); the one the rule's JSON and history keep is not. */
+static void
+test_rule_summary_zh_cn (void)
+{
+  static const char *const json =
+    "{\"name\": \"vip\", \"conditions\": {\"type\": \"all\", \"conditions\": ["
+    " {\"type\": \"segment\", \"text\": \"vip\"},"
+    " {\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 5000}]},"
+    " \"action\": {\"type\": \"percent_off\", \"percent\": 10, \"cap_cents\": 1500}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCouponRule) rule = sd_coupon_rule_from_json (json, "rule.json", &error);
+  g_autofree char *en = NULL, *zh = NULL, *data = NULL;
+
+  g_assert_no_error (error);
+  use_language (NULL);
+  en = sd_coupon_rule_describe_for_people (rule);
+  g_assert_cmpstr (en, ==, "10 % off (max 15.00) — segment is vip and cart >= 50.00");
+  if (!have_catalogue ())
+    return;
+  use_language ("zh_CN");
+  zh = sd_coupon_rule_describe_for_people (rule);
+  data = sd_coupon_rule_describe (rule);
+  g_assert_cmpstr (zh, ==, "优惠 10 %（最多 15.00） — 客户群为 vip 且 购物车金额 >= 50.00");
+  g_assert_cmpstr (data, ==, en);
+  use_language (NULL);
+}
+
 static void
 test_english_without_language (void)
 {
@@ -239,6 +267,7 @@ main (int    argc,
   g_test_add_func ("/core-i18n/json-and-models/zh_CN", test_other_parts_zh_cn);
   g_test_add_func ("/core-i18n/reasons/zh_CN", test_reasons_zh_cn);
   g_test_add_func ("/core-i18n/demo-rule-names", test_demo_rule_names);
+  g_test_add_func ("/core-i18n/rule-summary/zh_CN", test_rule_summary_zh_cn);
   g_test_add_func ("/core-i18n/english-without-language", test_english_without_language);
 
   ret = g_test_run ();

@@ -50,7 +50,7 @@ coupons_list (SdStore  *store,
         write_rule_json (w, rule);
       else
         {
-          g_autofree char *described_raw = sd_coupon_rule_describe (rule);
+          g_autofree char *described_raw = sd_coupon_rule_describe_for_people (rule);
           g_autofree char *described = sd_cli_printable (described_raw);
           g_autofree char *name = sd_cli_printable (rule->name);
           /* TRANSLATORS: `coupons list`: whether a rule is switched on ("enabled") or not ("off") */
@@ -369,7 +369,7 @@ coupons_apply (SdStore    *store,
         g_autofree char *name = sd_cli_printable (a->rule->name);
         g_autofree char *reason = sd_cli_printable (a->reason);
         printf (_("%d. %s: %.2f off%s%s\n   because %s\n"), i + 1, name, a->discount_cents / 100.0,
-                a->free_shipping ? ", free shipping" : "", a->capped ? " (capped)" : "", reason);
+                a->free_shipping ? _(", free shipping") : "", a->capped ? _(" (capped)") : "", reason);
       }
   return SD_EXIT_OK;
 }
