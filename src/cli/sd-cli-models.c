@@ -151,10 +151,10 @@ print_comparison (const SdModelComparison *c)
   printf (_("Refitted on the same 80 %% of each customer's items, measured on the other 20 %% "
           "(%u customers):\n"), c->n_test_users);
   printf ("  %-28s %8s %9s %7s %9s\n", "", "NDCG@10", "Recall@20", "Hit@10", "Coverage");
-  printf ("  %-28s %8.4f %9.4f %7.4f %9.4f  (candidate)\n", a, c->candidate.ndcg10,
-          c->candidate.recall20, c->candidate.hit10, c->candidate.coverage);
-  printf ("  %-28s %8.4f %9.4f %7.4f %9.4f  (live)\n", b, c->live.ndcg10, c->live.recall20,
-          c->live.hit10, c->live.coverage);
+  printf ("  %-28s %8.4f %9.4f %7.4f %9.4f  %s\n", a, c->candidate.ndcg10,
+          c->candidate.recall20, c->candidate.hit10, c->candidate.coverage, _("(candidate)"));
+  printf ("  %-28s %8.4f %9.4f %7.4f %9.4f  %s\n", b, c->live.ndcg10, c->live.recall20,
+          c->live.hit10, c->live.coverage, _("(live)"));
   printf (_("Top 10 in common for the most active customers (stored models as they serve):\n"));
   for (guint i = 0; i < c->customers->len; i++)
     {

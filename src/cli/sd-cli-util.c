@@ -497,21 +497,28 @@ sd_cli_dp_options (const char    *command,
 void
 sd_cli_dp_print (const SdDpReport *r)
 {
-  const char *noun = r->grouping == SD_DP_BY_COUNTRY ? "Country" : "Segment";
+  const char *noun = r->grouping == SD_DP_BY_COUNTRY ? _("Country") : _("Segment");
+  /* Headings lined up by the columns a terminal gives them (a Chinese character takes two). */
+  g_autofree char *h_group = sd_cli_pad (noun, 24);
+  g_autofree char *h_customers = sd_cli_pad (_("Customers"), -10);
+  g_autofree char *h_orders = sd_cli_pad (_("Orders"), -10);
+  g_autofree char *h_revenue = sd_cli_pad (_("Revenue"), -14);
+  g_autofree char *all = sd_cli_pad (C_("all customers", "All"), 24);
 
   printf (_("Released with differential privacy: %s noise, ε %g spent of %g (%u queries of %g)%s\n"),
           sd_dp_mechanism_to_string (r->options.mechanism), r->epsilon_spent, r->options.epsilon,
           r->n_queries, r->epsilon_per_query,
-          r->options.mechanism == SD_DP_GAUSSIAN ? ", with δ" : "");
+          r->options.mechanism == SD_DP_GAUSSIAN ? _(", with δ") : "");
   printf (_("Noise per figure: customers ±%.1f, orders ±%.1f, revenue ±%.2f (scale); groups under %g customers left out: %u\n"),
           r->count_scale, r->orders_scale, r->revenue_scale / 100.0, r->options.threshold, r->n_suppressed);
-  printf ("%-24s %10s %10s %14s\n", noun, "Customers", "Orders", "Revenue");
-  printf ("%-24s %10.0f %10.0f %14.2f\n", "All", r->total.customers, r->total.orders, r->total.revenue_cents / 100.0);
+  printf ("%s %s %s %s\n", h_group, h_customers, h_orders, h_revenue);
+  printf ("%s %10.0f %10.0f %14.2f\n", all, r->total.customers, r->total.orders, r->total.revenue_cents / 100.0);
   for (guint i = 0; i < r->cells->len; i++)
     {
       const SdDpCell *c = g_ptr_array_index (r->cells, i);
       g_autofree char *name = sd_cli_printable (c->name);
+      g_autofree char *column = sd_cli_pad (name, 24);
 
-      printf ("%-24s %10.0f %10.0f %14.2f\n", name, c->customers, c->orders, c->revenue_cents / 100.0);
+      printf ("%s %10.0f %10.0f %14.2f\n", column, c->customers, c->orders, c->revenue_cents / 100.0);
     }
 }
