@@ -143,7 +143,7 @@ parse_options (const char   *command,
   if (o->train == NULL || (eval && (o->test == NULL) == (o->holdout == 0)))
     {
       fprintf (stderr, _("shopdesk-cli %s: %s\nRun “shopdesk-cli %s --help” for its options.\n"),
-               command, eval ? "--train and one of --test or --holdout are required" : "--train is required", command);
+               command, eval ? _("--train and one of --test or --holdout are required") : _("--train is required"), command);
       return FALSE;
     }
   if (o->holdout < 0 || o->holdout >= 1 || o->oos_target <= 0 || o->oos_target > 1)
@@ -230,7 +230,7 @@ load_and_train (const char         *command,
   to_params (o, &params);
   work.data = train;
   work.params = &params;
-  job = sd_job_new ("Training the intent classifier", train_func, &work, NULL);
+  job = sd_job_new (_("Training the intent classifier"), train_func, &work, NULL);
   g_signal_connect (job, "notify::fraction", G_CALLBACK (progress_cb), NULL);
 
   start = g_get_monotonic_time ();
@@ -467,7 +467,7 @@ sd_cli_chat_eval (SdCliGlobal  *global,
           printf (_("\nOut-of-scope threshold %.4f, tuned on %s (the lowest reaching out-of-scope recall "
                   "%.2f there: in-scope accuracy %.4f, recall %.4f)\n"), tuned, o.valid, o.oos_target,
                   valid_point.in_scope_accuracy, valid_point.oos_recall);
-          printf (_("Trade-off on the test data\n  %9s %10s %10s\n"), "threshold", "in-scope", "oos recall");
+          printf (_("Trade-off on the test data\n  %9s %10s %10s\n"), _("threshold"), _("in-scope"), _("oos recall"));
           for (guint k = 0; k <= N_CURVE; k++)
             {
               SdOosPoint p;
@@ -559,7 +559,7 @@ sd_cli_chat_train (SdCliGlobal  *global,
       sqlite3_bind_blob64 (stmt, 4, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_STATIC);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
-          sd_store_fail (store, "Could not save the model", &error);
+          sd_store_fail (store, _("Could not save the model"), &error);
           sd_cli_print_error ("chat-train", error);
           goto out;
         }
@@ -696,7 +696,7 @@ sd_cli_sentiment_train (SdCliGlobal  *global,
   else
     {
       printf (_("Trained in %.1f s; model %.0f kB%s%s\n"), seconds, g_bytes_get_size (blob) / 1e3,
-              out ? ", saved to " : "", out ? out : "");
+              out ? _(", saved to ") : "", out ? out : "");
       printf (_("Held-out test part (never trained on; English balanced, 3-star reviews excluded):\n"));
       printf ("  %-6s %6s %6s %8s %10s %7s %9s\n", "lang", "n", "neg", "recall", "precision", "PR-AUC", "threshold");
       for (guint s = 0; s < 2; s++)

@@ -166,7 +166,7 @@ sd_cli_chat (SdCliGlobal  *global,
   gboolean tty = isatty (STDIN_FILENO);
   if (tty && !json)
     printf (_("Chatting as %s. One message per line; Ctrl+D ends.\n"),
-            customer_id ? customer : "an anonymous visitor");
+            customer_id ? customer : _("an anonymous visitor"));
 
   for (;;)
     {
@@ -192,7 +192,7 @@ sd_cli_chat (SdCliGlobal  *global,
           g_autofree char *reply = sd_cli_printable_lines (trace->reply);
           if (!tty)
             {
-              g_autofree char *said = sd_cli_printable (trace->text ? trace->text : "(unreadable message)");
+              g_autofree char *said = sd_cli_printable (trace->text ? trace->text : _("(unreadable message)"));
               printf (_("you> %s\n"), said);
             }
           printf (_("bot> %s\n"), reply);

@@ -75,7 +75,7 @@ static void
 print_figures (const char              *title,
                const SdFairnessFigures *f)
 {
-  g_autofree char *fresh = isnan (f->new_share) ? g_strdup ("not dated") : g_strdup_printf ("%.1f %%", 100 * f->new_share);
+  g_autofree char *fresh = isnan (f->new_share) ? g_strdup (_("not dated")) : g_strdup_printf ("%.1f %%", 100 * f->new_share);
 
   printf (_("%s: NDCG@10 %.4f (95 %% interval %.4f–%.4f) over %u customers, Recall@20 %.4f\n"),
           title, f->ndcg, f->ndcg_lo, f->ndcg_hi, f->n_evaluated, f->recall);

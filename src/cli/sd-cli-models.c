@@ -129,7 +129,7 @@ models_list (SdStore    *store,
           g_autofree char *live = live_purposes (m->live_mask);
           printf ("%5" G_GINT64_FORMAT "  %-11s %-10s %-28s %s%s%s%s\n", m->id, m->kind, m->algorithm, label,
                   when, *live ? "  LIVE: " : "", live,
-                  m->needs_retraining ? "  NEEDS RETRAINING (learnt from a forgotten customer)" : "");
+                  m->needs_retraining ? _("  NEEDS RETRAINING (learnt from a forgotten customer)") : "");
         }
     }
   if (json)
@@ -372,10 +372,10 @@ models_rollback (SdStore    *store,
   else
     printf (_("Rolled %s back from model %" PRId64 ": no model is live for it now, so its "
             "users fall back to their default (%s).\n"), sd_model_purpose_to_string (purpose), before,
-            purpose == SD_MODEL_PURPOSE_RECOMMENDATIONS ? "EASE, trained when asked; the chatbot: the newest stored recommender"
-            : purpose == SD_MODEL_PURPOSE_COUPON_INTEREST ? "the live recommendations model, if any"
-            : purpose == SD_MODEL_PURPOSE_CHAT_INTENTS ? "the newest stored intent model, else the built-in classifier"
-            : "the built-in sentiment model");
+            purpose == SD_MODEL_PURPOSE_RECOMMENDATIONS ? _("EASE, trained when asked; the chatbot: the newest stored recommender")
+            : purpose == SD_MODEL_PURPOSE_COUPON_INTEREST ? _("the live recommendations model, if any")
+            : purpose == SD_MODEL_PURPOSE_CHAT_INTENTS ? _("the newest stored intent model, else the built-in classifier")
+            : _("the built-in sentiment model"));
   return SD_EXIT_OK;
 }
 
@@ -418,10 +418,13 @@ models_history (SdStore    *store,
           g_autofree char *when = format_time (p->at);
           g_autofree char *who = sd_cli_printable (p->who ? p->who : "?");
           g_autofree char *note = sd_cli_printable (p->note ? p->note : "");
-          g_autofree char *model = p->model_id > 0 ? g_strdup_printf ("model %" G_GINT64_FORMAT, p->model_id)
-                                                   : g_strdup ("no model");
-          printf ("%s  %-16s %-8s → %-12s by %s%s%s\n", when, sd_model_purpose_to_string (p->purpose),
-                  p->action, model, who, *note ? ": " : "", note);
+          g_autofree char *model = p->model_id > 0 ? g_strdup_printf (_("model %" PRId64), p->model_id)
+                                                   : g_strdup (_("no model"));
+          g_autofree char *model_col = sd_cli_pad (model, 12);
+
+          /* TRANSLATORS: `models history`: "2026-12-07 04:13  recommendations  promote  → model 5  by ann: why" */
+          printf (_("%s  %-16s %-8s → %s by %s%s%s\n"), when, sd_model_purpose_to_string (p->purpose),
+                  p->action, model_col, who, *note ? _(": ") : "", note);
         }
     }
   if (json)
