@@ -1231,6 +1231,26 @@ test_no_made_up_promises (Fixture *f, gconstpointer data)
       assert_offers_person (dialogue, s, t);
     }
 
+  /* a complaint while "Which order?" waits offers a person, and asks nothing else at once */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) ask = ask_fresh (dialogue, s, "where is my order?");
+    g_assert_cmpint (ask->action, ==, SD_TURN_ASK);
+    g_autoptr(SdTurnTrace) t = ask_fresh (dialogue, s, "I want to make a complaint about your service");
+    g_assert_cmpstr (t->intent, ==, "complaint");
+    g_assert_null (strstr (t->reply, "get back to"));
+    assert_offers_person (dialogue, s, t);
+  }
+
+  /* no coupons: said so, and no newsletter the shop may not have */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) t = ask_fresh (dialogue, s, "any discounts for me?");
+    g_assert_cmpstr (t->intent, ==, "coupons_discounts");
+    for (guint k = 0; k < G_N_ELEMENTS (made_up); k++)
+      g_assert_null (strstr (t->reply, made_up[k]));
+  }
+
   /* sizes: asked which product, then answered from its description, or honestly not */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
@@ -1262,16 +1282,84 @@ test_no_made_up_promises (Fixture *f, gconstpointer data)
   }
 }
 
+/* An order of customer 1 with one line of one product. */
+static void
+add_order (Fixture *f, int id, const char *external_id, gint64 placed_at, const char *status,
+           int product_id, int cents)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
+    "  (%d, '%s', 1, %" G_GINT64_FORMAT ", '%s', %d);"
+    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
+    "  (%d, 1, %d, 1, %d);", id, external_id, placed_at, status, cents, id, product_id, cents);
+  exec_ok (f->store, sql);
+}
+
+/* "my last order" is looked up, not asked for; "what was in it?" right after an order is
+ * about that order, in both languages, and only the customer's own orders are used. */
+static void
+test_newest_order (Fixture *f, gconstpointer data)
+{
+  add_order (f, 6, "SD-099990", 1713000000, "delivered", 3, 4500);
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "where's my last order?");
+    g_assert_cmpstr (t->intent, ==, "order_status");
+    g_assert_cmpint (t->action, ==, SD_TURN_ANSWER);
+    g_assert_nonnull (strstr (t->reply, "SD-100001"));
+    g_assert_true (has_row (t, "orders: the newest"));
+    g_autoptr(SdTurnTrace) in_it = say (f, s, "what was in it?");
+    g_assert_cmpstr (in_it->intent, ==, "order_status");
+    g_assert_nonnull (strstr (in_it->reply, "Vintage ceramic mug"));
+  }
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) ask = say (f, s, "where is my order?");
+    g_assert_cmpint (ask->action, ==, SD_TURN_ASK);
+    g_autoptr(SdTurnTrace) t = say (f, s, "the most recent one");
+    g_assert_cmpstr (t->intent, ==, "order_status");
+    g_assert_nonnull (strstr (t->reply, "SD-100001"));
+    /* no note of the dialogue's own among the slots shown */
+    for (guint i = 0; t->slot_names[i]; i++)
+      g_assert_true (t->slot_names[i][0] != '_');
+  }
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) ask = say (f, s, "我的订单到哪了");
+    g_assert_cmpint (ask->action, ==, SD_TURN_ASK);
+    g_autoptr(SdTurnTrace) t = say (f, s, "最近的那个");
+    g_assert_nonnull (strstr (t->reply, "SD-100001"));
+    g_autoptr(SdTurnTrace) in_it = say (f, s, "里面有什么");
+    g_assert_cmpstr (in_it->intent, ==, "order_status");
+    g_assert_nonnull (strstr (in_it->reply, "SD-100001"));
+  }
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "cancel my last order");
+    g_assert_cmpstr (t->intent, ==, "cancel_order");
+    g_assert_nonnull (strstr (t->reply, "SD-100001"));
+  }
+  /* another customer's newest is their own */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "where's my last order?");
+    g_assert_nonnull (strstr (t->reply, "SD-100002"));
+    g_assert_null (strstr (t->reply, "SD-100001"));
+  }
+  /* with no order talked about, a question about a product stays one */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "what is the vintage ceramic mug made of?");
+    g_assert_cmpstr (t->intent, ==, "product_question");
+  }
+}
+
 /* An order still "paid" long after the delivery window (Online Retail's 2011 invoices) is
  * reported as completed, not as about to ship. */
 static void
 test_old_order_completed (Fixture *f, gconstpointer data)
 {
-  exec_ok (f->store,
-    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
-    "  (5, 'SD-099999', 1, 1700000000, 'paid', 1250);"
-    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
-    "  (5, 1, 1, 1, 1250);");
+  add_order (f, 5, "SD-099999", 1700000000, "paid", 1, 1250);
   g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
   g_autoptr(SdTurnTrace) old = say (f, s, "where is order SD-099999?");
   g_assert_cmpint (old->action, ==, SD_TURN_ANSWER);
@@ -1296,6 +1384,7 @@ main (int argc, char **argv)
   ADD ("shop-order-formats", test_shop_order_formats);
   ADD ("no-policy-no-promise", test_no_policy_no_promise);
   ADD ("no-made-up-promises", test_no_made_up_promises);
+  ADD ("newest-order", test_newest_order);
   ADD ("old-order-completed", test_old_order_completed);
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);

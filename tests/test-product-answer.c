@@ -55,6 +55,13 @@ test_find (void)
   g_autofree char *material = sd_product_answer_find (zh, "台灯是什么材质的", "玻璃台灯", NULL);
   g_assert_cmpstr (material, ==, "采用玻璃制作。");
   g_assert_null (sd_product_answer_find (zh, "台灯防水吗", "玻璃台灯", NULL));
+
+  /* a sentence that names a material or a measure answers what it is made of, how big */
+  const char *mug = "Glazed by hand in Stoke-on-Trent. A 350 ml stoneware mug. Comes in a gift box.";
+  g_autofree char *made = sd_product_answer_find (mug, "what is the mug made of?", "Vintage mug", NULL);
+  g_assert_cmpstr (made, ==, "A 350 ml stoneware mug.");
+  g_autofree char *size = sd_product_answer_find (mug, "how big is it?", "Vintage mug", NULL);
+  g_assert_cmpstr (size, ==, "A 350 ml stoneware mug.");
 }
 
 /* Always product_question: the dialogue's product answers without training a classifier. */

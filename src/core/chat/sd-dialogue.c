@@ -1320,6 +1320,45 @@ order_items (Turn *t, gint64 order_id)
 static gboolean order_form_intent (const char *intent);
 
 /* Intents that are about one order: they need an order number and a signed-in customer. */
+/* Whether @text matches @pattern (case-folded; PCRE, compiled once per pattern). */
+static gboolean
+folded_matches (const char *text,
+                GRegex    **regex,
+                const char *pattern)
+{
+  if (g_once_init_enter (regex))
+    g_once_init_leave (regex, g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL));
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  return *regex && g_regex_match (*regex, folded, 0, NULL);
+}
+
+/* "my last order", "the most recent one", "最近的订单", "上一单": the customer's newest order,
+ * which the bot can look up rather than ask the number of. */
+static gboolean
+names_newest_order (const char *text)
+{
+  static GRegex *regex;
+  return folded_matches (text, &regex,
+                         "\\b(last|latest|most recent|recent|newest|previous)\\s+"
+                         "(one|order|orders|purchase|parcel|package|delivery|thing i (bought|ordered))\\b"
+                         "|\\bthe last one\\b|\\bi (just|recently) (ordered|bought)\\b"
+                         "|最近的?(那|这|一)?(个|笔|次)?(订单|单|买的|购买)|最近的?(那|一)(个|笔|单)"
+                         "|最新的?(那|一)?(个|笔)?(订单|单)|上一(个|笔|次)?(订单|单)|最后一(个|笔)?订单");
+}
+
+/* A short follow-up about the order just talked about: "what was in it?", "what did I
+ * order?", "里面有什么？". Only asked of a message the classifier could not place. */
+static gboolean
+asks_about_the_order (const char *text)
+{
+  static GRegex *regex;
+  return folded_matches (text, &regex,
+                         "\\b(in it|in there|inside|in that( one| order)?|in the (order|parcel|package|box))\\b"
+                         "|\\bwhat did i (order|buy|get)\\b|\\b(contents?|items)\\b"
+                         "|\\bwhen (was|did) (it|that|i)\\b"
+                         "|里面|买了(什么|哪些)|有(什么|哪些)(东西|商品)|什么时候(下|买)的");
+}
+
 static void
 handle_order (Turn *t, const char *intent)
 {
@@ -1330,6 +1369,22 @@ handle_order (Turn *t, const char *intent)
       set_form (s, NULL);
       reply (t, "order_status.anonymous", SD_TURN_REFUSE);
       return;
+    }
+  if (order == NULL && names_newest_order (t->trace->text))
+    {
+      g_autoptr(SdStmt) newest = sd_store_prepare (t->self->store,
+          "SELECT external_id FROM orders WHERE customer_id = ?1 ORDER BY placed_at DESC, id DESC LIMIT 1", NULL);
+      if (newest)
+        {
+          sqlite3_bind_int64 (newest, 1, s->customer_id);
+          if (sqlite3_step (newest) == SQLITE_ROW)
+            {
+              g_hash_table_insert (s->slots, g_strdup ("order_id"),
+                                   g_strdup ((const char *) sqlite3_column_text (newest, 0)));
+              order = g_hash_table_lookup (s->slots, "order_id");
+              data_row (t, "orders: the newest of this customer's, %s", order);
+            }
+        }
     }
   if (order == NULL)
     {
@@ -1603,7 +1658,7 @@ handle_product_detail (Turn *t, const char *intent)
   if (ref == NULL)
     {
       /* "which product?" — the question is answered once the product is named */
-      g_hash_table_insert (s->slots, g_strdup ("product_question"), g_strdup (t->trace->text));
+      g_hash_table_insert (s->slots, g_strdup ("_question"), g_strdup (t->trace->text));
       set_form (s, intent);
       g_autofree char *ask = g_strconcat (intent, ".ask", NULL);
       reply (t, ask, SD_TURN_ASK);
@@ -1611,8 +1666,8 @@ handle_product_detail (Turn *t, const char *intent)
     }
   /* the question asked before "which product?", when this message answers that */
   g_autofree char *asked = g_strcmp0 (s->form, intent) == 0
-                           ? g_strdup (g_hash_table_lookup (s->slots, "product_question")) : NULL;
-  g_hash_table_remove (s->slots, "product_question");
+                           ? g_strdup (g_hash_table_lookup (s->slots, "_question")) : NULL;
+  g_hash_table_remove (s->slots, "_question");
   set_form (s, NULL);
   g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
       PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
@@ -1875,8 +1930,8 @@ handle_coupons (Turn *t)
   if (sd_coupon_engine_get_n_rules (self->coupons) == 0)
     {
       data_row (t, "coupon_rules: none");
-      var (t, "coupons", L (t, "There are no coupons or promotions running at the moment; sign up to our newsletter to hear about the next sale first.",
-                            "目前没有进行中的优惠券或促销活动，订阅我们的通讯可以第一时间获取下次活动信息。"));
+      var (t, "coupons", L (t, "There are no coupons or promotions running at the moment.",
+                            "目前没有进行中的优惠券或促销活动。"));
       reply (t, "coupons_discounts", SD_TURN_ANSWER);
       return;
     }
@@ -1904,8 +1959,8 @@ handle_coupons (Turn *t)
       data_row (t, "coupon_rules.id=%" G_GINT64_FORMAT, a->rule->id);
     }
   if (list->len == 0)
-    var (t, "coupons", L (t, "There are no coupons for you right now, but keep an eye on our newsletter.",
-                          "您目前没有可用的优惠券，欢迎关注我们的活动通知。"));
+    var (t, "coupons", L (t, "There are no coupons for you right now.",
+                          "您目前没有可用的优惠券。"));
   else
     {
       g_autofree char *text = g_strdup_printf (L (t, "Coupons you can use: %s.", "您可以使用的优惠券：%s。"),
@@ -2338,6 +2393,9 @@ finish_trace (Turn *t)
   g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
   for (GList *l = keys; l; l = l->next)
     {
+      /* "_question" and such are the dialogue's notes, not what the customer said */
+      if (((const char *) l->data)[0] == '_')
+        continue;
       g_strv_builder_add (names, l->data);
       g_strv_builder_add (values, g_hash_table_lookup (s->slots, l->data));
     }
@@ -2667,6 +2725,9 @@ sd_dialogue_respond (SdDialogue    *self,
                (oos || confidence < 0.6 || g_strcmp0 (intent, form) == 0 || is_small_talk (intent) ||
                 names_only_an_order (trace)))
         act = form;
+      else if (wants_order && !new_order && names_newest_order (trace->text) &&
+               (g_strcmp0 (intent, form) == 0 || !order_form_intent (intent)))
+        act = form;   /* "Which order?" — "my last one" ("cancel my last one" is a new question) */
       else if (wants_order && new_order && order_form_intent (intent))
         {
           /* "where is SD-1" while a cancellation waited: the new question wins */
@@ -2696,9 +2757,12 @@ sd_dialogue_respond (SdDialogue    *self,
           trace->confidence = confidence;
           session->form_paused = TRUE;
           answer_intent (&t, intent, NULL);
-          /* a handler that asked for its own slot replaced the form; otherwise offer it */
+          /* a handler that asked for its own slot replaced the form; otherwise offer it —
+           * unless the answer ends on its own question ("shall I put you through?"): one
+           * question at a time, and the paused form waits */
           if ((session->form == NULL || g_strcmp0 (session->form, paused) == 0) &&
-              (t.trace->action == SD_TURN_ANSWER || t.trace->action == SD_TURN_REFUSE))
+              (t.trace->action == SD_TURN_ANSWER || t.trace->action == SD_TURN_REFUSE) &&
+              !session->handoff_offered)
             {
               set_form (session, paused);
               session->form_paused = TRUE;
@@ -2717,6 +2781,15 @@ sd_dialogue_respond (SdDialogue    *self,
           goto done;
         }
     }
+
+  /* "what was in it?" just after an order was talked about: the order, not a shrug */
+  if (act == NULL && session->form == NULL && g_hash_table_lookup (session->slots, "order_id") &&
+      (oos || confidence < 0.5 ||
+       /* "里面有什么？" reads as a product question, but no product was ever named */
+       ((g_strcmp0 (intent, "product_question") == 0 || g_strcmp0 (intent, "product_search") == 0) &&
+        !new_product && !g_hash_table_lookup (session->slots, "product_ref"))) &&
+      asks_about_the_order (trace->text))
+    act = "order_status";
 
   if (act == NULL && !oos && trace->n_top >= 2 &&
       top[0].prob - top[1].prob < CLARIFY_MARGIN && top[0].prob < CLARIFY_MAX_TOP &&

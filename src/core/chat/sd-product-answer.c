@@ -83,6 +83,19 @@ stem (const char *word)
 static const struct { const char *word, *canon; } synonyms[] = {
   { "color", "colour" }, { "colour", "colour" }, { "shade", "colour" }, { "shown", "colour" },
   { "material", "made" }, { "fabric", "made" }, { "made", "made" }, { "mad", "made" },
+  /* what things are made of: a sentence naming one answers "what is it made of?" */
+  { "cotton", "made" }, { "wool", "made" }, { "cashmere", "made" }, { "leather", "made" },
+  { "linen", "made" }, { "silk", "made" }, { "polyester", "made" }, { "nylon", "made" },
+  { "denim", "made" }, { "velvet", "made" }, { "felt", "made" }, { "oak", "made" },
+  { "wood", "made" }, { "wooden", "made" }, { "bamboo", "made" }, { "steel", "made" },
+  { "metal", "made" }, { "iron", "made" }, { "aluminium", "made" }, { "aluminum", "made" },
+  { "brass", "made" }, { "copper", "made" }, { "zinc", "made" }, { "tin", "made" },
+  { "ceramic", "made" }, { "stoneware", "made" }, { "porcelain", "made" }, { "glass", "made" },
+  { "plastic", "made" }, { "resin", "made" }, { "enamel", "made" }, { "rubber", "made" },
+  { "paper", "made" }, { "cardboard", "made" }, { "marble", "made" }, { "clay", "made" },
+  { "棉", "made" }, { "纯棉", "made" }, { "羊毛", "made" }, { "羊绒", "made" }, { "真皮", "made" },
+  { "皮革", "made" }, { "亚麻", "made" }, { "真丝", "made" }, { "实木", "made" }, { "橡木", "made" },
+  { "不锈钢", "made" }, { "陶瓷", "made" }, { "玻璃", "made" }, { "塑料", "made" },
   { "wash", "wash" }, { "clean", "wash" }, { "machine", "wash" }, { "care", "wash" },
   { "ship", "ship" }, { "dispatch", "ship" }, { "delivery", "ship" }, { "deliver", "ship" },
   { "sent", "ship" }, { "gift", "gift" }, { "present", "gift" }, { "return", "return" },
@@ -133,10 +146,12 @@ terms_of (const char *text, GHashTable *exclude, GPtrArray *terms)
       else
         continue;
       const char *c = canon (term) ? canon (term) : canon (t->text);
-      if (c)
-        g_ptr_array_add (terms, g_strconcat ("=", c, NULL));
+      /* a word of the product's own name says nothing, nor what it stands for ("cashmere
+       * cardigan": not a question about what it is made of) */
       if (exclude && g_hash_table_contains (exclude, term))
         continue;
+      if (c)
+        g_ptr_array_add (terms, g_strconcat ("=", c, NULL));
       g_ptr_array_add (terms, g_steal_pointer (&term));
     }
 }

@@ -413,15 +413,23 @@ sd_sentiment_predict (SdSentiment       *self,
    * the text no more neutral than negative: calibration is fitted on reviews, where
    * nothing is neutral, and would otherwise hear "where is my order?" as upset. */
   SdSentimentScript script = sd_sentiment_script_of (text);
+  gboolean more_negative_than_neutral = result->prob[SD_SENTIMENT_NEGATIVE] >= result->prob[SD_SENTIMENT_NEUTRAL];
+  if (!more_negative_than_neutral)
+    {
+      /* not negative, whatever calibration would say: the raw chances stay, so a label
+       * is never shown beside a larger chance of "negative" ("neutral (neg 0.86)") */
+      result->label = result->prob[SD_SENTIMENT_POSITIVE] > result->prob[SD_SENTIMENT_NEUTRAL]
+                    ? SD_SENTIMENT_POSITIVE : SD_SENTIMENT_NEUTRAL;
+      return;
+    }
   double p = CLAMP (result->prob[SD_SENTIMENT_NEGATIVE], 1e-9, 1 - 1e-9);
   double z = self->cal_a[script] * log (p / (1 - p)) + self->cal_b[script];
   double q = 1 / (1 + exp (-z));
   double rest = 1 - p;
-  gboolean more_negative_than_neutral = result->prob[SD_SENTIMENT_NEGATIVE] >= result->prob[SD_SENTIMENT_NEUTRAL];
   result->prob[SD_SENTIMENT_NEUTRAL] *= (1 - q) / rest;
   result->prob[SD_SENTIMENT_POSITIVE] *= (1 - q) / rest;
   result->prob[SD_SENTIMENT_NEGATIVE] = q;
-  if (q >= self->threshold[script] && more_negative_than_neutral)
+  if (q >= self->threshold[script])
     result->label = SD_SENTIMENT_NEGATIVE;
   else
     result->label = result->prob[SD_SENTIMENT_POSITIVE] > result->prob[SD_SENTIMENT_NEUTRAL]
