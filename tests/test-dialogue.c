@@ -1242,6 +1242,46 @@ test_no_made_up_promises (Fixture *f, gconstpointer data)
     assert_offers_person (dialogue, s, t);
   }
 
+  /* an address change asks which order; before shipping a person can change it, after
+   * it nobody can; the bot changes nothing itself */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) ask = ask_fresh (dialogue, s, "I need to change the delivery address for my order");
+    g_assert_cmpstr (ask->intent, ==, "change_address");
+    g_assert_cmpint (ask->action, ==, SD_TURN_ASK);
+    g_autoptr(SdTurnTrace) t = ask_fresh (dialogue, s, "it's SD-100002");
+    g_assert_cmpstr (t->intent, ==, "change_address");
+    g_assert_nonnull (strstr (t->reply, "hasn't shipped"));
+    g_assert_null (strstr (t->reply, "I'll pass"));
+    assert_offers_person (dialogue, s, t);
+    /* a broken delivery later in the chat is not about that unshipped order: asked which */
+    g_autoptr(SdTurnTrace) broken = ask_fresh (dialogue, s, "the headphones arrived broken");
+    g_assert_cmpstr (broken->intent, ==, "delivery_problem");
+    g_assert_cmpint (broken->action, ==, SD_TURN_ASK);
+    g_assert_null (strstr (broken->reply, "SD-100002"));
+    g_autoptr(SdChatSession) s1 = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) shipped = ask_fresh (dialogue, s1, "please change the delivery address of order SD-100001");
+    g_assert_cmpstr (shipped->intent, ==, "change_address");
+    g_assert_nonnull (strstr (shipped->reply, "can't be changed"));
+  }
+
+  /* a code refused at checkout is trouble a person can look into */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) t = ask_fresh (dialogue, s, "my discount code isnt working");
+    g_assert_cmpstr (t->intent, ==, "coupons_discounts");
+    assert_offers_person (dialogue, s, t);
+  }
+
+  /* a question about the ways to pay, with none written down: not answered from invention */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) t = ask_fresh (dialogue, s, "can I pay with PayPal?");
+    g_assert_cmpstr (t->intent, ==, "payment_problem");
+    g_assert_cmpint (t->action, ==, SD_TURN_HANDOFF);
+    g_assert_null (strstr (t->reply, "Sorry about the payment trouble"));
+  }
+
   /* no coupons: said so, and no newsletter the shop may not have */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
@@ -1273,6 +1313,12 @@ test_no_made_up_promises (Fixture *f, gconstpointer data)
     g_autoptr(SdTurnTrace) t = ask_fresh (written, s, "my card payment failed, what can I do?");
     g_assert_nonnull (strstr (t->reply, "We take Visa and Mastercard."));
     assert_offers_person (written, s, t);
+  }
+  {
+    /* a question, not trouble: the shop's answer, no apology */
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) t = ask_fresh (written, s, "can I pay with PayPal?");
+    g_assert_cmpstr (t->reply, ==, "We take Visa and Mastercard.");
   }
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");

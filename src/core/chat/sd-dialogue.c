@@ -1025,6 +1025,7 @@ typedef struct {
   gboolean       named_product;  /* this message named a product or category */
   gsize          offer_at;       /* where offer_person() put its offer in @suffix, … */
   gsize          offer_len;      /* … and its length (0: none) */
+  gboolean       answer_offers;  /* the answer itself offers a person */
 } Turn;
 
 static gboolean
@@ -1320,6 +1321,8 @@ order_items (Turn *t, gint64 order_id)
 static gboolean order_form_intent (const char *intent);
 
 /* Intents that are about one order: they need an order number and a signed-in customer. */
+static gboolean has_entity (GPtrArray *entities, SdEntityKind kind);
+
 /* Whether @text matches @pattern (case-folded; PCRE, compiled once per pattern). */
 static gboolean
 folded_matches (const char *text,
@@ -1419,6 +1422,19 @@ handle_order (Turn *t, const char *intent)
   data_row (t, "orders.id=%" G_GINT64_FORMAT " %s status=%s placed=%s", o.id, o.external_id, o.status, placed_iso);
   g_autofree char *items = order_items (t, o.id);
   const char *status = effective_status (t, &o);
+  /* A delivery gone wrong is about an order that was sent: one carried over from earlier in
+   * the chat that has not even shipped is not the one meant ("the headphones I bought last
+   * month broke" after an address change), so the bot asks. */
+  if (strcmp (intent, "delivery_problem") == 0 && g_strcmp0 (status, "paid") == 0 &&
+      !has_entity (t->trace->entities, SD_ENTITY_ORDER_ID) && !names_newest_order (t->trace->text))
+    {
+      data_row (t, "orders: %s has not shipped; asked which order", o.external_id);
+      g_hash_table_remove (s->slots, "order_id");
+      order_clear (&o);
+      set_form (s, intent);
+      reply (t, "delivery_problem.ask", SD_TURN_ASK);
+      return;
+    }
   g_autofree char *eta = eta_text (t, status);
   var (t, "order_id", o.external_id);
   var (t, "status", status_text (t, status));
@@ -1442,7 +1458,7 @@ handle_order (Turn *t, const char *intent)
             {
               append_sentence (t->lang, said, L (t, "Shall I pass your request to a person from our team to cancel it?",
                                                  "需要我把取消申请转给人工客服处理吗？"));
-              t->session->handoff_offered = TRUE;
+              t->session->handoff_offered = t->answer_offers = TRUE;
             }
           var (t, "cancel_advice", said->str);
           advice = NULL;
@@ -1458,10 +1474,35 @@ handle_order (Turn *t, const char *intent)
       if (advice)
         var (t, "cancel_advice", advice);
     }
+  if (strcmp (intent, "change_address") == 0)
+    {
+      /* The bot changes nothing itself: before shipping a person can, after it nobody can. */
+      const char *advice;
+      gboolean offer = TRUE;
+      if (g_strcmp0 (status, "paid") == 0)
+        advice = L (t, "It hasn't shipped yet, so our team can still change where it goes: shall I pass your request to a person?",
+                    "订单还未发货，人工客服还可以为您修改收货地址，需要我为您转接吗？");
+      else if (g_strcmp0 (status, "shipped") == 0)
+        advice = L (t, "It has already shipped, so its address can't be changed any more; if it can't be delivered, a person from our team can help: shall I put you through?",
+                    "订单已发货，无法再修改地址；如果无法送达，我们的同事可以帮您处理，需要为您转接人工客服吗？");
+      else
+        {
+          advice = L (t, "It is past shipping, so there is no address left to change; if something went wrong with it, tell me.",
+                      "订单已过发货环节，无需再修改地址；如果订单有问题，请告诉我。");
+          offer = FALSE;
+        }
+      var (t, "address_advice", advice);
+      if (offer && !t->session->handed_off)
+        t->session->handoff_offered = t->answer_offers = TRUE;
+    }
   if (strcmp (intent, "delivery_problem") == 0 && !t->session->handed_off)
     {
-      /* its template asks "shall I put you through?": not a second time after it */
-      t->session->handoff_offered = TRUE;
+      t->session->handoff_offered = TRUE;   /* its template asks "shall I put you through?" */
+      t->answer_offers = TRUE;
+    }
+  /* the answer offers a person itself: not a second time after it */
+  if (t->answer_offers && t->offer_len > 0)
+    {
       g_string_erase (t->suffix, t->offer_at, t->offer_len);
       t->offer_len = 0;
     }
@@ -1473,7 +1514,8 @@ static gboolean
 order_form_intent (const char *intent)
 {
   static const char *const forms[] = {
-    "order_status", "track_package", "cancel_order", "delivery_problem", "invoice_request", NULL
+    "order_status", "track_package", "cancel_order", "delivery_problem", "invoice_request",
+    "change_address", NULL
   };
   return intent && g_strv_contains (forms, intent);
 }
@@ -1647,6 +1689,32 @@ asks_price (const char *text)
     if (g_strv_contains (en_words, words[i]))
       return TRUE;
   return FALSE;
+}
+
+/* "my discount code isn't working", "优惠码用不了": a code refused, as against a question about
+ * which coupons there are. */
+static gboolean
+mentions_code_trouble (const char *text)
+{
+  static GRegex *regex;
+  return folded_matches (text, &regex,
+                         "(\\bnot|n'?t) (work\\w*|valid|accepted|applied|apply\\w*|go through)\\b"
+                         "|\\b(invalid|expired|declined|rejected|refused|errors?|fail\\w*)\\b"
+                         "|用不了|无效|不能用|没法用|失效|过期|不生效|用不上|报错");
+}
+
+/* "my card was declined", "charged twice", "付款失败": trouble with a payment, as against a
+ * question about the ways to pay. */
+static gboolean
+mentions_payment_trouble (const char *text)
+{
+  static GRegex *regex;
+  return folded_matches (text, &regex,
+                         "\\b(fail\\w*|declin\\w*|reject\\w*|refus\\w*|errors?|twice|double|duplicate|"
+                         "overcharg\\w*|problems?|issues?|trouble|wrong|stuck|pending|missing|"
+                         "(did ?n[o']?t|does ?n[o']?t|won'?t|not|isn'?t|can'?t|cannot|n'?t) (go through|work\\w*|pay|accept\\w*)|"
+                         "charged (me )?(twice|two times|again|too much))\\b"
+                         "|失败|被拒|拒绝|两次|重复|多扣|扣了|付不了|支付不了|付不上|没成功|不成功|错误|问题|异常|没到账|扣款");
 }
 
 /* Questions about one product: the one named now, or the last one named. */
@@ -2147,7 +2215,20 @@ answer_intent (Turn *t, const char *act, const char *free_text)
   else if (strcmp (intent, "recommendation_request") == 0)
     handle_recommendation (t);
   else if (strcmp (intent, "coupons_discounts") == 0)
-    handle_coupons (t);
+    {
+      handle_coupons (t);
+      if (mentions_code_trouble (t->trace->text) && !t->session->handed_off)
+        {
+          /* the bot cannot see why a code was refused at checkout; a person can */
+          g_autofree char *body = g_strdup (t->trace->reply);
+          g_autoptr(GString) all = g_string_new (body);
+          append_sentence (t->lang, all, L (t, "If a code isn't working at checkout, a person from our team can check it: shall I put you through?",
+                                            "如果优惠码在结账时用不了，我们的同事可以帮您查看，需要为您转接人工客服吗？"));
+          g_free (t->trace->reply);
+          t->trace->reply = g_string_free (g_steal_pointer (&all), FALSE);
+          t->session->handoff_offered = TRUE;
+        }
+    }
   else if (strcmp (intent, "return_refund") == 0 || strcmp (intent, "shipping_time") == 0 ||
            strcmp (intent, "shipping_cost") == 0 || strcmp (intent, "warranty") == 0)
     handle_policy (t, intent);
@@ -2169,8 +2250,21 @@ answer_intent (Turn *t, const char *act, const char *free_text)
   else
     {
       /* complaint, change_address, account_help, payment_problem, goodbye, thanks, … */
-      if (strcmp (intent, "complaint") == 0 || strcmp (intent, "change_address") == 0 ||
-          strcmp (intent, "account_help") == 0 || strcmp (intent, "payment_problem") == 0)
+      if (strcmp (intent, "payment_problem") == 0 && !t->negative && !mentions_payment_trouble (t->trace->text))
+        {
+          /* "can I pay with Apple Pay?" is a question, not trouble: the shop's answer */
+          g_autofree char *policy = shop_setting (t, "policy.payment");
+          if (policy == NULL)
+            {
+              policy_not_set (t, "payment options", "支付方式");
+              return;
+            }
+          var (t, "policy", policy);
+          reply (t, "payment_problem.info", SD_TURN_ANSWER);
+          return;
+        }
+      if (strcmp (intent, "complaint") == 0 || strcmp (intent, "account_help") == 0 ||
+          strcmp (intent, "payment_problem") == 0)
         t->session->handoff_offered = TRUE;
       if (strcmp (intent, "payment_problem") == 0)
         {
