@@ -1,11 +1,14 @@
 /* test-chart-data.c — chart scales, ticks, labels, smoothing, decimation, lookup (no GTK) */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
 #include "sd-chart-data.h"
 #include "sd-chart-scale.h"
+#include "zh-catalogue.h"
 
 /* Ticks must lie in the domain, be evenly spaced at a 1-2-5 step, be few enough and enough,
  * and have distinct labels. Checked over ranges spanning many magnitudes and signs. */
@@ -244,6 +247,61 @@ test_format (void)
   }
 }
 
+/* Chinese counts large numbers in 万 (10⁴) and 亿 (10⁸): "150万", never "1.5M"; the same
+ * ticks in English keep k and M. */
+static void
+test_format_zh_cn (void)
+{
+  static const struct { double v, step; const char *en, *zh; } cases[] = {
+    { 1.5e6, 5e5, "1.5M", "150万" }, { 5e5, 1e5, "500k", "50万" }, { 1.2e8, 2e7, "120M", "1.2亿" },
+    { 15000, 5000, "15k", "1.5万" }, { 5000, 5000, "5k", "5000" }, { 2e4, 1e4, "20k", "2万" },
+    { 123500, 100, "123.5k", "12.35万" }, { 1002000, 2000, "1.002M", "100.2万" },
+    { 100200000, 1e5, "100.2M", "10020万" }, { 3e12, 1e12, "3000G", "3万亿" },
+    { -2e5, 1e5, "-200k", "-20万" }, { 1500, 500, "1500", "1500" }, { 0.25, 0.05, "0.25", "0.25" },
+    { 10002, 2, "10002", "10002" },
+  };
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+
+  if (!use_build_zh_catalogue ())
+    return;
+
+  /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
+  for (int zh = 0; zh < 2; zh++)
+    {
+      if (zh)
+        g_setenv ("LANGUAGE", "zh_CN", TRUE);
+      else
+        g_unsetenv ("LANGUAGE");
+      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+      for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+        {
+          g_autofree char *got = sd_chart_format_tick (cases[i].v, cases[i].step);
+          g_assert_cmpstr (got, ==, zh ? cases[i].zh : cases[i].en);
+        }
+      {
+        g_autofree char *a = sd_chart_format_value (123456);
+        g_autofree char *b = sd_chart_format_value (2.5e8);
+        g_autofree char *c = sd_chart_format_value (1234);
+        g_assert_cmpstr (a, ==, zh ? "12.35万" : "123.5k");
+        g_assert_cmpstr (b, ==, zh ? "2.5亿" : "250M");
+        g_assert_cmpstr (c, ==, "1234");
+      }
+      {
+        /* A whole axis: ticks from 0 to 2,000,000 read 0, 50万, 100万, … in Chinese. */
+        SdChartScale y;
+        g_autoptr(GArray) ticks = NULL;
+
+        sd_chart_scale_init (&y, SD_CHART_SCALE_LINEAR, 0, 2e6, 400, 0);
+        ticks = sd_chart_scale_ticks (&y, 5);
+        g_assert_cmpuint (ticks->len, ==, 5);
+        g_assert_cmpstr (g_array_index (ticks, SdChartTick, 1).label, ==, zh ? "50万" : "500k");
+        g_assert_cmpstr (g_array_index (ticks, SdChartTick, 3).label, ==, zh ? "150万" : "1.5M");
+      }
+    }
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, saved);
+}
+
 /* The EMA's closed form: s_i = Σ_j (1-w) w^(i-j) y_j / (1 - w^(i+1)). */
 static double
 ema_direct (const double *y,
@@ -470,6 +528,7 @@ main (int   argc,
   g_test_add_func ("/chart/scale/transforms", test_transforms);
   g_test_add_func ("/chart/scale/zoom-pan", test_zoom_pan);
   g_test_add_func ("/chart/scale/format", test_format);
+  g_test_add_func ("/chart/scale/format-zh-cn", test_format_zh_cn);
   g_test_add_func ("/chart/data/ema", test_ema);
   g_test_add_func ("/chart/data/sorting", test_series_sorting);
   g_test_add_func ("/chart/data/decimate", test_decimate);

@@ -123,6 +123,64 @@ test_fixture_shop (Fixture       *f,
                    "{\"external_id\":\"p2\",\"title\":\"Canvas Tote\",\"revenue_cents\":1500,\"units\":1}]}\n");
 }
 
+/* A Chinese user reads the table in Chinese, lined up by the columns a terminal gives a
+ * Chinese character (two), and the help and the errors too; --json is for machines and
+ * does not change. */
+static void
+test_chinese (Fixture       *f,
+              gconstpointer  data)
+{
+  static const char *const fixtures[] = { "customers.csv", "products.csv", "orders.csv", "events.csv" };
+  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_autofree char *mo = g_build_filename (localedir, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_autofree char *out = NULL, *err = NULL, *json_en = NULL, *json_zh = NULL, *help = NULL, *bad = NULL;
+  g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *o4 = NULL;
+
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no compiled zh_CN catalogue in the build");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("SD_FIXTURES_DIR"), fixtures[i], NULL);
+      g_autofree char *o = NULL, *e = NULL;
+      g_assert_cmpint (run_cli (f->db, &o, &e, "import", path, NULL), ==, 0);
+    }
+  g_assert_cmpint (run_cli (f->db, &json_en, &e1, "stats", "--json", NULL), ==, 0);
+
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_setenv ("SHOPDESK_LOCALEDIR", localedir, TRUE);
+  g_assert_cmpint (run_cli (f->db, &out, &err, "stats", NULL), ==, 0);
+  g_assert_cmpint (run_cli (f->db, &json_zh, &e2, "stats", "--json", NULL), ==, 0);
+  g_assert_cmpint (run_cli (f->db, &help, &e3, "stats", "--help", NULL), ==, 0);
+  g_assert_cmpint (run_cli (f->db, &o4, &bad, "stats", "--range", "someday", NULL), ==, 2);
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+  g_unsetenv ("SHOPDESK_LOCALEDIR");
+
+  /* Every figure still ends in column 25. */
+  g_assert_cmpstr (out, ==,
+                   "客户                    3\n"
+                   "商品                    2\n"
+                   "订单                    2\n"
+                   "订单明细                3\n"
+                   "时间范围     2023-03-01 至 2023-03-02\n"
+                   "营收 EUR           134.70\n"
+                   "计入的订单              2\n"
+                   "平均订单额          67.35\n"
+                   "事件：浏览              1\n"
+                   "事件：加购              1\n"
+                   "事件：购买              3\n"
+                   "事件：评价              1\n");
+  g_assert_cmpstr (json_zh, ==, json_en);
+  g_assert_nonnull (strstr (help, "统计从这一天起的订单（YYYY-MM-DD，UTC）"));
+  g_assert_nonnull (strstr (help, "— 统计客户、商品、订单和事件"));
+  g_assert_nonnull (strstr (bad, "shopdesk-cli stats：未知范围“someday”"));
+}
+
 /* --from and --to: the days counted, both included, compared with as many days before;
  * dates that cannot be used are bad usage, told before the shop is read. */
 static void
@@ -222,6 +280,7 @@ main (int    argc,
     }
 
   g_test_add ("/cli-stats/fixture-shop", Fixture, NULL, fixture_set_up, test_fixture_shop, fixture_tear_down);
+  g_test_add ("/cli-stats/chinese", Fixture, NULL, fixture_set_up, test_chinese, fixture_tear_down);
   g_test_add ("/cli-stats/range", Fixture, NULL, fixture_set_up, test_range, fixture_tear_down);
   g_test_add ("/cli-stats/new-shop", Fixture, NULL, fixture_set_up, test_new_shop, fixture_tear_down);
   g_test_add ("/cli-stats/foreign-files", Fixture, NULL, fixture_set_up, test_foreign_files, fixture_tear_down);

@@ -4,9 +4,12 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 
 #include "sd-coupon-rule.h"
+#include "sd-coupon-store.h"
+#include "sd-demo.h"
 #include "sd-error.h"
 #include "sd-json.h"
 #include "sd-recommender.h"
@@ -120,6 +123,122 @@ test_reasons_zh_cn (void)
   use_language (NULL);
 }
 
+/* The rule names of the demo shop's coupons: stored in the language the demo is made in,
+ * and read back as stored whatever the language is later (a name the user typed is
+ * never translated, even one that happens to be a message Shopdesk knows). */
+static GPtrArray *
+demo_rules (const char *language,
+            char      **dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(SdStore) store = NULL;
+  SdDemoOptions demo;
+
+  *dir = g_dir_make_tmp ("sd-i18n-demo-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "shop.sqlite", NULL);
+  store = sd_store_open (path, &error);
+  g_assert_no_error (error);
+  use_language (language);
+  sd_demo_options_init (&demo);
+  g_assert_true (sd_demo_options_for_size (&demo, "20", &error));
+  g_assert_true (sd_demo_generate (store, &demo, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return sd_coupon_rules_load (store, &error);
+}
+
+static gboolean
+has_rule (GPtrArray  *rules,
+          const char *name)
+{
+  for (guint i = 0; i < rules->len; i++)
+    if (g_strcmp0 (((SdCouponRule *) g_ptr_array_index (rules, i))->name, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+remove_shop (char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+      g_remove (file);
+    }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+static void
+test_demo_rule_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) en = NULL, zh = NULL;
+  char *en_dir = NULL, *zh_dir = NULL;
+
+  en = demo_rules (NULL, &en_dir);
+  g_assert_true (has_rule (en, "Win back lapsed customers"));
+  g_assert_true (has_rule (en, "VIP thank-you: £5 off over £50"));
+  if (!have_catalogue ())
+    {
+      remove_shop (en_dir);
+      return;
+    }
+  zh = demo_rules ("zh_CN", &zh_dir);
+  g_assert_cmpuint (zh->len, ==, en->len);
+  g_assert_true (has_rule (zh, "召回流失客户"));
+  g_assert_true (has_rule (zh, "VIP 答谢：满 £50 减 £5"));
+  g_assert_false (has_rule (zh, "Win back lapsed customers"));
+
+  /* Opened in Chinese later, the English demo's names (and any the user typed) stay. */
+  {
+    g_autofree char *path = g_build_filename (en_dir, "shop.sqlite", NULL);
+    g_autoptr(SdStore) store = sd_store_open (path, &error);
+    g_autoptr(GPtrArray) again = NULL;
+
+    g_assert_no_error (error);
+    again = sd_coupon_rules_load (store, &error);
+    g_assert_no_error (error);
+    g_assert_true (has_rule (again, "Win back lapsed customers"));
+    g_assert_false (has_rule (again, "召回流失客户"));
+  }
+  use_language (NULL);
+  remove_shop (en_dir);
+  remove_shop (zh_dir);
+}
+
+/* A rule summed up for people is in their language (the Recommendations page's "because",
+ * `coupons list`); the one the rule's JSON and history keep is not. */
+static void
+test_rule_summary_zh_cn (void)
+{
+  static const char *const json =
+    "{\"name\": \"vip\", \"conditions\": {\"type\": \"all\", \"conditions\": ["
+    " {\"type\": \"segment\", \"text\": \"vip\"},"
+    " {\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 5000}]},"
+    " \"action\": {\"type\": \"percent_off\", \"percent\": 10, \"cap_cents\": 1500}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCouponRule) rule = sd_coupon_rule_from_json (json, "rule.json", &error);
+  g_autofree char *en = NULL, *zh = NULL, *data = NULL;
+
+  g_assert_no_error (error);
+  use_language (NULL);
+  en = sd_coupon_rule_describe_for_people (rule);
+  g_assert_cmpstr (en, ==, "10 % off (max 15.00) — segment is vip and cart >= 50.00");
+  if (!have_catalogue ())
+    return;
+  use_language ("zh_CN");
+  zh = sd_coupon_rule_describe_for_people (rule);
+  data = sd_coupon_rule_describe (rule);
+  g_assert_cmpstr (zh, ==, "优惠 10 %（最多 15.00） — 客户群为 vip 且 购物车金额 >= 50.00");
+  g_assert_cmpstr (data, ==, en);
+  use_language (NULL);
+}
+
 static void
 test_english_without_language (void)
 {
@@ -147,6 +266,8 @@ main (int    argc,
   g_test_add_func ("/core-i18n/coupon-rule/zh_CN", test_coupon_rule_zh_cn);
   g_test_add_func ("/core-i18n/json-and-models/zh_CN", test_other_parts_zh_cn);
   g_test_add_func ("/core-i18n/reasons/zh_CN", test_reasons_zh_cn);
+  g_test_add_func ("/core-i18n/demo-rule-names", test_demo_rule_names);
+  g_test_add_func ("/core-i18n/rule-summary/zh_CN", test_rule_summary_zh_cn);
   g_test_add_func ("/core-i18n/english-without-language", test_english_without_language);
 
   ret = g_test_run ();

@@ -383,6 +383,18 @@ test_chinese_titles (Fixture       *f,
   assert_top (f->store, zh->top_by_revenue, 1, "p3", "Wool Hat", "Hats", 3 * 2000, 3);
   assert_top (f->store, zh->top_by_units, 1, "p1", "亚麻衬衫", "Shirts", 3 * 3990, 3);
 
+  /* Categories too, where the shop names them in that language (the demo shop does). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdShopSummary) named = NULL;
+
+    g_assert_true (sd_store_set_setting (f->store, "categories.zh_CN", "{\"Shirts\": \"衬衫\"}", &error));
+    g_assert_no_error (error);
+    named = load (f, 10, 0);
+    assert_top (f->store, named->top_by_revenue, 0, "p1", "亚麻衬衫", "衬衫", 3 * 3990, 3);
+    assert_top (f->store, named->top_by_revenue, 1, "p3", "Wool Hat", "Hats", 3 * 2000, 3);
+  }
+
   sd_product_text_set_setting ("en");
   en = load (f, 10, 0);
   assert_top (f->store, en->top_by_revenue, 0, "p1", "Linen Shirt", "Shirts", 3 * 3990, 3);

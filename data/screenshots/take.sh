@@ -19,13 +19,22 @@ shop="$work/demo-shop.sqlite"
 ./build/src/cli/shopdesk-cli --db "$shop" train --model als --validate >/dev/null 2>&1 || true
 ./build/src/cli/shopdesk-cli --db "$shop" train --model bpr --validate >/dev/null 2>&1 || true
 
-shoot() {   # shoot NAME PAGE [ENV=VALUE…]
+# The Chinese pages show a demo shop made in Chinese: its coupon rules are named in the
+# language the demo is made in (stored data, never translated later).
+shop_zh="$work/demo-shop-zh.sqlite"
+env LANGUAGE=zh_CN LANG=C.UTF-8 LC_ALL=C.UTF-8 SHOPDESK_LOCALEDIR="$PWD/build/po" \
+  ./build/src/cli/shopdesk-cli --db "$shop_zh" demo >/dev/null 2>&1
+for model in ease als bpr; do
+  ./build/src/cli/shopdesk-cli --db "$shop_zh" train --model $model --validate >/dev/null 2>&1 || true
+done
+
+shoot() {   # shoot NAME PAGE [ENV=VALUE…]   (SHOP overrides the demo shop)
   local name=$1 page=$2
   shift 2
   env GSETTINGS_SCHEMA_DIR="$PWD/build/data" GSETTINGS_BACKEND=memory \
       SHOPDESK_LOCALEDIR="$PWD/build/po" XDG_DATA_HOME="$work/data" "$@" \
       ../shared/tools/screenshot "$out/$name.png" --title "Shopdesk|商店" --wait 5 -- \
-      ./build/src/app/shopdesk --page "$page" "$shop" >/dev/null 2>&1 ||
+      ./build/src/app/shopdesk --page "$page" "${SHOP:-$shop}" >/dev/null 2>&1 ||
     { echo "could not take $name" >&2; return; }
   # Metadata out, and a 256-colour palette: a few hundred KB at most per page.
   convert "$out/$name.png" -strip -dither None -colors 256 "PNG8:$out/$name.png"
@@ -44,6 +53,6 @@ done
 # gettext reads LANGUAGE under any locale but plain C, so C.UTF-8 (always there) will do;
 # the demo shop's product titles follow the UI language ("demo-language" is "auto").
 for page in overview data training recommendations coupons chatbot; do
-  shoot "$page-zh_CN" "$page" LANGUAGE=zh_CN LANG=C.UTF-8 LC_ALL=C.UTF-8
+  SHOP=$shop_zh shoot "$page-zh_CN" "$page" LANGUAGE=zh_CN LANG=C.UTF-8 LC_ALL=C.UTF-8
 done
 ls "$out"/*.png

@@ -14,37 +14,37 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-  { "stats", sd_cli_stats, "Count what the shop holds" },
-  { "eval", sd_cli_eval, "Train on one file and evaluate on another" },
-  { "train", sd_cli_train, "Train a recommender on the shop and keep it" },
-  { "recommend", sd_cli_recommend, "The best products for a customer, with reasons" },
-  { "similar", sd_cli_similar, "Products like a product (item kNN)" },
-  { "tune", sd_cli_tune, "Search a model's hyperparameters on a validation split" },
-  { "models", sd_cli_models, "Stored models: list, promote one to live, roll back, history" },
-  { "import", sd_cli_import, "Import a shop export (CSV, plain or .gz)" },
-  { "demo", sd_cli_demo, "Make a demo shop (deterministic, English and Chinese)" },
-  { "coupons", sd_cli_coupons, "Coupon rules: list, add, preview, apply" },
-  { "fairness", sd_cli_fairness, "Quality per customer group and exposure of items, before and after a re-ranking" },
-  { "segments", sd_cli_segments, "Customer segments: profiles, names, audiences, RFM" },
-  { "chat", sd_cli_chat, "Talk to the chatbot (stdin; --explain shows what it understood)" },
-  { "chat-train", sd_cli_chat_train, "Train the intent classifier on a CSV or JSON data set" },
-  { "chat-eval", sd_cli_chat_eval, "Train and evaluate the intent classifier on test data" },
-  { "customers", sd_cli_customers, "One customer's data: export it (JSON) or forget them" },
-  { "sync", sd_cli_sync, "Sync the shop from a live shop database (WooCommerce, PostgreSQL)" },
-  { "sentiment-train", sd_cli_sentiment_train, "Train the shipped sentiment model on review data" },
+  { "stats", sd_cli_stats, N_("Count what the shop holds") },
+  { "eval", sd_cli_eval, N_("Train on one file and evaluate on another") },
+  { "train", sd_cli_train, N_("Train a recommender on the shop and keep it") },
+  { "recommend", sd_cli_recommend, N_("The best products for a customer, with reasons") },
+  { "similar", sd_cli_similar, N_("Products like a product (item kNN)") },
+  { "tune", sd_cli_tune, N_("Search a model's hyperparameters on a validation split") },
+  { "models", sd_cli_models, N_("Stored models: list, promote one to live, roll back, history") },
+  { "import", sd_cli_import, N_("Import a shop export (CSV, plain or .gz)") },
+  { "demo", sd_cli_demo, N_("Make a demo shop (deterministic, English and Chinese)") },
+  { "coupons", sd_cli_coupons, N_("Coupon rules: list, add, preview, apply") },
+  { "fairness", sd_cli_fairness, N_("Quality per customer group and exposure of items, before and after a re-ranking") },
+  { "segments", sd_cli_segments, N_("Customer segments: profiles, names, audiences, RFM") },
+  { "chat", sd_cli_chat, N_("Talk to the chatbot (stdin; --explain shows what it understood)") },
+  { "chat-train", sd_cli_chat_train, N_("Train the intent classifier on a CSV or JSON data set") },
+  { "chat-eval", sd_cli_chat_eval, N_("Train and evaluate the intent classifier on test data") },
+  { "customers", sd_cli_customers, N_("One customer's data: export it (JSON) or forget them") },
+  { "sync", sd_cli_sync, N_("Sync the shop from a live shop database (WooCommerce, PostgreSQL)") },
+  { "sentiment-train", sd_cli_sentiment_train, N_("Train the shipped sentiment model on review data") },
 };
 
 static void
 usage (FILE *out)
 {
   fprintf (out,
-           "Usage: shopdesk-cli [--db SHOP.sqlite] COMMAND [OPTION…]\n\n"
-           "Commands:\n");
+           _("Usage: shopdesk-cli [--db SHOP.sqlite] COMMAND [OPTION…]\n\n"
+           "Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out,
-           "\nWithout --db the demo shop in the user data directory is used.\n"
-           "Run “shopdesk-cli COMMAND --help” for a command's options.\n");
+           _("\nWithout --db the demo shop in the user data directory is used.\n"
+           "Run “shopdesk-cli COMMAND --help” for a command's options.\n"));
 }
 
 int

@@ -2,6 +2,10 @@
  * on any CSV or JSON data set */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include <inttypes.h>
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -87,28 +91,28 @@ parse_options (const char   *command,
 {
   SdIntentParams defaults;
   GOptionEntry entries[] = {
-    { "train", 0, 0, G_OPTION_ARG_FILENAME, &o->train, "Training data: CSV with a header, JSON lines or a JSON array of objects", "FILE" },
-    { "test", 0, 0, G_OPTION_ARG_FILENAME, &o->test, "Test data, in any of the same formats", "FILE" },
-    { "holdout", 0, 0, G_OPTION_ARG_DOUBLE, &o->holdout, "Instead of --test: test on this stratified part of --train (seeded), trained on the rest", "X" },
-    { "valid", 0, 0, G_OPTION_ARG_FILENAME, &o->valid, "Tune the out-of-scope threshold on FILE (needs --oos-label) and print the trade-off curve", "FILE" },
-    { "oos-recall", 0, 0, G_OPTION_ARG_DOUBLE, &o->oos_target, "With --valid: the out-of-scope recall the threshold must reach there (default 0.6)", "R" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Write the trained model to FILE (otherwise into the shop)", "MODEL.bin" },
-    { "text-column", 0, 0, G_OPTION_ARG_STRING, &o->text_column, "Column or member holding the text (default: text, else the first)", "C" },
-    { "label-column", 0, 0, G_OPTION_ARG_STRING, &o->label_column, "Column or member holding the label (default: category, label, intent or domain)", "C" },
-    { "oos-label", 0, 0, G_OPTION_ARG_STRING, &o->oos_label, "The label of out-of-scope examples", "L" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Passes over the data (default: by data size)", "N" },
-    { "dim", 0, 0, G_OPTION_ARG_INT, &o->dim, "Embedding size", "D" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Initial learning rate", "X" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (same seed, same model)", "S" },
-    { "models", 0, 0, G_OPTION_ARG_INT, &o->models, "Ensemble size", "N" },
-    { "word-ngrams", 0, 0, G_OPTION_ARG_INT, &o->word_ngrams, "Longest word n-gram", "N" },
-    { "minn", 0, 0, G_OPTION_ARG_INT, &o->minn, "Shortest character n-gram (0 with --maxn 0: none)", "N" },
-    { "maxn", 0, 0, G_OPTION_ARG_INT, &o->maxn, "Longest character n-gram", "N" },
-    { "min-count", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_count, "Drop features seen fewer times", "N" },
-    { "label-smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o->smoothing, "Label smoothing (0–0.5)", "X" },
-    { "valid-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o->valid_fraction, "Part of the training data held out for calibration", "X" },
-    { "no-refit", 0, 0, G_OPTION_ARG_NONE, &o->no_refit, "Keep the model trained without the held-out part", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object", NULL },
+    { "train", 0, 0, G_OPTION_ARG_FILENAME, &o->train, N_("Training data: CSV with a header, JSON lines or a JSON array of objects"), "FILE" },
+    { "test", 0, 0, G_OPTION_ARG_FILENAME, &o->test, N_("Test data, in any of the same formats"), "FILE" },
+    { "holdout", 0, 0, G_OPTION_ARG_DOUBLE, &o->holdout, N_("Instead of --test: test on this stratified part of --train (seeded), trained on the rest"), "X" },
+    { "valid", 0, 0, G_OPTION_ARG_FILENAME, &o->valid, N_("Tune the out-of-scope threshold on FILE (needs --oos-label) and print the trade-off curve"), "FILE" },
+    { "oos-recall", 0, 0, G_OPTION_ARG_DOUBLE, &o->oos_target, N_("With --valid: the out-of-scope recall the threshold must reach there (default 0.6)"), "R" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, N_("Write the trained model to FILE (otherwise into the shop)"), "MODEL.bin" },
+    { "text-column", 0, 0, G_OPTION_ARG_STRING, &o->text_column, N_("Column or member holding the text (default: text, else the first)"), "C" },
+    { "label-column", 0, 0, G_OPTION_ARG_STRING, &o->label_column, N_("Column or member holding the label (default: category, label, intent or domain)"), "C" },
+    { "oos-label", 0, 0, G_OPTION_ARG_STRING, &o->oos_label, N_("The label of out-of-scope examples"), "L" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, N_("Passes over the data (default: by data size)"), "N" },
+    { "dim", 0, 0, G_OPTION_ARG_INT, &o->dim, N_("Embedding size"), "D" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, N_("Initial learning rate"), "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, N_("Random seed (same seed, same model)"), "S" },
+    { "models", 0, 0, G_OPTION_ARG_INT, &o->models, N_("Ensemble size"), "N" },
+    { "word-ngrams", 0, 0, G_OPTION_ARG_INT, &o->word_ngrams, N_("Longest word n-gram"), "N" },
+    { "minn", 0, 0, G_OPTION_ARG_INT, &o->minn, N_("Shortest character n-gram (0 with --maxn 0: none)"), "N" },
+    { "maxn", 0, 0, G_OPTION_ARG_INT, &o->maxn, N_("Longest character n-gram"), "N" },
+    { "min-count", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_count, N_("Drop features seen fewer times"), "N" },
+    { "label-smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o->smoothing, N_("Label smoothing (0–0.5)"), "X" },
+    { "valid-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o->valid_fraction, N_("Part of the training data held out for calibration"), "X" },
+    { "no-refit", 0, 0, G_OPTION_ARG_NONE, &o->no_refit, N_("Keep the model trained without the held-out part"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print one JSON object"), NULL },
     { NULL }
   };
 
@@ -133,34 +137,34 @@ parse_options (const char   *command,
     return FALSE;
   if (*argc > 1)
     {
-      fprintf (stderr, "shopdesk-cli %s: unexpected argument “%s”\n", command, (*argv)[1]);
+      fprintf (stderr, _("shopdesk-cli %s: unexpected argument “%s”\n"), command, (*argv)[1]);
       return FALSE;
     }
   if (o->train == NULL || (eval && (o->test == NULL) == (o->holdout == 0)))
     {
-      fprintf (stderr, "shopdesk-cli %s: %s\nRun “shopdesk-cli %s --help” for its options.\n",
-               command, eval ? "--train and one of --test or --holdout are required" : "--train is required", command);
+      fprintf (stderr, _("shopdesk-cli %s: %s\nRun “shopdesk-cli %s --help” for its options.\n"),
+               command, eval ? _("--train and one of --test or --holdout are required") : _("--train is required"), command);
       return FALSE;
     }
   if (o->holdout < 0 || o->holdout >= 1 || o->oos_target <= 0 || o->oos_target > 1)
     {
-      fprintf (stderr, "shopdesk-cli %s: --holdout must be in [0, 1) and --oos-recall in (0, 1]\n", command);
+      fprintf (stderr, _("shopdesk-cli %s: --holdout must be in [0, 1) and --oos-recall in (0, 1]\n"), command);
       return FALSE;
     }
   if (o->valid && o->oos_label == NULL)
     {
-      fprintf (stderr, "shopdesk-cli %s: --valid tunes the out-of-scope threshold: it needs --oos-label\n", command);
+      fprintf (stderr, _("shopdesk-cli %s: --valid tunes the out-of-scope threshold: it needs --oos-label\n"), command);
       return FALSE;
     }
   if (o->epochs < 0 || o->dim < 1 || o->models < 1 || o->word_ngrams < 1 || o->minn < 0 ||
       o->maxn < 0 || o->min_count < 0 || o->seed < 0)
     {
-      fprintf (stderr, "shopdesk-cli %s: numbers must be positive\n", command);
+      fprintf (stderr, _("shopdesk-cli %s: numbers must be positive\n"), command);
       return FALSE;
     }
   if (o->min_count != floor (o->min_count) || o->min_count > G_MAXINT)
     {
-      fprintf (stderr, "shopdesk-cli %s: --min-count must be a whole number up to %d, got %g\n",
+      fprintf (stderr, _("shopdesk-cli %s: --min-count must be a whole number up to %d, got %g\n"),
                command, G_MAXINT, o->min_count);
       return FALSE;
     }
@@ -220,13 +224,13 @@ load_and_train (const char         *command,
       return NULL;
     }
   if (o->oos_label && !g_ptr_array_find_with_equal_func (train->labels, o->oos_label, g_str_equal, NULL))
-    fprintf (stderr, "shopdesk-cli %s: warning: no training example has the out-of-scope label “%s”\n",
+    fprintf (stderr, _("shopdesk-cli %s: warning: no training example has the out-of-scope label “%s”\n"),
              command, o->oos_label);
 
   to_params (o, &params);
   work.data = train;
   work.params = &params;
-  job = sd_job_new ("Training the intent classifier", train_func, &work, NULL);
+  job = sd_job_new (_("Training the intent classifier"), train_func, &work, NULL);
   g_signal_connect (job, "notify::fraction", G_CALLBACK (progress_cb), NULL);
 
   start = g_get_monotonic_time ();
@@ -242,8 +246,8 @@ load_and_train (const char         *command,
     {
       /* A model without features gives every text the same answer: its scores would
        * only look like results. */
-      fprintf (stderr, "shopdesk-cli %s: no word or character n-gram occurs %.0f times or more in the "
-               "training data (--min-count), so the model would know nothing\n", command, o->min_count);
+      fprintf (stderr, _("shopdesk-cli %s: no word or character n-gram occurs %.0f times or more in the "
+               "training data (--min-count), so the model would know nothing\n"), command, o->min_count);
       g_object_unref (work.model);
       return NULL;
     }
@@ -320,7 +324,7 @@ sd_cli_chat_eval (SdCliGlobal  *global,
   gint64 n_points = 0, start;
   int status = SD_EXIT_FAILED;
 
-  if (!parse_options ("chat-eval", "train a text classifier and evaluate it on test data",
+  if (!parse_options ("chat-eval", _("train a text classifier and evaluate it on test data"),
                       TRUE, &o, &argc, &argv))
     {
       clear_options (&o);
@@ -355,8 +359,8 @@ sd_cli_chat_eval (SdCliGlobal  *global,
       g_autoptr(GArray) vcases = sd_intent_eval_oos_cases (model, valid);
       if (vcases == NULL)
         {
-          fprintf (stderr, "shopdesk-cli chat-eval: no training example has the out-of-scope label “%s”, "
-                   "so there is no threshold to tune\n", o.oos_label);
+          fprintf (stderr, _("shopdesk-cli chat-eval: no training example has the out-of-scope label “%s”, "
+                   "so there is no threshold to tune\n"), o.oos_label);
           goto out;
         }
       tuned = sd_oos_choose_threshold ((SdOosCase *) vcases->data, vcases->len, o.oos_target);
@@ -442,28 +446,28 @@ sd_cli_chat_eval (SdCliGlobal  *global,
     }
   else
     {
-      printf ("Trained on %u examples of %u labels in %.2f s (%u features, model %.1f MB)\n",
+      printf (_("Trained on %u examples of %u labels in %.2f s (%u features, model %.1f MB)\n"),
               sd_intent_data_get_size (train), sd_intent_model_get_n_labels (model), seconds,
               sd_intent_model_get_n_features (model), g_bytes_get_size (blob) / 1e6);
-      printf ("Loss per epoch: ");
+      printf (_("Loss per epoch: "));
       print_losses (job, stdout);
-      printf ("\nValidation: accuracy %.4f, NLL %.4f → %.4f after calibration (T = %.3f), "
-              "out-of-scope below %.3f\n", valid_acc, nll_before, nll_after,
+      printf (_("\nValidation: accuracy %.4f, NLL %.4f → %.4f after calibration (T = %.3f), "
+              "out-of-scope below %.3f\n"), valid_acc, nll_before, nll_after,
               sd_intent_model_get_temperature (model), sd_intent_model_get_threshold (model));
-      printf ("\nTest (%u examples)\n", eval->n);
-      printf ("  accuracy     %.4f\n", eval->accuracy);
-      printf ("  macro-F1     %.4f\n", eval->macro_f1);
+      printf (_("\nTest (%u examples)\n"), eval->n);
+      printf (_("  accuracy     %.4f\n"), eval->accuracy);
+      printf (_("  macro-F1     %.4f\n"), eval->macro_f1);
       if (o.oos_label)
-        printf ("  out-of-scope recall %.4f, precision %.4f; in-scope accuracy %.4f\n",
+        printf (_("  out-of-scope recall %.4f, precision %.4f; in-scope accuracy %.4f\n"),
                 eval->oos_recall, eval->oos_precision, eval->in_scope_accuracy);
       if (eval->unknown_labels)
-        printf ("  %u test examples have labels absent from training\n", eval->unknown_labels);
+        printf (_("  %u test examples have labels absent from training\n"), eval->unknown_labels);
       if (cases)
         {
-          printf ("\nOut-of-scope threshold %.4f, tuned on %s (the lowest reaching out-of-scope recall "
-                  "%.2f there: in-scope accuracy %.4f, recall %.4f)\n", tuned, o.valid, o.oos_target,
+          printf (_("\nOut-of-scope threshold %.4f, tuned on %s (the lowest reaching out-of-scope recall "
+                  "%.2f there: in-scope accuracy %.4f, recall %.4f)\n"), tuned, o.valid, o.oos_target,
                   valid_point.in_scope_accuracy, valid_point.oos_recall);
-          printf ("Trade-off on the test data\n  %9s %10s %10s\n", "threshold", "in-scope", "oos recall");
+          printf (_("Trade-off on the test data\n  %9s %10s %10s\n"), _("threshold"), _("in-scope"), _("oos recall"));
           for (guint k = 0; k <= N_CURVE; k++)
             {
               SdOosPoint p;
@@ -472,9 +476,9 @@ sd_cli_chat_eval (SdCliGlobal  *global,
                       k == N_CURVE ? "   (tuned)" : "");
             }
         }
-      printf ("  peak memory  %.1f MB\n", peak_rss_bytes () / 1e6);
+      printf (_("  peak memory  %.1f MB\n"), peak_rss_bytes () / 1e6);
       if (eval->confusions->len)
-        printf ("\nCostliest confusions (true → predicted)\n");
+        printf (_("\nCostliest confusions (true → predicted)\n"));
       for (guint i = 0; i < eval->confusions->len; i++)
         {
           SdIntentConfusion *c = &g_array_index (eval->confusions, SdIntentConfusion, i);
@@ -506,7 +510,7 @@ sd_cli_chat_train (SdCliGlobal  *global,
   gint64 n_points = 0, model_id = 0;
   int status = SD_EXIT_FAILED;
 
-  if (!parse_options ("chat-train", "train a text classifier and save it", FALSE, &o, &argc, &argv))
+  if (!parse_options ("chat-train", _("train a text classifier and save it"), FALSE, &o, &argc, &argv))
     {
       clear_options (&o);
       return SD_EXIT_USAGE;
@@ -555,7 +559,7 @@ sd_cli_chat_train (SdCliGlobal  *global,
       sqlite3_bind_blob64 (stmt, 4, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_STATIC);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
-          sd_store_fail (store, "Could not save the model", &error);
+          sd_store_fail (store, _("Could not save the model"), &error);
           sd_cli_print_error ("chat-train", error);
           goto out;
         }
@@ -585,14 +589,14 @@ sd_cli_chat_train (SdCliGlobal  *global,
     }
   else
     {
-      printf ("Trained on %u examples of %u labels in %.2f s; validation accuracy %.4f\n",
+      printf (_("Trained on %u examples of %u labels in %.2f s; validation accuracy %.4f\n"),
               sd_intent_data_get_size (train), sd_intent_model_get_n_labels (model), seconds, valid_acc);
-      printf ("Loss per epoch: ");
+      printf (_("Loss per epoch: "));
       print_losses (job, stdout);
       if (o.out)
-        printf ("\nSaved to %s (%.1f MB)\n", o.out, g_bytes_get_size (blob) / 1e6);
+        printf (_("\nSaved to %s (%.1f MB)\n"), o.out, g_bytes_get_size (blob) / 1e6);
       else
-        printf ("\nSaved in the shop as model %" G_GINT64_FORMAT " (%.1f MB)\n", model_id,
+        printf (_("\nSaved in the shop as model %" PRId64 " (%.1f MB)\n"), model_id,
                 g_bytes_get_size (blob) / 1e6);
     }
   status = SD_EXIT_OK;
@@ -614,23 +618,23 @@ sd_cli_sentiment_train (SdCliGlobal  *global,
   double recall = 0.85;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "amazon", 0, 0, G_OPTION_ARG_FILENAME, &amazon, "Amazon review JSON lines (reviews_Musical_Instruments_5.json.gz)", "FILE" },
-    { "chinese", 0, 0, G_OPTION_ARG_FILENAME, &chinese, "Chinese reviews CSV (online_shopping_10_cats.csv)", "FILE" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the model to FILE", "FILE" },
-    { "bits", 0, 0, G_OPTION_ARG_INT, &bits, "Hash buckets: 2^N (10–24, default 18)", "N" },
-    { "recall", 0, 0, G_OPTION_ARG_DOUBLE, &recall, "Negative recall the threshold keeps on validation (default 0.85)", "X" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "amazon", 0, 0, G_OPTION_ARG_FILENAME, &amazon, N_("Amazon review JSON lines (reviews_Musical_Instruments_5.json.gz)"), "FILE" },
+    { "chinese", 0, 0, G_OPTION_ARG_FILENAME, &chinese, N_("Chinese reviews CSV (online_shopping_10_cats.csv)"), "FILE" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Write the model to FILE"), "FILE" },
+    { "bits", 0, 0, G_OPTION_ARG_INT, &bits, N_("Hash buckets: 2^N (10–24, default 18)"), "N" },
+    { "recall", 0, 0, G_OPTION_ARG_DOUBLE, &recall, N_("Negative recall the threshold keeps on validation (default 0.85)"), "X" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
 
-  if (!sd_cli_parse ("sentiment-train", "train the shipped sentiment model and score it on held-out reviews",
+  if (!sd_cli_parse ("sentiment-train", _("train the shipped sentiment model and score it on held-out reviews"),
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc > 1 || amazon == NULL || chinese == NULL || bits < 10 || bits > 24 || !(recall > 0 && recall <= 1))
     {
-      fprintf (stderr, "shopdesk-cli sentiment-train: --amazon and --chinese are required; "
-               "--bits is 10–24 and --recall in (0, 1]\n");
+      fprintf (stderr, _("shopdesk-cli sentiment-train: --amazon and --chinese are required; "
+               "--bits is 10–24 and --recall in (0, 1]\n"));
       return SD_EXIT_USAGE;
     }
 
@@ -691,9 +695,9 @@ sd_cli_sentiment_train (SdCliGlobal  *global,
     }
   else
     {
-      printf ("Trained in %.1f s; model %.0f kB%s%s\n", seconds, g_bytes_get_size (blob) / 1e3,
-              out ? ", saved to " : "", out ? out : "");
-      printf ("Held-out test part (never trained on; English balanced, 3-star reviews excluded):\n");
+      printf (_("Trained in %.1f s; model %.0f kB%s%s\n"), seconds, g_bytes_get_size (blob) / 1e3,
+              out ? _(", saved to ") : "", out ? out : "");
+      printf (_("Held-out test part (never trained on; English balanced, 3-star reviews excluded):\n"));
       printf ("  %-6s %6s %6s %8s %10s %7s %9s\n", "lang", "n", "neg", "recall", "precision", "PR-AUC", "threshold");
       for (guint s = 0; s < 2; s++)
         {

@@ -1,6 +1,8 @@
 /* sd-cli-chat.c — `shopdesk-cli chat`: talk to the shop's chatbot in a terminal */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 #include <unistd.h>
 
@@ -25,8 +27,8 @@ find_customer (SdStore *store, const char *ref, char **name)
   sqlite3_bind_text (stmt, 1, ref, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      fprintf (stderr, "shopdesk-cli chat: there is no customer “%s” in this shop "
-               "(give customers.id or the external id)\n", ref);
+      fprintf (stderr, _("shopdesk-cli chat: there is no customer “%s” in this shop "
+               "(give customers.id or the external id)\n"), ref);
       return 0;
     }
   *name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
@@ -47,13 +49,13 @@ make_client (const char *url,
   switch (sd_llm_url_kind (url))
     {
     case SD_LLM_URL_INVALID:
-      fprintf (stderr, "shopdesk-cli chat: --llm-url must be an http:// or https:// address, not “%s”\n", url);
+      fprintf (stderr, _("shopdesk-cli chat: --llm-url must be an http:// or https:// address, not “%s”\n"), url);
       return NULL;
     case SD_LLM_URL_REMOTE:
       if (!allow_remote)
         {
-          fprintf (stderr, "shopdesk-cli chat: %s is not on this machine or the local network, so customer "
-                   "messages would leave it; add --llm-allow-remote to confirm\n", url);
+          fprintf (stderr, _("shopdesk-cli chat: %s is not on this machine or the local network, so customer "
+                   "messages would leave it; add --llm-allow-remote to confirm\n"), url);
           return NULL;
         }
       break;
@@ -109,32 +111,32 @@ sd_cli_chat (SdCliGlobal  *global,
   g_autofree char *customer_name = NULL;
   gboolean explain = FALSE, json = FALSE, allow_remote = FALSE;
   GOptionEntry entries[] = {
-    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, "Talk as this customer (id or external id); anonymous without", "ID" },
-    { "lang", 0, 0, G_OPTION_ARG_STRING, &lang, "Start in this language: en or zh_CN (later messages may switch it)", "LANG" },
-    { "explain", 0, 0, G_OPTION_ARG_NONE, &explain, "After each reply, print what was understood and where the answer came from", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON trace per message instead of the conversation", NULL },
-    { "llm-url", 0, 0, G_OPTION_ARG_STRING, &llm_url, "Phrase replies with the language model server at URL (OpenAI-compatible, e.g. llama-server or Ollama); replies that fail the guardrails fall back to the templates", "URL" },
-    { "llm-model", 0, 0, G_OPTION_ARG_STRING, &llm_model, "The model name the server expects (Ollama needs one)", "NAME" },
-    { "llm-allow-remote", 0, 0, G_OPTION_ARG_NONE, &allow_remote, "Allow a server beyond this machine and the local network (customer messages leave it)", NULL },
+    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, N_("Talk as this customer (id or external id); anonymous without"), "ID" },
+    { "lang", 0, 0, G_OPTION_ARG_STRING, &lang, N_("Start in this language: en or zh_CN (later messages may switch it)"), "LANG" },
+    { "explain", 0, 0, G_OPTION_ARG_NONE, &explain, N_("After each reply, print what was understood and where the answer came from"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON trace per message instead of the conversation"), NULL },
+    { "llm-url", 0, 0, G_OPTION_ARG_STRING, &llm_url, N_("Phrase replies with the language model server at URL (OpenAI-compatible, e.g. llama-server or Ollama); replies that fail the guardrails fall back to the templates"), "URL" },
+    { "llm-model", 0, 0, G_OPTION_ARG_STRING, &llm_model, N_("The model name the server expects (Ollama needs one)"), "NAME" },
+    { "llm-allow-remote", 0, 0, G_OPTION_ARG_NONE, &allow_remote, N_("Allow a server beyond this machine and the local network (customer messages leave it)"), NULL },
     { NULL }
   };
-  if (!sd_cli_parse ("chat", "talk to the chatbot: one message per line on stdin", entries, &argc, &argv))
+  if (!sd_cli_parse ("chat", _("talk to the chatbot: one message per line on stdin"), entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc > 1)
     {
-      fprintf (stderr, "shopdesk-cli chat: unexpected argument “%s”\n", argv[1]);
+      fprintf (stderr, _("shopdesk-cli chat: unexpected argument “%s”\n"), argv[1]);
       return SD_EXIT_USAGE;
     }
   if (lang && strcmp (lang, "en") != 0 && strcmp (lang, "zh_CN") != 0)
     {
-      fprintf (stderr, "shopdesk-cli chat: --lang must be en or zh_CN, not “%s”\n", lang);
+      fprintf (stderr, _("shopdesk-cli chat: --lang must be en or zh_CN, not “%s”\n"), lang);
       return SD_EXIT_USAGE;
     }
 
   g_autoptr(GError) error = NULL;
   if (llm_model && llm_url == NULL)
     {
-      fprintf (stderr, "shopdesk-cli chat: --llm-model needs --llm-url\n");
+      fprintf (stderr, _("shopdesk-cli chat: --llm-model needs --llm-url\n"));
       return SD_EXIT_USAGE;
     }
   g_autoptr(SdLlmClient) client = NULL;
@@ -163,14 +165,14 @@ sd_cli_chat (SdCliGlobal  *global,
   g_autoptr(SdChatSession) session = sd_chat_session_new (customer_id, lang);
   gboolean tty = isatty (STDIN_FILENO);
   if (tty && !json)
-    printf ("Chatting as %s. One message per line; Ctrl+D ends.\n",
-            customer_id ? customer : "an anonymous visitor");
+    printf (_("Chatting as %s. One message per line; Ctrl+D ends.\n"),
+            customer_id ? customer : _("an anonymous visitor"));
 
   for (;;)
     {
       if (tty && !json)
         {
-          printf ("you> ");
+          printf (_("you> "));
           fflush (stdout);
         }
       g_autofree char *line = read_line (stdin);
@@ -190,10 +192,10 @@ sd_cli_chat (SdCliGlobal  *global,
           g_autofree char *reply = sd_cli_printable_lines (trace->reply);
           if (!tty)
             {
-              g_autofree char *said = sd_cli_printable (trace->text ? trace->text : "(unreadable message)");
-              printf ("you> %s\n", said);
+              g_autofree char *said = sd_cli_printable (trace->text ? trace->text : _("(unreadable message)"));
+              printf (_("you> %s\n"), said);
             }
-          printf ("bot> %s\n", reply);
+          printf (_("bot> %s\n"), reply);
           if (sd_llm_reply_status_text (trace->generation))
             {
               /* a guardrail's rejection says which check; a failed request says it all already */

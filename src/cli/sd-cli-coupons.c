@@ -1,6 +1,10 @@
 /* sd-cli-coupons.c — `shopdesk-cli coupons list | add | preview | apply | history | undo` */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include <inttypes.h>
+
 #include <string.h>
 
 #include "sd-cli.h"
@@ -46,11 +50,12 @@ coupons_list (SdStore  *store,
         write_rule_json (w, rule);
       else
         {
-          g_autofree char *described_raw = sd_coupon_rule_describe (rule);
+          g_autofree char *described_raw = sd_coupon_rule_describe_for_people (rule);
           g_autofree char *described = sd_cli_printable (described_raw);
           g_autofree char *name = sd_cli_printable (rule->name);
-          printf ("%4" G_GINT64_FORMAT "  %-8s  %s\n      %s\n", rule->id,
-                  rule->enabled ? "enabled" : "off", name, described);
+          /* TRANSLATORS: `coupons list`: whether a rule is switched on ("enabled") or not ("off") */
+          g_autofree char *state = sd_cli_column (rule->enabled ? C_("coupon rule", "enabled") : C_("coupon rule", "off"), 8);
+          printf ("%4" G_GINT64_FORMAT "  %s  %s\n      %s\n", rule->id, state, name, described);
         }
     }
   if (json)
@@ -59,7 +64,7 @@ coupons_list (SdStore  *store,
       sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (rules->len == 0)
-    printf ("No coupon rules yet. Add one with “shopdesk-cli coupons add --file RULE.json”.\n");
+    printf (_("No coupon rules yet. Add one with “shopdesk-cli coupons add --file RULE.json”.\n"));
   return SD_EXIT_OK;
 }
 
@@ -75,7 +80,7 @@ coupons_add (SdStore    *store,
 
   if (file == NULL)
     {
-      fprintf (stderr, "shopdesk-cli coupons add: --file RULE.json is required\n");
+      fprintf (stderr, _("shopdesk-cli coupons add: --file RULE.json is required\n"));
       return SD_EXIT_USAGE;
     }
   if (!g_file_get_contents (file, &text, NULL, &error) ||
@@ -89,7 +94,7 @@ coupons_add (SdStore    *store,
     {
       g_autofree char *message = sd_cli_printable (error->message);
       g_autofree char *name = sd_cli_printable (file);
-      fprintf (stderr, "shopdesk-cli coupons add: %s: %s\n", name, message);
+      fprintf (stderr, _("shopdesk-cli coupons add: %s: %s\n"), name, message);
       return SD_EXIT_FAILED;
     }
   if (json)
@@ -101,7 +106,7 @@ coupons_add (SdStore    *store,
   else
     {
       g_autofree char *name = sd_cli_printable (rule->name);
-      printf ("Saved rule %" G_GINT64_FORMAT ": %s\n", rule->id, name);
+      printf (_("Saved rule %" PRId64 ": %s\n"), rule->id, name);
     }
   return SD_EXIT_OK;
 }
@@ -198,15 +203,26 @@ coupons_preview (SdStore  *store,
     }
   else
     {
-      printf ("%-40s %10s %14s %14s\n", "Rule", "Customers", "Est. cost", "Budget left");
+      /* Columns as wide as a terminal shows them: a Chinese name or heading takes two
+       * columns a character. */
+      g_autofree char *h_rule = sd_cli_column (_("Rule"), 40);
+      g_autofree char *h_customers = sd_cli_column (_("Customers"), -10);
+      g_autofree char *h_cost = sd_cli_column (_("Est. cost"), -14);
+      g_autofree char *h_left = sd_cli_column (_("Budget left"), -14);
+
+      printf ("%s %s %s %s\n", h_rule, h_customers, h_cost, h_left);
       for (guint i = 0; i < preview->n_rules; i++)
         {
           const SdRulePreview *r = &preview->rules[i];
           g_autofree char *left = r->budget_left_cents >= 0
                                   ? g_strdup_printf ("%.2f", r->budget_left_cents / 100.0) : g_strdup ("—");
-          printf ("%-40.40s %10u %14.2f %14s\n", r->name, r->customers, r->estimated_cost_cents / 100.0, left);
+          g_autofree char *shown = sd_cli_printable (r->name ? r->name : "");
+          g_autofree char *name = sd_cli_column (shown, 40);
+          g_autofree char *left_col = sd_cli_column (left, -14);
+
+          printf ("%s %10u %14.2f %s\n", name, r->customers, r->estimated_cost_cents / 100.0, left_col);
         }
-      printf ("\n%u customers; previewed in %.1f ms\n", preview->n_customers, elapsed_ms);
+      printf (_("\n%u customers; previewed in %.1f ms\n"), preview->n_customers, elapsed_ms);
     }
   return SD_EXIT_OK;
 }
@@ -279,11 +295,11 @@ coupons_preview_edit (SdStore    *store,
     {
       g_autofree char *cost = g_strdup_printf ("%.2f", now->estimated_cost_cents / 100.0);
       g_autofree char *name = sd_cli_printable (edited->name);
-      printf ("%s: %u customers, estimated cost %s\n", name, now->customers, cost);
+      printf (_("%s: %u customers, estimated cost %s\n"), name, now->customers, cost);
       if (before)
-        printf ("Against the saved rule: +%u gained, -%u lost, cost %+.2f\n", gained, lost,
+        printf (_("Against the saved rule: +%u gained, -%u lost, cost %+.2f\n"), gained, lost,
                 (now->estimated_cost_cents - before->estimated_cost_cents) / 100.0);
-      printf ("Facts loaded in %.1f ms; edit previewed in %.1f ms\n", load_ms, preview_ms);
+      printf (_("Facts loaded in %.1f ms; edit previewed in %.1f ms\n"), load_ms, preview_ms);
     }
   return SD_EXIT_OK;
 }
@@ -302,7 +318,7 @@ coupons_apply (SdStore    *store,
 
   if (customer_key == NULL)
     {
-      fprintf (stderr, "shopdesk-cli coupons apply: --customer ID is required\n");
+      fprintf (stderr, _("shopdesk-cli coupons apply: --customer ID is required\n"));
       return SD_EXIT_USAGE;
     }
   if ((customer_id = sd_store_find_customer (store, customer_key, &error)) < 0)
@@ -344,7 +360,7 @@ coupons_apply (SdStore    *store,
   else if (applied->len == 0)
     {
       g_autofree char *who = sd_cli_printable (facts->customers[index].external_id);
-      printf ("No coupon applies to %s on their typical basket.\n", who);
+      printf (_("No coupon applies to %s on their typical basket.\n"), who);
     }
   else
     for (guint i = 0; i < applied->len; i++)
@@ -352,8 +368,8 @@ coupons_apply (SdStore    *store,
         SdCouponApplication *a = g_ptr_array_index (applied, i);
         g_autofree char *name = sd_cli_printable (a->rule->name);
         g_autofree char *reason = sd_cli_printable (a->reason);
-        printf ("%d. %s: %.2f off%s%s\n   because %s\n", i + 1, name, a->discount_cents / 100.0,
-                a->free_shipping ? ", free shipping" : "", a->capped ? " (capped)" : "", reason);
+        printf (_("%d. %s: %.2f off%s%s\n   because %s\n"), i + 1, name, a->discount_cents / 100.0,
+                a->free_shipping ? _(", free shipping") : "", a->capped ? _(" (capped)") : "", reason);
       }
   return SD_EXIT_OK;
 }
@@ -368,7 +384,7 @@ coupons_history (SdStore *store,
 
   if (rule_id <= 0)
     {
-      fprintf (stderr, "shopdesk-cli coupons: --rule ID is required\n");
+      fprintf (stderr, _("shopdesk-cli coupons: --rule ID is required\n"));
       return SD_EXIT_USAGE;
     }
   if (undo && !sd_coupon_rule_undo (store, rule_id, &error))
@@ -386,7 +402,7 @@ coupons_history (SdStore *store,
       SdRuleVersion *v = g_ptr_array_index (history, i);
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (v->saved_at);
       g_autofree char *stamp = g_date_time_format (when, "%Y-%m-%d %H:%M");
-      printf ("version %d, saved %s\n", v->version, stamp);
+      printf (_("version %d, saved %s\n"), v->version, stamp);
       if (i + 1 < history->len)
         {
           SdRuleVersion *older = g_ptr_array_index (history, i + 1);
@@ -413,28 +429,28 @@ sd_cli_coupons (SdCliGlobal  *global,
   gint64 rule_id = 0;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "The rule as JSON (add; preview: an edit to preview)", "RULE.json" },
-    { "rule", 0, 0, G_OPTION_ARG_INT64, &rule_id, "The rule to replace (add), compare with (preview) or whose history to show", "ID" },
-    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, "The customer (apply): external id or number", "ID" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_("The rule as JSON (add; preview: an edit to preview)"), "RULE.json" },
+    { "rule", 0, 0, G_OPTION_ARG_INT64, &rule_id, N_("The rule to replace (add), compare with (preview) or whose history to show"), "ID" },
+    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, N_("The customer (apply): external id or number"), "ID" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
   const char *action;
 
-  if (!sd_cli_parse ("coupons", "list | add | preview | apply | history | undo: coupon rules",
+  if (!sd_cli_parse ("coupons", _("list | add | preview | apply | history | undo: coupon rules"),
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc != 2)
     {
-      fprintf (stderr, "shopdesk-cli coupons: say what to do: list, add, preview, apply, history or undo\n"
-                       "Run “shopdesk-cli coupons --help” for its options.\n");
+      fprintf (stderr, _("shopdesk-cli coupons: say what to do: list, add, preview, apply, history or undo\n"
+                       "Run “shopdesk-cli coupons --help” for its options.\n"));
       return SD_EXIT_USAGE;
     }
   action = argv[1];
   if (!g_strv_contains ((const char *[]) { "list", "add", "preview", "apply", "history", "undo", NULL }, action))
     {
-      fprintf (stderr, "shopdesk-cli coupons: unknown action “%s”\n", action);
+      fprintf (stderr, _("shopdesk-cli coupons: unknown action “%s”\n"), action);
       return SD_EXIT_USAGE;
     }
 

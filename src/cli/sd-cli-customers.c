@@ -1,6 +1,8 @@
 /* sd-cli-customers.c — `shopdesk-cli customers`: a customer's rights (export, forget) */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,16 +14,16 @@
 static void
 print_report (const SdErasureReport *r)
 {
-  printf ("Forgotten. Orders kept without them: %" G_GINT64_FORMAT "; events removed: %" G_GINT64_FORMAT
-          "; chat tests removed: %" G_GINT64_FORMAT "; chat corrections removed: %" G_GINT64_FORMAT "\n",
+  printf (_("Forgotten. Orders kept without them: %" PRId64 "; events removed: %" PRId64
+          "; chat tests removed: %" PRId64 "; chat corrections removed: %" PRId64 "\n"),
           r->orders_unlinked, r->events, r->chat_tests, r->chat_corrections);
-  printf ("Audience memberships removed: %" G_GINT64_FORMAT "; texts their name, e-mail or id was cut out of: %"
-          G_GINT64_FORMAT "\n", r->audience_memberships, r->texts_scrubbed);
-  printf ("Stored models with their rows dropped: %" G_GINT64_FORMAT "; marked for retraining: %" G_GINT64_FORMAT "\n",
+  printf (_("Audience memberships removed: %" PRId64 "; texts their name, e-mail or id was cut out of: %"
+          PRId64 "\n"), r->audience_memberships, r->texts_scrubbed);
+  printf (_("Stored models with their rows dropped: %" PRId64 "; marked for retraining: %" PRId64 "\n"),
           r->models_scrubbed, r->models_marked);
   if (!r->vacuumed)
-    printf ("The shop file could not be rewritten (another program has it open): close it and run "
-            "“sqlite3 SHOP 'VACUUM'” so no freed page keeps their data.\n");
+    printf (_("The shop file could not be rewritten (another program has it open): close it and run "
+            "“sqlite3 SHOP 'VACUUM'” so no freed page keeps their data.\n"));
 }
 
 int
@@ -33,10 +35,10 @@ sd_cli_customers (SdCliGlobal *global,
   g_autofree char *out = NULL;
   gboolean json = FALSE, yes = FALSE;
   GOptionEntry entries[] = {
-    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, "The customer: their external id or row id", "ID" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "export: write the JSON to FILE (default: standard output)", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "forget: print the report as JSON", NULL },
-    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, "forget: do not ask on a terminal", NULL },
+    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, N_("The customer: their external id or row id"), "ID" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("export: write the JSON to FILE (default: standard output)"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("forget: print the report as JSON"), NULL },
+    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, N_("forget: do not ask on a terminal"), NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
@@ -44,19 +46,19 @@ sd_cli_customers (SdCliGlobal *global,
   const char *action;
   gint64 id;
 
-  if (!sd_cli_parse ("customers", "export | forget: what the shop holds about one customer, and forgetting them",
+  if (!sd_cli_parse ("customers", _("export | forget: what the shop holds about one customer, and forgetting them"),
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc != 2 || !g_strv_contains ((const char *[]) { "export", "forget", NULL }, argv[1]))
     {
-      fprintf (stderr, "shopdesk-cli customers: say what to do: export or forget\n"
-                       "Run “shopdesk-cli customers --help” for its options.\n");
+      fprintf (stderr, _("shopdesk-cli customers: say what to do: export or forget\n"
+                       "Run “shopdesk-cli customers --help” for its options.\n"));
       return SD_EXIT_USAGE;
     }
   action = argv[1];
   if (customer == NULL || *customer == '\0')
     {
-      fprintf (stderr, "shopdesk-cli customers %s: which customer? Give --customer ID\n", action);
+      fprintf (stderr, _("shopdesk-cli customers %s: which customer? Give --customer ID\n"), action);
       return SD_EXIT_USAGE;
     }
   if (!(store = strcmp (action, "forget") == 0 ? sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING)
@@ -100,12 +102,12 @@ sd_cli_customers (SdCliGlobal *global,
       {
         char answer[16] = "";
 
-        printf ("Forget customer %s? Their name, e-mail, events, chat logs and model rows are removed "
-                "for good. [y/N] ", customer);
+        printf (_("Forget customer %s? Their name, e-mail, events, chat logs and model rows are removed "
+                "for good. [y/N] "), customer);
         fflush (stdout);
         if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
           {
-            printf ("Nothing changed.\n");
+            printf (_("Nothing changed.\n"));
             return SD_EXIT_FAILED;
           }
       }
@@ -113,7 +115,7 @@ sd_cli_customers (SdCliGlobal *global,
       {
         if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
           {
-            fprintf (stderr, "shopdesk-cli customers forget: cancelled; nothing changed\n");
+            fprintf (stderr, _("shopdesk-cli customers forget: cancelled; nothing changed\n"));
             return sd_cli_cancelled_status ();
           }
         sd_cli_print_error ("customers forget", error);

@@ -24,13 +24,13 @@ sd_cli_demo (SdCliGlobal  *global,
   gboolean force = FALSE, json = FALSE;
   GOptionEntry entries[] = {
     { "size", 0, 0, G_OPTION_ARG_STRING, &size,
-      "small (2,000 customers, the default), large (1M customers, 100k products, ~20M events) "
-      "or a number of customers", "SIZE" },
+      N_("small (2,000 customers, the default), large (1M customers, 100k products, ~20M events) "
+      "or a number of customers"), "SIZE" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-      "Seed of the generator: the same seed and size make the same shop (default 20261101)", "S" },
+      N_("Seed of the generator: the same seed and size make the same shop (default 20261101)"), "S" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
-      "Replace the customers, products, orders and events of a shop that has some", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print what was made as one JSON object", NULL },
+      N_("Replace the customers, products, orders and events of a shop that has some"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print what was made as one JSON object"), NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
@@ -40,7 +40,7 @@ sd_cli_demo (SdCliGlobal  *global,
   gint64 started;
   GCancellable *cancellable;
 
-  if (!sd_cli_parse ("demo", "make a demo shop with customers in hidden taste groups",
+  if (!sd_cli_parse ("demo", _("make a demo shop with customers in hidden taste groups"),
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc > 1)

@@ -3,6 +3,8 @@
  * re-ranking with the live model */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -29,7 +31,7 @@ read_groups (const char  *arg,
 
   if (!eq || eq == arg || !eq[1])
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "--groups takes NAME=FILE, not “%s”", arg);
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("--groups takes NAME=FILE, not “%s”"), arg);
       return FALSE;
     }
   name = g_strndup (arg, eq - arg);
@@ -63,7 +65,7 @@ read_groups (const char  *arg,
     }
   if (g_hash_table_size (labels) == 0)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "%s: no “customer,label” lines", eq + 1);
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("%s: no “customer,label” lines"), eq + 1);
       return FALSE;
     }
   return TRUE;
@@ -73,27 +75,29 @@ static void
 print_figures (const char              *title,
                const SdFairnessFigures *f)
 {
-  g_autofree char *fresh = isnan (f->new_share) ? g_strdup ("not dated") : g_strdup_printf ("%.1f %%", 100 * f->new_share);
+  g_autofree char *fresh = isnan (f->new_share) ? g_strdup (_("not dated")) : g_strdup_printf ("%.1f %%", 100 * f->new_share);
 
-  printf ("%s: NDCG@10 %.4f (95 %% interval %.4f–%.4f) over %u customers, Recall@20 %.4f\n",
+  printf (_("%s: NDCG@10 %.4f (95 %% interval %.4f–%.4f) over %u customers, Recall@20 %.4f\n"),
           title, f->ndcg, f->ndcg_lo, f->ndcg_hi, f->n_evaluated, f->recall);
-  printf ("  coverage %.1f %%, long tail %.1f %% of slots, new products %s, Gini %.3f\n",
+  printf (_("  coverage %.1f %%, long tail %.1f %% of slots, new products %s, Gini %.3f\n"),
           100 * f->coverage, 100 * f->tail_share, fresh, f->gini);
-  printf ("  popularity of recommended items %.4f against %.4f of what customers have (×%.2f)\n",
+  printf (_("  popularity of recommended items %.4f against %.4f of what customers have (×%.2f)\n"),
           f->rec_popularity, f->bought_popularity, f->popularity_lift);
   for (guint d = 0; d < f->dimensions->len; d++)
     {
       const SdFairnessDimension *dim = g_ptr_array_index (f->dimensions, d);
-      printf ("  by %s (best: %s, widest gap %.4f)\n", dim->by, dim->best ? dim->best : "-", dim->max_gap);
+      printf (_("  by %s (best: %s, widest gap %.4f)\n"), dim->by, dim->best ? dim->best : "-", dim->max_gap);
       for (guint g = 0; g < dim->groups->len; g++)
         {
           const SdFairnessGroup *grp = g_ptr_array_index (dim->groups, g);
           g_autofree char *label = sd_cli_printable (grp->label);
-          printf ("    %-24s %6u  NDCG@10 %.4f [%.4f, %.4f]  gap %.4f\n", label, grp->n_users, grp->ndcg,
+          g_autofree char *column = sd_cli_pad (label, 24);
+
+          printf (_("    %s %6u  NDCG@10 %.4f [%.4f, %.4f]  gap %.4f\n"), column, grp->n_users, grp->ndcg,
                   grp->ndcg_lo, grp->ndcg_hi, grp->gap);
         }
     }
-  printf ("  categories (share of recommendations / of sales):\n");
+  printf (_("  categories (share of recommendations / of sales):\n"));
   for (guint c = 0; c < f->categories->len; c++)
     {
       const SdFairnessCategory *cat = g_ptr_array_index (f->categories, c);
@@ -111,7 +115,7 @@ fairness_save (SdStore    *store,
 
   if (!rerank)
     {
-      fprintf (stderr, "shopdesk-cli fairness save: --rerank KIND=STRENGTH (or none) is needed\n");
+      fprintf (stderr, _("shopdesk-cli fairness save: --rerank KIND=STRENGTH (or none) is needed\n"));
       return SD_EXIT_USAGE;
     }
   if (model_id == 0)
@@ -121,7 +125,7 @@ fairness_save (SdStore    *store,
         {
           if (!error)
             g_set_error (&error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                         "No recommender is live; give --model ID or promote one first");
+                         _("No recommender is live; give --model ID or promote one first"));
           sd_cli_print_error ("fairness save", error);
           return SD_EXIT_FAILED;
         }
@@ -131,7 +135,7 @@ fairness_save (SdStore    *store,
       sd_cli_print_error ("fairness save", error);
       return SD_EXIT_FAILED;
     }
-  printf ("Model %ld now serves with re-ranking %s\n", (long) model_id, rerank);
+  printf (_("Model %ld now serves with re-ranking %s\n"), (long) model_id, rerank);
   return SD_EXIT_OK;
 }
 
@@ -149,19 +153,19 @@ sd_cli_fairness (SdCliGlobal  *global,
   g_auto(SdCliDp) dp = { NULL };
   SdDpOptions dp_options;
   GOptionEntry entries[] = {
-    { "model", 0, 0, G_OPTION_ARG_INT64, &model_id, "A stored recommender (default: the live one, else the newest)", "ID" },
-    { "rerank", 0, 0, G_OPTION_ARG_STRING, &rerank, "Re-ranking to measure (or save): mmr, calibrate or exposure, strength 0 to 1", "KIND=STRENGTH" },
-    { "no-saved-rerank", 0, 0, G_OPTION_ARG_NONE, &no_saved, "Leave out the re-ranking saved with the model", NULL },
-    { "groups", 0, 0, G_OPTION_ARG_STRING_ARRAY, &groups, "More customer groups: a CSV of external id,label (or MovieLens u.user for gender, age, occupation)", "NAME=FILE" },
-    { "max-users", 0, 0, G_OPTION_ARG_INT, &max_users, "Serve at most N customers, evenly spaced (default: all)", "N" },
-    { "bootstrap", 0, 0, G_OPTION_ARG_INT, &bootstrap, "Bootstrap resamples for the intervals (default 200)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the bootstrap (default 1)", "S" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
-    { "dp", 0, 0, G_OPTION_ARG_STRING, &dp.epsilon, "Release the report (JSON) with differential privacy, spending EPSILON in all", "EPSILON" },
-    { "dp-mechanism", 0, 0, G_OPTION_ARG_STRING, &dp.mechanism, "laplace (default) or gaussian noise", "KIND" },
-    { "dp-delta", 0, 0, G_OPTION_ARG_STRING, &dp.delta, "δ of gaussian noise (default 1e-6)", "DELTA" },
-    { "dp-threshold", 0, 0, G_OPTION_ARG_STRING, &dp.threshold, "Customers a group needs to be shown (default 20)", "N" },
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print one CSV row per group and category", NULL },
+    { "model", 0, 0, G_OPTION_ARG_INT64, &model_id, N_("A stored recommender (default: the live one, else the newest)"), "ID" },
+    { "rerank", 0, 0, G_OPTION_ARG_STRING, &rerank, N_("Re-ranking to measure (or save): mmr, calibrate or exposure, strength 0 to 1"), "KIND=STRENGTH" },
+    { "no-saved-rerank", 0, 0, G_OPTION_ARG_NONE, &no_saved, N_("Leave out the re-ranking saved with the model"), NULL },
+    { "groups", 0, 0, G_OPTION_ARG_STRING_ARRAY, &groups, N_("More customer groups: a CSV of external id,label (or MovieLens u.user for gender, age, occupation)"), "NAME=FILE" },
+    { "max-users", 0, 0, G_OPTION_ARG_INT, &max_users, N_("Serve at most N customers, evenly spaced (default: all)"), "N" },
+    { "bootstrap", 0, 0, G_OPTION_ARG_INT, &bootstrap, N_("Bootstrap resamples for the intervals (default 200)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the bootstrap (default 1)"), "S" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "dp", 0, 0, G_OPTION_ARG_STRING, &dp.epsilon, N_("Release the report (JSON) with differential privacy, spending EPSILON in all"), "EPSILON" },
+    { "dp-mechanism", 0, 0, G_OPTION_ARG_STRING, &dp.mechanism, N_("laplace (default) or gaussian noise"), "KIND" },
+    { "dp-delta", 0, 0, G_OPTION_ARG_STRING, &dp.delta, N_("δ of gaussian noise (default 1e-6)"), "DELTA" },
+    { "dp-threshold", 0, 0, G_OPTION_ARG_STRING, &dp.threshold, N_("Customers a group needs to be shown (default 20)"), "N" },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print one CSV row per group and category"), NULL },
     { NULL }
   };
   SdFairnessOptions options = { 0 };
@@ -172,13 +176,13 @@ sd_cli_fairness (SdCliGlobal  *global,
   g_autoptr(GCancellable) cancellable = NULL;
   gboolean save = FALSE;
 
-  if (!sd_cli_parse ("fairness", "show | save: quality per customer group, exposure and popularity bias of a recommender, "
-                     "before and after a re-ranking; save keeps the re-ranking with the live model",
+  if (!sd_cli_parse ("fairness", _("show | save: quality per customer group, exposure and popularity bias of a recommender, "
+                     "before and after a re-ranking; save keeps the re-ranking with the live model"),
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc > 2 || (argc == 2 && strcmp (argv[1], "save") != 0 && strcmp (argv[1], "show") != 0))
     {
-      fprintf (stderr, "shopdesk-cli fairness: unexpected argument “%s”\n", argv[argc - 1]);
+      fprintf (stderr, _("shopdesk-cli fairness: unexpected argument “%s”\n"), argv[argc - 1]);
       return SD_EXIT_USAGE;
     }
   save = argc == 2 && strcmp (argv[1], "save") == 0;
@@ -191,7 +195,7 @@ sd_cli_fairness (SdCliGlobal  *global,
     return SD_EXIT_USAGE;
   if (max_users < 0 || bootstrap < 0 || bootstrap > 100000 || model_id < 0)
     {
-      fprintf (stderr, "shopdesk-cli fairness: --max-users, --bootstrap and --model are positive\n");
+      fprintf (stderr, _("shopdesk-cli fairness: --max-users, --bootstrap and --model are positive\n"));
       return SD_EXIT_USAGE;
     }
   if (save)
@@ -256,16 +260,16 @@ sd_cli_fairness (SdCliGlobal  *global,
   {
     g_autofree char *label = sd_cli_printable (report->label);
     g_autofree char *spec = sd_rerank_spec_to_string (&report->rerank);
-    printf ("Model %s (%s, %s), %u customers served, %u products (%u in the long tail)\n",
+    printf (_("Model %s (%s, %s), %u customers served, %u products (%u in the long tail)\n"),
             label, report->algorithm, report->source, report->n_served, report->n_items, report->n_tail);
-    printf ("Sales (%s): long tail %.1f %%, Gini %.3f\n", report->sales_basis,
+    printf (_("Sales (%s): long tail %.1f %%, Gini %.3f\n"), report->sales_basis,
             100 * report->sales_tail_share, report->sales_gini);
-    print_figures ("Before", report->before);
+    print_figures (C_("fairness report, before a re-ranking", "Before"), report->before);
     if (report->after)
       {
-        g_autofree char *title = g_strdup_printf ("After %s", spec);
+        g_autofree char *title = g_strdup_printf (_("After %s"), spec);
         print_figures (title, report->after);
-        printf ("Re-ranking %s: NDCG@10 %+.4f, coverage %+.1f points, long tail %+.1f points\n", spec,
+        printf (_("Re-ranking %s: NDCG@10 %+.4f, coverage %+.1f points, long tail %+.1f points\n"), spec,
                 report->after->ndcg - report->before->ndcg,
                 100 * (report->after->coverage - report->before->coverage),
                 100 * (report->after->tail_share - report->before->tail_share));

@@ -127,12 +127,12 @@ sd_cli_import (SdCliGlobal  *global,
   g_autofree char *rejects = NULL;
   gboolean hash = FALSE, json = FALSE;
   g_autoptr(GString) names = format_names ();
-  g_autofree char *format_help = g_strdup_printf ("The file's format: %s (default: auto)", names->str);
+  g_autofree char *format_help = g_strdup_printf (_("The file's format: %s (default: auto)"), names->str);
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, format_help, "FORMAT" },
-    { "hash-identities", 0, 0, G_OPTION_ARG_NONE, &hash, "Store customer names and e-mails as keyed hashes (pseudonymised; the shop hashes from then on)", NULL },
-    { "rejects", 0, 0, G_OPTION_ARG_FILENAME, &rejects, "Save the rejected rows (line, reason, row) as CSV", "OUT.csv" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as one JSON object", NULL },
+    { "hash-identities", 0, 0, G_OPTION_ARG_NONE, &hash, N_("Store customer names and e-mails as keyed hashes (pseudonymised; the shop hashes from then on)"), NULL },
+    { "rejects", 0, 0, G_OPTION_ARG_FILENAME, &rejects, N_("Save the rejected rows (line, reason, row) as CSV"), "OUT.csv" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the report as one JSON object"), NULL },
     { NULL }
   };
   SdImportOptions options = { SD_IMPORT_AUTO, FALSE };
@@ -142,7 +142,7 @@ sd_cli_import (SdCliGlobal  *global,
   g_autofree char *text = NULL;
   GCancellable *cancellable;
 
-  if (!sd_cli_parse ("import", "import a shop export (CSV, plain or gzip; FILE may be - for standard input) FILE", entries, &argc, &argv))
+  if (!sd_cli_parse ("import", _("import a shop export (CSV, plain or gzip; FILE may be - for standard input) FILE"), entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc != 2)
     {

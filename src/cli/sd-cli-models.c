@@ -2,6 +2,10 @@
  * which stored model each purpose uses */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -98,8 +102,8 @@ models_list (SdStore    *store,
 
   if (purpose_name && !sd_model_purpose_from_string (purpose_name, &purpose))
     {
-      fprintf (stderr, "shopdesk-cli models list: unknown purpose “%s” (recommendations, "
-               "chat-intents, chat-sentiment or coupon-interest)\n", purpose_name);
+      fprintf (stderr, _("shopdesk-cli models list: unknown purpose “%s” (recommendations, "
+               "chat-intents, chat-sentiment or coupon-interest)\n"), purpose_name);
       return SD_EXIT_USAGE;
     }
   if (models == NULL)
@@ -125,7 +129,7 @@ models_list (SdStore    *store,
           g_autofree char *live = live_purposes (m->live_mask);
           printf ("%5" G_GINT64_FORMAT "  %-11s %-10s %-28s %s%s%s%s\n", m->id, m->kind, m->algorithm, label,
                   when, *live ? "  LIVE: " : "", live,
-                  m->needs_retraining ? "  NEEDS RETRAINING (learnt from a forgotten customer)" : "");
+                  m->needs_retraining ? _("  NEEDS RETRAINING (learnt from a forgotten customer)") : "");
         }
     }
   if (json)
@@ -134,7 +138,7 @@ models_list (SdStore    *store,
       sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (models->len == 0)
-    printf ("No stored models yet. Train one with “shopdesk-cli train --model ease”.\n");
+    printf (_("No stored models yet. Train one with “shopdesk-cli train --model ease”.\n"));
   return SD_EXIT_OK;
 }
 
@@ -144,19 +148,19 @@ print_comparison (const SdModelComparison *c)
   g_autofree char *a = sd_cli_printable (c->candidate.label);
   g_autofree char *b = sd_cli_printable (c->live.label);
 
-  printf ("Refitted on the same 80 %% of each customer's items, measured on the other 20 %% "
-          "(%u customers):\n", c->n_test_users);
+  printf (_("Refitted on the same 80 %% of each customer's items, measured on the other 20 %% "
+          "(%u customers):\n"), c->n_test_users);
   printf ("  %-28s %8s %9s %7s %9s\n", "", "NDCG@10", "Recall@20", "Hit@10", "Coverage");
-  printf ("  %-28s %8.4f %9.4f %7.4f %9.4f  (candidate)\n", a, c->candidate.ndcg10,
-          c->candidate.recall20, c->candidate.hit10, c->candidate.coverage);
-  printf ("  %-28s %8.4f %9.4f %7.4f %9.4f  (live)\n", b, c->live.ndcg10, c->live.recall20,
-          c->live.hit10, c->live.coverage);
-  printf ("Top 10 in common for the most active customers (stored models as they serve):\n");
+  printf ("  %-28s %8.4f %9.4f %7.4f %9.4f  %s\n", a, c->candidate.ndcg10,
+          c->candidate.recall20, c->candidate.hit10, c->candidate.coverage, _("(candidate)"));
+  printf ("  %-28s %8.4f %9.4f %7.4f %9.4f  %s\n", b, c->live.ndcg10, c->live.recall20,
+          c->live.hit10, c->live.coverage, _("(live)"));
+  printf (_("Top 10 in common for the most active customers (stored models as they serve):\n"));
   for (guint i = 0; i < c->customers->len; i++)
     {
       SdModelCompareCustomer *row = &g_array_index (c->customers, SdModelCompareCustomer, i);
       g_autofree char *who = sd_cli_printable (row->external_id);
-      printf ("  %-20s %u of %u\n", who, row->overlap, row->n);
+      printf (_("  %-20s %u of %u\n"), who, row->overlap, row->n);
     }
 }
 
@@ -229,7 +233,7 @@ parse_id (const char *command,
 {
   if (argc != 3 || !g_ascii_string_to_signed (argv[2], 10, 1, G_MAXINT64, id, NULL))
     {
-      fprintf (stderr, "shopdesk-cli models %s: give the model's id (see “shopdesk-cli models list”)\n", command);
+      fprintf (stderr, _("shopdesk-cli models %s: give the model's id (see “shopdesk-cli models list”)\n"), command);
       return FALSE;
     }
   return TRUE;
@@ -245,14 +249,14 @@ resolve_purpose (const char         *command,
     {
       if (sd_model_purpose_from_string (purpose_name, purpose))
         return TRUE;
-      fprintf (stderr, "shopdesk-cli models %s: unknown purpose “%s” (recommendations, "
-               "chat-intents, chat-sentiment or coupon-interest)\n", command, purpose_name);
+      fprintf (stderr, _("shopdesk-cli models %s: unknown purpose “%s” (recommendations, "
+               "chat-intents, chat-sentiment or coupon-interest)\n"), command, purpose_name);
       return FALSE;
     }
   if (model && sd_model_purpose_for_kind (model->kind, purpose))
     return TRUE;
-  fprintf (stderr, "shopdesk-cli models %s: --purpose P is required (recommendations, "
-           "chat-intents, chat-sentiment or coupon-interest)\n", command);
+  fprintf (stderr, _("shopdesk-cli models %s: --purpose P is required (recommendations, "
+           "chat-intents, chat-sentiment or coupon-interest)\n"), command);
   return FALSE;
 }
 
@@ -287,7 +291,7 @@ models_promote (SdStore    *store,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          fprintf (stderr, "shopdesk-cli models promote: cancelled, nothing changed\n");
+          fprintf (stderr, _("shopdesk-cli models promote: cancelled, nothing changed\n"));
           return sd_cli_cancelled_status ();
         }
       sd_cli_print_error ("models promote", error);
@@ -318,10 +322,11 @@ models_promote (SdStore    *store,
     print_comparison (comparison);
   {
     g_autofree char *label = sd_cli_printable (model->label);
-    printf ("Model %" G_GINT64_FORMAT " (%s) is now live for %s", id, label, sd_model_purpose_to_string (purpose));
+    printf (_("Model %" PRId64 " (%s) is now live for %s"), id, label, sd_model_purpose_to_string (purpose));
     if (before > 0 && before != id)
-      printf (" (was %" G_GINT64_FORMAT ")", before);
-    printf (".\n");
+      printf (_(" (was %" PRId64 ")"), before);
+    /* TRANSLATORS: `models promote`: the end of "Model 5 (als #5) is now live for recommendations." */
+    printf (_(".\n"));
   }
   return SD_EXIT_OK;
 }
@@ -339,8 +344,8 @@ models_rollback (SdStore    *store,
 
   if (!purpose_name)
     {
-      fprintf (stderr, "shopdesk-cli models rollback: --purpose P is required (recommendations, "
-               "chat-intents, chat-sentiment or coupon-interest)\n");
+      fprintf (stderr, _("shopdesk-cli models rollback: --purpose P is required (recommendations, "
+               "chat-intents, chat-sentiment or coupon-interest)\n"));
       return SD_EXIT_USAGE;
     }
   if (!resolve_purpose ("rollback", purpose_name, NULL, &purpose))
@@ -362,15 +367,15 @@ models_rollback (SdStore    *store,
       sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (now_live > 0)
-    printf ("Rolled %s back from model %" G_GINT64_FORMAT " to model %" G_GINT64_FORMAT ".\n",
+    printf (_("Rolled %s back from model %" PRId64 " to model %" PRId64 ".\n"),
             sd_model_purpose_to_string (purpose), before, now_live);
   else
-    printf ("Rolled %s back from model %" G_GINT64_FORMAT ": no model is live for it now, so its "
-            "users fall back to their default (%s).\n", sd_model_purpose_to_string (purpose), before,
-            purpose == SD_MODEL_PURPOSE_RECOMMENDATIONS ? "EASE, trained when asked; the chatbot: the newest stored recommender"
-            : purpose == SD_MODEL_PURPOSE_COUPON_INTEREST ? "the live recommendations model, if any"
-            : purpose == SD_MODEL_PURPOSE_CHAT_INTENTS ? "the newest stored intent model, else the built-in classifier"
-            : "the built-in sentiment model");
+    printf (_("Rolled %s back from model %" PRId64 ": no model is live for it now, so its "
+            "users fall back to their default (%s).\n"), sd_model_purpose_to_string (purpose), before,
+            purpose == SD_MODEL_PURPOSE_RECOMMENDATIONS ? _("EASE, trained when asked; the chatbot: the newest stored recommender")
+            : purpose == SD_MODEL_PURPOSE_COUPON_INTEREST ? _("the live recommendations model, if any")
+            : purpose == SD_MODEL_PURPOSE_CHAT_INTENTS ? _("the newest stored intent model, else the built-in classifier")
+            : _("the built-in sentiment model"));
   return SD_EXIT_OK;
 }
 
@@ -413,10 +418,13 @@ models_history (SdStore    *store,
           g_autofree char *when = format_time (p->at);
           g_autofree char *who = sd_cli_printable (p->who ? p->who : "?");
           g_autofree char *note = sd_cli_printable (p->note ? p->note : "");
-          g_autofree char *model = p->model_id > 0 ? g_strdup_printf ("model %" G_GINT64_FORMAT, p->model_id)
-                                                   : g_strdup ("no model");
-          printf ("%s  %-16s %-8s → %-12s by %s%s%s\n", when, sd_model_purpose_to_string (p->purpose),
-                  p->action, model, who, *note ? ": " : "", note);
+          g_autofree char *model = p->model_id > 0 ? g_strdup_printf (_("model %" PRId64), p->model_id)
+                                                   : g_strdup (_("no model"));
+          g_autofree char *model_col = sd_cli_pad (model, 12);
+
+          /* TRANSLATORS: `models history`: "2026-12-07 04:13  recommendations  promote  → model 5  by ann: why" */
+          printf (_("%s  %-16s %-8s → %s by %s%s%s\n"), when, sd_model_purpose_to_string (p->purpose),
+                  p->action, model_col, who, *note ? _(": ") : "", note);
         }
     }
   if (json)
@@ -425,7 +433,7 @@ models_history (SdStore    *store,
       sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (rows->len == 0)
-    printf ("No model was promoted yet.\n");
+    printf (_("No model was promoted yet.\n"));
   return SD_EXIT_OK;
 }
 
@@ -448,8 +456,8 @@ models_compare (SdStore    *store,
     }
   if (g_strcmp0 (model->kind, "recommender") != 0)
     {
-      fprintf (stderr, "shopdesk-cli models compare: model %" G_GINT64_FORMAT " is no recommender; "
-               "only recommenders are compared\n", id);
+      fprintf (stderr, _("shopdesk-cli models compare: model %" PRId64 " is no recommender; "
+               "only recommenders are compared\n"), id);
       return SD_EXIT_USAGE;
     }
   if (!resolve_purpose ("compare", purpose_name, model, &purpose))
@@ -458,8 +466,8 @@ models_compare (SdStore    *store,
     {
       if (error == NULL)
         {
-          fprintf (stderr, "shopdesk-cli models compare: no other model to compare with: none is live "
-                   "for %s (give --against ID)\n", sd_model_purpose_to_string (purpose));
+          fprintf (stderr, _("shopdesk-cli models compare: no other model to compare with: none is live "
+                   "for %s (give --against ID)\n"), sd_model_purpose_to_string (purpose));
           return SD_EXIT_FAILED;
         }
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -524,7 +532,7 @@ models_train_sentiment (SdStore    *store,
         }
       if (train_texts->len == 0 || test_texts->len == 0)
         {
-          fprintf (stderr, "shopdesk-cli models train-sentiment: too few reviews to train and check on\n");
+          fprintf (stderr, _("shopdesk-cli models train-sentiment: too few reviews to train and check on\n"));
           return SD_EXIT_FAILED;
         }
       sd_sentiment_options_init (&options);
@@ -566,12 +574,12 @@ models_train_sentiment (SdStore    *store,
       sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (path)
-    printf ("Stored sentiment model %" G_GINT64_FORMAT " (accuracy %.3f, macro-F1 %.3f on %u held-out reviews); "
-            "“shopdesk-cli models promote %" G_GINT64_FORMAT "” makes the chatbot use it.\n",
+    printf (_("Stored sentiment model %" PRId64 " (accuracy %.3f, macro-F1 %.3f on %u held-out reviews); "
+            "“shopdesk-cli models promote %" PRId64 "” makes the chatbot use it.\n"),
             id, eval.accuracy, eval.macro_f1, eval.n, id);
   else
-    printf ("Stored the built-in sentiment model as model %" G_GINT64_FORMAT "; "
-            "“shopdesk-cli models promote %" G_GINT64_FORMAT "” makes the chatbot use it.\n", id, id);
+    printf (_("Stored the built-in sentiment model as model %" PRId64 "; "
+            "“shopdesk-cli models promote %" PRId64 "” makes the chatbot use it.\n"), id, id);
   return SD_EXIT_OK;
 }
 
@@ -587,32 +595,32 @@ sd_cli_models (SdCliGlobal  *global,
   gint64 against = 0;
   gboolean json = FALSE, no_compare = FALSE;
   GOptionEntry entries[] = {
-    { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose, "recommendations|chat-intents|chat-sentiment|coupon-interest (promote: default from the model's kind)", "P" },
-    { "note", 0, 0, G_OPTION_ARG_STRING, &note, "Why (promote, rollback): kept in the history", "TEXT" },
-    { "who", 0, 0, G_OPTION_ARG_STRING, &who, "Who did it (default: the user name)", "NAME" },
-    { "against", 0, 0, G_OPTION_ARG_INT64, &against, "compare: the model to compare with (default: the live one)", "ID" },
-    { "no-compare", 0, 0, G_OPTION_ARG_NONE, &no_compare, "promote: skip measuring the candidate against the live model", NULL },
-    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train, "train-sentiment: review JSON lines, plain or .gz (default: the built-in model)", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose, N_("recommendations|chat-intents|chat-sentiment|coupon-interest (promote: default from the model's kind)"), "P" },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("Why (promote, rollback): kept in the history"), "TEXT" },
+    { "who", 0, 0, G_OPTION_ARG_STRING, &who, N_("Who did it (default: the user name)"), "NAME" },
+    { "against", 0, 0, G_OPTION_ARG_INT64, &against, N_("compare: the model to compare with (default: the live one)"), "ID" },
+    { "no-compare", 0, 0, G_OPTION_ARG_NONE, &no_compare, N_("promote: skip measuring the candidate against the live model"), NULL },
+    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train, N_("train-sentiment: review JSON lines, plain or .gz (default: the built-in model)"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
   const char *action;
   gint64 id = 0;
 
-  if (!sd_cli_parse ("models", "list | promote ID | rollback | history | compare ID | train-sentiment: the live model of each purpose",
+  if (!sd_cli_parse ("models", _("list | promote ID | rollback | history | compare ID | train-sentiment: the live model of each purpose"),
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc < 2)
     {
-      fprintf (stderr, "shopdesk-cli models: say what to do: list, promote, rollback, history, compare or train-sentiment\n"
-                       "Run “shopdesk-cli models --help” for its options.\n");
+      fprintf (stderr, _("shopdesk-cli models: say what to do: list, promote, rollback, history, compare or train-sentiment\n"
+                       "Run “shopdesk-cli models --help” for its options.\n"));
       return SD_EXIT_USAGE;
     }
   action = argv[1];
   if (!g_strv_contains ((const char *[]) { "list", "promote", "rollback", "history", "compare", "train-sentiment", NULL }, action))
     {
-      fprintf (stderr, "shopdesk-cli models: unknown action “%s”\n", action);
+      fprintf (stderr, _("shopdesk-cli models: unknown action “%s”\n"), action);
       return SD_EXIT_USAGE;
     }
   if ((strcmp (action, "promote") == 0 || strcmp (action, "compare") == 0))
@@ -622,7 +630,7 @@ sd_cli_models (SdCliGlobal  *global,
     }
   else if (argc != 2)
     {
-      fprintf (stderr, "shopdesk-cli models %s: unexpected “%s”\n", action, argv[2]);
+      fprintf (stderr, _("shopdesk-cli models %s: unexpected “%s”\n"), action, argv[2]);
       return SD_EXIT_USAGE;
     }
 

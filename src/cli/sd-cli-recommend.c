@@ -2,12 +2,17 @@
  * the recommendation models from a terminal */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include <inttypes.h>
+
 #include <cblas.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
 #include "sd-cli.h"
+#include "sd-product-text.h"
 #include "sd-csv.h"
 #include "sd-customer-profile.h"
 #include "sd-ease.h"
@@ -24,6 +29,39 @@
 #include "sd-tune.h"
 
 /* Two cores on the machine class: BLAS may use both, as the CLI has no main loop to keep free. */
+/* Where a model or data came from, for people: the --json "source" stays as it is. */
+static const char *
+source_text (const char *source)
+{
+  static const struct { const char *key, *text; } sources[] = {
+    { "live", NC_("where a model came from", "live") },
+    { "stored", NC_("where a model came from", "stored") },
+    { "trained", NC_("where a model came from", "trained") },
+    { "popularity (the model has no opinion)", NC_("where a model came from", "popularity (the model has no opinion)") },
+    { "popularity (no history)", NC_("where a model came from", "popularity (no history)") },
+    { "movielens files", NC_("where the data came from", "movielens files") },
+    { "imported files", NC_("where the data came from", "imported files") },
+    { "the shop", NC_("where the data came from", "the shop") },
+  };
+
+  for (guint i = 0; source && i < G_N_ELEMENTS (sources); i++)
+    if (g_str_equal (source, sources[i].key))
+      return g_dpgettext2 (NULL, i < 5 ? "where a model came from" : "where the data came from", sources[i].text);
+  return source;
+}
+
+/* A product's title as a person reads it: in the chosen language (the demo shop's have
+ * Chinese ones), escaped for the terminal. */
+static char *
+shown_title (SdStore             *store,
+             const SdCatalogItem *item)
+{
+  g_autofree char *title = store && item->id > 0 ? sd_product_text_title (store, item->id, item->title)
+                                                  : g_strdup (item->title);
+
+  return sd_cli_printable (title ? title : "?");
+}
+
 static void
 cap_blas_threads (void)
 {
@@ -42,7 +80,7 @@ new_model (const char  *command,
   if (!name)
     {
       g_autofree char *names = g_strjoinv (", ", (char **) sd_recommender_list_names ());
-      fprintf (stderr, "shopdesk-cli %s: --model is required (one of %s)\n", command, names);
+      fprintf (stderr, _("shopdesk-cli %s: --model is required (one of %s)\n"), command, names);
       return NULL;
     }
   if (!(model = sd_recommender_new (name, &error)))
@@ -57,7 +95,7 @@ new_model (const char  *command,
 
       if (!eq)
         {
-          fprintf (stderr, "shopdesk-cli %s: --param takes KEY=VALUE, got “%s”\n", command, params[i]);
+          fprintf (stderr, _("shopdesk-cli %s: --param takes KEY=VALUE, got “%s”\n"), command, params[i]);
           return NULL;
         }
       key = g_strndup (params[i], eq - params[i]);
@@ -91,8 +129,8 @@ check_grid (const char  *name,
 
   if (entries == NULL || entries[0] == NULL)
     {
-      fprintf (stderr, "shopdesk-cli tune: there is nothing to search for %s: give a grid such as "
-               "--grid lambda=100,500\n", name);
+      fprintf (stderr, _("shopdesk-cli tune: there is nothing to search for %s: give a grid such as "
+               "--grid lambda=100,500\n"), name);
       return FALSE;
     }
   for (guint i = 0; entries[i]; i++)
@@ -103,7 +141,7 @@ check_grid (const char  *name,
 
       if (eq == NULL || eq[1] == '\0')
         {
-          fprintf (stderr, "shopdesk-cli tune: a --grid entry is KEY=V1,V2,…; got “%s”\n", entries[i]);
+          fprintf (stderr, _("shopdesk-cli tune: a --grid entry is KEY=V1,V2,…; got “%s”\n"), entries[i]);
           return FALSE;
         }
       key = g_strndup (entries[i], eq - entries[i]);
@@ -132,8 +170,8 @@ check_metric (const char *metric)
       g_strv_contains ((const char * const[]) { "coverage", "diversity", "novelty", NULL }, metric) ||
       (at && g_strv_contains (at_k, name) && g_ascii_string_to_unsigned (at + 1, 10, 1, 1000, &k, NULL)))
     return TRUE;
-  fprintf (stderr, "shopdesk-cli tune: unknown metric “%s”; use e.g. ndcg@10, recall@20, precision@10, "
-           "hit@10, map@10 (K from 1 to 1000)\n", metric);
+  fprintf (stderr, _("shopdesk-cli tune: unknown metric “%s”; use e.g. ndcg@10, recall@20, precision@10, "
+           "hit@10, map@10 (K from 1 to 1000)\n"), metric);
   return FALSE;
 }
 
@@ -242,13 +280,13 @@ movielens_segments (const char      *users_path,
   else
     {
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                   "MovieLens users can be grouped by gender, age or occupation, not “%s”", by);
+                   _("MovieLens users can be grouped by gender, age or occupation, not “%s”"), by);
       return NULL;
     }
   if (!users_path)
     {
       g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND,
-                   "--segment-by needs u.user beside the training file");
+                   _("--segment-by needs u.user beside the training file"));
       return NULL;
     }
   if (!g_file_get_contents (users_path, &contents, NULL, error))
@@ -400,21 +438,21 @@ sd_cli_eval (SdCliGlobal  *global,
   double ratio = 0.2;
   gboolean json = FALSE, csv = FALSE;
   GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to train", "NAME" },
-    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "A hyperparameter (repeatable)", "KEY=VALUE" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads scoring users (default 2)", "N" },
-    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_path, "Training interactions (without: the shop, split)", "FILE" },
-    { "test", 0, 0, G_OPTION_ARG_FILENAME, &test_path, "Held-out interactions", "FILE" },
-    { "items", 0, 0, G_OPTION_ARG_FILENAME, &items_path, "The item list (MovieLens u.item; default: beside --train)", "FILE" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "File format: movielens (default) or any importer format (online-retail, events, …)", "FORMAT" },
-    { "positive-min-rating", 0, 0, G_OPTION_ARG_INT, &min_rating, "Ratings from this up are positives (default 4)", "N" },
-    { "k", 'k', 0, G_OPTION_ARG_INT, &k, "List length for precision, NDCG, … (default 10; 20 is always added)", "K" },
-    { "split", 0, 0, G_OPTION_ARG_STRING, &split_kind, "Without --train: holdout (default) or last", "KIND" },
-    { "ratio", 0, 0, G_OPTION_ARG_DOUBLE, &ratio, "Without --train: share of each customer's items held out (default 0.2)", "R" },
-    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the holdout split (default 1)", "S" },
-    { "segment-by", 0, 0, G_OPTION_ARG_STRING, &segment_by, "Metrics per group: country, segment, taste-group (shop); gender, age, occupation (MovieLens)", "WHAT" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV: a header and one row per group (eval) or trial (tune)", NULL },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_("The model to train"), "NAME" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, N_("A hyperparameter (repeatable)"), "KEY=VALUE" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads scoring users (default 2)"), "N" },
+    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_path, N_("Training interactions (without: the shop, split)"), "FILE" },
+    { "test", 0, 0, G_OPTION_ARG_FILENAME, &test_path, N_("Held-out interactions"), "FILE" },
+    { "items", 0, 0, G_OPTION_ARG_FILENAME, &items_path, N_("The item list (MovieLens u.item; default: beside --train)"), "FILE" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("File format: movielens (default) or any importer format (online-retail, events, …)"), "FORMAT" },
+    { "positive-min-rating", 0, 0, G_OPTION_ARG_INT, &min_rating, N_("Ratings from this up are positives (default 4)"), "N" },
+    { "k", 'k', 0, G_OPTION_ARG_INT, &k, N_("List length for precision, NDCG, … (default 10; 20 is always added)"), "K" },
+    { "split", 0, 0, G_OPTION_ARG_STRING, &split_kind, N_("Without --train: holdout (default) or last"), "KIND" },
+    { "ratio", 0, 0, G_OPTION_ARG_DOUBLE, &ratio, N_("Without --train: share of each customer's items held out (default 0.2)"), "R" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the holdout split (default 1)"), "S" },
+    { "segment-by", 0, 0, G_OPTION_ARG_STRING, &segment_by, N_("Metrics per group: country, segment, taste-group (shop); gender, age, occupation (MovieLens)"), "WHAT" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV: a header and one row per group (eval) or trial (tune)"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -429,38 +467,38 @@ sd_cli_eval (SdCliGlobal  *global,
   const char *source;
   int status = SD_EXIT_FAILED;
 
-  if (!sd_cli_parse ("eval", "train on one file (or part of the shop), evaluate on the rest over the full catalogue",
+  if (!sd_cli_parse ("eval", _("train on one file (or part of the shop), evaluate on the rest over the full catalogue"),
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (!train_path != !test_path)
     {
-      fprintf (stderr, "shopdesk-cli eval: give both --train FILE and --test FILE, or neither (to split the shop)\n");
+      fprintf (stderr, _("shopdesk-cli eval: give both --train FILE and --test FILE, or neither (to split the shop)\n"));
       return SD_EXIT_USAGE;
     }
   if (k < 1 || k > 1000)
     {
-      fprintf (stderr, "shopdesk-cli eval: --k must be between 1 and 1000, got %d\n", k);
+      fprintf (stderr, _("shopdesk-cli eval: --k must be between 1 and 1000, got %d\n"), k);
       return SD_EXIT_USAGE;
     }
   if (threads < 1 || threads > 64)
     {
-      fprintf (stderr, "shopdesk-cli eval: --threads must be between 1 and 64, got %d\n", threads);
+      fprintf (stderr, _("shopdesk-cli eval: --threads must be between 1 and 64, got %d\n"), threads);
       return SD_EXIT_USAGE;
     }
   if (!(ratio > 0.0 && ratio < 1.0) || seed < 0)
     {
-      fprintf (stderr, "shopdesk-cli eval: --ratio must be between 0 and 1 and --seed not negative\n");
+      fprintf (stderr, _("shopdesk-cli eval: --ratio must be between 0 and 1 and --seed not negative\n"));
       return SD_EXIT_USAGE;
     }
   if (split_kind && strcmp (split_kind, "holdout") != 0 && strcmp (split_kind, "last") != 0)
     {
-      fprintf (stderr, "shopdesk-cli eval: --split is holdout or last, not “%s”\n", split_kind);
+      fprintf (stderr, _("shopdesk-cli eval: --split is holdout or last, not “%s”\n"), split_kind);
       return SD_EXIT_USAGE;
     }
   if (format && !sd_import_format_from_string (format, &import_format))
     {
-      fprintf (stderr, "shopdesk-cli eval: unknown format “%s”; use movielens or an importer format "
-               "(see shopdesk-cli import --help)\n", format);
+      fprintf (stderr, _("shopdesk-cli eval: unknown format “%s”; use movielens or an importer format "
+               "(see shopdesk-cli import --help)\n"), format);
       return SD_EXIT_USAGE;
     }
   if (!(model = new_model ("eval", model_name, params)))
@@ -487,7 +525,7 @@ sd_cli_eval (SdCliGlobal  *global,
       source = "imported files";
       if (segment_by)
         {
-          fprintf (stderr, "shopdesk-cli eval: --segment-by works on the shop and on MovieLens files\n");
+          fprintf (stderr, _("shopdesk-cli eval: --segment-by works on the shop and on MovieLens files\n"));
           return SD_EXIT_USAGE;
         }
       if (!import_pair (train_path, test_path, import_format, &weights, &d, &error))
@@ -515,8 +553,8 @@ sd_cli_eval (SdCliGlobal  *global,
     sd_recommender_set_catalog (model, d.catalog);
   if (d.split.test->nnz == 0)
     {
-      fprintf (stderr, "shopdesk-cli eval: no test customer has a positive item (ratings count from %d up); "
-               "there is nothing to evaluate\n", min_rating);
+      fprintf (stderr, _("shopdesk-cli eval: no test customer has a positive item (ratings count from %d up); "
+               "there is nothing to evaluate\n"), min_rating);
       goto fail;
     }
 
@@ -537,8 +575,8 @@ sd_cli_eval (SdCliGlobal  *global,
     goto fail;
   if (result->overall.n_users == 0)
     {
-      fprintf (stderr, "shopdesk-cli eval: no test customer is also in the training data; "
-               "there is nothing to evaluate\n");
+      fprintf (stderr, _("shopdesk-cli eval: no test customer is also in the training data; "
+               "there is nothing to evaluate\n"));
       goto fail;
     }
 
@@ -597,8 +635,8 @@ sd_cli_eval (SdCliGlobal  *global,
     {
       const SdEvalMetrics *m = &result->overall;
       g_autofree char *p = sd_recommender_params_to_json (model);
-      printf ("%s %s on %s\n", sd_recommender_get_label (model), p, source);
-      printf ("users evaluated %u, items %u, trained in %.2f s, evaluated in %.2f s\n",
+      printf (_("%s %s on %s\n"), sd_recommender_get_label (model), p, source_text (source));
+      printf (_("users evaluated %u, items %u, trained in %.2f s, evaluated in %.2f s\n"),
               m->n_users, d.split.train->n_items, sd_recommender_get_fit_seconds (model), result->seconds);
       printf ("%-16s %6s %10s %10s %10s %10s %10s\n", "group", "K", "precision", "recall", "ndcg", "hit", "map");
       for (guint s = 0; s <= result->segments->len; s++)
@@ -610,9 +648,9 @@ sd_cli_eval (SdCliGlobal  *global,
                     gm->at[c].k, gm->at[c].precision, gm->at[c].recall, gm->at[c].ndcg,
                     gm->at[c].hit, gm->at[c].map);
         }
-      printf ("coverage@%u %.4f, novelty %.3f bits, diversity %.4f\n", result->list_k,
+      printf (_("coverage@%u %.4f, novelty %.3f bits, diversity %.4f\n"), result->list_k,
               m->coverage, m->novelty, m->diversity);
-      printf ("top-%u for one user: median %.3f ms, p99 %.3f ms\n", result->list_k,
+      printf (_("top-%u for one user: median %.3f ms, p99 %.3f ms\n"), result->list_k,
               result->latency_median_ms, result->latency_p99_ms);
     }
   status = SD_EXIT_OK;
@@ -709,14 +747,14 @@ train_run (SdCliGlobal        *global,
     {
       /* Rank 0 says it for the job. */
       if (rank == 0)
-        fprintf (stderr, "shopdesk-cli train: cancelled, no model was stored "
-                 "(the run is kept in the shop's history as cancelled).\n");
+        fprintf (stderr, _("shopdesk-cli train: cancelled, no model was stored "
+                 "(the run is kept in the shop's history as cancelled).\n"));
       return sd_cli_cancelled_status ();
     }
   if (!ok)
     {
       if (distributed)
-        fprintf (stderr, "shopdesk-cli train: rank %d of %d:\n", rank, n_ranks);
+        fprintf (stderr, _("shopdesk-cli train: rank %d of %d:\n"), rank, n_ranks);
       sd_cli_print_error ("train", error);
       return SD_EXIT_FAILED;
     }
@@ -765,20 +803,22 @@ train_run (SdCliGlobal        *global,
       for (guint p = 0; p < points->len; p++)
         {
           SdMetricPoint *pt = &g_array_index (points, SdMetricPoint, p);
-          printf ("epoch %3d  %-8s %.6g\n", pt->step, pt->name, pt->value);
+          /* TRANSLATORS: `train`: a metric after an epoch, "epoch  15  loss     83865.7" */
+          printf (_("epoch %3d  %-8s %.6g\n"), pt->step, pt->name, pt->value);
         }
-      printf ("Trained %s in %.2f s", options->model, sd_train_job_get_fit_seconds (job));
+      printf (_("Trained %s in %.2f s"), options->model, sd_train_job_get_fit_seconds (job));
 #if HAVE_MPI
       if (distributed)
-        printf (" on %d rank%s, %.1f MB exchanged", n_ranks, n_ranks == 1 ? "" : "s",
+        printf (_(" on %d rank%s, %.1f MB exchanged"), n_ranks, n_ranks == 1 ? "" : "s",
                 sd_cli_mpi_exchanged_bytes () / 1e6);
 #endif
-      printf (" (run %" G_GINT64_FORMAT, sd_train_job_get_run_id (job));
+      printf (_(" (run %" PRId64), sd_train_job_get_run_id (job));
       if (sd_train_job_get_model_id (job) > 0)
-        printf (", stored as model %" G_GINT64_FORMAT, sd_train_job_get_model_id (job));
-      printf (")\n");
+        printf (_(", stored as model %" PRId64), sd_train_job_get_model_id (job));
+      /* TRANSLATORS: `train`: the end of "Trained als in 0.48 s (run 5, stored as model 5)" */
+      printf (_(")\n"));
       if (options->validate)
-        printf ("Validation: %s\n", sd_train_job_get_metrics (job));
+        printf (_("Validation: %s\n"), sd_train_job_get_metrics (job));
     }
   return SD_EXIT_OK;
 }
@@ -792,24 +832,25 @@ sd_cli_train (SdCliGlobal  *global,
   g_auto(GStrv) params = NULL;
   gboolean validate = FALSE, no_store = FALSE, json = FALSE, distributed = FALSE;
   GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to train", "NAME" },
-    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "A hyperparameter (repeatable)", "KEY=VALUE" },
-    { "validate", 0, 0, G_OPTION_ARG_NONE, &validate, "Hold out 20 % of each customer's items and report NDCG@10 per epoch", NULL },
-    { "no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "Do not keep the model in the shop", NULL },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_("The model to train"), "NAME" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, N_("A hyperparameter (repeatable)"), "KEY=VALUE" },
+    /* xgettext:no-c-format */
+    { "validate", 0, 0, G_OPTION_ARG_NONE, &validate, N_("Hold out 20 % of each customer's items and report NDCG@10 per epoch"), NULL },
+    { "no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, N_("Do not keep the model in the shop"), NULL },
     { "distributed", 0, 0, G_OPTION_ARG_NONE, &distributed,
-      "ALS only: train across the ranks of an MPI job (mpirun -np N shopdesk-cli … train --distributed); every rank reads the shop, rank 0 alone writes. One rank outside mpirun", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+      N_("ALS only: train across the ranks of an MPI job (mpirun -np N shopdesk-cli … train --distributed); every rank reads the shop, rank 0 alone writes. One rank outside mpirun"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
   SdTrainOptions options;
   int rank = 0, n_ranks = 1;
 
-  if (!sd_cli_parse ("train", "train a recommender on the shop and keep it", entries, &argc, &argv))
+  if (!sd_cli_parse ("train", _("train a recommender on the shop and keep it"), entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (!model_name)
     {
       g_autofree char *names = g_strjoinv (", ", (char **) sd_recommender_list_names ());
-      fprintf (stderr, "shopdesk-cli train: --model is required (one of %s)\n", names);
+      fprintf (stderr, _("shopdesk-cli train: --model is required (one of %s)\n"), names);
       return SD_EXIT_USAGE;
     }
 
@@ -823,7 +864,7 @@ sd_cli_train (SdCliGlobal  *global,
 
   if (g_strcmp0 (model_name, "als") != 0)
     {
-      fprintf (stderr, "shopdesk-cli train: --distributed trains ALS only, not “%s”\n", model_name);
+      fprintf (stderr, _("shopdesk-cli train: --distributed trains ALS only, not “%s”\n"), model_name);
       return SD_EXIT_USAGE;
     }
 #if HAVE_MPI
@@ -845,9 +886,9 @@ sd_cli_train (SdCliGlobal  *global,
     return status;
   }
 #else
-  fprintf (stderr, "shopdesk-cli train: this shopdesk-cli was built without MPI, so it cannot "
+  fprintf (stderr, _("shopdesk-cli train: this shopdesk-cli was built without MPI, so it cannot "
            "train --distributed. Install Open MPI (Debian: libopenmpi-dev openmpi-bin) and "
-           "build again (meson configure -Dmpi=enabled).\n");
+           "build again (meson configure -Dmpi=enabled).\n"));
   return SD_EXIT_FAILED;
 #endif
 }
@@ -913,7 +954,7 @@ get_model (const char      *command,
       if (!g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
         {
           g_autofree char *message = sd_cli_printable (error->message);
-          fprintf (stderr, "shopdesk-cli %s: %s; training one now\n", command, message);
+          fprintf (stderr, _("shopdesk-cli %s: %s; training one now\n"), command, message);
         }
       g_clear_error (&error);
     }
@@ -952,7 +993,7 @@ load_live (SdStore         *store,
         }
       /* A live model that no longer fits the shop is worth knowing about, not hiding. */
       g_autofree char *message = sd_cli_printable (error->message);
-      fprintf (stderr, "shopdesk-cli: the live model cannot answer: %s; using the default model\n", message);
+      fprintf (stderr, _("shopdesk-cli: the live model cannot answer: %s; using the default model\n"), message);
       *model_id = 0;
       return NULL;
     }
@@ -1009,17 +1050,17 @@ sd_cli_recommend (SdCliGlobal  *global,
   int n = 10;
   gboolean json = FALSE, csv = FALSE, include_seen = FALSE, in_stock = FALSE, retrain = FALSE;
   GOptionEntry entries[] = {
-    { "customer", 'c', 0, G_OPTION_ARG_STRING, &customer, "The customer (external id or store id)", "ID" },
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model (default: the live one, else ease; itemknn for catalogues too large for it)", "NAME" },
-    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Train afresh with this hyperparameter (repeatable)", "KEY=VALUE" },
-    { "n", 'n', 0, G_OPTION_ARG_INT, &n, "How many items (default 10)", "N" },
-    { "include-seen", 0, 0, G_OPTION_ARG_NONE, &include_seen, "Keep items the customer already has", NULL },
-    { "in-stock", 0, 0, G_OPTION_ARG_NONE, &in_stock, "Leave out items that are out of stock", NULL },
-    { "boost", 0, 0, G_OPTION_ARG_STRING, &boost, "Raise items of this category", "CATEGORY" },
-    { "bury", 0, 0, G_OPTION_ARG_STRING, &bury, "Lower items of this category", "CATEGORY" },
-    { "retrain", 0, 0, G_OPTION_ARG_NONE, &retrain, "Train now even when a stored model exists", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV", NULL },
+    { "customer", 'c', 0, G_OPTION_ARG_STRING, &customer, N_("The customer (external id or store id)"), "ID" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_("The model (default: the live one, else ease; itemknn for catalogues too large for it)"), "NAME" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, N_("Train afresh with this hyperparameter (repeatable)"), "KEY=VALUE" },
+    { "n", 'n', 0, G_OPTION_ARG_INT, &n, N_("How many items (default 10)"), "N" },
+    { "include-seen", 0, 0, G_OPTION_ARG_NONE, &include_seen, N_("Keep items the customer already has"), NULL },
+    { "in-stock", 0, 0, G_OPTION_ARG_NONE, &in_stock, N_("Leave out items that are out of stock"), NULL },
+    { "boost", 0, 0, G_OPTION_ARG_STRING, &boost, N_("Raise items of this category"), "CATEGORY" },
+    { "bury", 0, 0, G_OPTION_ARG_STRING, &bury, N_("Lower items of this category"), "CATEGORY" },
+    { "retrain", 0, 0, G_OPTION_ARG_NONE, &retrain, N_("Train now even when a stored model exists"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV"), NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
@@ -1032,21 +1073,22 @@ sd_cli_recommend (SdCliGlobal  *global,
   g_autoptr(GError) error = NULL;
   SdRecFilter filter = { 0 };
   const char *source = NULL;
+  g_autoptr(GHashTable) category_names = NULL;
   SdRecommender *used;
   gint64 model_id = 0;
   int u;
   guint history;
 
-  if (!sd_cli_parse ("recommend", "the best products for a customer, with reasons", entries, &argc, &argv))
+  if (!sd_cli_parse ("recommend", _("the best products for a customer, with reasons"), entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (!customer)
     {
-      fprintf (stderr, "shopdesk-cli recommend: --customer ID is required\n");
+      fprintf (stderr, _("shopdesk-cli recommend: --customer ID is required\n"));
       return SD_EXIT_USAGE;
     }
   if (n < 1 || n > 1000)
     {
-      fprintf (stderr, "shopdesk-cli recommend: -n must be between 1 and 1000, got %d\n", n);
+      fprintf (stderr, _("shopdesk-cli recommend: -n must be between 1 and 1000, got %d\n"), n);
       return SD_EXIT_USAGE;
     }
   if (!check_model ("recommend", model_name ? model_name : "ease", params))
@@ -1063,7 +1105,7 @@ sd_cli_recommend (SdCliGlobal  *global,
       {
         g_autofree char *who = sd_cli_printable (customer);
         g_autofree char *shop = sd_cli_printable (sd_store_get_path (store));
-        fprintf (stderr, "shopdesk-cli recommend: no customer “%s” in %s\n", who, shop);
+        fprintf (stderr, _("shopdesk-cli recommend: no customer “%s” in %s\n"), who, shop);
         return SD_EXIT_FAILED;
       }
     if (profile == NULL)
@@ -1129,10 +1171,12 @@ sd_cli_recommend (SdCliGlobal  *global,
   else
     {
       g_autofree char *who = sd_cli_printable (customer);
-      printf ("Customer %s (%u items in their history), %s model (%s):\n", who, history,
-              sd_recommender_get_label (model), source);
+      printf (_("Customer %s (%u items in their history), %s model (%s):\n"), who, history,
+              sd_recommender_get_label (model), source_text (source));
     }
 
+  if (!json && !csv)
+    category_names = sd_product_text_categories (store);
   for (guint r = 0; r < top->len; r++)
     {
       SdScoredItem *s = &g_array_index (top, SdScoredItem, r);
@@ -1182,10 +1226,12 @@ sd_cli_recommend (SdCliGlobal  *global,
         }
       else
         {
-          g_autofree char *title = sd_cli_printable (item->title ? item->title : "?");
-          g_autofree char *category = sd_cli_printable (item->category);
+          g_autofree char *title = shown_title (store, item);
+          g_autofree char *category = sd_cli_printable (sd_product_text_category (category_names, item->category));
           g_autofree char *because = sd_cli_printable (reasons->str);
-          printf ("%3u. %-40s %-14s %8.4f  %s\n", r + 1, title, category, s->score, because);
+          g_autofree char *title_col = sd_cli_pad (title, 40);
+          g_autofree char *category_col = sd_cli_pad (category, 14);
+          printf ("%3u. %s %s %8.4f  %s\n", r + 1, title_col, category_col, s->score, because);
         }
     }
   if (json)
@@ -1208,13 +1254,13 @@ sd_cli_similar (SdCliGlobal  *global,
   int n = 10;
   gboolean json = FALSE, csv = FALSE, retrain = FALSE;
   GOptionEntry entries[] = {
-    { "product", 0, 0, G_OPTION_ARG_STRING, &product, "The product (external id or store id)", "ID" },
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model (default: the live one, else itemknn)", "NAME" },
-    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Train item-kNN afresh with this hyperparameter", "KEY=VALUE" },
-    { "n", 'n', 0, G_OPTION_ARG_INT, &n, "How many items (default 10)", "N" },
-    { "retrain", 0, 0, G_OPTION_ARG_NONE, &retrain, "Train now even when a stored model exists", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV", NULL },
+    { "product", 0, 0, G_OPTION_ARG_STRING, &product, N_("The product (external id or store id)"), "ID" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_("The model (default: the live one, else itemknn)"), "NAME" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, N_("Train item-kNN afresh with this hyperparameter"), "KEY=VALUE" },
+    { "n", 'n', 0, G_OPTION_ARG_INT, &n, N_("How many items (default 10)"), "N" },
+    { "retrain", 0, 0, G_OPTION_ARG_NONE, &retrain, N_("Train now even when a stored model exists"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV"), NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
@@ -1224,19 +1270,20 @@ sd_cli_similar (SdCliGlobal  *global,
   g_autoptr(GArray) similar = NULL;
   g_autoptr(GError) error = NULL;
   const char *source = NULL;
+  g_autoptr(GHashTable) category_names = NULL;
   gint64 product_id, model_id = 0;
   int i;
 
-  if (!sd_cli_parse ("similar", "products bought by the same customers (item kNN)", entries, &argc, &argv))
+  if (!sd_cli_parse ("similar", _("products bought by the same customers (item kNN)"), entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (!product)
     {
-      fprintf (stderr, "shopdesk-cli similar: --product ID is required\n");
+      fprintf (stderr, _("shopdesk-cli similar: --product ID is required\n"));
       return SD_EXIT_USAGE;
     }
   if (n < 1 || n > 1000)
     {
-      fprintf (stderr, "shopdesk-cli similar: -n must be between 1 and 1000, got %d\n", n);
+      fprintf (stderr, _("shopdesk-cli similar: -n must be between 1 and 1000, got %d\n"), n);
       return SD_EXIT_USAGE;
     }
   if (!check_model ("similar", model_name ? model_name : "itemknn", params))
@@ -1249,7 +1296,7 @@ sd_cli_similar (SdCliGlobal  *global,
     {
       g_autofree char *what = sd_cli_printable (product);
       g_autofree char *shop = sd_cli_printable (sd_store_get_path (store));
-      fprintf (stderr, "shopdesk-cli similar: no product “%s” in %s\n", what, shop);
+      fprintf (stderr, _("shopdesk-cli similar: no product “%s” in %s\n"), what, shop);
       return SD_EXIT_FAILED;
     }
   if (!(train = sd_interactions_from_store (store, NULL, NULL, &error)) ||
@@ -1292,9 +1339,12 @@ sd_cli_similar (SdCliGlobal  *global,
     printf ("rank,product_id,external_id,title,category,similarity\n");
   else
     {
-      g_autofree char *title = sd_cli_printable (catalog->items[i].title);
-      printf ("Products most like “%s” (%s, %s):\n", title, sd_recommender_get_label (model), source);
+      g_autofree char *title = shown_title (store, &catalog->items[i]);
+      printf (_("Products most like “%s” (%s, %s):\n"), title, sd_recommender_get_label (model),
+              source_text (source));
     }
+  if (!json && !csv)
+    category_names = sd_product_text_categories (store);
   for (guint r = 0; r < similar->len; r++)
     {
       SdScoredItem *s = &g_array_index (similar, SdScoredItem, r);
@@ -1326,9 +1376,11 @@ sd_cli_similar (SdCliGlobal  *global,
         }
       else
         {
-          g_autofree char *title = sd_cli_printable (item->title ? item->title : "?");
-          g_autofree char *category = sd_cli_printable (item->category);
-          printf ("%3u. %-40s %-14s %.3f\n", r + 1, title, category, s->score);
+          g_autofree char *title = shown_title (store, item);
+          g_autofree char *category = sd_cli_printable (sd_product_text_category (category_names, item->category));
+          g_autofree char *title_col = sd_cli_pad (title, 40);
+          g_autofree char *category_col = sd_cli_pad (category, 14);
+          printf ("%3u. %s %s %.3f\n", r + 1, title_col, category_col, s->score);
         }
     }
   if (json)
@@ -1374,19 +1426,19 @@ sd_cli_tune (SdCliGlobal  *global,
   double max_minutes = 0;
   gboolean json = FALSE, csv = FALSE;
   GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, "The model to tune", "NAME" },
-    { "max-trials", 0, 0, G_OPTION_ARG_INT, &max_trials, "Budget: at most N trials (a larger grid is sampled at random)", "N" },
-    { "max-minutes", 0, 0, G_OPTION_ARG_DOUBLE, &max_minutes, "Budget: start no trial after this many minutes", "M" },
-    { "grid", 'g', 0, G_OPTION_ARG_STRING_ARRAY, &grid, "Values to try (repeatable; default: the model's grid)", "KEY=V1,V2,…" },
-    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &fixed, "A fixed hyperparameter (repeatable)", "KEY=VALUE" },
-    { "random", 0, 0, G_OPTION_ARG_INT, &n_random, "Try N random grid points instead of all", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the validation split and the random points (default 1)", "S" },
-    { "metric", 0, 0, G_OPTION_ARG_STRING, &metric, "What to maximise (default ndcg@10)", "NAME@K" },
-    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_path, "Tune on a MovieLens file instead of the shop", "FILE" },
-    { "items", 0, 0, G_OPTION_ARG_FILENAME, &items_path, "The MovieLens item list (default: beside --train)", "FILE" },
-    { "positive-min-rating", 0, 0, G_OPTION_ARG_INT, &min_rating, "Ratings from this up are positives (default 4)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV: a header and one row per group (eval) or trial (tune)", NULL },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_("The model to tune"), "NAME" },
+    { "max-trials", 0, 0, G_OPTION_ARG_INT, &max_trials, N_("Budget: at most N trials (a larger grid is sampled at random)"), "N" },
+    { "max-minutes", 0, 0, G_OPTION_ARG_DOUBLE, &max_minutes, N_("Budget: start no trial after this many minutes"), "M" },
+    { "grid", 'g', 0, G_OPTION_ARG_STRING_ARRAY, &grid, N_("Values to try (repeatable; default: the model's grid)"), "KEY=V1,V2,…" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &fixed, N_("A fixed hyperparameter (repeatable)"), "KEY=VALUE" },
+    { "random", 0, 0, G_OPTION_ARG_INT, &n_random, N_("Try N random grid points instead of all"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the validation split and the random points (default 1)"), "S" },
+    { "metric", 0, 0, G_OPTION_ARG_STRING, &metric, N_("What to maximise (default ndcg@10)"), "NAME@K" },
+    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_path, N_("Tune on a MovieLens file instead of the shop"), "FILE" },
+    { "items", 0, 0, G_OPTION_ARG_FILENAME, &items_path, N_("The MovieLens item list (default: beside --train)"), "FILE" },
+    { "positive-min-rating", 0, 0, G_OPTION_ARG_INT, &min_rating, N_("Ratings from this up are positives (default 4)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV: a header and one row per group (eval) or trial (tune)"), NULL },
     { NULL }
   };
   g_autoptr(SdInteractions) train = NULL;
@@ -1399,17 +1451,17 @@ sd_cli_tune (SdCliGlobal  *global,
   SdTuneTrial *best;
   gboolean ok;
 
-  if (!sd_cli_parse ("tune", "search hyperparameters on a validation split cut from the training data",
+  if (!sd_cli_parse ("tune", _("search hyperparameters on a validation split cut from the training data"),
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (!model_name)
     {
-      fprintf (stderr, "shopdesk-cli tune: --model is required\n");
+      fprintf (stderr, _("shopdesk-cli tune: --model is required\n"));
       return SD_EXIT_USAGE;
     }
   if (n_random < 0 || seed < 0 || max_trials < 0 || max_minutes < 0)
     {
-      fprintf (stderr, "shopdesk-cli tune: --random, --seed, --max-trials and --max-minutes must not be negative\n");
+      fprintf (stderr, _("shopdesk-cli tune: --random, --seed, --max-trials and --max-minutes must not be negative\n"));
       return SD_EXIT_USAGE;
     }
   if (!check_model ("tune", model_name, fixed) || !check_grid (model_name, grid) ||
@@ -1470,8 +1522,8 @@ sd_cli_tune (SdCliGlobal  *global,
 
   if (result->validation_users == 0)
     {
-      fprintf (stderr, "shopdesk-cli tune: no customer has a held-out positive item in the validation "
-               "split; there is nothing to compare the trials on\n");
+      fprintf (stderr, _("shopdesk-cli tune: no customer has a held-out positive item in the validation "
+               "split; there is nothing to compare the trials on\n"));
       return SD_EXIT_FAILED;
     }
   best = g_ptr_array_index (result->trials, result->best);
@@ -1525,7 +1577,7 @@ sd_cli_tune (SdCliGlobal  *global,
     }
   else
     {
-      printf ("%s on a validation split (%u users), by %s:\n", result->model,
+      printf (_("%s on a validation split (%u users), by %s:\n"), result->model,
               result->validation_users, result->metric);
       for (guint t = 0; t < result->trials->len; t++)
         {
@@ -1534,9 +1586,9 @@ sd_cli_tune (SdCliGlobal  *global,
           printf ("%s %-40s %.4f  (%.2f s)\n", t == result->best ? "*" : " ", what,
                   trial->value, trial->fit_seconds);
         }
-      printf ("Best: %s\n", best->params_json);
+      printf (_("Best: %s\n"), best->params_json);
       if (result->out_of_time)
-        printf ("The time budget ran out after %u of %u planned trials.\n", result->trials->len, result->n_planned);
+        printf (_("The time budget ran out after %u of %u planned trials.\n"), result->trials->len, result->n_planned);
     }
   return SD_EXIT_OK;
 }

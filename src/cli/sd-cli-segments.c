@@ -2,6 +2,10 @@
  * saved audiences (save, list, export, rename, delete) and the RFM grid */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -57,7 +61,7 @@ compute (SdStore       *store,
 
   if (o->model && !use_stored && strcmp (o->model, "map") != 0)
     {
-      fprintf (stderr, "shopdesk-cli %s: --model is “als” (the stored ALS model) or “map” (a small model made for the map)\n", command);
+      fprintf (stderr, _("shopdesk-cli %s: --model is “als” (the stored ALS model) or “map” (a small model made for the map)\n"), command);
       return NULL;
     }
   segments = sd_segments_compute (store, use_stored, o->k, !sd_store_is_read_only (store), NULL, NULL, &error);
@@ -65,7 +69,7 @@ compute (SdStore       *store,
     sd_cli_print_error (command, error);
   else if (segments->map->n_customers == 0)
     {
-      fprintf (stderr, "shopdesk-cli %s: no customer has viewed, carted or bought anything yet\n", command);
+      fprintf (stderr, _("shopdesk-cli %s: no customer has viewed, carted or bought anything yet\n"), command);
       g_clear_pointer (&segments, sd_segments_free);
     }
   return segments;
@@ -131,27 +135,28 @@ segments_show (SdStore       *store,
       return SD_EXIT_OK;
     }
 
-  printf ("%u clusters (%s) of %u customers, model %s; silhouette %.3f\n", map->k,
-          map->k_chosen ? "chosen by the silhouette" : "as asked", map->n_customers, map->model, map->silhouette);
-  printf ("Map: 10-NN recall %.3f for PCA, %.3f for the neighbour layout; showing %s\n",
-          map->recall_pca, map->recall_layout, map->chose_layout ? "the neighbour layout" : "PCA");
+  printf (_("%u clusters (%s) of %u customers, model %s; silhouette %.3f\n"), map->k,
+          map->k_chosen ? _("chosen by the silhouette") : _("as asked"), map->n_customers, map->model, map->silhouette);
+  printf (_("Map: 10-NN recall %.3f for PCA, %.3f for the neighbour layout; showing %s\n"),
+          map->recall_pca, map->recall_layout, map->chose_layout ? _("the neighbour layout") : "PCA");
   for (guint c = 0; c < s->profiles->len; c++)
     {
       SdSegmentProfile *p = g_ptr_array_index (s->profiles, c);
       g_autofree char *name = sd_cli_printable (p->name);
       GPtrArray *taste = s->has_categories ? p->top_categories : p->top_words;
 
-      printf ("\n%2u  %s\n    %u customers (%.1f %%), %.1f %% of revenue, AOV %.2f, %.2f orders each, last order %.0f days ago (median)\n",
+      printf (_("\n%2u  %s\n    %u customers (%.1f %%), %.1f %% of revenue, AOV %.2f, %.2f orders each, last order %.0f days ago (median)\n"),
               p->id, name, p->size, 100 * p->customer_share, 100 * p->revenue_share, p->aov_cents / 100.0,
               p->orders_per_customer, p->recency_days);
-      printf ("    buys more than the shop:");
+      printf (_("    buys more than the shop:"));
       for (guint t = 0; t < taste->len; t++)
         {
           SdSegmentTrait *trait = g_ptr_array_index (taste, t);
           g_autofree char *label = sd_cli_printable (trait->label);
-          printf ("%s %s ×%.1f", t ? "," : "", label, trait->lift);
+          /* TRANSLATORS: `segments`: between the items of a list, "Shoes ×5.1, Clothing ×3.7" */
+          printf ("%s %s ×%.1f", t ? _(",") : "", label, trait->lift);
         }
-      printf ("\n    countries:");
+      printf (_("\n    countries:"));
       for (guint t = 0; t < p->countries->len; t++)
         {
           SdSegmentTrait *trait = g_ptr_array_index (p->countries, t);
@@ -160,9 +165,9 @@ segments_show (SdStore       *store,
 
           /* a country that is there never reads as 0 % */
           if (trait->share > 0 && whole < 1)
-            printf ("%s %s <1 %%", t ? "," : "", label);
+            printf ("%s %s <1 %%", t ? _(",") : "", label);
           else
-            printf ("%s %s %.0f %%", t ? "," : "", label, whole);
+            printf ("%s %s %.0f %%", t ? _(",") : "", label, whole);
         }
       printf ("\n");
     }
@@ -214,7 +219,7 @@ members_of (SdStore       *store,
       SdRfmGroup group;
       if (!sd_rfm_group_from_id (o->rfm, &group))
         {
-          fprintf (stderr, "shopdesk-cli %s: unknown RFM group “%s” (see “segments rfm”)\n", command, o->rfm);
+          fprintf (stderr, _("shopdesk-cli %s: unknown RFM group “%s” (see “segments rfm”)\n"), command, o->rfm);
           return NULL;
         }
       if (!(rfm = sd_rfm_compute (store, NULL, &error)))
@@ -235,7 +240,7 @@ members_of (SdStore       *store,
         return NULL;
       if (o->cluster >= s->map->k)
         {
-          fprintf (stderr, "shopdesk-cli %s: there are clusters 0 to %u, not %" G_GINT64_FORMAT "\n",
+          fprintf (stderr, _("shopdesk-cli %s: there are clusters 0 to %u, not %" PRId64 "\n"),
                    command, s->map->k - 1, o->cluster);
           return NULL;
         }
@@ -245,7 +250,7 @@ members_of (SdStore       *store,
         *definition = sd_segments_definition (s, (guint) o->cluster);
       return sd_segments_members (s, (guint) o->cluster);
     }
-  fprintf (stderr, "shopdesk-cli %s: say which customers: --cluster ID, --segment NAME|ID or --rfm GROUP\n", command);
+  fprintf (stderr, _("shopdesk-cli %s: say which customers: --cluster ID, --segment NAME|ID or --rfm GROUP\n"), command);
   return NULL;
 }
 
@@ -260,7 +265,7 @@ segments_save (SdStore       *store,
 
   if (o->name == NULL || o->segment || (o->cluster < 0) == (o->rfm == NULL))
     {
-      fprintf (stderr, "shopdesk-cli segments save: --name N and one of --cluster ID or --rfm GROUP are required\n");
+      fprintf (stderr, _("shopdesk-cli segments save: --name N and one of --cluster ID or --rfm GROUP are required\n"));
       return SD_EXIT_USAGE;
     }
   if (!(ids = members_of (store, o, "segments save", &source, &definition)))
@@ -282,7 +287,7 @@ segments_save (SdStore       *store,
       sd_cli_print_json (g_steal_pointer (&w));
     }
   else
-    printf ("Saved audience %" G_GINT64_FORMAT " with %u customers\n", id, ids->len);
+    printf (_("Saved audience %" PRId64 " with %u customers\n"), id, ids->len);
   return SD_EXIT_OK;
 }
 
@@ -336,7 +341,7 @@ segments_list (SdStore       *store,
       sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (list->len == 0)
-    printf ("No saved audiences yet. Save one with “shopdesk-cli segments save --cluster ID --name NAME”.\n");
+    printf (_("No saved audiences yet. Save one with “shopdesk-cli segments save --cluster ID --name NAME”.\n"));
   return SD_EXIT_OK;
 }
 
@@ -397,12 +402,14 @@ segments_rfm (SdStore       *store,
       sd_cli_print_json (g_steal_pointer (&w));
       return SD_EXIT_OK;
     }
-  printf ("%u customers with orders\n", rfm->n_customers);
+  printf (_("%u customers with orders\n"), rfm->n_customers);
   for (guint g = 0; g < SD_RFM_N_GROUPS; g++)
     {
       const SdRfmStats *s = &rfm->groups[g];
-      printf ("  %-22s %6u  %5.1f %% of revenue  last order %5.0f days ago  %5.2f orders  %10.2f spent\n",
-              sd_rfm_group_title (g), s->customers,
+      g_autofree char *title = sd_cli_pad (sd_rfm_group_title (g), 22);
+
+      printf (_("  %s %6u  %5.1f %% of revenue  last order %5.0f days ago  %5.2f orders  %10.2f spent\n"),
+              title, s->customers,
               rfm->revenue_cents ? 100.0 * s->revenue_cents / rfm->revenue_cents : 0,
               s->recency_days, s->orders, s->spend_cents / 100);
     }
@@ -431,7 +438,7 @@ segments_private (SdStore           *store,
     {
       SdSegmentProfile *p = g_ptr_array_index (s->profiles, c);
 
-      g_ptr_array_add (names, p->renamed ? g_strdup (p->name) : g_strdup_printf ("Segment %u", p->id));
+      g_ptr_array_add (names, p->renamed ? g_strdup (p->name) : g_strdup_printf (_("Segment %u"), p->id));
       g_ptr_array_add (members, sd_segments_members (s, p->id));
     }
   if (!(report = sd_dp_report_groups (store, options, (const char *const *) names->pdata,
@@ -460,27 +467,27 @@ sd_cli_segments (SdCliGlobal  *global,
   g_auto(SdCliDp) dp = { NULL };
   GOptionEntry entries[] = {
     SD_CLI_DP_ENTRIES (&dp),
-    { "k", 0, 0, G_OPTION_ARG_INT, &k, "Clusters (default: chosen by the silhouette, 2 to 12)", "N" },
-    { "model", 0, 0, G_OPTION_ARG_STRING, &o.model, "Taste from: als (the stored ALS model, default) or map (a small model made for the map)", "ID" },
-    { "cluster", 0, 0, G_OPTION_ARG_INT64, &o.cluster, "The cluster to save, export or rename", "ID" },
-    { "segment", 0, 0, G_OPTION_ARG_STRING, &o.segment, "A saved audience to export or delete", "NAME|ID" },
-    { "rfm", 0, 0, G_OPTION_ARG_STRING, &o.rfm, "An RFM group to save or export (champions, loyal, at-risk, …)", "GROUP" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &o.name, "The audience's name (save) or the cluster's (rename)", "NAME" },
-    { "recompute", 0, 0, G_OPTION_ARG_NONE, &o.recompute, "Save: find the members again each time segments are computed (default: frozen)", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print JSON", NULL },
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &o.csv, "Export: a header, then one external customer id per line", NULL },
+    { "k", 0, 0, G_OPTION_ARG_INT, &k, N_("Clusters (default: chosen by the silhouette, 2 to 12)"), "N" },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &o.model, N_("Taste from: als (the stored ALS model, default) or map (a small model made for the map)"), "ID" },
+    { "cluster", 0, 0, G_OPTION_ARG_INT64, &o.cluster, N_("The cluster to save, export or rename"), "ID" },
+    { "segment", 0, 0, G_OPTION_ARG_STRING, &o.segment, N_("A saved audience to export or delete"), "NAME|ID" },
+    { "rfm", 0, 0, G_OPTION_ARG_STRING, &o.rfm, N_("An RFM group to save or export (champions, loyal, at-risk, …)"), "GROUP" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o.name, N_("The audience's name (save) or the cluster's (rename)"), "NAME" },
+    { "recompute", 0, 0, G_OPTION_ARG_NONE, &o.recompute, N_("Save: find the members again each time segments are computed (default: frozen)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print JSON"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &o.csv, N_("Export: a header, then one external customer id per line"), NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
   const char *action = "show";
   int status;
 
-  if (!sd_cli_parse ("segments", "show | profiles | save | list | export | rename | delete | rfm: customer segments (show, the default) and audiences",
+  if (!sd_cli_parse ("segments", _("show | profiles | save | list | export | rename | delete | rfm: customer segments (show, the default) and audiences"),
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc > 2)
     {
-      fprintf (stderr, "shopdesk-cli segments: unexpected argument “%s”\n", argv[2]);
+      fprintf (stderr, _("shopdesk-cli segments: unexpected argument “%s”\n"), argv[2]);
       return SD_EXIT_USAGE;
     }
   if (argc == 2)
@@ -489,18 +496,18 @@ sd_cli_segments (SdCliGlobal  *global,
     action = "show";
   if (!g_strv_contains ((const char *[]) { "show", "save", "list", "export", "rename", "delete", "rfm", NULL }, action))
     {
-      fprintf (stderr, "shopdesk-cli segments: unknown action “%s”\n", action);
+      fprintf (stderr, _("shopdesk-cli segments: unknown action “%s”\n"), action);
       return SD_EXIT_USAGE;
     }
   if (k < 0 || k == 1 || k > 100)
     {
-      fprintf (stderr, "shopdesk-cli segments: --k is 2 to 100\n");
+      fprintf (stderr, _("shopdesk-cli segments: --k is 2 to 100\n"));
       return SD_EXIT_USAGE;
     }
   o.k = (guint) k;
   if (dp.epsilon && strcmp (action, "show") != 0)
     {
-      fprintf (stderr, "shopdesk-cli segments %s: --dp is for the profiles (segments profiles --dp EPSILON)\n", action);
+      fprintf (stderr, _("shopdesk-cli segments %s: --dp is for the profiles (segments profiles --dp EPSILON)\n"), action);
       return SD_EXIT_USAGE;
     }
   if (dp.epsilon)
@@ -531,7 +538,7 @@ sd_cli_segments (SdCliGlobal  *global,
       g_autoptr(GArray) ids = NULL;
       if ((o.segment != NULL) + (o.rfm != NULL) + (o.cluster >= 0) != 1)
         {
-          fprintf (stderr, "shopdesk-cli segments export: say which customers: one of --cluster ID, --segment NAME|ID or --rfm GROUP\n");
+          fprintf (stderr, _("shopdesk-cli segments export: say which customers: one of --cluster ID, --segment NAME|ID or --rfm GROUP\n"));
           status = SD_EXIT_USAGE;
         }
       else
@@ -546,7 +553,7 @@ sd_cli_segments (SdCliGlobal  *global,
       g_autoptr(SdAudience) a = o.segment ? sd_audience_find (store, o.segment, &error) : NULL;
       if (o.segment == NULL)
         {
-          fprintf (stderr, "shopdesk-cli segments delete: --segment NAME|ID is required\n");
+          fprintf (stderr, _("shopdesk-cli segments delete: --segment NAME|ID is required\n"));
           status = SD_EXIT_USAGE;
         }
       else if (a == NULL || !sd_audience_delete (store, a->id, &error))
@@ -563,14 +570,14 @@ sd_cli_segments (SdCliGlobal  *global,
       g_autoptr(SdSegments) s = NULL;
       if (o.cluster < 0 || o.name == NULL)
         {
-          fprintf (stderr, "shopdesk-cli segments rename: --cluster ID and --name NAME are required (an empty name restores the generated one)\n");
+          fprintf (stderr, _("shopdesk-cli segments rename: --cluster ID and --name NAME are required (an empty name restores the generated one)\n"));
           status = SD_EXIT_USAGE;
         }
       else if (!(s = compute (store, &o, "segments rename")))
         status = SD_EXIT_FAILED;
       else if (o.cluster >= s->map->k)
         {
-          fprintf (stderr, "shopdesk-cli segments rename: there are clusters 0 to %u\n", s->map->k - 1);
+          fprintf (stderr, _("shopdesk-cli segments rename: there are clusters 0 to %u\n"), s->map->k - 1);
           status = SD_EXIT_USAGE;
         }
       else if (!sd_segments_rename (store, s->map->model, s->map->k, (guint) o.cluster, o.name, &error))

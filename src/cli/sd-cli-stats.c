@@ -1,6 +1,10 @@
 /* sd-cli-stats.c — `shopdesk-cli stats`: what the shop holds, and its figures over a range */
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n.h>
+
 #include "sd-chart-time.h"
 #include "sd-cli.h"
 #include "sd-error.h"
@@ -18,15 +22,15 @@ parse_range (const char *name,
   *range = (SdRange) { SD_RANGE_ALL, G_MININT64, G_MAXINT64 };
   if (name && (from || to))
     {
-      fprintf (stderr, "shopdesk-cli stats: --range and --from/--to cannot be given together\n");
+      fprintf (stderr, _("shopdesk-cli stats: --range and --from/--to cannot be given together\n"));
       return FALSE;
     }
   if (name)
     {
       if (sd_range_from_string (name, range))
         return TRUE;
-      fprintf (stderr, "shopdesk-cli stats: unknown range “%s” (all, last-30-days, last-90-days, last-12-months"
-                       " or FIRST..LAST as 2011-11-01..2011-11-30)\n", name);
+      fprintf (stderr, _("shopdesk-cli stats: unknown range “%s” (all, last-30-days, last-90-days, last-12-months"
+                       " or FIRST..LAST as 2011-11-01..2011-11-30)\n"), name);
       return FALSE;
     }
   if (from == NULL && to == NULL)
@@ -34,14 +38,14 @@ parse_range (const char *name,
   range->kind = SD_RANGE_CUSTOM;
   if (from && !sd_time_parse_iso_date (from, &range->from))
     {
-      fprintf (stderr, "shopdesk-cli stats: --from “%s” is not a date like 2011-12-09\n", from);
+      fprintf (stderr, _("shopdesk-cli stats: --from “%s” is not a date like 2011-12-09\n"), from);
       return FALSE;
     }
   if (to)
     {
       if (!sd_time_parse_iso_date (to, &day))
         {
-          fprintf (stderr, "shopdesk-cli stats: --to “%s” is not a date like 2011-12-09\n", to);
+          fprintf (stderr, _("shopdesk-cli stats: --to “%s” is not a date like 2011-12-09\n"), to);
           return FALSE;
         }
       /* --to names the last day counted: the range ends when it does. */
@@ -49,7 +53,7 @@ parse_range (const char *name,
     }
   if (range->from >= range->to)
     {
-      fprintf (stderr, "shopdesk-cli stats: --to %s is before --from %s\n", to, from);
+      fprintf (stderr, _("shopdesk-cli stats: --to %s is before --from %s\n"), to, from);
       return FALSE;
     }
   return TRUE;
@@ -175,32 +179,69 @@ print_json (const SdShopSummary *summary)
   sd_cli_print_json (g_steal_pointer (&w));
 }
 
+/* One line of the table: @label, then @value ending in column 25 (as wide as the terminal
+ * shows it: a Chinese character takes two columns). */
+static void
+print_row (const char *label,
+           const char *value)
+{
+  int pad = 25 - (int) sd_cli_text_width (label) - (int) strlen (value);
+
+  printf ("%s%*s%s\n", label, MAX (pad, 1), "", value);
+}
+
+static void
+print_count (const char *label,
+             gint64      n)
+{
+  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+
+  print_row (label, value);
+}
+
+static void
+print_amount (const char *label,
+              gint64      cents)
+{
+  g_autofree char *value = g_strdup_printf ("%.2f", cents / 100.0);
+
+  print_row (label, value);
+}
+
+/* By SdEventKind; the English names are the kinds' own (view, cart, …), as in --json. */
+static const char *const event_labels[SD_N_EVENT_KINDS] = {
+  N_("Events: view"), N_("Events: cart"), N_("Events: purchase"), N_("Events: review"),
+};
+
 static void
 print_text (const SdShopSummary *summary)
 {
   const SdStoreStats *stats = &summary->counts;
 
-  printf ("Customers    %12" G_GINT64_FORMAT "\n", stats->customers);
-  printf ("Products     %12" G_GINT64_FORMAT "\n", stats->products);
-  printf ("Orders       %12" G_GINT64_FORMAT "\n", stats->orders);
-  printf ("Order lines  %12" G_GINT64_FORMAT "\n", stats->order_lines);
+  print_count (_("Customers"), stats->customers);
+  print_count (_("Products"), stats->products);
+  print_count (_("Orders"), stats->orders);
+  print_count (_("Order lines"), stats->order_lines);
   if (summary->shown_to > summary->shown_from)
     {
       g_autofree char *from = sd_time_format_iso_date (summary->shown_from);
       g_autofree char *to = sd_time_format_iso_date (summary->shown_to - 1);
-      printf ("Range        %s to %s\n", from, to);
+      /* TRANSLATORS: `shopdesk-cli stats`: the days counted, "Range        2010-12-01 to 2011-12-09" */
+      printf (_("Range        %s to %s\n"), from, to);
     }
   for (guint i = 0; i < summary->currencies->len; i++)
     {
       const SdCurrencyFigures *c = g_ptr_array_index (summary->currencies, i);
       g_autofree char *code = sd_cli_printable (c->currency ? c->currency : "");
+      /* TRANSLATORS: `shopdesk-cli stats`: revenue in a currency, "Revenue GBP" */
+      g_autofree char *revenue = g_strdup_printf (_("Revenue %-4s"), code);
 
-      printf ("Revenue %-4s %12.2f\n", code, c->now.revenue_cents / 100.0);
-      printf ("Orders counted %10" G_GINT64_FORMAT "\n", c->now.orders_counted);
-      printf ("Average order %11.2f\n", c->now.average_order_cents / 100.0);
+      print_amount (revenue, c->now.revenue_cents);
+      print_count (_("Orders counted"), c->now.orders_counted);
+      print_amount (_("Average order"), c->now.average_order_cents);
     }
   for (int k = 0; k < SD_N_EVENT_KINDS; k++)
-    printf ("Events: %-8s %8" G_GINT64_FORMAT "\n", sd_event_kind_to_string (k), stats->events[k]);
+    print_count (_(event_labels[k]), stats->events[k]);
 }
 
 /* `stats --verify`: the summaries against a recount, every difference on its own line. */
@@ -231,10 +272,10 @@ verify_summaries (SdStore  *store,
       sd_cli_print_json (g_steal_pointer (&w));
     }
   else if (found->len == 0)
-    printf ("The summaries agree with the shop's orders, lines, customers and events.\n");
+    printf (_("The summaries agree with the shop's orders, lines, customers and events.\n"));
   if (found->len > 0)
     {
-      fprintf (stderr, "shopdesk-cli stats: the summary tables differ from the shop's data in %u places:\n",
+      fprintf (stderr, _("shopdesk-cli stats: the summary tables differ from the shop's data in %u places:\n"),
                found->len);
       for (guint i = 0; i < found->len; i++)
         fprintf (stderr, "  %s\n", (const char *) g_ptr_array_index (found, i));
@@ -253,14 +294,14 @@ sd_cli_stats (SdCliGlobal  *global,
   g_auto(SdCliDp) dp = { NULL };
   GOptionEntry entries[] = {
     SD_CLI_DP_ENTRIES (&dp),
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { "range", 0, 0, G_OPTION_ARG_STRING, &range_name,
-      "all|last-30-days|last-90-days|last-12-months up to the newest order, or FIRST..LAST days (default: all)", "RANGE" },
-    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Count orders from this day on (YYYY-MM-DD, UTC)", "DATE" },
-    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Count orders up to and including this day", "DATE" },
+      N_("all|last-30-days|last-90-days|last-12-months up to the newest order, or FIRST..LAST days (default: all)"), "RANGE" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Count orders from this day on (YYYY-MM-DD, UTC)"), "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Count orders up to and including this day"), "DATE" },
     { "verify", 0, 0, G_OPTION_ARG_NONE, &verify,
-      "Recount the figures from the orders, lines, customers and events and compare them with the summary tables"
-      " (exit 1 on a difference)", NULL },
+      N_("Recount the figures from the orders, lines, customers and events and compare them with the summary tables"
+      " (exit 1 on a difference)"), NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
@@ -268,12 +309,12 @@ sd_cli_stats (SdCliGlobal  *global,
   g_autoptr(SdShopSummary) summary = NULL;
   SdRange range;
 
-  if (!sd_cli_parse ("stats", "count customers, products, orders and events; the figures over a range",
+  if (!sd_cli_parse ("stats", _("count customers, products, orders and events; the figures over a range"),
                      entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc > 1)
     {
-      fprintf (stderr, "shopdesk-cli stats: unexpected argument “%s”\n", argv[1]);
+      fprintf (stderr, _("shopdesk-cli stats: unexpected argument “%s”\n"), argv[1]);
       return SD_EXIT_USAGE;
     }
   if (!parse_range (range_name, from, to, &range))
@@ -285,7 +326,7 @@ sd_cli_stats (SdCliGlobal  *global,
 
       if (range_name || from || to)
         {
-          fprintf (stderr, "shopdesk-cli stats: --dp releases all time; --range, --from and --to cannot be given with it\n");
+          fprintf (stderr, _("shopdesk-cli stats: --dp releases all time; --range, --from and --to cannot be given with it\n"));
           return SD_EXIT_USAGE;
         }
       if (!sd_cli_dp_options ("stats", &dp, &options))

@@ -1,6 +1,8 @@
 /* sd-cli-sync.c — `shopdesk-cli sync`: the shop brought in step with a live shop database */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -47,9 +49,9 @@ sd_cli_sync (SdCliGlobal  *global,
   gboolean json = FALSE, check = FALSE;
   GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from,
-      "The database: postgresql://USER@HOST:PORT/DB?host=/SOCKET/DIR&schema=shopdesk or mysql://USER@HOST:PORT/DB?socket=/PATH&prefix=wp_&flavour=woocommerce|generic (default: the shop's last one)", "URI" },
-    { "check", 0, 0, G_OPTION_ARG_NONE, &check, "Only connect, check the tables and say what the database holds", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the counts per table as one JSON object", NULL },
+      N_("The database: postgresql://USER@HOST:PORT/DB?host=/SOCKET/DIR&schema=shopdesk or mysql://USER@HOST:PORT/DB?socket=/PATH&prefix=wp_&flavour=woocommerce|generic (default: the shop's last one)"), "URI" },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &check, N_("Only connect, check the tables and say what the database holds"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the counts per table as one JSON object"), NULL },
     { NULL }
   };
   g_autoptr(SdStore) store = NULL;
@@ -60,11 +62,11 @@ sd_cli_sync (SdCliGlobal  *global,
   gboolean created;
   guint64 rejected = 0;
 
-  if (!sd_cli_parse ("sync", "sync the shop from a shop database (read-only; the password from SHOPDESK_DB_PASSWORD or the keyring)", entries, &argc, &argv))
+  if (!sd_cli_parse ("sync", _("sync the shop from a shop database (read-only; the password from SHOPDESK_DB_PASSWORD or the keyring)"), entries, &argc, &argv))
     return SD_EXIT_USAGE;
   if (argc != 1)
     {
-      fprintf (stderr, "shopdesk-cli sync: unexpected “%s”\nRun “shopdesk-cli sync --help” for its options.\n", argv[1]);
+      fprintf (stderr, _("shopdesk-cli sync: unexpected “%s”\nRun “shopdesk-cli sync --help” for its options.\n"), argv[1]);
       return SD_EXIT_USAGE;
     }
   cancellable = sd_cli_cancel_on_signals ();
@@ -81,7 +83,7 @@ sd_cli_sync (SdCliGlobal  *global,
     return SD_EXIT_FAILED;
   if (from == NULL && (from = sd_sync_settings_get_uri (store)) == NULL)
     {
-      fprintf (stderr, "shopdesk-cli sync: which database? Give --from URI (the shop has never been synced)\n");
+      fprintf (stderr, _("shopdesk-cli sync: which database? Give --from URI (the shop has never been synced)\n"));
       return SD_EXIT_USAGE;
     }
   if (source == NULL && !(source = open_source (from, &error)))
@@ -110,13 +112,13 @@ sd_cli_sync (SdCliGlobal  *global,
     remove_shop (&store);
   if (report == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      fprintf (stderr, "shopdesk-cli sync: cancelled, nothing changed.\n");
+      fprintf (stderr, _("shopdesk-cli sync: cancelled, nothing changed.\n"));
       return sd_cli_cancelled_status ();
     }
   if (report == NULL)
     {
       sd_cli_print_error ("sync", error);
-      fprintf (stderr, "Nothing was changed.\n");
+      fprintf (stderr, _("Nothing was changed.\n"));
       return SD_EXIT_FAILED;
     }
   if (json)

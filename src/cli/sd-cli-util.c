@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <glib-unix.h>
 #include <math.h>
 #include <signal.h>
@@ -30,7 +31,9 @@ sd_cli_parse (const char    *command,
   g_autofree char *prgname = g_strdup_printf ("shopdesk-cli %s", command);
 
   g_set_prgname (prgname);
-  g_option_context_add_main_entries (context, entries, NULL);
+  /* The options' descriptions are marked N_() where they are listed; GOption looks them up
+   * in Shopdesk's catalogue, and its own words ("Usage:", "Help Options:") in GLib's. */
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       g_autofree char *message = sd_cli_printable (error->message);
@@ -79,7 +82,7 @@ open_store (SdCliGlobal      *global,
   if (store == NULL)
     {
       g_autofree char *message = sd_cli_printable (error->message);
-      fprintf (stderr, "shopdesk-cli: %s\n", message);
+      fprintf (stderr, _("shopdesk-cli: %s\n"), message);
       if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
         fprintf (stderr, _("A shop is made by “shopdesk-cli --db SHOP.sqlite import FILE” or "
                            "“shopdesk-cli --db SHOP.sqlite demo”.\n"));
@@ -103,7 +106,7 @@ store_wait_cb (SdStore    *store,
                gpointer    user_data)
 {
   sd_cli_progress_done ();
-  fprintf (stderr, "shopdesk-cli: %s…\n", text);
+  fprintf (stderr, _("shopdesk-cli: %s…\n"), text);
 }
 
 SdStore *
@@ -279,6 +282,60 @@ sd_cli_printable (const char *text)
   return printable (text, FALSE);
 }
 
+gsize
+sd_cli_text_width (const char *text)
+{
+  gsize width = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
+  return width;
+}
+
+char *
+sd_cli_column (const char *text,
+               int         width)
+{
+  gsize want = (gsize) ABS (width), used = 0;
+  GString *out = g_string_new (NULL);
+  const char *p;
+
+  for (p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gsize w = g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide (c) ? 2 : 1;
+
+      if (used + w > want)
+        break;
+      g_string_append_unichar (out, c);
+      used += w;
+    }
+  for (; used < want; used++)
+    {
+      if (width < 0)
+        g_string_prepend_c (out, ' ');
+      else
+        g_string_append_c (out, ' ');
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+sd_cli_pad (const char *text,
+            int         width)
+{
+  gsize have = sd_cli_text_width (text), want = (gsize) ABS (width);
+  g_autofree char *fill = have < want ? g_strnfill (want - have, ' ') : g_strdup ("");
+
+  return width < 0 ? g_strconcat (fill, text, NULL) : g_strconcat (text, fill, NULL);
+}
+
 char *
 sd_cli_printable_lines (const char *text)
 {
@@ -302,7 +359,7 @@ sd_cli_save_file (const char  *path,
       if (resolved == NULL)
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "“%s” is a symbolic link to nothing that can be written (%s)",
+                       _("“%s” is a symbolic link to nothing that can be written (%s)"),
                        path, g_strerror (errno));
           return FALSE;
         }
@@ -317,7 +374,7 @@ sd_cli_save_file (const char  *path,
       if (S_ISDIR (st.st_mode))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "“%s” is a folder; give the name of a file to write", path);
+                       _("“%s” is a folder; give the name of a file to write"), path);
           return FALSE;
         }
       /* Devices, named pipes and sockets are never replaced, nor written to: writing into a
@@ -325,14 +382,14 @@ sd_cli_save_file (const char  *path,
       if (!S_ISREG (st.st_mode))
         {
           g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
-                       "“%s” is not a regular file (a device, a named pipe or a socket): "
-                       "nothing was written to it; give the name of a file", path);
+                       _("“%s” is not a regular file (a device, a named pipe or a socket): "
+                       "nothing was written to it; give the name of a file"), path);
           return FALSE;
         }
     }
   else if (errno != ENOENT)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, "Could not write “%s”: %s",
+      g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT, _("Could not write “%s”: %s"),
                    path, g_strerror (errno));
       return FALSE;
     }
@@ -351,8 +408,8 @@ sd_cli_save_file (const char  *path,
     if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
         (guint64) length > (guint64) limit.rlim_cur)
       g_set_error (error, SD_ERROR, SD_ERROR_FAILED,
-                   "Could not write “%s”: it takes %" G_GSIZE_FORMAT " bytes and the file size limit "
-                   "(ulimit -f) is %" G_GUINT64_FORMAT " bytes", path, length, (guint64) limit.rlim_cur);
+                   _("Could not write “%s”: it takes %zu bytes and the file size limit "
+                   "(ulimit -f) is %" PRIu64 " bytes"), path, length, (guint64) limit.rlim_cur);
     else
       g_propagate_error (error, g_steal_pointer (&local));
     return FALSE;
@@ -365,7 +422,7 @@ sd_cli_print_error (const char   *command,
 {
   g_autofree char *message = sd_cli_printable (error->message);
 
-  fprintf (stderr, "shopdesk-cli %s: %s\n", command, message);
+  fprintf (stderr, _("shopdesk-cli %s: %s\n"), command, message);
 }
 
 void
@@ -406,7 +463,7 @@ dp_number (const char *command,
   v = g_ascii_strtod (text, &end);
   if (end == text || *end != '\0' || !isfinite (v) || v < 0)
     {
-      fprintf (stderr, "shopdesk-cli %s: --%s “%s” is not a number of 0 or more\n", command, option, text);
+      fprintf (stderr, _("shopdesk-cli %s: --%s “%s” is not a number of 0 or more\n"), command, option, text);
       return FALSE;
     }
   *out = v;
@@ -423,7 +480,7 @@ sd_cli_dp_options (const char    *command,
   sd_dp_options_init (o);
   if (dp->mechanism && !sd_dp_mechanism_from_string (dp->mechanism, &o->mechanism))
     {
-      fprintf (stderr, "shopdesk-cli %s: --dp-mechanism is laplace or gaussian, not “%s”\n", command, dp->mechanism);
+      fprintf (stderr, _("shopdesk-cli %s: --dp-mechanism is laplace or gaussian, not “%s”\n"), command, dp->mechanism);
       return FALSE;
     }
   if (!dp_number (command, "dp", dp->epsilon, &o->epsilon) ||
@@ -440,21 +497,28 @@ sd_cli_dp_options (const char    *command,
 void
 sd_cli_dp_print (const SdDpReport *r)
 {
-  const char *noun = r->grouping == SD_DP_BY_COUNTRY ? "Country" : "Segment";
+  const char *noun = r->grouping == SD_DP_BY_COUNTRY ? _("Country") : _("Segment");
+  /* Headings lined up by the columns a terminal gives them (a Chinese character takes two). */
+  g_autofree char *h_group = sd_cli_pad (noun, 24);
+  g_autofree char *h_customers = sd_cli_pad (_("Customers"), -10);
+  g_autofree char *h_orders = sd_cli_pad (_("Orders"), -10);
+  g_autofree char *h_revenue = sd_cli_pad (_("Revenue"), -14);
+  g_autofree char *all = sd_cli_pad (C_("all customers", "All"), 24);
 
-  printf ("Released with differential privacy: %s noise, ε %g spent of %g (%u queries of %g)%s\n",
+  printf (_("Released with differential privacy: %s noise, ε %g spent of %g (%u queries of %g)%s\n"),
           sd_dp_mechanism_to_string (r->options.mechanism), r->epsilon_spent, r->options.epsilon,
           r->n_queries, r->epsilon_per_query,
-          r->options.mechanism == SD_DP_GAUSSIAN ? ", with δ" : "");
-  printf ("Noise per figure: customers ±%.1f, orders ±%.1f, revenue ±%.2f (scale); groups under %g customers left out: %u\n",
+          r->options.mechanism == SD_DP_GAUSSIAN ? _(", with δ") : "");
+  printf (_("Noise per figure: customers ±%.1f, orders ±%.1f, revenue ±%.2f (scale); groups under %g customers left out: %u\n"),
           r->count_scale, r->orders_scale, r->revenue_scale / 100.0, r->options.threshold, r->n_suppressed);
-  printf ("%-24s %10s %10s %14s\n", noun, "Customers", "Orders", "Revenue");
-  printf ("%-24s %10.0f %10.0f %14.2f\n", "All", r->total.customers, r->total.orders, r->total.revenue_cents / 100.0);
+  printf ("%s %s %s %s\n", h_group, h_customers, h_orders, h_revenue);
+  printf ("%s %10.0f %10.0f %14.2f\n", all, r->total.customers, r->total.orders, r->total.revenue_cents / 100.0);
   for (guint i = 0; i < r->cells->len; i++)
     {
       const SdDpCell *c = g_ptr_array_index (r->cells, i);
       g_autofree char *name = sd_cli_printable (c->name);
+      g_autofree char *column = sd_cli_pad (name, 24);
 
-      printf ("%-24s %10.0f %10.0f %14.2f\n", name, c->customers, c->orders, c->revenue_cents / 100.0);
+      printf ("%s %10.0f %10.0f %14.2f\n", column, c->customers, c->orders, c->revenue_cents / 100.0);
     }
 }

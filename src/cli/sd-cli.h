@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "sd-dp-report.h"
@@ -95,6 +96,17 @@ void     sd_cli_progress_done (void);
  * message and table that shows such text uses it; --json and --csv output never does
  * (JSON escapes control characters itself; CSV is data for files). */
 char    *sd_cli_printable   (const char *text);
+/* The columns @text takes on a terminal: East Asian wide characters (Chinese) take two,
+ * combining marks none; for lining up tables whose labels are translated. */
+gsize    sd_cli_text_width  (const char *text);
+/* @text in a column @width wide as a terminal shows it: padded on the right (left-aligned),
+ * or on the left when @width is negative; cut at a character when it is wider. */
+char    *sd_cli_column      (const char *text,
+                             int         width);
+/* The same, padded only: a wider @text is kept whole (a long title pushes its row on,
+ * as printf's %-40s does). */
+char    *sd_cli_pad         (const char *text,
+                             int         width);
 /* The same for text of several lines (a chat reply, a trace): line breaks are kept. */
 char    *sd_cli_printable_lines (const char *text);
 /* Writes @contents to the file @path names (options such as --out and --rejects): through a
@@ -124,12 +136,12 @@ typedef struct {
 } SdCliDp;
 
 #define SD_CLI_DP_ENTRIES(dp) \
-  { "dp", 0, 0, G_OPTION_ARG_STRING, &(dp)->epsilon, "Release with differential privacy, spending EPSILON in all", "EPSILON" }, \
-  { "dp-mechanism", 0, 0, G_OPTION_ARG_STRING, &(dp)->mechanism, "laplace (default) or gaussian noise", "KIND" }, \
-  { "dp-delta", 0, 0, G_OPTION_ARG_STRING, &(dp)->delta, "δ of gaussian noise (default 1e-6)", "DELTA" }, \
-  { "dp-threshold", 0, 0, G_OPTION_ARG_STRING, &(dp)->threshold, "Customers a group needs to be shown (default 20)", "N" }, \
-  { "dp-max-orders", 0, 0, G_OPTION_ARG_STRING, &(dp)->max_orders, "Orders one customer may add (default 10)", "N" }, \
-  { "dp-max-revenue", 0, 0, G_OPTION_ARG_STRING, &(dp)->max_revenue, "Revenue one customer may add, in the shop's currency (default 1000)", "AMOUNT" }
+  { "dp", 0, 0, G_OPTION_ARG_STRING, &(dp)->epsilon, N_("Release with differential privacy, spending EPSILON in all"), "EPSILON" }, \
+  { "dp-mechanism", 0, 0, G_OPTION_ARG_STRING, &(dp)->mechanism, N_("laplace (default) or gaussian noise"), "KIND" }, \
+  { "dp-delta", 0, 0, G_OPTION_ARG_STRING, &(dp)->delta, N_("δ of gaussian noise (default 1e-6)"), "DELTA" }, \
+  { "dp-threshold", 0, 0, G_OPTION_ARG_STRING, &(dp)->threshold, N_("Customers a group needs to be shown (default 20)"), "N" }, \
+  { "dp-max-orders", 0, 0, G_OPTION_ARG_STRING, &(dp)->max_orders, N_("Orders one customer may add (default 10)"), "N" }, \
+  { "dp-max-revenue", 0, 0, G_OPTION_ARG_STRING, &(dp)->max_revenue, N_("Revenue one customer may add, in the shop's currency (default 1000)"), "AMOUNT" }
 
 void     sd_cli_dp_clear    (SdCliDp *dp);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SdCliDp, sd_cli_dp_clear)

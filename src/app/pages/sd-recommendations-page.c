@@ -407,6 +407,7 @@ rank_items (ViewWork      *w,
   SdRecFilter filter = { 0 };
   g_autofree float *scores = g_new (float, MAX (train->n_items, 1));
   g_autoptr(GArray) top = NULL;
+  g_autoptr(GHashTable) category_names = NULL;
   int user = sd_interactions_user_index (train, w->customer_id);
 
   /* Training from here trains the model's kind; the live one is promoted on the Training page. */
@@ -461,6 +462,7 @@ rank_items (ViewWork      *w,
         scores[GPOINTER_TO_UINT (key)] = -INFINITY;
     }
   top = sd_top_n (scores, train->n_items, w->n);
+  category_names = sd_product_text_categories (store);
 
   for (guint r = 0; r < top->len; r++)
     {
@@ -479,7 +481,7 @@ rank_items (ViewWork      *w,
       row->product_id = item->id;
       row->external_id = g_strdup (item->external_id);
       row->title = sd_product_text_title (store, item->id, item->title);
-      row->category = g_strdup (item->category);
+      row->category = g_strdup (sd_product_text_category (category_names, item->category));
       row->price_cents = item->price_cents;
       row->stock = item->stock;
       row->score = s->score;
@@ -613,6 +615,7 @@ similar_job_func (SdJob         *job,
   g_autoptr(SdStore) store = sd_store_open (cache->db_path, error);
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GArray) similar = NULL;
+  g_autoptr(GHashTable) category_names = NULL;
 
   if (store == NULL)
     return FALSE;
@@ -643,6 +646,7 @@ similar_job_func (SdJob         *job,
   similar = w->by_knn ? sd_item_knn_similar (SD_ITEM_KNN (cache->similar), w->item, N_SIMILAR)
                       : sd_content_similar_items (SD_CONTENT (cache->similar), w->item, N_SIMILAR);
   w->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rec_row_free);
+  category_names = sd_product_text_categories (store);
   for (guint i = 0; i < similar->len; i++)
     {
       SdScoredItem *s = &g_array_index (similar, SdScoredItem, i);
@@ -656,7 +660,7 @@ similar_job_func (SdJob         *job,
         }
       row->product_id = item->id;
       row->title = sd_product_text_title (store, item->id, item->title);
-      row->category = g_strdup (item->category);
+      row->category = g_strdup (sd_product_text_category (category_names, item->category));
       row->price_cents = item->price_cents;
       row->stock = item->stock;
       row->score = s->score;

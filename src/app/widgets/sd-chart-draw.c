@@ -352,6 +352,8 @@ sd_chart_frame_layout (SdChartFrame             *frame,
 
       g_clear_pointer (&frame->y_ticks, g_array_unref);
       frame->y_ticks = frame->no_ticks ? no_ticks () : sd_chart_scale_ticks (y, MAX (2, (guint) (plot_h / 36)));
+      for (guint i = 0; frame->y_label_func && i < frame->y_ticks->len; i++)
+        frame->y_label_func (&g_array_index (frame->y_ticks, SdChartTick, i), frame->y_label_data);
       left = PAD + (y_title && *y_title ? title_h + 6 : 0) + max_label_width (small, frame->y_ticks) + TICK_GAP;
 
       plot_w = MAX (1, width - left - right);

@@ -79,6 +79,11 @@ typedef struct {
                                    guint               max_ticks,
                                    gpointer            data);
   gpointer         x_ticks_data;
+  /* Set before the layout to relabel each y tick (money ticks take the currency's symbol,
+   * "£150万"); NULL: the scale's labels as they are. */
+  void            (*y_label_func) (SdChartTick *tick,
+                                   gpointer     data);
+  gpointer         y_label_data;
   /* Set before the layout for axes without ticks, grid or numbers: coordinates without a
    * unit (a neighbour-preserving map, where only nearness means something). */
   gboolean         no_ticks;

@@ -202,6 +202,16 @@ sd_format_money (gint64      cents,
 }
 
 char *
+sd_format_money_label (const char *amount,
+                       const char *currency)
+{
+  g_return_val_if_fail (amount != NULL, NULL);
+  if (amount[0] == '-')
+    return wrap_currency (TRUE, amount + 1, currency);
+  return wrap_currency (FALSE, amount, currency);
+}
+
+char *
 sd_format_money_short (gint64      cents,
                        const char *currency)
 {

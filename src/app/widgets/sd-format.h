@@ -17,6 +17,10 @@ char       *sd_format_money       (gint64       cents,
 /* For headline figures: whole units ("£13,336"), and millions as "£13.34 M". */
 char       *sd_format_money_short (gint64       cents,
                                    const char  *currency);
+/* An amount already written ("1.5万", "12,5k") with the currency's symbol where the locale
+ * puts it ("£1.5万", "12,5k €"), or its code where it has none: a chart's money ticks. */
+char       *sd_format_money_label (const char  *amount,
+                                   const char  *currency);
 /* @value with @decimals places and the locale's decimal mark, no grouping: for entries the
  * user edits ("12.50", "12,50"). */
 char       *sd_format_decimal     (double       value,

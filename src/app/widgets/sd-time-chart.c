@@ -163,6 +163,17 @@ bar_ticks (const SdChartScale *x,
   return sd_time_bucket_ticks (self->bucket, x->d0, x->d1, max_ticks);
 }
 
+/* Money on the y axis reads as money: "£150万", not a bare "150万". */
+static void
+money_tick_label (SdChartTick *tick,
+                  gpointer     data)
+{
+  SdTimeChart *self = data;
+  g_autofree char *label = sd_format_money_label (tick->label, self->currency);
+
+  g_strlcpy (tick->label, label, sizeof tick->label);
+}
+
 static void
 draw_chart (SdTimeChart    *self,
             SdChartPainter *painter,
@@ -180,6 +191,8 @@ draw_chart (SdTimeChart    *self,
   compute_scales (self, &xs, &ys);
   frame->x_ticks_func = self->starts->len > 0 ? bar_ticks : NULL;
   frame->x_ticks_data = self;
+  frame->y_label_func = self->money ? money_tick_label : NULL;
+  frame->y_label_data = self;
   sd_chart_frame_layout (frame, widget, width, height, &xs, &ys, NULL, self->y_title, NULL, 0);
 
   cr = sd_chart_painter_begin (painter, width, height);

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "sd-chart-scale.h"
 #include "sd-chart-time.h"
 
@@ -377,6 +379,43 @@ decimals_for (double s)
   return 9;
 }
 
+/* How large numbers are shortened on an axis: by thousands (k, M, G), or, where the language
+ * counts in ten-thousands (Chinese: 万, 亿, 万亿), by those. */
+typedef struct {
+  double      unit;
+  const char *suffix;
+  double      min_step;   /* the smallest step that may use the unit */
+} Magnitude;
+
+static gboolean
+counts_in_myriads (void)
+{
+  /* The same choice as the money on the Overview's cards (sd-format.c), so a translator
+   * decides it once. */
+  return g_str_equal (C_("large amounts counted in", "1000000"), "10000");
+}
+
+/* Largest first; the last entry is the plainest one a step may use before the number is
+ * written in full. */
+static guint
+magnitudes (Magnitude *out)
+{
+  if (counts_in_myriads ())
+    {
+      /* TRANSLATORS: a number on a chart axis in units of 10⁴, 10⁸ and 10¹², for languages
+       * that count in ten-thousands ("1.5万" is 15,000; "1.2亿" is 120,000,000). Only used
+       * when "large amounts counted in" is translated as "10000". */
+      out[0] = (Magnitude) { 1e12, C_("chart axis, units of 10^12", "×10¹²"), 1e10 };
+      out[1] = (Magnitude) { 1e8, C_("chart axis, units of 10^8", "×10⁸"), 1e6 };
+      out[2] = (Magnitude) { 1e4, C_("chart axis, units of 10^4", "×10⁴"), 1e3 };
+      return 3;
+    }
+  out[0] = (Magnitude) { 1e9, "G", 1e6 };
+  out[1] = (Magnitude) { 1e6, "M", 1e3 };
+  out[2] = (Magnitude) { 1e3, "k", 1e3 };
+  return 3;
+}
+
 char *
 sd_chart_format_tick (double v,
                       double step)
@@ -384,6 +423,8 @@ sd_chart_format_tick (double v,
   double av = fabs (v);
   double unit = 1.0;
   const char *suffix = "";
+  Magnitude mags[3];
+  guint n;
   int decimals;
 
   if (!isfinite (v))
@@ -400,21 +441,21 @@ sd_chart_format_tick (double v,
       return g_strdup_printf ("%.*e", CLAMP (digits, 0, 6), v);
     }
 
-  /* A suffix only when the step keeps the label short: 10002 reads better than 10.002k. */
-  if (av >= 1e9 && step >= 1e6)
+  /* A suffix only when the step keeps the label short: 10002 reads better than 10.002k.
+   * The smallest unit may take one more decimal once the number has two digits before
+   * the point (12.5k, 12.35万). */
+  n = magnitudes (mags);
+  for (guint i = 0; i < n; i++)
     {
-      unit = 1e9;
-      suffix = "G";
-    }
-  else if (av >= 1e6 && step >= 1e3)
-    {
-      unit = 1e6;
-      suffix = "M";
-    }
-  else if (av >= 1e3 && (step >= 1e3 || (av >= 1e4 && step >= 100)))
-    {
-      unit = 1e3;
-      suffix = "k";
+      gboolean last = i + 1 == n;
+
+      if (av >= mags[i].unit &&
+          (step >= mags[i].min_step || (last && av >= 10 * mags[i].unit && step >= mags[i].min_step / 10)))
+        {
+          unit = mags[i].unit;
+          suffix = mags[i].suffix;
+          break;
+        }
     }
 
   decimals = decimals_for (step / unit);
@@ -425,16 +466,17 @@ char *
 sd_chart_format_value (double v)
 {
   double av = fabs (v);
+  Magnitude mags[3];
+  guint n;
 
   if (!isfinite (v))
     return g_strdup (isnan (v) ? "NaN" : (v > 0 ? "∞" : "−∞"));
   if (av == 0)
     return g_strdup ("0");
-  if (av >= 1e9 && av < 1e15)
-    return g_strdup_printf ("%.4gG", v / 1e9);
-  if (av >= 1e6 && av < 1e9)
-    return g_strdup_printf ("%.4gM", v / 1e6);
-  if (av >= 1e4 && av < 1e6)
-    return g_strdup_printf ("%.4gk", v / 1e3);
+  n = magnitudes (mags);
+  for (guint i = 0; av < 1e15 && i < n; i++)
+    /* Thousands only from ten thousand on: 4 significant digits write 1234 whole. */
+    if (av >= MAX (mags[i].unit, 1e4))
+      return g_strdup_printf ("%.4g%s", v / mags[i].unit, mags[i].suffix);
   return g_strdup_printf ("%.4g", v);
 }

@@ -622,7 +622,8 @@ sd_coupon_application_free (SdCouponApplication *app)
 static char *
 describe_reason (const SdCouponRule *rule)
 {
-  g_autofree char *full = sd_coupon_rule_describe (rule);
+  /* For people: the Recommendations page and `coupons apply` show it. */
+  g_autofree char *full = sd_coupon_rule_describe_for_people (rule);
   const char *dash = strstr (full, " — ");
   return g_strdup (dash ? dash + strlen (" — ") : full);
 }

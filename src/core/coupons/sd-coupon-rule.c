@@ -1022,19 +1022,24 @@ sd_coupon_rule_from_json (const char  *json,
 
 /* ---------------------------------------------------------------- describing */
 
-static void
-money (GString *out,
-       double   cents)
+/* The words of a summary: in the user's language for people, as written for the rule's
+ * JSON and its history, which are read by programs and compared across versions. */
+#define WORDS(people, text) ((people) ? _(text) : (text))
+
+static char *
+money (double cents)
 {
-  g_string_append_printf (out, "%.2f", cents / 100.0);
+  return g_strdup_printf ("%.2f", cents / 100.0);
 }
 
 static void
 describe_condition (GString           *out,
                     const SdCondition *cond,
-                    gboolean           top)
+                    gboolean           top,
+                    gboolean           people)
 {
   const char *op = sd_cmp_op_to_string (cond->op);
+  g_autofree char *amount = money (cond->number);
 
   switch (cond->kind)
     {
@@ -1042,7 +1047,7 @@ describe_condition (GString           *out,
     case SD_COND_ANY:
       if (cond->children->len == 0)
         {
-          g_string_append (out, cond->kind == SD_COND_ALL ? "everyone" : "no one");
+          g_string_append (out, cond->kind == SD_COND_ALL ? WORDS (people, N_("everyone")) : WORDS (people, N_("no one")));
           return;
         }
       if (!top)
@@ -1050,77 +1055,74 @@ describe_condition (GString           *out,
       for (guint i = 0; i < cond->children->len; i++)
         {
           if (i)
-            g_string_append (out, cond->kind == SD_COND_ALL ? " and " : " or ");
-          describe_condition (out, g_ptr_array_index (cond->children, i), FALSE);
+            g_string_append (out, cond->kind == SD_COND_ALL ? WORDS (people, N_(" and ")) : WORDS (people, N_(" or ")));
+          describe_condition (out, g_ptr_array_index (cond->children, i), FALSE, people);
         }
       if (!top)
         g_string_append_c (out, ')');
       return;
     case SD_COND_NOT:
-      g_string_append (out, "not ");
-      describe_condition (out, g_ptr_array_index (cond->children, 0), FALSE);
+      g_string_append (out, WORDS (people, N_("not ")));
+      describe_condition (out, g_ptr_array_index (cond->children, 0), FALSE, people);
       return;
     case SD_COND_SEGMENT:
-      g_string_append_printf (out, "segment is %s", cond->text);
+      g_string_append_printf (out, WORDS (people, N_("segment is %s")), cond->text);
       return;
     case SD_COND_COUNTRY:
-      g_string_append_printf (out, "country is %s", cond->text);
+      g_string_append_printf (out, WORDS (people, N_("country is %s")), cond->text);
       return;
     case SD_COND_IN_SEGMENT:
-      g_string_append_printf (out, "in audience %s", cond->text);
+      g_string_append_printf (out, WORDS (people, N_("in audience %s")), cond->text);
       return;
     case SD_COND_RECENCY_DAYS:
-      g_string_append_printf (out, "last order %s %g days ago", op, cond->number);
+      g_string_append_printf (out, WORDS (people, N_("last order %s %g days ago")), op, cond->number);
       return;
     case SD_COND_ORDER_COUNT:
-      g_string_append_printf (out, "orders %s %g", op, cond->number);
+      g_string_append_printf (out, WORDS (people, N_("orders %s %g")), op, cond->number);
       return;
     case SD_COND_LIFETIME_SPEND:
-      g_string_append_printf (out, "spent %s ", op);
-      money (out, cond->number);
+      g_string_append_printf (out, WORDS (people, N_("spent %s %s")), op, amount);
       return;
     case SD_COND_AVERAGE_ORDER:
-      g_string_append_printf (out, "average order %s ", op);
-      money (out, cond->number);
+      g_string_append_printf (out, WORDS (people, N_("average order %s %s")), op, amount);
       return;
     case SD_COND_FIRST_ORDER:
-      g_string_append (out, "first order");
+      g_string_append (out, WORDS (people, N_("first order")));
       return;
     case SD_COND_PREDICTED_INTEREST:
       if (cond->rank > 0)
-        g_string_append_printf (out, "%s in their top %d by %s", cond->text, cond->rank, cond->model);
+        g_string_append_printf (out, WORDS (people, N_("%s in their top %d by %s")), cond->text, cond->rank, cond->model);
       else
-        g_string_append_printf (out, "interest in %s %s %.2f by %s", cond->text, op, cond->number, cond->model);
+        g_string_append_printf (out, WORDS (people, N_("interest in %s %s %.2f by %s")), cond->text, op, cond->number,
+                                cond->model);
       return;
     case SD_COND_CART_SUBTOTAL:
-      g_string_append_printf (out, "cart %s ", op);
-      money (out, cond->number);
+      g_string_append_printf (out, WORDS (people, N_("cart %s %s")), op, amount);
       return;
     case SD_COND_CART_ITEMS:
-      g_string_append_printf (out, "items in cart %s %g", op, cond->number);
+      g_string_append_printf (out, WORDS (people, N_("items in cart %s %g")), op, cond->number);
       return;
     case SD_COND_CART_PRODUCT:
-      g_string_append_printf (out, "cart has %s", cond->text);
-      return;
     case SD_COND_CART_CATEGORY:
-      g_string_append_printf (out, "cart has %s", cond->text);
+      g_string_append_printf (out, WORDS (people, N_("cart has %s")), cond->text);
       return;
     case SD_COND_CART_TAG:
-      g_string_append_printf (out, "cart has tag %s", cond->text);
+      g_string_append_printf (out, WORDS (people, N_("cart has tag %s")), cond->text);
       return;
     case SD_COND_BOUGHT_CATEGORY:
-      g_string_append_printf (out, "has bought %s", cond->text);
+      g_string_append_printf (out, WORDS (people, N_("has bought %s")), cond->text);
       return;
     case SD_COND_REVIEWS_GIVEN:
-      g_string_append_printf (out, "reviews %s %g", op, cond->number);
+      g_string_append_printf (out, WORDS (people, N_("reviews %s %g")), op, cond->number);
       return;
     default:
       return;
     }
 }
 
-char *
-sd_coupon_rule_describe (const SdCouponRule *rule)
+static char *
+describe (const SdCouponRule *rule,
+          gboolean            people)
 {
   GString *out = g_string_new (NULL);
   const SdAction *a = &rule->action;
@@ -1128,37 +1130,53 @@ sd_coupon_rule_describe (const SdCouponRule *rule)
   switch (a->kind)
     {
     case SD_ACTION_PERCENT_OFF:
-      g_string_append_printf (out, "%g %% off", a->percent);
+      g_string_append_printf (out, WORDS (people, N_("%g %% off")), a->percent);
       if (a->cap_cents)
         {
-          g_string_append (out, " (max ");
-          money (out, a->cap_cents);
-          g_string_append (out, ")");
+          g_autofree char *cap = money (a->cap_cents);
+          g_string_append_printf (out, WORDS (people, N_(" (max %s)")), cap);
         }
       break;
     case SD_ACTION_FIXED_OFF:
-      money (out, a->amount_cents);
-      g_string_append (out, " off");
+      {
+        g_autofree char *amount = money (a->amount_cents);
+        g_string_append_printf (out, WORDS (people, N_("%s off")), amount);
+      }
       break;
     case SD_ACTION_FREE_SHIPPING:
-      g_string_append (out, "free shipping");
+      g_string_append (out, WORDS (people, N_("free shipping")));
       break;
     case SD_ACTION_BUY_X_GET_Y:
-      g_string_append_printf (out, "buy %d get %d free (%s)", a->buy_x, a->get_y, a->target);
+      g_string_append_printf (out, WORDS (people, N_("buy %d get %d free (%s)")), a->buy_x, a->get_y, a->target);
       break;
     case SD_ACTION_TIERED:
-      g_string_append (out, "tiered");
+      g_string_append (out, WORDS (people, N_("tiered")));
       for (guint i = 0; a->tiers && i < a->tiers->len; i++)
         {
           const SdTier *t = &g_array_index (a->tiers, SdTier, i);
-          g_string_append_printf (out, "%s %g %% from ", i ? "," : "", t->percent);
-          money (out, t->min_subtotal_cents);
+          g_autofree char *from = money (t->min_subtotal_cents);
+          /* TRANSLATORS: one tier of a tiered discount, after "tiered" or a comma: " 5 % from 50.00" */
+          g_string_append_printf (out, WORDS (people, N_("%s %g %% from %s")),
+                                  i ? WORDS (people, N_(",")) : "", t->percent, from);
         }
       break;
     default:
       break;
     }
+  /* The reward and the conditions always meet at " — ": callers split there. */
   g_string_append (out, " — ");
-  describe_condition (out, rule->conditions, TRUE);
+  describe_condition (out, rule->conditions, TRUE, people);
   return g_string_free (out, FALSE);
+}
+
+char *
+sd_coupon_rule_describe (const SdCouponRule *rule)
+{
+  return describe (rule, FALSE);
+}
+
+char *
+sd_coupon_rule_describe_for_people (const SdCouponRule *rule)
+{
+  return describe (rule, TRUE);
 }

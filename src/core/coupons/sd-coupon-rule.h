@@ -143,7 +143,11 @@ SdCouponRule *sd_coupon_rule_from_json    (const char         *json,
                                            const char         *source,
                                            GError            **error);
 
-/* A one-line human summary: "10 % off (max £5.00) — segment is vip and spent ≥ £100.00". */
+/* A one-line summary: "10 % off (max 5.00) — segment is vip and spent >= 100.00", as the
+ * rule's JSON and its history write it (in English, whatever the language). */
 char         *sd_coupon_rule_describe     (const SdCouponRule *rule);
+/* The same in the user's language, for people: "立减 10 %（最多 5.00） — 客户群为 vip 且
+ * 消费 >= 100.00". The two parts still meet at " — ". */
+char         *sd_coupon_rule_describe_for_people (const SdCouponRule *rule);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
 #include "sd-error.h"
+#include "sd-json-writer.h"
 
 void
 sd_rule_version_free (SdRuleVersion *version)
@@ -395,27 +396,38 @@ sd_coupon_engine_load_rules (SdCouponEngine *engine,
   return TRUE;
 }
 
-static const char *const example_rules[] = {
-  "{\"name\": \"Welcome: 10 % off a first order\", \"enabled\": true, \"priority\": 10,"
-  " \"conditions\": {\"type\": \"all\", \"conditions\": [{\"type\": \"first_order\"}]},"
-  " \"action\": {\"type\": \"percent_off\", \"percent\": 10, \"cap_cents\": 1500},"
-  " \"limits\": {\"uses_per_customer\": 1}}",
-  "{\"name\": \"VIP thank-you: £5 off over £50\", \"enabled\": true, \"priority\": 20,"
-  " \"conditions\": {\"type\": \"all\", \"conditions\": ["
-  "   {\"type\": \"segment\", \"text\": \"vip\"},"
-  "   {\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 5000}]},"
-  " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 500},"
-  " \"limits\": {\"budget_cents\": 200000}}",
-  "{\"name\": \"Win back lapsed customers\", \"enabled\": false, \"priority\": 5,"
-  " \"conditions\": {\"type\": \"all\", \"conditions\": ["
-  "   {\"type\": \"recency_days\", \"op\": \">=\", \"value\": 120},"
-  "   {\"type\": \"order_count\", \"op\": \">=\", \"value\": 2}]},"
-  " \"action\": {\"type\": \"percent_off\", \"percent\": 15, \"cap_cents\": 2000},"
-  " \"limits\": {\"uses_per_customer\": 1, \"budget_cents\": 100000}}",
-  "{\"name\": \"Free shipping on big baskets\", \"enabled\": true, \"priority\": 0,"
-  " \"conditions\": {\"type\": \"all\", \"conditions\": ["
-  "   {\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 7500}]},"
-  " \"action\": {\"type\": \"free_shipping\"}}",
+/* The demo's rules are named in the language the demo is made in: they are the shop's data
+ * from then on, and a name is never translated when it is shown (the user may have typed it). */
+static const struct {
+  const char *name;
+  const char *rest;   /* the rule's JSON after its name */
+} example_rules[] = {
+  /* xgettext:no-c-format */
+  { N_("Welcome: 10 % off a first order"),
+    "\"enabled\": true, \"priority\": 10,"
+    " \"conditions\": {\"type\": \"all\", \"conditions\": [{\"type\": \"first_order\"}]},"
+    " \"action\": {\"type\": \"percent_off\", \"percent\": 10, \"cap_cents\": 1500},"
+    " \"limits\": {\"uses_per_customer\": 1}}" },
+  /* TRANSLATORS: the demo shop's prices are in pounds */
+  { N_("VIP thank-you: £5 off over £50"),
+    "\"enabled\": true, \"priority\": 20,"
+    " \"conditions\": {\"type\": \"all\", \"conditions\": ["
+    "   {\"type\": \"segment\", \"text\": \"vip\"},"
+    "   {\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 5000}]},"
+    " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 500},"
+    " \"limits\": {\"budget_cents\": 200000}}" },
+  { N_("Win back lapsed customers"),
+    "\"enabled\": false, \"priority\": 5,"
+    " \"conditions\": {\"type\": \"all\", \"conditions\": ["
+    "   {\"type\": \"recency_days\", \"op\": \">=\", \"value\": 120},"
+    "   {\"type\": \"order_count\", \"op\": \">=\", \"value\": 2}]},"
+    " \"action\": {\"type\": \"percent_off\", \"percent\": 15, \"cap_cents\": 2000},"
+    " \"limits\": {\"uses_per_customer\": 1, \"budget_cents\": 100000}}" },
+  { N_("Free shipping on big baskets"),
+    "\"enabled\": true, \"priority\": 0,"
+    " \"conditions\": {\"type\": \"all\", \"conditions\": ["
+    "   {\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 7500}]},"
+    " \"action\": {\"type\": \"free_shipping\"}}" },
 };
 
 gboolean
@@ -424,7 +436,12 @@ sd_coupon_add_examples (SdStore  *store,
 {
   for (guint i = 0; i < G_N_ELEMENTS (example_rules); i++)
     {
-      g_autoptr(SdCouponRule) rule = sd_coupon_rule_from_json (example_rules[i], "example rule", error);
+      g_autoptr(GString) json = g_string_new ("{\"name\": ");
+      g_autoptr(SdCouponRule) rule = NULL;
+
+      sd_json_append_string (json, _(example_rules[i].name));
+      g_string_append_printf (json, ", %s", example_rules[i].rest);
+      rule = sd_coupon_rule_from_json (json->str, "example rule", error);
       if (rule == NULL || !sd_coupon_rule_save (store, rule, error))
         return FALSE;
     }

@@ -59,7 +59,7 @@ gboolean   sd_coupon_store_model_exists (const char   *model,
 gboolean   sd_coupon_engine_load_rules (SdCouponEngine *engine,
                                         SdStore        *store,
                                         GError        **error);
-/* The demo shop's example rules. */
+/* The demo shop's example rules, named in the language of the moment (gettext). */
 gboolean   sd_coupon_add_examples     (SdStore        *store,
                                        GError        **error);
 

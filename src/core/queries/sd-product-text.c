@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "sd-json.h"
 #include "sd-product-text.h"
 
 static const char *chosen_lang;   /* NULL until set: "auto" */
@@ -75,4 +76,41 @@ sd_product_text_title (SdStore    *store,
   if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_text (stmt, 0) == NULL)
     return g_strdup (fallback);
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+GHashTable *
+sd_product_text_categories (SdStore *store)
+{
+  const char *lang = sd_product_text_lang ();
+  g_autofree char *key = NULL, *json = NULL;
+  g_autoptr(SdJsonNode) root = NULL;
+  GHashTable *names;
+
+  /* The stored names are the shop's own language's. */
+  if (g_str_equal (lang, "en"))
+    return NULL;
+  key = g_strdup_printf ("categories.%s", lang);
+  json = sd_store_get_setting (store, key);
+  if (json == NULL || !(root = sd_json_parse (json, -1, key, NULL)) ||
+      sd_json_node_get_node_type (root) != SD_JSON_OBJECT)
+    return NULL;
+  names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < sd_json_node_get_length (root); i++)
+    {
+      const char *category = sd_json_node_get_member_name (root, i);
+      const char *name = sd_json_node_get_member_string (root, category);
+
+      if (category && name && *name)
+        g_hash_table_insert (names, g_strdup (category), g_strdup (name));
+    }
+  return names;
+}
+
+const char *
+sd_product_text_category (GHashTable *names,
+                          const char *category)
+{
+  const char *name = names && category ? g_hash_table_lookup (names, category) : NULL;
+
+  return name ? name : category;
 }

@@ -25,4 +25,12 @@ char       *sd_product_text_title         (SdStore      *store,
                                            gint64        product_id,
                                            const char   *fallback);
 
+/* The names the shop gives its categories in the chosen language (the demo shop's
+ * "categories.zh_CN" setting: "Kitchen" → 厨房用品), category → name; NULL when it has
+ * none for that language, and the stored names are shown. Any thread, on its own @store. */
+GHashTable *sd_product_text_categories    (SdStore      *store);
+/* @category as shown: its name in @names (from the above, may be NULL), else itself. */
+const char *sd_product_text_category      (GHashTable   *names,
+                                           const char   *category);
+
 G_END_DECLS

@@ -163,7 +163,8 @@ by_units_desc (gconstpointer a,
   return c ? c : -cmp_desc (x->product_id, y->product_id);
 }
 
-/* The first @top_n of @sums in the order of @compare, with their titles and categories. */
+/* The first @top_n of @sums in the order of @compare, with their titles and categories
+ * (both in the chosen language, where the shop names them in it). */
 static GPtrArray *
 top_products (SdStore       *store,
               GArray        *sums,
@@ -173,6 +174,7 @@ top_products (SdStore       *store,
               GError       **error)
 {
   g_autoptr(GPtrArray) top = g_ptr_array_new_with_free_func ((GDestroyNotify) top_product_free);
+  g_autoptr(GHashTable) category_names = sd_product_text_categories (store);
 
   g_array_sort (sums, compare);
   for (guint i = 0; i < sums->len && top->len < top_n; i++)
@@ -199,7 +201,8 @@ top_products (SdStore       *store,
       product = g_new0 (SdTopProduct, 1);
       product->product_id = p->product_id;
       product->title = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      product->category = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      product->category = g_strdup (sd_product_text_category (category_names,
+                                                              (const char *) sqlite3_column_text (stmt, 1)));
       product->external_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       product->revenue_cents = p->revenue;
       product->units = p->units;
