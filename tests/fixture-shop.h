@@ -27,6 +27,7 @@
 
 #include "sd-import.h"
 #include "sd-store.h"
+#include "temp-folder.h"
 
 typedef struct {
   char    *dir;
@@ -123,17 +124,8 @@ fixture_shop_id (FixtureShop *shop,
 static inline void
 fixture_shop_close (FixtureShop *shop)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_assert_finalize_object (shop->store);
-  dir = g_dir_open (shop->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (shop->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (shop->dir);
+  temp_folder_remove (shop->dir);
   g_free (shop->path);
   g_free (shop->dir);
 }

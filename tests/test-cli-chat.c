@@ -8,6 +8,7 @@
 #include "sd-intent-model.h"
 #include "sd-json.h"
 #include "sd-store.h"
+#include "temp-folder.h"
 
 typedef struct {
   char *dir;
@@ -74,14 +75,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  temp_folder_remove (f->dir);
   g_free (f->dir);
   g_free (f->db);
   g_free (f->train);

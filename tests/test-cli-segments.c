@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sd-json.h"
+#include "temp-folder.h"
 
 static char *dir;
 static char *db;
@@ -137,16 +138,7 @@ main (int    argc,
   g_test_add_func ("/cli-segments/segments", test_segments);
   g_test_add_func ("/cli-segments/usage", test_usage);
   status = g_test_run ();
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (dir);
-  }
+  temp_folder_remove (dir);
   g_free (db);
   g_free (dir);
   return status;

@@ -13,6 +13,7 @@
 #include "sd-error.h"
 #include "sd-json.h"
 #include "sd-recommender.h"
+#include "temp-folder.h"
 
 static const char *const zodiac_rule =
   "{\"name\": \"u\", \"conditions\": {\"type\": \"all\", \"conditions\": [{\"type\": \"zodiac\"}]},"
@@ -161,15 +162,7 @@ has_rule (GPtrArray  *rules,
 static void
 remove_shop (char *dir)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *file = g_build_filename (dir, name, NULL);
-      g_remove (file);
-    }
-  g_rmdir (dir);
+  temp_folder_remove (dir);
   g_free (dir);
 }
 

@@ -17,6 +17,7 @@
 #include "sd-customer-profile.h"
 #include "sd-import.h"
 #include "sd-error.h"
+#include "temp-folder.h"
 
 #define DAY 86400
 #define NOW 1700000000
@@ -85,15 +86,7 @@ fixture_set_up (Fixture       *f,
 static void
 remove_dir (const char *dir)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
+  temp_folder_remove (dir);
 }
 
 static void

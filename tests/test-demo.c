@@ -9,6 +9,7 @@
 
 #include "sd-demo.h"
 #include "sd-error.h"
+#include "temp-folder.h"
 
 typedef struct {
   char    *dir;
@@ -32,15 +33,7 @@ fixture_set_up (Fixture       *f,
 static void
 remove_dir (const char *dir)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (dir);
+  temp_folder_remove (dir);
 }
 
 static void

@@ -26,6 +26,7 @@
 #include "sd-sentiment.h"
 #include "sd-split.h"
 #include "sd-model-store.h"
+#include "temp-folder.h"
 
 static const char *cli;
 static char *dir, *db;
@@ -609,15 +610,6 @@ main (int    argc,
   g_test_add_func ("/live-models/live-sentiment", test_live_sentiment);
   status = g_test_run ();
 
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (dir);
-  }
+  temp_folder_remove (dir);
   return status;
 }

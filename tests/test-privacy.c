@@ -20,6 +20,7 @@
 #include "sd-recommender.h"
 #include "sd-store.h"
 #include "sd-sync.h"
+#include "temp-folder.h"
 
 /* Identities distinctive enough that a hit in the raw file can only be them. */
 #define ZED_ID    "cust-7741-zed"
@@ -167,17 +168,8 @@ shop_open (Shop *shop)
 static void
 shop_close (Shop *shop)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&shop->store);
-  dir = g_dir_open (shop->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (shop->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (shop->dir);
+  temp_folder_remove (shop->dir);
   for (guint i = 0; i < G_N_ELEMENTS (shop->csv); i++)
     g_free (shop->csv[i]);
   g_free (shop->path);

@@ -11,6 +11,7 @@
 
 #include "sd-demo.h"
 #include "sd-train-job.h"
+#include "temp-folder.h"
 
 /* Longer than the 5 s SQLite was once told to wait. */
 #define HOLD_US (5500 * G_TIME_SPAN_MILLISECOND)
@@ -42,15 +43,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  while ((name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  temp_folder_remove (f->dir);
   g_free (f->db);
   g_free (f->dir);
 }

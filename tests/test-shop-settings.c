@@ -8,6 +8,7 @@
 #include "sd-import.h"
 #include "sd-shop-settings.h"
 #include "sd-store.h"
+#include "temp-folder.h"
 
 typedef struct {
   char    *dir;
@@ -30,17 +31,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_assert_finalize_object (f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  temp_folder_remove (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }

@@ -9,6 +9,7 @@
 #include "sd-application.h"
 #include "sd-demo.h"
 #include "sd-window.h"
+#include "temp-folder.h"
 
 typedef struct {
   char          *dir;
@@ -65,18 +66,9 @@ ui_demo_window_open (UiDemoWindow  *t,
 static G_GNUC_UNUSED void
 ui_demo_window_close (UiDemoWindow *t)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   gtk_window_destroy (GTK_WINDOW (t->window));
   g_clear_object (&t->app);
-  if ((dir = g_dir_open (t->dir, 0, NULL)))
-    while ((name = g_dir_read_name (dir)))
-      {
-        g_autofree char *path = g_build_filename (t->dir, name, NULL);
-        g_remove (path);
-      }
-  g_rmdir (t->dir);
+  temp_folder_remove (t->dir);
   g_clear_pointer (&t->shop_path, g_free);
   g_clear_pointer (&t->dir, g_free);
 }
