@@ -463,11 +463,10 @@ knows_chat_intents (SdIntentModel *model)
          sd_intent_model_find_label (model, "greeting") >= 0;
 }
 
-/* A string member of model @model_id's params, or NULL. */
-static char *
-stored_param_string (SdStore    *store,
-                     gint64      model_id,
-                     const char *member)
+/* Model @model_id's params (a JSON object), or NULL. */
+static SdJsonNode *
+stored_params (SdStore *store,
+               gint64   model_id)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT params FROM models WHERE id = ?1", NULL);
   if (stmt == NULL)
@@ -475,7 +474,16 @@ stored_param_string (SdStore    *store,
   sqlite3_bind_int64 (stmt, 1, model_id);
   if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) != SQLITE_TEXT)
     return NULL;
-  g_autoptr(SdJsonNode) params = sd_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, NULL, NULL);
+  return sd_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, NULL, NULL);
+}
+
+/* A string member of model @model_id's params, or NULL. */
+static char *
+stored_param_string (SdStore    *store,
+                     gint64      model_id,
+                     const char *member)
+{
+  g_autoptr(SdJsonNode) params = stored_params (store, model_id);
   SdJsonNode *m = params ? sd_json_node_get_member (params, member) : NULL;
   if (m == NULL || sd_json_node_get_node_type (m) != SD_JSON_STRING)
     return NULL;
@@ -488,13 +496,7 @@ static double
 stored_blend_threshold (SdStore *store,
                         gint64   model_id)
 {
-  g_autoptr(SdStmt) stmt = sd_store_prepare (store, "SELECT params FROM models WHERE id = ?1", NULL);
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, model_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) != SQLITE_TEXT)
-    return -1;
-  g_autoptr(SdJsonNode) params = sd_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, NULL, NULL);
+  g_autoptr(SdJsonNode) params = stored_params (store, model_id);
   SdJsonNode *t = params ? sd_json_node_get_member (params, "blend_threshold") : NULL;
   if (t == NULL || sd_json_node_get_node_type (t) != SD_JSON_NUMBER)
     return -1;
@@ -1350,7 +1352,8 @@ names_newest_order (const char *text)
 }
 
 /* A short follow-up about the order just talked about: "what was in it?", "what did I
- * order?", "里面有什么？". Only asked of a message the classifier could not place. */
+ * order?", "里面有什么？". Only asked of a message the classifier could not place, or read as
+ * a question about a product when none was named. */
 static gboolean
 asks_about_the_order (const char *text)
 {
