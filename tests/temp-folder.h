@@ -18,3 +18,30 @@ temp_folder_remove (const char *path)
     }
   g_rmdir (path);
 }
+
+/* A test's own shop path in a temporary folder (the file is made by the code under test,
+ * shopdesk-cli say): the fixture for g_test_add, set up and torn down around each test. */
+typedef struct {
+  char *dir;
+  char *db;
+} TempShop;
+
+static G_GNUC_UNUSED void
+temp_shop_set_up (TempShop      *f,
+                  gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("sd-test-shop-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->db = g_build_filename (f->dir, "shop.sqlite", NULL);
+}
+
+static G_GNUC_UNUSED void
+temp_shop_tear_down (TempShop      *f,
+                     gconstpointer  data)
+{
+  /* a test may have made its folder read-only */
+  g_chmod (f->dir, 0700);
+  temp_folder_remove (f->dir);
+  g_free (f->db);
+  g_free (f->dir);
+}

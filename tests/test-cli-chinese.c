@@ -8,27 +8,7 @@
 #include <string.h>
 #include "temp-folder.h"
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  f->dir = g_dir_make_tmp ("sd-cli-chinese-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "shop.sqlite", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  temp_folder_remove (f->dir);
-  g_free (f->db);
-  g_free (f->dir);
-}
+typedef TempShop Fixture;
 
 /* Runs shopdesk-cli --db DB ARGS… in Chinese (@chinese) or in the C locale; returns its
  * exit status, its output in @out. */
@@ -125,6 +105,6 @@ main (int    argc,
       g_test_message ("SD_CLI does not name shopdesk-cli");
       return 77;
     }
-  g_test_add ("/cli-chinese/demo-coupons", Fixture, NULL, fixture_set_up, test_demo_coupons, fixture_tear_down);
+  g_test_add ("/cli-chinese/demo-coupons", Fixture, NULL, temp_shop_set_up, test_demo_coupons, temp_shop_tear_down);
   return g_test_run ();
 }

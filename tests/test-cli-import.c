@@ -15,27 +15,7 @@
 #include <sys/resource.h>
 #include "temp-folder.h"
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  f->dir = g_dir_make_tmp ("sd-cli-import-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "shop.sqlite", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  temp_folder_remove (f->dir);
-  g_free (f->db);
-  g_free (f->dir);
-}
+typedef TempShop Fixture;
 
 static char *
 fixture_file (const char *name)
@@ -516,15 +496,15 @@ main (int    argc,
       return 77;
     }
 
-  g_test_add ("/cli-import/usage", Fixture, NULL, fixture_set_up, test_usage, fixture_tear_down);
-  g_test_add ("/cli-import/file-size-limit", Fixture, NULL, fixture_set_up, test_file_size_limit, fixture_tear_down);
-  g_test_add ("/cli-import/pipes", Fixture, NULL, fixture_set_up, test_pipes, fixture_tear_down);
-  g_test_add ("/cli-import/exit-statuses", Fixture, NULL, fixture_set_up, test_exit_statuses, fixture_tear_down);
-  g_test_add ("/cli-import/rejects-targets", Fixture, NULL, fixture_set_up, test_rejects_targets, fixture_tear_down);
-  g_test_add ("/cli-import/control-characters", Fixture, NULL, fixture_set_up, test_control_characters, fixture_tear_down);
-  g_test_add ("/cli-import/json", Fixture, NULL, fixture_set_up, test_json, fixture_tear_down);
-  g_test_add ("/cli-import/chinese", Fixture, NULL, fixture_set_up, test_chinese, fixture_tear_down);
-  g_test_add ("/cli-import/json-comma-locale", Fixture, NULL, fixture_set_up, test_json_comma_locale, fixture_tear_down);
+  g_test_add ("/cli-import/usage", Fixture, NULL, temp_shop_set_up, test_usage, temp_shop_tear_down);
+  g_test_add ("/cli-import/file-size-limit", Fixture, NULL, temp_shop_set_up, test_file_size_limit, temp_shop_tear_down);
+  g_test_add ("/cli-import/pipes", Fixture, NULL, temp_shop_set_up, test_pipes, temp_shop_tear_down);
+  g_test_add ("/cli-import/exit-statuses", Fixture, NULL, temp_shop_set_up, test_exit_statuses, temp_shop_tear_down);
+  g_test_add ("/cli-import/rejects-targets", Fixture, NULL, temp_shop_set_up, test_rejects_targets, temp_shop_tear_down);
+  g_test_add ("/cli-import/control-characters", Fixture, NULL, temp_shop_set_up, test_control_characters, temp_shop_tear_down);
+  g_test_add ("/cli-import/json", Fixture, NULL, temp_shop_set_up, test_json, temp_shop_tear_down);
+  g_test_add ("/cli-import/chinese", Fixture, NULL, temp_shop_set_up, test_chinese, temp_shop_tear_down);
+  g_test_add ("/cli-import/json-comma-locale", Fixture, NULL, temp_shop_set_up, test_json_comma_locale, temp_shop_tear_down);
 
   return g_test_run ();
 }

@@ -9,28 +9,7 @@
 #include <unistd.h>
 #include "temp-folder.h"
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  f->dir = g_dir_make_tmp ("sd-cli-shop-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "shop.sqlite", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_chmod (f->dir, 0700);
-  temp_folder_remove (f->dir);
-  g_free (f->db);
-  g_free (f->dir);
-}
+typedef TempShop Fixture;
 
 /* As root the CLI runs as nobody, who cannot write what root's modes keep to root. */
 static void
@@ -342,12 +321,12 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/cli-shop/schema-version", Fixture, NULL, fixture_set_up, test_schema_version, fixture_tear_down);
-  g_test_add ("/cli-shop/foreign-database", Fixture, NULL, fixture_set_up, test_foreign_database, fixture_tear_down);
-  g_test_add ("/cli-shop/no-such-shop", Fixture, NULL, fixture_set_up, test_no_such_shop, fixture_tear_down);
-  g_test_add ("/cli-shop/read-only-file", Fixture, NULL, fixture_set_up, test_read_only_file, fixture_tear_down);
-  g_test_add ("/cli-shop/read-only-folder", Fixture, NULL, fixture_set_up, test_read_only_folder, fixture_tear_down);
-  g_test_add ("/cli-shop/damaged", Fixture, NULL, fixture_set_up, test_damaged, fixture_tear_down);
+  g_test_add ("/cli-shop/schema-version", Fixture, NULL, temp_shop_set_up, test_schema_version, temp_shop_tear_down);
+  g_test_add ("/cli-shop/foreign-database", Fixture, NULL, temp_shop_set_up, test_foreign_database, temp_shop_tear_down);
+  g_test_add ("/cli-shop/no-such-shop", Fixture, NULL, temp_shop_set_up, test_no_such_shop, temp_shop_tear_down);
+  g_test_add ("/cli-shop/read-only-file", Fixture, NULL, temp_shop_set_up, test_read_only_file, temp_shop_tear_down);
+  g_test_add ("/cli-shop/read-only-folder", Fixture, NULL, temp_shop_set_up, test_read_only_folder, temp_shop_tear_down);
+  g_test_add ("/cli-shop/damaged", Fixture, NULL, temp_shop_set_up, test_damaged, temp_shop_tear_down);
 
   return g_test_run ();
 }

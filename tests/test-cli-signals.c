@@ -11,27 +11,7 @@
 #include <unistd.h>
 #include "temp-folder.h"
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  f->dir = g_dir_make_tmp ("sd-cli-signals-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "shop.sqlite", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  temp_folder_remove (f->dir);
-  g_free (f->db);
-  g_free (f->dir);
-}
+typedef TempShop Fixture;
 
 static GPtrArray *
 cli_argv (const char  *db,
@@ -239,9 +219,9 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/cli-signals/import-sigint", Fixture, NULL, fixture_set_up, test_import_sigint, fixture_tear_down);
-  g_test_add ("/cli-signals/demo-sigterm", Fixture, NULL, fixture_set_up, test_demo_sigterm, fixture_tear_down);
-  g_test_add ("/cli-signals/train-sigint", Fixture, NULL, fixture_set_up, test_train_sigint, fixture_tear_down);
+  g_test_add ("/cli-signals/import-sigint", Fixture, NULL, temp_shop_set_up, test_import_sigint, temp_shop_tear_down);
+  g_test_add ("/cli-signals/demo-sigterm", Fixture, NULL, temp_shop_set_up, test_demo_sigterm, temp_shop_tear_down);
+  g_test_add ("/cli-signals/train-sigint", Fixture, NULL, temp_shop_set_up, test_train_sigint, temp_shop_tear_down);
 
   return g_test_run ();
 }

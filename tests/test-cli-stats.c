@@ -9,27 +9,7 @@
 #include <string.h>
 #include "temp-folder.h"
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  f->dir = g_dir_make_tmp ("sd-cli-stats-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "shop.sqlite", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  temp_folder_remove (f->dir);
-  g_free (f->db);
-  g_free (f->dir);
-}
+typedef TempShop Fixture;
 
 /* Runs shopdesk-cli --db DB ARGS…; returns its exit status. */
 static int
@@ -272,11 +252,11 @@ main (int    argc,
       return 77;
     }
 
-  g_test_add ("/cli-stats/fixture-shop", Fixture, NULL, fixture_set_up, test_fixture_shop, fixture_tear_down);
-  g_test_add ("/cli-stats/chinese", Fixture, NULL, fixture_set_up, test_chinese, fixture_tear_down);
-  g_test_add ("/cli-stats/range", Fixture, NULL, fixture_set_up, test_range, fixture_tear_down);
-  g_test_add ("/cli-stats/new-shop", Fixture, NULL, fixture_set_up, test_new_shop, fixture_tear_down);
-  g_test_add ("/cli-stats/foreign-files", Fixture, NULL, fixture_set_up, test_foreign_files, fixture_tear_down);
+  g_test_add ("/cli-stats/fixture-shop", Fixture, NULL, temp_shop_set_up, test_fixture_shop, temp_shop_tear_down);
+  g_test_add ("/cli-stats/chinese", Fixture, NULL, temp_shop_set_up, test_chinese, temp_shop_tear_down);
+  g_test_add ("/cli-stats/range", Fixture, NULL, temp_shop_set_up, test_range, temp_shop_tear_down);
+  g_test_add ("/cli-stats/new-shop", Fixture, NULL, temp_shop_set_up, test_new_shop, temp_shop_tear_down);
+  g_test_add ("/cli-stats/foreign-files", Fixture, NULL, temp_shop_set_up, test_foreign_files, temp_shop_tear_down);
 
   return g_test_run ();
 }

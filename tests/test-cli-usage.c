@@ -7,10 +7,7 @@
 #include <sys/wait.h>
 #include "temp-folder.h"
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
+typedef TempShop Fixture;
 
 static int run_cli (const char *db, char **out, char **err, const char * const *args);
 
@@ -21,18 +18,8 @@ fixture_set_up (Fixture       *f,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  f->dir = g_dir_make_tmp ("sd-cli-usage-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "shop.sqlite", NULL);
+  temp_shop_set_up (f, data);
   g_assert_cmpint (run_cli (f->db, &out, &err, (const char *[]) { "demo", "--size", "200", NULL }), ==, 0);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  temp_folder_remove (f->dir);
-  g_free (f->db);
-  g_free (f->dir);
 }
 
 static int
@@ -189,11 +176,11 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/cli-usage/bad-parameters", Fixture, NULL, fixture_set_up, test_bad_parameters, fixture_tear_down);
+  g_test_add ("/cli-usage/bad-parameters", Fixture, NULL, fixture_set_up, test_bad_parameters, temp_shop_tear_down);
   g_test_add ("/cli-usage/eval-without-test-users", Fixture, NULL, fixture_set_up,
-              test_eval_without_test_users, fixture_tear_down);
+              test_eval_without_test_users, temp_shop_tear_down);
   g_test_add ("/cli-usage/chat-eval-without-features", Fixture, NULL, fixture_set_up,
-              test_chat_eval_without_features, fixture_tear_down);
+              test_chat_eval_without_features, temp_shop_tear_down);
 
   return g_test_run ();
 }

@@ -16,10 +16,7 @@
 /* Longer than the 5 s SQLite was once told to wait. */
 #define HOLD_US (5500 * G_TIME_SPAN_MILLISECOND)
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
+typedef TempShop Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
@@ -29,23 +26,13 @@ fixture_set_up (Fixture       *f,
   g_autoptr(SdStore) store = NULL;
   SdDemoOptions options;
 
-  f->dir = g_dir_make_tmp ("sd-shop-busy-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "shop.sqlite", NULL);
+  temp_shop_set_up (f, data);
   store = sd_store_open (f->db, &error);
   g_assert_no_error (error);
   sd_demo_options_init (&options);
   g_assert_true (sd_demo_options_for_size (&options, "300", &error));
   g_assert_true (sd_demo_generate (store, &options, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  temp_folder_remove (f->dir);
-  g_free (f->db);
-  g_free (f->dir);
 }
 
 static sqlite3 *
@@ -401,12 +388,12 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/shop-busy/train-waits", Fixture, NULL, fixture_set_up, test_train_waits, fixture_tear_down);
-  g_test_add ("/shop-busy/train-fails-while-held", Fixture, NULL, fixture_set_up, test_train_fails_while_held, fixture_tear_down);
-  g_test_add ("/shop-busy/cancel-while-waiting", Fixture, NULL, fixture_set_up, test_cancel_while_waiting, fixture_tear_down);
-  g_test_add ("/shop-busy/interrupted", Fixture, NULL, fixture_set_up, test_interrupted, fixture_tear_down);
-  g_test_add ("/shop-busy/killed-cli", Fixture, NULL, fixture_set_up, test_killed_cli, fixture_tear_down);
-  g_test_add ("/shop-busy/two-imports", Fixture, NULL, fixture_set_up, test_two_imports, fixture_tear_down);
+  g_test_add ("/shop-busy/train-waits", Fixture, NULL, fixture_set_up, test_train_waits, temp_shop_tear_down);
+  g_test_add ("/shop-busy/train-fails-while-held", Fixture, NULL, fixture_set_up, test_train_fails_while_held, temp_shop_tear_down);
+  g_test_add ("/shop-busy/cancel-while-waiting", Fixture, NULL, fixture_set_up, test_cancel_while_waiting, temp_shop_tear_down);
+  g_test_add ("/shop-busy/interrupted", Fixture, NULL, fixture_set_up, test_interrupted, temp_shop_tear_down);
+  g_test_add ("/shop-busy/killed-cli", Fixture, NULL, fixture_set_up, test_killed_cli, temp_shop_tear_down);
+  g_test_add ("/shop-busy/two-imports", Fixture, NULL, fixture_set_up, test_two_imports, temp_shop_tear_down);
 
   return g_test_run ();
 }
