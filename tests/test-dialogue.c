@@ -1377,6 +1377,9 @@ test_newest_order (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (t->reply, "SD-100001"));
     g_autoptr(SdTurnTrace) in_it = say (f, s, "里面有什么");
     g_assert_cmpstr (in_it->intent, ==, "order_status");
+    /* labelled as sure as the answer it follows, not "order status · 0 %" */
+    g_assert_cmpfloat (in_it->confidence, >=, t->confidence);
+    g_assert_cmpfloat (in_it->confidence, >, 0.5);
     g_assert_nonnull (strstr (in_it->reply, "SD-100001"));
   }
   {

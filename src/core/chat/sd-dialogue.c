@@ -270,6 +270,7 @@ struct _SdChatSession
   gboolean    handed_off;
   gboolean    upset;            /* a message was heard as negative (until a positive one) */
   double      form_confidence;  /* how sure the classifier was of the form's intent */
+  double      order_confidence; /* how sure the last answer about an order was */
   guint       misunderstandings;
   GPtrArray  *turns;            /* TurnRecord */
 };
@@ -2774,6 +2775,7 @@ sd_dialogue_respond (SdDialogue    *self,
     }
 
   const char *act = NULL;        /* the intent to answer, once decided */
+  gboolean order_follow_up = FALSE;
   const char *free_text = NULL;  /* the message as a search phrase */
 
   /* Answers to the question asked last turn come first. */
@@ -2886,7 +2888,10 @@ sd_dialogue_respond (SdDialogue    *self,
        ((g_strcmp0 (intent, "product_question") == 0 || g_strcmp0 (intent, "product_search") == 0) &&
         !new_product && !g_hash_table_lookup (session->slots, "product_ref"))) &&
       asks_about_the_order (trace->text))
-    act = "order_status";
+    {
+      act = "order_status";
+      order_follow_up = TRUE;
+    }
 
   if (act == NULL && !oos && trace->n_top >= 2 &&
       top[0].prob - top[1].prob < CLARIFY_MARGIN && top[0].prob < CLARIFY_MAX_TOP &&
@@ -2938,6 +2943,9 @@ sd_dialogue_respond (SdDialogue    *self,
    * question that opened it, not the order number's own 0 % for that intent */
   if (session->form && strcmp (act, session->form) == 0)
     trace->confidence = MAX (trace->confidence, session->form_confidence);
+  /* "what was in it?" is as sure as the answer about the order it follows */
+  if (order_follow_up)
+    trace->confidence = MAX (trace->confidence, session->order_confidence);
   session->misunderstandings = 0;
   /* a complaint's and a payment problem's own replies offer a person already */
   if (t.negative && !is_small_talk (act) && strcmp (act, "talk_to_human") != 0 &&
@@ -2948,6 +2956,8 @@ sd_dialogue_respond (SdDialogue    *self,
 done:
   if (session->form && g_strcmp0 (trace->intent, session->form) == 0 && trace->confidence > 0)
     session->form_confidence = trace->confidence;
+  if (order_form_intent (trace->intent) && trace->confidence > 0)
+    session->order_confidence = trace->confidence;
   finish_trace (&t);
   trace->elapsed_us = g_get_monotonic_time () - t0;
   trace->cpu_us = sd_thread_cpu_us () - c0;
