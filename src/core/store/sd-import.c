@@ -2261,6 +2261,9 @@ defer_indexes (SdImportContext  *ctx,
 /* KiB of page cache while the indexes are built */
 #define INDEX_SORT_KIB 2048
 
+/* Below this, a thread to read ahead costs more than it saves. */
+#define READ_AHEAD_MIN_BYTES (1024 * 1024)
+
 static gboolean
 build_deferred_indexes (SdImportContext  *ctx,
                         GError          **error)
@@ -2579,6 +2582,12 @@ sd_import_file (SdStore               *store,
 
   if (progress)
     progress (0, sd_csv_reader_get_bytes_total (ctx.reader), 0, user_data);
+
+  /* Parsing then runs on a second core beside the rows' work. Not for a pipe, which
+   * could keep the reading thread, and so a cancelled import, waiting. */
+  if (sd_csv_reader_get_bytes_total (ctx.reader) >= READ_AHEAD_MIN_BYTES &&
+      strcmp (path, "-") != 0 && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    sd_csv_reader_set_read_ahead (ctx.reader, TRUE);
 
   while (pending_first || sd_csv_reader_next (ctx.reader, &local))
     {
