@@ -1168,6 +1168,21 @@ remember_id (GHashTable *map,
   g_hash_table_insert (map, g_strdup (external_id), g_memdup2 (&id, sizeof id));
 }
 
+/* ?1 to ?6: the customer's columns, @name and @email as stored. */
+static void
+bind_customer (SdStmt                 *stmt,
+               const SdImportCustomer *c,
+               const char             *name,
+               const char             *email)
+{
+  sqlite3_bind_text (stmt, 1, c->external_id, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 2, name);
+  bind_text_or_null (stmt, 3, email);
+  bind_text_or_null (stmt, 4, c->country);
+  bind_text_or_null (stmt, 5, c->segment);
+  bind_int_or_null (stmt, 6, c->created_at, 1);
+}
+
 gint64
 sd_import_customer_full (SdImportContext         *ctx,
                          const SdImportCustomer  *c,
@@ -1200,12 +1215,7 @@ sd_import_customer_full (SdImportContext         *ctx,
     }
   name = sd_import_identity (ctx, c->name);
   email = sd_import_identity (ctx, c->email);
-  sqlite3_bind_text (insert, 1, c->external_id, -1, SQLITE_STATIC);
-  bind_text_or_null (insert, 2, name);
-  bind_text_or_null (insert, 3, email);
-  bind_text_or_null (insert, 4, c->country);
-  bind_text_or_null (insert, 5, c->segment);
-  bind_int_or_null (insert, 6, c->created_at, 1);
+  bind_customer (insert, c, name, email);
   if (!step_done (ctx, insert, _("Could not save a customer"), error))
     return -1;
   if (sqlite3_changes (sd_store_get_db (ctx->store)) == 1)
@@ -1222,12 +1232,7 @@ sd_import_customer_full (SdImportContext         *ctx,
                                  " WHERE external_id = ?1 RETURNING id", error);
       if (update == NULL)
         return -1;
-      sqlite3_bind_text (update, 1, c->external_id, -1, SQLITE_STATIC);
-      bind_text_or_null (update, 2, name);
-      bind_text_or_null (update, 3, email);
-      bind_text_or_null (update, 4, c->country);
-      bind_text_or_null (update, 5, c->segment);
-      bind_int_or_null (update, 6, c->created_at, 1);
+      bind_customer (update, c, name, email);
       id = step_id (ctx, update, _("Could not save a customer"), error);
     }
   if (id > 0 && !g_hash_table_contains (ctx->customers, c->external_id))
