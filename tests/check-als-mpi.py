@@ -162,11 +162,12 @@ with tempfile.TemporaryDirectory() as tmp:
           "ranks reading different shops: refused with a message, the run failed, no model stored")
 
     # Ctrl+C: mpirun passes it on; the ranks stop together, rank 0 marks the run, nothing is stored.
+    # Wide factors, so that the fit is still running a second in on an idle machine too.
     # (Loss points reach the shop when the run ends, so the run's row says it started.)
     models_before = query(shop, "SELECT COUNT(*) FROM models")[0][0]
     runs_before = query(shop, "SELECT MAX(id) FROM runs")[0][0]
     job = subprocess.Popen([mpirun, "--oversubscribe", "-np", "2", cli, "--db", shop, "train", "--model", "als",
-                            "--distributed", "-p", "iterations=1000"],
+                            "--distributed", "-p", "iterations=1000", "-p", "factors=256"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=mpi_env)
     started = False
     for _ in range(600):

@@ -344,7 +344,7 @@ static void
 test_two_imports (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autofree char *big = write_events_file (f->dir, "big.csv", 250000, 0);
+  g_autofree char *big = write_events_file (f->dir, "big.csv", 1000000, 0);
   g_autofree char *small = write_events_file (f->dir, "small.csv", 50, 7);
   const char *first[] = { g_getenv ("SD_CLI"), "--db", f->db, "import", big, NULL };
   const char *second[] = { g_getenv ("SD_CLI"), "--db", f->db, "import", small, NULL };
