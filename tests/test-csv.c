@@ -10,14 +10,19 @@
 #include "sd-csv.h"
 #include "sd-error.h"
 
+/* Every reader test runs twice: as is, and with a thread reading ahead. */
+static gboolean read_ahead;
+
 static SdCsvReader *
 reader_for (const char *text,
             gssize      len)
 {
   g_autoptr(GBytes) bytes = g_bytes_new (text, len < 0 ? strlen (text) : (gsize) len);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+  SdCsvReader *reader = sd_csv_reader_new_for_stream (stream, "test.csv", g_bytes_get_size (bytes));
 
-  return sd_csv_reader_new_for_stream (stream, "test.csv", g_bytes_get_size (bytes));
+  sd_csv_reader_set_read_ahead (reader, read_ahead);
+  return reader;
 }
 
 /* The record as "a|b|c" for compact assertions. */
@@ -240,6 +245,7 @@ test_gzip_file (void)
 
   r = sd_csv_reader_new_for_path (path, &error);
   g_assert_no_error (error);
+  sd_csv_reader_set_read_ahead (r, read_ahead);
   while (sd_csv_reader_next (r, &error))
     {
       g_autofree char *expected = g_strdup_printf ("name %u", rows);
@@ -374,6 +380,117 @@ test_speed (void)
   g_string_free (text, TRUE);
 }
 
+/* What a reader hands out, record by record, read as an importer reads (a bad record
+ * given up after its first line), for comparing the two ways of reading. */
+static char *
+transcript (const GString *text,
+            gboolean       ahead)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text->str, text->len);
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(SdCsvReader) r = sd_csv_reader_new_for_stream (stream, "mixed.csv", text->len);
+  g_autoptr(GError) error = NULL;
+  GString *seen = g_string_new (NULL);
+  guint64 last_read = 0;
+
+  sd_csv_reader_set_max_field (r, 100000);
+  sd_csv_reader_set_read_ahead (r, ahead);
+  while (sd_csv_reader_next (r, &error))
+    {
+      gsize raw_len;
+      const char *raw = sd_csv_reader_get_raw (r, &raw_len);
+
+      g_string_append_printf (seen, "%" G_GUINT64_FORMAT " %d %d %d %u:", sd_csv_reader_get_line (r),
+                              sd_csv_reader_get_status (r), sd_csv_reader_get_multiline (r),
+                              sd_csv_reader_get_reencoded (r), sd_csv_reader_get_n_fields (r));
+      for (guint i = 0; i < sd_csv_reader_get_n_fields (r); i++)
+        g_string_append_printf (seen, "[%s]", sd_csv_reader_get_field (r, i, NULL));
+      g_string_append_c (seen, '|');
+      g_string_append_len (seen, raw, raw_len);
+      g_string_append_c (seen, '\n');
+      /* Progress only goes forward. */
+      g_assert_cmpuint (sd_csv_reader_get_bytes_read (r), >=, last_read);
+      last_read = sd_csv_reader_get_bytes_read (r);
+      if (sd_csv_reader_get_status (r) != SD_CSV_RECORD_OK || sd_csv_reader_get_n_fields (r) != 3)
+        g_assert_true (sd_csv_reader_resync (r));
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (sd_csv_reader_get_bytes_read (r), ==, text->len);
+  g_string_append_printf (seen, "scanned %" G_GUINT64_FORMAT "\n", sd_csv_reader_get_bytes_scanned (r));
+  return g_string_free (seen, FALSE);
+}
+
+/* Thousands of records of every kind, across many batches of the thread reading ahead:
+ * stray and unclosed quotes, records over several lines (some given up, some not),
+ * blank lines, Latin-1 text, fields far larger than a slot keeps: the same records as
+ * without the thread, in the same order, with the same lines. */
+static void
+test_read_ahead_same_records (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (17);
+  g_autofree char *plain = NULL;
+  g_autofree char *ahead = NULL;
+
+  for (guint i = 0; i < 20000; i++)
+    switch (g_rand_int_range (rand, 0, 40))
+      {
+      case 0:
+        g_string_append_printf (text, "%u,x\"y,\"z\n", i);
+        break;
+      case 1:
+        g_string_append_printf (text, "%u,\"two\nlines\",ok\n", i);
+        break;
+      case 2:
+        g_string_append_printf (text, "%u,\"two\nlines\",too,many\n", i);
+        break;
+      case 3:
+        g_string_append (text, "\n\r\n");
+        break;
+      case 4:
+        g_string_append_printf (text, "%u,caf\xe9,cr\r", i);
+        break;
+      case 5:
+        g_string_append_printf (text, "%u,", i);
+        for (guint k = 0; k < 90000; k++)
+          g_string_append_c (text, 'a' + k % 26);
+        g_string_append (text, ",big\n");
+        break;
+      default:
+        g_string_append_printf (text, "%u,\"name, %u\",%u.%02u\n", i, i, i, i % 100);
+      }
+  g_string_append (text, "last,\"never closed\nx,y,z\n");
+  plain = transcript (text, FALSE);
+  ahead = transcript (text, TRUE);
+  g_assert_cmpuint (strlen (plain), >, text->len / 2);
+  g_assert_cmpstr (ahead, ==, plain);
+}
+
+/* A reader given up in the middle of a file, its thread still reading, frees at once. */
+static void
+test_read_ahead_stop_early (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (text, "%u,b,c\n", i);
+  for (guint stop_at = 0; stop_at < 3000; stop_at += 700)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (text->str, text->len);
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+      g_autoptr(SdCsvReader) r = sd_csv_reader_new_for_stream (stream, "big.csv", text->len);
+
+      sd_csv_reader_set_read_ahead (r, TRUE);
+      for (guint i = 0; i < stop_at; i++)
+        {
+          g_autofree char *expected = g_strdup_printf ("%u", i);
+          g_assert_true (sd_csv_reader_next (r, NULL));
+          g_assert_cmpstr (sd_csv_reader_get_field (r, 0, NULL), ==, expected);
+        }
+      g_assert_cmpuint (sd_csv_reader_get_bytes_read (r), <, text->len);
+    }
+}
+
 /* ---- the writer ---------------------------------------------------------------------- */
 
 static void
@@ -497,25 +614,52 @@ test_writer_locale (void)
   g_assert_cmpstr (out->str, ==, "3.50,-0.125,1234.57,1.200e-04,,1000000\n");
 }
 
+static void
+run_plain (gconstpointer test)
+{
+  read_ahead = FALSE;
+  ((GTestFunc) test) ();
+}
+
+static void
+run_ahead (gconstpointer test)
+{
+  read_ahead = TRUE;
+  ((GTestFunc) test) ();
+}
+
+static void
+add_reader_test (const char *name,
+                 GTestFunc   test)
+{
+  g_autofree char *plain = g_strconcat ("/csv/", name, NULL);
+  g_autofree char *ahead = g_strconcat ("/csv/read-ahead/", name, NULL);
+
+  g_test_add_data_func (plain, (gconstpointer) test, run_plain);
+  g_test_add_data_func (ahead, (gconstpointer) test, run_ahead);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/csv/quoting", test_quoting);
-  g_test_add_func ("/csv/line-ends", test_line_ends);
-  g_test_add_func ("/csv/separators", test_separators);
-  g_test_add_func ("/csv/encoding", test_encoding);
-  g_test_add_func ("/csv/unclosed-quote", test_unclosed_quote);
-  g_test_add_func ("/csv/stray-quote", test_stray_quote);
-  g_test_add_func ("/csv/stray-quote-linear", test_stray_quote_linear);
-  g_test_add_func ("/csv/unclosed-quote-far", test_unclosed_quote_far);
-  g_test_add_func ("/csv/resync-then-multiline", test_resync_then_multiline);
-  g_test_add_func ("/csv/field-limit", test_field_limit);
-  g_test_add_func ("/csv/binary", test_binary);
-  g_test_add_func ("/csv/gzip-file", test_gzip_file);
-  g_test_add_func ("/csv/speed", test_speed);
+  add_reader_test ("quoting", test_quoting);
+  add_reader_test ("line-ends", test_line_ends);
+  add_reader_test ("separators", test_separators);
+  add_reader_test ("encoding", test_encoding);
+  add_reader_test ("unclosed-quote", test_unclosed_quote);
+  add_reader_test ("stray-quote", test_stray_quote);
+  add_reader_test ("stray-quote-linear", test_stray_quote_linear);
+  add_reader_test ("unclosed-quote-far", test_unclosed_quote_far);
+  add_reader_test ("resync-then-multiline", test_resync_then_multiline);
+  add_reader_test ("field-limit", test_field_limit);
+  add_reader_test ("binary", test_binary);
+  add_reader_test ("gzip-file", test_gzip_file);
+  add_reader_test ("speed", test_speed);
+  g_test_add_func ("/csv/read-ahead/same-records", test_read_ahead_same_records);
+  g_test_add_func ("/csv/read-ahead/stop-early", test_read_ahead_stop_early);
   g_test_add_func ("/csv/writer/quoting", test_writer_quoting);
   g_test_add_func ("/csv/writer/round-trip", test_writer_round_trip);
   g_test_add_func ("/csv/writer/locale", test_writer_locale);

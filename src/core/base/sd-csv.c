@@ -31,6 +31,26 @@ enum {
   S_QUOTE_SEEN,
 };
 
+typedef struct {
+  char              *buf;         /* the fields, each NUL-terminated */
+  gsize              buf_len;
+  gsize              buf_alloc;
+  Field             *fields;
+  guint              n_fields;
+  guint              fields_alloc;
+  char              *raw;
+  gsize              raw_len;
+  gsize              raw_alloc;
+  gboolean           raw_truncated;
+  guint64            record_line;
+  SdCsvRecordStatus  status;
+  gboolean           multiline;
+  gsize              first_nl;    /* offset in @raw of the line break that made it multiline */
+  gboolean           reencoded;
+} Record;
+
+typedef struct _ReadAhead ReadAhead;
+
 struct _SdCsvReader
 {
   char              *name;
@@ -65,26 +85,27 @@ struct _SdCsvReader
   const guchar      *saved_cur;
   const guchar      *saved_end;
 
-  /* The current record. */
-  char              *buf;
-  gsize              buf_len;
-  gsize              buf_alloc;
-  Field             *fields;
-  guint              n_fields;
-  guint              fields_alloc;
-  char              *raw;
-  gsize              raw_len;
-  gsize              raw_alloc;
-  gboolean           raw_truncated;
+  /* The record being parsed; in sync mode also the one handed out. */
+  Record             rec;
+  /* The record the getters read: &rec, or one read ahead (ReadAhead) */
+  Record            *current;
+  ReadAhead         *ahead;
+  gboolean           want_ahead;
   guint64            line;        /* line of the next byte */
-  guint64            record_line;
-  SdCsvRecordStatus  status;
-  gboolean           multiline;
-  gsize              first_nl;    /* offset in @raw of the line break that made it multiline */
-  gboolean           reencoded;
   char              *alt;         /* scratch for re-encoding */
   gsize              alt_alloc;
 };
+
+static void read_ahead_stop (SdCsvReader *self);
+
+static void
+record_clear (Record *record)
+{
+  g_free (record->buf);
+  g_free (record->fields);
+  g_free (record->raw);
+  memset (record, 0, sizeof *record);
+}
 
 static void
 update_tables (SdCsvReader *self)
@@ -118,6 +139,7 @@ sd_csv_reader_new_for_stream (GInputStream *stream,
   self->max_field = DEFAULT_MAX;
   self->fallback_charset = g_strdup ("WINDOWS-1252");
   self->chunk = g_malloc (CHUNK_SIZE);
+  self->current = &self->rec;
   self->line = 1;
   update_tables (self);
   return self;
@@ -315,7 +337,7 @@ const char *
 sd_csv_reader_get_first_block (SdCsvReader *self,
                                gsize       *length)
 {
-  if (self->fills != 1)
+  if (self->fills != 1 || self->ahead != NULL)
     {
       *length = 0;
       return "";
@@ -329,7 +351,7 @@ sd_csv_reader_get_first_block (SdCsvReader *self,
 gboolean
 sd_csv_reader_rewind (SdCsvReader *self)
 {
-  if (self->fills > 1 || self->pushback != NULL)
+  if (self->fills > 1 || self->pushback != NULL || self->ahead != NULL)
     return FALSE;
   if (self->fills == 1)
     self->cur = self->chunk + self->bom;
@@ -343,15 +365,14 @@ sd_csv_reader_free (SdCsvReader *self)
 {
   if (self == NULL)
     return;
+  read_ahead_stop (self);
   g_clear_object (&self->stream);
   g_clear_object (&self->base);
   g_free (self->name);
   g_free (self->fallback_charset);
   g_free (self->chunk);
   g_free (self->pushback);
-  g_free (self->buf);
-  g_free (self->fields);
-  g_free (self->raw);
+  record_clear (&self->rec);
   g_free (self->alt);
   g_free (self);
 }
@@ -360,6 +381,8 @@ void
 sd_csv_reader_set_separator (SdCsvReader *self,
                              char         separator)
 {
+  /* the thread reads them */
+  g_return_if_fail (self->ahead == NULL);
   g_return_if_fail (separator != '\n' && separator != '\r' && separator != '\0');
   self->separator = separator;
   update_tables (self);
@@ -369,6 +392,8 @@ void
 sd_csv_reader_set_quote (SdCsvReader *self,
                          char         quote)
 {
+  /* the thread reads them */
+  g_return_if_fail (self->ahead == NULL);
   self->quote = quote;
   update_tables (self);
 }
@@ -377,6 +402,8 @@ void
 sd_csv_reader_set_max_field (SdCsvReader *self,
                              gsize        max_bytes)
 {
+  /* the thread reads them */
+  g_return_if_fail (self->ahead == NULL);
   self->max_field = MAX (max_bytes, 16);
 }
 
@@ -384,6 +411,8 @@ void
 sd_csv_reader_set_trim (SdCsvReader *self,
                         gboolean     trim)
 {
+  /* the thread reads them */
+  g_return_if_fail (self->ahead == NULL);
   self->trim = trim;
 }
 
@@ -391,6 +420,8 @@ void
 sd_csv_reader_set_fallback_charset (SdCsvReader *self,
                                     const char  *charset)
 {
+  /* the thread reads them */
+  g_return_if_fail (self->ahead == NULL);
   g_free (self->fallback_charset);
   self->fallback_charset = g_strdup (charset ? charset : "WINDOWS-1252");
 }
@@ -401,8 +432,8 @@ sd_csv_reader_get_name (SdCsvReader *self)
   return self->name;
 }
 
-guint64
-sd_csv_reader_get_bytes_read (SdCsvReader *self)
+static guint64
+bytes_read_now (SdCsvReader *self)
 {
   if (self->base && G_IS_SEEKABLE (self->base))
     return g_seekable_tell (G_SEEKABLE (self->base));
@@ -539,8 +570,8 @@ raw_cap (SdCsvReader *self)
 static inline const guchar *
 scan_limit (SdCsvReader *self)
 {
-  if (G_UNLIKELY (self->multiline) && (gsize) (self->end - self->cur) > raw_cap (self) - self->raw_len)
-    return self->cur + (raw_cap (self) - self->raw_len);
+  if (G_UNLIKELY (self->rec.multiline) && (gsize) (self->end - self->cur) > raw_cap (self) - self->rec.raw_len)
+    return self->cur + (raw_cap (self) - self->rec.raw_len);
   return self->end;
 }
 
@@ -549,19 +580,19 @@ field_append (SdCsvReader  *self,
               const guchar *data,
               gsize         len)
 {
-  gsize field_len = self->buf_len - self->fields[self->n_fields].offset;
+  gsize field_len = self->rec.buf_len - self->rec.fields[self->rec.n_fields].offset;
 
   if (G_UNLIKELY (field_len + len > self->max_field))
     {
       len = field_len < self->max_field ? self->max_field - field_len : 0;
-      if (self->status == SD_CSV_RECORD_OK)
-        self->status = SD_CSV_RECORD_FIELD_TOO_LARGE;
+      if (self->rec.status == SD_CSV_RECORD_OK)
+        self->rec.status = SD_CSV_RECORD_FIELD_TOO_LARGE;
     }
   if (len == 0)
     return;
-  grow (&self->buf, &self->buf_alloc, self->buf_len + len + 1);
-  memcpy (self->buf + self->buf_len, data, len);
-  self->buf_len += len;
+  grow (&self->rec.buf, &self->rec.buf_alloc, self->rec.buf_len + len + 1);
+  memcpy (self->rec.buf + self->rec.buf_len, data, len);
+  self->rec.buf_len += len;
 }
 
 static inline void
@@ -571,45 +602,45 @@ raw_append (SdCsvReader  *self,
 {
   gsize max = raw_cap (self);
 
-  if (G_UNLIKELY (self->raw_len + len > max))
+  if (G_UNLIKELY (self->rec.raw_len + len > max))
     {
-      len = self->raw_len < max ? max - self->raw_len : 0;
-      self->raw_truncated = TRUE;
+      len = self->rec.raw_len < max ? max - self->rec.raw_len : 0;
+      self->rec.raw_truncated = TRUE;
     }
   if (len == 0)
     return;
-  grow (&self->raw, &self->raw_alloc, self->raw_len + len);
-  memcpy (self->raw + self->raw_len, data, len);
-  self->raw_len += len;
+  grow (&self->rec.raw, &self->rec.raw_alloc, self->rec.raw_len + len);
+  memcpy (self->rec.raw + self->rec.raw_len, data, len);
+  self->rec.raw_len += len;
 }
 
 static void
 field_begin (SdCsvReader *self)
 {
-  if (self->n_fields + 1 >= self->fields_alloc)
+  if (self->rec.n_fields + 1 >= self->rec.fields_alloc)
     {
-      self->fields_alloc = MAX (self->fields_alloc * 2, 64);
-      self->fields = g_renew (Field, self->fields, self->fields_alloc);
+      self->rec.fields_alloc = MAX (self->rec.fields_alloc * 2, 64);
+      self->rec.fields = g_renew (Field, self->rec.fields, self->rec.fields_alloc);
     }
-  self->fields[self->n_fields].offset = self->buf_len;
+  self->rec.fields[self->rec.n_fields].offset = self->rec.buf_len;
 }
 
 static void
 field_end (SdCsvReader *self)
 {
-  Field *f = &self->fields[self->n_fields];
+  Field *f = &self->rec.fields[self->rec.n_fields];
 
-  grow (&self->buf, &self->buf_alloc, self->buf_len + 1);
-  f->length = self->buf_len - f->offset;
-  self->buf[self->buf_len++] = '\0';
+  grow (&self->rec.buf, &self->rec.buf_alloc, self->rec.buf_len + 1);
+  f->length = self->rec.buf_len - f->offset;
+  self->rec.buf[self->rec.buf_len++] = '\0';
   /* A line of a million separators must not become a million fields. */
-  if (self->n_fields + 1 < MAX_FIELDS)
-    self->n_fields++;
+  if (self->rec.n_fields + 1 < MAX_FIELDS)
+    self->rec.n_fields++;
   else
     {
-      self->buf_len = f->offset;
-      if (self->status == SD_CSV_RECORD_OK)
-        self->status = SD_CSV_RECORD_FIELD_TOO_LARGE;
+      self->rec.buf_len = f->offset;
+      if (self->rec.status == SD_CSV_RECORD_OK)
+        self->rec.status = SD_CSV_RECORD_FIELD_TOO_LARGE;
     }
   field_begin (self);
 }
@@ -627,10 +658,10 @@ binary_error (SdCsvReader  *self,
 static void
 trim_fields (SdCsvReader *self)
 {
-  for (guint i = 0; i < self->n_fields; i++)
+  for (guint i = 0; i < self->rec.n_fields; i++)
     {
-      Field *f = &self->fields[i];
-      char *s = self->buf + f->offset;
+      Field *f = &self->rec.fields[i];
+      char *s = self->rec.buf + f->offset;
 
       while (f->length > 0 && (s[f->length - 1] == ' ' || s[f->length - 1] == '\t'))
         f->length--;
@@ -689,20 +720,20 @@ reencode_fields (SdCsvReader *self)
   gsize alt_len = 0;
 
   /* The fields lie in buf one after another: most records are plain ASCII. */
-  if (all_ascii (self->buf, self->buf_len))
+  if (all_ascii (self->rec.buf, self->rec.buf_len))
     return;
 
-  for (guint i = 0; i < self->n_fields && !any; i++)
-    if (!g_utf8_validate_len (self->buf + self->fields[i].offset, self->fields[i].length, NULL))
+  for (guint i = 0; i < self->rec.n_fields && !any; i++)
+    if (!g_utf8_validate_len (self->rec.buf + self->rec.fields[i].offset, self->rec.fields[i].length, NULL))
       any = TRUE;
   if (!any)
     return;
 
-  self->reencoded = TRUE;
-  for (guint i = 0; i < self->n_fields; i++)
+  self->rec.reencoded = TRUE;
+  for (guint i = 0; i < self->rec.n_fields; i++)
     {
-      Field *f = &self->fields[i];
-      const char *s = self->buf + f->offset;
+      Field *f = &self->rec.fields[i];
+      const char *s = self->rec.buf + f->offset;
       g_autofree char *converted = NULL;
       gsize len = f->length;
 
@@ -720,11 +751,11 @@ reencode_fields (SdCsvReader *self)
     }
 
   {
-    char *tmp = self->buf;
-    gsize tmp_alloc = self->buf_alloc;
-    self->buf = self->alt;
-    self->buf_alloc = self->alt_alloc;
-    self->buf_len = alt_len;
+    char *tmp = self->rec.buf;
+    gsize tmp_alloc = self->rec.buf_alloc;
+    self->rec.buf = self->alt;
+    self->rec.buf_alloc = self->alt_alloc;
+    self->rec.buf_len = alt_len;
     self->alt = tmp;
     self->alt_alloc = tmp_alloc;
   }
@@ -733,26 +764,25 @@ reencode_fields (SdCsvReader *self)
 static void
 record_reset (SdCsvReader *self)
 {
-  self->buf_len = 0;
-  self->n_fields = 0;
-  self->raw_len = 0;
-  self->raw_truncated = FALSE;
-  self->status = SD_CSV_RECORD_OK;
-  self->multiline = FALSE;
-  self->first_nl = 0;
-  self->reencoded = FALSE;
-  self->record_line = self->line;
+  self->rec.buf_len = 0;
+  self->rec.n_fields = 0;
+  self->rec.raw_len = 0;
+  self->rec.raw_truncated = FALSE;
+  self->rec.status = SD_CSV_RECORD_OK;
+  self->rec.multiline = FALSE;
+  self->rec.first_nl = 0;
+  self->rec.reencoded = FALSE;
+  self->rec.record_line = self->line;
   field_begin (self);
 }
 
-gboolean
-sd_csv_reader_next (SdCsvReader  *self,
-                    GError      **error)
+/* The next record into self->rec. */
+static gboolean
+parse_next (SdCsvReader  *self,
+            GError      **error)
 {
   int state;
   int r;
-
-  g_return_val_if_fail (self != NULL, FALSE);
 
 next_record:
   record_reset (self);
@@ -766,11 +796,11 @@ next_record:
       /* A record that runs over lines and then goes wrong, or grows past what can be
        * kept to re-read, stops here: sd_csv_reader_resync() re-reads what it took, so
        * the cost of one stray quote is bounded and nothing behind it is lost. */
-      if (G_UNLIKELY (self->multiline) &&
-          (self->status != SD_CSV_RECORD_OK || self->raw_len >= raw_cap (self)))
+      if (G_UNLIKELY (self->rec.multiline) &&
+          (self->rec.status != SD_CSV_RECORD_OK || self->rec.raw_len >= raw_cap (self)))
         {
-          if (self->status == SD_CSV_RECORD_OK)
-            self->status = SD_CSV_RECORD_UNCLOSED_QUOTE;
+          if (self->rec.status == SD_CSV_RECORD_OK)
+            self->rec.status = SD_CSV_RECORD_UNCLOSED_QUOTE;
           field_end (self);
           break;
         }
@@ -782,10 +812,10 @@ next_record:
             return FALSE;
           if (r == 0)
             {
-              if (state == S_FIELD_START && self->n_fields == 0 && self->raw_len == 0)
+              if (state == S_FIELD_START && self->rec.n_fields == 0 && self->rec.raw_len == 0)
                 return FALSE;
               if (state == S_QUOTED)
-                self->status = SD_CSV_RECORD_UNCLOSED_QUOTE;
+                self->rec.status = SD_CSV_RECORD_UNCLOSED_QUOTE;
               field_end (self);
               break;
             }
@@ -795,7 +825,7 @@ next_record:
         {
           self->skip_lf = FALSE;
           self->line++;
-          self->record_line = self->line;
+          self->rec.record_line = self->line;
           if (*self->cur == '\n')
             {
               self->cur++;
@@ -872,18 +902,18 @@ next_record:
               /* A record that is bad already, too long to re-read, or on lines being
                * read again after a bad one (the pushback) ends with its line: its
                * quote must not swallow the rows behind it. */
-              if (self->status != SD_CSV_RECORD_OK || self->raw_truncated || self->pushback != NULL)
+              if (self->rec.status != SD_CSV_RECORD_OK || self->rec.raw_truncated || self->pushback != NULL)
                 {
-                  if (self->status == SD_CSV_RECORD_OK)
-                    self->status = SD_CSV_RECORD_UNCLOSED_QUOTE;
+                  if (self->rec.status == SD_CSV_RECORD_OK)
+                    self->rec.status = SD_CSV_RECORD_UNCLOSED_QUOTE;
                   field_end (self);
                   goto record_done;
                 }
               field_append (self, p, 1);
-              if (!self->multiline)
+              if (!self->rec.multiline)
                 {
-                  self->multiline = TRUE;
-                  self->first_nl = self->raw_len - 1;
+                  self->rec.multiline = TRUE;
+                  self->rec.first_nl = self->rec.raw_len - 1;
                 }
             }
           else
@@ -910,8 +940,8 @@ next_record:
               /* Separator or line end: the unquoted state ends the field. Anything
                * else is text after a closing quote: keep it, but flag the record. */
               if (c != (guchar) self->separator && c != '\n' && c != '\r' &&
-                  self->status == SD_CSV_RECORD_OK)
-                self->status = SD_CSV_RECORD_STRAY_QUOTE;
+                  self->rec.status == SD_CSV_RECORD_OK)
+                self->rec.status = SD_CSV_RECORD_STRAY_QUOTE;
               state = S_UNQUOTED;
             }
           break;
@@ -923,8 +953,8 @@ next_record:
 
 record_done:
   /* Blank lines separate nothing and are not rows. */
-  if (self->n_fields == 1 && self->fields[0].length == 0 &&
-      self->raw_len <= 2 && (self->raw_len == 0 || self->raw[0] == '\n' || self->raw[0] == '\r'))
+  if (self->rec.n_fields == 1 && self->rec.fields[0].length == 0 &&
+      self->rec.raw_len <= 2 && (self->rec.raw_len == 0 || self->rec.raw[0] == '\n' || self->rec.raw[0] == '\r'))
     goto next_record;
 
   if (self->trim)
@@ -933,10 +963,240 @@ record_done:
   return TRUE;
 }
 
+/* Reading ahead
+ *
+ * Parsing is about a tenth of an import; on a second core it runs beside the importer's
+ * own work. A thread parses records into batches, the caller reads a batch at a time and
+ * gives it back to be filled again; a parsed record swaps buffers with the slot it goes
+ * into, so nothing is copied and nothing allocated once the buffers have grown. A record
+ * that may be read again (a multi-line or malformed one: sd_csv_reader_resync) ends its
+ * batch, and the thread waits until the caller asks for the record after it, so a resync
+ * in between moves the parser as it would without a thread. */
+
+#define AHEAD_BATCHES  3
+#define AHEAD_RECORDS  512
+#define AHEAD_BYTES    (256 * 1024)
+/* Buffers a huge record grew are given back rather than kept in a slot for reuse. */
+#define AHEAD_KEEP     (64 * 1024)
+
+typedef struct {
+  Record    records[AHEAD_RECORDS];
+  guint     n;
+  gboolean  end;          /* nothing after these: the input ended or could not be read */
+  GError   *error;        /* why it could not */
+  gboolean  waits;        /* the thread waits for the caller to go on (see above) */
+  guint64   bytes_read;   /* sd_csv_reader_get_bytes_read() after its last record */
+  guint64   scanned;
+} Batch;
+
+struct _ReadAhead {
+  GThread     *thread;
+  GAsyncQueue *filled;    /* Batch: thread → caller */
+  GAsyncQueue *empty;     /* Batch, or STOP: caller → thread */
+  GAsyncQueue *go_on;     /* GO_ON or STOP: caller → the thread waiting after a batch */
+  Batch        batches[AHEAD_BATCHES];
+  Batch       *batch;     /* the caller's, NULL before the first */
+  guint        index;     /* of the current record in @batch */
+  Record       first;     /* the record that was current when reading ahead began */
+  guint64      bytes_read, scanned;   /* as of @batch */
+};
+
+static char stop_token, go_on_token;
+#define STOP  ((gpointer) &stop_token)
+#define GO_ON ((gpointer) &go_on_token)
+
+static void
+record_shrink (Record *record)
+{
+  if (record->buf_alloc > AHEAD_KEEP)
+    {
+      g_clear_pointer (&record->buf, g_free);
+      record->buf_alloc = 0;
+    }
+  if (record->raw_alloc > AHEAD_KEEP)
+    {
+      g_clear_pointer (&record->raw, g_free);
+      record->raw_alloc = 0;
+    }
+  if (record->fields_alloc * sizeof (Field) > AHEAD_KEEP)
+    {
+      g_clear_pointer (&record->fields, g_free);
+      record->fields_alloc = 0;
+    }
+}
+
+static gpointer
+read_ahead_thread (gpointer data)
+{
+  SdCsvReader *self = data;
+  ReadAhead *ahead = self->ahead;
+
+  for (;;)
+    {
+      gpointer item = g_async_queue_pop (ahead->empty);
+      Batch *batch = item;
+      gsize bytes = 0;
+      gboolean end = FALSE, waits = FALSE;
+
+      if (item == STOP)
+        break;
+      batch->n = 0;
+      batch->waits = FALSE;
+      while (batch->n < AHEAD_RECORDS && bytes < AHEAD_BYTES)
+        {
+          Record *slot = &batch->records[batch->n];
+          Record parsed;
+
+          if (!parse_next (self, &batch->error))
+            {
+              end = batch->end = TRUE;
+              break;
+            }
+          parsed = self->rec;
+          self->rec = *slot;
+          *slot = parsed;
+          record_shrink (&self->rec);
+          batch->n++;
+          bytes += slot->raw_len;
+          if (slot->multiline || slot->status != SD_CSV_RECORD_OK)
+            {
+              waits = batch->waits = TRUE;
+              break;
+            }
+        }
+      batch->bytes_read = bytes_read_now (self);
+      batch->scanned = self->scanned;
+      /* The batch is the caller's from here on. */
+      g_async_queue_push (ahead->filled, batch);
+      if (end || (waits && g_async_queue_pop (ahead->go_on) == STOP))
+        break;
+    }
+  return NULL;
+}
+
+static void
+read_ahead_start (SdCsvReader *self)
+{
+  ReadAhead *ahead = g_new0 (ReadAhead, 1);
+
+  ahead->filled = g_async_queue_new ();
+  ahead->empty = g_async_queue_new ();
+  ahead->go_on = g_async_queue_new ();
+  ahead->bytes_read = bytes_read_now (self);
+  ahead->scanned = self->scanned;
+  /* The current record stays readable while the thread parses into self->rec. */
+  ahead->first = self->rec;
+  memset (&self->rec, 0, sizeof self->rec);
+  self->current = &ahead->first;
+  for (guint i = 0; i < AHEAD_BATCHES; i++)
+    g_async_queue_push (ahead->empty, &ahead->batches[i]);
+  self->ahead = ahead;
+  ahead->thread = g_thread_try_new ("sd-csv-ahead", read_ahead_thread, self, NULL);
+  if (ahead->thread == NULL)
+    {
+      /* Without a thread, the same records are read here. */
+      self->rec = ahead->first;
+      memset (&ahead->first, 0, sizeof ahead->first);
+      self->current = &self->rec;
+      read_ahead_stop (self);
+      self->want_ahead = FALSE;
+    }
+}
+
+static void
+read_ahead_stop (SdCsvReader *self)
+{
+  ReadAhead *ahead = self->ahead;
+
+  if (ahead == NULL)
+    return;
+  if (ahead->thread)
+    {
+      g_async_queue_push (ahead->empty, STOP);
+      g_async_queue_push (ahead->go_on, STOP);
+      g_thread_join (ahead->thread);
+    }
+  for (guint i = 0; i < AHEAD_BATCHES; i++)
+    {
+      for (guint r = 0; r < AHEAD_RECORDS; r++)
+        record_clear (&ahead->batches[i].records[r]);
+      g_clear_error (&ahead->batches[i].error);
+    }
+  record_clear (&ahead->first);
+  g_async_queue_unref (ahead->filled);
+  g_async_queue_unref (ahead->empty);
+  g_async_queue_unref (ahead->go_on);
+  g_free (ahead);
+  self->ahead = NULL;
+  self->current = &self->rec;
+}
+
+static gboolean
+read_ahead_next (SdCsvReader  *self,
+                 GError      **error)
+{
+  ReadAhead *ahead = self->ahead;
+  Batch *batch = ahead->batch;
+
+  if (batch == NULL || ahead->index + 1 >= batch->n)
+    {
+      if (batch && batch->end)
+        {
+          /* The end stays the end; what went wrong is told once. */
+          if (batch->error)
+            g_propagate_error (error, g_steal_pointer (&batch->error));
+          return FALSE;
+        }
+      if (batch)
+        {
+          if (batch->waits)
+            g_async_queue_push (ahead->go_on, GO_ON);
+          g_async_queue_push (ahead->empty, batch);
+        }
+      batch = ahead->batch = g_async_queue_pop (ahead->filled);
+      ahead->index = 0;
+      ahead->bytes_read = batch->bytes_read;
+      ahead->scanned = batch->scanned;
+      if (batch->n == 0)
+        {
+          /* A batch is only ever empty at the end. */
+          if (batch->error)
+            g_propagate_error (error, g_steal_pointer (&batch->error));
+          return FALSE;
+        }
+    }
+  else
+    ahead->index++;
+  self->current = &batch->records[ahead->index];
+  return TRUE;
+}
+
+void
+sd_csv_reader_set_read_ahead (SdCsvReader *self,
+                              gboolean     read_ahead)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->ahead == NULL);
+  self->want_ahead = read_ahead;
+}
+
+gboolean
+sd_csv_reader_next (SdCsvReader  *self,
+                    GError      **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (G_UNLIKELY (self->want_ahead && self->ahead == NULL))
+    read_ahead_start (self);
+  if (self->ahead)
+    return read_ahead_next (self, error);
+  return parse_next (self, error);
+}
+
 guint
 sd_csv_reader_get_n_fields (SdCsvReader *self)
 {
-  return self->n_fields;
+  return self->current->n_fields;
 }
 
 const char *
@@ -944,52 +1204,52 @@ sd_csv_reader_get_field (SdCsvReader *self,
                          guint        index,
                          gsize       *length)
 {
-  if (index >= self->n_fields)
+  if (index >= self->current->n_fields)
     {
       if (length)
         *length = 0;
       return "";
     }
   if (length)
-    *length = self->fields[index].length;
-  return self->buf + self->fields[index].offset;
+    *length = self->current->fields[index].length;
+  return self->current->buf + self->current->fields[index].offset;
 }
 
 SdCsvRecordStatus
 sd_csv_reader_get_status (SdCsvReader *self)
 {
-  return self->status;
+  return self->current->status;
 }
 
 guint64
 sd_csv_reader_get_line (SdCsvReader *self)
 {
-  return self->record_line;
+  return self->current->record_line;
 }
 
 gboolean
 sd_csv_reader_get_multiline (SdCsvReader *self)
 {
-  return self->multiline;
+  return self->current->multiline;
 }
 
 gboolean
 sd_csv_reader_get_reencoded (SdCsvReader *self)
 {
-  return self->reencoded;
+  return self->current->reencoded;
 }
 
 const char *
 sd_csv_reader_get_raw (SdCsvReader *self,
                        gsize       *length)
 {
-  gsize len = self->raw_len;
+  gsize len = self->current->raw_len;
 
-  while (len > 0 && (self->raw[len - 1] == '\n' || self->raw[len - 1] == '\r'))
+  while (len > 0 && (self->current->raw[len - 1] == '\n' || self->current->raw[len - 1] == '\r'))
     len--;
   if (length)
     *length = len;
-  return self->raw ? self->raw : "";
+  return self->current->raw ? self->current->raw : "";
 }
 
 gboolean
@@ -997,12 +1257,16 @@ sd_csv_reader_resync (SdCsvReader *self)
 {
   gsize replay;
 
-  if (!self->multiline)
+  if (!self->current->multiline)
     return TRUE;   /* a one-line record: nothing behind it to re-read */
+  /* Reading ahead, a multi-line record ends its batch and the thread waits after it. */
+  g_return_val_if_fail (self->ahead == NULL ||
+                        (self->current == &self->ahead->batch->records[self->ahead->batch->n - 1] &&
+                         self->ahead->batch->waits), FALSE);
 
   /* A multi-line record is kept whole (it stops at raw_cap), so its lines after the
    * first are all in @raw; they are also, in order, the bytes just before @cur. */
-  replay = self->raw_len - (self->first_nl + 1);
+  replay = self->current->raw_len - (self->current->first_nl + 1);
   if (self->pushback)
     {
       /* Read from the pushback itself: step back in it instead of copying. */
@@ -1011,22 +1275,33 @@ sd_csv_reader_resync (SdCsvReader *self)
     }
   else if (replay > 0)
     {
-      self->pushback = g_memdup2 (self->raw + self->first_nl + 1, replay);
+      self->pushback = g_memdup2 (self->current->raw + self->current->first_nl + 1, replay);
       self->saved_cur = self->cur;
       self->saved_end = self->end;
       self->cur = self->pushback;
       self->end = self->pushback + replay;
     }
   self->scanned += replay;
-  self->line = self->record_line + 1;
+  self->line = self->current->record_line + 1;
   self->skip_lf = FALSE;
-  self->multiline = FALSE;
+  self->current->multiline = FALSE;
   return TRUE;
+}
+
+guint64
+sd_csv_reader_get_bytes_read (SdCsvReader *self)
+{
+  /* The thread's position, as of the records handed out so far */
+  if (self->ahead)
+    return self->ahead->bytes_read;
+  return bytes_read_now (self);
 }
 
 guint64
 sd_csv_reader_get_bytes_scanned (SdCsvReader *self)
 {
+  if (self->ahead)
+    return self->ahead->scanned;
   return self->scanned;
 }
 

@@ -69,6 +69,14 @@ void               sd_csv_reader_set_trim       (SdCsvReader  *self,
 void               sd_csv_reader_set_fallback_charset (SdCsvReader *self,
                                                        const char  *charset);
 
+/* From the next sd_csv_reader_next() on, parse on a thread of its own, a few hundred
+ * records ahead of the caller, which then only takes them: an importer's work and the
+ * parsing run on two cores. Everything reads as without it (resync included); the
+ * reader's settings cannot change after that. Only for input that cannot stall (a file,
+ * memory): freeing the reader waits for the thread, which may be waiting for a pipe. */
+void               sd_csv_reader_set_read_ahead (SdCsvReader  *self,
+                                                 gboolean      read_ahead);
+
 /* Reads the next record, skipping blank lines. Returns FALSE at the end of the file
  * (with @error unset) or when the file cannot be read any further: an I/O or gzip
  * error, or NUL bytes (a binary file), with @error naming the file and line. */

@@ -102,13 +102,12 @@ struct _SdImportContext
   const char               *last_order_key;
   SdImportOrder            *last_order;
   gint64                    last_order_before;  /* orders above this id are new */
-  /* The purchase events of this import, written at the end of the rows (sd_import_event),
-   * and an open-addressing index of them by key. */
+  /* The purchase events of this import as they came, written at the end of the rows
+   * (write_purchases), those of the same key summed there. */
   struct _SdImportPurchase *purchases;
   gsize                     n_purchases;
   gsize                     purchases_size;
-  guint64                  *purchase_slots;
-  gsize                     purchase_slots_size;   /* a power of two */
+  gint64                    max_purchase_customer;
   GStringChunk             *purchase_texts;
 
   /* Every order line written, for the summaries to sum without reading them back

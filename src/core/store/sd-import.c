@@ -1595,96 +1595,6 @@ typedef struct _SdImportPurchase {
   int         rating;        /* 0: none */
 } Purchase;
 
-static inline guint64
-mix64 (guint64 h)
-{
-  h ^= h >> 30;
-  h *= G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
-  h ^= h >> 27;
-  h *= G_GUINT64_CONSTANT (0x94D049BB133111EB);
-  return h ^ (h >> 31);
-}
-
-static guint64
-purchase_hash (gint64 customer_id,
-               gint64 product_id,
-               gint64 at)
-{
-  return mix64 (mix64 (mix64 ((guint64) customer_id) ^ (guint64) product_id) ^ (guint64) at);
-}
-
-/* A slot of the purchases' open-addressing index: the high half of the key's hash, so
- * most mismatches are told without reading the purchase, and its index + 1 (0: empty). */
-#define SLOT_HASH(slot)  ((slot) >> 32)
-#define SLOT_INDEX(slot) ((gsize) ((slot) & G_MAXUINT32) - 1)
-
-static void
-purchase_slots_insert (guint64 *slots,
-                       gsize    mask,
-                       guint64  hash,
-                       gsize    index)
-{
-  gsize i = hash & mask;
-
-  while (slots[i] != 0)
-    i = (i + 1) & mask;
-  slots[i] = (hash >> 32 << 32) | (guint64) (index + 1);
-}
-
-/* The purchase of @customer_id, @product_id and @at, added when new (*@added). A flat
- * array and index rather than a GHashTable: hundreds of thousands of purchases without an
- * allocation each. */
-static Purchase *
-purchase_find_or_add (SdImportContext *ctx,
-                      gint64           customer_id,
-                      gint64           product_id,
-                      gint64           at,
-                      gboolean        *added)
-{
-  guint64 hash = purchase_hash (customer_id, product_id, at);
-  gsize mask, i;
-  Purchase *p;
-
-  if ((ctx->n_purchases + 1) * 2 > ctx->purchase_slots_size)
-    {
-      gsize size = MAX (ctx->purchase_slots_size * 2, 1024);
-
-      g_free (ctx->purchase_slots);
-      ctx->purchase_slots = g_new0 (guint64, size);
-      ctx->purchase_slots_size = size;
-      for (gsize j = 0; j < ctx->n_purchases; j++)
-        {
-          Purchase *q = &ctx->purchases[j];
-          purchase_slots_insert (ctx->purchase_slots, size - 1,
-                                 purchase_hash (q->customer_id, q->product_id, q->at), j);
-        }
-    }
-
-  mask = ctx->purchase_slots_size - 1;
-  for (i = hash & mask; ctx->purchase_slots[i] != 0; i = (i + 1) & mask)
-    {
-      if (SLOT_HASH (ctx->purchase_slots[i]) != hash >> 32)
-        continue;
-      p = &ctx->purchases[SLOT_INDEX (ctx->purchase_slots[i])];
-      if (p->customer_id == customer_id && p->product_id == product_id && p->at == at)
-        {
-          *added = FALSE;
-          return p;
-        }
-    }
-
-  if (ctx->n_purchases == ctx->purchases_size)
-    {
-      ctx->purchases_size = MAX (ctx->purchases_size * 2, 512);
-      ctx->purchases = g_renew (Purchase, ctx->purchases, ctx->purchases_size);
-    }
-  p = &ctx->purchases[ctx->n_purchases];
-  *p = (Purchase) { customer_id, product_id, at, 0, NULL, 0 };
-  purchase_slots_insert (ctx->purchase_slots, mask, hash, ctx->n_purchases++);
-  *added = TRUE;
-  return p;
-}
-
 gboolean
 sd_import_event (SdImportContext  *ctx,
                  gint64            customer_id,
@@ -1704,23 +1614,27 @@ sd_import_event (SdImportContext  *ctx,
       return TRUE;
     }
   /* Purchases are written once, at the end (write_purchases): the lines of one basket
-   * that buy the same product at the same second add up to one event. */
+   * that buy the same product at the same second add up to one event. Kept as they come,
+   * a flat array: summing them there, after a sort the writing needs anyway, costs less
+   * than looking each one up in a table here. */
   if (kind == SD_EVENT_PURCHASE)
     {
-      gboolean added;
-      Purchase *p = purchase_find_or_add (ctx, customer_id, product_id, at, &added);
+      Purchase *p;
 
-      p->quantity += quantity;
-      if (added)
+      if (ctx->n_purchases == ctx->purchases_size)
         {
-          p->rating = rating;
-          if (review_text && *review_text)
-            {
-              if (ctx->purchase_texts == NULL)
-                ctx->purchase_texts = g_string_chunk_new (4096);
-              p->review_text = g_string_chunk_insert (ctx->purchase_texts, review_text);
-            }
+          ctx->purchases_size = MAX (ctx->purchases_size * 2, 512);
+          ctx->purchases = g_renew (Purchase, ctx->purchases, ctx->purchases_size);
         }
+      p = &ctx->purchases[ctx->n_purchases++];
+      *p = (Purchase) { customer_id, product_id, at, quantity, NULL, rating };
+      if (review_text && *review_text)
+        {
+          if (ctx->purchase_texts == NULL)
+            ctx->purchase_texts = g_string_chunk_new (4096);
+          p->review_text = g_string_chunk_insert (ctx->purchase_texts, review_text);
+        }
+      ctx->max_purchase_customer = MAX (ctx->max_purchase_customer, customer_id);
       return TRUE;
     }
 
@@ -1744,6 +1658,8 @@ sd_import_event (SdImportContext  *ctx,
   return step_done (ctx, stmt, _("Could not save an event"), error);
 }
 
+/* By key, then as they came (their place in ctx->purchases): the first line of a key
+ * comes first. */
 static int
 purchase_compare (gconstpointer a,
                   gconstpointer b)
@@ -1754,7 +1670,44 @@ purchase_compare (gconstpointer a,
     return x->customer_id < y->customer_id ? -1 : 1;
   if (x->product_id != y->product_id)
     return x->product_id < y->product_id ? -1 : 1;
-  return x->at < y->at ? -1 : x->at > y->at;
+  if (x->at != y->at)
+    return x->at < y->at ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+
+/* The purchases' addresses in purchase_compare's order. Customers' ids are rowids, few
+ * and dense: the purchases are put in customer order by counting (in one pass, keeping
+ * their order), and only each customer's few are sorted by comparing. */
+static Purchase **
+sort_purchases (SdImportContext *ctx)
+{
+  gsize n = ctx->n_purchases;
+  Purchase **order = g_new (Purchase *, n);
+  gint64 max = ctx->max_purchase_customer;
+  g_autofree gsize *start = NULL;
+
+  if (max < 0 || (guint64) max > 4 * (guint64) n + (1 << 20))
+    {
+      for (gsize i = 0; i < n; i++)
+        order[i] = &ctx->purchases[i];
+      qsort (order, n, sizeof *order, purchase_compare);
+      return order;
+    }
+  start = g_new0 (gsize, max + 2);
+  for (gsize i = 0; i < n; i++)
+    start[ctx->purchases[i].customer_id + 1]++;
+  for (gint64 c = 0; c <= max; c++)
+    start[c + 1] += start[c];
+  for (gsize i = 0; i < n; i++)
+    order[start[ctx->purchases[i].customer_id]++] = &ctx->purchases[i];
+  /* start[c] is now where customer c + 1's purchases begin. */
+  for (gsize c = 0, begin = 0; c <= (gsize) max; c++)
+    {
+      if (start[c] - begin > 1)
+        qsort (order + begin, start[c] - begin, sizeof *order, purchase_compare);
+      begin = start[c];
+    }
+  return order;
 }
 
 /* The import's purchases, each written once with the quantity of all its lines: the import
@@ -1777,19 +1730,24 @@ write_purchases (SdImportContext  *ctx,
   g_autofree char *one_sql = NULL;
   g_autoptr(SdStmt) many = NULL;
   g_autoptr(SdStmt) one = NULL;
-  g_autofree const Purchase **order = NULL;
-  gsize done = 0;
+  g_autofree Purchase **order = NULL;
+  gsize done = 0, n = 0;
 
-  g_clear_pointer (&ctx->purchase_slots, g_free);
-  ctx->purchase_slots_size = 0;
   if (ctx->n_purchases == 0)
     return TRUE;
-  /* Their addresses sorted, not the purchases themselves: a merge sort moves each element
-   * about twenty times. */
-  order = g_new (const Purchase *, ctx->n_purchases);
+  /* Their addresses sorted, not the purchases themselves; then each key's lines summed
+   * into its first. */
+  order = sort_purchases (ctx);
   for (gsize i = 0; i < ctx->n_purchases; i++)
-    order[i] = &ctx->purchases[i];
-  qsort (order, ctx->n_purchases, sizeof *order, purchase_compare);
+    {
+      Purchase *p = order[i], *last = n > 0 ? order[n - 1] : NULL;
+
+      if (last && last->customer_id == p->customer_id && last->product_id == p->product_id &&
+          last->at == p->at)
+        last->quantity += p->quantity;
+      else
+        order[n++] = p;
+    }
   many_sql = sd_store_values_sql (head, 7, SD_IMPORT_ROWS_PER_INSERT, tail);
   one_sql = sd_store_values_sql (head, 7, 1, tail);
   /* Borrowed once for all the batches: the store's cache would hash the whole text of
@@ -1797,9 +1755,9 @@ write_purchases (SdImportContext  *ctx,
   if (!(many = sd_store_prepare (ctx->store, many_sql, error)) ||
       !(one = sd_store_prepare (ctx->store, one_sql, error)))
     return FALSE;
-  while (done < ctx->n_purchases)
+  while (done < n)
     {
-      gsize rows = ctx->n_purchases - done >= SD_IMPORT_ROWS_PER_INSERT ? SD_IMPORT_ROWS_PER_INSERT : 1;
+      gsize rows = n - done >= SD_IMPORT_ROWS_PER_INSERT ? SD_IMPORT_ROWS_PER_INSERT : 1;
       SdStmt *stmt = rows > 1 ? many : one;
 
       if (done % (PROGRESS_EVERY * 4) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -2194,7 +2152,6 @@ context_clear (SdImportContext *ctx)
   g_clear_pointer (&ctx->orders, g_hash_table_unref);
   g_clear_pointer (&ctx->lines, g_array_unref);
   g_clear_pointer (&ctx->purchases, g_free);
-  g_clear_pointer (&ctx->purchase_slots, g_free);
   g_clear_pointer (&ctx->purchase_texts, g_string_chunk_free);
   g_clear_pointer (&ctx->report, sd_import_report_free);
   g_clear_pointer (&ctx->name, g_free);
@@ -2260,6 +2217,9 @@ defer_indexes (SdImportContext  *ctx,
 
 /* KiB of page cache while the indexes are built */
 #define INDEX_SORT_KIB 2048
+
+/* Below this, a thread to read ahead costs more than it saves. */
+#define READ_AHEAD_MIN_BYTES (1024 * 1024)
 
 static gboolean
 build_deferred_indexes (SdImportContext  *ctx,
@@ -2579,6 +2539,12 @@ sd_import_file (SdStore               *store,
 
   if (progress)
     progress (0, sd_csv_reader_get_bytes_total (ctx.reader), 0, user_data);
+
+  /* Parsing then runs on a second core beside the rows' work. Not for a pipe, which
+   * could keep the reading thread, and so a cancelled import, waiting. */
+  if (sd_csv_reader_get_bytes_total (ctx.reader) >= READ_AHEAD_MIN_BYTES &&
+      strcmp (path, "-") != 0 && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    sd_csv_reader_set_read_ahead (ctx.reader, TRUE);
 
   while (pending_first || sd_csv_reader_next (ctx.reader, &local))
     {
