@@ -259,6 +259,25 @@ insert_rows (SdStore     *store,
   return TRUE;
 }
 
+/* One line of @order into its sums; TRUE when it also counts in its product's figures
+ * of the day. */
+static gboolean
+fold_order_line (FoldRow  *order,
+                 gboolean  counts,
+                 gboolean  merchandise_units,
+                 gboolean  has_product,
+                 gint64    quantity,
+                 gint64    revenue)
+{
+  order->has_lines = TRUE;
+  order->any_merchandise |= merchandise_units;
+  if (!counts)
+    return FALSE;
+  order->revenue_cents += revenue;
+  order->units += quantity;
+  return has_product;
+}
+
 /* One line of @order into its sums and its product's of the day. */
 static void
 fold_line (FoldRow    *order,
@@ -273,13 +292,7 @@ fold_line (FoldRow    *order,
 {
   FoldRow key, *product;
 
-  order->has_lines = TRUE;
-  order->any_merchandise |= merchandise_units;
-  if (!counts)
-    return;
-  order->revenue_cents += revenue;
-  order->units += quantity;
-  if (!has_product)
+  if (!fold_order_line (order, counts, merchandise_units, has_product, quantity, revenue))
     return;
   key = (FoldRow) { .day = order->day, .currency = order->currency, .id = product_id };
   if (!(product = g_hash_table_lookup (products, &key)))
@@ -300,75 +313,151 @@ compare_ids (const void *a,
   return x < y ? -1 : x > y;
 }
 
-/* The products that are not merchandise (sd-figures.h), for lines summed from memory. */
-static GHashTable *
-load_non_merchandise (SdStore  *store,
-                      GError  **error)
+/* For lines summed from memory: which products are not merchandise (sd-figures.h), and a
+ * product's place among the rows of the day being summed, both by product id. */
+typedef struct {
+  gint64  n;                /* product ids below this */
+  guint8 *not_merchandise;
+  gint32 *row_of;           /* -1: none yet */
+} KnownProducts;
+
+static void
+known_products_free (KnownProducts *known)
 {
-  g_autoptr(SdStmt) stmt =
-    sd_store_prepare (store, "SELECT id FROM products p WHERE NOT " SD_SQL_PRODUCT_IS_MERCHANDISE ("p"), error);
-  g_autoptr(GHashTable) ids = NULL;
+  g_free (known->not_merchandise);
+  g_free (known->row_of);
+  g_free (known);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KnownProducts, known_products_free)
+
+/* Products' ids are rowids, dense; a shop whose ids are not (or so many that the arrays
+ * would not be small) has its lines summed by the shop instead: NULL, error unset. */
+#define KNOWN_PRODUCTS_MAX (64 * 1024 * 1024)
+
+static KnownProducts *
+known_products_load (SdStore               *store,
+                     const SdSummaryLines  *lines,
+                     GError               **error)
+{
+  g_autoptr(SdStmt) stmt = NULL;
+  g_autoptr(KnownProducts) known = g_new0 (KnownProducts, 1);
+  gint64 max = 0;
   int rc;
 
+  if (!sd_store_count (store, "SELECT coalesce(max(id), 0) FROM products", &max, error))
+    return NULL;
+  /* The lines' products too, were one gone */
+  for (gsize i = 0; i < lines->n_lines; i++)
+    max = MAX (max, lines->lines[i].product_id);
+  if (max < 0 || max >= KNOWN_PRODUCTS_MAX)
+    return NULL;
+  known->n = max + 1;
+  known->not_merchandise = g_new0 (guint8, known->n);
+  known->row_of = g_new (gint32, known->n);
+  memset (known->row_of, 0xff, known->n * sizeof (gint32));
+  stmt = sd_store_prepare (store, "SELECT id FROM products p WHERE NOT " SD_SQL_PRODUCT_IS_MERCHANDISE ("p"), error);
   if (stmt == NULL)
     return NULL;
-  ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
+      if (id >= 0 && id < known->n)
+        known->not_merchandise[id] = 1;
     }
   if (rc != SQLITE_DONE)
     {
       sd_store_fail (store, _("Could not update the shop's summaries"), error);
       return NULL;
     }
-  return g_steal_pointer (&ids);
+  return g_steal_pointer (&known);
 }
 
-/* The lines of the batch's @orders from @known, when it holds every one of them; FALSE
- * when the batch has another order, whose lines only the shop knows. */
+static int
+compare_row_ids (gconstpointer a,
+                 gconstpointer b)
+{
+  const FoldRow *x = *(FoldRow *const *) a, *y = *(FoldRow *const *) b;
+
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The lines of the batch's @orders from @known, when it holds every one of them, their
+ * products' figures of the day added to @rows in the order of summary_product_days'
+ * key; FALSE when the batch has another order, whose lines only the shop knows. A
+ * day's (and currency's) orders at a time, its products' figures found by their id in
+ * @products rather than by hashing, and only each day's few sorted. */
 static gboolean
 fold_known_lines (GHashTable           *orders,
-                  GHashTable           *products,
+                  GPtrArray            *rows,
                   FoldArena            *arena,
                   const SdSummaryLines *known,
-                  GHashTable           *non_merchandise)
+                  KnownProducts        *products)
 {
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (g_hash_table_size (orders));
   GHashTableIter iter;
   gpointer value;
 
   g_hash_table_iter_init (&iter, orders);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (!bsearch (&((FoldRow *) value)->id, known->orders, known->n_orders, sizeof (gint64), compare_ids))
-      return FALSE;
-
-  g_hash_table_iter_init (&iter, orders);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      FoldRow *order = value;
-      gsize lo = 0, hi = known->n_lines;
+      if (!bsearch (&((FoldRow *) value)->id, known->orders, known->n_orders, sizeof (gint64), compare_ids))
+        return FALSE;
+      g_ptr_array_add (sorted, value);
+    }
+  g_ptr_array_sort (sorted, fold_row_compare);
 
-      /* The order's first line */
-      while (lo < hi)
-        {
-          gsize mid = lo + (hi - lo) / 2;
-          if (known->lines[mid].order_id < order->id)
-            lo = mid + 1;
-          else
-            hi = mid;
-        }
-      for (gsize i = lo; i < known->n_lines && known->lines[i].order_id == order->id; i++)
-        {
-          const SdSummaryLine *l = &known->lines[i];
-          gboolean merchandise = !g_hash_table_contains (non_merchandise, &l->product_id);
+  for (guint i = 0; i < sorted->len; )
+    {
+      FoldRow *first = sorted->pdata[i];
+      guint day_start = rows->len;
 
-          /* The revenue of a line as SD_SQL_LINE_REVENUE has it. */
-          fold_line (order, products, arena,
-                     order->counts[l->quantity > 0 ? 0 : l->quantity == 0 ? 1 : 2] && merchandise,
-                     l->quantity > 0 && merchandise, l->product_id != 0, l->product_id,
-                     l->quantity, l->quantity * l->unit_price_cents);
+      for (; i < sorted->len; i++)
+        {
+          FoldRow *order = sorted->pdata[i];
+          gsize lo = 0, hi = known->n_lines;
+
+          if (order->day != first->day || order->currency != first->currency)
+            break;
+          /* The order's first line */
+          while (lo < hi)
+            {
+              gsize mid = lo + (hi - lo) / 2;
+              if (known->lines[mid].order_id < order->id)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          for (gsize k = lo; k < known->n_lines && known->lines[k].order_id == order->id; k++)
+            {
+              const SdSummaryLine *l = &known->lines[k];
+              /* known_products_load() took every line's product into account */
+              gboolean merchandise = !products->not_merchandise[l->product_id];
+              FoldRow *product;
+
+              /* The revenue of a line as SD_SQL_LINE_REVENUE has it; a line of a product
+               * that is gone (0) counts in its order only. */
+              if (!fold_order_line (order, order->counts[l->quantity > 0 ? 0 : l->quantity == 0 ? 1 : 2] && merchandise,
+                                    l->quantity > 0 && merchandise, l->product_id != 0,
+                                    l->quantity, l->quantity * l->unit_price_cents))
+                continue;
+              if (products->row_of[l->product_id] < 0)
+                {
+                  product = fold_arena_add (arena, &(FoldRow) { .day = order->day, .currency = order->currency,
+                                                               .id = l->product_id });
+                  products->row_of[l->product_id] = rows->len - day_start;
+                  g_ptr_array_add (rows, product);
+                }
+              else
+                product = rows->pdata[day_start + products->row_of[l->product_id]];
+              product->revenue_cents += l->quantity * l->unit_price_cents;
+              product->units += l->quantity;
+            }
         }
+      /* The day's products in id order, and their places free for the next day. */
+      qsort (rows->pdata + day_start, rows->len - day_start, sizeof (gpointer), compare_row_ids);
+      for (guint r = day_start; r < rows->len; r++)
+        products->row_of[((FoldRow *) rows->pdata[r])->id] = -1;
     }
   return TRUE;
 }
@@ -380,7 +469,7 @@ fold_known_lines (GHashTable           *orders,
 static gboolean
 fold_batch_lines (SdStore               *store,
                   const SdSummaryLines  *known,
-                  GHashTable           **non_merchandise,
+                  KnownProducts         *known_products,
                   GStringChunk          *strings,
                   GHashTable            *totals,
                   GError               **error)
@@ -393,6 +482,8 @@ fold_batch_lines (SdStore               *store,
   /* (day, currency, product) → its FoldRow in @arena */
   g_autoptr(GHashTable) products = g_hash_table_new (fold_row_hash, fold_row_equal);
   g_autoptr(GPtrArray) rows = NULL;
+  /* the products' figures of the days, in key order, when summed from @known */
+  g_autoptr(GPtrArray) known_rows = NULL;
   FoldRow *order = NULL;
   GHashTableIter iter;
   gpointer row;
@@ -417,9 +508,13 @@ fold_batch_lines (SdStore               *store,
     return sd_store_fail (store, _("Could not update the shop's summaries"), error);
   sd_stmt_release (g_steal_pointer (&lines));
 
-  if (known && *non_merchandise == NULL && !(*non_merchandise = load_non_merchandise (store, error)))
-    return FALSE;
-  if (known == NULL || !fold_known_lines (orders, products, &arena, known, *non_merchandise))
+  if (known && known_products)
+    {
+      known_rows = g_ptr_array_new ();
+      if (!fold_known_lines (orders, known_rows, &arena, known, known_products))
+        g_clear_pointer (&known_rows, g_ptr_array_unref);
+    }
+  if (known_rows == NULL)
     {
       if (!(lines = sd_store_prepare (store, batch_lines_sql, error)))
         return FALSE;
@@ -451,11 +546,20 @@ fold_batch_lines (SdStore               *store,
     return FALSE;
   g_clear_pointer (&rows, g_ptr_array_unref);
 
-  rows = g_ptr_array_sized_new (g_hash_table_size (products));
-  g_hash_table_iter_init (&iter, products);
-  while (g_hash_table_iter_next (&iter, &row, NULL))
+  if (known_rows)
+    rows = g_steal_pointer (&known_rows);
+  else
     {
-      FoldRow *p = row;
+      rows = g_ptr_array_sized_new (g_hash_table_size (products));
+      g_hash_table_iter_init (&iter, products);
+      while (g_hash_table_iter_next (&iter, &row, NULL))
+        g_ptr_array_add (rows, row);
+      /* In the table's key order: appended rather than inserted all over its pages. */
+      g_ptr_array_sort (rows, fold_row_compare);
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FoldRow *p = rows->pdata[i];
       FoldRow key = { .currency = p->currency, .id = p->id }, *total;
 
       if (!(total = g_hash_table_lookup (totals, &key)))
@@ -465,10 +569,7 @@ fold_batch_lines (SdStore               *store,
         }
       total->revenue_cents += p->revenue_cents;
       total->units += p->units;
-      g_ptr_array_add (rows, row);
     }
-  /* In the table's key order: appended rather than inserted all over its pages. */
-  g_ptr_array_sort (rows, fold_row_compare);
   return insert_rows (store, "INSERT INTO summary_product_days", 5, rows, bind_product_day, error);
 }
 
@@ -521,11 +622,12 @@ refresh (SdStore              *store,
          GCancellable         *cancellable,
          GError              **error)
 {
-  g_autoptr(GHashTable) non_merchandise = NULL;
+  g_autoptr(KnownProducts) known_products = NULL;
   g_autoptr(GStringChunk) strings = g_string_chunk_new (64);
   /* (currency, product) → the sums of its rows of summary_product_days made here */
   g_autoptr(GHashTable) totals = g_hash_table_new_full (fold_row_hash, fold_row_equal, g_free, NULL);
   gint64 n_days = 0, done = 0, n_batch;
+  guint n_batches = 0;
 
   if (!sd_store_exec (store,
                       "CREATE TEMP TABLE IF NOT EXISTS summary_batch (day INTEGER PRIMARY KEY);"
@@ -561,7 +663,19 @@ refresh (SdStore              *store,
       for (guint i = 0; i < G_N_ELEMENTS (batch_clear_steps); i++)
         if (!exec_step (store, batch_clear_steps[i], error))
           return FALSE;
-      if (!fold_batch_lines (store, known, &non_merchandise, strings, totals, error))
+      if (known && known_products == NULL && n_batches == 0)
+        {
+          g_autoptr(GError) local = NULL;
+
+          /* NULL without an error: the shop sums the lines (fold_batch_lines) */
+          if (!(known_products = known_products_load (store, known, &local)) && local)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+        }
+      n_batches++;
+      if (!fold_batch_lines (store, known, known_products, strings, totals, error))
         return FALSE;
       for (guint i = 0; i < G_N_ELEMENTS (batch_fold_steps); i++)
         if (!exec_step (store, batch_fold_steps[i], error))
