@@ -272,6 +272,16 @@ test_comma_decimal_money (void)
   g_assert_cmpint (cents, ==, 750);
 }
 
+/* The status line of the selected rule in the list: "On · 56 customers". */
+static const char *
+rule_status (void)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (GTK_LIST_BOX (child ("rules_list")));
+
+  g_assert_nonnull (row);
+  return gtk_label_get_text (g_object_get_data (G_OBJECT (row), "status-label"));
+}
+
 /* The first entry inside @widget: a condition row's value. */
 static GtkEditable *
 first_entry (GtkWidget *widget)
@@ -356,6 +366,8 @@ test_new_rule_starts_off (void)
   UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 30);
   g_assert_false (gtk_switch_get_active (child ("enabled_switch")));
   g_assert_false (given_to_a_match (name));
+  /* the list says whom it would reach, not that it reaches them */
+  UI_WAIT_UNTIL (g_str_has_prefix (rule_status (), "Off · would reach "), 30);
 
   /* on: the note goes, and the coupon is given */
   gtk_switch_set_active (child ("enabled_switch"), TRUE);
@@ -363,8 +375,11 @@ test_new_rule_starts_off (void)
   g_assert_false (gtk_widget_get_visible (off));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("reach_heading"))), ==, "Customers Reached");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "coupons.save", NULL));
+  UI_WAIT_UNTIL (!sd_coupons_page_is_loading (page ()), 60);
   UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 30);
   g_assert_true (given_to_a_match (name));
+  UI_WAIT_UNTIL (g_str_has_prefix (rule_status (), "On · "), 30);
+  g_assert_true (g_str_has_suffix (rule_status (), " customers"));
 }
 
 int

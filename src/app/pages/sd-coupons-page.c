@@ -1026,9 +1026,13 @@ rule_status (SdCouponsPage      *self,
 {
   const SdRulePreview *p = saved_preview_of (self, rule->id);
   g_autofree char *count = p ? sd_format_count (p->customers) : NULL;
-  g_autofree char *status = g_strdup_printf ("%s · %s", rule->enabled ? _("On") : _("Off"),
-                                             count ? count : "—");
+  g_autofree char *status = NULL;
 
+  /* An off rule reaches nobody: its count is whom it would reach once on. */
+  if (p && !rule->enabled)
+    /* TRANSLATORS: a rule that is off, and the customers it would reach once switched on */
+    return g_strdup_printf (_("Off · would reach %s"), count);
+  status = g_strdup_printf ("%s · %s", rule->enabled ? _("On") : _("Off"), count ? count : "—");
   return p ? g_strdup_printf (_("%s customers"), status) : g_steal_pointer (&status);
 }
 
