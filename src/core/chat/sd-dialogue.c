@@ -317,9 +317,14 @@ sd_turn_trace_format (const SdTurnTrace *t)
                           t->form ? t->form : C_("chat --explain, no form", "none"), t->misunderstandings);
   if (t->handoff)
     g_string_append (s, _(", handed off"));
-  g_string_append (s, _(", slots:"));
-  for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
-    g_string_append_printf (s, " %s=%s", t->slot_names[i], t->slot_values[i]);
+  {
+    g_autoptr(GString) slots = g_string_new (NULL);
+
+    for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
+      g_string_append_printf (slots, "%s%s=%s", i ? " " : "", t->slot_names[i], t->slot_values[i]);
+    /* TRANSLATORS: `chat --explain`: the slots the dialogue has filled, "order_id=SD-100001" */
+    g_string_append_printf (s, _(", slots: %s"), slots->str);
+  }
   g_string_append_c (s, '\n');
 
   append_label (s, _("source:"));
