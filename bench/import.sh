@@ -8,7 +8,8 @@
 # the medians (the target is at most 2.0). sqlite3's .import only parses and appends
 # rows, while the importer also validates, converts money and dates, upserts customers,
 # products, orders, lines and events, keeps the indexes and the summary tables. Wall time
-# and CPU time (user + sys) are both shown: on a shared machine CPU time is the steadier.
+# and CPU time (user + sys) are both shown: on a shared machine CPU time is the steadier
+# (the importer's is that of both its threads: the CSV is parsed on a second one).
 # Last, the median of the importer's own CPU time per phase (`import --json`,
 # "cpu_seconds"): the rows (read, checked, looked up, written), the summaries' counts and
 # the indexes built at the end, order totals and product kinds, the summaries' figures,
