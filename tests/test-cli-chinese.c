@@ -4,51 +4,71 @@
  * keeps its English words */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include "temp-folder.h"
 
 typedef TempShop Fixture;
 
-/* Runs shopdesk-cli --db DB ARGS… in Chinese (@chinese) or in the C locale; returns its
- * exit status, its output in @out. */
+/* Runs shopdesk-cli --db DB ARGS… in Chinese (@chinese) or in the C locale, with @input
+ * (may be NULL) on its standard input; returns its exit status, its output in @out. */
 static int
-run_cli (Fixture    *f,
-         gboolean    chinese,
-         char      **out,
-         ...)
+run_cli_input (Fixture     *f,
+               gboolean     chinese,
+               const char  *input,
+               char       **out,
+               va_list      args)
 {
   g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_get_environ ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
-  int status = -1;
   const char *arg;
-  va_list args;
 
   g_ptr_array_add (argv, (char *) g_getenv ("SD_CLI"));
   g_ptr_array_add (argv, (char *) "--db");
   g_ptr_array_add (argv, f->db);
-  va_start (args, out);
   while ((arg = va_arg (args, const char *)))
     g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-  env = g_environ_setenv (env, "SHOPDESK_LOCALEDIR", localedir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "SHOPDESK_LOCALEDIR", localedir, TRUE);
   if (chinese)
-    env = g_environ_setenv (env, "LANGUAGE", "zh_CN", TRUE);
+    g_subprocess_launcher_setenv (launcher, "LANGUAGE", "zh_CN", TRUE);
   else
-    env = g_environ_unsetenv (env, "LANGUAGE");
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, &err, &status, &error));
+    g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
+  g_assert_true (g_subprocess_communicate_utf8 (process, input ? input : "", NULL, out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
 }
+
+static int
+chat_cli (Fixture    *f,
+          gboolean    chinese,
+          const char *input,
+          char      **out,
+          ...)
+{
+  va_list args;
+  int status;
+
+  va_start (args, out);
+  status = run_cli_input (f, chinese, input, out, args);
+  va_end (args);
+  return status;
+}
+
+#define run_cli(f, chinese, out, ...) chat_cli ((f), (chinese), NULL, (out), __VA_ARGS__)
 
 static gboolean
 have_catalogue (void)
@@ -94,6 +114,46 @@ test_demo_coupons (Fixture       *f,
   g_assert_nonnull (strstr (help, "  stats      统计店铺中的数据\n"));
 }
 
+/* `chat --explain` explains in the user's language, like the rest of the CLI: its labels
+ * and words (sentiment, the dialogue's step, the classifier) in Chinese, the names the
+ * corpus and --json use (intents, templates, facts) as they are; --json keeps its English. */
+static void
+test_chat_explain (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *made = NULL, *zh = NULL, *en = NULL, *json = NULL;
+  const char *input = "where is my order?\nthanks\n";
+
+  if (!have_catalogue ())
+    return;
+  g_assert_cmpint (run_cli (f, FALSE, &made, "demo", "--size", "20", NULL), ==, 0);
+
+  g_assert_cmpint (chat_cli (f, TRUE, input, &zh, "chat", "--customer", "1", "--explain", NULL), ==, 0);
+  g_test_message ("%s", zh);
+  g_assert_nonnull (strstr (zh, "  意图："));
+  g_assert_nonnull (strstr (zh, "order_status（订单状态，"));
+  g_assert_nonnull (strstr (zh, "  情绪："));
+  g_assert_nonnull (strstr (zh, "  对话："));
+  g_assert_nonnull (strstr (zh, "  来源：      模板 order_status"));
+  g_assert_nonnull (strstr (zh, "备用线性分类器"));
+  g_assert_nonnull (strstr (zh, "（CPU "));
+  for (const char *const *word = (const char *const[]) { "intent:", "sentiment:", "neutral", "positive",
+                                                         "template ", "misunderstandings", "classifier",
+                                                         "lang:", "state:", NULL }; *word; word++)
+    if (strstr (zh, *word))
+      g_error ("English “%s” in the Chinese explanation:\n%s", *word, zh);
+
+  g_assert_cmpint (chat_cli (f, FALSE, input, &en, "chat", "--customer", "1", "--explain", NULL), ==, 0);
+  g_assert_nonnull (strstr (en, "  intent:     order_status (Order status, "));
+  g_assert_nonnull (strstr (en, "  source:     template order_status"));
+  g_assert_null (strstr (en, "意图"));
+
+  g_assert_cmpint (chat_cli (f, TRUE, input, &json, "chat", "--customer", "1", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (json, "\"intent\":\"order_status\""));
+  g_assert_nonnull (strstr (json, "\"sentiment\":{\"label\":\"neutral\""));
+  g_assert_null (strstr (json, "意图"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -106,5 +166,6 @@ main (int    argc,
       return 77;
     }
   g_test_add ("/cli-chinese/demo-coupons", Fixture, NULL, temp_shop_set_up, test_demo_coupons, temp_shop_tear_down);
+  g_test_add ("/cli-chinese/chat-explain", Fixture, NULL, temp_shop_set_up, test_chat_explain, temp_shop_tear_down);
   return g_test_run ();
 }

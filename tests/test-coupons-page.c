@@ -272,6 +272,116 @@ test_comma_decimal_money (void)
   g_assert_cmpint (cents, ==, 750);
 }
 
+/* The status line of the selected rule in the list: "On · 56 customers". */
+static const char *
+rule_status (void)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (GTK_LIST_BOX (child ("rules_list")));
+
+  g_assert_nonnull (row);
+  return gtk_label_get_text (g_object_get_data (G_OBJECT (row), "status-label"));
+}
+
+/* The first entry inside @widget: a condition row's value. */
+static GtkEditable *
+first_entry (GtkWidget *widget)
+{
+  if (GTK_IS_ENTRY (widget))
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkEditable *found = first_entry (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether the engine, with the shop's saved rules, gives the rule @name to a customer it
+ * matches (its conditions hold): what `coupons apply` and the Recommendations page's
+ * offers say. */
+static gboolean
+given_to_a_match (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+  g_autoptr(SdCustomerFacts) facts = sd_customer_facts_load (store, NULL, &error);
+  g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (facts);
+  const SdCouponRule *rule = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (sd_coupon_engine_load_rules (engine, store, &error));
+  for (guint i = 0; i < sd_coupon_engine_get_n_rules (engine); i++)
+    if (g_strcmp0 (sd_coupon_engine_get_rule (engine, i)->name, name) == 0)
+      rule = sd_coupon_engine_get_rule (engine, i);
+  g_assert_nonnull (rule);
+  for (guint c = 0; c < facts->n_customers; c++)
+    if (sd_coupon_engine_matches (engine, rule, c, NULL))
+      {
+        g_autoptr(GPtrArray) applied = sd_coupon_engine_apply (engine, c, NULL);
+        for (guint i = 0; i < applied->len; i++)
+          if (((SdCouponApplication *) g_ptr_array_index (applied, i))->rule == rule)
+            return TRUE;
+        return FALSE;
+      }
+  g_error ("nobody matches “%s”", name);
+  return FALSE;
+}
+
+/* A new rule starts off, with a condition to fill in: a half-made rule never goes live.
+ * The preview says what it would do once on, and how to switch it on; saved, it is
+ * given to nobody until it is switched on and saved again. */
+static void
+test_new_rule_starts_off (void)
+{
+  const char *name = "Half-made";
+  GtkWidget *off = child ("off_label");
+  GtkWidget *first;
+  GtkEditable *value;
+
+  sd_window_show_page (window, "coupons");
+  UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), "Welcome: 10 % off a first order"), 60);
+  /* the reloads the last test's save started are over: none refills the editor under us */
+  UI_WAIT_UNTIL (!sd_coupons_page_is_loading (page ()), 60);
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "coupons.new-rule", NULL);
+  g_assert_false (gtk_switch_get_active (child ("enabled_switch")));
+  /* the condition comes first: there is one to fill in, and nothing to save until it is */
+  first = gtk_widget_get_first_child (child ("conditions_list"));
+  g_assert_true (SD_IS_CONDITION_ROW (first));
+  UI_WAIT_UNTIL (gtk_widget_get_visible (child ("problem_label")), 10);
+
+  value = first_entry (first);
+  g_assert_nonnull (value);
+  gtk_editable_set_text (value, "vip");
+  gtk_editable_set_text (GTK_EDITABLE (child ("name_row")), name);
+  UI_WAIT_UNTIL (sd_coupons_page_get_reach (page ()) >= 0, 30);
+  g_assert_cmpint (sd_coupons_page_get_reach (page ()), >, 0);
+  g_assert_true (gtk_widget_get_visible (off));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (off)), "Switch on Enabled"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("reach_heading"))), ==, "Would Reach Once On");
+  ui_test_save_screenshot (GTK_WIDGET (window), "page-coupons-new-rule");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "coupons.save", NULL));
+  UI_WAIT_UNTIL (!sd_coupons_page_is_loading (page ()), 60);
+  UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 30);
+  g_assert_false (gtk_switch_get_active (child ("enabled_switch")));
+  g_assert_false (given_to_a_match (name));
+  /* the list says whom it would reach, not that it reaches them */
+  UI_WAIT_UNTIL (g_str_has_prefix (rule_status (), "Off · would reach "), 30);
+
+  /* on: the note goes, and the coupon is given */
+  gtk_switch_set_active (child ("enabled_switch"), TRUE);
+  UI_WAIT_UNTIL (sd_coupons_page_get_reach (page ()) >= 0, 30);
+  g_assert_false (gtk_widget_get_visible (off));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child ("reach_heading"))), ==, "Customers Reached");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "coupons.save", NULL));
+  UI_WAIT_UNTIL (!sd_coupons_page_is_loading (page ()), 60);
+  UI_WAIT_UNTIL (sd_coupons_page_select_rule (page (), name), 30);
+  g_assert_true (given_to_a_match (name));
+  UI_WAIT_UNTIL (g_str_has_prefix (rule_status (), "On · "), 30);
+  g_assert_true (g_str_has_suffix (rule_status (), " customers"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -287,6 +397,7 @@ main (int    argc,
   g_test_add_func ("/coupons-page/checks-and-unsaved", test_checks_and_unsaved);
   g_test_add_func ("/coupons-page/preview-and-save", test_preview_and_save);
   g_test_add_func ("/coupons-page/comma-decimal-money", test_comma_decimal_money);
+  g_test_add_func ("/coupons-page/new-rule-starts-off", test_new_rule_starts_off);
   status = g_test_run ();
 
   ui_demo_window_close (&t);

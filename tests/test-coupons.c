@@ -960,6 +960,51 @@ test_cli (Fixture       *f,
   g_assert_cmpint (run_cli (f, &out, "coupons", "apply", "--customer", "nobody", NULL), ==, 1);
 }
 
+/* How many coupons `coupons apply --customer c1` gives. */
+static guint
+cli_coupons_for_c1 (Fixture *f)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJsonNode) root = NULL;
+
+  g_assert_cmpint (run_cli (f, &out, "coupons", "apply", "--customer", "c1", "--json", NULL), ==, 0);
+  root = sd_json_parse (out, -1, "apply --json", &error);
+  g_assert_no_error (error);
+  return sd_json_node_get_length (sd_json_node_get_member (root, "coupons"));
+}
+
+/* A rule added without "enabled": true is off: `coupons add` says so and how to switch it
+ * on, `coupons apply` gives it to nobody (even with no condition, which would reach every
+ * customer), and once saved on it is given. */
+static void
+test_cli_new_rule_off (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *half = g_build_filename (f->dir, "half.json", NULL);
+  g_autofree char *on = g_build_filename (f->dir, "on.json", NULL);
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_file_set_contents (half, "{\"name\": \"half-made\", \"action\": {\"type\": \"percent_off\", \"percent\": 10}}", -1, NULL));
+  g_assert_true (g_file_set_contents (on, "{\"name\": \"half-made\", \"enabled\": true, \"action\": {\"type\": \"percent_off\", \"percent\": 10}}", -1, NULL));
+
+  g_assert_cmpint (run_cli (f, &out, "coupons", "add", "--file", half, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "It is off"));
+  g_assert_nonnull (strstr (out, "\"enabled\": true"));
+  g_assert_nonnull (strstr (out, "--rule 1"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpuint (cli_coupons_for_c1 (f), ==, 0);
+
+  /* the preview still says what it would do once on, marked off */
+  g_assert_cmpint (run_cli (f, &out, "coupons", "preview", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "half-made (off)"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (f, &out, "coupons", "add", "--rule", "1", "--file", on, NULL), ==, 0);
+  g_assert_null (strstr (out, "It is off"));
+  g_assert_cmpuint (cli_coupons_for_c1 (f), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -978,6 +1023,7 @@ main (int    argc,
   ADD ("/coupons/preview-matches-sql", test_preview_matches_sql);
   ADD ("/coupons/examples", test_examples_valid);
   ADD ("/coupons/cli", test_cli);
+  ADD ("/coupons/cli-new-rule-off", test_cli_new_rule_off);
 #undef ADD
   g_test_add_func ("/coupons/refusals", test_refusals);
   g_test_add_func ("/coupons/online-retail-spend", test_online_retail_spend);

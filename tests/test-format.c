@@ -5,6 +5,7 @@
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 
+#include "sd-chart-scale.h"
 #include "sd-format.h"
 
 #include <glib/gi18n.h>
@@ -198,8 +199,10 @@ test_locale (void)
   setlocale (LC_ALL, saved);
 }
 
-/* Chinese counts large amounts in 万 (ten thousand), not in millions: "£979.39 万" for
- * Online Retail's revenue, where "£9.79 百万" read as a bank's report. */
+/* Chinese counts large amounts in 万 (ten thousand) and 亿 (10⁸), not in millions:
+ * "£979.39万" for Online Retail's revenue, where "£9.79 百万" read as a bank's report; written
+ * as the chart axes write them (no space before 万: the Overview's cards once read
+ * "£979.26 万" beside ticks of "£150万"). */
 static void
 test_money_zh_cn (void)
 {
@@ -213,8 +216,18 @@ test_money_zh_cn (void)
   /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
   g_setenv ("LANGUAGE", "zh_CN", TRUE);
   g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
-  check (sd_format_money_short (979393892, "GBP"), "£979.39 万");
-  check (sd_format_money_short (1333667000000, "CNY"), "¥1,333,667.00 万");
+  check (sd_format_money_short (979393892, "GBP"), "£979.39万");
+  check (sd_format_money_short (-979393892, "GBP"), "-£979.39万");
+  check (sd_format_money_short (1333667000000, "CNY"), "¥133.37亿");
+  check (sd_format_money_short (300000000000000, "CNY"), "¥3.00万亿");
+  /* the same suffix, and no space, as a money axis's tick */
+  {
+    g_autofree char *tick = sd_chart_format_tick (1.5e6, 5e5);
+    g_autofree char *card = sd_format_money_short (150000000, "GBP");
+    g_autofree char *axis = sd_format_money_label (tick, "GBP");
+    g_assert_cmpstr (card, ==, "£150.00万");
+    g_assert_cmpstr (axis, ==, "£150万");
+  }
   check (sd_format_money_short (12345678, "EUR"), "€123,457");
   check (sd_format_money_label ("150万", "GBP"), "£150万");
   /* a date and time as the other pages write a date in Chinese */

@@ -339,6 +339,80 @@ test_demo (EmptyShop     *f,
   summary_check_agree (f->store);
 }
 
+/* The kind of each product, by external id, as "M=merchandise,B=fee,…" in id order. */
+static char *
+kinds_of (EmptyShop *f)
+{
+  return empty_shop_text (f, "SELECT group_concat (external_id || '=' || kind, ',') FROM"
+                             " (SELECT external_id, kind FROM products ORDER BY id)");
+}
+
+static void
+reopen (EmptyShop *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_finalize_object (f->store);
+  f->store = sd_store_open (f->path, &error);
+  g_assert_no_error (error);
+}
+
+/* A shop whose kinds an older Shopdesk gave (Online Retail's codes M, S read on every shop)
+ * gets today's rules when it is opened: its M and S become merchandise and their lines
+ * count in revenue again, the figures agreeing; a kind a person chose (B as a fee, which
+ * neither rule gives, or S chosen on the Data page later) stays, then and after. */
+static void
+test_kind_rules_update (EmptyShop     *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL, *version = NULL, *again = NULL, *chosen = NULL;
+  gint64 revenue;
+
+  g_assert_true (sd_store_begin (f->store, &error));
+  exec (f, "INSERT INTO customers (id, external_id, country) VALUES (1, 'c1', 'France');"
+           "INSERT INTO products (id, external_id, title, price_cents) VALUES"
+           " (1, 'M', 'Linen tee, size M', 1990), (2, 'S', 'Silk scarf', 2500),"
+           " (3, 'B', 'Canvas bag', 1200), (4, 'SHIP', 'Shipping', 495), (5, 'T', 'Teapot', 3000);"
+           "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents, currency) VALUES"
+           " (1, 'o1', 1, 1700000000, 'paid', 9675, 'EUR'), (2, 'o2', 1, 1700090000, 'paid', 3000, 'EUR');"
+           "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES"
+           " (1, 1, 1, 1, 1990), (1, 2, 2, 1, 2500), (1, 3, 3, 1, 1200), (1, 4, 4, 1, 495), (2, 1, 5, 1, 3000);");
+  g_assert_cmpint (sd_product_kinds_classify (f->store, SD_PRODUCT_RULES_TITLES, &error), ==, 1);
+  g_assert_true (sd_store_commit (f->store, &error));
+  /* what an older Shopdesk left: M and S by Online Retail's codes, B a person's fee */
+  g_assert_true (sd_store_begin (f->store, &error));
+  exec (f, "UPDATE products SET kind = 'adjustment' WHERE external_id IN ('M', 'S');"
+           "UPDATE products SET kind = 'fee' WHERE external_id = 'B';"
+           "DELETE FROM settings WHERE key = 'products.kind-rules'");
+  g_assert_true (sd_store_commit (f->store, &error));
+  g_assert_no_error (error);
+  summary_check_agree (f->store);
+  revenue = empty_shop_int (f, "SELECT sum(revenue_cents) FROM summary_days");
+  before = kinds_of (f);
+  g_assert_cmpstr (before, ==, "M=adjustment,S=adjustment,B=fee,SHIP=shipping,T=merchandise");
+
+  reopen (f);
+  after = kinds_of (f);
+  g_assert_cmpstr (after, ==, "M=merchandise,S=merchandise,B=fee,SHIP=shipping,T=merchandise");
+  version = empty_shop_text (f, "SELECT value FROM settings WHERE key = 'products.kind-rules'");
+  g_assert_cmpstr (version, ==, "2");
+  g_assert_cmpint (empty_shop_int (f, "SELECT count(*) FROM product_kind_choices"), ==, 1);
+  summary_check_agree (f->store);
+  g_assert_cmpint (empty_shop_int (f, "SELECT sum(revenue_cents) FROM summary_days"), ==, revenue + 1990 + 2500);
+
+  /* A kind chosen on the Data page, then rules newer again: the choices stay. */
+  g_assert_true (sd_product_kind_set (f->store, 2, SD_PRODUCT_FEE, &error));
+  g_assert_no_error (error);
+  exec (f, "UPDATE settings SET value = '1' WHERE key = 'products.kind-rules'");
+  reopen (f);
+  again = kinds_of (f);
+  g_assert_cmpstr (again, ==, "M=merchandise,S=fee,B=fee,SHIP=shipping,T=merchandise");
+  chosen = empty_shop_text (f, "SELECT group_concat (product_id) FROM product_kind_choices");
+  g_assert_cmpstr (chosen, ==, "2,3");
+  summary_check_agree (f->store);
+}
+
 /* A shop from before the summaries: the migration counts and notes every day, and the
  * first summary load builds the figures, which then agree. */
 /* Takes the shop back to the schema before the summaries (the last migration), closed. */
@@ -502,6 +576,8 @@ main (int   argc,
   g_test_add ("/summary/edits", EmptyShop, NULL, empty_shop_set_up, test_edits, empty_shop_tear_down);
   g_test_add ("/summary/demo", EmptyShop, NULL, empty_shop_set_up, test_demo, empty_shop_tear_down);
   g_test_add ("/summary/migration", EmptyShop, NULL, empty_shop_set_up, test_migration, empty_shop_tear_down);
+  g_test_add ("/summary/kind-rules-update", EmptyShop, NULL, empty_shop_set_up, test_kind_rules_update,
+              empty_shop_tear_down);
   g_test_add ("/summary/open-updating", EmptyShop, NULL, empty_shop_set_up, test_open_updating,
               empty_shop_tear_down);
   g_test_add ("/summary/tampered", EmptyShop, NULL, empty_shop_set_up, test_tampered, empty_shop_tear_down);

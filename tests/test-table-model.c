@@ -7,10 +7,12 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <time.h>
 
 #include "sd-format.h"
 #include "sd-table-model.h"
+#include "zh-catalogue.h"
 
 #define N_CUSTOMERS 2000
 #define N_PRODUCTS 500
@@ -335,8 +337,8 @@ value_at (SdTableModel *model,
 }
 
 /* Stored codes are shown as a person reads them (a segment "vip" as VIP, a status
- * "shipped" as Shipped, a time as a date, money in the order's currency), while sorting
- * and searching still go by what is stored. */
+ * "shipped" as Shipped, a time as a date, money in the order's currency); sorting goes by
+ * what is stored, and a search finds what is stored as well as what is shown. */
 static void
 test_readable_values (void)
 {
@@ -376,6 +378,11 @@ test_readable_values (void)
   wait_loaded (model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
   g_assert_cmpstr (value_at (model, 0, 0), ==, "C");
+  /* and in what is shown */
+  sd_table_model_set_search (model, "At risk");
+  wait_loaded (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  g_assert_cmpstr (value_at (model, 0, 0), ==, "C");
 
   sd_table_model_set_table (model, SD_TABLE_ORDERS);
   wait_loaded (model);
@@ -389,7 +396,74 @@ test_readable_values (void)
   wait_loaded (model);
   g_assert_cmpstr (value_at (model, 0, 0), ==, "O1");        /* shipped, paid, cancelled */
   g_assert_cmpstr (value_at (model, 2, 0), ==, "O2");
+  /* a date as the Placed column writes it */
+  sd_table_model_set_search (model, placed);
+  wait_loaded (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  sd_table_model_set_search (model, "Dec 2011");
+  wait_loaded (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
   sd_table_model_set_store (model, NULL);
+}
+
+/* Under zh_CN the Data page shows 英国, 已发货 and 2010年12月1日: searching any of them finds
+ * the rows, as their stored values still do. */
+static void
+test_search_shown_zh_cn (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "zh.sqlite", NULL);
+  g_autoptr(SdStore) store = sd_store_open (path, &error);
+  g_autoptr(SdTableModel) model = sd_table_model_new ();
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  gboolean iso_codes = g_file_test ("/usr/share/locale/zh_CN/LC_MESSAGES/iso_3166-1.mo", G_FILE_TEST_EXISTS);
+  static const struct { SdTable table; const char *search; guint n; } cases[] = {
+    { SD_TABLE_ORDERS, "已发货", 1 },        /* shipped */
+    { SD_TABLE_ORDERS, "shipped", 1 },
+    { SD_TABLE_ORDERS, "2010年12月1日", 2 },
+    { SD_TABLE_ORDERS, "2010年12月", 2 },
+    { SD_TABLE_ORDERS, "2010年12月1日 08:26", 1 },
+    { SD_TABLE_CUSTOMERS, "United Kingdom", 1 },
+    { SD_TABLE_CUSTOMERS, "普通", 1 },       /* regular */
+    { SD_TABLE_EVENTS, "加入购物车", 1 },
+  };
+
+  g_assert_no_error (error);
+  if (!use_build_zh_catalogue ())
+    return;
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  g_assert_true (sd_store_exec (store,
+      "INSERT INTO customers (id, external_id, country, segment) VALUES"
+      " (1, 'A', 'United Kingdom', 'vip'), (2, 'B', 'Germany', 'regular');"
+      "INSERT INTO products (id, external_id, title) VALUES (1, 'P1', 'Mug');"
+      "INSERT INTO events (customer_id, product_id, kind, at) VALUES (1, 1, 1, 1291191960), (2, 1, 0, 1291191960);"
+      "INSERT INTO orders (id, external_id, customer_id, placed_at, status) VALUES"
+      " (1, 'O1', 1, 1291191960, 'shipped'), (2, 'O2', 2, 1291210000, 'paid')", &error));
+  g_assert_no_error (error);
+  sd_table_model_set_store (model, store);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      sd_table_model_set_table (model, cases[i].table);
+      wait_loaded (model);
+      sd_table_model_set_search (model, cases[i].search);
+      wait_loaded (model);
+      g_test_message ("%s: %u rows", cases[i].search, g_list_model_get_n_items (G_LIST_MODEL (model)));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, cases[i].n);
+    }
+  /* the country as iso-codes names it in Chinese, where it is installed */
+  if (iso_codes)
+    {
+      sd_table_model_set_table (model, SD_TABLE_CUSTOMERS);
+      wait_loaded (model);
+      sd_table_model_set_search (model, "英国");
+      wait_loaded (model);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+      g_assert_cmpstr (value_at (model, 0, 3), ==, "英国");
+    }
+  sd_table_model_set_store (model, NULL);
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, saved);
 }
 
 int
@@ -411,6 +485,7 @@ main (int    argc,
   g_test_add_func ("/table-model/search", test_search);
   g_test_add_func ("/table-model/reload-and-switch", test_reload_and_switch);
   g_test_add_func ("/table-model/readable-values", test_readable_values);
+  g_test_add_func ("/table-model/search-shown-zh-cn", test_search_shown_zh_cn);
   status = g_test_run ();
 
   for (const char *suffix = ""; suffix; suffix = g_str_equal (suffix, "") ? "-wal"

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "sd-product-text.h"
 #include "sd-table-query.h"
@@ -78,20 +79,59 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
+/* How this test's "page" shows stored values: its own names, not the app's. */
+static char *
+test_show (SdColumnKind        kind,
+           const SdTableValue *value,
+           gpointer            user_data)
+{
+  static const char *const names[][2] = {
+    { "DE", "德国" }, { "FR", "法国" }, { "US", "美国" }, { "paid", "Paid" }, { "shipped", "已发货" },
+    { "vip", "VIP客户" }, { "new", "新客户" }, { "merchandise", "商品" },
+  };
+  static const char *const events[] = { "View", "Added to cart", "Purchase", "Review" };
+
+  switch (kind)
+    {
+    case SD_COLUMN_TIME:
+      {
+        g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (value->number);
+        /* no month names: the same under every locale the suite runs in */
+        return g_date_time_format (dt, "%-d/%m/%Y %H:%M");
+      }
+    case SD_COLUMN_EVENT_KIND:
+      return g_strdup (value->number >= 0 && value->number < 4 ? events[value->number] : "");
+    default:
+      for (guint i = 0; value->text && i < G_N_ELEMENTS (names); i++)
+        if (strcmp (value->text, names[i][0]) == 0)
+          return g_strdup (names[i][1]);
+      return g_strdup (value->text);
+    }
+}
+
+/* The order, matching what @show shows too when it is given. */
 static SdTableOrder *
-order_of (SdStore    *store,
-          SdTable     table,
-          int         sort_column,
-          gboolean    descending,
-          const char *search)
+order_shown_by (SdStore         *store,
+                SdTable          table,
+                int              sort_column,
+                gboolean         descending,
+                const char      *search,
+                SdTableShowFunc  show)
 {
   g_autoptr(GError) error = NULL;
-  SdTableOrder *order = sd_table_query_order (store, table, sort_column, descending, search, NULL, &error);
+  SdTableOrder *order = show
+    ? sd_table_query_order_shown (store, table, sort_column, descending, search, show, NULL, NULL, &error)
+    : sd_table_query_order (store, table, sort_column, descending, search, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (order);
   return order;
 }
+
+#define order_of(store, table, sort_column, descending, search) \
+  order_shown_by ((store), (table), (sort_column), (descending), (search), NULL)
+#define shown_order_of(store, table, sort_column, descending, search) \
+  order_shown_by ((store), (table), (sort_column), (descending), (search), test_show)
 
 /* The order as a list of rowids, whichever form it takes. */
 static void
@@ -152,7 +192,7 @@ test_whitelist (void)
   g_assert_cmpstr (sd_table_get_column_title (SD_TABLE_CUSTOMERS, 1), ==, "Name");
   g_assert_cmpint (sd_table_get_column_kind (SD_TABLE_CUSTOMERS, 5), ==, SD_COLUMN_TIME);
   g_assert_true (sd_table_get_column_sortable (SD_TABLE_CUSTOMERS, 5));
-  g_assert_false (sd_table_get_column_searchable (SD_TABLE_CUSTOMERS, 5));
+  g_assert_true (sd_table_get_column_searchable (SD_TABLE_CUSTOMERS, 5));   /* as shown only */
   g_assert_true (sd_table_get_column_expands (SD_TABLE_CUSTOMERS, 1));
 
   g_assert_cmpstr (sd_table_get_column_title (SD_TABLE_PRODUCTS, 4), ==, "Price");
@@ -262,6 +302,45 @@ test_product_language (Fixture       *f,
   g_assert_cmpstr (((SdTableRecord *) g_ptr_array_index (zh_row, 0))->values[1].text, ==, "帆布包");
 }
 
+/* A search matches what the page shows as well as what is stored: a country's name in the
+ * user's language, a status or kind as people read it (case-folded, beyond ASCII), a date
+ * as written (a day, a month, a day and a time); what is stored still matches, and a time's
+ * stored number does not. */
+static void
+test_search_shown (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(SdTableOrder) german = shown_order_of (f->store, SD_TABLE_CUSTOMERS, -1, FALSE, "德国");
+  g_autoptr(SdTableOrder) stored = shown_order_of (f->store, SD_TABLE_CUSTOMERS, -1, FALSE, "DE");
+  g_autoptr(SdTableOrder) vip = shown_order_of (f->store, SD_TABLE_CUSTOMERS, -1, FALSE, "vip客");
+  g_autoptr(SdTableOrder) year = shown_order_of (f->store, SD_TABLE_CUSTOMERS, -1, FALSE, "2023");
+  g_autoptr(SdTableOrder) seconds = shown_order_of (f->store, SD_TABLE_CUSTOMERS, -1, FALSE, "1672876800");
+  g_autoptr(SdTableOrder) shipped = shown_order_of (f->store, SD_TABLE_ORDERS, -1, FALSE, "已发货");
+  g_autoptr(SdTableOrder) day = shown_order_of (f->store, SD_TABLE_ORDERS, -1, FALSE, "1/03/2023");
+  g_autoptr(SdTableOrder) month = shown_order_of (f->store, SD_TABLE_ORDERS, 4, TRUE, "03/2023");
+  g_autoptr(SdTableOrder) minute = shown_order_of (f->store, SD_TABLE_ORDERS, -1, FALSE, "1/03/2023 10:0");
+  g_autoptr(SdTableOrder) wrong_hour = shown_order_of (f->store, SD_TABLE_ORDERS, -1, FALSE, "1/03/2023 11");
+  g_autoptr(SdTableOrder) cart = shown_order_of (f->store, SD_TABLE_EVENTS, -1, FALSE, "ADDED TO");
+  g_autoptr(SdTableOrder) kind = shown_order_of (f->store, SD_TABLE_PRODUCTS, -1, FALSE, "商品");
+  g_autoptr(SdTableOrder) nothing = shown_order_of (f->store, SD_TABLE_ORDERS, -1, FALSE, "12/1999");
+  g_autoptr(SdTableOrder) plain = order_of (f->store, SD_TABLE_CUSTOMERS, -1, FALSE, "德国");
+
+  ASSERT_ORDER (german, 1);
+  ASSERT_ORDER (stored, 1);               /* the stored code still matches */
+  ASSERT_ORDER (vip, 1);
+  ASSERT_ORDER (year, 1, 2, 3);           /* Since: 5/01, 10/02, 21/02/2023 */
+  g_assert_cmpuint (seconds->n, ==, 0);   /* no one reads a time as its seconds */
+  ASSERT_ORDER (shipped, 2);
+  ASSERT_ORDER (day, 1);                  /* o1 on 1/03/2023 10:00, o2 on 2/03 */
+  ASSERT_ORDER (month, 1, 2);             /* both, by total, highest first */
+  ASSERT_ORDER (minute, 1);
+  g_assert_cmpuint (wrong_hour->n, ==, 0);
+  ASSERT_ORDER (cart, 2);                 /* event 2 is kind 1 */
+  ASSERT_ORDER (kind, 1, 2);              /* no kind stored: merchandise */
+  g_assert_cmpuint (nothing->n, ==, 0);
+  g_assert_cmpuint (plain->n, ==, 0);     /* without the page's names, only what is stored */
+}
+
 static void
 test_search (Fixture       *f,
              gconstpointer  data)
@@ -292,7 +371,7 @@ test_search (Fixture       *f,
   g_assert_cmpuint (quote->n, ==, 0);
   ASSERT_ORDER (domain, 1, 2);
   ASSERT_ORDER (domain_desc, 2, 1);          /* searched and sorted */
-  g_assert_cmpuint (not_searched->n, ==, 0); /* "Since" is not searched */
+  g_assert_cmpuint (not_searched->n, ==, 0); /* "Since" is searched only as a date */
   ASSERT_ORDER (joined, 1);                  /* the customer's external id, through the join */
   ASSERT_ORDER (country, 2, 1);              /* o1 by its country "DE", o2 by "shipped"; by total */
   ASSERT_ORDER (order_id, 2, 1);             /* o1's lines by quantity: 1, then 2 */
@@ -580,6 +659,7 @@ main (int argc, char **argv)
   ADD ("/table-query/sort", test_sort);
   ADD ("/table-query/product-language", test_product_language);
   ADD ("/table-query/search", test_search);
+  ADD ("/table-query/search-shown", test_search_shown);
   ADD ("/table-query/rows", test_rows);
   ADD ("/table-query/cancel", test_cancel);
   ADD ("/table-query/filled-columns", test_filled_columns);

@@ -347,7 +347,7 @@ sd_application_init (SdApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Show this page first: overview, data, training, recommendations, customers, coupons or chatbot; or shop-settings for the Shop Settings window"),
+      N_("Show this page first: overview, data, training, recommendations, customers, fairness, coupons or chatbot; or shop-settings for the Shop Settings window"),
       N_("PAGE") },
     { "customer", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Open this customer's recommendations and offers (an external id or a customer number)"),

@@ -107,6 +107,11 @@ coupons_add (SdStore    *store,
     {
       g_autofree char *name = sd_cli_printable (rule->name);
       printf (_("Saved rule %" PRId64 ": %s\n"), rule->id, name);
+      /* A rule without "enabled": true is saved off (a half-made rule never goes live):
+       * say so, and how to switch it on. */
+      if (!rule->enabled)
+        printf (_("It is off: nobody gets it until it is saved with “\"enabled\": true” "
+                  "(shopdesk-cli coupons add --rule %" PRId64 " --file RULE.json).\n"), rule->id);
     }
   return SD_EXIT_OK;
 }
@@ -216,7 +221,12 @@ coupons_preview (SdStore  *store,
           const SdRulePreview *r = &preview->rules[i];
           g_autofree char *left = r->budget_left_cents >= 0
                                   ? g_strdup_printf ("%.2f", r->budget_left_cents / 100.0) : g_strdup ("—");
-          g_autofree char *shown = sd_cli_printable (r->name ? r->name : "");
+          const SdCouponRule *rule = sd_coupon_engine_get_rule (engine, i);
+          g_autofree char *printable = sd_cli_printable (r->name ? r->name : "");
+          /* An off rule's figures are what it would do once on: it gives nothing now. */
+          g_autofree char *shown = rule->enabled ? g_strdup (printable)
+                                   /* TRANSLATORS: `coupons preview`: a rule that is switched off */
+                                   : g_strdup_printf (_("%s (off)"), printable);
           g_autofree char *name = sd_cli_column (shown, 40);
           g_autofree char *left_col = sd_cli_column (left, -14);
 

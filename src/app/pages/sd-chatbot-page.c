@@ -361,31 +361,6 @@ section (GtkBox     *inspector,
 
 /* The dialogue's own classifiers by a name a user can read in their language; a trained
  * model by the name it was saved under. */
-static char *
-classifier_label (const char *name)
-{
-  const char *stored = "intent model #";
-
-  if (name == NULL)
-    return g_strdup ("—");
-  if (g_str_has_prefix (name, "fallback"))
-    return g_strdup (_("the fallback linear classifier"));
-  if (strcmp (name, "intent model") == 0)
-    return g_strdup (_("the intent model"));
-  /* the dialogue's names of a stored model: "intent model #3", "intent model #3 (live)" */
-  if (g_str_has_prefix (name, stored))
-    {
-      const char *digits = name + strlen (stored);
-      g_autofree char *id = g_strndup (digits, strspn (digits, "0123456789"));
-
-      if (g_str_has_suffix (name, " (live)"))
-        /* TRANSLATORS: %s is a stored model's number */
-        return g_strdup_printf (_("the live intent model #%s"), id);
-      /* TRANSLATORS: %s is a stored model's number */
-      return g_strdup_printf (_("the intent model #%s"), id);
-    }
-  return g_strdup (name);
-}
 
 
 /* What the dialogue remembers, in words: "Product: cashmere cardigan (no. 364)", not its
@@ -462,7 +437,7 @@ show_turn (SdChatbotPage *self,
           gtk_box_append (GTK_BOX (box), probability_row (t->top[i].intent, t->top[i].prob, FALSE));
     }
   {
-    g_autofree char *label = classifier_label (t->classifier);
+    g_autofree char *label = sd_turn_trace_classifier_label (t->classifier);
     g_autofree char *who = g_strdup_printf (_("Classified by %s"), label);
     gtk_box_append (GTK_BOX (box), dim (caption (who)));
   }

@@ -90,6 +90,9 @@ struct _SdCouponsPage
   AdwEntryRow     *budget_row;
   GtkLabel        *problem_label;
   GtkButton       *delete_button;
+  GtkLabel        *off_label;
+  GtkLabel        *reach_heading;
+  GtkLabel        *cost_heading;
   GtkLabel        *reach_label;
   GtkLabel        *reach_delta_label;
   GtkLabel        *cost_label;
@@ -727,6 +730,19 @@ split_selected_cb (SdCouponsPage *self)
   show_split (self);
 }
 
+/* A rule that is off gives nobody anything, yet the merchandiser previews it before
+ * switching it on: the card then says the figures are what it would do once on, and how. */
+static void
+show_off_note (SdCouponsPage *self,
+               gboolean       enabled)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->off_label), !enabled);
+  gtk_label_set_text (self->off_label,
+                      enabled ? "" : _("Off: nobody gets this coupon yet. Switch on Enabled and save to start it."));
+  gtk_label_set_text (self->reach_heading, enabled ? _("Customers Reached") : _("Would Reach Once On"));
+  gtk_label_set_text (self->cost_heading, enabled ? _("Estimated Cost") : _("Would Cost Once On"));
+}
+
 static void
 show_preview (SdCouponsPage *self,
               PreviewWork   *work)
@@ -740,6 +756,7 @@ show_preview (SdCouponsPage *self,
   self->reach = p->customers;
   gtk_label_set_text (self->reach_label, reach);
   gtk_label_set_text (self->cost_label, cost);
+  show_off_note (self, work->edited->enabled);
 
   if (work->saved_preview)
     {
@@ -820,6 +837,7 @@ clear_preview (SdCouponsPage *self,
   self->reach = -1;
   gtk_label_set_text (self->reach_label, "—");
   gtk_label_set_text (self->cost_label, "—");
+  show_off_note (self, gtk_switch_get_active (self->enabled_switch));
   gtk_label_set_text (self->reach_delta_label, why);
   gtk_label_set_text (self->cost_delta_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->budget_label), FALSE);
@@ -1008,9 +1026,13 @@ rule_status (SdCouponsPage      *self,
 {
   const SdRulePreview *p = saved_preview_of (self, rule->id);
   g_autofree char *count = p ? sd_format_count (p->customers) : NULL;
-  g_autofree char *status = g_strdup_printf ("%s · %s", rule->enabled ? _("On") : _("Off"),
-                                             count ? count : "—");
+  g_autofree char *status = NULL;
 
+  /* An off rule reaches nobody: its count is whom it would reach once on. */
+  if (p && !rule->enabled)
+    /* TRANSLATORS: a rule that is off, and the customers it would reach once switched on */
+    return g_strdup_printf (_("Off · would reach %s"), count);
+  status = g_strdup_printf ("%s · %s", rule->enabled ? _("On") : _("Off"), count ? count : "—");
   return p ? g_strdup_printf (_("%s customers"), status) : g_steal_pointer (&status);
 }
 
@@ -1156,6 +1178,21 @@ rule_selected_cb (SdCouponsPage *self,
     }
 }
 
+/* A new rule starts off, with a condition to fill in: a half-made rule never goes live
+ * (with no condition it would reach every customer), and it cannot be saved until its
+ * condition names someone. Switching it on is the merchandiser's own step. */
+static SdCouponRule *
+fresh_rule (SdCouponsPage *self)
+{
+  SdCouponRule *fresh = sd_coupon_rule_new (_("New rule"));
+  /* A shop without segments starts with a condition it can fill in. */
+  gboolean segments = self->values == NULL || sd_shop_values_get (self->values, SD_SHOP_VALUE_SEGMENT)->len > 0;
+
+  fresh->enabled = FALSE;
+  sd_condition_add (fresh->conditions, sd_condition_new (segments ? SD_COND_SEGMENT : SD_COND_COUNTRY));
+  return fresh;
+}
+
 static void
 fill_rules (SdCouponsPage *self,
             gint64         select_id)
@@ -1175,7 +1212,7 @@ fill_rules (SdCouponsPage *self,
     gtk_list_box_select_row (self->rules_list, select);
   else
     {
-      g_autoptr(SdCouponRule) fresh = sd_coupon_rule_new (_("New rule"));
+      g_autoptr(SdCouponRule) fresh = fresh_rule (self);
       edit_rule (self, fresh);
     }
   update_dirty (self);
@@ -1416,6 +1453,13 @@ values_done_cb (GObject      *object,
        row = gtk_widget_get_next_sibling (row))
     if (SD_IS_CONDITION_ROW (row))
       sd_condition_row_set_shop (SD_CONDITION_ROW (row), self->values, self->currency);
+  /* A new rule shown before the values were known starts again with the condition this
+   * shop can fill in (Country is, on a shop without segments), if it is still untouched. */
+  if (self->saved == NULL && !self->dirty)
+    {
+      g_autoptr(SdCouponRule) fresh = fresh_rule (self);
+      edit_rule (self, fresh);
+    }
   if (self->store)
     load_facts (self);
 }
@@ -1511,14 +1555,10 @@ new_rule_action (GtkWidget  *widget,
 {
   SdCouponsPage *self = SD_COUPONS_PAGE (widget);
   g_autoptr(SdCouponRule) fresh = NULL;
-  gboolean segments;
 
   if (ask_discard (self, NULL))
     return;
-  fresh = sd_coupon_rule_new (_("New rule"));
-  /* A shop without segments starts with a condition it can fill in. */
-  segments = self->values == NULL || sd_shop_values_get (self->values, SD_SHOP_VALUE_SEGMENT)->len > 0;
-  sd_condition_add (fresh->conditions, sd_condition_new (segments ? SD_COND_SEGMENT : SD_COND_COUNTRY));
+  fresh = fresh_rule (self);
   gtk_list_box_unselect_all (self->rules_list);
   edit_rule (self, fresh);
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
@@ -1845,6 +1885,12 @@ sd_coupons_page_get_reach (SdCouponsPage *self)
 }
 
 gboolean
+sd_coupons_page_is_loading (SdCouponsPage *self)
+{
+  return self->load_job != NULL || self->values_job != NULL || self->facts_job != NULL;
+}
+
+gboolean
 sd_coupons_page_select_rule (SdCouponsPage *self,
                              const char    *name)
 {
@@ -2043,6 +2089,9 @@ sd_coupons_page_class_init (SdCouponsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, budget_row);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, problem_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, off_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, reach_heading);
+  gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, cost_heading);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, reach_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, reach_delta_label);
   gtk_widget_class_bind_template_child (widget_class, SdCouponsPage, cost_label);

@@ -16,6 +16,8 @@ void      sd_coupons_page_set_store     (SdCouponsPage *self,
 /* For tests: the customers the rule in the editor reaches, once its preview is done
  * (-1 while it is computed). */
 int       sd_coupons_page_get_reach     (SdCouponsPage *self);
+/* For tests: whether the rules, the shop's values or its customers are being read. */
+gboolean  sd_coupons_page_is_loading    (SdCouponsPage *self);
 /* Whether the editor holds edits not saved yet (its rule's row shows "•"). */
 gboolean  sd_coupons_page_has_unsaved_changes (SdCouponsPage *self);
 /* Selects the rule called @name; FALSE when there is none. With unsaved edits, this asks

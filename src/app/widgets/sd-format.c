@@ -225,15 +225,29 @@ sd_format_money_short (gint64      cents,
   if (magnitude >= G_GUINT64_CONSTANT (100000000))
     {
       /* TRANSLATORS: how your language counts large amounts when it shortens them: "1000000"
-       * (millions: "13.34 M") or "10000" (ten-thousands, 万: "1,333.67 万"); see "%s M" */
-      guint64 unit = g_str_equal (C_("large amounts counted in", "1000000"), "10000") ? 10000 : 1000000;
-      guint64 hundredths = (magnitude + unit / 2) / unit;   /* of a unit, from cents */
+       * (millions: "13.34 M") or "10000" (ten-thousands: 万, 亿, 万亿, as the charts' axes
+       * write them, "979.39万"); see "%s M" */
+      gboolean myriads = g_str_equal (C_("large amounts counted in", "1000000"), "10000");
+      guint64 unit = 1000000;   /* in the currency's units */
+      guint64 hundredths;
       g_autoptr(GString) number = g_string_new (NULL);
 
+      if (myriads)
+        unit = magnitude >= G_GUINT64_CONSTANT (100000000000000) ? G_GUINT64_CONSTANT (1000000000000)
+               : magnitude >= G_GUINT64_CONSTANT (10000000000) ? 100000000 : 10000;
+      hundredths = (magnitude + unit / 2) / unit;   /* of a unit, from cents */
       append_grouped (number, hundredths / 100, &marks);
       g_string_append_printf (number, "%s%02u", marks.decimal, (guint) (hundredths % 100));
-      /* TRANSLATORS: an amount in the unit above, e.g. "13.34 M" in millions, "1,333.67 万" */
-      g_string_append_printf (amount, _("%s M"), number->str);
+      if (myriads)
+        /* The suffix the chart axes use, with no space before it as Chinese writes it: the
+         * cards read "£979.39万" beside ticks that read "£150万". */
+        g_string_append_printf (amount, "%s%s", number->str,
+                                unit == 10000 ? C_("chart axis, units of 10^4", "×10⁴")
+                                : unit == 100000000 ? C_("chart axis, units of 10^8", "×10⁸")
+                                : C_("chart axis, units of 10^12", "×10¹²"));
+      else
+        /* TRANSLATORS: an amount in millions, e.g. "13.34 M" */
+        g_string_append_printf (amount, _("%s M"), number->str);
     }
   else
     append_grouped (amount, (magnitude + 50) / 100, &marks);

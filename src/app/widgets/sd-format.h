@@ -14,7 +14,9 @@ char       *sd_format_count       (gint64       n);
 /* 123456 cents → "1,234.56"; with a currency code ("GBP") → "£1,234.56". */
 char       *sd_format_money       (gint64       cents,
                                    const char  *currency);
-/* For headline figures: whole units ("£13,336"), and millions as "£13.34 M". */
+/* For headline figures: whole units ("£13,336"), and millions as "£13.34 M" — or, in a
+ * language that counts in ten-thousands, 万, 亿 and 万亿 as the chart axes write them,
+ * with no space: "£979.39万", "¥133.37亿". */
 char       *sd_format_money_short (gint64       cents,
                                    const char  *currency);
 /* An amount already written ("1.5万", "12,5k") with the currency's symbol where the locale

@@ -102,6 +102,15 @@ format_value (const SdTableValue *value,
     }
 }
 
+/* A value as a cell shows it, for the search (money, not searched, in no currency). */
+static char *
+show_value (SdColumnKind        kind,
+            const SdTableValue *value,
+            gpointer            user_data)
+{
+  return format_value (value, kind, NULL);
+}
+
 /* A row deleted since the order was computed shows empty until the reload lands. */
 static SdTableRow *
 format_row (SdTable              table,
@@ -269,9 +278,11 @@ load_in_thread (GTask        *task,
   g_autoptr(SdStore) store = sd_store_open (data->db_path, &error);
   SdTableOrder *order = NULL;
 
+  /* The search finds what the cells show as well as what is stored: 英国 under zh_CN,
+   * Shipped, a date. */
   if (store)
-    order = sd_table_query_order (store, data->table, data->sort_column, data->descending,
-                                  data->search, cancellable, &error);
+    order = sd_table_query_order_shown (store, data->table, data->sort_column, data->descending,
+                                        data->search, show_value, NULL, cancellable, &error);
   if (order == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else

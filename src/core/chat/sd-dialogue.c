@@ -22,6 +22,7 @@
 #include "sd-json.h"
 #include "sd-json-writer.h"
 #include "sd-intent-blend.h"
+#include "sd-intent-names.h"
 #include "sd-model-store.h"
 #include "sd-oos.h"
 #include "sd-product-answer.h"
@@ -191,48 +192,170 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
 }
 
 char *
+sd_turn_trace_classifier_label (const char *name)
+{
+  const char *stored = "intent model #";
+
+  if (name == NULL)
+    return g_strdup ("—");
+  if (g_str_has_prefix (name, "fallback"))
+    return g_strdup (_("the fallback linear classifier"));
+  if (strcmp (name, "intent model") == 0)
+    return g_strdup (_("the intent model"));
+  /* the dialogue's names of a stored model: "intent model #3", "intent model #3 (live)" */
+  if (g_str_has_prefix (name, stored))
+    {
+      const char *digits = name + strlen (stored);
+      g_autofree char *id = g_strndup (digits, strspn (digits, "0123456789"));
+
+      if (g_str_has_suffix (name, " (live)"))
+        /* TRANSLATORS: %s is a stored model's number */
+        return g_strdup_printf (_("the live intent model #%s"), id);
+      /* TRANSLATORS: %s is a stored model's number */
+      return g_strdup_printf (_("the intent model #%s"), id);
+    }
+  return g_strdup (name);
+}
+
+/* "  label:" padded to the column the values start at, by terminal columns (a Chinese
+ * character takes two), so the translated lines still line up. */
+static void
+append_label (GString    *s,
+              const char *label)
+{
+  glong width = 0;
+
+  g_string_append_printf (s, "  %s", label);
+  for (const char *p = label; *p; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  for (glong i = width; i < 12; i++)
+    g_string_append_c (s, ' ');
+}
+
+static const char *
+sentiment_word (SdSentimentLabel label)
+{
+  switch (label)
+    {
+    case SD_SENTIMENT_NEGATIVE: return C_("chat --explain, sentiment", "negative");
+    case SD_SENTIMENT_POSITIVE: return C_("chat --explain, sentiment", "positive");
+    case SD_SENTIMENT_NEUTRAL:
+    default:                    return C_("chat --explain, sentiment", "neutral");
+    }
+}
+
+static const char *
+action_word (SdTurnAction action)
+{
+  /* TRANSLATORS: `chat --explain`: what the dialogue did with a message */
+  switch (action)
+    {
+    case SD_TURN_ANSWER:   return C_("chat --explain, dialogue step", "answer");
+    case SD_TURN_ASK:      return C_("chat --explain, dialogue step", "ask");
+    case SD_TURN_CLARIFY:  return C_("chat --explain, dialogue step", "clarify");
+    case SD_TURN_FALLBACK: return C_("chat --explain, dialogue step", "fallback");
+    case SD_TURN_HANDOFF:  return C_("chat --explain, dialogue step", "handoff");
+    case SD_TURN_REFUSE:   return C_("chat --explain, dialogue step", "refuse");
+    case SD_TURN_UNSAFE:   return C_("chat --explain, dialogue step", "unsafe");
+    case SD_N_TURN_ACTIONS:
+    default:               return "";
+    }
+}
+
+/* The names the corpus and the JSON trace use (intents, entity kinds, templates, slots,
+ * facts) stay as they are, for looking them up; every word around them is translated. */
+char *
 sd_turn_trace_format (const SdTurnTrace *t)
 {
   GString *s = g_string_new (NULL);
-  g_string_append_printf (s, "  intent:     %s (%.2f)%s   lang: %s\n", t->intent ? t->intent : "-",
-                          t->confidence, t->out_of_scope ? " out of scope" : "", t->lang);
-  g_string_append_printf (s, "  classifier: %s\n", t->classifier ? t->classifier : "-");
-  g_string_append (s, "  top-3:     ");
-  for (guint i = 0; i < t->n_top; i++)
-    g_string_append_printf (s, " %s %.2f", t->top[i].intent, t->top[i].prob);
+  g_autofree char *classifier = t->classifier ? sd_turn_trace_classifier_label (t->classifier) : g_strdup ("-");
+
+  /* TRANSLATORS: `chat --explain`'s labels: the values start in column 14 (the lines are
+   * padded by terminal columns, a Chinese character counting two) */
+  append_label (s, _("intent:"));
+  if (t->intent)
+    /* TRANSLATORS: `chat --explain`: an intent's name, its title and how sure the
+     * classifier is: "order_status (Order status, 0.92)" */
+    g_string_append_printf (s, _("%s (%s, %.2f)"), t->intent, sd_intent_title (t->intent), t->confidence);
+  else
+    g_string_append_printf (s, "- (%.2f)", t->confidence);
+  if (t->out_of_scope)
+    g_string_append_printf (s, " %s", _("out of scope"));
+  /* TRANSLATORS: `chat --explain`: the message's language code (en, zh_CN) */
+  g_string_append_printf (s, _("   lang: %s"), t->lang ? t->lang : "-");
   g_string_append_c (s, '\n');
-  g_string_append (s, "  entities:  ");
+
+  append_label (s, _("classifier:"));
+  g_string_append_printf (s, "%s\n", classifier);
+
+  append_label (s, _("top-3:"));
+  for (guint i = 0; i < t->n_top; i++)
+    g_string_append_printf (s, "%s%s %.2f", i ? " " : "", t->top[i].intent, t->top[i].prob);
+  g_string_append_c (s, '\n');
+
+  append_label (s, _("entities:"));
   if (t->entities == NULL || t->entities->len == 0)
-    g_string_append (s, " none");
+    g_string_append (s, C_("chat --explain, no entities", "none"));
   for (guint i = 0; t->entities && i < t->entities->len; i++)
     {
       const SdEntity *e = t->entities->pdata[i];
-      g_string_append_printf (s, " %s[%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT "]“%s”=%s",
+      g_string_append_printf (s, "%s%s[%" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT "]“%s”=%s", i ? " " : "",
                               sd_entity_kind_to_string (e->kind), e->start, e->end, e->text, e->value);
     }
-  g_string_append_printf (s, "\n  sentiment:  %s (neg %.2f, neu %.2f, pos %.2f)\n",
-                          sd_sentiment_label_to_string (t->sentiment.label),
+  g_string_append_c (s, '\n');
+
+  append_label (s, _("sentiment:"));
+  /* TRANSLATORS: `chat --explain`: the mood heard and its three probabilities */
+  g_string_append_printf (s, _("%s (neg %.2f, neu %.2f, pos %.2f)"), sentiment_word (t->sentiment.label),
                           t->sentiment.prob[0], t->sentiment.prob[1], t->sentiment.prob[2]);
-  g_string_append_printf (s, "  state:      %s, form %s, misunderstandings %u%s, slots:",
-                          sd_turn_action_to_string (t->action), t->form ? t->form : "none",
-                          t->misunderstandings, t->handoff ? ", handed off" : "");
-  for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
-    g_string_append_printf (s, " %s=%s", t->slot_names[i], t->slot_values[i]);
-  g_string_append_printf (s, "\n  source:     template %s (#%" G_GINT64_FORMAT ")",
-                          t->template_key ? t->template_key : "-", t->template_id);
+  g_string_append_c (s, '\n');
+
+  append_label (s, _("state:"));
+  /* TRANSLATORS: `chat --explain`: the dialogue's step, the form (an intent's name, or
+   * "none") and the misunderstandings so far */
+  g_string_append_printf (s, _("%s, form %s, misunderstandings %u"), action_word (t->action),
+                          t->form ? t->form : C_("chat --explain, no form", "none"), t->misunderstandings);
+  if (t->handoff)
+    g_string_append (s, _(", handed off"));
+  {
+    g_autoptr(GString) slots = g_string_new (NULL);
+
+    for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
+      g_string_append_printf (slots, "%s%s=%s", i ? " " : "", t->slot_names[i], t->slot_values[i]);
+    /* TRANSLATORS: `chat --explain`: the slots the dialogue has filled, "order_id=SD-100001" */
+    g_string_append_printf (s, _(", slots: %s"), slots->str);
+  }
+  g_string_append_c (s, '\n');
+
+  append_label (s, _("source:"));
+  /* TRANSLATORS: `chat --explain`: the reply template's name and number */
+  g_string_append_printf (s, _("template %s (#%ld)"), t->template_key ? t->template_key : "-",
+                          (long) t->template_id);
   for (guint i = 0; t->data_rows && i < t->data_rows->len; i++)
-    g_string_append_printf (s, "%s%s", i ? "; " : ", data: ", (char *) t->data_rows->pdata[i]);
-  g_string_append (s, "\n  facts:     ");
+    g_string_append_printf (s, "%s%s", i ? "; " : _(", data: "), (char *) t->data_rows->pdata[i]);
+  g_string_append_c (s, '\n');
+
+  append_label (s, _("facts:"));
   for (guint i = 0; t->fact_names && t->fact_names[i]; i++)
-    g_string_append_printf (s, " %s=“%s”", t->fact_names[i], t->fact_values[i]);
+    g_string_append_printf (s, "%s%s=“%s”", i ? " " : "", t->fact_names[i], t->fact_values[i]);
+
   if (t->generation)
-    g_string_append_printf (s, "\n  generated:  %s, %s%s%s, %" G_GINT64_FORMAT " ms, %u tokens",
-                            t->generation->used ? "used" : "not used", t->generation->status,
-                            t->generation->rejected_reason ? ", rejected: " : "",
-                            t->generation->rejected_detail ? t->generation->rejected_detail
-                            : t->generation->rejected_reason ? t->generation->rejected_reason : "",
-                            t->generation->latency_ms, t->generation->tokens);
-  g_string_append_printf (s, "\n  time:       %.2f ms (CPU %.2f ms)\n", t->elapsed_us / 1000.0, t->cpu_us / 1000.0);
+    {
+      const SdTurnGeneration *g = t->generation;
+      g_string_append_c (s, '\n');
+      append_label (s, _("generated:"));
+      /* TRANSLATORS: `chat --explain`: whether the language model's reply was used, the
+       * request's status (ok, timeout, …), how long it took and its tokens */
+      g_string_append_printf (s, _("%s, %s, %ld ms, %u tokens"),
+                              g->used ? _("used") : _("not used"), g->status, (long) g->latency_ms, g->tokens);
+      if (g->rejected_reason)
+        g_string_append_printf (s, _(", rejected: %s"), g->rejected_detail ? g->rejected_detail : g->rejected_reason);
+    }
+  g_string_append_c (s, '\n');
+  append_label (s, _("time:"));
+  /* TRANSLATORS: `chat --explain`: the turn's wall time and CPU time */
+  g_string_append_printf (s, _("%.2f ms (CPU %.2f ms)"), t->elapsed_us / 1000.0, t->cpu_us / 1000.0);
+  g_string_append_c (s, '\n');
   return g_string_free (s, FALSE);
 }
 

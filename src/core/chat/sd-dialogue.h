@@ -128,8 +128,11 @@ void        sd_turn_trace_set_generation (SdTurnTrace      *trace,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTurnTrace, sd_turn_trace_free)
 /* One JSON object (for the page, tests and scripts). */
 char       *sd_turn_trace_to_json (const SdTurnTrace *trace);
-/* Readable lines for a terminal (`chat --explain`). */
+/* Readable lines for a terminal (`chat --explain`), in the user's language. */
 char       *sd_turn_trace_format  (const SdTurnTrace *trace);
+/* The classifier a trace names, for people: "the fallback linear classifier", "the live
+ * intent model #3". */
+char       *sd_turn_trace_classifier_label (const char *classifier);
 
 /* A conversation. Customer 0 is an anonymous visitor. @lang: "en", "zh_CN", or NULL to
  * start in English; later messages switch it when they are clearly in the other. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sd-product-text.h"
 #include "sd-summary.h"
@@ -32,7 +33,7 @@ static const ColumnSpec customer_columns[] = {
   { N_("E-mail"), "t.email", SD_COLUMN_TEXT, TRUE, TRUE, TRUE },
   { N_("Country"), "t.country", SD_COLUMN_COUNTRY, TRUE, TRUE, FALSE },
   { N_("Segment"), "t.segment", SD_COLUMN_SEGMENT, TRUE, TRUE, FALSE },
-  { N_("Since"), "t.created_at", SD_COLUMN_TIME, TRUE, FALSE, FALSE },
+  { N_("Since"), "t.created_at", SD_COLUMN_TIME, TRUE, TRUE, FALSE },
 };
 
 static const ColumnSpec product_columns[] = {
@@ -43,13 +44,13 @@ static const ColumnSpec product_columns[] = {
   { N_("Price"), "t.price_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
   /* Order exports (Online Retail) know no stock: every product is imported at 0. */
   { N_("Stock"), "t.stock", SD_COLUMN_INTEGER, TRUE, FALSE, FALSE, TRUE },
-  { N_("Kind"), "coalesce(t.kind, 'merchandise')", SD_COLUMN_PRODUCT_KIND, TRUE, FALSE, FALSE },
+  { N_("Kind"), "coalesce(t.kind, 'merchandise')", SD_COLUMN_PRODUCT_KIND, TRUE, TRUE, FALSE },
 };
 
 static const ColumnSpec order_columns[] = {
   { N_("Order"), "t.external_id", SD_COLUMN_TEXT, TRUE, TRUE, FALSE },
   { N_("Customer"), "c.external_id", SD_COLUMN_TEXT, FALSE, TRUE, FALSE },
-  { N_("Placed"), "t.placed_at", SD_COLUMN_TIME, TRUE, FALSE, FALSE },
+  { N_("Placed"), "t.placed_at", SD_COLUMN_TIME, TRUE, TRUE, FALSE },
   { N_("Status"), "t.status", SD_COLUMN_ORDER_STATUS, TRUE, TRUE, FALSE },
   { N_("Total"), "t.total_cents", SD_COLUMN_MONEY, TRUE, FALSE, FALSE },
   { N_("Currency"), "t.currency", SD_COLUMN_CURRENCY, TRUE, FALSE, FALSE },
@@ -66,8 +67,8 @@ static const ColumnSpec order_line_columns[] = {
 };
 
 static const ColumnSpec event_columns[] = {
-  { N_("When"), "t.at", SD_COLUMN_TIME, TRUE, FALSE, FALSE },
-  { N_("Kind"), "t.kind", SD_COLUMN_EVENT_KIND, TRUE, FALSE, FALSE },
+  { N_("When"), "t.at", SD_COLUMN_TIME, TRUE, TRUE, FALSE },
+  { N_("Kind"), "t.kind", SD_COLUMN_EVENT_KIND, TRUE, TRUE, FALSE },
   { N_("Customer"), "c.external_id", SD_COLUMN_TEXT, FALSE, TRUE, FALSE },
   { N_("Product"), SD_PRODUCT_TITLE ("p"), SD_COLUMN_TEXT, FALSE, TRUE, TRUE },
   { N_("Quantity"), "t.quantity", SD_COLUMN_INTEGER, TRUE, FALSE, FALSE },
@@ -239,10 +240,11 @@ like_pattern (const char *text)
 /* The SQL is assembled only from the fixed table and column specs above; what the
  * person typed only ever reaches SQLite as the bound pattern ?1. */
 static char *
-build_order_sql (SdTable  table,
-                 int      sort_column,
-                 gboolean descending,
-                 gboolean searching)
+build_order_sql (SdTable     table,
+                 int         sort_column,
+                 gboolean    descending,
+                 gboolean    searching,
+                 const char *shown_terms)
 {
   const TableSpec *spec = &tables[table];
   const char *dir = descending ? "DESC" : "ASC";
@@ -253,13 +255,17 @@ build_order_sql (SdTable  table,
   if (searching)
     {
       g_string_append (sql, " WHERE (");
+      /* What is stored, where it is text (a time or a kind's number is no text to match
+         a person's words against)... */
       for (guint i = 0; i < spec->n_columns; i++)
-        if (spec->columns[i].searchable)
+        if (spec->columns[i].searchable && sd_column_kind_is_text (spec->columns[i].kind))
           {
             g_string_append_printf (sql, "%s%s LIKE ?1 ESCAPE '\\'",
                                     first ? "" : " OR ", spec->columns[i].expr);
             first = FALSE;
           }
+      /* ...and what is shown: the stored codes and times whose text on screen holds it */
+      g_string_append (sql, shown_terms ? shown_terms : "");
       g_string_append (sql, ")");
     }
   if (sort_column >= 0)
@@ -268,6 +274,287 @@ build_order_sql (SdTable  table,
   else
     g_string_append (sql, " ORDER BY t.rowid");
   return g_string_free (sql, FALSE);
+}
+
+/* ---- Searching what is shown ------------------------------------------------------ */
+
+/* A value bound to a :shownN parameter: a stored code (text or number) or a time. */
+typedef struct {
+  char   *text;
+  gint64  number;
+} ShownBind;
+
+static void
+shown_bind_free (ShownBind *bind)
+{
+  g_free (bind->text);
+  g_free (bind);
+}
+
+/* Enough for every country, status and segment a shop has and a few years of matching
+ * days; the limit keeps the statement within SQLite's parameters. */
+#define MAX_SHOWN_BINDS 4000
+
+static char *
+add_bind (GPtrArray  *binds,
+          const char *text,
+          gint64      number)
+{
+  ShownBind *bind = g_new0 (ShownBind, 1);
+
+  bind->text = g_strdup (text);
+  bind->number = number;
+  g_ptr_array_add (binds, bind);
+  return g_strdup_printf (":shown%u", binds->len - 1);
+}
+
+/* Whether @value, shown, holds @folded (the search, case-folded). */
+static gboolean
+shown_holds (SdTableShowFunc     show,
+             gpointer            show_data,
+             SdColumnKind        kind,
+             const SdTableValue *value,
+             const char         *folded)
+{
+  g_autofree char *shown = show (kind, value, show_data);
+  g_autofree char *shown_folded = shown ? g_utf8_casefold (shown, -1) : NULL;
+
+  return shown_folded && strstr (shown_folded, folded) != NULL;
+}
+
+/* The stored codes of a column (a country, a status, a kind) whose shown name holds the
+ * search, as " OR expr IN (...)": a scan of the column for its distinct values, each shown
+ * once, rather than every row shown. */
+static gboolean
+shown_code_terms (SdStore          *store,
+                  const TableSpec  *spec,
+                  const ColumnSpec *column,
+                  const char       *folded,
+                  SdTableShowFunc   show,
+                  gpointer          show_data,
+                  GString          *terms,
+                  GPtrArray        *binds,
+                  GError          **error)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  if (column->kind == SD_COLUMN_EVENT_KIND)
+    {
+      /* the events table is the largest: its kinds are known without reading it */
+      for (int k = 0; k < SD_N_EVENT_KINDS && binds->len < MAX_SHOWN_BINDS; k++)
+        {
+          SdTableValue value = { FALSE, k, NULL };
+          if (shown_holds (show, show_data, column->kind, &value, folded))
+            {
+              g_autofree char *name = add_bind (binds, NULL, k);
+              g_string_append_printf (list, "%s%s", list->len ? ", " : "", name);
+            }
+        }
+    }
+  else
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT DISTINCT %s FROM %s WHERE %s IS NOT NULL",
+                                              column->expr, spec->base, column->expr);
+      g_autoptr(SdStmt) stmt = sd_store_prepare (store, sql, error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && binds->len < MAX_SHOWN_BINDS)
+        {
+          SdTableValue value = { FALSE, 0, (char *) sqlite3_column_text (stmt, 0) };
+          g_autofree char *name = NULL;
+
+          /* shown as stored: the LIKE on the stored value finds it already */
+          if (value.text == NULL || !shown_holds (show, show_data, column->kind, &value, folded))
+            continue;
+          name = add_bind (binds, value.text, 0);
+          g_string_append_printf (list, "%s%s", list->len ? ", " : "", name);
+        }
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sd_store_fail (store, _("Could not list the rows"), error);
+    }
+  if (list->len)
+    g_string_append_printf (terms, " OR %s IN (%s)", column->expr, list->str);
+  return TRUE;
+}
+
+/* The length of the common prefix of @a and @b in bytes, at a character boundary. */
+static gsize
+common_prefix (const char *a,
+               const char *b)
+{
+  gsize n = 0;
+
+  while (a[n] && a[n] == b[n])
+    n++;
+  while (n > 0 && (a[n] & 0xc0) == 0x80)
+    n--;
+  return n;
+}
+
+static gsize
+common_suffix (const char *a,
+               const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b), n = 0;
+
+  while (n < la && n < lb && a[la - 1 - n] == b[lb - 1 - n])
+    n++;
+  while (n > 0 && n < la && (a[la - n] & 0xc0) == 0x80)
+    n--;
+  return n;
+}
+
+/* Whether @part, trimmed and case-folded, is not empty and lies in @folded. */
+static gboolean
+part_in (const char *part,
+         gsize       len,
+         const char *folded)
+{
+  g_autofree char *copy = g_strndup (part, len);
+  g_autofree char *part_folded = g_utf8_casefold (g_strstrip (copy), -1);
+
+  return *part_folded && strstr (folded, part_folded) != NULL;
+}
+
+/* Whether @part (its first @len bytes) case-folded holds @folded. */
+static gboolean
+part_holds (const char *part,
+            gsize       len,
+            const char *folded)
+{
+  g_autofree char *part_folded = g_utf8_casefold (part, (gssize) len);
+
+  return strstr (part_folded, folded) != NULL;
+}
+
+static void
+add_range (GArray *ranges,
+           gint64  from,
+           gint64  to)
+{
+  gint64 *last = ranges->len ? &g_array_index (ranges, gint64, ranges->len - 1) : NULL;
+
+  if (last && *last == from)
+    *last = to;
+  else
+    {
+      g_array_append_val (ranges, from);
+      g_array_append_val (ranges, to);
+    }
+}
+
+/* The times in [@first, @last] whose shown text holds @folded, as ascending [from, to)
+ * pairs. A day's times share their date: the day is in whole when the search lies in the
+ * part every minute of it shows alike (the date, before or after the time); it is looked
+ * at minute by minute only when the search holds that date and more (1 Dec 2010 08:2). */
+static GArray *
+shown_time_ranges (gint64           first,
+                   gint64           last,
+                   const char      *folded,
+                   SdTableShowFunc  show,
+                   gpointer         show_data,
+                   GCancellable    *cancellable)
+{
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (gint64 day = first - first % 86400; day <= last; day += 86400)
+    {
+      SdTableValue morning = { FALSE, day, NULL }, night = { FALSE, day + 86400 - 60, NULL };
+      g_autofree char *a = show (SD_COLUMN_TIME, &morning, show_data);
+      g_autofree char *b = show (SD_COLUMN_TIME, &night, show_data);
+      gsize prefix, suffix;
+
+      if (g_cancellable_is_cancelled (cancellable) || ranges->len / 2 >= MAX_SHOWN_BINDS / 2)
+        break;
+      if (a == NULL || b == NULL)
+        continue;
+      prefix = common_prefix (a, b);
+      suffix = common_suffix (a, b);
+      if (part_holds (a, prefix, folded) || part_holds (a + strlen (a) - suffix, suffix, folded))
+        add_range (ranges, day, day + 86400);
+      else if (part_in (a, prefix, folded) || part_in (a + strlen (a) - suffix, suffix, folded))
+        for (gint64 minute = day; minute < day + 86400; minute += 60)
+          {
+            SdTableValue value = { FALSE, minute, NULL };
+            if (shown_holds (show, show_data, SD_COLUMN_TIME, &value, folded))
+              add_range (ranges, minute, minute + 60);
+          }
+    }
+  return ranges;
+}
+
+/* The shown times a search could mean, as " OR (expr >= a AND expr < b) ...". The dates
+ * of 1990 to 2060 are tried first, with no query; only a search that could be part of one
+ * reads the column's first and last time, which bound the days to try. */
+static gboolean
+shown_time_terms (SdStore          *store,
+                  const TableSpec  *spec,
+                  const ColumnSpec *column,
+                  const char       *folded,
+                  SdTableShowFunc   show,
+                  gpointer          show_data,
+                  GString          *terms,
+                  GPtrArray        *binds,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  static const gint64 y1990 = 631152000, y2060 = 2840140800;
+  g_autoptr(GArray) candidates = shown_time_ranges (y1990, y2060, folded, show, show_data, cancellable);
+  g_autoptr(GArray) ranges = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(SdStmt) stmt = NULL;
+
+  if (candidates->len == 0)
+    return TRUE;
+  sql = g_strdup_printf ("SELECT min(%s), max(%s) FROM %s", column->expr, column->expr, spec->base);
+  if (!(stmt = sd_store_prepare (store, sql, error)))
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return sd_store_fail (store, _("Could not list the rows"), error);
+  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    return TRUE;
+  ranges = shown_time_ranges (sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                              folded, show, show_data, cancellable);
+  for (guint i = 0; i + 1 < ranges->len && binds->len + 2 <= MAX_SHOWN_BINDS; i += 2)
+    {
+      g_autofree char *from = add_bind (binds, NULL, g_array_index (ranges, gint64, i));
+      g_autofree char *to = add_bind (binds, NULL, g_array_index (ranges, gint64, i + 1));
+      g_string_append_printf (terms, " OR (%s >= %s AND %s < %s)", column->expr, from, column->expr, to);
+    }
+  return TRUE;
+}
+
+/* The terms a search adds for what the searchable columns show other than as stored. */
+static gboolean
+shown_search_terms (SdStore          *store,
+                    SdTable           table,
+                    const char       *search,
+                    SdTableShowFunc   show,
+                    gpointer          show_data,
+                    GString          *terms,
+                    GPtrArray        *binds,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  const TableSpec *spec = &tables[table];
+  g_autofree char *folded = g_utf8_casefold (search, -1);
+
+  for (guint i = 0; i < spec->n_columns; i++)
+    {
+      const ColumnSpec *c = &spec->columns[i];
+
+      if (!c->searchable || c->kind == SD_COLUMN_TEXT)
+        continue;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (c->kind == SD_COLUMN_TIME
+          ? !shown_time_terms (store, spec, c, folded, show, show_data, terms, binds, cancellable, error)
+          : !shown_code_terms (store, spec, c, folded, show, show_data, terms, binds, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* The natural order needs no list when the rowids have no gaps: count, first and last. */
@@ -316,10 +603,27 @@ sd_table_query_order (SdStore       *store,
                       GCancellable  *cancellable,
                       GError       **error)
 {
+  return sd_table_query_order_shown (store, table, sort_column, descending, search, NULL, NULL,
+                                     cancellable, error);
+}
+
+SdTableOrder *
+sd_table_query_order_shown (SdStore         *store,
+                            SdTable          table,
+                            int              sort_column,
+                            gboolean         descending,
+                            const char      *search,
+                            SdTableShowFunc  show,
+                            gpointer         show_data,
+                            GCancellable    *cancellable,
+                            GError         **error)
+{
   g_autoptr(SdStmt) stmt = NULL;
   g_autoptr(GArray) rowids = NULL;
   g_autofree char *sql = NULL;
   g_autofree char *pattern = NULL;
+  g_autoptr(GString) shown_terms = NULL;
+  g_autoptr(GPtrArray) shown_binds = NULL;
   gboolean searching = search != NULL && *search != '\0';
   guint n = 0;
   int rc;
@@ -343,13 +647,33 @@ sd_table_query_order (SdStore       *store,
         return order;
     }
 
-  sql = build_order_sql (table, sort_column, descending, searching);
+  if (searching && show)
+    {
+      shown_terms = g_string_new (NULL);
+      shown_binds = g_ptr_array_new_with_free_func ((GDestroyNotify) shown_bind_free);
+      if (!shown_search_terms (store, table, search, show, show_data, shown_terms, shown_binds,
+                               cancellable, error))
+        return NULL;
+    }
+  sql = build_order_sql (table, sort_column, descending, searching,
+                         shown_terms ? shown_terms->str : NULL);
   if (!(stmt = sd_store_prepare (store, sql, error)))
     return NULL;
   if (searching)
     {
       pattern = like_pattern (search);
       sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_STATIC);
+    }
+  for (guint i = 0; shown_binds && i < shown_binds->len; i++)
+    {
+      const ShownBind *b = g_ptr_array_index (shown_binds, i);
+      g_autofree char *name = g_strdup_printf (":shown%u", i);
+      int index = sqlite3_bind_parameter_index (stmt, name);
+
+      if (b->text)
+        sqlite3_bind_text (stmt, index, b->text, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_int64 (stmt, index, b->number);
     }
   sd_product_text_bind (stmt);
 

@@ -56,7 +56,8 @@ SdColumnKind  sd_table_get_column_kind       (SdTable  table,
                                               guint    column);
 gboolean      sd_table_get_column_sortable   (SdTable  table,
                                               guint    column);
-/* Whether a search looks into the column. */
+/* Whether a search looks into the column: into its stored text, and into what it shows
+ * (a time, only that) with sd_table_query_order_shown(). */
 gboolean      sd_table_get_column_searchable (SdTable  table,
                                               guint    column);
 /* Whether the column reads best wide (titles, names) rather than fitted to its text. */
@@ -100,6 +101,28 @@ SdTableOrder *sd_table_query_order           (SdStore       *store,
                                               GCancellable  *cancellable,
                                               GError       **error);
 
+/* How a value of a column of @kind is shown to people (a newly allocated string, or NULL
+ * for nothing); called from the worker that computes the order. */
+typedef struct _SdTableValue SdTableValue;
+typedef char *(*SdTableShowFunc) (SdColumnKind        kind,
+                                  const SdTableValue *value,
+                                  gpointer            user_data);
+
+/* The same, with the search also matching what @show shows (case-folded): a country as
+ * 英国 as well as its stored "United Kingdom", a status as Shipped, a kind as Purchase, a
+ * time as its date ("1 Dec 2010", "Dec 2010", "1 Dec 2010 08:26"). A stored code's shown
+ * name is worked out once per distinct value; times day by day over the column's range (its
+ * first and last time are read only when the search could be part of a date). */
+SdTableOrder *sd_table_query_order_shown     (SdStore         *store,
+                                              SdTable          table,
+                                              int              sort_column,
+                                              gboolean         descending,
+                                              const char      *search,
+                                              SdTableShowFunc  show,
+                                              gpointer         show_data,
+                                              GCancellable    *cancellable,
+                                              GError         **error);
+
 /* Which of @table's columns hold a value in at least one row: bit i of *@filled for
  * column i. NULL and empty text are no value, nor 0 in a column where every row's 0 means
  * the shop's data has none (Stock of an order export). The Data page hides the others (no
@@ -111,12 +134,12 @@ gboolean      sd_table_query_filled_columns  (SdStore       *store,
                                               GCancellable  *cancellable,
                                               GError       **error);
 
-/* One value of a row, as stored: text for SD_COLUMN_TEXT, a number for every other kind. */
-typedef struct {
+/* One value of a row, as stored: text for the text kinds, a number for every other kind. */
+struct _SdTableValue {
   gboolean  is_null;
   gint64    number;
   char     *text;
-} SdTableValue;
+};
 
 typedef struct {
   gint64        rowid;

@@ -145,6 +145,114 @@ sd_product_kinds_classify (SdStore        *store,
 }
 
 gboolean
+sd_product_rules_for_shop (SdStore         *store,
+                           SdProductRules  *rules,
+                           GError         **error)
+{
+  gint64 retail = 0;
+
+  if (!sd_store_count (store, "SELECT EXISTS (SELECT 1 FROM imports WHERE format = 'online-retail')", &retail, error))
+    return FALSE;
+  *rules = retail ? SD_PRODUCT_RULES_RETAIL_CODES : SD_PRODUCT_RULES_TITLES;
+  return TRUE;
+}
+
+/* The shop setting that says which version of the rules its kinds were given by. */
+#define RULES_VERSION_SETTING "products.kind-rules"
+
+typedef struct {
+  gint64        id;
+  SdProductKind kind;
+  gboolean      by_hand;
+} KindChange;
+
+/* What the rules of version 1 gave (every shop's products read by Online Retail's codes too),
+ * to tell a kind those rules set from one a person chose. */
+static SdProductKind
+kind_by_rules_v1 (const char *external_id,
+                  const char *title)
+{
+  return sd_product_kind_detect (external_id, title, SD_PRODUCT_RULES_RETAIL_CODES);
+}
+
+gint64
+sd_product_kinds_update_rules (SdStore  *store,
+                               GError  **error)
+{
+  g_autofree char *stored = sd_store_get_setting (store, RULES_VERSION_SETTING);
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (KindChange));
+  g_autofree char *version = g_strdup_printf ("%d", SD_PRODUCT_KIND_RULES_VERSION);
+  SdProductRules rules;
+  gint64 changed = 0;
+  gboolean own;
+  int rc;
+
+  if (stored && g_ascii_strtoll (stored, NULL, 10) >= SD_PRODUCT_KIND_RULES_VERSION)
+    return 0;
+  own = !sd_store_in_transaction (store);
+  if (own && !sd_store_begin (store, error))
+    return -1;
+  if (!sd_product_rules_for_shop (store, &rules, error))
+    goto failed;
+  {
+    g_autoptr(SdStmt) select = sd_store_prepare (store,
+        "SELECT id, external_id, title, kind FROM products"
+        " WHERE kind IS NOT NULL AND id NOT IN (SELECT product_id FROM product_kind_choices)", error);
+    if (select == NULL)
+      goto failed;
+    while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+      {
+        const char *external_id = (const char *) sqlite3_column_text (select, 1);
+        const char *title = (const char *) sqlite3_column_text (select, 2);
+        SdProductKind now = SD_PRODUCT_MERCHANDISE;
+        KindChange change = { sqlite3_column_int64 (select, 0), sd_product_kind_detect (external_id, title, rules), FALSE };
+
+        sd_product_kind_from_string ((const char *) sqlite3_column_text (select, 3), &now);
+        if (now == change.kind)
+          continue;
+        /* Neither what the old rules gave nor what today's give: a person chose it (the
+         * Data page's Kind menu), and it stays, remembered as their choice from now on. */
+        change.by_hand = now != kind_by_rules_v1 (external_id, title);
+        g_array_append_val (changes, change);
+      }
+    if (rc != SQLITE_DONE)
+      {
+        sd_store_fail (store, _("Could not read the products"), error);
+        goto failed;
+      }
+  }
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const KindChange *change = &g_array_index (changes, KindChange, i);
+      g_autoptr(SdStmt) stmt = sd_store_prepare (store, change->by_hand
+                                                 ? "INSERT OR IGNORE INTO product_kind_choices (product_id) VALUES (?1)"
+                                                 : "UPDATE products SET kind = ?2 WHERE id = ?1", error);
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_int64 (stmt, 1, change->id);
+      if (!change->by_hand)
+        sqlite3_bind_text (stmt, 2, sd_product_kind_to_string (change->kind), -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          sd_store_fail (store, _("Could not mark a product's kind"), error);
+          goto failed;
+        }
+      changed += !change->by_hand;
+    }
+  /* The summaries' trigger notes the orders of every product whose kind changed; the
+   * commit refreshes their figures with it. */
+  if (!sd_store_set_setting (store, RULES_VERSION_SETTING, version, error) ||
+      (own && !sd_store_commit (store, error)))
+    goto failed;
+  return changed;
+
+failed:
+  if (own)
+    sd_store_rollback (store);
+  return -1;
+}
+
+gboolean
 sd_product_kind_set (SdStore       *store,
                      gint64         product_id,
                      SdProductKind  kind,
@@ -175,6 +283,19 @@ sd_product_kind_set (SdStore       *store,
       goto failed;
     }
   sd_stmt_release (g_steal_pointer (&update));
+  /* Remembered as a person's choice: newer rules never change it. */
+  {
+    g_autoptr(SdStmt) chosen = sd_store_prepare (store,
+        "INSERT OR IGNORE INTO product_kind_choices (product_id) VALUES (?1)", error);
+    if (chosen == NULL)
+      goto failed;
+    sqlite3_bind_int64 (chosen, 1, product_id);
+    if (sqlite3_step (chosen) != SQLITE_DONE)
+      {
+        sd_store_fail (store, _("Could not mark a product's kind"), error);
+        goto failed;
+      }
+  }
   if (own && !sd_store_commit (store, error))
     goto failed;
   return TRUE;

@@ -50,7 +50,27 @@ gint64         sd_product_kinds_classify   (SdStore       *store,
                                             SdProductRules rules,
                                             GError       **error);
 
-/* The merchandiser's choice, kept over what the rules say. */
+/* The rules a shop's products are read by: Online Retail's codes where the shop has an
+ * Online Retail import on record, else the titles only. */
+gboolean       sd_product_rules_for_shop   (SdStore        *store,
+                                            SdProductRules *rules,
+                                            GError        **error);
+
+/* The version of the rules above. 1: Online Retail's codes read on every shop's products;
+ * 2: only on a shop with an Online Retail import. Bump it when the rules change, and every
+ * shop's kinds follow the next time it is opened for writing. */
+#define SD_PRODUCT_KIND_RULES_VERSION 2
+
+/* Brings the kinds of a shop given by older rules (its setting "products.kind-rules" says
+ * which; none is 1) to today's: a kind the old rules gave is given again by the new ones;
+ * one that neither gives was a person's choice and stays (and is remembered as one, in
+ * product_kind_choices); so does any kind chosen on the Data page. The summaries follow
+ * in the same transaction (the caller's, or its own). Returns how many kinds changed, 0
+ * when the shop is up to date, or -1 with @error. */
+gint64         sd_product_kinds_update_rules (SdStore      *store,
+                                              GError      **error);
+
+/* The merchandiser's choice, kept over what the rules say, now and after the rules change. */
 gboolean       sd_product_kind_set         (SdStore      *store,
                                             gint64        product_id,
                                             SdProductKind kind,

@@ -460,6 +460,11 @@ static const char *const migrations[] = {
   "  intent TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,"
   "  PRIMARY KEY (intent, lang, text)"
   ") WITHOUT ROWID;",
+  /* The products whose kind a person chose (sd_product_kind_set): newer kind rules
+   * (sd_product_kinds_update_rules, after every migration) leave them as chosen. */
+  "CREATE TABLE IF NOT EXISTS product_kind_choices ("
+  "  product_id INTEGER PRIMARY KEY REFERENCES products (id) ON DELETE CASCADE"
+  ");",
 };
 /* The schema from which products have a kind: the migration to it classifies them. */
 #define SCHEMA_PRODUCT_KINDS 6
@@ -1019,11 +1024,11 @@ static gint64
 classify_migrated_products (SdStore  *self,
                             GError  **error)
 {
-  gint64 retail = 0;
+  SdProductRules rules;
 
-  if (!sd_store_count (self, "SELECT EXISTS (SELECT 1 FROM imports WHERE format = 'online-retail')", &retail, error))
+  if (!sd_product_rules_for_shop (self, &rules, error))
     return -1;
-  return sd_product_kinds_classify (self, retail ? SD_PRODUCT_RULES_RETAIL_CODES : SD_PRODUCT_RULES_TITLES, error);
+  return sd_product_kinds_classify (self, rules, error);
 }
 
 /* sd_store_open_updating(): every migration from @version on and the first build of the
@@ -1056,6 +1061,8 @@ update (SdStore  *self,
       if (!ok)
         g_prefix_error (error, _("Could not update “%s” to schema %d: "), self->path, version + 1);
     }
+  /* Kinds given by older rules follow today's, before the figures are built from them. */
+  ok = ok && sd_product_kinds_update_rules (self, error) >= 0;
   ok = ok && sd_summary_build (self, self->update_progress ? update_summary_progress : NULL, self,
                                self->update_cancellable, error);
   ok = ok && sd_store_commit (self, error);
@@ -1111,6 +1118,14 @@ migrate (SdStore  *self,
           return FALSE;
         }
     }
+  /* A shop whose kinds older rules gave gets today's (once: the shop then says so). A shop
+   * another connection is writing tries again at its next opening: being opened matters more. */
+  {
+    g_autoptr(GError) local = NULL;
+
+    if (sd_product_kinds_update_rules (self, &local) < 0)
+      g_debug ("%s: product kinds not brought up to today's rules yet: %s", self->path, local->message);
+  }
   return TRUE;
 }
 
