@@ -1608,9 +1608,9 @@ sd_import_coupon_use (SdImportContext  *ctx,
   return step_done (ctx, stmt, _("Could not save a coupon use"), error);
 }
 
-/* A purchase this import makes: its key in events' UNIQUE (customer_id, product_id, kind,
- * at), the quantity of every line of the key summed, and the rating and review of its
- * first line. */
+/* A line of a purchase this import makes: its key in events' UNIQUE (customer_id,
+ * product_id, kind, at), its quantity, rating and review. write_purchases sums the lines
+ * of a key into its first, whose rating and review the event keeps. */
 typedef struct _SdImportPurchase {
   gint64      customer_id;
   gint64      product_id;
