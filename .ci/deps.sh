@@ -7,6 +7,8 @@ packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
   libsqlite3-dev sqlite3 libopenblas-dev zlib1g-dev libxml2-dev
+  # lapack.h, the C prototypes of the LAPACK routines OpenBLAS provides (sd-als.c)
+  liblapacke-dev
   # the optional language model: HTTP client, JSON, the API key in the keyring
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
   desktop-file-utils appstream-util
