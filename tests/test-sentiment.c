@@ -272,19 +272,28 @@ dataset (const char *relative)
   return g_build_filename (dir ? dir : ".", relative, NULL);
 }
 
+/* The two review data sets' paths; FALSE (the test skipped) where either is absent. */
+static gboolean
+review_datasets (char **amazon,
+                 char **chinese)
+{
+  *amazon = dataset ("amazon-musical-instruments/reviews_Musical_Instruments_5.json.gz");
+  *chinese = dataset ("chinese-reviews/online_shopping_10_cats.csv");
+  if (g_file_test (*amazon, G_FILE_TEST_EXISTS) && g_file_test (*chinese, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_test_skip ("the Amazon musical-instrument or the Chinese review data set is absent");
+  return FALSE;
+}
+
 /* Issue 14's targets, on the test parts of both review sets (never trained on: the split
  * is sd_sentiment_part_of(), the one the script that made the model used), measured on
  * the model the app ships. English is balanced and leaves 3-star reviews out. */
 static void
 test_shipped_held_out (void)
 {
-  g_autofree char *amazon = dataset ("amazon-musical-instruments/reviews_Musical_Instruments_5.json.gz");
-  g_autofree char *chinese = dataset ("chinese-reviews/online_shopping_10_cats.csv");
-  if (!g_file_test (amazon, G_FILE_TEST_EXISTS) || !g_file_test (chinese, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the Amazon musical-instrument or the Chinese review data set is absent");
-      return;
-    }
+  g_autofree char *amazon = NULL, *chinese = NULL;
+  if (!review_datasets (&amazon, &chinese))
+    return;
   g_autoptr(GError) error = NULL;
   g_autoptr(SdSentiment) model = sd_sentiment_new_builtin (&error);
   g_assert_no_error (error);
@@ -306,6 +315,85 @@ test_shipped_held_out (void)
       g_assert_cmpfloat (score.precision, >=, 0.75);
       g_assert_cmpfloat (score.pr_auc, >=, 0.85);
     }
+}
+
+/* Issue 14's goal for real customers: complaints heard as negative at least 60 % of the
+ * time, at a precision of at least 0.70. tests/fixtures/chat-mood.tsv holds complaints
+ * written for this test, mostly without a complaint word (a parcel twelve days late, a
+ * card charged twice), beside calm requests about the same things; none is in any
+ * training data. The model that shipped before delivery problems counted as complaints
+ * heard 0.60 of the English and 0.575 of the Chinese ones. */
+static void
+test_chat_mood (void)
+{
+  const char *dir = g_getenv ("SD_FIXTURES_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : "tests/fixtures", "chat-mood.tsv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr(SdSentiment) model = sd_sentiment_new_builtin (&error);
+  g_assert_no_error (error);
+
+  static const char *const langs[] = { "en", "zh_CN" };
+  guint heard[2] = { 0 }, complaints[2] = { 0 }, false_alarms[2] = { 0 }, calm[2] = { 0 };
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      if (lines[i][0] == '\0' || lines[i][0] == '#')
+        continue;
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", 3);
+      g_assert_cmpuint (g_strv_length (f), ==, 3);
+      guint l = strcmp (f[1], "en") == 0 ? 0 : 1;
+      g_assert_cmpstr (f[1], ==, langs[l]);
+      gboolean complaint = strcmp (f[0], "complaint") == 0;
+      g_assert_true (complaint || strcmp (f[0], "calm") == 0);
+      SdSentimentResult r;
+      sd_sentiment_predict (model, f[2], &r);
+      gboolean negative = r.label == SD_SENTIMENT_NEGATIVE;
+      if (complaint != negative)
+        g_test_message ("%s %-60s → %s (neg %.2f)", complaint ? "missed" : "false alarm", f[2],
+                        sd_sentiment_label_to_string (r.label), r.prob[SD_SENTIMENT_NEGATIVE]);
+      complaints[l] += complaint;
+      calm[l] += !complaint;
+      heard[l] += complaint && negative;
+      false_alarms[l] += !complaint && negative;
+    }
+  for (guint l = 0; l < 2; l++)
+    {
+      double recall = (double) heard[l] / complaints[l];
+      double precision = heard[l] ? (double) heard[l] / (heard[l] + false_alarms[l]) : 0;
+      g_test_message ("%s: %u of %u complaints heard as negative (%.3f), %u of %u calm requests "
+                      "(precision %.3f)", langs[l], heard[l], complaints[l], recall, false_alarms[l],
+                      calm[l], precision);
+      g_assert_cmpuint (complaints[l], >=, 40);
+      g_assert_cmpuint (calm[l], >=, 40);
+      g_assert_cmpfloat (recall, >=, 0.60);
+      g_assert_cmpfloat (precision, >=, 0.70);
+    }
+}
+
+/* data/chat-corpus/sentiment.bin is what make-sentiment-model.sh makes from today's code and
+ * chat corpus: a model left behind by a corpus change (as one was, until issue 14's last
+ * round) would be tested here while the script made another. */
+static void
+test_shipped_current (void)
+{
+  g_autofree char *amazon = NULL, *chinese = NULL;
+  if (!review_datasets (&amazon, &chinese))
+    return;
+  g_autoptr(GError) error = NULL;
+  /* the settings sentiment-train uses by default, as the script runs it */
+  g_autoptr(SdSentiment) trained = sd_sentiment_train_shipped (amazon, chinese, 18, 0.85, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr(GBytes) made = sd_sentiment_save (trained);
+  g_autoptr(GBytes) shipped = g_resources_lookup_data ("/io/github/shopdesk/Shopdesk/core/chat/sentiment.bin",
+                                                       G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  if (!g_bytes_equal (made, shipped))
+    g_test_message ("data/chat-corpus/sentiment.bin is out of date: run data/chat-corpus/make-sentiment-model.sh "
+                    "BUILD and rebuild");
+  g_assert_true (g_bytes_equal (made, shipped));
 }
 
 /* The Chinese review file: 0/1 labels, anything else named with its line. */
@@ -397,6 +485,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sentiment/amazon", test_amazon);
   g_test_add_func ("/sentiment/shipped-chat", test_shipped_chat);
   g_test_add_func ("/sentiment/shipped-held-out", test_shipped_held_out);
+  g_test_add_func ("/sentiment/shipped-current", test_shipped_current);
+  g_test_add_func ("/sentiment/chat-mood", test_chat_mood);
   g_test_add_func ("/sentiment/read-chinese", test_read_chinese);
   g_test_add_func ("/sentiment/split", test_split);
   g_test_add_func ("/sentiment/calibration", test_calibration);

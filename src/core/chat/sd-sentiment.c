@@ -682,11 +682,11 @@ sd_sentiment_builtin_corpus (GPtrArray  *texts,
     {
       SdChatExample *e = examples->pdata[i];
       SdSentimentLabel label;
-      if (strcmp (e->intent, "complaint") == 0)
+      if (strcmp (e->intent, "complaint") == 0 || strcmp (e->intent, "delivery_problem") == 0)
         label = SD_SENTIMENT_NEGATIVE;
       else if (strcmp (e->intent, "thanks") == 0)
         label = SD_SENTIMENT_POSITIVE;
-      else if (strcmp (e->intent, "delivery_problem") != 0 && i % 4 == 0 && !has_signals (e->text))
+      else if ((i % 4 == 0 || strcmp (e->intent, "out_of_scope") == 0) && !has_signals (e->text))
         label = SD_SENTIMENT_NEUTRAL;
       else
         continue;
