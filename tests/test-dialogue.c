@@ -1405,6 +1405,128 @@ test_newest_order (Fixture *f, gconstpointer data)
 
 /* An order still "paid" long after the delivery window (Online Retail's 2011 invoices) is
  * reported as completed, not as about to ship. */
+static gboolean
+has_entity_kind (SdTurnTrace *t, SdEntityKind kind)
+{
+  for (guint i = 0; i < t->entities->len; i++)
+    if (((SdEntity *) t->entities->pdata[i])->kind == kind)
+      return TRUE;
+  return FALSE;
+}
+
+/* How many times @needle is in @haystack. */
+static guint
+count_of (const char *haystack, const char *needle)
+{
+  guint n = 0;
+  for (const char *p = haystack; (p = strstr (p, needle)); p += strlen (needle))
+    n++;
+  return n;
+}
+
+/* What a store manager demoing the bot on Online Retail ran into: titles made of words
+ * customers say to the bot (a PERSON MUG, NOTEBOOKS IN PARCEL), lines that are no goods
+ * (Discount, POSTAGE), a price asked in Chinese of an English title, "???", and a person
+ * offered twice in one reply. */
+static void
+test_demo_slips (Fixture *f, gconstpointer data)
+{
+  exec_ok (f->store,
+    "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+    "  (4, '21870', 'I CAN ONLY PLEASE ONE PERSON MUG', 125, 'merchandise'),"
+    "  (5, '22759', 'SET OF 3 NOTEBOOKS IN PARCEL', 165, 'merchandise'),"
+    "  (6, 'D', 'Discount', 0, 'adjustment'),"
+    "  (7, 'POST', 'POSTAGE', 1800, 'shipping'),"
+    "  (8, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
+    "  (9, '23002', 'WALL ART ONLY ONE PERSON', 595, 'merchandise');"
+    "DELETE FROM settings WHERE key LIKE 'policy.returns%';");
+  g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, NULL);
+  g_assert_nonnull (dialogue);
+  SdDialogue *shared = f->dialogue;
+  f->dialogue = dialogue;
+
+  /* "Which product?" waits, and the customer asks for a person: that is what they get */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is it?");
+    g_assert_cmpint (t1->action, ==, SD_TURN_ASK);
+    g_assert_cmpstr (t1->form, ==, "product_question");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "can I talk to a person");
+    g_assert_true (t2->handoff);
+    g_assert_cmpstr (t2->template_key, ==, "talk_to_human");
+    g_assert_null (strstr (t2->reply, "MUG"));
+    g_assert_null (strstr (t2->reply, "WALL ART"));
+    /* nor does another question that names a product answer it */
+    g_autoptr(SdChatSession) r = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) r1 = say (f, r, "how much is it?");
+    g_autoptr(SdTurnTrace) r2 = say (f, r, "actually I'd like to return the mug");
+    g_assert_cmpstr (r2->intent, ==, "return_refund");
+    g_assert_null (strstr (r2->reply, "£"));
+    /* and the product asked about, named, still answers the question */
+    g_autoptr(SdChatSession) m = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) m1 = say (f, m, "how much is it?");
+    g_autoptr(SdTurnTrace) m2 = say (f, m, "the person mug");
+    g_assert_cmpstr (m2->template_key, ==, "product_question");
+    g_assert_nonnull (strstr (m2->reply, "£1.25"));
+  }
+
+  /* the parcel of a delivery problem is not the notebooks, nor their price the next answer */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "my parcel arrived broken");
+    g_assert_false (has_entity_kind (t1, SD_ENTITY_PRODUCT));
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "how much is it?");
+    g_assert_null (strstr (t2->reply, "NOTEBOOKS"));
+    g_autoptr(SdChatSession) q = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) q1 = say (f, q, "do you sell notebooks?");
+    g_assert_nonnull (strstr (q1->reply, "SET OF 3 NOTEBOOKS IN PARCEL"));
+  }
+
+  /* a discount line or the postage is no product the shop sells */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "do you have any discounts?");
+    g_assert_false (has_entity_kind (t1, SD_ENTITY_PRODUCT));
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "do you sell postage");
+    g_assert_null (strstr (t2->reply, "POSTAGE"));
+  }
+
+  /* 多少钱 of an English title: its price, though the classifier cannot place the message */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) t = say (f, s, "REGENCY CAKESTAND 多少钱？");
+    g_assert_cmpstr (t->template_key, ==, "product_question");
+    g_assert_nonnull (strstr (t->reply, "£12.75"));
+  }
+
+  /* punctuation alone is not understood, and not an angry customer to hand over at once */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "?\?\?!!!...");
+    g_assert_cmpint (t->action, ==, SD_TURN_FALLBACK);
+    g_assert_cmpint (t->sentiment.label, !=, SD_SENTIMENT_NEGATIVE);
+    g_assert_cmpuint (t->misunderstandings, ==, 1);
+  }
+
+  /* a person offered once per reply, and one apology */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "I want a refund");
+    g_assert_cmpint (t1->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
+    g_assert_cmpstr (t1->template_key, ==, "sys.no_policy");
+    g_assert_cmpuint (count_of (t1->reply, "a person"), ==, 1);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "tell me a joke you useless bot");
+    g_assert_cmpint (t2->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
+    g_assert_cmpint (t2->action, ==, SD_TURN_HANDOFF);
+    g_assert_cmpuint (count_of (t2->reply, "sorry"), ==, 1);
+    g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) t3 = say (f, zh, "我要退款");
+    g_assert_cmpint (t3->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
+    g_assert_cmpuint (count_of (t3->reply, "转接人工客服"), ==, 1);
+  }
+  f->dialogue = shared;
+}
+
 static void
 test_old_order_completed (Fixture *f, gconstpointer data)
 {
@@ -1435,6 +1557,7 @@ main (int argc, char **argv)
   ADD ("no-made-up-promises", test_no_made_up_promises);
   ADD ("newest-order", test_newest_order);
   ADD ("old-order-completed", test_old_order_completed);
+  ADD ("demo-slips", test_demo_slips);
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);
   ADD ("handoff", test_handoff);

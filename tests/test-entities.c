@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sd-entities.h"
+#include "temp-folder.h"
 
 static SdEntityExtractor *
 catalogue (void)
@@ -322,21 +323,35 @@ test_typos_not_shop_words (void)
   g_assert_cmpuint (n_products, ==, 1);
 }
 
+/* A shop in a temporary folder, for the tests that load a catalogue from one. */
+static SdStore *
+temp_store_open (TempShop *ts)
+{
+  g_autoptr(GError) error = NULL;
+  temp_shop_set_up (ts, NULL);
+  SdStore *store = sd_store_open (ts->db, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+temp_store_close (TempShop *ts, SdStore *store)
+{
+  g_assert_finalize_object (store);
+  temp_shop_tear_down (ts, NULL);
+}
+
 /* Chinese category names come from the demo shop's setting, a JSON object read with the
  * JSON reader: escapes are decoded, and a damaged setting adds nothing. */
 static void
 test_category_translations (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("sd-entities-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "shop.sqlite", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-  SdStore *store = sd_store_open (path, &error);
+  TempShop ts;
+  SdStore *store = temp_store_open (&ts);
   g_autoptr(SdEntityExtractor) ex = sd_entity_extractor_new ();
   g_autoptr(SdEntityExtractor) damaged = sd_entity_extractor_new ();
 
-  g_assert_no_error (error);
   g_assert_true (sd_store_exec (store,
     "INSERT INTO products (id, external_id, title, category, price_cents, stock) VALUES "
     "  (1, 'P1', 'Ceramic mug', 'Kitchen', 1250, 3), (2, 'P2', 'Quote \"print\"', 'Art \"Prints\"', 900, 1);",
@@ -353,12 +368,49 @@ test_category_translations (void)
   g_assert_true (sd_entity_extractor_load_catalog (damaged, store, &error));
   g_assert_no_error (error);
   expect_none (damaged, NULL, "有厨房用品吗", SD_ENTITY_CATEGORY);
+  temp_store_close (&ts, store);
+}
 
-  g_assert_finalize_object (store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
+/* A word said over and over is not one long product name ("hello hello hello …" in a shop
+ * with a HELLO SAILOR title), and the chatbot's catalogue is the shop's goods on sale at a
+ * price: not Online Retail's "Discount" or POSTAGE lines, nor a note like "thrown away-can't
+ * sell." that never sold at a price. */
+static void
+test_repeats_and_goods (void)
+{
+  g_autoptr(GError) error = NULL;
+  TempShop ts;
+  SdStore *store = temp_store_open (&ts);
+  g_autoptr(SdEntityExtractor) ex = sd_entity_extractor_new ();
+
+  g_assert_true (sd_store_exec (store,
+    "INSERT INTO products (id, external_id, title, price_cents, kind, status) VALUES "
+    "  (1, '21000', 'HELLO SAILOR BLUE SOFT TOY LARGE', 595, 'merchandise', 'active'),"
+    "  (2, 'D', 'Discount', 0, 'adjustment', 'active'),"
+    "  (3, 'POST', 'POSTAGE', 1800, 'shipping', 'active'),"
+    "  (4, '72759', 'thrown away-can''t sell.', 0, 'merchandise', 'active'),"
+    "  (5, '22000', 'RETIRED DISCOUNT TIN', 250, 'merchandise', 'archived'),"
+    "  (6, '22001', 'POSTAGE STAMP NOTEBOOK', 165, NULL, 'active');", &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_entity_extractor_load_catalog (ex, store, &error));
+  g_assert_no_error (error);
+
+  g_autoptr(GString) many = g_string_new (NULL);
+  for (guint i = 0; i < 400; i++)
+    g_string_append (many, "hello sailor ");
+  expect (ex, NULL, many->str, SD_ENTITY_PRODUCT, "hello sailor", "hello sailor");
+  g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, many->str, NULL);
+  for (guint i = 0; i < es->len; i++)
+    g_assert_cmpuint (((SdEntity *) es->pdata[i])->end - ((SdEntity *) es->pdata[i])->start, ==,
+                      strlen ("hello sailor"));
+  expect (ex, NULL, "does the hello sailor toy squeak", SD_ENTITY_PRODUCT, "hello sailor toy", NULL);
+
+  expect_none (ex, NULL, "do you have any discounts", SD_ENTITY_PRODUCT);
+  expect_none (ex, NULL, "do you sell it", SD_ENTITY_PRODUCT);
+  expect_none (ex, NULL, "a discount tin please", SD_ENTITY_PRODUCT);
+  /* the goods stay, a kind not yet given counting as goods */
+  expect (ex, NULL, "the postage stamp notebook", SD_ENTITY_PRODUCT, "postage stamp notebook", NULL);
+  temp_store_close (&ts, store);
 }
 
 int
@@ -370,6 +422,7 @@ main (int argc, char **argv)
   g_test_add_func ("/entities/tokenized-words", test_tokenized_words);
   g_test_add_func ("/entities/typos-not-shop-words", test_typos_not_shop_words);
   g_test_add_func ("/entities/category-translations", test_category_translations);
+  g_test_add_func ("/entities/repeats-and-goods", test_repeats_and_goods);
   g_test_add_func ("/entities/bitext", test_bitext);
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 
 #include "sd-clock.h"
 #include "sd-chat-carriers.h"
+#include "sd-chat-concepts.h"
 #include "sd-chat-corpus.h"
 #include "sd-coupon-engine.h"
 #include "sd-coupon-store.h"
@@ -27,6 +28,7 @@
 #include "sd-oos.h"
 #include "sd-product-answer.h"
 #include "sd-shop-settings.h"
+#include "sd-tokenizer.h"
 
 #define CLARIFY_MARGIN 0.12
 #define CLARIFY_MAX_TOP 0.55
@@ -1258,6 +1260,12 @@ append_sentence (const char *lang, GString *s, const char *sentence)
 static void
 reply (Turn *t, const char *key, SdTurnAction action)
 {
+  /* the answer offers a person itself: not a second time after it */
+  if (t->answer_offers && t->offer_len > 0)
+    {
+      g_string_erase (t->suffix, t->offer_at, t->offer_len);
+      t->offer_len = 0;
+    }
   g_autofree char *body = render (t, key);
   GString *all = g_string_new (t->prefix->str);
   append_sentence (t->lang, all, body);
@@ -1627,12 +1635,6 @@ handle_order (Turn *t, const char *intent)
       t->session->handoff_offered = TRUE;   /* its template asks "shall I put you through?" */
       t->answer_offers = TRUE;
     }
-  /* the answer offers a person itself: not a second time after it */
-  if (t->answer_offers && t->offer_len > 0)
-    {
-      g_string_erase (t->suffix, t->offer_at, t->offer_len);
-      t->offer_len = 0;
-    }
   order_clear (&o);
   reply (t, order_form_intent (intent) ? intent : "order_status", SD_TURN_ANSWER);
 }
@@ -1645,6 +1647,17 @@ order_form_intent (const char *intent)
     "change_address", NULL
   };
   return intent && g_strv_contains (forms, intent);
+}
+
+/* The intents a product name answers: a product named with any other question ("can I
+ * talk to a person" in a shop that sells a PERSON MUG) is that question. */
+static gboolean
+product_intent (const char *intent)
+{
+  static const char *const intents[] = {
+    "product_search", "product_question", "size_fit", "stock_availability", NULL
+  };
+  return intent && g_strv_contains (intents, intent);
 }
 
 /* --- products ----------------------------------------------------------------------------- */
@@ -1714,8 +1727,9 @@ search_products (Turn *t, const char *words, const char *category, GString *out)
   g_autofree char *pattern = words ? like_pattern (words) : NULL;
   g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
       PRODUCT_COLUMNS
-      "WHERE (?1 IS NOT NULL AND (p.title LIKE ?1 ESCAPE '\\' OR x.title LIKE ?1 ESCAPE '\\')) "
-      "   OR (?2 IS NOT NULL AND p.category = ?2) "
+      "WHERE ((?1 IS NOT NULL AND (p.title LIKE ?1 ESCAPE '\\' OR x.title LIKE ?1 ESCAPE '\\')) "
+      "       OR (?2 IS NOT NULL AND p.category = ?2)) "
+      "  AND " SD_CHAT_SELLS_PRODUCT ("p") " "
       "ORDER BY p.stock > 0 DESC, p.id LIMIT 5", NULL);
   if (stmt == NULL)
     return 0;
@@ -1912,6 +1926,7 @@ handle_product_detail (Turn *t, const char *intent)
                                    "Shall I ask a person from our team?",
                                 "商品描述里没有提到这一点，我不想乱猜。需要我请人工客服帮您确认吗？"));
           s->handoff_offered = !s->handed_off;
+          t->answer_offers = TRUE;
         }
     }
   else if (strcmp (intent, "stock_availability") == 0)
@@ -1924,6 +1939,7 @@ handle_product_detail (Turn *t, const char *intent)
                                  "shall I ask a person from our team?",
                               "店铺数据里没有库存信息，我没法确认是否有货。需要我请人工客服帮您确认吗？"));
           s->handoff_offered = !s->handed_off;
+          t->answer_offers = TRUE;
         }
       else if (stock > 0 && stock < 5)
         {
@@ -2177,7 +2193,7 @@ policy_not_set (Turn *t, const char *topic_en, const char *topic_zh)
 
   var (t, "topic", L (t, topic_en, topic_zh));
   data_row (t, "settings: none for %s", topic_en);
-  t->session->handoff_offered = TRUE;
+  t->session->handoff_offered = t->answer_offers = TRUE;
   if (tmpl)
     {
       reply (t, "sys.no_policy", SD_TURN_HANDOFF);
@@ -2343,8 +2359,11 @@ answer_intent (Turn *t, const char *act, const char *free_text)
     handle_recommendation (t);
   else if (strcmp (intent, "coupons_discounts") == 0)
     {
+      gboolean code_trouble = mentions_code_trouble (t->trace->text) && !t->session->handed_off;
+      /* its own offer, below, is the one made */
+      t->answer_offers = code_trouble;
       handle_coupons (t);
-      if (mentions_code_trouble (t->trace->text) && !t->session->handed_off)
+      if (code_trouble)
         {
           /* the bot cannot see why a code was refused at checkout; a person can */
           g_autofree char *body = g_strdup (t->trace->reply);
@@ -2392,7 +2411,7 @@ answer_intent (Turn *t, const char *act, const char *free_text)
         }
       if (strcmp (intent, "complaint") == 0 || strcmp (intent, "account_help") == 0 ||
           strcmp (intent, "payment_problem") == 0)
-        t->session->handoff_offered = TRUE;
+        t->session->handoff_offered = t->answer_offers = TRUE;
       if (strcmp (intent, "payment_problem") == 0)
         {
           /* the ways to pay are the shop's to say (Shop Settings), never a list made up here */
@@ -2446,6 +2465,19 @@ sanitise (const char *message, const char **why)
       return NULL;
     }
   return text;
+}
+
+/* Whether @text has a letter, a digit or an emoji ("👍" is a yes), not only punctuation. */
+static gboolean
+says_anything (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_isalnum (c) || sd_unichar_is_emoji (c))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static const char *
@@ -2589,6 +2621,47 @@ names_only_an_order (const SdTurnTrace *trace)
     if (*words[i] && !g_strv_contains (filler, words[i]))
       return FALSE;
   return TRUE;
+}
+
+/* Whether @reply asks something last ("…: shall I put you through?"), even where the
+ * session no longer waits for the answer (a customer already handed over). */
+static gboolean
+ends_on_question (const char *reply)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (reply ? reply : ""));
+  return g_str_has_suffix (trimmed, "?") || g_str_has_suffix (trimmed, "？");
+}
+
+/* "my parcel arrived broken", "can I talk to a person", "are you open at Christmas": a word
+ * the shop's lexicon gives a service meaning, said alone in a question that is not about
+ * products, means the service, though a title holds it (SET OF 3 NOTEBOOKS IN PARCEL, I CAN
+ * ONLY PLEASE ONE PERSON MUG). As a product it would also stay in the slots and answer the
+ * next "how much is it?". "Do you sell boxes?" still names the boxes. Only English words:
+ * Chinese phrases of the lexicon match inside words (件 in 三件套). */
+static void
+drop_service_words (GPtrArray *entities)
+{
+  static const char *const service[] = {
+    "order", "parcel", "account", "address", "payment", "invoice", "coupon", "human",
+    "contact", "hours", "shipping", "cancel", "refund", "return", "track", "status",
+    "warranty", NULL
+  };
+  const SdChatConcepts *concepts = sd_chat_concepts_builtin ();
+
+  for (guint i = entities->len; concepts && i-- > 0;)
+    {
+      const SdEntity *e = entities->pdata[i];
+      gboolean drop = FALSE;
+      if ((e->kind != SD_ENTITY_PRODUCT && e->kind != SD_ENTITY_CATEGORY) ||
+          strchr (e->text, ' ') || !g_str_is_ascii (e->text))
+        continue;
+      g_autoptr(GPtrArray) found = g_ptr_array_new ();
+      sd_chat_concepts_find_in_text (concepts, e->text, found);
+      for (guint c = 0; c < found->len && !drop; c++)
+        drop = g_strv_contains (service, found->pdata[c]);
+      if (drop)
+        g_ptr_array_remove_index (entities, i);
+    }
 }
 
 static gboolean
@@ -2793,6 +2866,8 @@ misunderstood (Turn *t)
   if (s->misunderstandings >= (t->negative || s->upset ? 1u : 2u))
     {
       s->handoff_offered = TRUE;
+      /* its template is sorry already: not "I'm sorry to hear that. I'm sorry I couldn't…" */
+      g_string_truncate (t->prefix, 0);
       reply (t, "sys.handoff", SD_TURN_HANDOFF);
     }
   else if (s->form && !s->form_paused)
@@ -2853,6 +2928,13 @@ sd_dialogue_respond (SdDialogue    *self,
       !has_entity (trace->entities, SD_ENTITY_ORDER_ID))
     take_bare_order_number (self, trace);
   var (&t, "order_example", order_example (self));
+  if (!says_anything (trace->text))
+    {
+      /* "???", "!!!", "...": nothing to understand, and no mood to read into the marks
+       * (as an angry "!!!" the customer would be offered a person at once) */
+      misunderstood (&t);
+      goto done;
+    }
   sd_sentiment_predict (self->sentiment, trace->text, &trace->sentiment);
   /* the shipped model's label carries its own calibrated threshold */
   t.negative = trace->sentiment.label == SD_SENTIMENT_NEGATIVE;
@@ -2879,6 +2961,8 @@ sd_dialogue_respond (SdDialogue    *self,
   const char *intent = trace->n_top ? trace->top[0].intent : NULL;
   double confidence = trace->n_top ? trace->top[0].prob : 0.0;
 
+  if (!oos && !product_intent (intent) && g_strcmp0 (intent, "recommendation_request") != 0)
+    drop_service_words (trace->entities);
   merge_entities (session, trace->entities);
   gboolean new_order = has_entity (trace->entities, SD_ENTITY_ORDER_ID);
   gboolean new_product = has_entity (trace->entities, SD_ENTITY_PRODUCT) ||
@@ -2957,7 +3041,9 @@ sd_dialogue_respond (SdDialogue    *self,
           act = intent;
         }
       else if (!wants_order && !session->form_paused &&
-               (new_product || g_strcmp0 (intent, form) == 0 ||
+               ((new_product && (oos || confidence < 0.6 || product_intent (intent) ||
+                                 is_small_talk (intent))) ||
+                g_strcmp0 (intent, form) == 0 ||
                 /* a search takes any words; questions about a product need its name */
                 (oos && strcmp (form, "product_search") == 0 &&
                  g_strcmp0 (intent, OOS_INTENT) != 0)))
@@ -2984,7 +3070,7 @@ sd_dialogue_respond (SdDialogue    *self,
            * question at a time, and the paused form waits */
           if ((session->form == NULL || g_strcmp0 (session->form, paused) == 0) &&
               (t.trace->action == SD_TURN_ANSWER || t.trace->action == SD_TURN_REFUSE) &&
-              !session->handoff_offered)
+              !session->handoff_offered && !ends_on_question (t.trace->reply))
             {
               set_form (session, paused);
               session->form_paused = TRUE;
@@ -3042,7 +3128,10 @@ sd_dialogue_respond (SdDialogue    *self,
   if (act == NULL && oos && new_order)
     act = "order_status";
   if (act == NULL && oos && new_product)
-    act = "product_search";
+    /* "REGENCY CAKESTAND 多少钱？": a name in another script leaves the classifier unsure,
+     * but a named product and a price question are a question about that product */
+    act = has_entity (trace->entities, SD_ENTITY_PRODUCT) && asks_price (trace->text)
+          ? "product_question" : "product_search";
 
   if (act == NULL && oos)
     {

@@ -59,6 +59,7 @@ struct _SdEntityExtractor
   GHashTable *heads;      /* canonical words that may stand alone (set) */
   GPtrArray  *fuzzy;      /* canonical words of ≥ 5 letters, for typo matching */
   GHashTable *cjk;        /* CJK string → GUINT term index + 1 */
+  guint       max_words;  /* the most content words of a term */
 };
 
 G_DEFINE_FINAL_TYPE (SdEntityExtractor, sd_entity_extractor, G_TYPE_OBJECT)
@@ -188,6 +189,7 @@ term_add (SdEntityExtractor *self, SdEntityKind kind, const char *value, gint64 
   t->value = g_strdup (value);
   t->ref_id = ref_id;
   t->n_words = n_words;
+  self->max_words = MAX (self->max_words, n_words);
   g_ptr_array_add (self->terms, t);
   return self->terms->len - 1;
 }
@@ -310,7 +312,8 @@ sd_entity_extractor_load_catalog (SdEntityExtractor *self,
 
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
       "SELECT p.id, p.title, t.title FROM products p "
-      "LEFT JOIN product_texts t ON t.product_id = p.id AND t.lang LIKE 'zh%' ORDER BY p.id", error);
+      "LEFT JOIN product_texts t ON t.product_id = p.id AND t.lang LIKE 'zh%' "
+      "WHERE " SD_CHAT_SELLS_PRODUCT ("p") " ORDER BY p.id", error);
   if (stmt == NULL)
     return FALSE;
   int rc;
@@ -1304,6 +1307,16 @@ intersect (SdEntityExtractor *self, const char **vocab, guint from, guint to)
   return out;
 }
 
+/* Whether the vocabulary word at @k is one of those at @from up to it. */
+static gboolean
+said_before (const char **vocab, guint from, guint k)
+{
+  for (guint w = from; w < k; w++)
+    if (strcmp (vocab[w], vocab[k]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 scan_catalogue_latin (SdEntityExtractor *self, Scan *s)
 {
@@ -1326,8 +1339,11 @@ scan_catalogue_latin (SdEntityExtractor *self, Scan *s)
           i++;
           continue;
         }
+      /* no longer than a term, nor a word twice: "hello hello hello …" is not one
+       * product that has "hello" in its title */
       guint run_end = i;
-      while (run_end + 1 < n && vocab[run_end + 1])
+      while (run_end + 1 < n && vocab[run_end + 1] && run_end + 1 - i < self->max_words &&
+             !said_before (vocab, i, run_end + 1))
         run_end++;
       /* the longest span from i that some term contains and that is nameable */
       gboolean matched = FALSE;

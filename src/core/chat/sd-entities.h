@@ -55,7 +55,17 @@ void               sd_entity_extractor_add_term     (SdEntityExtractor *self,
                                                      const char        *term,
                                                      const char        *value,
                                                      gint64             ref_id);
-/* Adds every product title (and its translations) and category of @store. */
+/* The products the chatbot talks about, as an SQL condition on the products table @p:
+ * those on sale, at a price (every answer quotes one; Online Retail's lines that never sold
+ * at one are notes like "thrown away-can't sell."), and goods rather than the postage, fees,
+ * adjustments and gift vouchers an export carries as lines (POSTAGE, "Discount", "Adjust
+ * bad debt"), which recommendations leave out too (sd-product-kind.h). */
+#define SD_CHAT_SELLS_PRODUCT(p) \
+  "(" p ".status = 'active' AND " p ".price_cents > 0 AND " \
+  "coalesce (" p ".kind, 'merchandise') = 'merchandise')"
+
+/* Adds every product title (and its translations) of SD_CHAT_SELLS_PRODUCT and every
+ * category of @store. */
 gboolean           sd_entity_extractor_load_catalog (SdEntityExtractor *self,
                                                      SdStore           *store,
                                                      GError           **error);
