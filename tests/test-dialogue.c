@@ -1491,12 +1491,23 @@ test_demo_slips (Fixture *f, gconstpointer data)
     g_assert_null (strstr (t2->reply, "POSTAGE"));
   }
 
-  /* 多少钱 of an English title: its price, though the classifier cannot place the message */
+  /* 多少钱 of an English title: its price, in Chinese, though the classifier cannot place
+   * the message (the inspector says what the intent was taken from); and the title alone
+   * keeps the conversation in Chinese */
   {
-    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
     g_autoptr(SdTurnTrace) t = say (f, s, "REGENCY CAKESTAND 多少钱？");
     g_assert_cmpstr (t->template_key, ==, "product_question");
     g_assert_nonnull (strstr (t->reply, "£12.75"));
+    g_assert_cmpstr (t->lang, ==, "zh_CN");
+    g_assert_true (t->from_entities);
+    g_autofree char *json = sd_turn_trace_to_json (t);
+    g_assert_nonnull (strstr (json, "\"from_entities\":true"));
+    g_autoptr(SdTurnTrace) alone = say (f, s, "REGENCY CAKESTAND");
+    g_assert_cmpstr (alone->lang, ==, "zh_CN");
+    g_autoptr(SdTurnTrace) classified = say (f, s, "how much is the REGENCY CAKESTAND?");
+    g_assert_cmpstr (classified->lang, ==, "en");
+    g_assert_false (classified->from_entities);
   }
 
   /* punctuation alone is not understood, and not an angry customer to hand over at once */
@@ -1522,6 +1533,8 @@ test_demo_slips (Fixture *f, gconstpointer data)
     g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
     g_autoptr(SdTurnTrace) t3 = say (f, zh, "我要退款");
     g_assert_cmpint (t3->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
+    /* the setting to fill in, not English prose in a Chinese inspector */
+    g_assert_true (has_row (t3, "settings.policy.returns.zh_CN: not set"));
     g_assert_cmpuint (count_of (t3->reply, "转接人工客服"), ==, 1);
   }
   f->dialogue = shared;

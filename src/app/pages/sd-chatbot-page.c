@@ -416,7 +416,16 @@ show_turn (SdChatbotPage *self,
     gtk_box_append (GTK_BOX (box), probability_row (t->intent, t->confidence, TRUE));
   else
     gtk_box_append (GTK_BOX (box), dim (caption (_("No intent"))));
-  if (t->intent && t->n_top > 0 && g_strcmp0 (t->top[0].intent, t->intent) != 0)
+  if (t->intent && t->from_entities)
+    {
+      /* "REGENCY CAKESTAND 多少钱？": the classifier placed nothing, the product named did */
+      g_autofree char *how = g_strdup_printf (g_str_equal (t->intent, "order_status")
+                                              ? _("Taken from the order number in the message: the classifier alone reads it as “%s”")
+                                              : _("Taken from the product in the message: the classifier alone reads it as “%s”"),
+                                              sd_intent_title (t->n_top ? t->top[0].intent : "out_of_scope"));
+      gtk_box_append (GTK_BOX (box), dim (caption (how)));
+    }
+  else if (t->intent && t->n_top > 0 && g_strcmp0 (t->top[0].intent, t->intent) != 0)
     {
       /* "yes please" after "shall I pass you to a person?": acted on as the offer, not as "Yes" */
       g_autofree char *how = g_strdup_printf (_("Taken from the conversation: the message alone reads as “%s”"),
@@ -735,8 +744,12 @@ append_turn_rows (SdChatbotPage *self,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (user_row), FALSE);
   gtk_widget_add_css_class (user_row, "sd-chat-row");
 
-  note = turn->trace->intent && (turn->trace->action == SD_TURN_ANSWER || turn->trace->action == SD_TURN_ASK ||
-                                 turn->trace->action == SD_TURN_REFUSE)
+  /* an intent taken from the product or order number named has no probability of its
+   * own worth showing ("2 %" beside a right answer) */
+  note = turn->trace->intent && turn->trace->from_entities
+         ? g_strdup (sd_intent_title (turn->trace->intent))
+         : turn->trace->intent && (turn->trace->action == SD_TURN_ANSWER || turn->trace->action == SD_TURN_ASK ||
+                                   turn->trace->action == SD_TURN_REFUSE)
          ? g_strdup_printf ("%s · %.0f %%", sd_intent_title (turn->trace->intent), turn->trace->confidence * 100)
          : g_strdup (action_label (turn->trace));
   turn->gen_label = NULL;

@@ -118,6 +118,7 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
                                 : t->classifier_examples == SD_MODEL_EXAMPLES_UNKNOWN ? "unknown" : "current");
   sd_json_writer_member_fixed (w, "confidence", t->confidence, 4);
   sd_json_writer_member_bool (w, "out_of_scope", t->out_of_scope);
+  sd_json_writer_member_bool (w, "from_entities", t->from_entities);
   sd_json_writer_key (w, "top");
   sd_json_writer_begin_array (w);
   for (guint i = 0; i < t->n_top; i++)
@@ -283,6 +284,10 @@ sd_turn_trace_format (const SdTurnTrace *t)
     g_string_append_printf (s, "- (%.2f)", t->confidence);
   if (t->out_of_scope)
     g_string_append_printf (s, " %s", _("out of scope"));
+  if (t->from_entities)
+    /* TRANSLATORS: `chat --explain`, after the intent: it was not the classifier's, but
+     * what the order number or product in the message is about */
+    g_string_append_printf (s, " %s", _("from what the message names"));
   /* TRANSLATORS: `chat --explain`: the message's language code (en, zh_CN) */
   g_string_append_printf (s, _("   lang: %s"), t->lang ? t->lang : "-");
   g_string_append_c (s, '\n');
@@ -2186,13 +2191,15 @@ handle_coupons (Turn *t)
 /* A question about a policy the shop has not written down: the bot does not guess (a 30-day
  * return policy nobody wrote is a promise the shop never made); it offers a person. */
 static void
-policy_not_set (Turn *t, const char *topic_en, const char *topic_zh)
+policy_not_set (Turn *t, const char *key, const char *topic_en, const char *topic_zh)
 {
   gint64 id = 0;
   g_autofree char *tmpl = sd_chat_corpus_get_template (t->self->store, "sys.no_policy", t->lang, &id);
 
   var (t, "topic", L (t, topic_en, topic_zh));
-  data_row (t, "settings: none for %s", topic_en);
+  /* the setting to fill in, named as a quoted one is (shop_setting), not English prose
+   * in a Chinese inspector */
+  data_row (t, "settings.%s.%s: not set", key, t->lang);
   t->session->handoff_offered = t->answer_offers = TRUE;
   if (tmpl)
     {
@@ -2220,7 +2227,7 @@ handle_policy (Turn *t, const char *intent)
       var (t, "return_days", days ? days : "");
       if (policy == NULL)
         {
-          policy_not_set (t, "returns policy", "退货政策");
+          policy_not_set (t, "policy.returns", "returns policy", "退货政策");
           return;
         }
     }
@@ -2228,13 +2235,13 @@ handle_policy (Turn *t, const char *intent)
     {
       if (!(policy = shop_setting (t, "policy.warranty")))
         {
-          policy_not_set (t, "warranty terms", "保修条款");
+          policy_not_set (t, "policy.warranty", "warranty terms", "保修条款");
           return;
         }
     }
   else if (!(policy = shop_setting (t, "policy.shipping")))
     {
-      policy_not_set (t, "delivery times and costs", "配送时间和运费");
+      policy_not_set (t, "policy.shipping", "delivery times and costs", "配送时间和运费");
       return;
     }
   var (t, "policy", policy);
@@ -2386,7 +2393,7 @@ answer_intent (Turn *t, const char *act, const char *free_text)
     {
       g_autofree char *hours = shop_setting (t, "support.hours");
       if (hours == NULL)
-        policy_not_set (t, "opening hours", "客服工作时间");
+        policy_not_set (t, "support.hours", "opening hours", "客服工作时间");
       else
         {
           var (t, "hours", hours);
@@ -2402,7 +2409,7 @@ answer_intent (Turn *t, const char *act, const char *free_text)
           g_autofree char *policy = shop_setting (t, "policy.payment");
           if (policy == NULL)
             {
-              policy_not_set (t, "payment options", "支付方式");
+              policy_not_set (t, "policy.payment", "payment options", "支付方式");
               return;
             }
           var (t, "policy", policy);
@@ -2480,12 +2487,24 @@ says_anything (const char *text)
   return FALSE;
 }
 
+/* The language of @text, the catalogue's names in it left out: "REGENCY CAKESTAND 多少钱？"
+ * is Chinese, "how much is the 台灯" English, and a product's name alone keeps the
+ * conversation's language. */
 static const char *
-detect_lang (const char *text, const char *current)
+detect_lang (const char *text, GPtrArray *entities, const char *current)
 {
   guint cjk = 0, latin = 0;
   for (const char *p = text; *p; p = g_utf8_next_char (p))
     {
+      gboolean named = FALSE;
+      for (guint i = 0; i < entities->len && !named; i++)
+        {
+          const SdEntity *e = entities->pdata[i];
+          named = (e->kind == SD_ENTITY_PRODUCT || e->kind == SD_ENTITY_CATEGORY) &&
+                  (gsize) (p - text) >= e->start && (gsize) (p - text) < e->end;
+        }
+      if (named)
+        continue;
       gunichar c = g_utf8_get_char (p);
       if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
         cjk++;
@@ -2913,7 +2932,9 @@ sd_dialogue_respond (SdDialogue    *self,
       return trace;
     }
 
-  const char *lang = detect_lang (trace->text, session->lang);
+  g_ptr_array_unref (trace->entities);
+  trace->entities = sd_entity_extractor_extract (self->extractor, trace->text, self->now);
+  const char *lang = detect_lang (trace->text, trace->entities, session->lang);
   if (strcmp (lang, session->lang) != 0)
     {
       g_free (session->lang);
@@ -2922,8 +2943,6 @@ sd_dialogue_respond (SdDialogue    *self,
   t.lang = session->lang;
   trace->lang = g_strdup (session->lang);
 
-  g_ptr_array_unref (trace->entities);
-  trace->entities = sd_entity_extractor_extract (self->extractor, trace->text, self->now);
   if (session->form && !session->form_paused && order_form_intent (session->form) &&
       !has_entity (trace->entities, SD_ENTITY_ORDER_ID))
     take_bare_order_number (self, trace);
@@ -3125,6 +3144,7 @@ sd_dialogue_respond (SdDialogue    *self,
     }
 
   /* A bare order number or product name says what it is about. */
+  trace->from_entities = act == NULL && oos && (new_order || new_product);
   if (act == NULL && oos && new_order)
     act = "order_status";
   if (act == NULL && oos && new_product)

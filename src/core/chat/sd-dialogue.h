@@ -99,6 +99,8 @@ typedef struct {
   gboolean           out_of_scope;
   char              *intent;          /* the intent acted on (a resumed form's, a confirmed one…) */
   double             confidence;      /* its probability */
+  gboolean           from_entities;   /* @intent is what the order number or product the message
+                                       * names is about, where the classifier placed nothing */
   GPtrArray         *entities;        /* SdEntity */
   SdSentimentResult  sentiment;
 
