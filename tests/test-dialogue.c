@@ -1438,7 +1438,8 @@ test_demo_slips (Fixture *f, gconstpointer data)
     "  (6, 'D', 'Discount', 0, 'adjustment'),"
     "  (7, 'POST', 'POSTAGE', 1800, 'shipping'),"
     "  (8, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
-    "  (9, '23002', 'WALL ART ONLY ONE PERSON', 595, 'merchandise');"
+    "  (9, '23002', 'WALL ART ONLY ONE PERSON', 595, 'merchandise'),"
+    "  (10, '23003', 'APRON ONE SIZE', 395, 'merchandise');"
     "DELETE FROM settings WHERE key LIKE 'policy.returns%';");
   g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, NULL);
   g_assert_nonnull (dialogue);
@@ -1480,6 +1481,14 @@ test_demo_slips (Fixture *f, gconstpointer data)
     g_autoptr(SdChatSession) q = sd_chat_session_new (1, "en");
     g_autoptr(SdTurnTrace) q1 = say (f, q, "do you sell notebooks?");
     g_assert_nonnull (strstr (q1->reply, "SET OF 3 NOTEBOOKS IN PARCEL"));
+  }
+
+  /* what is asked of a product is not a second product beside it */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "what size is the regency cakestand?");
+    g_assert_cmpuint (t->entities->len, ==, 1);
+    g_assert_cmpstr (((SdEntity *) t->entities->pdata[0])->value, ==, "regency cakestand");
   }
 
   /* a discount line or the postage is no product the shop sells */

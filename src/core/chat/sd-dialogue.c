@@ -2655,18 +2655,28 @@ ends_on_question (const char *reply)
  * the shop's lexicon gives a service meaning, said alone in a question that is not about
  * products, means the service, though a title holds it (SET OF 3 NOTEBOOKS IN PARCEL, I CAN
  * ONLY PLEASE ONE PERSON MUG). As a product it would also stay in the slots and answer the
- * next "how much is it?". "Do you sell boxes?" still names the boxes. Only English words:
- * Chinese phrases of the lexicon match inside words (件 in 三件套). */
+ * next "how much is it?". "Do you sell boxes?" still names the boxes. Beside another
+ * name, a word for what is asked of a product is the question, not a second product
+ * ("what size is the regency cakestand?" has no product "size"). Only English words: Chinese phrases of the
+ * lexicon match inside words (件 in 三件套). */
 static void
-drop_service_words (GPtrArray *entities)
+drop_service_words (GPtrArray *entities,
+                    gboolean   about_products)
 {
   static const char *const service[] = {
     "order", "parcel", "account", "address", "payment", "invoice", "coupon", "human",
     "contact", "hours", "shipping", "cancel", "refund", "return", "track", "status",
     "warranty", NULL
   };
+  static const char *const asked[] = { "size", "material", "stock", "cost", NULL };
   const SdChatConcepts *concepts = sd_chat_concepts_builtin ();
+  guint n_names = 0;
 
+  for (guint i = 0; i < entities->len; i++)
+    {
+      const SdEntity *e = entities->pdata[i];
+      n_names += e->kind == SD_ENTITY_PRODUCT || e->kind == SD_ENTITY_CATEGORY;
+    }
   for (guint i = entities->len; concepts && i-- > 0;)
     {
       const SdEntity *e = entities->pdata[i];
@@ -2677,7 +2687,9 @@ drop_service_words (GPtrArray *entities)
       g_autoptr(GPtrArray) found = g_ptr_array_new ();
       sd_chat_concepts_find_in_text (concepts, e->text, found);
       for (guint c = 0; c < found->len && !drop; c++)
-        drop = g_strv_contains (service, found->pdata[c]);
+        drop = (!about_products && g_strv_contains (service, found->pdata[c])) ||
+               (n_names > 1 && g_strv_contains (asked, found->pdata[c]));
+      n_names -= drop;
       if (drop)
         g_ptr_array_remove_index (entities, i);
     }
@@ -2980,8 +2992,8 @@ sd_dialogue_respond (SdDialogue    *self,
   const char *intent = trace->n_top ? trace->top[0].intent : NULL;
   double confidence = trace->n_top ? trace->top[0].prob : 0.0;
 
-  if (!oos && !product_intent (intent) && g_strcmp0 (intent, "recommendation_request") != 0)
-    drop_service_words (trace->entities);
+  drop_service_words (trace->entities, oos || product_intent (intent) ||
+                                      g_strcmp0 (intent, "recommendation_request") == 0);
   merge_entities (session, trace->entities);
   gboolean new_order = has_entity (trace->entities, SD_ENTITY_ORDER_ID);
   gboolean new_product = has_entity (trace->entities, SD_ENTITY_PRODUCT) ||

@@ -129,12 +129,16 @@ is_stopword (const char *w)
   return FALSE;
 }
 
-/* Case-folded word → singular, so "mugs", "boxes", "batteries" meet their titles. */
+/* Case-folded word → singular, so "mugs", "boxes", "batteries" meet their titles. Words
+ * whose s is no plural keep it: the inspector would show "christma gift" otherwise. */
 static char *
 canonical_word (const char *word, gssize len)
 {
+  static const char *const not_plural[] = { "christmas", "xmas", "canvas", "atlas", "lens", NULL };
   char *w = g_utf8_casefold (word, len);
   gsize n = strlen (w);
+  if (g_strv_contains (not_plural, w))
+    return w;
   if (n > 4 && g_str_has_suffix (w, "ies"))
     strcpy (w + n - 3, "y");
   else if (n > 4 && (g_str_has_suffix (w, "ches") || g_str_has_suffix (w, "shes") ||
