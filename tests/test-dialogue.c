@@ -1483,6 +1483,18 @@ test_demo_slips (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (q1->reply, "SET OF 3 NOTEBOOKS IN PARCEL"));
   }
 
+  /* "my last order" after another order was talked about is the newest, not that one */
+  {
+    add_order (f, 11, "SD-100003", 1714300000, "paid", 2, 5999);
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "where is order SD-100001?");
+    g_assert_nonnull (strstr (t1->reply, "SD-100001"));
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "and where is my last order?");
+    g_assert_nonnull (strstr (t2->reply, "SD-100003"));
+    g_assert_null (strstr (t2->reply, "SD-100001"));
+    exec_ok (f->store, "DELETE FROM orders WHERE id = 11");
+  }
+
   /* what is asked of a product is not a second product beside it */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");

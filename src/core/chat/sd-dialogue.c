@@ -1513,7 +1513,9 @@ handle_order (Turn *t, const char *intent)
       reply (t, "order_status.anonymous", SD_TURN_REFUSE);
       return;
     }
-  if (order == NULL && names_newest_order (t->trace->text))
+  /* "my last order" is the newest, also after another order was talked about; a number
+   * given with it is the order meant */
+  if (names_newest_order (t->trace->text) && !has_entity (t->trace->entities, SD_ENTITY_ORDER_ID))
     {
       g_autoptr(SdStmt) newest = sd_store_prepare (t->self->store,
           "SELECT external_id FROM orders WHERE customer_id = ?1 ORDER BY placed_at DESC, id DESC LIMIT 1", NULL);
