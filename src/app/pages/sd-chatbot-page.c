@@ -483,7 +483,8 @@ show_turn (SdChatbotPage *self,
     for (guint i = 0; i < t->entities->len; i++)
       {
         const SdEntity *e = g_ptr_array_index (t->entities, i);
-        g_autofree char *line = g_strdup_printf ("%s: %s", entity_kind_label (e->kind), e->value ? e->value : e->text);
+        /* TRANSLATORS: an entity found in the message, e.g. "Product: regency cakestand" */
+        g_autofree char *line = g_strdup_printf (_("%s: %s"), entity_kind_label (e->kind), e->value ? e->value : e->text);
         gtk_box_append (GTK_BOX (box), caption (line));
       }
   else
