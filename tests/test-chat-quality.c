@@ -16,9 +16,9 @@
 #define OOS_INTENT "out_of_scope"
 
 /* Issue 14 asks for 0.90 on all three; the chatbot (its intent model averaged with the
- * fallback linear classifier, sd-intent-blend) measures English 0.915 (0.908-0.915 over
- * fold seeds 14, 1 and 2, after its rounds 22-23), Chinese 0.905 (0.905-0.906, after its
- * rounds 25-29) and Bitext 0.856 (README.md, "How well the chatbot understands"). Both
+ * fallback linear classifier, sd-intent-blend) measures English 0.909 (0.909-0.913 over
+ * fold seeds 14, 1 and 2), Chinese 0.908 (0.906-0.908, after its round 31) and Bitext
+ * 0.855 (README.md, "How well the chatbot understands"). Both
  * languages are held to the target itself; Bitext's floor sits about 1.5 points below and
  * catches a regression. */
 #define HELD_OUT_TARGET   0.90
@@ -478,7 +478,7 @@ read_map (const char *name)
 }
 
 typedef struct {
-  guint n, right, strict, skipped;
+  guint n, right, strict, skipped, out_of_scope;
 } Score;
 
 /* Scores @model on a data set with the labels mapped by @map_name; per-label figures go to
@@ -532,6 +532,7 @@ score_mapped (Shipped       *shipped,
       score->n++;
       score->right += ok;
       score->strict += strcmp (got, accepted[0]) == 0;
+      score->out_of_scope += strcmp (got, OOS_INTENT) == 0 && !ok;
     }
 
   g_autoptr(GList) labels = g_list_sort (g_hash_table_get_keys (per_label), (GCompareFunc) strcmp);
@@ -574,7 +575,8 @@ test_bitext (void)
   double acc = (double) s.right / s.n, strict = (double) s.strict / s.n;
   g_test_message ("Bitext mapped onto the chatbot's intents: %u utterances (%u skipped), accuracy %.4f "
                   "(%.4f counting only each label's own intent)", s.n, s.skipped, acc, strict);
-  g_test_message ("(the whole corpus's joint out-of-scope threshold: %.3f)", shipped->blend.threshold);
+  g_test_message ("(the whole corpus's joint out-of-scope threshold: %.3f; %u utterances, %.4f, wrongly "
+                  "taken as out of scope)", shipped->blend.threshold, s.out_of_scope, (double) s.out_of_scope / s.n);
   g_assert_cmpuint (s.n, >=, 3000);
   if (acc < BITEXT_TARGET)
     g_test_message ("Bitext: below issue 14's target of %.2f", BITEXT_TARGET);
@@ -597,8 +599,9 @@ test_hint3 (void)
         continue;
       found++;
       g_test_message ("HINT3 %s mapped onto the chatbot's intents: %u utterances (%u skipped), "
-                      "accuracy %.4f (%.4f counting only each label's own intent)",
-                      shops[i], s.n, s.skipped, (double) s.right / s.n, (double) s.strict / s.n);
+                      "accuracy %.4f (%.4f counting only each label's own intent; %.4f wrongly taken as "
+                      "out of scope)", shops[i], s.n, s.skipped, (double) s.right / s.n, (double) s.strict / s.n,
+                      (double) s.out_of_scope / s.n);
       /* No target of its own (the figures are reported); only a sanity floor well
        * above chance (1/27) that a broken corpus or map would fall through. */
       g_assert_cmpfloat ((double) s.right / s.n, >=, 0.3);
