@@ -3,13 +3,14 @@
 chatbot's accuracy is with and without such words: aggregates only (no sentence or label is
 printed), so that looking at them cannot turn a test set into training data.
 
-    python3 bench/chat-coverage.py [DATASETS_DIR] [BUILD_DIR]
+    python3 bench/chat-coverage.py [DATASETS_DIR] [BUILD_DIR] [SET]
 
 DATASETS_DIR defaults to ../shared/datasets, BUILD_DIR to build. The chatbot is
 `shopdesk-cli chat --json` on a fresh demo shop without a trained intent model, i.e. the
 fallback linear classifier alone (the app's first answers); the quality test's figures are
-of the averaged pair and run about a point higher. Bitext (mapped by
-tests/fixtures/bitext-intent-map.tsv) is the set measured; it is evaluation data only.
+of the averaged pair and run about a point higher. SET is bitext (the default), curekart or
+sofmattress (HINT3), each mapped as tests/test-chat-quality.c maps it; all three are
+evaluation data only.
 """
 
 import collections
@@ -61,9 +62,19 @@ def main():
     datasets = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "datasets")
     build = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "build")
     cli = os.path.join(build, "src", "cli", "shopdesk-cli")
-    bitext = os.path.join(datasets, "bitext-customer-support", "Bitext_Sample_Customer_Support_Training_Dataset.csv")
-    if not os.path.exists(bitext):
-        sys.exit("chat-coverage: %s is absent" % bitext)
+    name = sys.argv[3] if len(sys.argv) > 3 else "bitext"
+    sets = {
+        "bitext": ("bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv",
+                   "instruction", "intent", "bitext-intent-map.tsv"),
+        "curekart": ("hint3/hint3_curekart_train.csv", "text", "label", "hint3-curekart-intent-map.tsv"),
+        "sofmattress": ("hint3/hint3_sofmattress_train.csv", "text", "label", "hint3-sofmattress-intent-map.tsv"),
+    }
+    if name not in sets:
+        sys.exit("chat-coverage: SET is one of %s" % ", ".join(sets))
+    relative, text_column, label_column, map_name = sets[name]
+    set_path = os.path.join(datasets, relative)
+    if not os.path.exists(set_path):
+        sys.exit("chat-coverage: %s is absent" % set_path)
 
     vocab = collections.Counter()
     with open(os.path.join(ROOT, "data", "chat-corpus", "en.tsv"), encoding="utf-8") as f:
@@ -85,27 +96,28 @@ def main():
                 d = json.loads(line)
                 unlabeled.update(words(d.get("reviewText", "") + " " + d.get("summary", "")))
 
-    labels = read_map(os.path.join(ROOT, "tests", "fixtures", "bitext-intent-map.tsv"))
-    with open(bitext, encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if labels[r["intent"]]]
+    labels = read_map(os.path.join(ROOT, "tests", "fixtures", map_name))
+    with open(set_path, encoding="utf-8") as f:
+        rows = [(r[text_column], r[label_column]) for r in csv.DictReader(f) if labels[r[label_column]]]
 
     with tempfile.TemporaryDirectory() as tmp:
         shop = os.path.join(tmp, "demo.sqlite")
         env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache"), XDG_DATA_HOME=tmp)
         subprocess.run([cli, "--db", shop, "demo"], check=True, capture_output=True, env=env)
-        text = "".join(r["instruction"].replace("\n", " ") + "\n" for r in rows)
+        text = "".join(t.replace("\n", " ") + "\n" for t, _ in rows)
         out = subprocess.run([cli, "--db", shop, "chat", "--json"], input=text, capture_output=True,
                              text=True, check=True, env=env).stdout.splitlines()
     if len(out) != len(rows):
         sys.exit("chat-coverage: %d answers to %d messages" % (len(out), len(rows)))
 
     right, unseen, length = [], [], []
-    tokens = unseen_tokens = typo_like = in_unlabeled = 0
-    for r, line in zip(rows, out):
+    tokens = unseen_tokens = typo_like = in_unlabeled = out_of_scope = 0
+    for (text, label), line in zip(rows, out):
         d = json.loads(line)
         got = "out_of_scope" if d["out_of_scope"] else d["intent"]
-        right.append(got in labels[r["intent"]])
-        ws = words(r["instruction"])
+        right.append(got in labels[label])
+        out_of_scope += got == "out_of_scope" and not right[-1]
+        ws = words(text)
         new = [w for w in ws if vocab[w] == 0]
         tokens += len(ws)
         unseen_tokens += len(new)
@@ -118,7 +130,8 @@ def main():
         return "%5d  %.4f" % (len(idx), sum(right[i] for i in idx) / len(idx)) if idx else "    0"
 
     n = len(rows)
-    print("Bitext mapped: %d utterances; the fallback classifier alone %.4f" % (n, sum(right) / n))
+    print("%s mapped: %d utterances; the fallback classifier alone %.4f, %.4f wrongly taken as out of scope"
+          % (name, n, sum(right) / n, out_of_scope / n))
     print("words the chat corpus never has: %d of %d (%.4f); one edit from a corpus word %d; "
           "seen at least 5 times in unlabeled text (BANKING77, CLINC150 train, Amazon reviews) %d"
           % (unseen_tokens, tokens, unseen_tokens / tokens, typo_like, in_unlabeled))
