@@ -833,11 +833,12 @@ count_labels (const char *prefix)
   return n;
 }
 
-/* A shop none of whose products has a category (Online Retail): no "No category" on every
- * line, and Boost and Bury, which would hold only None, are greyed out saying why. Last:
- * it changes the shop. */
+/* A shop like Online Retail's order export: none of its products has a category, so no
+ * "No category" on every line, and Boost and Bury, which would hold only None, are greyed
+ * out saying why; it has purchases only, so a customer's activity does not count 0 carts,
+ * views and reviews. Last: it changes the shop. */
 static void
-test_no_categories (void)
+test_order_export (void)
 {
   SdRecommendationsPage *p = page ();
   GtkWidget *boost = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (p), SD_TYPE_RECOMMENDATIONS_PAGE, "boost_dropdown");
@@ -853,16 +854,23 @@ test_no_categories (void)
     g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
     g_assert_no_error (error);
     g_assert_true (sd_store_exec (store, "UPDATE products SET category = NULL", &error));
+    g_assert_true (sd_store_exec (store, "DELETE FROM events WHERE kind <> 2", &error));
     g_assert_no_error (error);
   }
   sd_store_notify_changed (sd_window_get_store (window));
   wait_for_view ();
   g_assert_cmpuint (sd_recommendations_page_get_n_items (p, 0), >, 0);
   g_assert_cmpuint (count_labels ("No category"), ==, 0);
+  {
+    GtkLabel *caption = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (p), SD_TYPE_RECOMMENDATIONS_PAGE,
+                                                                  "history_caption"));
+    g_assert_true (g_str_has_suffix (gtk_label_get_text (caption), " purchases in all; the latest 12:"));
+    g_assert_null (strstr (gtk_label_get_text (caption), "carts"));
+  }
   g_assert_false (gtk_widget_get_sensitive (boost));
   g_assert_false (gtk_widget_get_sensitive (bury));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (boost), ==, "This shop's products have no categories");
-  shoot ("recommendations-no-categories");
+  shoot ("recommendations-order-export");
 }
 
 int
@@ -907,7 +915,7 @@ main (int    argc,
   g_test_add_func ("/recommendations-page/live-model", test_live_model);
   g_test_add_func ("/recommendations-page/follows-coupons", test_follows_coupons);
   g_test_add_func ("/recommendations-page/forget", test_forget);
-  g_test_add_func ("/recommendations-page/no-categories", test_no_categories);
+  g_test_add_func ("/recommendations-page/order-export", test_order_export);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -1435,9 +1435,18 @@ show_history (SdRecommendationsPage *self,
   g_autofree char *reviewed = sd_format_count (p->events[SD_EVENT_REVIEW]);
   g_autofree char *caption = NULL;
 
-  /* TRANSLATORS: counts of a customer's events of each kind, all time */
-  caption = g_strdup_printf (_("%s purchases, %s carts, %s views and %s reviews in all; the latest %u:"),
-                             bought, carted, viewed, reviewed, (guint) MIN (p->history->len, N_HISTORY));
+  /* An order export (Online Retail) has purchases only: "0 carts, 0 views and 0 reviews"
+   * on every customer would read as something missing from this one. */
+  if (p->events[SD_EVENT_CART] == 0 && p->events[SD_EVENT_VIEW] == 0 && p->events[SD_EVENT_REVIEW] == 0)
+    /* TRANSLATORS: a customer's purchases, all time, when they have no other events */
+    caption = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s purchase in all; the latest %u:",
+                                            "%s purchases in all; the latest %u:",
+                                            (gulong) p->events[SD_EVENT_PURCHASE]),
+                               bought, (guint) MIN (p->history->len, N_HISTORY));
+  else
+    /* TRANSLATORS: counts of a customer's events of each kind, all time */
+    caption = g_strdup_printf (_("%s purchases, %s carts, %s views and %s reviews in all; the latest %u:"),
+                               bought, carted, viewed, reviewed, (guint) MIN (p->history->len, N_HISTORY));
   gtk_label_set_text (self->history_caption, caption);
 
   clear_list (self->history_list);
