@@ -659,6 +659,53 @@ test_coupon_split (void)
   remove_shop (dir, db);
 }
 
+/* The text report as a person reads it: a group under five customers has no interval and
+ * says so rather than printing "[nan, nan]", and a shop whose products have no categories
+ * (Online Retail) says that instead of an empty list. */
+static void
+test_text_report (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *db = temp_shop (&dir);
+  g_autofree char *groups = g_build_filename (dir, "cohorts.csv", NULL);
+  g_autofree char *made = NULL, *out = NULL, *arg = NULL;
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  gboolean tiny_seen = FALSE;
+
+  g_assert_cmpint (run_cli (db, &made, "demo", "--size", "300", NULL), ==, 0);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (db, &error);
+    g_autoptr(SdStmt) stmt = NULL;
+    guint n = 0;
+
+    g_assert_no_error (error);
+    g_assert_true (sd_store_exec (store, "UPDATE products SET category = NULL", &error));
+    g_assert_no_error (error);
+    stmt = sd_store_prepare (store, "SELECT external_id FROM customers ORDER BY id LIMIT 40", &error);
+    g_assert_no_error (error);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_string_append_printf (csv, "%s,%s\n", sqlite3_column_text (stmt, 0), n++ < 2 ? "tiny" : "big");
+    g_assert_cmpuint (n, ==, 40);
+  }
+  g_assert_true (g_file_set_contents (groups, csv->str, -1, NULL));
+  arg = g_strconcat ("cohort=", groups, NULL);
+  g_assert_cmpint (run_cli (db, &out, "fairness", "--bootstrap", "20", "--groups", arg, NULL), ==, 0);
+  g_assert_null (strstr (out, "nan"));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (g_strstrip (lines[i]), "tiny "))
+      {
+        tiny_seen = TRUE;
+        g_assert_nonnull (strstr (lines[i], "(too few)"));
+      }
+  g_assert_true (tiny_seen);
+  g_assert_nonnull (strstr (out, "categories: the shop's products have none"));
+  g_unlink (groups);
+  remove_shop (dir, db);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -668,6 +715,7 @@ main (int    argc,
   g_test_add_func ("/fairness/exposure-floor", test_exposure_floor);
   g_test_add_func ("/fairness/mmr-and-calibration", test_mmr_and_calibration);
   g_test_add_func ("/fairness/demo-report", test_demo_report);
+  g_test_add_func ("/fairness/text-report", test_text_report);
   g_test_add_func ("/fairness/movielens-report", test_movielens_report);
   g_test_add_func ("/fairness/saved-rerank", test_saved_rerank);
   g_test_add_func ("/fairness/coupon-split", test_coupon_split);
