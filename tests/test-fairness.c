@@ -702,6 +702,22 @@ test_text_report (void)
       }
   g_assert_true (tiny_seen);
   g_assert_nonnull (strstr (out, "categories: the shop's products have none"));
+
+  /* Calibration follows categories: with none it changes nothing, and says so; MMR still
+   * has the demo's tags to go by. */
+  {
+    g_autofree char *calibrated = NULL, *mmr = NULL;
+    g_autoptr(SdJsonNode) root = NULL;
+    SdJsonNode *catalogue;
+
+    g_assert_cmpint (run_cli (db, &calibrated, "fairness", "--bootstrap", "20", "--rerank", "calibrate=0.5", NULL), ==, 0);
+    g_assert_nonnull (strstr (calibrated, "no categories, which this re-ranking follows: it changes nothing here"));
+    g_assert_cmpint (run_cli (db, &mmr, "fairness", "--bootstrap", "20", "--rerank", "mmr=0.5", "--json", NULL), ==, 0);
+    root = parse (mmr);
+    catalogue = sd_json_node_get_member (root, "catalogue");
+    g_assert_cmpfloat (number (catalogue, "categorised_items"), ==, 0);
+    g_assert_cmpfloat (number (catalogue, "tagged_items"), >, 0);
+  }
   g_unlink (groups);
   remove_shop (dir, db);
 }

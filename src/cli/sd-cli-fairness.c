@@ -285,6 +285,8 @@ sd_cli_fairness (SdCliGlobal  *global,
                 report->after->ndcg - report->before->ndcg,
                 100 * (report->after->coverage - report->before->coverage),
                 100 * (report->after->tail_share - report->before->tail_share));
+        if (sd_fairness_rerank_futile (report, report->rerank.kind))
+          printf ("%s\n", sd_fairness_rerank_futile (report, report->rerank.kind));
       }
   }
   return SD_EXIT_OK;

@@ -353,10 +353,12 @@ static void
 kind_selected (SdFairnessPage *self)
 {
   guint kind = adw_combo_row_get_selected (self->kind_row);
+  const char *futile = self->report && kind < SD_N_RERANK_KINDS ? sd_fairness_rerank_futile (self->report, kind) : NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->strength_row), kind != SD_RERANK_NONE && kind < SD_N_RERANK_KINDS);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->kind_row),
-                               sd_rerank_kind_get_description (kind < SD_N_RERANK_KINDS ? kind : SD_RERANK_NONE));
+                               futile ? futile
+                                      : sd_rerank_kind_get_description (kind < SD_N_RERANK_KINDS ? kind : SD_RERANK_NONE));
 }
 
 

@@ -77,6 +77,10 @@ typedef struct {
   guint              n_tail;
   guint              n_new;
   gboolean           has_new;
+  /* Recommendable items with a category, and with tags: MMR's likeness and calibration go
+   * by them, so with none (Online Retail) those re-rankings change nothing. */
+  guint              n_categorised;
+  guint              n_tagged;
   char              *sales_basis;   /* "orders" or "interactions" */
   double             sales_tail_share;
   double             sales_new_share;
@@ -106,6 +110,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdFairnessReport, sd_fairness_report_free)
 SdFairnessReport  *sd_fairness_compute     (SdStore                 *store,
                                             const SdFairnessOptions *options,
                                             GError                 **error);
+
+/* Why @kind cannot change this report's lists (the shop's products have nothing it goes
+ * by), translated; NULL when it can. */
+const char        *sd_fairness_rerank_futile   (const SdFairnessReport *report,
+                                                SdRerankKind            kind);
 
 /* The report as one JSON object. */
 void               sd_fairness_report_write_json (const SdFairnessReport *report,
