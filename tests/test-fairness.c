@@ -13,6 +13,7 @@
 #include "sd-coupon-rule.h"
 #include "sd-customer-facts.h"
 #include "sd-error.h"
+#include "sd-fairness.h"
 #include "sd-json.h"
 #include "sd-model-registry.h"
 #include "sd-model-store.h"
@@ -659,6 +660,26 @@ test_coupon_split (void)
   remove_shop (dir, db);
 }
 
+/* The best is the best of the groups large enough to rank; a group of three scoring above
+ * it has a gap of 0 but is not the best, and says it is too few. */
+static void
+test_standing (void)
+{
+  SdFairnessGroup a = { .label = (char *) "A", .n_users = 10, .ndcg = 0.4, .gap = 0 };
+  SdFairnessGroup b = { .label = (char *) "B", .n_users = 8, .ndcg = 0.3, .gap = 0.1 };
+  SdFairnessGroup c = { .label = (char *) "C", .n_users = 3, .ndcg = 0.5, .gap = 0 };
+  SdFairnessGroup d = { .label = (char *) "D", .n_users = 2, .ndcg = 0.2, .gap = 0.2 };
+  SdFairnessGroup e = { .label = (char *) "E", .n_users = 9, .ndcg = 0.4, .gap = 0 };
+  SdFairnessDimension dim = { .by = (char *) "country", .best = (char *) "A", .max_gap = 0.2 };
+
+  g_assert_cmpint (sd_fairness_group_standing (&dim, &a), ==, SD_FAIRNESS_STANDING_BEST);
+  g_assert_cmpint (sd_fairness_group_standing (&dim, &b), ==, SD_FAIRNESS_STANDING_BEHIND);
+  g_assert_cmpint (sd_fairness_group_standing (&dim, &c), ==, SD_FAIRNESS_STANDING_TOO_FEW);
+  g_assert_cmpint (sd_fairness_group_standing (&dim, &d), ==, SD_FAIRNESS_STANDING_TOO_FEW);
+  /* tied with the best, not named it: behind by nothing */
+  g_assert_cmpint (sd_fairness_group_standing (&dim, &e), ==, SD_FAIRNESS_STANDING_BEHIND);
+}
+
 /* The text report as a person reads it: a group under five customers has no interval and
  * says so rather than printing "[nan, nan]", and a shop whose products have no categories
  * (Online Retail) says that instead of an empty list. */
@@ -699,6 +720,7 @@ test_text_report (void)
       {
         tiny_seen = TRUE;
         g_assert_nonnull (strstr (lines[i], "(too few)"));
+        g_assert_true (g_str_has_suffix (lines[i], "gap -"));
       }
   g_assert_true (tiny_seen);
   g_assert_nonnull (strstr (out, "categories: the shop's products have none"));
@@ -732,6 +754,7 @@ main (int    argc,
   g_test_add_func ("/fairness/mmr-and-calibration", test_mmr_and_calibration);
   g_test_add_func ("/fairness/demo-report", test_demo_report);
   g_test_add_func ("/fairness/text-report", test_text_report);
+  g_test_add_func ("/fairness/standing", test_standing);
   g_test_add_func ("/fairness/movielens-report", test_movielens_report);
   g_test_add_func ("/fairness/saved-rerank", test_saved_rerank);
   g_test_add_func ("/fairness/coupon-split", test_coupon_split);

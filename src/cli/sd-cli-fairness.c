@@ -98,8 +98,9 @@ print_figures (const char              *title,
                                       ? sd_cli_pad (_("(too few)"), 16)
                                       : g_strdup_printf ("[%.4f, %.4f]", grp->ndcg_lo, grp->ndcg_hi);
 
-          /* No group large enough to be the best: no gap either. */
-          g_autofree char *gap = isnan (grp->gap) ? g_strdup ("-") : g_strdup_printf ("%.4f", grp->gap);
+          /* Too small to rank: its gap (0 when it scores above the best) means nothing. */
+          g_autofree char *gap = sd_fairness_group_standing (dim, grp) == SD_FAIRNESS_STANDING_TOO_FEW
+                                 ? g_strdup ("-") : g_strdup_printf ("%.4f", grp->gap);
 
           printf (_("    %s %6u  NDCG@10 %.4f %s  gap %s\n"), column, grp->n_users, grp->ndcg, interval, gap);
         }

@@ -1312,3 +1312,15 @@ sd_fairness_rerank_futile (const SdFairnessReport *report,
     return _("This shop’s products have no categories, which this re-ranking follows: it changes nothing here");
   return NULL;
 }
+
+SdFairnessStanding
+sd_fairness_group_standing (const SdFairnessDimension *dimension,
+                            const SdFairnessGroup     *group)
+{
+  g_return_val_if_fail (dimension != NULL && group != NULL, SD_FAIRNESS_STANDING_TOO_FEW);
+  if (group->n_users < MIN_GROUP || !isfinite (group->gap))
+    return SD_FAIRNESS_STANDING_TOO_FEW;
+  if (g_strcmp0 (group->label, dimension->best) == 0)
+    return SD_FAIRNESS_STANDING_BEST;
+  return SD_FAIRNESS_STANDING_BEHIND;
+}

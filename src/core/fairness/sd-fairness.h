@@ -137,6 +137,18 @@ char              *sd_fairness_report_release_dp (const SdFairnessReport *report
                                                   GError                **error);
 
 /* A dimension of @figures by name, or NULL. */
+/* Where a group stands against its dimension's best: the best itself, behind it by its gap,
+ * or too small (under five customers) to be ranked — such a group may score above the best
+ * (Online Retail's EIRE, three customers), so a gap of 0 does not make it the best. */
+typedef enum {
+  SD_FAIRNESS_STANDING_BEST,
+  SD_FAIRNESS_STANDING_BEHIND,
+  SD_FAIRNESS_STANDING_TOO_FEW,
+} SdFairnessStanding;
+
+SdFairnessStanding sd_fairness_group_standing (const SdFairnessDimension *dimension,
+                                               const SdFairnessGroup     *group);
+
 const SdFairnessDimension *sd_fairness_figures_dimension (const SdFairnessFigures *figures,
                                                           const char              *by);
 /* The title of a grouping for people: "Tier", "Country", "RFM group", … */
