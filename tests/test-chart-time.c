@@ -43,6 +43,39 @@ test_buckets (void)
   g_assert_cmpint (sd_time_add_months (utc (2012, 3, 31), -1), ==, utc (2012, 2, 29));
 }
 
+/* A range that ends on the 9th counts 9 of December's 31 days; one that covers a bucket
+ * counts it whole; open ends count everything. */
+static void
+test_days_within (void)
+{
+  guint whole = 0;
+
+  g_assert_cmpuint (sd_time_bucket_days_within (SD_TIME_BUCKET_MONTH, utc (2011, 12, 1), utc (2010, 12, 1),
+                                                utc (2011, 12, 10), &whole), ==, 9);
+  g_assert_cmpuint (whole, ==, 31);
+  g_assert_cmpuint (sd_time_bucket_days_within (SD_TIME_BUCKET_MONTH, utc (2010, 12, 1), utc (2010, 12, 1),
+                                                utc (2011, 12, 10), &whole), ==, 31);
+  /* February of a leap year; a range starting on the 10th */
+  g_assert_cmpuint (sd_time_bucket_days_within (SD_TIME_BUCKET_MONTH, utc (2012, 2, 1), utc (2012, 2, 10),
+                                                utc (2012, 6, 1), &whole), ==, 20);
+  g_assert_cmpuint (whole, ==, 29);
+  /* A week from Monday 5 Dec, the range ending after Friday 9 Dec */
+  g_assert_cmpuint (sd_time_bucket_days_within (SD_TIME_BUCKET_WEEK, utc (2011, 12, 5), utc (2011, 9, 11),
+                                                utc (2011, 12, 10), &whole), ==, 5);
+  g_assert_cmpuint (whole, ==, 7);
+  /* Any time inside the bucket names it */
+  g_assert_cmpuint (sd_time_bucket_days_within (SD_TIME_BUCKET_WEEK, FRIDAY, utc (2011, 9, 11),
+                                                utc (2011, 12, 10), NULL), ==, 5);
+  g_assert_cmpuint (sd_time_bucket_days_within (SD_TIME_BUCKET_DAY, FRIDAY, utc (2011, 9, 11),
+                                                utc (2011, 12, 10), &whole), ==, 1);
+  g_assert_cmpuint (whole, ==, 1);
+  g_assert_cmpuint (sd_time_bucket_days_within (SD_TIME_BUCKET_MONTH, utc (2011, 12, 1), G_MININT64, G_MAXINT64,
+                                                &whole), ==, 31);
+  /* Outside the range: none */
+  g_assert_cmpuint (sd_time_bucket_days_within (SD_TIME_BUCKET_MONTH, utc (2012, 1, 1), utc (2010, 12, 1),
+                                                utc (2011, 12, 10), NULL), ==, 0);
+}
+
 static void
 test_dates (void)
 {
@@ -185,6 +218,7 @@ main (int    argc,
 
   g_test_add_func ("/chart-time/buckets", test_buckets);
   g_test_add_func ("/chart-time/dates", test_dates);
+  g_test_add_func ("/chart-time/days-within", test_days_within);
   g_test_add_func ("/chart-time/ticks", test_ticks);
   g_test_add_func ("/chart-time/labels", test_labels);
   g_test_add_func ("/chart-time/bucket-ticks", test_bucket_ticks);

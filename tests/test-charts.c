@@ -709,6 +709,36 @@ record_cell_cb (SdRfmGrid *grid,
   out[2]++;
 }
 
+/* A name is drawn smaller rather than broken inside a word when a word is wider than its
+ * box: the RFM grid's "Champions" in a narrow cell. */
+static void
+test_words_fit (void)
+{
+  GtkWidget *label = g_object_ref_sink (gtk_label_new (NULL));
+  g_autoptr(PangoLayout) layout = sd_chart_create_layout (label, FALSE);
+  int w, h;
+
+  pango_layout_set_text (layout, "Champions", -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  g_assert_cmpint (w, >, 10);
+  /* The small layout is smaller: GTK gives the widget's font an absolute size (pixels),
+   * which set_size() would have read as points, a third larger. */
+  {
+    g_autoptr(PangoLayout) small = sd_chart_create_layout (label, TRUE);
+    int ws, hs;
+
+    pango_layout_set_text (small, "Champions", -1);
+    pango_layout_get_pixel_size (small, &ws, &hs);
+    g_assert_cmpint (ws, <, w);
+  }
+  g_assert_true (sd_chart_words_fit (layout, "Champions", w));
+  g_assert_false (sd_chart_words_fit (layout, "Champions", w - 1));
+  /* Each word alone counts, not the whole */
+  g_assert_true (sd_chart_words_fit (layout, "Champions Champions", w));
+  g_assert_false (sd_chart_words_fit (layout, "Can't lose Champions", w - 1));
+  g_object_unref (label);
+}
+
 /* Clicking a cell reports that cell's scores: recency grows to the right, frequency upward. */
 static void
 test_rfm_grid (void)
@@ -788,6 +818,7 @@ main (int   argc,
   g_test_add_func ("/charts/line-large", test_line_chart_large);
   g_test_add_func ("/charts/heatmap", test_heatmap);
   g_test_add_func ("/charts/rfm-grid", test_rfm_grid);
+  g_test_add_func ("/charts/words-fit", test_words_fit);
   g_test_add_func ("/charts/scatter", test_scatter);
   g_test_add_func ("/charts/wrapped-label", test_wrapped_label);
   g_test_add_func ("/charts/controls", test_controls);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "sd-chat-corpus.h"
+#include "sd-csv.h"
+#include "sd-entities.h"
 #include "sd-chat-linear.h"
 #include "sd-dialogue.h"
 #include "sd-intent-blend.h"
@@ -16,9 +18,9 @@
 #define OOS_INTENT "out_of_scope"
 
 /* Issue 14 asks for 0.90 on all three; the chatbot (its intent model averaged with the
- * fallback linear classifier, sd-intent-blend) measures English 0.915 (0.908-0.915 over
- * fold seeds 14, 1 and 2, after its rounds 22-23), Chinese 0.905 (0.905-0.906, after its
- * rounds 25-29) and Bitext 0.856 (README.md, "How well the chatbot understands"). Both
+ * fallback linear classifier, sd-intent-blend) measures English 0.909 (0.909-0.913 over
+ * fold seeds 14, 1 and 2), Chinese 0.908 (0.906-0.908, after its round 31) and Bitext
+ * 0.855 (README.md, "How well the chatbot understands"). Both
  * languages are held to the target itself; Bitext's floor sits about 1.5 points below and
  * catches a regression. */
 #define HELD_OUT_TARGET   0.90
@@ -29,6 +31,12 @@
  * (fold seed 14; README.md). The floors sit between. */
 #define WRAPPED_FLOOR_EN  0.885
 #define WRAPPED_FLOOR_ZH  0.865
+/* Held-out examples that name a product, with an Online Retail title in its place: masking
+ * the names the catalogue finds must gain at least CATALOGUE_GAIN over classifying them as
+ * written, and lose at most CATALOGUE_LOSS against the corpus's own names (README.md, "A
+ * real catalogue's names"). */
+#define CATALOGUE_GAIN    0.05
+#define CATALOGUE_LOSS    0.03
 #define BITEXT_TARGET     0.90
 #define BITEXT_FLOOR      0.841
 
@@ -320,6 +328,136 @@ score_blends (SdIntentModel *model,
     acc[b] /= MAX (n, 1);
 }
 
+/* ---- a real catalogue's product names ----------------------------------------------------- */
+
+/* The English product names the corpus is written with (make-corpus.py's {product} values),
+ * longest first so that "desk lamp" is found before "lamp". */
+static const char *const corpus_products[] = {
+  "coffee grinder", "protein powder", "guitar strings", "scented candle", "water bottle", "rain jacket",
+  "phone case", "desk lamp", "face cream", "frying pan", "sofa cover", "teddy bear", "headphones",
+  "yoga mat", "backpack", "trainers", "sneakers", "notebook", "mattress", "vitamins", "shampoo",
+  "blanket", "cushion", "speaker", "charger", "t-shirt", "toaster", "earbuds", "teapot", "jacket",
+  "hoodie", "candle", "kettle", "mirror", "pillow", "puzzle", "boots", "dress", "scarf", "jeans",
+  "duvet", "watch", "lamp", "vase", "mug", "rug",
+};
+
+/* The Online Retail shop's product titles (a UK gift wholesaler: "WOODLAND STORAGE BOX
+ * LARGE"), in file order without repeats; NULL when the data set is absent. */
+static GPtrArray *
+online_retail_titles (void)
+{
+  const char *dir = g_getenv ("SD_DATASETS_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : "../shared/datasets", "online-retail",
+                                            "online_retail.csv.gz", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCsvReader) reader = sd_csv_reader_new_for_path (path, &error);
+  g_assert_no_error (error);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *titles = g_ptr_array_new ();
+  guint column = G_MAXUINT;
+  while (sd_csv_reader_next (reader, &error))
+    {
+      if (column == G_MAXUINT)
+        {
+          for (guint i = 0; i < sd_csv_reader_get_n_fields (reader); i++)
+            if (strcmp (sd_csv_reader_get_field (reader, i, NULL), "Description") == 0)
+              column = i;
+          g_assert_cmpuint (column, !=, G_MAXUINT);
+          continue;
+        }
+      g_autofree char *title = g_strstrip (g_strdup (sd_csv_reader_get_field (reader, column, NULL)));
+      /* two words or more: what a customer would name (not "POSTAGE" or "Manual") */
+      if (strchr (title, ' ') == NULL || g_hash_table_contains (seen, title))
+        continue;
+      g_ptr_array_add (titles, title);
+      g_hash_table_add (seen, g_steal_pointer (&title));
+    }
+  g_assert_no_error (error);
+  g_hash_table_steal_all (seen);
+  return titles;
+}
+
+/* @e's text, if English, with its first corpus product name replaced by an Online Retail
+ * title as a customer types it (lower case; the whole title, the title without its last
+ * word — "woodland storage box" for "… LARGE" —, or its last two words, chosen by a hash
+ * of the text), or NULL when it names none. */
+static char *
+with_catalogue_name (SdChatExample *e,
+                     GPtrArray     *titles)
+{
+  if (strcmp (e->lang, "en") != 0)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (corpus_products); i++)
+    {
+      const char *p = corpus_products[i];
+      const char *at = strstr (e->text, p);
+      gsize n = strlen (p);
+      if (at == NULL || (guchar) p[0] >= 0x80 || (at > e->text && g_ascii_isalnum (at[-1])) ||
+          g_ascii_isalnum (at[n]))
+        continue;
+      guint h = g_str_hash (e->text);
+      g_autofree char *lower = g_utf8_strdown (titles->pdata[h % titles->len], -1);
+      g_auto(GStrv) words = g_strsplit (lower, " ", -1);
+      guint len = g_strv_length (words), from = 0;
+      switch ((h / 7) % 4)
+        {
+        case 0: case 1: break;
+        case 2: if (len >= 3) g_clear_pointer (&words[--len], g_free); break;
+        default: from = len - 2; break;
+        }
+      g_autofree char *name = g_strjoinv (" ", words + from);
+      g_autofree char *before = g_strndup (e->text, at - e->text);
+      return g_strconcat (before, name, at + n, NULL);
+    }
+  return NULL;
+}
+
+/* the word sd_entity_mask_products() puts in an English product name's place */
+#define MASK_WORD "lamp"
+
+typedef struct {
+  guint n, as_written, named, masked;
+} CatalogueScore;
+
+/* The held-out English examples that name a product, scored as written, with an Online Retail
+ * title in its place as the chatbot used to classify them, and as it does now (the names
+ * the shop's catalogue finds masked, sd_entity_mask_products()). */
+static void
+score_catalogue_names (Shipped           *s,
+                       GPtrArray         *held,
+                       GPtrArray         *titles,
+                       SdEntityExtractor *extractor,
+                       const char        *word,
+                       CatalogueScore    *score)
+{
+  for (guint i = 0; i < held->len; i++)
+    {
+      SdChatExample *e = held->pdata[i];
+      g_autofree char *named = with_catalogue_name (e, titles);
+      if (named == NULL)
+        continue;
+      g_autoptr(GPtrArray) entities = sd_entity_extractor_extract (extractor, named, NULL);
+      g_autofree char *masked = sd_entity_mask_products (named, entities);
+      /* the inner folds compare other words in the place of the one the chatbot masks with */
+      if (word)
+        {
+          g_auto(GStrv) parts = g_strsplit (masked, MASK_WORD, -1);
+          g_free (masked);
+          masked = g_strjoinv (word, parts);
+        }
+      score->n++;
+      score->as_written += strcmp (understood (s, e->text), e->intent) == 0;
+      score->named += strcmp (understood (s, named), e->intent) == 0;
+      gboolean right = strcmp (understood (s, masked), e->intent) == 0;
+      score->masked += right;
+      if (g_test_verbose () && !right)
+        g_test_message ("  miss with a catalogue name: %s -> %s: %s (classified as: %s)", e->intent,
+                        understood (s, masked), named, masked);
+    }
+}
+
 /* Five times, what ships is trained on four fifths of the paraphrase groups (both
  * languages, as the app trains it; the joint threshold tuned within those four fifths) and
  * scored on the fifth it did not see; the target is on the mean of the five, which a lucky
@@ -336,6 +474,11 @@ test_held_out_groups (void)
   double blend_sum[2][2][G_N_ELEMENTS (blends)] = { { { 0 } } };
 
   g_assert_no_error (error);
+  g_autoptr(GPtrArray) titles = online_retail_titles ();
+  g_autoptr(SdEntityExtractor) extractor = sd_entity_extractor_new ();
+  for (guint i = 0; titles && i < titles->len; i++)
+    sd_entity_extractor_add_term (extractor, SD_ENTITY_PRODUCT, titles->pdata[i], NULL, i + 1);
+  CatalogueScore catalogue = { 0 };
   g_autofree guint *folds = deal_groups (all, fold_seed ());
   for (guint f = 0; f < N_FOLDS; f++)
     {
@@ -345,6 +488,8 @@ test_held_out_groups (void)
         g_ptr_array_add (folds[i] == f ? held_out : kept, all->pdata[i]);
       g_auto(Shipped) s = { 0 };
       train_shipped (kept, &s);
+      if (titles)
+        score_catalogue_names (&s, held_out, titles, extractor, NULL, &catalogue);
 
       for (guint w = 0; w < 2; w++)
         for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
@@ -374,6 +519,19 @@ test_held_out_groups (void)
                         "alone %.4f, fallback linear alone %.4f", how[w], langs[l], N_FOLDS, sum[w][l] / N_FOLDS,
                         model_sum[w][l] / N_FOLDS, linear_sum[w][l] / N_FOLDS);
     }
+  if (titles)
+    {
+      double as_written = (double) catalogue.as_written / catalogue.n, named = (double) catalogue.named / catalogue.n;
+      double masked = (double) catalogue.masked / catalogue.n;
+      g_test_message ("held-out English examples naming a product, %u over the 5 folds: as written %.4f; with an Online "
+                      "Retail title in its place %.4f as it was classified before, %.4f with the catalogue's "
+                      "names masked", catalogue.n, as_written, named, masked);
+      g_assert_cmpuint (catalogue.n, >=, 1000);
+      g_assert_cmpfloat (masked, >=, named + CATALOGUE_GAIN);
+      g_assert_cmpfloat (masked, >=, as_written - CATALOGUE_LOSS);
+    }
+  else
+    g_test_message ("The Online Retail data set is absent (set SD_DATASETS_DIR): its product names not tried");
   for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
     {
       if (sum[0][l] / N_FOLDS < HELD_OUT_TARGET)
@@ -405,6 +563,13 @@ test_inner_folds (void)
       g_ptr_array_add (outer, all->pdata[i]);
   g_autofree guint *inner = deal_groups (outer, 41);
   const char *langs[] = { "en", "zh_CN" };
+  /* the word a product name is masked with: the chatbot's, then others to compare */
+  static const char *const mask_words[] = { MASK_WORD, "mug", "item", "thing", "product", "one" };
+  g_autoptr(GPtrArray) titles = online_retail_titles ();
+  g_autoptr(SdEntityExtractor) extractor = sd_entity_extractor_new ();
+  for (guint i = 0; titles && i < titles->len; i++)
+    sd_entity_extractor_add_term (extractor, SD_ENTITY_PRODUCT, titles->pdata[i], NULL, i + 1);
+  CatalogueScore catalogue[G_N_ELEMENTS (mask_words)] = { { 0 } };
   double sum[2] = { 0 }, linear_sum[2] = { 0 };
   double blend_sum[2][G_N_ELEMENTS (blends)] = { { 0 } };
   for (guint f = 0; f < 3; f++)
@@ -419,6 +584,8 @@ test_inner_folds (void)
       s.linear = sd_chat_linear_train (kept, 12, NULL, &error);
       g_assert_no_error (error);
       sd_intent_blend_init (&s.blend);
+      for (guint w = 0; titles && w < G_N_ELEMENTS (mask_words); w++)
+        score_catalogue_names (&s, held, titles, extractor, mask_words[w], &catalogue[w]);
       for (guint l = 0; l < 2; l++)
         {
           double acc, model_acc, linear_acc;
@@ -437,6 +604,11 @@ test_inner_folds (void)
             }
         }
     }
+  for (guint w = 0; titles && w < G_N_ELEMENTS (mask_words); w++)
+    g_test_message ("inner folds, English examples naming a product with an Online Retail title in its place "
+                    "(%u): as written %.4f, as classified before %.4f, masked with “%s” %.4f", catalogue[w].n,
+                    (double) catalogue[w].as_written / catalogue[w].n, (double) catalogue[w].named / catalogue[w].n,
+                    mask_words[w], (double) catalogue[w].masked / catalogue[w].n);
   for (guint b = 0; b < G_N_ELEMENTS (blends); b++)
     g_test_message ("inner folds, mean of 3, best label without threshold, %s: en %.4f, zh_CN %.4f",
                     blends[b].name, blend_sum[0][b] / 3, blend_sum[1][b] / 3);
@@ -478,7 +650,7 @@ read_map (const char *name)
 }
 
 typedef struct {
-  guint n, right, strict, skipped;
+  guint n, right, strict, skipped, out_of_scope;
 } Score;
 
 /* Scores @model on a data set with the labels mapped by @map_name; per-label figures go to
@@ -532,6 +704,7 @@ score_mapped (Shipped       *shipped,
       score->n++;
       score->right += ok;
       score->strict += strcmp (got, accepted[0]) == 0;
+      score->out_of_scope += strcmp (got, OOS_INTENT) == 0 && !ok;
     }
 
   g_autoptr(GList) labels = g_list_sort (g_hash_table_get_keys (per_label), (GCompareFunc) strcmp);
@@ -574,7 +747,8 @@ test_bitext (void)
   double acc = (double) s.right / s.n, strict = (double) s.strict / s.n;
   g_test_message ("Bitext mapped onto the chatbot's intents: %u utterances (%u skipped), accuracy %.4f "
                   "(%.4f counting only each label's own intent)", s.n, s.skipped, acc, strict);
-  g_test_message ("(the whole corpus's joint out-of-scope threshold: %.3f)", shipped->blend.threshold);
+  g_test_message ("(the whole corpus's joint out-of-scope threshold: %.3f; %u utterances, %.4f, wrongly "
+                  "taken as out of scope)", shipped->blend.threshold, s.out_of_scope, (double) s.out_of_scope / s.n);
   g_assert_cmpuint (s.n, >=, 3000);
   if (acc < BITEXT_TARGET)
     g_test_message ("Bitext: below issue 14's target of %.2f", BITEXT_TARGET);
@@ -597,8 +771,9 @@ test_hint3 (void)
         continue;
       found++;
       g_test_message ("HINT3 %s mapped onto the chatbot's intents: %u utterances (%u skipped), "
-                      "accuracy %.4f (%.4f counting only each label's own intent)",
-                      shops[i], s.n, s.skipped, (double) s.right / s.n, (double) s.strict / s.n);
+                      "accuracy %.4f (%.4f counting only each label's own intent; %.4f wrongly taken as "
+                      "out of scope)", shops[i], s.n, s.skipped, (double) s.right / s.n, (double) s.strict / s.n,
+                      (double) s.out_of_scope / s.n);
       /* No target of its own (the figures are reported); only a sanity floor well
        * above chance (1/27) that a broken corpus or map would fall through. */
       g_assert_cmpfloat ((double) s.right / s.n, >=, 0.3);

@@ -245,43 +245,6 @@ test_generated (void)
   g_settings_set_boolean (settings, "llm-enabled", FALSE);
 }
 
-/* A label under @widget whose text begins with @prefix, or NULL. */
-static GtkLabel *
-find_label (GtkWidget  *widget,
-            const char *prefix)
-{
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
-    return GTK_LABEL (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found = find_label (child, prefix);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-/* A Chinese price question about an English title: the classifier cannot place it, the
- * product named says what it is about, and the inspector says so rather than leaving a
- * bare "2 %" beside a right answer. */
-static void
-test_named_product (void)
-{
-  GtkWidget *inspector = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page ()), SD_TYPE_CHATBOT_PAGE,
-                                                                    "inspector"));
-
-  sd_window_show_page (window, "chatbot");
-  UI_WAIT_UNTIL (!sd_chatbot_page_get_busy (page ()), 180);
-  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.new", NULL);
-  say ("Floral Forest Green Ceramic Salad Bowl 多少钱？");
-  g_assert_cmpstr (sd_chatbot_page_get_last_intent (page ()), ==, "product_question");
-  g_assert_nonnull (strstr (sd_chatbot_page_get_last_reply (page ()), "售价"));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  g_assert_nonnull (find_label (inspector, "Taken from the product in the message"));
-  g_assert_null (find_label (inspector, "Taken from the conversation"));
-  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.new", NULL);
-}
-
 /* shopdesk --chat-script: the window's win.chat-script sends a file's lines one after
  * another through the message entry, blank lines skipped; a missing file sends nothing. */
 static void
@@ -353,7 +316,6 @@ main (int    argc,
   g_test_add_func ("/chatbot-page/reply-style", test_reply_style);
   g_test_add_func ("/chatbot-page/generated", test_generated);
   g_test_add_func ("/chatbot-page/chat-script", test_chat_script);
-  g_test_add_func ("/chatbot-page/named-product", test_named_product);
   status = g_test_run ();
 
   ui_demo_window_close (&t);

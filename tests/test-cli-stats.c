@@ -89,8 +89,9 @@ test_fixture_shop (Fixture       *f,
                    "\"average_order_cents\":6735,\"units\":4,\"customers_active\":2}],"
                    "\"events\":{\"view\":1,\"cart\":1,\"purchase\":3,\"review\":1},"
                    /* o1 on 1 March (2 shirts and a tote), o2 on the 2nd (a shirt) */
-                   "\"series\":[{\"start\":\"2023-03-01\",\"revenue_cents\":9480,\"orders_counted\":1},"
-                   "{\"start\":\"2023-03-02\",\"revenue_cents\":3990,\"orders_counted\":1}],"
+                   "\"series\":[{\"start\":\"2023-03-01\",\"revenue_cents\":9480,\"orders_counted\":1,"
+                   "\"days\":1,\"bucket_days\":1},"
+                   "{\"start\":\"2023-03-02\",\"revenue_cents\":3990,\"orders_counted\":1,\"days\":1,\"bucket_days\":1}],"
                    /* 3 shirts at 39.90, then 1 tote at 15.00 */
                    "\"top_products\":[{\"external_id\":\"p1\",\"title\":\"Linen Shirt\",\"revenue_cents\":11970,\"units\":3},"
                    "{\"external_id\":\"p2\",\"title\":\"Canvas Tote\",\"revenue_cents\":1500,\"units\":1}]}\n");
@@ -183,6 +184,19 @@ test_range (Fixture       *f,
   g_assert_cmpint (run_cli (f->db, &json, &err, "stats", "--json", "--range", "last-30-days", NULL), ==, 0);
   g_assert_nonnull (strstr (json, "\"kind\":\"last-30-days\",\"from\":\"2023-02-01\",\"to\":\"2023-03-02\""));
   g_assert_nonnull (strstr (json, "\"revenue_cents\":13470,\"orders_counted\":2"));
+  g_clear_pointer (&json, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* 92 days in weeks: the first week (from Monday 28 Nov) counts Thursday 1 Dec to Sunday,
+   * the last Monday 27 Feb to Thursday 2 March: 4 of 7 days each, which the Overview draws
+   * lighter; the weeks between count whole. */
+  g_assert_cmpint (run_cli (f->db, &json, &err, "stats", "--json", "--from", "2022-12-01", "--to", "2023-03-02", NULL), ==, 0);
+  g_assert_nonnull (strstr (json, "\"bucket\":\"week\""));
+  g_assert_nonnull (strstr (json, "\"series\":[{\"start\":\"2022-11-28\",\"revenue_cents\":0,\"orders_counted\":0,"
+                                  "\"days\":4,\"bucket_days\":7},{\"start\":\"2022-12-05\",\"revenue_cents\":0,"
+                                  "\"orders_counted\":0,\"days\":7,\"bucket_days\":7}"));
+  g_assert_nonnull (strstr (json, "{\"start\":\"2023-02-27\",\"revenue_cents\":13470,\"orders_counted\":2,"
+                                  "\"days\":4,\"bucket_days\":7}]"));
   g_clear_pointer (&json, g_free);
   g_clear_pointer (&err, g_free);
 

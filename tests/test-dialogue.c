@@ -1512,23 +1512,37 @@ test_demo_slips (Fixture *f, gconstpointer data)
     g_assert_null (strstr (t2->reply, "POSTAGE"));
   }
 
-  /* 多少钱 of an English title: its price, in Chinese, though the classifier cannot place
-   * the message (the inspector says what the intent was taken from); and the title alone
-   * keeps the conversation in Chinese */
+  /* 多少钱 of an English title: its price, in Chinese; and the title alone keeps the
+   * conversation in Chinese */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
     g_autoptr(SdTurnTrace) t = say (f, s, "REGENCY CAKESTAND 多少钱？");
     g_assert_cmpstr (t->template_key, ==, "product_question");
     g_assert_nonnull (strstr (t->reply, "£12.75"));
     g_assert_cmpstr (t->lang, ==, "zh_CN");
-    g_assert_true (t->from_entities);
-    g_autofree char *json = sd_turn_trace_to_json (t);
-    g_assert_nonnull (strstr (json, "\"from_entities\":true"));
     g_autoptr(SdTurnTrace) alone = say (f, s, "REGENCY CAKESTAND");
     g_assert_cmpstr (alone->lang, ==, "zh_CN");
     g_autoptr(SdTurnTrace) classified = say (f, s, "how much is the REGENCY CAKESTAND?");
     g_assert_cmpstr (classified->lang, ==, "en");
     g_assert_false (classified->from_entities);
+  }
+  /* where the classifier places nothing, a named product and a price question are still a
+   * question about that product, and the trace says what the intent was taken from */
+  {
+    g_autoptr(SdDialogue) keyword = sd_dialogue_new (f->store, NULL);
+    sd_dialogue_set_classifier (keyword, keyword_classify, NULL, NULL);
+    f->dialogue = keyword;
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) t = say (f, s, "REGENCY CAKESTAND 多少钱？");
+    g_assert_cmpstr (t->template_key, ==, "product_question");
+    g_assert_nonnull (strstr (t->reply, "£12.75"));
+    g_assert_true (t->from_entities);
+    g_autofree char *json = sd_turn_trace_to_json (t);
+    g_assert_nonnull (strstr (json, "\"from_entities\":true"));
+    g_autoptr(SdTurnTrace) search = say (f, s, "REGENCY CAKESTAND");
+    g_assert_cmpstr (search->template_key, ==, "product_search");
+    g_assert_true (search->from_entities);
+    f->dialogue = dialogue;
   }
 
   /* punctuation alone is not understood, and not an angry customer to hand over at once */

@@ -139,6 +139,35 @@ test_hostile (void)
   g_assert_cmpuint (bad->len, ==, 0);
 }
 
+/* What the intent classifiers are given: names of two words or more (or three Chinese
+ * characters or more) masked, one-word names and everything else as written. */
+static void
+test_mask_products (void)
+{
+  g_autoptr(SdEntityExtractor) ex = catalogue ();
+  static const struct { const char *text, *masked; } cases[] = {
+    { "is the sage green ceramic mug dishwasher safe?", "is the lamp dishwasher safe?" },
+    { "my oak desk lamp and the lavender candle arrived broken", "my lamp and the lamp arrived broken" },
+    { "do you have a mug?", "do you have a mug?" },                       /* one word: as written */
+    { "where is order SD-100234?", "where is order SD-100234?" },         /* no product */
+    { "无线降噪耳机有几种颜色？", "台灯有几种颜色？" },
+    { "这个台灯多少钱", "这个台灯多少钱" },
+    { "", "" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, cases[i].text, NULL);
+      g_autofree char *masked = sd_entity_mask_products (cases[i].text, es);
+      g_assert_cmpstr (masked, ==, cases[i].masked);
+    }
+  /* no entities at all, or spans that do not fit the text, leave it as it is */
+  g_autofree char *none = sd_entity_mask_products ("the sage green ceramic mug", NULL);
+  g_assert_cmpstr (none, ==, "the sage green ceramic mug");
+  g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, "is the sage green ceramic mug dishwasher safe?", NULL);
+  g_autofree char *shorter = sd_entity_mask_products ("is the sage", es);
+  g_assert_cmpstr (shorter, ==, "is the sage");
+}
+
 /* --- Bitext ---------------------------------------------------------------------- */
 
 /* Splits RFC 4180 CSV (quoted fields may span lines) into rows of fields. */
@@ -427,6 +456,7 @@ main (int argc, char **argv)
   g_test_add_func ("/entities/typos-not-shop-words", test_typos_not_shop_words);
   g_test_add_func ("/entities/category-translations", test_category_translations);
   g_test_add_func ("/entities/repeats-and-goods", test_repeats_and_goods);
+  g_test_add_func ("/entities/mask-products", test_mask_products);
   g_test_add_func ("/entities/bitext", test_bitext);
   return g_test_run ();
 }

@@ -136,6 +136,37 @@ test_page (void)
   }
 }
 
+/* A shop whose products have neither categories nor tags (Online Retail): MMR has nothing
+ * to tell alike products by, and the re-ranking row says it changes nothing rather than
+ * leaving a row of zeros to puzzle over. After test_page: the model is live. */
+static void
+test_nothing_to_go_by (void)
+{
+  SdFairnessPage *page = SD_FAIRNESS_PAGE (sd_window_get_page (t.window, "fairness"));
+  SdRerankSpec mmr = { SD_RERANK_MMR, 0.5 };
+  const SdFairnessReport *report;
+  const char *futile = "This shop’s products have no categories or tags";
+
+  g_assert_false (find_label_with (GTK_WIDGET (page), futile));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (t.shop_path, &error);
+    g_assert_no_error (error);
+    g_assert_true (sd_store_exec (store, "UPDATE products SET category = NULL, tags = NULL", &error));
+    g_assert_no_error (error);
+  }
+  sd_store_notify_changed_detail (sd_window_get_store (t.window), SD_STORE_CHANGED_DATA);
+  sd_fairness_page_set_rerank (page, &mmr);
+  UI_WAIT_UNTIL (!sd_fairness_page_get_loading (page) && sd_fairness_page_get_report (page)->after != NULL &&
+                 sd_fairness_page_get_report (page)->rerank.kind == SD_RERANK_MMR, 120);
+  report = sd_fairness_page_get_report (page);
+  g_assert_cmpuint (report->n_categorised, ==, 0);
+  g_assert_cmpuint (report->n_tagged, ==, 0);
+  g_assert_cmpfloat (report->after->coverage, ==, report->before->coverage);
+  ui_test_spin (300);
+  g_assert_true (find_label_with (GTK_WIDGET (page), futile));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -144,6 +175,7 @@ main (int    argc,
 
   ui_demo_window_open (&t, &argc, &argv, "600", 1024, 700);
   g_test_add_func ("/fairness-page/report-rerank-save", test_page);
+  g_test_add_func ("/fairness-page/nothing-to-go-by", test_nothing_to_go_by);
   status = g_test_run ();
   ui_demo_window_close (&t);
   return status;

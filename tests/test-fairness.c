@@ -13,6 +13,7 @@
 #include "sd-coupon-rule.h"
 #include "sd-customer-facts.h"
 #include "sd-error.h"
+#include "sd-fairness.h"
 #include "sd-json.h"
 #include "sd-model-registry.h"
 #include "sd-model-store.h"
@@ -659,6 +660,90 @@ test_coupon_split (void)
   remove_shop (dir, db);
 }
 
+/* The best is the best of the groups large enough to rank; a group of three scoring above
+ * it has a gap of 0 but is not the best, and says it is too few. */
+static void
+test_standing (void)
+{
+  SdFairnessGroup a = { .label = (char *) "A", .n_users = 10, .ndcg = 0.4, .gap = 0 };
+  SdFairnessGroup b = { .label = (char *) "B", .n_users = 8, .ndcg = 0.3, .gap = 0.1 };
+  SdFairnessGroup c = { .label = (char *) "C", .n_users = 3, .ndcg = 0.5, .gap = 0 };
+  SdFairnessGroup d = { .label = (char *) "D", .n_users = 2, .ndcg = 0.2, .gap = 0.2 };
+  SdFairnessGroup e = { .label = (char *) "E", .n_users = 9, .ndcg = 0.4, .gap = 0 };
+  SdFairnessDimension dim = { .by = (char *) "country", .best = (char *) "A", .max_gap = 0.2 };
+
+  g_assert_cmpint (sd_fairness_group_standing (&dim, &a), ==, SD_FAIRNESS_STANDING_BEST);
+  g_assert_cmpint (sd_fairness_group_standing (&dim, &b), ==, SD_FAIRNESS_STANDING_BEHIND);
+  g_assert_cmpint (sd_fairness_group_standing (&dim, &c), ==, SD_FAIRNESS_STANDING_TOO_FEW);
+  g_assert_cmpint (sd_fairness_group_standing (&dim, &d), ==, SD_FAIRNESS_STANDING_TOO_FEW);
+  /* tied with the best, not named it: behind by nothing */
+  g_assert_cmpint (sd_fairness_group_standing (&dim, &e), ==, SD_FAIRNESS_STANDING_BEHIND);
+}
+
+/* The text report as a person reads it: a group under five customers has no interval and
+ * says so rather than printing "[nan, nan]", and a shop whose products have no categories
+ * (Online Retail) says that instead of an empty list. */
+static void
+test_text_report (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *db = temp_shop (&dir);
+  g_autofree char *groups = g_build_filename (dir, "cohorts.csv", NULL);
+  g_autofree char *made = NULL, *out = NULL, *arg = NULL;
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  gboolean tiny_seen = FALSE;
+
+  g_assert_cmpint (run_cli (db, &made, "demo", "--size", "300", NULL), ==, 0);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (db, &error);
+    g_autoptr(SdStmt) stmt = NULL;
+    guint n = 0;
+
+    g_assert_no_error (error);
+    g_assert_true (sd_store_exec (store, "UPDATE products SET category = NULL", &error));
+    g_assert_no_error (error);
+    stmt = sd_store_prepare (store, "SELECT external_id FROM customers ORDER BY id LIMIT 40", &error);
+    g_assert_no_error (error);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_string_append_printf (csv, "%s,%s\n", sqlite3_column_text (stmt, 0), n++ < 2 ? "tiny" : "big");
+    g_assert_cmpuint (n, ==, 40);
+  }
+  g_assert_true (g_file_set_contents (groups, csv->str, -1, NULL));
+  arg = g_strconcat ("cohort=", groups, NULL);
+  g_assert_cmpint (run_cli (db, &out, "fairness", "--bootstrap", "20", "--groups", arg, NULL), ==, 0);
+  g_assert_null (strstr (out, "nan"));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (g_strstrip (lines[i]), "tiny "))
+      {
+        tiny_seen = TRUE;
+        g_assert_nonnull (strstr (lines[i], "(too few)"));
+        g_assert_true (g_str_has_suffix (lines[i], "gap -"));
+      }
+  g_assert_true (tiny_seen);
+  g_assert_nonnull (strstr (out, "categories: the shop's products have none"));
+
+  /* Calibration follows categories: with none it changes nothing, and says so; MMR still
+   * has the demo's tags to go by. */
+  {
+    g_autofree char *calibrated = NULL, *mmr = NULL;
+    g_autoptr(SdJsonNode) root = NULL;
+    SdJsonNode *catalogue;
+
+    g_assert_cmpint (run_cli (db, &calibrated, "fairness", "--bootstrap", "20", "--rerank", "calibrate=0.5", NULL), ==, 0);
+    g_assert_nonnull (strstr (calibrated, "no categories, which this re-ranking follows: it changes nothing here"));
+    g_assert_cmpint (run_cli (db, &mmr, "fairness", "--bootstrap", "20", "--rerank", "mmr=0.5", "--json", NULL), ==, 0);
+    root = parse (mmr);
+    catalogue = sd_json_node_get_member (root, "catalogue");
+    g_assert_cmpfloat (number (catalogue, "categorised_items"), ==, 0);
+    g_assert_cmpfloat (number (catalogue, "tagged_items"), >, 0);
+  }
+  g_unlink (groups);
+  remove_shop (dir, db);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -668,6 +753,8 @@ main (int    argc,
   g_test_add_func ("/fairness/exposure-floor", test_exposure_floor);
   g_test_add_func ("/fairness/mmr-and-calibration", test_mmr_and_calibration);
   g_test_add_func ("/fairness/demo-report", test_demo_report);
+  g_test_add_func ("/fairness/text-report", test_text_report);
+  g_test_add_func ("/fairness/standing", test_standing);
   g_test_add_func ("/fairness/movielens-report", test_movielens_report);
   g_test_add_func ("/fairness/saved-rerank", test_saved_rerank);
   g_test_add_func ("/fairness/coupon-split", test_coupon_split);

@@ -94,6 +94,9 @@ test_range (void)
   g_assert_cmpuint (n_children (box), ==, 1);
   g_assert_cmpuint (n_children (gtk_widget_get_first_child (box)), ==, 5);
   g_assert_cmpstr (first_card_value (), ==, revenue);
+  /* The cards keep their height on a window taller than the page, rather than taking the
+   * space left over. */
+  g_assert_false (gtk_widget_compute_expand (box, GTK_ORIENTATION_VERTICAL));
   g_assert_nonnull (strstr (sd_time_chart_get_description (chart), "Revenue per day"));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (demo.window));
   ui_test_save_screenshot (GTK_WIDGET (demo.window), "overview-last-30-days");
@@ -112,6 +115,34 @@ test_range (void)
     g_assert_cmpstr (gtk_label_get_text (label), ==, "1 Jun 2026 to 30 Jun 2026");
     g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 4);
     g_assert_cmpstr (first_card_value (), ==, june_revenue);
+    g_assert_false (gtk_widget_get_visible (child (GTK_WIDGET (overview ()), SD_TYPE_OVERVIEW_PAGE, "chart_note")));
+  }
+
+  /* A range that starts and ends inside months: those two bars are told apart, drawn
+   * lighter and named under the chart, so a month of 20 days does not read as a slump. */
+  {
+    SdRange part = { SD_RANGE_CUSTOM, 0, 0 };
+    GtkLabel *note = child (GTK_WIDGET (overview ()), SD_TYPE_OVERVIEW_PAGE, "chart_note");
+    g_autoptr(SdShopSummary) core_part = NULL;
+    guint n;
+
+    g_assert_true (sd_range_from_string ("2026-03-10..2026-10-20", &part));
+    core_part = core_summary (&part);
+    n = core_part->series->len;
+    sd_overview_page_set_range (overview (), &part);
+    UI_WAIT_UNTIL (!sd_overview_page_get_loading (overview ()), 60);
+    g_assert_cmpint (core_part->bucket, ==, SD_TIME_BUCKET_MONTH);
+    g_assert_cmpuint (n, ==, 8);
+    g_assert_true (sd_time_chart_bar_is_partial (chart, 0));
+    g_assert_false (sd_time_chart_bar_is_partial (chart, 1));
+    g_assert_false (sd_time_chart_bar_is_partial (chart, n - 2));
+    g_assert_true (sd_time_chart_bar_is_partial (chart, n - 1));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (note)));
+    g_assert_cmpstr (gtk_label_get_text (note), ==,
+                     "Lighter bars are months the range covers only in part (March 2026: 22 of its 31 days; "
+                     "October 2026: 20 of its 31 days).");
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (demo.window));
+    ui_test_save_screenshot (GTK_WIDGET (demo.window), "overview-partial-months");
   }
 }
 

@@ -820,6 +820,59 @@ test_forget (void)
   WAIT_UNTIL (sd_recommendations_page_get_customer_id (p) < 0, 10);
 }
 
+/* The labels under the page whose text starts with @prefix. */
+static guint
+count_labels (const char *prefix)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  guint n = 0;
+
+  collect (GTK_WIDGET (page ()), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    n += g_str_has_prefix (gtk_label_get_text (g_ptr_array_index (labels, i)), prefix);
+  return n;
+}
+
+/* A shop like Online Retail's order export: none of its products has a category, so no
+ * "No category" on every line, and Boost and Bury, which would hold only None, are greyed
+ * out saying why; it has purchases only, so a customer's activity does not count 0 carts,
+ * views and reviews. Last: it changes the shop. */
+static void
+test_order_export (void)
+{
+  SdRecommendationsPage *p = page ();
+  GtkWidget *boost = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (p), SD_TYPE_RECOMMENDATIONS_PAGE, "boost_dropdown");
+  GtkWidget *bury = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (p), SD_TYPE_RECOMMENDATIONS_PAGE, "bury_dropdown");
+  g_autofree char *customer = busiest_buyer ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", customer));
+  wait_for_view ();
+  g_assert_true (gtk_widget_get_sensitive (boost));
+  g_assert_cmpuint (sd_recommendations_page_get_n_items (p, 0), >, 0);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_assert_no_error (error);
+    g_assert_true (sd_store_exec (store, "UPDATE products SET category = NULL", &error));
+    g_assert_true (sd_store_exec (store, "DELETE FROM events WHERE kind <> 2", &error));
+    g_assert_no_error (error);
+  }
+  sd_store_notify_changed (sd_window_get_store (window));
+  wait_for_view ();
+  g_assert_cmpuint (sd_recommendations_page_get_n_items (p, 0), >, 0);
+  g_assert_cmpuint (count_labels ("No category"), ==, 0);
+  {
+    GtkLabel *caption = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (p), SD_TYPE_RECOMMENDATIONS_PAGE,
+                                                                  "history_caption"));
+    g_assert_true (g_str_has_suffix (gtk_label_get_text (caption), " purchases in all; the latest 12:"));
+    g_assert_null (strstr (gtk_label_get_text (caption), "carts"));
+  }
+  g_assert_false (gtk_widget_get_sensitive (boost));
+  g_assert_false (gtk_widget_get_sensitive (bury));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (boost), ==, "This shop's products have no categories");
+  shoot ("recommendations-order-export");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -862,6 +915,7 @@ main (int    argc,
   g_test_add_func ("/recommendations-page/live-model", test_live_model);
   g_test_add_func ("/recommendations-page/follows-coupons", test_follows_coupons);
   g_test_add_func ("/recommendations-page/forget", test_forget);
+  g_test_add_func ("/recommendations-page/order-export", test_order_export);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -651,6 +651,33 @@ test_dark (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* An order export has purchases only: the weights of views, carts and reviews are greyed
+ * out, saying the shop's data has none, rather than offered as if they changed something.
+ * Last: it deletes the demo shop's other events. */
+static void
+test_purchases_only (void)
+{
+  SdTrainingPage *page = training_page ();
+  GtkWidget *view_spin = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), SD_TYPE_TRAINING_PAGE, "view_spin"));
+  GtkWidget *purchase_spin = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), SD_TYPE_TRAINING_PAGE,
+                                                                        "purchase_spin"));
+  GtkWidget *view_row = gtk_widget_get_ancestor (view_spin, ADW_TYPE_ACTION_ROW);
+  GtkWidget *purchase_row = gtk_widget_get_ancestor (purchase_spin, ADW_TYPE_ACTION_ROW);
+
+  g_assert_true (gtk_widget_get_sensitive (view_row));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+    g_assert_no_error (error);
+    g_assert_true (sd_store_exec (store, "DELETE FROM events WHERE kind <> 2", &error));
+    g_assert_no_error (error);
+  }
+  sd_store_notify_changed_detail (sd_window_get_store (window), SD_STORE_CHANGED_DATA);
+  g_assert_false (gtk_widget_get_sensitive (view_row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (view_row)), ==, "None in this shop's data");
+  g_assert_true (gtk_widget_get_sensitive (purchase_row));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -671,6 +698,7 @@ main (int    argc,
   g_test_add_func ("/training-page/customers", test_customers);
   g_test_add_func ("/training-page/tune", test_tune);
   g_test_add_func ("/training-page/dark", test_dark);
+  g_test_add_func ("/training-page/purchases-only", test_purchases_only);
   status = g_test_run ();
 
   close_dialogs ();

@@ -92,10 +92,23 @@ print_figures (const char              *title,
           const SdFairnessGroup *grp = g_ptr_array_index (dim->groups, g);
           g_autofree char *label = sd_cli_printable (grp->label);
           g_autofree char *column = sd_cli_pad (label, 24);
+          /* A group under five customers has no interval (NAN): said in words, not "[nan, nan]". */
+          g_autofree char *interval = isnan (grp->ndcg_lo) || isnan (grp->ndcg_hi)
+                                      /* TRANSLATORS: in place of a 95 % interval, for a group too small for one */
+                                      ? sd_cli_pad (_("(too few)"), 16)
+                                      : g_strdup_printf ("[%.4f, %.4f]", grp->ndcg_lo, grp->ndcg_hi);
 
-          printf (_("    %s %6u  NDCG@10 %.4f [%.4f, %.4f]  gap %.4f\n"), column, grp->n_users, grp->ndcg,
-                  grp->ndcg_lo, grp->ndcg_hi, grp->gap);
+          /* Too small to rank: its gap (0 when it scores above the best) means nothing. */
+          g_autofree char *gap = sd_fairness_group_standing (dim, grp) == SD_FAIRNESS_STANDING_TOO_FEW
+                                 ? g_strdup ("-") : g_strdup_printf ("%.4f", grp->gap);
+
+          printf (_("    %s %6u  NDCG@10 %.4f %s  gap %s\n"), column, grp->n_users, grp->ndcg, interval, gap);
         }
+    }
+  if (f->categories->len == 0)
+    {
+      printf (_("  categories: the shop's products have none\n"));
+      return;
     }
   printf (_("  categories (share of recommendations / of sales):\n"));
   for (guint c = 0; c < f->categories->len; c++)
@@ -273,6 +286,8 @@ sd_cli_fairness (SdCliGlobal  *global,
                 report->after->ndcg - report->before->ndcg,
                 100 * (report->after->coverage - report->before->coverage),
                 100 * (report->after->tail_share - report->before->tail_share));
+        if (sd_fairness_rerank_futile (report, report->rerank.kind))
+          printf ("%s\n", sd_fairness_rerank_futile (report, report->rerank.kind));
       }
   }
   return SD_EXIT_OK;

@@ -153,11 +153,16 @@ print_json (const SdShopSummary *summary)
     {
       const SdShopBucket *b = &g_array_index (summary->series, SdShopBucket, i);
       g_autofree char *start = sd_time_format_iso_date (b->start);
+      guint days, whole = 0;
 
       sd_json_writer_begin_object (w);
       sd_json_writer_member_string (w, "start", start);
       sd_json_writer_member_int (w, "revenue_cents", b->revenue_cents);
       sd_json_writer_member_int (w, "orders_counted", b->orders_counted);
+      /* A week or month the range covers in part (the Overview draws it lighter). */
+      days = sd_time_bucket_days_within (summary->bucket, b->start, summary->shown_from, summary->shown_to, &whole);
+      sd_json_writer_member_int (w, "days", days);
+      sd_json_writer_member_int (w, "bucket_days", whole);
       sd_json_writer_end_object (w);
     }
   sd_json_writer_end_array (w);

@@ -251,10 +251,10 @@ show_groups (SdFairnessPage *self)
   gtk_label_set_label (self->groups_caption,
                        /* xgettext:no-c-format */
                        a ? _("Bars: accuracy of each group, whiskers its 95 % interval, the orange line after re-ranking. "
-                             "The gap is the best group’s accuracy minus this one’s.")
+                             "The gap is the best group’s accuracy (of groups of five customers or more) minus this one’s.")
                          /* xgettext:no-c-format */
                          : _("Bars: accuracy of each group, whiskers its 95 % interval. "
-                             "The gap is the best group’s accuracy minus this one’s."));
+                             "The gap is the best group’s accuracy (of groups of five customers or more) minus this one’s."));
   if (!dim)
     {
       cell (self->groups_grid, 0, 0, _("The shop’s customers fall into fewer than two groups here."), "dim-label", 0.0f);
@@ -284,12 +284,30 @@ show_groups (SdFairnessPage *self)
                                  grp_after ? grp_after->ndcg : NAN, max > 0 ? max * 1.05 : 1.0);
       gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
       /* TRANSLATORS: read out for a group's bar: "Germany: accuracy 0.151, 95 % interval 0.126 to 0.180" */
-      described = g_strdup_printf (_("%s: accuracy %.3f, 95 %% interval %.3f to %.3f"),
-                                   group_title (dim->by, grp->label), grp->ndcg, grp->ndcg_lo, grp->ndcg_hi);
+      described = isfinite (grp->ndcg_lo) && isfinite (grp->ndcg_hi)
+                  ? g_strdup_printf (_("%s: accuracy %.3f, 95 %% interval %.3f to %.3f"),
+                                     group_title (dim->by, grp->label), grp->ndcg, grp->ndcg_lo, grp->ndcg_hi)
+                  /* TRANSLATORS: read out for the bar of a group under five customers */
+                  : g_strdup_printf (_("%s: accuracy %.3f, too few customers for an interval"),
+                                     group_title (dim->by, grp->label), grp->ndcg);
       gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, described, -1);
       gtk_grid_attach (self->groups_grid, bar, 2, row, 1, 1);
       cell (self->groups_grid, 3, row, value, NULL, 1.0f);
-      cell (self->groups_grid, 4, row, grp->gap > 0 ? gap : _("best"), grp->gap > 0 ? NULL : "success", 1.0f);
+      switch (sd_fairness_group_standing (dim, grp))
+        {
+        case SD_FAIRNESS_STANDING_BEST:
+          cell (self->groups_grid, 4, row, _("best"), "success", 1.0f);
+          break;
+        case SD_FAIRNESS_STANDING_BEHIND:
+          cell (self->groups_grid, 4, row, gap, NULL, 1.0f);
+          break;
+        case SD_FAIRNESS_STANDING_TOO_FEW:
+        default:
+          /* A group of three that scores above the best is not "best": too few to rank. */
+          gtk_widget_set_tooltip_text (cell (self->groups_grid, 4, row, C_("gap to best", "too few"), "dim-label", 1.0f),
+                                       _("Under five customers: too few to rank against the others"));
+          break;
+        }
       if (grp_after)
         {
           g_autofree char *v = format_figure (grp_after->ndcg);
@@ -353,10 +371,12 @@ static void
 kind_selected (SdFairnessPage *self)
 {
   guint kind = adw_combo_row_get_selected (self->kind_row);
+  const char *futile = self->report && kind < SD_N_RERANK_KINDS ? sd_fairness_rerank_futile (self->report, kind) : NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->strength_row), kind != SD_RERANK_NONE && kind < SD_N_RERANK_KINDS);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->kind_row),
-                               sd_rerank_kind_get_description (kind < SD_N_RERANK_KINDS ? kind : SD_RERANK_NONE));
+                               futile ? futile
+                                      : sd_rerank_kind_get_description (kind < SD_N_RERANK_KINDS ? kind : SD_RERANK_NONE));
 }
 
 

@@ -54,6 +54,7 @@ struct _SdOverviewPage
   GtkLabel        *shop_label;
   GtkToggleButton *chart_revenue;
   SdTimeChart     *chart;
+  GtkLabel        *chart_note;
   GtkListBox      *events_list;
   GtkListBox      *top_list;
   GtkListBox      *imports_list;
@@ -323,6 +324,42 @@ show_figures (SdOverviewPage *self,
   gtk_label_set_text (self->shop_label, shop);
 }
 
+/* Under the chart, the bars the range counts in part, so that the last month of an export
+ * ending on the 9th does not read as a slump: "December 2011: 9 of its 31 days". */
+static void
+show_chart_note (SdOverviewPage *self)
+{
+  SdShopSummary *s = self->summary;
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree char *note = NULL;
+
+  for (guint i = 0; i < s->series->len; i++)
+    {
+      gint64 start = g_array_index (s->series, SdShopBucket, i).start;
+      guint whole = 0, days = sd_time_bucket_days_within (s->bucket, start, s->shown_from, s->shown_to, &whole);
+      g_autofree char *label = NULL;
+
+      if (days >= whole)
+        continue;
+      label = sd_time_bucket_label (s->bucket, start);
+      if (list->len > 0)
+        /* TRANSLATORS: between the partly counted bars of the chart's note */
+        g_string_append (list, C_("partial bars", "; "));
+      /* TRANSLATORS: a partly counted bar: "December 2011: 9 of its 31 days" */
+      g_string_append_printf (list, g_dngettext (GETTEXT_PACKAGE, "%s: %u of its %u days",
+                                                 "%s: %u of its %u days", whole),
+                              label, days, whole);
+    }
+  if (list->len > 0)
+    note = s->bucket == SD_TIME_BUCKET_WEEK
+           /* TRANSLATORS: under the chart; %s lists the weeks, "Week of 5 Dec 2011: 5 of its 7 days" */
+           ? g_strdup_printf (_("Lighter bars are weeks the range covers only in part (%s)."), list->str)
+           /* TRANSLATORS: under the chart; %s lists the months, "December 2011: 9 of its 31 days" */
+           : g_strdup_printf (_("Lighter bars are months the range covers only in part (%s)."), list->str);
+  gtk_label_set_text (self->chart_note, note ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->chart_note), note != NULL);
+}
+
 static void
 show_chart (SdOverviewPage *self)
 {
@@ -350,6 +387,8 @@ show_chart (SdOverviewPage *self)
           : g_strdup_printf (_("Orders %s"), per);
   sd_time_chart_set_y_title (self->chart, title);
   sd_time_chart_set_bars (self->chart, s->bucket, starts, values, s->series->len, revenue, s->currency);
+  sd_time_chart_set_shown (self->chart, s->shown_from, s->shown_to);
+  show_chart_note (self);
 }
 
 static void
@@ -1005,6 +1044,7 @@ sd_overview_page_class_init (SdOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, shop_label);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, chart_revenue);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, chart_note);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, events_list);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, top_list);
   gtk_widget_class_bind_template_child (widget_class, SdOverviewPage, imports_list);

@@ -69,6 +69,7 @@ typedef struct {
   SdRecommender   *similar;       /* stored item-kNN, else a content model fitted here */
   gboolean         has_stock;     /* some product has stock: else the shop does not track it */
   gboolean         has_prices;
+  gboolean         has_categories; /* some product has one: else "No category" says nothing */
   SdCustomerFacts *facts;
   SdCouponEngine  *engine;
   char            *coupon_error;
@@ -151,6 +152,7 @@ ensure_base (ShopCache     *cache,
     {
       cache->has_stock |= cache->catalog->items[i].stock > 0;
       cache->has_prices |= cache->catalog->items[i].price_cents > 0;
+      cache->has_categories |= cache->catalog->items[i].category != NULL;
     }
   return TRUE;
 }
@@ -325,6 +327,7 @@ typedef struct {
   gboolean    basket_is_last_order;
   gboolean    has_stock;
   gboolean    has_prices;
+  gboolean    has_categories;
   RecList     lists[2];
   guint       overlap;
 } ViewWork;
@@ -555,6 +558,7 @@ view_job_func (SdJob         *job,
   bought = bought_items (w);
   w->has_stock = cache->has_stock;
   w->has_prices = cache->has_prices;
+  w->has_categories = cache->has_categories;
   for (guint c = 0; c < w->n_models; c++)
     if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
         !rank_items (w, c, store, job, bought, cancellable, error))
@@ -592,6 +596,7 @@ typedef struct {
   char      *title;      /* of the item asked about */
   gboolean   by_knn;     /* item-kNN (bought by the same customers), else content */
   gboolean   has_prices;
+  gboolean   has_categories;
   GPtrArray *rows;       /* RecRow (score = similarity) */
 } SimilarWork;
 
@@ -643,6 +648,7 @@ similar_job_func (SdJob         *job,
     return TRUE;
   w->by_knn = SD_IS_ITEM_KNN (cache->similar);
   w->has_prices = cache->has_prices;
+  w->has_categories = cache->has_categories;
   similar = w->by_knn ? sd_item_knn_similar (SD_ITEM_KNN (cache->similar), w->item, N_SIMILAR)
                       : sd_content_similar_items (SD_CONTENT (cache->similar), w->item, N_SIMILAR);
   w->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rec_row_free);
@@ -986,6 +992,14 @@ fill_models (SdRecommendationsPage *self)
 }
 
 static void
+set_category_menu_usable (GtkWidget *menu,
+                          gboolean   usable)
+{
+  gtk_widget_set_sensitive (menu, usable);
+  gtk_widget_set_tooltip_text (menu, usable ? NULL : _("This shop's products have no categories"));
+}
+
+static void
 fill_categories (SdRecommendationsPage *self)
 {
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
@@ -1016,6 +1030,9 @@ fill_categories (SdRecommendationsPage *self)
   gtk_drop_down_set_selected (self->boost_dropdown, boost);
   gtk_drop_down_set_selected (self->bury_dropdown, bury);
   self->updating = FALSE;
+  /* Online Retail has no categories: two menus holding only None would look broken. */
+  set_category_menu_usable (GTK_WIDGET (self->boost_dropdown), self->categories->len > 0);
+  set_category_menu_usable (GTK_WIDGET (self->bury_dropdown), self->categories->len > 0);
 }
 
 /* ---- Showing a view ------------------------------------------------------------------ */
@@ -1042,6 +1059,26 @@ static char *
 format_date (gint64 at)
 {
   return at > 0 ? sd_time_format_date (at) : g_strdup ("—");
+}
+
+/* An item's line under its title: "Kitchen · £7.95", and " ·" before a stock level that
+ * follows. A shop none of whose products has a category (Online Retail) or a price leaves
+ * that part out rather than saying "No category" on every line. */
+static char *
+item_meta (const char *category,
+           gboolean    has_categories,
+           const char *price,
+           gboolean    stock_follows)
+{
+  GString *meta = g_string_new (NULL);
+
+  if (has_categories)
+    g_string_append (meta, category ? category : _("No category"));
+  if (price)
+    g_string_append_printf (meta, "%s%s", meta->len > 0 ? " · " : "", price);
+  if (stock_follows && meta->len > 0)
+    g_string_append (meta, " ·");
+  return g_string_free (meta, FALSE);
 }
 
 /* "14911 · EIRE · Retail": the parts there are, with a dot between. Shown with
@@ -1151,9 +1188,7 @@ rec_row_widget (SdRecommendationsPage *self,
     stock = g_strdup (_("out of stock"));
   else
     stock = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d in stock", "%d in stock", row->stock), row->stock);
-  meta = view->has_prices
-         ? g_strdup_printf ("%s · %s%s", row->category ? row->category : _("No category"), price, stock ? " ·" : "")
-         : g_strdup_printf ("%s%s", row->category ? row->category : _("No category"), stock ? " ·" : "");
+  meta = item_meta (row->category, view->has_categories, view->has_prices ? price : NULL, stock != NULL);
 
   gtk_widget_add_css_class (rank_label, "dim-label");
   gtk_widget_add_css_class (rank_label, "numeric");
@@ -1182,7 +1217,8 @@ rec_row_widget (SdRecommendationsPage *self,
   gtk_box_append (GTK_BOX (text), title_box);
   {
     GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-    gtk_box_append (GTK_BOX (line), dim_label (meta, TRUE));
+    if (*meta)
+      gtk_box_append (GTK_BOX (line), dim_label (meta, TRUE));
     if (stock)
       {
         GtkWidget *stock_label = gtk_label_new (stock);
@@ -1399,9 +1435,18 @@ show_history (SdRecommendationsPage *self,
   g_autofree char *reviewed = sd_format_count (p->events[SD_EVENT_REVIEW]);
   g_autofree char *caption = NULL;
 
-  /* TRANSLATORS: counts of a customer's events of each kind, all time */
-  caption = g_strdup_printf (_("%s purchases, %s carts, %s views and %s reviews in all; the latest %u:"),
-                             bought, carted, viewed, reviewed, (guint) MIN (p->history->len, N_HISTORY));
+  /* An order export (Online Retail) has purchases only: "0 carts, 0 views and 0 reviews"
+   * on every customer would read as something missing from this one. */
+  if (p->events[SD_EVENT_CART] == 0 && p->events[SD_EVENT_VIEW] == 0 && p->events[SD_EVENT_REVIEW] == 0)
+    /* TRANSLATORS: a customer's purchases, all time, when they have no other events */
+    caption = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s purchase in all; the latest %u:",
+                                            "%s purchases in all; the latest %u:",
+                                            (gulong) p->events[SD_EVENT_PURCHASE]),
+                               bought, (guint) MIN (p->history->len, N_HISTORY));
+  else
+    /* TRANSLATORS: counts of a customer's events of each kind, all time */
+    caption = g_strdup_printf (_("%s purchases, %s carts, %s views and %s reviews in all; the latest %u:"),
+                               bought, carted, viewed, reviewed, (guint) MIN (p->history->len, N_HISTORY));
   gtk_label_set_text (self->history_caption, caption);
 
   clear_list (self->history_list);
@@ -1936,9 +1981,7 @@ similar_done_cb (GObject      *object,
       RecRow *r = g_ptr_array_index (w->rows, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *price = sd_format_money (r->price_cents, self->currency);
-      g_autofree char *sub = w->has_prices
-                             ? g_strdup_printf ("%s · %s", r->category ? r->category : _("No category"), price)
-                             : g_strdup (r->category ? r->category : _("No category"));
+      g_autofree char *sub = item_meta (r->category, w->has_categories, w->has_prices ? price : NULL, FALSE);
       g_autofree char *sim = g_strdup_printf ("%.2f", (double) r->score);
       GtkWidget *label = gtk_label_new (sim);
 

@@ -32,6 +32,7 @@
 #include "sd-tune.h"
 #include "sd-page-host.h"
 #include "sd-list-rows.h"
+#include "sd-summary.h"
 
 #define MAX_RUNS 40
 #define MAX_COMPARED 50
@@ -2478,9 +2479,43 @@ setup_metric_columns (SdTrainingPage *self)
 
 /* ---- Store ------------------------------------------------------------------------ */
 
+/* A kind of event the shop's data has none of (an order export such as Online Retail has
+ * purchases only) is greyed out and says so, rather than offering a weight that changes
+ * nothing. The counts come from the summaries, at once. */
+static void
+show_weight_kinds (SdTrainingPage *self)
+{
+  GtkSpinButton *spins[SD_N_EVENT_KINDS] = {
+    [SD_EVENT_VIEW] = self->view_spin,
+    [SD_EVENT_CART] = self->cart_spin,
+    [SD_EVENT_PURCHASE] = self->purchase_spin,
+    [SD_EVENT_REVIEW] = self->review_spin,
+  };
+  SdStoreStats stats = { 0 };
+  gint64 total = 0;
+
+  /* No shop (the window closing, its template children going): nothing to say. */
+  if (self->store == NULL || self->view_spin == NULL)
+    return;
+  if (sd_summary_usable (self->store) && sd_store_get_stats (self->store, &stats, NULL))
+    for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
+      total += stats.events[k];
+  for (guint k = 0; k < SD_N_EVENT_KINDS; k++)
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (spins[k]), ADW_TYPE_ACTION_ROW);
+      gboolean none = total > 0 && stats.events[k] == 0;
+
+      gtk_widget_set_sensitive (row, !none);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   none ? _("None in this shop's data")
+                                   : k == SD_EVENT_REVIEW ? _("Scaled by the rating: five stars count in full") : "");
+    }
+}
+
 static void
 check_data (SdTrainingPage *self)
 {
+  show_weight_kinds (self);
   self->has_data = self->store && sd_run_history_shop_has_training_data (self->store, NULL);
   gtk_label_set_text (GTK_LABEL (self->loss_empty),
                       self->has_data || self->store == NULL

@@ -125,11 +125,36 @@ sd_chart_create_layout (GtkWidget *widget,
 
       if (size <= 0)
         size = 11 * PANGO_SCALE;
-      pango_font_description_set_size (desc, (int) (size * 0.85));
+      /* GTK sets the widget's font in pixels (absolute); set_size() would read the same
+       * number as points, and the "small" text came out a sixth larger than the normal. */
+      if (pango_font_description_get_size_is_absolute (desc))
+        pango_font_description_set_absolute_size (desc, size * 0.85);
+      else
+        pango_font_description_set_size (desc, (int) (size * 0.85));
       pango_layout_set_font_description (layout, desc);
       pango_font_description_free (desc);
     }
   return layout;
+}
+
+gboolean
+sd_chart_words_fit (PangoLayout *layout,
+                    const char  *text,
+                    int          max_width)
+{
+  g_auto(GStrv) words = g_strsplit (text, " ", -1);
+  gboolean fit = TRUE;
+
+  pango_layout_set_width (layout, -1);
+  for (guint i = 0; fit && words[i]; i++)
+    {
+      int w, h;
+      pango_layout_set_text (layout, words[i], -1);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      fit = w <= max_width;
+    }
+  pango_layout_set_text (layout, text, -1);
+  return fit;
 }
 
 static int

@@ -60,6 +60,12 @@ void       sd_chart_layout_set_wrapped_text (PangoLayout *layout,
                                              const char  *text,
                                              int          max_width);
 
+/* Whether each word of @text (split at spaces) is at most @max_width pixels wide in
+ * @layout, so wrapping it breaks no word ("Champio-ns"); sets @text on @layout. */
+gboolean   sd_chart_words_fit (PangoLayout *layout,
+                               const char  *text,
+                               int          max_width);
+
 typedef struct {
   const char    *label;
   const GdkRGBA *color;

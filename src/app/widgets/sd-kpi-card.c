@@ -44,7 +44,8 @@ sd_kpi_card_new (const char *caption,
   gtk_label_set_lines (GTK_LABEL (label), 2);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
-  gtk_widget_set_vexpand (label, TRUE);
+  /* No vexpand: it would spread up to the page, and on a window taller than the page every
+   * card grew to hundreds of empty pixels. Cards of a line are as tall as the tallest anyway. */
   gtk_widget_set_valign (label, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (label, detail);
   gtk_widget_add_css_class (label, "caption");

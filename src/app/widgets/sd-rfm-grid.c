@@ -215,6 +215,15 @@ show_text (cairo_t       *cr,
   pango_cairo_show_layout (cr, pl);
 }
 
+/* A group's name: at most two lines in its cell. */
+static void
+set_name_wrapping (PangoLayout *layout)
+{
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_height (layout, -2);
+}
+
 static void
 sd_rfm_grid_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
@@ -223,6 +232,7 @@ sd_rfm_grid_snapshot (GtkWidget   *widget,
   double w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   g_autoptr(PangoLayout) small = sd_chart_create_layout (widget, TRUE);
   g_autoptr(PangoLayout) normal = sd_chart_create_layout (widget, FALSE);
+  g_autoptr(PangoLayout) small_names = sd_chart_create_layout (widget, TRUE);
   SdChartColors colors;
   cairo_t *cr;
   double s;
@@ -268,9 +278,8 @@ sd_rfm_grid_snapshot (GtkWidget   *widget,
   cairo_stroke (cr);
 
   /* Names once per group, in its cell nearest the region's middle; counts in every cell. */
-  pango_layout_set_wrap (normal, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_ellipsize (normal, PANGO_ELLIPSIZE_END);
-  pango_layout_set_height (normal, -2);
+  set_name_wrapping (normal);
+  set_name_wrapping (small_names);
   for (guint g = 0; g < 64; g++)
     {
       double mr = 0, mf = 0, best = G_MAXDOUBLE;
@@ -292,7 +301,10 @@ sd_rfm_grid_snapshot (GtkWidget   *widget,
         double x, y;
         cell_origin (self, br, bf, &x, &y);
         cairo_set_source_rgba (cr, colors.fg.red, colors.fg.green, colors.fg.blue, 1);
-        show_text (cr, normal, group_name (self, g), x + s / 2, y + 4, s - 6);
+        /* A name with a word wider than the cell ("Champions" in a 1024 px window) takes
+         * the smaller font rather than a break inside the word. */
+        show_text (cr, sd_chart_words_fit (normal, group_name (self, g), (int) (s - 6)) ? normal : small_names,
+                   group_name (self, g), x + s / 2, y + 4, s - 6);
       }
     }
   for (guint r = 1; r <= N; r++)

@@ -20,6 +20,7 @@ struct _SdTimeChart
   char         *currency;
   char         *y_title;
   char         *description;
+  gint64        shown_from, shown_to;
 
   SdChartFrame  frame;     /* as last drawn, for hovering */
   gboolean      has_frame;
@@ -100,6 +101,38 @@ sd_time_chart_set_bars (SdTimeChart  *self,
   self->hover = -1;
   update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+sd_time_chart_set_shown (SdTimeChart *self,
+                         gint64       from,
+                         gint64       to)
+{
+  g_return_if_fail (SD_IS_TIME_CHART (self));
+  self->shown_from = from;
+  self->shown_to = to;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The days of bar @i the range counts, and of the bar's bucket. */
+static guint
+bar_days (SdTimeChart *self,
+          guint        i,
+          guint       *days_in_bucket)
+{
+  return sd_time_bucket_days_within (self->bucket, g_array_index (self->starts, gint64, i),
+                                     self->shown_from, self->shown_to, days_in_bucket);
+}
+
+gboolean
+sd_time_chart_bar_is_partial (SdTimeChart *self,
+                              guint        i)
+{
+  guint whole = 0;
+
+  g_return_val_if_fail (SD_IS_TIME_CHART (self), FALSE);
+  g_return_val_if_fail (i < self->starts->len, FALSE);
+  return bar_days (self, i, &whole) < whole;
 }
 
 void
@@ -213,6 +246,9 @@ draw_chart (SdTimeChart    *self,
         color = colors.fg;
       else if (self->hover >= 0)
         color.alpha = 0.75;
+      /* A month of which the range counts nine days is not a slump: lighter, as unfinished. */
+      if ((int) i != self->hover && sd_time_chart_bar_is_partial (self, i))
+        color.alpha *= 0.45;
       sd_chart_painter_fill (painter, &color, x0 + gap / 2, MIN (y, zero),
                              MAX (1.0, x1 - x0 - gap), fabs (zero - y));
     }
@@ -308,12 +344,24 @@ query_tooltip_cb (SdTimeChart *self,
 {
   int i = bar_at (self, x, y);
   g_autofree char *label = NULL, *value = NULL, *markup = NULL;
+  guint days, whole = 0;
 
   if (i < 0)
     return FALSE;
   label = sd_time_bucket_label (self->bucket, g_array_index (self->starts, gint64, i));
   value = format_value (self, g_array_index (self->values, gint64, i));
   markup = g_markup_printf_escaped ("<b>%s</b>\n%s: %s", label, self->y_title ? self->y_title : "", value);
+  days = bar_days (self, i, &whole);
+  if (days < whole)
+    {
+      /* TRANSLATORS: under a bar of a chart whose week or month the range covers in part */
+      g_autofree char *part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Only %u of its %u days counted",
+                                                            "Only %u of its %u days counted", whole),
+                                               days, whole);
+      g_autofree char *more = g_markup_printf_escaped ("%s\n<i>%s</i>", markup, part);
+      g_free (markup);
+      markup = g_steal_pointer (&more);
+    }
   gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
 }
@@ -355,6 +403,8 @@ sd_time_chart_init (SdTimeChart *self)
   self->starts = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->values = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->hover = -1;
+  self->shown_from = G_MININT64;
+  self->shown_to = G_MAXINT64;
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);

@@ -26,6 +26,15 @@ void        sd_time_chart_set_bars        (SdTimeChart   *self,
                                            guint          n,
                                            gboolean       money,
                                            const char    *currency);
+/* The days the bars count, [@from, @to): a bar whose week or month the range covers only in
+ * part is drawn lighter, and its tooltip says how many of its days count. G_MININT64 and
+ * G_MAXINT64 (the default) count every bar whole. */
+void        sd_time_chart_set_shown       (SdTimeChart   *self,
+                                           gint64         from,
+                                           gint64         to);
+/* Whether bar @i counts only some of its days. */
+gboolean    sd_time_chart_bar_is_partial  (SdTimeChart   *self,
+                                           guint          i);
 void        sd_time_chart_set_y_title     (SdTimeChart   *self,
                                            const char    *title);
 /* "Revenue per week, 5 Dec 2010 to 5 Dec 2011: highest £1.2 M in the week of …" */

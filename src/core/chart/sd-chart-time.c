@@ -99,6 +99,23 @@ sd_time_bucket_next (SdTimeBucket bucket,
     }
 }
 
+guint
+sd_time_bucket_days_within (SdTimeBucket  bucket,
+                            gint64        start,
+                            gint64        from,
+                            gint64        to,
+                            guint        *days_in_bucket)
+{
+  gint64 first = sd_time_bucket_floor (bucket, start);
+  gint64 end = sd_time_bucket_next (bucket, first);
+  gint64 lo = MAX (first, from), hi = MIN (end, to);
+
+  if (days_in_bucket)
+    *days_in_bucket = (guint) ((end - first) / SD_SECONDS_PER_DAY);
+  /* Whole days: a range's ends are the starts of days, and so are a bucket's. */
+  return hi > lo ? (guint) ((hi - lo + SD_SECONDS_PER_DAY - 1) / SD_SECONDS_PER_DAY) : 0;
+}
+
 const char *
 sd_time_bucket_to_string (SdTimeBucket bucket)
 {

@@ -30,6 +30,14 @@ gint64        sd_time_bucket_next      (SdTimeBucket  bucket,
 /* "9 Dec 2011", "Week of 5 Dec 2011", "December 2011" (translated). */
 char         *sd_time_bucket_label     (SdTimeBucket  bucket,
                                         gint64        start);
+/* How many of the days of the bucket starting at @start lie inside [@from, @to), the days a
+ * range counts; @days_in_bucket (may be NULL) gets the bucket's own length in days. A range
+ * that starts or ends inside a week or a month fills its bar only in part. */
+guint         sd_time_bucket_days_within (SdTimeBucket  bucket,
+                                          gint64        start,
+                                          gint64        from,
+                                          gint64        to,
+                                          guint        *days_in_bucket);
 /* "day", "week", "month": for JSON. */
 const char   *sd_time_bucket_to_string (SdTimeBucket  bucket);
 

@@ -2533,9 +2533,11 @@ fallback_threshold (SdDialogue *self)
   return self->oos_threshold_set || tuned < 0 ? self->oos_threshold : tuned;
 }
 
+/* @masked is @text with its product names masked (sd_entity_mask_products()) for the
+ * built-in classifiers; a classifier set with sd_dialogue_set_classifier() gets @text. */
 static guint
-classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *top, gboolean *oos,
-          const char **name)
+classify (SdDialogue *self, const char *text, const char *masked, const char *lang, SdIntentGuess *top,
+          gboolean *oos, const char **name)
 {
   *oos = FALSE;
   *name = self->classifier_name ? self->classifier_name : "custom";
@@ -2553,7 +2555,7 @@ classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *t
         self->fallback = sd_chat_linear_train_cached (examples, FALLBACK_EPOCHS, OOS_INTENT,
                                                      SD_OOS_TARGET_RECALL, NULL, &error);
       if (self->fallback == NULL && self->intent_model)
-        return self->classify (text, lang, top, SD_DIALOGUE_N_TOP, oos, self->classify_data);
+        return self->classify (masked, lang, top, SD_DIALOGUE_N_TOP, oos, self->classify_data);
       if (self->fallback == NULL)
         {
           g_warning ("Chatbot: no intent classifier: %s", error->message);
@@ -2561,9 +2563,9 @@ classify (SdDialogue *self, const char *text, const char *lang, SdIntentGuess *t
         }
     }
   if (self->intent_model)
-    return sd_intent_blend_predict (&self->blend, self->intent_model, self->fallback, text, top,
+    return sd_intent_blend_predict (&self->blend, self->intent_model, self->fallback, masked, top,
                                     SD_DIALOGUE_N_TOP, oos);
-  return sd_chat_linear_predict (self->fallback, text, top, SD_DIALOGUE_N_TOP);
+  return sd_chat_linear_predict (self->fallback, masked, top, SD_DIALOGUE_N_TOP);
 }
 
 static void
@@ -2961,6 +2963,8 @@ sd_dialogue_respond (SdDialogue    *self,
       !has_entity (trace->entities, SD_ENTITY_ORDER_ID))
     take_bare_order_number (self, trace);
   var (&t, "order_example", order_example (self));
+  /* declared before the jump below, which a cleanup must not be jumped over to */
+  g_autofree char *masked = NULL;
   if (!says_anything (trace->text))
     {
       /* "???", "!!!", "...": nothing to understand, and no mood to read into the marks
@@ -2979,7 +2983,11 @@ sd_dialogue_respond (SdDialogue    *self,
   SdIntentGuess top[SD_DIALOGUE_N_TOP] = { { 0 } };
   gboolean oos = FALSE;
   const char *classifier = NULL;
-  trace->n_top = classify (self, trace->text, session->lang, top, &oos, &classifier);
+  /* "is the woodland storage box waterproof?" is asked as "is the thing waterproof?":
+   * a real catalogue's names otherwise pull toward intents whose words they share, or
+   * out of scope (Online Retail's titles in the corpus's product questions: 0.98 → 0.85) */
+  masked = sd_entity_mask_products (trace->text, trace->entities);
+  trace->n_top = classify (self, trace->text, masked, session->lang, top, &oos, &classifier);
   trace->classifier = g_strdup (classifier);
   trace->classifier_examples = self->intent_model ? self->model_age : SD_MODEL_EXAMPLES_CURRENT;
   for (guint i = 0; i < trace->n_top; i++)

@@ -1468,3 +1468,56 @@ sd_entity_extractor_extract (SdEntityExtractor *self,
   g_ptr_array_sort (out, compare_start);
   return out;
 }
+
+/* TRUE when @text has a Han character. */
+static gboolean
+has_han (const char *text, const char *end)
+{
+  for (const char *p = text; p < end && *p; p = g_utf8_next_char (p))
+    if (g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_HAN)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a product span is a name the classifiers would stumble on: two words or more
+ * ("woodland storage box"), or three Chinese characters or more (北欧玻璃台灯). A single
+ * word (mug, 台灯) is the kind of name the intent corpus is written with, and a one-word
+ * match is the likeliest to be an ordinary word that some title happens to end with. */
+static gboolean
+maskable (const SdEntity *e)
+{
+  if (e->kind != SD_ENTITY_PRODUCT || e->text == NULL)
+    return FALSE;
+  if (has_han (e->text, e->text + strlen (e->text)))
+    return g_utf8_strlen (e->text, -1) >= 3;
+  return strchr (e->text, ' ') != NULL;
+}
+
+char *
+sd_entity_mask_products (const char *text,
+                         GPtrArray  *entities)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+  gsize len = strlen (text);
+  /* one of the product names the intent corpus is written with, so the classifiers see a
+   * product where they learnt one; chosen on inner folds of the corpus's English groups
+   * naming a product, with an Online Retail title in its place (tests/test-chat-quality.c,
+   * /chat-quality/inner-folds): lamp 0.858, mug 0.842, item 0.820, thing 0.818, product
+   * 0.792, one 0.782; the titles as they are 0.724, the corpus's own names 0.852 */
+  const char *word = has_han (text, text + len) ? "台灯" : "lamp";
+  GString *out = g_string_sized_new (len);
+  gsize at = 0;
+
+  for (guint i = 0; entities && i < entities->len; i++)
+    {
+      const SdEntity *e = entities->pdata[i];
+      /* entities come ordered by start and do not overlap; anything else is left as is */
+      if (!maskable (e) || e->start < at || e->end > len || e->start >= e->end)
+        continue;
+      g_string_append_len (out, text + at, e->start - at);
+      g_string_append (out, word);
+      at = e->end;
+    }
+  g_string_append (out, text + at);
+  return g_string_free (out, FALSE);
+}

@@ -76,4 +76,13 @@ GPtrArray         *sd_entity_extractor_extract      (SdEntityExtractor *self,
                                                      const char        *text,
                                                      GDateTime         *now);
 
+/* @text for the intent classifiers: each product name of @entities (from
+ * sd_entity_extractor_extract() on @text) that has two words or more, or three Chinese
+ * characters or more, replaced by "lamp" (台灯 in a text with Chinese), a name the intent
+ * corpus uses under every intent that names products. Which product a customer names says
+ * nothing about what they ask, and a real catalogue's names are words the classifiers never
+ * saw or saw under another intent ("storage box": box, a parcel). */
+char              *sd_entity_mask_products          (const char        *text,
+                                                     GPtrArray         *entities);
+
 G_END_DECLS

@@ -813,6 +813,8 @@ sd_fairness_compute (SdStore                 *store,
       n_rec += recommendable[i];
       report->n_tail += recommendable[i] && items->tail[i];
       report->n_new += recommendable[i] && items->is_new[i];
+      report->n_categorised += recommendable[i] && catalog->items[i].category && *catalog->items[i].category;
+      report->n_tagged += recommendable[i] && catalog->items[i].tags && *catalog->items[i].tags;
     }
   report->n_items = n_rec;
   report->has_new = items->has_new;
@@ -977,6 +979,8 @@ sd_fairness_report_write_json (const SdFairnessReport *r,
   sd_json_writer_begin_object (w);
   sd_json_writer_member_int (w, "items", r->n_items);
   sd_json_writer_member_int (w, "long_tail_items", r->n_tail);
+  sd_json_writer_member_int (w, "categorised_items", r->n_categorised);
+  sd_json_writer_member_int (w, "tagged_items", r->n_tagged);
   if (r->has_new)
     sd_json_writer_member_int (w, "new_items", r->n_new);
   else
@@ -1294,4 +1298,29 @@ sd_fairness_job_steal_report (SdJob *job)
 {
   JobData *d = sd_job_get_data (job);
   return d ? g_steal_pointer (&d->report) : NULL;
+}
+
+const char *
+sd_fairness_rerank_futile (const SdFairnessReport *report,
+                           SdRerankKind            kind)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  if (kind == SD_RERANK_MMR && report->n_categorised == 0 && report->n_tagged == 0)
+    return _("This shop’s products have no categories or tags, which tell this re-ranking what is alike: "
+             "it changes nothing here");
+  if (kind == SD_RERANK_CALIBRATE && report->n_categorised == 0)
+    return _("This shop’s products have no categories, which this re-ranking follows: it changes nothing here");
+  return NULL;
+}
+
+SdFairnessStanding
+sd_fairness_group_standing (const SdFairnessDimension *dimension,
+                            const SdFairnessGroup     *group)
+{
+  g_return_val_if_fail (dimension != NULL && group != NULL, SD_FAIRNESS_STANDING_TOO_FEW);
+  if (group->n_users < MIN_GROUP || !isfinite (group->gap))
+    return SD_FAIRNESS_STANDING_TOO_FEW;
+  if (g_strcmp0 (group->label, dimension->best) == 0)
+    return SD_FAIRNESS_STANDING_BEST;
+  return SD_FAIRNESS_STANDING_BEHIND;
 }

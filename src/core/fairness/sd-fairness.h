@@ -77,6 +77,10 @@ typedef struct {
   guint              n_tail;
   guint              n_new;
   gboolean           has_new;
+  /* Recommendable items with a category, and with tags: MMR's likeness and calibration go
+   * by them, so with none (Online Retail) those re-rankings change nothing. */
+  guint              n_categorised;
+  guint              n_tagged;
   char              *sales_basis;   /* "orders" or "interactions" */
   double             sales_tail_share;
   double             sales_new_share;
@@ -107,6 +111,11 @@ SdFairnessReport  *sd_fairness_compute     (SdStore                 *store,
                                             const SdFairnessOptions *options,
                                             GError                 **error);
 
+/* Why @kind cannot change this report's lists (the shop's products have nothing it goes
+ * by), translated; NULL when it can. */
+const char        *sd_fairness_rerank_futile   (const SdFairnessReport *report,
+                                                SdRerankKind            kind);
+
 /* The report as one JSON object. */
 void               sd_fairness_report_write_json (const SdFairnessReport *report,
                                                   SdJsonWriter           *writer);
@@ -128,6 +137,18 @@ char              *sd_fairness_report_release_dp (const SdFairnessReport *report
                                                   GError                **error);
 
 /* A dimension of @figures by name, or NULL. */
+/* Where a group stands against its dimension's best: the best itself, behind it by its gap,
+ * or too small (under five customers) to be ranked — such a group may score above the best
+ * (Online Retail's EIRE, three customers), so a gap of 0 does not make it the best. */
+typedef enum {
+  SD_FAIRNESS_STANDING_BEST,
+  SD_FAIRNESS_STANDING_BEHIND,
+  SD_FAIRNESS_STANDING_TOO_FEW,
+} SdFairnessStanding;
+
+SdFairnessStanding sd_fairness_group_standing (const SdFairnessDimension *dimension,
+                                               const SdFairnessGroup     *group);
+
 const SdFairnessDimension *sd_fairness_figures_dimension (const SdFairnessFigures *figures,
                                                           const char              *by);
 /* The title of a grouping for people: "Tier", "Country", "RFM group", … */
