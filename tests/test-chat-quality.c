@@ -18,9 +18,9 @@
 #define OOS_INTENT "out_of_scope"
 
 /* Issue 14 asks for 0.90 on all three; the chatbot (its intent model averaged with the
- * fallback linear classifier, sd-intent-blend) measures English 0.909 (0.909-0.913 over
- * fold seeds 14, 1 and 2), Chinese 0.908 (0.906-0.908, after its round 31) and Bitext
- * 0.855 (README.md, "How well the chatbot understands"). Both
+ * fallback linear classifier, sd-intent-blend) measures English 0.908 (0.908-0.909 over
+ * fold seeds 14, 1 and 2, after its round 25), Chinese 0.906 (0.906-0.910, after its
+ * round 32) and Bitext 0.862 (README.md, "How well the chatbot understands"). Both
  * languages are held to the target itself; Bitext's floor sits about 1.5 points below and
  * catches a regression. */
 #define HELD_OUT_TARGET   0.90
