@@ -623,7 +623,7 @@ static char *
 describe_reason (const SdCouponRule *rule)
 {
   /* For people: the Recommendations page and `coupons apply` show it. */
-  g_autofree char *full = sd_coupon_rule_describe_for_people (rule);
+  g_autofree char *full = sd_coupon_rule_describe_for_people (rule, NULL);
   const char *dash = strstr (full, " — ");
   return g_strdup (dash ? dash + strlen (" — ") : full);
 }
