@@ -123,6 +123,8 @@ test_figures_for_people (void)
 {
   g_autofree char *rule = g_build_filename (dir, "big-spenders.json", NULL);
   g_autofree char *added = NULL, *list = NULL, *list_json = NULL, *preview = NULL, *preview_json = NULL;
+  g_autofree char *small = g_build_filename (dir, "small-thanks.json", NULL);
+  g_autofree char *added_small = NULL, *applied = NULL;
   gboolean comma = strcmp (nl_langinfo (RADIXCHAR), ",") == 0;
   const char *budget = comma ? "12.345,67\u00a0£" : "£12,345.67";
   const char *summary = comma ? "5,00\u00a0£ off — spent >= 1.000.000,00\u00a0£" : "£5.00 off — spent >= £1,000,000.00";
@@ -148,6 +150,15 @@ test_figures_for_people (void)
   g_assert_cmpint (run_cli (&preview_json, "coupons", "preview", "--json", NULL), ==, 0);
   g_assert_nonnull (strstr (preview_json, "\"name\":\"Big spenders\",\"enabled\":true,\"customers\":0,"
                                           "\"estimated_cost_cents\":0,\"budget_left_cents\":1234567"));
+
+  /* What a customer gets, and why, in the same money. */
+  g_assert_true (g_file_set_contents (small, "{\"name\": \"Small thanks\", \"enabled\": true, \"conditions\": "
+                                             "{\"type\": \"all\", \"conditions\": [{\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 100}]},"
+                                             " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 100}}", -1, NULL));
+  g_assert_cmpint (run_cli (&added_small, "coupons", "add", "--file", small, NULL), ==, 0);
+  g_assert_cmpint (run_cli (&applied, "coupons", "apply", "--customer", "CUS-0000001", NULL), ==, 0);
+  g_assert_nonnull (strstr (applied, comma ? "Small thanks: 1,00\u00a0£ off\n   because cart >= 1,00\u00a0£"
+                                           : "Small thanks: £1.00 off\n   because cart >= £1.00"));
 }
 
 static void

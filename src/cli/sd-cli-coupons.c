@@ -138,6 +138,10 @@ load_engine (SdStore          *store,
   sd_coupon_engine_set_interest (engine, sd_interest_lookup,
                                  sd_interest_new (sd_store_get_path (store), facts),
                                  (GDestroyNotify) sd_interest_free);
+  {
+    g_autofree char *currency = sd_shop_currency (store);
+    sd_coupon_engine_set_currency (engine, currency);
+  }
   if (!sd_coupon_engine_load_rules (engine, store, &error))
     {
       g_autofree char *what = g_strdup_printf ("coupons %s", command);

@@ -234,10 +234,14 @@ ensure_coupons (ShopCache     *cache,
   facts = sd_customer_facts_load (store, cancellable, &local);
   if (facts)
     {
+      g_autofree char *currency = sd_shop_currency (store);
+
       engine = sd_coupon_engine_new (facts);
       sd_coupon_engine_set_interest (engine, sd_interest_lookup,
                                      sd_interest_new (cache->db_path, facts),
                                      (GDestroyNotify) sd_interest_free);
+      /* "because cart >= £50.00", as the coupons' own amounts read */
+      sd_coupon_engine_set_currency (engine, currency);
       if (!sd_coupon_engine_load_rules (engine, store, &local))
         g_clear_pointer (&engine, sd_coupon_engine_free);
     }
