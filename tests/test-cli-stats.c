@@ -94,6 +94,19 @@ test_fixture_shop (Fixture       *f,
   }
   g_assert_cmpstr (err, ==, "");
 
+  /* Released with noise, the revenue is still money in the shop's currency. */
+  {
+    g_autofree char *released = NULL, *released_err = NULL;
+    const char *all, *end;
+
+    g_assert_cmpint (run_cli (f->db, &released, &released_err, "stats", "--dp", "1", NULL), ==, 0);
+    all = strstr (released, "\nAll ");
+    g_assert_nonnull (all);
+    end = strchr (all + 1, '\n');
+    g_assert_nonnull (end);
+    g_assert_nonnull (g_strstr_len (all, end - all, "€"));
+  }
+
   g_assert_cmpint (run_cli (f->db, &json, &json_err, "stats", "--json", NULL), ==, 0);
   g_assert_cmpstr (json, ==,
                    "{\"customers\":3,\"products\":2,\"orders\":2,\"order_lines\":3,\"currency\":\"EUR\","
