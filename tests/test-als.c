@@ -592,6 +592,12 @@ test_explain (void)
         }
       /* only positive contributions are listed, so they add up to at least the score */
       g_assert_cmpfloat (sum, >=, scores[item] - 1e-6);
+      /* each one's share, as the Recommendations page says it, is of all of them */
+      for (guint r = 0; r < all->len; r++)
+        {
+          SdReason *reason = g_ptr_array_index (all, r);
+          g_assert_cmpfloat_with_epsilon (reason->share, reason->weight / sum, 1e-9);
+        }
     }
 }
 

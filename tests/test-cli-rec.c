@@ -127,6 +127,24 @@ test_shop_commands (void)
     g_assert_cmpuint (sd_json_node_get_length (items), ==, 5);
     g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (sd_json_node_get_element (items, 4), "rank")), ==, 5);
     g_assert_cmpuint (sd_json_node_get_length (sd_json_node_get_member (sd_json_node_get_element (items, 0), "reasons")), >, 0);
+    /* The reasons for people say a share; the model's own figures stay for machines, one
+     * object per reason: item kNN's similarity and its share of what speaks for the item. */
+    {
+      SdJsonNode *first = sd_json_node_get_element (items, 0);
+      SdJsonNode *explanations = sd_json_node_get_member (first, "explanations");
+      SdJsonNode *top = sd_json_node_get_element (explanations, 0);
+      const char *reason = sd_json_node_get_string (sd_json_node_get_element (sd_json_node_get_member (first, "reasons"), 0));
+
+      g_assert_cmpuint (sd_json_node_get_length (explanations), ==,
+                        sd_json_node_get_length (sd_json_node_get_member (first, "reasons")));
+      g_assert_cmpstr (sd_json_node_get_member_string (top, "kind"), ==, "similar_item");
+      g_assert_nonnull (sd_json_node_get_member_string (top, "external_id"));
+      g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (top, "weight")), >, 0);
+      g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (top, "share")), >, 0);
+      g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (top, "share")), <=, 1);
+      g_assert_nonnull (strstr (reason, "% of what speaks for it)"));
+      g_assert_null (strstr (reason, "similarity"));
+    }
   }
   g_free (out);
   g_free (err);

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <string.h>
 
 #include "sd-json.h"
@@ -113,6 +115,52 @@ test_segments (void)
   g_assert_cmpuint (sd_json_node_get_length (sd_json_node_get_member (grid, "cells")), ==, 25);
 }
 
+/* Text for people writes money in the shop's currency and the user's marks, grouped
+ * ("£12,345.67"; "12.345,67 £" in German), as the Coupons page does; --json keeps cents and
+ * '.' decimals. */
+static void
+test_figures_for_people (void)
+{
+  g_autofree char *rule = g_build_filename (dir, "big-spenders.json", NULL);
+  g_autofree char *added = NULL, *list = NULL, *list_json = NULL, *preview = NULL, *preview_json = NULL;
+  g_autofree char *small = g_build_filename (dir, "small-thanks.json", NULL);
+  g_autofree char *added_small = NULL, *applied = NULL;
+  gboolean comma = strcmp (nl_langinfo (RADIXCHAR), ",") == 0;
+  const char *budget = comma ? "12.345,67\u00a0£" : "£12,345.67";
+  const char *summary = comma ? "5,00\u00a0£ off — spent >= 1.000.000,00\u00a0£" : "£5.00 off — spent >= £1,000,000.00";
+  const char *line;
+
+  g_assert_true (g_file_set_contents (rule, "{\"name\": \"Big spenders\", \"enabled\": true, \"conditions\": "
+                                            "{\"type\": \"all\", \"conditions\": [{\"type\": \"lifetime_spend\", \"op\": \">=\", \"value\": 100000000}]},"
+                                            " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 500},"
+                                            " \"limits\": {\"budget_cents\": 1234567}}", -1, NULL));
+  g_assert_cmpint (run_cli (&added, "coupons", "add", "--file", rule, NULL), ==, 0);
+
+  g_assert_cmpint (run_cli (&list, "coupons", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (list, summary));
+  g_assert_cmpint (run_cli (&list_json, "coupons", "list", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (list_json, "\"summary\":\"5.00 off — spent >= 1000000.00\""));
+
+  /* Nobody has spent a million: no one reached, nothing spent, the whole budget left. */
+  g_assert_cmpint (run_cli (&preview, "coupons", "preview", NULL), ==, 0);
+  line = strstr (preview, "Big spenders");
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, comma ? "0,00\u00a0£" : "£0.00"));
+  g_assert_nonnull (strstr (line, budget));
+  g_assert_cmpint (run_cli (&preview_json, "coupons", "preview", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (preview_json, "\"name\":\"Big spenders\",\"enabled\":true,\"customers\":0,"
+                                          "\"estimated_cost_cents\":0,\"budget_left_cents\":1234567"));
+
+  /* What a customer gets, and why, in the same money. */
+  g_assert_true (g_file_set_contents (small, "{\"name\": \"Small thanks\", \"enabled\": true, \"conditions\": "
+                                             "{\"type\": \"all\", \"conditions\": [{\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 100}]},"
+                                             " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 100}}", -1, NULL));
+  g_assert_cmpint (run_cli (&added_small, "coupons", "add", "--file", small, NULL), ==, 0);
+  g_assert_cmpint (run_cli (&applied, "coupons", "apply", "--customer", "CUS-0000001", NULL), ==, 0);
+  g_assert_nonnull (strstr (applied, comma ? "Small thanks: 1,00\u00a0£ off\n   because cart >= 1,00\u00a0£"
+                                           : "Small thanks: £1.00 off\n   because cart >= £1.00"));
+}
+
 static void
 test_usage (void)
 {
@@ -131,12 +179,14 @@ main (int    argc,
   g_autofree char *out = NULL;
   int status;
 
+  setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
   dir = g_dir_make_tmp ("sd-cli-segments-XXXXXX", NULL);
   db = g_build_filename (dir, "shop.sqlite", NULL);
   g_assert_cmpint (run_cli (&out, "demo", "--size", "600", NULL), ==, 0);
   g_test_add_func ("/cli-segments/segments", test_segments);
   g_test_add_func ("/cli-segments/usage", test_usage);
+  g_test_add_func ("/cli-segments/figures-for-people", test_figures_for_people);
   status = g_test_run ();
   temp_folder_remove (dir);
   g_free (db);

@@ -2,6 +2,7 @@
  * another application's database refused as the window refuses it */
 #include "config.h"
 
+#include <langinfo.h>
 #include <locale.h>
 
 #include <glib/gstdio.h>
@@ -42,6 +43,16 @@ run_cli (const char  *db,
   return WEXITSTATUS (status);
 }
 
+/* @text padded on the left to @width characters (not bytes: "€" is three). */
+static char *
+right_aligned (const char *text,
+               int         width)
+{
+  int pad = width - (int) g_utf8_strlen (text, -1);
+
+  return g_strdup_printf ("%*s%s", MAX (pad, 0), "", text);
+}
+
 static void
 test_fixture_shop (Fixture       *f,
                    gconstpointer  data)
@@ -59,23 +70,42 @@ test_fixture_shop (Fixture       *f,
   /* Revenue 2 × 39.90 + 15.00 + 39.90; a purchase event per order line. */
   g_assert_cmpint (run_cli (f->db, &out, &err, "stats", NULL), ==, 0);
   {
-    /* Text for people follows their locale (134,70 in German), as the CLI's does. */
+    /* Text for people follows their locale, as the Overview's does: counts grouped, money
+     * in the shop's currency placed as the locale places it ("€134.70"; "134,70 €" in
+     * German), every figure ending in column 28. */
+    gboolean comma = strcmp (nl_langinfo (RADIXCHAR), ",") == 0;
+    g_autofree char *revenue = right_aligned (comma ? "134,70\u00a0€" : "€134.70", 16);
+    g_autofree char *average = right_aligned (comma ? "67,35\u00a0€" : "€67.35", 15);
     g_autofree char *expected = g_strdup_printf (
-                   "Customers               3\n"
-                   "Products                2\n"
-                   "Orders                  2\n"
-                   "Order lines             3\n"
+                   "Customers                  3\n"
+                   "Products                   2\n"
+                   "Orders                     2\n"
+                   "Order lines                3\n"
                    "Range        2023-03-01 to 2023-03-02\n"
-                   "Revenue EUR  %12.2f\n"
-                   "Orders counted          2\n"
-                   "Average order %11.2f\n"
-                   "Events: view            1\n"
-                   "Events: cart            1\n"
-                   "Events: purchase        3\n"
-                   "Events: review          1\n", 134.70, 67.35);
+                   "Revenue EUR %s\n"
+                   "Orders counted             2\n"
+                   "Average order%s\n"
+                   "Events: view               1\n"
+                   "Events: cart               1\n"
+                   "Events: purchase           3\n"
+                   "Events: review             1\n",
+                   revenue, average);
     g_assert_cmpstr (out, ==, expected);
   }
   g_assert_cmpstr (err, ==, "");
+
+  /* Released with noise, the revenue is still money in the shop's currency. */
+  {
+    g_autofree char *released = NULL, *released_err = NULL;
+    const char *all, *end;
+
+    g_assert_cmpint (run_cli (f->db, &released, &released_err, "stats", "--dp", "1", NULL), ==, 0);
+    all = strstr (released, "\nAll ");
+    g_assert_nonnull (all);
+    end = strchr (all + 1, '\n');
+    g_assert_nonnull (end);
+    g_assert_nonnull (g_strstr_len (all, end - all, "€"));
+  }
 
   g_assert_cmpint (run_cli (f->db, &json, &json_err, "stats", "--json", NULL), ==, 0);
   g_assert_cmpstr (json, ==,
@@ -135,20 +165,20 @@ test_chinese (Fixture       *f,
   g_unsetenv ("LC_ALL");
   g_unsetenv ("SHOPDESK_LOCALEDIR");
 
-  /* Every figure still ends in column 25. */
+  /* Every figure still ends in column 28. */
   g_assert_cmpstr (out, ==,
-                   "客户                    3\n"
-                   "商品                    2\n"
-                   "订单                    2\n"
-                   "订单明细                3\n"
+                   "客户                       3\n"
+                   "商品                       2\n"
+                   "订单                       2\n"
+                   "订单明细                   3\n"
                    "时间范围     2023-03-01 至 2023-03-02\n"
-                   "营收 EUR           134.70\n"
-                   "计入的订单              2\n"
-                   "平均订单额          67.35\n"
-                   "事件：浏览              1\n"
-                   "事件：加购              1\n"
-                   "事件：购买              3\n"
-                   "事件：评价              1\n");
+                   "营收 EUR             €134.70\n"
+                   "计入的订单                 2\n"
+                   "平均订单额            €67.35\n"
+                   "事件：浏览                 1\n"
+                   "事件：加购                 1\n"
+                   "事件：购买                 3\n"
+                   "事件：评价                 1\n");
   g_assert_cmpstr (json_zh, ==, json_en);
   g_assert_nonnull (strstr (help, "统计从这一天起的订单（YYYY-MM-DD，UTC）"));
   g_assert_nonnull (strstr (help, "— 统计客户、商品、订单和事件"));

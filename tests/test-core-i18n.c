@@ -104,21 +104,36 @@ test_other_parts_zh_cn (void)
 static void
 test_reasons_zh_cn (void)
 {
-  SdReason factor = { .kind = SD_REASON_FACTOR, .item = 7, .weight = 20.15 };
+  SdReason factor = { .kind = SD_REASON_FACTOR, .item = 7, .weight = 20.15, .share = 0.372 };
+  SdReason cosine = { .kind = SD_REASON_FACTOR, .item = 7, .weight = 0.83 };
+  SdReason alike = { .kind = SD_REASON_SIMILAR_ITEM, .item = 7, .weight = 0.424 };
   SdReason popular = { .kind = SD_REASON_POPULAR, .item = G_MAXUINT, .count = 3 };
   SdReason content = { .kind = SD_REASON_CONTENT, .item = G_MAXUINT, .terms = (char *) "heart,lantern" };
   g_autofree char *en = NULL, *zh = NULL, *zh_popular = NULL, *zh_content = NULL;
+  g_autofree char *en_cosine = NULL, *en_alike = NULL, *numbers = NULL, *zh_cosine = NULL, *zh_alike = NULL;
 
+  /* A share a person can read, not the model's raw measure ("contribution 20.15" beside a
+   * score of 54); the raw figures are kept for a tooltip and --json. */
   use_language (NULL);
   en = sd_reason_describe (&factor, NULL);
-  g_assert_cmpstr (en, ==, "because of item #7 (contribution 20.15)");
+  g_assert_cmpstr (en, ==, "because of item #7 (37\u00a0% of what speaks for it)");
+  en_cosine = sd_reason_describe (&cosine, NULL);
+  g_assert_cmpstr (en_cosine, ==, "because of item #7, much like it");
+  en_alike = sd_reason_describe (&alike, NULL);
+  g_assert_cmpstr (en_alike, ==, "bought item #7 (42\u00a0% alike)");
+  numbers = sd_reason_describe_numbers (&factor);
+  g_assert_cmpstr (numbers, ==, "contribution 20.15, share 0.372");
   if (!have_catalogue ())
     return;
   use_language ("zh_CN");
   zh = sd_reason_describe (&factor, NULL);
   zh_popular = sd_reason_describe (&popular, NULL);
   zh_content = sd_reason_describe (&content, NULL);
-  g_assert_cmpstr (zh, ==, "因与 商品 #7 相关（贡献 20.15）");
+  zh_cosine = sd_reason_describe (&cosine, NULL);
+  zh_alike = sd_reason_describe (&alike, NULL);
+  g_assert_cmpstr (zh, ==, "因与 商品 #7 相关（占推荐依据的 37\u00a0%）");
+  g_assert_cmpstr (zh_cosine, ==, "因与 商品 #7 相近");
+  g_assert_cmpstr (zh_alike, ==, "买过 商品 #7（相似度 42\u00a0%）");
   g_assert_cmpstr (zh_popular, ==, "热门：3 位客户买过");
   g_assert_cmpstr (zh_content, ==, "包含 “heart”、“lantern”");
   use_language (NULL);
@@ -220,12 +235,12 @@ test_rule_summary_zh_cn (void)
 
   g_assert_no_error (error);
   use_language (NULL);
-  en = sd_coupon_rule_describe_for_people (rule);
+  en = sd_coupon_rule_describe_for_people (rule, NULL);
   g_assert_cmpstr (en, ==, "10 % off (max 15.00) — segment is vip and cart >= 50.00");
   if (!have_catalogue ())
     return;
   use_language ("zh_CN");
-  zh = sd_coupon_rule_describe_for_people (rule);
+  zh = sd_coupon_rule_describe_for_people (rule, NULL);
   data = sd_coupon_rule_describe (rule);
   g_assert_cmpstr (zh, ==, "优惠 10 %（最多 15.00） — 客户群为 vip 且 购物车金额 >= 50.00");
   g_assert_cmpstr (data, ==, en);

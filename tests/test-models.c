@@ -79,7 +79,10 @@ check_model (gconstpointer data)
                 {
                   g_assert_cmpint (reason->kind, ==, SD_REASON_SIMILAR_ITEM);
                   g_assert_true (g_str_has_prefix (text, "bought Product "));
-                  g_assert_nonnull (strstr (text, "(similarity 0."));
+                  /* its part of what speaks for the item, not the raw similarity */
+                  g_assert_nonnull (strstr (text, "\u00a0% of what speaks for it)"));
+                  g_assert_cmpfloat (reason->share, >, 0);
+                  g_assert_cmpfloat (reason->share, <=, 1);
                 }
               else if (strcmp (name, "userknn") == 0)
                 {

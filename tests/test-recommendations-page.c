@@ -559,6 +559,15 @@ test_untrained_model (void)
               sd_recommendations_page_get_n_items (p, 1) == 12 &&
               strstr (sd_recommendations_page_get_item_explanation (p, 1, 0), "opular") == NULL, 180);
   g_test_message ("after training ALS: %s", sd_recommendations_page_get_item_explanation (p, 1, 0));
+  /* A reason says its share of what speaks for the item, not ALS's raw contribution ("contribution
+   * 0.06" beside a score of 1.42); that figure is on hover. */
+  g_assert_nonnull (strstr (sd_recommendations_page_get_item_explanation (p, 1, 0), "\u00a0% of what speaks for it)"));
+  g_assert_null (strstr (sd_recommendations_page_get_item_explanation (p, 1, 0), "contribution"));
+  {
+    const char *numbers = NULL;
+    sd_recommendations_page_get_item_reasons (p, 1, 0, &numbers);
+    g_assert_true (g_str_has_prefix (numbers, "• contribution "));
+  }
   sd_recommendations_page_set_compare (p, FALSE);
   wait_for_view ();
 }

@@ -11,6 +11,8 @@
 #include "sd-coupon-engine.h"
 #include "sd-coupon-interest.h"
 #include "sd-coupon-store.h"
+#include "sd-number-format.h"
+#include "sd-shop-summary.h"
 
 static void
 write_rule_json (SdJsonWriter       *w,
@@ -33,6 +35,7 @@ coupons_list (SdStore  *store,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rules = sd_coupon_rules_load (store, &error);
+  g_autofree char *currency = json ? NULL : sd_shop_currency (store);
 
   if (rules == NULL)
     {
@@ -50,7 +53,7 @@ coupons_list (SdStore  *store,
         write_rule_json (w, rule);
       else
         {
-          g_autofree char *described_raw = sd_coupon_rule_describe_for_people (rule);
+          g_autofree char *described_raw = sd_coupon_rule_describe_for_people (rule, currency);
           g_autofree char *described = sd_cli_printable (described_raw);
           g_autofree char *name = sd_cli_printable (rule->name);
           /* TRANSLATORS: `coupons list`: whether a rule is switched on ("enabled") or not ("off") */
@@ -135,6 +138,10 @@ load_engine (SdStore          *store,
   sd_coupon_engine_set_interest (engine, sd_interest_lookup,
                                  sd_interest_new (sd_store_get_path (store), facts),
                                  (GDestroyNotify) sd_interest_free);
+  {
+    g_autofree char *currency = sd_shop_currency (store);
+    sd_coupon_engine_set_currency (engine, currency);
+  }
   if (!sd_coupon_engine_load_rules (engine, store, &error))
     {
       g_autofree char *what = g_strdup_printf ("coupons %s", command);
@@ -214,13 +221,19 @@ coupons_preview (SdStore  *store,
       g_autofree char *h_customers = sd_cli_column (_("Customers"), -10);
       g_autofree char *h_cost = sd_cli_column (_("Est. cost"), -14);
       g_autofree char *h_left = sd_cli_column (_("Budget left"), -14);
+      g_autofree char *currency = sd_shop_currency (store);
+      g_autofree char *total = sd_format_count (preview->n_customers);
 
       printf ("%s %s %s %s\n", h_rule, h_customers, h_cost, h_left);
       for (guint i = 0; i < preview->n_rules; i++)
         {
           const SdRulePreview *r = &preview->rules[i];
           g_autofree char *left = r->budget_left_cents >= 0
-                                  ? g_strdup_printf ("%.2f", r->budget_left_cents / 100.0) : g_strdup ("—");
+                                  ? sd_format_money (r->budget_left_cents, currency) : g_strdup ("—");
+          g_autofree char *customers = sd_format_count (r->customers);
+          g_autofree char *cost = sd_format_money (r->estimated_cost_cents, currency);
+          g_autofree char *customers_col = sd_cli_column (customers, -10);
+          g_autofree char *cost_col = sd_cli_column (cost, -14);
           const SdCouponRule *rule = sd_coupon_engine_get_rule (engine, i);
           g_autofree char *printable = sd_cli_printable (r->name ? r->name : "");
           /* An off rule's figures are what it would do once on: it gives nothing now. */
@@ -230,9 +243,10 @@ coupons_preview (SdStore  *store,
           g_autofree char *name = sd_cli_column (shown, 40);
           g_autofree char *left_col = sd_cli_column (left, -14);
 
-          printf ("%s %10u %14.2f %s\n", name, r->customers, r->estimated_cost_cents / 100.0, left_col);
+          printf ("%s %s %s %s\n", name, customers_col, cost_col, left_col);
         }
-      printf (_("\n%u customers; previewed in %.1f ms\n"), preview->n_customers, elapsed_ms);
+      /* TRANSLATORS: `coupons preview`: "4,372 customers; previewed in 12.5 ms" */
+      printf (_("\n%s customers; previewed in %.1f ms\n"), total, elapsed_ms);
     }
   return SD_EXIT_OK;
 }
@@ -303,12 +317,22 @@ coupons_preview_edit (SdStore    *store,
     }
   else
     {
-      g_autofree char *cost = g_strdup_printf ("%.2f", now->estimated_cost_cents / 100.0);
+      g_autofree char *currency = sd_shop_currency (store);
+      g_autofree char *cost = sd_format_money (now->estimated_cost_cents, currency);
+      g_autofree char *customers = sd_format_count (now->customers);
       g_autofree char *name = sd_cli_printable (edited->name);
-      printf (_("%s: %u customers, estimated cost %s\n"), name, now->customers, cost);
+      /* TRANSLATORS: `coupons preview --file`: "Spring: 1,234 customers, estimated cost £567.80" */
+      printf (_("%s: %s customers, estimated cost %s\n"), name, customers, cost);
       if (before)
-        printf (_("Against the saved rule: +%u gained, -%u lost, cost %+.2f\n"), gained, lost,
-                (now->estimated_cost_cents - before->estimated_cost_cents) / 100.0);
+        {
+          gint64 change = now->estimated_cost_cents - before->estimated_cost_cents;
+          g_autofree char *change_text = sd_format_money (change, currency);
+          g_autofree char *gained_text = sd_format_count (gained);
+          g_autofree char *lost_text = sd_format_count (lost);
+          /* TRANSLATORS: `coupons preview --file --rule ID`: "+12 gained, -3 lost, cost +£4.50" */
+          printf (_("Against the saved rule: +%s gained, -%s lost, cost %s%s\n"), gained_text, lost_text,
+                  change >= 0 ? "+" : "", change_text);
+        }
       printf (_("Facts loaded in %.1f ms; edit previewed in %.1f ms\n"), load_ms, preview_ms);
     }
   return SD_EXIT_OK;
@@ -373,14 +397,20 @@ coupons_apply (SdStore    *store,
       printf (_("No coupon applies to %s on their typical basket.\n"), who);
     }
   else
-    for (guint i = 0; i < applied->len; i++)
-      {
-        SdCouponApplication *a = g_ptr_array_index (applied, i);
-        g_autofree char *name = sd_cli_printable (a->rule->name);
-        g_autofree char *reason = sd_cli_printable (a->reason);
-        printf (_("%d. %s: %.2f off%s%s\n   because %s\n"), i + 1, name, a->discount_cents / 100.0,
-                a->free_shipping ? _(", free shipping") : "", a->capped ? _(" (capped)") : "", reason);
-      }
+    {
+      g_autofree char *currency = sd_shop_currency (store);
+
+      for (guint i = 0; i < applied->len; i++)
+        {
+          SdCouponApplication *a = g_ptr_array_index (applied, i);
+          g_autofree char *name = sd_cli_printable (a->rule->name);
+          g_autofree char *reason = sd_cli_printable (a->reason);
+          g_autofree char *off = sd_format_money (a->discount_cents, currency);
+          /* TRANSLATORS: `coupons apply`: "1. Spring: £4.50 off, free shipping\n   because …" */
+          printf (_("%d. %s: %s off%s%s\n   because %s\n"), i + 1, name, off,
+                  a->free_shipping ? _(", free shipping") : "", a->capped ? _(" (capped)") : "", reason);
+        }
+    }
   return SD_EXIT_OK;
 }
 

@@ -14,6 +14,7 @@
 #include "sd-fairness.h"
 #include "sd-model-registry.h"
 #include "sd-model-store.h"
+#include "sd-number-format.h"
 
 /* NAME=FILE: a CSV of "external id,label" lines, or MovieLens' u.user (id|age|gender|
  * occupation|zip) for NAME gender, age or occupation, its users being customers "ml-<id>". */
@@ -76,9 +77,10 @@ print_figures (const char              *title,
                const SdFairnessFigures *f)
 {
   g_autofree char *fresh = isnan (f->new_share) ? g_strdup (_("not dated")) : g_strdup_printf ("%.1f %%", 100 * f->new_share);
+  g_autofree char *evaluated = sd_format_count (f->n_evaluated);
 
-  printf (_("%s: NDCG@10 %.4f (95 %% interval %.4f–%.4f) over %u customers, Recall@20 %.4f\n"),
-          title, f->ndcg, f->ndcg_lo, f->ndcg_hi, f->n_evaluated, f->recall);
+  printf (_("%s: NDCG@10 %.4f (95 %% interval %.4f–%.4f) over %s customers, Recall@20 %.4f\n"),
+          title, f->ndcg, f->ndcg_lo, f->ndcg_hi, evaluated, f->recall);
   printf (_("  coverage %.1f %%, long tail %.1f %% of slots, new products %s, Gini %.3f\n"),
           100 * f->coverage, 100 * f->tail_share, fresh, f->gini);
   printf (_("  popularity of recommended items %.4f against %.4f of what customers have (×%.2f)\n"),
@@ -102,7 +104,10 @@ print_figures (const char              *title,
           g_autofree char *gap = sd_fairness_group_standing (dim, grp) == SD_FAIRNESS_STANDING_TOO_FEW
                                  ? g_strdup ("-") : g_strdup_printf ("%.4f", grp->gap);
 
-          printf (_("    %s %6u  NDCG@10 %.4f %s  gap %s\n"), column, grp->n_users, grp->ndcg, interval, gap);
+          g_autofree char *users = sd_format_count (grp->n_users);
+          g_autofree char *users_col = sd_cli_column (users, -6);
+
+          printf (_("    %s %s  NDCG@10 %.4f %s  gap %s\n"), column, users_col, grp->ndcg, interval, gap);
         }
     }
   if (f->categories->len == 0)
@@ -273,8 +278,11 @@ sd_cli_fairness (SdCliGlobal  *global,
   {
     g_autofree char *label = sd_cli_printable (report->label);
     g_autofree char *spec = sd_rerank_spec_to_string (&report->rerank);
-    printf (_("Model %s (%s, %s), %u customers served, %u products (%u in the long tail)\n"),
-            label, report->algorithm, report->source, report->n_served, report->n_items, report->n_tail);
+    g_autofree char *served = sd_format_count (report->n_served);
+    g_autofree char *items = sd_format_count (report->n_items);
+    g_autofree char *tail = sd_format_count (report->n_tail);
+    printf (_("Model %s (%s, %s), %s customers served, %s products (%s in the long tail)\n"),
+            label, report->algorithm, report->source, served, items, tail);
     printf (_("Sales (%s): long tail %.1f %%, Gini %.3f\n"), report->sales_basis,
             100 * report->sales_tail_share, report->sales_gini);
     print_figures (C_("fairness report, before a re-ranking", "Before"), report->before);

@@ -1201,6 +1201,28 @@ sd_cli_recommend (SdCliGlobal  *global,
               sd_json_writer_string (w, text);
             }
           sd_json_writer_end_array (w);
+          /* The figures behind the sentences, for whoever wants the model's own measure. */
+          sd_json_writer_key (w, "explanations");
+          sd_json_writer_begin_array (w);
+          for (guint k = 0; k < why->len; k++)
+            {
+              const SdReason *reason = g_ptr_array_index (why, k);
+
+              sd_json_writer_begin_object (w);
+              sd_json_writer_member_string (w, "kind", sd_reason_kind_name (reason->kind));
+              if (reason->item < catalog->n_items)
+                {
+                  sd_json_writer_member_int (w, "product_id", catalog->items[reason->item].id);
+                  sd_json_writer_member_string (w, "external_id", catalog->items[reason->item].external_id
+                                                ? catalog->items[reason->item].external_id : "");
+                }
+              sd_json_writer_member_float (w, "weight", reason->weight);
+              sd_json_writer_member_float (w, "share", reason->share);
+              if (reason->kind == SD_REASON_SIMILAR_USERS || reason->kind == SD_REASON_POPULAR)
+                sd_json_writer_member_int (w, "customers", reason->count);
+              sd_json_writer_end_object (w);
+            }
+          sd_json_writer_end_array (w);
           sd_json_writer_end_object (w);
           continue;
         }

@@ -12,8 +12,10 @@
 #include "sd-audience.h"
 #include "sd-cli.h"
 #include "sd-error.h"
+#include "sd-number-format.h"
 #include "sd-rfm.h"
 #include "sd-segments.h"
+#include "sd-shop-summary.h"
 
 typedef struct {
   guint     k;
@@ -135,8 +137,12 @@ segments_show (SdStore       *store,
       return SD_EXIT_OK;
     }
 
-  printf (_("%u clusters (%s) of %u customers, model %s; silhouette %.3f\n"), map->k,
-          map->k_chosen ? _("chosen by the silhouette") : _("as asked"), map->n_customers, map->model, map->silhouette);
+  g_autofree char *currency = sd_shop_currency (store);
+  g_autofree char *mapped = sd_format_count (map->n_customers);
+
+  /* TRANSLATORS: `segments`: "6 clusters (chosen by the silhouette) of 4,338 customers, model map; …" */
+  printf (_("%u clusters (%s) of %s customers, model %s; silhouette %.3f\n"), map->k,
+          map->k_chosen ? _("chosen by the silhouette") : _("as asked"), mapped, map->model, map->silhouette);
   printf (_("Map: 10-NN recall %.3f for PCA, %.3f for the neighbour layout; showing %s\n"),
           map->recall_pca, map->recall_layout, map->chose_layout ? _("the neighbour layout") : "PCA");
   for (guint c = 0; c < s->profiles->len; c++)
@@ -144,9 +150,12 @@ segments_show (SdStore       *store,
       SdSegmentProfile *p = g_ptr_array_index (s->profiles, c);
       g_autofree char *name = sd_cli_printable (p->name);
       GPtrArray *taste = s->has_categories ? p->top_categories : p->top_words;
+      g_autofree char *size = sd_format_count (p->size);
+      g_autofree char *aov = sd_format_money (p->aov_cents, currency);
 
-      printf (_("\n%2u  %s\n    %u customers (%.1f %%), %.1f %% of revenue, AOV %.2f, %.2f orders each, last order %.0f days ago (median)\n"),
-              p->id, name, p->size, 100 * p->customer_share, 100 * p->revenue_share, p->aov_cents / 100.0,
+      /* TRANSLATORS: `segments`: "1,234 customers (28.2 %), 41.0 % of revenue, AOV £512.30, …" */
+      printf (_("\n%2u  %s\n    %s customers (%.1f %%), %.1f %% of revenue, AOV %s, %.2f orders each, last order %.0f days ago (median)\n"),
+              p->id, name, size, 100 * p->customer_share, 100 * p->revenue_share, aov,
               p->orders_per_customer, p->recency_days);
       printf (_("    buys more than the shop:"));
       for (guint t = 0; t < taste->len; t++)
@@ -331,8 +340,10 @@ segments_list (SdStore       *store,
       else
         {
           g_autofree char *name = sd_cli_printable (a->name);
-          printf ("%4" G_GINT64_FORMAT "  %-30s %-8s %-9s %6" G_GINT64_FORMAT " customers\n", a->id, name, a->source,
-                  a->recompute ? "recompute" : "frozen", a->n_members);
+          g_autofree char *members = sd_format_count (a->n_members);
+          g_autofree char *members_col = sd_cli_column (members, -6);
+          printf ("%4" G_GINT64_FORMAT "  %-30s %-8s %-9s %s customers\n", a->id, name, a->source,
+                  a->recompute ? "recompute" : "frozen", members_col);
         }
     }
   if (o->json)
@@ -402,16 +413,24 @@ segments_rfm (SdStore       *store,
       sd_cli_print_json (g_steal_pointer (&w));
       return SD_EXIT_OK;
     }
-  printf (_("%u customers with orders\n"), rfm->n_customers);
+  g_autofree char *currency = sd_shop_currency (store);
+  g_autofree char *with_orders = sd_format_count (rfm->n_customers);
+
+  printf (_("%s customers with orders\n"), with_orders);
   for (guint g = 0; g < SD_RFM_N_GROUPS; g++)
     {
       const SdRfmStats *s = &rfm->groups[g];
       g_autofree char *title = sd_cli_pad (sd_rfm_group_title (g), 22);
+      g_autofree char *customers = sd_format_count (s->customers);
+      g_autofree char *spend = sd_format_money ((gint64) llround (s->spend_cents), currency);
+      g_autofree char *customers_col = sd_cli_column (customers, -6);
+      g_autofree char *spend_col = sd_cli_column (spend, -13);
 
-      printf (_("  %s %6u  %5.1f %% of revenue  last order %5.0f days ago  %5.2f orders  %10.2f spent\n"),
-              title, s->customers,
+      /* TRANSLATORS: `segments rfm`: one group, "  Champions  1,234  55.0 % of revenue  … £1,730.52 spent" */
+      printf (_("  %s %s  %5.1f %% of revenue  last order %5.0f days ago  %5.2f orders  %s spent\n"),
+              title, customers_col,
               rfm->revenue_cents ? 100.0 * s->revenue_cents / rfm->revenue_cents : 0,
-              s->recency_days, s->orders, s->spend_cents / 100);
+              s->recency_days, s->orders, spend_col);
     }
   return SD_EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include "sd-chart-time.h"
 #include "sd-cli.h"
 #include "sd-error.h"
+#include "sd-number-format.h"
 #include "sd-shop-summary.h"
 
 /* The range from the options; FALSE (said on stderr) when they cannot be used. */
@@ -184,31 +185,34 @@ print_json (const SdShopSummary *summary)
   sd_cli_print_json (g_steal_pointer (&w));
 }
 
-/* One line of the table: @label, then @value ending in column 25 (as wide as the terminal
+/* One line of the table: @label, then @value ending in column 28 (room for "£99,999,999.99" after "Average order") (as wide as the terminal
  * shows it: a Chinese character takes two columns). */
 static void
 print_row (const char *label,
            const char *value)
 {
-  int pad = 25 - (int) sd_cli_text_width (label) - (int) strlen (value);
+  int pad = 28 - (int) sd_cli_text_width (label) - (int) sd_cli_text_width (value);
 
   printf ("%s%*s%s\n", label, MAX (pad, 1), "", value);
 }
 
+/* Grouped in the user's locale ("541,909"; "541.909" in German), as the Overview writes it. */
 static void
 print_count (const char *label,
              gint64      n)
 {
-  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  g_autofree char *value = sd_format_count (n);
 
   print_row (label, value);
 }
 
+/* In @currency's symbol and the user's marks ("£8,300,155.95"; "8.300.155,95 £"). */
 static void
 print_amount (const char *label,
-              gint64      cents)
+              gint64      cents,
+              const char *currency)
 {
-  g_autofree char *value = g_strdup_printf ("%.2f", cents / 100.0);
+  g_autofree char *value = sd_format_money (cents, currency);
 
   print_row (label, value);
 }
@@ -241,9 +245,9 @@ print_text (const SdShopSummary *summary)
       /* TRANSLATORS: `shopdesk-cli stats`: revenue in a currency, "Revenue GBP" */
       g_autofree char *revenue = g_strdup_printf (_("Revenue %-4s"), code);
 
-      print_amount (revenue, c->now.revenue_cents);
+      print_amount (revenue, c->now.revenue_cents, c->currency);
       print_count (_("Orders counted"), c->now.orders_counted);
-      print_amount (_("Average order"), c->now.average_order_cents);
+      print_amount (_("Average order"), c->now.average_order_cents, c->currency);
     }
   for (int k = 0; k < SD_N_EVENT_KINDS; k++)
     print_count (_(event_labels[k]), stats->events[k]);

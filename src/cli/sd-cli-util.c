@@ -17,6 +17,7 @@
 #include "sd-cli.h"
 #include "sd-error.h"
 #include "sd-json-writer.h"
+#include "sd-number-format.h"
 
 gboolean
 sd_cli_parse (const char    *command,
@@ -494,6 +495,25 @@ sd_cli_dp_options (const char    *command,
   return TRUE;
 }
 
+/* One row of released figures, as people read them: counts grouped, revenue in the shop's
+ * currency ("£1,234.56"); a noisy figure may be below zero. */
+static void
+dp_print_row (const char *column,
+              double      customers,
+              double      orders,
+              double      revenue_cents,
+              const char *currency)
+{
+  g_autofree char *c = sd_format_count ((gint64) llround (customers));
+  g_autofree char *o = sd_format_count ((gint64) llround (orders));
+  g_autofree char *r = sd_format_money ((gint64) llround (revenue_cents), currency);
+  g_autofree char *c_col = sd_cli_column (c, -10);
+  g_autofree char *o_col = sd_cli_column (o, -10);
+  g_autofree char *r_col = sd_cli_column (r, -14);
+
+  printf ("%s %s %s %s\n", column, c_col, o_col, r_col);
+}
+
 void
 sd_cli_dp_print (const SdDpReport *r)
 {
@@ -512,13 +532,13 @@ sd_cli_dp_print (const SdDpReport *r)
   printf (_("Noise per figure: customers ±%.1f, orders ±%.1f, revenue ±%.2f (scale); groups under %g customers left out: %u\n"),
           r->count_scale, r->orders_scale, r->revenue_scale / 100.0, r->options.threshold, r->n_suppressed);
   printf ("%s %s %s %s\n", h_group, h_customers, h_orders, h_revenue);
-  printf ("%s %10.0f %10.0f %14.2f\n", all, r->total.customers, r->total.orders, r->total.revenue_cents / 100.0);
+  dp_print_row (all, r->total.customers, r->total.orders, r->total.revenue_cents, r->currency);
   for (guint i = 0; i < r->cells->len; i++)
     {
       const SdDpCell *c = g_ptr_array_index (r->cells, i);
       g_autofree char *name = sd_cli_printable (c->name);
       g_autofree char *column = sd_cli_pad (name, 24);
 
-      printf ("%s %10.0f %10.0f %14.2f\n", column, c->customers, c->orders, c->revenue_cents / 100.0);
+      dp_print_row (column, c->customers, c->orders, c->revenue_cents, r->currency);
     }
 }

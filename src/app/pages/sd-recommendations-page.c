@@ -234,10 +234,14 @@ ensure_coupons (ShopCache     *cache,
   facts = sd_customer_facts_load (store, cancellable, &local);
   if (facts)
     {
+      g_autofree char *currency = sd_shop_currency (store);
+
       engine = sd_coupon_engine_new (facts);
       sd_coupon_engine_set_interest (engine, sd_interest_lookup,
                                      sd_interest_new (cache->db_path, facts),
                                      (GDestroyNotify) sd_interest_free);
+      /* "because cart >= £50.00", as the coupons' own amounts read */
+      sd_coupon_engine_set_currency (engine, currency);
       if (!sd_coupon_engine_load_rules (engine, store, &local))
         g_clear_pointer (&engine, sd_coupon_engine_free);
     }
@@ -267,6 +271,7 @@ typedef struct {
   int     stock;
   float   score;
   char   *explanation;   /* one reason a line */
+  char   *explanation_numbers;   /* the model's figures behind each line, for a tooltip */
   guint   item;          /* dense index */
   gboolean common;       /* also in the other column's list */
   guint   other_rank;    /* its rank there (from 1) */
@@ -279,6 +284,7 @@ rec_row_free (RecRow *row)
   g_free (row->title);
   g_free (row->category);
   g_free (row->explanation);
+  g_free (row->explanation_numbers);
   g_free (row);
 }
 
@@ -473,13 +479,18 @@ rank_items (ViewWork      *w,
       const SdCatalogItem *item = &cache->catalog->items[s->item];
       g_autoptr(GPtrArray) why = sd_recommender_explain (used, (guint) user, s->item, 3);
       GString *text = g_string_new (NULL);
+      GString *numbers = g_string_new (NULL);
       RecRow *row = g_new0 (RecRow, 1);
 
       for (guint k = 0; why && k < why->len; k++)
         {
           g_autofree char *line = sd_reason_describe (g_ptr_array_index (why, k), cache->catalog);
+          g_autofree char *figures = sd_reason_describe_numbers (g_ptr_array_index (why, k));
           if (line && *line)
-            g_string_append_printf (text, "%s%s", text->len ? "\n" : "", line);
+            {
+              g_string_append_printf (text, "%s%s", text->len ? "\n" : "", line);
+              g_string_append_printf (numbers, "%s• %s", numbers->len ? "\n" : "", figures);
+            }
         }
       row->product_id = item->id;
       row->external_id = g_strdup (item->external_id);
@@ -490,6 +501,7 @@ rank_items (ViewWork      *w,
       row->score = s->score;
       row->item = s->item;
       row->explanation = g_string_free (text, FALSE);
+      row->explanation_numbers = g_string_free (numbers, FALSE);
       g_ptr_array_add (list->rows, row);
     }
   return TRUE;
@@ -1249,6 +1261,14 @@ rec_row_widget (SdRecommendationsPage *self,
       gtk_label_set_wrap_mode (GTK_LABEL (why), PANGO_WRAP_WORD_CHAR);
       gtk_widget_add_css_class (why, "caption");
       gtk_widget_add_css_class (why, "sd-reason");
+      /* The sentences give each reason's share; an expert finds the model's own figures
+       * (contribution, similarity) on hover. */
+      if (row->explanation_numbers && *row->explanation_numbers)
+        {
+          /* TRANSLATORS: tooltip over a recommended item's reasons: the model's raw figures follow, one line each */
+          g_autofree char *tip = g_strdup_printf (_("The model's figures:\n%s"), row->explanation_numbers);
+          gtk_widget_set_tooltip_text (why, tip);
+        }
       gtk_box_append (GTK_BOX (text), why);
     }
   gtk_widget_set_hexpand (text, TRUE);
@@ -2579,12 +2599,24 @@ sd_recommendations_page_get_item_product (SdRecommendationsPage *self,
 }
 
 const char *
+sd_recommendations_page_get_item_reasons (SdRecommendationsPage  *self,
+                                          guint                   column,
+                                          guint                   index,
+                                          const char            **numbers)
+{
+  RecRow *row = item_at (self, column, index);
+
+  if (numbers)
+    *numbers = row ? row->explanation_numbers : NULL;
+  return row ? row->explanation : NULL;
+}
+
+const char *
 sd_recommendations_page_get_item_explanation (SdRecommendationsPage *self,
                                               guint                  column,
                                               guint                  index)
 {
-  RecRow *row = item_at (self, column, index);
-  return row ? row->explanation : NULL;
+  return sd_recommendations_page_get_item_reasons (self, column, index, NULL);
 }
 
 guint

@@ -54,6 +54,12 @@ gint64      sd_recommendations_page_get_item_product (SdRecommendationsPage *sel
 const char *sd_recommendations_page_get_item_explanation (SdRecommendationsPage *self,
                                                           guint                  column,
                                                           guint                  index);
+/* The same, and in @numbers the model's figures behind each reason, one line each (the
+ * reasons' tooltip). */
+const char *sd_recommendations_page_get_item_reasons (SdRecommendationsPage  *self,
+                                                      guint                   column,
+                                                      guint                   index,
+                                                      const char            **numbers);
 /* Items in both columns' lists (0 unless comparing). */
 guint       sd_recommendations_page_get_overlap      (SdRecommendationsPage *self);
 guint       sd_recommendations_page_get_n_offers     (SdRecommendationsPage *self);

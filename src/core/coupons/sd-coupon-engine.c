@@ -41,6 +41,7 @@ struct _SdCouponEngine {
   GHashTable      *customer_uses;/* "rule:customer" → uses */
   double           max_combined_percent;
   gint64           now;
+  char            *currency;     /* the shop's, for the amounts of the reasons; NULL: none */
 };
 
 /* ---------------------------------------------------------------- carts */
@@ -459,6 +460,7 @@ sd_coupon_engine_free (SdCouponEngine *engine)
 {
   if (engine == NULL)
     return;
+  g_free (engine->currency);
   for (guint i = 0; i < engine->rules->len; i++)
     {
       EngineRule *er = g_ptr_array_index (engine->rules, i);
@@ -619,11 +621,21 @@ sd_coupon_application_free (SdCouponApplication *app)
   g_free (app);
 }
 
+void
+sd_coupon_engine_set_currency (SdCouponEngine *engine,
+                               const char     *currency)
+{
+  g_return_if_fail (engine != NULL);
+  g_free (engine->currency);
+  engine->currency = g_strdup (currency);
+}
+
 static char *
-describe_reason (const SdCouponRule *rule)
+describe_reason (const SdCouponEngine *engine,
+                 const SdCouponRule   *rule)
 {
   /* For people: the Recommendations page and `coupons apply` show it. */
-  g_autofree char *full = sd_coupon_rule_describe_for_people (rule);
+  g_autofree char *full = sd_coupon_rule_describe_for_people (rule, engine->currency);
   const char *dash = strstr (full, " — ");
   return g_strdup (dash ? dash + strlen (" — ") : full);
 }
@@ -689,7 +701,7 @@ sd_coupon_engine_apply (SdCouponEngine *engine,
       app = g_new0 (SdCouponApplication, 1);
       app->rule = rule;
       app->free_shipping = free_shipping;
-      app->reason = describe_reason (rule);
+      app->reason = describe_reason (engine, rule);
       if (total + off > allowed)
         {
           off = MAX (0, allowed - total);

@@ -66,6 +66,10 @@ void            sd_coupon_engine_set_interest (SdCouponEngine *engine,
                                                SdInterestFunc  func,
                                                gpointer        user_data,
                                                GDestroyNotify  destroy);
+/* The shop's currency (ISO 4217, NULL for none): the amounts of an application's reason
+ * are written in it, "cart >= £50.00". */
+void            sd_coupon_engine_set_currency (SdCouponEngine *engine,
+                                               const char     *currency);
 /* Past redemptions, for the limits: uses of @rule_id by @customer_id costing @cents. */
 void            sd_coupon_engine_add_use    (SdCouponEngine   *engine,
                                              gint64            rule_id,

@@ -9,6 +9,7 @@
 #include "sd-error.h"
 #include "sd-json.h"
 #include "sd-json-writer.h"
+#include "sd-number-format.h"
 
 static const char *const cond_names[SD_N_COND_KINDS] = {
   "all", "any", "not", "segment", "country", "recency_days", "order_count",
@@ -1026,20 +1027,29 @@ sd_coupon_rule_from_json (const char  *json,
  * JSON and its history, which are read by programs and compared across versions. */
 #define WORDS(people, text) ((people) ? _(text) : (text))
 
+/* For people in their locale's marks and the shop's @currency ("£15.00", "15,00 £"); for
+ * the rule's JSON and history with '.' whatever the locale, as programs compare them. */
 static char *
-money (double cents)
+money (double      cents,
+       gboolean    people,
+       const char *currency)
 {
-  return g_strdup_printf ("%.2f", cents / 100.0);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (people)
+    return sd_format_money ((gint64) llround (cents), currency);
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.2f", cents / 100.0));
 }
 
 static void
 describe_condition (GString           *out,
                     const SdCondition *cond,
                     gboolean           top,
-                    gboolean           people)
+                    gboolean           people,
+                    const char        *currency)
 {
   const char *op = sd_cmp_op_to_string (cond->op);
-  g_autofree char *amount = money (cond->number);
+  g_autofree char *amount = money (cond->number, people, currency);
 
   switch (cond->kind)
     {
@@ -1056,14 +1066,14 @@ describe_condition (GString           *out,
         {
           if (i)
             g_string_append (out, cond->kind == SD_COND_ALL ? WORDS (people, N_(" and ")) : WORDS (people, N_(" or ")));
-          describe_condition (out, g_ptr_array_index (cond->children, i), FALSE, people);
+          describe_condition (out, g_ptr_array_index (cond->children, i), FALSE, people, currency);
         }
       if (!top)
         g_string_append_c (out, ')');
       return;
     case SD_COND_NOT:
       g_string_append (out, WORDS (people, N_("not ")));
-      describe_condition (out, g_ptr_array_index (cond->children, 0), FALSE, people);
+      describe_condition (out, g_ptr_array_index (cond->children, 0), FALSE, people, currency);
       return;
     case SD_COND_SEGMENT:
       g_string_append_printf (out, WORDS (people, N_("segment is %s")), cond->text);
@@ -1122,7 +1132,8 @@ describe_condition (GString           *out,
 
 static char *
 describe (const SdCouponRule *rule,
-          gboolean            people)
+          gboolean            people,
+          const char         *currency)
 {
   GString *out = g_string_new (NULL);
   const SdAction *a = &rule->action;
@@ -1133,13 +1144,13 @@ describe (const SdCouponRule *rule,
       g_string_append_printf (out, WORDS (people, N_("%g %% off")), a->percent);
       if (a->cap_cents)
         {
-          g_autofree char *cap = money (a->cap_cents);
+          g_autofree char *cap = money (a->cap_cents, people, currency);
           g_string_append_printf (out, WORDS (people, N_(" (max %s)")), cap);
         }
       break;
     case SD_ACTION_FIXED_OFF:
       {
-        g_autofree char *amount = money (a->amount_cents);
+        g_autofree char *amount = money (a->amount_cents, people, currency);
         g_string_append_printf (out, WORDS (people, N_("%s off")), amount);
       }
       break;
@@ -1154,7 +1165,7 @@ describe (const SdCouponRule *rule,
       for (guint i = 0; a->tiers && i < a->tiers->len; i++)
         {
           const SdTier *t = &g_array_index (a->tiers, SdTier, i);
-          g_autofree char *from = money (t->min_subtotal_cents);
+          g_autofree char *from = money (t->min_subtotal_cents, people, currency);
           /* TRANSLATORS: one tier of a tiered discount, after "tiered" or a comma: " 5 % from 50.00" */
           g_string_append_printf (out, WORDS (people, N_("%s %g %% from %s")),
                                   i ? WORDS (people, N_(",")) : "", t->percent, from);
@@ -1165,18 +1176,19 @@ describe (const SdCouponRule *rule,
     }
   /* The reward and the conditions always meet at " — ": callers split there. */
   g_string_append (out, " — ");
-  describe_condition (out, rule->conditions, TRUE, people);
+  describe_condition (out, rule->conditions, TRUE, people, currency);
   return g_string_free (out, FALSE);
 }
 
 char *
 sd_coupon_rule_describe (const SdCouponRule *rule)
 {
-  return describe (rule, FALSE);
+  return describe (rule, FALSE, NULL);
 }
 
 char *
-sd_coupon_rule_describe_for_people (const SdCouponRule *rule)
+sd_coupon_rule_describe_for_people (const SdCouponRule *rule,
+                                    const char         *currency)
 {
-  return describe (rule, TRUE);
+  return describe (rule, TRUE, currency);
 }

@@ -146,8 +146,10 @@ SdCouponRule *sd_coupon_rule_from_json    (const char         *json,
 /* A one-line summary: "10 % off (max 5.00) — segment is vip and spent >= 100.00", as the
  * rule's JSON and its history write it (in English, whatever the language). */
 char         *sd_coupon_rule_describe     (const SdCouponRule *rule);
-/* The same in the user's language, for people: "立减 10 %（最多 5.00） — 客户群为 vip 且
- * 消费 >= 100.00". The two parts still meet at " — ". */
-char         *sd_coupon_rule_describe_for_people (const SdCouponRule *rule);
+/* The same in the user's language, for people, amounts as sd_format_money() writes them in
+ * the shop's @currency (NULL: none): "立减 10 %（最多 £5.00） — 客户群为 vip 且
+ * 消费 >= £100.00". The two parts still meet at " — ". */
+char         *sd_coupon_rule_describe_for_people (const SdCouponRule *rule,
+                                                  const char         *currency);
 
 G_END_DECLS

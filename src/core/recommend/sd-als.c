@@ -867,6 +867,7 @@ sd_als_explain (SdRecommender *model,
   g_autofree double *z = NULL;
   SolveTask t;
   int kk = (int) k, one = 1, info = 0;
+  double total = 0;
 
   if (self->X == NULL || self->gram_y == NULL || train == NULL || user >= self->n_users
       || item >= self->n_items || user >= train->n_users)
@@ -894,6 +895,8 @@ sd_als_explain (SdRecommender *model,
   if (info != 0)
     return reasons;
 
+  /* The history items' terms sum to the score (Hu, Koren, Volinsky 2008, section 5); some
+   * are negative, so a reason's share is of the terms that speak for the item. */
   for (gsize p = train->indptr[user]; p < train->indptr[user + 1]; p++)
     {
       guint j = train->indices[p];
@@ -903,12 +906,14 @@ sd_als_explain (SdRecommender *model,
 
       if (w <= 0)
         continue;
+      total += w;
       reason = g_new0 (SdReason, 1);
       reason->kind = SD_REASON_FACTOR;
       reason->item = j;
       reason->weight = w;
       g_ptr_array_add (reasons, reason);
     }
+  sd_reasons_set_shares (reasons, total);
 
   g_ptr_array_sort (reasons, compare_reasons);
   if (reasons->len > max)

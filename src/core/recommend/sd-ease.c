@@ -389,11 +389,15 @@ sd_ease_explain (SdRecommender *model,
   gsize len = train->indptr[user + 1] - train->indptr[user];
   g_autofree float *w = g_new (float, MAX (len, 1));
   g_autoptr(GArray) top = NULL;
+  double total = 0;
 
+  /* The score is the sum of these terms, some negative: a reason's share is of the
+   * positive ones, what speaks for the item. */
   for (gsize q = 0; q < len; q++)
     {
       gsize p = train->indptr[user] + q;
       float c = train->values[p] * self->b[(gsize) train->indices[p] * self->n_items + item];
+      total += c > 0.0f ? c : 0.0f;
       w[q] = c > 0.0f ? c : -INFINITY;
     }
   top = sd_top_n (w, len, max);
@@ -405,6 +409,7 @@ sd_ease_explain (SdRecommender *model,
       r->weight = g_array_index (top, SdScoredItem, c).score;
       g_ptr_array_add (reasons, r);
     }
+  sd_reasons_set_shares (reasons, total);
   return reasons;
 }
 

@@ -469,7 +469,11 @@ sd_hybrid_explain (SdRecommender *model,
       if (duplicate || reasons->len >= max)
         sd_reason_free (reason);
       else
-        g_ptr_array_add (reasons, reason);
+        {
+          /* a member's share is of the member's score, not of the blend's */
+          reason->share = 0;
+          g_ptr_array_add (reasons, reason);
+        }
     }
   return reasons;
 }

@@ -201,20 +201,29 @@ sd_item_knn_explain (SdRecommender *model,
   GPtrArray *reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_reason_free);
   gsize len = train->indptr[user + 1] - train->indptr[user];
   g_autofree float *sims = g_new (float, MAX (len, 1));
+  g_autofree float *terms = g_new (float, MAX (len, 1));
   g_autoptr(GArray) top = NULL;
+  double total = 0;
 
+  /* The score sums interaction × similarity over the history: a reason's share is its term
+   * over the positive ones, what speaks for the item. */
   for (gsize q = 0; q < len; q++)
     {
-      float s = similarity (self, item, train->indices[train->indptr[user] + q]);
+      gsize p = train->indptr[user] + q;
+      float s = similarity (self, item, train->indices[p]);
+      terms[q] = train->values[p] * s;
+      total += terms[q] > 0 ? terms[q] : 0;
       sims[q] = s > 0.0f ? s : -INFINITY;
     }
   top = sd_top_n (sims, len, max);
   for (guint c = 0; c < top->len; c++)
     {
       SdReason *r = g_new0 (SdReason, 1);
+      guint q = g_array_index (top, SdScoredItem, c).item;
       r->kind = SD_REASON_SIMILAR_ITEM;
-      r->item = train->indices[train->indptr[user] + g_array_index (top, SdScoredItem, c).item];
+      r->item = train->indices[train->indptr[user] + q];
       r->weight = g_array_index (top, SdScoredItem, c).score;
+      r->share = total > 0 ? CLAMP (terms[q] / total, 0.0, 1.0) : 0;
       g_ptr_array_add (reasons, r);
     }
   return reasons;

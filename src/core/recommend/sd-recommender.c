@@ -10,6 +10,7 @@
 #include "sd-error.h"
 #include "sd-json.h"
 #include "sd-json-writer.h"
+#include "sd-number-format.h"
 #include "sd-recommender.h"
 
 /* sd-recommenders.c: the table of model types, one line per model. */
@@ -60,9 +61,19 @@ sd_reason_describe (const SdReason *reason,
   switch (reason->kind)
     {
     case SD_REASON_SIMILAR_ITEM:
-      /* TRANSLATORS: why an item is recommended: an item the customer bought, and how alike */
-      return g_strdup_printf (_("bought %s (similarity %.2f)"),
-                              item_title (catalog, reason->item, buf), reason->weight);
+      if (reason->share > 0)
+        {
+          g_autofree char *share = sd_format_share (reason->share);
+          /* TRANSLATORS: why an item is recommended: an item the customer bought, and its
+           * part of all that speaks for the item, "bought Red Mug (37 % of what speaks for it)" */
+          return g_strdup_printf (_("bought %s (%s of what speaks for it)"), item_title (catalog, reason->item, buf), share);
+        }
+      {
+        g_autofree char *alike = sd_format_share (CLAMP (reason->weight, 0.0, 1.0));
+        /* TRANSLATORS: why an item is recommended: an item the customer bought, and how alike
+         * the two are, "bought Red Mug (42 % alike)" */
+        return g_strdup_printf (_("bought %s (%s alike)"), item_title (catalog, reason->item, buf), alike);
+      }
     case SD_REASON_SIMILAR_USERS:
       /* TRANSLATORS: why an item is recommended: how many customers of alike taste bought it */
       return g_strdup_printf (_("customers like you (%u) bought it"), reason->count);
@@ -81,15 +92,73 @@ sd_reason_describe (const SdReason *reason,
         return g_strdup_printf (_("matches %s"), words->str);
       }
     case SD_REASON_FACTOR:
-      /* TRANSLATORS: why an item is recommended: an item of the customer's history, and its share of the score */
-      return g_strdup_printf (_("because of %s (contribution %.2f)"),
-                              item_title (catalog, reason->item, buf), reason->weight);
+      if (reason->share > 0)
+        {
+          g_autofree char *share = sd_format_share (reason->share);
+          /* TRANSLATORS: why an item is recommended: an item of the customer's history, and its
+           * part of all that speaks for the item, "because of Red Mug (37 % of what speaks for it)" */
+          return g_strdup_printf (_("because of %s (%s of what speaks for it)"), item_title (catalog, reason->item, buf), share);
+        }
+      /* TRANSLATORS: why an item is recommended: an item of the customer's history the model
+       * finds much like it (BPR, a blend: no share of the score to tell) */
+      return g_strdup_printf (_("because of %s, much like it"), item_title (catalog, reason->item, buf));
     case SD_REASON_POPULAR:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "popular: bought by %u customer",
                                            "popular: bought by %u customers", reason->count),
                               reason->count);
     default:
       return g_strdup (_("recommended"));
+    }
+}
+
+const char *
+sd_reason_kind_name (SdReasonKind kind)
+{
+  switch (kind)
+    {
+    case SD_REASON_SIMILAR_ITEM:  return "similar_item";
+    case SD_REASON_SIMILAR_USERS: return "similar_users";
+    case SD_REASON_CONTENT:       return "content";
+    case SD_REASON_FACTOR:        return "factor";
+    case SD_REASON_POPULAR:       return "popular";
+    default:                      return "other";
+    }
+}
+
+char *
+sd_reason_describe_numbers (const SdReason *reason)
+{
+  char weight[G_ASCII_DTOSTR_BUF_SIZE], share[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_return_val_if_fail (reason != NULL, NULL);
+  /* For experts, in '.' decimals as --json writes them: the model's own measure. */
+  g_ascii_formatd (weight, sizeof weight, "%.4g", reason->weight);
+  g_ascii_formatd (share, sizeof share, "%.3f", reason->share);
+  switch (reason->kind)
+    {
+    case SD_REASON_SIMILAR_ITEM:
+      return reason->share > 0 ? g_strdup_printf ("similarity %s, share %s", weight, share)
+                               : g_strdup_printf ("similarity %s", weight);
+    case SD_REASON_FACTOR:
+      return reason->share > 0 ? g_strdup_printf ("contribution %s, share %s", weight, share)
+                               : g_strdup_printf ("weight %s", weight);
+    case SD_REASON_SIMILAR_USERS:
+    case SD_REASON_POPULAR:
+      return g_strdup_printf ("customers %u", reason->count);
+    case SD_REASON_CONTENT:
+    default:
+      return g_strdup_printf ("weight %s", weight);
+    }
+}
+
+void
+sd_reasons_set_shares (GPtrArray *reasons,
+                       double     total)
+{
+  for (guint i = 0; reasons && i < reasons->len; i++)
+    {
+      SdReason *reason = g_ptr_array_index (reasons, i);
+      reason->share = total > 0 && isfinite (total) ? CLAMP (reason->weight / total, 0.0, 1.0) : 0;
     }
 }
 

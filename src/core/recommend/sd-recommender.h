@@ -33,14 +33,30 @@ typedef struct {
   SdReasonKind kind;
   guint        item;      /* the history item it refers to, or G_MAXUINT */
   double       weight;    /* similarity or contribution */
+  /* This reason's part of what speaks for the item (0…1): its term over the positive terms
+   * of the customer's history, where the model's score is a sum of such terms (ALS, EASE,
+   * item kNN); what a person can read beside a score. 0 where the weight is a similarity
+   * only (BPR, content, a blend). */
+  double       share;
   guint        count;     /* customers (SIMILAR_USERS, POPULAR) */
   char        *terms;     /* matched words (CONTENT), comma-separated */
 } SdReason;
 
 void  sd_reason_free     (SdReason *reason);
-/* A sentence a store manager can read, using the catalog's titles. */
+/* A sentence a store manager can read, using the catalog's titles: a history item's share
+ * as a percentage where the model has one ("because of Red Mug (37 % of what speaks for
+ * it)"), else in words; never the model's raw measure. */
 char *sd_reason_describe (const SdReason *reason,
                           SdCatalog      *catalog);
+/* The raw figures behind it for an expert (a tooltip): "contribution 0.0612, share 0.043",
+ * '.' decimals in any locale, not translated (the models' own terms). */
+char *sd_reason_describe_numbers (const SdReason *reason);
+/* "factor", "similar_item", …: the kind as --json names it. */
+const char *sd_reason_kind_name (SdReasonKind kind);
+/* Sets each reason's share to its weight over @total, the sum of the positive terms of
+ * every history item (0 when @total is not above 0). */
+void  sd_reasons_set_shares (GPtrArray *reasons,
+                             double     total);
 
 typedef struct {
   gboolean    exclude_seen;          /* leave out the user's training items */
