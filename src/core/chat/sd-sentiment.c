@@ -672,9 +672,11 @@ sd_sentiment_builtin_corpus (GPtrArray  *texts,
   if (!sd_chat_corpus_read_builtin_tsv ("sentiment.tsv", 3, collect_builtin, &d, error))
     return FALSE;
 
-  /* The intent corpus adds chat-like phrasing: complaints are negative, thanks positive,
-   * and plain requests neutral (one in four, so neutral does not swamp the others; none
-   * with a mood signal). */
+  /* The intent corpus adds chat-like phrasing: complaints and delivery problems are
+   * negative (a customer whose parcel is late or broken is not calm, though they seldom
+   * say "complaint"), thanks positive, and plain requests neutral: one in four, so neutral
+   * does not swamp the others, but every out-of-scope line, where everyday words such as
+   * "joke" live that complaints also use; none with a mood signal. */
   g_autoptr(GPtrArray) examples = sd_chat_corpus_builtin_examples (NULL, error);
   if (examples == NULL)
     return FALSE;
