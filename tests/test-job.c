@@ -213,6 +213,73 @@ test_records_run (void)
   }
 }
 
+static void
+task_waits_for_cancel (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  while (!g_cancellable_is_cancelled (cancellable))
+    g_usleep (1000);
+  g_task_return_boolean (task, FALSE);
+}
+
+static void
+ended_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  (*(int *) user_data)++;
+}
+
+static void
+waited_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_assert_true (sd_job_wait_threads_finish (result, NULL));
+  /* Told only once every worker has returned. */
+  g_assert_cmpuint (sd_job_get_n_threads (), ==, 0);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* What quitting relies on: every worker thread of the process is counted, a cancel reaches
+ * them all, and the wait ends when the last has returned. */
+static void
+test_cancel_all (void)
+{
+  Work work = { .steps = 10, .wait_for_cancel = TRUE };
+  g_autoptr(SdJob) job = sd_job_new ("waits", count_up, &work, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Outcome out = { .loop = g_main_loop_new (NULL, FALSE) };
+  gboolean waited = FALSE;
+  int ended = 0;
+
+  g_assert_cmpuint (sd_job_get_n_threads (), ==, 0);
+  g_assert_true (sd_job_wait_threads (0));
+  {
+    g_autoptr(GTask) task = g_task_new (NULL, cancellable, ended_cb, &ended);
+    sd_job_run_task_in_thread (task, task_waits_for_cancel);
+  }
+  sd_job_run_async (job, done_cb, &out);
+  g_assert_cmpuint (sd_job_get_n_threads (), ==, 2);
+  /* Nothing ends by itself: a short wait times out. */
+  g_assert_false (sd_job_wait_threads (20 * 1000));
+  sd_job_wait_threads_async (NULL, waited_cb, &waited);
+
+  sd_job_cancel_all ();
+  g_assert_true (sd_job_wait_threads (10 * G_USEC_PER_SEC));
+  g_assert_cmpuint (sd_job_get_n_threads (), ==, 0);
+  g_main_loop_run (out.loop);
+  while (!waited || ended == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (out.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (sd_job_get_state (job), ==, SD_JOB_CANCELLED);
+  g_assert_cmpint (ended, ==, 1);
+  g_clear_error (&out.error);
+  g_main_loop_unref (out.loop);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -223,6 +290,7 @@ main (int    argc,
   g_test_add_func ("/job/cancel", test_cancel);
   g_test_add_func ("/job/failure", test_failure);
   g_test_add_func ("/job/records-run", test_records_run);
+  g_test_add_func ("/job/cancel-all", test_cancel_all);
 
   return g_test_run ();
 }

@@ -75,15 +75,7 @@ spin (guint ms)
 static gint64
 count_sql (const char *sql)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
-  g_autoptr(SdStmt) stmt = NULL;
-
-  g_assert_no_error (error);
-  stmt = sd_store_prepare (store, sql, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
+  return ui_test_count (shop_path, sql);
 }
 
 static void

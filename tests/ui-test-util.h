@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "sd-store.h"
+
 static gboolean
 ui_test_timeout_cb (gpointer user_data)
 {
@@ -81,6 +83,23 @@ ui_test_save_screenshot (GtkWidget  *widget,
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+/* The one integer @sql answers on the shop at @shop_path, read through a connection of
+ * its own (as another process would see the file). */
+static G_GNUC_UNUSED gint64
+ui_test_count (const char *shop_path,
+               const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
+  g_autoptr(SdStmt) stmt = NULL;
+
+  g_assert_no_error (error);
+  stmt = sd_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 /* The message dialog open among the toplevels, or NULL. */

@@ -22,6 +22,8 @@ struct _SdApplication
   char          *start_customer; /* --customer: opened on the Recommendations page */
   char          *chat_script;    /* --chat-script: a file of customer messages for the Chatbot page */
   GSettings     *settings;     /* NULL when the schema is not installed */
+  gboolean       quitting;     /* jobs cancelled, waiting for their threads to return */
+  GtkWidget     *quit_dialog;  /* asking whether to stop work the person started */
 };
 
 G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
@@ -275,11 +277,134 @@ about_activated (GSimpleAction *action,
 }
 
 static void
+threads_ended_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SdApplication) self = user_data;
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+/* Cancelled workers return at their next cancellation point, a few milliseconds away; the
+ * main loop runs meanwhile (their callbacks land), and the app quits when the last has. */
+static void
+stop_and_quit (SdApplication *self)
+{
+  self->quitting = TRUE;
+  sd_job_cancel_all ();
+  if (sd_job_get_n_threads () == 0)
+    {
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    gtk_widget_set_visible (l->data, FALSE);
+  sd_job_wait_threads_async (NULL, threads_ended_cb, g_object_ref (self));
+}
+
+static void
+quit_response_cb (SdApplication *self,
+                  const char    *response)
+{
+  self->quit_dialog = NULL;   /* AdwMessageDialog closes itself on a response */
+  if (g_strcmp0 (response, "stop") == 0)
+    stop_and_quit (self);
+}
+
+/* The running jobs of @window that the person started (training, an import). */
+static GPtrArray *
+jobs_to_ask_about (SdWindow *window)
+{
+  GListModel *jobs = sd_window_get_jobs (window);
+  GPtrArray *asking = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(SdJob) job = g_list_model_get_item (jobs, i);
+
+      if (sd_job_get_state (job) <= SD_JOB_RUNNING && sd_job_get_ask_before_quit (job))
+        g_ptr_array_add (asking, g_steal_pointer (&job));
+    }
+  return asking;
+}
+
+void
+sd_application_quit_safely (SdApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GPtrArray) asking = NULL;
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  g_return_if_fail (SD_IS_APPLICATION (self));
+
+  if (self->quitting)
+    return;
+  if (self->quit_dialog)
+    {
+      gtk_window_present (GTK_WINDOW (self->quit_dialog));
+      return;
+    }
+  /* Closing a dialog's parent asks from the main window. */
+  if (window && !SD_IS_WINDOW (window))
+    window = gtk_window_get_transient_for (window);
+  asking = SD_IS_WINDOW (window) ? jobs_to_ask_about (SD_WINDOW (window)) : NULL;
+  /* What only computes a page's view is stopped without a word; a training of minutes or an
+   * import is lost work, which a person expects to be asked about, as about an unsaved
+   * document. */
+  if (asking == NULL || asking->len == 0)
+    {
+      stop_and_quit (self);
+      return;
+    }
+  if (asking->len == 1)
+    /* TRANSLATORS: %s is a job, "Training ALS (implicit)" */
+    heading = g_strdup_printf (_("Stop “%s” and Quit?"), sd_job_get_title (g_ptr_array_index (asking, 0)));
+  else
+    heading = g_strdup_printf (ngettext ("Stop %u Job and Quit?", "Stop %u Jobs and Quit?", asking->len),
+                               asking->len);
+  dialog = adw_message_dialog_new (window, heading,
+                                   ngettext ("What it has done so far is not kept: the shop stays as it was before it started.",
+                                             "What they have done so far is not kept: the shop stays as it was before they started.",
+                                             asking->len));
+  gtk_widget_set_name (dialog, "quit-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Working"),
+                                    "stop", _("_Stop and Quit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, G_CONNECT_SWAPPED);
+  self->quit_dialog = dialog;
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  sd_application_quit_safely (SD_APPLICATION (user_data));
+}
+
+/* The last word on any way out (also a quit from the session or a signal handler): no
+ * worker thread may outlive the main loop, since one still inside OpenBLAS crashes the
+ * exit. Each job's transaction rolls back when its worker returns cancelled. */
+static void
+sd_application_shutdown (GApplication *app)
+{
+  gint64 start = g_get_monotonic_time ();
+  guint n = sd_job_get_n_threads ();
+
+  sd_job_cancel_all ();
+  if (!sd_job_wait_threads (10 * G_USEC_PER_SEC))
+    g_warning ("%u background threads still ran 10 s after they were cancelled", sd_job_get_n_threads ());
+  else if (n > 0)
+    g_debug ("waited %.1f ms for %u cancelled background threads at exit",
+             (g_get_monotonic_time () - start) / 1000.0, n);
+  G_APPLICATION_CLASS (sd_application_parent_class)->shutdown (app);
 }
 
 /* The default action of "job finished" notifications: back to the window. */
@@ -336,6 +461,7 @@ sd_application_class_init (SdApplicationClass *klass)
   app_class->activate = sd_application_activate;
   app_class->open = sd_application_open;
   app_class->startup = sd_application_startup;
+  app_class->shutdown = sd_application_shutdown;
   app_class->handle_local_options = sd_application_handle_local_options;
   G_OBJECT_CLASS (klass)->finalize = sd_application_finalize;
 

@@ -14,5 +14,9 @@ SdApplication *sd_application_new             (void);
 /* The app's settings, or NULL when the schema is not installed (an uninstalled run
  * without GSETTINGS_SCHEMA_DIR). */
 GSettings     *sd_application_get_settings    (SdApplication *self);
+/* Quits (app.quit, closing the window) without leaving a background thread running: asks
+ * first while work the person started runs (sd_job_get_ask_before_quit), then cancels
+ * every job and quits once their threads have returned, the window gone at once. */
+void           sd_application_quit_safely     (SdApplication *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sd-job.h"
 #include "sd-llm-client.h"
 #include "sd-preferences-window.h"
 #include "sd-toasts.h"
@@ -253,7 +254,7 @@ llm_key_apply_cb (SdPreferencesWindow *self)
   g_object_set_data_full (G_OBJECT (task), "work", w, (GDestroyNotify) key_work_free);
   g_task_set_name (task, "[shopdesk] store API key");
   gtk_editable_set_text (GTK_EDITABLE (self->llm_key_row), "");
-  g_task_run_in_thread (task, store_key_thread);
+  sd_job_run_task_in_thread (task, store_key_thread);
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include "sd-error.h"
 #include "sd-format.h"
+#include "sd-job.h"
 #include "sd-shop-settings.h"
 #include "sd-shop-settings-window.h"
 #include "sd-list-rows.h"
@@ -596,6 +597,6 @@ sd_shop_settings_window_new (GtkWindow *parent,
   gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
   task = g_task_new (self, self->cancellable, loaded_cb, NULL);
   g_task_set_task_data (task, load, (GDestroyNotify) load_free);
-  g_task_run_in_thread (task, load_thread);
+  sd_job_run_task_in_thread (task, load_thread);
   return GTK_WIDGET (self);
 }

@@ -593,6 +593,7 @@ open_in_job (SdWindow   *self,
   stop_opening (self);
   d->path = g_strdup (path);
   self->opening = sd_job_new (title, open_job_func, d, (GDestroyNotify) open_data_free);
+  sd_job_set_ask_before_quit (self->opening, TRUE);
 
   gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (bar), _("Reading the shop…"));
@@ -1023,6 +1024,32 @@ sd_window_run_job (SdWindow            *self,
   sd_job_run_async (job, job_done_cb, run);
 }
 
+GListModel *
+sd_window_get_jobs (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return sd_job_list_get_jobs (self->job_list);
+}
+
+/* Closing the only window quits the app: with work in the background, the app stops it
+ * first (and asks, if the person started it). */
+static gboolean
+sd_window_close_request (GtkWindow *window)
+{
+  GtkApplication *app = gtk_window_get_application (window);
+  guint n_windows = 0;
+
+  for (GList *l = app ? gtk_application_get_windows (app) : NULL; l; l = l->next)
+    n_windows += SD_IS_WINDOW (l->data);
+  if (SD_IS_APPLICATION (app) && n_windows == 1 && sd_job_get_n_threads () > 0)
+    {
+      sd_application_quit_safely (SD_APPLICATION (app));
+      return TRUE;
+    }
+  return GTK_WINDOW_CLASS (sd_window_parent_class)->close_request &&
+         GTK_WINDOW_CLASS (sd_window_parent_class)->close_request (window);
+}
+
 /* ---- Folding ---------------------------------------------------------------------- */
 
 static gboolean
@@ -1109,6 +1136,7 @@ sd_window_class_init (SdWindowClass *klass)
   object_class->dispose = sd_window_dispose;
   object_class->get_property = sd_window_get_property;
   widget_class->size_allocate = sd_window_size_allocate;
+  GTK_WINDOW_CLASS (klass)->close_request = sd_window_close_request;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,

@@ -58,5 +58,7 @@ void        sd_window_run_job      (SdWindow           *self,
 /* Frame gaps measured while jobs run: started with every job when SHOPDESK_FRAME_STATS=1,
  * or by hand; stopped by the window when the last running job ends. */
 SdFrameStats *sd_window_get_frame_stats (SdWindow *self);
+/* The jobs of the header bar's task list, newest first (SdJob). */
+GListModel *sd_window_get_jobs     (SdWindow      *self);
 
 G_END_DECLS

@@ -198,7 +198,7 @@ run_on_worker (SdChatbotPage        *self,
   g_task_set_name (task, "[shopdesk] chatbot");
   g_task_set_task_data (task, data, destroy);
   set_busy (self, TRUE);
-  g_task_run_in_thread (task, func);
+  sd_job_run_task_in_thread (task, func);
 }
 
 /* ---------------------------------------------------------------- the inspector */
@@ -1079,7 +1079,7 @@ start_generation (SdChatbotPage *self)
   g_task_set_task_data (task, w, (GDestroyNotify) gen_work_unref);
   set_generating (self, TRUE);
   update_generation_bubble (turn, g_strcmp0 (self->reply_mode, "side-by-side") == 0);
-  g_task_run_in_thread (task, generate_thread);
+  sd_job_run_task_in_thread (task, generate_thread);
 }
 
 /* Stops the model: the turn being written and those waiting keep their template replies. */
@@ -1372,6 +1372,7 @@ sd_chatbot_page_correct (SdChatbotPage  *self,
                                   turn->trace->text, SD_CHAT_SOURCE_CORRECTION, error) == 0)
     return FALSE;
   job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
+  sd_job_set_ask_before_quit (job, TRUE);
   g_object_set_data_full (G_OBJECT (job), "text", g_strdup (turn->trace->text), g_free);
   if (SD_IS_PAGE_HOST (root))
     sd_page_host_run_job (GTK_WIDGET (self), job, retrained_cb, g_object_ref (self));
@@ -1406,6 +1407,7 @@ train_action (GtkWidget  *widget,
   if (self->store == NULL)
     return;
   job = sd_dialogue_train_job_new (sd_store_get_path (self->store));
+  sd_job_set_ask_before_quit (job, TRUE);
   if (SD_IS_PAGE_HOST (root))
     sd_page_host_run_job (GTK_WIDGET (self), job, retrained_cb, g_object_ref (self));
   else

@@ -907,7 +907,7 @@ run_preview (gpointer user_data)
   task = g_task_new (NULL, self->preview_cancellable, preview_done_cb, g_object_ref (self));
   g_task_set_name (task, "[shopdesk] coupon preview");
   g_task_set_task_data (task, work, (GDestroyNotify) preview_work_free);
-  g_task_run_in_thread (task, preview_thread);
+  sd_job_run_task_in_thread (task, preview_thread);
   return G_SOURCE_REMOVE;
 }
 

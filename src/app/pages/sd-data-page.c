@@ -602,6 +602,7 @@ sd_data_page_import_file (SdDataPage     *self,
   g_signal_connect_object (job, "notify::text", G_CALLBACK (import_job_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (job, "metric", G_CALLBACK (import_metric_cb), self, 0);
 
+  sd_job_set_ask_before_quit (job, TRUE);
   sd_page_host_run_job (GTK_WIDGET (self), job, import_done_cb, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMPORTING]);
   return TRUE;

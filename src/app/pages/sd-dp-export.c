@@ -94,7 +94,7 @@ chooser_response_cb (GtkNativeDialog *chooser,
       e->file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_task_set_task_data (task, e, export_free);
       g_task_set_name (task, "private export");
-      g_task_run_in_thread (task, release_thread);
+      sd_job_run_task_in_thread (task, release_thread);
     }
   else
     export_free (e);

@@ -1849,7 +1849,7 @@ search_changed_cb (SdRecommendationsPage *self)
   task = g_task_new (self, self->search_cancellable, search_done_cb, NULL);
   g_task_set_name (task, "[shopdesk] customer search");
   g_task_set_task_data (task, w, (GDestroyNotify) search_work_free);
-  g_task_run_in_thread (task, search_thread);
+  sd_job_run_task_in_thread (task, search_thread);
 }
 
 static void
@@ -2271,7 +2271,7 @@ export_customer_response_cb (GtkNativeDialog *chooser,
       e->file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_task_set_task_data (task, e, export_customer_free);
       g_task_set_name (task, "export customer data");
-      g_task_run_in_thread (task, export_customer_thread);
+      sd_job_run_task_in_thread (task, export_customer_thread);
     }
   g_object_unref (chooser);
   g_object_unref (self);
@@ -2348,6 +2348,7 @@ forget_response_cb (AdwMessageDialog *dialog,
       g_autoptr(SdJob) job = sd_customer_forget_job_new (sd_store_get_path (self->store), id);
 
       customer_actions_set_enabled (self, FALSE);
+      sd_job_set_ask_before_quit (job, TRUE);
       sd_page_host_run_job (GTK_WIDGET (self), job, forget_done_cb, g_object_ref (self));
     }
   g_object_unref (self);
@@ -2455,6 +2456,7 @@ train_action (GtkWidget  *widget,
   g_hash_table_add (self->training, g_strdup (name));
   for (guint c = 0; c < 2; c++)
     gtk_widget_set_sensitive (GTK_WIDGET (self->columns[c].train_button), FALSE);
+  sd_job_set_ask_before_quit (job, TRUE);
   sd_page_host_run_job (GTK_WIDGET (self), job, train_done_cb, g_object_ref (self));
 }
 

@@ -323,6 +323,7 @@ start_job (SdSyncDialog   *self,
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_label_set_text (self->progress_label, _("Connecting…"));
   set_busy (self, TRUE);
+  sd_job_set_ask_before_quit (self->job, !(flags & SD_SYNC_JOB_TEST_ONLY));
   if (self->host)
     sd_page_host_run_job (GTK_WIDGET (self->host), self->job, job_done_cb, g_object_ref (self));
   else

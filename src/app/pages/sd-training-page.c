@@ -1179,6 +1179,7 @@ start_training (SdTrainingPage *self,
   g_signal_connect_object (job, "metric", G_CALLBACK (train_metric_cb), self, 0);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
+  sd_job_set_ask_before_quit (job, TRUE);
   sd_page_host_run_job (GTK_WIDGET (self), job, train_done_cb, g_object_ref (self));
 }
 
@@ -1449,6 +1450,7 @@ tune_action (GtkWidget  *widget,
   g_signal_connect_object (self->tune_job, "notify::fraction", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tune_job, "notify::text", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
   update_actions (self);
+  sd_job_set_ask_before_quit (self->tune_job, TRUE);
   sd_page_host_run_job (GTK_WIDGET (self), self->tune_job, tune_done_cb, g_object_ref (self));
 }
 

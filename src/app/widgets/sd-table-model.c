@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "sd-format.h"
+#include "sd-job.h"
 #include "sd-product-kind.h"
 #include "sd-shop-summary.h"
 #include "sd-table-model.h"
@@ -398,7 +399,7 @@ load_columns (SdTableModel *self)
   g_task_set_task_data (task, data, (GDestroyNotify) columns_data_free);
   self->columns_loading = TRUE;
   update_loading (self);
-  g_task_run_in_thread (task, columns_in_thread);
+  sd_job_run_task_in_thread (task, columns_in_thread);
 }
 
 static void
@@ -439,7 +440,7 @@ load_order (SdTableModel *self)
   g_task_set_name (task, "[shopdesk] table order");
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   set_loading (self, TRUE);
-  g_task_run_in_thread (task, load_in_thread);
+  sd_job_run_task_in_thread (task, load_in_thread);
 }
 
 void

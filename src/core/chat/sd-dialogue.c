@@ -1102,7 +1102,7 @@ sd_dialogue_prepare_async (SdDialogue          *self,
     }
   note_examples (self, examples);
   g_task_set_task_data (task, examples, (GDestroyNotify) g_ptr_array_unref);
-  g_task_run_in_thread (task, prepare_thread);
+  sd_job_run_task_in_thread (task, prepare_thread);
 }
 
 gboolean

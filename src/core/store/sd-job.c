@@ -34,6 +34,7 @@ struct _SdJob
   SdStore        *run_store;    /* the worker's connection, not owned */
   gint64          run_id;
   SdStore        *watched_store; /* weak: told of the job only while the worker runs */
+  gboolean        ask_before_quit;
 };
 
 G_DEFINE_FINAL_TYPE (SdJob, sd_job, G_TYPE_OBJECT)
@@ -359,6 +360,150 @@ set_state (SdJob      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* ---- The process's worker threads ------------------------------------------------ */
+
+/* One entry per counted thread, running or queued: its cancellable (a reference) or NULL. */
+static GMutex     threads_lock;
+static GCond      threads_cond;
+static GPtrArray *threads;
+static GPtrArray *thread_waiters;   /* GTask, completed when no thread is left */
+
+static GQuark
+thread_func_quark (void)
+{
+  return g_quark_from_static_string ("sd-job-thread-func");
+}
+
+static void
+thread_started (GCancellable *cancellable)
+{
+  g_mutex_lock (&threads_lock);
+  if (threads == NULL)
+    threads = g_ptr_array_new ();
+  g_ptr_array_add (threads, cancellable ? g_object_ref (cancellable) : NULL);
+  g_mutex_unlock (&threads_lock);
+}
+
+/* Runs last in the worker thread, after the work and its store are done with. */
+static void
+thread_ended (GCancellable *cancellable)
+{
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  g_mutex_lock (&threads_lock);
+  g_ptr_array_remove (threads, cancellable);
+  if (threads->len == 0)
+    {
+      waiters = g_steal_pointer (&thread_waiters);
+      g_cond_broadcast (&threads_cond);
+    }
+  g_mutex_unlock (&threads_lock);
+
+  g_clear_object (&cancellable);
+  for (guint i = 0; waiters && i < waiters->len; i++)
+    {
+      g_task_return_boolean (g_ptr_array_index (waiters, i), TRUE);
+      g_object_unref (g_ptr_array_index (waiters, i));
+    }
+}
+
+static void
+counted_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GTaskThreadFunc func = g_object_get_qdata (G_OBJECT (task), thread_func_quark ());
+
+  func (task, source_object, task_data, cancellable);
+  thread_ended (cancellable);
+}
+
+void
+sd_job_run_task_in_thread (GTask           *task,
+                           GTaskThreadFunc  func)
+{
+  g_return_if_fail (G_IS_TASK (task));
+  g_return_if_fail (func != NULL);
+
+  g_object_set_qdata (G_OBJECT (task), thread_func_quark (), func);
+  thread_started (g_task_get_cancellable (task));
+  g_task_run_in_thread (task, counted_thread);
+}
+
+guint
+sd_job_get_n_threads (void)
+{
+  guint n;
+
+  g_mutex_lock (&threads_lock);
+  n = threads ? threads->len : 0;
+  g_mutex_unlock (&threads_lock);
+  return n;
+}
+
+void
+sd_job_cancel_all (void)
+{
+  g_autoptr(GPtrArray) cancellables = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Cancelled outside the lock: a cancel handler may start or end a thread. */
+  g_mutex_lock (&threads_lock);
+  for (guint i = 0; threads && i < threads->len; i++)
+    if (g_ptr_array_index (threads, i))
+      g_ptr_array_add (cancellables, g_object_ref (g_ptr_array_index (threads, i)));
+  g_mutex_unlock (&threads_lock);
+
+  for (guint i = 0; i < cancellables->len; i++)
+    g_cancellable_cancel (g_ptr_array_index (cancellables, i));
+}
+
+void
+sd_job_wait_threads_async (GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, sd_job_wait_threads_async);
+  g_task_set_name (task, "[shopdesk] wait for worker threads");
+  g_mutex_lock (&threads_lock);
+  if (threads != NULL && threads->len > 0)
+    {
+      if (thread_waiters == NULL)
+        thread_waiters = g_ptr_array_new ();
+      g_ptr_array_add (thread_waiters, g_steal_pointer (&task));
+    }
+  g_mutex_unlock (&threads_lock);
+  if (task != NULL)
+    g_task_return_boolean (task, TRUE);
+}
+
+gboolean
+sd_job_wait_threads_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+sd_job_wait_threads (gint64 timeout_us)
+{
+  gint64 end = g_get_monotonic_time () + timeout_us;
+  gboolean none_left;
+
+  g_mutex_lock (&threads_lock);
+  while (!(none_left = threads == NULL || threads->len == 0) &&
+         g_cond_wait_until (&threads_cond, &threads_lock, end))
+    ;
+  none_left = threads == NULL || threads->len == 0;
+  g_mutex_unlock (&threads_lock);
+  return none_left;
+}
+
+/* ---- Running a job ---------------------------------------------------------------- */
+
 static void
 run_in_thread (GTask        *task,
                gpointer      source_object,
@@ -447,7 +592,7 @@ sd_job_run_async (SdJob               *self,
   g_task_set_name (inner, self->title);
   g_task_set_return_on_cancel (inner, FALSE);
   g_task_set_check_cancellable (inner, FALSE);
-  g_task_run_in_thread (inner, run_in_thread);
+  sd_job_run_task_in_thread (inner, run_in_thread);
 }
 
 gboolean
@@ -484,6 +629,21 @@ sd_job_cancel (SdJob *self)
 {
   g_return_if_fail (SD_IS_JOB (self));
   g_cancellable_cancel (self->cancellable);
+}
+
+void
+sd_job_set_ask_before_quit (SdJob    *self,
+                            gboolean  ask)
+{
+  g_return_if_fail (SD_IS_JOB (self));
+  self->ask_before_quit = ask;
+}
+
+gboolean
+sd_job_get_ask_before_quit (SdJob *self)
+{
+  g_return_val_if_fail (SD_IS_JOB (self), FALSE);
+  return self->ask_before_quit;
 }
 
 const char *

@@ -51,6 +51,11 @@ gboolean       sd_job_run_finish      (SdJob               *self,
 gboolean       sd_job_run_sync        (SdJob               *self,
                                        GError             **error);
 void           sd_job_cancel          (SdJob               *self);
+/* Work the person started and would have to start again (training, an import): quitting
+ * while it runs asks first. Other jobs only compute what a page shows. */
+void           sd_job_set_ask_before_quit (SdJob           *self,
+                                       gboolean             ask);
+gboolean       sd_job_get_ask_before_quit (SdJob           *self);
 
 /* Main-thread side. */
 const char    *sd_job_get_title       (SdJob               *self);
@@ -84,5 +89,26 @@ void           sd_job_watch_store     (SdJob               *self,
 void           sd_job_record_run      (SdJob               *self,
                                        SdStore             *store,
                                        gint64               run_id);
+
+/* Every worker thread of the process: those of jobs run with sd_job_run_async() and those
+ * of tasks run with sd_job_run_task_in_thread(). A process must not exit while one of them
+ * runs (a thread inside OpenBLAS crashes the exit), so quitting cancels them all and waits
+ * until none is left. */
+
+/* g_task_run_in_thread(), counted among the process's worker threads; @task's cancellable
+ * is cancelled by sd_job_cancel_all(). */
+void           sd_job_run_task_in_thread (GTask            *task,
+                                       GTaskThreadFunc      func);
+guint          sd_job_get_n_threads   (void);
+/* Cancels every job and counted task running or waiting for a thread. */
+void           sd_job_cancel_all      (void);
+/* Completes on the calling thread's main context once no worker thread is left. */
+void           sd_job_wait_threads_async  (GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gboolean       sd_job_wait_threads_finish (GAsyncResult        *result,
+                                       GError             **error);
+/* Blocks until no worker thread is left or @timeout_us has passed; FALSE on the timeout. */
+gboolean       sd_job_wait_threads    (gint64               timeout_us);
 
 G_END_DECLS
