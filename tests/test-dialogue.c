@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +16,8 @@
 #include "sd-model-store.h"
 #include "sd-dialogue.h"
 #include "sd-json.h"
+#include "sd-coupon-store.h"
+#include "sd-number-format.h"
 
 typedef struct {
   char       *dir;
@@ -1592,6 +1595,44 @@ test_old_order_completed (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (recent->reply, "2–5 working days after dispatch"));
 }
 
+/* The inspector says why a coupon applies, its amounts in the shop's money and the user's
+ * marks ("cart >= €10.00", "10,00 €" in German), not bare cents ("cart >= 10.00"). */
+static void
+test_coupon_reason_currency (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCouponRule) rule =
+    sd_coupon_rule_from_json ("{\"name\": \"Ten off\", \"enabled\": true, \"conditions\": {\"type\": \"all\", \"conditions\": ["
+                              " {\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 1000}]},"
+                              " \"action\": {\"type\": \"percent_off\", \"percent\": 10}}", "rule.json", &error);
+  g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+  g_autofree char *saved_locale = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *amount = NULL;
+  g_autofree char *prefix = NULL;
+  g_autoptr(SdTurnTrace) t = NULL;
+
+  /* The environment's locale (de_DE.UTF-8 in the locale suite): its marks. */
+  setlocale (LC_ALL, "");
+  amount = sd_format_money (1000, "EUR");
+  g_assert_no_error (error);
+  g_assert_true (sd_coupon_rule_save (f->store, rule, &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_store_set_setting (f->store, "shop.currency", "EUR", NULL));
+  sd_dialogue_reload (f->dialogue);
+  t = say (f, s, "any coupons for me?");
+  g_assert_cmpstr (t->intent, ==, "coupons_discounts");
+  prefix = g_strdup_printf ("coupon_rules.id=%" G_GINT64_FORMAT ": ", rule->id);
+  for (guint i = 0; i < t->data_rows->len; i++)
+    if (g_str_has_prefix (t->data_rows->pdata[i], prefix))
+      {
+        g_test_message ("%s", (char *) t->data_rows->pdata[i]);
+        g_assert_nonnull (strstr (t->data_rows->pdata[i], amount));
+        setlocale (LC_ALL, saved_locale);
+        return;
+      }
+  g_error ("no row %s… among the turn's data", prefix);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1616,6 +1657,7 @@ main (int argc, char **argv)
   ADD ("fallback-cache", test_fallback_cache);
   ADD ("chinese", test_chinese);
   ADD ("products", test_products);
+  ADD ("coupon-reason-currency", test_coupon_reason_currency);
   ADD ("stock-unknown", test_stock_unknown);
   ADD ("hostile", test_hostile);
   ADD ("corpus", test_corpus);

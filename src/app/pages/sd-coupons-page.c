@@ -566,6 +566,7 @@ typedef struct {
   FactsBox     *facts;
   SdCouponRule *edited;
   SdCouponRule *saved;    /* may be NULL */
+  char         *currency; /* the shop's, for the amounts the engine writes */
   SdRulePreview *edited_preview;
   SdRulePreview *saved_preview;
   GArray        *split[2];
@@ -577,6 +578,7 @@ preview_work_free (PreviewWork *work)
   facts_box_unref (work->facts);
   sd_coupon_rule_free (work->edited);
   sd_coupon_rule_free (work->saved);
+  g_free (work->currency);
   sd_rule_preview_free (work->edited_preview);
   sd_rule_preview_free (work->saved_preview);
   g_clear_pointer (&work->split[0], g_array_unref);
@@ -594,6 +596,7 @@ preview_thread (GTask        *task,
   g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (work->facts->facts);
 
   sd_coupon_engine_set_interest (engine, sd_interest_lookup, work->facts->interest, NULL);
+  sd_coupon_engine_set_currency (engine, work->currency);
   work->edited_preview = sd_coupon_engine_preview_rule (engine, work->edited);
   /* Who it reaches, by country and by segment: does it favour or leave out a group? */
   work->split[0] = sd_coupon_engine_split (engine, work->edited, work->edited_preview, SD_RULE_SPLIT_COUNTRY);
@@ -904,6 +907,7 @@ run_preview (gpointer user_data)
   work->facts = facts_box_ref (self->facts);
   work->edited = g_steal_pointer (&rule);
   work->saved = self->saved ? sd_coupon_rule_copy (self->saved) : NULL;
+  work->currency = g_strdup (self->currency);
   task = g_task_new (NULL, self->preview_cancellable, preview_done_cb, g_object_ref (self));
   g_task_set_name (task, "[shopdesk] coupon preview");
   g_task_set_task_data (task, work, (GDestroyNotify) preview_work_free);
@@ -1298,6 +1302,10 @@ facts_in_thread (SdJob         *job,
   work->interest = sd_interest_new (work->db_path, work->facts);
   engine = sd_coupon_engine_new (work->facts);
   sd_coupon_engine_set_interest (engine, sd_interest_lookup, work->interest, NULL);
+  {
+    g_autofree char *currency = sd_shop_currency (store);
+    sd_coupon_engine_set_currency (engine, currency);
+  }
   for (guint i = 0; i < work->rules->len; i++)
     sd_coupon_engine_add_rule (engine, g_ptr_array_index (work->rules, i));
   work->all = sd_coupon_engine_preview (engine, cancellable, error);

@@ -2125,6 +2125,9 @@ ensure_coupons (SdDialogue *self)
       return FALSE;
     }
   self->coupons = sd_coupon_engine_new (self->facts);
+  /* The inspector says why a coupon applies in the shop's money: "cart >= £50.00" */
+  g_autofree char *currency = sd_store_get_setting (self->store, "shop.currency");
+  sd_coupon_engine_set_currency (self->coupons, currency && *currency ? currency : NULL);
   if (!sd_coupon_engine_load_rules (self->coupons, self->store, &error))
     {
       g_debug ("Chatbot: no coupon rules: %s", error->message);
@@ -2174,7 +2177,7 @@ handle_coupons (Turn *t)
       else
         g_string_append_printf (list, L (t, "%s (%s off your usual basket)", "%s（常购商品可省%s）"),
                                 a->rule->name, off);
-      data_row (t, "coupon_rules.id=%" G_GINT64_FORMAT, a->rule->id);
+      data_row (t, "coupon_rules.id=%" G_GINT64_FORMAT ": %s", a->rule->id, a->reason);
     }
   if (list->len == 0)
     var (t, "coupons", L (t, "There are no coupons for you right now.",
