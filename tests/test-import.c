@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <string.h>
 
 #include "sd-shop-summary.h"
@@ -280,6 +281,19 @@ test_format_names (void)
     g_assert_cmpstr (one, ==, "1 row");
     g_assert_cmpstr (many, ==, "120,000 rows");
     g_assert_cmpstr (huge, ==, "20,541,909 rows");
+  }
+  /* Grouped as the user's locale groups, not with a ',' written in: German "120.000". */
+  {
+    g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+
+    if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL)
+      g_test_message ("no de_DE.UTF-8 locale: German grouping not checked");
+    else
+      {
+        g_autofree char *many = sd_import_rows_to_text (120000);
+        g_assert_cmpstr (many, ==, "120.000 rows");
+      }
+    setlocale (LC_ALL, saved);
   }
 }
 

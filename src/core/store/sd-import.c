@@ -17,6 +17,7 @@
 #include "sd-error.h"
 #include "sd-html-text.h"
 #include "sd-import-private.h"
+#include "sd-number-format.h"
 #include "sd-product-kind.h"
 #include "sd-summary.h"
 
@@ -68,27 +69,10 @@ sd_import_format_get_label (SdImportFormat format)
   return format == SD_IMPORT_AUTO ? _("Detect from the file") : _(formats[format]->label);
 }
 
-/* 120000 → "120,000": counts in progress lines and reports. */
-static char *
-format_count (guint64 n)
-{
-  char digits[32];
-  GString *out = g_string_new (NULL);
-  int len = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
-
-  for (int i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
 char *
 sd_import_rows_to_text (guint64 rows)
 {
-  g_autofree char *count = format_count (rows);
+  g_autofree char *count = sd_format_count ((gint64) rows);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", rows), count);
 }
 
@@ -212,8 +196,8 @@ char *
 sd_import_report_to_text (SdImportReport *report)
 {
   GString *out = g_string_new (NULL);
-  g_autofree char *imported = format_count (report->rows_imported);
-  g_autofree char *read = format_count (report->rows_read);
+  g_autofree char *imported = sd_format_count ((gint64) report->rows_imported);
+  g_autofree char *read = sd_format_count ((gint64) report->rows_read);
   g_autofree char *base = strcmp (report->file, "-") == 0 ? g_strdup (_("standard input"))
                                                             : g_path_get_basename (report->file);
   g_autoptr(GPtrArray) names = sorted_count_names (report);
@@ -229,7 +213,7 @@ sd_import_report_to_text (SdImportReport *report)
 
       for (guint i = 0; i < names->len; i++)
         {
-          g_autofree char *n = format_count (sd_import_report_get_count (report, names->pdata[i]));
+          g_autofree char *n = sd_format_count ((gint64) sd_import_report_get_count (report, names->pdata[i]));
 
           if (i > 0)
             /* TRANSLATORS: between two handled cases of the import report's "Handled:" line */
@@ -242,7 +226,7 @@ sd_import_report_to_text (SdImportReport *report)
     }
   if (report->rows_rejected > 0)
     {
-      g_autofree char *rejected = format_count (report->rows_rejected);
+      g_autofree char *rejected = sd_format_count ((gint64) report->rows_rejected);
       guint shown = MIN (report->rejects->len, 20);
 
       g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Rejected %s row:\n", "Rejected %s rows:\n",
@@ -2740,7 +2724,7 @@ import_job_run (SdJob         *job,
                               cancellable, error);
   if (d->report == NULL)
     return FALSE;
-  count = format_count (d->report->rows_imported);
+  count = sd_format_count ((gint64) d->report->rows_imported);
   text = g_strdup_printf (_("%s rows imported"), count);
   sd_job_set_progress (job, 1.0, text);
   return TRUE;

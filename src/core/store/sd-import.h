@@ -92,7 +92,8 @@ typedef struct {
   gboolean        hash_identities;   /* store customer names and e-mails hashed */
 } SdImportOptions;
 
-/* "120,000 rows": how progress lines and reports count rows. */
+/* "120,000 rows" ("120.000 rows" in German): how progress lines and reports count rows,
+ * grouped as the user's locale groups (sd_format_count). */
 char           *sd_import_rows_to_text         (guint64          rows);
 
 /* Called now and then from the importing thread. */
