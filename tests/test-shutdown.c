@@ -207,7 +207,14 @@ drive_cb (gpointer user_data)
       return G_SOURCE_CONTINUE;
     case 1:
       if (!job_started (d))
-        return G_SOURCE_CONTINUE;
+        {
+          /* A map computed between two looks (a fast machine, a small shop): changed data
+           * sets it computing again. */
+          if (d->kind == JOB_CUSTOMER_MAP &&
+              !sd_customers_page_get_loading (SD_CUSTOMERS_PAGE (sd_window_get_page (d->window, "customers"))))
+            sd_store_notify_changed_detail (sd_window_get_store (d->window), SD_STORE_CHANGED_DATA);
+          return G_SOURCE_CONTINUE;
+        }
       g_assert_cmpuint (sd_job_get_n_threads (), >, 0);
       if (d->kind == JOB_CUSTOMER_MAP)
         mark_stop (d);   /* nothing asks: the stop is now */
