@@ -8,41 +8,14 @@
 #include <locale.h>
 #include <string.h>
 
+#include "cli-run.h"
 #include "sd-json.h"
 #include "temp-folder.h"
 
 static char *dir;
 static char *db;
 
-static int
-run_cli (char **out,
-         ...)
-{
-  const char *cli = g_getenv ("SD_CLI");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status = -1;
-  const char *arg;
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, db);
-  va_start (args, out);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, &err, &status, &error));
-  g_assert_no_error (error);
-  if (err && *err)
-    g_test_message ("stderr: %s", err);
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
-}
+#define run_cli(out, ...) cli_run (db, (out), __VA_ARGS__)
 
 static SdJsonNode *
 parse (const char *text)

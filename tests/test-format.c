@@ -39,6 +39,10 @@ test_share (void)
   check (sd_format_share (0.0), "0\u00a0%");
   check (sd_format_share (1.0 / 400), "<1\u00a0%");
   check (sd_format_share (0.005), "1\u00a0%");
+  /* To a tenth, for metrics compared closely (eval's precision, recall, hit rate). */
+  check (sd_format_percent (0.0789, 1), "7.9\u00a0%");
+  check (sd_format_percent (0.0, 1), "0.0\u00a0%");
+  check (sd_format_percent (1.0, 0), "100\u00a0%");
 }
 
 static void
@@ -190,6 +194,7 @@ test_locale (void)
   /* Shopdesk has no German: its country names stay as the shop stores them, not Deutschland */
   g_assert_cmpstr (sd_format_country ("Germany"), ==, "Germany");
   check (sd_format_decimal (12.5, 2), "12,50");
+  check (sd_format_percent (0.0789, 1), "7,9\u00a0%");
   g_assert_true (sd_format_parse_decimal ("12,50", &x));
   g_assert_cmpfloat (x, ==, 12.5);
   g_assert_true (sd_format_parse_decimal ("1.000", &x));

@@ -22,6 +22,7 @@
 #include "sd-content.h"
 #include "sd-item-knn.h"
 #include "sd-model-store.h"
+#include "sd-number-format.h"
 #include "sd-recommender.h"
 #include "sd-rerank.h"
 #include "sd-split.h"
@@ -156,6 +157,57 @@ check_grid (const char  *name,
         }
     }
   return TRUE;
+}
+
+/* A metric as a person reads it, in the user's marks: a share of a list, of the held-out
+ * items or of the catalogue as a percentage ("7.9 %"), NDCG, MAP and diversity as a
+ * fraction ("0.160"), novelty in bits. --json and --csv keep the raw figure. */
+static char *
+metric_for_people (const char *name,
+                   double      value)
+{
+  static const char * const shares[] = { "precision", "recall", "hit", "coverage", NULL };
+  const char *at = strchr (name, '@');
+  g_autofree char *base = at ? g_strndup (name, at - name) : g_strdup (name);
+
+  if (isnan (value))
+    return g_strdup ("-");
+  if (g_strv_contains (shares, base))
+    return sd_format_percent (value, 1);
+  if (g_str_equal (base, "novelty"))
+    {
+      g_autofree char *bits = sd_format_decimal (value, 2);
+      /* TRANSLATORS: novelty of recommendations, in bits of self-information */
+      return g_strdup_printf (_("%s bits"), bits);
+    }
+  return sd_format_decimal (value, 3);
+}
+
+/* "ndcg@10" as the tables head it: "NDCG@10", "hit rate@10". */
+static char *
+metric_label (const char *name)
+{
+  static const struct { const char *key, *label; } labels[] = {
+    { "precision", N_("precision") }, { "recall", N_("recall") }, { "ndcg", N_("NDCG") },
+    { "hit", N_("hit rate") }, { "map", N_("MAP") }, { "coverage", N_("coverage") },
+    { "novelty", N_("novelty") }, { "diversity", N_("diversity") },
+  };
+  const char *at = strchr (name, '@');
+  g_autofree char *base = at ? g_strndup (name, at - name) : g_strdup (name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (base, labels[i].key))
+      return g_strconcat (_(labels[i].label), at ? at : "", NULL);
+  return g_strdup (name);
+}
+
+/* Seconds as a person reads them: "0.04 s" ("0,04 s"). */
+static char *
+seconds_for_people (double seconds)
+{
+  g_autofree char *number = sd_format_decimal (seconds, 2);
+  /* TRANSLATORS: a duration in seconds, "0.04 s" */
+  return g_strdup_printf (_("%s s"), number);
 }
 
 static gboolean
@@ -633,25 +685,61 @@ sd_cli_eval (SdCliGlobal  *global,
     }
   else
     {
+      static const char * const columns[] = { "precision", "recall", "ndcg", "hit", "map" };
       const SdEvalMetrics *m = &result->overall;
       g_autofree char *p = sd_recommender_params_to_json (model);
+      g_autofree char *users = sd_format_count (m->n_users);
+      g_autofree char *items = sd_format_count (d.split.train->n_items);
+      g_autofree char *fit = seconds_for_people (sd_recommender_get_fit_seconds (model));
+      g_autofree char *scoring = seconds_for_people (result->seconds);
+      g_autofree char *group = sd_cli_pad (_("group"), 16);
+      /* TRANSLATORS: a column of eval's table: the length of the list the metrics are of */
+      g_autofree char *top = sd_cli_column (_("top"), -5);
+      g_autofree char *coverage = metric_for_people ("coverage", m->coverage);
+      g_autofree char *novelty = metric_for_people ("novelty", m->novelty);
+      g_autofree char *diversity = metric_for_people ("diversity", m->diversity);
+      g_autofree char *median = sd_format_decimal (result->latency_median_ms, 3);
+      g_autofree char *p99 = sd_format_decimal (result->latency_p99_ms, 3);
+
       printf (_("%s %s on %s\n"), sd_recommender_get_label (model), p, source_text (source));
-      printf (_("users evaluated %u, items %u, trained in %.2f s, evaluated in %.2f s\n"),
-              m->n_users, d.split.train->n_items, sd_recommender_get_fit_seconds (model), result->seconds);
-      printf ("%-16s %6s %10s %10s %10s %10s %10s\n", "group", "K", "precision", "recall", "ndcg", "hit", "map");
+      printf (g_dngettext (GETTEXT_PACKAGE, "%s customer evaluated over %s products; trained in %s, evaluated in %s\n",
+                           "%s customers evaluated over %s products; trained in %s, evaluated in %s\n", m->n_users),
+              users, items, fit, scoring);
+      printf ("%s %s", group, top);
+      for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+        {
+          g_autofree char *label = metric_label (columns[c]);
+          g_autofree char *cell = sd_cli_column (label, -10);
+          printf (" %s", cell);
+        }
+      printf ("\n");
       for (guint s = 0; s <= result->segments->len; s++)
         {
           const SdEvalSegment *seg = s ? g_ptr_array_index (result->segments, s - 1) : NULL;
           const SdEvalMetrics *gm = seg ? &seg->metrics : m;
+          g_autofree char *label = seg ? sd_cli_printable (seg->label) : g_strdup (_("all"));
+          g_autofree char *label_col = sd_cli_pad (label, 16);
+
           for (guint c = 0; c < gm->n_ks; c++)
-            printf ("%-16s %6u %10.4f %10.4f %10.4f %10.4f %10.4f\n", seg ? seg->label : "all",
-                    gm->at[c].k, gm->at[c].precision, gm->at[c].recall, gm->at[c].ndcg,
-                    gm->at[c].hit, gm->at[c].map);
+            {
+              double values[] = { gm->at[c].precision, gm->at[c].recall, gm->at[c].ndcg, gm->at[c].hit, gm->at[c].map };
+
+              printf ("%s %5u", label_col, gm->at[c].k);
+              for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+                {
+                  g_autofree char *value = metric_for_people (columns[v], values[v]);
+                  g_autofree char *cell = sd_cli_column (value, -10);
+                  printf (" %s", cell);
+                }
+              printf ("\n");
+            }
         }
-      printf (_("coverage@%u %.4f, novelty %.3f bits, diversity %.4f\n"), result->list_k,
-              m->coverage, m->novelty, m->diversity);
-      printf (_("top-%u for one user: median %.3f ms, p99 %.3f ms\n"), result->list_k,
-              result->latency_median_ms, result->latency_p99_ms);
+      /* TRANSLATORS: eval's figures over the whole catalogue: "the top 10 lists cover 90.8 % of
+       * the catalogue; novelty 4.98 bits, diversity 0.844" */
+      printf (_("the top %u lists cover %s of the catalogue; novelty %s, diversity %s\n"), result->list_k,
+              coverage, novelty, diversity);
+      printf (_("a top %u for one customer takes %s ms (median), %s ms (99th percentile)\n"), result->list_k,
+              median, p99);
     }
   status = SD_EXIT_OK;
 
@@ -1402,7 +1490,23 @@ sd_cli_similar (SdCliGlobal  *global,
           g_autofree char *category = sd_cli_printable (sd_product_text_category (category_names, item->category));
           g_autofree char *title_col = sd_cli_pad (title, 40);
           g_autofree char *category_col = sd_cli_pad (category, 14);
-          printf ("%3u. %s %s %.3f\n", r + 1, title_col, category_col, s->score);
+          g_autofree char *alike = NULL;
+
+          /* A similarity as the product window says it; a score outside 0…1 (a model
+           * without a similarity of its own) as the figure it is. */
+          if (s->score >= 0 && s->score <= 1)
+            {
+              g_autofree char *share = sd_format_share (s->score);
+              /* TRANSLATORS: how alike two products are, "32 % alike" */
+              alike = g_strdup_printf (_("%s alike"), share);
+            }
+          else
+            {
+              g_autofree char *score = sd_format_decimal (s->score, 3);
+              /* TRANSLATORS: a similar product's score from a model without a similarity in 0…1 */
+              alike = g_strdup_printf (_("score %s"), score);
+            }
+          printf ("%3u. %s %s %s\n", r + 1, title_col, category_col, alike);
         }
     }
   if (json)
@@ -1599,16 +1703,30 @@ sd_cli_tune (SdCliGlobal  *global,
     }
   else
     {
-      printf (_("%s on a validation split (%u users), by %s:\n"), result->model,
-              result->validation_users, result->metric);
+      g_autofree char *users = sd_format_count (result->validation_users);
+      g_autofree char *metric = metric_label (result->metric);
+      g_autofree char *best_value = metric_for_people (result->metric, best->value);
+      /* The hyperparameters as --param takes them, "k=400 shrink=50": machine figures. */
+      g_autofree char *best_what = g_strjoinv (" ", best->assignments);
+
+      printf (g_dngettext (GETTEXT_PACKAGE, "%s on a validation split of %s customer, by %s (higher is better):\n",
+                           "%s on a validation split of %s customers, by %s (higher is better):\n",
+                           result->validation_users),
+              result->model, users, metric);
       for (guint t = 0; t < result->trials->len; t++)
         {
           SdTuneTrial *trial = g_ptr_array_index (result->trials, t);
           g_autofree char *what = g_strjoinv (" ", trial->assignments);
-          printf ("%s %-40s %.4f  (%.2f s)\n", t == result->best ? "*" : " ", what,
-                  trial->value, trial->fit_seconds);
+          g_autofree char *what_col = sd_cli_pad (what, 40);
+          g_autofree char *value = metric_for_people (result->metric, trial->value);
+          g_autofree char *value_col = sd_cli_column (value, -10);
+          g_autofree char *seconds = seconds_for_people (trial->fit_seconds);
+
+          printf ("%s %s %s  (%s)\n", t == result->best ? "*" : " ", what_col, value_col, seconds);
         }
-      printf (_("Best: %s\n"), best->params_json);
+      /* TRANSLATORS: tune's answer: the best hyperparameters and their figure, "Best: k=400
+       * shrink=50 (NDCG@10 0.162)" */
+      printf (_("Best: %s (%s %s)\n"), best_what, metric, best_value);
       if (result->out_of_time)
         printf (_("The time budget ran out after %u of %u planned trials.\n"), result->trials->len, result->n_planned);
     }

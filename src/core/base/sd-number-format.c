@@ -120,6 +120,15 @@ sd_format_share (double share)
 }
 
 char *
+sd_format_percent (double share,
+                   int    decimals)
+{
+  g_autofree char *number = sd_format_decimal (100 * share, decimals);
+
+  return g_strdup_printf ("%s\u00a0%%", number);
+}
+
+char *
 sd_format_money (gint64      cents,
                  const char *currency)
 {

@@ -37,4 +37,8 @@ gboolean    sd_format_parse_decimal (const char *text,
 /* A share of a whole (0…1) as a whole percentage, "37 %"; a share above nothing that
  * rounds to 0 is "<1 %", so a group that is there never reads as empty. */
 char       *sd_format_share       (double       share);
+/* A share (0…1) as a percentage with @decimals places and the locale's decimal mark:
+ * 0.0789 → "7.9 %" ("7,9 %" in German), for figures compared to a tenth of a percent. */
+char       *sd_format_percent     (double       share,
+                                   int          decimals);
 G_END_DECLS
