@@ -2595,6 +2595,10 @@ sd_import_file (SdStore               *store,
       !write_purchases (&ctx, cancellable, &local))
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_ROWS, &cpu_mark);
+  /* Between the phases too: on Online Retail they take over a second after the last row,
+   * and a cancel there (quitting the app, Ctrl+C) must still leave the shop as it was. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local))
+    goto failed;
   /* Before finish_orders, which deletes lines. */
   if (!ctx.other_events)
     bulk.events_kind = SD_EVENT_PURCHASE;
@@ -2602,7 +2606,8 @@ sd_import_file (SdStore               *store,
       !build_deferred_indexes (&ctx, &local))
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_INDEXES, &cpu_mark);
-  if (!finish_orders (&ctx, &local))
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local) ||
+      !finish_orders (&ctx, &local))
     goto failed;
   /* New products get their kind in the same transaction, so no figure ever counts postage
    * or a bank charge as a best-seller, even for a moment. */
@@ -2619,9 +2624,13 @@ sd_import_file (SdStore               *store,
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_FINISH, &cpu_mark);
   /* What sd_store_commit() would do first, here to be timed apart. */
-  if (!refresh_summaries (&ctx, &local))
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local) ||
+      !refresh_summaries (&ctx, &local))
     goto failed;
   phase_end (&ctx, SD_IMPORT_PHASE_SUMMARIES, &cpu_mark);
+  /* The last moment a cancel can take back: from here the import is the shop's. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local))
+    goto failed;
   ctx.report->elapsed_us = g_get_monotonic_time () - start_us;
   if (!record_import (&ctx, started_at, &local) ||
       !sd_store_commit (store, &local))
