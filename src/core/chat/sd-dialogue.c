@@ -56,6 +56,7 @@ sd_turn_trace_free (SdTurnTrace *t)
     return;
   g_free (t->text);
   g_free (t->lang);
+  g_free (t->read_as);
   g_free (t->reply);
   g_free (t->classifier);
   for (guint i = 0; i < t->n_top; i++)
@@ -119,6 +120,11 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
   sd_json_writer_member_fixed (w, "confidence", t->confidence, 4);
   sd_json_writer_member_bool (w, "out_of_scope", t->out_of_scope);
   sd_json_writer_member_bool (w, "from_entities", t->from_entities);
+  sd_json_writer_key (w, "read_as");
+  if (t->read_as)
+    sd_json_writer_string (w, t->read_as);
+  else
+    sd_json_writer_null (w);
   sd_json_writer_key (w, "top");
   sd_json_writer_begin_array (w);
   for (guint i = 0; i < t->n_top; i++)
@@ -294,6 +300,13 @@ sd_turn_trace_format (const SdTurnTrace *t)
 
   append_label (s, _("classifier:"));
   g_string_append_printf (s, "%s\n", classifier);
+  if (t->read_as)
+    {
+      /* TRANSLATORS: `chat --explain`: the message as the classifiers read it, product
+       * names masked and typing slips mended */
+      append_label (s, _("read as:"));
+      g_string_append_printf (s, "%s\n", t->read_as);
+    }
 
   append_label (s, _("top-3:"));
   for (guint i = 0; i < t->n_top; i++)
@@ -2533,6 +2546,21 @@ fallback_threshold (SdDialogue *self)
   return self->oos_threshold_set || tuned < 0 ? self->oos_threshold : tuned;
 }
 
+/* What the built-in classifiers read of the message, for the inspector, where it is not
+ * the message as written (a classifier set with sd_dialogue_set_classifier() reads that). */
+static void
+read_as (SdDialogue *self, const char *masked, SdTurnTrace *trace)
+{
+  if (self->classify && self->intent_model == NULL)
+    return;
+  g_autofree char *read = self->fallback ? sd_chat_linear_correct_spelling (self->fallback, masked)
+                                         : g_strdup (masked);
+  trace->read_as_products = g_strcmp0 (masked, trace->text) != 0;
+  trace->read_as_slips = g_strcmp0 (read, masked) != 0;
+  if (trace->read_as_products || trace->read_as_slips)
+    trace->read_as = g_steal_pointer (&read);
+}
+
 /* @masked is @text with its product names masked (sd_entity_mask_products()) for the
  * built-in classifiers; a classifier set with sd_dialogue_set_classifier() gets @text. */
 static guint
@@ -2988,6 +3016,7 @@ sd_dialogue_respond (SdDialogue    *self,
    * out of scope (Online Retail's titles in the corpus's product questions: 0.98 → 0.85) */
   masked = sd_entity_mask_products (trace->text, trace->entities);
   trace->n_top = classify (self, trace->text, masked, session->lang, top, &oos, &classifier);
+  read_as (self, masked, trace);
   trace->classifier = g_strdup (classifier);
   trace->classifier_examples = self->intent_model ? self->model_age : SD_MODEL_EXAMPLES_CURRENT;
   for (guint i = 0; i < trace->n_top; i++)
