@@ -2661,17 +2661,84 @@ ends_on_question (const char *reply)
  * ONLY PLEASE ONE PERSON MUG). As a product it would also stay in the slots and answer the
  * next "how much is it?". "Do you sell boxes?" still names the boxes. Beside another
  * name, a word for what is asked of a product is the question, not a second product
- * ("what size is the regency cakestand?" has no product "size"). Only English words: Chinese phrases of the
+ * ("what size is the regency cakestand?" has no product "size"). A word that makes a service
+ * phrase with its neighbours is the service in any question ("still no sign of my parcel",
+ * "I can't sign in": Online Retail sells METAL SIGNs). Only English words: Chinese phrases of the
  * lexicon match inside words (件 in 三件套). */
+/* Service phrases the lexicon lacks that hold a word real catalogues sell ("any sign of
+ * it": Online Retail sells METAL SIGNs). The lexicon has "no sign", "sign in", "signed for". */
+static const char service_phrases[] =
+  "late\tany sign | any signs | sign of | signs of | no signs | sign of it | a sign\n";
+
+static const char *const service_concepts[] = {
+  "order", "parcel", "account", "address", "payment", "invoice", "coupon", "human",
+  "contact", "hours", "shipping", "cancel", "refund", "return", "track", "status",
+  "warranty", "late", NULL
+};
+
+/* The service concepts @text names, in the built-in lexicon or the phrases above, into @out. */
 static void
-drop_service_words (GPtrArray *entities,
-                    gboolean   about_products)
+service_concepts_in (const char *text,
+                     GPtrArray  *out)
 {
-  static const char *const service[] = {
-    "order", "parcel", "account", "address", "payment", "invoice", "coupon", "human",
-    "contact", "hours", "shipping", "cancel", "refund", "return", "track", "status",
-    "warranty", NULL
-  };
+  static SdChatConcepts *extra;
+  const SdChatConcepts *concepts = sd_chat_concepts_builtin ();
+  g_autoptr(GArray) tokens = sd_tokenize (text, -1, SD_TOKENIZE_KEEP_PUNCT);
+
+  if (g_once_init_enter (&extra))
+    g_once_init_leave (&extra, sd_chat_concepts_parse (service_phrases, sizeof service_phrases - 1, "service phrases", NULL));
+  if (concepts)
+    sd_chat_concepts_find (concepts, tokens, out);
+  if (extra)
+    sd_chat_concepts_find (extra, tokens, out);
+  for (guint i = out->len; i-- > 0;)
+    if (!g_strv_contains (service_concepts, out->pdata[i]))
+      g_ptr_array_remove_index (out, i);
+}
+
+/* Whether @e, one word, is part of a service phrase of @text ("still no sign of my parcel",
+ * "I can't sign in"): a concept that the words around it name with it, and neither without
+ * it nor the word alone. Three words either side are looked at. */
+static gboolean
+in_service_phrase (const char     *text,
+                   const SdEntity *e)
+{
+  g_autoptr(GArray) tokens = sd_tokenize_normalized (text, SD_TOKENIZE_KEEP_PUNCT);
+  gsize from = e->start, to = e->end;
+  g_autoptr(GPtrArray) with = g_ptr_array_new ();
+  g_autoptr(GPtrArray) without = g_ptr_array_new ();
+  g_autoptr(GPtrArray) alone = g_ptr_array_new ();
+  g_autoptr(GString) window = NULL;
+  g_autofree char *cut = NULL;
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      const SdToken *t = &g_array_index (tokens, SdToken, i);
+      if (t->end <= e->start && i + 3 < tokens->len &&
+          g_array_index (tokens, SdToken, i + 3).end > e->start)
+        from = MIN (from, t->start);
+      if (t->start >= e->end && i >= 3 && g_array_index (tokens, SdToken, i - 3).start < e->end)
+        to = MAX (to, t->end);
+    }
+  window = g_string_new_len (text + from, to - from);
+  service_concepts_in (window->str, with);
+  /* a mark in the word's place, so that no phrase closes over the gap */
+  g_string_erase (window, e->start - from, e->end - e->start);
+  g_string_insert (window, e->start - from, " , ");
+  cut = g_string_free (g_steal_pointer (&window), FALSE);
+  service_concepts_in (cut, without);
+  service_concepts_in (e->text, alone);
+  for (guint i = 0; i < with->len; i++)
+    if (!g_ptr_array_find (without, with->pdata[i], NULL) && !g_ptr_array_find (alone, with->pdata[i], NULL))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+drop_service_words (const char *text,
+                    GPtrArray  *entities,
+                    gboolean    about_products)
+{
   static const char *const asked[] = { "size", "material", "stock", "cost", NULL };
   const SdChatConcepts *concepts = sd_chat_concepts_builtin ();
   guint n_names = 0;
@@ -2691,8 +2758,10 @@ drop_service_words (GPtrArray *entities,
       g_autoptr(GPtrArray) found = g_ptr_array_new ();
       sd_chat_concepts_find_in_text (concepts, e->text, found);
       for (guint c = 0; c < found->len && !drop; c++)
-        drop = (!about_products && g_strv_contains (service, found->pdata[c])) ||
+        drop = (!about_products && g_strv_contains (service_concepts, found->pdata[c])) ||
                (n_names > 1 && g_strv_contains (asked, found->pdata[c]));
+      /* in a service phrase the word is the service, whatever else is asked */
+      drop = drop || in_service_phrase (text, e);
       n_names -= drop;
       if (drop)
         g_ptr_array_remove_index (entities, i);
@@ -3002,7 +3071,7 @@ sd_dialogue_respond (SdDialogue    *self,
   const char *intent = trace->n_top ? trace->top[0].intent : NULL;
   double confidence = trace->n_top ? trace->top[0].prob : 0.0;
 
-  drop_service_words (trace->entities, oos || product_intent (intent) ||
+  drop_service_words (trace->text, trace->entities, oos || product_intent (intent) ||
                                       g_strcmp0 (intent, "recommendation_request") == 0);
   merge_entities (session, trace->entities);
   gboolean new_order = has_entity (trace->entities, SD_ENTITY_ORDER_ID);
