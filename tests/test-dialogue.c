@@ -1414,6 +1414,14 @@ has_entity_kind (SdTurnTrace *t, SdEntityKind kind)
   return FALSE;
 }
 
+/* Whether @reply ends on a question: a customer must answer it. */
+static gboolean
+ends_on_question (const char *reply)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (reply));
+  return g_str_has_suffix (trimmed, "?") || g_str_has_suffix (trimmed, "？");
+}
+
 /* How many times @needle is in @haystack. */
 static guint
 count_of (const char *haystack, const char *needle)
@@ -1629,6 +1637,37 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (t->reply, "KITCHEN METAL SIGN"));
     g_autoptr(SdTurnTrace) k = say (f, s, "how much is the kitchen sign?");
     g_assert_nonnull (strstr (k->reply, "£0.55"));
+  }
+
+  /* once with a person, the customer is not offered one again */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "this is ridiculous, I want to complain");
+    g_assert_cmpstr (t1->intent, ==, "complaint");
+    g_assert_nonnull (strstr (t1->reply, "put you through"));
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "yes please");
+    g_assert_true (t2->handoff);
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "my parcel SD-100001 arrived damaged");
+    g_assert_cmpstr (t3->intent, ==, "delivery_problem");
+    g_assert_nonnull (strstr (t3->reply, "SD-100001"));
+    g_assert_null (strstr (t3->reply, "put you through"));
+    g_assert_false (ends_on_question (t3->reply));
+    g_assert_nonnull (strstr (t3->reply, "already through to our team"));
+    g_autoptr(SdTurnTrace) t4 = say (f, s, "I want to make a complaint");
+    g_assert_cmpstr (t4->intent, ==, "complaint");
+    g_assert_null (strstr (t4->reply, "put you through"));
+    /* a "yes" now is no yes to an offer never made: not a second hand-over */
+    g_autoptr(SdTurnTrace) t5 = say (f, s, "yes");
+    g_assert_cmpstr (t5->template_key, !=, "talk_to_human");
+
+    g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z1 = say (f, zh, "转人工");
+    g_assert_true (z1->handoff);
+    g_autoptr(SdTurnTrace) z2 = say (f, zh, "我要投诉");
+    g_assert_cmpstr (z2->intent, ==, "complaint");
+    g_assert_null (strstr (z2->reply, "需要我为您转接"));
+    g_assert_false (ends_on_question (z2->reply));
+    g_assert_nonnull (strstr (z2->reply, "您已转接人工客服"));
   }
   end_new_dialogue (f, shared);
 }

@@ -1262,6 +1262,86 @@ append_sentence (const char *lang, GString *s, const char *sentence)
   g_string_append (s, sentence);
 }
 
+/* Whether @sentence offers a person; @at gets where the offer starts. */
+static gboolean
+offers_person (const char *sentence, gsize *at)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  int start = 0;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new (
+        "\\b(shall|should|can|could|may|would you like|do you want|want) (i|me|us)?\\b[^:;,]*"
+        "(put you through|pass you|pass your \\w+|put you in touch|ask a person)"
+        "|would you like to talk to a person|i can (put|pass) you"
+        "|(需要|要)[^，。？]*(转接人工|转人工|请人工客服)|(或者|可以|我帮您|为您)[^，。？]*(转接人工|转人工)",
+        G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL));
+  if (regex == NULL || !g_regex_match (regex, sentence, 0, &match))
+    return FALSE;
+  g_match_info_fetch_pos (match, 0, &start, NULL);
+  *at = start;
+  return TRUE;
+}
+
+/* A customer already handed over to a person is not offered one again ("…: shall I put you
+ * through?" of a complaint's or a delivery problem's template, a person offered when a policy
+ * is not set): each offer goes, with the clause that asks it, and one sentence says where
+ * the conversation is instead. */
+static void
+settle_offers (Turn *t, GString *all)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean settled = FALSE;
+  const char *p = all->str;
+
+  while (*p)
+    {
+      /* one sentence, with its end mark and the space after it */
+      const char *end = p;
+      while (*end && !strchr (".?!", *end) && !g_str_has_prefix (end, "。") &&
+             !g_str_has_prefix (end, "？") && !g_str_has_prefix (end, "！"))
+        end = g_utf8_next_char (end);
+      if (*end)
+        end = g_utf8_next_char (end);
+      while (*end == ' ')
+        end++;
+      g_autofree char *sentence = g_strndup (p, end - p);
+      gsize at;
+      if (!offers_person (sentence, &at))
+        g_string_append (out, sentence);
+      else
+        {
+          /* "A person can sort it out with you: shall I put you through?" keeps its first
+           * clause */
+          static const char *const clauses[] = { ": ", ", or ", "; ", "，", "：" };
+          gsize keep = 0;
+          for (guint i = 0; i < G_N_ELEMENTS (clauses); i++)
+            {
+              const char *c = g_strrstr_len (sentence, at, clauses[i]);
+              if (c && (gsize) (c - sentence) > keep)
+                keep = c - sentence;
+            }
+          if (keep > 0)
+            {
+              g_string_append_len (out, sentence, keep);
+              g_string_append (out, L (t, ". ", "。"));
+            }
+          settled = TRUE;
+        }
+      p = end;
+    }
+  if (!settled)
+    return;
+  g_strchomp (out->str);
+  out->len = strlen (out->str);
+  g_string_truncate (all, 0);
+  g_string_append (all, out->str);
+  append_sentence (t->lang, all, L (t, "You're already through to our team: they will reply here.",
+                                    "您已转接人工客服，他们会在这里回复您。"));
+  t->session->handoff_offered = FALSE;
+}
+
 static void
 reply (Turn *t, const char *key, SdTurnAction action)
 {
@@ -1275,6 +1355,8 @@ reply (Turn *t, const char *key, SdTurnAction action)
   GString *all = g_string_new (t->prefix->str);
   append_sentence (t->lang, all, body);
   append_sentence (t->lang, all, t->suffix->str);
+  if (t->session->handed_off && strcmp (key, "talk_to_human") != 0)
+    settle_offers (t, all);
   g_free (t->trace->reply);
   t->trace->reply = g_string_free (all, FALSE);
   t->trace->action = action;
