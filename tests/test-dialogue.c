@@ -1422,6 +1422,24 @@ ends_on_question (const char *reply)
   return g_str_has_suffix (trimmed, "?") || g_str_has_suffix (trimmed, "？");
 }
 
+/* The reply to @message, the first of a conversation of customer 1 in @lang, has each of
+ * the parts that follow (up to NULL), and lacks each that starts with "!". */
+static void
+expect_reply (Fixture *f, const char *lang, const char *message, ...)
+{
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, lang);
+  g_autoptr(SdTurnTrace) t = say (f, s, message);
+  va_list args;
+
+  va_start (args, message);
+  for (const char *part; (part = va_arg (args, const char *));)
+    if (part[0] == '!')
+      g_assert_null (strstr (t->reply, part + 1));
+    else
+      g_assert_nonnull (strstr (t->reply, part));
+  va_end (args);
+}
+
 /* How many times @needle is in @haystack. */
 static guint
 count_of (const char *haystack, const char *needle)
@@ -1668,6 +1686,18 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     g_assert_null (strstr (z2->reply, "需要我为您转接"));
     g_assert_false (ends_on_question (z2->reply));
     g_assert_nonnull (strstr (z2->reply, "您已转接人工客服"));
+  }
+
+  /* "my last order" is no cancellation (an Online Retail C invoice), but the order before
+   * it, and the answer says that a cancellation came after */
+  {
+    add_order (f, 12, "C100009", 1714200000, "cancelled", 1, -1250);
+    expect_reply (f, "en", "where's my last order?",
+                  "Order SD-100001 is shipped", "After it came a cancellation, C100009", NULL);
+    expect_reply (f, "zh_CN", "我最近的订单到哪了", "订单 SD-100001", "C100009", NULL);
+    /* a customer with only cancellations gets the newest of them */
+    exec_ok (f->store, "UPDATE orders SET status = 'cancelled' WHERE id = 1");
+    expect_reply (f, "en", "where's my last order?", "Order C100009 is cancelled", "!After it came", NULL);
   }
   end_new_dialogue (f, shared);
 }

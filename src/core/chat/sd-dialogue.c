@@ -1584,6 +1584,27 @@ asks_about_the_order (const char *text)
                          "|里面|买了(什么|哪些)|有(什么|哪些)(东西|商品)|什么时候(下|买)的");
 }
 
+/* "After it came a cancellation, C580165 (2 Dec 2011).": the customer's newest cancellation
+ * placed at or after @placed_at, or NULL. */
+static char *
+cancellation_after (Turn *t, gint64 placed_at)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      "SELECT external_id, placed_at FROM orders WHERE customer_id = ?1 AND status = 'cancelled' "
+      "AND placed_at >= ?2 ORDER BY placed_at DESC, id DESC LIMIT 1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, t->session->customer_id);
+  sqlite3_bind_int64 (stmt, 2, placed_at);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  const char *id = (const char *) sqlite3_column_text (stmt, 0);
+  g_autofree char *when = date_text (t, sqlite3_column_int64 (stmt, 1));
+  data_row (t, "orders: cancellation %s after it", id);
+  return g_strdup_printf (L (t, "After it came a cancellation, %s (%s).", "在它之后还有一笔取消：%s（%s）。"),
+                          id, when);
+}
+
 static void
 handle_order (Turn *t, const char *intent)
 {
@@ -1596,11 +1617,15 @@ handle_order (Turn *t, const char *intent)
       return;
     }
   /* "my last order" is the newest, also after another order was talked about; a number
-   * given with it is the order meant */
+   * given with it is the order meant. A cancellation is no order of the customer's (Online
+   * Retail's C invoices take back lines of earlier ones): the newest order not cancelled,
+   * and the answer says when a cancellation came after it. */
+  g_autofree char *cancelled_after = NULL;
   if (names_newest_order (t->trace->text) && !has_entity (t->trace->entities, SD_ENTITY_ORDER_ID))
     {
       g_autoptr(SdStmt) newest = sd_store_prepare (t->self->store,
-          "SELECT external_id FROM orders WHERE customer_id = ?1 ORDER BY placed_at DESC, id DESC LIMIT 1", NULL);
+          "SELECT external_id, placed_at, status = 'cancelled' FROM orders WHERE customer_id = ?1 "
+          "ORDER BY status = 'cancelled', placed_at DESC, id DESC LIMIT 1", NULL);
       if (newest)
         {
           sqlite3_bind_int64 (newest, 1, s->customer_id);
@@ -1609,7 +1634,9 @@ handle_order (Turn *t, const char *intent)
               g_hash_table_insert (s->slots, g_strdup ("order_id"),
                                    g_strdup ((const char *) sqlite3_column_text (newest, 0)));
               order = g_hash_table_lookup (s->slots, "order_id");
-              data_row (t, "orders: the newest of this customer's, %s", order);
+              data_row (t, "orders: the newest of this customer's not cancelled, %s", order);
+              if (!sqlite3_column_int (newest, 2))
+                cancelled_after = cancellation_after (t, sqlite3_column_int64 (newest, 1));
             }
         }
     }
@@ -1665,6 +1692,11 @@ handle_order (Turn *t, const char *intent)
   var (t, "placed", placed_text);
   var (t, "items", items);
   var (t, "eta", eta);
+  if (cancelled_after)
+    {
+      var (t, "cancelled_after", cancelled_after);
+      append_sentence (t->lang, t->suffix, cancelled_after);
+    }
 
   if (strcmp (intent, "cancel_order") == 0)
     {
