@@ -1699,6 +1699,18 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     exec_ok (f->store, "UPDATE orders SET status = 'cancelled' WHERE id = 1");
     expect_reply (f, "en", "where's my last order?", "Order C100009 is cancelled", "!After it came", NULL);
   }
+
+  /* a terse price question naming a product is answered with the price, not "do you mean
+   * coupons or a product?"; a discount asked of it stays a question about discounts */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "regency cakestand price?");
+    g_assert_cmpint (t->action, ==, SD_TURN_ANSWER);
+    g_assert_cmpstr (t->template_key, ==, "product_question");
+    g_assert_nonnull (strstr (t->reply, "£12.75"));
+    g_autoptr(SdTurnTrace) d = say (f, s, "is there a discount on the regency cakestand price?");
+    g_assert_cmpstr (d->intent, ==, "coupons_discounts");
+  }
   end_new_dialogue (f, shared);
 }
 
