@@ -1632,7 +1632,13 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
     "  (20, '82578', 'KITCHEN METAL SIGN', 55, 'merchandise'),"
     "  (21, '21907', 'I''M ON HOLIDAY METAL SIGN', 210, 'merchandise'),"
-    "  (22, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise');");
+    "  (22, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise');"
+    "INSERT INTO settings (key, value) VALUES ('shipping.regions', 'uk,eu,cn'),"
+    "  ('shipping.uk.name.en', 'United Kingdom'), ('shipping.uk.days', '2-3'), ('shipping.uk.cost_cents', '395'),"
+    "  ('shipping.eu.name.en', 'Europe'), ('shipping.eu.days', '3-5'), ('shipping.eu.cost_cents', '795'),"
+    "  ('shipping.cn.name.en', 'China'), ('shipping.cn.name.zh_CN', '中国'), ('shipping.cn.days', '7-12'),"
+    "  ('shipping.cn.cost_cents', '1495'), ('shipping.cn.free_over_cents', '15000'),"
+    "  ('shipping.country_regions', '{\"Germany\": \"eu\"}');");
 
   /* a word of a service phrase is the service, not the METAL SIGN */
   {
@@ -1698,6 +1704,20 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     /* a customer with only cancellations gets the newest of them */
     exec_ok (f->store, "UPDATE orders SET status = 'cancelled' WHERE id = 1");
     expect_reply (f, "en", "where's my last order?", "Order C100009 is cancelled", "!After it came", NULL);
+  }
+
+  /* delivery to a place the shop has settings for is answered for that place alone */
+  {
+    expect_reply (f, "en", "How much is delivery to China?",
+                  "Delivery to China takes 7-12 days and costs £14.95, free over £150.00.", "!UK delivery", NULL);
+    expect_reply (f, "zh_CN", "寄到中国运费多少？", "配送到中国需要 7-12 天，运费 £14.95", "!UK delivery", NULL);
+    expect_reply (f, "en", "how long does shipping to Germany take?", "Delivery to Germany (Europe) takes 3-5 days",
+                  "!China", NULL);
+    expect_reply (f, "en", "how long does delivery to the UK take?", "Delivery to the United Kingdom takes 2-3 days",
+                  "!China", NULL);
+    /* no place, or "us" the customer: the shop's whole policy */
+    expect_reply (f, "en", "how much is delivery?", "UK delivery takes 2–3 working days", NULL);
+    expect_reply (f, "en", "how much does it cost to send it to us?", "UK delivery takes 2–3 working days", NULL);
   }
 
   /* a terse price question naming a product is answered with the price, not "do you mean
