@@ -1720,6 +1720,27 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     expect_reply (f, "en", "how much does it cost to send it to us?", "UK delivery takes 2–3 working days", NULL);
   }
 
+  /* an invoice: no menu the shop never said it has; its own words when it set them */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "I need an invoice for order SD-100001");
+    g_assert_cmpstr (t->intent, ==, "invoice_request");
+    g_assert_null (strstr (t->reply, "Account ›"));
+    g_assert_cmpstr (t->template_key, ==, "sys.no_policy");
+    g_assert_true (has_row (t, "settings.policy.invoices.en: not set"));
+    g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z = say (f, zh, "订单SD-100001要开发票");
+    g_assert_cmpstr (z->intent, ==, "invoice_request");
+    g_assert_null (strstr (z->reply, "账户 ›"));
+    g_assert_true (sd_store_set_setting (f->store, "policy.invoices.en",
+                                         "Write to invoices@example.com and we e-mail the invoice.", NULL));
+    expect_reply (f, "en", "I need an invoice for order SD-100001",
+                  "order SD-100001: Write to invoices@example.com", "!Account ›", NULL);
+    g_assert_true (sd_chat_corpus_set_template (f->store, "invoice_request", "en",
+                                                "Your invoice for {order_id} is on its way.", NULL));
+    expect_reply (f, "en", "I need an invoice for order SD-100001", "Your invoice for SD-100001 is on its way.", NULL);
+  }
+
   /* a terse price question naming a product is answered with the price, not "do you mean
    * coupons or a product?"; a discount asked of it stays a question about discounts */
   {

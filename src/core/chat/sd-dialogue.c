@@ -1232,12 +1232,26 @@ fill_template (const char *tmpl, GHashTable *vars)
   return g_string_free (out, FALSE);
 }
 
+/* Replies of the dialogue's own for keys the shop's templates may lack: a shop seeded before
+ * the corpus had them, or a form of an answer the corpus has no template for. A template the
+ * staff add under the key is used instead. */
+static const struct { const char *key, *en, *zh; } code_templates[] = {
+  { "sys.no_policy",
+    "I don't have our {topic} to hand, and I'd rather not guess. Shall I pass your question to a person from our team?",
+    "我这里没有{topic}的信息，不想随便回答。需要为您转接人工客服吗？" },
+  /* what the shop's policy.invoices says, for an order found */
+  { "invoice_request.policy", "About an invoice for order {order_id}: {policy}", "关于订单 {order_id} 的发票：{policy}" },
+};
+
 /* The reply for template @key, filled with the turn's variables. */
 static char *
 render (Turn *t, const char *key)
 {
   gint64 id = 0;
   g_autofree char *tmpl = sd_chat_corpus_get_template (t->self->store, key, t->lang, &id);
+  for (guint i = 0; tmpl == NULL && i < G_N_ELEMENTS (code_templates); i++)
+    if (strcmp (key, code_templates[i].key) == 0)
+      tmpl = g_strdup (L (t, code_templates[i].en, code_templates[i].zh));
   if (tmpl == NULL)
     {
       /* a staff-made intent without a template of its own */
@@ -1540,6 +1554,10 @@ order_items (Turn *t, gint64 order_id)
 }
 
 static gboolean order_form_intent (const char *intent);
+static void     policy_not_set (Turn *t, const char *key, const char *topic_en, const char *topic_zh);
+static gboolean template_by_staff (Turn *t, const char *key);
+static void     quote_policy (Turn *t, const char *key, const char *topic_en, const char *topic_zh,
+                              const char *template_key);
 
 /* Intents that are about one order: they need an order number and a signed-in customer. */
 static gboolean has_entity (GPtrArray *entities, SdEntityKind kind);
@@ -1671,6 +1689,16 @@ handle_order (Turn *t, const char *intent)
   g_autofree char *placed_iso = placed ? g_date_time_format (placed, "%Y-%m-%d") : g_strdup ("");
   g_autofree char *placed_text = date_text (t, o.placed_at);
   data_row (t, "orders.id=%" G_GINT64_FORMAT " %s status=%s placed=%s", o.id, o.external_id, o.status, placed_iso);
+  /* The built-in invoice template names a menu ("Account › Orders › Invoice") that a shop
+   * may not have: only what the shop's policy.invoices says, else a person. */
+  if (strcmp (intent, "invoice_request") == 0 && !template_by_staff (t, intent))
+    {
+      var (t, "order_id", o.external_id);
+      order_clear (&o);
+      quote_policy (t, "policy.invoices", "invoice arrangements", "发票开具方式", "invoice_request.policy");
+      return;
+    }
+
   g_autofree char *items = order_items (t, o.id);
   const char *status = effective_status (t, &o);
   /* A delivery gone wrong is about an order that was sent: one carried over from earlier in
@@ -2309,26 +2337,41 @@ handle_coupons (Turn *t)
 static void
 policy_not_set (Turn *t, const char *key, const char *topic_en, const char *topic_zh)
 {
-  gint64 id = 0;
-  g_autofree char *tmpl = sd_chat_corpus_get_template (t->self->store, "sys.no_policy", t->lang, &id);
-
   var (t, "topic", L (t, topic_en, topic_zh));
   /* the setting to fill in, named as a quoted one is (shop_setting), not English prose
    * in a Chinese inspector */
   data_row (t, "settings.%s.%s: not set", key, t->lang);
   t->session->handoff_offered = t->answer_offers = TRUE;
-  if (tmpl)
+  reply (t, "sys.no_policy", SD_TURN_HANDOFF);
+}
+
+/* Answers with template @template_key filled with the shop's policy @key, or says that
+ * the shop has not set it (policy_not_set()). */
+static void
+quote_policy (Turn *t, const char *key, const char *topic_en, const char *topic_zh, const char *template_key)
+{
+  g_autofree char *policy = shop_setting (t, key);
+  if (policy == NULL)
     {
-      reply (t, "sys.no_policy", SD_TURN_HANDOFF);
+      policy_not_set (t, key, topic_en, topic_zh);
       return;
     }
-  /* a shop seeded before this template existed */
-  g_free (t->trace->reply);
-  t->trace->reply = fill_template (L (t, "I don't have our {topic} to hand, and I'd rather not guess. Shall I pass your question to a person from our team?",
-                                      "我这里没有{topic}的信息，不想随便回答。需要为您转接人工客服吗？"), t->vars);
-  t->trace->action = SD_TURN_HANDOFF;
-  g_clear_pointer (&t->trace->template_key, g_free);
-  t->trace->template_key = g_strdup ("sys.no_policy");
+  var (t, "policy", policy);
+  reply (t, template_key, SD_TURN_ANSWER);
+}
+
+/* Whether the shop's staff wrote @key's template: the shop's own words, which the dialogue
+ * does not second-guess. */
+static gboolean
+template_by_staff (Turn *t, const char *key)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      "SELECT 1 FROM chat_templates WHERE intent = ?1 AND lang IN (?2, 'en') AND source = 'staff'", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, t->lang, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW;
 }
 
 /* A place a message may name, as a string vector: the phrase (case-folded) that stands for
@@ -2711,14 +2754,7 @@ answer_intent (Turn *t, const char *act, const char *free_text)
       if (strcmp (intent, "payment_problem") == 0 && !t->negative && !mentions_payment_trouble (t->trace->text))
         {
           /* "can I pay with Apple Pay?" is a question, not trouble: the shop's answer */
-          g_autofree char *policy = shop_setting (t, "policy.payment");
-          if (policy == NULL)
-            {
-              policy_not_set (t, "policy.payment", "payment options", "支付方式");
-              return;
-            }
-          var (t, "policy", policy);
-          reply (t, "payment_problem.info", SD_TURN_ANSWER);
+          quote_policy (t, "policy.payment", "payment options", "支付方式", "payment_problem.info");
           return;
         }
       if (strcmp (intent, "complaint") == 0 || strcmp (intent, "account_help") == 0 ||
