@@ -1632,7 +1632,12 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
     "  (20, '82578', 'KITCHEN METAL SIGN', 55, 'merchandise'),"
     "  (21, '21907', 'I''M ON HOLIDAY METAL SIGN', 210, 'merchandise'),"
-    "  (22, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise');"
+    "  (22, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
+    "  (23, '85123A', 'CREAM HANGING HEART T-LIGHT HOLDER', 295, 'merchandise'),"
+    "  (24, '85123a', 'WHITE HANGING HEART T-LIGHT HOLDER', 663, 'merchandise'),"
+    "  (25, '22632', 'HAND WARMER RED RETROSPOT', 210, 'merchandise');"
+    "INSERT INTO product_aliases (product_id, title) VALUES (23, 'WHITE HANGING HEART T-LIGHT HOLDER'),"
+    "  (25, 'HAND WARMER RED POLKA DOT');"
     "INSERT INTO settings (key, value) VALUES ('shipping.regions', 'uk,eu,cn'),"
     "  ('shipping.uk.name.en', 'United Kingdom'), ('shipping.uk.days', '2-3'), ('shipping.uk.cost_cents', '395'),"
     "  ('shipping.eu.name.en', 'Europe'), ('shipping.eu.days', '3-5'), ('shipping.eu.cost_cents', '795'),"
@@ -1739,6 +1744,15 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     g_assert_true (sd_chat_corpus_set_template (f->store, "invoice_request", "en",
                                                 "Your invoice for {order_id} is on its way.", NULL));
     expect_reply (f, "en", "I need an invoice for order SD-100001", "Your invoice for SD-100001 is on its way.", NULL);
+  }
+
+  /* a product is found by the names it was sold under before, and shown by its own */
+  {
+    expect_reply (f, "en", "how much is the white hanging heart t-light holder?",
+                  "CREAM HANGING HEART T-LIGHT HOLDER: it costs £2.95", NULL);
+    expect_reply (f, "en", "do you sell white hanging heart t-light holders?",
+                  "CREAM HANGING HEART T-LIGHT HOLDER (£2.95", "WHITE HANGING HEART T-LIGHT HOLDER (£6.63", NULL);
+    expect_reply (f, "en", "do you sell red polka dot hand warmers?", "HAND WARMER RED RETROSPOT (£2.10", NULL);
   }
 
   /* a terse price question naming a product is answered with the price, not "do you mean

@@ -1870,14 +1870,19 @@ append_product (Turn *t, GString *out, sqlite3_stmt *stmt, gboolean with_stock)
   "SELECT p.id, COALESCE (x.title, p.title), p.price_cents, p.stock, COALESCE (x.description, p.description), p.category " \
   "FROM products p LEFT JOIN product_texts x ON x.product_id = p.id AND x.lang = ?3 "
 
+/* The products whose title, translation or other name (product_aliases) has @words in
+ * order, or in @category, or product @ref (the one the message named, whose title may have
+ * the words in another order: "red polka dot hand warmers"); each shown by its current title. */
 static guint
-search_products (Turn *t, const char *words, const char *category, GString *out)
+search_products (Turn *t, const char *words, const char *category, gint64 ref, GString *out)
 {
   g_autofree char *pattern = words ? like_pattern (words) : NULL;
   g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
       PRODUCT_COLUMNS
-      "WHERE ((?1 IS NOT NULL AND (p.title LIKE ?1 ESCAPE '\\' OR x.title LIKE ?1 ESCAPE '\\')) "
-      "       OR (?2 IS NOT NULL AND p.category = ?2)) "
+      "WHERE ((?1 IS NOT NULL AND (p.title LIKE ?1 ESCAPE '\\' OR x.title LIKE ?1 ESCAPE '\\' OR "
+      "                            EXISTS (SELECT 1 FROM product_aliases a WHERE a.product_id = p.id "
+      "                                    AND a.title LIKE ?1 ESCAPE '\\'))) "
+      "       OR (?2 IS NOT NULL AND p.category = ?2) OR p.id = ?4) "
       "  AND " SD_CHAT_SELLS_PRODUCT ("p") " "
       "ORDER BY p.stock > 0 DESC, p.id LIMIT 5", NULL);
   if (stmt == NULL)
@@ -1887,6 +1892,7 @@ search_products (Turn *t, const char *words, const char *category, GString *out)
   if (category)
     sqlite3_bind_text (stmt, 2, category, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, ref);
   guint n = 0;
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -1928,7 +1934,7 @@ handle_product_search (Turn *t, const char *fallback_words)
             continue;
           g_autoptr(GString) found = g_string_new (NULL);
           tries++;
-          if (search_products (t, tokens[i], NULL, found) > 0)
+          if (search_products (t, tokens[i], NULL, 0, found) > 0)
             {
               set_form (s, NULL);
               var (t, "products", found->str);
@@ -1947,7 +1953,8 @@ handle_product_search (Turn *t, const char *fallback_words)
     }
   set_form (s, NULL);
   g_autoptr(GString) list = g_string_new (NULL);
-  if (search_products (t, words, category, list) == 0)
+  const char *ref = product ? g_hash_table_lookup (s->slots, "product_ref") : NULL;
+  if (search_products (t, words, category, ref ? g_ascii_strtoll (ref, NULL, 10) : 0, list) == 0)
     {
       reply (t, "product_search.none", SD_TURN_ANSWER);
       return;

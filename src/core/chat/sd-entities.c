@@ -314,10 +314,16 @@ sd_entity_extractor_load_catalog (SdEntityExtractor *self,
   if (zh)
     add_category_translations (self, zh);
 
+  /* A product's other names (product_aliases) right after its title: where a name is two
+   * products' (Online Retail's 85123A was sold as WHITE HANGING HEART T-LIGHT HOLDER before
+   * the rare 85123a took that title), the older product, which has the longer history
+   * under it, is named first and wins. */
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT p.id, p.title, t.title FROM products p "
+      "SELECT p.id, p.title, t.title, 0 FROM products p "
       "LEFT JOIN product_texts t ON t.product_id = p.id AND t.lang LIKE 'zh%' "
-      "WHERE " SD_CHAT_SELLS_PRODUCT ("p") " ORDER BY p.id", error);
+      "WHERE " SD_CHAT_SELLS_PRODUCT ("p") " "
+      "UNION ALL SELECT p.id, a.title, NULL, 1 FROM product_aliases a JOIN products p ON p.id = a.product_id "
+      "WHERE " SD_CHAT_SELLS_PRODUCT ("p") " ORDER BY 1, 4", error);
   if (stmt == NULL)
     return FALSE;
   int rc;
