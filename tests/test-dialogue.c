@@ -1758,6 +1758,19 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     expect_reply (f, "en", "do you sell red polka dot hand warmers?", "HAND WARMER RED RETROSPOT (£2.10", NULL);
   }
 
+  /* account help: no sign-in page or menu the shop never described either */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "I can't log in to my account");
+    g_assert_cmpstr (t->intent, ==, "account_help");
+    g_assert_null (strstr (t->reply, "Account ›"));
+    g_assert_true (has_row (t, "settings.policy.account.en: not set"));
+    g_assert_true (sd_store_set_setting (f->store, "policy.account.en",
+                                         "Call us on 01632 960123 to reset your password.", NULL));
+    expect_reply (f, "en", "I can't log in to my account", "Call us on 01632 960123", "put you through",
+                  "!Account ›", NULL);
+  }
+
   /* a terse price question naming a product is answered with the price, not "do you mean
    * coupons or a product?"; a discount asked of it stays a question about discounts */
   {

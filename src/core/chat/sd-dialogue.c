@@ -1241,6 +1241,9 @@ static const struct { const char *key, *en, *zh; } code_templates[] = {
     "我这里没有{topic}的信息，不想随便回答。需要为您转接人工客服吗？" },
   /* what the shop's policy.invoices says, for an order found */
   { "invoice_request.policy", "About an invoice for order {order_id}: {policy}", "关于订单 {order_id} 的发票：{policy}" },
+  /* what the shop's policy.account says, and the person a locked account needs */
+  { "account_help.policy", "{policy} For a locked or hacked account, a person needs to help: shall I put you through?",
+    "{policy}账户被锁或被盗需要人工处理，要帮您转人工吗？" },
 };
 
 /* The reply for template @key, filled with the turn's variables. */
@@ -2767,6 +2770,14 @@ answer_intent (Turn *t, const char *act, const char *free_text)
       if (strcmp (intent, "complaint") == 0 || strcmp (intent, "account_help") == 0 ||
           strcmp (intent, "payment_problem") == 0)
         t->session->handoff_offered = t->answer_offers = TRUE;
+      /* The built-in template names a sign-in page and "Account › Details" that a shop may
+       * not have (Online Retail's wholesale customers order by phone): the shop's own
+       * policy.account, else a person */
+      if (strcmp (intent, "account_help") == 0 && !template_by_staff (t, intent))
+        {
+          quote_policy (t, "policy.account", "account help", "账户帮助", "account_help.policy");
+          return;
+        }
       if (strcmp (intent, "payment_problem") == 0)
         {
           /* the ways to pay are the shop's to say (Shop Settings), never a list made up here */
