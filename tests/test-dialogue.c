@@ -1637,7 +1637,10 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     "  (22, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
     "  (23, '85123A', 'CREAM HANGING HEART T-LIGHT HOLDER', 295, 'merchandise'),"
     "  (24, '85123a', 'WHITE HANGING HEART T-LIGHT HOLDER', 663, 'merchandise'),"
-    "  (25, '22632', 'HAND WARMER RED RETROSPOT', 210, 'merchandise');"
+    "  (25, '22632', 'HAND WARMER RED RETROSPOT', 210, 'merchandise'),"
+    "  (26, '84854', 'RECORD FRAME 7\" SINGLE SIZE', 255, 'merchandise'),"
+    "  (27, '48187', 'DOORMAT KEEP CALM AND COME IN', 795, 'merchandise'),"
+    "  (28, '23145', 'WHITE LOVEBIRD LANTERN', 295, 'merchandise');"
     "INSERT INTO settings (key, value) VALUES ('shipping.regions', 'uk,eu,cn'),"
     "  ('shipping.uk.name.en', 'United Kingdom'), ('shipping.uk.days', '2-3'), ('shipping.uk.cost_cents', '395'),"
     "  ('shipping.eu.name.en', 'Europe'), ('shipping.eu.days', '3-5'), ('shipping.eu.cost_cents', '795'),"
@@ -1652,6 +1655,7 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
       "any sign of my order?",
       "is there any sign of it yet?",
       "I can't sign in",
+      "sign in problem",
     };
     for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
       {
@@ -1666,6 +1670,23 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (t->reply, "KITCHEN METAL SIGN"));
     g_autoptr(SdTurnTrace) k = say (f, s, "how much is the kitchen sign?");
     g_assert_nonnull (strstr (k->reply, "£0.55"));
+  }
+
+  /* what is asked about a product is no product, even alone, and a verb that ends a
+   * title names no product in a question ("come in": DOORMAT KEEP CALM AND COME IN) */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "size chart");
+    g_assert_false (has_entity_kind (t, SD_ENTITY_PRODUCT));
+    g_assert_null (strstr (t->reply, "RECORD FRAME"));
+    g_autoptr(SdChatSession) s2 = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) l = say (f, s2, "what colours does the lantern come in?");
+    g_assert_nonnull (strstr (l->reply, "LOVEBIRD LANTERN"));
+    g_assert_null (strstr (l->reply, "DOORMAT"));
+    guint n_products = 0;
+    for (guint i = 0; i < l->entities->len; i++)
+      n_products += ((SdEntity *) l->entities->pdata[i])->kind == SD_ENTITY_PRODUCT;
+    g_assert_cmpuint (n_products, ==, 1);
   }
 
   /* once with a person, the customer is not offered one again */

@@ -3121,10 +3121,11 @@ in_service_phrase (const char     *text,
   for (guint i = 0; i < tokens->len; i++)
     {
       const SdToken *t = &g_array_index (tokens, SdToken, i);
-      if (t->end <= e->start && i + 3 < tokens->len &&
-          g_array_index (tokens, SdToken, i + 3).end > e->start)
+      /* within three tokens of the word, also where fewer than three follow or precede
+       * ("sign in problem") */
+      if (t->end <= e->start && (i + 3 >= tokens->len || g_array_index (tokens, SdToken, i + 3).end > e->start))
         from = MIN (from, t->start);
-      if (t->start >= e->end && i >= 3 && g_array_index (tokens, SdToken, i - 3).start < e->end)
+      if (t->start >= e->end && (i < 3 || g_array_index (tokens, SdToken, i - 3).start < e->end))
         to = MAX (to, t->end);
     }
   window = g_string_new_len (text + from, to - from);
@@ -3165,8 +3166,10 @@ drop_service_words (const char *text,
       g_autoptr(GPtrArray) found = g_ptr_array_new ();
       sd_chat_concepts_find_in_text (concepts, e->text, found);
       for (guint c = 0; c < found->len && !drop; c++)
+        /* what is asked about a product is no product, even alone ("size chart" on a shop
+         * that sells a RECORD FRAME 7" SINGLE SIZE) */
         drop = (!about_products && g_strv_contains (service_concepts, found->pdata[c])) ||
-               (n_names > 1 && g_strv_contains (asked, found->pdata[c]));
+               g_strv_contains (asked, found->pdata[c]);
       /* in a service phrase the word is the service, whatever else is asked */
       drop = drop || in_service_phrase (text, e);
       n_names -= drop;

@@ -117,7 +117,11 @@ static const char *const stopwords[] = {
   "product", "products", "what", "which", "where", "when", "how", "why", "who", "there",
   "here", "not", "no", "yes", "be", "was", "were", "been", "am", "if", "so", "but", "all",
   "more", "most", "very", "too", "also", "just", "only", "about", "up", "out", "off", "over",
-  "return", "send", "back", "still", "again", "now", "today", "help", "much", "many", NULL
+  "return", "send", "back", "still", "again", "now", "today", "help", "much", "many",
+  /* verbs of any question that end a real title ("DOORMAT KEEP CALM AND COME IN" made
+   * "what colours does the lantern come in" name two products) */
+  "come", "comes", "came", "go", "goes", "went", "did", "done", "doing", "know", "tell",
+  "say", "let", NULL
 };
 
 static gboolean
