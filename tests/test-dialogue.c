@@ -295,6 +295,8 @@ keyword_classify (const char *text, const char *lang, SdIntentGuess *top, guint 
     { "yes", "affirm", 0.95, "deny", 0.02 },
     { "order", "order_status", 0.9, "track_package", 0.05 },
     { "refund", "return_refund", 0.9, "complaint", 0.05 },
+    /* "regency cakestand price?" on Online Retail */
+    { "price", "coupons_discounts", 0.52, "product_question", 0.47 },
   };
   for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
     if (strstr (text, rules[i].word))
@@ -1417,6 +1419,32 @@ has_entity_kind (SdTurnTrace *t, SdEntityKind kind)
   return FALSE;
 }
 
+/* Whether @reply ends on a question: a customer must answer it. */
+static gboolean
+ends_on_question (const char *reply)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (reply));
+  return g_str_has_suffix (trimmed, "?") || g_str_has_suffix (trimmed, "？");
+}
+
+/* The reply to @message, the first of a conversation of customer 1 in @lang, has each of
+ * the parts that follow (up to NULL), and lacks each that starts with "!". */
+static void
+expect_reply (Fixture *f, const char *lang, const char *message, ...)
+{
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, lang);
+  g_autoptr(SdTurnTrace) t = say (f, s, message);
+  va_list args;
+
+  va_start (args, message);
+  for (const char *part; (part = va_arg (args, const char *));)
+    if (part[0] == '!')
+      g_assert_null (strstr (t->reply, part + 1));
+    else
+      g_assert_nonnull (strstr (t->reply, part));
+  va_end (args);
+}
+
 /* How many times @needle is in @haystack. */
 static guint
 count_of (const char *haystack, const char *needle)
@@ -1427,6 +1455,28 @@ count_of (const char *haystack, const char *needle)
   return n;
 }
 
+/* Runs @sql on the fixture's shop, then talks through a new dialogue that has read the
+ * catalogue it made; returns the fixture's own, for the caller to put back. */
+static SdDialogue *
+use_new_dialogue (Fixture *f, const char *sql)
+{
+  SdDialogue *shared = f->dialogue;
+  g_autoptr(GError) error = NULL;
+
+  exec_ok (f->store, sql);
+  f->dialogue = sd_dialogue_new (f->store, &error);
+  g_assert_no_error (error);
+  return shared;
+}
+
+/* Puts back the fixture's dialogue after use_new_dialogue(). */
+static void
+end_new_dialogue (Fixture *f, SdDialogue *shared)
+{
+  g_assert_finalize_object (f->dialogue);
+  f->dialogue = shared;
+}
+
 /* What a store manager demoing the bot on Online Retail ran into: titles made of words
  * customers say to the bot (a PERSON MUG, NOTEBOOKS IN PARCEL), lines that are no goods
  * (Discount, POSTAGE), a price asked in Chinese of an English title, "???", and a person
@@ -1434,7 +1484,7 @@ count_of (const char *haystack, const char *needle)
 static void
 test_demo_slips (Fixture *f, gconstpointer data)
 {
-  exec_ok (f->store,
+  SdDialogue *shared = use_new_dialogue (f,
     "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
     "  (4, '21870', 'I CAN ONLY PLEASE ONE PERSON MUG', 125, 'merchandise'),"
     "  (5, '22759', 'SET OF 3 NOTEBOOKS IN PARCEL', 165, 'merchandise'),"
@@ -1444,10 +1494,7 @@ test_demo_slips (Fixture *f, gconstpointer data)
     "  (9, '23002', 'WALL ART ONLY ONE PERSON', 595, 'merchandise'),"
     "  (10, '23003', 'APRON ONE SIZE', 395, 'merchandise');"
     "DELETE FROM settings WHERE key LIKE 'policy.returns%';");
-  g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, NULL);
-  g_assert_nonnull (dialogue);
-  SdDialogue *shared = f->dialogue;
-  f->dialogue = dialogue;
+  SdDialogue *dialogue = f->dialogue;
 
   /* "Which product?" waits, and the customer asks for a person: that is what they get */
   {
@@ -1575,7 +1622,200 @@ test_demo_slips (Fixture *f, gconstpointer data)
     g_assert_true (has_row (t3, "settings.policy.returns.zh_CN: not set"));
     g_assert_cmpuint (count_of (t3->reply, "转接人工客服"), ==, 1);
   }
-  f->dialogue = shared;
+  end_new_dialogue (f, shared);
+}
+
+/* What the chatbot still got wrong on Online Retail and the demo shop: a word of a title
+ * said in its service sense ("no sign of my parcel": METAL SIGNs), a person offered again
+ * after the customer was handed over, a menu the shop never said it has, the whole
+ * shipping policy for one country, a cancellation as "my last order", a product found by its
+ * latest name only, and a terse "… price?" asked which of two intents was meant. */
+static void
+test_real_shop_slips (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_new_dialogue (f,
+    "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+    "  (20, '82578', 'KITCHEN METAL SIGN', 55, 'merchandise'),"
+    "  (21, '21907', 'I''M ON HOLIDAY METAL SIGN', 210, 'merchandise'),"
+    "  (22, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
+    "  (23, '85123A', 'CREAM HANGING HEART T-LIGHT HOLDER', 295, 'merchandise'),"
+    "  (24, '85123a', 'WHITE HANGING HEART T-LIGHT HOLDER', 663, 'merchandise'),"
+    "  (25, '22632', 'HAND WARMER RED RETROSPOT', 210, 'merchandise'),"
+    "  (26, '84854', 'RECORD FRAME 7\" SINGLE SIZE', 255, 'merchandise'),"
+    "  (27, '48187', 'DOORMAT KEEP CALM AND COME IN', 795, 'merchandise'),"
+    "  (28, '23145', 'WHITE LOVEBIRD LANTERN', 295, 'merchandise');"
+    "INSERT INTO settings (key, value) VALUES ('shipping.regions', 'uk,eu,cn'),"
+    "  ('shipping.uk.name.en', 'United Kingdom'), ('shipping.uk.days', '2-3'), ('shipping.uk.cost_cents', '395'),"
+    "  ('shipping.eu.name.en', 'Europe'), ('shipping.eu.days', '3-5'), ('shipping.eu.cost_cents', '795'),"
+    "  ('shipping.cn.name.en', 'China'), ('shipping.cn.name.zh_CN', '中国'), ('shipping.cn.days', '7-12'),"
+    "  ('shipping.cn.cost_cents', '1495'), ('shipping.cn.free_over_cents', '15000'),"
+    "  ('shipping.country_regions', '{\"Germany\": \"eu\"}');");
+
+  /* a word of a service phrase is the service, not the METAL SIGN */
+  {
+    static const char *const messages[] = {
+      "ordered two weeks ago and still no sign of my parcel",
+      "any sign of my order?",
+      "is there any sign of it yet?",
+      "I can't sign in",
+      "sign in problem",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+      {
+        g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+        g_autoptr(SdTurnTrace) t = say (f, s, messages[i]);
+        g_assert_false (has_entity_kind (t, SD_ENTITY_PRODUCT));
+        for (guint k = 0; t->slot_names[k]; k++)
+          g_assert_cmpstr (t->slot_names[k], !=, "product");
+      }
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "do you sell metal signs?");
+    g_assert_nonnull (strstr (t->reply, "KITCHEN METAL SIGN"));
+    g_autoptr(SdTurnTrace) k = say (f, s, "how much is the kitchen sign?");
+    g_assert_nonnull (strstr (k->reply, "£0.55"));
+  }
+
+  /* what is asked about a product is no product, even alone, and a verb that ends a
+   * title names no product in a question ("come in": DOORMAT KEEP CALM AND COME IN) */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "size chart");
+    g_assert_false (has_entity_kind (t, SD_ENTITY_PRODUCT));
+    g_assert_null (strstr (t->reply, "RECORD FRAME"));
+    g_autoptr(SdChatSession) s2 = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) l = say (f, s2, "what colours does the lantern come in?");
+    g_assert_nonnull (strstr (l->reply, "LOVEBIRD LANTERN"));
+    g_assert_null (strstr (l->reply, "DOORMAT"));
+    guint n_products = 0;
+    for (guint i = 0; i < l->entities->len; i++)
+      n_products += ((SdEntity *) l->entities->pdata[i])->kind == SD_ENTITY_PRODUCT;
+    g_assert_cmpuint (n_products, ==, 1);
+  }
+
+  /* once with a person, the customer is not offered one again */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "this is ridiculous, I want to complain");
+    g_assert_cmpstr (t1->intent, ==, "complaint");
+    g_assert_nonnull (strstr (t1->reply, "put you through"));
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "yes please");
+    g_assert_true (t2->handoff);
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "my parcel SD-100001 arrived damaged");
+    g_assert_cmpstr (t3->intent, ==, "delivery_problem");
+    g_assert_nonnull (strstr (t3->reply, "SD-100001"));
+    g_assert_null (strstr (t3->reply, "put you through"));
+    g_assert_false (ends_on_question (t3->reply));
+    g_assert_nonnull (strstr (t3->reply, "already through to our team"));
+    g_autoptr(SdTurnTrace) t4 = say (f, s, "I want to make a complaint");
+    g_assert_cmpstr (t4->intent, ==, "complaint");
+    g_assert_null (strstr (t4->reply, "put you through"));
+    /* a "yes" now is no yes to an offer never made: not a second hand-over */
+    g_autoptr(SdTurnTrace) t5 = say (f, s, "yes");
+    g_assert_cmpstr (t5->template_key, !=, "talk_to_human");
+
+    g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z1 = say (f, zh, "转人工");
+    g_assert_true (z1->handoff);
+    g_autoptr(SdTurnTrace) z2 = say (f, zh, "我要投诉");
+    g_assert_cmpstr (z2->intent, ==, "complaint");
+    g_assert_null (strstr (z2->reply, "需要我为您转接"));
+    g_assert_false (ends_on_question (z2->reply));
+    g_assert_nonnull (strstr (z2->reply, "您已转接人工客服"));
+  }
+
+  /* "my last order" is no cancellation (an Online Retail C invoice), but the order before
+   * it, and the answer says that a cancellation came after */
+  {
+    add_order (f, 12, "C100009", 1714200000, "cancelled", 1, -1250);
+    expect_reply (f, "en", "where's my last order?",
+                  "Order SD-100001 is shipped", "After it came a cancellation, C100009", NULL);
+    expect_reply (f, "zh_CN", "我最近的订单到哪了", "订单 SD-100001", "C100009", NULL);
+    /* a customer with only cancellations gets the newest of them */
+    exec_ok (f->store, "UPDATE orders SET status = 'cancelled' WHERE id = 1");
+    expect_reply (f, "en", "where's my last order?", "Order C100009 is cancelled", "!After it came", NULL);
+  }
+
+  /* delivery to a place the shop has settings for is answered for that place alone */
+  {
+    expect_reply (f, "en", "How much is delivery to China?",
+                  "Delivery to China takes 7-12 days and costs £14.95, free over £150.00.", "!UK delivery", NULL);
+    expect_reply (f, "zh_CN", "寄到中国运费多少？", "配送到中国需要 7-12 天，运费 £14.95", "!UK delivery", NULL);
+    expect_reply (f, "en", "how long does shipping to Germany take?", "Delivery to Germany (Europe) takes 3-5 days",
+                  "!China", NULL);
+    expect_reply (f, "en", "how long does delivery to the UK take?", "Delivery to the United Kingdom takes 2-3 days",
+                  "!China", NULL);
+    /* no place, or "us" the customer: the shop's whole policy */
+    expect_reply (f, "en", "how much is delivery?", "UK delivery takes 2–3 working days", NULL);
+    expect_reply (f, "en", "how much does it cost to send it to us?", "UK delivery takes 2–3 working days", NULL);
+  }
+
+  /* an invoice: no menu the shop never said it has; its own words when it set them */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "I need an invoice for order SD-100001");
+    g_assert_cmpstr (t->intent, ==, "invoice_request");
+    g_assert_null (strstr (t->reply, "Account ›"));
+    g_assert_cmpstr (t->template_key, ==, "sys.no_policy");
+    g_assert_true (has_row (t, "settings.policy.invoices.en: not set"));
+    g_autoptr(SdChatSession) zh = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z = say (f, zh, "订单SD-100001要开发票");
+    g_assert_cmpstr (z->intent, ==, "invoice_request");
+    g_assert_null (strstr (z->reply, "账户 ›"));
+    g_assert_true (sd_store_set_setting (f->store, "policy.invoices.en",
+                                         "Write to invoices@example.com and we e-mail the invoice.", NULL));
+    expect_reply (f, "en", "I need an invoice for order SD-100001",
+                  "order SD-100001: Write to invoices@example.com", "!Account ›", NULL);
+    g_assert_true (sd_chat_corpus_set_template (f->store, "invoice_request", "en",
+                                                "Your invoice for {order_id} is on its way.", NULL));
+    expect_reply (f, "en", "I need an invoice for order SD-100001", "Your invoice for SD-100001 is on its way.", NULL);
+  }
+
+  /* a product is found by the names it was sold under before, and shown by its own */
+  {
+    exec_ok (f->store, "INSERT INTO product_aliases (product_id, title) VALUES "
+                       "  (23, 'WHITE HANGING HEART T-LIGHT HOLDER'), (25, 'HAND WARMER RED POLKA DOT');");
+    sd_dialogue_reload (f->dialogue);
+    expect_reply (f, "en", "how much is the white hanging heart t-light holder?",
+                  "CREAM HANGING HEART T-LIGHT HOLDER: it costs £2.95", NULL);
+    expect_reply (f, "en", "do you sell white hanging heart t-light holders?",
+                  "CREAM HANGING HEART T-LIGHT HOLDER (£2.95", "WHITE HANGING HEART T-LIGHT HOLDER (£6.63", NULL);
+    expect_reply (f, "en", "do you sell red polka dot hand warmers?", "HAND WARMER RED RETROSPOT (£2.10", NULL);
+  }
+
+  /* account help: no sign-in page or menu the shop never described either */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "I can't log in to my account");
+    g_assert_cmpstr (t->intent, ==, "account_help");
+    g_assert_null (strstr (t->reply, "Account ›"));
+    g_assert_true (has_row (t, "settings.policy.account.en: not set"));
+    g_assert_true (sd_store_set_setting (f->store, "policy.account.en",
+                                         "Call us on 01632 960123 to reset your password.", NULL));
+    expect_reply (f, "en", "I can't log in to my account", "Call us on 01632 960123", "put you through",
+                  "!Account ›", NULL);
+  }
+
+  /* a terse price question naming a product is answered with the price, not "do you mean
+   * coupons or a product?"; a discount asked of it stays a question about discounts */
+  {
+    g_autoptr(SdDialogue) keyword = sd_dialogue_new (f->store, NULL);
+    SdDialogue *real = f->dialogue;
+    sd_dialogue_set_classifier (keyword, keyword_classify, NULL, NULL);
+    f->dialogue = keyword;
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "regency cakestand price?");
+    g_assert_cmpint (t->action, ==, SD_TURN_ANSWER);
+    g_assert_cmpstr (t->template_key, ==, "product_question");
+    g_assert_nonnull (strstr (t->reply, "£12.75"));
+    g_assert_true (t->from_entities);
+    g_autoptr(SdTurnTrace) d = say (f, s, "is there a discount on the regency cakestand price?");
+    g_assert_cmpint (d->action, ==, SD_TURN_CLARIFY);
+    f->dialogue = real;
+    g_autoptr(SdChatSession) r = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) c = say (f, r, "is there a discount on the regency cakestand price?");
+    g_assert_cmpstr (c->intent, ==, "coupons_discounts");
+  }
+  end_new_dialogue (f, shared);
 }
 
 static void
@@ -1647,6 +1887,7 @@ main (int argc, char **argv)
   ADD ("newest-order", test_newest_order);
   ADD ("old-order-completed", test_old_order_completed);
   ADD ("demo-slips", test_demo_slips);
+  ADD ("real-shop-slips", test_real_shop_slips);
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);
   ADD ("handoff", test_handoff);

@@ -446,6 +446,45 @@ test_repeats_and_goods (void)
   temp_store_close (&ts, store);
 }
 
+/* The product a message names: the ref of its longest product entity. */
+static gint64
+named_ref (SdEntityExtractor *ex, const char *text)
+{
+  g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, text, NULL);
+  const SdEntity *best = NULL;
+  for (guint i = 0; i < es->len; i++)
+    {
+      const SdEntity *e = es->pdata[i];
+      if (e->kind == SD_ENTITY_PRODUCT && (best == NULL || e->end - e->start > best->end - best->start))
+        best = e;
+    }
+  return best ? best->ref_id : 0;
+}
+
+/* A number or a little word of titles inside a name does not end it (Online Retail's PAPER
+ * CHAIN KIT 50'S CHRISTMAS was named as a PAPER CHAIN KIT RETROSPOT and a "s christmas"); the
+ * words of a sentence between two names still part them. */
+static void
+test_names_with_numbers (void)
+{
+  static const char *const titles[] = {
+    "PAPER CHAIN KIT RETROSPOT", "PAPER CHAIN KIT 50'S CHRISTMAS", "JAM MAKING SET PRINTED",
+    "JAM MAKING SET WITH JARS", "SAVE THE PLANET MUG", "ROBOT MUG IN DISPLAY BOX", "RETROSPOT LAMP",
+  };
+  g_autoptr(SdEntityExtractor) ex = sd_entity_extractor_new ();
+  /* products 1, 2, … in the order above */
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, titles[i], NULL, i + 1);
+
+  expect (ex, NULL, "paper chain kit 50's christmas price?", SD_ENTITY_PRODUCT,
+          "paper chain kit 50's christmas", NULL);
+  g_assert_cmpint (named_ref (ex, "paper chain kit 50's christmas price?"), ==, 2);
+  g_assert_cmpint (named_ref (ex, "jam making set with jars price"), ==, 4);
+  g_assert_cmpint (named_ref (ex, "is the mug in the box?"), !=, 6);
+  expect (ex, NULL, "do you have mugs and lamps", SD_ENTITY_PRODUCT, "mugs", "mug");
+  expect (ex, NULL, "do you have mugs and lamps", SD_ENTITY_PRODUCT, "lamps", "lamp");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -457,6 +496,7 @@ main (int argc, char **argv)
   g_test_add_func ("/entities/category-translations", test_category_translations);
   g_test_add_func ("/entities/repeats-and-goods", test_repeats_and_goods);
   g_test_add_func ("/entities/mask-products", test_mask_products);
+  g_test_add_func ("/entities/names-with-numbers", test_names_with_numbers);
   g_test_add_func ("/entities/bitext", test_bitext);
   return g_test_run ();
 }

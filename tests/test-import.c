@@ -437,6 +437,50 @@ test_online_retail_usual_price (Fixture       *f,
   g_assert_cmpstr (title, ==, "REGENCY CAKESTAND 3 TIER");
 }
 
+/* A product sold under another name before its latest keeps that name as an alias (85123A
+ * was WHITE HANGING HEART T-LIGHT HOLDER, now CREAM …); an adjustment's note is none, and a
+ * later import that goes back to an old name makes it the title, and the title it replaces an
+ * alias. */
+/* Imports Online Retail @rows (after the file's header) as file @name. */
+static SdImportReport *
+import_retail_rows (Fixture *f, const char *name, const char *rows)
+{
+  g_autofree char *text = g_strconcat ("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n",
+                                       rows, NULL);
+  g_autofree char *path = write_temp (f, name, text, -1);
+  g_autoptr(GError) error = NULL;
+  SdImportReport *report = import_with (f, path, SD_IMPORT_ONLINE_RETAIL, FALSE, &error);
+
+  g_assert_no_error (error);
+  return report;
+}
+
+static void
+test_online_retail_aliases (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(SdImportReport) report = import_retail_rows (f, "online_retail.csv",
+      "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom\n"
+      "536366,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/2/2010 8:26,2.55,17850,United Kingdom\n"
+      "536367,85123A,wrongly marked carton 22804,-8,12/3/2010 8:26,0,,United Kingdom\n"
+      "536368,85123A,CREAM HANGING HEART T-LIGHT HOLDER,6,12/4/2010 8:26,2.95,17850,United Kingdom\n"
+      "536369,22423,REGENCY CAKESTAND 3 TIER,2,12/1/2010 8:26,12.75,17850,United Kingdom\n");
+  g_autofree char *title = query_text (f->store, "SELECT title FROM products WHERE external_id = '85123A'");
+  g_autofree char *alias = query_text (f->store, "SELECT group_concat (title, '|') FROM product_aliases");
+
+  g_assert_cmpstr (title, ==, "CREAM HANGING HEART T-LIGHT HOLDER");
+  g_assert_cmpstr (alias, ==, "WHITE HANGING HEART T-LIGHT HOLDER");
+  g_assert_cmpint (query_int (f->store, "SELECT product_id FROM product_aliases"), ==,
+                   query_int (f->store, "SELECT id FROM products WHERE external_id = '85123A'"));
+
+  g_autoptr(SdImportReport) again = import_retail_rows (f, "online_retail_2.csv",
+      "536370,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/5/2010 8:26,2.55,17850,United Kingdom\n");
+  g_autofree char *title2 = query_text (f->store, "SELECT title FROM products WHERE external_id = '85123A'");
+  g_autofree char *alias2 = query_text (f->store, "SELECT group_concat (title, '|') FROM product_aliases");
+  g_assert_cmpstr (title2, ==, "WHITE HANGING HEART T-LIGHT HOLDER");
+  g_assert_cmpstr (alias2, ==, "CREAM HANGING HEART T-LIGHT HOLDER");
+}
+
 static void
 test_reimport (Fixture       *f,
                gconstpointer  data)
@@ -1593,6 +1637,7 @@ main (int    argc,
   ADD ("/import/product-kind-rules", test_product_kind_rules);
   ADD ("/import/online-retail-ii", test_online_retail_ii);
   ADD ("/import/online-retail-usual-price", test_online_retail_usual_price);
+  ADD ("/import/online-retail-aliases", test_online_retail_aliases);
   ADD ("/import/reimport", test_reimport);
   ADD ("/import/latin1", test_latin1);
   ADD ("/import/bad-rows", test_bad_rows);

@@ -46,6 +46,8 @@ static const struct { const char *title; const char *hint; } policy_titles[SD_SH
   [SD_SHOP_POLICY_WARRANTY] = { N_("Warranty"), N_("e.g. Two years against faults.") },
   [SD_SHOP_POLICY_PAYMENT] = { N_("Payment Methods"), N_("e.g. Cards, PayPal and bank transfer.") },
   [SD_SHOP_POLICY_CANCELLATION] = { N_("Cancellation"), N_("e.g. Orders can be cancelled until they ship.") },
+  [SD_SHOP_POLICY_INVOICES] = { N_("Invoices"), N_("e.g. Write to us with your order number and we e-mail the invoice.") },
+  [SD_SHOP_POLICY_ACCOUNT] = { N_("Customer Accounts"), N_("e.g. Reset your password from the sign-in page.") },
 };
 
 static const char *const lang_titles[SD_SHOP_N_LANGS] = { N_("English"), N_("Chinese") };

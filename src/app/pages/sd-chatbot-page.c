@@ -432,6 +432,18 @@ show_turn (SdChatbotPage *self,
                                               sd_intent_title (t->top[0].intent));
       gtk_box_append (GTK_BOX (box), dim (caption (how)));
     }
+  if (t->read_as)
+    {
+      /* "is the lamp waterproof?" for a long catalogue title, "cancel my order" for
+       * "cancell my ordr": what the classifiers were given */
+      g_autofree char *how = g_strdup_printf (t->read_as_products && t->read_as_slips
+                                              ? _("Read as “%s”: product names replaced, typing slips mended")
+                                              : t->read_as_products
+                                              ? _("Read as “%s”: product names replaced by a word the chatbot knows")
+                                              : _("Read as “%s”: typing slips mended"),
+                                              t->read_as);
+      gtk_box_append (GTK_BOX (box), dim (caption (how)));
+    }
   if (t->out_of_scope)
     gtk_box_append (GTK_BOX (box), dim (caption (_("Out of scope: none of the chatbot's topics fits well enough"))));
   /* the intent acted on is shown above: the alternatives are the others */

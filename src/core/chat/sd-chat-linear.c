@@ -11,6 +11,7 @@
 #include "sd-chat-carriers.h"
 #include "sd-chat-corpus.h"
 #include "sd-chat-linear.h"
+#include "sd-chat-spelling.h"
 #include "sd-error.h"
 #include "sd-oos.h"
 #include "sd-text-features.h"
@@ -26,6 +27,7 @@ struct _SdChatLinear
   float     *bias;
   double     oos_threshold;   /* tuned by sd_chat_linear_train_tuned(); -1: none */
   gboolean   cached;          /* loaded from the cache rather than trained */
+  SdChatSpelling *spelling;   /* the training examples' words */
 };
 
 void
@@ -34,6 +36,7 @@ sd_chat_linear_free (SdChatLinear *self)
   if (self == NULL)
     return;
   g_ptr_array_unref (self->intents);
+  sd_chat_spelling_free (self->spelling);
   g_free (self->w);
   g_free (self->bias);
   g_free (self);
@@ -89,6 +92,7 @@ sd_chat_linear_train (GPtrArray     *examples,
                            _("There are no chat examples to train the intent classifier on"));
       return NULL;
     }
+  g_autoptr(SdChatSpelling) spelling = sd_chat_spelling_new (examples);
   /* the examples, then again wrapped in greetings and pleas (sd-chat-carriers.h) */
   g_autoptr(GPtrArray) wrapped = sd_chat_carriers_wrap_examples (examples, SD_CHAT_CARRIER_PERCENT);
   g_autoptr(GPtrArray) with_carriers = g_ptr_array_sized_new (examples->len + wrapped->len);
@@ -97,6 +101,7 @@ sd_chat_linear_train (GPtrArray     *examples,
   examples = with_carriers;
   g_autoptr(SdChatLinear) self = g_new0 (SdChatLinear, 1);
   self->oos_threshold = -1;
+  self->spelling = g_steal_pointer (&spelling);
   self->intents = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
   guint n = examples->len;
@@ -185,13 +190,21 @@ sd_chat_linear_get_intent (SdChatLinear *self,
   return index < self->k ? self->intents->pdata[index] : NULL;
 }
 
+char *
+sd_chat_linear_correct_spelling (SdChatLinear *self,
+                                 const char   *text)
+{
+  return self->spelling ? sd_chat_spelling_correct (self->spelling, text) : g_strdup (text);
+}
+
 void
 sd_chat_linear_predict_probs (SdChatLinear *self,
                               const char   *text,
                               double       *probs)
 {
   g_autoptr(GArray) idx = g_array_new (FALSE, FALSE, sizeof (guint32));
-  float x = featurize (text, idx);
+  g_autofree char *corrected = sd_chat_linear_correct_spelling (self, text);
+  float x = featurize (corrected, idx);
   forward (self, (const guint32 *) idx->data, idx->len, x, probs);
 }
 
@@ -416,7 +429,10 @@ sd_chat_linear_train_cached (GPtrArray     *examples,
       g_autoptr(GBytes) bytes = g_bytes_new_take (contents, len);
       SdChatLinear *cached = load (bytes);
       if (cached)
-        return cached;
+        {
+          cached->spelling = sd_chat_spelling_new (examples);
+          return cached;
+        }
       g_debug ("fallback classifier cache %s is damaged; training again", path);
     }
   SdChatLinear *self = sd_chat_linear_train_tuned (examples, epochs, oos_intent, target_recall,

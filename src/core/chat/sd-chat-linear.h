@@ -63,6 +63,10 @@ guint         sd_chat_linear_predict (SdChatLinear  *self,
 guint         sd_chat_linear_get_n_intents (SdChatLinear *self);
 const char   *sd_chat_linear_get_intent    (SdChatLinear *self,
                                             guint         index);
+/* @text with one-letter slips mended against the training examples' words
+ * (sd-chat-spelling.h), as the predict functions read it; a new string. */
+char         *sd_chat_linear_correct_spelling (SdChatLinear *self,
+                                               const char   *text);
 /* Every intent's probability into @probs (sd_chat_linear_get_n_intents() entries, in the
  * order of sd_chat_linear_get_intent()). */
 void          sd_chat_linear_predict_probs (SdChatLinear *self,

@@ -89,6 +89,10 @@ typedef enum {
 typedef struct {
   char              *text;            /* the message as understood (sanitised); spans refer to it */
   char              *lang;            /* "en" or "zh_CN", detected */
+  char              *read_as;         /* the text the built-in classifiers read, where it is not
+                                       * @text: product names masked, typing slips mended */
+  gboolean           read_as_products;  /* @read_as has product names replaced */
+  gboolean           read_as_slips;     /* @read_as has typing slips mended */
   char              *reply;
 
   /* understanding */

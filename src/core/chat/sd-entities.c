@@ -117,7 +117,11 @@ static const char *const stopwords[] = {
   "product", "products", "what", "which", "where", "when", "how", "why", "who", "there",
   "here", "not", "no", "yes", "be", "was", "were", "been", "am", "if", "so", "but", "all",
   "more", "most", "very", "too", "also", "just", "only", "about", "up", "out", "off", "over",
-  "return", "send", "back", "still", "again", "now", "today", "help", "much", "many", NULL
+  "return", "send", "back", "still", "again", "now", "today", "help", "much", "many",
+  /* verbs of any question that end a real title ("DOORMAT KEEP CALM AND COME IN" made
+   * "what colours does the lantern come in" name two products) */
+  "come", "comes", "came", "go", "goes", "went", "did", "done", "doing", "know", "tell",
+  "say", "let", NULL
 };
 
 static gboolean
@@ -314,10 +318,16 @@ sd_entity_extractor_load_catalog (SdEntityExtractor *self,
   if (zh)
     add_category_translations (self, zh);
 
+  /* A product's other names (product_aliases) right after its title: where a name is two
+   * products' (Online Retail's 85123A was sold as WHITE HANGING HEART T-LIGHT HOLDER before
+   * the rare 85123a took that title), the older product, which has the longer history
+   * under it, is named first and wins. */
   g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT p.id, p.title, t.title FROM products p "
+      "SELECT p.id, p.title, t.title, 0 FROM products p "
       "LEFT JOIN product_texts t ON t.product_id = p.id AND t.lang LIKE 'zh%' "
-      "WHERE " SD_CHAT_SELLS_PRODUCT ("p") " ORDER BY p.id", error);
+      "WHERE " SD_CHAT_SELLS_PRODUCT ("p") " "
+      "UNION ALL SELECT p.id, a.title, NULL, 1 FROM product_aliases a JOIN products p ON p.id = a.product_id "
+      "WHERE " SD_CHAT_SELLS_PRODUCT ("p") " ORDER BY 1, 4", error);
   if (stmt == NULL)
     return FALSE;
   int rc;
@@ -1287,7 +1297,8 @@ vocab_word (SdEntityExtractor *self, const char *canon)
   return NULL;
 }
 
-/* Terms that contain every word of @words[from..to]. */
+/* Terms that contain every vocabulary word of @vocab[from..to] (a bridged word, NULL, is
+ * none). */
 static GArray *
 intersect (SdEntityExtractor *self, const char **vocab, guint from, guint to)
 {
@@ -1299,9 +1310,9 @@ intersect (SdEntityExtractor *self, const char **vocab, guint from, guint to)
       gboolean all = TRUE;
       for (guint w = from + 1; w <= to && all; w++)
         {
-          GArray *post = g_hash_table_lookup (self->postings, vocab[w]);
-          gboolean found = FALSE;
-          for (guint b = 0; b < post->len && !found; b++)
+          GArray *post = vocab[w] ? g_hash_table_lookup (self->postings, vocab[w]) : NULL;
+          gboolean found = post == NULL;
+          for (guint b = 0; post && b < post->len && !found; b++)
             found = g_array_index (post, guint, b) == t;
           all = found;
         }
@@ -1316,9 +1327,19 @@ static gboolean
 said_before (const char **vocab, guint from, guint k)
 {
   for (guint w = from; w < k; w++)
-    if (strcmp (vocab[w], vocab[k]) == 0)
+    if (vocab[w] && strcmp (vocab[w], vocab[k]) == 0)
       return TRUE;
   return FALSE;
+}
+
+/* The vocabulary words of @vocab[from..to]. */
+static guint
+n_vocab (const char **vocab, guint from, guint to)
+{
+  guint n = 0;
+  for (guint w = from; w <= to; w++)
+    n += vocab[w] != NULL;
+  return n;
 }
 
 static void
@@ -1329,11 +1350,20 @@ scan_catalogue_latin (SdEntityExtractor *self, Scan *s)
   g_autoptr(GArray) words = split_words (s->text);
   guint n = words->len;
   g_autofree const char **vocab = g_new0 (const char *, n + 1);
+  /* a number or a little word of titles inside a name ("paper chain kit 50's christmas",
+   * "jam making set with jars"), which no term is found by, but which does not end the name
+   * either; not the words of a sentence ("is the mug in the box?" names a mug and a box) */
+  static const char *const title_words[] = { "set", "of", "with", "and", NULL };
+  g_autofree gboolean *bridge = g_new0 (gboolean, n + 1);
   for (guint i = 0; i < n; i++)
     {
       Word *w = &g_array_index (words, Word, i);
-      if (!is_stopword (w->canon) && !g_ascii_isdigit (w->canon[0]) && span_free (s, w->start, w->end))
+      gboolean number = g_ascii_isdigit (w->canon[0]);
+      if (!span_free (s, w->start, w->end))
+        continue;
+      if (!number && !is_stopword (w->canon))
         vocab[i] = vocab_word (self, w->canon);
+      bridge[i] = number || g_strv_contains (title_words, w->canon);
     }
 
   for (guint i = 0; i < n;)
@@ -1344,27 +1374,37 @@ scan_catalogue_latin (SdEntityExtractor *self, Scan *s)
           continue;
         }
       /* no longer than a term, nor a word twice: "hello hello hello …" is not one
-       * product that has "hello" in its title */
+       * product that has "hello" in its title; two little words may stand between two */
       guint run_end = i;
-      while (run_end + 1 < n && vocab[run_end + 1] && run_end + 1 - i < self->max_words &&
-             !said_before (vocab, i, run_end + 1))
-        run_end++;
+      for (;;)
+        {
+          guint next = run_end + 1;
+          while (next < n && !vocab[next] && bridge[next] && next - run_end <= 2)
+            next++;
+          if (next >= n || !vocab[next] || n_vocab (vocab, i, run_end) >= self->max_words ||
+              said_before (vocab, i, next))
+            break;
+          run_end = next;
+        }
       /* the longest span from i that some term contains and that is nameable */
       gboolean matched = FALSE;
       for (guint j = run_end + 1; j-- > i && !matched;)
         {
+          if (vocab[j] == NULL)
+            continue;
           if (j == i && (!g_hash_table_contains (self->heads, vocab[i]) || names_social_concept (vocab[i])))
             break;
           g_autoptr(GArray) hits = intersect (self, vocab, i, j);
           if (hits->len == 0)
             continue;
+          guint named = n_vocab (vocab, i, j);
           const Term *best = NULL;
           for (guint h = 0; h < hits->len; h++)
             {
               const Term *t = self->terms->pdata[g_array_index (hits, guint, h)];
               /* a category named in full beats products; then the shortest title */
-              gboolean full_cat = t->kind == SD_ENTITY_CATEGORY && t->n_words == j - i + 1;
-              gboolean best_full = best && best->kind == SD_ENTITY_CATEGORY && best->n_words == j - i + 1;
+              gboolean full_cat = t->kind == SD_ENTITY_CATEGORY && t->n_words == named;
+              gboolean best_full = best && best->kind == SD_ENTITY_CATEGORY && best->n_words == named;
               if (best == NULL || (full_cat && !best_full) ||
                   (full_cat == best_full && t->kind == best->kind && t->n_words < best->n_words) ||
                   (!best_full && !full_cat && t->kind == SD_ENTITY_PRODUCT && best->kind != SD_ENTITY_PRODUCT))
@@ -1374,10 +1414,9 @@ scan_catalogue_latin (SdEntityExtractor *self, Scan *s)
           gsize end = g_array_index (words, Word, j).end;
           GString *value = g_string_new (NULL);
           for (guint w = i; w <= j; w++)
-            g_string_append_printf (value, "%s%s", w > i ? " " : "", vocab[w]);
-          if (best->kind == SD_ENTITY_CATEGORY && best->n_words == j - i + 1)
-            add (s, SD_ENTITY_CATEGORY, start, end, g_strdup (best->value), 0);
-          else if (best->kind == SD_ENTITY_CATEGORY)
+            if (vocab[w])
+              g_string_append_printf (value, "%s%s", value->len ? " " : "", vocab[w]);
+          if (best->kind == SD_ENTITY_CATEGORY)
             add (s, SD_ENTITY_CATEGORY, start, end, g_strdup (best->value), 0);
           else
             add (s, SD_ENTITY_PRODUCT, start, end, g_strdup (value->str), best->ref_id);

@@ -64,8 +64,8 @@ void               sd_entity_extractor_add_term     (SdEntityExtractor *self,
   "(" p ".status = 'active' AND " p ".price_cents > 0 AND " \
   "coalesce (" p ".kind, 'merchandise') = 'merchandise')"
 
-/* Adds every product title (and its translations) of SD_CHAT_SELLS_PRODUCT and every
- * category of @store. */
+/* Adds every product title (its translations, and the other names it was sold under) of
+ * SD_CHAT_SELLS_PRODUCT and every category of @store. */
 gboolean           sd_entity_extractor_load_catalog (SdEntityExtractor *self,
                                                      SdStore           *store,
                                                      GError           **error);

@@ -32,8 +32,11 @@ sd_intent_blend_probs (const SdIntentBlend *blend,
   g_autofree double *mapped = g_new0 (double, n);
   double w = CLAMP (blend->weight, 0.0, 1.0), sum = 0;
 
-  gboolean known = sd_intent_model_predict_probs (model, text, probs) > 0;
-  sd_chat_linear_predict_probs (linear, text, lp);
+  /* both read the message with its slips mended against the linear classifier's
+   * training words, the same examples the model was trained on */
+  g_autofree char *corrected = sd_chat_linear_correct_spelling (linear, text);
+  gboolean known = sd_intent_model_predict_probs (model, corrected, probs) > 0;
+  sd_chat_linear_predict_probs (linear, corrected, lp);
   for (guint c = 0; c < k; c++)
     {
       int j = sd_intent_model_find_label (model, sd_chat_linear_get_intent (linear, c));

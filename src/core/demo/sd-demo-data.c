@@ -801,6 +801,17 @@ const SdDemoSetting sd_demo_settings[] = {
   { "policy.cancellation.zh_CN",
     "订单发货前可免费取消：在订单页面点击“取消订单”，或把订单号（格式如 SD-100234）发给我们即可。"
     "订单发货后无法取消，请在收货后申请退货。" },
+  { "policy.invoices.en",
+    "Invoices for every order are under Account › Orders › Invoice, where you can download "
+    "them. If you need one sent to you or changed (a company name, a VAT number), a person from "
+    "our team can do it." },
+  { "policy.invoices.zh_CN",
+    "每个订单的发票都可以在“账户 › 订单 › 发票”中下载。如需寄送或修改抬头、税号，可以请人工客服处理。" },
+  { "policy.account.en",
+    "You can reset your password from the sign-in page (“Forgot password”), and change your "
+    "e-mail, phone or address under Account › Details." },
+  { "policy.account.zh_CN",
+    "密码可以在登录页点“忘记密码”重置，邮箱、手机号和地址在“账户 › 个人信息”里修改。" },
   { "policy.payment.en",
     "We accept Visa, Mastercard, American Express, PayPal, Apple Pay, Google Pay, Alipay and "
     "WeChat Pay. Prices are in pounds sterling and include UK VAT; your card is charged when "

@@ -17,6 +17,7 @@
  *   policy.returns.days, policy.returns.en, policy.returns.zh_CN,
  *   policy.shipping.en, policy.shipping.zh_CN, policy.cancellation.en, policy.cancellation.zh_CN,
  *   policy.payment.en, policy.payment.zh_CN, policy.warranty.en, policy.warranty.zh_CN,
+ *   policy.invoices.en, policy.invoices.zh_CN, policy.account.en, policy.account.zh_CN,
  *   shipping.regions ("uk,eu,us,cn,world"), and per region R:
  *   shipping.R.name.en, shipping.R.name.zh_CN, shipping.R.days ("1-2"), shipping.R.cost_cents,
  *   shipping.R.free_over_cents (absent: never free), shipping.R.express_days,

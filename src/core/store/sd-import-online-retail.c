@@ -5,7 +5,8 @@
  * invoices become purchase events. Products take the description of their latest
  * ordinary sale and, as the file has no list price, their usual price: the unit price their
  * ordinary sales have most often, ties to the latest (REGENCY CAKESTAND 3 TIER is £12.75,
- * not the £24.96 of a last sale to a walk-in); both written once at the end.
+ * not the £24.96 of a last sale to a walk-in); both written once at the end, with the other
+ * descriptions its ordinary sales had as its aliases (product_aliases).
  */
 #include "config.h"
 
@@ -24,12 +25,15 @@ typedef struct {
   gint64  id;
   GArray *prices;          /* PriceCount of its ordinary sales: a few each, looked through */
   char   *title;           /* of the latest sale that had one */
+  GPtrArray *names;        /* every description of its ordinary sales, once each, and the
+                            * title an earlier import gave it */
   gboolean changed;
 } Product;
 
 typedef struct {
   int         invoice, stock_code, description, quantity, date, price, customer, country;
   GHashTable *products;    /* stock code → Product */
+  gint64      last_old_product;   /* products up to this id were there before the import */
 } State;
 
 static void
@@ -38,6 +42,7 @@ product_free (gpointer data)
   Product *p = data;
 
   g_free (p->title);
+  g_clear_pointer (&p->names, g_ptr_array_unref);
   g_clear_pointer (&p->prices, g_array_unref);
   g_free (p);
 }
@@ -79,6 +84,12 @@ begin (SdImportContext  *ctx,
   State *s = ctx->state;
 
   /* The 2009–2011 release renamed a few columns; both spellings are accepted. */
+  {
+    g_autoptr(SdStmt) stmt = sd_store_prepare (ctx->store, "SELECT coalesce (max (id), 0) FROM products", error);
+    if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+      return stmt ? sd_store_fail (ctx->store, _("Could not read the products"), error) : FALSE;
+    s->last_old_product = sqlite3_column_int64 (stmt, 0);
+  }
   s->description = sd_import_column (ctx, (const char *const[]) { "description", NULL });
   s->customer = sd_import_column (ctx, (const char *const[]) { "customerid", "customer id", NULL });
   s->country = sd_import_column (ctx, (const char *const[]) { "country", NULL });
@@ -87,6 +98,31 @@ begin (SdImportContext  *ctx,
          sd_import_require (ctx, (const char *const[]) { "quantity", NULL }, &s->quantity, error) &&
          sd_import_require (ctx, (const char *const[]) { "invoicedate", NULL }, &s->date, error) &&
          sd_import_require (ctx, (const char *const[]) { "unitprice", "price", NULL }, &s->price, error);
+}
+
+static void
+add_name (Product    *product,
+          const char *name)
+{
+  if (product->names == NULL)
+    product->names = g_ptr_array_new_with_free_func (g_free);
+  if (!g_ptr_array_find_with_equal_func (product->names, name, g_str_equal, NULL))
+    g_ptr_array_add (product->names, g_strdup (name));
+}
+
+static gboolean
+remember_old_title (SdImportContext  *ctx,
+                    Product          *product,
+                    GError          **error)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (ctx->store, "SELECT title FROM products WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, product->id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    add_name (product, (const char *) sqlite3_column_text (stmt, 0));
+  return TRUE;
 }
 
 static gboolean
@@ -148,6 +184,9 @@ row (SdImportContext  *ctx,
           return FALSE;
         }
       g_hash_table_insert (s->products, g_strdup (code), product);
+      /* a product of an earlier import: its title then is one of its names */
+      if (product->id <= s->last_old_product && !remember_old_title (ctx, product, error))
+        return FALSE;
     }
   /* Only an ordinary sale says what a product is called and costs: adjustment rows
    * carry notes such as “damaged” and zero prices. */
@@ -174,6 +213,7 @@ row (SdImportContext  *ctx,
           g_free (product->title);
           product->title = g_strdup (description);
           product->changed = TRUE;
+          add_name (product, description);
         }
     }
 
@@ -186,6 +226,30 @@ row (SdImportContext  *ctx,
   if (customer_id > 0 && !cancelled && quantity > 0)
     return sd_import_event (ctx, customer_id, product->id, SD_EVENT_PURCHASE, at, quantity,
                             0, NULL, error);
+  return TRUE;
+}
+
+/* The product's other names (of earlier sales, in this file or an earlier import), without
+ * the one it has now. */
+static gboolean
+save_aliases (SdImportContext  *ctx,
+              const Product    *p,
+              GError          **error)
+{
+  for (guint i = 0; p->names && i < p->names->len; i++)
+    {
+      const char *name = p->names->pdata[i];
+      gboolean current = g_strcmp0 (name, p->title) == 0;
+      g_autoptr(SdStmt) stmt = sd_store_prepare (ctx->store, current
+          ? "DELETE FROM product_aliases WHERE product_id = ?1 AND title = ?2"
+          : "INSERT OR IGNORE INTO product_aliases (product_id, title) VALUES (?1, ?2)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, p->id);
+      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return sd_store_fail (ctx->store, _("Could not update a product"), error);
+    }
   return TRUE;
 }
 
@@ -225,6 +289,8 @@ finish (SdImportContext  *ctx,
         sqlite3_bind_int64 (stmt, 3, usual->price_cents);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return sd_store_fail (ctx->store, _("Could not update a product"), error);
+      if (!save_aliases (ctx, p, error))
+        return FALSE;
     }
   return TRUE;
 }

@@ -21,13 +21,14 @@ static const char *const lang_codes[SD_SHOP_N_LANGS] = { "en", "zh_CN" };
 
 static const char *const policy_keys[SD_SHOP_N_POLICIES] = {
   "policy.returns", "policy.shipping", "support.hours", "policy.warranty",
-  "policy.payment", "policy.cancellation",
+  "policy.payment", "policy.cancellation", "policy.invoices",
+  "policy.account",
 };
 
 /* What people call each policy, for the checks' messages. */
 static const char *const policy_names[SD_SHOP_N_POLICIES] = {
   N_("Returns"), N_("Shipping"), N_("Opening Hours"), N_("Warranty"), N_("Payment Methods"),
-  N_("Cancellation"),
+  N_("Cancellation"), N_("Invoices"), N_("Customer Accounts"),
 };
 
 static const char *const lang_names[SD_SHOP_N_LANGS] = { N_("English"), N_("Chinese") };

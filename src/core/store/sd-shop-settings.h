@@ -32,6 +32,8 @@ typedef enum {
   SD_SHOP_POLICY_WARRANTY,       /* policy.warranty.LANG */
   SD_SHOP_POLICY_PAYMENT,        /* policy.payment.LANG */
   SD_SHOP_POLICY_CANCELLATION,   /* policy.cancellation.LANG */
+  SD_SHOP_POLICY_INVOICES,       /* policy.invoices.LANG: how a customer gets an invoice */
+  SD_SHOP_POLICY_ACCOUNT,        /* policy.account.LANG: passwords, details, signing in */
   SD_SHOP_N_POLICIES
 } SdShopPolicy;
 

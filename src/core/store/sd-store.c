@@ -465,6 +465,14 @@ static const char *const migrations[] = {
   "CREATE TABLE IF NOT EXISTS product_kind_choices ("
   "  product_id INTEGER PRIMARY KEY REFERENCES products (id) ON DELETE CASCADE"
   ");",
+  /* Other names a product was sold under (Online Retail's 85123A was "WHITE HANGING HEART
+   * T-LIGHT HOLDER" for a year before "CREAM …"): customers still use them, and the chatbot
+   * finds the product by them. */
+  "CREATE TABLE IF NOT EXISTS product_aliases ("
+  "  product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,"
+  "  title TEXT NOT NULL,"
+  "  PRIMARY KEY (product_id, title)"
+  ") WITHOUT ROWID;",
 };
 /* The schema from which products have a kind: the migration to it classifies them. */
 #define SCHEMA_PRODUCT_KINDS 6
