@@ -1675,6 +1675,25 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (k->reply, "£0.55"));
   }
 
+  /* what the classifiers read, for the inspector: slips mended, product names masked */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "i want to cancell my ordr");
+    g_assert_cmpstr (t->intent, ==, "cancel_order");
+    g_assert_cmpstr (t->read_as, ==, "i want to cancel my order");
+    g_assert_true (t->read_as_slips);
+    g_assert_false (t->read_as_products);
+    g_autofree char *json = sd_turn_trace_to_json (t);
+    g_assert_nonnull (strstr (json, "\"read_as\":\"i want to cancel my order\""));
+    g_autoptr(SdChatSession) s2 = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) p = say (f, s2, "is the regency cakestand dishwasher safe?");
+    g_assert_true (p->read_as_products);
+    g_assert_false (p->read_as_slips);
+    g_assert_cmpstr (p->read_as, ==, "is the lamp dishwasher safe?");
+    g_autoptr(SdTurnTrace) w = say (f, s2, "where is my order?");
+    g_assert_null (w->read_as);
+  }
+
   /* what is asked about a product is no product, even alone, and a verb that ends a
    * title names no product in a question ("come in": DOORMAT KEEP CALM AND COME IN) */
   {
