@@ -1675,6 +1675,31 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (k->reply, "£0.55"));
   }
 
+  /* a bare request heard as negative (reviews say "refund" when they are angry) gets no
+   * apology and no person offered; a bare delivery problem and a complaint still do */
+  {
+    static const char *const requests[] = { "refund progress", "my refund?", "repair service", "退款呢" };
+    for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+      {
+        g_autoptr(SdChatSession) s = sd_chat_session_new (1, NULL);
+        g_autoptr(SdTurnTrace) t = say (f, s, requests[i]);
+        g_test_message ("%s → %s (%s, set aside %d)", requests[i], t->reply,
+                        sd_sentiment_label_to_string (t->sentiment.label), t->mood_set_aside);
+        g_assert_true (t->sentiment.label != SD_SENTIMENT_NEGATIVE || t->mood_set_aside);
+        g_assert_null (strstr (t->reply, "sorry"));
+        g_assert_null (strstr (t->reply, "抱歉"));
+        g_assert_null (strstr (t->reply, "put you through"));
+      }
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) d = say (f, s, "parcel arrived damaged");
+    g_assert_cmpstr (d->intent, ==, "delivery_problem");
+    g_assert_false (d->mood_set_aside);
+    g_autoptr(SdChatSession) s2 = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) r = say (f, s2, "still no refund, this is ridiculous");
+    g_assert_false (r->mood_set_aside);
+    g_assert_nonnull (strstr (r->reply, "sorry"));
+  }
+
   /* what the classifiers read, for the inspector: slips mended, product names masked */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");

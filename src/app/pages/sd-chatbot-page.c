@@ -507,6 +507,10 @@ show_turn (SdChatbotPage *self,
                                              t->sentiment.prob[t->sentiment.label] * 100,
                                              t->lang && g_str_has_prefix (t->lang, "zh") ? "中文" : "English");
     gtk_box_append (GTK_BOX (box), caption (sent));
+    if (t->mood_set_aside)
+      gtk_box_append (GTK_BOX (box),
+                      dim (caption (_("Not treated as upset: a bare request like this reads as negative "
+                                      "only because reviews use its words when they complain"))));
   }
 
   /* Dialogue state */

@@ -157,6 +157,7 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
   sd_json_writer_member_fixed (w, "negative", t->sentiment.prob[0], 4);
   sd_json_writer_member_fixed (w, "neutral", t->sentiment.prob[1], 4);
   sd_json_writer_member_fixed (w, "positive", t->sentiment.prob[2], 4);
+  sd_json_writer_member_bool (w, "set_aside", t->mood_set_aside);
   sd_json_writer_end_object (w);
   sd_json_writer_member_string (w, "action", sd_turn_action_to_string (t->action));
   sd_json_writer_member_string (w, "form", t->form);
@@ -328,6 +329,10 @@ sd_turn_trace_format (const SdTurnTrace *t)
   /* TRANSLATORS: `chat --explain`: the mood heard and its three probabilities */
   g_string_append_printf (s, _("%s (neg %.2f, neu %.2f, pos %.2f)"), sentiment_word (t->sentiment.label),
                           t->sentiment.prob[0], t->sentiment.prob[1], t->sentiment.prob[2]);
+  if (t->mood_set_aside)
+    /* TRANSLATORS: `chat --explain`, after the mood: a bare request ("refund progress")
+     * heard as negative is not treated as upset */
+    g_string_append_printf (s, " %s", _("set aside: a bare request"));
   g_string_append_c (s, '\n');
 
   append_label (s, _("state:"));
@@ -3457,6 +3462,7 @@ sd_dialogue_respond (SdDialogue    *self,
   sd_sentiment_predict (self->sentiment, trace->text, &trace->sentiment);
   /* the shipped model's label carries its own calibrated threshold */
   t.negative = trace->sentiment.label == SD_SENTIMENT_NEGATIVE;
+  gboolean was_upset = session->upset;
   if (t.negative)
     session->upset = TRUE;
   else if (trace->sentiment.label == SD_SENTIMENT_POSITIVE)
@@ -3484,6 +3490,18 @@ sd_dialogue_respond (SdDialogue    *self,
     oos = TRUE;
   const char *intent = trace->n_top ? trace->top[0].intent : NULL;
   double confidence = trace->n_top ? trace->top[0].prob : 0.0;
+
+  /* "refund progress", "repair service": a bare request heard as upset only because
+   * reviews say "refund" when they are angry gets no apology and no person offered;
+   * "damaged item" as a delivery problem still does */
+  if (t.negative && !oos && sd_sentiment_is_bare_request (trace->text) &&
+      g_strcmp0 (intent, "complaint") != 0 && g_strcmp0 (intent, "delivery_problem") != 0 &&
+      g_strcmp0 (intent, "payment_problem") != 0)
+    {
+      t.negative = FALSE;
+      session->upset = was_upset;
+      trace->mood_set_aside = TRUE;
+    }
 
   drop_service_words (trace->text, trace->entities, oos || product_intent (intent) ||
                                       g_strcmp0 (intent, "recommendation_request") == 0);

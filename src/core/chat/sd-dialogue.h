@@ -107,6 +107,8 @@ typedef struct {
                                        * names is about, where the classifier placed nothing */
   GPtrArray         *entities;        /* SdEntity */
   SdSentimentResult  sentiment;
+  gboolean           mood_set_aside;  /* heard as negative, but a bare request the dialogue
+                                       * does not treat as upset (sd_sentiment_is_bare_request()) */
 
   /* dialogue state after the turn */
   SdTurnAction       action;

@@ -228,6 +228,39 @@ has_signals (const char *text)
   return idx->len > 0;
 }
 
+gboolean
+sd_sentiment_is_bare_request (const char *text)
+{
+  guint words = 0, cjk = 0;
+  gboolean in_word = FALSE;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_type (c) == G_UNICODE_OTHER_LETTER)
+        cjk++;
+      else if (g_unichar_isspace (c))
+        in_word = FALSE;
+      else if (!in_word)
+        {
+          words++;
+          in_word = TRUE;
+        }
+    }
+  if (cjk > 0 ? cjk > 6 || words > 1 : words > 3)
+    return FALSE;
+  /* the complaint words that also name a request's topic ("refund status", 退款进度) do
+   * not make a bare request upset: blanked out before the signals are looked for */
+  static const char *const topics[] = { "refund", "退款", "退货", NULL };
+  g_autofree char *lower = g_utf8_strdown (text, -1);
+  for (guint i = 0; topics[i]; i++)
+    for (char *hit = strstr (lower, topics[i]); hit; hit = strstr (hit, topics[i]))
+      memset (hit, ' ', strlen (topics[i]));
+  return !has_signals (lower);
+}
+
 /* Features of @text as bucket indices; returns the weight each gets (1/sqrt(n), so long
  * reviews and one-word chats land on the same scale). */
 static float

@@ -77,6 +77,11 @@ gboolean     sd_sentiment_train        (SdSentiment               *self,
 void         sd_sentiment_predict      (SdSentiment               *self,
                                         const char                *text,
                                         SdSentimentResult         *result);
+/* Whether @text is a bare keyword request ("refund progress", "退款查询": three words at
+ * most, or six Chinese characters) with none of the chat's mood signals (complaint words,
+ * "still", "again", "!!!", 还没, 差评, …). The review-trained model hears "refund" as
+ * angry, since reviews say it when they are; in such a request the word is the topic. */
+gboolean     sd_sentiment_is_bare_request (const char          *text);
 /* The uncalibrated log-odds of "negative", what calibration is fitted on. */
 double       sd_sentiment_negative_logit (SdSentiment             *self,
                                           const char              *text);
