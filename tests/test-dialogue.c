@@ -1675,6 +1675,22 @@ test_real_shop_slips (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (k->reply, "£0.55"));
   }
 
+  /* the built-in templates staff see for invoices and account help name no menu of a
+   * shop that may not have one: only a shop's own policy does */
+  {
+    static const char *const keys[] = { "invoice_request", "account_help" };
+    static const char *const langs[] = { "en", "zh_CN" };
+    for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+      for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+        {
+          g_autofree char *tmpl = sd_chat_corpus_get_template (f->store, keys[k], langs[l], NULL);
+          g_assert_nonnull (tmpl);
+          g_assert_null (strstr (tmpl, "›"));
+          g_assert_null (strstr (tmpl, "Forgot password"));
+          g_assert_null (strstr (tmpl, "忘记密码"));
+        }
+  }
+
   /* a bare request heard as negative (reviews say "refund" when they are angry) gets no
    * apology and no person offered; a bare delivery problem and a complaint still do */
   {

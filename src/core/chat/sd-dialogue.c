@@ -1710,8 +1710,8 @@ handle_order (Turn *t, const char *intent)
   g_autofree char *placed_iso = placed ? g_date_time_format (placed, "%Y-%m-%d") : g_strdup ("");
   g_autofree char *placed_text = date_text (t, o.placed_at);
   data_row (t, "orders.id=%" G_GINT64_FORMAT " %s status=%s placed=%s", o.id, o.external_id, o.status, placed_iso);
-  /* The built-in invoice template names a menu ("Account › Orders › Invoice") that a shop
-   * may not have: only what the shop's policy.invoices says, else a person. */
+  /* Only what the shop's policy.invoices says, else a person (a menu such as "Account ›
+   * Orders › Invoice" is the shop's to name); the built-in template is for staff to edit. */
   if (strcmp (intent, "invoice_request") == 0 && !template_by_staff (t, intent))
     {
       var (t, "order_id", o.external_id);
@@ -2791,9 +2791,9 @@ answer_intent (Turn *t, const char *act, const char *free_text)
       if (strcmp (intent, "complaint") == 0 || strcmp (intent, "account_help") == 0 ||
           strcmp (intent, "payment_problem") == 0)
         t->session->handoff_offered = t->answer_offers = TRUE;
-      /* The built-in template names a sign-in page and "Account › Details" that a shop may
-       * not have (Online Retail's wholesale customers order by phone): the shop's own
-       * policy.account, else a person */
+      /* Only the shop's own policy.account says where a customer changes their details
+       * (Online Retail's wholesale customers order by phone), else a person; the built-in
+       * template, which offers a person, is what staff edit to say it their way */
       if (strcmp (intent, "account_help") == 0 && !template_by_staff (t, intent))
         {
           quote_policy (t, "policy.account", "account help", "账户帮助", "account_help.policy");
