@@ -548,6 +548,43 @@ test_changed_details (Fixture       *f,
   g_signal_handlers_disconnect_by_func (f->store, count_cb, &coupons_only);
 }
 
+/* A customer or product by its external id, else by its id; a number that is some other
+ * row's external id finds that row first, as the CLI and the pages expect. */
+static void
+test_find_by_key (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_store_exec (f->store,
+                                "INSERT INTO customers (id, external_id, name) VALUES (1, 'c1', 'Ada'), (2, '1', 'Bo');"
+                                "INSERT INTO products (id, external_id, title, price_cents) VALUES (7, 'p1', 'Mug', 450),"
+                                " (8, 'p8', 'Cup', 300);",
+                                &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_store_find_customer (f->store, "c1", &error), ==, 1);
+  g_assert_cmpint (sd_store_find_customer (f->store, "1", &error), ==, 2);
+  g_assert_cmpint (sd_store_find_customer (f->store, "2", &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_store_find_customer (f->store, "3", &error), ==, -1);
+  g_assert_error (error, SD_ERROR, SD_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (sd_store_find_product (f->store, "p1", &error), ==, 7);
+  g_assert_cmpint (sd_store_find_product (f->store, "8", &error), ==, 8);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_store_find_product (f->store, "p1' OR 1=1 --", &error), ==, -1);
+  g_assert_error (error, SD_ERROR, SD_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_autoptr(GHashTable) products = sd_store_ids_by_external (f->store, SD_STORE_PRODUCTS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (products), ==, 2);
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (products, "p1"), ==, 7);
+  g_autoptr(GHashTable) customers = sd_store_ids_by_external (f->store, SD_STORE_CUSTOMERS, &error);
+  g_assert_cmpuint (g_hash_table_size (customers), ==, 2);
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (customers, "1"), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -555,6 +592,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/store/schema", Fixture, NULL, fixture_set_up, test_schema, fixture_tear_down);
+  g_test_add ("/store/find-by-key", Fixture, NULL, fixture_set_up, test_find_by_key, fixture_tear_down);
   g_test_add ("/store/open-refuses-non-shops", Fixture, NULL, fixture_set_up, test_open_refuses_non_shops, fixture_tear_down);
   g_test_add ("/store/changed-details", Fixture, NULL, fixture_set_up, test_changed_details, fixture_tear_down);
   g_test_add ("/store/reopen", Fixture, NULL, fixture_set_up, test_reopen_keeps_data, fixture_tear_down);

@@ -14,6 +14,7 @@
 #include "sd-error.h"
 #include "sd-intent-data.h"
 #include "sd-intent-eval.h"
+#include "sd-model-registry.h"
 #include "sd-intent-model.h"
 #include "sd-oos.h"
 #include "sd-sentiment-data.h"
@@ -532,7 +533,6 @@ sd_cli_chat_train (SdCliGlobal  *global,
     }
   else
     {
-      g_autoptr(SdStmt) stmt = NULL;
       g_autofree char *name = g_path_get_basename (o.train);
       g_autoptr(SdJsonWriter) mw = sd_json_writer_new ();
       g_autofree char *metrics = NULL;
@@ -545,25 +545,11 @@ sd_cli_chat_train (SdCliGlobal  *global,
 
       if (!(store = sd_cli_open_store_for_writing (global, SD_STORE_OPEN_EXISTING)))
         goto out;
-      stmt = sd_store_prepare (store,
-                               "INSERT INTO models (kind, name, params, metrics, created_at, blob) "
-                               "VALUES ('intent', ?1, NULL, ?2, ?3, ?4)", &error);
-      if (stmt == NULL)
+      if ((model_id = sd_model_registry_store (store, "intent", name, metrics, blob, &error)) < 0)
         {
           sd_cli_print_error ("chat-train", error);
           goto out;
         }
-      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, metrics, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-      sqlite3_bind_blob64 (stmt, 4, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), SQLITE_STATIC);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          sd_store_fail (store, _("Could not save the model"), &error);
-          sd_cli_print_error ("chat-train", error);
-          goto out;
-        }
-      model_id = sqlite3_last_insert_rowid (sd_store_get_db (store));
     }
 
   if (o.json)

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "sd-cli.h"
+#include "sd-customer-profile.h"
+#include "sd-error.h"
 #include "sd-dialogue.h"
 #include "sd-llm-reply.h"
 
@@ -16,23 +18,23 @@ static gint64
 find_customer (SdStore *store, const char *ref, char **name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStmt) stmt = sd_store_prepare (store,
-      "SELECT id, name FROM customers WHERE external_id = ?1 OR CAST (id AS TEXT) = ?1 "
-      "ORDER BY external_id = ?1 DESC LIMIT 1", &error);
-  if (stmt == NULL)
+  gint64 id = sd_store_find_customer (store, ref, &error);
+  g_autoptr(SdCustomerProfile) profile = id > 0 ? sd_customer_profile_load (store, id, 0, &error) : NULL;
+
+  if (g_error_matches (error, SD_ERROR, SD_ERROR_NOT_FOUND))
+    {
+      g_autofree char *who = sd_cli_printable (ref);
+      fprintf (stderr, _("shopdesk-cli chat: there is no customer “%s” in this shop "
+               "(give customers.id or the external id)\n"), who);
+      return 0;
+    }
+  if (profile == NULL)
     {
       sd_cli_print_error ("chat", error);
       return 0;
     }
-  sqlite3_bind_text (stmt, 1, ref, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      fprintf (stderr, _("shopdesk-cli chat: there is no customer “%s” in this shop "
-               "(give customers.id or the external id)\n"), ref);
-      return 0;
-    }
-  *name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  return sqlite3_column_int64 (stmt, 0);
+  *name = g_strdup (profile->name);
+  return id;
 }
 
 /* The language model for --llm-url, or NULL with a message (a remote server only when

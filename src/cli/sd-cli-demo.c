@@ -89,7 +89,7 @@ sd_cli_demo (SdCliGlobal  *global,
 
   /* Counting events by kind sorts them all: on a large shop that needs temporary files,
    * not a gigabyte of memory (the store's usual temp_store). */
-  sd_store_exec (store, "PRAGMA temp_store = FILE", NULL);
+  sd_store_use_temp_files (store);
   if (!sd_store_get_stats (store, &stats, &error))
     {
       sd_cli_print_error ("demo", error);

@@ -362,12 +362,23 @@ movielens_segments (const char      *users_path,
   return labels;
 }
 
-typedef struct {
-  SdStore    *store;
-  GHashTable *by_ext;   /* external id → store id, or NULL */
-  GHashTable *by_id;    /* store id → external id, or NULL */
-  const char *sql;
-} IdMap;
+/* The store id → external id of every row of @table. */
+static GHashTable *
+external_of (SdStore *store, SdStoreKeyed table, GError **error)
+{
+  g_autoptr(GHashTable) by_ext = sd_store_ids_by_external (store, table, error);
+  GHashTable *by_id;
+  GHashTableIter iter;
+  gpointer ext, id;
+
+  if (by_ext == NULL)
+    return NULL;
+  by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, by_ext);
+  while (g_hash_table_iter_next (&iter, &ext, &id))
+    g_hash_table_insert (by_id, g_memdup2 (id, sizeof (gint64)), g_strdup (ext));
+  return by_id;
+}
 
 /* Each file imported into its own throw-away shop, the test side mapped onto the training
  * side's customers and products by their external ids. */
@@ -385,14 +396,13 @@ import_pair (const char                  *train_path,
   g_autoptr(SdStore) train_store = NULL;
   g_autoptr(SdStore) test_store = NULL;
   g_autoptr(SdInteractions) test = NULL;
-  g_autoptr(GHashTable) train_customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GHashTable) train_products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GHashTable) test_customers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  g_autoptr(GHashTable) test_products = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GHashTable) train_customers = NULL;   /* external id → id */
+  g_autoptr(GHashTable) train_products = NULL;
+  g_autoptr(GHashTable) test_customers = NULL;    /* id → external id */
+  g_autoptr(GHashTable) test_products = NULL;
   SdImportOptions options = { format, FALSE };
   SdInteractionsBuilder *builder;
   gboolean ok = FALSE;
-  IdMap maps[4];
 
   if (!dir)
     return FALSE;
@@ -415,25 +425,11 @@ import_pair (const char                  *train_path,
       !(test = sd_interactions_from_store (test_store, weights, NULL, error)))
     goto out;
 
-  maps[0] = (IdMap) { train_store, train_customers, NULL, "SELECT id, external_id FROM customers" };
-  maps[1] = (IdMap) { train_store, train_products, NULL, "SELECT id, external_id FROM products" };
-  maps[2] = (IdMap) { test_store, NULL, test_customers, "SELECT id, external_id FROM customers" };
-  maps[3] = (IdMap) { test_store, NULL, test_products, "SELECT id, external_id FROM products" };
-  for (guint m = 0; m < G_N_ELEMENTS (maps); m++)
-    {
-      g_autoptr(SdStmt) stmt = sd_store_prepare (maps[m].store, maps[m].sql, error);
-      if (!stmt)
-        goto out;
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
-          const char *ext = (const char *) sqlite3_column_text (stmt, 1);
-          if (maps[m].by_ext)
-            g_hash_table_insert (maps[m].by_ext, g_strdup (ext), g_memdup2 (&id, sizeof id));
-          else
-            g_hash_table_insert (maps[m].by_id, g_memdup2 (&id, sizeof id), g_strdup (ext));
-        }
-    }
+  if (!(train_customers = sd_store_ids_by_external (train_store, SD_STORE_CUSTOMERS, error)) ||
+      !(train_products = sd_store_ids_by_external (train_store, SD_STORE_PRODUCTS, error)) ||
+      !(test_customers = external_of (test_store, SD_STORE_CUSTOMERS, error)) ||
+      !(test_products = external_of (test_store, SD_STORE_PRODUCTS, error)))
+    goto out;
 
   builder = sd_interactions_builder_new ();
   for (guint u = 0; u < test->n_users; u++)
@@ -983,36 +979,6 @@ sd_cli_train (SdCliGlobal  *global,
 
 /* ---- recommend, similar -------------------------------------------------------------- */
 
-/* A customer or product by external id, or by store id when the text is a number that
- * is no external id. -1 when neither. */
-static gint64
-lookup_id (SdStore    *store,
-           const char *table_sql,
-           const char *table_id_sql,
-           const char *text)
-{
-  gint64 id = -1;
-  g_autoptr(SdStmt) by_ext = sd_store_prepare (store, table_sql, NULL);
-
-  if (by_ext)
-    {
-      sqlite3_bind_text (by_ext, 1, text, -1, SQLITE_STATIC);
-      if (sqlite3_step (by_ext) == SQLITE_ROW)
-        return sqlite3_column_int64 (by_ext, 0);
-    }
-  if (g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, &id, NULL))
-    {
-      g_autoptr(SdStmt) by_id = sd_store_prepare (store, table_id_sql, NULL);
-      if (by_id)
-        {
-          sqlite3_bind_int64 (by_id, 1, id);
-          if (sqlite3_step (by_id) == SQLITE_ROW)
-            return id;
-        }
-    }
-  return -1;
-}
-
 /* The stored model of that name when it fits the shop as it is, else a fresh fit
  * (*@model_id 0: it is stored nowhere). */
 static SdRecommender *
@@ -1400,8 +1366,7 @@ sd_cli_similar (SdCliGlobal  *global,
     return SD_EXIT_USAGE;
   if (!(store = sd_cli_open_store (global)))
     return SD_EXIT_FAILED;
-  product_id = lookup_id (store, "SELECT id FROM products WHERE external_id = ?1",
-                          "SELECT id FROM products WHERE id = ?1", product);
+  product_id = sd_store_find_product (store, product, NULL);
   if (product_id < 0)
     {
       g_autofree char *what = sd_cli_printable (product);

@@ -1513,15 +1513,12 @@ sd_store_get_stats (SdStore       *self,
   return sd_summary_get_stats (self, !sd_summary_usable (self), stats, error);
 }
 
-gint64
-sd_store_find_customer (SdStore     *self,
-                        const char  *key,
-                        GError     **error)
+/* The id of @sql's row for @key: its external id (?1), else the number @key is (?2); -1
+ * with SD_ERROR_NOT_FOUND and @missing (a translated format taking @key) when neither. */
+static gint64
+find_by_key (SdStore *self, const char *sql, const char *key, const char *missing, GError **error)
 {
-  g_autoptr(SdStmt) stmt =
-    sd_store_prepare (self,
-                      "SELECT id FROM customers WHERE external_id = ?1"
-                      " UNION ALL SELECT id FROM customers WHERE id = ?2 LIMIT 1", error);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (self, sql, error);
   gint64 number = 0;
   char *end = NULL;
 
@@ -1533,10 +1530,65 @@ sd_store_find_customer (SdStore     *self,
     sqlite3_bind_int64 (stmt, 2, number);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, _("There is no customer “%s” in this shop"), key);
+      g_set_error (error, SD_ERROR, SD_ERROR_NOT_FOUND, missing, key);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
+}
+
+gint64
+sd_store_find_customer (SdStore     *self,
+                        const char  *key,
+                        GError     **error)
+{
+  return find_by_key (self, "SELECT id FROM customers WHERE external_id = ?1"
+                            " UNION ALL SELECT id FROM customers WHERE id = ?2 LIMIT 1",
+                      key, _("There is no customer “%s” in this shop"), error);
+}
+
+gint64
+sd_store_find_product (SdStore     *self,
+                       const char  *key,
+                       GError     **error)
+{
+  return find_by_key (self, "SELECT id FROM products WHERE external_id = ?1"
+                            " UNION ALL SELECT id FROM products WHERE id = ?2 LIMIT 1",
+                      key, _("There is no product “%s” in this shop"), error);
+}
+
+GHashTable *
+sd_store_ids_by_external (SdStore       *self,
+                          SdStoreKeyed   table,
+                          GError       **error)
+{
+  const char *sql = table == SD_STORE_CUSTOMERS ? "SELECT id, external_id FROM customers"
+                                                : "SELECT id, external_id FROM products";
+  g_autoptr(SdStmt) stmt = sd_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      const char *ext = (const char *) sqlite3_column_text (stmt, 1);
+      if (ext)
+        g_hash_table_insert (ids, g_strdup (ext), g_memdup2 (&id, sizeof id));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      sd_store_fail (self, table == SD_STORE_CUSTOMERS ? _("Could not read a customer")
+                                                       : _("Could not read the products"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+void
+sd_store_use_temp_files (SdStore *self)
+{
+  sd_store_exec (self, "PRAGMA temp_store = FILE", NULL);
 }
 
 char *

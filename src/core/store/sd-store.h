@@ -158,6 +158,25 @@ gboolean      sd_store_get_stats         (SdStore      *self,
 gint64        sd_store_find_customer     (SdStore      *self,
                                           const char   *key,
                                           GError      **error);
+/* The products.id for @key, as sd_store_find_customer() finds a customer. */
+gint64        sd_store_find_product      (SdStore      *self,
+                                          const char   *key,
+                                          GError      **error);
+
+typedef enum {
+  SD_STORE_CUSTOMERS,
+  SD_STORE_PRODUCTS,
+} SdStoreKeyed;
+
+/* Every row of @table as external id (char *) → id (gint64 *), to match two shops' rows
+ * by the ids their source gave them. */
+GHashTable   *sd_store_ids_by_external   (SdStore      *self,
+                                          SdStoreKeyed  table,
+                                          GError      **error);
+
+/* Sorts and indexes this connection builds spill to temporary files instead of memory
+ * (a large shop's counts would take a gigabyte). */
+void          sd_store_use_temp_files    (SdStore      *self);
 
 /* Shop settings (policies, salts, …) as text. */
 char         *sd_store_get_setting       (SdStore      *self,
