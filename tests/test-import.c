@@ -12,6 +12,7 @@
 #include "sd-error.h"
 #include "sd-import-private.h"
 #include "sd-product-kind.h"
+#include "step-cancel.h"
 #include "temp-folder.h"
 
 typedef struct {
@@ -924,31 +925,6 @@ schema_and_figures (SdStore *store)
   return g_string_free (out, FALSE);
 }
 
-typedef struct {
-  GCancellable *cancellable;
-  const char   *step;    /* the statement, as its text begins, at whose start to cancel */
-  GPtrArray    *after;   /* the statements started after the cancel */
-} StepCancel;
-
-/* SQLite's trace of each statement as it starts (not those of triggers, "-- …"). */
-static int
-cancel_at_step (unsigned  type,
-                void     *data,
-                void     *stmt,
-                void     *text)
-{
-  StepCancel *c = data;
-  const char *sql = text;
-
-  if (g_str_has_prefix (sql, "--"))
-    return 0;
-  if (g_cancellable_is_cancelled (c->cancellable))
-    g_ptr_array_add (c->after, g_strdup (sql));
-  else if (g_str_has_prefix (sql, c->step))
-    g_cancellable_cancel (c->cancellable);
-  return 0;
-}
-
 /* A cancel inside each of the steps after the last row (the index builds, the summaries'
  * counts, the orders' totals, the products' kinds, the summaries' days: up to 0.8 s each
  * on Online Retail) stops that step's statement where it is, and runs nothing more than
@@ -974,26 +950,20 @@ test_cancel_inside_last_steps (Fixture       *f,
   for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
     {
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-      g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_free);
-      StepCancel c = { cancellable, steps[s], after };
+      g_auto(StepCancel) c = { cancellable, steps[s], g_ptr_array_new_with_free_func (g_free) };
       SdImportOptions options = { SD_IMPORT_ONLINE_RETAIL, FALSE };
       g_autoptr(GError) error = NULL;
       g_autoptr(SdImportReport) report = NULL;
       g_autofree char *checksum = NULL, *schema = NULL;
 
       g_test_message ("cancelled at the start of “%s…”", steps[s]);
-      sqlite3_trace_v2 (db, SQLITE_TRACE_STMT, cancel_at_step, &c);
+      step_cancel_watch (db, &c);
       report = sd_import_file (f->store, path, &options, NULL, NULL, cancellable, &error);
-      sqlite3_trace_v2 (db, 0, NULL, NULL);
+      step_cancel_watch (db, NULL);
       g_assert_true (g_cancellable_is_cancelled (cancellable));
       g_assert_null (report);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      for (guint i = 0; i < after->len; i++)
-        {
-          const char *sql = after->pdata[i];
-          if (!g_str_has_prefix (sql, "PRAGMA") && !g_str_has_prefix (sql, "ROLLBACK"))
-            g_error ("after the cancel in “%s…”, the import still ran “%.200s”", steps[s], sql);
-        }
+      step_cancel_assert_stopped (&c);
       checksum = content_checksum (f->store, TRUE);
       schema = schema_and_figures (f->store);
       g_assert_cmpstr (checksum, ==, before);

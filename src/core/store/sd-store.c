@@ -989,7 +989,9 @@ sd_store_commit (SdStore  *self,
   /* The figures of what this transaction changed go in with it (sd-summary.h). */
   gboolean ok;
 
-  if (!sd_summary_refresh (self, error))
+  /* The summaries' statements may each be too short for the interrupt: a cancel during
+   * them is still in time. */
+  if (!sd_summary_refresh (self, error) || sd_store_set_error_if_interrupted (self, error))
     return FALSE;
   self->committing = TRUE;
   ok = sd_store_exec (self, "COMMIT", error);
