@@ -3,11 +3,11 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "sd-intent-model.h"
 #include "sd-json.h"
 #include "sd-store.h"
+#include "cli-run.h"
 #include "temp-folder.h"
 
 typedef struct {
@@ -82,36 +82,7 @@ fixture_tear_down (Fixture       *f,
   g_free (f->test);
 }
 
-/* Runs shopdesk-cli --db DB ARGS…; returns its exit status. */
-static int
-run_cli (Fixture  *f,
-         char    **out,
-         char    **err,
-         ...)
-{
-  const char *cli = g_getenv ("SD_CLI");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int status = -1;
-  const char *arg;
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, f->db);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
-}
+#define run_cli(f, out, err, ...) cli_run_full ((f)->db, NULL, (out), (err), __VA_ARGS__)
 
 static void
 test_eval_json (Fixture       *f,

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include "cli-run.h"
 #include "temp-folder.h"
 
 typedef TempShop Fixture;
@@ -21,35 +22,17 @@ run_cli_input (Fixture     *f,
                va_list      args)
 {
   g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  const char *arg;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("SD_CLI"));
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, f->db);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (char *) arg);
-  g_ptr_array_add (argv, NULL);
+  g_auto(GStrv) env = g_get_environ ();
 
   /* gettext ignores LANGUAGE under the "C" locale; C.UTF-8 is built into glibc. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_setenv (launcher, "SHOPDESK_LOCALEDIR", localedir, TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "SHOPDESK_LOCALEDIR", localedir, TRUE);
   if (chinese)
-    g_subprocess_launcher_setenv (launcher, "LANGUAGE", "zh_CN", TRUE);
+    env = g_environ_setenv (env, "LANGUAGE", "zh_CN", TRUE);
   else
-    g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (process, input ? input : "", NULL, out, &err, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+    env = g_environ_unsetenv (env, "LANGUAGE");
+  return cli_run_valist (&(CliRun) { .db = f->db, .envp = (const char * const *) env, .input = input },
+                         out, NULL, args);
 }
 
 static int

@@ -14,6 +14,7 @@
 #include "sd-json.h"
 #include "sd-number-format.h"
 #include <sys/resource.h>
+#include "cli-run.h"
 #include "temp-folder.h"
 
 typedef TempShop Fixture;
@@ -27,36 +28,8 @@ fixture_file (const char *name)
 /* The environment of the next runs; NULL: this process's. */
 static char **child_env;
 
-/* Runs shopdesk-cli --db DB ARGS…; returns its exit status. */
-static int
-run_cli (Fixture     *f,
-         char       **out,
-         char       **err,
-         ...)
-{
-  const char *cli = g_getenv ("SD_CLI");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int status = -1;
-  const char *arg;
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, f->db);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, child_env, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
-}
+#define run_cli(f, out, err, ...) \
+  cli_run_full ((f)->db, (const char * const *) child_env, (out), (err), __VA_ARGS__)
 
 /* Runs @script under sh with SD_CLI, DB, DIR and FIX (the fixtures) set; returns its
  * exit status. Pipes are made by the shell, as a user makes them. */
@@ -129,20 +102,16 @@ test_file_size_limit (Fixture       *f,
   g_autofree char *rejects = g_build_filename (f->dir, "rejects.csv", NULL);
   g_autofree char *out = NULL, *err = NULL;
   GString *text = g_string_new ("customer_id,name\n");
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { g_getenv ("SD_CLI"), "--db", f->db, "import", "--rejects", rejects, path, NULL };
-  int status = -1;
+  const CliRun limited = { .db = f->db, .setup = limit_file_size };
+  int status;
 
   for (guint i = 0; i < 3000; i++)
     g_string_append_printf (text, "\"c%u\"x,%0300u\n", i, i);
   g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
   g_string_free (text, TRUE);
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, limit_file_size, NULL,
-                               &out, &err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+  status = cli_run_argv (&limited, &out, &err, (const char *[]) { "import", "--rejects", rejects, path, NULL });
+  g_assert_cmpint (status, ==, 3);
   /* the count as the environment's locale groups it ("3,000", "3.000" under de_DE) */
   g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
   setlocale (LC_ALL, "");
@@ -157,18 +126,15 @@ test_file_size_limit (Fixture       *f,
     g_autofree char *big = g_build_filename (f->dir, "big.csv", NULL);
     g_autofree char *db = g_build_filename (f->dir, "big.sqlite", NULL);
     g_autofree char *out2 = NULL, *err2 = NULL;
-    const char *argv2[] = { g_getenv ("SD_CLI"), "--db", db, "import", big, NULL };
+    const CliRun limited_new = { .db = db, .setup = limit_file_size };
 
     text = g_string_new ("customer_id,name\n");
     for (guint i = 0; i < 20000; i++)
       g_string_append_printf (text, "c%u,%0100u\n", i, i);
     g_assert_true (g_file_set_contents (big, text->str, text->len, NULL));
     g_string_free (text, TRUE);
-    g_assert_true (g_spawn_sync (NULL, (char **) argv2, NULL, G_SPAWN_DEFAULT, limit_file_size, NULL,
-                                 &out2, &err2, &status, &error));
-    g_assert_no_error (error);
-    g_assert_true (WIFEXITED (status));
-    g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+    status = cli_run_argv (&limited_new, &out2, &err2, (const char *[]) { "import", big, NULL });
+    g_assert_cmpint (status, ==, 1);
     g_assert_nonnull (strstr (err2, "file size limit"));
   }
 }

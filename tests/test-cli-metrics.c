@@ -7,7 +7,6 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "cli-run.h"
 #include "sd-json.h"
@@ -125,21 +124,11 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *out = NULL;
-  int status;
-
   /* The test writes figures as the CLI does: in the environment's locale. */
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
-  dir = g_dir_make_tmp ("sd-cli-metrics-XXXXXX", NULL);
-  db = g_build_filename (dir, "shop.sqlite", NULL);
-  g_assert_cmpint (run_cli (&out, "demo", "--size", "400", NULL), ==, 0);
   g_test_add_func ("/cli-metrics/eval", test_eval);
   g_test_add_func ("/cli-metrics/tune", test_tune);
   g_test_add_func ("/cli-metrics/similar", test_similar);
-  status = g_test_run ();
-  temp_folder_remove (dir);
-  g_free (db);
-  g_free (dir);
-  return status;
+  return cli_run_tests_on_demo ("400", &dir, &db);
 }

@@ -5,30 +5,18 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
+#include "cli-run.h"
 #include "sd-json.h"
-
-static const char *cli;
 
 static char *
 run (const char * const *args,
      int                *status,
      char              **err)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
   char *out = NULL;
-  int wait_status = 0;
 
-  g_ptr_array_add (argv, (gpointer) cli);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, err, &wait_status, &error));
-  g_assert_no_error (error);
-  *status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  *status = cli_run_argv (NULL, &out, err, args);
   return out;
 }
 
@@ -199,9 +187,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  cli = g_getenv ("SD_CLI");
-  if (!cli)
-    cli = "build/src/cli/shopdesk-cli";
+  if (!g_getenv ("SD_CLI"))
+    g_setenv ("SD_CLI", "build/src/cli/shopdesk-cli", TRUE);
   g_test_add_func ("/cli/eval-movielens", test_eval_movielens);
   g_test_add_func ("/cli/shop-commands", test_shop_commands);
   return g_test_run ();

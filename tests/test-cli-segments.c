@@ -149,20 +149,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *out = NULL;
-  int status;
-
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
-  dir = g_dir_make_tmp ("sd-cli-segments-XXXXXX", NULL);
-  db = g_build_filename (dir, "shop.sqlite", NULL);
-  g_assert_cmpint (run_cli (&out, "demo", "--size", "600", NULL), ==, 0);
   g_test_add_func ("/cli-segments/segments", test_segments);
   g_test_add_func ("/cli-segments/usage", test_usage);
   g_test_add_func ("/cli-segments/figures-for-people", test_figures_for_people);
-  status = g_test_run ();
-  temp_folder_remove (dir);
-  g_free (db);
-  g_free (dir);
-  return status;
+  return cli_run_tests_on_demo ("600", &dir, &db);
 }

@@ -5,8 +5,8 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
+#include "cli-run.h"
 #include "temp-folder.h"
 
 typedef TempShop Fixture;
@@ -19,66 +19,8 @@ become_nobody (gpointer data)
     _exit (99);
 }
 
-/* Runs shopdesk-cli --db DB ARGS…, as nobody when @unprivileged and we are root; returns
- * its exit status. A crash fails the test. */
-static int
-run_cli_full (const char  *db,
-              gboolean     unprivileged,
-              char       **out,
-              char       **err,
-              va_list      args)
-{
-  const char *cli = g_getenv ("SD_CLI");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int status = -1;
-  const char *arg;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, (char *) db);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (char *) arg);
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT,
-                               unprivileged && geteuid () == 0 ? become_nobody : NULL, NULL,
-                               out, err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
-}
-
-static int
-run_cli (const char  *db,
-         char       **out,
-         char       **err,
-         ...)
-{
-  va_list args;
-  int status;
-
-  va_start (args, err);
-  status = run_cli_full (db, FALSE, out, err, args);
-  va_end (args);
-  return status;
-}
-
-static int
-run_cli_unprivileged (const char  *db,
-                      char       **out,
-                      char       **err,
-                      ...)
-{
-  va_list args;
-  int status;
-
-  va_start (args, err);
-  status = run_cli_full (db, TRUE, out, err, args);
-  va_end (args);
-  return status;
-}
+/* A crash fails the test. */
+#define run_cli(db, out, err, ...) cli_run_full ((db), NULL, (out), (err), __VA_ARGS__)
 
 static void
 make_demo_shop (const char *db)
@@ -176,8 +118,7 @@ test_foreign_database (Fixture       *f,
       g_autofree char *err = NULL;
 
       g_test_message ("shopdesk-cli %s", commands[c][0]);
-      g_assert_cmpint (run_cli (f->db, &out, &err, commands[c][0], commands[c][1], commands[c][2],
-                                commands[c][3]), ==, 1);
+      g_assert_cmpint (cli_run_argv (&(CliRun) { .db = f->db }, &out, &err, commands[c]), ==, 1);
       g_assert_nonnull (strstr (err, "another application, not a Shopdesk shop"));
     }
   after = file_bytes (f->db);
@@ -236,6 +177,8 @@ check_read_only (Fixture  *f,
   g_autofree char *expected = NULL;
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
+  /* as nobody where we are root */
+  const CliRun unprivileged = { .db = f->db, .setup = geteuid () == 0 ? become_nobody : NULL };
   const char *const writers[][4] = {
     { "import", csv, NULL },
     { "demo", "--force", NULL },
@@ -257,7 +200,7 @@ check_read_only (Fixture  *f,
       g_assert_cmpint (g_chmod (f->dir, folder_too ? 0555 : 0755), ==, 0);
     }
 
-  g_assert_cmpint (run_cli_unprivileged (f->db, &out, &err, "stats", "--json", NULL), ==, 0);
+  g_assert_cmpint (cli_run_as (&unprivileged, &out, &err, "stats", "--json", NULL), ==, 0);
   g_assert_cmpstr (out, ==, expected);
   for (guint c = 0; c < G_N_ELEMENTS (writers); c++)
     {
@@ -265,8 +208,7 @@ check_read_only (Fixture  *f,
       g_autofree char *werr = NULL;
 
       g_test_message ("shopdesk-cli %s", writers[c][0]);
-      g_assert_cmpint (run_cli_unprivileged (f->db, &wout, &werr, writers[c][0], writers[c][1],
-                                             writers[c][2], writers[c][3]), ==, 1);
+      g_assert_cmpint (cli_run_argv (&unprivileged, &wout, &werr, writers[c]), ==, 1);
       g_assert_nonnull (strstr (werr, "is read-only"));
       g_assert_null (strstr (werr, "line"));
       g_assert_null (strstr (werr, "not a Shopdesk"));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "cli-run.h"
 #include "temp-folder.h"
 
 typedef TempShop Fixture;
@@ -34,16 +35,7 @@ run_cli (const char  *db,
          char       **out,
          const char **args)
 {
-  g_autoptr(GPtrArray) argv = cli_argv (db, args);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status = -1;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, &err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
+  return cli_run_argv (&(CliRun) { .db = db }, out, NULL, args);
 }
 
 static char *

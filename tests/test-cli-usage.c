@@ -4,7 +4,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/wait.h>
+#include "cli-run.h"
 #include "temp-folder.h"
 
 typedef TempShop Fixture;
@@ -28,26 +28,7 @@ run_cli (const char         *db,
          char              **err,
          const char * const *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int status = -1;
-
-  g_assert_nonnull (g_getenv ("SD_CLI"));
-  g_ptr_array_add (argv, (char *) g_getenv ("SD_CLI"));
-  if (db)
-    {
-      g_ptr_array_add (argv, (char *) "--db");
-      g_ptr_array_add (argv, (char *) db);
-    }
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
+  return cli_run_argv (&(CliRun) { .db = db }, out, err, args);
 }
 
 /* Each bad model or parameter, given to each command that takes it. */

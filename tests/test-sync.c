@@ -9,10 +9,12 @@
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
 #include <mysql.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "empty-shop.h"
+#include "step-cancel.h"
 #include "sd-customer-privacy.h"
 #include "sd-sync.h"
 #include "summary-check.h"
@@ -475,6 +477,24 @@ test_postgres_bad_input (EmptyShop     *f,
   PQfinish (conn);
 }
 
+/* A new database @dbname holding pg_schema filled by pg_fill(), and a connection to it. */
+static PGconn *
+pg_filled_shop (const char *dbname)
+{
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s", dbname);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", dbname);
+  PGconn *admin = pg_connect ("postgres");
+  PGconn *conn;
+
+  pg_run (admin, drop);
+  pg_run (admin, create);
+  PQfinish (admin);
+  conn = pg_connect (dbname);
+  pg_run (conn, pg_schema);
+  pg_fill (conn);
+  return conn;
+}
+
 /* Cancelled half-way (from its own progress, once the orders are being read), a sync
  * changes nothing; the CLI prints the JSON the README gives and remembers the source. */
 static void
@@ -497,18 +517,12 @@ test_cancel_and_cli (EmptyShop     *f,
   g_autofree char *uri = NULL, *command = NULL, *out = NULL, *err = NULL, *remembered = NULL;
   g_auto(GStrv) env = NULL;
   Snapshot before;
-  PGconn *admin, *conn;
+  PGconn *conn;
   int status;
 
   if (servers_missing ())
     return;
-  admin = pg_connect ("postgres");
-  pg_run (admin, "DROP DATABASE IF EXISTS shop_cli");
-  pg_run (admin, "CREATE DATABASE shop_cli");
-  PQfinish (admin);
-  conn = pg_connect ("shop_cli");
-  pg_run (conn, pg_schema);
-  pg_fill (conn);
+  conn = pg_filled_shop ("shop_cli");
   uri = pg_uri ("shop_cli", "shopdesk");
 
   source = sd_sync_source_open (uri, g_getenv ("SD_TEST_PG_PASSWORD"), &error);
@@ -938,6 +952,83 @@ test_mariadb_generic (EmptyShop     *f,
   mysql_close (conn);
 }
 
+/* Cancelled in its last steps (the orders' totals, the products' kinds, the settings, the
+ * summaries of the commit), a sync stops there and changes nothing; Ctrl+C on the CLI while
+ * the source keeps it waiting ends in exit status 130 once the source answers, with
+ * nothing changed either. */
+static void
+test_cancel_last_steps (EmptyShop     *f,
+                        gconstpointer  data)
+{
+  static const char *const steps[] = {
+    "UPDATE orders SET total_cents",
+    "UPDATE products SET kind",
+    "INSERT INTO settings",
+    "INSERT INTO summary_days",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdSyncSource) source = NULL;
+  g_autofree char *uri = NULL;
+  g_auto(GStrv) env = NULL;
+  Snapshot before;
+  PGconn *conn, *locker;
+
+  if (servers_missing ())
+    return;
+  conn = pg_filled_shop ("shop_last");
+  uri = pg_uri ("shop_last", "shopdesk");
+  source = sd_sync_source_open (uri, g_getenv ("SD_TEST_PG_PASSWORD"), &error);
+  g_assert_no_error (error);
+  snapshot (f, &before);
+  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_auto(StepCancel) c = { cancellable, steps[s], g_ptr_array_new_with_free_func (g_free) };
+      g_autoptr(SdSyncReport) report = NULL;
+
+      g_test_message ("cancelled at the start of “%s…”", steps[s]);
+      step_cancel_watch (sd_store_get_db (f->store), &c);
+      report = sd_sync_run (f->store, source, NULL, NULL, cancellable, &error);
+      step_cancel_watch (sd_store_get_db (f->store), NULL);
+      g_assert_null (report);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      /* Reached; on so few rows a statement ends before the interrupt looks. */
+      g_assert_true (g_cancellable_is_cancelled (cancellable));
+      assert_unchanged_since (f, &before);
+    }
+
+  /* The CLI, kept waiting by a lock on the events at the source, and Ctrl+C meanwhile. */
+  env = g_environ_setenv (g_get_environ (), "SHOPDESK_DB_PASSWORD", g_getenv ("SD_TEST_PG_PASSWORD"), TRUE);
+  locker = pg_connect ("shop_last");
+  pg_run (locker, "BEGIN; LOCK TABLE shop.events IN ACCESS EXCLUSIVE MODE");
+  {
+    const char *argv[] = { g_getenv ("SD_CLI"), "--db", f->path, "sync", "--from", uri, NULL };
+    GPid pid;
+    int status = 0;
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    g_assert_true (g_spawn_async (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error));
+    g_assert_no_error (error);
+    while (pg_int (conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = 'shop_last' AND wait_event_type = 'Lock'") == 0)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_usleep (20000);
+      }
+    kill (pid, SIGINT);
+    g_usleep (200000);
+    pg_run (locker, "ROLLBACK");
+    g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+    g_spawn_close_pid (pid);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 130);
+  }
+  PQfinish (locker);
+  assert_unchanged_since (f, &before);
+  g_free (before.last);
+  PQfinish (conn);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -947,6 +1038,8 @@ main (int    argc,
   g_test_add ("/sync/postgres/forgotten", EmptyShop, NULL, empty_shop_set_up, test_postgres_forgotten, empty_shop_tear_down);
   g_test_add ("/sync/postgres/bad-input", EmptyShop, NULL, empty_shop_set_up, test_postgres_bad_input, empty_shop_tear_down);
   g_test_add ("/sync/postgres/cancel-and-cli", EmptyShop, NULL, empty_shop_set_up, test_cancel_and_cli, empty_shop_tear_down);
+  g_test_add ("/sync/postgres/cancel-last-steps", EmptyShop, NULL, empty_shop_set_up, test_cancel_last_steps,
+              empty_shop_tear_down);
   g_test_add ("/sync/mariadb/woocommerce", EmptyShop, NULL, empty_shop_set_up, test_woocommerce, empty_shop_tear_down);
   g_test_add ("/sync/mariadb/generic", EmptyShop, NULL, empty_shop_set_up, test_mariadb_generic, empty_shop_tear_down);
   return g_test_run ();

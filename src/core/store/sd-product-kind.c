@@ -127,10 +127,11 @@ sd_product_kinds_classify (SdStore        *store,
   }
   for (guint i = 0; i < ids->len; i++)
     {
-      g_autoptr(SdStmt) update = sd_store_prepare (store, "UPDATE products SET kind = ?2 WHERE id = ?1", error);
+      g_autoptr(SdStmt) update = NULL;
       int kind = g_array_index (kinds, int, i);
 
-      if (update == NULL)
+      if (sd_store_set_error_if_interrupted (store, error) ||
+          !(update = sd_store_prepare (store, "UPDATE products SET kind = ?2 WHERE id = ?1", error)))
         return -1;
       sqlite3_bind_int64 (update, 1, g_array_index (ids, gint64, i));
       sqlite3_bind_text (update, 2, sd_product_kind_to_string (kind), -1, SQLITE_STATIC);

@@ -509,6 +509,10 @@ struct _SdStore
   SdStoreProgressFunc  update_progress;
   gpointer             update_data;
   GCancellable        *update_cancellable;
+
+  /* See sd_store_set_interrupt(). */
+  GCancellable        *interrupt_cancellable;
+  gboolean             committing;   /* sd_store_commit()'s COMMIT: neither stopped nor refused */
 };
 
 typedef struct {
@@ -578,6 +582,7 @@ sd_store_finalize (GObject *object)
   if (self->lock_fd >= 0)
     close (self->lock_fd);
   g_clear_object (&self->wait_cancellable);
+  g_clear_object (&self->interrupt_cancellable);
   g_clear_pointer (&self->queued_points, g_array_unref);
   g_free (self->path);
 
@@ -853,6 +858,10 @@ set_file_error (SdStore  *self,
                 int       code,
                 GError  **error)
 {
+  /* Stopped by sd_store_set_interrupt()'s cancellable, not by anything wrong. */
+  if ((code & 0xff) == SQLITE_INTERRUPT &&
+      g_cancellable_set_error_if_cancelled (self->interrupt_cancellable, error))
+    return TRUE;
   if (is_damage (code))
     {
       g_autofree char *findings = quick_check_findings (self->db);
@@ -978,9 +987,16 @@ sd_store_commit (SdStore  *self,
                  GError  **error)
 {
   /* The figures of what this transaction changed go in with it (sd-summary.h). */
-  if (!sd_summary_refresh (self, error))
+  gboolean ok;
+
+  /* The summaries' statements may each be too short for the interrupt: a cancel during
+   * them is still in time. */
+  if (!sd_summary_refresh (self, error) || sd_store_set_error_if_interrupted (self, error))
     return FALSE;
-  return sd_store_exec (self, "COMMIT", error);
+  self->committing = TRUE;
+  ok = sd_store_exec (self, "COMMIT", error);
+  self->committing = FALSE;
+  return ok;
 }
 
 void
@@ -996,13 +1012,36 @@ sd_store_in_transaction (SdStore *self)
   return !sqlite3_get_autocommit (self->db);
 }
 
-/* SQLite calls this every few thousand steps of a statement: a cancelled update stops
- * inside a count over twenty million events, not after it. */
+/* SQLite calls this every few thousand steps of a statement (as its progress handler),
+ * and before any commit (as its commit hook); non-zero stops the statement, or turns the
+ * commit into a rollback. A cancelled transaction then stops inside a count over twenty
+ * million events or an index build, not after it; and only sd_store_commit() commits:
+ * after an interrupted write SQLite has rolled the whole transaction back, and a statement
+ * a caller still ran would commit by itself. */
 static int
-update_interrupt (void *data)
+interrupt_check (void *data)
 {
   SdStore *self = data;
-  return g_cancellable_is_cancelled (self->update_cancellable);
+
+  return !self->committing && g_cancellable_is_cancelled (self->interrupt_cancellable);
+}
+
+void
+sd_store_set_interrupt (SdStore      *self,
+                        GCancellable *cancellable)
+{
+  g_return_if_fail (SD_IS_STORE (self));
+
+  g_set_object (&self->interrupt_cancellable, cancellable);
+  sqlite3_progress_handler (self->db, cancellable ? 10000 : 0, cancellable ? interrupt_check : NULL, self);
+  sqlite3_commit_hook (self->db, cancellable ? interrupt_check : NULL, self);
+}
+
+gboolean
+sd_store_set_error_if_interrupted (SdStore  *self,
+                                   GError  **error)
+{
+  return g_cancellable_set_error_if_cancelled (self->interrupt_cancellable, error);
 }
 
 static void
@@ -1051,7 +1090,7 @@ update (SdStore  *self,
 
   if (!sd_store_begin (self, error))
     return FALSE;
-  sqlite3_progress_handler (self->db, 10000, update_interrupt, self);
+  sd_store_set_interrupt (self, self->update_cancellable);
   for (ok = TRUE; ok && version < n; version++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
@@ -1074,7 +1113,7 @@ update (SdStore  *self,
   ok = ok && sd_summary_build (self, self->update_progress ? update_summary_progress : NULL, self,
                                self->update_cancellable, error);
   ok = ok && sd_store_commit (self, error);
-  sqlite3_progress_handler (self->db, 0, NULL, NULL);
+  sd_store_set_interrupt (self, NULL);
   if (!ok)
     {
       sd_store_rollback (self);

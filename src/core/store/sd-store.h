@@ -103,6 +103,19 @@ void          sd_store_journal_restore   (SdStore      *self);
  * for an import. Dropped by the system if the process dies. */
 void          sd_store_set_importing     (SdStore      *self,
                                           gboolean      importing);
+/* Makes @cancellable (NULL: none) stop this connection's work for a long transaction (an
+ * import, a sync, an update): once it is cancelled, the statement running stops within a
+ * few thousand of SQLite's steps, and every one after it, failing with
+ * G_IO_ERROR_CANCELLED; and nothing commits any more but sd_store_commit() (a statement
+ * that would commit on its own is rolled back), so the shop stays as it was before the
+ * transaction even where a caller goes on after an error. Set after sd_store_begin(),
+ * cleared (NULL) after the commit or the rollback. */
+void          sd_store_set_interrupt     (SdStore      *self,
+                                          GCancellable *cancellable);
+/* For a loop of statements each too short for the interrupt to stop: TRUE, with @error
+ * set to G_IO_ERROR_CANCELLED, once sd_store_set_interrupt()'s cancellable is cancelled. */
+gboolean      sd_store_set_error_if_interrupted (SdStore  *self,
+                                                 GError  **error);
 /* Tells views that something changed, as the detail of SdStore::changed, so each page
  * reloads only what it shows: "data" (an import, a sync, a trained model: everything may
  * differ), "coupons" (a rule saved, restored or deleted) or "settings" (name, currency,

@@ -1170,7 +1170,8 @@ read_deletions (Sync          *sync,
     return sd_store_fail (sync->store, "sync_rows", error);
   g_clear_pointer (&stmt, sd_stmt_release);
   for (guint i = 0; i < gone_keys->len; i++)
-    if (!delete_local (sync, stream, gone_keys->pdata[i], g_array_index (gone_ids, gint64, i), error))
+    if (cancelled (sync, error) ||
+        !delete_local (sync, stream, gone_keys->pdata[i], g_array_index (gone_ids, gint64, i), error))
       return FALSE;
   *missed = g_hash_table_size (keys) > known;
   return TRUE;
@@ -1221,7 +1222,9 @@ sync_stream (Sync          *sync,
       if (missed && !read_rows (sync, stream, -1, &watermark, error))
         return FALSE;
     }
-  if (stream == SD_SYNC_STREAM_ORDERS && !finish_orders (sync, error))
+  if (stream == SD_SYNC_STREAM_ORDERS && (cancelled (sync, error) || !finish_orders (sync, error)))
+    return FALSE;
+  if (cancelled (sync, error))
     return FALSE;
 
   if (!(stmt = sd_store_prepare (sync->store,
@@ -1311,6 +1314,9 @@ sd_sync_run (SdStore             *store,
       goto out;
     }
   sd_store_set_importing (store, TRUE);
+  /* A cancel stops the statement running too (the orders' totals, the summaries at the
+   * commit), and nothing commits after it. */
+  sd_store_set_interrupt (store, cancellable);
   sync.no_customers = table_is_empty (store, "SELECT NOT EXISTS (SELECT 1 FROM customers)");
   sync.no_products = table_is_empty (store, "SELECT NOT EXISTS (SELECT 1 FROM products)");
   sync.no_orders = table_is_empty (store, "SELECT NOT EXISTS (SELECT 1 FROM orders)");
@@ -1324,13 +1330,24 @@ sd_sync_run (SdStore             *store,
       g_autofree char *summary = report_summary (report);
       g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
 
+      /* The last moment a cancel can take back, as in an import: the commit's summaries
+       * stop for it too. */
       ok = sd_store_set_setting (store, "sync.uri", source->id, error) &&
            sd_store_set_setting (store, "sync.last_at", now, error) &&
            sd_store_set_setting (store, "sync.last_result", summary, error) &&
+           !cancelled (&sync, error) &&
            sd_store_commit (store, error);
     }
+  sd_store_set_interrupt (store, NULL);
   if (!ok)
     sd_store_rollback (store);
+  /* A statement the cancel stopped may have failed in its own words. */
+  if (!ok && error && g_cancellable_is_cancelled (cancellable) &&
+      !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (error);
+      cancelled (&sync, error);
+    }
   sd_store_set_importing (store, FALSE);
   source->klass->end (source);
 
