@@ -69,6 +69,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
       { "orders.eta.shipped.en", "It usually arrives 2–5 working days after dispatch." },
       /* the shop's own today: a few days after its newest order */
       { "shop.reference_time", "1714400000" },
+      /* replies write money as the pages do, in the shop's currency */
+      { "shop.currency", "GBP" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
       g_assert_true (sd_store_set_setting (f->store, policies[i][0], policies[i][1], NULL));
@@ -1427,6 +1429,17 @@ ends_on_question (const char *reply)
   return g_str_has_suffix (trimmed, "?") || g_str_has_suffix (trimmed, "？");
 }
 
+/* @t's reply has each of the parts of @args (up to NULL), and lacks each that starts with "!". */
+static void
+assert_reply_parts (SdTurnTrace *t, va_list args)
+{
+  for (const char *part; (part = va_arg (args, const char *));)
+    if (part[0] == '!')
+      g_assert_null (strstr (t->reply, part + 1));
+    else
+      g_assert_nonnull (strstr (t->reply, part));
+}
+
 /* The reply to @message, the first of a conversation of customer 1 in @lang, has each of
  * the parts that follow (up to NULL), and lacks each that starts with "!". */
 static void
@@ -1437,11 +1450,7 @@ expect_reply (Fixture *f, const char *lang, const char *message, ...)
   va_list args;
 
   va_start (args, message);
-  for (const char *part; (part = va_arg (args, const char *));)
-    if (part[0] == '!')
-      g_assert_null (strstr (t->reply, part + 1));
-    else
-      g_assert_nonnull (strstr (t->reply, part));
+  assert_reply_parts (t, args);
   va_end (args);
 }
 
@@ -1933,6 +1942,58 @@ test_coupon_reason_currency (Fixture *f, gconstpointer data)
   g_error ("no row %s… among the turn's data", prefix);
 }
 
+
+/* Whether @t's reply has each part up to NULL ("!part": lacks it). */
+static void
+assert_reply (SdTurnTrace *t, ...)
+{
+  va_list args;
+
+  va_start (args, t);
+  assert_reply_parts (t, args);
+  va_end (args);
+}
+
+/* Replies write money as the pages do (sd_format_money): the shop's currency, in the user's
+ * locale's marks and order, a Chinese reply on a shop in pounds in pounds; a shop that has not
+ * said its currency gets the bare amount; the trace's JSON keeps its numbers. */
+static void
+test_money_as_pages (Fixture *f, gconstpointer data)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL)
+    {
+      g_test_skip ("de_DE.UTF-8 is not installed");
+      return;
+    }
+  {
+    g_autofree char *gbp = sd_format_money (1250, "GBP");
+    g_autofree char *eur = sd_format_money (1250, "EUR");
+    g_autofree char *bare = sd_format_money (1250, NULL);
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the vintage ceramic mug?");
+    g_assert_cmpstr (gbp, !=, "£12.50");   /* German marks: the test means something */
+    assert_reply (t1, gbp, "!£12.50", NULL);
+    g_autoptr(SdChatSession) z = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z1 = say (f, z, "复古陶瓷马克杯多少钱");
+    assert_reply (z1, gbp, "!¥", NULL);
+    {
+      g_autofree char *json = sd_turn_trace_to_json (z1);
+      g_autoptr(SdJsonNode) node = sd_json_parse (json, -1, "trace", NULL);
+      g_assert_cmpfloat_with_epsilon (sd_json_node_get_number (sd_json_node_get_member (node, "confidence")),
+                                      z1->confidence, 1e-4);
+    }
+    g_assert_true (sd_store_set_setting (f->store, "shop.currency", "EUR", NULL));
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "do you have any ceramic mugs?");
+    assert_reply (t2, eur, NULL);
+    exec_ok (f->store, "DELETE FROM settings WHERE key = 'shop.currency'");
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "how much is the vintage ceramic mug?");
+    assert_reply (t3, bare, "!£", "!€", NULL);
+  }
+  setlocale (LC_ALL, saved);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1948,6 +2009,7 @@ main (int argc, char **argv)
   ADD ("old-order-completed", test_old_order_completed);
   ADD ("demo-slips", test_demo_slips);
   ADD ("real-shop-slips", test_real_shop_slips);
+  ADD ("money-as-pages", test_money_as_pages);
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);
   ADD ("handoff", test_handoff);

@@ -22,6 +22,7 @@
 #include "sd-figures.h"
 #include "sd-json.h"
 #include "sd-json-writer.h"
+#include "sd-number-format.h"
 #include "sd-intent-blend.h"
 #include "sd-intent-names.h"
 #include "sd-model-store.h"
@@ -1417,18 +1418,16 @@ shop_setting (Turn *t, const char *key)
   return value;
 }
 
+/* An amount as the pages write it (sd_format_money): the shop's currency, with the marks and
+ * the symbol's place of the user's locale, whose screen the reply is read on ("£14.95",
+ * "14,95 £" in German; a Chinese reply on a shop in pounds still says pounds). A shop that
+ * has not said its currency gets the bare amount, as on the pages, never a made-up £. */
 static char *
 money (Turn *t, gint64 cents)
 {
-  g_autofree char *cur = sd_store_get_setting (t->self->store, "shop.currency");
-  const char *sym = cur == NULL || *cur == '\0' || g_strcmp0 (cur, "GBP") == 0 ? "£"
-                  : g_strcmp0 (cur, "EUR") == 0 ? "€" : g_strcmp0 (cur, "USD") == 0 ? "$"
-                  : g_strcmp0 (cur, "CNY") == 0 || g_strcmp0 (cur, "JPY") == 0 ? "¥" : NULL;
+  g_autofree char *currency = sd_store_get_setting (t->self->store, "shop.currency");
 
-  /* Any other currency Shop Settings offers by its code: "CHF 12.50", never a wrong £. */
-  if (sym == NULL)
-    return g_strdup_printf ("%s %" G_GINT64_FORMAT ".%02d", cur, cents / 100, (int) (ABS (cents) % 100));
-  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", sym, cents / 100, (int) (ABS (cents) % 100));
+  return sd_format_money (cents, currency && *currency ? currency : NULL);
 }
 
 /* --- orders ----------------------------------------------------------------------------- */
