@@ -2004,6 +2004,7 @@ test_which_product (Fixture *f, gconstpointer data)
                   "2. WHITE MOROCCAN METAL LANTERN (£3.75)", "3. LANTERN CREAM GAZEBO (£4.95)", "!LOVEBIRD", NULL);
     g_autoptr(SdTurnTrace) t2 = say (f, s, "the first one");
     g_assert_cmpint (t2->action, ==, SD_TURN_ANSWER);
+    g_assert_true (g_strv_contains ((const char *const *) t2->slot_values, "HANGING METAL HEART LANTERN"));
     g_assert_cmpstr (t2->template_key, ==, "product_question");
     g_assert_true (has_row (t2, "products.id=21"));
     assert_reply (t2, "HANGING METAL HEART LANTERN", "red and cream", NULL);
@@ -2031,6 +2032,8 @@ test_which_product (Fixture *f, gconstpointer data)
     g_assert_cmpstr (past->template_key, ==, "sys.which_product.again");
     g_autoptr(SdTurnTrace) t3 = say (f, s, "lovebird");
     assert_reply (t3, "WHITE LOVEBIRD LANTERN: it costs £2.95", NULL);
+    /* the product is the one picked, not the word that picked it */
+    g_assert_true (g_strv_contains ((const char *const *) t3->slot_values, "WHITE LOVEBIRD LANTERN"));
   }
   /* a title given whole is answered; so is "the lantern" just after it */
   {
@@ -2050,6 +2053,16 @@ test_which_product (Fixture *f, gconstpointer data)
     assert_reply (t2, "SD-100001", NULL);
     asks_which_after (f, "how much is the lantern?", "how much is the sign?",
                       "HOT BATHS METAL SIGN", "GIN AND TONIC DIET METAL SIGN", "!LANTERN", NULL);
+  }
+  /* another question about another product while "which one?" waits is that question */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "is the sign in stock?");
+    g_assert_cmpstr (t2->form, ==, "stock_availability");
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "1");
+    g_assert_cmpstr (t3->intent, ==, "stock_availability");
+    assert_reply (t3, "HOT BATHS METAL SIGN", "!costs", NULL);
   }
   /* "the sign in stock" is a sign, not signing in; "the doormat" each doormat, though no
    * title ends with it: neither is the lantern talked about before */

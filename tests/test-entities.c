@@ -545,7 +545,7 @@ test_products_named (void)
   static const char *const titles[][2] = {
     { "WHITE LOVEBIRD LANTERN", "白色爱情鸟提灯" }, { "HANGING METAL HEART LANTERN", "悬挂金属爱心提灯" },
     { "WHITE MOROCCAN METAL LANTERN", "白色摩洛哥金属提灯" }, { "RETROSPOT LAMP", "波点台灯" },
-    { "Vintage ceramic mug", "复古陶瓷马克杯" },
+    { "Vintage ceramic mug", "复古陶瓷马克杯" }, { "Heart-Print Sand Ceramic Mug", "爱心印花沙色陶瓷马克杯" },
   };
   g_autoptr(SdEntityExtractor) ex = sd_entity_extractor_new ();
 
@@ -571,6 +571,10 @@ test_products_named (void)
     g_assert_cmpstr (white, ==, "1,3");
     g_assert_cmpstr (morocan, ==, "3");   /* a typo mended */
     g_assert_cmpstr (heart, ==, "2");
+    g_autoptr(GArray) mugs = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_array_append_vals (mugs, (gint64[]) { 5, 6 }, 2);
+    g_autofree char *hearts = narrowed (ex, mugs, "the one with hearts");
+    g_assert_cmpstr (hearts, ==, "6");   /* a part of Heart-Print */
     g_autoptr(GArray) none = sd_entity_extractor_narrow (ex, all, "where is my order?");
     g_assert_cmpuint (none->len, ==, 0);
   }
@@ -581,7 +585,7 @@ test_products_named (void)
     g_assert_cmpstr (shade_ids, ==, "4");
     g_autoptr(GArray) cup = sd_entity_extractor_products_like (ex, "杯子");
     g_autofree char *cup_ids = joined (cup);
-    g_assert_cmpstr (cup_ids, ==, "5");
+    g_assert_cmpstr (cup_ids, ==, "5,6");
     g_autoptr(GArray) teleporter = sd_entity_extractor_products_like (ex, "teleporter");
     g_assert_cmpuint (teleporter->len, ==, 0);
   }

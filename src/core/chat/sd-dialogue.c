@@ -1861,6 +1861,40 @@ product_intent (const char *intent)
   return intent && g_strv_contains (intents, intent);
 }
 
+/* How many words @trace's message has besides the products and categories it names, a
+ * Chinese character counting as one: "the vintage ceramic mug" has one, "is the teapot in
+ * stock?" four, "马克杯有货吗" three. */
+static guint
+words_besides_names (const SdTurnTrace *trace)
+{
+  g_autoptr(GString) rest = g_string_new (trace->text);
+  g_auto(GStrv) words = NULL;
+  guint n = 0;
+
+  for (guint i = trace->entities->len; i-- > 0;)
+    {
+      const SdEntity *e = trace->entities->pdata[i];
+      if ((e->kind == SD_ENTITY_PRODUCT || e->kind == SD_ENTITY_CATEGORY) && e->end <= rest->len)
+        {
+          g_string_erase (rest, e->start, e->end - e->start);
+          g_string_insert_c (rest, e->start, ' ');
+        }
+    }
+  words = g_regex_split_simple ("[^[:alnum:]\\p{Han}]+", rest->str, 0, 0);
+  for (guint i = 0; words[i]; i++)
+    for (const char *p = words[i]; *p; p = g_utf8_next_char (p))
+      if (g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_HAN || p == words[i])
+        n++;
+  return n;
+}
+
+/* The intents about one product, which wait for its name. */
+static gboolean
+asks_about_one_product (const char *intent)
+{
+  return product_intent (intent) && strcmp (intent, "product_search") != 0;
+}
+
 /* --- products ----------------------------------------------------------------------------- */
 
 /* "ceramic mug" → "%ceramic%mug%", with the LIKE wildcards in the words escaped. */
@@ -2418,7 +2452,7 @@ take_choice (Turn *t, gboolean *asked_again)
   guint k;
 
   *asked_again = FALSE;
-  if (form == NULL || s->form_paused || !product_intent (form) || strcmp (form, "product_search") == 0)
+  if (form == NULL || s->form_paused || !asks_about_one_product (form))
     {
       clear_choices (s);
       return NULL;
@@ -2454,6 +2488,17 @@ take_choice (Turn *t, gboolean *asked_again)
     return NULL;
   data_row (t, "picked from the list: products.id=%" G_GINT64_FORMAT, id);
   g_hash_table_insert (s->slots, g_strdup ("product_ref"), g_strdup_printf ("%" G_GINT64_FORMAT, id));
+  {
+    /* the product is the one picked, not a word of the answer ("the cream one": cream) */
+    g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
+    if (stmt)
+      {
+        sqlite3_bind_int64 (stmt, 1, id);
+        sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 1))
+          g_hash_table_insert (s->slots, g_strdup ("product"), g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      }
+  }
   t->picked = TRUE;
   return form;
 }
@@ -4078,6 +4123,15 @@ sd_dialogue_respond (SdDialogue    *self,
         {
           /* "where is SD-1" while a cancellation waited: the new question wins */
           set_form (session, NULL);
+          act = intent;
+        }
+      else if (asks_about_one_product (form) && asks_about_one_product (intent) && strcmp (intent, form) != 0 &&
+               confidence >= 0.6 && !session->form_paused && words_besides_names (trace) >= 3)
+        {
+          /* "is the teapot in stock?" while "how much is the mug?" waited for its product:
+           * the new question, not the old one asked of a new product */
+          set_form (session, NULL);
+          clear_choices (session);
           act = intent;
         }
       else if (!wants_order && !session->form_paused &&

@@ -1676,6 +1676,36 @@ products_under (SdEntityExtractor *self,
     }
 }
 
+/* Whether a product of @having is one of @wanted. */
+static gboolean
+any_of (GHashTable *having,
+        GHashTable *wanted)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, having);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_hash_table_contains (wanted, key))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether @part is one of the parts of the hyphened word @word. */
+static gboolean
+hyphen_part (const char *word,
+             const char *part)
+{
+  gsize n = strlen (part);
+
+  if (strchr (word, '-') == NULL)
+    return FALSE;
+  for (const char *p = strstr (word, part); p; p = strstr (p + 1, part))
+    if ((p == word || p[-1] == '-') && (p[n] == '\0' || p[n] == '-'))
+      return TRUE;
+  return FALSE;
+}
+
 GArray *
 sd_entity_extractor_narrow (SdEntityExtractor *self,
                             GArray            *ids,
@@ -1705,18 +1735,28 @@ sd_entity_extractor_narrow (SdEntityExtractor *self,
     for (guint w = 0; w < words->len; w++)
       {
         const char *canon = g_array_index (words, Word, w).canon;
-        const char *vocab = is_stopword (canon) || g_ascii_isdigit (canon[0]) ? NULL : vocab_word (self, canon);
-        g_autoptr(GHashTable) having = NULL;
+        gboolean little = is_stopword (canon) || g_ascii_isdigit (canon[0]);
+        const char *vocab = little ? NULL : vocab_word (self, canon);
+        g_autoptr(GHashTable) having = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
         GHashTableIter iter;
         gpointer key;
-
         gboolean any = FALSE;
 
+        if (vocab)
+          products_under (self, vocab, having);
+        if (!little && g_utf8_strlen (canon, -1) >= 3 && !any_of (having, wanted))
+          {
+            /* a part of a hyphened word of the names ("hearts": Heart-Print) */
+            g_hash_table_iter_init (&iter, self->postings);
+            while (g_hash_table_iter_next (&iter, &key, NULL))
+              if (hyphen_part (key, canon))
+                products_under (self, key, having);
+            if (vocab == NULL && g_hash_table_size (having))
+              vocab = canon;   /* lives as long as @words */
+          }
         if (vocab == NULL || g_hash_table_contains (counted, vocab) || names_social_concept (vocab))
           continue;
         g_hash_table_add (counted, (gpointer) vocab);
-        having = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-        products_under (self, vocab, having);
         g_hash_table_iter_init (&iter, having);
         while (g_hash_table_iter_next (&iter, &key, NULL))
           {
