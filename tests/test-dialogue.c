@@ -69,6 +69,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
       { "orders.eta.shipped.en", "It usually arrives 2–5 working days after dispatch." },
       /* the shop's own today: a few days after its newest order */
       { "shop.reference_time", "1714400000" },
+      /* replies write money as the pages do, in the shop's currency */
+      { "shop.currency", "GBP" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
       g_assert_true (sd_store_set_setting (f->store, policies[i][0], policies[i][1], NULL));
@@ -1427,6 +1429,17 @@ ends_on_question (const char *reply)
   return g_str_has_suffix (trimmed, "?") || g_str_has_suffix (trimmed, "？");
 }
 
+/* @t's reply has each of the parts of @args (up to NULL), and lacks each that starts with "!". */
+static void
+assert_reply_parts (SdTurnTrace *t, va_list args)
+{
+  for (const char *part; (part = va_arg (args, const char *));)
+    if (part[0] == '!')
+      g_assert_null (strstr (t->reply, part + 1));
+    else
+      g_assert_nonnull (strstr (t->reply, part));
+}
+
 /* The reply to @message, the first of a conversation of customer 1 in @lang, has each of
  * the parts that follow (up to NULL), and lacks each that starts with "!". */
 static void
@@ -1437,11 +1450,7 @@ expect_reply (Fixture *f, const char *lang, const char *message, ...)
   va_list args;
 
   va_start (args, message);
-  for (const char *part; (part = va_arg (args, const char *));)
-    if (part[0] == '!')
-      g_assert_null (strstr (t->reply, part + 1));
-    else
-      g_assert_nonnull (strstr (t->reply, part));
+  assert_reply_parts (t, args);
   va_end (args);
 }
 
@@ -1933,6 +1942,226 @@ test_coupon_reason_currency (Fixture *f, gconstpointer data)
   g_error ("no row %s… among the turn's data", prefix);
 }
 
+
+/* Whether @t's reply has each part up to NULL ("!part": lacks it). */
+static void
+assert_reply (SdTurnTrace *t, ...)
+{
+  va_list args;
+
+  va_start (args, t);
+  assert_reply_parts (t, args);
+  va_end (args);
+}
+
+/* After @first, @second (of customer 1, in English) is answered by asking which product,
+ * the reply with each of the parts that follow (up to NULL), without each "!part". */
+static void
+asks_which_after (Fixture *f, const char *first, const char *second, ...)
+{
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t1 = say (f, s, first);
+  g_autoptr(SdTurnTrace) t2 = say (f, s, second);
+  va_list args;
+
+  g_assert_cmpint (t2->action, ==, SD_TURN_ASK);
+  va_start (args, second);
+  assert_reply_parts (t2, args);
+  va_end (args);
+}
+
+/* A head word many titles share ("the lantern" of Online Retail's twenty) asks which, the
+ * likeliest few listed by name with their price; the answer (a number, a place, words of the
+ * name) picks one and the question asked is answered of it; a title given whole, or the
+ * lantern just talked about, is answered at once; the same in Chinese. */
+static void
+test_which_product (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_new_dialogue (f,
+    "INSERT INTO products (id, external_id, title, description, price_cents, stock) VALUES "
+    "  (20, '23270', 'WHITE LOVEBIRD LANTERN', 'A white metal lantern with two lovebirds.', 295, 5),"
+    "  (21, '84945', 'HANGING METAL HEART LANTERN', 'Available in two colours, red and cream.', 165, 5),"
+    "  (22, '21448', 'WHITE MOROCCAN METAL LANTERN', 'White with a glass window.', 375, 5),"
+    "  (23, '22786', 'LANTERN CREAM GAZEBO', 'A cream gazebo lantern.', 495, 5),"
+    "  (24, '48187', 'DOORMAT RED RETROSPOT', NULL, 795, 5), (25, '48173C', 'DOORMAT UNION FLAG', NULL, 795, 5),"
+    "  (26, '82583', 'HOT BATHS METAL SIGN', NULL, 255, 5), (27, '21175', 'GIN AND TONIC DIET METAL SIGN', NULL, 255, 5);"
+    "INSERT INTO product_texts (product_id, lang, title) VALUES "
+    "  (20, 'zh_CN', '白色爱情鸟提灯'), (21, 'zh_CN', '悬挂金属爱心提灯'), (22, 'zh_CN', '白色摩洛哥金属提灯'),"
+    "  (23, 'zh_CN', '奶油色凉亭提灯');"
+    /* the most bought first: 21, then 22, then 23; 20 never sold */
+    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
+    "  (1, 2, 21, 1, 165), (1, 3, 22, 1, 375), (1, 4, 23, 1, 495),"
+    "  (2, 2, 21, 1, 165), (2, 3, 22, 1, 375), (2, 4, 21, 1, 165);");
+
+  /* which lantern: the three most bought, numbered, with their price */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "what colours does the lantern come in?");
+    g_assert_cmpint (t1->action, ==, SD_TURN_ASK);
+    g_assert_cmpstr (t1->template_key, ==, "sys.which_product.more");
+    g_assert_cmpstr (t1->form, ==, "product_question");
+    assert_reply (t1, "4 products", "“lantern”", "1. HANGING METAL HEART LANTERN (£1.65)",
+                  "2. WHITE MOROCCAN METAL LANTERN (£3.75)", "3. LANTERN CREAM GAZEBO (£4.95)", "!LOVEBIRD", NULL);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "the first one");
+    g_assert_cmpint (t2->action, ==, SD_TURN_ANSWER);
+    g_assert_true (g_strv_contains ((const char *const *) t2->slot_values, "HANGING METAL HEART LANTERN"));
+    g_assert_cmpstr (t2->template_key, ==, "product_question");
+    g_assert_true (has_row (t2, "products.id=21"));
+    assert_reply (t2, "HANGING METAL HEART LANTERN", "red and cream", NULL);
+    g_assert_null (t2->form);
+  }
+  /* a number picks, and the price asked is the answer */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+    g_assert_cmpint (t1->action, ==, SD_TURN_ASK);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "2");
+    assert_reply (t2, "WHITE MOROCCAN METAL LANTERN: it costs £3.75", NULL);
+  }
+  /* words of the name narrow the list, and pick, also one not listed */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "the white one");
+    g_assert_cmpint (t2->action, ==, SD_TURN_ASK);
+    g_assert_cmpstr (t2->template_key, ==, "sys.which_product.again");
+    assert_reply (t2, "1. WHITE MOROCCAN METAL LANTERN (£3.75)", "2. WHITE LOVEBIRD LANTERN (£2.95)", "!HEART", NULL);
+    /* a number past the list: the list again */
+    g_autoptr(SdTurnTrace) past = say (f, s, "3");
+    g_assert_cmpint (past->action, ==, SD_TURN_ASK);
+    g_assert_cmpstr (past->template_key, ==, "sys.which_product.again");
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "lovebird");
+    assert_reply (t3, "WHITE LOVEBIRD LANTERN: it costs £2.95", NULL);
+    /* the product is the one picked, not the word that picked it */
+    g_assert_true (g_strv_contains ((const char *const *) t3->slot_values, "WHITE LOVEBIRD LANTERN"));
+  }
+  /* a title given whole is answered; so is "the lantern" just after it */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the white lovebird lantern?");
+    assert_reply (t1, "WHITE LOVEBIRD LANTERN: it costs £2.95", NULL);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "what colours does the lantern come in?");
+    g_assert_cmpint (t2->action, ==, SD_TURN_ANSWER);
+    g_assert_true (has_row (t2, "products.id=20"));
+  }
+  /* a new question instead of an answer is that question, also one of another name */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "where is order SD-100001?");
+    g_assert_cmpstr (t2->intent, ==, "order_status");
+    assert_reply (t2, "SD-100001", NULL);
+    asks_which_after (f, "how much is the lantern?", "how much is the sign?",
+                      "HOT BATHS METAL SIGN", "GIN AND TONIC DIET METAL SIGN", "!LANTERN", NULL);
+  }
+  /* another question about another product while "which one?" waits is that question */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "is the sign in stock?");
+    g_assert_cmpstr (t2->form, ==, "stock_availability");
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "1");
+    g_assert_cmpstr (t3->intent, ==, "stock_availability");
+    assert_reply (t3, "HOT BATHS METAL SIGN", "!costs", NULL);
+  }
+  /* "the sign in stock" is a sign, not signing in; "the doormat" each doormat, though no
+   * title ends with it: neither is the lantern talked about before */
+  asks_which_after (f, "how much is the white lovebird lantern?", "is the sign in stock?",
+                    "HOT BATHS METAL SIGN", "!LOVEBIRD", NULL);
+  asks_which_after (f, "how much is the white lovebird lantern?", "what colour is the doormat?",
+                    "DOORMAT RED RETROSPOT", "DOORMAT UNION FLAG", "!LOVEBIRD", NULL);
+  /* in Chinese */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "提灯多少钱");
+    g_assert_cmpint (t1->action, ==, SD_TURN_ASK);
+    assert_reply (t1, "符合“提灯”的商品有 4 款", "1. 悬挂金属爱心提灯（£1.65）", "2. 白色摩洛哥金属提灯（£3.75）", NULL);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "第二个");
+    assert_reply (t2, "白色摩洛哥金属提灯", "£3.75", NULL);
+    g_autoptr(SdChatSession) z = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z1 = say (f, z, "提灯多少钱");
+    g_autoptr(SdTurnTrace) z2 = say (f, z, "爱情鸟的");
+    assert_reply (z2, "白色爱情鸟提灯", "£2.95", NULL);
+  }
+  end_new_dialogue (f, shared);
+}
+
+/* A product the catalogue does not have is said not to be found, with the names like it, and
+ * never answered as the product talked about before ("杯子 价格" after the mug). */
+static void
+test_unknown_product (Fixture *f, gconstpointer data)
+{
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the vintage ceramic mug?");
+    assert_reply (t1, "£12.50", NULL);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "price of the teleporter?");
+    g_assert_cmpstr (t2->template_key, ==, "sys.product_not_found");
+    assert_reply (t2, "“teleporter”", "!mug", "!12.50", NULL);
+    g_assert_true (has_row (t2, "products: none named “teleporter”"));
+    /* what the customer points back at is still the product talked about */
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "how much is the vintage ceramic mug?");
+    g_autoptr(SdTurnTrace) t4 = say (f, s, "and how much is it with the box?");
+    assert_reply (t4, "£12.50", NULL);
+    g_autoptr(SdTurnTrace) t5 = say (f, s, "teleporter price");
+    g_assert_cmpstr (t5->template_key, ==, "sys.product_not_found");
+    assert_reply (t5, "!12.50", NULL);
+  }
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "无线耳机多少钱");
+    assert_reply (t1, "£59.99", NULL);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "杯子 价格");
+    g_assert_cmpstr (t2->template_key, ==, "sys.product_not_found");
+    /* 马克杯 is like it: offered, and picked by its number */
+    assert_reply (t2, "没有找到“杯子”", "1. 复古陶瓷马克杯（£12.50）", "!耳机", "!59.99", NULL);
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "1");
+    assert_reply (t3, "复古陶瓷马克杯", "£12.50", NULL);
+    g_autoptr(SdTurnTrace) t4 = say (f, s, "它多少钱");
+    assert_reply (t4, "£12.50", NULL);
+  }
+}
+
+/* Replies write money as the pages do (sd_format_money): the shop's currency, in the user's
+ * locale's marks and order, a Chinese reply on a shop in pounds in pounds; a shop that has not
+ * said its currency gets the bare amount; the trace's JSON keeps its numbers. */
+static void
+test_money_as_pages (Fixture *f, gconstpointer data)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL)
+    {
+      g_test_skip ("de_DE.UTF-8 is not installed");
+      return;
+    }
+  {
+    g_autofree char *gbp = sd_format_money (1250, "GBP");
+    g_autofree char *eur = sd_format_money (1250, "EUR");
+    g_autofree char *bare = sd_format_money (1250, NULL);
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the vintage ceramic mug?");
+    g_assert_cmpstr (gbp, !=, "£12.50");   /* German marks: the test means something */
+    assert_reply (t1, gbp, "!£12.50", NULL);
+    g_autoptr(SdChatSession) z = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z1 = say (f, z, "复古陶瓷马克杯多少钱");
+    assert_reply (z1, gbp, "!¥", NULL);
+    {
+      g_autofree char *json = sd_turn_trace_to_json (z1);
+      g_autoptr(SdJsonNode) node = sd_json_parse (json, -1, "trace", NULL);
+      g_assert_cmpfloat_with_epsilon (sd_json_node_get_number (sd_json_node_get_member (node, "confidence")),
+                                      z1->confidence, 1e-4);
+    }
+    g_assert_true (sd_store_set_setting (f->store, "shop.currency", "EUR", NULL));
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "do you have any ceramic mugs?");
+    assert_reply (t2, eur, NULL);
+    exec_ok (f->store, "DELETE FROM settings WHERE key = 'shop.currency'");
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "how much is the vintage ceramic mug?");
+    assert_reply (t3, bare, "!£", "!€", NULL);
+  }
+  setlocale (LC_ALL, saved);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1948,6 +2177,9 @@ main (int argc, char **argv)
   ADD ("old-order-completed", test_old_order_completed);
   ADD ("demo-slips", test_demo_slips);
   ADD ("real-shop-slips", test_real_shop_slips);
+  ADD ("which-product", test_which_product);
+  ADD ("unknown-product", test_unknown_product);
+  ADD ("money-as-pages", test_money_as_pages);
   ADD ("topic-switch", test_topic_switch);
   ADD ("clarify", test_clarify);
   ADD ("handoff", test_handoff);

@@ -485,6 +485,116 @@ test_names_with_numbers (void)
   expect (ex, NULL, "do you have mugs and lamps", SD_ENTITY_PRODUCT, "lamps", "lamp");
 }
 
+
+/* The products of the first product entity @text names, as "1,3,4" (catalogue order). */
+static char *
+named_products (SdEntityExtractor *ex, const char *text, gboolean *in_full)
+{
+  g_autoptr(GPtrArray) es = sd_entity_extractor_extract (ex, text, NULL);
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < es->len; i++)
+    {
+      SdEntity *e = es->pdata[i];
+      g_autoptr(GArray) named = NULL;
+      if (e->kind != SD_ENTITY_PRODUCT)
+        continue;
+      named = sd_entity_extractor_products_named (ex, e, in_full);
+      for (guint k = 0; k < named->len; k++)
+        g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, k ? "," : "", g_array_index (named, gint64, k));
+      break;
+    }
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+static char *
+joined (GArray *ids)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint k = 0; k < ids->len; k++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, k ? "," : "", g_array_index (ids, gint64, k));
+  return g_string_free (s, FALSE);
+}
+
+/* The first product entity of @text fits @ids ("1,3"), given whole or not as @in_full says. */
+static void
+expect_named (SdEntityExtractor *ex, const char *text, const char *ids, gboolean in_full)
+{
+  gboolean full = !in_full;
+  g_autofree char *named = named_products (ex, text, &full);
+
+  g_assert_cmpstr (named, ==, ids);
+  g_assert_cmpint (full, ==, in_full);
+}
+
+static char *
+narrowed (SdEntityExtractor *ex, GArray *ids, const char *text)
+{
+  g_autoptr(GArray) kept = sd_entity_extractor_narrow (ex, ids, text);
+
+  return joined (kept);
+}
+
+/* A head word many titles share names each of them; a title given whole is said to be; an
+ * answer to "which one?" narrows them by the words of their names; a name the catalogue does
+ * not have finds the names like it, in English and Chinese. */
+static void
+test_products_named (void)
+{
+  static const char *const titles[][2] = {
+    { "WHITE LOVEBIRD LANTERN", "白色爱情鸟提灯" }, { "HANGING METAL HEART LANTERN", "悬挂金属爱心提灯" },
+    { "WHITE MOROCCAN METAL LANTERN", "白色摩洛哥金属提灯" }, { "RETROSPOT LAMP", "波点台灯" },
+    { "Vintage ceramic mug", "复古陶瓷马克杯" }, { "Heart-Print Sand Ceramic Mug", "爱心印花沙色陶瓷马克杯" },
+  };
+  g_autoptr(SdEntityExtractor) ex = sd_entity_extractor_new ();
+
+  /* products 1, 2, … in the order above */
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, titles[i][0], NULL, i + 1);
+      sd_entity_extractor_add_term (ex, SD_ENTITY_PRODUCT, titles[i][1], NULL, i + 1);
+    }
+
+  expect_named (ex, "what colours does the lantern come in", "1,2,3", FALSE);
+  expect_named (ex, "how much is the white lovebird lantern?", "1", TRUE);
+  expect_named (ex, "is the metal lantern in stock", "2,3", FALSE);
+  expect_named (ex, "提灯多少钱", "1,2,3", FALSE);
+
+  {
+    g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
+    for (gint64 id = 1; id <= 3; id++)
+      g_array_append_val (all, id);
+    g_autofree char *white = narrowed (ex, all, "the white one");
+    g_autofree char *morocan = narrowed (ex, all, "the white morocan one please");
+    g_autofree char *heart = narrowed (ex, all, "爱心的那个");
+    g_assert_cmpstr (white, ==, "1,3");
+    g_assert_cmpstr (morocan, ==, "3");   /* a typo mended */
+    g_assert_cmpstr (heart, ==, "2");
+    g_autoptr(GArray) mugs = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_array_append_vals (mugs, (gint64[]) { 5, 6 }, 2);
+    g_autofree char *hearts = narrowed (ex, mugs, "the one with hearts");
+    g_assert_cmpstr (hearts, ==, "6");   /* a part of Heart-Print */
+    g_autoptr(GArray) none = sd_entity_extractor_narrow (ex, all, "where is my order?");
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+
+  {
+    g_autoptr(GArray) shade = sd_entity_extractor_products_like (ex, "lampshade");
+    g_autofree char *shade_ids = joined (shade);
+    g_assert_cmpstr (shade_ids, ==, "4");
+    g_autoptr(GArray) cup = sd_entity_extractor_products_like (ex, "杯子");
+    g_autofree char *cup_ids = joined (cup);
+    g_assert_cmpstr (cup_ids, ==, "5,6");
+    g_autoptr(GArray) teleporter = sd_entity_extractor_products_like (ex, "teleporter");
+    g_assert_cmpuint (teleporter->len, ==, 0);
+  }
+
+  g_assert_cmpint (sd_entity_extractor_word_kind (ex, "lanterns"), ==, SD_NAME_WORD_KNOWN);
+  g_assert_cmpint (sd_entity_extractor_word_kind (ex, "teleporter"), ==, SD_NAME_WORD_UNKNOWN);
+  g_assert_cmpint (sd_entity_extractor_word_kind (ex, "the"), ==, SD_NAME_WORD_LITTLE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -497,6 +607,7 @@ main (int argc, char **argv)
   g_test_add_func ("/entities/repeats-and-goods", test_repeats_and_goods);
   g_test_add_func ("/entities/mask-products", test_mask_products);
   g_test_add_func ("/entities/names-with-numbers", test_names_with_numbers);
+  g_test_add_func ("/entities/products-named", test_products_named);
   g_test_add_func ("/entities/bitext", test_bitext);
   return g_test_run ();
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Takes data/screenshots/chatbot-mood.png and chatbot-mood-zh_CN.png (1024×700): a real
 # conversation on the Chatbot page of the demo shop in each language — a product question
-# answered from the catalogue, then an upset customer whose order is late, heard as negative
-# and answered with an apology; the inspector shows the last answer (its sentiment).
+# of a name several products fit, asked which, the answer picking one by its colour and the
+# question answered from the catalogue, then an upset customer whose order is late, heard as
+# negative and answered with an apology; the inspector shows the last answer (its sentiment).
 # The messages come from chatbot-mood.txt and chatbot-mood-zh_CN.txt through
 # `shopdesk --chat-script FILE`, which sends each line as if typed (xdotool cannot type
 # Chinese under Xvfb). WAIT seconds (default 45) before each screenshot: the first answer

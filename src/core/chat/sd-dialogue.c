@@ -22,6 +22,7 @@
 #include "sd-figures.h"
 #include "sd-json.h"
 #include "sd-json-writer.h"
+#include "sd-number-format.h"
 #include "sd-intent-blend.h"
 #include "sd-intent-names.h"
 #include "sd-model-store.h"
@@ -421,6 +422,10 @@ struct _SdChatSession
   double      order_confidence; /* how sure the last answer about an order was */
   guint       misunderstandings;
   GPtrArray  *turns;            /* TurnRecord */
+  /* "Which one do you mean?" asked of a name several products fit: all of them, and the few
+   * listed, in the order of their numbers; NULL when no such question waits */
+  GArray     *candidates;       /* products.id */
+  GArray     *choices;          /* products.id */
 };
 
 SdChatSession *
@@ -446,6 +451,8 @@ sd_chat_session_free (SdChatSession *s)
   g_free (s->clarify[0]);
   g_free (s->clarify[1]);
   g_ptr_array_unref (s->turns);
+  g_clear_pointer (&s->candidates, g_array_unref);
+  g_clear_pointer (&s->choices, g_array_unref);
   g_free (s);
 }
 
@@ -493,6 +500,13 @@ clear_clarify (SdChatSession *s)
 {
   g_clear_pointer (&s->clarify[0], g_free);
   g_clear_pointer (&s->clarify[1], g_free);
+}
+
+static void
+clear_choices (SdChatSession *s)
+{
+  g_clear_pointer (&s->candidates, g_array_unref);
+  g_clear_pointer (&s->choices, g_array_unref);
 }
 
 static void
@@ -1174,6 +1188,11 @@ typedef struct {
   GString       *suffix;     /* said after it (an offer to resume, of a person) */
   gboolean       negative;
   gboolean       named_product;  /* this message named a product or category */
+  const SdEntity *product;       /* the product it named, if any */
+  GArray        *candidates;     /* the products that name fits (products.id), or NULL */
+  gboolean       in_full;        /* one of them was named by its whole title */
+  char          *previous_ref;   /* the product talked about before this message, or NULL */
+  gboolean       picked;         /* the message picked a product from a "which one?" list */
   gsize          offer_at;       /* where offer_person() put its offer in @suffix, … */
   gsize          offer_len;      /* … and its length (0: none) */
   gboolean       answer_offers;  /* the answer itself offers a person */
@@ -1259,6 +1278,20 @@ static const struct { const char *key, *en, *zh; } code_templates[] = {
     "我这里没有{topic}的信息，不想随便回答。需要为您转接人工客服吗？" },
   /* what the shop's policy.invoices says, for an order found */
   { "invoice_request.policy", "About an invoice for order {order_id}: {policy}", "关于订单 {order_id} 的发票：{policy}" },
+  /* a name several products fit: the likeliest few, numbered, to pick from */
+  { "sys.which_product",
+    "Which one do you mean? These fit “{name}”: {choices}. Tell me its number, or more of its name.",
+    "您指的是哪一款？符合“{name}”的有：{choices}。请告诉我序号或更完整的名称。" },
+  { "sys.which_product.more",
+    "We have {count} products that fit “{name}”: which one do you mean? The likeliest: {choices}. "
+    "Tell me its number, or more of its name.",
+    "符合“{name}”的商品有 {count} 款，您指的是哪一款？最可能的几款：{choices}。请告诉我序号或更完整的名称。" },
+  { "sys.which_product.again",
+    "That still fits {count} of them: which one do you mean? {choices}. Tell me its number, or more of its name.",
+    "还有 {count} 款符合，您指的是哪一款？{choices}。请告诉我序号或更完整的名称。" },
+  /* a name the catalogue does not have */
+  { "sys.product_not_found", "I couldn't find “{name}” in our catalogue. {similar}",
+    "我们的商品里没有找到“{name}”。{similar}" },
   /* what the shop's policy.account says, and the person a locked account needs */
   { "account_help.policy", "{policy} For a locked or hacked account, a person needs to help: shall I put you through?",
     "{policy}账户被锁或被盗需要人工处理，要帮您转人工吗？" },
@@ -1417,18 +1450,16 @@ shop_setting (Turn *t, const char *key)
   return value;
 }
 
+/* An amount as the pages write it (sd_format_money): the shop's currency, with the marks and
+ * the symbol's place of the user's locale, whose screen the reply is read on ("£14.95",
+ * "14,95 £" in German; a Chinese reply on a shop in pounds still says pounds). A shop that
+ * has not said its currency gets the bare amount, as on the pages, never a made-up £. */
 static char *
 money (Turn *t, gint64 cents)
 {
-  g_autofree char *cur = sd_store_get_setting (t->self->store, "shop.currency");
-  const char *sym = cur == NULL || *cur == '\0' || g_strcmp0 (cur, "GBP") == 0 ? "£"
-                  : g_strcmp0 (cur, "EUR") == 0 ? "€" : g_strcmp0 (cur, "USD") == 0 ? "$"
-                  : g_strcmp0 (cur, "CNY") == 0 || g_strcmp0 (cur, "JPY") == 0 ? "¥" : NULL;
+  g_autofree char *currency = sd_store_get_setting (t->self->store, "shop.currency");
 
-  /* Any other currency Shop Settings offers by its code: "CHF 12.50", never a wrong £. */
-  if (sym == NULL)
-    return g_strdup_printf ("%s %" G_GINT64_FORMAT ".%02d", cur, cents / 100, (int) (ABS (cents) % 100));
-  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", sym, cents / 100, (int) (ABS (cents) % 100));
+  return sd_format_money (cents, currency && *currency ? currency : NULL);
 }
 
 /* --- orders ----------------------------------------------------------------------------- */
@@ -1830,6 +1861,40 @@ product_intent (const char *intent)
   return intent && g_strv_contains (intents, intent);
 }
 
+/* How many words @trace's message has besides the products and categories it names, a
+ * Chinese character counting as one: "the vintage ceramic mug" has one, "is the teapot in
+ * stock?" four, "马克杯有货吗" three. */
+static guint
+words_besides_names (const SdTurnTrace *trace)
+{
+  g_autoptr(GString) rest = g_string_new (trace->text);
+  g_auto(GStrv) words = NULL;
+  guint n = 0;
+
+  for (guint i = trace->entities->len; i-- > 0;)
+    {
+      const SdEntity *e = trace->entities->pdata[i];
+      if ((e->kind == SD_ENTITY_PRODUCT || e->kind == SD_ENTITY_CATEGORY) && e->end <= rest->len)
+        {
+          g_string_erase (rest, e->start, e->end - e->start);
+          g_string_insert_c (rest, e->start, ' ');
+        }
+    }
+  words = g_regex_split_simple ("[^[:alnum:]\\p{Han}]+", rest->str, 0, 0);
+  for (guint i = 0; words[i]; i++)
+    for (const char *p = words[i]; *p; p = g_utf8_next_char (p))
+      if (g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_HAN || p == words[i])
+        n++;
+  return n;
+}
+
+/* The intents about one product, which wait for its name. */
+static gboolean
+asks_about_one_product (const char *intent)
+{
+  return product_intent (intent) && strcmp (intent, "product_search") != 0;
+}
+
 /* --- products ----------------------------------------------------------------------------- */
 
 /* "ceramic mug" → "%ceramic%mug%", with the LIKE wildcards in the words escaped. */
@@ -2035,24 +2100,462 @@ mentions_payment_trouble (const char *text)
                          "|失败|被拒|拒绝|两次|重复|多扣|扣了|付不了|支付不了|付不上|没成功|不成功|错误|问题|异常|没到账|扣款");
 }
 
+/* --- which product ---------------------------------------------------------------------- */
+
+static gboolean
+has_id (GArray *ids, gint64 id)
+{
+  for (guint i = 0; ids && i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* How many of a name's products "Which one do you mean?" lists. */
+#define CHOICES_LISTED 3
+
+typedef struct {
+  gint64 id;
+  int    in_stock;
+  gint64 sold;
+} Likely;
+
+static int
+compare_likely (gconstpointer a, gconstpointer b)
+{
+  const Likely *x = a, *y = b;
+
+  if (x->in_stock != y->in_stock)
+    return y->in_stock - x->in_stock;
+  if (x->sold != y->sold)
+    return x->sold > y->sold ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* @ids with the likeliest first: those in stock (where the shop knows its stock), then the
+ * most bought. One look-up by the order lines' product index each. */
+static GArray *
+likeliest_first (Turn *t, GArray *ids)
+{
+  g_autoptr(GArray) likely = g_array_new (FALSE, FALSE, sizeof (Likely));
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean stock = tracks_stock (t->self);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      "SELECT p.stock > 0, (SELECT COUNT(*) FROM order_lines l JOIN orders o ON o.id = l.order_id "
+      "                     WHERE l.product_id = p.id AND " SD_SQL_ORDER_IS_SALE ("o") ") "
+      "FROM products p WHERE p.id = ?1", NULL);
+
+  for (guint i = 0; stmt && i < ids->len; i++)
+    {
+      Likely l = { g_array_index (ids, gint64, i), 0, 0 };
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, l.id);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        continue;
+      l.in_stock = stock && sqlite3_column_int (stmt, 0);
+      l.sold = sqlite3_column_int64 (stmt, 1);
+      g_array_append_val (likely, l);
+    }
+  g_array_sort (likely, compare_likely);
+  for (guint i = 0; i < likely->len; i++)
+    g_array_append_val (out, g_array_index (likely, Likely, i).id);
+  return out;
+}
+
+/* The likeliest few of @ids, numbered ("1. WHITE LOVEBIRD LANTERN (£2.95); 2. …") into
+ * @list; they and @ids become what the customer's next message picks from. Returns how
+ * many were listed. */
+static guint
+list_choices (Turn *t, GArray *ids, GString *list)
+{
+  SdChatSession *s = t->session;
+  g_autoptr(GArray) ranked = likeliest_first (t, ids);
+  GArray *choices = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < ranked->len && choices->len < CHOICES_LISTED; i++)
+    {
+      gint64 id = g_array_index (ranked, gint64, i);
+      g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
+      g_autoptr(GString) one = g_string_new (NULL);
+      if (stmt == NULL)
+        break;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        continue;
+      append_product (t, one, stmt, FALSE);
+      if (list->len)
+        g_string_append (list, L (t, "; ", "；"));
+      g_string_append_printf (list, "%u. %s", choices->len + 1, one->str);
+      g_array_append_val (choices, id);
+    }
+  clear_choices (s);
+  if (choices->len == 0)
+    {
+      g_array_unref (choices);
+      return 0;
+    }
+  s->choices = choices;
+  s->candidates = g_array_copy (ids);
+  return choices->len;
+}
+
+/* The question waits for the product: the form of @intent, and @question to answer once it
+ * is known. */
+static void
+wait_for_product (Turn *t, const char *intent, const char *question)
+{
+  g_hash_table_insert (t->session->slots, g_strdup ("_question"), g_strdup (question));
+  /* no product is meant until the customer says which */
+  g_hash_table_remove (t->session->slots, "product_ref");
+  set_form (t->session, intent);
+}
+
+/* "Which one do you mean?" of a name @ids all fit (@name as the customer wrote it), or,
+ * @again, of those an answer to it still leaves. */
+static void
+ask_which_product (Turn *t, const char *intent, GArray *ids, const char *name, gboolean again,
+                   const char *question)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree char *count = sd_format_count (ids->len);
+  guint listed = list_choices (t, ids, list);
+
+  if (listed == 0)
+    {
+      reply (t, "product_search.none", SD_TURN_ANSWER);
+      return;
+    }
+  data_row (t, "products: %u fit “%s”; the likeliest %u listed", ids->len, name ? name : "", listed);
+  wait_for_product (t, intent, question);
+  var (t, "name", name);
+  var (t, "count", count);
+  var (t, "choices", list->str);
+  reply (t, again ? "sys.which_product.again" : listed < ids->len ? "sys.which_product.more" : "sys.which_product",
+         SD_TURN_ASK);
+}
+
+/* A product the catalogue does not have ("the teleporter", 杯子): said so, with the names
+ * like it to pick from, if any; the question waits for a product the shop has. */
+static void
+product_not_found (Turn *t, const char *intent, const char *name, const char *question)
+{
+  const char *head = strrchr (name, ' ') ? strrchr (name, ' ') + 1 : name;
+  g_autoptr(GArray) like = sd_entity_extractor_products_like (t->self->extractor, head);
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree char *similar = NULL;
+
+  data_row (t, "products: none named “%s”", name);
+  g_hash_table_remove (t->session->slots, "product");
+  if (like->len && list_choices (t, like, list) > 0)
+    similar = g_strdup_printf (L (t, "Did you mean one of these? %s. Tell me its number, or more of the name.",
+                                  "您是不是在找：%s？请告诉我序号或更完整的名称。"), list->str);
+  else
+    similar = g_strdup (L (t, "Tell me more of its name, or what it is for, and I'll look again.",
+                           "请告诉我更完整的名称或用途，我再帮您找找。"));
+  wait_for_product (t, intent, question);
+  var (t, "name", name);
+  var (t, "similar", similar);
+  reply (t, "sys.product_not_found", SD_TURN_ASK);
+}
+
+/* @pattern compiled once into @slot (NULL if it does not compile). */
+static GRegex *
+regex_once (GRegex    **slot,
+            const char *pattern)
+{
+  if (g_once_init_enter (slot))
+    g_once_init_leave (slot, g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL));
+  return *slot;
+}
+
+/* Words after "the …" that are no product but what is asked of one, or of the shop
+ * (the shop's lexicon has most: price, colour, delivery, discount). */
+static gboolean
+asked_of_a_product (const char *word)
+{
+  static const char *const words[] = {
+    "wattage", "voltage", "capacity", "volume", "height", "width", "depth", "diameter", "brand",
+    "shape", "pattern", "design", "quality", "total", "rest", "same", "other", "others", "first",
+    "second", "third", "last", "next", "cheapest", "cheaper", "dearest", "best", "biggest",
+    "bigger", "smallest", "smaller", "largest", "larger", "newest", "latest", "whole", "difference",
+    "shop", "store", "website", "site", "web", "page", "link", "picture", "photo", "photos",
+    "two", "three", "four", "five", "six", "ten", "dozen", "pair", "couple", "few", "lot", "lots",
+    "bunch", "kind", "type", "sort", "way", "ways", "time", "times", "minimum", "maximum",
+    "usual", "normal", "regular", "standard", "sale", "deal", NULL
+  };
+  const SdChatConcepts *concepts = sd_chat_concepts_builtin ();
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  if (g_strv_contains (words, word))
+    return TRUE;
+  if (concepts)
+    sd_chat_concepts_find_in_text (concepts, word, found);
+  return found->len > 0;
+}
+
+/* The name the message asks about where questions put one ("price of the teleporter", "is the
+ * doormat in stock", "杯子 价格", "这款杯子是什么材质的"), up to the first little word or word of
+ * the question, or NULL: for a message whose names the dictionary found no product by (the
+ * word is none of the catalogue's, or no title's last: DOORMAT KEEP CALM AND COME IN). A
+ * message that points back ("how much is it?", "它多少钱") names none. */
+static char *
+asked_name (Turn *t)
+{
+  static GRegex *en_slot, *back_slot, *zh_slot;
+  g_autofree char *folded = g_utf8_casefold (t->trace->text, -1);
+  g_autoptr(GMatchInfo) match = NULL;
+  GRegex *back_regex = regex_once (&back_slot,
+      "\\b(it|its|it's|them|they|this one|that one)\\b|\\b(this|that)\\s*[?.!]*$|它|这个|那个|这款|那款|这件|那件");
+  GRegex *en_regex = regex_once (&en_slot,
+        "(?:\\b(?:price|prices|cost|costs)\\s+(?:of|for)\\s+|\\bhow much\\s+(?:is|are|does|do|for|would)\\s+"
+        "|\\b(?:is|are|does|do|has|have|was|were|of|for|about)\\s+(?:the|your|a|an)\\s+)"
+        "(?:(?:the|a|an|your|this|that)\\s+)?([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*){0,3})"
+        "|^([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*){0,2})\\s+(?:price|prices|cost)\\b");
+  GRegex *zh_regex = regex_once (&zh_slot,
+        "^(?:请问|我想问一?下|问一?下)?\\s*(?:你们家|你们|你家)?的?\\s*(?:这款|那款|这个|那个|这种|这件)?\\s*"
+        "(\\p{Han}{2,8}?)\\s*的?\\s*(?:是|有)?\\s*(?:什么|几种|多少)?\\s*"
+        "(?:价格|价钱|多少钱|售价|怎么卖|几块钱|有货|有没有货|还有货|库存|颜色|材质|尺码|尺寸|大小|重量)");
+
+  if (back_regex == NULL || en_regex == NULL || zh_regex == NULL || g_regex_match (back_regex, folded, 0, NULL))
+    return NULL;
+
+  if (g_regex_match (zh_regex, folded, 0, &match))
+    {
+      g_autofree char *name = g_match_info_fetch (match, 1);
+      const SdChatConcepts *concepts = sd_chat_concepts_builtin ();
+      g_autoptr(GPtrArray) found = g_ptr_array_new ();
+      if (concepts)
+        sd_chat_concepts_find_in_text (concepts, name, found);
+      if (found->len == 0)
+        return g_steal_pointer (&name);
+    }
+  g_clear_pointer (&match, g_match_info_free);
+
+  for (g_regex_match (en_regex, folded, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *phrase = g_match_info_fetch (match, 1);
+      g_auto(GStrv) words = NULL;
+      g_autoptr(GString) name = g_string_new (NULL);
+
+      if (phrase == NULL || *phrase == '\0')
+        {
+          g_free (phrase);
+          phrase = g_match_info_fetch (match, 2);
+        }
+      if (phrase == NULL || *phrase == '\0')
+        continue;
+      words = g_regex_split_simple ("\\s+", phrase, 0, 0);
+      /* the words of the name: up to the first little word or word of the question */
+      for (guint i = 0; words[i]; i++)
+        {
+          SdNameWord kind = sd_entity_extractor_word_kind (t->self->extractor, words[i]);
+          if (kind == SD_NAME_WORD_LITTLE || asked_of_a_product (words[i]))
+            break;
+          g_string_append_printf (name, "%s%s", name->len ? " " : "", words[i]);
+        }
+      if (name->len)
+        return g_string_free (g_steal_pointer (&name), FALSE);
+    }
+  return NULL;
+}
+
+static gboolean
+names_a_product (Turn *t)
+{
+  g_autofree char *name = asked_name (t);
+
+  return name != NULL;
+}
+
+/* "the second one", "2", "number 2", "第二个", "2号": the place in a list of @n the message
+ * picks, from 1 (past @n when the list is shorter); 0 for none. */
+static guint
+choice_number (const char *text, guint n)
+{
+  static GRegex *ordinal_slot;
+  static const char *const ordinals[] = {
+    "first", "1st", "second", "2nd", "third", "3rd", "fourth", "4th", "fifth", "5th"
+  };
+  static const char *const zh_numbers[] = { "一", "二", "三", "四", "五" };
+  static const char *const filler[] = {
+    "the", "one", "number", "no", "nr", "num", "option", "please", "pls", "i", "want", "mean",
+    "meant", "take", "it's", "its", "it", "is", "ok", "okay", "that", "this", "like", "ll", "i'll", "id", "i'd",
+    "我要", "我选", "要", "选", "就", "吧", "那", "的", "是", "号", "个", "款", "种", NULL
+  };
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_auto(GStrv) words = NULL;
+  guint k = 0;
+
+  GRegex *ordinal = regex_once (&ordinal_slot,
+      "\\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th)\\b|\\b(last)( one)?\\b"
+      "|第\\s*([一二三四五1-5])|(最后)一");
+
+  if (n == 0 || strlen (folded) > 60)
+    return 0;
+  if (ordinal && g_regex_match (ordinal, folded, 0, &match))
+    {
+      g_autofree char *en = g_match_info_fetch (match, 1);
+      g_autofree char *last = g_match_info_fetch (match, 2);
+      g_autofree char *zh_place = g_match_info_fetch (match, 4);
+      g_autofree char *zh_last = g_match_info_fetch (match, 5);
+      for (guint i = 0; en && *en && i < G_N_ELEMENTS (ordinals); i++)
+        if (strcmp (en, ordinals[i]) == 0)
+          k = i / 2 + 1;
+      for (guint i = 0; zh_place && *zh_place && i < G_N_ELEMENTS (zh_numbers); i++)
+        if (strcmp (zh_place, zh_numbers[i]) == 0)
+          k = i + 1;
+      if (zh_place && g_ascii_isdigit (zh_place[0]))
+        k = zh_place[0] - '0';
+      if ((last && *last) || (zh_last && *zh_last))
+        k = n;
+      return k;
+    }
+
+  /* a number and nothing else but the words that present one: "2", "#2", "number 2", "2号" */
+  {
+    g_autoptr(GString) rest = g_string_new (folded);
+    for (guint i = 0; filler[i]; i++)
+      if (!g_ascii_isalpha (filler[i][0]))
+        g_string_replace (rest, filler[i], " ", 0);
+    words = g_regex_split_simple ("[^[:alnum:]'\\p{Han}]+", rest->str, 0, 0);
+  }
+  for (guint i = 0; words[i]; i++)
+    {
+      if (*words[i] == '\0' || g_strv_contains (filler, words[i]))
+        continue;
+      guint value = 0;
+      if (strlen (words[i]) == 1 && g_ascii_isdigit (words[i][0]))
+        value = words[i][0] - '0';
+      for (guint z = 0; z < G_N_ELEMENTS (zh_numbers); z++)
+        if (strcmp (words[i], zh_numbers[z]) == 0)
+          value = z + 1;
+      if (value == 0 || k != 0)
+        return 0;   /* another word, or a second number */
+      k = value;
+    }
+  return k;
+}
+
+/* An answer to "Which one do you mean?": the product it picks (by its number or its place,
+ * or by words of its name), which is then what the waiting question is asked of, and the
+ * form's intent returned; or, when its words still fit several, the question again
+ * (*@asked_again). NULL, and the list forgotten, for a message that picks none. */
+static const char *
+take_choice (Turn *t, gboolean *asked_again)
+{
+  SdChatSession *s = t->session;
+  const char *form = s->form;
+  g_autoptr(GArray) again = NULL;   /* what the answer still leaves to pick from */
+  gint64 id = 0;
+  guint k;
+
+  *asked_again = FALSE;
+  if (form == NULL || s->form_paused || !asks_about_one_product (form))
+    {
+      clear_choices (s);
+      return NULL;
+    }
+  k = choice_number (t->trace->text, s->choices->len);
+  if (k > s->choices->len)
+    again = g_array_ref (s->candidates);   /* "3" of a list of two: the list again */
+  else if (k > 0)
+    id = g_array_index (s->choices, gint64, k - 1);
+  else
+    {
+      /* of those the reply's own name fits, when it names one ("the white lovebird lantern") */
+      g_autoptr(GArray) narrowed = sd_entity_extractor_narrow (t->self->extractor,
+                                                               t->candidates ? t->candidates : s->candidates,
+                                                               t->trace->text);
+      for (guint i = narrowed->len; t->candidates && i-- > 0;)
+        if (!has_id (s->candidates, g_array_index (narrowed, gint64, i)))
+          g_array_remove_index (narrowed, i);
+      if (narrowed->len == 1)
+        id = g_array_index (narrowed, gint64, 0);
+      else if (narrowed->len > 1 && narrowed->len < s->candidates->len)
+        again = g_steal_pointer (&narrowed);
+    }
+  if (again)
+    {
+      g_autofree char *question = g_strdup (g_hash_table_lookup (s->slots, "_question"));
+      *asked_again = TRUE;
+      ask_which_product (t, form, again, NULL, TRUE, question ? question : t->trace->text);
+      return NULL;
+    }
+  clear_choices (s);
+  if (id == 0)
+    return NULL;
+  data_row (t, "picked from the list: products.id=%" G_GINT64_FORMAT, id);
+  g_hash_table_insert (s->slots, g_strdup ("product_ref"), g_strdup_printf ("%" G_GINT64_FORMAT, id));
+  {
+    /* the product is the one picked, not a word of the answer ("the cream one": cream) */
+    g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
+    if (stmt)
+      {
+        sqlite3_bind_int64 (stmt, 1, id);
+        sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+        if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 1))
+          g_hash_table_insert (s->slots, g_strdup ("product"), g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      }
+  }
+  t->picked = TRUE;
+  return form;
+}
+
 /* Questions about one product: the one named now, or the last one named. */
 static void
 handle_product_detail (Turn *t, const char *intent)
 {
   SdChatSession *s = t->session;
+  /* the question asked before "which product?", when this message answers that */
+  g_autofree char *asked = g_strcmp0 (s->form, intent) == 0
+                           ? g_strdup (g_hash_table_lookup (s->slots, "_question")) : NULL;
+  g_autofree char *question = asked ? g_strconcat (asked, " ", t->trace->text, NULL) : g_strdup (t->trace->text);
+  /* a name no product was found by is not the product talked about before: "杯子 价格"
+   * after a lantern is not found; "the doormat" is one of the doormats, or one of them */
+  g_autofree char *said = t->named_product || t->picked ? NULL : asked_name (t);
+  if (said)
+    {
+      g_autoptr(GArray) ids = sd_entity_extractor_products_with_words (t->self->extractor, said);
+      const char *current = g_hash_table_lookup (s->slots, "product_ref");
+      if (ids->len == 0)
+        {
+          product_not_found (t, intent, said, question);
+          return;
+        }
+      if (!has_id (ids, current ? g_ascii_strtoll (current, NULL, 10) : 0))
+        {
+          if (ids->len > 1)
+            {
+              ask_which_product (t, intent, ids, said, FALSE, question);
+              return;
+            }
+          g_hash_table_insert (s->slots, g_strdup ("product_ref"),
+                               g_strdup_printf ("%" G_GINT64_FORMAT, g_array_index (ids, gint64, 0)));
+        }
+    }
+  /* a name several products fit, none of them given whole, nor the one just talked about:
+   * "what colours does the lantern come in?" asks which lantern */
+  if (t->named_product && !t->picked && t->candidates && t->candidates->len > 1 && !t->in_full)
+    {
+      gint64 previous = t->previous_ref ? g_ascii_strtoll (t->previous_ref, NULL, 10) : 0;
+      if (!has_id (t->candidates, previous))
+        {
+          ask_which_product (t, intent, t->candidates, t->product->text, FALSE, question);
+          return;
+        }
+      g_hash_table_insert (s->slots, g_strdup ("product_ref"), g_strdup (t->previous_ref));
+    }
   const char *ref = g_hash_table_lookup (s->slots, "product_ref");
   if (ref == NULL)
     {
       /* "which product?" — the question is answered once the product is named */
-      g_hash_table_insert (s->slots, g_strdup ("_question"), g_strdup (t->trace->text));
-      set_form (s, intent);
+      wait_for_product (t, intent, question);
       g_autofree char *ask = g_strconcat (intent, ".ask", NULL);
       reply (t, ask, SD_TURN_ASK);
       return;
     }
-  /* the question asked before "which product?", when this message answers that */
-  g_autofree char *asked = g_strcmp0 (s->form, intent) == 0
-                           ? g_strdup (g_hash_table_lookup (s->slots, "_question")) : NULL;
   g_hash_table_remove (s->slots, "_question");
   set_form (s, NULL);
   g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
@@ -2078,7 +2581,7 @@ handle_product_detail (Turn *t, const char *intent)
       const char *desc = (const char *) sqlite3_column_text (stmt, 4);
       const char *title = (const char *) sqlite3_column_text (stmt, 1);
       g_autofree char *sentence = NULL;
-      if (strcmp (intent, "product_question") == 0 && asks_price (t->trace->text))
+      if (strcmp (intent, "product_question") == 0 && asks_price (question))
         {
           g_autofree char *price = money (t, sqlite3_column_int64 (stmt, 2));
           g_autofree char *costs = g_strdup_printf (L (t, "it costs %s.", "售价%s。"), price);
@@ -2087,11 +2590,7 @@ handle_product_detail (Turn *t, const char *intent)
           reply (t, intent, SD_TURN_ANSWER);
           return;
         }
-      {
-        g_autofree char *question = asked ? g_strconcat (asked, " ", t->trace->text, NULL)
-                                          : g_strdup (t->trace->text);
-        sentence = sd_product_answer_find (desc, question, title, NULL);
-      }
+      sentence = sd_product_answer_find (desc, question, title, NULL);
       if (sentence)
         {
           data_row (t, "description: “%s”", sentence);
@@ -2961,21 +3460,30 @@ classify (SdDialogue *self, const char *text, const char *masked, const char *la
   return sd_chat_linear_predict (self->fallback, masked, top, SD_DIALOGUE_N_TOP);
 }
 
-static void
-merge_entities (SdChatSession *s, GPtrArray *entities)
+/* Of several products named, the one named at greatest length: "the white hanging heart
+ * t-light holder" rather than a word that happens to be in another title. */
+static const SdEntity *
+named_product (GPtrArray *entities)
 {
-  static const char *const slot_of[SD_N_ENTITY_KINDS] = {
-    "order_id", "email", "phone", "amount", "date", "quantity", "product", "category"
-  };
-  /* Of several products named, the one named at greatest length: "the white hanging heart
-   * t-light holder" rather than a word that happens to be in another title. */
   const SdEntity *product = NULL;
+
   for (guint i = 0; i < entities->len; i++)
     {
       const SdEntity *e = entities->pdata[i];
       if (e->kind == SD_ENTITY_PRODUCT && (product == NULL || e->end - e->start > product->end - product->start))
         product = e;
     }
+  return product;
+}
+
+static void
+merge_entities (SdChatSession *s, GPtrArray *entities)
+{
+  static const char *const slot_of[SD_N_ENTITY_KINDS] = {
+    "order_id", "email", "phone", "amount", "date", "quantity", "product", "category"
+  };
+  const SdEntity *product = named_product (entities);
+
   for (guint i = 0; i < entities->len; i++)
     {
       const SdEntity *e = entities->pdata[i];
@@ -3129,6 +3637,15 @@ in_service_phrase (const char     *text,
   for (guint i = 0; i < tokens->len; i++)
     {
       const SdToken *t = &g_array_index (tokens, SdToken, i);
+      /* "is the sign in stock?": a word after "the" is a thing, not what is done ("I can't
+       * sign in"); "a sign of it" is a service phrase of its own */
+      if (t->end <= e->start && i + 1 < tokens->len && g_array_index (tokens, SdToken, i + 1).start >= e->start)
+        {
+          static const char *const articles[] = { "the", "this", "that", "these", "those", "your", NULL };
+          g_autofree char *before = g_utf8_casefold (t->text, -1);
+          if (g_strv_contains (articles, before))
+            return FALSE;
+        }
       /* within three tokens of the word, also where fewer than three follow or precede
        * ("sign in problem") */
       if (t->end <= e->start && (i + 3 >= tokens->len || g_array_index (tokens, SdToken, i + 3).end > e->start))
@@ -3452,6 +3969,8 @@ sd_dialogue_respond (SdDialogue    *self,
   var (&t, "order_example", order_example (self));
   /* declared before the jump below, which a cleanup must not be jumped over to */
   g_autofree char *masked = NULL;
+  g_autoptr(GArray) candidates = NULL;
+  g_autofree char *previous_ref = NULL;
   if (!says_anything (trace->text))
     {
       /* "???", "!!!", "...": nothing to understand, and no mood to read into the marks
@@ -3505,6 +4024,14 @@ sd_dialogue_respond (SdDialogue    *self,
 
   drop_service_words (trace->text, trace->entities, oos || product_intent (intent) ||
                                       g_strcmp0 (intent, "recommendation_request") == 0);
+  /* every product the name fits, and the one talked about before: "the lantern" is one of
+   * twenty, unless a lantern was just talked about */
+  t.product = named_product (trace->entities);
+  if (t.product)
+    candidates = sd_entity_extractor_products_named (self->extractor, t.product, &t.in_full);
+  t.candidates = candidates;
+  previous_ref = g_strdup (g_hash_table_lookup (session->slots, "product_ref"));
+  t.previous_ref = previous_ref;
   merge_entities (session, trace->entities);
   gboolean new_order = has_entity (trace->entities, SD_ENTITY_ORDER_ID);
   gboolean new_product = has_entity (trace->entities, SD_ENTITY_PRODUCT) ||
@@ -3546,6 +4073,22 @@ sd_dialogue_respond (SdDialogue    *self,
     }
   clear_clarify (session);
 
+  /* "Which one do you mean?" — "the second one", "the white one" */
+  if (act == NULL && session->choices)
+    {
+      gboolean asked_again = FALSE;
+      act = take_choice (&t, &asked_again);
+      if (act || asked_again)
+        {
+          g_free (trace->intent);
+          trace->intent = g_strdup (session->form);
+          trace->confidence = session->form_confidence;
+          act = trace->intent;
+        }
+      if (asked_again)
+        goto done;
+    }
+
   if (act == NULL && session->handoff_offered)
     {
       session->handoff_offered = FALSE;
@@ -3580,6 +4123,15 @@ sd_dialogue_respond (SdDialogue    *self,
         {
           /* "where is SD-1" while a cancellation waited: the new question wins */
           set_form (session, NULL);
+          act = intent;
+        }
+      else if (asks_about_one_product (form) && asks_about_one_product (intent) && strcmp (intent, form) != 0 &&
+               confidence >= 0.6 && !session->form_paused && words_besides_names (trace) >= 3)
+        {
+          /* "is the teapot in stock?" while "how much is the mug?" waited for its product:
+           * the new question, not the old one asked of a new product */
+          set_form (session, NULL);
+          clear_choices (session);
           act = intent;
         }
       else if (!wants_order && !session->form_paused &&
@@ -3648,8 +4200,10 @@ sd_dialogue_respond (SdDialogue    *self,
    * classifier torn (coupons 0.52, a product question 0.47 on Online Retail) or wrong, but a
    * known product named with its price asked, and no service named beside it (a discount,
    * the delivery), is a question about that product, not a choice to put to the customer */
-  if (act == NULL && has_entity (trace->entities, SD_ENTITY_PRODUCT) && asks_price (trace->text) &&
-      !names_service_beside_products (trace->text, trace->entities))
+  if (act == NULL && asks_price (trace->text) &&
+      ((has_entity (trace->entities, SD_ENTITY_PRODUCT) && !names_service_beside_products (trace->text, trace->entities)) ||
+       /* the same of a name no product was found by ("teleporter price", "doormat price") */
+       (!new_product && names_a_product (&t))))
     {
       act = "product_question";
       trace->from_entities = oos || g_strcmp0 (intent, act) != 0;

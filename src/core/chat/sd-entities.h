@@ -76,6 +76,43 @@ GPtrArray         *sd_entity_extractor_extract      (SdEntityExtractor *self,
                                                      const char        *text,
                                                      GDateTime         *now);
 
+/* The products a product entity @e (of sd_entity_extractor_extract()) fits: each whose title,
+ * translation or other name has every dictionary word it was found by (a head word "lantern":
+ * every lantern of the shop), or, for a Chinese name, has it. A GArray of products.id, each
+ * once, in catalogue order. *@in_full (may be NULL) says whether one of them has no word
+ * but those: a title given whole ("white lovebird lantern"), which the entity names. */
+GArray            *sd_entity_extractor_products_named (SdEntityExtractor *self,
+                                                       const SdEntity    *e,
+                                                       gboolean          *in_full);
+/* The products whose names have every dictionary word of @words ("doormat": every doormat,
+ * though no title ends with it), or, in Chinese, have @words; empty when a word is none of
+ * the catalogue's. As sd_entity_extractor_products_named(). */
+GArray            *sd_entity_extractor_products_with_words (SdEntityExtractor *self,
+                                                            const char        *words);
+/* Of @ids (products.id), those @text (an answer to "which one do you mean?": "the white
+ * one", "玻璃的") says the most of: by the dictionary's words of their names it has, a typo
+ * mended, and, in Chinese, by the pairs of characters it shares with them. Empty when it
+ * says nothing of any. */
+GArray            *sd_entity_extractor_narrow         (SdEntityExtractor *self,
+                                                       GArray            *ids,
+                                                       const char        *text);
+/* The products whose names have a word like @word, a name the catalogue does not have: a
+ * dictionary word that begins it or that it begins ("lampshade": lamp), or two letters
+ * away; in Chinese, the longest tail of @word a name has, noun suffixes aside (杯子: 马克杯).
+ * A GArray of products.id, each once, in catalogue order; empty when none. */
+GArray            *sd_entity_extractor_products_like  (SdEntityExtractor *self,
+                                                       const char        *word);
+
+typedef enum {
+  SD_NAME_WORD_LITTLE,    /* a word of any question ("the", "come", "much"), a number */
+  SD_NAME_WORD_KNOWN,     /* a word of the catalogue's names, a typo mended */
+  SD_NAME_WORD_UNKNOWN,   /* a word of letters no name has */
+} SdNameWord;
+
+/* What @word (one Latin word) is to the catalogue's dictionary. */
+SdNameWord         sd_entity_extractor_word_kind      (SdEntityExtractor *self,
+                                                       const char        *word);
+
 /* @text for the intent classifiers: each product name of @entities (from
  * sd_entity_extractor_extract() on @text) that has two words or more, or three Chinese
  * characters or more, replaced by "lamp" (台灯 in a text with Chinese), a name the intent
