@@ -103,16 +103,26 @@ test_demo_shop (void)
       { "zh_CN", "台灯是什么材质的？", "制作。", "台灯（" },
       { "zh_CN", "台灯防水吗？", "没有提到", "台灯（" },
       /* a price question is answered from the price, which the catalogue always has */
-      { "en", "how much is the running jacket?", "Running Jacket: it costs £", "About " },
-      { "en", "what's the price of the running jacket", "Running Jacket: it costs £", "About " },
+      { "en", "how much is the running jacket?", "Running Jacket: it costs ", "About " },
+      { "en", "what's the price of the running jacket", "Running Jacket: it costs ", "About " },
       { "en", "how much does the running jacket weigh?", "doesn't say", "Running Jacket (" },
-      { "zh_CN", "台灯多少钱？", "台灯：售价£", "关于" },
+      { "zh_CN", "台灯多少钱？", "台灯：售价", "关于" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
       {
         g_autoptr(SdChatSession) s = sd_chat_session_new (0, cases[i].lang);
         g_autoptr(SdTurnTrace) t = sd_dialogue_respond (dialogue, s, cases[i].q);
         g_test_message ("you> %s\nbot> %s", cases[i].q, t->reply);
+        /* the demo shop has several running jackets and lamps: the bot asks which, and the
+         * question is answered of the one picked */
+        if (t->action != SD_TURN_ANSWER)
+          {
+            const char *pick = strcmp (cases[i].lang, "en") == 0 ? "the first one" : "第一个";
+            g_assert_nonnull (strstr (t->reply, "1. "));
+            g_clear_pointer (&t, sd_turn_trace_free);
+            t = sd_dialogue_respond (dialogue, s, pick);
+            g_test_message ("you> %s\nbot> %s", pick, t->reply);
+          }
         g_assert_cmpint (t->action, ==, SD_TURN_ANSWER);
         g_assert_nonnull (strstr (t->reply, cases[i].want));
         g_assert_nonnull (strstr (t->reply, cases[i].name));
