@@ -11,6 +11,7 @@
 #include "sd-coupon-store.h"
 #include "sd-demo.h"
 #include "sd-error.h"
+#include "sd-job.h"
 #include "sd-json.h"
 #include "sd-recommender.h"
 #include "temp-folder.h"
@@ -259,6 +260,44 @@ test_english_without_language (void)
   g_assert_cmpstr (error->message, ==, "rule.json:1: unknown condition type “zodiac”");
 }
 
+/* The job's progress line after one epoch of a fit reported with @loss. */
+static char *
+epoch_text (double loss)
+{
+  g_autoptr(SdRecommender) model = sd_recommender_new ("als", NULL);
+  g_autoptr(SdJob) job = sd_job_new ("fit", NULL, NULL, NULL);
+  SdFitContext context = { .job = job };
+
+  g_assert_nonnull (model);
+  g_assert_true (sd_recommender_report_epoch (model, &context, 2, 15, loss, NULL));
+  while (sd_job_get_text (job) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_strdup (sd_job_get_text (job));
+}
+
+/* The progress panel's line while a model trains is the user's language's, and its loss
+ * a number as people write it: it read "Epoch 2 of 15, loss 1.00325e+06" in Chinese too. */
+static void
+test_training_progress (void)
+{
+  g_autofree char *english = NULL;
+  g_autofree char *small = NULL;
+
+  use_language (NULL);
+  english = epoch_text (1003250.4);
+  g_assert_cmpstr (english, ==, "Epoch 2 of 15, loss 1,003,250");
+  small = epoch_text (0.693147);
+  g_assert_cmpstr (small, ==, "Epoch 2 of 15, loss 0.6931");
+  if (!have_catalogue ())
+    return;
+  use_language ("zh_CN");
+  {
+    g_autofree char *chinese = epoch_text (1003250.4);
+    g_assert_cmpstr (chinese, ==, "第 2 轮，共 15 轮，损失 1,003,250");
+  }
+  use_language (NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -277,6 +316,7 @@ main (int    argc,
   g_test_add_func ("/core-i18n/demo-rule-names", test_demo_rule_names);
   g_test_add_func ("/core-i18n/rule-summary/zh_CN", test_rule_summary_zh_cn);
   g_test_add_func ("/core-i18n/english-without-language", test_english_without_language);
+  g_test_add_func ("/core-i18n/training-progress", test_training_progress);
 
   ret = g_test_run ();
   g_free (localedir);
