@@ -14,6 +14,7 @@
 #include "sd-job.h"
 #include "sd-json.h"
 #include "sd-recommender.h"
+#include "sd-tune.h"
 #include "temp-folder.h"
 
 static const char *const zodiac_rule =
@@ -294,6 +295,26 @@ test_training_progress (void)
   {
     g_autofree char *chinese = epoch_text (1003250.4);
     g_assert_cmpstr (chinese, ==, "第 2 轮，共 15 轮，损失 1,003,250");
+  }
+  /* Tune… says which trial runs: "Trial 2 of 2" was English in Chinese too */
+  {
+    SdInteractionsBuilder *b = sd_interactions_builder_new ();
+    g_autoptr(SdInteractions) all = NULL;
+    g_autoptr(SdTuneResult) result = NULL;
+    g_autoptr(SdJob) job = sd_job_new ("tune", NULL, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    const char *grid[] = { "k=1,5", NULL };
+    SdTuneOptions options = { .model = "itemknn", .grid = grid, .seed = 3, .validation_ratio = 0.3 };
+
+    for (int u = 0; u < 20; u++)
+      for (int j = 0; j < 6; j++)
+        sd_interactions_builder_add (b, u, u % 5 + j, 1.0f, j + 1);
+    all = sd_interactions_builder_build (b);
+    result = sd_tune_run (all, &options, job, NULL, &error);
+    g_assert_no_error (error);
+    while (sd_job_get_text (job) == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (sd_job_get_text (job), ==, "第 2 次试验，共 2 次");
   }
   use_language (NULL);
 }
