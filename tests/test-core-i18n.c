@@ -14,6 +14,7 @@
 #include "sd-job.h"
 #include "sd-json.h"
 #include "sd-recommender.h"
+#include "sd-eval.h"
 #include "sd-tune.h"
 #include "temp-folder.h"
 
@@ -315,6 +316,22 @@ test_training_progress (void)
     while (sd_job_get_text (job) == NULL)
       g_main_context_iteration (NULL, TRUE);
     g_assert_cmpstr (sd_job_get_text (job), ==, "第 2 次试验，共 2 次");
+
+    /* and after training with validation the panel said "Evaluating" */
+    {
+      g_autoptr(SdRecommender) model = sd_recommender_new ("itemknn", NULL);
+      g_autoptr(SdJob) eval_job = sd_job_new ("eval", NULL, NULL, NULL);
+      g_autoptr(SdEvalResult) eval = NULL;
+      SdEvalOptions eval_options = { .n_threads = 1, .job = eval_job };
+
+      g_assert_true (sd_recommender_fit (model, all, NULL, &error));
+      g_assert_no_error (error);
+      eval = sd_eval_run (model, all, &eval_options, &error);
+      g_assert_no_error (error);
+      while (sd_job_get_text (eval_job) == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpstr (sd_job_get_text (eval_job), ==, "正在留出部分上评估");
+    }
   }
   use_language (NULL);
 }
