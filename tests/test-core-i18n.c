@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <string.h>
 
 #include "sd-coupon-rule.h"
 #include "sd-coupon-store.h"
@@ -336,6 +337,56 @@ test_training_progress (void)
   use_language (NULL);
 }
 
+static void
+collect_line_cb (SdJob      *job,
+                 const char *line,
+                 GPtrArray  *lines)
+{
+  g_ptr_array_add (lines, g_strdup (line));
+}
+
+/* The Hybrid names the part it fits as people know it, in their language: the progress
+ * panel said "itemknn" and "ease". */
+static void
+test_hybrid_progress (void)
+{
+  SdInteractionsBuilder *b = sd_interactions_builder_new ();
+  g_autoptr(SdInteractions) all = NULL;
+  g_autoptr(SdRecommender) model = sd_recommender_new ("hybrid", NULL);
+  g_autoptr(SdJob) job = sd_job_new ("fit", NULL, NULL, NULL);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  SdFitContext context = { .job = job };
+  guint n_parts = 0;
+
+  if (!have_catalogue ())
+    return;
+  use_language ("zh_CN");
+  for (int u = 0; u < 20; u++)
+    for (int j = 0; j < 6; j++)
+      sd_interactions_builder_add (b, u, u % 5 + j, 1.0f, j + 1);
+  all = sd_interactions_builder_build (b);
+  /* no content model: these products have no catalogue */
+  g_assert_true (sd_recommender_set_param (model, "weights", "itemknn:0.7,popularity:0.3", &error));
+  g_assert_no_error (error);
+  g_signal_connect (job, "log", G_CALLBACK (collect_line_cb), texts);
+  g_assert_true (sd_recommender_fit (model, all, &context, &error));
+  g_assert_no_error (error);
+  /* the progress line is the log's line of the same part, and the log keeps them all */
+  while (sd_job_get_text (job) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (texts, i);
+
+      g_test_message ("%s", text);
+      g_assert_null (strstr (text, "itemknn"));
+      n_parts += g_str_has_prefix (text, "正在训练 ");
+    }
+  g_assert_cmpuint (n_parts, >=, 1);
+  use_language (NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -355,6 +406,7 @@ main (int    argc,
   g_test_add_func ("/core-i18n/rule-summary/zh_CN", test_rule_summary_zh_cn);
   g_test_add_func ("/core-i18n/english-without-language", test_english_without_language);
   g_test_add_func ("/core-i18n/training-progress", test_training_progress);
+  g_test_add_func ("/core-i18n/hybrid-progress", test_hybrid_progress);
 
   ret = g_test_run ();
   g_free (localedir);
