@@ -222,10 +222,10 @@ pass_scroll_cb (GtkEventControllerScroll *controller,
   if (outer == NULL)
     return GDK_EVENT_PROPAGATE;
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (outer));
-  /* a notch as far as GtkScrolledWindow goes (the page's height to the power 2/3); a
-   * touchpad's deltas are pixels */
+  /* as far as GtkScrolledWindow goes: a notch by the page's height to the power 2/3, a
+   * touchpad's pixels two and a half times */
   step = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL
-         ? pow (gtk_adjustment_get_page_size (adjustment), 2.0 / 3.0) : 1.0;
+         ? pow (gtk_adjustment_get_page_size (adjustment), 2.0 / 3.0) : 2.5;
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + dy * step);
   return GDK_EVENT_STOP;
 }
