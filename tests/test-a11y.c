@@ -223,6 +223,109 @@ test_keyboard (void)
     }
 }
 
+/* @accelerator as GTK names it, so "<Ctrl>o" and "<Control>o" compare equal. */
+static char *
+normalise_accelerator (const char *accelerator)
+{
+  guint key = 0;
+  GdkModifierType mods = 0;
+
+  g_assert_true (gtk_accelerator_parse (accelerator, &key, &mods));
+  return gtk_accelerator_name (key, mods);
+}
+
+/* The shortcuts window (Ctrl+?) names the keys the window really has: each page's Alt+N
+ * under that page's name (Fairness was left out, so it said Alt+6 for Coupons, which
+ * opened Fairness, and Alt+7 for the Chatbot), and every other key the window and the
+ * application bind. */
+static void
+test_shortcuts_window (void)
+{
+  /* page_names' titles as the sidebar and the shortcuts window say them */
+  static const char *const titles[] = {
+    "Overview", "Data", "Training", "Recommendations", "Customers", "Fairness", "Coupons", "Chatbot",
+  };
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/shopdesk/Shopdesk/gtk/help-overlay.ui");
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  g_auto(GStrv) action_names = NULL;
+  guint n_pages = 0, n_keys = 0;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (titles) == G_N_ELEMENTS (page_names));
+  for (GSList *l = objects; l; l = l->next)
+    if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+      {
+        g_autofree char *accelerator = NULL;
+        g_autofree char *title = NULL;
+        g_autofree char *name = NULL;
+
+        g_object_get (l->data, "accelerator", &accelerator, "title", &title, NULL);
+        name = normalise_accelerator (accelerator);
+        g_hash_table_add (pairs, g_strconcat (name, " ", title, NULL));
+        g_hash_table_add (listed, g_steal_pointer (&name));
+      }
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          g_autofree char *name = NULL;
+
+          /* GTK's own bindings (Tab, the inspector) are not the window's to list */
+          if (!GTK_IS_NAMED_ACTION (action) || !GTK_IS_KEYVAL_TRIGGER (trigger) ||
+              !g_str_has_prefix (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), "win."))
+            continue;
+          name = gtk_accelerator_name (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)),
+                                       gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)));
+          n_keys++;
+          if (!g_hash_table_contains (listed, name))
+            g_error ("%s (%s) is not in the shortcuts window", name,
+                     gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)));
+          if (g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), "win.show-page"))
+            {
+              const char *page = g_variant_get_string (gtk_shortcut_get_arguments (shortcut), NULL);
+              g_autofree char *pair = NULL;
+              guint k = 0;
+
+              while (k < G_N_ELEMENTS (page_names) && !g_str_equal (page_names[k], page))
+                k++;
+              g_assert_cmpuint (k, <, G_N_ELEMENTS (page_names));
+              pair = g_strconcat (name, " ", titles[k], NULL);
+              if (!g_hash_table_contains (pairs, pair))
+                g_error ("%s opens %s, but the shortcuts window does not say so", name, titles[k]);
+              n_pages++;
+            }
+        }
+    }
+  g_assert_cmpuint (n_pages, ==, G_N_ELEMENTS (page_names));
+
+  action_names = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  for (guint i = 0; action_names[i]; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action_names[i]);
+
+      for (guint j = 0; accels[j]; j++)
+        {
+          g_autofree char *name = normalise_accelerator (accels[j]);
+
+          n_keys++;
+          if (!g_hash_table_contains (listed, name))
+            g_error ("%s (%s) is not in the shortcuts window", name, action_names[i]);
+        }
+    }
+  g_test_message ("%u keys bound, %u listed", n_keys, g_hash_table_size (listed));
+  g_assert_cmpuint (n_keys, >, G_N_ELEMENTS (page_names));
+}
+
 static void
 make_demo_shop (const char *path)
 {
@@ -269,6 +372,7 @@ main (int    argc,
 
   g_test_add_func ("/a11y/every-control-named", test_every_control_named);
   g_test_add_func ("/a11y/keyboard", test_keyboard);
+  g_test_add_func ("/a11y/shortcuts-window", test_shortcuts_window);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -736,6 +736,45 @@ test_words_fit (void)
   /* Each word alone counts, not the whole */
   g_assert_true (sd_chart_words_fit (layout, "Champions Champions", w));
   g_assert_false (sd_chart_words_fit (layout, "Can't lose Champions", w - 1));
+
+  /* A word a fifth too wide for the line: at its own size it breaks inside
+   * ("Hibernat-ing", which the RFM grid drew on Online Retail), a smaller font fits it. */
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_height (layout, -2);
+  pango_layout_set_text (layout, "Hibernating", -1);
+  pango_layout_set_width (layout, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  g_assert_false (sd_chart_fit_wrapped (layout, "Hibernating", w * 4 / 5, 1.0));
+  g_assert_true (sd_chart_fit_wrapped (layout, "Hibernating", w * 4 / 5, 0.6));
+  g_assert_cmpint (pango_layout_get_line_count (layout), ==, 1);
+  /* Three lines where two are allowed would be cut short ("Can't lose t…") */
+  {
+    g_autoptr(PangoLayout) two_lines = sd_chart_create_layout (label, FALSE);
+    int wt, ht;
+
+    pango_layout_set_wrap (two_lines, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_ellipsize (two_lines, PANGO_ELLIPSIZE_END);
+    pango_layout_set_height (two_lines, -2);
+    pango_layout_set_text (two_lines, "them", -1);
+    pango_layout_get_pixel_size (two_lines, &wt, &ht);
+    g_assert_false (sd_chart_fit_wrapped (two_lines, "them them them", wt + 2, 1.0));
+    g_assert_true (pango_layout_is_ellipsized (two_lines));
+    g_assert_true (sd_chart_fit_wrapped (two_lines, "them them them", wt + 2, 0.4));
+    g_assert_false (pango_layout_is_ellipsized (two_lines));
+  }
+  /* Chinese may break between any two characters: it wraps at its own size */
+  {
+    g_autoptr(PangoLayout) zh = sd_chart_create_layout (label, FALSE);
+    int wz, hz;
+
+    pango_layout_set_wrap (zh, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_height (zh, -2);
+    pango_layout_set_text (zh, "潜在忠实客户", -1);
+    pango_layout_get_pixel_size (zh, &wz, &hz);
+    g_assert_true (sd_chart_fit_wrapped (zh, "潜在忠实客户", wz * 2 / 3, 1.0));
+    g_assert_cmpint (pango_layout_get_line_count (zh), ==, 2);
+  }
   g_object_unref (label);
 }
 

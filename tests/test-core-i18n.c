@@ -6,13 +6,17 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <string.h>
 
 #include "sd-coupon-rule.h"
 #include "sd-coupon-store.h"
 #include "sd-demo.h"
 #include "sd-error.h"
+#include "sd-job.h"
 #include "sd-json.h"
 #include "sd-recommender.h"
+#include "sd-eval.h"
+#include "sd-tune.h"
 #include "temp-folder.h"
 
 static const char *const zodiac_rule =
@@ -259,6 +263,130 @@ test_english_without_language (void)
   g_assert_cmpstr (error->message, ==, "rule.json:1: unknown condition type “zodiac”");
 }
 
+/* The job's progress line after one epoch of a fit reported with @loss. */
+static char *
+epoch_text (double loss)
+{
+  g_autoptr(SdRecommender) model = sd_recommender_new ("als", NULL);
+  g_autoptr(SdJob) job = sd_job_new ("fit", NULL, NULL, NULL);
+  SdFitContext context = { .job = job };
+
+  g_assert_nonnull (model);
+  g_assert_true (sd_recommender_report_epoch (model, &context, 2, 15, loss, NULL));
+  while (sd_job_get_text (job) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_strdup (sd_job_get_text (job));
+}
+
+/* The progress panel's line while a model trains is the user's language's, and its loss
+ * a number as people write it: it read "Epoch 2 of 15, loss 1.00325e+06" in Chinese too. */
+static void
+test_training_progress (void)
+{
+  g_autofree char *english = NULL;
+  g_autofree char *small = NULL;
+
+  use_language (NULL);
+  english = epoch_text (1003250.4);
+  g_assert_cmpstr (english, ==, "Epoch 2 of 15, loss 1,003,250");
+  small = epoch_text (0.693147);
+  g_assert_cmpstr (small, ==, "Epoch 2 of 15, loss 0.6931");
+  if (!have_catalogue ())
+    return;
+  use_language ("zh_CN");
+  {
+    g_autofree char *chinese = epoch_text (1003250.4);
+    g_assert_cmpstr (chinese, ==, "第 2 轮，共 15 轮，损失 1,003,250");
+  }
+  /* Tune… says which trial runs: "Trial 2 of 2" was English in Chinese too */
+  {
+    SdInteractionsBuilder *b = sd_interactions_builder_new ();
+    g_autoptr(SdInteractions) all = NULL;
+    g_autoptr(SdTuneResult) result = NULL;
+    g_autoptr(SdJob) job = sd_job_new ("tune", NULL, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    const char *grid[] = { "k=1,5", NULL };
+    SdTuneOptions options = { .model = "itemknn", .grid = grid, .seed = 3, .validation_ratio = 0.3 };
+
+    for (int u = 0; u < 20; u++)
+      for (int j = 0; j < 6; j++)
+        sd_interactions_builder_add (b, u, u % 5 + j, 1.0f, j + 1);
+    all = sd_interactions_builder_build (b);
+    result = sd_tune_run (all, &options, job, NULL, &error);
+    g_assert_no_error (error);
+    while (sd_job_get_text (job) == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (sd_job_get_text (job), ==, "第 2 次试验，共 2 次");
+
+    /* and after training with validation the panel said "Evaluating" */
+    {
+      g_autoptr(SdRecommender) model = sd_recommender_new ("itemknn", NULL);
+      g_autoptr(SdJob) eval_job = sd_job_new ("eval", NULL, NULL, NULL);
+      g_autoptr(SdEvalResult) eval = NULL;
+      SdEvalOptions eval_options = { .n_threads = 1, .job = eval_job };
+
+      g_assert_true (sd_recommender_fit (model, all, NULL, &error));
+      g_assert_no_error (error);
+      eval = sd_eval_run (model, all, &eval_options, &error);
+      g_assert_no_error (error);
+      while (sd_job_get_text (eval_job) == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpstr (sd_job_get_text (eval_job), ==, "正在留出部分上评估");
+    }
+  }
+  use_language (NULL);
+}
+
+static void
+collect_line_cb (SdJob      *job,
+                 const char *line,
+                 GPtrArray  *lines)
+{
+  g_ptr_array_add (lines, g_strdup (line));
+}
+
+/* The Hybrid names the part it fits as people know it, in their language: the progress
+ * panel said "itemknn" and "ease". */
+static void
+test_hybrid_progress (void)
+{
+  SdInteractionsBuilder *b = sd_interactions_builder_new ();
+  g_autoptr(SdInteractions) all = NULL;
+  g_autoptr(SdRecommender) model = sd_recommender_new ("hybrid", NULL);
+  g_autoptr(SdJob) job = sd_job_new ("fit", NULL, NULL, NULL);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  SdFitContext context = { .job = job };
+  guint n_parts = 0;
+
+  if (!have_catalogue ())
+    return;
+  use_language ("zh_CN");
+  for (int u = 0; u < 20; u++)
+    for (int j = 0; j < 6; j++)
+      sd_interactions_builder_add (b, u, u % 5 + j, 1.0f, j + 1);
+  all = sd_interactions_builder_build (b);
+  /* no content model: these products have no catalogue */
+  g_assert_true (sd_recommender_set_param (model, "weights", "itemknn:0.7,popularity:0.3", &error));
+  g_assert_no_error (error);
+  g_signal_connect (job, "log", G_CALLBACK (collect_line_cb), texts);
+  g_assert_true (sd_recommender_fit (model, all, &context, &error));
+  g_assert_no_error (error);
+  /* the progress line is the log's line of the same part, and the log keeps them all */
+  while (sd_job_get_text (job) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (texts, i);
+
+      g_test_message ("%s", text);
+      g_assert_null (strstr (text, "itemknn"));
+      n_parts += g_str_has_prefix (text, "正在训练 ");
+    }
+  g_assert_cmpuint (n_parts, >=, 1);
+  use_language (NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -277,6 +405,8 @@ main (int    argc,
   g_test_add_func ("/core-i18n/demo-rule-names", test_demo_rule_names);
   g_test_add_func ("/core-i18n/rule-summary/zh_CN", test_rule_summary_zh_cn);
   g_test_add_func ("/core-i18n/english-without-language", test_english_without_language);
+  g_test_add_func ("/core-i18n/training-progress", test_training_progress);
+  g_test_add_func ("/core-i18n/hybrid-progress", test_hybrid_progress);
 
   ret = g_test_run ();
   g_free (localedir);

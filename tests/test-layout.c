@@ -216,6 +216,17 @@ check_tree (GtkWidget *widget,
     check_tree (child, window, problems, n_controls);
 }
 
+/* One of pages[]: "recommendations:ID" opens that customer. */
+static void
+show_page (GtkWidget  *window,
+           const char *page)
+{
+  if (strchr (page, ':'))
+    gtk_widget_activate_action (window, "win.show-customer", "s", strchr (page, ':') + 1);
+  else
+    gtk_widget_activate_action (window, "win.show-page", "s", page);
+}
+
 static void
 test_sizes (gconstpointer data)
 {
@@ -231,10 +242,7 @@ test_sizes (gconstpointer data)
           guint n_controls = 0;
           int min_width = 0, min_height = 0;
 
-          if (strchr (pages[p], ':'))
-            gtk_widget_activate_action (window, "win.show-customer", "s", strchr (pages[p], ':') + 1);
-          else
-            gtk_widget_activate_action (window, "win.show-page", "s", pages[p]);
+          show_page (window, pages[p]);
           /* again for each page: a window that had to grow for one page keeps its size */
           gtk_window_set_default_size (GTK_WINDOW (window), sizes[s].width, sizes[s].height);
           /* the pages load in jobs: let them fill in */
@@ -313,6 +321,104 @@ test_data_tables_fit (gconstpointer data)
     }
 }
 
+/* The scroll controller SdColumns puts on a scrolled window it manages. */
+static GtkEventController *
+pass_scroll_controller (GtkWidget *scrolled)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (scrolled);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "sd-columns-pass-scroll") == 0)
+        return controller;   /* the widget keeps it */
+    }
+  return NULL;
+}
+
+/* Every scrolled window under @widget that may not scroll (vertical policy never) inside
+ * one that scrolls and has somewhere to go: a wheel turn over it must move the outer one,
+ * as GTK 4.8's own handler keeps the turn. */
+static void
+check_wheel (GtkWidget  *widget,
+             const char *page,
+             GPtrArray  *problems,
+             guint      *n_checked)
+{
+  if (!gtk_widget_get_mapped (widget) || in_hidden_stack_page (widget))
+    return;
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkPolicyType h, v;
+      GtkWidget *outer = widget;
+
+      gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (widget), &h, &v);
+      if (v == GTK_POLICY_NEVER)
+        {
+          do
+            {
+              outer = gtk_widget_get_ancestor (gtk_widget_get_parent (outer), GTK_TYPE_SCROLLED_WINDOW);
+              if (outer)
+                gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (outer), &h, &v);
+            }
+          while (outer && v == GTK_POLICY_NEVER);
+        }
+      if (outer && outer != widget)
+        {
+          GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (outer));
+          GtkEventController *controller = pass_scroll_controller (widget);
+          double before = gtk_adjustment_get_value (adjustment);
+          gboolean handled = FALSE;
+
+          if (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) > 1)
+            {
+              (*n_checked)++;
+              gtk_adjustment_set_value (adjustment, 0);
+              if (controller)
+                g_signal_emit_by_name (controller, "scroll", 0.0, 1.0, &handled);
+              if (!handled || gtk_adjustment_get_value (adjustment) <= 0)
+                {
+                  g_autofree char *what = describe (widget);
+                  g_ptr_array_add (problems, g_strdup_printf ("%s: a wheel turn over %s does not scroll the page",
+                                                              page, what));
+                }
+              gtk_adjustment_set_value (adjustment, before);
+            }
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    check_wheel (child, page, problems, n_checked);
+}
+
+/* At 1024×700 the Training page stacks its settings above its results and the Coupons
+ * page its rules above the rule: the wheel over a stacked column scrolls the page (it did
+ * nothing, so the results and the rule's lower half were out of reach of the mouse). */
+static void
+test_wheel_scrolls (gconstpointer data)
+{
+  UiDemoWindow *t = (UiDemoWindow *) data;
+  GtkWidget *window = GTK_WIDGET (t->window);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  guint n_checked = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+    {
+      show_page (window, pages[p]);
+      ui_test_spin (1200);
+      g_assert_true (wait_for_size (window, 1024, 700));
+      check_wheel (window, pages[p], problems, &n_checked);
+    }
+  for (guint i = 0; i < problems->len; i++)
+    g_test_message ("%s", (char *) problems->pdata[i]);
+  g_test_message ("%u scrolled windows inside a page that scrolls", n_checked);
+  /* the Training page's two stacked columns and the Coupons page's rule at least */
+  g_assert_cmpuint (n_checked, >=, 3);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -322,6 +428,7 @@ main (int argc, char **argv)
   ui_demo_window_open (&t, &argc, &argv, "600", sizes[0].width, sizes[0].height);
   g_test_add_data_func ("/layout/pages-at-1024x700-and-800x600", &t, test_sizes);
   g_test_add_data_func ("/layout/data-tables-fit-1024x700", &t, test_data_tables_fit);
+  g_test_add_data_func ("/layout/wheel-scrolls-stacked-columns", &t, test_wheel_scrolls);
   status = g_test_run ();
   ui_demo_window_close (&t);
   return status;

@@ -842,10 +842,25 @@ count_labels (const char *prefix)
   return n;
 }
 
+/* The labels under @widget whose text has @part in it. */
+static guint
+count_labels_with (GtkWidget  *widget,
+                   const char *part)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  guint n = 0;
+
+  collect (widget, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    n += strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), part) != NULL;
+  return n;
+}
+
 /* A shop like Online Retail's order export: none of its products has a category, so no
  * "No category" on every line, and Boost and Bury, which would hold only None, are greyed
  * out saying why; it has purchases only, so a customer's activity does not count 0 carts,
- * views and reviews. Last: it changes the shop. */
+ * views and reviews, and the customer's figures and the most active customers count
+ * purchases, not "events". Last: it changes the shop. */
 static void
 test_order_export (void)
 {
@@ -879,7 +894,25 @@ test_order_export (void)
   g_assert_false (gtk_widget_get_sensitive (boost));
   g_assert_false (gtk_widget_get_sensitive (bury));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (boost), ==, "This shop's products have no categories");
+  {
+    GtkWidget *figures = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (p), SD_TYPE_RECOMMENDATIONS_PAGE,
+                                                                      "figures_box");
+    g_assert_cmpuint (count_labels_with (figures, "purchase"), ==, 1);
+    g_assert_cmpuint (count_labels_with (figures, "event"), ==, 0);
+  }
   shoot ("recommendations-order-export");
+
+  /* The shop opened anew: the page starts empty, with the most active customers. */
+  {
+    GtkWidget *quick = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (p), SD_TYPE_RECOMMENDATIONS_PAGE,
+                                                                    "quick_list");
+    SdStore *before = sd_window_get_store (window);
+
+    g_assert_true (sd_window_open_shop (window, shop_path));
+    WAIT_UNTIL (sd_window_get_store (window) != before, 60);
+    WAIT_UNTIL (count_labels_with (quick, " purchases") > 0, 60);
+    g_assert_cmpuint (count_labels_with (quick, " event"), ==, 0);
+  }
 }
 
 int

@@ -30,6 +30,7 @@
 #include "sd-run-compare-dialog.h"
 #include "sd-tune-dialog.h"
 #include "sd-scatter.h"
+#include "sd-columns.h"
 #include "sd-training-page.h"
 #include "sd-window.h"
 
@@ -651,18 +652,21 @@ test_dark (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* The Training page's template child @id. */
+static GtkWidget *
+page_child (const char *id)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (training_page ()), SD_TYPE_TRAINING_PAGE, id));
+}
+
 /* An order export has purchases only: the weights of views, carts and reviews are greyed
  * out, saying the shop's data has none, rather than offered as if they changed something.
  * Last: it deletes the demo shop's other events. */
 static void
 test_purchases_only (void)
 {
-  SdTrainingPage *page = training_page ();
-  GtkWidget *view_spin = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), SD_TYPE_TRAINING_PAGE, "view_spin"));
-  GtkWidget *purchase_spin = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), SD_TYPE_TRAINING_PAGE,
-                                                                        "purchase_spin"));
-  GtkWidget *view_row = gtk_widget_get_ancestor (view_spin, ADW_TYPE_ACTION_ROW);
-  GtkWidget *purchase_row = gtk_widget_get_ancestor (purchase_spin, ADW_TYPE_ACTION_ROW);
+  GtkWidget *view_row = gtk_widget_get_ancestor (page_child ("view_spin"), ADW_TYPE_ACTION_ROW);
+  GtkWidget *purchase_row = gtk_widget_get_ancestor (page_child ("purchase_spin"), ADW_TYPE_ACTION_ROW);
 
   g_assert_true (gtk_widget_get_sensitive (view_row));
   {
@@ -683,6 +687,39 @@ test_purchases_only (void)
   while (!waited)
     g_main_context_iteration (NULL, TRUE);
   WAIT_UNTIL (!sd_customers_page_get_loading (customers_page ()), 300);
+}
+
+/* In a 1024×700 window the results stack below the settings: Train scrolls to the progress
+ * panel, which was a screen and a half below what the greyed-out Train button left in view. */
+static void
+test_train_stacked (void)
+{
+  SdTrainingPage *page = training_page ();
+  GtkWidget *columns = page_child ("columns");
+  GtkWidget *revealer = page_child ("progress_revealer");
+  GtkWidget *scrolled = gtk_widget_get_ancestor (columns, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  g_autoptr(GError) error = NULL;
+  graphene_point_t at;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "training");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  WAIT_UNTIL (sd_columns_get_stacked (SD_COLUMNS (columns)), 10);
+  spin (300);
+  gtk_adjustment_set_value (adjustment, 0);
+  g_assert_true (sd_training_page_select_model (page, "als"));
+  g_assert_true (sd_training_page_set_param (page, "iterations", "3", &error));
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.train", NULL);
+  g_assert_true (sd_training_page_get_training (page));
+  spin (200);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+  g_assert_true (gtk_widget_compute_point (revealer, scrolled, &GRAPHENE_POINT_INIT (0, 0), &at));
+  g_assert_cmpfloat (at.y, >=, 0);
+  g_assert_cmpfloat (at.y, <, gtk_widget_get_height (scrolled) / 2);
+  WAIT_UNTIL (!sd_training_page_get_training (page), 300);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  WAIT_UNTIL (!sd_columns_get_stacked (SD_COLUMNS (columns)), 10);
 }
 
 int
@@ -706,6 +743,7 @@ main (int    argc,
   g_test_add_func ("/training-page/tune", test_tune);
   g_test_add_func ("/training-page/dark", test_dark);
   g_test_add_func ("/training-page/purchases-only", test_purchases_only);
+  g_test_add_func ("/training-page/train-stacked", test_train_stacked);
   status = g_test_run ();
 
   close_dialogs ();

@@ -694,7 +694,8 @@ similar_job_func (SdJob         *job,
 
 typedef struct {
   char      *db_path;
-  GPtrArray *rows;   /* SdCustomerMatch */
+  GPtrArray *rows;             /* SdCustomerMatch */
+  gboolean   purchases_only;   /* the shop's events are all purchases (an order export) */
 } QuickWork;
 
 static void
@@ -714,9 +715,14 @@ quick_job_func (SdJob         *job,
   QuickWork *w = data;
   g_autoptr(SdStore) store = sd_store_open (w->db_path, error);
 
+  SdStoreStats stats = { 0 };
+
   if (store == NULL)
     return FALSE;
   w->rows = sd_customer_query_most_active (store, N_QUICK, cancellable, error);
+  if (w->rows != NULL && sd_store_get_stats (store, &stats, NULL))
+    w->purchases_only = stats.events[SD_EVENT_VIEW] == 0 && stats.events[SD_EVENT_CART] == 0 &&
+                        stats.events[SD_EVENT_REVIEW] == 0;
   return w->rows != NULL;
 }
 
@@ -1154,11 +1160,18 @@ show_header (SdRecommendationsPage *self,
     g_autofree char *spend = sd_format_money (p->lifetime_cents, self->currency);
     g_autofree char *last = format_date (p->last_order_at);
     g_autofree char *events = sd_format_count (p->n_events);
+    /* Purchases only (every customer of an order export): called what they are, as the
+     * activity below calls them. */
+    gboolean purchases_only = p->n_events > 0 && p->n_events == p->events[SD_EVENT_PURCHASE];
+
     gtk_box_append (self->figures_box, figure (orders, g_dngettext (GETTEXT_PACKAGE, "order", "orders", p->orders)));
     gtk_box_append (self->figures_box, figure (spend, _("lifetime spend")));
     gtk_box_append (self->figures_box, figure (last, _("last order")));
     gtk_box_append (self->figures_box,
-                    figure (events, g_dngettext (GETTEXT_PACKAGE, "event", "events", p->n_events)));
+                    figure (events, purchases_only
+                                    /* TRANSLATORS: under a customer's count of purchases (order lines) */
+                                    ? g_dngettext (GETTEXT_PACKAGE, "purchase", "purchases", p->n_events)
+                                    : g_dngettext (GETTEXT_PACKAGE, "event", "events", p->n_events)));
   }
 }
 
@@ -1930,7 +1943,12 @@ quick_done_cb (GObject      *object,
     {
       SdCustomerMatch *m = g_ptr_array_index (w->rows, i);
       g_autofree char *count = sd_format_count (m->n_events);
-      g_autofree char *events = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events", m->n_events),
+      /* An order export's events are its order lines: "7,477 events" would be a word for
+       * something the shop never recorded. */
+      g_autofree char *events = g_strdup_printf (w->purchases_only
+                                                 /* TRANSLATORS: a customer's purchases (order lines), all time */
+                                                 ? g_dngettext (GETTEXT_PACKAGE, "%s purchase", "%s purchases", m->n_events)
+                                                 : g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events", m->n_events),
                                                  count);
       gtk_list_box_append (self->quick_list, customer_row (m, events));
     }

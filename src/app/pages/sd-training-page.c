@@ -56,6 +56,7 @@ struct _SdTrainingPage
   GtkWidget           *tune_dialog;   /* weak: the running search's trials */
   GtkLabel            *settings_error;
   GtkButton           *tune_button;
+  SdColumns           *columns;
   GtkRevealer         *progress_revealer;
   GtkLabel            *progress_title;
   GtkLabel            *progress_status;
@@ -1152,6 +1153,23 @@ train_action (GtkWidget  *widget,
   start_training (self, _(sd_recommender_get_label (self->scratch)));
 }
 
+/* Reveals the progress panel, and in a window where the results stack below the settings
+ * (1024 px wide) scrolls to it: the Train button greyed out and nothing else changed in
+ * view, the progress and the loss curve a screen and a half further down. */
+static void
+show_progress (SdTrainingPage *self)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->columns), GTK_TYPE_SCROLLED_WINDOW);
+  graphene_point_t at;
+
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  if (scrolled && sd_columns_get_stacked (self->columns) &&
+      gtk_widget_compute_point (GTK_WIDGET (self->progress_revealer), GTK_WIDGET (self->columns),
+                                &GRAPHENE_POINT_INIT (0, 0), &at))
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                              MAX (0, at.y - 18));
+}
+
 /* Shows the progress panel and live curves for self->train_job and runs it. */
 static void
 start_training (SdTrainingPage *self,
@@ -1172,7 +1190,7 @@ start_training (SdTrainingPage *self,
   gtk_label_set_text (self->progress_title, title);
   gtk_label_set_text (self->progress_status, _("Starting…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  show_progress (self);
 
   g_signal_connect_object (job, "notify::fraction", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (job, "notify::text", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
@@ -1446,7 +1464,7 @@ tune_action (GtkWidget  *widget,
   gtk_label_set_text (self->progress_title, title);
   gtk_label_set_text (self->progress_status, _("Starting…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  show_progress (self);
   g_signal_connect_object (self->tune_job, "notify::fraction", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tune_job, "notify::text", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
   update_actions (self);
@@ -2675,6 +2693,7 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, validate_switch);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, settings_error);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, tune_button);
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, columns);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, progress_title);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, progress_status);

@@ -157,6 +157,56 @@ sd_chart_words_fit (PangoLayout *layout,
   return fit;
 }
 
+/* Whether Pango broke one of @layout's lines where a line may not break: inside a word of
+ * a script that puts spaces between words ("Hibernat-ing"); between two Chinese characters
+ * a line may break. */
+static gboolean
+breaks_inside_word (PangoLayout *layout)
+{
+  const char *text = pango_layout_get_text (layout);
+  int n_attrs = 0;
+  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (layout, &n_attrs);
+  GSList *lines = pango_layout_get_lines_readonly (layout);
+
+  for (GSList *l = lines ? lines->next : NULL; l; l = l->next)
+    {
+      PangoLayoutLine *line = l->data;
+      glong at = g_utf8_pointer_to_offset (text, text + line->start_index);
+
+      if (at > 0 && at < n_attrs && !attrs[at].is_line_break)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+sd_chart_fit_wrapped (PangoLayout *layout,
+                      const char  *text,
+                      int          max_width,
+                      double       min_scale)
+{
+  const PangoFontDescription *font = pango_layout_get_font_description (layout);
+  PangoFontDescription *desc = pango_font_description_copy (font ? font : pango_context_get_font_description (pango_layout_get_context (layout)));
+  int size = pango_font_description_get_size (desc);
+  gboolean fit = FALSE;
+
+  for (double scale = 1.0; !fit; scale = MAX (min_scale, scale * 0.92))
+    {
+      if (pango_font_description_get_size_is_absolute (desc))
+        pango_font_description_set_absolute_size (desc, size * scale);
+      else
+        pango_font_description_set_size (desc, (int) (size * scale));
+      pango_layout_set_font_description (layout, desc);
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_set_width (layout, max_width * PANGO_SCALE);
+      fit = !pango_layout_is_ellipsized (layout) && !breaks_inside_word (layout);
+      if (scale <= min_scale)
+        break;
+    }
+  pango_font_description_free (desc);
+  return fit;
+}
+
 static int
 unwrapped_width (PangoLayout *layout,
                  const char  *text)

@@ -66,6 +66,15 @@ gboolean   sd_chart_words_fit (PangoLayout *layout,
                                const char  *text,
                                int          max_width);
 
+/* Sets @text on @layout wrapped to @max_width pixels, its font made smaller step by step
+ * (to at most @min_scale of its size) until no line breaks inside a word ("Champio-ns";
+ * Chinese may break between any two characters) and none is left out (the layout's
+ * wrapping, height and ellipsizing are the caller's). Whether it fits. */
+gboolean   sd_chart_fit_wrapped (PangoLayout *layout,
+                                 const char  *text,
+                                 int          max_width,
+                                 double       min_scale);
+
 typedef struct {
   const char    *label;
   const GdkRGBA *color;

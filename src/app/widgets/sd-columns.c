@@ -3,6 +3,8 @@
 
 #include "sd-columns.h"
 
+#include <math.h>
+
 struct _SdColumns
 {
   GtkWidget  parent_instance;
@@ -191,6 +193,57 @@ set_vpolicy (GtkWidget     *scrolled,
     gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), h, policy);
 }
 
+/* GTK 4.8's scrolled window keeps a wheel turn even when it may not scroll (4.10 passes it
+ * on): over a column that grows to its content (policy never, the stacked layout) the page
+ * did not scroll at all — the Training page at 1024×700 showed its settings and nothing
+ * below. Such a scrolled window hands the turn to the nearest one around it that scrolls. */
+static gboolean
+pass_scroll_cb (GtkEventControllerScroll *controller,
+                double                    dx,
+                double                    dy,
+                gpointer                  user_data)
+{
+  GtkWidget *scrolled = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *outer = scrolled;
+  GtkPolicyType h, v;
+  GtkAdjustment *adjustment;
+  double step;
+
+  gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (scrolled), &h, &v);
+  if (v != GTK_POLICY_NEVER || dy == 0)
+    return GDK_EVENT_PROPAGATE;
+  do
+    {
+      outer = gtk_widget_get_ancestor (gtk_widget_get_parent (outer), GTK_TYPE_SCROLLED_WINDOW);
+      if (outer)
+        gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (outer), &h, &v);
+    }
+  while (outer && v == GTK_POLICY_NEVER);
+  if (outer == NULL)
+    return GDK_EVENT_PROPAGATE;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (outer));
+  /* as far as GtkScrolledWindow goes: a notch by the page's height to the power 2/3, a
+   * touchpad's pixels two and a half times */
+  step = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL
+         ? pow (gtk_adjustment_get_page_size (adjustment), 2.0 / 3.0) : 2.5;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + dy * step);
+  return GDK_EVENT_STOP;
+}
+
+static void
+pass_scroll_on (GtkWidget *scrolled)
+{
+  GtkEventController *controller;
+
+  if (g_object_get_data (G_OBJECT (scrolled), "sd-columns-pass-scroll"))
+    return;
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_name (controller, "sd-columns-pass-scroll");
+  g_signal_connect (controller, "scroll", G_CALLBACK (pass_scroll_cb), NULL);
+  gtk_widget_add_controller (scrolled, controller);
+  g_object_set_data (G_OBJECT (scrolled), "sd-columns-pass-scroll", controller);
+}
+
 /* Scrollbar policies and separators below @widget. @bounded: @widget gets a height it must
  * fit in (no scrolled window above it scrolls). A scrolled window that is bounded scrolls,
  * unless it holds side-by-side columns, each of which then scrolls by itself; one that is
@@ -205,6 +258,7 @@ assign (GtkWidget *widget,
       gboolean columns = content && SD_IS_COLUMNS (content) && !SD_COLUMNS (content)->stacked;
 
       set_vpolicy (widget, bounded && !columns ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+      pass_scroll_on (widget);
       /* Scrolled windows further in (a table's, a list's) are the page's own business. */
       if (content && SD_IS_COLUMNS (content))
         assign (content, bounded && columns);

@@ -11,6 +11,9 @@
 #include "sd-rfm-grid.h"
 
 #define N 5
+/* The smallest a group's name gets, of the chart's small text, before it breaks inside a
+ * word: still readable in a 1024 px window. */
+#define MIN_NAME_SCALE 0.7
 
 struct _SdRfmGrid
 {
@@ -232,7 +235,6 @@ sd_rfm_grid_snapshot (GtkWidget   *widget,
   double w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   g_autoptr(PangoLayout) small = sd_chart_create_layout (widget, TRUE);
   g_autoptr(PangoLayout) normal = sd_chart_create_layout (widget, FALSE);
-  g_autoptr(PangoLayout) small_names = sd_chart_create_layout (widget, TRUE);
   SdChartColors colors;
   cairo_t *cr;
   double s;
@@ -279,7 +281,6 @@ sd_rfm_grid_snapshot (GtkWidget   *widget,
 
   /* Names once per group, in its cell nearest the region's middle; counts in every cell. */
   set_name_wrapping (normal);
-  set_name_wrapping (small_names);
   for (guint g = 0; g < 64; g++)
     {
       double mr = 0, mf = 0, best = G_MAXDOUBLE;
@@ -301,10 +302,20 @@ sd_rfm_grid_snapshot (GtkWidget   *widget,
         double x, y;
         cell_origin (self, br, bf, &x, &y);
         cairo_set_source_rgba (cr, colors.fg.red, colors.fg.green, colors.fg.blue, 1);
-        /* A name with a word wider than the cell ("Champions" in a 1024 px window) takes
-         * the smaller font rather than a break inside the word. */
-        show_text (cr, sd_chart_words_fit (normal, group_name (self, g), (int) (s - 6)) ? normal : small_names,
-                   group_name (self, g), x + s / 2, y + 4, s - 6);
+        /* A name too wide for its cell at the normal size (a word wider than the cell,
+         * "Champions" in a 1024 px window, or more than two lines, "Can't lose them") takes
+         * a smaller font, as small as it needs, rather than a break inside a word
+         * ("Hibernat-ing") or an ellipsis ("Can't lose t…"). */
+        if (!sd_chart_fit_wrapped (normal, group_name (self, g), (int) (s - 6), 1.0))
+          {
+            g_autoptr(PangoLayout) fitted = sd_chart_create_layout (widget, TRUE);
+
+            set_name_wrapping (fitted);
+            sd_chart_fit_wrapped (fitted, group_name (self, g), (int) (s - 6), MIN_NAME_SCALE);
+            show_text (cr, fitted, group_name (self, g), x + s / 2, y + 4, s - 6);
+          }
+        else
+          show_text (cr, normal, group_name (self, g), x + s / 2, y + 4, s - 6);
       }
     }
   for (guint r = 1; r <= N; r++)

@@ -175,7 +175,7 @@ run_worker (gpointer data)
 
       if (run->job && (g_atomic_int_add (&run->done, 1) & 63) == 0)
         sd_job_set_progress (run->job, (double) g_atomic_int_get (&run->done) / run->n_eval,
-                             "Evaluating");
+                             _("Measuring on the held-out part"));
     }
   return NULL;
 }

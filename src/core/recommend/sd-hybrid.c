@@ -202,6 +202,7 @@ fit_one (SdHybrid           *self,
          const char         *name,
          SdInteractions     *train,
          const SdFitContext *context,
+         double              fraction,
          SdRecommender     **out,
          GError            **error)
 {
@@ -216,7 +217,14 @@ fit_one (SdHybrid           *self,
   if (!apply_member_params (self, name, model, error))
     return FALSE;
   if (context && context->job)
-    sd_job_log (context->job, "Training %s", sd_recommender_get_label (model));
+    {
+      /* TRANSLATORS: %s is a model's name; the Hybrid's progress while it fits its parts */
+      g_autofree char *text = g_strdup_printf (_("Training %s"), _(sd_recommender_get_label (model)));
+
+      /* the progress panel named the part by its code ("itemknn"), in English */
+      sd_job_set_progress (context->job, fraction, text);
+      sd_job_log (context->job, "%s", text);
+    }
   if (!sd_recommender_fit (model, train, &sub, error))
     {
       if (error && *error && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -257,21 +265,19 @@ sd_hybrid_fit (SdRecommender      *model,
     {
       Member *m = &g_array_index (members, Member, i);
 
-      if (context && context->job)
-        sd_job_set_progress (context->job, (double) step++ / n_steps, m->name);
-      if (!fit_one (self, m->name, train, context, &m->model, error))
+      if (!fit_one (self, m->name, train, context, (double) step++ / n_steps, &m->model, error))
         return FALSE;
     }
 
   popularity = find_member (members, "popularity");
   if (popularity)
     g_object_ref (popularity);
-  else if (!fit_one (self, "popularity", train, context, &popularity, error))
+  else if (!fit_one (self, "popularity", train, context, (double) step / n_steps, &popularity, error))
     return FALSE;
   content = find_member (members, "content");
   if (content)
     g_object_ref (content);
-  else if (have_catalog && !fit_one (self, "content", train, context, &content, error))
+  else if (have_catalog && !fit_one (self, "content", train, context, (double) (step + 1) / n_steps, &content, error))
     return FALSE;
 
   g_clear_pointer (&self->members, g_array_unref);

@@ -651,8 +651,20 @@ sd_recommender_report_epoch (SdRecommender      *self,
 
   if (context && context->job)
     {
-      g_autofree char *text = isnan (loss) ? g_strdup_printf ("Epoch %d of %d", epoch, n_epochs)
-                                           : g_strdup_printf ("Epoch %d of %d, loss %.6g", epoch, n_epochs, loss);
+      g_autofree char *text = NULL;
+
+      /* The progress panel's line: in the user's language, the loss as the locale writes
+       * numbers ("1,003,250", not "1.00325e+06") */
+      if (isnan (loss))
+        /* TRANSLATORS: training progress */
+        text = g_strdup_printf (_("Epoch %d of %d"), epoch, n_epochs);
+      else
+        {
+          g_autofree char *value = fabs (loss) >= 100 ? sd_format_count ((gint64) llround (loss))
+                                                      : sd_format_decimal (loss, 4);
+          /* TRANSLATORS: training progress; the last %s is the loss, a number */
+          text = g_strdup_printf (_("Epoch %d of %d, loss %s"), epoch, n_epochs, value);
+        }
       if (!isnan (loss))
         sd_job_metric (context->job, epoch, "loss", loss);
       sd_job_set_progress (context->job, n_epochs > 0 ? CLAMP ((double) epoch / n_epochs, 0.0, 1.0) : 0.0, text);

@@ -173,8 +173,9 @@ sd_tune_run (SdInteractions       *train,
         }
       if (job)
         {
-          g_autofree char *text = g_strdup_printf ("Trial %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
-                                                   t + 1, n_trials);
+          /* TRANSLATORS: tuning progress (the progress panel, the job list) */
+          g_autofree char *text = g_strdup_printf (_("Trial %u of %u"), (guint) MIN (t + 1, G_MAXUINT),
+                                                   (guint) MIN (n_trials, G_MAXUINT));
           sd_job_set_progress (job, (double) t / n_trials, text);
         }
 
