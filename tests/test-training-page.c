@@ -708,15 +708,20 @@ test_train_stacked (void)
   spin (300);
   gtk_adjustment_set_value (adjustment, 0);
   g_assert_true (sd_training_page_select_model (page, "als"));
-  g_assert_true (sd_training_page_set_param (page, "iterations", "3", &error));
+  /* long enough to look while it runs (cancelled below), however fast the machine */
+  g_assert_true (sd_training_page_set_param (page, "iterations", "200", &error));
   g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (page), "training.train", NULL);
   g_assert_true (sd_training_page_get_training (page));
+  /* the panel opens over a few frames; the page follows it until it is open */
+  WAIT_UNTIL (gtk_revealer_get_child_revealed (GTK_REVEALER (revealer)), 10);
   spin (200);
+  g_assert_true (sd_training_page_get_training (page));
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
   g_assert_true (gtk_widget_compute_point (revealer, scrolled, &GRAPHENE_POINT_INIT (0, 0), &at));
   g_assert_cmpfloat (at.y, >=, 0);
   g_assert_cmpfloat (at.y, <, gtk_widget_get_height (scrolled) / 2);
+  gtk_widget_activate_action (GTK_WIDGET (page), "training.cancel", NULL);
   WAIT_UNTIL (!sd_training_page_get_training (page), 300);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   WAIT_UNTIL (!sd_columns_get_stacked (SD_COLUMNS (columns)), 10);

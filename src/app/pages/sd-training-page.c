@@ -58,6 +58,7 @@ struct _SdTrainingPage
   GtkButton           *tune_button;
   SdColumns           *columns;
   GtkRevealer         *progress_revealer;
+  guint                follow_progress_id;   /* tick callback scrolling to the panel */
   GtkLabel            *progress_title;
   GtkLabel            *progress_status;
   GtkProgressBar      *progress_bar;
@@ -1153,21 +1154,45 @@ train_action (GtkWidget  *widget,
   start_training (self, _(sd_recommender_get_label (self->scratch)));
 }
 
+/* Keeps the progress panel at the top of the view while it opens: the first frames'
+ * layout has not made room for it yet, so the scrolled window would stop short. */
+static gboolean
+follow_progress (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       data)
+{
+  SdTrainingPage *self = SD_TRAINING_PAGE (widget);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->columns), GTK_TYPE_SCROLLED_WINDOW);
+  graphene_point_t at;
+  gboolean settled = TRUE;
+
+  if (scrolled && sd_columns_get_stacked (self->columns) &&
+      gtk_widget_compute_point (GTK_WIDGET (self->progress_revealer), GTK_WIDGET (self->columns),
+                                &GRAPHENE_POINT_INIT (0, 0), &at))
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      double before = gtk_adjustment_get_value (adjustment);
+      gtk_adjustment_set_value (adjustment, MAX (0, at.y - 18));
+      settled = fabs (gtk_adjustment_get_value (adjustment) - before) < 1;
+    }
+  /* until the panel is open and the last frame's layout moved nothing */
+  if (gtk_revealer_get_child_revealed (self->progress_revealer) && settled)
+    {
+      self->follow_progress_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 /* Reveals the progress panel, and in a window where the results stack below the settings
  * (1024 px wide) scrolls to it: the Train button greyed out and nothing else changed in
  * view, the progress and the loss curve a screen and a half further down. */
 static void
 show_progress (SdTrainingPage *self)
 {
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->columns), GTK_TYPE_SCROLLED_WINDOW);
-  graphene_point_t at;
-
   gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
-  if (scrolled && sd_columns_get_stacked (self->columns) &&
-      gtk_widget_compute_point (GTK_WIDGET (self->progress_revealer), GTK_WIDGET (self->columns),
-                                &GRAPHENE_POINT_INIT (0, 0), &at))
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
-                              MAX (0, at.y - 18));
+  if (sd_columns_get_stacked (self->columns) && self->follow_progress_id == 0)
+    self->follow_progress_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), follow_progress, NULL, NULL);
 }
 
 /* Shows the progress panel and live curves for self->train_job and runs it. */
@@ -2595,6 +2620,9 @@ sd_training_page_dispose (GObject *object)
   SdTrainingPage *self = SD_TRAINING_PAGE (object);
   GtkWidget *child;
 
+  if (self->follow_progress_id)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->follow_progress_id);
+  self->follow_progress_id = 0;
   if (self->tune_dialog)
     g_object_remove_weak_pointer (G_OBJECT (self->tune_dialog), (gpointer *) &self->tune_dialog);
   self->tune_dialog = NULL;
