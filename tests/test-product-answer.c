@@ -64,6 +64,33 @@ test_find (void)
   g_assert_cmpstr (size, ==, "A 350 ml stoneware mug.");
 }
 
+/* A title often says a product's colour or material where there is no description (Online
+ * Retail has titles only); only a question about those is answered from it. */
+static void
+test_from_title (void)
+{
+  static const struct { const char *title, *question, *want; } cases[] = {
+    { "WHITE MOROCCAN METAL LANTERN", "what colours does it come in?", "white" },
+    { "WHITE MOROCCAN METAL LANTERN", "what is the lantern made of?", "metal" },
+    { "WHITE MOROCCAN METAL LANTERN", "what is the white moroccan metal lantern made of?", "metal" },
+    /* the title's words in the question name it; they ask nothing */
+    { "WHITE MOROCCAN METAL LANTERN", "is the white moroccan metal lantern waterproof?", NULL },
+    { "WHITE MOROCCAN METAL LANTERN", "how big is it?", NULL },
+    { "HANGING HEART LANTERN", "what colour is it?", NULL },
+    { "Red and Cream Gingham Apron", "which colours?", "red, cream" },
+    { "温馨墨绿色玻璃台灯", "这个台灯有几种颜色？", "墨绿色" },
+    { "温馨墨绿色玻璃台灯", "是什么材质的？", "玻璃" },
+    { "温馨墨绿色玻璃台灯", "防水吗？", NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = sd_product_answer_from_title (cases[i].title, cases[i].question);
+      g_test_message ("%s / %s → %s", cases[i].title, cases[i].question, got ? got : "(none)");
+      g_assert_cmpstr (got, ==, cases[i].want);
+    }
+  g_assert_null (sd_product_answer_from_title (NULL, "what colour?"));
+}
+
 /* Always product_question: the dialogue's product answers without training a classifier. */
 static guint
 product_question (const char *text, const char *lang, SdIntentGuess *top, guint n,
@@ -142,6 +169,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/product-answer/sentences", test_sentences);
   g_test_add_func ("/product-answer/find", test_find);
+  g_test_add_func ("/product-answer/from-title", test_from_title);
   g_test_add_func ("/product-answer/demo-shop", test_demo_shop);
   return g_test_run ();
 }

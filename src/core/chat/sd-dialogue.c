@@ -2596,6 +2596,18 @@ handle_product_detail (Turn *t, const char *intent)
           data_row (t, "description: “%s”", sentence);
           var (t, "details", sentence);
         }
+      else if ((sentence = sd_product_answer_from_title (title, question)))
+        {
+          /* Online Retail has titles only: "WHITE MOROCCAN METAL LANTERN" says its colour */
+          g_autofree char *says = g_strdup_printf (L (t, "its name says “%s”; its description says no more, and "
+                                                         "I'd rather not guess. Shall I ask a person from our team?",
+                                                      "商品名称写的是“%s”；商品描述里没有更多信息，我不想乱猜。"
+                                                      "需要我请人工客服帮您确认吗？"), sentence);
+          data_row (t, "title: “%s”", title);
+          var (t, "details", says);
+          s->handoff_offered = !s->handed_off;
+          t->answer_offers = TRUE;
+        }
       else
         {
           var (t, "details", L (t, "its description doesn't say, and I'd rather not guess. "

@@ -238,3 +238,76 @@ sd_product_answer_find (const char *description,
     *score = best_score;
   return g_strdup (sentences->pdata[best]);
 }
+
+/* Colours a title may name. Chinese longest first, so 墨绿色 is found before 绿色. */
+static const char *const en_colours[] = {
+  "white", "black", "red", "pink", "blue", "green", "yellow", "orange", "purple", "brown",
+  "grey", "gray", "cream", "ivory", "silver", "gold", "beige", "navy", "turquoise", "teal",
+  "lilac", "mint", "khaki", "burgundy", "charcoal", "rose", "aqua", "lavender", NULL
+};
+static const char *const zh_colours[] = {
+  "墨绿色", "藏青色", "酒红色", "天蓝色", "浅灰色", "深灰色", "米白色", "咖啡色", "卡其色", "原木色",
+  "白色", "黑色", "红色", "粉色", "蓝色", "绿色", "黄色", "橙色", "紫色", "棕色", "灰色", "米色",
+  "银色", "金色", NULL
+};
+
+static void
+add_unique (GPtrArray *found, const char *word)
+{
+  if (!g_ptr_array_find_with_equal_func (found, word, g_str_equal, NULL))
+    g_ptr_array_add (found, g_strdup (word));
+}
+
+char *
+sd_product_answer_from_title (const char *title,
+                              const char *question)
+{
+  if (title == NULL || question == NULL)
+    return NULL;
+  /* "is the white metal lantern waterproof?" asks nothing of its metal: the title's own
+   * words in the question are its name, as for the description's sentences */
+  g_autoptr(GPtrArray) q = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) title_terms = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) exclude = g_hash_table_new (g_str_hash, g_str_equal);
+  terms_of (title, NULL, title_terms);
+  for (guint i = 0; i < title_terms->len; i++)
+    if (((char *) title_terms->pdata[i])[0] != '=')
+      g_hash_table_add (exclude, title_terms->pdata[i]);
+  terms_of (question, exclude, q);
+  gboolean colour = g_ptr_array_find_with_equal_func (q, "=colour", g_str_equal, NULL);
+  gboolean made = g_ptr_array_find_with_equal_func (q, "=made", g_str_equal, NULL);
+  if (!colour && !made)
+    return NULL;
+
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) tokens = sd_tokenize (title, -1, 0);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      const SdToken *t = &g_array_index (tokens, SdToken, i);
+      if (t->kind != SD_TOKEN_WORD)
+        continue;
+      const char *c = canon (t->text);
+      /* the words a question uses for materials are no material of the product */
+      if ((colour && in_list (t->text, en_colours))
+          || (made && c && strcmp (c, "made") == 0 && strcmp (t->text, "made") != 0
+              && strcmp (t->text, "mad") != 0 && strcmp (t->text, "material") != 0
+              && strcmp (t->text, "fabric") != 0))
+        add_unique (found, t->text);
+    }
+  for (guint i = 0; colour && zh_colours[i]; i++)
+    {
+      gboolean inside_longer = FALSE;
+      for (guint j = 0; j < found->len && !inside_longer; j++)
+        inside_longer = strstr (found->pdata[j], zh_colours[i]) != NULL;
+      if (!inside_longer && strstr (title, zh_colours[i]))
+        add_unique (found, zh_colours[i]);
+    }
+  for (guint i = 0; made && i < G_N_ELEMENTS (synonyms); i++)
+    if (strcmp (synonyms[i].canon, "made") == 0 && (guchar) synonyms[i].word[0] >= 0x80
+        && strstr (title, synonyms[i].word) && g_utf8_strlen (synonyms[i].word, -1) >= 2)
+      add_unique (found, synonyms[i].word);
+  if (found->len == 0)
+    return NULL;
+  g_ptr_array_add (found, NULL);
+  return g_strjoinv (", ", (char **) found->pdata);
+}

@@ -26,4 +26,11 @@ char      *sd_product_answer_find      (const char *description,
                                         const char *title,
                                         double     *score);
 
+/* For a question about a product's colour or what it is made of that its description does
+ * not answer: the colours or materials its title names ("white", "metal"; 墨绿色, 玻璃),
+ * joined by ", " as the title has them (English in lower case), or NULL. A real shop's
+ * titles often say what its descriptions, when it has any, do not. */
+char      *sd_product_answer_from_title (const char *title,
+                                         const char *question);
+
 G_END_DECLS
