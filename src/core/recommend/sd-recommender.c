@@ -655,7 +655,11 @@ sd_recommender_report_epoch (SdRecommender      *self,
 
       /* The progress panel's line: in the user's language, the loss as the locale writes
        * numbers ("1,003,250", not "1.00325e+06") */
-      if (isnan (loss))
+      if (isnan (loss) && n_epochs <= 1)
+        /* TRANSLATORS: training progress of a model fitted in one go (kNN, EASE, a blend),
+         * which has neither epochs nor a loss to show */
+        text = g_strdup (_("Trained in one pass"));
+      else if (isnan (loss))
         /* TRANSLATORS: training progress */
         text = g_strdup_printf (_("Epoch %d of %d"), epoch, n_epochs);
       else
