@@ -482,6 +482,7 @@ rank_items (ViewWork      *w,
       GString *numbers = g_string_new (NULL);
       RecRow *row = g_new0 (RecRow, 1);
 
+      sd_reasons_for_people (why);
       for (guint k = 0; why && k < why->len; k++)
         {
           g_autofree char *line = sd_reason_describe (g_ptr_array_index (why, k), cache->catalog);
@@ -1204,8 +1205,8 @@ rec_row_widget (SdRecommendationsPage *self,
   g_autofree char *meta = NULL;
   g_autofree char *score = score_text (row->score);
   g_autofree char *accessible = NULL;
+  g_autofree char *score_tip = NULL;
   GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
-  GtkWidget *score_label = gtk_label_new (score);
 
   /* A shop without stock or prices (a ratings data set) shows neither, rather than
    * every item "out of stock" at 0.00. */
@@ -1297,14 +1298,15 @@ rec_row_widget (SdRecommendationsPage *self,
   gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
   gtk_widget_set_size_request (bar, comparing ? 48 : 72, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Score"), -1);
-  gtk_widget_add_css_class (score_label, "caption");
-  gtk_widget_add_css_class (score_label, "numeric");
-  gtk_widget_add_css_class (score_label, "dim-label");
-  gtk_label_set_xalign (GTK_LABEL (score_label), 1);
   gtk_widget_set_valign (score_box, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (score_box), bar);
-  gtk_box_append (GTK_BOX (score_box), score_label);
-  gtk_widget_set_tooltip_text (score_box, _("The model's score, with the bar relative to the list's best"));
+  /* A bare "1.17" means nothing to a shop manager (it is no rating, price or chance, and
+   * each model counts on its own scale): the bar says how strongly, the number is on hover. */
+  score_tip = g_strdup_printf (_("How strongly the model recommends it, next to the list's first. "
+                                 "Its own score, %s, only ranks items for this customer: it is "
+                                 "not a rating or a chance, and models score on different scales."),
+                               score);
+  gtk_widget_set_tooltip_text (score_box, score_tip);
   gtk_box_append (GTK_BOX (box), score_box);
 
   gtk_widget_set_margin_top (box, 10);
