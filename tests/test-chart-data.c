@@ -66,6 +66,46 @@ test_linear_ticks (void)
       check_linear_ticks (ranges[i][0], ranges[i][1], max);
 }
 
+/* An axis of epochs ticks only on whole numbers, whether 5 epochs show or 200. */
+static void
+test_integer_ticks (void)
+{
+  static const double ranges[][2] = {
+    { 1, 5 }, { 0.8, 5.2 }, { 1, 2 }, { 1, 10 }, { 0.5, 200.5 }, { 1, 200 }, { 37.3, 41.9 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    for (guint max = 2; max <= 14; max++)
+      {
+        SdChartScale s;
+        g_autoptr(GArray) ticks = NULL;
+
+        sd_chart_scale_init (&s, SD_CHART_SCALE_LINEAR, ranges[i][0], ranges[i][1], 0, 500);
+        ticks = sd_chart_scale_integer_ticks (&s, max);
+        g_assert_cmpuint (ticks->len, >=, 2);
+        g_assert_cmpuint (ticks->len, <=, MAX (max + 1, 3));
+        for (guint k = 0; k < ticks->len; k++)
+          {
+            const SdChartTick *t = &g_array_index (ticks, SdChartTick, k);
+
+            g_assert_cmpfloat (t->value, ==, round (t->value));
+            g_assert_cmpfloat (t->value, >=, s.d0 - 1e-9);
+            g_assert_cmpfloat (t->value, <=, s.d1 + 1e-9);
+            g_assert_null (strchr (t->label, '.'));
+          }
+      }
+
+  /* Zoomed in to within one epoch: no tick rather than a fractional one. */
+  {
+    SdChartScale s;
+    g_autoptr(GArray) ticks = NULL;
+
+    sd_chart_scale_init (&s, SD_CHART_SCALE_LINEAR, 3.1, 3.9, 0, 500);
+    ticks = sd_chart_scale_integer_ticks (&s, 6);
+    g_assert_cmpuint (ticks->len, ==, 0);
+  }
+}
+
 static void
 test_nice_step (void)
 {
@@ -523,6 +563,7 @@ main (int   argc,
 
   g_test_add_func ("/chart/scale/nice-step", test_nice_step);
   g_test_add_func ("/chart/scale/linear-ticks", test_linear_ticks);
+  g_test_add_func ("/chart/scale/integer-ticks", test_integer_ticks);
   g_test_add_func ("/chart/scale/log-ticks", test_log_ticks);
   g_test_add_func ("/chart/scale/log-nonpositive", test_log_nonpositive);
   g_test_add_func ("/chart/scale/transforms", test_transforms);

@@ -7,6 +7,7 @@
 
 #include "sd-error.h"
 #include "sd-hybrid.h"
+#include "sd-job.h"
 #include "movielens.h"
 #include "demo-shop.h"
 
@@ -321,6 +322,50 @@ test_save_load (void)
     }
 }
 
+typedef struct {
+  SdRecommender  *model;
+  SdInteractions *train;
+} FitWork;
+
+static gboolean
+fit_job (SdJob        *job,
+         gpointer      data,
+         GCancellable *cancellable,
+         GError      **error)
+{
+  FitWork *work = data;
+  SdFitContext ctx = { .job = job, .cancellable = cancellable };
+
+  return sd_recommender_fit (work->model, work->train, &ctx, error);
+}
+
+/* A blend has no loss of its own: its run must not end on a made-up "loss 0.0000". */
+static void
+test_no_loss (void)
+{
+  const char *names[] = { "hybrid", "content" };
+
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      g_autoptr(SdInteractions) train = shop_interactions ();
+      g_autoptr(SdCatalog) catalog = shop_catalog ();
+      g_autoptr(SdRecommender) model = make (names[n], catalog, n == 0 ? blend_params : NULL);
+      FitWork work = { model, train };
+      g_autoptr(SdJob) job = sd_job_new ("fit", fit_job, &work, NULL);
+      g_autoptr(GError) error = NULL;
+      GArray *points;
+
+      g_assert_true (sd_job_run_sync (job, &error));
+      g_assert_no_error (error);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      points = sd_job_get_points (job);
+      for (guint i = 0; i < points->len; i++)
+        g_assert_cmpstr (g_array_index (points, SdMetricPoint, i).name, !=, "loss");
+      g_assert_null (strstr (sd_job_get_text (job), "loss"));
+    }
+}
+
 static void
 test_cancel (void)
 {
@@ -416,6 +461,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/hybrid/minmax", test_minmax);
   g_test_add_func ("/hybrid/save-load", test_save_load);
   g_test_add_func ("/hybrid/cancel", test_cancel);
+  g_test_add_func ("/hybrid/no-loss", test_no_loss);
   g_test_add_func ("/hybrid/movielens", test_movielens);
   g_test_add_func ("/hybrid/demo-shop", test_demo_shop);
   g_test_add_func ("/hybrid/tune", test_tune);

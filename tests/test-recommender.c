@@ -432,6 +432,54 @@ test_epochs (void)
     ;
 }
 
+static SdReason *
+share_reason (guint  item,
+              double share)
+{
+  SdReason *r = g_new0 (SdReason, 1);
+
+  r->kind = SD_REASON_FACTOR;
+  r->item = item;
+  r->weight = share * 10;
+  r->share = share;
+  return r;
+}
+
+/* A person reads the weighty reasons first, and not a "2 %" one behind them. */
+static void
+test_reasons_for_people (void)
+{
+  g_autoptr(GPtrArray) why = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_reason_free);
+  g_autoptr(GPtrArray) small = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_reason_free);
+  g_autoptr(GPtrArray) mixed = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_reason_free);
+  SdReason *users = g_new0 (SdReason, 1);
+
+  g_ptr_array_add (why, share_reason (1, 0.02));
+  g_ptr_array_add (why, share_reason (2, 0.55));
+  g_ptr_array_add (why, share_reason (3, 0.2));
+  sd_reasons_for_people (why);
+  g_assert_cmpuint (why->len, ==, 2);
+  g_assert_cmpuint (((SdReason *) g_ptr_array_index (why, 0))->item, ==, 2);
+  g_assert_cmpuint (((SdReason *) g_ptr_array_index (why, 1))->item, ==, 3);
+
+  /* a history spread thin still gives its biggest part */
+  g_ptr_array_add (small, share_reason (4, 0.03));
+  g_ptr_array_add (small, share_reason (5, 0.04));
+  sd_reasons_for_people (small);
+  g_assert_cmpuint (small->len, ==, 1);
+  g_assert_cmpuint (((SdReason *) g_ptr_array_index (small, 0))->item, ==, 5);
+
+  /* reasons without a share are all kept, in the model's order */
+  users->kind = SD_REASON_SIMILAR_USERS;
+  users->item = G_MAXUINT;
+  users->count = 4;
+  g_ptr_array_add (mixed, share_reason (6, 0.01));
+  g_ptr_array_add (mixed, users);
+  sd_reasons_for_people (mixed);
+  g_assert_cmpuint (mixed->len, ==, 2);
+  g_assert_cmpuint (((SdReason *) g_ptr_array_index (mixed, 0))->item, ==, 6);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -440,6 +488,7 @@ main (int    argc,
   g_test_add_func ("/recommender/registry", test_registry);
   g_test_add_func ("/recommender/params", test_params);
   g_test_add_func ("/recommender/top-n", test_top_n);
+  g_test_add_func ("/recommender/reasons-for-people", test_reasons_for_people);
   g_test_add_func ("/recommender/popularity", test_popularity);
   g_test_add_func ("/recommender/filters", test_filters);
   g_test_add_func ("/recommender/save-load", test_save_load);

@@ -938,6 +938,20 @@ test_product_kind (void)
   g_assert_cmpstr (sd_window_get_visible_page (window), ==, "data");
 }
 
+/* About and the window show the app's icon even uninstalled (it was "image-missing"):
+ * the gresource carries it where the icon theme looks. */
+static void
+test_app_icon (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+  g_autoptr(GtkIconPaintable) icon = NULL;
+
+  g_assert_true (gtk_icon_theme_has_icon (theme, APP_ID));
+  g_assert_cmpstr (gtk_window_get_default_icon_name (), ==, APP_ID);
+  icon = gtk_icon_theme_lookup_icon (theme, APP_ID, NULL, 128, 1, GTK_TEXT_DIR_NONE, 0);
+  g_assert_cmpstr (gtk_icon_paintable_get_icon_name (icon), ==, APP_ID);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -969,6 +983,7 @@ main (int    argc,
   gtk_window_present (GTK_WINDOW (window));
   ui_test_wait_frames (GTK_WIDGET (window), 2);
 
+  g_test_add_func ("/ui/app-icon", test_app_icon);
   g_test_add_func ("/ui/pages", test_pages);
   g_test_add_func ("/ui/data-model", test_data_model);
   g_test_add_func ("/ui/product-kind", test_product_kind);

@@ -436,6 +436,9 @@ sd_application_startup (GApplication *app)
   SdApplication *self = SD_APPLICATION (app);
 
   G_APPLICATION_CLASS (sd_application_parent_class)->startup (app);
+  /* Windows (About's, the main one's) show the app's icon; run from the build directory it
+   * comes from the gresource's icons/, installed from hicolor. */
+  gtk_window_set_default_icon_name (APP_ID);
 
   if ((self->settings = open_settings ()))
     {

@@ -1280,6 +1280,8 @@ sd_cli_recommend (SdCliGlobal  *global,
           sd_json_writer_end_object (w);
           continue;
         }
+      /* --json above keeps every reason beside its figures; a person reads the weighty ones. */
+      sd_reasons_for_people (why);
       for (guint w = 0; w < why->len; w++)
         {
           g_autofree char *text = sd_reason_describe (g_ptr_array_index (why, w), catalog);

@@ -482,6 +482,7 @@ rank_items (ViewWork      *w,
       GString *numbers = g_string_new (NULL);
       RecRow *row = g_new0 (RecRow, 1);
 
+      sd_reasons_for_people (why);
       for (guint k = 0; why && k < why->len; k++)
         {
           g_autofree char *line = sd_reason_describe (g_ptr_array_index (why, k), cache->catalog);
@@ -743,6 +744,7 @@ struct _SdRecommendationsPage
   GtkWidget          parent_instance;
 
   GtkSearchEntry    *search_entry;
+  GtkWidget         *back_button;
   GtkStack          *stack;
   AdwStatusPage     *error_page;
   GtkWidget         *quick_box;
@@ -788,6 +790,7 @@ struct _SdRecommendationsPage
   SdJob             *shown;         /* the finished job whose ViewWork is on show */
   SdJob             *similar_job;
   SdJob             *quick_job;
+  gboolean           quick_loaded;   /* the most active customers listed are the shop's now */
   guint              n_similar;
   GHashTable        *training;      /* model names being trained from here */
   guint              n_stored;      /* models stored for the shop */
@@ -1202,8 +1205,8 @@ rec_row_widget (SdRecommendationsPage *self,
   g_autofree char *meta = NULL;
   g_autofree char *score = score_text (row->score);
   g_autofree char *accessible = NULL;
+  g_autofree char *score_tip = NULL;
   GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
-  GtkWidget *score_label = gtk_label_new (score);
 
   /* A shop without stock or prices (a ratings data set) shows neither, rather than
    * every item "out of stock" at 0.00. */
@@ -1295,14 +1298,15 @@ rec_row_widget (SdRecommendationsPage *self,
   gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
   gtk_widget_set_size_request (bar, comparing ? 48 : 72, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Score"), -1);
-  gtk_widget_add_css_class (score_label, "caption");
-  gtk_widget_add_css_class (score_label, "numeric");
-  gtk_widget_add_css_class (score_label, "dim-label");
-  gtk_label_set_xalign (GTK_LABEL (score_label), 1);
   gtk_widget_set_valign (score_box, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (score_box), bar);
-  gtk_box_append (GTK_BOX (score_box), score_label);
-  gtk_widget_set_tooltip_text (score_box, _("The model's score, with the bar relative to the list's best"));
+  /* A bare "1.17" means nothing to a shop manager (it is no rating, price or chance, and
+   * each model counts on its own scale): the bar says how strongly, the number is on hover. */
+  score_tip = g_strdup_printf (_("How strongly the model recommends it, next to the list's first. "
+                                 "Its own score, %s, only ranks items for this customer: it is "
+                                 "not a rating or a chance, and models score on different scales."),
+                               score);
+  gtk_widget_set_tooltip_text (score_box, score_tip);
   gtk_box_append (GTK_BOX (box), score_box);
 
   gtk_widget_set_margin_top (box, 10);
@@ -1711,6 +1715,47 @@ sd_recommendations_page_show_customer (SdRecommendationsPage *self,
   return TRUE;
 }
 
+static void start_quick (SdRecommendationsPage *self);
+
+/* Leaves the customer for the most active customers, the page's start: what its back
+ * button, Escape and Alt+← do, as a GNOME app goes back from an item to its list. */
+static void
+show_start (SdRecommendationsPage *self)
+{
+  cancel_job (self, &self->job);
+  cancel_job (self, &self->similar_job);
+  self->customer_id = -1;
+  g_clear_object (&self->shown);
+  customer_actions_set_enabled (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recommendations.export", FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+  /* A customer opened from another page skipped the list, or the shop changed under it. */
+  if (!self->quick_loaded && self->quick_job == NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    start_quick (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdRecommendationsPage *self = SD_RECOMMENDATIONS_PAGE (widget);
+
+  show_start (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* The way back exists only away from the start. */
+static void
+stack_child_cb (SdRecommendationsPage *self)
+{
+  gboolean away = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") != 0;
+
+  gtk_widget_set_visible (self->back_button, away);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recommendations.back", away);
+}
+
 /* Other pages open a customer here through the window's win.show-customer, which
  * activates this on the page: the window never calls into a page's own functions. */
 static void
@@ -1886,10 +1931,16 @@ search_activate_cb (SdRecommendationsPage *self)
     }
 }
 
+/* Escape closes the suggestions, then clears the search, then goes back to the start. */
 static void
 stop_search_cb (SdRecommendationsPage *self)
 {
-  gtk_popover_popdown (GTK_POPOVER (self->suggest_popover));
+  if (gtk_widget_get_visible (self->suggest_popover))
+    gtk_popover_popdown (GTK_POPOVER (self->suggest_popover));
+  else if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)))
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "recommendations.back", NULL);
 }
 
 /* The suggestions popover does not take the focus, so the arrows move through it from
@@ -1953,6 +2004,7 @@ quick_done_cb (GObject      *object,
       gtk_list_box_append (self->quick_list, customer_row (m, events));
     }
   gtk_widget_set_visible (self->quick_box, ok && w->rows->len > 0);
+  self->quick_loaded = ok;
   g_clear_object (&self->quick_job);
 }
 
@@ -1963,6 +2015,7 @@ start_quick (SdRecommendationsPage *self)
 
   cancel_job (self, &self->quick_job);
   gtk_widget_set_visible (self->quick_box, FALSE);
+  self->quick_loaded = FALSE;
   if (self->store == NULL)
     return;
   /* Counting every customer's events takes seconds on a large shop: the list says it is
@@ -2336,11 +2389,7 @@ forget_done_cb (GObject      *object,
         toast (self, report->models_marked > 0
                      ? _("The customer is forgotten; models that learnt from them are marked for retraining")
                      : _("The customer is forgotten"));
-      self->customer_id = -1;
-      g_clear_object (&self->shown);
-      customer_actions_set_enabled (self, FALSE);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "recommendations.export", FALSE);
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      show_start (self);
       if (self->store)
         sd_store_notify_changed (self->store);
     }
@@ -2488,6 +2537,8 @@ store_changed_cb (SdRecommendationsPage *self)
   self->currency = sd_shop_currency (self->store);
   g_clear_pointer (&self->cache, shop_cache_unref);
   self->cache = shop_cache_new (sd_store_get_path (self->store));
+  /* The most active customers change with the shop; a list behind an open customer is stale. */
+  self->quick_loaded = FALSE;
   fill_models (self);
   fill_categories (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -2865,6 +2916,7 @@ sd_recommendations_page_class_init (SdRecommendationsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-recommendations-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, back_button);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, quick_box);
   gtk_widget_class_bind_template_child (widget_class, SdRecommendationsPage, quick_list);
@@ -2900,6 +2952,9 @@ sd_recommendations_page_class_init (SdRecommendationsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "recommendations.train", "s", train_action);
   gtk_widget_class_install_action (widget_class, "recommendations.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "recommendations.show-customer", "s", show_customer_action);
+  gtk_widget_class_install_action (widget_class, "recommendations.back", NULL, back_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "recommendations.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "recommendations.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "recommendations.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "recommendations.export", NULL);
 }
@@ -2952,5 +3007,7 @@ sd_recommendations_page_init (SdRecommendationsPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "recommendations.export", FALSE);
   customer_actions_set_enabled (self, FALSE);
+  g_signal_connect_object (self->stack, "notify::visible-child-name", G_CALLBACK (stack_child_cb), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->stack, "empty");
+  stack_child_cb (self);
 }

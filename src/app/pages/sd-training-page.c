@@ -1640,6 +1640,9 @@ rebuild_charts (SdTrainingPage *self)
   sd_line_chart_set_axis_titles (self->loss_chart, _("Epoch"), _("Loss ÷ first epoch"));
   sd_line_chart_set_axis_titles (self->ndcg_chart, _("Epoch"), _("NDCG@10"));
   sd_line_chart_set_axis_titles (self->classifier_chart, _("Epoch"), _("Loss"));
+  sd_line_chart_set_x_integer (self->loss_chart, TRUE);
+  sd_line_chart_set_x_integer (self->ndcg_chart, TRUE);
+  sd_line_chart_set_x_integer (self->classifier_chart, TRUE);
 
   g_hash_table_iter_init (&iter, self->overlaid);
   while (g_hash_table_iter_next (&iter, &key, NULL))

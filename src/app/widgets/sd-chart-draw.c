@@ -360,8 +360,9 @@ x_ticks (const SdChartFrame *frame,
 {
   if (frame->no_ticks)
     return no_ticks ();
-  return frame->x_ticks_func ? frame->x_ticks_func (x, max, frame->x_ticks_data)
-                             : sd_chart_scale_ticks (x, max);
+  if (frame->x_ticks_func)
+    return frame->x_ticks_func (x, max, frame->x_ticks_data);
+  return frame->x_integer ? sd_chart_scale_integer_ticks (x, max) : sd_chart_scale_ticks (x, max);
 }
 
 static GArray *

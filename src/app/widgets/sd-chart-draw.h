@@ -102,6 +102,8 @@ typedef struct {
   /* Set before the layout for axes without ticks, grid or numbers: coordinates without a
    * unit (a neighbour-preserving map, where only nearness means something). */
   gboolean         no_ticks;
+  /* Set before the layout for an x axis of whole numbers (epochs): ticks only on them. */
+  gboolean         x_integer;
 } SdChartFrame;
 
 /* Lays out a frame of @width × @height: legend on top (its entries wrap), y tick labels and

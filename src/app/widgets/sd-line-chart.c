@@ -42,6 +42,7 @@ struct _SdLineChart
   char         *x_title;
   char         *y_title;
   gboolean      log_scale;
+  gboolean      x_integer;
   double        smoothing;
 
   /* A user view: when x is fixed, y re-fits to the visible x range unless fixed too. */
@@ -611,6 +612,7 @@ draw_chart (SdLineChart    *self,
       legend[i].color = &colors.palette[s->color % SD_CHART_PALETTE_SIZE];
     }
 
+  frame->x_integer = self->x_integer;
   /* One series explains itself through the y title; a legend starts to pay at two. */
   sd_chart_frame_layout (frame, widget, width, height, &xs, &ys, self->x_title, self->y_title,
                          legend, self->series->len > 1 ? self->series->len : 0);
@@ -1245,6 +1247,16 @@ sd_line_chart_set_log_scale (SdLineChart *self,
   if (self->y_fixed)
     set_zoomed (self, self->x_fixed, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_SCALE]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+sd_line_chart_set_x_integer (SdLineChart *self,
+                             gboolean     x_integer)
+{
+  g_return_if_fail (SD_IS_LINE_CHART (self));
+
+  self->x_integer = !!x_integer;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -54,6 +54,9 @@ void        sd_line_chart_set_axis_titles  (SdLineChart  *self,
 void        sd_line_chart_set_log_scale    (SdLineChart  *self,
                                             gboolean      log_scale);
 gboolean    sd_line_chart_get_log_scale    (SdLineChart  *self);
+/* An x axis of whole numbers (epochs): ticks only on them, never "1.5". */
+void        sd_line_chart_set_x_integer    (SdLineChart  *self,
+                                            gboolean      x_integer);
 /* Property "smoothing": EMA weight 0..0.99; 0 draws the raw series only. */
 void        sd_line_chart_set_smoothing    (SdLineChart  *self,
                                             double        smoothing);

@@ -273,16 +273,17 @@ static void
 linear_ticks (GArray *ticks,
               double  d0,
               double  d1,
-              guint   max_ticks)
+              guint   max_ticks,
+              double  min_step)
 {
-  double step = sd_chart_nice_step (d1 - d0, max_ticks);
+  double step = MAX (sd_chart_nice_step (d1 - d0, max_ticks), min_step);
   double first = ceil (d0 / step - 1e-9);
   double last = floor (d1 / step + 1e-9);
 
   /* A step rounded up to 1-2-5 can leave a single tick in the domain; an axis needs two. */
   for (guint target = max_ticks + 1; last - first < 1 && target < 4 * max_ticks + 4; target++)
     {
-      step = sd_chart_nice_step (d1 - d0, target);
+      step = MAX (sd_chart_nice_step (d1 - d0, target), min_step);
       first = ceil (d0 / step - 1e-9);
       last = floor (d1 / step + 1e-9);
     }
@@ -295,6 +296,20 @@ linear_ticks (GArray *ticks,
         v = 0;
       add_tick (ticks, v, step);
     }
+}
+
+GArray *
+sd_chart_scale_integer_ticks (const SdChartScale *self,
+                              guint               max_ticks)
+{
+  GArray *ticks = g_array_new (FALSE, FALSE, sizeof (SdChartTick));
+
+  g_return_val_if_fail (self != NULL, ticks);
+
+  /* A step of at least 1 keeps every tick on a whole number; zoomed in to less than one
+   * unit, the axis may hold one tick or none rather than a made-up "epoch 1.5". */
+  linear_ticks (ticks, self->d0, self->d1, MAX (max_ticks, 2), 1.0);
+  return ticks;
 }
 
 GArray *
@@ -315,7 +330,7 @@ sd_chart_scale_ticks (const SdChartScale *self,
     }
   if (self->kind == SD_CHART_SCALE_LINEAR)
     {
-      linear_ticks (ticks, self->d0, self->d1, max_ticks);
+      linear_ticks (ticks, self->d0, self->d1, max_ticks, 0);
       return ticks;
     }
 
@@ -328,7 +343,7 @@ sd_chart_scale_ticks (const SdChartScale *self,
   if (l1 - l0 < 1.0 || decades < 2)
     {
       /* Less than a decade shows: decade ticks alone would leave the axis bare. */
-      linear_ticks (ticks, self->d0, self->d1, max_ticks);
+      linear_ticks (ticks, self->d0, self->d1, max_ticks, 0);
       /* Linear steps near a small d0 could sit at 0, which a log axis cannot place. */
       for (guint i = ticks->len; i-- > 0;)
         if (g_array_index (ticks, SdChartTick, i).value <= 0)

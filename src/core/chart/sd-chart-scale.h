@@ -72,6 +72,11 @@ double   sd_chart_nice_step         (double            span,
 GArray  *sd_chart_scale_ticks       (const SdChartScale *self,
                                      guint               max_ticks);
 
+/* Like sd_chart_scale_ticks() on a linear scale, but only at whole numbers (an axis of
+ * epochs or counts), steps of 1, 2, 5, 10 …; none when the domain holds no whole number. */
+GArray  *sd_chart_scale_integer_ticks (const SdChartScale *self,
+                                       guint               max_ticks);
+
 /* Tick label for @v on an axis whose ticks are @step apart: "0", "0.25", "1.5k", "20M",
  * "1e-05"; never "-0". */
 char    *sd_chart_format_tick       (double            v,

@@ -389,7 +389,7 @@ sd_content_fit (SdRecommender      *model,
       self->prior[i] = (float) pow (1.0 + counts[i], self->popularity_prior);
   }
 
-  return sd_recommender_report_epoch (model, context, 1, 1, 0.0, error);
+  return sd_recommender_report_epoch (model, context, 1, 1, NAN, error);
 }
 
 static gboolean

@@ -285,7 +285,7 @@ sd_hybrid_fit (SdRecommender      *model,
   g_set_object (&self->popularity, popularity);
   g_set_object (&self->content, content);
 
-  return sd_recommender_report_epoch (model, context, 1, 1, 0.0, error);
+  return sd_recommender_report_epoch (model, context, 1, 1, NAN, error);
 }
 
 /* In place, over the whole catalogue. A constant list carries no preference: all zero. */

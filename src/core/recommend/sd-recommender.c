@@ -48,6 +48,11 @@ item_title (SdCatalog *catalog,
   return buf;
 }
 
+/* A share of the score from which one history item is most of the reason; and under
+ * which, behind a weightier one, it is too small a part to be worth a line. */
+#define MOSTLY_SHARE 0.5
+#define MINOR_SHARE  0.1
+
 /* In the user's language: the Recommendations page shows these beside each item, in
  * Chinese too, and the CLI prints them. Numbers in the user's locale, as on screen. */
 char *
@@ -61,13 +66,14 @@ sd_reason_describe (const SdReason *reason,
   switch (reason->kind)
     {
     case SD_REASON_SIMILAR_ITEM:
+      if (reason->share >= MOSTLY_SHARE)
+        /* TRANSLATORS: why an item is recommended: an item the customer bought gives most
+         * of the reason, "mostly because they bought Red Mug" */
+        return g_strdup_printf (_("mostly because they bought %s"), item_title (catalog, reason->item, buf));
       if (reason->share > 0)
-        {
-          g_autofree char *share = sd_format_share (reason->share);
-          /* TRANSLATORS: why an item is recommended: an item the customer bought, and its
-           * part of all that speaks for the item, "bought Red Mug (37 % of what speaks for it)" */
-          return g_strdup_printf (_("bought %s (%s of what speaks for it)"), item_title (catalog, reason->item, buf), share);
-        }
+        /* TRANSLATORS: why an item is recommended: an item the customer bought gives part
+         * of the reason, "partly because they bought Red Mug" */
+        return g_strdup_printf (_("partly because they bought %s"), item_title (catalog, reason->item, buf));
       {
         g_autofree char *alike = sd_format_share (CLAMP (reason->weight, 0.0, 1.0));
         /* TRANSLATORS: why an item is recommended: an item the customer bought, and how alike
@@ -92,13 +98,14 @@ sd_reason_describe (const SdReason *reason,
         return g_strdup_printf (_("matches %s"), words->str);
       }
     case SD_REASON_FACTOR:
+      if (reason->share >= MOSTLY_SHARE)
+        /* TRANSLATORS: why an item is recommended: an item of the customer's history gives
+         * most of the reason, "mostly because of Red Mug" */
+        return g_strdup_printf (_("mostly because of %s"), item_title (catalog, reason->item, buf));
       if (reason->share > 0)
-        {
-          g_autofree char *share = sd_format_share (reason->share);
-          /* TRANSLATORS: why an item is recommended: an item of the customer's history, and its
-           * part of all that speaks for the item, "because of Red Mug (37 % of what speaks for it)" */
-          return g_strdup_printf (_("because of %s (%s of what speaks for it)"), item_title (catalog, reason->item, buf), share);
-        }
+        /* TRANSLATORS: why an item is recommended: an item of the customer's history gives
+         * part of the reason, "partly because of Red Mug" */
+        return g_strdup_printf (_("partly because of %s"), item_title (catalog, reason->item, buf));
       /* TRANSLATORS: why an item is recommended: an item of the customer's history the model
        * finds much like it (BPR, a blend: no share of the score to tell) */
       return g_strdup_printf (_("because of %s, much like it"), item_title (catalog, reason->item, buf));
@@ -160,6 +167,31 @@ sd_reasons_set_shares (GPtrArray *reasons,
       SdReason *reason = g_ptr_array_index (reasons, i);
       reason->share = total > 0 && isfinite (total) ? CLAMP (reason->weight / total, 0.0, 1.0) : 0;
     }
+}
+
+static int
+compare_share (gconstpointer a,
+               gconstpointer b)
+{
+  const SdReason *ra = *(SdReason *const *) a, *rb = *(SdReason *const *) b;
+
+  return (rb->share > ra->share) - (rb->share < ra->share);
+}
+
+void
+sd_reasons_for_people (GPtrArray *reasons)
+{
+  if (reasons == NULL)
+    return;
+  /* Reasons without a share (similar customers, matched words, a blend's mix) keep the
+   * model's order and all their lines. */
+  for (guint i = 0; i < reasons->len; i++)
+    if (!(((SdReason *) g_ptr_array_index (reasons, i))->share > 0))
+      return;
+  g_ptr_array_sort (reasons, compare_share);
+  for (guint i = reasons->len; i-- > 1;)
+    if (((SdReason *) g_ptr_array_index (reasons, i))->share < MINOR_SHARE)
+      g_ptr_array_remove_index (reasons, i);
 }
 
 /* ---- the type ------------------------------------------------------------------------ */
@@ -655,7 +687,11 @@ sd_recommender_report_epoch (SdRecommender      *self,
 
       /* The progress panel's line: in the user's language, the loss as the locale writes
        * numbers ("1,003,250", not "1.00325e+06") */
-      if (isnan (loss))
+      if (isnan (loss) && n_epochs <= 1)
+        /* TRANSLATORS: training progress of a model fitted in one go (kNN, EASE, a blend),
+         * which has neither epochs nor a loss to show */
+        text = g_strdup (_("Trained in one pass"));
+      else if (isnan (loss))
         /* TRANSLATORS: training progress */
         text = g_strdup_printf (_("Epoch %d of %d"), epoch, n_epochs);
       else

@@ -43,9 +43,10 @@ typedef struct {
 } SdReason;
 
 void  sd_reason_free     (SdReason *reason);
-/* A sentence a store manager can read, using the catalog's titles: a history item's share
- * as a percentage where the model has one ("because of Red Mug (37 % of what speaks for
- * it)"), else in words; never the model's raw measure. */
+/* A sentence a store manager can read, using the catalog's titles: where the model gives a
+ * history item a share of the score, whether it is most of it ("mostly because of Red
+ * Mug") or part ("partly because of Red Mug"), else in words; never the model's raw
+ * measure (that is sd_reason_describe_numbers'). */
 char *sd_reason_describe (const SdReason *reason,
                           SdCatalog      *catalog);
 /* The raw figures behind it for an expert (a tooltip): "contribution 0.0612, share 0.043",
@@ -57,6 +58,9 @@ const char *sd_reason_kind_name (SdReasonKind kind);
  * every history item (0 when @total is not above 0). */
 void  sd_reasons_set_shares (GPtrArray *reasons,
                              double     total);
+/* The reasons worth telling a person, the weightiest share first: shares under a tenth of
+ * the score are dropped behind the first reason (a tooltip's "2 %" is noise in a list). */
+void  sd_reasons_for_people (GPtrArray *reasons);
 
 typedef struct {
   gboolean    exclude_seen;          /* leave out the user's training items */
