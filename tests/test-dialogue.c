@@ -2035,6 +2035,35 @@ test_which_product (Fixture *f, gconstpointer data)
     /* the product is the one picked, not the word that picked it */
     g_assert_true (g_strv_contains ((const char *const *) t3->slot_values, "WHITE LOVEBIRD LANTERN"));
   }
+  /* a pick from the list carries no mood, however the model hears "the white one" or "2":
+   * no "sorry to hear that", no person offered, and the trace says why */
+  {
+    static const char *const picks[] = { "the white one", "2", "the striped one", NULL };
+    guint heard_negative = 0;
+    for (guint i = 0; picks[i]; i++)
+      {
+        g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+        g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+        g_autoptr(SdTurnTrace) t2 = say (f, s, picks[i]);
+        g_test_message ("%s → %s (%s, set aside %d)", picks[i], t2->reply,
+                        sd_sentiment_label_to_string (t2->sentiment.label), t2->mood_set_aside);
+        assert_reply (t2, "!sorry to hear", "!put you through", "!talk to a person", NULL);
+        if (t2->sentiment.label == SD_SENTIMENT_NEGATIVE)
+          {
+            heard_negative++;
+            g_assert_cmpint (t2->mood_set_aside, ==, SD_MOOD_ASIDE_CHOICE);
+            g_autofree char *json = sd_turn_trace_to_json (t2);
+            g_assert_nonnull (strstr (json, "\"set_aside_why\":\"choice\""));
+          }
+      }
+    /* the model hears some of them as negative, or this checks nothing */
+    g_assert_cmpuint (heard_negative, >, 0);
+    /* one that says a mood of its own keeps it */
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "the white one, I ALREADY SAID, this is ridiculous");
+    g_assert_cmpint (t2->mood_set_aside, ==, SD_MOOD_KEPT);
+  }
   /* a title given whole is answered; so is "the lantern" just after it */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
@@ -2099,6 +2128,9 @@ test_unknown_product (Fixture *f, gconstpointer data)
     g_assert_cmpstr (t2->template_key, ==, "sys.product_not_found");
     assert_reply (t2, "“teleporter”", "!mug", "!12.50", NULL);
     g_assert_true (has_row (t2, "products: none named “teleporter”"));
+    /* a name the shop does not have carries no mood: no "sorry to hear that" */
+    g_assert_true (t2->sentiment.label != SD_SENTIMENT_NEGATIVE || t2->mood_set_aside == SD_MOOD_ASIDE_NOT_FOUND);
+    assert_reply (t2, "!sorry to hear", "!put you through", NULL);
     /* what the customer points back at is still the product talked about */
     g_autoptr(SdTurnTrace) t3 = say (f, s, "how much is the vintage ceramic mug?");
     g_autoptr(SdTurnTrace) t4 = say (f, s, "and how much is it with the box?");

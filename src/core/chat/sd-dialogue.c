@@ -50,6 +50,14 @@ sd_turn_action_to_string (SdTurnAction action)
   return action_names[action];
 }
 
+const char *
+sd_mood_aside_to_string (SdMoodAside why)
+{
+  static const char *const names[] = { NULL, "bare_request", "choice", "product_not_found" };
+  g_return_val_if_fail (why < SD_N_MOODS_ASIDE, NULL);
+  return names[why];
+}
+
 void
 sd_turn_trace_free (SdTurnTrace *t)
 {
@@ -158,7 +166,9 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
   sd_json_writer_member_fixed (w, "negative", t->sentiment.prob[0], 4);
   sd_json_writer_member_fixed (w, "neutral", t->sentiment.prob[1], 4);
   sd_json_writer_member_fixed (w, "positive", t->sentiment.prob[2], 4);
-  sd_json_writer_member_bool (w, "set_aside", t->mood_set_aside);
+  sd_json_writer_member_bool (w, "set_aside", t->mood_set_aside != SD_MOOD_KEPT);
+  if (t->mood_set_aside != SD_MOOD_KEPT)
+    sd_json_writer_member_string (w, "set_aside_why", sd_mood_aside_to_string (t->mood_set_aside));
   sd_json_writer_end_object (w);
   sd_json_writer_member_string (w, "action", sd_turn_action_to_string (t->action));
   sd_json_writer_member_string (w, "form", t->form);
@@ -330,10 +340,18 @@ sd_turn_trace_format (const SdTurnTrace *t)
   /* TRANSLATORS: `chat --explain`: the mood heard and its three probabilities */
   g_string_append_printf (s, _("%s (neg %.2f, neu %.2f, pos %.2f)"), sentiment_word (t->sentiment.label),
                           t->sentiment.prob[0], t->sentiment.prob[1], t->sentiment.prob[2]);
-  if (t->mood_set_aside)
+  if (t->mood_set_aside == SD_MOOD_ASIDE_BARE_REQUEST)
     /* TRANSLATORS: `chat --explain`, after the mood: a bare request ("refund progress")
      * heard as negative is not treated as upset */
     g_string_append_printf (s, " %s", _("set aside: a bare request"));
+  else if (t->mood_set_aside == SD_MOOD_ASIDE_CHOICE)
+    /* TRANSLATORS: `chat --explain`, after the mood: "the striped one", "2" in answer to
+     * "Which one do you mean?", heard as negative, is not treated as upset */
+    g_string_append_printf (s, " %s", _("set aside: a pick from the list offered"));
+  else if (t->mood_set_aside == SD_MOOD_ASIDE_NOT_FOUND)
+    /* TRANSLATORS: `chat --explain`, after the mood: "price of the teleporter?", a product
+     * the shop does not have, heard as negative, is not treated as upset */
+    g_string_append_printf (s, " %s", _("set aside: a product the shop does not have"));
   g_string_append_c (s, '\n');
 
   append_label (s, _("state:"));
@@ -1193,6 +1211,8 @@ typedef struct {
   gboolean       in_full;        /* one of them was named by its whole title */
   char          *previous_ref;   /* the product talked about before this message, or NULL */
   gboolean       picked;         /* the message picked a product from a "which one?" list */
+  gboolean       was_upset;      /* the session's mood before this message */
+  gsize          apology_len;    /* the apology at the start of @prefix, for the mood heard */
   gsize          offer_at;       /* where offer_person() put its offer in @suffix, … */
   gsize          offer_len;      /* … and its length (0: none) */
   gboolean       answer_offers;  /* the answer itself offers a person */
@@ -2162,6 +2182,35 @@ likeliest_first (Turn *t, GArray *ids)
   return out;
 }
 
+/* The mood heard is not this message's: a pick from the list the bot offered ("the striped
+ * one", "2") or a name the shop does not have ("price of the teleporter?") says nothing of how
+ * the customer feels, however the review-trained model hears its words. One that says a mood
+ * of its own ("the white one!!", "STILL the wrong one") keeps it. Called before the reply. */
+static void
+set_mood_aside (Turn *t, SdMoodAside why)
+{
+  if (t->trace->mood_set_aside != SD_MOOD_KEPT)
+    {
+      /* a bare "2" is first of all a pick */
+      t->trace->mood_set_aside = why;
+      return;
+    }
+  if (!t->negative || sd_sentiment_has_signals (t->trace->text))
+    return;
+  t->negative = FALSE;
+  t->session->upset = t->was_upset;
+  t->trace->mood_set_aside = why;
+  g_string_erase (t->prefix, 0, t->apology_len);
+  t->apology_len = 0;
+  /* and the person offered for the mood (offer_person()) */
+  if (t->offer_len)
+    {
+      g_string_erase (t->suffix, t->offer_at, t->offer_len);
+      t->offer_len = 0;
+      t->session->handoff_offered = FALSE;
+    }
+}
+
 /* The likeliest few of @ids, numbered ("1. WHITE LOVEBIRD LANTERN (£2.95); 2. …") into
  * @list; they and @ids become what the customer's next message picks from. Returns how
  * many were listed. */
@@ -2246,6 +2295,7 @@ product_not_found (Turn *t, const char *intent, const char *name, const char *qu
   g_autofree char *similar = NULL;
 
   data_row (t, "products: none named “%s”", name);
+  set_mood_aside (t, SD_MOOD_ASIDE_NOT_FOUND);
   g_hash_table_remove (t->session->slots, "product");
   if (like->len && list_choices (t, like, list) > 0)
     similar = g_strdup_printf (L (t, "Did you mean one of these? %s. Tell me its number, or more of the name.",
@@ -2438,6 +2488,20 @@ choice_number (const char *text, guint n)
   return k;
 }
 
+/* "the striped one", "white one", 墨绿色的那款: shaped as a pick from a list, whether or not
+ * one of the list fits it. */
+static gboolean
+looks_like_a_pick (const char *text)
+{
+  static GRegex *slot;
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  GRegex *re = regex_once (&slot,
+      "^\\s*(?:the\\s+)?[a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*){0,2}\\s+one\\s*[.!?]*\\s*$"
+      "|^\\s*\\p{Han}{1,8}的?(?:那|这)?(?:个|款|件|种|只)\\s*[。！？!?]*\\s*$");
+
+  return re && g_regex_match (re, folded, 0, NULL);
+}
+
 /* An answer to "Which one do you mean?": the product it picks (by its number or its place,
  * or by words of its name), which is then what the waiting question is asked of, and the
  * form's intent returned; or, when its words still fit several, the question again
@@ -2476,6 +2540,8 @@ take_choice (Turn *t, gboolean *asked_again)
       else if (narrowed->len > 1 && narrowed->len < s->candidates->len)
         again = g_steal_pointer (&narrowed);
     }
+  if (again || id != 0 || looks_like_a_pick (t->trace->text))
+    set_mood_aside (t, SD_MOOD_ASIDE_CHOICE);
   if (again)
     {
       g_autofree char *question = g_strdup (g_hash_table_lookup (s->slots, "_question"));
@@ -3982,6 +4048,7 @@ sd_dialogue_respond (SdDialogue    *self,
   /* the shipped model's label carries its own calibrated threshold */
   t.negative = trace->sentiment.label == SD_SENTIMENT_NEGATIVE;
   gboolean was_upset = session->upset;
+  t.was_upset = was_upset;
   if (t.negative)
     session->upset = TRUE;
   else if (trace->sentiment.label == SD_SENTIMENT_POSITIVE)
@@ -4019,7 +4086,7 @@ sd_dialogue_respond (SdDialogue    *self,
     {
       t.negative = FALSE;
       session->upset = was_upset;
-      trace->mood_set_aside = TRUE;
+      trace->mood_set_aside = SD_MOOD_ASIDE_BARE_REQUEST;
     }
 
   drop_service_words (trace->text, trace->entities, oos || product_intent (intent) ||
@@ -4045,6 +4112,7 @@ sd_dialogue_respond (SdDialogue    *self,
     {
       g_autofree char *sorry = render (&t, "sys.apology");
       g_string_append (prefix, sorry);
+      t.apology_len = prefix->len;
       /* the apology is not the answer's source */
       g_clear_pointer (&trace->template_key, g_free);
       trace->template_id = 0;
