@@ -2064,6 +2064,35 @@ test_which_product (Fixture *f, gconstpointer data)
     g_autoptr(SdTurnTrace) t2 = say (f, s, "the white one, I ALREADY SAID, this is ridiculous");
     g_assert_cmpint (t2->mood_set_aside, ==, SD_MOOD_KEPT);
   }
+  /* "the cheapest one", "the most expensive" of those the list was offered of; with a
+   * product word, the cheapest of those it fits, named with its price (the classifier
+   * heard the shipping policy in "how much is the cheapest one") */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "how much is the cheapest one");
+    g_assert_cmpstr (t2->intent, ==, "product_question");
+    assert_reply (t2, "HANGING METAL HEART LANTERN: it costs £1.65", "!deliver", NULL);
+    g_autoptr(SdChatSession) d = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t3 = say (f, d, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t4 = say (f, d, "the most expensive");
+    assert_reply (t4, "LANTERN CREAM GAZEBO: it costs £4.95", NULL);
+    g_autoptr(SdChatSession) c = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) c1 = say (f, c, "cheapest lantern?");
+    g_assert_cmpstr (c1->template_key, ==, "sys.cheapest");
+    assert_reply (c1, "cheapest", "HANGING METAL HEART LANTERN (£1.65)", "!LOVEBIRD", "!GAZEBO", NULL);
+    /* which is then the product talked about */
+    g_autoptr(SdTurnTrace) c2 = say (f, c, "what colours does it come in?");
+    assert_reply (c2, "red and cream", NULL);
+    g_autoptr(SdTurnTrace) c3 = say (f, c, "how much is the most expensive lantern?");
+    assert_reply (c3, "LANTERN CREAM GAZEBO (£4.95)", NULL);
+    g_autoptr(SdChatSession) z = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z1 = say (f, z, "提灯多少钱");
+    g_autoptr(SdTurnTrace) z2 = say (f, z, "最便宜的那个");
+    assert_reply (z2, "悬挂金属爱心提灯", "£1.65", NULL);
+    g_autoptr(SdTurnTrace) z3 = say (f, z, "最贵的提灯");
+    assert_reply (z3, "最贵", "奶油色凉亭提灯（£4.95）", NULL);
+  }
   /* a title given whole is answered; so is "the lantern" just after it */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");

@@ -1309,6 +1309,11 @@ static const struct { const char *key, *en, *zh; } code_templates[] = {
   { "sys.which_product.again",
     "That still fits {count} of them: which one do you mean? {choices}. Tell me its number, or more of its name.",
     "还有 {count} 款符合，您指的是哪一款？{choices}。请告诉我序号或更完整的名称。" },
+  /* "cheapest lantern?", 最贵的台灯: of the products a name fits, the one asked for */
+  { "sys.cheapest", "The cheapest of the {count} products that fit “{name}” is {product}.",
+    "符合“{name}”的 {count} 款商品中，最便宜的是{product}。" },
+  { "sys.dearest", "The most expensive of the {count} products that fit “{name}” is {product}.",
+    "符合“{name}”的 {count} 款商品中，最贵的是{product}。" },
   /* a name the catalogue does not have */
   { "sys.product_not_found", "I couldn't find “{name}” in our catalogue. {similar}",
     "我们的商品里没有找到“{name}”。{similar}" },
@@ -2182,6 +2187,16 @@ likeliest_first (Turn *t, GArray *ids)
   return out;
 }
 
+/* @pattern compiled once into @slot (NULL if it does not compile). */
+static GRegex *
+regex_once (GRegex    **slot,
+            const char *pattern)
+{
+  if (g_once_init_enter (slot))
+    g_once_init_leave (slot, g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL));
+  return *slot;
+}
+
 /* The mood heard is not this message's: a pick from the list the bot offered ("the striped
  * one", "2") or a name the shop does not have ("price of the teleporter?") says nothing of how
  * the customer feels, however the review-trained model hears its words. One that says a mood
@@ -2249,6 +2264,54 @@ list_choices (Turn *t, GArray *ids, GString *list)
   return choices->len;
 }
 
+/* "the cheapest one", "most expensive", 最便宜的那个, 最贵的: -1 asks for the cheapest, +1 for
+ * the dearest, 0 for neither. */
+static int
+price_extreme (const char *text)
+{
+  static GRegex *slot;
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_autoptr(GMatchInfo) match = NULL;
+  GRegex *re = regex_once (&slot,
+      "\\b(cheapest|least\\s+expensive|lowest[- ]priced|lowest\\s+price|most\\s+affordable)\\b"
+      "|(最便宜|最实惠|价格最低|最低价)"
+      "|\\b(most\\s+expensive|dearest|priciest|highest[- ]priced|highest\\s+price)\\b|(最贵|价格最高|最高价)");
+
+  if (re == NULL || !g_regex_match (re, folded, 0, &match))
+    return 0;
+  {
+    g_autofree char *en = g_match_info_fetch (match, 1);
+    g_autofree char *zh = g_match_info_fetch (match, 2);
+    return (en && *en) || (zh && *zh) ? -1 : 1;
+  }
+}
+
+/* Of @ids, the cheapest (@direction -1) or the dearest (+1); of equal prices the likeliest
+ * (in stock, then most bought). 0 when none has a price. */
+static gint64
+extreme_priced (Turn *t, GArray *ids, int direction)
+{
+  g_autoptr(GArray) ranked = likeliest_first (t, ids);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store, "SELECT price_cents FROM products WHERE id = ?1", NULL);
+  gint64 best = 0, best_cents = 0;
+
+  for (guint i = 0; stmt && i < ranked->len; i++)
+    {
+      gint64 id = g_array_index (ranked, gint64, i);
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+        continue;
+      gint64 cents = sqlite3_column_int64 (stmt, 0);
+      if (best == 0 || (direction < 0 ? cents < best_cents : cents > best_cents))
+        {
+          best = id;
+          best_cents = cents;
+        }
+    }
+  return best;
+}
+
 /* The question waits for the product: the form of @intent, and @question to answer once it
  * is known. */
 static void
@@ -2307,16 +2370,6 @@ product_not_found (Turn *t, const char *intent, const char *name, const char *qu
   var (t, "name", name);
   var (t, "similar", similar);
   reply (t, "sys.product_not_found", SD_TURN_ASK);
-}
-
-/* @pattern compiled once into @slot (NULL if it does not compile). */
-static GRegex *
-regex_once (GRegex    **slot,
-            const char *pattern)
-{
-  if (g_once_init_enter (slot))
-    g_once_init_leave (slot, g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL));
-  return *slot;
 }
 
 /* Words after "the …" that are no product but what is asked of one, or of the shop
@@ -2521,8 +2574,16 @@ take_choice (Turn *t, gboolean *asked_again)
       clear_choices (s);
       return NULL;
     }
-  k = choice_number (t->trace->text, s->choices->len);
-  if (k > s->choices->len)
+  /* "the cheapest one" of those the list was offered of (the cheapest of the six that fit,
+   * not only of the three listed); "the cheapest t-shirt" names its own */
+  int extreme = t->named_product ? 0 : price_extreme (t->trace->text);
+  k = extreme ? 0 : choice_number (t->trace->text, s->choices->len);
+  if (extreme)
+    {
+      id = extreme_priced (t, s->candidates, extreme);
+      data_row (t, extreme < 0 ? "the cheapest of the list" : "the most expensive of the list");
+    }
+  else if (k > s->choices->len)
     again = g_array_ref (s->candidates);   /* "3" of a list of two: the list again */
   else if (k > 0)
     id = g_array_index (s->choices, gint64, k - 1);
@@ -2567,6 +2628,38 @@ take_choice (Turn *t, gboolean *asked_again)
   }
   t->picked = TRUE;
   return form;
+}
+
+/* "cheapest lantern?", "how much is the most expensive sign", 最便宜的台灯: of the products the
+ * name fits, the cheapest (@direction -1) or the dearest, by name and price, which is then
+ * the product talked about. */
+static gboolean
+answer_price_extreme (Turn *t, int direction)
+{
+  SdChatSession *s = t->session;
+  gint64 id = extreme_priced (t, t->candidates, direction);
+  g_autoptr(GString) one = g_string_new (NULL);
+  g_autofree char *count = sd_format_count (t->candidates->len);
+  g_autoptr(SdStmt) stmt = id ? sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL) : NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  data_row (t, "products: %u fit “%s”; the %s", t->candidates->len, t->product->text,
+            direction < 0 ? "cheapest" : "most expensive");
+  append_product (t, one, stmt, FALSE);
+  clear_choices (s);
+  g_hash_table_insert (s->slots, g_strdup ("product_ref"), g_strdup_printf ("%" G_GINT64_FORMAT, id));
+  if (sqlite3_column_text (stmt, 1))
+    g_hash_table_insert (s->slots, g_strdup ("product"), g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  var (t, "name", t->product->text);
+  var (t, "count", count);
+  var (t, "product", one->str);
+  reply (t, direction < 0 ? "sys.cheapest" : "sys.dearest", SD_TURN_ANSWER);
+  return TRUE;
 }
 
 /* Questions about one product: the one named now, or the last one named. */
@@ -4156,6 +4249,28 @@ sd_dialogue_respond (SdDialogue    *self,
       if (asked_again)
         goto done;
     }
+
+  /* "cheapest lantern?": the cheapest of the lanterns, not the shipping policy the classifier
+   * hears in "how much", nor a list of them all */
+  {
+    int extreme = act == NULL && t.candidates && t.candidates->len > 1 && !t.in_full
+                  ? price_extreme (trace->text) : 0;
+    if (extreme)
+      {
+        double asked = 0;
+        for (guint i = 0; i < trace->n_top; i++)
+          if (strcmp (trace->top[i].intent, "product_question") == 0)
+            asked = trace->top[i].prob;
+        if (answer_price_extreme (&t, extreme))
+          {
+            g_free (trace->intent);
+            trace->intent = g_strdup ("product_question");
+            trace->confidence = asked;
+            trace->from_entities = oos || g_strcmp0 (intent, "product_question") != 0;
+            goto done;
+          }
+      }
+  }
 
   if (act == NULL && session->handoff_offered)
     {
