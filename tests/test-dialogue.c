@@ -2084,6 +2084,8 @@ test_which_product (Fixture *f, gconstpointer data)
     /* which is then the product talked about */
     g_autoptr(SdTurnTrace) c2 = say (f, c, "what colours does it come in?");
     assert_reply (c2, "red and cream", NULL);
+    g_autoptr(SdTurnTrace) cd = say (f, c, "what is the cheapest delivery for a lantern?");
+    g_assert_cmpstr (cd->template_key, !=, "sys.cheapest");
     g_autoptr(SdTurnTrace) c3 = say (f, c, "how much is the most expensive lantern?");
     assert_reply (c3, "LANTERN CREAM GAZEBO (£4.95)", NULL);
     g_autoptr(SdChatSession) z = sd_chat_session_new (1, "zh_CN");

@@ -4251,9 +4251,11 @@ sd_dialogue_respond (SdDialogue    *self,
     }
 
   /* "cheapest lantern?": the cheapest of the lanterns, not the shipping policy the classifier
-   * hears in "how much", nor a list of them all */
+   * hears in "how much", nor a list of them all ("the cheapest delivery for the lantern" is
+   * the delivery's) */
   {
-    int extreme = act == NULL && t.candidates && t.candidates->len > 1 && !t.in_full
+    int extreme = act == NULL && t.candidates && t.candidates->len > 1 && !t.in_full &&
+                  !names_service_beside_products (trace->text, trace->entities)
                   ? price_extreme (trace->text) : 0;
     if (extreme)
       {
