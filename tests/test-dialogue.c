@@ -2035,6 +2035,66 @@ test_which_product (Fixture *f, gconstpointer data)
     /* the product is the one picked, not the word that picked it */
     g_assert_true (g_strv_contains ((const char *const *) t3->slot_values, "WHITE LOVEBIRD LANTERN"));
   }
+  /* a pick from the list carries no mood, however the model hears "the white one" or "2":
+   * no "sorry to hear that", no person offered, and the trace says why */
+  {
+    static const char *const picks[] = { "the white one", "2", "the striped one", NULL };
+    guint heard_negative = 0;
+    for (guint i = 0; picks[i]; i++)
+      {
+        g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+        g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+        g_autoptr(SdTurnTrace) t2 = say (f, s, picks[i]);
+        g_test_message ("%s → %s (%s, set aside %d)", picks[i], t2->reply,
+                        sd_sentiment_label_to_string (t2->sentiment.label), t2->mood_set_aside);
+        assert_reply (t2, "!sorry to hear", "!put you through", "!talk to a person", NULL);
+        if (t2->sentiment.label == SD_SENTIMENT_NEGATIVE)
+          {
+            heard_negative++;
+            g_assert_cmpint (t2->mood_set_aside, ==, SD_MOOD_ASIDE_CHOICE);
+            g_autofree char *json = sd_turn_trace_to_json (t2);
+            g_assert_nonnull (strstr (json, "\"set_aside_why\":\"choice\""));
+          }
+      }
+    /* the model hears some of them as negative, or this checks nothing */
+    g_assert_cmpuint (heard_negative, >, 0);
+    /* one that says a mood of its own keeps it */
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "the white one, I ALREADY SAID, this is ridiculous");
+    g_assert_cmpint (t2->mood_set_aside, ==, SD_MOOD_KEPT);
+  }
+  /* "the cheapest one", "the most expensive" of those the list was offered of; with a
+   * product word, the cheapest of those it fits, named with its price (the classifier
+   * heard the shipping policy in "how much is the cheapest one") */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "how much is the cheapest one");
+    g_assert_cmpstr (t2->intent, ==, "product_question");
+    assert_reply (t2, "HANGING METAL HEART LANTERN: it costs £1.65", "!deliver", NULL);
+    g_autoptr(SdChatSession) d = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t3 = say (f, d, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t4 = say (f, d, "the most expensive");
+    assert_reply (t4, "LANTERN CREAM GAZEBO: it costs £4.95", NULL);
+    g_autoptr(SdChatSession) c = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) c1 = say (f, c, "cheapest lantern?");
+    g_assert_cmpstr (c1->template_key, ==, "sys.cheapest");
+    assert_reply (c1, "cheapest", "HANGING METAL HEART LANTERN (£1.65)", "!LOVEBIRD", "!GAZEBO", NULL);
+    /* which is then the product talked about */
+    g_autoptr(SdTurnTrace) c2 = say (f, c, "what colours does it come in?");
+    assert_reply (c2, "red and cream", NULL);
+    g_autoptr(SdTurnTrace) cd = say (f, c, "what is the cheapest delivery for a lantern?");
+    g_assert_cmpstr (cd->template_key, !=, "sys.cheapest");
+    g_autoptr(SdTurnTrace) c3 = say (f, c, "how much is the most expensive lantern?");
+    assert_reply (c3, "LANTERN CREAM GAZEBO (£4.95)", NULL);
+    g_autoptr(SdChatSession) z = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z1 = say (f, z, "提灯多少钱");
+    g_autoptr(SdTurnTrace) z2 = say (f, z, "最便宜的那个");
+    assert_reply (z2, "悬挂金属爱心提灯", "£1.65", NULL);
+    g_autoptr(SdTurnTrace) z3 = say (f, z, "最贵的提灯");
+    assert_reply (z3, "最贵", "奶油色凉亭提灯（£4.95）", NULL);
+  }
   /* a title given whole is answered; so is "the lantern" just after it */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
@@ -2099,6 +2159,9 @@ test_unknown_product (Fixture *f, gconstpointer data)
     g_assert_cmpstr (t2->template_key, ==, "sys.product_not_found");
     assert_reply (t2, "“teleporter”", "!mug", "!12.50", NULL);
     g_assert_true (has_row (t2, "products: none named “teleporter”"));
+    /* a name the shop does not have carries no mood: no "sorry to hear that" */
+    g_assert_true (t2->sentiment.label != SD_SENTIMENT_NEGATIVE || t2->mood_set_aside == SD_MOOD_ASIDE_NOT_FOUND);
+    assert_reply (t2, "!sorry to hear", "!put you through", NULL);
     /* what the customer points back at is still the product talked about */
     g_autoptr(SdTurnTrace) t3 = say (f, s, "how much is the vintage ceramic mug?");
     g_autoptr(SdTurnTrace) t4 = say (f, s, "and how much is it with the box?");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sd-guardrails.h"
+#include "sd-number-format.h"
 
 typedef struct {
   const char        *lang;
@@ -286,6 +287,82 @@ test_customer_words (void)
   sd_guardrail_verdict_clear (&v);
 }
 
+/* Money in the facts is written as the user's locale writes it ("12,75 £" in German) and a
+ * reply may write it as English does, or the other way round: the same amount either way,
+ * a different one rejected. */
+static void
+test_money_forms (void)
+{
+  static const struct {
+    const char *fact;
+    const char *reply;
+    gboolean    same;
+  } cases[] = {
+    { "12,75\u00a0£", "It costs £12.75.", TRUE },
+    { "12,75\u00a0£", "It costs 12.75.", TRUE },
+    { "12,75\u00a0£", "It costs 12,75 £.", TRUE },
+    { "12,75\u00a0£", "It costs 12.75 GBP.", TRUE },
+    { "12,75\u00a0£", "It costs £12.57.", FALSE },
+    { "12,75\u00a0£", "It costs £75.", FALSE },
+    { "12,75\u00a0£", "It costs £12.", FALSE },
+    { "£12.75", "It costs 12,75 £.", TRUE },
+    { "£12.75", "It costs 12,57 £.", FALSE },
+    { "1.299,00\u00a0€", "It costs €1,299.00.", TRUE },
+    { "1.299,00\u00a0€", "It costs €1299.", TRUE },
+    { "1.299,00\u00a0€", "It costs 1 299,00 €.", TRUE },
+    { "1.299,00\u00a0€", "It costs €1,299.50.", FALSE },
+    { "1.299,00\u00a0€", "It costs €299.", FALSE },
+    { "€1,299.00", "It costs 1.299,00 €.", TRUE },
+    { "€1,299.00", "It costs 1.299 €.", TRUE },
+    { "541.909 orders", "We have had 541,909 orders.", TRUE },
+    { "¥89,00", "售价89元。", TRUE },
+  };
+  static const char *const langs[] = { "C", "de_DE.UTF-8" };
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+
+  /* the same in either locale: facts are read as written, not by the locale alone */
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      if (!setlocale (LC_ALL, langs[l]))
+        {
+          g_test_message ("locale %s missing: its half of the test is skipped", langs[l]);
+          continue;
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+        {
+          const char *facts[] = { cases[i].fact, NULL };
+          gboolean zh = strstr (cases[i].reply, "元") != NULL;
+          SdGuardrailInput input = { .lang = zh ? "zh_CN" : "en", .facts = facts,
+                                     .template_reply = zh ? "售价" : "It costs.", .customer_text = "how much?" };
+          SdGuardrailVerdict v = { 0 };
+          gboolean ok = sd_guardrails_check (&input, cases[i].reply, &v);
+          if (ok != cases[i].same || (!ok && v.check != SD_GUARDRAIL_NUMBER))
+            g_error ("%s, fact “%s”, reply “%s”: expected %s, got %s (%s)", langs[l], cases[i].fact, cases[i].reply,
+                     cases[i].same ? "ok" : "invented_number", sd_guardrail_check_to_string (v.check),
+                     v.detail ? v.detail : "");
+          sd_guardrail_verdict_clear (&v);
+        }
+      /* and as the dialogue writes it in this locale */
+      {
+        g_autofree char *price = sd_format_money (129900, "EUR");
+        const char *facts[] = { price, NULL };
+        SdGuardrailInput input = { .lang = "en", .facts = facts, .template_reply = "It costs.", .customer_text = "how much?" };
+        const char *same[] = { "It costs €1,299.00.", "It costs 1.299,00 €.", "It costs €1299.", NULL };
+        SdGuardrailVerdict v = { 0 };
+        for (guint i = 0; same[i]; i++)
+          {
+            if (!sd_guardrails_check (&input, same[i], &v))
+              g_error ("%s, fact “%s”, reply “%s”: %s", langs[l], price, same[i], v.detail);
+            sd_guardrail_verdict_clear (&v);
+          }
+        g_assert_false (sd_guardrails_check (&input, "It costs €1,299.50.", &v));
+        g_assert_cmpint (v.check, ==, SD_GUARDRAIL_NUMBER);
+        sd_guardrail_verdict_clear (&v);
+      }
+    }
+  setlocale (LC_ALL, saved);
+}
+
 static void
 test_language (void)
 {
@@ -307,5 +384,6 @@ main (int argc, char **argv)
   g_test_add_func ("/guardrails/length", test_length);
   g_test_add_func ("/guardrails/customer-words", test_customer_words);
   g_test_add_func ("/guardrails/language", test_language);
+  g_test_add_func ("/guardrails/money-forms", test_money_forms);
   return g_test_run ();
 }

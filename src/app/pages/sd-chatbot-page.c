@@ -507,10 +507,18 @@ show_turn (SdChatbotPage *self,
                                              t->sentiment.prob[t->sentiment.label] * 100,
                                              t->lang && g_str_has_prefix (t->lang, "zh") ? "中文" : "English");
     gtk_box_append (GTK_BOX (box), caption (sent));
-    if (t->mood_set_aside)
+    if (t->mood_set_aside == SD_MOOD_ASIDE_BARE_REQUEST)
       gtk_box_append (GTK_BOX (box),
                       dim (caption (_("Not treated as upset: a bare request like this reads as negative "
                                       "only because reviews use its words when they complain"))));
+    else if (t->mood_set_aside == SD_MOOD_ASIDE_CHOICE)
+      gtk_box_append (GTK_BOX (box),
+                      dim (caption (_("Not treated as upset: it picks from the list the chatbot offered, "
+                                      "which says nothing of the customer's mood"))));
+    else if (t->mood_set_aside == SD_MOOD_ASIDE_NOT_FOUND)
+      gtk_box_append (GTK_BOX (box),
+                      dim (caption (_("Not treated as upset: it asks about a product the shop does not have, "
+                                      "which says nothing of the customer's mood"))));
   }
 
   /* Dialogue state */

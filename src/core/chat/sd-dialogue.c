@@ -50,6 +50,14 @@ sd_turn_action_to_string (SdTurnAction action)
   return action_names[action];
 }
 
+const char *
+sd_mood_aside_to_string (SdMoodAside why)
+{
+  static const char *const names[] = { NULL, "bare_request", "choice", "product_not_found" };
+  g_return_val_if_fail (why < SD_N_MOODS_ASIDE, NULL);
+  return names[why];
+}
+
 void
 sd_turn_trace_free (SdTurnTrace *t)
 {
@@ -158,7 +166,9 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
   sd_json_writer_member_fixed (w, "negative", t->sentiment.prob[0], 4);
   sd_json_writer_member_fixed (w, "neutral", t->sentiment.prob[1], 4);
   sd_json_writer_member_fixed (w, "positive", t->sentiment.prob[2], 4);
-  sd_json_writer_member_bool (w, "set_aside", t->mood_set_aside);
+  sd_json_writer_member_bool (w, "set_aside", t->mood_set_aside != SD_MOOD_KEPT);
+  if (t->mood_set_aside != SD_MOOD_KEPT)
+    sd_json_writer_member_string (w, "set_aside_why", sd_mood_aside_to_string (t->mood_set_aside));
   sd_json_writer_end_object (w);
   sd_json_writer_member_string (w, "action", sd_turn_action_to_string (t->action));
   sd_json_writer_member_string (w, "form", t->form);
@@ -330,10 +340,18 @@ sd_turn_trace_format (const SdTurnTrace *t)
   /* TRANSLATORS: `chat --explain`: the mood heard and its three probabilities */
   g_string_append_printf (s, _("%s (neg %.2f, neu %.2f, pos %.2f)"), sentiment_word (t->sentiment.label),
                           t->sentiment.prob[0], t->sentiment.prob[1], t->sentiment.prob[2]);
-  if (t->mood_set_aside)
+  if (t->mood_set_aside == SD_MOOD_ASIDE_BARE_REQUEST)
     /* TRANSLATORS: `chat --explain`, after the mood: a bare request ("refund progress")
      * heard as negative is not treated as upset */
     g_string_append_printf (s, " %s", _("set aside: a bare request"));
+  else if (t->mood_set_aside == SD_MOOD_ASIDE_CHOICE)
+    /* TRANSLATORS: `chat --explain`, after the mood: "the striped one", "2" in answer to
+     * "Which one do you mean?", heard as negative, is not treated as upset */
+    g_string_append_printf (s, " %s", _("set aside: a pick from the list offered"));
+  else if (t->mood_set_aside == SD_MOOD_ASIDE_NOT_FOUND)
+    /* TRANSLATORS: `chat --explain`, after the mood: "price of the teleporter?", a product
+     * the shop does not have, heard as negative, is not treated as upset */
+    g_string_append_printf (s, " %s", _("set aside: a product the shop does not have"));
   g_string_append_c (s, '\n');
 
   append_label (s, _("state:"));
@@ -1193,6 +1211,8 @@ typedef struct {
   gboolean       in_full;        /* one of them was named by its whole title */
   char          *previous_ref;   /* the product talked about before this message, or NULL */
   gboolean       picked;         /* the message picked a product from a "which one?" list */
+  gboolean       was_upset;      /* the session's mood before this message */
+  gsize          apology_len;    /* the apology at the start of @prefix, for the mood heard */
   gsize          offer_at;       /* where offer_person() put its offer in @suffix, … */
   gsize          offer_len;      /* … and its length (0: none) */
   gboolean       answer_offers;  /* the answer itself offers a person */
@@ -1289,6 +1309,11 @@ static const struct { const char *key, *en, *zh; } code_templates[] = {
   { "sys.which_product.again",
     "That still fits {count} of them: which one do you mean? {choices}. Tell me its number, or more of its name.",
     "还有 {count} 款符合，您指的是哪一款？{choices}。请告诉我序号或更完整的名称。" },
+  /* "cheapest lantern?", 最贵的台灯: of the products a name fits, the one asked for */
+  { "sys.cheapest", "The cheapest of the {count} products that fit “{name}” is {product}.",
+    "符合“{name}”的 {count} 款商品中，最便宜的是{product}。" },
+  { "sys.dearest", "The most expensive of the {count} products that fit “{name}” is {product}.",
+    "符合“{name}”的 {count} 款商品中，最贵的是{product}。" },
   /* a name the catalogue does not have */
   { "sys.product_not_found", "I couldn't find “{name}” in our catalogue. {similar}",
     "我们的商品里没有找到“{name}”。{similar}" },
@@ -2162,6 +2187,45 @@ likeliest_first (Turn *t, GArray *ids)
   return out;
 }
 
+/* @pattern compiled once into @slot (NULL if it does not compile). */
+static GRegex *
+regex_once (GRegex    **slot,
+            const char *pattern)
+{
+  if (g_once_init_enter (slot))
+    g_once_init_leave (slot, g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL));
+  return *slot;
+}
+
+/* The mood heard is not this message's: a pick from the list the bot offered ("the striped
+ * one", "2") or a name the shop does not have ("price of the teleporter?") says nothing of how
+ * the customer feels, however the review-trained model hears its words. One that says a mood
+ * of its own ("the white one!!", "STILL the wrong one") keeps it. Called before the reply. */
+static void
+set_mood_aside (Turn *t, SdMoodAside why)
+{
+  if (t->trace->mood_set_aside != SD_MOOD_KEPT)
+    {
+      /* a bare "2" is first of all a pick */
+      t->trace->mood_set_aside = why;
+      return;
+    }
+  if (!t->negative || sd_sentiment_has_signals (t->trace->text))
+    return;
+  t->negative = FALSE;
+  t->session->upset = t->was_upset;
+  t->trace->mood_set_aside = why;
+  g_string_erase (t->prefix, 0, t->apology_len);
+  t->apology_len = 0;
+  /* and the person offered for the mood (offer_person()) */
+  if (t->offer_len)
+    {
+      g_string_erase (t->suffix, t->offer_at, t->offer_len);
+      t->offer_len = 0;
+      t->session->handoff_offered = FALSE;
+    }
+}
+
 /* The likeliest few of @ids, numbered ("1. WHITE LOVEBIRD LANTERN (£2.95); 2. …") into
  * @list; they and @ids become what the customer's next message picks from. Returns how
  * many were listed. */
@@ -2198,6 +2262,54 @@ list_choices (Turn *t, GArray *ids, GString *list)
   s->choices = choices;
   s->candidates = g_array_copy (ids);
   return choices->len;
+}
+
+/* "the cheapest one", "most expensive", 最便宜的那个, 最贵的: -1 asks for the cheapest, +1 for
+ * the dearest, 0 for neither. */
+static int
+price_extreme (const char *text)
+{
+  static GRegex *slot;
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_autoptr(GMatchInfo) match = NULL;
+  GRegex *re = regex_once (&slot,
+      "\\b(cheapest|least\\s+expensive|lowest[- ]priced|lowest\\s+price|most\\s+affordable)\\b"
+      "|(最便宜|最实惠|价格最低|最低价)"
+      "|\\b(most\\s+expensive|dearest|priciest|highest[- ]priced|highest\\s+price)\\b|(最贵|价格最高|最高价)");
+
+  if (re == NULL || !g_regex_match (re, folded, 0, &match))
+    return 0;
+  {
+    g_autofree char *en = g_match_info_fetch (match, 1);
+    g_autofree char *zh = g_match_info_fetch (match, 2);
+    return (en && *en) || (zh && *zh) ? -1 : 1;
+  }
+}
+
+/* Of @ids, the cheapest (@direction -1) or the dearest (+1); of equal prices the likeliest
+ * (in stock, then most bought). 0 when none has a price. */
+static gint64
+extreme_priced (Turn *t, GArray *ids, int direction)
+{
+  g_autoptr(GArray) ranked = likeliest_first (t, ids);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store, "SELECT price_cents FROM products WHERE id = ?1", NULL);
+  gint64 best = 0, best_cents = 0;
+
+  for (guint i = 0; stmt && i < ranked->len; i++)
+    {
+      gint64 id = g_array_index (ranked, gint64, i);
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+        continue;
+      gint64 cents = sqlite3_column_int64 (stmt, 0);
+      if (best == 0 || (direction < 0 ? cents < best_cents : cents > best_cents))
+        {
+          best = id;
+          best_cents = cents;
+        }
+    }
+  return best;
 }
 
 /* The question waits for the product: the form of @intent, and @question to answer once it
@@ -2246,6 +2358,7 @@ product_not_found (Turn *t, const char *intent, const char *name, const char *qu
   g_autofree char *similar = NULL;
 
   data_row (t, "products: none named “%s”", name);
+  set_mood_aside (t, SD_MOOD_ASIDE_NOT_FOUND);
   g_hash_table_remove (t->session->slots, "product");
   if (like->len && list_choices (t, like, list) > 0)
     similar = g_strdup_printf (L (t, "Did you mean one of these? %s. Tell me its number, or more of the name.",
@@ -2257,16 +2370,6 @@ product_not_found (Turn *t, const char *intent, const char *name, const char *qu
   var (t, "name", name);
   var (t, "similar", similar);
   reply (t, "sys.product_not_found", SD_TURN_ASK);
-}
-
-/* @pattern compiled once into @slot (NULL if it does not compile). */
-static GRegex *
-regex_once (GRegex    **slot,
-            const char *pattern)
-{
-  if (g_once_init_enter (slot))
-    g_once_init_leave (slot, g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL));
-  return *slot;
 }
 
 /* Words after "the …" that are no product but what is asked of one, or of the shop
@@ -2438,6 +2541,20 @@ choice_number (const char *text, guint n)
   return k;
 }
 
+/* "the striped one", "white one", 墨绿色的那款: shaped as a pick from a list, whether or not
+ * one of the list fits it. */
+static gboolean
+looks_like_a_pick (const char *text)
+{
+  static GRegex *slot;
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  GRegex *re = regex_once (&slot,
+      "^\\s*(?:the\\s+)?[a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*){0,2}\\s+one\\s*[.!?]*\\s*$"
+      "|^\\s*\\p{Han}{1,8}的?(?:那|这)?(?:个|款|件|种|只)\\s*[。！？!?]*\\s*$");
+
+  return re && g_regex_match (re, folded, 0, NULL);
+}
+
 /* An answer to "Which one do you mean?": the product it picks (by its number or its place,
  * or by words of its name), which is then what the waiting question is asked of, and the
  * form's intent returned; or, when its words still fit several, the question again
@@ -2457,8 +2574,16 @@ take_choice (Turn *t, gboolean *asked_again)
       clear_choices (s);
       return NULL;
     }
-  k = choice_number (t->trace->text, s->choices->len);
-  if (k > s->choices->len)
+  /* "the cheapest one" of those the list was offered of (the cheapest of the six that fit,
+   * not only of the three listed); "the cheapest t-shirt" names its own */
+  int extreme = t->named_product ? 0 : price_extreme (t->trace->text);
+  k = extreme ? 0 : choice_number (t->trace->text, s->choices->len);
+  if (extreme)
+    {
+      id = extreme_priced (t, s->candidates, extreme);
+      data_row (t, extreme < 0 ? "the cheapest of the list" : "the most expensive of the list");
+    }
+  else if (k > s->choices->len)
     again = g_array_ref (s->candidates);   /* "3" of a list of two: the list again */
   else if (k > 0)
     id = g_array_index (s->choices, gint64, k - 1);
@@ -2476,6 +2601,8 @@ take_choice (Turn *t, gboolean *asked_again)
       else if (narrowed->len > 1 && narrowed->len < s->candidates->len)
         again = g_steal_pointer (&narrowed);
     }
+  if (again || id != 0 || looks_like_a_pick (t->trace->text))
+    set_mood_aside (t, SD_MOOD_ASIDE_CHOICE);
   if (again)
     {
       g_autofree char *question = g_strdup (g_hash_table_lookup (s->slots, "_question"));
@@ -2501,6 +2628,38 @@ take_choice (Turn *t, gboolean *asked_again)
   }
   t->picked = TRUE;
   return form;
+}
+
+/* "cheapest lantern?", "how much is the most expensive sign", 最便宜的台灯: of the products the
+ * name fits, the cheapest (@direction -1) or the dearest, by name and price, which is then
+ * the product talked about. */
+static gboolean
+answer_price_extreme (Turn *t, int direction)
+{
+  SdChatSession *s = t->session;
+  gint64 id = extreme_priced (t, t->candidates, direction);
+  g_autoptr(GString) one = g_string_new (NULL);
+  g_autofree char *count = sd_format_count (t->candidates->len);
+  g_autoptr(SdStmt) stmt = id ? sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL) : NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  data_row (t, "products: %u fit “%s”; the %s", t->candidates->len, t->product->text,
+            direction < 0 ? "cheapest" : "most expensive");
+  append_product (t, one, stmt, FALSE);
+  clear_choices (s);
+  g_hash_table_insert (s->slots, g_strdup ("product_ref"), g_strdup_printf ("%" G_GINT64_FORMAT, id));
+  if (sqlite3_column_text (stmt, 1))
+    g_hash_table_insert (s->slots, g_strdup ("product"), g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  var (t, "name", t->product->text);
+  var (t, "count", count);
+  var (t, "product", one->str);
+  reply (t, direction < 0 ? "sys.cheapest" : "sys.dearest", SD_TURN_ANSWER);
+  return TRUE;
 }
 
 /* Questions about one product: the one named now, or the last one named. */
@@ -3994,6 +4153,7 @@ sd_dialogue_respond (SdDialogue    *self,
   /* the shipped model's label carries its own calibrated threshold */
   t.negative = trace->sentiment.label == SD_SENTIMENT_NEGATIVE;
   gboolean was_upset = session->upset;
+  t.was_upset = was_upset;
   if (t.negative)
     session->upset = TRUE;
   else if (trace->sentiment.label == SD_SENTIMENT_POSITIVE)
@@ -4031,7 +4191,7 @@ sd_dialogue_respond (SdDialogue    *self,
     {
       t.negative = FALSE;
       session->upset = was_upset;
-      trace->mood_set_aside = TRUE;
+      trace->mood_set_aside = SD_MOOD_ASIDE_BARE_REQUEST;
     }
 
   drop_service_words (trace->text, trace->entities, oos || product_intent (intent) ||
@@ -4057,6 +4217,7 @@ sd_dialogue_respond (SdDialogue    *self,
     {
       g_autofree char *sorry = render (&t, "sys.apology");
       g_string_append (prefix, sorry);
+      t.apology_len = prefix->len;
       /* the apology is not the answer's source */
       g_clear_pointer (&trace->template_key, g_free);
       trace->template_id = 0;
@@ -4100,6 +4261,30 @@ sd_dialogue_respond (SdDialogue    *self,
       if (asked_again)
         goto done;
     }
+
+  /* "cheapest lantern?": the cheapest of the lanterns, not the shipping policy the classifier
+   * hears in "how much", nor a list of them all ("the cheapest delivery for the lantern" is
+   * the delivery's) */
+  {
+    int extreme = act == NULL && t.candidates && t.candidates->len > 1 && !t.in_full &&
+                  !names_service_beside_products (trace->text, trace->entities)
+                  ? price_extreme (trace->text) : 0;
+    if (extreme)
+      {
+        double asked = 0;
+        for (guint i = 0; i < trace->n_top; i++)
+          if (strcmp (trace->top[i].intent, "product_question") == 0)
+            asked = trace->top[i].prob;
+        if (answer_price_extreme (&t, extreme))
+          {
+            g_free (trace->intent);
+            trace->intent = g_strdup ("product_question");
+            trace->confidence = asked;
+            trace->from_entities = oos || g_strcmp0 (intent, "product_question") != 0;
+            goto done;
+          }
+      }
+  }
 
   if (act == NULL && session->handoff_offered)
     {

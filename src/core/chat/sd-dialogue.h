@@ -86,6 +86,19 @@ typedef enum {
   SD_MODEL_EXAMPLES_UNKNOWN,     /* trained by a Shopdesk that did not record them */
 } SdModelExamples;
 
+/* Why a message heard as negative is not treated as upset: the review-trained model hears
+ * moods in words that carry none here. */
+typedef enum {
+  SD_MOOD_KEPT,                  /* not set aside: the mood heard is the turn's */
+  SD_MOOD_ASIDE_BARE_REQUEST,    /* "refund progress" (sd_sentiment_is_bare_request()) */
+  SD_MOOD_ASIDE_CHOICE,          /* picks from the list the bot offered: "the striped one", "2" */
+  SD_MOOD_ASIDE_NOT_FOUND,       /* asks of a product the shop does not have: "price of the teleporter?" */
+  SD_N_MOODS_ASIDE
+} SdMoodAside;
+
+/* "bare_request", "choice", "product_not_found" (for JSON; NULL for SD_MOOD_KEPT). */
+const char *sd_mood_aside_to_string (SdMoodAside why);
+
 typedef struct {
   char              *text;            /* the message as understood (sanitised); spans refer to it */
   char              *lang;            /* "en" or "zh_CN", detected */
@@ -107,8 +120,7 @@ typedef struct {
                                        * names is about, where the classifier placed nothing */
   GPtrArray         *entities;        /* SdEntity */
   SdSentimentResult  sentiment;
-  gboolean           mood_set_aside;  /* heard as negative, but a bare request the dialogue
-                                       * does not treat as upset (sd_sentiment_is_bare_request()) */
+  SdMoodAside        mood_set_aside;  /* heard as negative, but not treated as upset, and why */
 
   /* dialogue state after the turn */
   SdTurnAction       action;

@@ -220,8 +220,8 @@ append_signals (const char *text, GArray *idx)
 
 /* Whether a request carries a mood signal: "why is my order still not here" under
  * order_status may be asked calmly or not, so it is no example of a neutral message. */
-static gboolean
-has_signals (const char *text)
+gboolean
+sd_sentiment_has_signals (const char *text)
 {
   g_autoptr(GArray) idx = g_array_new (FALSE, FALSE, sizeof (guint32));
   append_signals (text, idx);
@@ -258,7 +258,7 @@ sd_sentiment_is_bare_request (const char *text)
   for (guint i = 0; topics[i]; i++)
     for (char *hit = strstr (lower, topics[i]); hit; hit = strstr (hit, topics[i]))
       memset (hit, ' ', strlen (topics[i]));
-  return !has_signals (lower);
+  return !sd_sentiment_has_signals (lower);
 }
 
 /* Features of @text as bucket indices; returns the weight each gets (1/sqrt(n), so long
@@ -721,7 +721,7 @@ sd_sentiment_builtin_corpus (GPtrArray  *texts,
         label = SD_SENTIMENT_NEGATIVE;
       else if (strcmp (e->intent, "thanks") == 0)
         label = SD_SENTIMENT_POSITIVE;
-      else if ((i % 4 == 0 || strcmp (e->intent, "out_of_scope") == 0) && !has_signals (e->text))
+      else if ((i % 4 == 0 || strcmp (e->intent, "out_of_scope") == 0) && !sd_sentiment_has_signals (e->text))
         label = SD_SENTIMENT_NEUTRAL;
       else
         continue;

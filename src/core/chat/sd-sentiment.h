@@ -82,6 +82,9 @@ void         sd_sentiment_predict      (SdSentiment               *self,
  * "still", "again", "!!!", 还没, 差评, …). The review-trained model hears "refund" as
  * angry, since reviews say it when they are; in such a request the word is the topic. */
 gboolean     sd_sentiment_is_bare_request (const char          *text);
+/* Whether @text carries one of the chat's mood signals (complaint words, "still", "again",
+ * "!!", words in capitals, 还没, 差评, …): a mood the customer said, not only one heard. */
+gboolean     sd_sentiment_has_signals  (const char              *text);
 /* The uncalibrated log-odds of "negative", what calibration is fitted on. */
 double       sd_sentiment_negative_logit (SdSentiment             *self,
                                           const char              *text);

@@ -2,8 +2,9 @@
  *
  * Both the reply and the evidence (facts, template reply, customer's words) are first
  * brought to one form — ASCII lower case, Chinese numerals before a measure word as
- * digits (两件 → 2件), "two" → 2, full-width digits and thousands separators folded — so
- * that a paraphrase compares equal to what it paraphrases. Then each kind of claim is
+ * digits (两件 → 2件), "two" → 2, full-width digits folded — so that a paraphrase compares
+ * equal to what it paraphrases; a number's marks are read when it is compared, since
+ * "12,75 £" (the facts under a German locale) and "£12.75" are one amount. Then each kind of claim is
  * found in the reply, checked against the same kind in the evidence, and blanked out so
  * that the next check does not see its digits again: URLs and e-mails, dates, phone
  * numbers, codes (SD-100234, SAVE20), and last the bare numbers.
@@ -11,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <langinfo.h>
 #include <math.h>
 #include <string.h>
 
@@ -156,12 +158,6 @@ number_word_cb (const GMatchInfo *info,
   return FALSE;
 }
 
-static gboolean
-digit_at (const gunichar *chars, gsize i)
-{
-  return chars[i] >= '0' && chars[i] <= '9';
-}
-
 static char *
 normalize (const char *text)
 {
@@ -176,9 +172,6 @@ normalize (const char *text)
       gunichar c = chars[i];
       if (c >= 0xFF10 && c <= 0xFF19)   /* full-width digits */
         c = '0' + (c - 0xFF10);
-      if (c == ',' && i > 0 && i + 3 < n && digit_at (chars, i - 1) && digit_at (chars, i + 1) &&
-          digit_at (chars, i + 2) && digit_at (chars, i + 3) && (i + 4 >= n || !digit_at (chars, i + 4)))
-        continue;   /* 1,299.00 → 1299.00 */
       if (zh_digit (c) >= 0 || zh_unit (c))
         {
           gsize j = i;
@@ -347,28 +340,146 @@ regex (GRegex **slot, const char *pattern)
   return *slot;
 }
 
+/* Digits joined by the marks numbers are written with: "12,75", "1.299,00", "1,299.00",
+ * "1 299,00" (a space, no-break or narrow, before three digits), "1'299.00". */
 static GRegex *
-number_regex (void)
+written_number_regex (void)
 {
   static GRegex *re;
-  return regex (&re, "\\d+(?:\\.\\d+)?");
+  return regex (&re, "[0-9]+(?:(?:[.,'\\x{a0}\\x{202f}\\x{2019}]| (?=[0-9]{3}(?![0-9])))[0-9]+)*");
 }
 
-static GArray *
-find_numbers (const char *text)
-{
-  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GMatchInfo) info = NULL;
+/* What a written number may mean: one value, two where its marks are read either way
+ * ("1.299" is 1299 in German and 1.299 in English), and with @parts its digit groups as
+ * numbers of their own ("sizes 10,12"; "2 500" may be two numbers). */
+typedef struct {
+  double   values[2];
+  guint    n_values;
+  gboolean parts;
+  GArray  *groups;   /* double: each digit group's value */
+} Written;
 
-  g_regex_match (number_regex (), text, 0, &info);
-  while (g_match_info_matches (info))
+/* Money by a currency's sign or name either side: its comma is a decimal mark wherever the
+ * user is ("12,75 £" and "12,75 €" read alike in an English reply). */
+static gboolean
+beside_currency (const char *text,
+                 int         start,
+                 int         end)
+{
+  static const char *const after_words[] = { "eur", "gbp", "usd", "cny", "rmb", "元", "英镑", "欧元", "美元", "镑", NULL };
+  const char *p = text + start;
+
+  while (p > text)
     {
-      g_autofree char *n = g_match_info_fetch (info, 0);
-      double v = g_ascii_strtod (n, NULL);
-      g_array_append_val (values, v);
-      g_match_info_next (info, NULL);
+      const char *q = g_utf8_prev_char (p);
+      gunichar c = g_utf8_get_char (q);
+      if (c == ' ' || c == 0x00a0 || c == 0x202f)
+        p = q;
+      else
+        {
+          if (g_unichar_type (c) == G_UNICODE_CURRENCY_SYMBOL)
+            return TRUE;
+          break;
+        }
     }
-  return values;
+  p = text + end;
+  while (*p == ' ' || g_str_has_prefix (p, "\u00a0") || g_str_has_prefix (p, "\u202f"))
+    p = g_utf8_next_char (p);
+  if (*p && g_unichar_type (g_utf8_get_char (p)) == G_UNICODE_CURRENCY_SYMBOL)
+    return TRUE;
+  for (guint i = 0; after_words[i]; i++)
+    if (g_str_has_prefix (p, after_words[i]) && !g_ascii_isalpha (p[strlen (after_words[i])]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+comma_is_locale_decimal (void)
+{
+  const char *radix = nl_langinfo (RADIXCHAR);
+  return radix != NULL && strcmp (radix, ",") == 0;
+}
+
+/* Reads @token (a match of written_number_regex) found in @text between @start and @end. */
+static void
+read_written (const char *text,
+              int         start,
+              int         end,
+              Written    *w)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+  g_autoptr(GArray) lengths = g_array_new (FALSE, FALSE, sizeof (int));   /* of each group */
+  g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  int group = 0;
+
+  w->n_values = 0;
+  w->parts = FALSE;
+  w->groups = g_array_new (FALSE, FALSE, sizeof (double));
+  for (const char *p = text + start; p < text + end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c >= '0' && c <= '9')
+        {
+          g_string_append_c (digits, (char) c);
+          group++;
+          continue;
+        }
+      g_array_append_val (lengths, group);
+      g_array_append_val (marks, c);
+      group = 0;
+    }
+  g_array_append_val (lengths, group);
+
+  guint k = marks->len;
+  {
+    const char *d = digits->str;
+    for (guint i = 0; i < lengths->len; i++)
+      {
+        int len = g_array_index (lengths, int, i);
+        g_autofree char *part = g_strndup (d, len);
+        double v = g_ascii_strtod (part, NULL);
+        g_array_append_val (w->groups, v);
+        d += len;
+      }
+  }
+  if (k == 0)
+    {
+      w->values[w->n_values++] = g_ascii_strtod (digits->str, NULL);
+      return;
+    }
+
+  /* the first @upto marks group by three: one mark, 1-3 digits before, three after each */
+  gboolean grouped[2] = { FALSE, FALSE };   /* [0]: all marks; [1]: all but the last */
+  for (guint upto = k; upto + 1 >= k && upto > 0; upto--)
+    {
+      gboolean ok = g_array_index (lengths, int, 0) <= 3;
+      for (guint i = 1; i <= upto && ok; i++)
+        ok = g_array_index (lengths, int, i) == 3 &&
+             g_array_index (marks, gunichar, i - 1) == g_array_index (marks, gunichar, 0);
+      grouped[k - upto] = ok;
+    }
+  gunichar last = g_array_index (marks, gunichar, k - 1);
+  gboolean decimal = (last == '.' || last == ',') &&
+                     (k == 1 || (grouped[1] && g_array_index (marks, gunichar, k - 2) != last));
+
+  if (grouped[0])
+    w->values[w->n_values++] = g_ascii_strtod (digits->str, NULL);
+  if (decimal)
+    {
+      int fraction = g_array_index (lengths, int, k);
+      g_autofree char *whole = g_strndup (digits->str, digits->len - fraction);
+      g_autofree char *number = g_strconcat (whole, ".", digits->str + digits->len - fraction, NULL);
+      w->values[w->n_values++] = g_ascii_strtod (number, NULL);
+      /* "10,12" in English may be two numbers; not beside a currency, after grouping, or
+       * where the comma is the user's decimal mark */
+      if (last == ',' && k == 1 && !grouped[0] && !beside_currency (text, start, end) && !comma_is_locale_decimal ())
+        w->parts = TRUE;
+    }
+  if (w->n_values == 0)
+    w->parts = TRUE;
+  for (guint i = 0; i < k; i++)
+    if (g_array_index (marks, gunichar, i) == ' ')
+      w->parts = TRUE;
 }
 
 static gboolean
@@ -381,6 +492,60 @@ number_known (GArray *known, double v)
     if (fabs (g_array_index (known, double, i) - v) < 0.001)
       return TRUE;
   return FALSE;
+}
+
+/* Every value the numbers written in @text may mean. */
+static GArray *
+find_numbers (const char *text)
+{
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GMatchInfo) info = NULL;
+
+  g_regex_match (written_number_regex (), text, 0, &info);
+  while (g_match_info_matches (info))
+    {
+      int start, end;
+      Written w;
+      g_match_info_fetch_pos (info, 0, &start, &end);
+      read_written (text, start, end, &w);
+      g_array_append_vals (values, w.values, w.n_values);
+      if (w.parts)
+        g_array_append_vals (values, w.groups->data, w.groups->len);
+      g_array_unref (w.groups);
+      g_match_info_next (info, NULL);
+    }
+  return values;
+}
+
+/* The first number written in @text that no reading of makes one of @known, or NULL. */
+static char *
+find_unknown_number (const char *text,
+                     GArray     *known)
+{
+  g_autoptr(GMatchInfo) info = NULL;
+
+  g_regex_match (written_number_regex (), text, 0, &info);
+  while (g_match_info_matches (info))
+    {
+      int start, end;
+      Written w;
+      gboolean ok = FALSE;
+      g_match_info_fetch_pos (info, 0, &start, &end);
+      read_written (text, start, end, &w);
+      for (guint i = 0; i < w.n_values && !ok; i++)
+        ok = number_known (known, w.values[i]);
+      if (!ok && w.parts)
+        {
+          ok = TRUE;
+          for (guint i = 0; i < w.groups->len && ok; i++)
+            ok = number_known (known, g_array_index (w.groups, double, i));
+        }
+      g_array_unref (w.groups);
+      if (!ok)
+        return g_strndup (text + start, end - start);
+      g_match_info_next (info, NULL);
+    }
+  return NULL;
 }
 
 /* Letters and digits only: "SD-100234" and "sd100234" are the same code. */
@@ -761,16 +926,9 @@ sd_guardrails_check (const SdGuardrailInput *input,
       }
     blank_spans (text, spans);
 
-    g_clear_pointer (&info, g_match_info_free);
-    g_regex_match (number_regex (), text, 0, &info);
-    while (g_match_info_matches (info))
-      {
-        g_autofree char *n = g_match_info_fetch (info, 0);
-        if (!number_known (numbers, g_ascii_strtod (n, NULL)))
-          return fail (verdict, SD_GUARDRAIL_NUMBER,
-                       g_strdup_printf (_("The number %s is not in the facts"), n));
-        g_match_info_next (info, NULL);
-      }
+    g_autofree char *unknown = find_unknown_number (text, numbers);
+    if (unknown)
+      return fail (verdict, SD_GUARDRAIL_NUMBER, g_strdup_printf (_("The number %s is not in the facts"), unknown));
   }
 
   /* products of the catalogue that the facts do not name */
