@@ -2026,6 +2026,8 @@ test_which_product (Fixture *f, gconstpointer data)
     g_assert_cmpint (t2->action, ==, SD_TURN_ASK);
     g_assert_cmpstr (t2->template_key, ==, "sys.which_product.again");
     assert_reply (t2, "1. WHITE MOROCCAN METAL LANTERN (£3.75)", "2. WHITE LOVEBIRD LANTERN (£2.95)", "!HEART", NULL);
+    /* the inspector says how many are left, not that they fit an empty name */
+    g_assert_true (has_row (t2, "products: 2 still fit"));
     /* a number past the list: the list again */
     g_autoptr(SdTurnTrace) past = say (f, s, "3");
     g_assert_cmpint (past->action, ==, SD_TURN_ASK);

@@ -2338,7 +2338,10 @@ ask_which_product (Turn *t, const char *intent, GArray *ids, const char *name, g
       reply (t, "product_search.none", SD_TURN_ANSWER);
       return;
     }
-  data_row (t, "products: %u fit “%s”; the likeliest %u listed", ids->len, name ? name : "", listed);
+  if (name)
+    data_row (t, "products: %u fit “%s”; the likeliest %u listed", ids->len, name, listed);
+  else
+    data_row (t, "products: %u still fit; the likeliest %u listed", ids->len, listed);
   wait_for_product (t, intent, question);
   var (t, "name", name);
   var (t, "count", count);
