@@ -320,4 +320,39 @@ char        *sd_import_identity      (SdImportContext  *ctx,
 char        *sd_import_customer_key  (SdImportContext  *ctx,
                                       const char       *external_id);
 
+#define PROGRESS_EVERY  4096      /* rows between progress reports and cancel checks */
+
+#define RAW_KEEP        512       /* bytes of a rejected row kept in the report */
+
+/* Order lines kept for the summaries (32 bytes each); a larger import's figures read
+ * its lines back from the shop. */
+#define KNOWN_LINES_MAX (4 << 20)
+
+/* sd-import.c: every format's columns and rows, by SdImportFormat */
+extern const SdImportFormatInfo *const sd_import_formats[SD_N_IMPORT_FORMATS];
+
+/* sd-import-detect.c */
+const SdImportFormatInfo *sd_import_detect (SdCsvReader *reader, SdImportFormat wanted, char *separator_out, GError **error);
+char **sd_import_lower_header (SdCsvReader *reader, guint *n);
+gboolean sd_import_read_first (SdCsvReader *reader, char separator, const SdImportFormatInfo *info, SdImportContext *ctx, GError **error);
+void sd_import_translate_header (const SdImportFormatInfo *info, char **header, guint n_header);
+
+/* sd-import-fields.c */
+char *sd_import_header_name (const char *name);
+char *sd_import_lower_name (const char *name);
+
+/* sd-import-identity.c */
+gboolean sd_import_identities_begin (SdImportContext *ctx, gboolean asked, GError **error);
+
+/* sd-import-report.c */
+SdImportReport *sd_import_report_new (const char *path);
+GPtrArray *sd_import_sorted_count_names (SdImportReport *report);
+
+/* sd-import-rows.c */
+void sd_import_bind_text_or_null (SdStmt *stmt, int index, const char *value);
+gboolean sd_import_finish_orders (SdImportContext *ctx, GCancellable *cancellable, GError **error);
+gboolean sd_import_flush_lines (SdImportContext *ctx, GError **error);
+gboolean sd_import_record_import (SdImportContext *ctx, gint64 started_at, GError **error);
+gboolean sd_import_write_purchases (SdImportContext *ctx, GCancellable *cancellable, GError **error);
+
 G_END_DECLS
