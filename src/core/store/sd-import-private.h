@@ -321,7 +321,6 @@ char        *sd_import_customer_key  (SdImportContext  *ctx,
                                       const char       *external_id);
 
 #define PROGRESS_EVERY  4096      /* rows between progress reports and cancel checks */
-
 #define RAW_KEEP        512       /* bytes of a rejected row kept in the report */
 
 /* Order lines kept for the summaries (32 bytes each); a larger import's figures read
