@@ -336,6 +336,55 @@ test_curves (Fixture       *f,
   assert_curve (g, NULL, NULL, 0);
 }
 
+/* Content and Hybrid runs recorded before those models stopped reporting a loss carry one
+ * "loss" point of 0 at step 1: such a run has no loss, as a run recorded today; a real
+ * loss that reaches 0 after other epochs, or a single point that is not 0, stays. */
+static void
+test_one_pass_placeholder (Fixture       *f,
+                           gconstpointer  data)
+{
+  static const Point old_hybrid[] = { { "loss", 1, 0.0 }, { "ndcg@10", 1, 0.125 } };
+  static const Point one_epoch[] = { { "loss", 1, 0.5 } };
+  static const Point reaches_zero[] = { { "loss", 1, 0.5 }, { "loss", 2, 0.0 } };
+  static const int steps[] = { 1, 2 };
+  static const double ndcg[] = { 0.125 };
+  static const double down[] = { 0.5, 0.0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdRunInfo) hybrid = NULL;
+  g_autoptr(SdRunInfo) one = NULL;
+  g_autoptr(SdRunInfo) zero = NULL;
+  g_autoptr(GArray) hybrid_loss = NULL;
+  g_autoptr(GArray) hybrid_ndcg = NULL;
+  g_autoptr(GArray) zero_loss = NULL;
+  gint64 h = record_run (f, "recommender", "hybrid", old_hybrid, G_N_ELEMENTS (old_hybrid), "finished",
+                         "{\"ndcg@10\":0.125}");
+  gint64 o = record_run (f, "recommender", "bpr", one_epoch, 1, "finished", "{}");
+  gint64 z = record_run (f, "recommender", "als", reaches_zero, 2, "finished", "{}");
+
+  hybrid = sd_run_history_get_run (f->store, h, &error);
+  g_assert_no_error (error);
+  g_assert_false (hybrid->has_loss);
+  g_assert_true (isnan (hybrid->last_loss));
+  hybrid_loss = sd_run_history_get_curve (f->store, h, "loss", 100, &error);
+  g_assert_no_error (error);
+  assert_curve (hybrid_loss, NULL, NULL, 0);
+  hybrid_ndcg = sd_run_history_get_curve (f->store, h, "ndcg@10", 100, &error);
+  g_assert_no_error (error);
+  assert_curve (hybrid_ndcg, steps, ndcg, 1);
+
+  one = sd_run_history_get_run (f->store, o, &error);
+  g_assert_no_error (error);
+  g_assert_true (one->has_loss);
+  g_assert_cmpfloat (one->last_loss, ==, 0.5);
+  zero = sd_run_history_get_run (f->store, z, &error);
+  g_assert_no_error (error);
+  g_assert_true (zero->has_loss);
+  g_assert_cmpfloat (zero->last_loss, ==, 0.0);
+  zero_loss = sd_run_history_get_curve (f->store, z, "loss", 100, &error);
+  g_assert_no_error (error);
+  assert_curve (zero_loss, steps, down, 2);
+}
+
 static void
 test_newest_run_id (Fixture       *f,
                     gconstpointer  data)
@@ -490,6 +539,7 @@ main (int argc, char **argv)
   ADD ("/run-history/list-training-runs", test_list_training_runs);
   ADD ("/run-history/get-run", test_get_run);
   ADD ("/run-history/curves", test_curves);
+  ADD ("/run-history/one-pass-placeholder", test_one_pass_placeholder);
   ADD ("/run-history/newest-run-id", test_newest_run_id);
   ADD ("/run-history/newest-validated", test_newest_validated);
   ADD ("/run-history/training-data", test_training_data);

@@ -8,11 +8,19 @@
 #include "sd-json.h"
 #include "sd-run-history.h"
 
+/* Whether run_points row @p is the "loss" 0 that one-pass models (Content, Hybrid)
+ * reported for their single pass before they reported none: the run's only loss point,
+ * at step 1, exactly 0 — no iterative model's loss is ever exactly 0. Such a run is shown
+ * as today's one-pass runs are, without a loss. */
+#define LOSS_PLACEHOLDER(p) \
+  "(" p ".name = 'loss' AND " p ".value = 0 AND " p ".step <= 1 AND NOT EXISTS" \
+  " (SELECT 1 FROM run_points q WHERE q.run_id = " p ".run_id AND q.name = 'loss' AND q.step <> " p ".step))"
+
 /* The columns every run query reads, in this order: read by run_from_row(). */
 #define RUN_COLUMNS \
   "r.id, r.kind, r.model, r.started_at, r.finished_at, r.status, r.summary," \
   " (SELECT p.value FROM run_points p WHERE p.run_id = r.id AND p.name = 'loss'" \
-  "  ORDER BY p.step DESC LIMIT 1)"
+  "  AND NOT " LOSS_PLACEHOLDER ("p") " ORDER BY p.step DESC LIMIT 1)"
 
 void
 sd_run_info_free (SdRunInfo *info)
@@ -145,8 +153,8 @@ sd_run_history_get_curve (SdStore     *store,
   g_return_val_if_fail (metric != NULL, NULL);
 
   stmt = sd_store_prepare (store,
-                           "SELECT step, value FROM run_points WHERE run_id = ?1 AND name = ?2"
-                           " ORDER BY step LIMIT ?3",
+                           "SELECT p.step, p.value FROM run_points p WHERE p.run_id = ?1 AND p.name = ?2"
+                           " AND NOT " LOSS_PLACEHOLDER ("p") " ORDER BY p.step LIMIT ?3",
                            error);
   if (stmt == NULL)
     return NULL;
