@@ -105,42 +105,81 @@ zscore (float *s,
     s[i] = var > 0 ? (float) ((s[i] - mean) / var) : 0.0f;
 }
 
+/* blend_params' hybrid and its three members fitted alone on the same matrix */
+typedef struct {
+  SdInteractions *train;
+  SdCatalog      *catalog;
+  SdRecommender  *hybrid, *als, *content, *popularity;
+} Blend;
+
+static void
+blend_fit (Blend *b)
+{
+  const char *als_params[] = { "factors=4", "iterations=5", NULL };
+  SdRecommender **models[] = { &b->hybrid, &b->als, &b->content, &b->popularity };
+  g_autoptr(GError) error = NULL;
+
+  b->train = shop_interactions ();
+  b->catalog = shop_catalog ();
+  b->hybrid = make ("hybrid", b->catalog, blend_params);
+  b->als = make ("als", b->catalog, als_params);
+  b->content = make ("content", b->catalog, NULL);
+  b->popularity = make ("popularity", b->catalog, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_assert_true (sd_recommender_fit (*models[i], b->train, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+blend_clear (Blend *b)
+{
+  g_clear_object (&b->hybrid);
+  g_clear_object (&b->als);
+  g_clear_object (&b->content);
+  g_clear_object (&b->popularity);
+  g_clear_pointer (&b->train, sd_interactions_unref);
+  g_clear_pointer (&b->catalog, sd_catalog_unref);
+}
+
+/* The members' z-scored scores for @user. */
+static void
+blend_member_scores (Blend *b,
+                     guint  user,
+                     float *a,
+                     float *c,
+                     float *p)
+{
+  sd_recommender_score (b->als, user, a);
+  sd_recommender_score (b->content, user, c);
+  sd_recommender_score (b->popularity, user, p);
+  zscore (a, N_PRODUCTS);
+  zscore (c, N_PRODUCTS);
+  zscore (p, N_PRODUCTS);
+}
+
 static void
 test_blend (void)
 {
-  g_autoptr(SdInteractions) train = shop_interactions ();
-  g_autoptr(SdCatalog) catalog = shop_catalog ();
-  g_autoptr(SdRecommender) hybrid = make ("hybrid", catalog, blend_params);
-  const char *als_params[] = { "factors=4", "iterations=5", NULL };
-  g_autoptr(SdRecommender) als = make ("als", catalog, als_params);
-  g_autoptr(SdRecommender) content = make ("content", catalog, NULL);
-  g_autoptr(SdRecommender) popularity = make ("popularity", catalog, NULL);
-  g_autoptr(GError) error = NULL;
+  Blend b = { 0 };
 
-  g_assert_true (sd_recommender_fit (hybrid, train, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (sd_recommender_fit (als, train, NULL, &error));
-  g_assert_true (sd_recommender_fit (content, train, NULL, &error));
-  g_assert_true (sd_recommender_fit (popularity, train, NULL, &error));
-  g_assert_nonnull (sd_hybrid_get_member (SD_HYBRID (hybrid), "als"));
-  g_assert_null (sd_hybrid_get_member (SD_HYBRID (hybrid), "bpr"));
+  blend_fit (&b);
+  g_assert_nonnull (sd_hybrid_get_member (SD_HYBRID (b.hybrid), "als"));
+  g_assert_null (sd_hybrid_get_member (SD_HYBRID (b.hybrid), "bpr"));
 
   /* customers with enough history: exactly the weighted sum of z-scored member scores */
   for (guint u = 0; u < 12; u++)
     {
       float h[N_PRODUCTS], a[N_PRODUCTS], c[N_PRODUCTS], p[N_PRODUCTS];
-      guint user = (guint) sd_interactions_user_index (train, u);
+      guint user = (guint) sd_interactions_user_index (b.train, u);
 
-      sd_recommender_score (hybrid, user, h);
-      sd_recommender_score (als, user, a);
-      sd_recommender_score (content, user, c);
-      sd_recommender_score (popularity, user, p);
-      zscore (a, N_PRODUCTS);
-      zscore (c, N_PRODUCTS);
-      zscore (p, N_PRODUCTS);
+      sd_recommender_score (b.hybrid, user, h);
+      blend_member_scores (&b, user, a, c, p);
       for (guint i = 0; i < N_PRODUCTS; i++)
         g_assert_cmpfloat_with_epsilon (h[i], 0.6 * a[i] + 0.3 * c[i] + 0.1 * p[i], 1e-4);
     }
+  blend_clear (&b);
 }
 
 static void
@@ -225,6 +264,88 @@ test_explain_merged (void)
 
   one = sd_recommender_explain (hybrid, user, g_array_index (top, SdScoredItem, 0).item, 1);
   g_assert_cmpuint (one->len, ==, 1);
+}
+
+/* A blend's reason from a member whose score is a sum over the history (ALS) carries a
+ * share of the blend's score, as the single model's reasons do: the member's share times
+ * the member's part of the blend's positive weighted z-scores, computed here from the
+ * members fitted alone. */
+static void
+test_explain_shares (void)
+{
+  Blend b = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint checked = 0;
+
+  blend_fit (&b);
+  for (guint u = 0; u < 12; u++)
+    {
+      float a[N_PRODUCTS], c[N_PRODUCTS], p[N_PRODUCTS];
+      guint user = (guint) sd_interactions_user_index (b.train, u);
+      g_autoptr(GArray) top = sd_recommender_recommend (b.hybrid, user, 3, NULL);
+
+      blend_member_scores (&b, user, a, c, p);
+      for (guint t = 0; t < top->len; t++)
+        {
+          guint item = g_array_index (top, SdScoredItem, t).item;
+          double positive = MAX (0.6 * a[item], 0) + MAX (0.3 * c[item], 0) + MAX (0.1 * p[item], 0);
+          double of_blend = positive > 0 ? MAX (0.6 * a[item], 0) / positive : 0;
+          g_autoptr(GPtrArray) blended = sd_recommender_explain (b.hybrid, user, item, 20);
+          g_autoptr(GPtrArray) alone = sd_recommender_explain (b.als, user, item, 20);
+          double sum = 0;
+
+          for (guint r = 0; r < blended->len; r++)
+            {
+              SdReason *reason = g_ptr_array_index (blended, r);
+
+              sum += reason->share;
+              if (reason->kind != SD_REASON_FACTOR)
+                {
+                  /* content's and popularity's reasons have no share of their own */
+                  g_assert_cmpfloat (reason->share, ==, 0);
+                  continue;
+                }
+              for (guint s = 0; s < alone->len; s++)
+                {
+                  SdReason *own = g_ptr_array_index (alone, s);
+
+                  if (own->kind == reason->kind && own->item == reason->item)
+                    {
+                      g_assert_cmpfloat (own->share, >, 0);
+                      g_assert_cmpfloat_with_epsilon (reason->share, own->share * of_blend, 1e-4);
+                      checked++;
+                    }
+                }
+            }
+          g_assert_cmpfloat (sum, <=, 1 + 1e-9);
+        }
+    }
+  g_assert_cmpuint (checked, >, 12);
+
+  /* a blend of one member says what the model alone says */
+  {
+    const char *params[] = { "weights=als:1", "member-params=als.factors=4,als.iterations=5", NULL };
+    g_autoptr(SdRecommender) only = make ("hybrid", b.catalog, params);
+    guint user = (guint) sd_interactions_user_index (b.train, 0);
+    g_autoptr(GArray) top = NULL;
+    g_autoptr(GPtrArray) blended = NULL;
+    g_autoptr(GPtrArray) alone = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *own_text = NULL;
+
+    g_assert_true (sd_recommender_fit (only, b.train, NULL, &error));
+    g_assert_no_error (error);
+    top = sd_recommender_recommend (only, user, 1, NULL);
+    blended = sd_recommender_explain (only, user, g_array_index (top, SdScoredItem, 0).item, 3);
+    alone = sd_recommender_explain (b.als, user, g_array_index (top, SdScoredItem, 0).item, 3);
+    g_assert_cmpuint (blended->len, ==, alone->len);
+    g_assert_cmpuint (blended->len, >, 0);
+    text = sd_reason_describe (g_ptr_array_index (blended, 0), b.catalog);
+    own_text = sd_reason_describe (g_ptr_array_index (alone, 0), b.catalog);
+    g_assert_cmpstr (text, ==, own_text);
+    g_assert_true (g_str_has_prefix (text, "mostly because of ") || g_str_has_prefix (text, "partly because of "));
+  }
+  blend_clear (&b);
 }
 
 static void
@@ -457,6 +578,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/hybrid/blend", test_blend);
   g_test_add_func ("/hybrid/cold-start", test_cold_start);
   g_test_add_func ("/hybrid/explain-merged", test_explain_merged);
+  g_test_add_func ("/hybrid/explain-shares", test_explain_shares);
   g_test_add_func ("/hybrid/bad-weights", test_bad_weights);
   g_test_add_func ("/hybrid/minmax", test_minmax);
   g_test_add_func ("/hybrid/save-load", test_save_load);

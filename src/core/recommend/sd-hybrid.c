@@ -403,9 +403,30 @@ compare_ranked (gconstpointer a,
   return (ra->strength < rb->strength) - (ra->strength > rb->strength);
 }
 
+/* What @model adds to the blend's score of @item: its weight × its normalised score. */
+static double
+member_part (SdHybrid      *self,
+             SdRecommender *model,
+             double         weight,
+             guint          user,
+             guint          item,
+             guint          n_items,
+             float         *buf)
+{
+  if (item >= n_items)
+    return 0;
+  SD_RECOMMENDER_GET_CLASS (model)->score (model, user, buf);
+  normalize_scores (self->normalize, buf, n_items);
+  return weight * buf[item];
+}
+
 /* The members' reasons, each scaled by its member's weight and by the member's strongest
  * reason (members measure reasons on different scales), strongest first, without saying
- * the same thing twice. */
+ * the same thing twice. A reason that has a share of its member's score (ALS, EASE, item
+ * kNN) gets a share of the blend's: that share times the member's part of what speaks for
+ * the item in the blend (its weighted normalised score over the members' positive ones),
+ * so "mostly because of X" means the same in a blend as in a single model. A history item
+ * two members give as the same reason is told once, with both its parts. */
 static GPtrArray *
 sd_hybrid_explain (SdRecommender *model,
                    guint          user,
@@ -415,6 +436,11 @@ sd_hybrid_explain (SdRecommender *model,
   SdHybrid *self = SD_HYBRID (model);
   GPtrArray *reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_reason_free);
   g_autoptr(GArray) ranked = g_array_new (FALSE, FALSE, sizeof (Ranked));
+  SdInteractions *train = sd_recommender_get_train (model);
+  guint n_items = train ? train->n_items : 0;
+  g_autofree float *buf = g_new (float, MAX (n_items, 1));
+  g_autofree double *parts = NULL;
+  double positive = 0;
   guint n_history = history_length (model, user);
   Member fallback[2] = { { 0 } };
   Member *members;
@@ -437,10 +463,19 @@ sd_hybrid_explain (SdRecommender *model,
       n_members = self->members->len;
     }
 
+  parts = g_new0 (double, MAX (n_members, 1));
+  for (guint m = 0; m < n_members; m++)
+    if (members[m].weight > 0)
+      {
+        parts[m] = member_part (self, members[m].model, members[m].weight, user, item, n_items, buf);
+        positive += MAX (parts[m], 0);
+      }
+
   for (guint m = 0; m < n_members; m++)
     {
       g_autoptr(GPtrArray) part = NULL;
       double top = 0;
+      double of_blend = positive > 0 ? MAX (parts[m], 0) / positive : 0;
 
       if (members[m].weight <= 0)
         continue;
@@ -451,6 +486,8 @@ sd_hybrid_explain (SdRecommender *model,
         {
           SdReason *reason = g_ptr_array_index (part, i);
           Ranked r = { reason, members[m].weight * (top > 0 ? fabs (reason->weight) / top : 1.0) };
+
+          reason->share *= of_blend;
 
           /* a reason's rank within its member also counts, so ties keep the member's order */
           r.strength -= 1e-6 * i;
@@ -463,23 +500,22 @@ sd_hybrid_explain (SdRecommender *model,
   for (guint i = 0; i < ranked->len; i++)
     {
       SdReason *reason = g_array_index (ranked, Ranked, i).reason;
-      gboolean duplicate = FALSE;
+      SdReason *duplicate = NULL;
 
       for (guint j = 0; j < reasons->len && !duplicate; j++)
         {
           SdReason *kept = g_ptr_array_index (reasons, j);
 
-          duplicate = kept->kind == reason->kind && kept->item == reason->item
-                      && g_strcmp0 (kept->terms, reason->terms) == 0;
+          if (kept->kind == reason->kind && kept->item == reason->item
+              && g_strcmp0 (kept->terms, reason->terms) == 0)
+            duplicate = kept;
         }
+      if (duplicate)
+        duplicate->share = MIN (1.0, duplicate->share + reason->share);
       if (duplicate || reasons->len >= max)
         sd_reason_free (reason);
       else
-        {
-          /* a member's share is of the member's score, not of the blend's */
-          reason->share = 0;
-          g_ptr_array_add (reasons, reason);
-        }
+        g_ptr_array_add (reasons, reason);
     }
   return reasons;
 }

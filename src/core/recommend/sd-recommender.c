@@ -107,7 +107,7 @@ sd_reason_describe (const SdReason *reason,
          * part of the reason, "partly because of Red Mug" */
         return g_strdup_printf (_("partly because of %s"), item_title (catalog, reason->item, buf));
       /* TRANSLATORS: why an item is recommended: an item of the customer's history the model
-       * finds much like it (BPR, a blend: no share of the score to tell) */
+       * finds much like it (BPR: no share of the score to tell) */
       return g_strdup_printf (_("because of %s, much like it"), item_title (catalog, reason->item, buf));
     case SD_REASON_POPULAR:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "popular: bought by %u customer",

@@ -35,8 +35,8 @@ typedef struct {
   double       weight;    /* similarity or contribution */
   /* This reason's part of what speaks for the item (0…1): its term over the positive terms
    * of the customer's history, where the model's score is a sum of such terms (ALS, EASE,
-   * item kNN); what a person can read beside a score. 0 where the weight is a similarity
-   * only (BPR, content, a blend). */
+   * item kNN), or of a blend's score for such a member's reason in a Hybrid; what a person
+   * can read beside a score. 0 where the weight is a similarity only (BPR, content). */
   double       share;
   guint        count;     /* customers (SIMILAR_USERS, POPULAR) */
   char        *terms;     /* matched words (CONTENT), comma-separated */
