@@ -409,6 +409,77 @@ test_many_clusters_distinct_names (void)
   g_assert_cmpuint (numbered, >, 0);
 }
 
+/* An SdRfm of @n customers with @orders each, frequency scored here by mid-rank quintile
+ * (sorted input: a run of equal values takes 1 + ⌊5 × (start + run / 2) / n⌋). */
+static SdRfm *
+rfm_of_orders (const gint64 *orders,
+               guint         n)
+{
+  SdRfm *rfm = g_new0 (SdRfm, 1);
+
+  rfm->n_customers = n;
+  rfm->orders = g_memdup2 (orders, n * sizeof (gint64));
+  rfm->f = g_new (guint8, n);
+  for (guint i = 0, j; i < n; i = j)
+    {
+      for (j = i; j < n && orders[j] == orders[i]; j++)
+        ;
+      for (guint t = i; t < j; t++)
+        rfm->f[t] = (guint8) MIN (5, 1 + (guint) floor (5.0 * (i + (j - i) / 2.0) / n));
+    }
+  return rfm;
+}
+
+/* A row of the grid no customer is in is said, with the tie that leaves it empty: a
+ * shop where 35 % ordered once (as Online Retail) skips frequency 2, one where half did
+ * skips 1; a shop whose ties fit their fifths has nothing to say. */
+static void
+test_rfm_empty_frequency (void)
+{
+  static const gint64 retail[] = { 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5 };
+  static const gint64 half[] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8 };
+  static const gint64 even[] = { 1, 1, 2, 2, 3, 3, 4, 4, 5, 5 };
+  g_autoptr(SdRfm) a = rfm_of_orders (retail, G_N_ELEMENTS (retail));
+  g_autoptr(SdRfm) b = rfm_of_orders (half, G_N_ELEMENTS (half));
+  g_autoptr(SdRfm) c = rfm_of_orders (even, G_N_ELEMENTS (even));
+  g_autoptr(SdRfm) shop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text_a = sd_rfm_describe_empty_frequency (a);
+  g_autofree char *text_b = sd_rfm_describe_empty_frequency (b);
+  g_autofree char *text_c = sd_rfm_describe_empty_frequency (c);
+  g_autofree char *text_shop = NULL;
+  gboolean shop_empty = FALSE;
+
+  g_assert_nonnull (text_a);
+  g_assert_true (g_str_has_prefix (text_a, "No customer has frequency score 2: "));
+  g_assert_nonnull (strstr (text_a, "the 7 with 1 order ("));
+  g_assert_nonnull (strstr (text_a, "35"));
+  g_assert_nonnull (strstr (text_a, "from 1 (1 order) straight to 3 (2 orders)."));
+  g_assert_null (strstr (text_a, "score 4"));
+
+  g_assert_nonnull (text_b);
+  g_assert_true (g_str_has_prefix (text_b, "No customer has frequency score 1: "));
+  g_assert_nonnull (strstr (text_b, "the 10 with 1 order ("));
+  g_assert_nonnull (strstr (text_b, "at 2."));
+
+  g_assert_null (text_c);
+
+  /* on the demo shop: said exactly when a score has no one */
+  shop = sd_rfm_compute (store, NULL, &error);
+  g_assert_no_error (error);
+  text_shop = sd_rfm_describe_empty_frequency (shop);
+  for (guint f = 0; f < 5; f++)
+    {
+      guint customers = 0;
+
+      for (guint r = 0; r < 5; r++)
+        customers += shop->cells[r][f].customers;
+      shop_empty |= customers == 0;
+    }
+  g_test_message ("demo shop: %s", text_shop ? text_shop : "every frequency score has customers");
+  g_assert_cmpint (text_shop != NULL, ==, shop_empty);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -422,6 +493,7 @@ main (int    argc,
   g_test_add_func ("/segments/rename-and-stable-ids", test_rename_and_stable_ids);
   g_test_add_func ("/segments/audiences-and-coupons", test_audiences_and_coupons);
   g_test_add_func ("/segments/rfm", test_rfm);
+  g_test_add_func ("/segments/rfm-empty-frequency", test_rfm_empty_frequency);
   g_test_add_func ("/segments/many-clusters-distinct-names", test_many_clusters_distinct_names);
   status = g_test_run ();
   remove_shop ();

@@ -27,6 +27,8 @@
 #include "sd-line-chart.h"
 #include "sd-model-registry.h"
 #include "sd-model-runs.h"
+#include "sd-rfm.h"
+#include "sd-rfm-grid.h"
 #include "sd-run-compare-dialog.h"
 #include "sd-tune-dialog.h"
 #include "sd-scatter.h"
@@ -634,6 +636,21 @@ test_customers (void)
     g_assert_nonnull (heatmap);
     g_assert_cmpuint (sd_scatter_get_n_points (SD_SCATTER (scatter)), ==, map->n_points);
     g_assert_cmpuint (sd_heatmap_get_size (SD_HEATMAP (heatmap)), ==, 200);
+  }
+  {
+    /* under the RFM grid, why a frequency row is empty: shown exactly when the core says one is */
+    GtkWidget *grid = find_widget (GTK_WIDGET (page), SD_TYPE_RFM_GRID, 0);
+    GtkWidget *note = grid ? gtk_widget_get_next_sibling (grid) : NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SdRfm) rfm = sd_rfm_compute (sd_customers_page_get_store (page), NULL, &error);
+    g_autofree char *expected = NULL;
+
+    g_assert_no_error (error);
+    expected = sd_rfm_describe_empty_frequency (rfm);
+    g_assert_true (GTK_IS_LABEL (note));
+    g_assert_cmpint (gtk_widget_get_visible (note), ==, expected != NULL);
+    if (expected)
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==, expected);
   }
   shoot ("customers-taste-groups");
 }

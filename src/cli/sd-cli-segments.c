@@ -376,6 +376,12 @@ segments_rfm (SdStore       *store,
       sd_json_writer_member_int (w, "customers", rfm->n_customers);
       sd_json_writer_member_int (w, "revenue_cents", rfm->revenue_cents);
       sd_json_writer_member_int (w, "now", rfm->now);
+      {
+        g_autofree char *empty = sd_rfm_describe_empty_frequency (rfm);
+
+        if (empty)
+          sd_json_writer_member_string (w, "empty_frequency_note", empty);
+      }
       sd_json_writer_key (w, "groups");
       sd_json_writer_begin_array (w);
       for (guint g = 0; g < SD_RFM_N_GROUPS; g++)
@@ -432,6 +438,12 @@ segments_rfm (SdStore       *store,
               rfm->revenue_cents ? 100.0 * s->revenue_cents / rfm->revenue_cents : 0,
               s->recency_days, s->orders, spend_col);
     }
+  {
+    g_autofree char *empty = sd_rfm_describe_empty_frequency (rfm);
+
+    if (empty)
+      printf ("%s\n", empty);
+  }
   return SD_EXIT_OK;
 }
 

@@ -42,6 +42,7 @@ struct _SdCustomersPage
   GtkBox         *profiles_box;
   GtkBox         *rfm_box;
   SdRfmGrid      *rfm_grid;
+  GtkLabel       *rfm_note;       /* why a frequency row is empty, when one is */
 
   SdStore        *store;
   SdJob          *job;
@@ -753,6 +754,13 @@ show_rfm_grid (SdCustomersPage *self)
         .group = sd_rfm_group_at (r, f),
       };
   sd_rfm_grid_set_cells (self->rfm_grid, cells, names, self->currency);
+  {
+    /* an empty row reads as a fault unless the page says why */
+    g_autofree char *empty = sd_rfm_describe_empty_frequency (rfm);
+
+    gtk_label_set_label (self->rfm_note, empty ? empty : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->rfm_note), empty != NULL);
+  }
 }
 
 static char *
@@ -1254,6 +1262,7 @@ sd_customers_page_class_init (SdCustomersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, profiles_box);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, rfm_box);
   gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, rfm_grid);
+  gtk_widget_class_bind_template_child (widget_class, SdCustomersPage, rfm_note);
   gtk_widget_class_bind_template_callback (widget_class, colour_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, source_selected_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

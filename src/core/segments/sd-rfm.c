@@ -8,6 +8,7 @@
 #include "sd-audience.h"
 #include "sd-figures.h"
 #include "sd-json.h"
+#include "sd-number-format.h"
 #include "sd-rfm.h"
 
 static const struct {
@@ -246,6 +247,106 @@ sd_rfm_compute (SdStore       *store,
       s->spend_cents = (double) s->revenue_cents / s->customers;
     }
   return g_steal_pointer (&rfm);
+}
+
+/* "1 order", "12 orders" */
+static char *
+orders_text (gint64 n)
+{
+  g_autofree char *count = sd_format_count (n);
+
+  /* TRANSLATORS: a number of orders in the note on an empty RFM score, "1 order", "12 orders" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s order", "%s orders", n), count);
+}
+
+static gboolean
+frequency_empty (const SdRfm *rfm,
+                 guint        score)
+{
+  for (guint i = 0; i < rfm->n_customers; i++)
+    if (rfm->f[i] == score)
+      return FALSE;
+  return TRUE;
+}
+
+char *
+sd_rfm_describe_empty_frequency (const SdRfm *rfm)
+{
+  g_autoptr(GString) text = NULL;
+  guint first, last;
+
+  g_return_val_if_fail (rfm != NULL, NULL);
+
+  if (rfm->n_customers == 0)
+    return NULL;
+  for (first = 1; first <= 5; first = last + 1)
+    {
+      /* a run of empty scores, the order counts on either side of it with their scores,
+       * and how many customers share each (the tie too wide for its fifth) */
+      gint64 below = -1, above = -1;
+      guint below_score = 0, above_score = 0, below_customers = 0, above_customers = 0, tie;
+      g_autofree char *scores = NULL;
+      g_autofree char *below_text = NULL;
+      g_autofree char *above_text = NULL;
+      g_autofree char *customers = NULL;
+      g_autofree char *share = NULL;
+      g_autofree char *sentence = NULL;
+
+      last = first;
+      if (!frequency_empty (rfm, first))
+        continue;
+      while (last < 5 && frequency_empty (rfm, last + 1))
+        last++;
+      /* "2", or "1–2" for a run: a range of numbers in any language */
+      scores = first == last ? g_strdup_printf ("%u", first) : g_strdup_printf ("%u–%u", first, last);
+      for (guint i = 0; i < rfm->n_customers; i++)
+        if (rfm->f[i] < first && rfm->orders[i] > below)
+          below = rfm->orders[i], below_score = rfm->f[i];
+        else if (rfm->f[i] > last && (above < 0 || rfm->orders[i] < above))
+          above = rfm->orders[i], above_score = rfm->f[i];
+      for (guint i = 0; i < rfm->n_customers; i++)
+        {
+          below_customers += rfm->orders[i] == below;
+          above_customers += rfm->orders[i] == above;
+        }
+      if (below < 0 && above < 0)
+        continue;
+      below_text = below >= 0 ? orders_text (below) : NULL;
+      above_text = above >= 0 ? orders_text (above) : NULL;
+      /* the tie that spills over the empty scores: the one below them, else above */
+      tie = below >= 0 ? below_customers : above_customers;
+      customers = sd_format_count (tie);
+      share = sd_format_share ((double) tie / rfm->n_customers);
+      if (below >= 0 && above >= 0)
+        {
+          /* TRANSLATORS: under the RFM grid, why a row is empty: "No customer has frequency
+           * score 2: customers with as many orders share a score, and the 1,506 with 1 order
+           * (35 %) are more than a fifth of them, so the scores go from 1 (1 order) straight
+           * to 3 (2 orders)." The first %s is a score or a range of them, "2" or "1–2". */
+          sentence = g_strdup_printf (_("No customer has frequency score %s: customers with as many orders share a score, "
+                                        "and the %s with %s (%s) are more than a fifth of them, so the scores go from "
+                                        "%u (%s) straight to %u (%s)."),
+                                      scores, customers, below_text, share, below_score, below_text, above_score, above_text);
+        }
+      else
+        {
+          gboolean up = above >= 0;
+
+          /* TRANSLATORS: under the RFM grid, why the lowest or highest rows are empty: "No
+           * customer has frequency score 1: customers with as many orders share a score, and
+           * the 400 with 1 order (40 %) sit in the middle of their scores, at 2." The first %s
+           * is a score or a range of them, "1" or "1–2". */
+          sentence = g_strdup_printf (_("No customer has frequency score %s: customers with as many orders share a score, "
+                                        "and the %s with %s (%s) sit in the middle of their scores, at %u."),
+                                      scores, customers, up ? above_text : below_text, share,
+                                      up ? above_score : below_score);
+        }
+      if (text == NULL)
+        text = g_string_new (sentence);
+      else
+        g_string_append_printf (text, " %s", sentence);
+    }
+  return text ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
 GArray *

@@ -79,6 +79,12 @@ GArray       *sd_rfm_members       (SdRfm       *rfm,
                                     guint        r,
                                     guint        f);
 
+/* Why frequency scores no customer has are empty, in the UI's language, or NULL when each
+ * score 1 … 5 has customers. Ties share a score, so when more than a fifth of the customers
+ * have the same number of orders (often one order) the scores beside them are skipped: on
+ * Online Retail 35 % have one order and score 1, those with two orders score 3, and no one 2.
+ * A person reading the grid takes an empty row for a fault unless it is said. */
+char         *sd_rfm_describe_empty_frequency (const SdRfm *rfm);
 /* Audiences saved from RFM groups with "recompute" get their members again from @rfm. */
 gboolean      sd_rfm_refresh_audiences (SdStore *store,
                                         SdRfm   *rfm,
