@@ -86,6 +86,9 @@ test_page (void)
     g_assert_true (find_label_with (GTK_WIDGET (page), expected));
   }
   g_assert_cmpuint (report->before->dimensions->len, >=, 4);
+  /* the figures' names are explained in words on the page, not only on hover */
+  g_assert_true (find_label_with (GTK_WIDGET (page), "0: every product recommended as often"));
+  g_assert_true (find_label_with (GTK_WIDGET (page), "How high the products each customer went on to choose"));
   coverage_before = report->before->coverage;
   sd_fairness_page_show_groups (page, "segment");
   ui_test_spin (1000);
@@ -132,6 +135,8 @@ test_page (void)
       }
     g_assert_nonnull (dialog);
     g_assert_true (adw_message_dialog_has_response (dialog, "export"));
+    /* ε said in words */
+    g_assert_true (find_label_with (adw_message_dialog_get_extra_child (dialog), "ε (epsilon) limits how much"));
     adw_message_dialog_response (dialog, "cancel");
   }
 }

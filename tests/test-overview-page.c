@@ -301,6 +301,12 @@ test_private_export (void)
   g_assert_nonnull (strstr (text, "0.17 on each"));
   g_assert_nonnull (strstr (text, "±6"));
   g_assert_nonnull (strstr (text, "under 30 customers"));
+  /* ε said in words */
+  text = NULL;
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_has_prefix (gtk_label_get_text (labels->pdata[i]), "ε (epsilon) limits how much"))
+      text = gtk_label_get_text (labels->pdata[i]);
+  g_assert_nonnull (text);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
   ui_test_save_screenshot (GTK_WIDGET (dialog), "overview-private-export");
   adw_message_dialog_response (dialog, "cancel");

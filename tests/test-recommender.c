@@ -480,12 +480,35 @@ test_reasons_for_people (void)
   g_assert_cmpuint (((SdReason *) g_ptr_array_index (mixed, 0))->item, ==, 6);
 }
 
+/* Every model says what it does in words a shop manager reads (the Training page and the
+ * Recommendations page's picker show it), each its own, and none by an algorithm's name. */
+static void
+test_summaries (void)
+{
+  const char **names = sd_recommender_list_names ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  static const char *const jargon[] = { "ALS", "BPR", "EASE", "kNN", "TF-IDF", "cosine", "factor", NULL };
+
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr(SdRecommender) model = sd_recommender_new (names[i], NULL);
+      const char *summary = sd_recommender_get_summary (model);
+
+      g_assert_nonnull (summary);
+      g_assert_cmpuint (strlen (summary), >, 40);
+      g_assert_true (g_hash_table_add (seen, (gpointer) summary));
+      for (guint j = 0; jargon[j]; j++)
+        g_assert_null (strstr (summary, jargon[j]));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/recommender/registry", test_registry);
+  g_test_add_func ("/recommender/summaries", test_summaries);
   g_test_add_func ("/recommender/params", test_params);
   g_test_add_func ("/recommender/top-n", test_top_n);
   g_test_add_func ("/recommender/reasons-for-people", test_reasons_for_people);

@@ -27,6 +27,7 @@
 #include "sd-line-chart.h"
 #include "sd-model-registry.h"
 #include "sd-model-runs.h"
+#include "sd-recommender.h"
 #include "sd-rfm.h"
 #include "sd-rfm-grid.h"
 #include "sd-run-compare-dialog.h"
@@ -240,6 +241,20 @@ test_refuses_bad_values (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "training");
   g_assert_true (sd_training_page_select_model (page, "als"));
   g_assert_false (sd_training_page_select_model (page, "no-such-model"));
+  {
+    /* the model said in words above the picker, the chosen one's */
+    GtkWidget *group = find_widget (GTK_WIDGET (page), ADW_TYPE_PREFERENCES_GROUP, 0);
+    g_autoptr(SdRecommender) als = sd_recommender_new ("als", NULL);
+    g_autoptr(SdRecommender) ease = sd_recommender_new ("ease", NULL);
+
+    g_assert_nonnull (group);
+    g_assert_true (g_str_has_prefix (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)),
+                                     sd_recommender_get_summary (als)));
+    g_assert_true (sd_training_page_select_model (page, "ease"));
+    g_assert_true (g_str_has_prefix (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)),
+                                     sd_recommender_get_summary (ease)));
+    g_assert_true (sd_training_page_select_model (page, "als"));
+  }
   g_assert_false (sd_training_page_set_param (page, "factors", "0", &error));
   g_assert_nonnull (error);
   g_test_message ("refused: %s", error->message);

@@ -167,6 +167,21 @@ spin_row (const char     *label,
   return box;
 }
 
+GtkWidget *
+sd_dp_export_epsilon_help (void)
+{
+  GtkWidget *label = gtk_label_new (_("ε (epsilon) limits how much the file can give away about any one customer. "
+                                      "At 1 or less the figures come out much the same whether or not any one customer is in them; "
+                                      "a larger ε gives figures nearer the truth and hides people less. "
+                                      "Each export spends it again."));
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
 void
 sd_dp_export_start (GtkWidget         *page,
                     const char        *db_path,
@@ -194,6 +209,7 @@ sd_dp_export_start (GtkWidget         *page,
                                      "file. A smaller ε hides people better and blurs the figures more."));
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_box_append (GTK_BOX (box), spin_row (_("Privacy budget _ε"), &e->epsilon_spin, 0.05, 10, 0.05, e->options.epsilon, 2));
+  gtk_box_append (GTK_BOX (box), sd_dp_export_epsilon_help ());
   gtk_box_append (GTK_BOX (box), spin_row (_("Customers a group _needs"), &e->threshold_spin, 0, 1000, 1,
                                            e->options.threshold, 0));
   e->spent_label = GTK_LABEL (gtk_label_new (NULL));

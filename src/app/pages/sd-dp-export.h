@@ -20,6 +20,10 @@ typedef SdDpReport *(*SdDpExportCompute) (SdStore            *store,
                                           gpointer            data,
                                           GError            **error);
 
+/* A caption saying in plain words what ε is, for any dialog that asks for it: "privacy
+ * budget" and a Greek letter tell a shop manager nothing. */
+GtkWidget *sd_dp_export_epsilon_help (void);
+
 void sd_dp_export_start (GtkWidget         *page,
                          const char        *db_path,
                          const char        *suggested_name,

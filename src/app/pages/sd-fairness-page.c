@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sd-dp-export.h"
 #include "sd-fairness-page.h"
 #include "sd-format.h"
 #include "sd-interval-bar.h"
@@ -186,10 +187,23 @@ figure_row (SdFairnessPage *self,
   g_autofree char *d = NULL;
   /* Only the figures the shop's sales have a counterpart for show one. */
   g_autofree char *s = isfinite (sales) ? (share ? format_share (sales) : format_figure (sales)) : g_strdup ("");
-  GtkWidget *name = cell (self->figures_grid, 0, row, title, NULL, 0.0f);
+  GtkWidget *name = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title_label = gtk_label_new (title);
+  GtkWidget *explained = gtk_label_new (explanation);
 
-  gtk_widget_set_tooltip_text (name, explanation);
+  /* The explanation under the name, not only on hover: NDCG, Gini and the long tail mean
+   * nothing to most shop managers, and nothing says a tooltip is there. */
+  gtk_label_set_xalign (GTK_LABEL (title_label), 0.0f);
+  gtk_label_set_wrap (GTK_LABEL (title_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (explained), 0.0f);
+  gtk_label_set_wrap (GTK_LABEL (explained), TRUE);
+  gtk_widget_add_css_class (explained, "caption");
+  gtk_widget_add_css_class (explained, "dim-label");
+  gtk_box_append (GTK_BOX (name), title_label);
+  gtk_box_append (GTK_BOX (name), explained);
   gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_set_margin_bottom (name, 4);
+  gtk_grid_attach (self->figures_grid, name, 0, row, 1, 1);
   cell (self->figures_grid, 1, row, b, NULL, 1.0f);
   if (self->report->after)
     {
@@ -756,7 +770,13 @@ export_private_action (GtkWidget  *widget,
   gtk_widget_set_hexpand (spin, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Privacy budget (ε)"), -1);
   gtk_box_append (GTK_BOX (row), spin);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), row);
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+    gtk_box_append (GTK_BOX (box), row);
+    gtk_box_append (GTK_BOX (box), sd_dp_export_epsilon_help ());
+    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  }
   g_object_set_data (G_OBJECT (dialog), "sd-epsilon", spin);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "export", _("_Export…"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "export", ADW_RESPONSE_SUGGESTED);

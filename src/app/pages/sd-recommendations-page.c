@@ -177,6 +177,31 @@ model_position (SdRecommendationsPage *self,
 
 /* Stored models first (in order of preference), then the others, marked untrained: one
  * can be trained from here. Keeps each dropdown's model when it is still listed. */
+/* What the model does in plain words, for the picker's tooltip: its name alone (ALS, EASE,
+ * kNN) tells a shop manager nothing. */
+static char *
+model_summary (const char *name)
+{
+  gboolean live = name && g_str_has_prefix (name, LIVE_PREFIX);
+  g_autoptr(SdRecommender) model = name ? sd_recommender_new (live ? name + strlen (LIVE_PREFIX) : name, NULL) : NULL;
+
+  if (model == NULL)
+    return NULL;
+  /* TRANSLATORS: the model picker's tooltip for the live model: its summary, then this */
+  return live ? g_strdup_printf (_("%s. Customers get this model’s recommendations."), sd_recommender_get_summary (model))
+              : g_strdup (sd_recommender_get_summary (model));
+}
+
+static void
+model_tooltip_cb (GtkDropDown           *dropdown,
+                  GParamSpec            *pspec,
+                  SdRecommendationsPage *self)
+{
+  g_autofree char *summary = model_summary (dropdown_model (self, dropdown));
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (dropdown), summary);
+}
+
 static void
 fill_models (SdRecommendationsPage *self)
 {
@@ -245,6 +270,9 @@ fill_models (SdRecommendationsPage *self)
     pos2 = self->model_names->len > 1 ? (gtk_drop_down_get_selected (self->model_dropdown) == 0 ? 1 : 0) : 0;
   gtk_drop_down_set_selected (self->model2_dropdown, (guint) pos2);
   self->updating = FALSE;
+  /* the same position may now hold another model */
+  model_tooltip_cb (self->model_dropdown, NULL, self);
+  model_tooltip_cb (self->model2_dropdown, NULL, self);
 }
 
 static void
@@ -1291,6 +1319,8 @@ sd_recommendations_page_init (SdRecommendationsPage *self)
   self->categories = g_ptr_array_new_with_free_func (g_free);
   self->training = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->model_dropdown, "notify::selected", G_CALLBACK (model_tooltip_cb), self);
+  g_signal_connect (self->model2_dropdown, "notify::selected", G_CALLBACK (model_tooltip_cb), self);
 
   /* The flow box only wraps the groups of controls: its children are not stops of their own. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->controls_box)); child;

@@ -42,6 +42,7 @@ struct _SdTrainingPage
 {
   GtkWidget            parent_instance;
 
+  AdwPreferencesGroup *model_group;
   AdwComboRow         *model_row;
   AdwPreferencesGroup *params_group;
   GtkWidget           *weights_group;
@@ -830,9 +831,31 @@ set_model (SdTrainingPage *self,
   update_actions (self);
 }
 
+/* Above the model picker, what the chosen model does in plain words: the names (ALS, EASE,
+ * kNN) tell a shop manager nothing. Not the row's subtitle: beside the picker it would
+ * squeeze the model's name where the page is two columns wide. */
+static void
+show_model_summary (SdTrainingPage *self)
+{
+  const char *name = selected_name (self);
+  g_autoptr(SdRecommender) model = name ? sd_recommender_new (name, NULL) : NULL;
+  const char *summary = model ? sd_recommender_get_summary (model)
+                              : _("Learns what each customer message asks for (an order’s status, a return, …) from the chatbot’s examples");
+  g_autofree char *text = NULL;
+
+  /* TRANSLATORS: the Training page's words on the model: what the chosen one does, then
+   * what the charts show for which models */
+  text = g_strdup_printf (_("%s. %s"), summary,
+                          _("Models that learn in rounds (ALS, BPR and the chatbot) draw a loss curve: how far off "
+                            "they still are, falling as they learn. Models that learn in one step get an accuracy "
+                            "score only."));
+  adw_preferences_group_set_description (self->model_group, text);
+}
+
 static void
 model_selected_cb (SdTrainingPage *self)
 {
+  show_model_summary (self);
   set_model (self, selected_name (self));
 }
 
@@ -2713,6 +2736,7 @@ sd_training_page_class_init (SdTrainingPageClass *klass)
   g_type_ensure (SD_TYPE_COLUMNS);
   g_type_ensure (SD_TYPE_CHART_CONTROLS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sd-training-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, model_group);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, model_row);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, params_group);
   gtk_widget_class_bind_template_child (widget_class, SdTrainingPage, weights_group);
@@ -2781,6 +2805,7 @@ sd_training_page_init (SdTrainingPage *self)
   self->updating = TRUE;
   adw_combo_row_set_model (self->model_row, G_LIST_MODEL (labels));
   self->updating = FALSE;
+  show_model_summary (self);
 
   sd_interactions_weights_default (&weights);
   gtk_spin_button_set_value (self->view_spin, weights.view);

@@ -1149,6 +1149,8 @@ sd_als_class_init (SdAlsClass *klass)
 
   model_class->name = "als";
   model_class->label = N_("ALS (implicit feedback)");
+  /* TRANSLATORS: what the model does, for a shop manager choosing one */
+  model_class->summary = N_("Learns hidden tastes from who bought what, in rounds, and recommends the products that match a customer’s tastes best");
   model_class->fit = sd_als_fit;
   model_class->score = sd_als_score;
   model_class->explain = sd_als_explain;

@@ -609,6 +609,8 @@ sd_bpr_class_init (SdBprClass *klass)
 
   model_class->name = "bpr";
   model_class->label = N_("BPR (pairwise ranking)");
+  /* TRANSLATORS: what the model does, for a shop manager choosing one */
+  model_class->summary = N_("Learns hidden tastes by ranking what each customer chose above what they did not, in rounds");
   model_class->fit = sd_bpr_fit;
   model_class->score = sd_bpr_score;
   model_class->explain = sd_bpr_explain;

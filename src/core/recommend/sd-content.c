@@ -884,6 +884,8 @@ sd_content_class_init (SdContentClass *klass)
 
   model_class->name = "content";
   model_class->label = N_("Content (TF-IDF)");
+  /* TRANSLATORS: what the model does, for a shop manager choosing one */
+  model_class->summary = N_("Recommends products whose titles, descriptions, categories and tags share rare words with the customer’s products");
   model_class->fit = sd_content_fit;
   model_class->score = sd_content_score;
   model_class->explain = sd_content_explain;

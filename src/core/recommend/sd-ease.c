@@ -498,6 +498,8 @@ sd_ease_class_init (SdEaseClass *klass)
   object_class->set_property = sd_ease_set_property;
   rec_class->name = "ease";
   rec_class->label = N_("EASE (closed form)");
+  /* TRANSLATORS: what the model does, for a shop manager choosing one */
+  rec_class->summary = N_("Learns in one step how buying each product predicts buying every other one; often the most accurate on a small catalogue");
   rec_class->fit = sd_ease_fit;
   rec_class->score = sd_ease_score;
   rec_class->explain = sd_ease_explain;

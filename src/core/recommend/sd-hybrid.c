@@ -700,6 +700,8 @@ sd_hybrid_class_init (SdHybridClass *klass)
 
   model_class->name = "hybrid";
   model_class->label = N_("Hybrid (blend)");
+  /* TRANSLATORS: what the model does, for a shop manager choosing one */
+  model_class->summary = N_("Blends several models, and falls back to similar words and best sellers for customers with little history");
   model_class->fit = sd_hybrid_fit;
   model_class->score = sd_hybrid_score;
   model_class->explain = sd_hybrid_explain;

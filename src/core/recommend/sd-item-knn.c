@@ -362,6 +362,8 @@ sd_item_knn_class_init (SdItemKnnClass *klass)
   object_class->set_property = sd_item_knn_set_property;
   rec_class->name = "itemknn";
   rec_class->label = N_("Item kNN (cosine)");
+  /* TRANSLATORS: what the model does, for a shop manager choosing one */
+  rec_class->summary = N_("Recommends products bought by the same customers as the products this customer has");
   rec_class->fit = sd_item_knn_fit;
   rec_class->score = sd_item_knn_score;
   rec_class->explain = sd_item_knn_explain;

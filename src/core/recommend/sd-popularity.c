@@ -119,6 +119,8 @@ sd_popularity_class_init (SdPopularityClass *klass)
   object_class->finalize = sd_popularity_finalize;
   rec_class->name = "popularity";
   rec_class->label = N_("Popularity");
+  /* TRANSLATORS: what the model does, for a shop manager choosing one */
+  rec_class->summary = N_("Recommends the best sellers to everyone: the baseline to beat, and what new customers get");
   rec_class->fit = sd_popularity_fit;
   rec_class->score = sd_popularity_score;
   rec_class->explain = sd_popularity_explain;

@@ -277,6 +277,16 @@ sd_recommender_new (const char  *name,
 }
 
 const char *
+sd_recommender_get_summary (SdRecommender *self)
+{
+  const char *summary;
+
+  g_return_val_if_fail (SD_IS_RECOMMENDER (self), NULL);
+  summary = SD_RECOMMENDER_GET_CLASS (self)->summary;
+  return summary ? _(summary) : "";
+}
+
+const char *
 sd_recommender_get_name (SdRecommender *self)
 {
   g_return_val_if_fail (SD_IS_RECOMMENDER (self), NULL);

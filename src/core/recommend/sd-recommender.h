@@ -100,6 +100,7 @@ struct _SdRecommenderClass
 
   const char  *name;     /* "als": what the CLI's --model takes */
   const char  *label;    /* "ALS (implicit)": for people */
+  const char  *summary;  /* what it does in plain words, for a shop manager choosing one */
 
   /* @train is the base's (sd_recommender_get_train) and lives as long as the model. */
   gboolean   (*fit)     (SdRecommender      *self,
@@ -146,6 +147,9 @@ const char    **sd_recommender_list_names   (void);
 
 const char     *sd_recommender_get_name     (SdRecommender      *self);
 const char     *sd_recommender_get_label    (SdRecommender      *self);
+/* What the model does in a sentence a shop manager can read (no algorithm's name), in the
+ * user's language; "" for a model without one. */
+const char     *sd_recommender_get_summary  (SdRecommender      *self);
 
 /* KEY=VALUE from the CLI or an editor: refused with a message naming the parameter and
  * its range when the value does not parse or is out of range. */

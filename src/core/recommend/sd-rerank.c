@@ -647,6 +647,8 @@ sd_reranked_class_init (SdRerankedClass *klass)
   object_class->finalize = sd_reranked_finalize;
   rec_class->name = "reranked";
   rec_class->label = N_("Re-ranked");
+  /* TRANSLATORS: what the model does, for a shop manager choosing one */
+  rec_class->summary = N_("A model’s list put in a new order on the Fairness page");
   rec_class->fit = sd_reranked_fit;
   rec_class->score = sd_reranked_score;
   rec_class->explain = sd_reranked_explain;

@@ -380,6 +380,8 @@ sd_user_knn_class_init (SdUserKnnClass *klass)
   object_class->set_property = sd_user_knn_set_property;
   rec_class->name = "userknn";
   rec_class->label = N_("User kNN");
+  /* TRANSLATORS: what the model does, for a shop manager choosing one */
+  rec_class->summary = N_("Finds the customers whose purchases look most like this customer’s and recommends what they bought");
   rec_class->fit = sd_user_knn_fit;
   rec_class->score = sd_user_knn_score;
   rec_class->explain = sd_user_knn_explain;
