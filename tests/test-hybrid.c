@@ -348,6 +348,67 @@ test_explain_shares (void)
   blend_clear (&b);
 }
 
+/* ALS's "because of X" and item kNN's "because they bought X" are one history item's part of
+ * a blend of both: said once, with the sum of the two members' parts. */
+static void
+test_explain_one_item_once (void)
+{
+  g_autoptr(SdInteractions) train = shop_interactions ();
+  g_autoptr(SdCatalog) catalog = shop_catalog ();
+  const char *params[] = { "weights=als:0.5,itemknn:0.5", "member-params=als.factors=4,als.iterations=5", NULL };
+  const char *als_params[] = { "factors=4", "iterations=5", NULL };
+  g_autoptr(SdRecommender) hybrid = make ("hybrid", catalog, params);
+  g_autoptr(SdRecommender) als = make ("als", catalog, als_params);
+  g_autoptr(SdRecommender) knn = make ("itemknn", catalog, NULL);
+  g_autoptr(GError) error = NULL;
+  guint merged = 0;
+
+  g_assert_true (sd_recommender_fit (hybrid, train, NULL, &error));
+  g_assert_true (sd_recommender_fit (als, train, NULL, &error));
+  g_assert_true (sd_recommender_fit (knn, train, NULL, &error));
+  g_assert_no_error (error);
+  for (guint u = 0; u < 12; u++)
+    {
+      float a[N_PRODUCTS], k[N_PRODUCTS];
+      guint user = (guint) sd_interactions_user_index (train, u);
+      g_autoptr(GArray) top = sd_recommender_recommend (hybrid, user, 3, NULL);
+
+      sd_recommender_score (als, user, a);
+      sd_recommender_score (knn, user, k);
+      zscore (a, N_PRODUCTS);
+      zscore (k, N_PRODUCTS);
+      for (guint t = 0; t < top->len; t++)
+        {
+          guint item = g_array_index (top, SdScoredItem, t).item;
+          double pa = MAX (0.5 * a[item], 0), pk = MAX (0.5 * k[item], 0);
+          g_autoptr(GPtrArray) blended = sd_recommender_explain (hybrid, user, item, 20);
+          g_autoptr(GPtrArray) by_als = sd_recommender_explain (als, user, item, 20);
+          g_autoptr(GPtrArray) by_knn = sd_recommender_explain (knn, user, item, 20);
+
+          for (guint r = 0; r < blended->len; r++)
+            {
+              SdReason *reason = g_ptr_array_index (blended, r);
+              double sa = 0, sk = 0;
+
+              for (guint s = 0; s < r; s++)
+                g_assert_cmpuint (((SdReason *) g_ptr_array_index (blended, s))->item, !=, reason->item);
+              for (guint s = 0; s < by_als->len; s++)
+                if (((SdReason *) g_ptr_array_index (by_als, s))->item == reason->item)
+                  sa = ((SdReason *) g_ptr_array_index (by_als, s))->share;
+              for (guint s = 0; s < by_knn->len; s++)
+                if (((SdReason *) g_ptr_array_index (by_knn, s))->item == reason->item)
+                  sk = ((SdReason *) g_ptr_array_index (by_knn, s))->share;
+              if (sa > 0 && sk > 0 && pa + pk > 0)
+                {
+                  g_assert_cmpfloat_with_epsilon (reason->share, MIN (1.0, (sa * pa + sk * pk) / (pa + pk)), 1e-4);
+                  merged++;
+                }
+            }
+        }
+    }
+  g_assert_cmpuint (merged, >, 0);
+}
+
 static void
 test_bad_weights (void)
 {
@@ -579,6 +640,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/hybrid/cold-start", test_cold_start);
   g_test_add_func ("/hybrid/explain-merged", test_explain_merged);
   g_test_add_func ("/hybrid/explain-shares", test_explain_shares);
+  g_test_add_func ("/hybrid/explain-one-item-once", test_explain_one_item_once);
   g_test_add_func ("/hybrid/bad-weights", test_bad_weights);
   g_test_add_func ("/hybrid/minmax", test_minmax);
   g_test_add_func ("/hybrid/save-load", test_save_load);

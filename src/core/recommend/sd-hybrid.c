@@ -420,6 +420,17 @@ member_part (SdHybrid      *self,
   return weight * buf[item];
 }
 
+/* Whether @a and @b are one history item's part of the score, given by two members (ALS's
+ * "because of X" and item kNN's "because they bought X"): told once, with both parts. */
+static gboolean
+same_history_item (const SdReason *a,
+                   const SdReason *b)
+{
+  return a->item == b->item && a->item != G_MAXUINT && a->share > 0 && b->share > 0
+         && (a->kind == SD_REASON_FACTOR || a->kind == SD_REASON_SIMILAR_ITEM)
+         && (b->kind == SD_REASON_FACTOR || b->kind == SD_REASON_SIMILAR_ITEM);
+}
+
 /* The members' reasons, each scaled by its member's weight and by the member's strongest
  * reason (members measure reasons on different scales), strongest first, without saying
  * the same thing twice. A reason that has a share of its member's score (ALS, EASE, item
@@ -506,8 +517,9 @@ sd_hybrid_explain (SdRecommender *model,
         {
           SdReason *kept = g_ptr_array_index (reasons, j);
 
-          if (kept->kind == reason->kind && kept->item == reason->item
-              && g_strcmp0 (kept->terms, reason->terms) == 0)
+          if ((kept->kind == reason->kind && kept->item == reason->item
+               && g_strcmp0 (kept->terms, reason->terms) == 0)
+              || same_history_item (kept, reason))
             duplicate = kept;
         }
       if (duplicate)
