@@ -48,17 +48,11 @@ find_scrolled (GtkWidget *widget)
   return NULL;
 }
 
-/* Whether a label under @widget has text that starts with @prefix. */
 static gboolean
-find_label_with (GtkWidget  *widget,
-                 const char *prefix)
+has_label (GtkWidget  *widget,
+           const char *prefix)
 {
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (find_label_with (child, prefix))
-      return TRUE;
-  return FALSE;
+  return ui_test_has_label (widget, prefix, FALSE);
 }
 
 static void
@@ -83,18 +77,18 @@ test_page (void)
   {
     g_autofree char *expected = g_strdup_printf ("The live model, EASE (closed form) #%" G_GINT64_FORMAT ".",
                                                  (gint64) report->model_id);
-    g_assert_true (find_label_with (GTK_WIDGET (page), expected));
+    g_assert_true (has_label (GTK_WIDGET (page), expected));
   }
   g_assert_cmpuint (report->before->dimensions->len, >=, 4);
   /* the figures' names are explained in words on the page, not only on hover */
-  g_assert_true (find_label_with (GTK_WIDGET (page), "0: every product recommended as often"));
-  g_assert_true (find_label_with (GTK_WIDGET (page), "How high the products each customer went on to choose"));
+  g_assert_true (has_label (GTK_WIDGET (page), "0: every product recommended as often"));
+  g_assert_true (has_label (GTK_WIDGET (page), "How high the products each customer went on to choose"));
   coverage_before = report->before->coverage;
   sd_fairness_page_show_groups (page, "segment");
   ui_test_spin (1000);
   /* segments named as people read them, not as stored */
-  g_assert_true (find_label_with (GTK_WIDGET (page), "VIP"));
-  g_assert_false (find_label_with (GTK_WIDGET (page), "vip"));
+  g_assert_true (has_label (GTK_WIDGET (page), "VIP"));
+  g_assert_false (has_label (GTK_WIDGET (page), "vip"));
   ui_test_save_screenshot (GTK_WIDGET (t.window), "fairness-before");
 
   sd_fairness_page_set_rerank (page, &spec);
@@ -136,7 +130,7 @@ test_page (void)
     g_assert_nonnull (dialog);
     g_assert_true (adw_message_dialog_has_response (dialog, "export"));
     /* ε said in words */
-    g_assert_true (find_label_with (adw_message_dialog_get_extra_child (dialog), "ε (epsilon) limits how much"));
+    g_assert_true (has_label (adw_message_dialog_get_extra_child (dialog), "ε (epsilon) limits how much"));
     adw_message_dialog_response (dialog, "cancel");
   }
 }
@@ -152,7 +146,7 @@ test_nothing_to_go_by (void)
   const SdFairnessReport *report;
   const char *futile = "This shop’s products have no categories or tags";
 
-  g_assert_false (find_label_with (GTK_WIDGET (page), futile));
+  g_assert_false (has_label (GTK_WIDGET (page), futile));
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(SdStore) store = sd_store_open (t.shop_path, &error);
@@ -169,7 +163,7 @@ test_nothing_to_go_by (void)
   g_assert_cmpuint (report->n_tagged, ==, 0);
   g_assert_cmpfloat (report->after->coverage, ==, report->before->coverage);
   ui_test_spin (300);
-  g_assert_true (find_label_with (GTK_WIDGET (page), futile));
+  g_assert_true (has_label (GTK_WIDGET (page), futile));
 }
 
 int

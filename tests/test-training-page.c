@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ui-demo-window.h"
+#include "ui-test-util.h"
 #include "sd-application.h"
 #include "sd-customers-page.h"
 #include "sd-demo.h"
@@ -31,6 +32,7 @@
 #include "sd-rfm.h"
 #include "sd-rfm-grid.h"
 #include "sd-run-compare-dialog.h"
+#include "sd-run-history.h"
 #include "sd-tune-dialog.h"
 #include "sd-scatter.h"
 #include "sd-columns.h"
@@ -626,6 +628,33 @@ test_tune (void)
   g_assert_nonnull (strstr (body, named));
 }
 
+/* Only a one-pass run ticked: the loss chart says why it stays empty instead of asking for
+ * a run to be ticked. */
+static void
+test_one_pass_ticked (void)
+{
+  SdTrainingPage *page = training_page ();
+  SdStore *store = sd_training_page_get_store (page);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = sd_run_history_list_training_runs (store, 1000, &error);
+  gint64 id;
+
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "training");
+  for (guint i = 0; i < runs->len; i++)
+    sd_training_page_set_run_ticked (page, ((SdRunInfo *) g_ptr_array_index (runs, i))->id, FALSE);
+  id = sd_store_run_begin (store, "recommender", "hybrid", "{}", &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_store_run_finish (store, id, "finished", "{\"fit_seconds\":0.5}", &error));
+  sd_training_page_set_run_ticked (page, id, TRUE);
+  spin (300);
+  g_assert_true (ui_test_has_label (GTK_WIDGET (page), "The ticked runs have no curve here", TRUE));
+  g_assert_false (ui_test_has_label (GTK_WIDGET (page), "No curve yet", TRUE));
+  sd_training_page_set_run_ticked (page, id, FALSE);
+  spin (300);
+  g_assert_false (ui_test_has_label (GTK_WIDGET (page), "The ticked runs have no curve here", TRUE));
+}
+
 static void
 test_customers (void)
 {
@@ -773,6 +802,7 @@ main (int    argc,
   g_test_add_func ("/training-page/refuses-bad-values", test_refuses_bad_values);
   g_test_add_func ("/training-page/train", test_train);
   g_test_add_func ("/training-page/records", test_records);
+  g_test_add_func ("/training-page/one-pass-ticked", test_one_pass_ticked);
   /* The customers before tuning: the tuning dialog leaves the window inactive under Xvfb,
    * and a job that outlasts two seconds then asks for a desktop notification, which this
    * session has no server for. */

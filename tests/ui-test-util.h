@@ -41,6 +41,23 @@ ui_test_find_widget_of_type (GtkWidget *widget,
   return NULL;
 }
 
+/* Whether a label at or below @widget has text starting with @prefix (and, with
+ * @visible_only, is drawn): words on a page are found as a person would read them. */
+static G_GNUC_UNUSED gboolean
+ui_test_has_label (GtkWidget  *widget,
+                   const char *prefix,
+                   gboolean    visible_only)
+{
+  if (GTK_IS_LABEL (widget) && (!visible_only || gtk_widget_is_visible (widget))
+      && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (ui_test_has_label (child, prefix, visible_only))
+      return TRUE;
+  return FALSE;
+}
+
 /* Iterates the main loop until @cond (polled) holds, failing after @seconds. */
 #define UI_WAIT_UNTIL(cond, seconds)                                             \
   G_STMT_START {                                                                 \

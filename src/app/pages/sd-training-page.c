@@ -1642,6 +1642,13 @@ update_empty (SdTrainingPage *self)
 {
   gboolean loss = sd_line_chart_get_n_series (self->loss_chart) > 0 &&
                   (!self->training || self->n_live_loss > 0 || g_hash_table_size (self->overlaid) > 0);
+  /* Runs ticked but nothing drawn: say why, rather than ask to tick a run. */
+  gtk_label_set_text (GTK_LABEL (self->loss_empty),
+                      !self->has_data && self->store != NULL
+                      ? _("This shop has no orders or behaviour to learn from yet. Import some on the Data page.")
+                      : self->overlaid && g_hash_table_size (self->overlaid) > 0 && !self->training
+                      ? _("The ticked runs have no curve here: models that learn in one step have no loss, and the chatbot’s is in its own chart below.")
+                      : _("No curve yet. Train a model, or tick a past run below."));
   gtk_widget_set_visible (self->loss_empty, !loss);
   gtk_widget_set_visible (self->ndcg_empty, sd_line_chart_get_n_series (self->ndcg_chart) == 0);
   gtk_widget_set_visible (self->classifier_empty, sd_line_chart_get_n_series (self->classifier_chart) == 0);
@@ -2588,10 +2595,7 @@ check_data (SdTrainingPage *self)
 {
   show_weight_kinds (self);
   self->has_data = self->store && sd_run_history_shop_has_training_data (self->store, NULL);
-  gtk_label_set_text (GTK_LABEL (self->loss_empty),
-                      self->has_data || self->store == NULL
-                      ? _("No curve yet. Train a model, or tick a past run below.")
-                      : _("This shop has no orders or behaviour to learn from yet. Import some on the Data page."));
+  update_empty (self);
 }
 
 static void
