@@ -115,17 +115,27 @@ generated (void)
   return sd_chatbot_page_get_trace (page (), n - 1)->generation;
 }
 
-/* Whether a label in @widget or below it says @text. */
+/* Whether a label in @widget or below it says @text, or (@prefix) starts with it. */
 static gboolean
-shows (GtkWidget  *widget,
-       const char *text)
+shows_text (GtkWidget  *widget,
+            const char *text,
+            gboolean    prefix)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+  if (GTK_IS_LABEL (widget) &&
+      (prefix ? g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), text)
+              : g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0))
     return TRUE;
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    if (shows (c, text))
+    if (shows_text (c, text, prefix))
       return TRUE;
   return FALSE;
+}
+
+static gboolean
+shows_prefix (GtkWidget  *widget,
+              const char *prefix)
+{
+  return shows_text (widget, prefix, TRUE);
 }
 
 static gboolean
@@ -134,7 +144,7 @@ last_row_shows (const char *text)
   GtkWidget *messages = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page ()), SD_TYPE_CHATBOT_PAGE, "messages"));
   GtkWidget *last = gtk_widget_get_last_child (messages);
 
-  return last && shows (last, text);
+  return last && shows_text (last, text, FALSE);
 }
 
 static char *
@@ -245,6 +255,30 @@ test_generated (void)
   g_settings_set_boolean (settings, "llm-enabled", FALSE);
 }
 
+/* While "Which one do you mean?" waits, the inspector shows what is offered to pick from,
+ * not the word typed before as the product remembered; after the pick, the product. */
+static void
+test_which_one_waits (void)
+{
+  GtkWidget *inspector;
+
+  sd_window_show_page (window, "chatbot");
+  gtk_widget_activate_action (GTK_WIDGET (page ()), "chat.new", NULL);
+  UI_WAIT_UNTIL (!sd_chatbot_page_get_busy (page ()), 120);
+  inspector = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page ()), SD_TYPE_CHATBOT_PAGE, "inspector"));
+  say ("how much is the lamp?");
+  g_assert_true (shows_prefix (inspector, "Waiting for a pick of "));
+  g_assert_true (shows_prefix (inspector, "1. "));
+  /* a number past the list: the list again, and "lamp" (in the message before, not this
+   * one) is no product remembered */
+  say ("5");
+  g_assert_true (shows_prefix (inspector, "Waiting for a pick of "));
+  g_assert_false (shows_prefix (inspector, "Product: lamp"));
+  say ("2");
+  g_assert_false (shows_prefix (inspector, "Waiting for a pick"));
+  g_assert_true (shows_prefix (inspector, "Product: "));
+}
+
 /* shopdesk --chat-script: the window's win.chat-script sends a file's lines one after
  * another through the message entry, blank lines skipped; a missing file sends nothing. */
 static void
@@ -316,6 +350,7 @@ main (int    argc,
   g_test_add_func ("/chatbot-page/reply-style", test_reply_style);
   g_test_add_func ("/chatbot-page/generated", test_generated);
   g_test_add_func ("/chatbot-page/chat-script", test_chat_script);
+  g_test_add_func ("/chatbot-page/which-one-waits", test_which_one_waits);
   status = g_test_run ();
 
   ui_demo_window_close (&t);

@@ -1395,6 +1395,13 @@ test_newest_order (Fixture *f, gconstpointer data)
     g_assert_cmpstr (t->intent, ==, "cancel_order");
     g_assert_nonnull (strstr (t->reply, "SD-100001"));
   }
+  /* "what's my last order?", which the classifier hears as a wish for recommendations */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "what's my last order?");
+    g_assert_cmpstr (t->intent, ==, "order_status");
+    g_assert_nonnull (strstr (t->reply, "SD-100001"));
+  }
   /* another customer's newest is their own */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
@@ -1476,6 +1483,16 @@ use_new_dialogue (Fixture *f, const char *sql)
   f->dialogue = sd_dialogue_new (f->store, &error);
   g_assert_no_error (error);
   return shared;
+}
+
+/* The reply to @second after @first, in a new English conversation of customer 1. */
+static SdTurnTrace *
+second_answer (Fixture *f, const char *first, const char *second)
+{
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdTurnTrace) t = say (f, s, first);
+
+  return say (f, s, second);
 }
 
 /* Puts back the fixture's dialogue after use_new_dialogue(). */
@@ -1984,8 +2001,10 @@ test_which_product (Fixture *f, gconstpointer data)
     "  (22, '21448', 'WHITE MOROCCAN METAL LANTERN', 'White with a glass window.', 375, 5),"
     "  (23, '22786', 'LANTERN CREAM GAZEBO', 'A cream gazebo lantern.', 495, 5),"
     "  (24, '48187', 'DOORMAT RED RETROSPOT', NULL, 795, 5), (25, '48173C', 'DOORMAT UNION FLAG', NULL, 795, 5),"
-    "  (26, '82583', 'HOT BATHS METAL SIGN', NULL, 255, 5), (27, '21175', 'GIN AND TONIC DIET METAL SIGN', NULL, 255, 5);"
+    "  (26, '82583', 'HOT BATHS METAL SIGN', NULL, 255, 5), (27, '21175', 'GIN AND TONIC DIET METAL SIGN', NULL, 255, 5),"
+    "  (28, '20725', 'PURPLE PAPER PARASOL', NULL, 999, 5);"
     "INSERT INTO product_texts (product_id, lang, title) VALUES "
+    "  (28, 'zh_CN', '紫色纸伞'),"
     "  (20, 'zh_CN', '白色爱情鸟提灯'), (21, 'zh_CN', '悬挂金属爱心提灯'), (22, 'zh_CN', '白色摩洛哥金属提灯'),"
     "  (23, 'zh_CN', '奶油色凉亭提灯');"
     /* the most bought first: 21, then 22, then 23; 20 never sold */
@@ -2002,7 +2021,22 @@ test_which_product (Fixture *f, gconstpointer data)
     g_assert_cmpstr (t1->form, ==, "product_question");
     assert_reply (t1, "4 products", "“lantern”", "1. HANGING METAL HEART LANTERN (£1.65)",
                   "2. WHITE MOROCCAN METAL LANTERN (£3.75)", "3. LANTERN CREAM GAZEBO (£4.95)", "!LOVEBIRD", NULL);
+    /* what waits is the pick, not the word typed, which names no product yet */
+    g_assert_false (g_strv_contains ((const char *const *) t1->slot_names, "product"));
+    g_assert_nonnull (t1->choices);
+    g_assert_cmpstr (t1->choices_name, ==, "lantern");
+    g_assert_cmpuint (t1->n_candidates, ==, 4);
+    g_assert_cmpuint (g_strv_length (t1->choices), ==, 3);
+    g_assert_cmpstr (t1->choices[0], ==, "HANGING METAL HEART LANTERN (£1.65)");
+    {
+      g_autofree char *explained = sd_turn_trace_format (t1);
+      g_autofree char *json = sd_turn_trace_to_json (t1);
+      g_assert_nonnull (strstr (explained, "1. HANGING METAL HEART LANTERN (£1.65); 2. WHITE MOROCCAN"));
+      g_assert_null (strstr (explained, "product=lantern"));
+      g_assert_nonnull (strstr (json, "\"choices\":{\"name\":\"lantern\",\"fit\":4,"));
+    }
     g_autoptr(SdTurnTrace) t2 = say (f, s, "the first one");
+    g_assert_null (t2->choices);
     g_assert_cmpint (t2->action, ==, SD_TURN_ANSWER);
     g_assert_true (g_strv_contains ((const char *const *) t2->slot_values, "HANGING METAL HEART LANTERN"));
     g_assert_cmpstr (t2->template_key, ==, "product_question");
@@ -2028,14 +2062,43 @@ test_which_product (Fixture *f, gconstpointer data)
     assert_reply (t2, "1. WHITE MOROCCAN METAL LANTERN (£3.75)", "2. WHITE LOVEBIRD LANTERN (£2.95)", "!HEART", NULL);
     /* the inspector says how many are left, not that they fit an empty name */
     g_assert_true (has_row (t2, "products: 2 still fit"));
-    /* a number past the list: the list again */
+    g_assert_null (t2->choices_name);
+    g_assert_cmpuint (t2->n_candidates, ==, 2);
+    g_assert_cmpstr (t2->choices[0], ==, "WHITE MOROCCAN METAL LANTERN (£3.75)");
+    /* a number past the list: the list again, and how to pick from it */
     g_autoptr(SdTurnTrace) past = say (f, s, "3");
     g_assert_cmpint (past->action, ==, SD_TURN_ASK);
-    g_assert_cmpstr (past->template_key, ==, "sys.which_product.again");
+    g_assert_cmpstr (past->template_key, ==, "sys.which_product.none");
+    assert_reply (past, "1. WHITE MOROCCAN METAL LANTERN (£3.75)", "1 to 2", "!HEART", NULL);
     g_autoptr(SdTurnTrace) t3 = say (f, s, "lovebird");
     assert_reply (t3, "WHITE LOVEBIRD LANTERN: it costs £2.95", NULL);
     /* the product is the one picked, not the word that picked it */
     g_assert_true (g_strv_contains ((const char *const *) t3->slot_values, "WHITE LOVEBIRD LANTERN"));
+  }
+  /* an answer that picks none of those offered ("the purple one" of lanterns none of which
+   * is purple, "5" of three) is told which were offered and how to pick, not asked which of
+   * the shop's purple things it means; then a pick still picks */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the lantern?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "the purple one");
+    g_assert_cmpint (t2->action, ==, SD_TURN_ASK);
+    g_assert_cmpstr (t2->template_key, ==, "sys.which_product.none");
+    assert_reply (t2, "1. HANGING METAL HEART LANTERN (£1.65)", "3. LANTERN CREAM GAZEBO (£4.95)", "1 to 3",
+                  "the second one", "!PARASOL", NULL);
+    g_assert_cmpstr (t2->choices_name, ==, "lantern");
+    g_assert_cmpuint (t2->n_candidates, ==, 4);
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "5");
+    g_assert_cmpstr (t3->template_key, ==, "sys.which_product.none");
+    g_autoptr(SdTurnTrace) t4 = say (f, s, "2");
+    assert_reply (t4, "WHITE MOROCCAN METAL LANTERN: it costs £3.75", NULL);
+    g_autoptr(SdChatSession) z = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z1 = say (f, z, "提灯多少钱");
+    g_autoptr(SdTurnTrace) z2 = say (f, z, "紫色的那个");
+    g_assert_cmpstr (z2->template_key, ==, "sys.which_product.none");
+    assert_reply (z2, "1. 悬挂金属爱心提灯", "1 到 3", "!紫色纸伞", NULL);
+    g_autoptr(SdTurnTrace) z3 = say (f, z, "第三个");
+    assert_reply (z3, "奶油色凉亭提灯", "£4.95", NULL);
   }
   /* a pick from the list carries no mood, however the model hears "the white one" or "2":
    * no "sorry to hear that", no person offered, and the trace says why */
@@ -2096,6 +2159,56 @@ test_which_product (Fixture *f, gconstpointer data)
     assert_reply (z2, "悬挂金属爱心提灯", "£1.65", NULL);
     g_autoptr(SdTurnTrace) z3 = say (f, z, "最贵的提灯");
     assert_reply (z3, "最贵", "奶油色凉亭提灯（£4.95）", NULL);
+  }
+  /* no product word and no list offered: of all the shop sells in stock, not the shipping
+   * policy the classifier heard in it; "and the cheapest?" right after one kind's dearest is
+   * of that kind again; "the cheapest delivery" is still the delivery's */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "what's the most expensive?");
+    g_assert_cmpstr (t1->template_key, ==, "sys.dearest.shop");
+    g_assert_cmpstr (t1->intent, ==, "product_question");
+    assert_reply (t1, "Wireless headphones (£59.99, in stock)", "!Oak", "!deliver", NULL);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "how much is it?");
+    assert_reply (t2, "Wireless headphones: it costs £59.99", NULL);
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "the cheapest?");
+    g_assert_cmpstr (t3->template_key, ==, "sys.cheapest.shop");
+    assert_reply (t3, "HANGING METAL HEART LANTERN (£1.65", NULL);
+    g_autoptr(SdTurnTrace) t4 = say (f, s, "most expensive lantern?");
+    g_autoptr(SdTurnTrace) t5 = say (f, s, "and the cheapest?");
+    g_assert_cmpstr (t5->template_key, ==, "sys.cheapest");
+    /* heard as upset by the review-trained model, but a bare question of price */
+    assert_reply (t5, "“lantern”", "HANGING METAL HEART LANTERN (£1.65)", "!sorry", NULL);
+    g_autoptr(SdTurnTrace) t6 = say (f, s, "what's the cheapest delivery?");
+    g_assert_cmpstr (t6->intent, ==, "shipping_cost");
+    g_autoptr(SdTurnTrace) t7 = say (f, s, "what's the cheapest thing you sell?");
+    g_assert_cmpstr (t7->template_key, ==, "sys.cheapest.shop");
+    /* a kind the shop does not have is not found, not answered with the shop's dearest */
+    g_autoptr(SdTurnTrace) t8 = say (f, s, "most expensive teleporter?");
+    g_assert_cmpstr (t8->template_key, ==, "sys.product_not_found");
+    assert_reply (t8, "“teleporter”", "!headphones", NULL);
+    g_autoptr(SdChatSession) z = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) z1 = say (f, z, "最贵的是哪个");
+    g_assert_cmpstr (z1->template_key, ==, "sys.dearest.shop");
+    assert_reply (z1, "最贵", "无线耳机（£59.99，有货）", NULL);
+    g_autoptr(SdTurnTrace) z2 = say (f, z, "最贵的雨伞");
+    g_assert_cmpstr (z2->template_key, ==, "sys.product_not_found");
+    assert_reply (z2, "雨伞", "!无线耳机", NULL);
+  }
+  /* a question of its own while a pick waits is that question, though its "last" is a
+   * place a list has ("the last one" still picks) */
+  {
+    g_autoptr(SdTurnTrace) t = second_answer (f, "how much is the lantern?", "never mind, can I cancel my last order?");
+    g_assert_cmpstr (t->intent, ==, "cancel_order");
+    assert_reply (t, "SD-100001", "!it costs", "!GAZEBO", NULL);
+    g_autoptr(SdTurnTrace) last = second_answer (f, "how much is the lantern?", "the last one");
+    assert_reply (last, "LANTERN CREAM GAZEBO: it costs £4.95", NULL);
+    /* a search is a search, not "which sign?" for the colour asked of a lantern */
+    g_autoptr(SdTurnTrace) search = second_answer (f, "what colours does the lantern come in?", "do you have metal signs?");
+    g_assert_cmpstr (search->intent, ==, "product_search");
+    g_assert_cmpstr (search->template_key, ==, "product_search");
+    assert_reply (search, "HOT BATHS METAL SIGN", "GIN AND TONIC DIET METAL SIGN", "!Which one", NULL);
+    g_assert_null (search->form);
   }
   /* a title given whole is answered; so is "the lantern" just after it */
   {

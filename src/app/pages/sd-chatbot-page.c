@@ -534,6 +534,27 @@ show_turn (SdChatbotPage *self,
       if (slot)
         gtk_box_append (GTK_BOX (box), caption (slot));
     }
+  if (t->choices)
+    {
+      /* "Which one do you mean?" waits: what the next message picks from, not the word
+       * typed before it, which names no product yet */
+      g_autofree char *waiting = t->choices_name
+        /* TRANSLATORS: the Chatbot page's inspector: the chatbot asked "Which one do you
+         * mean?" and waits for a pick, e.g. "Waiting for a pick of 4 products that fit “lantern”" */
+        ? g_strdup_printf (ngettext ("Waiting for a pick of %u product that fits “%s”",
+                                     "Waiting for a pick of %u products that fit “%s”", t->n_candidates),
+                           t->n_candidates, t->choices_name)
+        : g_strdup_printf (ngettext ("Waiting for a pick of %u product", "Waiting for a pick of %u products",
+                                     t->n_candidates), t->n_candidates);
+      gtk_box_append (GTK_BOX (box), caption (waiting));
+      for (guint i = 0; t->choices[i]; i++)
+        {
+          /* TRANSLATORS: a product offered to pick from, by its number in the list:
+           * "1. HANGING METAL HEART LANTERN (£1.65)" */
+          g_autofree char *line = g_strdup_printf (_("%u. %s"), i + 1, t->choices[i]);
+          gtk_box_append (GTK_BOX (box), dim (caption (line)));
+        }
+    }
   if (t->misunderstandings > 0)
     {
       g_autofree char *miss = g_strdup_printf (ngettext ("%u misunderstanding so far", "%u misunderstandings so far",

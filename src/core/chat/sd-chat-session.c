@@ -41,6 +41,9 @@ sd_chat_session_free (SdChatSession *s)
   g_ptr_array_unref (s->turns);
   g_clear_pointer (&s->candidates, g_array_unref);
   g_clear_pointer (&s->choices, g_array_unref);
+  g_free (s->choices_name);
+  g_clear_pointer (&s->choice_lines, g_ptr_array_unref);
+  g_free (s->extreme_name);
   g_free (s);
 }
 
@@ -95,6 +98,8 @@ sd_chat_session_clear_choices (SdChatSession *s)
 {
   g_clear_pointer (&s->candidates, g_array_unref);
   g_clear_pointer (&s->choices, g_array_unref);
+  g_clear_pointer (&s->choices_name, g_free);
+  g_clear_pointer (&s->choice_lines, g_ptr_array_unref);
 }
 
 void

@@ -174,6 +174,16 @@ sd_dialogue_names_newest_order (const char *text)
                                      "|最新的?(那|一)?(个|笔)?(订单|单)|上一(个|笔|次)?(订单|单)|最后一(个|笔)?订单");
 }
 
+/* sd_dialogue_names_newest_order() in words that say it is an order ("my last order", 上一单),
+ * not "the last one", which after "Which one do you mean?" is a place in the list. */
+gboolean
+sd_dialogue_names_newest_order_by_name (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_names_newest_order (text) &&
+         sd_dialogue_folded_matches (text, &regex, "\\b(order|orders|purchase|parcel|package|delivery|bought|ordered)\\b|订单|单|买");
+}
+
 /* A short follow-up about the order just talked about: "what was in it?", "what did I
  * order?", "里面有什么？". Only asked of a message the classifier could not place, or read as
  * a question about a product when none was named. */

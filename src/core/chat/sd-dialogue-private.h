@@ -52,6 +52,11 @@ struct _SdChatSession
    * listed, in the order of their numbers; NULL when no such question waits */
   GArray     *candidates;       /* products.id */
   GArray     *choices;          /* products.id */
+  char       *choices_name;     /* the name they fit, as the customer wrote it, or NULL */
+  GPtrArray  *choice_lines;     /* the choices as listed: "HOT BATHS METAL SIGN (£2.55)" */
+  /* the name the last reply gave the cheapest or dearest of ("cheapest lantern?"), which "and
+   * the most expensive?" right after it asks about again; NULL after any other reply */
+  char       *extreme_name;
 };
 
 struct _SdDialogue
@@ -134,6 +139,7 @@ void sd_chat_session_set_form (SdChatSession *s, const char *form);
 gboolean sd_dialogue_asks_about_the_order (const char *text);
 gboolean sd_dialogue_folded_matches (const char *text, GRegex **regex, const char *pattern);
 gboolean sd_dialogue_names_newest_order (const char *text);
+gboolean sd_dialogue_names_newest_order_by_name (const char *text);
 const char *sd_dialogue_order_example (SdDialogue *self);
 gboolean sd_dialogue_order_form_intent (const char *intent);
 void sd_dialogue_take_bare_order_number (SdDialogue *self, SdTurnTrace *trace);
@@ -154,7 +160,8 @@ int sd_dialogue_price_extreme (const char *text);
 gboolean sd_dialogue_product_intent (const char *intent);
 gboolean sd_dialogue_tracks_stock (SdDialogue *self);
 guint sd_dialogue_words_besides_names (const SdTurnTrace *trace);
-gboolean sd_turn_answer_price_extreme (SdTurn *t, int direction);
+gboolean sd_turn_answer_price_extreme (SdTurn *t, GArray *ids, const char *name, int direction);
+gboolean sd_turn_answer_unnamed_extreme (SdTurn *t, int direction, const char *last_name);
 void sd_turn_append_product (SdTurn *t, GString *out, sqlite3_stmt *stmt, gboolean with_stock);
 void sd_turn_handle_product_detail (SdTurn *t, const char *intent);
 void sd_turn_handle_product_search (SdTurn *t, const char *fallback_words);

@@ -356,14 +356,15 @@ set_mood_aside (SdTurn *t, SdMoodAside why)
 }
 
 /* The likeliest few of @ids, numbered ("1. WHITE LOVEBIRD LANTERN (£2.95); 2. …") into
- * @list; they and @ids become what the customer's next message picks from. Returns how
- * many were listed. */
+ * @list; they and @ids (which the name @name fits, if given) become what the customer's next
+ * message picks from. Returns how many were listed. */
 static guint
-list_choices (SdTurn *t, GArray *ids, GString *list)
+list_choices (SdTurn *t, GArray *ids, const char *name, GString *list)
 {
   SdChatSession *s = t->session;
   g_autoptr(GArray) ranked = likeliest_first (t, ids);
   GArray *choices = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < ranked->len && choices->len < CHOICES_LISTED; i++)
     {
@@ -380,6 +381,7 @@ list_choices (SdTurn *t, GArray *ids, GString *list)
       if (list->len)
         g_string_append (list, L (t, "; ", "；"));
       g_string_append_printf (list, "%u. %s", choices->len + 1, one->str);
+      g_ptr_array_add (lines, g_string_free (g_steal_pointer (&one), FALSE));
       g_array_append_val (choices, id);
     }
   sd_chat_session_clear_choices (s);
@@ -390,6 +392,8 @@ list_choices (SdTurn *t, GArray *ids, GString *list)
     }
   s->choices = choices;
   s->candidates = g_array_copy (ids);
+  s->choices_name = g_strdup (name);
+  s->choice_lines = g_steal_pointer (&lines);
   return choices->len;
 }
 
@@ -447,27 +451,38 @@ static void
 wait_for_product (SdTurn *t, const char *intent, const char *question)
 {
   g_hash_table_insert (t->session->slots, g_strdup ("_question"), g_strdup (question));
-  /* no product is meant until the customer says which */
+  /* no product is meant until the customer says which: not the one before, nor the word
+   * typed, which the inspector would otherwise show as the product remembered */
   g_hash_table_remove (t->session->slots, "product_ref");
+  g_hash_table_remove (t->session->slots, "product");
   sd_chat_session_set_form (t->session, intent);
 }
 
-/* "Which one do you mean?" of a name @ids all fit (@name as the customer wrote it), or,
- * @again, of those an answer to it still leaves. */
+typedef enum {
+  WHICH_FIRST,   /* of a name several products fit */
+  WHICH_AGAIN,   /* of those an answer to it still leaves */
+  WHICH_NONE,    /* the same again: the answer picked none ("the purple one", "5" of three) */
+} WhichAsk;
+
+/* "Which one do you mean?" of a name @ids all fit (@name as the customer wrote it, or
+ * NULL), asked as @how says. */
 static void
-ask_which_product (SdTurn *t, const char *intent, GArray *ids, const char *name, gboolean again,
+ask_which_product (SdTurn *t, const char *intent, GArray *ids, const char *name, WhichAsk how,
                    const char *question)
 {
   g_autoptr(GString) list = g_string_new (NULL);
   g_autofree char *count = sd_format_count (ids->len);
-  guint listed = list_choices (t, ids, list);
+  guint listed = list_choices (t, ids, name, list);
+  g_autofree char *last = g_strdup_printf ("%u", listed);
 
   if (listed == 0)
     {
       sd_turn_reply (t, "product_search.none", SD_TURN_ANSWER);
       return;
     }
-  if (name)
+  if (how == WHICH_NONE)
+    sd_turn_data_row (t, "products: the answer picks none of the %u listed; listed again", listed);
+  else if (name)
     sd_turn_data_row (t, "products: %u fit “%s”; the likeliest %u listed", ids->len, name, listed);
   else
     sd_turn_data_row (t, "products: %u still fit; the likeliest %u listed", ids->len, listed);
@@ -475,7 +490,10 @@ ask_which_product (SdTurn *t, const char *intent, GArray *ids, const char *name,
   sd_turn_var (t, "name", name);
   sd_turn_var (t, "count", count);
   sd_turn_var (t, "choices", list->str);
-  sd_turn_reply (t, again ? "sys.which_product.again" : listed < ids->len ? "sys.which_product.more" : "sys.which_product",
+  sd_turn_var (t, "last", last);
+  sd_turn_reply (t, how == WHICH_NONE ? "sys.which_product.none"
+                    : how == WHICH_AGAIN ? "sys.which_product.again"
+                    : listed < ids->len ? "sys.which_product.more" : "sys.which_product",
                  SD_TURN_ASK);
 }
 
@@ -492,7 +510,7 @@ product_not_found (SdTurn *t, const char *intent, const char *name, const char *
   sd_turn_data_row (t, "products: none named “%s”", name);
   set_mood_aside (t, SD_MOOD_ASIDE_NOT_FOUND);
   g_hash_table_remove (t->session->slots, "product");
-  if (like->len && list_choices (t, like, list) > 0)
+  if (like->len && list_choices (t, like, NULL, list) > 0)
     similar = g_strdup_printf (L (t, "Did you mean one of these? %s. Tell me its number, or more of the name.",
                                   "您是不是在找：%s？请告诉我序号或更完整的名称。"), list->str);
   else
@@ -697,11 +715,15 @@ sd_turn_take_choice (SdTurn *t, gboolean *asked_again)
   SdChatSession *s = t->session;
   const char *form = s->form;
   g_autoptr(GArray) again = NULL;   /* what the answer still leaves to pick from */
+  gboolean none = FALSE;            /* a pick that fits none of them */
   gint64 id = 0;
   guint k;
 
   *asked_again = FALSE;
-  if (form == NULL || s->form_paused || !sd_dialogue_asks_about_one_product (form))
+  if (form == NULL || s->form_paused || !sd_dialogue_asks_about_one_product (form) ||
+      /* "never mind, can I cancel my last order?": a question of its own, whose "last" is
+       * no place in the list ("the last one" is) */
+      sd_dialogue_names_newest_order_by_name (t->trace->text) || sd_dialogue_has_entity (t->trace->entities, SD_ENTITY_ORDER_ID))
     {
       sd_chat_session_clear_choices (s);
       return NULL;
@@ -716,7 +738,7 @@ sd_turn_take_choice (SdTurn *t, gboolean *asked_again)
       sd_turn_data_row (t, extreme < 0 ? "the cheapest of the list" : "the most expensive of the list");
     }
   else if (k > s->choices->len)
-    again = g_array_ref (s->candidates);   /* "3" of a list of two: the list again */
+    none = TRUE;   /* "5" of a list of three: the list again, and how to pick */
   else if (k > 0)
     id = g_array_index (s->choices, gint64, k - 1);
   else
@@ -732,14 +754,19 @@ sd_turn_take_choice (SdTurn *t, gboolean *asked_again)
         id = g_array_index (narrowed, gint64, 0);
       else if (narrowed->len > 1 && narrowed->len < s->candidates->len)
         again = g_steal_pointer (&narrowed);
+      /* "the purple one" of lanterns none of which is purple: not the purple notebooks
+       * (the name's own products), nor a shrug, but the list again */
+      none = again == NULL && id == 0 && looks_like_a_pick (t->trace->text);
     }
-  if (again || id != 0 || looks_like_a_pick (t->trace->text))
+  if (again || none || id != 0 || looks_like_a_pick (t->trace->text))
     set_mood_aside (t, SD_MOOD_ASIDE_CHOICE);
-  if (again)
+  if (again || none)
     {
       g_autofree char *question = g_strdup (g_hash_table_lookup (s->slots, "_question"));
+      g_autofree char *name = none ? g_strdup (s->choices_name) : NULL;
+      g_autoptr(GArray) ids = none ? g_array_ref (s->candidates) : g_steal_pointer (&again);
       *asked_again = TRUE;
-      ask_which_product (t, form, again, NULL, TRUE, question ? question : t->trace->text);
+      ask_which_product (t, form, ids, name, none ? WHICH_NONE : WHICH_AGAIN, question ? question : t->trace->text);
       return NULL;
     }
   sd_chat_session_clear_choices (s);
@@ -762,16 +789,21 @@ sd_turn_take_choice (SdTurn *t, gboolean *asked_again)
   return form;
 }
 
-/* "cheapest lantern?", "how much is the most expensive sign", 最便宜的台灯: of the products the
- * name fits, the cheapest (@direction -1) or the dearest, by name and price, which is then
- * the product talked about. */
-gboolean
-sd_turn_answer_price_extreme (SdTurn *t, int direction)
+/* "and the cheapest?", "most expensive lantern?": the review-trained model hears a mood in
+ * "expensive" and "cheap", which a bare question of price does not have. */
+static void
+price_question_mood (SdTurn *t)
+{
+  if (sd_sentiment_is_bare_request (t->trace->text))
+    set_mood_aside (t, SD_MOOD_ASIDE_BARE_REQUEST);
+}
+
+/* Product @id, the answer to a question of price, into @one by name and price (and stock,
+ * @with_stock), and then the product talked about. FALSE if it is not there. */
+static gboolean
+extreme_found (SdTurn *t, gint64 id, gboolean with_stock, GString *one)
 {
   SdChatSession *s = t->session;
-  gint64 id = extreme_priced (t, t->candidates, direction);
-  g_autoptr(GString) one = g_string_new (NULL);
-  g_autofree char *count = sd_format_count (t->candidates->len);
   g_autoptr(SdStmt) stmt = id ? sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL) : NULL;
 
   if (stmt == NULL)
@@ -780,19 +812,143 @@ sd_turn_answer_price_extreme (SdTurn *t, int direction)
   sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return FALSE;
-  sd_turn_data_row (t, "products: %u fit “%s”; the %s", t->candidates->len, t->product->text,
-                    direction < 0 ? "cheapest" : "most expensive");
-  sd_turn_append_product (t, one, stmt, FALSE);
+  price_question_mood (t);
+  sd_turn_append_product (t, one, stmt, with_stock);
   sd_chat_session_clear_choices (s);
   g_hash_table_insert (s->slots, g_strdup ("product_ref"), g_strdup_printf ("%" G_GINT64_FORMAT, id));
   if (sqlite3_column_text (stmt, 1))
     g_hash_table_insert (s->slots, g_strdup ("product"), g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
-  sd_turn_var (t, "name", t->product->text);
+  return TRUE;
+}
+
+/* "cheapest lantern?", "how much is the most expensive sign", 最便宜的台灯: of the products
+ * @ids the name @name fits, the cheapest (@direction -1) or the dearest, by name and price,
+ * which is then the product talked about. */
+gboolean
+sd_turn_answer_price_extreme (SdTurn *t, GArray *ids, const char *name, int direction)
+{
+  SdChatSession *s = t->session;
+  g_autoptr(GString) one = g_string_new (NULL);
+  g_autofree char *count = sd_format_count (ids->len);
+
+  sd_turn_data_row (t, "products: %u fit “%s”; the %s", ids->len, name, direction < 0 ? "cheapest" : "most expensive");
+  if (!extreme_found (t, extreme_priced (t, ids, direction), FALSE, one))
+    return FALSE;
+  g_free (s->extreme_name);
+  s->extreme_name = g_strdup (name);
+  sd_turn_var (t, "name", name);
   sd_turn_var (t, "count", count);
   sd_turn_var (t, "product", one->str);
   sd_turn_reply (t, direction < 0 ? "sys.cheapest" : "sys.dearest", SD_TURN_ANSWER);
   return TRUE;
 }
+
+/* The kind of product a price question with no product found in it names, besides the
+ * words of any such question ("most expensive teleporter?": "teleporter"; 最贵的台灯 on a
+ * shop whose titles are English: 台灯), or NULL ("what's the cheapest?", 你们最贵的东西是什么). */
+static char *
+extreme_kind (const char *text)
+{
+  static GRegex *slot;
+  static const char *const filler[] = {
+    "what", "what's", "whats", "which", "is", "are", "was", "the", "a", "an", "your", "you", "have",
+    "has", "got", "do", "does", "one", "ones", "thing", "things", "item", "items", "product",
+    "products", "of", "in", "on", "at", "shop", "store", "here", "and", "please", "me", "show",
+    "tell", "i", "can", "could", "buy", "get", "sell", "there", "it", "that", "this", "how",
+    "much", "for", "price", "cost", "costs", "something", "anything", "all", "whole", "ever",
+    "we", "us", "our", "you've", "available", "now", "then", "so", "ok", "okay", "hi", "hello",
+    "by", "far", "really", "very", "would", "like", "want", "to", "know", "s", "what're", "option",
+    "options", "choice", "choices", "stuff", "sold", "selling", "currently", "right", "website",
+    "site", "online", "recommend", NULL
+  };
+  static const char zh_filler[] = "的是哪个款件样种一什么东西商品产品你们您我店里家有吗呢请问下这那了啊呀多少钱价格卖";
+  GRegex *re = regex_once (&slot,
+      "\\b(cheapest|least\\s+expensive|lowest[- ]priced|lowest\\s+price|most\\s+affordable|most\\s+expensive"
+      "|dearest|priciest|highest[- ]priced|highest\\s+price)\\b|最便宜|最实惠|价格最低|最低价|最贵|价格最高|最高价");
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_autofree char *rest = re ? g_regex_replace_literal (re, folded, -1, 0, " ", 0, NULL) : NULL;
+  g_autoptr(GString) han = g_string_new (NULL);
+  g_autoptr(GString) words = g_string_new (NULL);
+  g_auto(GStrv) parts = NULL;
+
+  if (rest == NULL)
+    return NULL;
+  for (const char *p = rest; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_type (c) == G_UNICODE_OTHER_LETTER)
+        {
+          char one[8] = { 0 };
+          g_unichar_to_utf8 (c, one);
+          if (strstr (zh_filler, one) == NULL)
+            g_string_append (han, one);
+        }
+    }
+  if (g_utf8_strlen (han->str, -1) >= 2)
+    return g_string_free (g_steal_pointer (&han), FALSE);
+  parts = g_regex_split_simple ("[^a-z'-]+", rest, 0, 0);
+  for (guint i = 0; parts[i]; i++)
+    if (strlen (parts[i]) > 1 && !g_strv_contains (filler, parts[i]))
+      g_string_append_printf (words, "%s%s", words->len ? " " : "", parts[i]);
+  return words->len ? g_string_free (g_steal_pointer (&words), FALSE) : NULL;
+}
+
+/* "what's the most expensive?", 最便宜的是哪个, no product named and no list to pick from: the
+ * shop's cheapest (@direction -1) or dearest product, in stock where the shop knows its
+ * stock (the likeliest of those at that price), which is then the product talked about,
+ * and how to ask of one kind. A demo's first question, better answered than asked back. */
+static gboolean
+answer_shop_extreme (SdTurn *t, int direction)
+{
+  gboolean stock = sd_dialogue_tracks_stock (t->self);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) one = g_string_new (NULL);
+  g_autoptr(SdStmt) at_price = sd_store_prepare (t->self->store, direction < 0
+      ? "SELECT p.id FROM products p WHERE " SD_CHAT_SELLS_PRODUCT ("p") " AND (?1 = 0 OR p.stock > 0) "
+        "AND p.price_cents = (SELECT MIN (q.price_cents) FROM products q "
+        "                     WHERE " SD_CHAT_SELLS_PRODUCT ("q") " AND (?1 = 0 OR q.stock > 0))"
+      : "SELECT p.id FROM products p WHERE " SD_CHAT_SELLS_PRODUCT ("p") " AND (?1 = 0 OR p.stock > 0) "
+        "AND p.price_cents = (SELECT MAX (q.price_cents) FROM products q "
+        "                     WHERE " SD_CHAT_SELLS_PRODUCT ("q") " AND (?1 = 0 OR q.stock > 0))", NULL);
+
+  if (at_price == NULL)
+    return FALSE;
+  sqlite3_bind_int (at_price, 1, stock);
+  while (sqlite3_step (at_price) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (at_price, 0);
+      g_array_append_val (ids, id);
+    }
+  sd_turn_data_row (t, "products: the %s the shop sells%s", direction < 0 ? "cheapest" : "most expensive",
+            stock ? " in stock" : "");
+  if (!extreme_found (t, extreme_priced (t, ids, direction), TRUE, one))
+    return FALSE;
+  sd_turn_var (t, "product", one->str);
+  sd_turn_reply (t, direction < 0 ? "sys.cheapest.shop" : "sys.dearest.shop", SD_TURN_ANSWER);
+  return TRUE;
+}
+
+/* A price question that names no product and picks from no list ("what's the most
+ * expensive?", "and the cheapest?"): of the kind @last_name the last reply answered so about,
+ * or a kind the shop does not have said not found ("most expensive teleporter?"), or else of
+ * all the shop sells. */
+gboolean
+sd_turn_answer_unnamed_extreme (SdTurn *t, int direction, const char *last_name)
+{
+  g_autofree char *kind = extreme_kind (t->trace->text);
+  g_autoptr(GArray) again = last_name ? sd_entity_extractor_products_with_words (t->self->extractor, last_name) : NULL;
+
+  if (kind)
+    {
+      /* "the most expensive teleporter": not the shop's most expensive, but not found */
+      product_not_found (t, "product_question", kind, t->trace->text);
+      return TRUE;
+    }
+  if (again && again->len > 1)
+    return sd_turn_answer_price_extreme (t, again, last_name, direction);
+  return answer_shop_extreme (t, direction);
+}
+
 
 /* Questions about one product: the one named now, or the last one named. */
 void
@@ -819,7 +975,7 @@ sd_turn_handle_product_detail (SdTurn *t, const char *intent)
         {
           if (ids->len > 1)
             {
-              ask_which_product (t, intent, ids, said, FALSE, question);
+              ask_which_product (t, intent, ids, said, WHICH_FIRST, question);
               return;
             }
           g_hash_table_insert (s->slots, g_strdup ("product_ref"),
@@ -833,7 +989,7 @@ sd_turn_handle_product_detail (SdTurn *t, const char *intent)
       gint64 previous = t->previous_ref ? g_ascii_strtoll (t->previous_ref, NULL, 10) : 0;
       if (!has_id (t->candidates, previous))
         {
-          ask_which_product (t, intent, t->candidates, t->product->text, FALSE, question);
+          ask_which_product (t, intent, t->candidates, t->product->text, WHICH_FIRST, question);
           return;
         }
       g_hash_table_insert (s->slots, g_strdup ("product_ref"), g_strdup (t->previous_ref));

@@ -85,11 +85,23 @@ static const struct { const char *key, *en, *zh; } code_templates[] = {
   { "sys.which_product.again",
     "That still fits {count} of them: which one do you mean? {choices}. Tell me its number, or more of its name.",
     "还有 {count} 款符合，您指的是哪一款？{choices}。请告诉我序号或更完整的名称。" },
+  /* an answer that picks none of them: the list again, and the ways to pick */
+  { "sys.which_product.none",
+    "That isn't one of the ones I listed: {choices}. Tell me its number (1 to {last}), its place "
+    "(“the second one”) or a word of its name.",
+    "这不在我列出的商品里：{choices}。请告诉我序号（1 到 {last}）、第几个（如“第二个”），或名称中的一个词。" },
   /* "cheapest lantern?", 最贵的台灯: of the products a name fits, the one asked for */
   { "sys.cheapest", "The cheapest of the {count} products that fit “{name}” is {product}.",
     "符合“{name}”的 {count} 款商品中，最便宜的是{product}。" },
   { "sys.dearest", "The most expensive of the {count} products that fit “{name}” is {product}.",
     "符合“{name}”的 {count} 款商品中，最贵的是{product}。" },
+  /* "what's the most expensive?" with no product word: of all the shop sells */
+  { "sys.cheapest.shop",
+    "The cheapest product we sell is {product}. If you meant one kind of product, tell me which and I'll find its cheapest.",
+    "我们在售最便宜的商品是{product}。如果您问的是某一类商品，请告诉我是哪一类，我再帮您找最便宜的。" },
+  { "sys.dearest.shop",
+    "The most expensive product we sell is {product}. If you meant one kind of product, tell me which and I'll find its most expensive.",
+    "我们在售最贵的商品是{product}。如果您问的是某一类商品，请告诉我是哪一类，我再帮您找最贵的。" },
   /* a name the catalogue does not have */
   { "sys.product_not_found", "I couldn't find “{name}” in our catalogue. {similar}",
     "我们的商品里没有找到“{name}”。{similar}" },

@@ -429,6 +429,14 @@ sd_turn_finish_trace (SdTurn *t)
     }
   tr->slot_names = g_strv_builder_end (names);
   tr->slot_values = g_strv_builder_end (values);
+  if (s->choices && s->choice_lines)
+    {
+      g_ptr_array_add (s->choice_lines, NULL);
+      tr->choices = g_strdupv ((char **) s->choice_lines->pdata);
+      g_ptr_array_remove_index (s->choice_lines, s->choice_lines->len - 1);
+      tr->choices_name = g_strdup (s->choices_name);
+      tr->n_candidates = s->candidates ? s->candidates->len : s->choices->len;
+    }
 
   /* The facts are what the template was filled with: all a language model may phrase. */
   {

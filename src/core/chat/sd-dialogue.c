@@ -675,6 +675,7 @@ sd_dialogue_respond (SdDialogue    *self,
   g_autofree char *masked = NULL;
   g_autoptr(GArray) candidates = NULL;
   g_autofree char *previous_ref = NULL;
+  g_autofree char *last_extreme = g_steal_pointer (&session->extreme_name);
   if (!sd_dialogue_says_anything (trace->text))
     {
       /* "???", "!!!", "...": nothing to understand, and no mood to read into the marks
@@ -808,7 +809,7 @@ sd_dialogue_respond (SdDialogue    *self,
         for (guint i = 0; i < trace->n_top; i++)
           if (strcmp (trace->top[i].intent, "product_question") == 0)
             asked = trace->top[i].prob;
-        if (sd_turn_answer_price_extreme (&t, extreme))
+        if (sd_turn_answer_price_extreme (&t, t.candidates, t.product->text, extreme))
           {
             g_free (trace->intent);
             trace->intent = g_strdup ("product_question");
@@ -816,6 +817,26 @@ sd_dialogue_respond (SdDialogue    *self,
             trace->from_entities = oos || g_strcmp0 (intent, "product_question") != 0;
             goto done;
           }
+      }
+  }
+
+  /* "what's the most expensive?", "and the cheapest?": no product named and no list offered
+   * (the classifier hears the shipping policy in it), so of the name just answered so about,
+   * or else of all the shop sells; "the cheapest delivery" is the delivery's */
+  {
+    int extreme = act == NULL && !new_product && !new_order &&
+                  !sd_dialogue_names_service_beside_products (trace->text, trace->entities)
+                  ? sd_dialogue_price_extreme (trace->text) : 0;
+    if (extreme && sd_turn_answer_unnamed_extreme (&t, extreme, last_extreme))
+      {
+        g_free (trace->intent);
+        trace->intent = g_strdup ("product_question");
+        trace->confidence = 0;
+        for (guint i = 0; i < trace->n_top; i++)
+          if (strcmp (trace->top[i].intent, "product_question") == 0)
+            trace->confidence = trace->top[i].prob;
+        session->misunderstandings = 0;
+        goto done;
       }
   }
 
@@ -855,11 +876,15 @@ sd_dialogue_respond (SdDialogue    *self,
           sd_chat_session_set_form (session, NULL);
           act = intent;
         }
-      else if (sd_dialogue_asks_about_one_product (form) && sd_dialogue_asks_about_one_product (intent) && strcmp (intent, form) != 0 &&
-               confidence >= 0.6 && !session->form_paused && sd_dialogue_words_besides_names (trace) >= 3)
+      else if (sd_dialogue_asks_about_one_product (form) &&
+               ((sd_dialogue_asks_about_one_product (intent) && confidence >= 0.6) ||
+                /* the likeliest reading, however sure: a new name and words to search with */
+                (strcmp (intent, "product_search") == 0 && new_product)) &&
+               strcmp (intent, form) != 0 && !session->form_paused && sd_dialogue_words_besides_names (trace) >= 3)
         {
           /* "is the teapot in stock?" while "how much is the mug?" waited for its product:
-           * the new question, not the old one asked of a new product */
+           * the new question, not the old one asked of a new product; "do you have
+           * candles?" while a lantern was to be picked is a search, not "which candle?" */
           sd_chat_session_set_form (session, NULL);
           sd_chat_session_clear_choices (session);
           act = intent;
@@ -925,6 +950,12 @@ sd_dialogue_respond (SdDialogue    *self,
       act = "order_status";
       order_follow_up = TRUE;
     }
+
+  /* "what's my last order?": the newest order, which the classifier may hear as a wish for
+   * recommendations or a product question ("cancel my last order" keeps its own intent) */
+  if (act == NULL && !new_product && sd_dialogue_names_newest_order_by_name (trace->text) &&
+      (oos || g_strcmp0 (intent, "recommendation_request") == 0 || sd_dialogue_product_intent (intent)))
+    act = "order_status";
 
   /* "regency cakestand price?": a catalogue name and "price" in a few words leave the
    * classifier torn (coupons 0.52, a product question 0.47 on Online Retail) or wrong, but a

@@ -127,6 +127,10 @@ typedef struct {
   char              *form;            /* the active form's intent, or NULL */
   GStrv              slot_names;      /* the filled slots, parallel to slot_values */
   GStrv              slot_values;
+  GStrv              choices;         /* "Which one do you mean?" waits: the products listed
+                                       * ("HOT BATHS METAL SIGN (£2.55)"), else NULL */
+  char              *choices_name;    /* the name they fit, as the customer wrote it, or NULL */
+  guint              n_candidates;    /* how many products the pick is of (listed or not) */
   guint              misunderstandings;
   gboolean           handoff;         /* the conversation was handed to a person */
 

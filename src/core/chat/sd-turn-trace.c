@@ -44,6 +44,8 @@ sd_turn_trace_free (SdTurnTrace *t)
   g_free (t->form);
   g_strfreev (t->slot_names);
   g_strfreev (t->slot_values);
+  g_strfreev (t->choices);
+  g_free (t->choices_name);
   g_free (t->template_key);
   g_clear_pointer (&t->data_rows, g_ptr_array_unref);
   g_strfreev (t->fact_names);
@@ -146,6 +148,21 @@ sd_turn_trace_to_json (const SdTurnTrace *t)
   for (guint i = 0; t->slot_names && t->slot_names[i]; i++)
     sd_json_writer_member_string (w, t->slot_names[i], t->slot_values[i] ? t->slot_values[i] : "");
   sd_json_writer_end_object (w);
+  sd_json_writer_key (w, "choices");
+  if (t->choices)
+    {
+      sd_json_writer_begin_object (w);
+      sd_json_writer_member_string (w, "name", t->choices_name);
+      sd_json_writer_member_int (w, "fit", t->n_candidates);
+      sd_json_writer_key (w, "listed");
+      sd_json_writer_begin_array (w);
+      for (guint i = 0; t->choices[i]; i++)
+        sd_json_writer_string (w, t->choices[i]);
+      sd_json_writer_end_array (w);
+      sd_json_writer_end_object (w);
+    }
+  else
+    sd_json_writer_null (w);
   sd_json_writer_member_int (w, "misunderstandings", t->misunderstandings);
   sd_json_writer_member_bool (w, "handoff", t->handoff);
   sd_json_writer_member_string (w, "template", t->template_key ? t->template_key : "");
@@ -339,6 +356,24 @@ sd_turn_trace_format (const SdTurnTrace *t)
     g_string_append_printf (s, _(", slots: %s"), slots->str);
   }
   g_string_append_c (s, '\n');
+  if (t->choices)
+    {
+      g_autoptr(GString) listed = g_string_new (NULL);
+      for (guint i = 0; t->choices[i]; i++)
+        g_string_append_printf (listed, "%s%u. %s", i ? "; " : "", i + 1, t->choices[i]);
+      /* TRANSLATORS: `chat --explain`: the products "Which one do you mean?" offered, which
+       * the next message picks from */
+      append_label (s, _("choosing:"));
+      if (t->choices_name)
+        /* TRANSLATORS: `chat --explain`: "4 products fit “lantern”, listed: HANGING METAL HEART LANTERN (£1.65); …" */
+        g_string_append_printf (s, ngettext ("%u product fits “%s”, listed: %s", "%u products fit “%s”, listed: %s",
+                                             t->n_candidates), t->n_candidates, t->choices_name, listed->str);
+      else
+        /* TRANSLATORS: `chat --explain`: "2 products, listed: WHITE LOVEBIRD LANTERN (£2.95); …" */
+        g_string_append_printf (s, ngettext ("%u product, listed: %s", "%u products, listed: %s", t->n_candidates),
+                                t->n_candidates, listed->str);
+      g_string_append_c (s, '\n');
+    }
 
   append_label (s, _("source:"));
   /* TRANSLATORS: `chat --explain`: the reply template's name and number */
