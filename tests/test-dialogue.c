@@ -2261,6 +2261,52 @@ test_which_product (Fixture *f, gconstpointer data)
   end_new_dialogue (f, shared);
 }
 
+/* What was still wrong on Online Retail (six-digit invoices, "C" ones cancellations, titles
+ * only): the conversations the store manager tried. */
+static SdDialogue *
+use_retail_orders (Fixture *f)
+{
+  return use_new_dialogue (f,
+    "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+    "  (30, '85123A', 'WHITE HANGING HEART T-LIGHT HOLDER', 295, 'merchandise'),"
+    "  (31, '21733', 'RED HANGING HEART T-LIGHT HOLDER', 295, 'merchandise'),"
+    "  (32, '79323P', 'PINK NEW BAROQUECANDLESTICK CANDLE', 295, 'merchandise'),"
+    "  (33, '22138', 'BAKING SET 9 PIECE RETROSPOT', 495, 'merchandise'),"
+    "  (34, '23166', 'MEDIUM CERAMIC TOP STORAGE JAR', 125, 'merchandise');"
+    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
+    "  (40, '542237', 1, 1714200000, 'paid', 7080),"
+    "  (41, 'C541433', 1, 1714300000, 'cancelled', -1250);"
+    "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
+    "  (40, 1, 32, 24, 295), (41, 1, 34, -10, 125);");
+}
+
+static void
+test_cancellation_asked (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_retail_orders (f);
+
+  /* "is order C541433 a refund?" is about that order: what it took back and when, not the
+   * returns policy with an apology; without "order" before it too, and in Chinese */
+  static const char *const asked[] = { "is order C541433 a refund?", "was C541433 refunded?" };
+  for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
+    {
+      g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+      g_autoptr(SdTurnTrace) t = say (f, s, asked[i]);
+      g_assert_cmpstr (t->intent, ==, "order_status");
+      g_assert_cmpstr (t->template_key, ==, "order_status");
+      assert_reply (t, "Order C541433 is cancelled", "10 × MEDIUM CERAMIC TOP STORAGE JAR", "It is a cancellation",
+                    "!-10", "!sorry", "!returns policy", NULL);
+    }
+  expect_reply (f, "zh_CN", "订单C541433是退款吗？", "订单 C541433", "已取消", "这是一笔取消单", "!抱歉", NULL);
+  /* another customer's cancellation is not told about */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "is order C541433 a refund?");
+    g_assert_null (strstr (t->reply, "MEDIUM CERAMIC"));
+  }
+  end_new_dialogue (f, shared);
+}
+
 /* A product the catalogue does not have is said not to be found, with the names like it, and
  * never answered as the product talked about before ("杯子 价格" after the mug). */
 static void
@@ -2356,6 +2402,7 @@ main (int argc, char **argv)
   ADD ("demo-slips", test_demo_slips);
   ADD ("real-shop-slips", test_real_shop_slips);
   ADD ("which-product", test_which_product);
+  ADD ("cancellation-asked", test_cancellation_asked);
   ADD ("unknown-product", test_unknown_product);
   ADD ("money-as-pages", test_money_as_pages);
   ADD ("topic-switch", test_topic_switch);

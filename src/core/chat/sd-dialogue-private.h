@@ -143,7 +143,9 @@ gboolean sd_dialogue_names_newest_order_by_name (const char *text);
 const char *sd_dialogue_order_example (SdDialogue *self);
 gboolean sd_dialogue_order_form_intent (const char *intent);
 void sd_dialogue_take_bare_order_number (SdDialogue *self, SdTurnTrace *trace);
+void sd_dialogue_take_lettered_order_number (SdDialogue *self, SdTurnTrace *trace);
 void sd_turn_handle_order (SdTurn *t, const char *intent);
+gboolean sd_turn_names_own_cancellation (SdTurn *t);
 
 /* sd-dialogue-policy.c */
 void sd_turn_handle_policy (SdTurn *t, const char *intent);

@@ -670,6 +670,8 @@ sd_dialogue_respond (SdDialogue    *self,
   if (session->form && !session->form_paused && sd_dialogue_order_form_intent (session->form) &&
       !sd_dialogue_has_entity (trace->entities, SD_ENTITY_ORDER_ID))
     sd_dialogue_take_bare_order_number (self, trace);
+  if (!sd_dialogue_has_entity (trace->entities, SD_ENTITY_ORDER_ID))
+    sd_dialogue_take_lettered_order_number (self, trace);
   sd_turn_var (&t, "order_example", sd_dialogue_order_example (self));
   /* declared before the jump below, which a cleanup must not be jumped over to */
   g_autofree char *masked = NULL;
@@ -715,6 +717,19 @@ sd_dialogue_respond (SdDialogue    *self,
     oos = TRUE;
   const char *intent = trace->n_top ? trace->top[0].intent : NULL;
   double confidence = trace->n_top ? trace->top[0].prob : 0.0;
+
+  /* "is order C541433 a refund?": a C invoice is a cancellation in Online Retail's data, and
+   * the question is about that order (what it took back, when), not the returns policy the
+   * classifier hears, nor a mood to apologise for */
+  gboolean asks_of_cancellation = (oos || g_strcmp0 (intent, "return_refund") == 0 ||
+                                   g_strcmp0 (intent, "cancel_order") == 0) &&
+                                  sd_turn_names_own_cancellation (&t);
+  if (asks_of_cancellation && t.negative)
+    {
+      t.negative = FALSE;
+      session->upset = was_upset;
+      trace->mood_set_aside = SD_MOOD_ASIDE_BARE_REQUEST;
+    }
 
   /* "refund progress", "repair service": a bare request heard as upset only because
    * reviews say "refund" when they are angry gets no apology and no person offered;
@@ -949,6 +964,12 @@ sd_dialogue_respond (SdDialogue    *self,
     {
       act = "order_status";
       order_follow_up = TRUE;
+    }
+
+  if (act == NULL && asks_of_cancellation)
+    {
+      act = "order_status";
+      trace->from_entities = TRUE;
     }
 
   /* "what's my last order?": the newest order, which the classifier may hear as a wish for
