@@ -2307,6 +2307,34 @@ test_cancellation_asked (Fixture *f, gconstpointer data)
   end_new_dialogue (f, shared);
 }
 
+/* "how much for 10?" after a product: that many at its price, in both languages; the
+ * delivery's cost for them stays the delivery's question */
+static void
+test_count_price (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_retail_orders (f);
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the white hanging heart t-light holder?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "how much for 10?");
+    g_assert_cmpint (t2->action, ==, SD_TURN_ANSWER);
+    g_assert_cmpstr (t2->intent, ==, "product_question");
+    assert_reply (t2, "WHITE HANGING HEART T-LIGHT HOLDER", "10 of them come to £29.50", "!didn't quite get", NULL);
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "how much is delivery for 10?");
+    g_assert_null (strstr (t3->reply, "come to"));
+  }
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "white hanging heart t-light holder多少钱？");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "10个多少钱？");
+    assert_reply (t2, "WHITE HANGING HEART T-LIGHT HOLDER", "10 件共 £29.50", NULL);
+  }
+  /* no product talked about: nothing to multiply */
+  expect_reply (f, "en", "how much for 10?", "!come to", NULL);
+  end_new_dialogue (f, shared);
+}
+
+
 /* A product the catalogue does not have is said not to be found, with the names like it, and
  * never answered as the product talked about before ("杯子 价格" after the mug). */
 static void
@@ -2403,6 +2431,7 @@ main (int argc, char **argv)
   ADD ("real-shop-slips", test_real_shop_slips);
   ADD ("which-product", test_which_product);
   ADD ("cancellation-asked", test_cancellation_asked);
+  ADD ("count-price", test_count_price);
   ADD ("unknown-product", test_unknown_product);
   ADD ("money-as-pages", test_money_as_pages);
   ADD ("topic-switch", test_topic_switch);

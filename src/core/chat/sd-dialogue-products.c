@@ -1085,3 +1085,64 @@ sd_turn_handle_product_detail (SdTurn *t, const char *intent)
     }
   sd_turn_reply (t, intent, SD_TURN_ANSWER);
 }
+
+/* The count a price question asks for ("how much for 10?", "price of 24?", "10个多少钱"): one
+ * whole number of at most five digits, not money, a share or a size; 0 when there is none
+ * or more than one. */
+static gint64
+asked_count (const char *text)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  gint64 count = 0;
+  guint found = 0;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("(?<![\\d.,£$€¥#-])(\\d{1,5})(?![\\d.,%]|\\s*(?:£|\\$|€|¥|元|块|p\\b|cm|mm|ml|kg|g\\b|pence|pounds?|percent|%))",
+                                            G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL));
+  if (regex == NULL)
+    return 0;
+  g_regex_match (regex, text, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *digits = g_match_info_fetch (match, 1);
+      count = g_ascii_strtoll (digits, NULL, 10);
+      found++;
+    }
+  return found == 1 ? count : 0;
+}
+
+/* "how much for 10?" just after a product was talked about: that many of it at its price,
+ * not "didn't understand" (the classifier hears shipping costs or nothing in it). FALSE when
+ * the message is no such question, or no product was talked about. */
+gboolean
+sd_turn_answer_count_price (SdTurn *t)
+{
+  /* "how much is delivery for 3?" is the delivery's question */
+  static GRegex *service;
+  gint64 count = t->previous_ref && !t->named_product && sd_dialogue_asks_price (t->trace->text) &&
+                 !sd_dialogue_folded_matches (t->trace->text, &service,
+                                              "\\b(deliver\\w*|shipping|ship|postage|post|courier|discount\\w*|coupons?|codes?|vouchers?)\\b"
+                                              "|运费|快递|邮费|配送|优惠|折扣")
+                 ? asked_count (t->trace->text) : 0;
+  if (count < 2)
+    return FALSE;
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, g_ascii_strtoll (t->previous_ref, NULL, 10));
+  sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int64 (stmt, 2) <= 0)
+    return FALSE;
+  g_autoptr(GString) product = g_string_new (NULL);
+  sd_turn_append_product (t, product, stmt, FALSE);
+  g_autofree char *total = sd_turn_money (t, count * sqlite3_column_int64 (stmt, 2));
+  g_autofree char *count_text = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+  g_autofree char *details = g_strdup_printf (L (t, "%s of them come to %s, before any delivery cost.",
+                                                 "%s 件共 %s（不含运费）。"), count_text, total);
+  sd_turn_data_row (t, "products: %s × the price", count_text);
+  sd_turn_var (t, "products", product->str);
+  sd_turn_var (t, "details", details);
+  sd_turn_reply (t, "product_question", SD_TURN_ANSWER);
+  return TRUE;
+}

@@ -625,6 +625,22 @@ misunderstood (SdTurn *t)
     sd_turn_reply (t, "sys.fallback", SD_TURN_FALLBACK);
 }
 
+/* A turn answered as a question about a product by what it asks, not by the classifier's
+ * top intent: as sure as the classifier was of that reading, and understood. */
+static void
+answered_product_question (SdTurn *t)
+{
+  SdTurnTrace *trace = t->trace;
+
+  g_free (trace->intent);
+  trace->intent = g_strdup ("product_question");
+  trace->confidence = 0;
+  for (guint i = 0; i < trace->n_top; i++)
+    if (strcmp (trace->top[i].intent, "product_question") == 0)
+      trace->confidence = trace->top[i].prob;
+  t->session->misunderstandings = 0;
+}
+
 SdTurnTrace *
 sd_dialogue_respond (SdDialogue    *self,
                      SdChatSession *session,
@@ -844,16 +860,18 @@ sd_dialogue_respond (SdDialogue    *self,
                   ? sd_dialogue_price_extreme (trace->text) : 0;
     if (extreme && sd_turn_answer_unnamed_extreme (&t, extreme, last_extreme))
       {
-        g_free (trace->intent);
-        trace->intent = g_strdup ("product_question");
-        trace->confidence = 0;
-        for (guint i = 0; i < trace->n_top; i++)
-          if (strcmp (trace->top[i].intent, "product_question") == 0)
-            trace->confidence = trace->top[i].prob;
-        session->misunderstandings = 0;
+        answered_product_question (&t);
         goto done;
       }
   }
+
+  /* "how much for 10?" of the product just talked about */
+  if (act == NULL && !new_order && sd_turn_answer_count_price (&t))
+    {
+      answered_product_question (&t);
+      trace->from_entities = TRUE;
+      goto done;
+    }
 
   if (act == NULL && session->handoff_offered)
     {
