@@ -2334,6 +2334,35 @@ test_count_price (Fixture *f, gconstpointer data)
   end_new_dialogue (f, shared);
 }
 
+/* "the second one" with no list offered: nothing to pick from, and what to ask instead, not
+ * "do you mean say no or make a complaint?"; once a list is offered it picks from it */
+static void
+test_pick_without_list (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_retail_orders (f);
+  static const char *const picks[] = { "the second one", "2nd one please", "I'll take the first one" };
+  for (guint i = 0; i < G_N_ELEMENTS (picks); i++)
+    {
+      g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+      g_autoptr(SdTurnTrace) t = say (f, s, picks[i]);
+      g_assert_cmpint (t->action, !=, SD_TURN_CLARIFY);
+      assert_reply (t, "haven't listed anything to pick from", "do you have lanterns?", "!Just to be sure", NULL);
+    }
+  expect_reply (f, "zh_CN", "第二个", "还没有列出可以选择的商品", "!想确认一下", NULL);
+  /* a list offered: the pick is taken */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the hanging heart t-light holder?");
+    g_assert_cmpint (t1->action, ==, SD_TURN_ASK);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "the second one");
+    g_assert_null (strstr (t2->reply, "haven't listed"));
+    g_assert_nonnull (strstr (t2->reply, "HANGING HEART T-LIGHT HOLDER"));
+  }
+  end_new_dialogue (f, shared);
+}
+
+
+
 
 /* A product the catalogue does not have is said not to be found, with the names like it, and
  * never answered as the product talked about before ("杯子 价格" after the mug). */
@@ -2432,6 +2461,7 @@ main (int argc, char **argv)
   ADD ("which-product", test_which_product);
   ADD ("cancellation-asked", test_cancellation_asked);
   ADD ("count-price", test_count_price);
+  ADD ("pick-without-list", test_pick_without_list);
   ADD ("unknown-product", test_unknown_product);
   ADD ("money-as-pages", test_money_as_pages);
   ADD ("topic-switch", test_topic_switch);

@@ -156,6 +156,7 @@ gboolean sd_turn_template_by_staff (SdTurn *t, const char *key);
 /* sd-dialogue-products.c */
 gboolean sd_dialogue_asks_about_one_product (const char *intent);
 gboolean sd_dialogue_asks_price (const char *text);
+gboolean sd_dialogue_is_bare_pick (const char *text);
 gboolean sd_dialogue_mentions_code_trouble (const char *text);
 gboolean sd_dialogue_mentions_payment_trouble (const char *text);
 int sd_dialogue_price_extreme (const char *text);

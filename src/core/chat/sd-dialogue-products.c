@@ -1146,3 +1146,16 @@ sd_turn_answer_count_price (SdTurn *t)
   sd_turn_reply (t, "product_question", SD_TURN_ANSWER);
   return TRUE;
 }
+
+/* "the second one", "2nd please", "第二个": a message that is nothing but a place in a list,
+ * which means nothing when no list was offered ("the last one" may be an order). */
+gboolean
+sd_dialogue_is_bare_pick (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_folded_matches (text, &regex,
+                                     "^\\s*(?:(?:i(?:'ll| will)?|i'd) (?:take|want|mean|like|choose|pick)\\s+)?(?:the\\s+)?"
+                                     "(?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|other)(?:\\s+one)?(?:,?\\s*please)?"
+                                     "\\s*[.!?]*\\s*$"
+                                     "|^\\s*(?:我要|我选|要|选)?第\\s*[一二三四五六七八九十1-9](?:个|款|种|号|件)?(?:吧)?\\s*[。！？?!]*\\s*$");
+}

@@ -827,6 +827,19 @@ sd_dialogue_respond (SdDialogue    *self,
         goto done;
     }
 
+  /* "the second one" with no list offered: there is nothing to pick from, not a choice
+   * between intents the classifier half hears in it ("say no or make a complaint?") */
+  if (act == NULL && session->choices == NULL && !new_product && !new_order &&
+      sd_dialogue_is_bare_pick (trace->text))
+    {
+      g_free (trace->intent);
+      trace->intent = g_strdup (OOS_INTENT);
+      trace->confidence = 0;
+      sd_turn_data_row (&t, "choices: no list offered");
+      sd_turn_reply (&t, "sys.no_list", SD_TURN_FALLBACK);
+      goto done;
+    }
+
   /* "cheapest lantern?": the cheapest of the lanterns, not the shipping policy the classifier
    * hears in "how much", nor a list of them all ("the cheapest delivery for the lantern" is
    * the delivery's) */
