@@ -203,6 +203,18 @@ sd_dialogue_asks_about_the_order (const char *text)
                                      "|里面|买了(什么|哪些)|有(什么|哪些)(东西|商品)|什么时候(下|买)的");
 }
 
+/* "arrived with a broken candle", "the mug was smashed", "蜡烛碎了": something of an order came
+ * damaged. */
+gboolean
+sd_dialogue_mentions_damage (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_folded_matches (text, &regex,
+                                     "\\b(broken|broke|damaged|smashed|cracked|shattered|chipped|dented|crushed|torn|ripped|"
+                                     "leaking|leaked|bent|squashed)\\b"
+                                     "|破了|碎了|坏了|损坏|破损|摔坏|压坏|摔碎|裂了|坏的|碎的");
+}
+
 /* "After it came a cancellation, C580165 (2 Dec 2011).": the customer's newest cancellation
  * placed at or after @placed_at, or NULL. */
 static char *

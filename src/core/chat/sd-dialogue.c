@@ -1003,6 +1003,24 @@ sd_dialogue_respond (SdDialogue    *self,
       trace->from_entities = TRUE;
     }
 
+  /* "my order 542237 arrived with a broken candle": a damaged item with its order number is
+   * a delivery gone wrong with that order, not a choice between a complaint and a delivery
+   * problem to put back to the customer (or a product question about candles) */
+  if (act == NULL && new_order && sd_dialogue_mentions_damage (trace->text))
+    {
+      static const char *const damage_read_as[] = {
+        "complaint", "delivery_problem", "order_status", "track_package", "product_question", "product_search", NULL
+      };
+      if (oos || g_strv_contains (damage_read_as, intent))
+        {
+          act = "delivery_problem";
+          trace->from_entities = g_strcmp0 (intent, act) != 0;
+          /* its template apologises already */
+          g_string_erase (prefix, 0, t.apology_len);
+          t.apology_len = 0;
+        }
+    }
+
   /* "what's my last order?": the newest order, which the classifier may hear as a wish for
    * recommendations or a product question ("cancel my last order" keeps its own intent) */
   if (act == NULL && !new_product && sd_dialogue_names_newest_order_by_name (trace->text) &&
