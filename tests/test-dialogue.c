@@ -1485,14 +1485,21 @@ use_new_dialogue (Fixture *f, const char *sql)
   return shared;
 }
 
-/* The reply to @second after @first, in a new English conversation of customer 1. */
+/* The reply to @second after @first, in a new conversation of customer 1 in @lang. */
 static SdTurnTrace *
-second_answer (Fixture *f, const char *first, const char *second)
+second_answer_in (Fixture *f, const char *lang, const char *first, const char *second)
 {
-  g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+  g_autoptr(SdChatSession) s = sd_chat_session_new (1, lang);
   g_autoptr(SdTurnTrace) t = say (f, s, first);
 
   return say (f, s, second);
+}
+
+/* The same in English. */
+static SdTurnTrace *
+second_answer (Fixture *f, const char *first, const char *second)
+{
+  return second_answer_in (f, "en", first, second);
 }
 
 /* Puts back the fixture's dialogue after use_new_dialogue(). */
@@ -2399,6 +2406,32 @@ test_damaged_with_order (Fixture *f, gconstpointer data)
   end_new_dialogue (f, shared);
 }
 
+/* "and the red one?" after the WHITE HANGING HEART T-LIGHT HOLDER is the red one of that kind,
+ * not a product with "red" in it nor a question back with an apology; a colour the shop lacks
+ * is said not found; 粉色的呢 the same */
+static void
+test_other_colour (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_retail_orders (f);
+  exec_ok (f->store, "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+                     "  (35, '22632', 'HAND WARMER RED RETROSPOT', 210, 'merchandise'),"
+                     "  (36, '84406B', 'PINK HANGING HEART T-LIGHT HOLDER', 295, 'merchandise');");
+  sd_dialogue_reload (f->dialogue);
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the white hanging heart t-light holder?");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "and the red one?");
+    g_assert_cmpint (t2->action, ==, SD_TURN_ANSWER);
+    assert_reply (t2, "RED HANGING HEART T-LIGHT HOLDER", "!HAND WARMER", "!WHITE", "!sorry", "!Just to be sure", NULL);
+    g_autoptr(SdTurnTrace) t3 = say (f, s, "and the purple one?");
+    assert_reply (t3, "couldn't find", "purple hanging heart t-light holder", NULL);
+  }
+  g_autoptr(SdTurnTrace) zh = second_answer_in (f, "zh_CN", "white hanging heart t-light holder多少钱？", "粉色的呢？");
+  assert_reply (zh, "PINK HANGING HEART T-LIGHT HOLDER", "!WHITE", NULL);
+  end_new_dialogue (f, shared);
+}
+
+
 
 
 
@@ -2501,6 +2534,7 @@ main (int argc, char **argv)
   ADD ("count-price", test_count_price);
   ADD ("pick-without-list", test_pick_without_list);
   ADD ("damaged-with-order", test_damaged_with_order);
+  ADD ("other-colour", test_other_colour);
   ADD ("unknown-product", test_unknown_product);
   ADD ("money-as-pages", test_money_as_pages);
   ADD ("topic-switch", test_topic_switch);

@@ -166,6 +166,7 @@ gboolean sd_dialogue_tracks_stock (SdDialogue *self);
 guint sd_dialogue_words_besides_names (const SdTurnTrace *trace);
 gboolean sd_turn_answer_price_extreme (SdTurn *t, GArray *ids, const char *name, int direction);
 gboolean sd_turn_answer_count_price (SdTurn *t);
+gboolean sd_turn_answer_other_colour (SdTurn *t);
 gboolean sd_turn_answer_unnamed_extreme (SdTurn *t, int direction, const char *last_name);
 void sd_turn_append_product (SdTurn *t, GString *out, sqlite3_stmt *stmt, gboolean with_stock);
 void sd_turn_handle_product_detail (SdTurn *t, const char *intent);

@@ -878,6 +878,17 @@ sd_dialogue_respond (SdDialogue    *self,
       }
   }
 
+  /* "and the red one?" of the product just talked about */
+  if (act == NULL && !new_order && sd_turn_answer_other_colour (&t))
+    {
+      g_free (trace->intent);
+      trace->intent = g_strdup ("product_search");
+      trace->confidence = 0;
+      trace->from_entities = TRUE;
+      session->misunderstandings = 0;
+      goto done;
+    }
+
   /* "how much for 10?" of the product just talked about */
   if (act == NULL && !new_order && sd_turn_answer_count_price (&t))
     {
