@@ -121,8 +121,10 @@ effective_status (SdTurn *t, const Order *o)
   return shop_now (t) - o->placed_at > days * 86400 ? "completed" : o->status;
 }
 
+/* The order's lines; a cancellation's (Online Retail's C invoices hold the lines taken back,
+ * with quantities below zero) as the counts taken back, and @taken_back set. */
 static char *
-order_items (SdTurn *t, gint64 order_id)
+order_items (SdTurn *t, gint64 order_id, gboolean *taken_back)
 {
   g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
       "SELECT l.quantity, COALESCE (x.title, p.title), p.id FROM order_lines l "
@@ -130,6 +132,7 @@ order_items (SdTurn *t, gint64 order_id)
       "LEFT JOIN product_texts x ON x.product_id = p.id AND x.lang = ?2 "
       "WHERE l.order_id = ?1 ORDER BY l.line_no LIMIT 10", NULL);
   GString *s = g_string_new (NULL);
+  *taken_back = FALSE;
   if (stmt == NULL)
     return g_string_free (s, FALSE);
   sqlite3_bind_int64 (stmt, 1, order_id);
@@ -139,7 +142,9 @@ order_items (SdTurn *t, gint64 order_id)
       const char *title = (const char *) sqlite3_column_text (stmt, 1);
       if (s->len)
         g_string_append (s, L (t, ", ", "、"));
-      g_string_append_printf (s, "%d × %s", sqlite3_column_int (stmt, 0),
+      int quantity = sqlite3_column_int (stmt, 0);
+      *taken_back |= quantity < 0;
+      g_string_append_printf (s, "%d × %s", ABS (quantity),
                               title ? title : L (t, "(a product no longer listed)", "（已下架商品）"));
       sd_turn_data_row (t, "products.id=%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
     }
@@ -196,6 +201,18 @@ sd_dialogue_asks_about_the_order (const char *text)
                                      "|\\bwhat did i (order|buy|get)\\b|\\b(contents?|items)\\b"
                                      "|\\bwhen (was|did) (it|that|i)\\b"
                                      "|里面|买了(什么|哪些)|有(什么|哪些)(东西|商品)|什么时候(下|买)的");
+}
+
+/* "arrived with a broken candle", "the mug was smashed", "蜡烛碎了": something of an order came
+ * damaged. */
+gboolean
+sd_dialogue_mentions_damage (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_folded_matches (text, &regex,
+                                     "\\b(broken|broke|damaged|smashed|cracked|shattered|chipped|dented|crushed|torn|ripped|"
+                                     "leaking|leaked|bent|squashed)\\b"
+                                     "|破了|碎了|坏了|损坏|破损|摔坏|压坏|摔碎|裂了|坏的|碎的");
 }
 
 /* "After it came a cancellation, C580165 (2 Dec 2011).": the customer's newest cancellation
@@ -295,7 +312,8 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
       return;
     }
 
-  g_autofree char *items = order_items (t, o.id);
+  gboolean taken_back = FALSE;
+  g_autofree char *items = order_items (t, o.id, &taken_back);
   const char *status = effective_status (t, &o);
   /* A delivery gone wrong is about an order that was sent: one carried over from earlier in
    * the chat that has not even shipped is not the one meant ("the headphones I bought last
@@ -321,6 +339,12 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
       sd_turn_var (t, "cancelled_after", cancelled_after);
       sd_dialogue_append_sentence (t->lang, t->suffix, cancelled_after);
     }
+  /* "is order C541433 a refund?": what a cancellation is in this shop's data, and that the
+   * money is not the bot's to see */
+  if (taken_back && g_strcmp0 (o.status, "cancelled") == 0)
+    sd_dialogue_append_sentence (t->lang, t->suffix,
+                                 L (t, "It is a cancellation: it takes those items back off an earlier order. Whether money was refunded for them isn't in what I can see; a person from our team can check.",
+                                    "这是一笔取消单：它撤销了之前订单里的这些商品。是否已经退款我这里看不到，我们的同事可以帮您核实。"));
 
   if (strcmp (intent, "cancel_order") == 0)
     {
@@ -445,9 +469,21 @@ take_order_span (SdTurnTrace *trace,
 
 /* A word of the message in one of the shop's order-number formats ("C536379",
  * "INV-004211"), if exactly one is: a shop's own numbers need no "order" before them. */
+/* Whether @format has a letter in it ("C######", "INV-######"): a word in it is no quantity,
+ * price or phone number. */
+static gboolean
+format_has_letter (const char *format)
+{
+  for (const char *p = format; *p; p++)
+    if (g_ascii_isalpha (*p))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 take_formatted_order_number (SdDialogue  *self,
-                             SdTurnTrace *trace)
+                             SdTurnTrace *trace,
+                             gboolean     lettered_only)
 {
   const char *const *formats = order_formats (self);
   const char *text = trace->text;
@@ -457,7 +493,8 @@ take_formatted_order_number (SdDialogue  *self,
   for (gsize i = 0; text[i]; )
     {
       gsize j = i;
-      while (text[j] && ((guchar) text[j] >= 0x80 || g_ascii_isalnum (text[j]) ||
+      /* "订单C541433是退款吗" has its number between Chinese words */
+      while (text[j] && (((guchar) text[j] >= 0x80 && !lettered_only) || g_ascii_isalnum (text[j]) ||
                          strchr ("-_/#.", text[j])))
         j++;
       /* a sentence's full stop is not part of the number */
@@ -470,7 +507,7 @@ take_formatted_order_number (SdDialogue  *self,
           if (*w == '#' && !(formats[0] && formats[0][0] == '#'))
             w++;
           for (guint k = 0; formats[k]; k++)
-            if (sd_order_format_matches (formats[k], w))
+            if ((!lettered_only || format_has_letter (formats[k])) && sd_order_format_matches (formats[k], w))
               {
                 found++;
                 start = i + (gsize) (w - word);
@@ -488,6 +525,36 @@ take_formatted_order_number (SdDialogue  *self,
   return TRUE;
 }
 
+/* "is C541433 a refund?": a word in one of the shop's own order-number formats with letters
+ * names an order anywhere, with no "order" before it and no question waiting; a bare
+ * number ("581433") still needs one or the other. */
+void
+sd_dialogue_take_lettered_order_number (SdDialogue  *self,
+                                        SdTurnTrace *trace)
+{
+  take_formatted_order_number (self, trace, TRUE);
+}
+
+/* Whether the order @t's message names is one of the customer's cancellations ("C541433"):
+ * a question about it is about that order, whatever words of refunds it has. Somebody
+ * else's order or none is not, so nothing is told about it that the refusal would not. */
+gboolean
+sd_turn_names_own_cancellation (SdTurn *t)
+{
+  for (guint i = 0; i < t->trace->entities->len; i++)
+    {
+      const SdEntity *e = t->trace->entities->pdata[i];
+      Order o = { 0 };
+      if (e->kind != SD_ENTITY_ORDER_ID || !find_order (t, e->value, &o))
+        continue;
+      gboolean own = o.customer_id == t->session->customer_id && t->session->customer_id != 0 &&
+                     g_strcmp0 (o.status, "cancelled") == 0;
+      order_clear (&o);
+      return own;
+    }
+  return FALSE;
+}
+
 /* In reply to "Which order?", a message that is just a number ("581433", "it's #581433")
  * names the order: a shop's own numbers often have no prefix, and without the word
  * "order" before it the extractor rightly does not call a bare number an order. */
@@ -501,7 +568,7 @@ sd_dialogue_take_bare_order_number (SdDialogue  *self,
 
   if (g_utf8_strlen (text, -1) > 40)
     return;
-  if (take_formatted_order_number (self, trace))
+  if (take_formatted_order_number (self, trace, FALSE))
     return;
   for (gsize i = 0; text[i]; )
     {

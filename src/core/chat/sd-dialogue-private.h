@@ -138,12 +138,15 @@ void sd_chat_session_set_form (SdChatSession *s, const char *form);
 /* sd-dialogue-orders.c */
 gboolean sd_dialogue_asks_about_the_order (const char *text);
 gboolean sd_dialogue_folded_matches (const char *text, GRegex **regex, const char *pattern);
+gboolean sd_dialogue_mentions_damage (const char *text);
 gboolean sd_dialogue_names_newest_order (const char *text);
 gboolean sd_dialogue_names_newest_order_by_name (const char *text);
 const char *sd_dialogue_order_example (SdDialogue *self);
 gboolean sd_dialogue_order_form_intent (const char *intent);
 void sd_dialogue_take_bare_order_number (SdDialogue *self, SdTurnTrace *trace);
+void sd_dialogue_take_lettered_order_number (SdDialogue *self, SdTurnTrace *trace);
 void sd_turn_handle_order (SdTurn *t, const char *intent);
+gboolean sd_turn_names_own_cancellation (SdTurn *t);
 
 /* sd-dialogue-policy.c */
 void sd_turn_handle_policy (SdTurn *t, const char *intent);
@@ -154,6 +157,7 @@ gboolean sd_turn_template_by_staff (SdTurn *t, const char *key);
 /* sd-dialogue-products.c */
 gboolean sd_dialogue_asks_about_one_product (const char *intent);
 gboolean sd_dialogue_asks_price (const char *text);
+gboolean sd_dialogue_is_bare_pick (const char *text);
 gboolean sd_dialogue_mentions_code_trouble (const char *text);
 gboolean sd_dialogue_mentions_payment_trouble (const char *text);
 int sd_dialogue_price_extreme (const char *text);
@@ -161,6 +165,8 @@ gboolean sd_dialogue_product_intent (const char *intent);
 gboolean sd_dialogue_tracks_stock (SdDialogue *self);
 guint sd_dialogue_words_besides_names (const SdTurnTrace *trace);
 gboolean sd_turn_answer_price_extreme (SdTurn *t, GArray *ids, const char *name, int direction);
+gboolean sd_turn_answer_count_price (SdTurn *t);
+gboolean sd_turn_answer_other_colour (SdTurn *t);
 gboolean sd_turn_answer_unnamed_extreme (SdTurn *t, int direction, const char *last_name);
 void sd_turn_append_product (SdTurn *t, GString *out, sqlite3_stmt *stmt, gboolean with_stock);
 void sd_turn_handle_product_detail (SdTurn *t, const char *intent);

@@ -1085,3 +1085,187 @@ sd_turn_handle_product_detail (SdTurn *t, const char *intent)
     }
   sd_turn_reply (t, intent, SD_TURN_ANSWER);
 }
+
+/* The count a price question asks for ("how much for 10?", "price of 24?", "10个多少钱"): one
+ * whole number of at most five digits, not money, a share or a size; 0 when there is none
+ * or more than one. */
+static gint64
+asked_count (const char *text)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  gint64 count = 0;
+  guint found = 0;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("(?<![\\d.,£$€¥#-])(\\d{1,5})(?![\\d.,%]|\\s*(?:£|\\$|€|¥|元|块|p\\b|cm|mm|ml|kg|g\\b|pence|pounds?|percent|%))",
+                                            G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL));
+  if (regex == NULL)
+    return 0;
+  g_regex_match (regex, text, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *digits = g_match_info_fetch (match, 1);
+      count = g_ascii_strtoll (digits, NULL, 10);
+      found++;
+    }
+  return found == 1 ? count : 0;
+}
+
+/* "how much for 10?" just after a product was talked about: that many of it at its price,
+ * not "didn't understand" (the classifier hears shipping costs or nothing in it). FALSE when
+ * the message is no such question, or no product was talked about. */
+gboolean
+sd_turn_answer_count_price (SdTurn *t)
+{
+  /* "how much is delivery for 3?" is the delivery's question */
+  static GRegex *service;
+  gint64 count = t->previous_ref && !t->named_product && sd_dialogue_asks_price (t->trace->text) &&
+                 !sd_dialogue_folded_matches (t->trace->text, &service,
+                                              "\\b(deliver\\w*|shipping|ship|postage|post|courier|discount\\w*|coupons?|codes?|vouchers?)\\b"
+                                              "|运费|快递|邮费|配送|优惠|折扣")
+                 ? asked_count (t->trace->text) : 0;
+  if (count < 2)
+    return FALSE;
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, g_ascii_strtoll (t->previous_ref, NULL, 10));
+  sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int64 (stmt, 2) <= 0)
+    return FALSE;
+  g_autoptr(GString) product = g_string_new (NULL);
+  sd_turn_append_product (t, product, stmt, FALSE);
+  g_autofree char *total = sd_turn_money (t, count * sqlite3_column_int64 (stmt, 2));
+  g_autofree char *count_text = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+  g_autofree char *details = g_strdup_printf (L (t, "%s of them come to %s, before any delivery cost.",
+                                                 "%s 件共 %s（不含运费）。"), count_text, total);
+  sd_turn_data_row (t, "products: %s × the price", count_text);
+  sd_turn_var (t, "products", product->str);
+  sd_turn_var (t, "details", details);
+  sd_turn_reply (t, "product_question", SD_TURN_ANSWER);
+  return TRUE;
+}
+
+/* "the second one", "2nd please", "第二个": a message that is nothing but a place in a list,
+ * which means nothing when no list was offered ("the last one" may be an order). */
+gboolean
+sd_dialogue_is_bare_pick (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_folded_matches (text, &regex,
+                                     "^\\s*(?:(?:i(?:'ll| will)?|i'd) (?:take|want|mean|like|choose|pick)\\s+)?(?:the\\s+)?"
+                                     "(?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|other)(?:\\s+one)?(?:,?\\s*please)?"
+                                     "\\s*[.!?]*\\s*$"
+                                     "|^\\s*(?:我要|我选|要|选)?第\\s*[一二三四五六七八九十1-9](?:个|款|种|号|件)?(?:吧)?\\s*[。！？?!]*\\s*$");
+}
+
+/* "and the red one?", "what about pink?", "红色的呢？": a colour alone, asked after a product;
+ * the colour as titles write it, or NULL. */
+static const char *
+other_colour_asked (const char *text)
+{
+  static const char *const en[] = {
+    "red", "white", "blue", "green", "pink", "black", "cream", "yellow", "purple", "orange",
+    "grey", "gray", "brown", "gold", "silver", "ivory", NULL
+  };
+  static const char *const zh[] = { "红", "白", "蓝", "绿", "粉", "黑", "米", "黄", "紫", "橙", "灰", "灰", "棕", "金", "银" };
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new (
+      "^\\s*(?:and|or|what about|how about|do you have|have you got|is there|got)?\\s*(?:the|a|an|it in|in)?\\s*"
+      "(red|white|blue|green|pink|black|cream|yellow|purple|orange|grey|gray|brown|gold|silver|ivory)"
+      "(?:\\s+(?:one|ones|version|colour|color))?(?:\\s+(?:instead|then|too|please))?\\s*[?.!]*\\s*$"
+      "|^\\s*(?:那|有)?\\s*([红白蓝绿粉黑米黄紫橙灰棕金银])色?的?(?:呢|吗|有吗|有没有)?\\s*[？?。！!]*\\s*$",
+      G_REGEX_OPTIMIZE, 0, NULL));
+  if (regex == NULL || !g_regex_match (regex, folded, 0, &match))
+    return NULL;
+  g_autofree char *word = g_match_info_fetch (match, 1);
+  g_autofree char *han = g_match_info_fetch (match, 2);
+  for (guint i = 0; en[i]; i++)
+    if ((word && strcmp (word, en[i]) == 0) || (han && i < G_N_ELEMENTS (zh) && strcmp (han, zh[i]) == 0))
+      return en[i];
+  return NULL;
+}
+
+/* Whether @word (lower case) is one of @title's words. */
+static gboolean
+title_has_word (const char *title, const char *word)
+{
+  g_autofree char *folded = g_utf8_casefold (title, -1);
+  g_auto(GStrv) words = g_regex_split_simple ("[^[:alnum:]]+", folded, 0, 0);
+  return g_strv_contains ((const char *const *) words, word);
+}
+
+/* "and the red one?" just after the WHITE HANGING HEART T-LIGHT HOLDER: the red one of the same
+ * kind (its title with the colour words left out), not the first product with "red" in it
+ * nor a question back; said not found when the shop has none. FALSE when the message asks
+ * no such thing or no product was talked about. */
+gboolean
+sd_turn_answer_other_colour (SdTurn *t)
+{
+  const char *colour = t->previous_ref ? other_colour_asked (t->trace->text) : NULL;
+  if (colour == NULL)
+    return FALSE;
+  gint64 previous = g_ascii_strtoll (t->previous_ref, NULL, 10);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store, "SELECT title FROM products WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, previous);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  /* the kind: the title without its colours ("HANGING HEART T-LIGHT HOLDER") */
+  g_autofree char *folded = g_utf8_casefold ((const char *) sqlite3_column_text (stmt, 0), -1);
+  g_auto(GStrv) words = g_regex_split_simple ("\\s+", folded, 0, 0);
+  g_autoptr(GString) kind = g_string_new (NULL);
+  for (guint i = 0; words[i]; i++)
+    if (*words[i] && other_colour_asked (words[i]) == NULL)
+      g_string_append_printf (kind, "%s%s", kind->len ? " " : "", words[i]);
+  if (kind->len == 0)
+    return FALSE;
+  g_autoptr(GArray) same_kind = sd_entity_extractor_products_with_words (t->self->extractor, kind->str);
+  g_autoptr(GString) found = g_string_new (NULL);
+  g_autoptr(SdStmt) product = sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
+  gint64 first = 0;
+  guint n = 0;
+  for (guint i = 0; product && i < same_kind->len && n < 5; i++)
+    {
+      gint64 id = g_array_index (same_kind, gint64, i);
+      sqlite3_reset (product);
+      sqlite3_bind_int64 (product, 1, id);
+      sqlite3_bind_text (product, 3, t->lang, -1, SQLITE_STATIC);
+      if (id == previous || sqlite3_step (product) != SQLITE_ROW ||
+          !title_has_word ((const char *) sqlite3_column_text (product, 1), colour))
+        continue;
+      sd_turn_append_product (t, found, product, TRUE);
+      first = first ? first : id;
+      n++;
+    }
+  /* the mood model hears upset in "and the red one?": a colour asked for is no mood */
+  if (t->negative)
+    {
+      g_string_erase (t->prefix, 0, t->apology_len);
+      t->apology_len = 0;
+      t->negative = FALSE;
+      t->session->upset = t->was_upset;
+      t->trace->mood_set_aside = SD_MOOD_ASIDE_CHOICE;
+    }
+  g_autofree char *name = g_strdup_printf ("%s %s", colour, kind->str);
+  sd_turn_data_row (t, "products: the %s one of “%s”", colour, kind->str);
+  g_hash_table_insert (t->session->slots, g_strdup ("product"), g_strdup (name));
+  if (n == 0)
+    {
+      g_hash_table_insert (t->session->slots, g_strdup ("product_ref"), g_strdup (t->previous_ref));
+      sd_turn_var (t, "name", name);
+      sd_turn_var (t, "similar", "");
+      sd_turn_reply (t, "sys.product_not_found", SD_TURN_ANSWER);
+      return TRUE;
+    }
+  g_hash_table_insert (t->session->slots, g_strdup ("product_ref"), g_strdup_printf ("%" G_GINT64_FORMAT, first));
+  sd_turn_var (t, "products", found->str);
+  sd_turn_reply (t, "product_search", SD_TURN_ANSWER);
+  return TRUE;
+}

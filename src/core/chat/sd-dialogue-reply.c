@@ -90,6 +90,11 @@ static const struct { const char *key, *en, *zh; } code_templates[] = {
     "That isn't one of the ones I listed: {choices}. Tell me its number (1 to {last}), its place "
     "(“the second one”) or a word of its name.",
     "这不在我列出的商品里：{choices}。请告诉我序号（1 到 {last}）、第几个（如“第二个”），或名称中的一个词。" },
+  /* "the second one" when no list was offered: nothing to pick from, and what to ask */
+  { "sys.no_list",
+    "I haven't listed anything to pick from yet. Tell me the product's name, or ask for a kind of product "
+    "(“do you have lanterns?”) and I'll list the ones we have.",
+    "我还没有列出可以选择的商品。请告诉我商品名称，或者问某一类商品（如“有灯笼吗？”），我会列出我们有的。" },
   /* "cheapest lantern?", 最贵的台灯: of the products a name fits, the one asked for */
   { "sys.cheapest", "The cheapest of the {count} products that fit “{name}” is {product}.",
     "符合“{name}”的 {count} 款商品中，最便宜的是{product}。" },

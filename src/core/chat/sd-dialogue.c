@@ -625,6 +625,22 @@ misunderstood (SdTurn *t)
     sd_turn_reply (t, "sys.fallback", SD_TURN_FALLBACK);
 }
 
+/* A turn answered as a question about a product by what it asks, not by the classifier's
+ * top intent: as sure as the classifier was of that reading, and understood. */
+static void
+answered_product_question (SdTurn *t)
+{
+  SdTurnTrace *trace = t->trace;
+
+  g_free (trace->intent);
+  trace->intent = g_strdup ("product_question");
+  trace->confidence = 0;
+  for (guint i = 0; i < trace->n_top; i++)
+    if (strcmp (trace->top[i].intent, "product_question") == 0)
+      trace->confidence = trace->top[i].prob;
+  t->session->misunderstandings = 0;
+}
+
 SdTurnTrace *
 sd_dialogue_respond (SdDialogue    *self,
                      SdChatSession *session,
@@ -670,6 +686,8 @@ sd_dialogue_respond (SdDialogue    *self,
   if (session->form && !session->form_paused && sd_dialogue_order_form_intent (session->form) &&
       !sd_dialogue_has_entity (trace->entities, SD_ENTITY_ORDER_ID))
     sd_dialogue_take_bare_order_number (self, trace);
+  if (!sd_dialogue_has_entity (trace->entities, SD_ENTITY_ORDER_ID))
+    sd_dialogue_take_lettered_order_number (self, trace);
   sd_turn_var (&t, "order_example", sd_dialogue_order_example (self));
   /* declared before the jump below, which a cleanup must not be jumped over to */
   g_autofree char *masked = NULL;
@@ -715,6 +733,19 @@ sd_dialogue_respond (SdDialogue    *self,
     oos = TRUE;
   const char *intent = trace->n_top ? trace->top[0].intent : NULL;
   double confidence = trace->n_top ? trace->top[0].prob : 0.0;
+
+  /* "is order C541433 a refund?": a C invoice is a cancellation in Online Retail's data, and
+   * the question is about that order (what it took back, when), not the returns policy the
+   * classifier hears, nor a mood to apologise for */
+  gboolean asks_of_cancellation = (oos || g_strcmp0 (intent, "return_refund") == 0 ||
+                                   g_strcmp0 (intent, "cancel_order") == 0) &&
+                                  sd_turn_names_own_cancellation (&t);
+  if (asks_of_cancellation && t.negative)
+    {
+      t.negative = FALSE;
+      session->upset = was_upset;
+      trace->mood_set_aside = SD_MOOD_ASIDE_BARE_REQUEST;
+    }
 
   /* "refund progress", "repair service": a bare request heard as upset only because
    * reviews say "refund" when they are angry gets no apology and no person offered;
@@ -796,6 +827,19 @@ sd_dialogue_respond (SdDialogue    *self,
         goto done;
     }
 
+  /* "the second one" with no list offered: there is nothing to pick from, not a choice
+   * between intents the classifier half hears in it ("say no or make a complaint?") */
+  if (act == NULL && session->choices == NULL && !new_product && !new_order &&
+      sd_dialogue_is_bare_pick (trace->text))
+    {
+      g_free (trace->intent);
+      trace->intent = g_strdup (OOS_INTENT);
+      trace->confidence = 0;
+      sd_turn_data_row (&t, "choices: no list offered");
+      sd_turn_reply (&t, "sys.no_list", SD_TURN_FALLBACK);
+      goto done;
+    }
+
   /* "cheapest lantern?": the cheapest of the lanterns, not the shipping policy the classifier
    * hears in "how much", nor a list of them all ("the cheapest delivery for the lantern" is
    * the delivery's) */
@@ -829,16 +873,29 @@ sd_dialogue_respond (SdDialogue    *self,
                   ? sd_dialogue_price_extreme (trace->text) : 0;
     if (extreme && sd_turn_answer_unnamed_extreme (&t, extreme, last_extreme))
       {
-        g_free (trace->intent);
-        trace->intent = g_strdup ("product_question");
-        trace->confidence = 0;
-        for (guint i = 0; i < trace->n_top; i++)
-          if (strcmp (trace->top[i].intent, "product_question") == 0)
-            trace->confidence = trace->top[i].prob;
-        session->misunderstandings = 0;
+        answered_product_question (&t);
         goto done;
       }
   }
+
+  /* "and the red one?" of the product just talked about */
+  if (act == NULL && !new_order && sd_turn_answer_other_colour (&t))
+    {
+      g_free (trace->intent);
+      trace->intent = g_strdup ("product_search");
+      trace->confidence = 0;
+      trace->from_entities = TRUE;
+      session->misunderstandings = 0;
+      goto done;
+    }
+
+  /* "how much for 10?" of the product just talked about */
+  if (act == NULL && !new_order && sd_turn_answer_count_price (&t))
+    {
+      answered_product_question (&t);
+      trace->from_entities = TRUE;
+      goto done;
+    }
 
   if (act == NULL && session->handoff_offered)
     {
@@ -949,6 +1006,30 @@ sd_dialogue_respond (SdDialogue    *self,
     {
       act = "order_status";
       order_follow_up = TRUE;
+    }
+
+  if (act == NULL && asks_of_cancellation)
+    {
+      act = "order_status";
+      trace->from_entities = TRUE;
+    }
+
+  /* "my order 542237 arrived with a broken candle": a damaged item with its order number is
+   * a delivery gone wrong with that order, not a choice between a complaint and a delivery
+   * problem to put back to the customer (or a product question about candles) */
+  if (act == NULL && new_order && sd_dialogue_mentions_damage (trace->text))
+    {
+      static const char *const damage_read_as[] = {
+        "complaint", "delivery_problem", "order_status", "track_package", "product_question", "product_search", NULL
+      };
+      if (oos || g_strv_contains (damage_read_as, intent))
+        {
+          act = "delivery_problem";
+          trace->from_entities = g_strcmp0 (intent, act) != 0;
+          /* its template apologises already */
+          g_string_erase (prefix, 0, t.apology_len);
+          t.apology_len = 0;
+        }
     }
 
   /* "what's my last order?": the newest order, which the classifier may hear as a wish for
