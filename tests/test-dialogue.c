@@ -2423,6 +2423,8 @@ test_other_colour (Fixture *f, gconstpointer data)
     g_autoptr(SdTurnTrace) t2 = say (f, s, "and the red one?");
     g_assert_cmpint (t2->action, ==, SD_TURN_ANSWER);
     assert_reply (t2, "RED HANGING HEART T-LIGHT HOLDER", "!HAND WARMER", "!WHITE", "!sorry", "!Just to be sure", NULL);
+    /* heard as negative, it is set aside as what it is, not as a pick from a list */
+    g_assert_true (t2->sentiment.label != SD_SENTIMENT_NEGATIVE || t2->mood_set_aside == SD_MOOD_ASIDE_OTHER_COLOUR);
     g_autoptr(SdTurnTrace) t3 = say (f, s, "and the purple one?");
     assert_reply (t3, "couldn't find", "purple hanging heart t-light holder", NULL);
   }

@@ -322,6 +322,10 @@ sd_chatbot_page_show_turn (SdChatbotPage *self,
       gtk_box_append (GTK_BOX (box),
                       dim (caption (_("Not treated as upset: it asks about a product the shop does not have, "
                                       "which says nothing of the customer's mood"))));
+    else if (t->mood_set_aside == SD_MOOD_ASIDE_OTHER_COLOUR)
+      gtk_box_append (GTK_BOX (box),
+                      dim (caption (_("Not treated as upset: it asks for another colour of the product "
+                                      "before, which says nothing of the customer's mood"))));
   }
 
   /* Dialogue state */

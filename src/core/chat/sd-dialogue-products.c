@@ -1251,7 +1251,7 @@ sd_turn_answer_other_colour (SdTurn *t)
       t->apology_len = 0;
       t->negative = FALSE;
       t->session->upset = t->was_upset;
-      t->trace->mood_set_aside = SD_MOOD_ASIDE_CHOICE;
+      t->trace->mood_set_aside = SD_MOOD_ASIDE_OTHER_COLOUR;
     }
   g_autofree char *name = g_strdup_printf ("%s %s", colour, kind->str);
   sd_turn_data_row (t, "products: the %s one of “%s”", colour, kind->str);
