@@ -1245,14 +1245,7 @@ sd_turn_answer_other_colour (SdTurn *t)
       n++;
     }
   /* the mood model hears upset in "and the red one?": a colour asked for is no mood */
-  if (t->negative)
-    {
-      g_string_erase (t->prefix, 0, t->apology_len);
-      t->apology_len = 0;
-      t->negative = FALSE;
-      t->session->upset = t->was_upset;
-      t->trace->mood_set_aside = SD_MOOD_ASIDE_OTHER_COLOUR;
-    }
+  set_mood_aside (t, SD_MOOD_ASIDE_OTHER_COLOUR);
   g_autofree char *name = g_strdup_printf ("%s %s", colour, kind->str);
   sd_turn_data_row (t, "products: the %s one of “%s”", colour, kind->str);
   g_hash_table_insert (t->session->slots, g_strdup ("product"), g_strdup (name));
