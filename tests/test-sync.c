@@ -16,6 +16,7 @@
 #include "empty-shop.h"
 #include "step-cancel.h"
 #include "sd-customer-privacy.h"
+#include "sd-error.h"
 #include "sd-sync.h"
 #include "summary-check.h"
 
@@ -43,7 +44,7 @@ sync_from (EmptyShop  *f,
            const char *password)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdSyncSource) source = sd_sync_source_open (uri, password, &error);
+  g_autoptr(SdSyncSource) source = sd_sync_source_open (uri, password, NULL, &error);
   SdSyncReport *report;
 
   g_assert_no_error (error);
@@ -121,7 +122,7 @@ assert_sync_fails (EmptyShop         *f,
                    const char *const *words)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdSyncSource) source = sd_sync_source_open (uri, password, &error);
+  g_autoptr(SdSyncSource) source = sd_sync_source_open (uri, password, NULL, &error);
   g_autoptr(SdSyncReport) report = NULL;
   Snapshot before;
 
@@ -525,7 +526,7 @@ test_cancel_and_cli (EmptyShop     *f,
   conn = pg_filled_shop ("shop_cli");
   uri = pg_uri ("shop_cli", "shopdesk");
 
-  source = sd_sync_source_open (uri, g_getenv ("SD_TEST_PG_PASSWORD"), &error);
+  source = sd_sync_source_open (uri, g_getenv ("SD_TEST_PG_PASSWORD"), NULL, &error);
   g_assert_no_error (error);
   snapshot (f, &before);
   report = sd_sync_run (f->store, source, cancel_at_orders, cancellable, cancellable, &error);
@@ -954,8 +955,8 @@ test_mariadb_generic (EmptyShop     *f,
 
 /* Cancelled in its last steps (the orders' totals, the products' kinds, the settings, the
  * summaries of the commit), a sync stops there and changes nothing; Ctrl+C on the CLI while
- * the source keeps it waiting ends in exit status 130 once the source answers, with
- * nothing changed either. */
+ * the source keeps it waiting for a lock ends in exit status 130 at once (the server's
+ * statement cancelled), with nothing changed either. */
 static void
 test_cancel_last_steps (EmptyShop     *f,
                         gconstpointer  data)
@@ -977,7 +978,7 @@ test_cancel_last_steps (EmptyShop     *f,
     return;
   conn = pg_filled_shop ("shop_last");
   uri = pg_uri ("shop_last", "shopdesk");
-  source = sd_sync_source_open (uri, g_getenv ("SD_TEST_PG_PASSWORD"), &error);
+  source = sd_sync_source_open (uri, g_getenv ("SD_TEST_PG_PASSWORD"), NULL, &error);
   g_assert_no_error (error);
   snapshot (f, &before);
   for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
@@ -1015,10 +1016,15 @@ test_cancel_last_steps (EmptyShop     *f,
         g_assert_cmpint (g_get_monotonic_time (), <, deadline);
         g_usleep (20000);
       }
+    /* The wait for the lock is cut short at the server: the CLI ends while the lock is still held. */
     kill (pid, SIGINT);
-    g_usleep (200000);
+    deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    while (waitpid (pid, &status, WNOHANG) == 0)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_usleep (20000);
+      }
     pg_run (locker, "ROLLBACK");
-    g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
     g_spawn_close_pid (pid);
     g_assert_true (WIFEXITED (status));
     g_assert_cmpint (WEXITSTATUS (status), ==, 130);
@@ -1027,6 +1033,221 @@ test_cancel_last_steps (EmptyShop     *f,
   assert_unchanged_since (f, &before);
   g_free (before.last);
   PQfinish (conn);
+}
+
+/* A cancel while the server runs a slow statement: the statement is stopped at the server,
+ * the sync ends at once with G_IO_ERROR_CANCELLED and the shop unchanged, and the same
+ * source syncs again afterwards (its session was left idle). */
+
+typedef struct {
+  GCancellable *cancellable;
+  guint         delay_ms;
+} LateCancel;
+
+static gpointer
+cancel_later (gpointer data)
+{
+  LateCancel *c = data;
+
+  g_usleep (c->delay_ms * G_TIME_SPAN_MILLISECOND);
+  g_cancellable_cancel (c->cancellable);
+  return NULL;
+}
+
+/* Cancelled from another thread (as the window's Cancel comes from the main loop while the
+ * job's thread waits) @delay_ms in; how long the sync took, in ms. */
+static gint64
+sync_cancelled_after (EmptyShop    *f,
+                      SdSyncSource *source,
+                      guint         delay_ms)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  LateCancel c = { cancellable, delay_ms };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdSyncReport) report = NULL;
+  gint64 started = g_get_monotonic_time ();
+  GThread *thread = g_thread_new ("late-cancel", cancel_later, &c);
+  gint64 elapsed;
+
+  report = sd_sync_run (f->store, source, NULL, NULL, cancellable, &error);
+  elapsed = (g_get_monotonic_time () - started) / 1000;
+  g_thread_join (thread);
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_test_message ("cancelled after %u ms, ended after %" G_GINT64_FORMAT " ms", delay_ms, elapsed);
+  return elapsed;
+}
+
+/* Statements of the source's session the server is still running (or sleeping in). */
+static gint64
+pg_busy (gpointer conn)
+{
+  return pg_int (conn, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'shopdesk' AND state <> 'idle'");
+}
+
+static gint64
+my_busy (gpointer conn)
+{
+  return my_int (conn, "SELECT count(*) FROM information_schema.processlist WHERE state = 'User sleep'");
+}
+
+/* Opens @uri, whose orders the server is slow to give, and cancels syncs from it at
+ * once, while it checks the views or reads the first streams, and while the server works
+ * on the orders; returns the source, to sync from again. */
+static SdSyncSource *
+cancel_slow_syncs (EmptyShop   *f,
+                   const char  *uri,
+                   const char  *password,
+                   gint64     (*busy) (gpointer conn),
+                   gpointer     conn)
+{
+  g_autoptr(GError) error = NULL;
+  static const guint delays_ms[] = { 0, 5, 20, 60, 500, 750 };
+  SdSyncSource *source = sd_sync_source_open (uri, password, NULL, &error);
+  Snapshot before;
+
+  g_assert_no_error (error);
+  snapshot (f, &before);
+
+  for (guint i = 0; i < G_N_ELEMENTS (delays_ms); i++)
+    {
+      gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+      /* Until the cancel reached the server, the sync waited for the server's minute. */
+      g_assert_cmpint (sync_cancelled_after (f, source, delays_ms[i]), <, 10000);
+      assert_unchanged_since (f, &before);
+      /* Stopped at the server, not only given up on by the client (the server's own
+       * tables catch up a moment later). */
+      while (busy (conn) > 0)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (20000);
+        }
+    }
+  g_free (before.last);
+  return source;
+}
+
+static void
+test_postgres_cancel_slow (EmptyShop     *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdSyncSource) source = NULL;
+  g_autoptr(SdSyncReport) report = NULL;
+  g_autofree char *uri = NULL;
+  PGconn *conn;
+
+  if (servers_missing ())
+    return;
+  conn = pg_filled_shop ("shop_slow");
+  /* The orders take a minute before their first row. */
+  pg_run (conn, "CREATE SCHEMA slow;"
+                "CREATE VIEW slow.customers AS SELECT * FROM shopdesk.customers;"
+                "CREATE VIEW slow.products AS SELECT * FROM shopdesk.products;"
+                "CREATE VIEW slow.orders AS SELECT o.* FROM shopdesk.orders o, (SELECT pg_sleep(60)) AS s;"
+                "CREATE VIEW slow.events AS SELECT * FROM shopdesk.events;");
+  uri = pg_uri ("shop_slow", "slow");
+  source = cancel_slow_syncs (f, uri, g_getenv ("SD_TEST_PG_PASSWORD"), pg_busy, conn);
+
+  pg_run (conn, "CREATE OR REPLACE VIEW slow.orders AS SELECT * FROM shopdesk.orders");
+  report = sd_sync_run (f->store, source, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->tables[SD_SYNC_ORDERS].inserted, ==, 200);
+  PQfinish (conn);
+}
+
+static void
+test_mariadb_cancel_slow (EmptyShop     *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdSyncSource) source = NULL;
+  g_autoptr(SdSyncReport) report = NULL;
+  g_autofree char *uri = NULL;
+  MYSQL *conn;
+
+  if (servers_missing ())
+    return;
+  conn = my_connect (NULL);
+  /* Two order lines, each a minute in coming. */
+  my_run (conn, "DROP DATABASE IF EXISTS slow; CREATE DATABASE slow CHARACTER SET utf8mb4; USE slow;"
+                "CREATE TABLE c (id int PRIMARY KEY, updated datetime);"
+                "CREATE TABLE p (id varchar(20) PRIMARY KEY, title varchar(80), updated datetime);"
+                "CREATE TABLE l (o varchar(20), n int, placed datetime, p varchar(20), q int, price decimal(8,2), updated datetime);"
+                "CREATE TABLE e (id int PRIMARY KEY, c int, p varchar(20), kind varchar(10), at datetime, updated datetime);"
+                "INSERT INTO c VALUES (1, '2024-01-01'); INSERT INTO p VALUES ('S1', 'Slow thing', '2024-01-01');"
+                "INSERT INTO l VALUES ('SO1', 1, '2024-02-01', 'S1', 1, 2.50, '2024-02-01'), ('SO1', 2, '2024-02-01', 'S1', 2, 1.25, '2024-02-01');"
+                "INSERT INTO e VALUES (1, 1, 'S1', 'view', '2024-03-01', '2024-03-01');"
+                "CREATE VIEW customers AS SELECT id AS customer_id, updated AS updated_at FROM c;"
+                "CREATE VIEW products AS SELECT id AS product_id, title, updated AS updated_at FROM p;"
+                "CREATE VIEW orders AS SELECT o AS order_id, n AS line_no, placed AS placed_at, p AS product_id, q AS quantity,"
+                "  price AS unit_price, updated AS updated_at FROM l WHERE SLEEP(60) = 0;"
+                "CREATE VIEW events AS SELECT id AS event_id, c AS customer_id, p AS product_id, kind, at, updated AS updated_at FROM e;");
+  uri = my_uri ("root", "slow", "&flavour=generic");
+  source = cancel_slow_syncs (f, uri, NULL, my_busy, conn);
+
+  my_run (conn, "CREATE OR REPLACE VIEW orders AS SELECT o AS order_id, n AS line_no, placed AS placed_at, p AS product_id,"
+                "  q AS quantity, price AS unit_price, updated AS updated_at FROM l;");
+  report = sd_sync_run (f->store, source, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->tables[SD_SYNC_ORDER_LINES].inserted, ==, 2);
+  mysql_close (conn);
+}
+
+/* A server that takes the connection and never says a word (a socket that listens, and
+ * nobody accepts on it): the connect waits until its timeout, or until a cancel. */
+static void
+test_connect_cancel (EmptyShop     *f,
+                     gconstpointer  data)
+{
+  static const char *const schemes[] = { "postgresql://shopdesk@127.0.0.1:%u/shop?connect_timeout=%u",
+                                         "mysql://shopdesk@127.0.0.1:%u/shop?connect_timeout=%u" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  guint port;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (listener, address, TRUE, &error));
+  g_assert_true (g_socket_listen (listener, &error));
+  bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    {
+      g_autofree char *waits = g_strdup_printf (schemes[i], port, 60);
+      g_autofree char *gives_up = g_strdup_printf (schemes[i], port, 2);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      LateCancel c = { cancellable, 300 };
+      g_autoptr(SdSyncSource) source = NULL;
+      gint64 started = g_get_monotonic_time (), elapsed;
+      GThread *thread = g_thread_new ("late-cancel", cancel_later, &c);
+
+      source = sd_sync_source_open (waits, "guess", cancellable, &error);
+      elapsed = (g_get_monotonic_time () - started) / 1000;
+      g_thread_join (thread);
+      g_test_message ("%s: cancelled after 300 ms, ended after %" G_GINT64_FORMAT " ms", waits, elapsed);
+      g_assert_null (source);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpint (elapsed, <, 5000);
+      g_clear_error (&error);
+
+      /* Without a cancel, the timeout ends it, and says where. */
+      started = g_get_monotonic_time ();
+      source = sd_sync_source_open (gives_up, "guess", NULL, &error);
+      elapsed = (g_get_monotonic_time () - started) / 1000;
+      g_test_message ("%s → %s after %" G_GINT64_FORMAT " ms", gives_up, error ? error->message : "(connected)", elapsed);
+      g_assert_null (source);
+      g_assert_error (error, SD_ERROR, SD_ERROR_FAILED);
+      g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+      g_assert_cmpint (elapsed, >=, 1500);
+      g_assert_cmpint (elapsed, <, 10000);
+      g_clear_error (&error);
+    }
 }
 
 int
@@ -1042,5 +1263,10 @@ main (int    argc,
               empty_shop_tear_down);
   g_test_add ("/sync/mariadb/woocommerce", EmptyShop, NULL, empty_shop_set_up, test_woocommerce, empty_shop_tear_down);
   g_test_add ("/sync/mariadb/generic", EmptyShop, NULL, empty_shop_set_up, test_mariadb_generic, empty_shop_tear_down);
+  g_test_add ("/sync/postgres/cancel-slow-query", EmptyShop, NULL, empty_shop_set_up, test_postgres_cancel_slow,
+              empty_shop_tear_down);
+  g_test_add ("/sync/mariadb/cancel-slow-query", EmptyShop, NULL, empty_shop_set_up, test_mariadb_cancel_slow,
+              empty_shop_tear_down);
+  g_test_add ("/sync/connect-cancel", EmptyShop, NULL, empty_shop_set_up, test_connect_cancel, empty_shop_tear_down);
   return g_test_run ();
 }

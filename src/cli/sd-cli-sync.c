@@ -18,12 +18,23 @@ on_progress (double      fraction,
 }
 
 static SdSyncSource *
-open_source (const char  *uri,
-             GError     **error)
+open_source (const char    *uri,
+             GCancellable  *cancellable,
+             GError       **error)
 {
   g_autofree char *password = sd_sync_password_lookup (uri, NULL);
 
-  return sd_sync_source_open (uri, password, error);
+  return sd_sync_source_open (uri, password, cancellable, error);
+}
+
+/* Ctrl+C while connecting or checking: said as a cancel, not as a failure. */
+static gboolean
+say_cancelled (GError *error)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  fprintf (stderr, _("shopdesk-cli sync: cancelled, nothing changed.\n"));
+  return TRUE;
 }
 
 /* A shop this command made for a sync that failed: gone again, as if never made. */
@@ -73,8 +84,10 @@ sd_cli_sync (SdCliGlobal  *global,
   /* With --from, a shop that is not there yet is made (like an import), but only once the
    * database answered; it is removed again when the sync fails. */
   created = from && !check && global->db_path && !g_file_test (global->db_path, G_FILE_TEST_EXISTS);
-  if (from && !(source = open_source (from, &error)))
+  if (from && !(source = open_source (from, cancellable, &error)))
     {
+      if (say_cancelled (error))
+        return sd_cli_cancelled_status ();
       sd_cli_print_error ("sync", error);
       return SD_EXIT_FAILED;
     }
@@ -86,16 +99,20 @@ sd_cli_sync (SdCliGlobal  *global,
       fprintf (stderr, _("shopdesk-cli sync: which database? Give --from URI (the shop has never been synced)\n"));
       return SD_EXIT_USAGE;
     }
-  if (source == NULL && !(source = open_source (from, &error)))
+  if (source == NULL && !(source = open_source (from, cancellable, &error)))
     {
+      if (say_cancelled (error))
+        return sd_cli_cancelled_status ();
       sd_cli_print_error ("sync", error);
       return SD_EXIT_FAILED;
     }
   if (check)
     {
-      g_autofree char *text = sd_sync_source_describe (source, &error);
+      g_autofree char *text = sd_sync_source_describe (source, cancellable, &error);
       g_autofree char *shown = NULL;
 
+      if (text == NULL && say_cancelled (error))
+        return sd_cli_cancelled_status ();
       if (text == NULL)
         {
           sd_cli_print_error ("sync", error);
@@ -110,11 +127,8 @@ sd_cli_sync (SdCliGlobal  *global,
   sd_cli_progress_done ();
   if (report == NULL && created)
     remove_shop (&store);
-  if (report == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      fprintf (stderr, _("shopdesk-cli sync: cancelled, nothing changed.\n"));
-      return sd_cli_cancelled_status ();
-    }
+  if (report == NULL && say_cancelled (error))
+    return sd_cli_cancelled_status ();
   if (report == NULL)
     {
       sd_cli_print_error ("sync", error);

@@ -19,6 +19,8 @@
 typedef struct {
   SdSyncSource  parent;
   MYSQL        *conn;
+  SdSyncUri    *uri;          /* to connect again, for a KILL QUERY */
+  unsigned long thread_id;    /* the connection's, which KILL QUERY names */
   gboolean      woocommerce;
   char         *prefix;       /* woocommerce */
   gboolean      hpos;         /* woocommerce: wc_orders is there */
@@ -106,7 +108,13 @@ my_exec (MySource   *self,
          const char *sql,
          GError    **error)
 {
-  if (mysql_real_query (self->conn, sql, strlen (sql)) != 0)
+  int rc;
+
+  if (!sd_sync_source_enter (&self->parent, FALSE, error))
+    return FALSE;
+  rc = mysql_real_query (self->conn, sql, strlen (sql));
+  sd_sync_source_leave (&self->parent);
+  if (rc != 0)
     return my_fail (self, _("MariaDB refused a query"), error);
   return TRUE;
 }
@@ -130,8 +138,13 @@ my_cursor_free (SdSyncCursor *cursor)
 {
   MyCursor *self = (MyCursor *) cursor;
 
+  /* Closing reads the rest of the result, which a cancel must be able to cut short too. */
   if (self->stmt)
-    mysql_stmt_close (self->stmt);
+    {
+      sd_sync_source_enter (&self->source->parent, TRUE, NULL);
+      mysql_stmt_close (self->stmt);
+      sd_sync_source_leave (&self->source->parent);
+    }
   for (guint i = 0; self->buffers && i < self->n_columns; i++)
     g_free (self->buffers[i]);
   g_free (self->buffers);
@@ -156,8 +169,12 @@ my_cursor_next (SdSyncCursor  *cursor,
                 GError       **error)
 {
   MyCursor *self = (MyCursor *) cursor;
-  int rc = mysql_stmt_fetch (self->stmt);
+  int rc;
 
+  if (!sd_sync_source_enter (&self->source->parent, FALSE, error))
+    return FALSE;
+  rc = mysql_stmt_fetch (self->stmt);
+  sd_sync_source_leave (&self->source->parent);
   if (rc == MYSQL_NO_DATA)
     return FALSE;
   if (rc == 1)
@@ -201,6 +218,7 @@ my_cursor_open (MySource    *self,
 {
   MyCursor *cursor = g_new0 (MyCursor, 1);
   g_autofree MYSQL_BIND *param_bind = g_new0 (MYSQL_BIND, MAX (n_params, 1));
+  gboolean ok;
 
   cursor->parent.next = my_cursor_next;
   cursor->parent.free = my_cursor_free;
@@ -220,9 +238,16 @@ my_cursor_open (MySource    *self,
       param_bind[i].buffer = (char *) params[i];
       param_bind[i].buffer_length = strlen (params[i]);
     }
-  if (mysql_stmt_prepare (cursor->stmt, sql, strlen (sql)) != 0 ||
-      (n_params && mysql_stmt_bind_param (cursor->stmt, param_bind) != 0) ||
-      mysql_stmt_execute (cursor->stmt) != 0)
+  if (!sd_sync_source_enter (&self->parent, FALSE, error))
+    {
+      my_cursor_free (&cursor->parent);
+      return NULL;
+    }
+  ok = mysql_stmt_prepare (cursor->stmt, sql, strlen (sql)) == 0 &&
+       (n_params == 0 || mysql_stmt_bind_param (cursor->stmt, param_bind) == 0) &&
+       mysql_stmt_execute (cursor->stmt) == 0;
+  sd_sync_source_leave (&self->parent);
+  if (!ok)
     {
       my_cursor_fail (cursor, error);
       my_cursor_free (&cursor->parent);
@@ -512,18 +537,21 @@ my_free (SdSyncSource *source)
     g_clear_pointer (&self->columns[s], g_hash_table_unref);
   if (self->conn)
     mysql_close (self->conn);
+  sd_sync_uri_free (self->uri);
   g_free (self->prefix);
   g_free (self->schema);
   g_free (self);
 }
 
+static void my_interrupt (SdSyncSource *source);
+
 static const SdSyncSourceClass my_class = {
-  "mariadb", my_begin, my_has, my_rows, my_keys, my_describe, my_end, my_free,
+  "mariadb", my_begin, my_has, my_rows, my_keys, my_describe, my_end, my_free, my_interrupt,
 };
 
 /* The client library's own options, by the names MySQL's and MariaDB's tools use. */
 static gboolean
-set_option (MySource    *self,
+set_option (MYSQL       *conn,
             const char  *name,
             const char  *value,
             GError     **error)
@@ -539,21 +567,21 @@ set_option (MySource    *self,
           g_str_equal (mode, "prefer"))
         return TRUE;
       if (g_str_equal (mode, "required") || g_str_equal (mode, "require"))
-        return mysql_optionsv (self->conn, MYSQL_OPT_SSL_ENFORCE, &on) == 0;
+        return mysql_optionsv (conn, MYSQL_OPT_SSL_ENFORCE, &on) == 0;
       if (g_str_equal (mode, "verify_ca") || g_str_equal (mode, "verify_identity") ||
           g_str_equal (mode, "verify-ca") || g_str_equal (mode, "verify-full"))
-        return mysql_optionsv (self->conn, MYSQL_OPT_SSL_ENFORCE, &on) == 0 &&
-               mysql_optionsv (self->conn, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on) == 0;
+        return mysql_optionsv (conn, MYSQL_OPT_SSL_ENFORCE, &on) == 0 &&
+               mysql_optionsv (conn, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on) == 0;
       g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
                    _("unknown TLS mode “%s” (disabled, preferred, required, verify_ca or verify_identity)"), value);
       return FALSE;
     }
   if (g_str_equal (key, "ssl_ca") || g_str_equal (key, "sslrootcert"))
-    return mysql_optionsv (self->conn, MYSQL_OPT_SSL_CA, value) == 0;
+    return mysql_optionsv (conn, MYSQL_OPT_SSL_CA, value) == 0;
   if (g_str_equal (key, "ssl_cert"))
-    return mysql_optionsv (self->conn, MYSQL_OPT_SSL_CERT, value) == 0;
+    return mysql_optionsv (conn, MYSQL_OPT_SSL_CERT, value) == 0;
   if (g_str_equal (key, "ssl_key"))
-    return mysql_optionsv (self->conn, MYSQL_OPT_SSL_KEY, value) == 0;
+    return mysql_optionsv (conn, MYSQL_OPT_SSL_KEY, value) == 0;
   if (g_str_equal (key, "connect_timeout") || g_str_equal (key, "read_timeout"))
     {
       guint64 seconds;
@@ -565,8 +593,8 @@ set_option (MySource    *self,
           return FALSE;
         }
       s = seconds;
-      return mysql_optionsv (self->conn, g_str_equal (key, "connect_timeout") ? MYSQL_OPT_CONNECT_TIMEOUT
-                                                                              : MYSQL_OPT_READ_TIMEOUT, &s) == 0;
+      return mysql_optionsv (conn, g_str_equal (key, "connect_timeout") ? MYSQL_OPT_CONNECT_TIMEOUT
+                                                                         : MYSQL_OPT_READ_TIMEOUT, &s) == 0;
     }
   g_set_error (error, SD_ERROR, SD_ERROR_INVALID_INPUT,
                _("unknown parameter “%s” in a mysql:// address (known: socket, ssl-mode, ssl-ca, ssl-cert, ssl-key, connect_timeout, read_timeout, prefix, flavour, schema)"),
@@ -574,42 +602,135 @@ set_option (MySource    *self,
   return FALSE;
 }
 
+/* The client connected as @uri says: its options, and the host or socket. */
+static gboolean
+my_options (MYSQL            *conn,
+            const SdSyncUri  *uri,
+            GError          **error)
+{
+  unsigned int timeout = 10;
+
+  mysql_optionsv (conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  mysql_optionsv (conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  /* The server's own option files are not read: the address says everything. */
+  for (guint i = 0; i + 1 < uri->params->len; i += 2)
+    if (!set_option (conn, uri->params->pdata[i], uri->params->pdata[i + 1], error))
+      {
+        if (error && *error == NULL)
+          g_set_error (error, SD_ERROR, SD_ERROR_FAILED, "%s: %s", _("Could not set a connection option"),
+                       mysql_error (conn));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static const char *
+my_host (const SdSyncUri *uri)
+{
+  return uri->socket ? NULL : (uri->host ? uri->host : "localhost");
+}
+
+/* KILL QUERY on a connection of its own: the server stops the statement and says so to the
+ * source's connection, which stays usable. A server that cannot be reached for it within a
+ * few seconds gets the source's connection cut instead (mariadb_cancel shuts its socket),
+ * so the source's thread fails at once; such a source is done with (the CLI and the window
+ * open a new one for every sync). */
+static void
+my_interrupt (SdSyncSource *source)
+{
+  MySource *self = (MySource *) source;
+  MYSQL *killer = mysql_init (NULL);
+  unsigned int seconds = 3;
+  char kill[48];
+  gboolean ok;
+
+  g_snprintf (kill, sizeof kill, "KILL QUERY %lu", self->thread_id);
+  ok = killer && my_options (killer, self->uri, NULL) &&
+       mysql_optionsv (killer, MYSQL_OPT_CONNECT_TIMEOUT, &seconds) == 0 &&
+       mysql_optionsv (killer, MYSQL_OPT_READ_TIMEOUT, &seconds) == 0 &&
+       mysql_optionsv (killer, MYSQL_OPT_WRITE_TIMEOUT, &seconds) == 0 &&
+       mysql_real_connect (killer, my_host (self->uri), self->uri->user, self->uri->password, NULL,
+                           self->uri->port, self->uri->socket, 0) &&
+       mysql_real_query (killer, kill, strlen (kill)) == 0;
+  if (killer)
+    mysql_close (killer);
+  if (!ok)
+    mariadb_cancel (self->conn);
+}
+
+/* mysql_real_connect, with the wait for the server cut short by a cancel: the client
+ * library's own non-blocking connect (which keeps connect_timeout itself). */
+static gboolean
+my_connect (MySource      *self,
+            const SdSyncUri *uri,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  MYSQL *connected = NULL;
+  int wait;
+
+  if (mysql_optionsv (self->conn, MYSQL_OPT_NONBLOCK, 0) != 0)
+    return my_fail (self, _("Could not set a connection option"), error);
+  wait = mysql_real_connect_start (&connected, self->conn, my_host (uri), uri->user, uri->password, uri->database,
+                                   uri->port, uri->socket, 0);
+  while (wait != 0)
+    {
+      gint64 deadline = wait & MYSQL_WAIT_TIMEOUT
+                        ? g_get_monotonic_time () + mysql_get_timeout_value_ms (self->conn) * G_TIME_SPAN_MILLISECOND
+                        : -1;
+      gboolean for_write = (wait & MYSQL_WAIT_WRITE) && !(wait & MYSQL_WAIT_READ);
+      g_autoptr(GError) local_error = NULL;
+      int ready;
+
+      if (sd_sync_wait_socket (mysql_get_socket (self->conn), for_write, deadline, cancellable, &local_error))
+        ready = for_write ? MYSQL_WAIT_WRITE : MYSQL_WAIT_READ;
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        ready = MYSQL_WAIT_TIMEOUT;
+      else
+        {
+          /* mysql_close may end a non-blocking call half-way. */
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          g_clear_pointer (&self->conn, mysql_close);
+          return FALSE;
+        }
+      wait = mysql_real_connect_cont (&connected, self->conn, ready);
+    }
+  return connected != NULL;
+}
+
 SdSyncSource *
 sd_sync_mariadb_open (const SdSyncUri  *uri,
+                      GCancellable     *cancellable,
                       GError          **error)
 {
   MySource *self = g_new0 (MySource, 1);
-  unsigned int timeout = 10;
   g_autofree char *server = NULL;
+  g_autoptr(GError) local_error = NULL;
 
-  self->parent.klass = &my_class;
-  self->parent.id = sd_sync_uri_to_id (uri);
+  sd_sync_source_init (&self->parent, &my_class, sd_sync_uri_to_id (uri));
+  self->uri = sd_sync_uri_copy (uri);
   self->woocommerce = uri->flavour == NULL || g_str_equal (uri->flavour, "woocommerce");
   self->parent.html_descriptions = self->woocommerce;
   self->prefix = g_strdup (uri->prefix ? uri->prefix : "wp_");
   self->schema = g_strdup (uri->schema ? uri->schema : uri->database);
   self->conn = mysql_init (NULL);
-  mysql_optionsv (self->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-  mysql_optionsv (self->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  /* The server's own option files are not read: the address says everything. */
-  for (guint i = 0; i + 1 < uri->params->len; i += 2)
-    if (!set_option (self, uri->params->pdata[i], uri->params->pdata[i + 1], error))
-      {
-        if (error && *error == NULL)
-          my_fail (self, _("Could not set a connection option"), error);
-        sd_sync_source_free (&self->parent);
-        return NULL;
-      }
-  if (!mysql_real_connect (self->conn, uri->socket ? NULL : (uri->host ? uri->host : "localhost"),
-                           uri->user, uri->password, uri->database,
-                           uri->port, uri->socket, 0))
+  if (!my_options (self->conn, uri, error))
+    {
+      sd_sync_source_free (&self->parent);
+      return NULL;
+    }
+  if (!my_connect (self, uri, cancellable, &local_error))
     {
       g_autofree char *where = uri->socket ? g_strdup (uri->socket)
                                            : g_strdup_printf ("%s:%d", uri->host ? uri->host : "localhost",
                                                               uri->port > 0 ? uri->port : 3306);
 
-      g_set_error (error, SD_ERROR, SD_ERROR_FAILED, _("Could not connect to MariaDB/MySQL at %s, database %s: %s"),
-                   where, uri->database, mysql_error (self->conn));
+      /* Cancelled: said as it is, for the caller to say “cancelled”. */
+      if (local_error)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, SD_ERROR, SD_ERROR_FAILED, _("Could not connect to MariaDB/MySQL at %s, database %s: %s"),
+                     where, uri->database, mysql_error (self->conn));
       sd_sync_source_free (&self->parent);
       return NULL;
     }
@@ -618,6 +739,7 @@ sd_sync_mariadb_open (const SdSyncUri  *uri,
       sd_sync_source_free (&self->parent);
       return NULL;
     }
+  self->thread_id = mysql_thread_id (self->conn);
   server = g_strdup (mysql_get_server_info (self->conn));
   self->parent.label = self->woocommerce
                        ? g_strdup_printf (_("WooCommerce on MariaDB/MySQL %s, database %s, table prefix %s"),

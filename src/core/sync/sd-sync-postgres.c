@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <libpq-fe.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "sd-error.h"
 #include "sd-sync-source-private.h"
@@ -19,6 +20,8 @@
 typedef struct {
   SdSyncSource  parent;
   PGconn       *conn;
+  PGcancel     *cancel;       /* for the interrupting thread: libpq makes PQcancel safe there */
+  int           fd;           /* the connection's socket, cut when no cancel request gets through */
   char         *schema;
   GHashTable   *columns[SD_SYNC_N_STREAMS];   /* column → data type; NULL: no such view */
   guint         serial;
@@ -127,15 +130,35 @@ pg_ok (PgSource   *self,
   return FALSE;
 }
 
+/* A statement a cancel can stop: NULL without running it once cancelled. */
+static PGresult *
+pg_query (PgSource           *self,
+          const char         *sql,
+          int                 n_params,
+          const char *const  *values,
+          GError            **error)
+{
+  PGresult *result;
+
+  if (!sd_sync_source_enter (&self->parent, FALSE, error))
+    return NULL;
+  result = PQexecParams (self->conn, sql, n_params, NULL, values, NULL, NULL, 0);
+  sd_sync_source_leave (&self->parent);
+  return result;
+}
+
 static gboolean
 pg_exec (PgSource   *self,
          const char *sql,
          GError    **error)
 {
-  PGresult *result = PQexec (self->conn, sql);
-  gboolean ok = pg_ok (self, result, _("PostgreSQL refused a query"), error);
+  g_autoptr(GError) local_error = NULL;
+  PGresult *result = pg_query (self, sql, 0, NULL, &local_error);
+  gboolean ok = result && pg_ok (self, result, _("PostgreSQL refused a query"), &local_error);
 
   PQclear (result);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
   return ok;
 }
 
@@ -170,13 +193,15 @@ pg_begin (SdSyncSource  *source,
     {
       const SdSyncStreamInfo *info = sd_sync_stream_info (s);
       const char *values[2] = { self->schema, info->name };
-      PGresult *result = PQexecParams (self->conn,
-                                       "SELECT column_name::text, data_type::text FROM information_schema.columns"
-                                       " WHERE table_schema = $1 AND table_name = $2",
-                                       2, NULL, values, NULL, NULL, 0);
+      PGresult *result = pg_query (self,
+                                   "SELECT column_name::text, data_type::text FROM information_schema.columns"
+                                   " WHERE table_schema = $1 AND table_name = $2",
+                                   2, values, error);
       g_autofree char *label = view_label (self, s);
 
       g_clear_pointer (&self->columns[s], g_hash_table_unref);
+      if (result == NULL)
+        return FALSE;
       if (!pg_ok (self, result, _("Could not read the views' columns"), error))
         {
           PQclear (result);
@@ -234,9 +259,9 @@ pg_cursor_next (SdSyncCursor  *cursor,
       g_autofree char *fetch = g_strdup_printf ("FETCH %d FROM %s", FETCH_ROWS, self->name);
 
       g_clear_pointer (&self->result, PQclear);
-      self->result = PQexec (self->source->conn, fetch);
+      self->result = pg_query (self->source, fetch, 0, NULL, error);
       self->row = 0;
-      if (!pg_ok (self->source, self->result, self->label, error))
+      if (self->result == NULL || !pg_ok (self->source, self->result, self->label, error))
         {
           self->done = TRUE;
           return FALSE;
@@ -294,8 +319,8 @@ pg_open_cursor (PgSource      *self,
   cursor->n_columns = keys_only ? info->n_key : info->n_columns;
   declare = g_strdup_printf ("DECLARE %s NO SCROLL CURSOR FOR %s", cursor->name, select);
   g_snprintf (since_text, sizeof since_text, "%" G_GINT64_FORMAT, since);
-  result = PQexecParams (self->conn, declare, since >= 0 ? 1 : 0, NULL, values, NULL, NULL, 0);
-  ok = pg_ok (self, result, cursor->label, error);
+  result = pg_query (self, declare, since >= 0 ? 1 : 0, values, error);
+  ok = result && pg_ok (self, result, cursor->label, error);
   PQclear (result);
   if (!ok)
     {
@@ -341,8 +366,8 @@ pg_describe (SdSyncSource  *source,
         }
       view = qualified (self, s);
       sql = g_strdup_printf ("SELECT count(*) FROM %s", view);
-      result = PQexec (self->conn, sql);
-      if (!pg_ok (self, result, label, error))
+      result = pg_query (self, sql, 0, NULL, error);
+      if (result == NULL || !pg_ok (self, result, label, error))
         {
           PQclear (result);
           g_string_free (text, TRUE);
@@ -361,9 +386,29 @@ static void
 pg_end (SdSyncSource *source)
 {
   PgSource *self = (PgSource *) source;
-  PGresult *result = PQexec (self->conn, "ROLLBACK");
 
-  PQclear (result);
+  /* Twice at most: a cancel request still on its way may stop the first. The session is
+   * then idle again, as the next sync or description needs it. */
+  for (int i = 0; i < 2; i++)
+    {
+      PGTransactionStatusType status = PQtransactionStatus (self->conn);
+
+      if (status != PQTRANS_INTRANS && status != PQTRANS_INERROR)
+        break;
+      PQclear (PQexec (self->conn, "ROLLBACK"));
+    }
+}
+
+static void
+pg_interrupt (SdSyncSource *source)
+{
+  PgSource *self = (PgSource *) source;
+  char message[256];
+
+  /* A server that does not take the request (gone, or a proxy in the way) is not waited
+   * for: the connection is cut, and the source's thread fails at once. */
+  if (self->cancel && !PQcancel (self->cancel, message, sizeof message) && self->fd >= 0)
+    shutdown (self->fd, SHUT_RDWR);
 }
 
 static void
@@ -373,6 +418,7 @@ pg_free (SdSyncSource *source)
 
   for (guint s = 0; s < SD_SYNC_N_STREAMS; s++)
     g_clear_pointer (&self->columns[s], g_hash_table_unref);
+  g_clear_pointer (&self->cancel, PQfreeCancel);
   if (self->conn)
     PQfinish (self->conn);
   g_free (self->schema);
@@ -380,17 +426,70 @@ pg_free (SdSyncSource *source)
 }
 
 static const SdSyncSourceClass pg_class = {
-  "postgresql", pg_begin, pg_has, pg_rows, pg_keys, pg_describe, pg_end, pg_free,
+  "postgresql", pg_begin, pg_has, pg_rows, pg_keys, pg_describe, pg_end, pg_free, pg_interrupt,
 };
+
+/* libpq's connect_timeout (seconds; 0 or none: wait for ever, under 2: 2), which only its
+ * blocking connect keeps: the polling connect below keeps it itself. */
+static gint64
+connect_deadline (const char *timeout)
+{
+  gint64 seconds = timeout ? g_ascii_strtoll (timeout, NULL, 10) : 0;
+
+  if (seconds <= 0)
+    return -1;
+  return g_get_monotonic_time () + MAX (seconds, 2) * G_USEC_PER_SEC;
+}
+
+/* PQconnectdbParams, with the wait for the server cut short by a cancel. */
+static PGconn *
+pg_connect (const char *const *keys,
+            const char *const *values,
+            const char        *timeout,
+            GCancellable      *cancellable,
+            GError           **error)
+{
+  PGconn *conn = PQconnectStartParams (keys, values, 0);
+  PostgresPollingStatusType status = PGRES_POLLING_WRITING;
+  gint64 deadline = connect_deadline (timeout);
+
+  if (conn == NULL)
+    {
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_FAILED, _("out of memory"));
+      return NULL;
+    }
+  if (PQstatus (conn) == CONNECTION_BAD)
+    status = PGRES_POLLING_FAILED;
+  while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED)
+    {
+      if (!sd_sync_wait_socket (PQsocket (conn), status == PGRES_POLLING_WRITING, deadline, cancellable, error))
+        {
+          PQfinish (conn);
+          return NULL;
+        }
+      status = PQconnectPoll (conn);
+    }
+  if (status == PGRES_POLLING_FAILED)
+    {
+      g_autofree char *message = pg_message (conn);
+
+      g_set_error_literal (error, SD_ERROR, SD_ERROR_FAILED, message);
+      PQfinish (conn);
+      return NULL;
+    }
+  return conn;
+}
 
 SdSyncSource *
 sd_sync_postgres_open (const SdSyncUri  *uri,
+                       GCancellable     *cancellable,
                        GError          **error)
 {
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
   g_autofree char *port = uri->port > 0 ? g_strdup_printf ("%d", uri->port) : NULL;
-  gboolean has_timeout = FALSE;
+  const char *timeout = "10";
+  g_autoptr(GError) local_error = NULL;
   PgSource *self;
 
 #define ADD(k, v) if (v) { g_ptr_array_add (keys, (gpointer) (k)); g_ptr_array_add (values, (gpointer) (v)); }
@@ -404,23 +503,31 @@ sd_sync_postgres_open (const SdSyncUri  *uri,
    * any it does not know. */
   for (guint i = 0; i + 1 < uri->params->len; i += 2)
     {
-      has_timeout |= g_str_equal (uri->params->pdata[i], "connect_timeout");
-      ADD (uri->params->pdata[i], uri->params->pdata[i + 1]);
+      if (g_str_equal (uri->params->pdata[i], "connect_timeout"))
+        timeout = uri->params->pdata[i + 1];
+      else
+        ADD (uri->params->pdata[i], uri->params->pdata[i + 1]);
     }
-  if (!has_timeout)
-    ADD ("connect_timeout", "10");
+  ADD ("connect_timeout", timeout);
 #undef ADD
   g_ptr_array_add (keys, NULL);
   g_ptr_array_add (values, NULL);
 
   self = g_new0 (PgSource, 1);
-  self->parent.klass = &pg_class;
-  self->parent.id = sd_sync_uri_to_id (uri);
+  sd_sync_source_init (&self->parent, &pg_class, sd_sync_uri_to_id (uri));
   self->schema = g_strdup (uri->schema ? uri->schema : "shopdesk");
-  self->conn = PQconnectdbParams ((const char *const *) keys->pdata, (const char *const *) values->pdata, 0);
-  if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
+  self->fd = -1;
+  self->conn = pg_connect ((const char *const *) keys->pdata, (const char *const *) values->pdata, timeout,
+                           cancellable, &local_error);
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_autofree char *message = self->conn ? pg_message (self->conn) : g_strdup (_("out of memory"));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      sd_sync_source_free (&self->parent);
+      return NULL;
+    }
+  if (self->conn == NULL)
+    {
+      const char *message = local_error->message;
       g_autofree char *where = uri->socket ? g_strdup (uri->socket)
                                            : g_strdup_printf ("%s:%d", uri->host ? uri->host : "localhost",
                                                               uri->port > 0 ? uri->port : 5432);
@@ -430,6 +537,8 @@ sd_sync_postgres_open (const SdSyncUri  *uri,
       sd_sync_source_free (&self->parent);
       return NULL;
     }
+  self->cancel = PQgetCancel (self->conn);
+  self->fd = PQsocket (self->conn);
   /* Text as UTF-8 whatever the database's encoding; the session never writes. */
   PQsetClientEncoding (self->conn, "UTF8");
   {

@@ -81,6 +81,10 @@ typedef struct {
   char          *(*describe) (SdSyncSource *self, GError **error);
   void           (*end)      (SdSyncSource *self);
   void           (*free)     (SdSyncSource *self);
+  /* Asks the server to stop the statement the source's connection is running (PostgreSQL's
+   * cancel request, MariaDB's KILL QUERY), from a thread of its own while the source's
+   * thread waits in the client library; called again every so often while it still waits. */
+  void           (*interrupt) (SdSyncSource *self);
 } SdSyncSourceClass;
 
 struct _SdSyncSource
@@ -89,7 +93,43 @@ struct _SdSyncSource
   char                    *id;     /* the URI without password: the key of the sync's state */
   char                    *label;  /* "PostgreSQL 15.18, schema shopdesk" */
   gboolean                 html_descriptions;  /* WooCommerce: descriptions are HTML */
+
+  /* sd-sync-source.c: a cancel while the source waits on the server */
+  GMutex                   call_lock;
+  GCond                    call_changed;
+  gboolean                 in_call;      /* the source's thread waits on the server */
+  gboolean                 watching;
+  GCancellable            *cancellable;  /* of the sync or description running */
+  gulong                   cancelled_id;
+  GThread                 *interrupter;  /* started by the first cancel, joined by unwatch */
 };
+
+/* Sets up the fields every source shares; sd_sync_source_free() clears them. */
+void         sd_sync_source_init    (SdSyncSource            *self,
+                                     const SdSyncSourceClass *klass,
+                                     char                    *id);
+/* From now until unwatch, a cancel of @cancellable interrupts the statement the source
+ * waits on (klass->interrupt, from a thread of its own: the cancel may come from the
+ * main loop, and a cancel request is a connection to the server). */
+void         sd_sync_source_watch   (SdSyncSource  *self,
+                                     GCancellable  *cancellable);
+/* Stops watching, and waits for an interrupt under way: the source may then be freed. */
+void         sd_sync_source_unwatch (SdSyncSource  *self);
+/* Around every round trip to the server. Enter fails with G_IO_ERROR_CANCELLED once the
+ * watched cancellable is cancelled, unless @even_cancelled (a statement's clean-up, which
+ * would otherwise read the rest of a result the server is still making). */
+gboolean     sd_sync_source_enter   (SdSyncSource  *self,
+                                     gboolean       even_cancelled,
+                                     GError       **error);
+void         sd_sync_source_leave   (SdSyncSource  *self);
+
+/* Waits until @fd can be read (or written), until @deadline (monotonic µs; < 0: none) or a
+ * cancel: for a connect the user can cut short. G_IO_ERROR_TIMED_OUT, G_IO_ERROR_CANCELLED. */
+gboolean     sd_sync_wait_socket    (int            fd,
+                                     gboolean       for_write,
+                                     gint64         deadline,
+                                     GCancellable  *cancellable,
+                                     GError       **error);
 
 /* A parsed --from URI: Shopdesk's own parameters taken out, the rest kept for the client. */
 typedef struct {
@@ -109,8 +149,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdSyncUri, sd_sync_uri_free)
 /* The URI again, without its password: what the shop stores and keys its state by. */
 char        *sd_sync_uri_to_id  (const SdSyncUri *uri);
 
-SdSyncSource *sd_sync_postgres_open    (const SdSyncUri *uri, GError **error);
-SdSyncSource *sd_sync_mariadb_open     (const SdSyncUri *uri, GError **error);
+SdSyncUri   *sd_sync_uri_copy   (const SdSyncUri *uri);
+
+SdSyncSource *sd_sync_postgres_open    (const SdSyncUri *uri, GCancellable *cancellable, GError **error);
+SdSyncSource *sd_sync_mariadb_open     (const SdSyncUri *uri, GCancellable *cancellable, GError **error);
 
 /* How a database names its column types, by class. */
 typedef struct {

@@ -102,6 +102,27 @@ sd_sync_uri_free (SdSyncUri *uri)
   g_free (uri);
 }
 
+SdSyncUri *
+sd_sync_uri_copy (const SdSyncUri *uri)
+{
+  SdSyncUri *copy = g_new0 (SdSyncUri, 1);
+
+  copy->scheme = g_strdup (uri->scheme);
+  copy->user = g_strdup (uri->user);
+  copy->password = g_strdup (uri->password);
+  copy->host = g_strdup (uri->host);
+  copy->database = g_strdup (uri->database);
+  copy->port = uri->port;
+  copy->socket = g_strdup (uri->socket);
+  copy->schema = g_strdup (uri->schema);
+  copy->prefix = g_strdup (uri->prefix);
+  copy->flavour = g_strdup (uri->flavour);
+  copy->params = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < uri->params->len; i++)
+    g_ptr_array_add (copy->params, g_strdup (uri->params->pdata[i]));
+  return copy;
+}
+
 /* Identifiers Shopdesk puts into SQL itself (a table prefix): letters, digits, _ only. */
 static gboolean
 plain_identifier (const char *name)
@@ -331,19 +352,33 @@ sd_sync_connection_from_uri (const char        *text,
 /* Sources */
 
 SdSyncSource *
-sd_sync_source_open (const char  *text,
-                     const char  *password,
-                     GError     **error)
+sd_sync_source_open (const char    *text,
+                     const char    *password,
+                     GCancellable  *cancellable,
+                     GError       **error)
 {
   g_autoptr(SdSyncUri) uri = sd_sync_uri_parse (text, error);
 
   if (uri == NULL)
     return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   if (uri->password == NULL && password && *password)
     uri->password = g_strdup (password);
   if (g_str_equal (uri->scheme, "postgresql"))
-    return sd_sync_postgres_open (uri, error);
-  return sd_sync_mariadb_open (uri, error);
+    return sd_sync_postgres_open (uri, cancellable, error);
+  return sd_sync_mariadb_open (uri, cancellable, error);
+}
+
+void
+sd_sync_source_init (SdSyncSource            *self,
+                     const SdSyncSourceClass *klass,
+                     char                    *id)
+{
+  self->klass = klass;
+  self->id = id;
+  g_mutex_init (&self->call_lock);
+  g_cond_init (&self->call_changed);
 }
 
 void
@@ -351,8 +386,11 @@ sd_sync_source_free (SdSyncSource *source)
 {
   if (source == NULL)
     return;
+  sd_sync_source_unwatch (source);
   g_free (source->id);
   g_free (source->label);
+  g_mutex_clear (&source->call_lock);
+  g_cond_clear (&source->call_changed);
   source->klass->free (source);
 }
 
@@ -364,15 +402,167 @@ sd_sync_source_get_id (SdSyncSource *source)
 
 char *
 sd_sync_source_describe (SdSyncSource  *source,
+                         GCancellable  *cancellable,
                          GError       **error)
 {
-  char *text;
+  char *text = NULL;
 
-  if (!source->klass->begin (source, error))
-    return NULL;
-  text = source->klass->describe (source, error);
+  sd_sync_source_watch (source, cancellable);
+  if (source->klass->begin (source, error))
+    text = source->klass->describe (source, error);
+  /* Rolled back even when the check failed half-way, so the session is left idle. */
+  sd_sync_source_unwatch (source);
   source->klass->end (source);
+  /* A count the server stopped for the cancel failed in the server's words. */
+  if (text == NULL && error && *error && g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_error (error);
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+    }
   return text;
+}
+
+/* Cancelling what the server runs
+ *
+ * The source's thread is blocked in the client library while the server works, so a
+ * cancel cannot be noticed there: another thread asks the server to stop the statement.
+ * in_call says whether there is one to stop; a request that reached the server before the
+ * statement did is lost, so it is asked again while the call lasts. */
+
+#define INTERRUPT_AGAIN_US (300 * G_TIME_SPAN_MILLISECOND)
+
+static gpointer
+interrupter (gpointer data)
+{
+  SdSyncSource *self = data;
+
+  g_mutex_lock (&self->call_lock);
+  while (self->watching)
+    {
+      if (!self->in_call)
+        {
+          g_cond_wait (&self->call_changed, &self->call_lock);
+          continue;
+        }
+      g_mutex_unlock (&self->call_lock);
+      self->klass->interrupt (self);
+      g_mutex_lock (&self->call_lock);
+      /* The call may have ended, and unwatch come, while the request was on its way. */
+      if (self->watching && self->in_call)
+        g_cond_wait_until (&self->call_changed, &self->call_lock, g_get_monotonic_time () + INTERRUPT_AGAIN_US);
+    }
+  g_mutex_unlock (&self->call_lock);
+  return NULL;
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      data)
+{
+  SdSyncSource *self = data;
+
+  g_mutex_lock (&self->call_lock);
+  if (self->watching && self->interrupter == NULL)
+    self->interrupter = g_thread_new ("sd-sync-interrupt", interrupter, self);
+  g_mutex_unlock (&self->call_lock);
+}
+
+void
+sd_sync_source_watch (SdSyncSource *self,
+                      GCancellable *cancellable)
+{
+  g_return_if_fail (!self->watching);
+
+  if (cancellable == NULL)
+    return;
+  g_mutex_lock (&self->call_lock);
+  self->watching = TRUE;
+  self->cancellable = g_object_ref (cancellable);
+  g_mutex_unlock (&self->call_lock);
+  /* Already cancelled: on_cancelled runs here and now. */
+  self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), self, NULL);
+}
+
+void
+sd_sync_source_unwatch (SdSyncSource *self)
+{
+  GThread *thread;
+
+  if (self->cancellable == NULL)
+    return;
+  /* Waits for an on_cancelled running in another thread. */
+  g_cancellable_disconnect (self->cancellable, self->cancelled_id);
+  self->cancelled_id = 0;
+  g_mutex_lock (&self->call_lock);
+  self->watching = FALSE;
+  thread = g_steal_pointer (&self->interrupter);
+  g_cond_broadcast (&self->call_changed);
+  g_mutex_unlock (&self->call_lock);
+  if (thread)
+    g_thread_join (thread);
+  g_clear_object (&self->cancellable);
+}
+
+gboolean
+sd_sync_source_enter (SdSyncSource  *self,
+                      gboolean       even_cancelled,
+                      GError       **error)
+{
+  g_mutex_lock (&self->call_lock);
+  if (!even_cancelled && g_cancellable_set_error_if_cancelled (self->cancellable, error))
+    {
+      g_mutex_unlock (&self->call_lock);
+      return FALSE;
+    }
+  self->in_call = TRUE;
+  g_cond_broadcast (&self->call_changed);
+  g_mutex_unlock (&self->call_lock);
+  return TRUE;
+}
+
+void
+sd_sync_source_leave (SdSyncSource *self)
+{
+  g_mutex_lock (&self->call_lock);
+  self->in_call = FALSE;
+  g_cond_broadcast (&self->call_changed);
+  g_mutex_unlock (&self->call_lock);
+}
+
+gboolean
+sd_sync_wait_socket (int            fd,
+                     gboolean       for_write,
+                     gint64         deadline,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  GPollFD fds[2] = { { fd, for_write ? G_IO_OUT : G_IO_IN, 0 } };
+  gboolean has_cancel = g_cancellable_make_pollfd (cancellable, &fds[1]);
+  gboolean ok = FALSE;
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      int timeout = deadline < 0 ? -1 : (int) MAX ((deadline - now + 999) / 1000, 0);
+      int n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        break;
+      if (deadline >= 0 && now >= deadline)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("the server did not answer in time"));
+          break;
+        }
+      n = g_poll (fds, has_cancel ? 2 : 1, timeout);
+      if (n > 0 && fds[0].revents)
+        {
+          ok = TRUE;
+          break;
+        }
+    }
+  if (has_cancel)
+    g_cancellable_release_fd (cancellable);
+  return ok;
 }
 
 /* The generic contract */

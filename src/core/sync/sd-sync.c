@@ -501,14 +501,13 @@ sd_sync_run (SdStore             *store,
       g_set_error_literal (error, SD_ERROR, SD_ERROR_FAILED, _("The shop is read-only: a sync cannot write to it"));
       goto out;
     }
+  /* A cancel stops the server's statement too, from the first check of the views on. */
+  sd_sync_source_watch (source, cancellable);
   /* Every view and column is checked before the shop is touched. */
   if (!source->klass->begin (source, error))
-    goto out;
+    goto end;
   if (!sd_store_begin (store, error))
-    {
-      source->klass->end (source);
-      goto out;
-    }
+    goto end;
   sd_store_set_importing (store, TRUE);
   /* A cancel stops the statement running too (the orders' totals, the summaries at the
    * commit), and nothing commits after it. */
@@ -537,15 +536,20 @@ sd_sync_run (SdStore             *store,
   sd_store_set_interrupt (store, NULL);
   if (!ok)
     sd_store_rollback (store);
-  /* A statement the cancel stopped may have failed in its own words. */
+  sd_store_set_importing (store, FALSE);
+
+end:
+  /* No interrupt may reach the server's ROLLBACK: the session is left idle, ready for the
+   * next sync from this source. */
+  sd_sync_source_unwatch (source);
+  source->klass->end (source);
+  /* A statement the cancel stopped (here or at the server) may have failed in its own words. */
   if (!ok && error && g_cancellable_is_cancelled (cancellable) &&
       !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_clear_error (error);
       cancelled (&sync, error);
     }
-  sd_store_set_importing (store, FALSE);
-  source->klass->end (source);
 
 out:
   g_hash_table_unref (sync.customers);
@@ -613,7 +617,7 @@ job_run (SdJob         *job,
       sd_job_watch_store (job, store);
     }
   password = d->password ? g_strdup (d->password) : sd_sync_password_lookup (d->uri, NULL);
-  if (!(source = sd_sync_source_open (d->uri, password, error)))
+  if (!(source = sd_sync_source_open (d->uri, password, cancellable, error)))
     return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -629,7 +633,7 @@ job_run (SdJob         *job,
   if (d->flags & SD_SYNC_JOB_TEST_ONLY)
     {
       sd_job_set_progress (job, 0.5, _("Checking the tables…"));
-      return (d->description = sd_sync_source_describe (source, error)) != NULL;
+      return (d->description = sd_sync_source_describe (source, cancellable, error)) != NULL;
     }
   d->report = sd_sync_run (store, source, job_progress, job, cancellable, error);
   if (d->report == NULL)

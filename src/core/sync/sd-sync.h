@@ -65,15 +65,18 @@ typedef struct _SdSyncSource SdSyncSource;
 
 /* Connects to the database @uri names (postgresql://… or mysql://…; README), with
  * @password when the URI has none (NULL: none). Fails with a message a person can act on:
- * a wrong password, a host that does not answer, a missing database. */
+ * a wrong password, a host that does not answer, a missing database; a cancel of
+ * @cancellable stops the wait for a host at once (G_IO_ERROR_CANCELLED). */
 SdSyncSource *sd_sync_source_open     (const char    *uri,
                                        const char    *password,
+                                       GCancellable  *cancellable,
                                        GError       **error);
 void          sd_sync_source_free     (SdSyncSource  *source);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdSyncSource, sd_sync_source_free)
 /* What a Test connection shows: the server, and the rows of each table it found. Checks
- * every table and column the sync will read. */
+ * every table and column the sync will read; a cancel stops the server's counting too. */
 char         *sd_sync_source_describe (SdSyncSource  *source,
+                                       GCancellable  *cancellable,
                                        GError       **error);
 /* The URI without its password. */
 const char   *sd_sync_source_get_id   (SdSyncSource  *source);
@@ -84,7 +87,8 @@ typedef void (*SdSyncProgressFunc) (double      fraction,
                                     gpointer    user_data);
 
 /* Syncs @store from @source. NULL with @error (G_IO_ERROR_CANCELLED when cancelled) when
- * it failed as a whole; the shop is then unchanged. */
+ * it failed as a whole; the shop is then unchanged. A cancel stops the statement the
+ * server is running too, and the source can sync again afterwards. */
 SdSyncReport *sd_sync_run             (SdStore            *store,
                                        SdSyncSource       *source,
                                        SdSyncProgressFunc  progress,
