@@ -2387,6 +2387,8 @@ static void
 test_damaged_with_order (Fixture *f, gconstpointer data)
 {
   SdDialogue *shared = use_retail_orders (f);
+  exec_ok (f->store, "INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) VALUES "
+                     "  (40, 2, 33, 2, 495)");
   sd_dialogue_set_classifier (f->dialogue, torn_classify, NULL, NULL);
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
@@ -2396,8 +2398,17 @@ test_damaged_with_order (Fixture *f, gconstpointer data)
     g_assert_cmpstr (t->template_key, ==, "delivery_problem");
     assert_reply (t, "Order 542237 is completed", "!Just to be sure", NULL);
     g_assert_cmpuint (count_of (t->reply, "sorry"), <=, 1);
+    /* the candle of that order is named, with its count and price, and the offer of a
+     * person stays the last question */
+    assert_reply (t, "24 × PINK NEW BAROQUECANDLESTICK CANDLE at £2.95 each", "!BAKING SET", NULL);
+    g_assert_true (g_str_has_suffix (t->reply, "shall I put you through?"));
   }
-  expect_reply (f, "zh_CN", "订单542237收到的时候蜡烛碎了", "订单 542237", "!想确认一下", NULL);
+  /* a product the order did not have: what it had */
+  expect_reply (f, "en", "my order 542237 arrived with a broken mug", "It had no “mug”",
+                "24 × PINK NEW BAROQUECANDLESTICK CANDLE", "2 × BAKING SET 9 PIECE RETROSPOT at £4.95 each", NULL);
+  /* no product named (an English catalogue has no 蜡烛): what it had, in Chinese */
+  expect_reply (f, "zh_CN", "订单542237收到的时候蜡烛碎了", "订单 542237", "订单包含：24 × PINK NEW BAROQUECANDLESTICK CANDLE（单价 £2.95）",
+                "!想确认一下", NULL);
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
     g_autoptr(SdTurnTrace) t = say (f, s, "about my order 542237");

@@ -151,6 +151,77 @@ order_items (SdTurn *t, gint64 order_id, gboolean *taken_back)
   return g_string_free (s, FALSE);
 }
 
+/* "24 × PINK NEW BAROQUECANDLESTICK CANDLE at £0.85 each": one line of an order @stmt is on
+ * (quantity, title, product id, unit price), appended to @out. */
+static void
+append_line (SdTurn *t, GString *out, sqlite3_stmt *stmt)
+{
+  const char *title = (const char *) sqlite3_column_text (stmt, 1);
+  g_autofree char *price = sd_turn_money (t, sqlite3_column_int64 (stmt, 3));
+
+  if (out->len)
+    g_string_append (out, L (t, "; ", "；"));
+  int quantity = ABS (sqlite3_column_int (stmt, 0));
+  g_string_append_printf (out, quantity == 1 ? L (t, "%d × %s at %s", "%d × %s（%s）") : L (t, "%d × %s at %s each", "%d × %s（单价 %s）"),
+                          quantity, title ? title : L (t, "(a product no longer listed)", "（已下架商品）"), price);
+}
+
+/* What a delivery problem is about within the order: the lines whose products the message
+ * names ("a broken candle": its candles, with their counts and prices), or, when it names
+ * none of them, what the order had, so the customer can say which item it was. */
+static char *
+delivery_lines (SdTurn *t, gint64 order_id)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      "SELECT l.quantity, COALESCE (x.title, p.title), p.id, l.unit_price_cents FROM order_lines l "
+      "LEFT JOIN products p ON p.id = l.product_id "
+      "LEFT JOIN product_texts x ON x.product_id = p.id AND x.lang = ?2 "
+      "WHERE l.order_id = ?1 ORDER BY l.line_no", NULL);
+  g_autoptr(GHashTable) named = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GString) words = g_string_new (NULL);
+  g_autoptr(GString) matched = g_string_new (NULL);
+  g_autoptr(GString) all = g_string_new (NULL);
+  guint lines = 0;
+
+  if (stmt == NULL)
+    return NULL;
+  /* the products each name of the message fits ("candle": every candle of the shop) */
+  for (guint i = 0; i < t->trace->entities->len; i++)
+    {
+      const SdEntity *e = t->trace->entities->pdata[i];
+      if (e->kind != SD_ENTITY_PRODUCT)
+        continue;
+      g_autoptr(GArray) ids = sd_entity_extractor_products_named (t->self->extractor, e, NULL);
+      for (guint k = 0; k < ids->len; k++)
+        g_hash_table_add (named, g_memdup2 (&g_array_index (ids, gint64, k), sizeof (gint64)));
+      g_string_append_printf (words, "%s%s", words->len ? L (t, ", ", "、") : "", e->text);
+    }
+  sqlite3_bind_int64 (stmt, 1, order_id);
+  sqlite3_bind_text (stmt, 2, t->lang, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 product = sqlite3_column_int64 (stmt, 2);
+      lines++;
+      if (g_hash_table_contains (named, &product))
+        {
+          append_line (t, matched, stmt);
+          sd_turn_data_row (t, "orders: line of products.id=%" G_GINT64_FORMAT " named", product);
+        }
+      else if (lines <= 5)
+        append_line (t, all, stmt);
+    }
+  if (matched->len)
+    return g_strdup_printf (L (t, "What it had of “%s”: %s.", "订单里的“%s”：%s。"), words->str, matched->str);
+  if (lines == 0)
+    return NULL;
+  if (lines > 5)
+    g_string_append_printf (all, L (t, " and %u more lines", "，另有 %u 种商品"), lines - 5);
+  if (words->len)
+    return g_strdup_printf (L (t, "It had no “%s”; it had %s.",
+                               "这个订单里没有“%s”；订单包含：%s。"), words->str, all->str);
+  return g_strdup_printf (L (t, "It had %s.", "订单包含：%s。"), all->str);
+}
+
 /* Intents that are about one order: they need an order number and a signed-in customer. */
 
 /* Whether @text matches @pattern (case-folded; PCRE, compiled once per pattern). */
@@ -399,13 +470,18 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
       if (offer && !t->session->handed_off)
         t->session->handoff_offered = t->answer_offers = TRUE;
     }
-  if (strcmp (intent, "delivery_problem") == 0 && !t->session->handed_off)
+  g_autofree char *detail = NULL;
+  if (strcmp (intent, "delivery_problem") == 0)
     {
-      t->session->handoff_offered = TRUE;   /* its template asks "shall I put you through?" */
-      t->answer_offers = TRUE;
+      detail = delivery_lines (t, o.id);
+      if (!t->session->handed_off)
+        {
+          t->session->handoff_offered = TRUE;   /* its template asks "shall I put you through?" */
+          t->answer_offers = TRUE;
+        }
     }
   order_clear (&o);
-  sd_turn_reply (t, sd_dialogue_order_form_intent (intent) ? intent : "order_status", SD_TURN_ANSWER);
+  sd_turn_reply_with_detail (t, sd_dialogue_order_form_intent (intent) ? intent : "order_status", SD_TURN_ANSWER, detail);
 }
 
 gboolean

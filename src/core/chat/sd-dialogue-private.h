@@ -181,6 +181,7 @@ char *sd_turn_date_text (SdTurn *t, gint64 at);
 char *sd_turn_money (SdTurn *t, gint64 cents);
 char *sd_turn_render (SdTurn *t, const char *key);
 void sd_turn_reply (SdTurn *t, const char *key, SdTurnAction action);
+void sd_turn_reply_with_detail (SdTurn *t, const char *key, SdTurnAction action, const char *detail);
 char *sd_turn_shop_setting (SdTurn *t, const char *key);
 void sd_turn_var (SdTurn *t, const char *name, const char *value);
 
