@@ -2448,6 +2448,36 @@ test_other_colour (Fixture *f, gconstpointer data)
 
 
 
+/* Chinese product words on a catalogue named in English only ("有灯笼吗" on Online Retail):
+ * said honestly, with an English word of the shop's to search with, in either language, and
+ * the English name given next is the search; a catalogue with Chinese names is searched */
+static void
+test_english_names (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_retail_orders (f);
+  expect_reply (f, "zh_CN", "有灯笼吗", "!只有英文名称", NULL);
+  exec_ok (f->store, "DELETE FROM product_texts");
+  sd_dialogue_reload (f->dialogue);
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "有灯笼吗");
+    g_assert_cmpstr (t1->template_key, ==, "sys.english_names");
+    g_assert_cmpint (t1->action, ==, SD_TURN_ASK);
+    assert_reply (t1, "只有英文名称", "“holder”", "!没有找到相符", NULL);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "hanging heart t-light holder");
+    assert_reply (t2, "WHITE HANGING HEART T-LIGHT HOLDER", NULL);
+  }
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "灯笼多少钱");
+    assert_reply (t1, "只有英文名称", NULL);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "baking set");
+    assert_reply (t2, "BAKING SET 9 PIECE RETROSPOT", "£4.95", NULL);
+  }
+  expect_reply (f, "en", "do you sell 灯笼?", "names its products in English only", "“holder”", NULL);
+  end_new_dialogue (f, shared);
+}
+
 /* A product the catalogue does not have is said not to be found, with the names like it, and
  * never answered as the product talked about before ("杯子 价格" after the mug). */
 static void
@@ -2548,6 +2578,7 @@ main (int argc, char **argv)
   ADD ("pick-without-list", test_pick_without_list);
   ADD ("damaged-with-order", test_damaged_with_order);
   ADD ("other-colour", test_other_colour);
+  ADD ("english-names", test_english_names);
   ADD ("unknown-product", test_unknown_product);
   ADD ("money-as-pages", test_money_as_pages);
   ADD ("topic-switch", test_topic_switch);

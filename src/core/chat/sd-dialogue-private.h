@@ -92,6 +92,8 @@ struct _SdDialogue
   gboolean                 rec_tried;
   char                    *order_example;  /* the shape of this shop's order numbers */
   GStrv                    order_formats;  /* the shop's own, or learned from its orders */
+  gboolean                 names_read;     /* english_example below is known */
+  char                    *english_example;   /* a word of an English-only catalogue, or NULL */
 };
 
 typedef struct {
@@ -157,6 +159,8 @@ gboolean sd_turn_template_by_staff (SdTurn *t, const char *key);
 /* sd-dialogue-products.c */
 gboolean sd_dialogue_asks_about_one_product (const char *intent);
 gboolean sd_dialogue_asks_price (const char *text);
+const char *sd_dialogue_english_only_example (SdDialogue *self);
+gboolean sd_turn_chinese_words_on_english_names (SdTurn *t, const char *words, const char *intent);
 gboolean sd_dialogue_is_bare_pick (const char *text);
 gboolean sd_dialogue_mentions_code_trouble (const char *text);
 gboolean sd_dialogue_mentions_payment_trouble (const char *text);

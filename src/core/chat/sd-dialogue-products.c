@@ -142,6 +142,67 @@ search_products (SdTurn *t, const char *words, const char *category, gint64 ref,
   return n;
 }
 
+/* For a catalogue that names its products in English only (Online Retail: titles, no
+ * translations), the word its titles end in most often ("bag"), an English name a customer
+ * can search with; NULL when any product has a Chinese name, or there are none. */
+const char *
+sd_dialogue_english_only_example (SdDialogue *self)
+{
+  if (!self->names_read)
+    {
+      g_autoptr(SdStmt) zh = sd_store_prepare (self->store,
+          "SELECT EXISTS (SELECT 1 FROM product_texts WHERE lang = 'zh_CN' AND title <> '')", NULL);
+      g_autoptr(SdStmt) titles = sd_store_prepare (self->store,
+          "SELECT p.title FROM products p WHERE " SD_CHAT_SELLS_PRODUCT ("p"), NULL);
+      g_autoptr(GHashTable) heads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      gboolean chinese = zh == NULL || titles == NULL || sqlite3_step (zh) != SQLITE_ROW || sqlite3_column_int (zh, 0);
+      guint best = 0;
+
+      self->names_read = TRUE;
+      while (!chinese && sqlite3_step (titles) == SQLITE_ROW)
+        {
+          const char *title = (const char *) sqlite3_column_text (titles, 0);
+          for (const char *c = title; c && *c && !chinese; c = g_utf8_next_char (c))
+            chinese = g_unichar_get_script (g_utf8_get_char (c)) == G_UNICODE_SCRIPT_HAN;
+          const char *space = title ? strrchr (title, ' ') : NULL;
+          g_autofree char *head = g_ascii_strdown (space ? space + 1 : title ? title : "", -1);
+          if (strlen (head) < 3 || !g_ascii_isalpha (head[0]))
+            continue;
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (heads, head)) + 1;
+          if (n > best || (n == best && g_strcmp0 (head, self->english_example) < 0))
+            {
+              best = n;
+              g_free (self->english_example);
+              self->english_example = g_strdup (head);
+            }
+          g_hash_table_insert (heads, g_steal_pointer (&head), GUINT_TO_POINTER (n));
+        }
+      if (chinese)
+        g_clear_pointer (&self->english_example, g_free);
+    }
+  return self->english_example;
+}
+
+/* "有灯笼吗" of a catalogue named in English only: no Chinese word can find anything in it, so
+ * the bot says so and asks for the English name (in either language), rather than "not
+ * found" as if the shop lacked it. The question waits for that name. */
+gboolean
+sd_turn_chinese_words_on_english_names (SdTurn *t, const char *words, const char *intent)
+{
+  const char *example = NULL;
+  gboolean han = FALSE;
+
+  for (const char *c = words; c && *c && !han; c = g_utf8_next_char (c))
+    han = g_unichar_get_script (g_utf8_get_char (c)) == G_UNICODE_SCRIPT_HAN;
+  if (!han || (example = sd_dialogue_english_only_example (t->self)) == NULL)
+    return FALSE;
+  sd_turn_data_row (t, "products: names in English only, none in Chinese");
+  sd_chat_session_set_form (t->session, intent);
+  sd_turn_var (t, "example", example);
+  sd_turn_reply (t, "sys.english_names", SD_TURN_ASK);
+  return TRUE;
+}
+
 void
 sd_turn_handle_product_search (SdTurn *t, const char *fallback_words)
 {
@@ -184,6 +245,8 @@ sd_turn_handle_product_search (SdTurn *t, const char *fallback_words)
           /* rows of a failed search are not the answer's source */
           g_ptr_array_set_size (t->trace->data_rows, 0);
         }
+      if (sd_turn_chinese_words_on_english_names (t, t->trace->text, "product_search"))
+        return;
       /* the shop has nothing by that name, or no name was given: ask, and take the
        * answer as the search */
       sd_chat_session_set_form (s, "product_search");
@@ -509,6 +572,13 @@ product_not_found (SdTurn *t, const char *intent, const char *name, const char *
 
   sd_turn_data_row (t, "products: none named “%s”", name);
   set_mood_aside (t, SD_MOOD_ASIDE_NOT_FOUND);
+  if (sd_dialogue_english_only_example (t->self))
+    {
+      /* "灯笼多少钱": the question waits for the English name */
+      wait_for_product (t, intent, question);
+      if (sd_turn_chinese_words_on_english_names (t, name, intent))
+        return;
+    }
   g_hash_table_remove (t->session->slots, "product");
   if (like->len && list_choices (t, like, NULL, list) > 0)
     similar = g_strdup_printf (L (t, "Did you mean one of these? %s. Tell me its number, or more of the name.",

@@ -110,6 +110,11 @@ static const struct { const char *key, *en, *zh; } code_templates[] = {
   /* a name the catalogue does not have */
   { "sys.product_not_found", "I couldn't find “{name}” in our catalogue. {similar}",
     "我们的商品里没有找到“{name}”。{similar}" },
+  /* Chinese product words on a catalogue named in English only */
+  { "sys.english_names",
+    "Our catalogue names its products in English only, so I can't search it with Chinese words. "
+    "Tell me the English name, or a word of it (e.g. “{example}”), and I'll look.",
+    "我们的商品目录只有英文名称，用中文词查不到商品。请告诉我英文名称或其中的一个英文单词（例如“{example}”），我再帮您查找。" },
   /* what the shop's policy.account says, and the person a locked account needs */
   { "account_help.policy", "{policy} For a locked or hacked account, a person needs to help: shall I put you through?",
     "{policy}账户被锁或被盗需要人工处理，要帮您转人工吗？" },

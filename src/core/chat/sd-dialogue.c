@@ -34,6 +34,7 @@ sd_dialogue_finalize (GObject *object)
   sd_dialogue_drop_coupons (self);
   g_clear_pointer (&self->order_example, g_free);
   g_clear_pointer (&self->order_formats, g_strfreev);
+  g_clear_pointer (&self->english_example, g_free);
   g_clear_pointer (&self->popular, g_array_unref);
   g_clear_object (&self->rec_model);
   g_clear_pointer (&self->rec_train, sd_interactions_unref);
@@ -409,6 +410,8 @@ sd_dialogue_reload (SdDialogue *self)
   g_clear_pointer (&self->fallback, sd_chat_linear_free);
   g_clear_pointer (&self->popular, g_array_unref);
   self->tracks_stock = -1;
+  self->names_read = FALSE;
+  g_clear_pointer (&self->english_example, g_free);
   g_clear_object (&self->rec_model);
   g_clear_pointer (&self->rec_train, sd_interactions_unref);
   self->rec_tried = FALSE;
