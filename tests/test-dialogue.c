@@ -2314,6 +2314,55 @@ test_cancellation_asked (Fixture *f, gconstpointer data)
   end_new_dialogue (f, shared);
 }
 
+/* The order numbers of a message, joined by spaces ("" for none). */
+static char *
+order_ids_of (SdTurnTrace *t)
+{
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < t->entities->len; i++)
+    {
+      const SdEntity *e = t->entities->pdata[i];
+      if (e->kind == SD_ENTITY_ORDER_ID)
+        g_string_append_printf (ids, "%s%s", ids->len ? " " : "", e->value);
+    }
+  return g_string_free (ids, FALSE);
+}
+
+/* An invoice-shaped word is an order however many the message has, as a person reads it:
+ * letters before the shop's digits, one the shop has (or, none of them had, one in its
+ * lettered format); a product's code (85123A, 84029G) never */
+static void
+test_invoice_words (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_retail_orders (f);
+  exec_ok (f->store, "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+                     "  (37, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
+                     "  (38, '84029G', 'KNITTED UNION FLAG HOT WATER BOTTLE', 375, 'merchandise'),"
+                     "  (39, 'C999999', 'GIFT BOX SET', 500, 'merchandise');");
+  sd_dialogue_reload (f->dialogue);
+  static const struct { const char *message, *orders; } cases[] = {
+    { "hi, my order C541433 shows REGENCY CAKESTAND, why?", "C541433" },
+    { "why is C541433 on my account? 85123A and 84029G are still here", "C541433" },
+    { "C541433 or C541499, which one took the jar back?", "C541433" },
+    { "was c541499 refunded?", "c541499" },
+    { "订单C541433和85123A是怎么回事", "C541433" },
+    { "is 85123A or 84029G in stock?", "" },
+    /* a product's code written like an invoice is the product */
+    { "how much is C999999?", "" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+      g_autoptr(SdTurnTrace) t = say (f, s, cases[i].message);
+      g_autofree char *ids = order_ids_of (t);
+      g_assert_cmpstr (ids, ==, cases[i].orders);
+    }
+  expect_reply (f, "en", "hi, my order C541433 shows REGENCY CAKESTAND, why?", "Order C541433 is cancelled",
+                "10 × MEDIUM CERAMIC TOP STORAGE JAR", NULL);
+  end_new_dialogue (f, shared);
+}
+
 /* "how much for 10?" after a product: that many at its price, in both languages; the
  * delivery's cost for them stays the delivery's question */
 static void
@@ -2574,6 +2623,7 @@ main (int argc, char **argv)
   ADD ("real-shop-slips", test_real_shop_slips);
   ADD ("which-product", test_which_product);
   ADD ("cancellation-asked", test_cancellation_asked);
+  ADD ("invoice-words", test_invoice_words);
   ADD ("count-price", test_count_price);
   ADD ("pick-without-list", test_pick_without_list);
   ADD ("damaged-with-order", test_damaged_with_order);

@@ -543,8 +543,6 @@ take_order_span (SdTurnTrace *trace,
   g_ptr_array_insert (trace->entities, (gint) at, e);
 }
 
-/* A word of the message in one of the shop's order-number formats ("C536379",
- * "INV-004211"), if exactly one is: a shop's own numbers need no "order" before them. */
 /* Whether @format has a letter in it ("C######", "INV-######"): a word in it is no quantity,
  * price or phone number. */
 static gboolean
@@ -556,10 +554,10 @@ format_has_letter (const char *format)
   return FALSE;
 }
 
+/* In reply to "Which order?": the one word of the message in one of the shop's formats. */
 static gboolean
 take_formatted_order_number (SdDialogue  *self,
-                             SdTurnTrace *trace,
-                             gboolean     lettered_only)
+                             SdTurnTrace *trace)
 {
   const char *const *formats = order_formats (self);
   const char *text = trace->text;
@@ -570,7 +568,7 @@ take_formatted_order_number (SdDialogue  *self,
     {
       gsize j = i;
       /* "订单C541433是退款吗" has its number between Chinese words */
-      while (text[j] && (((guchar) text[j] >= 0x80 && !lettered_only) || g_ascii_isalnum (text[j]) ||
+      while (text[j] && ((guchar) text[j] >= 0x80 || g_ascii_isalnum (text[j]) ||
                          strchr ("-_/#.", text[j])))
         j++;
       /* a sentence's full stop is not part of the number */
@@ -583,7 +581,7 @@ take_formatted_order_number (SdDialogue  *self,
           if (*w == '#' && !(formats[0] && formats[0][0] == '#'))
             w++;
           for (guint k = 0; formats[k]; k++)
-            if ((!lettered_only || format_has_letter (formats[k])) && sd_order_format_matches (formats[k], w))
+            if (sd_order_format_matches (formats[k], w))
               {
                 found++;
                 start = i + (gsize) (w - word);
@@ -601,14 +599,101 @@ take_formatted_order_number (SdDialogue  *self,
   return TRUE;
 }
 
-/* "is C541433 a refund?": a word in one of the shop's own order-number formats with letters
- * names an order anywhere, with no "order" before it and no question waiting; a bare
- * number ("581433") still needs one or the other. */
+/* Whether @word is the number of one of the shop's orders (formats match letters in any
+ * case: "c541433" is C541433), and, in @product, whether it is a product's code instead. */
+static gboolean
+order_exists (SdDialogue *self, const char *word, gboolean *product)
+{
+  g_autofree char *upper = g_ascii_strup (word, -1);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+      "SELECT EXISTS (SELECT 1 FROM orders WHERE external_id IN (?1, ?2)), "
+      "EXISTS (SELECT 1 FROM products WHERE external_id IN (?1, ?2))", NULL);
+
+  *product = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, word, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  *product = sqlite3_column_int (stmt, 1);
+  return sqlite3_column_int (stmt, 0);
+}
+
+/* Whether @word is an invoice's shape in this shop: one of its lettered formats ("C######"),
+ * or letters before digits in one of its plain ones ("C" + ######): never digits before a
+ * letter, as product codes are (85123A, 84029G). */
+static gboolean
+invoice_shaped (const char *const *formats, const char *word)
+{
+  const char *digits = word;
+
+  for (guint k = 0; formats[k]; k++)
+    if (format_has_letter (formats[k]) && sd_order_format_matches (formats[k], word))
+      return TRUE;
+  while (g_ascii_isalpha (*digits))
+    digits++;
+  if (digits == word || digits - word > 4)
+    return FALSE;
+  if (*digits == '-')
+    digits++;
+  for (guint k = 0; formats[k]; k++)
+    if (!format_has_letter (formats[k]) && sd_order_format_matches (formats[k], digits))
+      return TRUE;
+  return FALSE;
+}
+
+/* "is C541433 a refund?", "hi, my order C541433 shows REGENCY CAKESTAND, why?": a word an
+ * invoice's shape in this shop names an order anywhere, with no "order" before it and no
+ * question waiting, as a person reading the message would take it: each such word the shop
+ * has an order of, or, when it has none of them, each that is in one of its own lettered
+ * formats (a number mistyped is still meant as one, and the answer says it is not found). A
+ * product's code (85123A, or one a shop writes like an invoice) is no order; a bare number
+ * ("581433") still needs "order" before it or a question waiting. */
 void
 sd_dialogue_take_lettered_order_number (SdDialogue  *self,
                                         SdTurnTrace *trace)
 {
-  take_formatted_order_number (self, trace, TRUE);
+  const char *const *formats = order_formats (self);
+  const char *text = trace->text;
+  typedef struct { gsize start, len; } Span;
+  g_autoptr(GArray) existing = g_array_new (FALSE, FALSE, sizeof (Span));
+  g_autoptr(GArray) shaped = g_array_new (FALSE, FALSE, sizeof (Span));
+
+  for (gsize i = 0; text[i]; )
+    {
+      gsize j = i;
+      while (g_ascii_isalnum (text[j]) || (text[j] && strchr ("-_/#.", text[j])))
+        j++;
+      /* a sentence's full stop is not part of the number */
+      while (j > i && text[j - 1] == '.')
+        j--;
+      if (j == i)
+        {
+          i++;
+          continue;
+        }
+      gsize start = i + (text[i] == '#' ? 1 : 0);
+      g_autofree char *word = g_strndup (text + start, j - start);
+      gboolean product = FALSE;
+      if (*word && invoice_shaped (formats, word))
+        {
+          Span span = { start, j - start };
+          if (order_exists (self, word, &product))
+            g_array_append_val (existing, span);
+          else if (!product)
+            for (guint k = 0; formats[k]; k++)
+              if (format_has_letter (formats[k]) && sd_order_format_matches (formats[k], word))
+                {
+                  g_array_append_val (shaped, span);
+                  break;
+                }
+        }
+      i = j;
+    }
+  GArray *taken = existing->len ? existing : shaped;
+  for (guint k = 0; k < taken->len; k++)
+    take_order_span (trace, g_array_index (taken, Span, k).start, g_array_index (taken, Span, k).len);
 }
 
 /* Whether the order @t's message names is one of the customer's cancellations ("C541433"):
@@ -644,7 +729,7 @@ sd_dialogue_take_bare_order_number (SdDialogue  *self,
 
   if (g_utf8_strlen (text, -1) > 40)
     return;
-  if (take_formatted_order_number (self, trace, FALSE))
+  if (take_formatted_order_number (self, trace))
     return;
   for (gsize i = 0; text[i]; )
     {
