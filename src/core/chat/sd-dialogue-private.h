@@ -159,6 +159,7 @@ gboolean sd_turn_template_by_staff (SdTurn *t, const char *key);
 /* sd-dialogue-products.c */
 gboolean sd_dialogue_asks_about_one_product (const char *intent);
 gboolean sd_dialogue_asks_price (const char *text);
+gboolean sd_dialogue_asks_what_it_is (const char *text);
 const char *sd_dialogue_english_only_example (SdDialogue *self);
 gboolean sd_turn_chinese_words_on_english_names (SdTurn *t, const char *words, const char *intent);
 gboolean sd_dialogue_is_bare_pick (const char *text);

@@ -266,6 +266,18 @@ sd_turn_handle_product_search (SdTurn *t, const char *fallback_words)
   sd_turn_reply (t, "product_search", SD_TURN_ANSWER);
 }
 
+/* "what colours does it come in?", "有几种颜色", "是什么材质的": a question about what a product
+ * is, not a wish to see products. */
+gboolean
+sd_dialogue_asks_what_it_is (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_folded_matches (text, &regex,
+                                     "\\b(colou?rs?|material|materials|made (of|from)|size|sizes|dimensions|"
+                                     "how (big|tall|wide|long|heavy|large)|weigh|weighs|weight)\\b"
+                                     "|颜色|什么色|材质|材料|什么做的|尺寸|尺码|多大|多高|多宽|多长|多重|重量");
+}
+
 /* "How much is the cakestand?": the catalogue always knows a price, so that is the answer,
  * before any sentence of the description (which rarely names a price, and would otherwise be
  * reported as not saying). "How much does it weigh" is not a price question. */

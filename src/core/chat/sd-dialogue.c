@@ -1054,6 +1054,19 @@ sd_dialogue_respond (SdDialogue    *self,
       trace->from_entities = oos || g_strcmp0 (intent, act) != 0;
     }
 
+  /* "REGENCY CAKESTAND 3 TIER 有几种颜色": a known product named with a question of what it is
+   * (its colours, material, size) is a question about it, also where the classifier, given
+   * Chinese words around an English title, hears a search in it (as it does not in
+   * 这个台灯有几种颜色) */
+  if (act == NULL && (oos || g_strcmp0 (intent, "product_search") == 0) &&
+      sd_dialogue_has_entity (trace->entities, SD_ENTITY_PRODUCT) &&
+      !sd_dialogue_names_service_beside_products (trace->text, trace->entities) &&
+      sd_dialogue_asks_what_it_is (trace->text))
+    {
+      act = "product_question";
+      trace->from_entities = TRUE;
+    }
+
   if (act == NULL && !oos && trace->n_top >= 2 &&
       top[0].prob - top[1].prob < CLARIFY_MARGIN && top[0].prob < CLARIFY_MAX_TOP &&
       strcmp (top[1].intent, OOS_INTENT) != 0 &&
