@@ -2287,6 +2287,25 @@ use_retail_orders (Fixture *f)
     "  (40, 1, 32, 24, 295), (41, 1, 34, -10, 125);");
 }
 
+/* A classifier torn between a complaint and a delivery problem, as the ones trained on the
+ * lead's corpus are by "my order 542237 arrived with a broken candle". */
+static const SdIntentGuess torn[] = {
+  { "complaint", 0.44 }, { "delivery_problem", 0.40 }, { "product_question", 0.10 }, { NULL, 0 }
+};
+
+/* A classifier that hears the same in every message: @user_data's guesses, to a NULL intent. */
+static guint
+fixed_classify (const char *text, const char *lang, SdIntentGuess *top, guint n,
+                gboolean *oos, gpointer user_data)
+{
+  const SdIntentGuess *guesses = user_data;
+  guint i = 0;
+
+  for (; i < n && guesses[i].intent; i++)
+    top[i] = guesses[i];
+  return i;
+}
+
 static void
 test_cancellation_asked (Fixture *f, gconstpointer data)
 {
@@ -2310,6 +2329,15 @@ test_cancellation_asked (Fixture *f, gconstpointer data)
     g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
     g_autoptr(SdTurnTrace) t = say (f, s, "is order C541433 a refund?");
     g_assert_null (strstr (t->reply, "MEDIUM CERAMIC"));
+  }
+  /* a classifier unsure what "C541433是什么" asks hears coupons in it: it is still the order */
+  {
+    static const SdIntentGuess unsure[] = { { "coupons_discounts", 0.42 }, { "order_status", 0.20 }, { NULL, 0 } };
+    sd_dialogue_set_classifier (f->dialogue, fixed_classify, (gpointer) unsure, NULL);
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "zh_CN");
+    g_autoptr(SdTurnTrace) t = say (f, s, "C541433是什么");
+    g_assert_cmpstr (t->intent, ==, "order_status");
+    assert_reply (t, "订单 C541433", "这是一笔取消单", "!优惠券", NULL);
   }
   end_new_dialogue (f, shared);
 }
@@ -2415,25 +2443,6 @@ test_pick_without_list (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (t2->reply, "HANGING HEART T-LIGHT HOLDER"));
   }
   end_new_dialogue (f, shared);
-}
-
-/* A classifier torn between a complaint and a delivery problem, as the ones trained on the
- * lead's corpus are by "my order 542237 arrived with a broken candle". */
-static const SdIntentGuess torn[] = {
-  { "complaint", 0.44 }, { "delivery_problem", 0.40 }, { "product_question", 0.10 }, { NULL, 0 }
-};
-
-/* A classifier that hears the same in every message: @user_data's guesses, to a NULL intent. */
-static guint
-fixed_classify (const char *text, const char *lang, SdIntentGuess *top, guint n,
-                gboolean *oos, gpointer user_data)
-{
-  const SdIntentGuess *guesses = user_data;
-  guint i = 0;
-
-  for (; i < n && guesses[i].intent; i++)
-    top[i] = guesses[i];
-  return i;
 }
 
 /* a damaged item with its order number is a delivery problem about that order, answered,

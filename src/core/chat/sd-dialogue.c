@@ -739,9 +739,10 @@ sd_dialogue_respond (SdDialogue    *self,
 
   /* "is order C541433 a refund?": a C invoice is a cancellation in Online Retail's data, and
    * the question is about that order (what it took back, when), not the returns policy the
-   * classifier hears, nor a mood to apologise for */
+   * classifier hears, nor a mood to apologise for; nor, where the classifier is unsure what
+   * "C541117是什么" asks, the coupons it half hears in a code of letters and digits */
   gboolean asks_of_cancellation = (oos || g_strcmp0 (intent, "return_refund") == 0 ||
-                                   g_strcmp0 (intent, "cancel_order") == 0) &&
+                                   g_strcmp0 (intent, "cancel_order") == 0 || confidence < 0.5) &&
                                   sd_turn_names_own_cancellation (&t);
   if (asks_of_cancellation && t.negative)
     {
