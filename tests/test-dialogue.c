@@ -2479,6 +2479,23 @@ test_damaged_with_order (Fixture *f, gconstpointer data)
     g_autoptr(SdTurnTrace) t = say (f, s, "about my order 542237");
     g_assert_cmpint (t->action, ==, SD_TURN_CLARIFY);
   }
+  /* "one of the candles arrived chipped" right after an answer about that order is about it,
+   * however torn the classifier (between a delivery's time and its problem); with no order
+   * talked about it names none */
+  {
+    static const SdIntentGuess timing[] = { { "shipping_time", 0.44 }, { "delivery_problem", 0.40 }, { NULL, 0 } };
+    sd_dialogue_set_classifier (f->dialogue, NULL, NULL, NULL);
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "where is order 542237?");
+    g_assert_cmpstr (t1->intent, ==, "order_status");
+    sd_dialogue_set_classifier (f->dialogue, fixed_classify, (gpointer) timing, NULL);
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "one of the candles arrived chipped");
+    g_assert_cmpstr (t2->intent, ==, "delivery_problem");
+    assert_reply (t2, "Order 542237", "24 × PINK NEW BAROQUECANDLESTICK CANDLE", "!Just to be sure", NULL);
+    g_autoptr(SdChatSession) fresh = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t3 = say (f, fresh, "one of the candles arrived chipped");
+    g_assert_null (strstr (t3->reply, "542237"));
+  }
   end_new_dialogue (f, shared);
 }
 

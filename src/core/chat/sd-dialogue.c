@@ -1020,11 +1020,16 @@ sd_dialogue_respond (SdDialogue    *self,
 
   /* "my order 542237 arrived with a broken candle": a damaged item with its order number is
    * a delivery gone wrong with that order, not a choice between a complaint and a delivery
-   * problem to put back to the customer (or a product question about candles) */
-  if (act == NULL && new_order && sd_dialogue_mentions_damage (trace->text))
+   * problem to put back to the customer (or a product question about candles); so is "one
+   * of the mugs arrived chipped" right after an answer about an order */
+  const SdTurnRecord *last_turn = session->turns->len ? session->turns->pdata[session->turns->len - 1] : NULL;
+  gboolean order_just_answered = last_turn && sd_dialogue_order_form_intent (last_turn->intent) &&
+                                 g_hash_table_lookup (session->slots, "order_id");
+  if (act == NULL && (new_order || order_just_answered) && sd_dialogue_mentions_damage (trace->text))
     {
       static const char *const damage_read_as[] = {
-        "complaint", "delivery_problem", "order_status", "track_package", "product_question", "product_search", NULL
+        "complaint", "delivery_problem", "order_status", "track_package", "shipping_time", "product_question",
+        "product_search", NULL
       };
       if (oos || g_strv_contains (damage_read_as, intent))
         {
