@@ -2557,6 +2557,19 @@ test_other_colour (Fixture *f, gconstpointer data)
   }
   g_autoptr(SdTurnTrace) zh = second_answer_in (f, "zh_CN", "white hanging heart t-light holder多少钱？", "粉色的呢？");
   assert_reply (zh, "PINK HANGING HEART T-LIGHT HOLDER", "!WHITE", NULL);
+  /* after a search, the red one of the name searched with, when the likeliest product's own
+   * kind has none in red (JUMBO BAG OWLS); with its price asked too */
+  exec_ok (f->store, "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+                     "  (50, '23203', 'JUMBO BAG OWLS', 208, 'merchandise'),"
+                     "  (51, '85099B', 'JUMBO BAG RED RETROSPOT', 208, 'merchandise'),"
+                     "  (52, '22386', 'JUMBO BAG PINK POLKADOT', 208, 'merchandise');");
+  sd_dialogue_reload (f->dialogue);
+  {
+    g_autoptr(SdTurnTrace) t = second_answer (f, "do you sell jumbo bags?", "and the red one?");
+    assert_reply (t, "JUMBO BAG RED RETROSPOT", "!OWLS", "!POLKADOT", "!Just to be sure", NULL);
+    g_autoptr(SdTurnTrace) z = second_answer_in (f, "zh_CN", "你们有jumbo bag吗", "红色的多少钱");
+    assert_reply (z, "JUMBO BAG RED RETROSPOT", "£2.08", "!OWLS", NULL);
+  }
   end_new_dialogue (f, shared);
 }
 
@@ -2591,6 +2604,14 @@ test_english_names (Fixture *f, gconstpointer data)
     assert_reply (t2, "BAKING SET 9 PIECE RETROSPOT", "£4.95", NULL);
   }
   expect_reply (f, "en", "do you sell 灯笼?", "names its products in English only", "“holder”", NULL);
+  /* a colour is no Chinese name: "红色的多少钱" after a product is the red one of its kind */
+  {
+    g_autoptr(SdTurnTrace) t = second_answer_in (f, "zh_CN", "white hanging heart t-light holder多少钱？", "红色的多少钱");
+    assert_reply (t, "RED HANGING HEART T-LIGHT HOLDER", "£2.95", "!只有英文名称", NULL);
+    g_autoptr(SdTurnTrace) en = second_answer (f, "how much is the white hanging heart t-light holder?",
+                                               "how much is the red one?");
+    assert_reply (en, "RED HANGING HEART T-LIGHT HOLDER", "£2.95", NULL);
+  }
   end_new_dialogue (f, shared);
 }
 

@@ -110,6 +110,7 @@ typedef struct {
   GArray        *candidates;     /* the products that name fits (products.id), or NULL */
   gboolean       in_full;        /* one of them was named by its whole title */
   char          *previous_ref;   /* the product talked about before this message, or NULL */
+  char          *previous_name;  /* the name it was asked or searched by ("jumbo bags"), or NULL */
   gboolean       picked;         /* the message picked a product from a "which one?" list */
   gboolean       was_upset;      /* the session's mood before this message */
   gsize          apology_len;    /* the apology at the start of @prefix, for the mood heard */

@@ -572,6 +572,8 @@ ask_which_product (SdTurn *t, const char *intent, GArray *ids, const char *name,
                  SD_TURN_ASK);
 }
 
+static const char *other_colour_asked (const char *text);
+
 /* A product the catalogue does not have ("the teleporter", 杯子): said so, with the names
  * like it to pick from, if any; the question waits for a product the shop has. */
 static void
@@ -584,7 +586,8 @@ product_not_found (SdTurn *t, const char *intent, const char *name, const char *
 
   sd_turn_data_row (t, "products: none named “%s”", name);
   set_mood_aside (t, SD_MOOD_ASIDE_NOT_FOUND);
-  if (sd_dialogue_english_only_example (t->self))
+  /* "红色的多少钱" with no product before it is a colour, which English titles have too */
+  if (sd_dialogue_english_only_example (t->self) && other_colour_asked (name) == NULL)
     {
       /* "灯笼多少钱": the question waits for the English name */
       wait_for_product (t, intent, question);
@@ -1258,10 +1261,11 @@ other_colour_asked (const char *text)
 
   if (g_once_init_enter (&regex))
     g_once_init_leave (&regex, g_regex_new (
-      "^\\s*(?:and|or|what about|how about|do you have|have you got|is there|got)?\\s*(?:the|a|an|it in|in)?\\s*"
+      "^\\s*(?:and|or|what about|how about|do you have|have you got|is there|got|how much is|how much for)?\\s*"
+      "(?:the|a|an|it in|in)?\\s*"
       "(red|white|blue|green|pink|black|cream|yellow|purple|orange|grey|gray|brown|gold|silver|ivory)"
       "(?:\\s+(?:one|ones|version|colour|color))?(?:\\s+(?:instead|then|too|please))?\\s*[?.!]*\\s*$"
-      "|^\\s*(?:那|有)?\\s*([红白蓝绿粉黑米黄紫橙灰棕金银])色?的?(?:呢|吗|有吗|有没有)?\\s*[？?。！!]*\\s*$",
+      "|^\\s*(?:那|有)?\\s*([红白蓝绿粉黑米黄紫橙灰棕金银])色?的?(?:呢|吗|有吗|有没有|多少钱|怎么卖)?\\s*[？?。！!]*\\s*$",
       G_REGEX_OPTIMIZE, 0, NULL));
   if (regex == NULL || !g_regex_match (regex, folded, 0, &match))
     return NULL;
@@ -1299,32 +1303,40 @@ sd_turn_answer_other_colour (SdTurn *t)
   sqlite3_bind_int64 (stmt, 1, previous);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return FALSE;
-  /* the kind: the title without its colours ("HANGING HEART T-LIGHT HOLDER") */
-  g_autofree char *folded = g_utf8_casefold ((const char *) sqlite3_column_text (stmt, 0), -1);
-  g_auto(GStrv) words = g_regex_split_simple ("\\s+", folded, 0, 0);
+  /* the kind: the title without its colours ("HANGING HEART T-LIGHT HOLDER"), or, when the
+   * shop has none of it in that colour, the name searched with ("jumbo bag", after a list of
+   * them whose likeliest was JUMBO BAG OWLS) */
   g_autoptr(GString) kind = g_string_new (NULL);
-  for (guint i = 0; words[i]; i++)
-    if (*words[i] && other_colour_asked (words[i]) == NULL)
-      g_string_append_printf (kind, "%s%s", kind->len ? " " : "", words[i]);
-  if (kind->len == 0)
-    return FALSE;
-  g_autoptr(GArray) same_kind = sd_entity_extractor_products_with_words (t->self->extractor, kind->str);
   g_autoptr(GString) found = g_string_new (NULL);
   g_autoptr(SdStmt) product = sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
+  const char *kinds[] = { (const char *) sqlite3_column_text (stmt, 0),
+                          t->previous_name };
   gint64 first = 0;
   guint n = 0;
-  for (guint i = 0; product && i < same_kind->len && n < 5; i++)
+  for (guint k = 0; k < G_N_ELEMENTS (kinds) && n == 0 && kinds[k]; k++)
     {
-      gint64 id = g_array_index (same_kind, gint64, i);
-      sqlite3_reset (product);
-      sqlite3_bind_int64 (product, 1, id);
-      sqlite3_bind_text (product, 3, t->lang, -1, SQLITE_STATIC);
-      if (id == previous || sqlite3_step (product) != SQLITE_ROW ||
-          !title_has_word ((const char *) sqlite3_column_text (product, 1), colour))
-        continue;
-      sd_turn_append_product (t, found, product, TRUE);
-      first = first ? first : id;
-      n++;
+      g_autofree char *folded = g_utf8_casefold (kinds[k], -1);
+      g_auto(GStrv) words = g_regex_split_simple ("\\s+", folded, 0, 0);
+      g_string_truncate (kind, 0);
+      for (guint i = 0; words[i]; i++)
+        if (*words[i] && other_colour_asked (words[i]) == NULL)
+          g_string_append_printf (kind, "%s%s", kind->len ? " " : "", words[i]);
+      if (kind->len == 0)
+        return FALSE;
+      g_autoptr(GArray) same_kind = sd_entity_extractor_products_with_words (t->self->extractor, kind->str);
+      for (guint i = 0; product && i < same_kind->len && n < 5; i++)
+        {
+          gint64 id = g_array_index (same_kind, gint64, i);
+          sqlite3_reset (product);
+          sqlite3_bind_int64 (product, 1, id);
+          sqlite3_bind_text (product, 3, t->lang, -1, SQLITE_STATIC);
+          if (id == previous || sqlite3_step (product) != SQLITE_ROW ||
+              !title_has_word ((const char *) sqlite3_column_text (product, 1), colour))
+            continue;
+          sd_turn_append_product (t, found, product, TRUE);
+          first = first ? first : id;
+          n++;
+        }
     }
   /* the mood model hears upset in "and the red one?": a colour asked for is no mood */
   set_mood_aside (t, SD_MOOD_ASIDE_OTHER_COLOUR);

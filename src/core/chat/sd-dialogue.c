@@ -696,6 +696,7 @@ sd_dialogue_respond (SdDialogue    *self,
   g_autofree char *masked = NULL;
   g_autoptr(GArray) candidates = NULL;
   g_autofree char *previous_ref = NULL;
+  g_autofree char *previous_name = NULL;
   g_autofree char *last_extreme = g_steal_pointer (&session->extreme_name);
   if (!sd_dialogue_says_anything (trace->text))
     {
@@ -773,6 +774,8 @@ sd_dialogue_respond (SdDialogue    *self,
   t.candidates = candidates;
   previous_ref = g_strdup (g_hash_table_lookup (session->slots, "product_ref"));
   t.previous_ref = previous_ref;
+  previous_name = g_strdup (g_hash_table_lookup (session->slots, "product"));
+  t.previous_name = previous_name;
   sd_chat_session_merge_entities (session, trace->entities);
   gboolean new_order = sd_dialogue_has_entity (trace->entities, SD_ENTITY_ORDER_ID);
   gboolean new_product = sd_dialogue_has_entity (trace->entities, SD_ENTITY_PRODUCT) ||
