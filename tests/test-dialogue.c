@@ -2342,6 +2342,43 @@ test_cancellation_asked (Fixture *f, gconstpointer data)
   end_new_dialogue (f, shared);
 }
 
+/* Asked which order, a customer who does not know its number gets the newest, and the ones
+ * before it to choose from, not "All right, what else?" nor the question again */
+static void
+test_order_number_forgotten (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_retail_orders (f);
+  static const char *const lacking[][3] = {
+    { "en", "where is my order?", "I forgot my order number" },
+    { "en", "where is my order?", "I don't know the number" },
+    { "zh_CN", "我的订单到哪了？", "订单号我忘了" },
+    { "zh_CN", "我的订单到哪了？", "我不记得订单号了" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (lacking); i++)
+    {
+      g_autoptr(SdChatSession) s = sd_chat_session_new (1, lacking[i][0]);
+      g_autoptr(SdTurnTrace) t1 = say (f, s, lacking[i][1]);
+      g_assert_cmpint (t1->action, ==, SD_TURN_ASK);
+      g_autoptr(SdTurnTrace) t2 = say (f, s, lacking[i][2]);
+      g_assert_cmpint (t2->action, ==, SD_TURN_ANSWER);
+      g_assert_cmpstr (t2->template_key, ==, "order_status");
+      if (strcmp (lacking[i][0], "en") == 0)
+        assert_reply (t2, "Order SD-100001", "That is your most recent order", "before it came 542237", NULL);
+      else
+        assert_reply (t2, "订单 SD-100001", "这是您最近的一个订单", "542237", NULL);
+    }
+  /* a delivery problem's answer keeps its offer of a person last */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t1 = say (f, s, "my parcel never arrived");
+    g_autoptr(SdTurnTrace) t2 = say (f, s, "I don't know the number");
+    g_assert_cmpstr (t2->template_key, ==, "delivery_problem");
+    assert_reply (t2, "Order SD-100001", "most recent order", NULL);
+    g_assert_true (g_str_has_suffix (t2->reply, "shall I put you through?"));
+  }
+  end_new_dialogue (f, shared);
+}
+
 /* The order numbers of a message, joined by spaces ("" for none). */
 static char *
 order_ids_of (SdTurnTrace *t)
@@ -2712,6 +2749,7 @@ main (int argc, char **argv)
   ADD ("which-product", test_which_product);
   ADD ("cancellation-asked", test_cancellation_asked);
   ADD ("invoice-words", test_invoice_words);
+  ADD ("order-number-forgotten", test_order_number_forgotten);
   ADD ("count-price", test_count_price);
   ADD ("pick-without-list", test_pick_without_list);
   ADD ("damaged-with-order", test_damaged_with_order);

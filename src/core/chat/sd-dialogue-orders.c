@@ -260,6 +260,49 @@ sd_dialogue_names_newest_order_by_name (const char *text)
          sd_dialogue_folded_matches (text, &regex, "\\b(order|orders|purchase|parcel|package|delivery|bought|ordered)\\b|订单|单|买");
 }
 
+/* "I don't know the number", "I forgot my order number", "订单号我忘了", "找不到订单号": asked
+ * which order, the customer cannot say; a signed-in customer's orders are the bot's to look
+ * up instead. */
+gboolean
+sd_dialogue_lacks_order_number (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_folded_matches (text, &regex,
+                                     "\\b(don'?t|do not|dont|didn'?t|did not|can'?t|cannot|can not|couldn'?t|could not)\\s+"
+                                     "(know|remember|recall|find|have)\\b.*\\b(number|no|num|confirmation|e-?mail|receipt)\\b"
+                                     "|\\b(forgot|forgotten|lost|deleted)\\b.*\\b(number|no|num|confirmation|e-?mail|receipt)\\b"
+                                     "|^\\s*(i\\s+)?(don'?t|do not|dont)\\s+(know|remember)\\s*[.!]*\\s*$|^\\s*no idea\\s*[.!]*\\s*$"
+                                     "|(不知道|不记得|忘了|忘记了?|找不到|没有|记不清|记不得)[^，。？]{0,4}(订单号|单号|号码|订单编号|编号)"
+                                     "|(订单号|单号|号码|订单编号|编号)[^，。？]{0,6}(不知道|不记得|忘了|忘记了?|找不到|记不清|记不得)");
+}
+
+/* "If you meant another: 560123 (1 Aug 2011), 553001 (2 Jul 2011).": the customer's orders
+ * before @newest, not cancelled, at most two; NULL when there are none. */
+static char *
+orders_before (SdTurn *t, const char *newest)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      "SELECT external_id, placed_at FROM orders WHERE customer_id = ?1 AND status <> 'cancelled' "
+      "AND external_id <> ?2 ORDER BY placed_at DESC, id DESC LIMIT 2", NULL);
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, t->session->customer_id);
+  sqlite3_bind_text (stmt, 2, newest, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *when = sd_turn_date_text (t, sqlite3_column_int64 (stmt, 1));
+      if (list->len)
+        g_string_append (list, L (t, ", ", "、"));
+      g_string_append_printf (list, L (t, "%s (%s)", "%s（%s）"), (const char *) sqlite3_column_text (stmt, 0), when);
+    }
+  if (list->len == 0)
+    return NULL;
+  return g_strdup_printf (L (t, "That is your most recent order; if you meant another, tell me its number: before it came %s.",
+                             "这是您最近的一个订单；如果您问的是别的订单，请告诉我订单号：在它之前还有 %s。"), list->str);
+}
+
 /* A short follow-up about the order just talked about: "what was in it?", "what did I
  * order?", "里面有什么？". Only asked of a message the classifier could not place, or read as
  * a question about a product when none was named. */
@@ -323,7 +366,10 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
    * Retail's C invoices take back lines of earlier ones): the newest order not cancelled,
    * and the answer says when a cancellation came after it. */
   g_autofree char *cancelled_after = NULL;
-  if (sd_dialogue_names_newest_order (t->trace->text) && !sd_dialogue_has_entity (t->trace->entities, SD_ENTITY_ORDER_ID))
+  g_autofree char *others = NULL;
+  gboolean lacks_number = sd_dialogue_lacks_order_number (t->trace->text);
+  if ((lacks_number || sd_dialogue_names_newest_order (t->trace->text)) &&
+      !sd_dialogue_has_entity (t->trace->entities, SD_ENTITY_ORDER_ID))
     {
       g_autoptr(SdStmt) newest = sd_store_prepare (t->self->store,
           "SELECT external_id, placed_at, status = 'cancelled' FROM orders WHERE customer_id = ?1 "
@@ -339,6 +385,9 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
               sd_turn_data_row (t, "orders: the newest of this customer's not cancelled, %s", order);
               if (!sqlite3_column_int (newest, 2))
                 cancelled_after = cancellation_after (t, sqlite3_column_int64 (newest, 1));
+              /* no number to go by: the newest, and the ones before it to choose from */
+              if (lacks_number)
+                others = orders_before (t, order);
             }
         }
     }
@@ -405,11 +454,18 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
   sd_turn_var (t, "placed", placed_text);
   sd_turn_var (t, "items", items);
   sd_turn_var (t, "eta", eta);
+  /* what came after it and the orders before it; a delivery problem's answer ends on its
+   * offer of a person, so there they go before it */
+  g_autoptr(GString) notes = g_string_new (NULL);
   if (cancelled_after)
     {
       sd_turn_var (t, "cancelled_after", cancelled_after);
-      sd_dialogue_append_sentence (t->lang, t->suffix, cancelled_after);
+      sd_dialogue_append_sentence (t->lang, notes, cancelled_after);
     }
+  if (others)
+    sd_dialogue_append_sentence (t->lang, notes, others);
+  if (strcmp (intent, "delivery_problem") != 0)
+    sd_dialogue_append_sentence (t->lang, t->suffix, notes->str);
   /* "is order C541433 a refund?": what a cancellation is in this shop's data, and that the
    * money is not the bot's to see */
   if (taken_back && g_strcmp0 (o.status, "cancelled") == 0)
@@ -473,7 +529,10 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
   g_autofree char *detail = NULL;
   if (strcmp (intent, "delivery_problem") == 0)
     {
-      detail = delivery_lines (t, o.id);
+      g_autofree char *lines = delivery_lines (t, o.id);
+      g_autoptr(GString) both = g_string_new (lines);
+      sd_dialogue_append_sentence (t->lang, both, notes->str);
+      detail = g_string_free (g_steal_pointer (&both), FALSE);
       if (!t->session->handed_off)
         {
           t->session->handoff_offered = TRUE;   /* its template asks "shall I put you through?" */

@@ -141,6 +141,7 @@ void sd_chat_session_set_form (SdChatSession *s, const char *form);
 /* sd-dialogue-orders.c */
 gboolean sd_dialogue_asks_about_the_order (const char *text);
 gboolean sd_dialogue_folded_matches (const char *text, GRegex **regex, const char *pattern);
+gboolean sd_dialogue_lacks_order_number (const char *text);
 gboolean sd_dialogue_mentions_damage (const char *text);
 gboolean sd_dialogue_names_newest_order (const char *text);
 gboolean sd_dialogue_names_newest_order_by_name (const char *text);

@@ -934,6 +934,8 @@ sd_dialogue_respond (SdDialogue    *self,
       else if (wants_order && !new_order && sd_dialogue_names_newest_order (trace->text) &&
                (g_strcmp0 (intent, form) == 0 || !sd_dialogue_order_form_intent (intent)))
         act = form;   /* "Which order?" — "my last one" ("cancel my last one" is a new question) */
+      else if (wants_order && !new_order && sd_dialogue_lacks_order_number (trace->text))
+        act = form;   /* "Which order?" — "I don't know the number": the customer's newest */
       else if (wants_order && new_order && sd_dialogue_order_form_intent (intent))
         {
           /* "where is SD-1" while a cancellation waited: the new question wins */
