@@ -2287,6 +2287,14 @@ use_retail_orders (Fixture *f)
     "  (40, 1, 32, 24, 295), (41, 1, 34, -10, 125);");
 }
 
+/* use_retail_orders() with more of the shop's products (@products, SQL) in its catalogue. */
+static SdDialogue *
+use_retail_orders_and (Fixture *f, const char *products)
+{
+  exec_ok (f->store, products);
+  return use_retail_orders (f);
+}
+
 /* A classifier torn between a complaint and a delivery problem, as the ones trained on the
  * lead's corpus are by "my order 542237 arrived with a broken candle". */
 static const SdIntentGuess torn[] = {
@@ -2379,6 +2387,25 @@ test_order_number_forgotten (Fixture *f, gconstpointer data)
   end_new_dialogue (f, shared);
 }
 
+/* "which is the cheapest?" right after a search is the cheapest of what was searched for, not
+ * the shop's cheapest product */
+static void
+test_extreme_after_search (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_retail_orders_and (f,
+    "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+    "  (53, '23167', 'LARGE CERAMIC TOP STORAGE JAR', 295, 'merchandise'),"
+    "  (54, '22245', 'SMALL GLASS STORAGE JAR', 165, 'merchandise'),"
+    "  (55, '16216', 'POPART WOODEN PENCILS ASST', 4, 'merchandise');");
+  g_autoptr(SdTurnTrace) en = second_answer (f, "do you have storage jars?", "which is the cheapest?");
+  assert_reply (en, "MEDIUM CERAMIC TOP STORAGE JAR", "£1.25", "!PENCILS", NULL);
+  g_autoptr(SdTurnTrace) zh = second_answer_in (f, "zh_CN", "有storage jar吗", "最贵的是哪个");
+  assert_reply (zh, "LARGE CERAMIC TOP STORAGE JAR", "£2.95", "!PENCILS", NULL);
+  /* with no search before it, still the shop's */
+  expect_reply (f, "en", "which is the cheapest?", "The cheapest product we sell", "!STORAGE JAR", NULL);
+  end_new_dialogue (f, shared);
+}
+
 /* The order numbers of a message, joined by spaces ("" for none). */
 static char *
 order_ids_of (SdTurnTrace *t)
@@ -2400,12 +2427,11 @@ order_ids_of (SdTurnTrace *t)
 static void
 test_invoice_words (Fixture *f, gconstpointer data)
 {
-  SdDialogue *shared = use_retail_orders (f);
-  exec_ok (f->store, "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
-                     "  (37, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
-                     "  (38, '84029G', 'KNITTED UNION FLAG HOT WATER BOTTLE', 375, 'merchandise'),"
-                     "  (39, 'C999999', 'GIFT BOX SET', 500, 'merchandise');");
-  sd_dialogue_reload (f->dialogue);
+  SdDialogue *shared = use_retail_orders_and (f,
+    "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+    "  (37, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
+    "  (38, '84029G', 'KNITTED UNION FLAG HOT WATER BOTTLE', 375, 'merchandise'),"
+    "  (39, 'C999999', 'GIFT BOX SET', 500, 'merchandise');");
   static const struct { const char *message, *orders; } cases[] = {
     { "hi, my order C541433 shows REGENCY CAKESTAND, why?", "C541433" },
     { "why is C541433 on my account? 85123A and 84029G are still here", "C541433" },
@@ -2576,11 +2602,10 @@ test_what_it_is (Fixture *f, gconstpointer data)
 static void
 test_other_colour (Fixture *f, gconstpointer data)
 {
-  SdDialogue *shared = use_retail_orders (f);
-  exec_ok (f->store, "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
-                     "  (35, '22632', 'HAND WARMER RED RETROSPOT', 210, 'merchandise'),"
-                     "  (36, '84406B', 'PINK HANGING HEART T-LIGHT HOLDER', 295, 'merchandise');");
-  sd_dialogue_reload (f->dialogue);
+  SdDialogue *shared = use_retail_orders_and (f,
+    "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+    "  (35, '22632', 'HAND WARMER RED RETROSPOT', 210, 'merchandise'),"
+    "  (36, '84406B', 'PINK HANGING HEART T-LIGHT HOLDER', 295, 'merchandise');");
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
     g_autoptr(SdTurnTrace) t1 = say (f, s, "how much is the white hanging heart t-light holder?");
@@ -2750,6 +2775,7 @@ main (int argc, char **argv)
   ADD ("cancellation-asked", test_cancellation_asked);
   ADD ("invoice-words", test_invoice_words);
   ADD ("order-number-forgotten", test_order_number_forgotten);
+  ADD ("extreme-after-search", test_extreme_after_search);
   ADD ("count-price", test_count_price);
   ADD ("pick-without-list", test_pick_without_list);
   ADD ("damaged-with-order", test_damaged_with_order);

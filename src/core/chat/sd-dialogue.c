@@ -873,8 +873,12 @@ sd_dialogue_respond (SdDialogue    *self,
 
   /* "what's the most expensive?", "and the cheapest?": no product named and no list offered
    * (the classifier hears the shipping policy in it), so of the name just answered so about,
-   * or else of all the shop sells; "the cheapest delivery" is the delivery's */
+   * or just searched with ("do you have christmas decorations?" then "which is the
+   * cheapest?"), or else of all the shop sells; "the cheapest delivery" is the delivery's */
   {
+    const SdTurnRecord *before = session->turns->len ? session->turns->pdata[session->turns->len - 1] : NULL;
+    if (last_extreme == NULL && before && g_strcmp0 (before->intent, "product_search") == 0 && previous_name)
+      last_extreme = g_strdup (previous_name);
     int extreme = act == NULL && !new_product && !new_order &&
                   !sd_dialogue_names_service_beside_products (trace->text, trace->entities)
                   ? sd_dialogue_price_extreme (trace->text) : 0;
