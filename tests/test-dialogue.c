@@ -2666,6 +2666,9 @@ test_english_names (Fixture *f, gconstpointer data)
     assert_reply (t2, "BAKING SET 9 PIECE RETROSPOT", "£4.95", NULL);
   }
   expect_reply (f, "en", "do you sell 灯笼?", "names its products in English only", "“holder”", NULL);
+  /* no Chinese name in it, only words of buying */
+  expect_reply (f, "zh_CN", "我要买20个", "!只有英文名称", NULL);
+  expect_reply (f, "zh_CN", "你们有圣诞装饰吗", "只有英文名称", NULL);
   /* a colour is no Chinese name: "红色的多少钱" after a product is the red one of its kind */
   {
     g_autoptr(SdTurnTrace) t = second_answer_in (f, "zh_CN", "white hanging heart t-light holder多少钱？", "红色的多少钱");

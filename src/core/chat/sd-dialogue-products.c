@@ -142,6 +142,30 @@ search_products (SdTurn *t, const char *words, const char *category, gint64 ref,
   return n;
 }
 
+static const char *other_colour_asked (const char *text);
+
+/* Whether @text has Chinese words that could name a product (灯笼, 圣诞装饰), once the words of
+ * asking and buying are left out: "我要买20个" has none. */
+static gboolean
+has_chinese_name (const char *text)
+{
+  static const char *const asking[] = {
+    "请问", "你们", "我们", "我想", "我要", "想要", "需要", "有没有", "什么", "哪些", "哪个", "多少钱",
+    "多少", "价格", "怎么", "这个", "那个", "一下", "一个", "看看", "购买", "商品", "东西", "产品", "可以",
+    "谢谢", "吗", "呢", "吧", "啊", "的", "了", "是", "有", "买", "要", "想", "找", "看", "个", "件",
+    "些", "钱", "卖", "这", "那", "我", "你", "它", "还", "也", "都", "和", "请", "帮", "给", "能", "种",
+    "款", "店", "家", "在", "不", "没", "很", "太", "好", "多", "少", "几", NULL
+  };
+  g_autoptr(GString) rest = g_string_new (text);
+  guint han = 0;
+
+  for (guint i = 0; asking[i]; i++)
+    g_string_replace (rest, asking[i], " ", 0);
+  for (const char *c = rest->str; *c; c = g_utf8_next_char (c))
+    han += g_unichar_get_script (g_utf8_get_char (c)) == G_UNICODE_SCRIPT_HAN;
+  return han >= 2;
+}
+
 /* For a catalogue that names its products in English only (Online Retail: titles, no
  * translations), the word its titles end in most often ("bag"), an English name a customer
  * can search with; NULL when any product has a Chinese name, or there are none. */
@@ -190,11 +214,10 @@ gboolean
 sd_turn_chinese_words_on_english_names (SdTurn *t, const char *words, const char *intent)
 {
   const char *example = NULL;
-  gboolean han = FALSE;
 
-  for (const char *c = words; c && *c && !han; c = g_utf8_next_char (c))
-    han = g_unichar_get_script (g_utf8_get_char (c)) == G_UNICODE_SCRIPT_HAN;
-  if (!han || (example = sd_dialogue_english_only_example (t->self)) == NULL)
+  /* "红色的多少钱" asks a colour, which English titles have too */
+  if (!has_chinese_name (words) || other_colour_asked (words) != NULL ||
+      (example = sd_dialogue_english_only_example (t->self)) == NULL)
     return FALSE;
   sd_turn_data_row (t, "products: names in English only, none in Chinese");
   sd_chat_session_set_form (t->session, intent);
@@ -572,8 +595,6 @@ ask_which_product (SdTurn *t, const char *intent, GArray *ids, const char *name,
                  SD_TURN_ASK);
 }
 
-static const char *other_colour_asked (const char *text);
-
 /* A product the catalogue does not have ("the teleporter", 杯子): said so, with the names
  * like it to pick from, if any; the question waits for a product the shop has. */
 static void
@@ -586,8 +607,7 @@ product_not_found (SdTurn *t, const char *intent, const char *name, const char *
 
   sd_turn_data_row (t, "products: none named “%s”", name);
   set_mood_aside (t, SD_MOOD_ASIDE_NOT_FOUND);
-  /* "红色的多少钱" with no product before it is a colour, which English titles have too */
-  if (sd_dialogue_english_only_example (t->self) && other_colour_asked (name) == NULL)
+  if (sd_dialogue_english_only_example (t->self))
     {
       /* "灯笼多少钱": the question waits for the English name */
       wait_for_product (t, intent, question);
