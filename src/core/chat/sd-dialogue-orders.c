@@ -151,6 +151,77 @@ order_items (SdTurn *t, gint64 order_id, gboolean *taken_back)
   return g_string_free (s, FALSE);
 }
 
+/* "24 × PINK NEW BAROQUECANDLESTICK CANDLE at £0.85 each": one line of an order @stmt is on
+ * (quantity, title, product id, unit price), appended to @out. */
+static void
+append_line (SdTurn *t, GString *out, sqlite3_stmt *stmt)
+{
+  const char *title = (const char *) sqlite3_column_text (stmt, 1);
+  g_autofree char *price = sd_turn_money (t, sqlite3_column_int64 (stmt, 3));
+
+  if (out->len)
+    g_string_append (out, L (t, "; ", "；"));
+  int quantity = ABS (sqlite3_column_int (stmt, 0));
+  g_string_append_printf (out, quantity == 1 ? L (t, "%d × %s at %s", "%d × %s（%s）") : L (t, "%d × %s at %s each", "%d × %s（单价 %s）"),
+                          quantity, title ? title : L (t, "(a product no longer listed)", "（已下架商品）"), price);
+}
+
+/* What a delivery problem is about within the order: the lines whose products the message
+ * names ("a broken candle": its candles, with their counts and prices), or, when it names
+ * none of them, what the order had, so the customer can say which item it was. */
+static char *
+delivery_lines (SdTurn *t, gint64 order_id)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      "SELECT l.quantity, COALESCE (x.title, p.title), p.id, l.unit_price_cents FROM order_lines l "
+      "LEFT JOIN products p ON p.id = l.product_id "
+      "LEFT JOIN product_texts x ON x.product_id = p.id AND x.lang = ?2 "
+      "WHERE l.order_id = ?1 ORDER BY l.line_no", NULL);
+  g_autoptr(GHashTable) named = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GString) words = g_string_new (NULL);
+  g_autoptr(GString) matched = g_string_new (NULL);
+  g_autoptr(GString) all = g_string_new (NULL);
+  guint lines = 0;
+
+  if (stmt == NULL)
+    return NULL;
+  /* the products each name of the message fits ("candle": every candle of the shop) */
+  for (guint i = 0; i < t->trace->entities->len; i++)
+    {
+      const SdEntity *e = t->trace->entities->pdata[i];
+      if (e->kind != SD_ENTITY_PRODUCT)
+        continue;
+      g_autoptr(GArray) ids = sd_entity_extractor_products_named (t->self->extractor, e, NULL);
+      for (guint k = 0; k < ids->len; k++)
+        g_hash_table_add (named, g_memdup2 (&g_array_index (ids, gint64, k), sizeof (gint64)));
+      g_string_append_printf (words, "%s%s", words->len ? L (t, ", ", "、") : "", e->text);
+    }
+  sqlite3_bind_int64 (stmt, 1, order_id);
+  sqlite3_bind_text (stmt, 2, t->lang, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 product = sqlite3_column_int64 (stmt, 2);
+      lines++;
+      if (g_hash_table_contains (named, &product))
+        {
+          append_line (t, matched, stmt);
+          sd_turn_data_row (t, "orders: line of products.id=%" G_GINT64_FORMAT " named", product);
+        }
+      else if (lines <= 5)
+        append_line (t, all, stmt);
+    }
+  if (matched->len)
+    return g_strdup_printf (L (t, "What it had of “%s”: %s.", "订单里的“%s”：%s。"), words->str, matched->str);
+  if (lines == 0)
+    return NULL;
+  if (lines > 5)
+    g_string_append_printf (all, L (t, " and %u more lines", "，另有 %u 种商品"), lines - 5);
+  if (words->len)
+    return g_strdup_printf (L (t, "It had no “%s”; it had %s.",
+                               "这个订单里没有“%s”；订单包含：%s。"), words->str, all->str);
+  return g_strdup_printf (L (t, "It had %s.", "订单包含：%s。"), all->str);
+}
+
 /* Intents that are about one order: they need an order number and a signed-in customer. */
 
 /* Whether @text matches @pattern (case-folded; PCRE, compiled once per pattern). */
@@ -187,6 +258,49 @@ sd_dialogue_names_newest_order_by_name (const char *text)
   static GRegex *regex;
   return sd_dialogue_names_newest_order (text) &&
          sd_dialogue_folded_matches (text, &regex, "\\b(order|orders|purchase|parcel|package|delivery|bought|ordered)\\b|订单|单|买");
+}
+
+/* "I don't know the number", "I forgot my order number", "订单号我忘了", "找不到订单号": asked
+ * which order, the customer cannot say; a signed-in customer's orders are the bot's to look
+ * up instead. */
+gboolean
+sd_dialogue_lacks_order_number (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_folded_matches (text, &regex,
+                                     "\\b(don'?t|do not|dont|didn'?t|did not|can'?t|cannot|can not|couldn'?t|could not)\\s+"
+                                     "(know|remember|recall|find|have)\\b.*\\b(number|no|num|confirmation|e-?mail|receipt)\\b"
+                                     "|\\b(forgot|forgotten|lost|deleted)\\b.*\\b(number|no|num|confirmation|e-?mail|receipt)\\b"
+                                     "|^\\s*(i\\s+)?(don'?t|do not|dont)\\s+(know|remember)\\s*[.!]*\\s*$|^\\s*no idea\\s*[.!]*\\s*$"
+                                     "|(不知道|不记得|忘了|忘记了?|找不到|没有|记不清|记不得)[^，。？]{0,4}(订单号|单号|号码|订单编号|编号)"
+                                     "|(订单号|单号|号码|订单编号|编号)[^，。？]{0,6}(不知道|不记得|忘了|忘记了?|找不到|记不清|记不得)");
+}
+
+/* "If you meant another: 560123 (1 Aug 2011), 553001 (2 Jul 2011).": the customer's orders
+ * before @newest, not cancelled, at most two; NULL when there are none. */
+static char *
+orders_before (SdTurn *t, const char *newest)
+{
+  g_autoptr(SdStmt) stmt = sd_store_prepare (t->self->store,
+      "SELECT external_id, placed_at FROM orders WHERE customer_id = ?1 AND status <> 'cancelled' "
+      "AND external_id <> ?2 ORDER BY placed_at DESC, id DESC LIMIT 2", NULL);
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, t->session->customer_id);
+  sqlite3_bind_text (stmt, 2, newest, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *when = sd_turn_date_text (t, sqlite3_column_int64 (stmt, 1));
+      if (list->len)
+        g_string_append (list, L (t, ", ", "、"));
+      g_string_append_printf (list, L (t, "%s (%s)", "%s（%s）"), (const char *) sqlite3_column_text (stmt, 0), when);
+    }
+  if (list->len == 0)
+    return NULL;
+  return g_strdup_printf (L (t, "That is your most recent order; if you meant another, tell me its number: before it came %s.",
+                             "这是您最近的一个订单；如果您问的是别的订单，请告诉我订单号：在它之前还有 %s。"), list->str);
 }
 
 /* A short follow-up about the order just talked about: "what was in it?", "what did I
@@ -252,7 +366,10 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
    * Retail's C invoices take back lines of earlier ones): the newest order not cancelled,
    * and the answer says when a cancellation came after it. */
   g_autofree char *cancelled_after = NULL;
-  if (sd_dialogue_names_newest_order (t->trace->text) && !sd_dialogue_has_entity (t->trace->entities, SD_ENTITY_ORDER_ID))
+  g_autofree char *others = NULL;
+  gboolean lacks_number = sd_dialogue_lacks_order_number (t->trace->text);
+  if ((lacks_number || sd_dialogue_names_newest_order (t->trace->text)) &&
+      !sd_dialogue_has_entity (t->trace->entities, SD_ENTITY_ORDER_ID))
     {
       g_autoptr(SdStmt) newest = sd_store_prepare (t->self->store,
           "SELECT external_id, placed_at, status = 'cancelled' FROM orders WHERE customer_id = ?1 "
@@ -268,6 +385,9 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
               sd_turn_data_row (t, "orders: the newest of this customer's not cancelled, %s", order);
               if (!sqlite3_column_int (newest, 2))
                 cancelled_after = cancellation_after (t, sqlite3_column_int64 (newest, 1));
+              /* no number to go by: the newest, and the ones before it to choose from */
+              if (lacks_number)
+                others = orders_before (t, order);
             }
         }
     }
@@ -334,11 +454,18 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
   sd_turn_var (t, "placed", placed_text);
   sd_turn_var (t, "items", items);
   sd_turn_var (t, "eta", eta);
+  /* what came after it and the orders before it; a delivery problem's answer ends on its
+   * offer of a person, so there they go before it */
+  g_autoptr(GString) notes = g_string_new (NULL);
   if (cancelled_after)
     {
       sd_turn_var (t, "cancelled_after", cancelled_after);
-      sd_dialogue_append_sentence (t->lang, t->suffix, cancelled_after);
+      sd_dialogue_append_sentence (t->lang, notes, cancelled_after);
     }
+  if (others)
+    sd_dialogue_append_sentence (t->lang, notes, others);
+  if (strcmp (intent, "delivery_problem") != 0)
+    sd_dialogue_append_sentence (t->lang, t->suffix, notes->str);
   /* "is order C541433 a refund?": what a cancellation is in this shop's data, and that the
    * money is not the bot's to see */
   if (taken_back && g_strcmp0 (o.status, "cancelled") == 0)
@@ -399,13 +526,21 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
       if (offer && !t->session->handed_off)
         t->session->handoff_offered = t->answer_offers = TRUE;
     }
-  if (strcmp (intent, "delivery_problem") == 0 && !t->session->handed_off)
+  g_autofree char *detail = NULL;
+  if (strcmp (intent, "delivery_problem") == 0)
     {
-      t->session->handoff_offered = TRUE;   /* its template asks "shall I put you through?" */
-      t->answer_offers = TRUE;
+      g_autofree char *lines = delivery_lines (t, o.id);
+      g_autoptr(GString) both = g_string_new (lines);
+      sd_dialogue_append_sentence (t->lang, both, notes->str);
+      detail = g_string_free (g_steal_pointer (&both), FALSE);
+      if (!t->session->handed_off)
+        {
+          t->session->handoff_offered = TRUE;   /* its template asks "shall I put you through?" */
+          t->answer_offers = TRUE;
+        }
     }
   order_clear (&o);
-  sd_turn_reply (t, sd_dialogue_order_form_intent (intent) ? intent : "order_status", SD_TURN_ANSWER);
+  sd_turn_reply_with_detail (t, sd_dialogue_order_form_intent (intent) ? intent : "order_status", SD_TURN_ANSWER, detail);
 }
 
 gboolean
@@ -467,8 +602,6 @@ take_order_span (SdTurnTrace *trace,
   g_ptr_array_insert (trace->entities, (gint) at, e);
 }
 
-/* A word of the message in one of the shop's order-number formats ("C536379",
- * "INV-004211"), if exactly one is: a shop's own numbers need no "order" before them. */
 /* Whether @format has a letter in it ("C######", "INV-######"): a word in it is no quantity,
  * price or phone number. */
 static gboolean
@@ -480,10 +613,10 @@ format_has_letter (const char *format)
   return FALSE;
 }
 
+/* In reply to "Which order?": the one word of the message in one of the shop's formats. */
 static gboolean
 take_formatted_order_number (SdDialogue  *self,
-                             SdTurnTrace *trace,
-                             gboolean     lettered_only)
+                             SdTurnTrace *trace)
 {
   const char *const *formats = order_formats (self);
   const char *text = trace->text;
@@ -494,7 +627,7 @@ take_formatted_order_number (SdDialogue  *self,
     {
       gsize j = i;
       /* "订单C541433是退款吗" has its number between Chinese words */
-      while (text[j] && (((guchar) text[j] >= 0x80 && !lettered_only) || g_ascii_isalnum (text[j]) ||
+      while (text[j] && ((guchar) text[j] >= 0x80 || g_ascii_isalnum (text[j]) ||
                          strchr ("-_/#.", text[j])))
         j++;
       /* a sentence's full stop is not part of the number */
@@ -507,7 +640,7 @@ take_formatted_order_number (SdDialogue  *self,
           if (*w == '#' && !(formats[0] && formats[0][0] == '#'))
             w++;
           for (guint k = 0; formats[k]; k++)
-            if ((!lettered_only || format_has_letter (formats[k])) && sd_order_format_matches (formats[k], w))
+            if (sd_order_format_matches (formats[k], w))
               {
                 found++;
                 start = i + (gsize) (w - word);
@@ -525,14 +658,101 @@ take_formatted_order_number (SdDialogue  *self,
   return TRUE;
 }
 
-/* "is C541433 a refund?": a word in one of the shop's own order-number formats with letters
- * names an order anywhere, with no "order" before it and no question waiting; a bare
- * number ("581433") still needs one or the other. */
+/* Whether @word is the number of one of the shop's orders (formats match letters in any
+ * case: "c541433" is C541433), and, in @product, whether it is a product's code instead. */
+static gboolean
+order_exists (SdDialogue *self, const char *word, gboolean *product)
+{
+  g_autofree char *upper = g_ascii_strup (word, -1);
+  g_autoptr(SdStmt) stmt = sd_store_prepare (self->store,
+      "SELECT EXISTS (SELECT 1 FROM orders WHERE external_id IN (?1, ?2)), "
+      "EXISTS (SELECT 1 FROM products WHERE external_id IN (?1, ?2))", NULL);
+
+  *product = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, word, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  *product = sqlite3_column_int (stmt, 1);
+  return sqlite3_column_int (stmt, 0);
+}
+
+/* Whether @word is an invoice's shape in this shop: one of its lettered formats ("C######"),
+ * or letters before digits in one of its plain ones ("C" + ######): never digits before a
+ * letter, as product codes are (85123A, 84029G). */
+static gboolean
+invoice_shaped (const char *const *formats, const char *word)
+{
+  const char *digits = word;
+
+  for (guint k = 0; formats[k]; k++)
+    if (format_has_letter (formats[k]) && sd_order_format_matches (formats[k], word))
+      return TRUE;
+  while (g_ascii_isalpha (*digits))
+    digits++;
+  if (digits == word || digits - word > 4)
+    return FALSE;
+  if (*digits == '-')
+    digits++;
+  for (guint k = 0; formats[k]; k++)
+    if (!format_has_letter (formats[k]) && sd_order_format_matches (formats[k], digits))
+      return TRUE;
+  return FALSE;
+}
+
+/* "is C541433 a refund?", "hi, my order C541433 shows REGENCY CAKESTAND, why?": a word an
+ * invoice's shape in this shop names an order anywhere, with no "order" before it and no
+ * question waiting, as a person reading the message would take it: each such word the shop
+ * has an order of, or, when it has none of them, each that is in one of its own lettered
+ * formats (a number mistyped is still meant as one, and the answer says it is not found). A
+ * product's code (85123A, or one a shop writes like an invoice) is no order; a bare number
+ * ("581433") still needs "order" before it or a question waiting. */
 void
 sd_dialogue_take_lettered_order_number (SdDialogue  *self,
                                         SdTurnTrace *trace)
 {
-  take_formatted_order_number (self, trace, TRUE);
+  const char *const *formats = order_formats (self);
+  const char *text = trace->text;
+  typedef struct { gsize start, len; } Span;
+  g_autoptr(GArray) existing = g_array_new (FALSE, FALSE, sizeof (Span));
+  g_autoptr(GArray) shaped = g_array_new (FALSE, FALSE, sizeof (Span));
+
+  for (gsize i = 0; text[i]; )
+    {
+      gsize j = i;
+      while (g_ascii_isalnum (text[j]) || (text[j] && strchr ("-_/#.", text[j])))
+        j++;
+      /* a sentence's full stop is not part of the number */
+      while (j > i && text[j - 1] == '.')
+        j--;
+      if (j == i)
+        {
+          i++;
+          continue;
+        }
+      gsize start = i + (text[i] == '#' ? 1 : 0);
+      g_autofree char *word = g_strndup (text + start, j - start);
+      gboolean product = FALSE;
+      if (*word && invoice_shaped (formats, word))
+        {
+          Span span = { start, j - start };
+          if (order_exists (self, word, &product))
+            g_array_append_val (existing, span);
+          else if (!product)
+            for (guint k = 0; formats[k]; k++)
+              if (format_has_letter (formats[k]) && sd_order_format_matches (formats[k], word))
+                {
+                  g_array_append_val (shaped, span);
+                  break;
+                }
+        }
+      i = j;
+    }
+  GArray *taken = existing->len ? existing : shaped;
+  for (guint k = 0; k < taken->len; k++)
+    take_order_span (trace, g_array_index (taken, Span, k).start, g_array_index (taken, Span, k).len);
 }
 
 /* Whether the order @t's message names is one of the customer's cancellations ("C541433"):
@@ -568,7 +788,7 @@ sd_dialogue_take_bare_order_number (SdDialogue  *self,
 
   if (g_utf8_strlen (text, -1) > 40)
     return;
-  if (take_formatted_order_number (self, trace, FALSE))
+  if (take_formatted_order_number (self, trace))
     return;
   for (gsize i = 0; text[i]; )
     {

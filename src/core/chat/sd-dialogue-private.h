@@ -92,6 +92,8 @@ struct _SdDialogue
   gboolean                 rec_tried;
   char                    *order_example;  /* the shape of this shop's order numbers */
   GStrv                    order_formats;  /* the shop's own, or learned from its orders */
+  gboolean                 names_read;     /* english_example below is known */
+  char                    *english_example;   /* a word of an English-only catalogue, or NULL */
 };
 
 typedef struct {
@@ -108,6 +110,7 @@ typedef struct {
   GArray        *candidates;     /* the products that name fits (products.id), or NULL */
   gboolean       in_full;        /* one of them was named by its whole title */
   char          *previous_ref;   /* the product talked about before this message, or NULL */
+  char          *previous_name;  /* the name it was asked or searched by ("jumbo bags"), or NULL */
   gboolean       picked;         /* the message picked a product from a "which one?" list */
   gboolean       was_upset;      /* the session's mood before this message */
   gsize          apology_len;    /* the apology at the start of @prefix, for the mood heard */
@@ -138,6 +141,7 @@ void sd_chat_session_set_form (SdChatSession *s, const char *form);
 /* sd-dialogue-orders.c */
 gboolean sd_dialogue_asks_about_the_order (const char *text);
 gboolean sd_dialogue_folded_matches (const char *text, GRegex **regex, const char *pattern);
+gboolean sd_dialogue_lacks_order_number (const char *text);
 gboolean sd_dialogue_mentions_damage (const char *text);
 gboolean sd_dialogue_names_newest_order (const char *text);
 gboolean sd_dialogue_names_newest_order_by_name (const char *text);
@@ -157,6 +161,9 @@ gboolean sd_turn_template_by_staff (SdTurn *t, const char *key);
 /* sd-dialogue-products.c */
 gboolean sd_dialogue_asks_about_one_product (const char *intent);
 gboolean sd_dialogue_asks_price (const char *text);
+gboolean sd_dialogue_asks_what_it_is (const char *text);
+const char *sd_dialogue_english_only_example (SdDialogue *self);
+gboolean sd_turn_chinese_words_on_english_names (SdTurn *t, const char *words, const char *intent);
 gboolean sd_dialogue_is_bare_pick (const char *text);
 gboolean sd_dialogue_mentions_code_trouble (const char *text);
 gboolean sd_dialogue_mentions_payment_trouble (const char *text);
@@ -181,6 +188,7 @@ char *sd_turn_date_text (SdTurn *t, gint64 at);
 char *sd_turn_money (SdTurn *t, gint64 cents);
 char *sd_turn_render (SdTurn *t, const char *key);
 void sd_turn_reply (SdTurn *t, const char *key, SdTurnAction action);
+void sd_turn_reply_with_detail (SdTurn *t, const char *key, SdTurnAction action, const char *detail);
 char *sd_turn_shop_setting (SdTurn *t, const char *key);
 void sd_turn_var (SdTurn *t, const char *name, const char *value);
 

@@ -142,6 +142,90 @@ search_products (SdTurn *t, const char *words, const char *category, gint64 ref,
   return n;
 }
 
+static const char *other_colour_asked (const char *text);
+
+/* Whether @text has Chinese words that could name a product (灯笼, 圣诞装饰), once the words of
+ * asking and buying are left out: "我要买20个" has none. */
+static gboolean
+has_chinese_name (const char *text)
+{
+  static const char *const asking[] = {
+    "请问", "你们", "我们", "我想", "我要", "想要", "需要", "有没有", "什么", "哪些", "哪个", "多少钱",
+    "多少", "价格", "怎么", "这个", "那个", "一下", "一个", "看看", "购买", "商品", "东西", "产品", "可以",
+    "谢谢", "吗", "呢", "吧", "啊", "的", "了", "是", "有", "买", "要", "想", "找", "看", "个", "件",
+    "些", "钱", "卖", "这", "那", "我", "你", "它", "还", "也", "都", "和", "请", "帮", "给", "能", "种",
+    "款", "店", "家", "在", "不", "没", "很", "太", "好", "多", "少", "几", NULL
+  };
+  g_autoptr(GString) rest = g_string_new (text);
+  guint han = 0;
+
+  for (guint i = 0; asking[i]; i++)
+    g_string_replace (rest, asking[i], " ", 0);
+  for (const char *c = rest->str; *c; c = g_utf8_next_char (c))
+    han += g_unichar_get_script (g_utf8_get_char (c)) == G_UNICODE_SCRIPT_HAN;
+  return han >= 2;
+}
+
+/* For a catalogue that names its products in English only (Online Retail: titles, no
+ * translations), the word its titles end in most often ("bag"), an English name a customer
+ * can search with; NULL when any product has a Chinese name, or there are none. */
+const char *
+sd_dialogue_english_only_example (SdDialogue *self)
+{
+  if (!self->names_read)
+    {
+      g_autoptr(SdStmt) zh = sd_store_prepare (self->store,
+          "SELECT EXISTS (SELECT 1 FROM product_texts WHERE lang = 'zh_CN' AND title <> '')", NULL);
+      g_autoptr(SdStmt) titles = sd_store_prepare (self->store,
+          "SELECT p.title FROM products p WHERE " SD_CHAT_SELLS_PRODUCT ("p"), NULL);
+      g_autoptr(GHashTable) heads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      gboolean chinese = zh == NULL || titles == NULL || sqlite3_step (zh) != SQLITE_ROW || sqlite3_column_int (zh, 0);
+      guint best = 0;
+
+      self->names_read = TRUE;
+      while (!chinese && sqlite3_step (titles) == SQLITE_ROW)
+        {
+          const char *title = (const char *) sqlite3_column_text (titles, 0);
+          for (const char *c = title; c && *c && !chinese; c = g_utf8_next_char (c))
+            chinese = g_unichar_get_script (g_utf8_get_char (c)) == G_UNICODE_SCRIPT_HAN;
+          const char *space = title ? strrchr (title, ' ') : NULL;
+          g_autofree char *head = g_ascii_strdown (space ? space + 1 : title ? title : "", -1);
+          if (strlen (head) < 3 || !g_ascii_isalpha (head[0]))
+            continue;
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (heads, head)) + 1;
+          if (n > best || (n == best && g_strcmp0 (head, self->english_example) < 0))
+            {
+              best = n;
+              g_free (self->english_example);
+              self->english_example = g_strdup (head);
+            }
+          g_hash_table_insert (heads, g_steal_pointer (&head), GUINT_TO_POINTER (n));
+        }
+      if (chinese)
+        g_clear_pointer (&self->english_example, g_free);
+    }
+  return self->english_example;
+}
+
+/* "有灯笼吗" of a catalogue named in English only: no Chinese word can find anything in it, so
+ * the bot says so and asks for the English name (in either language), rather than "not
+ * found" as if the shop lacked it. The question waits for that name. */
+gboolean
+sd_turn_chinese_words_on_english_names (SdTurn *t, const char *words, const char *intent)
+{
+  const char *example = NULL;
+
+  /* "红色的多少钱" asks a colour, which English titles have too */
+  if (!has_chinese_name (words) || other_colour_asked (words) != NULL ||
+      (example = sd_dialogue_english_only_example (t->self)) == NULL)
+    return FALSE;
+  sd_turn_data_row (t, "products: names in English only, none in Chinese");
+  sd_chat_session_set_form (t->session, intent);
+  sd_turn_var (t, "example", example);
+  sd_turn_reply (t, "sys.english_names", SD_TURN_ASK);
+  return TRUE;
+}
+
 void
 sd_turn_handle_product_search (SdTurn *t, const char *fallback_words)
 {
@@ -184,6 +268,8 @@ sd_turn_handle_product_search (SdTurn *t, const char *fallback_words)
           /* rows of a failed search are not the answer's source */
           g_ptr_array_set_size (t->trace->data_rows, 0);
         }
+      if (sd_turn_chinese_words_on_english_names (t, t->trace->text, "product_search"))
+        return;
       /* the shop has nothing by that name, or no name was given: ask, and take the
        * answer as the search */
       sd_chat_session_set_form (s, "product_search");
@@ -201,6 +287,18 @@ sd_turn_handle_product_search (SdTurn *t, const char *fallback_words)
     }
   sd_turn_var (t, "products", list->str);
   sd_turn_reply (t, "product_search", SD_TURN_ANSWER);
+}
+
+/* "what colours does it come in?", "有几种颜色", "是什么材质的": a question about what a product
+ * is, not a wish to see products. */
+gboolean
+sd_dialogue_asks_what_it_is (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_folded_matches (text, &regex,
+                                     "\\b(colou?rs?|material|materials|made (of|from)|size|sizes|dimensions|"
+                                     "how (big|tall|wide|long|heavy|large)|weigh|weighs|weight)\\b"
+                                     "|颜色|什么色|材质|材料|什么做的|尺寸|尺码|多大|多高|多宽|多长|多重|重量");
 }
 
 /* "How much is the cakestand?": the catalogue always knows a price, so that is the answer,
@@ -509,6 +607,13 @@ product_not_found (SdTurn *t, const char *intent, const char *name, const char *
 
   sd_turn_data_row (t, "products: none named “%s”", name);
   set_mood_aside (t, SD_MOOD_ASIDE_NOT_FOUND);
+  if (sd_dialogue_english_only_example (t->self))
+    {
+      /* "灯笼多少钱": the question waits for the English name */
+      wait_for_product (t, intent, question);
+      if (sd_turn_chinese_words_on_english_names (t, name, intent))
+        return;
+    }
   g_hash_table_remove (t->session->slots, "product");
   if (like->len && list_choices (t, like, NULL, list) > 0)
     similar = g_strdup_printf (L (t, "Did you mean one of these? %s. Tell me its number, or more of the name.",
@@ -1176,10 +1281,11 @@ other_colour_asked (const char *text)
 
   if (g_once_init_enter (&regex))
     g_once_init_leave (&regex, g_regex_new (
-      "^\\s*(?:and|or|what about|how about|do you have|have you got|is there|got)?\\s*(?:the|a|an|it in|in)?\\s*"
+      "^\\s*(?:and|or|what about|how about|do you have|have you got|is there|got|how much is|how much for)?\\s*"
+      "(?:the|a|an|it in|in)?\\s*"
       "(red|white|blue|green|pink|black|cream|yellow|purple|orange|grey|gray|brown|gold|silver|ivory)"
       "(?:\\s+(?:one|ones|version|colour|color))?(?:\\s+(?:instead|then|too|please))?\\s*[?.!]*\\s*$"
-      "|^\\s*(?:那|有)?\\s*([红白蓝绿粉黑米黄紫橙灰棕金银])色?的?(?:呢|吗|有吗|有没有)?\\s*[？?。！!]*\\s*$",
+      "|^\\s*(?:那|有)?\\s*([红白蓝绿粉黑米黄紫橙灰棕金银])色?的?(?:呢|吗|有吗|有没有|多少钱|怎么卖)?\\s*[？?。！!]*\\s*$",
       G_REGEX_OPTIMIZE, 0, NULL));
   if (regex == NULL || !g_regex_match (regex, folded, 0, &match))
     return NULL;
@@ -1217,32 +1323,40 @@ sd_turn_answer_other_colour (SdTurn *t)
   sqlite3_bind_int64 (stmt, 1, previous);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return FALSE;
-  /* the kind: the title without its colours ("HANGING HEART T-LIGHT HOLDER") */
-  g_autofree char *folded = g_utf8_casefold ((const char *) sqlite3_column_text (stmt, 0), -1);
-  g_auto(GStrv) words = g_regex_split_simple ("\\s+", folded, 0, 0);
+  /* the kind: the title without its colours ("HANGING HEART T-LIGHT HOLDER"), or, when the
+   * shop has none of it in that colour, the name searched with ("jumbo bag", after a list of
+   * them whose likeliest was JUMBO BAG OWLS) */
   g_autoptr(GString) kind = g_string_new (NULL);
-  for (guint i = 0; words[i]; i++)
-    if (*words[i] && other_colour_asked (words[i]) == NULL)
-      g_string_append_printf (kind, "%s%s", kind->len ? " " : "", words[i]);
-  if (kind->len == 0)
-    return FALSE;
-  g_autoptr(GArray) same_kind = sd_entity_extractor_products_with_words (t->self->extractor, kind->str);
   g_autoptr(GString) found = g_string_new (NULL);
   g_autoptr(SdStmt) product = sd_store_prepare (t->self->store, PRODUCT_COLUMNS "WHERE p.id = ?1", NULL);
+  const char *kinds[] = { (const char *) sqlite3_column_text (stmt, 0),
+                          t->previous_name };
   gint64 first = 0;
   guint n = 0;
-  for (guint i = 0; product && i < same_kind->len && n < 5; i++)
+  for (guint k = 0; k < G_N_ELEMENTS (kinds) && n == 0 && kinds[k]; k++)
     {
-      gint64 id = g_array_index (same_kind, gint64, i);
-      sqlite3_reset (product);
-      sqlite3_bind_int64 (product, 1, id);
-      sqlite3_bind_text (product, 3, t->lang, -1, SQLITE_STATIC);
-      if (id == previous || sqlite3_step (product) != SQLITE_ROW ||
-          !title_has_word ((const char *) sqlite3_column_text (product, 1), colour))
-        continue;
-      sd_turn_append_product (t, found, product, TRUE);
-      first = first ? first : id;
-      n++;
+      g_autofree char *folded = g_utf8_casefold (kinds[k], -1);
+      g_auto(GStrv) words = g_regex_split_simple ("\\s+", folded, 0, 0);
+      g_string_truncate (kind, 0);
+      for (guint i = 0; words[i]; i++)
+        if (*words[i] && other_colour_asked (words[i]) == NULL)
+          g_string_append_printf (kind, "%s%s", kind->len ? " " : "", words[i]);
+      if (kind->len == 0)
+        return FALSE;
+      g_autoptr(GArray) same_kind = sd_entity_extractor_products_with_words (t->self->extractor, kind->str);
+      for (guint i = 0; product && i < same_kind->len && n < 5; i++)
+        {
+          gint64 id = g_array_index (same_kind, gint64, i);
+          sqlite3_reset (product);
+          sqlite3_bind_int64 (product, 1, id);
+          sqlite3_bind_text (product, 3, t->lang, -1, SQLITE_STATIC);
+          if (id == previous || sqlite3_step (product) != SQLITE_ROW ||
+              !title_has_word ((const char *) sqlite3_column_text (product, 1), colour))
+            continue;
+          sd_turn_append_product (t, found, product, TRUE);
+          first = first ? first : id;
+          n++;
+        }
     }
   /* the mood model hears upset in "and the red one?": a colour asked for is no mood */
   set_mood_aside (t, SD_MOOD_ASIDE_OTHER_COLOUR);

@@ -110,6 +110,11 @@ static const struct { const char *key, *en, *zh; } code_templates[] = {
   /* a name the catalogue does not have */
   { "sys.product_not_found", "I couldn't find “{name}” in our catalogue. {similar}",
     "我们的商品里没有找到“{name}”。{similar}" },
+  /* Chinese product words on a catalogue named in English only */
+  { "sys.english_names",
+    "Our catalogue names its products in English only, so I can't search it with Chinese words. "
+    "Tell me the English name, or a word of it (e.g. “{example}”), and I'll look.",
+    "我们的商品目录只有英文名称，用中文词查不到商品。请告诉我英文名称或其中的一个英文单词（例如“{example}”），我再帮您查找。" },
   /* what the shop's policy.account says, and the person a locked account needs */
   { "account_help.policy", "{policy} For a locked or hacked account, a person needs to help: shall I put you through?",
     "{policy}账户被锁或被盗需要人工处理，要帮您转人工吗？" },
@@ -170,6 +175,21 @@ offers_person (const char *sentence, gsize *at)
   return TRUE;
 }
 
+/* The end of the sentence that starts at @p: after its end mark and the spaces after it. */
+static const char *
+sentence_end (const char *p)
+{
+  const char *end = p;
+  while (*end && !strchr (".?!", *end) && !g_str_has_prefix (end, "。") &&
+         !g_str_has_prefix (end, "？") && !g_str_has_prefix (end, "！"))
+    end = g_utf8_next_char (end);
+  if (*end)
+    end = g_utf8_next_char (end);
+  while (*end == ' ')
+    end++;
+  return end;
+}
+
 /* A customer already handed over to a person is not offered one again ("…: shall I put you
  * through?" of a complaint's or a delivery problem's template, a person offered when a policy
  * is not set): each offer goes, with the clause that asks it, and one sentence says where
@@ -183,15 +203,7 @@ settle_offers (SdTurn *t, GString *all)
 
   while (*p)
     {
-      /* one sentence, with its end mark and the space after it */
-      const char *end = p;
-      while (*end && !strchr (".?!", *end) && !g_str_has_prefix (end, "。") &&
-             !g_str_has_prefix (end, "？") && !g_str_has_prefix (end, "！"))
-        end = g_utf8_next_char (end);
-      if (*end)
-        end = g_utf8_next_char (end);
-      while (*end == ' ')
-        end++;
+      const char *end = sentence_end (p);
       g_autofree char *sentence = g_strndup (p, end - p);
       gsize at;
       if (!offers_person (sentence, &at))
@@ -228,8 +240,47 @@ settle_offers (SdTurn *t, GString *all)
   t->session->handoff_offered = FALSE;
 }
 
+/* @body with @detail said before the sentence of it that offers a person ("…: shall I put you
+ * through?" stays the reply's last question), or after it when none does. */
+static char *
+insert_before_offer (SdTurn *t, const char *body, const char *detail)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = body;
+  gboolean said = FALSE;
+
+  while (*p)
+    {
+      const char *end = sentence_end (p);
+      g_autofree char *sentence = g_strndup (p, end - p);
+      gsize at;
+      if (!said && offers_person (sentence, &at))
+        {
+          g_strchomp (out->str);
+          out->len = strlen (out->str);
+          sd_dialogue_append_sentence (t->lang, out, detail);
+          if (!sd_turn_zh (t))
+            g_string_append_c (out, ' ');
+          said = TRUE;
+        }
+      g_string_append (out, sentence);
+      p = end;
+    }
+  if (!said)
+    sd_dialogue_append_sentence (t->lang, out, detail);
+  return g_string_free (out, FALSE);
+}
+
 void
 sd_turn_reply (SdTurn *t, const char *key, SdTurnAction action)
+{
+  sd_turn_reply_with_detail (t, key, action, NULL);
+}
+
+/* sd_turn_reply() with @detail (a sentence of what the answer found, or NULL) inside the
+ * template's answer, before its offer of a person. */
+void
+sd_turn_reply_with_detail (SdTurn *t, const char *key, SdTurnAction action, const char *detail)
 {
   /* the answer offers a person itself: not a second time after it */
   if (t->answer_offers && t->offer_len > 0)
@@ -237,7 +288,8 @@ sd_turn_reply (SdTurn *t, const char *key, SdTurnAction action)
       g_string_erase (t->suffix, t->offer_at, t->offer_len);
       t->offer_len = 0;
     }
-  g_autofree char *body = sd_turn_render (t, key);
+  g_autofree char *rendered = sd_turn_render (t, key);
+  g_autofree char *body = detail && *detail ? insert_before_offer (t, rendered, detail) : g_steal_pointer (&rendered);
   GString *all = g_string_new (t->prefix->str);
   sd_dialogue_append_sentence (t->lang, all, body);
   sd_dialogue_append_sentence (t->lang, all, t->suffix->str);

@@ -34,6 +34,7 @@ sd_dialogue_finalize (GObject *object)
   sd_dialogue_drop_coupons (self);
   g_clear_pointer (&self->order_example, g_free);
   g_clear_pointer (&self->order_formats, g_strfreev);
+  g_clear_pointer (&self->english_example, g_free);
   g_clear_pointer (&self->popular, g_array_unref);
   g_clear_object (&self->rec_model);
   g_clear_pointer (&self->rec_train, sd_interactions_unref);
@@ -409,6 +410,8 @@ sd_dialogue_reload (SdDialogue *self)
   g_clear_pointer (&self->fallback, sd_chat_linear_free);
   g_clear_pointer (&self->popular, g_array_unref);
   self->tracks_stock = -1;
+  self->names_read = FALSE;
+  g_clear_pointer (&self->english_example, g_free);
   g_clear_object (&self->rec_model);
   g_clear_pointer (&self->rec_train, sd_interactions_unref);
   self->rec_tried = FALSE;
@@ -693,6 +696,7 @@ sd_dialogue_respond (SdDialogue    *self,
   g_autofree char *masked = NULL;
   g_autoptr(GArray) candidates = NULL;
   g_autofree char *previous_ref = NULL;
+  g_autofree char *previous_name = NULL;
   g_autofree char *last_extreme = g_steal_pointer (&session->extreme_name);
   if (!sd_dialogue_says_anything (trace->text))
     {
@@ -736,9 +740,10 @@ sd_dialogue_respond (SdDialogue    *self,
 
   /* "is order C541433 a refund?": a C invoice is a cancellation in Online Retail's data, and
    * the question is about that order (what it took back, when), not the returns policy the
-   * classifier hears, nor a mood to apologise for */
+   * classifier hears, nor a mood to apologise for; nor, where the classifier is unsure what
+   * "C541117是什么" asks, the coupons it half hears in a code of letters and digits */
   gboolean asks_of_cancellation = (oos || g_strcmp0 (intent, "return_refund") == 0 ||
-                                   g_strcmp0 (intent, "cancel_order") == 0) &&
+                                   g_strcmp0 (intent, "cancel_order") == 0 || confidence < 0.5) &&
                                   sd_turn_names_own_cancellation (&t);
   if (asks_of_cancellation && t.negative)
     {
@@ -769,6 +774,8 @@ sd_dialogue_respond (SdDialogue    *self,
   t.candidates = candidates;
   previous_ref = g_strdup (g_hash_table_lookup (session->slots, "product_ref"));
   t.previous_ref = previous_ref;
+  previous_name = g_strdup (g_hash_table_lookup (session->slots, "product"));
+  t.previous_name = previous_name;
   sd_chat_session_merge_entities (session, trace->entities);
   gboolean new_order = sd_dialogue_has_entity (trace->entities, SD_ENTITY_ORDER_ID);
   gboolean new_product = sd_dialogue_has_entity (trace->entities, SD_ENTITY_PRODUCT) ||
@@ -866,8 +873,12 @@ sd_dialogue_respond (SdDialogue    *self,
 
   /* "what's the most expensive?", "and the cheapest?": no product named and no list offered
    * (the classifier hears the shipping policy in it), so of the name just answered so about,
-   * or else of all the shop sells; "the cheapest delivery" is the delivery's */
+   * or just searched with ("do you have christmas decorations?" then "which is the
+   * cheapest?"), or else of all the shop sells; "the cheapest delivery" is the delivery's */
   {
+    const SdTurnRecord *before = session->turns->len ? session->turns->pdata[session->turns->len - 1] : NULL;
+    if (last_extreme == NULL && before && g_strcmp0 (before->intent, "product_search") == 0 && previous_name)
+      last_extreme = g_strdup (previous_name);
     int extreme = act == NULL && !new_product && !new_order &&
                   !sd_dialogue_names_service_beside_products (trace->text, trace->entities)
                   ? sd_dialogue_price_extreme (trace->text) : 0;
@@ -927,6 +938,8 @@ sd_dialogue_respond (SdDialogue    *self,
       else if (wants_order && !new_order && sd_dialogue_names_newest_order (trace->text) &&
                (g_strcmp0 (intent, form) == 0 || !sd_dialogue_order_form_intent (intent)))
         act = form;   /* "Which order?" — "my last one" ("cancel my last one" is a new question) */
+      else if (wants_order && !new_order && sd_dialogue_lacks_order_number (trace->text))
+        act = form;   /* "Which order?" — "I don't know the number": the customer's newest */
       else if (wants_order && new_order && sd_dialogue_order_form_intent (intent))
         {
           /* "where is SD-1" while a cancellation waited: the new question wins */
@@ -1016,11 +1029,16 @@ sd_dialogue_respond (SdDialogue    *self,
 
   /* "my order 542237 arrived with a broken candle": a damaged item with its order number is
    * a delivery gone wrong with that order, not a choice between a complaint and a delivery
-   * problem to put back to the customer (or a product question about candles) */
-  if (act == NULL && new_order && sd_dialogue_mentions_damage (trace->text))
+   * problem to put back to the customer (or a product question about candles); so is "one
+   * of the mugs arrived chipped" right after an answer about an order */
+  const SdTurnRecord *last_turn = session->turns->len ? session->turns->pdata[session->turns->len - 1] : NULL;
+  gboolean order_just_answered = last_turn && sd_dialogue_order_form_intent (last_turn->intent) &&
+                                 g_hash_table_lookup (session->slots, "order_id");
+  if (act == NULL && (new_order || order_just_answered) && sd_dialogue_mentions_damage (trace->text))
     {
       static const char *const damage_read_as[] = {
-        "complaint", "delivery_problem", "order_status", "track_package", "product_question", "product_search", NULL
+        "complaint", "delivery_problem", "order_status", "track_package", "shipping_time", "product_question",
+        "product_search", NULL
       };
       if (oos || g_strv_contains (damage_read_as, intent))
         {
@@ -1049,6 +1067,19 @@ sd_dialogue_respond (SdDialogue    *self,
     {
       act = "product_question";
       trace->from_entities = oos || g_strcmp0 (intent, act) != 0;
+    }
+
+  /* "REGENCY CAKESTAND 3 TIER 有几种颜色": a known product named with a question of what it is
+   * (its colours, material, size) is a question about it, also where the classifier, given
+   * Chinese words around an English title, hears a search in it (as it does not in
+   * 这个台灯有几种颜色) */
+  if (act == NULL && (oos || g_strcmp0 (intent, "product_search") == 0) &&
+      sd_dialogue_has_entity (trace->entities, SD_ENTITY_PRODUCT) &&
+      !sd_dialogue_names_service_beside_products (trace->text, trace->entities) &&
+      sd_dialogue_asks_what_it_is (trace->text))
+    {
+      act = "product_question";
+      trace->from_entities = TRUE;
     }
 
   if (act == NULL && !oos && trace->n_top >= 2 &&
