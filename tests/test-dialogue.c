@@ -1089,6 +1089,39 @@ test_latency (void)
   g_rmdir (dir);
 }
 
+static guint
+count_in (const char *text, const char *word)
+{
+  guint n = 0;
+  for (const char *p = strstr (text, word); p; p = strstr (p + 1, word))
+    n++;
+  return n;
+}
+
+/* An upset customer naming an order that is not theirs: the refusal offers a person
+ * itself, so the offer made for the mood does not follow it a second time. */
+static void
+test_refusal_offers_once (Fixture *f, gconstpointer data)
+{
+  exec_ok (f->store,
+    "INSERT INTO orders (id, external_id, customer_id, placed_at, status, total_cents) VALUES "
+    "  (4, '581181', 2, 1714300000, 'paid', 1250);");
+  g_autoptr(SdDialogue) dialogue = sd_dialogue_new (f->store, NULL);
+  const struct { const char *lang, *text, *person; } cases[] = {
+    { "en", "where is my order 581181?? still not here, this is ridiculous", "person" },
+    { "zh_CN", "我的订单581181到哪了？怎么还没到，太离谱了！", "人工客服" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SdChatSession) s = sd_chat_session_new (1, cases[i].lang);
+      g_autoptr(SdTurnTrace) turn = sd_dialogue_respond (dialogue, s, cases[i].text);
+      g_test_message ("%s → %s", cases[i].text, turn->reply);
+      g_assert_cmpint (turn->action, ==, SD_TURN_REFUSE);
+      g_assert_cmpint (turn->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
+      g_assert_cmpuint (count_in (turn->reply, cases[i].person), ==, 1);
+    }
+}
+
 /* A shop whose order numbers are bare invoice numbers (Online Retail's 581180): the ask
  * shows their shape, not SD-123456, and the bare number in reply is taken as the order;
  * another customer's bare number is refused like any other. */
@@ -2767,6 +2800,7 @@ main (int argc, char **argv)
   ADD ("order-form", test_order_form);
   ADD ("other-customers-order", test_other_customers_order);
   ADD ("bare-order-numbers", test_bare_order_numbers);
+  ADD ("refusal-offers-once", test_refusal_offers_once);
   ADD ("shop-order-formats", test_shop_order_formats);
   ADD ("no-policy-no-promise", test_no_policy_no_promise);
   ADD ("no-made-up-promises", test_no_made_up_promises);

@@ -413,8 +413,9 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
       sd_turn_data_row (t, "orders: no order %s for this customer", order);
       g_hash_table_remove (s->slots, "order_id");
       order_clear (&o);
-      /* the refusal offers a person: a "yes" to it is a yes to that */
-      s->handoff_offered = TRUE;
+      /* the refusal offers a person: a "yes" to it is a yes to that, and an upset
+       * customer's offer is not made a second time after it */
+      s->handoff_offered = t->answer_offers = TRUE;
       sd_turn_reply (t, "order_status.refuse", SD_TURN_REFUSE);
       return;
     }
