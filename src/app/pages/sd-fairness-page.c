@@ -233,7 +233,7 @@ show_figures (SdFairnessPage *self)
   /* The metric's own name in the explanation, for whoever compares it with a paper or the CLI's JSON. */
   figure_row (self, row++, _("Found again in the top 20"),
               _("Share of each customer’s held-out products found in their top twenty (Recall@20)"),
-              b->recall, NAN, NAN, a ? a->recall : NAN, NAN, FALSE);
+              b->recall, NAN, NAN, a ? a->recall : NAN, NAN, TRUE);
   figure_row (self, row++, _("Catalogue coverage"), _("Share of the products that appear in someone’s top ten"),
               b->coverage, NAN, NAN, a ? a->coverage : NAN, NAN, TRUE);
   figure_row (self, row++, _("Long-tail products"),
