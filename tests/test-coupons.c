@@ -1046,6 +1046,11 @@ test_cli (Fixture       *f,
     g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (sd_json_node_get_element (coupons, 0), "discount_cents")), ==, 300);
   }
   g_clear_pointer (&out, g_free);
+  /* Bo lives in Germany: no coupon, and the rule says why */
+  g_assert_cmpint (run_cli (f, &out, "coupons", "apply", "--customer", "c2", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "No coupon applies to c2"));
+  g_assert_nonnull (strstr (out, "  t — Needs: country is United Kingdom (theirs: Germany)\n"));
+  g_clear_pointer (&out, g_free);
   g_assert_cmpint (run_cli (f, &out, "coupons", "apply", "--customer", "nobody", NULL), ==, 1);
 }
 
