@@ -775,6 +775,35 @@ test_words_fit (void)
     g_assert_true (sd_chart_fit_wrapped (zh, "潜在忠实客户", wz * 2 / 3, 1.0));
     g_assert_cmpint (pango_layout_get_line_count (zh), ==, 2);
   }
+  /* Wrapped lines even: four characters where three fit go two and two ("忠实/客户"), not
+   * three and one; English keeps its words whole */
+  {
+    g_autoptr(PangoLayout) zh = sd_chart_create_layout (label, FALSE);
+    int wz, hz, kept;
+
+    pango_layout_set_wrap (zh, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_height (zh, -2);
+    pango_layout_set_text (zh, "忠实客户", -1);
+    pango_layout_get_pixel_size (zh, &wz, &hz);
+    pango_layout_set_width (zh, (wz * 3 / 4 + 2) * PANGO_SCALE);
+    g_assert_cmpint (pango_layout_get_line_count (zh), ==, 2);
+    g_assert_cmpint (pango_layout_get_line_readonly (zh, 1)->start_index, ==, strlen ("忠实客"));
+    kept = sd_chart_balance_lines (zh);
+    g_assert_cmpint (kept, <, wz * 3 / 4 + 2);
+    g_assert_cmpint (pango_layout_get_line_count (zh), ==, 2);
+    g_assert_cmpint (pango_layout_get_line_readonly (zh, 1)->start_index, ==, strlen ("忠实"));
+
+    pango_layout_set_text (zh, "Can't lose them", -1);
+    pango_layout_set_width (zh, -1);
+    pango_layout_get_pixel_size (zh, &wz, &hz);
+    pango_layout_set_width (zh, (wz * 3 / 4) * PANGO_SCALE);
+    g_assert_cmpint (pango_layout_get_line_count (zh), ==, 2);
+    sd_chart_balance_lines (zh);
+    g_assert_cmpint (pango_layout_get_line_count (zh), ==, 2);
+    g_assert_false (pango_layout_is_ellipsized (zh));
+    /* a break at a space: the second line starts a word */
+    g_assert_cmpint (pango_layout_get_text (zh)[pango_layout_get_line_readonly (zh, 1)->start_index - 1], ==, ' ');
+  }
   g_object_unref (label);
 }
 

@@ -12,6 +12,7 @@
 #include "sd-train-job.h"
 #include "sd-coupon-rule.h"
 #include "sd-coupon-store.h"
+#include "sd-number-format.h"
 #include "sd-json.h"
 #include "sd-customer-facts.h"
 #include "sd-customer-profile.h"
@@ -499,6 +500,94 @@ test_limits_and_window (Fixture       *f,
   g_assert_cmpstr (names->str, ==, "once budget later ");
 }
 
+/* Why a rule gives a customer nothing, as the Recommendations page says it when no rule
+ * applies: the first condition they fail with their own figure, else the limit or the date
+ * that stops it; nothing for a rule that applies. */
+static void
+test_why_not (Fixture       *f,
+              gconstpointer  data)
+{
+  /* Ids 1…6 in this order; the engine copies each and sorts them by priority. */
+  static const char *const rules[] = {
+    "{\"name\": \"vip\", \"enabled\": true, \"conditions\": {\"type\": \"all\", \"conditions\": ["
+    " {\"type\": \"segment\", \"text\": \"vip\"},"
+    " {\"type\": \"cart_subtotal\", \"op\": \">=\", \"value\": 5000}]},"
+    " \"action\": {\"type\": \"percent_off\", \"percent\": 10}}",
+    RULE ("{\"type\": \"lifetime_spend\", \"op\": \">=\", \"value\": 10000}"),
+    RULE ("{\"type\": \"any\", \"conditions\": [{\"type\": \"segment\", \"text\": \"new\"},"
+          " {\"type\": \"country\", \"text\": \"France\"}]}"),
+    "{\"name\": \"later\", \"enabled\": true, \"starts_at\": 1800000000,"
+    " \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 100}}",
+    "{\"name\": \"once\", \"enabled\": true, \"action\": {\"type\": \"fixed_off\", \"amount_cents\": 500},"
+    " \"limits\": {\"uses_per_customer\": 1}}",
+    "{\"name\": \"off\", \"action\": {\"type\": \"free_shipping\"}}",
+  };
+  g_autoptr(SdCouponEngine) engine = sd_coupon_engine_new (f->facts);
+  const SdCouponRule *r[G_N_ELEMENTS (rules)];
+  g_autofree char *ada_basket = sd_format_money (3000, "GBP");
+  g_autofree char *at_least = sd_format_money (5000, "GBP");
+  g_autofree char *bo_spent = sd_format_money (5000, "GBP");
+  g_autofree char *hundred = sd_format_money (10000, "GBP");
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      g_autoptr(SdCouponRule) rule = rule_from (rules[i]);
+      rule->id = i + 1;
+      sd_coupon_engine_add_rule (engine, rule);
+    }
+  sd_coupon_engine_set_currency (engine, "GBP");
+  sd_coupon_engine_set_now (engine, NOW);
+  sd_coupon_engine_add_use (engine, 5, 1, 500);
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    r[sd_coupon_engine_get_rule (engine, i)->id - 1] = sd_coupon_engine_get_rule (engine, i);
+
+  /* Bo is regular: the segment leaves him out before his basket is asked about. */
+  got = sd_coupon_engine_why_not (engine, r[0], customer (f, 2), NULL);
+  g_assert_cmpstr (got, ==, "Needs: segment is vip (theirs: regular)");
+  g_clear_pointer (&got, g_free);
+  /* Ada is VIP, but her last order, three mugs, is below the minimum. */
+  got = sd_coupon_engine_why_not (engine, r[0], customer (f, 1), NULL);
+  expected = g_strdup_printf ("Needs: cart >= %s (theirs: %s)", at_least, ada_basket);
+  g_assert_cmpstr (got, ==, expected);
+  g_clear_pointer (&got, g_free);
+  g_clear_pointer (&expected, g_free);
+  /* She spent 170.00, so the spenders' rule applies: nothing to explain. */
+  g_assert_null (sd_coupon_engine_why_not (engine, r[1], customer (f, 1), NULL));
+  got = sd_coupon_engine_why_not (engine, r[1], customer (f, 2), NULL);
+  expected = g_strdup_printf ("Needs: spent >= %s (theirs: %s)", hundred, bo_spent);
+  g_assert_cmpstr (got, ==, expected);
+  g_clear_pointer (&got, g_free);
+  /* An "any" is failed as a whole. */
+  got = sd_coupon_engine_why_not (engine, r[2], customer (f, 1), NULL);
+  g_assert_cmpstr (got, ==, "Needs: segment is new or country is France");
+  g_clear_pointer (&got, g_free);
+  got = sd_coupon_engine_why_not (engine, r[3], customer (f, 2), NULL);
+  g_assert_cmpstr (got, ==, "Not started yet");
+  g_clear_pointer (&got, g_free);
+  got = sd_coupon_engine_why_not (engine, r[4], customer (f, 1), NULL);
+  g_assert_cmpstr (got, ==, "Used by them as often as it allows");
+  g_clear_pointer (&got, g_free);
+  g_assert_null (sd_coupon_engine_why_not (engine, r[4], customer (f, 2), NULL));
+  got = sd_coupon_engine_why_not (engine, r[5], customer (f, 2), NULL);
+  g_assert_cmpstr (got, ==, "Switched off");
+  g_clear_pointer (&got, g_free);
+  /* What apply() gives and why_not() agree for every customer and rule. */
+  for (int id = 1; id <= 5; id++)
+    {
+      g_autoptr(GPtrArray) applied = sd_coupon_engine_apply (engine, customer (f, id), NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+        {
+          gboolean given = FALSE;
+          g_autofree char *why = sd_coupon_engine_why_not (engine, r[i], customer (f, id), NULL);
+          for (guint a = 0; a < applied->len; a++)
+            given |= ((SdCouponApplication *) g_ptr_array_index (applied, a))->rule == r[i];
+          g_assert_cmpint (given, ==, why == NULL);
+        }
+    }
+}
+
 static void
 assert_refused (const char *json,
                 const char *fragment)
@@ -957,6 +1046,11 @@ test_cli (Fixture       *f,
     g_assert_cmpfloat (sd_json_node_get_number (sd_json_node_get_member (sd_json_node_get_element (coupons, 0), "discount_cents")), ==, 300);
   }
   g_clear_pointer (&out, g_free);
+  /* Bo lives in Germany: no coupon, and the rule says why */
+  g_assert_cmpint (run_cli (f, &out, "coupons", "apply", "--customer", "c2", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "No coupon applies to c2"));
+  g_assert_nonnull (strstr (out, "  t — Needs: country is United Kingdom (theirs: Germany)\n"));
+  g_clear_pointer (&out, g_free);
   g_assert_cmpint (run_cli (f, &out, "coupons", "apply", "--customer", "nobody", NULL), ==, 1);
 }
 
@@ -1019,6 +1113,7 @@ main (int    argc,
   ADD ("/coupons/actions", test_actions);
   ADD ("/coupons/stacking-and-caps", test_stacking_and_caps);
   ADD ("/coupons/limits-and-window", test_limits_and_window);
+  ADD ("/coupons/why-not", test_why_not);
   ADD ("/coupons/versions", test_versions);
   ADD ("/coupons/preview-matches-sql", test_preview_matches_sql);
   ADD ("/coupons/examples", test_examples_valid);

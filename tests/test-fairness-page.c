@@ -83,6 +83,10 @@ test_page (void)
   /* the figures' names are explained in words on the page, not only on hover */
   g_assert_true (has_label (GTK_WIDGET (page), "0: every product recommended as often"));
   g_assert_true (has_label (GTK_WIDGET (page), "How high the products each customer went on to choose"));
+  /* Recall@20 named in plain words, its own name kept in the explanation under it */
+  g_assert_true (has_label (GTK_WIDGET (page), "Found again in the top 20"));
+  g_assert_false (has_label (GTK_WIDGET (page), "Recall@20"));
+  g_assert_true (has_label (GTK_WIDGET (page), "Share of each customer’s held-out products found in their top twenty (Recall@20)"));
   coverage_before = report->before->coverage;
   sd_fairness_page_show_groups (page, "segment");
   ui_test_spin (1000);

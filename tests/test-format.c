@@ -193,6 +193,7 @@ test_locale (void)
   check (sd_format_money_label ("1,5M", "EUR"), "1,5M\u00a0€");
   /* Shopdesk has no German: its country names stay as the shop stores them, not Deutschland */
   g_assert_cmpstr (sd_format_country ("Germany"), ==, "Germany");
+  g_assert_cmpstr (sd_format_country ("EIRE"), ==, "EIRE");
   check (sd_format_decimal (12.5, 2), "12,50");
   check (sd_format_percent (0.0789, 1), "7,9\u00a0%");
   g_assert_true (sd_format_parse_decimal ("12,50", &x));
@@ -240,8 +241,19 @@ test_money_zh_cn (void)
   g_assert_cmpstr (sd_format_order_status ("paid"), ==, "已付款");
   /* Countries as iso-codes names them in Chinese, where it is installed; others as stored */
   if (g_file_test ("/usr/share/locale/zh_CN/LC_MESSAGES/iso_3166-1.mo", G_FILE_TEST_EXISTS))
-    g_assert_cmpstr (sd_format_country ("Germany"), ==, "德国");
-  g_assert_cmpstr (sd_format_country ("EIRE"), ==, "EIRE");
+    {
+      g_assert_cmpstr (sd_format_country ("Germany"), ==, "德国");
+      /* Online Retail's own spellings of countries iso-codes knows by other names */
+      g_assert_cmpstr (sd_format_country ("EIRE"), ==, "爱尔兰");
+      g_assert_cmpstr (sd_format_country ("RSA"), ==, "南非");
+      g_assert_cmpstr (sd_format_country ("USA"), ==, "美国");
+    }
+  /* and its places that are not countries, named by Shopdesk */
+  g_assert_cmpstr (sd_format_country ("Unspecified"), ==, "未指定");
+  g_assert_cmpstr (sd_format_country ("European Community"), ==, "欧洲共同体");
+  g_assert_cmpstr (sd_format_country ("Channel Islands"), ==, "海峡群岛");
+  /* what no one knows stays as stored */
+  g_assert_cmpstr (sd_format_country ("Atlantis"), ==, "Atlantis");
   g_unsetenv ("LANGUAGE");
   setlocale (LC_ALL, saved);
 }

@@ -321,6 +321,46 @@ test_data_tables_fit (gconstpointer data)
     }
 }
 
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* At 1024×700 the Customers page's Export with Differential Privacy… reads on one line:
+ * beside the Segments heading it was squeezed onto three. */
+static void
+test_customers_export_one_line (gconstpointer data)
+{
+  UiDemoWindow *t = (UiDemoWindow *) data;
+  GtkWidget *window = GTK_WIDGET (t->window);
+  GtkWidget *page = sd_window_get_page (t->window, "customers");
+  GtkWidget *button, *label;
+
+  gtk_widget_activate_action (window, "win.show-page", "s", "customers");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  ui_test_spin (1200);
+  g_assert_true (wait_for_size (window, 1024, 700));
+  UI_WAIT_UNTIL (find_action_button (page, "customers.export-private") != NULL &&
+                 gtk_widget_get_mapped (find_action_button (page, "customers.export-private")), 300);
+  ui_test_spin (300);
+  button = find_action_button (page, "customers.export-private");
+  label = gtk_button_get_child (GTK_BUTTON (button));
+  g_assert_true (GTK_IS_LABEL (label));
+  g_test_message ("%s: %d line(s), %d px wide", gtk_label_get_text (GTK_LABEL (label)),
+                  pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))), gtk_widget_get_width (label));
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))), ==, 1);
+}
+
 /* The scroll controller SdColumns puts on a scrolled window it manages. */
 static GtkEventController *
 pass_scroll_controller (GtkWidget *scrolled)
@@ -428,6 +468,7 @@ main (int argc, char **argv)
   ui_demo_window_open (&t, &argc, &argv, "600", sizes[0].width, sizes[0].height);
   g_test_add_data_func ("/layout/pages-at-1024x700-and-800x600", &t, test_sizes);
   g_test_add_data_func ("/layout/data-tables-fit-1024x700", &t, test_data_tables_fit);
+  g_test_add_data_func ("/layout/customers-export-one-line", &t, test_customers_export_one_line);
   g_test_add_data_func ("/layout/wheel-scrolls-stacked-columns", &t, test_wheel_scrolls);
   status = g_test_run ();
   ui_demo_window_close (&t);

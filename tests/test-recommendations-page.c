@@ -21,6 +21,7 @@
 #include "sd-demo.h"
 #include "sd-model-registry.h"
 #include "sd-recommendations-page.h"
+#include "sd-shop-summary.h"
 #include "sd-train-job.h"
 #include "sd-window.h"
 #include "ui-test-util.h"
@@ -179,6 +180,39 @@ busiest_buyer (void)
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
+/* The coupon engine over the test shop, as the page builds it. */
+typedef struct {
+  SdStore         *store;
+  SdCustomerFacts *facts;
+  SdCouponEngine  *engine;
+} Engine;
+
+static void
+engine_open (Engine *e)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *currency = NULL;
+
+  e->store = sd_store_open (shop_path, &error);
+  g_assert_no_error (error);
+  e->facts = sd_customer_facts_load (e->store, NULL, &error);
+  g_assert_no_error (error);
+  e->engine = sd_coupon_engine_new (e->facts);
+  currency = sd_shop_currency (e->store);
+  sd_coupon_engine_set_currency (e->engine, currency);
+  sd_coupon_engine_set_interest (e->engine, sd_interest_lookup, sd_interest_new (shop_path, e->facts),
+                                 (GDestroyNotify) sd_interest_free);
+  g_assert_true (sd_coupon_engine_load_rules (e->engine, e->store, &error));
+}
+
+static void
+engine_close (Engine *e)
+{
+  g_clear_pointer (&e->engine, sd_coupon_engine_free);
+  g_clear_pointer (&e->facts, sd_customer_facts_free);
+  g_clear_object (&e->store);
+}
+
 /* What the coupon engine itself says: how many offers each customer gets, and the
  * first customer (by id) who gets at least @min. */
 static guint
@@ -186,27 +220,19 @@ engine_offers (const char *customer,
                char      **first_with_offers,
                guint       min)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdStore) store = sd_store_open (shop_path, &error);
-  g_autoptr(SdCustomerFacts) facts = NULL;
-  g_autoptr(SdCouponEngine) engine = NULL;
+  Engine e;
   guint n = 0;
 
-  g_assert_no_error (error);
-  facts = sd_customer_facts_load (store, NULL, &error);
-  g_assert_no_error (error);
-  engine = sd_coupon_engine_new (facts);
-  sd_coupon_engine_set_interest (engine, sd_interest_lookup, sd_interest_new (shop_path, facts),
-                                 (GDestroyNotify) sd_interest_free);
-  g_assert_true (sd_coupon_engine_load_rules (engine, store, &error));
-  for (guint c = 0; c < facts->n_customers; c++)
+  engine_open (&e);
+  for (guint c = 0; c < e.facts->n_customers; c++)
     {
-      g_autoptr(GPtrArray) applied = sd_coupon_engine_apply (engine, c, NULL);
-      if (g_strcmp0 (facts->customers[c].external_id, customer) == 0)
+      g_autoptr(GPtrArray) applied = sd_coupon_engine_apply (e.engine, c, NULL);
+      if (g_strcmp0 (e.facts->customers[c].external_id, customer) == 0)
         n = applied->len;
       if (first_with_offers && *first_with_offers == NULL && applied->len >= min)
-        *first_with_offers = g_strdup (facts->customers[c].external_id);
+        *first_with_offers = g_strdup (e.facts->customers[c].external_id);
     }
+  engine_close (&e);
   return n;
 }
 
@@ -538,6 +564,50 @@ test_offers (void)
   shoot ("recommendations-offers");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", busiest));
   wait_for_view ();
+}
+
+/* A customer who has ordered but whom no rule reaches: the caption says no rule applies
+ * rather than quoting their last order as if a discount were worked out on it, and each
+ * rule switched on says why it leaves them out, as the engine tells it. */
+static void
+test_no_offer (void)
+{
+  SdRecommendationsPage *p = page ();
+  GtkLabel *caption = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (p), SD_TYPE_RECOMMENDATIONS_PAGE,
+                                                                 "offers_caption"));
+  g_autofree char *customer = NULL;
+  g_autofree char *why = NULL;
+  const char *rule = NULL;
+  Engine e;
+
+  engine_open (&e);
+  for (guint c = 0; c < e.facts->n_customers && customer == NULL; c++)
+    {
+      g_autoptr(GPtrArray) applied = sd_coupon_engine_apply (e.engine, c, NULL);
+      if (applied->len > 0 || e.facts->customers[c].basket_len == 0)
+        continue;
+      customer = g_strdup (e.facts->customers[c].external_id);
+      for (guint r = 0; r < sd_coupon_engine_get_n_rules (e.engine) && why == NULL; r++)
+        if (sd_coupon_engine_get_rule (e.engine, r)->enabled)
+          {
+            rule = sd_coupon_engine_get_rule (e.engine, r)->name;
+            why = sd_coupon_engine_why_not (e.engine, sd_coupon_engine_get_rule (e.engine, r), c, NULL);
+          }
+      rule = g_intern_string (rule);
+    }
+  engine_close (&e);
+  g_assert_nonnull (customer);
+  g_assert_nonnull (why);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-customer", "s", customer));
+  wait_for_view ();
+  g_print ("# %s: %s\n#   %s: %s\n", customer, gtk_label_get_text (caption), rule, why);
+  g_assert_cmpuint (sd_recommendations_page_get_n_offers (p), ==, 0);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (caption), "No coupon rule applies to this customer"));
+  g_assert_null (strstr (gtk_label_get_text (caption), "last order"));
+  g_assert_true (ui_test_has_label (GTK_WIDGET (p), rule, TRUE));
+  g_assert_true (ui_test_has_label (GTK_WIDGET (p), why, TRUE));
+  shoot ("recommendations-no-offer");
 }
 
 static void
@@ -1010,6 +1080,7 @@ main (int    argc,
   g_test_add_func ("/recommendations-page/show-customer", test_show_customer);
   g_test_add_func ("/recommendations-page/back", test_back);
   g_test_add_func ("/recommendations-page/offers", test_offers);
+  g_test_add_func ("/recommendations-page/no-offer-says-why", test_no_offer);
   g_test_add_func ("/recommendations-page/include-bought", test_include_bought);
   g_test_add_func ("/recommendations-page/compare", test_compare);
   g_test_add_func ("/recommendations-page/untrained-model", test_untrained_model);

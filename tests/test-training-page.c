@@ -655,6 +655,35 @@ test_one_pass_ticked (void)
   g_assert_false (ui_test_has_label (GTK_WIDGET (page), "The ticked runs have no curve here", TRUE));
 }
 
+/* Which taste the Customers page's source menu shows: 0 the stored ALS model, 1 one made for the map. */
+static guint
+customers_source (void)
+{
+  GObject *dropdown = gtk_widget_get_template_child (GTK_WIDGET (customers_page ()), SD_TYPE_CUSTOMERS_PAGE,
+                                                     "source_dropdown");
+  return gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown));
+}
+
+/* Before any model is trained: the map's tastes come from a model made for it, and the
+ * source menu says so rather than "The stored ALS model", which the shop does not have. */
+static void
+test_customers_without_als (void)
+{
+  SdCustomersPage *page = customers_page ();
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "customers");
+  WAIT_UNTIL (!sd_customers_page_get_loading (page) && sd_customers_page_get_map (page) != NULL, 300);
+  g_assert_true (sd_customers_page_get_map (page)->trained_als);
+  g_assert_cmpuint (customers_source (), ==, 1);
+  g_assert_true (ui_test_has_label (GTK_WIDGET (page), "Each dot is a customer", TRUE));
+  {
+    GtkLabel *caption = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (page), SD_TYPE_CUSTOMERS_PAGE, "map_caption"));
+    g_assert_nonnull (strstr (gtk_label_get_text (caption), "No ALS model that fits the shop is stored yet"));
+  }
+  shoot ("customers-without-als");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "training");
+}
+
 static void
 test_customers (void)
 {
@@ -662,8 +691,12 @@ test_customers (void)
   SdCustomerMap *map;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "customers");
+  /* An ALS model is stored now: measured again, the map takes its tastes and the menu says so. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "customers.refresh", NULL);
   WAIT_UNTIL (!sd_customers_page_get_loading (page) && sd_customers_page_get_map (page) != NULL, 300);
   map = sd_customers_page_get_map (page);
+  g_assert_false (map->trained_als);
+  g_assert_cmpuint (customers_source (), ==, 0);
   g_assert_cmpuint (map->n_similar, ==, 200);
   g_assert_cmpuint (map->n_points, >, 1000);
   g_print ("# customers map: %u clusters, silhouette %.3f\n", map->k, map->silhouette);
@@ -800,6 +833,7 @@ main (int    argc,
   shop_path = t.shop_path;
 
   g_test_add_func ("/training-page/refuses-bad-values", test_refuses_bad_values);
+  g_test_add_func ("/training-page/customers-without-als", test_customers_without_als);
   g_test_add_func ("/training-page/train", test_train);
   g_test_add_func ("/training-page/records", test_records);
   g_test_add_func ("/training-page/one-pass-ticked", test_one_pass_ticked);

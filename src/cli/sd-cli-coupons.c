@@ -395,6 +395,21 @@ coupons_apply (SdStore    *store,
     {
       g_autofree char *who = sd_cli_printable (facts->customers[index].external_id);
       printf (_("No coupon applies to %s on their typical basket.\n"), who);
+      /* Why each rule switched on leaves them out, as the Recommendations page says it. */
+      for (guint i = 0; i < sd_coupon_engine_get_n_rules (engine); i++)
+        {
+          const SdCouponRule *rule = sd_coupon_engine_get_rule (engine, i);
+          g_autofree char *why = NULL;
+          g_autofree char *name = NULL;
+          g_autofree char *printable = NULL;
+
+          if (!rule->enabled || !(why = sd_coupon_engine_why_not (engine, rule, index, NULL)))
+            continue;
+          name = sd_cli_printable (rule->name);
+          printable = sd_cli_printable (why);
+          /* TRANSLATORS: `coupons apply`, a rule that gives a customer nothing: "  Spring — Needs: cart >= £50.00 (theirs: £43.99)" */
+          printf (_("  %s — %s\n"), name, printable);
+        }
     }
   else
     {

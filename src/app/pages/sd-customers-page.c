@@ -51,6 +51,9 @@ struct _SdCustomersPage
   char           *currency;
   gboolean        stale;
   gboolean        updating;
+  /* The stored ALS model was asked for and none fits the shop: the source menu shows the
+   * model made for the map, which is what the map is drawn from. */
+  gboolean        fell_back;
   GPtrArray      *colour_ids;   /* dropdown position → colouring id */
 };
 
@@ -205,7 +208,18 @@ colour_selected_cb (SdCustomersPage *self)
 static void
 source_selected_cb (SdCustomersPage *self)
 {
-  start_job (self);
+  if (!self->updating)
+    start_job (self);
+}
+
+/* The source menu set without measuring again. */
+static void
+show_source (SdCustomersPage *self,
+             guint            source)
+{
+  self->updating = TRUE;
+  gtk_drop_down_set_selected (self->source_dropdown, source);
+  self->updating = FALSE;
 }
 
 static char *
@@ -233,7 +247,7 @@ map_caption (SdCustomersPage *self)
   g_string_append_c (text, ' ');
   if (!map->trained_als)
     g_string_append (text, _("The factors come from the newest ALS model stored with the shop."));
-  else if (gtk_drop_down_get_selected (self->source_dropdown) == 0)
+  else if (self->fell_back)
     g_string_append (text, _("No ALS model that fits the shop is stored yet (train one on the Training page), so the "
                              "factors come from a small model made for this map."));
   else
@@ -322,6 +336,13 @@ show_map (SdCustomersPage *self)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
+    }
+  /* "The stored ALS model" beside a map drawn from another would say the shop has one,
+   * when the Recommendations and Fairness pages say it has none. */
+  if (map->trained_als && gtk_drop_down_get_selected (self->source_dropdown) == 0)
+    {
+      self->fell_back = TRUE;
+      show_source (self, 1);
     }
 
   {
@@ -1008,7 +1029,8 @@ static void
 start_job (SdCustomersPage *self)
 {
   GtkWindow *window = get_window (self);
-  gboolean use_stored = gtk_drop_down_get_selected (self->source_dropdown) == 0;
+  /* After a fall-back the stored model is asked for again: one may have been trained since. */
+  gboolean use_stored = gtk_drop_down_get_selected (self->source_dropdown) == 0 || self->fell_back;
 
   if (self->store == NULL || window == NULL)
     return;
@@ -1019,6 +1041,11 @@ start_job (SdCustomersPage *self)
       g_clear_object (&self->job);
     }
   self->stale = FALSE;
+  if (self->fell_back)
+    {
+      self->fell_back = FALSE;
+      show_source (self, 0);
+    }
   self->job = sd_segments_job_new (sd_store_get_path (self->store), use_stored, 0);
   g_free (self->currency);
   self->currency = sd_shop_currency (self->store);

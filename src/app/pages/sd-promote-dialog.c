@@ -66,6 +66,7 @@ sd_promote_dialog_set_comparison (GtkWidget               *dialog,
   const char *names[] = { g_object_get_data (G_OBJECT (dialog), "sd-candidate"),
                           g_object_get_data (G_OBJECT (dialog), "sd-live") };
   g_autofree char *count = sd_format_count (c->n_test_users);
+  GtkWidget *heading;
   /* TRANSLATORS: %s is a number of customers */
   g_autofree char *body = g_strdup_printf (_("Both refitted on the same four fifths of each customer's products "
                                              "and measured on the other fifth (%s customers):"), count);
@@ -75,9 +76,16 @@ sd_promote_dialog_set_comparison (GtkWidget               *dialog,
   gtk_grid_set_column_spacing (grid, 18);
   gtk_grid_set_row_spacing (grid, 6);
   gtk_grid_attach (grid, label ("", TRUE), 0, 0, 1, 1);
-  gtk_grid_attach (grid, label (_("NDCG@10"), TRUE), 1, 0, 1, 1);
-  gtk_grid_attach (grid, label (_("Recall@20"), TRUE), 2, 0, 1, 1);
-  gtk_grid_attach (grid, label (_("Coverage"), TRUE), 3, 0, 1, 1);
+  /* Named as the Fairness page names them, the metrics' own names on hover. */
+  heading = label (_("Accuracy"), TRUE);
+  gtk_widget_set_tooltip_text (heading, _("NDCG@10: how high the products each customer went on to choose rank in their top ten"));
+  gtk_grid_attach (grid, heading, 1, 0, 1, 1);
+  heading = label (_("Found again in the top 20"), TRUE);
+  gtk_widget_set_tooltip_text (heading, _("Share of each customer’s held-out products found in their top twenty (Recall@20)"));
+  gtk_grid_attach (grid, heading, 2, 0, 1, 1);
+  heading = label (_("Catalogue coverage"), TRUE);
+  gtk_widget_set_tooltip_text (heading, _("Share of the products that appear in someone’s top ten"));
+  gtk_grid_attach (grid, heading, 3, 0, 1, 1);
   for (guint r = 0; r < 2; r++)
     {
       const SdModelCompareSide *s = sides[r];

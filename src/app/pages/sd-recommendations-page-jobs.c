@@ -235,6 +235,7 @@ sd_recommendations_page_view_work_free (ViewWork *w)
   g_free (w->bury);
   g_clear_pointer (&w->profile, sd_customer_profile_free);
   g_clear_pointer (&w->offers, g_ptr_array_unref);
+  g_clear_pointer (&w->misses, g_ptr_array_unref);
   g_free (w->offers_error);
   g_free (w);
 }
@@ -424,6 +425,21 @@ apply_coupons (ViewWork *w)
       offer->free_shipping = a->free_shipping;
       offer->capped = a->capped;
       g_ptr_array_add (w->offers, offer);
+    }
+  /* Nothing offered: say why, rather than leave the basket's figures to suggest a discount. */
+  w->misses = g_ptr_array_new_with_free_func ((GDestroyNotify) offer_free);
+  for (guint i = 0; applied->len == 0 && i < sd_coupon_engine_get_n_rules (cache->engine); i++)
+    {
+      const SdCouponRule *rule = sd_coupon_engine_get_rule (cache->engine, i);
+      Offer *miss;
+
+      if (!rule->enabled)
+        continue;
+      w->enabled_rules++;
+      miss = g_new0 (Offer, 1);
+      miss->name = g_strdup (rule->name);
+      miss->reason = sd_coupon_engine_why_not (cache->engine, rule, (guint) index, NULL);
+      g_ptr_array_add (w->misses, miss);
     }
 }
 

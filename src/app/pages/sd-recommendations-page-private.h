@@ -91,6 +91,10 @@ typedef struct {
   /* Found */
   SdCustomerProfile *profile;
   GPtrArray  *offers;        /* Offer */
+  /* When none applies: each switched-on rule with why it leaves the customer out (Offer:
+   * name and reason), and how many rules are switched on at all. */
+  GPtrArray  *misses;
+  guint       enabled_rules;
   char       *offers_error;
   gint64      basket_cents;
   gint64      basket_items;

@@ -366,6 +366,38 @@ offer_row (SdRecommendationsPage *self,
   return row;
 }
 
+/* No rule applies: the caption says so, and each switched-on rule why it leaves the
+ * customer out, instead of their basket's figures above an empty list. */
+static void
+show_no_offers (SdRecommendationsPage *self,
+                ViewWork              *w)
+{
+  if (w->enabled_rules == 0)
+    {
+      gtk_label_set_text (self->offers_caption, _("No coupon rule is switched on in this shop, so nothing is offered to this customer."));
+      gtk_list_box_append (self->offers_list,
+                           sd_recommendations_page_placeholder_row (_("Rules are written, previewed and switched on on the Coupons page.")));
+      return;
+    }
+  gtk_label_set_text (self->offers_caption,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "No coupon rule applies to this customer, so nothing is offered. Why the rule switched on leaves them out:",
+                                   "No coupon rule applies to this customer, so nothing is offered. Why each rule switched on leaves them out:",
+                                   w->enabled_rules));
+  for (guint i = 0; w->misses && i < w->misses->len; i++)
+    {
+      const Offer *miss = g_ptr_array_index (w->misses, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), miss->name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), miss->reason ? miss->reason : "");
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->offers_list, row);
+    }
+}
+
 static void
 show_offers (SdRecommendationsPage *self,
              ViewWork              *w)
@@ -375,6 +407,11 @@ show_offers (SdRecommendationsPage *self,
     {
       gtk_label_set_text (self->offers_caption, _("The coupon rules could not be read."));
       gtk_list_box_append (self->offers_list, sd_recommendations_page_placeholder_row (w->offers_error));
+      return;
+    }
+  if (w->offers->len == 0 && w->misses)
+    {
+      show_no_offers (self, w);
       return;
     }
   if (w->basket_cents > 0)

@@ -207,6 +207,32 @@ sd_chart_fit_wrapped (PangoLayout *layout,
   return fit;
 }
 
+int
+sd_chart_balance_lines (PangoLayout *layout)
+{
+  int lines = pango_layout_get_line_count (layout);
+  int hi = pango_layout_get_width (layout);
+  int lo;
+
+  if (hi < 0 || lines < 2)
+    return hi < 0 ? -1 : PANGO_PIXELS (hi);
+  /* The lines share the text, so none is narrower than its share of it. */
+  lo = hi / lines;
+  while (hi - lo > PANGO_SCALE / 2)
+    {
+      int mid = lo + (hi - lo) / 2;
+
+      pango_layout_set_width (layout, mid);
+      if (pango_layout_get_line_count (layout) == lines && !pango_layout_is_ellipsized (layout) &&
+          !breaks_inside_word (layout))
+        hi = mid;
+      else
+        lo = mid;
+    }
+  pango_layout_set_width (layout, hi);
+  return PANGO_PIXELS (hi);
+}
+
 static int
 unwrapped_width (PangoLayout *layout,
                  const char  *text)

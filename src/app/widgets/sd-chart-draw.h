@@ -75,6 +75,11 @@ gboolean   sd_chart_fit_wrapped (PangoLayout *layout,
                                  int          max_width,
                                  double       min_scale);
 
+/* Narrows @layout's width (set, with its text) as far as it keeps as many lines, none left
+ * out and none broken inside a word, so wrapped lines come out even: "忠实/客户", not
+ * "忠实客/户" (Chinese breaks where the line is full). The width it keeps, in pixels. */
+int        sd_chart_balance_lines (PangoLayout *layout);
+
 typedef struct {
   const char    *label;
   const GdkRGBA *color;

@@ -51,6 +51,22 @@ sd_format_label_keep_words (GtkLabel   *label,
   pango_attr_list_unref (attrs);
 }
 
+/* Names iso-codes does not know, as real shops' exports write them (Online Retail's): a
+ * country under another name, or a place that is not one, which Shopdesk names itself. */
+static const struct {
+  const char *stored;
+  const char *iso;   /* iso-codes' name of the same country */
+  const char *own;   /* else Shopdesk's, in context "country" */
+} spellings[] = {
+  { "EIRE", "Ireland", NULL },
+  { "RSA", "South Africa", NULL },
+  { "USA", "United States", NULL },
+  { "UK", "United Kingdom", NULL },
+  { "Channel Islands", NULL, NC_("country", "Channel Islands") },
+  { "European Community", NULL, NC_("country", "European Community") },
+  { "Unspecified", NULL, NC_("country", "Unspecified") },
+};
+
 const char *
 sd_format_country (const char *country)
 {
@@ -71,6 +87,10 @@ sd_format_country (const char *country)
    * decides that once per process. */
   if (*dgettext (GETTEXT_PACKAGE, header) == '\0')
     return country;
+  for (guint i = 0; i < G_N_ELEMENTS (spellings); i++)
+    if (g_str_equal (country, spellings[i].stored))
+      return spellings[i].iso ? dgettext ("iso_3166-1", spellings[i].iso)
+                              : g_dpgettext2 (GETTEXT_PACKAGE, "country", spellings[i].own);
   return dgettext ("iso_3166-1", country);
 }
 

@@ -30,7 +30,9 @@ PangoAttrList *sd_format_word_attributes (const char *text);
 void        sd_format_label_keep_words (GtkLabel    *label,
                                         const char  *text);
 /* A country as the shop stores it ("Germany"), named in the user's language where iso-codes
- * knows it (德国); anything else as stored ("EIRE", "Unspecified", "DE"). */
+ * knows it (德国), as are exports' own spellings ("EIRE": 爱尔兰, "RSA", "USA", and the places
+ * that are not countries, "Unspecified": 未指定); anything else as stored ("DE"). In English,
+ * as stored. */
 const char *sd_format_country     (const char  *country);
 /* 4 → "★★★★☆"; outside 1–5 → "". */
 const char *sd_format_stars       (int          rating);

@@ -214,6 +214,7 @@ show_text (cairo_t       *cr,
   pango_layout_set_text (pl, text, -1);
   pango_layout_set_width (pl, (int) (width * PANGO_SCALE));
   pango_layout_set_alignment (pl, PANGO_ALIGN_CENTER);
+  width = sd_chart_balance_lines (pl);
   cairo_move_to (cr, cx - width / 2, y);
   pango_cairo_show_layout (cr, pl);
 }

@@ -6,11 +6,13 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
 #include "sd-coupon-engine.h"
 #include "sd-error.h"
+#include "sd-number-format.h"
 
 #define SECONDS_PER_DAY 86400.0
 #define DEFAULT_WINDOW_DAYS 30.0
@@ -718,6 +720,134 @@ sd_coupon_engine_apply (SdCouponEngine *engine,
         break;
     }
   return applied;
+}
+
+/* ---------------------------------------------------------------- why not */
+
+/* The condition of @c that keeps @customer out: the first child of an ALL that fails,
+ * else the node itself (an ANY fails as a whole, a NOT as what it negates). */
+static const Compiled *
+first_failing (SdCouponEngine *engine,
+               const Compiled *c,
+               guint           customer,
+               const SdCart   *cart)
+{
+  if (c->cond->kind == SD_COND_ALL)
+    for (guint i = 0; i < c->n_children; i++)
+      if (!eval (engine, &c->children[i], customer, cart))
+        return first_failing (engine, &c->children[i], customer, cart);
+  return c;
+}
+
+static const char *
+name_at (GPtrArray *names,
+         int        index)
+{
+  return index >= 0 && (guint) index < names->len ? g_ptr_array_index (names, index) : NULL;
+}
+
+/* The customer's own figure for a leaf, so "cart >= £50.00" can say what their basket
+ * was; NULL for a test that has none to show (a category, a tag, a model's interest). */
+static char *
+their_figure (SdCouponEngine    *engine,
+              const SdCondition *cond,
+              guint              customer,
+              const SdCart      *cart)
+{
+  SdCustomerFacts *facts = engine->facts;
+  const SdCustomerFact *cf = &facts->customers[customer];
+  const char *name;
+
+  switch (cond->kind)
+    {
+    case SD_COND_NOT:
+      return cond->children && cond->children->len == 1
+             ? their_figure (engine, g_ptr_array_index (cond->children, 0), customer, cart) : NULL;
+    case SD_COND_SEGMENT:
+      name = name_at (facts->segments, cf->segment);
+      return g_strdup (name ? name : C_("a customer's segment", "none"));
+    case SD_COND_COUNTRY:
+      name = name_at (facts->countries, cf->country);
+      return g_strdup (name ? name : C_("a customer's country", "unknown"));
+    case SD_COND_RECENCY_DAYS:
+      if (cf->last_order_at == 0)
+        return g_strdup (_("never ordered"));
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago",
+                                           (gulong) ((facts->now - cf->last_order_at) / SECONDS_PER_DAY)),
+                              (int) ((facts->now - cf->last_order_at) / SECONDS_PER_DAY));
+    case SD_COND_ORDER_COUNT:
+    case SD_COND_FIRST_ORDER:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d order", "%d orders", (gulong) cf->orders), cf->orders);
+    case SD_COND_LIFETIME_SPEND:
+      return sd_format_money (cf->spend_cents, engine->currency);
+    case SD_COND_AVERAGE_ORDER:
+      return cf->orders > 0 ? sd_format_money (cf->spend_cents / cf->orders, engine->currency) : g_strdup (_("never ordered"));
+    case SD_COND_CART_SUBTOTAL:
+      return sd_format_money (cart->subtotal_cents, engine->currency);
+    case SD_COND_CART_ITEMS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d item", "%d items", (gulong) cart->items), cart->items);
+    case SD_COND_REVIEWS_GIVEN:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d review", "%d reviews", (gulong) cf->reviews), cf->reviews);
+    default:
+      return NULL;
+    }
+}
+
+char *
+sd_coupon_engine_why_not (SdCouponEngine     *engine,
+                          const SdCouponRule *rule,
+                          guint               customer,
+                          const SdCart       *cart)
+{
+  EngineRule *er = find_engine_rule (engine, rule);
+  g_autoptr(GArray) scratch = g_array_new (FALSE, FALSE, sizeof (SdCartLine));
+  g_autofree char *needs = NULL;
+  g_autofree char *theirs = NULL;
+  const Compiled *failing;
+  SdCart basket;
+  gint64 customer_id;
+  gboolean free_shipping;
+
+  g_return_val_if_fail (er != NULL, NULL);
+  g_return_val_if_fail (customer < engine->facts->n_customers, NULL);
+
+  if (cart == NULL)
+    {
+      typical_cart (engine->facts, customer, &basket, scratch);
+      cart = &basket;
+    }
+  customer_id = engine->facts->customers[customer].id;
+  /* The same checks as sd_coupon_engine_apply(), in the same order. */
+  if (!rule->enabled)
+    return g_strdup (_("Switched off"));
+  if (rule->starts_at && engine->now < rule->starts_at)
+    return g_strdup (_("Not started yet"));
+  if (rule->ends_at && engine->now >= rule->ends_at)
+    return g_strdup (_("Ended"));
+  if (rule->total_uses &&
+      GPOINTER_TO_UINT (g_hash_table_lookup (engine->uses, &rule->id)) >= (guint) rule->total_uses)
+    return g_strdup (_("All its uses are taken"));
+  if (rule->uses_per_customer)
+    {
+      g_autofree char *ckey = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, rule->id, customer_id);
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (engine->customer_uses, ckey)) >= (guint) rule->uses_per_customer)
+        return g_strdup (_("Used by them as often as it allows"));
+    }
+  if (eval (engine, &er->compiled, customer, cart))
+    {
+      if (rule->budget_cents && rule->budget_cents - rule_spent (engine, rule->id) <= 0)
+        return g_strdup (_("Its budget is spent"));
+      if (sd_coupon_engine_discount (engine, rule, cart, &free_shipping) == 0 && !free_shipping)
+        return g_strdup (_("Takes nothing off their basket"));
+      return NULL;
+    }
+  failing = first_failing (engine, &er->compiled, customer, cart);
+  needs = sd_condition_describe_for_people (failing->cond, engine->currency);
+  theirs = their_figure (engine, failing->cond, customer, cart);
+  /* TRANSLATORS: why a coupon rule gives a customer nothing: "Needs: segment is vip (theirs: regular)" */
+  return theirs ? g_strdup_printf (_("Needs: %s (theirs: %s)"), needs, theirs)
+                /* TRANSLATORS: why a coupon rule gives a customer nothing: "Needs: has bought Candles" */
+                : g_strdup_printf (_("Needs: %s"), needs);
 }
 
 /* ---------------------------------------------------------------- preview */

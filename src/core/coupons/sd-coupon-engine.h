@@ -97,6 +97,14 @@ gint64          sd_coupon_engine_discount   (SdCouponEngine   *engine,
 GPtrArray      *sd_coupon_engine_apply      (SdCouponEngine   *engine,
                                              guint             customer,
                                              const SdCart     *cart);
+/* Why @rule gives @customer nothing on @cart (NULL: their typical basket), for people:
+ * switched off, outside its dates, used up, its budget spent, nothing off their basket, or
+ * the first condition they fail with their own figure where there is one ("Needs: cart >=
+ * £50.00 (theirs: £23.10)"). NULL when it applies. @rule is one of the engine's. */
+char           *sd_coupon_engine_why_not    (SdCouponEngine   *engine,
+                                             const SdCouponRule *rule,
+                                             guint             customer,
+                                             const SdCart     *cart);
 /* The customer's typical basket as a cart (their last order; empty when none). */
 SdCart         *sd_coupon_engine_typical_cart (SdCouponEngine *engine,
                                                guint           customer);

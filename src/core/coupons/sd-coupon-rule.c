@@ -1181,6 +1181,16 @@ describe (const SdCouponRule *rule,
 }
 
 char *
+sd_condition_describe_for_people (const SdCondition *cond,
+                                  const char        *currency)
+{
+  GString *out = g_string_new (NULL);
+
+  describe_condition (out, cond, TRUE, TRUE, currency);
+  return g_string_free (out, FALSE);
+}
+
+char *
 sd_coupon_rule_describe (const SdCouponRule *rule)
 {
   return describe (rule, FALSE, NULL);

@@ -151,5 +151,8 @@ char         *sd_coupon_rule_describe     (const SdCouponRule *rule);
  * 消费 >= £100.00". The two parts still meet at " — ". */
 char         *sd_coupon_rule_describe_for_people (const SdCouponRule *rule,
                                                   const char         *currency);
+/* One condition as the rule's summary for people words it: "cart >= £50.00". */
+char         *sd_condition_describe_for_people (const SdCondition *cond,
+                                                const char        *currency);
 
 G_END_DECLS
