@@ -439,6 +439,9 @@ show_offers (SdRecommendationsPage *self,
                                             "and previewed on the Coupons page.")));
 }
 
+/* About three lines of a review in the Recent Activity column. */
+#define REVIEW_CHARS 200
+
 static const char *
 history_icon (SdEventKind kind)
 {
@@ -481,7 +484,11 @@ show_history (SdRecommendationsPage *self,
   for (guint i = 0; i < p->history->len; i++)
     {
       const SdCustomerEvent *h = g_ptr_array_index (p->history, i);
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+      GtkWidget *title = gtk_label_new (h->title ? h->title : "");
+      GtkWidget *subtitle = NULL;
       g_autofree char *when = sd_format_time (h->at);
       g_autoptr(GString) sub = g_string_new (sd_format_event_kind (h->kind));
       GtkWidget *icon = gtk_image_new_from_icon_name (history_icon (h->kind));
@@ -492,16 +499,41 @@ show_history (SdRecommendationsPage *self,
         g_string_append_printf (sub, " ×%d", h->quantity);
       g_string_append_printf (sub, " · %s", when);
       if (h->kind == SD_EVENT_REVIEW && h->review)
-        g_string_append_printf (sub, "\n“%s”", h->review);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), h->title ? h->title : "");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub->str);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+        {
+          /* Cut here rather than by the label's lines, which need it to ellipsize too. */
+          glong chars = g_utf8_strlen (h->review, -1);
+          g_autofree char *review = g_utf8_substring (h->review, 0, MIN (chars, REVIEW_CHARS));
+
+          g_string_append_printf (sub, "\n“%s%s”", review, chars > REVIEW_CHARS ? "…" : "");
+        }
+      subtitle = gtk_label_new (sub->str);
+      /* Labels of our own, wrapping at words as the recommendations above do: an
+       * AdwActionRow's wrap at any character, and GTK 4.8 then measures the title box
+       * narrower with no height given than with one ("GtkBox reports a minimum width of
+       * 18, but minimum width for height of 1048576 is 31. Expect overlapping widgets"
+       * on every row of Online Retail in Chinese). */
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+      gtk_label_set_wrap (GTK_LABEL (subtitle), TRUE);
+      gtk_widget_add_css_class (subtitle, "dim-label");
+      gtk_widget_add_css_class (subtitle, "caption");
+      gtk_box_append (GTK_BOX (text), title);
+      gtk_box_append (GTK_BOX (text), subtitle);
+      gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
+      gtk_widget_set_hexpand (text, TRUE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       sd_format_event_kind (h->kind), -1);
       if (h->kind == SD_EVENT_REVIEW)
         gtk_widget_add_css_class (icon, "sd-rating");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      gtk_box_append (GTK_BOX (box), icon);
+      gtk_box_append (GTK_BOX (box), text);
+      gtk_widget_set_margin_start (box, 12);
+      gtk_widget_set_margin_end (box, 12);
+      gtk_widget_set_margin_top (box, 8);
+      gtk_widget_set_margin_bottom (box, 8);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_append (self->history_list, row);
     }
   if (p->history->len == 0)
