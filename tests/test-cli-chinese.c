@@ -80,13 +80,13 @@ test_demo_coupons (Fixture       *f,
   g_assert_nonnull (strstr (zh, "召回流失客户"));
   g_assert_nonnull (strstr (zh, "已停用"));
   /* amounts in the shop's currency, as the Coupons page writes them */
-  g_assert_nonnull (strstr (zh, "客户群为 vip 且 购物车金额 >= £50.00"));
+  g_assert_nonnull (strstr (zh, "客户群为 VIP 且 购物车金额 >= £50.00"));
   g_assert_null (strstr (zh, "Win back"));
 
   /* In English later: the same stored names, the summaries in English. */
   g_assert_cmpint (run_cli (f, FALSE, &en, "coupons", "list", NULL), ==, 0);
   g_assert_nonnull (strstr (en, "召回流失客户"));
-  g_assert_nonnull (strstr (en, "segment is vip and cart >= £50.00"));
+  g_assert_nonnull (strstr (en, "segment is VIP and cart >= £50.00"));
 
   /* For machines: the stored name, the English summary, whatever the language. */
   g_assert_cmpint (run_cli (f, TRUE, &json, "coupons", "list", "--json", NULL), ==, 0);

@@ -545,7 +545,7 @@ test_why_not (Fixture       *f,
 
   /* Bo is regular: the segment leaves him out before his basket is asked about. */
   got = sd_coupon_engine_why_not (engine, r[0], customer (f, 2), NULL);
-  g_assert_cmpstr (got, ==, "Needs: segment is vip (theirs: regular)");
+  g_assert_cmpstr (got, ==, "Needs: segment is VIP (theirs: Regular)");
   g_clear_pointer (&got, g_free);
   /* Ada is VIP, but her last order, three mugs, is below the minimum. */
   got = sd_coupon_engine_why_not (engine, r[0], customer (f, 1), NULL);
@@ -561,7 +561,7 @@ test_why_not (Fixture       *f,
   g_clear_pointer (&got, g_free);
   /* An "any" is failed as a whole. */
   got = sd_coupon_engine_why_not (engine, r[2], customer (f, 1), NULL);
-  g_assert_cmpstr (got, ==, "Needs: segment is new or country is France");
+  g_assert_cmpstr (got, ==, "Needs: segment is New customers or country is France");
   g_clear_pointer (&got, g_free);
   got = sd_coupon_engine_why_not (engine, r[3], customer (f, 2), NULL);
   g_assert_cmpstr (got, ==, "Not started yet");

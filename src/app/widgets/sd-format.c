@@ -124,18 +124,7 @@ sd_format_order_status (const char *status)
 const char *
 sd_format_segment (const char *segment)
 {
-  /* The demo shop's segments are RFM groups' ids (new, at-risk) and these two. */
-  static const struct { const char *segment, *label; } labels[] = {
-    { "regular", N_("Regular") }, { "vip", N_("VIP") },
-  };
-  SdRfmGroup group;
-
-  for (guint i = 0; segment && i < G_N_ELEMENTS (labels); i++)
-    if (g_ascii_strcasecmp (segment, labels[i].segment) == 0)
-      return _(labels[i].label);
-  if (segment && sd_rfm_group_from_id (segment, &group))
-    return sd_rfm_group_title (group);
-  return segment;
+  return sd_rfm_segment_title (segment);
 }
 
 const char *

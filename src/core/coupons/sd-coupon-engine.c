@@ -13,6 +13,7 @@
 #include "sd-coupon-engine.h"
 #include "sd-error.h"
 #include "sd-number-format.h"
+#include "sd-rfm.h"
 
 #define SECONDS_PER_DAY 86400.0
 #define DEFAULT_WINDOW_DAYS 30.0
@@ -765,7 +766,7 @@ their_figure (SdCouponEngine    *engine,
              ? their_figure (engine, g_ptr_array_index (cond->children, 0), customer, cart) : NULL;
     case SD_COND_SEGMENT:
       name = name_at (facts->segments, cf->segment);
-      return g_strdup (name ? name : C_("a customer's segment", "none"));
+      return g_strdup (name ? sd_rfm_segment_title (name) : C_("a customer's segment", "none"));
     case SD_COND_COUNTRY:
       name = name_at (facts->countries, cf->country);
       return g_strdup (name ? name : C_("a customer's country", "unknown"));

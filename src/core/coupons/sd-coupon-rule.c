@@ -10,6 +10,7 @@
 #include "sd-json.h"
 #include "sd-json-writer.h"
 #include "sd-number-format.h"
+#include "sd-rfm.h"
 
 static const char *const cond_names[SD_N_COND_KINDS] = {
   "all", "any", "not", "segment", "country", "recency_days", "order_count",
@@ -1076,7 +1077,9 @@ describe_condition (GString           *out,
       describe_condition (out, g_ptr_array_index (cond->children, 0), FALSE, people, currency);
       return;
     case SD_COND_SEGMENT:
-      g_string_append_printf (out, WORDS (people, N_("segment is %s")), cond->text);
+      /* people read the segment's name ("VIP", "贵宾"), the rule's text keeps its code */
+      g_string_append_printf (out, WORDS (people, N_("segment is %s")),
+                              people ? sd_rfm_segment_title (cond->text) : cond->text);
       return;
     case SD_COND_COUNTRY:
       g_string_append_printf (out, WORDS (people, N_("country is %s")), cond->text);

@@ -67,6 +67,23 @@ sd_rfm_group_from_id (const char *id,
 }
 
 const char *
+sd_rfm_segment_title (const char *segment)
+{
+  /* The demo shop's segments are RFM groups' ids (new, at-risk) and these two. */
+  static const struct { const char *segment, *label; } labels[] = {
+    { "regular", N_("Regular") }, { "vip", N_("VIP") },
+  };
+  SdRfmGroup group;
+
+  for (guint i = 0; segment && i < G_N_ELEMENTS (labels); i++)
+    if (g_ascii_strcasecmp (segment, labels[i].segment) == 0)
+      return _(labels[i].label);
+  if (segment && sd_rfm_group_from_id (segment, &group))
+    return sd_rfm_group_title (group);
+  return segment;
+}
+
+const char *
 sd_rfm_group_title (SdRfmGroup group)
 {
   g_return_val_if_fail (group < SD_RFM_N_GROUPS, NULL);

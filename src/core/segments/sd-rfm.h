@@ -70,6 +70,9 @@ gboolean      sd_rfm_group_from_id (const char  *id,
                                     SdRfmGroup  *out);
 /* "Champions", "Can't lose them", … in the UI's language. */
 const char   *sd_rfm_group_title   (SdRfmGroup   group);
+/* A customer's segment as the pages name it: "VIP", "Regular", an RFM group's title
+ * ("new" → "New customers"), else as stored; NULL for NULL. */
+const char   *sd_rfm_segment_title (const char  *segment);
 /* What the group is and what to do with it, in the UI's language. */
 const char   *sd_rfm_group_advice  (SdRfmGroup   group);
 
