@@ -635,6 +635,49 @@ test_scatter (void)
   g_assert_finalize_object (scatter);
 }
 
+/* An empty chart (the Training page before a run): Log Scale and Reset Zoom are
+ * insensitive and say why; the first point enables them, clearing disables them again. */
+static void
+test_controls_empty (void)
+{
+  GtkWidget *chart = sd_line_chart_new ();
+  GtkWidget *controls = sd_chart_controls_new (SD_LINE_CHART (chart));
+  GtkWidget *log_toggle = NULL;
+  GtkWidget *reset = NULL;
+  guint series;
+
+  g_object_ref_sink (chart);
+  g_object_ref_sink (controls);
+  for (GtkWidget *w = gtk_widget_get_first_child (controls); w; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_TOGGLE_BUTTON (w))
+      log_toggle = w;
+    else if (GTK_IS_BUTTON (w) && !GTK_IS_MENU_BUTTON (w) &&
+             g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "controls.reset-view") == 0)
+      reset = w;
+  g_assert_nonnull (log_toggle);
+  g_assert_nonnull (reset);
+
+  g_assert_false (sd_line_chart_get_has_data (SD_LINE_CHART (chart)));
+  g_assert_false (gtk_widget_get_sensitive (log_toggle));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (log_toggle), ==, "No values to scale yet: the chart is empty");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (reset), ==, "Nothing to zoom yet: the chart is empty");
+  g_assert_false (gtk_widget_get_sensitive (reset));
+
+  series = sd_line_chart_add_series (SD_LINE_CHART (chart), "loss", "Loss");
+  g_assert_false (gtk_widget_get_sensitive (log_toggle));   /* a series without points is still empty */
+  sd_line_chart_append (SD_LINE_CHART (chart), series, 1, 0.5);
+  g_assert_true (sd_line_chart_get_has_data (SD_LINE_CHART (chart)));
+  g_assert_true (gtk_widget_get_sensitive (log_toggle));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (log_toggle), ==, "Logarithmic y axis");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (reset), ==, "Reset Zoom (double click on the chart)");
+
+  sd_line_chart_clear (SD_LINE_CHART (chart));
+  g_assert_false (gtk_widget_get_sensitive (log_toggle));
+
+  g_assert_finalize_object (controls);
+  g_assert_finalize_object (chart);
+}
+
 static void
 test_controls (void)
 {
@@ -890,6 +933,7 @@ main (int   argc,
   g_test_add_func ("/charts/scatter", test_scatter);
   g_test_add_func ("/charts/wrapped-label", test_wrapped_label);
   g_test_add_func ("/charts/controls", test_controls);
+  g_test_add_func ("/charts/controls-empty", test_controls_empty);
 
   return g_test_run ();
 }

@@ -20,6 +20,7 @@ struct _SdChartControls
   GBinding             *smoothing_binding;
   GBinding             *log_binding;
   gulong                zoomed_handler;
+  gulong                has_data_handler;
   char                 *export_name;
   GtkFileChooserNative *chooser;
   gboolean              chooser_svg;
@@ -40,8 +41,17 @@ static GParamSpec *properties[N_PROPS];
 static void
 update_actions (SdChartControls *self)
 {
+  gboolean has_data = self->chart && sd_line_chart_get_has_data (self->chart);
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "controls.reset-view",
-                                 self->chart && sd_line_chart_get_zoomed (self->chart));
+                                 has_data && sd_line_chart_get_zoomed (self->chart));
+  /* On an empty chart (no run yet) neither would change anything to see. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->log_toggle), has_data);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->log_toggle),
+                               has_data ? _("Logarithmic y axis") : _("No values to scale yet: the chart is empty"));
+  gtk_widget_set_tooltip_text (self->reset_button,
+                               has_data ? _("Reset Zoom (double click on the chart)")
+                                        : _("Nothing to zoom yet: the chart is empty"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "controls.export-png", self->chart != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "controls.export-svg", self->chart != NULL);
 }
@@ -149,6 +159,7 @@ reset_action (GtkWidget  *widget,
     sd_line_chart_reset_view (self->chart);
 }
 
+/* the chart zoomed or unzoomed, or got its first point or lost its last */
 static void
 zoomed_changed_cb (SdChartControls *self)
 {
@@ -163,6 +174,7 @@ disconnect_chart (SdChartControls *self)
   g_clear_pointer (&self->smoothing_binding, g_binding_unbind);
   g_clear_pointer (&self->log_binding, g_binding_unbind);
   g_clear_signal_handler (&self->zoomed_handler, self->chart);
+  g_clear_signal_handler (&self->has_data_handler, self->chart);
   g_clear_object (&self->chart);
 }
 
@@ -311,6 +323,8 @@ sd_chart_controls_set_chart (SdChartControls *self,
                                 G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
       self->zoomed_handler = g_signal_connect_swapped (chart, "notify::zoomed",
                                                        G_CALLBACK (zoomed_changed_cb), self);
+      self->has_data_handler = g_signal_connect_swapped (chart, "notify::has-data",
+                                                         G_CALLBACK (zoomed_changed_cb), self);
     }
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHART]);

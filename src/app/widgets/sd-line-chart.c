@@ -49,6 +49,7 @@ struct _SdLineChart
   gboolean      x_fixed, y_fixed;
   double        vx0, vx1, vy0, vy1;
   gboolean      follow_end;   /* a zoomed view at the newest x keeps following it */
+  gboolean      has_data;     /* a point in some series: what the controls need to act on */
 
   SdChartFrame  frame;         /* as last drawn on screen, for hit testing */
   gboolean      has_frame;
@@ -70,6 +71,7 @@ enum {
   PROP_LOG_SCALE,
   PROP_SMOOTHING,
   PROP_ZOOMED,
+  PROP_HAS_DATA,
   N_PROPS
 };
 
@@ -149,6 +151,16 @@ description_idle_cb (gpointer data)
 static void
 description_changed (SdLineChart *self)
 {
+  gboolean has_data = FALSE;
+
+  /* every change to the series comes through here */
+  for (guint i = 0; i < self->series->len && !has_data; i++)
+    has_data = sd_chart_series_get_length (((Series *) g_ptr_array_index (self->series, i))->data) > 0;
+  if (has_data != self->has_data)
+    {
+      self->has_data = has_data;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_DATA]);
+    }
   self->description_dirty = TRUE;
   if (self->description_idle == 0)
     self->description_idle = g_idle_add_full (G_PRIORITY_LOW, description_idle_cb, self, NULL);
@@ -966,6 +978,9 @@ sd_line_chart_get_property (GObject    *object,
     case PROP_ZOOMED:
       g_value_set_boolean (value, sd_line_chart_get_zoomed (self));
       break;
+    case PROP_HAS_DATA:
+      g_value_set_boolean (value, self->has_data);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1026,6 +1041,9 @@ sd_line_chart_class_init (SdLineChartClass *klass)
   properties[PROP_ZOOMED] =
     g_param_spec_boolean ("zoomed", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_DATA] =
+    g_param_spec_boolean ("has-data", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "chart.reset-view", NULL, zoom_action);
@@ -1297,6 +1315,13 @@ sd_line_chart_reset_view (SdLineChart *self)
 
   set_zoomed (self, FALSE, FALSE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+sd_line_chart_get_has_data (SdLineChart *self)
+{
+  g_return_val_if_fail (SD_IS_LINE_CHART (self), FALSE);
+  return self->has_data;
 }
 
 gboolean

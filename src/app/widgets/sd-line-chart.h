@@ -66,6 +66,8 @@ double      sd_line_chart_get_smoothing    (SdLineChart  *self);
  * view is anything else. */
 void        sd_line_chart_reset_view       (SdLineChart  *self);
 gboolean    sd_line_chart_get_zoomed       (SdLineChart  *self);
+/* Whether some series has a point ("has-data", notified). */
+gboolean    sd_line_chart_get_has_data     (SdLineChart  *self);
 /* The x interval on show (zoomed or not). */
 void        sd_line_chart_get_x_view       (SdLineChart  *self,
                                             double       *x0,
