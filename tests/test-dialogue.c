@@ -2436,6 +2436,15 @@ test_extreme_after_search (Fixture *f, gconstpointer data)
   assert_reply (zh, "LARGE CERAMIC TOP STORAGE JAR", "£2.95", "!PENCILS", NULL);
   /* with no search before it, still the shop's */
   expect_reply (f, "en", "which is the cheapest?", "The cheapest product we sell", "!STORAGE JAR", NULL);
+  /* "and the most expensive?" after a product's answer is a price asked for, not a mood the
+   * review-trained model hears in it */
+  {
+    g_autoptr(SdTurnTrace) t = second_answer (f, "how much is the small glass storage jar?", "and the most expensive?");
+    assert_reply (t, "The most expensive product we sell", "!sorry", NULL);
+    g_assert_true (t->sentiment.label != SD_SENTIMENT_NEGATIVE || t->mood_set_aside == SD_MOOD_ASIDE_PRICE_EXTREME);
+    g_autoptr(SdTurnTrace) z = second_answer_in (f, "zh_CN", "small glass storage jar多少钱", "那最贵的呢？");
+    assert_reply (z, "59.99", "!抱歉", "!很遗憾", NULL);
+  }
   end_new_dialogue (f, shared);
 }
 

@@ -944,6 +944,8 @@ sd_turn_answer_price_extreme (SdTurn *t, GArray *ids, const char *name, int dire
   sd_turn_var (t, "name", name);
   sd_turn_var (t, "count", count);
   sd_turn_var (t, "product", one->str);
+  /* the mood model hears upset in "and the most expensive?": a price asked for is no mood */
+  set_mood_aside (t, SD_MOOD_ASIDE_PRICE_EXTREME);
   sd_turn_reply (t, direction < 0 ? "sys.cheapest" : "sys.dearest", SD_TURN_ANSWER);
   return TRUE;
 }
@@ -1029,6 +1031,7 @@ answer_shop_extreme (SdTurn *t, int direction)
   if (!extreme_found (t, extreme_priced (t, ids, direction), TRUE, one))
     return FALSE;
   sd_turn_var (t, "product", one->str);
+  set_mood_aside (t, SD_MOOD_ASIDE_PRICE_EXTREME);
   sd_turn_reply (t, direction < 0 ? "sys.cheapest.shop" : "sys.dearest.shop", SD_TURN_ANSWER);
   return TRUE;
 }
