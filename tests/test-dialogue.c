@@ -2518,6 +2518,16 @@ test_count_price (Fixture *f, gconstpointer data)
     g_autoptr(SdTurnTrace) t2 = say (f, s, "10个多少钱？");
     assert_reply (t2, "WHITE HANGING HEART T-LIGHT HOLDER", "10 件共 £29.50", NULL);
   }
+  /* a count wanted of it is that many at its price too, not a recommendation or a search */
+  {
+    g_autoptr(SdTurnTrace) en = second_answer (f, "how much is the white hanging heart t-light holder?", "I'd like 20");
+    assert_reply (en, "WHITE HANGING HEART T-LIGHT HOLDER", "20 of them come to £59.00", NULL);
+    g_autoptr(SdTurnTrace) more = second_answer (f, "how much is the white hanging heart t-light holder?",
+                                                 "ok, I'll take 12 of them please");
+    assert_reply (more, "12 of them come to £35.40", NULL);
+    g_autoptr(SdTurnTrace) zh = second_answer_in (f, "zh_CN", "white hanging heart t-light holder多少钱？", "我要买20个");
+    assert_reply (zh, "WHITE HANGING HEART T-LIGHT HOLDER", "20 件共 £59.00", "!没有找到", NULL);
+  }
   /* no product talked about: nothing to multiply */
   expect_reply (f, "en", "how much for 10?", "!come to", NULL);
   end_new_dialogue (f, shared);

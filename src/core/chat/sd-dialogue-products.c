@@ -1220,15 +1220,33 @@ asked_count (const char *text)
   return found == 1 ? count : 0;
 }
 
-/* "how much for 10?" just after a product was talked about: that many of it at its price,
- * not "didn't understand" (the classifier hears shipping costs or nothing in it). FALSE when
- * the message is no such question, or no product was talked about. */
+/* "I'd like 20", "I'll take 20 of them", "20 please", 我要买20个: a message that is nothing but
+ * a count wanted, which after a product is that many of it (a count of something else names it). */
+static gboolean
+wants_count (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_folded_matches (text, &regex,
+      "^\\s*(?:(?:ok(?:ay)?|great|good|then|so|right)[,.!]?\\s*)?"
+      "(?:i(?:'d|’d| would) (?:like|take|want)(?: to (?:buy|order|get))?|i(?:'ll|’ll| will) (?:take|buy|order|have)"
+      "|i (?:want|need)(?: to (?:buy|order|get))?|(?:can|could|may) i (?:get|have|order|buy)|give me|let me (?:get|have))"
+      "\\s+\\d{1,5}(?:,?\\s+(?:of (?:them|those|these|it)|pieces|pcs|units|please))*\\s*[.!?]*\\s*$"
+      "|^\\s*\\d{1,5}\\s*(?:of (?:them|those|these)|pieces|pcs|units)?,?\\s*please\\s*[.!?]*\\s*$"
+      "|^\\s*(?:那|好的?|好吧)?[，,]?\\s*我?(?:想|要|想要)?(?:买|订|购买|要)\\s*\\d{1,5}\\s*(?:个|件|只|套|盒|包|份)?(?:吧|的话)?"
+      "(?:多少钱|一共多少钱|总共多少钱)?\\s*[。！？?!]*\\s*$");
+}
+
+/* "how much for 10?" (or "I'd like 10") just after a product was talked about: that many of
+ * it at its price, not "didn't understand" (the classifier hears shipping costs, a
+ * recommendation or nothing in it). FALSE when the message is no such question, or no
+ * product was talked about. */
 gboolean
 sd_turn_answer_count_price (SdTurn *t)
 {
   /* "how much is delivery for 3?" is the delivery's question */
   static GRegex *service;
-  gint64 count = t->previous_ref && !t->named_product && sd_dialogue_asks_price (t->trace->text) &&
+  gint64 count = t->previous_ref && !t->named_product &&
+                 (sd_dialogue_asks_price (t->trace->text) || wants_count (t->trace->text)) &&
                  !sd_dialogue_folded_matches (t->trace->text, &service,
                                               "\\b(deliver\\w*|shipping|ship|postage|post|courier|discount\\w*|coupons?|codes?|vouchers?)\\b"
                                               "|运费|快递|邮费|配送|优惠|折扣")
