@@ -2473,7 +2473,8 @@ test_invoice_words (Fixture *f, gconstpointer data)
     "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
     "  (37, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
     "  (38, '84029G', 'KNITTED UNION FLAG HOT WATER BOTTLE', 375, 'merchandise'),"
-    "  (39, 'C999999', 'GIFT BOX SET', 500, 'merchandise');");
+    "  (39, 'C999999', 'GIFT BOX SET', 500, 'merchandise'),"
+    "  (40, '21787', 'WALL ART VILLAGE SHOW', 595, 'merchandise');");
   static const struct { const char *message, *orders; } cases[] = {
     { "hi, my order C541433 shows REGENCY CAKESTAND, why?", "C541433" },
     { "why is C541433 on my account? 85123A and 84029G are still here", "C541433" },
@@ -2493,6 +2494,18 @@ test_invoice_words (Fixture *f, gconstpointer data)
     }
   expect_reply (f, "en", "hi, my order C541433 shows REGENCY CAKESTAND, why?", "Order C541433 is cancelled",
                 "10 × MEDIUM CERAMIC TOP STORAGE JAR", NULL);
+  /* "shows" is what the order says, not WALL ART VILLAGE SHOW; the title still names it */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "my order C541433 shows REGENCY CAKESTAND");
+    for (guint i = 0; i < t->entities->len; i++)
+      {
+        const SdEntity *e = t->entities->pdata[i];
+        if (e->kind == SD_ENTITY_PRODUCT)
+          g_assert_cmpstr (e->value, ==, "regency cakestand");
+      }
+  }
+  expect_reply (f, "en", "how much is the wall art village show?", "WALL ART VILLAGE SHOW", "£5.95", NULL);
   end_new_dialogue (f, shared);
 }
 
