@@ -2365,6 +2365,17 @@ test_cancellation_asked (Fixture *f, gconstpointer data)
                     "!-10", "!sorry", "!returns policy", NULL);
     }
   expect_reply (f, "zh_CN", "订单C541433是退款吗？", "订单 C541433", "已取消", "这是一笔取消单", "!抱歉", NULL);
+  /* "why was it cancelled?" after it is asked of that cancellation, not a cancellation asked
+   * for ("nothing left to cancel"): what the bot knows, and a person for the why */
+  {
+    g_autoptr(SdTurnTrace) en = second_answer (f, "is order C541433 a refund?", "why was it cancelled?");
+    g_assert_cmpstr (en->template_key, ==, "order_status");
+    assert_reply (en, "Order C541433 is cancelled", "It is a cancellation", "a person from our team can tell you",
+                  "!nothing left to cancel", NULL);
+    g_autoptr(SdTurnTrace) zh = second_answer_in (f, "zh_CN", "订单C541433是退款吗？", "为什么取消了");
+    g_assert_cmpstr (zh->template_key, ==, "order_status");
+    assert_reply (zh, "订单 C541433", "这是一笔取消单", "取消的原因", "转接人工客服", "!无需再取消", NULL);
+  }
   /* another customer's cancellation is not told about */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
