@@ -2672,6 +2672,24 @@ test_what_it_is (Fixture *f, gconstpointer data)
   end_new_dialogue (f, shared);
 }
 
+/* "how much is the regency one?" right after a search for cake stands is the regency one of
+ * those listed, not "which of the shop's REGENCY products?"; without a search, still asked */
+static void
+test_one_of_shown (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_retail_orders_and (f,
+    "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+    "  (60, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
+    "  (61, '47503A', 'SWEETHEART 3 TIER CAKE STAND', 995, 'merchandise'),"
+    "  (62, '22983', 'ROSES REGENCY TEACUP AND SAUCER', 295, 'merchandise'),"
+    "  (63, '22697', 'GREEN REGENCY TEACUP AND SAUCER', 295, 'merchandise');");
+  g_autoptr(SdTurnTrace) en = second_answer (f, "do you have cake stands?", "how much is the regency one?");
+  g_assert_cmpint (en->action, ==, SD_TURN_ANSWER);
+  assert_reply (en, "REGENCY CAKESTAND 3 TIER", "£12.75", "!TEACUP", "!which one", NULL);
+  expect_reply (f, "en", "how much is the regency one?", "TEACUP", NULL);
+  end_new_dialogue (f, shared);
+}
+
 /* "and the red one?" after the WHITE HANGING HEART T-LIGHT HOLDER is the red one of that kind,
  * not a product with "red" in it nor a question back with an apology; a colour the shop lacks
  * is said not found; 粉色的呢 the same */
@@ -2860,6 +2878,7 @@ main (int argc, char **argv)
   ADD ("pick-without-list", test_pick_without_list);
   ADD ("damaged-with-order", test_damaged_with_order);
   ADD ("other-colour", test_other_colour);
+  ADD ("one-of-shown", test_one_of_shown);
   ADD ("what-it-is", test_what_it_is);
   ADD ("english-names", test_english_names);
   ADD ("unknown-product", test_unknown_product);

@@ -134,10 +134,18 @@ search_products (SdTurn *t, const char *words, const char *category, gint64 ref,
   sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, ref);
   guint n = 0;
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (gint64));
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (shown, id);
       sd_turn_append_product (t, out, stmt, TRUE);
       n++;
+    }
+  if (n > 0)
+    {
+      g_clear_pointer (&t->session->shown, g_array_unref);
+      t->session->shown = g_steal_pointer (&shown);
     }
   return n;
 }
@@ -1059,6 +1067,27 @@ sd_turn_answer_unnamed_extreme (SdTurn *t, int direction, const char *last_name)
 
 
 /* Questions about one product: the one named now, or the last one named. */
+/* Of @ids, those the search just before listed ("how much is the regency one?" after a search
+ * for cake stands: REGENCY CAKESTAND 3 TIER, not the 17 REGENCY products of the shop), or
+ * NULL when none of them is, or the turn before was no search. */
+static GArray *
+narrowed_to_shown (SdTurn *t, GArray *ids)
+{
+  SdChatSession *s = t->session;
+  const SdTurnRecord *before = s->turns->len ? s->turns->pdata[s->turns->len - 1] : NULL;
+  if (before == NULL || g_strcmp0 (before->intent, "product_search") != 0 || s->shown == NULL)
+    return NULL;
+  GArray *both = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < s->shown->len; i++)
+    if (has_id (ids, g_array_index (s->shown, gint64, i)))
+      g_array_append_val (both, g_array_index (s->shown, gint64, i));
+  if (both->len == 0)
+    g_clear_pointer (&both, g_array_unref);
+  else
+    sd_turn_data_row (t, "products: %u of the %u the search listed fit", both->len, s->shown->len);
+  return both;
+}
+
 void
 sd_turn_handle_product_detail (SdTurn *t, const char *intent)
 {
@@ -1078,6 +1107,12 @@ sd_turn_handle_product_detail (SdTurn *t, const char *intent)
         {
           product_not_found (t, intent, said, question);
           return;
+        }
+      GArray *shown = ids->len > 1 ? narrowed_to_shown (t, ids) : NULL;
+      if (shown)
+        {
+          g_array_unref (ids);
+          ids = shown;
         }
       if (!has_id (ids, current ? g_ascii_strtoll (current, NULL, 10) : 0))
         {
