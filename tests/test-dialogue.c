@@ -2365,6 +2365,17 @@ test_cancellation_asked (Fixture *f, gconstpointer data)
                     "!-10", "!sorry", "!returns policy", NULL);
     }
   expect_reply (f, "zh_CN", "订单C541433是退款吗？", "订单 C541433", "已取消", "这是一笔取消单", "!抱歉", NULL);
+  /* "why was it cancelled?" after it is asked of that cancellation, not a cancellation asked
+   * for ("nothing left to cancel"): what the bot knows, and a person for the why */
+  {
+    g_autoptr(SdTurnTrace) en = second_answer (f, "is order C541433 a refund?", "why was it cancelled?");
+    g_assert_cmpstr (en->template_key, ==, "order_status");
+    assert_reply (en, "Order C541433 is cancelled", "It is a cancellation", "a person from our team can tell you",
+                  "!nothing left to cancel", NULL);
+    g_autoptr(SdTurnTrace) zh = second_answer_in (f, "zh_CN", "订单C541433是退款吗？", "为什么取消了");
+    g_assert_cmpstr (zh->template_key, ==, "order_status");
+    assert_reply (zh, "订单 C541433", "这是一笔取消单", "取消的原因", "转接人工客服", "!无需再取消", NULL);
+  }
   /* another customer's cancellation is not told about */
   {
     g_autoptr(SdChatSession) s = sd_chat_session_new (2, "en");
@@ -2436,6 +2447,15 @@ test_extreme_after_search (Fixture *f, gconstpointer data)
   assert_reply (zh, "LARGE CERAMIC TOP STORAGE JAR", "£2.95", "!PENCILS", NULL);
   /* with no search before it, still the shop's */
   expect_reply (f, "en", "which is the cheapest?", "The cheapest product we sell", "!STORAGE JAR", NULL);
+  /* "and the most expensive?" after a product's answer is a price asked for, not a mood the
+   * review-trained model hears in it */
+  {
+    g_autoptr(SdTurnTrace) t = second_answer (f, "how much is the small glass storage jar?", "and the most expensive?");
+    assert_reply (t, "The most expensive product we sell", "!sorry", NULL);
+    g_assert_true (t->sentiment.label != SD_SENTIMENT_NEGATIVE || t->mood_set_aside == SD_MOOD_ASIDE_PRICE_EXTREME);
+    g_autoptr(SdTurnTrace) z = second_answer_in (f, "zh_CN", "small glass storage jar多少钱", "那最贵的呢？");
+    assert_reply (z, "59.99", "!抱歉", "!很遗憾", NULL);
+  }
   end_new_dialogue (f, shared);
 }
 
@@ -2464,7 +2484,8 @@ test_invoice_words (Fixture *f, gconstpointer data)
     "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
     "  (37, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
     "  (38, '84029G', 'KNITTED UNION FLAG HOT WATER BOTTLE', 375, 'merchandise'),"
-    "  (39, 'C999999', 'GIFT BOX SET', 500, 'merchandise');");
+    "  (39, 'C999999', 'GIFT BOX SET', 500, 'merchandise'),"
+    "  (40, '21787', 'WALL ART VILLAGE SHOW', 595, 'merchandise');");
   static const struct { const char *message, *orders; } cases[] = {
     { "hi, my order C541433 shows REGENCY CAKESTAND, why?", "C541433" },
     { "why is C541433 on my account? 85123A and 84029G are still here", "C541433" },
@@ -2484,6 +2505,18 @@ test_invoice_words (Fixture *f, gconstpointer data)
     }
   expect_reply (f, "en", "hi, my order C541433 shows REGENCY CAKESTAND, why?", "Order C541433 is cancelled",
                 "10 × MEDIUM CERAMIC TOP STORAGE JAR", NULL);
+  /* "shows" is what the order says, not WALL ART VILLAGE SHOW; the title still names it */
+  {
+    g_autoptr(SdChatSession) s = sd_chat_session_new (1, "en");
+    g_autoptr(SdTurnTrace) t = say (f, s, "my order C541433 shows REGENCY CAKESTAND");
+    for (guint i = 0; i < t->entities->len; i++)
+      {
+        const SdEntity *e = t->entities->pdata[i];
+        if (e->kind == SD_ENTITY_PRODUCT)
+          g_assert_cmpstr (e->value, ==, "regency cakestand");
+      }
+  }
+  expect_reply (f, "en", "how much is the wall art village show?", "WALL ART VILLAGE SHOW", "£5.95", NULL);
   end_new_dialogue (f, shared);
 }
 
@@ -2508,6 +2541,16 @@ test_count_price (Fixture *f, gconstpointer data)
     g_autoptr(SdTurnTrace) t1 = say (f, s, "white hanging heart t-light holder多少钱？");
     g_autoptr(SdTurnTrace) t2 = say (f, s, "10个多少钱？");
     assert_reply (t2, "WHITE HANGING HEART T-LIGHT HOLDER", "10 件共 £29.50", NULL);
+  }
+  /* a count wanted of it is that many at its price too, not a recommendation or a search */
+  {
+    g_autoptr(SdTurnTrace) en = second_answer (f, "how much is the white hanging heart t-light holder?", "I'd like 20");
+    assert_reply (en, "WHITE HANGING HEART T-LIGHT HOLDER", "20 of them come to £59.00", NULL);
+    g_autoptr(SdTurnTrace) more = second_answer (f, "how much is the white hanging heart t-light holder?",
+                                                 "ok, I'll take 12 of them please");
+    assert_reply (more, "12 of them come to £35.40", NULL);
+    g_autoptr(SdTurnTrace) zh = second_answer_in (f, "zh_CN", "white hanging heart t-light holder多少钱？", "我要买20个");
+    assert_reply (zh, "WHITE HANGING HEART T-LIGHT HOLDER", "20 件共 £59.00", "!没有找到", NULL);
   }
   /* no product talked about: nothing to multiply */
   expect_reply (f, "en", "how much for 10?", "!come to", NULL);
@@ -2626,6 +2669,24 @@ test_what_it_is (Fixture *f, gconstpointer data)
     g_autoptr(SdTurnTrace) t = say (f, s, "do you have regency cakestands?");
     g_assert_cmpstr (t->intent, ==, "product_search");
   }
+  end_new_dialogue (f, shared);
+}
+
+/* "how much is the regency one?" right after a search for cake stands is the regency one of
+ * those listed, not "which of the shop's REGENCY products?"; without a search, still asked */
+static void
+test_one_of_shown (Fixture *f, gconstpointer data)
+{
+  SdDialogue *shared = use_retail_orders_and (f,
+    "INSERT INTO products (id, external_id, title, price_cents, kind) VALUES "
+    "  (60, '22423', 'REGENCY CAKESTAND 3 TIER', 1275, 'merchandise'),"
+    "  (61, '47503A', 'SWEETHEART 3 TIER CAKE STAND', 995, 'merchandise'),"
+    "  (62, '22983', 'ROSES REGENCY TEACUP AND SAUCER', 295, 'merchandise'),"
+    "  (63, '22697', 'GREEN REGENCY TEACUP AND SAUCER', 295, 'merchandise');");
+  g_autoptr(SdTurnTrace) en = second_answer (f, "do you have cake stands?", "how much is the regency one?");
+  g_assert_cmpint (en->action, ==, SD_TURN_ANSWER);
+  assert_reply (en, "REGENCY CAKESTAND 3 TIER", "£12.75", "!TEACUP", "!which one", NULL);
+  expect_reply (f, "en", "how much is the regency one?", "TEACUP", NULL);
   end_new_dialogue (f, shared);
 }
 
@@ -2817,6 +2878,7 @@ main (int argc, char **argv)
   ADD ("pick-without-list", test_pick_without_list);
   ADD ("damaged-with-order", test_damaged_with_order);
   ADD ("other-colour", test_other_colour);
+  ADD ("one-of-shown", test_one_of_shown);
   ADD ("what-it-is", test_what_it_is);
   ADD ("english-names", test_english_names);
   ADD ("unknown-product", test_unknown_product);

@@ -326,6 +326,10 @@ sd_chatbot_page_show_turn (SdChatbotPage *self,
       gtk_box_append (GTK_BOX (box),
                       dim (caption (_("Not treated as upset: it asks for another colour of the product "
                                       "before, which says nothing of the customer's mood"))));
+    else if (t->mood_set_aside == SD_MOOD_ASIDE_PRICE_EXTREME)
+      gtk_box_append (GTK_BOX (box),
+                      dim (caption (_("Not treated as upset: it asks for the cheapest or the most expensive, "
+                                      "which says nothing of the customer's mood"))));
   }
 
   /* Dialogue state */

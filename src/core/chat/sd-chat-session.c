@@ -44,6 +44,7 @@ sd_chat_session_free (SdChatSession *s)
   g_free (s->choices_name);
   g_clear_pointer (&s->choice_lines, g_ptr_array_unref);
   g_free (s->extreme_name);
+  g_clear_pointer (&s->shown, g_array_unref);
   g_free (s);
 }
 

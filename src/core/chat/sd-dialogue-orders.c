@@ -467,9 +467,35 @@ sd_turn_handle_order (SdTurn *t, const char *intent)
     sd_dialogue_append_sentence (t->lang, notes, others);
   if (strcmp (intent, "delivery_problem") != 0)
     sd_dialogue_append_sentence (t->lang, t->suffix, notes->str);
+  /* "why was it cancelled?", 为什么取消了: the classifier hears a cancellation asked for, but
+   * an order already cancelled is asked about: what the bot knows of it, and a person for
+   * the why, which the shop's data does not hold */
+  static GRegex *why;
+  if (strcmp (intent, "cancel_order") == 0 && g_strcmp0 (o.status, "cancelled") == 0 &&
+      sd_dialogue_folded_matches (t->trace->text, &why,
+                                  "\\b(why|how come|reason)\\b|为什么|为啥|怎么会|什么原因|原因"))
+    {
+      sd_turn_data_row (t, "orders: %s asked why it was cancelled", o.external_id);
+      intent = "order_status";
+      if (taken_back)
+        sd_dialogue_append_sentence (t->lang, t->suffix,
+                                     L (t, "It is a cancellation: it takes those items back off an earlier order.",
+                                        "这是一笔取消单：它撤销了之前订单里的这些商品。"));
+      if (t->session->handed_off)
+        sd_dialogue_append_sentence (t->lang, t->suffix,
+                                     L (t, "Why it was cancelled isn't in what I can see; a person from our team can tell you.",
+                                        "取消的原因我这里看不到，我们的同事可以告诉您。"));
+      else
+        {
+          sd_dialogue_append_sentence (t->lang, t->suffix,
+                                       L (t, "Why it was cancelled isn't in what I can see; a person from our team can tell you. Shall I put you through?",
+                                          "取消的原因我这里看不到，我们的同事可以告诉您。需要为您转接人工客服吗？"));
+          t->session->handoff_offered = t->answer_offers = TRUE;
+        }
+    }
   /* "is order C541433 a refund?": what a cancellation is in this shop's data, and that the
    * money is not the bot's to see */
-  if (taken_back && g_strcmp0 (o.status, "cancelled") == 0)
+  else if (taken_back && g_strcmp0 (o.status, "cancelled") == 0)
     sd_dialogue_append_sentence (t->lang, t->suffix,
                                  L (t, "It is a cancellation: it takes those items back off an earlier order. Whether money was refunded for them isn't in what I can see; a person from our team can check.",
                                     "这是一笔取消单：它撤销了之前订单里的这些商品。是否已经退款我这里看不到，我们的同事可以帮您核实。"));

@@ -57,6 +57,9 @@ struct _SdChatSession
   /* the name the last reply gave the cheapest or dearest of ("cheapest lantern?"), which "and
    * the most expensive?" right after it asks about again; NULL after any other reply */
   char       *extreme_name;
+  /* the products the last search listed, in its order: "the regency one" right after it is
+   * one of them before one of the whole catalogue */
+  GArray     *shown;            /* products.id */
 };
 
 struct _SdDialogue

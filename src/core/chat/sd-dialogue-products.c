@@ -134,10 +134,18 @@ search_products (SdTurn *t, const char *words, const char *category, gint64 ref,
   sqlite3_bind_text (stmt, 3, t->lang, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, ref);
   guint n = 0;
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (gint64));
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (shown, id);
       sd_turn_append_product (t, out, stmt, TRUE);
       n++;
+    }
+  if (n > 0)
+    {
+      g_clear_pointer (&t->session->shown, g_array_unref);
+      t->session->shown = g_steal_pointer (&shown);
     }
   return n;
 }
@@ -944,6 +952,8 @@ sd_turn_answer_price_extreme (SdTurn *t, GArray *ids, const char *name, int dire
   sd_turn_var (t, "name", name);
   sd_turn_var (t, "count", count);
   sd_turn_var (t, "product", one->str);
+  /* the mood model hears upset in "and the most expensive?": a price asked for is no mood */
+  set_mood_aside (t, SD_MOOD_ASIDE_PRICE_EXTREME);
   sd_turn_reply (t, direction < 0 ? "sys.cheapest" : "sys.dearest", SD_TURN_ANSWER);
   return TRUE;
 }
@@ -1029,6 +1039,7 @@ answer_shop_extreme (SdTurn *t, int direction)
   if (!extreme_found (t, extreme_priced (t, ids, direction), TRUE, one))
     return FALSE;
   sd_turn_var (t, "product", one->str);
+  set_mood_aside (t, SD_MOOD_ASIDE_PRICE_EXTREME);
   sd_turn_reply (t, direction < 0 ? "sys.cheapest.shop" : "sys.dearest.shop", SD_TURN_ANSWER);
   return TRUE;
 }
@@ -1056,6 +1067,27 @@ sd_turn_answer_unnamed_extreme (SdTurn *t, int direction, const char *last_name)
 
 
 /* Questions about one product: the one named now, or the last one named. */
+/* Of @ids, those the search just before listed ("how much is the regency one?" after a search
+ * for cake stands: REGENCY CAKESTAND 3 TIER, not the 17 REGENCY products of the shop), or
+ * NULL when none of them is, or the turn before was no search. */
+static GArray *
+narrowed_to_shown (SdTurn *t, GArray *ids)
+{
+  SdChatSession *s = t->session;
+  const SdTurnRecord *before = s->turns->len ? s->turns->pdata[s->turns->len - 1] : NULL;
+  if (before == NULL || g_strcmp0 (before->intent, "product_search") != 0 || s->shown == NULL)
+    return NULL;
+  GArray *both = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < s->shown->len; i++)
+    if (has_id (ids, g_array_index (s->shown, gint64, i)))
+      g_array_append_val (both, g_array_index (s->shown, gint64, i));
+  if (both->len == 0)
+    g_clear_pointer (&both, g_array_unref);
+  else
+    sd_turn_data_row (t, "products: %u of the %u the search listed fit", both->len, s->shown->len);
+  return both;
+}
+
 void
 sd_turn_handle_product_detail (SdTurn *t, const char *intent)
 {
@@ -1075,6 +1107,12 @@ sd_turn_handle_product_detail (SdTurn *t, const char *intent)
         {
           product_not_found (t, intent, said, question);
           return;
+        }
+      GArray *shown = ids->len > 1 ? narrowed_to_shown (t, ids) : NULL;
+      if (shown)
+        {
+          g_array_unref (ids);
+          ids = shown;
         }
       if (!has_id (ids, current ? g_ascii_strtoll (current, NULL, 10) : 0))
         {
@@ -1217,15 +1255,33 @@ asked_count (const char *text)
   return found == 1 ? count : 0;
 }
 
-/* "how much for 10?" just after a product was talked about: that many of it at its price,
- * not "didn't understand" (the classifier hears shipping costs or nothing in it). FALSE when
- * the message is no such question, or no product was talked about. */
+/* "I'd like 20", "I'll take 20 of them", "20 please", 我要买20个: a message that is nothing but
+ * a count wanted, which after a product is that many of it (a count of something else names it). */
+static gboolean
+wants_count (const char *text)
+{
+  static GRegex *regex;
+  return sd_dialogue_folded_matches (text, &regex,
+      "^\\s*(?:(?:ok(?:ay)?|great|good|then|so|right)[,.!]?\\s*)?"
+      "(?:i(?:'d|’d| would) (?:like|take|want)(?: to (?:buy|order|get))?|i(?:'ll|’ll| will) (?:take|buy|order|have)"
+      "|i (?:want|need)(?: to (?:buy|order|get))?|(?:can|could|may) i (?:get|have|order|buy)|give me|let me (?:get|have))"
+      "\\s+\\d{1,5}(?:,?\\s+(?:of (?:them|those|these|it)|pieces|pcs|units|please))*\\s*[.!?]*\\s*$"
+      "|^\\s*\\d{1,5}\\s*(?:of (?:them|those|these)|pieces|pcs|units)?,?\\s*please\\s*[.!?]*\\s*$"
+      "|^\\s*(?:那|好的?|好吧)?[，,]?\\s*我?(?:想|要|想要)?(?:买|订|购买|要)\\s*\\d{1,5}\\s*(?:个|件|只|套|盒|包|份)?(?:吧|的话)?"
+      "(?:多少钱|一共多少钱|总共多少钱)?\\s*[。！？?!]*\\s*$");
+}
+
+/* "how much for 10?" (or "I'd like 10") just after a product was talked about: that many of
+ * it at its price, not "didn't understand" (the classifier hears shipping costs, a
+ * recommendation or nothing in it). FALSE when the message is no such question, or no
+ * product was talked about. */
 gboolean
 sd_turn_answer_count_price (SdTurn *t)
 {
   /* "how much is delivery for 3?" is the delivery's question */
   static GRegex *service;
-  gint64 count = t->previous_ref && !t->named_product && sd_dialogue_asks_price (t->trace->text) &&
+  gint64 count = t->previous_ref && !t->named_product &&
+                 (sd_dialogue_asks_price (t->trace->text) || wants_count (t->trace->text)) &&
                  !sd_dialogue_folded_matches (t->trace->text, &service,
                                               "\\b(deliver\\w*|shipping|ship|postage|post|courier|discount\\w*|coupons?|codes?|vouchers?)\\b"
                                               "|运费|快递|邮费|配送|优惠|折扣")

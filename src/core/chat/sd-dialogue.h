@@ -94,10 +94,11 @@ typedef enum {
   SD_MOOD_ASIDE_CHOICE,          /* picks from the list the bot offered: "the striped one", "2" */
   SD_MOOD_ASIDE_NOT_FOUND,       /* asks of a product the shop does not have: "price of the teleporter?" */
   SD_MOOD_ASIDE_OTHER_COLOUR,    /* asks for another colour of the product before: "and the red one?" */
+  SD_MOOD_ASIDE_PRICE_EXTREME,   /* asks for the cheapest or dearest: "and the most expensive?" */
   SD_N_MOODS_ASIDE
 } SdMoodAside;
 
-/* "bare_request", "choice", "product_not_found", "other_colour" (for JSON; NULL for SD_MOOD_KEPT). */
+/* "bare_request", "choice", "product_not_found", "other_colour", "price_extreme" (for JSON; NULL for SD_MOOD_KEPT). */
 const char *sd_mood_aside_to_string (SdMoodAside why);
 
 typedef struct {

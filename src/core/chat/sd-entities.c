@@ -96,7 +96,10 @@ static const char *const stopwords[] = {
   /* verbs of any question that end a real title ("DOORMAT KEEP CALM AND COME IN" made
    * "what colours does the lantern come in" name two products) */
   "come", "comes", "came", "go", "goes", "went", "did", "done", "doing", "know", "tell",
-  "say", "let", NULL
+  "say", "let",
+  /* and of what an order or a page says ("my order C541433 shows REGENCY CAKESTAND" named
+   * WALL ART VILLAGE SHOW) */
+  "show", "shown", "showed", "showing", "said", "see", "seen", "saw", NULL
 };
 
 gboolean

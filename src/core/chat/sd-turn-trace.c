@@ -22,7 +22,8 @@ sd_turn_action_to_string (SdTurnAction action)
 const char *
 sd_mood_aside_to_string (SdMoodAside why)
 {
-  static const char *const names[] = { NULL, "bare_request", "choice", "product_not_found", "other_colour" };
+  static const char *const names[] = { NULL, "bare_request", "choice", "product_not_found", "other_colour",
+                                       "price_extreme" };
   g_return_val_if_fail (why < SD_N_MOODS_ASIDE, NULL);
   return names[why];
 }
@@ -342,6 +343,10 @@ sd_turn_trace_format (const SdTurnTrace *t)
     /* TRANSLATORS: `chat --explain`, after the mood: "and the red one?" after a product,
      * heard as negative, is not treated as upset */
     g_string_append_printf (s, " %s", _("set aside: another colour of the product before"));
+  else if (t->mood_set_aside == SD_MOOD_ASIDE_PRICE_EXTREME)
+    /* TRANSLATORS: `chat --explain`, after the mood: "and the most expensive?", heard as
+     * negative, is not treated as upset */
+    g_string_append_printf (s, " %s", _("set aside: a question for the cheapest or the dearest"));
   g_string_append_c (s, '\n');
 
   append_label (s, _("state:"));
