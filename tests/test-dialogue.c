@@ -1089,11 +1089,12 @@ test_latency (void)
   g_rmdir (dir);
 }
 
+/* How many times @needle is in @haystack. */
 static guint
-count_in (const char *text, const char *word)
+count_of (const char *haystack, const char *needle)
 {
   guint n = 0;
-  for (const char *p = strstr (text, word); p; p = strstr (p + 1, word))
+  for (const char *p = haystack; (p = strstr (p, needle)); p += strlen (needle))
     n++;
   return n;
 }
@@ -1118,7 +1119,7 @@ test_refusal_offers_once (Fixture *f, gconstpointer data)
       g_test_message ("%s → %s", cases[i].text, turn->reply);
       g_assert_cmpint (turn->action, ==, SD_TURN_REFUSE);
       g_assert_cmpint (turn->sentiment.label, ==, SD_SENTIMENT_NEGATIVE);
-      g_assert_cmpuint (count_in (turn->reply, cases[i].person), ==, 1);
+      g_assert_cmpuint (count_of (turn->reply, cases[i].person), ==, 1);
     }
 }
 
@@ -1492,16 +1493,6 @@ expect_reply (Fixture *f, const char *lang, const char *message, ...)
   va_start (args, message);
   assert_reply_parts (t, args);
   va_end (args);
-}
-
-/* How many times @needle is in @haystack. */
-static guint
-count_of (const char *haystack, const char *needle)
-{
-  guint n = 0;
-  for (const char *p = haystack; (p = strstr (p, needle)); p += strlen (needle))
-    n++;
-  return n;
 }
 
 /* Runs @sql on the fixture's shop, then talks through a new dialogue that has read the
